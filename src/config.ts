@@ -1,0 +1,117 @@
+// Every environment variable Blogsmith reads is declared here, validated once at start-up.
+// README.md documents each one with its default; keep the two in step.
+import { z } from 'zod';
+
+const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off']);
+const isOn = (v: string) => ['true', '1', 'yes', 'on'].includes(v);
+const bool = (fallback: boolean) => flag.optional().transform((v) => (v === undefined ? fallback : isOn(v)));
+const optionalBool = flag.optional().transform((v) => (v === undefined ? undefined : isOn(v)));
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const optionalUrl = z.url().optional();
+const commaList = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
+const schema = z.object({
+  // Server
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  ENVIRONMENT: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT_JSON: bool(true),
+  PUBLIC_URL: optionalUrl,
+
+  // Storage
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATABASE_POOL_SIZE: positiveInt(10),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+
+  // Security
+  SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  ALLOWED_ORIGINS: commaList,
+  HTTPS_REDIRECT_ENABLED: bool(false),
+  TRUST_PROXY: bool(false),
+  SECURITY_HSTS_ENABLED: bool(false),
+  SIGNUP_ENABLED: bool(false),
+  SESSION_TTL_HOURS: positiveInt(24 * 14),
+  MAX_BODY_MB: z.coerce.number().positive().max(1024).default(10),
+
+  // Rate limits (requests per minute)
+  RATE_LIMIT_ENABLED: bool(true),
+  RATE_LIMIT_GENERAL: positiveInt(600),
+  RATE_LIMIT_GENERATION: positiveInt(20),
+
+  // First run
+  BLOGSMITH_ADMIN_EMAIL: z.email().optional(),
+  BLOGSMITH_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+
+  // Operations
+  DOCS_ENABLED: optionalBool,
+  SENTRY_DSN: optionalUrl,
+  SHUTDOWN_TIMEOUT_SECONDS: positiveInt(10),
+  WORKER_CONCURRENCY: positiveInt(4),
+});
+
+// Rules between variables, checked on the raw values so they are reported together with
+// any per-variable problem rather than only once those are fixed.
+function crossChecks(env: Record<string, string>): string[] {
+  const problems: string[] = [];
+  if (env.ENVIRONMENT === 'production' && !env.SECRET_KEY)
+    problems.push('SECRET_KEY: is required in production');
+  if (Boolean(env.BLOGSMITH_ADMIN_EMAIL) !== Boolean(env.BLOGSMITH_ADMIN_PASSWORD)) {
+    problems.push(
+      'BLOGSMITH_ADMIN_PASSWORD: BLOGSMITH_ADMIN_EMAIL and BLOGSMITH_ADMIN_PASSWORD must be set together',
+    );
+  }
+  return problems;
+}
+
+type Parsed = z.infer<typeof schema>;
+export type Config = Omit<Parsed, 'DOCS_ENABLED'> & { DOCS_ENABLED: boolean };
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Parses the environment; throws one ConfigError that lists every problem at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings count as unset, so `FOO=` in a compose file means "use the default".
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''),
+  );
+  const result = schema.safeParse(cleaned);
+  const problems = [
+    ...(result.success
+      ? []
+      : result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)),
+    ...crossChecks(cleaned),
+  ];
+  if (!result.success || problems.length > 0) throw new ConfigError(problems);
+  const parsed = result.data;
+  return {
+    ...parsed,
+    // Interactive API docs are on by default for development, off in production unless asked for.
+    DOCS_ENABLED: parsed.DOCS_ENABLED ?? parsed.ENVIRONMENT !== 'production',
+  };
+}
+
+export const isProduction = (c: Config) => c.ENVIRONMENT === 'production';

@@ -1,0 +1,94 @@
+// Opens the database: embedded PGlite (with pgvector) in DATA_DIR by default, or a real
+// PostgreSQL when DATABASE_URL is set. Both expose the same Drizzle API and a raw `query`.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import pg from 'pg';
+import * as schema from './schema/index.ts';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface QueryResult<Row> {
+  rows: Row[];
+}
+
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  db: Db;
+  /** A single parameterised statement ($1, $2 ...). */
+  query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<QueryResult<Row>>;
+  /** Several statements, no parameters (DDL, scripts). */
+  exec(text: string): Promise<void>;
+  /** Set once migrations ran: whether the pgvector extension is installed. */
+  vectorAvailable: boolean;
+  /** The underlying client, for adapters that need it (pg-boss, LISTEN/NOTIFY). */
+  pglite?: PGlite;
+  pool?: pg.Pool;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** postgres:// URL; when absent the embedded database is used. */
+  url?: string;
+  /** Directory for the embedded database; `memory://` keeps it in memory (tests). */
+  dataDir?: string;
+  poolSize?: number;
+}
+
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  return opts.url ? openPostgres(opts.url, opts.poolSize ?? 10) : openPglite(opts.dataDir ?? './data');
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  let location = 'memory://';
+  if (dataDir !== 'memory://') {
+    location = path.resolve(dataDir, 'pg');
+    mkdirSync(location, { recursive: true });
+  }
+  const client = await PGlite.create(location, { extensions: { vector } });
+  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  return {
+    kind: 'pglite',
+    db,
+    pglite: client,
+    vectorAvailable: false,
+    async query<Row>(text: string, params: unknown[] = []) {
+      const r = await client.query<Row>(text, params);
+      return { rows: r.rows };
+    },
+    async exec(text: string) {
+      await client.exec(text);
+    },
+    async close() {
+      if (!client.closed) await client.close();
+    },
+  };
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+  // An idle client losing its server must not crash the process; queries report the error.
+  pool.on('error', () => {});
+  const db = drizzlePg({ client: pool, schema }) as unknown as Db;
+  return {
+    kind: 'postgres',
+    db,
+    pool,
+    vectorAvailable: false,
+    async query<Row>(text: string, params: unknown[] = []) {
+      const r = await pool.query(text, params);
+      return { rows: r.rows as Row[] };
+    },
+    async exec(text: string) {
+      await pool.query(text);
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,48 @@
+// The process-wide dependencies every edge (HTTP server, worker, CLI) builds on.
+// Domains receive what they need from here as plain arguments; nothing reads globals.
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import { type Database, openDatabase } from './db/client.ts';
+import { type MigrationResult, runMigrations } from './db/migrate.ts';
+import { createLogger } from './observability/logger.ts';
+
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  database: Database;
+  migration: MigrationResult;
+  /** Closes everything opened here, in reverse order. */
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  logger?: Logger;
+  /** Overrides DATA_DIR for the embedded database (tests use `memory://`). */
+  dataDir?: string;
+}
+
+export async function createRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
+  const logger = opts.logger ?? createLogger(config);
+  const database = await openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: opts.dataDir ?? config.DATA_DIR,
+    poolSize: config.DATABASE_POOL_SIZE,
+  });
+  const migration = await runMigrations(database);
+  if (!migration.vectorAvailable) {
+    logger.warn(
+      { reason: migration.vectorError },
+      'pgvector is not available: vector search is disabled, full-text search still works',
+    );
+  }
+  const closers: Array<() => Promise<void>> = [() => database.close()];
+  return {
+    config,
+    logger,
+    database,
+    migration,
+    async close() {
+      for (const close of closers.reverse()) await close();
+    },
+  };
+}

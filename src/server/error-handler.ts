@@ -1,0 +1,93 @@
+// One error shape for every failure: {"error":{"code","message","details?","requestId"}}.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { AppError, type ErrorCode } from '../errors.ts';
+
+const statusOf: Record<ErrorCode, number> = {
+  validation_error: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  budget_exceeded: 402,
+  unavailable: 503,
+  internal_error: 500,
+};
+
+// Fastify's own error codes that are the client's fault.
+const fastifyCodes: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'validation_error',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'validation_error',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'validation_error',
+  FST_ERR_VALIDATION: 'validation_error',
+  FST_REQ_FILE_TOO_LARGE: 'payload_too_large',
+  FST_FILES_LIMIT: 'payload_too_large',
+  FST_PARTS_LIMIT: 'payload_too_large',
+  FST_INVALID_MULTIPART_CONTENT_TYPE: 'unsupported_media_type',
+};
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown; requestId: string };
+}
+
+export function sendError(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  code: ErrorCode,
+  message: string,
+  details?: unknown,
+) {
+  const body: ErrorBody = {
+    error: { code, message, ...(details === undefined ? {} : { details }), requestId: String(request.id) },
+  };
+  return reply.status(statusOf[code]).type('application/json').send(body);
+}
+
+export function installErrorHandling(app: FastifyInstance) {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (err instanceof AppError) return sendError(reply, request, err.code, err.message, err.details);
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const details = err.validation.map((v) => ({
+        path: v.instancePath.replace(/^\//, '').replaceAll('/', '.'),
+        location: err.validationContext,
+        message: v.message,
+      }));
+      return sendError(reply, request, 'validation_error', 'Request validation failed', details);
+    }
+    if (isResponseSerializationError(err)) {
+      request.log.error({ err }, 'response did not match its schema');
+      return sendError(reply, request, 'internal_error', 'Internal server error');
+    }
+    const mapped = err.code ? fastifyCodes[err.code] : undefined;
+    if (mapped) return sendError(reply, request, mapped, err.message);
+    if (err.statusCode === 429) {
+      return sendError(reply, request, 'rate_limited', err.message || 'Too many requests');
+    }
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      const code: ErrorCode =
+        err.statusCode === 404
+          ? 'not_found'
+          : err.statusCode === 413
+            ? 'payload_too_large'
+            : err.statusCode === 415
+              ? 'unsupported_media_type'
+              : err.statusCode === 401
+                ? 'unauthenticated'
+                : err.statusCode === 403
+                  ? 'forbidden'
+                  : 'validation_error';
+      return sendError(reply, request, code, err.message);
+    }
+    request.log.error({ err }, 'unhandled error');
+    return sendError(reply, request, 'internal_error', 'Internal server error');
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, request, 'not_found', `Route ${request.method} ${request.url.split('?')[0]} not found`),
+  );
+}

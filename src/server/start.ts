@@ -1,0 +1,25 @@
+// Starts the real process: runtime, HTTP listener, signal handling.
+import type { Config } from '../config.ts';
+import { createRuntime } from '../runtime.ts';
+import { buildServer } from './app.ts';
+
+export async function startServer(config: Config) {
+  const runtime = await createRuntime(config);
+  const app = await buildServer(runtime);
+  const address = await app.listen({ port: config.PORT, host: config.HOST });
+  const shown = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+  runtime.logger.info({ url: shown }, `Blogsmith is listening on ${shown}`);
+  process.stdout.write(`Blogsmith is running at ${shown}\n`);
+
+  const shutdown = async (signal: string) => {
+    runtime.logger.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => process.exit(1), config.SHUTDOWN_TIMEOUT_SECONDS * 1000);
+    timer.unref();
+    await app.close();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  return { app, runtime };
+}

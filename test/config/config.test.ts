@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.ts';
+
+describe('loadConfig', () => {
+  it('applies documented defaults', () => {
+    const c = loadConfig({});
+    expect(c.PORT).toBe(3000);
+    expect(c.DATA_DIR).toBe('./data');
+    expect(c.DOCS_ENABLED).toBe(true);
+    expect(c.RATE_LIMIT_ENABLED).toBe(true);
+  });
+
+  it('lists every problem at once', () => {
+    try {
+      loadConfig({ PORT: 'abc', ENVIRONMENT: 'production', REDIS_URL: 'http://x' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const problems = (err as ConfigError).problems.join('\n');
+      expect(problems).toMatch(/PORT/);
+      expect(problems).toMatch(/REDIS_URL/);
+      expect(problems).toMatch(/SECRET_KEY: is required in production/);
+    }
+  });
+
+  it('turns docs off by default in production', () => {
+    expect(loadConfig({ ENVIRONMENT: 'production', SECRET_KEY: 'x'.repeat(40) }).DOCS_ENABLED).toBe(false);
+  });
+});
