@@ -5,12 +5,15 @@ import type { Config } from './config.ts';
 import { type Database, openDatabase } from './db/client.ts';
 import { type MigrationResult, runMigrations } from './db/migrate.ts';
 import { createLogger } from './observability/logger.ts';
+import { resolveSecretKey } from './security/secret-key.ts';
 
 export interface Runtime {
   config: Config;
   logger: Logger;
   database: Database;
   migration: MigrationResult;
+  /** SECRET_KEY, or the key generated into DATA_DIR on first start. */
+  secretKey: string;
   /** Closes everything opened here, in reverse order. */
   close(): Promise<void>;
 }
@@ -41,6 +44,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     logger,
     database,
     migration,
+    secretKey: resolveSecretKey(config, opts.dataDir ?? config.DATA_DIR),
     async close() {
       for (const close of closers.reverse()) await close();
     },
