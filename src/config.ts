@@ -1,6 +1,8 @@
 // Every environment variable Blogsmith reads is declared here, validated once at start-up.
 // README.md documents each one with its default; keep the two in step.
 import { z } from 'zod';
+import { documentTypes } from './knowledge/types.ts';
+import { modelIdProblem } from './llm/model-id.ts';
 
 const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off']);
 const isOn = (v: string) => ['true', '1', 'yes', 'on'].includes(v);
@@ -18,6 +20,13 @@ const commaList = z
       .map((s) => s.trim())
       .filter(Boolean),
   );
+
+// `provider:model`, e.g. `openai:gpt-4o-mini`; checked here so a typo stops start-up.
+const modelId = z.string().superRefine((v, ctx) => {
+  const problem = modelIdProblem(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+const modelIdList = commaList.pipe(z.array(modelId));
 
 const schema = z.object({
   // Server
@@ -50,6 +59,12 @@ const schema = z.object({
   SESSION_TTL_HOURS: positiveInt(24 * 14),
   MAX_BODY_MB: z.coerce.number().positive().max(1024).default(10),
 
+  // Documents (knowledge base)
+  MAX_FILE_SIZE_MB: z.coerce.number().positive().max(1024).default(25),
+  ALLOWED_FILE_TYPES: commaList
+    .pipe(z.array(z.enum(documentTypes)))
+    .transform((types) => (types.length > 0 ? types : [...documentTypes])),
+
   // Rate limits (requests per minute)
   RATE_LIMIT_ENABLED: bool(true),
   RATE_LIMIT_GENERAL: positiveInt(600),
@@ -64,6 +79,27 @@ const schema = z.object({
   SENTRY_DSN: optionalUrl,
   SHUTDOWN_TIMEOUT_SECONDS: positiveInt(10),
   WORKER_CONCURRENCY: positiveInt(4),
+
+  // LLM providers (credentials are never logged or returned by the API)
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: optionalUrl,
+  ANTHROPIC_API_KEY: z.string().optional(),
+  ANTHROPIC_BASE_URL: optionalUrl,
+  GEMINI_API_KEY: z.string().optional(),
+  GROQ_API_KEY: z.string().optional(),
+  OLLAMA_BASE_URL: optionalUrl,
+  OPENAI_COMPATIBLE_BASE_URL: optionalUrl,
+  OPENAI_COMPATIBLE_API_KEY: z.string().optional(),
+
+  // LLM models and reliability
+  LLM_MODEL: modelId.optional(),
+  LLM_FALLBACK_MODELS: modelIdList,
+  LLM_PLANNER_MODEL: modelId.optional(),
+  LLM_WRITER_MODEL: modelId.optional(),
+  LLM_CHECKER_MODEL: modelId.optional(),
+  EMBEDDING_MODEL: modelId.optional(),
+  LLM_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(120),
+  LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
 });
 
 // Rules between variables, checked on the raw values so they are reported together with

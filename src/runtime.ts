@@ -1,9 +1,12 @@
 // The process-wide dependencies every edge (HTTP server, worker, CLI) builds on.
 // Domains receive what they need from here as plain arguments; nothing reads globals.
 import type { Logger } from 'pino';
+import { closeRedis, createRedis, type Redis } from './cache/redis.ts';
 import type { Config } from './config.ts';
 import { type Database, openDatabase } from './db/client.ts';
 import { type MigrationResult, runMigrations } from './db/migrate.ts';
+import { createAppLlmGateway } from './llm/app-gateway.ts';
+import type { LlmGateway } from './llm/types.ts';
 import { createLogger } from './observability/logger.ts';
 import { resolveSecretKey } from './security/secret-key.ts';
 
@@ -14,6 +17,10 @@ export interface Runtime {
   migration: MigrationResult;
   /** SECRET_KEY, or the key generated into DATA_DIR on first start. */
   secretKey: string;
+  /** Every LLM and embedding call goes through this gateway. */
+  llm: LlmGateway;
+  /** Present when REDIS_URL is set; commands fail fast while Redis is down. */
+  redis?: Redis;
   /** Closes everything opened here, in reverse order. */
   close(): Promise<void>;
 }
@@ -22,6 +29,8 @@ export interface RuntimeOptions {
   logger?: Logger;
   /** Overrides DATA_DIR for the embedded database (tests use `memory://`). */
   dataDir?: string;
+  /** Prefix for every Redis key (tests isolate runs with it). */
+  redisKeyPrefix?: string;
 }
 
 export async function createRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
@@ -39,12 +48,25 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     );
   }
   const closers: Array<() => Promise<void>> = [() => database.close()];
+  const redis = config.REDIS_URL
+    ? createRedis({
+        url: config.REDIS_URL,
+        logger,
+        ...(opts.redisKeyPrefix ? { keyPrefix: opts.redisKeyPrefix } : {}),
+      })
+    : undefined;
+  if (redis) closers.push(() => closeRedis(redis));
+  const llm = createAppLlmGateway({ config, logger, database });
+  // Pending ledger writes finish before the database closes (closers run in reverse).
+  closers.push(() => llm.flush());
   return {
     config,
     logger,
     database,
     migration,
     secretKey: resolveSecretKey(config, opts.dataDir ?? config.DATA_DIR),
+    llm,
+    ...(redis ? { redis } : {}),
     async close() {
       for (const close of closers.reverse()) await close();
     },

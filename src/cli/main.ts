@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config.ts';
 import { startServer } from '../server/start.ts';
+import { registerModelsCommand } from './commands/models.ts';
 
 const program = new Command('blogsmith').description('Blogsmith: researched, cited long-form articles');
 
@@ -12,6 +13,8 @@ program
   .action(async () => {
     await startServer(loadConfig());
   });
+
+registerModelsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

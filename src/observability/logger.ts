@@ -7,6 +7,10 @@ export const redactPaths = [
   'req.headers.cookie',
   'req.headers["x-api-key"]',
   'res.headers["set-cookie"]',
+  // Headers logged outside `req` (Fastify's req serializer drops them), e.g. by plugins/request-log.ts.
+  'headers.authorization',
+  'headers.cookie',
+  'headers["x-api-key"]',
   '*.password',
   '*.apiKey',
   '*.api_key',

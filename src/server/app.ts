@@ -5,6 +5,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
+  LogController,
   type RawReplyDefaultExpression,
   type RawRequestDefaultExpression,
   type RawServerDefault,
@@ -15,13 +16,22 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { createReadiness, type ReadinessRegistry } from '../observability/readiness.ts';
+import { sentryPlugin } from '../observability/sentry.ts';
 import type { Runtime } from '../runtime.ts';
 import { installErrorHandling } from './error-handler.ts';
+import { httpMetricsPlugin } from './plugins/http-metrics.ts';
+import { rateLimitPlugin } from './plugins/rate-limit.ts';
+import { requestLogPlugin } from './plugins/request-log.ts';
+import { securityPlugin } from './plugins/security.ts';
 import { healthRoutes } from './routes/health.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     runtime: Runtime;
+    /** Named readiness checks behind /health/ready; add one with `app.readiness.add(check)`. */
+    readiness: ReadinessRegistry;
   }
 }
 
@@ -41,6 +51,8 @@ export async function buildServer(runtime: Runtime): Promise<App> {
     loggerInstance: runtime.logger as FastifyBaseLogger,
     bodyLimit: Math.floor(config.MAX_BODY_MB * 1024 * 1024),
     trustProxy: config.TRUST_PROXY,
+    // plugins/request-log.ts writes one line per request instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,
     // Accept the caller's X-Request-ID when it is sane, otherwise mint one.
     genReqId: (req) => {
@@ -50,12 +62,19 @@ export async function buildServer(runtime: Runtime): Promise<App> {
   }).withTypeProvider<ZodTypeProvider>();
 
   app.decorate('runtime', runtime);
+  app.decorate('readiness', createReadiness(runtime));
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
   installErrorHandling(app);
+  await app.register(requestLogPlugin);
+  await app.register(httpMetricsPlugin);
+  await app.register(sentryPlugin);
+  await app.register(securityPlugin, config);
+  // Before any route: the limiter attaches itself to routes as they are registered.
+  await app.register(rateLimitPlugin, runtime);
 
   await app.register(swagger, {
     openapi: {
@@ -75,5 +94,6 @@ export async function buildServer(runtime: Runtime): Promise<App> {
   }
 
   await app.register(healthRoutes);
+  await app.register(metricsRoutes);
   return app;
 }

@@ -1,9 +1,11 @@
 // Starts the real process: runtime, HTTP listener, signal handling.
 import type { Config } from '../config.ts';
+import { closeSentry, initSentry } from '../observability/sentry.ts';
 import { createRuntime } from '../runtime.ts';
 import { buildServer } from './app.ts';
 
 export async function startServer(config: Config) {
+  initSentry(config);
   const runtime = await createRuntime(config);
   const app = await buildServer(runtime);
   const address = await app.listen({ port: config.PORT, host: config.HOST });
@@ -11,12 +13,24 @@ export async function startServer(config: Config) {
   runtime.logger.info({ url: shown }, `Blogsmith is listening on ${shown}`);
   process.stdout.write(`Blogsmith is running at ${shown}\n`);
 
+  // Stop accepting connections, let in-flight requests finish, then close pools. A drain that
+  // outlives SHUTDOWN_TIMEOUT_SECONDS is cut short with exit code 1.
   const shutdown = async (signal: string) => {
     runtime.logger.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => process.exit(1), config.SHUTDOWN_TIMEOUT_SECONDS * 1000);
+    const timer = setTimeout(() => {
+      runtime.logger.error('shutdown timed out; exiting with requests still open');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_SECONDS * 1000);
     timer.unref();
-    await app.close();
-    await runtime.close();
+    try {
+      await app.close();
+      await runtime.close();
+      await closeSentry();
+    } catch (err) {
+      runtime.logger.error({ err }, 'error while shutting down');
+      process.exit(1);
+    }
+    runtime.logger.info('shutdown complete');
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

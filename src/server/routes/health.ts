@@ -1,6 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
+const checkStatus = z.enum(['ok', 'degraded', 'error']);
+const readinessBody = z.object({
+  status: checkStatus,
+  checks: z.record(z.string(), z.object({ status: checkStatus }).catchall(z.unknown())),
+});
+
 export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
   // Liveness touches nothing: a slow database must not get the process restarted.
   app.get(
@@ -14,4 +20,24 @@ export const healthRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async () => ({ status: 'ok' as const, uptime_s: Math.round(process.uptime()) }),
   );
+
+  // Readiness: 503 when a required dependency (the database) is down, 200 `degraded` when only
+  // optional ones (Redis, pgvector, ...) are. `/health/db` is the same report under the name
+  // the deployment guides use.
+  for (const url of ['/health/ready', '/health/db']) {
+    app.get(
+      url,
+      {
+        schema: {
+          tags: ['operations'],
+          summary: url === '/health/ready' ? 'Readiness of every dependency' : 'Database readiness',
+          response: { 200: readinessBody, 503: readinessBody },
+        },
+      },
+      async (_request, reply) => {
+        const report = await app.readiness.report();
+        return reply.status(report.status === 'error' ? 503 : 200).send(report);
+      },
+    );
+  }
 };

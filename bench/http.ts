@@ -1,0 +1,118 @@
+// HTTP edge benchmark: the real Blogsmith process (embedded database) against a bare Fastify
+// hello-world, both as separate processes on this machine, driven by autocannon.
+//   npx node bench/http.ts
+// Rate limiting is switched off (RATE_LIMIT_ENABLED=false) and LOG_LEVEL=warn, so the numbers
+// measure the edge (helmet, CORS, metrics, request ids, routing, serialisation), not the limiter
+// refusing requests or log I/O.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+
+const root = path.resolve(import.meta.dirname, '..');
+const durationSeconds = Number(process.env.BENCH_DURATION_SECONDS ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+async function spawnAndWait(
+  args: string[],
+  env: Record<string, string>,
+  ready: string,
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env } });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      out += String(d);
+      if (out.includes(ready)) resolve();
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`exited with ${code}: ${out}`)));
+  });
+  return child;
+}
+
+const helloWorld = `
+import Fastify from 'fastify';
+const app = Fastify();
+app.get('/health', async () => ({ status: 'ok' }));
+await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
+console.log('hello-world ready');
+`;
+
+interface Measured {
+  name: string;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+}
+
+async function measure(name: string, url: string): Promise<Measured> {
+  // A short warm-up so JIT and connection set-up are not in the numbers.
+  await autocannon({ url, connections, duration: 2 });
+  const r = await autocannon({ url, connections, duration: durationSeconds });
+  return {
+    name,
+    requestsPerSecond: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx + r.errors,
+  };
+}
+
+const dataDir = mkdtempSync(path.join(tmpdir(), 'blogsmith-bench-'));
+const blogsmithPort = await freePort();
+const helloPort = await freePort();
+const children: ChildProcess[] = [];
+try {
+  children.push(
+    await spawnAndWait(
+      ['src/cli/main.ts', 'serve'],
+      {
+        HOST: '127.0.0.1',
+        PORT: String(blogsmithPort),
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'warn',
+        RATE_LIMIT_ENABLED: 'false',
+        ENVIRONMENT: 'development',
+      },
+      'Blogsmith is running at',
+    ),
+  );
+  children.push(
+    await spawnAndWait(
+      ['--input-type=module', '-e', helloWorld],
+      { PORT: String(helloPort) },
+      'hello-world ready',
+    ),
+  );
+
+  const hello = await measure('fastify hello-world GET /health', `http://127.0.0.1:${helloPort}/health`);
+  const blogsmith = await measure('blogsmith GET /health', `http://127.0.0.1:${blogsmithPort}/health`);
+  const rows = [hello, blogsmith];
+  console.log(`duration ${durationSeconds}s per target, ${connections} connections, node ${process.version}`);
+  console.log('| target | req/s | p50 ms | p99 ms | non-2xx+errors | ratio to hello-world |');
+  console.log('|---|---|---|---|---|---|');
+  for (const r of rows) {
+    const ratio = (r.requestsPerSecond / hello.requestsPerSecond).toFixed(2);
+    console.log(
+      `| ${r.name} | ${Math.round(r.requestsPerSecond)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${ratio} |`,
+    );
+  }
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 500));
+  rmSync(dataDir, { recursive: true, force: true });
+}

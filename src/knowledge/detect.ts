@@ -1,0 +1,136 @@
+// Recognises a document by its bytes. A name or declared MIME type never turns binary into text;
+// it only breaks the tie between Markdown and plain text, which share every byte pattern.
+import { parse as parseYaml } from 'yaml';
+import { rejected } from './errors.ts';
+import type { DocumentType } from './types.ts';
+import { looksLikeZip, readZipDirectory } from './zip.ts';
+
+export interface DetectionHints {
+  filename?: string;
+  declaredType?: string;
+}
+
+// Magic numbers of common formats we do not ingest, named in the error so the user knows why.
+const knownBinaries: [string, number[]][] = [
+  ['PNG image', [0x89, 0x50, 0x4e, 0x47]],
+  ['JPEG image', [0xff, 0xd8, 0xff]],
+  ['GIF image', [0x47, 0x49, 0x46, 0x38]],
+  ['gzip archive', [0x1f, 0x8b]],
+  ['legacy Office document (save it as DOCX)', [0xd0, 0xcf, 0x11, 0xe0]],
+  ['RAR archive', [0x52, 0x61, 0x72, 0x21]],
+  ['7z archive', [0x37, 0x7a, 0xbc, 0xaf]],
+];
+
+const startsWith = (bytes: Uint8Array, magic: number[]) => magic.every((b, i) => bytes[i] === b);
+
+/** Decodes text content (UTF-8 or BOM-marked UTF-16), or returns undefined for binary data. */
+export function decodeText(bytes: Uint8Array): string | undefined {
+  let encoding = 'utf-8';
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) encoding = 'utf-16le';
+  else if (bytes[0] === 0xfe && bytes[1] === 0xff) encoding = 'utf-16be';
+  let text: string;
+  try {
+    text = new TextDecoder(encoding, { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+  // Control characters other than whitespace mean binary data that happens to be valid UTF-8.
+  for (let i = 0; i < Math.min(text.length, 8192); i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 && (c < 0x09 || c > 0x0d)) return undefined;
+  }
+  return text;
+}
+
+/** The OpenAPI/Swagger version an object declares, if any. */
+export function openApiVersion(value: unknown): string | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const record = value as Record<string, unknown>;
+  if (typeof record.openapi === 'string' && /^3\.\d+(\.\d+)?/.test(record.openapi)) return record.openapi;
+  if (String(record.swagger) === '2.0') return '2.0';
+  return undefined;
+}
+
+/** Parses JSON or YAML text that declares an OpenAPI/Swagger version; undefined otherwise. */
+export function parseOpenApiText(text: string): Record<string, unknown> | undefined {
+  const trimmed = text.trim();
+  let value: unknown;
+  if (trimmed.startsWith('{')) {
+    try {
+      value = JSON.parse(trimmed);
+    } catch {
+      return undefined;
+    }
+  } else if (/^(openapi|swagger)\s*:/m.test(trimmed) || /^["']?(openapi|swagger)["']?\s*:/m.test(trimmed)) {
+    try {
+      value = parseYaml(trimmed, { maxAliasCount: 100 });
+    } catch {
+      return undefined;
+    }
+  }
+  return openApiVersion(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+const htmlStart = /^\s*(<!--[\s\S]*?-->\s*)*(<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])/i;
+const htmlTags = /<(p|div|h[1-6]|article|section|ul|ol|table|title|meta|a\s)[\s>]/gi;
+
+function looksLikeHtml(text: string): boolean {
+  const head = text.slice(0, 4096);
+  if (htmlStart.test(head)) return true;
+  // A fragment that starts with a tag and is mostly markup.
+  return /^\s*</.test(head) && (head.match(htmlTags)?.length ?? 0) >= 2;
+}
+
+function markdownSignals(text: string): number {
+  const patterns = [
+    /^#{1,6}\s+\S/m,
+    /^```/m,
+    /^\s*[-*+]\s+\S/m,
+    /^\s*\d+\.\s+\S/m,
+    /\[[^\]]+\]\([^)]+\)/,
+    /^.+\n(=+|-+)\s*$/m,
+    /^>\s/m,
+    /\*\*[^*]+\*\*/,
+  ];
+  return patterns.filter((p) => p.test(text)).length;
+}
+
+function hintsMarkdown(hints: DetectionHints): boolean | undefined {
+  const name = hints.filename?.toLowerCase() ?? '';
+  const type = hints.declaredType?.toLowerCase() ?? '';
+  if (/\.(md|markdown|mdx)$/.test(name) || type.includes('markdown')) return true;
+  if (/\.txt$/.test(name) || type.startsWith('text/plain')) return false;
+  return undefined;
+}
+
+/** The document's type by content; throws `unsupported_type` for anything else. */
+export function detectDocumentType(bytes: Uint8Array, hints: DetectionHints = {}): DocumentType {
+  // PDF readers accept junk before the header within the first 1 KB; so do we, unless the "junk"
+  // is text, which may well be a note that merely mentions a PDF header.
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1024)).toString(
+    'latin1',
+  );
+  const pdfAt = head.search(/%PDF-\d\.\d/);
+  if (pdfAt === 0 || (pdfAt > 0 && decodeText(bytes) === undefined)) return 'pdf';
+
+  if (looksLikeZip(bytes)) {
+    const entries = readZipDirectory(bytes);
+    if (entries.some((e) => e.name === 'word/document.xml')) return 'docx';
+    throw rejected(
+      'unsupported_type',
+      'unsupported file type: a ZIP archive that is not a Word (DOCX) document',
+    );
+  }
+  for (const [what, magic] of knownBinaries) {
+    if (startsWith(bytes, magic)) throw rejected('unsupported_type', `unsupported file type: ${what}`);
+  }
+
+  const text = decodeText(bytes);
+  if (text === undefined) throw rejected('unsupported_type', 'unsupported file type: binary content');
+  if (parseOpenApiText(text)) return 'openapi';
+  if (looksLikeHtml(text)) return 'html';
+
+  const hinted = hintsMarkdown(hints);
+  if (hinted !== undefined) return hinted ? 'markdown' : 'text';
+  return markdownSignals(text) >= 2 ? 'markdown' : 'text';
+}

@@ -1,0 +1,166 @@
+// HTML through linkedom: article pages are first reduced to their main content by Readability,
+// then headings, paragraphs, list items, preformatted code and tables become blocks.
+import { isProbablyReaderable, Readability } from '@mozilla/readability';
+import { parseHTML } from 'linkedom';
+import type { Block, ParsedDocument } from '../types.ts';
+import { HeadingTrail } from './heading-path.ts';
+import { collapseWhitespace } from './text.ts';
+
+// Not content: scripts and styles, and the site chrome of pages Readability does not reduce.
+const skipped = new Set([
+  'SCRIPT',
+  'STYLE',
+  'NOSCRIPT',
+  'TEMPLATE',
+  'SVG',
+  'IFRAME',
+  'HEAD',
+  'BUTTON',
+  'FORM',
+  'NAV',
+]);
+const blockTags = new Set([
+  'ADDRESS',
+  'ARTICLE',
+  'ASIDE',
+  'BLOCKQUOTE',
+  'BODY',
+  'DD',
+  'DETAILS',
+  'DIV',
+  'DL',
+  'DT',
+  'FIELDSET',
+  'FIGCAPTION',
+  'FIGURE',
+  'FOOTER',
+  'H1',
+  'H2',
+  'H3',
+  'H4',
+  'H5',
+  'H6',
+  'HEADER',
+  'HR',
+  'LI',
+  'MAIN',
+  'NAV',
+  'OL',
+  'P',
+  'PRE',
+  'SECTION',
+  'SUMMARY',
+  'TABLE',
+  'UL',
+]);
+
+/** Text of a node, leaving out nested lists (they become their own list items). */
+function ownText(node: Node): string {
+  let out = '';
+  for (const child of Array.from(node.childNodes)) {
+    if (child.nodeType === 3) out += child.textContent ?? '';
+    else if (child.nodeType === 1) {
+      const tag = (child as Element).tagName;
+      if (tag === 'UL' || tag === 'OL' || skipped.has(tag)) continue;
+      const text = ownText(child);
+      out += tag === 'BR' ? '\n' : blockTags.has(tag) ? ` ${text} ` : text;
+    }
+  }
+  return out;
+}
+
+function tableText(table: Element): string {
+  return Array.from(table.querySelectorAll('tr'))
+    .map((tr) =>
+      Array.from(tr.children)
+        .map((cell) => collapseWhitespace(cell.textContent ?? ''))
+        .join(' | '),
+    )
+    .filter((row) => row.replace(/[|\s]/g, ''))
+    .join('\n');
+}
+
+/** Converts the body of an HTML document into blocks. */
+export function htmlToBlocks(root: Node): Block[] {
+  const blocks: Block[] = [];
+  const trail = new HeadingTrail();
+  let inline = '';
+  const push = (block: Omit<Block, 'headingPath'>, headingPath = trail.path()) => {
+    // Code keeps its layout, tables their rows (cells are already collapsed).
+    const text =
+      block.kind === 'code'
+        ? block.text.replace(/^\n+|\s+$/g, '')
+        : block.kind === 'table'
+          ? block.text
+          : collapseWhitespace(block.text);
+    if (text) blocks.push({ ...block, text, headingPath });
+  };
+  const flush = () => {
+    push({ kind: 'paragraph', text: inline });
+    inline = '';
+  };
+
+  const walk = (node: Node, listDepth: number) => {
+    for (const child of Array.from(node.childNodes)) {
+      if (child.nodeType === 3) {
+        inline += child.textContent ?? '';
+        continue;
+      }
+      if (child.nodeType !== 1) continue;
+      const el = child as Element;
+      const tag = el.tagName;
+      if (skipped.has(tag)) continue;
+      if (!blockTags.has(tag)) {
+        inline += tag === 'BR' ? '\n' : (el.textContent ?? '');
+        continue;
+      }
+      flush();
+      const heading = /^H([1-6])$/.exec(tag);
+      if (heading) {
+        const text = collapseWhitespace(el.textContent ?? '');
+        if (text) {
+          const level = Number(heading[1]);
+          push({ kind: 'heading', text, level }, trail.enter(level, text));
+        }
+      } else if (tag === 'P' || tag === 'DT' || tag === 'DD' || tag === 'FIGCAPTION' || tag === 'SUMMARY') {
+        push({ kind: 'paragraph', text: el.textContent ?? '' });
+      } else if (tag === 'PRE') {
+        push({ kind: 'code', text: el.textContent ?? '' });
+      } else if (tag === 'TABLE') {
+        push({ kind: 'table', text: tableText(el) });
+      } else if (tag === 'LI') {
+        push({ kind: 'list_item', text: ownText(el), level: listDepth });
+        for (const nested of Array.from(el.children).filter((c) => c.tagName === 'UL' || c.tagName === 'OL'))
+          walk(nested, listDepth + 1);
+      } else if (tag === 'UL' || tag === 'OL') {
+        walk(el, listDepth + 1);
+      } else {
+        walk(el, listDepth);
+      }
+      flush();
+    }
+  };
+  walk(root, 0);
+  flush();
+  return blocks;
+}
+
+function firstText(document: Document, selector: string): string | undefined {
+  const text = collapseWhitespace(document.querySelector(selector)?.textContent ?? '');
+  return text || undefined;
+}
+
+export function parseHtml(html: string): ParsedDocument {
+  const { document } = parseHTML(html);
+  let title = firstText(document, 'title') ?? firstText(document, 'h1');
+  let root: Node = document.body ?? document.documentElement;
+  if (isProbablyReaderable(document)) {
+    // Readability mutates the document it reads, so it gets its own copy.
+    const article = new Readability(parseHTML(html).document).parse();
+    if (article?.content) {
+      root = parseHTML(`<!doctype html><html><body>${article.content}</body></html>`).document.body;
+      title = collapseWhitespace(article.title ?? '') || title;
+    }
+  }
+  return { type: 'html', ...(title === undefined ? {} : { title }), blocks: htmlToBlocks(root) };
+}

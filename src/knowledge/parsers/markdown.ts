@@ -1,0 +1,97 @@
+// Markdown through marked's lexer: headings build the path, lists keep one block per item.
+import { lexer, type Token, type Tokens } from 'marked';
+import type { Block, ParsedDocument } from '../types.ts';
+import { HeadingTrail } from './heading-path.ts';
+import { collapseWhitespace } from './text.ts';
+
+/** The readable text of inline tokens, without Markdown markup. */
+function inlineText(tokens: Token[] | undefined, fallback = ''): string {
+  if (!tokens) return fallback;
+  return tokens
+    .map((t): string => {
+      switch (t.type) {
+        case 'br':
+          return '\n';
+        case 'html':
+          return '';
+        case 'image':
+          return (t as Tokens.Image).text;
+        case 'codespan':
+        case 'escape':
+          return (t as Tokens.Codespan).text;
+        default:
+          return 'tokens' in t && Array.isArray(t.tokens)
+            ? inlineText(t.tokens)
+            : 'text' in t
+              ? String(t.text)
+              : '';
+      }
+    })
+    .join('');
+}
+
+export function parseMarkdown(source: string): ParsedDocument {
+  const blocks: Block[] = [];
+  const trail = new HeadingTrail();
+  let title: string | undefined;
+  const push = (block: Omit<Block, 'headingPath'>, headingPath = trail.path()) => {
+    if (block.kind === 'code' ? block.text.trim() : collapseWhitespace(block.text))
+      blocks.push({ ...block, headingPath });
+  };
+
+  const walk = (tokens: Token[], listDepth: number) => {
+    for (const token of tokens) {
+      switch (token.type) {
+        case 'heading': {
+          const t = token as Tokens.Heading;
+          const text = collapseWhitespace(inlineText(t.tokens, t.text));
+          if (!text) break;
+          if (t.depth === 1 && title === undefined) title = text;
+          push({ kind: 'heading', text, level: t.depth }, trail.enter(t.depth, text));
+          break;
+        }
+        case 'paragraph':
+        case 'text': {
+          const t = token as Tokens.Paragraph;
+          push({ kind: 'paragraph', text: collapseWhitespace(inlineText(t.tokens, t.text)) });
+          break;
+        }
+        case 'code':
+          push({ kind: 'code', text: (token as Tokens.Code).text });
+          break;
+        case 'blockquote':
+          walk((token as Tokens.Blockquote).tokens, listDepth);
+          break;
+        case 'list':
+          for (const item of (token as Tokens.List).items) {
+            const own = item.tokens.filter((t) => t.type !== 'list');
+            const text = collapseWhitespace(
+              own
+                .map((t) =>
+                  inlineText('tokens' in t ? t.tokens : undefined, 'text' in t ? String(t.text) : ''),
+                )
+                .join(' '),
+            );
+            push({ kind: 'list_item', text, level: listDepth + 1 });
+            walk(
+              item.tokens.filter((t) => t.type === 'list'),
+              listDepth + 1,
+            );
+          }
+          break;
+        case 'table': {
+          const t = token as Tokens.Table;
+          const row = (cells: Tokens.TableCell[]) =>
+            cells.map((c) => collapseWhitespace(inlineText(c.tokens, c.text))).join(' | ');
+          push({ kind: 'table', text: [row(t.header), ...t.rows.map(row)].join('\n') });
+          break;
+        }
+        default:
+          // hr, space, def, raw html: no readable text of their own.
+          break;
+      }
+    }
+  };
+  walk(lexer(source), 0);
+  return { type: 'markdown', ...(title === undefined ? {} : { title }), blocks };
+}

@@ -1,0 +1,136 @@
+// What went wrong with one upstream attempt, and therefore what to do next: retry the same
+// model, move along the chain, or give up.
+import { APICallError } from 'ai';
+import { AppError } from '../errors.ts';
+import { retryAfterMs } from './retry-after.ts';
+import type { ModelRef } from './types.ts';
+
+export type FailureKind =
+  /** 408/409/429/5xx, network: retry the same model, then fall back. */
+  | 'retryable'
+  /** No answer in time: retry, then fall back. */
+  | 'timeout'
+  /** The prompt does not fit: fall back at once (retrying cannot help). */
+  | 'context_length'
+  /** The model answered but not with valid structured output: one repair, then fall back. */
+  | 'invalid_output'
+  /** Our own limiter refused (queue full or wait too long): fall back at once. */
+  | 'rate_limited'
+  /** The model's provider has no credentials here: fall back at once. */
+  | 'not_configured'
+  /** Anything else (bad request, auth): stop, the next model would fail the same way or hide a misconfiguration. */
+  | 'fatal'
+  /** The caller aborted. */
+  | 'cancelled';
+
+export interface Failure {
+  kind: FailureKind;
+  /** Short machine code for the ledger and metrics. */
+  code: string;
+  message: string;
+  status?: number;
+  /** Server-requested delay before the next try, when it sent one. */
+  retryAfterMs?: number;
+  error: unknown;
+}
+
+/** Thrown by a structured-output attempt whose answer did not parse or validate. */
+export class InvalidOutputError extends Error {
+  readonly text: string;
+  readonly usage: { inputTokens: number; outputTokens: number; cachedInputTokens: number };
+  constructor(
+    message: string,
+    text: string,
+    usage: { inputTokens: number; outputTokens: number; cachedInputTokens: number },
+  ) {
+    super(message);
+    this.name = 'InvalidOutputError';
+    this.text = text;
+    this.usage = usage;
+  }
+}
+
+export class ProviderNotConfiguredError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProviderNotConfiguredError';
+  }
+}
+
+/** Marks an abort caused by the gateway's own per-attempt timeout (not the caller). */
+export class AttemptTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`No answer within ${Math.round(ms)} ms`);
+    this.name = 'AttemptTimeoutError';
+  }
+}
+
+/**
+ * A stream failed after text had already been delivered: falling back would duplicate or
+ * contradict what the caller has. `partialText` is everything received, so the caller can resume
+ * (e.g. ask again with the partial text as the assistant's start).
+ */
+export class LlmStreamInterruptedError extends Error {
+  readonly partialText: string;
+  readonly provider: string;
+  readonly model: string;
+  override readonly cause: unknown;
+  constructor(partialText: string, model: ModelRef, cause: unknown) {
+    super(
+      `The ${model.id} stream broke after ${partialText.length} characters: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
+    this.name = 'LlmStreamInterruptedError';
+    this.partialText = partialText;
+    this.provider = model.provider;
+    this.model = model.model;
+    this.cause = cause;
+  }
+}
+
+const contextLengthPattern =
+  /context[ _-]?length|context window|maximum context|prompt is too long|too many (input )?tokens|input is too long|reduce the length/i;
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export function classifyFailure(err: unknown, opts: { timedOut: boolean; callerAborted: boolean }): Failure {
+  if (opts.callerAborted)
+    return { kind: 'cancelled', code: 'cancelled', message: 'Cancelled by the caller', error: err };
+  if (opts.timedOut || err instanceof AttemptTimeoutError)
+    return { kind: 'timeout', code: 'timeout', message: messageOf(err), error: err };
+  if (err instanceof InvalidOutputError)
+    return { kind: 'invalid_output', code: 'invalid_output', message: err.message, error: err };
+  if (err instanceof ProviderNotConfiguredError)
+    return { kind: 'not_configured', code: 'not_configured', message: err.message, error: err };
+  if (err instanceof AppError && err.code === 'rate_limited')
+    return { kind: 'rate_limited', code: 'local_rate_limit', message: err.message, error: err };
+  if (APICallError.isInstance(err)) {
+    const status = err.statusCode;
+    const body = `${err.message} ${err.responseBody ?? ''}`;
+    if ((status === 400 || status === 413 || status === 422) && contextLengthPattern.test(body))
+      return { kind: 'context_length', code: 'context_length', message: err.message, status, error: err };
+    if (err.isRetryable) {
+      const wait = retryAfterMs(err.responseHeaders);
+      return {
+        kind: 'retryable',
+        code: status ? `http_${status}` : 'network',
+        message: err.message,
+        ...(status !== undefined && { status }),
+        ...(wait !== undefined && { retryAfterMs: wait }),
+        error: err,
+      };
+    }
+    return {
+      kind: 'fatal',
+      code: status ? `http_${status}` : 'api_error',
+      message: err.message,
+      ...(status !== undefined && { status }),
+      error: err,
+    };
+  }
+  // Fetch/socket failures that reached us unwrapped (e.g. a body cut mid-read).
+  if (err instanceof TypeError || (err as { code?: string })?.code === 'ECONNRESET')
+    return { kind: 'retryable', code: 'network', message: messageOf(err), error: err };
+  return { kind: 'fatal', code: 'error', message: messageOf(err), error: err };
+}

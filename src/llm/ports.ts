@@ -1,0 +1,29 @@
+// What the gateway needs from the economics modules (limiter, caches), as interfaces, so the
+// call path can be tested with or without them and never imports their storage.
+import type { LlmUsage } from './types.ts';
+
+export interface LlmLimiter {
+  acquire(
+    key: { provider: string; model: string },
+    estimatedTokens: number,
+    signal?: AbortSignal,
+  ): Promise<{ waitedMs: number; release(actualTokens: number): void }>;
+}
+
+export interface CachedLlmResponse {
+  text: string;
+  object?: unknown;
+  usage: LlmUsage;
+  model: string;
+  provider: string;
+}
+
+export interface ResponseCache {
+  get(key: string): Promise<CachedLlmResponse | null>;
+  set(key: string, value: CachedLlmResponse, ttlSeconds: number): Promise<void>;
+}
+
+export interface EmbeddingCache {
+  getMany(model: string, texts: string[]): Promise<(number[] | null)[]>;
+  setMany(model: string, texts: string[], vectors: number[][]): Promise<void>;
+}

@@ -1,0 +1,38 @@
+// Where the gateway reports what happened (ledger rows, metrics, cost) — an interface so the
+// call path stays free of storage and can run without a database (e.g. `blogsmith models check`).
+import type { CachedLlmResponse } from './ports.ts';
+import type { AttemptReport } from './run-chain.ts';
+import type { LlmPurpose, LlmRole, LlmUsage, ModelRef } from './types.ts';
+
+export interface CallContext {
+  role: LlmRole;
+  purpose: LlmPurpose;
+  workspaceId?: string;
+  userId?: string;
+}
+
+export interface LlmRecorder {
+  /** USD for this usage, or null when the model's price is unknown (never guessed). */
+  cost(provider: string, model: string, usage: LlmUsage): number | null;
+  /** Throws AppError('budget_exceeded') when the workspace has spent its monthly budget. */
+  checkBudget(workspaceId: string): Promise<void>;
+  /** One upstream request ended. Must not block: storage writes are queued, see flush(). */
+  attempt(ctx: CallContext, report: AttemptReport): void;
+  /** Served from the response or embedding cache: no upstream request, not billed. */
+  cacheHit(ctx: CallContext, hit: Pick<CachedLlmResponse, 'provider' | 'model'>, latencyMs: number): void;
+  cacheMiss(ctx: CallContext): void;
+  fallback(ctx: CallContext, from: ModelRef, to: ModelRef | undefined, reason: string): void;
+  /** Resolves once every queued write has finished. */
+  flush(): Promise<void>;
+}
+
+/** For processes without storage: counts nothing, prices nothing, enforces no budget. */
+export const unrecorded: LlmRecorder = {
+  cost: () => null,
+  checkBudget: async () => {},
+  attempt: () => {},
+  cacheHit: () => {},
+  cacheMiss: () => {},
+  fallback: () => {},
+  flush: async () => {},
+};

@@ -1,0 +1,201 @@
+// Streaming generation. Until the first token arrives a failing model is just another attempt
+// in the chain (the caller sees nothing); once text has been delivered the stream is committed
+// to that model, and a later failure surfaces as LlmStreamInterruptedError with the text so far.
+import { type LanguageModel, streamText, type TextStreamPart, type ToolSet } from 'ai';
+import { AttemptTimeoutError, LlmStreamInterruptedError } from './failures.ts';
+import type { CachedLlmResponse } from './ports.ts';
+import { estimateTokens, promptArgs, toUsage } from './prompt.ts';
+import type { CallContext } from './recorder.ts';
+import { type Attempt, type ChainEnv, runChain, zeroUsage } from './run-chain.ts';
+import type { LlmStream, LlmTextCall, LlmTextResult, LlmUsage, ModelRef } from './types.ts';
+
+interface StreamSetup {
+  resolved: { chains: Record<LlmTextCall['role'], ModelRef[]> };
+  scope: string;
+}
+
+export interface StreamHelpers<S extends StreamSetup> {
+  prepare(): Promise<{ setup: S; chain: ModelRef[]; ctx: CallContext; key: string | undefined }>;
+  cachedResponse(ctx: CallContext, key: string | undefined): Promise<CachedLlmResponse | null>;
+  fromCache(hit: CachedLlmResponse, started: number): LlmTextResult;
+  storeResponse(key: string | undefined, value: CachedLlmResponse): void;
+  checkBudget(workspaceId: string): Promise<void>;
+  cost(ref: ModelRef, usage: LlmUsage): number | null;
+  chainEnv(setup: S, ctx: CallContext): ChainEnv;
+  languageModel(setup: S, ref: ModelRef): LanguageModel;
+}
+
+type Part = TextStreamPart<ToolSet>;
+
+interface Live {
+  first: string;
+  parts: AsyncIterator<Part>;
+  attempt: Attempt;
+  /** Set when the stream ended before any text. */
+  finished?: LlmUsage;
+}
+
+function abortCause(attempt: Attempt): unknown {
+  const reason = attempt.signal.reason;
+  return reason instanceof AttemptTimeoutError ? reason : (reason ?? new Error('The stream was aborted'));
+}
+
+/** Providers report an aborted body read as an ordinary error; name the abort's real cause instead. */
+const causeOf = (attempt: Attempt, err: unknown) => (attempt.signal.aborted ? abortCause(attempt) : err);
+
+/** Reads parts until the first text (or the end); errors here are ordinary attempt failures. */
+async function firstText(attempt: Attempt, parts: AsyncIterator<Part>): Promise<Live> {
+  for (;;) {
+    const { value: part, done } = await parts.next();
+    if (done) throw new Error('The stream ended without a finish event');
+    attempt.touch();
+    if (part.type === 'text-delta' && part.text.length > 0) {
+      attempt.firstToken();
+      return { first: part.text, parts, attempt };
+    }
+    if (part.type === 'error') throw causeOf(attempt, part.error);
+    if (part.type === 'abort') throw abortCause(attempt);
+    if (part.type === 'finish') return { first: '', parts, attempt, finished: toUsage(part.totalUsage) };
+  }
+}
+
+export function openStream<S extends StreamSetup>(call: LlmTextCall, h: StreamHelpers<S>): LlmStream {
+  let resolveResult!: (r: LlmTextResult) => void;
+  let rejectResult!: (e: unknown) => void;
+  const result = new Promise<LlmTextResult>((res, rej) => {
+    resolveResult = res;
+    rejectResult = rej;
+  });
+  // Callers that only iterate see the error there; this keeps `result` from being "unhandled".
+  result.catch(() => {});
+
+  async function* run(): AsyncGenerator<string> {
+    const started = performance.now();
+    const { setup, chain, ctx, key } = await h.prepare();
+    const hit = await h.cachedResponse(ctx, key);
+    if (hit) {
+      if (hit.text) yield hit.text;
+      resolveResult(h.fromCache(hit, started));
+      return;
+    }
+    if (call.workspaceId) await h.checkBudget(call.workspaceId);
+
+    const res = await runChain<Live>(
+      chain,
+      h.chainEnv(setup, ctx),
+      { signal: call.signal, estimatedTokens: estimateTokens(call), label: `the ${call.role} role` },
+      async (attempt) => {
+        const stream = streamText({
+          model: h.languageModel(setup, attempt.model),
+          ...promptArgs(call),
+          ...(call.temperature !== undefined && { temperature: call.temperature }),
+          ...(call.maxOutputTokens !== undefined && { maxOutputTokens: call.maxOutputTokens }),
+          maxRetries: 0,
+          abortSignal: attempt.signal,
+          // Errors arrive as stream parts and are handled there; the default handler would log them.
+          onError: () => {},
+        });
+        const parts = stream.fullStream[Symbol.asyncIterator]();
+        try {
+          return { value: await firstText(attempt, parts), deferred: true };
+        } catch (err) {
+          await parts.return?.();
+          throw err;
+        }
+      },
+    );
+    const lease = res.lease!;
+    const { parts, attempt } = res.value;
+    let text = res.value.first;
+    let usage = res.value.finished;
+    let completed = false;
+    const firstAt = performance.now();
+    try {
+      if (text) yield text;
+      while (!usage) {
+        let step: IteratorResult<Part>;
+        try {
+          step = await parts.next();
+        } catch (err) {
+          if (call.signal?.aborted) throw call.signal.reason;
+          throw new LlmStreamInterruptedError(text, res.model, causeOf(attempt, err));
+        }
+        if (step.done)
+          throw new LlmStreamInterruptedError(text, res.model, new Error('ended without finishing'));
+        const part = step.value;
+        attempt.touch();
+        if (part.type === 'text-delta' && part.text.length > 0) {
+          text += part.text;
+          yield part.text;
+        } else if (part.type === 'error' || part.type === 'abort') {
+          if (call.signal?.aborted) throw call.signal.reason;
+          const cause = part.type === 'error' ? causeOf(attempt, part.error) : abortCause(attempt);
+          throw new LlmStreamInterruptedError(text, res.model, cause);
+        } else if (part.type === 'finish') {
+          usage = toUsage(part.totalUsage);
+        }
+      }
+      completed = true;
+    } catch (err) {
+      const cancelled = Boolean(call.signal?.aborted);
+      lease.settle({
+        usage: zeroUsage,
+        ...(cancelled
+          ? { cancelled: true }
+          : { error: err instanceof LlmStreamInterruptedError ? err.cause : err }),
+      });
+      rejectResult(err);
+      throw err;
+    } finally {
+      if (!completed && !call.signal?.aborted) {
+        // The consumer stopped reading (break/return): stop the upstream request too.
+        attempt.cancel();
+        lease.settle({ usage: zeroUsage, cancelled: true });
+        rejectResult(new Error('The stream consumer stopped reading'));
+      }
+    }
+    lease.settle({ usage });
+    h.storeResponse(key, { text, usage, provider: res.model.provider, model: res.model.model });
+    resolveResult({
+      text,
+      usage,
+      provider: res.model.provider,
+      model: res.model.model,
+      costUsd: h.cost(res.model, usage),
+      cached: false,
+      attempts: res.attempts,
+      // For the caller: from the call, including any failed attempts before this one.
+      latencyMs: performance.now() - started,
+      ttftMs: firstAt - started,
+    });
+  }
+
+  let gen: AsyncGenerator<string> | undefined;
+  const start = () => {
+    if (gen) throw new Error('An LLM stream can be read only once');
+    gen = run();
+    return gen;
+  };
+  const next = (g: AsyncGenerator<string>) =>
+    g.next().catch((err) => {
+      rejectResult(err);
+      throw err;
+    });
+
+  return {
+    // Awaiting `result` without iterating reads the stream to its end (deltas discarded).
+    get result() {
+      if (!gen) {
+        const g = start();
+        (async () => {
+          while (!(await next(g)).done);
+        })().catch(() => {});
+      }
+      return result;
+    },
+    [Symbol.asyncIterator]: () => {
+      const g = start();
+      return { next: () => next(g), return: (value?: unknown) => g.return(value as undefined) };
+    },
+  };
+}

@@ -1,0 +1,122 @@
+// Public types of the LLM gateway: what the rest of Blogsmith passes in and gets back.
+// Nothing here mentions a provider SDK, so callers never depend on one.
+import type { z } from 'zod';
+import type { ResolvedModels } from './resolve-models.ts';
+
+export const llmRoles = ['planner', 'writer', 'checker', 'embedder'] as const;
+export type LlmRole = (typeof llmRoles)[number];
+/** The roles that generate text (the embedder only embeds). */
+export type GenerationRole = Exclude<LlmRole, 'embedder'>;
+
+export const providerNames = ['openai', 'anthropic', 'google', 'groq', 'ollama', 'compatible'] as const;
+export type ProviderName = (typeof providerNames)[number];
+
+/** A model named `provider:model`, e.g. `openai:gpt-4o-mini` or `ollama:llama3.2:3b`. */
+export interface ModelRef {
+  provider: ProviderName;
+  model: string;
+  /** `provider:model` */
+  id: string;
+}
+
+export interface LlmPurpose {
+  kind: 'article' | 'chat' | 'check' | 'embedding' | 'other';
+  /** e.g. the article id */
+  id?: string;
+  /** e.g. the pipeline step */
+  step?: string;
+}
+
+export interface LlmMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface LlmUsage {
+  inputTokens: number;
+  outputTokens: number;
+  /** Input tokens the provider served from its own prompt cache (already part of inputTokens). */
+  cachedInputTokens: number;
+}
+
+interface LlmCallContext {
+  purpose: LlmPurpose;
+  workspaceId?: string;
+  userId?: string;
+  /** Aborts the call; the gateway then neither retries nor falls back. */
+  signal?: AbortSignal;
+  /** `false` bypasses the response cache for this call (default: use it). */
+  cache?: boolean;
+}
+
+export interface LlmTextCall extends LlmCallContext {
+  role: GenerationRole;
+  /** Either `prompt` (one user message) or `messages`. */
+  prompt?: string;
+  messages?: LlmMessage[];
+  system?: string;
+  temperature?: number;
+  maxOutputTokens?: number;
+}
+
+export interface LlmObjectCall<T> extends LlmTextCall {
+  schema: z.ZodType<T>;
+  /** Name of the object in the JSON-schema response format (some providers show it to the model). */
+  schemaName?: string;
+}
+
+export interface LlmEmbedOptions extends Omit<LlmCallContext, 'purpose'> {
+  purpose?: LlmPurpose;
+}
+
+export interface LlmTextResult {
+  text: string;
+  usage: LlmUsage;
+  /** The provider and model that produced the answer (after any fallback). */
+  provider: ProviderName;
+  model: string;
+  /** null when the model has no known price. 0 for cache hits. */
+  costUsd: number | null;
+  /** Served from the gateway's response cache: no upstream request, not billed. */
+  cached: boolean;
+  /** Upstream requests made for this call, including retries, repairs and fallbacks. */
+  attempts: number;
+  latencyMs: number;
+  /** Milliseconds to the first streamed token; null for non-streaming calls. */
+  ttftMs: number | null;
+}
+
+export interface LlmObjectResult<T> extends LlmTextResult {
+  object: T;
+}
+
+export interface LlmEmbedResult {
+  embeddings: number[][];
+  usage: { inputTokens: number };
+  provider: ProviderName;
+  model: string;
+  costUsd: number | null;
+  /** How many of the texts came from the embedding cache. */
+  cachedCount: number;
+}
+
+/**
+ * Iterate it (once) for text deltas; `result` settles once the stream has ended. Awaiting
+ * `result` without iterating reads the whole stream.
+ */
+export interface LlmStream extends AsyncIterable<string> {
+  readonly result: Promise<LlmTextResult>;
+}
+
+export interface LlmGateway {
+  generateText(call: LlmTextCall): Promise<LlmTextResult>;
+  streamText(call: LlmTextCall): LlmStream;
+  generateObject<T>(call: LlmObjectCall<T>): Promise<LlmObjectResult<T>>;
+  embed(texts: string[], options?: LlmEmbedOptions): Promise<LlmEmbedResult>;
+  /** The providers and role chains in effect (for a workspace, with its own settings applied). */
+  resolved(workspaceId?: string): Promise<ResolvedModels>;
+  /** Forget a workspace's cached settings after they changed. */
+  invalidateWorkspace(workspaceId: string): void;
+  /** Waits for every pending ledger write. */
+  flush(): Promise<void>;
+}

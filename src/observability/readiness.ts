@@ -1,0 +1,114 @@
+// Readiness checks: a small registry of named probes. A failing `required` check makes the
+// process not ready (503); a failing optional one only marks it degraded (200).
+import type { Runtime } from '../runtime.ts';
+
+export type CheckStatus = 'ok' | 'degraded' | 'error';
+
+export interface CheckResult {
+  status: CheckStatus;
+  [detail: string]: unknown;
+}
+
+export interface ReadinessCheck {
+  name: string;
+  /** A required dependency down → 503; an optional one down → degraded. */
+  required: boolean;
+  run(): Promise<CheckResult>;
+}
+
+export interface ReadinessReport {
+  status: CheckStatus;
+  checks: Record<string, CheckResult>;
+}
+
+// Health probes must answer even when a dependency hangs.
+const checkTimeoutMs = 3000;
+
+export class ReadinessRegistry {
+  readonly #checks = new Map<string, ReadinessCheck>();
+
+  /** Adds (or replaces) a named check, e.g. `registry.add({ name: 'queue', required: false, run })`. */
+  add(check: ReadinessCheck): void {
+    this.#checks.set(check.name, check);
+  }
+
+  async report(): Promise<ReadinessReport> {
+    const entries = await Promise.all(
+      [...this.#checks.values()].map(async (check) => [check, await runBounded(check)] as const),
+    );
+    let status: CheckStatus = 'ok';
+    const checks: Record<string, CheckResult> = {};
+    for (const [check, result] of entries) {
+      checks[check.name] = result;
+      if (result.status === 'ok') continue;
+      if (check.required && result.status === 'error') status = 'error';
+      else if (status === 'ok') status = 'degraded';
+    }
+    return { status, checks };
+  }
+}
+
+async function runBounded(check: ReadinessCheck): Promise<CheckResult> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<CheckResult>((resolve) => {
+    timer = setTimeout(() => resolve({ status: 'error', timed_out: true }), checkTimeoutMs);
+  });
+  try {
+    return await Promise.race([
+      // Failure details go to the log, not to an unauthenticated endpoint.
+      check.run().catch((): CheckResult => ({ status: 'error' })),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+const elapsedMs = (start: bigint) => Math.round(Number(process.hrtime.bigint() - start) / 1e4) / 100;
+
+/** The checks every process has: database (required), pgvector and Redis (optional). */
+export function createReadiness(runtime: Runtime): ReadinessRegistry {
+  const registry = new ReadinessRegistry();
+  const { database, redis } = runtime;
+  registry.add({
+    name: 'database',
+    required: true,
+    async run() {
+      const start = process.hrtime.bigint();
+      try {
+        await database.query('SELECT 1');
+        return { status: 'ok', latency_ms: elapsedMs(start), kind: database.kind };
+      } catch (err) {
+        runtime.logger.warn({ err: messageOf(err) }, 'readiness: database check failed');
+        return { status: 'error', latency_ms: elapsedMs(start), kind: database.kind };
+      }
+    },
+  });
+  registry.add({
+    name: 'pgvector',
+    required: false,
+    async run() {
+      const available = database.vectorAvailable;
+      return { status: available ? 'ok' : 'degraded', available };
+    },
+  });
+  if (redis) {
+    registry.add({
+      name: 'redis',
+      required: false,
+      async run() {
+        const start = process.hrtime.bigint();
+        try {
+          await redis.ping();
+          return { status: 'ok', latency_ms: elapsedMs(start) };
+        } catch (err) {
+          runtime.logger.warn({ err: messageOf(err) }, 'readiness: redis check failed');
+          return { status: 'error', latency_ms: elapsedMs(start) };
+        }
+      },
+    });
+  }
+  return registry;
+}

@@ -1,0 +1,46 @@
+// Error reporting to Sentry, only when SENTRY_DSN is set. Only server faults (5xx) are sent:
+// client mistakes are not incidents.
+import * as Sentry from '@sentry/node';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Config } from '../config.ts';
+
+export function initSentry(config: Pick<Config, 'SENTRY_DSN' | 'ENVIRONMENT'>): boolean {
+  if (!config.SENTRY_DSN) return false;
+  Sentry.init({
+    dsn: config.SENTRY_DSN,
+    environment: config.ENVIRONMENT,
+    tracesSampleRate: 0,
+    // Its automatic Fastify hook reports every thrown error, 4xx included; the plugin below
+    // reports only what ended as a 5xx.
+    integrations: (defaults) => defaults.filter((integration) => integration.name !== 'Fastify'),
+  });
+  return true;
+}
+
+/** Flushes pending events on shutdown. */
+export async function closeSentry(timeoutMs = 2000): Promise<void> {
+  if (Sentry.isInitialized()) await Sentry.close(timeoutMs);
+}
+
+// The error seen by the handler, kept until the response status is known.
+const errors = new WeakMap<FastifyRequest, Error>();
+
+async function sentryCapture(app: FastifyInstance) {
+  if (!Sentry.isInitialized()) return;
+  app.addHook('onError', async (request, _reply, error) => {
+    errors.set(request, error);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    const error = errors.get(request);
+    if (!error || reply.statusCode < 500) return;
+    Sentry.withScope((scope) => {
+      scope.setTag('request_id', String(request.id));
+      scope.setTag('route', request.routeOptions.url ?? 'unmatched');
+      scope.setExtra('method', request.method);
+      Sentry.captureException(error);
+    });
+  });
+}
+
+export const sentryPlugin = fp(sentryCapture, { name: 'blogsmith-sentry' });

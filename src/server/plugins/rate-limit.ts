@@ -1,0 +1,75 @@
+// Request rate limits, per API key when one is presented, otherwise per client IP.
+//
+// Two classes, each with its own budget per minute:
+//   general    — every route by default (RATE_LIMIT_GENERAL)
+//   generation — routes that start LLM work opt in (RATE_LIMIT_GENERATION):
+//                app.post('/api/v1/articles', { config: { rateLimitClass: 'generation' }, schema }, handler)
+// Counters live in memory, or in Redis when REDIS_URL is set so every process shares one budget.
+// If Redis fails, requests are let through (skipOnError) and /health/ready reports degraded.
+import { createHash } from 'node:crypto';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Runtime } from '../../runtime.ts';
+
+export type RateLimitClass = 'general' | 'generation';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Which rate-limit budget the route draws from; `general` when unset. */
+    rateLimitClass?: RateLimitClass;
+  }
+}
+
+// Probes, scrapers and the API docs must never be throttled.
+export const isRateLimitExempt = (path: string) =>
+  path === '/metrics' ||
+  path === '/health' ||
+  path.startsWith('/health/') ||
+  path === '/docs' ||
+  path.startsWith('/docs/');
+
+const classOf = (request: FastifyRequest): RateLimitClass =>
+  request.routeOptions.config.rateLimitClass === 'generation' ? 'generation' : 'general';
+
+const bearerKey = /^Bearer\s+(bsk_\S+)$/i;
+
+/** The caller's identity for counting: a hash of the API key (never the key itself) or the IP. */
+export function rateLimitKey(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  const token = typeof header === 'string' ? bearerKey.exec(header)?.[1] : undefined;
+  const who = token
+    ? `key:${createHash('sha256').update(token).digest('hex').slice(0, 32)}`
+    : `ip:${request.ip}`;
+  return `${classOf(request)}:${who}`;
+}
+
+async function rateLimits(app: FastifyInstance, runtime: Runtime) {
+  const { config } = runtime;
+  if (!config.RATE_LIMIT_ENABLED) return;
+  const budgets: Record<RateLimitClass, number> = {
+    general: config.RATE_LIMIT_GENERAL,
+    generation: config.RATE_LIMIT_GENERATION,
+  };
+  await app.register(rateLimit, {
+    global: true,
+    timeWindow: 60_000,
+    max: (request) => budgets[classOf(request)],
+    keyGenerator: rateLimitKey,
+    allowList: (request) => isRateLimitExempt(request.url.split('?')[0] ?? '/'),
+    ...(runtime.redis ? { redis: runtime.redis, nameSpace: 'blogsmith:ratelimit:' } : {}),
+    skipOnError: true,
+    // The error handler turns any 429 into the one error shape; the plugin already set the headers.
+    errorResponseBuilder: (_request, context) =>
+      Object.assign(new Error(`Rate limit exceeded, retry in ${context.after}`), {
+        statusCode: context.statusCode,
+      }),
+  });
+  // Requests for unknown routes count too, so scanning the API is throttled like using it.
+  const limitUnmatched = app.rateLimit();
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.is404) await limitUnmatched.call(app, request, reply);
+  });
+}
+
+export const rateLimitPlugin = fp(rateLimits, { name: 'blogsmith-rate-limit' });

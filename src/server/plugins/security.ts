@@ -1,0 +1,76 @@
+// Browser-facing protections: security headers (helmet), CORS allow-list, HTTPS redirect.
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Config } from '../../config.ts';
+
+type SecurityConfig = Pick<
+  Config,
+  'ALLOWED_ORIGINS' | 'HTTPS_REDIRECT_ENABLED' | 'SECURITY_HSTS_ENABLED' | 'PUBLIC_URL'
+>;
+
+// The web UI is a React SPA served from this origin and /docs is Swagger UI: both load only
+// same-origin scripts; React and Swagger UI set inline style attributes, hence 'unsafe-inline'
+// for styles only. No remote origins anywhere.
+export function contentSecurityPolicy(config: SecurityConfig) {
+  const directives: Record<string, string[]> = {
+    'default-src': ["'self'"],
+    'base-uri': ["'self'"],
+    'connect-src': ["'self'"],
+    'font-src': ["'self'", 'data:'],
+    'form-action': ["'self'"],
+    'frame-ancestors': ["'none'"],
+    'img-src': ["'self'", 'data:', 'blob:'],
+    'object-src': ["'none'"],
+    'script-src': ["'self'"],
+    'script-src-attr': ["'none'"],
+    'style-src': ["'self'", "'unsafe-inline'"],
+  };
+  // Upgrading sub-resources would break a plain-HTTP LAN install, so only when HTTPS is in force.
+  if (config.HTTPS_REDIRECT_ENABLED || config.SECURITY_HSTS_ENABLED)
+    directives['upgrade-insecure-requests'] = [];
+  return directives;
+}
+
+// Probes and scrapers talk plain HTTP inside the cluster; redirecting them would fail them.
+const redirectExempt = (path: string) =>
+  path === '/metrics' || path === '/health' || path.startsWith('/health/');
+
+const pathOf = (request: FastifyRequest) => request.url.split('?')[0] ?? '/';
+
+async function security(app: FastifyInstance, config: SecurityConfig) {
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(config) },
+    hsts: config.SECURITY_HSTS_ENABLED ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+  });
+
+  const allowed = new Set(config.ALLOWED_ORIGINS.filter((o) => o !== '*'));
+  await app.register(cors, {
+    // No list: no CORS headers at all, so browsers only allow same-origin calls. Origins are
+    // echoed one by one (never `*`) because credentials (the session cookie) are allowed.
+    origin:
+      allowed.size === 0 ? false : (origin, cb) => cb(null, origin !== undefined && allowed.has(origin)),
+    credentials: allowed.size > 0,
+    exposedHeaders: [
+      'x-request-id',
+      'retry-after',
+      'x-ratelimit-limit',
+      'x-ratelimit-remaining',
+      'x-ratelimit-reset',
+    ],
+  });
+
+  if (config.HTTPS_REDIRECT_ENABLED) {
+    const publicHost = config.PUBLIC_URL ? new URL(config.PUBLIC_URL).host : undefined;
+    // request.protocol follows X-Forwarded-Proto only when TRUST_PROXY is on (Fastify trustProxy).
+    app.addHook('onRequest', async (request, reply) => {
+      if (request.protocol === 'https' || redirectExempt(pathOf(request))) return;
+      const host = publicHost ?? request.host;
+      const status = request.method === 'GET' || request.method === 'HEAD' ? 301 : 308;
+      return reply.redirect(`https://${host}${request.url}`, status);
+    });
+  }
+}
+
+export const securityPlugin = fp(security, { name: 'blogsmith-security' });

@@ -1,0 +1,169 @@
+// The shared machinery of the fake LLM servers: a real HTTP server on 127.0.0.1:0, a queue of
+// scripted behaviours consumed one per request, and a log of what was received.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeUsage {
+  input: number;
+  output: number;
+  cached?: number;
+}
+
+export type Behaviour =
+  /** A normal answer: `text`, or `json` (sent as the JSON text), with this usage. */
+  | {
+      type: 'answer';
+      text?: string;
+      json?: unknown;
+      usage?: FakeUsage;
+      /** Pause before the response starts. */
+      delayMs?: number;
+      /** Pause between stream chunks (a slow stream). */
+      chunkDelayMs?: number;
+      /** Characters per stream chunk (default 4). */
+      chunkSize?: number;
+    }
+  /** The model calls a tool with these arguments. */
+  | { type: 'tool-call'; name: string; arguments: unknown; usage?: FakeUsage }
+  /** An HTTP error, e.g. 429 with `retry-after`, 500, or a 400 context-length error. */
+  | { type: 'error'; status: number; message?: string; code?: string; headers?: Record<string, string> }
+  /** Accept the request and never answer. */
+  | { type: 'hang' }
+  /**
+   * Streams: send `afterChunks` chunks of `text`, then drop the connection (or, with `stall`, go
+   * silent and keep it open). Non-streams: drop at once.
+   */
+  | { type: 'cut'; text: string; afterChunks: number; stall?: boolean; usage?: FakeUsage };
+
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: Record<string, unknown>;
+  at: number;
+}
+
+export interface FakeServer {
+  /** e.g. http://127.0.0.1:PORT/v1 */
+  readonly baseUrl: string;
+  readonly requests: ReceivedRequest[];
+  /** Queues behaviours, consumed one per request; when empty, `fallback` answers. */
+  script(...behaviours: Behaviour[]): void;
+  /** What answers when the queue is empty (default: a short text answer). */
+  fallback: Behaviour;
+  close(): Promise<void>;
+}
+
+export type Handler = (
+  req: ReceivedRequest,
+  behaviour: Behaviour,
+  res: ServerResponse,
+) => Promise<void> | void;
+
+export const defaultUsage: FakeUsage = { input: 12, output: 5, cached: 0 };
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function chunk(text: string, size = 4): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out;
+}
+
+export function answerText(b: Extract<Behaviour, { type: 'answer' }>): string {
+  return b.json !== undefined ? JSON.stringify(b.json) : (b.text ?? 'ok');
+}
+
+async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const parts: Buffer[] = [];
+  for await (const p of req) parts.push(p as Buffer);
+  const raw = Buffer.concat(parts).toString('utf8');
+  return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+}
+
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+export async function startScriptedServer(
+  routes: Record<string, Handler>,
+  errorBody: (b: Extract<Behaviour, { type: 'error' }>) => unknown,
+): Promise<FakeServer> {
+  const queue: Behaviour[] = [];
+  const requests: ReceivedRequest[] = [];
+  const state = { fallback: { type: 'answer', text: 'ok' } as Behaviour };
+
+  const server: Server = createServer(async (req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const received: ReceivedRequest = {
+      method: req.method ?? 'GET',
+      path,
+      headers: req.headers,
+      body: await readBody(req),
+      at: Date.now(),
+    };
+    requests.push(received);
+    const handler = routes[path];
+    if (!handler) return sendJson(res, 404, { error: { message: `no route ${path}` } });
+    const behaviour = queue.shift() ?? state.fallback;
+    if (behaviour.type === 'hang') return;
+    if (behaviour.type === 'error')
+      return sendJson(res, behaviour.status, errorBody(behaviour), behaviour.headers ?? {});
+    if (behaviour.type === 'answer' && behaviour.delayMs) await sleep(behaviour.delayMs);
+    if (behaviour.type === 'cut' && received.body.stream !== true) {
+      res.socket?.destroy();
+      return;
+    }
+    await handler(received, behaviour, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    baseUrl: `http://127.0.0.1:${port}/v1`,
+    requests,
+    script: (...b) => {
+      queue.push(...b);
+    },
+    get fallback() {
+      return state.fallback;
+    },
+    set fallback(b: Behaviour) {
+      state.fallback = b;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Writes SSE chunks with the behaviour's pacing; for `cut`, drops the connection part-way. */
+export async function writeStream(
+  res: ServerResponse,
+  behaviour: Behaviour,
+  events: { head: string[]; deltas: string[]; tail: string[] },
+) {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  for (const e of events.head) res.write(e);
+  const delay = behaviour.type === 'answer' ? (behaviour.chunkDelayMs ?? 0) : 0;
+  for (let i = 0; i < events.deltas.length; i++) {
+    if (behaviour.type === 'cut' && i >= behaviour.afterChunks) {
+      if (behaviour.stall) return;
+      // Let the written chunks reach the client before the connection drops.
+      await sleep(20);
+      res.socket?.destroy();
+      return;
+    }
+    if (delay) await sleep(delay);
+    res.write(events.deltas[i]);
+  }
+  for (const e of events.tail) res.write(e);
+  res.end();
+}

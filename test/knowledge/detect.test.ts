@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { detectDocumentType } from '../../src/knowledge/detect.ts';
+import { DocumentRejectedError } from '../../src/knowledge/errors.ts';
+import { writeDocx } from '../support/docx-writer.ts';
+import { writePdf } from '../support/pdf-writer.ts';
+import { writeZip } from '../support/zip-writer.ts';
+import { articleHtml, nestedMarkdown, petstoreSpec, petstoreYaml, pngBytes } from './samples.ts';
+
+const rejection = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof DocumentRejectedError) return err;
+    throw err;
+  }
+  throw new Error('expected a DocumentRejectedError');
+};
+
+describe('detectDocumentType', () => {
+  it('recognises each supported type by its content', () => {
+    expect(detectDocumentType(writePdf([['Hello']]))).toBe('pdf');
+    expect(detectDocumentType(writeDocx([{ text: 'Hello' }]))).toBe('docx');
+    expect(detectDocumentType(Buffer.from(articleHtml))).toBe('html');
+    expect(detectDocumentType(Buffer.from(nestedMarkdown))).toBe('markdown');
+    expect(detectDocumentType(Buffer.from('Just a note.\n\nWith two paragraphs.'))).toBe('text');
+    expect(detectDocumentType(Buffer.from(JSON.stringify(petstoreSpec)))).toBe('openapi');
+    expect(detectDocumentType(Buffer.from(petstoreYaml))).toBe('openapi');
+    expect(detectDocumentType(Buffer.from('swagger: "2.0"\ninfo:\n  title: Old\npaths: {}\n'))).toBe(
+      'openapi',
+    );
+  });
+
+  it('trusts content over the file name', () => {
+    expect(
+      detectDocumentType(writePdf([['Hello']]), { filename: 'notes.txt', declaredType: 'text/plain' }),
+    ).toBe('pdf');
+    const png = rejection(() =>
+      detectDocumentType(pngBytes, { filename: 'readme.md', declaredType: 'text/markdown' }),
+    );
+    expect(png.code).toBe('unsupported_type');
+    expect(png.message).toContain('PNG');
+  });
+
+  it('finds a PDF header after binary junk but not in text that mentions it', () => {
+    const junk = Buffer.concat([Buffer.from([0x00, 0x9f, 0x01]), writePdf([['Hello']])]);
+    expect(detectDocumentType(junk)).toBe('pdf');
+    expect(detectDocumentType(Buffer.from('Every PDF starts with %PDF-1.7 and a newline.'))).toBe('text');
+  });
+
+  it('uses the name only to tell Markdown from plain text', () => {
+    const plain = Buffer.from('A plain note without any markup at all.');
+    expect(detectDocumentType(plain)).toBe('text');
+    expect(detectDocumentType(plain, { filename: 'note.md' })).toBe('markdown');
+    expect(detectDocumentType(Buffer.from(nestedMarkdown), { filename: 'guide.txt' })).toBe('text');
+  });
+
+  it('does not take JSON or YAML that is not an API description for OpenAPI', () => {
+    expect(detectDocumentType(Buffer.from('{"openapi": "1.0", "paths": {}}'))).toBe('text');
+    expect(detectDocumentType(Buffer.from('name: blogsmith\nversion: 1\n'))).toBe('text');
+  });
+
+  it('rejects archives that are not DOCX, binary data, and broken archives', () => {
+    expect(rejection(() => detectDocumentType(writeZip([{ name: 'a.txt', data: 'x' }]))).code).toBe(
+      'unsupported_type',
+    );
+    expect(rejection(() => detectDocumentType(Buffer.from([0x00, 0x01, 0x02, 0xff, 0xfe, 0x00]))).code).toBe(
+      'unsupported_type',
+    );
+    const truncated = writeDocx([{ text: 'Hello' }]).subarray(0, 200);
+    expect(rejection(() => detectDocumentType(truncated)).code).toBe('corrupt');
+  });
+});

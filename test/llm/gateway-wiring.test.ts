@@ -1,0 +1,229 @@
+// How the gateway uses what it is wired to — response and embedding caches, the rate limiter,
+// workspace settings — and that credentials never reach the logs.
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { AppError } from '../../src/errors.ts';
+import type { CachedLlmResponse, EmbeddingCache, LlmLimiter, ResponseCache } from '../../src/llm/ports.ts';
+import { startAnthropicServer } from '../fakes/anthropic-server.ts';
+import { fakeVector, startOpenAiServer } from '../fakes/openai-server.ts';
+import type { FakeServer } from '../fakes/scripted-server.ts';
+import { article, testGateway } from './support.ts';
+
+let compat: FakeServer;
+let anthropic: FakeServer;
+beforeAll(async () => {
+  compat = await startOpenAiServer();
+  anthropic = await startAnthropicServer();
+});
+afterAll(async () => {
+  await compat.close();
+  await anthropic.close();
+});
+beforeEach(() => {
+  compat.requests.length = 0;
+  anthropic.requests.length = 0;
+});
+
+const env = (extra: Record<string, string> = {}) => ({
+  OPENAI_COMPATIBLE_BASE_URL: compat.baseUrl,
+  OPENAI_COMPATIBLE_API_KEY: 'sk-compat-very-secret',
+  ANTHROPIC_API_KEY: 'sk-ant-very-secret',
+  ANTHROPIC_BASE_URL: anthropic.baseUrl,
+  LLM_MODEL: 'compatible:primary',
+  LLM_FALLBACK_MODELS: 'anthropic:claude-backup',
+  EMBEDDING_MODEL: 'compatible:embedder',
+  ...extra,
+});
+
+function mapCache(): ResponseCache & { entries: Map<string, CachedLlmResponse> } {
+  const entries = new Map<string, CachedLlmResponse>();
+  return {
+    entries,
+    get: async (k) => entries.get(k) ?? null,
+    set: async (k, v) => {
+      entries.set(k, v);
+    },
+  };
+}
+
+describe('response cache', () => {
+  it('answers a repeated call from the cache: no upstream request, not billed', async () => {
+    const cache = mapCache();
+    const { gateway, recorder } = testGateway(env(), { responseCache: cache });
+    compat.script({ type: 'answer', text: 'cached answer', usage: { input: 10, output: 2 } });
+    const call = { role: 'writer', prompt: 'same question', purpose: article } as const;
+    const first = await gateway.generateText(call);
+    const second = await gateway.generateText(call);
+    expect(compat.requests).toHaveLength(1);
+    expect(second).toMatchObject({ text: 'cached answer', cached: true, costUsd: 0, attempts: 0 });
+    expect(first.cached).toBe(false);
+    expect(recorder.cacheHits).toBe(1);
+    // Only the real request is accounted as an attempt.
+    expect(recorder.attempts).toHaveLength(1);
+  });
+
+  it('keys on the prompt, parameters and schema, and can be bypassed per call', async () => {
+    const cache = mapCache();
+    const { gateway } = testGateway(env(), { responseCache: cache });
+    const base = { role: 'writer', prompt: 'q', purpose: article } as const;
+    await gateway.generateText(base);
+    await gateway.generateText({ ...base, temperature: 0.9 });
+    await gateway.generateText({ ...base, prompt: 'other' });
+    await gateway.generateText({ ...base, cache: false });
+    expect(compat.requests).toHaveLength(4);
+    compat.script({ type: 'answer', json: { n: 1 } });
+    const obj = await gateway.generateObject({ ...base, schema: z.object({ n: z.number() }) });
+    expect(obj.object).toEqual({ n: 1 });
+    const again = await gateway.generateObject({ ...base, schema: z.object({ n: z.number() }) });
+    expect(again).toMatchObject({ cached: true, object: { n: 1 } });
+    expect(compat.requests).toHaveLength(5);
+  });
+
+  it('replays a cached answer to a streaming call', async () => {
+    const cache = mapCache();
+    const { gateway } = testGateway(env(), { responseCache: cache });
+    compat.script({ type: 'answer', text: 'streamed once' });
+    const call = { role: 'writer', prompt: 'stream me', purpose: article } as const;
+    for await (const _ of gateway.streamText(call)) {
+      // drain
+    }
+    const again = gateway.streamText(call);
+    let text = '';
+    for await (const d of again) text += d;
+    expect(text).toBe('streamed once');
+    expect((await again.result).cached).toBe(true);
+    expect(compat.requests).toHaveLength(1);
+  });
+});
+
+describe('embedding cache', () => {
+  it('only sends the texts it has not seen', async () => {
+    const store = new Map<string, number[]>();
+    const cache: EmbeddingCache = {
+      getMany: async (model, texts) => texts.map((t) => store.get(`${model}|${t}`) ?? null),
+      setMany: async (model, texts, vectors) => {
+        texts.forEach((t, i) => {
+          store.set(`${model}|${t}`, vectors[i]!);
+        });
+      },
+    };
+    const { gateway } = testGateway(env(), { embeddingCache: cache });
+    await gateway.embed(['alpha', 'beta']);
+    const r = await gateway.embed(['beta', 'gamma']);
+    expect(r.embeddings).toEqual([fakeVector('beta'), fakeVector('gamma')]);
+    expect(r.cachedCount).toBe(1);
+    expect(compat.requests.at(-1)!.body.input).toEqual(['gamma']);
+    const all = await gateway.embed(['alpha', 'gamma']);
+    expect(all).toMatchObject({ cachedCount: 2, costUsd: 0 });
+    expect(compat.requests).toHaveLength(2);
+  });
+});
+
+describe('rate limiter', () => {
+  it('reserves an estimate before each attempt and releases the real token count', async () => {
+    const calls: Array<{ key: string; estimate: number; actual?: number }> = [];
+    const limiter: LlmLimiter = {
+      acquire: async (key, estimate) => {
+        const entry: { key: string; estimate: number; actual?: number } = {
+          key: `${key.provider}:${key.model}`,
+          estimate,
+          actual: undefined,
+        };
+        calls.push(entry);
+        return {
+          waitedMs: 0,
+          release: (actual) => {
+            entry.actual = actual;
+          },
+        };
+      },
+    };
+    const { gateway } = testGateway(env(), { limiter });
+    compat.script({ type: 'answer', text: 'x', usage: { input: 30, output: 12 } });
+    await gateway.generateText({
+      role: 'writer',
+      prompt: 'a'.repeat(400),
+      maxOutputTokens: 50,
+      purpose: article,
+    });
+    expect(calls).toEqual([{ key: 'compatible:primary', estimate: 150, actual: 42 }]);
+  });
+
+  it('moves to the next model when the limiter refuses, and reports rate_limited when all refuse', async () => {
+    const full = new Set(['compatible:primary']);
+    const limiter: LlmLimiter = {
+      acquire: async (key) => {
+        if (full.has(`${key.provider}:${key.model}`)) throw new AppError('rate_limited', 'LLM queue is full');
+        return { waitedMs: 0, release: () => {} };
+      },
+    };
+    const { gateway } = testGateway(env(), { limiter });
+    const r = await gateway.generateText({ role: 'writer', prompt: 'x', purpose: article });
+    expect(r.provider).toBe('anthropic');
+    expect(compat.requests).toHaveLength(0);
+
+    full.add('anthropic:claude-backup');
+    const err = await gateway.generateText({ role: 'writer', prompt: 'x', purpose: article }).catch((e) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect(err.code).toBe('rate_limited');
+  });
+});
+
+describe('workspace settings', () => {
+  it('uses a workspace own model choice and key, re-read after invalidation', async () => {
+    let settings = {
+      models: { writer: 'anthropic:claude-workspace' },
+      credentials: { anthropic: { apiKey: 'ws-key', baseURL: anthropic.baseUrl } },
+    };
+    const { gateway } = testGateway(env(), { workspaceSettings: async () => settings });
+    const r = await gateway.generateText({
+      role: 'writer',
+      prompt: 'x',
+      purpose: article,
+      workspaceId: 'w1',
+    });
+    expect(r).toMatchObject({ provider: 'anthropic', model: 'claude-workspace' });
+    expect(anthropic.requests.at(-1)!.headers['x-api-key']).toBe('ws-key');
+    // Other workspaces and calls without one keep the environment's chain.
+    const plain = await gateway.generateText({ role: 'writer', prompt: 'x', purpose: article });
+    expect(plain.provider).toBe('compatible');
+
+    settings = {
+      models: { writer: 'compatible:ws-local' },
+      credentials: { anthropic: { apiKey: 'ws-key', baseURL: anthropic.baseUrl } },
+    };
+    gateway.invalidateWorkspace('w1');
+    const after = await gateway.generateText({
+      role: 'writer',
+      prompt: 'x',
+      purpose: article,
+      workspaceId: 'w1',
+    });
+    expect(after).toMatchObject({ provider: 'compatible', model: 'ws-local' });
+  });
+});
+
+describe('secrets', () => {
+  it('never writes an API key to the logs, even when calls fail', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const { gateway } = testGateway(env({ LLM_MAX_RETRIES: '0' }), {
+      logger: pino({ level: 'trace' }, sink),
+    });
+    compat.script({ type: 'error', status: 500 });
+    anthropic.script({ type: 'error', status: 401, message: 'invalid x-api-key' });
+    await gateway.generateText({ role: 'writer', prompt: 'x', purpose: article }).catch((e) => e);
+    const err = await gateway.generateText({ role: 'writer', prompt: 'x', purpose: article }).catch((e) => e);
+    const all = lines.join('\n') + JSON.stringify(err) + String(err.message) + JSON.stringify(err.details);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(all).not.toContain('sk-compat-very-secret');
+    expect(all).not.toContain('sk-ant-very-secret');
+  });
+});

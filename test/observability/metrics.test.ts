@@ -1,0 +1,65 @@
+import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createEdgeApp, type EdgeApp } from '../server/edge-app.ts';
+import { backends } from '../support/database.ts';
+
+describe.each(backends)('GET /metrics (%s)', (backend) => {
+  let t: EdgeApp;
+  beforeAll(async () => {
+    t = await createEdgeApp(backend, {
+      routes: (app) => {
+        app.get(
+          '/test/items/:id',
+          {
+            schema: { params: z.object({ id: z.string() }), response: { 200: z.object({ id: z.string() }) } },
+          },
+          async (request) => ({ id: request.params.id }),
+        );
+      },
+    });
+  });
+  afterAll(async () => t.close());
+
+  it('serves Prometheus text with HTTP metrics labelled by route template, never raw paths', async () => {
+    for (const id of ['a1', 'b2', 'c3']) await t.app.inject({ method: 'GET', url: `/test/items/${id}` });
+    await t.app.inject({ method: 'GET', url: '/no/such/path/xyz123' });
+
+    const res = await t.app.inject({ method: 'GET', url: '/metrics' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    expect(res.body).not.toContain('a1');
+    expect(res.body).not.toContain('xyz123');
+
+    const families = parsePrometheusTextFormat(res.body);
+    const total = families.find((f) => f.name === 'http_requests_total');
+    expect(total?.type).toBe('COUNTER');
+    const items = total?.metrics.find(
+      (m) => m.labels?.route === '/test/items/:id' && m.labels.method === 'GET' && m.labels.status === '200',
+    );
+    expect(Number(items?.value)).toBeGreaterThanOrEqual(3);
+    const unmatched = total?.metrics.find(
+      (m) => m.labels?.route === 'unmatched' && m.labels.status === '404',
+    );
+    expect(Number(unmatched?.value)).toBeGreaterThanOrEqual(1);
+
+    const duration = families.find((f) => f.name === 'http_request_duration_seconds');
+    expect(duration?.type).toBe('HISTOGRAM');
+    // This parser folds labelled histogram series into one unlabelled sample, so the per-route
+    // series are read by parsing the `_count` sample lines on their own (an untyped family).
+    const countLines = res.body
+      .split('\n')
+      .filter((l) => l.startsWith('http_request_duration_seconds_count{'));
+    const [counts] = parsePrometheusTextFormat(`${countLines.join('\n')}\n`);
+    const timed = counts?.metrics.find(
+      (m) => m.labels?.route === '/test/items/:id' && m.labels.status === '200',
+    );
+    expect(Number(timed?.value)).toBeGreaterThanOrEqual(3);
+    expect(
+      counts?.metrics.every((m) => m.labels?.route?.startsWith('/') || m.labels?.route === 'unmatched'),
+    ).toBe(true);
+
+    // The process metrics registered elsewhere are still there.
+    expect(families.some((f) => f.name === 'process_cpu_user_seconds_total')).toBe(true);
+  });
+});

@@ -1,0 +1,60 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { redactPaths } from '../../src/observability/logger.ts';
+import { createEdgeApp } from '../server/edge-app.ts';
+
+const apiKey = 'bsk_live_9f8e7d6c5b4a39281706';
+const cookie = 'blogsmith_session=s3ss10n-v4lue-abcdef';
+const password = 'correct-horse-battery-staple';
+
+describe('request logging', () => {
+  it('logs id, method, route, status and duration with credentials redacted', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(...String(chunk).split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const logger = pino({ level: 'info', redact: { paths: redactPaths, censor: '[redacted]' } }, sink);
+    const t = await createEdgeApp('pglite', {
+      logger,
+      routes: (app) => {
+        app.post('/test/login/:tenant', async (request) => {
+          request.log.warn({ body: request.body }, 'login attempt');
+          throw new Error('downstream failure');
+        });
+      },
+    });
+    try {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/test/login/acme',
+        headers: { authorization: `Bearer ${apiKey}`, cookie, 'x-request-id': 'log-test-1' },
+        payload: { email: 'a@example.com', password },
+      });
+      expect(res.statusCode).toBe(500);
+    } finally {
+      await t.close();
+    }
+    const output = lines.join('\n');
+    expect(output).not.toContain(apiKey);
+    expect(output).not.toContain('s3ss10n');
+    expect(output).not.toContain(password);
+
+    const entries = lines.map((l) => JSON.parse(l));
+    const done = entries.find((e) => e.msg === 'request failed');
+    expect(done).toMatchObject({
+      reqId: 'log-test-1',
+      method: 'POST',
+      route: '/test/login/:tenant',
+      path: '/test/login/acme',
+      status: 500,
+    });
+    expect(done.duration_ms).toBeGreaterThanOrEqual(0);
+    expect(done.headers.authorization).toBe('[redacted]');
+    expect(done.headers.cookie).toBe('[redacted]');
+    expect(entries.find((e) => e.msg === 'login attempt').body.password).toBe('[redacted]');
+  });
+});

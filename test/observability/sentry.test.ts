@@ -1,0 +1,66 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeSentry, initSentry } from '../../src/observability/sentry.ts';
+import { createEdgeApp, type EdgeApp } from '../server/edge-app.ts';
+
+// A stand-in for Sentry's ingestion endpoint: records the envelopes it is sent.
+function startIngest() {
+  const envelopes: string[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      envelopes.push(
+        req.headers['content-encoding'] === 'gzip' ? gunzipSync(raw).toString() : raw.toString(),
+      );
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  return { server, envelopes };
+}
+
+describe('Sentry', () => {
+  let ingest: { server: Server; envelopes: string[] };
+  let t: EdgeApp;
+  beforeAll(async () => {
+    ingest = startIngest();
+    await new Promise<void>((resolve) => ingest.server.listen(0, '127.0.0.1', resolve));
+    const { port } = ingest.server.address() as AddressInfo;
+    const dsn = `http://publickey@127.0.0.1:${port}/42`;
+    expect(initSentry({ SENTRY_DSN: dsn, ENVIRONMENT: 'test' })).toBe(true);
+    t = await createEdgeApp('pglite', {
+      routes: (app) => {
+        app.get('/test/crash', async () => {
+          throw new Error('sentry-visible-crash');
+        });
+        app.get('/test/bad', async () => {
+          throw Object.assign(new Error('sentry-invisible-client-error'), { statusCode: 400 });
+        });
+      },
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+    ingest.server.close();
+  });
+
+  it('is off without SENTRY_DSN', () => {
+    expect(initSentry({ SENTRY_DSN: undefined, ENVIRONMENT: 'test' })).toBe(false);
+  });
+
+  it('reports server errors (5xx) and not client errors', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/test/bad' })).statusCode).toBe(400);
+    expect((await t.app.inject({ method: 'GET', url: '/test/crash' })).statusCode).toBe(500);
+    await closeSentry(5000);
+    // Envelopes are newline-separated JSON items; events carry exception.values.
+    const reported = ingest.envelopes
+      .flatMap((e) => e.split('\n'))
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { exception?: { values?: Array<{ value?: string }> } })
+      .flatMap((item) => item.exception?.values?.map((v) => v.value) ?? []);
+    expect(reported).toEqual(['sentry-visible-crash']);
+  });
+});

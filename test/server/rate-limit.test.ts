@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { App } from '../../src/server/app.ts';
+import { backends, redisUrl } from '../support/database.ts';
+import { createEdgeApp, type EdgeApp } from './edge-app.ts';
+
+const limits = { RATE_LIMIT_GENERAL: '3', RATE_LIMIT_GENERATION: '1' };
+
+const addRoutes = (app: App) => {
+  app.get('/test/ping', { schema: { response: { 200: z.object({ ok: z.boolean() }) } } }, async () => ({
+    ok: true,
+  }));
+  app.post(
+    '/test/generate',
+    {
+      config: { rateLimitClass: 'generation' },
+      schema: { response: { 200: z.object({ ok: z.boolean() }) } },
+    },
+    async () => ({ ok: true }),
+  );
+};
+
+const hit = (app: App, url = '/test/ping', headers: Record<string, string> = {}) =>
+  app.inject({ method: url === '/test/generate' ? 'POST' : 'GET', url, headers });
+
+describe.each(backends)('rate limits in memory (%s)', (backend) => {
+  let t: EdgeApp;
+  beforeAll(async () => {
+    t = await createEdgeApp(backend, { env: limits, routes: addRoutes });
+  });
+  afterAll(async () => t.close());
+
+  it('answers over-budget requests with 429 in the error shape and rate-limit headers', async () => {
+    const ip = { 'x-forwarded-for': '1.1.1.1' };
+    for (let i = 0; i < 3; i++) {
+      const ok = await hit(t.app, '/test/ping', ip);
+      expect(ok.statusCode).toBe(200);
+      expect(ok.headers['x-ratelimit-limit']).toBe('3');
+      expect(ok.headers['x-ratelimit-remaining']).toBe(String(2 - i));
+    }
+    const limited = await hit(t.app, '/test/ping', ip);
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json()).toEqual({
+      error: {
+        code: 'rate_limited',
+        message: expect.stringMatching(/retry in/),
+        requestId: expect.any(String),
+      },
+    });
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(limited.headers['x-ratelimit-limit']).toBe('3');
+    expect(limited.headers['x-ratelimit-remaining']).toBe('0');
+    expect(Number(limited.headers['x-ratelimit-reset'])).toBeGreaterThan(0);
+  });
+
+  it('counts requests for unknown routes too', async () => {
+    const scanner = { authorization: `Bearer bsk_${randomBytes(12).toString('hex')}` };
+    const codes = [];
+    for (let i = 0; i < 4; i++) codes.push((await hit(t.app, `/wp-admin/${i}.php`, scanner)).statusCode);
+    expect(codes).toEqual([404, 404, 404, 429]);
+  });
+
+  it('never counts health, metrics or docs', async () => {
+    for (let i = 0; i < 6; i++) {
+      for (const url of ['/health', '/health/ready', '/metrics', '/docs/json']) {
+        const res = await t.app.inject({ method: 'GET', url });
+        expect(res.statusCode, url).toBe(200);
+        expect(res.headers['x-ratelimit-limit'], url).toBeUndefined();
+      }
+    }
+  });
+
+  it('gives each API key its own budget, and the generation class its own smaller one', async () => {
+    const keyA = { authorization: `Bearer bsk_${randomBytes(12).toString('hex')}` };
+    const keyB = { authorization: `Bearer bsk_${randomBytes(12).toString('hex')}` };
+    expect((await hit(t.app, '/test/generate', keyA)).statusCode).toBe(200);
+    expect((await hit(t.app, '/test/generate', keyA)).statusCode).toBe(429);
+    // Same client, other class: the general budget is untouched.
+    expect((await hit(t.app, '/test/ping', keyA)).headers['x-ratelimit-remaining']).toBe('2');
+    expect((await hit(t.app, '/test/generate', keyB)).statusCode).toBe(200);
+  });
+});
+
+describe('rate limits switched off', () => {
+  it('RATE_LIMIT_ENABLED=false never limits', async () => {
+    const t = await createEdgeApp('pglite', {
+      env: { ...limits, RATE_LIMIT_ENABLED: 'false' },
+      routes: addRoutes,
+    });
+    try {
+      for (let i = 0; i < 5; i++) expect((await hit(t.app)).statusCode).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('rate limits shared through Redis', () => {
+  it('two servers on the same Redis draw from one budget, counted on a hash of the key', async () => {
+    const prefix = `test-rl-${randomBytes(6).toString('hex')}:`;
+    const env = { ...limits, REDIS_URL: redisUrl };
+    const a = await createEdgeApp('postgres', { env, routes: addRoutes, redisKeyPrefix: prefix });
+    const b = await createEdgeApp('postgres', { env, routes: addRoutes, redisKeyPrefix: prefix });
+    try {
+      const token = `bsk_${randomBytes(12).toString('hex')}`;
+      const auth = { authorization: `Bearer ${token}` };
+      const codes = [];
+      for (const app of [a.app, b.app, a.app, b.app])
+        codes.push((await hit(app, '/test/ping', auth)).statusCode);
+      expect(codes).toEqual([200, 200, 200, 429]);
+      const redis = a.runtime.redis;
+      if (!redis) throw new Error('redis expected');
+      // ioredis adds the key prefix to commands but not to KEYS results.
+      const keys = await redis.keys('*');
+      expect(keys.some((k) => k.startsWith(`${prefix}blogsmith:ratelimit:general:key:`))).toBe(true);
+      expect(keys.join()).not.toContain(token);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('keeps serving when Redis is unreachable and readiness says degraded', async () => {
+    const t = await createEdgeApp('pglite', {
+      env: { ...limits, REDIS_URL: 'redis://127.0.0.1:1' },
+      routes: addRoutes,
+    });
+    try {
+      for (let i = 0; i < 5; i++) expect((await hit(t.app)).statusCode).toBe(200);
+      const ready = await t.app.inject({ method: 'GET', url: '/health/ready' });
+      expect(ready.statusCode).toBe(200);
+      expect(ready.json().status).toBe('degraded');
+      expect(ready.json().checks.redis.status).toBe('error');
+      expect(ready.json().checks.database.status).toBe('ok');
+    } finally {
+      await t.close();
+    }
+  });
+});

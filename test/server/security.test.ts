@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends } from '../support/database.ts';
+import { createEdgeApp, type EdgeApp } from './edge-app.ts';
+
+describe.each(backends)('security headers and CORS (%s)', (backend) => {
+  let t: EdgeApp;
+  beforeAll(async () => {
+    t = await createEdgeApp(backend, { env: { ALLOWED_ORIGINS: 'https://app.example.com' } });
+  });
+  afterAll(async () => t.close());
+
+  it('sends a same-origin CSP and the usual hardening headers, no HSTS by default', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/health' });
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).not.toMatch(/https?:\/\//);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(res.headers['strict-transport-security']).toBeUndefined();
+  });
+
+  it('echoes an allowed origin with credentials, never *', async () => {
+    const res = await t.app.inject({
+      method: 'OPTIONS',
+      url: '/health',
+      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'GET' },
+    });
+    expect(res.statusCode).toBe(204);
+    expect(res.headers['access-control-allow-origin']).toBe('https://app.example.com');
+    expect(res.headers['access-control-allow-credentials']).toBe('true');
+  });
+
+  it('gives no CORS grant to an origin outside the list', async () => {
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/health',
+      headers: { origin: 'https://evil.example.net' },
+    });
+    expect(res.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('security options', () => {
+  it('sends no CORS headers at all without ALLOWED_ORIGINS (same origin only)', async () => {
+    const t = await createEdgeApp('pglite');
+    try {
+      const res = await t.app.inject({
+        method: 'GET',
+        url: '/health',
+        headers: { origin: 'https://app.example.com' },
+      });
+      expect(res.headers['access-control-allow-origin']).toBeUndefined();
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('sends HSTS when SECURITY_HSTS_ENABLED', async () => {
+    const t = await createEdgeApp('pglite', { env: { SECURITY_HSTS_ENABLED: 'true' } });
+    try {
+      const res = await t.app.inject({ method: 'GET', url: '/health' });
+      expect(res.headers['strict-transport-security']).toMatch(/max-age=31536000/);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('redirects plain HTTP to HTTPS behind a trusted proxy, but not health probes', async () => {
+    const t = await createEdgeApp('pglite', {
+      env: { HTTPS_REDIRECT_ENABLED: 'true', TRUST_PROXY: 'true' },
+    });
+    try {
+      const plain = await t.app.inject({
+        method: 'GET',
+        url: '/docs/json?x=1',
+        headers: { host: 'blog.example.com', 'x-forwarded-proto': 'http' },
+      });
+      expect(plain.statusCode).toBe(301);
+      expect(plain.headers.location).toBe('https://blog.example.com/docs/json?x=1');
+
+      const post = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/x',
+        headers: { host: 'blog.example.com', 'x-forwarded-proto': 'http' },
+      });
+      expect(post.statusCode).toBe(308);
+
+      const secure = await t.app.inject({
+        method: 'GET',
+        url: '/docs/json',
+        headers: { host: 'blog.example.com', 'x-forwarded-proto': 'https' },
+      });
+      expect(secure.statusCode).toBe(200);
+
+      const probe = await t.app.inject({
+        method: 'GET',
+        url: '/health/ready',
+        headers: { 'x-forwarded-proto': 'http' },
+      });
+      expect(probe.statusCode).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('ignores X-Forwarded-Proto when the proxy is not trusted', async () => {
+    const t = await createEdgeApp('pglite', { env: { HTTPS_REDIRECT_ENABLED: 'true' } });
+    try {
+      const res = await t.app.inject({
+        method: 'GET',
+        url: '/docs/json',
+        headers: { host: 'blog.example.com', 'x-forwarded-proto': 'https' },
+      });
+      expect(res.statusCode).toBe(301);
+    } finally {
+      await t.close();
+    }
+  });
+});

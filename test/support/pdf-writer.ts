@@ -1,0 +1,41 @@
+// Writes small but valid PDFs (one Helvetica text line per string, one page per array), so the
+// knowledge tests run on real files without committing binaries. `encrypted` adds a Standard
+// security handler whose /U entry matches no password, which a reader must refuse to open.
+export function writePdf(pages: string[][], options: { encrypted?: boolean } = {}): Buffer {
+  const objects: string[] = [];
+  const add = (body: string) => objects.push(body);
+  const pageIds = pages.map((_, i) => 4 + i * 2);
+
+  add('<< /Type /Catalog /Pages 2 0 R >>');
+  add(`<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(' ')}] /Count ${pages.length} >>`);
+  add('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>');
+  for (const [i, lines] of pages.entries()) {
+    const stream = [
+      'BT /F1 12 Tf 14 TL 72 720 Td',
+      ...lines.map((line) => `(${line.replace(/[\\()]/g, (c) => `\\${c}`)}) Tj T*`),
+      'ET',
+    ].join('\n');
+    add(
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents ${pageIds[i]! + 1} 0 R >>`,
+    );
+    add(`<< /Length ${Buffer.byteLength(stream, 'latin1')} >>\nstream\n${stream}\nendstream`);
+  }
+  let encryptRef = '';
+  if (options.encrypted) {
+    const filler = '7'.repeat(64);
+    add(`<< /Filter /Standard /V 1 /R 2 /O <${filler}> /U <${'3'.repeat(64)}> /P -4 >>`);
+    encryptRef = ` /Encrypt ${objects.length} 0 R /ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>]`;
+  }
+
+  let out = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  for (const [i, body] of objects.entries()) {
+    offsets.push(Buffer.byteLength(out, 'latin1'));
+    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
+  }
+  const xrefAt = Buffer.byteLength(out, 'latin1');
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const offset of offsets) out += `${String(offset).padStart(10, '0')} 00000 n \n`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R${encryptRef} >>\nstartxref\n${xrefAt}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
