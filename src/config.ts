@@ -65,6 +65,18 @@ const schema = z.object({
     .pipe(z.array(z.enum(documentTypes)))
     .transform((types) => (types.length > 0 ? types : [...documentTypes])),
 
+  // Server-side fetching (SSRF guard) and web research
+  FETCH_ALLOW_HOSTS: commaList,
+  FETCH_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(15),
+  FETCH_MAX_BYTES: positiveInt(5 * 1024 * 1024),
+  FETCH_MAX_REDIRECTS: z.coerce.number().int().min(0).max(20).default(5),
+  RESEARCH_CACHE_TTL: z.coerce.number().int().min(0).default(24 * 3600),
+  TAVILY_API_KEY: z.string().optional(),
+  SERPAPI_API_KEY: z.string().optional(),
+  BRAVE_API_KEY: z.string().optional(),
+  EXA_API_KEY: z.string().optional(),
+  SEARXNG_URL: optionalUrl,
+
   // Rate limits (requests per minute)
   RATE_LIMIT_ENABLED: bool(true),
   RATE_LIMIT_GENERAL: positiveInt(600),

@@ -1,6 +1,7 @@
 // The process-wide dependencies every edge (HTTP server, worker, CLI) builds on.
 // Domains receive what they need from here as plain arguments; nothing reads globals.
 import type { Logger } from 'pino';
+import { ensureAdmin } from './accounts/bootstrap.ts';
 import { closeRedis, createRedis, type Redis } from './cache/redis.ts';
 import type { Config } from './config.ts';
 import { type Database, openDatabase } from './db/client.ts';
@@ -41,6 +42,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     poolSize: config.DATABASE_POOL_SIZE,
   });
   const migration = await runMigrations(database);
+  await ensureAdmin({ config, database, logger });
   if (!migration.vectorAvailable) {
     logger.warn(
       { reason: migration.vectorError },

@@ -19,13 +19,19 @@ import {
 import { createReadiness, type ReadinessRegistry } from '../observability/readiness.ts';
 import { sentryPlugin } from '../observability/sentry.ts';
 import type { Runtime } from '../runtime.ts';
+import { authPlugin } from './auth.ts';
 import { installErrorHandling } from './error-handler.ts';
 import { httpMetricsPlugin } from './plugins/http-metrics.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { requestLogPlugin } from './plugins/request-log.ts';
 import { securityPlugin } from './plugins/security.ts';
+import { apiKeyRoutes } from './routes/api-keys.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
+import { memberRoutes } from './routes/members.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { setupRoutes } from './routes/setup.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -95,5 +101,11 @@ export async function buildServer(runtime: Runtime): Promise<App> {
 
   await app.register(healthRoutes);
   await app.register(metricsRoutes);
+  await app.register(authPlugin);
+  await app.register(setupRoutes);
+  await app.register(authRoutes);
+  await app.register(apiKeyRoutes);
+  await app.register(memberRoutes);
+  await app.register(auditRoutes);
   return app;
 }

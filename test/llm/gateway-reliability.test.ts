@@ -276,10 +276,10 @@ describe('streams', () => {
   it('times out a stream that goes silent mid-way, keeping the partial text', async () => {
     const { gateway } = testGateway(env(), { reliability: { timeoutMs: 300 } });
     compat.script({ type: 'cut', text: 'Partial then silence', afterChunks: 2, stall: true });
-    let received = '';
+    let _received = '';
     const err = await (async () => {
       for await (const d of gateway.streamText({ role: 'writer', prompt: 'x', purpose: article }))
-        received += d;
+        _received += d;
     })().catch((e) => e);
     expect(err).toBeInstanceOf(LlmStreamInterruptedError);
     expect(err.partialText).toBe('Partial ');

@@ -1,0 +1,139 @@
+// API keys look like `bsk_<8-char prefix>_<secret>`. The prefix finds the row through a unique
+// index; only the sha256 of the whole key is stored and compared in constant time.
+import { timingSafeEqual } from 'node:crypto';
+import { and, desc, eq, gt, isNull, lt, or } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { apiKeys, memberships } from '../db/schema/index.ts';
+import { AppError, notFound } from '../errors.ts';
+import type { AuthContext } from './context.ts';
+import { type Role, type Scope, scopesForRole } from './roles.ts';
+import { inWorkspace } from './scope.ts';
+import { randomToken, sha256 } from './tokens.ts';
+
+const keyPattern = /^bsk_([A-Za-z0-9]{8})_([A-Za-z0-9_-]{20,})$/;
+const alphanumeric = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+function newPrefix() {
+  return Array.from(randomToken(16))
+    .map((c) => alphanumeric[c.charCodeAt(0) % alphanumeric.length])
+    .join('')
+    .slice(0, 8);
+}
+
+const publicColumns = {
+  id: apiKeys.id,
+  name: apiKeys.name,
+  prefix: apiKeys.prefix,
+  scopes: apiKeys.scopes,
+  lastUsedAt: apiKeys.lastUsedAt,
+  expiresAt: apiKeys.expiresAt,
+  revokedAt: apiKeys.revokedAt,
+  createdAt: apiKeys.createdAt,
+};
+
+export interface NewApiKey {
+  workspaceId: string;
+  userId: string;
+  name: string;
+  scopes?: string[];
+  expiresAt?: Date;
+}
+
+export async function createApiKey(database: Database, input: NewApiKey) {
+  const [member] = await database.db
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.workspaceId, input.workspaceId), eq(memberships.userId, input.userId)))
+    .limit(1);
+  if (!member) throw new AppError('forbidden', 'The user is not a member of this workspace');
+  const allowed = scopesForRole(member.role as Role);
+  const requested = input.scopes?.length ? input.scopes : allowed;
+  const denied = requested.filter((s) => !(allowed as string[]).includes(s));
+  if (denied.length > 0) {
+    throw new AppError('forbidden', `Scopes not allowed for a ${member.role}: ${denied.join(', ')}`);
+  }
+  const prefix = newPrefix();
+  const key = `bsk_${prefix}_${randomToken(24)}`;
+  const [row] = await database.db
+    .insert(apiKeys)
+    .values({
+      workspaceId: input.workspaceId,
+      userId: input.userId,
+      name: input.name,
+      prefix,
+      hash: sha256(key),
+      scopes: [...new Set(requested)],
+      expiresAt: input.expiresAt ?? null,
+    })
+    .returning(publicColumns);
+  return { key, apiKey: row! };
+}
+
+export async function listApiKeys(
+  database: Database,
+  ctx: AuthContext,
+  page: { limit: number; before?: Date },
+) {
+  return database.db
+    .select(publicColumns)
+    .from(apiKeys)
+    .where(inWorkspace(ctx, apiKeys, page.before ? lt(apiKeys.createdAt, page.before) : undefined))
+    .orderBy(desc(apiKeys.createdAt))
+    .limit(page.limit);
+}
+
+export async function revokeApiKey(database: Database, ctx: AuthContext, id: string) {
+  const [row] = await database.db
+    .update(apiKeys)
+    .set({ revokedAt: new Date() })
+    .where(inWorkspace(ctx, apiKeys, eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id, name: apiKeys.name });
+  if (!row) throw notFound('API key');
+  return row;
+}
+
+// last_used_at is informational: writing it at most once a minute keeps auth off the write path.
+const lastUsedGranularityMs = 60_000;
+
+/** Resolves a presented key to its row, or null when unknown, revoked or expired. */
+export async function verifyApiKey(database: Database, presented: string) {
+  const match = keyPattern.exec(presented);
+  if (!match) return null;
+  const [row] = await database.db
+    .select({
+      id: apiKeys.id,
+      workspaceId: apiKeys.workspaceId,
+      userId: apiKeys.userId,
+      hash: apiKeys.hash,
+      scopes: apiKeys.scopes,
+      lastUsedAt: apiKeys.lastUsedAt,
+      role: memberships.role,
+    })
+    .from(apiKeys)
+    .innerJoin(
+      memberships,
+      and(eq(memberships.workspaceId, apiKeys.workspaceId), eq(memberships.userId, apiKeys.userId)),
+    )
+    .where(
+      and(
+        eq(apiKeys.prefix, match[1]!),
+        isNull(apiKeys.revokedAt),
+        or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, new Date())),
+      ),
+    )
+    .limit(1);
+  if (!row) return null;
+  const expected = Buffer.from(row.hash, 'hex');
+  const actual = Buffer.from(sha256(presented), 'hex');
+  if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > lastUsedGranularityMs) {
+    await database.db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, row.id));
+  }
+  return row;
+}
+
+/** A key keeps only the scopes its creator's current role still allows. */
+export function effectiveScopes(keyScopes: string[], role: Role): Scope[] {
+  const allowed = scopesForRole(role);
+  return allowed.filter((s) => keyScopes.includes(s));
+}

@@ -1,0 +1,18 @@
+// Workspace isolation lives here and only here. Every query over a tenant table goes through
+// `inWorkspace`, so a row of another workspace is simply not found (404), never forbidden (403):
+// callers cannot even learn that it exists.
+import { and, eq, type SQL } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
+import type { AuthContext } from './context.ts';
+
+interface TenantTable {
+  workspaceId: PgColumn;
+}
+
+export function inWorkspace(
+  ctx: Pick<AuthContext, 'workspaceId'>,
+  table: TenantTable,
+  ...more: (SQL | undefined)[]
+) {
+  return and(eq(table.workspaceId, ctx.workspaceId), ...more)!;
+}

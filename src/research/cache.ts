@@ -1,0 +1,34 @@
+// The cache research results live in. In-memory LRU by default; a Redis/DB-backed one can
+// implement the same two methods.
+export interface ResearchCache {
+  get(key: string): Promise<unknown | undefined>;
+  set(key: string, value: unknown, ttlSeconds: number): Promise<void>;
+}
+
+export function memoryCache(maxEntries = 500, now: () => number = Date.now): ResearchCache {
+  const entries = new Map<string, { value: unknown; expires: number }>();
+  return {
+    async get(key) {
+      const entry = entries.get(key);
+      if (!entry) return undefined;
+      if (entry.expires <= now()) {
+        entries.delete(key);
+        return undefined;
+      }
+      // Re-insert so Map order tracks recency.
+      entries.delete(key);
+      entries.set(key, entry);
+      return entry.value;
+    },
+    async set(key, value, ttlSeconds) {
+      if (ttlSeconds <= 0) return;
+      entries.delete(key);
+      entries.set(key, { value, expires: now() + ttlSeconds * 1000 });
+      while (entries.size > maxEntries) {
+        const oldest = entries.keys().next().value;
+        if (oldest === undefined) break;
+        entries.delete(oldest);
+      }
+    },
+  };
+}

@@ -1,0 +1,106 @@
+// Reduces a fetched page to the text worth citing: Readability over linkedom for HTML,
+// passthrough for plain text; anything else is not a research source.
+import { Readability } from '@mozilla/readability';
+import { parseHTML } from 'linkedom';
+import { AppError } from '../errors.ts';
+import { mediaType } from '../security/ssrf/index.ts';
+
+export type ExtractedPage = {
+  title: string;
+  byline?: string;
+  publishedAt?: string;
+  text: string;
+  canonicalUrl: string;
+  language?: string;
+  wordCount: number;
+};
+
+export const extractableTypes = ['text/html', 'application/xhtml+xml', 'text/plain', 'text/markdown'];
+
+const countWords = (text: string) => (text.match(/\S+/g) ?? []).length;
+
+// Block-level breaks survive as blank lines so paragraphs stay separable for excerpts.
+function readableText(html: string): string {
+  const { document } = parseHTML(`<!doctype html><html><body>${html}</body></html>`);
+  for (const el of document.querySelectorAll('p,li,h1,h2,h3,h4,h5,h6,blockquote,pre,tr,br,div'))
+    el.after(document.createTextNode('\n\n'));
+  return (document.body?.textContent ?? '')
+    .split('\n')
+    .map((line) => line.replace(/\s+/g, ' ').trim())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+function resolveUrl(href: string | null | undefined, base: string): string | undefined {
+  if (!href) return undefined;
+  try {
+    const url = new URL(href, base);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function metaContent(document: Document, selectors: string[]): string | undefined {
+  for (const s of selectors) {
+    const value = document.querySelector(s)?.getAttribute('content')?.trim();
+    if (value) return value;
+  }
+  return undefined;
+}
+
+function extractHtml(html: string, url: string): ExtractedPage {
+  const { document } = parseHTML(html);
+  const canonicalUrl =
+    resolveUrl(document.querySelector('link[rel~="canonical"]')?.getAttribute('href'), url) ?? url;
+  const language =
+    document.documentElement?.getAttribute('lang')?.trim() ||
+    metaContent(document, ['meta[http-equiv="content-language"]']);
+  const published = metaContent(document, [
+    'meta[property="article:published_time"]',
+    'meta[name="date"]',
+    'meta[name="pubdate"]',
+    'meta[itemprop="datePublished"]',
+  ]);
+  const fallbackTitle = document.querySelector('title')?.textContent?.trim() ?? '';
+  // Readability mutates the document, so everything above is read first.
+  const article = new Readability(document as unknown as Document).parse();
+  const text = article?.content ? readableText(article.content) : (document.body?.textContent ?? '').trim();
+  const publishedAt = toIsoDate(article?.publishedTime ?? published);
+  return {
+    title: article?.title?.trim() || fallbackTitle,
+    ...(article?.byline ? { byline: article.byline.trim() } : {}),
+    ...(publishedAt ? { publishedAt } : {}),
+    text,
+    canonicalUrl,
+    ...(language || article?.lang ? { language: (language || article?.lang) as string } : {}),
+    wordCount: countWords(text),
+  };
+}
+
+function toIsoDate(value: string | null | undefined): string | undefined {
+  if (!value) return undefined;
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? undefined : new Date(time).toISOString();
+}
+
+/** Extracts readable text from a fetched body; throws unsupported_media_type for non-text. */
+export function extractReadable(body: Buffer | string, contentType: string, url: string): ExtractedPage {
+  const type = mediaType(contentType);
+  const source = typeof body === 'string' ? body : body.toString('utf8');
+  if (type === 'text/html' || type === 'application/xhtml+xml') return extractHtml(source, url);
+  if (type === 'text/plain' || type === 'text/markdown') {
+    const text = source.trim();
+    const firstLine =
+      text
+        .split('\n', 1)[0]
+        ?.replace(/^#+\s*/, '')
+        .trim() ?? '';
+    return { title: firstLine.slice(0, 200), text, canonicalUrl: url, wordCount: countWords(text) };
+  }
+  throw new AppError(
+    'unsupported_media_type',
+    `Cannot extract readable text from ${type || 'unknown content'}`,
+  );
+}

@@ -1,0 +1,216 @@
+// Web research for the article pipeline: the planner's questions searched in parallel across
+// every configured provider, pages fetched through the SSRF guard, reduced to readable text,
+// de-duplicated and ranked by quality.
+import { createHash } from 'node:crypto';
+import { AppError } from '../errors.ts';
+import { type SafeFetchOptions, type SafeFetchResult, safeFetch } from '../security/ssrf/index.ts';
+import { mapBounded } from './bounded.ts';
+import { memoryCache, type ResearchCache } from './cache.ts';
+import { normaliseUrl } from './canonical-url.ts';
+import { bestExcerpt } from './excerpt.ts';
+import { type ExtractedPage, extractableTypes, extractReadable } from './extract.ts';
+import type { SearchProvider, SearchResult } from './providers/index.ts';
+import { qualityScore } from './quality.ts';
+
+export type Source = {
+  url: string;
+  finalUrl: string;
+  canonicalUrl: string;
+  title: string;
+  byline?: string;
+  publishedAt?: string;
+  language?: string;
+  /** ISO time the page was fetched (may be earlier than this call when served from cache). */
+  fetchedAt: string;
+  provider: string;
+  query: string;
+  score: number;
+  wordCount: number;
+  excerpt: string;
+  text: string;
+  contentHash: string;
+};
+
+export type ResearchProgress = {
+  phase: 'search' | 'fetch';
+  done: number;
+  total: number;
+  url?: string;
+  ok?: boolean;
+};
+
+export type ResearchDeps = {
+  providers: readonly SearchProvider[];
+  cache?: ResearchCache;
+  /** Options for safeFetch (limits, FETCH_ALLOW_HOSTS, resolver); `accept` is set here. */
+  fetchOptions?: Omit<SafeFetchOptions, 'accept' | 'signal'>;
+  fetchPage?: (url: string, opts: SafeFetchOptions) => Promise<SafeFetchResult>;
+  now?: () => Date;
+};
+
+export type ResearchOptions = {
+  resultsPerQuery?: number;
+  maxSources?: number;
+  /** Pages fetched at most, before de-duplication. */
+  maxFetches?: number;
+  searchConcurrency?: number;
+  fetchConcurrency?: number;
+  /** RESEARCH_CACHE_TTL; 0 disables caching. */
+  cacheTtlSeconds?: number;
+  /** Pages with fewer readable words are dropped as empty shells. */
+  minWords?: number;
+  signal?: AbortSignal;
+  onProgress?: (event: ResearchProgress) => void;
+};
+
+export const researchDefaults = {
+  resultsPerQuery: 5,
+  maxSources: 10,
+  searchConcurrency: 4,
+  fetchConcurrency: 4,
+  cacheTtlSeconds: 24 * 3600,
+  minWords: 30,
+};
+
+const defaultCache = memoryCache();
+
+type Candidate = SearchResult & { query: string };
+type FetchedPage = ExtractedPage & { finalUrl: string; fetchedAt: string };
+
+const contentHash = (text: string) =>
+  createHash('sha256').update(text.toLowerCase().replace(/\s+/g, ' ').trim()).digest('hex');
+
+async function cached<T>(
+  cache: ResearchCache,
+  key: string,
+  ttl: number,
+  compute: () => Promise<T>,
+): Promise<T> {
+  if (ttl > 0) {
+    const hit = await cache.get(key);
+    if (hit !== undefined) return hit as T;
+  }
+  const value = await compute();
+  if (ttl > 0) await cache.set(key, value, ttl);
+  return value;
+}
+
+export async function researchQuestions(
+  questions: readonly string[],
+  deps: ResearchDeps,
+  opts: ResearchOptions = {},
+): Promise<Source[]> {
+  const o = { ...researchDefaults, ...opts };
+  const cache = deps.cache ?? defaultCache;
+  const ttl = o.cacheTtlSeconds;
+  const now = deps.now ?? (() => new Date());
+  const fetchPage = deps.fetchPage ?? safeFetch;
+  if (deps.providers.length === 0)
+    throw new AppError(
+      'unavailable',
+      'Web research is not configured: set a search provider key or SEARXNG_URL',
+    );
+  const queries = [...new Set(questions.map((q) => q.trim()).filter(Boolean))];
+  if (queries.length === 0) return [];
+
+  // 1. Search every question on every provider; one provider failing does not sink the rest.
+  const tasks = queries.flatMap((query) => deps.providers.map((provider) => ({ query, provider })));
+  let searched = 0;
+  const failures: string[] = [];
+  const found = await mapBounded(tasks, o.searchConcurrency, async ({ query, provider }) => {
+    try {
+      const key = `research:search:${provider.name}:${o.resultsPerQuery}:${query}`;
+      return await cached(cache, key, ttl, () =>
+        provider.search(query, { limit: o.resultsPerQuery, ...(o.signal ? { signal: o.signal } : {}) }),
+      );
+    } catch (error) {
+      failures.push(`${provider.name}: ${(error as Error).message}`);
+      return [] as SearchResult[];
+    } finally {
+      o.onProgress?.({ phase: 'search', done: ++searched, total: tasks.length });
+    }
+  });
+  if (failures.length === tasks.length)
+    throw new AppError('unavailable', 'Every search provider failed', { failures });
+
+  // 2. Merge: the first question/provider to find a URL keeps it.
+  const candidates = new Map<string, Candidate>();
+  found.forEach((results, i) => {
+    const query = tasks[i]?.query ?? '';
+    for (const r of results) {
+      const key = normaliseUrl(r.url);
+      if (!candidates.has(key)) candidates.set(key, { ...r, query });
+    }
+  });
+  const toFetch = [...candidates.values()].slice(0, o.maxFetches ?? o.maxSources * 3);
+
+  // 3. Fetch and extract through the SSRF guard; unfetchable pages are skipped.
+  let fetched = 0;
+  const pages = await mapBounded(toFetch, o.fetchConcurrency, async (candidate) => {
+    let page: FetchedPage | undefined;
+    try {
+      page = await cached(cache, `research:page:${normaliseUrl(candidate.url)}`, ttl, async () => {
+        const response = await fetchPage(candidate.url, {
+          ...deps.fetchOptions,
+          accept: extractableTypes,
+          ...(o.signal ? { signal: o.signal } : {}),
+        });
+        if (response.status < 200 || response.status >= 300)
+          throw new AppError('unavailable', `HTTP ${response.status}`);
+        const extracted = extractReadable(response.body, response.contentType, response.finalUrl);
+        return { ...extracted, finalUrl: response.finalUrl, fetchedAt: response.fetchedAt.toISOString() };
+      });
+    } catch {
+      page = undefined;
+    }
+    o.onProgress?.({
+      phase: 'fetch',
+      done: ++fetched,
+      total: toFetch.length,
+      url: candidate.url,
+      ok: !!page,
+    });
+    return page ? { candidate, page } : undefined;
+  });
+
+  // 4. Score, then de-duplicate by canonical URL and by content, keeping the better copy.
+  const scored: Source[] = [];
+  for (const entry of pages) {
+    if (!entry || entry.page.wordCount < o.minWords) continue;
+    const { candidate, page } = entry;
+    const publishedAt = page.publishedAt ?? candidate.publishedAt;
+    const hostname = new URL(page.finalUrl).hostname;
+    scored.push({
+      url: candidate.url,
+      finalUrl: page.finalUrl,
+      canonicalUrl: normaliseUrl(page.canonicalUrl),
+      title: page.title || candidate.title,
+      ...(page.byline ? { byline: page.byline } : {}),
+      ...(publishedAt ? { publishedAt } : {}),
+      ...(page.language ? { language: page.language } : {}),
+      fetchedAt: page.fetchedAt,
+      provider: candidate.provider,
+      query: candidate.query,
+      score: qualityScore({ hostname, publishedAt, wordCount: page.wordCount }, now()),
+      wordCount: page.wordCount,
+      excerpt: bestExcerpt(page.text, candidate.query),
+      text: page.text,
+      contentHash: contentHash(page.text),
+    });
+  }
+  scored.sort((a, b) => b.score - a.score);
+  const seenUrls = new Set<string>();
+  const seenHashes = new Set<string>();
+  const sources: Source[] = [];
+  for (const s of scored) {
+    const duplicate = seenUrls.has(s.canonicalUrl) || seenHashes.has(s.contentHash);
+    // A dropped copy still marks its keys, so a copy of a copy (the AMP view of a page that
+    // was also syndicated) is recognised too.
+    seenUrls.add(s.canonicalUrl);
+    seenHashes.add(s.contentHash);
+    if (duplicate) continue;
+    sources.push(s);
+    if (sources.length >= o.maxSources) break;
+  }
+  return sources;
+}

@@ -1,0 +1,42 @@
+import { AppError } from '../../errors.ts';
+
+export type BlockReason =
+  | 'invalid_url'
+  | 'scheme'
+  | 'credentials'
+  | 'port'
+  | 'metadata_host'
+  | 'blocked_address'
+  | 'unresolvable';
+
+/** The target (or a redirect hop) is not allowed: a client mistake or an attack, never retried. */
+export class BlockedUrlError extends AppError {
+  readonly reason: BlockReason;
+  readonly url: string;
+  constructor(reason: BlockReason, url: string, message: string) {
+    super('validation_error', `URL blocked: ${message}`, { reason, url });
+    this.name = 'BlockedUrlError';
+    this.reason = reason;
+    this.url = url;
+  }
+}
+
+export type FetchLimit = 'bytes' | 'time' | 'redirects' | 'content_type';
+
+/** The fetch was allowed but went over one of its limits. */
+export class FetchLimitError extends AppError {
+  readonly limit: FetchLimit;
+  constructor(limit: FetchLimit, message: string) {
+    const code =
+      limit === 'bytes'
+        ? 'payload_too_large'
+        : limit === 'content_type'
+          ? 'unsupported_media_type'
+          : limit === 'time'
+            ? 'unavailable'
+            : 'validation_error';
+    super(code, message, { limit });
+    this.name = 'FetchLimitError';
+    this.limit = limit;
+  }
+}

@@ -1,0 +1,11 @@
+export { addressInAllowList, checkAddress, parseAllowList } from './address-policy.ts';
+export { BlockedUrlError, type BlockReason, type FetchLimit, FetchLimitError } from './errors.ts';
+export { type FetchConfig, fetchOptionsFromConfig } from './from-config.ts';
+export { type ResolvedAddress, type Resolver, resolveTarget, systemResolver } from './resolve-target.ts';
+export {
+  mediaType,
+  type SafeFetchOptions,
+  type SafeFetchResult,
+  safeFetch,
+  safeFetchDefaults,
+} from './safe-fetch.ts';

@@ -1,0 +1,158 @@
+// The one way server code fetches a URL someone else chose (URL ingestion, research,
+// webhooks, publishing). Each hop is checked and its socket pinned to the checked address.
+import http from 'node:http';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { parseAllowList } from './address-policy.ts';
+import { BlockedUrlError, FetchLimitError } from './errors.ts';
+import { type ResolvedAddress, type Resolver, resolveTarget, systemResolver } from './resolve-target.ts';
+
+export type SafeFetchOptions = {
+  maxBytes?: number;
+  timeoutMs?: number;
+  maxRedirects?: number;
+  /** Allowed media types, e.g. ['text/html', 'text/*']; omitted means any. */
+  accept?: string[];
+  signal?: AbortSignal;
+  resolver?: Resolver;
+  /** Host names or CIDRs allowed even though private (FETCH_ALLOW_HOSTS); empty by default. */
+  allowHosts?: readonly string[];
+  headers?: Record<string, string>;
+};
+
+export type SafeFetchResult = {
+  finalUrl: string;
+  status: number;
+  contentType: string;
+  body: Buffer;
+  /** Every URL redirected to, in order (the final URL is the last one). */
+  redirects: string[];
+  fetchedAt: Date;
+};
+
+export const safeFetchDefaults = { maxBytes: 5 * 1024 * 1024, timeoutMs: 15_000, maxRedirects: 5 };
+
+const redirectStatuses = new Set([301, 302, 303, 307, 308]);
+
+function pinnedLookup(pinned: ResolvedAddress): LookupFunction {
+  // Node calls lookup with `all: true` when happy-eyeballs is on, a single answer otherwise.
+  return ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+    if (options?.all) callback(null, [{ address: pinned.address, family: pinned.family }]);
+    else callback(null, pinned.address, pinned.family);
+  }) as unknown as LookupFunction;
+}
+
+export const mediaType = (contentType: string) => (contentType.split(';')[0] ?? '').trim().toLowerCase();
+
+function accepted(contentType: string, accept: readonly string[]): boolean {
+  const type = mediaType(contentType);
+  return accept.some((a) => {
+    const want = a.toLowerCase();
+    return want.endsWith('/*') ? type.startsWith(want.slice(0, -1)) : type === want;
+  });
+}
+
+type Hop = { status: number; headers: http.IncomingHttpHeaders; response: http.IncomingMessage };
+
+function request(url: URL, pinned: ResolvedAddress, headers: Record<string, string>, signal: AbortSignal) {
+  return new Promise<Hop>((resolve, reject) => {
+    const client = url.protocol === 'https:' ? https : http;
+    const req = client.request(
+      url,
+      {
+        method: 'GET',
+        lookup: pinnedLookup(pinned),
+        signal,
+        // Identity only: we never inflate someone else's compressed body (decompression bombs).
+        headers: { 'accept-encoding': 'identity', 'user-agent': 'Blogsmith/0.1 (+research)', ...headers },
+        agent: false,
+      },
+      (response) => resolve({ status: response.statusCode ?? 0, headers: response.headers, response }),
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function readLimited(response: http.IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of response as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > maxBytes) {
+      response.destroy();
+      throw new FetchLimitError('bytes', `response is larger than ${maxBytes} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Fetches `url` with GET, following redirects, refusing non-public targets at every hop. */
+export async function safeFetch(url: string | URL, opts: SafeFetchOptions = {}): Promise<SafeFetchResult> {
+  const maxBytes = opts.maxBytes ?? safeFetchDefaults.maxBytes;
+  const timeoutMs = opts.timeoutMs ?? safeFetchDefaults.timeoutMs;
+  const maxRedirects = opts.maxRedirects ?? safeFetchDefaults.maxRedirects;
+  const resolver = opts.resolver ?? systemResolver;
+  const allow = parseAllowList(opts.allowHosts ?? []);
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+  const redirects: string[] = [];
+
+  const timed = async <T>(work: Promise<T>): Promise<T> => {
+    try {
+      return await work;
+    } catch (error) {
+      if (timeout.aborted) throw new FetchLimitError('time', `fetch took longer than ${timeoutMs} ms`);
+      throw error;
+    }
+  };
+  const abortable = <T>(work: Promise<T>) =>
+    timed(
+      new Promise<T>((resolve, reject) => {
+        if (signal.aborted) return reject(signal.reason);
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+        work.then(resolve, reject);
+      }),
+    );
+
+  let current: string | URL = url;
+  for (;;) {
+    const target = await abortable(resolveTarget(current, resolver, allow));
+    const hop = await timed(request(target.url, target.pinned, opts.headers ?? {}, signal));
+    const location = hop.headers.location;
+    if (redirectStatuses.has(hop.status) && location) {
+      hop.response.destroy();
+      if (redirects.length >= maxRedirects)
+        throw new FetchLimitError('redirects', `more than ${maxRedirects} redirects`);
+      let next: URL;
+      try {
+        next = new URL(location, target.url);
+      } catch {
+        throw new BlockedUrlError('invalid_url', location, 'redirect to an invalid URL');
+      }
+      redirects.push(next.href);
+      current = next;
+      continue;
+    }
+    const contentType = String(hop.headers['content-type'] ?? 'application/octet-stream');
+    if (opts.accept && !accepted(contentType, opts.accept)) {
+      hop.response.destroy();
+      throw new FetchLimitError('content_type', `content type ${mediaType(contentType)} is not accepted`);
+    }
+    const declared = Number(hop.headers['content-length']);
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      hop.response.destroy();
+      throw new FetchLimitError('bytes', `response is larger than ${maxBytes} bytes`);
+    }
+    const body = await timed(readLimited(hop.response, maxBytes));
+    return {
+      finalUrl: target.url.href,
+      status: hop.status,
+      contentType,
+      body,
+      redirects,
+      fetchedAt: new Date(),
+    };
+  }
+}

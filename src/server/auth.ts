@@ -1,0 +1,107 @@
+// Resolves the caller (API key or session cookie) for guarded routes. Credentials are looked up
+// only when a route asks for them, so health, metrics and docs never touch the database.
+import cookie from '@fastify/cookie';
+import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import fp from 'fastify-plugin';
+import { effectiveScopes, verifyApiKey } from '../accounts/api-keys.ts';
+import type { AuthContext } from '../accounts/context.ts';
+import { atLeast, type Role, type Scope, scopesForRole } from '../accounts/roles.ts';
+import { resolveSession } from '../accounts/sessions.ts';
+import { isProduction } from '../config.ts';
+import { AppError, forbidden } from '../errors.ts';
+
+export const sessionCookie = 'blogsmith_session';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: AuthContext | null;
+  }
+}
+
+export const authPlugin = fp(
+  async (app) => {
+    await app.register(cookie);
+    app.decorateRequest('auth', null);
+  },
+  { name: 'blogsmith-auth' },
+);
+
+async function authenticate(request: FastifyRequest): Promise<AuthContext | null> {
+  const { database } = request.server.runtime;
+  const header = request.headers.authorization;
+  if (header) {
+    const [scheme, token] = header.split(' ');
+    if (scheme?.toLowerCase() !== 'bearer' || !token) {
+      throw new AppError('unauthenticated', 'Use "Authorization: Bearer <api key>"');
+    }
+    const key = await verifyApiKey(database, token);
+    if (!key) throw new AppError('unauthenticated', 'Invalid, revoked or expired API key');
+    const role = key.role as Role;
+    return {
+      userId: key.userId,
+      workspaceId: key.workspaceId,
+      role,
+      via: 'api_key',
+      apiKeyId: key.id,
+      scopes: effectiveScopes(key.scopes, role),
+    };
+  }
+  const token = request.cookies[sessionCookie];
+  if (!token) return null;
+  const session = await resolveSession(database, token);
+  if (!session) return null;
+  const role = session.role as Role;
+  return {
+    userId: session.userId,
+    workspaceId: session.workspaceId,
+    role,
+    via: 'session',
+    scopes: scopesForRole(role),
+  };
+}
+
+export interface Guard {
+  /** Lowest role allowed (default viewer). */
+  role?: Role;
+  /** Scope an API key must hold (session callers are checked by role only). */
+  scope?: Scope;
+}
+
+/** preHandler for a route that needs a signed-in caller, optionally with a role and scope. */
+export function requireAuth(guard: Guard = {}): preHandlerAsyncHookHandler {
+  return async (request: FastifyRequest) => {
+    request.auth ??= await authenticate(request);
+    const auth = request.auth;
+    if (!auth) throw new AppError('unauthenticated', 'Sign in or send an API key');
+    if (guard.role && !atLeast(auth.role, guard.role)) {
+      throw forbidden(`This needs the ${guard.role} role or higher`);
+    }
+    // Sessions are governed by role alone; scopes narrow what an individual API key may do.
+    if (guard.scope && auth.via === 'api_key' && !auth.scopes.includes(guard.scope)) {
+      throw forbidden(`This API key lacks the ${guard.scope} scope`);
+    }
+  };
+}
+
+/** The authenticated caller of a guarded route. */
+export function authOf(request: FastifyRequest): AuthContext {
+  if (!request.auth) throw new AppError('unauthenticated', 'Sign in or send an API key');
+  return request.auth;
+}
+
+export function setSessionCookie(reply: FastifyReply, token: string, expiresAt: Date) {
+  const production = isProduction(reply.server.runtime.config);
+  reply.setCookie(sessionCookie, token, {
+    httpOnly: true,
+    secure: production,
+    sameSite: 'lax',
+    path: '/',
+    expires: expiresAt,
+  });
+}
+
+export function clearSessionCookie(reply: FastifyReply) {
+  reply.clearCookie(sessionCookie, { path: '/' });
+}
+
+export const securedBy: Array<Record<string, string[]>> = [{ apiKey: [] }, { session: [] }];

@@ -1,0 +1,108 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { createApiKey, listApiKeys, revokeApiKey } from '../../accounts/api-keys.ts';
+import { audit } from '../../accounts/audit.ts';
+import { scopes } from '../../accounts/roles.ts';
+import { authOf, requireAuth, securedBy } from '../auth.ts';
+import { decodeCursor, nextCursor, pageQuery } from '../pagination.ts';
+
+const apiKeyView = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  prefix: z.string(),
+  scopes: z.array(z.string()),
+  lastUsedAt: z.date().nullable(),
+  expiresAt: z.date().nullable(),
+  revokedAt: z.date().nullable(),
+  createdAt: z.date(),
+});
+
+export const apiKeyRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { database } = app.runtime;
+
+  app.post(
+    '/api/v1/api-keys',
+    {
+      preHandler: requireAuth({ role: 'editor', scope: 'admin' }),
+      schema: {
+        tags: ['accounts'],
+        summary: 'Create an API key; the key is in this response only',
+        security: securedBy,
+        body: z.object({
+          name: z.string().trim().min(1).max(100),
+          scopes: z.array(z.enum(scopes)).max(scopes.length).optional(),
+          expiresAt: z.coerce.date().optional(),
+        }),
+        response: { 201: z.object({ key: z.string(), apiKey: apiKeyView }) },
+      },
+    },
+    async (request, reply) => {
+      const auth = authOf(request);
+      const created = await createApiKey(database, {
+        workspaceId: auth.workspaceId,
+        userId: auth.userId,
+        name: request.body.name,
+        scopes: request.body.scopes,
+        expiresAt: request.body.expiresAt,
+      });
+      await audit(database, {
+        workspaceId: auth.workspaceId,
+        actorUserId: auth.userId,
+        actorApiKeyId: auth.apiKeyId,
+        action: 'api_key.created',
+        target: created.apiKey.id,
+        ip: request.ip,
+        requestId: request.id,
+        details: { name: created.apiKey.name, prefix: created.apiKey.prefix, scopes: created.apiKey.scopes },
+      });
+      return reply.status(201).send(created);
+    },
+  );
+
+  app.get(
+    '/api/v1/api-keys',
+    {
+      preHandler: requireAuth({ scope: 'settings:read' }),
+      schema: {
+        tags: ['accounts'],
+        summary: "List the workspace's API keys (never the keys themselves)",
+        security: securedBy,
+        querystring: pageQuery,
+        response: { 200: z.object({ items: z.array(apiKeyView), nextCursor: z.string().nullable() }) },
+      },
+    },
+    async (request) => {
+      const { limit, cursor } = request.query;
+      const items = await listApiKeys(database, authOf(request), { limit, before: decodeCursor(cursor) });
+      return { items, nextCursor: nextCursor(items, limit) };
+    },
+  );
+
+  app.delete(
+    '/api/v1/api-keys/:id',
+    {
+      preHandler: requireAuth({ role: 'editor', scope: 'admin' }),
+      schema: {
+        tags: ['accounts'],
+        summary: 'Revoke an API key',
+        security: securedBy,
+        params: z.object({ id: z.uuid() }),
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      const auth = authOf(request);
+      const revoked = await revokeApiKey(database, auth, request.params.id);
+      await audit(database, {
+        workspaceId: auth.workspaceId,
+        actorUserId: auth.userId,
+        actorApiKeyId: auth.apiKeyId,
+        action: 'api_key.revoked',
+        target: revoked.id,
+        ip: request.ip,
+        requestId: request.id,
+      });
+      return reply.status(204).send(null);
+    },
+  );
+};

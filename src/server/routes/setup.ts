@@ -1,0 +1,61 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { audit } from '../../accounts/audit.ts';
+import { createSession } from '../../accounts/sessions.ts';
+import { countUsers, createUser } from '../../accounts/users.ts';
+import { AppError } from '../../errors.ts';
+import { setSessionCookie } from '../auth.ts';
+import { credentialsBody, userView } from './account-schemas.ts';
+
+export const setupRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { database, config } = app.runtime;
+
+  app.get(
+    '/api/v1/setup',
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: 'Whether first-run setup is still open',
+        response: { 200: z.object({ needed: z.boolean() }) },
+      },
+    },
+    async () => ({ needed: (await countUsers(database)) === 0 }),
+  );
+
+  app.post(
+    '/api/v1/setup',
+    {
+      schema: {
+        tags: ['accounts'],
+        summary: 'Create the first owner (only while no user exists)',
+        body: credentialsBody.extend({ workspaceName: z.string().trim().min(1).max(100).optional() }),
+        response: { 201: userView },
+      },
+    },
+    async (request, reply) => {
+      if ((await countUsers(database)) > 0) {
+        throw new AppError('conflict', 'Setup is closed: an owner already exists. Sign in instead.');
+      }
+      const { user, workspace } = await createUser(database, request.body);
+      const session = await createSession(database, {
+        userId: user.id,
+        workspaceId: workspace.id,
+        ttlHours: config.SESSION_TTL_HOURS,
+        ip: request.ip,
+        userAgent: request.headers['user-agent'],
+      });
+      setSessionCookie(reply, session.token, session.expiresAt);
+      await audit(database, {
+        workspaceId: workspace.id,
+        actorUserId: user.id,
+        action: 'setup.owner_created',
+        target: user.email,
+        ip: request.ip,
+        requestId: request.id,
+      });
+      return reply
+        .status(201)
+        .send({ id: user.id, email: user.email, workspace: { ...workspace, role: 'owner' } });
+    },
+  );
+};

@@ -1,0 +1,206 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryCache } from '../../src/research/cache.ts';
+import { braveProvider, tavilyProvider } from '../../src/research/providers/index.ts';
+import { type ResearchProgress, researchQuestions } from '../../src/research/web-research.ts';
+import type { Resolver } from '../../src/security/ssrf/index.ts';
+import { articlePage, prose } from './article-page.ts';
+import { type FakeHit, fakeBrave, fakeKeys, fakeTavily } from './fake-search-providers.ts';
+import { html, type LocalServer, startServer } from './local-server.ts';
+
+// Every site name below is served by one local page server; the stub resolver maps them to
+// 127.0.0.1 and the fetch allowance names them explicitly, as FETCH_ALLOW_HOSTS would.
+const siteNames = ['energy.gov', 'news.test', 'mirror.test', 'content.ehow.com', 'blog.test'];
+const resolver: Resolver = async (name) => {
+  if (!siteNames.includes(name)) throw new Error(`ENOTFOUND ${name}`);
+  return [{ address: '127.0.0.1', family: 4 }];
+};
+
+const newsProse = prose('heat pumps', 'News');
+let pages: LocalServer;
+let tavily: LocalServer;
+let brave: LocalServer;
+let tavilyInFlight = 0;
+let tavilyMaxInFlight = 0;
+
+const at = (host: string, path: string) => `http://${host}:${pages.port}${path}`;
+
+function hitsFor(provider: 'tavily' | 'brave', query: string): FakeHit[] {
+  if (query.includes('heat pump')) {
+    return provider === 'tavily'
+      ? [
+          { title: 'Heat pumps — news', url: at('news.test', '/heat?utm_source=feed'), snippet: 's' },
+          { title: 'Farm', url: at('content.ehow.com', '/farm-heat'), snippet: 's' },
+          {
+            title: 'Gov',
+            url: at('energy.gov', '/heat-pumps'),
+            snippet: 's',
+            publishedAt: '2026-06-01T00:00:00Z',
+          },
+        ]
+      : [
+          // The same page as Tavily's first hit, by normalised URL.
+          { title: 'Heat pumps', url: at('NEWS.test', '/heat/#comments'), snippet: 's' },
+          // The same article republished elsewhere: same text, different URL.
+          { title: 'Copy', url: at('mirror.test', '/copy-of-heat'), snippet: 's' },
+          // An AMP view whose canonical link points at the news page.
+          { title: 'AMP', url: at('news.test', '/amp/heat'), snippet: 's' },
+        ];
+  }
+  return [{ title: 'Costs', url: at('blog.test', '/costs'), snippet: 's' }];
+}
+
+beforeAll(async () => {
+  pages = await startServer({
+    '/heat': (_r, res) => html(res, articlePage({ title: 'Heat pumps explained', paragraphs: newsProse })),
+    // Syndicated copy: same article, different site.
+    '/copy-of-heat': (_r, res) =>
+      html(res, articlePage({ title: 'Heat pumps explained', paragraphs: newsProse })),
+    // The farm page is as long as the others, so only the domain signal ranks it last.
+    '/farm-heat': (_r, res) =>
+      html(res, articlePage({ title: 'Heat pump tips', paragraphs: prose('heat pumps', 'Farm') })),
+    '/amp/heat': (_r, res) =>
+      html(
+        res,
+        articlePage({
+          title: 'Heat pumps explained (AMP)',
+          paragraphs: [
+            ...newsProse,
+            'An extra AMP-only paragraph with a sign-up prompt for the newsletter of this site.',
+          ],
+          canonical: at('news.test', '/heat'),
+        }),
+      ),
+    '/heat-pumps': (_r, res) =>
+      html(res, articlePage({ title: 'Heat pump guide', paragraphs: prose('heat pumps', 'Federal') })),
+    '/costs': (_r, res) =>
+      html(res, articlePage({ title: 'Running costs', paragraphs: prose('running costs', 'Blog') })),
+  });
+  tavily = await startServer({
+    '/search': async (req, res) => {
+      tavilyInFlight++;
+      tavilyMaxInFlight = Math.max(tavilyMaxInFlight, tavilyInFlight);
+      const inner = await fakeTavily((q) => hitsFor('tavily', q), 0);
+      try {
+        // Hold the request a moment so parallel questions overlap.
+        await new Promise((r) => setTimeout(r, 100));
+        const answer = await fetch(`${inner.url}/search`, {
+          method: 'POST',
+          headers: { authorization: req.headers.authorization ?? '', 'content-type': 'application/json' },
+          body: req.body,
+        });
+        res.writeHead(answer.status, { 'content-type': 'application/json' }).end(await answer.text());
+      } finally {
+        await inner.close();
+        tavilyInFlight--;
+      }
+    },
+  });
+  brave = await fakeBrave((q) => hitsFor('brave', q));
+});
+afterAll(() => Promise.all([pages.close(), tavily.close(), brave.close()]));
+
+describe('researchQuestions over fake providers and pages', () => {
+  const cache = memoryCache();
+  const deps = () => ({
+    providers: [
+      tavilyProvider(fakeKeys.tavily, { baseUrl: tavily.url }),
+      braveProvider(fakeKeys.brave, { baseUrl: brave.url }),
+    ],
+    cache,
+    fetchOptions: { resolver, allowHosts: siteNames },
+    now: () => new Date('2026-07-01T00:00:00Z'),
+  });
+  const questions = ['how do heat pumps save money', 'what are the running costs'];
+  let first: Awaited<ReturnType<typeof researchQuestions>>;
+  const progress: ResearchProgress[] = [];
+
+  beforeAll(async () => {
+    first = await researchQuestions(questions, deps(), {
+      cacheTtlSeconds: 600,
+      onProgress: (e) => progress.push(e),
+    });
+  });
+
+  it('runs the questions in parallel on every provider', () => {
+    expect(tavilyMaxInFlight).toBe(2);
+    const braveQueries = brave.received.map((r) => r.url.searchParams.get('q'));
+    expect(braveQueries.sort()).toEqual([...questions].sort());
+  });
+
+  it('de-duplicates by normalised URL, canonical URL and content', () => {
+    const urls = first.map((s) => s.canonicalUrl);
+    expect(new Set(urls).size).toBe(urls.length);
+    // news (found by both providers), its AMP view and its mirror collapse into one source.
+    const heatNews = first.filter((s) => s.text.includes('News paragraph 1'));
+    expect(heatNews).toHaveLength(1);
+    // The two provider URLs for the news page were fetched once.
+    expect(pages.received.filter((r) => r.url.pathname === '/heat')).toHaveLength(1);
+    expect(first.map((s) => new URL(s.finalUrl).hostname).sort()).toEqual([
+      'blog.test',
+      'content.ehow.com',
+      'energy.gov',
+      'news.test',
+    ]);
+  });
+
+  it('orders by quality: .gov first, the content farm last', () => {
+    expect(new URL(first[0]?.finalUrl ?? '').hostname).toBe('energy.gov');
+    expect(new URL(first.at(-1)?.finalUrl ?? '').hostname).toBe('content.ehow.com');
+    const scores = first.map((s) => s.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+  });
+
+  it('keeps provenance for citations', () => {
+    const gov = first[0];
+    expect(gov).toMatchObject({
+      url: at('energy.gov', '/heat-pumps'),
+      finalUrl: at('energy.gov', '/heat-pumps'),
+      title: 'Heat pump guide | The Daily Example',
+      provider: 'tavily',
+      query: 'how do heat pumps save money',
+      publishedAt: '2026-06-01T00:00:00.000Z',
+    });
+    expect(Date.parse(gov?.fetchedAt ?? '')).not.toBeNaN();
+    expect(gov?.excerpt).toContain('Federal paragraph');
+    expect(gov?.text).not.toContain('All rights reserved');
+  });
+
+  it('reports search and fetch progress', () => {
+    const search = progress.filter((p) => p.phase === 'search');
+    expect(search.map((p) => p.done)).toEqual([1, 2, 3, 4]);
+    expect(search.every((p) => p.total === 4)).toBe(true);
+    const fetches = progress.filter((p) => p.phase === 'fetch');
+    expect(fetches.at(-1)).toMatchObject({ done: fetches.length, total: fetches.length });
+    expect(fetches.every((p) => typeof p.url === 'string')).toBe(true);
+  });
+
+  it('serves a repeated research from the cache without calling providers or pages again', async () => {
+    const before = {
+      tavily: tavily.received.length,
+      brave: brave.received.length,
+      pages: pages.received.length,
+    };
+    const again = await researchQuestions(questions, deps(), { cacheTtlSeconds: 600 });
+    expect(again).toEqual(first);
+    expect(tavily.received.length).toBe(before.tavily);
+    expect(brave.received.length).toBe(before.brave);
+    expect(pages.received.length).toBe(before.pages);
+  });
+
+  it('still researches when one provider fails, and never fetches blocked hosts', async () => {
+    const sources = await researchQuestions(
+      ['how do heat pumps save money'],
+      {
+        providers: [
+          tavilyProvider('wrong-key', { baseUrl: tavily.url }),
+          braveProvider(fakeKeys.brave, { baseUrl: brave.url }),
+        ],
+        cache: memoryCache(),
+        // No allowance: the fake sites resolve to loopback and must all be refused.
+        fetchOptions: { resolver },
+      },
+      { cacheTtlSeconds: 0 },
+    );
+    expect(sources).toEqual([]);
+  });
+});

@@ -1,0 +1,204 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiKeys, auditLog } from '../../src/db/schema/index.ts';
+import { bearer, createKey, login, setupOwner } from '../support/accounts.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
+import { backends } from '../support/database.ts';
+
+describe.each(backends)('identity over HTTP (%s)', (backend) => {
+  let t: TestApp;
+  let ownerCookie: string;
+  let workspaceId: string;
+
+  beforeAll(async () => {
+    t = await createTestApp(backend);
+  });
+  afterAll(async () => t.close());
+
+  it('opens setup once, then closes it', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/setup' })).json()).toEqual({ needed: true });
+    const owner = await setupOwner(t.app);
+    ownerCookie = owner.cookie;
+    workspaceId = owner.body.workspace.id;
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/setup' })).json()).toEqual({ needed: false });
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/setup',
+      payload: { email: 'intruder@example.com', password: 'intruder-pass' },
+    });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.code).toBe('conflict');
+  });
+
+  it('rejects bad input with field paths', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'nope' } });
+    expect(res.statusCode).toBe(400);
+    const paths = res.json().error.details.map((d: { path: string }) => d.path);
+    expect(paths).toEqual(expect.arrayContaining(['email', 'password']));
+  });
+
+  it('logs in, reports me, logs out', async () => {
+    const failed = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'owner@example.com', password: 'wrong-password' },
+    });
+    expect(failed.statusCode).toBe(401);
+    expect(failed.json().error.message).toBe('Invalid email or password');
+
+    const cookie = await login(t.app, 'OWNER@example.com', 'owner-password');
+    const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie } });
+    expect(me.statusCode).toBe(200);
+    expect(me.json()).toMatchObject({
+      user: { email: 'owner@example.com' },
+      workspace: { role: 'owner' },
+      via: 'session',
+    });
+
+    const out = await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie } });
+    expect(out.statusCode).toBe(204);
+    const after = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie } });
+    expect(after.statusCode).toBe(401);
+    expect(after.json().error.code).toBe('unauthenticated');
+  });
+
+  it('shows an API key once, stores only its hash, and stops it when revoked', async () => {
+    const { key, apiKey } = await createKey(t.app, ownerCookie, { name: 'ci' });
+    expect(key).toMatch(/^bsk_[A-Za-z0-9]{8}_/);
+    const rows = await t.runtime.database.db.select().from(apiKeys);
+    const stored = rows.find((r) => r.id === apiKey.id)!;
+    expect(JSON.stringify(stored)).not.toContain(key);
+    expect(stored.hash).toMatch(/^[0-9a-f]{64}$/);
+
+    const list = await t.app.inject({ method: 'GET', url: '/api/v1/api-keys', headers: bearer(key) });
+    expect(list.statusCode).toBe(200);
+    expect(list.body).not.toContain(key);
+    expect(list.json().items.some((k: { id: string }) => k.id === apiKey.id)).toBe(true);
+
+    const revoke = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/api-keys/${apiKey.id}`,
+      headers: { cookie: ownerCookie },
+    });
+    expect(revoke.statusCode).toBe(204);
+    const denied = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(key) });
+    expect(denied.statusCode).toBe(401);
+  });
+
+  it('rejects malformed and unknown keys with 401', async () => {
+    for (const header of ['Bearer nope', 'Basic abc', `Bearer bsk_AAAAAAAA_${'x'.repeat(30)}`]) {
+      const res = await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/me',
+        headers: { authorization: header },
+      });
+      expect(res.statusCode).toBe(401);
+    }
+  });
+
+  it('enforces scopes and roles', async () => {
+    const readOnly = await createKey(t.app, ownerCookie, { name: 'reader', scopes: ['settings:read'] });
+    const cannot = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/api-keys',
+      headers: bearer(readOnly.key),
+      payload: { name: 'escalate' },
+    });
+    expect(cannot.statusCode).toBe(403);
+    expect(cannot.json().error.code).toBe('forbidden');
+
+    const viewer = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/members',
+      headers: { cookie: ownerCookie },
+      payload: { email: 'viewer@example.com', password: 'viewer-pass', role: 'viewer' },
+    });
+    expect(viewer.statusCode).toBe(201);
+    // The viewer's own workspace is created too; log in and switch to the owner's.
+    const viewerCookie = await login(t.app, 'viewer@example.com', 'viewer-pass');
+    const sw = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/workspace',
+      headers: { cookie: viewerCookie },
+      payload: { workspaceId },
+    });
+    expect(sw.statusCode).toBe(200);
+    expect(sw.json().role).toBe('viewer');
+    const viewerKey = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/api-keys',
+      headers: { cookie: viewerCookie },
+      payload: { name: 'nope' },
+    });
+    expect(viewerKey.statusCode).toBe(403);
+
+    const admin = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/members',
+      headers: { cookie: ownerCookie },
+      payload: { email: 'admin@example.com', password: 'admin-pass', role: 'admin' },
+    });
+    expect(admin.statusCode).toBe(201);
+    const adminCookie = await login(t.app, 'admin@example.com', 'admin-pass');
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/workspace',
+      headers: { cookie: adminCookie },
+      payload: { workspaceId },
+    });
+    const grantOwner = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/members/${viewer.json().userId}`,
+      headers: { cookie: adminCookie },
+      payload: { role: 'owner' },
+    });
+    expect(grantOwner.statusCode).toBe(403);
+    const toEditor = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/members/${viewer.json().userId}`,
+      headers: { cookie: adminCookie },
+      payload: { role: 'editor' },
+    });
+    expect(toEditor.statusCode).toBe(200);
+  });
+
+  it('never leaves a workspace without an owner', async () => {
+    const me = (
+      await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: ownerCookie } })
+    ).json();
+    const demote = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/members/${me.user.id}`,
+      headers: { cookie: ownerCookie },
+      payload: { role: 'admin' },
+    });
+    expect(demote.statusCode).toBe(409);
+    const remove = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/members/${me.user.id}`,
+      headers: { cookie: ownerCookie },
+    });
+    expect(remove.statusCode).toBe(409);
+  });
+
+  it('writes the audit log', async () => {
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/audit?limit=100',
+      headers: { cookie: ownerCookie },
+    });
+    expect(res.statusCode).toBe(200);
+    const actions = res.json().items.map((e: { action: string }) => e.action);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'setup.owner_created',
+        'auth.login',
+        'api_key.created',
+        'api_key.revoked',
+        'member.added',
+        'member.role_changed',
+      ]),
+    );
+    const failed = await t.runtime.database.db.select().from(auditLog);
+    expect(failed.some((e) => e.action === 'auth.login_failed')).toBe(true);
+  });
+});
