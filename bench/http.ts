@@ -59,10 +59,10 @@ interface Measured {
   non2xx: number;
 }
 
-async function measure(name: string, url: string): Promise<Measured> {
+async function measure(name: string, url: string, headers: Record<string, string> = {}): Promise<Measured> {
   // A short warm-up so JIT and connection set-up are not in the numbers.
-  await autocannon({ url, connections, duration: 2 });
-  const r = await autocannon({ url, connections, duration: durationSeconds });
+  await autocannon({ url, connections, duration: 2, headers });
+  const r = await autocannon({ url, connections, duration: durationSeconds, headers });
   return {
     name,
     requestsPerSecond: r.requests.average,
@@ -70,6 +70,28 @@ async function measure(name: string, url: string): Promise<Measured> {
     p99: r.latency.p99,
     non2xx: r.non2xx + r.errors,
   };
+}
+
+/** First-run setup, then a key, over the real API; a few extra keys so the list has rows. */
+async function createApiKey(base: string): Promise<string> {
+  const setup = await fetch(`${base}/api/v1/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'bench@example.com', password: 'bench-password' }),
+  });
+  if (setup.status !== 201) throw new Error(`setup failed: ${setup.status} ${await setup.text()}`);
+  const cookie = setup.headers.get('set-cookie')!.split(';')[0]!;
+  let key = '';
+  for (let i = 0; i < 10; i++) {
+    const res = await fetch(`${base}/api/v1/api-keys`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ name: `bench-${i}` }),
+    });
+    if (res.status !== 201) throw new Error(`key failed: ${res.status} ${await res.text()}`);
+    key = ((await res.json()) as { key: string }).key;
+  }
+  return key;
 }
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'blogsmith-bench-'));
@@ -101,7 +123,13 @@ try {
 
   const hello = await measure('fastify hello-world GET /health', `http://127.0.0.1:${helloPort}/health`);
   const blogsmith = await measure('blogsmith GET /health', `http://127.0.0.1:${blogsmithPort}/health`);
-  const rows = [hello, blogsmith];
+  const apiKey = await createApiKey(`http://127.0.0.1:${blogsmithPort}`);
+  const list = await measure(
+    'blogsmith GET /api/v1/api-keys (API key auth)',
+    `http://127.0.0.1:${blogsmithPort}/api/v1/api-keys?limit=20`,
+    { authorization: `Bearer ${apiKey}` },
+  );
+  const rows = [hello, blogsmith, list];
   console.log(`duration ${durationSeconds}s per target, ${connections} connections, node ${process.version}`);
   console.log('| target | req/s | p50 ms | p99 ms | non-2xx+errors | ratio to hello-world |');
   console.log('|---|---|---|---|---|---|');

@@ -70,7 +70,11 @@ const schema = z.object({
   FETCH_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(15),
   FETCH_MAX_BYTES: positiveInt(5 * 1024 * 1024),
   FETCH_MAX_REDIRECTS: z.coerce.number().int().min(0).max(20).default(5),
-  RESEARCH_CACHE_TTL: z.coerce.number().int().min(0).default(24 * 3600),
+  RESEARCH_CACHE_TTL: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(24 * 3600),
   TAVILY_API_KEY: z.string().optional(),
   SERPAPI_API_KEY: z.string().optional(),
   BRAVE_API_KEY: z.string().optional(),

@@ -89,7 +89,19 @@ export async function revokeApiKey(database: Database, ctx: AuthContext, id: str
     .where(inWorkspace(ctx, apiKeys, eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
     .returning({ id: apiKeys.id, name: apiKeys.name });
   if (!row) throw notFound('API key');
+  forgetKeyId(row.id);
   return row;
+}
+
+// Verified keys are remembered briefly so a busy client costs one query per request, not two.
+// Revocation evicts at once in this process; other processes notice within the TTL.
+const verifiedTtlMs = 10_000;
+const verifiedMax = 10_000;
+type VerifiedKey = NonNullable<Awaited<ReturnType<typeof lookupApiKey>>>;
+const verified = new Map<string, { row: VerifiedKey; until: number }>();
+
+function forgetKeyId(id: string) {
+  for (const [hash, entry] of verified) if (entry.row.id === id) verified.delete(hash);
 }
 
 // last_used_at is informational: writing it at most once a minute keeps auth off the write path.
@@ -97,6 +109,20 @@ const lastUsedGranularityMs = 60_000;
 
 /** Resolves a presented key to its row, or null when unknown, revoked or expired. */
 export async function verifyApiKey(database: Database, presented: string) {
+  const hash = sha256(presented);
+  const cached = verified.get(hash);
+  if (cached && cached.until > Date.now() && (!cached.row.expiresAt || cached.row.expiresAt > new Date())) {
+    return cached.row;
+  }
+  verified.delete(hash);
+  const row = await lookupApiKey(database, presented, hash);
+  if (!row) return null;
+  if (verified.size >= verifiedMax) verified.clear();
+  verified.set(hash, { row, until: Date.now() + verifiedTtlMs });
+  return row;
+}
+
+async function lookupApiKey(database: Database, presented: string, hash: string) {
   const match = keyPattern.exec(presented);
   if (!match) return null;
   const [row] = await database.db
@@ -107,6 +133,7 @@ export async function verifyApiKey(database: Database, presented: string) {
       hash: apiKeys.hash,
       scopes: apiKeys.scopes,
       lastUsedAt: apiKeys.lastUsedAt,
+      expiresAt: apiKeys.expiresAt,
       role: memberships.role,
     })
     .from(apiKeys)
@@ -124,7 +151,7 @@ export async function verifyApiKey(database: Database, presented: string) {
     .limit(1);
   if (!row) return null;
   const expected = Buffer.from(row.hash, 'hex');
-  const actual = Buffer.from(sha256(presented), 'hex');
+  const actual = Buffer.from(hash, 'hex');
   if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > lastUsedGranularityMs) {
     await database.db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, row.id));

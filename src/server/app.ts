@@ -29,6 +29,7 @@ import { apiKeyRoutes } from './routes/api-keys.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
+import { llmProviderRoutes } from './routes/llm-providers.ts';
 import { memberRoutes } from './routes/members.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { setupRoutes } from './routes/setup.ts';
@@ -107,5 +108,6 @@ export async function buildServer(runtime: Runtime): Promise<App> {
   await app.register(apiKeyRoutes);
   await app.register(memberRoutes);
   await app.register(auditRoutes);
+  await app.register(llmProviderRoutes);
   return app;
 }
