@@ -20,7 +20,7 @@ import { createReadiness, type ReadinessRegistry } from '../observability/readin
 import { sentryPlugin } from '../observability/sentry.ts';
 import type { Runtime } from '../runtime.ts';
 import { authPlugin } from './auth.ts';
-import { installErrorHandling } from './error-handler.ts';
+import { installErrorHandling, sendError } from './error-handler.ts';
 import { httpMetricsPlugin } from './plugins/http-metrics.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { requestLogPlugin } from './plugins/request-log.ts';
@@ -66,6 +66,9 @@ export async function buildServer(runtime: Runtime): Promise<App> {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
     },
+    // Errors the router raises before any hook runs (malformed URL, over-long path parameter).
+    frameworkErrors: (error, request, reply) =>
+      sendError(reply, request, 'validation_error', error.message || 'Malformed request URL'),
   }).withTypeProvider<ZodTypeProvider>();
 
   app.decorate('runtime', runtime);

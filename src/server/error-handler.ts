@@ -45,7 +45,7 @@ export function sendError(
   const body: ErrorBody = {
     error: { code, message, ...(details === undefined ? {} : { details }), requestId: String(request.id) },
   };
-  return reply.status(statusOf[code]).type('application/json').send(body);
+  return reply.status(statusOf[code]).header('x-request-id', request.id).type('application/json').send(body);
 }
 
 export function installErrorHandling(app: FastifyInstance) {
