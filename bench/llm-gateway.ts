@@ -17,7 +17,12 @@ const perRound = Math.ceil(calls / rounds);
 const fake = await startOpenAiServer();
 fake.fallback = { type: 'answer', text: 'A short answer.', usage: { input: 20, output: 4, cached: 0 } };
 
-const direct = createOpenAICompatible({ name: 'compatible', baseURL: fake.baseUrl, apiKey: 'k', includeUsage: true });
+const direct = createOpenAICompatible({
+  name: 'compatible',
+  baseURL: fake.baseUrl,
+  apiKey: 'k',
+  includeUsage: true,
+});
 const gateway = createLlmGateway({
   config: loadConfig({
     OPENAI_COMPATIBLE_BASE_URL: fake.baseUrl,
@@ -30,7 +35,12 @@ const gateway = createLlmGateway({
 const prompt = 'Write one sentence about benchmarks.';
 const directModel = direct.chatModel('bench-model');
 async function viaSdk() {
-  await generateText({ model: directModel, prompt, maxRetries: 0, abortSignal: AbortSignal.timeout(120_000) });
+  await generateText({
+    model: directModel,
+    prompt,
+    maxRetries: 0,
+    abortSignal: AbortSignal.timeout(120_000),
+  });
 }
 async function viaGateway() {
   await gateway.generateText({ role: 'writer', prompt, purpose: { kind: 'other' }, cache: false });
