@@ -116,16 +116,17 @@ describe('two processes on one PostgreSQL and one Redis', () => {
     // Sequential start: both run migrations on the same database.
     servers.push(await startServerProcess(env));
     servers.push(await startServerProcess(env));
+    // The same client (same key header) against a real API route on both processes.
     const auth = { authorization: `Bearer bsk_${randomBytes(12).toString('hex')}` };
     const codes: number[] = [];
     for (let i = 0; i < 4; i++) {
       for (const s of servers) {
-        const res = await fetch(`${s.base}/api/v1/unknown-probe`, { headers: auth });
+        const res = await fetch(`${s.base}/api/v1/setup`, { headers: auth });
         codes.push(res.status);
       }
     }
     // Each process alone would allow 6; together they allowed 6 and refused the rest.
-    expect(codes.filter((c) => c === 404)).toHaveLength(6);
+    expect(codes.filter((c) => c === 200)).toHaveLength(6);
     expect(codes.slice(6)).toEqual([429, 429]);
     const ready = await (await fetch(`${servers[0]?.base}/health/ready`)).json();
     expect(ready.checks.redis.status).toBe('ok');
