@@ -94,7 +94,7 @@ const schema = z.object({
   DOCS_ENABLED: optionalBool,
   SENTRY_DSN: optionalUrl,
   SHUTDOWN_TIMEOUT_SECONDS: positiveInt(10),
-  WORKER_CONCURRENCY: positiveInt(4),
+  WORKER_IN_PROCESS: bool(true),
 
   // LLM providers (credentials are never logged or returned by the API)
   OPENAI_API_KEY: z.string().optional(),

@@ -5,7 +5,9 @@ import { ensureAdmin } from './accounts/bootstrap.ts';
 import { closeRedis, createRedis, type Redis } from './cache/redis.ts';
 import type { Config } from './config.ts';
 import { type Database, openDatabase } from './db/client.ts';
+import { type DataDirLock, lockDataDir } from './db/data-dir-lock.ts';
 import { type MigrationResult, runMigrations } from './db/migrate.ts';
+import { createJobQueue, type JobQueue } from './jobs/queue.ts';
 import { createAppLlmGateway } from './llm/app-gateway.ts';
 import type { LlmGateway } from './llm/types.ts';
 import { createLogger } from './observability/logger.ts';
@@ -18,6 +20,10 @@ export interface Runtime {
   migration: MigrationResult;
   /** SECRET_KEY, or the key generated into DATA_DIR on first start. */
   secretKey: string;
+  /** Held while this process owns the embedded data directory. */
+  dataDirLock?: DataDirLock;
+  /** The job queue (pg-boss on the same database); started by `serve` and `worker`. */
+  queue: JobQueue;
   /** Every LLM and embedding call goes through this gateway. */
   llm: LlmGateway;
   /** Present when REDIS_URL is set; commands fail fast while Redis is down. */
@@ -30,12 +36,19 @@ export interface RuntimeOptions {
   logger?: Logger;
   /** Overrides DATA_DIR for the embedded database (tests use `memory://`). */
   dataDir?: string;
+  /** Which command holds the embedded data directory (shown to other processes that try it). */
+  command?: string;
   /** Prefix for every Redis key (tests isolate runs with it). */
   redisKeyPrefix?: string;
 }
 
 export async function createRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
   const logger = opts.logger ?? createLogger(config);
+  const dataDir = opts.dataDir ?? config.DATA_DIR;
+  const lock =
+    !config.DATABASE_URL && dataDir !== 'memory://'
+      ? lockDataDir(dataDir, opts.command ?? 'process')
+      : undefined;
   const database = await openDatabase({
     url: config.DATABASE_URL,
     dataDir: opts.dataDir ?? config.DATA_DIR,
@@ -49,7 +62,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
       'pgvector is not available: vector search is disabled, full-text search still works',
     );
   }
-  const closers: Array<() => Promise<void>> = [() => database.close()];
+  const closers: Array<() => Promise<void>> = [async () => lock?.release(), () => database.close()];
   const redis = config.REDIS_URL
     ? createRedis({
         url: config.REDIS_URL,
@@ -58,6 +71,9 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
       })
     : undefined;
   if (redis) closers.push(() => closeRedis(redis));
+  // Created here so every edge can enqueue; only the processes that work jobs call start().
+  const queue = createJobQueue({ database, logger });
+  closers.push(() => queue.stop(config.SHUTDOWN_TIMEOUT_SECONDS * 1000));
   const llm = createAppLlmGateway({ config, logger, database });
   // Pending ledger writes finish before the database closes (closers run in reverse).
   closers.push(() => llm.flush());
@@ -68,7 +84,9 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     migration,
     secretKey: resolveSecretKey(config, opts.dataDir ?? config.DATA_DIR),
     llm,
+    queue,
     ...(redis ? { redis } : {}),
+    dataDirLock: lock,
     async close() {
       for (const close of closers.reverse()) await close();
     },

@@ -1,27 +1,45 @@
 #!/usr/bin/env node
 // `blogsmith` command line: the same services as the HTTP server, without HTTP.
-import { Command } from 'commander';
-import { ConfigError, loadConfig } from '../config.ts';
-import { startServer } from '../server/start.ts';
+// Exit codes: 0 ok, 1 the command failed, 2 usage or configuration error.
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config.ts';
+import { AppError } from '../errors.ts';
+import { registerAccountCommands } from './commands/accounts.ts';
 import { registerModelsCommand } from './commands/models.ts';
+import { registerOperationCommands } from './commands/operations.ts';
 
-const program = new Command('blogsmith').description('Blogsmith: researched, cited long-form articles');
+const program = new Command('blogsmith')
+  .description('Blogsmith: researched, cited long-form articles')
+  .exitOverride()
+  .showHelpAfterError();
 
-program
-  .command('serve')
-  .description('Run the HTTP API (and, on the embedded database, the job worker in the same process)')
-  .action(async () => {
-    await startServer(loadConfig());
-  });
-
+registerOperationCommands(program);
+registerAccountCommands(program);
 registerModelsCommand(program);
+for (const command of program.commands) {
+  command.exitOverride();
+  for (const sub of command.commands) sub.exitOverride();
+}
 
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
+  if (err instanceof CommanderError) {
+    // --help and --version end here too, with exit code 0.
+    process.exit(err.exitCode === 0 ? 0 : 2);
+  }
   if (err instanceof ConfigError) {
     process.stderr.write(`${err.message}\n`);
     process.exit(2);
+  }
+  if (err instanceof AppError) {
+    const details = Array.isArray(err.details)
+      ? err.details
+          .map((d: { path?: string; message?: string }) => `\n  - ${d.path ?? ''}: ${d.message ?? ''}`)
+          .join('')
+      : '';
+    process.stderr.write(`Error: ${err.message}${details}\n`);
+    process.exit(1);
   }
   throw err;
 }

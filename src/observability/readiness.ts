@@ -87,6 +87,20 @@ export function createReadiness(runtime: Runtime): ReadinessRegistry {
     },
   });
   registry.add({
+    name: 'queue',
+    required: false,
+    async run() {
+      const start = process.hrtime.bigint();
+      try {
+        const depth = await runtime.queue.depth();
+        return { status: 'ok', latency_ms: elapsedMs(start), depth };
+      } catch (err) {
+        runtime.logger.warn({ err: messageOf(err) }, 'readiness: job queue check failed');
+        return { status: 'error', latency_ms: elapsedMs(start) };
+      }
+    },
+  });
+  registry.add({
     name: 'pgvector',
     required: false,
     async run() {

@@ -6,10 +6,14 @@ import { buildServer } from './app.ts';
 
 export async function startServer(config: Config) {
   initSentry(config);
-  const runtime = await createRuntime(config);
+  const runtime = await createRuntime(config, { command: 'server' });
   const app = await buildServer(runtime);
+  // One process on the embedded database (PGlite is one process per data directory); with
+  // PostgreSQL, API replicas can leave the jobs to `blogsmith worker` (WORKER_IN_PROCESS=false).
+  await runtime.queue.start({ work: runtime.database.kind === 'pglite' || config.WORKER_IN_PROCESS });
   const address = await app.listen({ port: config.PORT, host: config.HOST });
   const shown = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
+  runtime.dataDirLock?.setUrl(shown);
   runtime.logger.info({ url: shown }, `Blogsmith is listening on ${shown}`);
   process.stdout.write(`Blogsmith is running at ${shown}\n`);
 

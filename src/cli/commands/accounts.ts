@@ -1,0 +1,101 @@
+// `user create`, `apikey create`: identity administration without the HTTP server.
+import type { Command } from 'commander';
+import { createApiKey } from '../../accounts/api-keys.ts';
+import { audit } from '../../accounts/audit.ts';
+import { primaryWorkspaceOf } from '../../accounts/members.ts';
+import { createUser, findUserByEmail } from '../../accounts/users.ts';
+import { loadConfig } from '../../config.ts';
+import { AppError } from '../../errors.ts';
+import { createRuntime, type Runtime } from '../../runtime.ts';
+import { cliLogger } from '../cli-logger.ts';
+
+async function withRuntime<T>(command: string, fn: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const runtime = await createRuntime(config, { logger: cliLogger(), command: `CLI (${command})` });
+  try {
+    return await fn(runtime);
+  } finally {
+    await runtime.close();
+  }
+}
+
+export function registerAccountCommands(program: Command) {
+  const user = program.command('user').description('Manage users');
+  user
+    .command('create')
+    .description('Create a user and a workspace they own')
+    .requiredOption('--email <email>', 'email address')
+    .requiredOption('--password <password>', 'password (at least 8 characters)')
+    .option('--name <name>', 'display name')
+    .option('--workspace <name>', 'name of their workspace')
+    .option('--json', 'print JSON')
+    .action(
+      async (opts: {
+        email: string;
+        password: string;
+        name?: string;
+        workspace?: string;
+        json?: boolean;
+      }) => {
+        const created = await withRuntime('user create', async (runtime) => {
+          const result = await createUser(runtime.database, {
+            email: opts.email,
+            password: opts.password,
+            name: opts.name,
+            workspaceName: opts.workspace,
+          });
+          await audit(runtime.database, {
+            workspaceId: result.workspace.id,
+            actorUserId: result.user.id,
+            action: 'cli.user_created',
+            target: result.user.email,
+          });
+          return result;
+        });
+        process.stdout.write(
+          opts.json
+            ? `${JSON.stringify(created)}\n`
+            : `Created ${created.user.email} (owner of "${created.workspace.name}")\n`,
+        );
+      },
+    );
+
+  const apikey = program.command('apikey').description('Manage API keys');
+  apikey
+    .command('create')
+    .description("Create an API key in the user's workspace; prints only the key")
+    .requiredOption('--email <email>', 'the user the key acts for')
+    .requiredOption('--name <name>', 'a name to recognise the key by')
+    .option('--scopes <list>', 'comma-separated scopes (default: all the user’s role allows)')
+    .option('--json', 'print JSON with the key and its metadata')
+    .action(async (opts: { email: string; name: string; scopes?: string; json?: boolean }) => {
+      const created = await withRuntime('apikey create', async (runtime) => {
+        const found = await findUserByEmail(runtime.database, opts.email);
+        if (!found) throw new AppError('not_found', `No user with email ${opts.email}`);
+        const workspace = await primaryWorkspaceOf(runtime.database, found.id);
+        if (!workspace) throw new AppError('not_found', `${opts.email} belongs to no workspace`);
+        const result = await createApiKey(runtime.database, {
+          workspaceId: workspace.id,
+          userId: found.id,
+          name: opts.name,
+          scopes: opts.scopes
+            ?.split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        });
+        await audit(runtime.database, {
+          workspaceId: workspace.id,
+          actorUserId: found.id,
+          action: 'api_key.created',
+          target: result.apiKey.id,
+          details: { via: 'cli', name: result.apiKey.name, prefix: result.apiKey.prefix },
+        });
+        return { ...result, workspace };
+      });
+      process.stdout.write(
+        opts.json
+          ? `${JSON.stringify({ key: created.key, ...created.apiKey, workspaceId: created.workspace.id })}\n`
+          : `${created.key}\n`,
+      );
+    });
+}

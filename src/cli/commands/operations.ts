@@ -1,0 +1,54 @@
+// `serve`, `worker`, `migrate`: running Blogsmith's processes.
+import type { Command } from 'commander';
+import { loadConfig } from '../../config.ts';
+import { AppError } from '../../errors.ts';
+import { createRuntime } from '../../runtime.ts';
+import { startServer } from '../../server/start.ts';
+import { cliLogger } from '../cli-logger.ts';
+
+export function registerOperationCommands(program: Command) {
+  program
+    .command('serve')
+    .description('Run the HTTP API (and, on the embedded database, the job worker in the same process)')
+    .action(async () => {
+      await startServer(loadConfig());
+    });
+
+  program
+    .command('worker')
+    .description('Run job workers alone, against PostgreSQL (DATABASE_URL); scale by running more of them')
+    .action(async () => {
+      const config = loadConfig();
+      if (!config.DATABASE_URL) {
+        throw new AppError(
+          'validation_error',
+          'blogsmith worker needs DATABASE_URL: the embedded database is one process per data directory, ' +
+            'and `blogsmith serve` already runs the worker in-process there.',
+        );
+      }
+      const runtime = await createRuntime(config, { command: 'worker' });
+      await runtime.queue.start({ work: true });
+      runtime.logger.info('worker started');
+      process.stdout.write('Blogsmith worker is running\n');
+      const stop = async () => {
+        await runtime.close();
+        process.exit(0);
+      };
+      process.once('SIGTERM', () => void stop());
+      process.once('SIGINT', () => void stop());
+    });
+
+  program
+    .command('migrate')
+    .description('Apply database migrations and report pgvector availability')
+    .action(async () => {
+      const config = loadConfig();
+      const runtime = await createRuntime(config, { logger: cliLogger(), command: 'migrate' });
+      const where =
+        runtime.database.kind === 'pglite' ? `embedded database in ${config.DATA_DIR}` : 'PostgreSQL';
+      process.stdout.write(
+        `Migrations applied to the ${where}. pgvector: ${runtime.migration.vectorAvailable ? 'available' : `not available (${runtime.migration.vectorError})`}\n`,
+      );
+      await runtime.close();
+    });
+}

@@ -1,0 +1,214 @@
+// The job queue: pg-boss on the application's own database, PGlite or PostgreSQL alike, so a job
+// is a row that survives the process that took it. Domains define typed jobs; the edges decide
+// whether this process also works them (`start({ work: true })`).
+import PgBoss from 'pg-boss';
+import type { Logger } from 'pino';
+import { Counter, Gauge } from 'prom-client';
+import type { Database } from '../db/client.ts';
+import { metricsRegistry } from '../observability/metrics.ts';
+import { pgliteExecutor } from './pglite-adapter.ts';
+
+export interface JobContext<T> {
+  id: string;
+  name: string;
+  data: T;
+  /** 0 on the first run, then 1, 2 … on retries (and after a crashed worker's job expired). */
+  retryCount: number;
+  signal: AbortSignal;
+}
+
+export interface JobOptions {
+  /** Retries after the first failure (default 3). */
+  retryLimit?: number;
+  /** Seconds before the first retry (default 5); doubled each time with `retryBackoff`. */
+  retryDelay?: number;
+  retryBackoff?: boolean;
+  /** A job running longer than this is considered lost (its worker died) and retried. */
+  expireInSeconds?: number;
+  /** Jobs of this type one process runs at once. */
+  concurrency?: number;
+}
+
+export interface EnqueueOptions {
+  /** Run no earlier than this. */
+  startAfter?: Date | number;
+}
+
+export interface JobQueue {
+  defineJob<T extends object>(
+    name: string,
+    handler: (job: JobContext<T>) => Promise<void>,
+    options?: JobOptions,
+  ): void;
+  /** Creates the queues; with `work`, also starts working every defined job. */
+  start(opts: { work: boolean }): Promise<void>;
+  enqueue<T extends object>(name: string, data: T, opts?: EnqueueOptions): Promise<string>;
+  getJob(
+    name: string,
+    id: string,
+  ): Promise<{ id: string; state: string; retryCount: number; output: unknown } | null>;
+  /** Queued jobs per queue. */
+  depth(): Promise<Record<string, number>>;
+  /** Stops taking jobs; waits for the running ones up to `timeoutMs`, then releases them. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+const processed = new Counter({
+  name: 'jobs_processed_total',
+  help: 'Jobs finished by this process, by queue and outcome',
+  labelNames: ['queue', 'status'],
+  registers: [metricsRegistry],
+});
+
+// Queues of this process, for the depth gauge (collected when /metrics is scraped).
+const liveQueues = new Set<JobQueue>();
+new Gauge({
+  name: 'jobs_queue_depth',
+  help: 'Jobs waiting in each queue',
+  labelNames: ['queue'],
+  registers: [metricsRegistry],
+  async collect() {
+    for (const q of liveQueues) {
+      try {
+        for (const [name, size] of Object.entries(await q.depth())) this.set({ queue: name }, size);
+      } catch {
+        // A scrape must not fail because the database is briefly unreachable.
+      }
+    }
+  },
+});
+
+interface Definition {
+  handler: (job: JobContext<object>) => Promise<void>;
+  options: Required<Omit<JobOptions, 'expireInSeconds'>> & { expireInSeconds: number };
+}
+
+export interface JobQueueDeps {
+  database: Database;
+  logger: Logger;
+  pollingIntervalSeconds?: number;
+  /** How often expired jobs (of crashed workers) are put back for retry; default 30 s. */
+  maintenanceIntervalSeconds?: number;
+}
+
+export function createJobQueue(deps: JobQueueDeps): JobQueue {
+  const { database, logger } = deps;
+  const boss = new PgBoss({
+    ...(database.kind === 'pglite' ? { db: pgliteExecutor(database.pglite!) } : { db: pgExecutor(database) }),
+    schema: 'pgboss',
+    // Expired (crashed) jobs must be noticed quickly; maintenance is cheap.
+    maintenanceIntervalSeconds: deps.maintenanceIntervalSeconds ?? 30,
+    monitorStateIntervalSeconds: 30,
+    schedule: false,
+  });
+  boss.on('error', (err) => logger.error({ err }, 'job queue error'));
+  const definitions = new Map<string, Definition>();
+  const running = new Set<AbortController>();
+  let started = false;
+
+  const queue: JobQueue = {
+    defineJob(name, handler, options = {}) {
+      definitions.set(name, {
+        handler: handler as Definition['handler'],
+        options: {
+          retryLimit: options.retryLimit ?? 3,
+          retryDelay: options.retryDelay ?? 5,
+          retryBackoff: options.retryBackoff ?? true,
+          expireInSeconds: options.expireInSeconds ?? 15 * 60,
+          concurrency: options.concurrency ?? 1,
+        },
+      });
+    },
+
+    async start({ work }) {
+      await boss.start();
+      started = true;
+      liveQueues.add(queue);
+      for (const [name, def] of definitions) {
+        const { concurrency, ...queueOptions } = def.options;
+        await boss.createQueue(name, { name, ...queueOptions });
+        await boss.updateQueue(name, { name, ...queueOptions });
+        if (!work) continue;
+        for (let i = 0; i < concurrency; i++) {
+          await boss.work<object>(
+            name,
+            { batchSize: 1, pollingIntervalSeconds: deps.pollingIntervalSeconds ?? 1, includeMetadata: true },
+            async (jobs) => {
+              for (const job of jobs) await run(name, def, job as PgBoss.JobWithMetadata<object>);
+            },
+          );
+        }
+      }
+    },
+
+    async enqueue(name, data, opts = {}) {
+      if (!definitions.has(name)) throw new Error(`Unknown job type ${name}`);
+      const id = await boss.send(name, data, {
+        ...(opts.startAfter && {
+          startAfter: opts.startAfter instanceof Date ? opts.startAfter : new Date(opts.startAfter),
+        }),
+      });
+      if (!id) throw new Error(`The ${name} job was not queued`);
+      return id;
+    },
+
+    async getJob(name, id) {
+      const job = await boss.getJobById<object>(name, id, { includeArchive: true });
+      return job ? { id: job.id, state: job.state, retryCount: job.retryCount, output: job.output } : null;
+    },
+
+    async depth() {
+      const out: Record<string, number> = {};
+      for (const name of definitions.keys()) out[name] = await boss.getQueueSize(name);
+      return out;
+    },
+
+    async stop(timeoutMs = 10_000) {
+      if (!started) return;
+      started = false;
+      liveQueues.delete(queue);
+      // Jobs still running at the deadline are aborted; pg-boss leaves them active, and they
+      // are retried once they expire, so nothing is lost.
+      const abortTimer = setTimeout(
+        () => {
+          for (const c of running) c.abort(new Error('worker shutting down'));
+        },
+        Math.max(0, timeoutMs - 1000),
+      );
+      await boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
+      clearTimeout(abortTimer);
+    },
+  };
+
+  async function run(name: string, def: Definition, job: PgBoss.JobWithMetadata<object>) {
+    const controller = new AbortController();
+    running.add(controller);
+    try {
+      await def.handler({
+        id: job.id,
+        name,
+        data: job.data,
+        retryCount: job.retryCount,
+        signal: controller.signal,
+      });
+      processed.inc({ queue: name, status: 'completed' });
+    } catch (err) {
+      processed.inc({ queue: name, status: job.retryCount >= def.options.retryLimit ? 'failed' : 'retried' });
+      logger.warn({ err, job: job.id, queue: name, retryCount: job.retryCount }, 'job failed');
+      throw err;
+    } finally {
+      running.delete(controller);
+    }
+  }
+
+  return queue;
+}
+
+function pgExecutor(database: Database) {
+  return {
+    async executeSql(text: string, values: unknown[] = []) {
+      const r = await database.pool!.query(text, values);
+      return { rows: r.rows };
+    },
+  };
+}

@@ -1,0 +1,130 @@
+// The real `blogsmith` command line, spawned as a user would run it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, type ServerProcess, startServerProcess } from '../smoke/process.ts';
+import { createTestDatabase } from '../support/database.ts';
+
+async function cli(args: string[], env: Record<string, string>) {
+  const child = runCli(args, {
+    LOG_LEVEL: 'silent',
+    SECRET_KEY: 'cli-secret-key-that-is-long-enough-0123456789',
+    ...env,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d) => {
+    stdout += String(d);
+  });
+  child.stderr?.on('data', (d) => {
+    stderr += String(d);
+  });
+  const started = Date.now();
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  return { code, stdout, stderr, ms: Date.now() - started };
+}
+
+const dirs: string[] = [];
+const servers: ServerProcess[] = [];
+const tempDir = () => {
+  const d = mkdtempSync(path.join(tmpdir(), 'blogsmith-cli-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(async () => {
+  for (const s of servers) await s.stop();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('blogsmith CLI', () => {
+  it('prints help for every command', async () => {
+    for (const args of [
+      ['--help'],
+      ['serve', '--help'],
+      ['worker', '--help'],
+      ['migrate', '--help'],
+      ['user', 'create', '--help'],
+      ['apikey', 'create', '--help'],
+      ['models', '--help'],
+    ]) {
+      const r = await cli(args, { DATA_DIR: tempDir() });
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stdout).toMatch(/Usage: blogsmith/);
+    }
+  });
+
+  it('exits 2 on a usage error', async () => {
+    const r = await cli(['user', 'create', '--email', 'a@example.com'], { DATA_DIR: tempDir() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--password/);
+  });
+
+  it('creates a user and a key that a server started afterwards accepts', async () => {
+    const DATA_DIR = tempDir();
+    const user = await cli(['user', 'create', '--email', 'cli@example.com', '--password', 'cli-password'], {
+      DATA_DIR,
+    });
+    expect(user.code, user.stderr).toBe(0);
+    const key = await cli(['apikey', 'create', '--email', 'cli@example.com', '--name', 'ci', '--json'], {
+      DATA_DIR,
+    });
+    expect(key.code, key.stderr).toBe(0);
+    const created = JSON.parse(key.stdout) as { key: string; prefix: string };
+    expect(created.key).toMatch(/^bsk_/);
+    const plain = await cli(['apikey', 'create', '--email', 'cli@example.com', '--name', 'plain'], {
+      DATA_DIR,
+    });
+    expect(plain.stdout.trim()).toMatch(/^bsk_[A-Za-z0-9]{8}_\S+$/);
+
+    const server = await startServerProcess({ DATA_DIR });
+    servers.push(server);
+    const me = await fetch(`${server.base}/api/v1/me`, {
+      headers: { authorization: `Bearer ${created.key}` },
+    });
+    expect(me.status).toBe(200);
+    expect((await me.json()).user.email).toBe('cli@example.com');
+
+    // While the server holds the data directory, the CLI refuses at once and the server carries on.
+    const busy = await cli(
+      ['user', 'create', '--email', 'other@example.com', '--password', 'other-password'],
+      { DATA_DIR },
+    );
+    expect(busy.code).toBe(1);
+    expect(busy.stderr).toMatch(/is using .* Stop it first, or while it runs use the HTTP API/);
+    expect(busy.ms).toBeLessThan(5000);
+    expect((await fetch(`${server.base}/health/ready`)).status).toBe(200);
+  });
+
+  it('works against PostgreSQL too', async () => {
+    const db = await createTestDatabase('postgres');
+    try {
+      const env = { DATABASE_URL: db.url!, DATA_DIR: tempDir() };
+      expect((await cli(['migrate'], env)).stdout).toMatch(/Migrations applied to the PostgreSQL/);
+      const user = await cli(
+        ['user', 'create', '--email', 'pg@example.com', '--password', 'pg-password', '--json'],
+        env,
+      );
+      expect(user.code, user.stderr).toBe(0);
+      expect(JSON.parse(user.stdout).user.email).toBe('pg@example.com');
+      const dup = await cli(
+        ['user', 'create', '--email', 'pg@example.com', '--password', 'pg-password'],
+        env,
+      );
+      expect(dup.code).toBe(1);
+      expect(dup.stderr).toMatch(/already exists/);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('refuses a worker on the embedded database and reports bad configuration with exit 2', async () => {
+    const worker = await cli(['worker'], { DATA_DIR: tempDir() });
+    expect(worker.code).toBe(1);
+    expect(worker.stderr).toMatch(/needs DATABASE_URL/);
+    const bad = await cli(['migrate'], { DATA_DIR: tempDir(), PORT: 'x', DATABASE_URL: 'mysql://nope' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/PORT/);
+    expect(bad.stderr).toMatch(/DATABASE_URL/);
+  });
+});

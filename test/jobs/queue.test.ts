@@ -1,0 +1,97 @@
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Database, openDatabase } from '../../src/db/client.ts';
+import { runMigrations } from '../../src/db/migrate.ts';
+import { createJobQueue, type JobQueue } from '../../src/jobs/queue.ts';
+import { metricsRegistry } from '../../src/observability/metrics.ts';
+import { backends, createTestDatabase, type TestDatabase } from '../support/database.ts';
+
+const logger = pino({ level: 'silent' });
+
+async function until<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe.each(backends)('job queue (%s)', (backend) => {
+  let testDb: TestDatabase;
+  let database: Database;
+  let queue: JobQueue;
+  const seen: Array<{ name: string; data: unknown; retryCount: number }> = [];
+  let flakyFailures = 2;
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase(backend);
+    database = await openDatabase({ url: testDb.url, dataDir: testDb.dataDir });
+    await runMigrations(database);
+    queue = createJobQueue({ database, logger, pollingIntervalSeconds: 0.5 });
+    queue.defineJob<{ n: number }>('echo', async (job) => {
+      seen.push({ name: 'echo', data: job.data, retryCount: job.retryCount });
+    });
+    queue.defineJob<{ n: number }>(
+      'flaky',
+      async (job) => {
+        seen.push({ name: 'flaky', data: job.data, retryCount: job.retryCount });
+        if (flakyFailures-- > 0) throw new Error('transient');
+      },
+      { retryLimit: 3, retryDelay: 1, retryBackoff: false },
+    );
+    queue.defineJob<{ n: number }>(
+      'doomed',
+      async () => {
+        throw new Error('always fails');
+      },
+      { retryLimit: 1, retryDelay: 1, retryBackoff: false },
+    );
+    await queue.start({ work: true });
+  });
+  afterAll(async () => {
+    await queue.stop(2000);
+    await database.close();
+    await testDb.drop();
+  });
+
+  it('runs an enqueued job to completion', async () => {
+    const id = await queue.enqueue('echo', { n: 1 });
+    const job = await until(async () => {
+      const j = await queue.getJob('echo', id);
+      return j?.state === 'completed' && j;
+    });
+    expect(job.retryCount).toBe(0);
+    expect(seen).toContainEqual({ name: 'echo', data: { n: 1 }, retryCount: 0 });
+  });
+
+  it('retries a failing job until it succeeds', async () => {
+    const id = await queue.enqueue('flaky', { n: 2 });
+    const job = await until(async () => {
+      const j = await queue.getJob('flaky', id);
+      return j?.state === 'completed' && j;
+    });
+    expect(job.retryCount).toBe(2);
+    expect(seen.filter((s) => s.name === 'flaky').map((s) => s.retryCount)).toEqual([0, 1, 2]);
+  });
+
+  it('fails a job once its retries are exhausted', async () => {
+    const id = await queue.enqueue('doomed', { n: 3 });
+    const job = await until(async () => {
+      const j = await queue.getJob('doomed', id);
+      return j?.state === 'failed' && j;
+    });
+    expect(job.retryCount).toBe(1);
+    const metrics = await metricsRegistry.getSingleMetricAsString('jobs_processed_total');
+    expect(metrics).toMatch(/jobs_processed_total\{queue="doomed",status="failed"\} [1-9]/);
+  });
+
+  it('holds a delayed job back and counts it in the depth', async () => {
+    const id = await queue.enqueue('echo', { n: 4 }, { startAfter: new Date(Date.now() + 60_000) });
+    expect((await queue.depth()).echo).toBeGreaterThanOrEqual(1);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await queue.getJob('echo', id))?.state).toBe('created');
+    expect(seen.some((s) => (s.data as { n: number }).n === 4)).toBe(false);
+  });
+});

@@ -1,0 +1,110 @@
+// A job outlives the process that held it: killed mid-job on PostgreSQL, or stopped right after
+// enqueueing on the embedded database; the next process finishes it, and its effect happens once.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/client.ts';
+import { createTestDatabase } from '../support/database.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
+function worker(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['test/jobs/fixtures/worker.ts'], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
+  children.push(child);
+  let out = '';
+  child.stdout.on('data', (d) => {
+    out += String(d);
+  });
+  child.stderr.on('data', (d) => {
+    out += String(d);
+  });
+  const waitFor = (pattern: RegExp, timeoutMs = 30_000) =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const timer = setInterval(() => {
+        const m = out.match(pattern);
+        if (m) {
+          clearInterval(timer);
+          resolve(m);
+        }
+      }, 50);
+      setTimeout(() => {
+        clearInterval(timer);
+        reject(new Error(`no ${pattern} in: ${out}`));
+      }, timeoutMs);
+    });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, waitFor, exited };
+}
+
+async function effectRuns(
+  query: (sql: string, params: unknown[]) => Promise<{ rows: Array<{ runs: number }> }>,
+  id: string,
+) {
+  for (let i = 0; i < 300; i++) {
+    const { rows } = await query('SELECT runs FROM job_effects WHERE job_id = $1', [id]).catch(() => ({
+      rows: [],
+    }));
+    if (rows[0]) return rows[0].runs;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return 0;
+}
+
+describe('jobs survive their process', () => {
+  it('finishes, exactly once, a job whose worker was killed mid-job (PostgreSQL)', async () => {
+    const db = await createTestDatabase('postgres');
+    try {
+      const a = worker({ MODE: 'enqueue-and-hang', DATABASE_URL: db.url! });
+      const [, id] = await a.waitFor(/started (\S+)/);
+      a.child.kill('SIGKILL');
+      await a.exited;
+      const b = worker({ MODE: 'work', DATABASE_URL: db.url! });
+      const database = await openDatabase({ url: db.url });
+      try {
+        expect(await effectRuns((sql, params) => database.query(sql, params), id!)).toBe(1);
+        const { rows } = await database.query<{ state: string; retry_count: number }>(
+          'SELECT state, retry_count FROM pgboss.job WHERE id = $1',
+          [id],
+        );
+        expect(rows[0]?.state).toBe('completed');
+        expect(rows[0]?.retry_count).toBeGreaterThanOrEqual(1);
+      } finally {
+        await database.close();
+        b.child.kill('SIGTERM');
+        await b.exited;
+      }
+    } finally {
+      await db.drop();
+    }
+  }, 60_000);
+
+  it('runs a job enqueued by a process that has since stopped (embedded database)', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'blogsmith-jobs-'));
+    try {
+      const a = worker({ MODE: 'enqueue-and-exit', DATA_DIR: dataDir });
+      const [, id] = await a.waitFor(/enqueued (\S+)/);
+      expect(await a.exited).toBe(0);
+      const b = worker({ MODE: 'work', DATA_DIR: dataDir });
+      await new Promise((r) => setTimeout(r, 4000));
+      b.child.kill('SIGTERM');
+      expect(await b.exited).toBe(0);
+      const database = await openDatabase({ dataDir });
+      try {
+        expect(await effectRuns((sql, params) => database.query(sql, params), id!)).toBe(1);
+      } finally {
+        await database.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
