@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { documentTypes } from './knowledge/types.ts';
 import { modelIdProblem } from './llm/model-id.ts';
+import { priceOverridesSchema } from './llm/prices.ts';
 
 const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off']);
 const isOn = (v: string) => ['true', '1', 'yes', 'on'].includes(v);
@@ -116,6 +117,33 @@ const schema = z.object({
   EMBEDDING_MODEL: modelId.optional(),
   LLM_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(120),
   LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  LLM_RATE_LIMIT_PER_MINUTE: positiveInt(500),
+  LLM_TOKENS_PER_MINUTE: positiveInt(200_000),
+  LLM_RATE_LIMIT_MAX_QUEUE: z.coerce.number().int().min(0).default(100),
+  LLM_RATE_LIMIT_MAX_WAIT: positiveInt(30),
+  LLM_CACHE_TTL: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(24 * 3600),
+  LLM_MONTHLY_BUDGET_USD: z.coerce.number().positive().optional(),
+  LLM_PRICES_JSON: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return {};
+      try {
+        const parsed = priceOverridesSchema.safeParse(JSON.parse(v));
+        if (parsed.success) return parsed.data;
+        ctx.addIssue({ code: 'custom', message: `invalid price table: ${parsed.error.issues[0]?.message}` });
+      } catch {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be JSON, e.g. {"compatible:llama3":{"input":0,"output":0}}',
+        });
+      }
+      return z.NEVER;
+    }),
 });
 
 // Rules between variables, checked on the raw values so they are reported together with

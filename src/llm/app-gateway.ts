@@ -1,17 +1,42 @@
 // The gateway as the application runs it: wired to the process's storage for the ledger, budgets,
 // limits and caches. Tests build bare gateways with createLlmGateway instead.
 import type { Logger } from 'pino';
+import type { Redis } from '../cache/redis.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import { createLlmGateway } from './gateway.ts';
+import { createLedgerRecorder } from './ledger-recorder.ts';
+import { createPriceBook } from './prices.ts';
+import { createLlmCaches } from './response-cache.ts';
 import type { LlmGateway } from './types.ts';
 
 export interface AppGatewayDeps {
   config: Config;
   logger: Logger;
   database: Database;
+  redis?: Redis;
 }
 
 export function createAppLlmGateway(deps: AppGatewayDeps): LlmGateway {
-  return createLlmGateway({ config: deps.config, logger: deps.logger });
+  const { config } = deps;
+  const caches = createLlmCaches({
+    database: deps.database,
+    ...(deps.redis ? { redis: deps.redis } : {}),
+    embeddingTtlSeconds: Math.max(config.LLM_CACHE_TTL, 30 * 24 * 3600),
+  });
+  return createLlmGateway({
+    config,
+    logger: deps.logger,
+    recorder: createLedgerRecorder({
+      database: deps.database,
+      logger: deps.logger,
+      prices: createPriceBook(config.LLM_PRICES_JSON),
+      ...(config.LLM_MONTHLY_BUDGET_USD ? { monthlyBudgetUsd: config.LLM_MONTHLY_BUDGET_USD } : {}),
+    }),
+    // LLM_CACHE_TTL=0 turns the response cache off; embeddings are always cached (same text, same vector).
+    ...(config.LLM_CACHE_TTL > 0
+      ? { responseCache: caches.responses, cacheTtlSeconds: config.LLM_CACHE_TTL }
+      : {}),
+    embeddingCache: caches.embeddings,
+  });
 }

@@ -157,11 +157,15 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGateway {
     }
   }
 
+  // Cache writes stay off the call path; flush() waits for them like for ledger writes.
+  const pendingCacheWrites = new Set<Promise<void>>();
   function storeResponse(key: string | undefined, value: CachedLlmResponse) {
     if (!key || !deps.responseCache) return;
-    deps.responseCache
+    const write: Promise<void> = deps.responseCache
       .set(key, value, deps.cacheTtlSeconds ?? 86_400)
-      .catch((err) => logger.warn({ err }, 'LLM response cache write failed'));
+      .catch((err) => logger.warn({ err }, 'LLM response cache write failed'))
+      .finally(() => pendingCacheWrites.delete(write));
+    pendingCacheWrites.add(write);
   }
 
   const fromCache = (hit: CachedLlmResponse, started: number): LlmTextResult => ({
@@ -351,6 +355,9 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGateway {
       if (known && known.scope !== 'env') factory.forget(known.scope);
     },
 
-    flush: () => recorder.flush(),
+    async flush() {
+      await Promise.all(pendingCacheWrites);
+      await recorder.flush();
+    },
   };
 }

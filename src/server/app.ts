@@ -33,6 +33,7 @@ import { llmProviderRoutes } from './routes/llm-providers.ts';
 import { memberRoutes } from './routes/members.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { setupRoutes } from './routes/setup.ts';
+import { usageRoutes } from './routes/usage.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -111,6 +112,7 @@ export async function buildServer(runtime: Runtime): Promise<App> {
   await app.register(apiKeyRoutes);
   await app.register(memberRoutes);
   await app.register(auditRoutes);
+  await app.register(usageRoutes);
   await app.register(llmProviderRoutes);
   return app;
 }

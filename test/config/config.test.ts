@@ -26,4 +26,14 @@ describe('loadConfig', () => {
   it('turns docs off by default in production', () => {
     expect(loadConfig({ ENVIRONMENT: 'production', SECRET_KEY: 'x'.repeat(40) }).DOCS_ENABLED).toBe(false);
   });
+
+  it('validates the LLM price overrides', () => {
+    expect(
+      loadConfig({ LLM_PRICES_JSON: '{"compatible:x":{"input":1,"output":2}}' }).LLM_PRICES_JSON,
+    ).toEqual({
+      'compatible:x': { input: 1, output: 2 },
+    });
+    expect(() => loadConfig({ LLM_PRICES_JSON: '{nope' })).toThrow(/LLM_PRICES_JSON: must be JSON/);
+    expect(() => loadConfig({ LLM_PRICES_JSON: '{"x":{"input":-1,"output":2}}' })).toThrow(/LLM_PRICES_JSON/);
+  });
 });

@@ -1,3 +1,4 @@
 // One schema for PGlite and PostgreSQL. Each domain keeps its tables in its own file here;
 // this index is what Drizzle (queries and drizzle-kit migrations) sees.
 export * from './accounts.ts';
+export * from './llm.ts';

@@ -1,0 +1,43 @@
+import { sql } from 'drizzle-orm';
+import { boolean, index, integer, jsonb, numeric, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { workspaces } from './accounts.ts';
+
+/** The cost ledger: one row per upstream LLM request (or cache hit), from the response's real usage. */
+export const llmCalls = pgTable(
+  'llm_calls',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    workspaceId: uuid('workspace_id').references(() => workspaces.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id'),
+    purposeKind: text('purpose_kind').notNull(),
+    purposeId: text('purpose_id'),
+    purposeStep: text('purpose_step'),
+    role: text('role').notNull(),
+    provider: text('provider').notNull(),
+    model: text('model').notNull(),
+    inputTokens: integer('input_tokens').notNull(),
+    outputTokens: integer('output_tokens').notNull(),
+    cachedInputTokens: integer('cached_input_tokens').notNull(),
+    /** null when the model has no known price: unknown is recorded as unknown, never guessed. */
+    costUsd: numeric('cost_usd', { precision: 14, scale: 8, mode: 'number' }),
+    latencyMs: integer('latency_ms').notNull(),
+    ttftMs: integer('ttft_ms'),
+    attempt: integer('attempt').notNull(),
+    cacheHit: boolean('cache_hit').notNull(),
+    outcome: text('outcome').notNull(),
+    errorCode: text('error_code'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('llm_calls_workspace_created_idx').on(t.workspaceId, t.createdAt)],
+);
+
+/** Response and embedding cache when Redis is not configured. */
+export const llmCache = pgTable(
+  'llm_cache',
+  {
+    key: text('key').primaryKey(),
+    value: jsonb('value').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('llm_cache_expires_idx').on(t.expiresAt)],
+);

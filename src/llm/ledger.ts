@@ -1,0 +1,103 @@
+// The cost ledger: every upstream request the gateway makes, with the usage its response reported.
+import { and, eq, gte, lt, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { llmCalls } from '../db/schema/index.ts';
+import type { LlmPurpose, LlmRole } from './types.ts';
+
+export interface LlmCallRecord {
+  workspaceId?: string;
+  userId?: string;
+  purpose: LlmPurpose;
+  role: LlmRole;
+  provider: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  costUsd: number | null;
+  latencyMs: number;
+  ttftMs: number | null;
+  attempt: number;
+  cacheHit: boolean;
+  outcome: 'ok' | 'error' | 'fallback' | 'cancelled';
+  errorCode?: string;
+}
+
+export async function recordLlmCall(database: Database, r: LlmCallRecord) {
+  await database.db.insert(llmCalls).values({
+    workspaceId: r.workspaceId ?? null,
+    userId: r.userId ?? null,
+    purposeKind: r.purpose.kind,
+    purposeId: r.purpose.id ?? null,
+    purposeStep: r.purpose.step ?? null,
+    role: r.role,
+    provider: r.provider,
+    model: r.model,
+    inputTokens: r.inputTokens,
+    outputTokens: r.outputTokens,
+    cachedInputTokens: r.cachedInputTokens,
+    costUsd: r.costUsd,
+    latencyMs: r.latencyMs,
+    ttftMs: r.ttftMs,
+    attempt: r.attempt,
+    cacheHit: r.cacheHit,
+    outcome: r.outcome,
+    errorCode: r.errorCode ?? null,
+  });
+}
+
+export const usageGroupings = ['day', 'model', 'provider', 'purpose'] as const;
+export type UsageGrouping = (typeof usageGroupings)[number];
+
+const groupKey = {
+  day: sql<string>`to_char(${llmCalls.createdAt} at time zone 'UTC', 'YYYY-MM-DD')`,
+  model: sql<string>`${llmCalls.provider} || ':' || ${llmCalls.model}`,
+  provider: sql<string>`${llmCalls.provider}`,
+  purpose: sql<string>`${llmCalls.purposeKind} || coalesce(':' || ${llmCalls.purposeStep}, '')`,
+} satisfies Record<UsageGrouping, unknown>;
+
+export async function usageSummary(
+  database: Database,
+  workspaceId: string,
+  range: { from: Date; to: Date; groupBy: UsageGrouping },
+) {
+  const key = groupKey[range.groupBy];
+  const rows = await database.db
+    .select({
+      key,
+      calls: sql<number>`count(*)::int`,
+      cacheHits: sql<number>`count(*) filter (where ${llmCalls.cacheHit})::int`,
+      inputTokens: sql<number>`coalesce(sum(${llmCalls.inputTokens}), 0)::bigint`,
+      outputTokens: sql<number>`coalesce(sum(${llmCalls.outputTokens}), 0)::bigint`,
+      cachedInputTokens: sql<number>`coalesce(sum(${llmCalls.cachedInputTokens}), 0)::bigint`,
+      costUsd: sql<number>`coalesce(sum(${llmCalls.costUsd}), 0)::float8`,
+      unknownCostCalls: sql<number>`count(*) filter (where ${llmCalls.costUsd} is null)::int`,
+    })
+    .from(llmCalls)
+    .where(
+      and(
+        eq(llmCalls.workspaceId, workspaceId),
+        gte(llmCalls.createdAt, range.from),
+        lt(llmCalls.createdAt, range.to),
+      ),
+    )
+    .groupBy(key)
+    .orderBy(key);
+  // bigint sums arrive as strings from node-postgres.
+  return rows.map((r) => ({
+    ...r,
+    inputTokens: Number(r.inputTokens),
+    outputTokens: Number(r.outputTokens),
+    cachedInputTokens: Number(r.cachedInputTokens),
+  }));
+}
+
+/** This calendar month's (UTC) spend of a workspace. */
+export async function monthSpend(database: Database, workspaceId: string, now = new Date()) {
+  const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+  const [row] = await database.db
+    .select({ costUsd: sql<number>`coalesce(sum(${llmCalls.costUsd}), 0)::float8` })
+    .from(llmCalls)
+    .where(and(eq(llmCalls.workspaceId, workspaceId), gte(llmCalls.createdAt, from)));
+  return { from, costUsd: Number(row?.costUsd ?? 0) };
+}

@@ -1,0 +1,72 @@
+// LLM metrics, updated from the same records the ledger writes so /metrics and the ledger agree.
+import { Counter, Histogram } from 'prom-client';
+import { metricsRegistry } from '../observability/metrics.ts';
+import type { LlmCallRecord } from './ledger.ts';
+
+const registers = [metricsRegistry];
+const requests = new Counter({
+  name: 'llm_requests_total',
+  help: 'LLM requests by provider, model, role and outcome (cache hits have status cache_hit)',
+  labelNames: ['provider', 'model', 'role', 'status'],
+  registers,
+});
+const tokens = new Counter({
+  name: 'llm_tokens_total',
+  help: 'Tokens reported by LLM responses',
+  labelNames: ['provider', 'model', 'type'],
+  registers,
+});
+const costs = new Counter({
+  name: 'llm_api_costs_total',
+  help: 'USD spent on LLM calls (known prices only)',
+  labelNames: ['provider', 'model'],
+  registers,
+});
+const duration = new Histogram({
+  name: 'llm_request_duration_seconds',
+  help: 'LLM request latency',
+  labelNames: ['provider', 'model'],
+  buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+  registers,
+});
+const ttft = new Histogram({
+  name: 'llm_time_to_first_token_seconds',
+  help: 'Time to the first streamed token',
+  labelNames: ['provider', 'model'],
+  buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  registers,
+});
+const fallbacks = new Counter({
+  name: 'llm_fallbacks_total',
+  help: 'Moves to the next model of a role chain',
+  labelNames: ['from', 'to'],
+  registers,
+});
+const cacheRequests = new Counter({
+  name: 'llm_cache_requests_total',
+  help: 'Response cache lookups',
+  labelNames: ['result'],
+  registers,
+});
+const limiterWait = new Histogram({
+  name: 'llm_rate_limit_wait_seconds',
+  help: 'Time calls waited for the rpm/tpm limiter',
+  buckets: [0, 0.01, 0.1, 0.5, 1, 5, 10, 30, 60],
+  registers,
+});
+
+export function observeLlmCall(r: LlmCallRecord) {
+  const model = { provider: r.provider, model: r.model };
+  requests.inc({ ...model, role: r.role, status: r.cacheHit ? 'cache_hit' : r.outcome });
+  if (r.cacheHit) return;
+  tokens.inc({ ...model, type: 'input' }, r.inputTokens);
+  tokens.inc({ ...model, type: 'output' }, r.outputTokens);
+  tokens.inc({ ...model, type: 'cached_input' }, r.cachedInputTokens);
+  if (r.costUsd !== null) costs.inc(model, r.costUsd);
+  duration.observe(model, r.latencyMs / 1000);
+  if (r.ttftMs !== null) ttft.observe(model, r.ttftMs / 1000);
+}
+
+export const observeFallback = (from: string, to: string) => fallbacks.inc({ from, to });
+export const observeCacheLookup = (result: 'hit' | 'miss') => cacheRequests.inc({ result });
+export const observeLimiterWait = (ms: number) => limiterWait.observe(ms / 1000);

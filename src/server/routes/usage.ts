@@ -1,0 +1,89 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { monthSpend, usageGroupings, usageSummary } from '../../llm/ledger.ts';
+import { authOf, requireAuth, securedBy } from '../auth.ts';
+
+const usageRow = z.object({
+  key: z.string(),
+  calls: z.number(),
+  cacheHits: z.number(),
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  cachedInputTokens: z.number(),
+  costUsd: z.number(),
+  unknownCostCalls: z.number(),
+});
+
+export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { database, config } = app.runtime;
+
+  app.get(
+    '/api/v1/usage',
+    {
+      preHandler: requireAuth({ scope: 'settings:read' }),
+      schema: {
+        tags: ['usage'],
+        summary: 'LLM tokens and cost of the workspace, grouped by day, model, provider or purpose',
+        security: securedBy,
+        querystring: z
+          .object({
+            from: z.coerce.date().optional(),
+            to: z.coerce.date().optional(),
+            groupBy: z.enum(usageGroupings).default('day'),
+          })
+          .refine((q) => !q.from || !q.to || q.from < q.to, {
+            message: 'from must be before to',
+            path: ['from'],
+          }),
+        response: {
+          200: z.object({
+            from: z.date(),
+            to: z.date(),
+            groupBy: z.enum(usageGroupings),
+            items: z.array(usageRow),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const to = request.query.to ?? new Date();
+      const from = request.query.from ?? new Date(to.getTime() - 30 * 24 * 3600_000);
+      const items = await usageSummary(database, authOf(request).workspaceId, {
+        from,
+        to,
+        groupBy: request.query.groupBy,
+      });
+      return { from, to, groupBy: request.query.groupBy, items };
+    },
+  );
+
+  app.get(
+    '/api/v1/usage/summary',
+    {
+      preHandler: requireAuth({ scope: 'settings:read' }),
+      schema: {
+        tags: ['usage'],
+        summary: "This month's LLM spend against the monthly budget",
+        security: securedBy,
+        response: {
+          200: z.object({
+            monthStart: z.date(),
+            spentUsd: z.number(),
+            budgetUsd: z.number().nullable(),
+            usedFraction: z.number().nullable(),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { from, costUsd } = await monthSpend(database, authOf(request).workspaceId);
+      const budget = config.LLM_MONTHLY_BUDGET_USD ?? null;
+      return {
+        monthStart: from,
+        spentUsd: costUsd,
+        budgetUsd: budget,
+        usedFraction: budget ? costUsd / budget : null,
+      };
+    },
+  );
+};

@@ -1,0 +1,171 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../../src/errors.ts';
+import { createLlmLimiter } from '../../src/llm/limiter.ts';
+import { redisUrl } from '../support/database.ts';
+
+const key = { provider: 'openai', model: 'gpt-4o-mini' };
+
+async function rejection(p: Promise<unknown>): Promise<AppError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(AppError);
+  return err as AppError;
+}
+
+describe('LLM limiter (in memory)', () => {
+  it('admits calls within the rpm budget at once', async () => {
+    const limiter = createLlmLimiter({
+      requestsPerMinute: 3,
+      tokensPerMinute: 1000,
+      maxQueue: 5,
+      maxWaitMs: 1000,
+    });
+    const leases = await Promise.all([1, 2, 3].map(() => limiter.acquire(key, 10)));
+    expect(leases).toHaveLength(3);
+  });
+
+  it('queues a call over the rpm and admits it when the window slides', async () => {
+    const limiter = createLlmLimiter({
+      requestsPerMinute: 1,
+      tokensPerMinute: 1000,
+      maxQueue: 5,
+      maxWaitMs: 5000,
+      windowMs: 200,
+    });
+    await limiter.acquire(key, 10);
+    const second = await limiter.acquire(key, 10);
+    expect(second.waitedMs).toBeGreaterThan(0);
+  });
+
+  it('counts tokens: a call over the tpm waits, released actual tokens free the budget', async () => {
+    const limiter = createLlmLimiter({
+      requestsPerMinute: 100,
+      tokensPerMinute: 100,
+      maxQueue: 5,
+      maxWaitMs: 150,
+      windowMs: 60_000,
+    });
+    const first = await limiter.acquire(key, 90);
+    const err = await rejection(limiter.acquire(key, 20));
+    expect(err.code).toBe('rate_limited');
+    first.release(10);
+    const next = await limiter.acquire(key, 20);
+    expect(next.waitedMs).toBeLessThan(150);
+  });
+
+  it('keeps separate budgets per provider:model', async () => {
+    const limiter = createLlmLimiter({
+      requestsPerMinute: 1,
+      tokensPerMinute: 1000,
+      maxQueue: 0,
+      maxWaitMs: 100,
+    });
+    await limiter.acquire(key, 1);
+    await expect(limiter.acquire({ provider: 'openai', model: 'gpt-4o' }, 1)).resolves.toBeDefined();
+  });
+
+  it('rejects at once with retryAfterMs when the queue is full', async () => {
+    const limiter = createLlmLimiter({
+      requestsPerMinute: 1,
+      tokensPerMinute: 1000,
+      maxQueue: 1,
+      maxWaitMs: 60_000,
+    });
+    await limiter.acquire(key, 1);
+    const controller = new AbortController();
+    const queued = [limiter.acquire(key, 1, controller.signal), limiter.acquire(key, 1, controller.signal)];
+    for (const p of queued) p.catch(() => {});
+    const err = await rejection(limiter.acquire(key, 1));
+    expect(err.code).toBe('rate_limited');
+    expect((err.details as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(0);
+    controller.abort(new Error('test over'));
+    await Promise.allSettled(queued);
+  });
+
+  it('rejects a call still queued at maxWaitMs', async () => {
+    const limiter = createLlmLimiter({
+      requestsPerMinute: 1,
+      tokensPerMinute: 1000,
+      maxQueue: 5,
+      maxWaitMs: 50,
+    });
+    await limiter.acquire(key, 1);
+    const err = await rejection(limiter.acquire(key, 1));
+    expect(err.code).toBe('rate_limited');
+    expect((err.details as { retryAfterMs: number }).retryAfterMs).toBeGreaterThan(0);
+  });
+
+  it('stops waiting when the caller aborts', async () => {
+    const limiter = createLlmLimiter({
+      requestsPerMinute: 1,
+      tokensPerMinute: 1000,
+      maxQueue: 5,
+      maxWaitMs: 60_000,
+    });
+    await limiter.acquire(key, 1);
+    const controller = new AbortController();
+    const waiting = limiter.acquire(key, 1, controller.signal);
+    const reason = new Error('cancelled');
+    controller.abort(reason);
+    await expect(waiting).rejects.toBe(reason);
+  });
+});
+
+describe('LLM limiter shared over Redis', () => {
+  let redisA: Redis;
+  let redisB: Redis;
+  const keyPrefix = `test:limiter:${randomBytes(4).toString('hex')}:`;
+
+  beforeAll(() => {
+    redisA = new Redis(redisUrl);
+    redisB = new Redis(redisUrl);
+  });
+  afterAll(() => {
+    redisA.disconnect();
+    redisB.disconnect();
+  });
+
+  it('two limiter instances share one rpm budget', async () => {
+    const opts = { requestsPerMinute: 2, tokensPerMinute: 1000, maxQueue: 5, maxWaitMs: 100, keyPrefix };
+    const a = createLlmLimiter({ ...opts, redis: redisA });
+    const b = createLlmLimiter({ ...opts, redis: redisB });
+    await a.acquire(key, 1);
+    await b.acquire(key, 1);
+    expect((await rejection(a.acquire(key, 1))).code).toBe('rate_limited');
+    expect((await rejection(b.acquire(key, 1))).code).toBe('rate_limited');
+  });
+
+  it('shares the token budget and settles actual tokens', async () => {
+    const tokenKey = { provider: 'anthropic', model: 'claude-3-5-haiku' };
+    const opts = { requestsPerMinute: 100, tokensPerMinute: 100, maxQueue: 5, maxWaitMs: 100, keyPrefix };
+    const a = createLlmLimiter({ ...opts, redis: redisA });
+    const b = createLlmLimiter({ ...opts, redis: redisB });
+    const lease = await a.acquire(tokenKey, 90);
+    expect((await rejection(b.acquire(tokenKey, 20))).code).toBe('rate_limited');
+    lease.release(10);
+    // release is fire-and-forget; wait until the settle has reached Redis.
+    await redisA.ping();
+    await expect(b.acquire(tokenKey, 20)).resolves.toBeDefined();
+  });
+
+  it('admits again once the shared window slides', async () => {
+    const slideKey = { provider: 'groq', model: 'llama-3.1-8b-instant' };
+    const opts = {
+      requestsPerMinute: 1,
+      tokensPerMinute: 1000,
+      maxQueue: 5,
+      maxWaitMs: 5000,
+      windowMs: 200,
+      keyPrefix,
+    };
+    const a = createLlmLimiter({ ...opts, redis: redisA });
+    const b = createLlmLimiter({ ...opts, redis: redisB });
+    await a.acquire(slideKey, 1);
+    const lease = await b.acquire(slideKey, 1);
+    expect(lease.waitedMs).toBeGreaterThan(0);
+  });
+});
