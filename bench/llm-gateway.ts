@@ -48,6 +48,7 @@ const appGateway = createAppLlmGateway({
   }),
   logger: pino({ level: 'silent' }),
   database,
+  secretKey: 'bench-secret-key-that-is-long-enough-0123456789',
 });
 
 const prompt = 'Write one sentence about benchmarks.';

@@ -115,6 +115,8 @@ const schema = z.object({
   LLM_WRITER_MODEL: modelId.optional(),
   LLM_CHECKER_MODEL: modelId.optional(),
   EMBEDDING_MODEL: modelId.optional(),
+  /** Width of the `embedding vector(N)` column; must match what EMBEDDING_MODEL returns. */
+  EMBEDDING_DIMENSIONS: z.coerce.number().int().min(1).max(16000).default(1536),
   LLM_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(120),
   LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   LLM_RATE_LIMIT_PER_MINUTE: positiveInt(500),

@@ -74,7 +74,8 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
   // Created here so every edge can enqueue; only the processes that work jobs call start().
   const queue = createJobQueue({ database, logger });
   closers.push(() => queue.stop(config.SHUTDOWN_TIMEOUT_SECONDS * 1000));
-  const llm = createAppLlmGateway({ config, logger, database, ...(redis ? { redis } : {}) });
+  const secretKey = resolveSecretKey(config, dataDir);
+  const llm = createAppLlmGateway({ config, logger, database, secretKey, ...(redis ? { redis } : {}) });
   // Pending ledger writes finish before the database closes (closers run in reverse).
   closers.push(() => llm.flush());
   return {
@@ -82,7 +83,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     logger,
     database,
     migration,
-    secretKey: resolveSecretKey(config, opts.dataDir ?? config.DATA_DIR),
+    secretKey,
     llm,
     queue,
     ...(redis ? { redis } : {}),

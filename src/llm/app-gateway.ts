@@ -6,15 +6,19 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import { createLlmGateway } from './gateway.ts';
 import { createLedgerRecorder } from './ledger-recorder.ts';
+import { createLlmLimiter } from './limiter.ts';
 import { createPriceBook } from './prices.ts';
 import { createLlmCaches } from './response-cache.ts';
 import type { LlmGateway } from './types.ts';
+import { workspaceSettingsSource } from './workspace-settings-source.ts';
 
 export interface AppGatewayDeps {
   config: Config;
   logger: Logger;
   database: Database;
   redis?: Redis;
+  /** Decrypts workspace provider credentials. */
+  secretKey: string;
 }
 
 export function createAppLlmGateway(deps: AppGatewayDeps): LlmGateway {
@@ -38,5 +42,13 @@ export function createAppLlmGateway(deps: AppGatewayDeps): LlmGateway {
       ? { responseCache: caches.responses, cacheTtlSeconds: config.LLM_CACHE_TTL }
       : {}),
     embeddingCache: caches.embeddings,
+    limiter: createLlmLimiter({
+      requestsPerMinute: config.LLM_RATE_LIMIT_PER_MINUTE,
+      tokensPerMinute: config.LLM_TOKENS_PER_MINUTE,
+      maxQueue: config.LLM_RATE_LIMIT_MAX_QUEUE,
+      maxWaitMs: config.LLM_RATE_LIMIT_MAX_WAIT * 1000,
+      ...(deps.redis ? { redis: deps.redis } : {}),
+    }),
+    workspaceSettings: workspaceSettingsSource(deps.database, deps.secretKey),
   });
 }

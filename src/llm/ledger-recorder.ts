@@ -7,6 +7,7 @@ import { type LlmCallRecord, recordLlmCall } from './ledger.ts';
 import { observeCacheLookup, observeFallback, observeLimiterWait, observeLlmCall } from './metrics.ts';
 import type { PriceBook } from './prices.ts';
 import type { LlmRecorder } from './recorder.ts';
+import { monthlyBudgetOf } from './settings.ts';
 
 export function createLedgerRecorder(deps: {
   database: Database;
@@ -24,7 +25,13 @@ export function createLedgerRecorder(deps: {
   };
   return {
     cost: (provider, model, usage) => deps.prices.costOf(provider, model, usage),
-    checkBudget: (workspaceId) => checkBudget(deps.database, workspaceId, deps.monthlyBudgetUsd),
+    // A workspace's own budget (settings API) wins over LLM_MONTHLY_BUDGET_USD.
+    checkBudget: async (workspaceId) =>
+      checkBudget(
+        deps.database,
+        workspaceId,
+        await monthlyBudgetOf(deps.database, workspaceId, deps.monthlyBudgetUsd),
+      ),
     attempt(ctx, r) {
       if (r.limiterWaitMs > 0) observeLimiterWait(r.limiterWaitMs);
       write({

@@ -132,6 +132,26 @@ function redisStore(redis: Redis, limits: Limits, prefix: string): WindowStore {
   };
 }
 
+// Redis being down must not stop LLM calls: this process then enforces the limits on its own.
+function withLocalFallback(shared: WindowStore, local: WindowStore): WindowStore {
+  const admittedLocally = new Set<string>();
+  return {
+    async tryAdmit(key, id, tokens) {
+      try {
+        return await shared.tryAdmit(key, id, tokens);
+      } catch {
+        const wait = await local.tryAdmit(key, id, tokens);
+        if (wait === 0) admittedLocally.add(id);
+        return wait;
+      }
+    },
+    async settle(key, id, tokens) {
+      if (admittedLocally.delete(id)) return local.settle(key, id, tokens);
+      return shared.settle(key, id, tokens);
+    },
+  };
+}
+
 interface Waiter {
   id: string;
   tokens: number;
@@ -157,7 +177,7 @@ export function createLlmLimiter(opts: LlmLimiterOptions): LlmLimiter {
     windowMs: opts.windowMs ?? 60_000,
   };
   const store = opts.redis
-    ? redisStore(opts.redis, limits, opts.keyPrefix ?? 'llm:limit:')
+    ? withLocalFallback(redisStore(opts.redis, limits, opts.keyPrefix ?? 'llm:limit:'), memoryStore(limits))
     : memoryStore(limits);
   const lanes = new Map<string, Lane>();
 
@@ -178,7 +198,7 @@ export function createLlmLimiter(opts: LlmLimiterOptions): LlmLimiter {
         try {
           wait = await store.tryAdmit(key, head.id, head.tokens);
         } catch (err) {
-          // Storage failure (e.g. Redis down): fail this call rather than hang the lane.
+          // Cannot happen with the stores above; kept so a bug fails one call instead of the lane.
           lane.queue.shift();
           if (!head.done) {
             head.done = true;

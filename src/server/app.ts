@@ -30,6 +30,7 @@ import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
 import { llmProviderRoutes } from './routes/llm-providers.ts';
+import { llmSettingsRoutes } from './routes/llm-settings.ts';
 import { memberRoutes } from './routes/members.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { setupRoutes } from './routes/setup.ts';
@@ -113,6 +114,7 @@ export async function buildServer(runtime: Runtime): Promise<App> {
   await app.register(memberRoutes);
   await app.register(auditRoutes);
   await app.register(usageRoutes);
+  await app.register(llmSettingsRoutes);
   await app.register(llmProviderRoutes);
   return app;
 }

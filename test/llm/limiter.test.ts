@@ -168,4 +168,26 @@ describe('LLM limiter shared over Redis', () => {
     const lease = await b.acquire(slideKey, 1);
     expect(lease.waitedMs).toBeGreaterThan(0);
   });
+
+  it('falls back to local limits when Redis is unreachable', async () => {
+    const down = new Redis('redis://127.0.0.1:1', {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    down.on('error', () => {});
+    const limiter = createLlmLimiter({
+      requestsPerMinute: 1,
+      tokensPerMinute: 1000,
+      maxQueue: 5,
+      maxWaitMs: 100,
+      redis: down,
+      keyPrefix,
+    });
+    const lease = await limiter.acquire(key, 1);
+    lease.release(1);
+    expect((await rejection(limiter.acquire(key, 1))).code).toBe('rate_limited');
+    down.disconnect();
+  });
 });

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { monthSpend, usageGroupings, usageSummary } from '../../llm/ledger.ts';
+import { monthlyBudgetOf } from '../../llm/settings.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
 
 const usageRow = z.object({
@@ -77,7 +78,8 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { from, costUsd } = await monthSpend(database, authOf(request).workspaceId);
-      const budget = config.LLM_MONTHLY_BUDGET_USD ?? null;
+      const budget =
+        (await monthlyBudgetOf(database, authOf(request).workspaceId, config.LLM_MONTHLY_BUDGET_USD)) ?? null;
       return {
         monthStart: from,
         spentUsd: costUsd,

@@ -1,0 +1,85 @@
+// Hybrid search latency on PGlite with pgvector: inserts synthetic chunks (word-list text, random
+// normalised 384-dim vectors) in batches, builds the HNSW index, runs hybrid queries, reports
+// p50/p95. Usage: npx node bench/knowledge-search.ts [sizes, default 10000,100000] [queries, default 200]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openDatabase } from '../src/db/client.ts';
+import { runMigrations } from '../src/db/migrate.ts';
+import { searchKnowledge } from '../src/knowledge/search.ts';
+import { ensureVectorColumns, toVectorLiteral } from '../src/knowledge/vector-columns.ts';
+
+const dims = 384;
+const sizes = (process.argv[2] ?? '10000,100000').split(',').map(Number);
+const queries = Number(process.argv[3] ?? 200);
+const words = `energy solar battery grid pump valve boiler router printer invoice customer patient medication
+  garden river mountain forest climate ocean market finance budget travel kitchen recipe bread coffee
+  engine vehicle road bridge tunnel school teacher student library museum music guitar piano theatre
+  software database server network cloud security privacy license contract policy report summary`.split(
+  /\s+/,
+);
+let seed = 42;
+const rand = () => {
+  seed = (seed * 1103515245 + 12345) % 2147483648;
+  return seed / 2147483648;
+};
+const sentence = (n: number) =>
+  Array.from({ length: n }, () => words[Math.floor(rand() * words.length)]).join(' ');
+const vector = () => {
+  const v = Array.from({ length: dims }, () => rand() - 0.5);
+  const norm = Math.hypot(...v);
+  return v.map((x) => Number((x / norm).toFixed(5)));
+};
+
+const dir = mkdtempSync(path.join(tmpdir(), 'blogsmith-bench-'));
+const database = await openDatabase({ dataDir: dir });
+await runMigrations(database);
+await ensureVectorColumns(database, dims);
+await database.exec('DROP INDEX IF EXISTS document_chunks_embedding_idx');
+const ws = await database.query<{ id: string }>(
+  `INSERT INTO workspaces (name) VALUES ('bench') RETURNING id`,
+);
+const workspaceId = ws.rows[0]?.id ?? '';
+const doc = await database.query<{ id: string }>(
+  `INSERT INTO documents (workspace_id, title, type, source_kind, content_hash, byte_size, status)
+   VALUES ($1, 'bench', 'text', 'upload', 'bench', 0, 'ready') RETURNING id`,
+  [workspaceId],
+);
+const documentId = doc.rows[0]?.id ?? '';
+let inserted = 0;
+const pct = (xs: number[], p: number) =>
+  xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? Number.NaN;
+for (const size of sizes) {
+  const t0 = performance.now();
+  while (inserted < size) {
+    const n = Math.min(1000, size - inserted);
+    const rows = Array.from({ length: n }, (_, i) => ({
+      i: inserted + i,
+      t: sentence(60),
+      e: toVectorLiteral(vector()),
+    }));
+    await database.query(
+      `INSERT INTO document_chunks (workspace_id, document_id, index, text, raw_text, token_count, content_hash, embedding)
+       SELECT $1, $2, r.i, r.t, r.t, 60, md5(r.t), r.e::vector FROM json_to_recordset($3::json) AS r(i int, t text, e text)`,
+      [workspaceId, documentId, JSON.stringify(rows)],
+    );
+    inserted += n;
+  }
+  const t1 = performance.now();
+  await database.exec('DROP INDEX IF EXISTS document_chunks_embedding_idx');
+  await ensureVectorColumns(database, dims);
+  const t2 = performance.now();
+  const latencies: number[] = [];
+  for (let q = 0; q < queries; q++) {
+    const s = performance.now();
+    await searchKnowledge(database, { workspaceId, query: sentence(3), queryEmbedding: vector(), limit: 10 });
+    latencies.push(performance.now() - s);
+  }
+  latencies.sort((a, b) => a - b);
+  console.log(
+    `${size} chunks: insert ${((t1 - t0) / 1000).toFixed(1)} s, HNSW build ${((t2 - t1) / 1000).toFixed(1)} s, ` +
+      `hybrid p50 ${pct(latencies, 50).toFixed(1)} ms, p95 ${pct(latencies, 95).toFixed(1)} ms (${queries} queries)`,
+  );
+}
+await database.close();
+rmSync(dir, { recursive: true, force: true });

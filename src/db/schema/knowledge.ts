@@ -1,0 +1,63 @@
+// Knowledge library: documents and their chunks. The `embedding vector(N)` column and its HNSW
+// index are deliberately absent here: drizzle-kit migrations must run on PostgreSQL without
+// pgvector, so `ensureVectorColumns` (src/knowledge/vector-columns.ts) adds them at runtime.
+import { sql } from 'drizzle-orm';
+import { customType, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { workspaces } from './accounts.ts';
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+export const documents = pgTable(
+  'documents',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    type: text('type').notNull(),
+    sourceKind: text('source_kind', { enum: ['upload', 'url'] }).notNull(),
+    sourceUrl: text('source_url'),
+    filename: text('filename'),
+    contentHash: text('content_hash').notNull(),
+    byteSize: integer('byte_size').notNull(),
+    pageCount: integer('page_count'),
+    status: text('status', { enum: ['queued', 'processing', 'ready', 'failed'] })
+      .notNull()
+      .default('queued'),
+    progress: integer('progress').notNull().default(0),
+    error: text('error'),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('documents_workspace_hash_idx').on(t.workspaceId, t.contentHash),
+    index('documents_tags_idx').using('gin', t.tags),
+  ],
+);
+
+export const documentChunks = pgTable(
+  'document_chunks',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    workspaceId: uuid('workspace_id').notNull(),
+    documentId: uuid('document_id')
+      .notNull()
+      .references(() => documents.id, { onDelete: 'cascade' }),
+    index: integer('index').notNull(),
+    text: text('text').notNull(),
+    rawText: text('raw_text').notNull(),
+    tokenCount: integer('token_count').notNull(),
+    headingPath: text('heading_path').array().notNull().default(sql`'{}'::text[]`),
+    pageStart: integer('page_start'),
+    pageEnd: integer('page_end'),
+    contentHash: text('content_hash').notNull(),
+    tsv: tsvector('tsv').generatedAlwaysAs(sql`to_tsvector('english', text)`),
+  },
+  (t) => [
+    index('document_chunks_document_idx').on(t.documentId, t.index),
+    index('document_chunks_workspace_idx').on(t.workspaceId),
+    index('document_chunks_tsv_idx').using('gin', t.tsv),
+  ],
+);

@@ -1,0 +1,97 @@
+// Library passages most similar to a text, for the originality check: embedding cosine (when
+// pgvector and an embedding are available) combined with 5-word-shingle Jaccard over candidates
+// prefiltered by full-text search.
+import type { Database } from '../db/client.ts';
+import { toVectorLiteral } from './vector-columns.ts';
+
+export interface SimilarPassage {
+  chunkId: string;
+  documentId: string;
+  documentTitle: string;
+  text: string;
+  pageStart: number | null;
+  pageEnd: number | null;
+  /** 1 - cosine distance; absent without vectors. */
+  cosine?: number;
+  /** Jaccard similarity of 5-word shingles, 0..1. */
+  shingleJaccard: number;
+  score: number;
+}
+
+const shingleSize = 5;
+
+export function shingles(text: string): Set<string> {
+  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const out = new Set<string>();
+  if (words.length < shingleSize) {
+    if (words.length > 0) out.add(words.join(' '));
+    return out;
+  }
+  for (let i = 0; i + shingleSize <= words.length; i++) out.add(words.slice(i, i + shingleSize).join(' '));
+  return out;
+}
+
+export function jaccard(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 || b.size === 0) return 0;
+  let inter = 0;
+  for (const s of a) if (b.has(s)) inter++;
+  return inter / (a.size + b.size - inter);
+}
+
+interface Row {
+  chunkId: string;
+  documentId: string;
+  documentTitle: string;
+  text: string;
+  pageStart: number | null;
+  pageEnd: number | null;
+  cosine: number | null;
+}
+
+export async function findSimilar(
+  database: Database,
+  input: { workspaceId: string; text: string; embedding?: number[]; limit: number },
+): Promise<SimilarPassage[]> {
+  const candidates = Math.max(input.limit * 10, 50);
+  const select = `SELECT c.id AS "chunkId", c.document_id AS "documentId", d.title AS "documentTitle",
+      c.raw_text AS text, c.page_start AS "pageStart", c.page_end AS "pageEnd"`;
+  const from = 'FROM document_chunks c JOIN documents d ON d.id = c.document_id';
+  // Full-text prefilter: any of the text's words (OR), so paraphrased overlap still qualifies.
+  const textRows = await database.query<Row>(
+    `${select}, NULL::float8 AS cosine ${from},
+       to_tsquery('english', array_to_string(ARRAY(SELECT DISTINCT lexeme FROM unnest(to_tsvector('english', $2)) LIMIT 64), ' | ')) q
+     WHERE c.workspace_id = $1 AND numnode(q) > 0 AND c.tsv @@ q
+     ORDER BY ts_rank_cd(c.tsv, q) DESC LIMIT $3`,
+    [input.workspaceId, input.text, candidates],
+  );
+  const byId = new Map<string, Row>(textRows.rows.map((r) => [r.chunkId, r]));
+  if (database.vectorAvailable && input.embedding && input.embedding.length > 0) {
+    const vectorRows = await database.query<Row>(
+      `${select}, (1 - (c.embedding <=> $2::vector))::float8 AS cosine ${from}
+       WHERE c.workspace_id = $1 AND c.embedding IS NOT NULL
+       ORDER BY c.embedding <=> $2::vector LIMIT $3`,
+      [input.workspaceId, toVectorLiteral(input.embedding), candidates],
+    );
+    for (const r of vectorRows.rows) byId.set(r.chunkId, r);
+  }
+  const mine = shingles(input.text);
+  return [...byId.values()]
+    .map((r) => {
+      const shingleJaccard = jaccard(mine, shingles(r.text));
+      const cosine = r.cosine == null ? undefined : Number(r.cosine);
+      return {
+        chunkId: r.chunkId,
+        documentId: r.documentId,
+        documentTitle: r.documentTitle,
+        text: r.text,
+        pageStart: r.pageStart,
+        pageEnd: r.pageEnd,
+        ...(cosine === undefined ? {} : { cosine }),
+        shingleJaccard,
+        // Copied wording (shingles) dominates; meaning (cosine) breaks ties and finds paraphrase.
+        score: cosine === undefined ? shingleJaccard : Math.max(shingleJaccard, cosine * 0.9),
+      };
+    })
+    .sort((a, b) => b.score - a.score)
+    .slice(0, input.limit);
+}

@@ -1,0 +1,32 @@
+// Turns a workspace's stored LLM settings (src/llm/settings.ts) into the shape model resolution
+// layers over the environment: stored credentials and role models win, the rest falls through.
+import type { Database } from '../db/client.ts';
+import type { ProviderCredentials, WorkspaceLlmSettings } from './resolve-models.ts';
+import { getWorkspaceLlmSettings } from './settings.ts';
+
+export function workspaceSettingsSource(database: Database, secretKey: string) {
+  return async (workspaceId: string): Promise<WorkspaceLlmSettings | null> => {
+    const stored = await getWorkspaceLlmSettings(database, secretKey, workspaceId);
+    const credentials: ProviderCredentials = {};
+    for (const [provider, c] of Object.entries(stored.credentials)) {
+      if (provider === 'ollama' && c.baseUrl) credentials.ollama = { baseURL: c.baseUrl };
+      else if (provider === 'compatible' && c.baseUrl) {
+        credentials.compatible = { baseURL: c.baseUrl, ...(c.apiKey ? { apiKey: c.apiKey } : {}) };
+      } else if (
+        (provider === 'openai' || provider === 'anthropic' || provider === 'google' || provider === 'groq') &&
+        c.apiKey
+      ) {
+        credentials[provider] = { apiKey: c.apiKey, ...(c.baseUrl ? { baseURL: c.baseUrl } : {}) };
+      }
+    }
+    const { planner, writer, checker, embedder } = stored.roleModels;
+    const models = {
+      ...(planner && { planner }),
+      ...(writer && { writer }),
+      ...(checker && { checker }),
+      ...(embedder && { embedding: embedder }),
+    };
+    if (Object.keys(credentials).length === 0 && Object.keys(models).length === 0) return null;
+    return { credentials, models };
+  };
+}

@@ -1,0 +1,13 @@
+export {
+  analyzeSeo,
+  type SeoAnalysis,
+  type SeoIssue,
+  type SeoOptions,
+  type SeoSeverity,
+  seoLimits,
+} from './analyze.ts';
+export { type Heading, type HeadingReport, headingStructure, seoDocument } from './document.ts';
+export { type ArticleJsonLd, type ArticleJsonLdInput, articleJsonLd, jsonLdScript } from './json-ld.ts';
+export { type KeywordReport, keywordReport } from './keywords.ts';
+export { countSyllables, type Readability, readability } from './readability.ts';
+export { isValidSlug, maxSlugLength, slugify } from './slug.ts';

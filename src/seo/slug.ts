@@ -1,0 +1,81 @@
+// URL slugs: lower-case ASCII words joined by hyphens, at most 60 characters.
+import { createHash } from 'node:crypto';
+
+export const maxSlugLength = 60;
+const slugPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+// Letters that Unicode decomposition does not reduce to ASCII.
+const transliterations: Record<string, string> = {
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  đ: 'd',
+  ð: 'd',
+  þ: 'th',
+  ł: 'l',
+  ı: 'i',
+  '&': ' and ',
+};
+
+const articles = new Set(['a', 'an', 'the']);
+// Dropped at either end of a slug ("guide-to-the" → "guide"), and in the middle only when it is too long.
+const fillers = new Set([
+  ...articles,
+  'and',
+  'or',
+  'of',
+  'to',
+  'in',
+  'on',
+  'for',
+  'at',
+  'by',
+  'with',
+  'from',
+  'is',
+  'are',
+  'be',
+  'your',
+  'our',
+  'my',
+]);
+
+function trimFillers(words: string[]): string[] {
+  let start = 0;
+  let end = words.length;
+  while (end - start > 1 && fillers.has(words[start]!)) start++;
+  while (end - start > 1 && fillers.has(words[end - 1]!)) end--;
+  return words.slice(start, end);
+}
+
+const joinedLength = (words: string[]) => words.join('-').length;
+
+export function slugify(title: string, maxLength = maxSlugLength): string {
+  const ascii = title
+    .toLowerCase()
+    .replace(/[ßæœøđðþłı&]/g, (c) => transliterations[c] ?? c)
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .replace(/['’]/g, '');
+  let words = ascii.split(/[^a-z0-9]+/).filter(Boolean);
+  if (words.length === 0) {
+    // Nothing ASCII to keep (e.g. a title in Greek or Chinese): a stable slug from the title itself.
+    return title.trim()
+      ? `article-${createHash('sha256').update(title.trim()).digest('hex').slice(0, 10)}`
+      : 'article';
+  }
+  const withoutArticles = words.filter((w) => !articles.has(w));
+  if (withoutArticles.length > 0) words = withoutArticles;
+  words = trimFillers(words);
+  if (joinedLength(words) > maxLength) {
+    const contentOnly = words.filter((w) => !fillers.has(w));
+    if (contentOnly.length > 0) words = contentOnly;
+  }
+  while (words.length > 1 && joinedLength(words) > maxLength) words = trimFillers(words.slice(0, -1));
+  return words.join('-').slice(0, maxLength).replace(/-+$/, '');
+}
+
+export function isValidSlug(slug: string): boolean {
+  return slug.length <= maxSlugLength && slugPattern.test(slug);
+}

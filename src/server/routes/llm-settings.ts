@@ -1,0 +1,110 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { modelIdProblem } from '../../llm/model-id.ts';
+import {
+  getWorkspaceLlmSettings,
+  type ProviderCredentials,
+  saveWorkspaceLlmSettings,
+  settingsView,
+} from '../../llm/settings.ts';
+import { llmRoles, providerNames } from '../../llm/types.ts';
+import { authOf, requireAuth, securedBy } from '../auth.ts';
+
+const modelId = z
+  .string()
+  .max(200)
+  .superRefine((v, ctx) => {
+    const problem = modelIdProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+const roleModelsShape = Object.fromEntries(llmRoles.map((r) => [r, modelId.optional()])) as Record<
+  (typeof llmRoles)[number],
+  z.ZodOptional<typeof modelId>
+>;
+
+const credentialsView = z.object({ apiKeySet: z.boolean(), baseUrl: z.string().nullable() });
+const settingsResponse = z.object({
+  credentials: z.partialRecord(z.enum(providerNames), credentialsView),
+  roleModels: z.object(roleModelsShape),
+  monthlyBudgetUsd: z.number().nullable(),
+});
+
+// In a PUT, an omitted field keeps its value, null clears it.
+const credentialsInput = z.object({
+  apiKey: z.string().min(1).max(500).nullable().optional(),
+  baseUrl: z.url().max(500).nullable().optional(),
+});
+const settingsInput = z.object({
+  credentials: z.partialRecord(z.enum(providerNames), credentialsInput).optional(),
+  roleModels: z
+    .object(Object.fromEntries(llmRoles.map((r) => [r, modelId.nullable().optional()])))
+    .optional(),
+  monthlyBudgetUsd: z.number().positive().max(1_000_000).nullable().optional(),
+});
+
+function merged<T extends object>(current: T, patch: Record<string, unknown>): T {
+  const next = { ...current } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete next[k];
+    else if (v !== undefined) next[k] = v;
+  }
+  return next as T;
+}
+
+export const llmSettingsRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { database, secretKey } = app.runtime;
+
+  app.get(
+    '/api/v1/llm/settings',
+    {
+      preHandler: requireAuth({ role: 'admin', scope: 'settings:read' }),
+      schema: {
+        tags: ['llm'],
+        summary: 'LLM settings of the workspace (whether provider keys are set, never the keys)',
+        security: securedBy,
+        response: { 200: settingsResponse },
+      },
+    },
+    async (request) => {
+      const { workspaceId } = authOf(request);
+      return settingsView(await getWorkspaceLlmSettings(database, secretKey, workspaceId));
+    },
+  );
+
+  app.put(
+    '/api/v1/llm/settings',
+    {
+      preHandler: requireAuth({ role: 'admin', scope: 'settings:write' }),
+      schema: {
+        tags: ['llm'],
+        summary:
+          'Change provider credentials, role models or the monthly budget (omitted keeps, null clears)',
+        security: securedBy,
+        body: settingsInput,
+        response: { 200: settingsResponse },
+      },
+    },
+    async (request) => {
+      const { workspaceId } = authOf(request);
+      const current = await getWorkspaceLlmSettings(database, secretKey, workspaceId);
+      const body = request.body;
+      const credentials = { ...current.credentials };
+      for (const [provider, patch] of Object.entries(body.credentials ?? {})) {
+        const name = provider as keyof typeof credentials;
+        const next = merged<ProviderCredentials>(credentials[name] ?? {}, patch ?? {});
+        if (Object.keys(next).length === 0) delete credentials[name];
+        else credentials[name] = next;
+      }
+      const next = {
+        credentials,
+        roleModels: merged(current.roleModels, body.roleModels ?? {}),
+        monthlyBudgetUsd:
+          body.monthlyBudgetUsd === undefined ? current.monthlyBudgetUsd : body.monthlyBudgetUsd,
+      };
+      await saveWorkspaceLlmSettings(database, secretKey, workspaceId, next);
+      app.runtime.llm.invalidateWorkspace(workspaceId);
+      return settingsView(next);
+    },
+  );
+};

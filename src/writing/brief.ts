@@ -1,0 +1,106 @@
+// The article brief: what a user asks for. Validated before anything is spent.
+import { z } from 'zod';
+
+// BCP 47-ish: a 2–3 letter language, then optional script/region/variant subtags ("en", "pt-BR", "zh-Hant-TW").
+const languageTag = /^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/;
+
+const text = (max: number) => z.string().trim().min(1, 'Must not be blank').max(max);
+
+export const articleBriefSchema = z
+  .strictObject({
+    topic: text(300).describe('What the article is about (1–300 characters). The only required field.'),
+    title: text(200).optional().describe('Working title; generated from the topic when omitted.'),
+    audience: text(300).optional().describe('Who the article is for, e.g. "engineering managers".'),
+    tone: text(100).optional().describe('Voice of the article, e.g. "friendly", "authoritative".'),
+    words: z
+      .number()
+      .int()
+      .min(300)
+      .max(10_000)
+      .default(1500)
+      .describe('Target length in words (300–10,000, default 1,500).'),
+    keywords: z
+      .array(text(100))
+      .max(20)
+      .default([])
+      .describe('SEO keywords, the first one being the primary keyword (at most 20).'),
+    language: z
+      .string()
+      .regex(languageTag, 'Must be a BCP 47 language tag such as "en" or "pt-BR"')
+      .default('en')
+      .describe('Language of the article as a BCP 47 tag (default "en").'),
+    outline: z
+      .array(text(200))
+      .max(30)
+      .optional()
+      .describe('Section headings to use, in order (at most 30); the model fills in the rest.'),
+    research: z
+      .strictObject({
+        web: z.boolean().default(false).describe('Search the web for sources (default false).'),
+        documents: z
+          .array(z.uuid())
+          .max(100)
+          .default([])
+          .describe('Ids of workspace documents to use as sources.'),
+        urls: z
+          .array(z.httpUrl({ error: 'Must be an http(s) URL' }))
+          .max(20)
+          .default([])
+          .describe('Web pages to use as sources (http/https, at most 20).'),
+      })
+      .prefault({})
+      .describe('Where the sources come from. With no sources the article is written and marked ungrounded.'),
+    brandVoiceId: z.uuid().optional().describe('Brand voice that shapes every writing prompt.'),
+    factCheck: z
+      .boolean()
+      .default(true)
+      .describe('Extract and verify claims against the sources (default true).'),
+    seo: z.boolean().default(true).describe('Produce the SEO pack: score, meta title/description, JSON-LD.'),
+  })
+  .describe('What to write: topic, length, keywords, sources and checks.');
+
+export type ArticleBrief = z.output<typeof articleBriefSchema>;
+export type ArticleBriefInput = z.input<typeof articleBriefSchema>;
+
+export interface BriefIssue {
+  // Dotted field path, e.g. "research.urls.0".
+  path: string;
+  message: string;
+}
+
+export function briefIssues(error: z.ZodError): BriefIssue[] {
+  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+}
+
+export type BriefParseResult = { ok: true; brief: ArticleBrief } | { ok: false; issues: BriefIssue[] };
+
+export function parseBrief(input: unknown): BriefParseResult {
+  const result = articleBriefSchema.safeParse(input);
+  return result.success ? { ok: true, brief: result.data } : { ok: false, issues: briefIssues(result.error) };
+}
+
+// The database answers which of the referenced ids exist in the caller's workspace.
+export interface BriefReferenceLookup {
+  existingDocumentIds(ids: readonly string[]): Promise<Iterable<string>>;
+  brandVoiceExists?(id: string): Promise<boolean>;
+}
+
+// References to things that must exist (documents, brand voice), checked once the shape is valid.
+export async function validateBriefReferences(
+  brief: ArticleBrief,
+  lookup: BriefReferenceLookup,
+): Promise<BriefIssue[]> {
+  const issues: BriefIssue[] = [];
+  const { documents } = brief.research;
+  if (documents.length > 0) {
+    const existing = new Set(await lookup.existingDocumentIds(documents));
+    documents.forEach((id, index) => {
+      if (!existing.has(id))
+        issues.push({ path: `research.documents.${index}`, message: `Unknown document ${id}` });
+    });
+  }
+  if (brief.brandVoiceId && lookup.brandVoiceExists && !(await lookup.brandVoiceExists(brief.brandVoiceId))) {
+    issues.push({ path: 'brandVoiceId', message: `Unknown brand voice ${brief.brandVoiceId}` });
+  }
+  return issues;
+}

@@ -1,0 +1,239 @@
+// Numbered citations in Markdown: `[n]`, `[n, m]`, `[n][m]` and ranges `[n-m]`, never inside code,
+// never a Markdown link (`[1](url)`), a link definition (`[1]: url`) or a footnote (`[^1]`).
+import { splitSentences } from './sentences.ts';
+import { englishStopWords, isNumberToken, stem, words } from './words.ts';
+
+export interface CitationMarker {
+  // Offset and raw text of the marker in the Markdown, e.g. "[1, 2]".
+  offset: number;
+  raw: string;
+  numbers: number[];
+}
+
+// A range longer than this is a typo or an attack, not a citation.
+const maxRangeLength = 50;
+export const citationMarkerPattern = /\[(\d{1,6}(?:\s*[,–-]\s*\d{1,6})*)\](?![(:])/g;
+
+// Code spans and fenced blocks are replaced by spaces so offsets stay valid while their brackets are ignored.
+export function maskCode(markdown: string): string {
+  const blank = (s: string) => s.replace(/[^\n]/g, ' ');
+  return markdown
+    .replace(/^(\s{0,3})(```|~~~)[^\n]*\n[\s\S]*?(?:\n\s{0,3}\2[^\n]*|$)/gm, blank)
+    .replace(/(`+)[^`\n]+?\1/g, blank);
+}
+
+// The numbers of one marker's inside, "1, 3-5" → [1, 3, 4, 5].
+export function markerNumbers(inner: string): number[] {
+  const result: number[] = [];
+  for (const part of inner.split(',')) {
+    const range = /^\s*(\d+)\s*[–-]\s*(\d+)\s*$/.exec(part);
+    if (range) {
+      const from = Number(range[1]);
+      const to = Number(range[2]);
+      if (to >= from && to - from < maxRangeLength) {
+        for (let n = from; n <= to; n++) result.push(n);
+      } else {
+        result.push(from, to);
+      }
+    } else {
+      result.push(Number(part.trim()));
+    }
+  }
+  return [...new Set(result)];
+}
+
+export function parseCitations(markdown: string): CitationMarker[] {
+  const masked = maskCode(markdown);
+  const markers: CitationMarker[] = [];
+  for (const match of masked.matchAll(citationMarkerPattern)) {
+    if (masked[match.index - 1] === '!') continue;
+    markers.push({ offset: match.index, raw: match[0], numbers: markerNumbers(match[1] ?? '') });
+  }
+  return markers;
+}
+
+export function citedNumbers(markdown: string): number[] {
+  return [...new Set(parseCitations(markdown).flatMap((m) => m.numbers))].sort((a, b) => a - b);
+}
+
+export interface DanglingCitation {
+  n: number;
+  offset: number;
+  raw: string;
+}
+
+// Every cited number must name one of the sources 1..sourceCount.
+export function checkCitationsExist(markdown: string, sourceCount: number): DanglingCitation[] {
+  return parseCitations(withoutReferences(markdown)).flatMap((marker) =>
+    marker.numbers
+      .filter((n) => n < 1 || n > sourceCount)
+      .map((n) => ({ n, offset: marker.offset, raw: marker.raw })),
+  );
+}
+
+export function stripCitations(text: string): string {
+  return text
+    .replace(citationMarkerPattern, '')
+    .replace(/\s+([.,;:!?])/g, '$1')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
+}
+
+// Inline Markdown to readable text: links and images keep their text, emphasis and code ticks go.
+export function inlinePlain(markdown: string): string {
+  return markdown
+    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
+    .replace(/(\*\*|__|\*|_|~~|`)(\S(?:.*?\S)?)\1/g, '$2')
+    .replace(/<[^>]+>/g, '')
+    .replace(/\\([\\`*_{}[\]()#+\-.!|<>])/g, '$1');
+}
+
+// The references list cites nothing: sentence and dangling checks look at the body before it.
+export function withoutReferences(markdown: string): string {
+  const heading = /^(#{1,6})\s+(references|sources|bibliography)\s*#*\s*$/im.exec(markdown);
+  if (!heading) return markdown;
+  const level = heading[1]!.length;
+  const rest = markdown.slice(heading.index + heading[0].length);
+  const next = new RegExp(`^#{1,${level}}\\s`, 'm').exec(rest);
+  const blank = (text: string) => text.replace(/[^\n]/g, ' ');
+  const end = next ? heading.index + heading[0].length + next.index : markdown.length;
+  // Blanked rather than cut, so offsets into the original Markdown stay valid.
+  return markdown.slice(0, heading.index) + blank(markdown.slice(heading.index, end)) + markdown.slice(end);
+}
+
+export interface CitedSentence {
+  // The sentence as plain text, citation markers removed: what a source has to support.
+  sentence: string;
+  // The sentence as written in the Markdown.
+  raw: string;
+  offset: number;
+  sources: number[];
+}
+
+export function citedSentences(markdown: string): CitedSentence[] {
+  const body = withoutReferences(markdown);
+  const markers = parseCitations(body);
+  const cited: CitedSentence[] = [];
+  for (const { text, offset } of splitSentences(body)) {
+    const end = offset + text.length;
+    const inside = markers.filter((m) => m.offset >= offset && m.offset < end);
+    if (inside.length === 0) continue;
+    cited.push({
+      sentence: stripCitations(inlinePlain(text)),
+      raw: text,
+      offset,
+      sources: [...new Set(inside.flatMap((m) => m.numbers))],
+    });
+  }
+  return cited;
+}
+
+/*
+ * Lexical support of a sentence by a source text, 0..1, deterministic and explainable:
+ * - the sentence's content words (stop words and citation markers dropped) are stemmed;
+ * - each distinct stem carries a weight: numbers 3 (a wrong figure is the commonest unsupported claim),
+ *   named entities 2 (capitalised not at the start of the sentence, or acronyms), other words 1;
+ * - coverage = weight of the stems found / total weight, measured over the whole source ("global") and over
+ *   the best window of the source ("local": max(20, 2 × the sentence's distinct stems) content words), since
+ *   support means one passage says it, not that the words are scattered over a long page;
+ * - score = 0.4 × global + 0.6 × local.
+ * It cannot see negation or paraphrase; the checker model covers those.
+ */
+export function lexicalSupport(sentence: string, sourceText: string, language = 'en'): number {
+  const weights = new Map<string, number>();
+  const sentenceWords = words(stripCitations(inlinePlain(sentence)));
+  sentenceWords.forEach((word, index) => {
+    const lower = word.toLowerCase();
+    if (englishStopWords.has(lower)) return;
+    const isNumber = isNumberToken(word);
+    if (!isNumber && word.length < 2) return;
+    const isEntity =
+      !isNumber && ((index > 0 && /^\p{Lu}/u.test(word)) || (word.length > 1 && word === word.toUpperCase()));
+    const weight = isNumber ? 3 : isEntity ? 2 : 1;
+    const key = stem(word, language);
+    weights.set(key, Math.max(weights.get(key) ?? 0, weight));
+  });
+  const total = [...weights.values()].reduce((a, b) => a + b, 0);
+  if (total === 0) return 0;
+
+  const source = words(sourceText)
+    .filter((w) => !englishStopWords.has(w.toLowerCase()))
+    .map((w) => stem(w, language));
+  if (source.length === 0) return 0;
+
+  const present = new Set(source);
+  let globalWeight = 0;
+  for (const [key, weight] of weights) if (present.has(key)) globalWeight += weight;
+
+  const windowSize = Math.max(20, 2 * weights.size);
+  const counts = new Map<string, number>();
+  let covered = 0;
+  let best = 0;
+  for (let i = 0; i < source.length; i++) {
+    const entering = source[i]!;
+    const weight = weights.get(entering);
+    if (weight !== undefined) {
+      const count = counts.get(entering) ?? 0;
+      if (count === 0) covered += weight;
+      counts.set(entering, count + 1);
+    }
+    const leaving = i >= windowSize ? source[i - windowSize] : undefined;
+    if (leaving !== undefined) {
+      const leavingWeight = weights.get(leaving);
+      if (leavingWeight !== undefined) {
+        const count = counts.get(leaving)! - 1;
+        counts.set(leaving, count);
+        if (count === 0) covered -= leavingWeight;
+      }
+    }
+    best = Math.max(best, covered);
+  }
+  const score = 0.4 * (globalWeight / total) + 0.6 * (best / total);
+  return Math.round(Math.min(1, score) * 1000) / 1000;
+}
+
+export interface ReferenceSource {
+  n: number;
+  title: string;
+  // A web source: its URL and when it was fetched.
+  url?: string;
+  accessedAt?: Date | string;
+  // A workspace document: where in it the cited text comes from.
+  document?: { title?: string; page?: number; heading?: string };
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/\s+/g, ' ').replace(/([\\`*_[\]<>#|])/g, '\\$1');
+}
+
+function isoDate(value: Date | string): string {
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(date.getTime()) ? String(value) : date.toISOString().slice(0, 10);
+}
+
+function referenceLine(source: ReferenceSource): string {
+  const parts = [`[${source.n}] ${escapeMarkdown(source.title)}`];
+  if (source.url) {
+    const url = source.url.replace(/[<>\s]/g, (c) => encodeURIComponent(c));
+    const accessed = source.accessedAt ? ` (accessed ${isoDate(source.accessedAt)})` : '';
+    parts.push(` — <${url}>${accessed}`);
+  } else if (source.document) {
+    const where = [
+      source.document.title && source.document.title !== source.title
+        ? `document “${escapeMarkdown(source.document.title)}”`
+        : 'document',
+      source.document.page !== undefined ? `p. ${source.document.page}` : undefined,
+      source.document.heading ? `section “${escapeMarkdown(source.document.heading)}”` : undefined,
+    ].filter(Boolean);
+    parts.push(` — ${where.join(', ')}`);
+  }
+  return parts.join('');
+}
+
+// Each entry is its own paragraph, so the renderer can give it the `ref-n` anchor that citations link to.
+export function referenceList(sources: readonly ReferenceSource[], heading = 'References'): string {
+  if (sources.length === 0) return '';
+  const lines = [...sources].sort((a, b) => a.n - b.n).map(referenceLine);
+  return `## ${heading}\n\n${lines.join('\n\n')}\n`;
+}

@@ -1,0 +1,253 @@
+// Markdown (model output: untrusted) → sanitized HTML, plain text and Markdown with front matter for exports.
+import { Marked, type Token, type Tokens } from 'marked';
+import sanitizeHtml from 'sanitize-html';
+import { stringify } from 'yaml';
+import { citationMarkerPattern, markerNumbers } from './citations.ts';
+
+const referencesHeading = /^(references|sources|bibliography)$/i;
+const anchoredMarker = new RegExp(`^${citationMarkerPattern.source}`);
+
+interface CitationToken extends Tokens.Generic {
+  type: 'citation';
+  raw: string;
+  numbers: number[];
+}
+
+// A paragraph of the references section that starts with "[n]" is the target of the `#ref-n` links.
+interface ReferenceParagraph extends Tokens.Paragraph {
+  referenceNumber?: number;
+}
+
+function headingId(text: string, used: Map<string, number>): string {
+  let base = text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-+|-+$/g, '');
+  if (!base) base = 'section';
+  // Keep heading ids out of the citation anchors' namespace.
+  if (/^ref-\d/.test(base)) base = `h-${base}`;
+  const seen = used.get(base) ?? 0;
+  used.set(base, seen + 1);
+  return seen === 0 ? base : `${base}-${seen + 1}`;
+}
+
+function stripTags(html: string): string {
+  return sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} });
+}
+
+function markReferenceParagraphs(tokens: Token[]): void {
+  let inReferences = false;
+  for (const token of tokens) {
+    if (token.type === 'heading') inReferences = referencesHeading.test(token.text.trim());
+    if (inReferences && token.type === 'paragraph') {
+      const first = token.tokens?.[0];
+      if (first?.type === 'citation') {
+        const [n] = (first as CitationToken).numbers;
+        if (n !== undefined) (token as ReferenceParagraph).referenceNumber = n;
+      }
+    }
+  }
+}
+
+function createMarked(): Marked {
+  const usedIds = new Map<string, number>();
+  return new Marked({
+    gfm: true,
+    extensions: [
+      {
+        name: 'citation',
+        level: 'inline',
+        start(src: string) {
+          const index = src.search(/\[\d/);
+          return index < 0 ? undefined : index;
+        },
+        tokenizer(src: string): CitationToken | undefined {
+          const match = anchoredMarker.exec(src);
+          if (!match) return undefined;
+          return { type: 'citation', raw: match[0], numbers: markerNumbers(match[1] ?? '') };
+        },
+        renderer(token) {
+          const links = (token as CitationToken).numbers.map((n) => `<a href="#ref-${n}">[${n}]</a>`);
+          return `<sup>${links.join('')}</sup>`;
+        },
+      },
+    ],
+    renderer: {
+      heading({ tokens, depth }) {
+        const inner = this.parser.parseInline(tokens);
+        return `<h${depth} id="${headingId(stripTags(inner), usedIds)}">${inner}</h${depth}>\n`;
+      },
+      paragraph(token) {
+        const { referenceNumber } = token as ReferenceParagraph;
+        if (referenceNumber === undefined) return false;
+        const [marker, ...rest] = token.tokens;
+        return `<p id="ref-${referenceNumber}">${marker?.raw ?? ''}${this.parser.parseInline(rest)}</p>\n`;
+      },
+    },
+  });
+}
+
+const headingTags = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'];
+
+const sanitizeOptions: sanitizeHtml.IOptions = {
+  allowedTags: [
+    ...headingTags,
+    'p',
+    'br',
+    'hr',
+    'ul',
+    'ol',
+    'li',
+    'strong',
+    'em',
+    'del',
+    's',
+    'code',
+    'pre',
+    'blockquote',
+    'table',
+    'thead',
+    'tbody',
+    'tr',
+    'th',
+    'td',
+    'a',
+    'img',
+    'sup',
+    'sub',
+  ],
+  allowedAttributes: {
+    ...Object.fromEntries(headingTags.map((tag) => [tag, ['id']])),
+    p: ['id'],
+    a: ['href', 'title', 'rel'],
+    img: ['src', 'alt', 'title'],
+    th: ['align'],
+    td: ['align'],
+    ol: ['start'],
+    code: ['class'],
+  },
+  allowedClasses: { code: ['language-*'] },
+  allowedSchemes: ['http', 'https', 'mailto'],
+  allowedSchemesByTag: { img: ['http', 'https'] },
+  allowedSchemesAppliedToAttributes: ['href', 'src'],
+  allowProtocolRelative: false,
+  // sanitize-html lets relative URLs through; links may only be absolute http(s)/mailto or in-page anchors,
+  // images only absolute http(s).
+  transformTags: {
+    a: (tagName, attribs) => {
+      const { rel: _rel, href, ...rest } = attribs;
+      const target = (href ?? '').trim();
+      if (/^https?:\/\//i.test(target))
+        return { tagName, attribs: { ...rest, href: target, rel: 'noopener nofollow' } };
+      if (/^(mailto:|#)/i.test(target)) return { tagName, attribs: { ...rest, href: target } };
+      return { tagName, attribs: rest };
+    },
+    img: (tagName, attribs) => {
+      const { src, ...rest } = attribs;
+      const source = (src ?? '').trim();
+      return { tagName, attribs: /^https?:\/\//i.test(source) ? { ...rest, src: source } : rest };
+    },
+  },
+  // An image whose source was removed (data:, javascript:) is dropped rather than left empty.
+  exclusiveFilter: (frame) => frame.tag === 'img' && !frame.attribs.src,
+};
+
+export function renderHtml(markdown: string): string {
+  const marked = createMarked();
+  const tokens = marked.lexer(markdown);
+  markReferenceParagraphs(tokens);
+  return sanitizeHtml(marked.parser(tokens), sanitizeOptions).trim();
+}
+
+function inlineText(tokens: readonly Token[] | undefined): string {
+  if (!tokens) return '';
+  return tokens
+    .map((token) => {
+      switch (token.type) {
+        case 'br':
+          return '\n';
+        case 'html':
+          return stripTags(token.raw);
+        case 'image':
+          return token.text;
+        case 'codespan':
+        case 'escape':
+        case 'citation':
+          return token.type === 'citation' ? token.raw : token.text;
+        default:
+          return 'tokens' in token && token.tokens ? inlineText(token.tokens) : decodeEntities(token.raw);
+      }
+    })
+    .join('');
+}
+
+function decodeEntities(text: string): string {
+  return text
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&quot;', '"')
+    .replaceAll('&#39;', "'")
+    .replaceAll('&amp;', '&');
+}
+
+function blockText(token: Token): string {
+  switch (token.type) {
+    case 'heading':
+    case 'paragraph':
+      return inlineText(token.tokens);
+    case 'text':
+      return token.tokens ? inlineText(token.tokens) : token.text;
+    case 'code':
+      return token.text;
+    case 'blockquote':
+      return (token.tokens ?? []).map(blockText).filter(Boolean).join('\n\n');
+    case 'list':
+      return (token as Tokens.List).items
+        .map((item, index) => {
+          const bullet = token.ordered ? `${Number(token.start || 1) + index}. ` : '- ';
+          return bullet + item.tokens.map(blockText).filter(Boolean).join('\n');
+        })
+        .join('\n');
+    case 'table': {
+      const table = token as Tokens.Table;
+      const row = (cells: Tokens.TableCell[]) => cells.map((cell) => inlineText(cell.tokens)).join('\t');
+      return [row(table.header), ...table.rows.map(row)].join('\n');
+    }
+    case 'html':
+      return stripTags(token.raw).trim();
+    default:
+      return '';
+  }
+}
+
+// Plain text for .txt exports and word counting: block structure kept as blank lines, markup gone.
+export function toPlainText(markdown: string): string {
+  const marked = createMarked();
+  return marked
+    .lexer(markdown)
+    .map(blockText)
+    .filter((text) => text.trim())
+    .join('\n\n')
+    .trim();
+}
+
+export interface ExportMeta {
+  title: string;
+  description?: string;
+  slug?: string;
+  keywords?: string[];
+  language?: string;
+  date?: string;
+  sources?: { n: number; title: string; url?: string; documentId?: string }[];
+  [field: string]: unknown;
+}
+
+// Markdown export: YAML front matter (values quoted by the YAML library, so no field can break out), then
+// the body.
+export function frontMatter(meta: ExportMeta, body = ''): string {
+  const defined = Object.fromEntries(Object.entries(meta).filter(([, value]) => value !== undefined));
+  const yaml = stringify(defined, { lineWidth: 0 });
+  return `---\n${yaml}---\n\n${body.trim()}\n`;
+}

@@ -1,0 +1,135 @@
+// Putting the written parts together into one Markdown article, with one global citation numbering.
+import { parseCitations } from './citations.ts';
+
+export interface ArticleParts {
+  title: string;
+  intro: string;
+  sections: readonly { heading: string; markdown: string }[];
+  conclusion: string;
+  faq?: readonly { question: string; answer: string }[];
+  // The "## References" block from `referenceList`, or '' for an ungrounded article.
+  references: string;
+  labels?: { conclusion?: string; faq?: string };
+}
+
+const fence = /^\s{0,3}(```|~~~)/;
+
+// Models often repeat the section heading and use "#"/"##" inside a section: the body's headings are moved
+// below the section's own level so the article keeps one H1 and a clean hierarchy.
+export function shiftHeadings(markdown: string, minLevel: number): string {
+  let inFence = false;
+  let shift: number | undefined;
+  const lines = markdown.split('\n');
+  for (const line of lines) {
+    if (fence.test(line)) inFence = !inFence;
+    const heading = !inFence && /^(#{1,6})\s/.exec(line);
+    if (heading) shift = Math.min(shift ?? 6, heading[1]!.length);
+  }
+  if (shift === undefined || shift >= minLevel) return markdown;
+  const by = minLevel - shift;
+  inFence = false;
+  return lines
+    .map((line) => {
+      if (fence.test(line)) inFence = !inFence;
+      if (inFence) return line;
+      return line.replace(/^(#{1,6})(?=\s)/, (hashes) => '#'.repeat(Math.min(6, hashes.length + by)));
+    })
+    .join('\n');
+}
+
+function normalisedHeading(text: string): string {
+  return text
+    .replace(/[*_`#]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
+}
+
+function sectionBody(heading: string, markdown: string): string {
+  const trimmed = markdown.trim();
+  const first = /^#{1,6}\s+(.*)(?:\n|$)/.exec(trimmed);
+  const body =
+    first && normalisedHeading(first[1]!) === normalisedHeading(heading)
+      ? trimmed.slice(first[0].length)
+      : trimmed;
+  return shiftHeadings(body.trim(), 3);
+}
+
+export function assembleArticle(parts: ArticleParts): string {
+  const blocks = [`# ${parts.title.trim()}`, parts.intro.trim()];
+  for (const section of parts.sections) {
+    blocks.push(`## ${section.heading.trim()}`, sectionBody(section.heading, section.markdown));
+  }
+  if (parts.conclusion.trim()) {
+    const heading = parts.labels?.conclusion ?? 'Conclusion';
+    blocks.push(`## ${heading}`, sectionBody(heading, parts.conclusion));
+  }
+  if (parts.faq && parts.faq.length > 0) {
+    blocks.push(`## ${parts.labels?.faq ?? 'Frequently asked questions'}`);
+    for (const { question, answer } of parts.faq)
+      blocks.push(`### ${question.trim()}`, shiftHeadings(answer.trim(), 4));
+  }
+  if (parts.references.trim()) blocks.push(parts.references.trim());
+  return `${blocks.filter(Boolean).join('\n\n')}\n`;
+}
+
+// Rewrites every citation marker through `map`; numbers that map to nothing are removed (and reported), a
+// marker left with no number disappears. Code is never touched.
+export function remapCitations(
+  markdown: string,
+  map: (n: number) => number | undefined,
+): { markdown: string; dropped: number[] } {
+  const dropped = new Set<number>();
+  let result = '';
+  let last = 0;
+  for (const marker of parseCitations(markdown)) {
+    const mapped: number[] = [];
+    for (const n of marker.numbers) {
+      const target = map(n);
+      if (target === undefined) dropped.add(n);
+      else if (!mapped.includes(target)) mapped.push(target);
+    }
+    let before = markdown.slice(last, marker.offset);
+    if (mapped.length === 0) before = before.replace(/[ \t]+$/, '');
+    result += before + (mapped.length > 0 ? `[${mapped.join(', ')}]` : '');
+    last = marker.offset + marker.raw.length;
+  }
+  result += markdown.slice(last);
+  return { markdown: result, dropped: [...dropped].sort((a, b) => a - b) };
+}
+
+// A section written against its own numbered list (its [1] is the section's first source) cites globally
+// once its numbers go through the section's source ids.
+export function localToGlobal(markdown: string, sourceIds: readonly number[]) {
+  return remapCitations(markdown, (n) => sourceIds[n - 1]);
+}
+
+/*
+ * Renumbers citations across all parts by first appearance, so the reader sees [1], [2], [3]... in order and
+ * one source keeps one number everywhere. `order[k]` is the old number of new number k + 1: reorder the
+ * source list with it (sources never cited drop out). Numbers outside 1..sourceCount are dropped.
+ */
+export function renumberCitations(
+  parts: readonly string[],
+  sourceCount: number,
+): { parts: string[]; order: number[]; dropped: number[] } {
+  const order: number[] = [];
+  const newNumber = new Map<number, number>();
+  for (const part of parts) {
+    for (const marker of parseCitations(part)) {
+      for (const n of marker.numbers) {
+        if (n >= 1 && n <= sourceCount && !newNumber.has(n)) {
+          order.push(n);
+          newNumber.set(n, order.length);
+        }
+      }
+    }
+  }
+  const dropped = new Set<number>();
+  const renumbered = parts.map((part) => {
+    const result = remapCitations(part, (n) => newNumber.get(n));
+    for (const n of result.dropped) dropped.add(n);
+    return result.markdown;
+  });
+  return { parts: renumbered, order, dropped: [...dropped].sort((a, b) => a - b) };
+}

@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkCitationsExist,
+  citedNumbers,
+  citedSentences,
+  lexicalSupport,
+  parseCitations,
+  referenceList,
+} from '../../src/writing/citations.ts';
+
+describe('parseCitations', () => {
+  it('parses [n], [n, m], [n][m] and ranges', () => {
+    const markers = parseCitations('A [1]. B [2, 3]. C [4][5]. D [6-8]. E [9,10].');
+    expect(markers.map((m) => m.numbers)).toEqual([[1], [2, 3], [4], [5], [6, 7, 8], [9, 10]]);
+    expect(markers[1]).toMatchObject({ raw: '[2, 3]' });
+    expect(citedNumbers('B [3, 2] and [2][1]')).toEqual([1, 2, 3]);
+  });
+
+  it('ignores links, images, footnotes, link definitions and code', () => {
+    const markdown = [
+      'See [1](https://example.com) and ![2](https://example.com/i.png) and [^3].',
+      '[4]: https://example.com',
+      'Inline `arr[5]` code.',
+      '```',
+      'x = y[6]',
+      '```',
+      'Real [7].',
+    ].join('\n');
+    expect(parseCitations(markdown).map((m) => m.numbers)).toEqual([[7]]);
+  });
+
+  it('gives offsets of the markers in the Markdown', () => {
+    const markdown = 'Text [12] more';
+    const [marker] = parseCitations(markdown);
+    expect(markdown.slice(marker!.offset, marker!.offset + marker!.raw.length)).toBe('[12]');
+  });
+});
+
+describe('checkCitationsExist', () => {
+  it('reports references to sources that do not exist', () => {
+    const dangling = checkCitationsExist('Fine [1]. Bad [0, 2]. Worse [3][4].', 3);
+    expect(dangling.map((d) => [d.n, d.raw])).toEqual([
+      [0, '[0, 2]'],
+      [4, '[4]'],
+    ]);
+    expect(checkCitationsExist('No sources [1].', 0)).toHaveLength(1);
+    expect(checkCitationsExist('All good [1][2].', 2)).toEqual([]);
+  });
+
+  it('ignores the references list', () => {
+    expect(checkCitationsExist('Claim [1].\n\n## References\n\n[1] A\n\n[2] B\n', 1)).toEqual([]);
+  });
+});
+
+describe('citedSentences', () => {
+  it('pairs each cited sentence with its sources and plain text', () => {
+    const markdown = [
+      '# Coffee',
+      '',
+      'Dr. Lee found that **cold brew** has 3.5 times less acid [1, 2]. Nobody disputes taste.',
+      'It is popular in the U.S.[3]',
+      '',
+      '- Steep for [12 hours](https://example.com) [2]',
+      '',
+      '## References',
+      '',
+      '[1] Source one',
+    ].join('\n');
+    expect(citedSentences(markdown).map(({ sentence, sources }) => ({ sentence, sources }))).toEqual([
+      { sentence: 'Dr. Lee found that cold brew has 3.5 times less acid.', sources: [1, 2] },
+      { sentence: 'It is popular in the U.S.', sources: [3] },
+      { sentence: 'Steep for 12 hours', sources: [2] },
+    ]);
+  });
+});
+
+describe('lexicalSupport', () => {
+  const source =
+    'A 2019 study by the University of Florence measured acidity in coffee. Cold brew coffee had a pH of 6.3, ' +
+    'while hot brewed coffee measured 5.4, making cold brew noticeably less acidic. The researchers steeped ' +
+    'the grounds for 12 hours at room temperature.';
+
+  it('scores a supported sentence higher than an unrelated one', () => {
+    const supported = lexicalSupport(
+      'Cold brew coffee is less acidic than hot coffee, with a pH of 6.3 [1].',
+      source,
+    );
+    const unrelated = lexicalSupport(
+      'Espresso machines in Italy use pressurised steam to extract crema.',
+      source,
+    );
+    expect(supported).toBeGreaterThan(0.7);
+    expect(unrelated).toBeLessThan(0.2);
+    expect(supported).toBeGreaterThan(unrelated);
+  });
+
+  it('weights numbers: a wrong figure lowers the score', () => {
+    const right = lexicalSupport('The grounds were steeped for 12 hours.', source);
+    const wrong = lexicalSupport('The grounds were steeped for 48 hours.', source);
+    expect(right).toBeGreaterThan(wrong);
+    expect(right - wrong).toBeGreaterThan(0.2);
+  });
+
+  it('weights named entities', () => {
+    const named = lexicalSupport('Researchers at the University of Florence measured coffee.', source);
+    const wrongName = lexicalSupport('Researchers at the University of Vienna measured coffee.', source);
+    expect(named).toBeGreaterThan(wrongName);
+  });
+
+  it('prefers one passage that says it over words scattered across a long text', () => {
+    const scattered = `cold ${'filler words about nothing in particular here '.repeat(30)} brew ${'more filler text '.repeat(30)} acidic`;
+    const together = 'This page says cold brew is less acidic.';
+    const sentence = 'Cold brew is less acidic.';
+    expect(lexicalSupport(sentence, together)).toBeGreaterThan(lexicalSupport(sentence, scattered));
+  });
+
+  it('is 0 for empty inputs and deterministic', () => {
+    expect(lexicalSupport('', source)).toBe(0);
+    expect(lexicalSupport('Cold brew.', '')).toBe(0);
+    expect(lexicalSupport('Cold brew is less acidic.', source)).toBe(
+      lexicalSupport('Cold brew is less acidic.', source),
+    );
+  });
+});
+
+describe('referenceList', () => {
+  it('lists web sources with URL and access date, and documents with provenance', () => {
+    const markdown = referenceList([
+      {
+        n: 2,
+        title: 'Brewing manual',
+        document: { title: 'Barista Handbook.pdf', page: 14, heading: 'Cold methods' },
+      },
+      {
+        n: 1,
+        title: 'Coffee [acidity] study',
+        url: 'https://example.com/study',
+        accessedAt: '2026-11-20T08:00:00Z',
+      },
+      { n: 3, title: 'Team notes', document: {} },
+    ]);
+    expect(markdown).toBe(
+      [
+        '## References',
+        '',
+        '[1] Coffee \\[acidity\\] study — <https://example.com/study> (accessed 2026-11-20)',
+        '',
+        '[2] Brewing manual — document “Barista Handbook.pdf”, p. 14, section “Cold methods”',
+        '',
+        '[3] Team notes — document',
+        '',
+      ].join('\n'),
+    );
+    expect(referenceList([])).toBe('');
+  });
+});

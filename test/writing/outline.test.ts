@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { normaliseOutline, type Outline, outlineSchema } from '../../src/writing/outline.ts';
+
+const model: Outline = {
+  title: '## Cold Brew Guide',
+  sections: [
+    { heading: 'Introduction', goal: 'Hook', keyPoints: [], sourceIds: [] },
+    {
+      heading: '1. Why cold brew is smoother',
+      goal: 'Explain acidity',
+      keyPoints: ['pH 6.3'],
+      sourceIds: [1, 1, 2],
+    },
+    { heading: '## Equipment', goal: 'List gear', keyPoints: ['jar', ' filter '], sourceIds: [3] },
+    { heading: 'Equipment', goal: 'Duplicate', keyPoints: [], sourceIds: [] },
+    { heading: 'Step-by-step recipe', goal: 'Recipe', keyPoints: ['ratio 1:8'], sourceIds: [2, 4] },
+    { heading: 'Conclusion', goal: 'Wrap up', keyPoints: [], sourceIds: [] },
+  ],
+  faq: ['How long does it keep?', ' '],
+};
+
+describe('outlineSchema', () => {
+  it('accepts a structured outline and rejects a malformed one', () => {
+    expect(outlineSchema.safeParse(model).success).toBe(true);
+    const bad = outlineSchema.safeParse({
+      title: 'x',
+      sections: [{ heading: '', goal: '', keyPoints: [], sourceIds: [0] }],
+    });
+    expect(bad.success).toBe(false);
+    expect(bad.error?.issues.map((i) => i.path.join('.')).sort()).toEqual([
+      'sections.0.heading',
+      'sections.0.sourceIds.0',
+    ]);
+  });
+});
+
+describe('normaliseOutline', () => {
+  it('cleans the model outline: numbering, "#", duplicates and reserved sections removed', () => {
+    const outline = normaliseOutline(undefined, model);
+    expect(outline.title).toBe('Cold Brew Guide');
+    expect(outline.sections.map((s) => s.heading)).toEqual([
+      'Why cold brew is smoother',
+      'Equipment',
+      'Step-by-step recipe',
+    ]);
+    expect(outline.sections[0]!.sourceIds).toEqual([1, 2]);
+    expect(outline.sections[1]!.keyPoints).toEqual(['jar', 'filter']);
+    expect(outline.faq).toEqual(['How long does it keep?']);
+  });
+
+  it('lets user headings win, in the user order, with the matching model plans', () => {
+    const outline = normaliseOutline(
+      ['Recipe, step by step', 'What you need: equipment', 'Storing cold brew', 'Conclusion'],
+      model,
+    );
+    expect(outline.sections.map((s) => s.heading)).toEqual([
+      'Recipe, step by step',
+      'What you need: equipment',
+      'Storing cold brew',
+      'Conclusion',
+    ]);
+    expect(outline.sections[0]).toMatchObject({ goal: 'Recipe', sourceIds: [2, 4] });
+    expect(outline.sections[1]).toMatchObject({ goal: 'List gear', sourceIds: [3] });
+    expect(outline.sections[2]).toEqual({
+      heading: 'Storing cold brew',
+      goal: '',
+      keyPoints: [],
+      sourceIds: [],
+    });
+    // A user may ask for a section the model would not get: "Conclusion" stays because the user asked.
+    expect(outline.sections[3]).toMatchObject({ goal: 'Wrap up' });
+  });
+
+  it('matches a model section to at most one user heading', () => {
+    const outline = normaliseOutline(['Equipment', 'Equipment list'], model);
+    expect(outline.sections[0]).toMatchObject({ goal: 'List gear' });
+    expect(outline.sections[1]).toMatchObject({ goal: 'Duplicate' });
+  });
+});

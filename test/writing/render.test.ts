@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { referenceList } from '../../src/writing/citations.ts';
+import { frontMatter, renderHtml, toPlainText } from '../../src/writing/render.ts';
+
+describe('renderHtml', () => {
+  it('renders headings with ids, lists, tables, code and quotes', () => {
+    const html = renderHtml(
+      [
+        '# Cold Brew',
+        '## Why? Why!',
+        '## Why? Why!',
+        '- a',
+        '1. b',
+        '',
+        '| x | y |',
+        '|---|--:|',
+        '| 1 | 2 |',
+        '',
+        '```js',
+        'const a = "<b>";',
+        '```',
+        '',
+        '> quoted **bold** `code`',
+      ].join('\n'),
+    );
+    expect(html).toContain('<h1 id="cold-brew">Cold Brew</h1>');
+    expect(html).toContain('<h2 id="why-why">Why? Why!</h2>');
+    expect(html).toContain('<h2 id="why-why-2">');
+    expect(html).toContain('<ul>\n<li>a</li>');
+    expect(html).toContain('<ol>');
+    expect(html).toContain('<td align="right">2</td>');
+    expect(html).toContain('<code class="language-js">const a = "&lt;b&gt;";');
+    expect(html).toContain('<blockquote>');
+    expect(html).toContain('<strong>bold</strong>');
+  });
+
+  it('renders citation markers as links to the references', () => {
+    const md = `Claim [1]. Two [2, 3]. Adjacent [4][5].\n\n${referenceList([
+      { n: 1, title: 'One', url: 'https://example.com/1' },
+      { n: 2, title: 'Two', url: 'https://example.com/2' },
+    ])}`;
+    const html = renderHtml(md);
+    expect(html).toContain('Claim <sup><a href="#ref-1">[1]</a></sup>.');
+    expect(html).toContain('<sup><a href="#ref-2">[2]</a><a href="#ref-3">[3]</a></sup>');
+    expect(html).toContain('<sup><a href="#ref-4">[4]</a></sup><sup><a href="#ref-5">[5]</a></sup>');
+    expect(html).toContain(
+      '<p id="ref-1">[1] One — <a href="https://example.com/1" rel="noopener nofollow">https://example.com/1</a></p>',
+    );
+    expect(html).toContain('<p id="ref-2">[2] Two');
+  });
+
+  it('keeps safe links and marks external ones noopener nofollow', () => {
+    const html = renderHtml('[site](https://example.com "T") [mail](mailto:a@example.com) [top](#intro)');
+    expect(html).toContain('<a title="T" href="https://example.com" rel="noopener nofollow">site</a>');
+    expect(html).toContain('<a href="mailto:a@example.com">mail</a>');
+    expect(html).toContain('<a href="#intro">top</a>');
+  });
+
+  it.each([
+    ['script tag', '<script>alert(1)</script>Hello', /<script|alert/],
+    ['img onerror', '<img src="https://x.example/a.png" onerror="alert(1)">', /onerror|alert/],
+    ['javascript: link', '[click](javascript:alert(1))', /javascript:|href=/],
+    ['javascript: link, obfuscated', '<a href="JaVaScRiPt&colon;alert(1)">x</a>', /href=|alert/],
+    ['svg onload', '<svg onload="alert(1)"><circle r="1"/></svg>', /<svg|onload|alert/],
+    ['data: URL in a link', '[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)', /data:|href=/],
+    ['data: URL image', '![x](data:image/svg+xml;base64,PHN2Zz4=)', /data:|<img/],
+    ['iframe', '<iframe src="https://evil.example"></iframe>', /<iframe/],
+    ['style attribute and tag', '<p style="position:fixed">x</p><style>body{}</style>', /style|body\{/],
+    ['event handler on a link', '<a href="https://ok.example" onclick="alert(1)">x</a>', /onclick|alert/],
+    ['relative image path', '![x](/etc/passwd)', /<img/],
+  ])('strips %s', (_name, markdown, forbidden) => {
+    expect(renderHtml(markdown)).not.toMatch(forbidden);
+  });
+
+  it('keeps http(s) images', () => {
+    expect(renderHtml('![A cat](https://example.com/cat.png)')).toBe(
+      '<p><img alt="A cat" src="https://example.com/cat.png" /></p>',
+    );
+  });
+});
+
+describe('toPlainText', () => {
+  it('drops markup and keeps text, list markers and citations', () => {
+    const text = toPlainText(
+      '# Title\n\nSome **bold** and [a link](https://e.com) &amp; `code` [1].\n\n- one\n- two\n\n![alt text](https://e.com/i.png)\n\n<div>raw <b>html</b></div>',
+    );
+    expect(text).toBe('Title\n\nSome bold and a link & code [1].\n\n- one\n- two\n\nalt text\n\nraw html');
+  });
+});
+
+describe('frontMatter', () => {
+  it('writes YAML front matter that parses back to the metadata', () => {
+    const meta = {
+      title: 'Cold brew: the "smooth" one',
+      description: 'A guide\n---\nwith: tricky: text',
+      slug: 'cold-brew',
+      keywords: ['cold brew', 'coffee'],
+      sources: [{ n: 1, title: 'Study', url: 'https://example.com' }],
+      date: undefined,
+    };
+    const markdown = frontMatter(meta, '# Cold brew\n\nBody.\n');
+    const match = /^---\n([\s\S]*?)\n---\n\n([\s\S]*)$/.exec(markdown);
+    expect(match).not.toBeNull();
+    const { date: _date, ...expected } = meta;
+    expect(parse(match![1]!)).toEqual(expected);
+    expect(match![2]).toBe('# Cold brew\n\nBody.\n');
+  });
+});
