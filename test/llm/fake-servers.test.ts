@@ -3,21 +3,10 @@
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { generateText, jsonSchema, streamText, tool } from 'ai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAnthropicServer } from '../fakes/anthropic-server.ts';
-import { startOpenAiServer } from '../fakes/openai-server.ts';
-import type { FakeServer } from '../fakes/scripted-server.ts';
+import { describe, expect, it } from 'vitest';
+import { useFakeLlmServers } from './support.ts';
 
-let compat: FakeServer;
-let anthropic: FakeServer;
-beforeAll(async () => {
-  compat = await startOpenAiServer();
-  anthropic = await startAnthropicServer();
-});
-afterAll(async () => {
-  await compat.close();
-  await anthropic.close();
-});
+const fakes = useFakeLlmServers();
 
 const tools = {
   search: tool({
@@ -29,15 +18,15 @@ describe('fake servers', () => {
   it('OpenAI-compatible: tool calls, plain and streamed', async () => {
     const model = createOpenAICompatible({
       name: 'fake',
-      baseURL: compat.baseUrl,
+      baseURL: fakes.compat.baseUrl,
       includeUsage: true,
     }).chatModel('m');
-    compat.script({ type: 'tool-call', name: 'search', arguments: { q: 'pgvector' } });
+    fakes.compat.script({ type: 'tool-call', name: 'search', arguments: { q: 'pgvector' } });
     const r = await generateText({ model, prompt: 'find', tools, maxRetries: 0 });
     expect(r.toolCalls.map((c) => [c.toolName, c.input])).toEqual([['search', { q: 'pgvector' }]]);
-    expect((compat.requests.at(-1)!.body.tools as unknown[]).length).toBe(1);
+    expect((fakes.compat.requests.at(-1)!.body.tools as unknown[]).length).toBe(1);
 
-    compat.script({
+    fakes.compat.script({
       type: 'tool-call',
       name: 'search',
       arguments: { q: 'streamed' },
@@ -49,8 +38,10 @@ describe('fake servers', () => {
   });
 
   it('Anthropic: tool use', async () => {
-    const model = createAnthropic({ apiKey: 'k', baseURL: anthropic.baseUrl }).languageModel('claude-test');
-    anthropic.script({ type: 'tool-call', name: 'search', arguments: { q: 'claude' } });
+    const model = createAnthropic({ apiKey: 'k', baseURL: fakes.anthropic.baseUrl }).languageModel(
+      'claude-test',
+    );
+    fakes.anthropic.script({ type: 'tool-call', name: 'search', arguments: { q: 'claude' } });
     const r = await generateText({ model, prompt: 'find', tools, maxRetries: 0, maxOutputTokens: 100 });
     expect(r.toolCalls.map((c) => c.input)).toEqual([{ q: 'claude' }]);
   });

@@ -1,34 +1,18 @@
 // Reliability over real HTTP: retries honouring Retry-After, fallback across providers, timeouts,
 // the circuit breaker, structured-output repair and stream failures before/after the first token.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AttemptTimeoutError, LlmStreamInterruptedError } from '../../src/llm/failures.ts';
 import { LlmUnavailableError } from '../../src/llm/run-chain.ts';
-import { startAnthropicServer } from '../fakes/anthropic-server.ts';
-import { startOpenAiServer } from '../fakes/openai-server.ts';
-import type { FakeServer } from '../fakes/scripted-server.ts';
-import { article, testGateway } from './support.ts';
+import { article, testGateway, useFakeLlmServers } from './support.ts';
 
-let compat: FakeServer;
-let anthropic: FakeServer;
-beforeAll(async () => {
-  compat = await startOpenAiServer();
-  anthropic = await startAnthropicServer();
-});
-afterAll(async () => {
-  await compat.close();
-  await anthropic.close();
-});
-beforeEach(() => {
-  compat.requests.length = 0;
-  anthropic.requests.length = 0;
-});
+const fakes = useFakeLlmServers({ resetRequests: true });
 
 // Primary: the compatible server; fallback: Anthropic.
 const env = (extra: Record<string, string> = {}) => ({
-  OPENAI_COMPATIBLE_BASE_URL: compat.baseUrl,
+  OPENAI_COMPATIBLE_BASE_URL: fakes.compat.baseUrl,
   ANTHROPIC_API_KEY: 'sk-ant-test',
-  ANTHROPIC_BASE_URL: anthropic.baseUrl,
+  ANTHROPIC_BASE_URL: fakes.anthropic.baseUrl,
   LLM_MODEL: 'compatible:primary',
   LLM_FALLBACK_MODELS: 'anthropic:claude-backup',
   ...extra,
@@ -37,15 +21,15 @@ const env = (extra: Record<string, string> = {}) => ({
 describe('retries', () => {
   it('waits at least the Retry-After the server asked for, then succeeds on the same model', async () => {
     const { gateway, recorder } = testGateway(env());
-    compat.script(
+    fakes.compat.script(
       { type: 'error', status: 429, headers: { 'retry-after': '1' } },
       { type: 'answer', text: 'after the wait' },
     );
     const r = await gateway.generateText({ role: 'writer', prompt: 'x', purpose: article });
     expect(r.text).toBe('after the wait');
     expect(r.attempts).toBe(2);
-    expect(compat.requests).toHaveLength(2);
-    const gap = compat.requests[1]!.at - compat.requests[0]!.at;
+    expect(fakes.compat.requests).toHaveLength(2);
+    const gap = fakes.compat.requests[1]!.at - fakes.compat.requests[0]!.at;
     expect(gap).toBeGreaterThanOrEqual(1000);
     expect(recorder.attempts.map((a) => [a.outcome, a.errorCode])).toEqual([
       ['error', 'http_429'],
@@ -55,30 +39,30 @@ describe('retries', () => {
 
   it('retries a 500 with backoff and never lets the SDK add its own retries', async () => {
     const { gateway } = testGateway(env({ LLM_MAX_RETRIES: '1' }));
-    compat.script({ type: 'error', status: 500 }, { type: 'error', status: 500 });
-    anthropic.script({ type: 'answer', text: 'from the backup' });
+    fakes.compat.script({ type: 'error', status: 500 }, { type: 'error', status: 500 });
+    fakes.anthropic.script({ type: 'answer', text: 'from the backup' });
     const r = await gateway.generateText({ role: 'writer', prompt: 'x', purpose: article });
     // 1 try + 1 retry on the primary (not 1 + 1 + the SDK's 2 each), then the backup.
-    expect(compat.requests).toHaveLength(2);
+    expect(fakes.compat.requests).toHaveLength(2);
     expect(r).toMatchObject({ text: 'from the backup', provider: 'anthropic', attempts: 3 });
   });
 
   it('does not retry or fall back on a bad request', async () => {
     const { gateway } = testGateway(env());
-    compat.script({ type: 'error', status: 400, message: 'unsupported parameter' });
+    fakes.compat.script({ type: 'error', status: 400, message: 'unsupported parameter' });
     await expect(
       gateway.generateText({ role: 'writer', prompt: 'x', purpose: article }),
     ).rejects.toBeInstanceOf(LlmUnavailableError);
-    expect(compat.requests).toHaveLength(1);
-    expect(anthropic.requests).toHaveLength(0);
+    expect(fakes.compat.requests).toHaveLength(1);
+    expect(fakes.anthropic.requests).toHaveLength(0);
   });
 });
 
 describe('fallback', () => {
   it('moves from the compatible server to Anthropic without the caller noticing', async () => {
     const { gateway, recorder } = testGateway(env({ LLM_MAX_RETRIES: '0' }));
-    compat.script({ type: 'error', status: 503 });
-    anthropic.script({ type: 'answer', text: 'Claude answered', usage: { input: 14, output: 4 } });
+    fakes.compat.script({ type: 'error', status: 503 });
+    fakes.anthropic.script({ type: 'answer', text: 'Claude answered', usage: { input: 14, output: 4 } });
     const r = await gateway.generateText({ role: 'writer', prompt: 'x', purpose: article });
     expect(r).toMatchObject({ text: 'Claude answered', provider: 'anthropic', model: 'claude-backup' });
     expect(r.usage).toEqual({ inputTokens: 14, outputTokens: 4, cachedInputTokens: 0 });
@@ -90,24 +74,24 @@ describe('fallback', () => {
 
   it('falls back at once on a context-length error', async () => {
     const { gateway } = testGateway(env());
-    compat.script({
+    fakes.compat.script({
       type: 'error',
       status: 400,
       code: 'context_length_exceeded',
       message: "This model's maximum context length is 8192 tokens",
     });
-    anthropic.script({ type: 'answer', text: 'bigger window' });
+    fakes.anthropic.script({ type: 'answer', text: 'bigger window' });
     const r = await gateway.generateText({ role: 'writer', prompt: 'x', purpose: article });
     expect(r.text).toBe('bigger window');
-    expect(compat.requests).toHaveLength(1);
+    expect(fakes.compat.requests).toHaveLength(1);
   });
 
   it('times out a hanging model and falls back', async () => {
     const { gateway, recorder } = testGateway(env({ LLM_MAX_RETRIES: '0' }), {
       reliability: { timeoutMs: 300 },
     });
-    compat.script({ type: 'hang' });
-    anthropic.script({ type: 'answer', text: 'not hanging' });
+    fakes.compat.script({ type: 'hang' });
+    fakes.anthropic.script({ type: 'answer', text: 'not hanging' });
     const started = Date.now();
     const r = await gateway.generateText({ role: 'writer', prompt: 'x', purpose: article });
     expect(r.text).toBe('not hanging');
@@ -117,7 +101,7 @@ describe('fallback', () => {
 
   it('skips a model whose provider has no credentials', async () => {
     const { gateway, recorder } = testGateway(env({ LLM_MODEL: 'groq:llama-3.3-70b-versatile' }));
-    anthropic.script({ type: 'answer', text: 'configured one' });
+    fakes.anthropic.script({ type: 'answer', text: 'configured one' });
     const r = await gateway.generateText({ role: 'writer', prompt: 'x', purpose: article });
     expect(r.provider).toBe('anthropic');
     expect(recorder.fallbacks[0]).toMatchObject({
@@ -128,8 +112,8 @@ describe('fallback', () => {
 
   it('reports every failure when the whole chain fails', async () => {
     const { gateway } = testGateway(env({ LLM_MAX_RETRIES: '0' }));
-    compat.script({ type: 'error', status: 500 });
-    anthropic.script({ type: 'error', status: 529, message: 'overloaded' });
+    fakes.compat.script({ type: 'error', status: 500 });
+    fakes.anthropic.script({ type: 'error', status: 529, message: 'overloaded' });
     const err = await gateway.generateText({ role: 'writer', prompt: 'x', purpose: article }).catch((e) => e);
     expect(err).toBeInstanceOf(LlmUnavailableError);
     expect(err.code).toBe('unavailable');
@@ -146,23 +130,23 @@ describe('circuit breaker', () => {
       reliability: { breakerThreshold: 2, breakerCooldownMs: 400 },
     });
     const call = () => gateway.generateText({ role: 'writer', prompt: 'x', purpose: article });
-    compat.script({ type: 'error', status: 500 }, { type: 'error', status: 500 });
+    fakes.compat.script({ type: 'error', status: 500 }, { type: 'error', status: 500 });
     await call();
     await call();
-    expect(compat.requests).toHaveLength(2);
+    expect(fakes.compat.requests).toHaveLength(2);
     // Open: the primary is not even asked.
     const r = await call();
     expect(r.provider).toBe('anthropic');
-    expect(compat.requests).toHaveLength(2);
+    expect(fakes.compat.requests).toHaveLength(2);
 
     await new Promise((res) => setTimeout(res, 450));
-    compat.script({ type: 'answer', text: 'healthy again' });
+    fakes.compat.script({ type: 'answer', text: 'healthy again' });
     const trial = await call();
     expect(trial).toMatchObject({ provider: 'compatible', text: 'healthy again' });
-    expect(compat.requests).toHaveLength(3);
+    expect(fakes.compat.requests).toHaveLength(3);
     // Closed again: the next call goes to the primary too.
     await call();
-    expect(compat.requests).toHaveLength(4);
+    expect(fakes.compat.requests).toHaveLength(4);
   });
 
   it('re-opens when the half-open trial fails', async () => {
@@ -170,14 +154,14 @@ describe('circuit breaker', () => {
       reliability: { breakerThreshold: 1, breakerCooldownMs: 300 },
     });
     const call = () => gateway.generateText({ role: 'writer', prompt: 'x', purpose: article });
-    compat.script({ type: 'error', status: 500 });
+    fakes.compat.script({ type: 'error', status: 500 });
     await call();
     await new Promise((res) => setTimeout(res, 350));
-    compat.script({ type: 'error', status: 500 });
+    fakes.compat.script({ type: 'error', status: 500 });
     await call();
-    expect(compat.requests).toHaveLength(2);
+    expect(fakes.compat.requests).toHaveLength(2);
     await call();
-    expect(compat.requests).toHaveLength(2);
+    expect(fakes.compat.requests).toHaveLength(2);
   });
 });
 
@@ -186,7 +170,7 @@ describe('structured output', () => {
 
   it('repairs invalid JSON once, feeding the validation error back', async () => {
     const { gateway, recorder } = testGateway(env());
-    compat.script(
+    fakes.compat.script(
       { type: 'answer', json: { title: 'Outline' }, usage: { input: 50, output: 10 } },
       { type: 'answer', json: { title: 'Outline', sections: ['Intro'] }, usage: { input: 80, output: 12 } },
     );
@@ -198,9 +182,9 @@ describe('structured output', () => {
     });
     expect(r.object).toEqual({ title: 'Outline', sections: ['Intro'] });
     expect(r).toMatchObject({ provider: 'compatible', attempts: 2 });
-    const first = compat.requests[0]!.body;
+    const first = fakes.compat.requests[0]!.body;
     expect((first.response_format as { type: string }).type).toBe('json_schema');
-    const repair = compat.requests[1]!.body.messages as Array<{ role: string; content: string }>;
+    const repair = fakes.compat.requests[1]!.body.messages as Array<{ role: string; content: string }>;
     expect(repair.at(-2)).toMatchObject({ role: 'assistant', content: '{"title":"Outline"}' });
     expect(repair.at(-1)!.role).toBe('user');
     expect(repair.at(-1)!.content).toContain('sections');
@@ -213,8 +197,11 @@ describe('structured output', () => {
 
   it('moves to the next model when the repair is invalid too', async () => {
     const { gateway } = testGateway(env());
-    compat.script({ type: 'answer', text: 'not json at all' }, { type: 'answer', text: '{"title": 3}' });
-    anthropic.script({ type: 'answer', json: { title: 'From Claude', sections: ['One'] } });
+    fakes.compat.script(
+      { type: 'answer', text: 'not json at all' },
+      { type: 'answer', text: '{"title": 3}' },
+    );
+    fakes.anthropic.script({ type: 'answer', json: { title: 'From Claude', sections: ['One'] } });
     const r = await gateway.generateObject({
       role: 'planner',
       prompt: 'Outline it',
@@ -223,15 +210,15 @@ describe('structured output', () => {
     });
     expect(r.object).toEqual({ title: 'From Claude', sections: ['One'] });
     expect(r.provider).toBe('anthropic');
-    expect(compat.requests).toHaveLength(2);
+    expect(fakes.compat.requests).toHaveLength(2);
   });
 });
 
 describe('streams', () => {
   it('falls back transparently when the stream fails before its first token', async () => {
     const { gateway } = testGateway(env({ LLM_MAX_RETRIES: '0' }));
-    compat.script({ type: 'error', status: 502 });
-    anthropic.script({ type: 'answer', text: 'Backup stream text', usage: { input: 9, output: 4 } });
+    fakes.compat.script({ type: 'error', status: 502 });
+    fakes.anthropic.script({ type: 'answer', text: 'Backup stream text', usage: { input: 9, output: 4 } });
     const stream = gateway.streamText({ role: 'writer', prompt: 'x', purpose: article });
     let text = '';
     for await (const d of stream) text += d;
@@ -243,8 +230,8 @@ describe('streams', () => {
 
   it('falls back when the connection drops before any text', async () => {
     const { gateway } = testGateway(env({ LLM_MAX_RETRIES: '0' }));
-    compat.script({ type: 'cut', text: 'never seen', afterChunks: 0 });
-    anthropic.script({ type: 'answer', text: 'clean' });
+    fakes.compat.script({ type: 'cut', text: 'never seen', afterChunks: 0 });
+    fakes.anthropic.script({ type: 'answer', text: 'clean' });
     let text = '';
     for await (const d of gateway.streamText({ role: 'writer', prompt: 'x', purpose: article })) text += d;
     expect(text).toBe('clean');
@@ -252,7 +239,7 @@ describe('streams', () => {
 
   it('throws LlmStreamInterruptedError with the partial text when cut mid-way', async () => {
     const { gateway, recorder } = testGateway(env());
-    compat.script({
+    fakes.compat.script({
       type: 'cut',
       text: 'The first part and the rest',
       afterChunks: 3,
@@ -269,13 +256,13 @@ describe('streams', () => {
     expect(err).toMatchObject({ provider: 'compatible', model: 'primary' });
     await expect(stream.result).rejects.toBe(err);
     // No silent fallback once text was delivered.
-    expect(anthropic.requests).toHaveLength(0);
+    expect(fakes.anthropic.requests).toHaveLength(0);
     expect(recorder.attempts.at(-1)!.outcome).toBe('error');
   });
 
   it('times out a stream that goes silent mid-way, keeping the partial text', async () => {
     const { gateway } = testGateway(env(), { reliability: { timeoutMs: 300 } });
-    compat.script({ type: 'cut', text: 'Partial then silence', afterChunks: 2, stall: true });
+    fakes.compat.script({ type: 'cut', text: 'Partial then silence', afterChunks: 2, stall: true });
     let _received = '';
     const err = await (async () => {
       for await (const d of gateway.streamText({ role: 'writer', prompt: 'x', purpose: article }))
@@ -284,13 +271,13 @@ describe('streams', () => {
     expect(err).toBeInstanceOf(LlmStreamInterruptedError);
     expect(err.partialText).toBe('Partial ');
     expect(err.cause).toBeInstanceOf(AttemptTimeoutError);
-    expect(anthropic.requests).toHaveLength(0);
+    expect(fakes.anthropic.requests).toHaveLength(0);
   });
 
   it('bounds silence in a stream with the timeout, not its total length', async () => {
     const { gateway } = testGateway(env(), { reliability: { timeoutMs: 250 } });
     // 12 chunks 100 ms apart: longer than the timeout in total, never silent for that long.
-    compat.script({ type: 'answer', text: 'slow but steady stream.', chunkSize: 2, chunkDelayMs: 100 });
+    fakes.compat.script({ type: 'answer', text: 'slow but steady stream.', chunkSize: 2, chunkDelayMs: 100 });
     let text = '';
     for await (const d of gateway.streamText({ role: 'writer', prompt: 'x', purpose: article })) text += d;
     expect(text).toBe('slow but steady stream.');
@@ -298,7 +285,7 @@ describe('streams', () => {
 
   it('ends a stream with the caller abort reason, not an interruption, and stops the upstream request', async () => {
     const { gateway, recorder } = testGateway(env());
-    compat.script({ type: 'answer', text: 'a long slow answer', chunkDelayMs: 50 });
+    fakes.compat.script({ type: 'answer', text: 'a long slow answer', chunkDelayMs: 50 });
     const controller = new AbortController();
     const stream = gateway.streamText({
       role: 'writer',
@@ -312,19 +299,19 @@ describe('streams', () => {
     expect(err.message).toBe('user left');
     await expect(stream.result).rejects.toThrow('user left');
     expect(recorder.attempts.map((a) => a.outcome)).toEqual(['cancelled']);
-    expect(anthropic.requests).toHaveLength(0);
+    expect(fakes.anthropic.requests).toHaveLength(0);
   });
 
   it('stops on caller abort without retrying or falling back', async () => {
     const { gateway, recorder } = testGateway(env());
-    compat.script({ type: 'hang' });
+    fakes.compat.script({ type: 'hang' });
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('user cancelled')), 100);
     const err = await gateway
       .generateText({ role: 'writer', prompt: 'x', purpose: article, signal: controller.signal })
       .catch((e) => e);
     expect(err.message).toBe('user cancelled');
-    expect(anthropic.requests).toHaveLength(0);
+    expect(fakes.anthropic.requests).toHaveLength(0);
     expect(recorder.attempts.map((a) => a.outcome)).toEqual(['cancelled']);
   });
 });

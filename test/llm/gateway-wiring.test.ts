@@ -2,35 +2,20 @@
 // workspace settings — and that credentials never reach the logs.
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AppError } from '../../src/errors.ts';
 import type { CachedLlmResponse, EmbeddingCache, LlmLimiter, ResponseCache } from '../../src/llm/ports.ts';
-import { startAnthropicServer } from '../fakes/anthropic-server.ts';
-import { fakeVector, startOpenAiServer } from '../fakes/openai-server.ts';
-import type { FakeServer } from '../fakes/scripted-server.ts';
-import { article, testGateway } from './support.ts';
+import { fakeVector } from '../fakes/openai-server.ts';
+import { article, testGateway, useFakeLlmServers } from './support.ts';
 
-let compat: FakeServer;
-let anthropic: FakeServer;
-beforeAll(async () => {
-  compat = await startOpenAiServer();
-  anthropic = await startAnthropicServer();
-});
-afterAll(async () => {
-  await compat.close();
-  await anthropic.close();
-});
-beforeEach(() => {
-  compat.requests.length = 0;
-  anthropic.requests.length = 0;
-});
+const fakes = useFakeLlmServers({ resetRequests: true });
 
 const env = (extra: Record<string, string> = {}) => ({
-  OPENAI_COMPATIBLE_BASE_URL: compat.baseUrl,
+  OPENAI_COMPATIBLE_BASE_URL: fakes.compat.baseUrl,
   OPENAI_COMPATIBLE_API_KEY: 'sk-compat-very-secret',
   ANTHROPIC_API_KEY: 'sk-ant-very-secret',
-  ANTHROPIC_BASE_URL: anthropic.baseUrl,
+  ANTHROPIC_BASE_URL: fakes.anthropic.baseUrl,
   LLM_MODEL: 'compatible:primary',
   LLM_FALLBACK_MODELS: 'anthropic:claude-backup',
   EMBEDDING_MODEL: 'compatible:embedder',
@@ -52,11 +37,11 @@ describe('response cache', () => {
   it('answers a repeated call from the cache: no upstream request, not billed', async () => {
     const cache = mapCache();
     const { gateway, recorder } = testGateway(env(), { responseCache: cache });
-    compat.script({ type: 'answer', text: 'cached answer', usage: { input: 10, output: 2 } });
+    fakes.compat.script({ type: 'answer', text: 'cached answer', usage: { input: 10, output: 2 } });
     const call = { role: 'writer', prompt: 'same question', purpose: article } as const;
     const first = await gateway.generateText(call);
     const second = await gateway.generateText(call);
-    expect(compat.requests).toHaveLength(1);
+    expect(fakes.compat.requests).toHaveLength(1);
     expect(second).toMatchObject({ text: 'cached answer', cached: true, costUsd: 0, attempts: 0 });
     expect(first.cached).toBe(false);
     expect(recorder.cacheHits).toBe(1);
@@ -72,19 +57,19 @@ describe('response cache', () => {
     await gateway.generateText({ ...base, temperature: 0.9 });
     await gateway.generateText({ ...base, prompt: 'other' });
     await gateway.generateText({ ...base, cache: false });
-    expect(compat.requests).toHaveLength(4);
-    compat.script({ type: 'answer', json: { n: 1 } });
+    expect(fakes.compat.requests).toHaveLength(4);
+    fakes.compat.script({ type: 'answer', json: { n: 1 } });
     const obj = await gateway.generateObject({ ...base, schema: z.object({ n: z.number() }) });
     expect(obj.object).toEqual({ n: 1 });
     const again = await gateway.generateObject({ ...base, schema: z.object({ n: z.number() }) });
     expect(again).toMatchObject({ cached: true, object: { n: 1 } });
-    expect(compat.requests).toHaveLength(5);
+    expect(fakes.compat.requests).toHaveLength(5);
   });
 
   it('replays a cached answer to a streaming call', async () => {
     const cache = mapCache();
     const { gateway } = testGateway(env(), { responseCache: cache });
-    compat.script({ type: 'answer', text: 'streamed once' });
+    fakes.compat.script({ type: 'answer', text: 'streamed once' });
     const call = { role: 'writer', prompt: 'stream me', purpose: article } as const;
     for await (const _ of gateway.streamText(call)) {
       // drain
@@ -94,7 +79,7 @@ describe('response cache', () => {
     for await (const d of again) text += d;
     expect(text).toBe('streamed once');
     expect((await again.result).cached).toBe(true);
-    expect(compat.requests).toHaveLength(1);
+    expect(fakes.compat.requests).toHaveLength(1);
   });
 });
 
@@ -114,10 +99,10 @@ describe('embedding cache', () => {
     const r = await gateway.embed(['beta', 'gamma']);
     expect(r.embeddings).toEqual([fakeVector('beta'), fakeVector('gamma')]);
     expect(r.cachedCount).toBe(1);
-    expect(compat.requests.at(-1)!.body.input).toEqual(['gamma']);
+    expect(fakes.compat.requests.at(-1)!.body.input).toEqual(['gamma']);
     const all = await gateway.embed(['alpha', 'gamma']);
     expect(all).toMatchObject({ cachedCount: 2, costUsd: 0 });
-    expect(compat.requests).toHaveLength(2);
+    expect(fakes.compat.requests).toHaveLength(2);
   });
 });
 
@@ -141,7 +126,7 @@ describe('rate limiter', () => {
       },
     };
     const { gateway } = testGateway(env(), { limiter });
-    compat.script({ type: 'answer', text: 'x', usage: { input: 30, output: 12 } });
+    fakes.compat.script({ type: 'answer', text: 'x', usage: { input: 30, output: 12 } });
     await gateway.generateText({
       role: 'writer',
       prompt: 'a'.repeat(400),
@@ -162,7 +147,7 @@ describe('rate limiter', () => {
     const { gateway } = testGateway(env(), { limiter });
     const r = await gateway.generateText({ role: 'writer', prompt: 'x', purpose: article });
     expect(r.provider).toBe('anthropic');
-    expect(compat.requests).toHaveLength(0);
+    expect(fakes.compat.requests).toHaveLength(0);
 
     full.add('anthropic:claude-backup');
     const err = await gateway.generateText({ role: 'writer', prompt: 'x', purpose: article }).catch((e) => e);
@@ -175,7 +160,7 @@ describe('workspace settings', () => {
   it('uses a workspace own model choice and key, re-read after invalidation', async () => {
     let settings = {
       models: { writer: 'anthropic:claude-workspace' },
-      credentials: { anthropic: { apiKey: 'ws-key', baseURL: anthropic.baseUrl } },
+      credentials: { anthropic: { apiKey: 'ws-key', baseURL: fakes.anthropic.baseUrl } },
     };
     const { gateway } = testGateway(env(), { workspaceSettings: async () => settings });
     const r = await gateway.generateText({
@@ -185,14 +170,14 @@ describe('workspace settings', () => {
       workspaceId: 'w1',
     });
     expect(r).toMatchObject({ provider: 'anthropic', model: 'claude-workspace' });
-    expect(anthropic.requests.at(-1)!.headers['x-api-key']).toBe('ws-key');
+    expect(fakes.anthropic.requests.at(-1)!.headers['x-api-key']).toBe('ws-key');
     // Other workspaces and calls without one keep the environment's chain.
     const plain = await gateway.generateText({ role: 'writer', prompt: 'x', purpose: article });
     expect(plain.provider).toBe('compatible');
 
     settings = {
       models: { writer: 'compatible:ws-local' },
-      credentials: { anthropic: { apiKey: 'ws-key', baseURL: anthropic.baseUrl } },
+      credentials: { anthropic: { apiKey: 'ws-key', baseURL: fakes.anthropic.baseUrl } },
     };
     gateway.invalidateWorkspace('w1');
     const after = await gateway.generateText({
@@ -217,8 +202,8 @@ describe('secrets', () => {
     const { gateway } = testGateway(env({ LLM_MAX_RETRIES: '0' }), {
       logger: pino({ level: 'trace' }, sink),
     });
-    compat.script({ type: 'error', status: 500 });
-    anthropic.script({ type: 'error', status: 401, message: 'invalid x-api-key' });
+    fakes.compat.script({ type: 'error', status: 500 });
+    fakes.anthropic.script({ type: 'error', status: 401, message: 'invalid x-api-key' });
     await gateway.generateText({ role: 'writer', prompt: 'x', purpose: article }).catch((e) => e);
     const err = await gateway.generateText({ role: 'writer', prompt: 'x', purpose: article }).catch((e) => e);
     const all = lines.join('\n') + JSON.stringify(err) + String(err.message) + JSON.stringify(err.details);

@@ -1,10 +1,14 @@
 // Builds gateways against the fake servers, with a recorder that keeps what it was told.
 import pino from 'pino';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { createLlmGateway, type LlmGatewayDeps } from '../../src/llm/gateway.ts';
 import type { CallContext, LlmRecorder } from '../../src/llm/recorder.ts';
 import type { AttemptReport } from '../../src/llm/run-chain.ts';
 import type { LlmGateway } from '../../src/llm/types.ts';
+import { startAnthropicServer } from '../fakes/anthropic-server.ts';
+import { startOpenAiServer } from '../fakes/openai-server.ts';
+import type { FakeServer } from '../fakes/scripted-server.ts';
 
 export interface MemoryRecorder extends LlmRecorder {
   attempts: Array<AttemptReport & { ctx: CallContext }>;
@@ -52,3 +56,31 @@ export function testGateway(
 }
 
 export const article = { kind: 'article', id: 'a1', step: 'draft' } as const;
+
+export interface FakeLlmServers {
+  compat: FakeServer;
+  anthropic: FakeServer;
+}
+
+/**
+ * Starts a fake OpenAI-compatible and a fake Anthropic server for the calling test file and closes
+ * them after it; with `resetRequests`, each test starts with empty request logs.
+ */
+export function useFakeLlmServers(opts: { resetRequests?: boolean } = {}): FakeLlmServers {
+  const servers = {} as FakeLlmServers;
+  beforeAll(async () => {
+    servers.compat = await startOpenAiServer();
+    servers.anthropic = await startAnthropicServer();
+  });
+  afterAll(async () => {
+    await servers.compat.close();
+    await servers.anthropic.close();
+  });
+  if (opts.resetRequests) {
+    beforeEach(() => {
+      servers.compat.requests.length = 0;
+      servers.anthropic.requests.length = 0;
+    });
+  }
+  return servers;
+}
