@@ -97,6 +97,16 @@ const schema = z.object({
   SHUTDOWN_TIMEOUT_SECONDS: positiveInt(10),
   WORKER_IN_PROCESS: bool(true),
 
+  // Article pipeline
+  /** Articles one worker process generates at once. */
+  ARTICLE_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  /** Sections (and per-section checks) of one article written at once. */
+  SECTION_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
+  /** Attempts of a failing pipeline step (with exponential backoff) before the run fails. */
+  ARTICLE_STEP_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  /** Seconds a worker's hold on a run lasts without a heartbeat; a dead worker's run resumes elsewhere after it. */
+  ARTICLE_LEASE_SECONDS: z.coerce.number().int().min(3).max(600).default(20),
+
   // LLM providers (credentials are never logged or returned by the API)
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: optionalUrl,

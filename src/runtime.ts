@@ -2,12 +2,14 @@
 // Domains receive what they need from here as plain arguments; nothing reads globals.
 import type { Logger } from 'pino';
 import { ensureAdmin } from './accounts/bootstrap.ts';
+import { type ArticleEventBus, createArticleEventBus } from './articles/events.ts';
 import { closeRedis, createRedis, type Redis } from './cache/redis.ts';
 import type { Config } from './config.ts';
 import { type Database, openDatabase } from './db/client.ts';
 import { type DataDirLock, lockDataDir } from './db/data-dir-lock.ts';
 import { type MigrationResult, runMigrations } from './db/migrate.ts';
 import { createJobQueue, type JobQueue } from './jobs/queue.ts';
+import { registerJobs } from './jobs/register.ts';
 import { createAppLlmGateway } from './llm/app-gateway.ts';
 import type { LlmGateway } from './llm/types.ts';
 import { createLogger } from './observability/logger.ts';
@@ -26,6 +28,8 @@ export interface Runtime {
   queue: JobQueue;
   /** Every LLM and embedding call goes through this gateway. */
   llm: LlmGateway;
+  /** Article progress events: stored for replay, delivered live across processes. */
+  articleEvents: ArticleEventBus;
   /** Present when REDIS_URL is set; commands fail fast while Redis is down. */
   redis?: Redis;
   /** Closes everything opened here, in reverse order. */
@@ -78,7 +82,9 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
   const llm = createAppLlmGateway({ config, logger, database, secretKey, ...(redis ? { redis } : {}) });
   // Pending ledger writes finish before the database closes (closers run in reverse).
   closers.push(() => llm.flush());
-  return {
+  const articleEvents = createArticleEventBus(database, logger);
+  closers.push(() => articleEvents.close());
+  const runtime: Runtime = {
     config,
     logger,
     database,
@@ -86,10 +92,13 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     secretKey,
     llm,
     queue,
+    articleEvents,
     ...(redis ? { redis } : {}),
     dataDirLock: lock,
     async close() {
       for (const close of closers.reverse()) await close();
     },
   };
+  registerJobs(runtime);
+  return runtime;
 }

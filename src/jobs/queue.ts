@@ -49,6 +49,11 @@ export interface JobQueue {
   ): Promise<{ id: string; state: string; retryCount: number; output: unknown } | null>;
   /** Queued jobs per queue. */
   depth(): Promise<Record<string, number>>;
+  /**
+   * Runs `task` every `intervalMs` in processes that work jobs (from `start({ work: true })` until
+   * `stop`): housekeeping such as recovering work whose worker died.
+   */
+  repeat(name: string, intervalMs: number, task: () => Promise<void>): void;
   /** Stops taking jobs; waits for the running ones up to `timeoutMs`, then releases them. */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -104,6 +109,8 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
   boss.on('error', (err) => logger.error({ err }, 'job queue error'));
   const definitions = new Map<string, Definition>();
   const running = new Set<AbortController>();
+  const repeated = new Map<string, { intervalMs: number; task: () => Promise<void> }>();
+  const timers: NodeJS.Timeout[] = [];
   let started = false;
 
   const queue: JobQueue = {
@@ -139,6 +146,27 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
           );
         }
       }
+      if (!work) return;
+      for (const [name, { intervalMs, task }] of repeated) {
+        let busy = false;
+        const tick = async () => {
+          if (busy || !started) return;
+          busy = true;
+          try {
+            await task();
+          } catch (err) {
+            logger.warn({ err, task: name }, 'periodic task failed');
+          } finally {
+            busy = false;
+          }
+        };
+        timers.push(setInterval(tick, intervalMs));
+        void tick();
+      }
+    },
+
+    repeat(name, intervalMs, task) {
+      repeated.set(name, { intervalMs, task });
     },
 
     async enqueue(name, data, opts = {}) {
@@ -166,6 +194,7 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
     async stop(timeoutMs = 10_000) {
       if (!started) return;
       started = false;
+      for (const timer of timers.splice(0)) clearInterval(timer);
       liveQueues.delete(queue);
       // Jobs still running at the deadline are aborted; pg-boss leaves them active, and they
       // are retried once they expire, so nothing is lost.

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
@@ -26,6 +27,8 @@ import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { requestLogPlugin } from './plugins/request-log.ts';
 import { securityPlugin } from './plugins/security.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
+import { articleEventRoutes } from './routes/article-events.ts';
+import { articleRoutes } from './routes/articles.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -116,5 +119,8 @@ export async function buildServer(runtime: Runtime): Promise<App> {
   await app.register(usageRoutes);
   await app.register(llmSettingsRoutes);
   await app.register(llmProviderRoutes);
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(articleRoutes);
+  await app.register(articleEventRoutes);
   return app;
 }

@@ -37,13 +37,17 @@ export const articleBriefSchema = z
     research: z
       .strictObject({
         web: z.boolean().default(false).describe('Search the web for sources (default false).'),
+        knowledge: z
+          .boolean()
+          .default(false)
+          .describe("Search the workspace's knowledge base for passages matching the plan (default false)."),
         documents: z
           .array(z.uuid())
           .max(100)
           .default([])
           .describe('Ids of workspace documents to use as sources.'),
         urls: z
-          .array(z.httpUrl({ error: 'Must be an http(s) URL' }))
+          .array(z.url({ protocol: /^https?$/, hostname: /^[^\s]+$/, error: 'Must be an http(s) URL' }))
           .max(20)
           .default([])
           .describe('Web pages to use as sources (http/https, at most 20).'),

@@ -51,6 +51,8 @@ export interface FakeServer {
   script(...behaviours: Behaviour[]): void;
   /** What answers when the queue is empty (default: a short text answer). */
   fallback: Behaviour;
+  /** When set, answers requests the queue does not (before `fallback`), from what was asked. */
+  responder: ((req: ReceivedRequest) => Behaviour | undefined) | undefined;
   close(): Promise<void>;
 }
 
@@ -96,7 +98,10 @@ export async function startScriptedServer(
 ): Promise<FakeServer> {
   const queue: Behaviour[] = [];
   const requests: ReceivedRequest[] = [];
-  const state = { fallback: { type: 'answer', text: 'ok' } as Behaviour };
+  const state = {
+    fallback: { type: 'answer', text: 'ok' } as Behaviour,
+    responder: undefined as ((req: ReceivedRequest) => Behaviour | undefined) | undefined,
+  };
 
   const server: Server = createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
@@ -110,7 +115,7 @@ export async function startScriptedServer(
     requests.push(received);
     const handler = routes[path];
     if (!handler) return sendJson(res, 404, { error: { message: `no route ${path}` } });
-    const behaviour = queue.shift() ?? state.fallback;
+    const behaviour = queue.shift() ?? state.responder?.(received) ?? state.fallback;
     if (behaviour.type === 'hang') return;
     if (behaviour.type === 'error')
       return sendJson(res, behaviour.status, errorBody(behaviour), behaviour.headers ?? {});
@@ -135,6 +140,12 @@ export async function startScriptedServer(
     },
     set fallback(b: Behaviour) {
       state.fallback = b;
+    },
+    get responder() {
+      return state.responder;
+    },
+    set responder(r) {
+      state.responder = r;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -21,7 +21,7 @@ describe('ArticleBrief', () => {
         words: 1500,
         keywords: [],
         language: 'en',
-        research: { web: false, documents: [], urls: [] },
+        research: { web: false, knowledge: false, documents: [], urls: [] },
         factCheck: true,
         seo: true,
       },

@@ -1,0 +1,95 @@
+// Everything about a brief that can be refused before anything is spent: its shape, the documents
+// and brand voice it names, web research without a provider, URLs the SSRF guard would refuse, and
+// a workspace with no model to write with.
+import { and, eq, inArray } from 'drizzle-orm';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/client.ts';
+import { brandVoices } from '../db/schema/articles.ts';
+import { documents } from '../db/schema/knowledge.ts';
+import { AppError } from '../errors.ts';
+import type { LlmGateway } from '../llm/types.ts';
+import { researchFromConfig } from '../research/from-config.ts';
+import type { Resolver } from '../security/ssrf/index.ts';
+import { BlockedUrlError, parseAllowList, resolveTarget, systemResolver } from '../security/ssrf/index.ts';
+import { type ArticleBrief, type BriefIssue, parseBrief, validateBriefReferences } from '../writing/brief.ts';
+
+export interface BriefCheckDeps {
+  database: Database;
+  config: Config;
+  llm: LlmGateway;
+  resolver?: Resolver;
+}
+
+// A name that does not resolve quickly is left to the fetch (which reports it as a failed source):
+// only a definite "this points inside" refuses the brief.
+function quickResolver(resolver: Resolver, ms = 1500): Resolver {
+  return (hostname) =>
+    Promise.race([
+      resolver(hostname),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('slow')), ms)),
+    ]);
+}
+
+async function urlIssues(brief: ArticleBrief, deps: BriefCheckDeps): Promise<BriefIssue[]> {
+  const allow = parseAllowList(deps.config.FETCH_ALLOW_HOSTS);
+  const resolver = quickResolver(deps.resolver ?? systemResolver);
+  const issues = await Promise.all(
+    brief.research.urls.map(async (url, i) => {
+      try {
+        await resolveTarget(url, resolver, allow);
+        return undefined;
+      } catch (err) {
+        if (err instanceof BlockedUrlError && err.reason !== 'unresolvable') {
+          return { path: `research.urls.${i}`, message: err.message };
+        }
+        return undefined;
+      }
+    }),
+  );
+  return issues.filter((i): i is BriefIssue => i !== undefined);
+}
+
+export async function checkBrief(
+  input: unknown,
+  workspaceId: string,
+  deps: BriefCheckDeps,
+): Promise<ArticleBrief> {
+  const parsed = parseBrief(input);
+  if (!parsed.ok) throw new AppError('validation_error', 'The brief is invalid', parsed.issues);
+  const brief = parsed.brief;
+  const issues = await validateBriefReferences(brief, {
+    async existingDocumentIds(ids) {
+      const rows = await deps.database.db
+        .select({ id: documents.id })
+        .from(documents)
+        .where(and(eq(documents.workspaceId, workspaceId), inArray(documents.id, [...ids])));
+      return rows.map((r) => r.id);
+    },
+    async brandVoiceExists(id) {
+      const rows = await deps.database.db
+        .select({ id: brandVoices.id })
+        .from(brandVoices)
+        .where(and(eq(brandVoices.workspaceId, workspaceId), eq(brandVoices.id, id)));
+      return rows.length > 0;
+    },
+  });
+  if (brief.research.web && !researchFromConfig(deps.config).enabled) {
+    issues.push({
+      path: 'research.web',
+      message:
+        'Web research is not configured: set TAVILY_API_KEY, SERPAPI_API_KEY, BRAVE_API_KEY, EXA_API_KEY or SEARXNG_URL',
+    });
+  }
+  issues.push(...(await urlIssues(brief, deps)));
+  if (issues.length > 0) throw new AppError('validation_error', 'The brief is invalid', issues);
+
+  const { chains } = await deps.llm.resolved(workspaceId);
+  const missing = (['planner', 'writer', 'checker'] as const).filter((role) => chains[role].length === 0);
+  if (missing.length > 0) {
+    throw new AppError(
+      'unavailable',
+      `No language model is configured for ${missing.join(', ')}: set LLM_MODEL and a provider (e.g. OPENAI_COMPATIBLE_BASE_URL), or choose models in the LLM settings`,
+    );
+  }
+  return brief;
+}

@@ -1,0 +1,206 @@
+// The checking steps: fact check (claims extracted and judged against the sources, per section),
+// revision of the claims that failed, and the citation check of the final text (a deterministic
+// lexical score plus the checker model's verdict for every cited sentence).
+import { mapBounded } from '../research/bounded.ts';
+import { bestExcerpt } from '../research/excerpt.ts';
+import { citedSentences, lexicalSupport } from '../writing/citations.ts';
+import { remapCitations } from '../writing/sections.ts';
+import {
+  checkerSystem,
+  citationPrompt,
+  citationVerdictSchema,
+  factCheckPrompt,
+  factCheckSchema,
+  type QuotedSource,
+  revisePrompt,
+} from './prompts.ts';
+import type { StepLlm } from './steps.ts';
+import type { ArticleSource, CitationCheck, FactCheckClaim } from './types.ts';
+
+/** A source as quoted to a checker or reviser: its best passage for `focus`, bounded. */
+export function quoted(source: ArticleSource, focus: string, maxChars = 2400): QuotedSource {
+  return { n: source.n, title: source.title, text: bestExcerptWindow(source.text, focus, maxChars) };
+}
+
+// The best paragraph alone is often too short to judge a claim; a window around it is kept.
+function bestExcerptWindow(text: string, focus: string, maxChars: number): string {
+  if (text.length <= maxChars) return text;
+  const best = bestExcerpt(text, focus, maxChars);
+  const at = text.indexOf(best.replace(/…$/, ''));
+  if (at < 0) return best;
+  const start = Math.max(0, at - Math.floor((maxChars - best.length) / 2));
+  return text.slice(start, start + maxChars);
+}
+
+export interface SectionForCheck {
+  index: number;
+  markdown: string;
+  /** Global numbers of the sources the section was given. */
+  sourceIds: number[];
+}
+
+export async function factCheckSections(
+  llm: StepLlm,
+  sections: readonly SectionForCheck[],
+  sources: readonly ArticleSource[],
+  concurrency: number,
+): Promise<FactCheckClaim[]> {
+  const perSection = await mapBounded(sections, concurrency, async (section) => {
+    const given = section.sourceIds.map((n) => sources[n - 1]).filter((s): s is ArticleSource => !!s);
+    if (given.length === 0 || !section.markdown.trim()) return [];
+    const { object } = await llm.generateObject({
+      role: 'checker',
+      system: checkerSystem(),
+      prompt: factCheckPrompt(
+        section.markdown,
+        given.map((s) => quoted(s, section.markdown)),
+      ),
+      schema: factCheckSchema,
+      schemaName: 'fact_check',
+      temperature: 0,
+    });
+    const allowed = new Set(section.sourceIds);
+    return object.claims.map((c) => ({
+      claim: c.claim,
+      verdict: c.verdict,
+      sources: c.sources.filter((n) => allowed.has(n)),
+      ...(c.note ? { note: c.note } : {}),
+      section: section.index,
+    }));
+  });
+  return perSection.flat();
+}
+
+export const needsRevision = (claim: FactCheckClaim) => claim.verdict !== 'supported';
+
+/** Rewrites the sections with failed claims; returns every section's text (unchanged ones as they were). */
+export async function reviseSections(
+  llm: StepLlm,
+  system: string,
+  sections: readonly SectionForCheck[],
+  claims: readonly FactCheckClaim[],
+  sources: readonly ArticleSource[],
+  concurrency: number,
+): Promise<string[]> {
+  return mapBounded(sections, concurrency, async (section) => {
+    const problems = claims.filter((c) => c.section === section.index && needsRevision(c));
+    if (problems.length === 0) return section.markdown;
+    const given = section.sourceIds.map((n) => sources[n - 1]).filter((s): s is ArticleSource => !!s);
+    const { text } = await llm.generateText({
+      role: 'writer',
+      system,
+      prompt: revisePrompt(
+        section.markdown,
+        problems,
+        given.map((s) => quoted(s, section.markdown)),
+      ),
+    });
+    // The reviser may only cite what the section was given.
+    const allowed = new Set(section.sourceIds);
+    return remapCitations(text.trim(), (n) => (allowed.has(n) ? n : undefined)).markdown;
+  });
+}
+
+const verdictBatch = 20;
+
+export async function checkCitations(
+  llm: StepLlm,
+  markdown: string,
+  sources: readonly ArticleSource[],
+  language: string,
+  concurrency: number,
+  /** Earlier results: a sentence judged before with the same sources is not sent to the model again. */
+  known: readonly CitationCheck[] = [],
+): Promise<CitationCheck[]> {
+  const knownKey = (sentence: string, sources: number[]) => `${sources.join(',')}|${sentence}`;
+  const reuse = new Map(
+    known.filter((k) => k.verdict).map((k) => [knownKey(k.sentence, k.sources), k.verdict!]),
+  );
+  const sentences = citedSentences(markdown).map((c, i) => {
+    const cited = c.sources.map((n) => sources[n - 1]).filter((s): s is ArticleSource => !!s);
+    const lexical = Math.max(0, ...cited.map((s) => lexicalSupport(c.sentence, s.text, language)));
+    return { i, sentence: c.sentence, sources: c.sources, lexical };
+  });
+  const verdicts = new Map<number, { supported: boolean; score: number; reason?: string }>();
+  const unjudged = sentences.filter((s) => {
+    const earlier = reuse.get(knownKey(s.sentence, s.sources));
+    if (earlier) verdicts.set(s.i, earlier);
+    return !earlier;
+  });
+  const batches: (typeof sentences)[] = [];
+  for (let i = 0; i < unjudged.length; i += verdictBatch) batches.push(unjudged.slice(i, i + verdictBatch));
+  await mapBounded(batches, concurrency, async (batch) => {
+    const cited = [...new Set(batch.flatMap((s) => s.sources))]
+      .map((n) => sources[n - 1])
+      .filter((s): s is ArticleSource => !!s);
+    const focus = batch.map((s) => s.sentence).join(' ');
+    const { object } = await llm.generateObject({
+      role: 'checker',
+      system: checkerSystem(),
+      prompt: citationPrompt(
+        batch,
+        cited.map((s) => quoted(s, focus, 1800)),
+      ),
+      schema: citationVerdictSchema,
+      schemaName: 'citation_verdicts',
+      temperature: 0,
+    });
+    for (const v of object.verdicts) {
+      if (batch.some((s) => s.i === v.i))
+        verdicts.set(v.i, {
+          supported: v.supported,
+          score: v.score,
+          ...(v.reason ? { reason: v.reason } : {}),
+        });
+    }
+  });
+  return sentences.map((s) => combineVerdict(s, verdicts.get(s.i)));
+}
+
+/**
+ * The model judges meaning, the lexical score guards against a model waving through a sentence
+ * that shares almost nothing with its source. Without a verdict the lexical score decides alone.
+ */
+export function combineVerdict(
+  s: { sentence: string; sources: number[]; lexical: number },
+  verdict?: { supported: boolean; score: number; reason?: string },
+): CitationCheck {
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  if (!verdict) {
+    return {
+      sentence: s.sentence,
+      sources: s.sources,
+      lexical: s.lexical,
+      score: s.lexical,
+      supported: s.lexical >= 0.35,
+    };
+  }
+  return {
+    sentence: s.sentence,
+    sources: s.sources,
+    lexical: s.lexical,
+    score: round(0.5 * s.lexical + 0.5 * verdict.score),
+    supported: verdict.supported && s.lexical >= 0.1,
+    verdict,
+  };
+}
+
+/** Citation results for hand-edited text: lexical scores now, earlier model verdicts where the sentence is unchanged. */
+export function refreshCitations(
+  markdown: string,
+  sources: readonly ArticleSource[],
+  language: string,
+  known: readonly CitationCheck[],
+): CitationCheck[] {
+  const verdicts = new Map(
+    known.filter((k) => k.verdict).map((k) => [`${k.sources.join(',')}|${k.sentence}`, k.verdict!]),
+  );
+  return citedSentences(markdown).map((c) => {
+    const cited = c.sources.map((n) => sources[n - 1]).filter((s): s is ArticleSource => !!s);
+    const lexical = Math.max(0, ...cited.map((s) => lexicalSupport(c.sentence, s.text, language)));
+    return combineVerdict(
+      { sentence: c.sentence, sources: c.sources, lexical },
+      verdicts.get(`${c.sources.join(',')}|${c.sentence}`),
+    );
+  });
+}

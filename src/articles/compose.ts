@@ -1,0 +1,59 @@
+// Turns the written parts into the article: one global citation numbering by first appearance,
+// the sources renumbered to match (uncited ones drop out), and the references list.
+import { type ReferenceSource, referenceList } from '../writing/citations.ts';
+import { assembleArticle, renumberCitations } from '../writing/sections.ts';
+import type { ArticleSource } from './types.ts';
+
+export interface ArticleDraft {
+  title: string;
+  intro: string;
+  sections: ReadonlyArray<{ heading: string; markdown: string }>;
+  conclusion: string;
+  faq?: ReadonlyArray<{ question: string; answer: string }>;
+}
+
+export function referenceSource(s: ArticleSource): ReferenceSource {
+  return {
+    n: s.n,
+    title: s.title,
+    ...(s.url ? { url: s.url } : {}),
+    ...(s.fetchedAt ? { accessedAt: s.fetchedAt } : {}),
+    ...(s.documentId
+      ? {
+          document: {
+            ...(s.page !== undefined ? { page: s.page } : {}),
+            ...(s.headingPath?.length ? { heading: s.headingPath.at(-1) } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+export function composeArticle(
+  draft: ArticleDraft,
+  sources: readonly ArticleSource[],
+): { markdown: string; sources: ArticleSource[]; renumber: (n: number) => number | undefined } {
+  const faq = draft.faq ?? [];
+  const parts = [
+    draft.intro,
+    ...draft.sections.map((s) => s.markdown),
+    draft.conclusion,
+    ...faq.map((f) => f.answer),
+  ];
+  const { parts: renumbered, order } = renumberCitations(parts, sources.length);
+  const finalSources = order.map((old, k) => ({ ...sources[old - 1]!, n: k + 1 }));
+  const newNumber = new Map(order.map((old, k) => [old, k + 1]));
+  const at = (i: number) => renumbered[i] ?? '';
+  const count = draft.sections.length;
+  const markdown = assembleArticle({
+    title: draft.title,
+    intro: at(0),
+    sections: draft.sections.map((s, i) => ({ heading: s.heading, markdown: at(1 + i) })),
+    conclusion: at(1 + count),
+    ...(faq.length > 0
+      ? { faq: faq.map((f, i) => ({ question: f.question, answer: at(2 + count + i) })) }
+      : {}),
+    references: referenceList(finalSources.map(referenceSource)),
+  });
+  return { markdown, sources: finalSources, renumber: (n) => newNumber.get(n) };
+}

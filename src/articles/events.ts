@@ -1,0 +1,143 @@
+// Article events: an append-only log in the database (so any client can replay from any id, the
+// SSE `Last-Event-ID`), plus a wake-up signal so live subscribers read new rows at once — in-process
+// through an emitter, across processes (API apart from worker, on PostgreSQL) through LISTEN/NOTIFY.
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { Database } from '../db/client.ts';
+
+export const articleEventTypes = [
+  'status',
+  'step.started',
+  'step.finished',
+  'source.found',
+  'source.failed',
+  'section.delta',
+  'cost',
+  'done',
+  'error',
+] as const;
+export type ArticleEventType = (typeof articleEventTypes)[number];
+
+export interface ArticleEvent {
+  id: number;
+  articleId: string;
+  type: ArticleEventType;
+  data: Record<string, unknown>;
+}
+
+export interface ArticleEventBus {
+  publish(articleId: string, type: ArticleEventType, data: Record<string, unknown>): Promise<ArticleEvent>;
+  /**
+   * Delivers, in order, every event after `afterId` (0 for all), then live ones until the returned
+   * function is called. Delivery is at-least-once per subscriber and never out of order.
+   */
+  subscribe(articleId: string, afterId: number, listener: (event: ArticleEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+const channel = 'blogsmith_article_events';
+// A missed notification (reconnecting listener) costs at most this delay.
+const safetyPollMs = 2000;
+
+interface Row {
+  id: string | number;
+  type: ArticleEventType;
+  data: Record<string, unknown>;
+}
+
+export function createArticleEventBus(database: Database, logger: Logger): ArticleEventBus {
+  const local = new EventEmitter();
+  local.setMaxListeners(0);
+  let listening: Promise<void> | undefined;
+  let listenClient: { release(destroy?: boolean): void } | undefined;
+  let closed = false;
+
+  // One LISTEN connection per process, opened on the first subscription.
+  function listenAcrossProcesses() {
+    if (database.kind !== 'postgres' || listening) return;
+    listening = (async () => {
+      const client = await database.pool!.connect();
+      listenClient = client;
+      client.on('notification', (msg) => {
+        if (msg.channel === channel && msg.payload) local.emit(msg.payload);
+      });
+      client.on('error', (err) => {
+        logger.warn({ err }, 'article event listener lost its connection; reconnecting');
+        listening = undefined;
+        listenClient = undefined;
+        client.release(true);
+        if (!closed) setTimeout(listenAcrossProcesses, 1000).unref();
+      });
+      await client.query(`LISTEN ${channel}`);
+    })().catch((err) => {
+      logger.warn({ err }, 'could not LISTEN for article events; falling back to polling');
+      listening = undefined;
+    });
+  }
+
+  return {
+    async publish(articleId, type, data) {
+      const { rows } = await database.query<{ id: string | number }>(
+        'INSERT INTO article_events (article_id, type, data) VALUES ($1, $2, $3) RETURNING id',
+        [articleId, type, JSON.stringify(data)],
+      );
+      if (database.kind === 'postgres') {
+        await database.query('SELECT pg_notify($1, $2)', [channel, articleId]);
+      } else {
+        local.emit(articleId);
+      }
+      return { id: Number(rows[0]!.id), articleId, type, data };
+    },
+
+    subscribe(articleId, afterId, listener) {
+      let last = afterId;
+      let reading = false;
+      let again = false;
+      let stopped = false;
+      const read = async () => {
+        if (stopped) return;
+        if (reading) {
+          again = true;
+          return;
+        }
+        reading = true;
+        try {
+          do {
+            again = false;
+            const { rows } = await database.query<Row>(
+              'SELECT id, type, data FROM article_events WHERE article_id = $1 AND id > $2 ORDER BY id LIMIT 500',
+              [articleId, last],
+            );
+            for (const row of rows) {
+              if (stopped) return;
+              last = Number(row.id);
+              listener({ id: last, articleId, type: row.type, data: row.data });
+            }
+            if (rows.length === 500) again = true;
+          } while (again && !stopped);
+        } catch (err) {
+          if (!stopped && !closed) logger.warn({ err, articleId }, 'reading article events failed');
+        } finally {
+          reading = false;
+        }
+      };
+      const wake = () => void read();
+      local.on(articleId, wake);
+      listenAcrossProcesses();
+      const poll = setInterval(wake, safetyPollMs);
+      poll.unref();
+      void read();
+      return () => {
+        stopped = true;
+        clearInterval(poll);
+        local.off(articleId, wake);
+      };
+    },
+
+    async close() {
+      closed = true;
+      local.removeAllListeners();
+      listenClient?.release(true);
+    },
+  };
+}

@@ -1,0 +1,117 @@
+// Regenerating one section of a finished (possibly hand-edited) article: the section is rewritten
+// from its outline entry and sources, spliced into the current Markdown under its heading, its
+// citations mapped onto the article's numbering (new sources appended to the references), and the
+// citation and SEO results refreshed. The text before is kept as a version by the request.
+import { isReferencesHeading } from '../seo/document.ts';
+import type { ArticleBrief } from '../writing/brief.ts';
+import { referenceList } from '../writing/citations.ts';
+import type { Outline } from '../writing/outline.ts';
+import { renderHtml } from '../writing/render.ts';
+import { localToGlobal, remapCitations } from '../writing/sections.ts';
+import { checkCitations, quoted } from './checks.ts';
+import { referenceSource } from './compose.ts';
+import { completedOutputs } from './draft.ts';
+import { loadBrandVoice, seoPack, stepPositions, streamSectionText } from './pipeline.ts';
+import { sectionPrompt, writerSystem } from './prompts.ts';
+import { type RunContext, runStep } from './steps.ts';
+import { articleById, updateArticle } from './store.ts';
+import type { ArticleSource, CitationCheck, SeoPack } from './types.ts';
+
+const sourceKey = (s: ArticleSource) => s.url ?? `${s.documentId}:${s.text.slice(0, 200)}`;
+const normal = (heading: string) =>
+  heading
+    .replace(/[*_`#]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
+
+/** Replaces the body under `## heading` (up to the next `## `); undefined when the heading is gone. */
+export function replaceSection(markdown: string, heading: string, body: string): string | undefined {
+  const lines = markdown.split('\n');
+  const start = lines.findIndex((l) => /^##\s/.test(l) && normal(l.slice(3)) === normal(heading));
+  if (start < 0) return undefined;
+  let end = lines.findIndex((l, i) => i > start && /^##\s/.test(l));
+  if (end < 0) end = lines.length;
+  return [...lines.slice(0, start + 1), '', body.trim(), '', ...lines.slice(end)].join('\n');
+}
+
+/** Replaces (or appends) the references section with the list for `sources`. */
+export function replaceReferences(markdown: string, sources: readonly ArticleSource[]): string {
+  const list = referenceList(sources.map(referenceSource)).trim();
+  const lines = markdown.split('\n');
+  const start = lines.findIndex((l) => /^##\s/.test(l) && isReferencesHeading(l.slice(3)));
+  if (start < 0) return list ? `${markdown.trimEnd()}\n\n${list}\n` : markdown;
+  let end = lines.findIndex((l, i) => i > start && /^##\s/.test(l));
+  if (end < 0) end = lines.length;
+  return `${[...lines.slice(0, start), ...(list ? [list] : []), ...lines.slice(end)].join('\n').trimEnd()}\n`;
+}
+
+export async function regenerateSection(ctx: RunContext, index: number, concurrency: number) {
+  const article = await articleById(ctx.database, ctx.article.id);
+  if (!article) throw new Error('article vanished');
+  const outline = article.outline as Outline | null;
+  const section = outline?.sections[index];
+  if (!outline || !section) throw new Error(`The article has no section ${index}`);
+  const brief = article.brief as ArticleBrief;
+  const outputs = await completedOutputs(ctx);
+  const gathered = (outputs.get('gather') as { sources: ArticleSource[] } | undefined)?.sources ?? [];
+  const { rows } = await ctx.database.query<{ name: string }>(
+    `SELECT name FROM article_steps WHERE article_id = $1 AND name LIKE $2 AND status IN ('pending', 'running', 'failed')
+     ORDER BY position DESC LIMIT 1`,
+    [ctx.article.id, `section:${index}#r%`],
+  );
+  const stepName = rows[0]?.name ?? `section:${index}#r1`;
+  const system = writerSystem(brief, await loadBrandVoice(ctx.database, brief.brandVoiceId));
+  const words = Math.max(80, Math.round((brief.words * 0.8) / outline.sections.length));
+
+  const written = await runStep(ctx, stepName, stepPositions.section + index, async (llm) => {
+    const focus = `${section.heading} ${section.goal} ${section.keyPoints.join(' ')}`;
+    const local = section.sourceIds
+      .filter((n) => gathered[n - 1])
+      .map((n, k) => ({ ...quoted(gathered[n - 1]!, focus), n: k + 1 }));
+    const text = await streamSectionText(ctx, llm, `section:${index}`, index, {
+      system,
+      prompt: sectionPrompt({ brief, outline, section, index, words, sources: local }),
+    });
+    return localToGlobal(text, section.sourceIds).markdown;
+  });
+
+  // The article's numbering: gathered sources it already cites keep their number, others are appended.
+  const finalSources = [...(article.sources as ArticleSource[])];
+  const byKey = new Map(finalSources.map((s) => [sourceKey(s), s.n]));
+  const body = remapCitations(written, (n) => {
+    const source = gathered[n - 1];
+    if (!source) return undefined;
+    let final = byKey.get(sourceKey(source));
+    if (final === undefined) {
+      final = finalSources.length + 1;
+      finalSources.push({ ...source, n: final });
+      byKey.set(sourceKey(source), final);
+    }
+    return final;
+  }).markdown;
+  const spliced = replaceSection(article.markdown, section.heading, body);
+  if (spliced === undefined) {
+    throw new Error(
+      `The heading "${section.heading}" is no longer in the article, so the section cannot be placed`,
+    );
+  }
+  const markdown = replaceReferences(spliced, finalSources);
+
+  let citations = article.citations as CitationCheck[];
+  if (finalSources.length > 0) {
+    citations = await runStep(ctx, `${stepName}:citations`, stepPositions.citations, (llm) =>
+      checkCitations(llm, markdown, finalSources, brief.language, concurrency, citations),
+    );
+  }
+  const seo = article.seo as SeoPack | null;
+  const title = article.title;
+  const refreshed = seo ? seoPack(markdown, brief, title, seo) : null;
+  await updateArticle(ctx.database, ctx.article.id, {
+    markdown,
+    html: renderHtml(markdown),
+    sources: finalSources,
+    citations,
+    ...(refreshed ? { seo: { ...refreshed, jsonLd: seo!.jsonLd }, wordCount: refreshed.wordCount } : {}),
+  });
+}

@@ -1,0 +1,208 @@
+// What the edges (HTTP, CLI, web app) do with articles: create a run, cancel it, regenerate a
+// section, edit with versions, restore, delete. Plain functions over the runtime; no HTTP here.
+import type { AuthContext } from '../accounts/context.ts';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/client.ts';
+import type { articles } from '../db/schema/articles.ts';
+import { AppError } from '../errors.ts';
+import type { JobQueue } from '../jobs/queue.ts';
+import type { LlmGateway } from '../llm/types.ts';
+import type { Resolver } from '../security/ssrf/index.ts';
+import type { ArticleBrief } from '../writing/brief.ts';
+import type { Outline } from '../writing/outline.ts';
+import { renderHtml } from '../writing/render.ts';
+import { checkBrief } from './brief-checks.ts';
+import { refreshCitations } from './checks.ts';
+import type { ArticleEventBus } from './events.ts';
+import { abortLocalRun, articleJob } from './job.ts';
+import { seoPack, stepPositions } from './pipeline.ts';
+import {
+  deleteArticle,
+  findArticle,
+  findVersion,
+  insertArticle,
+  saveVersion,
+  updateArticle,
+} from './store.ts';
+import type { ArticleSource, CitationCheck, SeoPack } from './types.ts';
+
+export interface ArticleServiceDeps {
+  database: Database;
+  config: Config;
+  llm: LlmGateway;
+  queue: JobQueue;
+  articleEvents: ArticleEventBus;
+  resolver?: Resolver;
+}
+
+type Caller = Pick<AuthContext, 'workspaceId' | 'userId'>;
+
+// jsonb does not keep key order: compare with keys sorted.
+const canonical = (value: unknown): unknown =>
+  Array.isArray(value)
+    ? value.map(canonical)
+    : value && typeof value === 'object'
+      ? Object.fromEntries(
+          Object.entries(value)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([k, v]) => [k, canonical(v)]),
+        )
+      : value;
+const sameBrief = (a: unknown, b: unknown) => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
+
+export async function createArticle(
+  deps: ArticleServiceDeps,
+  caller: Caller,
+  input: unknown,
+  idempotencyKey?: string,
+) {
+  const brief = await checkBrief(input, caller.workspaceId, deps);
+  const { row, created } = await insertArticle(deps.database, {
+    workspaceId: caller.workspaceId,
+    userId: caller.userId,
+    brief,
+    ...(idempotencyKey ? { idempotencyKey } : {}),
+  });
+  if (!created) {
+    if (!sameBrief(row.brief, brief)) {
+      throw new AppError('conflict', 'This Idempotency-Key was already used with a different brief');
+    }
+    return { article: row, created };
+  }
+  await deps.database.query(
+    `INSERT INTO article_steps (article_id, name, position) VALUES ($1, 'plan', $2), ($1, 'gather', $3), ($1, 'outline', $4)`,
+    [row.id, stepPositions.plan, stepPositions.gather, stepPositions.outline],
+  );
+  await deps.articleEvents.publish(row.id, 'status', { status: 'queued' });
+  try {
+    await deps.queue.enqueue(articleJob, { articleId: row.id });
+  } catch (err) {
+    await updateArticle(deps.database, row.id, { status: 'failed', error: 'The run could not be queued' });
+    throw err;
+  }
+  return { article: row, created };
+}
+
+export async function cancelArticle(deps: ArticleServiceDeps, caller: Caller, id: string) {
+  const { rows } = await deps.database.query<{ id: string }>(
+    `UPDATE articles SET status = 'cancelled', lease_owner = NULL, lease_expires_at = NULL, regenerate_section = NULL,
+       finished_at = now(), updated_at = now()
+     WHERE id = $1 AND workspace_id = $2 AND status IN ('queued', 'running') RETURNING id`,
+    [id, caller.workspaceId],
+  );
+  if (rows.length === 0) {
+    const article = await findArticle(deps.database, caller, id);
+    throw new AppError(
+      'conflict',
+      `The article is ${article.status}; only queued or running articles can be cancelled`,
+    );
+  }
+  abortLocalRun(id);
+  await deps.articleEvents.publish(id, 'status', { status: 'cancelled' });
+  await deps.articleEvents.publish(id, 'done', { status: 'cancelled' });
+  return { id, status: 'cancelled' as const };
+}
+
+function assertIdle(status: string) {
+  if (status === 'queued' || status === 'running') {
+    throw new AppError('conflict', `The article is ${status}; wait for it to finish or cancel it first`);
+  }
+}
+
+export async function regenerateArticleSection(
+  deps: ArticleServiceDeps,
+  caller: Caller,
+  id: string,
+  index: number,
+) {
+  const article = await findArticle(deps.database, caller, id);
+  assertIdle(article.status);
+  const outline = article.outline as Outline | null;
+  if (!outline?.sections[index]) {
+    throw new AppError('not_found', `The article has no section ${index}`, [
+      { path: 'index', message: `must be between 0 and ${Math.max(0, (outline?.sections.length ?? 0) - 1)}` },
+    ]);
+  }
+  if (!article.markdown)
+    throw new AppError('conflict', 'The article has no text yet to regenerate a section of');
+  const { rows } = await deps.database.query<{ n: string }>(
+    'SELECT count(*) AS n FROM article_steps WHERE article_id = $1 AND name LIKE $2 AND name NOT LIKE $3',
+    [id, `section:${index}#r%`, '%:citations'],
+  );
+  const step = `section:${index}#r${Number(rows[0]?.n ?? 0) + 1}`;
+  await saveVersion(deps.database, article, 'regenerate', caller.userId);
+  await deps.database.query('INSERT INTO article_steps (article_id, name, position) VALUES ($1, $2, $3)', [
+    id,
+    step,
+    stepPositions.section + index,
+  ]);
+  await updateArticle(deps.database, id, {
+    status: 'queued',
+    error: null,
+    regenerateSection: index,
+    finishedAt: null,
+  });
+  await deps.articleEvents.publish(id, 'status', { status: 'queued', regenerating: index });
+  await deps.queue.enqueue(articleJob, { articleId: id });
+  return { id, status: 'queued' as const };
+}
+
+// After a hand edit the text is re-rendered and re-scored without any model call.
+async function applyText(
+  database: Database,
+  article: typeof articles.$inferSelect,
+  title: string,
+  markdown: string,
+) {
+  const brief = article.brief as ArticleBrief;
+  const sources = article.sources as ArticleSource[];
+  const seo = article.seo as SeoPack | null;
+  const refreshed = seo ? seoPack(markdown, brief, title, seo) : null;
+  await updateArticle(database, article.id, {
+    title,
+    markdown,
+    html: renderHtml(markdown),
+    citations: refreshCitations(markdown, sources, brief.language, article.citations as CitationCheck[]),
+    ...(refreshed
+      ? { seo: { ...refreshed, jsonLd: { ...seo!.jsonLd, headline: title } }, wordCount: refreshed.wordCount }
+      : {}),
+  });
+}
+
+export async function editArticle(
+  deps: ArticleServiceDeps,
+  caller: Caller,
+  id: string,
+  patch: { title?: string; markdown?: string; favorite?: boolean },
+) {
+  const article = await findArticle(deps.database, caller, id);
+  const title = patch.title ?? article.title;
+  const markdown = patch.markdown ?? article.markdown;
+  if (title !== article.title || markdown !== article.markdown) {
+    assertIdle(article.status);
+    await saveVersion(deps.database, article, 'edit', caller.userId);
+    await applyText(deps.database, article, title, markdown);
+  }
+  if (patch.favorite !== undefined) await updateArticle(deps.database, id, { favorite: patch.favorite });
+  return findArticle(deps.database, caller, id);
+}
+
+export async function restoreVersion(
+  deps: ArticleServiceDeps,
+  caller: Caller,
+  id: string,
+  versionId: string,
+) {
+  const article = await findArticle(deps.database, caller, id);
+  assertIdle(article.status);
+  const version = await findVersion(deps.database, caller, id, versionId);
+  await saveVersion(deps.database, article, 'restore', caller.userId);
+  await applyText(deps.database, article, version.title, version.markdown);
+  return findArticle(deps.database, caller, id);
+}
+
+export async function removeArticle(deps: ArticleServiceDeps, caller: Caller, id: string) {
+  await deleteArticle(deps.database, caller, id);
+  // A run elsewhere notices the missing row at its next heartbeat.
+  abortLocalRun(id);
+}

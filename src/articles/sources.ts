@@ -1,0 +1,206 @@
+// The gather step's `Source` providers: pages the user named, passages of documents the user named,
+// the workspace knowledge base and web research. Each returns sources with provenance (URL + fetch
+// time, or document + page/heading) so every citation links back to where its words came from.
+import type { Database } from '../db/client.ts';
+import { searchKnowledge } from '../knowledge/search.ts';
+import { mapBounded } from '../research/bounded.ts';
+import { bestExcerpt } from '../research/excerpt.ts';
+import { extractableTypes, extractReadable } from '../research/extract.ts';
+import type { ResearchDeps, ResearchOptions } from '../research/web-research.ts';
+import { researchQuestions } from '../research/web-research.ts';
+import { type SafeFetchOptions, safeFetch } from '../security/ssrf/index.ts';
+import { englishStopWords, words } from '../writing/words.ts';
+import type { ArticleSource } from './types.ts';
+
+/** A source before it gets its number. */
+export type FoundSource = Omit<ArticleSource, 'n'>;
+
+export interface SourceProvider {
+  name: string;
+  find(questions: readonly string[], signal: AbortSignal): Promise<FoundSource[]>;
+}
+
+/** Text kept per source: enough for several sections' excerpts, bounded for prompt cost. */
+const maxSourceChars = 12_000;
+const clip = (text: string) => (text.length <= maxSourceChars ? text : `${text.slice(0, maxSourceChars)}…`);
+
+export function userUrlSources(
+  urls: readonly string[],
+  fetchOptions: SafeFetchOptions,
+  onFailure: (url: string, reason: string) => void,
+): SourceProvider {
+  return {
+    name: 'urls',
+    async find(questions, signal) {
+      const pages = await mapBounded(urls, 4, async (url) => {
+        try {
+          const response = await safeFetch(url, { ...fetchOptions, accept: extractableTypes, signal });
+          if (response.status < 200 || response.status >= 300) throw new Error(`HTTP ${response.status}`);
+          const page = extractReadable(response.body, response.contentType, response.finalUrl);
+          if (page.wordCount < 20) throw new Error('the page has no readable text');
+          const source: FoundSource = {
+            kind: 'url',
+            title: page.title || response.finalUrl,
+            url: response.finalUrl,
+            fetchedAt: response.fetchedAt.toISOString(),
+            excerpt: bestExcerpt(page.text, questions.join(' ')),
+            text: clip(page.text),
+          };
+          return source;
+        } catch (err) {
+          onFailure(url, err instanceof Error ? err.message : String(err));
+          return undefined;
+        }
+      });
+      return pages.filter((p): p is FoundSource => p !== undefined);
+    },
+  };
+}
+
+// Full-text search ANDs every word of a query; a question's content words OR-ed find passages
+// that answer part of it, ranked by how much they cover.
+export function anyWordQuery(text: string): string {
+  const terms = [...new Set(words(text).map((w) => w.toLowerCase()))].filter(
+    (w) => w.length > 2 && !englishStopWords.has(w) && /^[\p{L}\p{N}]+$/u.test(w),
+  );
+  return terms.slice(0, 24).join(' or ');
+}
+
+type Embed = (texts: string[]) => Promise<number[][] | undefined>;
+
+interface PassageSearch {
+  database: Database;
+  workspaceId: string;
+  embed: Embed;
+}
+
+async function passages(
+  search: PassageSearch,
+  queries: readonly string[],
+  opts: { documentIds?: string[]; perQuery: number; keywordMatchOnly: boolean },
+) {
+  const embeddings = search.database.vectorAvailable ? await search.embed([...queries]) : undefined;
+  const found = new Map<
+    string,
+    { score: number; result: Awaited<ReturnType<typeof searchKnowledge>>['results'][number] }
+  >();
+  for (const [i, question] of queries.entries()) {
+    const query = anyWordQuery(question);
+    if (!query) continue;
+    const outcome = await searchKnowledge(search.database, {
+      workspaceId: search.workspaceId,
+      query,
+      limit: opts.perQuery,
+      ...(embeddings?.[i] ? { queryEmbedding: embeddings[i] } : {}),
+      ...(opts.documentIds ? { documentIds: opts.documentIds } : {}),
+    });
+    for (const result of outcome.results) {
+      if (opts.keywordMatchOnly && result.textRank === undefined) continue;
+      const known = found.get(result.chunkId);
+      if (!known || known.score < result.score) found.set(result.chunkId, { score: result.score, result });
+    }
+  }
+  return [...found.values()].sort((a, b) => b.score - a.score).map((f) => f.result);
+}
+
+function passageSource(
+  kind: 'document' | 'knowledge',
+  p: {
+    documentId: string;
+    documentTitle: string;
+    text: string;
+    headingPath: string[];
+    pageStart: number | null;
+  },
+): FoundSource {
+  const heading = p.headingPath.at(-1);
+  const where = [p.pageStart !== null ? `p. ${p.pageStart}` : undefined, heading].filter(Boolean).join(', ');
+  return {
+    kind,
+    title: where ? `${p.documentTitle} (${where})` : p.documentTitle,
+    documentId: p.documentId,
+    ...(p.pageStart !== null ? { page: p.pageStart } : {}),
+    ...(p.headingPath.length > 0 ? { headingPath: p.headingPath } : {}),
+    excerpt: bestExcerpt(p.text, '', 400),
+    text: clip(p.text),
+  };
+}
+
+/** Passages of the documents the brief names: the best ones for the questions, at least one per document. */
+export function namedDocumentSources(
+  search: PassageSearch,
+  documentIds: readonly string[],
+  maxPassages = 10,
+): SourceProvider {
+  return {
+    name: 'documents',
+    async find(questions) {
+      const ranked = await passages(search, questions, {
+        documentIds: [...documentIds],
+        perQuery: 4,
+        keywordMatchOnly: false,
+      });
+      const chosen = ranked.slice(0, maxPassages);
+      // A named document no question matched still contributes its opening passages.
+      for (const id of documentIds) {
+        if (chosen.some((p) => p.documentId === id)) continue;
+        const { rows } = await search.database.query<{
+          documentId: string;
+          documentTitle: string;
+          text: string;
+          headingPath: string[];
+          pageStart: number | null;
+        }>(
+          `SELECT c.document_id AS "documentId", d.title AS "documentTitle", c.raw_text AS text,
+             c.heading_path AS "headingPath", c.page_start AS "pageStart"
+           FROM document_chunks c JOIN documents d ON d.id = c.document_id
+           WHERE d.workspace_id = $1 AND d.id = $2 ORDER BY c.index LIMIT 2`,
+          [search.workspaceId, id],
+        );
+        chosen.push(...rows.map((r) => ({ ...r, chunkId: '', pageEnd: null, score: 0 })));
+      }
+      return chosen.map((p) => passageSource('document', p));
+    },
+  };
+}
+
+/** The workspace's whole library, keyword-matched passages only (a vector neighbour can be anything). */
+export function knowledgeBaseSources(search: PassageSearch, maxPassages = 6): SourceProvider {
+  return {
+    name: 'knowledge',
+    async find(questions) {
+      const ranked = await passages(search, questions, { perQuery: 3, keywordMatchOnly: true });
+      return ranked.slice(0, maxPassages).map((p) => passageSource('knowledge', p));
+    },
+  };
+}
+
+export function webSources(deps: ResearchDeps, options: ResearchOptions): SourceProvider {
+  return {
+    name: 'web',
+    async find(questions, signal) {
+      const found = await researchQuestions(questions, deps, { maxSources: 6, ...options, signal });
+      return found.map((s) => ({
+        kind: 'web' as const,
+        title: s.title || s.finalUrl,
+        url: s.finalUrl,
+        fetchedAt: s.fetchedAt,
+        excerpt: s.excerpt,
+        text: clip(s.text),
+      }));
+    },
+  };
+}
+
+/** Numbers the sources 1..n in provider order, dropping repeats of the same passage or page. */
+export function numberSources(groups: readonly FoundSource[][]): ArticleSource[] {
+  const seen = new Set<string>();
+  const out: ArticleSource[] = [];
+  for (const source of groups.flat()) {
+    const key = source.url ?? `${source.documentId}:${source.text.slice(0, 200)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ n: out.length + 1, ...source });
+  }
+  return out;
+}

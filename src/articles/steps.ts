@@ -1,0 +1,240 @@
+// Durable steps: each step's output is stored when it finishes, so a run that starts again (a
+// crashed worker, a retried job) returns stored outputs instead of calling the model again. Every
+// model call made inside a step is metered into the step's row as it completes, so spend of an
+// attempt that later dies is still on record.
+import type { Logger } from 'pino';
+import type { Database } from '../db/client.ts';
+import { AppError } from '../errors.ts';
+import type {
+  LlmGateway,
+  LlmObjectCall,
+  LlmObjectResult,
+  LlmStream,
+  LlmTextCall,
+  LlmTextResult,
+} from '../llm/types.ts';
+import type { ArticleEventBus } from './events.ts';
+import { stepDuration } from './metrics.ts';
+
+export interface RunContext {
+  database: Database;
+  llm: LlmGateway;
+  events: ArticleEventBus;
+  logger: Logger;
+  article: { id: string; workspaceId: string; userId?: string };
+  signal: AbortSignal;
+  /** Spend of the whole article so far, for the running-cost events. */
+  totals: { inputTokens: number; outputTokens: number; costUsd: number };
+  /** Attempts per step before the run fails (default 3). */
+  attempts?: number;
+  /** Seconds before the first retry of a failed step; doubled each time (default 1). */
+  retryDelaySeconds?: number;
+}
+
+type Context = 'purpose' | 'workspaceId' | 'userId' | 'signal';
+export type StepTextCall = Omit<LlmTextCall, Context>;
+export type StepObjectCall<T> = Omit<LlmObjectCall<T>, Context>;
+
+/** The gateway as a step sees it: calls carry the article, the step and the run's abort signal. */
+export interface StepLlm {
+  generateText(call: StepTextCall): Promise<LlmTextResult>;
+  streamText(call: StepTextCall): LlmStream;
+  generateObject<T>(call: StepObjectCall<T>): Promise<LlmObjectResult<T>>;
+}
+
+export class StepFailedError extends Error {
+  readonly step: string;
+  constructor(step: string, cause: unknown) {
+    super(`Step ${step} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.step = step;
+  }
+}
+
+export async function declareSteps(
+  ctx: RunContext,
+  steps: ReadonlyArray<{ name: string; position: number }>,
+) {
+  for (const { name, position } of steps) {
+    await ctx.database.query(
+      'INSERT INTO article_steps (article_id, name, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+      [ctx.article.id, name, position],
+    );
+  }
+}
+
+async function meter(ctx: RunContext, step: string, result: LlmTextResult) {
+  const cost = result.costUsd ?? 0;
+  await ctx.database.query(
+    `UPDATE article_steps SET input_tokens = input_tokens + $3, output_tokens = output_tokens + $4,
+       cost_usd = cost_usd + $5 WHERE article_id = $1 AND name = $2`,
+    [ctx.article.id, step, result.usage.inputTokens, result.usage.outputTokens, cost],
+  );
+  ctx.totals.inputTokens += result.usage.inputTokens;
+  ctx.totals.outputTokens += result.usage.outputTokens;
+  ctx.totals.costUsd += cost;
+  await ctx.events.publish(ctx.article.id, 'cost', {
+    step,
+    inputTokens: ctx.totals.inputTokens,
+    outputTokens: ctx.totals.outputTokens,
+    costUsd: Math.round(ctx.totals.costUsd * 1e8) / 1e8,
+  });
+}
+
+export function stepLlm(ctx: RunContext, step: string): StepLlm {
+  const context = {
+    purpose: { kind: 'article' as const, id: ctx.article.id, step },
+    workspaceId: ctx.article.workspaceId,
+    ...(ctx.article.userId ? { userId: ctx.article.userId } : {}),
+    signal: ctx.signal,
+  };
+  return {
+    async generateText(call) {
+      const result = await ctx.llm.generateText({ ...call, ...context });
+      await meter(ctx, step, result);
+      return result;
+    },
+    streamText(call) {
+      const stream = ctx.llm.streamText({ ...call, ...context });
+      // `result` is read lazily: touching the gateway's result before iterating would consume the stream.
+      let metered: Promise<LlmTextResult> | undefined;
+      return {
+        [Symbol.asyncIterator]: () => stream[Symbol.asyncIterator](),
+        get result() {
+          metered ??= stream.result.then(async (r) => {
+            await meter(ctx, step, r);
+            return r;
+          });
+          return metered;
+        },
+      };
+    },
+    async generateObject(call) {
+      const result = await ctx.llm.generateObject({ ...call, ...context });
+      await meter(ctx, step, result);
+      return result;
+    },
+  };
+}
+
+// Failures a retry cannot fix: spending limits, bad requests, a cancelled run.
+function retryable(err: unknown, signal: AbortSignal): boolean {
+  if (signal.aborted) return false;
+  if (err instanceof AppError) return err.code === 'unavailable' || err.code === 'rate_limited';
+  return true;
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
+interface StoredStep {
+  status: string;
+  output: unknown;
+  started_at: Date | null;
+}
+
+/**
+ * Runs `work` as the durable step `name`, or returns its stored output when it already finished.
+ * Failures retry with exponential backoff; after the last attempt the step is marked failed and
+ * a StepFailedError is thrown.
+ */
+export async function runStep<T>(
+  ctx: RunContext,
+  name: string,
+  position: number,
+  work: (llm: StepLlm) => Promise<T>,
+  input?: unknown,
+): Promise<T> {
+  const { rows } = await ctx.database.query<StoredStep>(
+    'SELECT status, output, started_at FROM article_steps WHERE article_id = $1 AND name = $2',
+    [ctx.article.id, name],
+  );
+  const stored = rows[0];
+  if (stored?.status === 'completed' || stored?.status === 'skipped') return stored.output as T;
+  if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error('run aborted');
+
+  const startedAt = new Date();
+  await ctx.database.query(
+    `INSERT INTO article_steps (article_id, name, position, status, input, started_at, attempts)
+     VALUES ($1, $2, $3, 'running', $4, $5, 0)
+     ON CONFLICT (article_id, name) DO UPDATE SET status = 'running', input = EXCLUDED.input,
+       started_at = coalesce(article_steps.started_at, EXCLUDED.started_at), error = NULL, finished_at = NULL`,
+    [ctx.article.id, name, position, input === undefined ? null : JSON.stringify(input), startedAt],
+  );
+  await ctx.events.publish(ctx.article.id, 'step.started', { step: name });
+  const attempts = ctx.attempts ?? 3;
+  const delay = (ctx.retryDelaySeconds ?? 1) * 1000;
+  for (let attempt = 1; ; attempt++) {
+    await ctx.database.query(
+      'UPDATE article_steps SET attempts = attempts + 1 WHERE article_id = $1 AND name = $2',
+      [ctx.article.id, name],
+    );
+    try {
+      const output = await work(stepLlm(ctx, name));
+      const finishedAt = new Date();
+      const { rows: done } = await ctx.database.query<{ cost_usd: string | number }>(
+        `UPDATE article_steps SET status = 'completed', output = $3, finished_at = $4
+         WHERE article_id = $1 AND name = $2 RETURNING cost_usd`,
+        [ctx.article.id, name, JSON.stringify(output ?? null), finishedAt],
+      );
+      const durationMs = finishedAt.getTime() - startedAt.getTime();
+      stepDuration.observe(
+        { step: name.split(':')[0]!.split('#')[0]!, status: 'completed' },
+        durationMs / 1000,
+      );
+      await ctx.events.publish(ctx.article.id, 'step.finished', {
+        step: name,
+        status: 'completed',
+        costUsd: Number(done[0]?.cost_usd ?? 0),
+        durationMs,
+      });
+      return output;
+    } catch (err) {
+      if (attempt < attempts && retryable(err, ctx.signal)) {
+        ctx.logger.warn(
+          { err, step: name, attempt, article: ctx.article.id },
+          'article step failed; retrying',
+        );
+        await sleep(delay * 2 ** (attempt - 1), ctx.signal);
+        if (!ctx.signal.aborted) continue;
+      }
+      const message = err instanceof Error ? err.message : String(err);
+      const status = ctx.signal.aborted ? 'pending' : 'failed';
+      await ctx.database.query(
+        'UPDATE article_steps SET status = $3, error = $4, finished_at = now() WHERE article_id = $1 AND name = $2',
+        [ctx.article.id, name, status, ctx.signal.aborted ? null : message],
+      );
+      if (ctx.signal.aborted) throw ctx.signal.reason ?? err;
+      stepDuration.observe(
+        { step: name.split(':')[0]!.split('#')[0]!, status: 'failed' },
+        (Date.now() - startedAt.getTime()) / 1000,
+      );
+      await ctx.events.publish(ctx.article.id, 'step.finished', {
+        step: name,
+        status: 'failed',
+        error: message,
+        durationMs: Date.now() - startedAt.getTime(),
+      });
+      throw new StepFailedError(name, err);
+    }
+  }
+}
+
+/** Records a step that does not apply to this article (e.g. fact check of an ungrounded one). */
+export async function skipStep(ctx: RunContext, name: string, position: number, output: unknown = null) {
+  const { rows } = await ctx.database.query<{ status: string }>(
+    `INSERT INTO article_steps (article_id, name, position, status, output, started_at, finished_at)
+     VALUES ($1, $2, $3, 'skipped', $4, now(), now())
+     ON CONFLICT (article_id, name) DO UPDATE SET status = 'skipped', output = EXCLUDED.output,
+       finished_at = now() WHERE article_steps.status NOT IN ('completed', 'skipped')
+     RETURNING status`,
+    [ctx.article.id, name, position, JSON.stringify(output)],
+  );
+  if (rows.length > 0)
+    await ctx.events.publish(ctx.article.id, 'step.finished', { step: name, status: 'skipped' });
+}

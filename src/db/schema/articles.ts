@@ -1,0 +1,138 @@
+// Articles and their durable pipeline: one row per article, one per step (inputs, outputs, tokens,
+// cost, timings), an append-only event log that SSE/WebSocket clients replay from any id, and the
+// previous texts kept by edits and regenerations.
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  customType,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { users, workspaces } from './accounts.ts';
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+export const articleStatuses = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+export type ArticleStatus = (typeof articleStatuses)[number];
+
+export const articles = pgTable(
+  'articles',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
+    brief: jsonb('brief').notNull(),
+    status: text('status', { enum: articleStatuses }).notNull().default('queued'),
+    error: text('error'),
+    topic: text('topic').notNull(),
+    title: text('title').notNull().default(''),
+    slug: text('slug').notNull().default(''),
+    markdown: text('markdown').notNull().default(''),
+    html: text('html').notNull().default(''),
+    grounded: boolean('grounded').notNull().default(false),
+    favorite: boolean('favorite').notNull().default(false),
+    wordCount: integer('word_count').notNull().default(0),
+    outline: jsonb('outline'),
+    sources: jsonb('sources').notNull().default(sql`'[]'::jsonb`),
+    citations: jsonb('citations').notNull().default(sql`'[]'::jsonb`),
+    factCheck: jsonb('fact_check'),
+    seo: jsonb('seo'),
+    /** Which section to rewrite when the current run is a regeneration. */
+    regenerateSection: integer('regenerate_section'),
+    idempotencyKey: text('idempotency_key'),
+    /** The worker holding the run, and until when: an expired lease means its worker died. */
+    leaseOwner: text('lease_owner'),
+    leaseExpiresAt: timestamp('lease_expires_at', { withTimezone: true }),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    tsv: tsvector('tsv').generatedAlwaysAs(
+      sql`setweight(to_tsvector('simple', coalesce(title, '') || ' ' || topic), 'A') || setweight(to_tsvector('english', markdown), 'B')`,
+    ),
+  },
+  (t) => [
+    index('articles_workspace_created_idx').on(t.workspaceId, t.createdAt),
+    index('articles_status_lease_idx').on(t.status, t.leaseExpiresAt),
+    uniqueIndex('articles_idempotency_idx').on(t.workspaceId, t.idempotencyKey),
+    index('articles_tsv_idx').using('gin', t.tsv),
+  ],
+);
+
+export const articleSteps = pgTable(
+  'article_steps',
+  {
+    articleId: uuid('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    /** e.g. plan, gather, outline, section:0, intro, citations, seo; a regeneration adds `section:2#r1`. */
+    name: text('name').notNull(),
+    position: integer('position').notNull(),
+    status: text('status', { enum: ['pending', 'running', 'completed', 'failed', 'skipped'] })
+      .notNull()
+      .default('pending'),
+    input: jsonb('input'),
+    output: jsonb('output'),
+    error: text('error'),
+    attempts: integer('attempts').notNull().default(0),
+    inputTokens: integer('input_tokens').notNull().default(0),
+    outputTokens: integer('output_tokens').notNull().default(0),
+    costUsd: numeric('cost_usd', { precision: 14, scale: 8, mode: 'number' }).notNull().default(0),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [primaryKey({ columns: [t.articleId, t.name] })],
+);
+
+export const articleEvents = pgTable(
+  'article_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    articleId: uuid('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    type: text('type').notNull(),
+    data: jsonb('data').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('article_events_article_idx').on(t.articleId, t.id)],
+);
+
+export const articleVersions = pgTable(
+  'article_versions',
+  {
+    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    articleId: uuid('article_id')
+      .notNull()
+      .references(() => articles.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id').notNull(),
+    reason: text('reason', { enum: ['edit', 'regenerate', 'restore'] }).notNull(),
+    title: text('title').notNull(),
+    markdown: text('markdown').notNull(),
+    createdBy: uuid('created_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('article_versions_article_idx').on(t.articleId, t.createdAt)],
+);
+
+export const brandVoices = pgTable('brand_voices', {
+  id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+  workspaceId: uuid('workspace_id')
+    .notNull()
+    .references(() => workspaces.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  /** How the brand writes: tone, vocabulary, do's and don'ts, in the brand's own words. */
+  guidelines: text('guidelines').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});

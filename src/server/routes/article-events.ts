@@ -1,0 +1,156 @@
+// Live article events: Server-Sent Events per article (resumable with Last-Event-ID) and one
+// WebSocket per client carrying the events of the articles it subscribes to. Both read the same
+// stored event log, so a client on any API process sees a run executing in any worker.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { ArticleEvent } from '../../articles/events.ts';
+import { findArticle } from '../../articles/store.ts';
+import { AppError } from '../../errors.ts';
+import { authOf, requireAuth, securedBy } from '../auth.ts';
+import { articleIdParams } from './article-schemas.ts';
+
+const terminal = new Set(['completed', 'failed', 'cancelled']);
+const keepAliveMs = 15_000;
+
+// A `done` ends a stream only when it is the last word: a later regeneration appends new events.
+async function isFinal(
+  query: (sql: string, params: unknown[]) => Promise<{ rows: Array<{ status: string; later: boolean }> }>,
+  event: ArticleEvent,
+) {
+  const { rows } = await query(
+    `SELECT a.status, EXISTS (SELECT 1 FROM article_events e WHERE e.article_id = a.id AND e.id > $2) AS later
+     FROM articles a WHERE a.id = $1`,
+    [event.articleId, event.id],
+  );
+  const row = rows[0];
+  return !row || (terminal.has(row.status) && !row.later);
+}
+
+const eventId = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+const clientMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('subscribe'), articleId: z.uuid(), lastEventId: eventId.optional() }),
+  z.object({ type: z.literal('unsubscribe'), articleId: z.uuid() }),
+]);
+
+export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { database, articleEvents } = app.runtime;
+  const query = (sql: string, params: unknown[]) =>
+    database.query<{ status: string; later: boolean }>(sql, params);
+
+  app.get(
+    '/api/v1/articles/:id/events',
+    {
+      preHandler: requireAuth({ scope: 'articles:read' }),
+      schema: {
+        tags: ['articles'],
+        summary: 'Server-Sent Events of an article run, replayed from `Last-Event-ID` (or `lastEventId`)',
+        description:
+          'Event types: status, step.started, step.finished, source.found, source.failed, section.delta, cost, error, done. ' +
+          'Each has an `id` to resume from; the stream ends after the final `done`.',
+        security: securedBy,
+        params: articleIdParams,
+        headers: z.object({ 'last-event-id': eventId.optional() }),
+        querystring: z.object({ lastEventId: eventId.optional() }),
+        produces: ['text/event-stream'],
+      },
+    },
+    async (request, reply) => {
+      const article = await findArticle(database, authOf(request), request.params.id);
+      const after = request.headers['last-event-id'] ?? request.query.lastEventId ?? 0;
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+        'x-request-id': String(request.id),
+      });
+      res.write('retry: 2000\n\n');
+      let open = true;
+      const close = () => {
+        if (!open) return;
+        open = false;
+        unsubscribe();
+        clearInterval(keepAlive);
+        res.end();
+      };
+      const unsubscribe = articleEvents.subscribe(article.id, after, (event) => {
+        if (!open) return;
+        res.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
+        if (event.type === 'done') {
+          void isFinal(query, event).then((final) => final && close(), close);
+        }
+      });
+      const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), keepAliveMs);
+      request.raw.on('close', close);
+    },
+  );
+
+  app.get(
+    '/api/v1/ws',
+    {
+      websocket: true,
+      preHandler: requireAuth({ scope: 'articles:read' }),
+      schema: {
+        tags: ['articles'],
+        summary: 'WebSocket carrying the events of the articles the client subscribes to',
+        description:
+          'Send {"type":"subscribe","articleId","lastEventId"?} or {"type":"unsubscribe","articleId"}; receive ' +
+          '{"type":"event","articleId","id","event","data"} and {"type":"error","articleId"?,"code","message"}. ' +
+          "Only articles of the caller's workspace can be subscribed.",
+        security: securedBy,
+      },
+    },
+    (socket, request) => {
+      const auth = authOf(request);
+      const subscriptions = new Map<string, () => void>();
+      const send = (message: unknown) => {
+        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+      };
+      socket.on('message', async (raw: Buffer) => {
+        let parsed: z.infer<typeof clientMessage>;
+        try {
+          parsed = clientMessage.parse(JSON.parse(String(raw)));
+        } catch {
+          send({
+            type: 'error',
+            code: 'validation_error',
+            message: 'Expected {"type":"subscribe"|"unsubscribe","articleId":"<uuid>"}',
+          });
+          return;
+        }
+        if (parsed.type === 'unsubscribe') {
+          subscriptions.get(parsed.articleId)?.();
+          subscriptions.delete(parsed.articleId);
+          return;
+        }
+        try {
+          await findArticle(database, auth, parsed.articleId);
+        } catch (err) {
+          const code = err instanceof AppError ? err.code : 'internal_error';
+          send({
+            type: 'error',
+            articleId: parsed.articleId,
+            code,
+            message: `Article ${parsed.articleId} not found`,
+          });
+          return;
+        }
+        if (subscriptions.has(parsed.articleId)) return;
+        const articleId = parsed.articleId;
+        subscriptions.set(
+          articleId,
+          articleEvents.subscribe(articleId, parsed.lastEventId ?? 0, (event) =>
+            send({ type: 'event', articleId, id: event.id, event: event.type, data: event.data }),
+          ),
+        );
+      });
+      socket.on('close', () => {
+        for (const stop of subscriptions.values()) stop();
+        subscriptions.clear();
+      });
+    },
+  );
+};

@@ -1,0 +1,115 @@
+// Response shapes of the articles API: the one description the OpenAPI document and the
+// serializer share.
+import { z } from 'zod';
+import { articleStatuses } from '../../db/schema/articles.ts';
+import { articleBriefSchema } from '../../writing/brief.ts';
+import { outlineSchema } from '../../writing/outline.ts';
+
+export const articleIdParams = z.object({ id: z.uuid() });
+
+const sourceView = z.object({
+  n: z.number().int(),
+  kind: z.enum(['url', 'document', 'web', 'knowledge']),
+  title: z.string(),
+  url: z.string().optional(),
+  documentId: z.string().optional(),
+  page: z.number().int().optional(),
+  headingPath: z.array(z.string()).optional(),
+  fetchedAt: z.string().optional(),
+  excerpt: z.string(),
+});
+
+const citationView = z.object({
+  sentence: z.string(),
+  sources: z.array(z.number().int()),
+  supported: z.boolean(),
+  score: z.number(),
+  lexical: z.number(),
+  verdict: z.object({ supported: z.boolean(), score: z.number(), reason: z.string().optional() }).optional(),
+});
+
+const claimView = z.object({
+  claim: z.string(),
+  verdict: z.enum(['supported', 'unsupported', 'contradicted']),
+  sources: z.array(z.number().int()),
+  note: z.string().optional(),
+  section: z.number().int(),
+  revised: z.boolean().optional(),
+});
+
+const seoView = z.object({
+  score: z.number(),
+  metaTitle: z.string(),
+  metaDescription: z.string(),
+  keywords: z.array(z.string()),
+  slug: z.string(),
+  wordCount: z.number().int(),
+  readability: z.record(z.string(), z.number()),
+  issues: z.array(z.object({ code: z.string(), severity: z.string(), message: z.string(), fix: z.string() })),
+  jsonLd: z.record(z.string(), z.unknown()),
+});
+
+const stepView = z.object({
+  name: z.string(),
+  status: z.enum(['pending', 'running', 'completed', 'failed', 'skipped']),
+  attempts: z.number().int(),
+  error: z.string().nullable(),
+  inputTokens: z.number().int(),
+  outputTokens: z.number().int(),
+  costUsd: z.number(),
+  startedAt: z.date().nullable(),
+  finishedAt: z.date().nullable(),
+});
+
+export const articleView = z.object({
+  id: z.uuid(),
+  brief: articleBriefSchema,
+  status: z.enum(articleStatuses),
+  error: z.string().nullable(),
+  topic: z.string(),
+  title: z.string(),
+  slug: z.string(),
+  markdown: z.string(),
+  html: z.string(),
+  grounded: z.boolean().describe('False when the article was written without any source.'),
+  favorite: z.boolean(),
+  wordCount: z.number().int(),
+  outline: outlineSchema.nullable(),
+  sections: z.array(z.object({ index: z.number().int(), heading: z.string() })),
+  sources: z.array(sourceView),
+  citations: z.array(citationView),
+  factCheck: z.object({ claims: z.array(claimView) }).nullable(),
+  seo: seoView.nullable(),
+  usage: z.object({ inputTokens: z.number().int(), outputTokens: z.number().int(), costUsd: z.number() }),
+  steps: z.array(stepView),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+
+export const articleSummary = z.object({
+  id: z.uuid(),
+  topic: z.string(),
+  title: z.string(),
+  status: z.enum(articleStatuses),
+  slug: z.string(),
+  wordCount: z.number().int(),
+  favorite: z.boolean(),
+  grounded: z.boolean(),
+  costUsd: z.number(),
+  error: z.string().nullable(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+
+export const runAccepted = z.object({
+  id: z.uuid(),
+  status: z.enum(articleStatuses),
+  links: z.object({ self: z.string(), events: z.string() }),
+});
+
+export const versionSummary = z.object({
+  id: z.uuid(),
+  reason: z.enum(['edit', 'regenerate', 'restore']),
+  title: z.string(),
+  createdAt: z.date(),
+});

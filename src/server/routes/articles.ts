@@ -1,0 +1,278 @@
+// The articles API: start a run, list and read articles, cancel, regenerate a section, edit with
+// versions, export, delete. Events (SSE and WebSocket) are in article-events.ts.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { exportArticle, exportFormats } from '../../articles/export.ts';
+import {
+  cancelArticle,
+  createArticle,
+  editArticle,
+  regenerateArticleSection,
+  removeArticle,
+  restoreVersion,
+} from '../../articles/service.ts';
+import {
+  findArticle,
+  findVersion,
+  listArticles,
+  listVersions,
+  articleView as viewOf,
+} from '../../articles/store.ts';
+import { articleStatuses } from '../../db/schema/articles.ts';
+import { articleBriefSchema } from '../../writing/brief.ts';
+import { authOf, requireAuth, securedBy } from '../auth.ts';
+import { decodeCursor, nextCursor, pageQuery } from '../pagination.ts';
+import {
+  articleIdParams,
+  articleSummary,
+  articleView,
+  runAccepted,
+  versionSummary,
+} from './article-schemas.ts';
+
+const links = (id: string) => ({ self: `/api/v1/articles/${id}`, events: `/api/v1/articles/${id}/events` });
+const read = requireAuth({ scope: 'articles:read' });
+const write = requireAuth({ role: 'editor', scope: 'articles:write' });
+
+export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
+  const runtime = app.runtime;
+  const { database } = runtime;
+
+  app.post(
+    '/api/v1/articles',
+    {
+      preHandler: write,
+      config: { rateLimitClass: 'generation' },
+      schema: {
+        tags: ['articles'],
+        summary: 'Start generating an article from a brief',
+        description:
+          'Validates the brief (field paths in `details` on 400) before anything is spent, then queues the run. ' +
+          'Send `Idempotency-Key` to make retries safe: the same key returns the same article.',
+        security: securedBy,
+        headers: z.object({
+          'idempotency-key': z
+            .string()
+            .regex(/^[\w.:-]{1,200}$/, 'Must be 1–200 characters of letters, digits, _ . : -')
+            .optional(),
+        }),
+        body: articleBriefSchema,
+        response: { 202: runAccepted },
+      },
+    },
+    async (request, reply) => {
+      const auth = authOf(request);
+      const { article, created } = await createArticle(
+        runtime,
+        auth,
+        request.body,
+        request.headers['idempotency-key'],
+      );
+      if (!created) reply.header('idempotent-replayed', 'true');
+      return reply
+        .status(202)
+        .header('location', links(article.id).self)
+        .send({ id: article.id, status: article.status, links: links(article.id) });
+    },
+  );
+
+  app.get(
+    '/api/v1/articles',
+    {
+      preHandler: read,
+      schema: {
+        tags: ['articles'],
+        summary: 'List articles, newest first; `q` searches titles and text',
+        security: securedBy,
+        querystring: pageQuery.extend({
+          status: z.enum(articleStatuses).optional(),
+          q: z.string().trim().min(1).max(200).optional(),
+          favorite: z
+            .enum(['true', 'false'])
+            .transform((v) => v === 'true')
+            .optional(),
+        }),
+        response: { 200: z.object({ items: z.array(articleSummary), nextCursor: z.string().nullable() }) },
+      },
+    },
+    async (request) => {
+      const { limit, cursor, status, q, favorite } = request.query;
+      const items = await listArticles(database, authOf(request), {
+        limit,
+        before: decodeCursor(cursor),
+        ...(status ? { status } : {}),
+        ...(q ? { q } : {}),
+        ...(favorite !== undefined ? { favorite } : {}),
+      });
+      return { items, nextCursor: nextCursor(items, limit) };
+    },
+  );
+
+  app.get(
+    '/api/v1/articles/:id',
+    {
+      preHandler: read,
+      schema: {
+        tags: ['articles'],
+        summary: 'An article: brief, status, text, sources, citations, fact check, SEO, usage and steps',
+        security: securedBy,
+        params: articleIdParams,
+        response: { 200: articleView },
+      },
+    },
+    async (request) => viewOf(database, await findArticle(database, authOf(request), request.params.id)),
+  );
+
+  app.post(
+    '/api/v1/articles/:id/cancel',
+    {
+      preHandler: write,
+      schema: {
+        tags: ['articles'],
+        summary: 'Cancel a queued or running article; no model call is made after a few seconds',
+        security: securedBy,
+        params: articleIdParams,
+        response: { 202: z.object({ id: z.uuid(), status: z.enum(articleStatuses) }) },
+      },
+    },
+    async (request, reply) =>
+      reply.status(202).send(await cancelArticle(runtime, authOf(request), request.params.id)),
+  );
+
+  app.post(
+    '/api/v1/articles/:id/sections/:index/regenerate',
+    {
+      preHandler: write,
+      config: { rateLimitClass: 'generation' },
+      schema: {
+        tags: ['articles'],
+        summary: 'Rewrite one section (the current text is kept as a version)',
+        security: securedBy,
+        params: articleIdParams.extend({ index: z.coerce.number().int().min(0).max(100) }),
+        response: { 202: runAccepted },
+      },
+    },
+    async (request, reply) => {
+      const { id, index } = request.params;
+      const result = await regenerateArticleSection(runtime, authOf(request), id, index);
+      return reply.status(202).send({ ...result, links: links(id) });
+    },
+  );
+
+  app.patch(
+    '/api/v1/articles/:id',
+    {
+      preHandler: write,
+      schema: {
+        tags: ['articles'],
+        summary: 'Edit the title or Markdown (the previous text is kept as a version), or mark a favorite',
+        security: securedBy,
+        params: articleIdParams,
+        body: z
+          .strictObject({
+            title: z.string().trim().min(1).max(200).optional(),
+            markdown: z.string().min(1).max(500_000).optional(),
+            favorite: z.boolean().optional(),
+          })
+          .refine((b) => Object.keys(b).length > 0, 'Send at least one of title, markdown, favorite'),
+        response: { 200: articleView },
+      },
+    },
+    async (request) => {
+      const row = await editArticle(runtime, authOf(request), request.params.id, request.body);
+      return viewOf(database, row);
+    },
+  );
+
+  app.delete(
+    '/api/v1/articles/:id',
+    {
+      preHandler: write,
+      schema: {
+        tags: ['articles'],
+        summary: 'Delete an article (a running one stops)',
+        security: securedBy,
+        params: articleIdParams,
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      await removeArticle(runtime, authOf(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/v1/articles/:id/export',
+    {
+      preHandler: read,
+      schema: {
+        tags: ['articles'],
+        summary: 'Download the article as Markdown (YAML front matter), HTML, plain text or JSON',
+        security: securedBy,
+        params: articleIdParams,
+        querystring: z.object({ format: z.enum(exportFormats).default('md') }),
+      },
+    },
+    async (request, reply) => {
+      const view = await viewOf(database, await findArticle(database, authOf(request), request.params.id));
+      const file = exportArticle(view, request.query.format);
+      return reply
+        .header('content-type', file.contentType)
+        .header('content-disposition', `attachment; filename="${file.filename.replace(/[^\w.-]/g, '_')}"`)
+        .send(file.body);
+    },
+  );
+
+  app.get(
+    '/api/v1/articles/:id/versions',
+    {
+      preHandler: read,
+      schema: {
+        tags: ['articles'],
+        summary: 'Earlier texts of the article, newest first',
+        security: securedBy,
+        params: articleIdParams,
+        response: { 200: z.object({ items: z.array(versionSummary) }) },
+      },
+    },
+    async (request) => {
+      const auth = authOf(request);
+      await findArticle(database, auth, request.params.id);
+      return { items: await listVersions(database, auth, request.params.id) };
+    },
+  );
+
+  app.get(
+    '/api/v1/articles/:id/versions/:versionId',
+    {
+      preHandler: read,
+      schema: {
+        tags: ['articles'],
+        summary: 'One earlier text of the article',
+        security: securedBy,
+        params: articleIdParams.extend({ versionId: z.uuid() }),
+        response: { 200: versionSummary.extend({ markdown: z.string() }) },
+      },
+    },
+    async (request) => findVersion(database, authOf(request), request.params.id, request.params.versionId),
+  );
+
+  app.post(
+    '/api/v1/articles/:id/versions/:versionId/restore',
+    {
+      preHandler: write,
+      schema: {
+        tags: ['articles'],
+        summary: 'Bring back an earlier text (the current one is kept as a version)',
+        security: securedBy,
+        params: articleIdParams.extend({ versionId: z.uuid() }),
+        response: { 200: articleView },
+      },
+    },
+    async (request) => {
+      const row = await restoreVersion(runtime, authOf(request), request.params.id, request.params.versionId);
+      return viewOf(database, row);
+    },
+  );
+};

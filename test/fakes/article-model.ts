@@ -1,0 +1,230 @@
+// A fake writer model for pipeline tests and benchmarks, behind the fake OpenAI server: it reads the
+// pipeline's prompts (structured-output schema name, or the task sentence) and answers each in the
+// expected shape, building its text from the quoted sources so citations are genuinely supported.
+// Like a naive real model, it obeys an instruction planted in the prompt — but only when that
+// instruction appears outside <source> quoting, which is what the prompt-injection test checks.
+import type { Behaviour, FakeUsage, ReceivedRequest } from './scripted-server.ts';
+
+export interface ArticleModelOptions {
+  /** Claims containing this text are judged unsupported by the fact check. */
+  unsupportedMarker?: string;
+  /** Pause between streamed chunks, ms (benchmarks use it for a fixed per-token latency). */
+  chunkDelayMs?: number;
+  /** Characters per streamed chunk. */
+  chunkSize?: number;
+  /** Counts tokens of a text (default: about 4 characters per token). */
+  countTokens?: (text: string) => number;
+  /** Delay before non-streamed answers, ms. */
+  delayMs?: number;
+}
+
+export const injectionMarker = 'IGNORE ALL PREVIOUS INSTRUCTIONS';
+export const injectionPayload = 'PWNED-BY-INJECTION';
+
+interface QuotedSource {
+  n: number;
+  title: string;
+  text: string;
+}
+
+function messagesOf(req: ReceivedRequest): Array<{ role: string; content: string }> {
+  const raw = (req.body.messages as Array<{ role: string; content: unknown }> | undefined) ?? [];
+  return raw.map((m) => ({
+    role: m.role,
+    content:
+      typeof m.content === 'string'
+        ? m.content
+        : Array.isArray(m.content)
+          ? (m.content as Array<{ text?: string }>).map((p) => p.text ?? '').join('')
+          : '',
+  }));
+}
+
+export function quotedSources(prompt: string): QuotedSource[] {
+  const out: QuotedSource[] = [];
+  for (const m of prompt.matchAll(/<source n="(\d+)" title="([^"]*)">\n([\s\S]*?)\n<\/source>/g)) {
+    out.push({ n: Number(m[1]), title: m[2] ?? '', text: m[3] ?? '' });
+  }
+  return out;
+}
+
+const outsideSources = (prompt: string) => prompt.replace(/<source n="\d+"[^>]*>[\s\S]*?<\/source>/g, '');
+
+function sentencesOf(text: string): string[] {
+  return (text.replace(/\s+/g, ' ').match(/[^.!?]+[.!?]+/g) ?? [])
+    .map((s) => s.trim())
+    .filter((s) => s.split(' ').length >= 5 && !s.includes(injectionMarker));
+}
+
+function wordTarget(prompt: string, fallback: number) {
+  const m = /about (\d+) words/.exec(prompt);
+  return m ? Number(m[1]) : fallback;
+}
+
+function sectionText(prompt: string): string {
+  const sources = quotedSources(prompt);
+  const target = wordTarget(prompt, 200);
+  const heading = /section \d+, "([^"]+)"/.exec(prompt)?.[1] ?? 'this topic';
+  const paragraphs: string[] = [];
+  let words = 0;
+  if (sources.length === 0) {
+    let i = 0;
+    while (words < target) {
+      const p = `Teams that think about ${heading.toLowerCase()} tend to plan ahead and review their results regularly. Point ${++i} is that small, steady improvements compound over time and make the work easier to sustain.`;
+      paragraphs.push(p);
+      words += p.split(' ').length;
+    }
+    return paragraphs.join('\n\n');
+  }
+  const pools = sources.map((s) => ({ n: s.n, sentences: sentencesOf(s.text) }));
+  let round = 0;
+  while (words < target && round < 50) {
+    const lines: string[] = [];
+    for (const pool of pools) {
+      const sentence = pool.sentences[round % Math.max(1, pool.sentences.length)];
+      if (!sentence) continue;
+      lines.push(`${sentence.replace(/[.!?]+$/, '')} [${pool.n}].`);
+    }
+    if (lines.length === 0) break;
+    const p = lines.join(' ');
+    paragraphs.push(p);
+    words += p.split(' ').length;
+    round++;
+  }
+  return paragraphs.join('\n\n');
+}
+
+function plainPart(prompt: string, kind: 'introduction' | 'conclusion'): string {
+  const title = /^Article: (.*)$/m.exec(prompt)?.[1] ?? 'this subject';
+  const phrase = /use the phrase "([^"]+)"/.exec(prompt)?.[1];
+  return kind === 'introduction'
+    ? `${phrase ? `${phrase[0]!.toUpperCase()}${phrase.slice(1)} matters more than ever. ` : ''}This article, ${title}, walks through what matters, why it matters and how to act on it. Each section builds on the last so you can apply the ideas step by step.`
+    : `The main takeaway of ${title} is simple: start small, measure honestly and improve steadily. Pick one idea from this article and try it this week.`;
+}
+
+function structured(name: string, prompt: string, opts: ArticleModelOptions): unknown {
+  switch (name) {
+    case 'research_plan': {
+      const topic = /^Topic: (.*)$/m.exec(prompt)?.[1] ?? 'the topic';
+      return {
+        questions: [`What is ${topic}?`, `Why does ${topic} matter?`, `How to get started with ${topic}?`],
+      };
+    }
+    case 'article_outline': {
+      const topic = /^Topic: (.*)$/m.exec(prompt)?.[1] ?? 'the topic';
+      const count = Number(/and (\d+) body sections/.exec(prompt)?.[1] ?? 4);
+      const numbers = [...prompt.matchAll(/^\[(\d+)\] /gm)].map((m) => Number(m[1]));
+      const asked = [...prompt.matchAll(/^- (.+)$/gm)].map((m) => m[1]!);
+      const headings = asked.length > 0 && /exactly these section headings/.test(prompt) ? asked : [];
+      const aspects = [
+        'Background',
+        'Key benefits',
+        'Common pitfalls',
+        'Practical steps',
+        'Tools',
+        'Measuring results',
+        'Case studies',
+        'Next steps',
+      ];
+      return {
+        title: `A practical guide to ${topic}`,
+        sections: Array.from({ length: count }, (_, i) => ({
+          heading: headings[i] ?? `${aspects[i % aspects.length]} of ${topic}`,
+          goal: `Explain ${aspects[i % aspects.length]!.toLowerCase()}.`,
+          keyPoints: [`Point about ${topic}`],
+          sourceIds:
+            numbers.length > 0 ? [numbers[i % numbers.length]!, numbers[(i + 1) % numbers.length]!] : [],
+        })),
+        faq: [`How long does ${topic} take?`, `Is ${topic} worth it?`],
+      };
+    }
+    case 'faq': {
+      const questions = [...prompt.matchAll(/^- (.+)$/gm)].map((m) => m[1]!);
+      return {
+        items: questions.map((q) => ({
+          question: q,
+          answer:
+            'It depends on your goals, but most teams see results within a few weeks of steady practice.',
+        })),
+      };
+    }
+    case 'fact_check': {
+      const text = /<text>\n([\s\S]*?)\n<\/text>/.exec(prompt)?.[1] ?? '';
+      const claims = (text.match(/[^.!?\n]+\[\d+(?:,\s*\d+)*\][.!?]/g) ?? []).slice(0, 8).map((sentence) => {
+        const sources = [...sentence.matchAll(/\d+/g)]
+          .map((m) => Number(m[0]))
+          .filter((n) => n < 1000)
+          .slice(-1);
+        const claim = sentence.replace(/\s*\[[\d,\s]+\]/g, '').trim();
+        const bad = opts.unsupportedMarker !== undefined && claim.includes(opts.unsupportedMarker);
+        return { claim, sources, verdict: bad ? 'unsupported' : 'supported' };
+      });
+      return { claims };
+    }
+    case 'citation_verdicts': {
+      const items = [...prompt.matchAll(/^\((\d+)\) "/gm)].map((m) => Number(m[1]));
+      return { verdicts: items.map((i) => ({ i, supported: true, score: 0.9 })) };
+    }
+    case 'seo_meta': {
+      const title = /^Title: (.*)$/m.exec(prompt)?.[1] ?? 'Article';
+      const keywords = /Keywords to use \(keep them, primary first\): (.*)$/m
+        .exec(prompt)?.[1]
+        ?.split(', ') ?? ['guide'];
+      const metaTitle = title.length > 58 ? title.slice(0, 58) : title.padEnd(32, '.');
+      return {
+        metaTitle,
+        metaDescription: `Learn ${keywords[0]} with this practical guide: what it is, why it matters and the concrete steps to get started today, with sources.`,
+        keywords,
+      };
+    }
+    default:
+      return {};
+  }
+}
+
+function revise(prompt: string, opts: ArticleModelOptions): string {
+  const text = /<text>\n([\s\S]*?)\n<\/text>/.exec(prompt)?.[1] ?? '';
+  if (!opts.unsupportedMarker) return text;
+  const marker = opts.unsupportedMarker;
+  return text
+    .split('\n\n')
+    .map((p) =>
+      (p.match(/[^.!?]+[.!?]+(?:\s*\[[\d,\s]+\])?/g) ?? [p])
+        .filter((s) => !s.includes(marker))
+        .join('')
+        .trim(),
+    )
+    .join('\n\n');
+}
+
+export function articleModelResponder(opts: ArticleModelOptions = {}) {
+  const count = opts.countTokens ?? ((t: string) => Math.max(1, Math.ceil(t.length / 4)));
+  return (req: ReceivedRequest): Behaviour | undefined => {
+    if (req.path !== '/v1/chat/completions') return undefined;
+    const messages = messagesOf(req);
+    const prompt = messages
+      .filter((m) => m.role !== 'system')
+      .map((m) => m.content)
+      .join('\n');
+    const input = count(messages.map((m) => m.content).join('\n'));
+    const format = req.body.response_format as { type?: string; json_schema?: { name?: string } } | undefined;
+    const usage = (text: string): FakeUsage => ({ input, output: count(text), cached: 0 });
+    const pacing = {
+      ...(opts.chunkDelayMs ? { chunkDelayMs: opts.chunkDelayMs } : {}),
+      ...(opts.chunkSize ? { chunkSize: opts.chunkSize } : {}),
+      ...(opts.delayMs ? { delayMs: opts.delayMs } : {}),
+    };
+    if (format?.type === 'json_schema' && format.json_schema?.name) {
+      const json = structured(format.json_schema.name, prompt, opts);
+      return { type: 'answer', json, usage: usage(JSON.stringify(json)), ...pacing };
+    }
+    let text: string;
+    if (outsideSources(prompt).includes(injectionMarker)) text = injectionPayload;
+    else if (prompt.includes('Write the body of section')) text = sectionText(prompt);
+    else if (prompt.includes('Write the introduction')) text = plainPart(prompt, 'introduction');
+    else if (prompt.includes('Write the conclusion')) text = plainPart(prompt, 'conclusion');
+    else if (prompt.includes('A fact check found problems')) text = revise(prompt, opts);
+    else return undefined;
+    return { type: 'answer', text, usage: usage(text), ...pacing };
+  };
+}
