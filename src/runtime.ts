@@ -28,6 +28,8 @@ export interface Runtime {
   queue: JobQueue;
   /** Every LLM and embedding call goes through this gateway. */
   llm: LlmGateway;
+  /** Token for `blogsmith` commands on this machine (set by the edge that listens); see local-token.ts. */
+  localToken?: string;
   /** Article progress events: stored for replay, delivered live across processes. */
   articleEvents: ArticleEventBus;
   /** Present when REDIS_URL is set; commands fail fast while Redis is down. */

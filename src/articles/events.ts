@@ -32,6 +32,8 @@ export interface ArticleEventBus {
    * function is called. Delivery is at-least-once per subscriber and never out of order.
    */
   subscribe(articleId: string, afterId: number, listener: (event: ArticleEvent) => void): () => void;
+  /** Wakes subscribers after an event was inserted by other SQL (e.g. atomically with a step's result). */
+  notify(articleId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -75,19 +77,22 @@ export function createArticleEventBus(database: Database, logger: Logger): Artic
     });
   }
 
+  async function notify(articleId: string) {
+    if (database.kind === 'postgres') await database.query('SELECT pg_notify($1, $2)', [channel, articleId]);
+    else local.emit(articleId);
+  }
+
   return {
     async publish(articleId, type, data) {
       const { rows } = await database.query<{ id: string | number }>(
         'INSERT INTO article_events (article_id, type, data) VALUES ($1, $2, $3) RETURNING id',
         [articleId, type, JSON.stringify(data)],
       );
-      if (database.kind === 'postgres') {
-        await database.query('SELECT pg_notify($1, $2)', [channel, articleId]);
-      } else {
-        local.emit(articleId);
-      }
+      await notify(articleId);
       return { id: Number(rows[0]!.id), articleId, type, data };
     },
+
+    notify,
 
     subscribe(articleId, afterId, listener) {
       let last = afterId;

@@ -132,6 +132,9 @@ const sleep = (ms: number, signal: AbortSignal) =>
     });
   });
 
+/** section:3#r1 → section: bounded metric labels. */
+const stepKind = (name: string) => name.split(':')[0]!.split('#')[0]!;
+
 interface StoredStep {
   status: string;
   output: unknown;
@@ -177,22 +180,19 @@ export async function runStep<T>(
     try {
       const output = await work(stepLlm(ctx, name));
       const finishedAt = new Date();
-      const { rows: done } = await ctx.database.query<{ cost_usd: string | number }>(
-        `UPDATE article_steps SET status = 'completed', output = $3, finished_at = $4
-         WHERE article_id = $1 AND name = $2 RETURNING cost_usd`,
-        [ctx.article.id, name, JSON.stringify(output ?? null), finishedAt],
-      );
       const durationMs = finishedAt.getTime() - startedAt.getTime();
-      stepDuration.observe(
-        { step: name.split(':')[0]!.split('#')[0]!, status: 'completed' },
-        durationMs / 1000,
+      // The result and its step.finished event are written together: a crash cannot keep one without the other.
+      await ctx.database.query(
+        `WITH done AS (
+           UPDATE article_steps SET status = 'completed', output = $3, finished_at = $4
+           WHERE article_id = $1 AND name = $2 RETURNING cost_usd)
+         INSERT INTO article_events (article_id, type, data)
+         SELECT $1, 'step.finished', jsonb_build_object('step', $2::text, 'status', 'completed',
+           'costUsd', cost_usd::float8, 'durationMs', $5::int) FROM done`,
+        [ctx.article.id, name, JSON.stringify(output ?? null), finishedAt, durationMs],
       );
-      await ctx.events.publish(ctx.article.id, 'step.finished', {
-        step: name,
-        status: 'completed',
-        costUsd: Number(done[0]?.cost_usd ?? 0),
-        durationMs,
-      });
+      await ctx.events.notify(ctx.article.id);
+      stepDuration.observe({ step: stepKind(name), status: 'completed' }, durationMs / 1000);
       return output;
     } catch (err) {
       if (attempt < attempts && retryable(err, ctx.signal)) {
@@ -211,7 +211,7 @@ export async function runStep<T>(
       );
       if (ctx.signal.aborted) throw ctx.signal.reason ?? err;
       stepDuration.observe(
-        { step: name.split(':')[0]!.split('#')[0]!, status: 'failed' },
+        { step: stepKind(name), status: 'failed' },
         (Date.now() - startedAt.getTime()) / 1000,
       );
       await ctx.events.publish(ctx.article.id, 'step.finished', {

@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { registerAccountCommands } from './commands/accounts.ts';
+import { registerGenerateCommand } from './commands/generate.ts';
 import { registerModelsCommand } from './commands/models.ts';
 import { registerOperationCommands } from './commands/operations.ts';
 
@@ -16,6 +17,7 @@ const program = new Command('blogsmith')
 registerOperationCommands(program);
 registerAccountCommands(program);
 registerModelsCommand(program);
+registerGenerateCommand(program);
 for (const command of program.commands) {
   command.exitOverride();
   for (const sub of command.commands) sub.exitOverride();

@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'f
 import fp from 'fastify-plugin';
 import { effectiveScopes, verifyApiKey } from '../accounts/api-keys.ts';
 import type { AuthContext } from '../accounts/context.ts';
+import { localOwnerContext, localTokenMatches, localTokenPrefix } from '../accounts/local-token.ts';
 import { atLeast, type Role, type Scope, scopesForRole } from '../accounts/roles.ts';
 import { resolveSession } from '../accounts/sessions.ts';
 import { isProduction } from '../config.ts';
@@ -33,6 +34,19 @@ async function authenticate(request: FastifyRequest): Promise<AuthContext | null
     const [scheme, token] = header.split(' ');
     if (scheme?.toLowerCase() !== 'bearer' || !token) {
       throw new AppError('unauthenticated', 'Use "Authorization: Bearer <api key>"');
+    }
+    if (token.startsWith(localTokenPrefix)) {
+      if (!localTokenMatches(request.server.runtime.localToken, token)) {
+        throw new AppError('unauthenticated', 'Invalid local token (the server was restarted?)');
+      }
+      const owner = await localOwnerContext(database);
+      if (!owner) {
+        throw new AppError(
+          'unauthenticated',
+          'No user exists yet: create the owner first (open the web app, or run `blogsmith user create`)',
+        );
+      }
+      return owner;
     }
     const key = await verifyApiKey(database, token);
     if (!key) throw new AppError('unauthenticated', 'Invalid, revoked or expired API key');

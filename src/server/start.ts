@@ -1,4 +1,5 @@
 // Starts the real process: runtime, HTTP listener, signal handling.
+import { createLocalToken, writeLocalTokenFile } from '../accounts/local-token.ts';
 import type { Config } from '../config.ts';
 import { closeSentry, initSentry } from '../observability/sentry.ts';
 import { createRuntime } from '../runtime.ts';
@@ -13,7 +14,11 @@ export async function startServer(config: Config) {
   await runtime.queue.start({ work: runtime.database.kind === 'pglite' || config.WORKER_IN_PROCESS });
   const address = await app.listen({ port: config.PORT, host: config.HOST });
   const shown = address.replace('0.0.0.0', 'localhost').replace('[::]', 'localhost');
-  runtime.dataDirLock?.setUrl(shown);
+  if (runtime.dataDirLock) {
+    runtime.localToken = createLocalToken();
+    writeLocalTokenFile(config.DATA_DIR, runtime.localToken);
+    runtime.dataDirLock.setUrl(shown);
+  }
   runtime.logger.info({ url: shown }, `Blogsmith is listening on ${shown}`);
   process.stdout.write(`Blogsmith is running at ${shown}\n`);
 

@@ -32,6 +32,26 @@ export function runCli(args: string[], env: Record<string, string>) {
   });
 }
 
+/** Runs a `blogsmith` command to its end; output and exit code. */
+export async function cliRun(args: string[], env: Record<string, string>) {
+  const child = runCli(args, {
+    LOG_LEVEL: 'silent',
+    SECRET_KEY: 'cli-secret-key-that-is-long-enough-0123456789',
+    ...env,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d) => {
+    stdout += String(d);
+  });
+  child.stderr?.on('data', (d) => {
+    stderr += String(d);
+  });
+  const started = Date.now();
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  return { code, stdout, stderr, ms: Date.now() - started };
+}
+
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
   const child = runCli(['serve'], {

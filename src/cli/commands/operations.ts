@@ -2,8 +2,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
 import { AppError } from '../../errors.ts';
-import { createRuntime } from '../../runtime.ts';
-import { startServer } from '../../server/start.ts';
 import { cliLogger } from '../cli-logger.ts';
 
 export function registerOperationCommands(program: Command) {
@@ -11,6 +9,8 @@ export function registerOperationCommands(program: Command) {
     .command('serve')
     .description('Run the HTTP API (and, on the embedded database, the job worker in the same process)')
     .action(async () => {
+      // Loaded on use: the server and its dependencies would slow down every other command.
+      const { startServer } = await import('../../server/start.ts');
       await startServer(loadConfig());
     });
 
@@ -26,6 +26,7 @@ export function registerOperationCommands(program: Command) {
             'and `blogsmith serve` already runs the worker in-process there.',
         );
       }
+      const { createRuntime } = await import('../../runtime.ts');
       const runtime = await createRuntime(config, { command: 'worker' });
       await runtime.queue.start({ work: true });
       runtime.logger.info('worker started');
@@ -43,6 +44,7 @@ export function registerOperationCommands(program: Command) {
     .description('Apply database migrations and report pgvector availability')
     .action(async () => {
       const config = loadConfig();
+      const { createRuntime } = await import('../../runtime.ts');
       const runtime = await createRuntime(config, { logger: cliLogger(), command: 'migrate' });
       const where =
         runtime.database.kind === 'pglite' ? `embedded database in ${config.DATA_DIR}` : 'PostgreSQL';

@@ -1,0 +1,195 @@
+// `blogsmith generate "<topic>"`: uploads the given files, starts a run through the API, shows the
+// live step progress and running cost, and writes the Markdown (or the whole article as JSON).
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { EventSourceParserStream } from 'eventsource-parser/stream';
+import { loadConfig } from '../../config.ts';
+import { AppError } from '../../errors.ts';
+import { createRunProgress } from '../run-progress.ts';
+import type { ApiConnection } from '../server-connection.ts';
+
+interface GenerateOptions {
+  words?: string;
+  url: string[];
+  file: string[];
+  keywords?: string;
+  audience?: string;
+  tone?: string;
+  web?: boolean;
+  knowledge?: boolean;
+  factCheck?: boolean;
+  seo?: boolean;
+  out?: string;
+  json?: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface DocumentView {
+  id: string;
+  title: string;
+  status: string;
+  progress: number;
+  error: string | null;
+}
+
+async function uploadFiles(
+  api: ApiConnection,
+  files: string[],
+  log: (line: string) => void,
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (const file of files) {
+    const form = new FormData();
+    form.append('file', new Blob([readFileSync(file)]), path.basename(file));
+    const { document } = await api.json<{ document: DocumentView }>('POST', '/api/v1/documents', form);
+    let current = document;
+    while (current.status === 'queued' || current.status === 'processing') {
+      await sleep(200);
+      current = (await api.json<{ document: DocumentView }>('GET', `/api/v1/documents/${document.id}`))
+        .document;
+    }
+    if (current.status !== 'ready') {
+      throw new AppError('validation_error', `${file}: ${current.error ?? `ingestion ${current.status}`}`);
+    }
+    log(`Added ${path.basename(file)} to the library as "${current.title}"`);
+    ids.push(current.id);
+  }
+  return ids;
+}
+
+interface StreamedEvent {
+  id: number;
+  type: string;
+  data: Record<string, unknown>;
+}
+
+/** Follows the article's SSE stream, reconnecting with Last-Event-ID, until its final `done`. */
+async function followEvents(
+  api: ApiConnection,
+  id: string,
+  onEvent: (e: StreamedEvent) => Promise<void> | void,
+) {
+  let last = 0;
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const res = await api.request('GET', `/api/v1/articles/${id}/events?lastEventId=${last}`);
+    if (!res.ok || !res.body)
+      throw new AppError('unavailable', `Event stream failed with HTTP ${res.status}`);
+    const reader = res.body
+      .pipeThrough(new TextDecoderStream())
+      .pipeThrough(new EventSourceParserStream())
+      .getReader();
+    let done: Record<string, unknown> | undefined;
+    try {
+      for (;;) {
+        const { value, done: ended } = await reader.read();
+        if (ended) break;
+        last = Number(value.id ?? last);
+        const event = {
+          id: last,
+          type: value.event ?? 'message',
+          data: JSON.parse(value.data) as Record<string, unknown>,
+        };
+        await onEvent(event);
+        if (event.type === 'done') done = event.data;
+      }
+    } catch {
+      // The connection dropped: resume after the last event seen.
+    }
+    if (done) return done;
+    await sleep(500);
+  }
+  throw new AppError('unavailable', 'Lost the event stream of the run');
+}
+
+export function registerGenerateCommand(program: Command) {
+  program
+    .command('generate')
+    .description('Research and write an article, showing live progress; prints or saves the Markdown')
+    .argument('<topic>', 'what the article is about')
+    .option('--words <n>', 'target length in words (default 1500)')
+    .option('--url <url>', 'a web page to use as a source (repeatable)', collect, [])
+    .option('--file <path>', 'a document to add to the library and use as a source (repeatable)', collect, [])
+    .option('--keywords <k1,k2>', 'SEO keywords, primary first')
+    .option('--audience <text>', 'who the article is for')
+    .option('--tone <text>', 'voice of the article')
+    .option('--web', 'search the web for sources (needs a search provider)')
+    .option('--knowledge', "search the workspace's knowledge base for sources")
+    .option('--no-fact-check', 'skip the fact check')
+    .option('--no-seo', 'skip the SEO pack')
+    .option('--out <file>', 'write the Markdown here instead of stdout')
+    .option('--json', 'print the whole article as JSON')
+    .action(async (topic: string, opts: GenerateOptions) => {
+      const config = loadConfig();
+      const words = opts.words === undefined ? undefined : Number(opts.words);
+      // Loaded here: the server and its dependencies are heavy for `--help` and other commands.
+      const { connectToApi } = await import('../server-connection.ts');
+      const api = await connectToApi(config, 'generate');
+      const progress = createRunProgress(process.stderr);
+      let articleId: string | undefined;
+      const onSigint = () => {
+        if (articleId) void api.request('POST', `/api/v1/articles/${articleId}/cancel`);
+        progress.stop();
+        process.stderr.write('\nCancelled.\n');
+        process.exit(130);
+      };
+      process.once('SIGINT', onSigint);
+      try {
+        progress.log(`Using ${api.where}`);
+        const documents = await uploadFiles(api, opts.file, progress.log);
+        const accepted = await api.json<{ id: string }>('POST', '/api/v1/articles', {
+          topic,
+          ...(words !== undefined ? { words } : {}),
+          ...(opts.keywords
+            ? {
+                keywords: opts.keywords
+                  .split(',')
+                  .map((k) => k.trim())
+                  .filter(Boolean),
+              }
+            : {}),
+          ...(opts.audience ? { audience: opts.audience } : {}),
+          ...(opts.tone ? { tone: opts.tone } : {}),
+          research: { urls: opts.url, documents, web: !!opts.web, knowledge: !!opts.knowledge },
+          factCheck: opts.factCheck !== false,
+          seo: opts.seo !== false,
+        });
+        articleId = accepted.id;
+        progress.log(`Article ${accepted.id} queued`);
+        const done = await followEvents(api, accepted.id, async (event) => {
+          if (event.type === 'step.finished' && event.data.step === 'outline') {
+            const article = await api.json<{ steps: unknown[] }>('GET', `/api/v1/articles/${accepted.id}`);
+            progress.setTotal(article.steps.length);
+          }
+          progress.event(event.type, event.data);
+        });
+        progress.stop();
+        if (done.status !== 'completed') {
+          const article = await api.json<{ error: string | null }>('GET', `/api/v1/articles/${accepted.id}`);
+          throw new AppError(
+            'internal_error',
+            `The article ${done.status}: ${article.error ?? 'no reason given'}`,
+          );
+        }
+        if (opts.json) {
+          const article = await api.json<unknown>('GET', `/api/v1/articles/${accepted.id}`);
+          process.stdout.write(`${JSON.stringify(article, null, 2)}\n`);
+        } else {
+          const res = await api.request('GET', `/api/v1/articles/${accepted.id}/export?format=md`);
+          const markdown = await res.text();
+          if (opts.out) {
+            writeFileSync(opts.out, markdown);
+            process.stderr.write(`Wrote ${opts.out}\n`);
+          } else {
+            process.stdout.write(markdown);
+          }
+        }
+      } finally {
+        progress.stop();
+        process.off('SIGINT', onSigint);
+        await api.close();
+      }
+    });
+}

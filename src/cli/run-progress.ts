@@ -1,0 +1,96 @@
+// Live progress of an article run on a terminal: a bar of finished steps with the current step and
+// the running cost; without a terminal (CI, pipes) one line per step instead of redrawing.
+import cliProgress from 'cli-progress';
+
+export interface RunProgress {
+  log(line: string): void;
+  setTotal(steps: number): void;
+  event(type: string, data: Record<string, unknown>): void;
+  stop(): void;
+}
+
+const money = (usd: unknown) => `$${Number(usd ?? 0).toFixed(4)}`;
+
+export function createRunProgress(out: NodeJS.WriteStream): RunProgress {
+  const tty = !!out.isTTY;
+  let total = 3;
+  let finished = 0;
+  let cost = 0;
+  let current = 'queued';
+  let stopped = false;
+  const bar = tty
+    ? new cliProgress.SingleBar(
+        {
+          stream: out,
+          format: ' {bar} {value}/{total} steps | {step} | {cost}',
+          hideCursor: true,
+          clearOnComplete: false,
+        },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
+  bar?.start(total, 0, { step: current, cost: money(0) });
+  const redraw = () => bar?.update(finished, { step: current, cost: money(cost) });
+  const line = (text: string) => {
+    if (bar) {
+      bar.stop();
+      out.write(`${text}\n`);
+      bar.start(total, finished, { step: current, cost: money(cost) });
+    } else out.write(`${text}\n`);
+  };
+  return {
+    log: line,
+    setTotal(steps) {
+      total = Math.max(steps, finished);
+      bar?.setTotal(total);
+    },
+    event(type, data) {
+      if (stopped) return;
+      switch (type) {
+        case 'step.started':
+          current = String(data.step);
+          if (!bar) line(`▸ ${current}`);
+          break;
+        case 'step.finished': {
+          finished++;
+          if (finished > total) {
+            total = finished;
+            bar?.setTotal(total);
+          }
+          const status = String(data.status);
+          if (!bar || status === 'failed') {
+            const took =
+              typeof data.durationMs === 'number' ? ` ${(data.durationMs / 1000).toFixed(1)}s` : '';
+            const mark = status === 'failed' ? '✗' : status === 'skipped' ? '–' : '✓';
+            line(
+              `${mark} ${String(data.step)} ${status}${took}${data.costUsd ? ` ${money(data.costUsd)}` : ''}${data.error ? `: ${String(data.error)}` : ''}`,
+            );
+          }
+          break;
+        }
+        case 'source.found':
+          line(`  source [${String(data.n)}] ${String(data.title)}`);
+          break;
+        case 'source.failed':
+          line(`  ! could not use ${String(data.url)}: ${String(data.reason)}`);
+          break;
+        case 'cost':
+          cost = Number(data.costUsd ?? cost);
+          break;
+        case 'error':
+          line(`✗ ${String(data.message)}`);
+          break;
+        case 'done':
+          current = String(data.status);
+          if (!bar) line(`${data.status === 'completed' ? '✓' : '✗'} ${current} — total ${money(cost)}`);
+          break;
+      }
+      redraw();
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      bar?.stop();
+    },
+  };
+}

@@ -1,0 +1,101 @@
+// How a long-running CLI command reaches Blogsmith's API: the server already holding the embedded
+// data directory (through its local token), or — when none runs, or on PostgreSQL — an API and a
+// worker started inside this process on a loopback port. Either way the command is an HTTP client
+// of the same API the web app uses.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createLocalToken, readLocalTokenFile } from '../accounts/local-token.ts';
+import type { Config } from '../config.ts';
+import { DataDirBusyError } from '../db/data-dir-lock.ts';
+import { AppError } from '../errors.ts';
+import { createRuntime } from '../runtime.ts';
+import { buildServer } from '../server/app.ts';
+import { cliLogger } from './cli-logger.ts';
+
+export interface ApiConnection {
+  baseUrl: string;
+  /** Where it runs: "server at …" or "in this process". */
+  where: string;
+  request(method: string, url: string, body?: unknown): Promise<Response>;
+  json<T>(method: string, url: string, body?: unknown): Promise<T>;
+  close(): Promise<void>;
+}
+
+function connection(
+  baseUrl: string,
+  token: string,
+  where: string,
+  close: () => Promise<void>,
+): ApiConnection {
+  const request = (method: string, url: string, body?: unknown) =>
+    fetch(new URL(url, baseUrl), {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body !== undefined && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body === undefined ? {} : { body: body instanceof FormData ? body : JSON.stringify(body) }),
+    });
+  return {
+    baseUrl,
+    where,
+    request,
+    async json<T>(method: string, url: string, body?: unknown) {
+      const res = await request(method, url, body);
+      const text = await res.text();
+      const parsed = text ? (JSON.parse(text) as unknown) : undefined;
+      if (!res.ok) {
+        const error = (
+          parsed as { error?: { code?: string; message?: string; details?: unknown } } | undefined
+        )?.error;
+        throw new AppError(
+          (error?.code as ConstructorParameters<typeof AppError>[0]) ?? 'internal_error',
+          error?.message ?? `HTTP ${res.status}`,
+          error?.details,
+        );
+      }
+      return parsed as T;
+    },
+    close,
+  };
+}
+
+function runningServerUrl(dataDir: string): string | undefined {
+  try {
+    return (JSON.parse(readFileSync(path.resolve(dataDir, 'blogsmith.pid'), 'utf8')) as { url?: string }).url;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function connectToApi(config: Config, command: string): Promise<ApiConnection> {
+  let runtime: Awaited<ReturnType<typeof createRuntime>>;
+  try {
+    runtime = await createRuntime(config, { logger: cliLogger('error'), command: `CLI (${command})` });
+  } catch (err) {
+    if (!(err instanceof DataDirBusyError)) throw err;
+    const url = runningServerUrl(config.DATA_DIR);
+    const token = readLocalTokenFile(config.DATA_DIR);
+    if (!url || !token) {
+      throw new AppError(
+        'conflict',
+        `${err.message} It has not published its address yet; try again in a moment.`,
+      );
+    }
+    return connection(url, token, `the server at ${url}`, async () => {});
+  }
+  const app = await buildServer(runtime);
+  try {
+    runtime.localToken = createLocalToken();
+    const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    await runtime.queue.start({ work: true });
+    return connection(url, runtime.localToken, 'this process', async () => {
+      await app.close();
+      await runtime.close();
+    });
+  } catch (err) {
+    await app.close().catch(() => {});
+    await runtime.close();
+    throw err;
+  }
+}

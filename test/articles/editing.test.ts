@@ -1,0 +1,112 @@
+// After a run: edit with versions, restore, regenerate one section (spliced into the edited text),
+// favorites and full-text search in the list, exports, delete.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ArticleEnv, postArticle, startArticleEnv, waitForArticle } from './support.ts';
+
+let env: ArticleEnv;
+let id: string;
+const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: Record<string, unknown>) =>
+  env.test.app.inject({ method, url, headers: { cookie: env.cookie }, ...(payload ? { payload } : {}) });
+
+beforeAll(async () => {
+  env = await startArticleEnv('pglite');
+  const res = await postArticle(env, {
+    topic: 'heat pumps for family homes',
+    words: 700,
+    keywords: ['heat pumps'],
+    research: { urls: env.urls },
+  });
+  id = res.json().id;
+  const article = await waitForArticle(env, id);
+  expect(article.status, article.error ?? '').toBe('completed');
+}, 60_000);
+afterAll(async () => {
+  await env?.close();
+});
+
+describe('editing a finished article', () => {
+  it('keeps the previous text as a version on each edit, and restores it', async () => {
+    const before = (await call('GET', `/api/v1/articles/${id}`)).json();
+    const edited = before.markdown.replace(/^# .*$/m, '# Heat pumps, honestly');
+    const patched = await call('PATCH', `/api/v1/articles/${id}`, {
+      title: 'Heat pumps, honestly',
+      markdown: edited,
+    });
+    expect(patched.statusCode).toBe(200);
+    expect(patched.json()).toMatchObject({ title: 'Heat pumps, honestly' });
+    expect(patched.json().html).toContain('Heat pumps, honestly');
+    expect(patched.json().seo.score).toEqual(expect.any(Number));
+
+    const versions = (await call('GET', `/api/v1/articles/${id}/versions`)).json().items;
+    expect(versions[0]).toMatchObject({ reason: 'edit', title: before.title });
+    const old = (await call('GET', `/api/v1/articles/${id}/versions/${versions[0].id}`)).json();
+    expect(old.markdown).toBe(before.markdown);
+
+    const restored = await call('POST', `/api/v1/articles/${id}/versions/${versions[0].id}/restore`);
+    expect(restored.json()).toMatchObject({ title: before.title, markdown: before.markdown });
+    const after = (await call('GET', `/api/v1/articles/${id}/versions`)).json().items;
+    expect(after.map((v: { reason: string }) => v.reason)).toEqual(['restore', 'edit']);
+  });
+
+  it('regenerates one section into the current text, keeping the old text as a version', async () => {
+    const before = (await call('GET', `/api/v1/articles/${id}`)).json();
+    const heading = before.sections[1].heading;
+    // A hand edit elsewhere must survive the regeneration.
+    const edited = before.markdown.replace(/^(# .*)$/m, '$1\n\nAn editor’s note added by hand.');
+    await call('PATCH', `/api/v1/articles/${id}`, { markdown: edited });
+    const requestsBefore = env.llm.requests.length;
+    const res = await call('POST', `/api/v1/articles/${id}/sections/1/regenerate`);
+    expect(res.statusCode).toBe(202);
+    const article = await waitForArticle(env, id, (a) => a.status === 'completed' || a.status === 'failed');
+    expect(article.status, article.error ?? '').toBe('completed');
+    expect(article.markdown).toContain('An editor’s note added by hand.');
+    expect(article.markdown).toContain(`## ${heading}`);
+    expect(env.llm.requests.length).toBeGreaterThan(requestsBefore);
+    const numbers = new Set(article.sources.map((s: { n: number }) => s.n));
+    for (const m of article.markdown.matchAll(/\[(\d+)\]/g)) expect(numbers.has(Number(m[1]))).toBe(true);
+    const versions = (await call('GET', `/api/v1/articles/${id}/versions`)).json().items;
+    expect(versions[0].reason).toBe('regenerate');
+    expect(article.steps.map((s: { name: string }) => s.name)).toContain('section:1#r1');
+
+    const missing = await call('POST', `/api/v1/articles/${id}/sections/42/regenerate`);
+    expect(missing.statusCode).toBe(404);
+  }, 60_000);
+
+  it('lists with full-text search, status and favorites', async () => {
+    await call('PATCH', `/api/v1/articles/${id}`, { favorite: true });
+    const hit = (await call('GET', '/api/v1/articles?q=heat%20pumps')).json();
+    expect(hit.items.map((a: { id: string }) => a.id)).toContain(id);
+    const miss = (await call('GET', '/api/v1/articles?q=submarine')).json();
+    expect(miss.items).toEqual([]);
+    const favorites = (await call('GET', '/api/v1/articles?favorite=true&status=completed')).json();
+    expect(favorites.items).toEqual([expect.objectContaining({ id, favorite: true, status: 'completed' })]);
+    expect(favorites.items[0].costUsd).toBeGreaterThan(0);
+  });
+
+  it('exports Markdown with front matter, HTML, text and JSON', async () => {
+    const md = await call('GET', `/api/v1/articles/${id}/export?format=md`);
+    expect(md.headers['content-type']).toMatch(/text\/markdown/);
+    expect(md.headers['content-disposition']).toMatch(/attachment; filename=".+\.md"/);
+    expect(md.body).toMatch(/^---\ntitle: .+\ndescription: .+\nslug: .+\nkeywords:\n {2}- heat pumps\n/);
+    expect(md.body).toMatch(/sources:\n {2}- n: 1\n {4}title: .+\n {4}url: http/);
+    const html = await call('GET', `/api/v1/articles/${id}/export?format=html`);
+    expect(html.body).toMatch(/^<!doctype html>/);
+    expect(html.body).toContain('application/ld+json');
+    const txt = await call('GET', `/api/v1/articles/${id}/export?format=txt`);
+    expect(txt.body).not.toMatch(/[#*]/);
+    const json = await call('GET', `/api/v1/articles/${id}/export?format=json`);
+    expect(JSON.parse(json.body).id).toBe(id);
+    const bad = await call('GET', `/api/v1/articles/${id}/export?format=pdf`);
+    expect(bad.statusCode).toBe(400);
+  });
+
+  it('deletes the article and everything of it', async () => {
+    expect((await call('DELETE', `/api/v1/articles/${id}`)).statusCode).toBe(204);
+    expect((await call('GET', `/api/v1/articles/${id}`)).statusCode).toBe(404);
+    const { rows } = await env.test.runtime.database.query(
+      'SELECT 1 FROM article_steps WHERE article_id = $1',
+      [id],
+    );
+    expect(rows).toEqual([]);
+  });
+});

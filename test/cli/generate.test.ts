@@ -1,0 +1,103 @@
+// `blogsmith generate` as a user runs it: on the embedded database with no server running, and
+// while `blogsmith serve` holds the data directory (the command then goes through the server).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pageHtml, sourcePages } from '../articles/support.ts';
+import { articleModelResponder } from '../fakes/article-model.ts';
+import { startOpenAiServer } from '../fakes/openai-server.ts';
+import type { FakeServer } from '../fakes/scripted-server.ts';
+import { html, type LocalServer, startServer } from '../research/local-server.ts';
+import { cliRun, type ServerProcess, startServerProcess } from '../smoke/process.ts';
+
+let llm: FakeServer;
+let web: LocalServer;
+const dirs: string[] = [];
+const servers: ServerProcess[] = [];
+
+beforeAll(async () => {
+  llm = await startOpenAiServer();
+  llm.responder = articleModelResponder();
+  web = await startServer({ '/heat-pumps': (_req, res) => html(res, pageHtml(sourcePages['/heat-pumps']!)) });
+});
+afterAll(async () => {
+  for (const s of servers) await s.stop();
+  await llm.close();
+  await web.close();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function envFor(dataDir: string) {
+  return {
+    DATA_DIR: dataDir,
+    OPENAI_COMPATIBLE_BASE_URL: llm.baseUrl,
+    LLM_MODEL: 'compatible:fake-writer',
+    LLM_PRICES_JSON: JSON.stringify({ 'compatible:fake-writer': { input: 0.15, output: 0.6 } }),
+    FETCH_ALLOW_HOSTS: '127.0.0.1',
+  };
+}
+
+async function workspaceDir() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'blogsmith-generate-'));
+  dirs.push(dir);
+  const created = await cliRun(
+    ['user', 'create', '--email', 'w@example.com', '--password', 'writer-password'],
+    envFor(dir),
+  );
+  expect(created.code, created.stderr).toBe(0);
+  return dir;
+}
+
+// Real processes: the timeouts guard against hangs on a loaded machine, they are not speed targets.
+describe('blogsmith generate', { timeout: 180_000 }, () => {
+  it('writes a cited article to --out with step progress and the running cost', async () => {
+    const dir = await workspaceDir();
+    const out = path.join(dir, 'article.md');
+    const r = await cliRun(
+      [
+        'generate',
+        'heat pumps for family homes',
+        '--words',
+        '600',
+        '--url',
+        `${web.url}/heat-pumps`,
+        '--keywords',
+        'heat pumps,bills',
+        '--out',
+        out,
+      ],
+      envFor(dir),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/✓ plan completed/);
+    expect(r.stderr).toMatch(/✓ section:0 completed/);
+    expect(r.stderr).toMatch(/source \[1\] How heat pumps cut heating bills/);
+    expect(r.stderr).toMatch(/✓ completed — total \$0\.\d{4}/);
+    const markdown = readFileSync(out, 'utf8');
+    expect(markdown).toMatch(/^---\ntitle: /);
+    expect(markdown).toMatch(/keywords:\n {2}- heat pumps\n {2}- bills/);
+    expect(markdown).toMatch(/\[1\]/);
+    expect(markdown).toContain('## References');
+  });
+
+  it('goes through the running server when `blogsmith serve` holds the data directory', async () => {
+    const dir = await workspaceDir();
+    const server = await startServerProcess(envFor(dir));
+    servers.push(server);
+    const r = await cliRun(['generate', 'remote runs', '--words', '400', '--no-seo', '--json'], envFor(dir));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`Using the server at http://`);
+    const article = JSON.parse(r.stdout);
+    expect(article).toMatchObject({ status: 'completed', grounded: false });
+    const list = await fetch(`${server.base}/api/v1/articles`);
+    expect(list.status).toBe(401);
+  });
+
+  it('exits non-zero with the reason when the brief is refused', async () => {
+    const dir = await workspaceDir();
+    const r = await cliRun(['generate', 'x', '--words', '50000'], envFor(dir));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/words/);
+  });
+});
