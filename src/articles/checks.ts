@@ -116,11 +116,13 @@ export async function checkCitations(
   const reuse = new Map(
     known.filter((k) => k.verdict).map((k) => [knownKey(k.sentence, k.sources), k.verdict!]),
   );
-  const sentences = citedSentences(markdown).map((c, i) => {
-    const cited = c.sources.map((n) => sources[n - 1]).filter((s): s is ArticleSource => !!s);
-    const lexical = Math.max(0, ...cited.map((s) => lexicalSupport(c.sentence, s.text, language)));
-    return { i, sentence: c.sentence, sources: c.sources, lexical };
-  });
+  const sentences = citedSentences(markdown).map((c, i) => ({ i, sentence: c.sentence, sources: c.sources }));
+  // The deterministic score is computed while the checker's calls are in flight.
+  const lexicalOf = () =>
+    sentences.map((s) => {
+      const cited = s.sources.map((n) => sources[n - 1]).filter((src): src is ArticleSource => !!src);
+      return Math.max(0, ...cited.map((src) => lexicalSupport(s.sentence, src.text, language)));
+    });
   const verdicts = new Map<number, { supported: boolean; score: number; reason?: string }>();
   const unjudged = sentences.filter((s) => {
     const earlier = reuse.get(knownKey(s.sentence, s.sources));
@@ -129,7 +131,7 @@ export async function checkCitations(
   });
   const batches: (typeof sentences)[] = [];
   for (let i = 0; i < unjudged.length; i += verdictBatch) batches.push(unjudged.slice(i, i + verdictBatch));
-  await mapBounded(batches, concurrency, async (batch) => {
+  const judged = mapBounded(batches, concurrency, async (batch) => {
     const cited = [...new Set(batch.flatMap((s) => s.sources))]
       .map((n) => sources[n - 1])
       .filter((s): s is ArticleSource => !!s);
@@ -154,7 +156,9 @@ export async function checkCitations(
         });
     }
   });
-  return sentences.map((s) => combineVerdict(s, verdicts.get(s.i)));
+  const lexical = lexicalOf();
+  await judged;
+  return sentences.map((s) => combineVerdict({ ...s, lexical: lexical[s.i] ?? 0 }, verdicts.get(s.i)));
 }
 
 /**

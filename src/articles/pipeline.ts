@@ -70,7 +70,7 @@ interface Gathered {
 
 // Coalesces a section's streamed text into one event per interval, so a fast stream does not
 // become thousands of rows; the last piece is flushed when the stream ends.
-function deltaPublisher(ctx: RunContext, part: string, index?: number, intervalMs = 120) {
+function deltaPublisher(ctx: RunContext, part: string, index?: number, intervalMs = 200) {
   let buffer = '';
   let last = 0;
   let pending = Promise.resolve();
@@ -136,6 +136,12 @@ export async function runArticlePipeline(ctx: RunContext, options: PipelineOptio
   const brief = row.brief as ArticleBrief;
   const system = writerSystem(brief, await loadBrandVoice(ctx.database, brief.brandVoiceId));
   const { concurrency } = options;
+  const providers = options.sourceProviders(brief, ctx);
+  const { rows: gatherDone } = await ctx.database.query(
+    "SELECT 1 FROM article_steps WHERE article_id = $1 AND name = 'gather' AND status = 'completed'",
+    [ctx.article.id],
+  );
+  if (gatherDone.length === 0) for (const p of providers) p.prepare?.(ctx.signal);
 
   const plan = await runStep(ctx, 'plan', stepPositions.plan, async (llm) => {
     const { object } = await llm.generateObject({
@@ -149,7 +155,6 @@ export async function runArticlePipeline(ctx: RunContext, options: PipelineOptio
   });
 
   const gathered = await runStep<Gathered>(ctx, 'gather', stepPositions.gather, async () => {
-    const providers = options.sourceProviders(brief, ctx);
     const groups = await Promise.all(providers.map((p) => p.find(plan.questions, ctx.signal)));
     const sources = numberSources(groups);
     for (const s of sources) {
@@ -278,45 +283,41 @@ export async function runArticlePipeline(ctx: RunContext, options: PipelineOptio
     sources: c.sources.map(composed.renumber).filter((n): n is number => n !== undefined),
     ...(c.verdict !== 'supported' && revised[c.section] !== bodies[c.section] ? { revised: true } : {}),
   }));
-  // A partial article is visible while the checks run, and stays if they fail.
-  await updateArticle(ctx.database, ctx.article.id, {
+  // A partial article is visible while the checks run, and stays if they fail (written alongside them).
+  const partialSaved = updateArticle(ctx.database, ctx.article.id, {
     markdown: composed.markdown,
     sources: composed.sources,
     ...(brief.factCheck && grounded ? { factCheck: { claims: finalClaims } } : {}),
   });
 
-  let citations: CitationCheck[] = [];
-  if (grounded) {
-    citations = await runStep(ctx, 'citations', stepPositions.citations, (llm) =>
-      checkCitations(llm, composed.markdown, composed.sources, brief.language, concurrency),
-    );
-  } else {
-    await skipStep(ctx, 'citations', stepPositions.citations, []);
-  }
-
-  let seo: SeoPack | null = null;
-  if (brief.seo) {
-    seo = await runStep(ctx, 'seo', stepPositions.seo, async (llm) => {
-      const { object } = await llm.generateObject({
-        role: 'planner',
-        system,
-        prompt: seoPrompt(
-          brief,
-          title,
-          intro,
-          outline.sections.map((s) => s.heading),
-        ),
-        schema: seoMetaSchema,
-        schemaName: 'seo_meta',
-      });
-      return seoPack(composed.markdown, brief, title, object);
-    });
-  } else {
-    await skipStep(ctx, 'seo', stepPositions.seo, null);
-  }
+  // The citation check and the SEO pack both read the final text and run side by side; the HTML is
+  // rendered while their model calls are in flight.
+  const citationsRun = grounded
+    ? runStep(ctx, 'citations', stepPositions.citations, (llm) =>
+        checkCitations(llm, composed.markdown, composed.sources, brief.language, concurrency),
+      )
+    : skipStep(ctx, 'citations', stepPositions.citations, []).then(() => [] as CitationCheck[]);
+  const seoRun: Promise<SeoPack | null> = brief.seo
+    ? runStep(ctx, 'seo', stepPositions.seo, async (llm) => {
+        const { object } = await llm.generateObject({
+          role: 'planner',
+          system,
+          prompt: seoPrompt(
+            brief,
+            title,
+            intro,
+            outline.sections.map((s) => s.heading),
+          ),
+          schema: seoMetaSchema,
+          schemaName: 'seo_meta',
+        });
+        return seoPack(composed.markdown, brief, title, object);
+      })
+    : skipStep(ctx, 'seo', stepPositions.seo, null).then(() => null);
+  const html = renderHtml(composed.markdown);
+  const [citations, seo] = await Promise.all([citationsRun, seoRun, partialSaved]);
 
   await runStep(ctx, 'render', stepPositions.render, async () => {
-    const html = renderHtml(composed.markdown);
     const wordCount =
       seo?.wordCount ?? analyzeSeo(composed.markdown, { keywords: [], language: brief.language }).wordCount;
     await updateArticle(ctx.database, ctx.article.id, {

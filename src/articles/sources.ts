@@ -17,6 +17,8 @@ export type FoundSource = Omit<ArticleSource, 'n'>;
 
 export interface SourceProvider {
   name: string;
+  /** Starts work that does not need the plan's questions (fetching given pages) while the plan is made. */
+  prepare?(signal: AbortSignal): void;
   find(questions: readonly string[], signal: AbortSignal): Promise<FoundSource[]>;
 }
 
@@ -29,30 +31,38 @@ export function userUrlSources(
   fetchOptions: SafeFetchOptions,
   onFailure: (url: string, reason: string) => void,
 ): SourceProvider {
+  let fetched: Promise<Array<Omit<FoundSource, 'excerpt'> | undefined>> | undefined;
+  const fetchAll = (signal: AbortSignal) => {
+    fetched ??= mapBounded(urls, 4, async (url) => {
+      try {
+        const response = await safeFetch(url, { ...fetchOptions, accept: extractableTypes, signal });
+        if (response.status < 200 || response.status >= 300) throw new Error(`HTTP ${response.status}`);
+        const page = extractReadable(response.body, response.contentType, response.finalUrl);
+        if (page.wordCount < 20) throw new Error('the page has no readable text');
+        return {
+          kind: 'url' as const,
+          title: page.title || response.finalUrl,
+          url: response.finalUrl,
+          fetchedAt: response.fetchedAt.toISOString(),
+          text: clip(page.text),
+        };
+      } catch (err) {
+        onFailure(url, err instanceof Error ? err.message : String(err));
+        return undefined;
+      }
+    });
+    return fetched;
+  };
   return {
     name: 'urls',
+    prepare(signal) {
+      void fetchAll(signal);
+    },
     async find(questions, signal) {
-      const pages = await mapBounded(urls, 4, async (url) => {
-        try {
-          const response = await safeFetch(url, { ...fetchOptions, accept: extractableTypes, signal });
-          if (response.status < 200 || response.status >= 300) throw new Error(`HTTP ${response.status}`);
-          const page = extractReadable(response.body, response.contentType, response.finalUrl);
-          if (page.wordCount < 20) throw new Error('the page has no readable text');
-          const source: FoundSource = {
-            kind: 'url',
-            title: page.title || response.finalUrl,
-            url: response.finalUrl,
-            fetchedAt: response.fetchedAt.toISOString(),
-            excerpt: bestExcerpt(page.text, questions.join(' ')),
-            text: clip(page.text),
-          };
-          return source;
-        } catch (err) {
-          onFailure(url, err instanceof Error ? err.message : String(err));
-          return undefined;
-        }
-      });
-      return pages.filter((p): p is FoundSource => p !== undefined);
+      const pages = await fetchAll(signal);
+      return pages
+        .filter((p) => p !== undefined)
+        .map((p) => ({ ...p, excerpt: bestExcerpt(p.text, questions.join(' ')) }));
     },
   };
 }

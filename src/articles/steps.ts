@@ -54,30 +54,41 @@ export async function declareSteps(
   ctx: RunContext,
   steps: ReadonlyArray<{ name: string; position: number }>,
 ) {
-  for (const { name, position } of steps) {
-    await ctx.database.query(
-      'INSERT INTO article_steps (article_id, name, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
-      [ctx.article.id, name, position],
-    );
-  }
+  await ctx.database.query(
+    `INSERT INTO article_steps (article_id, name, position)
+     SELECT $1, name, position FROM unnest($2::text[], $3::int[]) AS s(name, position)
+     ON CONFLICT DO NOTHING`,
+    [ctx.article.id, steps.map((s) => s.name), steps.map((s) => s.position)],
+  );
 }
 
 async function meter(ctx: RunContext, step: string, result: LlmTextResult) {
   const cost = result.costUsd ?? 0;
-  await ctx.database.query(
-    `UPDATE article_steps SET input_tokens = input_tokens + $3, output_tokens = output_tokens + $4,
-       cost_usd = cost_usd + $5 WHERE article_id = $1 AND name = $2`,
-    [ctx.article.id, step, result.usage.inputTokens, result.usage.outputTokens, cost],
-  );
   ctx.totals.inputTokens += result.usage.inputTokens;
   ctx.totals.outputTokens += result.usage.outputTokens;
   ctx.totals.costUsd += cost;
-  await ctx.events.publish(ctx.article.id, 'cost', {
+  const running = {
     step,
     inputTokens: ctx.totals.inputTokens,
     outputTokens: ctx.totals.outputTokens,
     costUsd: Math.round(ctx.totals.costUsd * 1e8) / 1e8,
-  });
+  };
+  // One statement: the step's spend and the running-cost event.
+  await ctx.database.query(
+    `WITH spent AS (
+       UPDATE article_steps SET input_tokens = input_tokens + $3, output_tokens = output_tokens + $4,
+         cost_usd = cost_usd + $5 WHERE article_id = $1 AND name = $2 RETURNING 1)
+     INSERT INTO article_events (article_id, type, data) SELECT $1, 'cost', $6 FROM spent`,
+    [
+      ctx.article.id,
+      step,
+      result.usage.inputTokens,
+      result.usage.outputTokens,
+      cost,
+      JSON.stringify(running),
+    ],
+  );
+  await ctx.events.notify(ctx.article.id);
 }
 
 export function stepLlm(ctx: RunContext, step: string): StepLlm {
@@ -136,9 +147,8 @@ const sleep = (ms: number, signal: AbortSignal) =>
 const stepKind = (name: string) => name.split(':')[0]!.split('#')[0]!;
 
 interface StoredStep {
-  status: string;
+  status: string | null;
   output: unknown;
-  started_at: Date | null;
 }
 
 /**
@@ -153,30 +163,38 @@ export async function runStep<T>(
   work: (llm: StepLlm) => Promise<T>,
   input?: unknown,
 ): Promise<T> {
+  if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error('run aborted');
+  const startedAt = new Date();
+  // One statement: read what is stored, or mark the step running and announce it.
   const { rows } = await ctx.database.query<StoredStep>(
-    'SELECT status, output, started_at FROM article_steps WHERE article_id = $1 AND name = $2',
-    [ctx.article.id, name],
+    `WITH prev AS (SELECT status, output FROM article_steps WHERE article_id = $1 AND name = $2),
+     started AS (
+       INSERT INTO article_steps (article_id, name, position, status, input, started_at, attempts)
+       VALUES ($1, $2, $3, 'running', $4, $5, 1)
+       ON CONFLICT (article_id, name) DO UPDATE SET status = 'running', input = EXCLUDED.input,
+         started_at = coalesce(article_steps.started_at, EXCLUDED.started_at), error = NULL, finished_at = NULL,
+         attempts = article_steps.attempts + 1
+       WHERE article_steps.status NOT IN ('completed', 'skipped')
+       RETURNING 1),
+     announced AS (
+       INSERT INTO article_events (article_id, type, data)
+       SELECT $1, 'step.started', jsonb_build_object('step', $2::text) FROM started RETURNING 1)
+     SELECT (SELECT status FROM prev) AS status, (SELECT output FROM prev) AS output,
+       (SELECT count(*) FROM announced) AS announced`,
+    [ctx.article.id, name, position, input === undefined ? null : JSON.stringify(input), startedAt],
   );
   const stored = rows[0];
   if (stored?.status === 'completed' || stored?.status === 'skipped') return stored.output as T;
-  if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error('run aborted');
-
-  const startedAt = new Date();
-  await ctx.database.query(
-    `INSERT INTO article_steps (article_id, name, position, status, input, started_at, attempts)
-     VALUES ($1, $2, $3, 'running', $4, $5, 0)
-     ON CONFLICT (article_id, name) DO UPDATE SET status = 'running', input = EXCLUDED.input,
-       started_at = coalesce(article_steps.started_at, EXCLUDED.started_at), error = NULL, finished_at = NULL`,
-    [ctx.article.id, name, position, input === undefined ? null : JSON.stringify(input), startedAt],
-  );
-  await ctx.events.publish(ctx.article.id, 'step.started', { step: name });
+  await ctx.events.notify(ctx.article.id);
   const attempts = ctx.attempts ?? 3;
   const delay = (ctx.retryDelaySeconds ?? 1) * 1000;
   for (let attempt = 1; ; attempt++) {
-    await ctx.database.query(
-      'UPDATE article_steps SET attempts = attempts + 1 WHERE article_id = $1 AND name = $2',
-      [ctx.article.id, name],
-    );
+    if (attempt > 1) {
+      await ctx.database.query(
+        'UPDATE article_steps SET attempts = attempts + 1 WHERE article_id = $1 AND name = $2',
+        [ctx.article.id, name],
+      );
+    }
     try {
       const output = await work(stepLlm(ctx, name));
       const finishedAt = new Date();

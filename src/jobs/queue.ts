@@ -111,6 +111,7 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
   const running = new Set<AbortController>();
   const repeated = new Map<string, { intervalMs: number; task: () => Promise<void> }>();
   const timers: NodeJS.Timeout[] = [];
+  const localWorkers = new Map<string, string[]>();
   let started = false;
 
   const queue: JobQueue = {
@@ -137,13 +138,14 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
         await boss.updateQueue(name, { name, ...queueOptions });
         if (!work) continue;
         for (let i = 0; i < concurrency; i++) {
-          await boss.work<object>(
+          const workerId = await boss.work<object>(
             name,
             { batchSize: 1, pollingIntervalSeconds: deps.pollingIntervalSeconds ?? 1, includeMetadata: true },
             async (jobs) => {
               for (const job of jobs) await run(name, def, job as PgBoss.JobWithMetadata<object>);
             },
           );
+          localWorkers.set(name, [...(localWorkers.get(name) ?? []), workerId]);
         }
       }
       if (!work) return;
@@ -177,6 +179,8 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
         }),
       });
       if (!id) throw new Error(`The ${name} job was not queued`);
+      // A worker of this process takes it now instead of at its next poll (up to a second later).
+      if (!opts.startAfter) for (const worker of localWorkers.get(name) ?? []) boss.notifyWorker(worker);
       return id;
     },
 
@@ -195,6 +199,7 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
       if (!started) return;
       started = false;
       for (const timer of timers.splice(0)) clearInterval(timer);
+      localWorkers.clear();
       liveQueues.delete(queue);
       // Jobs still running at the deadline are aborted; pg-boss leaves them active, and they
       // are retried once they expire, so nothing is lost.

@@ -16,6 +16,11 @@ export interface ArticleModelOptions {
   countTokens?: (text: string) => number;
   /** Delay before non-streamed answers, ms. */
   delayMs?: number;
+  /**
+   * A fixed generation latency per output token (benchmarks): streamed answers send about one token
+   * per chunk with this pause, non-streamed ones wait tokens × this before answering.
+   */
+  perTokenMs?: number;
 }
 
 export const injectionMarker = 'IGNORE ALL PREVIOUS INSTRUCTIONS';
@@ -216,7 +221,9 @@ export function articleModelResponder(opts: ArticleModelOptions = {}) {
     };
     if (format?.type === 'json_schema' && format.json_schema?.name) {
       const json = structured(format.json_schema.name, prompt, opts);
-      return { type: 'answer', json, usage: usage(JSON.stringify(json)), ...pacing };
+      const answer = usage(JSON.stringify(json));
+      const wait = opts.perTokenMs ? { delayMs: Math.round(answer.output * opts.perTokenMs) } : {};
+      return { type: 'answer', json, usage: answer, ...pacing, ...wait };
     }
     let text: string;
     if (outsideSources(prompt).includes(injectionMarker)) text = injectionPayload;
@@ -225,6 +232,9 @@ export function articleModelResponder(opts: ArticleModelOptions = {}) {
     else if (prompt.includes('Write the conclusion')) text = plainPart(prompt, 'conclusion');
     else if (prompt.includes('A fact check found problems')) text = revise(prompt, opts);
     else return undefined;
-    return { type: 'answer', text, usage: usage(text), ...pacing };
+    const paced = opts.perTokenMs
+      ? { chunkDelayMs: opts.perTokenMs, chunkSize: Math.max(1, Math.round(text.length / count(text))) }
+      : {};
+    return { type: 'answer', text, usage: usage(text), ...pacing, ...paced };
   };
 }
