@@ -31,6 +31,7 @@ import { articleEventRoutes } from './routes/article-events.ts';
 import { articleRoutes } from './routes/articles.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
+import { brandVoiceRoutes } from './routes/brand-voices.ts';
 import { healthRoutes } from './routes/health.ts';
 import { llmProviderRoutes } from './routes/llm-providers.ts';
 import { llmSettingsRoutes } from './routes/llm-settings.ts';
@@ -122,5 +123,6 @@ export async function buildServer(runtime: Runtime): Promise<App> {
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(articleRoutes);
   await app.register(articleEventRoutes);
+  await app.register(brandVoiceRoutes);
   return app;
 }

@@ -1,0 +1,59 @@
+// Brand voices: a workspace's named writing guidelines; a brief that names one has it in every
+// writing prompt.
+import { and, desc, eq } from 'drizzle-orm';
+import { inWorkspace } from '../accounts/scope.ts';
+import type { Database } from '../db/client.ts';
+import { brandVoices } from '../db/schema/articles.ts';
+import { AppError } from '../errors.ts';
+
+type Scope = { workspaceId: string };
+
+export const brandVoiceColumns = {
+  id: brandVoices.id,
+  name: brandVoices.name,
+  guidelines: brandVoices.guidelines,
+  createdAt: brandVoices.createdAt,
+};
+
+export async function createBrandVoice(
+  database: Database,
+  scope: Scope,
+  input: { name: string; guidelines: string },
+) {
+  const [row] = await database.db
+    .insert(brandVoices)
+    .values({ workspaceId: scope.workspaceId, ...input })
+    .returning(brandVoiceColumns);
+  return row!;
+}
+
+export async function listBrandVoices(database: Database, scope: Scope) {
+  return database.db
+    .select(brandVoiceColumns)
+    .from(brandVoices)
+    .where(inWorkspace(scope, brandVoices))
+    .orderBy(desc(brandVoices.createdAt));
+}
+
+export async function updateBrandVoice(
+  database: Database,
+  scope: Scope,
+  id: string,
+  patch: { name?: string; guidelines?: string },
+) {
+  const [row] = await database.db
+    .update(brandVoices)
+    .set(patch)
+    .where(inWorkspace(scope, brandVoices, eq(brandVoices.id, id)))
+    .returning(brandVoiceColumns);
+  if (!row) throw new AppError('not_found', `Brand voice ${id} not found`);
+  return row;
+}
+
+export async function deleteBrandVoice(database: Database, scope: Scope, id: string) {
+  const deleted = await database.db
+    .delete(brandVoices)
+    .where(and(inWorkspace(scope, brandVoices), eq(brandVoices.id, id)))
+    .returning({ id: brandVoices.id });
+  if (deleted.length === 0) throw new AppError('not_found', `Brand voice ${id} not found`);
+}

@@ -1,0 +1,91 @@
+// Brand voices of the workspace: named guidelines a brief can point to with `brandVoiceId`.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  createBrandVoice,
+  deleteBrandVoice,
+  listBrandVoices,
+  updateBrandVoice,
+} from '../../articles/brand-voices.ts';
+import { authOf, requireAuth, securedBy } from '../auth.ts';
+
+const voiceView = z.object({ id: z.uuid(), name: z.string(), guidelines: z.string(), createdAt: z.date() });
+const voiceBody = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  guidelines: z
+    .string()
+    .trim()
+    .min(1)
+    .max(5000)
+    .describe('How the brand writes: tone, vocabulary, do and don’t, in the brand’s own words.'),
+});
+const idParams = z.object({ id: z.uuid() });
+
+export const brandVoiceRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { database } = app.runtime;
+  const write = requireAuth({ role: 'editor', scope: 'articles:write' });
+
+  app.post(
+    '/api/v1/brand-voices',
+    {
+      preHandler: write,
+      schema: {
+        tags: ['articles'],
+        summary: 'Create a brand voice',
+        security: securedBy,
+        body: voiceBody,
+        response: { 201: voiceView },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await createBrandVoice(database, authOf(request), request.body)),
+  );
+
+  app.get(
+    '/api/v1/brand-voices',
+    {
+      preHandler: requireAuth({ scope: 'articles:read' }),
+      schema: {
+        tags: ['articles'],
+        summary: "The workspace's brand voices",
+        security: securedBy,
+        response: { 200: z.object({ items: z.array(voiceView) }) },
+      },
+    },
+    async (request) => ({ items: await listBrandVoices(database, authOf(request)) }),
+  );
+
+  app.patch(
+    '/api/v1/brand-voices/:id',
+    {
+      preHandler: write,
+      schema: {
+        tags: ['articles'],
+        summary: 'Change a brand voice',
+        security: securedBy,
+        params: idParams,
+        body: voiceBody.partial().refine((b) => Object.keys(b).length > 0, 'Send name or guidelines'),
+        response: { 200: voiceView },
+      },
+    },
+    async (request) => updateBrandVoice(database, authOf(request), request.params.id, request.body),
+  );
+
+  app.delete(
+    '/api/v1/brand-voices/:id',
+    {
+      preHandler: write,
+      schema: {
+        tags: ['articles'],
+        summary: 'Delete a brand voice',
+        security: securedBy,
+        params: idParams,
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      await deleteBrandVoice(database, authOf(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+};
