@@ -4,6 +4,8 @@
 // (or at once when the run is in the process that received the cancel).
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { keyValueStore } from '../cache/key-value-store.ts';
+import { sharedCache } from '../research/cache.ts';
 import { researchFromConfig } from '../research/from-config.ts';
 import type { Runtime } from '../runtime.ts';
 import { fetchOptionsFromConfig } from '../security/ssrf/index.ts';
@@ -46,6 +48,7 @@ interface Claimed {
 }
 
 function sourceProviders(runtime: Runtime) {
+  const researchCache = sharedCache(keyValueStore(runtime));
   return (brief: ArticleBrief, ctx: RunContext): SourceProvider[] => {
     const search = {
       database: runtime.database,
@@ -76,7 +79,7 @@ function sourceProviders(runtime: Runtime) {
     if (research.documents.length > 0) providers.push(namedDocumentSources(search, research.documents));
     if (research.knowledge) providers.push(knowledgeBaseSources(search));
     if (research.web) {
-      const web = researchFromConfig(runtime.config);
+      const web = researchFromConfig(runtime.config, researchCache);
       if (web.enabled) providers.push(webSources(web.deps, web.options));
     }
     return providers;
@@ -104,7 +107,12 @@ async function finish(runtime: Runtime, articleId: string, status: 'completed' |
   );
 }
 
-export async function runArticle(runtime: Runtime, articleId: string, jobSignal: AbortSignal): Promise<void> {
+export async function runArticle(
+  runtime: Runtime,
+  articleId: string,
+  jobSignal: AbortSignal,
+  providers: (brief: ArticleBrief, ctx: RunContext) => SourceProvider[],
+): Promise<void> {
   const { database, articleEvents: events, logger, config } = runtime;
   const claimed = await claim(runtime, articleId);
   if (!claimed) return; // finished, cancelled, deleted, or another live worker holds it
@@ -165,7 +173,7 @@ export async function runArticle(runtime: Runtime, articleId: string, jobSignal:
     else
       await runArticlePipeline(ctx, {
         concurrency: config.SECTION_CONCURRENCY,
-        sourceProviders: sourceProviders(runtime),
+        sourceProviders: providers,
       });
     await finish(runtime, articleId, 'completed');
     await events.publish(articleId, 'status', { status: 'completed' });
@@ -220,9 +228,10 @@ async function recoverAbandonedRuns(runtime: Runtime) {
 }
 
 export function defineArticleJobs(runtime: Runtime) {
+  const providers = sourceProviders(runtime);
   runtime.queue.defineJob<{ articleId: string }>(
     articleJob,
-    (job) => runArticle(runtime, job.data.articleId, job.signal),
+    (job) => runArticle(runtime, job.data.articleId, job.signal, providers),
     // Steps retry themselves; a job retry only covers the database failing under the run.
     { retryLimit: 2, retryDelay: 5, expireInSeconds: 3600, concurrency: runtime.config.ARTICLE_CONCURRENCY },
   );

@@ -1,5 +1,7 @@
-// The cache research results live in. In-memory LRU by default; a Redis/DB-backed one can
-// implement the same two methods.
+// The cache research results live in: the shared store (Redis, or the database) in the application,
+// an in-memory LRU where nothing is shared (tests, one-off use).
+import type { KeyValueStore } from '../cache/key-value-store.ts';
+
 export interface ResearchCache {
   get(key: string): Promise<unknown | undefined>;
   set(key: string, value: unknown, ttlSeconds: number): Promise<void>;
@@ -29,6 +31,19 @@ export function memoryCache(maxEntries = 500, now: () => number = Date.now): Res
         if (oldest === undefined) break;
         entries.delete(oldest);
       }
+    },
+  };
+}
+
+/** Search results and fetched pages shared by every process for RESEARCH_CACHE_TTL. */
+export function sharedCache(store: KeyValueStore): ResearchCache {
+  return {
+    async get(key) {
+      const [value] = await store.getMany([key]);
+      return value ?? undefined;
+    },
+    async set(key, value, ttlSeconds) {
+      if (ttlSeconds > 0) await store.setMany([[key, value]], ttlSeconds);
     },
   };
 }

@@ -1,0 +1,41 @@
+// The research cache the application uses: shared through Redis when configured, else the database;
+// entries expire after their TTL.
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { keyValueStore } from '../../src/cache/key-value-store.ts';
+import { closeRedis, createRedis } from '../../src/cache/redis.ts';
+import { openDatabase } from '../../src/db/client.ts';
+import { runMigrations } from '../../src/db/migrate.ts';
+import { sharedCache } from '../../src/research/cache.ts';
+import { redisUrl } from '../support/database.ts';
+
+const database = await openDatabase({ dataDir: 'memory://' });
+await runMigrations(database);
+const redis = createRedis({
+  url: redisUrl,
+  logger: pino({ level: 'silent' }),
+  keyPrefix: `test:${randomBytes(4).toString('hex')}:`,
+});
+afterAll(async () => {
+  await closeRedis(redis);
+  await database.close();
+});
+
+describe.each([
+  ['database', () => keyValueStore({ database })],
+  ['redis', () => keyValueStore({ database, redis })],
+])('shared research cache (%s)', (_name, store) => {
+  it('returns what was stored until it expires, and nothing for unknown keys', async () => {
+    const a = sharedCache(store());
+    const b = sharedCache(store()); // another process would see the same entries
+    const page = { title: 'Heat pumps', text: 'x'.repeat(100), fetchedAt: '2026-11-23T10:00:00Z' };
+    await a.set('research:page:https://example.com/a', page, 1);
+    expect(await b.get('research:page:https://example.com/a')).toEqual(page);
+    expect(await b.get('research:page:https://example.com/unknown')).toBeUndefined();
+    await a.set('research:page:https://example.com/zero', page, 0);
+    expect(await b.get('research:page:https://example.com/zero')).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(await b.get('research:page:https://example.com/a')).toBeUndefined();
+  });
+});
