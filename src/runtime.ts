@@ -10,6 +10,7 @@ import { type DataDirLock, lockDataDir } from './db/data-dir-lock.ts';
 import { type MigrationResult, runMigrations } from './db/migrate.ts';
 import { createJobQueue, type JobQueue } from './jobs/queue.ts';
 import { registerJobs } from './jobs/register.ts';
+import { prepareVectorSearch } from './knowledge/vector-setup.ts';
 import { createAppLlmGateway } from './llm/app-gateway.ts';
 import type { LlmGateway } from './llm/types.ts';
 import { createLogger } from './observability/logger.ts';
@@ -61,6 +62,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     poolSize: config.DATABASE_POOL_SIZE,
   });
   const migration = await runMigrations(database);
+  await prepareVectorSearch(database, config.EMBEDDING_DIMENSIONS, logger);
   await ensureAdmin({ config, database, logger });
   if (!migration.vectorAvailable) {
     logger.warn(

@@ -6,6 +6,7 @@ import { ConfigError } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { registerAccountCommands } from './commands/accounts.ts';
 import { registerGenerateCommand } from './commands/generate.ts';
+import { registerIngestCommand } from './commands/ingest.ts';
 import { registerModelsCommand } from './commands/models.ts';
 import { registerOperationCommands } from './commands/operations.ts';
 
@@ -18,6 +19,7 @@ registerOperationCommands(program);
 registerAccountCommands(program);
 registerModelsCommand(program);
 registerGenerateCommand(program);
+registerIngestCommand(program);
 for (const command of program.commands) {
   command.exitOverride();
   for (const sub of command.commands) sub.exitOverride();

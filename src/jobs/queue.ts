@@ -191,6 +191,8 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
 
     async depth() {
       const out: Record<string, number> = {};
+      // Queues exist once start() has run; before that nothing can be waiting in them.
+      if (!started) return out;
       for (const name of definitions.keys()) out[name] = await boss.getQueueSize(name);
       return out;
     },

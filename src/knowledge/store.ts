@@ -1,7 +1,8 @@
 // Persistence of parsed documents. Every function takes the workspace explicitly and filters by
 // it, so a caller cannot reach another workspace's library by id.
-import { sql } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
+import { desc, eq, lt, sql } from 'drizzle-orm';
+import { inWorkspace } from '../accounts/scope.ts';
+import type { Database, Db } from '../db/client.ts';
 import { documentChunks, documents } from '../db/schema/knowledge.ts';
 import type { Chunk, DocumentType } from './types.ts';
 import { toVectorLiteral } from './vector-columns.ts';
@@ -20,6 +21,9 @@ export interface DocumentRow {
   status: 'queued' | 'processing' | 'ready' | 'failed';
   progress: number;
   error: string | null;
+  /** What ingestion skipped without failing, e.g. embeddings without an embedding model. */
+  note: string | null;
+  chunkCount: number;
   tags: string[];
   createdAt: Date;
   updatedAt: Date;
@@ -45,7 +49,7 @@ const insertBatch = 500;
 
 const columns = `id, workspace_id AS "workspaceId", title, type, source_kind AS "sourceKind",
   source_url AS "sourceUrl", filename, content_hash AS "contentHash", byte_size AS "byteSize",
-  page_count AS "pageCount", status, progress, error, tags, created_at AS "createdAt", updated_at AS "updatedAt"`;
+  page_count AS "pageCount", status, progress, error, note, chunk_count AS "chunkCount", tags, created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 /** Stores a document and its chunks in one transaction; the same content twice is a no-op. */
 export async function saveDocument(
@@ -80,41 +84,61 @@ export async function saveDocument(
       .returning({ id: documents.id });
     const documentId = inserted[0]?.id;
     if (!documentId || input.chunks.length === 0) return;
-    for (let start = 0; start < input.chunks.length; start += insertBatch) {
-      const batch = input.chunks.slice(start, start + insertBatch);
-      const rows = await tx
-        .insert(documentChunks)
-        .values(
-          batch.map((c) => ({
-            workspaceId: input.workspaceId,
-            documentId,
-            index: c.index,
-            text: c.text,
-            rawText: c.rawText,
-            tokenCount: c.tokenCount,
-            headingPath: c.headingPath,
-            pageStart: c.pageStart ?? null,
-            pageEnd: c.pageEnd ?? null,
-            contentHash: c.contentHash,
-          })),
-        )
-        .returning({ id: documentChunks.id });
-      if (!withVectors || !input.embeddings) continue;
-      const vectors = input.embeddings.slice(start, start + batch.length);
-      // One JSON parameter: Drizzle's sql template would expand a JS array into a value list.
-      const pairs = JSON.stringify(rows.map((r, i) => ({ id: r.id, e: toVectorLiteral(vectors[i] ?? []) })));
-      await tx.execute(
-        sql`UPDATE document_chunks c SET embedding = v.e::vector
-            FROM json_to_recordset(${pairs}::json) AS v(id uuid, e text) WHERE c.id = v.id`,
-      );
-    }
+    await insertChunks(tx, {
+      workspaceId: input.workspaceId,
+      documentId,
+      chunks: input.chunks,
+      embeddings: withVectors ? input.embeddings : undefined,
+    });
+    await tx.update(documents).set({ chunkCount: input.chunks.length }).where(eq(documents.id, documentId));
   });
   const document = await findByHash(database, input.workspaceId, input.contentHash);
   if (!document) throw new Error('document vanished after insert');
   return { document, created: true };
 }
 
-async function findByHash(
+export type Transaction = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/**
+ * Inserts a document's chunks (and, when given, their vectors: the caller checks pgvector) in
+ * batches inside the caller's transaction.
+ */
+export async function insertChunks(
+  tx: Transaction,
+  input: { workspaceId: string; documentId: string; chunks: Chunk[]; embeddings?: number[][] | undefined },
+): Promise<void> {
+  const { workspaceId, documentId } = input;
+  for (let start = 0; start < input.chunks.length; start += insertBatch) {
+    const batch = input.chunks.slice(start, start + insertBatch);
+    const rows = await tx
+      .insert(documentChunks)
+      .values(
+        batch.map((c) => ({
+          workspaceId,
+          documentId,
+          index: c.index,
+          text: c.text,
+          rawText: c.rawText,
+          tokenCount: c.tokenCount,
+          headingPath: c.headingPath,
+          pageStart: c.pageStart ?? null,
+          pageEnd: c.pageEnd ?? null,
+          contentHash: c.contentHash,
+        })),
+      )
+      .returning({ id: documentChunks.id });
+    if (!input.embeddings) continue;
+    const vectors = input.embeddings.slice(start, start + batch.length);
+    // One JSON parameter: Drizzle's sql template would expand a JS array into a value list.
+    const pairs = JSON.stringify(rows.map((r, i) => ({ id: r.id, e: toVectorLiteral(vectors[i] ?? []) })));
+    await tx.execute(
+      sql`UPDATE document_chunks c SET embedding = v.e::vector
+          FROM json_to_recordset(${pairs}::json) AS v(id uuid, e text) WHERE c.id = v.id`,
+    );
+  }
+}
+
+export async function findByHash(
   database: Database,
   workspaceId: string,
   hash: string,
@@ -154,3 +178,48 @@ export async function deleteDocument(database: Database, workspaceId: string, id
   );
   return r.rows.length > 0;
 }
+
+export type DocumentStatus = DocumentRow['status'];
+
+/** One page of the workspace's documents, newest first (keyset on created_at). */
+export async function listDocumentPage(
+  database: Database,
+  workspaceId: string,
+  page: { limit: number; before?: Date | undefined; status?: DocumentStatus | undefined },
+): Promise<DocumentRow[]> {
+  const rows = await database.db
+    .select(documentColumns)
+    .from(documents)
+    .where(
+      inWorkspace(
+        { workspaceId },
+        documents,
+        page.before ? lt(documents.createdAt, page.before) : undefined,
+        page.status ? eq(documents.status, page.status) : undefined,
+      ),
+    )
+    .orderBy(desc(documents.createdAt), desc(documents.id))
+    .limit(page.limit);
+  return rows as DocumentRow[];
+}
+
+const documentColumns = {
+  id: documents.id,
+  workspaceId: documents.workspaceId,
+  title: documents.title,
+  type: documents.type,
+  sourceKind: documents.sourceKind,
+  sourceUrl: documents.sourceUrl,
+  filename: documents.filename,
+  contentHash: documents.contentHash,
+  byteSize: documents.byteSize,
+  pageCount: documents.pageCount,
+  status: documents.status,
+  progress: documents.progress,
+  error: documents.error,
+  note: documents.note,
+  chunkCount: documents.chunkCount,
+  tags: documents.tags,
+  createdAt: documents.createdAt,
+  updatedAt: documents.updatedAt,
+};

@@ -105,7 +105,15 @@ export function createReadiness(runtime: Runtime): ReadinessRegistry {
     required: false,
     async run() {
       const available = database.vectorAvailable;
-      return { status: available ? 'ok' : 'degraded', available };
+      // Knowledge search says which mode it runs in, so operators see the degradation here.
+      return available
+        ? { status: 'ok', available, search: 'hybrid' }
+        : {
+            status: 'degraded',
+            available,
+            search: 'fulltext',
+            message: 'pgvector is not installed: knowledge search is full-text only',
+          };
     },
   });
   if (redis) {

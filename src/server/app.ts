@@ -32,13 +32,17 @@ import { articleRoutes } from './routes/articles.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { brandVoiceRoutes } from './routes/brand-voices.ts';
+import { documentRoutes } from './routes/documents.ts';
 import { healthRoutes } from './routes/health.ts';
+import { knowledgeRoutes } from './routes/knowledge.ts';
+import { llmCheckRoutes } from './routes/llm-check.ts';
 import { llmProviderRoutes } from './routes/llm-providers.ts';
 import { llmSettingsRoutes } from './routes/llm-settings.ts';
 import { memberRoutes } from './routes/members.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { setupRoutes } from './routes/setup.ts';
 import { usageRoutes } from './routes/usage.ts';
+import { webAppRoutes } from './routes/web-app.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -120,9 +124,13 @@ export async function buildServer(runtime: Runtime): Promise<App> {
   await app.register(usageRoutes);
   await app.register(llmSettingsRoutes);
   await app.register(llmProviderRoutes);
+  await app.register(llmCheckRoutes);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(articleRoutes);
   await app.register(articleEventRoutes);
   await app.register(brandVoiceRoutes);
+  await app.register(documentRoutes);
+  await app.register(knowledgeRoutes);
+  await app.register(webAppRoutes); // last: the browser app's SPA fallback
   return app;
 }

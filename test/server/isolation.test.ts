@@ -1,6 +1,7 @@
 // A key of workspace A must see nothing of workspace B: every B resource answers 404.
 // Add each new tenant resource to `resourcesOfB` as it is built.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileForm } from '../knowledge/samples-ingest.ts';
 import { bearer, createKey, login, setupOwner } from '../support/accounts.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { backends } from '../support/database.ts';
@@ -8,7 +9,7 @@ import { backends } from '../support/database.ts';
 describe.each(backends)('workspace isolation (%s)', (backend) => {
   let t: TestApp;
   let keyOfA: string;
-  const b = { keyId: '', userId: '' };
+  const b = { keyId: '', userId: '', documentId: '' };
 
   beforeAll(async () => {
     t = await createTestApp(backend, { SIGNUP_ENABLED: 'true' });
@@ -23,6 +24,16 @@ describe.each(backends)('workspace isolation (%s)', (backend) => {
     const cookieB = await login(t.app, 'b@example.com', 'password-b');
     b.keyId = (await createKey(t.app, cookieB, { name: 'b' })).apiKey.id;
     b.userId = signup.json().id;
+    await t.runtime.queue.start({ work: false }); // uploads enqueue their ingestion job
+    const form = fileForm(Buffer.from('Notes of workspace B about sourdough starters.'), 'b.txt');
+    b.documentId = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/documents',
+        headers: { cookie: cookieB, ...form.headers },
+        payload: form.payload,
+      })
+    ).json().document.id;
   });
   afterAll(async () => t.close());
 
@@ -30,6 +41,8 @@ describe.each(backends)('workspace isolation (%s)', (backend) => {
     { method: 'DELETE' as const, url: `/api/v1/api-keys/${b.keyId}` },
     { method: 'PATCH' as const, url: `/api/v1/members/${b.userId}`, payload: { role: 'viewer' } },
     { method: 'DELETE' as const, url: `/api/v1/members/${b.userId}` },
+    { method: 'GET' as const, url: `/api/v1/documents/${b.documentId}` },
+    { method: 'DELETE' as const, url: `/api/v1/documents/${b.documentId}` },
   ];
 
   it('answers 404 for every resource of another workspace', async () => {
@@ -45,6 +58,8 @@ describe.each(backends)('workspace isolation (%s)', (backend) => {
     expect(keys.json().items.map((k: { id: string }) => k.id)).not.toContain(b.keyId);
     const members = await t.app.inject({ method: 'GET', url: '/api/v1/members', headers: bearer(keyOfA) });
     expect(members.json().items.map((m: { email: string }) => m.email)).toEqual(['a@example.com']);
+    const docs = await t.app.inject({ method: 'GET', url: '/api/v1/documents', headers: bearer(keyOfA) });
+    expect(docs.json().items.map((d: { id: string }) => d.id)).not.toContain(b.documentId);
   });
 
   it('cannot switch a session into a workspace it is not a member of', async () => {

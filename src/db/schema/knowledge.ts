@@ -6,6 +6,7 @@ import { customType, index, integer, pgTable, text, timestamp, uniqueIndex, uuid
 import { workspaces } from './accounts.ts';
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
 export const documents = pgTable(
   'documents',
@@ -27,6 +28,9 @@ export const documents = pgTable(
       .default('queued'),
     progress: integer('progress').notNull().default(0),
     error: text('error'),
+    /** What ingestion could not do but did not fail for, e.g. "not embedded: no embedding model". */
+    note: text('note'),
+    chunkCount: integer('chunk_count').notNull().default(0),
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -61,3 +65,13 @@ export const documentChunks = pgTable(
     index('document_chunks_tsv_idx').using('gin', t.tsv),
   ],
 );
+
+// The uploaded bytes, kept so the ingestion job (and a later re-index) can parse them again.
+export const documentBlobs = pgTable('document_blobs', {
+  documentId: uuid('document_id')
+    .primaryKey()
+    .references(() => documents.id, { onDelete: 'cascade' }),
+  workspaceId: uuid('workspace_id').notNull(),
+  contentType: text('content_type'),
+  bytes: bytea('bytes').notNull(),
+});

@@ -1,0 +1,331 @@
+// The knowledge library's documents: upload (multipart file or JSON {url}), list, status, delete.
+// Ingestion itself runs as the `document.ingest` job; uploads answer 202 with the queued document.
+import multipart from '@fastify/multipart';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { audit } from '../../accounts/audit.ts';
+import { AppError, notFound } from '../../errors.ts';
+import { DocumentRejectedError } from '../../knowledge/errors.ts';
+import { fetchDocument } from '../../knowledge/fetch-document.ts';
+import { documentLimits } from '../../knowledge/ingest-document.ts';
+import { ingestionDeps } from '../../knowledge/ingest-job.ts';
+import { type SubmitInput, submitDocument } from '../../knowledge/ingestion.ts';
+import { type DocumentRow, deleteDocument, getDocument, listDocumentPage } from '../../knowledge/store.ts';
+import { documentTypes } from '../../knowledge/types.ts';
+import { authOf, requireAuth, securedBy } from '../auth.ts';
+import { decodeCursor, nextCursor, pageQuery } from '../pagination.ts';
+
+const statuses = ['queued', 'processing', 'ready', 'failed'] as const;
+
+export const documentView = z.object({
+  id: z.uuid(),
+  title: z.string(),
+  type: z.enum(documentTypes),
+  sourceKind: z.enum(['upload', 'url']),
+  sourceUrl: z.string().nullable(),
+  filename: z.string().nullable(),
+  contentHash: z.string(),
+  byteSize: z.number().int(),
+  status: z.enum(statuses),
+  progress: z.number().int().min(0).max(100),
+  error: z.string().nullable(),
+  note: z.string().nullable(),
+  pageCount: z.number().int().nullable(),
+  chunkCount: z.number().int(),
+  tags: z.array(z.string()),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+
+const toView = (d: DocumentRow): z.infer<typeof documentView> => ({
+  id: d.id,
+  title: d.title,
+  type: d.type as z.infer<typeof documentView>['type'],
+  sourceKind: d.sourceKind,
+  sourceUrl: d.sourceUrl,
+  filename: d.filename,
+  contentHash: d.contentHash,
+  byteSize: d.byteSize,
+  status: d.status,
+  progress: d.progress,
+  error: d.error,
+  note: d.note,
+  pageCount: d.pageCount,
+  chunkCount: d.chunkCount,
+  tags: d.tags,
+  createdAt: new Date(d.createdAt),
+  updatedAt: new Date(d.updatedAt),
+});
+
+const tag = z.string().trim().min(1).max(50);
+const tagList = z.array(tag).max(20);
+
+const urlBody = z.object({
+  url: z
+    .string()
+    .max(2048)
+    .regex(/^https?:\/\//i, 'must be an http:// or https:// URL'),
+  tags: tagList.optional(),
+});
+
+// Documents the multipart form in OpenAPI; the handler reads the parts itself (streamed, limited).
+const fileForm = z.object({
+  file: z.string().meta({ format: 'binary', description: 'the document (at most MAX_FILE_SIZE_MB)' }),
+  tags: z.string().max(2000).optional().meta({ description: 'comma list (or repeat the field)' }),
+});
+
+const uploadBody = z
+  .union([urlBody, fileForm])
+  // Multipart requests reach validation without a parsed body (null): the handler reads the parts.
+  .nullish()
+  .describe(
+    'Either `multipart/form-data` with a `file` part (and optional `tags`: repeated fields or a comma list), ' +
+      'or JSON `{url, tags?}` to ingest a web page or file fetched by the server (SSRF-guarded).',
+  );
+
+const createdResponse = z.object({
+  document: documentView,
+  /** false: this content was already in the workspace; that document is returned. */
+  created: z.boolean(),
+});
+
+interface UploadedFile {
+  bytes: Buffer;
+  filename?: string;
+  declaredType?: string;
+  tags: string[];
+}
+
+function parseTags(values: string[]): string[] {
+  const split = values.flatMap((v) => {
+    const trimmed = v.trim();
+    if (trimmed.startsWith('[')) {
+      try {
+        const parsed: unknown = JSON.parse(trimmed);
+        if (Array.isArray(parsed)) return parsed.map(String);
+      } catch {
+        // not JSON: a comma list
+      }
+    }
+    return trimmed.split(',');
+  });
+  const result = tagList.safeParse(split.map((t) => t.trim()).filter(Boolean));
+  if (!result.success) {
+    throw new AppError('validation_error', 'tags: at most 20 tags of 1–50 characters', [
+      { path: 'tags', message: result.error.issues[0]?.message ?? 'invalid tags' },
+    ]);
+  }
+  return result.data;
+}
+
+const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MB`;
+
+async function readUpload(request: FastifyRequest, maxBytes: number): Promise<UploadedFile> {
+  const tooLarge = () =>
+    new DocumentRejectedError(
+      'too_large',
+      `the file is larger than the limit of ${megabytes(maxBytes)}`,
+    ).toAppError();
+  // A declared length far over the limit is refused before reading a byte (form overhead allowed).
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes + 64 * 1024) throw tooLarge();
+  let file: UploadedFile | undefined;
+  const tags: string[] = [];
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        if (part.fieldname !== 'file' || file) {
+          part.file.resume();
+          throw new AppError('validation_error', 'send exactly one file, in the `file` field');
+        }
+        const bytes = await part.toBuffer();
+        file = {
+          bytes,
+          ...(part.filename ? { filename: part.filename.slice(0, 255) } : {}),
+          ...(part.mimetype ? { declaredType: part.mimetype.slice(0, 100) } : {}),
+          tags: [],
+        };
+      } else if (part.fieldname === 'tags') {
+        tags.push(String(part.value));
+      }
+    }
+  } catch (err) {
+    if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
+    if (err instanceof AppError) throw err;
+    const code = (err as { code?: string }).code;
+    if (code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT') {
+      throw new AppError('payload_too_large', 'too many form fields');
+    }
+    throw new AppError('validation_error', `malformed multipart body: ${(err as Error).message}`);
+  }
+  if (!file)
+    throw new AppError('validation_error', 'the upload has no `file` field', [
+      { path: 'file', message: 'required' },
+    ]);
+  return { ...file, tags: parseTags(tags) };
+}
+
+export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { runtime } = app;
+  const { database } = runtime;
+  const limits = documentLimits(runtime.config);
+  const deps = ingestionDeps(runtime);
+  // Scoped to this plugin: only the upload route parses multipart bodies. MAX_FILE_SIZE_MB bounds
+  // the file part (MAX_BODY_MB stays the limit of JSON bodies).
+  await app.register(multipart, {
+    limits: {
+      fileSize: limits.maxBytes,
+      files: 2,
+      fields: 20,
+      fieldSize: 8 * 1024,
+      parts: 30,
+      headerPairs: 100,
+    },
+    throwFileSizeLimit: true,
+  });
+
+  app.post(
+    '/api/v1/documents',
+    {
+      preHandler: requireAuth({ role: 'editor', scope: 'documents:write' }),
+      schema: {
+        tags: ['knowledge'],
+        summary:
+          'Add a document to the knowledge library (file upload or URL); ingestion runs in the background',
+        description:
+          'Answers 202 with the queued document (poll `GET /api/v1/documents/{id}` for status and progress), or ' +
+          '200 with the existing document when the same content is already in the workspace. The type is ' +
+          'recognised by content; wrong type → 415, too large → 413, encrypted/corrupt/empty → 400, blocked URL → 400.',
+        security: securedBy,
+        consumes: ['multipart/form-data', 'application/json'],
+        body: uploadBody,
+        response: { 200: createdResponse, 202: createdResponse },
+      },
+    },
+    async (request, reply) => {
+      const auth = authOf(request);
+      let input: SubmitInput;
+      if (request.isMultipart()) {
+        const file = await readUpload(request, limits.maxBytes);
+        input = {
+          workspaceId: auth.workspaceId,
+          bytes: file.bytes,
+          sourceKind: 'upload',
+          tags: file.tags,
+          ...(file.filename ? { filename: file.filename } : {}),
+          ...(file.declaredType ? { declaredType: file.declaredType } : {}),
+        };
+      } else if (request.body && 'url' in request.body) {
+        const fetched = await fetchDocument(request.body.url, runtime.config);
+        input = {
+          workspaceId: auth.workspaceId,
+          bytes: fetched.bytes,
+          sourceKind: 'url',
+          sourceUrl: fetched.finalUrl,
+          tags: request.body.tags ?? [],
+          ...(fetched.filename ? { filename: fetched.filename } : {}),
+          ...(fetched.declaredType ? { declaredType: fetched.declaredType } : {}),
+        };
+      } else {
+        throw new AppError(
+          'validation_error',
+          'send multipart/form-data with a `file` field, or JSON {"url": "https://..."}',
+        );
+      }
+      let result: Awaited<ReturnType<typeof submitDocument>>;
+      try {
+        result = await submitDocument(deps, input);
+      } catch (err) {
+        if (err instanceof DocumentRejectedError) throw err.toAppError();
+        throw err;
+      }
+      if (result.created) {
+        await audit(database, {
+          workspaceId: auth.workspaceId,
+          actorUserId: auth.userId,
+          actorApiKeyId: auth.apiKeyId,
+          action: 'document.created',
+          target: result.document.id,
+          ip: request.ip,
+          requestId: request.id,
+          details: { title: result.document.title, type: result.document.type, sourceKind: input.sourceKind },
+        });
+      }
+      return reply
+        .status(result.created ? 202 : 200)
+        .send({ document: toView(result.document), created: result.created });
+    },
+  );
+
+  app.get(
+    '/api/v1/documents',
+    {
+      preHandler: requireAuth({ scope: 'documents:read' }),
+      schema: {
+        tags: ['knowledge'],
+        summary: "List the workspace's documents, newest first",
+        security: securedBy,
+        querystring: pageQuery.extend({ status: z.enum(statuses).optional() }),
+        response: { 200: z.object({ items: z.array(documentView), nextCursor: z.string().nullable() }) },
+      },
+    },
+    async (request) => {
+      const { limit, cursor, status } = request.query;
+      const items = await listDocumentPage(database, authOf(request).workspaceId, {
+        limit,
+        before: decodeCursor(cursor),
+        status,
+      });
+      return { items: items.map(toView), nextCursor: nextCursor(items, limit) };
+    },
+  );
+
+  app.get(
+    '/api/v1/documents/:id',
+    {
+      preHandler: requireAuth({ scope: 'documents:read' }),
+      schema: {
+        tags: ['knowledge'],
+        summary: 'One document: status, progress, error, page and chunk counts',
+        security: securedBy,
+        params: z.object({ id: z.uuid() }),
+        response: { 200: z.object({ document: documentView }) },
+      },
+    },
+    async (request) => {
+      const document = await getDocument(database, authOf(request).workspaceId, request.params.id);
+      if (!document) throw notFound('Document');
+      return { document: toView(document) };
+    },
+  );
+
+  app.delete(
+    '/api/v1/documents/:id',
+    {
+      preHandler: requireAuth({ role: 'editor', scope: 'documents:write' }),
+      schema: {
+        tags: ['knowledge'],
+        summary: 'Delete a document with its chunks, vectors and stored file',
+        security: securedBy,
+        params: z.object({ id: z.uuid() }),
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      const auth = authOf(request);
+      const deleted = await deleteDocument(database, auth.workspaceId, request.params.id);
+      if (!deleted) throw notFound('Document');
+      await audit(database, {
+        workspaceId: auth.workspaceId,
+        actorUserId: auth.userId,
+        actorApiKeyId: auth.apiKeyId,
+        action: 'document.deleted',
+        target: request.params.id,
+        ip: request.ip,
+        requestId: request.id,
+      });
+      return reply.status(204).send(null);
+    },
+  );
+};

@@ -1,0 +1,128 @@
+// Knowledge-base search (hybrid vector + full text, fused by reciprocal rank) and similar passages.
+// Without pgvector or an embedding model, search is full-text only and the response says so.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { queryEmbedding } from '../../knowledge/query-embedding.ts';
+import { searchKnowledge } from '../../knowledge/search.ts';
+import { findSimilar } from '../../knowledge/similar.ts';
+import { authOf, requireAuth, securedBy } from '../auth.ts';
+
+const searchBody = z.object({
+  query: z.string().trim().min(1).max(2000),
+  limit: z.number().int().min(1).max(50).default(10),
+  documentIds: z.array(z.uuid()).max(100).optional(),
+  tags: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
+  /** `fulltext` skips the query embedding; `hybrid` (default) uses vectors when they are available. */
+  mode: z.enum(['hybrid', 'fulltext']).default('hybrid'),
+});
+
+const searchResult = z.object({
+  chunkId: z.uuid(),
+  documentId: z.uuid(),
+  documentTitle: z.string(),
+  text: z.string(),
+  score: z.number(),
+  headingPath: z.array(z.string()),
+  pageStart: z.number().int().nullable(),
+  pageEnd: z.number().int().nullable(),
+});
+
+const similarBody = z.object({
+  text: z.string().trim().min(1).max(20_000),
+  limit: z.number().int().min(1).max(50).default(10),
+});
+
+const similarPassage = z.object({
+  chunkId: z.uuid(),
+  documentId: z.uuid(),
+  documentTitle: z.string(),
+  text: z.string(),
+  pageStart: z.number().int().nullable(),
+  pageEnd: z.number().int().nullable(),
+  score: z.number(),
+  /** 1 − cosine distance of the embeddings; absent without vectors. */
+  cosine: z.number().optional(),
+  /** Jaccard similarity of 5-word shingles (copied wording). */
+  shingleJaccard: z.number(),
+});
+
+export const knowledgeRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { runtime } = app;
+  const { database } = runtime;
+
+  app.post(
+    '/api/v1/knowledge/search',
+    {
+      preHandler: requireAuth({ scope: 'documents:read' }),
+      schema: {
+        tags: ['knowledge'],
+        summary:
+          "Search the workspace's documents: passages with scores and provenance (document, page, headings)",
+        security: securedBy,
+        body: searchBody,
+        response: {
+          200: z.object({
+            mode: z.enum(['hybrid', 'fulltext']),
+            vectorAvailable: z.boolean(),
+            results: z.array(searchResult),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { workspaceId } = authOf(request);
+      const body = request.body;
+      const embedding =
+        body.mode === 'hybrid' ? await queryEmbedding(runtime, workspaceId, body.query) : undefined;
+      const outcome = await searchKnowledge(database, {
+        workspaceId,
+        query: body.query,
+        limit: body.limit,
+        ...(embedding ? { queryEmbedding: embedding } : {}),
+        ...(body.documentIds ? { documentIds: body.documentIds } : {}),
+        ...(body.tags ? { tags: body.tags } : {}),
+      });
+      return {
+        mode: outcome.mode,
+        vectorAvailable: database.vectorAvailable,
+        results: outcome.results.map((r) => ({
+          chunkId: r.chunkId,
+          documentId: r.documentId,
+          documentTitle: r.documentTitle,
+          text: r.text,
+          score: r.score,
+          headingPath: r.headingPath,
+          pageStart: r.pageStart,
+          pageEnd: r.pageEnd,
+        })),
+      };
+    },
+  );
+
+  app.post(
+    '/api/v1/knowledge/similar',
+    {
+      preHandler: requireAuth({ scope: 'documents:read' }),
+      schema: {
+        tags: ['knowledge'],
+        summary: 'Library passages most similar to a text (embeddings and shingles), for originality checks',
+        security: securedBy,
+        body: similarBody,
+        response: {
+          200: z.object({ vectorAvailable: z.boolean(), results: z.array(similarPassage) }),
+        },
+      },
+    },
+    async (request) => {
+      const { workspaceId } = authOf(request);
+      const embedding = await queryEmbedding(runtime, workspaceId, request.body.text);
+      const results = await findSimilar(database, {
+        workspaceId,
+        text: request.body.text,
+        limit: request.body.limit,
+        ...(embedding ? { embedding } : {}),
+      });
+      return { vectorAvailable: database.vectorAvailable, results };
+    },
+  );
+};

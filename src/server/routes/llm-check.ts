@@ -1,0 +1,42 @@
+// POST /api/v1/llm/check: the web app's "Test" button — `blogsmith models check` for this
+// workspace's resolved models (its own credentials included): one tiny real call per model.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { probeModels } from '../../llm/probe.ts';
+import { authOf, requireAuth, securedBy } from '../auth.ts';
+
+export const llmCheckRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.post(
+    '/api/v1/llm/check',
+    {
+      preHandler: requireAuth({ role: 'admin', scope: 'settings:write' }),
+      // Real provider calls: drawn from the generation budget like other LLM-spending routes.
+      config: { rateLimitClass: 'generation' },
+      schema: {
+        tags: ['llm'],
+        summary: 'Make one tiny real call per model of the workspace and report latency or the exact error',
+        security: securedBy,
+        response: {
+          200: z.object({
+            results: z.array(
+              z.object({
+                model: z.string(),
+                kind: z.enum(['text', 'embedding']),
+                ok: z.boolean(),
+                latencyMs: z.number(),
+                error: z.string().optional(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const resolved = await app.runtime.llm.resolved(authOf(request).workspaceId);
+      const results = await probeModels(resolved, {
+        timeoutMs: app.runtime.config.LLM_TIMEOUT_SECONDS * 1000,
+      });
+      return { results };
+    },
+  );
+};

@@ -1,0 +1,101 @@
+// `blogsmith ingest` spawned as a user runs it: progress on stderr, a line per document on stdout,
+// exit 0; refusals exit 1; while a server holds the embedded data directory it names the server.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { pngBytes } from '../knowledge/samples.ts';
+import { handbookDocx, threePagePdf } from '../knowledge/samples-ingest.ts';
+import { runCli, type ServerProcess, startServerProcess } from '../smoke/process.ts';
+
+async function cli(args: string[], env: Record<string, string>) {
+  const child = runCli(args, {
+    LOG_LEVEL: 'silent',
+    SECRET_KEY: 'cli-secret-key-that-is-long-enough-0123456789',
+    ...env,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d) => {
+    stdout += String(d);
+  });
+  child.stderr?.on('data', (d) => {
+    stderr += String(d);
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  return { code, stdout, stderr };
+}
+
+const dirs: string[] = [];
+const servers: ServerProcess[] = [];
+afterAll(async () => {
+  for (const s of servers) await s.stop();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('blogsmith ingest', () => {
+  it('ingests files with a progress bar into the embedded database, where the API finds them', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'blogsmith-ingest-'));
+    dirs.push(dir);
+    const DATA_DIR = path.join(dir, 'data');
+    const pdf = path.join(dir, 'renewables.pdf');
+    const docx = path.join(dir, 'handbook.docx');
+    const png = path.join(dir, 'chart.pdf');
+    writeFileSync(pdf, threePagePdf('cli'));
+    writeFileSync(docx, handbookDocx('cli'));
+    writeFileSync(png, pngBytes);
+
+    expect((await cli(['ingest', '--help'], { DATA_DIR })).stdout).toMatch(/Usage: blogsmith ingest/);
+    const none = await cli(['ingest', pdf], { DATA_DIR });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/no workspace yet/);
+
+    const user = await cli(['user', 'create', '--email', 'cli@example.com', '--password', 'cli-password'], {
+      DATA_DIR,
+    });
+    expect(user.code, user.stderr).toBe(0);
+    const ok = await cli(['ingest', pdf, docx, '--tags', 'energy,hr'], { DATA_DIR });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toMatch(/renewables\.pdf \[[█░]+\] 100% \| ready/);
+    expect(ok.stderr).toMatch(/handbook\.docx \[[█░]+\] 100% \| ready/);
+    expect(ok.stdout).toMatch(
+      /Ingested: .*renewables\.pdf → "renewables" \(3 pages, \d+ chunks, id [0-9a-f-]{36}\)/,
+    );
+    expect(ok.stdout).toMatch(/Ingested: .*handbook\.docx → "Employee Handbook cli"/);
+
+    const again = await cli(['ingest', pdf, '--json'], { DATA_DIR });
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({
+      ok: true,
+      duplicate: true,
+      status: 'ready',
+      pageCount: 3,
+    });
+
+    const bad = await cli(['ingest', png, path.join(dir, 'missing.pdf')], { DATA_DIR });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/Failed: .*chart\.pdf: unsupported file type: PNG image/);
+    expect(bad.stderr).toMatch(/Failed: .*missing\.pdf: cannot read the file: ENOENT/);
+
+    const key = JSON.parse(
+      (await cli(['apikey', 'create', '--email', 'cli@example.com', '--name', 'ci', '--json'], { DATA_DIR }))
+        .stdout,
+    ).key as string;
+    const server = await startServerProcess({ DATA_DIR });
+    servers.push(server);
+    const res = await fetch(`${server.base}/api/v1/knowledge/search`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'honeybee colony', tags: ['energy'] }),
+    });
+    expect(res.status).toBe(200);
+    const found = (await res.json()) as { results: { pageEnd: number; documentTitle: string }[] };
+    expect(found.results[0]).toMatchObject({ documentTitle: 'renewables', pageEnd: 3 });
+
+    // While the server holds the data directory, the CLI says where to upload instead.
+    const busy = await cli(['ingest', docx], { DATA_DIR });
+    expect(busy.code).toBe(1);
+    expect(busy.stderr).toContain(`a Blogsmith server is running at http://127.0.0.1:${server.port}`);
+    expect(busy.stderr).toContain('/api/v1/documents');
+  }, 240_000);
+});

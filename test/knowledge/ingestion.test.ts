@@ -1,0 +1,170 @@
+// The ingestion job's own guarantees, driven directly (no HTTP): idempotency by document id,
+// retries that end in a readable failure, a failed document retried by uploading it again, and the
+// notes stored when vectors cannot be made (no embedding model, model width ≠ column width).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestionDeps } from '../../src/knowledge/ingest-job.ts';
+import { type IngestionDeps, processDocument, submitDocument } from '../../src/knowledge/ingestion.ts';
+import { noteChunksWritten } from '../../src/knowledge/table-stats.ts';
+import { type EmbeddingServer, startEmbeddingServer } from '../fakes/embedding-server.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
+import { threePagePdf } from './samples-ingest.ts';
+
+async function workspace(t: TestApp): Promise<string> {
+  const r = await t.runtime.database.query<{ id: string }>(
+    `INSERT INTO workspaces (name) VALUES ('w') RETURNING id`,
+  );
+  return r.rows[0]!.id;
+}
+
+const chunkCount = async (t: TestApp, id: string) =>
+  (
+    await t.runtime.database.query<{ n: number; vectors: number }>(
+      `SELECT count(*)::int AS n, count(embedding)::int AS vectors FROM document_chunks WHERE document_id = $1`,
+      [id],
+    )
+  ).rows[0]!;
+
+describe('document ingestion job', () => {
+  let embedder: EmbeddingServer;
+  let t: TestApp;
+  let deps: IngestionDeps;
+  let ws: string;
+
+  beforeAll(async () => {
+    embedder = await startEmbeddingServer(64);
+    t = await createTestApp('pglite', {
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: embedder.baseUrl,
+      EMBEDDING_MODEL: 'openai:text-embedding-3-small',
+      EMBEDDING_DIMENSIONS: '64',
+      LLM_MAX_RETRIES: '0',
+    });
+    await t.runtime.queue.start({ work: false });
+    deps = ingestionDeps(t.runtime);
+    ws = await workspace(t);
+  }, 60_000);
+  afterAll(async () => {
+    await t.close();
+    await embedder.close();
+  });
+
+  it('is idempotent by document id and reports progress up to 100', async () => {
+    const { document } = await submitDocument(deps, {
+      workspaceId: ws,
+      bytes: threePagePdf('idempotent'),
+      filename: 'a.pdf',
+      sourceKind: 'upload',
+    });
+    expect(document.status).toBe('queued');
+    const seen: number[] = [];
+    const first = await processDocument(
+      deps,
+      { documentId: document.id, workspaceId: ws },
+      { onProgress: (p) => seen.push(p) },
+    );
+    expect(first.outcome).toBe('ready');
+    expect(seen[0]).toBe(5);
+    expect(seen.at(-1)).toBe(100);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    const stored = await chunkCount(t, document.id);
+    expect(stored.n).toBe(first.document?.chunkCount);
+    expect(stored.vectors).toBe(stored.n);
+
+    const second = await processDocument(deps, { documentId: document.id, workspaceId: ws });
+    expect(second.outcome).toBe('skipped');
+    expect(await chunkCount(t, document.id)).toEqual(stored);
+    // Another workspace's id pair is never processed.
+    const other = await processDocument(deps, { documentId: document.id, workspaceId: await workspace(t) });
+    expect(other.outcome).toBe('skipped');
+  });
+
+  it('keeps planner statistics on PGlite, which has no autovacuum', async () => {
+    const reltuples = async () =>
+      Number(
+        (
+          await t.runtime.database.query<{ n: number }>(
+            `SELECT reltuples::float8 AS n FROM pg_class WHERE oid = 'document_chunks'::regclass`,
+          )
+        ).rows[0]!.n,
+      );
+    expect(await reltuples()).toBe(-1); // a few chunks so far: not worth an ANALYZE yet
+    await noteChunksWritten(t.runtime.database, 500);
+    const { n } = (
+      await t.runtime.database.query<{ n: number }>('SELECT count(*)::int AS n FROM document_chunks')
+    ).rows[0]!;
+    expect(await reltuples()).toBe(n);
+  });
+
+  it('retries an embedder outage, then fails readably; uploading the file again retries it', async () => {
+    const bytes = threePagePdf('outage');
+    const { document } = await submitDocument(deps, { workspaceId: ws, bytes, sourceKind: 'upload' });
+    embedder.failNext(100);
+    const job = { documentId: document.id, workspaceId: ws };
+    const attempt = await processDocument(deps, job);
+    expect(attempt.outcome).toBe('retrying');
+    expect(attempt.document?.status).toBe('queued');
+    expect(attempt.document?.error).toMatch(/attempt failed: .*it will be retried/);
+    expect((await chunkCount(t, document.id)).n).toBe(0);
+
+    const last = await processDocument(deps, job, { finalAttempt: true });
+    expect(last.outcome).toBe('failed');
+    expect(last.document?.status).toBe('failed');
+    expect(last.document?.error).toMatch(/^ingestion failed: /);
+    expect((await chunkCount(t, document.id)).n).toBe(0);
+
+    embedder.failNext(0);
+    const again = await submitDocument(deps, { workspaceId: ws, bytes, sourceKind: 'upload' });
+    expect(again.created).toBe(false);
+    expect(again.document.id).toBe(document.id);
+    expect(again.document.status).toBe('queued');
+    expect((await processDocument(deps, job)).outcome).toBe('ready');
+  });
+
+  it('stores a note instead of vectors when the model width differs from the column', async () => {
+    const narrow = await startEmbeddingServer(32);
+    const other = await createTestApp('pglite', {
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: narrow.baseUrl,
+      EMBEDDING_MODEL: 'openai:text-embedding-3-small',
+      EMBEDDING_DIMENSIONS: '64',
+    });
+    try {
+      await other.runtime.queue.start({ work: false });
+      const otherDeps = ingestionDeps(other.runtime);
+      const w = await workspace(other);
+      const { document } = await submitDocument(otherDeps, {
+        workspaceId: w,
+        bytes: threePagePdf('narrow'),
+        sourceKind: 'upload',
+      });
+      const done = await processDocument(otherDeps, { documentId: document.id, workspaceId: w });
+      expect(done.outcome).toBe('ready');
+      expect(done.document?.note).toMatch(/returns 32-dimensional vectors but the database column holds 64/);
+      expect((await chunkCount(other, document.id)).vectors).toBe(0);
+    } finally {
+      await other.close();
+      await narrow.close();
+    }
+  });
+
+  it('stores a note when no embedding model is configured', async () => {
+    const bare = await createTestApp('pglite');
+    try {
+      await bare.runtime.queue.start({ work: false });
+      const bareDeps = ingestionDeps(bare.runtime);
+      const w = await workspace(bare);
+      const { document } = await submitDocument(bareDeps, {
+        workspaceId: w,
+        bytes: Buffer.from('# Notes\n\nCompost needs air, water and brown leaves.\n'),
+        filename: 'notes.md',
+        sourceKind: 'upload',
+      });
+      const done = await processDocument(bareDeps, { documentId: document.id, workspaceId: w });
+      expect(done.outcome).toBe('ready');
+      expect(done.document?.note).toMatch(/no embedding model is configured/);
+      expect(done.document?.chunkCount).toBeGreaterThan(0);
+    } finally {
+      await bare.close();
+    }
+  });
+});

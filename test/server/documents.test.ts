@@ -1,0 +1,414 @@
+// Documents and knowledge search through the real API, on PGlite (pgvector: hybrid search) and on
+// PostgreSQL without pgvector (full-text only): uploads of generated PDF and DOCX files, background
+// ingestion, search by keyword and by meaning with page provenance, duplicates, deletion, refusals.
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EmbeddingServer, startEmbeddingServer } from '../fakes/embedding-server.ts';
+import { pngBytes } from '../knowledge/samples.ts';
+import {
+  carSynonyms,
+  fileForm,
+  handbookDocx,
+  multipartBody,
+  threePagePdf,
+} from '../knowledge/samples-ingest.ts';
+import { bearer, createKey, setupOwner } from '../support/accounts.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
+import { backends } from '../support/database.ts';
+import { writePdf } from '../support/pdf-writer.ts';
+import { writeZip } from '../support/zip-writer.ts';
+
+interface DocumentJson {
+  id: string;
+  status: string;
+  progress: number;
+  error: string | null;
+  note: string | null;
+  pageCount: number | null;
+  chunkCount: number;
+  sourceKind: string;
+  sourceUrl: string | null;
+  tags: string[];
+  title: string;
+}
+
+describe.each(backends)('documents and knowledge search (%s)', (backend) => {
+  let t: TestApp;
+  let key: string;
+  let embedder: EmbeddingServer;
+  let site: Server;
+  let siteBase: string;
+  const vectors = backend === 'pglite';
+
+  beforeAll(async () => {
+    embedder = await startEmbeddingServer(64, carSynonyms);
+    site = createServer((req, res) => {
+      if (req.url === '/guide.md') {
+        res.writeHead(200, { 'content-type': 'text/markdown' });
+        res.end(
+          '# Greenhouse guide\n\nTomatoes need eight hours of sun.\n\n## Watering\n\n- Water early in the morning.\n',
+        );
+      } else {
+        res.writeHead(404).end('missing');
+      }
+    });
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    siteBase = `http://127.0.0.1:${(site.address() as { port: number }).port}`;
+    t = await createTestApp(backend, {
+      RATE_LIMIT_ENABLED: 'false',
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: embedder.baseUrl,
+      EMBEDDING_MODEL: 'openai:text-embedding-3-small',
+      EMBEDDING_DIMENSIONS: '64',
+      MAX_FILE_SIZE_MB: '1',
+      // The test site runs on loopback, which the SSRF guard refuses unless allowed.
+      FETCH_ALLOW_HOSTS: '127.0.0.1',
+    });
+    await t.runtime.queue.start({ work: true });
+    const owner = await setupOwner(t.app);
+    key = (await createKey(t.app, owner.cookie)).key;
+  }, 60_000);
+  afterAll(async () => {
+    await t.close();
+    await embedder.close();
+    await new Promise<void>((resolve) => site.close(() => resolve()));
+  });
+
+  const upload = (bytes: Buffer, filename: string, tags?: string) => {
+    const form = fileForm(bytes, filename, tags ? [{ name: 'tags', value: tags }] : []);
+    return t.app.inject({
+      method: 'POST',
+      url: '/api/v1/documents',
+      headers: { ...bearer(key), ...form.headers },
+      payload: form.payload,
+    });
+  };
+  const getDoc = async (id: string) =>
+    (await t.app.inject({ method: 'GET', url: `/api/v1/documents/${id}`, headers: bearer(key) })).json()
+      .document as DocumentJson;
+  const waitSettled = async (id: string): Promise<DocumentJson> => {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const doc = await getDoc(id);
+      if (doc.status === 'ready' || doc.status === 'failed') return doc;
+      if (Date.now() > deadline) throw new Error(`document ${id} still ${doc.status}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const search = (body: Record<string, unknown>) =>
+    t.app.inject({ method: 'POST', url: '/api/v1/knowledge/search', headers: bearer(key), payload: body });
+  const counts = async () => {
+    const r = await t.runtime.database.query<{ docs: number; blobs: number; chunks: number }>(
+      `SELECT (SELECT count(*)::int FROM documents) AS docs, (SELECT count(*)::int FROM document_blobs) AS blobs,
+              (SELECT count(*)::int FROM document_chunks) AS chunks`,
+    );
+    return r.rows[0]!;
+  };
+
+  let pdfId = '';
+
+  it('ingests a multi-page PDF in the background and finds its passages by keyword, with pages', async () => {
+    const res = await upload(threePagePdf(), 'renewables.pdf', 'energy, notes');
+    expect(res.statusCode, res.body).toBe(202);
+    const body = res.json() as { document: DocumentJson; created: boolean };
+    expect(body.created).toBe(true);
+    expect(body.document.status).toMatch(/queued|processing|ready/);
+    expect(body.document.tags).toEqual(['energy', 'notes']);
+    pdfId = body.document.id;
+
+    const doc = await waitSettled(pdfId);
+    expect(doc.status, doc.error ?? '').toBe('ready');
+    expect(doc.progress).toBe(100);
+    expect(doc.pageCount).toBe(3);
+    expect(doc.chunkCount).toBeGreaterThanOrEqual(3);
+    if (vectors) expect(doc.note).toBeNull();
+    else expect(doc.note).toMatch(/pgvector is not available.*full text only/);
+
+    const found = await search({ query: 'honeybee colony varroa' });
+    expect(found.statusCode, found.body).toBe(200);
+    const result = found.json();
+    expect(result.mode).toBe(vectors ? 'hybrid' : 'fulltext');
+    expect(result.vectorAvailable).toBe(vectors);
+    const top = result.results[0];
+    expect(top.documentId).toBe(pdfId);
+    expect(top.text).toMatch(/honeybee/i);
+    expect(top.pageStart).toBeLessThanOrEqual(3);
+    expect(top.pageEnd).toBe(3);
+    expect(top.score).toBeGreaterThan(0);
+
+    const solar = (await search({ query: 'photovoltaic inverter', mode: 'fulltext' })).json();
+    expect(solar.mode).toBe('fulltext');
+    expect(solar.results[0].pageStart).toBe(1);
+  });
+
+  it('finds passages by meaning when vectors are available', async () => {
+    // "automobile" is not in the PDF; the embedder folds it onto "car" (page 2).
+    const res = (await search({ query: 'automobile' })).json();
+    if (!vectors) {
+      expect(res.mode).toBe('fulltext');
+      expect(res.results).toEqual([]);
+      return;
+    }
+    expect(res.mode).toBe('hybrid');
+    expect(res.results[0].documentId).toBe(pdfId);
+    expect(res.results[0].text).toMatch(/car/);
+    expect(res.results[0].pageStart).toBeLessThanOrEqual(2);
+    expect(res.results[0].pageEnd).toBeGreaterThanOrEqual(2);
+    expect(embedder.texts).toBeGreaterThan(3);
+  });
+
+  it('ingests a DOCX and keeps heading paths; tag and document filters apply', async () => {
+    const res = await upload(handbookDocx(), 'handbook.docx', 'hr');
+    expect(res.statusCode, res.body).toBe(202);
+    const doc = await waitSettled(res.json().document.id);
+    expect(doc.status, doc.error ?? '').toBe('ready');
+    expect(doc.title).toMatch(/Employee Handbook/);
+
+    const found = (await search({ query: 'vacation days' })).json();
+    expect(found.results[0].documentId).toBe(doc.id);
+    expect(found.results[0].headingPath).toContain('Leave');
+    const filtered = (await search({ query: 'vacation days', tags: ['energy'] })).json();
+    expect(filtered.results.every((r: { documentId: string }) => r.documentId === pdfId)).toBe(true);
+    // Vector search always has nearest neighbours, so the filter is checked on whatever comes back.
+    const byId = (await search({ query: 'vacation', documentIds: [pdfId] })).json();
+    expect(byId.results.every((r: { documentId: string }) => r.documentId === pdfId)).toBe(true);
+    expect(byId.results.some((r: { documentId: string }) => r.documentId === doc.id)).toBe(false);
+  });
+
+  it('returns similar passages with scores', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/knowledge/similar',
+      headers: bearer(key),
+      payload: { text: 'The beekeeper inspects each frame for eggs, larvae and capped honey.' },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const top = res.json().results[0];
+    expect(top.documentId).toBe(pdfId);
+    expect(top.shingleJaccard).toBeGreaterThan(0);
+    expect(top.score).toBeGreaterThan(0);
+    expect(top.cosine === undefined).toBe(!vectors);
+  });
+
+  it('treats the same content uploaded again as a no-op', async () => {
+    const before = await counts();
+    const again = await upload(threePagePdf(), 'copy-of-renewables.pdf');
+    expect(again.statusCode).toBe(200);
+    expect(again.json().created).toBe(false);
+    expect(again.json().document.id).toBe(pdfId);
+    expect(await counts()).toEqual(before);
+    const list = await t.app.inject({ method: 'GET', url: '/api/v1/documents', headers: bearer(key) });
+    expect(list.json().items.filter((d: DocumentJson) => d.id === pdfId)).toHaveLength(1);
+  });
+
+  it('lists with a status filter and pagination', async () => {
+    const ready = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/documents?status=ready&limit=1',
+      headers: bearer(key),
+    });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json().items).toHaveLength(1);
+    expect(ready.json().nextCursor).toEqual(expect.any(String));
+    const failed = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/documents?status=failed',
+      headers: bearer(key),
+    });
+    expect(failed.json().items).toEqual([]);
+  });
+
+  it('refuses bad files with a clear 4xx and stores nothing', async () => {
+    const before = await counts();
+    const png = await upload(pngBytes, 'report.pdf');
+    expect(png.statusCode).toBe(415);
+    expect(png.json().error.message).toMatch(/PNG image/);
+
+    const big = await upload(Buffer.from('big text '.repeat(150_000)), 'big.txt');
+    expect(big.statusCode).toBe(413);
+    expect(big.json().error.message).toMatch(/1 MB/);
+
+    const encrypted = await upload(writePdf([['Secret']], { encrypted: true }), 'secret.pdf');
+    expect(encrypted.statusCode).toBe(400);
+    expect(encrypted.json().error.details.reason).toBe('encrypted');
+
+    const corrupt = await upload(Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog'), 'broken.pdf');
+    expect(corrupt.statusCode).toBe(400);
+    expect(corrupt.json().error.details.reason).toBe('corrupt');
+
+    const empty = await upload(Buffer.from('   \n\n  '), 'empty.txt');
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().error.details.reason).toBe('empty');
+
+    const bomb = writeZip([
+      { name: 'word/document.xml', data: '<w:document/>' },
+      { name: 'word/media/zeros.bin', data: Buffer.alloc(20 * 1024 * 1024) },
+    ]);
+    expect(bomb.byteLength).toBeLessThan(1024 * 1024);
+    const bombRes = await upload(bomb, 'innocent.docx');
+    expect(bombRes.statusCode).toBe(413);
+    expect(bombRes.json().error.details.reason).toBe('bomb');
+
+    const noFile = fileForm(Buffer.from('x'), 'x.txt');
+    const wrongField = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/documents',
+      headers: { ...bearer(key), ...noFile.headers },
+      payload: noFile.payload.toString('latin1').replace('name="file"', 'name="upload"'),
+    });
+    expect(wrongField.statusCode).toBe(400);
+
+    expect(await counts()).toEqual(before);
+  });
+
+  it('answers malformed multipart bodies with a 4xx in the one error shape', async () => {
+    const before = await counts();
+    const good = fileForm(Buffer.from('Plain notes about pruning apple trees in winter.'), 'notes.txt');
+    const cases: { type: string; body: Buffer | string }[] = [
+      { type: 'multipart/form-data', body: good.payload },
+      { type: good.headers['content-type'], body: good.payload.subarray(0, good.payload.length - 30) },
+      { type: good.headers['content-type'], body: '' },
+      { type: good.headers['content-type'], body: 'not multipart at all' },
+      { type: 'multipart/form-data; boundary=', body: good.payload },
+      {
+        type: good.headers['content-type'],
+        body: Buffer.concat([good.payload.subarray(0, good.payload.indexOf('Plain')), Buffer.from('x')]),
+      },
+    ];
+    for (const c of cases) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/documents',
+        headers: { ...bearer(key), 'content-type': c.type },
+        payload: c.body,
+      });
+      expect(res.statusCode, `${c.type} ${String(c.body).slice(0, 40)} → ${res.body}`).toBeGreaterThanOrEqual(
+        400,
+      );
+      expect(res.statusCode, res.body).toBeLessThan(500);
+      expect(res.json().error.code).toEqual(expect.any(String));
+    }
+    const twoFiles = multipartBody([
+      { name: 'file', value: 'first file text here', filename: 'a.txt' },
+      { name: 'file', value: 'second file text here', filename: 'b.txt' },
+    ]);
+    const two = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/documents',
+      headers: { ...bearer(key), ...twoFiles.headers },
+      payload: twoFiles.payload,
+    });
+    expect(two.statusCode).toBe(400);
+    expect(two.json().error.message).toMatch(/exactly one file/);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('ingests a URL through the SSRF guard and refuses hostile URLs with the reason', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/documents',
+      headers: bearer(key),
+      payload: { url: `${siteBase}/guide.md`, tags: ['garden'] },
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    const doc = await waitSettled(res.json().document.id);
+    expect(doc.status, doc.error ?? '').toBe('ready');
+    expect(doc.sourceKind).toBe('url');
+    expect(doc.sourceUrl).toBe(`${siteBase}/guide.md`);
+    expect(doc.tags).toEqual(['garden']);
+
+    const before = await counts();
+    for (const url of [
+      'http://169.254.169.254/latest/meta-data/',
+      'http://10.0.0.7/internal.pdf',
+      'http://[::ffff:192.168.1.1]/',
+      'http://metadata.google.internal/computeMetadata/v1/',
+      'http://0x7f000002/',
+    ]) {
+      const blocked = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/documents',
+        headers: bearer(key),
+        payload: { url },
+      });
+      expect(blocked.statusCode, url).toBe(400);
+      expect(blocked.json().error.message, url).toMatch(/^URL blocked: /);
+      expect(blocked.json().error.details.reason, url).toEqual(expect.any(String));
+    }
+    const scheme = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/documents',
+      headers: bearer(key),
+      payload: { url: 'file:///etc/passwd' },
+    });
+    expect(scheme.statusCode).toBe(400);
+    const missing = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/documents',
+      headers: bearer(key),
+      payload: { url: `${siteBase}/nothing.pdf` },
+    });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().error.message).toMatch(/HTTP 404/);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('deletes a document with its chunks, vectors and stored file', async () => {
+    const r = await t.runtime.database.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM document_chunks WHERE document_id = $1',
+      [pdfId],
+    );
+    expect(r.rows[0]!.n).toBeGreaterThan(0);
+    const del = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/documents/${pdfId}`,
+      headers: bearer(key),
+    });
+    expect(del.statusCode).toBe(204);
+    const left = await t.runtime.database.query<{ chunks: number; blobs: number }>(
+      `SELECT (SELECT count(*)::int FROM document_chunks WHERE document_id = $1) AS chunks,
+              (SELECT count(*)::int FROM document_blobs WHERE document_id = $1) AS blobs`,
+      [pdfId],
+    );
+    expect(left.rows[0]).toEqual({ chunks: 0, blobs: 0 });
+    expect(
+      (await t.app.inject({ method: 'GET', url: `/api/v1/documents/${pdfId}`, headers: bearer(key) }))
+        .statusCode,
+    ).toBe(404);
+    const found = (await search({ query: 'honeybee' })).json();
+    expect(found.results.some((x: { documentId: string }) => x.documentId === pdfId)).toBe(false);
+    const again = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/documents/${pdfId}`,
+      headers: bearer(key),
+    });
+    expect(again.statusCode).toBe(404);
+  });
+
+  it('lets read-only keys search but not upload or delete', async () => {
+    const owner = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'owner@example.com', password: 'owner-password' },
+    });
+    const cookie = String(owner.headers['set-cookie']).split(';')[0]!;
+    const reader = (await createKey(t.app, cookie, { name: 'reader', scopes: ['documents:read'] })).key;
+    const form = fileForm(Buffer.from('Some notes about compost and soil.'), 'notes.txt');
+    const post = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/documents',
+      headers: { ...bearer(reader), ...form.headers },
+      payload: form.payload,
+    });
+    expect(post.statusCode).toBe(403);
+    const read = await t.app.inject({ method: 'GET', url: '/api/v1/documents', headers: bearer(reader) });
+    expect(read.statusCode).toBe(200);
+    const found = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/knowledge/search',
+      headers: bearer(reader),
+      payload: { query: 'vacation' },
+    });
+    expect(found.statusCode).toBe(200);
+  });
+});

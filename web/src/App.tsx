@@ -1,0 +1,169 @@
+// The shell: first-run setup or sign-in when needed, then the navigation and the current page.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ApiError, api, type Me, unauthenticatedEvent } from './api.ts';
+import { Login, Setup } from './pages/Auth.tsx';
+import { Dashboard } from './pages/Dashboard.tsx';
+import { Editor } from './pages/Editor.tsx';
+import { Knowledge } from './pages/Knowledge.tsx';
+import { Library } from './pages/Library.tsx';
+import { LiveGeneration } from './pages/LiveGeneration.tsx';
+import { NewArticle } from './pages/NewArticle.tsx';
+import { Settings } from './pages/Settings.tsx';
+import { Link, match, navigate, useLocation } from './router.tsx';
+import { ErrorBox, Loading } from './ui.tsx';
+
+type Session =
+  | { kind: 'loading' }
+  | { kind: 'setup' }
+  | { kind: 'signed-out' }
+  | { kind: 'signed-in'; me: Me };
+
+const navItems = [
+  { to: '/', label: 'Dashboard' },
+  { to: '/articles/new', label: 'New article' },
+  { to: '/library', label: 'Library' },
+  { to: '/knowledge', label: 'Knowledge' },
+  { to: '/settings', label: 'Settings' },
+];
+
+export function App() {
+  const [session, setSession] = useState<Session>({ kind: 'loading' });
+  const [error, setError] = useState<unknown>();
+  const { path } = useLocation();
+
+  const refresh = useCallback(async () => {
+    try {
+      const setup = await api<{ needed: boolean }>('GET', '/api/v1/setup');
+      if (setup.needed) return setSession({ kind: 'setup' });
+      const me = await api<Me>('GET', '/api/v1/me');
+      setSession({ kind: 'signed-in', me });
+      setError(undefined);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) setSession({ kind: 'signed-out' });
+      else setError(e);
+    }
+  }, []);
+
+  useEffect(() => {
+    void refresh();
+    const onUnauthenticated = () => setSession((s) => (s.kind === 'signed-in' ? { kind: 'signed-out' } : s));
+    window.addEventListener(unauthenticatedEvent, onUnauthenticated);
+    return () => window.removeEventListener(unauthenticatedEvent, onUnauthenticated);
+  }, [refresh]);
+
+  if (session.kind === 'loading')
+    return (
+      <main className="center">
+        {error ? <ErrorBox error={error} /> : <Loading label="Starting Blogsmith…" />}
+      </main>
+    );
+  if (session.kind === 'setup') return <Setup onDone={refresh} />;
+  if (session.kind === 'signed-out') return <Login onDone={refresh} />;
+  return (
+    <Shell
+      me={session.me}
+      path={path}
+      onSignedOut={() => {
+        setSession({ kind: 'signed-out' });
+        navigate('/', { replace: true });
+      }}
+    />
+  );
+}
+
+function Shell({ me, path, onSignedOut }: { me: Me; path: string; onSignedOut: () => void }) {
+  const mainRef = useRef<HTMLElement>(null);
+  const first = useRef(true);
+  const [menuOpen, setMenuOpen] = useState(false);
+
+  // Move focus to the new page's content after client-side navigation (not on first load).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on each change of page
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    setMenuOpen(false);
+    mainRef.current?.focus();
+    window.scrollTo(0, 0);
+  }, [path]);
+
+  const logout = async () => {
+    try {
+      await api('POST', '/api/v1/auth/logout');
+    } finally {
+      onSignedOut();
+    }
+  };
+
+  const current = (to: string) =>
+    to === '/' ? path === '/' : path === to || (to !== '/articles/new' && path.startsWith(`${to}/`));
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <Link to="/" className="brand">
+          Blogsmith
+        </Link>
+        <button
+          type="button"
+          className="menu-toggle"
+          aria-expanded={menuOpen}
+          aria-controls="primary-nav"
+          onClick={() => setMenuOpen((o) => !o)}
+        >
+          Menu
+        </button>
+        <nav id="primary-nav" aria-label="Main" className={menuOpen ? 'open' : ''}>
+          <ul>
+            {navItems.map((item) => (
+              <li key={item.to}>
+                <Link
+                  to={item.to}
+                  aria-current={current(item.to) ? 'page' : undefined}
+                  onClick={() => setMenuOpen(false)}
+                >
+                  {item.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+          <div className="account">
+            <span className="who" title={me.user.email}>
+              {me.user.email}
+            </span>
+            <button type="button" className="secondary" onClick={logout}>
+              Sign out
+            </button>
+          </div>
+        </nav>
+      </header>
+      <main id="main" ref={mainRef} tabIndex={-1}>
+        <Page path={path} me={me} />
+      </main>
+    </>
+  );
+}
+
+function Page({ path, me }: { path: string; me: Me }) {
+  if (path === '/' || path === '') return <Dashboard />;
+  if (path === '/articles/new') return <NewArticle />;
+  const live = match('/articles/:id/live', path);
+  if (live) return <LiveGeneration key={live.id} id={live.id!} />;
+  const edit = match('/articles/:id', path);
+  if (edit) return <Editor key={edit.id} id={edit.id!} />;
+  if (path === '/library') return <Library />;
+  if (path === '/knowledge') return <Knowledge />;
+  if (path === '/settings') return <Settings me={me} />;
+  return (
+    <section>
+      <h1>Page not found</h1>
+      <p>
+        Nothing lives at <code>{path}</code>. <Link to="/">Go to the dashboard</Link>.
+      </p>
+    </section>
+  );
+}

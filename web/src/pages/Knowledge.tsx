@@ -1,0 +1,294 @@
+// The knowledge library: upload with progress, processing status, delete, and passage search.
+import { type ChangeEvent, type FormEvent, useEffect, useState } from 'react';
+import { ApiError, api, type DocumentInfo, type Page, type Passage, when } from '../api.ts';
+import { Empty, ErrorBox, Loading, StatusBadge, useLoad, usePageTitle } from '../ui.tsx';
+
+interface Upload {
+  key: string;
+  name: string;
+  loaded: number;
+  total: number;
+  state: 'uploading' | 'done' | 'failed';
+  error?: string;
+}
+
+const size = (bytes: number) =>
+  bytes < 1024
+    ? `${bytes} B`
+    : bytes < 1024 * 1024
+      ? `${(bytes / 1024).toFixed(1)} KB`
+      : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/** POST /api/v1/documents with XMLHttpRequest, for upload progress events. */
+function uploadFile(file: File, onProgress: (loaded: number, total: number) => void): Promise<DocumentInfo> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/v1/documents');
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
+    xhr.onerror = () =>
+      reject(new ApiError(0, 'network_error', 'The upload failed: the server could not be reached.'));
+    xhr.onload = () => {
+      let body: unknown;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        body = undefined;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        const b = body as { document?: DocumentInfo } & DocumentInfo;
+        resolve(b.document ?? b);
+      } else {
+        const e = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
+        reject(new ApiError(xhr.status, e?.code ?? 'error', e?.message ?? `Upload failed (${xhr.status})`));
+      }
+    };
+    const form = new FormData();
+    form.append('file', file, file.name);
+    xhr.send(form);
+  });
+}
+
+export function Knowledge() {
+  usePageTitle('Knowledge');
+  const docs = useLoad(() => api<Page<DocumentInfo>>('GET', '/api/v1/documents?limit=100'), []);
+  const [uploads, setUploads] = useState<Upload[]>([]);
+  const [error, setError] = useState<unknown>();
+
+  // Poll documents that are still being processed.
+  const pending = docs.data?.items.filter((d) => d.status === 'queued' || d.status === 'processing') ?? [];
+  const pendingKey = pending.map((d) => d.id).join(',');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: pendingKey stands for the pending list
+  useEffect(() => {
+    if (!pendingKey) return;
+    const timer = window.setInterval(async () => {
+      for (const id of pendingKey.split(',')) {
+        try {
+          const res = await api<{ document?: DocumentInfo } & DocumentInfo>('GET', `/api/v1/documents/${id}`);
+          const d = res.document ?? res;
+          docs.setData(
+            (page) => page && { ...page, items: page.items.map((x) => (x.id === d.id ? { ...x, ...d } : x)) },
+          );
+        } catch {
+          // A deleted document disappears at the next list refresh.
+        }
+      }
+    }, 1500);
+    return () => window.clearInterval(timer);
+  }, [pendingKey]);
+
+  const onFiles = async (e: ChangeEvent<HTMLInputElement>) => {
+    const files = [...(e.target.files ?? [])];
+    e.target.value = '';
+    for (const file of files) {
+      const key = `${file.name}-${Date.now()}-${Math.random()}`;
+      setUploads((u) => [...u, { key, name: file.name, loaded: 0, total: file.size, state: 'uploading' }]);
+      const patch = (p: Partial<Upload>) =>
+        setUploads((u) => u.map((x) => (x.key === key ? { ...x, ...p } : x)));
+      try {
+        const doc = await uploadFile(file, (loaded, total) => patch({ loaded, total }));
+        patch({ state: 'done', loaded: file.size });
+        docs.setData((page) =>
+          page
+            ? { ...page, items: [doc, ...page.items.filter((d) => d.id !== doc.id)] }
+            : { items: [doc], nextCursor: null },
+        );
+      } catch (err) {
+        patch({ state: 'failed', error: err instanceof Error ? err.message : 'Upload failed' });
+      }
+    }
+  };
+
+  const remove = async (d: DocumentInfo) => {
+    if (!window.confirm(`Delete "${d.title}" from the knowledge library?`)) return;
+    try {
+      await api('DELETE', `/api/v1/documents/${d.id}`);
+      docs.setData((page) => page && { ...page, items: page.items.filter((x) => x.id !== d.id) });
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  return (
+    <>
+      <h1>Knowledge</h1>
+      <section className="card" aria-labelledby="upload-heading">
+        <h2 id="upload-heading">Add documents</h2>
+        <p className="hint">
+          PDF, Word (DOCX), Markdown, HTML, text or OpenAPI files. Articles can cite them.
+        </p>
+        <label className="button file-button" htmlFor="knowledge-file">
+          Choose files to upload
+        </label>
+        <input
+          id="knowledge-file"
+          className="visually-hidden-file"
+          type="file"
+          multiple
+          onChange={onFiles}
+          accept=".pdf,.docx,.md,.markdown,.txt,.html,.htm,.json,.yaml,.yml,application/pdf,text/*"
+        />
+        {uploads.length > 0 && (
+          <ul className="uploads">
+            {uploads.map((u) => (
+              <li key={u.key} data-state={u.state}>
+                <span className="break">{u.name}</span>{' '}
+                {u.state === 'uploading' ? (
+                  <progress max={u.total || 1} value={u.loaded} aria-label={`Uploading ${u.name}`} />
+                ) : u.state === 'done' ? (
+                  <span className="meta">uploaded</span>
+                ) : (
+                  <span className="field-error" role="alert">
+                    {u.error}
+                  </span>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <ErrorBox error={error} />
+      <section className="card" aria-labelledby="docs-heading">
+        <h2 id="docs-heading">Documents</h2>
+        {docs.loading && !docs.data ? (
+          <Loading />
+        ) : docs.error ? (
+          <ErrorBox error={docs.error} />
+        ) : docs.data?.items.length ? (
+          <div className="table-wrap">
+            <table className="docs">
+              <thead>
+                <tr>
+                  <th scope="col">Title</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Size</th>
+                  <th scope="col">Added</th>
+                  <th scope="col">
+                    <span className="sr-only">Actions</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {docs.data.items.map((d) => (
+                  <tr key={d.id} data-document={d.id}>
+                    <td className="break">
+                      {d.title}
+                      {d.filename && d.filename !== d.title && <span className="meta"> ({d.filename})</span>}
+                    </td>
+                    <td>
+                      <StatusBadge status={d.status} />
+                      {d.status === 'processing' && d.progress > 0 ? (
+                        <span className="meta"> {d.progress}%</span>
+                      ) : null}
+                      {d.error && <span className="field-error"> {d.error}</span>}
+                      {d.note && <span className="meta"> {d.note}</span>}
+                      {d.status === 'ready' && d.chunkCount ? (
+                        <span className="meta">
+                          {' '}
+                          · {d.chunkCount} passage{d.chunkCount === 1 ? '' : 's'}
+                        </span>
+                      ) : null}
+                    </td>
+                    <td>
+                      {size(d.byteSize)}
+                      {d.pageCount ? <span className="meta"> · {d.pageCount} p.</span> : null}
+                    </td>
+                    <td>{when(d.createdAt)}</td>
+                    <td>
+                      <button
+                        type="button"
+                        className="danger small"
+                        onClick={() => remove(d)}
+                        aria-label={`Delete ${d.title}`}
+                      >
+                        Delete
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : (
+          <Empty>No documents yet. Upload one above.</Empty>
+        )}
+      </section>
+      <KnowledgeSearch />
+    </>
+  );
+}
+
+function KnowledgeSearch() {
+  const [results, setResults] = useState<Passage[]>();
+  const [mode, setMode] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const search = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const query = String(new FormData(e.currentTarget).get('query') ?? '').trim();
+    if (!query) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const res = await api<{ results?: Passage[]; items?: Passage[]; mode?: string }>(
+        'POST',
+        '/api/v1/knowledge/search',
+        {
+          query,
+          limit: 10,
+        },
+      );
+      setResults(res.results ?? res.items ?? []);
+      setMode(res.mode);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="card" aria-labelledby="search-heading">
+      <h2 id="search-heading">Search the library</h2>
+      <form className="inline-form" onSubmit={search}>
+        <label htmlFor="knowledge-query" className="sr-only">
+          Search passages
+        </label>
+        <input
+          id="knowledge-query"
+          name="query"
+          type="search"
+          placeholder="What do your documents say about…"
+        />
+        <button type="submit" disabled={busy}>
+          {busy ? 'Searching…' : 'Search'}
+        </button>
+      </form>
+      <ErrorBox error={error} />
+      {results &&
+        (results.length ? (
+          <>
+            {mode && (
+              <p className="meta">{mode === 'hybrid' ? 'Semantic and keyword search' : 'Keyword search'}</p>
+            )}
+            <ol className="passages">
+              {results.map((r, i) => (
+                <li key={r.chunkId ?? `${r.documentId}-${i}`}>
+                  <strong className="break">{r.documentTitle}</strong>
+                  {(r.headingPath?.length || r.pageStart) && (
+                    <span className="meta">
+                      {' '}
+                      {r.headingPath?.join(' › ')}
+                      {r.pageStart ? ` · page ${r.pageStart}` : ''}
+                    </span>
+                  )}
+                  <blockquote className="excerpt">{r.text}</blockquote>
+                </li>
+              ))}
+            </ol>
+          </>
+        ) : (
+          <Empty>No passage matches.</Empty>
+        ))}
+    </section>
+  );
+}

@@ -1,0 +1,272 @@
+// The brief form. Validation is the API's: its 400 details land next to the fields they name.
+import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { ApiError, api, type DocumentInfo, type ErrorDetail, type Page } from '../api.ts';
+import { Link, navigate } from '../router.tsx';
+import { ErrorBox, Field, Loading, useLoad, usePageTitle } from '../ui.tsx';
+
+const fieldKeys = [
+  'topic',
+  'title',
+  'audience',
+  'tone',
+  'words',
+  'keywords',
+  'language',
+  'outline',
+  'research.web',
+  'research.documents',
+  'research.urls',
+  'factCheck',
+  'seo',
+] as const;
+type FieldKey = (typeof fieldKeys)[number];
+
+// crypto.randomUUID exists only in secure contexts; a LAN install over plain HTTP is not one.
+const randomKey = () =>
+  Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+
+const lines = (s: string) =>
+  s
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+
+/** Groups API error details by form field; `research.urls.1` → `research.urls`: "Line 2: …". */
+export function briefErrors(details: ErrorDetail[]): {
+  byField: Partial<Record<FieldKey, string>>;
+  other: string[];
+} {
+  const byField: Partial<Record<FieldKey, string>> = {};
+  const other: string[] = [];
+  for (const d of details) {
+    const key = [...fieldKeys]
+      .sort((a, b) => b.length - a.length)
+      .find((k) => d.path === k || d.path.startsWith(`${k}.`));
+    if (!key) {
+      other.push(d.path ? `${d.path}: ${d.message}` : d.message);
+      continue;
+    }
+    const rest = d.path.slice(key.length + 1);
+    const index = /^\d+$/.test(rest) ? Number(rest) : null;
+    const message =
+      index === null ? d.message : `${key === 'keywords' ? 'Keyword' : 'Line'} ${index + 1}: ${d.message}`;
+    byField[key] = byField[key] ? `${byField[key]} ${message}` : message;
+  }
+  return { byField, other };
+}
+
+export function NewArticle() {
+  usePageTitle('New article');
+  const documents = useLoad(() => api<Page<DocumentInfo>>('GET', '/api/v1/documents?limit=100'), []);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  // One key per distinct brief: resubmitting the same brief (a retry after a network error) cannot
+  // start a second run, while a corrected brief is a new request.
+  const lastAttempt = useRef<{ key: string; body: string } | null>(null);
+  const errors = useMemo(
+    () => briefErrors(error instanceof ApiError && error.code === 'validation_error' ? error.details : []),
+    [error],
+  );
+
+  // After the API refused the brief, focus the first field it complained about.
+  useEffect(() => {
+    if (error instanceof ApiError && error.code === 'validation_error')
+      document.querySelector<HTMLElement>('form [aria-invalid="true"]')?.focus();
+  }, [error]);
+
+  const idempotencyKey = (brief: unknown) => {
+    const body = JSON.stringify(brief);
+    if (lastAttempt.current?.body !== body) lastAttempt.current = { key: randomKey(), body };
+    return lastAttempt.current.key;
+  };
+
+  const submit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    const text = (k: string) => String(form.get(k) ?? '').trim();
+    const optional = (k: string) => (text(k) ? text(k) : undefined);
+    const wordsText = text('words');
+    const brief = {
+      topic: text('topic'),
+      title: optional('title'),
+      audience: optional('audience'),
+      tone: optional('tone'),
+      words: wordsText ? Number(wordsText) : undefined,
+      keywords: text('keywords')
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean),
+      language: optional('language'),
+      outline: lines(text('outline')).length ? lines(text('outline')) : undefined,
+      research: {
+        web: form.get('web') === 'on',
+        documents: form.getAll('documents').map(String),
+        urls: lines(text('urls')),
+      },
+      factCheck: form.get('factCheck') === 'on',
+      seo: form.get('seo') === 'on',
+    };
+    setBusy(true);
+    setError(undefined);
+    try {
+      const created = await api<{ id: string }>('POST', '/api/v1/articles', brief, {
+        'idempotency-key': idempotencyKey(brief),
+      });
+      navigate(`/articles/${created.id}/live`);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const f = errors.byField;
+  const input = (name: string, key: FieldKey, props: Record<string, unknown> = {}) =>
+    function render(ids: { id: string; describedBy: string | undefined; invalid: boolean }) {
+      return (
+        <input
+          id={ids.id}
+          name={name}
+          aria-describedby={ids.describedBy}
+          aria-invalid={ids.invalid || undefined}
+          data-field={key}
+          {...props}
+        />
+      );
+    };
+
+  const readyDocs = documents.data?.items.filter((d) => d.status === 'ready') ?? [];
+
+  return (
+    <>
+      <h1>New article</h1>
+      <form className="card form" onSubmit={submit} noValidate aria-describedby="brief-help">
+        <p id="brief-help" className="hint">
+          Only the topic is required. Sources make the article cited; without any it is written and marked
+          ungrounded.
+        </p>
+        <Field label="Topic" error={f.topic}>
+          {input('topic', 'topic', { required: true, maxLength: 300, autoFocus: true })}
+        </Field>
+        <div className="grid-2">
+          <Field label="Working title (optional)" error={f.title}>
+            {input('title', 'title')}
+          </Field>
+          <Field label="Audience (optional)" hint='e.g. "engineering managers"' error={f.audience}>
+            {input('audience', 'audience')}
+          </Field>
+          <Field label="Tone (optional)" hint='e.g. "friendly", "authoritative"' error={f.tone}>
+            {input('tone', 'tone')}
+          </Field>
+          <Field label="Length in words" hint="300 to 10,000" error={f.words}>
+            {input('words', 'words', { type: 'number', inputMode: 'numeric', defaultValue: 1500, step: 100 })}
+          </Field>
+          <Field
+            label="Keywords (optional)"
+            hint="Comma separated; the first is the primary keyword."
+            error={f.keywords}
+          >
+            {input('keywords', 'keywords')}
+          </Field>
+          <Field label="Language" hint='A language tag such as "en" or "pt-BR"' error={f.language}>
+            {input('language', 'language', { defaultValue: 'en' })}
+          </Field>
+        </div>
+        <Field label="Outline (optional)" hint="One section heading per line." error={f.outline}>
+          {(ids) => (
+            <textarea
+              id={ids.id}
+              name="outline"
+              rows={4}
+              aria-describedby={ids.describedBy}
+              aria-invalid={ids.invalid || undefined}
+              data-field="outline"
+            />
+          )}
+        </Field>
+        <fieldset className={f['research.documents'] ? 'has-error' : undefined}>
+          <legend>Documents to use</legend>
+          {documents.loading && !documents.data ? (
+            <Loading label="Loading documents…" />
+          ) : documents.error ? (
+            <p className="hint">The knowledge library is not available.</p>
+          ) : readyDocs.length ? (
+            <ul className="checks">
+              {readyDocs.map((d) => (
+                <li key={d.id}>
+                  <label>
+                    <input type="checkbox" name="documents" value={d.id} /> {d.title}
+                  </label>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="hint">
+              No ready documents. <Link to="/knowledge">Upload some</Link> to ground the article in your own
+              material.
+            </p>
+          )}
+          {f['research.documents'] && <p className="field-error">{f['research.documents']}</p>}
+        </fieldset>
+        <Field
+          label="Web pages to use (optional)"
+          hint="One http(s) URL per line."
+          error={f['research.urls']}
+        >
+          {(ids) => (
+            <textarea
+              id={ids.id}
+              name="urls"
+              rows={3}
+              aria-describedby={ids.describedBy}
+              aria-invalid={ids.invalid || undefined}
+              data-field="research.urls"
+            />
+          )}
+        </Field>
+        <fieldset>
+          <legend>Research and checks</legend>
+          <ul className="checks">
+            <li>
+              <label>
+                <input type="checkbox" name="web" /> Search the web for sources
+              </label>
+            </li>
+            <li>
+              <label>
+                <input type="checkbox" name="factCheck" defaultChecked /> Fact-check claims against the
+                sources
+              </label>
+            </li>
+            <li>
+              <label>
+                <input type="checkbox" name="seo" defaultChecked /> SEO pack (score, meta title and
+                description)
+              </label>
+            </li>
+          </ul>
+        </fieldset>
+        {errors.other.length > 0 && (
+          <ul className="error-box" role="alert">
+            {errors.other.map((m) => (
+              <li key={m}>{m}</li>
+            ))}
+          </ul>
+        )}
+        {error && !(error instanceof ApiError && error.code === 'validation_error') ? (
+          <ErrorBox error={error} />
+        ) : null}
+        {error instanceof ApiError && error.code === 'validation_error' && errors.other.length === 0 ? (
+          <p className="error-box" role="alert">
+            Please fix the highlighted fields.
+          </p>
+        ) : null}
+        <div className="actions">
+          <button type="submit" disabled={busy}>
+            {busy ? 'Starting…' : 'Generate article'}
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,110 @@
+// Shared building blocks: labelled fields with their API error, loading/empty/error states.
+import { type ReactNode, useCallback, useEffect, useId, useRef, useState } from 'react';
+import { messageOf } from './api.ts';
+
+export function Field(props: {
+  label: string;
+  error?: string;
+  hint?: string;
+  children: (ids: { id: string; describedBy: string | undefined; invalid: boolean }) => ReactNode;
+}) {
+  const id = useId();
+  const hintId = `${id}-hint`;
+  const errorId = `${id}-error`;
+  const describedBy =
+    [props.hint ? hintId : '', props.error ? errorId : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={props.error ? 'field has-error' : 'field'}>
+      <label htmlFor={id}>{props.label}</label>
+      {props.children({ id, describedBy, invalid: Boolean(props.error) })}
+      {props.hint && (
+        <p className="hint" id={hintId}>
+          {props.hint}
+        </p>
+      )}
+      {props.error && (
+        <p className="field-error" id={errorId}>
+          {props.error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function Loading({ label = 'Loading…' }: { label?: string }) {
+  return (
+    <p className="loading" role="status">
+      <span className="spinner" aria-hidden="true" /> {label}
+    </p>
+  );
+}
+
+export function Empty({ children }: { children: ReactNode }) {
+  return <div className="empty">{children}</div>;
+}
+
+export function ErrorBox({ error }: { error: unknown }) {
+  if (!error) return null;
+  return (
+    <p className="error-box" role="alert">
+      {messageOf(error)}
+    </p>
+  );
+}
+
+export function StatusBadge({ status }: { status: string }) {
+  return <span className={`badge status-${status}`}>{status}</span>;
+}
+
+/** Loads data on mount and whenever a value in `deps` changes; `reload` refetches. */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
+  const [data, setData] = useState<T | undefined>();
+  const [error, setError] = useState<unknown>();
+  const [loading, setLoading] = useState(true);
+  const latest = useRef(0);
+  const loader = useRef(load);
+  loader.current = load;
+  const reload = useCallback(async () => {
+    const ticket = ++latest.current;
+    setLoading(true);
+    try {
+      const value = await loader.current();
+      if (ticket === latest.current) {
+        setData(value);
+        setError(undefined);
+      }
+    } catch (e) {
+      if (ticket === latest.current) setError(e);
+    } finally {
+      if (ticket === latest.current) setLoading(false);
+    }
+  }, []);
+  const key = JSON.stringify(deps);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for the caller's dependencies
+  useEffect(() => {
+    void reload();
+  }, [reload, key]);
+  return { data, error, loading, reload, setData };
+}
+
+export function usePageTitle(title: string) {
+  useEffect(() => {
+    document.title = title ? `${title} · Blogsmith` : 'Blogsmith';
+  }, [title]);
+}
+
+/** Downloads a same-origin URL (cookie sent) as a file. */
+export async function download(url: string, fallbackName: string) {
+  const res = await fetch(url, { credentials: 'same-origin' });
+  if (!res.ok) throw new Error(`Download failed (${res.status})`);
+  const disposition = res.headers.get('content-disposition') ?? '';
+  const name = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1];
+  const blob = await res.blob();
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name ? decodeURIComponent(name) : fallbackName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
