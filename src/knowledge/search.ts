@@ -31,6 +31,8 @@ export interface SearchOutcome {
 }
 
 const rrfK = 60;
+/** Full-text matches ranked per query at most (see the text CTE). */
+export const fullTextCandidateCap = 2000;
 /** Each retriever contributes this many candidates before fusion. */
 const candidatesPer = (limit: number) => Math.max(limit * 4, 40);
 
@@ -65,11 +67,14 @@ export async function searchKnowledge(
   const filter = `c.workspace_id = $1
     AND ($5::uuid[] IS NULL OR c.document_id = ANY($5::uuid[]))
     AND ($6::text[] IS NULL OR EXISTS (SELECT 1 FROM documents fd WHERE fd.id = c.document_id AND fd.tags && $6::text[]))`;
+  // Ranking is the expensive part of full text: only the first matches the GIN index yields are
+  // ranked, so a query of common words costs the same at 10k or 1M chunks.
   const textCte = `t AS (
-      SELECT c.id, row_number() OVER (ORDER BY ts_rank_cd(c.tsv, q) DESC, c.id) AS rank
-      FROM document_chunks c, websearch_to_tsquery('english', $2) q
-      WHERE ${filter} AND c.tsv @@ q
-      ORDER BY ts_rank_cd(c.tsv, q) DESC, c.id LIMIT $3)`;
+      SELECT m.id, row_number() OVER (ORDER BY ts_rank_cd(m.tsv, q) DESC, m.id) AS rank
+      FROM (SELECT c.id, c.tsv FROM document_chunks c, websearch_to_tsquery('english', $2) q
+            WHERE ${filter} AND c.tsv @@ q LIMIT ${fullTextCandidateCap}) m,
+           websearch_to_tsquery('english', $2) q
+      ORDER BY ts_rank_cd(m.tsv, q) DESC, m.id LIMIT $3)`;
   let sqlText: string;
   if (hybrid) {
     params.push(toVectorLiteral(input.queryEmbedding ?? []));

@@ -73,6 +73,26 @@ describe('article runs under control', () => {
     expect(byModel.backup).toBeGreaterThan(3);
   }, 60_000);
 
+  it('retries a failing step with backoff, then fails the run with the reason and keeps the partial article', async () => {
+    env = await startArticleEnv('pglite', { env: { ARTICLE_STEP_ATTEMPTS: '2', LLM_MAX_RETRIES: '0' } });
+    const writer = articleModelResponder();
+    env.llm.responder = (req) => {
+      const format = req.body.response_format as { json_schema?: { name?: string } } | undefined;
+      if (format?.json_schema?.name === 'fact_check') return { type: 'error', status: 400, message: 'checker model rejects this' };
+      return writer(req);
+    };
+    const res = await postArticle(env, { topic: 'failing checks', words: 600, research: { urls: env.urls } });
+    const article = await waitForArticle(env, res.json().id);
+    expect(article.status).toBe('failed');
+    expect(article.error).toMatch(/Step factcheck failed: .*checker model rejects this/);
+    const step = article.steps.find((s: { name: string }) => s.name === 'factcheck');
+    expect(step).toMatchObject({ status: 'failed', attempts: 2 });
+    // The sections written before the failure are kept as the partial article.
+    expect(article.markdown).toMatch(/^# /);
+    expect(article.markdown).toContain(`## ${article.outline.sections[0].heading}`);
+    expect(article.html).toContain('<h2');
+  }, 60_000);
+
   it('treats instructions inside a source as data: quoted, not followed, and sanitized', async () => {
     const hostile = `<!doctype html><html><head><title>Heat pump facts</title></head><body><article><h1>Heat pump facts</h1>
       <p>Heat pumps deliver about three units of heat for every unit of electricity they use in mild weather.</p>

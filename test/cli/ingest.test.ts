@@ -6,25 +6,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pngBytes } from '../knowledge/samples.ts';
 import { handbookDocx, threePagePdf } from '../knowledge/samples-ingest.ts';
-import { runCli, type ServerProcess, startServerProcess } from '../smoke/process.ts';
+import { cliRun, type ServerProcess, startServerProcess } from '../smoke/process.ts';
 
-async function cli(args: string[], env: Record<string, string>) {
-  const child = runCli(args, {
-    LOG_LEVEL: 'silent',
-    SECRET_KEY: 'cli-secret-key-that-is-long-enough-0123456789',
-    ...env,
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d) => {
-    stdout += String(d);
-  });
-  child.stderr?.on('data', (d) => {
-    stderr += String(d);
-  });
-  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
-  return { code, stdout, stderr };
-}
+const cli = cliRun;
 
 const dirs: string[] = [];
 const servers: ServerProcess[] = [];

@@ -1,0 +1,156 @@
+// Settings › API keys: create (shown once), list, revoke.
+import { type FormEvent, useState } from 'react';
+import { type ApiKey, api, fieldErrors, type Page, when } from '../../api.ts';
+import { Empty, ErrorBox, Field, Loading, useLoad } from '../../ui.tsx';
+
+const scopes = [
+  'articles:read',
+  'articles:write',
+  'documents:read',
+  'documents:write',
+  'settings:read',
+  'settings:write',
+  'admin',
+];
+export function ApiKeysSection() {
+  const keys = useLoad(() => api<Page<ApiKey>>('GET', '/api/v1/api-keys?limit=100'), []);
+  const [created, setCreated] = useState<string>();
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const [copied, setCopied] = useState(false);
+  const errors = fieldErrors(error);
+
+  const create = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const formEl = e.currentTarget;
+    const form = new FormData(formEl);
+    const chosen = form.getAll('scopes').map(String);
+    setBusy(true);
+    setError(undefined);
+    setCopied(false);
+    try {
+      const res = await api<{ key: string; apiKey: ApiKey }>('POST', '/api/v1/api-keys', {
+        name: String(form.get('name') ?? ''),
+        ...(chosen.length ? { scopes: chosen } : {}),
+      });
+      setCreated(res.key);
+      keys.setData((d) => ({ items: [res.apiKey, ...(d?.items ?? [])], nextCursor: d?.nextCursor ?? null }));
+      formEl.reset();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const revoke = async (k: ApiKey) => {
+    if (!window.confirm(`Revoke the key "${k.name}"? Scripts using it stop working.`)) return;
+    try {
+      await api('DELETE', `/api/v1/api-keys/${k.id}`);
+      await keys.reload();
+    } catch (err) {
+      setError(err);
+    }
+  };
+
+  const copy = async () => {
+    if (!created) return;
+    try {
+      await navigator.clipboard.writeText(created);
+      setCopied(true);
+    } catch {
+      // No Clipboard API over plain HTTP: select the key so Ctrl+C copies it.
+      const input = document.getElementById('new-key-value') as HTMLInputElement | null;
+      input?.focus();
+      input?.select();
+      setCopied(false);
+    }
+  };
+
+  return (
+    <section className="card" aria-labelledby="keys-heading">
+      <h2 id="keys-heading">API keys</h2>
+      <div className="grid-2">
+        <form className="form" onSubmit={create} noValidate>
+          <Field label="Key name" hint='e.g. "ci" or "zapier"' error={errors.name}>
+            {(f) => (
+              <input
+                id={f.id}
+                name="name"
+                aria-describedby={f.describedBy}
+                aria-invalid={f.invalid || undefined}
+              />
+            )}
+          </Field>
+          <fieldset>
+            <legend>Scopes (none chosen: everything your role allows)</legend>
+            <ul className="checks">
+              {scopes.map((s) => (
+                <li key={s}>
+                  <label>
+                    <input type="checkbox" name="scopes" value={s} /> {s}
+                  </label>
+                </li>
+              ))}
+            </ul>
+          </fieldset>
+          {error && Object.keys(errors).length === 0 ? <ErrorBox error={error} /> : null}
+          <div className="actions">
+            <button type="submit" disabled={busy}>
+              {busy ? 'Creating…' : 'Create key'}
+            </button>
+          </div>
+        </form>
+        <div>
+          {created && (
+            <div className="card new-key" role="status">
+              <p>
+                <strong>Copy this key now: it is shown only once.</strong>
+              </p>
+              <label htmlFor="new-key-value">New API key</label>
+              <input id="new-key-value" readOnly value={created} onFocus={(e) => e.currentTarget.select()} />
+              <div className="actions">
+                <button type="button" className="secondary" onClick={copy}>
+                  {copied ? 'Copied' : 'Copy'}
+                </button>
+                <button type="button" className="secondary" onClick={() => setCreated(undefined)}>
+                  Done
+                </button>
+              </div>
+            </div>
+          )}
+          {keys.loading && !keys.data ? (
+            <Loading />
+          ) : keys.error ? (
+            <ErrorBox error={keys.error} />
+          ) : keys.data?.items.length ? (
+            <ul className="list" aria-label="API keys">
+              {keys.data.items.map((k) => (
+                <li key={k.id} className={k.revokedAt ? 'revoked' : ''}>
+                  <strong className="break">{k.name}</strong> <code>{k.prefix}…</code>
+                  <span className="meta">
+                    {' '}
+                    {k.scopes.join(', ')} · created {when(k.createdAt)} · last used {when(k.lastUsedAt)}
+                    {k.revokedAt ? ` · revoked ${when(k.revokedAt)}` : ''}
+                  </span>
+                  {!k.revokedAt && (
+                    <button
+                      type="button"
+                      className="danger small"
+                      onClick={() => revoke(k)}
+                      aria-label={`Revoke ${k.name}`}
+                    >
+                      Revoke
+                    </button>
+                  )}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <Empty>No API keys yet.</Empty>
+          )}
+        </div>
+      </div>
+    </section>
+  );
+}
