@@ -78,7 +78,8 @@ describe('article runs under control', () => {
     const writer = articleModelResponder();
     env.llm.responder = (req) => {
       const format = req.body.response_format as { json_schema?: { name?: string } } | undefined;
-      if (format?.json_schema?.name === 'fact_check') return { type: 'error', status: 400, message: 'checker model rejects this' };
+      if (format?.json_schema?.name === 'fact_check')
+        return { type: 'error', status: 400, message: 'checker model rejects this' };
       return writer(req);
     };
     const res = await postArticle(env, { topic: 'failing checks', words: 600, research: { urls: env.urls } });
