@@ -1,5 +1,13 @@
 // Shared building blocks: labelled fields with their API error, loading/empty/error states.
-import { type ReactNode, useCallback, useEffect, useId, useRef, useState } from 'react';
+import {
+  type InputHTMLAttributes,
+  type ReactNode,
+  useCallback,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+} from 'react';
 import { messageOf } from './api.ts';
 
 export function Field(props: {
@@ -28,6 +36,20 @@ export function Field(props: {
         </p>
       )}
     </div>
+  );
+}
+
+/** A labelled text input: the common case of `Field`, wired for hints, errors and screen readers. */
+export function TextField({
+  label,
+  error,
+  hint,
+  ...input
+}: { label: string; error?: string; hint?: string; name: string } & InputHTMLAttributes<HTMLInputElement>) {
+  return (
+    <Field label={label} {...(error ? { error } : {})} {...(hint ? { hint } : {})}>
+      {(f) => <input id={f.id} aria-describedby={f.describedBy} aria-invalid={f.invalid} {...input} />}
+    </Field>
   );
 }
 

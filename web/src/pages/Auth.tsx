@@ -1,7 +1,7 @@
 // First-run owner setup and sign-in.
 import { type FormEvent, useState } from 'react';
 import { api, fieldErrors } from '../api.ts';
-import { ErrorBox, Field, usePageTitle } from '../ui.tsx';
+import { ErrorBox, TextField, usePageTitle } from '../ui.tsx';
 
 function useCredentialsForm(
   submit: (values: Record<string, string>) => Promise<unknown>,
@@ -43,49 +43,26 @@ export function Setup({ onDone }: { onDone: () => void }) {
       <form className="card auth-card" onSubmit={form.onSubmit} noValidate>
         <h1>Welcome to Blogsmith</h1>
         <p>Create the owner account of this server. This page closes once it exists.</p>
-        <Field label="Your name (optional)" error={form.errors.name}>
-          {(f) => (
-            <input
-              id={f.id}
-              name="name"
-              autoComplete="name"
-              aria-describedby={f.describedBy}
-              aria-invalid={f.invalid}
-            />
-          )}
-        </Field>
-        <Field label="Email" error={form.errors.email}>
-          {(f) => (
-            <input
-              id={f.id}
-              name="email"
-              type="email"
-              required
-              autoComplete="email"
-              aria-describedby={f.describedBy}
-              aria-invalid={f.invalid}
-            />
-          )}
-        </Field>
-        <Field label="Password" hint="At least 8 characters." error={form.errors.password}>
-          {(f) => (
-            <input
-              id={f.id}
-              name="password"
-              type="password"
-              required
-              minLength={8}
-              autoComplete="new-password"
-              aria-describedby={f.describedBy}
-              aria-invalid={f.invalid}
-            />
-          )}
-        </Field>
-        <Field label="Workspace name (optional)" error={form.errors.workspaceName}>
-          {(f) => (
-            <input id={f.id} name="workspaceName" aria-describedby={f.describedBy} aria-invalid={f.invalid} />
-          )}
-        </Field>
+        <TextField label="Your name (optional)" error={form.errors.name} name="name" autoComplete="name" />
+        <TextField
+          label="Email"
+          error={form.errors.email}
+          name="email"
+          type="email"
+          required
+          autoComplete="email"
+        />
+        <TextField
+          label="Password"
+          hint="At least 8 characters."
+          error={form.errors.password}
+          name="password"
+          type="password"
+          required
+          minLength={8}
+          autoComplete="new-password"
+        />
+        <TextField label="Workspace name (optional)" error={form.errors.workspaceName} name="workspaceName" />
         {form.error && Object.keys(form.errors).length === 0 ? <ErrorBox error={form.error} /> : null}
         <button type="submit" disabled={form.busy}>
           {form.busy ? 'Creating…' : 'Create owner account'}
@@ -105,32 +82,22 @@ export function Login({ onDone }: { onDone: () => void }) {
     <main id="main" className="auth-page">
       <form className="card auth-card" onSubmit={form.onSubmit} noValidate>
         <h1>Sign in to Blogsmith</h1>
-        <Field label="Email" error={form.errors.email}>
-          {(f) => (
-            <input
-              id={f.id}
-              name="email"
-              type="email"
-              required
-              autoComplete="username"
-              aria-describedby={f.describedBy}
-              aria-invalid={f.invalid}
-            />
-          )}
-        </Field>
-        <Field label="Password" error={form.errors.password}>
-          {(f) => (
-            <input
-              id={f.id}
-              name="password"
-              type="password"
-              required
-              autoComplete="current-password"
-              aria-describedby={f.describedBy}
-              aria-invalid={f.invalid}
-            />
-          )}
-        </Field>
+        <TextField
+          label="Email"
+          error={form.errors.email}
+          name="email"
+          type="email"
+          required
+          autoComplete="username"
+        />
+        <TextField
+          label="Password"
+          error={form.errors.password}
+          name="password"
+          type="password"
+          required
+          autoComplete="current-password"
+        />
         {form.error && Object.keys(form.errors).length === 0 ? <ErrorBox error={form.error} /> : null}
         <button type="submit" disabled={form.busy}>
           {form.busy ? 'Signing in…' : 'Sign in'}
