@@ -72,7 +72,12 @@ function sourceProviders(runtime: Runtime) {
     if (research.urls.length > 0) {
       providers.push(
         userUrlSources(research.urls, fetchOptionsFromConfig(runtime.config), (url, reason) => {
-          void runtime.articleEvents.publish(ctx.article.id, 'source.failed', { url, reason });
+          if (ctx.signal.aborted) return;
+          runtime.articleEvents
+            .publish(ctx.article.id, 'source.failed', { url, reason })
+            .catch((err) =>
+              runtime.logger.debug({ err, articleId: ctx.article.id }, 'source.failed not published'),
+            );
         }),
       );
     }

@@ -79,10 +79,15 @@ function deltaPublisher(ctx: RunContext, part: string, index?: number, intervalM
     const text = buffer;
     buffer = '';
     last = Date.now();
+    // Text deltas are a live view, not the record (the step's output is): one that cannot be
+    // written (the article was deleted meanwhile) is dropped rather than failing the run.
     pending = pending.then(() =>
       ctx.events
         .publish(ctx.article.id, 'section.delta', { part, ...(index !== undefined ? { index } : {}), text })
-        .then(() => {}),
+        .then(
+          () => {},
+          (err) => ctx.logger.debug({ err, articleId: ctx.article.id }, 'text delta not published'),
+        ),
     );
     return pending;
   };

@@ -136,4 +136,28 @@ describe('article events', () => {
     });
     expect(outcome).toBe('refused');
   }, 60_000);
+
+  it('ends the stream of an article deleted while a client listens', async () => {
+    const res = await postArticle(env, {
+      topic: 'deleted while streaming',
+      words: 3000,
+      research: { urls: env.urls },
+    });
+    const id = res.json().id;
+    const stream = await fetch(`${base}/api/v1/articles/${id}/events`, { headers: { cookie: env.cookie } });
+    const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
+    await reader.read();
+    const deleted = await env.test.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/articles/${id}`,
+      headers: { cookie: env.cookie },
+    });
+    expect(deleted.statusCode).toBe(204);
+    const started = Date.now();
+    for (;;) {
+      const { done } = await reader.read();
+      if (done) break;
+    }
+    expect(Date.now() - started).toBeLessThan(20_000);
+  }, 60_000);
 });

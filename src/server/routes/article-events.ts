@@ -83,7 +83,16 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
           void isFinal(query, event).then((final) => final && close(), close);
         }
       });
-      const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), keepAliveMs);
+      // A deleted article sends no `done`: the keep-alive notices it and ends the stream.
+      const keepAlive = setInterval(async () => {
+        res.write(': keep-alive\n\n');
+        const { rows } = await database
+          .query('SELECT 1 FROM articles WHERE id = $1', [article.id])
+          .catch(() => ({
+            rows: [{}],
+          }));
+        if (rows.length === 0) close();
+      }, keepAliveMs);
       request.raw.on('close', close);
     },
   );
