@@ -2,6 +2,7 @@
 // from its outline entry and sources, spliced into the current Markdown under its heading, its
 // citations mapped onto the article's numbering (new sources appended to the references), and the
 // citation and SEO results refreshed. The text before is kept as a version by the request.
+import type { Database } from '../db/client.ts';
 import { isReferencesHeading } from '../seo/document.ts';
 import type { ArticleBrief } from '../writing/brief.ts';
 import { referenceList } from '../writing/citations.ts';
@@ -24,6 +25,22 @@ const normal = (heading: string) =>
     .replace(/\s+/g, ' ')
     .trim()
     .toLowerCase();
+
+/** The step of the n-th regeneration of a section (its citation refresh is `<step>:citations`). */
+export const regenerationStep = (index: number, n: number) => `section:${index}#r${n}`;
+
+/** How many regenerations of the section were requested so far. */
+export async function regenerationCount(
+  database: Database,
+  articleId: string,
+  index: number,
+): Promise<number> {
+  const { rows } = await database.query<{ n: string }>(
+    `SELECT count(*) AS n FROM article_steps WHERE article_id = $1 AND name ~ $2`,
+    [articleId, `^section:${index}#r[0-9]+$`],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
 
 /** Replaces the body under `## heading` (up to the next `## `); undefined when the heading is gone. */
 export function replaceSection(markdown: string, heading: string, body: string): string | undefined {
@@ -55,12 +72,7 @@ export async function regenerateSection(ctx: RunContext, index: number, concurre
   const brief = article.brief as ArticleBrief;
   const outputs = await completedOutputs(ctx);
   const gathered = (outputs.get('gather') as { sources: ArticleSource[] } | undefined)?.sources ?? [];
-  const { rows } = await ctx.database.query<{ name: string }>(
-    `SELECT name FROM article_steps WHERE article_id = $1 AND name LIKE $2 AND status IN ('pending', 'running', 'failed')
-     ORDER BY position DESC LIMIT 1`,
-    [ctx.article.id, `section:${index}#r%`],
-  );
-  const stepName = rows[0]?.name ?? `section:${index}#r1`;
+  const stepName = regenerationStep(index, await regenerationCount(ctx.database, ctx.article.id, index));
   const system = writerSystem(brief, await loadBrandVoice(ctx.database, brief.brandVoiceId));
   const words = Math.max(80, Math.round((brief.words * 0.8) / outline.sections.length));
 

@@ -16,6 +16,7 @@ import { refreshCitations } from './checks.ts';
 import type { ArticleEventBus } from './events.ts';
 import { abortLocalRun, articleJob } from './job.ts';
 import { seoPack, stepPositions } from './pipeline.ts';
+import { regenerationCount, regenerationStep } from './regenerate.ts';
 import {
   deleteArticle,
   findArticle,
@@ -125,11 +126,7 @@ export async function regenerateArticleSection(
   }
   if (!article.markdown)
     throw new AppError('conflict', 'The article has no text yet to regenerate a section of');
-  const { rows } = await deps.database.query<{ n: string }>(
-    'SELECT count(*) AS n FROM article_steps WHERE article_id = $1 AND name LIKE $2 AND name NOT LIKE $3',
-    [id, `section:${index}#r%`, '%:citations'],
-  );
-  const step = `section:${index}#r${Number(rows[0]?.n ?? 0) + 1}`;
+  const step = regenerationStep(index, (await regenerationCount(deps.database, id, index)) + 1);
   await saveVersion(deps.database, article, 'regenerate', caller.userId);
   await deps.database.query('INSERT INTO article_steps (article_id, name, position) VALUES ($1, $2, $3)', [
     id,

@@ -68,6 +68,20 @@ describe('editing a finished article', () => {
     expect(versions[0].reason).toBe('regenerate');
     expect(article.steps.map((s: { name: string }) => s.name)).toContain('section:1#r1');
 
+    // A second regeneration is its own step, whatever became of the first one's citation refresh.
+    expect((await call('POST', `/api/v1/articles/${id}/sections/1/regenerate`)).statusCode).toBe(202);
+    const twice = await waitForArticle(env, id, (a) => a.status === 'completed' || a.status === 'failed');
+    expect(twice.status, twice.error ?? '').toBe('completed');
+    const names = twice.steps.map((s: { name: string }) => s.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'section:1#r1',
+        'section:1#r1:citations',
+        'section:1#r2',
+        'section:1#r2:citations',
+      ]),
+    );
+
     const missing = await call('POST', `/api/v1/articles/${id}/sections/42/regenerate`);
     expect(missing.statusCode).toBe(404);
   }, 60_000);

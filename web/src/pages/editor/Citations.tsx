@@ -1,6 +1,8 @@
+// Editor › citations: each [n] with its source excerpt; unsupported ones highlighted.
 import type { Article, Citation, Source } from '../../api.ts';
 import { Empty } from '../../ui.tsx';
 import { SourceItem } from '../LiveGeneration.tsx';
+import { CiteButtons } from './CiteButtons.tsx';
 
 export function CitationsPanel({
   article,
@@ -59,18 +61,7 @@ export function CitationsPanel({
                 <span className={`badge ${c.supported ? 'status-completed' : 'status-failed'}`}>
                   {c.supported ? 'supported' : 'unsupported'}
                 </span>{' '}
-                {c.sentence}{' '}
-                {c.sources.map((n) => (
-                  <button
-                    key={n}
-                    type="button"
-                    className="cite"
-                    onClick={() => onSelect(n)}
-                    aria-label={`Show source ${n}`}
-                  >
-                    [{n}]
-                  </button>
-                ))}
+                {c.sentence} <CiteButtons sources={c.sources} onSelect={onSelect} />
               </li>
             ))}
           </ul>

@@ -1,5 +1,7 @@
+// Editor › fact check: the claims and their verdicts.
 import type { Article } from '../../api.ts';
 import { Empty } from '../../ui.tsx';
+import { CiteButtons } from './CiteButtons.tsx';
 
 export function FactCheckPanel({ article, onSelect }: { article: Article; onSelect: (n: number) => void }) {
   if (!article.factCheck) return <Empty>Fact checking was off for this article.</Empty>;
@@ -11,17 +13,7 @@ export function FactCheckPanel({ article, onSelect }: { article: Article; onSele
         <li key={i} className={`claim verdict-${c.verdict}`}>
           <span className={`badge verdict-${c.verdict}`}>{c.verdict}</span> {c.claim}
           {c.note && <p className="meta">{c.note}</p>}
-          {c.sources.map((n) => (
-            <button
-              key={n}
-              type="button"
-              className="cite"
-              onClick={() => onSelect(n)}
-              aria-label={`Show source ${n}`}
-            >
-              [{n}]
-            </button>
-          ))}
+          <CiteButtons sources={c.sources} onSelect={onSelect} />
         </li>
       ))}
     </ul>

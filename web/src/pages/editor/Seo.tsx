@@ -1,3 +1,4 @@
+// Editor › SEO: score, meta, readability and each issue with its fix.
 import type { Article } from '../../api.ts';
 import { Empty } from '../../ui.tsx';
 
