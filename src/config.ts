@@ -95,6 +95,8 @@ const schema = z.object({
   DOCS_ENABLED: optionalBool,
   SENTRY_DSN: optionalUrl,
   SHUTDOWN_TIMEOUT_SECONDS: positiveInt(10),
+  /** Bearer token `/metrics` requires when set. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   WORKER_IN_PROCESS: bool(true),
 
   // Article pipeline
@@ -117,6 +119,8 @@ const schema = z.object({
   OLLAMA_BASE_URL: optionalUrl,
   OPENAI_COMPATIBLE_BASE_URL: optionalUrl,
   OPENAI_COMPATIBLE_API_KEY: z.string().optional(),
+  /** Private hosts/CIDRs a workspace's own model server (base URL) may be on, besides FETCH_ALLOW_HOSTS. */
+  LLM_ALLOW_HOSTS: commaList,
 
   // LLM models and reliability
   LLM_MODEL: modelId.optional(),

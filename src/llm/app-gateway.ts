@@ -4,6 +4,8 @@ import type { Logger } from 'pino';
 import type { Redis } from '../cache/redis.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
+import { createGuardedFetch } from '../security/ssrf/index.ts';
+import { llmAllowHosts } from './base-url-policy.ts';
 import { createLlmGateway } from './gateway.ts';
 import { createLedgerRecorder } from './ledger-recorder.ts';
 import { createLlmLimiter } from './limiter.ts';
@@ -49,6 +51,10 @@ export function createAppLlmGateway(deps: AppGatewayDeps): LlmGateway {
       maxWaitMs: config.LLM_RATE_LIMIT_MAX_WAIT * 1000,
       ...(deps.redis ? { redis: deps.redis } : {}),
     }),
-    workspaceSettings: workspaceSettingsSource(deps.database, deps.secretKey),
+    workspaceSettings: workspaceSettingsSource(
+      deps.database,
+      deps.secretKey,
+      createGuardedFetch({ allowHosts: llmAllowHosts(config) }),
+    ),
   });
 }

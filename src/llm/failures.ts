@@ -4,6 +4,7 @@ import { APICallError } from 'ai';
 import { AppError } from '../errors.ts';
 import { retryAfterMs } from './retry-after.ts';
 import type { ModelRef } from './types.ts';
+import { upstreamExcerpt } from './upstream-text.ts';
 
 export type FailureKind =
   /** 408/409/429/5xx, network: retry the same model, then fall back. */
@@ -77,7 +78,7 @@ export class LlmStreamInterruptedError extends Error {
   override readonly cause: unknown;
   constructor(partialText: string, model: ModelRef, cause: unknown) {
     super(
-      `The ${model.id} stream broke after ${partialText.length} characters: ${cause instanceof Error ? cause.message : String(cause)}`,
+      `The ${model.id} stream broke after ${partialText.length} characters: ${upstreamExcerpt(cause instanceof Error ? cause.message : String(cause))}`,
     );
     this.name = 'LlmStreamInterruptedError';
     this.partialText = partialText;
@@ -90,8 +91,10 @@ export class LlmStreamInterruptedError extends Error {
 const contextLengthPattern =
   /context[ _-]?length|context window|maximum context|prompt is too long|too many (input )?tokens|input is too long|reduce the length/i;
 
+// Failure messages reach users (run events, step errors): only a sanitized excerpt of what the
+// upstream said.
 function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return upstreamExcerpt(err instanceof Error ? err.message : String(err));
 }
 
 export function classifyFailure(err: unknown, opts: { timedOut: boolean; callerAborted: boolean }): Failure {
@@ -100,22 +103,22 @@ export function classifyFailure(err: unknown, opts: { timedOut: boolean; callerA
   if (opts.timedOut || err instanceof AttemptTimeoutError)
     return { kind: 'timeout', code: 'timeout', message: messageOf(err), error: err };
   if (err instanceof InvalidOutputError)
-    return { kind: 'invalid_output', code: 'invalid_output', message: err.message, error: err };
+    return { kind: 'invalid_output', code: 'invalid_output', message: messageOf(err), error: err };
   if (err instanceof ProviderNotConfiguredError)
-    return { kind: 'not_configured', code: 'not_configured', message: err.message, error: err };
+    return { kind: 'not_configured', code: 'not_configured', message: messageOf(err), error: err };
   if (err instanceof AppError && err.code === 'rate_limited')
-    return { kind: 'rate_limited', code: 'local_rate_limit', message: err.message, error: err };
+    return { kind: 'rate_limited', code: 'local_rate_limit', message: messageOf(err), error: err };
   if (APICallError.isInstance(err)) {
     const status = err.statusCode;
     const body = `${err.message} ${err.responseBody ?? ''}`;
     if ((status === 400 || status === 413 || status === 422) && contextLengthPattern.test(body))
-      return { kind: 'context_length', code: 'context_length', message: err.message, status, error: err };
+      return { kind: 'context_length', code: 'context_length', message: messageOf(err), status, error: err };
     if (err.isRetryable) {
       const wait = retryAfterMs(err.responseHeaders);
       return {
         kind: 'retryable',
         code: status ? `http_${status}` : 'network',
-        message: err.message,
+        message: messageOf(err),
         ...(status !== undefined && { status }),
         ...(wait !== undefined && { retryAfterMs: wait }),
         error: err,
@@ -124,7 +127,7 @@ export function classifyFailure(err: unknown, opts: { timedOut: boolean; callerA
     return {
       kind: 'fatal',
       code: status ? `http_${status}` : 'api_error',
-      message: err.message,
+      message: messageOf(err),
       ...(status !== undefined && { status }),
       error: err,
     };

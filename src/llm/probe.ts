@@ -4,6 +4,7 @@ import { APICallError, embedMany, generateText } from 'ai';
 import { ModelFactory } from './providers.ts';
 import type { ResolvedModels } from './resolve-models.ts';
 import { llmRoles, type ModelRef } from './types.ts';
+import { upstreamExcerpt, upstreamExcerptMax } from './upstream-text.ts';
 
 export interface ProbeResult {
   model: string;
@@ -13,14 +14,20 @@ export interface ProbeResult {
   error?: string;
 }
 
+// Shown to workspace admins: the status and short sanitized excerpts, never the upstream body as is.
 function describeError(err: unknown): string {
   if (APICallError.isInstance(err)) {
-    const body = err.responseBody ? ` — ${err.responseBody.slice(0, 300)}` : '';
-    return `${err.statusCode ? `HTTP ${err.statusCode}: ` : ''}${err.message}${body}`;
+    const message = upstreamExcerpt(err.message);
+    const body = err.responseBody ? upstreamExcerpt(err.responseBody) : '';
+    const excerpt = body && !message.includes(body) ? ` — ${body}` : '';
+    return `${err.statusCode ? `HTTP ${err.statusCode}: ` : ''}${message}${excerpt}`;
   }
   if (err instanceof Error)
-    return err.cause instanceof Error ? `${err.message} (${err.cause.message})` : err.message;
-  return String(err);
+    return upstreamExcerpt(
+      err.cause instanceof Error ? `${err.message} (${err.cause.message})` : err.message,
+      2 * upstreamExcerptMax,
+    );
+  return upstreamExcerpt(String(err));
 }
 
 export async function probeModels(

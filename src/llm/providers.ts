@@ -17,37 +17,48 @@ interface ProviderHandle {
 }
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
+// Workspace credentials carry the SSRF-guarded fetch; the client must use it for every request.
+const connect = (c: { fetch?: typeof fetch } | undefined) => (c?.fetch ? { fetch: c.fetch } : {});
 
 function build(provider: ProviderName, credentials: ProviderCredentials): ProviderHandle | undefined {
   switch (provider) {
     case 'openai': {
       const c = credentials.openai;
       if (!c) return undefined;
-      const p = createOpenAI({ apiKey: c.apiKey, ...(c.baseURL && { baseURL: c.baseURL }) });
+      const p = createOpenAI({ apiKey: c.apiKey, ...(c.baseURL && { baseURL: c.baseURL }), ...connect(c) });
       // Chat completions rather than the Responses API: the same protocol every compatible server speaks.
       return { language: (m) => p.chat(m), embedding: (m) => p.embedding(m) };
     }
     case 'anthropic': {
       const c = credentials.anthropic;
       if (!c) return undefined;
-      const p = createAnthropic({ apiKey: c.apiKey, ...(c.baseURL && { baseURL: c.baseURL }) });
+      const p = createAnthropic({
+        apiKey: c.apiKey,
+        ...(c.baseURL && { baseURL: c.baseURL }),
+        ...connect(c),
+      });
       return { language: (m) => p.languageModel(m) };
     }
     case 'google': {
       const c = credentials.google;
       if (!c) return undefined;
-      const p = createGoogleGenerativeAI({ apiKey: c.apiKey, ...(c.baseURL && { baseURL: c.baseURL }) });
+      const p = createGoogleGenerativeAI({
+        apiKey: c.apiKey,
+        ...(c.baseURL && { baseURL: c.baseURL }),
+        ...connect(c),
+      });
       return { language: (m) => p.languageModel(m), embedding: (m) => p.embedding(m) };
     }
     case 'groq': {
       const c = credentials.groq;
       if (!c) return undefined;
-      const p = createGroq({ apiKey: c.apiKey, ...(c.baseURL && { baseURL: c.baseURL }) });
+      const p = createGroq({ apiKey: c.apiKey, ...(c.baseURL && { baseURL: c.baseURL }), ...connect(c) });
       return { language: (m) => p.languageModel(m) };
     }
     case 'ollama': {
-      const baseURL = `${trimSlash(credentials.ollama?.baseURL ?? defaultOllamaBaseUrl)}/api`;
-      const p = createOllama({ baseURL });
+      const c = credentials.ollama;
+      const baseURL = `${trimSlash(c?.baseURL ?? defaultOllamaBaseUrl)}/api`;
+      const p = createOllama({ baseURL, ...connect(c) });
       return { language: (m) => p.languageModel(m), embedding: (m) => p.embedding(m) };
     }
     case 'compatible': {
@@ -57,6 +68,7 @@ function build(provider: ProviderName, credentials: ProviderCredentials): Provid
         name: 'compatible',
         baseURL: trimSlash(c.baseURL),
         ...(c.apiKey && { apiKey: c.apiKey }),
+        ...connect(c),
         // Without it streaming responses carry no token counts and the ledger would be blind.
         includeUsage: true,
         supportsStructuredOutputs: true,

@@ -4,13 +4,18 @@ import type { Config } from '../config.ts';
 import { parseModelId } from './model-id.ts';
 import type { LlmRole, ModelRef, ProviderName } from './types.ts';
 
+/**
+ * `fetch`, when set, is what the provider's client connects with: the SSRF-guarded fetch for
+ * credentials a workspace stored. Environment credentials have none (the operator is trusted).
+ */
+type Connect = { fetch?: typeof fetch };
 export interface ProviderCredentials {
-  openai?: { apiKey: string; baseURL?: string };
-  anthropic?: { apiKey: string; baseURL?: string };
-  google?: { apiKey: string; baseURL?: string };
-  groq?: { apiKey: string; baseURL?: string };
-  ollama?: { baseURL: string };
-  compatible?: { baseURL: string; apiKey?: string };
+  openai?: { apiKey: string; baseURL?: string } & Connect;
+  anthropic?: { apiKey: string; baseURL?: string } & Connect;
+  google?: { apiKey: string; baseURL?: string } & Connect;
+  groq?: { apiKey: string; baseURL?: string } & Connect;
+  ollama?: { baseURL: string } & Connect;
+  compatible?: { baseURL: string; apiKey?: string } & Connect;
 }
 
 /** Model choices, all `provider:model`. Unset fields fall through to the next layer. */

@@ -103,3 +103,82 @@ export async function monthlyBudgetOf(
     .where(inWorkspace({ workspaceId }, workspaceLlmSettings));
   return row?.budget ?? fallbackUsd;
 }
+
+/** A PUT body: an omitted field keeps its value, null clears it. */
+export interface WorkspaceLlmSettingsPatch {
+  credentials?: Partial<
+    Record<ProviderName, { apiKey?: string | null; baseUrl?: string | null } | undefined>
+  >;
+  roleModels?: Partial<Record<LlmRole, string | null | undefined>>;
+  monthlyBudgetUsd?: number | null;
+}
+
+function merged<T extends object>(current: T, patch: Record<string, unknown>): T {
+  const next = { ...current } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete next[k];
+    else if (v !== undefined) next[k] = v;
+  }
+  return next as T;
+}
+
+export function applySettingsPatch(
+  current: WorkspaceLlmSettings,
+  patch: WorkspaceLlmSettingsPatch,
+): WorkspaceLlmSettings {
+  const credentials = { ...current.credentials };
+  for (const [provider, change] of Object.entries(patch.credentials ?? {})) {
+    const name = provider as ProviderName;
+    const next = merged<ProviderCredentials>(credentials[name] ?? {}, change ?? {});
+    if (Object.keys(next).length === 0) delete credentials[name];
+    else credentials[name] = next;
+  }
+  return {
+    credentials,
+    roleModels: merged(current.roleModels, patch.roleModels ?? {}),
+    monthlyBudgetUsd:
+      patch.monthlyBudgetUsd === undefined ? current.monthlyBudgetUsd : patch.monthlyBudgetUsd,
+  };
+}
+
+// A base URL for the audit log: no query string or fragment (they can carry tokens).
+function auditUrl(url: string | undefined): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What changed between two settings, for the audit log: keys as set/cleared/replaced (never their
+ * values), base URLs without query strings, role models and the budget as they were and became.
+ * Empty when nothing changed.
+ */
+export function settingsChanges(before: WorkspaceLlmSettings, after: WorkspaceLlmSettings) {
+  const apiKeys: Record<string, 'set' | 'cleared' | 'replaced'> = {};
+  const baseUrls: Record<string, { from: string | null; to: string | null }> = {};
+  const providers = new Set([...Object.keys(before.credentials), ...Object.keys(after.credentials)]);
+  for (const p of providers) {
+    const b = before.credentials[p as ProviderName];
+    const a = after.credentials[p as ProviderName];
+    if (b?.apiKey !== a?.apiKey) apiKeys[p] = !b?.apiKey ? 'set' : !a?.apiKey ? 'cleared' : 'replaced';
+    if (b?.baseUrl !== a?.baseUrl) baseUrls[p] = { from: auditUrl(b?.baseUrl), to: auditUrl(a?.baseUrl) };
+  }
+  const roleModels: Record<string, { from: string | null; to: string | null }> = {};
+  const roles = new Set([...Object.keys(before.roleModels), ...Object.keys(after.roleModels)]);
+  for (const r of roles) {
+    const b = before.roleModels[r as LlmRole] ?? null;
+    const a = after.roleModels[r as LlmRole] ?? null;
+    if (b !== a) roleModels[r] = { from: b, to: a };
+  }
+  const changes: Record<string, unknown> = {};
+  if (Object.keys(apiKeys).length) changes.apiKeys = apiKeys;
+  if (Object.keys(baseUrls).length) changes.baseUrls = baseUrls;
+  if (Object.keys(roleModels).length) changes.roleModels = roleModels;
+  if (before.monthlyBudgetUsd !== after.monthlyBudgetUsd)
+    changes.monthlyBudgetUsd = { from: before.monthlyBudgetUsd, to: after.monthlyBudgetUsd };
+  return changes;
+}

@@ -1,22 +1,33 @@
 // Turns a workspace's stored LLM settings (src/llm/settings.ts) into the shape model resolution
 // layers over the environment: stored credentials and role models win, the rest falls through.
+// Every stored credential connects through `guardedFetch` (the SSRF address policy), whatever its
+// base URL: a workspace member chose it.
 import type { Database } from '../db/client.ts';
 import type { ProviderCredentials, WorkspaceLlmSettings } from './resolve-models.ts';
 import { getWorkspaceLlmSettings } from './settings.ts';
 
-export function workspaceSettingsSource(database: Database, secretKey: string) {
+export function workspaceSettingsSource(database: Database, secretKey: string, guardedFetch: typeof fetch) {
   return async (workspaceId: string): Promise<WorkspaceLlmSettings | null> => {
     const stored = await getWorkspaceLlmSettings(database, secretKey, workspaceId);
     const credentials: ProviderCredentials = {};
     for (const [provider, c] of Object.entries(stored.credentials)) {
-      if (provider === 'ollama' && c.baseUrl) credentials.ollama = { baseURL: c.baseUrl };
+      if (provider === 'ollama' && c.baseUrl)
+        credentials.ollama = { baseURL: c.baseUrl, fetch: guardedFetch };
       else if (provider === 'compatible' && c.baseUrl) {
-        credentials.compatible = { baseURL: c.baseUrl, ...(c.apiKey ? { apiKey: c.apiKey } : {}) };
+        credentials.compatible = {
+          baseURL: c.baseUrl,
+          ...(c.apiKey ? { apiKey: c.apiKey } : {}),
+          fetch: guardedFetch,
+        };
       } else if (
         (provider === 'openai' || provider === 'anthropic' || provider === 'google' || provider === 'groq') &&
         c.apiKey
       ) {
-        credentials[provider] = { apiKey: c.apiKey, ...(c.baseUrl ? { baseURL: c.baseUrl } : {}) };
+        credentials[provider] = {
+          apiKey: c.apiKey,
+          ...(c.baseUrl ? { baseURL: c.baseUrl } : {}),
+          fetch: guardedFetch,
+        };
       }
     }
     const { planner, writer, checker, embedder } = stored.roleModels;

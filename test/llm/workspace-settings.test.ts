@@ -14,7 +14,8 @@ describe('workspace LLM settings reach the gateway', () => {
   let workspaceId: string;
   beforeAll(async () => {
     fake = await startOpenAiServer();
-    t = await createTestApp('pglite');
+    // The fake model server is on loopback: the operator's allowance (LLM_ALLOW_HOSTS) lets it in.
+    t = await createTestApp('pglite', { LLM_ALLOW_HOSTS: '127.0.0.1' });
     const owner = await setupOwner(t.app);
     cookie = owner.cookie;
     workspaceId = owner.body.workspace.id;

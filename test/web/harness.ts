@@ -40,6 +40,8 @@ export async function startWebHarness(env: Record<string, string> = {}): Promise
   const server = await startServerProcess({
     DATA_DIR: dataDir,
     RATE_LIMIT_ENABLED: 'false',
+    // The operator's allowance for a model server on this machine (the fake the UI connects).
+    LLM_ALLOW_HOSTS: '127.0.0.1',
     // The fake embedder returns 8-dimensional vectors.
     EMBEDDING_DIMENSIONS: '8',
     ...env,

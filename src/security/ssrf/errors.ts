@@ -7,7 +7,8 @@ export type BlockReason =
   | 'port'
   | 'metadata_host'
   | 'blocked_address'
-  | 'unresolvable';
+  | 'unresolvable'
+  | 'redirect';
 
 /** The target (or a redirect hop) is not allowed: a client mistake or an attack, never retried. */
 export class BlockedUrlError extends AppError {

@@ -34,7 +34,8 @@ export const safeFetchDefaults = { maxBytes: 5 * 1024 * 1024, timeoutMs: 15_000,
 
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 
-function pinnedLookup(pinned: ResolvedAddress): LookupFunction {
+/** A socket lookup that always answers the address resolveTarget checked. */
+export function pinnedLookup(pinned: ResolvedAddress): LookupFunction {
   // Node calls lookup with `all: true` when happy-eyeballs is on, a single answer otherwise.
   return ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
     if (options?.all) callback(null, [{ address: pinned.address, family: pinned.family }]);

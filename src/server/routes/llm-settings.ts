@@ -1,10 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { audit } from '../../accounts/audit.ts';
+import { assertBaseUrlsAllowed, llmAllowHosts } from '../../llm/base-url-policy.ts';
 import { modelIdProblem } from '../../llm/model-id.ts';
 import {
+  applySettingsPatch,
   getWorkspaceLlmSettings,
-  type ProviderCredentials,
   saveWorkspaceLlmSettings,
+  settingsChanges,
   settingsView,
 } from '../../llm/settings.ts';
 import { llmRoles, providerNames } from '../../llm/types.ts';
@@ -43,15 +46,6 @@ const settingsInput = z.object({
   monthlyBudgetUsd: z.number().positive().max(1_000_000).nullable().optional(),
 });
 
-function merged<T extends object>(current: T, patch: Record<string, unknown>): T {
-  const next = { ...current } as Record<string, unknown>;
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete next[k];
-    else if (v !== undefined) next[k] = v;
-  }
-  return next as T;
-}
-
 export const llmSettingsRoutes: FastifyPluginAsyncZod = async (app) => {
   const { database, secretKey } = app.runtime;
 
@@ -86,24 +80,24 @@ export const llmSettingsRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const { workspaceId } = authOf(request);
+      const auth = authOf(request);
+      const { workspaceId } = auth;
+      await assertBaseUrlsAllowed(request.body.credentials ?? {}, llmAllowHosts(app.runtime.config));
       const current = await getWorkspaceLlmSettings(database, secretKey, workspaceId);
-      const body = request.body;
-      const credentials = { ...current.credentials };
-      for (const [provider, patch] of Object.entries(body.credentials ?? {})) {
-        const name = provider as keyof typeof credentials;
-        const next = merged<ProviderCredentials>(credentials[name] ?? {}, patch ?? {});
-        if (Object.keys(next).length === 0) delete credentials[name];
-        else credentials[name] = next;
-      }
-      const next = {
-        credentials,
-        roleModels: merged(current.roleModels, body.roleModels ?? {}),
-        monthlyBudgetUsd:
-          body.monthlyBudgetUsd === undefined ? current.monthlyBudgetUsd : body.monthlyBudgetUsd,
-      };
+      const next = applySettingsPatch(current, request.body);
       await saveWorkspaceLlmSettings(database, secretKey, workspaceId, next);
       app.runtime.llm.invalidateWorkspace(workspaceId);
+      const changes = settingsChanges(current, next);
+      if (Object.keys(changes).length > 0)
+        await audit(database, {
+          workspaceId,
+          actorUserId: auth.userId,
+          actorApiKeyId: auth.apiKeyId,
+          action: 'llm_settings.updated',
+          ip: request.ip,
+          requestId: request.id,
+          details: changes,
+        });
       return settingsView(next);
     },
   );
