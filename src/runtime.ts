@@ -14,6 +14,7 @@ import { prepareVectorSearch } from './knowledge/vector-setup.ts';
 import { createAppLlmGateway } from './llm/app-gateway.ts';
 import type { LlmGateway } from './llm/types.ts';
 import { createLogger } from './observability/logger.ts';
+import { closeDataDir, secureDataDir } from './security/data-dir-permissions.ts';
 import { resolveSecretKey } from './security/secret-key.ts';
 
 export interface Runtime {
@@ -52,6 +53,11 @@ export interface RuntimeOptions {
 export async function createRuntime(config: Config, opts: RuntimeOptions = {}): Promise<Runtime> {
   const logger = opts.logger ?? createLogger(config);
   const dataDir = opts.dataDir ?? config.DATA_DIR;
+  // The embedded database and a generated secret key live in DATA_DIR: private to this user. The
+  // folder is closed (0700) before anything is written into it; its contents are repaired once the
+  // database is open (PGlite sets its own file modes, so the umask alone does not cover them).
+  const privateDataDir = dataDir !== 'memory://' && (!config.DATABASE_URL || !config.SECRET_KEY);
+  if (privateDataDir) closeDataDir(dataDir);
   const lock =
     !config.DATABASE_URL && dataDir !== 'memory://'
       ? lockDataDir(dataDir, opts.command ?? 'process')
@@ -61,6 +67,13 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     dataDir: opts.dataDir ?? config.DATA_DIR,
     poolSize: config.DATABASE_POOL_SIZE,
   });
+  if (privateDataDir) {
+    const fixed = secureDataDir(dataDir);
+    logger.info(
+      { dataDir, fixed },
+      `DATA_DIR permissions: ${fixed} files and folders made private to this user`,
+    );
+  }
   const migration = await runMigrations(database);
   await prepareVectorSearch(database, config.EMBEDDING_DIMENSIONS, logger);
   await ensureAdmin({ config, database, logger });
@@ -70,7 +83,12 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
       'pgvector is not available: vector search is disabled, full-text search still works',
     );
   }
-  const closers: Array<() => Promise<void>> = [async () => lock?.release(), () => database.close()];
+  const closers: Array<() => Promise<void>> = [
+    async () => lock?.release(),
+    // Files the database created while running (WAL segments, new relations) are made private too.
+    async () => void (privateDataDir && secureDataDir(dataDir)),
+    () => database.close(),
+  ];
   const redis = config.REDIS_URL
     ? createRedis({
         url: config.REDIS_URL,

@@ -4,11 +4,16 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.ts';
 import { AppError } from '../errors.ts';
+import { restrictProcessUmask } from '../security/data-dir-permissions.ts';
 import { registerAccountCommands } from './commands/accounts.ts';
 import { registerGenerateCommand } from './commands/generate.ts';
 import { registerIngestCommand } from './commands/ingest.ts';
 import { registerModelsCommand } from './commands/models.ts';
 import { registerOperationCommands } from './commands/operations.ts';
+
+// Every file any command writes (embedded database, WAL, secret key, exports) is private to the
+// user running it; existing DATA_DIR trees are repaired when the runtime opens them.
+restrictProcessUmask();
 
 const program = new Command('blogsmith')
   .description('Blogsmith: researched, cited long-form articles')
