@@ -1,4 +1,6 @@
 // First run: with BLOGSMITH_ADMIN_EMAIL/PASSWORD set and no user yet, create the owner.
+
+import { AppError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { audit } from './audit.ts';
 import { countUsers, createUser } from './users.ts';
@@ -7,7 +9,15 @@ export async function ensureAdmin(runtime: Pick<Runtime, 'config' | 'database' |
   const { BLOGSMITH_ADMIN_EMAIL: email, BLOGSMITH_ADMIN_PASSWORD: password } = runtime.config;
   if (!email || !password) return false;
   if ((await countUsers(runtime.database)) > 0) return false;
-  const { user, workspace } = await createUser(runtime.database, { email, password });
+  let created: Awaited<ReturnType<typeof createUser>>;
+  try {
+    // Several replicas may start at once: only one creates the owner.
+    created = await createUser(runtime.database, { email, password }, { firstOwner: true });
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'conflict') return false;
+    throw err;
+  }
+  const { user, workspace } = created;
   await audit(runtime.database, {
     workspaceId: workspace.id,
     actorUserId: user.id,

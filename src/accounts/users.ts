@@ -13,8 +13,17 @@ export interface NewUser {
   workspaceName?: string;
 }
 
-/** Creates a user and a workspace they own. */
-export async function createUser(database: Database, input: NewUser) {
+// Any constant shared by every process: serialises first-owner creation across API replicas.
+const firstOwnerLock = 0x626c6f67; // "blog"
+
+export const setupClosedMessage = 'Setup is closed: an owner already exists. Sign in instead.';
+
+/**
+ * Creates a user and a workspace they own. With `firstOwner`, only while no user exists: the check
+ * and the insert run in one transaction under an advisory lock, so concurrent first-run setups
+ * cannot each see an empty table (the losers get 409).
+ */
+export async function createUser(database: Database, input: NewUser, opts: { firstOwner?: boolean } = {}) {
   const email = normaliseEmail(input.email);
   if (input.password.length < 8) {
     throw new AppError('validation_error', 'Password must be at least 8 characters', [
@@ -23,6 +32,11 @@ export async function createUser(database: Database, input: NewUser) {
   }
   const passwordHash = await hashPassword(input.password);
   return database.db.transaction(async (tx) => {
+    if (opts.firstOwner) {
+      await tx.execute(sql`select pg_advisory_xact_lock(${firstOwnerLock})`);
+      const [existing] = await tx.select({ id: users.id }).from(users).limit(1);
+      if (existing) throw new AppError('conflict', setupClosedMessage);
+    }
     const [user] = await tx
       .insert(users)
       .values({ email, name: input.name ?? null, passwordHash })

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { audit } from '../../accounts/audit.ts';
 import { createSession } from '../../accounts/sessions.ts';
-import { countUsers, createUser } from '../../accounts/users.ts';
+import { countUsers, createUser, setupClosedMessage } from '../../accounts/users.ts';
 import { AppError } from '../../errors.ts';
 import { setSessionCookie } from '../auth.ts';
 import { credentialsBody, userView } from './account-schemas.ts';
@@ -33,10 +33,9 @@ export const setupRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      if ((await countUsers(database)) > 0) {
-        throw new AppError('conflict', 'Setup is closed: an owner already exists. Sign in instead.');
-      }
-      const { user, workspace } = await createUser(database, request.body);
+      // Cheap early answer; createUser re-checks under a lock (parallel setups race past this).
+      if ((await countUsers(database)) > 0) throw new AppError('conflict', setupClosedMessage);
+      const { user, workspace } = await createUser(database, request.body, { firstOwner: true });
       const session = await createSession(database, {
         userId: user.id,
         workspaceId: workspace.id,
