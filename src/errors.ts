@@ -10,6 +10,8 @@ export const errorCodes = [
   'rate_limited',
   'budget_exceeded',
   'unavailable',
+  /** The database cannot be reached: 503 with Retry-After, the client may simply try again. */
+  'service_unavailable',
   'internal_error',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

@@ -54,26 +54,49 @@ export function createArticleEventBus(database: Database, logger: Logger): Artic
   let listenClient: { release(destroy?: boolean): void } | undefined;
   let closed = false;
 
-  // One LISTEN connection per process, opened on the first subscription.
+  // One LISTEN connection per process, opened on the first subscription and reopened (with a
+  // growing pause, up to 10 s) whenever it is lost or cannot be opened, e.g. while the database is
+  // down; meanwhile subscribers still get their events through the safety poll.
+  let retryDelayMs = 1000;
+  function reconnectLater() {
+    listening = undefined;
+    listenClient = undefined;
+    if (closed) return;
+    setTimeout(listenAcrossProcesses, retryDelayMs).unref();
+    retryDelayMs = Math.min(retryDelayMs * 2, 10_000);
+  }
+
   function listenAcrossProcesses() {
-    if (database.kind !== 'postgres' || listening) return;
+    if (database.kind !== 'postgres' || listening || closed) return;
     listening = (async () => {
       const client = await database.pool!.connect();
       listenClient = client;
+      let lost = false;
+      const onLost = (err?: Error) => {
+        // After close() the client was released there; nothing to repair.
+        if (lost || closed) return;
+        lost = true;
+        logger.warn({ err }, 'article event listener lost its connection; reconnecting');
+        client.release(err ?? true);
+        reconnectLater();
+      };
       client.on('notification', (msg) => {
         if (msg.channel === channel && msg.payload) local.emit(msg.payload);
       });
-      client.on('error', (err) => {
-        logger.warn({ err }, 'article event listener lost its connection; reconnecting');
-        listening = undefined;
-        listenClient = undefined;
-        client.release(true);
-        if (!closed) setTimeout(listenAcrossProcesses, 1000).unref();
-      });
-      await client.query(`LISTEN ${channel}`);
+      client.on('error', onLost);
+      client.on('end', () => onLost());
+      try {
+        await client.query(`LISTEN ${channel}`);
+      } catch (err) {
+        onLost(err as Error);
+        return;
+      }
+      retryDelayMs = 1000;
+      // Events written while nobody listened are read now rather than at the next safety poll.
+      for (const articleId of local.eventNames()) local.emit(articleId);
     })().catch((err) => {
-      logger.warn({ err }, 'could not LISTEN for article events; falling back to polling');
-      listening = undefined;
+      logger.warn({ err }, 'could not LISTEN for article events; polling until it can');
+      reconnectLater();
     });
   }
 

@@ -5,6 +5,7 @@ import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import { Counter, Gauge } from 'prom-client';
 import type { Database } from '../db/client.ts';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { metricsRegistry } from '../observability/metrics.ts';
 import { pgliteExecutor } from './pglite-adapter.ts';
 
@@ -98,15 +99,26 @@ export interface JobQueueDeps {
 
 export function createJobQueue(deps: JobQueueDeps): JobQueue {
   const { database, logger } = deps;
+  let stopping = false;
   const boss = new PgBoss({
-    ...(database.kind === 'pglite' ? { db: pgliteExecutor(database.pglite!) } : { db: pgExecutor(database) }),
+    ...(database.kind === 'pglite'
+      ? { db: pgliteExecutor(database.pglite!) }
+      : { db: pgExecutor(database, logger, () => stopping) }),
     schema: 'pgboss',
     // Expired (crashed) jobs must be noticed quickly; maintenance is cheap.
     maintenanceIntervalSeconds: deps.maintenanceIntervalSeconds ?? 30,
     monitorStateIntervalSeconds: 30,
     schedule: false,
   });
-  boss.on('error', (err) => logger.error({ err }, 'job queue error'));
+  // Polling and maintenance errors (a database outage among them) arrive here; pg-boss keeps its
+  // loops running and picks up again when the database is back. A line a minute, not one per poll.
+  let outageLoggedAt = 0;
+  boss.on('error', (err) => {
+    if (!isDatabaseUnavailable(err)) return void logger.error({ err }, 'job queue error');
+    if (Date.now() - outageLoggedAt < 60_000) return;
+    outageLoggedAt = Date.now();
+    logger.warn({ err }, 'job queue: database unavailable, retrying until it returns');
+  });
   const definitions = new Map<string, Definition>();
   const running = new Set<AbortController>();
   const repeated = new Map<string, { intervalMs: number; task: () => Promise<void> }>();
@@ -200,6 +212,7 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
     async stop(timeoutMs = 10_000) {
       if (!started) return;
       started = false;
+      stopping = true;
       for (const timer of timers.splice(0)) clearInterval(timer);
       localWorkers.clear();
       liveQueues.delete(queue);
@@ -240,11 +253,38 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
   return queue;
 }
 
-function pgExecutor(database: Database) {
+// pg-boss records a job's outcome (complete/fail) without awaiting it: while PostgreSQL is down
+// that rejection would be unhandled and end the process. Those statements instead wait for the
+// database to come back (so the outcome is recorded and a failed job retried promptly); once the
+// queue stops they give up quietly, and the job, still active, is retried when it expires.
+const isJobSettlement = (text: string) =>
+  /SET completed_on = now\(\)/.test(text) ||
+  (/deleted_jobs/.test(text) && /UNNEST\(\$2::uuid\[\]\)/.test(text));
+
+function pgExecutor(database: Database, logger: Logger, isStopping: () => boolean) {
+  const query = async (text: string, values: unknown[]) => {
+    const r = await database.pool!.query(text, values);
+    return { rows: r.rows };
+  };
   return {
     async executeSql(text: string, values: unknown[] = []) {
-      const r = await database.pool!.query(text, values);
-      return { rows: r.rows };
+      if (!isJobSettlement(text)) return query(text, values);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await query(text, values);
+        } catch (err) {
+          if (!isDatabaseUnavailable(err)) throw err;
+          if (isStopping()) {
+            logger.warn(
+              { err },
+              'could not record a job outcome before stopping; it is retried once it expires',
+            );
+            return { rows: [{ count: 0 }] };
+          }
+          if (attempt === 0) logger.warn({ err }, 'database unavailable: job outcome waits for it to return');
+          await new Promise((resolve) => setTimeout(resolve, Math.min(1000 * 2 ** attempt, 10_000)));
+        }
+      }
     },
   };
 }

@@ -1,7 +1,11 @@
 // One error shape for every failure: {"error":{"code","message","details?","requestId"}}.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { AppError, type ErrorCode } from '../errors.ts';
+
+// Long enough for a database restart or failover, short enough for clients to come back soon.
+const databaseRetryAfterSeconds = 5;
 
 const statusOf: Record<ErrorCode, number> = {
   validation_error: 400,
@@ -14,6 +18,7 @@ const statusOf: Record<ErrorCode, number> = {
   rate_limited: 429,
   budget_exceeded: 402,
   unavailable: 503,
+  service_unavailable: 503,
   internal_error: 500,
 };
 
@@ -51,6 +56,17 @@ export function sendError(
 export function installErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof AppError) return sendError(reply, request, err.code, err.message, err.details);
+    // An outage, not a bug: no 500, no stack in the log per request, and a hint when to retry.
+    if (isDatabaseUnavailable(err)) {
+      request.log.warn({ errCode: (err as { code?: string }).code }, 'database unavailable');
+      reply.header('retry-after', String(databaseRetryAfterSeconds));
+      return sendError(
+        reply,
+        request,
+        'service_unavailable',
+        'The database is unavailable at the moment; try again shortly',
+      );
+    }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const details = err.validation.map((v) => ({
         path: v.instancePath.replace(/^\//, '').replaceAll('/', '.'),

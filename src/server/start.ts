@@ -2,12 +2,14 @@
 import { createLocalToken, writeLocalTokenFile } from '../accounts/local-token.ts';
 import type { Config } from '../config.ts';
 import { closeSentry, initSentry } from '../observability/sentry.ts';
+import { keepAliveOnUnhandledRejections } from '../observability/unhandled-rejections.ts';
 import { createRuntime } from '../runtime.ts';
 import { buildServer } from './app.ts';
 
 export async function startServer(config: Config) {
   initSentry(config);
   const runtime = await createRuntime(config, { command: 'server' });
+  keepAliveOnUnhandledRejections(runtime.logger);
   const app = await buildServer(runtime);
   // One process on the embedded database (PGlite is one process per data directory); with
   // PostgreSQL, API replicas can leave the jobs to `blogsmith worker` (WORKER_IN_PROCESS=false).

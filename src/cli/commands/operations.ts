@@ -28,6 +28,8 @@ export function registerOperationCommands(program: Command) {
       }
       const { createRuntime } = await import('../../runtime.ts');
       const runtime = await createRuntime(config, { command: 'worker' });
+      const { keepAliveOnUnhandledRejections } = await import('../../observability/unhandled-rejections.ts');
+      keepAliveOnUnhandledRejections(runtime.logger);
       await runtime.queue.start({ work: true });
       runtime.logger.info('worker started');
       process.stdout.write('Blogsmith worker is running\n');
