@@ -2,31 +2,62 @@
 // hash string, so they can be raised later without invalidating stored hashes.
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
-const N = 16384;
-const r = 8;
-const p = 1;
+// OWASP's current scrypt recommendation (N=2^17, r=8, p=1): 128 MiB and a few hundred ms per hash.
+// Older hashes (N=2^14) still verify and are replaced on the next successful sign-in.
+export const scryptParams = { N: 2 ** 17, r: 8, p: 1 } as const;
 const keyLength = 32;
+// Refused when reading a stored hash: parameters this large can only be corruption or tampering,
+// and would let one verification exhaust the machine.
+const maxN = 2 ** 20;
 
 function derive(password: string, salt: Buffer, n: number, rr: number, pp: number): Promise<Buffer> {
+  // scrypt needs 128·N·r·p bytes; Node's default cap (32 MiB) is below that for N=2^17.
+  const maxmem = 2 * 128 * n * rr * pp;
   return new Promise((resolve, reject) =>
-    scrypt(password, salt, keyLength, { N: n, r: rr, p: pp, maxmem: 64 * 1024 * 1024 }, (err, key) =>
+    scrypt(password, salt, keyLength, { N: n, r: rr, p: pp, maxmem }, (err, key) =>
       err ? reject(err) : resolve(key),
     ),
   );
 }
 
 export async function hashPassword(password: string): Promise<string> {
+  const { N, r, p } = scryptParams;
   const salt = randomBytes(16);
   const key = await derive(password, salt, N, r, p);
   return `scrypt$${N}$${r}$${p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
 }
 
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+function parse(stored: string) {
   const [algo, n, rr, pp, salt, key] = stored.split('$');
-  if (algo !== 'scrypt' || !n || !rr || !pp || !salt || !key) return false;
-  const expected = Buffer.from(key, 'base64url');
-  const actual = await derive(password, Buffer.from(salt, 'base64url'), Number(n), Number(rr), Number(pp));
+  if (algo !== 'scrypt' || !n || !rr || !pp || !salt || !key) return undefined;
+  const params = { N: Number(n), r: Number(rr), p: Number(pp) };
+  const sane =
+    Number.isInteger(params.N) &&
+    params.N > 1 &&
+    params.N <= maxN &&
+    (params.N & (params.N - 1)) === 0 &&
+    Number.isInteger(params.r) &&
+    params.r >= 1 &&
+    params.r <= 32 &&
+    Number.isInteger(params.p) &&
+    params.p >= 1 &&
+    params.p <= 16;
+  return sane ? { ...params, salt, key } : undefined;
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const parsed = parse(stored);
+  if (!parsed) return false;
+  const expected = Buffer.from(parsed.key, 'base64url');
+  const actual = await derive(password, Buffer.from(parsed.salt, 'base64url'), parsed.N, parsed.r, parsed.p);
   return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/** Whether a stored hash uses weaker parameters than today's (re-hash it after a successful check). */
+export function needsRehash(stored: string): boolean {
+  const parsed = parse(stored);
+  if (!parsed) return true;
+  return parsed.N < scryptParams.N || parsed.r < scryptParams.r || parsed.p < scryptParams.p;
 }
 
 /** Spent on unknown emails so that login timing does not reveal which accounts exist. */

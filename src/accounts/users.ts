@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { memberships, users, workspaces } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
-import { burnPasswordCheck, hashPassword, verifyPassword } from './passwords.ts';
+import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from './passwords.ts';
 
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
@@ -84,5 +84,12 @@ export async function verifyCredentials(database: Database, email: string, passw
     await burnPasswordCheck(password);
     return null;
   }
-  return (await verifyPassword(password, user.passwordHash)) ? user : null;
+  if (!(await verifyPassword(password, user.passwordHash))) return null;
+  // Hashes made with older, weaker parameters are upgraded while the password is at hand.
+  if (needsRehash(user.passwordHash)) {
+    const passwordHash = await hashPassword(password);
+    await database.db.update(users).set({ passwordHash }).where(eq(users.id, user.id));
+    return { ...user, passwordHash };
+  }
+  return user;
 }

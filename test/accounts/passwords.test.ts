@@ -1,5 +1,6 @@
+import { scryptSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { hashPassword, verifyPassword } from '../../src/accounts/passwords.ts';
+import { hashPassword, needsRehash, verifyPassword } from '../../src/accounts/passwords.ts';
 import { decryptSecret, encryptSecret } from '../../src/security/encryption.ts';
 
 describe('passwords', () => {
@@ -12,6 +13,29 @@ describe('passwords', () => {
     expect(await verifyPassword('correct horse battery', a)).toBe(true);
     expect(await verifyPassword('correct horse batterz', a)).toBe(false);
     expect(await verifyPassword('x', 'garbage')).toBe(false);
+  });
+
+  it("uses at least OWASP's scrypt parameters (N=2^17, r=8, p=1)", async () => {
+    const [, n, r, p] = (await hashPassword('correct horse battery')).split('$');
+    expect(Number(n)).toBeGreaterThanOrEqual(2 ** 17);
+    expect(Number(r)).toBeGreaterThanOrEqual(8);
+    expect(Number(p)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('still verifies hashes made with older parameters and flags them for re-hashing', async () => {
+    const salt = Buffer.from('0123456789abcdef');
+    const key = scryptSync('old password', salt, 32, { N: 16384, r: 8, p: 1 });
+    const old = `scrypt$16384$8$1$${salt.toString('base64url')}$${key.toString('base64url')}`;
+    expect(await verifyPassword('old password', old)).toBe(true);
+    expect(needsRehash(old)).toBe(true);
+    expect(needsRehash(await hashPassword('new password'))).toBe(false);
+    // Absurd parameters in a stored hash are refused rather than computed.
+    expect(
+      await verifyPassword(
+        'x',
+        `scrypt$${2 ** 30}$8$1$${salt.toString('base64url')}$${key.toString('base64url')}`,
+      ),
+    ).toBe(false);
   });
 });
 
