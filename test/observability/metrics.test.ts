@@ -63,3 +63,31 @@ describe.each(backends)('GET /metrics (%s)', (backend) => {
     expect(families.some((f) => f.name === 'process_cpu_user_seconds_total')).toBe(true);
   });
 });
+
+describe('GET /metrics with METRICS_TOKEN', () => {
+  const token = 'metrics-token-0123456789abcdef';
+  let t: EdgeApp;
+  beforeAll(async () => {
+    t = await createEdgeApp('pglite', { env: { METRICS_TOKEN: token } });
+  });
+  afterAll(async () => t.close());
+
+  it('answers 401 without the bearer token and the metrics with it', async () => {
+    const anonymous = await t.app.inject({ method: 'GET', url: '/metrics' });
+    expect(anonymous.statusCode).toBe(401);
+    expect(anonymous.json().error.code).toBe('unauthenticated');
+    expect(anonymous.headers['www-authenticate']).toMatch(/^Bearer/);
+    expect(anonymous.body).not.toContain('http_requests_total');
+    for (const authorization of [`Bearer ${token}x`, `Basic ${token}`, token, 'Bearer '])
+      expect(
+        (await t.app.inject({ method: 'GET', url: '/metrics', headers: { authorization } })).statusCode,
+      ).toBe(401);
+    const scraped = await t.app.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(scraped.statusCode).toBe(200);
+    expect(scraped.body).toContain('http_requests_total');
+  });
+});
