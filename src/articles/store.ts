@@ -4,6 +4,7 @@ import { and, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
 import { inWorkspace } from '../accounts/scope.ts';
 import type { Database } from '../db/client.ts';
 import { type ArticleStatus, articleSteps, articles, articleVersions } from '../db/schema/articles.ts';
+import { userTsquery } from '../db/text-search.ts';
 import { AppError } from '../errors.ts';
 import type { ArticleBrief } from '../writing/brief.ts';
 import type { Outline } from '../writing/outline.ts';
@@ -152,7 +153,7 @@ export async function listArticles(
     input.status ? eq(articles.status, input.status) : undefined,
     input.favorite === undefined ? undefined : eq(articles.favorite, input.favorite),
     input.before ? lt(articles.createdAt, input.before) : undefined,
-    input.q ? sql`${articles.tsv} @@ websearch_to_tsquery('english', ${input.q})` : undefined,
+    input.q ? sql`${articles.tsv} @@ ${userTsquery(input.q)}` : undefined,
   ];
   const cost = sql<string>`(SELECT coalesce(sum(cost_usd), 0) FROM article_steps s WHERE s.article_id = ${articles.id})`;
   const rows = await database.db

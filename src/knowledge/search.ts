@@ -1,6 +1,7 @@
 // Hybrid search: pgvector cosine top-k and PostgreSQL full-text top-k, fused by reciprocal rank
 // (k = 60) in one statement. Without pgvector or a query embedding it is full-text only and says so.
 import type { Database } from '../db/client.ts';
+import { userTsquerySql } from '../db/text-search.ts';
 import { toVectorLiteral } from './vector-columns.ts';
 
 export interface SearchKnowledgeInput {
@@ -71,9 +72,9 @@ export async function searchKnowledge(
   // ranked, so a query of common words costs the same at 10k or 1M chunks.
   const textCte = `t AS (
       SELECT m.id, row_number() OVER (ORDER BY ts_rank_cd(m.tsv, q) DESC, m.id) AS rank
-      FROM (SELECT c.id, c.tsv FROM document_chunks c, websearch_to_tsquery('english', $2) q
+      FROM (SELECT c.id, c.tsv FROM document_chunks c, ${userTsquerySql('$2')} q
             WHERE ${filter} AND c.tsv @@ q LIMIT ${fullTextCandidateCap}) m,
-           websearch_to_tsquery('english', $2) q
+           ${userTsquerySql('$2')} q
       ORDER BY ts_rank_cd(m.tsv, q) DESC, m.id LIMIT $3)`;
   let sqlText: string;
   if (hybrid) {

@@ -17,6 +17,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { toTsvectorSql } from '../text-search.ts';
 import { users, workspaces } from './accounts.ts';
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
@@ -58,8 +59,12 @@ export const articles = pgTable(
     finishedAt: timestamp('finished_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    // Title and the brief's topic weigh more than the body; all three stemmed with the one search
+    // configuration queries use (src/db/text-search.ts).
     tsv: tsvector('tsv').generatedAlwaysAs(
-      sql`setweight(to_tsvector('simple', coalesce(title, '') || ' ' || topic), 'A') || setweight(to_tsvector('english', markdown), 'B')`,
+      sql.raw(
+        `setweight(${toTsvectorSql("coalesce(title, '') || ' ' || topic")}, 'A') || setweight(${toTsvectorSql('markdown')}, 'B')`,
+      ),
     ),
   },
   (t) => [

@@ -3,6 +3,7 @@
 // pgvector, so `ensureVectorColumns` (src/knowledge/vector-columns.ts) adds them at runtime.
 import { sql } from 'drizzle-orm';
 import { customType, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { toTsvectorSql } from '../text-search.ts';
 import { workspaces } from './accounts.ts';
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
@@ -57,7 +58,7 @@ export const documentChunks = pgTable(
     pageStart: integer('page_start'),
     pageEnd: integer('page_end'),
     contentHash: text('content_hash').notNull(),
-    tsv: tsvector('tsv').generatedAlwaysAs(sql`to_tsvector('english', text)`),
+    tsv: tsvector('tsv').generatedAlwaysAs(sql.raw(toTsvectorSql('text'))),
   },
   (t) => [
     index('document_chunks_document_idx').on(t.documentId, t.index),

@@ -1,0 +1,3 @@
+ALTER TABLE "articles" drop column "tsv";--> statement-breakpoint
+ALTER TABLE "articles" ADD COLUMN "tsv" "tsvector" GENERATED ALWAYS AS (setweight(to_tsvector('english', coalesce(title, '') || ' ' || topic), 'A') || setweight(to_tsvector('english', markdown), 'B')) STORED;--> statement-breakpoint
+CREATE INDEX "articles_tsv_idx" ON "articles" USING gin ("tsv");
