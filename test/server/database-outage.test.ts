@@ -2,6 +2,7 @@
 // article run: the API answers 503 `service_unavailable` with Retry-After, the process survives
 // (no unhandled rejection from the job queue or the event listener), and once the database is
 // back readiness recovers by itself and queued article runs complete.
+import pg_ from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pageHtml, sourcePages } from '../articles/support.ts';
 import { articleModelResponder } from '../fakes/article-model.ts';
@@ -12,6 +13,7 @@ import { type ServerProcess, startServerProcess } from '../smoke/process.ts';
 import { sessionCookieOf } from '../support/accounts.ts';
 import { type OwnPostgres, startOwnPostgres } from '../support/own-postgres.ts';
 
+const pgClient = pg_.Client;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let pg: OwnPostgres | undefined;
@@ -89,6 +91,24 @@ describe('PostgreSQL outage under a running server and worker', () => {
       60_000,
     );
     await until('a model call of the run', async () => (llm!.requests.length > 0 ? true : undefined), 60_000);
+    // A live event stream makes the server LISTEN for article events on its own connection.
+    const sse = new AbortController();
+    void fetch(`${base}/api/v1/articles/${inFlight}/events`, { headers: { cookie }, signal: sse.signal })
+      .then((res) => res.body?.pipeTo(new WritableStream()))
+      .catch(() => {});
+    const listeners = async () => {
+      const client = new pgClient({ connectionString: pg!.url });
+      await client.connect();
+      try {
+        const { rows } = await client.query(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query = 'LISTEN blogsmith_article_events'",
+        );
+        return rows[0].n as number;
+      } finally {
+        await client.end();
+      }
+    };
+    await until('the event listener', async () => ((await listeners()) > 0 ? true : undefined), 30_000);
     await pg.stop();
 
     // While it is down: a clear 503 with a retry hint, for reads, writes and readiness alike.
@@ -120,6 +140,13 @@ describe('PostgreSQL outage under a running server and worker', () => {
       async () => ((await fetch(`${base}/health/ready`)).status === 200 ? true : undefined),
       60_000,
     );
+    // The event listener came back by itself.
+    await until(
+      'the event listener to reconnect',
+      async () => ((await listeners()) > 0 ? true : undefined),
+      60_000,
+    );
+    sse.abort();
     // The run interrupted by the outage, and one queued after it, both complete.
     const after = await createArticle();
     expect(after.status).toBe(202);
