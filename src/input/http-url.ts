@@ -10,7 +10,8 @@ export function httpUrlProblem(value: string): string | undefined {
     return 'Must be an absolute URL';
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'Must be an http:// or https:// URL';
-  if (!url.hostname) return 'Must name a host';
+  // "http:///v1" parses with host "v1": the host must be written right after "//".
+  if (!url.hostname || !/^https?:\/\/[^/?#@]/i.test(value)) return 'Must name a host';
   // `new URL` accepts ":0" (and drops default ports); the raw text is checked for an explicit 0.
   const port = /^[a-z]+:\/\/[^/?#]*:(\d+)(?:[/?#]|$)/i.exec(value)?.[1];
   if (port !== undefined && (Number(port) < 1 || Number(port) > 65_535)) return 'Port must be 1–65535';

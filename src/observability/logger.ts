@@ -1,6 +1,6 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { Config } from '../config.ts';
-import { withoutQueryValues } from './query-values.ts';
+import { queryValuesOf, withoutQueryValues } from './query-values.ts';
 
 // Anything that could carry a credential is removed before a log line is written.
 export const redactPaths = [
@@ -25,7 +25,7 @@ export const redactPaths = [
 
 // Errors are serialized as usual, then stripped of failed queries' parameter values.
 const serializeError = (err: unknown) =>
-  withoutQueryValues(err instanceof Error ? pino.stdSerializers.err(err) : err);
+  withoutQueryValues(err instanceof Error ? pino.stdSerializers.err(err) : err, queryValuesOf(err));
 export const logSerializers = { err: serializeError, error: serializeError };
 
 /** The process logger; `destination` is for tests (JSON lines to a stream). */
