@@ -196,7 +196,9 @@ describe('accepted nonsense', () => {
       ['GET', '/api/v1/usage?from=yesterday', undefined],
     ];
     for (const [method, url, payload] of bodies) {
-      for (const headers of [{}, { authorization: 'Bearer bsk_not-a-real-key' }]) {
+      for (const headers of [{}, { authorization: 'Bearer bsk_not-a-real-key' }] as Array<
+        Record<string, string>
+      >) {
         const res = await call(method, url, payload, headers);
         expect(res.statusCode, `${method} ${url}`).toBe(401);
         expect(res.json().error.code).toBe('unauthenticated');
