@@ -9,7 +9,7 @@ import { createTestApp, type TestApp } from '../support/app.ts';
 
 // Fixed so that a failure in CI reproduces; FUZZ_SEED tries another locally.
 const fuzzSeed = Number(process.env.FUZZ_SEED ?? 16);
-const fuzzBudgetMs = Number(process.env.FUZZ_BUDGET_MS ?? 45_000);
+const fuzzBudgetMs = Number(process.env.FUZZ_BUDGET_MS ?? 40_000);
 
 const junkBodies = [
   undefined,
