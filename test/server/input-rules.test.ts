@@ -133,10 +133,27 @@ describe('text', () => {
 
 describe('full-text queries and Markdown', () => {
   it('similar passages take text that looks like tsquery syntax', async () => {
+    // A library with a passage, so the full-text prefilter really runs.
+    await t.runtime.queue.start({ work: true });
+    const form = fileForm(
+      Buffer.from('# Ports\n\nThe server example.com listens on port 8080 for requests.\n'),
+      'ports.md',
+    );
+    const upload = await call('POST', '/api/v1/documents', form.payload, { ...bearer(key), ...form.headers });
+    expect(upload.statusCode, upload.body).toBe(202);
+    const id = upload.json().document.id;
+    for (let i = 0; i < 300; i++) {
+      const status = (await call('GET', `/api/v1/documents/${id}`)).json().document.status;
+      if (status === 'ready') break;
+      expect(status).not.toBe('failed');
+      await new Promise((r) => setTimeout(r, 100));
+    }
     for (const text of ['example.com:8080', "a:* & !b | 'c' <-> (d", 'x:A', '!!!']) {
       const res = await call('POST', '/api/v1/knowledge/similar', { text });
       expect(res.statusCode, res.body).toBe(200);
     }
+    const found = (await call('POST', '/api/v1/knowledge/similar', { text: 'example.com:8080' })).json();
+    expect(found.results.map((r: { documentId: string }) => r.documentId)).toContain(id);
   });
 
   it('refuses deeply nested Markdown in an edit and in an uploaded document', async () => {
