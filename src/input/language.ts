@@ -16,18 +16,17 @@ export function supportedLanguage(tag: string): string | undefined {
     : undefined;
 }
 
+// A check, not a transform: the brief schema also describes stored briefs in responses, and a
+// transform cannot be serialized back.
 export const languageTag = z
   .string()
   .max(35)
   .regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$/, 'Must be a BCP 47 language tag such as "en" or "pt-BR"')
-  .transform((value, ctx) => {
-    const canonical = supportedLanguage(value);
-    if (!canonical) {
+  .superRefine((value, ctx) => {
+    if (!supportedLanguage(value)) {
       ctx.addIssue({
         code: 'custom',
         message: `"${value}" is not a valid language tag this server supports`,
       });
-      return z.NEVER;
     }
-    return canonical;
   });
