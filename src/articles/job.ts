@@ -13,7 +13,7 @@ import type { ArticleBrief } from '../writing/brief.ts';
 import { saveDraft } from './draft.ts';
 import { activePipelines, articlesGenerated, generationDuration } from './metrics.ts';
 import { runArticlePipeline } from './pipeline.ts';
-import { regenerateSection } from './regenerate.ts';
+import { originalRunCompleted, regenerateSection } from './regenerate.ts';
 import {
   knowledgeBaseSources,
   namedDocumentSources,
@@ -203,13 +203,18 @@ export async function runArticle(
     await saveDraft(ctx).catch((e) =>
       logger.warn({ err: e, articleId }, 'could not save the partial article'),
     );
-    await finish(runtime, articleId, 'failed', message);
+    // A failed regeneration of a finished article leaves it completed (its text is unchanged), with the reason.
+    const status =
+      claimed.regenerate_section !== null && (await originalRunCompleted(database, articleId))
+        ? 'completed'
+        : 'failed';
+    await finish(runtime, articleId, status, message);
     await events.publish(articleId, 'error', {
       message,
       ...(err instanceof StepFailedError ? { step: err.step } : {}),
     });
-    await events.publish(articleId, 'status', { status: 'failed' });
-    await events.publish(articleId, 'done', { status: 'failed', error: message });
+    await events.publish(articleId, 'status', { status });
+    await events.publish(articleId, 'done', { status, error: message });
     observe('failed');
   } finally {
     clearInterval(heartbeat);

@@ -42,10 +42,30 @@ export async function regenerationCount(
   return Number(rows[0]?.n ?? 0);
 }
 
+const headingLine = (lines: readonly string[], heading: string) =>
+  lines.findIndex((l) => /^##\s/.test(l) && normal(l.slice(3)) === normal(heading));
+
+/** Whether the Markdown still has the `## heading` a regenerated section is placed under. */
+export const hasSectionHeading = (markdown: string, heading: string) =>
+  headingLine(markdown.split('\n'), heading) >= 0;
+
+/**
+ * Whether the article's own run had completed (every pipeline step done or skipped), so that a
+ * failed regeneration leaves it completed rather than degrading it to failed.
+ */
+export async function originalRunCompleted(database: Database, articleId: string): Promise<boolean> {
+  const { rows } = await database.query<{ unfinished: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM article_steps WHERE article_id = $1 AND name !~ '#r[0-9]+'
+       AND status NOT IN ('completed', 'skipped')) AS unfinished`,
+    [articleId],
+  );
+  return rows[0]?.unfinished === false;
+}
+
 /** Replaces the body under `## heading` (up to the next `## `); undefined when the heading is gone. */
 export function replaceSection(markdown: string, heading: string, body: string): string | undefined {
   const lines = markdown.split('\n');
-  const start = lines.findIndex((l) => /^##\s/.test(l) && normal(l.slice(3)) === normal(heading));
+  const start = headingLine(lines, heading);
   if (start < 0) return undefined;
   let end = lines.findIndex((l, i) => i > start && /^##\s/.test(l));
   if (end < 0) end = lines.length;

@@ -16,7 +16,7 @@ import { refreshCitations } from './checks.ts';
 import type { ArticleEventBus } from './events.ts';
 import { abortLocalRun, articleJob } from './job.ts';
 import { seoPack, stepPositions } from './pipeline.ts';
-import { regenerationCount, regenerationStep } from './regenerate.ts';
+import { hasSectionHeading, regenerationCount, regenerationStep } from './regenerate.ts';
 import {
   deleteArticle,
   findArticle,
@@ -126,6 +126,16 @@ export async function regenerateArticleSection(
   }
   if (!article.markdown)
     throw new AppError('conflict', 'The article has no text yet to regenerate a section of');
+  // Refused up front: the job could not place the new text, and nothing should be spent on it.
+  const heading = outline.sections[index]!.heading;
+  if (!hasSectionHeading(article.markdown, heading)) {
+    throw new AppError(
+      'conflict',
+      `Section ${index} ("${heading}") cannot be regenerated: its heading is no longer in the article's text. ` +
+        'Restore a version that has it, or put the "## " heading back.',
+      [{ path: 'index', message: `the heading "${heading}" is no longer in the text` }],
+    );
+  }
   const step = regenerationStep(index, (await regenerationCount(deps.database, id, index)) + 1);
   await saveVersion(deps.database, article, 'regenerate', caller.userId);
   await deps.database.query('INSERT INTO article_steps (article_id, name, position) VALUES ($1, $2, $3)', [

@@ -8,6 +8,7 @@ export const rejectionCodes = [
   'corrupt',
   'empty',
   'bomb',
+  'too_nested',
 ] as const;
 export type RejectionCode = (typeof rejectionCodes)[number];
 

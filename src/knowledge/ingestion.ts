@@ -13,6 +13,7 @@ import type { Database } from '../db/client.ts';
 import { documentBlobs, documentChunks, documents } from '../db/schema/knowledge.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { LlmGateway } from '../llm/types.ts';
+import { withoutParamsText } from '../observability/query-values.ts';
 import { embedChunks } from './embed-chunks.ts';
 import { DocumentRejectedError } from './errors.ts';
 import { type ChunkedDocument, documentLimits, parseAndChunk } from './ingest-document.ts';
@@ -162,7 +163,8 @@ export type ProcessOutcome =
   | { outcome: 'skipped'; document: DocumentRow | undefined }
   | { outcome: 'retrying'; document: DocumentRow; error: Error };
 
-const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+// Shown on the document and logged: a failed query's parameter values (chunk text) are left out.
+const messageOf = (err: unknown) => withoutParamsText(err instanceof Error ? err.message : String(err));
 
 /** The `document.ingest` job body. Returns `retrying` (the job should throw) on a retryable failure. */
 export async function processDocument(

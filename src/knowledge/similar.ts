@@ -2,6 +2,7 @@
 // pgvector and an embedding are available) combined with 5-word-shingle Jaccard over candidates
 // prefiltered by full-text search.
 import type { Database } from '../db/client.ts';
+import { englishStopWords } from '../writing/words.ts';
 import { toVectorLiteral } from './vector-columns.ts';
 
 export interface SimilarPassage {
@@ -38,6 +39,17 @@ export function jaccard(a: Set<string>, b: Set<string>): number {
   return inter / (a.size + b.size - inter);
 }
 
+const maxQueryWords = 64;
+
+/** The text's distinct content words as a websearch_to_tsquery "a or b or c" ("or" is a stop word). */
+export function anyWordQuery(text: string): string {
+  const words = new Set(text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+  return [...words]
+    .filter((w) => !englishStopWords.has(w))
+    .slice(0, maxQueryWords)
+    .join(' or ');
+}
+
 interface Row {
   chunkId: string;
   documentId: string;
@@ -56,13 +68,14 @@ export async function findSimilar(
   const select = `SELECT c.id AS "chunkId", c.document_id AS "documentId", d.title AS "documentTitle",
       c.raw_text AS text, c.page_start AS "pageStart", c.page_end AS "pageEnd"`;
   const from = 'FROM document_chunks c JOIN documents d ON d.id = c.document_id';
-  // Full-text prefilter: any of the text's words (OR), so paraphrased overlap still qualifies.
+  // Full-text prefilter: any of the text's words (OR), so paraphrased overlap still qualifies. The
+  // query is built by websearch_to_tsquery from plain words joined by "or": user text never
+  // reaches tsquery syntax ("example.com:8080" was a syntax error as raw to_tsquery input).
   const textRows = await database.query<Row>(
-    `${select}, NULL::float8 AS cosine ${from},
-       to_tsquery('english', array_to_string(ARRAY(SELECT DISTINCT lexeme FROM unnest(to_tsvector('english', $2)) LIMIT 64), ' | ')) q
+    `${select}, NULL::float8 AS cosine ${from}, websearch_to_tsquery('english', $2) q
      WHERE c.workspace_id = $1 AND numnode(q) > 0 AND c.tsv @@ q
      ORDER BY ts_rank_cd(c.tsv, q) DESC LIMIT $3`,
-    [input.workspaceId, input.text, candidates],
+    [input.workspaceId, anyWordQuery(input.text), candidates],
   );
   const byId = new Map<string, Row>(textRows.rows.map((r) => [r.chunkId, r]));
   if (database.vectorAvailable && input.embedding && input.embedding.length > 0) {

@@ -1,5 +1,6 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import type { Config } from '../config.ts';
+import { queryValuesOf, withoutQueryValues } from './query-values.ts';
 
 // Anything that could carry a credential is removed before a log line is written.
 export const redactPaths = [
@@ -22,10 +23,24 @@ export const redactPaths = [
   'token',
 ];
 
-export function createLogger(config: Pick<Config, 'LOG_LEVEL' | 'LOG_FORMAT_JSON'>): Logger {
-  return pino({
+// Errors are serialized as usual, then stripped of failed queries' parameter values.
+const serializeError = (err: unknown) =>
+  withoutQueryValues(err instanceof Error ? pino.stdSerializers.err(err) : err, queryValuesOf(err));
+export const logSerializers = { err: serializeError, error: serializeError };
+
+/** The process logger; `destination` is for tests (JSON lines to a stream). */
+export function createLogger(
+  config: Pick<Config, 'LOG_LEVEL' | 'LOG_FORMAT_JSON'>,
+  destination?: DestinationStream,
+): Logger {
+  const options = {
     level: config.LOG_LEVEL,
     redact: { paths: redactPaths, censor: '[redacted]' },
+    serializers: logSerializers,
+  };
+  if (destination) return pino(options, destination);
+  return pino({
+    ...options,
     ...(config.LOG_FORMAT_JSON
       ? {}
       : { transport: { target: 'pino-pretty', options: { colorize: true, singleLine: true } } }),

@@ -4,6 +4,7 @@ import * as Sentry from '@sentry/node';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.ts';
+import { queryValuesOf, withoutQueryValues } from './query-values.ts';
 
 export function initSentry(config: Pick<Config, 'SENTRY_DSN' | 'ENVIRONMENT'>): boolean {
   if (!config.SENTRY_DSN) return false;
@@ -14,6 +15,14 @@ export function initSentry(config: Pick<Config, 'SENTRY_DSN' | 'ENVIRONMENT'>): 
     // Its automatic Fastify hook reports every thrown error, 4xx included; the plugin below
     // reports only what ended as a 5xx.
     integrations: (defaults) => defaults.filter((integration) => integration.name !== 'Fastify'),
+    // A failed query's message lists its parameter values (user data): report the statement only.
+    beforeSend(event, hint) {
+      const values = queryValuesOf(hint.originalException);
+      for (const exception of event.exception?.values ?? []) {
+        if (exception.value) exception.value = withoutQueryValues(exception.value, values) as string;
+      }
+      return event;
+    },
   });
   return true;
 }

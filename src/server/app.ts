@@ -21,7 +21,7 @@ import { createReadiness, type ReadinessRegistry } from '../observability/readin
 import { sentryPlugin } from '../observability/sentry.ts';
 import type { Runtime } from '../runtime.ts';
 import { authPlugin } from './auth.ts';
-import { installErrorHandling, sendError } from './error-handler.ts';
+import { answerClientError, installErrorHandling, sendError } from './error-handler.ts';
 import { httpMetricsPlugin } from './plugins/http-metrics.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { requestLogPlugin } from './plugins/request-log.ts';
@@ -79,6 +79,9 @@ export async function buildServer(runtime: Runtime): Promise<App> {
     // Errors the router raises before any hook runs (malformed URL, over-long path parameter).
     frameworkErrors: (error, request, reply) =>
       sendError(reply, request, 'validation_error', error.message || 'Malformed request URL'),
+    // Requests Node's HTTP parser refuses before Fastify sees them (headers over 16 KB, bad framing)
+    // still get the one error shape.
+    clientErrorHandler: answerClientError,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.decorate('runtime', runtime);

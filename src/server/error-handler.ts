@@ -1,4 +1,6 @@
 // One error shape for every failure: {"error":{"code","message","details?","requestId"}}.
+import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
@@ -105,5 +107,26 @@ export function installErrorHandling(app: FastifyInstance) {
 
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, request, 'not_found', `Route ${request.method} ${request.url.split('?')[0]} not found`),
+  );
+}
+
+/** Answers a request the HTTP parser refused (no Fastify request exists yet) in the one error shape. */
+export function answerClientError(err: Error & { code?: string }, socket: Socket) {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : 400;
+  const body = JSON.stringify({
+    error: {
+      code: 'validation_error',
+      message: tooLarge ? 'Request header fields too large' : 'Malformed HTTP request',
+      requestId: randomUUID(),
+    },
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }

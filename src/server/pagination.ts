@@ -1,16 +1,20 @@
 // Keyset pagination over created_at: `cursor` is opaque to clients (base64url of an ISO time).
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
+import { parseIsoDate } from '../input/date.ts';
+import { intString } from '../input/integer.ts';
+import { text } from '../input/text.ts';
 
 export const pageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().max(100).optional(),
+  limit: intString(z.number().int().min(1).max(100)).default(20),
+  cursor: text({ max: 100, trim: false }).optional(),
 });
 
 export function decodeCursor(cursor?: string): Date | undefined {
   if (!cursor) return undefined;
-  const date = new Date(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (Number.isNaN(date.getTime())) {
+  // Only what nextCursor writes: an ISO time PostgreSQL can compare (not "0000-01-01" or year 275760).
+  const date = parseIsoDate(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!date) {
     throw new AppError('validation_error', 'Invalid cursor', [{ path: 'cursor', message: 'invalid cursor' }]);
   }
   return date;

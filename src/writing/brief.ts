@@ -1,10 +1,10 @@
 // The article brief: what a user asks for. Validated before anything is spent.
 import { z } from 'zod';
+import { languageTag } from '../input/language.ts';
+import { visibleText } from '../input/text.ts';
 
-// BCP 47-ish: a 2–3 letter language, then optional script/region/variant subtags ("en", "pt-BR", "zh-Hant-TW").
-const languageTag = /^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/;
-
-const text = (max: number) => z.string().trim().min(1, 'Must not be blank').max(max);
+// Every text of a brief is stored (as JSON) and shown: storable, and not blank or invisible.
+const text = visibleText;
 
 export const articleBriefSchema = z
   .strictObject({
@@ -24,11 +24,7 @@ export const articleBriefSchema = z
       .max(20)
       .default([])
       .describe('SEO keywords, the first one being the primary keyword (at most 20).'),
-    language: z
-      .string()
-      .regex(languageTag, 'Must be a BCP 47 language tag such as "en" or "pt-BR"')
-      .default('en')
-      .describe('Language of the article as a BCP 47 tag (default "en").'),
+    language: languageTag.default('en').describe('Language of the article as a BCP 47 tag (default "en").'),
     outline: z
       .array(text(200))
       .max(30)

@@ -83,6 +83,17 @@ describe('article events', () => {
     });
     const rest = parseSse(resumed.body);
     expect(rest.map((e) => e.id)).toEqual(ids.filter((i) => i > middle.id));
+
+    // Resumed at the final `done` (a browser EventSource reconnecting after the end): nothing is
+    // left, so the stream ends at once instead of sending keep-alives forever.
+    const resumedAtEnd = Date.now();
+    const after = await fetch(`${base}/api/v1/articles/${id}/events`, {
+      headers: { cookie: env.cookie, 'last-event-id': String(ids.at(-1)) },
+      signal: AbortSignal.timeout(10_000),
+    });
+    expect(after.status).toBe(200);
+    expect(parseSse(await after.text())).toEqual([]);
+    expect(Date.now() - resumedAtEnd).toBeLessThan(5000);
   }, 60_000);
 
   it('carries the same events over the WebSocket and refuses articles of other workspaces', async () => {

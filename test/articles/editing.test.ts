@@ -86,6 +86,25 @@ describe('editing a finished article', () => {
     expect(missing.statusCode).toBe(404);
   }, 60_000);
 
+  it('refuses to regenerate a section whose heading an edit removed, and the article stays completed', async () => {
+    const before = (await call('GET', `/api/v1/articles/${id}`)).json();
+    const withoutHeadings = before.markdown.replace(/^## .*$/gm, 'A plain paragraph instead of a heading.');
+    expect((await call('PATCH', `/api/v1/articles/${id}`, { markdown: withoutHeadings })).statusCode).toBe(
+      200,
+    );
+    const versionsBefore = (await call('GET', `/api/v1/articles/${id}/versions`)).json().items.length;
+
+    const res = await call('POST', `/api/v1/articles/${id}/sections/0/regenerate`);
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error).toMatchObject({ code: 'conflict', message: expect.stringMatching(/heading/) });
+    const after = (await call('GET', `/api/v1/articles/${id}`)).json();
+    expect(after.status).toBe('completed');
+    expect(after.markdown).toBe(withoutHeadings);
+    // Nothing was queued or versioned for it.
+    expect((await call('GET', `/api/v1/articles/${id}/versions`)).json().items.length).toBe(versionsBefore);
+    await call('PATCH', `/api/v1/articles/${id}`, { markdown: before.markdown });
+  });
+
   it('lists with full-text search, status and favorites', async () => {
     await call('PATCH', `/api/v1/articles/${id}`, { favorite: true });
     const hit = (await call('GET', '/api/v1/articles?q=heat%20pumps')).json();

@@ -1,8 +1,9 @@
 import { Writable } from 'node:stream';
+import { sql } from 'drizzle-orm';
 import pino from 'pino';
-import { describe, expect, it } from 'vitest';
-import { redactPaths } from '../../src/observability/logger.ts';
-import { createEdgeApp } from '../server/edge-app.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger, redactPaths } from '../../src/observability/logger.ts';
+import { createEdgeApp, type EdgeApp } from '../server/edge-app.ts';
 
 const apiKey = 'bsk_live_9f8e7d6c5b4a39281706';
 const cookie = 'blogsmith_session=s3ss10n-v4lue-abcdef';
@@ -56,5 +57,51 @@ describe('request logging', () => {
     expect(done.headers.authorization).toBe('[redacted]');
     expect(done.headers.cookie).toBe('[redacted]');
     expect(entries.find((e) => e.msg === 'login attempt').body.password).toBe('[redacted]');
+  });
+});
+
+describe('failed queries in the log', () => {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
+  // The process logger as the server builds it, writing JSON lines to the sink.
+  const logger = createLogger({ LOG_LEVEL: 'info', LOG_FORMAT_JSON: true }, sink);
+  const hash = 'scrypt$16384$8$1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo';
+  let t: EdgeApp;
+  beforeAll(async () => {
+    t = await createEdgeApp('pglite', {
+      logger,
+      routes: (app) => {
+        app.post('/test/failing-insert', async () => {
+          // A real Drizzle failure whose parameters hold a secret: NUL cannot be stored in text.
+          await app.runtime.database.db.execute(
+            sql`INSERT INTO users (email, password_hash, name) VALUES (${'x@example.com'}, ${hash}, ${'bad\u0000name'})`,
+          );
+          return {};
+        });
+      },
+    });
+  });
+  afterAll(async () => t?.close());
+
+  it('keep the statement and the reason but never the parameter values', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/test/failing-insert', payload: {} });
+    expect(res.statusCode).toBe(500);
+    // PostgreSQL quotes the offending value in its own message: that is removed too.
+    await t.runtime.database.db
+      .execute(sql`SELECT ${hash}::int`)
+      .catch((err) => logger.warn({ err }, 'direct'));
+    const output = lines.join('\n');
+    expect(output).toContain('Failed query');
+    expect(output).toContain('[redacted]');
+    expect(output).not.toContain(hash);
+    expect(output).not.toContain('x@example.com');
+    const entries = lines.map((l) => JSON.parse(l));
+    expect(entries.find((e) => e.msg === 'unhandled error').err.message).toMatch(/insert into users/i);
+    expect(entries.find((e) => e.msg === 'direct').err.stack).toMatch(/invalid input syntax for type integer: "\[redacted\]"/);
   });
 });

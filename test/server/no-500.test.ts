@@ -1,8 +1,15 @@
 // "No input makes a 500": every operation in the OpenAPI document, hit with malformed ids, query
-// strings, bodies and content types, answers a 4xx (or a success) in the one error shape.
+// strings, bodies and content types, answers a 4xx (or a success) in the one error shape. Then a
+// seeded property-based fuzz (test/fuzz/) of every operation over real HTTP, within a time budget
+// (the long run is `npm run fuzz -- --minutes 30 --seed N`).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fuzzApi, type OpenApiDocument } from '../fuzz/openapi-fuzz.ts';
 import { bearer, createKey, setupOwner } from '../support/accounts.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
+
+// Fixed so that a failure in CI reproduces; FUZZ_SEED tries another locally.
+const fuzzSeed = Number(process.env.FUZZ_SEED ?? 16);
+const fuzzBudgetMs = Number(process.env.FUZZ_BUDGET_MS ?? 40_000);
 
 const junkBodies = [
   undefined,
@@ -28,10 +35,22 @@ const contentTypes = ['application/json', 'text/plain', 'application/x-www-form-
 describe('no input makes a 500', () => {
   let t: TestApp;
   let key: string;
+  let cookie: string;
+  let protectedIds: string[];
   beforeAll(async () => {
-    t = await createTestApp('pglite', { RATE_LIMIT_ENABLED: 'false' });
+    // Short outbound timeouts: fuzzed URLs (documents, LLM base URLs) must fail fast, not hang.
+    t = await createTestApp('pglite', {
+      RATE_LIMIT_ENABLED: 'false',
+      FETCH_TIMEOUT_SECONDS: '2',
+      LLM_TIMEOUT_SECONDS: '2',
+    });
+    // Jobs are queued and worked as under `npm start` (uploads enqueue their ingestion).
+    await t.runtime.queue.start({ work: true });
     const owner = await setupOwner(t.app);
-    key = (await createKey(t.app, owner.cookie)).key;
+    cookie = owner.cookie;
+    const created = await createKey(t.app, owner.cookie);
+    key = created.key;
+    protectedIds = [created.apiKey.id, owner.body.id];
   });
   afterAll(async () => t.close());
 
@@ -70,4 +89,31 @@ describe('no input makes a 500', () => {
     }
     expect(failures).toEqual([]);
   }, 120_000);
+
+  it(
+    'holds under a seeded property-based fuzz of every operation, authenticated and not',
+    async () => {
+      const baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
+      const doc = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json() as OpenApiDocument;
+      const report = await fuzzApi({
+        baseUrl,
+        doc,
+        seed: fuzzSeed,
+        budgetMs: fuzzBudgetMs,
+        slowMs: 5000,
+        credentials: { apiKey: key, cookie },
+        protectedIds,
+      });
+      const summary = `seed ${report.seed}: ${report.requests} requests over ${report.operationsHit}/${report.operations} operations`;
+      expect(
+        report.failures.map((f) => `${f.reason}: ${f.curl}\n  → ${f.body}`),
+        summary,
+      ).toEqual([]);
+      expect(report.serverErrors).toBe(0);
+      // Every operation was reached, and the budget bought a real number of requests.
+      expect(report.operationsHit, summary).toBe(report.operations);
+      expect(report.requests, summary).toBeGreaterThan(200);
+    },
+    fuzzBudgetMs + 60_000,
+  );
 });

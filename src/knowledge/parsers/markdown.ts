@@ -1,5 +1,7 @@
 // Markdown through marked's lexer: headings build the path, lists keep one block per item.
 import { lexer, type Token, type Tokens } from 'marked';
+import { markdownNestingProblem } from '../../writing/markdown-limits.ts';
+import { rejected } from '../errors.ts';
 import type { Block, ParsedDocument } from '../types.ts';
 import { HeadingTrail } from './heading-path.ts';
 import { collapseWhitespace } from './text.ts';
@@ -31,6 +33,9 @@ function inlineText(tokens: Token[] | undefined, fallback = ''): string {
 }
 
 export function parseMarkdown(source: string): ParsedDocument {
+  // marked recurses per nesting level: refuse what would exhaust its stack (400, not a RangeError).
+  const tooDeep = markdownNestingProblem(source);
+  if (tooDeep) throw rejected('too_nested', tooDeep);
   const blocks: Block[] = [];
   const trail = new HeadingTrail();
   let title: string | undefined;

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { roles } from '../../accounts/roles.ts';
+import { text, visibleText } from '../../input/text.ts';
 
 export const credentialsBody = z.object({
   email: z.email().max(254),
-  password: z.string().min(8).max(256),
-  name: z.string().trim().min(1).max(100).optional(),
+  password: text({ max: 256, min: 8, trim: false }),
+  name: visibleText(100).optional(),
 });
 
 export const roleSchema = z.enum(roles);

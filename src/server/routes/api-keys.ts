@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../accounts/api-keys.ts';
 import { audit } from '../../accounts/audit.ts';
 import { scopes } from '../../accounts/roles.ts';
+import { futureIsoDate } from '../../input/date.ts';
+import { visibleText } from '../../input/text.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
 import { decodeCursor, nextCursor, pageQuery } from '../pagination.ts';
 
@@ -29,9 +31,11 @@ export const apiKeyRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Create an API key; the key is in this response only',
         security: securedBy,
         body: z.object({
-          name: z.string().trim().min(1).max(100),
+          name: visibleText(100),
           scopes: z.array(z.enum(scopes)).max(scopes.length).optional(),
-          expiresAt: z.coerce.date().optional(),
+          expiresAt: futureIsoDate
+            .optional()
+            .describe('When the key stops working: an ISO 8601 time in the future.'),
         }),
         response: { 201: z.object({ key: z.string(), apiKey: apiKeyView }) },
       },

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { ArticleEvent } from '../../articles/events.ts';
 import { findArticle } from '../../articles/store.ts';
 import { AppError } from '../../errors.ts';
+import { intString } from '../../input/integer.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
 import { articleIdParams } from './article-schemas.ts';
 
@@ -13,9 +14,10 @@ const terminal = new Set(['completed', 'failed', 'cancelled']);
 const keepAliveMs = 15_000;
 
 // A `done` ends a stream only when it is the last word: a later regeneration appends new events.
+// Also asked when a stream opens: resuming after the final event has nothing left to wait for.
 async function isFinal(
   query: (sql: string, params: unknown[]) => Promise<{ rows: Array<{ status: string; later: boolean }> }>,
-  event: ArticleEvent,
+  event: Pick<ArticleEvent, 'articleId' | 'id'>,
 ) {
   const { rows } = await query(
     `SELECT a.status, EXISTS (SELECT 1 FROM article_events e WHERE e.article_id = a.id AND e.id > $2) AS later
@@ -26,7 +28,7 @@ async function isFinal(
   return !row || (terminal.has(row.status) && !row.later);
 }
 
-const eventId = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const eventId = intString(z.number().int().min(0).max(Number.MAX_SAFE_INTEGER));
 
 const clientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('subscribe'), articleId: z.uuid(), lastEventId: eventId.optional() }),
@@ -94,6 +96,8 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
         if (rows.length === 0) close();
       }, keepAliveMs);
       request.raw.on('close', close);
+      // Resumed at (or after) the final `done` of a finished article: end now, not after keep-alives.
+      void isFinal(query, { articleId: article.id, id: after }).then((final) => final && close(), close);
     },
   );
 

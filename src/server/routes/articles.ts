@@ -19,6 +19,9 @@ import {
   articleView as viewOf,
 } from '../../articles/store.ts';
 import { articleStatuses } from '../../db/schema/articles.ts';
+import { intString } from '../../input/integer.ts';
+import { markdownText } from '../../input/markdown.ts';
+import { text, visibleText } from '../../input/text.ts';
 import { articleBriefSchema } from '../../writing/brief.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
 import { decodeCursor, nextCursor, pageQuery } from '../pagination.ts';
@@ -86,7 +89,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
         security: securedBy,
         querystring: pageQuery.extend({
           status: z.enum(articleStatuses).optional(),
-          q: z.string().trim().min(1).max(200).optional(),
+          q: text({ max: 200, min: 1 }).optional(),
           favorite: z
             .enum(['true', 'false'])
             .transform((v) => v === 'true')
@@ -148,7 +151,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['articles'],
         summary: 'Rewrite one section (the current text is kept as a version)',
         security: securedBy,
-        params: articleIdParams.extend({ index: z.coerce.number().int().min(0).max(100) }),
+        params: articleIdParams.extend({ index: intString(z.number().int().min(0).max(100)) }),
         response: { 202: runAccepted },
       },
     },
@@ -170,8 +173,8 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
         params: articleIdParams,
         body: z
           .strictObject({
-            title: z.string().trim().min(1).max(200).optional(),
-            markdown: z.string().min(1).max(500_000).optional(),
+            title: visibleText(200).optional(),
+            markdown: markdownText(500_000).optional(),
             favorite: z.boolean().optional(),
           })
           .refine((b) => Object.keys(b).length > 0, 'Send at least one of title, markdown, favorite'),

@@ -5,6 +5,7 @@ import { membershipOf, primaryWorkspaceOf, workspacesOf } from '../../accounts/m
 import { createSession, deleteSession, switchSessionWorkspace } from '../../accounts/sessions.ts';
 import { createUser, findUserById, verifyCredentials } from '../../accounts/users.ts';
 import { AppError, notFound } from '../../errors.ts';
+import { text, visibleText } from '../../input/text.ts';
 import {
   authOf,
   clearSessionCookie,
@@ -40,7 +41,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['accounts'],
         summary: 'Self-service sign-up (when SIGNUP_ENABLED=true)',
-        body: credentialsBody.extend({ workspaceName: z.string().trim().min(1).max(100).optional() }),
+        body: credentialsBody.extend({ workspaceName: visibleText(100).optional() }),
         response: { 201: userView },
       },
     },
@@ -67,7 +68,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['accounts'],
         summary: 'Sign in with email and password; sets the session cookie',
-        body: z.object({ email: z.email().max(254), password: z.string().min(1).max(256) }),
+        body: z.object({ email: z.email().max(254), password: text({ max: 256, min: 1, trim: false }) }),
         response: { 200: userView },
       },
     },

@@ -7,17 +7,15 @@ import {
   listBrandVoices,
   updateBrandVoice,
 } from '../../articles/brand-voices.ts';
+import { visibleText } from '../../input/text.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
 
 const voiceView = z.object({ id: z.uuid(), name: z.string(), guidelines: z.string(), createdAt: z.date() });
 const voiceBody = z.strictObject({
-  name: z.string().trim().min(1).max(100),
-  guidelines: z
-    .string()
-    .trim()
-    .min(1)
-    .max(5000)
-    .describe('How the brand writes: tone, vocabulary, do and don’t, in the brand’s own words.'),
+  name: visibleText(100),
+  guidelines: visibleText(5000).describe(
+    'How the brand writes: tone, vocabulary, do and don’t, in the brand’s own words.',
+  ),
 });
 const idParams = z.object({ id: z.uuid() });
 

@@ -6,6 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { audit } from '../../accounts/audit.ts';
 import { AppError, notFound } from '../../errors.ts';
+import { storableTextProblem, text } from '../../input/text.ts';
 import { DocumentRejectedError } from '../../knowledge/errors.ts';
 import { fetchDocument } from '../../knowledge/fetch-document.ts';
 import { documentLimits } from '../../knowledge/ingest-document.ts';
@@ -58,21 +59,18 @@ const toView = (d: DocumentRow): z.infer<typeof documentView> => ({
   updatedAt: new Date(d.updatedAt),
 });
 
-const tag = z.string().trim().min(1).max(50);
+const tag = text({ max: 50, min: 1 });
 const tagList = z.array(tag).max(20);
 
 const urlBody = z.object({
-  url: z
-    .string()
-    .max(2048)
-    .regex(/^https?:\/\//i, 'must be an http:// or https:// URL'),
+  url: text({ max: 2048, trim: false }).regex(/^https?:\/\//i, 'must be an http:// or https:// URL'),
   tags: tagList.optional(),
 });
 
 // Documents the multipart form in OpenAPI; the handler reads the parts itself (streamed, limited).
 const fileForm = z.object({
   file: z.string().meta({ format: 'binary', description: 'the document (at most MAX_FILE_SIZE_MB)' }),
-  tags: z.string().max(2000).optional().meta({ description: 'comma list (or repeat the field)' }),
+  tags: text({ max: 2000, trim: false }).optional().meta({ description: 'comma list (or repeat the field)' }),
 });
 
 const uploadBody = z
@@ -140,6 +138,13 @@ async function readUpload(request: FastifyRequest, maxBytes: number): Promise<Up
           throw new AppError('validation_error', 'send exactly one file, in the `file` field');
         }
         const bytes = await part.toBuffer();
+        // Multipart fields follow the same text rule as JSON ones (the file name is stored).
+        const filenameProblem = part.filename ? storableTextProblem(part.filename) : undefined;
+        if (filenameProblem) {
+          throw new AppError('validation_error', `filename: ${filenameProblem}`, [
+            { path: 'file', message: filenameProblem },
+          ]);
+        }
         file = {
           bytes,
           ...(part.filename ? { filename: part.filename.slice(0, 255) } : {}),

@@ -2,16 +2,20 @@
 // Without pgvector or an embedding model, search is full-text only and the response says so.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { text } from '../../input/text.ts';
 import { queryEmbedding } from '../../knowledge/query-embedding.ts';
 import { searchKnowledge } from '../../knowledge/search.ts';
 import { findSimilar } from '../../knowledge/similar.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
 
 const searchBody = z.object({
-  query: z.string().trim().min(1).max(2000),
+  query: text({ max: 2000, min: 1 }),
   limit: z.number().int().min(1).max(50).default(10),
   documentIds: z.array(z.uuid()).max(100).optional(),
-  tags: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
+  tags: z
+    .array(text({ max: 50, min: 1 }))
+    .max(20)
+    .optional(),
   /** `fulltext` skips the query embedding; `hybrid` (default) uses vectors when they are available. */
   mode: z.enum(['hybrid', 'fulltext']).default('hybrid'),
 });
@@ -28,7 +32,7 @@ const searchResult = z.object({
 });
 
 const similarBody = z.object({
-  text: z.string().trim().min(1).max(20_000),
+  text: text({ max: 20_000, min: 1 }),
   limit: z.number().int().min(1).max(50).default(10),
 });
 

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { audit } from '../../accounts/audit.ts';
+import { httpUrl } from '../../input/http-url.ts';
+import { storableTextProblem, text } from '../../input/text.ts';
 import { assertBaseUrlsAllowed, llmAllowHosts } from '../../llm/base-url-policy.ts';
 import { modelIdProblem } from '../../llm/model-id.ts';
 import {
@@ -16,6 +18,10 @@ import { authOf, requireAuth, securedBy } from '../auth.ts';
 const modelId = z
   .string()
   .max(200)
+  .superRefine((v, ctx) => {
+    const problem = storableTextProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
   .superRefine((v, ctx) => {
     const problem = modelIdProblem(v);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
@@ -35,8 +41,8 @@ const settingsResponse = z.object({
 
 // In a PUT, an omitted field keeps its value, null clears it.
 const credentialsInput = z.object({
-  apiKey: z.string().min(1).max(500).nullable().optional(),
-  baseUrl: z.url().max(500).nullable().optional(),
+  apiKey: text({ max: 500, min: 1, trim: false }).nullable().optional(),
+  baseUrl: httpUrl(500).nullable().optional(),
 });
 const settingsInput = z.object({
   credentials: z.partialRecord(z.enum(providerNames), credentialsInput).optional(),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { audit } from '../../accounts/audit.ts';
 import type { AuthContext } from '../../accounts/context.ts';
 import { addMember, changeMemberRole, listMembers, removeMember } from '../../accounts/members.ts';
+import { text, visibleText } from '../../input/text.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
 import { roleSchema } from './account-schemas.ts';
 
@@ -59,8 +60,8 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
         body: z.object({
           email: z.email().max(254),
           role: roleSchema,
-          password: z.string().min(8).max(256).optional(),
-          name: z.string().trim().min(1).max(100).optional(),
+          password: text({ max: 256, min: 8, trim: false }).optional(),
+          name: visibleText(100).optional(),
         }),
         response: { 201: z.object({ userId: z.uuid(), email: z.string(), role: roleSchema }) },
       },

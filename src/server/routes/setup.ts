@@ -4,6 +4,7 @@ import { audit } from '../../accounts/audit.ts';
 import { createSession } from '../../accounts/sessions.ts';
 import { countUsers, createUser, setupClosedMessage } from '../../accounts/users.ts';
 import { AppError } from '../../errors.ts';
+import { visibleText } from '../../input/text.ts';
 import { setSessionCookie } from '../auth.ts';
 import { credentialsBody, userView } from './account-schemas.ts';
 
@@ -28,7 +29,7 @@ export const setupRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['accounts'],
         summary: 'Create the first owner (only while no user exists)',
-        body: credentialsBody.extend({ workspaceName: z.string().trim().min(1).max(100).optional() }),
+        body: credentialsBody.extend({ workspaceName: visibleText(100).optional() }),
         response: { 201: userView },
       },
     },

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { isoDate } from '../../input/date.ts';
 import { monthSpend, usageGroupings, usageSummary } from '../../llm/ledger.ts';
 import { monthlyBudgetOf } from '../../llm/settings.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
@@ -28,8 +29,8 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
         security: securedBy,
         querystring: z
           .object({
-            from: z.coerce.date().optional(),
-            to: z.coerce.date().optional(),
+            from: isoDate.optional(),
+            to: isoDate.optional(),
             groupBy: z.enum(usageGroupings).default('day'),
           })
           .refine((q) => !q.from || !q.to || q.from < q.to, {

@@ -1,0 +1,226 @@
+// The reproductions of the schema fuzzer's findings (issue 16) and of the NUL/surrogate probe: each
+// answers a 4xx in the one error shape (or, for legitimate text, a 200), never a 500. Dates, text,
+// integers, language tags, base URLs and Markdown nesting each have one rule (src/input/).
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileForm } from '../knowledge/samples-ingest.ts';
+import { bearer, createKey, setupOwner } from '../support/accounts.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
+
+let t: TestApp;
+let key: string;
+beforeAll(async () => {
+  t = await createTestApp('pglite', { RATE_LIMIT_ENABLED: 'false' });
+  const owner = await setupOwner(t.app);
+  key = (await createKey(t.app, owner.cookie)).key;
+}, 120_000);
+afterAll(async () => t?.close());
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+const call = (
+  method: Method,
+  url: string,
+  payload?: unknown,
+  headers: Record<string, string> = bearer(key),
+) =>
+  t.app.inject({
+    method,
+    url,
+    headers,
+    ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+  });
+
+/** A 4xx in the one error shape; returns the error for further checks. */
+async function refused(method: Method, url: string, payload?: unknown, status = 400) {
+  const res = await call(method, url, payload);
+  expect(res.statusCode, `${method} ${url} ${JSON.stringify(payload)} → ${res.body.slice(0, 300)}`).toBe(
+    status,
+  );
+  const error = res.json().error;
+  expect(error).toMatchObject({
+    code: expect.any(String),
+    message: expect.any(String),
+    requestId: expect.any(String),
+  });
+  return error as { code: string; message: string; details?: Array<{ path: string; message: string }> };
+}
+
+const b64 = (s: string) => Buffer.from(s).toString('base64url');
+const someId = randomUUID();
+
+describe('dates', () => {
+  it('refuses page cursors outside PostgreSQL range on every paged list', async () => {
+    for (const list of ['articles', 'documents', 'api-keys', 'audit']) {
+      await refused('GET', `/api/v1/${list}?cursor=MDAwMC0wMS0wMQ`); // "0000-01-01"
+      await refused('GET', `/api/v1/${list}?cursor=${b64('+275760-09-13T00:00:00.000Z')}`);
+      const ok = await call('GET', `/api/v1/${list}?cursor=${b64('2025-01-01T00:00:00.000Z')}`);
+      expect(ok.statusCode).toBe(200);
+    }
+  });
+
+  it('refuses usage ranges that are not strict ISO dates of years 1–9999', async () => {
+    await refused('GET', '/api/v1/usage?from=0000-01-01');
+    await refused('GET', '/api/v1/usage?to=-271821-04-20T00:00:00Z');
+    await refused('GET', '/api/v1/usage?from=2024-02-30');
+    await refused('GET', '/api/v1/usage?from=1700000000000');
+    const ok = await call('GET', '/api/v1/usage?from=2025-01-01&to=2025-02-01T00:00:00Z');
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().from).toBe('2025-01-01T00:00:00.000Z');
+  });
+
+  it('takes an API key expiry only as a strict ISO time in the future', async () => {
+    const past = new Date(Date.now() - 3600_000).toISOString();
+    for (const expiresAt of ['+010000-01-01T00:00:00Z', null, true, 0, -1, [2025], '2024-02-30', past, '']) {
+      const error = await refused('POST', '/api/v1/api-keys', { name: 'k', expiresAt });
+      expect(error.details?.[0]?.path).toBe('expiresAt');
+    }
+    const future = new Date(Date.now() + 86_400_000).toISOString();
+    const ok = await call('POST', '/api/v1/api-keys', { name: 'k', expiresAt: future });
+    expect(ok.statusCode).toBe(201);
+    expect(ok.json().apiKey.expiresAt).toBe(future);
+  });
+});
+
+describe('text', () => {
+  const nul = 'bad\u0000value';
+  const lone = 'bad\ud800value';
+  const invisible = ['\u200b\u200b', '\u0001\u0002', ' \u200d\ufeff ', '\u3164'];
+
+  it('refuses NUL and lone surrogates in every kind of text field', async () => {
+    for (const bad of [nul, lone]) {
+      await refused('POST', '/api/v1/brand-voices', { name: bad, guidelines: 'plain' });
+      await refused('POST', '/api/v1/brand-voices', { name: 'plain', guidelines: bad });
+      await refused('POST', '/api/v1/api-keys', { name: bad });
+      await refused('POST', '/api/v1/members', {
+        email: 'new@example.com',
+        role: 'editor',
+        password: 'long-enough-1',
+        name: bad,
+      });
+      await refused('PATCH', `/api/v1/articles/${someId}`, { title: bad });
+      await refused('PATCH', `/api/v1/articles/${someId}`, { markdown: `# ${bad}` });
+      for (const field of ['topic', 'title', 'audience', 'tone']) {
+        await refused('POST', '/api/v1/articles', { topic: 'heat pumps', [field]: bad });
+      }
+      await refused('POST', '/api/v1/articles', { topic: 'heat pumps', keywords: [bad] });
+      await refused('POST', '/api/v1/knowledge/search', { query: bad });
+      await refused('POST', '/api/v1/knowledge/search', { query: 'x', tags: [bad] });
+      await refused('POST', '/api/v1/knowledge/similar', { text: bad });
+      await refused('PUT', '/api/v1/llm/settings', { roleModels: { writer: `compatible:${bad}` } });
+    }
+    await refused('GET', '/api/v1/articles?q=a%00b');
+  });
+
+  it('refuses NUL in multipart fields', async () => {
+    const form = fileForm(Buffer.from('# Notes\n\nSome text.\n'), 'notes.md', [
+      { name: 'tags', value: 'one,t\u0000wo' },
+    ]);
+    const res = await call('POST', '/api/v1/documents', form.payload, { ...bearer(key), ...form.headers });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('validation_error');
+  });
+
+  it('refuses names, titles, topics and Markdown made only of invisible characters', async () => {
+    for (const blank of invisible) {
+      await refused('POST', '/api/v1/brand-voices', { name: blank, guidelines: 'plain' });
+      await refused('POST', '/api/v1/api-keys', { name: blank });
+      await refused('POST', '/api/v1/articles', { topic: blank });
+      await refused('PATCH', `/api/v1/articles/${someId}`, { title: blank });
+    }
+    await refused('PATCH', `/api/v1/articles/${someId}`, { markdown: ' \n\t\n ' });
+  });
+});
+
+describe('full-text queries and Markdown', () => {
+  it('similar passages take text that looks like tsquery syntax', async () => {
+    // A library with a passage, so the full-text prefilter really runs.
+    await t.runtime.queue.start({ work: true });
+    const form = fileForm(
+      Buffer.from('# Ports\n\nThe server example.com listens on port 8080 for requests.\n'),
+      'ports.md',
+    );
+    const upload = await call('POST', '/api/v1/documents', form.payload, { ...bearer(key), ...form.headers });
+    expect(upload.statusCode, upload.body).toBe(202);
+    const id = upload.json().document.id;
+    for (let i = 0; i < 300; i++) {
+      const status = (await call('GET', `/api/v1/documents/${id}`)).json().document.status;
+      if (status === 'ready') break;
+      expect(status).not.toBe('failed');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    for (const text of ['example.com:8080', "a:* & !b | 'c' <-> (d", 'x:A', '!!!']) {
+      const res = await call('POST', '/api/v1/knowledge/similar', { text });
+      expect(res.statusCode, res.body).toBe(200);
+    }
+    const found = (await call('POST', '/api/v1/knowledge/similar', { text: 'example.com:8080' })).json();
+    expect(found.results.map((r: { documentId: string }) => r.documentId)).toContain(id);
+  });
+
+  it('refuses deeply nested Markdown in an edit and in an uploaded document', async () => {
+    const deep = `${'> '.repeat(5000)}deep`;
+    const error = await refused('PATCH', `/api/v1/articles/${someId}`, { markdown: deep });
+    expect(error.details?.[0]?.message).toMatch(/nests more than/);
+    const form = fileForm(Buffer.from(`# Deep\n\n${deep}\n`), 'deep.md', [], 'text/markdown');
+    const res = await call('POST', '/api/v1/documents', form.payload, { ...bearer(key), ...form.headers });
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json().error).toMatchObject({ code: 'validation_error', details: { reason: 'too_nested' } });
+  });
+});
+
+describe('accepted nonsense', () => {
+  it('validates the language with Intl', async () => {
+    for (const language of ['en-US-US', 'i-klingon', 'xx', 'zz-ZZ']) {
+      const error = await refused('POST', '/api/v1/articles', { topic: 'heat pumps', language });
+      expect(error.details?.[0]?.path).toBe('language');
+    }
+  });
+
+  it('takes LLM base URLs only as http(s) with a host and a valid port', async () => {
+    for (const baseUrl of [
+      'javascript:alert(1)',
+      'file:///etc/passwd',
+      'gopher://example.com/',
+      'data:text/plain,hi',
+      'http://example.com:0/v1',
+      'http://example.com:65536/v1',
+      'http:///v1',
+    ]) {
+      await refused('PUT', '/api/v1/llm/settings', { credentials: { compatible: { baseUrl } } });
+    }
+    const ok = await call('PUT', '/api/v1/llm/settings', {
+      credentials: { compatible: { baseUrl: 'https://models.example.com:8443/v1' } },
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+  });
+
+  it('reads indexes and limits only as integers written as integers', async () => {
+    await refused('POST', `/api/v1/articles/${someId}/sections//regenerate`);
+    for (const index of ['0x10', '1e2', '1.0', ' 1', '+1']) {
+      await refused('POST', `/api/v1/articles/${someId}/sections/${encodeURIComponent(index)}/regenerate`);
+    }
+    for (const limit of ['0x10', '1e2', '', '2.5']) {
+      await refused('GET', `/api/v1/articles?limit=${encodeURIComponent(limit)}`);
+    }
+    expect((await call('GET', '/api/v1/articles?limit=5')).statusCode).toBe(200);
+  });
+
+  it('authenticates before validating: an unauthenticated caller gets 401, not field errors', async () => {
+    const bodies: Array<[Method, string, unknown]> = [
+      ['POST', '/api/v1/articles', { topic: '', words: 'many' }],
+      ['POST', '/api/v1/api-keys', { expiresAt: 'never' }],
+      ['PATCH', `/api/v1/articles/${someId}`, { title: 5 }],
+      ['POST', '/api/v1/articles/not-a-uuid/sections/x/regenerate', undefined],
+      ['GET', '/api/v1/usage?from=yesterday', undefined],
+    ];
+    for (const [method, url, payload] of bodies) {
+      for (const headers of [{}, { authorization: 'Bearer bsk_not-a-real-key' }] as Array<
+        Record<string, string>
+      >) {
+        const res = await call(method, url, payload, headers);
+        expect(res.statusCode, `${method} ${url}`).toBe(401);
+        expect(res.json().error.code).toBe('unauthenticated');
+        expect(res.json().error.details).toBeUndefined();
+      }
+    }
+  });
+});
