@@ -9,8 +9,8 @@ import { AppError, notFound } from '../../errors.ts';
 import { authOf, clearSessionCookie, requireAuth, securedBy, sessionCookie, startSession } from '../auth.ts';
 import { credentialsBody, roleSchema, userView, workspaceView } from './account-schemas.ts';
 
-const signupAnswer =
-  'If this address was not registered yet, its account now exists: sign in with your email and password.';
+// Identical for a free and a taken address: sign-up must not tell anyone which addresses have accounts.
+const signupAnswer = 'Thank you. Sign in with this email and password to continue.';
 
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   const { database, config } = app.runtime;

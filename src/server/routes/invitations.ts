@@ -60,7 +60,7 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
             password: z.string().min(8).max(256).optional(),
             name: z.string().trim().min(1).max(100).optional(),
           })
-          .optional(),
+          .nullish(),
         response: { 200: userView },
       },
     },
