@@ -52,9 +52,11 @@ const isWebSocketHandshake = (request: FastifyRequest) =>
   request.method === 'GET' && String(request.headers.upgrade ?? '').toLowerCase() === 'websocket';
 
 async function csrf(app: FastifyInstance, config: OriginConfig) {
-  app.addHook('onRequest', async (request) => {
-    if (!unsafeMethods.has(request.method) && !isWebSocketHandshake(request)) return;
-    if (!usesSessionCookie(request) || isSameSite(request, config)) return;
+  // preParsing: before any body is read, but after every onRequest hook (the WebSocket plugin's
+  // marks a handshake so that a refused one has its socket closed).
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    if (!unsafeMethods.has(request.method) && !isWebSocketHandshake(request)) return payload;
+    if (!usesSessionCookie(request) || isSameSite(request, config)) return payload;
     throw new AppError(
       'forbidden',
       'Cross-site request refused: a request signed in with the session cookie must come from this site (Origin)',
