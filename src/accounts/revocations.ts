@@ -60,13 +60,14 @@ export function createRevocationBus(deps: {
   };
 
   if (redis) {
-    // A subscribed connection can do nothing else, so it is a second one.
-    const subscriber = redis.duplicate();
+    // A subscribed connection can do nothing else, so it is a second one. It queues its SUBSCRIBE
+    // until connected (the shared connection fails fast instead), and ioredis re-subscribes by
+    // itself after a reconnect.
+    const subscriber = redis.duplicate({ lazyConnect: false, enableOfflineQueue: true });
     subscriber.on('message', (channel: string, message: string) => {
       if (channel === redisChannel) receive(message);
     });
     subscriber.on('error', () => {}); // the main connection already logs Redis trouble
-    // ioredis re-subscribes by itself after a reconnect.
     subscriber.subscribe(redisChannel).catch((err: Error) => {
       if (!closed)
         logger.warn({ err: err.message }, 'could not subscribe to credential revocations in Redis');
