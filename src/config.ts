@@ -58,6 +58,12 @@ const schema = z.object({
   SECURITY_HSTS_ENABLED: bool(false),
   SIGNUP_ENABLED: bool(false),
   SESSION_TTL_HOURS: positiveInt(24 * 14),
+  /** Failed sign-ins of one account from one address before that pair is locked (accounts/login-throttle.ts). */
+  LOGIN_MAX_FAILURES: positiveInt(5),
+  /** First lock of an account/address pair; doubles with each further failure, up to an hour. */
+  LOGIN_LOCK_SECONDS: positiveInt(60),
+  /** How long a workspace invitation can be accepted. */
+  INVITATION_TTL_HOURS: positiveInt(24 * 7),
   MAX_BODY_MB: z.coerce.number().positive().max(1024).default(10),
 
   // Documents (knowledge base)

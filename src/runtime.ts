@@ -1,8 +1,13 @@
 // The process-wide dependencies every edge (HTTP server, worker, CLI) builds on.
 // Domains receive what they need from here as plain arguments; nothing reads globals.
 import type { Logger } from 'pino';
+import { type ApiKeyVerifier, createApiKeyVerifier } from './accounts/api-keys.ts';
+import { audit } from './accounts/audit.ts';
 import { ensureAdmin } from './accounts/bootstrap.ts';
+import { createLoginThrottle, type LoginThrottle } from './accounts/login-throttle.ts';
+import { createRevocationBus, type RevocationBus } from './accounts/revocations.ts';
 import { type ArticleEventBus, createArticleEventBus } from './articles/events.ts';
+import { memoryCounters, redisCounters } from './cache/counters.ts';
 import { closeRedis, createRedis, type Redis } from './cache/redis.ts';
 import type { Config } from './config.ts';
 import { type Database, openDatabase } from './db/client.ts';
@@ -36,6 +41,12 @@ export interface Runtime {
   articleEvents: ArticleEventBus;
   /** Present when REDIS_URL is set; commands fail fast while Redis is down. */
   redis?: Redis;
+  /** Announces revoked credentials to every process (accounts/revocations.ts). */
+  revocations: RevocationBus;
+  /** Verifies API keys, remembering them briefly until a revocation says otherwise. */
+  apiKeys: ApiKeyVerifier;
+  /** Password-guessing limits, shared through Redis when configured. */
+  signIns: LoginThrottle;
   /** Closes everything opened here, in reverse order. */
   close(): Promise<void>;
 }
@@ -106,6 +117,30 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
   closers.push(() => llm.flush());
   const articleEvents = createArticleEventBus(database, logger);
   closers.push(() => articleEvents.close());
+  const revocations = createRevocationBus({
+    database,
+    logger,
+    ...(redis ? { redis, redisChannelPrefix: opts.redisKeyPrefix ?? '' } : {}),
+  });
+  closers.push(() => revocations.close());
+  const apiKeys = createApiKeyVerifier(database, revocations);
+  closers.push(async () => apiKeys.close());
+  const signIns = createLoginThrottle(redis ? redisCounters(redis, logger, 'blogsmith:') : memoryCounters(), {
+    maxFailures: config.LOGIN_MAX_FAILURES,
+    lockSeconds: config.LOGIN_LOCK_SECONDS,
+    async onLock(lock) {
+      logger.warn(
+        { ip: lock.ip, scope: lock.scope, seconds: lock.seconds, failures: lock.failures },
+        'sign-in locked after repeated failures',
+      );
+      await audit(database, {
+        action: 'auth.login_locked',
+        target: lock.email.trim().toLowerCase(),
+        ip: lock.ip,
+        details: { scope: lock.scope, seconds: lock.seconds, failures: lock.failures },
+      });
+    },
+  });
   const runtime: Runtime = {
     config,
     logger,
@@ -115,6 +150,9 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     llm,
     queue,
     articleEvents,
+    revocations,
+    apiKeys,
+    signIns,
     ...(redis ? { redis } : {}),
     dataDirLock: lock,
     async close() {

@@ -4,9 +4,10 @@ import { timingSafeEqual } from 'node:crypto';
 import { and, desc, eq, gt, isNull, lt, or } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { apiKeys, memberships } from '../db/schema/index.ts';
-import { AppError, notFound } from '../errors.ts';
+import { AppError, forbidden, notFound } from '../errors.ts';
 import type { AuthContext } from './context.ts';
-import { type Role, type Scope, scopesForRole } from './roles.ts';
+import type { RevocationBus } from './revocations.ts';
+import { atLeast, type Role, type Scope, scopesForRole } from './roles.ts';
 import { inWorkspace } from './scope.ts';
 import { randomToken, sha256 } from './tokens.ts';
 
@@ -37,6 +38,11 @@ export interface NewApiKey {
   name: string;
   scopes?: string[];
   expiresAt?: Date;
+  /**
+   * The scopes of the credential creating the key; the new key gets none its creator lacks.
+   * Absent for the operator's CLI (the member's role alone decides).
+   */
+  creatorScopes?: readonly string[];
 }
 
 export async function createApiKey(database: Database, input: NewApiKey) {
@@ -46,11 +52,13 @@ export async function createApiKey(database: Database, input: NewApiKey) {
     .where(and(eq(memberships.workspaceId, input.workspaceId), eq(memberships.userId, input.userId)))
     .limit(1);
   if (!member) throw new AppError('forbidden', 'The user is not a member of this workspace');
-  const allowed = scopesForRole(member.role as Role);
+  const byRole = scopesForRole(member.role as Role);
+  const allowed = input.creatorScopes ? byRole.filter((s) => input.creatorScopes!.includes(s)) : byRole;
   const requested = input.scopes?.length ? input.scopes : allowed;
   const denied = requested.filter((s) => !(allowed as string[]).includes(s));
   if (denied.length > 0) {
-    throw new AppError('forbidden', `Scopes not allowed for a ${member.role}: ${denied.join(', ')}`);
+    const holder = input.creatorScopes ? 'the API key creating it' : `a ${member.role}`;
+    throw new AppError('forbidden', `Scopes not allowed for ${holder}: ${denied.join(', ')}`);
   }
   const prefix = newPrefix();
   const key = `bsk_${prefix}_${randomToken(24)}`;
@@ -82,45 +90,93 @@ export async function listApiKeys(
     .limit(page.limit);
 }
 
-export async function revokeApiKey(database: Database, ctx: AuthContext, id: string) {
+/**
+ * Members revoke their own keys; admins and owners anyone's, except that only an owner touches a key
+ * held by an owner. A key of someone else the caller may not manage is forbidden (403), not hidden:
+ * the list already shows every key of the workspace.
+ */
+export async function revokeApiKey(
+  database: Database,
+  revocations: RevocationBus,
+  ctx: AuthContext,
+  id: string,
+) {
+  const [key] = await database.db
+    .select({ userId: apiKeys.userId, holderRole: memberships.role })
+    .from(apiKeys)
+    .leftJoin(
+      memberships,
+      and(eq(memberships.workspaceId, apiKeys.workspaceId), eq(memberships.userId, apiKeys.userId)),
+    )
+    .where(inWorkspace(ctx, apiKeys, eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .limit(1);
+  if (!key) throw notFound('API key');
+  if (key.userId !== ctx.userId) {
+    if (!atLeast(ctx.role, 'admin')) throw forbidden("Only admins and owners manage other members' keys");
+    if (key.holderRole === 'owner' && ctx.role !== 'owner')
+      throw forbidden("Only an owner manages an owner's keys");
+  }
   const [row] = await database.db
     .update(apiKeys)
     .set({ revokedAt: new Date() })
     .where(inWorkspace(ctx, apiKeys, eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
     .returning({ id: apiKeys.id, name: apiKeys.name });
   if (!row) throw notFound('API key');
-  forgetKeyId(row.id);
+  await revocations.publish({ kind: 'api_key', id: row.id });
   return row;
 }
 
 // Verified keys are remembered briefly so a busy client costs one query per request, not two.
-// Revocation evicts at once in this process; other processes notice within the TTL.
+// A revocation (the key, or its holder's membership changing) evicts at once in every process
+// (revocations.ts); the short lifetime only bounds how long an unannounced change can go unseen.
 const verifiedTtlMs = 10_000;
 const verifiedMax = 10_000;
 type VerifiedKey = NonNullable<Awaited<ReturnType<typeof lookupApiKey>>>;
-const verified = new Map<string, { row: VerifiedKey; until: number }>();
 
-function forgetKeyId(id: string) {
-  for (const [hash, entry] of verified) if (entry.row.id === id) verified.delete(hash);
+export interface ApiKeyVerifier {
+  /** The key's row, or null when unknown, revoked or expired. `fresh` skips the cache. */
+  verify(presented: string, opts?: { fresh?: boolean }): Promise<VerifiedKey | null>;
+  close(): void;
+}
+
+export function createApiKeyVerifier(database: Database, revocations: RevocationBus): ApiKeyVerifier {
+  const verified = new Map<string, { row: VerifiedKey; until: number }>();
+  const forget = (touched: (row: VerifiedKey) => boolean) => {
+    for (const [hash, entry] of verified) if (touched(entry.row)) verified.delete(hash);
+  };
+  const stop = revocations.subscribe((r) => {
+    if (r.kind === 'api_key') forget((row) => row.id === r.id);
+    else if (r.kind === 'member')
+      forget((row) => row.userId === r.userId && row.workspaceId === r.workspaceId);
+  });
+  return {
+    async verify(presented, opts = {}) {
+      const hash = sha256(presented);
+      const cached = verified.get(hash);
+      if (
+        !opts.fresh &&
+        cached &&
+        cached.until > Date.now() &&
+        (!cached.row.expiresAt || cached.row.expiresAt > new Date())
+      ) {
+        return cached.row;
+      }
+      verified.delete(hash);
+      const row = await lookupApiKey(database, presented, hash);
+      if (!row) return null;
+      if (verified.size >= verifiedMax) verified.clear();
+      verified.set(hash, { row, until: Date.now() + verifiedTtlMs });
+      return row;
+    },
+    close() {
+      stop();
+      verified.clear();
+    },
+  };
 }
 
 // last_used_at is informational: writing it at most once a minute keeps auth off the write path.
 const lastUsedGranularityMs = 60_000;
-
-/** Resolves a presented key to its row, or null when unknown, revoked or expired. */
-export async function verifyApiKey(database: Database, presented: string) {
-  const hash = sha256(presented);
-  const cached = verified.get(hash);
-  if (cached && cached.until > Date.now() && (!cached.row.expiresAt || cached.row.expiresAt > new Date())) {
-    return cached.row;
-  }
-  verified.delete(hash);
-  const row = await lookupApiKey(database, presented, hash);
-  if (!row) return null;
-  if (verified.size >= verifiedMax) verified.clear();
-  verified.set(hash, { row, until: Date.now() + verifiedTtlMs });
-  return row;
-}
 
 async function lookupApiKey(database: Database, presented: string, hash: string) {
   const match = keyPattern.exec(presented);

@@ -3,9 +3,9 @@ import type { Database } from '../db/client.ts';
 import { memberships, users, workspaces } from '../db/schema/index.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
 import type { AuthContext } from './context.ts';
+import type { RevocationBus } from './revocations.ts';
 import { atLeast, type Role } from './roles.ts';
 import { inWorkspace } from './scope.ts';
-import { createUser, findUserByEmail } from './users.ts';
 
 export async function membershipOf(database: Database, userId: string, workspaceId: string) {
   const [m] = await database.db
@@ -46,38 +46,9 @@ export async function listMembers(database: Database, ctx: AuthContext) {
     .orderBy(asc(memberships.createdAt));
 }
 
-function assertMayGrant(ctx: AuthContext, role: Role) {
+export function assertMayGrant(ctx: AuthContext, role: Role) {
   if (!atLeast(ctx.role, 'admin')) throw forbidden('Only admins and owners manage members');
   if (role === 'owner' && ctx.role !== 'owner') throw forbidden('Only an owner can grant the owner role');
-}
-
-export async function addMember(
-  database: Database,
-  ctx: AuthContext,
-  input: { email: string; role: Role; password?: string; name?: string },
-) {
-  assertMayGrant(ctx, input.role);
-  let user = await findUserByEmail(database, input.email);
-  if (!user) {
-    if (!input.password) {
-      throw new AppError('not_found', 'No user with this email; give a password to create one', [
-        { path: 'password', message: 'required to create a new user' },
-      ]);
-    }
-    const created = await createUser(database, {
-      email: input.email,
-      password: input.password,
-      name: input.name,
-    });
-    user = await findUserByEmail(database, created.user.email);
-  }
-  const inserted = await database.db
-    .insert(memberships)
-    .values({ workspaceId: ctx.workspaceId, userId: user!.id, role: input.role })
-    .onConflictDoNothing()
-    .returning();
-  if (inserted.length === 0) throw new AppError('conflict', 'This user is already a member');
-  return { userId: user!.id, email: user!.email, role: input.role };
 }
 
 async function ownerCount(database: Database, workspaceId: string) {
@@ -98,7 +69,13 @@ async function existingMember(database: Database, ctx: AuthContext, userId: stri
   return m;
 }
 
-export async function changeMemberRole(database: Database, ctx: AuthContext, userId: string, role: Role) {
+export async function changeMemberRole(
+  database: Database,
+  revocations: RevocationBus,
+  ctx: AuthContext,
+  userId: string,
+  role: Role,
+) {
   const current = await existingMember(database, ctx, userId);
   assertMayGrant(ctx, role);
   if (current.role === 'owner' && ctx.role !== 'owner') throw forbidden('Only an owner can change an owner');
@@ -109,10 +86,16 @@ export async function changeMemberRole(database: Database, ctx: AuthContext, use
     .update(memberships)
     .set({ role })
     .where(inWorkspace(ctx, memberships, eq(memberships.userId, userId)));
+  await revocations.publish({ kind: 'member', userId, workspaceId: ctx.workspaceId });
   return { userId, role };
 }
 
-export async function removeMember(database: Database, ctx: AuthContext, userId: string) {
+export async function removeMember(
+  database: Database,
+  revocations: RevocationBus,
+  ctx: AuthContext,
+  userId: string,
+) {
   const current = await existingMember(database, ctx, userId);
   if (!atLeast(ctx.role, 'admin')) throw forbidden('Only admins and owners manage members');
   if (current.role === 'owner' && ctx.role !== 'owner') throw forbidden('Only an owner can remove an owner');
@@ -120,4 +103,5 @@ export async function removeMember(database: Database, ctx: AuthContext, userId:
     throw new AppError('conflict', 'A workspace must keep at least one owner');
   }
   await database.db.delete(memberships).where(inWorkspace(ctx, memberships, eq(memberships.userId, userId)));
+  await revocations.publish({ kind: 'member', userId, workspaceId: ctx.workspaceId });
 }

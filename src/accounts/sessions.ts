@@ -2,6 +2,7 @@
 import { and, eq, gt } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { memberships, sessions } from '../db/schema/index.ts';
+import type { RevocationBus } from './revocations.ts';
 import { randomToken, sha256 } from './tokens.ts';
 
 export async function createSession(
@@ -47,6 +48,9 @@ export async function switchSessionWorkspace(database: Database, token: string, 
     .where(eq(sessions.id, sha256(token)));
 }
 
-export async function deleteSession(database: Database, token: string) {
-  await database.db.delete(sessions).where(eq(sessions.id, sha256(token)));
+/** Ends the session; sockets and streams it holds open are closed through the revocation. */
+export async function deleteSession(database: Database, revocations: RevocationBus, token: string) {
+  const id = sha256(token);
+  await database.db.delete(sessions).where(eq(sessions.id, id));
+  await revocations.publish({ kind: 'session', id });
 }

@@ -18,6 +18,40 @@ const firstOwnerLock = 0x626c6f67; // "blog"
 
 export const setupClosedMessage = 'Setup is closed: an owner already exists. Sign in instead.';
 
+function assertPasswordLength(password: string) {
+  if (password.length < 8) {
+    throw new AppError('validation_error', 'Password must be at least 8 characters', [
+      { path: 'password', message: 'must be at least 8 characters' },
+    ]);
+  }
+}
+
+/**
+ * Creates a user with no workspace of their own (an invitee joining someone else's), or returns
+ * null when the address already has an account. The password is hashed either way, so the two
+ * outcomes take the same time.
+ */
+export async function createUserIfNew(database: Database, input: Omit<NewUser, 'workspaceName'>) {
+  assertPasswordLength(input.password);
+  const passwordHash = await hashPassword(input.password);
+  const [user] = await database.db
+    .insert(users)
+    .values({ email: normaliseEmail(input.email), name: input.name ?? null, passwordHash })
+    .onConflictDoNothing({ target: users.email })
+    .returning({ id: users.id, email: users.email, name: users.name });
+  return user ?? null;
+}
+
+/** Self-service sign-up: a user and a workspace they own, or null when the address is taken. */
+export async function signUp(database: Database, input: NewUser) {
+  try {
+    return await createUser(database, input);
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'conflict') return null;
+    throw err;
+  }
+}
+
 /**
  * Creates a user and a workspace they own. With `firstOwner`, only while no user exists: the check
  * and the insert run in one transaction under an advisory lock, so concurrent first-run setups
@@ -25,11 +59,7 @@ export const setupClosedMessage = 'Setup is closed: an owner already exists. Sig
  */
 export async function createUser(database: Database, input: NewUser, opts: { firstOwner?: boolean } = {}) {
   const email = normaliseEmail(input.email);
-  if (input.password.length < 8) {
-    throw new AppError('validation_error', 'Password must be at least 8 characters', [
-      { path: 'password', message: 'must be at least 8 characters' },
-    ]);
-  }
+  assertPasswordLength(input.password);
   const passwordHash = await hashPassword(input.password);
   return database.db.transaction(async (tx) => {
     if (opts.firstOwner) {

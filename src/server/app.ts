@@ -22,6 +22,7 @@ import { sentryPlugin } from '../observability/sentry.ts';
 import type { Runtime } from '../runtime.ts';
 import { authPlugin } from './auth.ts';
 import { answerClientError, installErrorHandling, sendError } from './error-handler.ts';
+import { csrfPlugin } from './plugins/csrf.ts';
 import { httpMetricsPlugin } from './plugins/http-metrics.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { requestLogPlugin } from './plugins/request-log.ts';
@@ -34,6 +35,7 @@ import { authRoutes } from './routes/auth.ts';
 import { brandVoiceRoutes } from './routes/brand-voices.ts';
 import { documentRoutes } from './routes/documents.ts';
 import { healthRoutes } from './routes/health.ts';
+import { invitationRoutes } from './routes/invitations.ts';
 import { knowledgeRoutes } from './routes/knowledge.ts';
 import { llmCheckRoutes } from './routes/llm-check.ts';
 import { llmProviderRoutes } from './routes/llm-providers.ts';
@@ -98,6 +100,7 @@ export async function buildServer(runtime: Runtime): Promise<App> {
   await app.register(securityPlugin, config);
   // Before any route: the limiter attaches itself to routes as they are registered.
   await app.register(rateLimitPlugin, runtime);
+  await app.register(csrfPlugin, config);
 
   await app.register(swagger, {
     openapi: {
@@ -123,6 +126,7 @@ export async function buildServer(runtime: Runtime): Promise<App> {
   await app.register(authRoutes);
   await app.register(apiKeyRoutes);
   await app.register(memberRoutes);
+  await app.register(invitationRoutes);
   await app.register(auditRoutes);
   await app.register(usageRoutes);
   await app.register(llmSettingsRoutes);

@@ -3,19 +3,22 @@
 import cookie from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import { effectiveScopes, verifyApiKey } from '../accounts/api-keys.ts';
+import { effectiveScopes } from '../accounts/api-keys.ts';
 import type { AuthContext } from '../accounts/context.ts';
 import { localOwnerContext, localTokenMatches, localTokenPrefix } from '../accounts/local-token.ts';
 import { atLeast, type Role, type Scope, scopesForRole } from '../accounts/roles.ts';
-import { resolveSession } from '../accounts/sessions.ts';
+import { createSession, resolveSession } from '../accounts/sessions.ts';
 import { isProduction } from '../config.ts';
 import { AppError, forbidden } from '../errors.ts';
+import type { Runtime } from '../runtime.ts';
 
 export const sessionCookie = 'blogsmith_session';
 
 declare module 'fastify' {
   interface FastifyRequest {
     auth: AuthContext | null;
+    /** What `auth` was resolved from; WebSockets and event streams re-check it while open. */
+    credential: Credential | null;
   }
 }
 
@@ -42,33 +45,47 @@ export const authPlugin = fp(
         ...([route.preValidation ?? []].flat() as Hook[]),
       ] as typeof route.preValidation;
     });
+    app.decorateRequest('credential', null);
   },
   { name: 'blogsmith-auth' },
 );
 
-async function authenticate(request: FastifyRequest): Promise<AuthContext | null> {
-  const { database } = request.server.runtime;
+/** What a request presents to prove who it is, kept so long-lived connections can re-check it. */
+export type Credential =
+  | { kind: 'local'; token: string }
+  | { kind: 'api_key'; token: string }
+  | { kind: 'session'; token: string };
+
+function credentialOf(request: FastifyRequest): Credential | null {
   const header = request.headers.authorization;
   if (header) {
     const [scheme, token] = header.split(' ');
     if (scheme?.toLowerCase() !== 'bearer' || !token) {
       throw new AppError('unauthenticated', 'Use "Authorization: Bearer <api key>"');
     }
-    if (token.startsWith(localTokenPrefix)) {
-      if (!localTokenMatches(request.server.runtime.localToken, token)) {
-        throw new AppError('unauthenticated', 'Invalid local token (the server was restarted?)');
-      }
-      const owner = await localOwnerContext(database);
-      if (!owner) {
-        throw new AppError(
-          'unauthenticated',
-          'No user exists yet: create the owner first (open the web app, or run `blogsmith user create`)',
-        );
-      }
-      return owner;
-    }
-    const key = await verifyApiKey(database, token);
-    if (!key) throw new AppError('unauthenticated', 'Invalid, revoked or expired API key');
+    return token.startsWith(localTokenPrefix) ? { kind: 'local', token } : { kind: 'api_key', token };
+  }
+  const token = request.cookies[sessionCookie];
+  return token ? { kind: 'session', token } : null;
+}
+
+/**
+ * The caller a credential stands for now, or null when it no longer stands for anyone (revoked,
+ * expired, logged out, membership gone). `fresh` bypasses the verified-key cache.
+ */
+export async function resolveCredential(
+  runtime: Runtime,
+  credential: Credential,
+  opts: { fresh?: boolean } = {},
+): Promise<AuthContext | null> {
+  const { database } = runtime;
+  if (credential.kind === 'local') {
+    if (!localTokenMatches(runtime.localToken, credential.token)) return null;
+    return localOwnerContext(database);
+  }
+  if (credential.kind === 'api_key') {
+    const key = await runtime.apiKeys.verify(credential.token, opts);
+    if (!key) return null;
     const role = key.role as Role;
     return {
       userId: key.userId,
@@ -79,9 +96,7 @@ async function authenticate(request: FastifyRequest): Promise<AuthContext | null
       scopes: effectiveScopes(key.scopes, role),
     };
   }
-  const token = request.cookies[sessionCookie];
-  if (!token) return null;
-  const session = await resolveSession(database, token);
+  const session = await resolveSession(database, credential.token);
   if (!session) return null;
   const role = session.role as Role;
   return {
@@ -89,8 +104,27 @@ async function authenticate(request: FastifyRequest): Promise<AuthContext | null
     workspaceId: session.workspaceId,
     role,
     via: 'session',
+    sessionId: session.id,
     scopes: scopesForRole(role),
   };
+}
+
+async function authenticate(request: FastifyRequest): Promise<AuthContext | null> {
+  const credential = credentialOf(request);
+  if (!credential) return null;
+  const runtime = request.server.runtime;
+  const auth = await resolveCredential(runtime, credential);
+  request.credential = credential;
+  if (auth || credential.kind === 'session') return auth;
+  if (credential.kind === 'api_key')
+    throw new AppError('unauthenticated', 'Invalid, revoked or expired API key');
+  if (!localTokenMatches(runtime.localToken, credential.token)) {
+    throw new AppError('unauthenticated', 'Invalid local token (the server was restarted?)');
+  }
+  throw new AppError(
+    'unauthenticated',
+    'No user exists yet: create the owner first (open the web app, or run `blogsmith user create`)',
+  );
 }
 
 export interface Guard {
@@ -120,6 +154,13 @@ export function requireAuth(guard: Guard = {}): preHandlerAsyncHookHandler {
   return Object.assign(hook, { [authGuard]: true });
 }
 
+/** preHandler for a route open to everyone that acts differently for a signed-in caller. */
+export function optionalAuth(): preHandlerAsyncHookHandler {
+  return async (request: FastifyRequest) => {
+    request.auth ??= await authenticate(request);
+  };
+}
+
 /** The authenticated caller of a guarded route. */
 export function authOf(request: FastifyRequest): AuthContext {
   if (!request.auth) throw new AppError('unauthenticated', 'Sign in or send an API key');
@@ -135,6 +176,24 @@ export function setSessionCookie(reply: FastifyReply, token: string, expiresAt: 
     path: '/',
     expires: expiresAt,
   });
+}
+
+/** Signs the caller in: a new session in `workspaceId`, its token in the cookie. */
+export async function startSession(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  userId: string,
+  workspaceId: string,
+) {
+  const { database, config } = request.server.runtime;
+  const session = await createSession(database, {
+    userId,
+    workspaceId,
+    ttlHours: config.SESSION_TTL_HOURS,
+    ip: request.ip,
+    userAgent: request.headers['user-agent'],
+  });
+  setSessionCookie(reply, session.token, session.expiresAt);
 }
 
 export function clearSessionCookie(reply: FastifyReply) {

@@ -57,7 +57,12 @@ export function sendError(
 
 export function installErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    if (err instanceof AppError) return sendError(reply, request, err.code, err.message, err.details);
+    if (err instanceof AppError) {
+      // Errors that know when to come back (a sign-in lock) say so the standard way.
+      const retryAfter = (err as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+      if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
+      return sendError(reply, request, err.code, err.message, err.details);
+    }
     // An outage, not a bug: no 500, no stack in the log per request, and a hint when to retry.
     if (isDatabaseUnavailable(err)) {
       request.log.warn({ errCode: (err as { code?: string }).code }, 'database unavailable');

@@ -1,7 +1,7 @@
 // Article events over HTTP: a live SSE stream during a run, resumption with Last-Event-ID, and the
 // WebSocket (same events, authenticated on connect, foreign articles refused).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sessionCookieOf } from '../support/accounts.ts';
+import { login, session } from '../support/accounts.ts';
 import { type ArticleEnv, postArticle, startArticleEnv, waitForArticle } from './support.ts';
 
 let env: ArticleEnv;
@@ -43,7 +43,7 @@ describe('article events', () => {
       research: { urls: env.urls },
     });
     const id = res.json().id;
-    const stream = await fetch(`${base}/api/v1/articles/${id}/events`, { headers: { cookie: env.cookie } });
+    const stream = await fetch(`${base}/api/v1/articles/${id}/events`, { headers: session(env.cookie) });
     expect(stream.headers.get('content-type')).toMatch(/text\/event-stream/);
     const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
     let text = '';
@@ -79,7 +79,7 @@ describe('article events', () => {
     const resumed = await env.test.app.inject({
       method: 'GET',
       url: `/api/v1/articles/${id}/events`,
-      headers: { cookie: env.cookie, 'last-event-id': String(middle.id) },
+      headers: { ...session(env.cookie), 'last-event-id': String(middle.id) },
     });
     const rest = parseSse(resumed.body);
     expect(rest.map((e) => e.id)).toEqual(ids.filter((i) => i > middle.id));
@@ -107,17 +107,18 @@ describe('article events', () => {
       url: '/api/v1/auth/signup',
       payload: { email: 'other@example.com', password: 'other-password' },
     });
-    const otherCookie = sessionCookieOf(signup.headers['set-cookie']);
+    expect(signup.statusCode).toBe(202);
+    const otherCookie = await login(env.test.app, 'other@example.com', 'other-password');
     const foreign = await env.test.app.inject({
       method: 'POST',
       url: '/api/v1/articles',
-      headers: { cookie: otherCookie },
+      headers: session(otherCookie),
       payload: { topic: 'not yours', words: 300, factCheck: false, seo: false },
     });
     const foreignId = foreign.json().id as string;
 
     const ws = new WebSocket(`${base.replace('http', 'ws')}/api/v1/ws`, {
-      headers: { cookie: env.cookie },
+      headers: session(env.cookie, base),
     } as unknown as string[]);
     const messages: Array<Record<string, unknown>> = [];
     ws.addEventListener('message', (m) => messages.push(JSON.parse(String(m.data))));
@@ -155,13 +156,13 @@ describe('article events', () => {
       research: { urls: env.urls },
     });
     const id = res.json().id;
-    const stream = await fetch(`${base}/api/v1/articles/${id}/events`, { headers: { cookie: env.cookie } });
+    const stream = await fetch(`${base}/api/v1/articles/${id}/events`, { headers: session(env.cookie) });
     const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
     await reader.read();
     const deleted = await env.test.app.inject({
       method: 'DELETE',
       url: `/api/v1/articles/${id}`,
-      headers: { cookie: env.cookie },
+      headers: session(env.cookie),
     });
     expect(deleted.statusCode).toBe(204);
     const started = Date.now();

@@ -1,10 +1,11 @@
 // A brand voice shapes every writing prompt of the articles that name it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { session } from '../support/accounts.ts';
 import { type ArticleEnv, postArticle, startArticleEnv, waitForArticle } from './support.ts';
 
 let env: ArticleEnv;
 const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: Record<string, unknown>) =>
-  env.test.app.inject({ method, url, headers: { cookie: env.cookie }, ...(payload ? { payload } : {}) });
+  env.test.app.inject({ method, url, headers: session(env.cookie), ...(payload ? { payload } : {}) });
 
 beforeAll(async () => {
   env = await startArticleEnv('pglite');

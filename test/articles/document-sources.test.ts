@@ -3,6 +3,7 @@
 // option finds matching passages of the whole library without naming documents.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileForm, threePagePdf } from '../knowledge/samples-ingest.ts';
+import { session } from '../support/accounts.ts';
 import { type ArticleEnv, postArticle, startArticleEnv, waitForArticle } from './support.ts';
 
 let env: ArticleEnv;
@@ -14,7 +15,7 @@ beforeAll(async () => {
   const upload = await env.test.app.inject({
     method: 'POST',
     url: '/api/v1/documents',
-    headers: { cookie: env.cookie, ...form.headers },
+    headers: { ...session(env.cookie), ...form.headers },
     payload: form.payload,
   });
   expect(upload.statusCode, upload.body).toBe(202);
@@ -23,7 +24,7 @@ beforeAll(async () => {
     const doc = await env.test.app.inject({
       method: 'GET',
       url: `/api/v1/documents/${documentId}`,
-      headers: { cookie: env.cookie },
+      headers: session(env.cookie),
     });
     if (doc.json().document.status === 'ready') return;
     await new Promise((r) => setTimeout(r, 100));

@@ -9,7 +9,7 @@ import { articleModelResponder } from '../fakes/article-model.ts';
 import { startOpenAiServer } from '../fakes/openai-server.ts';
 import { html, startServer } from '../research/local-server.ts';
 import { runCli, startServerProcess } from '../smoke/process.ts';
-import { sessionCookieOf } from '../support/accounts.ts';
+import { session, sessionCookieOf } from '../support/accounts.ts';
 import { createTestDatabase } from '../support/database.ts';
 import { pageHtml, sourcePages } from './support.ts';
 
@@ -85,7 +85,7 @@ describe('article durability across processes (PostgreSQL)', () => {
 
       const created = await fetch(`${server.base}/api/v1/articles`, {
         method: 'POST',
-        headers: { cookie, 'content-type': 'application/json' },
+        headers: { ...session(cookie, server.base), 'content-type': 'application/json' },
         body: JSON.stringify({
           topic: 'heat pumps for family homes',
           words: 1500,
@@ -97,7 +97,7 @@ describe('article durability across processes (PostgreSQL)', () => {
 
       // The SSE client is connected to the API process, not to either worker.
       const events: string[] = [];
-      const sse = fetch(`${server.base}/api/v1/articles/${id}/events`, { headers: { cookie } }).then(
+      const sse = fetch(`${server.base}/api/v1/articles/${id}/events`, { headers: session(cookie) }).then(
         async (res) => {
           const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
           for (;;) {

@@ -1,12 +1,13 @@
 // After a run: edit with versions, restore, regenerate one section (spliced into the edited text),
 // favorites and full-text search in the list, exports, delete.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { session } from '../support/accounts.ts';
 import { type ArticleEnv, postArticle, startArticleEnv, waitForArticle } from './support.ts';
 
 let env: ArticleEnv;
 let id: string;
 const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: Record<string, unknown>) =>
-  env.test.app.inject({ method, url, headers: { cookie: env.cookie }, ...(payload ? { payload } : {}) });
+  env.test.app.inject({ method, url, headers: session(env.cookie), ...(payload ? { payload } : {}) });
 
 beforeAll(async () => {
   env = await startArticleEnv('pglite');

@@ -1,6 +1,7 @@
 // The article pipeline end to end through the real API, on both databases, with the fake writer
 // model behind the OpenAI wire protocol and real web pages as sources.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { session } from '../support/accounts.ts';
 import { backends } from '../support/database.ts';
 import { type ArticleEnv, postArticle, startArticleEnv, waitForArticle } from './support.ts';
 
@@ -127,7 +128,7 @@ describe.each(backends)('article pipeline (%s)', (backend) => {
     const list = await env.test.app.inject({
       method: 'GET',
       url: '/api/v1/articles?limit=100',
-      headers: { cookie: env.cookie },
+      headers: session(env.cookie),
     });
     expect(list.json().items.every((a: { topic: string }) => a.topic !== 'x')).toBe(true);
   });

@@ -2,6 +2,7 @@
 // to the next model, and instructions planted in a source are quoted data, never followed.
 import { afterEach, describe, expect, it } from 'vitest';
 import { articleModelResponder, injectionMarker, injectionPayload } from '../fakes/article-model.ts';
+import { session } from '../support/accounts.ts';
 import { type ArticleEnv, postArticle, startArticleEnv, waitForArticle } from './support.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -24,7 +25,7 @@ describe('article runs under control', () => {
     const cancel = await env.test.app.inject({
       method: 'POST',
       url: `/api/v1/articles/${id}/cancel`,
-      headers: { cookie: env.cookie },
+      headers: session(env.cookie),
     });
     expect(cancel.statusCode).toBe(202);
     const article = await waitForArticle(env, id);
@@ -36,7 +37,7 @@ describe('article runs under control', () => {
     const again = await env.test.app.inject({
       method: 'POST',
       url: `/api/v1/articles/${id}/cancel`,
-      headers: { cookie: env.cookie },
+      headers: session(env.cookie),
     });
     expect(again.statusCode).toBe(409);
   }, 60_000);

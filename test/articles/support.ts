@@ -6,7 +6,7 @@ import { type ArticleModelOptions, articleModelResponder } from '../fakes/articl
 import { startOpenAiServer } from '../fakes/openai-server.ts';
 import type { FakeServer } from '../fakes/scripted-server.ts';
 import { html, type LocalServer, startServer } from '../research/local-server.ts';
-import { setupOwner } from '../support/accounts.ts';
+import { session, setupOwner } from '../support/accounts.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import type { Backend } from '../support/database.ts';
 
@@ -105,7 +105,7 @@ export async function waitForArticle(
     const res = await env.test.app.inject({
       method: 'GET',
       url: `/api/v1/articles/${id}`,
-      headers: { cookie: env.cookie },
+      headers: session(env.cookie),
     });
     const body = res.json();
     if (res.statusCode === 200 && until(body)) return body;
@@ -119,7 +119,7 @@ export async function postArticle(env: ArticleEnv, brief: unknown, headers: Reco
   return env.test.app.inject({
     method: 'POST',
     url: '/api/v1/articles',
-    headers: { cookie: env.cookie, ...headers },
+    headers: { ...session(env.cookie), ...headers },
     payload: brief as Record<string, unknown>,
   });
 }

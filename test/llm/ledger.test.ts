@@ -2,13 +2,14 @@
 // exactly the usage the server reported, /metrics agrees with the ledger, cache hits make no
 // upstream request and cost nothing, and the monthly budget warns at 80 % and stops at 100 %.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser } from '../../src/accounts/users.ts';
 import { auditLog, llmCalls } from '../../src/db/schema/index.ts';
 import { budgetEvents } from '../../src/llm/budget.ts';
 import { usageSummary } from '../../src/llm/ledger.ts';
 import { metricsRegistry } from '../../src/observability/metrics.ts';
 import { startOpenAiServer } from '../fakes/openai-server.ts';
 import type { FakeServer } from '../fakes/scripted-server.ts';
-import { setupOwner } from '../support/accounts.ts';
+import { session, setupOwner } from '../support/accounts.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { backends } from '../support/database.ts';
 
@@ -97,28 +98,27 @@ describe.each(backends)('LLM ledger, cache and budget (%s)', (backend) => {
     const usage = await t.app.inject({
       method: 'GET',
       url: '/api/v1/usage?groupBy=purpose',
-      headers: { cookie },
+      headers: session(cookie),
     });
     expect(usage.statusCode).toBe(200);
     expect(usage.json().items).toEqual([
       expect.objectContaining({ key: 'article:draft', calls: 1, inputTokens: 300 }),
     ]);
-    const summary = await t.app.inject({ method: 'GET', url: '/api/v1/usage/summary', headers: { cookie } });
+    const summary = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/usage/summary',
+      headers: session(cookie),
+    });
     expect(summary.json()).toMatchObject({ budgetUsd: 0.001 });
     expect(summary.json().spentUsd).toBeCloseTo((200 + 50 + 200) / 1_000_000, 10);
     const bad = await t.app.inject({
       method: 'GET',
       url: '/api/v1/usage?groupBy=colour',
-      headers: { cookie },
+      headers: session(cookie),
     });
     expect(bad.statusCode).toBe(400);
-    const other = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/members',
-      headers: { cookie },
-      payload: { email: 'other@example.com', password: 'other-password', role: 'viewer' },
-    });
-    expect(other.statusCode).toBe(201);
+    // Someone with a workspace of their own sees none of this one's usage.
+    await createUser(t.runtime.database, { email: 'other@example.com', password: 'other-password' });
     const otherLogin = await t.app.inject({
       method: 'POST',
       url: '/api/v1/auth/login',
@@ -128,7 +128,7 @@ describe.each(backends)('LLM ledger, cache and budget (%s)', (backend) => {
     const theirs = await t.app.inject({
       method: 'GET',
       url: '/api/v1/usage',
-      headers: { cookie: otherCookie },
+      headers: session(otherCookie),
     });
     expect(theirs.json().items).toEqual([]);
   });

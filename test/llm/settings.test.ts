@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getWorkspaceLlmSettings, monthlyBudgetOf } from '../../src/llm/settings.ts';
-import { bearer, createKey, setupOwner } from '../support/accounts.ts';
+import { bearer, createKey, session, setupOwner } from '../support/accounts.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { backends } from '../support/database.ts';
 
@@ -23,7 +23,7 @@ describe.each(backends)('workspace LLM settings (%s)', (backend) => {
     const put = await t.app.inject({
       method: 'PUT',
       url: '/api/v1/llm/settings',
-      headers: { cookie },
+      headers: session(cookie),
       payload: {
         credentials: { openai: { apiKey: plaintextKey, baseUrl: 'https://llm.example.com/v1' } },
         roleModels: { writer: 'openai:gpt-4o' },
@@ -42,7 +42,7 @@ describe.each(backends)('workspace LLM settings (%s)', (backend) => {
     expect(rows.rows).toHaveLength(1);
     expect(JSON.stringify(rows.rows)).not.toContain(plaintextKey);
 
-    const get = await t.app.inject({ method: 'GET', url: '/api/v1/llm/settings', headers: { cookie } });
+    const get = await t.app.inject({ method: 'GET', url: '/api/v1/llm/settings', headers: session(cookie) });
     expect(get.statusCode).toBe(200);
     expect(get.body).not.toContain(plaintextKey);
     expect(get.json().credentials.openai.apiKeySet).toBe(true);
@@ -57,7 +57,7 @@ describe.each(backends)('workspace LLM settings (%s)', (backend) => {
     const put = await t.app.inject({
       method: 'PUT',
       url: '/api/v1/llm/settings',
-      headers: { cookie },
+      headers: session(cookie),
       payload: { credentials: { openai: { baseUrl: null } }, monthlyBudgetUsd: null },
     });
     expect(put.statusCode).toBe(200);
@@ -74,7 +74,7 @@ describe.each(backends)('workspace LLM settings (%s)', (backend) => {
     const put = await t.app.inject({
       method: 'PUT',
       url: '/api/v1/llm/settings',
-      headers: { cookie },
+      headers: session(cookie),
       payload: { roleModels: { writer: 'nosuchprovider:model' } },
     });
     expect(put.statusCode).toBe(400);

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAiServer } from '../fakes/openai-server.ts';
 import type { FakeServer } from '../fakes/scripted-server.ts';
-import { setupOwner } from '../support/accounts.ts';
+import { session, setupOwner } from '../support/accounts.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 
 describe('workspace LLM settings reach the gateway', () => {
@@ -26,7 +26,7 @@ describe('workspace LLM settings reach the gateway', () => {
   });
 
   const put = (payload: Record<string, unknown>) =>
-    t.app.inject({ method: 'PUT', url: '/api/v1/llm/settings', headers: { cookie }, payload });
+    t.app.inject({ method: 'PUT', url: '/api/v1/llm/settings', headers: session(cookie), payload });
 
   it('uses the stored OpenAI-compatible server and writer model', async () => {
     await expect(

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiKeys, auditLog } from '../../src/db/schema/index.ts';
-import { bearer, createKey, login, setupOwner } from '../support/accounts.ts';
+import { bearer, createKey, inviteMember, login, session, setupOwner } from '../support/accounts.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { backends } from '../support/database.ts';
 
@@ -46,7 +46,7 @@ describe.each(backends)('identity over HTTP (%s)', (backend) => {
     expect(failed.json().error.message).toBe('Invalid email or password');
 
     const cookie = await login(t.app, 'OWNER@example.com', 'owner-password');
-    const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie } });
+    const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: session(cookie) });
     expect(me.statusCode).toBe(200);
     expect(me.json()).toMatchObject({
       user: { email: 'owner@example.com' },
@@ -54,9 +54,9 @@ describe.each(backends)('identity over HTTP (%s)', (backend) => {
       via: 'session',
     });
 
-    const out = await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie } });
+    const out = await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: session(cookie) });
     expect(out.statusCode).toBe(204);
-    const after = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie } });
+    const after = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: session(cookie) });
     expect(after.statusCode).toBe(401);
     expect(after.json().error.code).toBe('unauthenticated');
   });
@@ -77,7 +77,7 @@ describe.each(backends)('identity over HTTP (%s)', (backend) => {
     const revoke = await t.app.inject({
       method: 'DELETE',
       url: `/api/v1/api-keys/${apiKey.id}`,
-      headers: { cookie: ownerCookie },
+      headers: session(ownerCookie),
     });
     expect(revoke.statusCode).toBe(204);
     const denied = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(key) });
@@ -106,56 +106,38 @@ describe.each(backends)('identity over HTTP (%s)', (backend) => {
     expect(cannot.statusCode).toBe(403);
     expect(cannot.json().error.code).toBe('forbidden');
 
-    const viewer = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/members',
-      headers: { cookie: ownerCookie },
-      payload: { email: 'viewer@example.com', password: 'viewer-pass', role: 'viewer' },
+    const viewer = await inviteMember(t.app, ownerCookie, {
+      email: 'viewer@example.com',
+      password: 'viewer-pass',
+      role: 'viewer',
     });
-    expect(viewer.statusCode).toBe(201);
-    // The viewer's own workspace is created too; log in and switch to the owner's.
-    const viewerCookie = await login(t.app, 'viewer@example.com', 'viewer-pass');
-    const sw = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/workspace',
-      headers: { cookie: viewerCookie },
-      payload: { workspaceId },
-    });
-    expect(sw.statusCode).toBe(200);
-    expect(sw.json().role).toBe('viewer');
+    const viewerCookie = viewer.cookie;
+    const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: session(viewerCookie) });
+    expect(me.json().workspace).toEqual({ id: workspaceId, role: 'viewer' });
     const viewerKey = await t.app.inject({
       method: 'POST',
       url: '/api/v1/api-keys',
-      headers: { cookie: viewerCookie },
+      headers: session(viewerCookie),
       payload: { name: 'nope' },
     });
     expect(viewerKey.statusCode).toBe(403);
 
-    const admin = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/members',
-      headers: { cookie: ownerCookie },
-      payload: { email: 'admin@example.com', password: 'admin-pass', role: 'admin' },
-    });
-    expect(admin.statusCode).toBe(201);
-    const adminCookie = await login(t.app, 'admin@example.com', 'admin-pass');
-    await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/workspace',
-      headers: { cookie: adminCookie },
-      payload: { workspaceId },
+    const { cookie: adminCookie } = await inviteMember(t.app, ownerCookie, {
+      email: 'admin@example.com',
+      password: 'admin-pass',
+      role: 'admin',
     });
     const grantOwner = await t.app.inject({
       method: 'PATCH',
-      url: `/api/v1/members/${viewer.json().userId}`,
-      headers: { cookie: adminCookie },
+      url: `/api/v1/members/${viewer.userId}`,
+      headers: session(adminCookie),
       payload: { role: 'owner' },
     });
     expect(grantOwner.statusCode).toBe(403);
     const toEditor = await t.app.inject({
       method: 'PATCH',
-      url: `/api/v1/members/${viewer.json().userId}`,
-      headers: { cookie: adminCookie },
+      url: `/api/v1/members/${viewer.userId}`,
+      headers: session(adminCookie),
       payload: { role: 'editor' },
     });
     expect(toEditor.statusCode).toBe(200);
@@ -163,19 +145,19 @@ describe.each(backends)('identity over HTTP (%s)', (backend) => {
 
   it('never leaves a workspace without an owner', async () => {
     const me = (
-      await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: ownerCookie } })
+      await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: session(ownerCookie) })
     ).json();
     const demote = await t.app.inject({
       method: 'PATCH',
       url: `/api/v1/members/${me.user.id}`,
-      headers: { cookie: ownerCookie },
+      headers: session(ownerCookie),
       payload: { role: 'admin' },
     });
     expect(demote.statusCode).toBe(409);
     const remove = await t.app.inject({
       method: 'DELETE',
       url: `/api/v1/members/${me.user.id}`,
-      headers: { cookie: ownerCookie },
+      headers: session(ownerCookie),
     });
     expect(remove.statusCode).toBe(409);
   });
@@ -184,7 +166,7 @@ describe.each(backends)('identity over HTTP (%s)', (backend) => {
     const res = await t.app.inject({
       method: 'GET',
       url: '/api/v1/audit?limit=100',
-      headers: { cookie: ownerCookie },
+      headers: session(ownerCookie),
     });
     expect(res.statusCode).toBe(200);
     const actions = res.json().items.map((e: { action: string }) => e.action);
@@ -194,7 +176,8 @@ describe.each(backends)('identity over HTTP (%s)', (backend) => {
         'auth.login',
         'api_key.created',
         'api_key.revoked',
-        'member.added',
+        'member.invited',
+        'member.joined',
         'member.role_changed',
       ]),
     );

@@ -2,7 +2,7 @@
 // Add each new tenant resource to `resourcesOfB` as it is built.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileForm } from '../knowledge/samples-ingest.ts';
-import { bearer, createKey, login, setupOwner } from '../support/accounts.ts';
+import { bearer, createKey, login, session, setupOwner } from '../support/accounts.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { backends } from '../support/database.ts';
 
@@ -20,17 +20,19 @@ describe.each(backends)('workspace isolation (%s)', (backend) => {
       url: '/api/v1/auth/signup',
       payload: { email: 'b@example.com', password: 'password-b' },
     });
-    expect(signup.statusCode).toBe(201);
+    expect(signup.statusCode).toBe(202);
     const cookieB = await login(t.app, 'b@example.com', 'password-b');
     b.keyId = (await createKey(t.app, cookieB, { name: 'b' })).apiKey.id;
-    b.userId = signup.json().id;
+    b.userId = (
+      await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: session(cookieB) })
+    ).json().user.id;
     await t.runtime.queue.start({ work: false }); // uploads enqueue their ingestion job
     const form = fileForm(Buffer.from('Notes of workspace B about sourdough starters.'), 'b.txt');
     b.documentId = (
       await t.app.inject({
         method: 'POST',
         url: '/api/v1/documents',
-        headers: { cookie: cookieB, ...form.headers },
+        headers: { ...session(cookieB), ...form.headers },
         payload: form.payload,
       })
     ).json().document.id;
@@ -65,12 +67,12 @@ describe.each(backends)('workspace isolation (%s)', (backend) => {
   it('cannot switch a session into a workspace it is not a member of', async () => {
     const cookieA = await login(t.app, 'a@example.com', 'password-a');
     const meB = await login(t.app, 'b@example.com', 'password-b');
-    const wsB = (await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: meB } })).json()
+    const wsB = (await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: session(meB) })).json()
       .workspace.id;
     const res = await t.app.inject({
       method: 'POST',
       url: '/api/v1/auth/workspace',
-      headers: { cookie: cookieA },
+      headers: session(cookieA),
       payload: { workspaceId: wsB },
     });
     expect(res.statusCode).toBe(404);
@@ -96,7 +98,7 @@ describe('sign-up toggle and admin bootstrap', () => {
     });
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/setup' })).json()).toEqual({ needed: false });
     const cookie = await login(t.app, 'boss@example.com', 'boss-password');
-    const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie } });
+    const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: session(cookie) });
     expect(me.json().workspace.role).toBe('owner');
     const { ensureAdmin } = await import('../../src/accounts/bootstrap.ts');
     expect(await ensureAdmin(t.runtime)).toBe(false);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { setupOwner } from '../support/accounts.ts';
+import { session, setupOwner } from '../support/accounts.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { backends } from '../support/database.ts';
 
@@ -25,7 +25,7 @@ describe.each(backends)('GET /api/v1/llm/providers (%s)', (backend) => {
 
   it('lists providers and role chains without secrets', async () => {
     const { cookie } = await setupOwner(t.app);
-    const res = await t.app.inject({ method: 'GET', url: '/api/v1/llm/providers', headers: { cookie } });
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/llm/providers', headers: session(cookie) });
     expect(res.statusCode).toBe(200);
     expect(res.body).not.toContain('do-not-leak');
     const body = res.json();

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { createApiKey } from '../../src/accounts/api-keys.ts';
+import { createUser } from '../../src/accounts/users.ts';
 import type { App } from '../../src/server/app.ts';
 import { backends, redisUrl } from '../support/database.ts';
 import { createEdgeApp, type EdgeApp } from './edge-app.ts';
@@ -21,8 +23,27 @@ const addRoutes = (app: App) => {
   );
 };
 
-const hit = (app: App, url = '/test/ping', headers: Record<string, string> = {}) =>
-  app.inject({ method: url === '/test/generate' ? 'POST' : 'GET', url, headers });
+const hit = (
+  app: App,
+  url = '/test/ping',
+  headers: Record<string, string> = {},
+  remoteAddress = '127.0.0.1',
+) => app.inject({ method: url === '/test/generate' ? 'POST' : 'GET', url, headers, remoteAddress });
+
+const fakeKey = () => ({
+  authorization: `Bearer bsk_${randomBytes(4).toString('hex')}_${randomBytes(16).toString('hex')}`,
+});
+
+/** A real key of a new owner, made without HTTP so no budget is spent on it. */
+async function realKey(t: EdgeApp, email: string) {
+  const { user, workspace } = await createUser(t.runtime.database, { email, password: 'password-123' });
+  const { key } = await createApiKey(t.runtime.database, {
+    workspaceId: workspace.id,
+    userId: user.id,
+    name: 'rate-limit test',
+  });
+  return { authorization: `Bearer ${key}` };
+}
 
 describe.each(backends)('rate limits in memory (%s)', (backend) => {
   let t: EdgeApp;
@@ -55,10 +76,17 @@ describe.each(backends)('rate limits in memory (%s)', (backend) => {
   });
 
   it('counts requests for unknown routes too', async () => {
-    const scanner = { authorization: `Bearer bsk_${randomBytes(12).toString('hex')}` };
     const codes = [];
-    for (let i = 0; i < 4; i++) codes.push((await hit(t.app, `/wp-admin/${i}.php`, scanner)).statusCode);
+    for (let i = 0; i < 4; i++)
+      codes.push((await hit(t.app, `/wp-admin/${i}.php`, {}, '10.0.0.2')).statusCode);
     expect(codes).toEqual([404, 404, 404, 429]);
+  });
+
+  it('counts requests with made-up API keys by client address: a new fake key is no new budget', async () => {
+    const codes = [];
+    for (let i = 0; i < 5; i++)
+      codes.push((await hit(t.app, '/test/ping', fakeKey(), '10.0.0.3')).statusCode);
+    expect(codes).toEqual([200, 200, 200, 429, 429]);
   });
 
   it('never counts health, metrics or docs', async () => {
@@ -71,14 +99,15 @@ describe.each(backends)('rate limits in memory (%s)', (backend) => {
     }
   });
 
-  it('gives each API key its own budget, and the generation class its own smaller one', async () => {
-    const keyA = { authorization: `Bearer bsk_${randomBytes(12).toString('hex')}` };
-    const keyB = { authorization: `Bearer bsk_${randomBytes(12).toString('hex')}` };
-    expect((await hit(t.app, '/test/generate', keyA)).statusCode).toBe(200);
-    expect((await hit(t.app, '/test/generate', keyA)).statusCode).toBe(429);
+  it('gives each valid API key its own budget, and the generation class its own smaller one', async () => {
+    const keyA = await realKey(t, `a-${backend}@example.com`);
+    const keyB = await realKey(t, `b-${backend}@example.com`);
+    const from = '10.0.0.4';
+    expect((await hit(t.app, '/test/generate', keyA, from)).statusCode).toBe(200);
+    expect((await hit(t.app, '/test/generate', keyA, from)).statusCode).toBe(429);
     // Same client, other class: the general budget is untouched.
-    expect((await hit(t.app, '/test/ping', keyA)).headers['x-ratelimit-remaining']).toBe('2');
-    expect((await hit(t.app, '/test/generate', keyB)).statusCode).toBe(200);
+    expect((await hit(t.app, '/test/ping', keyA, from)).headers['x-ratelimit-remaining']).toBe('2');
+    expect((await hit(t.app, '/test/generate', keyB, from)).statusCode).toBe(200);
   });
 });
 
@@ -97,24 +126,23 @@ describe('rate limits switched off', () => {
 });
 
 describe('rate limits shared through Redis', () => {
-  it('two servers on the same Redis draw from one budget, counted on a hash of the key', async () => {
+  it('two servers on the same Redis draw from one budget; made-up keys count by address', async () => {
     const prefix = `test-rl-${randomBytes(6).toString('hex')}:`;
     const env = { ...limits, REDIS_URL: redisUrl };
     const a = await createEdgeApp('postgres', { env, routes: addRoutes, redisKeyPrefix: prefix });
     const b = await createEdgeApp('postgres', { env, routes: addRoutes, redisKeyPrefix: prefix });
     try {
-      const token = `bsk_${randomBytes(12).toString('hex')}`;
-      const auth = { authorization: `Bearer ${token}` };
+      const tokens = [fakeKey(), fakeKey(), fakeKey(), fakeKey()];
       const codes = [];
-      for (const app of [a.app, b.app, a.app, b.app])
-        codes.push((await hit(app, '/test/ping', auth)).statusCode);
+      for (const [i, app] of [a.app, b.app, a.app, b.app].entries())
+        codes.push((await hit(app, '/test/ping', tokens[i], '10.0.0.5')).statusCode);
       expect(codes).toEqual([200, 200, 200, 429]);
       const redis = a.runtime.redis;
       if (!redis) throw new Error('redis expected');
       // ioredis adds the key prefix to commands but not to KEYS results.
-      const keys = await redis.keys('*');
-      expect(keys.some((k) => k.startsWith(`${prefix}blogsmith:ratelimit:general:key:`))).toBe(true);
-      expect(keys.join()).not.toContain(token);
+      const keys = (await redis.keys('*')).filter((k) => k.startsWith(`${prefix}blogsmith:ratelimit:`));
+      expect(keys).toContain(`${prefix}blogsmith:ratelimit:general:ip:10.0.0.5`);
+      expect(keys.join()).not.toContain(':key:');
     } finally {
       await a.close();
       await b.close();

@@ -27,7 +27,7 @@ export async function createKey(app: App, cookie: string, body: Record<string, u
   const res = await app.inject({
     method: 'POST',
     url: '/api/v1/api-keys',
-    headers: { cookie },
+    headers: session(cookie),
     payload: body,
   });
   if (res.statusCode !== 201) throw new Error(`key failed: ${res.statusCode} ${res.body}`);
@@ -35,3 +35,35 @@ export async function createKey(app: App, cookie: string, body: Record<string, u
 }
 
 export const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
+/**
+ * Headers of a same-site browser request signed in with `cookie`: a cookie-authenticated request
+ * that changes state must carry this server's Origin (plugins/csrf.ts). `app.inject` talks to
+ * `http://localhost`; tests over a real socket pass their base URL.
+ */
+export const session = (cookie: string, origin = 'http://localhost') => ({ cookie, origin });
+
+/**
+ * Invites `email` into the inviter's workspace and accepts as a new account with `password`;
+ * returns the invitee's session (in that workspace) and id.
+ */
+export async function inviteMember(
+  app: App,
+  inviterCookie: string,
+  input: { email: string; password: string; role: string },
+) {
+  const invited = await app.inject({
+    method: 'POST',
+    url: '/api/v1/members',
+    headers: session(inviterCookie),
+    payload: { email: input.email, role: input.role },
+  });
+  if (invited.statusCode !== 201) throw new Error(`invite failed: ${invited.statusCode} ${invited.body}`);
+  const accepted = await app.inject({
+    method: 'POST',
+    url: `/api/v1/invitations/${invited.json().token}/accept`,
+    payload: { password: input.password },
+  });
+  if (accepted.statusCode !== 200) throw new Error(`accept failed: ${accepted.statusCode} ${accepted.body}`);
+  return { cookie: sessionCookieOf(accepted.headers['set-cookie']), userId: accepted.json().id as string };
+}

@@ -155,13 +155,33 @@ describe('web app in Chromium', () => {
     expect(after.status).toBe(401);
   });
 
-  it('adds a member with a role, changes the role, removes them', async () => {
+  it('invites a member, who joins through the link; changes their role, removes them', async () => {
     await page.getByRole('heading', { name: 'Members' }).scrollIntoViewIfNeeded();
     const members = page.getByRole('list', { name: 'Members' });
     await page.getByRole('textbox', { name: 'Email' }).fill('writer@example.com');
     await page.getByLabel('Role', { exact: true }).selectOption('editor');
-    await page.getByLabel('Password for a new user (optional)').fill('writer-password-123');
-    await page.getByRole('button', { name: 'Add member' }).click();
+    await page.getByRole('button', { name: 'Invite member' }).click();
+    const link = page.getByLabel('Invitation link for writer@example.com');
+    await poll(() => link.inputValue()).toMatch(/\/invite\/[\w-]+\.[\w-]+$/);
+    // Not a member until they accept.
+    expect(await members.textContent()).not.toContain('writer@example.com');
+
+    // The invitee opens the link in their own browser and chooses a password.
+    const invitee = await h.newContext();
+    try {
+      const theirs = await invitee.newPage();
+      await theirs.goto(await link.inputValue());
+      await theirs.getByRole('heading', { name: 'Join a workspace' }).waitFor();
+      await poll(() => theirs.getByRole('main').textContent()).toContain('writer@example.com');
+      await theirs.getByLabel('Password', { exact: true }).fill('writer-password-123');
+      await theirs.getByRole('button', { name: 'Accept invitation' }).click();
+      await theirs.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+    } finally {
+      await invitee.close();
+    }
+
+    await page.reload();
+    await page.getByRole('heading', { name: 'Members' }).scrollIntoViewIfNeeded();
     await poll(() => members.textContent()).toContain('writer@example.com');
     await page.getByLabel('Role of writer@example.com').selectOption('viewer');
     await poll(() => page.getByLabel('Role of writer@example.com').inputValue()).toBe('viewer');

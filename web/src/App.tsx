@@ -4,6 +4,7 @@ import { ApiError, api, type Me, unauthenticatedEvent } from './api.ts';
 import { Login, Setup } from './pages/Auth.tsx';
 import { Dashboard } from './pages/Dashboard.tsx';
 import { Editor } from './pages/Editor.tsx';
+import { AcceptInvitation } from './pages/Invitation.tsx';
 import { Knowledge } from './pages/Knowledge.tsx';
 import { Library } from './pages/Library.tsx';
 import { LiveGeneration } from './pages/LiveGeneration.tsx';
@@ -58,6 +59,19 @@ export function App() {
       </main>
     );
   if (session.kind === 'setup') return <Setup onDone={refresh} />;
+  // An invitation link works signed in (as the invited address) or out (choose or give a password).
+  const invitation = match('/invite/:token', path);
+  if (invitation?.token)
+    return (
+      <AcceptInvitation
+        token={invitation.token}
+        {...(session.kind === 'signed-in' ? { me: session.me } : {})}
+        onDone={() => {
+          navigate('/', { replace: true });
+          void refresh();
+        }}
+      />
+    );
   if (session.kind === 'signed-out') return <Login onDone={refresh} />;
   return (
     <Shell

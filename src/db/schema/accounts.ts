@@ -95,3 +95,27 @@ export const auditLog = pgTable(
   },
   (t) => [index('audit_workspace_created_idx').on(t.workspaceId, t.createdAt)],
 );
+
+/**
+ * An invitation to join a workspace. The invitee proves it with a token signed by the server's
+ * secret (accounts/invitations.ts); the row makes it single-use and revocable. The email is the
+ * address invited, whether or not it has an account (the inviter is never told which).
+ */
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: id(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    /** Stored lower-cased. */
+    email: text('email').notNull(),
+    role: text('role', { enum: ['owner', 'admin', 'editor', 'viewer'] }).notNull(),
+    invitedBy: uuid('invited_by').references(() => users.id, { onDelete: 'set null' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    acceptedBy: uuid('accepted_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('invitations_workspace_created_idx').on(t.workspaceId, t.createdAt)],
+);

@@ -1,4 +1,6 @@
-// Request rate limits, per API key when one is presented, otherwise per client IP.
+// Request rate limits, per API key when a valid one is presented, otherwise per client IP. A key is
+// verified before it names a budget: counting by whatever `Bearer` a client sends would let it
+// mint a fresh budget per request with made-up keys.
 //
 // Two classes, each with its own budget per minute:
 //   general    — every route by default (RATE_LIMIT_GENERAL)
@@ -6,10 +8,10 @@
 //                app.post('/api/v1/articles', { config: { rateLimitClass: 'generation' }, schema }, handler)
 // Counters live in memory, or in Redis when REDIS_URL is set so every process shares one budget.
 // If Redis fails, requests are let through (skipOnError) and /health/ready reports degraded.
-import { createHash } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type { ApiKeyVerifier } from '../../accounts/api-keys.ts';
 import type { Runtime } from '../../runtime.ts';
 
 export type RateLimitClass = 'general' | 'generation';
@@ -34,14 +36,13 @@ const classOf = (request: FastifyRequest): RateLimitClass =>
 
 const bearerKey = /^Bearer\s+(bsk_\S+)$/i;
 
-/** The caller's identity for counting: a hash of the API key (never the key itself) or the IP. */
-export function rateLimitKey(request: FastifyRequest): string {
+/** The caller's identity for counting: the id of a verified API key, else the client address. */
+export async function rateLimitKey(request: FastifyRequest, verifier: ApiKeyVerifier): Promise<string> {
   const header = request.headers.authorization;
   const token = typeof header === 'string' ? bearerKey.exec(header)?.[1] : undefined;
-  const who = token
-    ? `key:${createHash('sha256').update(token).digest('hex').slice(0, 32)}`
-    : `ip:${request.ip}`;
-  return `${classOf(request)}:${who}`;
+  // Verification is cached per key; a database hiccup here just means counting by address.
+  const key = token ? await verifier.verify(token).catch(() => null) : null;
+  return `${classOf(request)}:${key ? `key:${key.id}` : `ip:${request.ip}`}`;
 }
 
 async function rateLimits(app: FastifyInstance, runtime: Runtime) {
@@ -55,7 +56,7 @@ async function rateLimits(app: FastifyInstance, runtime: Runtime) {
     global: true,
     timeWindow: 60_000,
     max: (request) => budgets[classOf(request)],
-    keyGenerator: rateLimitKey,
+    keyGenerator: (request) => rateLimitKey(request, runtime.apiKeys),
     allowList: (request) => isRateLimitExempt(request.url.split('?')[0] ?? '/'),
     ...(runtime.redis ? { redis: runtime.redis, nameSpace: 'blogsmith:ratelimit:' } : {}),
     skipOnError: true,

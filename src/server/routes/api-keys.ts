@@ -48,6 +48,8 @@ export const apiKeyRoutes: FastifyPluginAsyncZod = async (app) => {
         name: request.body.name,
         scopes: request.body.scopes,
         expiresAt: request.body.expiresAt,
+        // A session holds its role's scopes, an API key only its own: never more in the new key.
+        creatorScopes: auth.scopes,
       });
       await audit(database, {
         workspaceId: auth.workspaceId,
@@ -89,6 +91,8 @@ export const apiKeyRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['accounts'],
         summary: 'Revoke an API key',
+        description:
+          "Your own keys; an admin or owner may revoke other members' keys, but only an owner an owner's.",
         security: securedBy,
         params: z.object({ id: z.uuid() }),
         response: { 204: z.null() },
@@ -96,7 +100,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const auth = authOf(request);
-      const revoked = await revokeApiKey(database, auth, request.params.id);
+      const revoked = await revokeApiKey(database, app.runtime.revocations, auth, request.params.id);
       await audit(database, {
         workspaceId: auth.workspaceId,
         actorUserId: auth.userId,

@@ -8,6 +8,7 @@ import { findArticle } from '../../articles/store.ts';
 import { AppError } from '../../errors.ts';
 import { intString } from '../../input/integer.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
+import { closeCodes, watchCredential } from '../credential-watch.ts';
 import { articleIdParams } from './article-schemas.ts';
 
 const terminal = new Set(['completed', 'failed', 'cancelled']);
@@ -75,9 +76,16 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
         if (!open) return;
         open = false;
         unsubscribe();
+        watch.stop();
         clearInterval(keepAlive);
         res.end();
       };
+      // Logout, a revoked key or a lost membership ends the stream with a last `error` event.
+      const watch = watchCredential(request, 'articles:read', (lost) => {
+        if (!open) return;
+        res.write(`event: error\ndata: ${JSON.stringify({ code: lost.code, message: lost.reason })}\n\n`);
+        close();
+      });
       const unsubscribe = articleEvents.subscribe(article.id, after, (event) => {
         if (!open) return;
         res.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
@@ -112,13 +120,20 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'Send {"type":"subscribe","articleId","lastEventId"?} or {"type":"unsubscribe","articleId"}; receive ' +
           '{"type":"event","articleId","id","event","data"} and {"type":"error","articleId"?,"code","message"}. ' +
-          "Only articles of the caller's workspace can be subscribed.",
+          "Only articles of the caller's workspace can be subscribed. The credential is re-checked while the " +
+          'socket is open: after logout, key revocation or a lost membership it closes with 4401, after a lost ' +
+          'scope or a workspace switch with 4403. With the session cookie the handshake must come from this ' +
+          "site's Origin (or one of ALLOWED_ORIGINS).",
         security: securedBy,
       },
     },
     (socket, request) => {
-      const auth = authOf(request);
       const subscriptions = new Map<string, () => void>();
+      // Logout, a revoked key, a lost membership or scope closes the socket with 4401/4403.
+      const watch = watchCredential(request, 'articles:read', (lost) => {
+        send({ type: 'error', code: lost.code, message: lost.reason });
+        socket.close(closeCodes[lost.code], lost.reason);
+      });
       const send = (message: unknown) => {
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
       };
@@ -140,7 +155,7 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
           return;
         }
         try {
-          await findArticle(database, auth, parsed.articleId);
+          await findArticle(database, watch.current(), parsed.articleId);
         } catch (err) {
           const code = err instanceof AppError ? err.code : 'internal_error';
           send({
@@ -161,6 +176,7 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
         );
       });
       socket.on('close', () => {
+        watch.stop();
         for (const stop of subscriptions.values()) stop();
         subscriptions.clear();
       });

@@ -2,63 +2,46 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { audit } from '../../accounts/audit.ts';
 import { membershipOf, primaryWorkspaceOf, workspacesOf } from '../../accounts/members.ts';
-import { createSession, deleteSession, switchSessionWorkspace } from '../../accounts/sessions.ts';
-import { createUser, findUserById, verifyCredentials } from '../../accounts/users.ts';
+import { deleteSession, switchSessionWorkspace } from '../../accounts/sessions.ts';
+import { SignInLocked, signInWithPassword } from '../../accounts/sign-in.ts';
+import { findUserById, signUp } from '../../accounts/users.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { text, visibleText } from '../../input/text.ts';
-import {
-  authOf,
-  clearSessionCookie,
-  requireAuth,
-  securedBy,
-  sessionCookie,
-  setSessionCookie,
-} from '../auth.ts';
+import { authOf, clearSessionCookie, requireAuth, securedBy, sessionCookie, startSession } from '../auth.ts';
 import { credentialsBody, roleSchema, userView, workspaceView } from './account-schemas.ts';
+
+// Identical for a free and a taken address: sign-up must not tell anyone which addresses have accounts.
+const signupAnswer = 'Thank you. Sign in with this email and password to continue.';
 
 export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   const { database, config } = app.runtime;
-
-  const startSession = async (
-    request: { ip: string; headers: { 'user-agent'?: string } },
-    reply: Parameters<typeof setSessionCookie>[0],
-    userId: string,
-    workspaceId: string,
-  ) => {
-    const session = await createSession(database, {
-      userId,
-      workspaceId,
-      ttlHours: config.SESSION_TTL_HOURS,
-      ip: request.ip,
-      userAgent: request.headers['user-agent'],
-    });
-    setSessionCookie(reply, session.token, session.expiresAt);
-  };
 
   app.post(
     '/api/v1/auth/signup',
     {
       schema: {
         tags: ['accounts'],
-        summary: 'Self-service sign-up (when SIGNUP_ENABLED=true)',
+        summary: 'Self-service sign-up (when SIGNUP_ENABLED=true); then sign in with the same credentials',
+        description:
+          'Always answers 202 with the same body, whether the address was free (the account and its ' +
+          'workspace now exist) or already had an account (nothing changes): sign-up never reveals ' +
+          'which addresses are registered. Sign in with `POST /api/v1/auth/login` afterwards.',
         body: credentialsBody.extend({ workspaceName: visibleText(100).optional() }),
-        response: { 201: userView },
+        response: { 202: z.object({ message: z.string() }) },
       },
     },
     async (request, reply) => {
       if (!config.SIGNUP_ENABLED) throw new AppError('forbidden', 'Sign-up is disabled on this server');
-      const { user, workspace } = await createUser(database, request.body);
-      await startSession(request, reply, user.id, workspace.id);
+      const created = await signUp(database, request.body);
       await audit(database, {
-        workspaceId: workspace.id,
-        actorUserId: user.id,
-        action: 'auth.signup',
+        workspaceId: created?.workspace.id ?? null,
+        actorUserId: created?.user.id ?? null,
+        action: created ? 'auth.signup' : 'auth.signup_existing_email',
+        target: created ? null : request.body.email.trim().toLowerCase(),
         ip: request.ip,
         requestId: request.id,
       });
-      return reply
-        .status(201)
-        .send({ id: user.id, email: user.email, workspace: { ...workspace, role: 'owner' } });
+      return reply.status(202).send({ message: signupAnswer });
     },
   );
 
@@ -73,15 +56,23 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const user = await verifyCredentials(database, request.body.email, request.body.password);
-      const workspace = user ? await primaryWorkspaceOf(database, user.id) : null;
-      if (!user || !workspace) {
-        await audit(database, {
+      const failed = (reason: string) =>
+        audit(database, {
           action: 'auth.login_failed',
           target: request.body.email.toLowerCase(),
           ip: request.ip,
           requestId: request.id,
+          details: { reason },
         });
+      const user = await signInWithPassword(app.runtime, { ...request.body, ip: request.ip }).catch(
+        async (err: unknown) => {
+          await failed(err instanceof SignInLocked ? 'locked' : 'credentials');
+          throw err;
+        },
+      );
+      const workspace = await primaryWorkspaceOf(database, user.id);
+      if (!workspace) {
+        await failed('no_workspace');
         throw new AppError('unauthenticated', 'Invalid email or password');
       }
       await startSession(request, reply, user.id, workspace.id);
@@ -103,7 +94,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const token = request.cookies[sessionCookie];
-      if (token) await deleteSession(database, token);
+      if (token) await deleteSession(database, app.runtime.revocations, token);
       clearSessionCookie(reply);
       return reply.status(204).send(null);
     },

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { audit } from '../../accounts/audit.ts';
 import type { AuthContext } from '../../accounts/context.ts';
-import { addMember, changeMemberRole, listMembers, removeMember } from '../../accounts/members.ts';
+import { createInvitation } from '../../accounts/invitations.ts';
+import { changeMemberRole, listMembers, removeMember } from '../../accounts/members.ts';
 import { text, visibleText } from '../../input/text.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
 import { roleSchema } from './account-schemas.ts';
@@ -55,22 +56,33 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
       preHandler: requireAuth({ role: 'admin', scope: 'admin' }),
       schema: {
         tags: ['accounts'],
-        summary: 'Add a member: an existing user by email, or a new one with a password',
+        summary: 'Invite someone by email; they join when they accept the invitation',
+        description:
+          'Nobody is added without their consent: this creates an invitation valid for INVITATION_TTL_HOURS ' +
+          'and answers the same whether or not the address has an account. Pass `token` (or `acceptPath`) ' +
+          'to the invitee; they accept it with `POST /api/v1/invitations/{token}/accept`.',
         security: securedBy,
-        body: z.object({
-          email: z.email().max(254),
-          role: roleSchema,
-          password: text({ max: 256, min: 8, trim: false }).optional(),
-          name: visibleText(100).optional(),
-        }),
-        response: { 201: z.object({ userId: z.uuid(), email: z.string(), role: roleSchema }) },
+        body: z.object({ email: z.email().max(254), role: roleSchema }),
+        response: {
+          201: z.object({
+            invitation: z.object({ id: z.uuid(), email: z.string(), role: roleSchema, expiresAt: z.date() }),
+            token: z.string(),
+            acceptPath: z.string(),
+          }),
+        },
       },
     },
     async (request, reply) => {
       const auth = authOf(request);
-      const member = await addMember(database, auth, request.body);
-      await record(auth, request, 'member.added', member.userId, { role: member.role });
-      return reply.status(201).send(member);
+      const created = await createInvitation(database, app.runtime.secretKey, auth, {
+        ...request.body,
+        ttlHours: app.runtime.config.INVITATION_TTL_HOURS,
+      });
+      await record(auth, request, 'member.invited', created.invitation.id, {
+        email: created.invitation.email,
+        role: created.invitation.role,
+      });
+      return reply.status(201).send({ ...created, acceptPath: `/invite/${created.token}` });
     },
   );
 
@@ -89,7 +101,13 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const auth = authOf(request);
-      const changed = await changeMemberRole(database, auth, request.params.userId, request.body.role);
+      const changed = await changeMemberRole(
+        database,
+        app.runtime.revocations,
+        auth,
+        request.params.userId,
+        request.body.role,
+      );
       await record(auth, request, 'member.role_changed', changed.userId, { role: changed.role });
       return changed;
     },
@@ -109,7 +127,7 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const auth = authOf(request);
-      await removeMember(database, auth, request.params.userId);
+      await removeMember(database, app.runtime.revocations, auth, request.params.userId);
       await record(auth, request, 'member.removed', request.params.userId);
       return reply.status(204).send(null);
     },

@@ -8,23 +8,25 @@ export function MembersSection({ me, admin }: { me: Me; admin: boolean }) {
   const members = useLoad(() => api<{ items: Member[] }>('GET', '/api/v1/members'), []);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
+  const [invited, setInvited] = useState<{ email: string; link: string }>();
   const errors = fieldErrors(error);
 
-  const add = async (e: FormEvent<HTMLFormElement>) => {
+  // Nobody is added silently: the server makes an invitation, and its link is shown here to pass on.
+  const invite = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const formEl = e.currentTarget;
     const form = new FormData(formEl);
-    const password = String(form.get('password') ?? '');
     setBusy(true);
     setError(undefined);
+    setInvited(undefined);
     try {
-      await api('POST', '/api/v1/members', {
-        email: String(form.get('email') ?? ''),
-        role: String(form.get('role') ?? 'editor'),
-        ...(password ? { password } : {}),
-      });
+      const created = await api<{ invitation: { email: string }; acceptPath: string }>(
+        'POST',
+        '/api/v1/members',
+        { email: String(form.get('email') ?? ''), role: String(form.get('role') ?? 'editor') },
+      );
+      setInvited({ email: created.invitation.email, link: `${window.location.origin}${created.acceptPath}` });
       formEl.reset();
-      await members.reload();
     } catch (err) {
       setError(err);
     } finally {
@@ -100,9 +102,12 @@ export function MembersSection({ me, admin }: { me: Me; admin: boolean }) {
         </ul>
       )}
       {admin && (
-        <form className="form" onSubmit={add} noValidate aria-labelledby="add-member-heading">
-          <h3 id="add-member-heading">Add a member</h3>
-          <div className="grid-3">
+        <form className="form" onSubmit={invite} noValidate aria-labelledby="add-member-heading">
+          <h3 id="add-member-heading">Invite a member</h3>
+          <p className="meta">
+            They join once they open the invitation link and accept it (signed in, or by choosing a password).
+          </p>
+          <div className="grid-2">
             <Field label="Email" error={errors.email}>
               {(f) => (
                 <input
@@ -125,28 +130,24 @@ export function MembersSection({ me, admin }: { me: Me; admin: boolean }) {
                 </select>
               )}
             </Field>
-            <Field
-              label="Password for a new user (optional)"
-              hint="Only when the email has no account yet."
-              error={errors.password}
-            >
-              {(f) => (
-                <input
-                  id={f.id}
-                  name="password"
-                  type="password"
-                  autoComplete="new-password"
-                  aria-describedby={f.describedBy}
-                  aria-invalid={f.invalid || undefined}
-                />
-              )}
-            </Field>
           </div>
           <div className="actions">
             <button type="submit" disabled={busy}>
-              {busy ? 'Adding…' : 'Add member'}
+              {busy ? 'Inviting…' : 'Invite member'}
             </button>
           </div>
+          {invited ? (
+            <div role="status">
+              <label htmlFor="invitation-link">Invitation link for {invited.email}</label>
+              <input
+                id="invitation-link"
+                readOnly
+                value={invited.link}
+                onFocus={(e) => e.currentTarget.select()}
+              />
+              <p className="meta">Send it to them yourself; it works once and expires.</p>
+            </div>
+          ) : null}
         </form>
       )}
     </section>

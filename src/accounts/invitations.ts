@@ -1,0 +1,111 @@
+// Invitations: how someone joins a workspace. An admin invites an address; the server answers the
+// same whether or not that address has an account (no enumeration, no silent adds) and hands the
+// inviter a token to pass on. The invitee accepts it signed in as that address, or by choosing a
+// password (new account) or giving theirs (existing account).
+//
+// The token is `<invitation id>.<HMAC-SHA256 of the id under the server's secret key>`: it cannot be
+// forged or guessed from the id, and the row makes it expiring, single-use and revocable.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { and, eq, gt, isNull } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { invitations, memberships, workspaces } from '../db/schema/index.ts';
+import { AppError, forbidden } from '../errors.ts';
+import type { AuthContext } from './context.ts';
+import { assertMayGrant } from './members.ts';
+import type { Role } from './roles.ts';
+import { normaliseEmail } from './users.ts';
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const signature = (secretKey: string, id: string) =>
+  createHmac('sha256', secretKey).update(`invitation:${id}`).digest('base64url');
+
+export const invitationToken = (secretKey: string, id: string) => `${id}.${signature(secretKey, id)}`;
+
+/** The invitation id a token signs, or null when the token was not made by this server. */
+function verifiedId(secretKey: string, token: string): string | null {
+  const [id, sig, ...rest] = token.split('.');
+  if (!id || !sig || rest.length > 0 || !uuidPattern.test(id)) return null;
+  const expected = Buffer.from(signature(secretKey, id));
+  const given = Buffer.from(sig);
+  return expected.length === given.length && timingSafeEqual(expected, given) ? id : null;
+}
+
+// One answer for forged, unknown, used and expired tokens: a token holder learns nothing more.
+const invalid = () => new AppError('not_found', 'Invitation not found, already used or expired');
+
+export async function createInvitation(
+  database: Database,
+  secretKey: string,
+  ctx: AuthContext,
+  input: { email: string; role: Role; ttlHours: number },
+) {
+  assertMayGrant(ctx, input.role);
+  const [row] = await database.db
+    .insert(invitations)
+    .values({
+      workspaceId: ctx.workspaceId,
+      email: normaliseEmail(input.email),
+      role: input.role,
+      invitedBy: ctx.userId,
+      expiresAt: new Date(Date.now() + input.ttlHours * 3600_000),
+    })
+    .returning({
+      id: invitations.id,
+      email: invitations.email,
+      role: invitations.role,
+      expiresAt: invitations.expiresAt,
+    });
+  return { invitation: row!, token: invitationToken(secretKey, row!.id) };
+}
+
+/** The open invitation a token stands for, with its workspace's name. */
+export async function findInvitation(database: Database, secretKey: string, token: string) {
+  const id = verifiedId(secretKey, token);
+  if (!id) throw invalid();
+  const [row] = await database.db
+    .select({
+      id: invitations.id,
+      email: invitations.email,
+      role: invitations.role,
+      expiresAt: invitations.expiresAt,
+      workspace: { id: workspaces.id, name: workspaces.name },
+    })
+    .from(invitations)
+    .innerJoin(workspaces, eq(workspaces.id, invitations.workspaceId))
+    .where(and(eq(invitations.id, id), isNull(invitations.acceptedAt), gt(invitations.expiresAt, new Date())))
+    .limit(1);
+  if (!row) throw invalid();
+  return row;
+}
+
+/**
+ * Makes `user` a member with the invited role. The invitation is bound to its address: a token
+ * forwarded to someone else is useless to them. Used exactly once, even under concurrent accepts.
+ */
+export async function acceptInvitation(
+  database: Database,
+  secretKey: string,
+  token: string,
+  user: { id: string; email: string },
+) {
+  const invitation = await findInvitation(database, secretKey, token);
+  if (normaliseEmail(user.email) !== invitation.email) {
+    throw forbidden('This invitation is for another email address');
+  }
+  return database.db.transaction(async (tx) => {
+    const [claimed] = await tx
+      .update(invitations)
+      .set({ acceptedAt: new Date(), acceptedBy: user.id })
+      .where(and(eq(invitations.id, invitation.id), isNull(invitations.acceptedAt)))
+      .returning({ id: invitations.id });
+    if (!claimed) throw invalid();
+    const inserted = await tx
+      .insert(memberships)
+      .values({ workspaceId: invitation.workspace.id, userId: user.id, role: invitation.role })
+      .onConflictDoNothing()
+      .returning();
+    if (inserted.length === 0) throw new AppError('conflict', 'You are already a member of this workspace');
+    return { workspace: { ...invitation.workspace, role: invitation.role as Role } };
+  });
+}

@@ -1,0 +1,30 @@
+// Password sign-in behind the guessing limits (login-throttle.ts): a locked account/address pair is
+// refused before its password is even checked, so the right password during a lock fails too.
+import type { Database } from '../db/client.ts';
+import { AppError } from '../errors.ts';
+import type { LoginThrottle } from './login-throttle.ts';
+import { verifyCredentials } from './users.ts';
+
+export class SignInLocked extends AppError {
+  readonly retryAfterSeconds: number;
+  constructor(retryAfterSeconds: number) {
+    super('rate_limited', `Too many failed sign-in attempts: try again in ${retryAfterSeconds} s`);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** The user whose password this is; throws 401 for a wrong one, SignInLocked (429) while locked. */
+export async function signInWithPassword(
+  deps: { database: Database; signIns: LoginThrottle },
+  input: { email: string; password: string; ip: string },
+) {
+  const wait = await deps.signIns.retryAfter(input.email, input.ip);
+  if (wait > 0) throw new SignInLocked(wait);
+  const user = await verifyCredentials(deps.database, input.email, input.password);
+  if (!user) {
+    await deps.signIns.failed(input.email, input.ip);
+    throw new AppError('unauthenticated', 'Invalid email or password');
+  }
+  await deps.signIns.succeeded(input.email, input.ip);
+  return user;
+}
