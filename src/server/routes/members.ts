@@ -4,7 +4,6 @@ import { audit } from '../../accounts/audit.ts';
 import type { AuthContext } from '../../accounts/context.ts';
 import { createInvitation } from '../../accounts/invitations.ts';
 import { changeMemberRole, listMembers, removeMember } from '../../accounts/members.ts';
-import { text, visibleText } from '../../input/text.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
 import { roleSchema } from './account-schemas.ts';
 
