@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import { documentBlobs, documentChunks, documents } from '../db/schema/knowledge.ts';
+import { errorMessage } from '../errors.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { LlmGateway } from '../llm/types.ts';
 import { embedChunks } from './embed-chunks.ts';
@@ -162,8 +163,6 @@ export type ProcessOutcome =
   | { outcome: 'skipped'; document: DocumentRow | undefined }
   | { outcome: 'retrying'; document: DocumentRow; error: Error };
 
-const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
 /** The `document.ingest` job body. Returns `retrying` (the job should throw) on a retryable failure. */
 export async function processDocument(
   deps: IngestionDeps,
@@ -264,12 +263,12 @@ export async function processDocument(
     const rejected = err instanceof DocumentRejectedError;
     const aborted = opts.signal?.aborted === true;
     if (rejected || (opts.finalAttempt && !aborted)) {
-      const message = rejected ? messageOf(err) : `ingestion failed: ${messageOf(err)}`;
+      const message = rejected ? errorMessage(err) : `ingestion failed: ${errorMessage(err)}`;
       await database.query(
         `UPDATE documents SET status = 'failed', error = $2, updated_at = now() WHERE id = $1 AND status = 'processing'`,
         [job.documentId, message],
       );
-      deps.logger.warn({ document: job.documentId, err: messageOf(err) }, 'document ingestion failed');
+      deps.logger.warn({ document: job.documentId, err: errorMessage(err) }, 'document ingestion failed');
       const document = await getDocument(database, job.workspaceId, job.documentId);
       return document ? { outcome: 'failed', document } : { outcome: 'skipped', document };
     }
@@ -277,7 +276,7 @@ export async function processDocument(
       `UPDATE documents SET status = 'queued', error = $2, updated_at = now() WHERE id = $1 AND status = 'processing'`,
       [
         job.documentId,
-        `${aborted ? 'interrupted' : 'attempt failed'}: ${messageOf(err)}; it will be retried`,
+        `${aborted ? 'interrupted' : 'attempt failed'}: ${errorMessage(err)}; it will be retried`,
       ],
     );
     const document = await getDocument(database, job.workspaceId, job.documentId);

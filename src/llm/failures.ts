@@ -1,7 +1,7 @@
 // What went wrong with one upstream attempt, and therefore what to do next: retry the same
 // model, move along the chain, or give up.
 import { APICallError } from 'ai';
-import { AppError } from '../errors.ts';
+import { AppError, errorMessage } from '../errors.ts';
 import { retryAfterMs } from './retry-after.ts';
 import type { ModelRef } from './types.ts';
 
@@ -76,9 +76,7 @@ export class LlmStreamInterruptedError extends Error {
   readonly model: string;
   override readonly cause: unknown;
   constructor(partialText: string, model: ModelRef, cause: unknown) {
-    super(
-      `The ${model.id} stream broke after ${partialText.length} characters: ${cause instanceof Error ? cause.message : String(cause)}`,
-    );
+    super(`The ${model.id} stream broke after ${partialText.length} characters: ${errorMessage(cause)}`);
     this.name = 'LlmStreamInterruptedError';
     this.partialText = partialText;
     this.provider = model.provider;
@@ -90,15 +88,11 @@ export class LlmStreamInterruptedError extends Error {
 const contextLengthPattern =
   /context[ _-]?length|context window|maximum context|prompt is too long|too many (input )?tokens|input is too long|reduce the length/i;
 
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 export function classifyFailure(err: unknown, opts: { timedOut: boolean; callerAborted: boolean }): Failure {
   if (opts.callerAborted)
     return { kind: 'cancelled', code: 'cancelled', message: 'Cancelled by the caller', error: err };
   if (opts.timedOut || err instanceof AttemptTimeoutError)
-    return { kind: 'timeout', code: 'timeout', message: messageOf(err), error: err };
+    return { kind: 'timeout', code: 'timeout', message: errorMessage(err), error: err };
   if (err instanceof InvalidOutputError)
     return { kind: 'invalid_output', code: 'invalid_output', message: err.message, error: err };
   if (err instanceof ProviderNotConfiguredError)
@@ -131,6 +125,6 @@ export function classifyFailure(err: unknown, opts: { timedOut: boolean; callerA
   }
   // Fetch/socket failures that reached us unwrapped (e.g. a body cut mid-read).
   if (err instanceof TypeError || (err as { code?: string })?.code === 'ECONNRESET')
-    return { kind: 'retryable', code: 'network', message: messageOf(err), error: err };
-  return { kind: 'fatal', code: 'error', message: messageOf(err), error: err };
+    return { kind: 'retryable', code: 'network', message: errorMessage(err), error: err };
+  return { kind: 'fatal', code: 'error', message: errorMessage(err), error: err };
 }

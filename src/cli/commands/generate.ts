@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { loadConfig } from '../../config.ts';
 import { AppError } from '../../errors.ts';
+import { sleep } from '../../sleep.ts';
 import { createRunProgress } from '../run-progress.ts';
 import type { ApiConnection } from '../server-connection.ts';
 
@@ -25,7 +26,6 @@ interface GenerateOptions {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface DocumentView {
   id: string;

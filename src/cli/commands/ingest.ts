@@ -24,6 +24,7 @@ import {
 } from '../../knowledge/ingestion.ts';
 import { type DocumentRow, getDocument } from '../../knowledge/store.ts';
 import { createRuntime, type Runtime } from '../../runtime.ts';
+import { sleep } from '../../sleep.ts';
 import { cliLogger } from '../cli-logger.ts';
 
 interface IngestOptions {
@@ -47,7 +48,6 @@ interface Outcome {
 }
 
 const isUrl = (s: string) => /^https?:\/\//i.test(s);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The server holding the embedded data directory, from its lock file. */
 function runningServer(dataDir: string): { url?: string; pid?: number } {

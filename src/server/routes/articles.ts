@@ -39,7 +39,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
   const { database } = runtime;
 
   app.post(
-    '/api/v1/articles',
+    '',
     {
       preHandler: write,
       config: { rateLimitClass: 'generation' },
@@ -77,7 +77,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.get(
-    '/api/v1/articles',
+    '',
     {
       preHandler: read,
       schema: {
@@ -109,7 +109,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.get(
-    '/api/v1/articles/:id',
+    '/:id',
     {
       preHandler: read,
       schema: {
@@ -124,7 +124,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.post(
-    '/api/v1/articles/:id/cancel',
+    '/:id/cancel',
     {
       preHandler: write,
       schema: {
@@ -140,7 +140,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.post(
-    '/api/v1/articles/:id/sections/:index/regenerate',
+    '/:id/sections/:index/regenerate',
     {
       preHandler: write,
       config: { rateLimitClass: 'generation' },
@@ -160,7 +160,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.patch(
-    '/api/v1/articles/:id',
+    '/:id',
     {
       preHandler: write,
       schema: {
@@ -185,7 +185,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.delete(
-    '/api/v1/articles/:id',
+    '/:id',
     {
       preHandler: write,
       schema: {
@@ -203,7 +203,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.get(
-    '/api/v1/articles/:id/export',
+    '/:id/export',
     {
       preHandler: read,
       schema: {
@@ -225,7 +225,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.get(
-    '/api/v1/articles/:id/versions',
+    '/:id/versions',
     {
       preHandler: read,
       schema: {
@@ -244,7 +244,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.get(
-    '/api/v1/articles/:id/versions/:versionId',
+    '/:id/versions/:versionId',
     {
       preHandler: read,
       schema: {
@@ -259,7 +259,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.post(
-    '/api/v1/articles/:id/versions/:versionId/restore',
+    '/:id/versions/:versionId/restore',
     {
       preHandler: write,
       schema: {

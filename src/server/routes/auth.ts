@@ -35,7 +35,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   };
 
   app.post(
-    '/api/v1/auth/signup',
+    '/auth/signup',
     {
       schema: {
         tags: ['accounts'],
@@ -62,7 +62,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.post(
-    '/api/v1/auth/login',
+    '/auth/login',
     {
       schema: {
         tags: ['accounts'],
@@ -96,7 +96,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.post(
-    '/api/v1/auth/logout',
+    '/auth/logout',
     {
       schema: { tags: ['accounts'], summary: 'End the session', response: { 204: z.null() } },
     },
@@ -109,7 +109,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.get(
-    '/api/v1/me',
+    '/me',
     {
       preHandler: requireAuth(),
       schema: {
@@ -146,7 +146,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.post(
-    '/api/v1/auth/workspace',
+    '/auth/workspace',
     {
       preHandler: requireAuth(),
       schema: {

@@ -26,7 +26,7 @@ export const brandVoiceRoutes: FastifyPluginAsyncZod = async (app) => {
   const write = requireAuth({ role: 'editor', scope: 'articles:write' });
 
   app.post(
-    '/api/v1/brand-voices',
+    '',
     {
       preHandler: write,
       schema: {
@@ -42,7 +42,7 @@ export const brandVoiceRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.get(
-    '/api/v1/brand-voices',
+    '',
     {
       preHandler: requireAuth({ scope: 'articles:read' }),
       schema: {
@@ -56,7 +56,7 @@ export const brandVoiceRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.patch(
-    '/api/v1/brand-voices/:id',
+    '/:id',
     {
       preHandler: write,
       schema: {
@@ -72,7 +72,7 @@ export const brandVoiceRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.delete(
-    '/api/v1/brand-voices/:id',
+    '/:id',
     {
       preHandler: write,
       schema: {

@@ -4,7 +4,6 @@ import multipart from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { audit } from '../../accounts/audit.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { DocumentRejectedError } from '../../knowledge/errors.ts';
 import { fetchDocument } from '../../knowledge/fetch-document.ts';
@@ -15,6 +14,7 @@ import { type DocumentRow, deleteDocument, getDocument, listDocumentPage } from 
 import { documentTypes } from '../../knowledge/types.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
 import { decodeCursor, nextCursor, pageQuery } from '../pagination.ts';
+import { auditRequest } from '../request-audit.ts';
 
 const statuses = ['queued', 'processing', 'ready', 'failed'] as const;
 
@@ -186,7 +186,7 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post(
-    '/api/v1/documents',
+    '',
     {
       preHandler: requireAuth({ role: 'editor', scope: 'documents:write' }),
       schema: {
@@ -241,15 +241,10 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
         throw err;
       }
       if (result.created) {
-        await audit(database, {
-          workspaceId: auth.workspaceId,
-          actorUserId: auth.userId,
-          actorApiKeyId: auth.apiKeyId,
-          action: 'document.created',
-          target: result.document.id,
-          ip: request.ip,
-          requestId: request.id,
-          details: { title: result.document.title, type: result.document.type, sourceKind: input.sourceKind },
+        await auditRequest(request, 'document.created', result.document.id, {
+          title: result.document.title,
+          type: result.document.type,
+          sourceKind: input.sourceKind,
         });
       }
       return reply
@@ -259,7 +254,7 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.get(
-    '/api/v1/documents',
+    '',
     {
       preHandler: requireAuth({ scope: 'documents:read' }),
       schema: {
@@ -282,7 +277,7 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.get(
-    '/api/v1/documents/:id',
+    '/:id',
     {
       preHandler: requireAuth({ scope: 'documents:read' }),
       schema: {
@@ -301,7 +296,7 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.delete(
-    '/api/v1/documents/:id',
+    '/:id',
     {
       preHandler: requireAuth({ role: 'editor', scope: 'documents:write' }),
       schema: {
@@ -313,18 +308,9 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const auth = authOf(request);
-      const deleted = await deleteDocument(database, auth.workspaceId, request.params.id);
+      const deleted = await deleteDocument(database, authOf(request).workspaceId, request.params.id);
       if (!deleted) throw notFound('Document');
-      await audit(database, {
-        workspaceId: auth.workspaceId,
-        actorUserId: auth.userId,
-        actorApiKeyId: auth.apiKeyId,
-        action: 'document.deleted',
-        target: request.params.id,
-        ip: request.ip,
-        requestId: request.id,
-      });
+      await auditRequest(request, 'document.deleted', request.params.id);
       return reply.status(204).send(null);
     },
   );

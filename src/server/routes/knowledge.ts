@@ -51,7 +51,7 @@ export const knowledgeRoutes: FastifyPluginAsyncZod = async (app) => {
   const { database } = runtime;
 
   app.post(
-    '/api/v1/knowledge/search',
+    '/search',
     {
       preHandler: requireAuth({ scope: 'documents:read' }),
       schema: {
@@ -100,7 +100,7 @@ export const knowledgeRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.post(
-    '/api/v1/knowledge/similar',
+    '/similar',
     {
       preHandler: requireAuth({ scope: 'documents:read' }),
       schema: {

@@ -7,7 +7,7 @@ import { authOf, requireAuth, securedBy } from '../auth.ts';
 
 export const llmCheckRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
-    '/api/v1/llm/check',
+    '/check',
     {
       preHandler: requireAuth({ role: 'admin', scope: 'settings:write' }),
       // Real provider calls: drawn from the generation budget like other LLM-spending routes.

@@ -1,9 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { audit } from '../../accounts/audit.ts';
-import type { AuthContext } from '../../accounts/context.ts';
 import { addMember, changeMemberRole, listMembers, removeMember } from '../../accounts/members.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
+import { auditRequest } from '../request-audit.ts';
 import { roleSchema } from './account-schemas.ts';
 
 const memberView = z.object({
@@ -16,26 +15,9 @@ const memberView = z.object({
 
 export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
   const { database } = app.runtime;
-  const record = (
-    auth: AuthContext,
-    request: { ip: string; id: string },
-    action: string,
-    target: string,
-    details?: Record<string, unknown>,
-  ) =>
-    audit(database, {
-      workspaceId: auth.workspaceId,
-      actorUserId: auth.userId,
-      actorApiKeyId: auth.apiKeyId,
-      action,
-      target,
-      ip: request.ip,
-      requestId: request.id,
-      details,
-    });
 
   app.get(
-    '/api/v1/members',
+    '',
     {
       preHandler: requireAuth({ scope: 'settings:read' }),
       schema: {
@@ -49,7 +31,7 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.post(
-    '/api/v1/members',
+    '',
     {
       preHandler: requireAuth({ role: 'admin', scope: 'admin' }),
       schema: {
@@ -68,13 +50,13 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const auth = authOf(request);
       const member = await addMember(database, auth, request.body);
-      await record(auth, request, 'member.added', member.userId, { role: member.role });
+      await auditRequest(request, 'member.added', member.userId, { role: member.role });
       return reply.status(201).send(member);
     },
   );
 
   app.patch(
-    '/api/v1/members/:userId',
+    '/:userId',
     {
       preHandler: requireAuth({ role: 'admin', scope: 'admin' }),
       schema: {
@@ -89,13 +71,13 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const auth = authOf(request);
       const changed = await changeMemberRole(database, auth, request.params.userId, request.body.role);
-      await record(auth, request, 'member.role_changed', changed.userId, { role: changed.role });
+      await auditRequest(request, 'member.role_changed', changed.userId, { role: changed.role });
       return changed;
     },
   );
 
   app.delete(
-    '/api/v1/members/:userId',
+    '/:userId',
     {
       preHandler: requireAuth({ role: 'admin', scope: 'admin' }),
       schema: {
@@ -109,7 +91,7 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const auth = authOf(request);
       await removeMember(database, auth, request.params.userId);
-      await record(auth, request, 'member.removed', request.params.userId);
+      await auditRequest(request, 'member.removed', request.params.userId);
       return reply.status(204).send(null);
     },
   );

@@ -11,7 +11,7 @@ export const setupRoutes: FastifyPluginAsyncZod = async (app) => {
   const { database, config } = app.runtime;
 
   app.get(
-    '/api/v1/setup',
+    '',
     {
       schema: {
         tags: ['accounts'],
@@ -23,7 +23,7 @@ export const setupRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.post(
-    '/api/v1/setup',
+    '',
     {
       schema: {
         tags: ['accounts'],

@@ -19,7 +19,7 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
   const { database, config } = app.runtime;
 
   app.get(
-    '/api/v1/usage',
+    '',
     {
       preHandler: requireAuth({ scope: 'settings:read' }),
       schema: {
@@ -59,7 +59,7 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.get(
-    '/api/v1/usage/summary',
+    '/summary',
     {
       preHandler: requireAuth({ scope: 'settings:read' }),
       schema: {
