@@ -33,7 +33,7 @@ describe.each(backends)('workspace isolation (%s)', (backend) => {
         headers: { cookie: cookieB, ...form.headers },
         payload: form.payload,
       })
-    ).json().document.id;
+    ).json().id;
   });
   afterAll(async () => t.close());
 

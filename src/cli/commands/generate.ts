@@ -44,12 +44,11 @@ async function uploadFiles(
   for (const file of files) {
     const form = new FormData();
     form.append('file', new Blob([readFileSync(file)]), path.basename(file));
-    const { document } = await api.json<{ document: DocumentView }>('POST', '/api/v1/documents', form);
+    const document = await api.json<DocumentView>('POST', '/api/v1/documents', form);
     let current = document;
     while (current.status === 'queued' || current.status === 'processing') {
       await sleep(200);
-      current = (await api.json<{ document: DocumentView }>('GET', `/api/v1/documents/${document.id}`))
-        .document;
+      current = await api.json<DocumentView>('GET', `/api/v1/documents/${document.id}`);
     }
     if (current.status !== 'ready') {
       throw new AppError('validation_error', `${file}: ${current.error ?? `ingestion ${current.status}`}`);

@@ -21,7 +21,7 @@ import {
 import { articleStatuses } from '../../db/schema/articles.ts';
 import { articleBriefSchema } from '../../writing/brief.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
-import { decodeCursor, nextCursor, pageQuery } from '../pagination.ts';
+import { decodeCursor, nextCursor, pageOf, pageQuery } from '../pagination.ts';
 import {
   articleIdParams,
   articleSummary,
@@ -92,7 +92,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
             .transform((v) => v === 'true')
             .optional(),
         }),
-        response: { 200: z.object({ items: z.array(articleSummary), nextCursor: z.string().nullable() }) },
+        response: { 200: pageOf(articleSummary) },
       },
     },
     async (request) => {
@@ -233,13 +233,13 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Earlier texts of the article, newest first',
         security: securedBy,
         params: articleIdParams,
-        response: { 200: z.object({ items: z.array(versionSummary) }) },
+        response: { 200: pageOf(versionSummary) },
       },
     },
     async (request) => {
       const auth = authOf(request);
       await findArticle(database, auth, request.params.id);
-      return { items: await listVersions(database, auth, request.params.id) };
+      return { items: await listVersions(database, auth, request.params.id), nextCursor: null };
     },
   );
 

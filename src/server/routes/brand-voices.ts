@@ -8,6 +8,7 @@ import {
   updateBrandVoice,
 } from '../../articles/brand-voices.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
+import { pageOf } from '../pagination.ts';
 
 const voiceView = z.object({ id: z.uuid(), name: z.string(), guidelines: z.string(), createdAt: z.date() });
 const voiceBody = z.strictObject({
@@ -49,10 +50,10 @@ export const brandVoiceRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['articles'],
         summary: "The workspace's brand voices",
         security: securedBy,
-        response: { 200: z.object({ items: z.array(voiceView) }) },
+        response: { 200: pageOf(voiceView) },
       },
     },
-    async (request) => ({ items: await listBrandVoices(database, authOf(request)) }),
+    async (request) => ({ items: await listBrandVoices(database, authOf(request)), nextCursor: null }),
   );
 
   app.patch(

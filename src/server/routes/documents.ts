@@ -13,7 +13,7 @@ import { type SubmitInput, submitDocument } from '../../knowledge/ingestion.ts';
 import { type DocumentRow, deleteDocument, getDocument, listDocumentPage } from '../../knowledge/store.ts';
 import { documentTypes } from '../../knowledge/types.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
-import { decodeCursor, nextCursor, pageQuery } from '../pagination.ts';
+import { decodeCursor, nextCursor, pageOf, pageQuery } from '../pagination.ts';
 import { auditRequest } from '../request-audit.ts';
 
 const statuses = ['queued', 'processing', 'ready', 'failed'] as const;
@@ -83,12 +83,6 @@ const uploadBody = z
     'Either `multipart/form-data` with a `file` part (and optional `tags`: repeated fields or a comma list), ' +
       'or JSON `{url, tags?}` to ingest a web page or file fetched by the server (SSRF-guarded).',
   );
-
-const createdResponse = z.object({
-  document: documentView,
-  /** false: this content was already in the workspace; that document is returned. */
-  created: z.boolean(),
-});
 
 interface UploadedFile {
   bytes: Buffer;
@@ -200,7 +194,7 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
         security: securedBy,
         consumes: ['multipart/form-data', 'application/json'],
         body: uploadBody,
-        response: { 200: createdResponse, 202: createdResponse },
+        response: { 200: documentView, 202: documentView },
       },
     },
     async (request, reply) => {
@@ -247,9 +241,8 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
           sourceKind: input.sourceKind,
         });
       }
-      return reply
-        .status(result.created ? 202 : 200)
-        .send({ document: toView(result.document), created: result.created });
+      // 202: queued now; 200: the same content was already in the workspace (that document).
+      return reply.status(result.created ? 202 : 200).send(toView(result.document));
     },
   );
 
@@ -262,7 +255,7 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: "List the workspace's documents, newest first",
         security: securedBy,
         querystring: pageQuery.extend({ status: z.enum(statuses).optional() }),
-        response: { 200: z.object({ items: z.array(documentView), nextCursor: z.string().nullable() }) },
+        response: { 200: pageOf(documentView) },
       },
     },
     async (request) => {
@@ -285,13 +278,13 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'One document: status, progress, error, page and chunk counts',
         security: securedBy,
         params: z.object({ id: z.uuid() }),
-        response: { 200: z.object({ document: documentView }) },
+        response: { 200: documentView },
       },
     },
     async (request) => {
       const document = await getDocument(database, authOf(request).workspaceId, request.params.id);
       if (!document) throw notFound('Document');
-      return { document: toView(document) };
+      return toView(document);
     },
   );
 

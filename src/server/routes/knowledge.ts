@@ -6,6 +6,7 @@ import { queryEmbedding } from '../../knowledge/query-embedding.ts';
 import { searchKnowledge } from '../../knowledge/search.ts';
 import { findSimilar } from '../../knowledge/similar.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
+import { pageOf } from '../pagination.ts';
 
 const searchBody = z.object({
   query: z.string().trim().min(1).max(2000),
@@ -61,10 +62,9 @@ export const knowledgeRoutes: FastifyPluginAsyncZod = async (app) => {
         security: securedBy,
         body: searchBody,
         response: {
-          200: z.object({
+          200: pageOf(searchResult).extend({
             mode: z.enum(['hybrid', 'fulltext']),
             vectorAvailable: z.boolean(),
-            results: z.array(searchResult),
           }),
         },
       },
@@ -85,7 +85,7 @@ export const knowledgeRoutes: FastifyPluginAsyncZod = async (app) => {
       return {
         mode: outcome.mode,
         vectorAvailable: database.vectorAvailable,
-        results: outcome.results.map((r) => ({
+        items: outcome.results.map((r) => ({
           chunkId: r.chunkId,
           documentId: r.documentId,
           documentTitle: r.documentTitle,
@@ -95,6 +95,7 @@ export const knowledgeRoutes: FastifyPluginAsyncZod = async (app) => {
           pageStart: r.pageStart,
           pageEnd: r.pageEnd,
         })),
+        nextCursor: null,
       };
     },
   );
@@ -109,7 +110,7 @@ export const knowledgeRoutes: FastifyPluginAsyncZod = async (app) => {
         security: securedBy,
         body: similarBody,
         response: {
-          200: z.object({ vectorAvailable: z.boolean(), results: z.array(similarPassage) }),
+          200: pageOf(similarPassage).extend({ vectorAvailable: z.boolean() }),
         },
       },
     },
@@ -122,7 +123,7 @@ export const knowledgeRoutes: FastifyPluginAsyncZod = async (app) => {
         limit: request.body.limit,
         ...(embedding ? { embedding } : {}),
       });
-      return { vectorAvailable: database.vectorAvailable, results };
+      return { vectorAvailable: database.vectorAvailable, items: results, nextCursor: null };
     },
   );
 };

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { addMember, changeMemberRole, listMembers, removeMember } from '../../accounts/members.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
+import { pageOf } from '../pagination.ts';
 import { auditRequest } from '../request-audit.ts';
 import { roleSchema } from './account-schemas.ts';
 
@@ -24,10 +25,10 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['accounts'],
         summary: 'Members of the current workspace',
         security: securedBy,
-        response: { 200: z.object({ items: z.array(memberView) }) },
+        response: { 200: pageOf(memberView) },
       },
     },
-    async (request) => ({ items: await listMembers(database, authOf(request)) }),
+    async (request) => ({ items: await listMembers(database, authOf(request)), nextCursor: null }),
   );
 
   app.post(

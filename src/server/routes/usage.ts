@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { monthSpend, usageGroupings, usageSummary } from '../../llm/ledger.ts';
 import { monthlyBudgetOf } from '../../llm/settings.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
+import { pageOf } from '../pagination.ts';
 
 const usageRow = z.object({
   key: z.string(),
@@ -37,11 +38,10 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
             path: ['from'],
           }),
         response: {
-          200: z.object({
+          200: pageOf(usageRow).extend({
             from: z.date(),
             to: z.date(),
             groupBy: z.enum(usageGroupings),
-            items: z.array(usageRow),
           }),
         },
       },
@@ -54,7 +54,7 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
         to,
         groupBy: request.query.groupBy,
       });
-      return { from, to, groupBy: request.query.groupBy, items };
+      return { from, to, groupBy: request.query.groupBy, items, nextCursor: null };
     },
   );
 
