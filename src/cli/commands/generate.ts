@@ -3,11 +3,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { loadConfig } from '../../config.ts';
 import { AppError } from '../../errors.ts';
 import { sleep } from '../../sleep.ts';
-import { createRunProgress } from '../run-progress.ts';
 import type { ApiConnection } from '../server-connection.ts';
 
 interface GenerateOptions {
@@ -71,6 +69,7 @@ async function followEvents(
   id: string,
   onEvent: (e: StreamedEvent) => Promise<void> | void,
 ) {
+  const { EventSourceParserStream } = await import('eventsource-parser/stream');
   let last = 0;
   for (let attempt = 0; attempt < 20; attempt++) {
     const res = await api.request('GET', `/api/v1/articles/${id}/events?lastEventId=${last}`);
@@ -126,6 +125,7 @@ export function registerGenerateCommand(program: Command) {
       // Loaded here: the server and its dependencies are heavy for `--help` and other commands.
       const { connectToApi } = await import('../server-connection.ts');
       const api = await connectToApi(config, 'generate');
+      const { createRunProgress } = await import('../run-progress.ts');
       const progress = createRunProgress(process.stderr);
       let articleId: string | undefined;
       const onSigint = () => {

@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
 import { AppError } from '../../errors.ts';
-import { cliLogger } from '../cli-logger.ts';
 
 export function registerOperationCommands(program: Command) {
   program
@@ -45,6 +44,7 @@ export function registerOperationCommands(program: Command) {
     .action(async () => {
       const config = loadConfig();
       const { createRuntime } = await import('../../runtime.ts');
+      const { cliLogger } = await import('../cli-logger.ts');
       const runtime = await createRuntime(config, { logger: cliLogger(), command: 'migrate' });
       const where =
         runtime.database.kind === 'pglite' ? `embedded database in ${config.DATA_DIR}` : 'PostgreSQL';
