@@ -41,7 +41,7 @@ export const documentView = z.object({
 const toView = (d: DocumentRow): z.infer<typeof documentView> => ({
   id: d.id,
   title: d.title,
-  type: d.type as z.infer<typeof documentView>['type'],
+  type: d.type,
   sourceKind: d.sourceKind,
   sourceUrl: d.sourceUrl,
   filename: d.filename,
