@@ -1,12 +1,12 @@
 // `user create`, `apikey create`: identity administration without the HTTP server.
 // The runtime and account services are imported when a command runs: `blogsmith --help` stays fast.
 import type { Command } from 'commander';
-import { loadConfig } from '../../config.ts';
 import { AppError } from '../../errors.ts';
 import type { Runtime } from '../../runtime.ts';
+import { loadConfig } from '../load-config.ts';
 
 async function withRuntime<T>(command: string, fn: (runtime: Runtime) => Promise<T>): Promise<T> {
-  const config = loadConfig();
+  const config = await loadConfig();
   const { createRuntime } = await import('../../runtime.ts');
   const { cliLogger } = await import('../cli-logger.ts');
   const runtime = await createRuntime(config, { logger: cliLogger(), command: `CLI (${command})` });

@@ -3,9 +3,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig } from '../../config.ts';
 import { AppError } from '../../errors.ts';
 import { sleep } from '../../sleep.ts';
+import { loadConfig } from '../load-config.ts';
 import type { ApiConnection } from '../server-connection.ts';
 
 interface GenerateOptions {
@@ -120,7 +120,7 @@ export function registerGenerateCommand(program: Command) {
     .option('--out <file>', 'write the Markdown here instead of stdout')
     .option('--json', 'print the whole article as JSON')
     .action(async (topic: string, opts: GenerateOptions) => {
-      const config = loadConfig();
+      const config = await loadConfig();
       const words = opts.words === undefined ? undefined : Number(opts.words);
       // Loaded here: the server and its dependencies are heavy for `--help` and other commands.
       const { connectToApi } = await import('../server-connection.ts');

@@ -3,7 +3,7 @@
 // The model code (and through it the provider SDKs) is imported when a command runs, not at start-up:
 // `blogsmith --help` stays fast.
 import type { Command } from 'commander';
-import { loadConfig } from '../../config.ts';
+import { loadConfig } from '../load-config.ts';
 
 const modelModules = async () => {
   const [{ describeModels }, { probeModels }, { resolveModels }] = await Promise.all([
@@ -21,7 +21,7 @@ export function registerModelsCommand(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       const { describeModels, resolveModels } = await modelModules();
-      const view = describeModels(resolveModels(loadConfig()));
+      const view = describeModels(resolveModels(await loadConfig()));
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
         return;
@@ -44,7 +44,7 @@ export function registerModelsCommand(program: Command): void {
     .description('Make one tiny real call per configured model and report latency or the exact error')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const config = loadConfig();
+      const config = await loadConfig();
       const { probeModels, resolveModels } = await modelModules();
       const results = await probeModels(resolveModels(config), {
         timeoutMs: config.LLM_TIMEOUT_SECONDS * 1000,
