@@ -1,6 +1,7 @@
 // Every environment variable Blogsmith reads is declared here, validated once at start-up.
 // README.md documents each one with its default; keep the two in step.
 import { z } from 'zod';
+import { ConfigError } from './config-error.ts';
 import { documentTypes } from './knowledge/types.ts';
 import { modelIdProblem } from './llm/model-id.ts';
 import { priceOverridesSchema } from './llm/prices.ts';
@@ -185,14 +186,7 @@ function crossChecks(env: Record<string, string>): string[] {
 type Parsed = z.infer<typeof schema>;
 export type Config = Omit<Parsed, 'DOCS_ENABLED'> & { DOCS_ENABLED: boolean };
 
-export class ConfigError extends Error {
-  readonly problems: string[];
-  constructor(problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
-    this.problems = problems;
-  }
-}
+export { ConfigError };
 
 /** Parses the environment; throws one ConfigError that lists every problem at once. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

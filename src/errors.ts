@@ -30,3 +30,6 @@ export class AppError extends Error {
 export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
 export const forbidden = (message = 'You do not have permission to do this') =>
   new AppError('forbidden', message);
+
+/** The message of anything thrown (a non-Error is stringified). */
+export const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));

@@ -2,6 +2,7 @@
 // Used by `npm start` (prestart), `npm run build:web` (always) and the browser tests.
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { sleep } from '../src/sleep.ts';
 
 export const webRoot = import.meta.dirname;
 export const distDir = path.join(webRoot, 'dist');
@@ -30,8 +31,6 @@ export function webBuildStale(): boolean {
   );
   return sources > statSync(builtMarker).mtimeMs;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs Vite's build; concurrent callers (parallel test files) wait on one lock directory. */
 export async function buildWeb(options: { force?: boolean; quiet?: boolean } = {}): Promise<boolean> {

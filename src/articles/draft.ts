@@ -1,6 +1,5 @@
 // The partial article of a failed run: whatever parts finished, assembled, so the work is not lost.
 
-import type { Outline } from '../writing/outline.ts';
 import { renderHtml } from '../writing/render.ts';
 import { composeArticle } from './compose.ts';
 import type { RunContext } from './steps.ts';
@@ -19,7 +18,7 @@ export async function completedOutputs(
 
 export async function saveDraft(ctx: Pick<RunContext, 'database' | 'article'>) {
   const article = await articleById(ctx.database, ctx.article.id);
-  const outline = article?.outline as Outline | null;
+  const outline = article?.outline ?? null;
   if (!article || !outline || article.markdown) return;
   const outputs = await completedOutputs(ctx);
   const sections = outline.sections

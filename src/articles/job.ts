@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { keyValueStore } from '../cache/key-value-store.ts';
+import { errorMessage } from '../errors.ts';
 import { sharedCache } from '../research/cache.ts';
 import { researchFromConfig } from '../research/from-config.ts';
 import type { Runtime } from '../runtime.ts';
@@ -198,7 +199,7 @@ export async function runArticle(
       );
       return;
     }
-    const message = err instanceof StepFailedError || err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     logger.warn({ err, articleId }, 'article run failed');
     await saveDraft(ctx).catch((e) =>
       logger.warn({ err: e, articleId }, 'could not save the partial article'),

@@ -138,7 +138,7 @@ function assignSources(outline: Outline, sources: readonly ArticleSource[]): Out
 export async function runArticlePipeline(ctx: RunContext, options: PipelineOptions): Promise<void> {
   const row = await articleById(ctx.database, ctx.article.id);
   if (!row) throw new Error(`article ${ctx.article.id} vanished`);
-  const brief = row.brief as ArticleBrief;
+  const brief = row.brief;
   const system = writerSystem(brief, await loadBrandVoice(ctx.database, brief.brandVoiceId));
   const { concurrency } = options;
   const providers = options.sourceProviders(brief, ctx);

@@ -4,9 +4,7 @@
 // citation and SEO results refreshed. The text before is kept as a version by the request.
 import type { Database } from '../db/client.ts';
 import { isReferencesHeading } from '../seo/document.ts';
-import type { ArticleBrief } from '../writing/brief.ts';
 import { referenceList } from '../writing/citations.ts';
-import type { Outline } from '../writing/outline.ts';
 import { renderHtml } from '../writing/render.ts';
 import { localToGlobal, remapCitations } from '../writing/sections.ts';
 import { checkCitations, quoted } from './checks.ts';
@@ -16,7 +14,7 @@ import { loadBrandVoice, seoPack, stepPositions, streamSectionText } from './pip
 import { sectionPrompt, writerSystem } from './prompts.ts';
 import { type RunContext, runStep } from './steps.ts';
 import { articleById, updateArticle } from './store.ts';
-import type { ArticleSource, CitationCheck, SeoPack } from './types.ts';
+import type { ArticleSource } from './types.ts';
 
 const sourceKey = (s: ArticleSource) => s.url ?? `${s.documentId}:${s.text.slice(0, 200)}`;
 const normal = (heading: string) =>
@@ -86,10 +84,10 @@ export function replaceReferences(markdown: string, sources: readonly ArticleSou
 export async function regenerateSection(ctx: RunContext, index: number, concurrency: number) {
   const article = await articleById(ctx.database, ctx.article.id);
   if (!article) throw new Error('article vanished');
-  const outline = article.outline as Outline | null;
+  const outline = article.outline;
   const section = outline?.sections[index];
   if (!outline || !section) throw new Error(`The article has no section ${index}`);
-  const brief = article.brief as ArticleBrief;
+  const brief = article.brief;
   const outputs = await completedOutputs(ctx);
   const gathered = (outputs.get('gather') as { sources: ArticleSource[] } | undefined)?.sources ?? [];
   const stepName = regenerationStep(index, await regenerationCount(ctx.database, ctx.article.id, index));
@@ -109,7 +107,7 @@ export async function regenerateSection(ctx: RunContext, index: number, concurre
   });
 
   // The article's numbering: gathered sources it already cites keep their number, others are appended.
-  const finalSources = [...(article.sources as ArticleSource[])];
+  const finalSources = [...article.sources];
   const byKey = new Map(finalSources.map((s) => [sourceKey(s), s.n]));
   const body = remapCitations(written, (n) => {
     const source = gathered[n - 1];
@@ -130,13 +128,13 @@ export async function regenerateSection(ctx: RunContext, index: number, concurre
   }
   const markdown = replaceReferences(spliced, finalSources);
 
-  let citations = article.citations as CitationCheck[];
+  let citations = article.citations;
   if (finalSources.length > 0) {
     citations = await runStep(ctx, `${stepName}:citations`, stepPositions.citations, (llm) =>
       checkCitations(llm, markdown, finalSources, brief.language, concurrency, citations),
     );
   }
-  const seo = article.seo as SeoPack | null;
+  const seo = article.seo;
   const title = article.title;
   const refreshed = seo ? seoPack(markdown, brief, title, seo) : null;
   await updateArticle(ctx.database, ctx.article.id, {

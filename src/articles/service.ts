@@ -8,8 +8,6 @@ import { AppError } from '../errors.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { LlmGateway } from '../llm/types.ts';
 import type { Resolver } from '../security/ssrf/index.ts';
-import type { ArticleBrief } from '../writing/brief.ts';
-import type { Outline } from '../writing/outline.ts';
 import { renderHtml } from '../writing/render.ts';
 import { checkBrief } from './brief-checks.ts';
 import { refreshCitations } from './checks.ts';
@@ -25,7 +23,6 @@ import {
   saveVersion,
   updateArticle,
 } from './store.ts';
-import type { ArticleSource, CitationCheck, SeoPack } from './types.ts';
 
 export interface ArticleServiceDeps {
   database: Database;
@@ -118,7 +115,7 @@ export async function regenerateArticleSection(
 ) {
   const article = await findArticle(deps.database, caller, id);
   assertIdle(article.status);
-  const outline = article.outline as Outline | null;
+  const outline = article.outline;
   if (!outline?.sections[index]) {
     throw new AppError('not_found', `The article has no section ${index}`, [
       { path: 'index', message: `must be between 0 and ${Math.max(0, (outline?.sections.length ?? 0) - 1)}` },
@@ -161,15 +158,15 @@ async function applyText(
   title: string,
   markdown: string,
 ) {
-  const brief = article.brief as ArticleBrief;
-  const sources = article.sources as ArticleSource[];
-  const seo = article.seo as SeoPack | null;
+  const brief = article.brief;
+  const sources = article.sources;
+  const seo = article.seo;
   const refreshed = seo ? seoPack(markdown, brief, title, seo) : null;
   await updateArticle(database, article.id, {
     title,
     markdown,
     html: renderHtml(markdown),
-    citations: refreshCitations(markdown, sources, brief.language, article.citations as CitationCheck[]),
+    citations: refreshCitations(markdown, sources, brief.language, article.citations),
     ...(refreshed
       ? { seo: { ...refreshed, jsonLd: { ...seo!.jsonLd, headline: title } }, wordCount: refreshed.wordCount }
       : {}),

@@ -2,6 +2,7 @@
 // the workspace knowledge base and web research. Each returns sources with provenance (URL + fetch
 // time, or document + page/heading) so every citation links back to where its words came from.
 import type { Database } from '../db/client.ts';
+import { errorMessage } from '../errors.ts';
 import { searchKnowledge } from '../knowledge/search.ts';
 import { mapBounded } from '../research/bounded.ts';
 import { bestExcerpt } from '../research/excerpt.ts';
@@ -47,7 +48,7 @@ export function userUrlSources(
           text: clip(page.text),
         };
       } catch (err) {
-        onFailure(url, err instanceof Error ? err.message : String(err));
+        onFailure(url, errorMessage(err));
         return undefined;
       }
     });

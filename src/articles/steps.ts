@@ -4,7 +4,7 @@
 // attempt that later dies is still on record.
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
-import { AppError } from '../errors.ts';
+import { AppError, errorMessage } from '../errors.ts';
 import type {
   LlmGateway,
   LlmObjectCall,
@@ -13,6 +13,7 @@ import type {
   LlmTextCall,
   LlmTextResult,
 } from '../llm/types.ts';
+import { sleep } from '../sleep.ts';
 import type { ArticleEventBus } from './events.ts';
 import { stepDuration } from './metrics.ts';
 
@@ -45,7 +46,7 @@ export interface StepLlm {
 export class StepFailedError extends Error {
   readonly step: string;
   constructor(step: string, cause: unknown) {
-    super(`Step ${step} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(`Step ${step} failed: ${errorMessage(cause)}`, { cause });
     this.step = step;
   }
 }
@@ -134,15 +135,6 @@ function retryable(err: unknown, signal: AbortSignal): boolean {
   return true;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-
 /** section:3#r1 → section: bounded metric labels. */
 const stepKind = (name: string) => name.split(':')[0]!.split('#')[0]!;
 
@@ -221,7 +213,7 @@ export async function runStep<T>(
         await sleep(delay * 2 ** (attempt - 1), ctx.signal);
         if (!ctx.signal.aborted) continue;
       }
-      const message = err instanceof Error ? err.message : String(err);
+      const message = errorMessage(err);
       const status = ctx.signal.aborted ? 'pending' : 'failed';
       await ctx.database.query(
         'UPDATE article_steps SET status = $3, error = $4, finished_at = now() WHERE article_id = $1 AND name = $2',

@@ -8,15 +8,7 @@ import { userTsquery } from '../db/text-search.ts';
 import { AppError } from '../errors.ts';
 import type { ArticleBrief } from '../writing/brief.ts';
 import type { Outline } from '../writing/outline.ts';
-import type {
-  ArticleSource,
-  ArticleSummary,
-  ArticleView,
-  CitationCheck,
-  FactCheckClaim,
-  SeoPack,
-  StepView,
-} from './types.ts';
+import type { ArticleSource, ArticleSummary, ArticleView, StepView } from './types.ts';
 
 type Scope = { workspaceId: string };
 type ArticleRow = typeof articles.$inferSelect;
@@ -109,10 +101,10 @@ export async function articleView(database: Database, row: ArticleRow): Promise<
     }),
     { inputTokens: 0, outputTokens: 0, costUsd: 0 },
   );
-  const outline = (row.outline as Outline | null) ?? null;
+  const outline = row.outline ?? null;
   return {
     id: row.id,
-    brief: row.brief as ArticleBrief,
+    brief: row.brief,
     status: row.status,
     error: row.error,
     topic: row.topic,
@@ -125,10 +117,10 @@ export async function articleView(database: Database, row: ArticleRow): Promise<
     wordCount: row.wordCount,
     outline,
     sections: sectionsOf(outline),
-    sources: publicSources(row.sources as ArticleSource[]),
-    citations: row.citations as CitationCheck[],
-    factCheck: (row.factCheck as { claims: FactCheckClaim[] } | null) ?? null,
-    seo: (row.seo as SeoPack | null) ?? null,
+    sources: publicSources(row.sources),
+    citations: row.citations,
+    factCheck: row.factCheck ?? null,
+    seo: row.seo ?? null,
     usage: { ...usage, costUsd: Math.round(usage.costUsd * 1e8) / 1e8 },
     steps,
     createdAt: row.createdAt,

@@ -1,108 +1,33 @@
-// What the pipeline stores about an article, step by step, and shows through the API.
-import type { ArticleStatus } from '../db/schema/articles.ts';
-import type { ArticleBrief } from '../writing/brief.ts';
-import type { Outline } from '../writing/outline.ts';
+// What the pipeline stores about an article and shows through the API. The shapes the API shows are
+// inferred from its zod schemas (src/server/routes/article-schemas.ts), the one description of the
+// contract; only what never leaves the server (a source's quoted text) is added here.
+import type { z } from 'zod';
+import type {
+  articleSummary,
+  articleView,
+  citationView,
+  claimView,
+  seoView,
+  sourceView,
+  stepView,
+} from '../server/routes/article-schemas.ts';
 
-/** A source as the writer sees it: numbered, with provenance so a citation links back. */
-export interface ArticleSource {
-  n: number;
-  kind: 'url' | 'document' | 'web' | 'knowledge';
-  title: string;
-  url?: string;
-  documentId?: string;
-  page?: number;
-  headingPath?: string[];
-  fetchedAt?: string;
-  excerpt: string;
-  /** The quoted text the writer and checkers get (bounded); not shown by the API. */
-  text: string;
-}
+export type { ArticleStatus } from './statuses.ts';
 
-export type PublicSource = Omit<ArticleSource, 'text'>;
+/** A source as the API shows it: numbered, with provenance so a citation links back. */
+export type PublicSource = z.infer<typeof sourceView>;
 
-export interface CitationCheck {
-  sentence: string;
-  sources: number[];
-  supported: boolean;
-  /** 0..1: lexical support and the checker's verdict combined. */
-  score: number;
-  lexical: number;
-  verdict?: { supported: boolean; score: number; reason?: string };
-}
+/** A source as the writer sees it: the quoted text the writer and checkers get (bounded) is not shown by the API. */
+export type ArticleSource = PublicSource & { text: string };
 
-export type ClaimVerdict = 'supported' | 'unsupported' | 'contradicted';
+/** A cited sentence: `score` 0..1 is lexical support and the checker's verdict combined. */
+export type CitationCheck = z.infer<typeof citationView>;
 
-export interface FactCheckClaim {
-  claim: string;
-  verdict: ClaimVerdict;
-  sources: number[];
-  note?: string;
-  /** Which body section the claim is in (-1 for intro/conclusion). */
-  section: number;
-  /** Set once the revision step rewrote the sentence. */
-  revised?: boolean;
-}
+/** A fact-check claim; `section` -1 is the intro/conclusion, `revised` is set once the revision step rewrote it. */
+export type FactCheckClaim = z.infer<typeof claimView>;
+export type ClaimVerdict = FactCheckClaim['verdict'];
 
-export interface SeoPack {
-  score: number;
-  metaTitle: string;
-  metaDescription: string;
-  keywords: string[];
-  slug: string;
-  wordCount: number;
-  readability: Record<string, number>;
-  issues: Array<{ code: string; severity: string; message: string; fix: string }>;
-  jsonLd: Record<string, unknown>;
-}
-
-export interface StepView {
-  name: string;
-  status: 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
-  attempts: number;
-  error: string | null;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-}
-
-export interface ArticleView {
-  id: string;
-  brief: ArticleBrief;
-  status: ArticleStatus;
-  error: string | null;
-  topic: string;
-  title: string;
-  slug: string;
-  markdown: string;
-  html: string;
-  grounded: boolean;
-  favorite: boolean;
-  wordCount: number;
-  outline: Outline | null;
-  sections: Array<{ index: number; heading: string }>;
-  sources: PublicSource[];
-  citations: CitationCheck[];
-  factCheck: { claims: FactCheckClaim[] } | null;
-  seo: SeoPack | null;
-  usage: { inputTokens: number; outputTokens: number; costUsd: number };
-  steps: StepView[];
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-export interface ArticleSummary {
-  id: string;
-  topic: string;
-  title: string;
-  status: ArticleStatus;
-  slug: string;
-  wordCount: number;
-  favorite: boolean;
-  grounded: boolean;
-  costUsd: number;
-  error: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
+export type SeoPack = z.infer<typeof seoView>;
+export type StepView = z.infer<typeof stepView>;
+export type ArticleView = z.infer<typeof articleView>;
+export type ArticleSummary = z.infer<typeof articleSummary>;

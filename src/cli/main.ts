@@ -2,7 +2,7 @@
 // `blogsmith` command line: the same services as the HTTP server, without HTTP.
 // Exit codes: 0 ok, 1 the command failed, 2 usage or configuration error.
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config.ts';
+import { ConfigError } from '../config-error.ts';
 import { AppError } from '../errors.ts';
 import { restrictProcessUmask } from '../security/data-dir-permissions.ts';
 import { registerAccountCommands } from './commands/accounts.ts';

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import { documentBlobs, documentChunks, documents } from '../db/schema/knowledge.ts';
+import { errorMessage } from '../errors.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { LlmGateway } from '../llm/types.ts';
 import { withoutParamsText } from '../observability/query-values.ts';
@@ -164,7 +165,7 @@ export type ProcessOutcome =
   | { outcome: 'retrying'; document: DocumentRow; error: Error };
 
 // Shown on the document and logged: a failed query's parameter values (chunk text) are left out.
-const messageOf = (err: unknown) => withoutParamsText(err instanceof Error ? err.message : String(err));
+const messageOf = (err: unknown) => withoutParamsText(errorMessage(err));
 
 /** The `document.ingest` job body. Returns `retrying` (the job should throw) on a retryable failure. */
 export async function processDocument(

@@ -3,6 +3,7 @@
 // Anything else — including an embedder that is down — means full-text only, never an error.
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
+import { errorMessage } from '../errors.ts';
 import type { LlmGateway } from '../llm/types.ts';
 import { vectorColumnDimensions } from './vector-setup.ts';
 
@@ -20,10 +21,7 @@ export async function queryEmbedding(
     const vector = r.embeddings[0];
     return vector && vector.length === width ? vector : undefined;
   } catch (err) {
-    deps.logger.warn(
-      { err: err instanceof Error ? err.message : String(err) },
-      'query embedding failed; searching by full text only',
-    );
+    deps.logger.warn({ err: errorMessage(err) }, 'query embedding failed; searching by full text only');
     return undefined;
   }
 }

@@ -11,7 +11,7 @@ export interface DocumentRow {
   id: string;
   workspaceId: string;
   title: string;
-  type: string;
+  type: DocumentType;
   sourceKind: 'upload' | 'url';
   sourceUrl: string | null;
   filename: string | null;

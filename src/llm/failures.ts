@@ -1,7 +1,7 @@
 // What went wrong with one upstream attempt, and therefore what to do next: retry the same
 // model, move along the chain, or give up.
 import { APICallError } from 'ai';
-import { AppError } from '../errors.ts';
+import { AppError, errorMessage } from '../errors.ts';
 import { retryAfterMs } from './retry-after.ts';
 import type { ModelRef } from './types.ts';
 import { upstreamExcerpt } from './upstream-text.ts';
@@ -78,7 +78,7 @@ export class LlmStreamInterruptedError extends Error {
   override readonly cause: unknown;
   constructor(partialText: string, model: ModelRef, cause: unknown) {
     super(
-      `The ${model.id} stream broke after ${partialText.length} characters: ${upstreamExcerpt(cause instanceof Error ? cause.message : String(cause))}`,
+      `The ${model.id} stream broke after ${partialText.length} characters: ${upstreamExcerpt(errorMessage(cause))}`,
     );
     this.name = 'LlmStreamInterruptedError';
     this.partialText = partialText;
@@ -94,7 +94,7 @@ const contextLengthPattern =
 // Failure messages reach users (run events, step errors): only a sanitized excerpt of what the
 // upstream said.
 function messageOf(err: unknown): string {
-  return upstreamExcerpt(err instanceof Error ? err.message : String(err));
+  return upstreamExcerpt(errorMessage(err));
 }
 
 export function classifyFailure(err: unknown, opts: { timedOut: boolean; callerAborted: boolean }): Failure {

@@ -2,6 +2,7 @@
 // circuit breakers, the rate limiter, a per-attempt timeout, retries with backoff honouring
 // Retry-After, one repair for invalid structured output, and fallback to the next model.
 import { AppError } from '../errors.ts';
+import { sleep } from '../sleep.ts';
 import type { CircuitBreakers } from './circuit-breaker.ts';
 import { AttemptTimeoutError, classifyFailure, InvalidOutputError } from './failures.ts';
 import type { LlmLimiter } from './ports.ts';
@@ -91,21 +92,6 @@ export class LlmUnavailableError extends AppError {
     this.name = 'LlmUnavailableError';
     this.failures = failures;
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 export function backoffDelay(retry: number, r: Reliability, retryAfter?: number): number {
@@ -297,6 +283,7 @@ export async function runChain<T>(
         }
         retries++;
         await sleep(delay, opts.signal);
+        opts.signal?.throwIfAborted();
       }
     }
     if (stopAll) break;

@@ -1,5 +1,7 @@
 // Readiness checks: a small registry of named probes. A failing `required` check makes the
 // process not ready (503); a failing optional one only marks it degraded (200).
+
+import { errorMessage } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 
 export type CheckStatus = 'ok' | 'degraded' | 'error';
@@ -64,8 +66,6 @@ async function runBounded(check: ReadinessCheck): Promise<CheckResult> {
   }
 }
 
-const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
 const elapsedMs = (start: bigint) => Math.round(Number(process.hrtime.bigint() - start) / 1e4) / 100;
 
 /** The checks every process has: database (required), pgvector and Redis (optional). */
@@ -81,7 +81,7 @@ export function createReadiness(runtime: Runtime): ReadinessRegistry {
         await database.query('SELECT 1');
         return { status: 'ok', latency_ms: elapsedMs(start), kind: database.kind };
       } catch (err) {
-        runtime.logger.warn({ err: messageOf(err) }, 'readiness: database check failed');
+        runtime.logger.warn({ err: errorMessage(err) }, 'readiness: database check failed');
         return { status: 'error', latency_ms: elapsedMs(start), kind: database.kind };
       }
     },
@@ -95,7 +95,7 @@ export function createReadiness(runtime: Runtime): ReadinessRegistry {
         const depth = await runtime.queue.depth();
         return { status: 'ok', latency_ms: elapsedMs(start), depth };
       } catch (err) {
-        runtime.logger.warn({ err: messageOf(err) }, 'readiness: job queue check failed');
+        runtime.logger.warn({ err: errorMessage(err) }, 'readiness: job queue check failed');
         return { status: 'error', latency_ms: elapsedMs(start) };
       }
     },
@@ -126,7 +126,7 @@ export function createReadiness(runtime: Runtime): ReadinessRegistry {
           await redis.ping();
           return { status: 'ok', latency_ms: elapsedMs(start) };
         } catch (err) {
-          runtime.logger.warn({ err: messageOf(err) }, 'readiness: redis check failed');
+          runtime.logger.warn({ err: errorMessage(err) }, 'readiness: redis check failed');
           return { status: 'error', latency_ms: elapsedMs(start) };
         }
       },

@@ -122,22 +122,22 @@ export async function buildServer(runtime: Runtime): Promise<App> {
   await app.register(healthRoutes);
   await app.register(metricsRoutes);
   await app.register(authPlugin);
-  await app.register(setupRoutes);
-  await app.register(authRoutes);
-  await app.register(apiKeyRoutes);
-  await app.register(memberRoutes);
-  await app.register(invitationRoutes);
-  await app.register(auditRoutes);
-  await app.register(usageRoutes);
-  await app.register(llmSettingsRoutes);
-  await app.register(llmProviderRoutes);
-  await app.register(llmCheckRoutes);
+  await app.register(setupRoutes, { prefix: '/api/v1/setup' });
+  await app.register(authRoutes, { prefix: '/api/v1' });
+  await app.register(apiKeyRoutes, { prefix: '/api/v1/api-keys' });
+  await app.register(memberRoutes, { prefix: '/api/v1/members' });
+  await app.register(invitationRoutes, { prefix: '/api/v1/invitations' });
+  await app.register(auditRoutes, { prefix: '/api/v1/audit' });
+  await app.register(usageRoutes, { prefix: '/api/v1/usage' });
+  await app.register(llmSettingsRoutes, { prefix: '/api/v1/llm' });
+  await app.register(llmProviderRoutes, { prefix: '/api/v1/llm' });
+  await app.register(llmCheckRoutes, { prefix: '/api/v1/llm' });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
-  await app.register(articleRoutes);
-  await app.register(articleEventRoutes);
-  await app.register(brandVoiceRoutes);
-  await app.register(documentRoutes);
-  await app.register(knowledgeRoutes);
+  await app.register(articleRoutes, { prefix: '/api/v1/articles' });
+  await app.register(articleEventRoutes, { prefix: '/api/v1' });
+  await app.register(brandVoiceRoutes, { prefix: '/api/v1/brand-voices' });
+  await app.register(documentRoutes, { prefix: '/api/v1/documents' });
+  await app.register(knowledgeRoutes, { prefix: '/api/v1/knowledge' });
   await app.register(webAppRoutes); // last: the browser app's SPA fallback
   return app;
 }

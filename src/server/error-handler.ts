@@ -38,6 +38,15 @@ const fastifyCodes: Record<string, ErrorCode> = {
   FST_INVALID_MULTIPART_CONTENT_TYPE: 'unsupported_media_type',
 };
 
+// Other 4xx statuses (plugins that set statusCode without a code we know); the rest are bad input.
+const clientStatusCodes: Record<number, ErrorCode> = {
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
+
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: unknown; requestId: string };
 }
@@ -92,18 +101,7 @@ export function installErrorHandling(app: FastifyInstance) {
       return sendError(reply, request, 'rate_limited', err.message || 'Too many requests');
     }
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-      const code: ErrorCode =
-        err.statusCode === 404
-          ? 'not_found'
-          : err.statusCode === 413
-            ? 'payload_too_large'
-            : err.statusCode === 415
-              ? 'unsupported_media_type'
-              : err.statusCode === 401
-                ? 'unauthenticated'
-                : err.statusCode === 403
-                  ? 'forbidden'
-                  : 'validation_error';
+      const code = clientStatusCodes[err.statusCode] ?? 'validation_error';
       return sendError(reply, request, code, err.message);
     }
     request.log.error({ err }, 'unhandled error');

@@ -26,3 +26,10 @@ export function nextCursor<T extends { createdAt: Date }>(items: T[], limit: num
     ? Buffer.from(last.createdAt.toISOString()).toString('base64url')
     : null;
 }
+
+/**
+ * Every list answers `{items, nextCursor}`; lists that are not paged (members, versions, search
+ * results) always answer `nextCursor: null`, so clients read every list the same way.
+ */
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });

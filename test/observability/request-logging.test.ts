@@ -44,6 +44,8 @@ describe('request logging', () => {
     expect(output).not.toContain('s3ss10n');
     expect(output).not.toContain(password);
 
+    // JSON.parse keeps the last of duplicate keys, so count them in the raw lines.
+    for (const line of lines) expect(line.match(/"reqId":/g)?.length ?? 0, line).toBeLessThanOrEqual(1);
     const entries = lines.map((l) => JSON.parse(l));
     const done = entries.find((e) => e.msg === 'request failed');
     expect(done).toMatchObject({

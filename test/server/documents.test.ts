@@ -84,8 +84,9 @@ describe.each(backends)('documents and knowledge search (%s)', (backend) => {
     });
   };
   const getDoc = async (id: string) =>
-    (await t.app.inject({ method: 'GET', url: `/api/v1/documents/${id}`, headers: bearer(key) })).json()
-      .document as DocumentJson;
+    (
+      await t.app.inject({ method: 'GET', url: `/api/v1/documents/${id}`, headers: bearer(key) })
+    ).json() as DocumentJson;
   const waitSettled = async (id: string): Promise<DocumentJson> => {
     const deadline = Date.now() + 30_000;
     for (;;) {
@@ -110,11 +111,11 @@ describe.each(backends)('documents and knowledge search (%s)', (backend) => {
   it('ingests a multi-page PDF in the background and finds its passages by keyword, with pages', async () => {
     const res = await upload(threePagePdf(), 'renewables.pdf', 'energy, notes');
     expect(res.statusCode, res.body).toBe(202);
-    const body = res.json() as { document: DocumentJson; created: boolean };
-    expect(body.created).toBe(true);
-    expect(body.document.status).toMatch(/queued|processing|ready/);
-    expect(body.document.tags).toEqual(['energy', 'notes']);
-    pdfId = body.document.id;
+    // 202 means created (queued now); the body is the bare document.
+    const body = res.json() as DocumentJson & { tags: string[] };
+    expect(body.status).toMatch(/queued|processing|ready/);
+    expect(body.tags).toEqual(['energy', 'notes']);
+    pdfId = body.id;
 
     const doc = await waitSettled(pdfId);
     expect(doc.status, doc.error ?? '').toBe('ready');
@@ -129,7 +130,7 @@ describe.each(backends)('documents and knowledge search (%s)', (backend) => {
     const result = found.json();
     expect(result.mode).toBe(vectors ? 'hybrid' : 'fulltext');
     expect(result.vectorAvailable).toBe(vectors);
-    const top = result.results[0];
+    const top = result.items[0];
     expect(top.documentId).toBe(pdfId);
     expect(top.text).toMatch(/honeybee/i);
     expect(top.pageStart).toBeLessThanOrEqual(3);
@@ -138,7 +139,7 @@ describe.each(backends)('documents and knowledge search (%s)', (backend) => {
 
     const solar = (await search({ query: 'photovoltaic inverter', mode: 'fulltext' })).json();
     expect(solar.mode).toBe('fulltext');
-    expect(solar.results[0].pageStart).toBe(1);
+    expect(solar.items[0].pageStart).toBe(1);
   });
 
   it('finds passages by meaning when vectors are available', async () => {
@@ -146,33 +147,33 @@ describe.each(backends)('documents and knowledge search (%s)', (backend) => {
     const res = (await search({ query: 'automobile' })).json();
     if (!vectors) {
       expect(res.mode).toBe('fulltext');
-      expect(res.results).toEqual([]);
+      expect(res.items).toEqual([]);
       return;
     }
     expect(res.mode).toBe('hybrid');
-    expect(res.results[0].documentId).toBe(pdfId);
-    expect(res.results[0].text).toMatch(/car/);
-    expect(res.results[0].pageStart).toBeLessThanOrEqual(2);
-    expect(res.results[0].pageEnd).toBeGreaterThanOrEqual(2);
+    expect(res.items[0].documentId).toBe(pdfId);
+    expect(res.items[0].text).toMatch(/car/);
+    expect(res.items[0].pageStart).toBeLessThanOrEqual(2);
+    expect(res.items[0].pageEnd).toBeGreaterThanOrEqual(2);
     expect(embedder.texts).toBeGreaterThan(3);
   });
 
   it('ingests a DOCX and keeps heading paths; tag and document filters apply', async () => {
     const res = await upload(handbookDocx(), 'handbook.docx', 'hr');
     expect(res.statusCode, res.body).toBe(202);
-    const doc = await waitSettled(res.json().document.id);
+    const doc = await waitSettled(res.json().id);
     expect(doc.status, doc.error ?? '').toBe('ready');
     expect(doc.title).toMatch(/Employee Handbook/);
 
     const found = (await search({ query: 'vacation days' })).json();
-    expect(found.results[0].documentId).toBe(doc.id);
-    expect(found.results[0].headingPath).toContain('Leave');
+    expect(found.items[0].documentId).toBe(doc.id);
+    expect(found.items[0].headingPath).toContain('Leave');
     const filtered = (await search({ query: 'vacation days', tags: ['energy'] })).json();
-    expect(filtered.results.every((r: { documentId: string }) => r.documentId === pdfId)).toBe(true);
+    expect(filtered.items.every((r: { documentId: string }) => r.documentId === pdfId)).toBe(true);
     // Vector search always has nearest neighbours, so the filter is checked on whatever comes back.
     const byId = (await search({ query: 'vacation', documentIds: [pdfId] })).json();
-    expect(byId.results.every((r: { documentId: string }) => r.documentId === pdfId)).toBe(true);
-    expect(byId.results.some((r: { documentId: string }) => r.documentId === doc.id)).toBe(false);
+    expect(byId.items.every((r: { documentId: string }) => r.documentId === pdfId)).toBe(true);
+    expect(byId.items.some((r: { documentId: string }) => r.documentId === doc.id)).toBe(false);
   });
 
   it('returns similar passages with scores', async () => {
@@ -183,7 +184,7 @@ describe.each(backends)('documents and knowledge search (%s)', (backend) => {
       payload: { text: 'The beekeeper inspects each frame for eggs, larvae and capped honey.' },
     });
     expect(res.statusCode, res.body).toBe(200);
-    const top = res.json().results[0];
+    const top = res.json().items[0];
     expect(top.documentId).toBe(pdfId);
     expect(top.shingleJaccard).toBeGreaterThan(0);
     expect(top.score).toBeGreaterThan(0);
@@ -194,8 +195,7 @@ describe.each(backends)('documents and knowledge search (%s)', (backend) => {
     const before = await counts();
     const again = await upload(threePagePdf(), 'copy-of-renewables.pdf');
     expect(again.statusCode).toBe(200);
-    expect(again.json().created).toBe(false);
-    expect(again.json().document.id).toBe(pdfId);
+    expect(again.json().id).toBe(pdfId);
     expect(await counts()).toEqual(before);
     const list = await t.app.inject({ method: 'GET', url: '/api/v1/documents', headers: bearer(key) });
     expect(list.json().items.filter((d: DocumentJson) => d.id === pdfId)).toHaveLength(1);
@@ -311,7 +311,7 @@ describe.each(backends)('documents and knowledge search (%s)', (backend) => {
       payload: { url: `${siteBase}/guide.md`, tags: ['garden'] },
     });
     expect(res.statusCode, res.body).toBe(202);
-    const doc = await waitSettled(res.json().document.id);
+    const doc = await waitSettled(res.json().id);
     expect(doc.status, doc.error ?? '').toBe('ready');
     expect(doc.sourceKind).toBe('url');
     expect(doc.sourceUrl).toBe(`${siteBase}/guide.md`);
@@ -376,7 +376,7 @@ describe.each(backends)('documents and knowledge search (%s)', (backend) => {
         .statusCode,
     ).toBe(404);
     const found = (await search({ query: 'honeybee' })).json();
-    expect(found.results.some((x: { documentId: string }) => x.documentId === pdfId)).toBe(false);
+    expect(found.items.some((x: { documentId: string }) => x.documentId === pdfId)).toBe(false);
     const again = await t.app.inject({
       method: 'DELETE',
       url: `/api/v1/documents/${pdfId}`,

@@ -35,7 +35,7 @@ describe.each(backends)('workspace isolation (%s)', (backend) => {
         headers: { ...session(cookieB), ...form.headers },
         payload: form.payload,
       })
-    ).json().document.id;
+    ).json().id;
   });
   afterAll(async () => t.close());
 

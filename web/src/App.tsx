@@ -34,9 +34,9 @@ export function App() {
 
   const refresh = useCallback(async () => {
     try {
-      const setup = await api<{ needed: boolean }>('GET', '/api/v1/setup');
+      const setup = await api('GET', '/api/v1/setup');
       if (setup.needed) return setSession({ kind: 'setup' });
-      const me = await api<Me>('GET', '/api/v1/me');
+      const me = await api('GET', '/api/v1/me');
       setSession({ kind: 'signed-in', me });
       setError(undefined);
     } catch (e) {

@@ -1,5 +1,8 @@
 // The one way the app talks to the server: same-origin fetch with the session cookie, JSON in and
-// out, and the server's single error shape turned into an ApiError with per-field details.
+// out, and the server's single error shape turned into an ApiError with per-field details. Paths,
+// parameters, bodies and responses are typed by web/src/api/schema.d.ts, generated from the server's
+// OpenAPI document (`npm run gen:api`).
+import type { paths } from './api/schema.d.ts';
 
 export interface ErrorDetail {
   path: string;
@@ -47,15 +50,60 @@ async function errorOf(res: Response): Promise<ApiError> {
   }
 }
 
-export async function api<T>(
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<T> {
+// ---- The typed client: paths, methods, parameters and bodies come from the generated schema ----
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type PathWith<M extends Method> = {
+  [P in keyof paths]: paths[P] extends Record<Lowercase<M>, unknown> ? P : never;
+}[keyof paths];
+type Operation<P extends keyof paths, M extends Method> = paths[P][Lowercase<M> & keyof paths[P]];
+
+/** The JSON body of an operation's success (undefined for 204). */
+type Success<O> = O extends { responses: infer R }
+  ? {
+      [S in keyof R]: S extends 200 | 201 | 202
+        ? R[S] extends { content: { 'application/json': infer B } }
+          ? B
+          : string
+        : S extends 204
+          ? undefined
+          : never;
+    }[keyof R]
+  : never;
+type PathParams<O> = O extends { parameters: { path: infer P } } ? P : never;
+type QueryParams<O> = O extends { parameters: { query?: infer Q } } ? Q : never;
+type JsonBody<O> = O extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
+
+export interface CallOptions<O> {
+  params?: PathParams<O>;
+  query?: QueryParams<O>;
+  body?: JsonBody<O>;
+  headers?: Record<string, string>;
+}
+
+/** A response body of the API, e.g. `Json<'/api/v1/articles/{id}', 'GET'>`. */
+export type Json<P extends keyof paths, M extends Method> = Success<Operation<P, M>>;
+
+function urlOf(path: string, params?: object, query?: object): string {
+  const filled = path.replace(/\{(\w+)\}/g, (_, name: string) =>
+    encodeURIComponent(String((params as Record<string, unknown> | undefined)?.[name] ?? '')),
+  );
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {}))
+    if (v !== undefined && v !== null) search.set(k, String(v));
+  const qs = search.toString();
+  return qs ? `${filled}?${qs}` : filled;
+}
+
+export async function api<M extends Method, P extends PathWith<M>>(
+  method: M,
+  path: P,
+  options: CallOptions<Operation<P, M>> = {},
+): Promise<Json<P, M>> {
+  const { body, headers = {} } = options;
   let res: Response;
   try {
-    res = await fetch(path, {
+    res = await fetch(urlOf(path, options.params as object, options.query as object), {
       method,
       credentials: 'same-origin',
       headers: {
@@ -78,9 +126,9 @@ export async function api<T>(
       window.dispatchEvent(new Event(unauthenticatedEvent));
     throw error;
   }
-  if (res.status === 204) return undefined as T;
+  if (res.status === 204) return undefined as Json<P, M>;
   const type = res.headers.get('content-type') ?? '';
-  return (type.includes('json') ? await res.json() : await res.text()) as T;
+  return (type.includes('json') ? await res.json() : await res.text()) as Json<P, M>;
 }
 
 /** Field path → first message, for showing API validation errors next to their inputs. */
@@ -93,205 +141,40 @@ export function fieldErrors(error: unknown): Record<string, string> {
 export const messageOf = (error: unknown) =>
   error instanceof Error ? error.message : typeof error === 'string' ? error : 'Something went wrong';
 
-// ---- Types of the API (what the app reads) ----
+// ---- Names for the API's shapes the pages use (all derived from the generated schema) ----
 
-export type Role = 'viewer' | 'editor' | 'admin' | 'owner';
+export { llmRoles, providerNames, roles, scopes } from './api/values.ts';
 
-export interface Me {
-  user: { id: string; email: string; name: string | null };
-  workspace: { id: string; role: Role };
-  via: 'session' | 'api_key';
-  scopes: string[];
-  workspaces: Array<{ id: string; name: string; role: Role }>;
-}
-
-export type ArticleStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
-
-export interface ArticleSummary {
-  id: string;
-  title: string;
-  topic: string;
-  status: ArticleStatus;
-  slug: string;
-  wordCount: number;
-  favorite: boolean;
-  grounded: boolean;
-  costUsd: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface Source {
-  n: number;
-  title: string;
-  url?: string;
-  documentId?: string;
-  page?: number;
-  headingPath?: string[];
-  excerpt: string;
-  fetchedAt?: string;
-}
-
-export interface Citation {
-  sentence: string;
-  sources: number[];
-  supported: boolean;
-  score: number;
-}
-
-export interface Claim {
-  claim: string;
-  verdict: 'supported' | 'unsupported' | 'contradicted';
-  sources: number[];
-  note?: string;
-}
-
-export interface SeoIssue {
-  code: string;
-  message: string;
-  fix: string;
-  severity?: string;
-}
-
-export interface Seo {
-  score: number;
-  metaTitle: string;
-  metaDescription: string;
-  keywords: string[];
-  readability: Record<string, number>;
-  issues: SeoIssue[];
-}
-
-export type StepStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
-
-export interface Step {
-  name: string;
-  status: StepStatus;
-  startedAt: string | null;
-  finishedAt: string | null;
-  costUsd: number;
-}
-
-export interface Article {
-  id: string;
-  brief: Record<string, unknown> & { topic: string };
-  status: ArticleStatus;
-  error: string | null;
-  title: string;
-  slug: string;
-  markdown: string;
-  html: string;
-  grounded: boolean;
-  favorite: boolean;
-  wordCount: number;
-  sections: Array<{ index: number; heading: string }>;
-  sources: Source[];
-  citations: Citation[];
-  factCheck: { claims: Claim[] } | null;
-  seo: Seo | null;
-  usage: { inputTokens: number; outputTokens: number; costUsd: number };
-  steps: Step[];
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface VersionSummary {
-  id: string;
-  reason: 'edit' | 'regenerate' | 'restore';
-  title: string;
-  createdAt: string;
-}
-
-export interface Version extends VersionSummary {
-  markdown: string;
-}
-
+type Item<L> = L extends { items: Array<infer T> } ? T : never;
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
 
-export interface DocumentInfo {
-  id: string;
-  title: string;
-  type: string;
-  filename: string | null;
-  byteSize: number;
-  pageCount: number | null;
-  status: 'queued' | 'processing' | 'ready' | 'failed';
-  progress: number;
-  error: string | null;
-  note?: string | null;
-  chunkCount?: number;
-  createdAt: string;
-}
-
-export interface Passage {
-  chunkId?: string;
-  documentId: string;
-  documentTitle: string;
-  text: string;
-  headingPath?: string[];
-  pageStart?: number | null;
-  score?: number;
-}
-
-export const providerNames = ['openai', 'anthropic', 'google', 'groq', 'ollama', 'compatible'] as const;
-export type ProviderName = (typeof providerNames)[number];
-export const llmRoles = ['planner', 'writer', 'checker', 'embedder'] as const;
-export type LlmRole = (typeof llmRoles)[number];
-
-export interface LlmSettings {
-  credentials: Partial<Record<ProviderName, { apiKeySet: boolean; baseUrl: string | null }>>;
-  roleModels: Partial<Record<LlmRole, string>>;
-  monthlyBudgetUsd: number | null;
-}
-
-export interface LlmProviders {
-  providers: Array<{
-    name: ProviderName;
-    configured: boolean;
-    source: 'environment' | 'workspace' | null;
-    baseUrl: string | null;
-  }>;
-  roles: Record<LlmRole, string[]>;
-}
-
-export interface ApiKey {
-  id: string;
-  name: string;
-  prefix: string;
-  scopes: string[];
-  lastUsedAt: string | null;
-  expiresAt: string | null;
-  revokedAt: string | null;
-  createdAt: string;
-}
-
-export interface Member {
-  userId: string;
-  email: string;
-  name: string | null;
-  role: Role;
-  joinedAt: string;
-}
-
-export interface UsageRow {
-  key: string;
-  calls: number;
-  cacheHits: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-  unknownCostCalls: number;
-}
-
-export interface UsageSummary {
-  monthStart: string;
-  spentUsd: number;
-  budgetUsd: number | null;
-  usedFraction: number | null;
-}
+export type Me = Json<'/api/v1/me', 'GET'>;
+export type Role = Me['workspace']['role'];
+export type Article = Json<'/api/v1/articles/{id}', 'GET'>;
+export type ArticleSummary = Item<Json<'/api/v1/articles', 'GET'>>;
+export type ArticleStatus = Article['status'];
+export type Source = Article['sources'][number];
+export type Citation = Article['citations'][number];
+export type Step = Article['steps'][number];
+export type StepStatus = Step['status'];
+export type VersionSummary = Item<Json<'/api/v1/articles/{id}/versions', 'GET'>>;
+export type Version = Json<'/api/v1/articles/{id}/versions/{versionId}', 'GET'>;
+export type DocumentInfo = Json<'/api/v1/documents/{id}', 'GET'>;
+export type Passage = Item<Json<'/api/v1/knowledge/search', 'POST'>>;
+export type LlmSettings = Json<'/api/v1/llm/settings', 'GET'>;
+export type LlmSettingsUpdate = JsonBody<Operation<'/api/v1/llm/settings', 'PUT'>>;
+export type LlmProviders = Json<'/api/v1/llm/providers', 'GET'>;
+export type ProviderName = LlmProviders['providers'][number]['name'];
+export type LlmRole = keyof LlmProviders['roles'];
+export type ModelCheck = Item<Json<'/api/v1/llm/check', 'POST'>>;
+export type ApiKey = Item<Json<'/api/v1/api-keys', 'GET'>>;
+export type Scope = NonNullable<JsonBody<Operation<'/api/v1/api-keys', 'POST'>>['scopes']>[number];
+export type Member = Item<Json<'/api/v1/members', 'GET'>>;
+export type UsageRow = Item<Json<'/api/v1/usage', 'GET'>>;
+export type UsageSummary = Json<'/api/v1/usage/summary', 'GET'>;
 
 export const usd = (n: number) => (n === 0 ? '$0.00' : n < 0.01 ? `$${n.toFixed(4)}` : `$${n.toFixed(2)}`);
 

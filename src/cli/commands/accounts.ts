@@ -1,16 +1,14 @@
 // `user create`, `apikey create`: identity administration without the HTTP server.
+// The runtime and account services are imported when a command runs: `blogsmith --help` stays fast.
 import type { Command } from 'commander';
-import { createApiKey } from '../../accounts/api-keys.ts';
-import { audit } from '../../accounts/audit.ts';
-import { primaryWorkspaceOf } from '../../accounts/members.ts';
-import { createUser, findUserByEmail } from '../../accounts/users.ts';
-import { loadConfig } from '../../config.ts';
 import { AppError } from '../../errors.ts';
-import { createRuntime, type Runtime } from '../../runtime.ts';
-import { cliLogger } from '../cli-logger.ts';
+import type { Runtime } from '../../runtime.ts';
+import { loadConfig } from '../load-config.ts';
 
 async function withRuntime<T>(command: string, fn: (runtime: Runtime) => Promise<T>): Promise<T> {
-  const config = loadConfig();
+  const config = await loadConfig();
+  const { createRuntime } = await import('../../runtime.ts');
+  const { cliLogger } = await import('../cli-logger.ts');
   const runtime = await createRuntime(config, { logger: cliLogger(), command: `CLI (${command})` });
   try {
     return await fn(runtime);
@@ -38,6 +36,8 @@ export function registerAccountCommands(program: Command) {
         json?: boolean;
       }) => {
         const created = await withRuntime('user create', async (runtime) => {
+          const { createUser } = await import('../../accounts/users.ts');
+          const { audit } = await import('../../accounts/audit.ts');
           const result = await createUser(runtime.database, {
             email: opts.email,
             password: opts.password,
@@ -70,6 +70,10 @@ export function registerAccountCommands(program: Command) {
     .option('--json', 'print JSON with the key and its metadata')
     .action(async (opts: { email: string; name: string; scopes?: string; json?: boolean }) => {
       const created = await withRuntime('apikey create', async (runtime) => {
+        const { findUserByEmail } = await import('../../accounts/users.ts');
+        const { primaryWorkspaceOf } = await import('../../accounts/members.ts');
+        const { createApiKey } = await import('../../accounts/api-keys.ts');
+        const { audit } = await import('../../accounts/audit.ts');
         const found = await findUserByEmail(runtime.database, opts.email);
         if (!found) throw new AppError('not_found', `No user with email ${opts.email}`);
         const workspace = await primaryWorkspaceOf(runtime.database, found.id);

@@ -3,10 +3,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { EventSourceParserStream } from 'eventsource-parser/stream';
-import { loadConfig } from '../../config.ts';
 import { AppError } from '../../errors.ts';
-import { createRunProgress } from '../run-progress.ts';
+import { sleep } from '../../sleep.ts';
+import { loadConfig } from '../load-config.ts';
 import type { ApiConnection } from '../server-connection.ts';
 
 interface GenerateOptions {
@@ -25,7 +24,6 @@ interface GenerateOptions {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface DocumentView {
   id: string;
@@ -44,12 +42,11 @@ async function uploadFiles(
   for (const file of files) {
     const form = new FormData();
     form.append('file', new Blob([readFileSync(file)]), path.basename(file));
-    const { document } = await api.json<{ document: DocumentView }>('POST', '/api/v1/documents', form);
+    const document = await api.json<DocumentView>('POST', '/api/v1/documents', form);
     let current = document;
     while (current.status === 'queued' || current.status === 'processing') {
       await sleep(200);
-      current = (await api.json<{ document: DocumentView }>('GET', `/api/v1/documents/${document.id}`))
-        .document;
+      current = await api.json<DocumentView>('GET', `/api/v1/documents/${document.id}`);
     }
     if (current.status !== 'ready') {
       throw new AppError('validation_error', `${file}: ${current.error ?? `ingestion ${current.status}`}`);
@@ -72,6 +69,7 @@ async function followEvents(
   id: string,
   onEvent: (e: StreamedEvent) => Promise<void> | void,
 ) {
+  const { EventSourceParserStream } = await import('eventsource-parser/stream');
   let last = 0;
   for (let attempt = 0; attempt < 20; attempt++) {
     const res = await api.request('GET', `/api/v1/articles/${id}/events?lastEventId=${last}`);
@@ -122,11 +120,12 @@ export function registerGenerateCommand(program: Command) {
     .option('--out <file>', 'write the Markdown here instead of stdout')
     .option('--json', 'print the whole article as JSON')
     .action(async (topic: string, opts: GenerateOptions) => {
-      const config = loadConfig();
+      const config = await loadConfig();
       const words = opts.words === undefined ? undefined : Number(opts.words);
       // Loaded here: the server and its dependencies are heavy for `--help` and other commands.
       const { connectToApi } = await import('../server-connection.ts');
       const api = await connectToApi(config, 'generate');
+      const { createRunProgress } = await import('../run-progress.ts');
       const progress = createRunProgress(process.stderr);
       let articleId: string | undefined;
       const onSigint = () => {

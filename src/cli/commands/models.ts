@@ -1,18 +1,27 @@
 // `blogsmith models` lists providers, roles and the resolved model chains (never a credential);
 // `blogsmith models check` sends one tiny real request per model and prints latency or the error.
+// The model code (and through it the provider SDKs) is imported when a command runs, not at start-up:
+// `blogsmith --help` stays fast.
 import type { Command } from 'commander';
-import { loadConfig } from '../../config.ts';
-import { describeModels } from '../../llm/describe.ts';
-import { probeModels } from '../../llm/probe.ts';
-import { resolveModels } from '../../llm/resolve-models.ts';
+import { loadConfig } from '../load-config.ts';
+
+const modelModules = async () => {
+  const [{ describeModels }, { probeModels }, { resolveModels }] = await Promise.all([
+    import('../../llm/describe.ts'),
+    import('../../llm/probe.ts'),
+    import('../../llm/resolve-models.ts'),
+  ]);
+  return { describeModels, probeModels, resolveModels };
+};
 
 export function registerModelsCommand(program: Command): void {
   const models = program
     .command('models')
     .description('List LLM providers, roles and the models each role resolves to')
     .option('--json', 'print JSON')
-    .action((opts: { json?: boolean }) => {
-      const view = describeModels(resolveModels(loadConfig()));
+    .action(async (opts: { json?: boolean }) => {
+      const { describeModels, resolveModels } = await modelModules();
+      const view = describeModels(resolveModels(await loadConfig()));
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(view, null, 2)}\n`);
         return;
@@ -35,7 +44,8 @@ export function registerModelsCommand(program: Command): void {
     .description('Make one tiny real call per configured model and report latency or the exact error')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const config = loadConfig();
+      const config = await loadConfig();
+      const { probeModels, resolveModels } = await modelModules();
       const results = await probeModels(resolveModels(config), {
         timeoutMs: config.LLM_TIMEOUT_SECONDS * 1000,
       });

@@ -1,8 +1,7 @@
 // `serve`, `worker`, `migrate`: running Blogsmith's processes.
 import type { Command } from 'commander';
-import { loadConfig } from '../../config.ts';
 import { AppError } from '../../errors.ts';
-import { cliLogger } from '../cli-logger.ts';
+import { loadConfig } from '../load-config.ts';
 
 export function registerOperationCommands(program: Command) {
   program
@@ -11,14 +10,14 @@ export function registerOperationCommands(program: Command) {
     .action(async () => {
       // Loaded on use: the server and its dependencies would slow down every other command.
       const { startServer } = await import('../../server/start.ts');
-      await startServer(loadConfig());
+      await startServer(await loadConfig());
     });
 
   program
     .command('worker')
     .description('Run job workers alone, against PostgreSQL (DATABASE_URL); scale by running more of them')
     .action(async () => {
-      const config = loadConfig();
+      const config = await loadConfig();
       if (!config.DATABASE_URL) {
         throw new AppError(
           'validation_error',
@@ -45,8 +44,9 @@ export function registerOperationCommands(program: Command) {
     .command('migrate')
     .description('Apply database migrations and report pgvector availability')
     .action(async () => {
-      const config = loadConfig();
+      const config = await loadConfig();
       const { createRuntime } = await import('../../runtime.ts');
+      const { cliLogger } = await import('../cli-logger.ts');
       const runtime = await createRuntime(config, { logger: cliLogger(), command: 'migrate' });
       const where =
         runtime.database.kind === 'pglite' ? `embedded database in ${config.DATA_DIR}` : 'PostgreSQL';

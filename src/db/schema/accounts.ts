@@ -90,7 +90,7 @@ export const auditLog = pgTable(
     target: text('target'),
     ip: text('ip'),
     requestId: text('request_id'),
-    details: jsonb('details'),
+    details: jsonb('details').$type<Record<string, unknown>>(),
     createdAt: createdAt(),
   },
   (t) => [index('audit_workspace_created_idx').on(t.workspaceId, t.createdAt)],

@@ -17,13 +17,16 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { articleStatuses } from '../../articles/statuses.ts';
+import type { ArticleSource, CitationCheck, FactCheckClaim, SeoPack } from '../../articles/types.ts';
+import type { ArticleBrief } from '../../writing/brief.ts';
+import type { Outline } from '../../writing/outline.ts';
 import { toTsvectorSql } from '../text-search.ts';
 import { users, workspaces } from './accounts.ts';
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
-export const articleStatuses = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
-export type ArticleStatus = (typeof articleStatuses)[number];
+export { type ArticleStatus, articleStatuses } from '../../articles/statuses.ts';
 
 export const articles = pgTable(
   'articles',
@@ -33,7 +36,7 @@ export const articles = pgTable(
       .notNull()
       .references(() => workspaces.id, { onDelete: 'cascade' }),
     userId: uuid('user_id').references(() => users.id, { onDelete: 'set null' }),
-    brief: jsonb('brief').notNull(),
+    brief: jsonb('brief').$type<ArticleBrief>().notNull(),
     status: text('status', { enum: articleStatuses }).notNull().default('queued'),
     error: text('error'),
     topic: text('topic').notNull(),
@@ -44,11 +47,11 @@ export const articles = pgTable(
     grounded: boolean('grounded').notNull().default(false),
     favorite: boolean('favorite').notNull().default(false),
     wordCount: integer('word_count').notNull().default(0),
-    outline: jsonb('outline'),
-    sources: jsonb('sources').notNull().default(sql`'[]'::jsonb`),
-    citations: jsonb('citations').notNull().default(sql`'[]'::jsonb`),
-    factCheck: jsonb('fact_check'),
-    seo: jsonb('seo'),
+    outline: jsonb('outline').$type<Outline>(),
+    sources: jsonb('sources').$type<ArticleSource[]>().notNull().default(sql`'[]'::jsonb`),
+    citations: jsonb('citations').$type<CitationCheck[]>().notNull().default(sql`'[]'::jsonb`),
+    factCheck: jsonb('fact_check').$type<{ claims: FactCheckClaim[] }>(),
+    seo: jsonb('seo').$type<SeoPack>(),
     /** Which section to rewrite when the current run is a regeneration. */
     regenerateSection: integer('regenerate_section'),
     idempotencyKey: text('idempotency_key'),

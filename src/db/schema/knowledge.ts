@@ -3,6 +3,7 @@
 // pgvector, so `ensureVectorColumns` (src/knowledge/vector-columns.ts) adds them at runtime.
 import { sql } from 'drizzle-orm';
 import { customType, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import type { DocumentType } from '../../knowledge/types.ts';
 import { toTsvectorSql } from '../text-search.ts';
 import { workspaces } from './accounts.ts';
 
@@ -17,7 +18,7 @@ export const documents = pgTable(
       .notNull()
       .references(() => workspaces.id, { onDelete: 'cascade' }),
     title: text('title').notNull(),
-    type: text('type').notNull(),
+    type: text('type').$type<DocumentType>().notNull(),
     sourceKind: text('source_kind', { enum: ['upload', 'url'] }).notNull(),
     sourceUrl: text('source_url'),
     filename: text('filename'),

@@ -6,8 +6,8 @@ import fp from 'fastify-plugin';
 async function requestLog(app: FastifyInstance) {
   app.addHook('onResponse', async (request, reply) => {
     const status = reply.statusCode;
+    // request.log already binds `reqId`; repeating it here wrote the key twice in every JSON line.
     const line = {
-      reqId: request.id,
       method: request.method,
       route: request.routeOptions.url ?? 'unmatched',
       path: request.url.split('?')[0],

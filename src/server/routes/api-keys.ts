@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../accounts/api-keys.ts';
-import { audit } from '../../accounts/audit.ts';
 import { scopes } from '../../accounts/roles.ts';
 import { futureIsoDate } from '../../input/date.ts';
 import { visibleText } from '../../input/text.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
 import { decodeCursor, nextCursor, pageQuery } from '../pagination.ts';
+import { auditRequest } from '../request-audit.ts';
 
 const apiKeyView = z.object({
   id: z.uuid(),
@@ -23,7 +23,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod = async (app) => {
   const { database } = app.runtime;
 
   app.post(
-    '/api/v1/api-keys',
+    '',
     {
       preHandler: requireAuth({ role: 'editor', scope: 'admin' }),
       schema: {
@@ -51,22 +51,17 @@ export const apiKeyRoutes: FastifyPluginAsyncZod = async (app) => {
         // A session holds its role's scopes, an API key only its own: never more in the new key.
         creatorScopes: auth.scopes,
       });
-      await audit(database, {
-        workspaceId: auth.workspaceId,
-        actorUserId: auth.userId,
-        actorApiKeyId: auth.apiKeyId,
-        action: 'api_key.created',
-        target: created.apiKey.id,
-        ip: request.ip,
-        requestId: request.id,
-        details: { name: created.apiKey.name, prefix: created.apiKey.prefix, scopes: created.apiKey.scopes },
+      await auditRequest(request, 'api_key.created', created.apiKey.id, {
+        name: created.apiKey.name,
+        prefix: created.apiKey.prefix,
+        scopes: created.apiKey.scopes,
       });
       return reply.status(201).send(created);
     },
   );
 
   app.get(
-    '/api/v1/api-keys',
+    '',
     {
       preHandler: requireAuth({ scope: 'settings:read' }),
       schema: {
@@ -85,7 +80,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.delete(
-    '/api/v1/api-keys/:id',
+    '/:id',
     {
       preHandler: requireAuth({ role: 'editor', scope: 'admin' }),
       schema: {
@@ -99,17 +94,13 @@ export const apiKeyRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const auth = authOf(request);
-      const revoked = await revokeApiKey(database, app.runtime.revocations, auth, request.params.id);
-      await audit(database, {
-        workspaceId: auth.workspaceId,
-        actorUserId: auth.userId,
-        actorApiKeyId: auth.apiKeyId,
-        action: 'api_key.revoked',
-        target: revoked.id,
-        ip: request.ip,
-        requestId: request.id,
-      });
+      const revoked = await revokeApiKey(
+        database,
+        app.runtime.revocations,
+        authOf(request),
+        request.params.id,
+      );
+      await auditRequest(request, 'api_key.revoked', revoked.id);
       return reply.status(204).send(null);
     },
   );

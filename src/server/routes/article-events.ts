@@ -42,7 +42,7 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
     database.query<{ status: string; later: boolean }>(sql, params);
 
   app.get(
-    '/api/v1/articles/:id/events',
+    '/articles/:id/events',
     {
       preHandler: requireAuth({ scope: 'articles:read' }),
       schema: {
@@ -110,7 +110,7 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.get(
-    '/api/v1/ws',
+    '/ws',
     {
       websocket: true,
       preHandler: requireAuth({ scope: 'articles:read' }),

@@ -1,13 +1,13 @@
 // Response shapes of the articles API: the one description the OpenAPI document and the
 // serializer share.
 import { z } from 'zod';
-import { articleStatuses } from '../../db/schema/articles.ts';
+import { articleStatuses } from '../../articles/statuses.ts';
 import { articleBriefSchema } from '../../writing/brief.ts';
 import { outlineSchema } from '../../writing/outline.ts';
 
 export const articleIdParams = z.object({ id: z.uuid() });
 
-const sourceView = z.object({
+export const sourceView = z.object({
   n: z.number().int(),
   kind: z.enum(['url', 'document', 'web', 'knowledge']),
   title: z.string(),
@@ -19,7 +19,7 @@ const sourceView = z.object({
   excerpt: z.string(),
 });
 
-const citationView = z.object({
+export const citationView = z.object({
   sentence: z.string(),
   sources: z.array(z.number().int()),
   supported: z.boolean(),
@@ -28,7 +28,7 @@ const citationView = z.object({
   verdict: z.object({ supported: z.boolean(), score: z.number(), reason: z.string().optional() }).optional(),
 });
 
-const claimView = z.object({
+export const claimView = z.object({
   claim: z.string(),
   verdict: z.enum(['supported', 'unsupported', 'contradicted']),
   sources: z.array(z.number().int()),
@@ -37,7 +37,7 @@ const claimView = z.object({
   revised: z.boolean().optional(),
 });
 
-const seoView = z.object({
+export const seoView = z.object({
   score: z.number(),
   metaTitle: z.string(),
   metaDescription: z.string(),
@@ -49,7 +49,7 @@ const seoView = z.object({
   jsonLd: z.record(z.string(), z.unknown()),
 });
 
-const stepView = z.object({
+export const stepView = z.object({
   name: z.string(),
   status: z.enum(['pending', 'running', 'completed', 'failed', 'skipped']),
   attempts: z.number().int(),

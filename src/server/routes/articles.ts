@@ -24,7 +24,7 @@ import { markdownText } from '../../input/markdown.ts';
 import { text, visibleText } from '../../input/text.ts';
 import { articleBriefSchema } from '../../writing/brief.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
-import { decodeCursor, nextCursor, pageQuery } from '../pagination.ts';
+import { decodeCursor, nextCursor, pageOf, pageQuery } from '../pagination.ts';
 import {
   articleIdParams,
   articleSummary,
@@ -42,7 +42,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
   const { database } = runtime;
 
   app.post(
-    '/api/v1/articles',
+    '',
     {
       preHandler: write,
       config: { rateLimitClass: 'generation' },
@@ -80,7 +80,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.get(
-    '/api/v1/articles',
+    '',
     {
       preHandler: read,
       schema: {
@@ -95,7 +95,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
             .transform((v) => v === 'true')
             .optional(),
         }),
-        response: { 200: z.object({ items: z.array(articleSummary), nextCursor: z.string().nullable() }) },
+        response: { 200: pageOf(articleSummary) },
       },
     },
     async (request) => {
@@ -112,7 +112,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.get(
-    '/api/v1/articles/:id',
+    '/:id',
     {
       preHandler: read,
       schema: {
@@ -127,7 +127,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.post(
-    '/api/v1/articles/:id/cancel',
+    '/:id/cancel',
     {
       preHandler: write,
       schema: {
@@ -143,7 +143,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.post(
-    '/api/v1/articles/:id/sections/:index/regenerate',
+    '/:id/sections/:index/regenerate',
     {
       preHandler: write,
       config: { rateLimitClass: 'generation' },
@@ -163,7 +163,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.patch(
-    '/api/v1/articles/:id',
+    '/:id',
     {
       preHandler: write,
       schema: {
@@ -188,7 +188,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.delete(
-    '/api/v1/articles/:id',
+    '/:id',
     {
       preHandler: write,
       schema: {
@@ -206,7 +206,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.get(
-    '/api/v1/articles/:id/export',
+    '/:id/export',
     {
       preHandler: read,
       schema: {
@@ -228,7 +228,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.get(
-    '/api/v1/articles/:id/versions',
+    '/:id/versions',
     {
       preHandler: read,
       schema: {
@@ -236,18 +236,18 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Earlier texts of the article, newest first',
         security: securedBy,
         params: articleIdParams,
-        response: { 200: z.object({ items: z.array(versionSummary) }) },
+        response: { 200: pageOf(versionSummary) },
       },
     },
     async (request) => {
       const auth = authOf(request);
       await findArticle(database, auth, request.params.id);
-      return { items: await listVersions(database, auth, request.params.id) };
+      return { items: await listVersions(database, auth, request.params.id), nextCursor: null };
     },
   );
 
   app.get(
-    '/api/v1/articles/:id/versions/:versionId',
+    '/:id/versions/:versionId',
     {
       preHandler: read,
       schema: {
@@ -262,7 +262,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.post(
-    '/api/v1/articles/:id/versions/:versionId/restore',
+    '/:id/versions/:versionId/restore',
     {
       preHandler: write,
       schema: {

@@ -18,7 +18,7 @@ const entryView = z.object({
 
 export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
-    '/api/v1/audit',
+    '',
     {
       preHandler: requireAuth({ role: 'admin', scope: 'admin' }),
       schema: {

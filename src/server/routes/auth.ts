@@ -17,7 +17,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   const { database, config } = app.runtime;
 
   app.post(
-    '/api/v1/auth/signup',
+    '/auth/signup',
     {
       schema: {
         tags: ['accounts'],
@@ -46,7 +46,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.post(
-    '/api/v1/auth/login',
+    '/auth/login',
     {
       schema: {
         tags: ['accounts'],
@@ -88,7 +88,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.post(
-    '/api/v1/auth/logout',
+    '/auth/logout',
     {
       schema: { tags: ['accounts'], summary: 'End the session', response: { 204: z.null() } },
     },
@@ -101,7 +101,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.get(
-    '/api/v1/me',
+    '/me',
     {
       preHandler: requireAuth(),
       schema: {
@@ -138,7 +138,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.post(
-    '/api/v1/auth/workspace',
+    '/auth/workspace',
     {
       preHandler: requireAuth(),
       schema: {

@@ -9,6 +9,7 @@ import {
 } from '../../articles/brand-voices.ts';
 import { visibleText } from '../../input/text.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
+import { pageOf } from '../pagination.ts';
 
 const voiceView = z.object({ id: z.uuid(), name: z.string(), guidelines: z.string(), createdAt: z.date() });
 const voiceBody = z.strictObject({
@@ -24,7 +25,7 @@ export const brandVoiceRoutes: FastifyPluginAsyncZod = async (app) => {
   const write = requireAuth({ role: 'editor', scope: 'articles:write' });
 
   app.post(
-    '/api/v1/brand-voices',
+    '',
     {
       preHandler: write,
       schema: {
@@ -40,21 +41,21 @@ export const brandVoiceRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.get(
-    '/api/v1/brand-voices',
+    '',
     {
       preHandler: requireAuth({ scope: 'articles:read' }),
       schema: {
         tags: ['articles'],
         summary: "The workspace's brand voices",
         security: securedBy,
-        response: { 200: z.object({ items: z.array(voiceView) }) },
+        response: { 200: pageOf(voiceView) },
       },
     },
-    async (request) => ({ items: await listBrandVoices(database, authOf(request)) }),
+    async (request) => ({ items: await listBrandVoices(database, authOf(request)), nextCursor: null }),
   );
 
   app.patch(
-    '/api/v1/brand-voices/:id',
+    '/:id',
     {
       preHandler: write,
       schema: {
@@ -70,7 +71,7 @@ export const brandVoiceRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.delete(
-    '/api/v1/brand-voices/:id',
+    '/:id',
     {
       preHandler: write,
       schema: {

@@ -4,7 +4,6 @@ import multipart from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { audit } from '../../accounts/audit.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { storableTextProblem, text } from '../../input/text.ts';
 import { DocumentRejectedError } from '../../knowledge/errors.ts';
@@ -15,7 +14,8 @@ import { type SubmitInput, submitDocument } from '../../knowledge/ingestion.ts';
 import { type DocumentRow, deleteDocument, getDocument, listDocumentPage } from '../../knowledge/store.ts';
 import { documentTypes } from '../../knowledge/types.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
-import { decodeCursor, nextCursor, pageQuery } from '../pagination.ts';
+import { decodeCursor, nextCursor, pageOf, pageQuery } from '../pagination.ts';
+import { auditRequest } from '../request-audit.ts';
 
 const statuses = ['queued', 'processing', 'ready', 'failed'] as const;
 
@@ -42,7 +42,7 @@ export const documentView = z.object({
 const toView = (d: DocumentRow): z.infer<typeof documentView> => ({
   id: d.id,
   title: d.title,
-  type: d.type as z.infer<typeof documentView>['type'],
+  type: d.type,
   sourceKind: d.sourceKind,
   sourceUrl: d.sourceUrl,
   filename: d.filename,
@@ -81,12 +81,6 @@ const uploadBody = z
     'Either `multipart/form-data` with a `file` part (and optional `tags`: repeated fields or a comma list), ' +
       'or JSON `{url, tags?}` to ingest a web page or file fetched by the server (SSRF-guarded).',
   );
-
-const createdResponse = z.object({
-  document: documentView,
-  /** false: this content was already in the workspace; that document is returned. */
-  created: z.boolean(),
-});
 
 interface UploadedFile {
   bytes: Buffer;
@@ -191,7 +185,7 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
   });
 
   app.post(
-    '/api/v1/documents',
+    '',
     {
       preHandler: requireAuth({ role: 'editor', scope: 'documents:write' }),
       schema: {
@@ -205,7 +199,7 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
         security: securedBy,
         consumes: ['multipart/form-data', 'application/json'],
         body: uploadBody,
-        response: { 200: createdResponse, 202: createdResponse },
+        response: { 200: documentView, 202: documentView },
       },
     },
     async (request, reply) => {
@@ -246,25 +240,19 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
         throw err;
       }
       if (result.created) {
-        await audit(database, {
-          workspaceId: auth.workspaceId,
-          actorUserId: auth.userId,
-          actorApiKeyId: auth.apiKeyId,
-          action: 'document.created',
-          target: result.document.id,
-          ip: request.ip,
-          requestId: request.id,
-          details: { title: result.document.title, type: result.document.type, sourceKind: input.sourceKind },
+        await auditRequest(request, 'document.created', result.document.id, {
+          title: result.document.title,
+          type: result.document.type,
+          sourceKind: input.sourceKind,
         });
       }
-      return reply
-        .status(result.created ? 202 : 200)
-        .send({ document: toView(result.document), created: result.created });
+      // 202: queued now; 200: the same content was already in the workspace (that document).
+      return reply.status(result.created ? 202 : 200).send(toView(result.document));
     },
   );
 
   app.get(
-    '/api/v1/documents',
+    '',
     {
       preHandler: requireAuth({ scope: 'documents:read' }),
       schema: {
@@ -272,7 +260,7 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: "List the workspace's documents, newest first",
         security: securedBy,
         querystring: pageQuery.extend({ status: z.enum(statuses).optional() }),
-        response: { 200: z.object({ items: z.array(documentView), nextCursor: z.string().nullable() }) },
+        response: { 200: pageOf(documentView) },
       },
     },
     async (request) => {
@@ -287,7 +275,7 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.get(
-    '/api/v1/documents/:id',
+    '/:id',
     {
       preHandler: requireAuth({ scope: 'documents:read' }),
       schema: {
@@ -295,18 +283,18 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'One document: status, progress, error, page and chunk counts',
         security: securedBy,
         params: z.object({ id: z.uuid() }),
-        response: { 200: z.object({ document: documentView }) },
+        response: { 200: documentView },
       },
     },
     async (request) => {
       const document = await getDocument(database, authOf(request).workspaceId, request.params.id);
       if (!document) throw notFound('Document');
-      return { document: toView(document) };
+      return toView(document);
     },
   );
 
   app.delete(
-    '/api/v1/documents/:id',
+    '/:id',
     {
       preHandler: requireAuth({ role: 'editor', scope: 'documents:write' }),
       schema: {
@@ -318,18 +306,9 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const auth = authOf(request);
-      const deleted = await deleteDocument(database, auth.workspaceId, request.params.id);
+      const deleted = await deleteDocument(database, authOf(request).workspaceId, request.params.id);
       if (!deleted) throw notFound('Document');
-      await audit(database, {
-        workspaceId: auth.workspaceId,
-        actorUserId: auth.userId,
-        actorApiKeyId: auth.apiKeyId,
-        action: 'document.deleted',
-        target: request.params.id,
-        ip: request.ip,
-        requestId: request.id,
-      });
+      await auditRequest(request, 'document.deleted', request.params.id);
       return reply.status(204).send(null);
     },
   );

@@ -17,7 +17,7 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
   const { database, secretKey } = app.runtime;
 
   app.get(
-    '/api/v1/invitations/:token',
+    '/:token',
     {
       schema: {
         tags: ['accounts'],
@@ -44,7 +44,7 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.post(
-    '/api/v1/invitations/:token/accept',
+    '/:token/accept',
     {
       preHandler: optionalAuth(),
       schema: {

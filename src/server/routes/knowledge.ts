@@ -7,6 +7,7 @@ import { queryEmbedding } from '../../knowledge/query-embedding.ts';
 import { searchKnowledge } from '../../knowledge/search.ts';
 import { findSimilar } from '../../knowledge/similar.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
+import { pageOf } from '../pagination.ts';
 
 const searchBody = z.object({
   query: text({ max: 2000, min: 1 }),
@@ -55,7 +56,7 @@ export const knowledgeRoutes: FastifyPluginAsyncZod = async (app) => {
   const { database } = runtime;
 
   app.post(
-    '/api/v1/knowledge/search',
+    '/search',
     {
       preHandler: requireAuth({ scope: 'documents:read' }),
       schema: {
@@ -65,10 +66,9 @@ export const knowledgeRoutes: FastifyPluginAsyncZod = async (app) => {
         security: securedBy,
         body: searchBody,
         response: {
-          200: z.object({
+          200: pageOf(searchResult).extend({
             mode: z.enum(['hybrid', 'fulltext']),
             vectorAvailable: z.boolean(),
-            results: z.array(searchResult),
           }),
         },
       },
@@ -89,7 +89,7 @@ export const knowledgeRoutes: FastifyPluginAsyncZod = async (app) => {
       return {
         mode: outcome.mode,
         vectorAvailable: database.vectorAvailable,
-        results: outcome.results.map((r) => ({
+        items: outcome.results.map((r) => ({
           chunkId: r.chunkId,
           documentId: r.documentId,
           documentTitle: r.documentTitle,
@@ -99,12 +99,13 @@ export const knowledgeRoutes: FastifyPluginAsyncZod = async (app) => {
           pageStart: r.pageStart,
           pageEnd: r.pageEnd,
         })),
+        nextCursor: null,
       };
     },
   );
 
   app.post(
-    '/api/v1/knowledge/similar',
+    '/similar',
     {
       preHandler: requireAuth({ scope: 'documents:read' }),
       schema: {
@@ -113,7 +114,7 @@ export const knowledgeRoutes: FastifyPluginAsyncZod = async (app) => {
         security: securedBy,
         body: similarBody,
         response: {
-          200: z.object({ vectorAvailable: z.boolean(), results: z.array(similarPassage) }),
+          200: pageOf(similarPassage).extend({ vectorAvailable: z.boolean() }),
         },
       },
     },
@@ -126,7 +127,7 @@ export const knowledgeRoutes: FastifyPluginAsyncZod = async (app) => {
         limit: request.body.limit,
         ...(embedding ? { embedding } : {}),
       });
-      return { vectorAvailable: database.vectorAvailable, results };
+      return { vectorAvailable: database.vectorAvailable, items: results, nextCursor: null };
     },
   );
 };

@@ -4,10 +4,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { probeModels } from '../../llm/probe.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
+import { pageOf } from '../pagination.ts';
 
 export const llmCheckRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
-    '/api/v1/llm/check',
+    '/check',
     {
       preHandler: requireAuth({ role: 'admin', scope: 'settings:write' }),
       // Real provider calls: drawn from the generation budget like other LLM-spending routes.
@@ -17,26 +18,24 @@ export const llmCheckRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Make one tiny real call per model of the workspace and report latency or the exact error',
         security: securedBy,
         response: {
-          200: z.object({
-            results: z.array(
-              z.object({
-                model: z.string(),
-                kind: z.enum(['text', 'embedding']),
-                ok: z.boolean(),
-                latencyMs: z.number(),
-                error: z.string().optional(),
-              }),
-            ),
-          }),
+          200: pageOf(
+            z.object({
+              model: z.string(),
+              kind: z.enum(['text', 'embedding']),
+              ok: z.boolean(),
+              latencyMs: z.number(),
+              error: z.string().optional(),
+            }),
+          ),
         },
       },
     },
     async (request) => {
       const resolved = await app.runtime.llm.resolved(authOf(request).workspaceId);
-      const results = await probeModels(resolved, {
+      const items = await probeModels(resolved, {
         timeoutMs: app.runtime.config.LLM_TIMEOUT_SECONDS * 1000,
       });
-      return { results };
+      return { items, nextCursor: null };
     },
   );
 };

@@ -23,7 +23,7 @@ const providersView = z.object({
 
 export const llmProviderRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
-    '/api/v1/llm/providers',
+    '/providers',
     {
       preHandler: requireAuth(),
       schema: {

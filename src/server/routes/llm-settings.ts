@@ -56,7 +56,7 @@ export const llmSettingsRoutes: FastifyPluginAsyncZod = async (app) => {
   const { database, secretKey } = app.runtime;
 
   app.get(
-    '/api/v1/llm/settings',
+    '/settings',
     {
       preHandler: requireAuth({ role: 'admin', scope: 'settings:read' }),
       schema: {
@@ -73,7 +73,7 @@ export const llmSettingsRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.put(
-    '/api/v1/llm/settings',
+    '/settings',
     {
       preHandler: requireAuth({ role: 'admin', scope: 'settings:write' }),
       schema: {

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { audit } from '../../accounts/audit.ts';
-import type { AuthContext } from '../../accounts/context.ts';
 import { createInvitation } from '../../accounts/invitations.ts';
 import { changeMemberRole, listMembers, removeMember } from '../../accounts/members.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
+import { pageOf } from '../pagination.ts';
+import { auditRequest } from '../request-audit.ts';
 import { roleSchema } from './account-schemas.ts';
 
 const memberView = z.object({
@@ -17,40 +17,23 @@ const memberView = z.object({
 
 export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
   const { database } = app.runtime;
-  const record = (
-    auth: AuthContext,
-    request: { ip: string; id: string },
-    action: string,
-    target: string,
-    details?: Record<string, unknown>,
-  ) =>
-    audit(database, {
-      workspaceId: auth.workspaceId,
-      actorUserId: auth.userId,
-      actorApiKeyId: auth.apiKeyId,
-      action,
-      target,
-      ip: request.ip,
-      requestId: request.id,
-      details,
-    });
 
   app.get(
-    '/api/v1/members',
+    '',
     {
       preHandler: requireAuth({ scope: 'settings:read' }),
       schema: {
         tags: ['accounts'],
         summary: 'Members of the current workspace',
         security: securedBy,
-        response: { 200: z.object({ items: z.array(memberView) }) },
+        response: { 200: pageOf(memberView) },
       },
     },
-    async (request) => ({ items: await listMembers(database, authOf(request)) }),
+    async (request) => ({ items: await listMembers(database, authOf(request)), nextCursor: null }),
   );
 
   app.post(
-    '/api/v1/members',
+    '',
     {
       preHandler: requireAuth({ role: 'admin', scope: 'admin' }),
       schema: {
@@ -77,7 +60,7 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
         ...request.body,
         ttlHours: app.runtime.config.INVITATION_TTL_HOURS,
       });
-      await record(auth, request, 'member.invited', created.invitation.id, {
+      await auditRequest(request, 'member.invited', created.invitation.id, {
         email: created.invitation.email,
         role: created.invitation.role,
       });
@@ -86,7 +69,7 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.patch(
-    '/api/v1/members/:userId',
+    '/:userId',
     {
       preHandler: requireAuth({ role: 'admin', scope: 'admin' }),
       schema: {
@@ -107,13 +90,13 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
         request.params.userId,
         request.body.role,
       );
-      await record(auth, request, 'member.role_changed', changed.userId, { role: changed.role });
+      await auditRequest(request, 'member.role_changed', changed.userId, { role: changed.role });
       return changed;
     },
   );
 
   app.delete(
-    '/api/v1/members/:userId',
+    '/:userId',
     {
       preHandler: requireAuth({ role: 'admin', scope: 'admin' }),
       schema: {
@@ -127,7 +110,7 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const auth = authOf(request);
       await removeMember(database, app.runtime.revocations, auth, request.params.userId);
-      await record(auth, request, 'member.removed', request.params.userId);
+      await auditRequest(request, 'member.removed', request.params.userId);
       return reply.status(204).send(null);
     },
   );

@@ -12,7 +12,7 @@ export const setupRoutes: FastifyPluginAsyncZod = async (app) => {
   const { database, config } = app.runtime;
 
   app.get(
-    '/api/v1/setup',
+    '',
     {
       schema: {
         tags: ['accounts'],
@@ -24,7 +24,7 @@ export const setupRoutes: FastifyPluginAsyncZod = async (app) => {
   );
 
   app.post(
-    '/api/v1/setup',
+    '',
     {
       schema: {
         tags: ['accounts'],

@@ -4,6 +4,7 @@ import { isoDate } from '../../input/date.ts';
 import { monthSpend, usageGroupings, usageSummary } from '../../llm/ledger.ts';
 import { monthlyBudgetOf } from '../../llm/settings.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
+import { pageOf } from '../pagination.ts';
 
 const usageRow = z.object({
   key: z.string(),
@@ -20,7 +21,7 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
   const { database, config } = app.runtime;
 
   app.get(
-    '/api/v1/usage',
+    '',
     {
       preHandler: requireAuth({ scope: 'settings:read' }),
       schema: {
@@ -38,11 +39,10 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
             path: ['from'],
           }),
         response: {
-          200: z.object({
+          200: pageOf(usageRow).extend({
             from: z.date(),
             to: z.date(),
             groupBy: z.enum(usageGroupings),
-            items: z.array(usageRow),
           }),
         },
       },
@@ -55,12 +55,12 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
         to,
         groupBy: request.query.groupBy,
       });
-      return { from, to, groupBy: request.query.groupBy, items };
+      return { from, to, groupBy: request.query.groupBy, items, nextCursor: null };
     },
   );
 
   app.get(
-    '/api/v1/usage/summary',
+    '/summary',
     {
       preHandler: requireAuth({ scope: 'settings:read' }),
       schema: {

@@ -3,15 +3,20 @@ import { type FormEvent, useState } from 'react';
 import { api, fieldErrors } from '../api.ts';
 import { ErrorBox, TextField, usePageTitle } from '../ui.tsx';
 
-function useCredentialsForm(
-  submit: (values: Record<string, string>) => Promise<unknown>,
-  onDone: () => void,
-) {
+// The fields of the setup and sign-in forms (FormData has every input of the form).
+interface Credentials {
+  email: string;
+  password: string;
+  name?: string;
+  workspaceName?: string;
+}
+
+function useCredentialsForm(submit: (values: Credentials) => Promise<unknown>, onDone: () => void) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    const values = Object.fromEntries(new FormData(e.currentTarget)) as Record<string, string>;
+    const values = Object.fromEntries(new FormData(e.currentTarget)) as unknown as Credentials;
     setBusy(true);
     setError(undefined);
     try {
@@ -31,10 +36,12 @@ export function Setup({ onDone }: { onDone: () => void }) {
   const form = useCredentialsForm(
     (v) =>
       api('POST', '/api/v1/setup', {
-        email: v.email,
-        password: v.password,
-        ...(v.name ? { name: v.name } : {}),
-        ...(v.workspaceName ? { workspaceName: v.workspaceName } : {}),
+        body: {
+          email: v.email,
+          password: v.password,
+          ...(v.name ? { name: v.name } : {}),
+          ...(v.workspaceName ? { workspaceName: v.workspaceName } : {}),
+        },
       }),
     onDone,
   );
@@ -75,7 +82,7 @@ export function Setup({ onDone }: { onDone: () => void }) {
 export function Login({ onDone }: { onDone: () => void }) {
   usePageTitle('Sign in');
   const form = useCredentialsForm(
-    (v) => api('POST', '/api/v1/auth/login', { email: v.email, password: v.password }),
+    (v) => api('POST', '/api/v1/auth/login', { body: { email: v.email, password: v.password } }),
     onDone,
   );
   return (

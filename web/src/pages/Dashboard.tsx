@@ -1,15 +1,5 @@
 // Recent articles and this month's LLM usage and cost by model.
-import {
-  ApiError,
-  type ArticleSummary,
-  api,
-  type LlmProviders,
-  type Page,
-  type UsageRow,
-  type UsageSummary,
-  usd,
-  when,
-} from '../api.ts';
+import { ApiError, api, usd, when } from '../api.ts';
 import { Link } from '../router.tsx';
 import { Empty, ErrorBox, Loading, StatusBadge, useLoad, usePageTitle } from '../ui.tsx';
 
@@ -19,15 +9,14 @@ export function articleHref(a: { id: string; status: string }) {
 
 export function Dashboard() {
   usePageTitle('Dashboard');
-  const providers = useLoad(() => api<LlmProviders>('GET', '/api/v1/llm/providers'), []);
+  const providers = useLoad(() => api('GET', '/api/v1/llm/providers'), []);
   const noModel = providers.data !== undefined && providers.data.roles.writer.length === 0;
-  const recent = useLoad(() => api<Page<ArticleSummary>>('GET', '/api/v1/articles?limit=5'), []);
+  const recent = useLoad(() => api('GET', '/api/v1/articles', { query: { limit: '5' } }), []);
   const usage = useLoad(async () => {
-    const summary = await api<UsageSummary>('GET', '/api/v1/usage/summary');
-    const byModel = await api<{ items: UsageRow[] }>(
-      'GET',
-      `/api/v1/usage?groupBy=model&from=${encodeURIComponent(summary.monthStart)}`,
-    );
+    const summary = await api('GET', '/api/v1/usage/summary');
+    const byModel = await api('GET', '/api/v1/usage', {
+      query: { groupBy: 'model', from: summary.monthStart },
+    });
     return { summary, byModel: byModel.items };
   }, []);
 

@@ -39,7 +39,7 @@ const norm = (s: string) =>
     .toLowerCase();
 
 export function Editor({ id }: { id: string }) {
-  const loaded = useLoad(() => api<Article>('GET', `/api/v1/articles/${id}`), [id]);
+  const loaded = useLoad(() => api('GET', '/api/v1/articles/{id}', { params: { id } }), [id]);
   const article = loaded.data;
   usePageTitle(article ? `Edit: ${article.title || article.brief.topic}` : 'Editor');
 
@@ -109,9 +109,12 @@ function EditorLoaded({
     setSaving(true);
     setSaveError(undefined);
     try {
-      const next = await api<Article>('PATCH', `/api/v1/articles/${article.id}`, {
-        ...(title !== article.title ? { title } : {}),
-        ...(markdown !== article.markdown ? { markdown } : {}),
+      const next = await api('PATCH', '/api/v1/articles/{id}', {
+        params: { id: article.id },
+        body: {
+          ...(title !== article.title ? { title } : {}),
+          ...(markdown !== article.markdown ? { markdown } : {}),
+        },
       });
       setNotice('Saved. The previous text is kept in Versions.');
       onChange(next);
@@ -148,7 +151,10 @@ function EditorLoaded({
   const toggleFavorite = async () => {
     try {
       onChange(
-        await api<Article>('PATCH', `/api/v1/articles/${article.id}`, { favorite: !article.favorite }),
+        await api('PATCH', '/api/v1/articles/{id}', {
+          params: { id: article.id },
+          body: { favorite: !article.favorite },
+        }),
       );
     } catch (e) {
       setSaveError(e);

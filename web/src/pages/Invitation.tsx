@@ -1,22 +1,12 @@
 // Accepting a workspace invitation (the link an admin shares, /invite/<token>): signed in as the
 // invited address, one click; otherwise choose a password (new account) or enter yours.
 import { type FormEvent, useState } from 'react';
-import { api, fieldErrors, type Me, type Role } from '../api.ts';
+import { api, fieldErrors, type Me } from '../api.ts';
 import { ErrorBox, Loading, TextField, useLoad, usePageTitle } from '../ui.tsx';
-
-interface InvitationInfo {
-  workspace: { id: string; name: string };
-  email: string;
-  role: Role;
-  expiresAt: string;
-}
 
 export function AcceptInvitation({ token, me, onDone }: { token: string; me?: Me; onDone: () => void }) {
   usePageTitle('Invitation');
-  const invitation = useLoad(
-    () => api<InvitationInfo>('GET', `/api/v1/invitations/${encodeURIComponent(token)}`),
-    [token],
-  );
+  const invitation = useLoad(() => api('GET', '/api/v1/invitations/{token}', { params: { token } }), [token]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const errors = fieldErrors(error);
@@ -29,11 +19,10 @@ export function AcceptInvitation({ token, me, onDone }: { token: string; me?: Me
     setBusy(true);
     setError(undefined);
     try {
-      await api(
-        'POST',
-        `/api/v1/invitations/${encodeURIComponent(token)}/accept`,
-        me ? {} : { password, ...(name ? { name } : {}) },
-      );
+      await api('POST', '/api/v1/invitations/{token}/accept', {
+        params: { token },
+        body: me ? {} : { password, ...(name ? { name } : {}) },
+      });
       onDone();
     } catch (err) {
       setError(err);

@@ -1,6 +1,6 @@
 // The knowledge library: upload with progress, processing status, delete, and passage search.
 import { type ChangeEvent, type FormEvent, useEffect, useState } from 'react';
-import { ApiError, api, type DocumentInfo, type Page, type Passage, when } from '../api.ts';
+import { ApiError, api, type DocumentInfo, type Passage, when } from '../api.ts';
 import { Empty, ErrorBox, Loading, StatusBadge, useLoad, usePageTitle } from '../ui.tsx';
 
 interface Upload {
@@ -36,8 +36,7 @@ function uploadFile(file: File, onProgress: (loaded: number, total: number) => v
         body = undefined;
       }
       if (xhr.status >= 200 && xhr.status < 300) {
-        const b = body as { document?: DocumentInfo } & DocumentInfo;
-        resolve(b.document ?? b);
+        resolve(body as DocumentInfo);
       } else {
         const e = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
         reject(new ApiError(xhr.status, e?.code ?? 'error', e?.message ?? `Upload failed (${xhr.status})`));
@@ -51,7 +50,7 @@ function uploadFile(file: File, onProgress: (loaded: number, total: number) => v
 
 export function Knowledge() {
   usePageTitle('Knowledge');
-  const docs = useLoad(() => api<Page<DocumentInfo>>('GET', '/api/v1/documents?limit=100'), []);
+  const docs = useLoad(() => api('GET', '/api/v1/documents', { query: { limit: '100' } }), []);
   const [uploads, setUploads] = useState<Upload[]>([]);
   const [error, setError] = useState<unknown>();
 
@@ -64,8 +63,7 @@ export function Knowledge() {
     const timer = window.setInterval(async () => {
       for (const id of pendingKey.split(',')) {
         try {
-          const res = await api<{ document?: DocumentInfo } & DocumentInfo>('GET', `/api/v1/documents/${id}`);
-          const d = res.document ?? res;
+          const d = await api('GET', '/api/v1/documents/{id}', { params: { id } });
           docs.setData(
             (page) => page && { ...page, items: page.items.map((x) => (x.id === d.id ? { ...x, ...d } : x)) },
           );
@@ -102,7 +100,7 @@ export function Knowledge() {
   const remove = async (d: DocumentInfo) => {
     if (!window.confirm(`Delete "${d.title}" from the knowledge library?`)) return;
     try {
-      await api('DELETE', `/api/v1/documents/${d.id}`);
+      await api('DELETE', '/api/v1/documents/{id}', { params: { id: d.id } });
       docs.setData((page) => page && { ...page, items: page.items.filter((x) => x.id !== d.id) });
     } catch (e) {
       setError(e);
@@ -230,15 +228,8 @@ function KnowledgeSearch() {
     setBusy(true);
     setError(undefined);
     try {
-      const res = await api<{ results?: Passage[]; items?: Passage[]; mode?: string }>(
-        'POST',
-        '/api/v1/knowledge/search',
-        {
-          query,
-          limit: 10,
-        },
-      );
-      setResults(res.results ?? res.items ?? []);
+      const res = await api('POST', '/api/v1/knowledge/search', { body: { query, limit: 10 } });
+      setResults(res.items);
       setMode(res.mode);
     } catch (err) {
       setError(err);

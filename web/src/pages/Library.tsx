@@ -1,6 +1,6 @@
 // All articles: search, status filter, favorites, cursor pagination. The filters live in the URL.
 import { type FormEvent, useState } from 'react';
-import { ApiError, type ArticleSummary, api, type Page, usd, when } from '../api.ts';
+import { ApiError, type ArticleStatus, type ArticleSummary, api, usd, when } from '../api.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { Empty, ErrorBox, Loading, StatusBadge, useLoad, usePageTitle } from '../ui.tsx';
 import { articleHref } from './Dashboard.tsx';
@@ -19,12 +19,15 @@ export function Library() {
   const [error, setError] = useState<unknown>();
 
   const list = useLoad(() => {
-    const params = new URLSearchParams({ limit: String(pageSize) });
-    if (q) params.set('q', q);
-    if (status) params.set('status', status);
-    if (favorite) params.set('favorite', 'true');
-    if (cursor) params.set('cursor', cursor);
-    return api<Page<ArticleSummary>>('GET', `/api/v1/articles?${params}`);
+    return api('GET', '/api/v1/articles', {
+      query: {
+        limit: String(pageSize),
+        ...(q ? { q } : {}),
+        ...(status ? { status: status as ArticleStatus } : {}),
+        ...(favorite ? { favorite: 'true' } : {}),
+        ...(cursor ? { cursor } : {}),
+      },
+    });
   }, [q, status, favorite, cursor]);
 
   const apply = (e: FormEvent<HTMLFormElement>) => {
@@ -43,7 +46,7 @@ export function Library() {
 
   const toggleFavorite = async (a: ArticleSummary) => {
     try {
-      await api('PATCH', `/api/v1/articles/${a.id}`, { favorite: !a.favorite });
+      await api('PATCH', '/api/v1/articles/{id}', { params: { id: a.id }, body: { favorite: !a.favorite } });
       list.setData(
         (d) =>
           d && { ...d, items: d.items.map((x) => (x.id === a.id ? { ...x, favorite: !a.favorite } : x)) },

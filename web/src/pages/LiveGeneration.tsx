@@ -36,7 +36,6 @@ const stepNames: Record<string, string> = {
   conclusion: 'Conclusion',
   faq: 'FAQ',
   factcheck: 'Fact check',
-  fact_check: 'Fact check',
   citations: 'Check citations',
   seo: 'SEO pack',
 };
@@ -50,10 +49,22 @@ export function stepLabel(name: string, sections: Array<{ index: number; heading
   return stepNames[name] ?? name.replace(/[_.:-]+/g, ' ').replace(/^\w/, (c) => c.toUpperCase());
 }
 
+// A step first seen in the event stream, before the article is re-read.
+const newStep: Step = {
+  name: '',
+  status: 'pending',
+  attempts: 0,
+  error: null,
+  inputTokens: 0,
+  outputTokens: 0,
+  costUsd: 0,
+  startedAt: null,
+  finishedAt: null,
+};
+
 function upsertStep(steps: Step[], name: string, patch: Partial<Step>): Step[] {
   const i = steps.findIndex((s) => s.name === name);
-  if (i === -1)
-    return [...steps, { name, status: 'pending', startedAt: null, finishedAt: null, costUsd: 0, ...patch }];
+  if (i === -1) return [...steps, { ...newStep, name, ...patch }];
   const next = [...steps];
   next[i] = { ...next[i]!, ...patch };
   return next;
@@ -80,7 +91,7 @@ export function LiveGeneration({ id }: { id: string }) {
   const refresh = useRef(async () => {});
   refresh.current = async () => {
     try {
-      const a = await api<Article>('GET', `/api/v1/articles/${id}`);
+      const a = await api('GET', '/api/v1/articles/{id}', { params: { id } });
       setArticle(a);
       setLive((s) => ({
         ...s,
@@ -167,7 +178,7 @@ export function LiveGeneration({ id }: { id: string }) {
       setLive((s) => ({ ...s, status: String(d.status ?? s.status), done: true }));
       // A replay can hold the `done` of an earlier run while a regeneration is under way: then the
       // stream is left to reconnect (EventSource sends Last-Event-ID) and carries on with the new run.
-      const current = await api<Article>('GET', `/api/v1/articles/${id}`).catch(() => undefined);
+      const current = await api('GET', '/api/v1/articles/{id}', { params: { id } }).catch(() => undefined);
       if (!current || finished(current.status)) {
         es.close();
         setConnection('closed');
@@ -195,7 +206,7 @@ export function LiveGeneration({ id }: { id: string }) {
     setCancelling(true);
     setActionError(undefined);
     try {
-      await api('POST', `/api/v1/articles/${id}/cancel`);
+      await api('POST', '/api/v1/articles/{id}/cancel', { params: { id } });
     } catch (e) {
       setActionError(e);
     } finally {

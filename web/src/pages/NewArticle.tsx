@@ -1,6 +1,6 @@
 // The brief form. Validation is the API's: its 400 details land next to the fields they name.
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
-import { ApiError, api, type DocumentInfo, type ErrorDetail, type Page } from '../api.ts';
+import { ApiError, api, type ErrorDetail } from '../api.ts';
 import { Link, navigate } from '../router.tsx';
 import { ErrorBox, Field, Loading, useLoad, usePageTitle } from '../ui.tsx';
 
@@ -57,7 +57,7 @@ export function briefErrors(details: ErrorDetail[]): {
 
 export function NewArticle() {
   usePageTitle('New article');
-  const documents = useLoad(() => api<Page<DocumentInfo>>('GET', '/api/v1/documents?limit=100'), []);
+  const documents = useLoad(() => api('GET', '/api/v1/documents', { query: { limit: '100' } }), []);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   // One key per distinct brief: resubmitting the same brief (a retry after a network error) cannot
@@ -109,8 +109,9 @@ export function NewArticle() {
     setBusy(true);
     setError(undefined);
     try {
-      const created = await api<{ id: string }>('POST', '/api/v1/articles', brief, {
-        'idempotency-key': idempotencyKey(brief),
+      const created = await api('POST', '/api/v1/articles', {
+        body: brief,
+        headers: { 'idempotency-key': idempotencyKey(brief) },
       });
       navigate(`/articles/${created.id}/live`);
     } catch (err) {

@@ -16,10 +16,12 @@ export function RegeneratePanel({ article, reload }: { article: Article; reload:
     setError(undefined);
     setState('running');
     try {
-      await api('POST', `/api/v1/articles/${article.id}/sections/${index}/regenerate`);
+      await api('POST', '/api/v1/articles/{id}/sections/{index}/regenerate', {
+        params: { id: article.id, index: String(index) },
+      });
       const poll = async () => {
         try {
-          const a = await api<Article>('GET', `/api/v1/articles/${article.id}`);
+          const a = await api('GET', '/api/v1/articles/{id}', { params: { id: article.id } });
           if (a.status === 'queued' || a.status === 'running') {
             timer.current = window.setTimeout(poll, 1000);
             return;

@@ -14,7 +14,7 @@ export function VersionsPanel({
   onRestored: (a: Article) => void;
 }) {
   const versions = useLoad(
-    () => api<{ items: VersionSummary[] }>('GET', `/api/v1/articles/${article.id}/versions`),
+    () => api('GET', '/api/v1/articles/{id}/versions', { params: { id: article.id } }),
     [article.id, article.updatedAt],
   );
   const [open, setOpen] = useState<Version>();
@@ -23,7 +23,11 @@ export function VersionsPanel({
   const show = async (v: VersionSummary) => {
     setError(undefined);
     try {
-      setOpen(await api<Version>('GET', `/api/v1/articles/${article.id}/versions/${v.id}`));
+      setOpen(
+        await api('GET', '/api/v1/articles/{id}/versions/{versionId}', {
+          params: { id: article.id, versionId: v.id },
+        }),
+      );
     } catch (e) {
       setError(e);
     }
@@ -35,7 +39,11 @@ export function VersionsPanel({
       return;
     setBusy(true);
     try {
-      onRestored(await api<Article>('POST', `/api/v1/articles/${article.id}/versions/${v.id}/restore`));
+      onRestored(
+        await api('POST', '/api/v1/articles/{id}/versions/{versionId}/restore', {
+          params: { id: article.id, versionId: v.id },
+        }),
+      );
     } catch (e) {
       setError(e);
     } finally {

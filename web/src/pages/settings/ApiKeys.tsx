@@ -1,19 +1,10 @@
 // Settings › API keys: create (shown once), list, revoke.
 import { type FormEvent, useState } from 'react';
-import { type ApiKey, api, fieldErrors, type Page, when } from '../../api.ts';
+import { type ApiKey, api, fieldErrors, type Scope, scopes, when } from '../../api.ts';
 import { Empty, ErrorBox, Field, Loading, useLoad } from '../../ui.tsx';
 
-const scopes = [
-  'articles:read',
-  'articles:write',
-  'documents:read',
-  'documents:write',
-  'settings:read',
-  'settings:write',
-  'admin',
-];
 export function ApiKeysSection() {
-  const keys = useLoad(() => api<Page<ApiKey>>('GET', '/api/v1/api-keys?limit=100'), []);
+  const keys = useLoad(() => api('GET', '/api/v1/api-keys', { query: { limit: '100' } }), []);
   const [created, setCreated] = useState<string>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
@@ -24,14 +15,13 @@ export function ApiKeysSection() {
     e.preventDefault();
     const formEl = e.currentTarget;
     const form = new FormData(formEl);
-    const chosen = form.getAll('scopes').map(String);
+    const chosen = form.getAll('scopes').map(String) as Scope[];
     setBusy(true);
     setError(undefined);
     setCopied(false);
     try {
-      const res = await api<{ key: string; apiKey: ApiKey }>('POST', '/api/v1/api-keys', {
-        name: String(form.get('name') ?? ''),
-        ...(chosen.length ? { scopes: chosen } : {}),
+      const res = await api('POST', '/api/v1/api-keys', {
+        body: { name: String(form.get('name') ?? ''), ...(chosen.length ? { scopes: chosen } : {}) },
       });
       setCreated(res.key);
       keys.setData((d) => ({ items: [res.apiKey, ...(d?.items ?? [])], nextCursor: d?.nextCursor ?? null }));
@@ -46,7 +36,7 @@ export function ApiKeysSection() {
   const revoke = async (k: ApiKey) => {
     if (!window.confirm(`Revoke the key "${k.name}"? Scripts using it stop working.`)) return;
     try {
-      await api('DELETE', `/api/v1/api-keys/${k.id}`);
+      await api('DELETE', '/api/v1/api-keys/{id}', { params: { id: k.id } });
       await keys.reload();
     } catch (err) {
       setError(err);

@@ -5,8 +5,9 @@ import {
   fieldErrors,
   type LlmProviders,
   type LlmRole,
-  type LlmSettings,
+  type LlmSettingsUpdate,
   llmRoles,
+  type ModelCheck,
   type ProviderName,
   providerNames,
 } from '../../api.ts';
@@ -28,7 +29,7 @@ const roleHints: Record<LlmRole, string> = {
   embedder: 'Embeddings for the knowledge library',
 };
 export function ProvidersView() {
-  const providers = useLoad(() => api<LlmProviders>('GET', '/api/v1/llm/providers'), []);
+  const providers = useLoad(() => api('GET', '/api/v1/llm/providers'), []);
   return (
     <section className="card" aria-labelledby="llm-heading">
       <h2 id="llm-heading">Models</h2>
@@ -57,22 +58,21 @@ function RoleChains({ data }: { data: LlmProviders }) {
 }
 
 export function LlmSection() {
-  const settings = useLoad(() => api<LlmSettings>('GET', '/api/v1/llm/settings'), []);
-  const providers = useLoad(() => api<LlmProviders>('GET', '/api/v1/llm/providers'), []);
+  const settings = useLoad(() => api('GET', '/api/v1/llm/settings'), []);
+  const providers = useLoad(() => api('GET', '/api/v1/llm/providers'), []);
   const [provider, setProvider] = useState<ProviderName>('compatible');
   const [busy, setBusy] = useState<string>();
   const [error, setError] = useState<unknown>();
   const [notice, setNotice] = useState('');
-  const [check, setCheck] =
-    useState<Array<{ model: string; kind: string; ok: boolean; latencyMs: number; error?: string }>>();
+  const [check, setCheck] = useState<ModelCheck[]>();
   const errors = fieldErrors(error);
 
-  const put = async (what: string, body: unknown, form?: HTMLFormElement) => {
+  const put = async (what: string, body: LlmSettingsUpdate, form?: HTMLFormElement) => {
     setBusy(what);
     setError(undefined);
     setNotice('');
     try {
-      settings.setData(await api<LlmSettings>('PUT', '/api/v1/llm/settings', body));
+      settings.setData(await api('PUT', '/api/v1/llm/settings', { body }));
       await providers.reload();
       setNotice(`${what} saved.`);
       form?.reset();
@@ -128,7 +128,7 @@ export function LlmSection() {
     setCheck(undefined);
     setError(undefined);
     try {
-      setCheck((await api<{ results: NonNullable<typeof check> }>('POST', '/api/v1/llm/check')).results);
+      setCheck((await api('POST', '/api/v1/llm/check')).items);
     } catch (e) {
       setError(e);
     } finally {

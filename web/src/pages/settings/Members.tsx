@@ -5,7 +5,7 @@ import { ErrorBox, Field, Loading, useLoad } from '../../ui.tsx';
 export const rank: Record<Role, number> = { viewer: 0, editor: 1, admin: 2, owner: 3 };
 export const roles: Role[] = ['viewer', 'editor', 'admin', 'owner'];
 export function MembersSection({ me, admin }: { me: Me; admin: boolean }) {
-  const members = useLoad(() => api<{ items: Member[] }>('GET', '/api/v1/members'), []);
+  const members = useLoad(() => api('GET', '/api/v1/members'), []);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const [invited, setInvited] = useState<{ email: string; link: string }>();
@@ -20,11 +20,9 @@ export function MembersSection({ me, admin }: { me: Me; admin: boolean }) {
     setError(undefined);
     setInvited(undefined);
     try {
-      const created = await api<{ invitation: { email: string }; acceptPath: string }>(
-        'POST',
-        '/api/v1/members',
-        { email: String(form.get('email') ?? ''), role: String(form.get('role') ?? 'editor') },
-      );
+      const created = await api('POST', '/api/v1/members', {
+        body: { email: String(form.get('email') ?? ''), role: String(form.get('role') ?? 'editor') as Role },
+      });
       setInvited({ email: created.invitation.email, link: `${window.location.origin}${created.acceptPath}` });
       formEl.reset();
     } catch (err) {
@@ -34,10 +32,10 @@ export function MembersSection({ me, admin }: { me: Me; admin: boolean }) {
     }
   };
 
-  const changeRole = async (m: Member, role: string) => {
+  const changeRole = async (m: Member, role: Role) => {
     setError(undefined);
     try {
-      await api('PATCH', `/api/v1/members/${m.userId}`, { role });
+      await api('PATCH', '/api/v1/members/{userId}', { params: { userId: m.userId }, body: { role } });
       await members.reload();
     } catch (err) {
       setError(err);
@@ -47,7 +45,7 @@ export function MembersSection({ me, admin }: { me: Me; admin: boolean }) {
   const remove = async (m: Member) => {
     if (!window.confirm(`Remove ${m.email} from this workspace?`)) return;
     try {
-      await api('DELETE', `/api/v1/members/${m.userId}`);
+      await api('DELETE', '/api/v1/members/{userId}', { params: { userId: m.userId } });
       await members.reload();
     } catch (err) {
       setError(err);
@@ -77,7 +75,7 @@ export function MembersSection({ me, admin }: { me: Me; admin: boolean }) {
                   <select
                     id={`role-${m.userId}`}
                     value={m.role}
-                    onChange={(e) => changeRole(m, e.target.value)}
+                    onChange={(e) => changeRole(m, e.target.value as Role)}
                   >
                     {roles.map((r) => (
                       <option key={r} value={r}>
@@ -158,7 +156,7 @@ export function WorkspaceSwitcher({ me }: { me: Me }) {
   const [error, setError] = useState<unknown>();
   const switchTo = async (workspaceId: string) => {
     try {
-      await api('POST', '/api/v1/auth/workspace', { workspaceId });
+      await api('POST', '/api/v1/auth/workspace', { body: { workspaceId } });
       window.location.reload();
     } catch (e) {
       setError(e);
