@@ -68,9 +68,15 @@ interface Gathered {
   sources: ArticleSource[];
 }
 
-// Coalesces a section's streamed text into one event per interval, so a fast stream does not
-// become thousands of rows; the last piece is flushed when the stream ends.
-function deltaPublisher(ctx: RunContext, part: string, index?: number, intervalMs = 200) {
+// Coalesces a section's streamed text (or the model's thinking) into one event per interval, so a
+// fast stream does not become thousands of rows; the last piece is flushed when the stream ends.
+function deltaPublisher(
+  ctx: RunContext,
+  part: string,
+  index?: number,
+  type: 'section.delta' | 'section.thinking' = 'section.delta',
+  intervalMs = 200,
+) {
   let buffer = '';
   let last = 0;
   let pending = Promise.resolve();
@@ -83,7 +89,7 @@ function deltaPublisher(ctx: RunContext, part: string, index?: number, intervalM
     // written (the article was deleted meanwhile) is dropped rather than failing the run.
     pending = pending.then(() =>
       ctx.events
-        .publish(ctx.article.id, 'section.delta', { part, ...(index !== undefined ? { index } : {}), text })
+        .publish(ctx.article.id, type, { part, ...(index !== undefined ? { index } : {}), text })
         .then(
           () => {},
           (err) => ctx.logger.debug({ err, articleId: ctx.article.id }, 'text delta not published'),
@@ -109,10 +115,12 @@ export async function streamSectionText(
   index: number | undefined,
   call: { system: string; prompt: string; maxOutputTokens?: number },
 ): Promise<string> {
-  const stream = llm.streamText({ role: 'writer', ...call });
+  // A reasoning model's thinking is shown live as its own event type, never as article text.
+  const thinking = deltaPublisher(ctx, part, index, 'section.thinking');
+  const stream = llm.streamText({ role: 'writer', ...call, onReasoning: (text) => thinking.push(text) });
   const deltas = deltaPublisher(ctx, part, index);
   for await (const text of stream) deltas.push(text);
-  await deltas.end();
+  await Promise.all([thinking.end(), deltas.end()]);
   return (await stream.result).text.trim();
 }
 

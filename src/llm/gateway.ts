@@ -12,6 +12,7 @@ import { InvalidOutputError } from './failures.ts';
 import type { CachedLlmResponse, EmbeddingCache, LlmLimiter, ResponseCache } from './ports.ts';
 import { estimateTokens, promptArgs, toUsage } from './prompt.ts';
 import { ModelFactory } from './providers.ts';
+import { stripStrayReasoning } from './reasoning.ts';
 import { type CallContext, type LlmRecorder, unrecorded } from './recorder.ts';
 import { type ResolvedModels, resolveModels, type WorkspaceLlmSettings } from './resolve-models.ts';
 import { type ChainEnv, type Reliability, runChain } from './run-chain.ts';
@@ -214,7 +215,10 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGateway {
         };
         if (!schema) {
           const r = await generateText(args);
-          return { value: { text: r.text, object: undefined as T }, usage: toUsage(r.totalUsage) };
+          return {
+            value: { text: stripStrayReasoning(r.text), object: undefined as T },
+            usage: toUsage(r.totalUsage),
+          };
         }
         try {
           const r = await generateText({

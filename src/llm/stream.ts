@@ -43,13 +43,21 @@ function abortCause(attempt: Attempt): unknown {
 /** Providers report an aborted body read as an ordinary error; name the abort's real cause instead. */
 const causeOf = (attempt: Attempt, err: unknown) => (attempt.signal.aborted ? abortCause(attempt) : err);
 
-/** Reads parts until the first text (or the end); errors here are ordinary attempt failures. */
-async function firstText(attempt: Attempt, parts: AsyncIterator<Part>): Promise<Live> {
+/**
+ * Reads parts until the first text (or the end); errors here are ordinary attempt failures.
+ * Reasoning before the answer goes to `onReasoning` and does not commit the stream to this model.
+ */
+async function firstText(
+  attempt: Attempt,
+  parts: AsyncIterator<Part>,
+  onReasoning: (delta: string) => void,
+): Promise<Live> {
   for (;;) {
     const { value: part, done } = await parts.next();
     if (done) throw new Error('The stream ended without a finish event');
     attempt.touch();
-    if (part.type === 'text-delta' && part.text.length > 0) {
+    if (part.type === 'reasoning-delta') onReasoning(part.text);
+    else if (part.type === 'text-delta' && part.text.length > 0) {
       attempt.firstToken();
       return { first: part.text, parts, attempt };
     }
@@ -68,6 +76,14 @@ export function openStream<S extends StreamSetup>(call: LlmTextCall, h: StreamHe
   });
   // Callers that only iterate see the error there; this keeps `result` from being "unhandled".
   result.catch(() => {});
+
+  // The caller's reasoning callback must not break the stream.
+  const onReasoning = (delta: string) => {
+    if (!delta || !call.onReasoning) return;
+    try {
+      call.onReasoning(delta);
+    } catch {}
+  };
 
   async function* run(): AsyncGenerator<string> {
     const started = performance.now();
@@ -97,7 +113,7 @@ export function openStream<S extends StreamSetup>(call: LlmTextCall, h: StreamHe
         });
         const parts = stream.fullStream[Symbol.asyncIterator]();
         try {
-          return { value: await firstText(attempt, parts), deferred: true };
+          return { value: await firstText(attempt, parts, onReasoning), deferred: true };
         } catch (err) {
           await parts.return?.();
           throw err;
@@ -127,6 +143,8 @@ export function openStream<S extends StreamSetup>(call: LlmTextCall, h: StreamHe
         if (part.type === 'text-delta' && part.text.length > 0) {
           text += part.text;
           yield part.text;
+        } else if (part.type === 'reasoning-delta') {
+          onReasoning(part.text);
         } else if (part.type === 'error' || part.type === 'abort') {
           if (call.signal?.aborted) throw call.signal.reason;
           const cause = part.type === 'error' ? causeOf(attempt, part.error) : abortCause(attempt);

@@ -37,6 +37,10 @@ export interface LlmUsage {
   outputTokens: number;
   /** Input tokens the provider served from its own prompt cache (already part of inputTokens). */
   cachedInputTokens: number;
+  /** Output tokens spent on reasoning (already part of outputTokens), when the model reasoned. */
+  reasoningTokens?: number;
+  /** Counted by the gateway's tokenizer because the server reported no usage. */
+  estimated?: boolean;
 }
 
 interface LlmCallContext {
@@ -57,6 +61,11 @@ export interface LlmTextCall extends LlmCallContext {
   system?: string;
   temperature?: number;
   maxOutputTokens?: number;
+  /**
+   * Streams only: receives the model's reasoning ("thinking") as it arrives. Reasoning is never
+   * part of the text; without this callback it is dropped (but still counted in usage).
+   */
+  onReasoning?: (delta: string) => void;
 }
 
 export interface LlmObjectCall<T> extends LlmTextCall {

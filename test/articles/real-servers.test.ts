@@ -1,0 +1,65 @@
+// The article pipeline against fakes that behave like the servers people self-host (Ollama, vLLM,
+// llama.cpp, LM Studio): each quirk switched on at the server, a whole article run through the API.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { secretReasoning } from '../fakes/scripted-server.ts';
+import { type ArticleEnv, postArticle, startArticleEnv, waitForArticle } from './support.ts';
+
+let env: ArticleEnv;
+beforeAll(async () => {
+  env = await startArticleEnv('pglite');
+}, 60_000);
+afterAll(async () => {
+  await env?.close();
+});
+afterEach(() => {
+  env.llm.quirks = {};
+});
+
+async function eventsOf(id: string) {
+  const { rows } = await env.test.runtime.database.query<{ type: string; data: { text?: string } }>(
+    'SELECT type, data FROM article_events WHERE article_id = $1 ORDER BY id',
+    [id],
+  );
+  return rows;
+}
+
+async function generate(topic: string) {
+  const res = await postArticle(env, { topic, words: 600, research: { urls: env.urls } });
+  expect(res.statusCode, res.body).toBe(202);
+  const article = await waitForArticle(env, res.json().id);
+  expect(article.status, article.error ?? '').toBe('completed');
+  return article;
+}
+
+describe('article pipeline on real-server quirks', () => {
+  it.each([
+    ['<think> blocks in the content', { thinkTags: true }],
+    ['a reasoning_content field', { reasoningField: 'reasoning_content' as const }],
+  ])(
+    'keeps reasoning out of the article with %s, shows it as thinking, counts it',
+    async (_n, quirks) => {
+      env.llm.quirks = quirks;
+      const article = await generate('heat pumps for thinking homes');
+      expect(article.markdown).not.toContain(secretReasoning);
+      expect(article.markdown).not.toContain('think>');
+      expect(article.markdown).toContain('## References');
+      expect(JSON.stringify(article.outline)).not.toContain(secretReasoning);
+      expect(JSON.stringify(article.seo)).not.toContain(secretReasoning);
+
+      const events = await eventsOf(article.id);
+      const deltas = events.filter((e) => e.type === 'section.delta').map((e) => e.data.text ?? '');
+      expect(deltas.length).toBeGreaterThan(0);
+      expect(deltas.join('')).not.toContain(secretReasoning);
+      const thinking = events.filter((e) => e.type === 'section.thinking').map((e) => e.data.text ?? '');
+      expect(thinking.join('')).toContain(secretReasoning);
+
+      // The reasoning tokens are in the bill (the fake counts them in completion_tokens).
+      const { rows } = await env.test.runtime.database.query<{ o: string }>(
+        "SELECT sum(output_tokens) AS o FROM llm_calls WHERE purpose_id = $1 AND purpose_kind = 'article'",
+        [article.id],
+      );
+      expect(Number(rows[0]!.o)).toBe(article.usage.outputTokens);
+    },
+    90_000,
+  );
+});
