@@ -5,6 +5,7 @@ import { inWorkspace } from '../accounts/scope.ts';
 import type { Database } from '../db/client.ts';
 import { type ArticleStatus, articleSteps, articles, articleVersions } from '../db/schema/articles.ts';
 import { AppError } from '../errors.ts';
+import type { OutputRung } from '../llm/types.ts';
 import type { ArticleBrief } from '../writing/brief.ts';
 import type { Outline } from '../writing/outline.ts';
 import type {
@@ -85,6 +86,8 @@ export async function loadSteps(database: Database, articleId: string): Promise<
     inputTokens: r.inputTokens,
     outputTokens: r.outputTokens,
     costUsd: Number(r.costUsd),
+    usageEstimated: r.usageEstimated,
+    outputRungs: r.outputRungs as OutputRung[],
     startedAt: r.startedAt,
     finishedAt: r.finishedAt,
   }));

@@ -1,5 +1,6 @@
 // What the pipeline stores about an article, step by step, and shows through the API.
 import type { ArticleStatus } from '../db/schema/articles.ts';
+import type { OutputRung } from '../llm/types.ts';
 import type { ArticleBrief } from '../writing/brief.ts';
 import type { Outline } from '../writing/outline.ts';
 
@@ -63,6 +64,10 @@ export interface StepView {
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
+  /** Some token counts were estimated with a tokenizer: the server reported no usage. */
+  usageEstimated: boolean;
+  /** Structured-output rungs the step's model calls were answered on, in order of first use. */
+  outputRungs: OutputRung[];
   startedAt: Date | null;
   finishedAt: Date | null;
 }

@@ -3,7 +3,7 @@
 import { APICallError } from 'ai';
 import { AppError } from '../errors.ts';
 import { retryAfterMs } from './retry-after.ts';
-import type { ModelRef } from './types.ts';
+import type { LlmUsage, ModelRef, OutputRung } from './types.ts';
 
 export type FailureKind =
   /** 408/409/429/5xx, network: retry the same model, then fall back. */
@@ -14,6 +14,8 @@ export type FailureKind =
   | 'context_length'
   /** The model answered but not with valid structured output: one repair, then fall back. */
   | 'invalid_output'
+  /** A structured-output rung this model cannot do: ask the same model again one rung lower. */
+  | 'output_rung'
   /** Our own limiter refused (queue full or wait too long): fall back at once. */
   | 'rate_limited'
   /** The model's provider has no credentials here: fall back at once. */
@@ -46,6 +48,23 @@ export class InvalidOutputError extends Error {
     super(message);
     this.name = 'InvalidOutputError';
     this.text = text;
+    this.usage = usage;
+  }
+}
+
+/**
+ * A structured-output rung cannot work on this model (the server refused it, or its answers stayed
+ * invalid after a repair); the lower rung is already remembered and the chain asks again at once.
+ */
+export class RungUnsupportedError extends Error {
+  readonly from: OutputRung;
+  readonly to: OutputRung;
+  readonly usage: LlmUsage;
+  constructor(from: OutputRung, to: OutputRung, reason: string, usage: LlmUsage) {
+    super(`Structured output via ${from} failed (${reason}); stepping down to ${to}`);
+    this.name = 'RungUnsupportedError';
+    this.from = from;
+    this.to = to;
     this.usage = usage;
   }
 }
@@ -99,6 +118,8 @@ export function classifyFailure(err: unknown, opts: { timedOut: boolean; callerA
     return { kind: 'cancelled', code: 'cancelled', message: 'Cancelled by the caller', error: err };
   if (opts.timedOut || err instanceof AttemptTimeoutError)
     return { kind: 'timeout', code: 'timeout', message: messageOf(err), error: err };
+  if (err instanceof RungUnsupportedError)
+    return { kind: 'output_rung', code: `output_rung_${err.from}`, message: err.message, error: err };
   if (err instanceof InvalidOutputError)
     return { kind: 'invalid_output', code: 'invalid_output', message: err.message, error: err };
   if (err instanceof ProviderNotConfiguredError)

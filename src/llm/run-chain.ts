@@ -3,7 +3,12 @@
 // Retry-After, one repair for invalid structured output, and fallback to the next model.
 import { AppError } from '../errors.ts';
 import type { CircuitBreakers } from './circuit-breaker.ts';
-import { AttemptTimeoutError, classifyFailure, InvalidOutputError } from './failures.ts';
+import {
+  AttemptTimeoutError,
+  classifyFailure,
+  InvalidOutputError,
+  RungUnsupportedError,
+} from './failures.ts';
 import type { LlmLimiter } from './ports.ts';
 import type { LlmUsage, ModelRef } from './types.ts';
 
@@ -245,7 +250,8 @@ export async function runChain<T>(
       } catch (err) {
         clearTimeout(timer);
         const failure = classifyFailure(err, { timedOut, callerAborted: !!opts.signal?.aborted });
-        const usage = err instanceof InvalidOutputError ? err.usage : zeroUsage;
+        const usage =
+          err instanceof InvalidOutputError || err instanceof RungUnsupportedError ? err.usage : zeroUsage;
         lease?.release(totalTokens(usage));
         if (failure.kind === 'retryable' || failure.kind === 'timeout') breakers.failure(breakerKey);
         else breakers.neutral(breakerKey);
@@ -263,9 +269,10 @@ export async function runChain<T>(
         });
 
         // Decide before reporting, so the ledger says whether this attempt led to a fallback.
-        let action: 'retry' | 'repair' | 'fallback' | 'stop';
+        let action: 'retry' | 'repair' | 'rung' | 'fallback' | 'stop';
         let delay = 0;
         if (failure.kind === 'fatal') action = 'stop';
+        else if (failure.kind === 'output_rung') action = 'rung';
         else if (failure.kind === 'invalid_output') action = repaired ? 'fallback' : 'repair';
         else if (['context_length', 'rate_limited', 'not_configured'].includes(failure.kind))
           action = 'fallback';
@@ -288,6 +295,12 @@ export async function runChain<T>(
         if (action === 'fallback') {
           hooks.onFallback(model, next, failure.code);
           break;
+        }
+        if (action === 'rung') {
+          // The same model, one rung lower, with a fresh repair round; not a retry of a failure.
+          repair = undefined;
+          repaired = false;
+          continue;
         }
         if (action === 'repair') {
           const invalid = err as InvalidOutputError;

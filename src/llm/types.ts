@@ -11,6 +11,13 @@ export type GenerationRole = Exclude<LlmRole, 'embedder'>;
 export const providerNames = ['openai', 'anthropic', 'google', 'groq', 'ollama', 'compatible'] as const;
 export type ProviderName = (typeof providerNames)[number];
 
+/**
+ * How a structured answer was asked for, best first: the provider's native JSON-schema output, JSON
+ * mode with the schema in the prompt, a forced tool call, plain text with the JSON extracted.
+ */
+export const outputRungs = ['json_schema', 'json_object', 'tool', 'text'] as const;
+export type OutputRung = (typeof outputRungs)[number];
+
 /** A model named `provider:model`, e.g. `openai:gpt-4o-mini` or `ollama:llama3.2:3b`. */
 export interface ModelRef {
   provider: ProviderName;
@@ -97,6 +104,8 @@ export interface LlmTextResult {
 
 export interface LlmObjectResult<T> extends LlmTextResult {
   object: T;
+  /** The structured-output rung that produced the object (absent for answers cached before rungs existed). */
+  rung?: OutputRung;
 }
 
 export interface LlmEmbedResult {

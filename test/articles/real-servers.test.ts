@@ -62,4 +62,36 @@ describe('article pipeline on real-server quirks', () => {
     },
     90_000,
   );
+
+  // The cases run in order on one model, as a server's rungs are remembered: each starts where the
+  // previous one left the model (json_schema, then json_object), and steps down only as far as needed.
+  it.each([
+    [
+      'refuses json_schema and fences its JSON after a preamble',
+      { rejectJsonSchema: true, fencedJson: true, trailingText: true },
+      'json_object',
+    ],
+    ['ignores response_format', { ignoreResponseFormat: true }, 'json_object'],
+    [
+      'refuses every response_format and tools, answering chatty text',
+      { rejectResponseFormat: true, rejectTools: true, fencedJson: true },
+      'text',
+    ],
+  ])(
+    'completes an article from a server that %s, and its steps say which rung answered',
+    async (_n, quirks, rung) => {
+      env.llm.quirks = quirks;
+      const article = await generate(`heat pumps and ${rung} answers`);
+      const structuredSteps = article.steps.filter((s: { name: string }) =>
+        ['plan', 'outline', 'seo', 'factcheck', 'citations'].includes(s.name),
+      );
+      for (const step of structuredSteps)
+        if (step.status === 'completed') expect(step.outputRungs, step.name).toEqual([rung]);
+      expect(article.steps.find((s: { name: string }) => s.name === 'plan').outputRungs).toEqual([rung]);
+      expect(article.outline.sections.length).toBeGreaterThanOrEqual(3);
+      expect(article.seo.metaDescription.length).toBeGreaterThan(50);
+      expect(article.markdown).toContain('## References');
+    },
+    90_000,
+  );
 });

@@ -63,6 +63,8 @@ const gate: Gate = (req, q) => {
         },
       },
     };
+  if (q.rejectResponseFormat && format?.type && format.type !== 'text')
+    return { type: 'error', status: 400, message: `response_format ${format.type} is not supported` };
   if (q.rejectTools && req.body.tools)
     return { type: 'error', status: 400, message: 'tools are not supported by this model' };
   if (q.contextTokens) {

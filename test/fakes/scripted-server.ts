@@ -56,6 +56,8 @@ export interface ServerQuirks {
   reasoningText?: string;
   /** `response_format: json_schema` is refused with a 400 (llama.cpp builds, older vLLM). */
   rejectJsonSchema?: boolean;
+  /** Any `response_format` other than text is refused with a 400. */
+  rejectResponseFormat?: boolean;
   /** `response_format` is accepted but ignored: only what the prompt asks for shapes the answer. */
   ignoreResponseFormat?: boolean;
   /** Tool definitions are refused with a 400. */

@@ -2,6 +2,7 @@
 // serializer share.
 import { z } from 'zod';
 import { articleStatuses } from '../../db/schema/articles.ts';
+import { outputRungs } from '../../llm/types.ts';
 import { articleBriefSchema } from '../../writing/brief.ts';
 import { outlineSchema } from '../../writing/outline.ts';
 
@@ -57,6 +58,12 @@ const stepView = z.object({
   inputTokens: z.number().int(),
   outputTokens: z.number().int(),
   costUsd: z.number(),
+  usageEstimated: z
+    .boolean()
+    .describe('Token counts estimated with a tokenizer (the server reported no usage)'),
+  outputRungs: z
+    .array(z.enum(outputRungs))
+    .describe('Structured-output rungs used: json_schema, json_object (schema in prompt), tool, text'),
   startedAt: z.date().nullable(),
   finishedAt: z.date().nullable(),
 });
