@@ -227,7 +227,9 @@ export async function runArticlePipeline(ctx: RunContext, options: PipelineOptio
         prompt: sectionPrompt({ brief, outline, section, index: i, words: wordsPerSection, sources: local }),
         maxOutputTokens: Math.max(600, wordsPerSection * 3),
       });
-      return { heading: section.heading, markdown: localToGlobal(text, section.sourceIds).markdown };
+      // Any citation spelling becomes `[n]`; numbers beyond the section's sources are removed and counted.
+      const cited = localToGlobal(text, section.sourceIds);
+      return { heading: section.heading, markdown: cited.markdown, removedCitations: cited.removed };
     }),
   );
   const bodies = drafted.map((d) => d.markdown);
@@ -341,7 +343,12 @@ export async function runArticlePipeline(ctx: RunContext, options: PipelineOptio
       seo,
       slug: seo?.slug ?? slugify(title),
     });
-    return { wordCount };
+    // Citations to sources that were never given, removed from the text (sections, intro, conclusion).
+    const removedCitations =
+      drafted.reduce((n, d) => n + (d.removedCitations ?? 0), 0) + composed.removedCitations;
+    if (removedCitations > 0)
+      ctx.logger.info({ article: ctx.article.id, removedCitations }, 'invalid citations removed');
+    return { wordCount, removedCitations };
   });
 }
 

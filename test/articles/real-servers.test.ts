@@ -94,4 +94,21 @@ describe('article pipeline on real-server quirks', () => {
     },
     90_000,
   );
+
+  it('normalises every citation spelling to [n] and removes numbers of sources never given', async () => {
+    env.llm.quirks = { citationSpellings: true };
+    const article = await generate('heat pumps cited every which way');
+    const body = article.markdown.split('## References')[0];
+    expect(body).not.toMatch(/【|\(Sources? \d|\^\d|\[\d+\s*[,–-]|\[Source/);
+    const numbers = new Set(article.sources.map((s: { n: number }) => s.n));
+    const cited = [...body.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
+    expect(cited.length).toBeGreaterThan(5);
+    for (const n of cited) expect(numbers.has(n)).toBe(true);
+    const render = await env.test.runtime.database.query<{ output: { removedCitations: number } }>(
+      "SELECT output FROM article_steps WHERE article_id = $1 AND name = 'render'",
+      [article.id],
+    );
+    // One invented citation per section.
+    expect(render.rows[0]!.output.removedCitations).toBe(article.outline.sections.length);
+  }, 90_000);
 });

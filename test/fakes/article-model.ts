@@ -89,7 +89,17 @@ function wordTarget(prompt: string, fallback: number) {
   return m ? Number(m[1]) : fallback;
 }
 
-function sectionText(prompt: string): string {
+// How models really cite when not told firmly enough (the fake cycles through them).
+const citationSpellings = [
+  (n: number) => ` 【${n}】`,
+  (n: number) => ` (Source ${n})`,
+  (n: number) => `^${n}`,
+  (n: number) => ` [${n}, ${n}]`,
+  (n: number) => ` [${n}-${n}]`,
+  (n: number) => ` [Source ${n}]`,
+];
+
+function sectionText(prompt: string, spellings = false): string {
   const sources = quotedSources(prompt);
   const target = wordTarget(prompt, 200);
   const heading = /section \d+, "([^"]+)"/.exec(prompt)?.[1] ?? 'this topic';
@@ -111,9 +121,13 @@ function sectionText(prompt: string): string {
     for (const pool of pools) {
       const sentence = pool.sentences[round % Math.max(1, pool.sentences.length)];
       if (!sentence) continue;
-      lines.push(`${sentence.replace(/[.!?]+$/, '')} [${pool.n}].`);
+      const k = lines.length + round;
+      const cite = spellings ? citationSpellings[k % citationSpellings.length]!(pool.n) : ` [${pool.n}]`;
+      lines.push(`${sentence.replace(/[.!?]+$/, '')}${cite}.`);
     }
     if (lines.length === 0) break;
+    // A citation of a source the section was never given (a hallucinated number).
+    if (spellings && round === 0) lines.push(`Experts agree on this point 【${sources.length + 7}】.`);
     const p = lines.join(' ');
     paragraphs.push(p);
     words += p.split(' ').length;
@@ -258,7 +272,8 @@ export function articleModelResponder(opts: ArticleModelOptions = {}) {
     }
     let text: string;
     if (outsideSources(prompt).includes(injectionMarker)) text = injectionPayload;
-    else if (prompt.includes('Write the body of section')) text = sectionText(prompt);
+    else if (prompt.includes('Write the body of section'))
+      text = sectionText(prompt, opts.quirks?.citationSpellings);
     else if (prompt.includes('Write the introduction')) text = plainPart(prompt, 'introduction');
     else if (prompt.includes('Write the conclusion')) text = plainPart(prompt, 'conclusion');
     else if (prompt.includes('A fact check found problems')) text = revise(prompt, opts);

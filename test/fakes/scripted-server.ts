@@ -75,6 +75,8 @@ export interface ServerQuirks {
   contextErrorStyle?: 'openai' | 'vllm';
   /** Serves GET /v1/models with vLLM's `max_model_len` (the context size) for every model. */
   maxModelLen?: number;
+  /** The writer model (article-model.ts) cites as `【n】`, `(Source n)`, `^n`, `[n, m]`, `[n-m]`, and invents a number. */
+  citationSpellings?: boolean;
   /** The models GET /v1/models lists (default: `fake-writer`). */
   modelIds?: string[];
 }
