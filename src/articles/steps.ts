@@ -25,7 +25,7 @@ export interface RunContext {
   article: { id: string; workspaceId: string; userId?: string };
   signal: AbortSignal;
   /** Spend of the whole article so far, for the running-cost events. */
-  totals: { inputTokens: number; outputTokens: number; costUsd: number };
+  totals: { inputTokens: number; outputTokens: number; costUsd: number; estimated?: boolean };
   /** Attempts per step before the run fails (default 3). */
   attempts?: number;
   /** Seconds before the first retry of a failed step; doubled each time (default 1). */
@@ -68,11 +68,13 @@ async function meter(ctx: RunContext, step: string, result: LlmTextResult & { ru
   ctx.totals.inputTokens += result.usage.inputTokens;
   ctx.totals.outputTokens += result.usage.outputTokens;
   ctx.totals.costUsd += cost;
+  if (result.usage.estimated) ctx.totals.estimated = true;
   const running = {
     step,
     inputTokens: ctx.totals.inputTokens,
     outputTokens: ctx.totals.outputTokens,
     costUsd: Math.round(ctx.totals.costUsd * 1e8) / 1e8,
+    ...(ctx.totals.estimated && { estimated: true }),
   };
   // One statement: the step's spend and the running-cost event.
   await ctx.database.query(

@@ -108,8 +108,9 @@ export async function articleView(database: Database, row: ArticleRow): Promise<
       inputTokens: sum.inputTokens + s.inputTokens,
       outputTokens: sum.outputTokens + s.outputTokens,
       costUsd: sum.costUsd + s.costUsd,
+      estimated: sum.estimated || s.usageEstimated,
     }),
-    { inputTokens: 0, outputTokens: 0, costUsd: 0 },
+    { inputTokens: 0, outputTokens: 0, costUsd: 0, estimated: false },
   );
   const outline = (row.outline as Outline | null) ?? null;
   return {

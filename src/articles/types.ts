@@ -91,7 +91,8 @@ export interface ArticleView {
   citations: CitationCheck[];
   factCheck: { claims: FactCheckClaim[] } | null;
   seo: SeoPack | null;
-  usage: { inputTokens: number; outputTokens: number; costUsd: number };
+  /** `estimated`: some counts come from a tokenizer because the server reported no usage. */
+  usage: { inputTokens: number; outputTokens: number; costUsd: number; estimated: boolean };
   steps: StepView[];
   createdAt: Date;
   updatedAt: Date;

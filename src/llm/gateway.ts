@@ -20,6 +20,7 @@ import { type ResolvedModels, resolveModels, type WorkspaceLlmSettings } from '.
 import { type Attempt, type ChainEnv, type Reliability, runChain, zeroUsage } from './run-chain.ts';
 import { openStream } from './stream.ts';
 import { lowerRung, refusesRung, requestAtRung } from './structured-output.ts';
+import { estimatedUsage, usageMissing } from './token-count.ts';
 import type {
   LlmEmbedOptions,
   LlmEmbedResult,
@@ -276,7 +277,9 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGateway {
           const r = await generateText({ ...settings, ...prompt });
           return {
             value: { text: stripStrayReasoning(r.text), object: undefined as T, rung: undefined },
-            usage: toUsage(r.totalUsage),
+            usage: usageMissing(r.totalUsage)
+              ? estimatedUsage(prompt, r.text, r.reasoningText ?? '')
+              : toUsage(r.totalUsage),
           };
         }
         return structuredAttempt(setup, attempt, args, schema, schemaName ?? 'answer');

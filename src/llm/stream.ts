@@ -1,12 +1,19 @@
 // Streaming generation. Until the first token arrives a failing model is just another attempt
 // in the chain (the caller sees nothing); once text has been delivered the stream is committed
 // to that model, and a later failure surfaces as LlmStreamInterruptedError with the text so far.
-import { type LanguageModel, streamText, type TextStreamPart, type ToolSet } from 'ai';
+import {
+  type LanguageModel,
+  type LanguageModelUsage,
+  streamText,
+  type TextStreamPart,
+  type ToolSet,
+} from 'ai';
 import { AttemptTimeoutError, LlmStreamInterruptedError } from './failures.ts';
 import type { CachedLlmResponse } from './ports.ts';
 import { estimateTokens, promptArgs, toUsage } from './prompt.ts';
 import type { CallContext } from './recorder.ts';
 import { type Attempt, type ChainEnv, runChain, zeroUsage } from './run-chain.ts';
+import { estimatedUsage, usageMissing } from './token-count.ts';
 import type { LlmStream, LlmTextCall, LlmTextResult, LlmUsage, ModelRef } from './types.ts';
 
 interface StreamSetup {
@@ -29,6 +36,8 @@ type Part = TextStreamPart<ToolSet>;
 
 interface Live {
   first: string;
+  /** Reasoning received before the first text (counted when the server reports no usage). */
+  reasoning: string;
   parts: AsyncIterator<Part>;
   attempt: Attempt;
   /** Set when the stream ended before any text. */
@@ -51,19 +60,24 @@ async function firstText(
   attempt: Attempt,
   parts: AsyncIterator<Part>,
   onReasoning: (delta: string) => void,
+  usageOf: (u: LanguageModelUsage, text: string, reasoning: string) => LlmUsage,
 ): Promise<Live> {
+  let reasoning = '';
   for (;;) {
     const { value: part, done } = await parts.next();
     if (done) throw new Error('The stream ended without a finish event');
     attempt.touch();
-    if (part.type === 'reasoning-delta') onReasoning(part.text);
-    else if (part.type === 'text-delta' && part.text.length > 0) {
+    if (part.type === 'reasoning-delta') {
+      reasoning += part.text;
+      onReasoning(part.text);
+    } else if (part.type === 'text-delta' && part.text.length > 0) {
       attempt.firstToken();
-      return { first: part.text, parts, attempt };
+      return { first: part.text, reasoning, parts, attempt };
     }
     if (part.type === 'error') throw causeOf(attempt, part.error);
     if (part.type === 'abort') throw abortCause(attempt);
-    if (part.type === 'finish') return { first: '', parts, attempt, finished: toUsage(part.totalUsage) };
+    if (part.type === 'finish')
+      return { first: '', reasoning, parts, attempt, finished: usageOf(part.totalUsage, '', reasoning) };
   }
 }
 
@@ -84,6 +98,10 @@ export function openStream<S extends StreamSetup>(call: LlmTextCall, h: StreamHe
       call.onReasoning(delta);
     } catch {}
   };
+
+  // Many local servers send no usage in streams: then the tokenizer counts what was exchanged.
+  const usageOf = (u: LanguageModelUsage, text: string, reasoning: string): LlmUsage =>
+    usageMissing(u) ? estimatedUsage(promptArgs(call), text, reasoning) : toUsage(u);
 
   async function* run(): AsyncGenerator<string> {
     const started = performance.now();
@@ -113,7 +131,7 @@ export function openStream<S extends StreamSetup>(call: LlmTextCall, h: StreamHe
         });
         const parts = stream.fullStream[Symbol.asyncIterator]();
         try {
-          return { value: await firstText(attempt, parts, onReasoning), deferred: true };
+          return { value: await firstText(attempt, parts, onReasoning, usageOf), deferred: true };
         } catch (err) {
           await parts.return?.();
           throw err;
@@ -123,6 +141,7 @@ export function openStream<S extends StreamSetup>(call: LlmTextCall, h: StreamHe
     const lease = res.lease!;
     const { parts, attempt } = res.value;
     let text = res.value.first;
+    let reasoning = res.value.reasoning;
     let usage = res.value.finished;
     let completed = false;
     const firstAt = performance.now();
@@ -144,13 +163,14 @@ export function openStream<S extends StreamSetup>(call: LlmTextCall, h: StreamHe
           text += part.text;
           yield part.text;
         } else if (part.type === 'reasoning-delta') {
+          reasoning += part.text;
           onReasoning(part.text);
         } else if (part.type === 'error' || part.type === 'abort') {
           if (call.signal?.aborted) throw call.signal.reason;
           const cause = part.type === 'error' ? causeOf(attempt, part.error) : abortCause(attempt);
           throw new LlmStreamInterruptedError(text, res.model, cause);
         } else if (part.type === 'finish') {
-          usage = toUsage(part.totalUsage);
+          usage = usageOf(part.totalUsage, text, reasoning);
         }
       }
       completed = true;

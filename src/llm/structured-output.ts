@@ -10,6 +10,7 @@ import {
   generateText,
   jsonSchema,
   type LanguageModel,
+  type LanguageModelUsage,
   type Output,
   ToolChoiceViolationError,
   tool,
@@ -18,6 +19,7 @@ import type { z } from 'zod';
 import { InvalidOutputError } from './failures.ts';
 import { extractJson } from './json-extract.ts';
 import { type PromptArgs, toUsage } from './prompt.ts';
+import { estimatedUsage, usageMissing } from './token-count.ts';
 import { type LlmUsage, type OutputRung, outputRungs } from './types.ts';
 
 export { type OutputRung, outputRungs } from './types.ts';
@@ -73,6 +75,18 @@ export interface RungAnswer<T> {
   usage: LlmUsage;
 }
 
+/** The server's usage, or the tokenizer's estimate when it sent none. */
+function usageOf(
+  r: { totalUsage: LanguageModelUsage | undefined; reasoningText: string | undefined },
+  prompt: PromptArgs,
+  output: string,
+  extra: string,
+): LlmUsage {
+  return usageMissing(r.totalUsage)
+    ? estimatedUsage(prompt, output, r.reasoningText ?? '', extra)
+    : toUsage(r.totalUsage);
+}
+
 function validate<T>(schema: z.ZodType<T>, text: string, usage: LlmUsage, value?: unknown): T {
   const found = value !== undefined ? { ok: true as const, value } : extractJson(text);
   if (!found.ok) throw new InvalidOutputError(found.error, text, usage);
@@ -113,14 +127,12 @@ export async function requestAtRung<T>(rung: OutputRung, req: RungRequest<T>): P
       if (!ToolChoiceViolationError.isInstance(err)) throw err;
       const content = (err as { content?: Array<{ type: string; text?: string }> }).content ?? [];
       const text = content.map((p) => (p.type === 'text' ? (p.text ?? '') : '')).join('');
-      return { text, toolCalls: [], totalUsage: undefined };
+      return { text, toolCalls: [], totalUsage: undefined, reasoningText: undefined };
     });
-    const usage = toUsage(r.totalUsage);
     const call = r.toolCalls[0];
-    if (call) {
-      const text = JSON.stringify(call.input);
-      return { object: validate(req.schema, text, usage, call.input), text, usage };
-    }
+    const written = call ? JSON.stringify(call.input) : r.text;
+    const usage = usageOf(r, req.prompt, written, JSON.stringify(req.schemaJson));
+    if (call) return { object: validate(req.schema, written, usage, call.input), text: written, usage };
     // Some servers answer a forced tool call with the JSON as plain text.
     return { object: validate(req.schema, r.text, usage), text: r.text, usage };
   }
@@ -132,6 +144,6 @@ export async function requestAtRung<T>(rung: OutputRung, req: RungRequest<T>): P
         ? rawJson({ type: 'json' })
         : undefined;
   const r = await generateText({ model: req.model, ...req.settings, ...prompt, ...(output && { output }) });
-  const usage = toUsage(r.totalUsage);
+  const usage = usageOf(r, prompt, r.text, rung === 'json_schema' ? JSON.stringify(req.schemaJson) : '');
   return { object: validate(req.schema, r.text, usage), text: r.text, usage };
 }

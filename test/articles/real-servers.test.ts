@@ -111,4 +111,40 @@ describe('article pipeline on real-server quirks', () => {
     // One invented citation per section.
     expect(render.rows[0]!.output.removedCitations).toBe(article.outline.sections.length);
   }, 90_000);
+
+  it('bills a server that reports no usage with estimated, non-zero counts, and says so', async () => {
+    env.llm.quirks = { noUsage: true, thinkTags: true };
+    const article = await generate('heat pumps on a server without usage');
+    expect(article.usage.estimated).toBe(true);
+    expect(article.usage.inputTokens).toBeGreaterThan(1000);
+    expect(article.usage.outputTokens).toBeGreaterThan(article.wordCount);
+    expect(article.usage.costUsd).toBeGreaterThan(0);
+    for (const step of article.steps)
+      if (step.inputTokens > 0) expect(step.usageEstimated, step.name).toBe(true);
+    const { rows } = await env.test.runtime.database.query<{
+      n: string;
+      est: string;
+      i: string;
+      o: string;
+      r: string;
+    }>(
+      `SELECT count(*) AS n, count(*) FILTER (WHERE usage_estimated) AS est, sum(input_tokens) AS i,
+         sum(output_tokens) AS o, sum(reasoning_tokens) AS r
+       FROM llm_calls WHERE purpose_id = $1 AND purpose_kind = 'article'`,
+      [article.id],
+    );
+    const ledger = rows[0]!;
+    expect(Number(ledger.est)).toBe(Number(ledger.n));
+    expect(Number(ledger.i)).toBe(article.usage.inputTokens);
+    expect(Number(ledger.o)).toBe(article.usage.outputTokens);
+    // The think blocks were generated too: counted as reasoning within the output.
+    expect(Number(ledger.r)).toBeGreaterThan(0);
+    const usage = await env.test.app.inject({
+      method: 'GET',
+      url: '/api/v1/usage?groupBy=model',
+      headers: { cookie: env.cookie },
+    });
+    expect(usage.statusCode, usage.body).toBe(200);
+    expect(JSON.stringify(usage.json())).toContain('"estimatedCalls"');
+  }, 90_000);
 });

@@ -170,6 +170,9 @@ export interface Step {
   startedAt: string | null;
   finishedAt: string | null;
   costUsd: number;
+  usageEstimated?: boolean;
+  /** Structured-output rungs the step's model calls used (json_schema, json_object, tool, text). */
+  outputRungs?: string[];
 }
 
 export interface Article {
@@ -189,7 +192,8 @@ export interface Article {
   citations: Citation[];
   factCheck: { claims: Claim[] } | null;
   seo: Seo | null;
-  usage: { inputTokens: number; outputTokens: number; costUsd: number };
+  /** `estimated`: the model's server reported no usage; a tokenizer counted. */
+  usage: { inputTokens: number; outputTokens: number; costUsd: number; estimated: boolean };
   steps: Step[];
   createdAt: string;
   updatedAt: string;
@@ -284,6 +288,8 @@ export interface UsageRow {
   outputTokens: number;
   costUsd: number;
   unknownCostCalls: number;
+  /** Calls whose tokens were counted with a tokenizer (no usage from the server). */
+  estimatedCalls?: number;
 }
 
 export interface UsageSummary {

@@ -87,7 +87,14 @@ export const articleView = z.object({
   citations: z.array(citationView),
   factCheck: z.object({ claims: z.array(claimView) }).nullable(),
   seo: seoView.nullable(),
-  usage: z.object({ inputTokens: z.number().int(), outputTokens: z.number().int(), costUsd: z.number() }),
+  usage: z.object({
+    inputTokens: z.number().int(),
+    outputTokens: z.number().int(),
+    costUsd: z.number(),
+    estimated: z
+      .boolean()
+      .describe('Some token counts were estimated with a tokenizer: the server reported no usage'),
+  }),
   steps: z.array(stepView),
   createdAt: z.date(),
   updatedAt: z.date(),
