@@ -13,6 +13,7 @@ import { renderHtml } from '../writing/render.ts';
 import { localToGlobal } from '../writing/sections.ts';
 import { checkCitations, factCheckSections, quoted, reviseSections, type SectionForCheck } from './checks.ts';
 import { composeArticle } from './compose.ts';
+import { fitQuotes, fullQuoteChars } from './prompt-budget.ts';
 import {
   type BrandVoice,
   conclusionPrompt,
@@ -113,7 +114,12 @@ export async function streamSectionText(
   llm: StepLlm,
   part: string,
   index: number | undefined,
-  call: { system: string; prompt: string; maxOutputTokens?: number },
+  call: {
+    system: string;
+    prompt: string;
+    maxOutputTokens?: number;
+    fit?: (maxPromptTokens: number) => { system: string; prompt: string };
+  },
 ): Promise<string> {
   // A reasoning model's thinking is shown live as its own event type, never as article text.
   const thinking = deltaPublisher(ctx, part, index, 'section.thinking');
@@ -190,6 +196,8 @@ export async function runArticlePipeline(ctx: RunContext, options: PipelineOptio
       role: 'planner',
       system,
       prompt: outlinePrompt(brief, sources),
+      // Many sources on a small model: shorter excerpts of each.
+      fit: (budget) => fitQuotes(budget, system, (chars) => outlinePrompt(brief, sources, chars / 8), 2400),
       schema: outlineSchema,
       schemaName: 'article_outline',
     });
@@ -221,11 +229,24 @@ export async function runArticlePipeline(ctx: RunContext, options: PipelineOptio
     runStep(ctx, sectionStep(i), stepPositions.section + i, async (llm) => {
       const focus = `${section.heading} ${section.goal} ${section.keyPoints.join(' ')}`;
       // The section sees its sources numbered 1..k; its citations are mapped back to the global numbers.
-      const local = section.sourceIds.map((n, k) => ({ ...quoted(sources[n - 1]!, focus), n: k + 1 }));
+      // Each is quoted by its best passage for the section, shorter when the model's context is small.
+      const build = (maxChars: number) =>
+        sectionPrompt({
+          brief,
+          outline,
+          section,
+          index: i,
+          words: wordsPerSection,
+          sources: section.sourceIds.map((n, k) => ({
+            ...quoted(sources[n - 1]!, focus, maxChars),
+            n: k + 1,
+          })),
+        });
       const text = await streamSectionText(ctx, llm, sectionStep(i), i, {
         system,
-        prompt: sectionPrompt({ brief, outline, section, index: i, words: wordsPerSection, sources: local }),
+        prompt: build(fullQuoteChars),
         maxOutputTokens: Math.max(600, wordsPerSection * 3),
+        fit: (budget) => fitQuotes(budget, system, build),
       });
       // Any citation spelling becomes `[n]`; numbers beyond the section's sources are removed and counted.
       const cited = localToGlobal(text, section.sourceIds);

@@ -16,6 +16,8 @@ export type FailureKind =
   | 'invalid_output'
   /** A structured-output rung this model cannot do: ask the same model again one rung lower. */
   | 'output_rung'
+  /** The prompt overflowed a context window now known to be smaller: ask again with a shorter prompt. */
+  | 'prompt_shrunk'
   /** Our own limiter refused (queue full or wait too long): fall back at once. */
   | 'rate_limited'
   /** The model's provider has no credentials here: fall back at once. */
@@ -69,6 +71,14 @@ export class RungUnsupportedError extends Error {
   }
 }
 
+/** The server refused the prompt as too long; the next attempt builds it to the smaller budget. */
+export class PromptShrunkError extends Error {
+  constructor(message: string) {
+    super(`The prompt did not fit the model's context (${message}); asking again with a shorter prompt`);
+    this.name = 'PromptShrunkError';
+  }
+}
+
 export class ProviderNotConfiguredError extends Error {
   constructor(message: string) {
     super(message);
@@ -106,8 +116,8 @@ export class LlmStreamInterruptedError extends Error {
   }
 }
 
-const contextLengthPattern =
-  /context[ _-]?length|context window|maximum context|prompt is too long|too many (input )?tokens|input is too long|reduce the length/i;
+export const contextLengthPattern =
+  /context[ _-]?length|context window|context size|maximum context|prompt is too long|too many (input )?tokens|input is too long|reduce the length/i;
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -118,6 +128,8 @@ export function classifyFailure(err: unknown, opts: { timedOut: boolean; callerA
     return { kind: 'cancelled', code: 'cancelled', message: 'Cancelled by the caller', error: err };
   if (opts.timedOut || err instanceof AttemptTimeoutError)
     return { kind: 'timeout', code: 'timeout', message: messageOf(err), error: err };
+  if (err instanceof PromptShrunkError)
+    return { kind: 'prompt_shrunk', code: 'context_length', message: err.message, error: err };
   if (err instanceof RungUnsupportedError)
     return { kind: 'output_rung', code: `output_rung_${err.from}`, message: err.message, error: err };
   if (err instanceof InvalidOutputError)

@@ -8,7 +8,9 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
 import { CircuitBreakers } from './circuit-breaker.ts';
+import { ContextWindows } from './context-window.ts';
 import { InvalidOutputError, RungUnsupportedError } from './failures.ts';
+import { ContextFitter, isContextOverflow, newFitState } from './fit-context.ts';
 import { observeStructuredOutput } from './metrics.ts';
 import { OutputCapabilities, type RungStore } from './output-capabilities.ts';
 import type { CachedLlmResponse, EmbeddingCache, LlmLimiter, ResponseCache } from './ports.ts';
@@ -20,7 +22,7 @@ import { type ResolvedModels, resolveModels, type WorkspaceLlmSettings } from '.
 import { type Attempt, type ChainEnv, type Reliability, runChain, zeroUsage } from './run-chain.ts';
 import { openStream } from './stream.ts';
 import { lowerRung, refusesRung, requestAtRung } from './structured-output.ts';
-import { estimatedUsage, usageMissing } from './token-count.ts';
+import { countTokens, estimatedUsage, usageMissing } from './token-count.ts';
 import type {
   LlmEmbedOptions,
   LlmEmbedResult,
@@ -81,6 +83,7 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGateway {
   });
   const factory = new ModelFactory();
   const capabilities = new OutputCapabilities(logger, deps.capabilityStore);
+  const fitter = new ContextFitter(new ContextWindows(config, logger));
   // The SDK prints provider warnings (e.g. an unknown model's limits) to the console; route them to
   // our logger instead. Process-wide by the SDK's design, so the latest gateway's logger wins.
   globalThis.AI_SDK_LOG_WARNINGS = ({ warnings, provider, model }) =>
@@ -257,32 +260,41 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGateway {
     if (hit) return { ...fromCache(hit, started), object: hit.object as T };
     if (call.workspaceId) await recorder.checkBudget(call.workspaceId);
 
+    const fitState = newFitState();
     const res = await runChain<{ text: string; object: T; rung: OutputRung | undefined }>(
       chain,
       chainEnv(setup, ctx),
       { signal: call.signal, estimatedTokens: estimateTokens(call), label: `the ${call.role} role` },
       async (attempt) => {
         const model = factory.language(setup.scope, attempt.model, setup.resolved.credentials);
+        const where = { credentials: setup.resolved.credentials, scope: setup.scope };
+        const reserve = schema ? countTokens(JSON.stringify(schemaJsonOf(schema))) : 0;
+        const fitted = await fitter.fit(call, attempt.model, where, fitState, reserve);
         const args = {
           model,
-          prompt: promptArgs(call, attempt.repair),
-          ...(call.temperature !== undefined && { temperature: call.temperature }),
-          ...(call.maxOutputTokens !== undefined && { maxOutputTokens: call.maxOutputTokens }),
+          prompt: promptArgs(fitted, attempt.repair),
+          ...(fitted.temperature !== undefined && { temperature: fitted.temperature }),
+          ...(fitted.maxOutputTokens !== undefined && { maxOutputTokens: fitted.maxOutputTokens }),
           // Our retries are the only ones: the SDK's would multiply them and ignore the chain.
           maxRetries: 0,
           abortSignal: attempt.signal,
         };
-        if (!schema) {
-          const { prompt, ...settings } = args;
-          const r = await generateText({ ...settings, ...prompt });
-          return {
-            value: { text: stripStrayReasoning(r.text), object: undefined as T, rung: undefined },
-            usage: usageMissing(r.totalUsage)
-              ? estimatedUsage(prompt, r.text, r.reasoningText ?? '')
-              : toUsage(r.totalUsage),
-          };
+        try {
+          if (!schema) {
+            const { prompt, ...settings } = args;
+            const r = await generateText({ ...settings, ...prompt });
+            return {
+              value: { text: stripStrayReasoning(r.text), object: undefined as T, rung: undefined },
+              usage: usageMissing(r.totalUsage)
+                ? estimatedUsage(prompt, r.text, r.reasoningText ?? '')
+                : toUsage(r.totalUsage),
+            };
+          }
+          return await structuredAttempt(setup, attempt, args, schema, schemaName ?? 'answer');
+        } catch (err) {
+          if (isContextOverflow(err)) fitter.overflowed(err, attempt.model, setup.scope, fitState);
+          throw err;
         }
-        return structuredAttempt(setup, attempt, args, schema, schemaName ?? 'answer');
       },
     );
     const usage = res.usage as LlmUsage;
@@ -337,6 +349,7 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGateway {
         cost: (ref, usage) => recorder.cost(ref.provider, ref.model, usage),
         chainEnv,
         languageModel: (setup, ref) => factory.language(setup.scope, ref, setup.resolved.credentials),
+        fitter,
       });
     },
 
@@ -409,6 +422,14 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGateway {
 
     async resolved(workspaceId) {
       return (await setupFor(workspaceId)).resolved;
+    },
+
+    async contextTokens(role, workspaceId) {
+      const setup = await setupFor(workspaceId);
+      const sizes = await Promise.all(
+        setup.resolved.chains[role].map((ref) => fitter.sizeOf(ref, setup.resolved.credentials, setup.scope)),
+      );
+      return sizes.length > 0 ? Math.min(...sizes) : 8192;
     },
 
     invalidateWorkspace(workspaceId) {

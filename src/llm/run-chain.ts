@@ -120,6 +120,9 @@ export function backoffDelay(retry: number, r: Reliability, retryAfter?: number)
   return retryAfter === undefined ? jittered : Math.max(jittered, retryAfter);
 }
 
+/** Times one model is asked again with a shorter prompt before the chain moves on. */
+const maxShrinks = 3;
+
 const totalTokens = (u: LlmUsage) => u.inputTokens + u.outputTokens;
 
 export async function runChain<T>(
@@ -142,6 +145,7 @@ export async function runChain<T>(
     let retries = 0;
     let repair: Attempt['repair'];
     let repaired = false;
+    let shrinks = 0;
 
     for (;;) {
       if (opts.signal?.aborted) throw opts.signal.reason;
@@ -273,6 +277,7 @@ export async function runChain<T>(
         let delay = 0;
         if (failure.kind === 'fatal') action = 'stop';
         else if (failure.kind === 'output_rung') action = 'rung';
+        else if (failure.kind === 'prompt_shrunk') action = shrinks++ < maxShrinks ? 'rung' : 'fallback';
         else if (failure.kind === 'invalid_output') action = repaired ? 'fallback' : 'repair';
         else if (['context_length', 'rate_limited', 'not_configured'].includes(failure.kind))
           action = 'fallback';
@@ -297,7 +302,8 @@ export async function runChain<T>(
           break;
         }
         if (action === 'rung') {
-          // The same model, one rung lower, with a fresh repair round; not a retry of a failure.
+          // The same model, one rung lower (or with a prompt cut to its context), with a fresh repair
+          // round; not a retry of a failure.
           repair = undefined;
           repaired = false;
           continue;

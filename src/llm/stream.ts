@@ -9,15 +9,17 @@ import {
   type ToolSet,
 } from 'ai';
 import { AttemptTimeoutError, LlmStreamInterruptedError } from './failures.ts';
+import { type ContextFitter, isContextOverflow, newFitState } from './fit-context.ts';
 import type { CachedLlmResponse } from './ports.ts';
-import { estimateTokens, promptArgs, toUsage } from './prompt.ts';
+import { estimateTokens, type PromptArgs, promptArgs, toUsage } from './prompt.ts';
 import type { CallContext } from './recorder.ts';
+import type { ProviderCredentials } from './resolve-models.ts';
 import { type Attempt, type ChainEnv, runChain, zeroUsage } from './run-chain.ts';
 import { estimatedUsage, usageMissing } from './token-count.ts';
 import type { LlmStream, LlmTextCall, LlmTextResult, LlmUsage, ModelRef } from './types.ts';
 
 interface StreamSetup {
-  resolved: { chains: Record<LlmTextCall['role'], ModelRef[]> };
+  resolved: { chains: Record<LlmTextCall['role'], ModelRef[]>; credentials: ProviderCredentials };
   scope: string;
 }
 
@@ -30,6 +32,7 @@ export interface StreamHelpers<S extends StreamSetup> {
   cost(ref: ModelRef, usage: LlmUsage): number | null;
   chainEnv(setup: S, ctx: CallContext): ChainEnv;
   languageModel(setup: S, ref: ModelRef): LanguageModel;
+  fitter: ContextFitter;
 }
 
 type Part = TextStreamPart<ToolSet>;
@@ -100,8 +103,11 @@ export function openStream<S extends StreamSetup>(call: LlmTextCall, h: StreamHe
   };
 
   // Many local servers send no usage in streams: then the tokenizer counts what was exchanged.
+  const fitState = newFitState();
+  // The prompt of the attempt that answered (fitted to its model's context).
+  let sent: PromptArgs | undefined;
   const usageOf = (u: LanguageModelUsage, text: string, reasoning: string): LlmUsage =>
-    usageMissing(u) ? estimatedUsage(promptArgs(call), text, reasoning) : toUsage(u);
+    usageMissing(u) ? estimatedUsage(sent ?? promptArgs(call), text, reasoning) : toUsage(u);
 
   async function* run(): AsyncGenerator<string> {
     const started = performance.now();
@@ -119,11 +125,14 @@ export function openStream<S extends StreamSetup>(call: LlmTextCall, h: StreamHe
       h.chainEnv(setup, ctx),
       { signal: call.signal, estimatedTokens: estimateTokens(call), label: `the ${call.role} role` },
       async (attempt) => {
+        const where = { credentials: setup.resolved.credentials, scope: setup.scope };
+        const fitted = await h.fitter.fit(call, attempt.model, where, fitState);
+        sent = promptArgs(fitted);
         const stream = streamText({
           model: h.languageModel(setup, attempt.model),
-          ...promptArgs(call),
-          ...(call.temperature !== undefined && { temperature: call.temperature }),
-          ...(call.maxOutputTokens !== undefined && { maxOutputTokens: call.maxOutputTokens }),
+          ...sent,
+          ...(fitted.temperature !== undefined && { temperature: fitted.temperature }),
+          ...(fitted.maxOutputTokens !== undefined && { maxOutputTokens: fitted.maxOutputTokens }),
           maxRetries: 0,
           abortSignal: attempt.signal,
           // Errors arrive as stream parts and are handled there; the default handler would log them.
@@ -134,6 +143,7 @@ export function openStream<S extends StreamSetup>(call: LlmTextCall, h: StreamHe
           return { value: await firstText(attempt, parts, onReasoning, usageOf), deferred: true };
         } catch (err) {
           await parts.return?.();
+          if (isContextOverflow(err)) h.fitter.overflowed(err, attempt.model, setup.scope, fitState);
           throw err;
         }
       },

@@ -73,6 +73,12 @@ export interface LlmTextCall extends LlmCallContext {
    * part of the text; without this callback it is dropped (but still counted in usage).
    */
   onReasoning?: (delta: string) => void;
+  /**
+   * Rebuilds the prompt to at most `maxPromptTokens` (e.g. sources cut to their best passages), so
+   * the call fits the model's context window; called per attempt, smaller after a context-length
+   * refusal. Returns `prompt` (and `system`) or `messages`.
+   */
+  fit?: (maxPromptTokens: number) => Pick<LlmTextCall, 'prompt' | 'messages' | 'system'>;
 }
 
 export interface LlmObjectCall<T> extends LlmTextCall {
@@ -135,6 +141,8 @@ export interface LlmGateway {
   resolved(workspaceId?: string): Promise<ResolvedModels>;
   /** Forget a workspace's cached settings after they changed. */
   invalidateWorkspace(workspaceId: string): void;
+  /** The smallest context window (tokens) among the models of a role's chain. */
+  contextTokens(role: GenerationRole, workspaceId?: string): Promise<number>;
   /** Waits for every pending ledger write. */
   flush(): Promise<void>;
 }
