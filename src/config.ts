@@ -150,6 +150,25 @@ const schema = z.object({
     .min(0)
     .default(24 * 3600),
   LLM_MONTHLY_BUDGET_USD: z.coerce.number().positive().optional(),
+  /** Context window (tokens) of every model, unless LLM_CONTEXT_TOKENS_JSON names it. */
+  LLM_CONTEXT_TOKENS: z.coerce.number().int().min(1024).max(10_000_000).optional(),
+  LLM_CONTEXT_TOKENS_JSON: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return {} as Record<string, number>;
+      try {
+        const parsed = z.record(z.string(), z.number().int().min(1024)).safeParse(JSON.parse(v));
+        if (parsed.success) return parsed.data;
+        ctx.addIssue({
+          code: 'custom',
+          message: `invalid context sizes: ${parsed.error.issues[0]?.message}`,
+        });
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON, e.g. {"ollama:llama3.2:3b":8192}' });
+      }
+      return z.NEVER;
+    }),
   LLM_PRICES_JSON: z
     .string()
     .optional()

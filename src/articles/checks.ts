@@ -5,6 +5,7 @@ import { mapBounded } from '../research/bounded.ts';
 import { bestExcerpt } from '../research/excerpt.ts';
 import { citedSentences, lexicalSupport } from '../writing/citations.ts';
 import { remapCitations } from '../writing/sections.ts';
+import { fitQuotes, fullQuoteChars } from './prompt-budget.ts';
 import {
   checkerSystem,
   citationPrompt,
@@ -18,7 +19,7 @@ import type { StepLlm } from './steps.ts';
 import type { ArticleSource, CitationCheck, FactCheckClaim } from './types.ts';
 
 /** A source as quoted to a checker or reviser: its best passage for `focus`, bounded. */
-export function quoted(source: ArticleSource, focus: string, maxChars = 2400): QuotedSource {
+export function quoted(source: ArticleSource, focus: string, maxChars = fullQuoteChars): QuotedSource {
   return { n: source.n, title: source.title, text: bestExcerptWindow(source.text, focus, maxChars) };
 }
 
@@ -48,13 +49,16 @@ export async function factCheckSections(
   const perSection = await mapBounded(sections, concurrency, async (section) => {
     const given = section.sourceIds.map((n) => sources[n - 1]).filter((s): s is ArticleSource => !!s);
     if (given.length === 0 || !section.markdown.trim()) return [];
+    const build = (maxChars: number) =>
+      factCheckPrompt(
+        section.markdown,
+        given.map((s) => quoted(s, section.markdown, maxChars)),
+      );
     const { object } = await llm.generateObject({
       role: 'checker',
       system: checkerSystem(),
-      prompt: factCheckPrompt(
-        section.markdown,
-        given.map((s) => quoted(s, section.markdown)),
-      ),
+      prompt: build(fullQuoteChars),
+      fit: (budget) => fitQuotes(budget, checkerSystem(), build),
       schema: factCheckSchema,
       schemaName: 'fact_check',
       temperature: 0,
@@ -86,14 +90,17 @@ export async function reviseSections(
     const problems = claims.filter((c) => c.section === section.index && needsRevision(c));
     if (problems.length === 0) return section.markdown;
     const given = section.sourceIds.map((n) => sources[n - 1]).filter((s): s is ArticleSource => !!s);
+    const build = (maxChars: number) =>
+      revisePrompt(
+        section.markdown,
+        problems,
+        given.map((s) => quoted(s, section.markdown, maxChars)),
+      );
     const { text } = await llm.generateText({
       role: 'writer',
       system,
-      prompt: revisePrompt(
-        section.markdown,
-        problems,
-        given.map((s) => quoted(s, section.markdown)),
-      ),
+      prompt: build(fullQuoteChars),
+      fit: (budget) => fitQuotes(budget, system, build),
     });
     // The reviser may only cite what the section was given.
     const allowed = new Set(section.sourceIds);
@@ -136,13 +143,16 @@ export async function checkCitations(
       .map((n) => sources[n - 1])
       .filter((s): s is ArticleSource => !!s);
     const focus = batch.map((s) => s.sentence).join(' ');
+    const build = (maxChars: number) =>
+      citationPrompt(
+        batch,
+        cited.map((s) => quoted(s, focus, maxChars)),
+      );
     const { object } = await llm.generateObject({
       role: 'checker',
       system: checkerSystem(),
-      prompt: citationPrompt(
-        batch,
-        cited.map((s) => quoted(s, focus, 1800)),
-      ),
+      prompt: build(1800),
+      fit: (budget) => fitQuotes(budget, checkerSystem(), build, 1800),
       schema: citationVerdictSchema,
       schemaName: 'citation_verdicts',
       temperature: 0,

@@ -32,7 +32,13 @@ export function referenceSource(s: ArticleSource): ReferenceSource {
 export function composeArticle(
   draft: ArticleDraft,
   sources: readonly ArticleSource[],
-): { markdown: string; sources: ArticleSource[]; renumber: (n: number) => number | undefined } {
+): {
+  markdown: string;
+  sources: ArticleSource[];
+  renumber: (n: number) => number | undefined;
+  /** Citations of numbers outside the sources, removed (one per occurrence). */
+  removedCitations: number;
+} {
   const faq = draft.faq ?? [];
   const parts = [
     draft.intro,
@@ -40,7 +46,7 @@ export function composeArticle(
     draft.conclusion,
     ...faq.map((f) => f.answer),
   ];
-  const { parts: renumbered, order } = renumberCitations(parts, sources.length);
+  const { parts: renumbered, order, removed } = renumberCitations(parts, sources.length);
   const finalSources = order.map((old, k) => ({ ...sources[old - 1]!, n: k + 1 }));
   const newNumber = new Map(order.map((old, k) => [old, k + 1]));
   const at = (i: number) => renumbered[i] ?? '';
@@ -55,5 +61,5 @@ export function composeArticle(
       : {}),
     references: referenceList(finalSources.map(referenceSource)),
   });
-  return { markdown, sources: finalSources, renumber: (n) => newNumber.get(n) };
+  return { markdown, sources: finalSources, renumber: (n) => newNumber.get(n), removedCitations: removed };
 }

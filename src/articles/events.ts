@@ -12,6 +12,7 @@ export const articleEventTypes = [
   'source.found',
   'source.failed',
   'section.delta',
+  'section.thinking',
   'cost',
   'done',
   'error',

@@ -13,6 +13,7 @@ import { renderHtml } from '../writing/render.ts';
 import { localToGlobal } from '../writing/sections.ts';
 import { checkCitations, factCheckSections, quoted, reviseSections, type SectionForCheck } from './checks.ts';
 import { composeArticle } from './compose.ts';
+import { fitQuotes, fullQuoteChars } from './prompt-budget.ts';
 import {
   type BrandVoice,
   conclusionPrompt,
@@ -68,9 +69,15 @@ interface Gathered {
   sources: ArticleSource[];
 }
 
-// Coalesces a section's streamed text into one event per interval, so a fast stream does not
-// become thousands of rows; the last piece is flushed when the stream ends.
-function deltaPublisher(ctx: RunContext, part: string, index?: number, intervalMs = 200) {
+// Coalesces a section's streamed text (or the model's thinking) into one event per interval, so a
+// fast stream does not become thousands of rows; the last piece is flushed when the stream ends.
+function deltaPublisher(
+  ctx: RunContext,
+  part: string,
+  index?: number,
+  type: 'section.delta' | 'section.thinking' = 'section.delta',
+  intervalMs = 200,
+) {
   let buffer = '';
   let last = 0;
   let pending = Promise.resolve();
@@ -83,7 +90,7 @@ function deltaPublisher(ctx: RunContext, part: string, index?: number, intervalM
     // written (the article was deleted meanwhile) is dropped rather than failing the run.
     pending = pending.then(() =>
       ctx.events
-        .publish(ctx.article.id, 'section.delta', { part, ...(index !== undefined ? { index } : {}), text })
+        .publish(ctx.article.id, type, { part, ...(index !== undefined ? { index } : {}), text })
         .then(
           () => {},
           (err) => ctx.logger.debug({ err, articleId: ctx.article.id }, 'text delta not published'),
@@ -107,12 +114,19 @@ export async function streamSectionText(
   llm: StepLlm,
   part: string,
   index: number | undefined,
-  call: { system: string; prompt: string; maxOutputTokens?: number },
+  call: {
+    system: string;
+    prompt: string;
+    maxOutputTokens?: number;
+    fit?: (maxPromptTokens: number) => { system: string; prompt: string };
+  },
 ): Promise<string> {
-  const stream = llm.streamText({ role: 'writer', ...call });
+  // A reasoning model's thinking is shown live as its own event type, never as article text.
+  const thinking = deltaPublisher(ctx, part, index, 'section.thinking');
+  const stream = llm.streamText({ role: 'writer', ...call, onReasoning: (text) => thinking.push(text) });
   const deltas = deltaPublisher(ctx, part, index);
   for await (const text of stream) deltas.push(text);
-  await deltas.end();
+  await Promise.all([thinking.end(), deltas.end()]);
   return (await stream.result).text.trim();
 }
 
@@ -182,6 +196,8 @@ export async function runArticlePipeline(ctx: RunContext, options: PipelineOptio
       role: 'planner',
       system,
       prompt: outlinePrompt(brief, sources),
+      // Many sources on a small model: shorter excerpts of each.
+      fit: (budget) => fitQuotes(budget, system, (chars) => outlinePrompt(brief, sources, chars / 8), 2400),
       schema: outlineSchema,
       schemaName: 'article_outline',
     });
@@ -213,13 +229,28 @@ export async function runArticlePipeline(ctx: RunContext, options: PipelineOptio
     runStep(ctx, sectionStep(i), stepPositions.section + i, async (llm) => {
       const focus = `${section.heading} ${section.goal} ${section.keyPoints.join(' ')}`;
       // The section sees its sources numbered 1..k; its citations are mapped back to the global numbers.
-      const local = section.sourceIds.map((n, k) => ({ ...quoted(sources[n - 1]!, focus), n: k + 1 }));
+      // Each is quoted by its best passage for the section, shorter when the model's context is small.
+      const build = (maxChars: number) =>
+        sectionPrompt({
+          brief,
+          outline,
+          section,
+          index: i,
+          words: wordsPerSection,
+          sources: section.sourceIds.map((n, k) => ({
+            ...quoted(sources[n - 1]!, focus, maxChars),
+            n: k + 1,
+          })),
+        });
       const text = await streamSectionText(ctx, llm, sectionStep(i), i, {
         system,
-        prompt: sectionPrompt({ brief, outline, section, index: i, words: wordsPerSection, sources: local }),
+        prompt: build(fullQuoteChars),
         maxOutputTokens: Math.max(600, wordsPerSection * 3),
+        fit: (budget) => fitQuotes(budget, system, build),
       });
-      return { heading: section.heading, markdown: localToGlobal(text, section.sourceIds).markdown };
+      // Any citation spelling becomes `[n]`; numbers beyond the section's sources are removed and counted.
+      const cited = localToGlobal(text, section.sourceIds);
+      return { heading: section.heading, markdown: cited.markdown, removedCitations: cited.removed };
     }),
   );
   const bodies = drafted.map((d) => d.markdown);
@@ -333,7 +364,12 @@ export async function runArticlePipeline(ctx: RunContext, options: PipelineOptio
       seo,
       slug: seo?.slug ?? slugify(title),
     });
-    return { wordCount };
+    // Citations to sources that were never given, removed from the text (sections, intro, conclusion).
+    const removedCitations =
+      drafted.reduce((n, d) => n + (d.removedCitations ?? 0), 0) + composed.removedCitations;
+    if (removedCitations > 0)
+      ctx.logger.info({ article: ctx.article.id, removedCitations }, 'invalid citations removed');
+    return { wordCount, removedCitations };
   });
 }
 

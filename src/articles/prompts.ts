@@ -96,11 +96,15 @@ export function sectionCount(words: number): number {
 export function outlinePrompt(
   brief: ArticleBrief,
   sources: readonly (QuotedSource & { excerpt: string })[],
+  excerptChars = 300,
 ): string {
   const sourceList =
     sources.length > 0
       ? `Numbered sources (assign to each section the numbers it may cite):\n${sources
-          .map((s) => `[${s.n}] ${attribute(s.title)} — ${neutralise(s.excerpt.slice(0, 300))}`)
+          .map(
+            (s) =>
+              `[${s.n}] ${attribute(s.title)} — ${neutralise(s.excerpt.slice(0, Math.floor(excerptChars)))}`,
+          )
           .join('\n')}`
       : 'No sources are available: leave every sourceIds list empty.';
   const userOutline =

@@ -12,6 +12,7 @@ import type {
   LlmStream,
   LlmTextCall,
   LlmTextResult,
+  OutputRung,
 } from '../llm/types.ts';
 import { sleep } from '../sleep.ts';
 import type { ArticleEventBus } from './events.ts';
@@ -25,7 +26,7 @@ export interface RunContext {
   article: { id: string; workspaceId: string; userId?: string };
   signal: AbortSignal;
   /** Spend of the whole article so far, for the running-cost events. */
-  totals: { inputTokens: number; outputTokens: number; costUsd: number };
+  totals: { inputTokens: number; outputTokens: number; costUsd: number; estimated?: boolean };
   /** Attempts per step before the run fails (default 3). */
   attempts?: number;
   /** Seconds before the first retry of a failed step; doubled each time (default 1). */
@@ -63,22 +64,27 @@ export async function declareSteps(
   );
 }
 
-async function meter(ctx: RunContext, step: string, result: LlmTextResult) {
+async function meter(ctx: RunContext, step: string, result: LlmTextResult & { rung?: OutputRung }) {
   const cost = result.costUsd ?? 0;
   ctx.totals.inputTokens += result.usage.inputTokens;
   ctx.totals.outputTokens += result.usage.outputTokens;
   ctx.totals.costUsd += cost;
+  if (result.usage.estimated) ctx.totals.estimated = true;
   const running = {
     step,
     inputTokens: ctx.totals.inputTokens,
     outputTokens: ctx.totals.outputTokens,
     costUsd: Math.round(ctx.totals.costUsd * 1e8) / 1e8,
+    ...(ctx.totals.estimated && { estimated: true }),
   };
   // One statement: the step's spend and the running-cost event.
   await ctx.database.query(
     `WITH spent AS (
        UPDATE article_steps SET input_tokens = input_tokens + $3, output_tokens = output_tokens + $4,
-         cost_usd = cost_usd + $5 WHERE article_id = $1 AND name = $2 RETURNING 1)
+         cost_usd = cost_usd + $5, usage_estimated = usage_estimated OR $7,
+         output_rungs = CASE WHEN $8::text IS NULL OR $8::text = ANY(output_rungs) THEN output_rungs
+           ELSE array_append(output_rungs, $8::text) END
+       WHERE article_id = $1 AND name = $2 RETURNING 1)
      INSERT INTO article_events (article_id, type, data) SELECT $1, 'cost', $6 FROM spent`,
     [
       ctx.article.id,
@@ -87,6 +93,8 @@ async function meter(ctx: RunContext, step: string, result: LlmTextResult) {
       result.usage.outputTokens,
       cost,
       JSON.stringify(running),
+      result.usage.estimated === true,
+      result.rung ?? null,
     ],
   );
   await ctx.events.notify(ctx.article.id);

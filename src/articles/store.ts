@@ -6,6 +6,7 @@ import type { Database } from '../db/client.ts';
 import { type ArticleStatus, articleSteps, articles, articleVersions } from '../db/schema/articles.ts';
 import { userTsquery } from '../db/text-search.ts';
 import { AppError } from '../errors.ts';
+import type { OutputRung } from '../llm/types.ts';
 import type { ArticleBrief } from '../writing/brief.ts';
 import type { Outline } from '../writing/outline.ts';
 import type { ArticleSource, ArticleSummary, ArticleView, StepView } from './types.ts';
@@ -78,6 +79,8 @@ export async function loadSteps(database: Database, articleId: string): Promise<
     inputTokens: r.inputTokens,
     outputTokens: r.outputTokens,
     costUsd: Number(r.costUsd),
+    usageEstimated: r.usageEstimated,
+    outputRungs: r.outputRungs as OutputRung[],
     startedAt: r.startedAt,
     finishedAt: r.finishedAt,
   }));
@@ -98,8 +101,9 @@ export async function articleView(database: Database, row: ArticleRow): Promise<
       inputTokens: sum.inputTokens + s.inputTokens,
       outputTokens: sum.outputTokens + s.outputTokens,
       costUsd: sum.costUsd + s.costUsd,
+      estimated: sum.estimated || s.usageEstimated,
     }),
-    { inputTokens: 0, outputTokens: 0, costUsd: 0 },
+    { inputTokens: 0, outputTokens: 0, costUsd: 0, estimated: false },
   );
   const outline = row.outline ?? null;
   return {

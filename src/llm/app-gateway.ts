@@ -1,6 +1,7 @@
 // The gateway as the application runs it: wired to the process's storage for the ledger, budgets,
 // limits and caches. Tests build bare gateways with createLlmGateway instead.
 import type { Logger } from 'pino';
+import { keyValueStore } from '../cache/key-value-store.ts';
 import type { Redis } from '../cache/redis.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
@@ -44,6 +45,8 @@ export function createAppLlmGateway(deps: AppGatewayDeps): LlmGateway {
       ? { responseCache: caches.responses, cacheTtlSeconds: config.LLM_CACHE_TTL }
       : {}),
     embeddingCache: caches.embeddings,
+    // Each model's structured-output rung, learned once, shared by every process.
+    capabilityStore: keyValueStore({ database: deps.database, ...(deps.redis ? { redis: deps.redis } : {}) }),
     limiter: createLlmLimiter({
       requestsPerMinute: config.LLM_RATE_LIMIT_PER_MINUTE,
       tokensPerMinute: config.LLM_TOKENS_PER_MINUTE,

@@ -3,7 +3,7 @@
 import { APICallError } from 'ai';
 import { AppError, errorMessage } from '../errors.ts';
 import { retryAfterMs } from './retry-after.ts';
-import type { ModelRef } from './types.ts';
+import type { LlmUsage, ModelRef, OutputRung } from './types.ts';
 import { upstreamExcerpt } from './upstream-text.ts';
 
 export type FailureKind =
@@ -15,6 +15,10 @@ export type FailureKind =
   | 'context_length'
   /** The model answered but not with valid structured output: one repair, then fall back. */
   | 'invalid_output'
+  /** A structured-output rung this model cannot do: ask the same model again one rung lower. */
+  | 'output_rung'
+  /** The prompt overflowed a context window now known to be smaller: ask again with a shorter prompt. */
+  | 'prompt_shrunk'
   /** Our own limiter refused (queue full or wait too long): fall back at once. */
   | 'rate_limited'
   /** The model's provider has no credentials here: fall back at once. */
@@ -48,6 +52,31 @@ export class InvalidOutputError extends Error {
     this.name = 'InvalidOutputError';
     this.text = text;
     this.usage = usage;
+  }
+}
+
+/**
+ * A structured-output rung cannot work on this model (the server refused it, or its answers stayed
+ * invalid after a repair); the lower rung is already remembered and the chain asks again at once.
+ */
+export class RungUnsupportedError extends Error {
+  readonly from: OutputRung;
+  readonly to: OutputRung;
+  readonly usage: LlmUsage;
+  constructor(from: OutputRung, to: OutputRung, reason: string, usage: LlmUsage) {
+    super(`Structured output via ${from} failed (${reason}); stepping down to ${to}`);
+    this.name = 'RungUnsupportedError';
+    this.from = from;
+    this.to = to;
+    this.usage = usage;
+  }
+}
+
+/** The server refused the prompt as too long; the next attempt builds it to the smaller budget. */
+export class PromptShrunkError extends Error {
+  constructor(message: string) {
+    super(`The prompt did not fit the model's context (${message}); asking again with a shorter prompt`);
+    this.name = 'PromptShrunkError';
   }
 }
 
@@ -88,8 +117,8 @@ export class LlmStreamInterruptedError extends Error {
   }
 }
 
-const contextLengthPattern =
-  /context[ _-]?length|context window|maximum context|prompt is too long|too many (input )?tokens|input is too long|reduce the length/i;
+export const contextLengthPattern =
+  /context[ _-]?length|context window|context size|maximum context|prompt is too long|too many (input )?tokens|input is too long|reduce the length/i;
 
 // Failure messages reach users (run events, step errors): only a sanitized excerpt of what the
 // upstream said.
@@ -102,6 +131,10 @@ export function classifyFailure(err: unknown, opts: { timedOut: boolean; callerA
     return { kind: 'cancelled', code: 'cancelled', message: 'Cancelled by the caller', error: err };
   if (opts.timedOut || err instanceof AttemptTimeoutError)
     return { kind: 'timeout', code: 'timeout', message: messageOf(err), error: err };
+  if (err instanceof PromptShrunkError)
+    return { kind: 'prompt_shrunk', code: 'context_length', message: err.message, error: err };
+  if (err instanceof RungUnsupportedError)
+    return { kind: 'output_rung', code: `output_rung_${err.from}`, message: err.message, error: err };
   if (err instanceof InvalidOutputError)
     return { kind: 'invalid_output', code: 'invalid_output', message: messageOf(err), error: err };
   if (err instanceof ProviderNotConfiguredError)

@@ -3,19 +3,26 @@
 // response cache, check the budget, then run the chain (limiter, breaker, timeout, retries,
 // repair, fallback); each upstream request is reported to the recorder (ledger + metrics).
 import { createHash } from 'node:crypto';
-import { embedMany, generateText, NoObjectGeneratedError, NoOutputGeneratedError, Output } from 'ai';
+import { embedMany, generateText, type LanguageModel, NoOutputGeneratedError } from 'ai';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Config } from '../config.ts';
 import { CircuitBreakers } from './circuit-breaker.ts';
-import { InvalidOutputError } from './failures.ts';
+import { ContextWindows } from './context-window.ts';
+import { InvalidOutputError, RungUnsupportedError } from './failures.ts';
+import { ContextFitter, isContextOverflow, newFitState } from './fit-context.ts';
+import { observeStructuredOutput } from './metrics.ts';
+import { OutputCapabilities, type RungStore } from './output-capabilities.ts';
 import type { CachedLlmResponse, EmbeddingCache, LlmLimiter, ResponseCache } from './ports.ts';
-import { estimateTokens, promptArgs, toUsage } from './prompt.ts';
+import { estimateTokens, type PromptArgs, promptArgs, toUsage } from './prompt.ts';
 import { ModelFactory } from './providers.ts';
+import { stripStrayReasoning } from './reasoning.ts';
 import { type CallContext, type LlmRecorder, unrecorded } from './recorder.ts';
 import { type ResolvedModels, resolveModels, type WorkspaceLlmSettings } from './resolve-models.ts';
-import { type ChainEnv, type Reliability, runChain } from './run-chain.ts';
+import { type Attempt, type ChainEnv, type Reliability, runChain, zeroUsage } from './run-chain.ts';
 import { openStream } from './stream.ts';
+import { lowerRung, refusesRung, requestAtRung } from './structured-output.ts';
+import { countTokens, estimatedUsage, usageMissing } from './token-count.ts';
 import type {
   LlmEmbedOptions,
   LlmEmbedResult,
@@ -28,6 +35,7 @@ import type {
   LlmTextResult,
   LlmUsage,
   ModelRef,
+  OutputRung,
 } from './types.ts';
 
 export interface LlmGatewayDeps {
@@ -43,6 +51,8 @@ export interface LlmGatewayDeps {
   workspaceSettings?: (workspaceId: string) => Promise<WorkspaceLlmSettings | null>;
   /** Defaults come from LLM_TIMEOUT_SECONDS / LLM_MAX_RETRIES; the rest are tuning knobs. */
   reliability?: Partial<Reliability>;
+  /** Remembers each model's structured-output rung across processes (the cache key/value store). */
+  capabilityStore?: RungStore;
 }
 
 interface Setup {
@@ -72,6 +82,8 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGateway {
     cooldownMs: reliability.breakerCooldownMs,
   });
   const factory = new ModelFactory();
+  const capabilities = new OutputCapabilities(logger, deps.capabilityStore);
+  const fitter = new ContextFitter(new ContextWindows(config, logger));
   // The SDK prints provider warnings (e.g. an unknown model's limits) to the console; route them to
   // our logger instead. Process-wide by the SDK's design, so the latest gateway's logger wins.
   globalThis.AI_SDK_LOG_WARNINGS = ({ warnings, provider, model }) =>
@@ -119,16 +131,17 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGateway {
     ...(call.userId && { userId: call.userId }),
   });
 
-  const schemaJson = new WeakMap<z.ZodType, unknown>();
-  function responseCacheKey(chain: ModelRef[], call: LlmTextCall, schema?: z.ZodType): string {
-    let json: unknown;
-    if (schema) {
-      json = schemaJson.get(schema);
-      if (json === undefined) {
-        json = z.toJSONSchema(schema);
-        schemaJson.set(schema, json);
-      }
+  const schemaJson = new WeakMap<z.ZodType, Record<string, unknown>>();
+  function schemaJsonOf(schema: z.ZodType): Record<string, unknown> {
+    let json = schemaJson.get(schema);
+    if (json === undefined) {
+      json = z.toJSONSchema(schema) as Record<string, unknown>;
+      schemaJson.set(schema, json);
     }
+    return json;
+  }
+  function responseCacheKey(chain: ModelRef[], call: LlmTextCall, schema?: z.ZodType): string {
+    const json = schema ? schemaJsonOf(schema) : undefined;
     // Fixed key order, so JSON.stringify is canonical.
     const parts = [
       chain.map((m) => m.id),
@@ -168,7 +181,8 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGateway {
     pendingCacheWrites.add(write);
   }
 
-  const fromCache = (hit: CachedLlmResponse, started: number): LlmTextResult => ({
+  const fromCache = (hit: CachedLlmResponse, started: number): LlmTextResult & { rung?: OutputRung } => ({
+    ...(hit.rung && { rung: hit.rung as OutputRung }),
     text: hit.text,
     usage: hit.usage,
     provider: hit.provider as ModelRef['provider'],
@@ -190,6 +204,55 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGateway {
     return { setup, chain, ctx, key };
   }
 
+  const capabilityKey = (setup: Setup, ref: ModelRef) =>
+    capabilities.key(ref, setup.resolved.credentials[ref.provider]?.baseURL);
+
+  /**
+   * One structured-output attempt at the model's remembered rung. A rung the server refuses, or
+   * whose answer is still invalid after the repair round, is replaced by the next one down (and
+   * remembered), and the chain asks again at once.
+   */
+  async function structuredAttempt<T>(
+    setup: Setup,
+    attempt: Attempt,
+    args: { model: LanguageModel; prompt: PromptArgs } & Record<string, unknown>,
+    schema: z.ZodType<T>,
+    name: string,
+  ) {
+    const capKey = capabilityKey(setup, attempt.model);
+    const rung = await capabilities.rung(capKey);
+    const { model, prompt, ...settings } = args;
+    const stepDown = (reason: string, usage: LlmUsage): never => {
+      const to = lowerRung(rung);
+      if (!to) throw new InvalidOutputError(reason, '', usage);
+      capabilities.remember(capKey, to);
+      logger.warn(
+        { model: attempt.model.id, from: rung, to, reason },
+        'structured output: stepping down a rung',
+      );
+      throw new RungUnsupportedError(rung, to, reason, usage);
+    };
+    try {
+      const answer = await requestAtRung(rung, {
+        model,
+        prompt,
+        settings,
+        schema,
+        schemaJson: schemaJsonOf(schema),
+        name,
+      });
+      return { value: { text: answer.text, object: answer.object, rung }, usage: answer.usage };
+    } catch (err) {
+      if (NoOutputGeneratedError.isInstance(err))
+        throw new InvalidOutputError(err.message, '', toUsage(undefined));
+      if (refusesRung(err)) return stepDown(err instanceof Error ? err.message : String(err), zeroUsage);
+      // The repair round was this rung's second chance.
+      if (err instanceof InvalidOutputError && attempt.repair && lowerRung(rung))
+        return stepDown(err.message, err.usage);
+      throw err;
+    }
+  }
+
   async function generate<T>(call: LlmTextCall, schema?: z.ZodType<T>, schemaName?: string) {
     const started = performance.now();
     const { setup, chain, ctx, key } = await prepare(call, schema);
@@ -197,46 +260,56 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGateway {
     if (hit) return { ...fromCache(hit, started), object: hit.object as T };
     if (call.workspaceId) await recorder.checkBudget(call.workspaceId);
 
-    const res = await runChain(
+    const fitState = newFitState();
+    const res = await runChain<{ text: string; object: T; rung: OutputRung | undefined }>(
       chain,
       chainEnv(setup, ctx),
       { signal: call.signal, estimatedTokens: estimateTokens(call), label: `the ${call.role} role` },
       async (attempt) => {
         const model = factory.language(setup.scope, attempt.model, setup.resolved.credentials);
+        const where = { credentials: setup.resolved.credentials, scope: setup.scope };
+        const reserve = schema ? countTokens(JSON.stringify(schemaJsonOf(schema))) : 0;
+        const fitted = await fitter.fit(call, attempt.model, where, fitState, reserve);
         const args = {
           model,
-          ...promptArgs(call, attempt.repair),
-          ...(call.temperature !== undefined && { temperature: call.temperature }),
-          ...(call.maxOutputTokens !== undefined && { maxOutputTokens: call.maxOutputTokens }),
+          prompt: promptArgs(fitted, attempt.repair),
+          ...(fitted.temperature !== undefined && { temperature: fitted.temperature }),
+          ...(fitted.maxOutputTokens !== undefined && { maxOutputTokens: fitted.maxOutputTokens }),
           // Our retries are the only ones: the SDK's would multiply them and ignore the chain.
           maxRetries: 0,
           abortSignal: attempt.signal,
         };
-        if (!schema) {
-          const r = await generateText(args);
-          return { value: { text: r.text, object: undefined as T }, usage: toUsage(r.totalUsage) };
-        }
         try {
-          const r = await generateText({
-            ...args,
-            output: Output.object({ schema, ...(schemaName && { name: schemaName }) }),
-          });
-          return { value: { text: r.text, object: r.output as T }, usage: toUsage(r.totalUsage) };
-        } catch (err) {
-          if (NoObjectGeneratedError.isInstance(err)) {
-            const cause = err.cause instanceof Error ? err.cause.message : err.message;
-            throw new InvalidOutputError(cause, err.text ?? '', toUsage(err.usage));
+          if (!schema) {
+            const { prompt, ...settings } = args;
+            const r = await generateText({ ...settings, ...prompt });
+            return {
+              value: { text: stripStrayReasoning(r.text), object: undefined as T, rung: undefined },
+              usage: usageMissing(r.totalUsage)
+                ? estimatedUsage(prompt, r.text, r.reasoningText ?? '')
+                : toUsage(r.totalUsage),
+            };
           }
-          if (NoOutputGeneratedError.isInstance(err))
-            throw new InvalidOutputError(err.message, '', toUsage(undefined));
+          return await structuredAttempt(setup, attempt, args, schema, schemaName ?? 'answer');
+        } catch (err) {
+          if (isContextOverflow(err)) fitter.overflowed(err, attempt.model, setup.scope, fitState);
           throw err;
         }
       },
     );
     const usage = res.usage as LlmUsage;
+    const rung = res.value.rung;
+    if (rung) {
+      observeStructuredOutput(res.model, rung);
+      logger.info(
+        { model: res.model.id, rung, role: call.role, purpose: call.purpose },
+        'structured output answered',
+      );
+    }
     storeResponse(key, {
       text: res.value.text,
       ...(schema && { object: res.value.object }),
+      ...(rung && { rung }),
       usage,
       provider: res.model.provider,
       model: res.model.model,
@@ -244,6 +317,7 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGateway {
     return {
       text: res.value.text,
       object: res.value.object,
+      ...(rung && { rung }),
       usage,
       provider: res.model.provider,
       model: res.model.model,
@@ -275,6 +349,7 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGateway {
         cost: (ref, usage) => recorder.cost(ref.provider, ref.model, usage),
         chainEnv,
         languageModel: (setup, ref) => factory.language(setup.scope, ref, setup.resolved.credentials),
+        fitter,
       });
     },
 
@@ -349,6 +424,14 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGateway {
       return (await setupFor(workspaceId)).resolved;
     },
 
+    async contextTokens(role, workspaceId) {
+      const setup = await setupFor(workspaceId);
+      const sizes = await Promise.all(
+        setup.resolved.chains[role].map((ref) => fitter.sizeOf(ref, setup.resolved.credentials, setup.scope)),
+      );
+      return sizes.length > 0 ? Math.min(...sizes) : 8192;
+    },
+
     invalidateWorkspace(workspaceId) {
       const known = workspaces.get(workspaceId);
       workspaces.delete(workspaceId);
@@ -357,6 +440,7 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGateway {
 
     async flush() {
       await Promise.all(pendingCacheWrites);
+      await capabilities.flush();
       await recorder.flush();
     },
   };

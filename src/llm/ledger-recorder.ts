@@ -41,6 +41,8 @@ export function createLedgerRecorder(deps: {
         inputTokens: r.usage.inputTokens,
         outputTokens: r.usage.outputTokens,
         cachedInputTokens: r.usage.cachedInputTokens,
+        ...(r.usage.reasoningTokens && { reasoningTokens: r.usage.reasoningTokens }),
+        ...(r.usage.estimated && { usageEstimated: true }),
         costUsd: deps.prices.costOf(r.model.provider, r.model.model, r.usage),
         latencyMs: Math.round(r.latencyMs),
         ttftMs: r.ttftMs === null ? null : Math.round(r.ttftMs),

@@ -14,6 +14,10 @@ export interface LlmCallRecord {
   inputTokens: number;
   outputTokens: number;
   cachedInputTokens: number;
+  /** Part of outputTokens. */
+  reasoningTokens?: number;
+  /** The server reported no usage; the counts are the gateway tokenizer's. */
+  usageEstimated?: boolean;
   costUsd: number | null;
   latencyMs: number;
   ttftMs: number | null;
@@ -36,6 +40,8 @@ export async function recordLlmCall(database: Database, r: LlmCallRecord) {
     inputTokens: r.inputTokens,
     outputTokens: r.outputTokens,
     cachedInputTokens: r.cachedInputTokens,
+    reasoningTokens: r.reasoningTokens ?? 0,
+    usageEstimated: r.usageEstimated ?? false,
     costUsd: r.costUsd,
     latencyMs: r.latencyMs,
     ttftMs: r.ttftMs,
@@ -72,6 +78,8 @@ export async function usageSummary(
       cachedInputTokens: sql<number>`coalesce(sum(${llmCalls.cachedInputTokens}), 0)::bigint`,
       costUsd: sql<number>`coalesce(sum(${llmCalls.costUsd}), 0)::float8`,
       unknownCostCalls: sql<number>`count(*) filter (where ${llmCalls.costUsd} is null)::int`,
+      estimatedCalls: sql<number>`count(*) filter (where ${llmCalls.usageEstimated})::int`,
+      reasoningTokens: sql<number>`coalesce(sum(${llmCalls.reasoningTokens}), 0)::bigint`,
     })
     .from(llmCalls)
     .where(
@@ -89,6 +97,7 @@ export async function usageSummary(
     inputTokens: Number(r.inputTokens),
     outputTokens: Number(r.outputTokens),
     cachedInputTokens: Number(r.cachedInputTokens),
+    reasoningTokens: Number(r.reasoningTokens),
   }));
 }
 

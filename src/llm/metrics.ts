@@ -70,3 +70,12 @@ export function observeLlmCall(r: LlmCallRecord) {
 export const observeFallback = (from: string, to: string) => fallbacks.inc({ from, to });
 export const observeCacheLookup = (result: 'hit' | 'miss') => cacheRequests.inc({ result });
 export const observeLimiterWait = (ms: number) => limiterWait.observe(ms / 1000);
+
+const structuredOutputs = new Counter({
+  name: 'llm_structured_output_total',
+  help: 'Structured answers by the output rung that produced them (json_schema, json_object, tool, text)',
+  labelNames: ['provider', 'model', 'rung'],
+  registers,
+});
+export const observeStructuredOutput = (ref: { provider: string; model: string }, rung: string) =>
+  structuredOutputs.inc({ provider: ref.provider, model: ref.model, rung });

@@ -13,6 +13,8 @@ export interface LlmLimiter {
 export interface CachedLlmResponse {
   text: string;
   object?: unknown;
+  /** The structured-output rung of an object answer. */
+  rung?: string;
   usage: LlmUsage;
   model: string;
   provider: string;

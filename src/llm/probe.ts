@@ -1,9 +1,13 @@
 // `blogsmith models check`: one tiny real request per configured model, straight to the provider
-// (no retries, no fallback, no cache), reporting its latency or the exact error.
+// (no retries, no fallback, no cache), reporting its latency or the exact error; then, for each
+// text model that answered, the best structured-output rung it handles.
 import { APICallError, embedMany, generateText } from 'ai';
+import { z } from 'zod';
+import { InvalidOutputError } from './failures.ts';
 import { ModelFactory } from './providers.ts';
 import type { ResolvedModels } from './resolve-models.ts';
-import { llmRoles, type ModelRef } from './types.ts';
+import { refusesRung, requestAtRung } from './structured-output.ts';
+import { llmRoles, type ModelRef, type OutputRung, outputRungs } from './types.ts';
 import { upstreamExcerpt, upstreamExcerptMax } from './upstream-text.ts';
 
 export interface ProbeResult {
@@ -12,6 +16,45 @@ export interface ProbeResult {
   ok: boolean;
   latencyMs: number;
   error?: string;
+  /** Text models: the first rung whose answer validated (null: none did). */
+  structuredOutput?: OutputRung | null;
+}
+
+const probeSchema = z.object({ ok: z.boolean(), word: z.string() });
+
+/** Walks the ladder from the top with a tiny question; each rung gets one request. */
+async function detectRung(
+  factory: ModelFactory,
+  ref: ModelRef,
+  resolved: ResolvedModels,
+  timeoutMs: number,
+): Promise<OutputRung | null> {
+  const model = factory.language('probe', ref, resolved.credentials);
+  for (const rung of outputRungs) {
+    try {
+      await requestAtRung(rung, {
+        model,
+        prompt: {
+          messages: [
+            {
+              role: 'user',
+              content:
+                'Is water wet? Answer as the JSON object {"ok": true or false, "word": "one word why"}.',
+            },
+          ],
+        },
+        settings: { maxOutputTokens: 200, maxRetries: 0, abortSignal: AbortSignal.timeout(timeoutMs) },
+        schema: probeSchema,
+        schemaJson: z.toJSONSchema(probeSchema) as Record<string, unknown>,
+        name: 'probe_answer',
+      });
+      return rung;
+    } catch (err) {
+      // Refused or invalid: try the next rung. Anything else (auth, network) ends the walk.
+      if (!refusesRung(err) && !(err instanceof InvalidOutputError)) return null;
+    }
+  }
+  return null;
 }
 
 // Shown to workspace admins: the status and short sanitized excerpts, never the upstream body as is.
@@ -74,6 +117,11 @@ export async function probeModels(
         error: describeError(err),
       });
     }
+  }
+  for (const r of results) {
+    const target = targets.get(`t:${r.model}`);
+    if (r.kind === 'text' && r.ok && target)
+      r.structuredOutput = await detectRung(factory, target.ref, resolved, opts.timeoutMs);
   }
   return results;
 }

@@ -41,9 +41,11 @@ export function estimateTokens(call: LlmTextCall): number {
 }
 
 export function toUsage(u: LanguageModelUsage | undefined): LlmUsage {
+  const reasoning = u?.outputTokenDetails?.reasoningTokens ?? u?.reasoningTokens ?? 0;
   return {
     inputTokens: u?.inputTokens ?? 0,
     outputTokens: u?.outputTokens ?? 0,
     cachedInputTokens: u?.inputTokenDetails?.cacheReadTokens ?? u?.cachedInputTokens ?? 0,
+    ...(reasoning > 0 && { reasoningTokens: reasoning }),
   };
 }

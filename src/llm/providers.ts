@@ -7,6 +7,7 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { EmbeddingModel, LanguageModel } from 'ai';
 import { createOllama } from 'ollama-ai-provider-v2';
 import { ProviderNotConfiguredError } from './failures.ts';
+import { withReasoningExtracted } from './reasoning.ts';
 import { defaultOllamaBaseUrl, type ProviderCredentials } from './resolve-models.ts';
 import type { ModelRef, ProviderName } from './types.ts';
 
@@ -104,7 +105,7 @@ export class ModelFactory {
     const key = `${scope}\u0000${ref.id}`;
     let m = this.languageModels.get(key);
     if (!m) {
-      m = this.handle(scope, ref, credentials).language(ref.model);
+      m = withReasoningExtracted(this.handle(scope, ref, credentials).language(ref.model));
       this.languageModels.set(key, m);
     }
     return m;

@@ -4,7 +4,12 @@
 import { AppError } from '../errors.ts';
 import { sleep } from '../sleep.ts';
 import type { CircuitBreakers } from './circuit-breaker.ts';
-import { AttemptTimeoutError, classifyFailure, InvalidOutputError } from './failures.ts';
+import {
+  AttemptTimeoutError,
+  classifyFailure,
+  InvalidOutputError,
+  RungUnsupportedError,
+} from './failures.ts';
 import type { LlmLimiter } from './ports.ts';
 import type { LlmUsage, ModelRef } from './types.ts';
 
@@ -101,6 +106,9 @@ export function backoffDelay(retry: number, r: Reliability, retryAfter?: number)
   return retryAfter === undefined ? jittered : Math.max(jittered, retryAfter);
 }
 
+/** Times one model is asked again with a shorter prompt before the chain moves on. */
+const maxShrinks = 3;
+
 const totalTokens = (u: LlmUsage) => u.inputTokens + u.outputTokens;
 
 export async function runChain<T>(
@@ -123,6 +131,7 @@ export async function runChain<T>(
     let retries = 0;
     let repair: Attempt['repair'];
     let repaired = false;
+    let shrinks = 0;
 
     for (;;) {
       if (opts.signal?.aborted) throw opts.signal.reason;
@@ -231,7 +240,8 @@ export async function runChain<T>(
       } catch (err) {
         clearTimeout(timer);
         const failure = classifyFailure(err, { timedOut, callerAborted: !!opts.signal?.aborted });
-        const usage = err instanceof InvalidOutputError ? err.usage : zeroUsage;
+        const usage =
+          err instanceof InvalidOutputError || err instanceof RungUnsupportedError ? err.usage : zeroUsage;
         lease?.release(totalTokens(usage));
         if (failure.kind === 'retryable' || failure.kind === 'timeout') breakers.failure(breakerKey);
         else breakers.neutral(breakerKey);
@@ -249,9 +259,11 @@ export async function runChain<T>(
         });
 
         // Decide before reporting, so the ledger says whether this attempt led to a fallback.
-        let action: 'retry' | 'repair' | 'fallback' | 'stop';
+        let action: 'retry' | 'repair' | 'rung' | 'fallback' | 'stop';
         let delay = 0;
         if (failure.kind === 'fatal') action = 'stop';
+        else if (failure.kind === 'output_rung') action = 'rung';
+        else if (failure.kind === 'prompt_shrunk') action = shrinks++ < maxShrinks ? 'rung' : 'fallback';
         else if (failure.kind === 'invalid_output') action = repaired ? 'fallback' : 'repair';
         else if (['context_length', 'rate_limited', 'not_configured'].includes(failure.kind))
           action = 'fallback';
@@ -274,6 +286,13 @@ export async function runChain<T>(
         if (action === 'fallback') {
           hooks.onFallback(model, next, failure.code);
           break;
+        }
+        if (action === 'rung') {
+          // The same model, one rung lower (or with a prompt cut to its context), with a fresh repair
+          // round; not a retry of a failure.
+          repair = undefined;
+          repaired = false;
+          continue;
         }
         if (action === 'repair') {
           const invalid = err as InvalidOutputError;

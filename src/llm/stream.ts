@@ -1,16 +1,25 @@
 // Streaming generation. Until the first token arrives a failing model is just another attempt
 // in the chain (the caller sees nothing); once text has been delivered the stream is committed
 // to that model, and a later failure surfaces as LlmStreamInterruptedError with the text so far.
-import { type LanguageModel, streamText, type TextStreamPart, type ToolSet } from 'ai';
+import {
+  type LanguageModel,
+  type LanguageModelUsage,
+  streamText,
+  type TextStreamPart,
+  type ToolSet,
+} from 'ai';
 import { AttemptTimeoutError, LlmStreamInterruptedError } from './failures.ts';
+import { type ContextFitter, isContextOverflow, newFitState } from './fit-context.ts';
 import type { CachedLlmResponse } from './ports.ts';
-import { estimateTokens, promptArgs, toUsage } from './prompt.ts';
+import { estimateTokens, type PromptArgs, promptArgs, toUsage } from './prompt.ts';
 import type { CallContext } from './recorder.ts';
+import type { ProviderCredentials } from './resolve-models.ts';
 import { type Attempt, type ChainEnv, runChain, zeroUsage } from './run-chain.ts';
+import { estimatedUsage, usageMissing } from './token-count.ts';
 import type { LlmStream, LlmTextCall, LlmTextResult, LlmUsage, ModelRef } from './types.ts';
 
 interface StreamSetup {
-  resolved: { chains: Record<LlmTextCall['role'], ModelRef[]> };
+  resolved: { chains: Record<LlmTextCall['role'], ModelRef[]>; credentials: ProviderCredentials };
   scope: string;
 }
 
@@ -23,12 +32,15 @@ export interface StreamHelpers<S extends StreamSetup> {
   cost(ref: ModelRef, usage: LlmUsage): number | null;
   chainEnv(setup: S, ctx: CallContext): ChainEnv;
   languageModel(setup: S, ref: ModelRef): LanguageModel;
+  fitter: ContextFitter;
 }
 
 type Part = TextStreamPart<ToolSet>;
 
 interface Live {
   first: string;
+  /** Reasoning received before the first text (counted when the server reports no usage). */
+  reasoning: string;
   parts: AsyncIterator<Part>;
   attempt: Attempt;
   /** Set when the stream ended before any text. */
@@ -43,19 +55,32 @@ function abortCause(attempt: Attempt): unknown {
 /** Providers report an aborted body read as an ordinary error; name the abort's real cause instead. */
 const causeOf = (attempt: Attempt, err: unknown) => (attempt.signal.aborted ? abortCause(attempt) : err);
 
-/** Reads parts until the first text (or the end); errors here are ordinary attempt failures. */
-async function firstText(attempt: Attempt, parts: AsyncIterator<Part>): Promise<Live> {
+/**
+ * Reads parts until the first text (or the end); errors here are ordinary attempt failures.
+ * Reasoning before the answer goes to `onReasoning` and does not commit the stream to this model.
+ */
+async function firstText(
+  attempt: Attempt,
+  parts: AsyncIterator<Part>,
+  onReasoning: (delta: string) => void,
+  usageOf: (u: LanguageModelUsage, text: string, reasoning: string) => LlmUsage,
+): Promise<Live> {
+  let reasoning = '';
   for (;;) {
     const { value: part, done } = await parts.next();
     if (done) throw new Error('The stream ended without a finish event');
     attempt.touch();
-    if (part.type === 'text-delta' && part.text.length > 0) {
+    if (part.type === 'reasoning-delta') {
+      reasoning += part.text;
+      onReasoning(part.text);
+    } else if (part.type === 'text-delta' && part.text.length > 0) {
       attempt.firstToken();
-      return { first: part.text, parts, attempt };
+      return { first: part.text, reasoning, parts, attempt };
     }
     if (part.type === 'error') throw causeOf(attempt, part.error);
     if (part.type === 'abort') throw abortCause(attempt);
-    if (part.type === 'finish') return { first: '', parts, attempt, finished: toUsage(part.totalUsage) };
+    if (part.type === 'finish')
+      return { first: '', reasoning, parts, attempt, finished: usageOf(part.totalUsage, '', reasoning) };
   }
 }
 
@@ -68,6 +93,21 @@ export function openStream<S extends StreamSetup>(call: LlmTextCall, h: StreamHe
   });
   // Callers that only iterate see the error there; this keeps `result` from being "unhandled".
   result.catch(() => {});
+
+  // The caller's reasoning callback must not break the stream.
+  const onReasoning = (delta: string) => {
+    if (!delta || !call.onReasoning) return;
+    try {
+      call.onReasoning(delta);
+    } catch {}
+  };
+
+  // Many local servers send no usage in streams: then the tokenizer counts what was exchanged.
+  const fitState = newFitState();
+  // The prompt of the attempt that answered (fitted to its model's context).
+  let sent: PromptArgs | undefined;
+  const usageOf = (u: LanguageModelUsage, text: string, reasoning: string): LlmUsage =>
+    usageMissing(u) ? estimatedUsage(sent ?? promptArgs(call), text, reasoning) : toUsage(u);
 
   async function* run(): AsyncGenerator<string> {
     const started = performance.now();
@@ -85,11 +125,14 @@ export function openStream<S extends StreamSetup>(call: LlmTextCall, h: StreamHe
       h.chainEnv(setup, ctx),
       { signal: call.signal, estimatedTokens: estimateTokens(call), label: `the ${call.role} role` },
       async (attempt) => {
+        const where = { credentials: setup.resolved.credentials, scope: setup.scope };
+        const fitted = await h.fitter.fit(call, attempt.model, where, fitState);
+        sent = promptArgs(fitted);
         const stream = streamText({
           model: h.languageModel(setup, attempt.model),
-          ...promptArgs(call),
-          ...(call.temperature !== undefined && { temperature: call.temperature }),
-          ...(call.maxOutputTokens !== undefined && { maxOutputTokens: call.maxOutputTokens }),
+          ...sent,
+          ...(fitted.temperature !== undefined && { temperature: fitted.temperature }),
+          ...(fitted.maxOutputTokens !== undefined && { maxOutputTokens: fitted.maxOutputTokens }),
           maxRetries: 0,
           abortSignal: attempt.signal,
           // Errors arrive as stream parts and are handled there; the default handler would log them.
@@ -97,9 +140,10 @@ export function openStream<S extends StreamSetup>(call: LlmTextCall, h: StreamHe
         });
         const parts = stream.fullStream[Symbol.asyncIterator]();
         try {
-          return { value: await firstText(attempt, parts), deferred: true };
+          return { value: await firstText(attempt, parts, onReasoning, usageOf), deferred: true };
         } catch (err) {
           await parts.return?.();
+          if (isContextOverflow(err)) h.fitter.overflowed(err, attempt.model, setup.scope, fitState);
           throw err;
         }
       },
@@ -107,6 +151,7 @@ export function openStream<S extends StreamSetup>(call: LlmTextCall, h: StreamHe
     const lease = res.lease!;
     const { parts, attempt } = res.value;
     let text = res.value.first;
+    let reasoning = res.value.reasoning;
     let usage = res.value.finished;
     let completed = false;
     const firstAt = performance.now();
@@ -127,12 +172,15 @@ export function openStream<S extends StreamSetup>(call: LlmTextCall, h: StreamHe
         if (part.type === 'text-delta' && part.text.length > 0) {
           text += part.text;
           yield part.text;
+        } else if (part.type === 'reasoning-delta') {
+          reasoning += part.text;
+          onReasoning(part.text);
         } else if (part.type === 'error' || part.type === 'abort') {
           if (call.signal?.aborted) throw call.signal.reason;
           const cause = part.type === 'error' ? causeOf(attempt, part.error) : abortCause(attempt);
           throw new LlmStreamInterruptedError(text, res.model, cause);
         } else if (part.type === 'finish') {
-          usage = toUsage(part.totalUsage);
+          usage = usageOf(part.totalUsage, text, reasoning);
         }
       }
       completed = true;

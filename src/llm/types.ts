@@ -11,6 +11,13 @@ export type GenerationRole = Exclude<LlmRole, 'embedder'>;
 export const providerNames = ['openai', 'anthropic', 'google', 'groq', 'ollama', 'compatible'] as const;
 export type ProviderName = (typeof providerNames)[number];
 
+/**
+ * How a structured answer was asked for, best first: the provider's native JSON-schema output, JSON
+ * mode with the schema in the prompt, a forced tool call, plain text with the JSON extracted.
+ */
+export const outputRungs = ['json_schema', 'json_object', 'tool', 'text'] as const;
+export type OutputRung = (typeof outputRungs)[number];
+
 /** A model named `provider:model`, e.g. `openai:gpt-4o-mini` or `ollama:llama3.2:3b`. */
 export interface ModelRef {
   provider: ProviderName;
@@ -37,6 +44,10 @@ export interface LlmUsage {
   outputTokens: number;
   /** Input tokens the provider served from its own prompt cache (already part of inputTokens). */
   cachedInputTokens: number;
+  /** Output tokens spent on reasoning (already part of outputTokens), when the model reasoned. */
+  reasoningTokens?: number;
+  /** Counted by the gateway's tokenizer because the server reported no usage. */
+  estimated?: boolean;
 }
 
 interface LlmCallContext {
@@ -57,6 +68,17 @@ export interface LlmTextCall extends LlmCallContext {
   system?: string;
   temperature?: number;
   maxOutputTokens?: number;
+  /**
+   * Streams only: receives the model's reasoning ("thinking") as it arrives. Reasoning is never
+   * part of the text; without this callback it is dropped (but still counted in usage).
+   */
+  onReasoning?: (delta: string) => void;
+  /**
+   * Rebuilds the prompt to at most `maxPromptTokens` (e.g. sources cut to their best passages), so
+   * the call fits the model's context window; called per attempt, smaller after a context-length
+   * refusal. Returns `prompt` (and `system`) or `messages`.
+   */
+  fit?: (maxPromptTokens: number) => Pick<LlmTextCall, 'prompt' | 'messages' | 'system'>;
 }
 
 export interface LlmObjectCall<T> extends LlmTextCall {
@@ -88,6 +110,8 @@ export interface LlmTextResult {
 
 export interface LlmObjectResult<T> extends LlmTextResult {
   object: T;
+  /** The structured-output rung that produced the object (absent for answers cached before rungs existed). */
+  rung?: OutputRung;
 }
 
 export interface LlmEmbedResult {
@@ -117,6 +141,8 @@ export interface LlmGateway {
   resolved(workspaceId?: string): Promise<ResolvedModels>;
   /** Forget a workspace's cached settings after they changed. */
   invalidateWorkspace(workspaceId: string): void;
+  /** The smallest context window (tokens) among the models of a role's chain. */
+  contextTokens(role: GenerationRole, workspaceId?: string): Promise<number>;
   /** Waits for every pending ledger write. */
   flush(): Promise<void>;
 }

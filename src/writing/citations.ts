@@ -1,5 +1,8 @@
 // Numbered citations in Markdown: `[n]`, `[n, m]`, `[n][m]` and ranges `[n-m]`, never inside code,
-// never a Markdown link (`[1](url)`), a link definition (`[1]: url`) or a footnote (`[^1]`).
+// never a Markdown link (`[1](url)`), a link definition (`[1]: url`) or a footnote (`[^1]`). Models
+// also write `【2】` (or `【2†source】`), `(Source 2)`, `(Sources 2 and 3)`, `[Source 2]` and a bare
+// `^2`: those are read as citations too, and every rewrite (remapCitations) turns any of them into
+// the canonical `[n]`, one bracket per source.
 import { splitSentences } from './sentences.ts';
 import { englishStopWords, isNumberToken, stem, words } from './words.ts';
 
@@ -14,6 +17,19 @@ export interface CitationMarker {
 const maxRangeLength = 50;
 export const citationMarkerPattern = /\[(\d{1,6}(?:\s*[,–-]\s*\d{1,6})*)\](?![(:])/g;
 
+// A list of numbers inside the other spellings: "2", "2, 3", "2 and 3", "2-4", "2; 3".
+const numberList = String.raw`\d{1,6}(?:\s*(?:[,;&–-]|and)\s*\d{1,6})*`;
+const otherSpellings: RegExp[] = [
+  // 【2】, 【2, 3】, 【4†source】, 【4:0†source】 (CJK lenticular brackets, OpenAI file-search style)
+  new RegExp(String.raw`【\s*(${numberList})\s*(?:[:†][^】\n]{0,40})?】`, 'g'),
+  // (Source 2), (Sources 2 and 3), (source: 2), (Ref. 2)
+  new RegExp(String.raw`\(\s*(?:sources?|refs?\.?|references?)\s*:?\s*#?(${numberList})\s*\)`, 'gi'),
+  // [Source 2], [Sources 2, 3]
+  new RegExp(String.raw`\[\s*(?:sources?|refs?\.?)\s*:?\s*#?(${numberList})\s*\](?![(:])`, 'gi'),
+  // ^2 after a word of two or more letters, punctuation or a space — never x^2, 10^3 or [^2] footnotes.
+  /(?:(?<=\p{L}{2})|(?<=[\s.,;:!?)"'”’])|^)\^(\d{1,3})(?![\d^])/gmu,
+];
+
 // Code spans and fenced blocks are replaced by spaces so offsets stay valid while their brackets are ignored.
 export function maskCode(markdown: string): string {
   const blank = (s: string) => s.replace(/[^\n]/g, ' ');
@@ -22,10 +38,10 @@ export function maskCode(markdown: string): string {
     .replace(/(`+)[^`\n]+?\1/g, blank);
 }
 
-// The numbers of one marker's inside, "1, 3-5" → [1, 3, 4, 5].
+// The numbers of one marker's inside, "1, 3-5" → [1, 3, 4, 5] ("and", "&" and ";" separate too).
 export function markerNumbers(inner: string): number[] {
   const result: number[] = [];
-  for (const part of inner.split(',')) {
+  for (const part of inner.split(/,|;|&|\band\b/)) {
     const range = /^\s*(\d+)\s*[–-]\s*(\d+)\s*$/.exec(part);
     if (range) {
       const from = Number(range[1]);
@@ -49,7 +65,15 @@ export function parseCitations(markdown: string): CitationMarker[] {
     if (masked[match.index - 1] === '!') continue;
     markers.push({ offset: match.index, raw: match[0], numbers: markerNumbers(match[1] ?? '') });
   }
-  return markers;
+  for (const pattern of otherSpellings)
+    for (const match of masked.matchAll(pattern)) {
+      if (
+        markers.some((m) => match.index < m.offset + m.raw.length && m.offset < match.index + match[0].length)
+      )
+        continue;
+      markers.push({ offset: match.index, raw: match[0], numbers: markerNumbers(match[1] ?? '') });
+    }
+  return markers.sort((a, b) => a.offset - b.offset);
 }
 
 export function citedNumbers(markdown: string): number[] {
@@ -72,8 +96,10 @@ export function checkCitationsExist(markdown: string, sourceCount: number): Dang
 }
 
 export function stripCitations(text: string): string {
-  return text
-    .replace(citationMarkerPattern, '')
+  let stripped = text;
+  for (const marker of parseCitations(text).reverse())
+    stripped = stripped.slice(0, marker.offset) + stripped.slice(marker.offset + marker.raw.length);
+  return stripped
     .replace(/\s+([.,;:!?])/g, '$1')
     .replace(/\s{2,}/g, ' ')
     .trim();

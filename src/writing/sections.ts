@@ -73,29 +73,44 @@ export function assembleArticle(parts: ArticleParts): string {
   return `${blocks.filter(Boolean).join('\n\n')}\n`;
 }
 
-// Rewrites every citation marker through `map`; numbers that map to nothing are removed (and reported), a
-// marker left with no number disappears. Code is never touched.
+// Rewrites every citation marker, whatever its spelling, through `map` into the canonical `[n]` (one
+// bracket per source: `[1, 2]`, `[1-2]`, `【1】` and `(Sources 1 and 2)` all become `[1][2]`); numbers
+// that map to nothing are removed (reported distinct in `dropped`, counted in `removed`), a marker
+// left with no number disappears. Code is never touched.
 export function remapCitations(
   markdown: string,
   map: (n: number) => number | undefined,
-): { markdown: string; dropped: number[] } {
+): { markdown: string; dropped: number[]; removed: number } {
   const dropped = new Set<number>();
+  let removed = 0;
   let result = '';
   let last = 0;
   for (const marker of parseCitations(markdown)) {
     const mapped: number[] = [];
     for (const n of marker.numbers) {
       const target = map(n);
-      if (target === undefined) dropped.add(n);
-      else if (!mapped.includes(target)) mapped.push(target);
+      if (target === undefined) {
+        dropped.add(n);
+        removed++;
+      } else if (!mapped.includes(target)) mapped.push(target);
     }
     let before = markdown.slice(last, marker.offset);
     if (mapped.length === 0) before = before.replace(/[ \t]+$/, '');
-    result += before + (mapped.length > 0 ? `[${mapped.join(', ')}]` : '');
+    // `word^2` had no space before the citation; the canonical form keeps one.
+    const space = mapped.length > 0 && /\S$/.test(before) && marker.raw.startsWith('^') ? ' ' : '';
+    result += before + space + mapped.map((n) => `[${n}]`).join('');
     last = marker.offset + marker.raw.length;
   }
   result += markdown.slice(last);
-  return { markdown: result, dropped: [...dropped].sort((a, b) => a - b) };
+  return { markdown: result, dropped: [...dropped].sort((a, b) => a - b), removed };
+}
+
+/**
+ * Every citation spelling to the canonical `[n]`, and numbers outside the sources given (1..sourceCount)
+ * removed: `removed` counts them, one per occurrence.
+ */
+export function normaliseCitations(markdown: string, sourceCount: number) {
+  return remapCitations(markdown, (n) => (n >= 1 && n <= sourceCount ? n : undefined));
 }
 
 // A section written against its own numbered list (its [1] is the section's first source) cites globally
@@ -112,7 +127,7 @@ export function localToGlobal(markdown: string, sourceIds: readonly number[]) {
 export function renumberCitations(
   parts: readonly string[],
   sourceCount: number,
-): { parts: string[]; order: number[]; dropped: number[] } {
+): { parts: string[]; order: number[]; dropped: number[]; removed: number } {
   const order: number[] = [];
   const newNumber = new Map<number, number>();
   for (const part of parts) {
@@ -126,10 +141,12 @@ export function renumberCitations(
     }
   }
   const dropped = new Set<number>();
+  let removed = 0;
   const renumbered = parts.map((part) => {
     const result = remapCitations(part, (n) => newNumber.get(n));
     for (const n of result.dropped) dropped.add(n);
+    removed += result.removed;
     return result.markdown;
   });
-  return { parts: renumbered, order, dropped: [...dropped].sort((a, b) => a - b) };
+  return { parts: renumbered, order, dropped: [...dropped].sort((a, b) => a - b), removed };
 }

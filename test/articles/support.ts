@@ -63,7 +63,7 @@ export async function startArticleEnv(
   } = {},
 ): Promise<ArticleEnv> {
   const llm = await startOpenAiServer();
-  llm.responder = articleModelResponder(opts.model);
+  llm.responder = articleModelResponder({ ...opts.model, quirks: llm.quirks });
   const routes: Record<string, (req: unknown, res: ServerResponse) => void> = {};
   for (const [path, page] of Object.entries(sourcePages))
     routes[path] = (_req, res) => html(res, pageHtml(page));

@@ -26,7 +26,15 @@ export type Behaviour =
   /** The model calls a tool with these arguments. */
   | { type: 'tool-call'; name: string; arguments: unknown; usage?: FakeUsage }
   /** An HTTP error, e.g. 429 with `retry-after`, 500, or a 400 context-length error. */
-  | { type: 'error'; status: number; message?: string; code?: string; headers?: Record<string, string> }
+  | {
+      type: 'error';
+      status: number;
+      message?: string;
+      code?: string;
+      headers?: Record<string, string>;
+      /** The response body exactly (default: the server's usual error shape). */
+      body?: unknown;
+    }
   /** Accept the request and never answer. */
   | { type: 'hang' }
   /**
@@ -34,6 +42,46 @@ export type Behaviour =
    * silent and keep it open). Non-streams: drop at once.
    */
   | { type: 'cut'; text: string; afterChunks: number; stall?: boolean; usage?: FakeUsage };
+
+/**
+ * Switchable behaviours of real OpenAI-compatible servers (Ollama, vLLM, llama.cpp, LM Studio...),
+ * applied to every answer while set. Only the OpenAI fake reads them.
+ */
+export interface ServerQuirks {
+  /** Reasoning model served without a reasoning parser: a `<think>` block opens the content. */
+  thinkTags?: boolean;
+  /** Reasoning sent apart from the content, in this delta/message field. */
+  reasoningField?: 'reasoning_content' | 'reasoning';
+  /** The reasoning text itself (default: a fixed paragraph with `secretReasoning` in it). */
+  reasoningText?: string;
+  /** `response_format: json_schema` is refused with a 400 (llama.cpp builds, older vLLM). */
+  rejectJsonSchema?: boolean;
+  /** Any `response_format` other than text is refused with a 400. */
+  rejectResponseFormat?: boolean;
+  /** `response_format` is accepted but ignored: only what the prompt asks for shapes the answer. */
+  ignoreResponseFormat?: boolean;
+  /** Tool definitions are refused with a 400. */
+  rejectTools?: boolean;
+  /** JSON answers come inside a ```json fence after a chatty preamble. */
+  fencedJson?: boolean;
+  /** JSON answers are followed by chatter. */
+  trailingText?: boolean;
+  /** Streams carry no usage chunk, even when `stream_options.include_usage` asks for one. */
+  noStreamUsage?: boolean;
+  /** No `usage` anywhere. */
+  noUsage?: boolean;
+  /** Context window in tokens: a longer prompt + max_tokens gets a 400 in `contextErrorStyle`. */
+  contextTokens?: number;
+  contextErrorStyle?: 'openai' | 'vllm';
+  /** Serves GET /v1/models with vLLM's `max_model_len` (the context size) for every model. */
+  maxModelLen?: number;
+  /** The writer model (article-model.ts) cites as `【n】`, `(Source n)`, `^n`, `[n, m]`, `[n-m]`, and invents a number. */
+  citationSpellings?: boolean;
+  /** The models GET /v1/models lists (default: `fake-writer`). */
+  modelIds?: string[];
+}
+
+export const secretReasoning = 'PRIVATE-CHAIN-OF-THOUGHT';
 
 export interface ReceivedRequest {
   method: string;
@@ -53,6 +101,8 @@ export interface FakeServer {
   fallback: Behaviour;
   /** When set, answers requests the queue does not (before `fallback`), from what was asked. */
   responder: ((req: ReceivedRequest) => Behaviour | undefined) | undefined;
+  /** Real-server quirks in effect (mutable; empty by default). */
+  quirks: ServerQuirks;
   close(): Promise<void>;
 }
 
@@ -60,7 +110,17 @@ export type Handler = (
   req: ReceivedRequest,
   behaviour: Behaviour,
   res: ServerResponse,
+  quirks: ServerQuirks,
 ) => Promise<void> | void;
+
+/**
+ * Refuses a request the way the server would before any generation (a rejected response format, a
+ * prompt over the context window), without consuming a scripted behaviour.
+ */
+export type Gate = (
+  req: ReceivedRequest,
+  quirks: ServerQuirks,
+) => Extract<Behaviour, { type: 'error' }> | undefined;
 
 export const defaultUsage: FakeUsage = { input: 12, output: 5, cached: 0 };
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -94,9 +154,15 @@ export function sendJson(
 
 export async function startScriptedServer(
   routes: Record<string, Handler>,
-  errorBody: (b: Extract<Behaviour, { type: 'error' }>) => unknown,
+  errorBody: (b: Extract<Behaviour, { type: 'error' }>, quirks: ServerQuirks) => unknown,
+  opts: {
+    gate?: Gate;
+    /** Routes answered from the quirks alone (e.g. model listings), never from the script. */
+    direct?: Record<string, (req: ReceivedRequest, res: ServerResponse, quirks: ServerQuirks) => void>;
+  } = {},
 ): Promise<FakeServer> {
   const queue: Behaviour[] = [];
+  const quirks: ServerQuirks = {};
   const requests: ReceivedRequest[] = [];
   const state = {
     fallback: { type: 'answer', text: 'ok' } as Behaviour,
@@ -113,18 +179,22 @@ export async function startScriptedServer(
       at: Date.now(),
     };
     requests.push(received);
+    const direct = opts.direct?.[path];
+    if (direct) return direct(received, res, quirks);
     const handler = routes[path];
     if (!handler) return sendJson(res, 404, { error: { message: `no route ${path}` } });
+    const refused = opts.gate?.(received, quirks);
+    if (refused) return sendJson(res, refused.status, errorBody(refused, quirks));
     const behaviour = queue.shift() ?? state.responder?.(received) ?? state.fallback;
     if (behaviour.type === 'hang') return;
     if (behaviour.type === 'error')
-      return sendJson(res, behaviour.status, errorBody(behaviour), behaviour.headers ?? {});
+      return sendJson(res, behaviour.status, errorBody(behaviour, quirks), behaviour.headers ?? {});
     if (behaviour.type === 'answer' && behaviour.delayMs) await sleep(behaviour.delayMs);
     if (behaviour.type === 'cut' && received.body.stream !== true) {
       res.socket?.destroy();
       return;
     }
-    await handler(received, behaviour, res);
+    await handler(received, behaviour, res, quirks);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -146,6 +216,13 @@ export async function startScriptedServer(
     },
     set responder(r) {
       state.responder = r;
+    },
+    get quirks() {
+      return quirks;
+    },
+    set quirks(q: ServerQuirks) {
+      for (const k of Object.keys(quirks)) delete quirks[k as keyof ServerQuirks];
+      Object.assign(quirks, q);
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -195,12 +195,11 @@ describe('structured output', () => {
     ]);
   });
 
-  it('moves to the next model when the repair is invalid too', async () => {
+  it('moves to the next model when every structured-output rung stays invalid after its repair', async () => {
     const { gateway } = testGateway(env());
-    fakes.compat.script(
-      { type: 'answer', text: 'not json at all' },
-      { type: 'answer', text: '{"title": 3}' },
-    );
+    // Each rung (json_schema, json_object, tool, text) gets an answer and one repair.
+    fakes.compat.fallback = { type: 'answer', text: '{"title": 3}' };
+    fakes.compat.script({ type: 'answer', text: 'not json at all' });
     fakes.anthropic.script({ type: 'answer', json: { title: 'From Claude', sections: ['One'] } });
     const r = await gateway.generateObject({
       role: 'planner',
@@ -208,9 +207,23 @@ describe('structured output', () => {
       schema,
       purpose: article,
     });
+    fakes.compat.fallback = { type: 'answer', text: 'ok' };
     expect(r.object).toEqual({ title: 'From Claude', sections: ['One'] });
     expect(r.provider).toBe('anthropic');
-    expect(fakes.compat.requests).toHaveLength(2);
+    const asked = fakes.compat.requests.map(
+      (q) =>
+        (q.body.response_format as { type?: string } | undefined)?.type ?? (q.body.tools ? 'tool' : 'text'),
+    );
+    expect(asked).toEqual([
+      'json_schema',
+      'json_schema',
+      'json_object',
+      'json_object',
+      'tool',
+      'tool',
+      'text',
+      'text',
+    ]);
   });
 });
 

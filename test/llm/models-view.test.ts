@@ -61,4 +61,28 @@ describe('models view and check', () => {
     expect(byModel['embedding:compatible:embed']).toMatchObject({ ok: true });
     expect(results).toHaveLength(3);
   });
+
+  it('reports the structured-output rung each text model handles', async () => {
+    const config = loadConfig({
+      ENVIRONMENT: 'test',
+      OPENAI_COMPATIBLE_BASE_URL: compat.baseUrl,
+      LLM_MODEL: 'compatible:llamacpp',
+    });
+    compat.quirks = { rejectJsonSchema: true };
+    try {
+      // The plain probe, then json_schema is refused by the server, then JSON mode answers.
+      compat.script({ type: 'answer', text: 'OK' }, { type: 'answer', json: { ok: true, word: 'water' } });
+      const results = await probeModels(resolveModels(config), { timeoutMs: 2000 });
+      expect(results).toEqual([
+        expect.objectContaining({ model: 'compatible:llamacpp', ok: true, structuredOutput: 'json_object' }),
+      ]);
+
+      compat.quirks = { rejectResponseFormat: true, rejectTools: true, fencedJson: true };
+      compat.script({ type: 'answer', text: 'OK' }, { type: 'answer', json: { ok: true, word: 'water' } });
+      const [textOnly] = await probeModels(resolveModels(config), { timeoutMs: 2000 });
+      expect(textOnly!.structuredOutput).toBe('text');
+    } finally {
+      compat.quirks = {};
+    }
+  });
 });

@@ -70,13 +70,13 @@ describe('shiftHeadings', () => {
 describe('citation renumbering', () => {
   it('maps a section’s local numbers to the global source list', () => {
     const { markdown, dropped } = localToGlobal('A [1]. B [2, 3]. C [4]. `x[1]`', [7, 2, 9]);
-    expect(markdown).toBe('A [7]. B [2, 9]. C. `x[1]`');
+    expect(markdown).toBe('A [7]. B [2][9]. C. `x[1]`');
     expect(dropped).toEqual([4]);
   });
 
   it('renumbers by first appearance across parts, stable and global', () => {
     const result = renumberCitations(['Intro [5].', 'One [2][5]. Two [9, 2].', 'End [5] and [12].'], 10);
-    expect(result.parts).toEqual(['Intro [1].', 'One [2][1]. Two [3, 2].', 'End [1] and.']);
+    expect(result.parts).toEqual(['Intro [1].', 'One [2][1]. Two [3][2].', 'End [1] and.']);
     expect(result.order).toEqual([5, 2, 9]);
     expect(result.dropped).toEqual([12]);
   });

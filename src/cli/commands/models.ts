@@ -14,6 +14,9 @@ const modelModules = async () => {
   return { describeModels, probeModels, resolveModels };
 };
 
+const structuredLabel = (rung: string | null | undefined) =>
+  rung === undefined ? '' : `  structured output: ${rung ?? 'none (no rung gave valid JSON)'}`;
+
 export function registerModelsCommand(program: Command): void {
   const models = program
     .command('models')
@@ -41,7 +44,9 @@ export function registerModelsCommand(program: Command): void {
 
   models
     .command('check')
-    .description('Make one tiny real call per configured model and report latency or the exact error')
+    .description(
+      'Make one tiny real call per configured model and report latency or the exact error, and the structured-output rung each text model handles (json_schema, json_object, tool, text)',
+    )
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       const config = await loadConfig();
@@ -54,7 +59,7 @@ export function registerModelsCommand(program: Command): void {
       else
         for (const r of results)
           process.stdout.write(
-            `${r.ok ? 'ok  ' : 'FAIL'} ${r.model} (${r.kind}) ${r.latencyMs} ms${r.error ? `\n     ${r.error}` : ''}\n`,
+            `${r.ok ? 'ok  ' : 'FAIL'} ${r.model} (${r.kind}) ${r.latencyMs} ms${structuredLabel(r.structuredOutput)}${r.error ? `\n     ${r.error}` : ''}\n`,
           );
       if (results.length === 0 || results.some((r) => !r.ok)) process.exitCode = 1;
     });

@@ -97,6 +97,10 @@ export const articleSteps = pgTable(
     inputTokens: integer('input_tokens').notNull().default(0),
     outputTokens: integer('output_tokens').notNull().default(0),
     costUsd: numeric('cost_usd', { precision: 14, scale: 8, mode: 'number' }).notNull().default(0),
+    /** Some of the step's token counts were estimated with a tokenizer (the server reported no usage). */
+    usageEstimated: boolean('usage_estimated').notNull().default(false),
+    /** The structured-output rungs its model calls were answered on (json_schema, json_object, tool, text). */
+    outputRungs: text('output_rungs').array().notNull().default(sql`'{}'::text[]`),
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },

@@ -18,6 +18,10 @@ export const llmCalls = pgTable(
     inputTokens: integer('input_tokens').notNull(),
     outputTokens: integer('output_tokens').notNull(),
     cachedInputTokens: integer('cached_input_tokens').notNull(),
+    /** Output tokens spent on reasoning (part of output_tokens). */
+    reasoningTokens: integer('reasoning_tokens').notNull().default(0),
+    /** The server reported no usage: the counts come from the gateway's tokenizer. */
+    usageEstimated: boolean('usage_estimated').notNull().default(false),
     /** null when the model has no known price: unknown is recorded as unknown, never guessed. */
     costUsd: numeric('cost_usd', { precision: 14, scale: 8, mode: 'number' }),
     latencyMs: integer('latency_ms').notNull(),

@@ -49,7 +49,7 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['articles'],
         summary: 'Server-Sent Events of an article run, replayed from `Last-Event-ID` (or `lastEventId`)',
         description:
-          'Event types: status, step.started, step.finished, source.found, source.failed, section.delta, cost, error, done. ' +
+          'Event types: status, step.started, step.finished, source.found, source.failed, section.delta, section.thinking (a reasoning model’s thinking, never part of the article), cost, error, done. ' +
           'Each has an `id` to resume from; the stream ends after the final `done`.',
         security: securedBy,
         params: articleIdParams,

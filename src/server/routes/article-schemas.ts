@@ -2,6 +2,7 @@
 // serializer share.
 import { z } from 'zod';
 import { articleStatuses } from '../../articles/statuses.ts';
+import { outputRungs } from '../../llm/types.ts';
 import { articleBriefSchema } from '../../writing/brief.ts';
 import { outlineSchema } from '../../writing/outline.ts';
 
@@ -57,6 +58,12 @@ export const stepView = z.object({
   inputTokens: z.number().int(),
   outputTokens: z.number().int(),
   costUsd: z.number(),
+  usageEstimated: z
+    .boolean()
+    .describe('Token counts estimated with a tokenizer (the server reported no usage)'),
+  outputRungs: z
+    .array(z.enum(outputRungs))
+    .describe('Structured-output rungs used: json_schema, json_object (schema in prompt), tool, text'),
   startedAt: z.date().nullable(),
   finishedAt: z.date().nullable(),
 });
@@ -80,7 +87,14 @@ export const articleView = z.object({
   citations: z.array(citationView),
   factCheck: z.object({ claims: z.array(claimView) }).nullable(),
   seo: seoView.nullable(),
-  usage: z.object({ inputTokens: z.number().int(), outputTokens: z.number().int(), costUsd: z.number() }),
+  usage: z.object({
+    inputTokens: z.number().int(),
+    outputTokens: z.number().int(),
+    costUsd: z.number(),
+    estimated: z
+      .boolean()
+      .describe('Some token counts were estimated with a tokenizer: the server reported no usage'),
+  }),
   steps: z.array(stepView),
   createdAt: z.date(),
   updatedAt: z.date(),

@@ -3,6 +3,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { probeModels } from '../../llm/probe.ts';
+import { outputRungs } from '../../llm/types.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
 import { pageOf } from '../pagination.ts';
 
@@ -25,6 +26,11 @@ export const llmCheckRoutes: FastifyPluginAsyncZod = async (app) => {
               ok: z.boolean(),
               latencyMs: z.number(),
               error: z.string().optional(),
+              structuredOutput: z
+                .enum(outputRungs)
+                .nullable()
+                .optional()
+                .describe('Text models: the best structured-output rung that gave valid JSON (null: none)'),
             }),
           ),
         },

@@ -15,6 +15,10 @@ const usageRow = z.object({
   cachedInputTokens: z.number(),
   costUsd: z.number(),
   unknownCostCalls: z.number(),
+  estimatedCalls: z
+    .number()
+    .describe('Calls whose server reported no usage: their tokens were counted with a tokenizer'),
+  reasoningTokens: z.number().describe('Output tokens spent on reasoning (part of outputTokens)'),
 });
 
 export const usageRoutes: FastifyPluginAsyncZod = async (app) => {

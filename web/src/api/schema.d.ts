@@ -617,6 +617,10 @@ export interface paths {
                   cachedInputTokens: number;
                   costUsd: number;
                   unknownCostCalls: number;
+                  /** @description Calls whose server reported no usage: their tokens were counted with a tokenizer */
+                  estimatedCalls: number;
+                  /** @description Output tokens spent on reasoning (part of outputTokens) */
+                  reasoningTokens: number;
                 }[];
               nextCursor: string | null;
               /** Format: date-time */
@@ -763,6 +767,8 @@ export interface paths {
                   ok: boolean;
                   latencyMs: number;
                   error?: string;
+                  /** @description Text models: the best structured-output rung that gave valid JSON (null: none) */
+                  structuredOutput?: ("json_schema" | "json_object" | "tool" | "text") | null;
                 })[];
               nextCursor: string | null;
             };
@@ -1087,6 +1093,8 @@ export interface paths {
                 inputTokens: number;
                 outputTokens: number;
                 costUsd: number;
+                /** @description Some token counts were estimated with a tokenizer: the server reported no usage */
+                estimated: boolean;
               };
               steps: ({
                   name: string;
@@ -1097,6 +1105,10 @@ export interface paths {
                   inputTokens: number;
                   outputTokens: number;
                   costUsd: number;
+                  /** @description Token counts estimated with a tokenizer (the server reported no usage) */
+                  usageEstimated: boolean;
+                  /** @description Structured-output rungs used: json_schema, json_object (schema in prompt), tool, text */
+                  outputRungs: ("json_schema" | "json_object" | "tool" | "text")[];
                   startedAt: string | null;
                   finishedAt: string | null;
                 })[];
@@ -1304,6 +1316,8 @@ export interface paths {
                 inputTokens: number;
                 outputTokens: number;
                 costUsd: number;
+                /** @description Some token counts were estimated with a tokenizer: the server reported no usage */
+                estimated: boolean;
               };
               steps: ({
                   name: string;
@@ -1314,6 +1328,10 @@ export interface paths {
                   inputTokens: number;
                   outputTokens: number;
                   costUsd: number;
+                  /** @description Token counts estimated with a tokenizer (the server reported no usage) */
+                  usageEstimated: boolean;
+                  /** @description Structured-output rungs used: json_schema, json_object (schema in prompt), tool, text */
+                  outputRungs: ("json_schema" | "json_object" | "tool" | "text")[];
                   startedAt: string | null;
                   finishedAt: string | null;
                 })[];
@@ -1628,6 +1646,8 @@ export interface paths {
                 inputTokens: number;
                 outputTokens: number;
                 costUsd: number;
+                /** @description Some token counts were estimated with a tokenizer: the server reported no usage */
+                estimated: boolean;
               };
               steps: ({
                   name: string;
@@ -1638,6 +1658,10 @@ export interface paths {
                   inputTokens: number;
                   outputTokens: number;
                   costUsd: number;
+                  /** @description Token counts estimated with a tokenizer (the server reported no usage) */
+                  usageEstimated: boolean;
+                  /** @description Structured-output rungs used: json_schema, json_object (schema in prompt), tool, text */
+                  outputRungs: ("json_schema" | "json_object" | "tool" | "text")[];
                   startedAt: string | null;
                   finishedAt: string | null;
                 })[];
@@ -1654,7 +1678,7 @@ export interface paths {
   "/api/v1/articles/{id}/events": {
     /**
      * Server-Sent Events of an article run, replayed from `Last-Event-ID` (or `lastEventId`)
-     * @description Event types: status, step.started, step.finished, source.found, source.failed, section.delta, cost, error, done. Each has an `id` to resume from; the stream ends after the final `done`.
+     * @description Event types: status, step.started, step.finished, source.found, source.failed, section.delta, section.thinking (a reasoning model’s thinking, never part of the article), cost, error, done. Each has an `id` to resume from; the stream ends after the final `done`.
      */
     get: {
       parameters: {

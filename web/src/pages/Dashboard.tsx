@@ -106,7 +106,7 @@ export function Dashboard() {
                             {row.key}
                             <span className="meta block">
                               {row.inputTokens.toLocaleString()} in / {row.outputTokens.toLocaleString()} out
-                              tokens
+                              tokens{row.estimatedCalls ? ` (${row.estimatedCalls} calls estimated)` : ''}
                             </span>
                           </td>
                           <td>{row.calls}</td>

@@ -183,7 +183,9 @@ function EditorLoaded({
         </div>
       </div>
       <p className="meta">
-        {article.wordCount} words · {usd(article.usage.costUsd)} · updated {when(article.updatedAt)}
+        {article.wordCount} words · {usd(article.usage.costUsd)}
+        {article.usage.estimated ? ' (estimated: the model reported no token usage)' : ''} · updated{' '}
+        {when(article.updatedAt)}
         {article.error ? ` · ${article.error}` : ''}
       </p>
       <ErrorBox error={saveError} />

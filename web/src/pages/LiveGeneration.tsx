@@ -58,6 +58,8 @@ const newStep: Step = {
   inputTokens: 0,
   outputTokens: 0,
   costUsd: 0,
+  usageEstimated: false,
+  outputRungs: [],
   startedAt: null,
   finishedAt: null,
 };

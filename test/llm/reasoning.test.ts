@@ -1,0 +1,92 @@
+// Reasoning models over a real OpenAI-compatible wire: the `<think>` block in the content (no
+// reasoning parser on the server) and the separate `reasoning_content` / `reasoning` fields. The
+// reasoning never reaches the answer text, a stream's text or a structured answer; streams hand it
+// to `onReasoning`; the usage counts it (as reasoning tokens within the output).
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { stripStrayReasoning } from '../../src/llm/reasoning.ts';
+import { type ServerQuirks, secretReasoning } from '../fakes/scripted-server.ts';
+import { article, testGateway, useFakeLlmServers } from './support.ts';
+
+const fakes = useFakeLlmServers();
+afterEach(() => {
+  fakes.compat.quirks = {};
+});
+
+const env = () => ({ OPENAI_COMPATIBLE_BASE_URL: fakes.compat.baseUrl, LLM_MODEL: 'compatible:qwen3' });
+
+const variants: Array<[string, ServerQuirks]> = [
+  ['<think> block in the content', { thinkTags: true }],
+  ['reasoning_content field', { reasoningField: 'reasoning_content' }],
+  ['reasoning field', { reasoningField: 'reasoning' }],
+];
+
+describe.each(variants)('reasoning output: %s', (_name, quirks) => {
+  it('keeps reasoning out of generated text and counts it in usage', async () => {
+    fakes.compat.quirks = quirks;
+    const { gateway } = testGateway(env());
+    fakes.compat.script({ type: 'answer', text: 'Heat pumps move heat.', usage: { input: 30, output: 6 } });
+    const r = await gateway.generateText({ role: 'writer', prompt: 'Explain', purpose: article });
+    expect(r.text.trim()).toBe('Heat pumps move heat.');
+    expect(r.text).not.toContain(secretReasoning);
+    expect(r.text).not.toContain('think>');
+    expect(r.usage.reasoningTokens).toBeGreaterThan(0);
+    expect(r.usage.outputTokens).toBe(6 + r.usage.reasoningTokens!);
+  });
+
+  it('streams only the answer as text and the reasoning to onReasoning', async () => {
+    fakes.compat.quirks = quirks;
+    const { gateway } = testGateway(env());
+    fakes.compat.script({
+      type: 'answer',
+      text: 'A streamed answer without any thinking in it.',
+      usage: { input: 30, output: 9 },
+    });
+    const thinking: string[] = [];
+    const stream = gateway.streamText({
+      role: 'writer',
+      prompt: 'Write',
+      purpose: article,
+      onReasoning: (d) => thinking.push(d),
+    });
+    let text = '';
+    for await (const d of stream) text += d;
+    const result = await stream.result;
+    expect(text.trim()).toBe('A streamed answer without any thinking in it.');
+    expect(result.text).toBe(text);
+    expect(text).not.toContain(secretReasoning);
+    expect(thinking.join('')).toContain(secretReasoning);
+    expect(thinking.join('')).not.toContain('A streamed answer');
+    expect(result.usage.reasoningTokens).toBeGreaterThan(0);
+    expect(result.usage.outputTokens).toBe(9 + result.usage.reasoningTokens!);
+  });
+
+  it('parses a structured answer that follows the reasoning', async () => {
+    fakes.compat.quirks = quirks;
+    const { gateway } = testGateway(env());
+    fakes.compat.script({ type: 'answer', json: { questions: ['Why?', 'How?'] } });
+    const r = await gateway.generateObject({
+      role: 'planner',
+      prompt: 'Plan',
+      purpose: article,
+      schema: z.object({ questions: z.array(z.string()) }),
+      schemaName: 'research_plan',
+    });
+    expect(r.object).toEqual({ questions: ['Why?', 'How?'] });
+    expect(JSON.stringify(r.object)).not.toContain(secretReasoning);
+  });
+});
+
+describe('stray think blocks', () => {
+  it.each([
+    ['a block cut off by the token limit', 'The answer.\n<think>still thinking', 'The answer.'],
+    [
+      'a closing tag whose opening tag was in the prompt',
+      'thinking here</think>\n\nThe answer.',
+      'The answer.',
+    ],
+    ['no think block', 'The answer.', 'The answer.'],
+  ])('removes %s', (_name, input, output) => {
+    expect(stripStrayReasoning(input)).toBe(output);
+  });
+});
