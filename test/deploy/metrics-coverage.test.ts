@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 /** Metric names a PromQL expression reads (functions, keywords, labels and durations left out). */
-export function metricNames(expr: string): string[] {
+function metricNames(expr: string): string[] {
   const stripped = expr
     .replace(/"(?:[^"\\]|\\.)*"/g, '""')
     .replace(/\{[^}]*\}/g, ' ')

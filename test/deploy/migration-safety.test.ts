@@ -17,7 +17,7 @@ const breaking: Array<[RegExp, string]> = [
 ];
 
 /** Problems of one migration file: breaking statements without a `-- contract:` justification. */
-export function unsafeStatements(sql: string): string[] {
+function unsafeStatements(sql: string): string[] {
   const problems: string[] = [];
   const lines = sql.split('\n');
   lines.forEach((line, i) => {
