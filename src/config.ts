@@ -105,6 +105,12 @@ const schema = z.object({
   /** Bearer token `/metrics` requires when set. */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   WORKER_IN_PROCESS: bool(true),
+  /** Port of `blogsmith worker`'s /metrics and /health listener; 0 turns it off. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** Where `blogsmith backup` writes when no --out is given; default DATA_DIR/backups. */
+  BACKUP_DIR: z.string().min(1).optional(),
+  /** Seals the secret key into a backup (`--include-secret`) and opens it on restore. */
+  BACKUP_PASSPHRASE: z.string().min(12, 'must be at least 12 characters').optional(),
 
   // Article pipeline
   /** Articles one worker process generates at once. */

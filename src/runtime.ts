@@ -1,5 +1,6 @@
 // The process-wide dependencies every edge (HTTP server, worker, CLI) builds on.
 // Domains receive what they need from here as plain arguments; nothing reads globals.
+import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { type ApiKeyVerifier, createApiKeyVerifier } from './accounts/api-keys.ts';
 import { audit } from './accounts/audit.ts';
@@ -18,6 +19,7 @@ import { registerJobs } from './jobs/register.ts';
 import { prepareVectorSearch } from './knowledge/vector-setup.ts';
 import { createAppLlmGateway } from './llm/app-gateway.ts';
 import type { LlmGateway } from './llm/types.ts';
+import { watchDataDirDisk } from './observability/disk-metrics.ts';
 import { createLogger } from './observability/logger.ts';
 import { closeDataDir, secureDataDir } from './security/data-dir-permissions.ts';
 import { resolveSecretKey } from './security/secret-key.ts';
@@ -86,6 +88,10 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     );
   }
   const migration = await runMigrations(database);
+  if (dataDir !== 'memory://') {
+    mkdirSync(dataDir, { recursive: true });
+    watchDataDirDisk(dataDir);
+  }
   await prepareVectorSearch(database, config.EMBEDDING_DIMENSIONS, logger);
   await ensureAdmin({ config, database, logger });
   if (!migration.vectorAvailable) {

@@ -6,6 +6,7 @@ import { ConfigError } from '../config-error.ts';
 import { AppError } from '../errors.ts';
 import { restrictProcessUmask } from '../security/data-dir-permissions.ts';
 import { registerAccountCommands } from './commands/accounts.ts';
+import { registerBackupCommands } from './commands/backup.ts';
 import { registerGenerateCommand } from './commands/generate.ts';
 import { registerIngestCommand } from './commands/ingest.ts';
 import { registerModelsCommand } from './commands/models.ts';
@@ -25,6 +26,7 @@ registerAccountCommands(program);
 registerModelsCommand(program);
 registerGenerateCommand(program);
 registerIngestCommand(program);
+registerBackupCommands(program);
 for (const command of program.commands) {
   command.exitOverride();
   for (const sub of command.commands) sub.exitOverride();

@@ -44,10 +44,13 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   return opts.url ? openPostgres(opts.url, opts.poolSize ?? 10) : openPglite(opts.dataDir ?? './data');
 }
 
+/** Where the embedded database keeps its files inside DATA_DIR. */
+export const pgliteDirectory = (dataDir: string) => path.resolve(dataDir, 'pg');
+
 async function openPglite(dataDir: string): Promise<Database> {
   let location = 'memory://';
   if (dataDir !== 'memory://') {
-    location = path.resolve(dataDir, 'pg');
+    location = pgliteDirectory(dataDir);
     mkdirSync(location, { recursive: true });
   }
   const client = await PGlite.create(location, { extensions: { vector } });

@@ -50,6 +50,8 @@ export interface JobQueue {
   ): Promise<{ id: string; state: string; retryCount: number; output: unknown } | null>;
   /** Queued jobs per queue. */
   depth(): Promise<Record<string, number>>;
+  /** Seconds the oldest job ready to run has waited, per queue (0 when none waits). */
+  oldestWaitingSeconds(): Promise<Record<string, number>>;
   /**
    * Runs `task` every `intervalMs` in processes that work jobs (from `start({ work: true })` until
    * `stop`): housekeeping such as recovering work whose worker died.
@@ -79,6 +81,24 @@ new Gauge({
         for (const [name, size] of Object.entries(await q.depth())) this.set({ queue: name }, size);
       } catch {
         // A scrape must not fail because the database is briefly unreachable.
+      }
+    }
+  },
+});
+
+// The backlog alert and the worker autoscaler need how long work waits, not only how much.
+new Gauge({
+  name: 'jobs_oldest_waiting_seconds',
+  help: 'Age of the oldest job ready to run in each queue (0 when none waits)',
+  labelNames: ['queue'],
+  registers: [metricsRegistry],
+  async collect() {
+    for (const q of liveQueues) {
+      try {
+        for (const [name, age] of Object.entries(await q.oldestWaitingSeconds()))
+          this.set({ queue: name }, age);
+      } catch {
+        // As above: a scrape never fails on a database hiccup.
       }
     }
   },
@@ -206,6 +226,19 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
       // Queues exist once start() has run; before that nothing can be waiting in them.
       if (!started) return out;
       for (const name of definitions.keys()) out[name] = await boss.getQueueSize(name);
+      return out;
+    },
+
+    async oldestWaitingSeconds() {
+      const out: Record<string, number> = {};
+      if (!started) return out;
+      for (const name of definitions.keys()) out[name] = 0;
+      // pg-boss keeps every job in pgboss.job; `created` and `retry` ones whose start time has come wait for a worker.
+      const { rows } = await database.query<{ name: string; age: number | string }>(
+        `SELECT name, EXTRACT(EPOCH FROM now() - min(start_after)) AS age FROM pgboss.job
+          WHERE state IN ('created', 'retry') AND start_after <= now() GROUP BY name`,
+      );
+      for (const row of rows) if (row.name in out) out[row.name] = Math.max(0, Number(row.age));
       return out;
     },
 

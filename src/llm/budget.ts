@@ -7,6 +7,7 @@ import type { Database } from '../db/client.ts';
 import { auditLog } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
 import { monthSpend } from './ledger.ts';
+import { observeBudget } from './metrics.ts';
 
 export interface BudgetWarning {
   workspaceId: string;
@@ -22,6 +23,7 @@ const warningAction = 'budget.warning';
 export async function checkBudget(database: Database, workspaceId: string, budgetUsd: number | undefined) {
   if (budgetUsd === undefined) return;
   const { from, costUsd } = await monthSpend(database, workspaceId);
+  observeBudget(workspaceId, costUsd, budgetUsd);
   if (costUsd >= budgetUsd) {
     throw new AppError(
       'budget_exceeded',

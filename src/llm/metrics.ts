@@ -1,5 +1,5 @@
 // LLM metrics, updated from the same records the ledger writes so /metrics and the ledger agree.
-import { Counter, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { metricsRegistry } from '../observability/metrics.ts';
 import type { LlmCallRecord } from './ledger.ts';
 
@@ -65,6 +65,25 @@ export function observeLlmCall(r: LlmCallRecord) {
   if (r.costUsd !== null) costs.inc(model, r.costUsd);
   duration.observe(model, r.latencyMs / 1000);
   if (r.ttftMs !== null) ttft.observe(model, r.ttftMs / 1000);
+}
+
+// Share of the monthly budget spent, per workspace, as of the last check (each run checks it);
+// `max by (workspace)` across processes is the alert's view. Cardinality: one series per workspace.
+const budgetUsed = new Gauge({
+  name: 'llm_budget_used_ratio',
+  help: 'Share of the monthly LLM budget a workspace has spent, as of its last budget check',
+  labelNames: ['workspace'],
+  registers,
+});
+const budgetRejections = new Counter({
+  name: 'llm_budget_rejections_total',
+  help: 'Runs refused because the workspace spent its monthly LLM budget',
+  registers,
+});
+
+export function observeBudget(workspaceId: string, spentUsd: number, budgetUsd: number) {
+  budgetUsed.set({ workspace: workspaceId }, budgetUsd > 0 ? spentUsd / budgetUsd : 0);
+  if (spentUsd >= budgetUsd) budgetRejections.inc();
 }
 
 export const observeFallback = (from: string, to: string) => fallbacks.inc({ from, to });

@@ -1,8 +1,9 @@
 // Readiness checks: a small registry of named probes. A failing `required` check makes the
 // process not ready (503); a failing optional one only marks it degraded (200).
-
+import { Gauge } from 'prom-client';
 import { errorMessage } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
+import { metricsRegistry } from './metrics.ts';
 
 export type CheckStatus = 'ok' | 'degraded' | 'error';
 
@@ -68,6 +69,24 @@ async function runBounded(check: ReadinessCheck): Promise<CheckResult> {
 
 const elapsedMs = (start: bigint) => Math.round(Number(process.hrtime.bigint() - start) / 1e4) / 100;
 
+// The readiness of this process's dependencies as a metric (1 up, 0 down), checked at scrape time,
+// so "database down" and "Redis down" alert from Prometheus rather than only from the probe.
+let exported: ReadinessRegistry | undefined;
+new Gauge({
+  name: 'dependency_up',
+  help: 'Whether a dependency answers its readiness check (1) or not (0): database, queue, redis',
+  labelNames: ['dependency'],
+  registers: [metricsRegistry],
+  async collect() {
+    if (!exported) return;
+    const report = await exported.report();
+    for (const [name, result] of Object.entries(report.checks)) {
+      if (name === 'pgvector') continue; // an optional extension, not a service that goes down
+      this.set({ dependency: name }, result.status === 'error' ? 0 : 1);
+    }
+  },
+});
+
 /** The checks every process has: database (required), pgvector and Redis (optional). */
 export function createReadiness(runtime: Runtime): ReadinessRegistry {
   const registry = new ReadinessRegistry();
@@ -132,5 +151,6 @@ export function createReadiness(runtime: Runtime): ReadinessRegistry {
       },
     });
   }
+  exported = registry;
   return registry;
 }

@@ -30,9 +30,15 @@ export function registerOperationCommands(program: Command) {
       const { keepAliveOnUnhandledRejections } = await import('../../observability/unhandled-rejections.ts');
       keepAliveOnUnhandledRejections(runtime.logger);
       await runtime.queue.start({ work: true });
-      runtime.logger.info('worker started');
+      const { startMetricsServer } = await import('../../observability/metrics-server.ts');
+      const metrics =
+        config.WORKER_METRICS_PORT > 0
+          ? await startMetricsServer(config.HOST, config.WORKER_METRICS_PORT)
+          : undefined;
+      runtime.logger.info({ metricsPort: config.WORKER_METRICS_PORT || null }, 'worker started');
       process.stdout.write('Blogsmith worker is running\n');
       const stop = async () => {
+        metrics?.close();
         await runtime.close();
         process.exit(0);
       };

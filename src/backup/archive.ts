@@ -1,0 +1,78 @@
+// Reading a backup archive: its manifest, its payload checked against the recorded sha256, and
+// the sealed secret key when present.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { AppError } from '../errors.ts';
+import { type Manifest, manifestName, manifestSchema, sealedSecretName } from './manifest.ts';
+import type { SealedSecret } from './secret-envelope.ts';
+import { extractTarEntry, listTar, readTarEntry, type TarEntry } from './tar-archive.ts';
+
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export interface OpenedArchive {
+  manifest: Manifest;
+  sealedSecret?: SealedSecret;
+  /** Extracts and checks the payload into a temp directory; `cleanup` removes it. */
+  extractPayload(): Promise<{ file: string; cleanup(): Promise<void> }>;
+}
+
+export async function openArchive(file: string): Promise<OpenedArchive> {
+  let entries: TarEntry[];
+  try {
+    entries = await listTar(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new AppError('not_found', `No backup at ${file}`);
+    throw new AppError('validation_error', `${file} is not a Blogsmith backup (${(err as Error).message})`);
+  }
+  const find = (name: string) => entries.find((e) => e.name === name);
+  const manifestEntry = find(manifestName);
+  if (!manifestEntry)
+    throw new AppError('validation_error', `${file} is not a Blogsmith backup (no ${manifestName})`);
+  const parsed = manifestSchema.safeParse(
+    JSON.parse((await readTarEntry(file, manifestEntry)).toString('utf8')),
+  );
+  if (!parsed.success) {
+    throw new AppError(
+      'validation_error',
+      `${file} has an unreadable manifest: ${parsed.error.issues[0]?.message}`,
+    );
+  }
+  const manifest = parsed.data;
+  const secretEntry = find(sealedSecretName);
+  const sealedSecret = secretEntry
+    ? (JSON.parse((await readTarEntry(file, secretEntry)).toString('utf8')) as SealedSecret)
+    : undefined;
+  const payloadEntry = find(manifest.payload.name);
+  return {
+    manifest,
+    ...(sealedSecret ? { sealedSecret } : {}),
+    async extractPayload() {
+      if (!payloadEntry) throw new AppError('validation_error', `${file} lacks its database dump`);
+      const dir = await mkdtemp(path.join(tmpdir(), 'blogsmith-restore-'));
+      const cleanup = () => rm(dir, { recursive: true, force: true });
+      const target = path.join(dir, manifest.payload.name);
+      try {
+        await extractTarEntry(file, payloadEntry, target);
+        const sha = await sha256File(target);
+        if (sha !== manifest.payload.sha256 || payloadEntry.size !== manifest.payload.bytes) {
+          throw new AppError(
+            'validation_error',
+            `${file} is damaged: the database dump does not match its checksum`,
+          );
+        }
+        return { file: target, cleanup };
+      } catch (err) {
+        await cleanup();
+        throw err;
+      }
+    },
+  };
+}

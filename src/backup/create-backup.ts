@@ -1,0 +1,107 @@
+// `blogsmith backup`: one archive holding a consistent dump of the database (pg_dump custom format
+// on PostgreSQL, PGlite's data-directory dump on the embedded database), its manifest and, only
+// when asked, the secret key sealed with a passphrase.
+import { mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sha256File } from './archive.ts';
+import type { Inventory } from './inventory-store.ts';
+import { type Manifest, manifestName, sealedSecretName } from './manifest.ts';
+import { dumpPglite } from './pglite-dump.ts';
+import { dumpPostgres, serverVersion } from './postgres-dump.ts';
+import { backupFileName, pruneBackups } from './retention.ts';
+import { keyFingerprint, sealSecret } from './secret-envelope.ts';
+import type { TarEntrySource } from './tar-archive.ts';
+import { writeTar } from './tar-archive.ts';
+
+export interface BackupSource {
+  /** PostgreSQL; when absent, the embedded database in `pgliteDir`. */
+  databaseUrl?: string;
+  pgliteDir: string;
+}
+
+export interface CreateBackupInput extends BackupSource {
+  outDir: string;
+  /** The key in use (SECRET_KEY or DATA_DIR/secret.key); undefined when none exists yet. */
+  secretKey?: string;
+  /** Seal the secret key into the archive with this passphrase. */
+  includeSecretWith?: string;
+  /** Keep only the newest N backups in outDir. */
+  keep?: number;
+  appVersion: string;
+}
+
+export interface CreatedBackup {
+  file: string;
+  manifest: Manifest;
+  pruned: string[];
+}
+
+export async function createBackup(input: CreateBackupInput): Promise<CreatedBackup> {
+  mkdirSync(input.outDir, { recursive: true });
+  const work = await mkdtemp(path.join(tmpdir(), 'blogsmith-backup-'));
+  const createdAt = new Date();
+  const file = path.join(input.outDir, backupFileName(createdAt));
+  const partial = `${file}.partial`;
+  try {
+    let payload: { name: string; file: string };
+    let inventory: Inventory;
+    let version: string;
+    let kind: 'postgres' | 'pglite';
+    if (input.databaseUrl) {
+      kind = 'postgres';
+      payload = { name: 'database.pgdump', file: path.join(work, 'database.pgdump') };
+      version = await serverVersion(input.databaseUrl);
+      inventory = await dumpPostgres(input.databaseUrl, payload.file);
+    } else {
+      kind = 'pglite';
+      payload = { name: 'pglite-datadir.tar.gz', file: path.join(work, 'pglite-datadir.tar.gz') };
+      const dumped = await dumpPglite(input.pgliteDir);
+      await writeFile(payload.file, dumped.dump);
+      inventory = dumped.inventory;
+      version = dumped.version;
+    }
+    const bytes = statSync(payload.file).size;
+    const manifest: Manifest = {
+      format: 'blogsmith-backup',
+      version: 1,
+      createdAt: createdAt.toISOString(),
+      appVersion: input.appVersion,
+      database: { kind, serverVersion: version },
+      payload: { name: payload.name, bytes, sha256: await sha256File(payload.file) },
+      inventory,
+      secret: {
+        included: Boolean(input.includeSecretWith && input.secretKey),
+        fingerprint: input.secretKey ? keyFingerprint(input.secretKey) : null,
+      },
+    };
+    const entries: TarEntrySource[] = [
+      { name: manifestName, data: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) },
+      { name: payload.name, data: { file: payload.file, size: bytes } },
+    ];
+    if (input.includeSecretWith && input.secretKey) {
+      const sealed = sealSecret(input.secretKey, input.includeSecretWith);
+      entries.push({ name: sealedSecretName, data: Buffer.from(JSON.stringify(sealed)) });
+    }
+    await writeTar(partial, entries);
+    renameSync(partial, file);
+    const pruned = input.keep ? pruneBackups(input.outDir, input.keep) : [];
+    return { file, manifest, pruned };
+  } catch (err) {
+    rmSync(partial, { force: true });
+    throw err;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** The key in use without creating one (a backup must not mint a new key as a side effect). */
+export async function existingSecretKey(secretKeyEnv: string | undefined, dataDir: string) {
+  if (secretKeyEnv) return secretKeyEnv;
+  try {
+    return (await readFile(path.resolve(dataDir, 'secret.key'), 'utf8')).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}

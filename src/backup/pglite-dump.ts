@@ -1,0 +1,56 @@
+// The embedded database's own dump: PGlite's data-directory tarball (gzip). It restores only into
+// the same PGlite major (the manifest records the version); verify loads it into memory.
+import { existsSync, readdirSync, renameSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { type Inventory, takeInventory } from './inventory-store.ts';
+
+const open = (dataDir: string, load?: Blob) =>
+  PGlite.create({ dataDir, extensions: { vector }, ...(load ? { loadDataDir: load } : {}) });
+
+const inventoryOfClient = (client: PGlite) =>
+  takeInventory(async <Row>(text: string) => (await client.query<Row>(text)).rows);
+
+export async function dumpPglite(
+  pgDir: string,
+): Promise<{ dump: Buffer; inventory: Inventory; version: string }> {
+  const client = await open(pgDir);
+  try {
+    const inventory = await inventoryOfClient(client);
+    const version = (await client.query<{ v: string }>('SHOW server_version')).rows[0]?.v ?? '';
+    const dump = Buffer.from(await (await client.dumpDataDir('gzip')).arrayBuffer());
+    return { dump, inventory, version };
+  } finally {
+    await client.close();
+  }
+}
+
+/** Inventory of a dump loaded into memory (the data directory on disk is not touched), or of a directory. */
+export async function inventoryOfPglite(source: { dump: string } | { dir: string }): Promise<Inventory> {
+  const client =
+    'dump' in source
+      ? await open('memory://', new Blob([await readFile(source.dump)]))
+      : await open(source.dir);
+  try {
+    return await inventoryOfClient(client);
+  } finally {
+    await client.close();
+  }
+}
+
+/**
+ * Replaces the embedded database in `pgDir` with the dump. The previous directory is kept beside
+ * it (`pg.before-restore-<time>`) rather than deleted: a restore must never be the data loss.
+ */
+export async function restorePglite(pgDir: string, file: string): Promise<{ previous?: string }> {
+  let previous: string | undefined;
+  if (existsSync(pgDir) && readdirSync(pgDir).length > 0) {
+    previous = `${pgDir}.before-restore-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, 'Z')}`;
+    renameSync(pgDir, previous);
+  }
+  const client = await open(path.resolve(pgDir), new Blob([await readFile(file)]));
+  await client.close();
+  return previous ? { previous } : {};
+}

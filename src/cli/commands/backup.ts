@@ -1,0 +1,173 @@
+// `backup`, `backup verify`, `restore`: consistent dumps of either database, checked restores,
+// and an explicit account of the secret key (without it, encrypted provider keys are lost).
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { createBackup, existingSecretKey } from '../../backup/create-backup.ts';
+import { restoreBackup, type SecretOutcome } from '../../backup/restore-backup.ts';
+import { verifyBackup } from '../../backup/verify-backup.ts';
+import { loadConfig } from '../../config.ts';
+import { pgliteDirectory } from '../../db/client.ts';
+import { lockDataDir } from '../../db/data-dir-lock.ts';
+import { AppError } from '../../errors.ts';
+
+const appVersion = () =>
+  (
+    JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../../package.json'), 'utf8')) as {
+      version: string;
+    }
+  ).version;
+
+const positive = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1)
+    throw new AppError('validation_error', `${name} must be a positive integer`);
+  return n;
+};
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const warn = (line: string) => process.stderr.write(`Warning: ${line}\n`);
+
+/** The embedded database is one process per directory: backup and restore hold its lock. */
+function withDataDirLock<T>(dataDir: string, embedded: boolean, command: string, fn: () => Promise<T>) {
+  const lock = embedded ? lockDataDir(dataDir, command) : undefined;
+  return fn().finally(() => lock?.release());
+}
+
+const lostKeysWarning =
+  'without the secret key this backup was taken with, the workspaces\u2019 encrypted provider API keys ' +
+  'cannot be decrypted after a restore (everything else restores).';
+
+function describeSecret(outcome: SecretOutcome) {
+  switch (outcome.status) {
+    case 'restored':
+      return out(`Secret key restored to ${outcome.file}.`);
+    case 'written-aside':
+      return warn(
+        `SECRET_KEY differs from the key in this backup. The backup's key was written to ${outcome.file}: ` +
+          'set SECRET_KEY to its content, or encrypted provider keys stay unreadable.',
+      );
+    case 'matches':
+      return out('Secret key: the key in use is the one this backup was taken with.');
+    case 'differs':
+      return warn(`the secret key in use is not the one this backup was taken with: ${lostKeysWarning}`);
+    case 'missing':
+      return warn(`no secret key is configured (SECRET_KEY or DATA_DIR/secret.key): ${lostKeysWarning}`);
+    case 'none-at-backup':
+      return;
+  }
+}
+
+export function registerBackupCommands(program: Command) {
+  const backup = program
+    .command('backup')
+    .description('Back up the database to one archive (pg_dump on PostgreSQL, PGlite dump when embedded)')
+    .option('--out <dir>', 'directory for the archive (default BACKUP_DIR, else DATA_DIR/backups)')
+    .option('--keep <n>', 'keep only the newest N backups in that directory', positive('--keep'))
+    .option('--include-secret', 'include the secret key, sealed with BACKUP_PASSPHRASE')
+    .option('--json', 'print JSON')
+    .action(async (opts: { out?: string; keep?: number; includeSecret?: boolean; json?: boolean }) => {
+      const config = loadConfig();
+      if (opts.includeSecret && !config.BACKUP_PASSPHRASE) {
+        throw new AppError(
+          'validation_error',
+          '--include-secret needs BACKUP_PASSPHRASE to seal the key with',
+        );
+      }
+      const outDir = path.resolve(opts.out ?? config.BACKUP_DIR ?? path.join(config.DATA_DIR, 'backups'));
+      const embedded = !config.DATABASE_URL;
+      const secretKey = await existingSecretKey(config.SECRET_KEY, config.DATA_DIR);
+      const created = await withDataDirLock(config.DATA_DIR, embedded, 'backup', () =>
+        createBackup({
+          ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}),
+          pgliteDir: pgliteDirectory(config.DATA_DIR),
+          outDir,
+          ...(secretKey ? { secretKey } : {}),
+          ...(opts.includeSecret && config.BACKUP_PASSPHRASE
+            ? { includeSecretWith: config.BACKUP_PASSPHRASE }
+            : {}),
+          ...(opts.keep ? { keep: opts.keep } : {}),
+          appVersion: appVersion(),
+        }),
+      );
+      const { manifest } = created;
+      if (opts.json) {
+        out(JSON.stringify({ file: created.file, pruned: created.pruned, manifest }));
+      } else {
+        const rows = Object.values(manifest.inventory.tables).reduce((a, b) => a + b, 0);
+        out(
+          `Backup written to ${created.file} (${manifest.payload.bytes} bytes of ${manifest.database.kind} dump, ${rows} rows)`,
+        );
+        for (const file of created.pruned) out(`Removed old backup ${file}`);
+      }
+      if (secretKey && !manifest.secret.included) {
+        warn(
+          `the secret key is not in this backup. Keep SECRET_KEY (or ${path.join(config.DATA_DIR, 'secret.key')}) ` +
+            `safe separately: ${lostKeysWarning} Use --include-secret with BACKUP_PASSPHRASE to seal it into the backup.`,
+        );
+      }
+    });
+
+  backup
+    .command('verify <file>')
+    .description('Restore a backup into a scratch database and compare row counts and the articles checksum')
+    .option('--scratch-url <url>', 'PostgreSQL server for the scratch database (default: DATABASE_URL)')
+    .option('--json', 'print JSON')
+    .action(async (file: string, opts: { scratchUrl?: string; json?: boolean }) => {
+      const config = loadConfig();
+      const serverUrl = opts.scratchUrl ?? config.DATABASE_URL;
+      const result = await verifyBackup({
+        file: path.resolve(file),
+        ...(serverUrl ? { serverUrl } : {}),
+        ...(config.BACKUP_PASSPHRASE ? { passphrase: config.BACKUP_PASSPHRASE } : {}),
+      });
+      const ok = result.differences.length === 0 && result.sealedKey !== 'wrong-passphrase';
+      if (opts.json) out(JSON.stringify({ ok, ...result }));
+      else {
+        for (const d of result.differences)
+          out(`MISMATCH ${d.what}: expected ${d.expected}, restored ${d.actual}`);
+        const key = {
+          'not-included': 'not included',
+          opens: 'included, opens with BACKUP_PASSPHRASE',
+          'not-checked': 'included (set BACKUP_PASSPHRASE to check it opens)',
+          'wrong-passphrase': 'included, but BACKUP_PASSPHRASE does not open it',
+        }[result.sealedKey];
+        out(
+          `${ok ? 'OK' : 'FAILED'}: ${result.tablesChecked} tables, ${result.rowsChecked} rows and the articles checksum ` +
+            `${result.differences.length === 0 ? 'match' : 'do not match'} after restoring into a scratch database. Secret key: ${key}.`,
+        );
+      }
+      if (!ok) process.exitCode = 1;
+    });
+
+  program
+    .command('restore <file>')
+    .description('Restore a backup into the configured database (stop Blogsmith first); replaces its data')
+    .option('--without-secret', 'restore the data even though the sealed secret key is not opened')
+    .option('--json', 'print JSON')
+    .action(async (file: string, opts: { withoutSecret?: boolean; json?: boolean }) => {
+      const config = loadConfig();
+      const embedded = !config.DATABASE_URL;
+      const result = await withDataDirLock(config.DATA_DIR, embedded, 'restore', () =>
+        restoreBackup({
+          file: path.resolve(file),
+          ...(config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : {}),
+          dataDir: config.DATA_DIR,
+          pgliteDir: pgliteDirectory(config.DATA_DIR),
+          ...(config.SECRET_KEY ? { secretKeyEnv: config.SECRET_KEY } : {}),
+          ...(config.BACKUP_PASSPHRASE ? { passphrase: config.BACKUP_PASSPHRASE } : {}),
+          ...(opts.withoutSecret ? { withoutSecret: true } : {}),
+        }),
+      );
+      if (opts.json) out(JSON.stringify(result));
+      else {
+        out(`Restored ${result.manifest.database.kind} backup of ${result.manifest.createdAt}.`);
+        if (result.previous) out(`The previous embedded database was kept at ${result.previous}.`);
+        for (const d of result.differences)
+          out(`MISMATCH ${d.what}: expected ${d.expected}, restored ${d.actual}`);
+        if (result.differences.length === 0) out('Row counts and the articles checksum match the backup.');
+        describeSecret(result.secret);
+      }
+      if (result.differences.length > 0) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,229 @@
+// deploy/Dockerfile: linted with dockerfile-utils, and — no image builder runs on this machine —
+// its runtime stage replayed in a clean directory: only the production dependencies of the
+// lockfile (what `npm ci --omit=dev` installs), the prebuilt web app and the copied sources, then
+// the ENTRYPOINT/CMD started as the image's unprivileged USER under tini with the image's ENV, and
+// the HEALTHCHECK command run against it.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { validate } from 'dockerfile-utils';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildWeb } from '../../web/build.ts';
+import { freePort } from '../smoke/process.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const dockerfile = readFileSync(path.join(root, 'deploy/Dockerfile'), 'utf8');
+const dirs: string[] = [];
+const stops: Array<() => Promise<void>> = [];
+afterAll(async () => {
+  for (const stop of stops.reverse()) await stop();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+interface Instruction {
+  keyword: string;
+  args: string;
+}
+
+/** Instructions per stage name, continuation lines joined, comments dropped. */
+function stages(text: string): Map<string, Instruction[]> {
+  const lines = text.replace(/\\\n/g, ' ').split('\n');
+  const result = new Map<string, Instruction[]>();
+  let current: Instruction[] = [];
+  for (const raw of lines) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const [, keyword = '', args = ''] = /^(\S+)\s*(.*)$/.exec(line) ?? [];
+    if (keyword.toUpperCase() === 'FROM') {
+      current = [];
+      result.set(/\sAS\s+(\S+)/i.exec(args)?.[1] ?? args, current);
+    }
+    current.push({ keyword: keyword.toUpperCase(), args });
+  }
+  return result;
+}
+
+const jsonArgs = (args: string) => JSON.parse(args.replace(/^CMD\s+/, '')) as string[];
+
+/** What `npm ci --omit=dev` installs: the lockfile's packages not marked dev. */
+function productionPackages(): string[] {
+  const lock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { dev?: boolean; optional?: boolean }>;
+  };
+  return Object.entries(lock.packages)
+    .filter(([key, meta]) => key.startsWith('node_modules/') && !meta.dev)
+    .map(([key]) => key)
+    .filter((key) => existsSync(path.join(root, key)));
+}
+
+describe('deploy/Dockerfile', { timeout: 300_000 }, () => {
+  it('passes the dockerfile-utils linter, which catches a broken instruction', () => {
+    expect(validate(dockerfile)).toEqual([]);
+    const broken = dockerfile
+      .replace('EXPOSE 3000 9464', 'EXPOSE port3000')
+      .replace('COPY bin ./bin', 'COPY ./bin');
+    expect(validate(broken).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('has the shape the issue asks for', () => {
+    const s = stages(dockerfile);
+    expect([...s.keys()]).toEqual(['web', 'deps', 'runtime']);
+    for (const [, instructions] of s) expect(instructions[0]?.args).toMatch(/^node:24-[a-z]+-slim\b/);
+    const runtime = s.get('runtime') ?? [];
+    const find = (k: string) => runtime.filter((i) => i.keyword === k);
+    expect(
+      find('RUN')
+        .map((i) => i.args)
+        .join(' '),
+    ).toMatch(/tini/);
+    expect(s.get('deps')?.some((i) => i.keyword === 'RUN' && i.args.includes('npm ci --omit=dev'))).toBe(
+      true,
+    );
+    expect(find('USER')[0]?.args).toMatch(/^[1-9]\d*:[1-9]\d*$/); // numeric, non-root (runAsNonRoot can verify it)
+    expect(find('VOLUME')[0]?.args).toContain('/data');
+    expect(find('HEALTHCHECK')).toHaveLength(1);
+    expect(jsonArgs(find('ENTRYPOINT')[0]?.args ?? '[]').slice(0, 2)).toEqual(['/usr/bin/tini', '--']);
+    // Only the runtime stage's own files and the two build stages' outputs reach the image.
+    const froms = find('COPY').filter((i) => i.args.startsWith('--from='));
+    expect(froms.map((i) => i.args)).toEqual([
+      '--from=deps /app/node_modules ./node_modules',
+      '--from=web /app/web/dist ./web/dist',
+    ]);
+  });
+
+  it('replayed in a clean directory, starts as the unprivileged user and passes its HEALTHCHECK', async () => {
+    const runtime = stages(dockerfile).get('runtime') ?? [];
+    const dir = mkdtempSync(path.join(tmpdir(), 'blogsmith-image-'));
+    dirs.push(dir);
+    chmodSync(dir, 0o755);
+    const app = path.join(dir, 'app');
+    mkdirSync(app);
+    const env: Record<string, string> = {};
+    let user: { uid: number; gid: number } | undefined;
+    let entrypoint: string[] = [];
+    let cmd: string[] = [];
+    let healthcheck: string[] = [];
+    await buildWeb({ quiet: true });
+    for (const { keyword, args } of runtime) {
+      if (keyword === 'ENV') {
+        for (const m of args.matchAll(/(\w+)=(\S+)/g)) env[m[1] as string] = m[2] as string;
+      } else if (keyword === 'COPY') {
+        const [from, src, dst] = args.startsWith('--from=')
+          ? (args.split(/\s+/) as [string, string, string])
+          : ['', ...(args.split(/\s+/) as [string, string])];
+        const target = path.join(app, dst);
+        if (from === '--from=deps') {
+          // Hard links: the production closure, as npm ci --omit=dev lays it out, without copying bytes.
+          for (const key of productionPackages()) {
+            mkdirSync(path.dirname(path.join(target, key.slice('node_modules/'.length))), {
+              recursive: true,
+            });
+            execFileSync('cp', [
+              '-al',
+              path.join(root, key),
+              path.join(target, key.slice('node_modules/'.length)),
+            ]);
+          }
+        } else if (from === '--from=web') {
+          cpSync(path.join(root, 'web/dist'), target, { recursive: true });
+        } else {
+          // Docker's rule: a destination ending in / is a directory the source goes into.
+          const into = dst.endsWith('/') ? path.join(target, path.basename(src as string)) : target;
+          mkdirSync(path.dirname(into), { recursive: true });
+          cpSync(path.join(root, src as string), into, { recursive: true });
+        }
+      } else if (keyword === 'USER') {
+        const [uid, gid] = args.split(':').map(Number) as [number, number];
+        user = { uid, gid };
+      } else if (keyword === 'ENTRYPOINT') {
+        entrypoint = jsonArgs(args);
+      } else if (keyword === 'CMD') {
+        cmd = jsonArgs(args);
+      } else if (keyword === 'HEALTHCHECK') {
+        healthcheck = jsonArgs(/CMD\s+(\[.*\])$/.exec(args)?.[1] ?? '[]');
+      }
+    }
+    expect(user).toBeDefined();
+    const { uid, gid } = user as { uid: number; gid: number };
+    // No dev dependency came along (vite, vitest, typescript...), and the tree is not the user's to write.
+    for (const dev of ['vite', 'vitest', 'typescript', '@biomejs/biome']) {
+      expect(existsSync(path.join(app, 'node_modules', dev)), dev).toBe(false);
+    }
+    expect(existsSync(path.join(app, 'web/dist/index.html'))).toBe(true);
+    const dataDir = path.join(dir, 'data');
+    mkdirSync(dataDir);
+    chownSync(dataDir, uid, gid);
+    const port = await freePort();
+    const metricsPort = await freePort();
+    const processEnv = {
+      PATH: process.env.PATH ?? '',
+      ...env,
+      DATA_DIR: dataDir,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      WORKER_METRICS_PORT: String(metricsPort),
+      SECRET_KEY: 'image-secret-key-that-is-long-enough-0123456789',
+      LOG_LEVEL: 'warn',
+    };
+    // `node` in the image is Node 24: here that is this test's own binary.
+    const [tini, dashdash, node, ...rest] = entrypoint;
+    expect(node).toBe('node');
+    const tiniBinary = existsSync(tini as string) ? (tini as string) : undefined;
+    const argv = [...(tiniBinary ? [dashdash as string] : []), process.execPath, ...rest, ...cmd];
+    const child = spawn(tiniBinary ?? (argv.shift() as string), argv, {
+      cwd: app,
+      env: processEnv,
+      uid,
+      gid,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout?.on('data', (d) => {
+      out += String(d);
+    });
+    child.stderr?.on('data', (d) => {
+      out += String(d);
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    stops.push(async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    });
+    const health = () => {
+      const [cmd0, ...cmdArgs] = healthcheck;
+      const r = spawnSync(cmd0 === 'node' ? process.execPath : (cmd0 as string), cmdArgs, {
+        cwd: app,
+        env: processEnv,
+        uid,
+        gid,
+      });
+      return r.status;
+    };
+    const deadline = Date.now() + 180_000;
+    while (!out.includes('Blogsmith is running at')) {
+      if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}:\n${out}`);
+      if (Date.now() > deadline) throw new Error(`did not start:\n${out}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(health()).toBe(0);
+    const page = await fetch(`http://127.0.0.1:${port}/`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/<div id="root">/);
+    // What it keeps is in DATA_DIR (the volume): the embedded database.
+    expect(existsSync(path.join(dataDir, 'pg'))).toBe(true);
+    // SIGTERM through tini: a clean, graceful exit; the HEALTHCHECK then fails.
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(health()).toBe(1);
+  });
+});
