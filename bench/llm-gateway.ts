@@ -1,129 +1,236 @@
-// LLM gateway overhead: the same prompt to the same fake OpenAI-compatible server (zero latency),
-// once through a direct AI SDK call and once through the gateway, interleaved call by call so both
-// see the same machine load. Overhead = gateway latency − direct latency.
-//   npx node bench/llm-gateway.ts            (BENCH_CALLS, default 1000 per side)
+// LLM gateway overhead as users get it: the gateway wired as the application wires it (ledger rows
+// in the database, budget check, metrics, rate limiter, workspace settings look-up) against a direct
+// AI SDK call to the same upstream, at concurrency 1 (latency) and 16 (throughput), on the embedded
+// database and on PostgreSQL; the Portkey gateway (a separate process, installed from the npm
+// registry into a temporary folder) in the same run as a peer row.
+//   npm run bench -- llm-gateway        (BENCH_CALLS per path and concurrency, default 2000;
+//   BENCH_BACKENDS=pglite,postgres; BENCH_PEERS=portkey or none)
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import { generateText } from 'ai';
+import { generateText, type LanguageModel } from 'ai';
+import pg from 'pg';
 import pino from 'pino';
 import { loadConfig } from '../src/config.ts';
-import { openDatabase } from '../src/db/client.ts';
+import { type Database, openDatabase } from '../src/db/client.ts';
 import { runMigrations } from '../src/db/migrate.ts';
+import { workspaces } from '../src/db/schema/index.ts';
 import { createAppLlmGateway } from '../src/llm/app-gateway.ts';
 import { createLlmGateway } from '../src/llm/gateway.ts';
-import { startOpenAiServer } from '../test/fakes/openai-server.ts';
+import { startProcess } from './support/processes.ts';
 
-const calls = Number(process.env.BENCH_CALLS ?? 1000);
-const rounds = 10;
-const perRound = Math.ceil(calls / rounds);
-
-const fake = await startOpenAiServer();
-fake.fallback = { type: 'answer', text: 'A short answer.', usage: { input: 20, output: 4, cached: 0 } };
-
-const direct = createOpenAICompatible({
-  name: 'compatible',
-  baseURL: fake.baseUrl,
-  apiKey: 'k',
-  includeUsage: true,
-});
-const gateway = createLlmGateway({
-  config: loadConfig({
-    OPENAI_COMPATIBLE_BASE_URL: fake.baseUrl,
-    OPENAI_COMPATIBLE_API_KEY: 'k',
-    LLM_MODEL: 'compatible:bench-model',
-  }),
-  logger: pino({ level: 'silent' }),
-});
-
-// The gateway as the application wires it: ledger rows (embedded database), metrics, price book,
-// response cache. Ledger writes are queued off the call path, so they cost CPU but not latency.
-const database = await openDatabase({ dataDir: 'memory://' });
-await runMigrations(database);
-const appGateway = createAppLlmGateway({
-  config: loadConfig({
-    OPENAI_COMPATIBLE_BASE_URL: fake.baseUrl,
-    OPENAI_COMPATIBLE_API_KEY: 'k',
-    LLM_MODEL: 'compatible:bench-model',
-    LLM_PRICES_JSON: '{"compatible:bench-model":{"input":0.15,"output":0.6}}',
-  }),
-  logger: pino({ level: 'silent' }),
-  database,
-  secretKey: 'bench-secret-key-that-is-long-enough-0123456789',
-});
-
+const here = path.dirname(fileURLToPath(import.meta.url));
+const calls = Number(process.env.BENCH_CALLS ?? 2000);
+const backends = (process.env.BENCH_BACKENDS ?? 'pglite,postgres').split(',');
+const peers = (process.env.BENCH_PEERS ?? 'portkey').split(',').filter((p) => p && p !== 'none');
+const adminUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const prompt = 'Write one sentence about benchmarks.';
-const directModel = direct.chatModel('bench-model');
-async function viaSdk() {
-  await generateText({
-    model: directModel,
-    prompt,
-    maxRetries: 0,
-    abortSignal: AbortSignal.timeout(120_000),
-  });
-}
-async function viaGateway() {
-  await gateway.generateText({ role: 'writer', prompt, purpose: { kind: 'other' }, cache: false });
-}
+const modelId = 'bench-model';
 
-async function viaAppGateway() {
-  await appGateway.generateText({ role: 'writer', prompt, purpose: { kind: 'other' }, cache: false });
-}
-async function cacheHit() {
-  await appGateway.generateText({ role: 'writer', prompt: 'cached prompt', purpose: { kind: 'other' } });
-}
+type Call = () => Promise<void>;
 
-async function timed(fn: () => Promise<void>, into: number[]) {
-  const t0 = performance.now();
-  await fn();
-  into.push(performance.now() - t0);
+const upstream = await startProcess(
+  process.execPath,
+  [path.join(here, 'support/fake-upstream.ts')],
+  /listening (\S+)/,
+);
+const baseUrl = upstream.match;
+
+function sdkCall(model: LanguageModel): Call {
+  return async () => {
+    await generateText({ model, prompt, maxRetries: 0, abortSignal: AbortSignal.timeout(120_000) });
+  };
 }
+const direct = sdkCall(
+  createOpenAICompatible({ name: 'compatible', baseURL: baseUrl, apiKey: 'k', includeUsage: true }).chatModel(
+    modelId,
+  ),
+);
+
+const silent = pino({ level: 'silent' });
+const envConfig = {
+  OPENAI_COMPATIBLE_BASE_URL: baseUrl,
+  OPENAI_COMPATIBLE_API_KEY: 'k',
+  LLM_MODEL: `compatible:${modelId}`,
+  LLM_PRICES_JSON: JSON.stringify({ [`compatible:${modelId}`]: { input: 0.15, output: 0.6 } }),
+  // A budget so that every call is checked against it, as in a workspace that set one.
+  LLM_MONTHLY_BUDGET_USD: '1000000',
+  LLM_RATE_LIMIT_PER_MINUTE: '1000000',
+  LLM_TOKENS_PER_MINUTE: '1000000000',
+};
+const bare = createLlmGateway({ config: loadConfig(envConfig), logger: silent });
+const bareCall: Call = async () => {
+  await bare.generateText({ role: 'writer', prompt, purpose: { kind: 'other' }, cache: false });
+};
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
 };
 
-// Warm-up: JIT, sockets, provider construction.
-for (let i = 0; i < 100; i++) {
-  await viaSdk();
-  await viaGateway();
-  await viaAppGateway();
-}
-await cacheHit();
-await appGateway.flush();
-const sdk: number[] = [];
-const gw: number[] = [];
-const app: number[] = [];
-const hits: number[] = [];
-// Alternate call by call (and which goes first each round) so GC pauses and load hit both alike.
-for (let r = 0; r < rounds; r++) {
-  for (let i = 0; i < perRound; i++) {
-    if ((r + i) % 2 === 0) {
-      await timed(viaSdk, sdk);
-      await timed(viaGateway, gw);
-      await timed(viaAppGateway, app);
-    } else {
-      await timed(viaAppGateway, app);
-      await timed(viaGateway, gw);
-      await timed(viaSdk, sdk);
+/** Sequential calls, path by path interleaved call by call (alternating order): latency per path. */
+async function latency(paths: Record<string, Call>, n: number) {
+  const names = Object.keys(paths);
+  const times = Object.fromEntries(names.map((k) => [k, [] as number[]]));
+  for (let i = 0; i < n; i++) {
+    const order = i % 2 === 0 ? names : [...names].reverse();
+    for (const name of order) {
+      const t0 = performance.now();
+      await paths[name]!();
+      times[name]!.push(performance.now() - t0);
     }
-    await timed(cacheHit, hits);
   }
+  return times;
 }
-await gateway.flush();
-await appGateway.flush();
-await fake.close();
-await database.close();
 
-const row = (name: string, xs: number[]) =>
-  `| ${name} | ${xs.length} | ${pct(xs, 50).toFixed(3)} | ${pct(xs, 99).toFixed(3)} |`;
-console.log(`node ${process.version}, ${calls} sequential calls per side in ${rounds} interleaved rounds`);
-console.log('| path | calls | p50 ms | p99 ms |');
-console.log('|---|---|---|---|');
-console.log(row('direct AI SDK generateText', sdk));
-console.log(row('gateway.generateText, bare (cache bypassed)', gw));
-console.log(row('gateway.generateText, app wiring: ledger + metrics (cache bypassed)', app));
-console.log(row('gateway.generateText, response-cache hit (database cache)', hits));
-const overhead = (xs: number[]) =>
-  `p50 ${(pct(xs, 50) - pct(sdk, 50)).toFixed(3)} ms, p99 ${(pct(xs, 99) - pct(sdk, 99)).toFixed(3)} ms`;
-console.log(`overhead vs direct — bare: ${overhead(gw)}; app wiring: ${overhead(app)}`);
+/** `n` calls with `concurrency` in flight, path after path in alternating rounds: calls per second. */
+async function throughput(paths: Record<string, Call>, n: number, concurrency: number, rounds = 4) {
+  const names = Object.keys(paths);
+  const spent = Object.fromEntries(names.map((k) => [k, 0]));
+  const perRound = Math.ceil(n / rounds);
+  for (let r = 0; r < rounds; r++) {
+    for (const name of r % 2 === 0 ? names : [...names].reverse()) {
+      let left = perRound;
+      const t0 = performance.now();
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (left-- > 0) await paths[name]!();
+        }),
+      );
+      spent[name]! += performance.now() - t0;
+    }
+  }
+  return Object.fromEntries(names.map((k) => [k, (perRound * rounds) / (spent[k]! / 1000)]));
+}
+
+async function warm(paths: Record<string, Call>) {
+  for (let i = 0; i < 200; i++) for (const call of Object.values(paths)) await call();
+}
+
+async function openBackend(backend: string): Promise<{ database: Database; drop(): Promise<void> }> {
+  if (backend === 'pglite') {
+    const database = await openDatabase({ dataDir: 'memory://' });
+    return { database, drop: async () => {} };
+  }
+  const name = `blogsmith_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ url: url.toString(), poolSize: 10 });
+  return {
+    database,
+    async drop() {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+async function startPortkey(): Promise<{ call: Call; stop(): Promise<void>; version: string }> {
+  const version = '1.15.2';
+  const dir = path.join(os.tmpdir(), 'blogsmith-bench-peers', 'portkey');
+  const entry = path.join(dir, 'node_modules/@portkey-ai/gateway/build/start-server.js');
+  if (!existsSync(entry)) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, 'package.json'), '{"private":true}');
+    const install = await startProcess(
+      'npm',
+      ['install', '--no-audit', '--no-fund', `@portkey-ai/gateway@${version}`],
+      /(added \d+ packages|up to date)/,
+      { cwd: dir, timeoutMs: 300_000 },
+    );
+    await new Promise((r) => install.child.once('exit', r));
+  }
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const gateway = await startProcess(
+    process.execPath,
+    [entry, `--port=${port}`, '--headless'],
+    /(Ready for connections)/,
+    { env: { ...process.env, NODE_ENV: 'production' } },
+  );
+  const viaPortkey = createOpenAICompatible({
+    name: 'portkey',
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    apiKey: 'k',
+    includeUsage: true,
+    headers: { 'x-portkey-provider': 'openai', 'x-portkey-custom-host': baseUrl },
+  });
+  return { call: sdkCall(viaPortkey.chatModel(modelId)), stop: gateway.stop, version };
+}
+
+const lines: string[] = [];
+const say = (s: string) => {
+  lines.push(s);
+  console.log(s);
+};
+say(
+  `node ${process.version}, ${os.cpus().length} cores, load ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}; ${calls} calls per path and concurrency`,
+);
+say('| path | database | p50 ms (c=1) | p99 ms (c=1) | p50 overhead ms | calls/s (c=16) | × direct (c=16) |');
+say('|---|---|---|---|---|---|---|');
+const row = (name: string, db: string, lat: number[], base: number[], tput: number, baseTput: number) =>
+  say(
+    `| ${name} | ${db} | ${pct(lat, 50).toFixed(3)} | ${pct(lat, 99).toFixed(3)} | ${(pct(lat, 50) - pct(base, 50)).toFixed(3)} | ${tput.toFixed(0)} | ${(tput / baseTput).toFixed(2)} |`,
+  );
+
+for (const backend of backends) {
+  const { database, drop } = await openBackend(backend);
+  await runMigrations(database);
+  const [workspace] = await database.db.insert(workspaces).values({ name: 'bench' }).returning();
+  const app = createAppLlmGateway({
+    config: loadConfig(envConfig),
+    logger: silent,
+    database,
+    secretKey: 'bench-secret-key-that-is-long-enough-0123456789',
+  });
+  const appCall: Call = async () => {
+    await app.generateText({
+      role: 'writer',
+      prompt,
+      workspaceId: workspace!.id,
+      purpose: { kind: 'other' },
+      cache: false,
+    });
+  };
+  const paths: Record<string, Call> = { direct, bare: bareCall, app: appCall };
+  await warm(paths);
+  const lat = await latency(paths, calls);
+  const tput = await throughput(paths, calls, 16);
+  await app.flush();
+  row('direct AI SDK call', '—', lat.direct!, lat.direct!, tput.direct!, tput.direct!);
+  row('Blogsmith gateway, bare', '—', lat.bare!, lat.direct!, tput.bare!, tput.direct!);
+  row('Blogsmith gateway as the app wires it', backend, lat.app!, lat.direct!, tput.app!, tput.direct!);
+  await database.close();
+  await drop();
+}
+
+for (const peer of peers) {
+  if (peer !== 'portkey') continue;
+  const portkey = await startPortkey();
+  const paths: Record<string, Call> = { direct, peer: portkey.call };
+  await warm(paths);
+  const lat = await latency(paths, calls);
+  const tput = await throughput(paths, calls, 16);
+  row('direct AI SDK call', '—', lat.direct!, lat.direct!, tput.direct!, tput.direct!);
+  row(
+    `Portkey gateway ${portkey.version} (own process)`,
+    '—',
+    lat.peer!,
+    lat.direct!,
+    tput.peer!,
+    tput.direct!,
+  );
+  await portkey.stop();
+}
+
+await upstream.stop();
+process.exit(0);

@@ -197,6 +197,9 @@ export async function runStep<T>(
     }
     try {
       const output = await work(stepLlm(ctx, name));
+      // A finished step's model calls are in the ledger before the step is: a crash after this
+      // point must not leave a completed step whose (billed) calls were never recorded.
+      await ctx.llm.flush();
       const finishedAt = new Date();
       const durationMs = finishedAt.getTime() - startedAt.getTime();
       // The result and its step.finished event are written together: a crash cannot keep one without the other.

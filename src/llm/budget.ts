@@ -1,5 +1,11 @@
-// Monthly LLM budget per workspace (LLM_MONTHLY_BUDGET_USD): a warning once a month at 80 %,
-// a hard stop at 100 %. Spend is the ledger's sum for the current UTC month.
+// Monthly LLM budget per workspace (LLM_MONTHLY_BUDGET_USD or the workspace's own): a warning once
+// a month at 80 %, a hard stop at 100 %. Spend is the ledger's sum for the current UTC month.
+//
+// The guard runs before every LLM call, so it must not query the ledger each time (a sum over the
+// month's rows, growing with use). It keeps each workspace's budget and spend for `ttlMs`, adds the
+// cost of every call this process records at once, and re-reads the database when the entry is
+// older than that. Calls made by other processes are seen within `ttlMs` (default 2 s): across
+// replicas a budget can be overshot by what they spend in that window, never more.
 import { EventEmitter } from 'node:events';
 import { and, eq, gte } from 'drizzle-orm';
 import { audit } from '../accounts/audit.ts';
@@ -8,6 +14,7 @@ import { auditLog } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
 import { monthSpend } from './ledger.ts';
 import { observeBudget } from './metrics.ts';
+import { monthlyBudgetOf } from './settings.ts';
 
 export interface BudgetWarning {
   workspaceId: string;
@@ -20,10 +27,15 @@ export const budgetEvents = new EventEmitter();
 
 const warningAction = 'budget.warning';
 
-export async function checkBudget(database: Database, workspaceId: string, budgetUsd: number | undefined) {
+async function checkBudget(
+  database: Database,
+  workspaceId: string,
+  budgetUsd: number | undefined,
+  costUsd: number,
+) {
   if (budgetUsd === undefined) return;
-  const { from, costUsd } = await monthSpend(database, workspaceId);
-  observeBudget(workspaceId, costUsd, budgetUsd);
+  const now = new Date();
+  const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
   if (costUsd >= budgetUsd) {
     throw new AppError(
       'budget_exceeded',
@@ -47,4 +59,79 @@ export async function checkBudget(database: Database, workspaceId: string, budge
     await audit(database, { workspaceId, action: warningAction, details: { spentUsd: costUsd, budgetUsd } });
     budgetEvents.emit('warning', { workspaceId, spentUsd: costUsd, budgetUsd } satisfies BudgetWarning);
   }
+}
+
+export interface BudgetGuard {
+  /** Throws AppError('budget_exceeded') when the workspace has spent its monthly budget. */
+  check(workspaceId: string): Promise<void>;
+  /** A call of this process cost `usd`: counted at once, before the ledger row is written. */
+  spent(workspaceId: string, usd: number): void;
+  /** The workspace's budget setting changed. */
+  invalidate(workspaceId: string): void;
+}
+
+interface Known {
+  budgetUsd: number | undefined;
+  spentUsd: number;
+  monthStart: number;
+  loadedAt: number;
+  /** The 80 % warning is known to be recorded for this month (saves its look-up per call). */
+  warned: boolean;
+}
+
+export function createBudgetGuard(
+  database: Database,
+  opts: { defaultBudgetUsd?: number; ttlMs?: number } = {},
+): BudgetGuard {
+  const ttlMs = opts.ttlMs ?? 2000;
+  const known = new Map<string, Known>();
+  const loading = new Map<string, Promise<Known>>();
+
+  async function load(workspaceId: string): Promise<Known> {
+    const [budgetUsd, spend] = await Promise.all([
+      monthlyBudgetOf(database, workspaceId, opts.defaultBudgetUsd),
+      monthSpend(database, workspaceId),
+    ]);
+    const entry = {
+      budgetUsd,
+      spentUsd: spend.costUsd,
+      monthStart: spend.from.getTime(),
+      loadedAt: Date.now(),
+      warned: false,
+    };
+    known.set(workspaceId, entry);
+    return entry;
+  }
+
+  async function current(workspaceId: string): Promise<Known> {
+    const entry = known.get(workspaceId);
+    const now = new Date();
+    const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+    if (entry && entry.monthStart === monthStart && now.getTime() - entry.loadedAt < ttlMs) return entry;
+    // Concurrent calls of one workspace share one reload.
+    let pending = loading.get(workspaceId);
+    if (!pending) {
+      pending = load(workspaceId).finally(() => loading.delete(workspaceId));
+      loading.set(workspaceId, pending);
+    }
+    return pending;
+  }
+
+  return {
+    async check(workspaceId) {
+      const entry = await current(workspaceId);
+      const budgetUsd = entry.budgetUsd;
+      if (budgetUsd !== undefined) observeBudget(workspaceId, entry.spentUsd, budgetUsd);
+      if (budgetUsd === undefined || (entry.warned && entry.spentUsd < budgetUsd)) return;
+      await checkBudget(database, workspaceId, budgetUsd, entry.spentUsd);
+      if (entry.spentUsd >= 0.8 * budgetUsd) entry.warned = true;
+    },
+    spent(workspaceId, usd) {
+      const entry = known.get(workspaceId);
+      if (entry && usd > 0) entry.spentUsd += usd;
+    },
+    invalidate(workspaceId) {
+      known.delete(workspaceId);
+    },
+  };
 }

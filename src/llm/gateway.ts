@@ -436,6 +436,7 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGateway {
       const known = workspaces.get(workspaceId);
       workspaces.delete(workspaceId);
       if (known && known.scope !== 'env') factory.forget(known.scope);
+      recorder.invalidate?.(workspaceId);
     },
 
     async flush() {

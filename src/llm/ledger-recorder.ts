@@ -1,13 +1,14 @@
 // The recorder the application uses: each upstream attempt (and each cache hit) becomes a ledger
-// row and metric samples from one record. Writes are queued off the call path; flush() waits.
+// row and metric samples from one record. Rows are batched off the call path (ledger-writer.ts);
+// flush() waits for them.
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
-import { checkBudget } from './budget.ts';
-import { type LlmCallRecord, recordLlmCall } from './ledger.ts';
+import { createBudgetGuard } from './budget.ts';
+import type { LlmCallRecord } from './ledger.ts';
+import { createLedgerWriter } from './ledger-writer.ts';
 import { observeCacheLookup, observeFallback, observeLimiterWait, observeLlmCall } from './metrics.ts';
 import type { PriceBook } from './prices.ts';
 import type { LlmRecorder } from './recorder.ts';
-import { monthlyBudgetOf } from './settings.ts';
 
 export function createLedgerRecorder(deps: {
   database: Database;
@@ -15,23 +16,20 @@ export function createLedgerRecorder(deps: {
   prices: PriceBook;
   monthlyBudgetUsd?: number;
 }): LlmRecorder {
-  const pending = new Set<Promise<void>>();
+  const writer = createLedgerWriter(deps.database, deps.logger);
+  // A workspace's own budget (settings API) wins over LLM_MONTHLY_BUDGET_USD.
+  const budget = createBudgetGuard(deps.database, {
+    ...(deps.monthlyBudgetUsd !== undefined && { defaultBudgetUsd: deps.monthlyBudgetUsd }),
+  });
   const write = (row: LlmCallRecord) => {
     observeLlmCall(row);
-    const p: Promise<void> = recordLlmCall(deps.database, row)
-      .catch((err) => deps.logger.error({ err, model: row.model }, 'LLM ledger write failed'))
-      .finally(() => pending.delete(p));
-    pending.add(p);
+    if (row.workspaceId && row.costUsd) budget.spent(row.workspaceId, row.costUsd);
+    writer.add(row);
   };
   return {
     cost: (provider, model, usage) => deps.prices.costOf(provider, model, usage),
-    // A workspace's own budget (settings API) wins over LLM_MONTHLY_BUDGET_USD.
-    checkBudget: async (workspaceId) =>
-      checkBudget(
-        deps.database,
-        workspaceId,
-        await monthlyBudgetOf(deps.database, workspaceId, deps.monthlyBudgetUsd),
-      ),
+    checkBudget: (workspaceId) => budget.check(workspaceId),
+    invalidate: (workspaceId) => budget.invalidate(workspaceId),
     attempt(ctx, r) {
       if (r.limiterWaitMs > 0) observeLimiterWait(r.limiterWaitMs);
       write({
@@ -75,8 +73,6 @@ export function createLedgerRecorder(deps: {
     fallback(_ctx, from, to) {
       observeFallback(from.id, to?.id ?? 'none');
     },
-    async flush() {
-      while (pending.size > 0) await Promise.all(pending);
-    },
+    flush: () => writer.flush(),
   };
 }

@@ -27,29 +27,33 @@ export interface LlmCallRecord {
   errorCode?: string;
 }
 
-export async function recordLlmCall(database: Database, r: LlmCallRecord) {
-  await database.db.insert(llmCalls).values({
-    workspaceId: r.workspaceId ?? null,
-    userId: r.userId ?? null,
-    purposeKind: r.purpose.kind,
-    purposeId: r.purpose.id ?? null,
-    purposeStep: r.purpose.step ?? null,
-    role: r.role,
-    provider: r.provider,
-    model: r.model,
-    inputTokens: r.inputTokens,
-    outputTokens: r.outputTokens,
-    cachedInputTokens: r.cachedInputTokens,
-    reasoningTokens: r.reasoningTokens ?? 0,
-    usageEstimated: r.usageEstimated ?? false,
-    costUsd: r.costUsd,
-    latencyMs: r.latencyMs,
-    ttftMs: r.ttftMs,
-    attempt: r.attempt,
-    cacheHit: r.cacheHit,
-    outcome: r.outcome,
-    errorCode: r.errorCode ?? null,
-  });
+const toRow = (r: LlmCallRecord) => ({
+  workspaceId: r.workspaceId ?? null,
+  userId: r.userId ?? null,
+  purposeKind: r.purpose.kind,
+  purposeId: r.purpose.id ?? null,
+  purposeStep: r.purpose.step ?? null,
+  role: r.role,
+  provider: r.provider,
+  model: r.model,
+  inputTokens: r.inputTokens,
+  outputTokens: r.outputTokens,
+  cachedInputTokens: r.cachedInputTokens,
+  reasoningTokens: r.reasoningTokens ?? 0,
+  usageEstimated: r.usageEstimated ?? false,
+  costUsd: r.costUsd,
+  latencyMs: r.latencyMs,
+  ttftMs: r.ttftMs,
+  attempt: r.attempt,
+  cacheHit: r.cacheHit,
+  outcome: r.outcome,
+  errorCode: r.errorCode ?? null,
+});
+
+/** One multi-row INSERT (see ledger-writer.ts for when rows are written). */
+export async function recordLlmCalls(database: Database, rows: LlmCallRecord[]) {
+  if (rows.length === 0) return;
+  await database.db.insert(llmCalls).values(rows.map(toRow));
 }
 
 export const usageGroupings = ['day', 'model', 'provider', 'purpose'] as const;

@@ -1,14 +1,17 @@
 // Requests-per-minute and tokens-per-minute limits per provider:model, in front of every call.
 //
-// Algorithm: a sliding-window log. Each admitted call is an entry (time, tokens); a new call is
-// admitted when fewer than `requestsPerMinute` entries and at most `tokensPerMinute - estimate`
-// tokens fall in the last window (a single call bigger than the whole tpm budget is admitted into an
-// empty window, otherwise it could never run). `release(actualTokens)` replaces the estimate with
-// the tokens the provider reported. When a call does not fit, the time until enough entries age out
-// is computed exactly and the call waits in a bounded FIFO queue per provider:model: a full queue
-// rejects at once, and a call still queued at `maxWaitMs` is rejected then; both with
-// AppError('rate_limited', ..., { retryAfterMs }). With `redis`, the window lives in a sorted set and
-// the check-and-admit is one Lua script using Redis's clock, so every process shares one budget.
+// Algorithm: two token buckets per provider:model, O(1) per call whatever the limits. The request
+// bucket holds up to `requestsPerMinute` and refills at that many per window; the token bucket holds
+// up to `tokensPerMinute` and refills likewise. A call is admitted when one request and its estimated
+// tokens are in the buckets (a single call bigger than the whole tpm budget is admitted once the
+// token bucket is full, leaving it in debt, otherwise it could never run). `release(actualTokens)`
+// returns the estimate and takes the tokens the provider reported instead. When a call does not fit,
+// the time until both buckets hold enough is computed exactly and the call waits in a bounded FIFO
+// queue per provider:model: a full queue rejects at once, and a call still queued at `maxWaitMs` is
+// rejected then; both with AppError('rate_limited', ..., { retryAfterMs }). With `redis`, the buckets
+// are one hash per key and the check-and-take is one Lua script on Redis's clock, so every process
+// shares one budget. (A sliding-window log was used before: exact, but it kept every call of the
+// last minute and summed them on each admission, O(rpm) per call.)
 // The wait is observed as llm_rate_limit_wait_seconds by the ledger recorder (lease.waitedMs).
 import { randomUUID } from 'node:crypto';
 import type { Redis } from '../cache/redis.ts';
@@ -24,13 +27,14 @@ export interface LlmLimiterOptions {
   maxWaitMs: number;
   redis?: Redis;
   keyPrefix?: string;
-  /** Window length; one minute unless a test needs a shorter one. */
+  /** Refill period of a full bucket; one minute unless a test needs a shorter one. */
   windowMs?: number;
 }
 
-interface WindowStore {
-  /** Admits the call (returns 0) or returns how many ms until it could fit. */
+interface BucketStore {
+  /** Takes one request and `tokens` (returns 0) or returns how many ms until they would fit. */
   tryAdmit(key: string, id: string, tokens: number): Promise<number>;
+  /** Replaces the admitted estimate of call `id` with the tokens it really used. */
   settle(key: string, id: string, tokens: number): Promise<void>;
 }
 
@@ -40,85 +44,102 @@ interface Limits {
   windowMs: number;
 }
 
-function memoryStore(limits: Limits): WindowStore {
-  const windows = new Map<string, Array<{ id: string; at: number; tokens: number }>>();
+interface Buckets {
+  requests: number;
+  tokens: number;
+  at: number;
+}
+
+/** The buckets of `b` refilled up to `now`; pure, shared by the memory store and its tests. */
+export function refill(b: Buckets, limits: Limits, now: number): Buckets {
+  const elapsed = Math.max(0, now - b.at);
+  return {
+    requests: Math.min(limits.rpm, b.requests + (elapsed * limits.rpm) / limits.windowMs),
+    tokens: Math.min(limits.tpm, b.tokens + (elapsed * limits.tpm) / limits.windowMs),
+    at: now,
+  };
+}
+
+/** 0 when one request and `tokens` fit in `b` (already refilled), else the ms until they would. */
+export function waitFor(b: Buckets, limits: Limits, tokens: number): number {
+  const need = Math.min(tokens, limits.tpm);
+  let wait = 0;
+  if (b.requests < 1) wait = ((1 - b.requests) * limits.windowMs) / limits.rpm;
+  if (b.tokens < need) wait = Math.max(wait, ((need - b.tokens) * limits.windowMs) / limits.tpm);
+  return wait > 0 ? Math.max(1, Math.ceil(wait)) : 0;
+}
+
+function memoryStore(limits: Limits): BucketStore {
+  const buckets = new Map<string, Buckets>();
+  const estimates = new Map<string, number>();
   return {
     async tryAdmit(key, id, tokens) {
       const now = Date.now();
-      const entries = (windows.get(key) ?? []).filter((e) => e.at > now - limits.windowMs);
-      windows.set(key, entries);
-      let used = entries.reduce((sum, e) => sum + e.tokens, 0);
-      const fitsTokens = () => entries.length === 0 || used + tokens <= limits.tpm;
-      if (entries.length < limits.rpm && fitsTokens()) {
-        entries.push({ id, at: now, tokens });
-        return 0;
+      const b = refill(
+        buckets.get(key) ?? { requests: limits.rpm, tokens: limits.tpm, at: now },
+        limits,
+        now,
+      );
+      const wait = waitFor(b, limits, tokens);
+      if (wait === 0) {
+        b.requests -= 1;
+        b.tokens -= tokens;
+        estimates.set(id, tokens);
       }
-      // Age entries out oldest first until both limits would hold.
-      let count = entries.length;
-      for (const e of entries) {
-        count--;
-        used -= e.tokens;
-        if (count < limits.rpm && (count === 0 || used + tokens <= limits.tpm)) {
-          return Math.max(1, e.at + limits.windowMs - now);
-        }
-      }
-      return limits.windowMs;
+      buckets.set(key, b);
+      return wait;
     },
     async settle(key, id, tokens) {
-      const entry = windows.get(key)?.find((e) => e.id === id);
-      if (entry) entry.tokens = tokens;
+      const estimate = estimates.get(id);
+      estimates.delete(id);
+      const b = buckets.get(key);
+      if (estimate === undefined || !b) return;
+      b.tokens = Math.min(limits.tpm, b.tokens + estimate - tokens);
     },
   };
 }
 
-// KEYS[1] sorted set: member "id|tokens", score = admission time (ms, Redis clock).
-// ARGV: id, tokens, rpm, tpm, windowMs. Returns 0 when admitted, else ms to wait.
+// KEYS[1] hash {r = requests, t = tokens, ts = last refill (ms, Redis clock)}.
+// ARGV: tokens, rpm, tpm, windowMs. Returns 0 when admitted, else ms to wait. Same math as above.
 const admitScript = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local window = tonumber(ARGV[5])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-local entries = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
-local tokens = tonumber(ARGV[2])
-local rpm = tonumber(ARGV[3])
-local tpm = tonumber(ARGV[4])
-local count = #entries / 2
-local used = 0
-for i = 1, #entries, 2 do
-  used = used + tonumber(string.match(entries[i], '|(%d+)$'))
-end
-if count < rpm and (count == 0 or used + tokens <= tpm) then
-  redis.call('ZADD', KEYS[1], now, ARGV[1] .. '|' .. ARGV[2])
-  redis.call('PEXPIRE', KEYS[1], window)
-  return 0
-end
-for i = 1, #entries, 2 do
-  count = count - 1
-  used = used - tonumber(string.match(entries[i], '|(%d+)$'))
-  if count < rpm and (count == 0 or used + tokens <= tpm) then
-    return math.max(1, tonumber(entries[i + 1]) + window - now)
-  end
-end
-return window
+local tokens = tonumber(ARGV[1])
+local rpm = tonumber(ARGV[2])
+local tpm = tonumber(ARGV[3])
+local window = tonumber(ARGV[4])
+local s = redis.call('HMGET', KEYS[1], 'r', 't', 'ts')
+local r = tonumber(s[1]) or rpm
+local tk = tonumber(s[2]) or tpm
+local elapsed = math.max(0, now - (tonumber(s[3]) or now))
+r = math.min(rpm, r + elapsed * rpm / window)
+tk = math.min(tpm, tk + elapsed * tpm / window)
+local need = math.min(tokens, tpm)
+local wait = 0
+if r < 1 then wait = (1 - r) * window / rpm end
+if tk < need then wait = math.max(wait, (need - tk) * window / tpm) end
+if wait > 0 then return math.max(1, math.ceil(wait)) end
+redis.call('HSET', KEYS[1], 'r', tostring(r - 1), 't', tostring(tk - tokens), 'ts', now)
+redis.call('PEXPIRE', KEYS[1], window * 2)
+return 0
 `;
 
-// Replaces the estimate of entry ARGV[1] (estimate ARGV[2]) with the actual tokens ARGV[3].
+// Gives back ARGV[1] tokens (estimate − actual, may be negative) unless the hash has expired
+// (then the buckets are full again anyway). ARGV[2] = tpm caps the refund.
 const settleScript = `
-local old = ARGV[1] .. '|' .. ARGV[2]
-local score = redis.call('ZSCORE', KEYS[1], old)
-if score then
-  redis.call('ZREM', KEYS[1], old)
-  redis.call('ZADD', KEYS[1], score, ARGV[1] .. '|' .. ARGV[3])
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  local tk = tonumber(redis.call('HGET', KEYS[1], 't')) or 0
+  redis.call('HSET', KEYS[1], 't', tostring(math.min(tonumber(ARGV[2]), tk + tonumber(ARGV[1]))))
 end
 return 0
 `;
 
-function redisStore(redis: Redis, limits: Limits, prefix: string): WindowStore {
+function redisStore(redis: Redis, limits: Limits, prefix: string): BucketStore {
   const estimates = new Map<string, number>();
   return {
     async tryAdmit(key, id, tokens) {
       const wait = Number(
-        await redis.eval(admitScript, 1, prefix + key, id, tokens, limits.rpm, limits.tpm, limits.windowMs),
+        await redis.eval(admitScript, 1, prefix + key, tokens, limits.rpm, limits.tpm, limits.windowMs),
       );
       if (wait === 0) estimates.set(id, tokens);
       return wait;
@@ -126,14 +147,14 @@ function redisStore(redis: Redis, limits: Limits, prefix: string): WindowStore {
     async settle(key, id, tokens) {
       const estimate = estimates.get(id);
       estimates.delete(id);
-      if (estimate === undefined) return;
-      await redis.eval(settleScript, 1, prefix + key, id, estimate, tokens);
+      if (estimate === undefined || estimate === tokens) return;
+      await redis.eval(settleScript, 1, prefix + key, estimate - tokens, limits.tpm);
     },
   };
 }
 
 // Redis being down must not stop LLM calls: this process then enforces the limits on its own.
-function withLocalFallback(shared: WindowStore, local: WindowStore): WindowStore {
+function withLocalFallback(shared: BucketStore, local: BucketStore): BucketStore {
   const admittedLocally = new Set<string>();
   return {
     async tryAdmit(key, id, tokens) {

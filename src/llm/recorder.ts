@@ -24,6 +24,8 @@ export interface LlmRecorder {
   fallback(ctx: CallContext, from: ModelRef, to: ModelRef | undefined, reason: string): void;
   /** Resolves once every queued write has finished. */
   flush(): Promise<void>;
+  /** The workspace's LLM settings (e.g. its budget) changed. */
+  invalidate?(workspaceId: string): void;
 }
 
 /** For processes without storage: counts nothing, prices nothing, enforces no budget. */

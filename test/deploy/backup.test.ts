@@ -64,7 +64,9 @@ async function seed(env: Record<string, string>) {
         title: topic,
         markdown: `# ${topic}\n\nA paragraph about ${topic.toLowerCase()} [1].`,
         wordCount: 6,
-        sources: [{ n: 1, kind: 'url', title: 'Source', url: 'https://example.com/a' }],
+        sources: [
+          { n: 1, kind: 'url', title: 'Source', url: 'https://example.com/a', excerpt: 'A', text: 'A' },
+        ],
       });
     }
     const text = 'Point-in-time recovery needs WAL archiving.';

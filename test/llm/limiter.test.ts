@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.ts';
-import { createLlmLimiter } from '../../src/llm/limiter.ts';
+import { createLlmLimiter, refill, waitFor } from '../../src/llm/limiter.ts';
 import { redisUrl } from '../support/database.ts';
 
 const key = { provider: 'openai', model: 'gpt-4o-mini' };
@@ -189,5 +189,61 @@ describe('LLM limiter shared over Redis', () => {
     lease.release(1);
     expect((await rejection(limiter.acquire(key, 1))).code).toBe('rate_limited');
     down.disconnect();
+  });
+});
+
+describe('LLM limiter bucket arithmetic', () => {
+  const limits = { rpm: 60, tpm: 6000, windowMs: 60_000 };
+  it.each([
+    // [requests, tokens in the buckets, tokens asked, ms to wait]
+    [60, 6000, 100, 0],
+    [1, 100, 100, 0],
+    [0.5, 6000, 100, 500], // half a request short: 60 per minute refill one per second
+    [10, 50, 100, 500], // 50 tokens short at 100 tokens per second
+    [0, 0, 100, 1000], // both short: the longer wait wins
+    [60, 6000, 10_000, 0], // bigger than the whole budget: admitted on a full bucket
+    [60, 5999, 10_000, 10], // ...and waits until the bucket is full
+  ])('requests %d, tokens %d, asking %d → wait %d ms', (requests, tokens, asked, wait) => {
+    expect(waitFor({ requests, tokens, at: 0 }, limits, asked)).toBe(wait);
+  });
+
+  it('refills in proportion to the time passed, never above the limits', () => {
+    expect(refill({ requests: 0, tokens: 0, at: 0 }, limits, 30_000)).toEqual({
+      requests: 30,
+      tokens: 3000,
+      at: 30_000,
+    });
+    expect(refill({ requests: 59, tokens: 5000, at: 0 }, limits, 600_000)).toMatchObject({
+      requests: 60,
+      tokens: 6000,
+    });
+  });
+});
+
+describe('LLM limiter state stays O(1)', () => {
+  it('keeps one small hash per provider:model in Redis however many calls it admits', async () => {
+    const redis = new Redis(redisUrl);
+    const keyPrefix = `test:limiter:o1:${randomBytes(4).toString('hex')}:`;
+    try {
+      const limiter = createLlmLimiter({
+        requestsPerMinute: 100_000,
+        tokensPerMinute: 100_000_000,
+        maxQueue: 10,
+        maxWaitMs: 1000,
+        redis,
+        keyPrefix,
+      });
+      for (let i = 0; i < 2000; i++) (await limiter.acquire(key, 50)).release(40);
+      const keys = await redis.keys(`${keyPrefix}*`);
+      expect(keys).toHaveLength(1);
+      expect(await redis.type(keys[0]!)).toBe('hash');
+      expect(await redis.hlen(keys[0]!)).toBe(3);
+      // 2,000 calls of 40 real tokens each have been taken from the token bucket (minus refill).
+      const tokens = Number(await redis.hget(keys[0]!, 't'));
+      expect(tokens).toBeLessThan(100_000_000 - 2000 * 40 + 100_000);
+      expect(tokens).toBeGreaterThan(100_000_000 - 2000 * 40 - 1);
+    } finally {
+      redis.disconnect();
+    }
   });
 });

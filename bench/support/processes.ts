@@ -1,0 +1,56 @@
+// Child processes for benchmarks: start one, wait for the line that says it is ready, stop it.
+import { type ChildProcess, spawn } from 'node:child_process';
+
+export interface Started {
+  child: ChildProcess;
+  /** The first capture group of `ready` in the child's output. */
+  match: string;
+  stop(): Promise<void>;
+}
+
+export function startProcess(
+  command: string,
+  args: string[],
+  ready: RegExp,
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
+): Promise<Started> {
+  const child = spawn(command, args, {
+    env: opts.env ?? process.env,
+    cwd: opts.cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+    });
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => {
+      void stop();
+      reject(
+        new Error(`${command} ${args.join(' ')} not ready after ${opts.timeoutMs ?? 60_000} ms:\n${seen}`),
+      );
+    }, opts.timeoutMs ?? 60_000);
+    const onData = (data: Buffer) => {
+      seen += data.toString();
+      const m = ready.exec(seen);
+      if (m) {
+        clearTimeout(timer);
+        child.stdout?.off('data', onData);
+        child.stderr?.off('data', onData);
+        child.stdout?.resume();
+        child.stderr?.resume();
+        resolve({ child, match: m[1] ?? m[0], stop });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${command} exited with ${code} before it was ready:\n${seen}`));
+    });
+  });
+}

@@ -1,0 +1,72 @@
+// Ledger rows are written in batches: one multi-row INSERT for all rows that arrived while the
+// previous one ran, or after `maxDelayMs`, whichever comes first (group commit). Per-row inserts on
+// the embedded database cost ~1 ms of CPU on the event loop each, which delayed the next LLM call.
+//
+// What a crash can lose: the rows of calls that ended in the last `maxDelayMs` (default 20 ms) —
+// calls the provider has billed but our ledger has not seen. Anything that must not lose them
+// (a durable article step, process shutdown) calls flush() first.
+import type { Logger } from 'pino';
+import type { Database } from '../db/client.ts';
+import { type LlmCallRecord, recordLlmCalls } from './ledger.ts';
+
+export interface LedgerWriter {
+  add(row: LlmCallRecord): void;
+  /** Resolves once every row added so far is stored (or has failed and been logged). */
+  flush(): Promise<void>;
+}
+
+export function createLedgerWriter(
+  database: Database,
+  logger: Logger,
+  opts: { maxRows?: number; maxDelayMs?: number } = {},
+): LedgerWriter {
+  const maxRows = opts.maxRows ?? 200;
+  const maxDelayMs = opts.maxDelayMs ?? 20;
+  let buffer: LlmCallRecord[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let inFlight: Promise<void> | undefined;
+
+  async function store(rows: LlmCallRecord[]) {
+    try {
+      await recordLlmCalls(database, rows);
+    } catch (err) {
+      if (rows.length === 1) {
+        logger.error({ err, model: rows[0]?.model }, 'LLM ledger write failed');
+        return;
+      }
+      // One bad row (e.g. its workspace was just deleted) must not cost the others.
+      for (const row of rows) await store([row]);
+    }
+  }
+
+  function kick() {
+    if (timer) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+    if (inFlight || buffer.length === 0) return;
+    const rows = buffer;
+    buffer = [];
+    inFlight = store(rows).finally(() => {
+      inFlight = undefined;
+      if (buffer.length > 0) kick();
+    });
+  }
+
+  return {
+    add(row) {
+      buffer.push(row);
+      if (buffer.length >= maxRows) kick();
+      else if (!timer && !inFlight) {
+        timer = setTimeout(kick, maxDelayMs);
+        timer.unref();
+      }
+    },
+    async flush() {
+      while (buffer.length > 0 || inFlight) {
+        kick();
+        await inFlight;
+      }
+    },
+  };
+}
