@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { registerAccountCommands } from './commands/accounts.ts';
+import { registerEvalCommand } from './commands/eval.ts';
 import { registerGenerateCommand } from './commands/generate.ts';
 import { registerIngestCommand } from './commands/ingest.ts';
 import { registerModelsCommand } from './commands/models.ts';
@@ -20,6 +21,7 @@ registerAccountCommands(program);
 registerModelsCommand(program);
 registerGenerateCommand(program);
 registerIngestCommand(program);
+registerEvalCommand(program);
 for (const command of program.commands) {
   command.exitOverride();
   for (const sub of command.commands) sub.exitOverride();
