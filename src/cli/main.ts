@@ -7,6 +7,7 @@ import { AppError } from '../errors.ts';
 import { restrictProcessUmask } from '../security/data-dir-permissions.ts';
 import { registerAccountCommands } from './commands/accounts.ts';
 import { registerBackupCommands } from './commands/backup.ts';
+import { registerEvalCommand } from './commands/eval.ts';
 import { registerGenerateCommand } from './commands/generate.ts';
 import { registerIngestCommand } from './commands/ingest.ts';
 import { registerModelsCommand } from './commands/models.ts';
@@ -27,6 +28,7 @@ registerModelsCommand(program);
 registerGenerateCommand(program);
 registerIngestCommand(program);
 registerBackupCommands(program);
+registerEvalCommand(program);
 for (const command of program.commands) {
   command.exitOverride();
   for (const sub of command.commands) sub.exitOverride();

@@ -114,3 +114,22 @@ export async function monthSpend(database: Database, workspaceId: string, now = 
     .where(and(eq(llmCalls.workspaceId, workspaceId), gte(llmCalls.createdAt, from)));
   return { from, costUsd: Number(row?.costUsd ?? 0) };
 }
+
+/** Tokens and cost of every upstream call made for one purpose (e.g. one article). */
+export async function purposeSpend(database: Database, purposeId: string) {
+  const [row] = await database.db
+    .select({
+      inputTokens: sql<number>`coalesce(sum(${llmCalls.inputTokens}), 0)::int`,
+      outputTokens: sql<number>`coalesce(sum(${llmCalls.outputTokens}), 0)::int`,
+      costUsd: sql<number>`coalesce(sum(${llmCalls.costUsd}), 0)::float8`,
+      unpricedCalls: sql<number>`count(*) filter (where ${llmCalls.costUsd} is null and not ${llmCalls.cacheHit})::int`,
+    })
+    .from(llmCalls)
+    .where(eq(llmCalls.purposeId, purposeId));
+  return {
+    inputTokens: Number(row?.inputTokens ?? 0),
+    outputTokens: Number(row?.outputTokens ?? 0),
+    costUsd: Number(row?.costUsd ?? 0),
+    unpricedCalls: Number(row?.unpricedCalls ?? 0),
+  };
+}

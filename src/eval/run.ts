@@ -1,0 +1,205 @@
+// `blogsmith eval`: runs the evaluation set through the real pipeline once per model, each in its own
+// embedded in-memory database (nothing touches DATA_DIR), and scores every article with the judge.
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import { createUser } from '../accounts/users.ts';
+import { createArticle } from '../articles/service.ts';
+import { articleById, articleView } from '../articles/store.ts';
+import type { ArticleSource } from '../articles/types.ts';
+import { type Config, loadConfig } from '../config.ts';
+import { ingestionDeps } from '../knowledge/ingest-job.ts';
+import { submitDocument } from '../knowledge/ingestion.ts';
+import { getDocument } from '../knowledge/store.ts';
+import { createLlmGateway } from '../llm/gateway.ts';
+import { purposeSpend } from '../llm/ledger.ts';
+import { createRuntime, type Runtime } from '../runtime.ts';
+import type { EvalCase } from './dataset.ts';
+import { judgeArticle, judgeLlm } from './judge.ts';
+import { type ArticleResult, type ModelSummary, scoreArticle, summarise } from './metrics.ts';
+
+export interface EvalOptions {
+  /** `provider:model` per model under test; empty means the configured LLM_MODEL. */
+  models: string[];
+  /** `provider:model` of the judge; default the configured checker model. */
+  judge?: string;
+  cases: EvalCase[];
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  /** Longest wait for one article (slow local models need long). */
+  articleTimeoutMs?: number;
+  onProgress?: (p: {
+    model: string;
+    caseId: string;
+    done: number;
+    total: number;
+    result: ArticleResult;
+  }) => void;
+}
+
+export interface EvalReport {
+  startedAt: string;
+  finishedAt: string;
+  judge: string;
+  cases: string[];
+  models: Array<{ model: string; summary: ModelSummary; articles: ArticleResult[] }>;
+}
+
+// Every role of the run uses the model under test; empty values fall back to LLM_MODEL (config.ts).
+const modelEnv = (env: NodeJS.ProcessEnv, model: string | undefined): NodeJS.ProcessEnv => ({
+  ...env,
+  ...(model && {
+    LLM_MODEL: model,
+    LLM_PLANNER_MODEL: '',
+    LLM_WRITER_MODEL: '',
+    LLM_CHECKER_MODEL: '',
+    LLM_FALLBACK_MODELS: '',
+  }),
+  DATABASE_URL: '',
+  REDIS_URL: '',
+});
+
+async function waitFor<T>(read: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what} did not finish within ${timeoutMs / 1000} s`);
+    await sleep(250);
+  }
+}
+
+async function runCase(
+  runtime: Runtime,
+  owner: { workspaceId: string; userId: string },
+  c: EvalCase,
+  judge: ReturnType<typeof judgeLlm>,
+  timeoutMs: number,
+): Promise<ArticleResult> {
+  const documents: string[] = [];
+  for (const source of c.sources) {
+    const { document } = await submitDocument(ingestionDeps(runtime), {
+      workspaceId: owner.workspaceId,
+      bytes: source.bytes,
+      filename: source.filename,
+      sourceKind: 'upload',
+    });
+    const ready = await waitFor(
+      async () => {
+        const d = await getDocument(runtime.database, owner.workspaceId, document.id);
+        return d && (d.status === 'ready' || d.status === 'failed') ? d : undefined;
+      },
+      timeoutMs,
+      `ingestion of ${source.filename}`,
+    );
+    if (ready.status !== 'ready') throw new Error(`${source.filename}: ${ready.error ?? 'ingestion failed'}`);
+    documents.push(document.id);
+  }
+  const t0 = performance.now();
+  const { article } = await createArticle({ ...runtime }, owner, {
+    ...c.brief,
+    research: { documents, web: false },
+    factCheck: true,
+    seo: true,
+  });
+  const row = await waitFor(
+    async () => {
+      const r = await articleById(runtime.database, article.id);
+      return r && (r.status === 'completed' || r.status === 'failed') ? r : undefined;
+    },
+    timeoutMs,
+    `the article for ${c.id}`,
+  );
+  const wallSeconds = (performance.now() - t0) / 1000;
+  const view = await articleView(runtime.database, row);
+  await runtime.llm.flush();
+  const ledger = await purposeSpend(runtime.database, article.id);
+  const spend = { inputTokens: ledger.inputTokens, outputTokens: ledger.outputTokens };
+  const costUsd = ledger.unpricedCalls > 0 ? null : ledger.costUsd;
+  if (row.status !== 'completed') {
+    return { caseId: c.id, status: 'failed', error: row.error ?? 'failed', wallSeconds, ...spend, costUsd };
+  }
+  const judged = await judgeArticle(judge, row.markdown, row.sources as ArticleSource[], view.brief.language);
+  return {
+    caseId: c.id,
+    status: 'completed',
+    scores: scoreArticle(judged.statements, judged.claims),
+    ...(view.seo && {
+      seoScore: view.seo.score,
+      ...(view.seo.readability.fleschReadingEase !== undefined && {
+        fleschReadingEase: view.seo.readability.fleschReadingEase,
+      }),
+    }),
+    wallSeconds,
+    ...spend,
+    costUsd,
+  };
+}
+
+export async function runEval(opts: EvalOptions): Promise<EvalReport> {
+  const startedAt = new Date().toISOString();
+  const base: Config = loadConfig(modelEnv(opts.env, undefined));
+  const judgeModel = opts.judge ?? base.LLM_CHECKER_MODEL ?? base.LLM_MODEL;
+  const judgeGateway = createLlmGateway({
+    config: loadConfig(modelEnv(opts.env, judgeModel)),
+    logger: opts.logger,
+  });
+  const judge = judgeLlm(judgeGateway);
+  const models = opts.models.length > 0 ? opts.models : [base.LLM_MODEL ?? 'configured'];
+  const total = models.length * opts.cases.length;
+  let done = 0;
+  const report: EvalReport = {
+    startedAt,
+    finishedAt: startedAt,
+    judge: judgeModel ?? 'configured',
+    cases: opts.cases.map((c) => c.id),
+    models: [],
+  };
+  for (const model of models) {
+    const config = loadConfig(modelEnv(opts.env, opts.models.length > 0 ? model : undefined));
+    const runtime = await createRuntime(config, {
+      logger: opts.logger,
+      dataDir: 'memory://',
+      command: 'eval',
+    });
+    const articles: ArticleResult[] = [];
+    try {
+      await runtime.queue.start({ work: true });
+      const { user, workspace } = await createUser(runtime.database, {
+        email: 'eval@blogsmith.invalid',
+        password: randomBytes(16).toString('hex'),
+        workspaceName: `eval ${model}`,
+      });
+      for (const c of opts.cases) {
+        let result: ArticleResult;
+        try {
+          result = await runCase(
+            runtime,
+            { workspaceId: workspace.id, userId: user.id },
+            c,
+            judge,
+            opts.articleTimeoutMs ?? 30 * 60_000,
+          );
+        } catch (err) {
+          const error = err instanceof Error ? err.message : String(err);
+          result = {
+            caseId: c.id,
+            status: 'failed',
+            error,
+            wallSeconds: 0,
+            inputTokens: 0,
+            outputTokens: 0,
+            costUsd: 0,
+          };
+        }
+        articles.push(result);
+        opts.onProgress?.({ model, caseId: c.id, done: ++done, total, result });
+      }
+    } finally {
+      await runtime.close();
+    }
+    report.models.push({ model, summary: summarise(articles), articles });
+  }
+  report.finishedAt = new Date().toISOString();
+  return report;
+}
