@@ -4,6 +4,7 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
 
 export const articleEventTypes = [
   'status',
@@ -145,7 +146,13 @@ export function createArticleEventBus(database: Database, logger: Logger): Artic
             if (rows.length === 500) again = true;
           } while (again && !stopped);
         } catch (err) {
-          if (!stopped && !closed) logger.warn({ err, articleId }, 'reading article events failed');
+          // During a database outage every subscriber fails every poll: the queue and readiness
+          // already say so once, so these stay at debug.
+          if (!stopped && !closed)
+            logger[isDatabaseUnavailable(err) ? 'debug' : 'warn'](
+              { err, articleId },
+              'reading article events failed',
+            );
         } finally {
           reading = false;
         }
