@@ -29,15 +29,8 @@ export function jaccard(a: Set<string>, b: Set<string>): number {
   return inter / (a.size + b.size - inter);
 }
 
-interface Row {
-  chunkId: string;
-  documentId: string;
-  documentTitle: string;
-  text: string;
-  pageStart: number | null;
-  pageEnd: number | null;
-  cosine: number | null;
-}
+// A candidate as the query returns it: the passage before scoring (cosine is null without vectors).
+type Row = Omit<SimilarPassage, 'score' | 'shingleJaccard' | 'cosine'> & { cosine: number | null };
 
 export async function findSimilar(
   database: Database,
