@@ -1,23 +1,14 @@
 // Library passages most similar to a text, for the originality check: embedding cosine (when
 // pgvector and an embedding are available) combined with 5-word-shingle Jaccard over candidates
 // prefiltered by full-text search.
+import type { z } from 'zod';
 import type { Database } from '../db/client.ts';
+import type { similarPassage } from '../server/routes/knowledge-schemas.ts';
 import { englishStopWords } from '../writing/words.ts';
 import { toVectorLiteral } from './vector-columns.ts';
 
-export interface SimilarPassage {
-  chunkId: string;
-  documentId: string;
-  documentTitle: string;
-  text: string;
-  pageStart: number | null;
-  pageEnd: number | null;
-  /** 1 - cosine distance; absent without vectors. */
-  cosine?: number;
-  /** Jaccard similarity of 5-word shingles, 0..1. */
-  shingleJaccard: number;
-  score: number;
-}
+/** A passage like the text: `cosine` is absent without vectors, `shingleJaccard` is 0..1. */
+export type SimilarPassage = z.infer<typeof similarPassage>;
 
 const shingleSize = 5;
 
@@ -50,15 +41,8 @@ export function anyWordQuery(text: string): string {
     .join(' or ');
 }
 
-interface Row {
-  chunkId: string;
-  documentId: string;
-  documentTitle: string;
-  text: string;
-  pageStart: number | null;
-  pageEnd: number | null;
-  cosine: number | null;
-}
+// A candidate as the query returns it: the passage before scoring (cosine is null without vectors).
+type Row = Omit<SimilarPassage, 'score' | 'shingleJaccard' | 'cosine'> & { cosine: number | null };
 
 export async function findSimilar(
   database: Database,

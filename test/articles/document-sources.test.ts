@@ -19,14 +19,14 @@ beforeAll(async () => {
     payload: form.payload,
   });
   expect(upload.statusCode, upload.body).toBe(202);
-  documentId = upload.json().document.id;
+  documentId = upload.json().id;
   for (let i = 0; i < 300; i++) {
     const doc = await env.test.app.inject({
       method: 'GET',
       url: `/api/v1/documents/${documentId}`,
       headers: session(env.cookie),
     });
-    if (doc.json().document.status === 'ready') return;
+    if (doc.json().status === 'ready') return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('document never became ready');

@@ -8,6 +8,7 @@ import { searchKnowledge } from '../../knowledge/search.ts';
 import { findSimilar } from '../../knowledge/similar.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
 import { pageOf } from '../pagination.ts';
+import { searchResult, similarPassage } from './knowledge-schemas.ts';
 
 const searchBody = z.object({
   query: text({ max: 2000, min: 1 }),
@@ -21,34 +22,9 @@ const searchBody = z.object({
   mode: z.enum(['hybrid', 'fulltext']).default('hybrid'),
 });
 
-const searchResult = z.object({
-  chunkId: z.uuid(),
-  documentId: z.uuid(),
-  documentTitle: z.string(),
-  text: z.string(),
-  score: z.number(),
-  headingPath: z.array(z.string()),
-  pageStart: z.number().int().nullable(),
-  pageEnd: z.number().int().nullable(),
-});
-
 const similarBody = z.object({
   text: text({ max: 20_000, min: 1 }),
   limit: z.number().int().min(1).max(50).default(10),
-});
-
-const similarPassage = z.object({
-  chunkId: z.uuid(),
-  documentId: z.uuid(),
-  documentTitle: z.string(),
-  text: z.string(),
-  pageStart: z.number().int().nullable(),
-  pageEnd: z.number().int().nullable(),
-  score: z.number(),
-  /** 1 − cosine distance of the embeddings; absent without vectors. */
-  cosine: z.number().optional(),
-  /** Jaccard similarity of 5-word shingles (copied wording). */
-  shingleJaccard: z.number(),
 });
 
 export const knowledgeRoutes: FastifyPluginAsyncZod = async (app) => {
