@@ -1,6 +1,7 @@
 // An open WebSocket holds a credential: logout, key revocation and removal from the workspace close
 // it within moments with 4401; with the session cookie, a handshake from a foreign Origin is refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { articles } from '../../src/db/schema/index.ts';
 import { bearer, createKey, inviteMember, session, setupOwner } from '../support/accounts.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 
@@ -98,5 +99,39 @@ describe('WebSocket credentials', () => {
     const gone = await memberSocket.closed;
     expect(gone.code).toBe(4401);
     expect(gone.at - removed).toBeLessThan(3000);
+  });
+});
+
+describe('event stream credentials', () => {
+  it('ends an SSE stream with an error event soon after its session logs out', async () => {
+    const member = await inviteMember(t.app, ownerCookie, {
+      email: 'reader@example.com',
+      password: 'reader-pass',
+      role: 'viewer',
+    });
+    const me = (
+      await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: session(member.cookie) })
+    ).json();
+    // A queued article that never runs: its stream stays open until something ends it.
+    const [article] = await t.runtime.database.db
+      .insert(articles)
+      .values({ workspaceId: me.workspace.id, topic: 'never runs', brief: {} })
+      .returning({ id: articles.id });
+    const res = await fetch(`${base}/api/v1/articles/${article!.id}/events`, {
+      headers: { cookie: member.cookie },
+    });
+    expect(res.status).toBe(200);
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    expect((await reader.read()).value).toContain('retry:');
+    const loggedOut = Date.now();
+    await t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: session(member.cookie) });
+    let text = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+    }
+    expect(Date.now() - loggedOut).toBeLessThan(3000);
+    expect(text).toMatch(/event: error\ndata: \{"code":"unauthenticated"/);
   });
 });

@@ -132,3 +132,34 @@ describe('revocations through Redis alone', () => {
     expect(heard[0]).toEqual(revocation);
   }, 60_000);
 });
+
+describe('sign-in limits shared through Redis', () => {
+  it('counts failures made on either process against the same account and address', async () => {
+    const database = await createTestDatabase('postgres');
+    cleanups.push(() => database.drop());
+    const prefix = `test-login-${randomBytes(6).toString('hex')}:`;
+    const env = { REDIS_URL: redisUrl, LOGIN_MAX_FAILURES: '3' };
+    const a = await startProcess(database, env, prefix);
+    const b = await startProcess(database, env, prefix);
+    cleanups.push(async () => {
+      for (const p of [a, b]) {
+        await p.app.close();
+        await p.runtime.close();
+      }
+    });
+    await setupOwner(a.app, 'owner@example.com', 'right-password');
+    const attempt = (p: Process, password: string) =>
+      p.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: 'owner@example.com', password },
+        remoteAddress: '10.7.0.1',
+      });
+    expect((await attempt(a, 'wrong-1')).statusCode).toBe(401);
+    expect((await attempt(b, 'wrong-2')).statusCode).toBe(401);
+    expect((await attempt(a, 'wrong-3')).statusCode).toBe(401);
+    // Three failures in all: locked on both, although neither process saw three itself.
+    expect((await attempt(b, 'right-password')).statusCode).toBe(429);
+    expect((await attempt(a, 'right-password')).statusCode).toBe(429);
+  }, 90_000);
+});
