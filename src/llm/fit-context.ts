@@ -70,13 +70,18 @@ export class ContextFitter {
     return fitted;
   }
 
-  /** After a context-length refusal: learns the size and throws so the chain asks again. */
-  overflowed(err: APICallError, ref: ModelRef, scope: string, state: FitState): never {
+  /**
+   * After a context-length refusal: learns the size, then throws so the chain asks again shorter —
+   * when the call can be shorter (it rebuilds its prompt, or its answer limit can be lowered);
+   * otherwise the refusal stands and the chain moves to the next model at once.
+   */
+  overflowed(err: APICallError, call: LlmTextCall, ref: ModelRef, scope: string, state: FitState): never {
     const before = state.window ?? 8192;
     const body = `${err.message} ${err.responseBody ?? ''}`;
     const learned = this.windows.learn(ref, scope, before, body);
     // The server named the size we already used: our count was too low, so build smaller.
     if (learned >= before) state.squeeze *= 0.8;
+    if (!call.fit && call.maxOutputTokens === undefined) throw err;
     throw new PromptShrunkError(err.message);
   }
 

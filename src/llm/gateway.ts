@@ -292,7 +292,7 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGateway {
           }
           return await structuredAttempt(setup, attempt, args, schema, schemaName ?? 'answer');
         } catch (err) {
-          if (isContextOverflow(err)) fitter.overflowed(err, attempt.model, setup.scope, fitState);
+          if (isContextOverflow(err)) fitter.overflowed(err, call, attempt.model, setup.scope, fitState);
           throw err;
         }
       },

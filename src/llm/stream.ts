@@ -143,7 +143,7 @@ export function openStream<S extends StreamSetup>(call: LlmTextCall, h: StreamHe
           return { value: await firstText(attempt, parts, onReasoning, usageOf), deferred: true };
         } catch (err) {
           await parts.return?.();
-          if (isContextOverflow(err)) h.fitter.overflowed(err, attempt.model, setup.scope, fitState);
+          if (isContextOverflow(err)) h.fitter.overflowed(err, call, attempt.model, setup.scope, fitState);
           throw err;
         }
       },

@@ -178,9 +178,10 @@ export async function startScriptedServer(
       body: await readBody(req),
       at: Date.now(),
     };
-    requests.push(received);
+    // Listings (e.g. a client asking the context size) are not part of the scripted conversation.
     const direct = opts.direct?.[path];
     if (direct) return direct(received, res, quirks);
+    requests.push(received);
     const handler = routes[path];
     if (!handler) return sendJson(res, 404, { error: { message: `no route ${path}` } });
     const refused = opts.gate?.(received, quirks);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { ContextWindows, contextSizeInError } from '../../src/llm/context-window.ts';
 import { parseModelId } from '../../src/llm/model-id.ts';
-import { useFakeLlmServers } from './support.ts';
+import { article, testGateway, useFakeLlmServers } from './support.ts';
 
 const fakes = useFakeLlmServers();
 const logger = pino({ level: 'silent' });
@@ -103,5 +103,38 @@ describe('context windows', () => {
     ['prompt is too long', undefined],
   ])('finds the size in %j', (message, size) => {
     expect(contextSizeInError(message)).toBe(size);
+  });
+
+  it('asks again with a prompt rebuilt to the size a context-length 400 named', async () => {
+    fakes.compat.quirks = { contextTokens: 2048, contextErrorStyle: 'vllm' };
+    const { gateway, recorder } = testGateway({
+      OPENAI_COMPATIBLE_BASE_URL: fakes.compat.baseUrl,
+      LLM_MODEL: 'compatible:shrinking',
+      LLM_CONTEXT_TOKENS: '32768',
+    });
+    const source = 'Heat pumps move heat from outdoor air into homes in winter. '.repeat(400);
+    const budgets: number[] = [];
+    try {
+      fakes.compat.script({ type: 'answer', text: 'Short answer.' });
+      const before = fakes.compat.requests.length;
+      const r = await gateway.generateText({
+        role: 'writer',
+        prompt: `Summarise:\n${source}`,
+        maxOutputTokens: 300,
+        fit: (budget) => {
+          budgets.push(budget);
+          return { prompt: `Summarise:\n${source.slice(0, budget * 3)}` };
+        },
+        purpose: article,
+      });
+      expect(r.text).toBe('Short answer.');
+      const sent = fakes.compat.requests.slice(before);
+      // The first fitted to the configured 32k and was refused; the second fitted to 2048.
+      expect(sent).toHaveLength(2);
+      expect(budgets[1]).toBeLessThan(2048);
+      expect(recorder.attempts.map((a) => a.errorCode ?? 'ok')).toEqual(['context_length', 'ok']);
+    } finally {
+      fakes.compat.quirks = {};
+    }
   });
 });

@@ -14,6 +14,10 @@ interface LiveState {
   sources: Source[];
   costUsd: number;
   tokens: { input: number; output: number };
+  /** The server reported no usage: the counts are a tokenizer's estimate. */
+  estimated: boolean;
+  /** The latest reasoning of a reasoning model (never part of the article). */
+  thinking: string;
   error: string | null;
   done: boolean;
 }
@@ -82,6 +86,8 @@ export function LiveGeneration({ id }: { id: string }) {
     sources: [],
     costUsd: 0,
     tokens: { input: 0, output: 0 },
+    estimated: false,
+    thinking: '',
     error: null,
     done: false,
   });
@@ -161,12 +167,17 @@ export function LiveGeneration({ id }: { id: string }) {
         return { ...s, parts };
       });
     });
+    es.addEventListener('section.thinking', (e) => {
+      const text = String(data(e).text ?? '');
+      setLive((s) => ({ ...s, thinking: (s.thinking + text).slice(-400) }));
+    });
     es.addEventListener('cost', (e) => {
       const d = data(e);
       setLive((s) => ({
         ...s,
         costUsd: Number(d.costUsd ?? s.costUsd),
         tokens: { input: Number(d.inputTokens ?? 0), output: Number(d.outputTokens ?? 0) },
+        estimated: s.estimated || d.estimated === true,
       }));
     });
     es.addEventListener('error', (e) => {
@@ -247,11 +258,17 @@ export function LiveGeneration({ id }: { id: string }) {
         {live.tokens.input + live.tokens.output > 0 && (
           <span className="meta">
             {' '}
-            ({live.tokens.input.toLocaleString()} in / {live.tokens.output.toLocaleString()} out tokens)
+            ({live.tokens.input.toLocaleString()} in / {live.tokens.output.toLocaleString()} out tokens
+            {live.estimated ? ', estimated' : ''})
           </span>
         )}
         {connection === 'retrying' && <span className="meta"> · reconnecting…</span>}
       </p>
+      {live.thinking && !finished(status) && (
+        <p className="meta live-thinking" aria-live="off">
+          Model is thinking: …{live.thinking}
+        </p>
+      )}
       <ErrorBox error={actionError} />
       {(live.error || article.error) && (
         <p className="error-box" role="alert">
