@@ -2,6 +2,7 @@
 // it within moments with 4401; with the session cookie, a handshake from a foreign Origin is refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { articles } from '../../src/db/schema/index.ts';
+import { articleBriefSchema } from '../../src/writing/brief.ts';
 import { bearer, createKey, inviteMember, session, setupOwner } from '../support/accounts.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 
@@ -115,7 +116,11 @@ describe('event stream credentials', () => {
     // A queued article that never runs: its stream stays open until something ends it.
     const [article] = await t.runtime.database.db
       .insert(articles)
-      .values({ workspaceId: me.workspace.id, topic: 'never runs', brief: {} })
+      .values({
+        workspaceId: me.workspace.id,
+        topic: 'never runs',
+        brief: articleBriefSchema.parse({ topic: 'never runs' }),
+      })
       .returning({ id: articles.id });
     const res = await fetch(`${base}/api/v1/articles/${article!.id}/events`, {
       headers: { cookie: member.cookie },
