@@ -3,6 +3,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { articles } from '../../src/db/schema/index.ts';
+import { session } from '../support/accounts.ts';
 import { backends } from '../support/database.ts';
 import { type ArticleEnv, postArticle, startArticleEnv } from './support.ts';
 
@@ -36,7 +37,7 @@ describe.each(backends)('article list search (%s)', (backend) => {
     const res = await env.test.app.inject({
       method: 'GET',
       url: `/api/v1/articles?q=${encodeURIComponent(q)}`,
-      headers: { cookie: env.cookie },
+      headers: session(env.cookie),
     });
     expect(res.statusCode).toBe(200);
     return (res.json().items as { id: string }[]).map((a) => a.id).sort();

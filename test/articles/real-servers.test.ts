@@ -2,6 +2,7 @@
 // llama.cpp, LM Studio): each quirk switched on at the server, a whole article run through the API.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { secretReasoning } from '../fakes/scripted-server.ts';
+import { session } from '../support/accounts.ts';
 import { type ArticleEnv, postArticle, startArticleEnv, waitForArticle } from './support.ts';
 
 let env: ArticleEnv;
@@ -142,7 +143,7 @@ describe('article pipeline on real-server quirks', () => {
     const usage = await env.test.app.inject({
       method: 'GET',
       url: '/api/v1/usage?groupBy=model',
-      headers: { cookie: env.cookie },
+      headers: session(env.cookie),
     });
     expect(usage.statusCode, usage.body).toBe(200);
     expect(JSON.stringify(usage.json())).toContain('"estimatedCalls"');

@@ -89,7 +89,7 @@ describe('metrics used by the dashboard and alerts', { timeout: 300_000 }, () =>
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string;
     const created = await fetch(`${api.base}/api/v1/articles`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', cookie },
+      headers: { 'content-type': 'application/json', cookie, origin: api.base },
       body: JSON.stringify({ topic: 'heat pumps for family homes', words: 600 }),
     });
     expect(created.status).toBe(202);

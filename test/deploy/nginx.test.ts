@@ -153,7 +153,7 @@ describe('deploy/nginx', { timeout: 300_000 }, () => {
 
     const created = await httpsRequest(prepared, '/api/v1/articles', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', cookie },
+      headers: { 'content-type': 'application/json', cookie, 'sec-fetch-site': 'same-origin' },
       body: JSON.stringify({ topic: 'heat pumps for family homes', words: 600 }),
     });
     expect(created.status, created.body.toString()).toBe(202);

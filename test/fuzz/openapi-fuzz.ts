@@ -153,7 +153,11 @@ function build(draw: Draw, credentials: FuzzOptions['credentials']): Built {
   }
   if (draw.auth === 'key') headers.authorization = `Bearer ${credentials.apiKey}`;
   if (draw.auth === 'bogus') headers.authorization = 'Bearer bsk_0000000000000000000000000000000000';
-  if (draw.auth === 'cookie') headers.cookie = credentials.cookie;
+  // As a browser page of the app sends it: the CSRF check wants proof the request is same-site.
+  if (draw.auth === 'cookie') {
+    headers.cookie = credentials.cookie;
+    headers['sec-fetch-site'] = 'same-origin';
+  }
   let body: Buffer | undefined;
   if (methodsWithBody.has(draw.operation.method)) {
     switch (draw.encoding) {

@@ -10,7 +10,7 @@ import { BlockedUrlError, createGuardedFetch, type Resolver } from '../../src/se
 import { startOpenAiServer } from '../fakes/openai-server.ts';
 import type { FakeServer } from '../fakes/scripted-server.ts';
 import { html, type LocalServer, redirect, startServer } from '../research/local-server.ts';
-import { setupOwner } from '../support/accounts.ts';
+import { session, setupOwner } from '../support/accounts.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 
 const secretPage = `<html><head><title>Admin</title></head><body>\u0007<script>alert(1)</script>${'internal-secret '.repeat(400)}</body></html>`;
@@ -46,7 +46,7 @@ describe('workspace base URLs without an operator allowance', () => {
     t.app.inject({
       method: 'PUT',
       url: '/api/v1/llm/settings',
-      headers: { cookie },
+      headers: session(cookie),
       payload: { credentials },
     });
 
@@ -92,7 +92,7 @@ describe('workspace base URLs without an operator allowance', () => {
         cache: false,
       }),
     ).rejects.toThrow(/blocked/i);
-    const check = await t.app.inject({ method: 'POST', url: '/api/v1/llm/check', headers: { cookie } });
+    const check = await t.app.inject({ method: 'POST', url: '/api/v1/llm/check', headers: session(cookie) });
     expect(check.statusCode).toBe(200);
     const text = check.json().results.find((r: { kind: string }) => r.kind === 'text');
     expect(text.ok).toBe(false);
@@ -114,7 +114,7 @@ describe('workspace base URLs with LLM_ALLOW_HOSTS', () => {
   afterAll(async () => t.close());
 
   const put = (payload: Record<string, unknown>) =>
-    t.app.inject({ method: 'PUT', url: '/api/v1/llm/settings', headers: { cookie }, payload });
+    t.app.inject({ method: 'PUT', url: '/api/v1/llm/settings', headers: session(cookie), payload });
 
   it('lets a workspace use a LAN model server the operator allowed, streaming included', async () => {
     const saved = await put({
@@ -139,7 +139,7 @@ describe('workspace base URLs with LLM_ALLOW_HOSTS', () => {
 
   it('shows only a short plain excerpt of what the model server answered', async () => {
     await put({ credentials: { compatible: { baseUrl: `${internal.url}/admin` } } });
-    const check = await t.app.inject({ method: 'POST', url: '/api/v1/llm/check', headers: { cookie } });
+    const check = await t.app.inject({ method: 'POST', url: '/api/v1/llm/check', headers: session(cookie) });
     const text = check.json().results.find((r: { kind: string }) => r.kind === 'text');
     expect(text.ok).toBe(false);
     expect(text.error).not.toMatch(/[<>]/);
@@ -150,7 +150,7 @@ describe('workspace base URLs with LLM_ALLOW_HOSTS', () => {
 
   it('refuses redirects from the model server', async () => {
     await put({ credentials: { compatible: { baseUrl: `${internal.url}/moved` } } });
-    const check = await t.app.inject({ method: 'POST', url: '/api/v1/llm/check', headers: { cookie } });
+    const check = await t.app.inject({ method: 'POST', url: '/api/v1/llm/check', headers: session(cookie) });
     const text = check.json().results.find((r: { kind: string }) => r.kind === 'text');
     expect(text.error).toMatch(/redirect/);
   });

@@ -73,7 +73,7 @@ describe('PostgreSQL outage under a running server and worker', () => {
     const createArticle = () =>
       fetch(`${base}/api/v1/articles`, {
         method: 'POST',
-        headers: { cookie, 'content-type': 'application/json' },
+        headers: { cookie, origin: base, 'content-type': 'application/json' },
         body: JSON.stringify({ topic: 'heat pumps for family homes', words: 1200, research: { urls } }),
       });
     const statusOf = async (id: string) => {
