@@ -46,7 +46,8 @@ const settingsInput = z.object({
   roleModels: z
     .object(Object.fromEntries(llmRoles.map((r) => [r, modelId.nullable().optional()])))
     .optional(),
-  monthlyBudgetUsd: z.number().positive().max(1_000_000).nullable().optional(),
+  // At least a cent: a budget of 5e-324 USD made this month's used fraction Infinity.
+  monthlyBudgetUsd: z.number().min(0.01).max(1_000_000).nullable().optional(),
 });
 
 function merged<T extends object>(current: T, patch: Record<string, unknown>): T {
