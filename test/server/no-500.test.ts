@@ -98,7 +98,8 @@ describe('no input makes a 500', () => {
       } finally {
         await server.close();
       }
-      const summary = `seed ${report.seed}: ${report.requests} requests over ${report.operationsHit}/${report.operations} operations`;
+      const summary = `seed ${report.seed}: ${report.requests} requests over ${report.operationsHit}/${report.operations} operations in ${report.durationMs} ms, slowest ${report.slowest.ms} ms (${report.slowest.what})`;
+      console.info(`fuzz: ${summary}`);
       expect(
         report.failures.map((f) => `${f.reason}: ${f.curl.slice(0, 2000)}\n  → ${f.body}`),
         summary,
