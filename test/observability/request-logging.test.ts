@@ -102,6 +102,8 @@ describe('failed queries in the log', () => {
     expect(output).not.toContain('x@example.com');
     const entries = lines.map((l) => JSON.parse(l));
     expect(entries.find((e) => e.msg === 'unhandled error').err.message).toMatch(/insert into users/i);
-    expect(entries.find((e) => e.msg === 'direct').err.stack).toMatch(/invalid input syntax for type integer: "\[redacted\]"/);
+    expect(entries.find((e) => e.msg === 'direct').err.stack).toMatch(
+      /invalid input syntax for type integer: "\[redacted\]"/,
+    );
   });
 });
