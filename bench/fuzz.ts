@@ -1,12 +1,11 @@
 // The long fuzz run: `npm run fuzz -- --minutes 30 --seed N` (defaults: 5 minutes, a fresh seed).
-// Starts the real server in process on an embedded in-memory database, signs in an owner, fuzzes
+// Starts the real server in process (test/fuzz/fuzz-server.ts: fake writer model, worked queue), fuzzes
 // every operation of its OpenAPI document (test/fuzz/openapi-fuzz.ts) and prints each failure as
 // a curl line (set BLOGSMITH_KEY / BLOGSMITH_SESSION from the header of the output to replay it
 // against the same server while it runs with --keep). Exits 1 when anything failed.
 import { parseArgs } from 'node:util';
-import { fuzzApi, type OpenApiDocument } from '../test/fuzz/openapi-fuzz.ts';
-import { createKey, setupOwner } from '../test/support/accounts.ts';
-import { createTestApp } from '../test/support/app.ts';
+import { startFuzzServer } from '../test/fuzz/fuzz-server.ts';
+import { fuzzApi } from '../test/fuzz/openapi-fuzz.ts';
 
 const { values } = parseArgs({
   options: {
@@ -23,28 +22,22 @@ if (!Number.isInteger(seed) || !(minutes > 0)) {
   process.exit(2);
 }
 
-const t = await createTestApp('pglite', {
-  RATE_LIMIT_ENABLED: 'false',
-  FETCH_TIMEOUT_SECONDS: '2',
-  LLM_TIMEOUT_SECONDS: '2',
-});
-// Jobs are queued and worked as under `npm start` (uploads enqueue their ingestion).
-await t.runtime.queue.start({ work: true });
-const owner = await setupOwner(t.app);
-const created = await createKey(t.app, owner.cookie);
-const baseUrl = await t.app.listen({ port: 0, host: '127.0.0.1' });
-const doc = (await t.app.inject({ method: 'GET', url: '/docs/json' })).json() as OpenApiDocument;
+const server = await startFuzzServer();
+const { baseUrl, credentials } = server;
 console.log(`fuzzing ${baseUrl} for ${minutes} min, seed ${seed}`);
-console.log(`export BLOGSMITH_KEY=${created.key} BLOGSMITH_SESSION=${owner.cookie.split('=')[1]}`);
+console.log(
+  `export BLOGSMITH_KEY=${credentials.apiKey} BLOGSMITH_SESSION=${credentials.cookie.split('=')[1]}`,
+);
 
 const report = await fuzzApi({
   baseUrl,
-  doc,
+  doc: server.doc,
   seed,
   budgetMs: minutes * 60_000,
   slowMs: Number(values['slow-ms']),
-  credentials: { apiKey: created.key, cookie: owner.cookie },
-  protectedIds: [created.apiKey.id, owner.body.id],
+  credentials,
+  protectedIds: server.protectedIds,
+  knownIds: server.knownIds,
   onFailure: (f) => console.log(`\n# ${f.reason} (${f.ms} ms) → ${f.body.replaceAll('\n', ' ')}\n${f.curl}`),
 });
 
@@ -54,6 +47,6 @@ console.log(
     `${(report.durationMs / 1000).toFixed(0)} s, slowest ${report.slowest.ms} ms (${report.slowest.what})`,
 );
 console.log(`statuses: ${JSON.stringify(report.statuses)}`);
-if (!values.keep) await t.close();
+if (!values.keep) await server.close();
 process.exitCode = report.failures.length > 0 ? 1 : 0;
 if (!values.keep) process.exit();

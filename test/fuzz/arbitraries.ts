@@ -116,9 +116,12 @@ const maxDepth = 6;
 export class SchemaArbitraries {
   private readonly components: Record<string, JsonSchema>;
   private readonly pools: Pools;
-  constructor(components: Record<string, JsonSchema>, pools: Pools) {
+  /** false: only schema-valid-looking values (no hostile values, no unknown keys), to get past validation. */
+  private readonly hostile: boolean;
+  constructor(components: Record<string, JsonSchema>, pools: Pools, hostile = true) {
     this.components = components;
     this.pools = pools;
+    this.hostile = hostile;
   }
 
   private resolve(schema: JsonSchema): JsonSchema {
@@ -132,6 +135,7 @@ export class SchemaArbitraries {
 
   /** Schema-shaped most of the time, hostile otherwise. */
   value(schema: JsonSchema, depth = 0): fc.Arbitrary<unknown> {
+    if (!this.hostile) return this.shaped(schema, depth);
     return fc.oneof(
       { weight: 6, arbitrary: this.shaped(schema, depth) },
       { weight: 1, arbitrary: hostileValue },
@@ -189,6 +193,7 @@ export class SchemaArbitraries {
       Object.fromEntries(Object.entries(properties).map(([k, s]) => [k, this.value(s, depth + 1)])),
       { requiredKeys: required.filter((k) => k in properties) },
     );
+    if (!this.hostile) return record;
     // Now and then a key the schema does not know.
     return fc
       .tuple(record, fc.option(fc.tuple(fc.constantFrom('extra', '__proto__', ''), hostileValue)))

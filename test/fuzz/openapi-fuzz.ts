@@ -38,6 +38,8 @@ export interface FuzzOptions {
   credentials: { apiKey: string; cookie: string };
   /** Ids never to put in a path (the fuzzer's own key and user: revoking them ends the run's auth). */
   protectedIds?: string[];
+  /** Ids of existing rows to start the pool of path ids with. */
+  knownIds?: string[];
   /** Called for each failure as it is found. */
   onFailure?: (failure: Failure) => void;
 }
@@ -230,10 +232,11 @@ export async function fuzzApi(options: FuzzOptions): Promise<FuzzReport> {
   const started = Date.now();
   const slowMs = options.slowMs ?? 5000;
   const operations = operationsOf(options.doc);
-  const pool = new Set<string>();
-  const pools = { ids: [] as string[] };
+  const pool = new Set<string>(options.knownIds ?? []);
+  const pools = { ids: [...pool] };
   const protectedIds = new Set(options.protectedIds ?? []);
   const arbitraries = new SchemaArbitraries(options.doc.components?.schemas ?? {}, pools);
+  const wellFormed = new SchemaArbitraries(options.doc.components?.schemas ?? {}, pools, false);
   const report: FuzzReport = {
     seed: options.seed,
     operations: operations.length,
@@ -274,7 +277,13 @@ export async function fuzzApi(options: FuzzOptions): Promise<FuzzReport> {
       path: values('path'),
       query: values('query'),
       headers: values('header'),
-      body: operation.bodySchema ? arbitraries.value(operation.bodySchema) : hostileValue,
+      // A quarter of the bodies are well-formed, so requests also get past validation to the services.
+      body: operation.bodySchema
+        ? fc.oneof(
+            { weight: 3, arbitrary: arbitraries.value(operation.bodySchema) },
+            { weight: 1, arbitrary: wellFormed.shaped(operation.bodySchema) },
+          )
+        : hostileValue,
       encoding: fc.constantFrom(...encodings),
       raw: fc.constantFrom(
         '{"a":',

@@ -187,6 +187,10 @@ describe('accepted nonsense', () => {
     ]) {
       await refused('PUT', '/api/v1/llm/settings', { credentials: { compatible: { baseUrl } } });
     }
+    // Found by the fuzzer: a budget of 5e-324 USD made /usage/summary's fraction Infinity (500).
+    for (const monthlyBudgetUsd of [5e-324, 0.001, 0, -1]) {
+      await refused('PUT', '/api/v1/llm/settings', { monthlyBudgetUsd });
+    }
     const ok = await call('PUT', '/api/v1/llm/settings', {
       credentials: { compatible: { baseUrl: 'https://models.example.com:8443/v1' } },
     });

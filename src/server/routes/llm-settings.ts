@@ -49,7 +49,8 @@ const settingsInput = z.object({
   roleModels: z
     .object(Object.fromEntries(llmRoles.map((r) => [r, modelId.nullable().optional()])))
     .optional(),
-  monthlyBudgetUsd: z.number().positive().max(1_000_000).nullable().optional(),
+  // At least a cent: a budget of 5e-324 USD made this month's used fraction Infinity.
+  monthlyBudgetUsd: z.number().min(0.01).max(1_000_000).nullable().optional(),
 });
 
 export const llmSettingsRoutes: FastifyPluginAsyncZod = async (app) => {

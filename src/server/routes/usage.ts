@@ -89,7 +89,7 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
         monthStart: from,
         spentUsd: costUsd,
         budgetUsd: budget,
-        usedFraction: budget ? costUsd / budget : null,
+        usedFraction: budget && Number.isFinite(costUsd / budget) ? costUsd / budget : null,
       };
     },
   );
