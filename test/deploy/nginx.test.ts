@@ -74,12 +74,14 @@ describe('deploy/nginx', { timeout: 300_000 }, () => {
     expect(bodyMb).toBeLessThanOrEqual(defaults.MAX_FILE_SIZE_MB + 2);
     expect(bodyMb).toBeGreaterThanOrEqual(defaults.MAX_BODY_MB);
     // Every route the app puts in the generation class is in nginx's generation map.
-    const routes = ['articles.ts', 'llm-check.ts'].flatMap((f) => {
+    // Route files are registered under a prefix (src/server/app.ts); their paths are relative to it.
+    const prefixes = { 'articles.ts': '/api/v1/articles', 'llm-check.ts': '/api/v1/llm' };
+    const routes = Object.entries(prefixes).flatMap(([f, prefix]) => {
       const source = readFileSync(path.resolve(import.meta.dirname, '../../src/server/routes', f), 'utf8');
       return source
         .split(/app\.(?=get|post|put|patch|delete)/)
         .filter((chunk) => chunk.startsWith('post') && chunk.includes("rateLimitClass: 'generation'"))
-        .map((chunk) => /'([^']+)'/.exec(chunk)?.[1] as string);
+        .map((chunk) => `${prefix}${/'([^']*)'/.exec(chunk)?.[1] as string}`);
     });
     expect(routes.length).toBeGreaterThanOrEqual(3);
     const patterns = [...zones.matchAll(/"~\^POST (\S+)\$"/g)].map((m) => new RegExp(`^${m[1]}$`));

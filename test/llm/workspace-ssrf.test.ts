@@ -64,9 +64,14 @@ describe('workspace base URLs without an operator allowance', () => {
     expect(res.statusCode).toBe(400);
     const error = res.json().error;
     expect(error.code).toBe('validation_error');
+    expect(error.details[0].path).toBe(`credentials.${provider}.baseUrl`);
+    if (why === 'scheme') {
+      // Not a web address at all: the request schema refuses it before the address policy runs.
+      expect(error.details[0].message).toMatch(/http/i);
+      return;
+    }
     expect(error.message).toContain(why);
     expect(error.message).toContain('LLM_ALLOW_HOSTS');
-    expect(error.details[0].path).toBe(`credentials.${provider}.baseUrl`);
   });
 
   it('accepts a public host name at storage time', async () => {
@@ -94,7 +99,7 @@ describe('workspace base URLs without an operator allowance', () => {
     ).rejects.toThrow(/blocked/i);
     const check = await t.app.inject({ method: 'POST', url: '/api/v1/llm/check', headers: session(cookie) });
     expect(check.statusCode).toBe(200);
-    const text = check.json().results.find((r: { kind: string }) => r.kind === 'text');
+    const text = check.json().items.find((r: { kind: string }) => r.kind === 'text');
     expect(text.ok).toBe(false);
     expect(text.error).toMatch(/blocked.*loopback/i);
     expect(internal.received.length).toBe(before);
@@ -140,7 +145,7 @@ describe('workspace base URLs with LLM_ALLOW_HOSTS', () => {
   it('shows only a short plain excerpt of what the model server answered', async () => {
     await put({ credentials: { compatible: { baseUrl: `${internal.url}/admin` } } });
     const check = await t.app.inject({ method: 'POST', url: '/api/v1/llm/check', headers: session(cookie) });
-    const text = check.json().results.find((r: { kind: string }) => r.kind === 'text');
+    const text = check.json().items.find((r: { kind: string }) => r.kind === 'text');
     expect(text.ok).toBe(false);
     expect(text.error).not.toMatch(/[<>]/);
     expect([...text.error].some((c) => c.charCodeAt(0) < 0x20)).toBe(false);
@@ -151,7 +156,7 @@ describe('workspace base URLs with LLM_ALLOW_HOSTS', () => {
   it('refuses redirects from the model server', async () => {
     await put({ credentials: { compatible: { baseUrl: `${internal.url}/moved` } } });
     const check = await t.app.inject({ method: 'POST', url: '/api/v1/llm/check', headers: session(cookie) });
-    const text = check.json().results.find((r: { kind: string }) => r.kind === 'text');
+    const text = check.json().items.find((r: { kind: string }) => r.kind === 'text');
     expect(text.error).toMatch(/redirect/);
   });
 

@@ -91,12 +91,15 @@ describe('text', () => {
       await refused('POST', '/api/v1/brand-voices', { name: bad, guidelines: 'plain' });
       await refused('POST', '/api/v1/brand-voices', { name: 'plain', guidelines: bad });
       await refused('POST', '/api/v1/api-keys', { name: bad });
-      await refused('POST', '/api/v1/members', {
-        email: 'new@example.com',
-        role: 'editor',
-        password: 'long-enough-1',
-        name: bad,
-      });
+      // Members join by invitation; the invitee's name arrives when they accept it.
+      const accept = await call(
+        'POST',
+        '/api/v1/invitations/not-a-token/accept',
+        { password: 'long-enough-1', name: bad },
+        {},
+      );
+      expect(accept.statusCode, accept.body).toBe(400);
+      expect(accept.json().error.code).toBe('validation_error');
       await refused('PATCH', `/api/v1/articles/${someId}`, { title: bad });
       await refused('PATCH', `/api/v1/articles/${someId}`, { markdown: `# ${bad}` });
       for (const field of ['topic', 'title', 'audience', 'tone']) {
@@ -141,9 +144,9 @@ describe('full-text queries and Markdown', () => {
     );
     const upload = await call('POST', '/api/v1/documents', form.payload, { ...bearer(key), ...form.headers });
     expect(upload.statusCode, upload.body).toBe(202);
-    const id = upload.json().document.id;
+    const id = upload.json().id;
     for (let i = 0; i < 300; i++) {
-      const status = (await call('GET', `/api/v1/documents/${id}`)).json().document.status;
+      const status = (await call('GET', `/api/v1/documents/${id}`)).json().status;
       if (status === 'ready') break;
       expect(status).not.toBe('failed');
       await new Promise((r) => setTimeout(r, 100));
@@ -153,7 +156,7 @@ describe('full-text queries and Markdown', () => {
       expect(res.statusCode, res.body).toBe(200);
     }
     const found = (await call('POST', '/api/v1/knowledge/similar', { text: 'example.com:8080' })).json();
-    expect(found.results.map((r: { documentId: string }) => r.documentId)).toContain(id);
+    expect(found.items.map((r: { documentId: string }) => r.documentId)).toContain(id);
   });
 
   it('refuses deeply nested Markdown in an edit and in an uploaded document', async () => {

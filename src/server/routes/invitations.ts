@@ -8,6 +8,7 @@ import { switchSessionWorkspace } from '../../accounts/sessions.ts';
 import { signInWithPassword } from '../../accounts/sign-in.ts';
 import { createUserIfNew, findUserById } from '../../accounts/users.ts';
 import { AppError } from '../../errors.ts';
+import { text, visibleText } from '../../input/text.ts';
 import { optionalAuth, sessionCookie, startSession } from '../auth.ts';
 import { roleSchema, userView } from './account-schemas.ts';
 
@@ -57,8 +58,8 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
         params: tokenParams,
         body: z
           .object({
-            password: z.string().min(8).max(256).optional(),
-            name: z.string().trim().min(1).max(100).optional(),
+            password: text({ max: 256, min: 8, trim: false }).optional(),
+            name: visibleText(100).optional(),
           })
           .nullish(),
         response: { 200: userView },
