@@ -73,8 +73,8 @@ describe('blogsmith ingest', () => {
       body: JSON.stringify({ query: 'honeybee colony', tags: ['energy'] }),
     });
     expect(res.status).toBe(200);
-    const found = (await res.json()) as { results: { pageEnd: number; documentTitle: string }[] };
-    expect(found.results[0]).toMatchObject({ documentTitle: 'renewables', pageEnd: 3 });
+    const found = (await res.json()) as { items: { pageEnd: number; documentTitle: string }[] };
+    expect(found.items[0]).toMatchObject({ documentTitle: 'renewables', pageEnd: 3 });
 
     // While the server holds the data directory, the CLI says where to upload instead.
     const busy = await cli(['ingest', docx], { DATA_DIR });

@@ -67,7 +67,7 @@ export async function startFuzzServer(): Promise<FuzzServer> {
     doc,
     credentials: { apiKey: created.key, cookie: owner.cookie },
     protectedIds: [created.apiKey.id, owner.body.id],
-    knownIds: [articleId, document.json().document.id as string],
+    knownIds: [articleId, document.json().id as string],
     async close() {
       await test.close();
       await llm.close();

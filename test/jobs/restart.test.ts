@@ -94,7 +94,9 @@ describe('jobs survive their process', () => {
       const [, id] = await a.waitFor(/enqueued (\S+)/);
       expect(await a.exited).toBe(0);
       const b = worker({ MODE: 'work', DATA_DIR: dataDir });
-      await new Promise((r) => setTimeout(r, 4000));
+      // The embedded database is one process at a time: the worker itself says when the job ran.
+      const [, done] = await b.waitFor(/done (\S+)/);
+      expect(done).toBe(id);
       b.child.kill('SIGTERM');
       expect(await b.exited).toBe(0);
       const database = await openDatabase({ dataDir });
