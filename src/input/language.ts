@@ -18,12 +18,15 @@ export function supportedLanguage(tag: string): string | undefined {
 
 // A check, not a transform: the brief schema also describes stored briefs in responses, and a
 // transform cannot be serialized back.
+const tagPattern = /^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$/;
+
 export const languageTag = z
   .string()
   .max(35)
-  .regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$/, 'Must be a BCP 47 language tag such as "en" or "pt-BR"')
+  .regex(tagPattern, 'Must be a BCP 47 language tag such as "en" or "pt-BR"')
   .superRefine((value, ctx) => {
-    if (!supportedLanguage(value)) {
+    // A malformed tag has its reason from the pattern already: one reason per field.
+    if (tagPattern.test(value) && value.length <= 35 && !supportedLanguage(value)) {
       ctx.addIssue({
         code: 'custom',
         message: `"${value}" is not a valid language tag this server supports`,

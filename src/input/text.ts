@@ -38,7 +38,8 @@ export function text({ max, min = 0, trim = true, visible = false }: TextOptions
   return schema.max(max).superRefine((value, ctx) => {
     const problem = storableTextProblem(value);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    else if (visible && isInvisible(value)) {
+    // An empty value has already been refused by `min`: one reason per field is enough.
+    else if (visible && value.length > 0 && isInvisible(value)) {
       ctx.addIssue({ code: 'custom', message: 'Must contain visible characters' });
     }
   });
