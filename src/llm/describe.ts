@@ -1,5 +1,7 @@
 // A view of the resolved providers and role chains that is safe to print or return: which
 // providers are configured and where from, never a credential.
+
+import { displayUrl } from './display-url.ts';
 import type { ResolvedModels } from './resolve-models.ts';
 import { type LlmRole, llmRoles, type ProviderName, providerNames } from './types.ts';
 
@@ -12,16 +14,6 @@ export interface ProvidersView {
     baseUrl: string | null;
   }>;
   roles: Record<LlmRole, string[]>;
-}
-
-function safeUrl(url: string | undefined): string | null {
-  if (!url) return null;
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return null;
-  }
 }
 
 export function describeModels(resolved: ResolvedModels): ProvidersView {
@@ -39,7 +31,7 @@ export function describeModels(resolved: ResolvedModels): ProvidersView {
       name,
       configured: resolved.configured.includes(name),
       source: resolved.credentialSource[name] ?? null,
-      baseUrl: safeUrl(baseUrls[name]),
+      baseUrl: displayUrl(baseUrls[name]),
     })),
     roles: Object.fromEntries(llmRoles.map((r) => [r, resolved.chains[r].map((m) => m.id)])) as Record<
       LlmRole,

@@ -5,6 +5,7 @@ import { inWorkspace } from '../accounts/scope.ts';
 import type { Database } from '../db/client.ts';
 import { workspaceLlmSettings } from '../db/schema/index.ts';
 import { decryptSecret, encryptSecret } from '../security/encryption.ts';
+import { displayUrl } from './display-url.ts';
 import type { LlmRole, ProviderName } from './types.ts';
 
 export interface ProviderCredentials {
@@ -141,17 +142,6 @@ export function applySettingsPatch(
   };
 }
 
-// A base URL for the audit log: no query string or fragment (they can carry tokens).
-function auditUrl(url: string | undefined): string | null {
-  if (!url) return null;
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * What changed between two settings, for the audit log: keys as set/cleared/replaced (never their
  * values), base URLs without query strings, role models and the budget as they were and became.
@@ -165,7 +155,7 @@ export function settingsChanges(before: WorkspaceLlmSettings, after: WorkspaceLl
     const b = before.credentials[p as ProviderName];
     const a = after.credentials[p as ProviderName];
     if (b?.apiKey !== a?.apiKey) apiKeys[p] = !b?.apiKey ? 'set' : !a?.apiKey ? 'cleared' : 'replaced';
-    if (b?.baseUrl !== a?.baseUrl) baseUrls[p] = { from: auditUrl(b?.baseUrl), to: auditUrl(a?.baseUrl) };
+    if (b?.baseUrl !== a?.baseUrl) baseUrls[p] = { from: displayUrl(b?.baseUrl), to: displayUrl(a?.baseUrl) };
   }
   const roleModels: Record<string, { from: string | null; to: string | null }> = {};
   const roles = new Set([...Object.keys(before.roleModels), ...Object.keys(after.roleModels)]);
