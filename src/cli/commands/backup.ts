@@ -3,13 +3,18 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { createBackup, existingSecretKey } from '../../backup/create-backup.ts';
-import { restoreBackup, type SecretOutcome } from '../../backup/restore-backup.ts';
-import { verifyBackup } from '../../backup/verify-backup.ts';
-import { loadConfig } from '../../config.ts';
-import { pgliteDirectory } from '../../db/client.ts';
+import type { SecretOutcome } from '../../backup/restore-backup.ts';
 import { lockDataDir } from '../../db/data-dir-lock.ts';
 import { AppError } from '../../errors.ts';
+import { loadConfig } from '../load-config.ts';
+
+// The dump code loads the database drivers: imported when a command runs, so `blogsmith --help` stays fast.
+const backupModules = async () => ({
+  ...(await import('../../backup/create-backup.ts')),
+  ...(await import('../../backup/restore-backup.ts')),
+  ...(await import('../../backup/verify-backup.ts')),
+  ...(await import('../../db/client.ts')),
+});
 
 const appVersion = () =>
   (
@@ -67,7 +72,8 @@ export function registerBackupCommands(program: Command) {
     .option('--include-secret', 'include the secret key, sealed with BACKUP_PASSPHRASE')
     .option('--json', 'print JSON')
     .action(async (opts: { out?: string; keep?: number; includeSecret?: boolean; json?: boolean }) => {
-      const config = loadConfig();
+      const config = await loadConfig();
+      const { createBackup, existingSecretKey, pgliteDirectory } = await backupModules();
       if (opts.includeSecret && !config.BACKUP_PASSPHRASE) {
         throw new AppError(
           'validation_error',
@@ -114,7 +120,8 @@ export function registerBackupCommands(program: Command) {
     .option('--scratch-url <url>', 'PostgreSQL server for the scratch database (default: DATABASE_URL)')
     .option('--json', 'print JSON')
     .action(async (file: string, opts: { scratchUrl?: string; json?: boolean }) => {
-      const config = loadConfig();
+      const config = await loadConfig();
+      const { verifyBackup } = await backupModules();
       const serverUrl = opts.scratchUrl ?? config.DATABASE_URL;
       const result = await verifyBackup({
         file: path.resolve(file),
@@ -146,7 +153,8 @@ export function registerBackupCommands(program: Command) {
     .option('--without-secret', 'restore the data even though the sealed secret key is not opened')
     .option('--json', 'print JSON')
     .action(async (file: string, opts: { withoutSecret?: boolean; json?: boolean }) => {
-      const config = loadConfig();
+      const config = await loadConfig();
+      const { restoreBackup, pgliteDirectory } = await backupModules();
       const embedded = !config.DATABASE_URL;
       const result = await withDataDirLock(config.DATA_DIR, embedded, 'restore', () =>
         restoreBackup({
