@@ -1,6 +1,6 @@
 // Recognises a document by its bytes. A name or declared MIME type never turns binary into text;
 // it only breaks the tie between Markdown and plain text, which share every byte pattern.
-import { parse as parseYaml } from 'yaml';
+import { lazyModule } from '../lazy-module.ts';
 import { rejected } from './errors.ts';
 import type { DocumentType } from './types.ts';
 import { looksLikeZip, readZipDirectory } from './zip.ts';
@@ -9,6 +9,8 @@ export interface DetectionHints {
   filename?: string;
   declaredType?: string;
 }
+
+const yaml = lazyModule<typeof import('yaml')>('yaml');
 
 // Magic numbers of common formats we do not ingest, named in the error so the user knows why.
 const knownBinaries: [string, number[]][] = [
@@ -63,7 +65,7 @@ export function parseOpenApiText(text: string): Record<string, unknown> | undefi
     }
   } else if (/^(openapi|swagger)\s*:/m.test(trimmed) || /^["']?(openapi|swagger)["']?\s*:/m.test(trimmed)) {
     try {
-      value = parseYaml(trimmed, { maxAliasCount: 100 });
+      value = yaml().parse(trimmed, { maxAliasCount: 100 });
     } catch {
       return undefined;
     }

@@ -1,12 +1,6 @@
 // Runs the parser for a detected type and refuses documents with no text.
 import { decodeText } from './detect.ts';
 import { rejected } from './errors.ts';
-import { parseDocx } from './parsers/docx.ts';
-import { parseHtml } from './parsers/html.ts';
-import { parseMarkdown } from './parsers/markdown.ts';
-import { parseOpenApi } from './parsers/openapi.ts';
-import { parsePdf } from './parsers/pdf.ts';
-import { parseText } from './parsers/text.ts';
 import type { DocumentType, ParsedDocument } from './types.ts';
 import type { ZipLimits } from './zip.ts';
 
@@ -16,23 +10,22 @@ function textOf(bytes: Buffer): string {
   return text;
 }
 
+// Each parser (PDF, DOCX, DOM) is imported with the first document of its type, not at start-up.
+const parsers: Record<DocumentType, (bytes: Buffer, zipLimits?: ZipLimits) => Promise<ParsedDocument>> = {
+  pdf: async (bytes) => (await import('./parsers/pdf.ts')).parsePdf(bytes),
+  docx: async (bytes, zipLimits) => (await import('./parsers/docx.ts')).parseDocx(bytes, zipLimits),
+  html: async (bytes) => (await import('./parsers/html.ts')).parseHtml(textOf(bytes)),
+  markdown: async (bytes) => (await import('./parsers/markdown.ts')).parseMarkdown(textOf(bytes)),
+  openapi: async (bytes) => (await import('./parsers/openapi.ts')).parseOpenApi(textOf(bytes)),
+  text: async (bytes) => (await import('./parsers/text.ts')).parseText(textOf(bytes)),
+};
+
 export async function parseDocument(
   bytes: Buffer,
   type: DocumentType,
   options: { zipLimits?: ZipLimits } = {},
 ): Promise<ParsedDocument> {
-  const parsed =
-    type === 'pdf'
-      ? await parsePdf(bytes)
-      : type === 'docx'
-        ? await parseDocx(bytes, options.zipLimits)
-        : type === 'html'
-          ? parseHtml(textOf(bytes))
-          : type === 'markdown'
-            ? parseMarkdown(textOf(bytes))
-            : type === 'openapi'
-              ? parseOpenApi(textOf(bytes))
-              : parseText(textOf(bytes));
+  const parsed = await parsers[type](bytes, options.zipLimits);
   if (!parsed.blocks.some((b) => b.text.trim() !== ''))
     throw rejected('empty', 'the document contains no text');
   return parsed;

@@ -4,15 +4,18 @@
 // other models differ by a few percent, which is why such counts are marked estimated.
 
 import type { LanguageModelUsage } from 'ai';
-import { countTokens as countO200k } from 'gpt-tokenizer';
+import { lazyModule } from '../lazy-module.ts';
 import type { PromptArgs } from './prompt.ts';
 import type { LlmUsage } from './types.ts';
+
+// Building the BPE tables is the largest single cost of start-up; the first count pays it.
+const o200k = lazyModule<typeof import('gpt-tokenizer')>('gpt-tokenizer');
 
 /** Per message: role and separators of a chat template. */
 const perMessageOverhead = 4;
 
 export function countTokens(text: string): number {
-  return text ? countO200k(text) : 0;
+  return text ? o200k().countTokens(text) : 0;
 }
 
 export function promptTokens(prompt: PromptArgs, extra = ''): number {

@@ -1,13 +1,16 @@
 // Error reporting to Sentry, only when SENTRY_DSN is set. Only server faults (5xx) are sent:
-// client mistakes are not incidents.
-import * as Sentry from '@sentry/node';
+// client mistakes are not incidents. The SDK (several hundred modules, about a second of CPU to
+// load) is imported only when a DSN is configured.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../config.ts';
 import { queryValuesOf, withoutQueryValues } from './query-values.ts';
 
-export function initSentry(config: Pick<Config, 'SENTRY_DSN' | 'ENVIRONMENT'>): boolean {
+let Sentry: typeof import('@sentry/node') | undefined;
+
+export async function initSentry(config: Pick<Config, 'SENTRY_DSN' | 'ENVIRONMENT'>): Promise<boolean> {
   if (!config.SENTRY_DSN) return false;
+  Sentry ??= await import('@sentry/node');
   Sentry.init({
     dsn: config.SENTRY_DSN,
     environment: config.ENVIRONMENT,
@@ -29,25 +32,31 @@ export function initSentry(config: Pick<Config, 'SENTRY_DSN' | 'ENVIRONMENT'>): 
 
 /** Flushes pending events on shutdown. */
 export async function closeSentry(timeoutMs = 2000): Promise<void> {
-  if (Sentry.isInitialized()) await Sentry.close(timeoutMs);
+  if (Sentry?.isInitialized()) await Sentry.close(timeoutMs);
+}
+
+/** Reports an error that no request owns (an unhandled rejection), when Sentry is on. */
+export function captureUnowned(error: unknown): void {
+  if (Sentry?.isInitialized()) Sentry.captureException(error);
 }
 
 // The error seen by the handler, kept until the response status is known.
 const errors = new WeakMap<FastifyRequest, Error>();
 
 async function sentryCapture(app: FastifyInstance) {
-  if (!Sentry.isInitialized()) return;
+  const sentry = Sentry;
+  if (!sentry?.isInitialized()) return;
   app.addHook('onError', async (request, _reply, error) => {
     errors.set(request, error);
   });
   app.addHook('onResponse', async (request, reply) => {
     const error = errors.get(request);
     if (!error || reply.statusCode < 500) return;
-    Sentry.withScope((scope) => {
+    sentry.withScope((scope) => {
       scope.setTag('request_id', String(request.id));
       scope.setTag('route', request.routeOptions.url ?? 'unmatched');
       scope.setExtra('method', request.method);
-      Sentry.captureException(error);
+      sentry.captureException(error);
     });
   });
 }

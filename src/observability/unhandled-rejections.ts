@@ -2,8 +2,8 @@
 // unhandled promise rejection; in a server that turns one forgotten `await` in a library (pg-boss
 // settling a job while the database is down was one) into an outage for everyone. Known paths
 // handle their errors themselves; anything left is logged as a bug and the process keeps serving.
-import * as Sentry from '@sentry/node';
 import type { Logger } from 'pino';
+import { captureUnowned } from './sentry.ts';
 
 let installed = false;
 
@@ -12,6 +12,6 @@ export function keepAliveOnUnhandledRejections(logger: Logger): void {
   installed = true;
   process.on('unhandledRejection', (reason) => {
     logger.error({ err: reason }, 'unhandled promise rejection (a bug; the process keeps running)');
-    if (Sentry.isInitialized()) Sentry.captureException(reason);
+    captureUnowned(reason);
   });
 }

@@ -1,9 +1,11 @@
 // Reduces a fetched page to the text worth citing: Readability over linkedom for HTML,
 // passthrough for plain text; anything else is not a research source.
-import { Readability } from '@mozilla/readability';
-import { parseHTML } from 'linkedom';
 import { AppError } from '../errors.ts';
+import { lazyModule } from '../lazy-module.ts';
 import { mediaType } from '../security/ssrf/index.ts';
+
+const linkedom = lazyModule<typeof import('linkedom')>('linkedom');
+const readabilityLib = lazyModule<typeof import('@mozilla/readability')>('@mozilla/readability');
 
 export type ExtractedPage = {
   title: string;
@@ -21,7 +23,7 @@ const countWords = (text: string) => (text.match(/\S+/g) ?? []).length;
 
 // Block-level breaks survive as blank lines so paragraphs stay separable for excerpts.
 function readableText(html: string): string {
-  const { document } = parseHTML(`<!doctype html><html><body>${html}</body></html>`);
+  const { document } = linkedom().parseHTML(`<!doctype html><html><body>${html}</body></html>`);
   for (const el of document.querySelectorAll('p,li,h1,h2,h3,h4,h5,h6,blockquote,pre,tr,br,div'))
     el.after(document.createTextNode('\n\n'));
   return (document.body?.textContent ?? '')
@@ -51,7 +53,7 @@ function metaContent(document: Document, selectors: string[]): string | undefine
 }
 
 function extractHtml(html: string, url: string): ExtractedPage {
-  const { document } = parseHTML(html);
+  const { document } = linkedom().parseHTML(html);
   const canonicalUrl =
     resolveUrl(document.querySelector('link[rel~="canonical"]')?.getAttribute('href'), url) ?? url;
   const language =
@@ -65,7 +67,7 @@ function extractHtml(html: string, url: string): ExtractedPage {
   ]);
   const fallbackTitle = document.querySelector('title')?.textContent?.trim() ?? '';
   // Readability mutates the document, so everything above is read first.
-  const article = new Readability(document as unknown as Document).parse();
+  const article = new (readabilityLib().Readability)(document as unknown as Document).parse();
   const text = article?.content ? readableText(article.content) : (document.body?.textContent ?? '').trim();
   const publishedAt = toIsoDate(article?.publishedTime ?? published);
   return {

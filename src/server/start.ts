@@ -7,7 +7,7 @@ import { createRuntime } from '../runtime.ts';
 import { buildServer } from './app.ts';
 
 export async function startServer(config: Config) {
-  initSentry(config);
+  await initSentry(config);
   const runtime = await createRuntime(config, { command: 'server' });
   keepAliveOnUnhandledRejections(runtime.logger);
   const app = await buildServer(runtime);

@@ -1,8 +1,13 @@
 // Markdown (model output: untrusted) → sanitized HTML, plain text and Markdown with front matter for exports.
 import { Marked, type Token, type Tokens } from 'marked';
-import sanitizeHtml from 'sanitize-html';
-import { stringify } from 'yaml';
+import type SanitizeHtml from 'sanitize-html';
+import { lazyModule } from '../lazy-module.ts';
 import { citationMarkerPattern, markerNumbers } from './citations.ts';
+
+// HTML sanitising (htmlparser2 + PostCSS) and YAML are loaded on the first render, not at start-up.
+const sanitizer = lazyModule<typeof import('sanitize-html')>('sanitize-html');
+const yaml = lazyModule<typeof import('yaml')>('yaml');
+const sanitizeHtml = (html: string, options: SanitizeHtml.IOptions) => sanitizer()(html, options);
 
 const referencesHeading = /^(references|sources|bibliography)$/i;
 const anchoredMarker = new RegExp(`^${citationMarkerPattern.source}`);
@@ -91,7 +96,7 @@ function createMarked(): Marked {
 
 const headingTags = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'];
 
-const sanitizeOptions: sanitizeHtml.IOptions = {
+const sanitizeOptions: SanitizeHtml.IOptions = {
   allowedTags: [
     ...headingTags,
     'p',
@@ -248,6 +253,6 @@ export interface ExportMeta {
 // the body.
 export function frontMatter(meta: ExportMeta, body = ''): string {
   const defined = Object.fromEntries(Object.entries(meta).filter(([, value]) => value !== undefined));
-  const yaml = stringify(defined, { lineWidth: 0 });
-  return `---\n${yaml}---\n\n${body.trim()}\n`;
+  const frontMatterYaml = yaml().stringify(defined, { lineWidth: 0 });
+  return `---\n${frontMatterYaml}---\n\n${body.trim()}\n`;
 }

@@ -30,7 +30,7 @@ describe('Sentry', () => {
     await new Promise<void>((resolve) => ingest.server.listen(0, '127.0.0.1', resolve));
     const { port } = ingest.server.address() as AddressInfo;
     const dsn = `http://publickey@127.0.0.1:${port}/42`;
-    expect(initSentry({ SENTRY_DSN: dsn, ENVIRONMENT: 'test' })).toBe(true);
+    expect(await initSentry({ SENTRY_DSN: dsn, ENVIRONMENT: 'test' })).toBe(true);
     t = await createEdgeApp('pglite', {
       routes: (app) => {
         app.get('/test/crash', async () => {
@@ -47,8 +47,8 @@ describe('Sentry', () => {
     ingest.server.close();
   });
 
-  it('is off without SENTRY_DSN', () => {
-    expect(initSentry({ SENTRY_DSN: undefined, ENVIRONMENT: 'test' })).toBe(false);
+  it('is off without SENTRY_DSN', async () => {
+    expect(await initSentry({ SENTRY_DSN: undefined, ENVIRONMENT: 'test' })).toBe(false);
   });
 
   it('reports server errors (5xx) and not client errors', async () => {

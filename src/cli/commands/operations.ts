@@ -25,6 +25,9 @@ export function registerOperationCommands(program: Command) {
             'and `blogsmith serve` already runs the worker in-process there.',
         );
       }
+      // Unhandled rejections in a worker reach Sentry too (the API's 5xx are reported by the server).
+      const { closeSentry, initSentry } = await import('../../observability/sentry.ts');
+      await initSentry(config);
       const { createRuntime } = await import('../../runtime.ts');
       const runtime = await createRuntime(config, { command: 'worker' });
       const { keepAliveOnUnhandledRejections } = await import('../../observability/unhandled-rejections.ts');
@@ -40,6 +43,7 @@ export function registerOperationCommands(program: Command) {
       const stop = async () => {
         metrics?.close();
         await runtime.close();
+        await closeSentry();
         process.exit(0);
       };
       process.once('SIGTERM', () => void stop());

@@ -1,0 +1,139 @@
+// Start-up: `blogsmith --help` (checkout and installed package) and `serve` until /health/ready answers on an
+// existing embedded data directory, via `npm start` and directly. Wall and CPU time (the process tree's
+// user + sys when it is ready), medians over interleaved rounds (BENCH_ROUNDS, default 7).
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const node = process.execPath;
+const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
+const clockTicks = 100; // USER_HZ on Linux
+
+function cpuMsOfTree(pid: number): number {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // the process ended while the table was read
+    }
+  }
+  let ticks = 0;
+  const visit = (p: number) => {
+    try {
+      const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+    } catch {
+      return;
+    }
+    for (const c of children.get(p) ?? []) visit(c);
+  };
+  visit(pid);
+  return (ticks * 1000) / clockTicks;
+}
+
+function waitExit(child: ChildProcess) {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+  });
+}
+
+async function timeCommand(args: string[]): Promise<{ wall: number; cpu: number }> {
+  const started = performance.now();
+  const child = spawn(node, args, { cwd: root, stdio: 'ignore' });
+  let cpu = 0;
+  const sampler = setInterval(() => {
+    cpu = Math.max(cpu, cpuMsOfTree(child.pid!));
+  }, 5);
+  await waitExit(child);
+  clearInterval(sampler);
+  if (child.exitCode !== 0) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`);
+  return { wall: performance.now() - started, cpu };
+}
+
+async function timeServe(command: string, args: string[], env: NodeJS.ProcessEnv, port: number) {
+  const started = performance.now();
+  const child = spawn(command, args, { cwd: root, env, stdio: 'ignore', detached: true });
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`${command} ${args.join(' ')} exited early`);
+      const ok = await fetch(`http://127.0.0.1:${port}/health/ready`)
+        .then((r) => r.status === 200)
+        .catch(() => false);
+      if (ok) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return { wall: performance.now() - started, cpu: cpuMsOfTree(child.pid!) };
+  } finally {
+    process.kill(-child.pid!, 'SIGTERM');
+    await waitExit(child);
+  }
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+};
+
+const dataDir = mkdtempSync(path.join(tmpdir(), 'blogsmith-startup-'));
+const port = 39_000 + Math.floor(Math.random() * 1000);
+const serveEnv = {
+  ...process.env,
+  DATA_DIR: dataDir,
+  PORT: String(port),
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+};
+try {
+  if (!existsSync(path.join(root, 'dist/cli/main.js'))) {
+    process.stderr.write('building dist/ (npm run build:cli)…\n');
+    execFileSync('npm', ['run', '--silent', 'build:cli'], { cwd: root, stdio: 'inherit' });
+  }
+  execFileSync(node, ['web/build.ts'], { cwd: root, stdio: 'ignore' });
+  // The first start creates and migrates the data directory; every measured start finds it existing.
+  await timeServe(node, ['src/cli/main.ts', 'serve'], serveEnv, port);
+
+  const variants: Array<{ name: string; run: () => Promise<{ wall: number; cpu: number }> }> = [
+    { name: '`node -e 0` (floor)', run: () => timeCommand(['-e', '0']) },
+    { name: '`node src/cli/main.ts --help`', run: () => timeCommand(['src/cli/main.ts', '--help']) },
+    {
+      name: '`node dist/cli/main.js --help` (installed package)',
+      run: () => timeCommand(['dist/cli/main.js', '--help']),
+    },
+    {
+      name: '`node src/cli/main.ts serve` → ready',
+      run: () => timeServe(node, ['src/cli/main.ts', 'serve'], serveEnv, port),
+    },
+    { name: '`npm start` → ready', run: () => timeServe('npm', ['start', '--silent'], serveEnv, port) },
+  ];
+  const results = new Map(variants.map((v) => [v.name, { wall: [] as number[], cpu: [] as number[] }]));
+  const loads: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    for (const v of variants) {
+      const r = await v.run();
+      results.get(v.name)!.wall.push(r.wall);
+      results.get(v.name)!.cpu.push(r.cpu);
+    }
+    loads.push(loadavg()[0]!);
+    process.stderr.write(`round ${round + 1}/${rounds}\n`);
+  }
+  const lines = [
+    `Node ${process.version}, ${rounds} interleaved rounds, load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}, ${new Date().toISOString()}`,
+    '',
+    '| variant | wall median | CPU median (user + sys) |',
+    '| --- | --- | --- |',
+    ...variants.map((v) => {
+      const r = results.get(v.name)!;
+      return `| ${v.name} | ${median(r.wall).toFixed(0)} ms | ${median(r.cpu).toFixed(0)} ms |`;
+    }),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+} finally {
+  rmSync(dataDir, { recursive: true, force: true });
+}
