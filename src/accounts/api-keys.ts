@@ -1,15 +1,23 @@
 // API keys look like `bsk_<8-char prefix>_<secret>`. The prefix finds the row through a unique
-// index; only the sha256 of the whole key is stored and compared in constant time.
+// index; only the sha256 of the whole key is stored and compared in constant time. The statements
+// are in api-key-store.ts.
 import { timingSafeEqual } from 'node:crypto';
-import { and, desc, eq, gt, isNull, lt, or } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { apiKeys, memberships } from '../db/schema/index.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
+import {
+  insertApiKey,
+  markRevoked,
+  touchLastUsed,
+  unrevokedKeyHolder,
+  usableKeyByPrefix,
+} from './api-key-store.ts';
 import type { AuthContext } from './context.ts';
+import { membershipOf } from './member-store.ts';
 import type { RevocationBus } from './revocations.ts';
 import { atLeast, type Role, type Scope, scopesForRole } from './roles.ts';
-import { inWorkspace } from './scope.ts';
 import { randomToken, sha256 } from './tokens.ts';
+
+export { listApiKeys } from './api-key-store.ts';
 
 const keyPattern = /^bsk_([A-Za-z0-9]{8})_([A-Za-z0-9_-]{20,})$/;
 const alphanumeric = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
@@ -20,17 +28,6 @@ function newPrefix() {
     .join('')
     .slice(0, 8);
 }
-
-const publicColumns = {
-  id: apiKeys.id,
-  name: apiKeys.name,
-  prefix: apiKeys.prefix,
-  scopes: apiKeys.scopes,
-  lastUsedAt: apiKeys.lastUsedAt,
-  expiresAt: apiKeys.expiresAt,
-  revokedAt: apiKeys.revokedAt,
-  createdAt: apiKeys.createdAt,
-};
 
 export interface NewApiKey {
   workspaceId: string;
@@ -46,11 +43,7 @@ export interface NewApiKey {
 }
 
 export async function createApiKey(database: Database, input: NewApiKey) {
-  const [member] = await database.db
-    .select({ role: memberships.role })
-    .from(memberships)
-    .where(and(eq(memberships.workspaceId, input.workspaceId), eq(memberships.userId, input.userId)))
-    .limit(1);
+  const member = await membershipOf(database, input.userId, input.workspaceId);
   if (!member) throw new AppError('forbidden', 'The user is not a member of this workspace');
   const byRole = scopesForRole(member.role as Role);
   const allowed = input.creatorScopes ? byRole.filter((s) => input.creatorScopes!.includes(s)) : byRole;
@@ -62,32 +55,16 @@ export async function createApiKey(database: Database, input: NewApiKey) {
   }
   const prefix = newPrefix();
   const key = `bsk_${prefix}_${randomToken(24)}`;
-  const [row] = await database.db
-    .insert(apiKeys)
-    .values({
-      workspaceId: input.workspaceId,
-      userId: input.userId,
-      name: input.name,
-      prefix,
-      hash: sha256(key),
-      scopes: [...new Set(requested)],
-      expiresAt: input.expiresAt ?? null,
-    })
-    .returning(publicColumns);
-  return { key, apiKey: row! };
-}
-
-export async function listApiKeys(
-  database: Database,
-  ctx: AuthContext,
-  page: { limit: number; before?: Date },
-) {
-  return database.db
-    .select(publicColumns)
-    .from(apiKeys)
-    .where(inWorkspace(ctx, apiKeys, page.before ? lt(apiKeys.createdAt, page.before) : undefined))
-    .orderBy(desc(apiKeys.createdAt))
-    .limit(page.limit);
+  const apiKey = await insertApiKey(database, {
+    workspaceId: input.workspaceId,
+    userId: input.userId,
+    name: input.name,
+    prefix,
+    hash: sha256(key),
+    scopes: [...new Set(requested)],
+    expiresAt: input.expiresAt ?? null,
+  });
+  return { key, apiKey };
 }
 
 /**
@@ -101,26 +78,14 @@ export async function revokeApiKey(
   ctx: AuthContext,
   id: string,
 ) {
-  const [key] = await database.db
-    .select({ userId: apiKeys.userId, holderRole: memberships.role })
-    .from(apiKeys)
-    .leftJoin(
-      memberships,
-      and(eq(memberships.workspaceId, apiKeys.workspaceId), eq(memberships.userId, apiKeys.userId)),
-    )
-    .where(inWorkspace(ctx, apiKeys, eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
-    .limit(1);
+  const key = await unrevokedKeyHolder(database, ctx, id);
   if (!key) throw notFound('API key');
   if (key.userId !== ctx.userId) {
     if (!atLeast(ctx.role, 'admin')) throw forbidden("Only admins and owners manage other members' keys");
     if (key.holderRole === 'owner' && ctx.role !== 'owner')
       throw forbidden("Only an owner manages an owner's keys");
   }
-  const [row] = await database.db
-    .update(apiKeys)
-    .set({ revokedAt: new Date() })
-    .where(inWorkspace(ctx, apiKeys, eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
-    .returning({ id: apiKeys.id, name: apiKeys.name });
+  const row = await markRevoked(database, ctx, id);
   if (!row) throw notFound('API key');
   await revocations.publish({ kind: 'api_key', id: row.id });
   return row;
@@ -181,36 +146,13 @@ const lastUsedGranularityMs = 60_000;
 async function lookupApiKey(database: Database, presented: string, hash: string) {
   const match = keyPattern.exec(presented);
   if (!match) return null;
-  const [row] = await database.db
-    .select({
-      id: apiKeys.id,
-      workspaceId: apiKeys.workspaceId,
-      userId: apiKeys.userId,
-      hash: apiKeys.hash,
-      scopes: apiKeys.scopes,
-      lastUsedAt: apiKeys.lastUsedAt,
-      expiresAt: apiKeys.expiresAt,
-      role: memberships.role,
-    })
-    .from(apiKeys)
-    .innerJoin(
-      memberships,
-      and(eq(memberships.workspaceId, apiKeys.workspaceId), eq(memberships.userId, apiKeys.userId)),
-    )
-    .where(
-      and(
-        eq(apiKeys.prefix, match[1]!),
-        isNull(apiKeys.revokedAt),
-        or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, new Date())),
-      ),
-    )
-    .limit(1);
+  const row = await usableKeyByPrefix(database, match[1]!);
   if (!row) return null;
   const expected = Buffer.from(row.hash, 'hex');
   const actual = Buffer.from(hash, 'hex');
   if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return null;
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > lastUsedGranularityMs) {
-    await database.db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, row.id));
+    await touchLastUsed(database, row.id);
   }
   return row;
 }

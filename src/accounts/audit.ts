@@ -1,3 +1,4 @@
+// The audit log, append-only: every statement on it (record an entry, read a page of them).
 import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { auditLog } from '../db/schema/index.ts';

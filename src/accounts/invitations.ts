@@ -5,12 +5,13 @@
 //
 // The token is `<invitation id>.<HMAC-SHA256 of the id under the server's secret key>`: it cannot be
 // forged or guessed from the id, and the row makes it expiring, single-use and revocable.
+//
+// The statements are in invitation-store.ts.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { invitations, memberships, workspaces } from '../db/schema/index.ts';
 import { AppError, forbidden } from '../errors.ts';
 import type { AuthContext } from './context.ts';
+import { acceptAndJoin, insertInvitation, openInvitation } from './invitation-store.ts';
 import { assertMayGrant } from './members.ts';
 import type { Role } from './roles.ts';
 import { normaliseEmail } from './users.ts';
@@ -41,40 +42,21 @@ export async function createInvitation(
   input: { email: string; role: Role; ttlHours: number },
 ) {
   assertMayGrant(ctx, input.role);
-  const [row] = await database.db
-    .insert(invitations)
-    .values({
-      workspaceId: ctx.workspaceId,
-      email: normaliseEmail(input.email),
-      role: input.role,
-      invitedBy: ctx.userId,
-      expiresAt: new Date(Date.now() + input.ttlHours * 3600_000),
-    })
-    .returning({
-      id: invitations.id,
-      email: invitations.email,
-      role: invitations.role,
-      expiresAt: invitations.expiresAt,
-    });
-  return { invitation: row!, token: invitationToken(secretKey, row!.id) };
+  const invitation = await insertInvitation(database, {
+    workspaceId: ctx.workspaceId,
+    email: normaliseEmail(input.email),
+    role: input.role,
+    invitedBy: ctx.userId,
+    expiresAt: new Date(Date.now() + input.ttlHours * 3600_000),
+  });
+  return { invitation, token: invitationToken(secretKey, invitation.id) };
 }
 
 /** The open invitation a token stands for, with its workspace's name. */
 export async function findInvitation(database: Database, secretKey: string, token: string) {
   const id = verifiedId(secretKey, token);
   if (!id) throw invalid();
-  const [row] = await database.db
-    .select({
-      id: invitations.id,
-      email: invitations.email,
-      role: invitations.role,
-      expiresAt: invitations.expiresAt,
-      workspace: { id: workspaces.id, name: workspaces.name },
-    })
-    .from(invitations)
-    .innerJoin(workspaces, eq(workspaces.id, invitations.workspaceId))
-    .where(and(eq(invitations.id, id), isNull(invitations.acceptedAt), gt(invitations.expiresAt, new Date())))
-    .limit(1);
+  const row = await openInvitation(database, id);
   if (!row) throw invalid();
   return row;
 }
@@ -93,19 +75,13 @@ export async function acceptInvitation(
   if (normaliseEmail(user.email) !== invitation.email) {
     throw forbidden('This invitation is for another email address');
   }
-  return database.db.transaction(async (tx) => {
-    const [claimed] = await tx
-      .update(invitations)
-      .set({ acceptedAt: new Date(), acceptedBy: user.id })
-      .where(and(eq(invitations.id, invitation.id), isNull(invitations.acceptedAt)))
-      .returning({ id: invitations.id });
-    if (!claimed) throw invalid();
-    const inserted = await tx
-      .insert(memberships)
-      .values({ workspaceId: invitation.workspace.id, userId: user.id, role: invitation.role })
-      .onConflictDoNothing()
-      .returning();
-    if (inserted.length === 0) throw new AppError('conflict', 'You are already a member of this workspace');
-    return { workspace: { ...invitation.workspace, role: invitation.role as Role } };
-  });
+  const outcome = await acceptAndJoin(
+    database,
+    { id: invitation.id, workspaceId: invitation.workspace.id, role: invitation.role },
+    user.id,
+  );
+  if (outcome === 'already_used') throw invalid();
+  if (outcome === 'already_member')
+    throw new AppError('conflict', 'You are already a member of this workspace');
+  return { workspace: { ...invitation.workspace, role: invitation.role as Role } };
 }

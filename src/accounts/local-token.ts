@@ -7,6 +7,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Database } from '../db/client.ts';
 import type { AuthContext } from './context.ts';
+import { firstOwner } from './member-store.ts';
 import { scopesForRole } from './roles.ts';
 
 export const localTokenPrefix = 'bsl_';
@@ -36,15 +37,10 @@ export function localTokenMatches(expected: string | undefined, given: string): 
 }
 
 export async function localOwnerContext(database: Database): Promise<AuthContext | null> {
-  const { rows } = await database.query<{ user_id: string; workspace_id: string }>(
-    `SELECT m.user_id, m.workspace_id FROM memberships m JOIN workspaces w ON w.id = m.workspace_id
-     WHERE m.role = 'owner' ORDER BY w.created_at, m.created_at LIMIT 1`,
-  );
-  const owner = rows[0];
+  const owner = await firstOwner(database);
   if (!owner) return null;
   return {
-    userId: owner.user_id,
-    workspaceId: owner.workspace_id,
+    ...owner,
     role: 'owner',
     via: 'session',
     scopes: scopesForRole('owner'),

@@ -1,29 +1,13 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
+// Members of a workspace: who may grant, change and remove which role, and the one rule that a
+// workspace keeps an owner. The statements are in member-store.ts.
 import type { Database } from '../db/client.ts';
-import { memberships, users, workspaces } from '../db/schema/index.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
 import type { AuthContext } from './context.ts';
+import { deleteMembership, memberRole, ownerCount, setMemberRole, workspacesOf } from './member-store.ts';
 import type { RevocationBus } from './revocations.ts';
 import { atLeast, type Role } from './roles.ts';
-import { inWorkspace } from './scope.ts';
 
-export async function membershipOf(database: Database, userId: string, workspaceId: string) {
-  const [m] = await database.db
-    .select({ role: memberships.role })
-    .from(memberships)
-    .where(and(eq(memberships.userId, userId), eq(memberships.workspaceId, workspaceId)))
-    .limit(1);
-  return m ?? null;
-}
-
-export async function workspacesOf(database: Database, userId: string) {
-  return database.db
-    .select({ id: workspaces.id, name: workspaces.name, role: memberships.role })
-    .from(memberships)
-    .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
-    .where(eq(memberships.userId, userId))
-    .orderBy(asc(memberships.createdAt));
-}
+export { listMembers, membershipOf, workspacesOf } from './member-store.ts';
 
 /** The workspace a user lands in: the first one they own, else the first they joined. */
 export async function primaryWorkspaceOf(database: Database, userId: string) {
@@ -31,40 +15,13 @@ export async function primaryWorkspaceOf(database: Database, userId: string) {
   return all.find((w) => w.role === 'owner') ?? all[0] ?? null;
 }
 
-export async function listMembers(database: Database, ctx: AuthContext) {
-  return database.db
-    .select({
-      userId: users.id,
-      email: users.email,
-      name: users.name,
-      role: memberships.role,
-      joinedAt: memberships.createdAt,
-    })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(inWorkspace(ctx, memberships))
-    .orderBy(asc(memberships.createdAt));
-}
-
 export function assertMayGrant(ctx: AuthContext, role: Role) {
   if (!atLeast(ctx.role, 'admin')) throw forbidden('Only admins and owners manage members');
   if (role === 'owner' && ctx.role !== 'owner') throw forbidden('Only an owner can grant the owner role');
 }
 
-async function ownerCount(database: Database, workspaceId: string) {
-  const [row] = await database.db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(memberships)
-    .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.role, 'owner')));
-  return row?.n ?? 0;
-}
-
 async function existingMember(database: Database, ctx: AuthContext, userId: string) {
-  const [m] = await database.db
-    .select({ role: memberships.role })
-    .from(memberships)
-    .where(inWorkspace(ctx, memberships, eq(memberships.userId, userId)))
-    .limit(1);
+  const m = await memberRole(database, ctx, userId);
   if (!m) throw notFound('Member');
   return m;
 }
@@ -82,10 +39,7 @@ export async function changeMemberRole(
   if (current.role === 'owner' && role !== 'owner' && (await ownerCount(database, ctx.workspaceId)) <= 1) {
     throw new AppError('conflict', 'A workspace must keep at least one owner');
   }
-  await database.db
-    .update(memberships)
-    .set({ role })
-    .where(inWorkspace(ctx, memberships, eq(memberships.userId, userId)));
+  await setMemberRole(database, ctx, userId, role);
   await revocations.publish({ kind: 'member', userId, workspaceId: ctx.workspaceId });
   return { userId, role };
 }
@@ -102,6 +56,6 @@ export async function removeMember(
   if (current.role === 'owner' && (await ownerCount(database, ctx.workspaceId)) <= 1) {
     throw new AppError('conflict', 'A workspace must keep at least one owner');
   }
-  await database.db.delete(memberships).where(inWorkspace(ctx, memberships, eq(memberships.userId, userId)));
+  await deleteMembership(database, ctx, userId);
   await revocations.publish({ kind: 'member', userId, workspaceId: ctx.workspaceId });
 }

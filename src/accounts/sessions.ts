@@ -1,8 +1,8 @@
-// Browser sessions: an opaque random token in an httpOnly cookie; the table keeps its sha256.
-import { and, eq, gt } from 'drizzle-orm';
+// Browser sessions: an opaque random token in an httpOnly cookie; the table keeps its sha256
+// (session-store.ts).
 import type { Database } from '../db/client.ts';
-import { memberships, sessions } from '../db/schema/index.ts';
 import type { RevocationBus } from './revocations.ts';
+import { deleteSessionRow, insertSession, liveSessionMember, setSessionWorkspace } from './session-store.ts';
 import { randomToken, sha256 } from './tokens.ts';
 
 export async function createSession(
@@ -11,7 +11,7 @@ export async function createSession(
 ) {
   const token = randomToken(32);
   const expiresAt = new Date(Date.now() + input.ttlHours * 3600_000);
-  await database.db.insert(sessions).values({
+  await insertSession(database, {
     id: sha256(token),
     userId: input.userId,
     workspaceId: input.workspaceId,
@@ -23,34 +23,15 @@ export async function createSession(
 }
 
 /** The session's user and current workspace with the member's role there, or null. */
-export async function resolveSession(database: Database, token: string) {
-  const [row] = await database.db
-    .select({
-      id: sessions.id,
-      userId: sessions.userId,
-      workspaceId: sessions.workspaceId,
-      role: memberships.role,
-    })
-    .from(sessions)
-    .innerJoin(
-      memberships,
-      and(eq(memberships.workspaceId, sessions.workspaceId), eq(memberships.userId, sessions.userId)),
-    )
-    .where(and(eq(sessions.id, sha256(token)), gt(sessions.expiresAt, new Date())))
-    .limit(1);
-  return row ?? null;
-}
+export const resolveSession = (database: Database, token: string) =>
+  liveSessionMember(database, sha256(token));
 
-export async function switchSessionWorkspace(database: Database, token: string, workspaceId: string) {
-  await database.db
-    .update(sessions)
-    .set({ workspaceId })
-    .where(eq(sessions.id, sha256(token)));
-}
+export const switchSessionWorkspace = (database: Database, token: string, workspaceId: string) =>
+  setSessionWorkspace(database, sha256(token), workspaceId);
 
 /** Ends the session; sockets and streams it holds open are closed through the revocation. */
 export async function deleteSession(database: Database, revocations: RevocationBus, token: string) {
   const id = sha256(token);
-  await database.db.delete(sessions).where(eq(sessions.id, id));
+  await deleteSessionRow(database, id);
   await revocations.publish({ kind: 'session', id });
 }

@@ -1,8 +1,10 @@
-import { eq, sql } from 'drizzle-orm';
+// Accounts of people: password rules and hashing around the user store (user-store.ts).
 import type { Database } from '../db/client.ts';
-import { memberships, users, workspaces } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
 import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from './passwords.ts';
+import { insertOwnerWithWorkspace, insertUserIfNew, setPasswordHash, userByEmail } from './user-store.ts';
+
+export { countUsers, findUserById } from './user-store.ts';
 
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
@@ -12,9 +14,6 @@ export interface NewUser {
   name?: string;
   workspaceName?: string;
 }
-
-// Any constant shared by every process: serialises first-owner creation across API replicas.
-const firstOwnerLock = 0x626c6f67; // "blog"
 
 export const setupClosedMessage = 'Setup is closed: an owner already exists. Sign in instead.';
 
@@ -34,12 +33,11 @@ function assertPasswordLength(password: string) {
 export async function createUserIfNew(database: Database, input: Omit<NewUser, 'workspaceName'>) {
   assertPasswordLength(input.password);
   const passwordHash = await hashPassword(input.password);
-  const [user] = await database.db
-    .insert(users)
-    .values({ email: normaliseEmail(input.email), name: input.name ?? null, passwordHash })
-    .onConflictDoNothing({ target: users.email })
-    .returning({ id: users.id, email: users.email, name: users.name });
-  return user ?? null;
+  return insertUserIfNew(database, {
+    email: normaliseEmail(input.email),
+    name: input.name ?? null,
+    passwordHash,
+  });
 }
 
 /** Self-service sign-up: a user and a workspace they own, or null when the address is taken. */
@@ -61,51 +59,24 @@ export async function createUser(database: Database, input: NewUser, opts: { fir
   const email = normaliseEmail(input.email);
   assertPasswordLength(input.password);
   const passwordHash = await hashPassword(input.password);
-  return database.db.transaction(async (tx) => {
-    if (opts.firstOwner) {
-      await tx.execute(sql`select pg_advisory_xact_lock(${firstOwnerLock})`);
-      const [existing] = await tx.select({ id: users.id }).from(users).limit(1);
-      if (existing) throw new AppError('conflict', setupClosedMessage);
-    }
-    const [user] = await tx
-      .insert(users)
-      .values({ email, name: input.name ?? null, passwordHash })
-      .onConflictDoNothing({ target: users.email })
-      .returning({ id: users.id, email: users.email, name: users.name });
-    if (!user) throw new AppError('conflict', `A user with email ${email} already exists`);
-    const [workspace] = await tx
-      .insert(workspaces)
-      .values({
-        name: input.workspaceName?.trim() || `${input.name?.trim() || email.split('@')[0]}'s workspace`,
-      })
-      .returning({ id: workspaces.id, name: workspaces.name });
-    await tx.insert(memberships).values({ workspaceId: workspace!.id, userId: user.id, role: 'owner' });
-    return { user, workspace: workspace! };
-  });
+  const created = await insertOwnerWithWorkspace(
+    database,
+    {
+      email,
+      name: input.name ?? null,
+      passwordHash,
+      workspaceName:
+        input.workspaceName?.trim() || `${input.name?.trim() || email.split('@')[0]}'s workspace`,
+    },
+    { onlyIfNoUsers: opts.firstOwner === true },
+  );
+  if (created === 'users_exist') throw new AppError('conflict', setupClosedMessage);
+  if (created === 'email_taken') throw new AppError('conflict', `A user with email ${email} already exists`);
+  return created;
 }
 
-export async function findUserByEmail(database: Database, email: string) {
-  const [user] = await database.db
-    .select()
-    .from(users)
-    .where(eq(users.email, normaliseEmail(email)))
-    .limit(1);
-  return user ?? null;
-}
-
-export async function findUserById(database: Database, id: string) {
-  const [user] = await database.db
-    .select({ id: users.id, email: users.email, name: users.name, createdAt: users.createdAt })
-    .from(users)
-    .where(eq(users.id, id))
-    .limit(1);
-  return user ?? null;
-}
-
-export async function countUsers(database: Database) {
-  const [row] = await database.db.select({ n: sql<number>`count(*)::int` }).from(users);
-  return row?.n ?? 0;
-}
+export const findUserByEmail = (database: Database, email: string) =>
+  userByEmail(database, normaliseEmail(email));
 
 /** Returns the user when the password matches; the same work is done for unknown emails. */
 export async function verifyCredentials(database: Database, email: string, password: string) {
@@ -118,7 +89,7 @@ export async function verifyCredentials(database: Database, email: string, passw
   // Hashes made with older, weaker parameters are upgraded while the password is at hand.
   if (needsRehash(user.passwordHash)) {
     const passwordHash = await hashPassword(password);
-    await database.db.update(users).set({ passwordHash }).where(eq(users.id, user.id));
+    await setPasswordHash(database, user.id, passwordHash);
     return { ...user, passwordHash };
   }
   return user;

@@ -1,17 +1,16 @@
 // Everything about a brief that can be refused before anything is spent: its shape, the documents
 // and brand voice it names, web research without a provider, URLs the SSRF guard would refuse, and
 // a workspace with no model to write with.
-import { and, eq, inArray } from 'drizzle-orm';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
-import { brandVoices } from '../db/schema/articles.ts';
-import { documents } from '../db/schema/knowledge.ts';
 import { AppError } from '../errors.ts';
 import type { LlmGateway } from '../llm/types.ts';
 import { researchFromConfig } from '../research/from-config.ts';
 import type { Resolver } from '../security/ssrf/index.ts';
 import { BlockedUrlError, parseAllowList, resolveTarget, systemResolver } from '../security/ssrf/index.ts';
 import { type ArticleBrief, type BriefIssue, parseBrief, validateBriefReferences } from '../writing/brief.ts';
+import { brandVoiceExists } from './brand-voice-store.ts';
+import { existingDocumentIds } from './document-store.ts';
 
 export interface BriefCheckDeps {
   database: Database;
@@ -57,21 +56,10 @@ export async function checkBrief(
   const parsed = parseBrief(input);
   if (!parsed.ok) throw new AppError('validation_error', 'The brief is invalid', parsed.issues);
   const brief = parsed.brief;
+  const scope = { workspaceId };
   const issues = await validateBriefReferences(brief, {
-    async existingDocumentIds(ids) {
-      const rows = await deps.database.db
-        .select({ id: documents.id })
-        .from(documents)
-        .where(and(eq(documents.workspaceId, workspaceId), inArray(documents.id, [...ids])));
-      return rows.map((r) => r.id);
-    },
-    async brandVoiceExists(id) {
-      const rows = await deps.database.db
-        .select({ id: brandVoices.id })
-        .from(brandVoices)
-        .where(and(eq(brandVoices.workspaceId, workspaceId), eq(brandVoices.id, id)));
-      return rows.length > 0;
-    },
+    existingDocumentIds: (ids) => existingDocumentIds(deps.database, scope, ids),
+    brandVoiceExists: (id) => brandVoiceExists(deps.database, scope, id),
   });
   if (brief.research.web && !researchFromConfig(deps.config).enabled) {
     issues.push({

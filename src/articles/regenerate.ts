@@ -7,14 +7,21 @@ import { isReferencesHeading } from '../seo/document.ts';
 import { referenceList } from '../writing/citations.ts';
 import { renderHtml } from '../writing/render.ts';
 import { localToGlobal, remapCitations } from '../writing/sections.ts';
-import { checkCitations, quoted } from './checks.ts';
+import { articleById, updateArticle } from './article-store.ts';
+import { brandVoiceById } from './brand-voice-store.ts';
+import { checkCitations } from './checks.ts';
 import { referenceSource } from './compose.ts';
-import { completedOutputs } from './draft.ts';
-import { loadBrandVoice, seoPack, stepPositions, streamSectionText } from './pipeline.ts';
+import { sectionSources, wordsPerSection } from './pipeline/section-sources.ts';
+import { sectionStep, stepPositions } from './pipeline/step-plan.ts';
+import { streamSectionText } from './pipeline/stream-section.ts';
 import { sectionPrompt, writerSystem } from './prompts.ts';
+import { seoPack } from './seo-pack.ts';
+import { countStepsNamed, finishedOutputs } from './step-store.ts';
 import { type RunContext, runStep } from './steps.ts';
-import { articleById, updateArticle } from './store.ts';
 import type { ArticleSource } from './types.ts';
+
+// Read here by the job (job.ts), which decides how a failed regeneration leaves the article.
+export { originalRunCompleted } from './step-store.ts';
 
 const sourceKey = (s: ArticleSource) => s.url ?? `${s.documentId}:${s.text.slice(0, 200)}`;
 const normal = (heading: string) =>
@@ -25,20 +32,11 @@ const normal = (heading: string) =>
     .toLowerCase();
 
 /** The step of the n-th regeneration of a section (its citation refresh is `<step>:citations`). */
-export const regenerationStep = (index: number, n: number) => `section:${index}#r${n}`;
+export const regenerationStep = (index: number, n: number) => `${sectionStep(index)}#r${n}`;
 
 /** How many regenerations of the section were requested so far. */
-export async function regenerationCount(
-  database: Database,
-  articleId: string,
-  index: number,
-): Promise<number> {
-  const { rows } = await database.query<{ n: string }>(
-    `SELECT count(*) AS n FROM article_steps WHERE article_id = $1 AND name ~ $2`,
-    [articleId, `^section:${index}#r[0-9]+$`],
-  );
-  return Number(rows[0]?.n ?? 0);
-}
+export const regenerationCount = (database: Database, articleId: string, index: number) =>
+  countStepsNamed(database, articleId, `^section:${index}#r[0-9]+$`);
 
 const headingLine = (lines: readonly string[], heading: string) =>
   lines.findIndex((l) => /^##\s/.test(l) && normal(l.slice(3)) === normal(heading));
@@ -46,19 +44,6 @@ const headingLine = (lines: readonly string[], heading: string) =>
 /** Whether the Markdown still has the `## heading` a regenerated section is placed under. */
 export const hasSectionHeading = (markdown: string, heading: string) =>
   headingLine(markdown.split('\n'), heading) >= 0;
-
-/**
- * Whether the article's own run had completed (every pipeline step done or skipped), so that a
- * failed regeneration leaves it completed rather than degrading it to failed.
- */
-export async function originalRunCompleted(database: Database, articleId: string): Promise<boolean> {
-  const { rows } = await database.query<{ unfinished: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM article_steps WHERE article_id = $1 AND name !~ '#r[0-9]+'
-       AND status NOT IN ('completed', 'skipped')) AS unfinished`,
-    [articleId],
-  );
-  return rows[0]?.unfinished === false;
-}
 
 /** Replaces the body under `## heading` (up to the next `## `); undefined when the heading is gone. */
 export function replaceSection(markdown: string, heading: string, body: string): string | undefined {
@@ -81,6 +66,31 @@ export function replaceReferences(markdown: string, sources: readonly ArticleSou
   return `${[...lines.slice(0, start), ...(list ? [list] : []), ...lines.slice(end)].join('\n').trimEnd()}\n`;
 }
 
+/**
+ * Places a regenerated section's citations (numbers of the gathered sources) in the article's
+ * numbering: gathered sources it already cites keep their number, others are appended.
+ */
+export function placeCitations(
+  written: string,
+  gathered: readonly ArticleSource[],
+  articleSources: readonly ArticleSource[],
+): { markdown: string; sources: ArticleSource[] } {
+  const sources = [...articleSources];
+  const byKey = new Map(sources.map((s) => [sourceKey(s), s.n]));
+  const { markdown } = remapCitations(written, (n) => {
+    const source = gathered[n - 1];
+    if (!source) return undefined;
+    let final = byKey.get(sourceKey(source));
+    if (final === undefined) {
+      final = sources.length + 1;
+      sources.push({ ...source, n: final });
+      byKey.set(sourceKey(source), final);
+    }
+    return final;
+  });
+  return { markdown, sources };
+}
+
 export async function regenerateSection(ctx: RunContext, index: number, concurrency: number) {
   const article = await articleById(ctx.database, ctx.article.id);
   if (!article) throw new Error('article vanished');
@@ -88,38 +98,22 @@ export async function regenerateSection(ctx: RunContext, index: number, concurre
   const section = outline?.sections[index];
   if (!outline || !section) throw new Error(`The article has no section ${index}`);
   const brief = article.brief;
-  const outputs = await completedOutputs(ctx);
+  const outputs = await finishedOutputs(ctx.database, ctx.article.id);
   const gathered = (outputs.get('gather') as { sources: ArticleSource[] } | undefined)?.sources ?? [];
   const stepName = regenerationStep(index, await regenerationCount(ctx.database, ctx.article.id, index));
-  const system = writerSystem(brief, await loadBrandVoice(ctx.database, brief.brandVoiceId));
-  const words = Math.max(80, Math.round((brief.words * 0.8) / outline.sections.length));
+  const system = writerSystem(brief, await brandVoiceById(ctx.database, brief.brandVoiceId));
+  const words = wordsPerSection(brief.words, outline.sections.length);
 
   const written = await runStep(ctx, stepName, stepPositions.section + index, async (llm) => {
-    const focus = `${section.heading} ${section.goal} ${section.keyPoints.join(' ')}`;
-    const local = section.sourceIds
-      .filter((n) => gathered[n - 1])
-      .map((n, k) => ({ ...quoted(gathered[n - 1]!, focus), n: k + 1 }));
-    const text = await streamSectionText(ctx, llm, `section:${index}`, index, {
+    const sources = sectionSources(section, gathered);
+    const text = await streamSectionText(ctx, llm, sectionStep(index), index, {
       system,
-      prompt: sectionPrompt({ brief, outline, section, index, words, sources: local }),
+      prompt: sectionPrompt({ brief, outline, section, index, words, sources }),
     });
     return localToGlobal(text, section.sourceIds).markdown;
   });
 
-  // The article's numbering: gathered sources it already cites keep their number, others are appended.
-  const finalSources = [...article.sources];
-  const byKey = new Map(finalSources.map((s) => [sourceKey(s), s.n]));
-  const body = remapCitations(written, (n) => {
-    const source = gathered[n - 1];
-    if (!source) return undefined;
-    let final = byKey.get(sourceKey(source));
-    if (final === undefined) {
-      final = finalSources.length + 1;
-      finalSources.push({ ...source, n: final });
-      byKey.set(sourceKey(source), final);
-    }
-    return final;
-  }).markdown;
+  const { markdown: body, sources: finalSources } = placeCitations(written, gathered, article.sources);
   const spliced = replaceSection(article.markdown, section.heading, body);
   if (spliced === undefined) {
     throw new Error(

@@ -9,20 +9,23 @@ import type { JobQueue } from '../jobs/queue.ts';
 import type { LlmGateway } from '../llm/types.ts';
 import type { Resolver } from '../security/ssrf/index.ts';
 import { renderHtml } from '../writing/render.ts';
+import {
+  cancelActiveArticle,
+  deleteArticle,
+  findArticle,
+  insertArticle,
+  updateArticle,
+} from './article-store.ts';
 import { checkBrief } from './brief-checks.ts';
 import { refreshCitations } from './checks.ts';
 import type { ArticleEventBus } from './events.ts';
 import { abortLocalRun, articleJob } from './job.ts';
-import { seoPack, stepPositions } from './pipeline.ts';
+import { initialSteps, stepPositions } from './pipeline/step-plan.ts';
 import { hasSectionHeading, regenerationCount, regenerationStep } from './regenerate.ts';
-import {
-  deleteArticle,
-  findArticle,
-  findVersion,
-  insertArticle,
-  saveVersion,
-  updateArticle,
-} from './store.ts';
+import { seoPack } from './seo-pack.ts';
+import { type ArticleStatus, isActive } from './statuses.ts';
+import { declareSteps, insertStep } from './step-store.ts';
+import { findVersion, saveVersion } from './version-store.ts';
 
 export interface ArticleServiceDeps {
   database: Database;
@@ -67,10 +70,7 @@ export async function createArticle(
     }
     return { article: row, created };
   }
-  await deps.database.query(
-    `INSERT INTO article_steps (article_id, name, position) VALUES ($1, 'plan', $2), ($1, 'gather', $3), ($1, 'outline', $4)`,
-    [row.id, stepPositions.plan, stepPositions.gather, stepPositions.outline],
-  );
+  await declareSteps(deps.database, row.id, initialSteps);
   await deps.articleEvents.publish(row.id, 'status', { status: 'queued' });
   try {
     await deps.queue.enqueue(articleJob, { articleId: row.id });
@@ -82,13 +82,7 @@ export async function createArticle(
 }
 
 export async function cancelArticle(deps: ArticleServiceDeps, caller: Caller, id: string) {
-  const { rows } = await deps.database.query<{ id: string }>(
-    `UPDATE articles SET status = 'cancelled', lease_owner = NULL, lease_expires_at = NULL, regenerate_section = NULL,
-       finished_at = now(), updated_at = now()
-     WHERE id = $1 AND workspace_id = $2 AND status IN ('queued', 'running') RETURNING id`,
-    [id, caller.workspaceId],
-  );
-  if (rows.length === 0) {
+  if (!(await cancelActiveArticle(deps.database, caller, id))) {
     const article = await findArticle(deps.database, caller, id);
     throw new AppError(
       'conflict',
@@ -101,8 +95,8 @@ export async function cancelArticle(deps: ArticleServiceDeps, caller: Caller, id
   return { id, status: 'cancelled' as const };
 }
 
-function assertIdle(status: string) {
-  if (status === 'queued' || status === 'running') {
+function assertIdle(status: ArticleStatus) {
+  if (isActive(status)) {
     throw new AppError('conflict', `The article is ${status}; wait for it to finish or cancel it first`);
   }
 }
@@ -135,11 +129,7 @@ export async function regenerateArticleSection(
   }
   const step = regenerationStep(index, (await regenerationCount(deps.database, id, index)) + 1);
   await saveVersion(deps.database, article, 'regenerate', caller.userId);
-  await deps.database.query('INSERT INTO article_steps (article_id, name, position) VALUES ($1, $2, $3)', [
-    id,
-    step,
-    stepPositions.section + index,
-  ]);
+  await insertStep(deps.database, id, step, stepPositions.section + index);
   await updateArticle(deps.database, id, {
     status: 'queued',
     error: null,

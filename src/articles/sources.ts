@@ -11,6 +11,7 @@ import type { ResearchDeps, ResearchOptions } from '../research/web-research.ts'
 import { researchQuestions } from '../research/web-research.ts';
 import { type SafeFetchOptions, safeFetch } from '../security/ssrf/index.ts';
 import { englishStopWords, words } from '../writing/words.ts';
+import { openingPassages } from './document-store.ts';
 import type { ArticleSource } from './types.ts';
 
 /** A source before it gets its number. */
@@ -155,19 +156,7 @@ export function namedDocumentSources(
       // A named document no question matched still contributes its opening passages.
       for (const id of documentIds) {
         if (chosen.some((p) => p.documentId === id)) continue;
-        const { rows } = await search.database.query<{
-          documentId: string;
-          documentTitle: string;
-          text: string;
-          headingPath: string[];
-          pageStart: number | null;
-        }>(
-          `SELECT c.document_id AS "documentId", d.title AS "documentTitle", c.raw_text AS text,
-             c.heading_path AS "headingPath", c.page_start AS "pageStart"
-           FROM document_chunks c JOIN documents d ON d.id = c.document_id
-           WHERE d.workspace_id = $1 AND d.id = $2 ORDER BY c.index LIMIT 2`,
-          [search.workspaceId, id],
-        );
+        const rows = await openingPassages(search.database, search, id);
         chosen.push(...rows.map((r) => ({ ...r, chunkId: '', pageEnd: null, score: 0 })));
       }
       return chosen.map((p) => passageSource('document', p));

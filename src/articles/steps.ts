@@ -17,6 +17,8 @@ import type {
 import { sleep } from '../sleep.ts';
 import type { ArticleEventBus } from './events.ts';
 import { stepDuration } from './metrics.ts';
+import { isFinished } from './statuses.ts';
+import * as steps from './step-store.ts';
 
 export interface RunContext {
   database: Database;
@@ -52,18 +54,6 @@ export class StepFailedError extends Error {
   }
 }
 
-export async function declareSteps(
-  ctx: RunContext,
-  steps: ReadonlyArray<{ name: string; position: number }>,
-) {
-  await ctx.database.query(
-    `INSERT INTO article_steps (article_id, name, position)
-     SELECT $1, name, position FROM unnest($2::text[], $3::int[]) AS s(name, position)
-     ON CONFLICT DO NOTHING`,
-    [ctx.article.id, steps.map((s) => s.name), steps.map((s) => s.position)],
-  );
-}
-
 async function meter(ctx: RunContext, step: string, result: LlmTextResult & { rung?: OutputRung }) {
   const cost = result.costUsd ?? 0;
   ctx.totals.inputTokens += result.usage.inputTokens;
@@ -77,25 +67,17 @@ async function meter(ctx: RunContext, step: string, result: LlmTextResult & { ru
     costUsd: Math.round(ctx.totals.costUsd * 1e8) / 1e8,
     ...(ctx.totals.estimated && { estimated: true }),
   };
-  // One statement: the step's spend and the running-cost event.
-  await ctx.database.query(
-    `WITH spent AS (
-       UPDATE article_steps SET input_tokens = input_tokens + $3, output_tokens = output_tokens + $4,
-         cost_usd = cost_usd + $5, usage_estimated = usage_estimated OR $7,
-         output_rungs = CASE WHEN $8::text IS NULL OR $8::text = ANY(output_rungs) THEN output_rungs
-           ELSE array_append(output_rungs, $8::text) END
-       WHERE article_id = $1 AND name = $2 RETURNING 1)
-     INSERT INTO article_events (article_id, type, data) SELECT $1, 'cost', $6 FROM spent`,
-    [
-      ctx.article.id,
-      step,
-      result.usage.inputTokens,
-      result.usage.outputTokens,
-      cost,
-      JSON.stringify(running),
-      result.usage.estimated === true,
-      result.rung ?? null,
-    ],
+  await steps.meterSpend(
+    ctx.database,
+    { articleId: ctx.article.id, name: step },
+    {
+      inputTokens: result.usage.inputTokens,
+      outputTokens: result.usage.outputTokens,
+      costUsd: cost,
+      estimated: result.usage.estimated === true,
+      rung: result.rung ?? null,
+    },
+    running,
   );
   await ctx.events.notify(ctx.article.id);
 }
@@ -146,11 +128,6 @@ function retryable(err: unknown, signal: AbortSignal): boolean {
 /** section:3#r1 → section: bounded metric labels. */
 const stepKind = (name: string) => name.split(':')[0]!.split('#')[0]!;
 
-interface StoredStep {
-  status: string | null;
-  output: unknown;
-}
-
 /**
  * Runs `work` as the durable step `name`, or returns its stored output when it already finished.
  * Failures retry with exponential backoff; after the last attempt the step is marked failed and
@@ -165,36 +142,14 @@ export async function runStep<T>(
 ): Promise<T> {
   if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error('run aborted');
   const startedAt = new Date();
-  // One statement: read what is stored, or mark the step running and announce it.
-  const { rows } = await ctx.database.query<StoredStep>(
-    `WITH prev AS (SELECT status, output FROM article_steps WHERE article_id = $1 AND name = $2),
-     started AS (
-       INSERT INTO article_steps (article_id, name, position, status, input, started_at, attempts)
-       VALUES ($1, $2, $3, 'running', $4, $5, 1)
-       ON CONFLICT (article_id, name) DO UPDATE SET status = 'running', input = EXCLUDED.input,
-         started_at = coalesce(article_steps.started_at, EXCLUDED.started_at), error = NULL, finished_at = NULL,
-         attempts = article_steps.attempts + 1
-       WHERE article_steps.status NOT IN ('completed', 'skipped')
-       RETURNING 1),
-     announced AS (
-       INSERT INTO article_events (article_id, type, data)
-       SELECT $1, 'step.started', jsonb_build_object('step', $2::text) FROM started RETURNING 1)
-     SELECT (SELECT status FROM prev) AS status, (SELECT output FROM prev) AS output,
-       (SELECT count(*) FROM announced) AS announced`,
-    [ctx.article.id, name, position, input === undefined ? null : JSON.stringify(input), startedAt],
-  );
-  const stored = rows[0];
-  if (stored?.status === 'completed' || stored?.status === 'skipped') return stored.output as T;
+  const ref = { articleId: ctx.article.id, name };
+  const stored = await steps.startStep(ctx.database, { ...ref, position, input, startedAt });
+  if (isFinished(stored?.status)) return stored!.output as T;
   await ctx.events.notify(ctx.article.id);
   const attempts = ctx.attempts ?? 3;
   const delay = (ctx.retryDelaySeconds ?? 1) * 1000;
   for (let attempt = 1; ; attempt++) {
-    if (attempt > 1) {
-      await ctx.database.query(
-        'UPDATE article_steps SET attempts = attempts + 1 WHERE article_id = $1 AND name = $2',
-        [ctx.article.id, name],
-      );
-    }
+    if (attempt > 1) await steps.countAttempt(ctx.database, ref);
     try {
       const output = await work(stepLlm(ctx, name));
       // A finished step's model calls are in the ledger before the step is: a crash after this
@@ -202,16 +157,7 @@ export async function runStep<T>(
       await ctx.llm.flush();
       const finishedAt = new Date();
       const durationMs = finishedAt.getTime() - startedAt.getTime();
-      // The result and its step.finished event are written together: a crash cannot keep one without the other.
-      await ctx.database.query(
-        `WITH done AS (
-           UPDATE article_steps SET status = 'completed', output = $3, finished_at = $4
-           WHERE article_id = $1 AND name = $2 RETURNING cost_usd)
-         INSERT INTO article_events (article_id, type, data)
-         SELECT $1, 'step.finished', jsonb_build_object('step', $2::text, 'status', 'completed',
-           'costUsd', cost_usd::float8, 'durationMs', $5::int) FROM done`,
-        [ctx.article.id, name, JSON.stringify(output ?? null), finishedAt, durationMs],
-      );
+      await steps.completeStep(ctx.database, { ...ref, output, finishedAt, durationMs });
       await ctx.events.notify(ctx.article.id);
       stepDuration.observe({ step: stepKind(name), status: 'completed' }, durationMs / 1000);
       return output;
@@ -225,11 +171,11 @@ export async function runStep<T>(
         if (!ctx.signal.aborted) continue;
       }
       const message = errorMessage(err);
-      const status = ctx.signal.aborted ? 'pending' : 'failed';
-      await ctx.database.query(
-        'UPDATE article_steps SET status = $3, error = $4, finished_at = now() WHERE article_id = $1 AND name = $2',
-        [ctx.article.id, name, status, ctx.signal.aborted ? null : message],
-      );
+      await steps.stopStep(ctx.database, {
+        ...ref,
+        status: ctx.signal.aborted ? 'pending' : 'failed',
+        error: ctx.signal.aborted ? null : message,
+      });
       if (ctx.signal.aborted) throw ctx.signal.reason ?? err;
       stepDuration.observe(
         { step: stepKind(name), status: 'failed' },
@@ -248,14 +194,11 @@ export async function runStep<T>(
 
 /** Records a step that does not apply to this article (e.g. fact check of an ungrounded one). */
 export async function skipStep(ctx: RunContext, name: string, position: number, output: unknown = null) {
-  const { rows } = await ctx.database.query<{ status: string }>(
-    `INSERT INTO article_steps (article_id, name, position, status, output, started_at, finished_at)
-     VALUES ($1, $2, $3, 'skipped', $4, now(), now())
-     ON CONFLICT (article_id, name) DO UPDATE SET status = 'skipped', output = EXCLUDED.output,
-       finished_at = now() WHERE article_steps.status NOT IN ('completed', 'skipped')
-     RETURNING status`,
-    [ctx.article.id, name, position, JSON.stringify(output)],
-  );
-  if (rows.length > 0)
-    await ctx.events.publish(ctx.article.id, 'step.finished', { step: name, status: 'skipped' });
+  const skipped = await steps.markSkipped(ctx.database, {
+    articleId: ctx.article.id,
+    name,
+    position,
+    output,
+  });
+  if (skipped) await ctx.events.publish(ctx.article.id, 'step.finished', { step: name, status: 'skipped' });
 }

@@ -9,7 +9,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/accounts/users.ts';
-import { insertArticle, updateArticle } from '../../src/articles/store.ts';
+import { insertArticle, updateArticle } from '../../src/articles/article-store.ts';
 import { loadConfig } from '../../src/config.ts';
 import { openDatabase } from '../../src/db/client.ts';
 import { saveDocument } from '../../src/knowledge/store.ts';

@@ -17,7 +17,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { articleStatuses } from '../../articles/statuses.ts';
+import { articleStatuses, stepStatuses } from '../../articles/statuses.ts';
 import type { ArticleSource, CitationCheck, FactCheckClaim, SeoPack } from '../../articles/types.ts';
 import type { ArticleBrief } from '../../writing/brief.ts';
 import type { Outline } from '../../writing/outline.ts';
@@ -26,7 +26,12 @@ import { users, workspaces } from './accounts.ts';
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
-export { type ArticleStatus, articleStatuses } from '../../articles/statuses.ts';
+export {
+  type ArticleStatus,
+  articleStatuses,
+  type StepStatus,
+  stepStatuses,
+} from '../../articles/statuses.ts';
 
 export const articles = pgTable(
   'articles',
@@ -87,9 +92,7 @@ export const articleSteps = pgTable(
     /** e.g. plan, gather, outline, section:0, intro, citations, seo; a regeneration adds `section:2#r1`. */
     name: text('name').notNull(),
     position: integer('position').notNull(),
-    status: text('status', { enum: ['pending', 'running', 'completed', 'failed', 'skipped'] })
-      .notNull()
-      .default('pending'),
+    status: text('status', { enum: stepStatuses }).notNull().default('pending'),
     input: jsonb('input'),
     output: jsonb('output'),
     error: text('error'),

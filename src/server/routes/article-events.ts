@@ -3,8 +3,8 @@
 // stored event log, so a client on any API process sees a run executing in any worker.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { findArticle } from '../../articles/article-store.ts';
 import type { ArticleEvent } from '../../articles/events.ts';
-import { findArticle } from '../../articles/store.ts';
 import { AppError } from '../../errors.ts';
 import { intString } from '../../input/integer.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';

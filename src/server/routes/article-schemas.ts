@@ -1,7 +1,7 @@
 // Response shapes of the articles API: the one description the OpenAPI document and the
 // serializer share.
 import { z } from 'zod';
-import { articleStatuses } from '../../articles/statuses.ts';
+import { articleStatuses, stepStatuses } from '../../articles/statuses.ts';
 import { outputRungs } from '../../llm/types.ts';
 import { articleBriefSchema } from '../../writing/brief.ts';
 import { outlineSchema } from '../../writing/outline.ts';
@@ -52,7 +52,7 @@ export const seoView = z.object({
 
 export const stepView = z.object({
   name: z.string(),
-  status: z.enum(['pending', 'running', 'completed', 'failed', 'skipped']),
+  status: z.enum(stepStatuses),
   attempts: z.number().int(),
   error: z.string().nullable(),
   inputTokens: z.number().int(),

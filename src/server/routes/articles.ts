@@ -2,6 +2,8 @@
 // versions, export, delete. Events (SSE and WebSocket) are in article-events.ts.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { findArticle, listArticles } from '../../articles/article-store.ts';
+import { articleView as viewOf } from '../../articles/article-view.ts';
 import { exportArticle, exportFormats } from '../../articles/export.ts';
 import {
   cancelArticle,
@@ -11,13 +13,7 @@ import {
   removeArticle,
   restoreVersion,
 } from '../../articles/service.ts';
-import {
-  findArticle,
-  findVersion,
-  listArticles,
-  listVersions,
-  articleView as viewOf,
-} from '../../articles/store.ts';
+import { findVersion, listVersions } from '../../articles/version-store.ts';
 import { articleStatuses } from '../../db/schema/articles.ts';
 import { intString } from '../../input/integer.ts';
 import { markdownText } from '../../input/markdown.ts';

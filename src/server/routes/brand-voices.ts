@@ -6,7 +6,7 @@ import {
   deleteBrandVoice,
   listBrandVoices,
   updateBrandVoice,
-} from '../../articles/brand-voices.ts';
+} from '../../articles/brand-voice-store.ts';
 import { visibleText } from '../../input/text.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
 import { pageOf } from '../pagination.ts';

@@ -1,10 +1,11 @@
-// Brand voices: a workspace's named writing guidelines; a brief that names one has it in every
-// writing prompt.
+// Every statement on brand voices: a workspace's named writing guidelines; a brief that names one
+// has it in every writing prompt.
 import { and, desc, eq } from 'drizzle-orm';
 import { inWorkspace } from '../accounts/scope.ts';
 import type { Database } from '../db/client.ts';
 import { brandVoices } from '../db/schema/articles.ts';
 import { AppError } from '../errors.ts';
+import type { BrandVoice } from './prompts.ts';
 
 type Scope = { workspaceId: string };
 
@@ -56,4 +57,22 @@ export async function deleteBrandVoice(database: Database, scope: Scope, id: str
     .where(and(inWorkspace(scope, brandVoices), eq(brandVoices.id, id)))
     .returning({ id: brandVoices.id });
   if (deleted.length === 0) throw new AppError('not_found', `Brand voice ${id} not found`);
+}
+
+export async function brandVoiceExists(database: Database, scope: Scope, id: string): Promise<boolean> {
+  const rows = await database.db
+    .select({ id: brandVoices.id })
+    .from(brandVoices)
+    .where(inWorkspace(scope, brandVoices, eq(brandVoices.id, id)));
+  return rows.length > 0;
+}
+
+/** The worker's read: the voice a brief names, whatever its workspace (the brief was checked). */
+export async function brandVoiceById(
+  database: Database,
+  id: string | undefined,
+): Promise<BrandVoice | undefined> {
+  if (!id) return undefined;
+  const [voice] = await database.db.select().from(brandVoices).where(eq(brandVoices.id, id));
+  return voice ? { name: voice.name, guidelines: voice.guidelines } : undefined;
 }

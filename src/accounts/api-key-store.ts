@@ -1,0 +1,91 @@
+// Every statement on API keys. Rows hold the key's prefix (found through a unique index) and the
+// sha256 of the whole key; making and checking keys is api-keys.ts's.
+import { and, desc, eq, gt, isNull, lt, or } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { apiKeys, memberships } from '../db/schema/index.ts';
+import { inWorkspace } from './scope.ts';
+
+type Scope = { workspaceId: string };
+
+/** What the API shows of a key: never its hash. */
+const publicColumns = {
+  id: apiKeys.id,
+  name: apiKeys.name,
+  prefix: apiKeys.prefix,
+  scopes: apiKeys.scopes,
+  lastUsedAt: apiKeys.lastUsedAt,
+  expiresAt: apiKeys.expiresAt,
+  revokedAt: apiKeys.revokedAt,
+  createdAt: apiKeys.createdAt,
+};
+
+// The holder's membership of the key's workspace.
+const holderMembership = and(
+  eq(memberships.workspaceId, apiKeys.workspaceId),
+  eq(memberships.userId, apiKeys.userId),
+);
+
+export async function insertApiKey(database: Database, row: typeof apiKeys.$inferInsert) {
+  const [inserted] = await database.db.insert(apiKeys).values(row).returning(publicColumns);
+  return inserted!;
+}
+
+export async function listApiKeys(database: Database, scope: Scope, page: { limit: number; before?: Date }) {
+  return database.db
+    .select(publicColumns)
+    .from(apiKeys)
+    .where(inWorkspace(scope, apiKeys, page.before ? lt(apiKeys.createdAt, page.before) : undefined))
+    .orderBy(desc(apiKeys.createdAt))
+    .limit(page.limit);
+}
+
+/** An unrevoked key of the workspace with its holder and the holder's role (null if they left). */
+export async function unrevokedKeyHolder(database: Database, scope: Scope, id: string) {
+  const [key] = await database.db
+    .select({ userId: apiKeys.userId, holderRole: memberships.role })
+    .from(apiKeys)
+    .leftJoin(memberships, holderMembership)
+    .where(inWorkspace(scope, apiKeys, eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .limit(1);
+  return key ?? null;
+}
+
+/** Revokes the key unless it already was (then null). */
+export async function markRevoked(database: Database, scope: Scope, id: string) {
+  const [row] = await database.db
+    .update(apiKeys)
+    .set({ revokedAt: new Date() })
+    .where(inWorkspace(scope, apiKeys, eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
+    .returning({ id: apiKeys.id, name: apiKeys.name });
+  return row ?? null;
+}
+
+/** The unrevoked, unexpired key with this prefix whose holder is still a member, with their role. */
+export async function usableKeyByPrefix(database: Database, prefix: string) {
+  const [row] = await database.db
+    .select({
+      id: apiKeys.id,
+      workspaceId: apiKeys.workspaceId,
+      userId: apiKeys.userId,
+      hash: apiKeys.hash,
+      scopes: apiKeys.scopes,
+      lastUsedAt: apiKeys.lastUsedAt,
+      expiresAt: apiKeys.expiresAt,
+      role: memberships.role,
+    })
+    .from(apiKeys)
+    .innerJoin(memberships, holderMembership)
+    .where(
+      and(
+        eq(apiKeys.prefix, prefix),
+        isNull(apiKeys.revokedAt),
+        or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, new Date())),
+      ),
+    )
+    .limit(1);
+  return row ?? null;
+}
+
+export async function touchLastUsed(database: Database, id: string) {
+  await database.db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, id));
+}

@@ -1,0 +1,64 @@
+// Every statement on invitations. Tokens, address binding and who may invite are invitations.ts's.
+import { and, eq, gt, isNull, TransactionRollbackError } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { invitations, memberships, workspaces } from '../db/schema/index.ts';
+import type { Role } from './roles.ts';
+
+export async function insertInvitation(database: Database, row: typeof invitations.$inferInsert) {
+  const [inserted] = await database.db.insert(invitations).values(row).returning({
+    id: invitations.id,
+    email: invitations.email,
+    role: invitations.role,
+    expiresAt: invitations.expiresAt,
+  });
+  return inserted!;
+}
+
+/** The invitation if it is neither accepted nor expired, with its workspace's name. */
+export async function openInvitation(database: Database, id: string) {
+  const [row] = await database.db
+    .select({
+      id: invitations.id,
+      email: invitations.email,
+      role: invitations.role,
+      expiresAt: invitations.expiresAt,
+      workspace: { id: workspaces.id, name: workspaces.name },
+    })
+    .from(invitations)
+    .innerJoin(workspaces, eq(workspaces.id, invitations.workspaceId))
+    .where(and(eq(invitations.id, id), isNull(invitations.acceptedAt), gt(invitations.expiresAt, new Date())))
+    .limit(1);
+  return row ?? null;
+}
+
+/**
+ * Marks the invitation accepted by the user and adds the membership, in one transaction: exactly
+ * one of concurrent accepts wins. Nothing is written unless the answer is `joined`.
+ */
+export async function acceptAndJoin(
+  database: Database,
+  invitation: { id: string; workspaceId: string; role: Role },
+  userId: string,
+): Promise<'joined' | 'already_used' | 'already_member'> {
+  return database.db
+    .transaction(async (tx) => {
+      const [claimed] = await tx
+        .update(invitations)
+        .set({ acceptedAt: new Date(), acceptedBy: userId })
+        .where(and(eq(invitations.id, invitation.id), isNull(invitations.acceptedAt)))
+        .returning({ id: invitations.id });
+      if (!claimed) return 'already_used' as const;
+      const inserted = await tx
+        .insert(memberships)
+        .values({ workspaceId: invitation.workspaceId, userId, role: invitation.role })
+        .onConflictDoNothing()
+        .returning();
+      // Undoes the claim: the invitation stays open for the address it was made for.
+      if (inserted.length === 0) tx.rollback();
+      return 'joined' as const;
+    })
+    .catch((err: unknown) => {
+      if (err instanceof TransactionRollbackError) return 'already_member' as const;
+      throw err;
+    });
+}

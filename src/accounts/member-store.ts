@@ -1,0 +1,84 @@
+// Every statement on memberships: who belongs to which workspace, with which role. Reads of a
+// workspace's members go through `inWorkspace` (scope.ts).
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { memberships, users, workspaces } from '../db/schema/index.ts';
+import type { Role } from './roles.ts';
+import { inWorkspace } from './scope.ts';
+
+type Scope = { workspaceId: string };
+
+export async function membershipOf(database: Database, userId: string, workspaceId: string) {
+  const [m] = await database.db
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(and(eq(memberships.userId, userId), eq(memberships.workspaceId, workspaceId)))
+    .limit(1);
+  return m ?? null;
+}
+
+/** The user's workspaces with their role, oldest membership first. */
+export async function workspacesOf(database: Database, userId: string) {
+  return database.db
+    .select({ id: workspaces.id, name: workspaces.name, role: memberships.role })
+    .from(memberships)
+    .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
+    .where(eq(memberships.userId, userId))
+    .orderBy(asc(memberships.createdAt));
+}
+
+export async function listMembers(database: Database, scope: Scope) {
+  return database.db
+    .select({
+      userId: users.id,
+      email: users.email,
+      name: users.name,
+      role: memberships.role,
+      joinedAt: memberships.createdAt,
+    })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(inWorkspace(scope, memberships))
+    .orderBy(asc(memberships.createdAt));
+}
+
+export async function ownerCount(database: Database, workspaceId: string) {
+  const [row] = await database.db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(memberships)
+    .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.role, 'owner')));
+  return row?.n ?? 0;
+}
+
+/** The member's role in the scope's workspace, or null when the user is not a member there. */
+export async function memberRole(database: Database, scope: Scope, userId: string) {
+  const [m] = await database.db
+    .select({ role: memberships.role })
+    .from(memberships)
+    .where(inWorkspace(scope, memberships, eq(memberships.userId, userId)))
+    .limit(1);
+  return m ?? null;
+}
+
+export async function setMemberRole(database: Database, scope: Scope, userId: string, role: Role) {
+  await database.db
+    .update(memberships)
+    .set({ role })
+    .where(inWorkspace(scope, memberships, eq(memberships.userId, userId)));
+}
+
+export async function deleteMembership(database: Database, scope: Scope, userId: string) {
+  await database.db
+    .delete(memberships)
+    .where(inWorkspace(scope, memberships, eq(memberships.userId, userId)));
+}
+
+/** The first owner of the oldest workspace (the local token acts as them), or null on a fresh install. */
+export async function firstOwner(database: Database) {
+  const { rows } = await database.query<{ user_id: string; workspace_id: string }>(
+    `SELECT m.user_id, m.workspace_id FROM memberships m JOIN workspaces w ON w.id = m.workspace_id
+     WHERE m.role = 'owner' ORDER BY w.created_at, m.created_at LIMIT 1`,
+  );
+  const owner = rows[0];
+  return owner ? { userId: owner.user_id, workspaceId: owner.workspace_id } : null;
+}

@@ -1,0 +1,36 @@
+// Every statement on browser sessions. A session row is keyed by the sha256 of its token; the token
+// itself is never stored (sessions.ts makes and hashes it).
+import { and, eq, gt } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { memberships, sessions } from '../db/schema/index.ts';
+
+export async function insertSession(database: Database, row: typeof sessions.$inferInsert) {
+  await database.db.insert(sessions).values(row);
+}
+
+/** The unexpired session with the member's role in its current workspace, or null. */
+export async function liveSessionMember(database: Database, id: string) {
+  const [row] = await database.db
+    .select({
+      id: sessions.id,
+      userId: sessions.userId,
+      workspaceId: sessions.workspaceId,
+      role: memberships.role,
+    })
+    .from(sessions)
+    .innerJoin(
+      memberships,
+      and(eq(memberships.workspaceId, sessions.workspaceId), eq(memberships.userId, sessions.userId)),
+    )
+    .where(and(eq(sessions.id, id), gt(sessions.expiresAt, new Date())))
+    .limit(1);
+  return row ?? null;
+}
+
+export async function setSessionWorkspace(database: Database, id: string, workspaceId: string) {
+  await database.db.update(sessions).set({ workspaceId }).where(eq(sessions.id, id));
+}
+
+export async function deleteSessionRow(database: Database, id: string) {
+  await database.db.delete(sessions).where(eq(sessions.id, id));
+}

@@ -1,0 +1,136 @@
+// Every statement on the articles table. Every read of a tenant's article goes through
+// `inWorkspace`: another workspace's article is simply not found. Steps are in step-store.ts,
+// versions in version-store.ts.
+import { desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import { inWorkspace } from '../accounts/scope.ts';
+import type { Database } from '../db/client.ts';
+import { type ArticleStatus, articles } from '../db/schema/articles.ts';
+import { userTsquery } from '../db/text-search.ts';
+import { AppError } from '../errors.ts';
+import type { ArticleBrief } from '../writing/brief.ts';
+import { activeArticleStatuses } from './statuses.ts';
+import type { ArticleSummary } from './types.ts';
+
+type Scope = { workspaceId: string };
+export type ArticleRow = typeof articles.$inferSelect;
+
+export async function insertArticle(
+  database: Database,
+  input: { workspaceId: string; userId: string; brief: ArticleBrief; idempotencyKey?: string },
+): Promise<{ row: ArticleRow; created: boolean }> {
+  const inserted = await database.db
+    .insert(articles)
+    .values({
+      workspaceId: input.workspaceId,
+      userId: input.userId,
+      brief: input.brief,
+      topic: input.brief.topic,
+      title: input.brief.title ?? '',
+      idempotencyKey: input.idempotencyKey ?? null,
+    })
+    .onConflictDoNothing({ target: [articles.workspaceId, articles.idempotencyKey] })
+    .returning();
+  if (inserted[0]) return { row: inserted[0], created: true };
+  const [existing] = await database.db
+    .select()
+    .from(articles)
+    .where(inWorkspace(input, articles, eq(articles.idempotencyKey, input.idempotencyKey ?? '')));
+  if (!existing) throw new AppError('conflict', 'Idempotency-Key was reused concurrently; retry');
+  return { row: existing, created: false };
+}
+
+export async function findArticle(database: Database, scope: Scope, id: string): Promise<ArticleRow> {
+  const [row] = await database.db
+    .select()
+    .from(articles)
+    .where(inWorkspace(scope, articles, eq(articles.id, id)));
+  if (!row) throw new AppError('not_found', `Article ${id} not found`);
+  return row;
+}
+
+/** The worker's read: the article whatever its workspace (the job names it by id). */
+export async function articleById(database: Database, id: string): Promise<ArticleRow | undefined> {
+  const [row] = await database.db.select().from(articles).where(eq(articles.id, id));
+  return row;
+}
+
+export async function updateArticle(
+  database: Database,
+  id: string,
+  fields: Partial<Omit<typeof articles.$inferInsert, 'id' | 'workspaceId' | 'tsv'>>,
+) {
+  await database.db
+    .update(articles)
+    .set({ ...fields, updatedAt: new Date() })
+    .where(eq(articles.id, id));
+}
+
+export interface ListArticlesInput {
+  status?: ArticleStatus;
+  q?: string;
+  favorite?: boolean;
+  limit: number;
+  before?: Date;
+}
+
+export async function listArticles(
+  database: Database,
+  scope: Scope,
+  input: ListArticlesInput,
+): Promise<ArticleSummary[]> {
+  const conditions: (SQL | undefined)[] = [
+    input.status ? eq(articles.status, input.status) : undefined,
+    input.favorite === undefined ? undefined : eq(articles.favorite, input.favorite),
+    input.before ? lt(articles.createdAt, input.before) : undefined,
+    input.q ? sql`${articles.tsv} @@ ${userTsquery(input.q)}` : undefined,
+  ];
+  const cost = sql<string>`(SELECT coalesce(sum(cost_usd), 0) FROM article_steps s WHERE s.article_id = ${articles.id})`;
+  const rows = await database.db
+    .select({
+      id: articles.id,
+      topic: articles.topic,
+      title: articles.title,
+      status: articles.status,
+      slug: articles.slug,
+      wordCount: articles.wordCount,
+      favorite: articles.favorite,
+      grounded: articles.grounded,
+      error: articles.error,
+      createdAt: articles.createdAt,
+      updatedAt: articles.updatedAt,
+      cost,
+    })
+    .from(articles)
+    .where(inWorkspace(scope, articles, ...conditions))
+    .orderBy(desc(articles.createdAt))
+    .limit(input.limit);
+  return rows.map(({ cost, ...r }) => ({ ...r, costUsd: Number(cost) }));
+}
+
+export async function deleteArticle(database: Database, scope: Scope, id: string) {
+  const deleted = await database.db
+    .delete(articles)
+    .where(inWorkspace(scope, articles, eq(articles.id, id)))
+    .returning({ id: articles.id });
+  if (deleted.length === 0) throw new AppError('not_found', `Article ${id} not found`);
+}
+
+/**
+ * Cancels the article when it is queued or running, releasing its run's lease; false when it is
+ * not (finished, or another workspace's).
+ */
+export async function cancelActiveArticle(database: Database, scope: Scope, id: string): Promise<boolean> {
+  const cancelled = await database.db
+    .update(articles)
+    .set({
+      status: 'cancelled',
+      leaseOwner: null,
+      leaseExpiresAt: null,
+      regenerateSection: null,
+      finishedAt: sql`now()`,
+      updatedAt: sql`now()`,
+    })
+    .where(inWorkspace(scope, articles, eq(articles.id, id), inArray(articles.status, activeArticleStatuses)))
+    .returning({ id: articles.id });
+  return cancelled.length > 0;
+}

@@ -1,0 +1,53 @@
+// An article as the API shows it: its row, its steps and the spend they add up to; a source's
+// quoted text stays on the server.
+import type { Database } from '../db/client.ts';
+import type { Outline } from '../writing/outline.ts';
+import type { ArticleRow } from './article-store.ts';
+import { stepViews } from './step-store.ts';
+import type { ArticleSource, ArticleView } from './types.ts';
+
+function sectionsOf(outline: Outline | null) {
+  return (outline?.sections ?? []).map((s, index) => ({ index, heading: s.heading }));
+}
+
+export function publicSources(sources: readonly ArticleSource[]) {
+  return sources.map(({ text: _text, ...rest }) => rest);
+}
+
+export async function articleView(database: Database, row: ArticleRow): Promise<ArticleView> {
+  const steps = await stepViews(database, row.id);
+  const usage = steps.reduce(
+    (sum, s) => ({
+      inputTokens: sum.inputTokens + s.inputTokens,
+      outputTokens: sum.outputTokens + s.outputTokens,
+      costUsd: sum.costUsd + s.costUsd,
+      estimated: sum.estimated || s.usageEstimated,
+    }),
+    { inputTokens: 0, outputTokens: 0, costUsd: 0, estimated: false },
+  );
+  const outline = row.outline ?? null;
+  return {
+    id: row.id,
+    brief: row.brief,
+    status: row.status,
+    error: row.error,
+    topic: row.topic,
+    title: row.title,
+    slug: row.slug,
+    markdown: row.markdown,
+    html: row.html,
+    grounded: row.grounded,
+    favorite: row.favorite,
+    wordCount: row.wordCount,
+    outline,
+    sections: sectionsOf(outline),
+    sources: publicSources(row.sources),
+    citations: row.citations,
+    factCheck: row.factCheck ?? null,
+    seo: row.seo ?? null,
+    usage: { ...usage, costUsd: Math.round(usage.costUsd * 1e8) / 1e8 },
+    steps,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}

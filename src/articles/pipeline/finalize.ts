@@ -1,0 +1,119 @@
+// Stage 5: the article assembled from its parts (one citation numbering, the references), saved
+// as a partial article while the citation check and the SEO pack — both read the final text — run
+// side by side, then rendered and saved whole.
+import { analyzeSeo, slugify } from '../../seo/index.ts';
+import type { Outline } from '../../writing/outline.ts';
+import { renderHtml } from '../../writing/render.ts';
+import { updateArticle } from '../article-store.ts';
+import { checkCitations, needsRevision } from '../checks.ts';
+import { composeArticle } from '../compose.ts';
+import { seoMetaSchema, seoPrompt } from '../prompts.ts';
+import { seoPack } from '../seo-pack.ts';
+import { runStep, skipStep } from '../steps.ts';
+import type { ArticleSource, CitationCheck, FactCheckClaim, SeoPack } from '../types.ts';
+import type { Draft } from './draft-sections.ts';
+import type { PipelineRun } from './run.ts';
+import type { Checked } from './run-checks.ts';
+import { factCheckApplies } from './run-checks.ts';
+import { stepPositions } from './step-plan.ts';
+
+/**
+ * The claims as the article shows them: their sources in the final numbering (uncited ones drop
+ * out), and `revised` on a failed claim whose section the revision rewrote.
+ */
+export function finalClaims(
+  claims: readonly FactCheckClaim[],
+  renumber: (n: number) => number | undefined,
+  drafted: readonly string[],
+  revised: readonly string[],
+): FactCheckClaim[] {
+  return claims.map((c) => ({
+    ...c,
+    sources: c.sources.map(renumber).filter((n): n is number => n !== undefined),
+    ...(needsRevision(c) && revised[c.section] !== drafted[c.section] ? { revised: true } : {}),
+  }));
+}
+
+/** Citations to sources that were never given, removed from the text (sections, intro, conclusion). */
+export const removedCitations = (sections: ReadonlyArray<{ removedCitations?: number }>, composed: number) =>
+  sections.reduce((n, d) => n + (d.removedCitations ?? 0), 0) + composed;
+
+interface Final {
+  title: string;
+  outline: Outline;
+  sources: readonly ArticleSource[];
+  draft: Draft;
+  checked: Checked;
+}
+
+function seoStep(run: PipelineRun, final: Final, markdown: string): Promise<SeoPack | null> {
+  const { ctx, brief, system } = run;
+  const { title, outline, draft } = final;
+  if (!brief.seo) return skipStep(ctx, 'seo', stepPositions.seo, null).then(() => null);
+  return runStep(ctx, 'seo', stepPositions.seo, async (llm) => {
+    const { object } = await llm.generateObject({
+      role: 'planner',
+      system,
+      prompt: seoPrompt(
+        brief,
+        title,
+        draft.intro,
+        outline.sections.map((s) => s.heading),
+      ),
+      schema: seoMetaSchema,
+      schemaName: 'seo_meta',
+    });
+    return seoPack(markdown, brief, title, object);
+  });
+}
+
+export async function finalize(run: PipelineRun, final: Final): Promise<void> {
+  const { ctx, brief, concurrency } = run;
+  const { title, outline, sources, draft, checked } = final;
+  const drafted = draft.sections.map((s) => s.markdown);
+  const composed = composeArticle(
+    {
+      title,
+      intro: draft.intro,
+      sections: outline.sections.map((s, i) => ({ heading: s.heading, markdown: checked.revised[i] ?? '' })),
+      conclusion: draft.conclusion,
+      faq: draft.faq,
+    },
+    sources,
+  );
+  const grounded = sources.length > 0;
+  // A partial article is visible while the checks run, and stays if they fail (written alongside them).
+  const partialSaved = updateArticle(ctx.database, ctx.article.id, {
+    markdown: composed.markdown,
+    sources: composed.sources,
+    ...(factCheckApplies(brief.factCheck, sources)
+      ? { factCheck: { claims: finalClaims(checked.claims, composed.renumber, drafted, checked.revised) } }
+      : {}),
+  });
+  const citationsRun = grounded
+    ? runStep(ctx, 'citations', stepPositions.citations, (llm) =>
+        checkCitations(llm, composed.markdown, composed.sources, brief.language, concurrency),
+      )
+    : skipStep(ctx, 'citations', stepPositions.citations, []).then(() => [] as CitationCheck[]);
+  const seoRun = seoStep(run, final, composed.markdown);
+  // Rendered while the checks' model calls are in flight.
+  const html = renderHtml(composed.markdown);
+  const [citations, seo] = await Promise.all([citationsRun, seoRun, partialSaved]);
+
+  await runStep(ctx, 'render', stepPositions.render, async () => {
+    const wordCount =
+      seo?.wordCount ?? analyzeSeo(composed.markdown, { keywords: [], language: brief.language }).wordCount;
+    await updateArticle(ctx.database, ctx.article.id, {
+      markdown: composed.markdown,
+      html,
+      wordCount,
+      citations,
+      seo,
+      slug: seo?.slug ?? slugify(title),
+    });
+    const removed = removedCitations(draft.sections, composed.removedCitations);
+    if (removed > 0)
+      ctx.logger.info({ article: ctx.article.id, removedCitations: removed }, 'invalid citations removed');
+    return { wordCount, removedCitations: removed };
+  });
+}

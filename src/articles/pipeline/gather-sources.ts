@@ -1,0 +1,52 @@
+// Stage 1: the research plan (the questions the article must answer) and the sources that answer
+// them, numbered, each announced as it is kept.
+import { planPrompt, researchPlanSchema } from '../prompts.ts';
+import { numberSources, type SourceProvider } from '../sources.ts';
+import { stepCompleted } from '../step-store.ts';
+import { runStep } from '../steps.ts';
+import type { ArticleSource } from '../types.ts';
+import type { PipelineRun } from './run.ts';
+import { stepPositions } from './step-plan.ts';
+
+interface Gathered {
+  questions: string[];
+  sources: ArticleSource[];
+}
+
+/** The `source.found` event of a kept source: where it comes from and its excerpt, not its text. */
+export function sourceFoundEvent(s: ArticleSource) {
+  return {
+    n: s.n,
+    kind: s.kind,
+    title: s.title,
+    ...(s.url ? { url: s.url } : {}),
+    ...(s.documentId ? { documentId: s.documentId, page: s.page } : {}),
+    excerpt: s.excerpt,
+  };
+}
+
+export async function gatherSources(run: PipelineRun, providers: SourceProvider[]): Promise<ArticleSource[]> {
+  const { ctx, brief, system } = run;
+  // Given pages are fetched while the plan is made, unless a previous attempt already gathered.
+  if (!(await stepCompleted(ctx.database, { articleId: ctx.article.id, name: 'gather' })))
+    for (const p of providers) p.prepare?.(ctx.signal);
+
+  const plan = await runStep(ctx, 'plan', stepPositions.plan, async (llm) => {
+    const { object } = await llm.generateObject({
+      role: 'planner',
+      system,
+      prompt: planPrompt(brief),
+      schema: researchPlanSchema,
+      schemaName: 'research_plan',
+    });
+    return { questions: object.questions };
+  });
+
+  const gathered = await runStep<Gathered>(ctx, 'gather', stepPositions.gather, async () => {
+    const groups = await Promise.all(providers.map((p) => p.find(plan.questions, ctx.signal)));
+    const sources = numberSources(groups);
+    for (const s of sources) await ctx.events.publish(ctx.article.id, 'source.found', sourceFoundEvent(s));
+    return { questions: plan.questions, sources };
+  });
+  return gathered.sources;
+}

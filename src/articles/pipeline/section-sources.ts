@@ -1,0 +1,48 @@
+// What a section's writer is given: its share of the brief's length, and its sources numbered
+// 1..k (its citations are mapped back to the article's numbers afterwards), each quoted by its
+// best passage for the section's subject. Pure.
+import { lexicalSupport } from '../../writing/citations.ts';
+import type { Outline, OutlineSection } from '../../writing/outline.ts';
+import { quoted } from '../checks.ts';
+import { fullQuoteChars } from '../prompt-budget.ts';
+import type { QuotedSource } from '../prompts.ts';
+import type { ArticleSource } from '../types.ts';
+
+/** Four fifths of the brief's words go to the sections, shared evenly, at least 80 each. */
+export const wordsPerSection = (briefWords: number, sectionCount: number) =>
+  Math.max(80, Math.round((briefWords * 0.8) / sectionCount));
+
+/** What a section is about, for choosing and quoting its sources. */
+export const sectionFocus = (section: OutlineSection) =>
+  `${section.heading} ${section.goal} ${section.keyPoints.join(' ')}`;
+
+/** The section's sources renumbered 1..k, quoted to at most `maxChars` each; unknown numbers are left out. */
+export function sectionSources(
+  section: OutlineSection,
+  sources: readonly ArticleSource[],
+  maxChars = fullQuoteChars,
+): QuotedSource[] {
+  const focus = sectionFocus(section);
+  return section.sourceIds
+    .filter((n) => sources[n - 1])
+    .map((n, k) => ({ ...quoted(sources[n - 1]!, focus, maxChars), n: k + 1 }));
+}
+
+/** A section the outline gave no (valid) sources still gets the three closest to its subject. */
+export function assignSources(outline: Outline, sources: readonly ArticleSource[]): Outline {
+  const valid = (n: number) => n >= 1 && n <= sources.length;
+  return {
+    ...outline,
+    sections: outline.sections.map((section) => {
+      const ids = section.sourceIds.filter(valid);
+      if (ids.length > 0 || sources.length === 0) return { ...section, sourceIds: ids };
+      const subject = sectionFocus(section);
+      const ranked = sources
+        .map((s) => ({ n: s.n, score: lexicalSupport(subject, s.text) }))
+        .sort((a, b) => b.score - a.score)
+        .slice(0, 3)
+        .map((r) => r.n);
+      return { ...section, sourceIds: ranked };
+    }),
+  };
+}

@@ -1,0 +1,224 @@
+// Every statement on an article's steps (article_steps). Statements that also append an event do so
+// in the same statement, so a crash cannot keep a step's result without its event or the reverse.
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { articleSteps } from '../db/schema/articles.ts';
+import type { OutputRung } from '../llm/types.ts';
+import { finishedStepStatuses, type StepStatus } from './statuses.ts';
+import type { StepView } from './types.ts';
+
+export interface StepRef {
+  articleId: string;
+  name: string;
+}
+
+/** Adds steps as pending; steps already there are left as they are. */
+export async function declareSteps(
+  database: Database,
+  articleId: string,
+  steps: ReadonlyArray<{ name: string; position: number }>,
+) {
+  await database.query(
+    `INSERT INTO article_steps (article_id, name, position)
+     SELECT $1, name, position FROM unnest($2::text[], $3::int[]) AS s(name, position)
+     ON CONFLICT DO NOTHING`,
+    [articleId, steps.map((s) => s.name), steps.map((s) => s.position)],
+  );
+}
+
+/** Adds one pending step; fails if the article already has a step of that name. */
+export async function insertStep(database: Database, articleId: string, name: string, position: number) {
+  await database.db.insert(articleSteps).values({ articleId, name, position });
+}
+
+export interface StartedStep {
+  /** The step's status before this call (null when it did not exist). */
+  status: StepStatus | null;
+  output: unknown;
+}
+
+/**
+ * Reads what is stored for the step, or marks it running (one attempt more) with a `step.started`
+ * event — one statement. A finished step is left untouched and its stored output returned.
+ */
+export async function startStep(
+  database: Database,
+  step: StepRef & { position: number; input: unknown; startedAt: Date },
+): Promise<StartedStep | undefined> {
+  const { rows } = await database.query<StartedStep>(
+    `WITH prev AS (SELECT status, output FROM article_steps WHERE article_id = $1 AND name = $2),
+     started AS (
+       INSERT INTO article_steps (article_id, name, position, status, input, started_at, attempts)
+       VALUES ($1, $2, $3, 'running', $4, $5, 1)
+       ON CONFLICT (article_id, name) DO UPDATE SET status = 'running', input = EXCLUDED.input,
+         started_at = coalesce(article_steps.started_at, EXCLUDED.started_at), error = NULL, finished_at = NULL,
+         attempts = article_steps.attempts + 1
+       WHERE article_steps.status NOT IN ('completed', 'skipped')
+       RETURNING 1),
+     announced AS (
+       INSERT INTO article_events (article_id, type, data)
+       SELECT $1, 'step.started', jsonb_build_object('step', $2::text) FROM started RETURNING 1)
+     SELECT (SELECT status FROM prev) AS status, (SELECT output FROM prev) AS output,
+       (SELECT count(*) FROM announced) AS announced`,
+    [
+      step.articleId,
+      step.name,
+      step.position,
+      step.input === undefined ? null : JSON.stringify(step.input),
+      step.startedAt,
+    ],
+  );
+  return rows[0];
+}
+
+/** Counts one more attempt of a running step (its retry). */
+export async function countAttempt(database: Database, step: StepRef) {
+  await database.query(
+    'UPDATE article_steps SET attempts = attempts + 1 WHERE article_id = $1 AND name = $2',
+    [step.articleId, step.name],
+  );
+}
+
+/** Stores the step's output as completed, with its `step.finished` event (cost and duration). */
+export async function completeStep(
+  database: Database,
+  step: StepRef & { output: unknown; finishedAt: Date; durationMs: number },
+) {
+  await database.query(
+    `WITH done AS (
+       UPDATE article_steps SET status = 'completed', output = $3, finished_at = $4
+       WHERE article_id = $1 AND name = $2 RETURNING cost_usd)
+     INSERT INTO article_events (article_id, type, data)
+     SELECT $1, 'step.finished', jsonb_build_object('step', $2::text, 'status', 'completed',
+       'costUsd', cost_usd::float8, 'durationMs', $5::int) FROM done`,
+    [step.articleId, step.name, JSON.stringify(step.output ?? null), step.finishedAt, step.durationMs],
+  );
+}
+
+/**
+ * Ends a step's attempt without an output: `failed` with the reason, or back to `pending` when the
+ * run was stopped (it is started again by the next run).
+ */
+export async function stopStep(
+  database: Database,
+  step: StepRef & { status: Extract<StepStatus, 'failed' | 'pending'>; error: string | null },
+) {
+  await database.query(
+    'UPDATE article_steps SET status = $3, error = $4, finished_at = now() WHERE article_id = $1 AND name = $2',
+    [step.articleId, step.name, step.status, step.error],
+  );
+}
+
+/** Records a step as skipped with `output`; false when it had already finished. */
+export async function markSkipped(
+  database: Database,
+  step: StepRef & { position: number; output: unknown },
+): Promise<boolean> {
+  const { rows } = await database.query<{ status: string }>(
+    `INSERT INTO article_steps (article_id, name, position, status, output, started_at, finished_at)
+     VALUES ($1, $2, $3, 'skipped', $4, now(), now())
+     ON CONFLICT (article_id, name) DO UPDATE SET status = 'skipped', output = EXCLUDED.output,
+       finished_at = now() WHERE article_steps.status NOT IN ('completed', 'skipped')
+     RETURNING status`,
+    [step.articleId, step.name, step.position, JSON.stringify(step.output)],
+  );
+  return rows.length > 0;
+}
+
+export interface Spend {
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  estimated: boolean;
+  rung: OutputRung | null;
+}
+
+/** Adds one model call's spend to the step, with the article's running-cost event (`running`). */
+export async function meterSpend(database: Database, step: StepRef, spend: Spend, running: unknown) {
+  await database.query(
+    `WITH spent AS (
+       UPDATE article_steps SET input_tokens = input_tokens + $3, output_tokens = output_tokens + $4,
+         cost_usd = cost_usd + $5, usage_estimated = usage_estimated OR $7,
+         output_rungs = CASE WHEN $8::text IS NULL OR $8::text = ANY(output_rungs) THEN output_rungs
+           ELSE array_append(output_rungs, $8::text) END
+       WHERE article_id = $1 AND name = $2 RETURNING 1)
+     INSERT INTO article_events (article_id, type, data) SELECT $1, 'cost', $6 FROM spent`,
+    [
+      step.articleId,
+      step.name,
+      spend.inputTokens,
+      spend.outputTokens,
+      spend.costUsd,
+      JSON.stringify(running),
+      spend.estimated,
+      spend.rung,
+    ],
+  );
+}
+
+export async function stepCompleted(database: Database, step: StepRef): Promise<boolean> {
+  const rows = await database.db
+    .select({ name: articleSteps.name })
+    .from(articleSteps)
+    .where(
+      and(
+        eq(articleSteps.articleId, step.articleId),
+        eq(articleSteps.name, step.name),
+        eq(articleSteps.status, 'completed'),
+      ),
+    );
+  return rows.length > 0;
+}
+
+/** The stored outputs of the article's finished (completed or skipped) steps, by step name. */
+export async function finishedOutputs(database: Database, articleId: string): Promise<Map<string, unknown>> {
+  const rows = await database.db
+    .select({ name: articleSteps.name, output: articleSteps.output })
+    .from(articleSteps)
+    .where(and(eq(articleSteps.articleId, articleId), inArray(articleSteps.status, finishedStepStatuses)));
+  return new Map(rows.map((r) => [r.name, r.output]));
+}
+
+/** How many steps of the article have a name matching the regular expression `pattern`. */
+export async function countStepsNamed(database: Database, articleId: string, pattern: string) {
+  const [row] = await database.db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(articleSteps)
+    .where(and(eq(articleSteps.articleId, articleId), sql`${articleSteps.name} ~ ${pattern}`));
+  return row?.n ?? 0;
+}
+
+/**
+ * Whether the article's own run had completed (every step but a regeneration's `#rN` done or
+ * skipped), so that a failed regeneration leaves it completed rather than degrading it to failed.
+ */
+export async function originalRunCompleted(database: Database, articleId: string): Promise<boolean> {
+  const { rows } = await database.query<{ unfinished: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM article_steps WHERE article_id = $1 AND name !~ '#r[0-9]+'
+       AND status NOT IN ('completed', 'skipped')) AS unfinished`,
+    [articleId],
+  );
+  return rows[0]?.unfinished === false;
+}
+
+/** The article's steps as the API shows them, in pipeline order. */
+export async function stepViews(database: Database, articleId: string): Promise<StepView[]> {
+  const rows = await database.db
+    .select()
+    .from(articleSteps)
+    .where(eq(articleSteps.articleId, articleId))
+    .orderBy(articleSteps.position, articleSteps.name);
+  return rows.map((r) => ({
+    name: r.name,
+    status: r.status,
+    attempts: r.attempts,
+    error: r.error,
+    inputTokens: r.inputTokens,
+    outputTokens: r.outputTokens,
+    costUsd: Number(r.costUsd),
+    usageEstimated: r.usageEstimated,
+    outputRungs: r.outputRungs as OutputRung[],
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+  }));
+}

@@ -1,0 +1,79 @@
+// Accepting an invitation writes two rows in one transaction: when the user is already a member,
+// neither is written, so the invitation stays open.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acceptAndJoin, insertInvitation, openInvitation } from '../../src/accounts/invitation-store.ts';
+import { insertOwnerWithWorkspace } from '../../src/accounts/user-store.ts';
+import { type Database, openDatabase } from '../../src/db/client.ts';
+import { runMigrations } from '../../src/db/migrate.ts';
+import { backends, createTestDatabase, type TestDatabase } from '../support/database.ts';
+
+describe.each(backends)('the invitation store (%s)', (backend) => {
+  let database: Database;
+  let testDb: TestDatabase;
+  beforeAll(async () => {
+    testDb = await createTestDatabase(backend);
+    database = await openDatabase(testDb.url ? { url: testDb.url } : { dataDir: testDb.dataDir });
+    await runMigrations(database);
+  }, 60_000);
+  afterAll(async () => {
+    await database?.close();
+    await testDb?.drop();
+  });
+
+  async function owner(email: string) {
+    const created = await insertOwnerWithWorkspace(database, {
+      email,
+      name: null,
+      passwordHash: 'x',
+      workspaceName: `${email}'s`,
+    });
+    if (typeof created === 'string') throw new Error(created);
+    return created;
+  }
+
+  it('adds the member once; a second accept finds the invitation used', async () => {
+    const host = await owner('host@example.com');
+    const guest = await owner('guest@example.com');
+    const invitation = await insertInvitation(database, {
+      workspaceId: host.workspace.id,
+      email: 'guest@example.com',
+      role: 'editor',
+      invitedBy: host.user.id,
+      expiresAt: new Date(Date.now() + 3600_000),
+    });
+    const ref = { id: invitation.id, workspaceId: host.workspace.id, role: 'editor' as const };
+    expect(await acceptAndJoin(database, ref, guest.user.id)).toBe('joined');
+    expect(await openInvitation(database, invitation.id)).toBeNull();
+    expect(await acceptAndJoin(database, ref, guest.user.id)).toBe('already_used');
+  });
+
+  it('leaves the invitation open when the user is already a member', async () => {
+    const host = await owner('host2@example.com');
+    const invitation = await insertInvitation(database, {
+      workspaceId: host.workspace.id,
+      email: 'host2@example.com',
+      role: 'viewer',
+      invitedBy: host.user.id,
+      expiresAt: new Date(Date.now() + 3600_000),
+    });
+    const ref = { id: invitation.id, workspaceId: host.workspace.id, role: 'viewer' as const };
+    expect(await acceptAndJoin(database, ref, host.user.id)).toBe('already_member');
+    expect((await openInvitation(database, invitation.id))?.id).toBe(invitation.id);
+  });
+
+  it('creates the first owner only while no user exists', async () => {
+    const again = await insertOwnerWithWorkspace(
+      database,
+      { email: 'late@example.com', name: null, passwordHash: 'x', workspaceName: 'w' },
+      { onlyIfNoUsers: true },
+    );
+    expect(again).toBe('users_exist');
+    const taken = await insertOwnerWithWorkspace(database, {
+      email: 'host@example.com',
+      name: null,
+      passwordHash: 'x',
+      workspaceName: 'w',
+    });
+    expect(taken).toBe('email_taken');
+  });
+});
