@@ -12,7 +12,7 @@ import { getDocument } from '../knowledge/document-store.ts';
 import { ingestionDeps } from '../knowledge/ingest-job.ts';
 import { submitDocument } from '../knowledge/ingestion.ts';
 import { createLlmGateway } from '../llm/gateway.ts';
-import { purposeSpend } from '../llm/ledger.ts';
+import { purposeSpend } from '../llm/ledger-store.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
 import type { EvalCase } from './dataset.ts';
 import { judgeArticle, judgeLlm } from './judge.ts';
