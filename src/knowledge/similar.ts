@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import type { Database } from '../db/client.ts';
 import type { similarPassage } from '../server/routes/knowledge-schemas.ts';
 import { englishStopWords } from '../writing/words.ts';
-import { toVectorLiteral } from './vector-columns.ts';
+import { type CandidatePassageRow, passagesNearVector, passagesSharingWords } from './passage-store.ts';
 
 /** A passage like the text: `cosine` is absent without vectors, `shingleJaccard` is 0..1. */
 export type SimilarPassage = z.infer<typeof similarPassage>;
@@ -41,35 +41,25 @@ export function anyWordQuery(text: string): string {
     .join(' or ');
 }
 
-// A candidate as the query returns it: the passage before scoring (cosine is null without vectors).
-type Row = Omit<SimilarPassage, 'score' | 'shingleJaccard' | 'cosine'> & { cosine: number | null };
-
 export async function findSimilar(
   database: Database,
   input: { workspaceId: string; text: string; embedding?: number[]; limit: number },
 ): Promise<SimilarPassage[]> {
   const candidates = Math.max(input.limit * 10, 50);
-  const select = `SELECT c.id AS "chunkId", c.document_id AS "documentId", d.title AS "documentTitle",
-      c.raw_text AS text, c.page_start AS "pageStart", c.page_end AS "pageEnd"`;
-  const from = 'FROM document_chunks c JOIN documents d ON d.id = c.document_id';
-  // Full-text prefilter: any of the text's words (OR), so paraphrased overlap still qualifies. The
-  // query is built by websearch_to_tsquery from plain words joined by "or": user text never
-  // reaches tsquery syntax ("example.com:8080" was a syntax error as raw to_tsquery input).
-  const textRows = await database.query<Row>(
-    `${select}, NULL::float8 AS cosine ${from}, websearch_to_tsquery('english', $2) q
-     WHERE c.workspace_id = $1 AND numnode(q) > 0 AND c.tsv @@ q
-     ORDER BY ts_rank_cd(c.tsv, q) DESC LIMIT $3`,
-    [input.workspaceId, anyWordQuery(input.text), candidates],
-  );
-  const byId = new Map<string, Row>(textRows.rows.map((r) => [r.chunkId, r]));
+  // Full-text prefilter: any of the text's words (OR), so paraphrased overlap still qualifies.
+  const byWords = await passagesSharingWords(database, {
+    workspaceId: input.workspaceId,
+    anyWordQuery: anyWordQuery(input.text),
+    limit: candidates,
+  });
+  const byId = new Map<string, CandidatePassageRow>(byWords.map((r) => [r.chunkId, r]));
   if (database.vectorAvailable && input.embedding && input.embedding.length > 0) {
-    const vectorRows = await database.query<Row>(
-      `${select}, (1 - (c.embedding <=> $2::vector))::float8 AS cosine ${from}
-       WHERE c.workspace_id = $1 AND c.embedding IS NOT NULL
-       ORDER BY c.embedding <=> $2::vector LIMIT $3`,
-      [input.workspaceId, toVectorLiteral(input.embedding), candidates],
-    );
-    for (const r of vectorRows.rows) byId.set(r.chunkId, r);
+    const byMeaning = await passagesNearVector(database, {
+      workspaceId: input.workspaceId,
+      embedding: input.embedding,
+      limit: candidates,
+    });
+    for (const r of byMeaning) byId.set(r.chunkId, r);
   }
   const mine = shingles(input.text);
   return [...byId.values()]

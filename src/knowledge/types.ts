@@ -2,6 +2,10 @@
 export const documentTypes = ['pdf', 'docx', 'markdown', 'text', 'html', 'openapi'] as const;
 export type DocumentType = (typeof documentTypes)[number];
 
+/** A document's ingestion state: queued → processing → ready | failed (failed may be queued again). */
+export const documentStatuses = ['queued', 'processing', 'ready', 'failed'] as const;
+export type DocumentStatus = (typeof documentStatuses)[number];
+
 export type BlockKind = 'heading' | 'paragraph' | 'list_item' | 'code' | 'table' | 'operation';
 
 export interface Block {

@@ -7,12 +7,10 @@
 // older than that. Calls made by other processes are seen within `ttlMs` (default 2 s): across
 // replicas a budget can be overshot by what they spend in that window, never more.
 import { EventEmitter } from 'node:events';
-import { and, eq, gte } from 'drizzle-orm';
-import { audit } from '../accounts/audit.ts';
 import type { Database } from '../db/client.ts';
-import { auditLog } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
-import { monthSpend } from './ledger.ts';
+import { budgetWarningRecorded, recordBudgetWarning } from './budget-store.ts';
+import { monthSpend } from './ledger-store.ts';
 import { observeBudget } from './metrics.ts';
 import { monthlyBudgetOf } from './settings.ts';
 
@@ -24,8 +22,6 @@ export interface BudgetWarning {
 
 /** Emits 'warning' (BudgetWarning) the first time a workspace passes 80 % in a month. */
 export const budgetEvents = new EventEmitter();
-
-const warningAction = 'budget.warning';
 
 async function checkBudget(
   database: Database,
@@ -44,19 +40,8 @@ async function checkBudget(
     );
   }
   if (costUsd >= 0.8 * budgetUsd) {
-    const [already] = await database.db
-      .select({ id: auditLog.id })
-      .from(auditLog)
-      .where(
-        and(
-          eq(auditLog.workspaceId, workspaceId),
-          eq(auditLog.action, warningAction),
-          gte(auditLog.createdAt, from),
-        ),
-      )
-      .limit(1);
-    if (already) return;
-    await audit(database, { workspaceId, action: warningAction, details: { spentUsd: costUsd, budgetUsd } });
+    if (await budgetWarningRecorded(database, workspaceId, from)) return;
+    await recordBudgetWarning(database, workspaceId, { spentUsd: costUsd, budgetUsd });
     budgetEvents.emit('warning', { workspaceId, spentUsd: costUsd, budgetUsd } satisfies BudgetWarning);
   }
 }

@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
 import { createBudgetGuard } from './budget.ts';
-import type { LlmCallRecord } from './ledger.ts';
+import type { LlmCallRecord } from './ledger-store.ts';
 import { createLedgerWriter } from './ledger-writer.ts';
 import { observeCacheLookup, observeFallback, observeLimiterWait, observeLlmCall } from './metrics.ts';
 import type { PriceBook } from './prices.ts';

@@ -7,7 +7,7 @@
 // (a durable article step, process shutdown) calls flush() first.
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
-import { type LlmCallRecord, recordLlmCalls } from './ledger.ts';
+import { type LlmCallRecord, recordLlmCalls } from './ledger-store.ts';
 
 export interface LedgerWriter {
   add(row: LlmCallRecord): void;

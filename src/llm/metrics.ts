@@ -1,7 +1,7 @@
 // LLM metrics, updated from the same records the ledger writes so /metrics and the ledger agree.
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { metricsRegistry } from '../observability/metrics.ts';
-import type { LlmCallRecord } from './ledger.ts';
+import type { LlmCallRecord } from './ledger-store.ts';
 
 const registers = [metricsRegistry];
 const requests = new Counter({

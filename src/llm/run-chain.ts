@@ -1,93 +1,42 @@
 // The reliability core: walks a role's model chain, one upstream attempt at a time, with
 // circuit breakers, the rate limiter, a per-attempt timeout, retries with backoff honouring
 // Retry-After, one repair for invalid structured output, and fallback to the next model.
+// What follows a failure is `decideNext`'s call (decide-next.ts); one attempt's mechanics are in
+// chain-attempt.ts.
 import { AppError } from '../errors.ts';
 import { sleep } from '../sleep.ts';
-import type { CircuitBreakers } from './circuit-breaker.ts';
 import {
-  AttemptTimeoutError,
-  classifyFailure,
-  InvalidOutputError,
-  RungUnsupportedError,
-} from './failures.ts';
+  breakerKeyOf,
+  countFailure,
+  deferredLease,
+  type LiveAttempt,
+  startAttempt,
+} from './chain-attempt.ts';
+import {
+  type Attempt,
+  type AttemptResult,
+  type ChainEnv,
+  type ChainOptions,
+  type ChainResult,
+  zeroUsage,
+} from './chain-types.ts';
+import { backoffDelay, type ChainFailure, decideNext, type ModelState } from './decide-next.ts';
+import { InvalidOutputError, RungUnsupportedError } from './failures.ts';
 import type { LlmLimiter } from './ports.ts';
-import type { LlmUsage, ModelRef } from './types.ts';
+import type { ModelRef } from './types.ts';
 
-export interface Reliability {
-  timeoutMs: number;
-  maxRetries: number;
-  /** First backoff delay; doubles per retry, with jitter. */
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** A longer Retry-After is not waited for: the chain moves on instead. */
-  maxRetryAfterMs: number;
-  breakerThreshold: number;
-  breakerCooldownMs: number;
-}
-
-export type AttemptOutcome = 'ok' | 'error' | 'fallback' | 'cancelled';
-
-export interface AttemptReport {
-  model: ModelRef;
-  /** 1-based, counted over the whole call. */
-  attempt: number;
-  outcome: AttemptOutcome;
-  usage: LlmUsage;
-  latencyMs: number;
-  ttftMs: number | null;
-  errorCode?: string;
-  limiterWaitMs: number;
-}
-
-export interface ChainHooks {
-  onAttempt(report: AttemptReport): void;
-  onFallback(from: ModelRef, to: ModelRef | undefined, reason: string): void;
-}
-
-export interface ChainEnv {
-  breakers: CircuitBreakers;
-  limiter?: LlmLimiter;
-  reliability: Reliability;
-  /** Identifies the credential set, so one workspace's key problems do not trip another's breaker. */
-  scope: string;
-  hooks: ChainHooks;
-}
-
-/** What one attempt sees. */
-export interface Attempt {
-  model: ModelRef;
-  number: number;
-  signal: AbortSignal;
-  /** Set on the repair attempt after invalid structured output. */
-  repair?: { text: string; error: string };
-  /** Restarts the timeout (streams call it per chunk, so it bounds silence, not length). */
-  touch(): void;
-  /** Streams call it on their first token (time-to-first-token). */
-  firstToken(): void;
-  /** Aborts this attempt's request (a stream consumer that stopped reading). */
-  cancel(): void;
-}
-
-/**
- * An attempt either completes (`usage` known) or, for streams, hands back a live value whose
- * end is reported later through `settle` of the returned lease.
- */
-export type AttemptResult<T> = { value: T; usage: LlmUsage } | { value: T; deferred: true };
-
-export interface Lease {
-  /** Finishes a deferred attempt: usage on success, the error otherwise. */
-  settle(end: { usage: LlmUsage; error?: unknown; cancelled?: boolean }): void;
-}
-
-export interface ChainResult<T> {
-  value: T;
-  model: ModelRef;
-  attempts: number;
-  usage: LlmUsage | null;
-  lease: Lease | null;
-}
-
-export const zeroUsage: LlmUsage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
+export type {
+  Attempt,
+  AttemptOutcome,
+  AttemptReport,
+  AttemptResult,
+  ChainEnv,
+  ChainHooks,
+  ChainResult,
+  Lease,
+  Reliability,
+} from './chain-types.ts';
+export { zeroUsage };
 
 /** Every model in the chain failed (or the chain is empty). */
 export class LlmUnavailableError extends AppError {
@@ -99,223 +48,174 @@ export class LlmUnavailableError extends AppError {
   }
 }
 
-export function backoffDelay(retry: number, r: Reliability, retryAfter?: number): number {
-  const exp = Math.min(r.maxDelayMs, r.baseDelayMs * 2 ** retry);
-  // Equal jitter: half fixed, half random, so clients that failed together spread out.
-  const jittered = exp / 2 + Math.random() * (exp / 2);
-  return retryAfter === undefined ? jittered : Math.max(jittered, retryAfter);
+/** What the whole call has seen so far, across models. */
+interface ChainRun {
+  failures: LlmUnavailableError['failures'];
+  attempts: number;
+  /** Every failure so far was our own limiter's refusal (then that refusal is what the caller gets). */
+  onlyLocalLimits: boolean;
+  lastLimitError: unknown;
+  /** A fatal failure ended the call. */
+  stopped: boolean;
 }
 
-/** Times one model is asked again with a shorter prompt before the chain moves on. */
-const maxShrinks = 3;
-
-const totalTokens = (u: LlmUsage) => u.inputTokens + u.outputTokens;
+type AttemptFn<T> = (attempt: Attempt) => Promise<AttemptResult<T>>;
 
 export async function runChain<T>(
   chain: ModelRef[],
   env: ChainEnv,
-  opts: { signal?: AbortSignal; estimatedTokens: number; label: string },
-  attemptFn: (attempt: Attempt) => Promise<AttemptResult<T>>,
+  opts: ChainOptions,
+  attemptFn: AttemptFn<T>,
 ): Promise<ChainResult<T>> {
-  const { reliability: r, breakers, hooks } = env;
-  const failures: LlmUnavailableError['failures'] = [];
-  let attemptNo = 0;
-  let onlyLocalLimits = true;
-  let lastLimitError: unknown;
-  let stopAll = false;
+  const run: ChainRun = {
+    failures: [],
+    attempts: 0,
+    onlyLocalLimits: true,
+    lastLimitError: undefined,
+    stopped: false,
+  };
+  for (let i = 0; i < chain.length && !run.stopped; i++) {
+    const result = await runModel(chain[i]!, chain[i + 1], run, env, opts, attemptFn);
+    if (result) return result;
+  }
+  if (run.onlyLocalLimits && run.lastLimitError) throw run.lastLimitError;
+  throw chainFailed(chain, run, opts.label);
+}
 
-  for (let i = 0; i < chain.length; i++) {
-    const model = chain[i]!;
-    const next = chain[i + 1];
-    const breakerKey = `${env.scope}\u0000${model.id}`;
-    let retries = 0;
-    let repair: Attempt['repair'];
-    let repaired = false;
-    let shrinks = 0;
+function chainFailed(chain: ModelRef[], run: ChainRun, label: string): LlmUnavailableError {
+  const summary = run.failures.map((f) => `${f.model}: ${f.message}`).join('; ');
+  let message = `Every model for ${label} failed (${summary})`;
+  if (chain.length === 0) message = `No model is configured for ${label}`;
+  else if (run.stopped) message = `${label} failed (${summary})`;
+  return new LlmUnavailableError(message, run.failures);
+}
 
-    for (;;) {
-      if (opts.signal?.aborted) throw opts.signal.reason;
-      if (!breakers.tryAcquire(breakerKey)) {
-        failures.push({ model: model.id, code: 'circuit_open', message: 'circuit breaker open' });
-        onlyLocalLimits = false;
-        hooks.onFallback(model, next, 'circuit_open');
-        break;
+/** One model's attempts: a result, or undefined once the chain should move on (or stop). */
+async function runModel<T>(
+  model: ModelRef,
+  next: ModelRef | undefined,
+  run: ChainRun,
+  env: ChainEnv,
+  opts: ChainOptions,
+  attemptFn: AttemptFn<T>,
+): Promise<ChainResult<T> | undefined> {
+  const state: ModelState = { retries: 0, repaired: false, shrinks: 0, hasNext: next !== undefined };
+  let repair: Attempt['repair'];
+  for (;;) {
+    if (opts.signal?.aborted) throw opts.signal.reason;
+    const limiterLease = await admit(model, next, run, env, opts);
+    if (limiterLease === refused) return undefined;
+    const live = startAttempt(model, ++run.attempts, repair, limiterLease, env, opts);
+    let failure: ChainFailure;
+    try {
+      return succeeded(await attemptFn(live.attempt), live, env);
+    } catch (err) {
+      failure = failed(err, live, run, env, opts);
+    }
+    const step = decideNext(failure, state, env.reliability);
+    // Decided before reporting, so the ledger says whether this attempt led to a fallback.
+    live.report(step.action === 'fallback' ? 'fallback' : 'error', usageOf(failure.error), failure.code);
+    switch (step.action) {
+      case 'stop':
+        run.stopped = step.fatal;
+        return undefined;
+      case 'fallback':
+        env.hooks.onFallback(model, next, failure.code);
+        return undefined;
+      case 'rung':
+        if (failure.kind === 'prompt_shrunk') state.shrinks++;
+        repair = undefined;
+        state.repaired = false;
+        continue;
+      case 'repair': {
+        const invalid = failure.error as InvalidOutputError;
+        repair = { text: invalid.text, error: invalid.message };
+        state.repaired = true;
+        continue;
       }
-
-      let lease: Awaited<ReturnType<LlmLimiter['acquire']>> | undefined;
-      try {
-        lease = await env.limiter?.acquire(
-          { provider: model.provider, model: model.model },
-          opts.estimatedTokens,
-          opts.signal,
-        );
-      } catch (err) {
-        breakers.neutral(breakerKey);
-        if (opts.signal?.aborted) throw opts.signal.reason;
-        if (!(err instanceof AppError && err.code === 'rate_limited')) throw err;
-        lastLimitError = err;
-        failures.push({ model: model.id, code: 'local_rate_limit', message: err.message });
-        hooks.onFallback(model, next, 'rate_limited');
-        break;
-      }
-
-      attemptNo++;
-      const number = attemptNo;
-      const started = performance.now();
-      let first: number | null = null;
-      const controller = new AbortController();
-      let timedOut = false;
-      let timer: NodeJS.Timeout | undefined;
-      const arm = () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => {
-          timedOut = true;
-          controller.abort(new AttemptTimeoutError(r.timeoutMs));
-        }, r.timeoutMs);
-      };
-      arm();
-      const signal = opts.signal ? AbortSignal.any([opts.signal, controller.signal]) : controller.signal;
-      const attempt: Attempt = {
-        model,
-        number,
-        signal,
-        ...(repair && { repair }),
-        touch: arm,
-        firstToken: () => {
-          first ??= performance.now();
-        },
-        cancel: () => {
-          clearTimeout(timer);
-          controller.abort(new DOMException('The consumer stopped reading', 'AbortError'));
-        },
-      };
-      const report = (outcome: AttemptReport['outcome'], usage: LlmUsage, errorCode?: string) =>
-        hooks.onAttempt({
-          model,
-          attempt: number,
-          outcome,
-          usage,
-          latencyMs: performance.now() - started,
-          ttftMs: first === null ? null : first - started,
-          ...(errorCode && { errorCode }),
-          limiterWaitMs: lease?.waitedMs ?? 0,
-        });
-
-      try {
-        const result = await attemptFn(attempt);
-        if ('deferred' in result) {
-          let settled = false;
-          return {
-            value: result.value,
-            model,
-            attempts: number,
-            usage: null,
-            lease: {
-              settle(end) {
-                if (settled) return;
-                settled = true;
-                clearTimeout(timer);
-                lease?.release(totalTokens(end.usage));
-                if (end.cancelled) {
-                  breakers.neutral(breakerKey);
-                  report('cancelled', end.usage, 'cancelled');
-                } else if (end.error !== undefined) {
-                  const f = classifyFailure(end.error, { timedOut, callerAborted: !!opts.signal?.aborted });
-                  if (f.kind === 'retryable' || f.kind === 'timeout') breakers.failure(breakerKey);
-                  else breakers.neutral(breakerKey);
-                  report(f.kind === 'cancelled' ? 'cancelled' : 'error', end.usage, f.code);
-                } else {
-                  breakers.success(breakerKey);
-                  report('ok', end.usage);
-                }
-              },
-            },
-          };
-        }
-        clearTimeout(timer);
-        lease?.release(totalTokens(result.usage));
-        breakers.success(breakerKey);
-        report('ok', result.usage);
-        return { value: result.value, model, attempts: number, usage: result.usage, lease: null };
-      } catch (err) {
-        clearTimeout(timer);
-        const failure = classifyFailure(err, { timedOut, callerAborted: !!opts.signal?.aborted });
-        const usage =
-          err instanceof InvalidOutputError || err instanceof RungUnsupportedError ? err.usage : zeroUsage;
-        lease?.release(totalTokens(usage));
-        if (failure.kind === 'retryable' || failure.kind === 'timeout') breakers.failure(breakerKey);
-        else breakers.neutral(breakerKey);
-
-        if (failure.kind === 'cancelled') {
-          report('cancelled', usage, failure.code);
-          throw opts.signal?.reason ?? err;
-        }
-        onlyLocalLimits = false;
-        failures.push({
-          model: model.id,
-          code: failure.code,
-          message: failure.message,
-          ...(failure.status !== undefined && { status: failure.status }),
-        });
-
-        // Decide before reporting, so the ledger says whether this attempt led to a fallback.
-        let action: 'retry' | 'repair' | 'rung' | 'fallback' | 'stop';
-        let delay = 0;
-        if (failure.kind === 'fatal') action = 'stop';
-        else if (failure.kind === 'output_rung') action = 'rung';
-        else if (failure.kind === 'prompt_shrunk') action = shrinks++ < maxShrinks ? 'rung' : 'fallback';
-        else if (failure.kind === 'invalid_output') action = repaired ? 'fallback' : 'repair';
-        else if (['context_length', 'rate_limited', 'not_configured'].includes(failure.kind))
-          action = 'fallback';
-        else if (retries >= r.maxRetries) action = 'fallback';
-        else if (failure.retryAfterMs !== undefined && failure.retryAfterMs > r.maxRetryAfterMs)
-          action = 'fallback';
-        else {
-          action = 'retry';
-          delay = backoffDelay(retries, r, failure.retryAfterMs);
-        }
-        if (action === 'fallback' && !next) action = 'stop';
-        report(action === 'fallback' ? 'fallback' : 'error', usage, failure.code);
-
-        if (action === 'stop') {
-          // A fatal failure (bad request, auth) ends the whole call: the next model would either
-          // fail the same way or silently hide a misconfiguration.
-          stopAll = failure.kind === 'fatal';
-          break;
-        }
-        if (action === 'fallback') {
-          hooks.onFallback(model, next, failure.code);
-          break;
-        }
-        if (action === 'rung') {
-          // The same model, one rung lower (or with a prompt cut to its context), with a fresh repair
-          // round; not a retry of a failure.
-          repair = undefined;
-          repaired = false;
-          continue;
-        }
-        if (action === 'repair') {
-          const invalid = err as InvalidOutputError;
-          repair = { text: invalid.text, error: invalid.message };
-          repaired = true;
-          continue;
-        }
-        retries++;
+      case 'retry': {
+        const delay = backoffDelay(state.retries, env.reliability, failure.retryAfterMs);
+        state.retries++;
         await sleep(delay, opts.signal);
         opts.signal?.throwIfAborted();
       }
     }
-    if (stopAll) break;
   }
+}
 
-  if (onlyLocalLimits && lastLimitError) throw lastLimitError;
-  const summary = failures.map((f) => `${f.model}: ${f.message}`).join('; ');
-  throw new LlmUnavailableError(
-    chain.length === 0
-      ? `No model is configured for ${opts.label}`
-      : stopAll
-        ? `${opts.label} failed (${summary})`
-        : `Every model for ${opts.label} failed (${summary})`,
-    failures,
-  );
+const refused = Symbol('refused');
+
+/**
+ * The breaker and the limiter let this attempt through (the limiter's lease, if any), or the
+ * chain moves on (`refused`, recorded as this model's failure).
+ */
+async function admit(
+  model: ModelRef,
+  next: ModelRef | undefined,
+  run: ChainRun,
+  env: ChainEnv,
+  opts: ChainOptions,
+): Promise<Awaited<ReturnType<LlmLimiter['acquire']>> | undefined | typeof refused> {
+  const breakerKey = breakerKeyOf(env, model);
+  if (!env.breakers.tryAcquire(breakerKey)) {
+    run.failures.push({ model: model.id, code: 'circuit_open', message: 'circuit breaker open' });
+    run.onlyLocalLimits = false;
+    env.hooks.onFallback(model, next, 'circuit_open');
+    return refused;
+  }
+  try {
+    return await env.limiter?.acquire(
+      { provider: model.provider, model: model.model },
+      opts.estimatedTokens,
+      opts.signal,
+    );
+  } catch (err) {
+    env.breakers.neutral(breakerKey);
+    if (opts.signal?.aborted) throw opts.signal.reason;
+    if (!(err instanceof AppError && err.code === 'rate_limited')) throw err;
+    run.lastLimitError = err;
+    run.failures.push({ model: model.id, code: 'local_rate_limit', message: err.message });
+    env.hooks.onFallback(model, next, 'rate_limited');
+    return refused;
+  }
+}
+
+function succeeded<T>(result: AttemptResult<T>, live: LiveAttempt, env: ChainEnv): ChainResult<T> {
+  const { model, number } = live.attempt;
+  if ('deferred' in result)
+    return { value: result.value, model, attempts: number, usage: null, lease: deferredLease(live, env) };
+  live.end(result.usage);
+  env.breakers.success(live.breakerKey);
+  live.report('ok', result.usage);
+  return { value: result.value, model, attempts: number, usage: result.usage, lease: null };
+}
+
+/** Tokens a failed attempt still cost (an invalid answer was generated in full). */
+const usageOf = (err: unknown) =>
+  err instanceof InvalidOutputError || err instanceof RungUnsupportedError ? err.usage : zeroUsage;
+
+/** Books a failed attempt; a cancelled one is reported and rethrown, anything else returned. */
+function failed(
+  err: unknown,
+  live: LiveAttempt,
+  run: ChainRun,
+  env: ChainEnv,
+  opts: ChainOptions,
+): ChainFailure {
+  const failure = live.classify(err);
+  const usage = usageOf(err);
+  live.end(usage);
+  countFailure(env, live.breakerKey, failure);
+  if (failure.kind === 'cancelled') {
+    live.report('cancelled', usage, failure.code);
+    throw opts.signal?.reason ?? err;
+  }
+  run.onlyLocalLimits = false;
+  run.failures.push({
+    model: live.attempt.model.id,
+    code: failure.code,
+    message: failure.message,
+    ...(failure.status !== undefined && { status: failure.status }),
+  });
+  return { ...failure, kind: failure.kind };
 }

@@ -1,11 +1,10 @@
 // Workspace LLM settings: provider credentials (encrypted at rest), a model per role and a monthly
 // budget that overrides LLM_MONTHLY_BUDGET_USD. Decrypted values never leave the server: the HTTP
 // edge only sees `settingsView`, which says whether a key is set.
-import { inWorkspace } from '../accounts/scope.ts';
 import type { Database } from '../db/client.ts';
-import { workspaceLlmSettings } from '../db/schema/index.ts';
 import { decryptSecret, encryptSecret } from '../security/encryption.ts';
 import { displayUrl } from './display-url.ts';
+import { readLlmSettings, readMonthlyBudget, writeLlmSettings } from './settings-store.ts';
 import type { LlmRole, ProviderName } from './types.ts';
 
 export interface ProviderCredentials {
@@ -47,10 +46,7 @@ export async function getWorkspaceLlmSettings(
   secretKey: string,
   workspaceId: string,
 ): Promise<WorkspaceLlmSettings> {
-  const [row] = await database.db
-    .select()
-    .from(workspaceLlmSettings)
-    .where(inWorkspace({ workspaceId }, workspaceLlmSettings));
+  const row = await readLlmSettings(database, workspaceId);
   if (!row) return empty();
   return {
     credentials: mapCredentials(row.credentials, (s) => decryptSecret(s, secretKey)),
@@ -66,16 +62,11 @@ export async function saveWorkspaceLlmSettings(
   workspaceId: string,
   settings: WorkspaceLlmSettings,
 ): Promise<void> {
-  const values = {
+  await writeLlmSettings(database, workspaceId, {
     credentials: mapCredentials(settings.credentials, (s) => encryptSecret(s, secretKey)),
     roleModels: settings.roleModels,
     monthlyBudgetUsd: settings.monthlyBudgetUsd,
-    updatedAt: new Date(),
-  };
-  await database.db
-    .insert(workspaceLlmSettings)
-    .values({ workspaceId, ...values })
-    .onConflictDoUpdate({ target: workspaceLlmSettings.workspaceId, set: values });
+  });
 }
 
 /** What an admin may see: whether a key is set, never the key. */
@@ -98,11 +89,7 @@ export async function monthlyBudgetOf(
   workspaceId: string,
   fallbackUsd: number | undefined,
 ): Promise<number | undefined> {
-  const [row] = await database.db
-    .select({ budget: workspaceLlmSettings.monthlyBudgetUsd })
-    .from(workspaceLlmSettings)
-    .where(inWorkspace({ workspaceId }, workspaceLlmSettings));
-  return row?.budget ?? fallbackUsd;
+  return (await readMonthlyBudget(database, workspaceId)) ?? fallbackUsd;
 }
 
 /** A PUT body: an omitted field keeps its value, null clears it. */

@@ -12,7 +12,7 @@ import { createUser } from '../../src/accounts/users.ts';
 import { insertArticle, updateArticle } from '../../src/articles/article-store.ts';
 import { loadConfig } from '../../src/config.ts';
 import { openDatabase } from '../../src/db/client.ts';
-import { saveDocument } from '../../src/knowledge/store.ts';
+import { saveDocument } from '../../src/knowledge/document-store.ts';
 import { getWorkspaceLlmSettings, saveWorkspaceLlmSettings } from '../../src/llm/settings.ts';
 import { createRuntime } from '../../src/runtime.ts';
 import { resolveSecretKey } from '../../src/security/secret-key.ts';

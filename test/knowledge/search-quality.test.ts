@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { runMigrations } from '../../src/db/migrate.ts';
+import { saveDocument } from '../../src/knowledge/document-store.ts';
 import { searchKnowledge } from '../../src/knowledge/search.ts';
-import { saveDocument } from '../../src/knowledge/store.ts';
 import { ensureVectorColumns, toVectorLiteral } from '../../src/knowledge/vector-columns.ts';
 import { fakeEmbedder } from '../support/fake-embedder.ts';
 

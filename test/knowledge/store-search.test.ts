@@ -2,10 +2,15 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { runMigrations } from '../../src/db/migrate.ts';
+import {
+  deleteDocument,
+  getDocument,
+  listDocuments,
+  saveDocument,
+} from '../../src/knowledge/document-store.ts';
 import { embedChunks } from '../../src/knowledge/embed-chunks.ts';
 import { searchKnowledge } from '../../src/knowledge/search.ts';
 import { findSimilar } from '../../src/knowledge/similar.ts';
-import { deleteDocument, getDocument, listDocuments, saveDocument } from '../../src/knowledge/store.ts';
 import type { Chunk } from '../../src/knowledge/types.ts';
 import { ensureVectorColumns } from '../../src/knowledge/vector-columns.ts';
 import { backends, createTestDatabase, type TestDatabase } from '../support/database.ts';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { runMigrations } from '../../src/db/migrate.ts';
 import { llmCalls } from '../../src/db/schema/index.ts';
-import type { LlmCallRecord } from '../../src/llm/ledger.ts';
+import type { LlmCallRecord } from '../../src/llm/ledger-store.ts';
 import { createLedgerWriter } from '../../src/llm/ledger-writer.ts';
 
 const row = (i: number, extra: Partial<LlmCallRecord> = {}): LlmCallRecord => ({

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/accounts/users.ts';
 import { auditLog, llmCalls } from '../../src/db/schema/index.ts';
 import { budgetEvents } from '../../src/llm/budget.ts';
-import { usageSummary } from '../../src/llm/ledger.ts';
+import { usageSummary } from '../../src/llm/ledger-store.ts';
 import { metricsRegistry } from '../../src/observability/metrics.ts';
 import { startOpenAiServer } from '../fakes/openai-server.ts';
 import type { FakeServer } from '../fakes/scripted-server.ts';

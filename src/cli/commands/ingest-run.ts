@@ -10,6 +10,7 @@ import { findUserByEmail } from '../../accounts/users.ts';
 import { loadConfig } from '../../config.ts';
 import { DataDirBusyError } from '../../db/data-dir-lock.ts';
 import { AppError } from '../../errors.ts';
+import { type DocumentRow, getDocument } from '../../knowledge/document-store.ts';
 import { DocumentRejectedError } from '../../knowledge/errors.ts';
 import { fetchDocument } from '../../knowledge/fetch-document.ts';
 import { documentLimits } from '../../knowledge/ingest-document.ts';
@@ -21,7 +22,6 @@ import {
   type SubmitInput,
   submitDocument,
 } from '../../knowledge/ingestion.ts';
-import { type DocumentRow, getDocument } from '../../knowledge/store.ts';
 import { createRuntime, type Runtime } from '../../runtime.ts';
 import { sleep } from '../../sleep.ts';
 import { cliLogger } from '../cli-logger.ts';

@@ -3,7 +3,7 @@
 // pgvector, so `ensureVectorColumns` (src/knowledge/vector-columns.ts) adds them at runtime.
 import { sql } from 'drizzle-orm';
 import { customType, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import type { DocumentType } from '../../knowledge/types.ts';
+import { type DocumentType, documentStatuses } from '../../knowledge/types.ts';
 import { toTsvectorSql } from '../text-search.ts';
 import { workspaces } from './accounts.ts';
 
@@ -25,9 +25,7 @@ export const documents = pgTable(
     contentHash: text('content_hash').notNull(),
     byteSize: integer('byte_size').notNull(),
     pageCount: integer('page_count'),
-    status: text('status', { enum: ['queued', 'processing', 'ready', 'failed'] })
-      .notNull()
-      .default('queued'),
+    status: text('status', { enum: documentStatuses }).notNull().default('queued'),
     progress: integer('progress').notNull().default(0),
     error: text('error'),
     /** What ingestion could not do but did not fail for, e.g. "not embedded: no embedding model". */

@@ -6,18 +6,21 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, notFound } from '../../errors.ts';
 import { storableTextProblem, text } from '../../input/text.ts';
+import {
+  type DocumentRow,
+  deleteDocument,
+  getDocument,
+  listDocumentPage,
+} from '../../knowledge/document-store.ts';
 import { DocumentRejectedError } from '../../knowledge/errors.ts';
 import { fetchDocument } from '../../knowledge/fetch-document.ts';
 import { documentLimits } from '../../knowledge/ingest-document.ts';
 import { ingestionDeps } from '../../knowledge/ingest-job.ts';
 import { type SubmitInput, submitDocument } from '../../knowledge/ingestion.ts';
-import { type DocumentRow, deleteDocument, getDocument, listDocumentPage } from '../../knowledge/store.ts';
-import { documentTypes } from '../../knowledge/types.ts';
+import { documentStatuses, documentTypes } from '../../knowledge/types.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
 import { decodeCursor, nextCursor, pageOf, pageQuery } from '../pagination.ts';
 import { auditRequest } from '../request-audit.ts';
-
-const statuses = ['queued', 'processing', 'ready', 'failed'] as const;
 
 export const documentView = z.object({
   id: z.uuid(),
@@ -28,7 +31,7 @@ export const documentView = z.object({
   filename: z.string().nullable(),
   contentHash: z.string(),
   byteSize: z.number().int(),
-  status: z.enum(statuses),
+  status: z.enum(documentStatuses),
   progress: z.number().int().min(0).max(100),
   error: z.string().nullable(),
   note: z.string().nullable(),
@@ -259,7 +262,7 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['knowledge'],
         summary: "List the workspace's documents, newest first",
         security: securedBy,
-        querystring: pageQuery.extend({ status: z.enum(statuses).optional() }),
+        querystring: pageQuery.extend({ status: z.enum(documentStatuses).optional() }),
         response: { 200: pageOf(documentView) },
       },
     },

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isoDate } from '../../input/date.ts';
-import { monthSpend, usageGroupings, usageSummary } from '../../llm/ledger.ts';
+import { monthSpend, usageGroupings, usageSummary } from '../../llm/ledger-store.ts';
 import { monthlyBudgetOf } from '../../llm/settings.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
 import { pageOf } from '../pagination.ts';

@@ -1,4 +1,5 @@
-// The cost ledger: every upstream request the gateway makes, with the usage its response reported.
+// The cost ledger's queries: every upstream request the gateway makes, with the usage its response
+// reported (written in batches by ledger-writer.ts), and the sums read back for usage, budget and spend.
 import { and, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { llmCalls } from '../db/schema/index.ts';

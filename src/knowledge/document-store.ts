@@ -1,0 +1,330 @@
+// Every query on `documents` and `document_blobs`. Functions that take a workspace filter by it,
+// so a caller cannot reach another workspace's library by id; the ingestion job's updates go by
+// document id (the job was enqueued for that workspace) and by the status it expects.
+import { and, asc, desc, eq, lt, or, sql } from 'drizzle-orm';
+import { inWorkspace } from '../accounts/scope.ts';
+import type { Database } from '../db/client.ts';
+import { documentBlobs, documentChunks, documents } from '../db/schema/knowledge.ts';
+import { type ChunkRows, insertChunks, type Transaction } from './chunk-store.ts';
+import type { DocumentStatus, DocumentType } from './types.ts';
+
+export interface DocumentRow {
+  id: string;
+  workspaceId: string;
+  title: string;
+  type: DocumentType;
+  sourceKind: 'upload' | 'url';
+  sourceUrl: string | null;
+  filename: string | null;
+  contentHash: string;
+  byteSize: number;
+  pageCount: number | null;
+  status: DocumentStatus;
+  progress: number;
+  error: string | null;
+  /** What ingestion skipped without failing, e.g. embeddings without an embedding model. */
+  note: string | null;
+  chunkCount: number;
+  tags: string[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type { DocumentStatus };
+
+const documentColumns = {
+  id: documents.id,
+  workspaceId: documents.workspaceId,
+  title: documents.title,
+  type: documents.type,
+  sourceKind: documents.sourceKind,
+  sourceUrl: documents.sourceUrl,
+  filename: documents.filename,
+  contentHash: documents.contentHash,
+  byteSize: documents.byteSize,
+  pageCount: documents.pageCount,
+  status: documents.status,
+  progress: documents.progress,
+  error: documents.error,
+  note: documents.note,
+  chunkCount: documents.chunkCount,
+  tags: documents.tags,
+  createdAt: documents.createdAt,
+  updatedAt: documents.updatedAt,
+};
+
+/** What a new document row says about its file (the rest starts at its defaults). */
+export interface NewDocument {
+  workspaceId: string;
+  title: string;
+  type: DocumentType;
+  sourceKind: 'upload' | 'url';
+  sourceUrl?: string | undefined;
+  filename?: string | undefined;
+  contentHash: string;
+  byteSize: number;
+  pageCount?: number | undefined;
+  tags?: string[] | undefined;
+}
+
+const documentValues = (d: NewDocument) => ({
+  workspaceId: d.workspaceId,
+  title: d.title,
+  type: d.type,
+  sourceKind: d.sourceKind,
+  sourceUrl: d.sourceUrl ?? null,
+  filename: d.filename ?? null,
+  contentHash: d.contentHash,
+  byteSize: d.byteSize,
+  pageCount: d.pageCount ?? null,
+  tags: d.tags ?? [],
+});
+
+export async function findByHash(
+  database: Database,
+  workspaceId: string,
+  hash: string,
+): Promise<DocumentRow | undefined> {
+  const [row] = await database.db
+    .select(documentColumns)
+    .from(documents)
+    .where(inWorkspace({ workspaceId }, documents, eq(documents.contentHash, hash)));
+  return row;
+}
+
+export async function getDocument(
+  database: Database,
+  workspaceId: string,
+  id: string,
+): Promise<DocumentRow | undefined> {
+  const [row] = await database.db
+    .select(documentColumns)
+    .from(documents)
+    .where(inWorkspace({ workspaceId }, documents, eq(documents.id, id)));
+  return row;
+}
+
+export async function listDocuments(database: Database, workspaceId: string): Promise<DocumentRow[]> {
+  return database.db
+    .select(documentColumns)
+    .from(documents)
+    .where(inWorkspace({ workspaceId }, documents))
+    .orderBy(desc(documents.createdAt), asc(documents.id));
+}
+
+/** One page of the workspace's documents, newest first (keyset on created_at). */
+export async function listDocumentPage(
+  database: Database,
+  workspaceId: string,
+  page: { limit: number; before?: Date | undefined; status?: DocumentStatus | undefined },
+): Promise<DocumentRow[]> {
+  return database.db
+    .select(documentColumns)
+    .from(documents)
+    .where(
+      inWorkspace(
+        { workspaceId },
+        documents,
+        page.before ? lt(documents.createdAt, page.before) : undefined,
+        page.status ? eq(documents.status, page.status) : undefined,
+      ),
+    )
+    .orderBy(desc(documents.createdAt), desc(documents.id))
+    .limit(page.limit);
+}
+
+/** Chunks (and their vectors, same rows) go with the document by ON DELETE CASCADE. */
+export async function deleteDocument(database: Database, workspaceId: string, id: string): Promise<boolean> {
+  const deleted = await database.db
+    .delete(documents)
+    .where(inWorkspace({ workspaceId }, documents, eq(documents.id, id)))
+    .returning({ id: documents.id });
+  return deleted.length > 0;
+}
+
+/**
+ * Stores a `ready` document and its chunks in one transaction (imports and tests; uploads go
+ * through the ingestion job). The same content twice is a no-op.
+ */
+export async function saveDocument(
+  database: Database,
+  input: NewDocument & Omit<ChunkRows, 'workspaceId' | 'documentId'>,
+): Promise<{ document: DocumentRow; created: boolean }> {
+  const existing = await findByHash(database, input.workspaceId, input.contentHash);
+  if (existing) return { document: existing, created: false };
+  if (input.embeddings && input.embeddings.length !== input.chunks.length) {
+    throw new Error('one embedding per chunk expected');
+  }
+  const withVectors = Boolean(input.embeddings && database.vectorAvailable);
+  // Drizzle's transaction pins one connection (a pool would scatter BEGIN/COMMIT across clients).
+  await database.db.transaction(async (tx) => {
+    const inserted = await tx
+      .insert(documents)
+      .values({ ...documentValues(input), status: 'ready', progress: 100 })
+      .onConflictDoNothing()
+      .returning({ id: documents.id });
+    const documentId = inserted[0]?.id;
+    if (!documentId || input.chunks.length === 0) return;
+    await insertChunks(tx, {
+      workspaceId: input.workspaceId,
+      documentId,
+      chunks: input.chunks,
+      embeddings: withVectors ? input.embeddings : undefined,
+    });
+    await tx.update(documents).set({ chunkCount: input.chunks.length }).where(eq(documents.id, documentId));
+  });
+  const document = await findByHash(database, input.workspaceId, input.contentHash);
+  if (!document) throw new Error('document vanished after insert');
+  return { document, created: true };
+}
+
+/**
+ * A `queued` row and the uploaded bytes, in one transaction. Undefined when the same content
+ * arrived concurrently (the unique hash index kept the other one).
+ */
+export async function insertQueuedDocument(
+  database: Database,
+  input: NewDocument & { contentType: string | undefined; bytes: Buffer },
+): Promise<string | undefined> {
+  return database.db.transaction(async (tx) => {
+    const inserted = await tx
+      .insert(documents)
+      .values({ ...documentValues(input), status: 'queued', progress: 0 })
+      .onConflictDoNothing()
+      .returning({ id: documents.id });
+    const documentId = inserted[0]?.id;
+    if (!documentId) return undefined;
+    await tx.insert(documentBlobs).values({
+      documentId,
+      workspaceId: input.workspaceId,
+      contentType: input.contentType ?? null,
+      bytes: input.bytes,
+    });
+    return documentId;
+  });
+}
+
+/** Removes a row no job will pick up (its enqueue failed). */
+export async function deleteDocumentById(database: Database, id: string): Promise<void> {
+  await database.db.delete(documents).where(eq(documents.id, id));
+}
+
+/** A failed document goes back to `queued`; false if it was not failed (any more). */
+export async function requeueFailed(database: Database, id: string): Promise<boolean> {
+  const updated = await database.db
+    .update(documents)
+    .set({ status: 'queued', progress: 0, error: null, updatedAt: sql`now()` })
+    .where(and(eq(documents.id, id), eq(documents.status, 'failed')))
+    .returning({ id: documents.id });
+  return updated.length > 0;
+}
+
+/**
+ * Takes a `queued` document for processing, or one a dead worker left in `processing` for longer
+ * than `abandonedAfterSeconds`. False: someone else has it, it is done, or it is gone.
+ */
+export async function claimForProcessing(
+  database: Database,
+  job: { documentId: string; workspaceId: string },
+  abandonedAfterSeconds: number,
+): Promise<boolean> {
+  const claimed = await database.db
+    .update(documents)
+    .set({ status: 'processing', progress: 5, error: null, updatedAt: sql`now()` })
+    .where(
+      inWorkspace(
+        { workspaceId: job.workspaceId },
+        documents,
+        eq(documents.id, job.documentId),
+        or(
+          eq(documents.status, 'queued'),
+          and(
+            eq(documents.status, 'processing'),
+            lt(documents.updatedAt, sql`now() - make_interval(secs => ${abandonedAfterSeconds})`),
+          ),
+        ),
+      ),
+    )
+    .returning({ id: documents.id });
+  return claimed.length > 0;
+}
+
+/** Progress of a document being processed (also shows the worker is alive). */
+export async function setProgress(database: Database, id: string, progress: number): Promise<void> {
+  await database.db
+    .update(documents)
+    .set({ progress, updatedAt: sql`now()` })
+    .where(and(eq(documents.id, id), eq(documents.status, 'processing')));
+}
+
+/** Ends processing: `failed` for good, or `queued` again for a retry, with the reason. */
+export async function releaseProcessing(
+  database: Database,
+  id: string,
+  to: Extract<DocumentStatus, 'failed' | 'queued'>,
+  error: string,
+): Promise<void> {
+  await database.db
+    .update(documents)
+    .set({ status: to, error, updatedAt: sql`now()` })
+    .where(and(eq(documents.id, id), eq(documents.status, 'processing')));
+}
+
+export interface StoredUpload {
+  bytes: Buffer;
+  contentType: string | null;
+  filename: string | null;
+}
+
+/** The uploaded bytes with the hints they came with, if still stored. */
+export async function storedUpload(
+  database: Database,
+  documentId: string,
+): Promise<StoredUpload | undefined> {
+  const [row] = await database.db
+    .select({
+      bytes: documentBlobs.bytes,
+      contentType: documentBlobs.contentType,
+      filename: documents.filename,
+    })
+    .from(documentBlobs)
+    .innerJoin(documents, eq(documents.id, documentBlobs.documentId))
+    .where(eq(documentBlobs.documentId, documentId));
+  if (!row) return undefined;
+  const raw = row.bytes as Uint8Array;
+  return { ...row, bytes: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength) };
+}
+
+/**
+ * Replaces a processing document's chunks and marks it `ready`, in one transaction, so a search
+ * never sees half a document. False when it is no longer ours (deleted meanwhile, or taken over
+ * after we were presumed dead): then nothing is written.
+ */
+export async function completeDocument(
+  database: Database,
+  input: ChunkRows & { note: string | null; pageCount: number | undefined },
+): Promise<boolean> {
+  return database.db.transaction(async (tx: Transaction) => {
+    const mine = await tx
+      .select({ id: documents.id })
+      .from(documents)
+      .where(and(eq(documents.id, input.documentId), eq(documents.status, 'processing')))
+      .for('update');
+    if (mine.length === 0) return false;
+    await tx.delete(documentChunks).where(eq(documentChunks.documentId, input.documentId));
+    await insertChunks(tx, input);
+    await tx
+      .update(documents)
+      .set({
+        status: 'ready',
+        progress: 100,
+        error: null,
+        note: input.note,
+        chunkCount: input.chunks.length,
+        pageCount: input.pageCount ?? null,
+        updatedAt: new Date(),
+      })
+      .where(eq(documents.id, input.documentId));
+    return true;
+  });
+}

@@ -1,0 +1,77 @@
+// Embeddings: the texts the embedding cache does not know go through the chain in one request;
+// cached and fresh vectors are returned in the texts' order.
+import { embedMany } from 'ai';
+import { contextOf, type GatewayCore } from './gateway-core.ts';
+import { runChain } from './run-chain.ts';
+import type { LlmEmbedOptions, LlmEmbedResult, LlmUsage } from './types.ts';
+
+export async function embed(
+  core: GatewayCore,
+  texts: string[],
+  options: LlmEmbedOptions,
+): Promise<LlmEmbedResult> {
+  const { recorder, deps } = core;
+  const setup = await core.setups.setupFor(options.workspaceId);
+  const chain = setup.resolved.chains.embedder;
+  const ctx = contextOf('embedder', options);
+  const ref = chain[0];
+  const cache = options.cache !== false && ref ? deps.embeddingCache : undefined;
+  const vectors: (number[] | null)[] =
+    cache && ref ? await cache.getMany(ref.id, texts) : texts.map(() => null);
+  const missing = texts.map((t, i) => ({ t, i })).filter(({ i }) => vectors[i] === null);
+  const cachedCount = texts.length - missing.length;
+  if (ref && cachedCount > 0) recorder.cacheHit(ctx, { provider: ref.provider, model: ref.model }, 0);
+  if (ref && missing.length === 0)
+    return {
+      embeddings: vectors as number[][],
+      usage: { inputTokens: 0 },
+      provider: ref.provider,
+      model: ref.model,
+      costUsd: 0,
+      cachedCount,
+    };
+  if (cache) recorder.cacheMiss(ctx);
+  if (options.workspaceId) await recorder.checkBudget(options.workspaceId);
+
+  const res = await runChain(
+    chain,
+    core.chainEnv(setup, ctx),
+    {
+      signal: options.signal,
+      estimatedTokens: Math.ceil(missing.reduce((n, m) => n + m.t.length, 0) / 4),
+      label: 'embeddings',
+    },
+    async (attempt) => {
+      const r = await embedMany({
+        model: core.factory.embedding(setup.scope, attempt.model, setup.resolved.credentials),
+        values: missing.map((m) => m.t),
+        maxRetries: 0,
+        abortSignal: attempt.signal,
+      });
+      return {
+        value: r.embeddings,
+        usage: { inputTokens: r.usage?.tokens ?? 0, outputTokens: 0, cachedInputTokens: 0 },
+      };
+    },
+  );
+  missing.forEach(({ i }, k) => {
+    vectors[i] = res.value[k] ?? null;
+  });
+  if (cache)
+    cache
+      .setMany(
+        res.model.id,
+        missing.map((m) => m.t),
+        res.value,
+      )
+      .catch((err) => core.logger.warn({ err }, 'Embedding cache write failed'));
+  const usage = res.usage as LlmUsage;
+  return {
+    embeddings: vectors as number[][],
+    usage: { inputTokens: usage.inputTokens },
+    provider: res.model.provider,
+    model: res.model.model,
+    costUsd: recorder.cost(res.model.provider, res.model.model, usage),
+    cachedCount,
+  };
+}

@@ -1,0 +1,112 @@
+// A text or structured-output call: the cache, the budget, then the chain (fitting the prompt to
+// each model's context), then the answer stored in the cache and returned with its cost.
+import { generateText } from 'ai';
+import type { z } from 'zod';
+import type { Attempt, AttemptResult } from './chain-types.ts';
+import { isContextOverflow, newFitState } from './fit-context.ts';
+import type { GatewayCore } from './gateway-core.ts';
+import { fromCache } from './gateway-response-cache.ts';
+import type { Setup } from './gateway-setups.ts';
+import { observeStructuredOutput } from './metrics.ts';
+import { estimateTokens, promptArgs, toUsage } from './prompt.ts';
+import { stripStrayReasoning } from './reasoning.ts';
+import { schemaJsonOf } from './response-cache-key.ts';
+import { runChain } from './run-chain.ts';
+import { structuredAttempt } from './structured-attempt.ts';
+import { countTokens, estimatedUsage, usageMissing } from './token-count.ts';
+import type { LlmTextCall, LlmUsage, ModelRef, OutputRung } from './types.ts';
+
+type Answer<T> = { text: string; object: T; rung: OutputRung | undefined };
+
+export async function generate<T>(
+  core: GatewayCore,
+  call: LlmTextCall,
+  schema?: z.ZodType<T>,
+  schemaName?: string,
+) {
+  const started = performance.now();
+  const { setup, chain, ctx, key } = await core.prepare(call, schema);
+  const hit = await core.responses.read(ctx, call, key);
+  if (hit) return { ...fromCache(hit, started), object: hit.object as T };
+  if (call.workspaceId) await core.recorder.checkBudget(call.workspaceId);
+
+  const fitState = newFitState();
+  const res = await runChain<Answer<T>>(
+    chain,
+    core.chainEnv(setup, ctx),
+    { signal: call.signal, estimatedTokens: estimateTokens(call), label: `the ${call.role} role` },
+    (attempt) => generateAttempt(core, setup, call, attempt, fitState, schema, schemaName),
+  );
+  const usage = res.usage as LlmUsage;
+  const rung = res.value.rung;
+  if (rung) noteRung(core, call, res.model, rung);
+  core.responses.write(key, {
+    text: res.value.text,
+    ...(schema && { object: res.value.object }),
+    ...(rung && { rung }),
+    usage,
+    provider: res.model.provider,
+    model: res.model.model,
+  });
+  return {
+    text: res.value.text,
+    object: res.value.object,
+    ...(rung && { rung }),
+    usage,
+    provider: res.model.provider,
+    model: res.model.model,
+    costUsd: core.recorder.cost(res.model.provider, res.model.model, usage),
+    cached: false,
+    attempts: res.attempts,
+    latencyMs: performance.now() - started,
+    ttftMs: null,
+  };
+}
+
+/** One upstream request: the prompt fitted to this model's context, plain text or structured. */
+async function generateAttempt<T>(
+  core: GatewayCore,
+  setup: Setup,
+  call: LlmTextCall,
+  attempt: Attempt,
+  fitState: ReturnType<typeof newFitState>,
+  schema: z.ZodType<T> | undefined,
+  schemaName: string | undefined,
+): Promise<AttemptResult<Answer<T>>> {
+  const model = core.factory.language(setup.scope, attempt.model, setup.resolved.credentials);
+  const where = { credentials: setup.resolved.credentials, scope: setup.scope };
+  const reserve = schema ? countTokens(JSON.stringify(schemaJsonOf(schema))) : 0;
+  const fitted = await core.fitter.fit(call, attempt.model, where, fitState, reserve);
+  const args = {
+    model,
+    prompt: promptArgs(fitted, attempt.repair),
+    ...(fitted.temperature !== undefined && { temperature: fitted.temperature }),
+    ...(fitted.maxOutputTokens !== undefined && { maxOutputTokens: fitted.maxOutputTokens }),
+    // Our retries are the only ones: the SDK's would multiply them and ignore the chain.
+    maxRetries: 0,
+    abortSignal: attempt.signal,
+  };
+  try {
+    if (schema) return await structuredAttempt(core, setup, attempt, args, schema, schemaName ?? 'answer');
+    const { prompt, ...settings } = args;
+    const r = await generateText({ ...settings, ...prompt });
+    return {
+      value: { text: stripStrayReasoning(r.text), object: undefined as T, rung: undefined },
+      usage: usageMissing(r.totalUsage)
+        ? estimatedUsage(prompt, r.text, r.reasoningText ?? '')
+        : toUsage(r.totalUsage),
+    };
+  } catch (err) {
+    // The next attempt builds the prompt to the context size the server just revealed.
+    if (isContextOverflow(err)) core.fitter.overflowed(err, call, attempt.model, setup.scope, fitState);
+    throw err;
+  }
+}
+
+function noteRung(core: GatewayCore, call: LlmTextCall, model: ModelRef, rung: OutputRung) {
+  observeStructuredOutput(model, rung);
+  core.logger.info(
+    { model: model.id, rung, role: call.role, purpose: call.purpose },
+    'structured output answered',
+  );
+}

@@ -1,0 +1,55 @@
+// Which models and credentials a call uses: the environment's, or a workspace's own settings on
+// top of them (re-read after a minute, or at once after `forget`).
+import type { Config } from '../config.ts';
+import { type ResolvedModels, resolveModels, type WorkspaceLlmSettings } from './resolve-models.ts';
+
+export interface Setup {
+  resolved: ResolvedModels;
+  /** Credential scope: clients and breakers are per scope. */
+  scope: string;
+  expires: number;
+}
+
+export interface GatewaySetups {
+  setupFor(workspaceId?: string): Promise<Setup>;
+  /** Drops the workspace's cached setup; returns it, if there was one. */
+  forget(workspaceId: string): Setup | undefined;
+}
+
+const workspaceSettingsTtlMs = 60_000;
+
+export function gatewaySetups(
+  config: Config,
+  workspaceSettings: ((workspaceId: string) => Promise<WorkspaceLlmSettings | null>) | undefined,
+): GatewaySetups {
+  const environment: Setup = { resolved: resolveModels(config), scope: 'env', expires: Infinity };
+  const workspaces = new Map<string, Setup>();
+
+  async function load(workspaceId: string, settings: (id: string) => Promise<WorkspaceLlmSettings | null>) {
+    const own = await settings(workspaceId);
+    const setup: Setup =
+      own && (own.credentials || own.models)
+        ? {
+            resolved: resolveModels(config, own),
+            scope: own.credentials ? `ws:${workspaceId}` : 'env',
+            expires: Date.now() + workspaceSettingsTtlMs,
+          }
+        : { ...environment, expires: Date.now() + workspaceSettingsTtlMs };
+    workspaces.set(workspaceId, setup);
+    return setup;
+  }
+
+  return {
+    async setupFor(workspaceId) {
+      if (!workspaceId || !workspaceSettings) return environment;
+      const known = workspaces.get(workspaceId);
+      if (known && known.expires > Date.now()) return known;
+      return load(workspaceId, workspaceSettings);
+    },
+    forget(workspaceId) {
+      const known = workspaces.get(workspaceId);
+      workspaces.delete(workspaceId);
+      return known;
+    },
+  };
+}
