@@ -12,7 +12,7 @@ import { renderHtml } from '../writing/render.ts';
 import { checkBrief } from './brief-checks.ts';
 import { refreshCitations } from './checks.ts';
 import type { ArticleEventBus } from './events.ts';
-import { abortLocalRun, articleJob } from './job.ts';
+import { abortLocalRun } from './job.ts';
 import { seoPack, stepPositions } from './pipeline.ts';
 import { hasSectionHeading, regenerationCount, regenerationStep } from './regenerate.ts';
 import {
@@ -73,7 +73,7 @@ export async function createArticle(
   );
   await deps.articleEvents.publish(row.id, 'status', { status: 'queued' });
   try {
-    await deps.queue.enqueue(articleJob, { articleId: row.id });
+    await deps.queue.send('article.generate', { articleId: row.id });
   } catch (err) {
     await updateArticle(deps.database, row.id, { status: 'failed', error: 'The run could not be queued' });
     throw err;
@@ -147,7 +147,7 @@ export async function regenerateArticleSection(
     finishedAt: null,
   });
   await deps.articleEvents.publish(id, 'status', { status: 'queued', regenerating: index });
-  await deps.queue.enqueue(articleJob, { articleId: id });
+  await deps.queue.send('article.generate', { articleId: id });
   return { id, status: 'queued' as const };
 }
 

@@ -8,6 +8,7 @@ import { createArticle } from '../articles/service.ts';
 import { articleById, articleView } from '../articles/store.ts';
 import type { ArticleSource } from '../articles/types.ts';
 import { type Config, loadConfig } from '../config.ts';
+import { registerJobs } from '../jobs/register.ts';
 import { ingestionDeps } from '../knowledge/ingest-job.ts';
 import { submitDocument } from '../knowledge/ingestion.ts';
 import { getDocument } from '../knowledge/store.ts';
@@ -164,6 +165,7 @@ export async function runEval(opts: EvalOptions): Promise<EvalReport> {
     });
     const articles: ArticleResult[] = [];
     try {
+      registerJobs(runtime);
       await runtime.queue.start({ work: true });
       const { user, workspace } = await createUser(runtime.database, {
         email: 'eval@blogsmith.invalid',

@@ -12,6 +12,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import { documentBlobs, documentChunks, documents } from '../db/schema/knowledge.ts';
 import { errorMessage } from '../errors.ts';
+import { type AppJobPayload, appJobs } from '../jobs/job-map.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { LlmGateway } from '../llm/types.ts';
 import { withoutParamsText } from '../observability/query-values.ts';
@@ -22,9 +23,8 @@ import { type DocumentRow, findByHash, getDocument, insertChunks } from './store
 import { noteChunksWritten } from './table-stats.ts';
 import { vectorColumnDimensions } from './vector-setup.ts';
 
-export const ingestJobName = 'document.ingest';
 /** Retries after a failed attempt (embedder outage, database hiccup); rejections never retry. */
-export const ingestRetryLimit = 2;
+export const ingestRetryLimit = appJobs['document.ingest'].retryLimit;
 /** A `processing` row untouched this long belongs to a dead worker and may be taken over. */
 const abandonedAfterSeconds = 10 * 60;
 const embedBatchSize = 64;
@@ -33,7 +33,7 @@ export interface IngestionDeps {
   database: Database;
   config: Pick<Config, 'MAX_FILE_SIZE_MB' | 'ALLOWED_FILE_TYPES'>;
   llm: Pick<LlmGateway, 'embed' | 'resolved'>;
-  queue: Pick<JobQueue, 'enqueue'>;
+  queue: Pick<JobQueue, 'send'>;
   logger: Pick<Logger, 'warn' | 'info'>;
 }
 
@@ -54,10 +54,7 @@ export interface SubmitResult {
   created: boolean;
 }
 
-export interface IngestJobData {
-  documentId: string;
-  workspaceId: string;
-}
+export type IngestJobData = AppJobPayload<'document.ingest'>;
 
 // Parsed in the request for validation; the job in the same process takes it from here instead of
 // parsing again. Bounded: a job that runs elsewhere (or later) simply parses the stored bytes.
@@ -119,7 +116,7 @@ export async function submitDocument(deps: IngestionDeps, input: SubmitInput): P
   }
   handOff(id, parsed);
   try {
-    await deps.queue.enqueue<IngestJobData>(ingestJobName, {
+    await deps.queue.send('document.ingest', {
       documentId: id,
       workspaceId: input.workspaceId,
     });
@@ -143,7 +140,7 @@ async function requeueFailed(deps: IngestionDeps, doc: DocumentRow): Promise<Doc
     [doc.id],
   );
   if (r.rows.length > 0) {
-    await deps.queue.enqueue<IngestJobData>(ingestJobName, {
+    await deps.queue.send('document.ingest', {
       documentId: doc.id,
       workspaceId: doc.workspaceId,
     });
