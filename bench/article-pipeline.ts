@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
 import pino from 'pino';
 import { loadConfig } from '../src/config.ts';
+import { registerJobs } from '../src/jobs/register.ts';
 import { createRuntime, type Runtime } from '../src/runtime.ts';
 import { type App, buildServer } from '../src/server/app.ts';
 import { pageHtml, sourcePages } from '../test/articles/support.ts';
@@ -58,6 +59,7 @@ async function environment(sectionConcurrency: number): Promise<Env> {
   const runtime = await createRuntime(config, { dataDir: 'memory://', logger: pino({ level: 'silent' }) });
   const app = await buildServer(runtime);
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
+  registerJobs(runtime);
   await runtime.queue.start({ work: true });
   const { cookie } = await setupOwner(app);
   return { runtime, app, base, cookie };

@@ -14,8 +14,8 @@ import type { Config } from './config.ts';
 import { type Database, openDatabase } from './db/client.ts';
 import { type DataDirLock, lockDataDir } from './db/data-dir-lock.ts';
 import { type MigrationResult, runMigrations } from './db/migrate.ts';
+import { appJobs } from './jobs/job-map.ts';
 import { createJobQueue, type JobQueue } from './jobs/queue.ts';
-import { registerJobs } from './jobs/register.ts';
 import { prepareVectorSearch } from './knowledge/vector-setup.ts';
 import { createAppLlmGateway } from './llm/app-gateway.ts';
 import type { LlmGateway } from './llm/types.ts';
@@ -114,8 +114,9 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
       })
     : undefined;
   if (redis) closers.push(() => closeRedis(redis));
-  // Created here so every edge can enqueue; only the processes that work jobs call start().
-  const queue = createJobQueue({ database, logger });
+  // Created here so every edge can enqueue; the processes that work jobs register their handlers
+  // (jobs/register.ts) and call start({ work: true }).
+  const queue = createJobQueue({ database, logger, jobs: appJobs });
   closers.push(() => queue.stop(config.SHUTDOWN_TIMEOUT_SECONDS * 1000));
   const secretKey = resolveSecretKey(config, dataDir);
   const llm = createAppLlmGateway({ config, logger, database, secretKey, ...(redis ? { redis } : {}) });
@@ -165,6 +166,5 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
       for (const close of closers.reverse()) await close();
     },
   };
-  registerJobs(runtime);
   return runtime;
 }

@@ -1,11 +1,19 @@
 // First run: with BLOGSMITH_ADMIN_EMAIL/PASSWORD set and no user yet, create the owner.
 
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/client.ts';
 import { AppError } from '../errors.ts';
-import type { Runtime } from '../runtime.ts';
 import { audit } from './audit.ts';
 import { countUsers, createUser } from './users.ts';
 
-export async function ensureAdmin(runtime: Pick<Runtime, 'config' | 'database' | 'logger'>) {
+export interface BootstrapDeps {
+  config: Pick<Config, 'BLOGSMITH_ADMIN_EMAIL' | 'BLOGSMITH_ADMIN_PASSWORD'>;
+  database: Database;
+  logger: Pick<Logger, 'info'>;
+}
+
+export async function ensureAdmin(runtime: BootstrapDeps) {
   const { BLOGSMITH_ADMIN_EMAIL: email, BLOGSMITH_ADMIN_PASSWORD: password } = runtime.config;
   if (!email || !password) return false;
   if ((await countUsers(runtime.database)) > 0) return false;

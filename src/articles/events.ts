@@ -5,30 +5,15 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
-
-export const articleEventTypes = [
-  'status',
-  'step.started',
-  'step.finished',
-  'source.found',
-  'source.failed',
-  'section.delta',
-  'section.thinking',
-  'cost',
-  'done',
-  'error',
-] as const;
-export type ArticleEventType = (typeof articleEventTypes)[number];
-
-export interface ArticleEvent {
-  id: number;
-  articleId: string;
-  type: ArticleEventType;
-  data: Record<string, unknown>;
-}
+import type { ArticleEvent, ArticleEventData, ArticleEventType } from './event-map.ts';
+import { appendEvent, readEventsSince } from './event-store.ts';
 
 export interface ArticleEventBus {
-  publish(articleId: string, type: ArticleEventType, data: Record<string, unknown>): Promise<ArticleEvent>;
+  publish<T extends ArticleEventType>(
+    articleId: string,
+    type: T,
+    data: ArticleEventData[T],
+  ): Promise<ArticleEvent>;
   /**
    * Delivers, in order, every event after `afterId` (0 for all), then live ones until the returned
    * function is called. Delivery is at-least-once per subscriber and never out of order.
@@ -42,11 +27,24 @@ export interface ArticleEventBus {
 const channel = 'blogsmith_article_events';
 // A missed notification (reconnecting listener) costs at most this delay.
 const safetyPollMs = 2000;
+const pageSize = 500;
 
-interface Row {
-  id: string | number;
-  type: ArticleEventType;
-  data: Record<string, unknown>;
+interface Subscriber {
+  /** The last event this subscriber was given. */
+  last: number;
+  listener: (event: ArticleEvent) => void;
+}
+
+/**
+ * The one reader of an article's events in this process, shared by all its subscribers (SSE
+ * streams, WebSocket subscriptions): one query per wake-up and one safety poll, however many follow.
+ */
+interface Feed {
+  subscribers: Set<Subscriber>;
+  reading: boolean;
+  again: boolean;
+  wake: () => void;
+  poll: NodeJS.Timeout;
 }
 
 export function createArticleEventBus(database: Database, logger: Logger): ArticleEventBus {
@@ -102,6 +100,70 @@ export function createArticleEventBus(database: Database, logger: Logger): Artic
     });
   }
 
+  const feeds = new Map<string, Feed>();
+
+  function feedOf(articleId: string): Feed {
+    const existing = feeds.get(articleId);
+    if (existing) return existing;
+    const feed: Feed = {
+      subscribers: new Set(),
+      reading: false,
+      again: false,
+      wake: () => void read(articleId, feed),
+      poll: setInterval(() => feed.wake(), safetyPollMs),
+    };
+    feed.poll.unref();
+    local.on(articleId, feed.wake);
+    feeds.set(articleId, feed);
+    return feed;
+  }
+
+  // Reads from the subscriber furthest behind (a new one replays from its `afterId`) and gives each
+  // subscriber only the events after its own last one.
+  async function read(articleId: string, feed: Feed) {
+    if (feed.reading) {
+      feed.again = true;
+      return;
+    }
+    feed.reading = true;
+    try {
+      do {
+        feed.again = false;
+        let from = Number.POSITIVE_INFINITY;
+        for (const s of feed.subscribers) from = Math.min(from, s.last);
+        if (from === Number.POSITIVE_INFINITY) break;
+        const events = await readEventsSince(database, articleId, from, pageSize);
+        for (const event of events) {
+          for (const s of feed.subscribers) {
+            if (event.id <= s.last) continue;
+            s.last = event.id;
+            deliver(s, { ...event, articleId });
+          }
+        }
+        if (events.length === pageSize) feed.again = true;
+      } while (feed.again && !closed);
+    } catch (err) {
+      // During a database outage every feed fails every poll: the queue and readiness already say
+      // so once, so these stay at debug.
+      if (!closed)
+        logger[isDatabaseUnavailable(err) ? 'debug' : 'warn'](
+          { err, articleId },
+          'reading article events failed',
+        );
+    } finally {
+      feed.reading = false;
+    }
+  }
+
+  function deliver(subscriber: Subscriber, event: ArticleEvent) {
+    try {
+      subscriber.listener(event);
+    } catch (err) {
+      // One subscriber's failure (a broken socket) must not cost the others their events.
+      logger.warn({ err, articleId: event.articleId }, 'an article event subscriber failed');
+    }
+  }
+
   async function notify(articleId: string) {
     if (database.kind === 'postgres') await database.query('SELECT pg_notify($1, $2)', [channel, articleId]);
     else local.emit(articleId);
@@ -109,69 +171,32 @@ export function createArticleEventBus(database: Database, logger: Logger): Artic
 
   return {
     async publish(articleId, type, data) {
-      const { rows } = await database.query<{ id: string | number }>(
-        'INSERT INTO article_events (article_id, type, data) VALUES ($1, $2, $3) RETURNING id',
-        [articleId, type, JSON.stringify(data)],
-      );
+      const id = await appendEvent(database, articleId, type, data);
       await notify(articleId);
-      return { id: Number(rows[0]!.id), articleId, type, data };
+      return { id, articleId, type, data } as ArticleEvent;
     },
 
     notify,
 
     subscribe(articleId, afterId, listener) {
-      let last = afterId;
-      let reading = false;
-      let again = false;
-      let stopped = false;
-      const read = async () => {
-        if (stopped) return;
-        if (reading) {
-          again = true;
-          return;
-        }
-        reading = true;
-        try {
-          do {
-            again = false;
-            const { rows } = await database.query<Row>(
-              'SELECT id, type, data FROM article_events WHERE article_id = $1 AND id > $2 ORDER BY id LIMIT 500',
-              [articleId, last],
-            );
-            for (const row of rows) {
-              if (stopped) return;
-              last = Number(row.id);
-              listener({ id: last, articleId, type: row.type, data: row.data });
-            }
-            if (rows.length === 500) again = true;
-          } while (again && !stopped);
-        } catch (err) {
-          // During a database outage every subscriber fails every poll: the queue and readiness
-          // already say so once, so these stay at debug.
-          if (!stopped && !closed)
-            logger[isDatabaseUnavailable(err) ? 'debug' : 'warn'](
-              { err, articleId },
-              'reading article events failed',
-            );
-        } finally {
-          reading = false;
-        }
-      };
-      const wake = () => void read();
-      local.on(articleId, wake);
+      const feed = feedOf(articleId);
+      const subscriber: Subscriber = { last: afterId, listener };
+      feed.subscribers.add(subscriber);
       listenAcrossProcesses();
-      const poll = setInterval(wake, safetyPollMs);
-      poll.unref();
-      void read();
+      feed.wake();
       return () => {
-        stopped = true;
-        clearInterval(poll);
-        local.off(articleId, wake);
+        feed.subscribers.delete(subscriber);
+        if (feed.subscribers.size > 0 || feeds.get(articleId) !== feed) return;
+        clearInterval(feed.poll);
+        local.off(articleId, feed.wake);
+        feeds.delete(articleId);
       };
     },
 
     async close() {
       closed = true;
+      for (const feed of feeds.values()) clearInterval(feed.poll);
+      feeds.clear();
       local.removeAllListeners();
       listenClient?.release(true);
     },

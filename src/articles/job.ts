@@ -4,14 +4,21 @@
 // (or at once when the run is in the process that received the cancel).
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import type { Logger } from 'pino';
 import { keyValueStore } from '../cache/key-value-store.ts';
+import type { Redis } from '../cache/redis.ts';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/client.ts';
 import { errorMessage } from '../errors.ts';
+import type { JobQueue } from '../jobs/queue.ts';
+import type { LlmGateway } from '../llm/types.ts';
 import { sharedCache } from '../research/cache.ts';
-import { researchFromConfig } from '../research/from-config.ts';
-import type { Runtime } from '../runtime.ts';
-import { fetchOptionsFromConfig } from '../security/ssrf/index.ts';
+import { type ResearchConfig, researchFromConfig } from '../research/from-config.ts';
+import { type FetchConfig, fetchOptionsFromConfig } from '../security/ssrf/index.ts';
 import type { ArticleBrief } from '../writing/brief.ts';
 import { saveDraft } from './draft.ts';
+import type { ArticleEventBus } from './events.ts';
+import { claimRun, handOverRun, recoverExpiredLeases, releaseRun, renewLease } from './lease-store.ts';
 import { activePipelines, articlesGenerated, generationDuration } from './metrics.ts';
 import { runArticlePipeline } from './pipeline.ts';
 import { originalRunCompleted, regenerateSection } from './regenerate.ts';
@@ -24,7 +31,22 @@ import {
 } from './sources.ts';
 import { type RunContext, StepFailedError } from './steps.ts';
 
-export const articleJob = 'article.generate';
+/** What running articles needs; the edges that work jobs pass it (jobs/register.ts). */
+export interface ArticleJobDeps {
+  database: Database;
+  queue: Pick<JobQueue, 'handle' | 'send' | 'repeat'>;
+  llm: LlmGateway;
+  articleEvents: ArticleEventBus;
+  logger: Logger;
+  config: ResearchConfig &
+    FetchConfig &
+    Pick<
+      Config,
+      'ARTICLE_LEASE_SECONDS' | 'ARTICLE_STEP_ATTEMPTS' | 'SECTION_CONCURRENCY' | 'ARTICLE_CONCURRENCY'
+    >;
+  redis?: Redis;
+}
+
 const workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
 /** Runs of this process, so a cancel received here stops its run without waiting for a heartbeat. */
@@ -40,23 +62,17 @@ export function abortLocalRun(articleId: string) {
   localRuns.get(articleId)?.abort(new RunCancelled());
 }
 
-interface Claimed {
-  workspace_id: string;
-  user_id: string | null;
-  brief: ArticleBrief;
-  regenerate_section: number | null;
-  started_at: Date;
-}
+type SourceProviders = (brief: ArticleBrief, ctx: RunContext) => SourceProvider[];
 
-function sourceProviders(runtime: Runtime) {
-  const researchCache = sharedCache(keyValueStore(runtime));
-  return (brief: ArticleBrief, ctx: RunContext): SourceProvider[] => {
+function sourceProviders(deps: ArticleJobDeps): SourceProviders {
+  const researchCache = sharedCache(keyValueStore(deps));
+  return (brief, ctx) => {
     const search = {
-      database: runtime.database,
+      database: deps.database,
       workspaceId: ctx.article.workspaceId,
       embed: async (texts: string[]) => {
         try {
-          const result = await runtime.llm.embed(texts, {
+          const result = await deps.llm.embed(texts, {
             workspaceId: ctx.article.workspaceId,
             purpose: { kind: 'article', id: ctx.article.id, step: 'gather' },
             signal: ctx.signal,
@@ -72,12 +88,12 @@ function sourceProviders(runtime: Runtime) {
     const { research } = brief;
     if (research.urls.length > 0) {
       providers.push(
-        userUrlSources(research.urls, fetchOptionsFromConfig(runtime.config), (url, reason) => {
+        userUrlSources(research.urls, fetchOptionsFromConfig(deps.config), (url, reason) => {
           if (ctx.signal.aborted) return;
-          runtime.articleEvents
+          deps.articleEvents
             .publish(ctx.article.id, 'source.failed', { url, reason })
             .catch((err) =>
-              runtime.logger.debug({ err, articleId: ctx.article.id }, 'source.failed not published'),
+              deps.logger.debug({ err, articleId: ctx.article.id }, 'source.failed not published'),
             );
         }),
       );
@@ -85,42 +101,21 @@ function sourceProviders(runtime: Runtime) {
     if (research.documents.length > 0) providers.push(namedDocumentSources(search, research.documents));
     if (research.knowledge) providers.push(knowledgeBaseSources(search));
     if (research.web) {
-      const web = researchFromConfig(runtime.config, researchCache);
+      const web = researchFromConfig(deps.config, researchCache);
       if (web.enabled) providers.push(webSources(web.deps, web.options));
     }
     return providers;
   };
 }
 
-async function claim(runtime: Runtime, articleId: string): Promise<Claimed | undefined> {
-  const { rows } = await runtime.database.query<Claimed>(
-    `UPDATE articles SET lease_owner = $2, lease_expires_at = now() + make_interval(secs => $3),
-       status = 'running', started_at = coalesce(started_at, now()), updated_at = now()
-     WHERE id = $1 AND status IN ('queued', 'running')
-       AND (lease_owner IS NULL OR lease_owner = $2 OR lease_expires_at < now())
-     RETURNING workspace_id, user_id, brief, regenerate_section, started_at`,
-    [articleId, workerId, runtime.config.ARTICLE_LEASE_SECONDS],
-  );
-  return rows[0];
-}
-
-async function finish(runtime: Runtime, articleId: string, status: 'completed' | 'failed', error?: string) {
-  await runtime.database.query(
-    `UPDATE articles SET status = $2, error = $3, lease_owner = NULL, lease_expires_at = NULL,
-       regenerate_section = NULL, finished_at = now(), updated_at = now()
-     WHERE id = $1 AND lease_owner = $4 AND status = 'running'`,
-    [articleId, status, error ?? null, workerId],
-  );
-}
-
-export async function runArticle(
-  runtime: Runtime,
+async function runArticle(
+  deps: ArticleJobDeps,
   articleId: string,
   jobSignal: AbortSignal,
-  providers: (brief: ArticleBrief, ctx: RunContext) => SourceProvider[],
+  providers: SourceProviders,
 ): Promise<void> {
-  const { database, articleEvents: events, logger, config } = runtime;
-  const claimed = await claim(runtime, articleId);
+  const { database, articleEvents: events, logger, config } = deps;
+  const claimed = await claimRun(database, articleId, workerId, config.ARTICLE_LEASE_SECONDS);
   if (!claimed) return; // finished, cancelled, deleted, or another live worker holds it
   await events.publish(articleId, 'status', { status: 'running' });
 
@@ -132,12 +127,8 @@ export async function runArticle(
   const heartbeat = setInterval(
     async () => {
       try {
-        const { rows } = await database.query<{ status: string }>(
-          `UPDATE articles SET lease_expires_at = now() + make_interval(secs => $3)
-         WHERE id = $1 AND lease_owner = $2 RETURNING status`,
-          [articleId, workerId, config.ARTICLE_LEASE_SECONDS],
-        );
-        if (rows[0]?.status !== 'running') controller.abort(new RunCancelled());
+        const status = await renewLease(database, articleId, workerId, config.ARTICLE_LEASE_SECONDS);
+        if (status !== 'running') controller.abort(new RunCancelled());
       } catch (err) {
         logger.warn({ err, articleId }, 'article lease heartbeat failed');
       }
@@ -145,26 +136,18 @@ export async function runArticle(
     Math.min(heartbeatMs, 2000),
   );
 
-  const { rows: spent } = await database.query<{ i: string; o: string; c: string }>(
-    'SELECT coalesce(sum(input_tokens), 0) AS i, coalesce(sum(output_tokens), 0) AS o, coalesce(sum(cost_usd), 0) AS c FROM article_steps WHERE article_id = $1',
-    [articleId],
-  );
   const ctx: RunContext = {
     database,
-    llm: runtime.llm,
+    llm: deps.llm,
     events,
     logger,
     article: {
       id: articleId,
-      workspaceId: claimed.workspace_id,
-      ...(claimed.user_id ? { userId: claimed.user_id } : {}),
+      workspaceId: claimed.workspaceId,
+      ...(claimed.userId ? { userId: claimed.userId } : {}),
     },
     signal: controller.signal,
-    totals: {
-      inputTokens: Number(spent[0]?.i ?? 0),
-      outputTokens: Number(spent[0]?.o ?? 0),
-      costUsd: Number(spent[0]?.c ?? 0),
-    },
+    totals: { ...claimed.spent },
     attempts: config.ARTICLE_STEP_ATTEMPTS,
   };
   activePipelines.inc();
@@ -174,14 +157,14 @@ export async function runArticle(
     generationDuration.observe({ status }, (Date.now() - started) / 1000);
   };
   try {
-    if (claimed.regenerate_section !== null)
-      await regenerateSection(ctx, claimed.regenerate_section, config.SECTION_CONCURRENCY);
+    if (claimed.regenerateSection !== null)
+      await regenerateSection(ctx, claimed.regenerateSection, config.SECTION_CONCURRENCY);
     else
       await runArticlePipeline(ctx, {
         concurrency: config.SECTION_CONCURRENCY,
         sourceProviders: providers,
       });
-    await finish(runtime, articleId, 'completed');
+    await releaseRun(database, articleId, workerId, 'completed');
     await events.publish(articleId, 'status', { status: 'completed' });
     await events.publish(articleId, 'done', { status: 'completed' });
     observe('completed');
@@ -193,10 +176,7 @@ export async function runArticle(
     }
     if (jobSignal.aborted) {
       // This process is shutting down: hand the run over at once instead of waiting out the lease.
-      await database.query(
-        "UPDATE articles SET lease_expires_at = now() - interval '1 second' WHERE id = $1 AND lease_owner = $2",
-        [articleId, workerId],
-      );
+      await handOverRun(database, articleId, workerId);
       return;
     }
     const message = errorMessage(err);
@@ -206,10 +186,10 @@ export async function runArticle(
     );
     // A failed regeneration of a finished article leaves it completed (its text is unchanged), with the reason.
     const status =
-      claimed.regenerate_section !== null && (await originalRunCompleted(database, articleId))
+      claimed.regenerateSection !== null && (await originalRunCompleted(database, articleId))
         ? 'completed'
         : 'failed';
-    await finish(runtime, articleId, status, message);
+    await releaseRun(database, articleId, workerId, status, message);
     await events.publish(articleId, 'error', {
       message,
       ...(err instanceof StepFailedError ? { step: err.step } : {}),
@@ -226,29 +206,22 @@ export async function runArticle(
 }
 
 /** Runs whose worker stopped renewing its lease go back on the queue. */
-async function recoverAbandonedRuns(runtime: Runtime) {
-  const { rows } = await runtime.database.query<{ id: string }>(
-    `UPDATE articles SET lease_owner = NULL, lease_expires_at = now() + make_interval(secs => $1)
-     WHERE status = 'running' AND lease_expires_at < now() RETURNING id`,
-    [runtime.config.ARTICLE_LEASE_SECONDS * 2],
-  );
-  for (const { id } of rows) {
-    runtime.logger.info({ articleId: id }, 'resuming an article whose worker stopped');
-    await runtime.queue.enqueue(articleJob, { articleId: id });
+async function recoverAbandonedRuns(deps: ArticleJobDeps) {
+  for (const articleId of await recoverExpiredLeases(deps.database, deps.config.ARTICLE_LEASE_SECONDS * 2)) {
+    deps.logger.info({ articleId }, 'resuming an article whose worker stopped');
+    await deps.queue.send('article.generate', { articleId });
   }
 }
 
-export function defineArticleJobs(runtime: Runtime) {
-  const providers = sourceProviders(runtime);
-  runtime.queue.defineJob<{ articleId: string }>(
-    articleJob,
-    (job) => runArticle(runtime, job.data.articleId, job.signal, providers),
-    // Steps retry themselves; a job retry only covers the database failing under the run.
-    { retryLimit: 2, retryDelay: 5, expireInSeconds: 3600, concurrency: runtime.config.ARTICLE_CONCURRENCY },
+/** Gives this process the article job's handler and the recovery of abandoned runs. */
+export function handleArticleJobs(deps: ArticleJobDeps) {
+  const providers = sourceProviders(deps);
+  deps.queue.handle(
+    'article.generate',
+    (job) => runArticle(deps, job.data.articleId, job.signal, providers),
+    { concurrency: deps.config.ARTICLE_CONCURRENCY },
   );
-  runtime.queue.repeat(
-    'article.recover',
-    Math.max(1000, (runtime.config.ARTICLE_LEASE_SECONDS * 1000) / 4),
-    () => recoverAbandonedRuns(runtime),
+  deps.queue.repeat('article.recover', Math.max(1000, (deps.config.ARTICLE_LEASE_SECONDS * 1000) / 4), () =>
+    recoverAbandonedRuns(deps),
   );
 }

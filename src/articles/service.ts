@@ -19,7 +19,7 @@ import {
 import { checkBrief } from './brief-checks.ts';
 import { refreshCitations } from './checks.ts';
 import type { ArticleEventBus } from './events.ts';
-import { abortLocalRun, articleJob } from './job.ts';
+import { abortLocalRun } from './job.ts';
 import { initialSteps, stepPositions } from './pipeline/step-plan.ts';
 import { hasSectionHeading, regenerationCount, regenerationStep } from './regenerate.ts';
 import { seoPack } from './seo-pack.ts';
@@ -73,7 +73,7 @@ export async function createArticle(
   await declareSteps(deps.database, row.id, initialSteps);
   await deps.articleEvents.publish(row.id, 'status', { status: 'queued' });
   try {
-    await deps.queue.enqueue(articleJob, { articleId: row.id });
+    await deps.queue.send('article.generate', { articleId: row.id });
   } catch (err) {
     await updateArticle(deps.database, row.id, { status: 'failed', error: 'The run could not be queued' });
     throw err;
@@ -137,7 +137,7 @@ export async function regenerateArticleSection(
     finishedAt: null,
   });
   await deps.articleEvents.publish(id, 'status', { status: 'queued', regenerating: index });
-  await deps.queue.enqueue(articleJob, { articleId: id });
+  await deps.queue.send('article.generate', { articleId: id });
   return { id, status: 'queued' as const };
 }
 

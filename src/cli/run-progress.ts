@@ -1,15 +1,16 @@
 // Live progress of an article run on a terminal: a bar of finished steps with the current step and
 // the running cost; without a terminal (CI, pipes) one line per step instead of redrawing.
 import cliProgress from 'cli-progress';
+import type { ArticleEventMessage } from '../articles/event-map.ts';
 
 export interface RunProgress {
   log(line: string): void;
   setTotal(steps: number): void;
-  event(type: string, data: Record<string, unknown>): void;
+  event(message: ArticleEventMessage): void;
   stop(): void;
 }
 
-const money = (usd: unknown) => `$${Number(usd ?? 0).toFixed(4)}`;
+const money = (usd: number) => `$${usd.toFixed(4)}`;
 
 export function createRunProgress(out: NodeJS.WriteStream): RunProgress {
   const tty = !!out.isTTY;
@@ -44,45 +45,44 @@ export function createRunProgress(out: NodeJS.WriteStream): RunProgress {
       total = Math.max(steps, finished);
       bar?.setTotal(total);
     },
-    event(type, data) {
+    event(message) {
       if (stopped) return;
-      switch (type) {
+      switch (message.type) {
         case 'step.started':
-          current = String(data.step);
+          current = message.data.step;
           if (!bar) line(`▸ ${current}`);
           break;
         case 'step.finished': {
+          const { step, status, durationMs, costUsd, error } = message.data;
           finished++;
           if (finished > total) {
             total = finished;
             bar?.setTotal(total);
           }
-          const status = String(data.status);
           if (!bar || status === 'failed') {
-            const took =
-              typeof data.durationMs === 'number' ? ` ${(data.durationMs / 1000).toFixed(1)}s` : '';
+            const took = durationMs !== undefined ? ` ${(durationMs / 1000).toFixed(1)}s` : '';
             const mark = status === 'failed' ? '✗' : status === 'skipped' ? '–' : '✓';
             line(
-              `${mark} ${String(data.step)} ${status}${took}${data.costUsd ? ` ${money(data.costUsd)}` : ''}${data.error ? `: ${String(data.error)}` : ''}`,
+              `${mark} ${step} ${status}${took}${costUsd ? ` ${money(costUsd)}` : ''}${error ? `: ${error}` : ''}`,
             );
           }
           break;
         }
         case 'source.found':
-          line(`  source [${String(data.n)}] ${String(data.title)}`);
+          line(`  source [${message.data.n}] ${message.data.title}`);
           break;
         case 'source.failed':
-          line(`  ! could not use ${String(data.url)}: ${String(data.reason)}`);
+          line(`  ! could not use ${message.data.url}: ${message.data.reason}`);
           break;
         case 'cost':
-          cost = Number(data.costUsd ?? cost);
+          cost = message.data.costUsd;
           break;
         case 'error':
-          line(`✗ ${String(data.message)}`);
+          line(`✗ ${message.data.message}`);
           break;
         case 'done':
-          current = String(data.status);
-          if (!bar) line(`${data.status === 'completed' ? '✓' : '✗'} ${current} — total ${money(cost)}`);
+          current = message.data.status;
+          if (!bar) line(`${current === 'completed' ? '✓' : '✗'} ${current} — total ${money(cost)}`);
           break;
       }
       redraw();

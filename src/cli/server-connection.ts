@@ -8,6 +8,7 @@ import { createLocalToken, readLocalTokenFile } from '../accounts/local-token.ts
 import type { Config } from '../config.ts';
 import { DataDirBusyError } from '../db/data-dir-lock.ts';
 import { AppError } from '../errors.ts';
+import { registerJobs } from '../jobs/register.ts';
 import { createRuntime } from '../runtime.ts';
 import { buildServer } from '../server/app.ts';
 import { cliLogger } from './cli-logger.ts';
@@ -88,6 +89,7 @@ export async function connectToApi(config: Config, command: string): Promise<Api
   try {
     runtime.localToken = createLocalToken();
     const url = await app.listen({ port: 0, host: '127.0.0.1' });
+    registerJobs(runtime);
     await runtime.queue.start({ work: true });
     return connection(url, runtime.localToken, 'this process', async () => {
       await app.close();

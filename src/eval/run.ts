@@ -9,6 +9,7 @@ import { articleView } from '../articles/article-view.ts';
 import { createArticle } from '../articles/service.ts';
 import type { ArticleSource } from '../articles/types.ts';
 import { type Config, loadConfig } from '../config.ts';
+import { registerJobs } from '../jobs/register.ts';
 import { getDocument } from '../knowledge/document-store.ts';
 import { ingestionDeps } from '../knowledge/ingest-job.ts';
 import { submitDocument } from '../knowledge/ingestion.ts';
@@ -165,6 +166,7 @@ export async function runEval(opts: EvalOptions): Promise<EvalReport> {
     });
     const articles: ArticleResult[] = [];
     try {
+      registerJobs(runtime);
       await runtime.queue.start({ work: true });
       const { user, workspace } = await createUser(runtime.database, {
         email: 'eval@blogsmith.invalid',

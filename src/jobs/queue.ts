@@ -1,32 +1,29 @@
 // The job queue: pg-boss on the application's own database, PGlite or PostgreSQL alike, so a job
-// is a row that survives the process that took it. Domains define typed jobs; the edges decide
-// whether this process also works them (`start({ work: true })`).
+// is a row that survives the process that took it. The job types and their payload schemas are in
+// job-map.ts; the edges that work jobs give each a handler (jobs/register.ts) and `start({ work: true })`.
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import { Counter, Gauge } from 'prom-client';
+import { z } from 'zod';
 import type { Database } from '../db/client.ts';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { metricsRegistry } from '../observability/metrics.ts';
+import type { AppJobs, AppPeriodicTask } from './job-map.ts';
+import type { JobInput, JobPayload, JobSpec, JobSpecs } from './job-spec.ts';
 import { pgliteExecutor } from './pglite-adapter.ts';
 
 export interface JobContext<T> {
   id: string;
   name: string;
+  /** The payload, parsed with the job's schema. */
   data: T;
   /** 0 on the first run, then 1, 2 … on retries (and after a crashed worker's job expired). */
   retryCount: number;
   signal: AbortSignal;
 }
 
-export interface JobOptions {
-  /** Retries after the first failure (default 3). */
-  retryLimit?: number;
-  /** Seconds before the first retry (default 5); doubled each time with `retryBackoff`. */
-  retryDelay?: number;
-  retryBackoff?: boolean;
-  /** A job running longer than this is considered lost (its worker died) and retried. */
-  expireInSeconds?: number;
-  /** Jobs of this type one process runs at once. */
+export interface WorkerOptions {
+  /** Jobs of this type one process runs at once (default 1). */
   concurrency?: number;
 }
 
@@ -35,17 +32,19 @@ export interface EnqueueOptions {
   startAfter?: Date | number;
 }
 
-export interface JobQueue {
-  defineJob<T extends object>(
-    name: string,
-    handler: (job: JobContext<T>) => Promise<void>,
-    options?: JobOptions,
+export interface JobQueue<M extends JobSpecs = AppJobs, T extends string = AppPeriodicTask> {
+  /** Gives this process the handler of a job type; every job type needs one before `start({ work: true })`. */
+  handle<N extends keyof M & string>(
+    name: N,
+    handler: (job: JobContext<JobPayload<M, N>>) => Promise<void>,
+    options?: WorkerOptions,
   ): void;
-  /** Creates the queues; with `work`, also starts working every defined job. */
+  /** Creates the queues of every job type; with `work`, also starts working them. */
   start(opts: { work: boolean }): Promise<void>;
-  enqueue<T extends object>(name: string, data: T, opts?: EnqueueOptions): Promise<string>;
+  /** Queues a job; the payload is checked against the job's schema before it is stored. */
+  send<N extends keyof M & string>(name: N, payload: JobInput<M, N>, opts?: EnqueueOptions): Promise<string>;
   getJob(
-    name: string,
+    name: keyof M & string,
     id: string,
   ): Promise<{ id: string; state: string; retryCount: number; output: unknown } | null>;
   /** Queued jobs per queue. */
@@ -56,7 +55,7 @@ export interface JobQueue {
    * Runs `task` every `intervalMs` in processes that work jobs (from `start({ work: true })` until
    * `stop`): housekeeping such as recovering work whose worker died.
    */
-  repeat(name: string, intervalMs: number, task: () => Promise<void>): void;
+  repeat(name: T, intervalMs: number, task: () => Promise<void>): void;
   /** Stops taking jobs; waits for the running ones up to `timeoutMs`, then releases them. */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -69,7 +68,7 @@ const processed = new Counter({
 });
 
 // Queues of this process, for the depth gauge (collected when /metrics is scraped).
-const liveQueues = new Set<JobQueue>();
+const liveQueues = new Set<Pick<JobQueue<JobSpecs, string>, 'depth' | 'oldestWaitingSeconds'>>();
 new Gauge({
   name: 'jobs_queue_depth',
   help: 'Jobs waiting in each queue',
@@ -104,20 +103,40 @@ new Gauge({
   },
 });
 
-interface Definition {
-  handler: (job: JobContext<object>) => Promise<void>;
-  options: Required<Omit<JobOptions, 'expireInSeconds'>> & { expireInSeconds: number };
+type QueuePolicy = Required<Omit<JobSpec, 'payload'>>;
+
+interface Handler {
+  run: (job: JobContext<unknown>) => Promise<void>;
+  concurrency: number;
 }
 
-export interface JobQueueDeps {
+export interface JobQueueDeps<M extends JobSpecs> {
   database: Database;
   logger: Logger;
+  /** The job types this queue carries (the application's: `appJobs` from job-map.ts). */
+  jobs: M;
   pollingIntervalSeconds?: number;
   /** How often expired jobs (of crashed workers) are put back for retry; default 30 s. */
   maintenanceIntervalSeconds?: number;
 }
 
-export function createJobQueue(deps: JobQueueDeps): JobQueue {
+const policyOf = (spec: JobSpec): QueuePolicy => ({
+  retryLimit: spec.retryLimit ?? 3,
+  retryDelay: spec.retryDelay ?? 5,
+  retryBackoff: spec.retryBackoff ?? true,
+  expireInSeconds: spec.expireInSeconds ?? 15 * 60,
+});
+
+/** A payload that does not match its job's schema: a programming error, reported with the job's name. */
+function checkedPayload(spec: JobSpec, name: string, payload: unknown): unknown {
+  const parsed = spec.payload.safeParse(payload);
+  if (!parsed.success) throw new Error(`Invalid ${name} job payload: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+export function createJobQueue<M extends JobSpecs = AppJobs, T extends string = AppPeriodicTask>(
+  deps: JobQueueDeps<M>,
+): JobQueue<M, T> {
   const { database, logger } = deps;
   let stopping = false;
   const boss = new PgBoss({
@@ -139,42 +158,44 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
     outageLoggedAt = Date.now();
     logger.warn({ err }, 'job queue: database unavailable, retrying until it returns');
   });
-  const definitions = new Map<string, Definition>();
+  const specs: JobSpecs = deps.jobs;
+  const handlers = new Map<string, Handler>();
   const running = new Set<AbortController>();
   const repeated = new Map<string, { intervalMs: number; task: () => Promise<void> }>();
   const timers: NodeJS.Timeout[] = [];
   const localWorkers = new Map<string, string[]>();
   let started = false;
 
-  const queue: JobQueue = {
-    defineJob(name, handler, options = {}) {
-      definitions.set(name, {
-        handler: handler as Definition['handler'],
-        options: {
-          retryLimit: options.retryLimit ?? 3,
-          retryDelay: options.retryDelay ?? 5,
-          retryBackoff: options.retryBackoff ?? true,
-          expireInSeconds: options.expireInSeconds ?? 15 * 60,
-          concurrency: options.concurrency ?? 1,
-        },
+  const queue: JobQueue<M, T> = {
+    handle(name, handler, options = {}) {
+      handlers.set(name, {
+        run: handler as Handler['run'],
+        concurrency: options.concurrency ?? 1,
       });
     },
 
     async start({ work }) {
+      const unhandled = Object.keys(specs).filter((name) => !handlers.has(name));
+      // A worker without a handler would leave those jobs queued forever, silently.
+      if (work && unhandled.length > 0)
+        throw new Error(
+          `No handler for the job types ${unhandled.join(', ')} (register them before working)`,
+        );
       await boss.start();
       started = true;
       liveQueues.add(queue);
-      for (const [name, def] of definitions) {
-        const { concurrency, ...queueOptions } = def.options;
-        await boss.createQueue(name, { name, ...queueOptions });
-        await boss.updateQueue(name, { name, ...queueOptions });
-        if (!work) continue;
-        for (let i = 0; i < concurrency; i++) {
+      for (const [name, spec] of Object.entries(specs)) {
+        const policy = policyOf(spec);
+        await boss.createQueue(name, { name, ...policy });
+        await boss.updateQueue(name, { name, ...policy });
+        const handler = handlers.get(name);
+        if (!work || !handler) continue;
+        for (let i = 0; i < handler.concurrency; i++) {
           const workerId = await boss.work<object>(
             name,
             { batchSize: 1, pollingIntervalSeconds: deps.pollingIntervalSeconds ?? 1, includeMetadata: true },
             async (jobs) => {
-              for (const job of jobs) await run(name, def, job as PgBoss.JobWithMetadata<object>);
+              for (const job of jobs) await run(name, spec, handler, job as PgBoss.JobWithMetadata<object>);
             },
           );
           localWorkers.set(name, [...(localWorkers.get(name) ?? []), workerId]);
@@ -203,8 +224,10 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
       repeated.set(name, { intervalMs, task });
     },
 
-    async enqueue(name, data, opts = {}) {
-      if (!definitions.has(name)) throw new Error(`Unknown job type ${name}`);
+    async send(name, payload, opts = {}) {
+      const spec = specs[name];
+      if (!spec) throw new Error(`Unknown job type ${name}`);
+      const data = checkedPayload(spec, name, payload) as object;
       const id = await boss.send(name, data, {
         ...(opts.startAfter && {
           startAfter: opts.startAfter instanceof Date ? opts.startAfter : new Date(opts.startAfter),
@@ -225,14 +248,14 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
       const out: Record<string, number> = {};
       // Queues exist once start() has run; before that nothing can be waiting in them.
       if (!started) return out;
-      for (const name of definitions.keys()) out[name] = await boss.getQueueSize(name);
+      for (const name of Object.keys(specs)) out[name] = await boss.getQueueSize(name);
       return out;
     },
 
     async oldestWaitingSeconds() {
       const out: Record<string, number> = {};
       if (!started) return out;
-      for (const name of definitions.keys()) out[name] = 0;
+      for (const name of Object.keys(specs)) out[name] = 0;
       // pg-boss keeps every job in pgboss.job; `created` and `retry` ones whose start time has come wait for a worker.
       const { rows } = await database.query<{ name: string; age: number | string }>(
         `SELECT name, EXTRACT(EPOCH FROM now() - min(start_after)) AS age FROM pgboss.job
@@ -262,20 +285,24 @@ export function createJobQueue(deps: JobQueueDeps): JobQueue {
     },
   };
 
-  async function run(name: string, def: Definition, job: PgBoss.JobWithMetadata<object>) {
+  async function run(name: string, spec: JobSpec, handler: Handler, job: PgBoss.JobWithMetadata<object>) {
     const controller = new AbortController();
     running.add(controller);
     try {
-      await def.handler({
+      // Checked here too: a job stored by an older release (or by hand) fails visibly, not halfway.
+      await handler.run({
         id: job.id,
         name,
-        data: job.data,
+        data: checkedPayload(spec, name, job.data),
         retryCount: job.retryCount,
         signal: controller.signal,
       });
       processed.inc({ queue: name, status: 'completed' });
     } catch (err) {
-      processed.inc({ queue: name, status: job.retryCount >= def.options.retryLimit ? 'failed' : 'retried' });
+      processed.inc({
+        queue: name,
+        status: job.retryCount >= policyOf(spec).retryLimit ? 'failed' : 'retried',
+      });
       logger.warn({ err, job: job.id, queue: name, retryCount: job.retryCount }, 'job failed');
       throw err;
     } finally {

@@ -1,10 +1,11 @@
-// Every background job of every domain is defined here, once per process, before the queue starts:
-// any edge can then enqueue, and the processes that work jobs (serve, worker) run them.
-import { defineArticleJobs } from '../articles/job.ts';
-import { defineDocumentJobs } from '../knowledge/ingest-job.ts';
+// The edges that work jobs (`serve`, `worker`, the CLI's in-process API) give every job of
+// job-map.ts its handler here, each with the narrow dependencies it needs, before starting the queue.
+import { handleArticleJobs } from '../articles/job.ts';
+import { handleDocumentJobs } from '../knowledge/ingest-job.ts';
 import type { Runtime } from '../runtime.ts';
 
 export function registerJobs(runtime: Runtime): void {
-  defineArticleJobs(runtime);
-  defineDocumentJobs(runtime);
+  const { database, queue, llm, articleEvents, logger, config, redis } = runtime;
+  handleArticleJobs({ database, queue, llm, articleEvents, logger, config, ...(redis ? { redis } : {}) });
+  handleDocumentJobs({ database, queue, llm, logger, config });
 }

@@ -1,39 +1,27 @@
-// Defines the `document.ingest` background job on the runtime's queue.
-import type { Runtime } from '../runtime.ts';
-import {
-  type IngestionDeps,
-  type IngestJobData,
-  ingestJobName,
-  ingestRetryLimit,
-  processDocument,
-} from './ingestion.ts';
+// The `document.ingest` job's handler; the edges that work jobs give it to their queue (jobs/register.ts).
+import type { JobQueue } from '../jobs/queue.ts';
+import { type IngestionDeps, ingestRetryLimit, processDocument } from './ingestion.ts';
 
-export const ingestionDeps = (runtime: Runtime): IngestionDeps => ({
-  database: runtime.database,
-  config: runtime.config,
-  llm: runtime.llm,
-  queue: runtime.queue,
-  logger: runtime.logger,
+/** Ingestion's share of a process's dependencies (e.g. of the runtime). */
+export const ingestionDeps = (from: IngestionDeps): IngestionDeps => ({
+  database: from.database,
+  config: from.config,
+  llm: from.llm,
+  queue: from.queue,
+  logger: from.logger,
 });
 
-export function defineDocumentJobs(runtime: Runtime): void {
-  const deps = ingestionDeps(runtime);
-  runtime.queue.defineJob<IngestJobData>(
-    ingestJobName,
-    async (job) => {
-      const result = await processDocument(deps, job.data, {
-        signal: job.signal,
-        finalAttempt: job.retryCount >= ingestRetryLimit,
-      });
-      // Thrown so pg-boss retries it later; the row says `queued` with the reason meanwhile.
-      if (result.outcome === 'retrying') throw result.error;
-    },
-    {
-      retryLimit: ingestRetryLimit,
-      retryDelay: 10,
-      retryBackoff: true,
-      expireInSeconds: 15 * 60,
-      concurrency: 1,
-    },
-  );
+export interface DocumentJobDeps extends IngestionDeps {
+  queue: Pick<JobQueue, 'send' | 'handle'>;
+}
+
+export function handleDocumentJobs(deps: DocumentJobDeps): void {
+  deps.queue.handle('document.ingest', async (job) => {
+    const result = await processDocument(deps, job.data, {
+      signal: job.signal,
+      finalAttempt: job.retryCount >= ingestRetryLimit,
+    });
+    // Thrown so pg-boss retries it later; the row says `queued` with the reason meanwhile.
+    if (result.outcome === 'retrying') throw result.error;
+  });
 }

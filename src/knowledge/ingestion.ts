@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import { errorMessage } from '../errors.ts';
+import { type AppJobPayload, appJobs } from '../jobs/job-map.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { LlmGateway } from '../llm/types.ts';
 import { withoutParamsText } from '../observability/query-values.ts';
@@ -32,9 +33,8 @@ import { type ChunkedDocument, documentLimits, parseAndChunk } from './ingest-do
 import { handOff, takeHandedOff } from './parsed-handoff.ts';
 import { noteChunksWritten } from './table-stats.ts';
 
-export const ingestJobName = 'document.ingest';
 /** Retries after a failed attempt (embedder outage, database hiccup); rejections never retry. */
-export const ingestRetryLimit = 2;
+export const ingestRetryLimit = appJobs['document.ingest'].retryLimit;
 /** A `processing` row untouched this long belongs to a dead worker and may be taken over. */
 const abandonedAfterSeconds = 10 * 60;
 
@@ -42,7 +42,7 @@ export interface IngestionDeps {
   database: Database;
   config: Pick<Config, 'MAX_FILE_SIZE_MB' | 'ALLOWED_FILE_TYPES'>;
   llm: Pick<LlmGateway, 'embed' | 'resolved'>;
-  queue: Pick<JobQueue, 'enqueue'>;
+  queue: Pick<JobQueue, 'send'>;
   logger: Pick<Logger, 'warn' | 'info'>;
 }
 
@@ -63,10 +63,7 @@ export interface SubmitResult {
   created: boolean;
 }
 
-export interface IngestJobData {
-  documentId: string;
-  workspaceId: string;
-}
+export type IngestJobData = AppJobPayload<'document.ingest'>;
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -111,7 +108,7 @@ export async function submitDocument(deps: IngestionDeps, input: SubmitInput): P
 async function enqueueIngestion(deps: IngestionDeps, job: IngestJobData, parsed: ChunkedDocument) {
   handOff(job.documentId, parsed);
   try {
-    await deps.queue.enqueue<IngestJobData>(ingestJobName, job);
+    await deps.queue.send('document.ingest', job);
   } catch (err) {
     // Nothing half-stored: a row no job will ever pick up is removed again.
     takeHandedOff(job.documentId);
@@ -124,7 +121,7 @@ async function enqueueIngestion(deps: IngestionDeps, job: IngestJobData, parsed:
 async function retryIfFailed(deps: IngestionDeps, doc: DocumentRow): Promise<DocumentRow> {
   if (doc.status !== 'failed') return doc;
   if (await requeueFailed(deps.database, doc.id)) {
-    await deps.queue.enqueue<IngestJobData>(ingestJobName, {
+    await deps.queue.send('document.ingest', {
       documentId: doc.id,
       workspaceId: doc.workspaceId,
     });

@@ -1,6 +1,7 @@
 // `provider:model` names. The model part may itself contain colons (ollama tags such as
 // `llama3.2:3b`), so only the first colon separates.
-import { type ModelRef, type ProviderName, providerNames } from './types.ts';
+import type { ModelRef } from './model-ref.ts';
+import { type ProviderName, providerNames } from './provider-names.ts';
 
 const isProvider = (s: string): s is ProviderName => (providerNames as readonly string[]).includes(s);
 

@@ -3,7 +3,7 @@
 // e.g. `{"compatible:llama3":{"input":0,"output":0}}` to price a local model at zero. A model
 // missing from both is priced as unknown (null), never guessed.
 import { z } from 'zod';
-import type { LlmUsage } from './types.ts';
+import type { LlmUsage } from './usage.ts';
 
 export const PRICE_TABLE_VERSION = '2025-06';
 

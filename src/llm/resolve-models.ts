@@ -2,7 +2,9 @@
 // then a workspace's own credentials and choices on top.
 import type { Config } from '../config.ts';
 import { parseModelId } from './model-id.ts';
-import type { LlmRole, ModelRef, ProviderName } from './types.ts';
+import type { ModelRef } from './model-ref.ts';
+import type { ProviderName } from './provider-names.ts';
+import type { LlmRole } from './roles.ts';
 
 /**
  * `fetch`, when set, is what the provider's client connects with: the SSRF-guarded fetch for

@@ -1,15 +1,17 @@
 // Public types of the LLM gateway: what the rest of Blogsmith passes in and gets back.
 // Nothing here mentions a provider SDK, so callers never depend on one.
 import type { z } from 'zod';
+import type { ProviderName } from './provider-names.ts';
 import type { ResolvedModels } from './resolve-models.ts';
+import type { GenerationRole } from './roles.ts';
+import type { LlmUsage } from './usage.ts';
 
-export const llmRoles = ['planner', 'writer', 'checker', 'embedder'] as const;
-export type LlmRole = (typeof llmRoles)[number];
-/** The roles that generate text (the embedder only embeds). */
-export type GenerationRole = Exclude<LlmRole, 'embedder'>;
-
-export const providerNames = ['openai', 'anthropic', 'google', 'groq', 'ollama', 'compatible'] as const;
-export type ProviderName = (typeof providerNames)[number];
+// Leaf modules (config.ts and model resolution read them without importing the gateway),
+// re-exported here as part of the gateway's types.
+export type { ModelRef } from './model-ref.ts';
+export { type ProviderName, providerNames } from './provider-names.ts';
+export { type GenerationRole, type LlmRole, llmRoles } from './roles.ts';
+export type { LlmUsage } from './usage.ts';
 
 /**
  * How a structured answer was asked for, best first: the provider's native JSON-schema output, JSON
@@ -17,14 +19,6 @@ export type ProviderName = (typeof providerNames)[number];
  */
 export const outputRungs = ['json_schema', 'json_object', 'tool', 'text'] as const;
 export type OutputRung = (typeof outputRungs)[number];
-
-/** A model named `provider:model`, e.g. `openai:gpt-4o-mini` or `ollama:llama3.2:3b`. */
-export interface ModelRef {
-  provider: ProviderName;
-  model: string;
-  /** `provider:model` */
-  id: string;
-}
 
 export interface LlmPurpose {
   kind: 'article' | 'chat' | 'check' | 'embedding' | 'other';
@@ -37,17 +31,6 @@ export interface LlmPurpose {
 export interface LlmMessage {
   role: 'system' | 'user' | 'assistant';
   content: string;
-}
-
-export interface LlmUsage {
-  inputTokens: number;
-  outputTokens: number;
-  /** Input tokens the provider served from its own prompt cache (already part of inputTokens). */
-  cachedInputTokens: number;
-  /** Output tokens spent on reasoning (already part of outputTokens), when the model reasoned. */
-  reasoningTokens?: number;
-  /** Counted by the gateway's tokenizer because the server reported no usage. */
-  estimated?: boolean;
 }
 
 interface LlmCallContext {

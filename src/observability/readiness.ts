@@ -1,8 +1,12 @@
 // Readiness checks: a small registry of named probes. A failing `required` check makes the
 // process not ready (503); a failing optional one only marks it degraded (200).
+
+import type { Logger } from 'pino';
 import { Gauge } from 'prom-client';
+import type { Redis } from '../cache/redis.ts';
+import type { Database } from '../db/client.ts';
 import { errorMessage } from '../errors.ts';
-import type { Runtime } from '../runtime.ts';
+import type { JobQueue } from '../jobs/queue.ts';
 import { metricsRegistry } from './metrics.ts';
 
 export type CheckStatus = 'ok' | 'degraded' | 'error';
@@ -88,7 +92,14 @@ new Gauge({
 });
 
 /** The checks every process has: database (required), pgvector and Redis (optional). */
-export function createReadiness(runtime: Runtime): ReadinessRegistry {
+export interface ReadinessDeps {
+  database: Database;
+  queue: Pick<JobQueue, 'depth'>;
+  logger: Pick<Logger, 'warn'>;
+  redis?: Pick<Redis, 'ping'>;
+}
+
+export function createReadiness(runtime: ReadinessDeps): ReadinessRegistry {
   const registry = new ReadinessRegistry();
   const { database, redis } = runtime;
   registry.add({

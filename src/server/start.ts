@@ -1,6 +1,7 @@
 // Starts the real process: runtime, HTTP listener, signal handling.
 import { createLocalToken, writeLocalTokenFile } from '../accounts/local-token.ts';
 import type { Config } from '../config.ts';
+import { registerJobs } from '../jobs/register.ts';
 import { closeSentry, initSentry } from '../observability/sentry.ts';
 import { keepAliveOnUnhandledRejections } from '../observability/unhandled-rejections.ts';
 import { createRuntime } from '../runtime.ts';
@@ -10,6 +11,7 @@ export async function startServer(config: Config) {
   await initSentry(config);
   const runtime = await createRuntime(config, { command: 'server' });
   keepAliveOnUnhandledRejections(runtime.logger);
+  registerJobs(runtime);
   const app = await buildServer(runtime);
   // One process on the embedded database (PGlite is one process per data directory); with
   // PostgreSQL, API replicas can leave the jobs to `blogsmith worker` (WORKER_IN_PROCESS=false).

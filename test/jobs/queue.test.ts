@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { runMigrations } from '../../src/db/migrate.ts';
 import { createJobQueue, type JobQueue } from '../../src/jobs/queue.ts';
@@ -7,6 +8,12 @@ import { metricsRegistry } from '../../src/observability/metrics.ts';
 import { backends, createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 const logger = pino({ level: 'silent' });
+const payload = z.object({ n: z.number() });
+const testJobs = {
+  echo: { payload },
+  flaky: { payload, retryLimit: 3, retryDelay: 1, retryBackoff: false },
+  doomed: { payload, retryLimit: 1, retryDelay: 1, retryBackoff: false },
+};
 
 async function until<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -21,7 +28,7 @@ async function until<T>(probe: () => Promise<T | undefined | null | false>, time
 describe.each(backends)('job queue (%s)', (backend) => {
   let testDb: TestDatabase;
   let database: Database;
-  let queue: JobQueue;
+  let queue: JobQueue<typeof testJobs, never>;
   const seen: Array<{ name: string; data: unknown; retryCount: number }> = [];
   let flakyFailures = 2;
 
@@ -29,25 +36,17 @@ describe.each(backends)('job queue (%s)', (backend) => {
     testDb = await createTestDatabase(backend);
     database = await openDatabase({ url: testDb.url, dataDir: testDb.dataDir });
     await runMigrations(database);
-    queue = createJobQueue({ database, logger, pollingIntervalSeconds: 0.5 });
-    queue.defineJob<{ n: number }>('echo', async (job) => {
+    queue = createJobQueue({ database, logger, jobs: testJobs, pollingIntervalSeconds: 0.5 });
+    queue.handle('echo', async (job) => {
       seen.push({ name: 'echo', data: job.data, retryCount: job.retryCount });
     });
-    queue.defineJob<{ n: number }>(
-      'flaky',
-      async (job) => {
-        seen.push({ name: 'flaky', data: job.data, retryCount: job.retryCount });
-        if (flakyFailures-- > 0) throw new Error('transient');
-      },
-      { retryLimit: 3, retryDelay: 1, retryBackoff: false },
-    );
-    queue.defineJob<{ n: number }>(
-      'doomed',
-      async () => {
-        throw new Error('always fails');
-      },
-      { retryLimit: 1, retryDelay: 1, retryBackoff: false },
-    );
+    queue.handle('flaky', async (job) => {
+      seen.push({ name: 'flaky', data: job.data, retryCount: job.retryCount });
+      if (flakyFailures-- > 0) throw new Error('transient');
+    });
+    queue.handle('doomed', async () => {
+      throw new Error('always fails');
+    });
     await queue.start({ work: true });
   });
   afterAll(async () => {
@@ -57,7 +56,7 @@ describe.each(backends)('job queue (%s)', (backend) => {
   });
 
   it('runs an enqueued job to completion', async () => {
-    const id = await queue.enqueue('echo', { n: 1 });
+    const id = await queue.send('echo', { n: 1 });
     const job = await until(async () => {
       const j = await queue.getJob('echo', id);
       return j?.state === 'completed' && j;
@@ -67,7 +66,7 @@ describe.each(backends)('job queue (%s)', (backend) => {
   });
 
   it('retries a failing job until it succeeds', async () => {
-    const id = await queue.enqueue('flaky', { n: 2 });
+    const id = await queue.send('flaky', { n: 2 });
     const job = await until(async () => {
       const j = await queue.getJob('flaky', id);
       return j?.state === 'completed' && j;
@@ -77,7 +76,7 @@ describe.each(backends)('job queue (%s)', (backend) => {
   });
 
   it('fails a job once its retries are exhausted', async () => {
-    const id = await queue.enqueue('doomed', { n: 3 });
+    const id = await queue.send('doomed', { n: 3 });
     const job = await until(async () => {
       const j = await queue.getJob('doomed', id);
       return j?.state === 'failed' && j;
@@ -87,8 +86,19 @@ describe.each(backends)('job queue (%s)', (backend) => {
     expect(metrics).toMatch(/jobs_processed_total\{queue="doomed",status="failed"\} [1-9]/);
   });
 
+  it('refuses a payload that does not match its job schema', async () => {
+    // @ts-expect-error: the type forbids it; the schema stops a payload built at run time.
+    await expect(queue.send('echo', { n: 'one' })).rejects.toThrow(/Invalid echo job payload/);
+  });
+
+  it('refuses to work jobs without a handler for every job type', async () => {
+    const partial = createJobQueue({ database, logger, jobs: testJobs });
+    partial.handle('echo', async () => {});
+    await expect(partial.start({ work: true })).rejects.toThrow(/No handler for the job types flaky, doomed/);
+  });
+
   it('holds a delayed job back and counts it in the depth', async () => {
-    const id = await queue.enqueue('echo', { n: 4 }, { startAfter: new Date(Date.now() + 60_000) });
+    const id = await queue.send('echo', { n: 4 }, { startAfter: new Date(Date.now() + 60_000) });
     expect((await queue.depth()).echo).toBeGreaterThanOrEqual(1);
     await new Promise((r) => setTimeout(r, 1500));
     expect((await queue.getJob('echo', id))?.state).toBe('created');

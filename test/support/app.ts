@@ -1,6 +1,7 @@
 // Builds a complete in-process server on a test database for `app.inject` tests.
 import pino from 'pino';
 import { type Config, loadConfig } from '../../src/config.ts';
+import { registerJobs } from '../../src/jobs/register.ts';
 import { createRuntime, type Runtime } from '../../src/runtime.ts';
 import { type App, buildServer } from '../../src/server/app.ts';
 import { type Backend, createTestDatabase } from './database.ts';
@@ -25,6 +26,8 @@ export async function createTestApp(backend: Backend, env: Record<string, string
     dataDir: database.dataDir,
     logger: pino({ level: 'silent' }),
   });
+  // Like `serve`: any test may start working jobs.
+  registerJobs(runtime);
   const app = await buildServer(runtime);
   await app.ready();
   return {

@@ -3,6 +3,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
+import {
+  type ArticleEventData,
+  type ArticleEventMessage,
+  parseArticleEvent,
+} from '../../articles/event-map.ts';
 import { AppError } from '../../errors.ts';
 import { sleep } from '../../sleep.ts';
 import { loadConfig } from '../load-config.ts';
@@ -57,18 +62,15 @@ async function uploadFiles(
   return ids;
 }
 
-interface StreamedEvent {
-  id: number;
-  type: string;
-  data: Record<string, unknown>;
-}
-
-/** Follows the article's SSE stream, reconnecting with Last-Event-ID, until its final `done`. */
+/**
+ * Follows the article's SSE stream, reconnecting with Last-Event-ID, until its final `done`. Each
+ * event is checked against its schema; one this version does not know (a newer server) is skipped.
+ */
 async function followEvents(
   api: ApiConnection,
   id: string,
-  onEvent: (e: StreamedEvent) => Promise<void> | void,
-) {
+  onEvent: (e: ArticleEventMessage) => Promise<void> | void,
+): Promise<ArticleEventData['done']> {
   const { EventSourceParserStream } = await import('eventsource-parser/stream');
   let last = 0;
   for (let attempt = 0; attempt < 20; attempt++) {
@@ -79,17 +81,14 @@ async function followEvents(
       .pipeThrough(new TextDecoderStream())
       .pipeThrough(new EventSourceParserStream())
       .getReader();
-    let done: Record<string, unknown> | undefined;
+    let done: ArticleEventData['done'] | undefined;
     try {
       for (;;) {
         const { value, done: ended } = await reader.read();
         if (ended) break;
         last = Number(value.id ?? last);
-        const event = {
-          id: last,
-          type: value.event ?? 'message',
-          data: JSON.parse(value.data) as Record<string, unknown>,
-        };
+        const event = parseArticleEvent(value.event ?? 'message', JSON.parse(value.data));
+        if (!event) continue;
         await onEvent(event);
         if (event.type === 'done') done = event.data;
       }
@@ -162,7 +161,7 @@ export function registerGenerateCommand(program: Command) {
             const article = await api.json<{ steps: unknown[] }>('GET', `/api/v1/articles/${accepted.id}`);
             progress.setTotal(article.steps.length);
           }
-          progress.event(event.type, event.data);
+          progress.event(event);
         });
         progress.stop();
         if (done.status !== 'completed') {

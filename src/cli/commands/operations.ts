@@ -32,6 +32,8 @@ export function registerOperationCommands(program: Command) {
       const runtime = await createRuntime(config, { command: 'worker' });
       const { keepAliveOnUnhandledRejections } = await import('../../observability/unhandled-rejections.ts');
       keepAliveOnUnhandledRejections(runtime.logger);
+      const { registerJobs } = await import('../../jobs/register.ts');
+      registerJobs(runtime);
       await runtime.queue.start({ work: true });
       const { startMetricsServer } = await import('../../observability/metrics-server.ts');
       const metrics =

@@ -4,30 +4,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findArticle } from '../../articles/article-store.ts';
-import type { ArticleEvent } from '../../articles/events.ts';
+import { streamedArticleEvent } from '../../articles/event-map.ts';
+import { articleExists, streamIsOver } from '../../articles/event-store.ts';
 import { AppError } from '../../errors.ts';
 import { intString } from '../../input/integer.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
 import { closeCodes, watchCredential } from '../credential-watch.ts';
 import { articleIdParams } from './article-schemas.ts';
 
-const terminal = new Set(['completed', 'failed', 'cancelled']);
 const keepAliveMs = 15_000;
-
-// A `done` ends a stream only when it is the last word: a later regeneration appends new events.
-// Also asked when a stream opens: resuming after the final event has nothing left to wait for.
-async function isFinal(
-  query: (sql: string, params: unknown[]) => Promise<{ rows: Array<{ status: string; later: boolean }> }>,
-  event: Pick<ArticleEvent, 'articleId' | 'id'>,
-) {
-  const { rows } = await query(
-    `SELECT a.status, EXISTS (SELECT 1 FROM article_events e WHERE e.article_id = a.id AND e.id > $2) AS later
-     FROM articles a WHERE a.id = $1`,
-    [event.articleId, event.id],
-  );
-  const row = rows[0];
-  return !row || (terminal.has(row.status) && !row.later);
-}
 
 const eventId = intString(z.number().int().min(0).max(Number.MAX_SAFE_INTEGER));
 
@@ -38,8 +23,9 @@ const clientMessage = z.discriminatedUnion('type', [
 
 export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
   const { database, articleEvents } = app.runtime;
-  const query = (sql: string, params: unknown[]) =>
-    database.query<{ status: string; later: boolean }>(sql, params);
+  // A `done` ends a stream only when it is the last word: a later regeneration appends new events.
+  // Also asked when a stream opens: resuming after the final event has nothing left to wait for.
+  const isFinal = (articleId: string, afterId: number) => streamIsOver(database, articleId, afterId);
 
   app.get(
     '/articles/:id/events',
@@ -56,6 +42,13 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
         headers: z.object({ 'last-event-id': eventId.optional() }),
         querystring: z.object({ lastEventId: eventId.optional() }),
         produces: ['text/event-stream'],
+        response: {
+          200: {
+            description:
+              'A stream of Server-Sent Events: each message has the `id`, the `event` (its type) and the JSON `data` of one article event.',
+            content: { 'text/event-stream': { schema: streamedArticleEvent } },
+          },
+        },
       },
     },
     async (request, reply) => {
@@ -90,22 +83,18 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
         if (!open) return;
         res.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
         if (event.type === 'done') {
-          void isFinal(query, event).then((final) => final && close(), close);
+          void isFinal(event.articleId, event.id).then((final) => final && close(), close);
         }
       });
       // A deleted article sends no `done`: the keep-alive notices it and ends the stream.
       const keepAlive = setInterval(async () => {
         res.write(': keep-alive\n\n');
-        const { rows } = await database
-          .query('SELECT 1 FROM articles WHERE id = $1', [article.id])
-          .catch(() => ({
-            rows: [{}],
-          }));
-        if (rows.length === 0) close();
+        // A database hiccup is not a deletion: the stream stays open.
+        if (!(await articleExists(database, article.id).catch(() => true))) close();
       }, keepAliveMs);
       request.raw.on('close', close);
       // Resumed at (or after) the final `done` of a finished article: end now, not after keep-alives.
-      void isFinal(query, { articleId: article.id, id: after }).then((final) => final && close(), close);
+      void isFinal(article.id, after).then((final) => final && close(), close);
     },
   );
 
@@ -119,7 +108,7 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'WebSocket carrying the events of the articles the client subscribes to',
         description:
           'Send {"type":"subscribe","articleId","lastEventId"?} or {"type":"unsubscribe","articleId"}; receive ' +
-          '{"type":"event","articleId","id","event","data"} and {"type":"error","articleId"?,"code","message"}. ' +
+          '{"type":"event","articleId","id","event","data"} (`event` and `data` as in the response of GET /api/v1/articles/{id}/events) and {"type":"error","articleId"?,"code","message"}. ' +
           "Only articles of the caller's workspace can be subscribed. The credential is re-checked while the " +
           'socket is open: after logout, key revocation or a lost membership it closes with 4401, after a lost ' +
           'scope or a workspace switch with 4403. With the session cookie the handshake must come from this ' +

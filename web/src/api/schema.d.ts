@@ -1693,9 +1693,114 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description A stream of Server-Sent Events: each message has the `id`, the `event` (its type) and the JSON `data` of one article event. */
         200: {
-          content: never;
+          content: {
+            "text/event-stream": ({
+              id: number;
+              /** @enum {string} */
+              event: "status";
+              data: {
+                /** @enum {string} */
+                status: "queued" | "running" | "completed" | "failed" | "cancelled";
+                regenerating?: number;
+              };
+            }) | {
+              id: number;
+              /** @enum {string} */
+              event: "step.started";
+              data: {
+                /** @description Step name, e.g. `outline`, `section:2`, `section:2#r1` (a rewrite) */
+                step: string;
+              };
+            } | ({
+              id: number;
+              /** @enum {string} */
+              event: "step.finished";
+              data: {
+                /** @description Step name, e.g. `outline`, `section:2`, `section:2#r1` (a rewrite) */
+                step: string;
+                /** @enum {string} */
+                status: "completed" | "failed" | "skipped";
+                costUsd?: number;
+                durationMs?: number;
+                error?: string;
+              };
+            }) | ({
+              id: number;
+              /** @enum {string} */
+              event: "source.found";
+              data: {
+                n: number;
+                /** @enum {string} */
+                kind: "url" | "document" | "web" | "knowledge";
+                title: string;
+                url?: string;
+                documentId?: string;
+                page?: number;
+                excerpt: string;
+              };
+            }) | {
+              id: number;
+              /** @enum {string} */
+              event: "source.failed";
+              data: {
+                url: string;
+                reason: string;
+              };
+            } | {
+              id: number;
+              /** @enum {string} */
+              event: "section.delta";
+              data: {
+                /** @description `intro`, `section:<index>`, `conclusion` or `faq` */
+                part: string;
+                index?: number;
+                text: string;
+              };
+            } | {
+              id: number;
+              /** @enum {string} */
+              event: "section.thinking";
+              data: {
+                /** @description `intro`, `section:<index>`, `conclusion` or `faq` */
+                part: string;
+                index?: number;
+                text: string;
+              };
+            } | {
+              id: number;
+              /** @enum {string} */
+              event: "cost";
+              data: {
+                /** @description Step name, e.g. `outline`, `section:2`, `section:2#r1` (a rewrite) */
+                step: string;
+                inputTokens: number;
+                outputTokens: number;
+                costUsd: number;
+                estimated?: boolean;
+              };
+            } | {
+              id: number;
+              /** @enum {string} */
+              event: "error";
+              data: {
+                message: string;
+                /** @description Step name, e.g. `outline`, `section:2`, `section:2#r1` (a rewrite) */
+                step?: string;
+                code?: string;
+              };
+            } | ({
+              id: number;
+              /** @enum {string} */
+              event: "done";
+              data: {
+                /** @enum {string} */
+                status: "completed" | "failed" | "cancelled";
+                error?: string;
+              };
+            });
+          };
         };
       };
     };

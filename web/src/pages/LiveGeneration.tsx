@@ -3,6 +3,7 @@
 // EventSource resumes with Last-Event-ID by itself after a dropped connection.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { type Article, api, type Source, type Step, type StepStatus, usd } from '../api.ts';
+import type { ArticleEventData, ArticleEventType } from '../article-events.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { Link, navigate } from '../router.tsx';
 import { ErrorBox, Loading, StatusBadge, usePageTitle } from '../ui.tsx';
@@ -118,11 +119,12 @@ export function LiveGeneration({ id }: { id: string }) {
   useEffect(() => {
     void refresh.current();
     const es = new EventSource(`/api/v1/articles/${id}/events`);
-    const data = (e: Event) => JSON.parse((e as MessageEvent<string>).data) as Record<string, unknown>;
+    const data = <T extends ArticleEventType>(e: Event) =>
+      JSON.parse((e as MessageEvent<string>).data) as ArticleEventData<T>;
     es.onopen = () => setConnection('open');
     es.onerror = () => setConnection(es.readyState === EventSource.CLOSED ? 'closed' : 'retrying');
     es.addEventListener('status', (e) => {
-      const d = data(e);
+      const d = data<'status'>(e);
       setLive((s) => {
         // A section regeneration rewrites that part from scratch.
         if (typeof d.regenerating !== 'number') return { ...s, status: String(d.status) };
@@ -132,7 +134,7 @@ export function LiveGeneration({ id }: { id: string }) {
       });
     });
     es.addEventListener('step.started', (e) => {
-      const d = data(e);
+      const d = data<'step.started'>(e);
       setLive((s) => ({
         ...s,
         status: 'running',
@@ -140,7 +142,7 @@ export function LiveGeneration({ id }: { id: string }) {
       }));
     });
     es.addEventListener('step.finished', (e) => {
-      const d = data(e);
+      const d = data<'step.finished'>(e);
       setLive((s) => ({
         ...s,
         steps: upsertStep(s.steps, String(d.step), {
@@ -151,7 +153,7 @@ export function LiveGeneration({ id }: { id: string }) {
       void refresh.current();
     });
     es.addEventListener('source.found', (e) => {
-      const d = data(e) as unknown as Source;
+      const d = data<'source.found'>(e) as Source;
       setLive((s) =>
         s.sources.some((x) => x.n === d.n)
           ? s
@@ -159,7 +161,7 @@ export function LiveGeneration({ id }: { id: string }) {
       );
     });
     es.addEventListener('section.delta', (e) => {
-      const d = data(e);
+      const d = data<'section.delta'>(e);
       const part = String(d.part ?? (d.index !== undefined ? `section:${d.index}` : 'body'));
       setLive((s) => {
         const parts = new Map(s.parts);
@@ -168,11 +170,11 @@ export function LiveGeneration({ id }: { id: string }) {
       });
     });
     es.addEventListener('section.thinking', (e) => {
-      const text = String(data(e).text ?? '');
+      const text = String(data<'section.thinking'>(e).text ?? '');
       setLive((s) => ({ ...s, thinking: (s.thinking + text).slice(-400) }));
     });
     es.addEventListener('cost', (e) => {
-      const d = data(e);
+      const d = data<'cost'>(e);
       setLive((s) => ({
         ...s,
         costUsd: Number(d.costUsd ?? s.costUsd),
@@ -183,11 +185,11 @@ export function LiveGeneration({ id }: { id: string }) {
     es.addEventListener('error', (e) => {
       // Named server `error` events carry data; connection errors (plain Event) do not.
       if (!(e instanceof MessageEvent)) return;
-      const d = data(e);
+      const d = data<'error'>(e);
       setLive((s) => ({ ...s, error: String(d.message ?? 'The generation failed') }));
     });
     es.addEventListener('done', async (e) => {
-      const d = data(e);
+      const d = data<'done'>(e);
       setLive((s) => ({ ...s, status: String(d.status ?? s.status), done: true }));
       // A replay can hold the `done` of an earlier run while a regeneration is under way: then the
       // stream is left to reconnect (EventSource sends Last-Event-ID) and carries on with the new run.

@@ -1,0 +1,52 @@
+// The SQL of the article event log: append an event, read the events after an id, and what a stream
+// needs to know to end (the run finished with nothing after an id; the article was deleted).
+import type { Database } from '../db/client.ts';
+import type { ArticleEventData, ArticleEventMessage, ArticleEventType } from './event-map.ts';
+import type { ArticleStatus } from './statuses.ts';
+
+const finished: ArticleStatus[] = ['completed', 'failed', 'cancelled'];
+
+export type StoredArticleEvent = ArticleEventMessage & { id: number };
+
+export async function appendEvent<T extends ArticleEventType>(
+  database: Database,
+  articleId: string,
+  type: T,
+  data: ArticleEventData[T],
+): Promise<number> {
+  const { rows } = await database.query<{ id: string | number }>(
+    'INSERT INTO article_events (article_id, type, data) VALUES ($1, $2, $3) RETURNING id',
+    [articleId, type, JSON.stringify(data)],
+  );
+  return Number(rows[0]!.id);
+}
+
+/** Up to `limit` events after `afterId`, oldest first. */
+export async function readEventsSince(
+  database: Database,
+  articleId: string,
+  afterId: number,
+  limit: number,
+): Promise<StoredArticleEvent[]> {
+  const { rows } = await database.query<{ id: string | number } & ArticleEventMessage>(
+    'SELECT id, type, data FROM article_events WHERE article_id = $1 AND id > $2 ORDER BY id LIMIT $3',
+    [articleId, afterId, limit],
+  );
+  return rows.map((row) => ({ ...row, id: Number(row.id) }) as StoredArticleEvent);
+}
+
+/** True when the article is gone, or finished with no event after `afterId`. */
+export async function streamIsOver(database: Database, articleId: string, afterId: number): Promise<boolean> {
+  const { rows } = await database.query<{ status: ArticleStatus; later: boolean }>(
+    `SELECT a.status, EXISTS (SELECT 1 FROM article_events e WHERE e.article_id = a.id AND e.id > $2) AS later
+     FROM articles a WHERE a.id = $1`,
+    [articleId, afterId],
+  );
+  const row = rows[0];
+  return !row || (finished.includes(row.status) && !row.later);
+}
+
+export async function articleExists(database: Database, articleId: string): Promise<boolean> {
+  const { rows } = await database.query('SELECT 1 FROM articles WHERE id = $1', [articleId]);
+  return rows.length > 0;
+}

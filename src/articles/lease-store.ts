@@ -1,0 +1,117 @@
+// The SQL of article runs' leases: a worker claims a run, renews its lease while it works, and
+// releases it with the outcome; runs whose lease expired (their worker died) are taken back.
+import type { Database } from '../db/client.ts';
+import type { ArticleBrief } from '../writing/brief.ts';
+import type { ArticleStatus } from './statuses.ts';
+
+/** What a claimed run resumes with: its brief, its regeneration target, what its steps already spent. */
+export interface ClaimedRun {
+  workspaceId: string;
+  userId: string | null;
+  brief: ArticleBrief;
+  regenerateSection: number | null;
+  startedAt: Date;
+  spent: { inputTokens: number; outputTokens: number; costUsd: number };
+}
+
+interface ClaimRow {
+  workspace_id: string;
+  user_id: string | null;
+  brief: ArticleBrief;
+  regenerate_section: number | null;
+  started_at: Date;
+  input_tokens: string | number;
+  output_tokens: string | number;
+  cost_usd: string | number;
+}
+
+/**
+ * Takes the run for `owner` unless it is finished, cancelled, deleted, or held by another live
+ * worker (its lease not expired); undefined then.
+ */
+export async function claimRun(
+  database: Database,
+  articleId: string,
+  owner: string,
+  leaseSeconds: number,
+): Promise<ClaimedRun | undefined> {
+  const { rows } = await database.query<ClaimRow>(
+    `WITH spent AS (
+       SELECT coalesce(sum(input_tokens), 0) AS input_tokens, coalesce(sum(output_tokens), 0) AS output_tokens,
+         coalesce(sum(cost_usd), 0) AS cost_usd FROM article_steps WHERE article_id = $1)
+     UPDATE articles SET lease_owner = $2, lease_expires_at = now() + make_interval(secs => $3),
+       status = 'running', started_at = coalesce(started_at, now()), updated_at = now()
+     FROM spent
+     WHERE id = $1 AND status IN ('queued', 'running')
+       AND (lease_owner IS NULL OR lease_owner = $2 OR lease_expires_at < now())
+     RETURNING workspace_id, user_id, brief, regenerate_section, started_at,
+       spent.input_tokens, spent.output_tokens, spent.cost_usd`,
+    [articleId, owner, leaseSeconds],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  return {
+    workspaceId: row.workspace_id,
+    userId: row.user_id,
+    brief: row.brief,
+    regenerateSection: row.regenerate_section,
+    startedAt: row.started_at,
+    spent: {
+      inputTokens: Number(row.input_tokens),
+      outputTokens: Number(row.output_tokens),
+      costUsd: Number(row.cost_usd),
+    },
+  };
+}
+
+/** Extends `owner`'s lease; answers the run's status, or undefined when `owner` no longer holds it. */
+export async function renewLease(
+  database: Database,
+  articleId: string,
+  owner: string,
+  leaseSeconds: number,
+): Promise<ArticleStatus | undefined> {
+  const { rows } = await database.query<{ status: ArticleStatus }>(
+    `UPDATE articles SET lease_expires_at = now() + make_interval(secs => $3)
+     WHERE id = $1 AND lease_owner = $2 RETURNING status`,
+    [articleId, owner, leaseSeconds],
+  );
+  return rows[0]?.status;
+}
+
+/** Records the outcome of a run `owner` still holds, and frees it. */
+export async function releaseRun(
+  database: Database,
+  articleId: string,
+  owner: string,
+  outcome: Extract<ArticleStatus, 'completed' | 'failed'>,
+  error?: string,
+): Promise<void> {
+  await database.query(
+    `UPDATE articles SET status = $2, error = $3, lease_owner = NULL, lease_expires_at = NULL,
+       regenerate_section = NULL, finished_at = now(), updated_at = now()
+     WHERE id = $1 AND lease_owner = $4 AND status = 'running'`,
+    [articleId, outcome, error ?? null, owner],
+  );
+}
+
+/** Expires `owner`'s lease at once, so the next recovery hands the run to another worker. */
+export async function handOverRun(database: Database, articleId: string, owner: string): Promise<void> {
+  await database.query(
+    "UPDATE articles SET lease_expires_at = now() - interval '1 second' WHERE id = $1 AND lease_owner = $2",
+    [articleId, owner],
+  );
+}
+
+/**
+ * Frees the running articles whose lease expired and answers their ids. Each gets a fresh grace
+ * period (`graceSeconds`) so concurrent recoveries do not enqueue it twice.
+ */
+export async function recoverExpiredLeases(database: Database, graceSeconds: number): Promise<string[]> {
+  const { rows } = await database.query<{ id: string }>(
+    `UPDATE articles SET lease_owner = NULL, lease_expires_at = now() + make_interval(secs => $1)
+     WHERE status = 'running' AND lease_expires_at < now() RETURNING id`,
+    [graceSeconds],
+  );
+  return rows.map((r) => r.id);
+}

@@ -1,0 +1,35 @@
+// Every background job of the application: its name, the payload its producers send and its
+// handler receives (validated on both sides), and the retry policy of its queue. A leaf module:
+// producers, handlers and the queue read it without importing each other, and a process that only
+// enqueues (an API replica, `blogsmith ingest`) needs no handler to know the queues.
+import { z } from 'zod';
+import type { JobPayload, JobSpec } from './job-spec.ts';
+
+export const appJobs = {
+  /** Runs (or resumes) an article: a whole generation, or the section regeneration recorded on its row. */
+  'article.generate': {
+    payload: z.object({ articleId: z.uuid() }),
+    // Steps retry themselves; a job retry only covers the database failing under the run.
+    retryLimit: 2,
+    retryDelay: 5,
+    retryBackoff: true,
+    expireInSeconds: 3600,
+  },
+  /** Parses, chunks and embeds an uploaded or fetched document. */
+  'document.ingest': {
+    payload: z.object({ documentId: z.uuid(), workspaceId: z.uuid() }),
+    // Retries after a failed attempt (embedder outage, database hiccup); rejections never retry.
+    retryLimit: 2,
+    retryDelay: 10,
+    retryBackoff: true,
+    expireInSeconds: 15 * 60,
+  },
+} satisfies Record<string, JobSpec>;
+
+export type AppJobs = typeof appJobs;
+export type AppJobName = keyof AppJobs;
+export type AppJobPayload<N extends AppJobName> = JobPayload<AppJobs, N>;
+
+/** Housekeeping run every few seconds by the processes that work jobs (`JobQueue.repeat`). */
+export const appPeriodicTasks = ['article.recover'] as const;
+export type AppPeriodicTask = (typeof appPeriodicTasks)[number];
