@@ -15,6 +15,7 @@ import { errorMessage } from '../errors.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { LlmGateway } from '../llm/types.ts';
 import { withoutParamsText } from '../observability/query-values.ts';
+import { chunksLanguage } from './detect-language.ts';
 import { embedChunks } from './embed-chunks.ts';
 import { DocumentRejectedError } from './errors.ts';
 import { type ChunkedDocument, documentLimits, parseAndChunk } from './ingest-document.ts';
@@ -229,6 +230,7 @@ export async function processDocument(
     opts.signal?.throwIfAborted();
     await progress(90, 'storing');
 
+    const language = chunksLanguage(parsed.chunks);
     const stored = await database.db.transaction(async (tx) => {
       // Still ours? (Deleted meanwhile, or taken over after we were presumed dead: leave it.)
       const mine = await tx
@@ -243,6 +245,7 @@ export async function processDocument(
         documentId: job.documentId,
         chunks: parsed.chunks,
         embeddings,
+        language,
       });
       await tx
         .update(documents)
@@ -253,6 +256,7 @@ export async function processDocument(
           note,
           chunkCount: parsed.chunks.length,
           pageCount: parsed.pageCount ?? null,
+          language,
           updatedAt: new Date(),
         })
         .where(eq(documents.id, job.documentId));

@@ -4,6 +4,7 @@ import { desc, eq, lt, sql } from 'drizzle-orm';
 import { inWorkspace } from '../accounts/scope.ts';
 import type { Database, Db } from '../db/client.ts';
 import { documentChunks, documents } from '../db/schema/knowledge.ts';
+import { chunksLanguage } from './detect-language.ts';
 import type { Chunk, DocumentType } from './types.ts';
 import { toVectorLiteral } from './vector-columns.ts';
 
@@ -62,6 +63,7 @@ export async function saveDocument(
     throw new Error('one embedding per chunk expected');
   }
   const withVectors = Boolean(input.embeddings && database.vectorAvailable);
+  const language = chunksLanguage(input.chunks);
   // Drizzle's transaction pins one connection (a pool would scatter BEGIN/COMMIT across clients).
   await database.db.transaction(async (tx) => {
     const inserted = await tx
@@ -79,6 +81,7 @@ export async function saveDocument(
         status: 'ready',
         progress: 100,
         tags: input.tags ?? [],
+        language,
       })
       .onConflictDoNothing()
       .returning({ id: documents.id });
@@ -89,6 +92,7 @@ export async function saveDocument(
       documentId,
       chunks: input.chunks,
       embeddings: withVectors ? input.embeddings : undefined,
+      language,
     });
     await tx.update(documents).set({ chunkCount: input.chunks.length }).where(eq(documents.id, documentId));
   });
@@ -105,9 +109,16 @@ export type Transaction = Parameters<Parameters<Db['transaction']>[0]>[0];
  */
 export async function insertChunks(
   tx: Transaction,
-  input: { workspaceId: string; documentId: string; chunks: Chunk[]; embeddings?: number[][] | undefined },
+  input: {
+    workspaceId: string;
+    documentId: string;
+    chunks: Chunk[];
+    embeddings?: number[][] | undefined;
+    /** BCP 47 tag of the text: its chunks are stemmed for search in that language. */
+    language: string;
+  },
 ): Promise<void> {
-  const { workspaceId, documentId } = input;
+  const { workspaceId, documentId, language } = input;
   for (let start = 0; start < input.chunks.length; start += insertBatch) {
     const batch = input.chunks.slice(start, start + insertBatch);
     const rows = await tx
@@ -124,6 +135,7 @@ export async function insertChunks(
           pageStart: c.pageStart ?? null,
           pageEnd: c.pageEnd ?? null,
           contentHash: c.contentHash,
+          language,
         })),
       )
       .returning({ id: documentChunks.id });
