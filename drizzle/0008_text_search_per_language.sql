@@ -12,4 +12,20 @@ CREATE INDEX "articles_tsv_idx" ON "articles" USING gin ("tsv");--> statement-br
 -- contract: dropped and re-added under the same name and type in one transaction, so the previous release always finds document_chunks.tsv.
 ALTER TABLE "document_chunks" drop column "tsv";--> statement-breakpoint
 ALTER TABLE "document_chunks" ADD COLUMN "tsv" "tsvector" GENERATED ALWAYS AS (to_tsvector((CASE lower(split_part(coalesce(language, ''), '-', 1)) WHEN 'ar' THEN 'arabic'::regconfig WHEN 'da' THEN 'danish'::regconfig WHEN 'de' THEN 'german'::regconfig WHEN 'el' THEN 'greek'::regconfig WHEN 'en' THEN 'english'::regconfig WHEN 'es' THEN 'spanish'::regconfig WHEN 'fi' THEN 'finnish'::regconfig WHEN 'fr' THEN 'french'::regconfig WHEN 'ga' THEN 'irish'::regconfig WHEN 'hu' THEN 'hungarian'::regconfig WHEN 'id' THEN 'indonesian'::regconfig WHEN 'it' THEN 'italian'::regconfig WHEN 'lt' THEN 'lithuanian'::regconfig WHEN 'nb' THEN 'norwegian'::regconfig WHEN 'ne' THEN 'nepali'::regconfig WHEN 'nl' THEN 'dutch'::regconfig WHEN 'nn' THEN 'norwegian'::regconfig WHEN 'no' THEN 'norwegian'::regconfig WHEN 'pt' THEN 'portuguese'::regconfig WHEN 'ro' THEN 'romanian'::regconfig WHEN 'ru' THEN 'russian'::regconfig WHEN 'sv' THEN 'swedish'::regconfig WHEN 'ta' THEN 'tamil'::regconfig WHEN 'tr' THEN 'turkish'::regconfig ELSE 'simple'::regconfig END), text)) STORED;--> statement-breakpoint
-CREATE INDEX "document_chunks_tsv_idx" ON "document_chunks" USING gin ("tsv");
+CREATE INDEX "document_chunks_tsv_idx" ON "document_chunks" USING gin ("tsv");;--> statement-breakpoint
+-- Readability is now measured per language ({formula, readingEase, gradeLevel…}): stored SEO packs get that
+-- shape. English ones were scored with Flesch; other languages were not scored (English Flesch does not apply).
+UPDATE "articles" SET "seo" = jsonb_set("seo", '{readability}', CASE
+  WHEN lower(split_part(coalesce(brief->>'language', 'en'), '-', 1)) = 'en' THEN jsonb_build_object(
+    'formula', 'flesch',
+    'readingEase', "seo"->'readability'->'fleschReadingEase',
+    'gradeLevel', "seo"->'readability'->'gradeLevel',
+    'avgSentenceLength', coalesce("seo"->'readability'->'avgSentenceLength', '0'::jsonb),
+    'avgSyllablesPerWord', "seo"->'readability'->'avgSyllablesPerWord')
+  ELSE jsonb_build_object(
+    'formula', null, 'readingEase', null, 'gradeLevel', null,
+    'avgSentenceLength', coalesce("seo"->'readability'->'avgSentenceLength', '0'::jsonb),
+    'avgSyllablesPerWord', null,
+    'notApplicable', 'Scored before per-language formulas; edit or regenerate the article to measure it.')
+  END)
+WHERE "seo" ? 'readability' AND "seo"->'readability' ? 'fleschReadingEase';
