@@ -67,7 +67,11 @@ const cases = [
 ] as const;
 
 let env: ArticleEnv;
-const articles = new Map<string, { id: string; markdown: string; seo: any; sources: unknown[] }>();
+interface SeoView {
+  readability: { formula: string | null; readingEase: number | null; notApplicable?: string };
+  issues: Array<{ code: string }>;
+}
+const articles = new Map<string, { id: string; markdown: string; seo: SeoView; sources: unknown[] }>();
 
 beforeAll(async () => {
   env = await startArticleEnv('pglite', {
@@ -124,7 +128,7 @@ describe.each(cases)('a brief in $name', (c) => {
     } else {
       expect(readability.readingEase).toBeNull();
       expect(readability.notApplicable).toMatch(/Japanese/);
-      expect(issues.map((i: { code: string }) => i.code)).toContain('readability_not_scored');
+      expect(issues.map((i) => i.code)).toContain('readability_not_scored');
     }
   });
 });
