@@ -1,18 +1,32 @@
 // Live progress of an article run on a terminal: a bar of finished steps with the current step and
-// the running cost; without a terminal (CI, pipes) one line per step instead of redrawing.
+// the running cost, tokens/s and the time left; without a terminal (CI, pipes) one line per step
+// (and a rate line every few seconds while text streams) instead of redrawing.
 import cliProgress from 'cli-progress';
+import { countTokens } from '../llm/token-count.ts';
+import { createGenerationRate } from './generation-rate.ts';
 
 export interface RunProgress {
   log(line: string): void;
   setTotal(steps: number): void;
+  /** The words the brief plans, for the time left. */
+  setPlannedWords(words: number): void;
   event(type: string, data: Record<string, unknown>): void;
   stop(): void;
 }
 
 const money = (usd: unknown) => `$${Number(usd ?? 0).toFixed(4)}`;
 
-export function createRunProgress(out: NodeJS.WriteStream): RunProgress {
+export interface RunProgressOptions {
+  now?: () => number;
+  /** Least time between two rate lines without a terminal, ms. */
+  rateLineMs?: number;
+}
+
+export function createRunProgress(out: NodeJS.WriteStream, opts: RunProgressOptions = {}): RunProgress {
   const tty = !!out.isTTY;
+  const now = opts.now ?? Date.now;
+  let rate = createGenerationRate({ plannedWords: 1500, countTokens });
+  let lastRateLine = 0;
   let total = 3;
   let finished = 0;
   let cost = 0;
@@ -22,20 +36,24 @@ export function createRunProgress(out: NodeJS.WriteStream): RunProgress {
     ? new cliProgress.SingleBar(
         {
           stream: out,
-          format: ' {bar} {value}/{total} steps | {step} | {cost}',
+          format: ' {bar} {value}/{total} steps | {step} | {cost} {speed}',
           hideCursor: true,
           clearOnComplete: false,
         },
         cliProgress.Presets.shades_classic,
       )
     : undefined;
-  bar?.start(total, 0, { step: current, cost: money(0) });
-  const redraw = () => bar?.update(finished, { step: current, cost: money(cost) });
+  const speed = () => {
+    const text = rate.describe(now());
+    return text ? `| ${text}` : '';
+  };
+  bar?.start(total, 0, { step: current, cost: money(0), speed: '' });
+  const redraw = () => bar?.update(finished, { step: current, cost: money(cost), speed: speed() });
   const line = (text: string) => {
     if (bar) {
       bar.stop();
       out.write(`${text}\n`);
-      bar.start(total, finished, { step: current, cost: money(cost) });
+      bar.start(total, finished, { step: current, cost: money(cost), speed: speed() });
     } else out.write(`${text}\n`);
   };
   return {
@@ -44,9 +62,23 @@ export function createRunProgress(out: NodeJS.WriteStream): RunProgress {
       total = Math.max(steps, finished);
       bar?.setTotal(total);
     },
+    setPlannedWords(words) {
+      rate = createGenerationRate({ plannedWords: words, countTokens });
+    },
     event(type, data) {
       if (stopped) return;
       switch (type) {
+        case 'section.delta':
+        case 'section.thinking': {
+          const at = now();
+          rate.add(String(data.text ?? ''), at, type === 'section.delta');
+          const text = rate.describe(at);
+          if (!bar && text && at - lastRateLine >= (opts.rateLineMs ?? 10_000)) {
+            lastRateLine = at;
+            line(`  … ${rate.wordsWritten} words, ${text}`);
+          }
+          break;
+        }
         case 'step.started':
           current = String(data.step);
           if (!bar) line(`▸ ${current}`);
