@@ -12,8 +12,12 @@ describe('per-provider concurrency', () => {
     const limiter = withProviderConcurrency(undefined, { ollama: 1 });
     const first = await limiter.acquire(ollama, 10);
     const order: string[] = [];
-    const second = limiter.acquire(ollama, 10).then((l) => (order.push('second'), l));
-    const third = limiter.acquire(ollama, 10).then((l) => (order.push('third'), l));
+    const admitted = (name: string) => (lease: Awaited<ReturnType<typeof limiter.acquire>>) => {
+      order.push(name);
+      return lease;
+    };
+    const second = limiter.acquire(ollama, 10).then(admitted('second'));
+    const third = limiter.acquire(ollama, 10).then(admitted('third'));
     await new Promise((r) => setTimeout(r, 20));
     expect(order).toEqual([]);
     expect(limiter.load('ollama')).toEqual({ inFlight: 1, waiting: 2 });
