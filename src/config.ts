@@ -5,6 +5,7 @@ import { ConfigError } from './config-error.ts';
 import { documentTypes } from './knowledge/types.ts';
 import { modelIdProblem } from './llm/model-id.ts';
 import { priceOverridesSchema } from './llm/prices.ts';
+import { parseProviderConcurrency } from './llm/provider-concurrency.ts';
 
 const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off']);
 const isOn = (v: string) => ['true', '1', 'yes', 'on'].includes(v);
@@ -150,6 +151,18 @@ const schema = z.object({
   LLM_TOKENS_PER_MINUTE: positiveInt(200_000),
   LLM_RATE_LIMIT_MAX_QUEUE: z.coerce.number().int().min(0).default(100),
   LLM_RATE_LIMIT_MAX_WAIT: positiveInt(30),
+  /** Calls in flight per provider, "ollama=1,compatible=4" (0 = unlimited); ollama defaults to 1. */
+  LLM_PROVIDER_CONCURRENCY: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      try {
+        return parseProviderConcurrency(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
   LLM_CACHE_TTL: z.coerce
     .number()
     .int()

@@ -82,7 +82,7 @@ export async function listArticles(
     input.status ? eq(articles.status, input.status) : undefined,
     input.favorite === undefined ? undefined : eq(articles.favorite, input.favorite),
     input.before ? lt(articles.createdAt, input.before) : undefined,
-    input.q ? sql`${articles.tsv} @@ ${userTsquery(input.q)}` : undefined,
+    input.q ? sql`${articles.tsv} @@ ${userTsquery(articles.searchConfig, input.q)}` : undefined,
   ];
   const cost = sql<string>`(SELECT coalesce(sum(cost_usd), 0) FROM article_steps s WHERE s.article_id = ${articles.id})`;
   const rows = await database.db

@@ -25,6 +25,12 @@ function languageName(tag: string): string {
   }
 }
 
+// Every writing step (plan, outline, sections, FAQ, SEO meta) runs under this rule, so the whole
+// article — headings and meta included — comes out in the brief's language whatever the sources'.
+export function languageRule(tag: string): string {
+  return `Write everything — title, headings, text, questions, answers and meta — in ${languageName(tag)}, even when sources are in another language; keep quoted names and figures as they are.`;
+}
+
 // A source cannot close its own tag and smuggle text out of the quoted block.
 const neutralise = (text: string) => text.replace(/<\/?\s*source/gi, (m) => m.replace('<', '‹'));
 const attribute = (text: string) => text.replace(/["<>\n]/g, ' ').slice(0, 200);
@@ -42,7 +48,7 @@ const sourceRule =
 export function writerSystem(brief: ArticleBrief, voice?: BrandVoice): string {
   const lines = [
     'You are an expert writer of accurate, well-structured long-form web articles.',
-    `Write in ${languageName(brief.language)}.`,
+    languageRule(brief.language),
     brief.audience ? `Audience: ${brief.audience}.` : undefined,
     brief.tone ? `Tone: ${brief.tone}.` : undefined,
     voice
@@ -60,6 +66,8 @@ export function checkerSystem(): string {
     'You are a meticulous fact checker. You compare statements with the quoted sources and judge strictly:',
     'a statement is supported only when a source states it (paraphrase allowed), contradicted when a source',
     'states otherwise, unsupported otherwise.',
+    'The text and the sources may be in any language, not necessarily the same one: judge meaning, not wording,',
+    'and quote claims in the language of the text.',
     sourceRule,
   ].join(' ');
 }

@@ -1,19 +1,33 @@
 // Live progress of an article run on a terminal: a bar of finished steps with the current step and
-// the running cost; without a terminal (CI, pipes) one line per step instead of redrawing.
+// the running cost, tokens/s and the time left; without a terminal (CI, pipes) one line per step
+// (and a rate line every few seconds while text streams) instead of redrawing.
 import cliProgress from 'cli-progress';
 import type { ArticleEventMessage } from '../articles/event-map.ts';
+import { countTokens } from '../llm/token-count.ts';
+import { createGenerationRate } from './generation-rate.ts';
 
 export interface RunProgress {
   log(line: string): void;
   setTotal(steps: number): void;
+  /** The words the brief plans, for the time left. */
+  setPlannedWords(words: number): void;
   event(message: ArticleEventMessage): void;
   stop(): void;
 }
 
 const money = (usd: number) => `$${usd.toFixed(4)}`;
 
-export function createRunProgress(out: NodeJS.WriteStream): RunProgress {
+export interface RunProgressOptions {
+  now?: () => number;
+  /** Least time between two rate lines without a terminal, ms. */
+  rateLineMs?: number;
+}
+
+export function createRunProgress(out: NodeJS.WriteStream, opts: RunProgressOptions = {}): RunProgress {
   const tty = !!out.isTTY;
+  const now = opts.now ?? Date.now;
+  let rate = createGenerationRate({ plannedWords: 1500, countTokens });
+  let lastRateLine = 0;
   let total = 3;
   let finished = 0;
   let cost = 0;
@@ -23,20 +37,24 @@ export function createRunProgress(out: NodeJS.WriteStream): RunProgress {
     ? new cliProgress.SingleBar(
         {
           stream: out,
-          format: ' {bar} {value}/{total} steps | {step} | {cost}',
+          format: ' {bar} {value}/{total} steps | {step} | {cost} {speed}',
           hideCursor: true,
           clearOnComplete: false,
         },
         cliProgress.Presets.shades_classic,
       )
     : undefined;
-  bar?.start(total, 0, { step: current, cost: money(0) });
-  const redraw = () => bar?.update(finished, { step: current, cost: money(cost) });
+  const speed = () => {
+    const text = rate.describe(now());
+    return text ? `| ${text}` : '';
+  };
+  bar?.start(total, 0, { step: current, cost: money(0), speed: '' });
+  const redraw = () => bar?.update(finished, { step: current, cost: money(cost), speed: speed() });
   const line = (text: string) => {
     if (bar) {
       bar.stop();
       out.write(`${text}\n`);
-      bar.start(total, finished, { step: current, cost: money(cost) });
+      bar.start(total, finished, { step: current, cost: money(cost), speed: speed() });
     } else out.write(`${text}\n`);
   };
   return {
@@ -45,9 +63,23 @@ export function createRunProgress(out: NodeJS.WriteStream): RunProgress {
       total = Math.max(steps, finished);
       bar?.setTotal(total);
     },
+    setPlannedWords(words) {
+      rate = createGenerationRate({ plannedWords: words, countTokens });
+    },
     event(message) {
       if (stopped) return;
       switch (message.type) {
+        case 'section.delta':
+        case 'section.thinking': {
+          const at = now();
+          rate.add(message.data.text, at, message.type === 'section.delta');
+          const text = rate.describe(at);
+          if (!bar && text && at - lastRateLine >= (opts.rateLineMs ?? 10_000)) {
+            lastRateLine = at;
+            line(`  … ${rate.wordsWritten} words, ${text}`);
+          }
+          break;
+        }
         case 'step.started':
           current = message.data.step;
           if (!bar) line(`▸ ${current}`);

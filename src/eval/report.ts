@@ -14,12 +14,12 @@ export function reportMarkdown(report: EvalReport): string {
     `${report.cases.length} briefs, judge \`${report.judge}\`, ${report.startedAt} → ${report.finishedAt}.`,
     'Anchor (STORM, GPT-3.5-class writer): citation recall 84.8 %, precision 85.2 %.',
     '',
-    '| model | articles (failed) | citation recall | citation precision | claims supported | unsupported claims / article | SEO score | Flesch | wall s / article | tokens in / out | cost / article |',
+    '| model | articles (failed) | citation recall | citation precision | claims supported | unsupported claims / article | SEO score | Flesch (English articles) | wall s / article | tokens in / out | cost / article |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const { model, summary: s } of report.models) {
     lines.push(
-      `| ${model} | ${s.articles} (${s.failed}) | ${percent(s.citationRecall)} | ${percent(s.citationPrecision)} | ${percent(s.claimSupport)} | ${fixed(s.unsupportedClaimsPerArticle)} | ${fixed(s.seoScore, 0)} | ${fixed(s.fleschReadingEase)} | ${fixed(s.wallSeconds)} | ${s.inputTokens} / ${s.outputTokens} | ${usd(s.costPerArticleUsd)} |`,
+      `| ${model} | ${s.articles} (${s.failed}) | ${percent(s.citationRecall)} | ${percent(s.citationPrecision)} | ${percent(s.claimSupport)} | ${fixed(s.unsupportedClaimsPerArticle)} | ${fixed(s.seoScore, 0)} | ${s.fleschReadingEase === null ? 'not applicable' : fixed(s.fleschReadingEase)} | ${fixed(s.wallSeconds)} | ${s.inputTokens} / ${s.outputTokens} | ${usd(s.costPerArticleUsd)} |`,
     );
   }
   const failures = report.models.flatMap((m) =>

@@ -128,9 +128,11 @@ async function runCase(
     scores: scoreArticle(judged.statements, judged.claims),
     ...(view.seo && {
       seoScore: view.seo.score,
-      ...(view.seo.readability.fleschReadingEase !== undefined && {
-        fleschReadingEase: view.seo.readability.fleschReadingEase,
-      }),
+      // The column compares models on one scale: English Flesch; other formulas are not mixed in.
+      ...(view.seo.readability.formula === 'flesch' &&
+        view.seo.readability.readingEase !== null && {
+          fleschReadingEase: view.seo.readability.readingEase,
+        }),
     }),
     wallSeconds,
     ...spend,

@@ -14,13 +14,15 @@ export interface ChunkRows {
   chunks: Chunk[];
   /** One per chunk, same order; omitted when no embedder or no pgvector (the caller checks). */
   embeddings?: number[][] | undefined;
+  /** BCP 47 tag of the text: its chunks are stemmed for search in that language. */
+  language: string;
 }
 
 const insertBatch = 500;
 
 /** Inserts the chunks (and, when given, their vectors) in batches inside the caller's transaction. */
 export async function insertChunks(tx: Transaction, input: ChunkRows): Promise<void> {
-  const { workspaceId, documentId } = input;
+  const { workspaceId, documentId, language } = input;
   for (let start = 0; start < input.chunks.length; start += insertBatch) {
     const batch = input.chunks.slice(start, start + insertBatch);
     const rows = await tx
@@ -37,6 +39,7 @@ export async function insertChunks(tx: Transaction, input: ChunkRows): Promise<v
           pageStart: c.pageStart ?? null,
           pageEnd: c.pageEnd ?? null,
           contentHash: c.contentHash,
+          language,
         })),
       )
       .returning({ id: documentChunks.id });

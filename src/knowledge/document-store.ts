@@ -6,6 +6,7 @@ import { inWorkspace } from '../accounts/scope.ts';
 import type { Database } from '../db/client.ts';
 import { documentBlobs, documentChunks, documents } from '../db/schema/knowledge.ts';
 import { type ChunkRows, insertChunks, type Transaction } from './chunk-store.ts';
+import { chunksLanguage } from './detect-language.ts';
 import type { DocumentStatus, DocumentType } from './types.ts';
 
 export interface DocumentRow {
@@ -148,7 +149,7 @@ export async function deleteDocument(database: Database, workspaceId: string, id
  */
 export async function saveDocument(
   database: Database,
-  input: NewDocument & Omit<ChunkRows, 'workspaceId' | 'documentId'>,
+  input: NewDocument & Omit<ChunkRows, 'workspaceId' | 'documentId' | 'language'>,
 ): Promise<{ document: DocumentRow; created: boolean }> {
   const existing = await findByHash(database, input.workspaceId, input.contentHash);
   if (existing) return { document: existing, created: false };
@@ -156,11 +157,12 @@ export async function saveDocument(
     throw new Error('one embedding per chunk expected');
   }
   const withVectors = Boolean(input.embeddings && database.vectorAvailable);
+  const language = chunksLanguage(input.chunks);
   // Drizzle's transaction pins one connection (a pool would scatter BEGIN/COMMIT across clients).
   await database.db.transaction(async (tx) => {
     const inserted = await tx
       .insert(documents)
-      .values({ ...documentValues(input), status: 'ready', progress: 100 })
+      .values({ ...documentValues(input), status: 'ready', progress: 100, language })
       .onConflictDoNothing()
       .returning({ id: documents.id });
     const documentId = inserted[0]?.id;
@@ -170,6 +172,7 @@ export async function saveDocument(
       documentId,
       chunks: input.chunks,
       embeddings: withVectors ? input.embeddings : undefined,
+      language,
     });
     await tx.update(documents).set({ chunkCount: input.chunks.length }).where(eq(documents.id, documentId));
   });
@@ -322,6 +325,7 @@ export async function completeDocument(
         note: input.note,
         chunkCount: input.chunks.length,
         pageCount: input.pageCount ?? null,
+        language: input.language,
         updatedAt: new Date(),
       })
       .where(eq(documents.id, input.documentId));

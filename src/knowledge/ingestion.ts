@@ -14,6 +14,7 @@ import { type AppJobPayload, appJobs } from '../jobs/job-map.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { LlmGateway } from '../llm/types.ts';
 import { withoutParamsText } from '../observability/query-values.ts';
+import { chunksLanguage } from './detect-language.ts';
 import {
   claimForProcessing,
   completeDocument,
@@ -215,6 +216,7 @@ async function storeDocument(
     embeddings: vectors.embeddings,
     note: vectors.note,
     pageCount: parsed.pageCount,
+    language: chunksLanguage(parsed.chunks),
   });
   const document = await getDocument(deps.database, job.workspaceId, job.documentId);
   if (!stored || !document) return { outcome: 'skipped', document };

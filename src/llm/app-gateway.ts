@@ -11,6 +11,7 @@ import { createLlmGateway } from './gateway.ts';
 import { createLedgerRecorder } from './ledger-recorder.ts';
 import { createLlmLimiter } from './limiter.ts';
 import { createPriceBook } from './prices.ts';
+import { withProviderConcurrency } from './provider-concurrency.ts';
 import { createLlmCaches } from './response-cache.ts';
 import type { LlmGateway } from './types.ts';
 import { workspaceSettingsSource } from './workspace-settings-source.ts';
@@ -47,13 +48,16 @@ export function createAppLlmGateway(deps: AppGatewayDeps): LlmGateway {
     embeddingCache: caches.embeddings,
     // Each model's structured-output rung, learned once, shared by every process.
     capabilityStore: keyValueStore({ database: deps.database, ...(deps.redis ? { redis: deps.redis } : {}) }),
-    limiter: createLlmLimiter({
-      requestsPerMinute: config.LLM_RATE_LIMIT_PER_MINUTE,
-      tokensPerMinute: config.LLM_TOKENS_PER_MINUTE,
-      maxQueue: config.LLM_RATE_LIMIT_MAX_QUEUE,
-      maxWaitMs: config.LLM_RATE_LIMIT_MAX_WAIT * 1000,
-      ...(deps.redis ? { redis: deps.redis } : {}),
-    }),
+    limiter: withProviderConcurrency(
+      createLlmLimiter({
+        requestsPerMinute: config.LLM_RATE_LIMIT_PER_MINUTE,
+        tokensPerMinute: config.LLM_TOKENS_PER_MINUTE,
+        maxQueue: config.LLM_RATE_LIMIT_MAX_QUEUE,
+        maxWaitMs: config.LLM_RATE_LIMIT_MAX_WAIT * 1000,
+        ...(deps.redis ? { redis: deps.redis } : {}),
+      }),
+      config.LLM_PROVIDER_CONCURRENCY,
+    ),
     workspaceSettings: workspaceSettingsSource(
       deps.database,
       deps.secretKey,

@@ -1,6 +1,6 @@
 // What the gateway needs from the economics modules (limiter, caches), as interfaces, so the
 // call path can be tested with or without them and never imports their storage.
-import type { LlmUsage } from './types.ts';
+import type { LlmUsage } from './usage.ts';
 
 export interface LlmLimiter {
   acquire(

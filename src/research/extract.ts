@@ -3,6 +3,7 @@
 import { AppError } from '../errors.ts';
 import { lazyModule } from '../lazy-module.ts';
 import { mediaType } from '../security/ssrf/index.ts';
+import { words } from '../writing/words.ts';
 
 const linkedom = lazyModule<typeof import('linkedom')>('linkedom');
 const readabilityLib = lazyModule<typeof import('@mozilla/readability')>('@mozilla/readability');
@@ -19,7 +20,11 @@ export type ExtractedPage = {
 
 export const extractableTypes = ['text/html', 'application/xhtml+xml', 'text/plain', 'text/markdown'];
 
-const countWords = (text: string) => (text.match(/\S+/g) ?? []).length;
+// Chinese, Japanese and Thai put no spaces between words: ICU's dictionary segmentation counts
+// them (a page of Japanese would otherwise be a handful of "words" and rejected as empty).
+const unspacedScript = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}]/u;
+const countWords = (text: string) =>
+  unspacedScript.test(text) ? words(text, 'ja').length : (text.match(/\S+/g) ?? []).length;
 
 // Block-level breaks survive as blank lines so paragraphs stay separable for excerpts.
 function readableText(html: string): string {

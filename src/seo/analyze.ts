@@ -59,7 +59,7 @@ export function seoContext(
   const contentHeadings = doc.headings.filter((h) => !isReferencesHeading(h.text));
   const subheadings = contentHeadings.filter((h) => h.level > 1).map((h) => h.text);
   const bodyText = [...contentHeadings.map((h) => h.text), doc.prose].join('\n\n');
-  const wordCount = words(bodyText).length;
+  const wordCount = words(bodyText, options.language).length;
   const metaDescription = (options.metaDescription ?? '').trim();
   const bodyStems = stems(bodyText, options.language);
   const keywords = options.keywords.map((keyword) =>
@@ -81,7 +81,7 @@ export function seoContext(
     subheadings,
     wordCount,
     headings: headingStructure(doc.headings),
-    readability: readability(doc.prose),
+    readability: readability(doc.prose, options.language),
     slug: (options.slug ?? slugify(title || options.keywords[0] || 'article')).trim(),
     metaTitle: (options.metaTitle ?? title).trim(),
     metaDescription,

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { languageTag } from '../input/language.ts';
 import { visibleText } from '../input/text.ts';
 
+export const defaultArticleWords = 1500;
+
 // Every text of a brief is stored (as JSON) and shown: storable, and not blank or invisible.
 const text = visibleText;
 
@@ -17,7 +19,7 @@ export const articleBriefSchema = z
       .int()
       .min(300)
       .max(10_000)
-      .default(1500)
+      .default(defaultArticleWords)
       .describe('Target length in words (300–10,000, default 1,500).'),
     keywords: z
       .array(text(100))

@@ -168,7 +168,7 @@ export function citedSentences(markdown: string): CitedSentence[] {
  */
 export function lexicalSupport(sentence: string, sourceText: string, language = 'en'): number {
   const weights = new Map<string, number>();
-  const sentenceWords = words(stripCitations(inlinePlain(sentence)));
+  const sentenceWords = words(stripCitations(inlinePlain(sentence)), language);
   sentenceWords.forEach((word, index) => {
     const lower = word.toLowerCase();
     if (englishStopWords.has(lower)) return;
@@ -183,7 +183,7 @@ export function lexicalSupport(sentence: string, sourceText: string, language = 
   const total = [...weights.values()].reduce((a, b) => a + b, 0);
   if (total === 0) return 0;
 
-  const source = words(sourceText)
+  const source = words(sourceText, language)
     .filter((w) => !englishStopWords.has(w.toLowerCase()))
     .map((w) => stem(w, language));
   if (source.length === 0) return 0;

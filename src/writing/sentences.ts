@@ -17,7 +17,7 @@ const abbreviations = new Set(
   ).split(' '),
 );
 
-const closers = `"'”’)]*_`;
+const closers = `"'”’)]*_」』）`;
 // Citation groups such as [3] or [1, 2] that a writer places after the full stop still belong to that sentence.
 const trailingCitations = /^(?:\s*\[\d+(?:\s*[,–-]\s*\d+)*\])+/;
 
@@ -99,7 +99,8 @@ function splitBlock(block: Block): Sentence[] {
     if (value) sentences.push({ text: value, offset: block.offset + start + trimmedStart });
     start = end;
   };
-  const terminal = /[.!?…]+/g;
+  // 。！？ end a sentence by themselves: Japanese and Chinese put no space or capital after them.
+  const terminal = /[.!?…]+|[。！？]+/g;
   for (let match = terminal.exec(text); match; match = terminal.exec(text)) {
     let end = match.index + match[0].length;
     while (end < text.length && closers.includes(text[end] ?? '')) end++;
@@ -107,6 +108,11 @@ function splitBlock(block: Block): Sentence[] {
     if (cites) end += cites[0].length;
     while (end < text.length && closers.includes(text[end] ?? '')) end++;
     if (end >= text.length) break;
+    if (/^[。！？]/.test(match[0])) {
+      push(end);
+      terminal.lastIndex = end;
+      continue;
+    }
     const after = text.slice(end);
     // Decimals, URLs and "file.ts" have no space after the dot; a lower-case continuation is not a new sentence.
     if (!/^\s+[\p{Lu}\p{N}"“‘'([*_`]/u.test(after)) continue;

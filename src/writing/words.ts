@@ -6,8 +6,27 @@ import { stemmer } from 'stemmer';
 // "don't", "well-known", "3.5", "1,500" are one word each.
 const wordPattern = /[\p{L}\p{N}]+(?:(?:['’-]|[.,](?=\p{N}))[\p{L}\p{N}]+)*/gu;
 
-export function words(text: string): string[] {
-  return text.match(wordPattern) ?? [];
+// Languages written without spaces between words: ICU's dictionary-based word segmentation
+// (Intl.Segmenter) finds their words; a letter run would be a whole clause.
+const unspaced = new Set(['ja', 'zh', 'th', 'lo', 'km', 'my']);
+const segmenters = new Map<string, Intl.Segmenter>();
+
+export const primaryLanguage = (language: string) => language.split('-')[0]?.toLowerCase() ?? '';
+
+export function isUnspacedLanguage(language: string): boolean {
+  return unspaced.has(primaryLanguage(language));
+}
+
+export function words(text: string, language = 'en'): string[] {
+  if (!isUnspacedLanguage(language)) return text.match(wordPattern) ?? [];
+  let segmenter = segmenters.get(language);
+  if (!segmenter) {
+    segmenter = new Intl.Segmenter(language, { granularity: 'word' });
+    segmenters.set(language, segmenter);
+  }
+  const out: string[] = [];
+  for (const s of segmenter.segment(text)) if (s.isWordLike) out.push(s.segment);
+  return out;
 }
 
 // Function words of English: ignored when comparing content (keyword stems, citation support, slugs).
@@ -37,5 +56,5 @@ export function stem(word: string, language = 'en'): string {
 }
 
 export function stems(text: string, language = 'en'): string[] {
-  return words(text).map((w) => stem(w, language));
+  return words(text, language).map((w) => stem(w, language));
 }

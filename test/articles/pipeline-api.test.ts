@@ -62,7 +62,7 @@ describe.each(backends)('article pipeline (%s)', (backend) => {
     expect(article.seo.metaTitle.length).toBeGreaterThan(10);
     expect(article.seo.metaDescription.length).toBeGreaterThan(50);
     expect(article.seo.keywords).toEqual(['heat pumps', 'heating bills']);
-    expect(article.seo.readability.fleschReadingEase).toEqual(expect.any(Number));
+    expect(article.seo.readability).toMatchObject({ formula: 'flesch', readingEase: expect.any(Number) });
     expect(article.seo.jsonLd).toMatchObject({ '@type': 'Article' });
 
     // The cost is the ledger's, to the token.

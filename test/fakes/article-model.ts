@@ -3,6 +3,7 @@
 // expected shape, building its text from the quoted sources so citations are genuinely supported.
 // Like a naive real model, it obeys an instruction planted in the prompt — but only when that
 // instruction appears outside <source> quoting, which is what the prompt-injection test checks.
+import { askedLanguage, type FakePhrases, fakePhrases } from './article-model-languages.ts';
 import type { Behaviour, FakeUsage, ReceivedRequest, ServerQuirks } from './scripted-server.ts';
 
 export interface ArticleModelOptions {
@@ -78,10 +79,14 @@ export function quotedSources(prompt: string): QuotedSource[] {
 
 const outsideSources = (prompt: string) => prompt.replace(/<source n="\d+"[^>]*>[\s\S]*?<\/source>/g, '');
 
+// Japanese and Chinese write no spaces: a sentence of theirs is long enough by its characters.
+const unspaced = /[\u3040-\u30ff\u4e00-\u9fff]/;
+const wordsIn = (text: string) => (unspaced.test(text) ? Math.ceil(text.length / 2) : text.split(' ').length);
+
 function sentencesOf(text: string): string[] {
-  return (text.replace(/\s+/g, ' ').match(/[^.!?]+[.!?]+/g) ?? [])
+  return (text.replace(/\s+/g, ' ').match(/[^.!?。！？]+[.!?。！？]+/g) ?? [])
     .map((s) => s.trim())
-    .filter((s) => s.split(' ').length >= 5 && !s.includes(injectionMarker));
+    .filter((s) => wordsIn(s) >= 5 && !s.includes(injectionMarker));
 }
 
 function wordTarget(prompt: string, fallback: number) {
@@ -99,7 +104,7 @@ const citationSpellings = [
   (n: number) => ` [Source ${n}]`,
 ];
 
-function sectionText(prompt: string, spellings = false): string {
+function sectionText(prompt: string, phrases: FakePhrases, spellings = false): string {
   const sources = quotedSources(prompt);
   const target = wordTarget(prompt, 200);
   const heading = /section \d+, "([^"]+)"/.exec(prompt)?.[1] ?? 'this topic';
@@ -108,9 +113,9 @@ function sectionText(prompt: string, spellings = false): string {
   if (sources.length === 0) {
     let i = 0;
     while (words < target) {
-      const p = `Teams that think about ${heading.toLowerCase()} tend to plan ahead and review their results regularly. Point ${++i} is that small, steady improvements compound over time and make the work easier to sustain.`;
+      const p = phrases.noSourceParagraph(heading, ++i);
       paragraphs.push(p);
-      words += p.split(' ').length;
+      words += wordsIn(p);
     }
     return paragraphs.join('\n\n');
   }
@@ -123,34 +128,30 @@ function sectionText(prompt: string, spellings = false): string {
       if (!sentence) continue;
       const k = lines.length + round;
       const cite = spellings ? citationSpellings[k % citationSpellings.length]!(pool.n) : ` [${pool.n}]`;
-      lines.push(`${sentence.replace(/[.!?]+$/, '')}${cite}.`);
+      lines.push(`${sentence.replace(/[.!?。！？]+$/, '')}${cite}${phrases.stop}`);
     }
     if (lines.length === 0) break;
     // A citation of a source the section was never given (a hallucinated number).
     if (spellings && round === 0) lines.push(`Experts agree on this point 【${sources.length + 7}】.`);
     const p = lines.join(' ');
     paragraphs.push(p);
-    words += p.split(' ').length;
+    words += wordsIn(p);
     round++;
   }
   return paragraphs.join('\n\n');
 }
 
-function plainPart(prompt: string, kind: 'introduction' | 'conclusion'): string {
+function plainPart(prompt: string, kind: 'introduction' | 'conclusion', phrases: FakePhrases): string {
   const title = /^Article: (.*)$/m.exec(prompt)?.[1] ?? 'this subject';
   const phrase = /use the phrase "([^"]+)"/.exec(prompt)?.[1];
-  return kind === 'introduction'
-    ? `${phrase ? `${phrase[0]!.toUpperCase()}${phrase.slice(1)} matters more than ever. ` : ''}This article, ${title}, walks through what matters, why it matters and how to act on it. Each section builds on the last so you can apply the ideas step by step.`
-    : `The main takeaway of ${title} is simple: start small, measure honestly and improve steadily. Pick one idea from this article and try it this week.`;
+  return kind === 'introduction' ? phrases.intro(title, phrase) : phrases.conclusion(title);
 }
 
-function structured(name: string, prompt: string, opts: ArticleModelOptions): unknown {
+function structured(name: string, prompt: string, opts: ArticleModelOptions, phrases: FakePhrases): unknown {
   switch (name) {
     case 'research_plan': {
       const topic = /^Topic: (.*)$/m.exec(prompt)?.[1] ?? 'the topic';
-      return {
-        questions: [`What is ${topic}?`, `Why does ${topic} matter?`, `How to get started with ${topic}?`],
-      };
+      return { questions: phrases.questions(topic) };
     }
     case 'article_outline': {
       const topic = /^Topic: (.*)$/m.exec(prompt)?.[1] ?? 'the topic';
@@ -158,26 +159,17 @@ function structured(name: string, prompt: string, opts: ArticleModelOptions): un
       const numbers = [...prompt.matchAll(/^\[(\d+)\] /gm)].map((m) => Number(m[1]));
       const asked = [...prompt.matchAll(/^- (.+)$/gm)].map((m) => m[1]!);
       const headings = asked.length > 0 && /exactly these section headings/.test(prompt) ? asked : [];
-      const aspects = [
-        'Background',
-        'Key benefits',
-        'Common pitfalls',
-        'Practical steps',
-        'Tools',
-        'Measuring results',
-        'Case studies',
-        'Next steps',
-      ];
+      const { aspects } = phrases;
       return {
-        title: `A practical guide to ${topic}`,
+        title: phrases.guideTitle(topic),
         sections: Array.from({ length: count }, (_, i) => ({
-          heading: headings[i] ?? `${aspects[i % aspects.length]} of ${topic}`,
-          goal: `Explain ${aspects[i % aspects.length]!.toLowerCase()}.`,
-          keyPoints: [`Point about ${topic}`],
+          heading: headings[i] ?? phrases.sectionHeading(aspects[i % aspects.length]!, topic),
+          goal: phrases.goal(aspects[i % aspects.length]!),
+          keyPoints: [phrases.keyPoint(topic)],
           sourceIds:
             numbers.length > 0 ? [numbers[i % numbers.length]!, numbers[(i + 1) % numbers.length]!] : [],
         })),
-        faq: [`How long does ${topic} take?`, `Is ${topic} worth it?`],
+        faq: phrases.faq(topic),
       };
     }
     case 'faq': {
@@ -185,22 +177,23 @@ function structured(name: string, prompt: string, opts: ArticleModelOptions): un
       return {
         items: questions.map((q) => ({
           question: q,
-          answer:
-            'It depends on your goals, but most teams see results within a few weeks of steady practice.',
+          answer: phrases.faqAnswer,
         })),
       };
     }
     case 'fact_check': {
       const text = /<text>\n([\s\S]*?)\n<\/text>/.exec(prompt)?.[1] ?? '';
-      const claims = (text.match(/[^.!?\n]+\[\d+(?:,\s*\d+)*\][.!?]/g) ?? []).slice(0, 8).map((sentence) => {
-        const sources = [...sentence.matchAll(/\d+/g)]
-          .map((m) => Number(m[0]))
-          .filter((n) => n < 1000)
-          .slice(-1);
-        const claim = sentence.replace(/\s*\[[\d,\s]+\]/g, '').trim();
-        const bad = opts.unsupportedMarker !== undefined && claim.includes(opts.unsupportedMarker);
-        return { claim, sources, verdict: bad ? 'unsupported' : 'supported' };
-      });
+      const claims = (text.match(/[^.!?。\n]+\[\d+(?:,\s*\d+)*\][.!?。]/g) ?? [])
+        .slice(0, 8)
+        .map((sentence) => {
+          const sources = [...sentence.matchAll(/\d+/g)]
+            .map((m) => Number(m[0]))
+            .filter((n) => n < 1000)
+            .slice(-1);
+          const claim = sentence.replace(/\s*\[[\d,\s]+\]/g, '').trim();
+          const bad = opts.unsupportedMarker !== undefined && claim.includes(opts.unsupportedMarker);
+          return { claim, sources, verdict: bad ? 'unsupported' : 'supported' };
+        });
       return { claims };
     }
     case 'citation_verdicts': {
@@ -215,7 +208,7 @@ function structured(name: string, prompt: string, opts: ArticleModelOptions): un
       const metaTitle = title.length > 58 ? title.slice(0, 58) : title.padEnd(32, '.');
       return {
         metaTitle,
-        metaDescription: `Learn ${keywords[0]} with this practical guide: what it is, why it matters and the concrete steps to get started today, with sources.`,
+        metaDescription: phrases.metaDescription(keywords[0] ?? ''),
         keywords,
       };
     }
@@ -244,6 +237,15 @@ export function articleModelResponder(opts: ArticleModelOptions = {}) {
   return (req: ReceivedRequest): Behaviour | undefined => {
     if (req.path !== '/v1/chat/completions') return undefined;
     const messages = messagesOf(req);
+    const phrases =
+      fakePhrases[
+        askedLanguage(
+          messages
+            .filter((m) => m.role === 'system')
+            .map((m) => m.content)
+            .join('\n'),
+        )
+      ];
     const prompt = messages
       .filter((m) => m.role !== 'system')
       .map((m) => m.content)
@@ -257,7 +259,7 @@ export function articleModelResponder(opts: ArticleModelOptions = {}) {
     };
     const ask = structuredAsk(req, messages.map((m) => m.content).join('\n'), opts.quirks ?? {});
     if (ask) {
-      const json = structured(ask.name, prompt, opts);
+      const json = structured(ask.name, prompt, opts, phrases);
       const answer = usage(JSON.stringify(json));
       if (ask.via === 'tool') return { type: 'tool-call', name: ask.name, arguments: json, usage: answer };
       const wait = opts.perTokenMs ? { delayMs: Math.round(answer.output * opts.perTokenMs) } : {};
@@ -273,9 +275,9 @@ export function articleModelResponder(opts: ArticleModelOptions = {}) {
     let text: string;
     if (outsideSources(prompt).includes(injectionMarker)) text = injectionPayload;
     else if (prompt.includes('Write the body of section'))
-      text = sectionText(prompt, opts.quirks?.citationSpellings);
-    else if (prompt.includes('Write the introduction')) text = plainPart(prompt, 'introduction');
-    else if (prompt.includes('Write the conclusion')) text = plainPart(prompt, 'conclusion');
+      text = sectionText(prompt, phrases, opts.quirks?.citationSpellings);
+    else if (prompt.includes('Write the introduction')) text = plainPart(prompt, 'introduction', phrases);
+    else if (prompt.includes('Write the conclusion')) text = plainPart(prompt, 'conclusion', phrases);
     else if (prompt.includes('A fact check found problems')) text = revise(prompt, opts);
     else return undefined;
     const paced = opts.perTokenMs

@@ -149,12 +149,19 @@ describe('analyzeSeo', () => {
   });
 
   it('does not score English readability for other languages', () => {
-    const result = analyzeSeo('# Kaltgebrühter Kaffee\n\nKaltgebrühter Kaffee ist mild.', {
+    // German has its own formula; Polish has none here, so it is not scored at all.
+    const german = analyzeSeo('# Kaltgebrühter Kaffee\n\nKaltgebrühter Kaffee ist mild.', {
       keywords: [],
       language: 'de',
     });
-    expect(result.issues.map((i) => i.code)).toContain('readability_not_scored');
-    expect(result.issues.map((i) => i.code)).not.toContain('hard_to_read');
+    expect(german.readability.formula).toBe('amstad');
+    const polish = analyzeSeo('# Kawa na zimno\n\nKawa parzona na zimno jest łagodna.', {
+      keywords: [],
+      language: 'pl',
+    });
+    expect(polish.readability).toMatchObject({ formula: null, readingEase: null });
+    expect(polish.issues.map((i) => i.code)).toContain('readability_not_scored');
+    expect(polish.issues.map((i) => i.code)).not.toContain('hard_to_read');
   });
 });
 

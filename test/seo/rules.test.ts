@@ -69,8 +69,9 @@ describe('content rules', () => {
 });
 
 describe('readability rules', () => {
-  const read = (fleschReadingEase: number, avgSentenceLength: number) => ({
-    fleschReadingEase,
+  const read = (readingEase: number, avgSentenceLength: number) => ({
+    formula: 'flesch' as const,
+    readingEase,
     gradeLevel: 9,
     avgSentenceLength,
     avgSyllablesPerWord: 1.5,
@@ -78,8 +79,18 @@ describe('readability rules', () => {
     words: 40,
   });
 
-  it('notes, without scoring, that Flesch does not apply to other languages', () => {
-    const checks = readabilityRules(ctx({ language: 'de-AT' }));
+  it('notes, without scoring, a language that no formula fits', () => {
+    const notScored = {
+      formula: null,
+      readingEase: null,
+      gradeLevel: null,
+      avgSentenceLength: 12,
+      avgSyllablesPerWord: null,
+      notApplicable: 'No reading-ease formula fits Japanese.',
+      sentences: 3,
+      words: 40,
+    };
+    const checks = readabilityRules(ctx({ language: 'ja', readability: notScored }));
     expect(checks).toEqual([expect.objectContaining({ weight: 0 })]);
     expect(codes(checks)).toEqual(['readability_not_scored']);
   });

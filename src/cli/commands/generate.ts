@@ -10,6 +10,7 @@ import {
 } from '../../articles/event-map.ts';
 import { AppError } from '../../errors.ts';
 import { sleep } from '../../sleep.ts';
+import { defaultArticleWords } from '../../writing/brief.ts';
 import { loadConfig } from '../load-config.ts';
 import type { ApiConnection } from '../server-connection.ts';
 
@@ -155,6 +156,7 @@ export function registerGenerateCommand(program: Command) {
           seo: opts.seo !== false,
         });
         articleId = accepted.id;
+        progress.setPlannedWords(words ?? defaultArticleWords);
         progress.log(`Article ${accepted.id} queued`);
         const done = await followEvents(api, accepted.id, async (event) => {
           if (event.type === 'step.finished' && event.data.step === 'outline') {

@@ -21,10 +21,12 @@ import { articleStatuses, stepStatuses } from '../../articles/statuses.ts';
 import type { ArticleSource, CitationCheck, FactCheckClaim, SeoPack } from '../../articles/types.ts';
 import type { ArticleBrief } from '../../writing/brief.ts';
 import type { Outline } from '../../writing/outline.ts';
-import { toTsvectorSql } from '../text-search.ts';
+import { searchConfigSql, toTsvectorSql } from '../text-search.ts';
 import { users, workspaces } from './accounts.ts';
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+const regconfig = customType<{ data: string }>({ dataType: () => 'regconfig' });
+const briefLanguage = "brief->>'language'";
 
 export {
   type ArticleStatus,
@@ -67,11 +69,12 @@ export const articles = pgTable(
     finishedAt: timestamp('finished_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-    // Title and the brief's topic weigh more than the body; all three stemmed with the one search
-    // configuration queries use (src/db/text-search.ts).
+    /** The text-search configuration of the brief's language, which queries stem with (src/db/text-search.ts). */
+    searchConfig: regconfig('search_config').generatedAlwaysAs(sql.raw(searchConfigSql(briefLanguage))),
+    // Title and the brief's topic weigh more than the body; all three stemmed in the brief's language.
     tsv: tsvector('tsv').generatedAlwaysAs(
       sql.raw(
-        `setweight(${toTsvectorSql("coalesce(title, '') || ' ' || topic")}, 'A') || setweight(${toTsvectorSql('markdown')}, 'B')`,
+        `setweight(${toTsvectorSql(briefLanguage, "coalesce(title, '') || ' ' || topic")}, 'A') || setweight(${toTsvectorSql(briefLanguage, 'markdown')}, 'B')`,
       ),
     ),
   },

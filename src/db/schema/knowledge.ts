@@ -4,11 +4,12 @@
 import { sql } from 'drizzle-orm';
 import { customType, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { type DocumentType, documentStatuses } from '../../knowledge/types.ts';
-import { toTsvectorSql } from '../text-search.ts';
+import { searchConfigSql, toTsvectorSql } from '../text-search.ts';
 import { workspaces } from './accounts.ts';
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
+const regconfig = customType<{ data: string }>({ dataType: () => 'regconfig' });
 
 export const documents = pgTable(
   'documents',
@@ -32,6 +33,8 @@ export const documents = pgTable(
     note: text('note'),
     chunkCount: integer('chunk_count').notNull().default(0),
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    /** BCP 47 tag of the text, detected at ingestion (src/knowledge/detect-language.ts); null until parsed. */
+    language: text('language'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -57,7 +60,10 @@ export const documentChunks = pgTable(
     pageStart: integer('page_start'),
     pageEnd: integer('page_end'),
     contentHash: text('content_hash').notNull(),
-    tsv: tsvector('tsv').generatedAlwaysAs(sql.raw(toTsvectorSql('text'))),
+    /** The document's language (copied: a generated column cannot read another table); rows before it were English-stemmed. */
+    language: text('language').notNull().default('en'),
+    searchConfig: regconfig('search_config').generatedAlwaysAs(sql.raw(searchConfigSql('language'))),
+    tsv: tsvector('tsv').generatedAlwaysAs(sql.raw(toTsvectorSql('language', 'text'))),
   },
   (t) => [
     index('document_chunks_document_idx').on(t.documentId, t.index),

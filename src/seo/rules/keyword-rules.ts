@@ -96,10 +96,10 @@ export const keywordInSlug = forPrimary(({ keyword: k }, { slug }) =>
   ),
 );
 
-export const keywordDensity = forPrimary(({ keyword: k, count, density }, { wordCount }) => {
+export const keywordDensity = forPrimary(({ keyword: k, count, density }, { wordCount, language }) => {
   const { min, max } = seoLimits.density;
   if (density >= min && density <= max) return check(seoWeights.keywordDensity);
-  const phraseWords = Math.max(1, words(k).length);
+  const phraseWords = Math.max(1, words(k, language).length);
   const found = `"${k}" appears ${count} times (${density}% of words).`;
   if (density < min) {
     const target = Math.max(1, Math.ceil((min * wordCount) / (100 * phraseWords)));

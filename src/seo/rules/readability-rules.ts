@@ -1,30 +1,41 @@
-// Reading ease and sentence length (Flesch, which is calibrated for English only).
+// Reading ease (by the formula for the article's language, or not scored where none fits) and sentence length.
+import type { ReadabilityFormula } from '../readability.ts';
 import { seoLimits, seoWeights } from './limits.ts';
 import { check, issue, note, type SeoRule } from './rule.ts';
 
+const formulaNames: Record<ReadabilityFormula, string> = {
+  flesch: 'Flesch',
+  amstad: 'Flesch-Amstad',
+  'kandel-moles': 'Kandel–Moles',
+  'szigriszt-pazos': 'Szigriszt-Pazos',
+};
+
 export const readabilityRules: SeoRule = ({ language, readability: read }) => {
-  if (!language.toLowerCase().startsWith('en'))
+  const ease = read.readingEase;
+  if (read.formula === null || ease === null)
     return [
       note(
         issue(
           'readability_not_scored',
           'info',
-          `Flesch reading ease is calibrated for English; the article is in "${language}".`,
-          'Judge readability with a formula for this language.',
+          read.notApplicable ?? `Readability is not scored for "${language}".`,
+          'Judge readability by reading the article aloud: short sentences, familiar words.',
         ),
       ),
     ];
   if (read.words === 0) return [];
-  const veryHard = read.fleschReadingEase < seoLimits.fleschError;
+  const veryHard = ease < seoLimits.fleschError;
+  const grade = read.gradeLevel === null ? '' : ` (grade ${read.gradeLevel})`;
   return [
+    // The reading-ease scales of all formulas are fitted to Flesch's 0–100, so one threshold serves them.
     check(
       seoWeights.readability,
-      read.fleschReadingEase >= seoLimits.fleschWarning
+      ease >= seoLimits.fleschWarning
         ? undefined
         : issue(
             veryHard ? 'very_hard_to_read' : 'hard_to_read',
             veryHard ? 'error' : 'warning',
-            `Flesch reading ease is ${read.fleschReadingEase} (grade ${read.gradeLevel}).`,
+            `${formulaNames[read.formula]} reading ease is ${ease}${grade}.`,
             `Aim for ${seoLimits.fleschWarning} or more: shorter sentences (now ${read.avgSentenceLength} words on average) and shorter words.`,
           ),
     ),

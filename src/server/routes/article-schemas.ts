@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { articleStatuses, stepStatuses } from '../../articles/statuses.ts';
 import { outputRungs } from '../../llm/types.ts';
+import { readabilityFormulas } from '../../seo/readability.ts';
 import { articleBriefSchema } from '../../writing/brief.ts';
 import { outlineSchema } from '../../writing/outline.ts';
 
@@ -38,6 +39,28 @@ export const claimView = z.object({
   revised: z.boolean().optional(),
 });
 
+export const readabilityView = z
+  .object({
+    formula: z
+      .enum(readabilityFormulas)
+      .nullable()
+      .describe(
+        "Reading-ease formula for the article's language: flesch (English), amstad (German), kandel-moles (French), szigriszt-pazos (Spanish); null when none applies (e.g. Japanese)",
+      ),
+    readingEase: z
+      .number()
+      .nullable()
+      .describe("0–100 on the formula's scale, higher is easier; null = not applicable"),
+    gradeLevel: z
+      .number()
+      .nullable()
+      .describe('School grade: Flesch–Kincaid (English), Wiener Sachtextformel (German); null otherwise'),
+    avgSentenceLength: z.number().describe('Words per sentence'),
+    avgSyllablesPerWord: z.number().nullable(),
+    notApplicable: z.string().optional().describe('Why readability is not scored, when formula is null'),
+  })
+  .describe('Readability by a formula made for the language, or not applicable');
+
 export const seoView = z.object({
   score: z.number(),
   metaTitle: z.string(),
@@ -45,7 +68,7 @@ export const seoView = z.object({
   keywords: z.array(z.string()),
   slug: z.string(),
   wordCount: z.number().int(),
-  readability: z.record(z.string(), z.number()),
+  readability: readabilityView,
   issues: z.array(z.object({ code: z.string(), severity: z.string(), message: z.string(), fix: z.string() })),
   jsonLd: z.record(z.string(), z.unknown()),
 });

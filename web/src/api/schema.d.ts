@@ -1069,15 +1069,26 @@ export interface paths {
                     revised?: boolean;
                   })[];
               }) | null;
-              seo: {
+              seo: ({
                 score: number;
                 metaTitle: string;
                 metaDescription: string;
                 keywords: string[];
                 slug: string;
                 wordCount: number;
+                /** @description Readability by a formula made for the language, or not applicable */
                 readability: {
-                  [key: string]: number;
+                  /** @description Reading-ease formula for the article's language: flesch (English), amstad (German), kandel-moles (French), szigriszt-pazos (Spanish); null when none applies (e.g. Japanese) */
+                  formula: ("flesch" | "amstad" | "kandel-moles" | "szigriszt-pazos") | null;
+                  /** @description 0–100 on the formula's scale, higher is easier; null = not applicable */
+                  readingEase: number | null;
+                  /** @description School grade: Flesch–Kincaid (English), Wiener Sachtextformel (German); null otherwise */
+                  gradeLevel: number | null;
+                  /** @description Words per sentence */
+                  avgSentenceLength: number;
+                  avgSyllablesPerWord: number | null;
+                  /** @description Why readability is not scored, when formula is null */
+                  notApplicable?: string;
                 };
                 issues: {
                     code: string;
@@ -1088,7 +1099,7 @@ export interface paths {
                 jsonLd: {
                   [key: string]: unknown;
                 };
-              } | null;
+              }) | null;
               usage: {
                 inputTokens: number;
                 outputTokens: number;
@@ -1292,15 +1303,26 @@ export interface paths {
                     revised?: boolean;
                   })[];
               }) | null;
-              seo: {
+              seo: ({
                 score: number;
                 metaTitle: string;
                 metaDescription: string;
                 keywords: string[];
                 slug: string;
                 wordCount: number;
+                /** @description Readability by a formula made for the language, or not applicable */
                 readability: {
-                  [key: string]: number;
+                  /** @description Reading-ease formula for the article's language: flesch (English), amstad (German), kandel-moles (French), szigriszt-pazos (Spanish); null when none applies (e.g. Japanese) */
+                  formula: ("flesch" | "amstad" | "kandel-moles" | "szigriszt-pazos") | null;
+                  /** @description 0–100 on the formula's scale, higher is easier; null = not applicable */
+                  readingEase: number | null;
+                  /** @description School grade: Flesch–Kincaid (English), Wiener Sachtextformel (German); null otherwise */
+                  gradeLevel: number | null;
+                  /** @description Words per sentence */
+                  avgSentenceLength: number;
+                  avgSyllablesPerWord: number | null;
+                  /** @description Why readability is not scored, when formula is null */
+                  notApplicable?: string;
                 };
                 issues: {
                     code: string;
@@ -1311,7 +1333,7 @@ export interface paths {
                 jsonLd: {
                   [key: string]: unknown;
                 };
-              } | null;
+              }) | null;
               usage: {
                 inputTokens: number;
                 outputTokens: number;
@@ -1622,15 +1644,26 @@ export interface paths {
                     revised?: boolean;
                   })[];
               }) | null;
-              seo: {
+              seo: ({
                 score: number;
                 metaTitle: string;
                 metaDescription: string;
                 keywords: string[];
                 slug: string;
                 wordCount: number;
+                /** @description Readability by a formula made for the language, or not applicable */
                 readability: {
-                  [key: string]: number;
+                  /** @description Reading-ease formula for the article's language: flesch (English), amstad (German), kandel-moles (French), szigriszt-pazos (Spanish); null when none applies (e.g. Japanese) */
+                  formula: ("flesch" | "amstad" | "kandel-moles" | "szigriszt-pazos") | null;
+                  /** @description 0–100 on the formula's scale, higher is easier; null = not applicable */
+                  readingEase: number | null;
+                  /** @description School grade: Flesch–Kincaid (English), Wiener Sachtextformel (German); null otherwise */
+                  gradeLevel: number | null;
+                  /** @description Words per sentence */
+                  avgSentenceLength: number;
+                  avgSyllablesPerWord: number | null;
+                  /** @description Why readability is not scored, when formula is null */
+                  notApplicable?: string;
                 };
                 issues: {
                     code: string;
@@ -1641,7 +1674,7 @@ export interface paths {
                 jsonLd: {
                   [key: string]: unknown;
                 };
-              } | null;
+              }) | null;
               usage: {
                 inputTokens: number;
                 outputTokens: number;

@@ -2,6 +2,43 @@
 import type { Article } from '../../api.ts';
 import { Empty } from '../../ui.tsx';
 
+type Readability = NonNullable<Article['seo']>['readability'];
+
+const formulaNames: Record<NonNullable<Readability['formula']>, string> = {
+  flesch: 'Flesch reading ease',
+  amstad: 'Flesch-Amstad reading ease',
+  'kandel-moles': 'Kandel–Moles reading ease',
+  'szigriszt-pazos': 'Szigriszt-Pazos perspicuity',
+};
+
+const oneDecimal = (n: number) => Math.round(n * 10) / 10;
+
+// The score of the formula made for the article's language, or "not applicable" with the reason.
+function ReadabilityFacts({ readability }: { readability: Readability }) {
+  return (
+    <>
+      <dt>{readability.formula ? formulaNames[readability.formula] : 'Readability'}</dt>
+      <dd title={readability.notApplicable}>
+        {readability.readingEase === null ? 'not applicable' : oneDecimal(readability.readingEase)}
+      </dd>
+      {readability.gradeLevel !== null && (
+        <>
+          <dt>grade level</dt>
+          <dd>{oneDecimal(readability.gradeLevel)}</dd>
+        </>
+      )}
+      <dt>avg sentence length</dt>
+      <dd>{oneDecimal(readability.avgSentenceLength)} words</dd>
+      {readability.notApplicable && (
+        <>
+          <dt>why not scored</dt>
+          <dd>{readability.notApplicable}</dd>
+        </>
+      )}
+    </>
+  );
+}
+
 export function SeoPanel({ article }: { article: Article }) {
   const seo = article.seo;
   if (!seo) return <Empty>The SEO pack was off for this article.</Empty>;
@@ -19,12 +56,7 @@ export function SeoPanel({ article }: { article: Article }) {
           <dd className="break">{seo.metaDescription}</dd>
           <dt>Keywords</dt>
           <dd>{seo.keywords.join(', ') || '—'}</dd>
-          {Object.entries(seo.readability ?? {}).map(([k, v]) => (
-            <div key={k}>
-              <dt>{k.replace(/([A-Z])/g, ' $1').toLowerCase()}</dt>
-              <dd>{typeof v === 'number' ? Math.round(v * 10) / 10 : String(v)}</dd>
-            </div>
-          ))}
+          <ReadabilityFacts readability={seo.readability} />
         </dl>
       </div>
       <div>

@@ -1,0 +1,133 @@
+// A cap on in-flight model calls per provider, in front of the rate limiter. A local server on a
+// CPU (Ollama: 5–20 tokens/s) serves one or two generations at a time; more parallel calls only
+// queue inside the server, where they hit the silence timeout, or split its throughput so every
+// section crawls. Waiting here instead keeps each admitted call at full speed and starts its
+// timeout only once it is sent. The slot is held until the call ends (a stream: until its last
+// chunk or its cancellation), since that is when the server is free again. The cap is per process:
+// a local model server is normally used by one Blogsmith process.
+import type { LlmLimiter } from './ports.ts';
+import { type ProviderName, providerNames } from './provider-names.ts';
+
+export type ProviderConcurrency = Partial<Record<ProviderName, number>>;
+
+/** Ollama runs one generation at a time unless OLLAMA_NUM_PARALLEL says otherwise. */
+export const defaultProviderConcurrency: ProviderConcurrency = { ollama: 1 };
+
+/** "ollama=2,compatible=4" → { ollama: 2, compatible: 4 }; 0 means unlimited. Throws on bad input. */
+export function parseProviderConcurrency(value: string): ProviderConcurrency {
+  const limits: ProviderConcurrency = { ...defaultProviderConcurrency };
+  for (const part of value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const m = /^([a-z]+)\s*=\s*(\d{1,4})$/.exec(part);
+    if (!m || !(providerNames as readonly string[]).includes(m[1]!))
+      throw new Error(`"${part}" is not provider=count with a provider among ${providerNames.join(', ')}`);
+    limits[m[1] as ProviderName] = Number(m[2]);
+  }
+  return limits;
+}
+
+interface Waiter {
+  resolve(): void;
+  reject(reason: unknown): void;
+}
+
+class Slots {
+  private busy = 0;
+  private readonly queue: Waiter[] = [];
+  private readonly limit: number;
+  constructor(limit: number) {
+    this.limit = limit;
+  }
+
+  async take(signal?: AbortSignal): Promise<void> {
+    if (this.busy < this.limit) {
+      this.busy++;
+      return;
+    }
+    signal?.throwIfAborted();
+    await new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        reject,
+      };
+      const onAbort = () => {
+        const i = this.queue.indexOf(waiter);
+        if (i >= 0) this.queue.splice(i, 1);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.queue.push(waiter);
+    });
+  }
+
+  give(): void {
+    const next = this.queue.shift();
+    // The slot passes straight to the next waiter: `busy` stays, nobody can jump the queue.
+    if (next) next.resolve();
+    else this.busy--;
+  }
+
+  get inFlight() {
+    return this.busy;
+  }
+  get waiting() {
+    return this.queue.length;
+  }
+}
+
+export interface ConcurrencyLimiter extends LlmLimiter {
+  /** In-flight and queued calls of a provider (for tests and metrics). */
+  load(provider: string): { inFlight: number; waiting: number };
+}
+
+/** `inner` (the rate limiter, if any) behind a per-provider cap on calls in flight. */
+export function withProviderConcurrency(
+  inner: LlmLimiter | undefined,
+  limits: ProviderConcurrency,
+): ConcurrencyLimiter {
+  const slots = new Map<string, Slots>();
+  const slotsOf = (provider: string) => {
+    const limit = limits[provider as ProviderName] ?? 0;
+    if (limit <= 0) return undefined;
+    let s = slots.get(provider);
+    if (!s) {
+      s = new Slots(limit);
+      slots.set(provider, s);
+    }
+    return s;
+  };
+  return {
+    async acquire(key, estimatedTokens, signal) {
+      const s = slotsOf(key.provider);
+      const started = performance.now();
+      await s?.take(signal);
+      const waitedForSlot = performance.now() - started;
+      let lease: Awaited<ReturnType<LlmLimiter['acquire']>> | undefined;
+      try {
+        lease = await inner?.acquire(key, estimatedTokens, signal);
+      } catch (err) {
+        s?.give();
+        throw err;
+      }
+      let released = false;
+      return {
+        waitedMs: waitedForSlot + (lease?.waitedMs ?? 0),
+        release(actualTokens) {
+          if (released) return;
+          released = true;
+          lease?.release(actualTokens);
+          s?.give();
+        },
+      };
+    },
+    load(provider) {
+      const s = slots.get(provider);
+      return { inFlight: s?.inFlight ?? 0, waiting: s?.waiting ?? 0 };
+    },
+  };
+}

@@ -1,0 +1,134 @@
+// Knowledge search stems each document in its own language (detected at ingestion) and stems the
+// query the same way per document: a German query word finds its German inflections, English
+// stemming stays for English text, and Japanese falls back to `simple`.
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Database, openDatabase } from '../../src/db/client.ts';
+import { runMigrations } from '../../src/db/migrate.ts';
+import { textSearchConfigFor } from '../../src/db/text-search.ts';
+import { detectLanguage } from '../../src/knowledge/detect-language.ts';
+import { saveDocument } from '../../src/knowledge/document-store.ts';
+import { searchKnowledge } from '../../src/knowledge/search.ts';
+import { findSimilar } from '../../src/knowledge/similar.ts';
+import type { Chunk } from '../../src/knowledge/types.ts';
+import { backends, createTestDatabase, type TestDatabase } from '../support/database.ts';
+
+const hash = (s: string) => createHash('sha256').update(s).digest('hex');
+const chunk = (index: number, text: string): Chunk => ({
+  index,
+  text,
+  rawText: text,
+  tokenCount: text.split(' ').length,
+  headingPath: [],
+  contentHash: hash(text),
+});
+
+const german =
+  'Wärmepumpen entziehen der Außenluft Wärme und geben sie an das Haus ab. Die Anlagen sind im Winter effizient, ' +
+  'und der Stromverbrauch der Geräte ist geringer als bei einer Heizung mit Gas.';
+const english =
+  'Heat pumps move heat from the outdoor air into the home. The units are efficient in winter and use less energy than a gas boiler.';
+const french =
+  'Les pompes à chaleur transfèrent la chaleur de l’air extérieur vers la maison. Elles sont efficaces et économiques pour le chauffage.';
+const japanese = 'ヒートポンプは外気の熱を家の中に運びます。冬でも効率よく部屋を暖めることができます。';
+
+describe('language detection', () => {
+  it.each([
+    [german, 'de'],
+    [english, 'en'],
+    [french, 'fr'],
+    [
+      'La bomba de calor lleva el calor del aire exterior a la casa y es eficiente para la calefacción de una vivienda.',
+      'es',
+    ],
+    [japanese, 'ja'],
+  ])('detects %#', (text, tag) => expect(detectLanguage(text)).toBe(tag));
+
+  it('does not guess from too little text', () => {
+    expect(detectLanguage('Wärmepumpe 2025')).toBeUndefined();
+  });
+
+  it('maps languages to PostgreSQL configurations, simple where none fits', () => {
+    expect(['de-AT', 'fr', 'es-MX', 'en-GB', 'ja', 'zh'].map(textSearchConfigFor)).toEqual([
+      'german',
+      'french',
+      'spanish',
+      'english',
+      'simple',
+      'simple',
+    ]);
+  });
+});
+
+describe.each(backends)('full-text search per language (%s)', (backend) => {
+  let testDb: TestDatabase;
+  let database: Database;
+  let ws: string;
+
+  const save = (title: string, text: string) =>
+    saveDocument(database, {
+      workspaceId: ws,
+      title,
+      type: 'text',
+      sourceKind: 'upload',
+      contentHash: hash(text),
+      byteSize: text.length,
+      chunks: [chunk(0, text)],
+    });
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase(backend);
+    database = await openDatabase({ url: testDb.url, dataDir: testDb.dataDir });
+    await runMigrations(database);
+    ws = (await database.query<{ id: string }>(`INSERT INTO workspaces (name) VALUES ('w') RETURNING id`))
+      .rows[0]!.id;
+    for (const [title, text] of [
+      ['de', german],
+      ['en', english],
+      ['fr', french],
+      ['ja', japanese],
+    ] as const)
+      await save(title, text);
+  });
+  afterAll(async () => {
+    await database.close();
+    await testDb.drop();
+  });
+
+  const titles = async (query: string) =>
+    (await searchKnowledge(database, { workspaceId: ws, query, limit: 10 })).results.map(
+      (r) => r.documentTitle,
+    );
+
+  it('stores each document and its chunks with the detected language and configuration', async () => {
+    const rows = await database.query<{ title: string; language: string; chunk: string; config: string }>(
+      `SELECT d.title, d.language, c.language AS chunk, c.search_config::text AS config
+       FROM documents d JOIN document_chunks c ON c.document_id = d.id ORDER BY d.title`,
+    );
+    expect(rows.rows).toEqual([
+      { title: 'de', language: 'de', chunk: 'de', config: 'german' },
+      { title: 'en', language: 'en', chunk: 'en', config: 'english' },
+      { title: 'fr', language: 'fr', chunk: 'fr', config: 'french' },
+      { title: 'ja', language: 'ja', chunk: 'ja', config: 'simple' },
+    ]);
+  });
+
+  it('finds German inflections with German stemming ("Wärmepumpe" → "Wärmepumpen", "Gerät" → "Geräte")', async () => {
+    expect(await titles('Wärmepumpe')).toEqual(['de']);
+    expect(await titles('Gerät')).toEqual(['de']);
+  });
+
+  it('keeps English stemming for English text and French for French', async () => {
+    expect(await titles('pump')).toEqual(['en']);
+    expect(await titles('pompe')).toEqual(['fr']);
+  });
+
+  it('matches Japanese as written (simple configuration)', async () => {
+    expect(await titles('ヒートポンプは外気の熱を家の中に運びます')).toEqual(['ja']);
+  });
+
+  it('the originality prefilter uses each passage’s own stemming', async () => {
+    const similar = await findSimilar(database, { workspaceId: ws, text: 'Wärmepumpe Außenluft', limit: 3 });
+    expect(similar.map((s) => s.documentTitle)).toContain('de');
+  });
+});
