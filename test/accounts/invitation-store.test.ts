@@ -1,5 +1,5 @@
-// Accepting an invitation writes two rows in one transaction: when the user is already a member,
-// neither is written, so the invitation stays open.
+// The account stores' transactions: accepting an invitation as an existing member writes nothing
+// (the invitation stays open), and the first owner is created only while no user exists.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptAndJoin, insertInvitation, openInvitation } from '../../src/accounts/invitation-store.ts';
 import { insertOwnerWithWorkspace } from '../../src/accounts/user-store.ts';
