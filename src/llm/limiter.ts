@@ -191,6 +191,70 @@ interface Lane {
 
 const tokenCount = (n: number) => Math.max(0, Math.ceil(Number.isFinite(n) ? n : 0));
 
+/** Admits a lane's waiters in order, sleeping while the head must wait for the window. */
+async function pump(store: BucketStore, key: string, lane: Lane) {
+  if (lane.pumping) return;
+  lane.pumping = true;
+  try {
+    while (lane.queue.length > 0) {
+      const head = lane.queue[0] as Waiter;
+      if (head.done) {
+        lane.queue.shift();
+        continue;
+      }
+      let wait: number;
+      try {
+        wait = await store.tryAdmit(key, head.id, head.tokens);
+      } catch (err) {
+        // Cannot happen with the stores above; kept so a bug fails one call instead of the lane.
+        lane.queue.shift();
+        if (!head.done) {
+          head.done = true;
+          head.reject(err);
+        }
+        continue;
+      }
+      if (wait === 0) {
+        lane.queue.shift();
+        await admit(store, key, head);
+        continue;
+      }
+      lane.lastWaitMs = wait;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, wait);
+        lane.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      lane.wake = undefined;
+    }
+  } finally {
+    lane.pumping = false;
+  }
+}
+
+/** The head got its slot: it receives a lease whose release settles the tokens it really used. */
+async function admit(store: BucketStore, key: string, head: Waiter) {
+  if (head.done) {
+    // Timed out or aborted while the admission was in flight: the request slot stays taken
+    // until it ages out, but it holds no tokens.
+    await store.settle(key, head.id, 0).catch(() => {});
+    return;
+  }
+  head.done = true;
+  const id = head.id;
+  let released = false;
+  head.resolve({
+    waitedMs: Date.now() - head.enqueuedAt,
+    release(actualTokens) {
+      if (released) return;
+      released = true;
+      void store.settle(key, id, tokenCount(actualTokens)).catch(() => {});
+    },
+  });
+}
+
 export function createLlmLimiter(opts: LlmLimiterOptions): LlmLimiter {
   const limits: Limits = {
     rpm: opts.requestsPerMinute,
@@ -204,64 +268,6 @@ export function createLlmLimiter(opts: LlmLimiterOptions): LlmLimiter {
 
   const limited = (message: string, retryAfterMs: number) =>
     new AppError('rate_limited', message, { retryAfterMs: Math.max(1, Math.ceil(retryAfterMs)) });
-
-  async function pump(key: string, lane: Lane) {
-    if (lane.pumping) return;
-    lane.pumping = true;
-    try {
-      while (lane.queue.length > 0) {
-        const head = lane.queue[0] as Waiter;
-        if (head.done) {
-          lane.queue.shift();
-          continue;
-        }
-        let wait: number;
-        try {
-          wait = await store.tryAdmit(key, head.id, head.tokens);
-        } catch (err) {
-          // Cannot happen with the stores above; kept so a bug fails one call instead of the lane.
-          lane.queue.shift();
-          if (!head.done) {
-            head.done = true;
-            head.reject(err);
-          }
-          continue;
-        }
-        if (wait === 0) {
-          lane.queue.shift();
-          if (head.done) {
-            // Timed out or aborted while the admission was in flight: the request slot stays taken
-            // until it ages out, but it holds no tokens.
-            await store.settle(key, head.id, 0).catch(() => {});
-            continue;
-          }
-          head.done = true;
-          const id = head.id;
-          let released = false;
-          head.resolve({
-            waitedMs: Date.now() - head.enqueuedAt,
-            release(actualTokens) {
-              if (released) return;
-              released = true;
-              void store.settle(key, id, tokenCount(actualTokens)).catch(() => {});
-            },
-          });
-          continue;
-        }
-        lane.lastWaitMs = wait;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, wait);
-          lane.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        lane.wake = undefined;
-      }
-    } finally {
-      lane.pumping = false;
-    }
-  }
 
   return {
     acquire(key, estimatedTokens, signal) {
@@ -314,7 +320,7 @@ export function createLlmLimiter(opts: LlmLimiterOptions): LlmLimiter {
           signal?.removeEventListener('abort', onAbort);
         }
         current.queue.push(waiter);
-        void pump(laneKey, current);
+        void pump(store, laneKey, current);
       });
     },
   };

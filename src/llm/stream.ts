@@ -14,7 +14,7 @@ import type { CachedLlmResponse } from './ports.ts';
 import { estimateTokens, type PromptArgs, promptArgs, toUsage } from './prompt.ts';
 import type { CallContext } from './recorder.ts';
 import type { ProviderCredentials } from './resolve-models.ts';
-import { type Attempt, type ChainEnv, runChain, zeroUsage } from './run-chain.ts';
+import { type Attempt, type AttemptResult, type ChainEnv, runChain, zeroUsage } from './run-chain.ts';
 import { estimatedUsage, usageMissing } from './token-count.ts';
 import type { LlmStream, LlmTextCall, LlmTextResult, LlmUsage, ModelRef } from './types.ts';
 
@@ -84,6 +84,18 @@ async function firstText(
   }
 }
 
+/** What one stream's steps share: how its result settles, and how usage is counted. */
+interface StreamIo {
+  resolveResult(r: LlmTextResult): void;
+  rejectResult(e: unknown): void;
+  /** The caller's reasoning callback, made safe. */
+  onReasoning(delta: string): void;
+  usageOf(u: LanguageModelUsage, text: string, reasoning: string): LlmUsage;
+  fitState: ReturnType<typeof newFitState>;
+  /** The prompt of the attempt that answered (fitted to its model's context). */
+  sent: PromptArgs | undefined;
+}
+
 export function openStream<S extends StreamSetup>(call: LlmTextCall, h: StreamHelpers<S>): LlmStream {
   let resolveResult!: (r: LlmTextResult) => void;
   let rejectResult!: (e: unknown) => void;
@@ -94,134 +106,27 @@ export function openStream<S extends StreamSetup>(call: LlmTextCall, h: StreamHe
   // Callers that only iterate see the error there; this keeps `result` from being "unhandled".
   result.catch(() => {});
 
-  // The caller's reasoning callback must not break the stream.
-  const onReasoning = (delta: string) => {
-    if (!delta || !call.onReasoning) return;
-    try {
-      call.onReasoning(delta);
-    } catch {}
+  const io: StreamIo = {
+    resolveResult,
+    rejectResult,
+    // The caller's reasoning callback must not break the stream.
+    onReasoning: (delta) => {
+      if (!delta || !call.onReasoning) return;
+      try {
+        call.onReasoning(delta);
+      } catch {}
+    },
+    // Many local servers send no usage in streams: then the tokenizer counts what was exchanged.
+    usageOf: (u, text, reasoning) =>
+      usageMissing(u) ? estimatedUsage(io.sent ?? promptArgs(call), text, reasoning) : toUsage(u),
+    fitState: newFitState(),
+    sent: undefined,
   };
-
-  // Many local servers send no usage in streams: then the tokenizer counts what was exchanged.
-  const fitState = newFitState();
-  // The prompt of the attempt that answered (fitted to its model's context).
-  let sent: PromptArgs | undefined;
-  const usageOf = (u: LanguageModelUsage, text: string, reasoning: string): LlmUsage =>
-    usageMissing(u) ? estimatedUsage(sent ?? promptArgs(call), text, reasoning) : toUsage(u);
-
-  async function* run(): AsyncGenerator<string> {
-    const started = performance.now();
-    const { setup, chain, ctx, key } = await h.prepare();
-    const hit = await h.cachedResponse(ctx, key);
-    if (hit) {
-      if (hit.text) yield hit.text;
-      resolveResult(h.fromCache(hit, started));
-      return;
-    }
-    if (call.workspaceId) await h.checkBudget(call.workspaceId);
-
-    const res = await runChain<Live>(
-      chain,
-      h.chainEnv(setup, ctx),
-      { signal: call.signal, estimatedTokens: estimateTokens(call), label: `the ${call.role} role` },
-      async (attempt) => {
-        const where = { credentials: setup.resolved.credentials, scope: setup.scope };
-        const fitted = await h.fitter.fit(call, attempt.model, where, fitState);
-        sent = promptArgs(fitted);
-        const stream = streamText({
-          model: h.languageModel(setup, attempt.model),
-          ...sent,
-          ...(fitted.temperature !== undefined && { temperature: fitted.temperature }),
-          ...(fitted.maxOutputTokens !== undefined && { maxOutputTokens: fitted.maxOutputTokens }),
-          maxRetries: 0,
-          abortSignal: attempt.signal,
-          // Errors arrive as stream parts and are handled there; the default handler would log them.
-          onError: () => {},
-        });
-        const parts = stream.fullStream[Symbol.asyncIterator]();
-        try {
-          return { value: await firstText(attempt, parts, onReasoning, usageOf), deferred: true };
-        } catch (err) {
-          await parts.return?.();
-          if (isContextOverflow(err)) h.fitter.overflowed(err, call, attempt.model, setup.scope, fitState);
-          throw err;
-        }
-      },
-    );
-    const lease = res.lease!;
-    const { parts, attempt } = res.value;
-    let text = res.value.first;
-    let reasoning = res.value.reasoning;
-    let usage = res.value.finished;
-    let completed = false;
-    const firstAt = performance.now();
-    try {
-      if (text) yield text;
-      while (!usage) {
-        let step: IteratorResult<Part>;
-        try {
-          step = await parts.next();
-        } catch (err) {
-          if (call.signal?.aborted) throw call.signal.reason;
-          throw new LlmStreamInterruptedError(text, res.model, causeOf(attempt, err));
-        }
-        if (step.done)
-          throw new LlmStreamInterruptedError(text, res.model, new Error('ended without finishing'));
-        const part = step.value;
-        attempt.touch();
-        if (part.type === 'text-delta' && part.text.length > 0) {
-          text += part.text;
-          yield part.text;
-        } else if (part.type === 'reasoning-delta') {
-          reasoning += part.text;
-          onReasoning(part.text);
-        } else if (part.type === 'error' || part.type === 'abort') {
-          if (call.signal?.aborted) throw call.signal.reason;
-          const cause = part.type === 'error' ? causeOf(attempt, part.error) : abortCause(attempt);
-          throw new LlmStreamInterruptedError(text, res.model, cause);
-        } else if (part.type === 'finish') {
-          usage = usageOf(part.totalUsage, text, reasoning);
-        }
-      }
-      completed = true;
-    } catch (err) {
-      const cancelled = Boolean(call.signal?.aborted);
-      lease.settle({
-        usage: zeroUsage,
-        ...(cancelled
-          ? { cancelled: true }
-          : { error: err instanceof LlmStreamInterruptedError ? err.cause : err }),
-      });
-      rejectResult(err);
-      throw err;
-    } finally {
-      if (!completed && !call.signal?.aborted) {
-        // The consumer stopped reading (break/return): stop the upstream request too.
-        attempt.cancel();
-        lease.settle({ usage: zeroUsage, cancelled: true });
-        rejectResult(new Error('The stream consumer stopped reading'));
-      }
-    }
-    lease.settle({ usage });
-    h.storeResponse(key, { text, usage, provider: res.model.provider, model: res.model.model });
-    resolveResult({
-      text,
-      usage,
-      provider: res.model.provider,
-      model: res.model.model,
-      costUsd: h.cost(res.model, usage),
-      cached: false,
-      attempts: res.attempts,
-      // For the caller: from the call, including any failed attempts before this one.
-      latencyMs: performance.now() - started,
-      ttftMs: firstAt - started,
-    });
-  }
 
   let gen: AsyncGenerator<string> | undefined;
   const start = () => {
     if (gen) throw new Error('An LLM stream can be read only once');
-    gen = run();
+    gen = runStream(call, h, io);
     return gen;
   };
   const next = (g: AsyncGenerator<string>) =>
@@ -246,4 +151,140 @@ export function openStream<S extends StreamSetup>(call: LlmTextCall, h: StreamHe
       return { next: () => next(g), return: (value?: unknown) => g.return(value as undefined) };
     },
   };
+}
+
+async function* runStream<S extends StreamSetup>(
+  call: LlmTextCall,
+  h: StreamHelpers<S>,
+  io: StreamIo,
+): AsyncGenerator<string> {
+  const started = performance.now();
+  const { setup, chain, ctx, key } = await h.prepare();
+  const hit = await h.cachedResponse(ctx, key);
+  if (hit) {
+    if (hit.text) yield hit.text;
+    io.resolveResult(h.fromCache(hit, started));
+    return;
+  }
+  if (call.workspaceId) await h.checkBudget(call.workspaceId);
+
+  const res = await runChain<Live>(
+    chain,
+    h.chainEnv(setup, ctx),
+    { signal: call.signal, estimatedTokens: estimateTokens(call), label: `the ${call.role} role` },
+    (attempt) => streamAttempt(call, h, io, setup, attempt),
+  );
+  const lease = res.lease!;
+  const { attempt } = res.value;
+  let end: { text: string; usage: LlmUsage } | undefined;
+  const firstAt = performance.now();
+  try {
+    if (res.value.first) yield res.value.first;
+    end = yield* restOfStream(call, io, res.value, res.model);
+  } catch (err) {
+    const cancelled = Boolean(call.signal?.aborted);
+    lease.settle({
+      usage: zeroUsage,
+      ...(cancelled
+        ? { cancelled: true }
+        : { error: err instanceof LlmStreamInterruptedError ? err.cause : err }),
+    });
+    io.rejectResult(err);
+    throw err;
+  } finally {
+    if (!end && !call.signal?.aborted) {
+      // The consumer stopped reading (break/return): stop the upstream request too.
+      attempt.cancel();
+      lease.settle({ usage: zeroUsage, cancelled: true });
+      io.rejectResult(new Error('The stream consumer stopped reading'));
+    }
+  }
+  const { text, usage } = end;
+  lease.settle({ usage });
+  h.storeResponse(key, { text, usage, provider: res.model.provider, model: res.model.model });
+  io.resolveResult({
+    text,
+    usage,
+    provider: res.model.provider,
+    model: res.model.model,
+    costUsd: h.cost(res.model, usage),
+    cached: false,
+    attempts: res.attempts,
+    // For the caller: from the call, including any failed attempts before this one.
+    latencyMs: performance.now() - started,
+    ttftMs: firstAt - started,
+  });
+}
+
+/** One attempt: the stream opened and read up to its first text (until then it may still fail over). */
+async function streamAttempt<S extends StreamSetup>(
+  call: LlmTextCall,
+  h: StreamHelpers<S>,
+  io: StreamIo,
+  setup: S,
+  attempt: Attempt,
+): Promise<AttemptResult<Live>> {
+  const where = { credentials: setup.resolved.credentials, scope: setup.scope };
+  const fitted = await h.fitter.fit(call, attempt.model, where, io.fitState);
+  io.sent = promptArgs(fitted);
+  const stream = streamText({
+    model: h.languageModel(setup, attempt.model),
+    ...io.sent,
+    ...(fitted.temperature !== undefined && { temperature: fitted.temperature }),
+    ...(fitted.maxOutputTokens !== undefined && { maxOutputTokens: fitted.maxOutputTokens }),
+    maxRetries: 0,
+    abortSignal: attempt.signal,
+    // Errors arrive as stream parts and are handled there; the default handler would log them.
+    onError: () => {},
+  });
+  const parts = stream.fullStream[Symbol.asyncIterator]();
+  try {
+    return { value: await firstText(attempt, parts, io.onReasoning, io.usageOf), deferred: true };
+  } catch (err) {
+    await parts.return?.();
+    if (isContextOverflow(err)) h.fitter.overflowed(err, call, attempt.model, setup.scope, io.fitState);
+    throw err;
+  }
+}
+
+/**
+ * The committed stream after its first text: yields the deltas and returns the whole text and its
+ * usage. A failure now is LlmStreamInterruptedError with the text so far (or the caller's abort).
+ */
+async function* restOfStream(
+  call: LlmTextCall,
+  io: StreamIo,
+  live: Live,
+  model: ModelRef,
+): AsyncGenerator<string, { text: string; usage: LlmUsage }> {
+  const { parts, attempt } = live;
+  let text = live.first;
+  let reasoning = live.reasoning;
+  let usage = live.finished;
+  while (!usage) {
+    let step: IteratorResult<Part>;
+    try {
+      step = await parts.next();
+    } catch (err) {
+      if (call.signal?.aborted) throw call.signal.reason;
+      throw new LlmStreamInterruptedError(text, model, causeOf(attempt, err));
+    }
+    if (step.done) throw new LlmStreamInterruptedError(text, model, new Error('ended without finishing'));
+    const part = step.value;
+    attempt.touch();
+    if (part.type === 'text-delta' && part.text.length > 0) {
+      text += part.text;
+      yield part.text;
+    } else if (part.type === 'reasoning-delta') {
+      reasoning += part.text;
+      io.onReasoning(part.text);
+    } else if (part.type === 'error' || part.type === 'abort') {
+      if (call.signal?.aborted) throw call.signal.reason;
+      const cause = part.type === 'error' ? causeOf(attempt, part.error) : abortCause(attempt);
+      throw new LlmStreamInterruptedError(text, model, cause);
+    } else if (part.type === 'finish') {
+      usage = io.usageOf(part.totalUsage, text, reasoning);
+    }
+  }
+  return { text, usage };
 }
