@@ -22,7 +22,7 @@ import {
   userUrlSources,
   webSources,
 } from './sources.ts';
-import { type RunContext, StepFailedError } from './steps.ts';
+import { type RunContext, RunSupersededError, StepFailedError } from './steps.ts';
 
 export const articleJob = 'article.generate';
 const workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -166,6 +166,7 @@ export async function runArticle(
       costUsd: Number(spent[0]?.c ?? 0),
     },
     attempts: config.ARTICLE_STEP_ATTEMPTS,
+    leaseOwner: workerId,
   };
   activePipelines.inc();
   const started = Date.now();
@@ -186,6 +187,12 @@ export async function runArticle(
     await events.publish(articleId, 'done', { status: 'completed' });
     observe('completed');
   } catch (err) {
+    if (err instanceof RunSupersededError) {
+      // Another run holds the article now (this one stalled past its lease): it writes the outcome.
+      logger.warn({ articleId, step: err.message }, 'article run superseded by another run; stopping');
+      controller.abort(err);
+      return;
+    }
     if (controller.signal.reason instanceof RunCancelled) {
       // The cancel (or delete) already recorded the outcome and told the subscribers.
       observe('cancelled');

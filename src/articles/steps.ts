@@ -31,6 +31,8 @@ export interface RunContext {
   attempts?: number;
   /** Seconds before the first retry of a failed step; doubled each time (default 1). */
   retryDelaySeconds?: number;
+  /** The article's lease holder running this: a step's result is kept only while it still holds it. */
+  leaseOwner?: string;
 }
 
 type Context = 'purpose' | 'workspaceId' | 'userId' | 'signal';
@@ -42,6 +44,16 @@ export interface StepLlm {
   generateText(call: StepTextCall): Promise<LlmTextResult>;
   streamText(call: StepTextCall): LlmStream;
   generateObject<T>(call: StepObjectCall<T>): Promise<LlmObjectResult<T>>;
+}
+
+/**
+ * Another run of the article finished this step, or took the article over (this run's lease expired
+ * while it stalled): this run must stop without writing anything, so no step is finished twice.
+ */
+export class RunSupersededError extends Error {
+  constructor(step: string) {
+    super(`Step ${step} was finished by another run of this article`);
+  }
 }
 
 export class StepFailedError extends Error {
@@ -203,19 +215,30 @@ export async function runStep<T>(
       const finishedAt = new Date();
       const durationMs = finishedAt.getTime() - startedAt.getTime();
       // The result and its step.finished event are written together: a crash cannot keep one without the other.
-      await ctx.database.query(
+      const { rows: kept } = await ctx.database.query(
         `WITH done AS (
            UPDATE article_steps SET status = 'completed', output = $3, finished_at = $4
-           WHERE article_id = $1 AND name = $2 RETURNING cost_usd)
+           WHERE article_id = $1 AND name = $2 AND status <> 'completed'
+             AND ($6::text IS NULL OR EXISTS (SELECT 1 FROM articles WHERE id = $1 AND lease_owner = $6))
+           RETURNING cost_usd)
          INSERT INTO article_events (article_id, type, data)
          SELECT $1, 'step.finished', jsonb_build_object('step', $2::text, 'status', 'completed',
-           'costUsd', cost_usd::float8, 'durationMs', $5::int) FROM done`,
-        [ctx.article.id, name, JSON.stringify(output ?? null), finishedAt, durationMs],
+           'costUsd', cost_usd::float8, 'durationMs', $5::int) FROM done RETURNING 1`,
+        [
+          ctx.article.id,
+          name,
+          JSON.stringify(output ?? null),
+          finishedAt,
+          durationMs,
+          ctx.leaseOwner ?? null,
+        ],
       );
+      if (kept.length === 0) throw new RunSupersededError(name);
       await ctx.events.notify(ctx.article.id);
       stepDuration.observe({ step: stepKind(name), status: 'completed' }, durationMs / 1000);
       return output;
     } catch (err) {
+      if (err instanceof RunSupersededError) throw err;
       if (attempt < attempts && retryable(err, ctx.signal)) {
         ctx.logger.warn(
           { err, step: name, attempt, article: ctx.article.id },
