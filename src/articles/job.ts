@@ -104,13 +104,15 @@ async function claim(runtime: Runtime, articleId: string): Promise<Claimed | und
   return rows[0];
 }
 
+/** False when this run no longer holds the article: another run took it over and reports the outcome. */
 async function finish(runtime: Runtime, articleId: string, status: 'completed' | 'failed', error?: string) {
-  await runtime.database.query(
+  const { rows } = await runtime.database.query(
     `UPDATE articles SET status = $2, error = $3, lease_owner = NULL, lease_expires_at = NULL,
        regenerate_section = NULL, finished_at = now(), updated_at = now()
-     WHERE id = $1 AND lease_owner = $4 AND status = 'running'`,
+     WHERE id = $1 AND lease_owner = $4 AND status = 'running' RETURNING 1`,
     [articleId, status, error ?? null, workerId],
   );
+  return rows.length > 0;
 }
 
 export async function runArticle(
@@ -182,20 +184,20 @@ export async function runArticle(
         concurrency: config.SECTION_CONCURRENCY,
         sourceProviders: providers,
       });
-    await finish(runtime, articleId, 'completed');
+    if (!(await finish(runtime, articleId, 'completed'))) throw new RunSupersededError('finish');
     await events.publish(articleId, 'status', { status: 'completed' });
     await events.publish(articleId, 'done', { status: 'completed' });
     observe('completed');
   } catch (err) {
+    if (controller.signal.reason instanceof RunCancelled) {
+      // The cancel (or delete) already recorded the outcome and told the subscribers.
+      observe('cancelled');
+      return;
+    }
     if (err instanceof RunSupersededError) {
       // Another run holds the article now (this one stalled past its lease): it writes the outcome.
       logger.warn({ articleId, step: err.message }, 'article run superseded by another run; stopping');
       controller.abort(err);
-      return;
-    }
-    if (controller.signal.reason instanceof RunCancelled) {
-      // The cancel (or delete) already recorded the outcome and told the subscribers.
-      observe('cancelled');
       return;
     }
     if (jobSignal.aborted) {
@@ -216,7 +218,7 @@ export async function runArticle(
       claimed.regenerate_section !== null && (await originalRunCompleted(database, articleId))
         ? 'completed'
         : 'failed';
-    await finish(runtime, articleId, status, message);
+    if (!(await finish(runtime, articleId, status, message))) return;
     await events.publish(articleId, 'error', {
       message,
       ...(err instanceof StepFailedError ? { step: err.step } : {}),
