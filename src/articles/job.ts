@@ -29,7 +29,7 @@ import {
   userUrlSources,
   webSources,
 } from './sources.ts';
-import { type RunContext, StepFailedError } from './steps.ts';
+import { type RunContext, RunSupersededError, StepFailedError } from './steps.ts';
 
 /** What running articles needs; the edges that work jobs pass it (jobs/register.ts). */
 export interface ArticleJobDeps {
@@ -149,6 +149,7 @@ async function runArticle(
     signal: controller.signal,
     totals: { ...claimed.spent },
     attempts: config.ARTICLE_STEP_ATTEMPTS,
+    leaseOwner: workerId,
   };
   activePipelines.inc();
   const started = Date.now();
@@ -164,7 +165,8 @@ async function runArticle(
         concurrency: config.SECTION_CONCURRENCY,
         sourceProviders: providers,
       });
-    await releaseRun(database, articleId, workerId, 'completed');
+    if (!(await releaseRun(database, articleId, workerId, 'completed')))
+      throw new RunSupersededError('finish');
     await events.publish(articleId, 'status', { status: 'completed' });
     await events.publish(articleId, 'done', { status: 'completed' });
     observe('completed');
@@ -172,6 +174,12 @@ async function runArticle(
     if (controller.signal.reason instanceof RunCancelled) {
       // The cancel (or delete) already recorded the outcome and told the subscribers.
       observe('cancelled');
+      return;
+    }
+    if (err instanceof RunSupersededError) {
+      // Another run holds the article now (this one stalled past its lease): it writes the outcome.
+      logger.warn({ articleId, step: err.message }, 'article run superseded by another run; stopping');
+      controller.abort(err);
       return;
     }
     if (jobSignal.aborted) {
@@ -189,7 +197,8 @@ async function runArticle(
       claimed.regenerateSection !== null && (await originalRunCompleted(database, articleId))
         ? 'completed'
         : 'failed';
-    await releaseRun(database, articleId, workerId, status, message);
+    // False: another run took the article over and reports the outcome.
+    if (!(await releaseRun(database, articleId, workerId, status, message))) return;
     await events.publish(articleId, 'error', {
       message,
       ...(err instanceof StepFailedError ? { step: err.step } : {}),

@@ -79,20 +79,21 @@ export async function renewLease(
   return rows[0]?.status;
 }
 
-/** Records the outcome of a run `owner` still holds, and frees it. */
+/** Records the outcome of a run `owner` still holds, and frees it; false when another run took it over. */
 export async function releaseRun(
   database: Database,
   articleId: string,
   owner: string,
   outcome: Extract<ArticleStatus, 'completed' | 'failed'>,
   error?: string,
-): Promise<void> {
-  await database.query(
+): Promise<boolean> {
+  const { rows } = await database.query(
     `UPDATE articles SET status = $2, error = $3, lease_owner = NULL, lease_expires_at = NULL,
        regenerate_section = NULL, finished_at = now(), updated_at = now()
-     WHERE id = $1 AND lease_owner = $4 AND status = 'running'`,
+     WHERE id = $1 AND lease_owner = $4 AND status = 'running' RETURNING 1`,
     [articleId, outcome, error ?? null, owner],
   );
+  return rows.length > 0;
 }
 
 /** Expires `owner`'s lease at once, so the next recovery hands the run to another worker. */

@@ -79,20 +79,34 @@ export async function countAttempt(database: Database, step: StepRef) {
   );
 }
 
-/** Stores the step's output as completed, with its `step.finished` event (cost and duration). */
+/**
+ * Stores the step's output as completed, with its `step.finished` event (cost and duration), written
+ * together so a crash cannot keep one without the other. False (nothing written) when the step is
+ * already completed or `leaseOwner` no longer holds the article: another run superseded this one.
+ */
 export async function completeStep(
   database: Database,
-  step: StepRef & { output: unknown; finishedAt: Date; durationMs: number },
-) {
-  await database.query(
+  step: StepRef & { output: unknown; finishedAt: Date; durationMs: number; leaseOwner?: string | undefined },
+): Promise<boolean> {
+  const { rows } = await database.query(
     `WITH done AS (
        UPDATE article_steps SET status = 'completed', output = $3, finished_at = $4
-       WHERE article_id = $1 AND name = $2 RETURNING cost_usd)
+       WHERE article_id = $1 AND name = $2 AND status <> 'completed'
+         AND ($6::text IS NULL OR EXISTS (SELECT 1 FROM articles WHERE id = $1 AND lease_owner = $6))
+       RETURNING cost_usd)
      INSERT INTO article_events (article_id, type, data)
      SELECT $1, 'step.finished', jsonb_build_object('step', $2::text, 'status', 'completed',
-       'costUsd', cost_usd::float8, 'durationMs', $5::int) FROM done`,
-    [step.articleId, step.name, JSON.stringify(step.output ?? null), step.finishedAt, step.durationMs],
+       'costUsd', cost_usd::float8, 'durationMs', $5::int) FROM done RETURNING 1`,
+    [
+      step.articleId,
+      step.name,
+      JSON.stringify(step.output ?? null),
+      step.finishedAt,
+      step.durationMs,
+      step.leaseOwner ?? null,
+    ],
   );
+  return rows.length > 0;
 }
 
 /**

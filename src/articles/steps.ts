@@ -33,6 +33,8 @@ export interface RunContext {
   attempts?: number;
   /** Seconds before the first retry of a failed step; doubled each time (default 1). */
   retryDelaySeconds?: number;
+  /** The article's lease holder running this: a step's result is kept only while it still holds it. */
+  leaseOwner?: string;
 }
 
 type Context = 'purpose' | 'workspaceId' | 'userId' | 'signal';
@@ -44,6 +46,16 @@ export interface StepLlm {
   generateText(call: StepTextCall): Promise<LlmTextResult>;
   streamText(call: StepTextCall): LlmStream;
   generateObject<T>(call: StepObjectCall<T>): Promise<LlmObjectResult<T>>;
+}
+
+/**
+ * Another run of the article finished this step, or took the article over (this run's lease expired
+ * while it stalled): this run must stop without writing anything, so no step is finished twice.
+ */
+export class RunSupersededError extends Error {
+  constructor(step: string) {
+    super(`Step ${step} was finished by another run of this article`);
+  }
 }
 
 export class StepFailedError extends Error {
@@ -157,11 +169,19 @@ export async function runStep<T>(
       await ctx.llm.flush();
       const finishedAt = new Date();
       const durationMs = finishedAt.getTime() - startedAt.getTime();
-      await steps.completeStep(ctx.database, { ...ref, output, finishedAt, durationMs });
+      const kept = await steps.completeStep(ctx.database, {
+        ...ref,
+        output,
+        finishedAt,
+        durationMs,
+        leaseOwner: ctx.leaseOwner,
+      });
+      if (!kept) throw new RunSupersededError(name);
       await ctx.events.notify(ctx.article.id);
       stepDuration.observe({ step: stepKind(name), status: 'completed' }, durationMs / 1000);
       return output;
     } catch (err) {
+      if (err instanceof RunSupersededError) throw err;
       if (attempt < attempts && retryable(err, ctx.signal)) {
         ctx.logger.warn(
           { err, step: name, attempt, article: ctx.article.id },

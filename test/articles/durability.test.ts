@@ -2,50 +2,25 @@
 // separate processes on PostgreSQL, the worker is SIGKILLed while sections are being written, a new
 // worker resumes the run, and the ledger shows no finished step's model call made twice. The SSE
 // client on the API process sees the events of both workers (LISTEN/NOTIFY across processes).
-import type { ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.ts';
 import { articleModelResponder } from '../fakes/article-model.ts';
 import { startOpenAiServer } from '../fakes/openai-server.ts';
 import { html, startServer } from '../research/local-server.ts';
-import { runCli, startServerProcess } from '../smoke/process.ts';
 import { session, sessionCookieOf } from '../support/accounts.ts';
 import { createTestDatabase } from '../support/database.ts';
+import { startServerProcess, startWorkerProcess, type WorkerProcess } from '../support/processes.ts';
 import { pageHtml, sourcePages } from './support.ts';
 
-const children: ChildProcess[] = [];
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+const workers: WorkerProcess[] = [];
+afterAll(async () => {
+  for (const w of workers) await w.stop('SIGKILL');
 });
 
-function startWorker(env: Record<string, string>) {
-  const child = runCli(['worker'], {
-    LOG_LEVEL: 'warn',
-    SECRET_KEY: 'smoke-secret-key-that-is-long-enough-0123456789',
-    ...env,
-  });
-  children.push(child);
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += String(d);
-  });
-  child.stderr?.on('data', (d) => {
-    out += String(d);
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const ready = new Promise<void>((resolve, reject) => {
-    const timer = setInterval(() => {
-      if (out.includes('worker is running')) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 50);
-    void exited.then(() => {
-      clearInterval(timer);
-      reject(new Error(`worker exited: ${out}`));
-    });
-  });
-  return { child, ready, exited, output: () => out };
+async function startWorker(env: Record<string, string>) {
+  const worker = await startWorkerProcess(env);
+  workers.push(worker);
+  return worker;
 }
 
 describe('article durability across processes (PostgreSQL)', () => {
@@ -80,8 +55,7 @@ describe('article durability across processes (PostgreSQL)', () => {
         body: JSON.stringify({ email: 'owner@example.com', password: 'owner-password' }),
       });
       const cookie = sessionCookieOf(setup.headers.getSetCookie());
-      const first = startWorker(env);
-      await first.ready;
+      const first = await startWorker(env);
 
       const created = await fetch(`${server.base}/api/v1/articles`, {
         method: 'POST',
@@ -125,13 +99,11 @@ describe('article durability across processes (PostgreSQL)', () => {
           throw new Error(`never mid-drafting: ${JSON.stringify(now)}\n${first.output()}`);
         await new Promise((r) => setTimeout(r, 50));
       }
-      first.child.kill('SIGKILL');
-      await first.exited;
+      await first.stop('SIGKILL');
       const finishedBeforeKill = (await steps()).filter((s) => s.status === 'completed').map((s) => s.name);
       expect(finishedBeforeKill).toEqual(expect.arrayContaining(['plan', 'gather', 'outline']));
 
-      const second = startWorker(env);
-      await second.ready;
+      const second = await startWorker(env);
       let status = '';
       while (Date.now() < deadline + 60_000) {
         const { rows } = await database.query<{ status: string }>(
@@ -172,8 +144,7 @@ describe('article durability across processes (PostgreSQL)', () => {
       expect(events.at(-1)).toBe('done {"status":"completed"}');
       const sectionFinishes = events.filter((e) => e.startsWith('step.finished {"step":"section:'));
       expect(sectionFinishes.length).toBe(article[0]!.outline.sections.length);
-      second.child.kill('SIGTERM');
-      await second.exited;
+      await second.stop();
     } finally {
       await database.close();
       await server.stop();

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cliRun, type ServerProcess, startServerProcess } from '../smoke/process.ts';
 import { createTestDatabase } from '../support/database.ts';
+import { cliRun, type ServerProcess, startServerProcess } from '../support/processes.ts';
 
 const cli = cliRun;
 

@@ -9,7 +9,7 @@ import { articleModelResponder } from '../fakes/article-model.ts';
 import { startOpenAiServer } from '../fakes/openai-server.ts';
 import type { FakeServer } from '../fakes/scripted-server.ts';
 import { html, type LocalServer, startServer } from '../research/local-server.ts';
-import { cliRun, type ServerProcess, startServerProcess } from '../smoke/process.ts';
+import { cliRun, type ServerProcess, startServerProcess } from '../support/processes.ts';
 
 let llm: FakeServer;
 let web: LocalServer;

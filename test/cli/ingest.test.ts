@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pngBytes } from '../knowledge/samples.ts';
 import { handbookDocx, threePagePdf } from '../knowledge/samples-ingest.ts';
-import { cliRun, type ServerProcess, startServerProcess } from '../smoke/process.ts';
+import { cliRun, type ServerProcess, startServerProcess } from '../support/processes.ts';
 
 const cli = cliRun;
 

@@ -17,8 +17,8 @@ import { getWorkspaceLlmSettings, saveWorkspaceLlmSettings } from '../../src/llm
 import { createRuntime } from '../../src/runtime.ts';
 import { resolveSecretKey } from '../../src/security/secret-key.ts';
 import { parseBrief } from '../../src/writing/brief.ts';
-import { cliRun } from '../smoke/process.ts';
 import { adminUrl, createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { cliRun } from '../support/processes.ts';
 
 const dirs: string[] = [];
 const databases: TestDatabase[] = [];

@@ -3,7 +3,7 @@
 // lockfile (what `npm ci --omit=dev` installs), the prebuilt web app and the copied sources, then
 // the ENTRYPOINT/CMD started as the image's unprivileged USER under tini with the image's ENV, and
 // the HEALTHCHECK command run against it.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
@@ -19,7 +19,7 @@ import path from 'node:path';
 import { validate } from 'dockerfile-utils';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildWeb } from '../../web/build.ts';
-import { freePort } from '../smoke/process.ts';
+import { freePort, spawnCaptured } from '../support/processes.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const dockerfile = readFileSync(path.join(root, 'deploy/Dockerfile'), 'utf8');
@@ -180,25 +180,13 @@ describe('deploy/Dockerfile', { timeout: 300_000 }, () => {
     expect(node).toBe('node');
     const tiniBinary = existsSync(tini as string) ? (tini as string) : undefined;
     const argv = [...(tiniBinary ? [dashdash as string] : []), process.execPath, ...rest, ...cmd];
-    const child = spawn(tiniBinary ?? (argv.shift() as string), argv, {
+    const image = spawnCaptured(tiniBinary ?? (argv.shift() as string), argv, {
       cwd: app,
       env: processEnv,
       uid,
       gid,
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let out = '';
-    child.stdout?.on('data', (d) => {
-      out += String(d);
-    });
-    child.stderr?.on('data', (d) => {
-      out += String(d);
-    });
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
-    stops.push(async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    });
+    stops.push(() => image.stop());
     const health = () => {
       const [cmd0, ...cmdArgs] = healthcheck;
       const r = spawnSync(cmd0 === 'node' ? process.execPath : (cmd0 as string), cmdArgs, {
@@ -209,12 +197,7 @@ describe('deploy/Dockerfile', { timeout: 300_000 }, () => {
       });
       return r.status;
     };
-    const deadline = Date.now() + 180_000;
-    while (!out.includes('Blogsmith is running at')) {
-      if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}:\n${out}`);
-      if (Date.now() > deadline) throw new Error(`did not start:\n${out}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    await image.waitFor('Blogsmith is running at', 180_000);
     expect(health()).toBe(0);
     const page = await fetch(`http://127.0.0.1:${port}/`, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
@@ -222,8 +205,8 @@ describe('deploy/Dockerfile', { timeout: 300_000 }, () => {
     // What it keeps is in DATA_DIR (the volume): the embedded database.
     expect(existsSync(path.join(dataDir, 'pg'))).toBe(true);
     // SIGTERM through tini: a clean, graceful exit; the HEALTHCHECK then fails.
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    image.child.kill('SIGTERM');
+    expect(await image.exited).toBe(0);
     expect(health()).toBe(1);
   });
 });

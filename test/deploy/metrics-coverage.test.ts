@@ -9,8 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { articleModelResponder } from '../fakes/article-model.ts';
 import { startOpenAiServer } from '../fakes/openai-server.ts';
-import { freePort, runCli, startServerProcess } from '../smoke/process.ts';
 import { createTestDatabase } from '../support/database.ts';
+import { freePort, runCli, startServerProcess } from '../support/processes.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const stops: Array<() => Promise<void>> = [];

@@ -1,10 +1,11 @@
 // Runs deploy/nginx as shipped, on loopback ports: the tree is copied to a temp prefix and only
 // the deployment-specific lines (certificate paths, ACME webroot, listen ports, upstream, pid) are
 // rewritten — each rewrite must match, so a drifted config fails instead of being tested half.
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import path from 'node:path';
+import { type Captured, spawnCaptured } from '../support/processes.ts';
 
 export const nginxSource = path.resolve(import.meta.dirname, '../../deploy/nginx');
 export const nginxBinary = '/usr/sbin/nginx';
@@ -29,7 +30,17 @@ function rewrite(file: string, replacements: Array<[string | RegExp, string]>) {
   writeFileSync(file, text);
 }
 
-export function prepareNginx(dir: string, ports: { http: number; https: number; api: number }): NginxSite {
+export type Rewrite = [string | RegExp, string];
+
+/**
+ * `ports.api` is one API process or several (the upstream's replicas). `rewrites` changes more of
+ * the tree for a test, per file relative to deploy/nginx (e.g. a rate-limit zone), each must match.
+ */
+export function prepareNginx(
+  dir: string,
+  ports: { http: number; https: number; api: number | number[] },
+  rewrites: Record<string, Rewrite[]> = {},
+): NginxSite {
   const prefix = path.join(dir, 'nginx');
   cpSync(nginxSource, prefix, { recursive: true });
   const tls = path.join(dir, 'tls');
@@ -62,7 +73,12 @@ export function prepareNginx(dir: string, ports: { http: number; https: number; 
   );
   const conf = path.join(prefix, 'nginx.conf');
   rewrite(conf, [['pid /var/run/nginx.pid;', `pid ${path.join(dir, 'nginx.pid')};`]]);
-  rewrite(path.join(prefix, 'conf.d/upstream.conf'), [['server api:3000', `server 127.0.0.1:${ports.api}`]]);
+  // `server api:3000 <parameters>;` becomes one such line per API process.
+  const apis = ([] as number[]).concat(ports.api);
+  rewrite(path.join(prefix, 'conf.d/upstream.conf'), [
+    [/server api:3000([^;]*);/g, apis.map((port) => `server 127.0.0.1:${port}$1;`).join('\n    ')],
+  ]);
+  for (const [file, replacements] of Object.entries(rewrites)) rewrite(path.join(prefix, file), replacements);
   rewrite(path.join(prefix, 'conf.d/blogsmith.conf'), [
     ['/etc/letsencrypt/live/blogsmith.example.com/', `${tls}/`],
     ['/var/www/certbot', acmeDir],
@@ -90,48 +106,36 @@ export function nginxTest(site: NginxSite): { code: number | null; output: strin
   return { code: r.status, output: `${r.stdout}${r.stderr}` };
 }
 
-export interface RunningNginx {
-  child: ChildProcess;
-  output(): string;
-  stop(): Promise<void>;
-}
+export type RunningNginx = Captured;
 
 export async function startNginx(site: NginxSite): Promise<RunningNginx> {
-  const child = spawn(
-    nginxBinary,
-    ['-p', site.prefix, '-e', 'stderr', '-c', site.conf, '-g', 'daemon off;'],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += String(d);
-  });
-  child.stderr?.on('data', (d) => {
-    out += String(d);
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const nginx = spawnCaptured(nginxBinary, [
+    '-p',
+    site.prefix,
+    '-e',
+    'stderr',
+    '-c',
+    site.conf,
+    '-g',
+    'daemon off;',
+  ]);
   // Ready once it answers on the HTTP port.
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`nginx exited:\n${out}`);
+    if (nginx.child.exitCode !== null) throw new Error(`nginx exited:\n${nginx.output()}`);
     try {
       await fetch(`http://127.0.0.1:${site.httpPort}/`, { redirect: 'manual' });
       break;
     } catch {
-      if (Date.now() > deadline) throw new Error(`nginx did not start:\n${out}`);
+      if (Date.now() > deadline) {
+        await nginx.stop('SIGKILL');
+        throw new Error(`nginx did not start:\n${nginx.output()}`);
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  return {
-    child,
-    output: () => out,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGQUIT');
-      await exited;
-    },
-  };
+  // SIGQUIT: nginx's graceful shutdown.
+  return { ...nginx, stop: (signal = 'SIGQUIT') => nginx.stop(signal) };
 }
 
 export interface HttpsResponse {

@@ -9,8 +9,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { articleModelResponder } from '../fakes/article-model.ts';
 import { startOpenAiServer } from '../fakes/openai-server.ts';
-import { freePort, type ServerProcess, startServerProcess } from '../smoke/process.ts';
 import { createTestDatabase } from '../support/database.ts';
+import { freePort, type ServerProcess, startServerProcess } from '../support/processes.ts';
 import {
   httpsRequest,
   nginxSource,

@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, write
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startServerProcess } from '../smoke/process.ts';
+import { startServerProcess } from '../support/processes.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'blogsmith-perm-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

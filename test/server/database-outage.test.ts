@@ -9,9 +9,9 @@ import { articleModelResponder } from '../fakes/article-model.ts';
 import { startOpenAiServer } from '../fakes/openai-server.ts';
 import type { FakeServer } from '../fakes/scripted-server.ts';
 import { html, type LocalServer, startServer } from '../research/local-server.ts';
-import { type ServerProcess, startServerProcess } from '../smoke/process.ts';
 import { sessionCookieOf } from '../support/accounts.ts';
 import { type OwnPostgres, startOwnPostgres } from '../support/own-postgres.ts';
+import { type ServerProcess, startServerProcess } from '../support/processes.ts';
 
 const pgClient = pg_.Client;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

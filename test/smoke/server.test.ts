@@ -6,7 +6,7 @@ import path from 'node:path';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, redisUrl, type TestDatabase } from '../support/database.ts';
-import { runCli, type ServerProcess, startServerProcess } from './process.ts';
+import { runCli, type ServerProcess, startServerProcess } from '../support/processes.ts';
 
 describe('the real server process (embedded database)', () => {
   let dataDir: string;

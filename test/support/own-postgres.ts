@@ -6,7 +6,7 @@ import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from '../smoke/process.ts';
+import { freePort } from './processes.ts';
 
 const run = promisify(execFile);
 const bin = process.env.TEST_POSTGRES_BIN ?? '/usr/lib/postgresql/15/bin';

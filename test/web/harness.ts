@@ -7,7 +7,7 @@ import { type Browser, type BrowserContext, type ConsoleMessage, chromium, type 
 import { buildWeb } from '../../web/build.ts';
 import { startOpenAiServer } from '../fakes/openai-server.ts';
 import type { FakeServer } from '../fakes/scripted-server.ts';
-import { type ServerProcess, startServerProcess } from '../smoke/process.ts';
+import { type ServerProcess, startServerProcess } from '../support/processes.ts';
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const artifactsDir = path.resolve(import.meta.dirname, '../../test-artifacts/web');
