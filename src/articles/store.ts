@@ -4,7 +4,7 @@ import { and, desc, eq, lt, type SQL, sql } from 'drizzle-orm';
 import { inWorkspace } from '../accounts/scope.ts';
 import type { Database } from '../db/client.ts';
 import { type ArticleStatus, articleSteps, articles, articleVersions } from '../db/schema/articles.ts';
-import { userTsquery } from '../db/text-search.ts';
+import { userMatch } from '../db/text-search.ts';
 import { AppError } from '../errors.ts';
 import type { OutputRung } from '../llm/types.ts';
 import type { ArticleBrief } from '../writing/brief.ts';
@@ -149,7 +149,7 @@ export async function listArticles(
     input.status ? eq(articles.status, input.status) : undefined,
     input.favorite === undefined ? undefined : eq(articles.favorite, input.favorite),
     input.before ? lt(articles.createdAt, input.before) : undefined,
-    input.q ? sql`${articles.tsv} @@ ${userTsquery(articles.searchConfig, input.q)}` : undefined,
+    input.q ? userMatch(articles.tsv, articles.searchConfig, input.q) : undefined,
   ];
   const cost = sql<string>`(SELECT coalesce(sum(cost_usd), 0) FROM article_steps s WHERE s.article_id = ${articles.id})`;
   const rows = await database.db

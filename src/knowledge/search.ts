@@ -1,7 +1,7 @@
 // Hybrid search: pgvector cosine top-k and PostgreSQL full-text top-k, fused by reciprocal rank
 // (k = 60) in one statement. Without pgvector or a query embedding it is full-text only and says so.
 import type { Database } from '../db/client.ts';
-import { userTsqueriesSql } from '../db/text-search.ts';
+import { userMatchSql, userTsquerySql } from '../db/text-search.ts';
 import { toVectorLiteral } from './vector-columns.ts';
 
 export interface SearchKnowledgeInput {
@@ -71,10 +71,10 @@ export async function searchKnowledge(
   // Ranking is the expensive part of full text: only the first matches the GIN index yields are
   // ranked, so a query of common words costs the same at 10k or 1M chunks.
   const textCte = `t AS (
-      SELECT m.id, row_number() OVER (ORDER BY ts_rank_cd(m.tsv, m.query) DESC, m.id) AS rank
-      FROM (SELECT c.id, c.tsv, q.query FROM document_chunks c JOIN ${userTsqueriesSql('$2')} ON c.search_config = q.cfg
-            WHERE ${filter} AND c.tsv @@ q.query LIMIT ${fullTextCandidateCap}) m
-      ORDER BY ts_rank_cd(m.tsv, m.query) DESC, m.id LIMIT $3)`;
+      SELECT m.id, row_number() OVER (ORDER BY ts_rank_cd(m.tsv, ${userTsquerySql('m', '$2')}) DESC, m.id) AS rank
+      FROM (SELECT c.id, c.tsv, c.search_config FROM document_chunks c
+            WHERE ${filter} AND ${userMatchSql('c', '$2')} LIMIT ${fullTextCandidateCap}) m
+      ORDER BY ts_rank_cd(m.tsv, ${userTsquerySql('m', '$2')}) DESC, m.id LIMIT $3)`;
   let sqlText: string;
   if (hybrid) {
     params.push(toVectorLiteral(input.queryEmbedding ?? []));

@@ -3,7 +3,7 @@
 // prefiltered by full-text search.
 import type { z } from 'zod';
 import type { Database } from '../db/client.ts';
-import { userTsqueriesSql } from '../db/text-search.ts';
+import { userMatchSql, userTsquerySql } from '../db/text-search.ts';
 import type { similarPassage } from '../server/routes/knowledge-schemas.ts';
 import { englishStopWords } from '../writing/words.ts';
 import { toVectorLiteral } from './vector-columns.ts';
@@ -57,9 +57,9 @@ export async function findSimilar(
   // query is built by websearch_to_tsquery from plain words joined by "or": user text never
   // reaches tsquery syntax ("example.com:8080" was a syntax error as raw to_tsquery input).
   const textRows = await database.query<Row>(
-    `${select}, NULL::float8 AS cosine ${from} JOIN ${userTsqueriesSql('$2')} ON c.search_config = q.cfg
-     WHERE c.workspace_id = $1 AND numnode(q.query) > 0 AND c.tsv @@ q.query
-     ORDER BY ts_rank_cd(c.tsv, q.query) DESC LIMIT $3`,
+    `${select}, NULL::float8 AS cosine ${from}
+     WHERE c.workspace_id = $1 AND ${userMatchSql('c', '$2')}
+     ORDER BY ts_rank_cd(c.tsv, ${userTsquerySql('c', '$2')}) DESC LIMIT $3`,
     [input.workspaceId, anyWordQuery(input.text), candidates],
   );
   const byId = new Map<string, Row>(textRows.rows.map((r) => [r.chunkId, r]));
