@@ -5,7 +5,7 @@ import { desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import { inWorkspace } from '../accounts/scope.ts';
 import type { Database } from '../db/client.ts';
 import { type ArticleStatus, articles } from '../db/schema/articles.ts';
-import { userTsquery } from '../db/text-search.ts';
+import { userMatch } from '../db/text-search.ts';
 import { AppError } from '../errors.ts';
 import type { ArticleBrief } from '../writing/brief.ts';
 import { activeArticleStatuses } from './statuses.ts';
@@ -82,7 +82,7 @@ export async function listArticles(
     input.status ? eq(articles.status, input.status) : undefined,
     input.favorite === undefined ? undefined : eq(articles.favorite, input.favorite),
     input.before ? lt(articles.createdAt, input.before) : undefined,
-    input.q ? sql`${articles.tsv} @@ ${userTsquery(articles.searchConfig, input.q)}` : undefined,
+    input.q ? userMatch(articles.tsv, articles.searchConfig, input.q) : undefined,
   ];
   const cost = sql<string>`(SELECT coalesce(sum(cost_usd), 0) FROM article_steps s WHERE s.article_id = ${articles.id})`;
   const rows = await database.db

@@ -58,16 +58,21 @@ export const toTsvectorSql = (languageExpression: string, expression: string) =>
 const everyConfig = [...new Set([...Object.values(textSearchConfigs), 'simple'])];
 
 /**
- * Raw SQL: a FROM item `q(cfg, query)` with the user text bound to `placeholder` (e.g. `$2`) as a
- * tsquery in every configuration. Join rows with `c.search_config = q.cfg AND c.tsv @@ q.query`:
- * each row meets the query stemmed its own way, and the GIN index on tsv stays usable (one
- * index probe per configuration) where a per-row `websearch_to_tsquery(c.search_config, …)` is not.
+ * Raw SQL: rows of alias `c` (with `tsv` and `search_config`) matching the user text bound to
+ * `placeholder` (e.g. `$2`) stemmed in each row's own configuration. The first condition — the
+ * text in every configuration, OR-ed into one constant tsquery — is what the GIN index on tsv can
+ * serve (a query that depends on the row cannot use it); the second keeps each row to its own stemming.
  */
-export const userTsqueriesSql = (placeholder: string) =>
-  `(SELECT cfg, websearch_to_tsquery(cfg, ${placeholder}) AS query FROM unnest(ARRAY[${everyConfig
-    .map((c) => `'${c}'`)
-    .join(', ')}]::regconfig[]) AS cfg) q`;
+export const userMatchSql = (c: string, placeholder: string) =>
+  `${c}.tsv @@ (${everyConfig.map((cfg) => `websearch_to_tsquery('${cfg}', ${placeholder})`).join(' || ')}) AND ${c}.tsv @@ ${userTsquerySql(c, placeholder)}`;
 
-/** Drizzle: the tsquery of `text`, bound as a parameter, for rows of configuration `configColumn`. */
-export const userTsquery = (configColumn: AnyColumn | SQL, text: string): SQL =>
-  sql`websearch_to_tsquery(${configColumn}, ${text})`;
+/** Raw SQL: the row's own tsquery of the user text, for ranking a matched row. */
+export const userTsquerySql = (c: string, placeholder: string) =>
+  `websearch_to_tsquery(${c}.search_config, ${placeholder})`;
+
+/** Drizzle: rows of `tsv`/`config` matching `text` in their own configuration (see userMatchSql). */
+export const userMatch = (tsv: AnyColumn, config: AnyColumn, text: string): SQL =>
+  sql`${tsv} @@ (${sql.join(
+    everyConfig.map((cfg) => sql`websearch_to_tsquery(${sql.raw(`'${cfg}'`)}, ${text})`),
+    sql` || `,
+  )}) AND ${tsv} @@ websearch_to_tsquery(${config}, ${text})`;

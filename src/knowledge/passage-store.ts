@@ -2,7 +2,7 @@
 // check. Raw SQL on purpose: pgvector distance, full-text ranking and the rank fusion are
 // PostgreSQL features Drizzle's builder would only wrap.
 import type { Database } from '../db/client.ts';
-import { userTsqueriesSql } from '../db/text-search.ts';
+import { userMatchSql, userTsquerySql } from '../db/text-search.ts';
 import { toVectorLiteral } from './vector-columns.ts';
 
 const rrfK = 60;
@@ -57,10 +57,10 @@ export async function rankedPassages(
   // Ranking is the expensive part of full text: only the first matches the GIN index yields are
   // ranked, so a query of common words costs the same at 10k or 1M chunks.
   const textCte = `t AS (
-      SELECT m.id, row_number() OVER (ORDER BY ts_rank_cd(m.tsv, m.query) DESC, m.id) AS rank
-      FROM (SELECT c.id, c.tsv, q.query FROM document_chunks c JOIN ${userTsqueriesSql('$2')} ON c.search_config = q.cfg
-            WHERE ${filter} AND c.tsv @@ q.query LIMIT ${fullTextCandidateCap}) m
-      ORDER BY ts_rank_cd(m.tsv, m.query) DESC, m.id LIMIT $3)`;
+      SELECT m.id, row_number() OVER (ORDER BY ts_rank_cd(m.tsv, ${userTsquerySql('m', '$2')}) DESC, m.id) AS rank
+      FROM (SELECT c.id, c.tsv, c.search_config FROM document_chunks c
+            WHERE ${filter} AND ${userMatchSql('c', '$2')} LIMIT ${fullTextCandidateCap}) m
+      ORDER BY ts_rank_cd(m.tsv, ${userTsquerySql('m', '$2')}) DESC, m.id LIMIT $3)`;
   let sqlText: string;
   if (input.queryEmbedding) {
     params.push(toVectorLiteral(input.queryEmbedding));
@@ -114,9 +114,9 @@ export async function passagesSharingWords(
   input: { workspaceId: string; anyWordQuery: string; limit: number },
 ): Promise<CandidatePassageRow[]> {
   const r = await database.query<CandidatePassageRow>(
-    `${candidateColumns}, NULL::float8 AS cosine ${candidateSource} JOIN ${userTsqueriesSql('$2')} ON c.search_config = q.cfg
-     WHERE c.workspace_id = $1 AND numnode(q.query) > 0 AND c.tsv @@ q.query
-     ORDER BY ts_rank_cd(c.tsv, q.query) DESC LIMIT $3`,
+    `${candidateColumns}, NULL::float8 AS cosine ${candidateSource}
+     WHERE c.workspace_id = $1 AND ${userMatchSql('c', '$2')}
+     ORDER BY ts_rank_cd(c.tsv, ${userTsquerySql('c', '$2')}) DESC LIMIT $3`,
     [input.workspaceId, input.anyWordQuery, input.limit],
   );
   return r.rows;
