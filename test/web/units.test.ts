@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { diffLines } from '../../web/src/diff.ts';
 import { citationNumbers } from '../../web/src/markdown.ts';
 import { briefErrors } from '../../web/src/pages/NewArticle.tsx';
+import { plainMessage } from '../../web/src/plain-errors.ts';
+import { titleOf, withTitle } from '../../web/src/title.ts';
 
 describe('diffLines', () => {
   it('marks removed and added lines between unchanged context', () => {
@@ -40,8 +42,8 @@ describe('briefErrors', () => {
     expect(byField.topic).toBe('Must not be blank');
     expect(byField['research.urls']).toBe('Line 2: Must be an http(s) URL');
     expect(byField.keywords).toBe('Keyword 1: Must not be blank');
-    expect(byField.words).toMatch(/300/);
-    expect(other).toEqual(['mystery: Unrecognized key']);
+    expect(byField.words).toBe('Must be at least 300.');
+    expect(other).toEqual(['This field is not known to the server.']);
   });
 });
 
@@ -51,5 +53,51 @@ describe('citationNumbers', () => {
     expect(citationNumbers('1, 3')).toEqual([1, 3]);
     expect(citationNumbers('2-4')).toEqual([2, 3, 4]);
     expect(citationNumbers('1, 3–5')).toEqual([1, 3, 4, 5]);
+  });
+});
+
+describe('plainMessage', () => {
+  it('rewrites zod 4 messages into short sentences', () => {
+    expect(plainMessage('Too small: expected string to have >=8 characters')).toBe(
+      'Must be at least 8 characters.',
+    );
+    expect(plainMessage('Too big: expected number to be <=10000')).toBe('Must be at most 10000.');
+    expect(plainMessage('Too small: expected string to have >=1 characters')).toBe('Required.');
+    expect(plainMessage('Invalid input: expected string, received undefined')).toBe('Required.');
+    expect(plainMessage('Invalid email address')).toMatch(/email address/);
+  });
+
+  it('never shows environment variable names; says who can fix it', () => {
+    const web = plainMessage(
+      'Web research is not configured: set TAVILY_API_KEY, SERPAPI_API_KEY or SEARXNG_URL',
+      'research.web',
+    );
+    expect(web).toMatch(/^Web research is not configured on this server/);
+    expect(web).not.toMatch(/[A-Z]+_[A-Z]+/);
+    const model = plainMessage(
+      'No language model is configured for planner: set LLM_MODEL and a provider (e.g. OPENAI_COMPATIBLE_BASE_URL)',
+    );
+    expect(model).toMatch(/Settings/);
+    expect(model).not.toMatch(/LLM_MODEL/);
+    expect(plainMessage('Storage is not configured: set S3_BUCKET')).toBe(
+      'Storage is not configured. The person who runs this Blogsmith server can set this up.',
+    );
+  });
+
+  it('leaves plain messages alone', () => {
+    expect(plainMessage('Must be an http(s) URL')).toBe('Must be an http(s) URL');
+  });
+});
+
+describe('one title', () => {
+  it('reads and replaces the first level-1 heading', () => {
+    const md = 'Intro line\n\n# Heat pumps\n\nText\n\n# Second';
+    expect(titleOf(md)).toBe('Heat pumps');
+    expect(withTitle(md, 'Heat pumps for families')).toBe(
+      'Intro line\n\n# Heat pumps for families\n\nText\n\n# Second',
+    );
+    expect(titleOf('## Only a subheading')).toBeNull();
+    expect(withTitle('Body', 'T')).toBe('# T\n\nBody');
+    expect(withTitle('', 'T')).toBe('# T');
   });
 });
