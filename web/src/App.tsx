@@ -7,7 +7,7 @@ import { Editor } from './pages/Editor.tsx';
 import { AcceptInvitation } from './pages/Invitation.tsx';
 import { Knowledge } from './pages/Knowledge.tsx';
 import { Library } from './pages/Library.tsx';
-import { LiveGeneration } from './pages/LiveGeneration.tsx';
+import { LiveGeneration } from './pages/live/LiveGeneration.tsx';
 import { NewArticle } from './pages/NewArticle.tsx';
 import { Settings } from './pages/Settings.tsx';
 import { Link, match, navigate, useLocation } from './router.tsx';
