@@ -90,7 +90,7 @@ describe('web app in Chromium', () => {
     await h.capture(page, '02b-new-article-no-model');
     await banner.getByRole('link', { name: 'Connect a model in Settings' }).click();
     await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
-  });
+  }, 60_000);
 
   it('signs out, refuses a wrong password with a clear message, signs in again', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -106,7 +106,7 @@ describe('web app in Chromium', () => {
     // A reload keeps the session (cookie) and the client-side route.
     await page.goto('/settings');
     await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
-  });
+  }, 60_000);
 
   it('connects the fake OpenAI-compatible server step by step: address, model from its list, roles filled, tested', async () => {
     h.llm.quirks = { modelIds: ['fake-chat', 'fake-embed'] };
@@ -166,7 +166,7 @@ describe('web app in Chromium', () => {
     await page.getByRole('button', { name: 'Save budget' }).click();
     await page.getByText('Budget saved.').waitFor();
     await h.capture(page, '04b-settings-advanced');
-  });
+  }, 60_000);
 
   it('creates an API key shown once, which works, then revokes it', async () => {
     await page.getByLabel('Key name').fill('ci');
@@ -287,6 +287,11 @@ describe('web app in Chromium', () => {
     await page.waitForURL(/\/articles\/[0-9a-f-]+\/live$/);
     articleUrl = page.url().replace(/\/live$/, '');
 
+    // The planned steps are listed from the start, under the topic as the heading.
+    expect(await page.locator('.page-head h1').textContent()).toBe('Solar inverters');
+    await poll(() => page.locator('li.step').count()).toBeGreaterThan(6);
+    expect(await page.locator('li.step[data-step="seo"]').count()).toBe(1);
+
     // Mid-generation: a step done, text streaming in, the document found as a source.
     await page.locator('li.step[data-status="completed"]').first().waitFor();
     await poll(() => page.locator('.draft-part').count(), { timeout: 15_000 }).toBeGreaterThan(0);
@@ -308,6 +313,12 @@ describe('web app in Chromium', () => {
     expect(await page.locator('.live-summary .badge').textContent()).toBe('completed');
     expect(await page.getByTestId('running-cost').textContent()).toMatch(/^\$0\.\d*[1-9]/);
     expect(await page.locator('.draft').textContent()).toContain('Microinverters sit behind each panel');
+    expect(await page.locator('.page-head h1').textContent()).toBe('Solar inverters');
+    // The finish card sums the result up.
+    const card = page.getByTestId('finish-card');
+    await poll(() => card.textContent()).toMatch(/Your article is ready/);
+    expect(await card.textContent()).toMatch(/Words[\d,]+/);
+    expect(await card.textContent()).toMatch(/SEO score\d+\/100/);
     await h.capture(page, '09-live-done');
   }, 60_000);
 
@@ -456,11 +467,18 @@ describe('web app in Chromium', () => {
     await page.getByRole('button', { name: 'Generate article' }).click();
     await page.waitForURL(/\/live$/);
     await page.locator('li.step[data-status="running"]').first().waitFor();
+    // Cancel asks first; saying no keeps the run going.
+    page.once('dialog', (d) => void d.dismiss());
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    expect(await page.getByRole('button', { name: 'Cancel' }).isVisible()).toBe(true);
+    page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: 'Cancel' }).click();
     await expect
       .poll(() => page.locator('.live-summary .badge').textContent(), { timeout: 15_000 })
       .toBe('cancelled');
     await page.getByRole('button', { name: 'Open in editor' }).waitFor();
+    await page.getByRole('button', { name: 'Start again with the same brief' }).waitFor();
+    await h.capture(page, '22-live-cancelled');
     h.llm.responder = articleModelResponder();
   });
 
@@ -488,6 +506,22 @@ describe('web app in Chromium', () => {
       expect(await overflowsHorizontally(p), `${label} overflows at 375 px`).toBe(false);
       await h.capture(p, shot);
     }
+    // The documents are cards on a phone: Delete is on screen without scrolling sideways.
+    await p.goto('/knowledge');
+    const del = p.getByRole('button', { name: /^Delete / }).first();
+    await del.waitFor();
+    const box = await del.boundingBox();
+    expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(375);
+
+    // The editor shows one pane at a time, switched with Write / Preview.
+    await p.goto(articleUrl);
+    await p.getByLabel('Markdown').waitFor();
+    expect(await p.locator('.preview').isVisible()).toBe(false);
+    await p.getByRole('button', { name: 'Preview', exact: true }).click();
+    await p.locator('.preview').waitFor();
+    expect(await p.getByLabel('Markdown').isVisible()).toBe(false);
+    await h.capture(p, '19b-mobile-preview');
+
     // The editor and the generation view of the article too.
     for (const [url, shot] of [
       [articleUrl, '19-mobile-editor'],
@@ -500,7 +534,7 @@ describe('web app in Chromium', () => {
       await h.capture(p, shot);
     }
     await phone.close();
-  });
+  }, 60_000);
 
   it('works with the keyboard alone: sign-in, skip link, navigation, forms, visible focus', async () => {
     const kb = await h.newContext();
@@ -571,7 +605,7 @@ describe('web app in Chromium', () => {
     await p.getByTestId('source-detail').waitFor();
     await poll(() => p.evaluate(() => document.activeElement?.id)).toBe('cited-source-1');
     await kb.close();
-  });
+  }, 60_000);
 
   it('logged no console errors or page errors', () => {
     expect(h.problems).toEqual([]);

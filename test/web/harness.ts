@@ -8,6 +8,7 @@ import { buildWeb } from '../../web/build.ts';
 import { startOpenAiServer } from '../fakes/openai-server.ts';
 import type { FakeServer } from '../fakes/scripted-server.ts';
 import { type ServerProcess, startServerProcess } from '../smoke/process.ts';
+import { type Backend, createTestDatabase } from '../support/database.ts';
 import { seriousViolations } from './axe.ts';
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -42,8 +43,14 @@ export async function startWebHarness(env: Record<string, string> = {}): Promise
   mkdirSync(artifactsDir, { recursive: true });
   const llm = await startOpenAiServer();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'blogsmith-web-'));
+  // PGlite by default (a newcomer's setup); WEB_TEST_BACKEND=postgres uses a fresh database on the
+  // machine's PostgreSQL, which starts far faster on a loaded machine.
+  const database = await createTestDatabase(
+    (process.env.WEB_TEST_BACKEND as Backend | undefined) ?? 'pglite',
+  );
   const server = await startServerProcess({
     DATA_DIR: dataDir,
+    ...(database.url ? { DATABASE_URL: database.url } : {}),
     RATE_LIMIT_ENABLED: 'false',
     // The operator's allowance for a model server on this machine (the fake the UI connects).
     LLM_ALLOW_HOSTS: '127.0.0.1',
@@ -96,6 +103,7 @@ export async function startWebHarness(env: Record<string, string> = {}): Promise
     async close() {
       await browser.close().catch(() => {});
       await server.stop();
+      await database.drop();
       await llm.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -81,6 +81,8 @@ function EditorLoaded({
   const [notice, setNotice] = useState('');
   const [panel, setPanel] = useState<Panel>('citations');
   const [selected, setSelected] = useState<number | null>(null);
+  // Narrow screens show one pane at a time.
+  const [view, setView] = useState<'write' | 'preview'>('write');
   const deferred = useDeferredValue(markdown);
   const unpriced = useUnpricedModels();
   const dirty = title !== article.title || markdown !== article.markdown;
@@ -199,8 +201,16 @@ function EditorLoaded({
           {notice}
         </p>
       )}
-      <div className="editor-grid">
-        <div className="editor-pane">
+      <fieldset className="view-toggle">
+        <legend className="sr-only">Show</legend>
+        {(['write', 'preview'] as const).map((v) => (
+          <button key={v} type="button" className="tab" aria-pressed={view === v} onClick={() => setView(v)}>
+            {v === 'write' ? 'Write' : 'Preview'}
+          </button>
+        ))}
+      </fieldset>
+      <div className={`editor-grid show-${view}`}>
+        <div className="editor-pane write-pane">
           <label htmlFor="article-title">Title</label>
           <input
             id="article-title"
@@ -226,7 +236,7 @@ function EditorLoaded({
           />
           <p className="hint">Ctrl+S (⌘S) saves. Saving keeps the previous text as a version.</p>
         </div>
-        <section className="editor-pane" aria-labelledby="preview-heading">
+        <section className="editor-pane preview-pane" aria-labelledby="preview-heading">
           <h2 id="preview-heading">Preview</h2>
           {/* biome-ignore lint/a11y/useKeyWithClickEvents lint/a11y/noStaticElementInteractions: the citation markers inside are buttons; this delegates their clicks */}
           <div

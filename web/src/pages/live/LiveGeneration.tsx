@@ -2,7 +2,7 @@
 // streams, sources as they are found, pace and time left, running cost; cancel (after asking);
 // at the end a summary with the way to the editor.
 import { useEffect, useState } from 'react';
-import { api, usd } from '../../api.ts';
+import { api } from '../../api.ts';
 import { costText, useUnpricedModels } from '../../components/prices.ts';
 import { Link } from '../../router.tsx';
 import { ErrorBox, Loading, StatusBadge, usePageTitle } from '../../ui.tsx';

@@ -235,7 +235,7 @@ function PickModel({
         }),
       );
       return true;
-    }, `Every writing role now uses ${model}. Testing it…`);
+    }, `Every writing role now uses ${model}. Its test results are shown beside.`);
     if (done) onChosen();
   };
 

@@ -6,8 +6,9 @@ export type ModelPrice = Json<'/api/v1/llm/prices', 'GET'>['items'][number];
 export function PricesTable({ items }: { items: ModelPrice[] }) {
   if (items.length === 0) return null;
   return (
-    <div className="table-wrap">
-      <table aria-label="Model prices">
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a table wider than a phone scrolls; the keyboard must reach it
+    <section className="table-wrap" tabIndex={0} aria-label="Model prices">
+      <table>
         <caption className="sr-only">Price of each model in use, USD per million tokens</caption>
         <thead>
           <tr>
@@ -32,6 +33,6 @@ export function PricesTable({ items }: { items: ModelPrice[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </section>
   );
 }
