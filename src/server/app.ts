@@ -38,6 +38,8 @@ import { healthRoutes } from './routes/health.ts';
 import { invitationRoutes } from './routes/invitations.ts';
 import { knowledgeRoutes } from './routes/knowledge.ts';
 import { llmCheckRoutes } from './routes/llm-check.ts';
+import { llmModelRoutes } from './routes/llm-models.ts';
+import { llmPriceRoutes } from './routes/llm-prices.ts';
 import { llmProviderRoutes } from './routes/llm-providers.ts';
 import { llmSettingsRoutes } from './routes/llm-settings.ts';
 import { memberRoutes } from './routes/members.ts';
@@ -132,6 +134,8 @@ export async function buildServer(runtime: Runtime): Promise<App> {
   await app.register(llmSettingsRoutes, { prefix: '/api/v1/llm' });
   await app.register(llmProviderRoutes, { prefix: '/api/v1/llm' });
   await app.register(llmCheckRoutes, { prefix: '/api/v1/llm' });
+  await app.register(llmModelRoutes, { prefix: '/api/v1/llm' });
+  await app.register(llmPriceRoutes, { prefix: '/api/v1/llm' });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(articleRoutes, { prefix: '/api/v1/articles' });
   await app.register(articleEventRoutes, { prefix: '/api/v1' });

@@ -7,7 +7,9 @@ import { type Browser, type BrowserContext, type ConsoleMessage, chromium, type 
 import { buildWeb } from '../../web/build.ts';
 import { startOpenAiServer } from '../fakes/openai-server.ts';
 import type { FakeServer } from '../fakes/scripted-server.ts';
+import { type Backend, createTestDatabase } from '../support/database.ts';
 import { type ServerProcess, startServerProcess } from '../support/processes.ts';
+import { seriousViolations } from './axe.ts';
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const artifactsDir = path.resolve(import.meta.dirname, '../../test-artifacts/web');
@@ -21,8 +23,12 @@ export interface WebHarness {
   dataDir: string;
   /** Console errors and uncaught page errors seen by any page of this harness. */
   problems: string[];
+  /** Serious or critical axe-core violations, per captured page. */
+  accessibility: string[];
   newContext(options?: { width?: number; height?: number; mobile?: boolean }): Promise<BrowserContext>;
   screenshot(page: Page, name: string): Promise<void>;
+  /** A screenshot plus an axe-core pass over the page as it is now (violations land in `accessibility`). */
+  capture(page: Page, name: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -37,8 +43,14 @@ export async function startWebHarness(env: Record<string, string> = {}): Promise
   mkdirSync(artifactsDir, { recursive: true });
   const llm = await startOpenAiServer();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'blogsmith-web-'));
+  // PGlite by default (a newcomer's setup); WEB_TEST_BACKEND=postgres uses a fresh database on the
+  // machine's PostgreSQL, which starts far faster on a loaded machine.
+  const database = await createTestDatabase(
+    (process.env.WEB_TEST_BACKEND as Backend | undefined) ?? 'pglite',
+  );
   const server = await startServerProcess({
     DATA_DIR: dataDir,
+    ...(database.url ? { DATABASE_URL: database.url } : {}),
     RATE_LIMIT_ENABLED: 'false',
     // The operator's allowance for a model server on this machine (the fake the UI connects).
     LLM_ALLOW_HOSTS: '127.0.0.1',
@@ -52,6 +64,7 @@ export async function startWebHarness(env: Record<string, string> = {}): Promise
     args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
   });
   const problems: string[] = [];
+  const accessibility: string[] = [];
   const watch = (page: Page) => {
     page.on('console', (msg: ConsoleMessage) => {
       if (msg.type() !== 'error' || expectedNetworkNoise.test(msg.text())) return;
@@ -59,12 +72,16 @@ export async function startWebHarness(env: Record<string, string> = {}): Promise
     });
     page.on('pageerror', (err) => problems.push(`${page.url()}: ${err.message}`));
   };
+  const screenshot = async (page: Page, name: string) => {
+    await page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
+  };
   return {
     server,
     llm,
     browser,
     dataDir,
     problems,
+    accessibility,
     async newContext(options = {}) {
       const context = await browser.newContext({
         baseURL: server.base,
@@ -77,12 +94,16 @@ export async function startWebHarness(env: Record<string, string> = {}): Promise
       context.on('page', watch);
       return context;
     },
-    async screenshot(page, name) {
-      await page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
+    screenshot,
+    async capture(page, name) {
+      await screenshot(page, name);
+      for (const v of await seriousViolations(page))
+        accessibility.push(`${name} ${new URL(page.url()).pathname}: ${v}`);
     },
     async close() {
       await browser.close().catch(() => {});
       await server.stop();
+      await database.drop();
       await llm.close();
       rmSync(dataDir, { recursive: true, force: true });
     },

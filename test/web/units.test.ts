@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { diffLines } from '../../web/src/diff.ts';
 import { citationNumbers } from '../../web/src/markdown.ts';
 import { briefErrors } from '../../web/src/pages/NewArticle.tsx';
+import { plainMessage } from '../../web/src/plain-errors.ts';
+import { titleOf, withTitle } from '../../web/src/title.ts';
 
 describe('diffLines', () => {
   it('marks removed and added lines between unchanged context', () => {
@@ -40,8 +42,8 @@ describe('briefErrors', () => {
     expect(byField.topic).toBe('Must not be blank');
     expect(byField['research.urls']).toBe('Line 2: Must be an http(s) URL');
     expect(byField.keywords).toBe('Keyword 1: Must not be blank');
-    expect(byField.words).toMatch(/300/);
-    expect(other).toEqual(['mystery: Unrecognized key']);
+    expect(byField.words).toBe('Must be at least 300.');
+    expect(other).toEqual(['This field is not known to the server.']);
   });
 });
 
@@ -51,5 +53,95 @@ describe('citationNumbers', () => {
     expect(citationNumbers('1, 3')).toEqual([1, 3]);
     expect(citationNumbers('2-4')).toEqual([2, 3, 4]);
     expect(citationNumbers('1, 3–5')).toEqual([1, 3, 4, 5]);
+  });
+});
+
+describe('plainMessage', () => {
+  it('rewrites zod 4 messages into short sentences', () => {
+    expect(plainMessage('Too small: expected string to have >=8 characters')).toBe(
+      'Must be at least 8 characters.',
+    );
+    expect(plainMessage('Too big: expected number to be <=10000')).toBe('Must be at most 10000.');
+    expect(plainMessage('Too small: expected string to have >=1 characters')).toBe('Required.');
+    expect(plainMessage('Invalid input: expected string, received undefined')).toBe('Required.');
+    expect(plainMessage('Invalid email address')).toMatch(/email address/);
+  });
+
+  it('never shows environment variable names; says who can fix it', () => {
+    const web = plainMessage(
+      'Web research is not configured: set TAVILY_API_KEY, SERPAPI_API_KEY or SEARXNG_URL',
+      'research.web',
+    );
+    expect(web).toMatch(/^Web research is not configured on this server/);
+    expect(web).not.toMatch(/[A-Z]+_[A-Z]+/);
+    const model = plainMessage(
+      'No language model is configured for planner: set LLM_MODEL and a provider (e.g. OPENAI_COMPATIBLE_BASE_URL)',
+    );
+    expect(model).toMatch(/Settings/);
+    expect(model).not.toMatch(/LLM_MODEL/);
+    expect(plainMessage('Storage is not configured: set S3_BUCKET')).toBe(
+      'Storage is not configured. The person who runs this Blogsmith server can set this up.',
+    );
+  });
+
+  it('leaves plain messages alone', () => {
+    expect(plainMessage('Must be an http(s) URL')).toBe('Must be an http(s) URL');
+  });
+});
+
+describe('one title', () => {
+  it('reads and replaces the first level-1 heading', () => {
+    const md = 'Intro line\n\n# Heat pumps\n\nText\n\n# Second';
+    expect(titleOf(md)).toBe('Heat pumps');
+    expect(withTitle(md, 'Heat pumps for families')).toBe(
+      'Intro line\n\n# Heat pumps for families\n\nText\n\n# Second',
+    );
+    expect(titleOf('## Only a subheading')).toBeNull();
+    expect(withTitle('Body', 'T')).toBe('# T\n\nBody');
+    expect(withTitle('', 'T')).toBe('# T');
+  });
+});
+
+describe('live view state', () => {
+  it('keeps a stable step list: planned steps until the server declares the sections', async () => {
+    const { plannedSteps } = await import('../../web/src/pages/live/steps.ts');
+    const { initialLive, applyEvent } = await import('../../web/src/pages/live/live-events.ts');
+    let s = applyEvent(initialLive(), 'step.started', { step: 'plan' });
+    const early = plannedSteps(s.steps, { factCheck: true, seo: false }).map((x) => x.name);
+    expect(early).toEqual([
+      'plan',
+      'gather',
+      'outline',
+      'sections',
+      'intro',
+      'conclusion',
+      'factcheck',
+      'revise',
+      'citations',
+      'render',
+    ]);
+    s = applyEvent(s, 'step.started', { step: 'section:1' });
+    s = applyEvent(s, 'step.started', { step: 'section:0' });
+    s = applyEvent(s, 'step.started', { step: 'render' });
+    expect(plannedSteps(s.steps, { factCheck: true, seo: false }).map((x) => x.name)).toEqual([
+      'plan',
+      'section:0',
+      'section:1',
+      'render',
+    ]);
+  });
+
+  it('measures the writing pace from text deltas and estimates the time left', async () => {
+    const { initialLive, applyEvent, pace } = await import('../../web/src/pages/live/live-events.ts');
+    let s = initialLive();
+    const words = 'word '.repeat(10); // 10 words, 50 characters
+    for (let i = 0; i < 5; i++)
+      s = applyEvent(s, 'section.delta', { part: 'intro', text: words }, 1_000 + i * 1_000);
+    // 250 characters over 5 s: 12.5 tokens/s; 50 of 1,000 words written at 250/6/5 words/s → 114 s.
+    const p = pace(s, 1_000, 6_000);
+    expect(p?.tokensPerSecond).toBeCloseTo(12.5);
+    expect(p?.secondsLeft).toBeCloseTo(114);
+    // Too few recent deltas: no guess.
+    expect(pace(s, 1_000, 60_000)).toBeNull();
   });
 });

@@ -7,7 +7,7 @@ import { Editor } from './pages/Editor.tsx';
 import { AcceptInvitation } from './pages/Invitation.tsx';
 import { Knowledge } from './pages/Knowledge.tsx';
 import { Library } from './pages/Library.tsx';
-import { LiveGeneration } from './pages/LiveGeneration.tsx';
+import { LiveGeneration } from './pages/live/LiveGeneration.tsx';
 import { NewArticle } from './pages/NewArticle.tsx';
 import { Settings } from './pages/Settings.tsx';
 import { Link, match, navigate, useLocation } from './router.tsx';
@@ -110,6 +110,19 @@ function Shell({ me, path, onSignedOut }: { me: Me; path: string; onSignedOut: (
     }
   };
 
+  // Escape closes the open menu and gives focus back to its button.
+  useEffect(() => {
+    if (!menuOpen) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      setMenuOpen(false);
+      document.querySelector<HTMLButtonElement>('.menu-toggle')?.focus();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [menuOpen]);
+
+  const workspaceName = me.workspaces.find((w) => w.id === me.workspace.id)?.name;
   const current = (to: string) =>
     to === '/' ? path === '/' : path === to || (to !== '/articles/new' && path.startsWith(`${to}/`));
 
@@ -119,9 +132,16 @@ function Shell({ me, path, onSignedOut }: { me: Me; path: string; onSignedOut: (
         Skip to content
       </a>
       <header className="topbar">
-        <Link to="/" className="brand">
-          Blogsmith
-        </Link>
+        <div className="brand-block">
+          <Link to="/" className="brand">
+            Blogsmith
+          </Link>
+          {workspaceName && (
+            <span className="workspace-name" data-testid="workspace-name" title="Workspace">
+              {workspaceName}
+            </span>
+          )}
+        </div>
         <button
           type="button"
           className="menu-toggle"

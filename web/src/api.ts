@@ -3,6 +3,7 @@
 // parameters, bodies and responses are typed by web/src/api/schema.d.ts, generated from the server's
 // OpenAPI document (`npm run gen:api`).
 import type { paths } from './api/schema.d.ts';
+import { plainMessage } from './plain-errors.ts';
 
 export interface ErrorDetail {
   path: string;
@@ -131,15 +132,25 @@ export async function api<M extends Method, P extends PathWith<M>>(
   return (type.includes('json') ? await res.json() : await res.text()) as Json<P, M>;
 }
 
-/** Field path → first message, for showing API validation errors next to their inputs. */
+/** Field path → first message in plain words, for showing API validation errors next to their inputs. */
 export function fieldErrors(error: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  if (error instanceof ApiError) for (const d of error.details) out[d.path] ??= d.message;
+  if (error instanceof ApiError)
+    for (const d of error.details) out[d.path] ??= plainMessage(d.message, d.path);
   return out;
 }
 
-export const messageOf = (error: unknown) =>
-  error instanceof Error ? error.message : typeof error === 'string' ? error : 'Something went wrong';
+// Codes whose server message is about the server, not the request: said the same way everywhere.
+const codeMessages: Partial<Record<string, string>> = {
+  service_unavailable: 'The server is busy or restarting. Try again in a moment.',
+  rate_limited: 'Too many requests in a short time. Wait a moment and try again.',
+  internal_error: 'Something went wrong on the server. Try again; if it keeps happening, tell an admin.',
+};
+
+export function messageOf(error: unknown): string {
+  if (error instanceof ApiError) return codeMessages[error.code] ?? plainMessage(error.message);
+  return error instanceof Error ? error.message : typeof error === 'string' ? error : 'Something went wrong';
+}
 
 // ---- Names for the API's shapes the pages use (all derived from the generated schema) ----
 

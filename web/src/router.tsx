@@ -4,7 +4,37 @@ import { type AnchorHTMLAttributes, type MouseEvent, useEffect, useState } from 
 
 const changeEvent = 'blogsmith:navigate';
 
+// Pages with unsaved work register a question; leaving the page (link, back button, reload,
+// closing the tab) asks it first.
+const leaveGuards = new Set<{ question: string }>();
+
+function mayLeave(): boolean {
+  for (const guard of leaveGuards) if (!window.confirm(guard.question)) return false;
+  // Confirmed: the page is going away, its guards with it.
+  leaveGuards.clear();
+  return true;
+}
+
+/** While `active`, leaving the page asks `question` first (in-app navigation, reload, tab close). */
+export function useLeaveGuard(
+  active: boolean,
+  question = 'You have unsaved changes. Leave this page and lose them?',
+) {
+  useEffect(() => {
+    if (!active) return;
+    const guard = { question };
+    leaveGuards.add(guard);
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => {
+      leaveGuards.delete(guard);
+      window.removeEventListener('beforeunload', warn);
+    };
+  }, [active, question]);
+}
+
 export function navigate(to: string, options: { replace?: boolean } = {}) {
+  if (!mayLeave()) return;
   if (options.replace) history.replaceState(null, '', to);
   else history.pushState(null, '', to);
   window.dispatchEvent(new Event(changeEvent));
@@ -15,11 +45,20 @@ const read = () => `${location.pathname}${location.search}`;
 export function useLocation(): { path: string; query: URLSearchParams } {
   const [url, setUrl] = useState(read);
   useEffect(() => {
-    const update = () => setUrl(read());
-    window.addEventListener('popstate', update);
+    let shown = read();
+    const update = () => {
+      shown = read();
+      setUrl(shown);
+    };
+    // Back/forward has already changed the URL: put it back when the user stays.
+    const onPop = () => {
+      if (read() !== shown && !mayLeave()) history.pushState(null, '', shown);
+      else update();
+    };
+    window.addEventListener('popstate', onPop);
     window.addEventListener(changeEvent, update);
     return () => {
-      window.removeEventListener('popstate', update);
+      window.removeEventListener('popstate', onPop);
       window.removeEventListener(changeEvent, update);
     };
   }, []);

@@ -8,7 +8,8 @@ import {
   useRef,
   useState,
 } from 'react';
-import { messageOf } from './api.ts';
+import { ApiError, messageOf } from './api.ts';
+import { plainMessage } from './plain-errors.ts';
 
 export function Field(props: {
   label: string;
@@ -74,6 +75,21 @@ export function ErrorBox({ error }: { error: unknown }) {
   );
 }
 
+/** An API refusal under a form: the details not already shown at one of `fields`, in plain words. */
+export function FormError({ error, fields }: { error: unknown; fields: string[] }) {
+  if (!error) return null;
+  if (!(error instanceof ApiError) || error.details.length === 0) return <ErrorBox error={error} />;
+  const rest = error.details.filter((d) => !fields.includes(d.path));
+  if (rest.length === 0) return null;
+  return (
+    <ul className="error-box" role="alert">
+      {rest.map((d) => (
+        <li key={`${d.path}:${d.message}`}>{plainMessage(d.message, d.path)}</li>
+      ))}
+    </ul>
+  );
+}
+
 export function StatusBadge({ status }: { status: string }) {
   return <span className={`badge status-${status}`}>{status}</span>;
 }
@@ -129,4 +145,39 @@ export async function download(url: string, fallbackName: string) {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
+/**
+ * One form's request: its own busy flag, error and success notice, so feedback appears next to
+ * the form that triggered it and one slow action does not disable the others.
+ */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const [notice, setNotice] = useState('');
+  const run = useCallback(async <T,>(action: () => Promise<T>, success = ''): Promise<T | undefined> => {
+    setBusy(true);
+    setError(undefined);
+    setNotice('');
+    try {
+      const result = await action();
+      setNotice(success);
+      return result;
+    } catch (e) {
+      setError(e);
+      return undefined;
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return { busy, error, notice, run, setNotice, setError };
+}
+
+export function Notice({ children }: { children: ReactNode }) {
+  if (!children) return null;
+  return (
+    <p className="notice" role="status">
+      {children}
+    </p>
+  );
 }

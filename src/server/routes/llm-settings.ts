@@ -1,10 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { audit } from '../../accounts/audit.ts';
+import { AppError } from '../../errors.ts';
 import { httpUrl } from '../../input/http-url.ts';
 import { storableTextProblem, text } from '../../input/text.ts';
 import { assertBaseUrlsAllowed, llmAllowHosts } from '../../llm/base-url-policy.ts';
 import { modelIdProblem } from '../../llm/model-id.ts';
+import { unconnectedRoleModels } from '../../llm/role-model-check.ts';
 import {
   applySettingsPatch,
   getWorkspaceLlmSettings,
@@ -92,6 +94,10 @@ export const llmSettingsRoutes: FastifyPluginAsyncZod = async (app) => {
       await assertBaseUrlsAllowed(request.body.credentials ?? {}, llmAllowHosts(app.runtime.config));
       const current = await getWorkspaceLlmSettings(database, secretKey, workspaceId);
       const next = applySettingsPatch(current, request.body);
+      const environment = (await app.runtime.llm.resolved()).configured;
+      const issues = unconnectedRoleModels(request.body.roleModels ?? {}, next, environment);
+      if (issues.length > 0)
+        throw new AppError('validation_error', 'A model needs a connected provider', issues);
       await saveWorkspaceLlmSettings(database, secretKey, workspaceId, next);
       app.runtime.llm.invalidateWorkspace(workspaceId);
       const changes = settingsChanges(current, next);

@@ -777,6 +777,53 @@ export interface paths {
       };
     };
   };
+  "/api/v1/llm/providers/{provider}/models": {
+    /** The models a connected provider lists (409 when it is not connected, 503 when it cannot be reached) */
+    get: {
+      parameters: {
+        path: {
+          provider: "openai" | "anthropic" | "google" | "groq" | "ollama" | "compatible";
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: ({
+                  /** @description provider:model, as role settings take it */
+                  id: string;
+                  /** @enum {string} */
+                  kind: "text" | "embedding";
+                })[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/llm/prices": {
+    /** USD per 1M tokens of each model in use (null: no known price, its calls cost $0 in totals) */
+    get: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: ({
+                  model: string;
+                  roles: ("planner" | "writer" | "checker" | "embedder")[];
+                  inputPerMillionUsd: number | null;
+                  outputPerMillionUsd: number | null;
+                })[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+  };
   "/api/v1/articles": {
     /** List articles, newest first; `q` searches titles and text */
     get: {

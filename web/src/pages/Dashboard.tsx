@@ -111,9 +111,11 @@ export function Dashboard() {
                           </td>
                           <td>{row.calls}</td>
                           <td>
-                            {usd(row.costUsd)}
-                            {row.unknownCostCalls > 0 && (
-                              <span className="meta"> (+{row.unknownCostCalls} unpriced)</span>
+                            {row.unknownCostCalls === row.calls && row.calls > 0
+                              ? 'price unknown'
+                              : usd(row.costUsd)}
+                            {row.unknownCostCalls > 0 && row.unknownCostCalls < row.calls && (
+                              <span className="meta"> (+{row.unknownCostCalls} calls without a price)</span>
                             )}
                           </td>
                         </tr>

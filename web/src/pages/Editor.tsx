@@ -9,9 +9,11 @@ import {
   useMemo,
   useState,
 } from 'react';
-import { type Article, api, usd, when } from '../api.ts';
+import { type Article, api, when } from '../api.ts';
+import { costText, useUnpricedModels } from '../components/prices.ts';
 import { renderMarkdown } from '../markdown.ts';
-import { Link } from '../router.tsx';
+import { Link, useLeaveGuard } from '../router.tsx';
+import { titleOf, withTitle } from '../title.ts';
 import { ErrorBox, Loading, StatusBadge, useLoad, usePageTitle } from '../ui.tsx';
 import { CitationsPanel } from './editor/Citations.tsx';
 import { ExportPanel } from './editor/Export.tsx';
@@ -66,27 +68,31 @@ function EditorLoaded({
   onChange: (a: Article) => void;
   reload: () => Promise<void>;
 }) {
-  const [title, setTitle] = useState(article.title);
   const [markdown, setMarkdown] = useState(article.markdown);
+  // Without a `# ` heading in the text, the title lives in its own field.
+  const [looseTitle, setLooseTitle] = useState(article.title);
+  const title = titleOf(markdown) ?? looseTitle;
+  const setTitle = (value: string) => {
+    if (titleOf(markdown) === null) setLooseTitle(value);
+    else setMarkdown(withTitle(markdown, value));
+  };
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<unknown>();
   const [notice, setNotice] = useState('');
   const [panel, setPanel] = useState<Panel>('citations');
   const [selected, setSelected] = useState<number | null>(null);
+  // Narrow screens show one pane at a time.
+  const [view, setView] = useState<'write' | 'preview'>('write');
   const deferred = useDeferredValue(markdown);
+  const unpriced = useUnpricedModels();
   const dirty = title !== article.title || markdown !== article.markdown;
-  // Closing or reloading the tab with unsaved edits asks first.
-  useEffect(() => {
-    if (!dirty) return;
-    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
-    window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [dirty]);
+  // Leaving with unsaved edits (a link, back, reload, closing the tab) asks first.
+  useLeaveGuard(dirty);
 
   // A saved, restored or regenerated article replaces what the fields hold.
   // biome-ignore lint/correctness/useExhaustiveDependencies: reset only when the stored article changes
   useEffect(() => {
-    setTitle(article.title);
+    setLooseTitle(article.title);
     setMarkdown(article.markdown);
   }, [article.updatedAt, article.id]);
 
@@ -183,7 +189,8 @@ function EditorLoaded({
         </div>
       </div>
       <p className="meta">
-        {article.wordCount} words · {usd(article.usage.costUsd)}
+        {article.wordCount} words ·{' '}
+        {costText(article.usage.costUsd, article.usage.inputTokens + article.usage.outputTokens, unpriced)}
         {article.usage.estimated ? ' (estimated: the model reported no token usage)' : ''} · updated{' '}
         {when(article.updatedAt)}
         {article.error ? ` · ${article.error}` : ''}
@@ -194,10 +201,28 @@ function EditorLoaded({
           {notice}
         </p>
       )}
-      <div className="editor-grid">
-        <div className="editor-pane">
+      <fieldset className="view-toggle">
+        <legend className="sr-only">Show</legend>
+        {(['write', 'preview'] as const).map((v) => (
+          <button key={v} type="button" className="tab" aria-pressed={view === v} onClick={() => setView(v)}>
+            {v === 'write' ? 'Write' : 'Preview'}
+          </button>
+        ))}
+      </fieldset>
+      <div className={`editor-grid show-${view}`}>
+        <div className="editor-pane write-pane">
           <label htmlFor="article-title">Title</label>
-          <input id="article-title" value={title} onChange={(e) => setTitle(e.target.value)} />
+          <input
+            id="article-title"
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+            aria-describedby="article-title-hint"
+          />
+          <p className="hint" id="article-title-hint">
+            {titleOf(markdown) === null
+              ? 'The text has no “# ” heading: this is the title.'
+              : 'The same as the “# ” heading at the top of the text: change either.'}
+          </p>
           <label htmlFor="article-markdown">Markdown</label>
           <textarea
             id="article-markdown"
@@ -211,7 +236,7 @@ function EditorLoaded({
           />
           <p className="hint">Ctrl+S (⌘S) saves. Saving keeps the previous text as a version.</p>
         </div>
-        <section className="editor-pane" aria-labelledby="preview-heading">
+        <section className="editor-pane preview-pane" aria-labelledby="preview-heading">
           <h2 id="preview-heading">Preview</h2>
           {/* biome-ignore lint/a11y/useKeyWithClickEvents lint/a11y/noStaticElementInteractions: the citation markers inside are buttons; this delegates their clicks */}
           <div

@@ -173,7 +173,7 @@ export function Knowledge() {
                       {d.title}
                       {d.filename && d.filename !== d.title && <span className="meta"> ({d.filename})</span>}
                     </td>
-                    <td>
+                    <td data-label="Status">
                       <StatusBadge status={d.status} />
                       {d.status === 'processing' && d.progress > 0 ? (
                         <span className="meta"> {d.progress}%</span>
@@ -187,11 +187,11 @@ export function Knowledge() {
                         </span>
                       ) : null}
                     </td>
-                    <td>
+                    <td data-label="Size">
                       {size(d.byteSize)}
                       {d.pageCount ? <span className="meta"> · {d.pageCount} p.</span> : null}
                     </td>
-                    <td>{when(d.createdAt)}</td>
+                    <td data-label="Added">{when(d.createdAt)}</td>
                     <td>
                       <button
                         type="button"

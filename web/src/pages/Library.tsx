@@ -1,6 +1,7 @@
 // All articles: search, status filter, favorites, cursor pagination. The filters live in the URL.
 import { type FormEvent, useState } from 'react';
-import { ApiError, type ArticleStatus, type ArticleSummary, api, usd, when } from '../api.ts';
+import { ApiError, type ArticleStatus, type ArticleSummary, api, when } from '../api.ts';
+import { costText, useUnpricedModels } from '../components/prices.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { Empty, ErrorBox, Loading, StatusBadge, useLoad, usePageTitle } from '../ui.tsx';
 import { articleHref } from './Dashboard.tsx';
@@ -18,6 +19,7 @@ export function Library() {
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<unknown>();
 
+  const unpriced = useUnpricedModels();
   const list = useLoad(() => {
     return api('GET', '/api/v1/articles', {
       query: {
@@ -102,8 +104,8 @@ export function Library() {
                     {a.title || a.topic}
                   </Link>
                   <span className="meta">
-                    <StatusBadge status={a.status} /> {a.wordCount} words · {usd(a.costUsd)} ·{' '}
-                    {when(a.updatedAt)}
+                    <StatusBadge status={a.status} /> {a.wordCount} words ·{' '}
+                    {costText(a.costUsd, a.wordCount, unpriced)} · {when(a.updatedAt)}
                     {!a.grounded && a.status === 'completed' ? ' · ungrounded' : ''}
                   </span>
                 </div>

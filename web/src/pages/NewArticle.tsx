@@ -1,6 +1,8 @@
 // The brief form. Validation is the API's: its 400 details land next to the fields they name.
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, api, type ErrorDetail } from '../api.ts';
+import { ConnectModelBanner, useModelReadiness } from '../components/ConnectModelBanner.tsx';
+import { plainMessage } from '../plain-errors.ts';
 import { Link, navigate } from '../router.tsx';
 import { ErrorBox, Field, Loading, useLoad, usePageTitle } from '../ui.tsx';
 
@@ -42,14 +44,15 @@ export function briefErrors(details: ErrorDetail[]): {
     const key = [...fieldKeys]
       .sort((a, b) => b.length - a.length)
       .find((k) => d.path === k || d.path.startsWith(`${k}.`));
+    const plain = plainMessage(d.message, d.path);
     if (!key) {
-      other.push(d.path ? `${d.path}: ${d.message}` : d.message);
+      other.push(plain);
       continue;
     }
     const rest = d.path.slice(key.length + 1);
     const index = /^\d+$/.test(rest) ? Number(rest) : null;
     const message =
-      index === null ? d.message : `${key === 'keywords' ? 'Keyword' : 'Line'} ${index + 1}: ${d.message}`;
+      index === null ? plain : `${key === 'keywords' ? 'Keyword' : 'Line'} ${index + 1}: ${plain}`;
     byField[key] = byField[key] ? `${byField[key]} ${message}` : message;
   }
   return { byField, other };
@@ -58,6 +61,7 @@ export function briefErrors(details: ErrorDetail[]): {
 export function NewArticle() {
   usePageTitle('New article');
   const documents = useLoad(() => api('GET', '/api/v1/documents', { query: { limit: '100' } }), []);
+  const models = useModelReadiness();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   // One key per distinct brief: resubmitting the same brief (a retry after a network error) cannot
@@ -116,6 +120,8 @@ export function NewArticle() {
       navigate(`/articles/${created.id}/live`);
     } catch (err) {
       setError(err);
+      // The model was disconnected since the page loaded: show the banner rather than the refusal.
+      if (err instanceof ApiError && err.code === 'unavailable') void models.reload();
     } finally {
       setBusy(false);
     }
@@ -137,10 +143,32 @@ export function NewArticle() {
     };
 
   const readyDocs = documents.data?.items.filter((d) => d.status === 'ready') ?? [];
+  const noModel = models.ready === false;
+  const check = (name: 'web' | 'factCheck' | 'seo', key: FieldKey, label: string, checked = false) => (
+    <li>
+      <label>
+        <input
+          type="checkbox"
+          name={name}
+          defaultChecked={checked}
+          aria-invalid={f[key] ? true : undefined}
+          aria-describedby={f[key] ? `${name}-error` : undefined}
+          data-field={key}
+        />{' '}
+        {label}
+      </label>
+      {f[key] && (
+        <p className="field-error" id={`${name}-error`}>
+          {f[key]}
+        </p>
+      )}
+    </li>
+  );
 
   return (
     <>
       <h1>New article</h1>
+      {noModel && <ConnectModelBanner />}
       <form className="card form" onSubmit={submit} noValidate aria-describedby="brief-help">
         <p id="brief-help" className="hint">
           Only the topic is required. Sources make the article cited; without any it is written and marked
@@ -228,23 +256,9 @@ export function NewArticle() {
         <fieldset>
           <legend>Research and checks</legend>
           <ul className="checks">
-            <li>
-              <label>
-                <input type="checkbox" name="web" /> Search the web for sources
-              </label>
-            </li>
-            <li>
-              <label>
-                <input type="checkbox" name="factCheck" defaultChecked /> Fact-check claims against the
-                sources
-              </label>
-            </li>
-            <li>
-              <label>
-                <input type="checkbox" name="seo" defaultChecked /> SEO pack (score, meta title and
-                description)
-              </label>
-            </li>
+            {check('web', 'research.web', 'Search the web for sources')}
+            {check('factCheck', 'factCheck', 'Fact-check claims against the sources', true)}
+            {check('seo', 'seo', 'SEO pack (score, meta title and description)', true)}
           </ul>
         </fieldset>
         {errors.other.length > 0 && (
@@ -254,18 +268,23 @@ export function NewArticle() {
             ))}
           </ul>
         )}
-        {error && !(error instanceof ApiError && error.code === 'validation_error') ? (
+        {error && !(error instanceof ApiError && error.code === 'validation_error') && !noModel ? (
           <ErrorBox error={error} />
         ) : null}
         {error instanceof ApiError && error.code === 'validation_error' && errors.other.length === 0 ? (
           <p className="error-box" role="alert">
-            Please fix the highlighted fields.
+            Please fix the {Object.keys(errors.byField).length === 1 ? 'field' : 'fields'} marked above.
           </p>
         ) : null}
         <div className="actions">
-          <button type="submit" disabled={busy}>
+          <button
+            type="submit"
+            disabled={busy || noModel}
+            aria-describedby={noModel ? 'connect-model-heading' : undefined}
+          >
             {busy ? 'Starting…' : 'Generate article'}
           </button>
+          {noModel && <span className="hint">Generate is available once a model is connected.</span>}
         </div>
       </form>
     </>

@@ -2,7 +2,8 @@
 import type { Me } from '../api.ts';
 import { usePageTitle } from '../ui.tsx';
 import { ApiKeysSection } from './settings/ApiKeys.tsx';
-import { LlmSection, ProvidersView } from './settings/LlmSettings.tsx';
+import { LlmSection } from './settings/llm/LlmSection.tsx';
+import { ProvidersView } from './settings/llm/ProvidersView.tsx';
 import { MembersSection, rank, WorkspaceSwitcher } from './settings/Members.tsx';
 
 export function Settings({ me }: { me: Me }) {

@@ -1,7 +1,7 @@
 // Editor › citations: each [n] with its source excerpt; unsupported ones highlighted.
 import type { Article, Citation, Source } from '../../api.ts';
 import { Empty } from '../../ui.tsx';
-import { SourceItem } from '../LiveGeneration.tsx';
+import { SourceItem } from '../live/SourceItem.tsx';
 import { CiteButtons } from './CiteButtons.tsx';
 
 export function CitationsPanel({

@@ -117,7 +117,7 @@ export function ApiKeysSection() {
             <ul className="list" aria-label="API keys">
               {keys.data.items.map((k) => (
                 <li key={k.id} className={k.revokedAt ? 'revoked' : ''}>
-                  <strong className="break">{k.name}</strong> <code>{k.prefix}…</code>
+                  <strong className="break">{k.name}</strong> <code>bsk_{k.prefix}_…</code>
                   <span className="meta">
                     {' '}
                     {k.scopes.join(', ')} · created {when(k.createdAt)} · last used {when(k.lastUsedAt)}

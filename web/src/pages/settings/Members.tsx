@@ -1,7 +1,7 @@
 // Settings › members and roles, and the workspace switcher.
 import { type FormEvent, useState } from 'react';
 import { api, fieldErrors, type Me, type Member, type Role } from '../../api.ts';
-import { ErrorBox, Field, Loading, useLoad } from '../../ui.tsx';
+import { ErrorBox, Field, Loading, Notice, useLoad } from '../../ui.tsx';
 export const rank: Record<Role, number> = { viewer: 0, editor: 1, admin: 2, owner: 3 };
 export const roles: Role[] = ['viewer', 'editor', 'admin', 'owner'];
 export function MembersSection({ me, admin }: { me: Me; admin: boolean }) {
@@ -9,6 +9,7 @@ export function MembersSection({ me, admin }: { me: Me; admin: boolean }) {
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const [invited, setInvited] = useState<{ email: string; link: string }>();
+  const [notice, setNotice] = useState('');
   const errors = fieldErrors(error);
 
   // Nobody is added silently: the server makes an invitation, and its link is shown here to pass on.
@@ -34,9 +35,11 @@ export function MembersSection({ me, admin }: { me: Me; admin: boolean }) {
 
   const changeRole = async (m: Member, role: Role) => {
     setError(undefined);
+    setNotice('');
     try {
       await api('PATCH', '/api/v1/members/{userId}', { params: { userId: m.userId }, body: { role } });
       await members.reload();
+      setNotice(`${m.email} is now ${role}.`);
     } catch (err) {
       setError(err);
     }
@@ -47,6 +50,7 @@ export function MembersSection({ me, admin }: { me: Me; admin: boolean }) {
     try {
       await api('DELETE', '/api/v1/members/{userId}', { params: { userId: m.userId } });
       await members.reload();
+      setNotice(`${m.email} was removed from this workspace.`);
     } catch (err) {
       setError(err);
     }
@@ -56,6 +60,7 @@ export function MembersSection({ me, admin }: { me: Me; admin: boolean }) {
     <section className="card" aria-labelledby="members-heading">
       <h2 id="members-heading">Members</h2>
       {error && Object.keys(errors).length === 0 ? <ErrorBox error={error} /> : null}
+      <Notice>{notice}</Notice>
       {members.loading && !members.data ? (
         <Loading />
       ) : members.error ? (

@@ -1,0 +1,144 @@
+// The article event stream as state: one reducer per event type, nothing else. Event payloads
+// are read here only, so typed payloads from the API (when the OpenAPI document carries them)
+// replace the few casts below in one place.
+import type { Source, Step, StepStatus } from '../../api.ts';
+
+export interface LiveState {
+  status: string;
+  steps: Step[];
+  parts: Map<string, string>;
+  sources: Source[];
+  costUsd: number;
+  tokens: { input: number; output: number };
+  /** The server reported no usage: the counts are a tokenizer's estimate. */
+  estimated: boolean;
+  /** The latest reasoning of a reasoning model (never part of the article). */
+  thinking: string;
+  error: string | null;
+  done: boolean;
+  /** Characters of article text received, with when (ms since epoch): the writing pace. */
+  written: Array<{ at: number; chars: number }>;
+}
+
+export const initialLive = (): LiveState => ({
+  status: 'queued',
+  steps: [],
+  parts: new Map(),
+  sources: [],
+  costUsd: 0,
+  tokens: { input: 0, output: 0 },
+  estimated: false,
+  thinking: '',
+  error: null,
+  done: false,
+  written: [],
+});
+
+export const finished = (s: string) => s === 'completed' || s === 'failed' || s === 'cancelled';
+
+// A step first seen in the event stream, before the article is re-read.
+const newStep: Step = {
+  name: '',
+  status: 'pending',
+  attempts: 0,
+  error: null,
+  inputTokens: 0,
+  outputTokens: 0,
+  costUsd: 0,
+  usageEstimated: false,
+  outputRungs: [],
+  startedAt: null,
+  finishedAt: null,
+};
+
+export function upsertStep(steps: Step[], name: string, patch: Partial<Step>): Step[] {
+  const i = steps.findIndex((s) => s.name === name);
+  if (i === -1) return [...steps, { ...newStep, name, ...patch }];
+  const next = [...steps];
+  next[i] = { ...next[i]!, ...patch };
+  return next;
+}
+
+type Data = Record<string, unknown>;
+export const eventTypes = [
+  'status',
+  'step.started',
+  'step.finished',
+  'source.found',
+  'section.delta',
+  'section.thinking',
+  'cost',
+  'error',
+  'done',
+] as const;
+export type LiveEventType = (typeof eventTypes)[number];
+
+/** The state after one event; `at` is when it arrived (for the writing pace). */
+export function applyEvent(s: LiveState, type: LiveEventType, d: Data, at = Date.now()): LiveState {
+  switch (type) {
+    case 'status': {
+      // A section regeneration rewrites that part from scratch.
+      if (typeof d.regenerating !== 'number') return { ...s, status: String(d.status) };
+      const parts = new Map(s.parts);
+      parts.delete(`section:${d.regenerating}`);
+      return { ...s, status: String(d.status), parts, done: false };
+    }
+    case 'step.started':
+      return { ...s, status: 'running', steps: upsertStep(s.steps, String(d.step), { status: 'running' }) };
+    case 'step.finished':
+      return {
+        ...s,
+        steps: upsertStep(s.steps, String(d.step), {
+          status: (d.status as StepStatus) ?? 'completed',
+          costUsd: Number(d.costUsd ?? 0),
+        }),
+      };
+    case 'source.found': {
+      const source = d as unknown as Source;
+      if (s.sources.some((x) => x.n === source.n)) return s;
+      return { ...s, sources: [...s.sources, source].sort((a, b) => a.n - b.n) };
+    }
+    case 'section.delta': {
+      const part = String(d.part ?? (d.index !== undefined ? `section:${d.index}` : 'body'));
+      const text = String(d.text ?? '');
+      const parts = new Map(s.parts);
+      parts.set(part, (parts.get(part) ?? '') + text);
+      return { ...s, parts, written: [...s.written.slice(-199), { at, chars: text.length }] };
+    }
+    case 'section.thinking':
+      return { ...s, thinking: (s.thinking + String(d.text ?? '')).slice(-400) };
+    case 'cost':
+      return {
+        ...s,
+        costUsd: Number(d.costUsd ?? s.costUsd),
+        tokens: { input: Number(d.inputTokens ?? 0), output: Number(d.outputTokens ?? 0) },
+        estimated: s.estimated || d.estimated === true,
+      };
+    case 'error':
+      return { ...s, error: String(d.message ?? 'The generation failed') };
+    case 'done':
+      return { ...s, status: String(d.status ?? s.status), done: true };
+  }
+}
+
+/**
+ * Writing pace over the last `windowMs` of text deltas: tokens per second (≈ 4 characters a
+ * token) and the seconds left to reach `targetWords` at that pace. Null when there is too little to tell.
+ */
+export function pace(
+  s: LiveState,
+  targetWords: number,
+  now = Date.now(),
+  windowMs = 15_000,
+): { tokensPerSecond: number; secondsLeft: number } | null {
+  const recent = s.written.filter((w) => now - w.at <= windowMs);
+  if (recent.length < 3) return null;
+  const seconds = Math.max((now - recent[0]!.at) / 1000, 1);
+  const chars = recent.reduce((n, w) => n + w.chars, 0);
+  const wordsWritten = [...s.parts.values()].join(' ').split(/\s+/).filter(Boolean).length;
+  const wordsPerSecond = chars / 6 / seconds;
+  return {
+    tokensPerSecond: chars / 4 / seconds,
+    secondsLeft: wordsPerSecond > 0 ? Math.max(0, (targetWords - wordsWritten) / wordsPerSecond) : 0,
+  };
+}

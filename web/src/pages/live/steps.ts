@@ -1,0 +1,80 @@
+// The step list of a run, stable from the start: the pipeline's planned steps are shown before
+// they run, and the sections appear in place of one placeholder once the outline names them.
+import type { Step } from '../../api.ts';
+
+const stepNames: Record<string, string> = {
+  plan: 'Plan the research',
+  gather: 'Gather sources',
+  outline: 'Outline',
+  sections: 'Write the sections',
+  intro: 'Introduction',
+  conclusion: 'Conclusion',
+  faq: 'FAQ',
+  factcheck: 'Fact check',
+  revise: 'Revise unsupported claims',
+  citations: 'Check citations',
+  seo: 'SEO pack',
+  render: 'Finish',
+};
+
+export function stepLabel(name: string, sections: Array<{ index: number; heading: string }> = []) {
+  const m = /^section:(\d+)(#r\d+)?$/.exec(name);
+  if (m) {
+    const heading = sections.find((s) => s.index === Number(m[1]))?.heading;
+    return `Section ${Number(m[1]) + 1}${heading ? `: ${heading}` : ''}${m[2] ? ' (rewrite)' : ''}`;
+  }
+  return stepNames[name] ?? name.replace(/[_.:-]+/g, ' ').replace(/^\w/, (c) => c.toUpperCase());
+}
+
+// The pipeline's order (src/articles/pipeline.ts stepPositions); sections go where `sections` is.
+const planned = [
+  'plan',
+  'gather',
+  'outline',
+  'sections',
+  'intro',
+  'conclusion',
+  'faq',
+  'factcheck',
+  'revise',
+  'citations',
+  'seo',
+  'render',
+];
+const order = (name: string) => {
+  if (name.startsWith('section:'))
+    return planned.indexOf('sections') + Number(/\d+/.exec(name)?.[0] ?? 0) / 1000;
+  const i = planned.indexOf(name);
+  return i === -1 ? planned.length : i;
+};
+
+const pending = (name: string): Step => ({
+  name,
+  status: 'pending',
+  attempts: 0,
+  error: null,
+  inputTokens: 0,
+  outputTokens: 0,
+  costUsd: 0,
+  usageEstimated: false,
+  outputRungs: [],
+  startedAt: null,
+  finishedAt: null,
+});
+
+/**
+ * The known steps plus the planned ones not yet declared, in pipeline order. Once any step is
+ * declared after the outline, the server's list is complete and shown as it is.
+ */
+export function plannedSteps(known: Step[], brief: { factCheck: boolean; seo: boolean }): Step[] {
+  const declared = known.some((s) => s.name.startsWith('section:') || s.name === 'render');
+  if (declared) return [...known].sort((a, b) => order(a.name) - order(b.name));
+  const skip = new Set([
+    'faq',
+    ...(brief.factCheck ? [] : ['factcheck', 'revise']),
+    ...(brief.seo ? [] : ['seo']),
+  ]);
+  const names = new Set(known.map((s) => s.name));
+  const extra = planned.filter((n) => !names.has(n) && !skip.has(n)).map(pending);
+  return [...known, ...extra].sort((a, b) => order(a.name) - order(b.name));
+}

@@ -1,0 +1,67 @@
+// The article and its event stream. The stream replays from the start, so a reload rebuilds the
+// view, and EventSource resumes with Last-Event-ID by itself after a dropped connection.
+import { useEffect, useRef, useState } from 'react';
+import { type Article, api, type Step } from '../../api.ts';
+import { applyEvent, eventTypes, finished, initialLive, type LiveState, upsertStep } from './live-events.ts';
+
+export type Connection = 'connecting' | 'open' | 'retrying' | 'closed';
+
+function pick(steps: Step[], name: string): Partial<Step> {
+  const s = steps.find((x) => x.name === name);
+  return s && s.status !== 'pending' ? { status: s.status } : {};
+}
+
+export function useLiveArticle(id: string) {
+  const [article, setArticle] = useState<Article>();
+  const [loadError, setLoadError] = useState<unknown>();
+  const [live, setLive] = useState<LiveState>(initialLive);
+  const [connection, setConnection] = useState<Connection>('connecting');
+
+  const refresh = useRef(async () => {});
+  refresh.current = async () => {
+    try {
+      const a = await api('GET', '/api/v1/articles/{id}', { params: { id } });
+      setArticle(a);
+      setLive((s) => ({
+        ...s,
+        steps: a.steps.reduce(
+          (acc, step) => upsertStep(acc, step.name, s.done ? step : { ...step, ...pick(acc, step.name) }),
+          s.steps,
+        ),
+        sources: s.sources.length >= a.sources.length ? s.sources : a.sources,
+        status: s.done ? a.status : s.status === 'queued' ? a.status : s.status,
+      }));
+    } catch (e) {
+      setLoadError(e);
+    }
+  };
+
+  useEffect(() => {
+    void refresh.current();
+    const es = new EventSource(`/api/v1/articles/${id}/events`);
+    es.onopen = () => setConnection('open');
+    es.onerror = () => setConnection(es.readyState === EventSource.CLOSED ? 'closed' : 'retrying');
+    for (const type of eventTypes)
+      es.addEventListener(type, (e) => {
+        // Named server `error` events carry data; connection errors (plain Event) do not.
+        if (!(e instanceof MessageEvent)) return;
+        const data = JSON.parse(e.data as string) as Record<string, unknown>;
+        setLive((s) => applyEvent(s, type, data));
+        if (type === 'step.finished') void refresh.current();
+        if (type === 'done') void onDone();
+      });
+    // A replay can hold the `done` of an earlier run while a regeneration is under way: then the
+    // stream is left to reconnect (EventSource sends Last-Event-ID) and carries on with the new run.
+    const onDone = async () => {
+      const current = await api('GET', '/api/v1/articles/{id}', { params: { id } }).catch(() => undefined);
+      if (!current || finished(current.status)) {
+        es.close();
+        setConnection('closed');
+      }
+      void refresh.current();
+    };
+    return () => es.close();
+  }, [id]);
+
+  return { article, loadError, live, connection };
+}
