@@ -31,34 +31,32 @@ describe.each(backends)('the invitation store (%s)', (backend) => {
     return created;
   }
 
-  it('adds the member once; a second accept finds the invitation used', async () => {
-    const host = await owner('host@example.com');
-    const guest = await owner('guest@example.com');
-    const invitation = await insertInvitation(database, {
+  // An invitation to the host's workspace, as acceptAndJoin takes it.
+  async function invite(host: Awaited<ReturnType<typeof owner>>, email: string, role: 'editor' | 'viewer') {
+    const { id } = await insertInvitation(database, {
       workspaceId: host.workspace.id,
-      email: 'guest@example.com',
-      role: 'editor',
+      email,
+      role,
       invitedBy: host.user.id,
       expiresAt: new Date(Date.now() + 3600_000),
     });
-    const ref = { id: invitation.id, workspaceId: host.workspace.id, role: 'editor' as const };
+    return { id, workspaceId: host.workspace.id, role };
+  }
+
+  it('adds the member once; a second accept finds the invitation used', async () => {
+    const host = await owner('host@example.com');
+    const guest = await owner('guest@example.com');
+    const ref = await invite(host, 'guest@example.com', 'editor');
     expect(await acceptAndJoin(database, ref, guest.user.id)).toBe('joined');
-    expect(await openInvitation(database, invitation.id)).toBeNull();
+    expect(await openInvitation(database, ref.id)).toBeNull();
     expect(await acceptAndJoin(database, ref, guest.user.id)).toBe('already_used');
   });
 
   it('leaves the invitation open when the user is already a member', async () => {
     const host = await owner('host2@example.com');
-    const invitation = await insertInvitation(database, {
-      workspaceId: host.workspace.id,
-      email: 'host2@example.com',
-      role: 'viewer',
-      invitedBy: host.user.id,
-      expiresAt: new Date(Date.now() + 3600_000),
-    });
-    const ref = { id: invitation.id, workspaceId: host.workspace.id, role: 'viewer' as const };
+    const ref = await invite(host, 'host2@example.com', 'viewer');
     expect(await acceptAndJoin(database, ref, host.user.id)).toBe('already_member');
-    expect((await openInvitation(database, invitation.id))?.id).toBe(invitation.id);
+    expect((await openInvitation(database, ref.id))?.id).toBe(ref.id);
   });
 
   it('creates the first owner only while no user exists', async () => {
