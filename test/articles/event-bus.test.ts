@@ -1,0 +1,87 @@
+// The article event bus: however many clients follow one article in a process, one reader queries
+// its events, and each subscriber still gets every event after its own id, in order.
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createUser } from '../../src/accounts/users.ts';
+import type { ArticleEvent } from '../../src/articles/event-map.ts';
+import { type ArticleEventBus, createArticleEventBus } from '../../src/articles/events.ts';
+import { type Database, openDatabase } from '../../src/db/client.ts';
+import { runMigrations } from '../../src/db/migrate.ts';
+
+async function until(probe: () => boolean, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('article event bus (embedded database)', () => {
+  let database: Database;
+  let bus: ArticleEventBus;
+  let articleId: string;
+  let eventReads = 0;
+
+  beforeAll(async () => {
+    database = await openDatabase({ dataDir: 'memory://' });
+    await runMigrations(database);
+    const { workspace } = await createUser(database, { email: 'bus@example.com', password: 'bus-password' });
+    const { rows } = await database.query<{ id: string }>(
+      `INSERT INTO articles (workspace_id, brief, topic) VALUES ($1, '{}', 'bus') RETURNING id`,
+      [workspace.id],
+    );
+    articleId = rows[0]!.id;
+    const query = database.query.bind(database);
+    database.query = ((text: string, params?: unknown[]) => {
+      if (/FROM article_events/.test(text)) eventReads++;
+      return query(text, params);
+    }) as Database['query'];
+    bus = createArticleEventBus(database, pino({ level: 'silent' }));
+  });
+  afterAll(async () => {
+    await bus?.close();
+    await database?.close();
+  });
+
+  it('reads once per wake-up for all subscribers and gives each every event in order', async () => {
+    const received = Array.from({ length: 200 }, () => [] as ArticleEvent[]);
+    const stops = received.map((list) => bus.subscribe(articleId, 0, (e) => list.push(e)));
+    await new Promise((r) => setTimeout(r, 100));
+    const readsBefore = eventReads;
+    for (const step of ['plan', 'gather', 'outline']) await bus.publish(articleId, 'step.started', { step });
+    await bus.publish(articleId, 'done', { status: 'completed' });
+    await until(() => received.every((list) => list.length === 4));
+    // Four wake-ups (and perhaps a safety poll), not four per subscriber.
+    expect(eventReads - readsBefore).toBeLessThanOrEqual(8);
+    for (const list of received) {
+      expect(list.map((e) => e.type)).toEqual(['step.started', 'step.started', 'step.started', 'done']);
+      expect(list.map((e) => e.id)).toEqual([...list.map((e) => e.id)].sort((a, b) => a - b));
+    }
+
+    // A client joining later replays from its own id; the others get nothing twice.
+    const ids = received[0]!.map((e) => e.id);
+    const late: ArticleEvent[] = [];
+    const resumed: ArticleEvent[] = [];
+    const stopLate = bus.subscribe(articleId, 0, (e) => late.push(e));
+    const stopResumed = bus.subscribe(articleId, ids[1]!, (e) => resumed.push(e));
+    await until(() => late.length === 4 && resumed.length === 2);
+    expect(late.map((e) => e.id)).toEqual(ids);
+    expect(resumed.map((e) => e.id)).toEqual(ids.slice(2));
+    expect(received.every((list) => list.length === 4)).toBe(true);
+    for (const stop of [...stops, stopLate, stopResumed]) stop();
+  });
+
+  it('keeps delivering to the others when one subscriber throws', async () => {
+    const got: ArticleEvent[] = [];
+    const stopBad = bus.subscribe(articleId, Number.MAX_SAFE_INTEGER - 1, () => {
+      throw new Error('broken socket');
+    });
+    const stopBroken = bus.subscribe(articleId, 0, () => {
+      throw new Error('broken socket');
+    });
+    const stopGood = bus.subscribe(articleId, 0, (e) => got.push(e));
+    await bus.publish(articleId, 'status', { status: 'running' });
+    await until(() => got.some((e) => e.type === 'status'));
+    for (const stop of [stopBad, stopBroken, stopGood]) stop();
+  });
+});
