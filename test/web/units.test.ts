@@ -106,7 +106,7 @@ describe('live view state', () => {
   it('keeps a stable step list: planned steps until the server declares the sections', async () => {
     const { plannedSteps } = await import('../../web/src/pages/live/steps.ts');
     const { initialLive, applyEvent } = await import('../../web/src/pages/live/live-events.ts');
-    let s = applyEvent(initialLive(), 'step.started', { step: 'plan' });
+    let s = applyEvent(initialLive(), { type: 'step.started', data: { step: 'plan' } });
     const early = plannedSteps(s.steps, { factCheck: true, seo: false }).map((x) => x.name);
     expect(early).toEqual([
       'plan',
@@ -120,9 +120,9 @@ describe('live view state', () => {
       'citations',
       'render',
     ]);
-    s = applyEvent(s, 'step.started', { step: 'section:1' });
-    s = applyEvent(s, 'step.started', { step: 'section:0' });
-    s = applyEvent(s, 'step.started', { step: 'render' });
+    s = applyEvent(s, { type: 'step.started', data: { step: 'section:1' } });
+    s = applyEvent(s, { type: 'step.started', data: { step: 'section:0' } });
+    s = applyEvent(s, { type: 'step.started', data: { step: 'render' } });
     expect(plannedSteps(s.steps, { factCheck: true, seo: false }).map((x) => x.name)).toEqual([
       'plan',
       'section:0',
@@ -136,7 +136,7 @@ describe('live view state', () => {
     let s = initialLive();
     const words = 'word '.repeat(10); // 10 words, 50 characters
     for (let i = 0; i < 5; i++)
-      s = applyEvent(s, 'section.delta', { part: 'intro', text: words }, 1_000 + i * 1_000);
+      s = applyEvent(s, { type: 'section.delta', data: { part: 'intro', text: words } }, 1_000 + i * 1_000);
     // 250 characters over 5 s: 12.5 tokens/s; 50 of 1,000 words written at 250/6/5 words/s → 114 s.
     const p = pace(s, 1_000, 6_000);
     expect(p?.tokensPerSecond).toBeCloseTo(12.5);

@@ -1,7 +1,7 @@
-// The article event stream as state: one reducer per event type, nothing else. Event payloads
-// are read here only, so typed payloads from the API (when the OpenAPI document carries them)
-// replace the few casts below in one place.
-import type { Source, Step, StepStatus } from '../../api.ts';
+// The article event stream as state: one reducer per event type, nothing else. Payloads are typed
+// from the generated OpenAPI event map (web/src/article-events.ts), never retyped here.
+import type { Source, Step } from '../../api.ts';
+import type { ArticleEventData, ArticleEventType } from '../../article-events.ts';
 
 export interface LiveState {
   status: string;
@@ -59,7 +59,6 @@ export function upsertStep(steps: Step[], name: string, patch: Partial<Step>): S
   return next;
 }
 
-type Data = Record<string, unknown>;
 export const eventTypes = [
   'status',
   'step.started',
@@ -70,54 +69,58 @@ export const eventTypes = [
   'cost',
   'error',
   'done',
-] as const;
+] as const satisfies readonly ArticleEventType[];
 export type LiveEventType = (typeof eventTypes)[number];
 
+/** One streamed event with its payload, typed from the OpenAPI document's event map. */
+export type LiveEvent = { [T in LiveEventType]: { type: T; data: ArticleEventData<T> } }[LiveEventType];
+
 /** The state after one event; `at` is when it arrived (for the writing pace). */
-export function applyEvent(s: LiveState, type: LiveEventType, d: Data, at = Date.now()): LiveState {
-  switch (type) {
+export function applyEvent(s: LiveState, event: LiveEvent, at = Date.now()): LiveState {
+  switch (event.type) {
     case 'status': {
+      const d = event.data;
       // A section regeneration rewrites that part from scratch.
-      if (typeof d.regenerating !== 'number') return { ...s, status: String(d.status) };
+      if (typeof d.regenerating !== 'number') return { ...s, status: d.status };
       const parts = new Map(s.parts);
       parts.delete(`section:${d.regenerating}`);
-      return { ...s, status: String(d.status), parts, done: false };
+      return { ...s, status: d.status, parts, done: false };
     }
     case 'step.started':
-      return { ...s, status: 'running', steps: upsertStep(s.steps, String(d.step), { status: 'running' }) };
+      return { ...s, status: 'running', steps: upsertStep(s.steps, event.data.step, { status: 'running' }) };
     case 'step.finished':
       return {
         ...s,
-        steps: upsertStep(s.steps, String(d.step), {
-          status: (d.status as StepStatus) ?? 'completed',
-          costUsd: Number(d.costUsd ?? 0),
+        steps: upsertStep(s.steps, event.data.step, {
+          status: event.data.status,
+          costUsd: event.data.costUsd ?? 0,
         }),
       };
     case 'source.found': {
-      const source = d as unknown as Source;
+      const source = event.data as Source;
       if (s.sources.some((x) => x.n === source.n)) return s;
       return { ...s, sources: [...s.sources, source].sort((a, b) => a.n - b.n) };
     }
     case 'section.delta': {
-      const part = String(d.part ?? (d.index !== undefined ? `section:${d.index}` : 'body'));
-      const text = String(d.text ?? '');
+      const d = event.data;
+      const part = d.part ?? (d.index !== undefined ? `section:${d.index}` : 'body');
       const parts = new Map(s.parts);
-      parts.set(part, (parts.get(part) ?? '') + text);
-      return { ...s, parts, written: [...s.written.slice(-199), { at, chars: text.length }] };
+      parts.set(part, (parts.get(part) ?? '') + d.text);
+      return { ...s, parts, written: [...s.written.slice(-199), { at, chars: d.text.length }] };
     }
     case 'section.thinking':
-      return { ...s, thinking: (s.thinking + String(d.text ?? '')).slice(-400) };
+      return { ...s, thinking: (s.thinking + event.data.text).slice(-400) };
     case 'cost':
       return {
         ...s,
-        costUsd: Number(d.costUsd ?? s.costUsd),
-        tokens: { input: Number(d.inputTokens ?? 0), output: Number(d.outputTokens ?? 0) },
-        estimated: s.estimated || d.estimated === true,
+        costUsd: event.data.costUsd,
+        tokens: { input: event.data.inputTokens, output: event.data.outputTokens },
+        estimated: s.estimated || event.data.estimated === true,
       };
     case 'error':
-      return { ...s, error: String(d.message ?? 'The generation failed') };
+      return { ...s, error: event.data.message || 'The generation failed' };
     case 'done':
-      return { ...s, status: String(d.status ?? s.status), done: true };
+      return { ...s, status: event.data.status, done: true };
   }
 }
 

@@ -2,7 +2,15 @@
 // view, and EventSource resumes with Last-Event-ID by itself after a dropped connection.
 import { useEffect, useRef, useState } from 'react';
 import { type Article, api, type Step } from '../../api.ts';
-import { applyEvent, eventTypes, finished, initialLive, type LiveState, upsertStep } from './live-events.ts';
+import {
+  applyEvent,
+  eventTypes,
+  finished,
+  initialLive,
+  type LiveEvent,
+  type LiveState,
+  upsertStep,
+} from './live-events.ts';
 
 export type Connection = 'connecting' | 'open' | 'retrying' | 'closed';
 
@@ -45,8 +53,8 @@ export function useLiveArticle(id: string) {
       es.addEventListener(type, (e) => {
         // Named server `error` events carry data; connection errors (plain Event) do not.
         if (!(e instanceof MessageEvent)) return;
-        const data = JSON.parse(e.data as string) as Record<string, unknown>;
-        setLive((s) => applyEvent(s, type, data));
+        const event = { type, data: JSON.parse(e.data as string) } as LiveEvent;
+        setLive((s) => applyEvent(s, event));
         if (type === 'step.finished') void refresh.current();
         if (type === 'done') void onDone();
       });
