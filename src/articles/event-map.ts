@@ -8,6 +8,17 @@ const step = z.string().describe('Step name, e.g. `outline`, `section:2`, `secti
 const part = z.string().describe('`intro`, `section:<index>`, `conclusion` or `faq`');
 const text = z.object({ part, index: z.number().int().optional(), text: z.string() });
 
+/** A source as the run announces it; the article view adds where in the document it is from. */
+export const foundSource = z.object({
+  n: z.number().int(),
+  kind: z.enum(['url', 'document', 'web', 'knowledge']),
+  title: z.string(),
+  url: z.string().optional(),
+  documentId: z.string().optional(),
+  page: z.number().int().optional(),
+  excerpt: z.string(),
+});
+
 export const articleEventSchemas = {
   /** The run's status changed; `regenerating` names the section a regeneration rewrites. */
   status: z.object({ status: z.enum(articleStatuses), regenerating: z.number().int().optional() }),
@@ -19,15 +30,7 @@ export const articleEventSchemas = {
     durationMs: z.number().optional(),
     error: z.string().optional(),
   }),
-  'source.found': z.object({
-    n: z.number().int(),
-    kind: z.enum(['url', 'document', 'web', 'knowledge']),
-    title: z.string(),
-    url: z.string().optional(),
-    documentId: z.string().optional(),
-    page: z.number().int().optional(),
-    excerpt: z.string(),
-  }),
+  'source.found': foundSource,
   /** A given URL could not be used as a source. */
   'source.failed': z.object({ url: z.string(), reason: z.string() }),
   /** Article text as it streams. */

@@ -1,6 +1,7 @@
 // Response shapes of the articles API: the one description the OpenAPI document and the
 // serializer share.
 import { z } from 'zod';
+import { foundSource } from '../../articles/event-map.ts';
 import { articleStatuses, stepStatuses } from '../../articles/statuses.ts';
 import { outputRungs } from '../../llm/types.ts';
 import { readabilityFormulas } from '../../seo/readability.ts';
@@ -9,16 +10,9 @@ import { outlineSchema } from '../../writing/outline.ts';
 
 export const articleIdParams = z.object({ id: z.uuid() });
 
-export const sourceView = z.object({
-  n: z.number().int(),
-  kind: z.enum(['url', 'document', 'web', 'knowledge']),
-  title: z.string(),
-  url: z.string().optional(),
-  documentId: z.string().optional(),
-  page: z.number().int().optional(),
+export const sourceView = foundSource.extend({
   headingPath: z.array(z.string()).optional(),
   fetchedAt: z.string().optional(),
-  excerpt: z.string(),
 });
 
 export const citationView = z.object({

@@ -1089,9 +1089,9 @@ export interface paths {
                   url?: string;
                   documentId?: string;
                   page?: number;
+                  excerpt: string;
                   headingPath?: string[];
                   fetchedAt?: string;
-                  excerpt: string;
                 })[];
               citations: {
                   sentence: string;
@@ -1323,9 +1323,9 @@ export interface paths {
                   url?: string;
                   documentId?: string;
                   page?: number;
+                  excerpt: string;
                   headingPath?: string[];
                   fetchedAt?: string;
-                  excerpt: string;
                 })[];
               citations: {
                   sentence: string;
@@ -1664,9 +1664,9 @@ export interface paths {
                   url?: string;
                   documentId?: string;
                   page?: number;
+                  excerpt: string;
                   headingPath?: string[];
                   fetchedAt?: string;
-                  excerpt: string;
                 })[];
               citations: {
                   sentence: string;

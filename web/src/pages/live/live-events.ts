@@ -36,9 +36,9 @@ export const initialLive = (): LiveState => ({
 
 export const finished = (s: string) => s === 'completed' || s === 'failed' || s === 'cancelled';
 
-// A step first seen in the event stream, before the article is re-read.
-const newStep: Step = {
-  name: '',
+// A step not run yet: first seen in the event stream, or planned before it runs.
+export const pendingStep = (name: string): Step => ({
+  name,
   status: 'pending',
   attempts: 0,
   error: null,
@@ -49,11 +49,11 @@ const newStep: Step = {
   outputRungs: [],
   startedAt: null,
   finishedAt: null,
-};
+});
 
 export function upsertStep(steps: Step[], name: string, patch: Partial<Step>): Step[] {
   const i = steps.findIndex((s) => s.name === name);
-  if (i === -1) return [...steps, { ...newStep, name, ...patch }];
+  if (i === -1) return [...steps, { ...pendingStep(name), ...patch }];
   const next = [...steps];
   next[i] = { ...next[i]!, ...patch };
   return next;

@@ -1,6 +1,7 @@
 // The step list of a run, stable from the start: the pipeline's planned steps are shown before
 // they run, and the sections appear in place of one placeholder once the outline names them.
 import type { Step } from '../../api.ts';
+import { pendingStep } from './live-events.ts';
 
 const stepNames: Record<string, string> = {
   plan: 'Plan the research',
@@ -48,20 +49,6 @@ const order = (name: string) => {
   return i === -1 ? planned.length : i;
 };
 
-const pending = (name: string): Step => ({
-  name,
-  status: 'pending',
-  attempts: 0,
-  error: null,
-  inputTokens: 0,
-  outputTokens: 0,
-  costUsd: 0,
-  usageEstimated: false,
-  outputRungs: [],
-  startedAt: null,
-  finishedAt: null,
-});
-
 /**
  * The known steps plus the planned ones not yet declared, in pipeline order. Once any step is
  * declared after the outline, the server's list is complete and shown as it is.
@@ -75,6 +62,6 @@ export function plannedSteps(known: Step[], brief: { factCheck: boolean; seo: bo
     ...(brief.seo ? [] : ['seo']),
   ]);
   const names = new Set(known.map((s) => s.name));
-  const extra = planned.filter((n) => !names.has(n) && !skip.has(n)).map(pending);
+  const extra = planned.filter((n) => !names.has(n) && !skip.has(n)).map(pendingStep);
   return [...known, ...extra].sort((a, b) => order(a.name) - order(b.name));
 }
