@@ -3,14 +3,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import {
-  type ArticleEventData,
-  type ArticleEventMessage,
-  parseArticleEvent,
-} from '../../articles/event-map.ts';
+import type { ArticleEventData, ArticleEventMessage } from '../../articles/event-map.ts';
 import { AppError } from '../../errors.ts';
 import { sleep } from '../../sleep.ts';
-import { defaultArticleWords } from '../../writing/brief.ts';
 import { loadConfig } from '../load-config.ts';
 import type { ApiConnection } from '../server-connection.ts';
 
@@ -73,6 +68,8 @@ async function followEvents(
   onEvent: (e: ArticleEventMessage) => Promise<void> | void,
 ): Promise<ArticleEventData['done']> {
   const { EventSourceParserStream } = await import('eventsource-parser/stream');
+  // The event schemas (zod) load with the first run, not with `blogsmith --help`.
+  const { parseArticleEvent } = await import('../../articles/event-map.ts');
   let last = 0;
   for (let attempt = 0; attempt < 20; attempt++) {
     const res = await api.request('GET', `/api/v1/articles/${id}/events?lastEventId=${last}`);
@@ -156,6 +153,7 @@ export function registerGenerateCommand(program: Command) {
           seo: opts.seo !== false,
         });
         articleId = accepted.id;
+        const { defaultArticleWords } = await import('../../writing/brief.ts');
         progress.setPlannedWords(words ?? defaultArticleWords);
         progress.log(`Article ${accepted.id} queued`);
         const done = await followEvents(api, accepted.id, async (event) => {
