@@ -98,7 +98,12 @@ export async function listProviderModels(
       );
     body = await res.json();
   } catch (err) {
-    throw new AppError('unavailable', `Could not list the models of ${provider}: ${errorMessage(err)}`);
+    // The workspace's connection points at a server that does not answer (or refuses the key): a
+    // settings problem the admin can fix, not a fault of this server, so a 409 and never a 5xx.
+    throw new AppError(
+      'conflict',
+      `Could not list the models of ${provider}: ${errorMessage(err)}. Check its address and key.`,
+    );
   }
   const models = listing
     .ids(body)

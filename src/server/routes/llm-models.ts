@@ -15,7 +15,7 @@ export const llmModelRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['llm'],
         summary:
-          'The models a connected provider lists (409 when it is not connected, 503 when it cannot be reached)',
+          'The models a connected provider lists (409 when it is not connected or its server cannot be reached)',
         security: securedBy,
         params: z.object({ provider: z.enum(providerNames) }),
         response: {

@@ -778,7 +778,7 @@ export interface paths {
     };
   };
   "/api/v1/llm/providers/{provider}/models": {
-    /** The models a connected provider lists (409 when it is not connected, 503 when it cannot be reached) */
+    /** The models a connected provider lists (409 when it is not connected or its server cannot be reached) */
     get: {
       parameters: {
         path: {
