@@ -21,7 +21,13 @@ import {
   startWorkerProcess,
   type WorkerProcess,
 } from '../support/processes.ts';
-import { type NginxSite, prepareNginx, type RunningNginx, startNginx } from './nginx-harness.ts';
+import {
+  httpsRequest,
+  type NginxSite,
+  prepareNginx,
+  type RunningNginx,
+  startNginx,
+} from './nginx-harness.ts';
 
 export interface ClusterOptions {
   apis: number;
@@ -174,36 +180,13 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   }
 }
 
-export function httpsText(
+export async function httpsText(
   site: NginxSite,
   pathname: string,
   opts: HttpsOptions = {},
 ): Promise<HttpsResponse> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port: site.httpsPort,
-        servername: 'localhost',
-        ca: site.cert,
-        path: pathname,
-        method: opts.method ?? 'GET',
-        headers: { host: 'localhost', ...opts.headers },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => {
-          text += c;
-        });
-        res.once('end', () => resolve({ status: res.statusCode ?? 0, text }));
-        res.once('error', reject);
-      },
-    );
-    req.once('error', reject);
-    if (opts.body) req.write(opts.body);
-    req.end();
-  });
+  const r = await httpsRequest(site, pathname, opts);
+  return { status: r.status, text: r.body.toString('utf8') };
 }
 
 export interface SseEvent {
