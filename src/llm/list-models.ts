@@ -1,7 +1,7 @@
 // The models a connected provider offers, from its own listing endpoint: what the settings page
 // offers to pick from instead of asking for a `provider:model` string typed from memory.
 import { AppError, errorMessage } from '../errors.ts';
-import { defaultOllamaBaseUrl, type ResolvedModels } from './resolve-models.ts';
+import type { ResolvedModels } from './resolve-models.ts';
 import type { ProviderName } from './types.ts';
 
 export interface ListedModel {
@@ -61,13 +61,16 @@ function listingOf(provider: ProviderName, credentials: ResolvedModels['credenti
           })),
       };
     }
-    case 'ollama':
+    case 'ollama': {
+      const c = credentials.ollama;
+      if (!c) return undefined;
       return {
-        url: `${trimSlash(credentials.ollama?.baseURL ?? defaultOllamaBaseUrl)}/api/tags`,
+        url: `${trimSlash(c.baseURL)}/api/tags`,
         headers: {},
         ids: (body) =>
           (((body as Body).models as Body[] | undefined) ?? []).map((m) => ({ id: String(m.name ?? '') })),
       };
+    }
   }
 }
 

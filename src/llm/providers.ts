@@ -8,7 +8,7 @@ import type { EmbeddingModel, LanguageModel } from 'ai';
 import { createOllama } from 'ollama-ai-provider-v2';
 import { ProviderNotConfiguredError } from './failures.ts';
 import { withReasoningExtracted } from './reasoning.ts';
-import { defaultOllamaBaseUrl, type ProviderCredentials } from './resolve-models.ts';
+import type { ProviderCredentials } from './resolve-models.ts';
 import type { ModelRef, ProviderName } from './types.ts';
 
 interface ProviderHandle {
@@ -58,7 +58,8 @@ function build(provider: ProviderName, credentials: ProviderCredentials): Provid
     }
     case 'ollama': {
       const c = credentials.ollama;
-      const baseURL = `${trimSlash(c?.baseURL ?? defaultOllamaBaseUrl)}/api`;
+      if (!c) return undefined;
+      const baseURL = `${trimSlash(c.baseURL)}/api`;
       const p = createOllama({ baseURL, ...connect(c) });
       return { language: (m) => p.languageModel(m), embedding: (m) => p.embedding(m) };
     }

@@ -17,6 +17,17 @@ describe('resolveModels', () => {
     expect(a.chains.embedder).toEqual([]);
   });
 
+  it('connects Ollama at its default address only when the operator names an ollama model', () => {
+    const named = resolveModels(config({ LLM_MODEL: 'ollama:qwen3:8b' }));
+    expect(named.credentials.ollama).toEqual({ baseURL: 'http://127.0.0.1:11434' });
+    expect(ids(named.chains.writer)).toEqual(['ollama:qwen3:8b']);
+    expect(resolveModels(config({ OPENAI_API_KEY: 'k' })).credentials.ollama).toBeUndefined();
+    // A workspace's choice alone never enables the loopback default.
+    const ws = resolveModels(config({ OPENAI_API_KEY: 'k' }), { models: { writer: 'ollama:llama3.2' } });
+    expect(ws.credentials.ollama).toBeUndefined();
+    expect(ws.configured).not.toContain('ollama');
+  });
+
   it('backs the first provider up with the others when nothing is named', () => {
     const r = resolveModels(config({ ANTHROPIC_API_KEY: 'k', GROQ_API_KEY: 'g' }));
     expect(ids(r.chains.writer)).toEqual(['anthropic:claude-haiku-4-5', 'groq:llama-3.3-70b-versatile']);

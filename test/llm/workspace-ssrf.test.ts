@@ -106,6 +106,57 @@ describe('workspace base URLs without an operator allowance', () => {
   });
 });
 
+describe('a workspace choosing Ollama without an address', () => {
+  let t: TestApp;
+  let cookie: string;
+  let workspaceId: string;
+  beforeAll(async () => {
+    t = await createTestApp('pglite');
+    const owner = await setupOwner(t.app);
+    cookie = owner.cookie;
+    workspaceId = owner.body.workspace.id;
+  });
+  afterAll(async () => t.close());
+
+  it('is refused at save time: the local default address is the operator\'s to enable', async () => {
+    const res = await t.app.inject({
+      method: 'PUT',
+      url: '/api/v1/llm/settings',
+      headers: session(cookie),
+      payload: { roleModels: { writer: 'ollama:llama3.2' } },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details[0]).toMatchObject({ path: 'roleModels.writer' });
+    expect(res.json().error.details[0].message).toMatch(/ollama is not connected.*address/i);
+  });
+
+  it('never connects to the loopback default: not from a run, not from the model list', async () => {
+    // As if stored before the save check existed.
+    await saveWorkspaceLlmSettings(t.runtime.database, t.config.SECRET_KEY!, workspaceId, {
+      credentials: {},
+      roleModels: { writer: 'ollama:llama3.2' },
+      monthlyBudgetUsd: null,
+    });
+    t.runtime.llm.invalidateWorkspace(workspaceId);
+    await expect(
+      t.runtime.llm.generateText({
+        role: 'writer',
+        prompt: 'hi',
+        workspaceId,
+        purpose: { kind: 'other' },
+        cache: false,
+      }),
+    ).rejects.toThrow(/ollama.*not configured/i);
+    const list = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/llm/providers/ollama/models',
+      headers: session(cookie),
+    });
+    expect(list.statusCode).toBe(409);
+    expect(list.json().error.message).toMatch(/not connected/);
+  });
+});
+
 describe('workspace base URLs with LLM_ALLOW_HOSTS', () => {
   let t: TestApp;
   let cookie: string;
