@@ -79,7 +79,11 @@ export function environmentCredentials(config: Config): ProviderCredentials {
   // The operator naming an `ollama:` model without an address means a local Ollama at its default
   // port. Only the operator: a workspace that picks an ollama model must store an address, which
   // then passes the SSRF policy like any other (never an implicit loopback connection).
-  else if (Object.values(environmentChoices(config)).flat().some((m) => m?.startsWith('ollama:')))
+  else if (
+    Object.values(environmentChoices(config))
+      .flat()
+      .some((m) => m?.startsWith('ollama:'))
+  )
     c.ollama = { baseURL: defaultOllamaBaseUrl };
   if (config.OPENAI_COMPATIBLE_BASE_URL)
     c.compatible = {

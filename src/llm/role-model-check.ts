@@ -8,7 +8,8 @@ function missingConnection(provider: ProviderName, settings: WorkspaceLlmSetting
   const c = settings.credentials[provider];
   // A workspace's Ollama needs an address it stored (checked by the SSRF policy); the local default
   // is the operator's to enable, through OLLAMA_BASE_URL or an `ollama:` LLM_MODEL.
-  if (provider === 'ollama') return c?.baseUrl ? null : 'add the address (base URL) of your Ollama server first';
+  if (provider === 'ollama')
+    return c?.baseUrl ? null : 'add the address (base URL) of your Ollama server first';
   if (provider === 'compatible')
     return c?.baseUrl ? null : 'add the address (base URL) of your OpenAI-compatible server first';
   return c?.apiKey ? null : `add an API key for ${provider} first`;

@@ -118,7 +118,7 @@ describe('a workspace choosing Ollama without an address', () => {
   });
   afterAll(async () => t.close());
 
-  it('is refused at save time: the local default address is the operator\'s to enable', async () => {
+  it("is refused at save time: the local default address is the operator's to enable", async () => {
     const res = await t.app.inject({
       method: 'PUT',
       url: '/api/v1/llm/settings',
