@@ -32,9 +32,11 @@ export const connectNeeds: Record<ProviderName, ConnectNeeds> = {
   groq: hosted('Groq'),
   ollama: {
     key: 'none',
-    url: 'optional',
-    urlLabel: 'Ollama address (optional)',
-    urlHint: 'Leave empty for http://127.0.0.1:11434 on this server.',
+    url: 'required',
+    urlLabel: 'Ollama address',
+    // A local Ollama on the server itself is the operator's to enable (OLLAMA_BASE_URL); a
+    // workspace's address must be one the server may reach.
+    urlHint: 'The address of your Ollama server, e.g. https://ollama.example.com',
   },
   compatible: {
     key: 'optional',
