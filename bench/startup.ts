@@ -2,41 +2,14 @@
 // existing embedded data directory, via `npm start` and directly. Wall and CPU time (the process tree's
 // user + sys when it is ready), medians over interleaved rounds (BENCH_ROUNDS, default 7).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
+import { treeUsage } from './support/process-tree.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const node = process.execPath;
 const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
-const clockTicks = 100; // USER_HZ on Linux
-
-function cpuMsOfTree(pid: number): number {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // the process ended while the table was read
-    }
-  }
-  let ticks = 0;
-  const visit = (p: number) => {
-    try {
-      const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
-    } catch {
-      return;
-    }
-    for (const c of children.get(p) ?? []) visit(c);
-  };
-  visit(pid);
-  return (ticks * 1000) / clockTicks;
-}
-
 function waitExit(child: ChildProcess) {
   return new Promise<void>((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -49,7 +22,7 @@ async function timeCommand(args: string[]): Promise<{ wall: number; cpu: number 
   const child = spawn(node, args, { cwd: root, stdio: 'ignore' });
   let cpu = 0;
   const sampler = setInterval(() => {
-    cpu = Math.max(cpu, cpuMsOfTree(child.pid!));
+    cpu = Math.max(cpu, treeUsage(child.pid!).cpuMs);
   }, 5);
   await waitExit(child);
   clearInterval(sampler);
@@ -69,7 +42,7 @@ async function timeServe(command: string, args: string[], env: NodeJS.ProcessEnv
       if (ok) break;
       await new Promise((r) => setTimeout(r, 10));
     }
-    return { wall: performance.now() - started, cpu: cpuMsOfTree(child.pid!) };
+    return { wall: performance.now() - started, cpu: treeUsage(child.pid!).cpuMs };
   } finally {
     process.kill(-child.pid!, 'SIGTERM');
     await waitExit(child);

@@ -47,6 +47,12 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
   DATABASE_POOL_SIZE: positiveInt(10),
+  // PostgreSQL's page cache inside the embedded database. Its buffers are touched when the
+  // database opens, so this is resident memory from the start (bench/RESULTS.md, issue 13).
+  EMBEDDED_DB_CACHE: z
+    .string()
+    .regex(/^[1-9]\d*(kB|MB|GB)$/, 'must be a size such as 32MB or 1GB')
+    .default('32MB'),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')

@@ -79,6 +79,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     url: config.DATABASE_URL,
     dataDir: opts.dataDir ?? config.DATA_DIR,
     poolSize: config.DATABASE_POOL_SIZE,
+    embeddedCache: config.EMBEDDED_DB_CACHE,
   });
   if (privateDataDir) {
     const fixed = secureDataDir(dataDir);

@@ -12,6 +12,7 @@ import { registerGenerateCommand } from './commands/generate.ts';
 import { registerIngestCommand } from './commands/ingest.ts';
 import { registerModelsCommand } from './commands/models.ts';
 import { registerOperationCommands } from './commands/operations.ts';
+import { runWithBaselineWasm } from './wasm-baseline.ts';
 
 // Every file any command writes (embedded database, WAL, secret key, exports) is private to the
 // user running it; existing DATA_DIR trees are repaired when the runtime opens them.
@@ -20,7 +21,13 @@ restrictProcessUmask();
 const program = new Command('blogsmith')
   .description('Blogsmith: researched, cited long-form articles')
   .exitOverride()
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .hook('preAction', async (_program, action) => {
+    // The command as typed at the top level: `backup create` is a one-shot `backup`.
+    let top = action;
+    while (top.parent && top.parent !== program) top = top.parent;
+    await runWithBaselineWasm(top.name());
+  });
 
 registerOperationCommands(program);
 registerAccountCommands(program);

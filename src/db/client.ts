@@ -38,22 +38,31 @@ export interface DatabaseOptions {
   /** Directory for the embedded database; `memory://` keeps it in memory (tests). */
   dataDir?: string;
   poolSize?: number;
+  /** PostgreSQL's shared_buffers for the embedded database, e.g. `32MB`. */
+  embeddedCache?: string;
 }
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
-  return opts.url ? openPostgres(opts.url, opts.poolSize ?? 10) : openPglite(opts.dataDir ?? './data');
+  return opts.url
+    ? openPostgres(opts.url, opts.poolSize ?? 10)
+    : openPglite(opts.dataDir ?? './data', opts.embeddedCache ?? '32MB');
 }
 
 /** Where the embedded database keeps its files inside DATA_DIR. */
 export const pgliteDirectory = (dataDir: string) => path.resolve(dataDir, 'pg');
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dataDir: string, sharedBuffers: string): Promise<Database> {
   let location = 'memory://';
   if (dataDir !== 'memory://') {
     location = pgliteDirectory(dataDir);
     mkdirSync(location, { recursive: true });
   }
-  const client = await PGlite.create(location, { extensions: { vector } });
+  const client = await PGlite.create(location, {
+    extensions: { vector },
+    // PGlite's own defaults, plus the cache size: PostgreSQL's default 128MB of shared buffers is
+    // initialised (so resident) at open, the largest single part of an idle embedded server.
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers}`],
+  });
   const db = drizzlePglite({ client, schema }) as unknown as Db;
   return {
     kind: 'pglite',
