@@ -44,7 +44,15 @@ export async function articleView(database: Database, row: ArticleRow): Promise<
     sections: sectionsOf(outline),
     sources: publicSources(row.sources),
     citations: row.citations,
-    factCheck: row.factCheck ? { claims: claimViews(row.markdown, row.factCheck.claims) } : null,
+    factCheck: row.factCheck
+      ? {
+          claims: claimViews(
+            row.markdown,
+            row.factCheck.claims,
+            (outline?.sections ?? []).map((s) => s.heading),
+          ),
+        }
+      : null,
     instructionFlags: instructionFlags(row.markdown, row.sources),
     seo: row.seo ?? null,
     usage: { ...usage, costUsd: Math.round(usage.costUsd * 1e8) / 1e8 },

@@ -8,7 +8,7 @@ import { AppError } from '../errors.ts';
 import { findInstructionLike } from '../writing/instruction-like.ts';
 import { removeSpan, replaceSpan } from '../writing/sentence-location.ts';
 import { findArticle, updateArticle } from './article-store.ts';
-import { claimId, claimLocation } from './claim-view.ts';
+import { claimId, claimLocation, type Span, sectionSpan } from './claim-view.ts';
 import { applyText, assertIdle } from './service.ts';
 import type { FactCheckClaim } from './types.ts';
 import { saveVersion } from './version-store.ts';
@@ -23,10 +23,11 @@ function edit(
   markdown: string,
   claim: FactCheckClaim,
   action: ClaimAction,
+  span: Span,
 ): { markdown: string; sentence: string | undefined } {
   if (action === 'check') return { markdown, sentence: claim.sentence };
   if (action === 'remove') {
-    const at = claim.review?.action === 'removed' ? null : claimLocation(markdown, claim);
+    const at = claim.review?.action === 'removed' ? null : claimLocation(markdown, claim, span);
     if (!at)
       throw new AppError('conflict', 'The claim’s sentence is no longer in the text: nothing to remove');
     return { markdown: removeSpan(markdown, at.start, at.end), sentence: undefined };
@@ -37,9 +38,9 @@ function edit(
       'This claim has no revision to accept: remove its sentence or mark it as checked',
     );
   const { before, after } = claim.revision;
-  // Already in the text (the pipeline applies revisions): accepting records the review.
-  if (after && markdown.includes(after)) return { markdown, sentence: after };
-  const at = markdown.indexOf(before);
+  // The original is in the claim's section (the writer put it back): the revision takes its place.
+  const inside = markdown.slice(span.start, span.end).indexOf(before);
+  const at = inside < 0 ? -1 : span.start + inside;
   if (at >= 0) {
     const end = at + before.length;
     return {
@@ -47,7 +48,8 @@ function edit(
       sentence: after || undefined,
     };
   }
-  if (!after) return { markdown, sentence: undefined };
+  // Already applied (the pipeline applies revisions): accepting records the review.
+  if (!after || markdown.includes(after)) return { markdown, sentence: after || undefined };
   throw new AppError(
     'conflict',
     'Neither the claim’s original sentence nor its revision is in the text any more: edit the text by hand',
@@ -67,7 +69,8 @@ export async function reviewClaim(
   const claim = claims[index];
   if (!claim) throw new AppError('not_found', `The article has no claim ${claimIdParam}`);
   assertIdle(article.status);
-  const next = edit(article.markdown, claim, action);
+  const span = sectionSpan(article.markdown, article.outline?.sections[claim.section]?.heading);
+  const next = edit(article.markdown, claim, action, span);
   if (next.markdown !== article.markdown) {
     await saveVersion(database, article, 'edit', caller.userId);
     await applyText(database, article, article.title, next.markdown);

@@ -110,7 +110,9 @@ describe('the fact check you can act on', () => {
     expect(claim.review).toMatchObject({ action: 'accepted', by: expect.any(String) });
 
     // The writer put the original sentence back by hand: accepting the revision replaces it again.
-    const reverted = article.markdown.replace(revised!.revision!.after, revised!.revision!.before);
+    const { start, end } = revised!.location!;
+    const reverted =
+      article.markdown.slice(0, start) + revised!.revision!.before + article.markdown.slice(end);
     expect((await call('PATCH', `/api/v1/articles/${id}`, { markdown: reverted })).statusCode).toBe(200);
     const again = await act(revised!.id, 'accept');
     expect(again.statusCode).toBe(200);

@@ -86,6 +86,7 @@ function EditorLoaded({
   // Narrow screens show one pane at a time.
   const [view, setView] = useState<'write' | 'preview'>('write');
   const textarea = useRef<HTMLTextAreaElement>(null);
+  const [selection, setSelection] = useState<{ start: number; end: number }>();
   const deferred = useDeferredValue(markdown);
   const unpriced = useUnpricedModels();
   const dirty = title !== article.title || markdown !== article.markdown;
@@ -161,10 +162,12 @@ function EditorLoaded({
       return;
     }
     setView('write');
-    requestAnimationFrame(() => {
-      if (textarea.current) selectInTextarea(textarea.current, at, at + place.text.length);
-    });
+    setSelection({ start: at, end: at + place.text.length });
   };
+  // Selected once the write pane is shown (on a phone it may have been hidden).
+  useEffect(() => {
+    if (selection && textarea.current) selectInTextarea(textarea.current, selection.start, selection.end);
+  }, [selection]);
 
   const onPreviewClick = (e: MouseEvent<HTMLDivElement>) => {
     const target = (e.target as HTMLElement).closest<HTMLElement>('button.cite');
