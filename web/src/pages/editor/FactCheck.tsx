@@ -139,81 +139,101 @@ export function FactCheckPanel({
       ) : article.factCheck.claims.length === 0 ? (
         <Empty>No checkable claims were found.</Empty>
       ) : (
-        <ul className="claims">
-          {article.factCheck.claims.map((c) => (
-            <li key={c.id} className={`claim verdict-${c.verdict}`} data-claim={c.id}>
-              <span className={`badge verdict-${c.verdict}`}>{c.verdict}</span>{' '}
-              {c.review && <span className="badge status-completed">{reviewLabels[c.review.action]}</span>}{' '}
-              {c.location ? (
-                <button
-                  type="button"
-                  className="link"
-                  aria-label={`Show in the text: ${c.claim}`}
-                  onClick={() => c.location && onLocate(c.location)}
-                >
-                  {c.claim}
-                </button>
-              ) : (
-                <span>{c.claim}</span>
-              )}{' '}
-              {/* Only numbers the article's source list has: a claim never points at a source that is not there. */}
-              <CiteButtons sources={c.sources.filter((n) => known.has(n))} onSelect={onSelect} />
-              {c.note && <p className="meta">{c.note}</p>}
-              {c.revision && (
-                <p className="meta revision">
-                  Revised by the fact check: <del>{c.revision.before}</del>{' '}
-                  {c.revision.after ? (
-                    <>
-                      → <ins>{c.revision.after}</ins>
-                    </>
-                  ) : (
-                    '(removed)'
-                  )}
-                </p>
-              )}
-              {!c.location && c.review?.action !== 'removed' && (
-                <p className="meta">This sentence is no longer in the text.</p>
-              )}
-              {c.review?.action !== 'removed' && (
-                <div className="actions">
-                  {c.revision && c.review?.action !== 'accepted' && (
-                    <button
-                      type="button"
-                      className="secondary small"
-                      disabled={action.busy || dirty}
-                      title={editsWait}
-                      onClick={() => claimAction(c, 'accept')}
-                    >
-                      Accept revision
-                    </button>
-                  )}
-                  {c.location && (
-                    <button
-                      type="button"
-                      className="danger small"
-                      disabled={action.busy || dirty}
-                      title={editsWait}
-                      onClick={() => claimAction(c, 'remove')}
-                    >
-                      Remove sentence
-                    </button>
-                  )}
-                  {c.review?.action !== 'checked' && (
-                    <button
-                      type="button"
-                      className="secondary small"
-                      disabled={action.busy}
-                      onClick={() => claimAction(c, 'check')}
-                    >
-                      Mark as checked
-                    </button>
-                  )}
-                </div>
-              )}
-            </li>
-          ))}
-        </ul>
+        <>
+          <p className="meta" data-testid="claims-summary">
+            {summary(article.factCheck.claims)}
+          </p>
+          <ul className="claims">
+            {failedFirst(article.factCheck.claims).map((c) => (
+              <li key={c.id} className={`claim verdict-${c.verdict}`} data-claim={c.id}>
+                <span className={`badge verdict-${c.verdict}`}>{c.verdict}</span>{' '}
+                {c.review && <span className="badge status-completed">{reviewLabels[c.review.action]}</span>}{' '}
+                {c.location ? (
+                  <button
+                    type="button"
+                    className="link"
+                    aria-label={`Show in the text: ${c.claim}`}
+                    onClick={() => c.location && onLocate(c.location)}
+                  >
+                    {c.claim}
+                  </button>
+                ) : (
+                  <span>{c.claim}</span>
+                )}{' '}
+                {/* Only numbers the article's source list has: a claim never points at a source that is not there. */}
+                <CiteButtons sources={c.sources.filter((n) => known.has(n))} onSelect={onSelect} />
+                {c.note && <p className="meta">{c.note}</p>}
+                {c.revision && (
+                  <p className="meta revision">
+                    Revised by the fact check: <del>{c.revision.before}</del>{' '}
+                    {c.revision.after ? (
+                      <>
+                        → <ins>{c.revision.after}</ins>
+                      </>
+                    ) : (
+                      '(removed)'
+                    )}
+                  </p>
+                )}
+                {!c.location && c.review?.action !== 'removed' && (
+                  <p className="meta">This sentence is no longer in the text.</p>
+                )}
+                {c.review?.action !== 'removed' && (
+                  <div className="actions">
+                    {c.revision && c.review?.action !== 'accepted' && (
+                      <button
+                        type="button"
+                        className="secondary small"
+                        disabled={action.busy || dirty}
+                        title={editsWait}
+                        onClick={() => claimAction(c, 'accept')}
+                      >
+                        Accept revision
+                      </button>
+                    )}
+                    {c.location && (
+                      <button
+                        type="button"
+                        className="danger small"
+                        disabled={action.busy || dirty}
+                        title={editsWait}
+                        onClick={() => claimAction(c, 'remove')}
+                      >
+                        Remove sentence
+                      </button>
+                    )}
+                    {c.review?.action !== 'checked' && (
+                      <button
+                        type="button"
+                        className="secondary small"
+                        disabled={action.busy}
+                        onClick={() => claimAction(c, 'check')}
+                      >
+                        Mark as checked
+                      </button>
+                    )}
+                  </div>
+                )}
+              </li>
+            ))}
+          </ul>
+        </>
       )}
     </div>
   );
+}
+
+// What needs a look comes first: claims the sources do not support, in their order.
+const failedFirst = (claims: readonly Claim[]) =>
+  [...claims].sort((a, b) => Number(a.verdict === 'supported') - Number(b.verdict === 'supported'));
+
+function summary(claims: readonly Claim[]): string {
+  const failed = claims.filter((c) => c.verdict !== 'supported').length;
+  const revised = claims.filter((c) => c.revision).length;
+  const reviewed = claims.filter((c) => c.review).length;
+  return [
+    `${claims.length} ${claims.length === 1 ? 'claim' : 'claims'}`,
+    `${failed} not supported by the sources${revised ? ` (${revised} revised)` : ''}`,
+    `${reviewed} reviewed`,
+  ].join(' · ');
 }
