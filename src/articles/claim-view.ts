@@ -86,10 +86,15 @@ export function instructionFlags(markdown: string, sources: readonly ArticleSour
     reason: m.reason,
   }));
   const inSources = sources.flatMap((s) => {
-    const seen = new Set<string>();
+    // The excerpt is cut from the text: a passage found in both (or cut short in it) is shown once.
+    const seen: string[] = [];
     return [...findInstructionLike(s.text), ...findInstructionLike(s.excerpt)]
+      .filter((m) => {
+        if (seen.some((t) => t.includes(m.text) || m.text.includes(t))) return false;
+        seen.push(m.text);
+        return true;
+      })
       .map((m) => ({ ...m, text: m.text.length > maxChars ? `${m.text.slice(0, maxChars - 1)}…` : m.text }))
-      .filter((m) => !seen.has(m.text) && seen.add(m.text))
       .slice(0, perSource)
       .map(
         (m): InstructionFlag => ({ in: 'source', source: s.n, text: m.text, rule: m.rule, reason: m.reason }),

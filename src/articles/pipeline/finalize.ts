@@ -53,6 +53,7 @@ export function finalClaims(
       ...c,
       id: `c${i + 1}`,
       claim,
+      ...(c.note ? { note: final(c.note) } : {}),
       sources: c.sources.map(renumber).filter((n): n is number => n !== undefined),
       ...(rewritten ? { revised: true } : {}),
       ...(revision ? { revision } : {}),
