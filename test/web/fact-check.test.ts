@@ -136,6 +136,19 @@ describe('fact check in Chromium', () => {
         });
         expect(selection).toEqual([located.location!.start, located.location!.end]);
         if (viewport.mobile) expect(await p.locator('#article-markdown').isVisible()).toBe(true);
+        // A sentence far down the text: the field scrolls to it.
+        const far = claims
+          .filter((c) => c.location)
+          .reduce((a, b) => (b.location!.start > a.location!.start ? b : a));
+        expect(far.location!.start).toBeGreaterThan(2000);
+        await p.locator(`li[data-claim="${far.id}"] button.link`).click();
+        await poll(() =>
+          p.$eval('#article-markdown', (el) => [
+            (el as HTMLTextAreaElement).selectionStart,
+            el.scrollTop > 0,
+          ]),
+        ).toEqual([far.location!.start, true]);
+        await p.locator(`li[data-claim="${located.id}"] button.link`).click();
         await h.capture(p, `fact-check-selected-${viewport.name}`);
 
         // Accept a revision.
