@@ -3,6 +3,7 @@
 import type { Database } from '../db/client.ts';
 import type { Outline } from '../writing/outline.ts';
 import type { ArticleRow } from './article-store.ts';
+import { claimViews, instructionFlags } from './claim-view.ts';
 import { stepViews } from './step-store.ts';
 import type { ArticleSource, ArticleView } from './types.ts';
 
@@ -43,7 +44,16 @@ export async function articleView(database: Database, row: ArticleRow): Promise<
     sections: sectionsOf(outline),
     sources: publicSources(row.sources),
     citations: row.citations,
-    factCheck: row.factCheck ?? null,
+    factCheck: row.factCheck
+      ? {
+          claims: claimViews(
+            row.markdown,
+            row.factCheck.claims,
+            (outline?.sections ?? []).map((s) => s.heading),
+          ),
+        }
+      : null,
+    instructionFlags: instructionFlags(row.markdown, row.sources),
     seo: row.seo ?? null,
     usage: { ...usage, costUsd: Math.round(usage.costUsd * 1e8) / 1e8 },
     steps,

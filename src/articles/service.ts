@@ -95,7 +95,7 @@ export async function cancelArticle(deps: ArticleServiceDeps, caller: Caller, id
   return { id, status: 'cancelled' as const };
 }
 
-function assertIdle(status: ArticleStatus) {
+export function assertIdle(status: ArticleStatus) {
   if (isActive(status)) {
     throw new AppError('conflict', `The article is ${status}; wait for it to finish or cancel it first`);
   }
@@ -142,7 +142,7 @@ export async function regenerateArticleSection(
 }
 
 // After a hand edit the text is re-rendered and re-scored without any model call.
-async function applyText(
+export async function applyText(
   database: Database,
   article: typeof articles.$inferSelect,
   title: string,

@@ -6,7 +6,9 @@ import type {
   articleSummary,
   articleView,
   citationView,
+  claimRecord,
   claimView,
+  instructionFlagView,
   seoView,
   sourceView,
   stepView,
@@ -23,8 +25,11 @@ export type ArticleSource = PublicSource & { text: string };
 /** A cited sentence: `score` 0..1 is lexical support and the checker's verdict combined. */
 export type CitationCheck = z.infer<typeof citationView>;
 
-/** A fact-check claim; `section` -1 is the intro/conclusion, `revised` is set once the revision step rewrote it. */
-export type FactCheckClaim = z.infer<typeof claimView>;
+/** A fact-check claim as stored; `section` -1 is the intro/conclusion, `revised` is set once the revision step rewrote it. */
+export type FactCheckClaim = z.infer<typeof claimRecord>;
+/** A claim as the API shows it: always an id, and where its sentence is in the text now. */
+export type ClaimView = z.infer<typeof claimView>;
+export type InstructionFlag = z.infer<typeof instructionFlagView>;
 export type ClaimVerdict = FactCheckClaim['verdict'];
 
 export type SeoPack = z.infer<typeof seoView>;

@@ -9,6 +9,8 @@ import type { Behaviour, FakeUsage, ReceivedRequest, ServerQuirks } from './scri
 export interface ArticleModelOptions {
   /** Claims containing this text are judged unsupported by the fact check. */
   unsupportedMarker?: string;
+  /** The reviser writes this in place of the marker; without it, it drops the marker's sentences. */
+  reviseMarkerTo?: string;
   /** Pause between streamed chunks, ms (benchmarks use it for a fixed per-token latency). */
   chunkDelayMs?: number;
   /** Characters per streamed chunk. */
@@ -221,6 +223,7 @@ function revise(prompt: string, opts: ArticleModelOptions): string {
   const text = /<text>\n([\s\S]*?)\n<\/text>/.exec(prompt)?.[1] ?? '';
   if (!opts.unsupportedMarker) return text;
   const marker = opts.unsupportedMarker;
+  if (opts.reviseMarkerTo !== undefined) return text.replaceAll(marker, opts.reviseMarkerTo);
   return text
     .split('\n\n')
     .map((p) =>

@@ -4,6 +4,9 @@
 import { analyzeSeo, slugify } from '../../seo/index.ts';
 import type { Outline } from '../../writing/outline.ts';
 import { renderHtml } from '../../writing/render.ts';
+import { remapCitations } from '../../writing/sections.ts';
+import { locateSentence } from '../../writing/sentence-location.ts';
+import { sentenceRevision } from '../../writing/sentence-revision.ts';
 import { updateArticle } from '../article-store.ts';
 import { checkCitations, needsRevision } from '../checks.ts';
 import { composeArticle } from '../compose.ts';
@@ -18,20 +21,45 @@ import { factCheckApplies } from './run-checks.ts';
 import { stepPositions } from './step-plan.ts';
 
 /**
- * The claims as the article shows them: their sources in the final numbering (uncited ones drop
- * out), and `revised` on a failed claim whose section the revision rewrote.
+ * The claims as the article shows them, each with an id the fact-check actions name it by: their
+ * sources and any citation in their text in the final numbering (uncited ones drop out), `revised`
+ * on a failed claim whose section the revision rewrote, with what the revision did to its sentence
+ * (`revision`), and the sentence of the final article that states it (`sentence`, absent when the
+ * revision dropped it or it cannot be found).
  */
 export function finalClaims(
   claims: readonly FactCheckClaim[],
   renumber: (n: number) => number | undefined,
   drafted: readonly string[],
   revised: readonly string[],
+  markdown = '',
 ): FactCheckClaim[] {
-  return claims.map((c) => ({
-    ...c,
-    sources: c.sources.map(renumber).filter((n): n is number => n !== undefined),
-    ...(needsRevision(c) && revised[c.section] !== drafted[c.section] ? { revised: true } : {}),
-  }));
+  const final = (text: string) => remapCitations(text, renumber).markdown;
+  return claims.map((c, i) => {
+    const rewritten = needsRevision(c) && revised[c.section] !== drafted[c.section];
+    const change = rewritten
+      ? sentenceRevision(drafted[c.section] ?? '', revised[c.section] ?? '', c.claim)
+      : undefined;
+    const revision = change ? { before: final(change.before), after: final(change.after) } : undefined;
+    const claim = final(c.claim);
+    const where =
+      revision && !revision.after
+        ? null
+        : locateSentence(
+            markdown,
+            revision ? { sentence: revision.after, claim: revision.after } : { claim },
+          );
+    return {
+      ...c,
+      id: `c${i + 1}`,
+      claim,
+      ...(c.note ? { note: final(c.note) } : {}),
+      sources: c.sources.map(renumber).filter((n): n is number => n !== undefined),
+      ...(rewritten ? { revised: true } : {}),
+      ...(revision ? { revision } : {}),
+      ...(where ? { sentence: where.text } : {}),
+    };
+  });
 }
 
 /** Citations to sources that were never given, removed from the text (sections, intro, conclusion). */
@@ -87,7 +115,17 @@ export async function finalize(run: PipelineRun, final: Final): Promise<void> {
     markdown: composed.markdown,
     sources: composed.sources,
     ...(factCheckApplies(brief.factCheck, sources)
-      ? { factCheck: { claims: finalClaims(checked.claims, composed.renumber, drafted, checked.revised) } }
+      ? {
+          factCheck: {
+            claims: finalClaims(
+              checked.claims,
+              composed.renumber,
+              drafted,
+              checked.revised,
+              composed.markdown,
+            ),
+          },
+        }
       : {}),
   });
   const citationsRun = grounded

@@ -24,13 +24,53 @@ export const citationView = z.object({
   verdict: z.object({ supported: z.boolean(), score: z.number(), reason: z.string().optional() }).optional(),
 });
 
-export const claimView = z.object({
-  claim: z.string(),
+export const claimActions = ['accept', 'remove', 'check'] as const;
+
+/** A claim as stored on the article (the fact_check column); `id` and `sentence` are absent on older articles. */
+export const claimRecord = z.object({
+  id: z.string().optional(),
+  claim: z.string().describe("The claim, citations in the article's numbering"),
   verdict: z.enum(['supported', 'unsupported', 'contradicted']),
   sources: z.array(z.number().int()),
   note: z.string().optional(),
   section: z.number().int(),
   revised: z.boolean().optional(),
+  sentence: z.string().optional().describe('The sentence of the article that states the claim, as written'),
+  revision: z
+    .object({
+      before: z.string(),
+      after: z.string().describe("'' when the revision removed the sentence"),
+    })
+    .optional()
+    .describe("What the fact check's revision did to the claim's sentence"),
+  review: z
+    .object({
+      action: z.enum(['accepted', 'removed', 'checked']),
+      at: z.string(),
+      by: z.string().nullable(),
+    })
+    .optional()
+    .describe('What a writer did about the claim, and when'),
+});
+
+export const claimView = claimRecord.extend({
+  id: z.string().describe('Names the claim in POST /articles/{id}/claims/{claimId}'),
+  location: z
+    .object({ start: z.number().int(), end: z.number().int(), text: z.string() })
+    .nullable()
+    .describe(
+      'Where the sentence is in `markdown` now (UTF-16 offsets), found again by its text; null when it is no longer there',
+    ),
+});
+
+export const instructionFlagView = z.object({
+  in: z.enum(['article', 'source']),
+  source: z.number().int().optional().describe('The source number, for a flag in a source'),
+  text: z.string().describe('The flagged passage as written (a sentence, or the whole line outside prose)'),
+  start: z.number().int().optional().describe('Offset in `markdown`, for a flag in the article'),
+  end: z.number().int().optional(),
+  rule: z.string(),
+  reason: z.string(),
 });
 
 export const readabilityView = z
@@ -103,6 +143,11 @@ export const articleView = z.object({
   sources: z.array(sourceView),
   citations: z.array(citationView),
   factCheck: z.object({ claims: z.array(claimView) }).nullable(),
+  instructionFlags: z
+    .array(instructionFlagView)
+    .describe(
+      'Text in the article or its sources that reads like an instruction to a model, for a writer to review',
+    ),
   seo: seoView.nullable(),
   usage: z.object({
     inputTokens: z.number().int(),

@@ -208,6 +208,8 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['articles'],
         summary: 'Download the article as Markdown (YAML front matter), HTML, plain text or JSON',
+        description:
+          '`X-Instruction-Flags: n` is set when n passages of the text read like instructions to a model (see `instructionFlags`).',
         security: securedBy,
         params: articleIdParams,
         querystring: z.object({ format: z.enum(exportFormats).default('md') }),
@@ -216,6 +218,10 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const view = await viewOf(database, await findArticle(database, authOf(request), request.params.id));
       const file = exportArticle(view, request.query.format);
+      // Exports are not refused (scripts and the CLI rely on them), but never silent: the count of
+      // instruction-like passages still in the text travels with the file.
+      const flagged = view.instructionFlags.filter((f) => f.in === 'article').length;
+      if (flagged > 0) reply.header('x-instruction-flags', String(flagged));
       return reply
         .header('content-type', file.contentType)
         .header('content-disposition', `attachment; filename="${file.filename.replace(/[^\w.-]/g, '_')}"`)

@@ -29,10 +29,36 @@ describe('checks and the final article', () => {
     const renumber = (n: number) => ({ 3: 1, 1: 2 })[n];
     const final = finalClaims(claims, renumber, ['old 0', 'same 1'], ['new 0', 'same 1']);
     expect(final).toEqual([
-      { claim: 'a', verdict: 'supported', sources: [1, 2], section: 0 },
-      { claim: 'b', verdict: 'unsupported', sources: [], section: 0, revised: true },
-      { claim: 'c', verdict: 'contradicted', sources: [2], section: 1 },
+      { id: 'c1', claim: 'a', verdict: 'supported', sources: [1, 2], section: 0 },
+      { id: 'c2', claim: 'b', verdict: 'unsupported', sources: [], section: 0, revised: true },
+      { id: 'c3', claim: 'c', verdict: 'contradicted', sources: [2], section: 1 },
     ]);
+  });
+
+  it("writes claim citations in the article's numbering, with the final sentence and what the revision did", () => {
+    // Drafted with global numbers 5 and 6; the article numbers them 1 and 2.
+    const renumber = (n: number) => ({ 5: 1, 6: 2 })[n];
+    const drafted = ['Pumps save energy [5]. They cut use by 52 percent [6]. They last long [5].'];
+    const revised = ['Pumps save energy [5]. They cut use by roughly half [6]. They last long [5].'];
+    const markdown =
+      '# Pumps\n\nPumps save energy [1]. They cut use by roughly half [2]. They last long [1].\n\n## References\n';
+    const claims: FactCheckClaim[] = [
+      { claim: 'Pumps save energy [5]', verdict: 'supported', sources: [5], section: 0 },
+      { claim: 'They cut use by 52 percent [6]', verdict: 'contradicted', sources: [6], section: 0 },
+      { claim: 'A claim cited to [9] only', verdict: 'unsupported', sources: [9], section: 0 },
+    ];
+    const [kept, rewritten, lost] = finalClaims(claims, renumber, drafted, revised, markdown);
+    expect(kept).toMatchObject({ id: 'c1', claim: 'Pumps save energy [1]', sources: [1] });
+    expect(kept!.sentence).toBe('Pumps save energy [1].');
+    expect(rewritten).toMatchObject({
+      claim: 'They cut use by 52 percent [2]',
+      revised: true,
+      revision: { before: 'They cut use by 52 percent [2].', after: 'They cut use by roughly half [2].' },
+      sentence: 'They cut use by roughly half [2].',
+    });
+    expect(lost!.claim).toBe('A claim cited to only');
+    expect(lost!.sources).toEqual([]);
+    expect(lost!.sentence).toBeUndefined();
   });
 
   it('adds the citations removed from the sections to those removed while composing', () => {

@@ -7,6 +7,7 @@ import {
   useDeferredValue,
   useEffect,
   useMemo,
+  useRef,
   useState,
 } from 'react';
 import { type Article, api, when } from '../api.ts';
@@ -17,9 +18,10 @@ import { titleOf, withTitle } from '../title.ts';
 import { ErrorBox, Loading, StatusBadge, useLoad, usePageTitle } from '../ui.tsx';
 import { CitationsPanel } from './editor/Citations.tsx';
 import { ExportPanel } from './editor/Export.tsx';
-import { FactCheckPanel } from './editor/FactCheck.tsx';
+import { FactCheckPanel, type Place } from './editor/FactCheck.tsx';
 import { RegeneratePanel } from './editor/Regenerate.tsx';
 import { SeoPanel } from './editor/Seo.tsx';
+import { selectInTextarea } from './editor/select-text.ts';
 import { VersionsPanel } from './editor/Versions.tsx';
 
 const panels = ['citations', 'fact-check', 'seo', 'sections', 'versions', 'export'] as const;
@@ -83,6 +85,8 @@ function EditorLoaded({
   const [selected, setSelected] = useState<number | null>(null);
   // Narrow screens show one pane at a time.
   const [view, setView] = useState<'write' | 'preview'>('write');
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  const [selection, setSelection] = useState<{ start: number; end: number }>();
   const deferred = useDeferredValue(markdown);
   const unpriced = useUnpricedModels();
   const dirty = title !== article.title || markdown !== article.markdown;
@@ -147,6 +151,23 @@ function EditorLoaded({
       el?.focus();
     });
   };
+
+  // A claim or flagged passage shown in the text: selected in the textarea, found by its text when
+  // unsaved edits moved it.
+  const locate = (place: Place) => {
+    const at =
+      markdown.slice(place.start, place.end) === place.text ? place.start : markdown.indexOf(place.text);
+    if (at < 0) {
+      setNotice('That sentence is not in the text as it is now.');
+      return;
+    }
+    setView('write');
+    setSelection({ start: at, end: at + place.text.length });
+  };
+  // Selected once the write pane is shown (on a phone it may have been hidden).
+  useEffect(() => {
+    if (selection && textarea.current) selectInTextarea(textarea.current, selection.start, selection.end);
+  }, [selection]);
 
   const onPreviewClick = (e: MouseEvent<HTMLDivElement>) => {
     const target = (e.target as HTMLElement).closest<HTMLElement>('button.cite');
@@ -226,6 +247,7 @@ function EditorLoaded({
           <label htmlFor="article-markdown">Markdown</label>
           <textarea
             id="article-markdown"
+            ref={textarea}
             className="markdown-input"
             value={markdown}
             spellCheck
@@ -260,6 +282,7 @@ function EditorLoaded({
             >
               {panelLabels[p]}
               {p === 'citations' && unsupported.length > 0 ? ` (${unsupported.length} unsupported)` : ''}
+              {p === 'fact-check' && article.instructionFlags.length > 0 ? ' (review flagged text)' : ''}
             </button>
           ))}
         </fieldset>
@@ -267,13 +290,23 @@ function EditorLoaded({
           {panel === 'citations' && (
             <CitationsPanel article={article} selected={selected} onSelect={showSource} />
           )}
-          {panel === 'fact-check' && <FactCheckPanel article={article} onSelect={showSource} />}
+          {panel === 'fact-check' && (
+            <FactCheckPanel
+              article={article}
+              dirty={dirty}
+              onSelect={showSource}
+              onLocate={locate}
+              onChange={onChange}
+            />
+          )}
           {panel === 'seo' && <SeoPanel article={article} />}
           {panel === 'sections' && <RegeneratePanel article={article} reload={reload} />}
           {panel === 'versions' && (
             <VersionsPanel article={article} current={markdown} onRestored={onChange} />
           )}
-          {panel === 'export' && <ExportPanel article={article} dirty={dirty} />}
+          {panel === 'export' && (
+            <ExportPanel article={article} dirty={dirty} onReview={() => setPanel('fact-check')} />
+          )}
         </div>
       </section>
     </div>

@@ -3,8 +3,17 @@ import { useState } from 'react';
 import { type Article, messageOf } from '../../api.ts';
 import { download } from '../../ui.tsx';
 
-export function ExportPanel({ article, dirty }: { article: Article; dirty: boolean }) {
+export function ExportPanel({
+  article,
+  dirty,
+  onReview,
+}: {
+  article: Article;
+  dirty: boolean;
+  onReview?: () => void;
+}) {
   const [error, setError] = useState<string>();
+  const flagged = new Set(article.instructionFlags.filter((f) => f.in === 'article').map((f) => f.text)).size;
   const formats = [
     ['md', 'Markdown'],
     ['html', 'HTML'],
@@ -14,6 +23,18 @@ export function ExportPanel({ article, dirty }: { article: Article; dirty: boole
   return (
     <div>
       {dirty && <p className="notice">You have unsaved changes: exports contain the saved text.</p>}
+      {flagged > 0 && (
+        // Exports are allowed (the decision is the writer's), never silent: see the Fact check panel.
+        <p className="warning" role="status">
+          {flagged === 1 ? 'One passage' : `${flagged} passages`} of the text read like instructions to a
+          model and would be exported as they are.{' '}
+          {onReview && (
+            <button type="button" className="link" onClick={onReview}>
+              Review them in Fact check
+            </button>
+          )}
+        </p>
+      )}
       <div className="actions">
         {formats.map(([format, label]) => (
           <button

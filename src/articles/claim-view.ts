@@ -1,0 +1,104 @@
+// What the fact-check panel shows beyond the stored claims: where each claim's sentence is in the
+// text as it is now (found again by its text, so hand edits never leave a stale offset), and the
+// instruction-like passages of the article and its sources that a writer should review.
+import { findInstructionLike } from '../writing/instruction-like.ts';
+import { locateSentence } from '../writing/sentence-location.ts';
+import type { ArticleSource, ClaimView, FactCheckClaim, InstructionFlag } from './types.ts';
+
+/** Older articles stored no ids: a claim's id is its place in the list, which never changes. */
+export const claimId = (claim: FactCheckClaim, index: number) => claim.id ?? `c${index + 1}`;
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+const headingKey = (text: string) =>
+  text
+    .replace(/[*_`#]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
+
+/**
+ * Where a claim's section is in the text: from its `## heading` to the next `## `; the whole text
+ * for the intro/conclusion (-1) or when an edit removed the heading. The same sentence can occur in
+ * two sections; the claim's own comes first.
+ */
+export function sectionSpan(markdown: string, heading: string | undefined): Span {
+  const whole = { start: 0, end: markdown.length };
+  if (!heading) return whole;
+  const at = [...markdown.matchAll(/^##[ \t]+(.*)$/gm)];
+  const i = at.findIndex((m) => headingKey(m[1] ?? '') === headingKey(heading));
+  if (i < 0) return whole;
+  return { start: at[i]!.index, end: at[i + 1]?.index ?? markdown.length };
+}
+
+/** The first occurrence of `text` inside the span, else anywhere; -1 when none. */
+export function indexNear(markdown: string, text: string, span: Span): number {
+  const inside = markdown.slice(span.start, span.end).indexOf(text);
+  return inside >= 0 ? span.start + inside : markdown.indexOf(text);
+}
+
+export function claimLocation(
+  markdown: string,
+  c: FactCheckClaim,
+  span: Span = { start: 0, end: markdown.length },
+) {
+  // The revision dropped the sentence: it is only there again if the writer put the original back.
+  if (c.revision && !c.revision.after && !c.sentence) {
+    const at = indexNear(markdown, c.revision.before, span);
+    return at < 0 ? null : { text: c.revision.before, start: at, end: at + c.revision.before.length };
+  }
+  const want = { ...(c.sentence ? { sentence: c.sentence } : {}), claim: c.claim };
+  const inSection = locateSentence(markdown.slice(span.start, span.end), want);
+  if (inSection)
+    return { text: inSection.text, start: span.start + inSection.start, end: span.start + inSection.end };
+  return locateSentence(markdown, want);
+}
+
+export function claimViews(
+  markdown: string,
+  claims: readonly FactCheckClaim[],
+  headings: readonly string[] = [],
+): ClaimView[] {
+  return claims.map((c, i) => ({
+    ...c,
+    id: claimId(c, i),
+    location:
+      c.review?.action === 'removed'
+        ? null
+        : claimLocation(markdown, c, sectionSpan(markdown, headings[c.section])),
+  }));
+}
+
+// A source's hostile passage is shown so the writer knows which source tried; a few are enough.
+const perSource = 3;
+const maxChars = 300;
+
+export function instructionFlags(markdown: string, sources: readonly ArticleSource[]): InstructionFlag[] {
+  const inArticle: InstructionFlag[] = findInstructionLike(markdown).map((m) => ({
+    in: 'article',
+    text: m.text,
+    start: m.start,
+    end: m.end,
+    rule: m.rule,
+    reason: m.reason,
+  }));
+  const inSources = sources.flatMap((s) => {
+    // The excerpt is cut from the text: a passage found in both (or cut short in it) is shown once.
+    const seen: string[] = [];
+    return [...findInstructionLike(s.text), ...findInstructionLike(s.excerpt)]
+      .filter((m) => {
+        if (seen.some((t) => t.includes(m.text) || m.text.includes(t))) return false;
+        seen.push(m.text);
+        return true;
+      })
+      .map((m) => ({ ...m, text: m.text.length > maxChars ? `${m.text.slice(0, maxChars - 1)}…` : m.text }))
+      .slice(0, perSource)
+      .map(
+        (m): InstructionFlag => ({ in: 'source', source: s.n, text: m.text, rule: m.rule, reason: m.reason }),
+      );
+  });
+  return [...inArticle, ...inSources];
+}
