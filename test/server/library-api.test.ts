@@ -66,7 +66,9 @@ describe('library API (pglite)', () => {
         html: '<h1>Heat pumps for family homes</h1>',
         wordCount: 7,
         grounded: true,
-        sources: [{ n: 1, kind: 'web', title: 'Source', url: 'https://example.com/a', text: 'x' }] as never,
+        sources: [
+          { n: 1, kind: 'web', title: 'Source', url: 'https://example.com/a', excerpt: 'x', text: 'x' },
+        ] as never,
       });
       const res = await call('POST', `/api/v1/articles/${original.id}/duplicate`, owner.cookie);
       expect(res.statusCode).toBe(201);

@@ -1,0 +1,48 @@
+// Marks the words of a search query in a passage, for showing why a result matched. The server
+// stems with PostgreSQL ("pumps" finds "pump", "families" finds "family"); this only has to show
+// it, so a word matches when it shares a stem-length prefix with a query word.
+
+export interface Segment {
+  text: string;
+  match: boolean;
+}
+
+const wordPattern = /[\p{L}\p{N}]+/gu;
+// Words a search ignores; marking them would hide the words that mattered.
+const ignored = new Set(
+  'a an and are as at be by for from in is it of on or the to was were with'.split(' '),
+);
+
+/** The prefix two forms of a word share: "pumps" and "pump" → "pump", "family"/"families" → "famil". */
+function stem(word: string): string {
+  const w = word.toLocaleLowerCase();
+  if (w.length <= 4) return w;
+  return w.slice(0, Math.max(4, w.length - 2));
+}
+
+export function queryStems(query: string): string[] {
+  const words = query.match(wordPattern) ?? [];
+  return [...new Set(words.filter((w) => !ignored.has(w.toLocaleLowerCase())).map(stem))];
+}
+
+/** The text cut into plain and matching segments, in order; joined they are the text again. */
+export function highlight(text: string, query: string): Segment[] {
+  const stems = queryStems(query);
+  if (stems.length === 0) return [{ text, match: false }];
+  const out: Segment[] = [];
+  let last = 0;
+  for (const m of text.matchAll(wordPattern)) {
+    const word = m[0].toLocaleLowerCase();
+    if (
+      !stems.some(
+        (s) => word.startsWith(s) || (word.length >= 3 && s.startsWith(word) && s.length - word.length <= 1),
+      )
+    )
+      continue;
+    if (m.index > last) out.push({ text: text.slice(last, m.index), match: false });
+    out.push({ text: m[0], match: true });
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) out.push({ text: text.slice(last), match: false });
+  return out;
+}
