@@ -241,6 +241,11 @@ function EditorLoaded({
           {/* biome-ignore lint/a11y/useKeyWithClickEvents lint/a11y/noStaticElementInteractions: the citation markers inside are buttons; this delegates their clicks */}
           <div
             className="prose preview"
+            // A long preview scrolls: the keyboard must reach it (axe: scrollable-region-focusable).
+            // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
+            tabIndex={0}
+            role="document"
+            aria-label="Preview of the article"
             onClick={onPreviewClick}
             // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitized by renderMarkdown (DOMPurify)
             dangerouslySetInnerHTML={{ __html: preview }}
