@@ -1,6 +1,6 @@
 // Marks the words of a search query in a passage, for showing why a result matched. The server
 // stems with PostgreSQL ("pumps" finds "pump", "families" finds "family"); this only has to show
-// it, so a word matches when it shares a stem-length prefix with a query word.
+// it, so a word is marked when its stem and a query word's stem are one the other's prefix.
 
 export interface Segment {
   text: string;
@@ -20,6 +20,11 @@ function stem(word: string): string {
   return w.slice(0, Math.max(4, w.length - 2));
 }
 
+// One stem is the other's prefix ("fami" of "family", "famili" of "families"), at least three letters
+// long. A prefix can over-mark ("pumpk(in)" for "pump"); marking is a reading aid, not the match.
+const sameStem = (a: string, b: string) =>
+  a === b || (Math.min(a.length, b.length) >= 3 && (a.startsWith(b) || b.startsWith(a)));
+
 export function queryStems(query: string): string[] {
   const words = query.match(wordPattern) ?? [];
   return [...new Set(words.filter((w) => !ignored.has(w.toLocaleLowerCase())).map(stem))];
@@ -32,13 +37,7 @@ export function highlight(text: string, query: string): Segment[] {
   const out: Segment[] = [];
   let last = 0;
   for (const m of text.matchAll(wordPattern)) {
-    const word = m[0].toLocaleLowerCase();
-    if (
-      !stems.some(
-        (s) => word.startsWith(s) || (word.length >= 3 && s.startsWith(word) && s.length - word.length <= 1),
-      )
-    )
-      continue;
+    if (!stems.some((s) => sameStem(stem(m[0]), s))) continue;
     if (m.index > last) out.push({ text: text.slice(last, m.index), match: false });
     out.push({ text: m[0], match: true });
     last = m.index + m[0].length;

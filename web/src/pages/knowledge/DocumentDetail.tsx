@@ -1,6 +1,6 @@
 // Knowledge › one document: its details, where ingestion is, and its passages with their headings
 // and pages (what articles can cite), loaded a page at a time.
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, type DocumentInfo, type Json, when } from '../../api.ts';
 import { Link } from '../../router.tsx';
 import { Empty, ErrorBox, Loading, StatusBadge, useLoad } from '../../ui.tsx';
@@ -8,7 +8,8 @@ import { IngestionStages } from './IngestionStages.tsx';
 
 type DocumentPassage = Json<'/api/v1/documents/{id}/passages', 'GET'>['items'][number];
 
-const pages = (p: { pageStart: number | null; pageEnd: number | null }) =>
+/** "page 3" or "pages 3–4"; empty for a document without pages. */
+export const pagesOf = (p: { pageStart: number | null; pageEnd: number | null }) =>
   p.pageStart === null
     ? ''
     : p.pageEnd !== null && p.pageEnd !== p.pageStart
@@ -23,6 +24,13 @@ export function DocumentDetail({ document: d }: { document: DocumentInfo }) {
   const [more, setMore] = useState<DocumentPassage[]>([]);
   const [cursor, setCursor] = useState<string | null | undefined>();
   const [error, setError] = useState<unknown>();
+  // Opened from a search result further down the page: bring the document into view, focus on it.
+  const heading = useRef<HTMLHeadingElement>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once per document opened
+  useEffect(() => {
+    heading.current?.scrollIntoView({ block: 'start' });
+    heading.current?.focus();
+  }, [d.id]);
   const next = cursor === undefined ? first.data?.nextCursor : cursor;
   const passages = [...(first.data?.items ?? []), ...more];
   const loadMore = async () => {
@@ -43,7 +51,7 @@ export function DocumentDetail({ document: d }: { document: DocumentInfo }) {
       <p>
         <Link to="/knowledge">← All documents</Link>
       </p>
-      <h2 id="document-heading" className="break">
+      <h2 id="document-heading" className="break" ref={heading} tabIndex={-1}>
         {d.title}
       </h2>
       <p className="meta">
@@ -72,7 +80,7 @@ export function DocumentDetail({ document: d }: { document: DocumentInfo }) {
             {passages.map((p) => (
               <li key={p.index} id={`passage-${p.index}`}>
                 <span className="meta">
-                  {[p.headingPath.join(' › '), pages(p)].filter(Boolean).join(' · ') ||
+                  {[p.headingPath.join(' › '), pagesOf(p)].filter(Boolean).join(' · ') ||
                     `Passage ${p.index + 1}`}
                 </span>
                 <blockquote className="excerpt">{p.text}</blockquote>

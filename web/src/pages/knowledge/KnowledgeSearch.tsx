@@ -5,6 +5,7 @@ import { api, type Passage } from '../../api.ts';
 import { highlight } from '../../highlight.ts';
 import { Link } from '../../router.tsx';
 import { Empty, ErrorBox } from '../../ui.tsx';
+import { pagesOf } from './DocumentDetail.tsx';
 
 function Marked({ text, query }: { text: string; query: string }) {
   return (
@@ -72,14 +73,7 @@ export function KnowledgeSearch() {
                         <strong>{r.documentTitle}</strong>
                       </Link>
                       <span className="meta">
-                        {[
-                          r.headingPath.join(' › '),
-                          r.pageStart
-                            ? `page ${r.pageStart}${r.pageEnd && r.pageEnd !== r.pageStart ? `–${r.pageEnd}` : ''}`
-                            : '',
-                        ]
-                          .filter(Boolean)
-                          .join(' · ')}
+                        {[r.headingPath.join(' › '), pagesOf(r)].filter(Boolean).join(' · ')}
                       </span>
                       <span className="relevance">
                         <meter min={0} max={100} value={relevance} aria-label={`Relevance ${relevance}%`} />

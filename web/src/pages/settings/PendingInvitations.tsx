@@ -39,7 +39,7 @@ export function PendingInvitations({ refresh }: { refresh: number }) {
                 type="button"
                 className="danger small"
                 onClick={() => cancel(i)}
-                aria-label={`Cancel the invitation for ${i.email}`}
+                aria-label={`Cancel invitation for ${i.email}`}
               >
                 Cancel invitation
               </button>
