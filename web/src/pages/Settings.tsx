@@ -23,10 +23,12 @@ export function Settings({ me }: { me: Me }) {
       <h1>Settings</h1>
       <div className="settings-layout">
         <nav className="settings-nav" aria-label="Settings sections">
-          <ul>
+          <ul className="settings-nav-list">
             {sections.map((s) => (
               <li key={s.id}>
-                <a href={`#${s.id}`}>{s.label}</a>
+                <a className="settings-nav-link" href={`#${s.id}`}>
+                  {s.label}
+                </a>
               </li>
             ))}
           </ul>
