@@ -59,7 +59,16 @@ export function Knowledge() {
   const [uploads, setUploads] = useState<Upload[]>([]);
   const [error, setError] = useState<unknown>();
   const openId = useLocation().query.get('document');
-  const open = openId ? docs.data?.items.find((d) => d.id === openId) : undefined;
+  // From the list when it is there (kept fresh by the polling below), else read on its own.
+  const listed = openId ? docs.data?.items.find((d) => d.id === openId) : undefined;
+  const single = useLoad(
+    async () =>
+      openId && docs.data && !listed
+        ? api('GET', '/api/v1/documents/{id}', { params: { id: openId } })
+        : null,
+    [openId, Boolean(docs.data), Boolean(listed)],
+  );
+  const open = listed ?? single.data ?? undefined;
 
   // Poll documents that are still being processed.
   const pending = docs.data?.items.filter((d) => d.status === 'queued' || d.status === 'processing') ?? [];
@@ -119,10 +128,8 @@ export function Knowledge() {
       <h1>Knowledge</h1>
       {open ? (
         <DocumentDetail document={open} />
-      ) : openId && docs.data ? (
-        <ErrorBox
-          error={new ApiError(404, 'not_found', 'That document is not in this workspace (deleted?).')}
-        />
+      ) : openId && single.error ? (
+        <ErrorBox error={single.error} />
       ) : null}
       <section className="card" aria-labelledby="upload-heading">
         <h2 id="upload-heading">Add documents</h2>
