@@ -1,5 +1,5 @@
 // Every statement on invitations. Tokens, address binding and who may invite are invitations.ts's.
-import { and, eq, gt, isNull, TransactionRollbackError } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, TransactionRollbackError } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { invitations, memberships, workspaces } from '../db/schema/index.ts';
 import type { Role } from './roles.ts';
@@ -12,6 +12,38 @@ export async function insertInvitation(database: Database, row: typeof invitatio
     expiresAt: invitations.expiresAt,
   });
   return inserted!;
+}
+
+/** A workspace's open invitations (neither accepted nor expired), newest first. */
+export async function listOpenInvitations(database: Database, workspaceId: string) {
+  return database.db
+    .select({
+      id: invitations.id,
+      email: invitations.email,
+      role: invitations.role,
+      expiresAt: invitations.expiresAt,
+      createdAt: invitations.createdAt,
+    })
+    .from(invitations)
+    .where(
+      and(
+        eq(invitations.workspaceId, workspaceId),
+        isNull(invitations.acceptedAt),
+        gt(invitations.expiresAt, new Date()),
+      ),
+    )
+    .orderBy(desc(invitations.createdAt));
+}
+
+/** Deletes an open invitation of the workspace (its token stops working); false when there is none. */
+export async function deleteOpenInvitation(database: Database, workspaceId: string, id: string) {
+  const deleted = await database.db
+    .delete(invitations)
+    .where(
+      and(eq(invitations.id, id), eq(invitations.workspaceId, workspaceId), isNull(invitations.acceptedAt)),
+    )
+    .returning({ id: invitations.id, email: invitations.email });
+  return deleted[0] ?? null;
 }
 
 /** The invitation if it is neither accepted nor expired, with its workspace's name. */

@@ -11,7 +11,13 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Database } from '../db/client.ts';
 import { AppError, forbidden } from '../errors.ts';
 import type { AuthContext } from './context.ts';
-import { acceptAndJoin, insertInvitation, openInvitation } from './invitation-store.ts';
+import {
+  acceptAndJoin,
+  deleteOpenInvitation,
+  insertInvitation,
+  listOpenInvitations,
+  openInvitation,
+} from './invitation-store.ts';
 import { assertMayGrant } from './members.ts';
 import type { Role } from './roles.ts';
 import { normaliseEmail } from './users.ts';
@@ -50,6 +56,18 @@ export async function createInvitation(
     expiresAt: new Date(Date.now() + input.ttlHours * 3600_000),
   });
   return { invitation, token: invitationToken(secretKey, invitation.id) };
+}
+
+/** The workspace's invitations still waiting to be accepted. */
+export function pendingInvitations(database: Database, ctx: AuthContext) {
+  return listOpenInvitations(database, ctx.workspaceId);
+}
+
+/** Withdraws an invitation that was not accepted yet: its link stops working at once. */
+export async function cancelInvitation(database: Database, ctx: AuthContext, id: string) {
+  const cancelled = await deleteOpenInvitation(database, ctx.workspaceId, id);
+  if (!cancelled) throw new AppError('not_found', 'Invitation not found or already accepted');
+  return cancelled;
 }
 
 /** The open invitation a token stands for, with its workspace's name. */

@@ -39,6 +39,42 @@ export async function insertArticle(
   return { row: existing, created: false };
 }
 
+/**
+ * A new article holding the text and findings of `source` (not its run: no steps, events or
+ * versions), under `title` and `markdown`, created by `userId`.
+ */
+export async function insertCopy(
+  database: Database,
+  source: ArticleRow,
+  input: { userId: string; title: string; markdown: string; html: string },
+): Promise<ArticleRow> {
+  const [row] = await database.db
+    .insert(articles)
+    .values({
+      workspaceId: source.workspaceId,
+      userId: input.userId,
+      brief: source.brief,
+      status: source.status,
+      error: source.error,
+      topic: source.topic,
+      title: input.title,
+      slug: source.slug,
+      markdown: input.markdown,
+      html: input.html,
+      grounded: source.grounded,
+      wordCount: source.wordCount,
+      outline: source.outline,
+      sources: source.sources,
+      citations: source.citations,
+      factCheck: source.factCheck,
+      seo: source.seo,
+      startedAt: source.startedAt,
+      finishedAt: source.finishedAt,
+    })
+    .returning();
+  return row!;
+}
+
 export async function findArticle(database: Database, scope: Scope, id: string): Promise<ArticleRow> {
   const [row] = await database.db
     .select()
@@ -71,17 +107,25 @@ export interface ListArticlesInput {
   favorite?: boolean;
   limit: number;
   before?: Date;
+  /** Strictly after this row in the list's order: its created_at in epoch microseconds, and its id. */
+  afterRow?: { micros: string; id: string };
 }
+
+// created_at to the microsecond, exactly (a JavaScript Date keeps milliseconds only).
+const createdMicros = sql<string>`(extract(epoch from ${articles.createdAt}) * 1000000)::bigint::text`;
 
 export async function listArticles(
   database: Database,
   scope: Scope,
   input: ListArticlesInput,
-): Promise<ArticleSummary[]> {
+): Promise<(ArticleSummary & { createdMicros: string })[]> {
   const conditions: (SQL | undefined)[] = [
     input.status ? eq(articles.status, input.status) : undefined,
     input.favorite === undefined ? undefined : eq(articles.favorite, input.favorite),
     input.before ? lt(articles.createdAt, input.before) : undefined,
+    input.afterRow
+      ? sql`(${articles.createdAt}, ${articles.id}) < (timestamptz 'epoch' + ${input.afterRow.micros}::bigint * interval '1 microsecond', ${input.afterRow.id}::uuid)`
+      : undefined,
     input.q ? userMatch(articles.tsv, articles.searchConfig, input.q) : undefined,
   ];
   const cost = sql<string>`(SELECT coalesce(sum(cost_usd), 0) FROM article_steps s WHERE s.article_id = ${articles.id})`;
@@ -98,11 +142,12 @@ export async function listArticles(
       error: articles.error,
       createdAt: articles.createdAt,
       updatedAt: articles.updatedAt,
+      createdMicros,
       cost,
     })
     .from(articles)
     .where(inWorkspace(scope, articles, ...conditions))
-    .orderBy(desc(articles.createdAt))
+    .orderBy(desc(articles.createdAt), desc(articles.id))
     .limit(input.limit);
   return rows.map(({ cost, ...r }) => ({ ...r, costUsd: Number(cost) }));
 }

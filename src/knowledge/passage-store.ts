@@ -135,3 +135,28 @@ export async function passagesNearVector(
   );
   return r.rows;
 }
+
+/** A document's passages in reading order, as stored (the text before search normalisation). */
+export interface DocumentPassageRow {
+  index: number;
+  text: string;
+  headingPath: string[];
+  pageStart: number | null;
+  pageEnd: number | null;
+}
+
+/** One page of a document's passages after `afterIndex` (keyset on the chunk index). */
+export async function documentPassages(
+  database: Database,
+  input: { workspaceId: string; documentId: string; afterIndex: number; limit: number },
+): Promise<DocumentPassageRow[]> {
+  const r = await database.query<DocumentPassageRow>(
+    `SELECT c.index, c.raw_text AS text, c.heading_path AS "headingPath", c.page_start AS "pageStart",
+       c.page_end AS "pageEnd"
+     FROM document_chunks c
+     WHERE c.workspace_id = $1 AND c.document_id = $2 AND c.index > $3
+     ORDER BY c.index LIMIT $4`,
+    [input.workspaceId, input.documentId, input.afterIndex, input.limit],
+  );
+  return r.rows;
+}

@@ -28,6 +28,36 @@ export function nextCursor<T extends { createdAt: Date }>(items: T[], limit: num
 }
 
 /**
+ * A position in a list ordered by (created_at, id), newest first, to the microsecond: rows created in
+ * the same millisecond (a duplicate, a batch) are neither skipped nor repeated across pages, which a
+ * millisecond time alone cannot promise. Written as `<epoch microseconds>.<id>`; a cursor of the
+ * older time-only form is still read.
+ */
+export interface Keyset {
+  micros?: string;
+  id?: string;
+  before?: Date;
+}
+
+const keysetPattern = /^(\d{1,17})\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+export function decodeKeyset(cursor?: string): Keyset | undefined {
+  if (!cursor) return undefined;
+  const m = keysetPattern.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  return m ? { micros: m[1]!, id: m[2]! } : { before: decodeCursor(cursor)! };
+}
+
+export function nextKeysetCursor<T extends { id: string; createdMicros: string }>(
+  items: T[],
+  limit: number,
+): string | null {
+  const last = items.at(-1);
+  return items.length === limit && last
+    ? Buffer.from(`${last.createdMicros}.${last.id}`).toString('base64url')
+    : null;
+}
+
+/**
  * Every list answers `{items, nextCursor}`; lists that are not paged (members, versions, search
  * results) always answer `nextCursor: null`, so clients read every list the same way.
  */

@@ -44,6 +44,7 @@ describe.each(backends)('workspace isolation (%s)', (backend) => {
     { method: 'PATCH' as const, url: `/api/v1/members/${b.userId}`, payload: { role: 'viewer' } },
     { method: 'DELETE' as const, url: `/api/v1/members/${b.userId}` },
     { method: 'GET' as const, url: `/api/v1/documents/${b.documentId}` },
+    { method: 'GET' as const, url: `/api/v1/documents/${b.documentId}/passages` },
     { method: 'DELETE' as const, url: `/api/v1/documents/${b.documentId}` },
   ];
 

@@ -446,11 +446,11 @@ describe('web app in Chromium', () => {
     await page.getByLabel('Favorites only').check();
     await page.getByLabel('Status').selectOption('completed');
     await page.getByLabel('Search').fill('solar');
-    await page.getByRole('button', { name: 'Apply' }).click();
-    await page.waitForURL(/favorite=true/);
+    // Filters apply as they change (the search once typing pauses): no Apply button.
+    await page.waitForURL(/q=solar/);
+    expect(page.url()).toMatch(/favorite=true/);
     await poll(() => rows.count()).toBe(1);
     await page.getByLabel('Search').fill('no-such-words-anywhere');
-    await page.getByRole('button', { name: 'Apply' }).click();
     await page.getByText('No article matches these filters.').waitFor();
     await h.capture(page, '18-library');
 

@@ -189,7 +189,7 @@ function Page({ path, me }: { path: string; me: Me }) {
   if (live) return <LiveGeneration key={live.id} id={live.id!} />;
   const edit = match('/articles/:id', path);
   if (edit) return <Editor key={edit.id} id={edit.id!} />;
-  if (path === '/library') return <Library />;
+  if (path === '/library') return <Library me={me} />;
   if (path === '/knowledge') return <Knowledge />;
   if (path === '/settings') return <Settings me={me} />;
   return (

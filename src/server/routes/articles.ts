@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findArticle, listArticles } from '../../articles/article-store.ts';
 import { articleView as viewOf } from '../../articles/article-view.ts';
+import { duplicateArticle } from '../../articles/duplicate.ts';
 import { exportArticle, exportFormats } from '../../articles/export.ts';
 import {
   cancelArticle,
@@ -20,7 +21,8 @@ import { markdownText } from '../../input/markdown.ts';
 import { text, visibleText } from '../../input/text.ts';
 import { articleBriefSchema } from '../../writing/brief.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
-import { decodeCursor, nextCursor, pageOf, pageQuery } from '../pagination.ts';
+import { decodeKeyset, nextKeysetCursor, pageOf, pageQuery } from '../pagination.ts';
+import { auditRequest } from '../request-audit.ts';
 import {
   articleIdParams,
   articleSummary,
@@ -96,14 +98,19 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { limit, cursor, status, q, favorite } = request.query;
-      const items = await listArticles(database, authOf(request), {
+      const after = decodeKeyset(cursor);
+      const rows = await listArticles(database, authOf(request), {
         limit,
-        before: decodeCursor(cursor),
+        ...(after?.before ? { before: after.before } : {}),
+        ...(after?.micros && after.id ? { afterRow: { micros: after.micros, id: after.id } } : {}),
         ...(status ? { status } : {}),
         ...(q ? { q } : {}),
         ...(favorite !== undefined ? { favorite } : {}),
       });
-      return { items, nextCursor: nextCursor(items, limit) };
+      return {
+        items: rows.map(({ createdMicros: _, ...item }) => item),
+        nextCursor: nextKeysetCursor(rows, limit),
+      };
     },
   );
 
@@ -198,6 +205,31 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       await removeArticle(runtime, authOf(request), request.params.id);
       return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/:id/duplicate',
+    {
+      preHandler: write,
+      schema: {
+        tags: ['articles'],
+        summary: 'Copy an article: a new one with the same brief, text and findings, titled "Copy of …"',
+        description:
+          'The copy has no run history (steps, events, versions) of its own yet. 409 while the article ' +
+          'is queued or running.',
+        security: securedBy,
+        params: articleIdParams,
+        response: { 201: articleView },
+      },
+    },
+    async (request, reply) => {
+      const copy = await duplicateArticle(database, authOf(request), request.params.id);
+      await auditRequest(request, 'article.duplicated', copy.id, { from: request.params.id });
+      return reply
+        .status(201)
+        .header('location', links(copy.id).self)
+        .send(await viewOf(database, copy));
     },
   );
 

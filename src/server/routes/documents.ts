@@ -5,6 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, notFound } from '../../errors.ts';
+import { intString } from '../../input/integer.ts';
 import { storableTextProblem, text } from '../../input/text.ts';
 import {
   type DocumentRow,
@@ -17,10 +18,22 @@ import { fetchDocument } from '../../knowledge/fetch-document.ts';
 import { documentLimits } from '../../knowledge/ingest-document.ts';
 import { ingestionDeps } from '../../knowledge/ingest-job.ts';
 import { type SubmitInput, submitDocument } from '../../knowledge/ingestion.ts';
+import { documentPassages } from '../../knowledge/passage-store.ts';
 import { documentStatuses, documentTypes } from '../../knowledge/types.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
 import { decodeCursor, nextCursor, pageOf, pageQuery } from '../pagination.ts';
 import { auditRequest } from '../request-audit.ts';
+import { documentPassage } from './knowledge-schemas.ts';
+
+/** The chunk index a passages cursor stands for (-1: from the start). */
+function passageCursorIndex(cursor: string | undefined): number {
+  if (!cursor) return -1;
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^\d{1,9}$/.test(decoded)) {
+    throw new AppError('validation_error', 'Invalid cursor', [{ path: 'cursor', message: 'invalid cursor' }]);
+  }
+  return Number(decoded);
+}
 
 export const documentView = z.object({
   id: z.uuid(),
@@ -293,6 +306,44 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
       const document = await getDocument(database, authOf(request).workspaceId, request.params.id);
       if (!document) throw notFound('Document');
       return toView(document);
+    },
+  );
+
+  app.get(
+    '/:id/passages',
+    {
+      preHandler: requireAuth({ scope: 'documents:read' }),
+      schema: {
+        tags: ['knowledge'],
+        summary: "A document's passages in reading order, with their headings and pages",
+        description:
+          'Paged by `limit` (≤ 100, default 50) and the opaque `cursor` of the previous page. Empty until ' +
+          'the document is ready.',
+        security: securedBy,
+        params: z.object({ id: z.uuid() }),
+        querystring: z.object({
+          limit: intString(z.number().int().min(1).max(100)).default(50),
+          cursor: text({ max: 40, trim: false }).optional(),
+        }),
+        response: { 200: pageOf(documentPassage) },
+      },
+    },
+    async (request) => {
+      const { workspaceId } = authOf(request);
+      const { limit, cursor } = request.query;
+      if (!(await getDocument(database, workspaceId, request.params.id))) throw notFound('Document');
+      const items = await documentPassages(database, {
+        workspaceId,
+        documentId: request.params.id,
+        afterIndex: passageCursorIndex(cursor),
+        limit,
+      });
+      const last = items.at(-1);
+      return {
+        items,
+        nextCursor:
+          items.length === limit && last ? Buffer.from(String(last.index)).toString('base64url') : null,
+      };
     },
   );
 

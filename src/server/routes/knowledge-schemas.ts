@@ -26,3 +26,12 @@ export const similarPassage = z.object({
   /** Jaccard similarity of 5-word shingles (copied wording). */
   shingleJaccard: z.number(),
 });
+
+export const documentPassage = z.object({
+  /** Position in the document, from 0. */
+  index: z.number().int(),
+  text: z.string(),
+  headingPath: z.array(z.string()),
+  pageStart: z.number().int().nullable(),
+  pageEnd: z.number().int().nullable(),
+});

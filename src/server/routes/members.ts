@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createInvitation } from '../../accounts/invitations.ts';
+import { cancelInvitation, createInvitation, pendingInvitations } from '../../accounts/invitations.ts';
 import { changeMemberRole, listMembers, removeMember } from '../../accounts/members.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
 import { pageOf } from '../pagination.ts';
@@ -13,6 +13,14 @@ const memberView = z.object({
   name: z.string().nullable(),
   role: roleSchema,
   joinedAt: z.date(),
+});
+
+const invitationView = z.object({
+  id: z.uuid(),
+  email: z.string(),
+  role: roleSchema,
+  expiresAt: z.date(),
+  createdAt: z.date(),
 });
 
 export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -65,6 +73,43 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
         role: created.invitation.role,
       });
       return reply.status(201).send({ ...created, acceptPath: `/invite/${created.token}` });
+    },
+  );
+
+  app.get(
+    '/invitations',
+    {
+      preHandler: requireAuth({ role: 'admin', scope: 'admin' }),
+      schema: {
+        tags: ['accounts'],
+        summary: 'Invitations not accepted yet (and not expired), newest first',
+        description: 'The tokens are not shown again: cancel an invitation and invite again for a new link.',
+        security: securedBy,
+        response: { 200: pageOf(invitationView) },
+      },
+    },
+    async (request) => ({
+      items: await pendingInvitations(database, authOf(request)),
+      nextCursor: null,
+    }),
+  );
+
+  app.delete(
+    '/invitations/:id',
+    {
+      preHandler: requireAuth({ role: 'admin', scope: 'admin' }),
+      schema: {
+        tags: ['accounts'],
+        summary: 'Cancel an invitation that was not accepted yet; its link stops working',
+        security: securedBy,
+        params: z.object({ id: z.uuid() }),
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      const cancelled = await cancelInvitation(database, authOf(request), request.params.id);
+      await auditRequest(request, 'member.invitation_cancelled', cancelled.id, { email: cancelled.email });
+      return reply.status(204).send(null);
     },
   );
 

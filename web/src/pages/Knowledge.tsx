@@ -1,7 +1,12 @@
-// The knowledge library: upload with progress, processing status, delete, and passage search.
-import { type ChangeEvent, type FormEvent, useEffect, useState } from 'react';
-import { ApiError, api, type DocumentInfo, type Passage, when } from '../api.ts';
+// The knowledge library: upload with progress, ingestion stages, delete, passage search, and one
+// document's passages (`?document=<id>`).
+import { type ChangeEvent, useEffect, useState } from 'react';
+import { ApiError, api, type DocumentInfo, when } from '../api.ts';
+import { Link, useLocation } from '../router.tsx';
 import { Empty, ErrorBox, Loading, StatusBadge, useLoad, usePageTitle } from '../ui.tsx';
+import { DocumentDetail } from './knowledge/DocumentDetail.tsx';
+import { stageText } from './knowledge/IngestionStages.tsx';
+import { KnowledgeSearch } from './knowledge/KnowledgeSearch.tsx';
 
 interface Upload {
   key: string;
@@ -53,6 +58,17 @@ export function Knowledge() {
   const docs = useLoad(() => api('GET', '/api/v1/documents', { query: { limit: '100' } }), []);
   const [uploads, setUploads] = useState<Upload[]>([]);
   const [error, setError] = useState<unknown>();
+  const openId = useLocation().query.get('document');
+  // From the list when it is there (kept fresh by the polling below), else read on its own.
+  const listed = openId ? docs.data?.items.find((d) => d.id === openId) : undefined;
+  const single = useLoad(
+    async () =>
+      openId && docs.data && !listed
+        ? api('GET', '/api/v1/documents/{id}', { params: { id: openId } })
+        : null,
+    [openId, Boolean(docs.data), Boolean(listed)],
+  );
+  const open = listed ?? single.data ?? undefined;
 
   // Poll documents that are still being processed.
   const pending = docs.data?.items.filter((d) => d.status === 'queued' || d.status === 'processing') ?? [];
@@ -110,6 +126,11 @@ export function Knowledge() {
   return (
     <>
       <h1>Knowledge</h1>
+      {open ? (
+        <DocumentDetail document={open} />
+      ) : openId && single.error ? (
+        <ErrorBox error={single.error} />
+      ) : null}
       <section className="card" aria-labelledby="upload-heading">
         <h2 id="upload-heading">Add documents</h2>
         <p className="hint">
@@ -170,13 +191,13 @@ export function Knowledge() {
                 {docs.data.items.map((d) => (
                   <tr key={d.id} data-document={d.id}>
                     <td className="break">
-                      {d.title}
+                      <Link to={`/knowledge?document=${d.id}`}>{d.title}</Link>
                       {d.filename && d.filename !== d.title && <span className="meta"> ({d.filename})</span>}
                     </td>
                     <td data-label="Status">
                       <StatusBadge status={d.status} />
-                      {d.status === 'processing' && d.progress > 0 ? (
-                        <span className="meta"> {d.progress}%</span>
+                      {d.status === 'queued' || d.status === 'processing' ? (
+                        <span className="meta"> {stageText(d)}</span>
                       ) : null}
                       {d.error && <span className="field-error"> {d.error}</span>}
                       {d.note && <span className="meta"> {d.note}</span>}
@@ -213,73 +234,5 @@ export function Knowledge() {
       </section>
       <KnowledgeSearch />
     </>
-  );
-}
-
-function KnowledgeSearch() {
-  const [results, setResults] = useState<Passage[]>();
-  const [mode, setMode] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const search = async (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const query = String(new FormData(e.currentTarget).get('query') ?? '').trim();
-    if (!query) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      const res = await api('POST', '/api/v1/knowledge/search', { body: { query, limit: 10 } });
-      setResults(res.items);
-      setMode(res.mode);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <section className="card" aria-labelledby="search-heading">
-      <h2 id="search-heading">Search the library</h2>
-      <form className="inline-form" onSubmit={search}>
-        <label htmlFor="knowledge-query" className="sr-only">
-          Search passages
-        </label>
-        <input
-          id="knowledge-query"
-          name="query"
-          type="search"
-          placeholder="What do your documents say about…"
-        />
-        <button type="submit" disabled={busy}>
-          {busy ? 'Searching…' : 'Search'}
-        </button>
-      </form>
-      <ErrorBox error={error} />
-      {results &&
-        (results.length ? (
-          <>
-            {mode && (
-              <p className="meta">{mode === 'hybrid' ? 'Semantic and keyword search' : 'Keyword search'}</p>
-            )}
-            <ol className="passages">
-              {results.map((r, i) => (
-                <li key={r.chunkId ?? `${r.documentId}-${i}`}>
-                  <strong className="break">{r.documentTitle}</strong>
-                  {(r.headingPath?.length || r.pageStart) && (
-                    <span className="meta">
-                      {' '}
-                      {r.headingPath?.join(' › ')}
-                      {r.pageStart ? ` · page ${r.pageStart}` : ''}
-                    </span>
-                  )}
-                  <blockquote className="excerpt">{r.text}</blockquote>
-                </li>
-              ))}
-            </ol>
-          </>
-        ) : (
-          <Empty>No passage matches.</Empty>
-        ))}
-    </section>
   );
 }

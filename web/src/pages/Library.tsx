@@ -1,61 +1,138 @@
-// All articles: search, status filter, favorites, cursor pagination. The filters live in the URL.
-import { type FormEvent, useState } from 'react';
-import { ApiError, type ArticleStatus, type ArticleSummary, api, when } from '../api.ts';
+// All articles: search, status filter and favorites that apply as you type (kept in the URL),
+// duplicate and delete, and "Load more" over the API's cursor pages.
+import { useEffect, useState } from 'react';
+import { ApiError, type ArticleStatus, type ArticleSummary, api, type Me, when } from '../api.ts';
 import { costText, useUnpricedModels } from '../components/prices.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
-import { Empty, ErrorBox, Loading, StatusBadge, useLoad, usePageTitle } from '../ui.tsx';
+import { Empty, ErrorBox, Loading, Notice, StatusBadge, useLoad, usePageTitle } from '../ui.tsx';
 import { articleHref } from './Dashboard.tsx';
+import { rank } from './settings/Members.tsx';
 
 const statuses = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 const pageSize = 20;
+/** How long typing pauses before the search runs: one request per word, not per key. */
+const typingPauseMs = 300;
 
-export function Library() {
+function libraryUrl(filters: { q: string; status: string; favorite: boolean }) {
+  const params = new URLSearchParams();
+  if (filters.q.trim()) params.set('q', filters.q.trim());
+  if (filters.status) params.set('status', filters.status);
+  if (filters.favorite) params.set('favorite', 'true');
+  return `/library${params.size ? `?${params}` : ''}`;
+}
+
+export function Library({ me }: { me: Me }) {
   usePageTitle('Library');
+  const editor = rank[me.workspace.role] >= rank.editor;
   const { query } = useLocation();
   const q = query.get('q') ?? '';
   const status = query.get('status') ?? '';
   const favorite = query.get('favorite') === 'true';
-  const [cursors, setCursors] = useState<string[]>([]); // cursors of the pages before this one
-  const [cursor, setCursor] = useState<string | null>(null);
+  const [typed, setTyped] = useState(q);
   const [error, setError] = useState<unknown>();
+  const [notice, setNotice] = useState('');
+  const [more, setMore] = useState<{ items: ArticleSummary[]; busy: boolean }>({ items: [], busy: false });
+
+  // The search box follows the URL (back/forward, Clear filters)…
+  useEffect(() => setTyped(q), [q]);
+  // …and the URL follows the search box once typing pauses.
+  useEffect(() => {
+    if (typed.trim() === q) return;
+    const timer = window.setTimeout(
+      () => navigate(libraryUrl({ q: typed, status, favorite }), { replace: true }),
+      typingPauseMs,
+    );
+    return () => window.clearTimeout(timer);
+  }, [typed, q, status, favorite]);
 
   const unpriced = useUnpricedModels();
-  const list = useLoad(() => {
+  const firstPage = useLoad(() => {
+    setMore({ items: [], busy: false });
     return api('GET', '/api/v1/articles', {
       query: {
         limit: String(pageSize),
         ...(q ? { q } : {}),
         ...(status ? { status: status as ArticleStatus } : {}),
         ...(favorite ? { favorite: 'true' } : {}),
-        ...(cursor ? { cursor } : {}),
       },
     });
-  }, [q, status, favorite, cursor]);
+  }, [q, status, favorite]);
+  const [nextCursor, setNextCursor] = useState<string | null>(null);
+  useEffect(() => setNextCursor(firstPage.data?.nextCursor ?? null), [firstPage.data]);
+  const items = [...(firstPage.data?.items ?? []), ...more.items];
 
-  const apply = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    const params = new URLSearchParams();
-    const nq = String(form.get('q') ?? '').trim();
-    if (nq) params.set('q', nq);
-    const ns = String(form.get('status') ?? '');
-    if (ns) params.set('status', ns);
-    if (form.get('favorite') === 'on') params.set('favorite', 'true');
-    setCursors([]);
-    setCursor(null);
-    navigate(`/library${params.size ? `?${params}` : ''}`, { replace: true });
+  const loadMore = async () => {
+    if (!nextCursor) return;
+    setMore((m) => ({ ...m, busy: true }));
+    try {
+      const page = await api('GET', '/api/v1/articles', {
+        query: {
+          limit: String(pageSize),
+          cursor: nextCursor,
+          ...(q ? { q } : {}),
+          ...(status ? { status: status as ArticleStatus } : {}),
+          ...(favorite ? { favorite: 'true' } : {}),
+        },
+      });
+      setMore((m) => ({ items: [...m.items, ...page.items], busy: false }));
+      setNextCursor(page.nextCursor);
+    } catch (e) {
+      setMore((m) => ({ ...m, busy: false }));
+      setError(e);
+    }
+  };
+
+  const patchItem = (id: string, patch: (a: ArticleSummary) => ArticleSummary | null) => {
+    const apply = (list: ArticleSummary[]) =>
+      list.flatMap((a) => {
+        if (a.id !== id) return [a];
+        const next = patch(a);
+        return next ? [next] : [];
+      });
+    firstPage.setData((d) => d && { ...d, items: apply(d.items) });
+    setMore((m) => ({ ...m, items: apply(m.items) }));
   };
 
   const toggleFavorite = async (a: ArticleSummary) => {
+    setError(undefined);
     try {
       await api('PATCH', '/api/v1/articles/{id}', { params: { id: a.id }, body: { favorite: !a.favorite } });
-      list.setData(
-        (d) =>
-          d && { ...d, items: d.items.map((x) => (x.id === a.id ? { ...x, favorite: !a.favorite } : x)) },
-      );
+      patchItem(a.id, (x) => ({ ...x, favorite: !a.favorite }));
     } catch (e) {
       setError(e);
     }
+  };
+
+  const duplicate = async (a: ArticleSummary) => {
+    setError(undefined);
+    setNotice('');
+    try {
+      const copy = await api('POST', '/api/v1/articles/{id}/duplicate', { params: { id: a.id } });
+      setNotice(`Duplicated as "${copy.title}".`);
+      await firstPage.reload();
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  const remove = async (a: ArticleSummary) => {
+    const name = a.title || a.topic;
+    if (!window.confirm(`Delete "${name}"? This cannot be undone.`)) return;
+    setError(undefined);
+    setNotice('');
+    try {
+      await api('DELETE', '/api/v1/articles/{id}', { params: { id: a.id } });
+      patchItem(a.id, () => null);
+      setNotice(`Deleted "${name}".`);
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  const filtered = Boolean(q || status || favorite);
+  const clearFilters = () => {
+    setTyped('');
+    navigate('/library', { replace: true });
   };
 
   return (
@@ -66,14 +143,26 @@ export function Library() {
           New article
         </Link>
       </div>
-      <form className="card filters" onSubmit={apply} key={`${q}|${status}|${favorite}`}>
+      <search className="card filters" aria-label="Filter articles">
         <div className="field">
           <label htmlFor="library-q">Search</label>
-          <input id="library-q" name="q" type="search" defaultValue={q} placeholder="Title or topic" />
+          <input
+            id="library-q"
+            type="search"
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            placeholder="Title, topic or text"
+          />
         </div>
         <div className="field">
           <label htmlFor="library-status">Status</label>
-          <select id="library-status" name="status" defaultValue={status}>
+          <select
+            id="library-status"
+            value={status}
+            onChange={(e) =>
+              navigate(libraryUrl({ q: typed, status: e.target.value, favorite }), { replace: true })
+            }
+          >
             <option value="">Any</option>
             {statuses.map((s) => (
               <option key={s} value={s}>
@@ -83,21 +172,33 @@ export function Library() {
           </select>
         </div>
         <label className="inline">
-          <input type="checkbox" name="favorite" defaultChecked={favorite} /> Favorites only
+          <input
+            type="checkbox"
+            checked={favorite}
+            onChange={(e) =>
+              navigate(libraryUrl({ q: typed, status, favorite: e.target.checked }), { replace: true })
+            }
+          />{' '}
+          Favorites only
         </label>
-        <button type="submit">Apply</button>
-      </form>
+        {filtered && (
+          <button type="button" className="secondary" onClick={clearFilters}>
+            Clear filters
+          </button>
+        )}
+      </search>
       <ErrorBox error={error} />
-      {list.loading && !list.data ? (
+      <Notice>{notice}</Notice>
+      {firstPage.loading && !firstPage.data ? (
         <Loading />
-      ) : list.error instanceof ApiError && list.error.status === 404 ? (
+      ) : firstPage.error instanceof ApiError && firstPage.error.status === 404 ? (
         <Empty>Articles are not available on this server yet.</Empty>
-      ) : list.error ? (
-        <ErrorBox error={list.error} />
-      ) : list.data?.items.length ? (
+      ) : firstPage.error ? (
+        <ErrorBox error={firstPage.error} />
+      ) : items.length ? (
         <>
-          <ul className="article-list" aria-busy={list.loading}>
-            {list.data.items.map((a) => (
+          <ul className="article-list" aria-busy={firstPage.loading} aria-label="Articles">
+            {items.map((a) => (
               <li key={a.id} className="card article-row">
                 <div className="article-main">
                   <Link to={articleHref(a)} className="article-title break">
@@ -109,49 +210,67 @@ export function Library() {
                     {!a.grounded && a.status === 'completed' ? ' · ungrounded' : ''}
                   </span>
                 </div>
-                <button
-                  type="button"
-                  className="icon-button"
-                  aria-pressed={a.favorite}
-                  aria-label={`Favorite: ${a.title || a.topic}`}
-                  onClick={() => toggleFavorite(a)}
-                >
-                  {a.favorite ? '★' : '☆'}
-                </button>
+                <div className="row-actions">
+                  <button
+                    type="button"
+                    className="icon-button"
+                    aria-pressed={a.favorite}
+                    aria-label={`Favorite: ${a.title || a.topic}`}
+                    onClick={() => toggleFavorite(a)}
+                  >
+                    {a.favorite ? '★' : '☆'}
+                  </button>
+                  {editor && (
+                    <>
+                      <button
+                        type="button"
+                        className="secondary small"
+                        disabled={a.status === 'queued' || a.status === 'running'}
+                        title={
+                          a.status === 'queued' || a.status === 'running'
+                            ? 'Can be duplicated once it has finished'
+                            : undefined
+                        }
+                        aria-label={`Duplicate ${a.title || a.topic}`}
+                        onClick={() => duplicate(a)}
+                      >
+                        Duplicate
+                      </button>
+                      <button
+                        type="button"
+                        className="danger small"
+                        aria-label={`Delete ${a.title || a.topic}`}
+                        onClick={() => remove(a)}
+                      >
+                        Delete
+                      </button>
+                    </>
+                  )}
+                </div>
               </li>
             ))}
           </ul>
-          <nav className="pager" aria-label="Pages">
-            <button
-              type="button"
-              className="secondary"
-              disabled={cursors.length === 0}
-              onClick={() => {
-                const prev = [...cursors];
-                const c = prev.pop() ?? null;
-                setCursors(prev);
-                setCursor(c);
-              }}
-            >
-              Previous
-            </button>
-            <button
-              type="button"
-              className="secondary"
-              disabled={!list.data.nextCursor}
-              onClick={() => {
-                setCursors([...cursors, cursor ?? '']);
-                setCursor(list.data?.nextCursor ?? null);
-              }}
-            >
-              Next
-            </button>
+          <nav className="pager" aria-label="More articles">
+            <span className="meta" role="status">
+              {items.length} article{items.length === 1 ? '' : 's'} shown{nextCursor ? '' : ' — that is all'}
+            </span>
+            {nextCursor && (
+              <button type="button" className="secondary" disabled={more.busy} onClick={loadMore}>
+                {more.busy ? 'Loading…' : 'Load more'}
+              </button>
+            )}
           </nav>
         </>
+      ) : filtered ? (
+        <Empty>
+          No article matches these filters.{' '}
+          <button type="button" className="link" onClick={clearFilters}>
+            Clear filters
+          </button>
+        </Empty>
       ) : (
         <Empty>
-          {q || status || favorite ? 'No article matches these filters.' : 'No articles yet.'}{' '}
-          <Link to="/articles/new">Write one</Link>.
+          No articles yet. <Link to="/articles/new">Write one</Link>.
         </Empty>
       )}
     </>

@@ -1,25 +1,45 @@
-// Settings: LLM providers, role models and budget; API keys; members (each section in settings/).
+// Settings, in sections with their own navigation: the workspace, language models, API keys and
+// members (each section in settings/). Every form shows its feedback inside its own section.
 import type { Me } from '../api.ts';
 import { usePageTitle } from '../ui.tsx';
 import { ApiKeysSection } from './settings/ApiKeys.tsx';
 import { LlmSection } from './settings/llm/LlmSection.tsx';
 import { ProvidersView } from './settings/llm/ProvidersView.tsx';
-import { MembersSection, rank, WorkspaceSwitcher } from './settings/Members.tsx';
+import { MembersSection, rank } from './settings/Members.tsx';
+import { WorkspaceSection } from './settings/Workspace.tsx';
 
 export function Settings({ me }: { me: Me }) {
   usePageTitle('Settings');
   const admin = rank[me.workspace.role] >= rank.admin;
   const editor = rank[me.workspace.role] >= rank.editor;
+  const sections = [
+    { id: 'workspace', label: 'Workspace' },
+    { id: 'models', label: 'Language models' },
+    ...(editor ? [{ id: 'api-keys', label: 'API keys' }] : []),
+    { id: 'members', label: 'Members' },
+  ];
   return (
     <>
       <h1>Settings</h1>
-      <p className="meta">
-        Signed in as {me.user.email} · role {me.workspace.role}
-      </p>
-      {me.via === 'session' && me.workspaces.length > 1 && <WorkspaceSwitcher me={me} />}
-      {admin ? <LlmSection /> : <ProvidersView />}
-      {editor && <ApiKeysSection />}
-      <MembersSection me={me} admin={admin} />
+      <div className="settings-layout">
+        <nav className="settings-nav" aria-label="Settings sections">
+          <ul className="settings-nav-list">
+            {sections.map((s) => (
+              <li key={s.id}>
+                <a className="settings-nav-link" href={`#${s.id}`}>
+                  {s.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="settings-sections">
+          <WorkspaceSection me={me} />
+          {admin ? <LlmSection /> : <ProvidersView />}
+          {editor && <ApiKeysSection />}
+          <MembersSection me={me} admin={admin} />
+        </div>
+      </div>
     </>
   );
 }

@@ -1,5 +1,6 @@
-// Editor › versions: diff against the current text, restore.
-import { useMemo, useState } from 'react';
+// Editor › versions: diff against the current text (opened at its first change, scrollable by
+// keyboard), restore.
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { type Article, api, type Version, type VersionSummary, when } from '../../api.ts';
 import { diffLines } from '../../diff.ts';
 import { Empty, ErrorBox, Loading, useLoad } from '../../ui.tsx';
@@ -51,6 +52,19 @@ export function VersionsPanel({
     }
   };
   const diff = useMemo(() => (open ? diffLines(open.markdown, current) : []), [open, current]);
+  const firstChange = diff.findIndex((d) => d.kind !== 'same');
+  const added = diff.filter((d) => d.kind === 'added').length;
+  const removed = diff.filter((d) => d.kind === 'removed').length;
+  const region = useRef<HTMLElement>(null);
+  const firstChangeLine = useRef<HTMLSpanElement>(null);
+  // A long article's change may be far down: open the diff there, with a few lines of context.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: jump once per opened version, not per keystroke
+  useEffect(() => {
+    const box = region.current;
+    const line = firstChangeLine.current;
+    if (!box || !line) return;
+    box.scrollTop = Math.max(0, line.offsetTop - box.offsetTop - 3 * line.offsetHeight);
+  }, [open?.id]);
   if (versions.loading && !versions.data) return <Loading />;
   if (versions.error) return <ErrorBox error={versions.error} />;
   if (!versions.data?.items.length)
@@ -76,17 +90,35 @@ export function VersionsPanel({
                 Restore this version
               </button>
             </div>
-            <p className="meta">Changes from this version to the text in the editor:</p>
-            <pre className="diff">
-              {diff.map((d, i) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: diff lines have no identity but their position
-                <span key={i} className={`diff-${d.kind}`}>
-                  {d.kind === 'added' ? '+ ' : d.kind === 'removed' ? '- ' : '  '}
-                  {d.text}
-                  {'\n'}
-                </span>
-              ))}
-            </pre>
+            <p className="meta" id="diff-summary">
+              {firstChange < 0
+                ? 'This version is the same as the text in the editor.'
+                : `Changes from this version to the text in the editor: ${added} line${added === 1 ? '' : 's'} added, ${removed} removed.`}
+            </p>
+            <section
+              className="diff"
+              ref={region}
+              // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (axe: scrollable-region-focusable)
+              tabIndex={0}
+              aria-label={`Differences from the version of ${when(open.createdAt)}`}
+              aria-describedby="diff-summary"
+            >
+              <pre>
+                {diff.map((d, i) => (
+                  <span
+                    // biome-ignore lint/suspicious/noArrayIndexKey: diff lines have no identity but their position
+                    key={i}
+                    className={`diff-${d.kind}`}
+                    ref={i === firstChange ? firstChangeLine : undefined}
+                    data-first-change={i === firstChange || undefined}
+                  >
+                    {d.kind === 'added' ? '+ ' : d.kind === 'removed' ? '- ' : '  '}
+                    {d.text}
+                    {'\n'}
+                  </span>
+                ))}
+              </pre>
+            </section>
           </>
         ) : (
           <p className="hint">Choose a version to compare it with the current text.</p>

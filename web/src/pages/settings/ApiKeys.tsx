@@ -58,7 +58,7 @@ export function ApiKeysSection() {
   };
 
   return (
-    <section className="card" aria-labelledby="keys-heading">
+    <section className="card" aria-labelledby="keys-heading" id="api-keys">
       <h2 id="keys-heading">API keys</h2>
       <div className="grid-2">
         <form className="form" onSubmit={create} noValidate>
@@ -73,7 +73,8 @@ export function ApiKeysSection() {
             )}
           </Field>
           <fieldset>
-            <legend>Scopes (none chosen: everything your role allows)</legend>
+            <legend>Scopes (optional)</legend>
+            <p className="hint">None chosen: everything your role allows.</p>
             <ul className="checks">
               {scopes.map((s) => (
                 <li key={s}>

@@ -1,7 +1,8 @@
-// Settings › members and roles, and the workspace switcher.
+// Settings › members and roles, inviting someone, and the invitations not accepted yet.
 import { type FormEvent, useState } from 'react';
 import { api, fieldErrors, type Me, type Member, type Role } from '../../api.ts';
 import { ErrorBox, Field, Loading, Notice, useLoad } from '../../ui.tsx';
+import { PendingInvitations } from './PendingInvitations.tsx';
 export const rank: Record<Role, number> = { viewer: 0, editor: 1, admin: 2, owner: 3 };
 export const roles: Role[] = ['viewer', 'editor', 'admin', 'owner'];
 export function MembersSection({ me, admin }: { me: Me; admin: boolean }) {
@@ -10,7 +11,11 @@ export function MembersSection({ me, admin }: { me: Me; admin: boolean }) {
   const [busy, setBusy] = useState(false);
   const [invited, setInvited] = useState<{ email: string; link: string }>();
   const [notice, setNotice] = useState('');
-  const errors = fieldErrors(error);
+  // Bumped after each invitation so the pending list shows it.
+  const [invitations, setInvitations] = useState(0);
+  // The invite form's own error, shown inside the form; `error` is for the member list's actions.
+  const [inviteError, setInviteError] = useState<unknown>();
+  const errors = fieldErrors(inviteError);
 
   // Nobody is added silently: the server makes an invitation, and its link is shown here to pass on.
   const invite = async (e: FormEvent<HTMLFormElement>) => {
@@ -18,16 +23,17 @@ export function MembersSection({ me, admin }: { me: Me; admin: boolean }) {
     const formEl = e.currentTarget;
     const form = new FormData(formEl);
     setBusy(true);
-    setError(undefined);
+    setInviteError(undefined);
     setInvited(undefined);
     try {
       const created = await api('POST', '/api/v1/members', {
         body: { email: String(form.get('email') ?? ''), role: String(form.get('role') ?? 'editor') as Role },
       });
       setInvited({ email: created.invitation.email, link: `${window.location.origin}${created.acceptPath}` });
+      setInvitations((n) => n + 1);
       formEl.reset();
     } catch (err) {
-      setError(err);
+      setInviteError(err);
     } finally {
       setBusy(false);
     }
@@ -47,6 +53,8 @@ export function MembersSection({ me, admin }: { me: Me; admin: boolean }) {
 
   const remove = async (m: Member) => {
     if (!window.confirm(`Remove ${m.email} from this workspace?`)) return;
+    setError(undefined);
+    setNotice('');
     try {
       await api('DELETE', '/api/v1/members/{userId}', { params: { userId: m.userId } });
       await members.reload();
@@ -57,10 +65,8 @@ export function MembersSection({ me, admin }: { me: Me; admin: boolean }) {
   };
 
   return (
-    <section className="card" aria-labelledby="members-heading">
+    <section className="card" aria-labelledby="members-heading" id="members">
       <h2 id="members-heading">Members</h2>
-      {error && Object.keys(errors).length === 0 ? <ErrorBox error={error} /> : null}
-      <Notice>{notice}</Notice>
       {members.loading && !members.data ? (
         <Loading />
       ) : members.error ? (
@@ -104,13 +110,16 @@ export function MembersSection({ me, admin }: { me: Me; admin: boolean }) {
           ))}
         </ul>
       )}
+      <ErrorBox error={error} />
+      <Notice>{notice}</Notice>
+      {admin && <PendingInvitations refresh={invitations} />}
       {admin && (
         <form className="form" onSubmit={invite} noValidate aria-labelledby="add-member-heading">
           <h3 id="add-member-heading">Invite a member</h3>
           <p className="meta">
             They join once they open the invitation link and accept it (signed in, or by choosing a password).
           </p>
-          <div className="grid-2">
+          <div className="form-row">
             <Field label="Email" error={errors.email}>
               {(f) => (
                 <input
@@ -134,13 +143,17 @@ export function MembersSection({ me, admin }: { me: Me; admin: boolean }) {
               )}
             </Field>
           </div>
+          {inviteError && Object.keys(errors).length === 0 ? <ErrorBox error={inviteError} /> : null}
           <div className="actions">
             <button type="submit" disabled={busy}>
               {busy ? 'Inviting…' : 'Invite member'}
             </button>
           </div>
           {invited ? (
-            <div role="status">
+            <div role="status" className="invited">
+              <p className="notice">
+                Invitation created for {invited.email}. They join as soon as they accept it.
+              </p>
               <label htmlFor="invitation-link">Invitation link for {invited.email}</label>
               <input
                 id="invitation-link"
@@ -153,32 +166,6 @@ export function MembersSection({ me, admin }: { me: Me; admin: boolean }) {
           ) : null}
         </form>
       )}
-    </section>
-  );
-}
-
-export function WorkspaceSwitcher({ me }: { me: Me }) {
-  const [error, setError] = useState<unknown>();
-  const switchTo = async (workspaceId: string) => {
-    try {
-      await api('POST', '/api/v1/auth/workspace', { body: { workspaceId } });
-      window.location.reload();
-    } catch (e) {
-      setError(e);
-    }
-  };
-  return (
-    <section className="card" aria-labelledby="workspace-heading">
-      <h2 id="workspace-heading">Workspace</h2>
-      <label htmlFor="workspace-select">Current workspace</label>
-      <select id="workspace-select" value={me.workspace.id} onChange={(e) => void switchTo(e.target.value)}>
-        {me.workspaces.map((w) => (
-          <option key={w.id} value={w.id}>
-            {w.name} ({w.role})
-          </option>
-        ))}
-      </select>
-      <ErrorBox error={error} />
     </section>
   );
 }

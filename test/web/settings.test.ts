@@ -1,0 +1,121 @@
+// Settings in Chromium (issue 14, item 8 and the invitation leftovers): sections with their own
+// navigation, the workspace's name shown, feedback inside the form that caused it, inviting a member
+// (no password asked: an invitation with a success message), pending invitations listed and
+// cancelled. Desktop and phone widths, axe.
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { overflowsHorizontally, owner, signIn, startWebHarness, type WebHarness } from './harness.ts';
+
+const poll = <T>(fn: () => T | Promise<T>, options: { timeout?: number } = {}) =>
+  expect.poll(fn, { timeout: 10_000, ...options });
+
+describe('settings in Chromium', () => {
+  let h: WebHarness;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    h = await startWebHarness();
+    const setup = await fetch(`${h.server.base}/api/v1/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...owner, workspaceName: 'Harbour Press' }),
+    });
+    expect(setup.status).toBe(201);
+    context = await h.newContext({ width: 1280, height: 800 });
+    page = await context.newPage();
+    await signIn(page);
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('shows sections with a navigation, the workspace name, and inputs no wider than they need', async () => {
+    await page.getByRole('link', { name: 'Settings', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+    const nav = page.getByRole('navigation', { name: 'Settings sections' });
+    expect(await nav.getByRole('link').allTextContents()).toEqual([
+      'Workspace',
+      'Language models',
+      'API keys',
+      'Members',
+    ]);
+    const workspace = page.getByRole('region', { name: 'Workspace' });
+    expect(await workspace.textContent()).toContain('Harbour Press');
+    expect(await workspace.textContent()).toContain(owner.email);
+
+    await nav.getByRole('link', { name: 'Members' }).click();
+    await page.waitForURL(/#members$/);
+    const members = page.getByRole('region', { name: 'Members' });
+    // The link scrolled the page to the section (the last one: as far as the page goes).
+    await poll(() => page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+    const top = await members.evaluate((el) => el.getBoundingClientRect().top);
+    expect(top).toBeGreaterThanOrEqual(0);
+    expect(top).toBeLessThan(800);
+
+    // No stretched columns: the invite email field is not as wide as the section.
+    const email = members.getByRole('textbox', { name: 'Email' });
+    const widths = await email.evaluate((el) => ({
+      input: el.getBoundingClientRect().width,
+      section: el.closest('section')!.getBoundingClientRect().width,
+    }));
+    expect(widths.input).toBeLessThan(widths.section * 0.7);
+    // Optional fields say so; required ones are plain.
+    expect(await page.getByRole('group', { name: 'Scopes (optional)' }).count()).toBe(1);
+    await h.capture(page, 'settings-01-sections');
+  }, 60_000);
+
+  it('invites without a password: a success message and the link, the invitation pending until cancelled', async () => {
+    const members = page.getByRole('region', { name: 'Members' });
+    // A server refusal shows inside the invite form, at its field.
+    await members.getByRole('textbox', { name: 'Email' }).fill('not-an-email');
+    await members.getByRole('button', { name: 'Invite member' }).click();
+    const email = members.getByRole('textbox', { name: 'Email' });
+    await poll(() => email.getAttribute('aria-invalid')).toBe('true');
+
+    await email.fill('newcomer@example.com');
+    await members.getByRole('button', { name: 'Invite member' }).click();
+    await members
+      .getByText('Invitation created for newcomer@example.com. They join as soon as they accept it.')
+      .waitFor();
+    const link = members.getByLabel('Invitation link for newcomer@example.com');
+    expect(await link.inputValue()).toMatch(/\/invite\/[\w-]+\.[\w-]+$/);
+    expect(await members.textContent()).not.toMatch(/required to create/i);
+
+    const pending = members.getByRole('list', { name: 'Pending invitations' });
+    await poll(() => pending.textContent()).toContain('newcomer@example.com');
+    expect(await pending.textContent()).toContain('editor');
+    await h.capture(page, 'settings-02-invited');
+
+    page.once('dialog', (d) => void d.accept());
+    await members.getByRole('button', { name: 'Cancel invitation for newcomer@example.com' }).click();
+    await members.getByText('The invitation for newcomer@example.com was cancelled.').waitFor();
+    expect(await pending.count()).toBe(0);
+
+    // The cancelled link no longer works.
+    const token = (await link.inputValue()).split('/invite/')[1]!;
+    const res = await fetch(`${h.server.base}/api/v1/invitations/${token}`);
+    expect(res.status).toBe(404);
+    await h.capture(page, 'settings-03-cancelled');
+  }, 60_000);
+
+  it('fits a phone screen', async () => {
+    const phone = await h.newContext({ width: 375, height: 812, mobile: true });
+    try {
+      const p = await phone.newPage();
+      await signIn(p);
+      await p.goto('/settings');
+      await p.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+      await p.getByRole('region', { name: 'Members' }).waitFor();
+      expect(await overflowsHorizontally(p)).toBe(false);
+      await h.capture(p, 'settings-04-mobile');
+    } finally {
+      await phone.close();
+    }
+  }, 60_000);
+
+  it('has no serious accessibility violations and no console errors', () => {
+    expect(h.accessibility).toEqual([]);
+    expect(h.problems).toEqual([]);
+  });
+});
