@@ -2183,6 +2183,247 @@ export interface paths {
       };
     };
   };
+  "/api/v1/eval/reports": {
+    /** The workspace's evaluation runs, newest first, with each model's summary */
+    get: {
+      parameters: {
+        query?: {
+          limit?: string;
+          cursor?: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** Format: date-time */
+                  createdAt: string;
+                  startedAt: string;
+                  finishedAt: string;
+                  judge: string;
+                  /** @description How many briefs of the evaluation set each model wrote */
+                  briefs: number;
+                  models: ({
+                      model: string;
+                      summary: {
+                        articles: number;
+                        failed: number;
+                        citationRecall: number | null;
+                        citationPrecision: number | null;
+                        claimSupport: number | null;
+                        unsupportedClaimsPerArticle: number | null;
+                        seoScore: number | null;
+                        fleschReadingEase: number | null;
+                        wallSeconds: number | null;
+                        inputTokens: number;
+                        outputTokens: number;
+                        costUsd: number | null;
+                        costPerArticleUsd: number | null;
+                      };
+                    })[];
+                })[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    /** Store a `blogsmith eval` report (the eval-report.json it writes) in the workspace */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            finishedAt: string;
+            judge: string;
+            cases: string[];
+            models: ({
+                model: string;
+                summary: {
+                  articles: number;
+                  failed: number;
+                  citationRecall: number | null;
+                  citationPrecision: number | null;
+                  claimSupport: number | null;
+                  unsupportedClaimsPerArticle: number | null;
+                  seoScore: number | null;
+                  fleschReadingEase: number | null;
+                  wallSeconds: number | null;
+                  inputTokens: number;
+                  outputTokens: number;
+                  costUsd: number | null;
+                  costPerArticleUsd: number | null;
+                };
+                articles: ({
+                    caseId: string;
+                    /** @enum {string} */
+                    status: "completed" | "failed";
+                    error?: string;
+                    scores?: {
+                      statements: number;
+                      supportedStatements: number;
+                      citations: number;
+                      preciseCitations: number;
+                      claims: number;
+                      supportedClaims: number;
+                    };
+                    seoScore?: number;
+                    fleschReadingEase?: number;
+                    wallSeconds: number;
+                    inputTokens: number;
+                    outputTokens: number;
+                    costUsd: number | null;
+                  })[];
+              })[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: date-time */
+              startedAt: string;
+              /** Format: date-time */
+              finishedAt: string;
+              judge: string;
+              cases: string[];
+              models: ({
+                  model: string;
+                  summary: {
+                    articles: number;
+                    failed: number;
+                    citationRecall: number | null;
+                    citationPrecision: number | null;
+                    claimSupport: number | null;
+                    unsupportedClaimsPerArticle: number | null;
+                    seoScore: number | null;
+                    fleschReadingEase: number | null;
+                    wallSeconds: number | null;
+                    inputTokens: number;
+                    outputTokens: number;
+                    costUsd: number | null;
+                    costPerArticleUsd: number | null;
+                  };
+                  articles: ({
+                      caseId: string;
+                      /** @enum {string} */
+                      status: "completed" | "failed";
+                      error?: string;
+                      scores?: {
+                        statements: number;
+                        supportedStatements: number;
+                        citations: number;
+                        preciseCitations: number;
+                        claims: number;
+                        supportedClaims: number;
+                      };
+                      seoScore?: number;
+                      fleschReadingEase?: number;
+                      wallSeconds: number;
+                      inputTokens: number;
+                      outputTokens: number;
+                      costUsd: number | null;
+                    })[];
+                })[];
+              /** Format: uuid */
+              id: string;
+              /** Format: date-time */
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/eval/reports/{id}": {
+    /** One evaluation run: per model its summary and every article’s scores */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: date-time */
+              startedAt: string;
+              /** Format: date-time */
+              finishedAt: string;
+              judge: string;
+              cases: string[];
+              models: ({
+                  model: string;
+                  summary: {
+                    articles: number;
+                    failed: number;
+                    citationRecall: number | null;
+                    citationPrecision: number | null;
+                    claimSupport: number | null;
+                    unsupportedClaimsPerArticle: number | null;
+                    seoScore: number | null;
+                    fleschReadingEase: number | null;
+                    wallSeconds: number | null;
+                    inputTokens: number;
+                    outputTokens: number;
+                    costUsd: number | null;
+                    costPerArticleUsd: number | null;
+                  };
+                  articles: ({
+                      caseId: string;
+                      /** @enum {string} */
+                      status: "completed" | "failed";
+                      error?: string;
+                      scores?: {
+                        statements: number;
+                        supportedStatements: number;
+                        citations: number;
+                        preciseCitations: number;
+                        claims: number;
+                        supportedClaims: number;
+                      };
+                      seoScore?: number;
+                      fleschReadingEase?: number;
+                      wallSeconds: number;
+                      inputTokens: number;
+                      outputTokens: number;
+                      costUsd: number | null;
+                    })[];
+                })[];
+              /** Format: uuid */
+              id: string;
+              /** Format: date-time */
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+    /** Delete an evaluation run */
+    delete: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        204: {
+          content: never;
+        };
+      };
+    };
+  };
   "/api/v1/knowledge/search": {
     /** Search the workspace's documents: passages with scores and provenance (document, page, headings) */
     post: {

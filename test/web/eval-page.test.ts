@@ -1,0 +1,101 @@
+// The Quality page in Chromium against the real server: the empty state that says how to run
+// `blogsmith eval`, then stored runs charted and tabled per model, switching between runs, at
+// desktop and phone width, with no serious accessibility violations and no console errors.
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EvalReport } from '../../src/eval/report-schema.ts';
+import { sampleReport } from '../eval/sample-report.ts';
+import { overflowsHorizontally, owner, signIn, startWebHarness, type WebHarness } from './harness.ts';
+
+describe('Quality page in Chromium', () => {
+  let h: WebHarness;
+  let context: BrowserContext;
+  let page: Page;
+  let cookie = '';
+
+  const store = async (report: EvalReport) => {
+    const res = await fetch(`${h.server.base}/api/v1/eval/reports`, {
+      method: 'POST',
+      headers: { cookie, origin: h.server.base, 'content-type': 'application/json' },
+      body: JSON.stringify(report),
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+  };
+
+  beforeAll(async () => {
+    h = await startWebHarness();
+    const setup = await fetch(`${h.server.base}/api/v1/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(owner),
+    });
+    expect(setup.status).toBe(201);
+    cookie = (setup.headers.get('set-cookie') ?? '').split(';')[0]!;
+    context = await h.newContext({ width: 1280, height: 800 });
+    page = await context.newPage();
+    await signIn(page);
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('says how to run an evaluation when the workspace has none', async () => {
+    await page.getByRole('link', { name: 'Quality' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Quality' }).waitFor();
+    await page.getByRole('heading', { name: 'No evaluation runs yet' }).waitFor();
+    expect(await page.locator('main').textContent()).toContain('blogsmith eval --briefs 3');
+    await page.getByRole('heading', { name: 'How judging works, and its limits' }).waitFor();
+    expect(await page.locator('main').textContent()).toMatch(/same family as the writer/);
+    await h.capture(page, 'quality-01-empty');
+  }, 60_000);
+
+  it('charts and tables every model of the newest run, and switches to an older one', async () => {
+    await store(sampleReport());
+    await store(sampleReport({ judge: 'anthropic:claude-sonnet', startedAt: '2026-12-01T09:00:00.000Z' }));
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Quality' }).waitFor();
+    const chart = page.getByRole('figure');
+    await chart.waitFor();
+    // Newest first: the run judged by claude-sonnet.
+    expect(await page.locator('main').textContent()).toContain('judged by anthropic:claude-sonnet');
+    // One bar per model and measure (4 measures × 2 models), each with its value written out.
+    expect(await chart.locator('.chart-row').count()).toBe(8);
+    const recall = chart.locator('.chart-group').filter({ hasText: 'Citation recall' });
+    expect(await recall.locator('.chart-value').allTextContents()).toEqual(['86.2', '55.0']);
+    // The bar's length is the value; the STORM anchor is drawn at 84.8.
+    expect(await recall.locator('rect.series-0').getAttribute('width')).toBe('86.2');
+    expect(await recall.locator('line.chart-anchor').first().getAttribute('x1')).toBe('84.8');
+    const rows = page.getByRole('table').getByRole('row');
+    expect(await rows.count()).toBe(3);
+    const mini = await rows.nth(1).allTextContents();
+    expect(mini.join(' ')).toMatch(
+      /openai:gpt-4o-mini.*86\.2 %.*90\.0 %.*81\.0 %.*1\.5.*78.*52\.4.*95\.2 s.*61,000 \/ 9,800.*\$0\.0076/,
+    );
+    const qwen = (await rows.nth(2).allTextContents()).join(' ');
+    expect(qwen).toContain('2 (1)');
+    expect(qwen).toContain('not applicable');
+    expect(qwen).toContain('price unknown');
+    await h.capture(page, 'quality-02-desktop');
+
+    await page.getByLabel('Evaluation run').selectOption({ index: 1 });
+    await expect
+      .poll(() => page.locator('main').textContent(), { timeout: 10_000 })
+      .toContain('judged by openai:gpt-4o');
+  }, 60_000);
+
+  it('fits a phone screen without sideways scrolling', async () => {
+    const phone = await h.newContext({ width: 375, height: 812, mobile: true });
+    const small = await phone.newPage();
+    await signIn(small);
+    await small.goto('/quality');
+    await small.getByRole('figure').waitFor();
+    expect(await overflowsHorizontally(small)).toBe(false);
+    await h.capture(small, 'quality-03-phone');
+    await phone.close();
+  }, 60_000);
+
+  it('had no console errors and no serious accessibility violations', () => {
+    expect(h.problems).toEqual([]);
+    expect(h.accessibility).toEqual([]);
+  });
+});

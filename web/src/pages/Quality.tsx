@@ -1,0 +1,175 @@
+// Quality: the `blogsmith eval` runs of this workspace — models compared in a chart and a table,
+// how the numbers are judged and what they cannot tell, and how to produce a run.
+import { useState } from 'react';
+import { api, when } from '../api.ts';
+import { Empty, ErrorBox, Loading, useLoad, usePageTitle } from '../ui.tsx';
+import { ModelChart } from './quality/ModelChart.tsx';
+import { costPerArticle, type EvalRun, fixed, percent, storm, tokens } from './quality/report.ts';
+
+export function Quality() {
+  usePageTitle('Quality');
+  const runs = useLoad(() => api('GET', '/api/v1/eval/reports', { query: { limit: '50' } }), []);
+  const [chosen, setChosen] = useState<string>();
+  const items = runs.data?.items ?? [];
+  const run = items.find((r) => r.id === chosen) ?? items[0];
+
+  return (
+    <>
+      <h1>Quality</h1>
+      <p>
+        How well each model writes grounded articles on your setup, measured by <code>blogsmith eval</code> on
+        a fixed set of briefs and sources.
+      </p>
+      {runs.loading && !runs.data ? (
+        <Loading />
+      ) : runs.error ? (
+        <ErrorBox error={runs.error} />
+      ) : run ? (
+        <>
+          {items.length > 1 && (
+            <div className="field run-picker">
+              <label htmlFor="eval-run">Evaluation run</label>
+              <select id="eval-run" value={run.id} onChange={(e) => setChosen(e.target.value)}>
+                {items.map((r) => (
+                  <option key={r.id} value={r.id}>
+                    {when(r.startedAt)} · {r.models.length} model{r.models.length === 1 ? '' : 's'} · judge{' '}
+                    {r.judge}
+                  </option>
+                ))}
+              </select>
+            </div>
+          )}
+          <RunView run={run} />
+        </>
+      ) : (
+        <HowToRun />
+      )}
+      <HowJudgingWorks />
+    </>
+  );
+}
+
+function RunView({ run }: { run: EvalRun }) {
+  return (
+    <section className="card" aria-labelledby="run-heading">
+      <h2 id="run-heading">Run of {when(run.startedAt)}</h2>
+      <p className="meta">
+        {run.briefs} brief{run.briefs === 1 ? '' : 's'} per model · judged by <code>{run.judge}</code> ·
+        finished {when(run.finishedAt)}
+      </p>
+      <ModelChart models={run.models} />
+      <div className="table-wrap">
+        <table>
+          <caption className="sr-only">Every measure per model</caption>
+          <thead>
+            <tr>
+              <th scope="col">Model</th>
+              <th scope="col">Articles (failed)</th>
+              <th scope="col">Citation recall</th>
+              <th scope="col">Citation precision</th>
+              <th scope="col">Claims supported</th>
+              <th scope="col">Unsupported claims left / article</th>
+              <th scope="col">SEO score</th>
+              <th scope="col">Readability (Flesch, English)</th>
+              <th scope="col">Wall time / article</th>
+              <th scope="col">Tokens in / out</th>
+              <th scope="col">Cost / article</th>
+            </tr>
+          </thead>
+          <tbody>
+            {run.models.map(({ model, summary: s }) => (
+              <tr key={model}>
+                <th scope="row" className="break">
+                  {model}
+                </th>
+                <td>
+                  {s.articles} ({s.failed})
+                </td>
+                <td>{percent(s.citationRecall)}</td>
+                <td>{percent(s.citationPrecision)}</td>
+                <td>{percent(s.claimSupport)}</td>
+                <td>{fixed(s.unsupportedClaimsPerArticle)}</td>
+                <td>{fixed(s.seoScore, 0)}</td>
+                <td>{s.fleschReadingEase === null ? 'not applicable' : fixed(s.fleschReadingEase)}</td>
+                <td>{s.wallSeconds === null ? '—' : `${fixed(s.wallSeconds)} s`}</td>
+                <td>
+                  {tokens(s.inputTokens)} / {tokens(s.outputTokens)}
+                </td>
+                <td>{costPerArticle(s.costPerArticleUsd)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {run.models.some((m) => m.summary.failed > 0) && (
+        <p className="meta">
+          Failed articles count in time, tokens and cost but not in the shares; the JSON report says why each
+          failed.
+        </p>
+      )}
+    </section>
+  );
+}
+
+function HowToRun() {
+  return (
+    <section className="card" aria-labelledby="how-to-run-heading">
+      <h2 id="how-to-run-heading">No evaluation runs yet</h2>
+      <Empty>
+        <p>
+          Run the evaluation on the machine where Blogsmith is installed; each run is stored in this workspace
+          and shown here.
+        </p>
+        <pre className="command">
+          <code>blogsmith eval --briefs 3</code>
+        </pre>
+        <p>
+          Compare models with <code>--model provider:model</code> (repeat it), and pick a stronger judge than
+          the writers with <code>--judge provider:model</code>. Without <code>--model</code> the configured
+          writer model is evaluated. Each article takes as long as a normal one.
+        </p>
+      </Empty>
+    </section>
+  );
+}
+
+function HowJudgingWorks() {
+  return (
+    <section className="card" aria-labelledby="judging-heading">
+      <h2 id="judging-heading">How judging works, and its limits</h2>
+      <p>
+        Each model writes every brief of the evaluation set from the same sources, with fact-checking and SEO
+        on. A judge model then reads each finished article against those sources:
+      </p>
+      <ul>
+        <li>
+          <strong>Citation recall</strong>: the share of the article’s statements whose citations, taken
+          together, support them. A statement without a citation counts as unsupported.
+        </li>
+        <li>
+          <strong>Citation precision</strong>: the share of citations whose source alone supports the sentence
+          it is attached to.
+        </li>
+        <li>
+          <strong>Claims supported</strong>: the judge splits the text into atomic claims and checks each
+          against the sources; the table also shows how many unsupported claims each article still had after
+          the pipeline’s own revision.
+        </li>
+        <li>
+          SEO score, readability (English Flesch; other languages are marked not applicable), wall time,
+          tokens and cost come from the pipeline itself, not from the judge.
+        </li>
+      </ul>
+      <p>
+        For scale: STORM reports citation recall {storm.recall} % and precision {storm.precision} % with a
+        GPT-3.5-class writer.
+      </p>
+      <p>
+        Limits: the judge is a language model and makes mistakes of its own. A judge from the same family as
+        the writer tends to be lenient with it, so prefer a different, stronger judge. The set is small, so
+        differences of a few points between models are within noise; the numbers describe your models on these
+        briefs, not on your own topics.
+      </p>
+    </section>
+  );
+}
