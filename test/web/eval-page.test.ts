@@ -51,7 +51,13 @@ describe('Quality page in Chromium', () => {
 
   it('charts and tables every model of the newest run, and switches to an older one', async () => {
     await store(sampleReport());
-    await store(sampleReport({ judge: 'anthropic:claude-sonnet', startedAt: '2026-12-01T09:00:00.000Z' }));
+    await store(
+      sampleReport({
+        judge: 'anthropic:claude-sonnet',
+        startedAt: '2026-12-01T09:00:00.000Z',
+        finishedAt: '2026-12-01T09:40:00.000Z',
+      }),
+    );
     await page.reload();
     await page.getByRole('heading', { level: 1, name: 'Quality' }).waitFor();
     const chart = page.getByRole('figure');
@@ -65,16 +71,25 @@ describe('Quality page in Chromium', () => {
     // The bar's length is the value; the STORM anchor is drawn at 84.8.
     expect(await recall.locator('rect.series-0').getAttribute('width')).toBe('86.2');
     expect(await recall.locator('line.chart-anchor').first().getAttribute('x1')).toBe('84.8');
-    const rows = page.getByRole('table').getByRole('row');
-    expect(await rows.count()).toBe(3);
-    const mini = await rows.nth(1).allTextContents();
-    expect(mini.join(' ')).toMatch(
-      /openai:gpt-4o-mini.*86\.2 %.*90\.0 %.*81\.0 %.*1\.5.*78.*52\.4.*95\.2 s.*61,000 \/ 9,800.*\$0\.0076/,
-    );
-    const qwen = (await rows.nth(2).allTextContents()).join(' ');
-    expect(qwen).toContain('2 (1)');
-    expect(qwen).toContain('not applicable');
-    expect(qwen).toContain('price unknown');
+    // The table: one row per measure, one column per model.
+    const table = page.getByRole('table');
+    const headers = await table.getByRole('columnheader').allTextContents();
+    expect(headers).toEqual(['Measure', 'openai:gpt-4o-mini', 'ollama:qwen3:8b']);
+    const row = async (measure: string) =>
+      table
+        .getByRole('row')
+        .filter({ has: page.getByRole('rowheader', { name: measure, exact: true }) })
+        .getByRole('cell')
+        .allTextContents();
+    expect(await row('Articles (failed)')).toEqual(['2 (0)', '2 (1)']);
+    expect(await row('Citation recall')).toEqual(['86.2 %', '55.0 %']);
+    expect(await row('Citation precision')).toEqual(['90.0 %', '62.5 %']);
+    expect(await row('Claims supported')).toEqual(['81.0 %', '60.0 %']);
+    expect(await row('Unsupported claims left / article')).toEqual(['1.5', '8.0']);
+    expect(await row('Readability (Flesch, English)')).toEqual(['52.4', 'not applicable']);
+    expect(await row('Wall time / article')).toEqual(['95.2 s', '610.0 s']);
+    expect(await row('Tokens in / out')).toEqual(['61,000 / 9,800', '40,000 / 6,000']);
+    expect(await row('Cost / article')).toEqual(['$0.0076', 'price unknown']);
     await h.capture(page, 'quality-02-desktop');
 
     await page.getByLabel('Evaluation run').selectOption({ index: 1 });

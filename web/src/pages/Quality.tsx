@@ -49,6 +49,26 @@ export function Quality() {
   );
 }
 
+type Summary = EvalRun['models'][number]['summary'];
+
+// One row per measure, one column per model: a run compares a few models on many measures, which
+// reads better (and fits a phone better) this way round.
+const rows: Array<[string, (s: Summary) => string]> = [
+  ['Articles (failed)', (s) => `${s.articles} (${s.failed})`],
+  ['Citation recall', (s) => percent(s.citationRecall)],
+  ['Citation precision', (s) => percent(s.citationPrecision)],
+  ['Claims supported', (s) => percent(s.claimSupport)],
+  ['Unsupported claims left / article', (s) => fixed(s.unsupportedClaimsPerArticle)],
+  ['SEO score', (s) => fixed(s.seoScore, 0)],
+  [
+    'Readability (Flesch, English)',
+    (s) => (s.fleschReadingEase === null ? 'not applicable' : fixed(s.fleschReadingEase)),
+  ],
+  ['Wall time / article', (s) => (s.wallSeconds === null ? '—' : `${fixed(s.wallSeconds)} s`)],
+  ['Tokens in / out', (s) => `${tokens(s.inputTokens)} / ${tokens(s.outputTokens)}`],
+  ['Cost / article', (s) => costPerArticle(s.costPerArticleUsd)],
+];
+
 function RunView({ run }: { run: EvalRun }) {
   return (
     <section className="card" aria-labelledby="run-heading">
@@ -58,49 +78,32 @@ function RunView({ run }: { run: EvalRun }) {
         finished {when(run.finishedAt)}
       </p>
       <ModelChart models={run.models} />
-      <div className="table-wrap">
-        <table>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a table wider than a phone scrolls; the keyboard must reach it */}
+      <section className="table-wrap" tabIndex={0} aria-label="Every measure per model">
+        <table className="measure-table">
           <caption className="sr-only">Every measure per model</caption>
           <thead>
             <tr>
-              <th scope="col">Model</th>
-              <th scope="col">Articles (failed)</th>
-              <th scope="col">Citation recall</th>
-              <th scope="col">Citation precision</th>
-              <th scope="col">Claims supported</th>
-              <th scope="col">Unsupported claims left / article</th>
-              <th scope="col">SEO score</th>
-              <th scope="col">Readability (Flesch, English)</th>
-              <th scope="col">Wall time / article</th>
-              <th scope="col">Tokens in / out</th>
-              <th scope="col">Cost / article</th>
+              <th scope="col">Measure</th>
+              {run.models.map(({ model }) => (
+                <th scope="col" key={model} className="break">
+                  {model}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
-            {run.models.map(({ model, summary: s }) => (
-              <tr key={model}>
-                <th scope="row" className="break">
-                  {model}
-                </th>
-                <td>
-                  {s.articles} ({s.failed})
-                </td>
-                <td>{percent(s.citationRecall)}</td>
-                <td>{percent(s.citationPrecision)}</td>
-                <td>{percent(s.claimSupport)}</td>
-                <td>{fixed(s.unsupportedClaimsPerArticle)}</td>
-                <td>{fixed(s.seoScore, 0)}</td>
-                <td>{s.fleschReadingEase === null ? 'not applicable' : fixed(s.fleschReadingEase)}</td>
-                <td>{s.wallSeconds === null ? '—' : `${fixed(s.wallSeconds)} s`}</td>
-                <td>
-                  {tokens(s.inputTokens)} / {tokens(s.outputTokens)}
-                </td>
-                <td>{costPerArticle(s.costPerArticleUsd)}</td>
+            {rows.map(([label, cell]) => (
+              <tr key={label}>
+                <th scope="row">{label}</th>
+                {run.models.map(({ model, summary }) => (
+                  <td key={model}>{cell(summary)}</td>
+                ))}
               </tr>
             ))}
           </tbody>
         </table>
-      </div>
+      </section>
       {run.models.some((m) => m.summary.failed > 0) && (
         <p className="meta">
           Failed articles count in time, tokens and cost but not in the shares; the JSON report says why each
