@@ -2017,6 +2017,8 @@ export interface paths {
                   note: string | null;
                   pageCount: number | null;
                   chunkCount: number;
+                  /** @description Language of the text as a BCP 47 primary tag ("en", "de", "ja"…), detected at ingestion; its passages are searched with that language's stemming. null until the document is parsed; text too short to tell counts as "en". */
+                  language: string | null;
                   tags: string[];
                   /** Format: date-time */
                   createdAt: string;
@@ -2086,6 +2088,8 @@ export interface paths {
               note: string | null;
               pageCount: number | null;
               chunkCount: number;
+              /** @description Language of the text as a BCP 47 primary tag ("en", "de", "ja"…), detected at ingestion; its passages are searched with that language's stemming. null until the document is parsed; text too short to tell counts as "en". */
+              language: string | null;
               tags: string[];
               /** Format: date-time */
               createdAt: string;
@@ -2116,6 +2120,8 @@ export interface paths {
               note: string | null;
               pageCount: number | null;
               chunkCount: number;
+              /** @description Language of the text as a BCP 47 primary tag ("en", "de", "ja"…), detected at ingestion; its passages are searched with that language's stemming. null until the document is parsed; text too short to tell counts as "en". */
+              language: string | null;
               tags: string[];
               /** Format: date-time */
               createdAt: string;
@@ -2158,6 +2164,8 @@ export interface paths {
               note: string | null;
               pageCount: number | null;
               chunkCount: number;
+              /** @description Language of the text as a BCP 47 primary tag ("en", "de", "ja"…), detected at ingestion; its passages are searched with that language's stemming. null until the document is parsed; text too short to tell counts as "en". */
+              language: string | null;
               tags: string[];
               /** Format: date-time */
               createdAt: string;
