@@ -1,6 +1,7 @@
 // The Quality page in Chromium against the real server: the empty state that says how to run
 // `blogsmith eval`, then stored runs charted and tabled per model, switching between runs, at
 // desktop and phone width, with no serious accessibility violations and no console errors.
+import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EvalReport } from '../../src/eval/report-schema.ts';
@@ -91,6 +92,16 @@ describe('Quality page in Chromium', () => {
     expect(await row('Tokens in / out')).toEqual(['61,000 / 9,800', '40,000 / 6,000']);
     expect(await row('Cost / article')).toEqual(['$0.0076', 'price unknown']);
     await h.capture(page, 'quality-02-desktop');
+
+    // The whole report, per-article results included, downloads as JSON.
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download the full report (JSON)' }).click(),
+    ]);
+    expect(file.suggestedFilename()).toMatch(/^eval-report-[0-9a-f-]{36}\.json$/);
+    const downloaded = JSON.parse(readFileSync((await file.path())!, 'utf8'));
+    expect(downloaded.judge).toBe('anthropic:claude-sonnet');
+    expect(downloaded.models[1].articles[1].error).toMatch(/did not finish/);
 
     await page.getByLabel('Evaluation run').selectOption({ index: 1 });
     await expect

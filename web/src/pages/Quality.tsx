@@ -2,7 +2,7 @@
 // how the numbers are judged and what they cannot tell, and how to produce a run.
 import { useState } from 'react';
 import { api, when } from '../api.ts';
-import { Empty, ErrorBox, Loading, useLoad, usePageTitle } from '../ui.tsx';
+import { download, Empty, ErrorBox, Loading, useAction, useLoad, usePageTitle } from '../ui.tsx';
 import { ModelChart } from './quality/ModelChart.tsx';
 import { costPerArticle, type EvalRun, fixed, percent, storm, tokens } from './quality/report.ts';
 
@@ -70,6 +70,7 @@ const rows: Array<[string, (s: Summary) => string]> = [
 ];
 
 function RunView({ run }: { run: EvalRun }) {
+  const save = useAction();
   return (
     <section className="card" aria-labelledby="run-heading">
       <h2 id="run-heading">Run of {when(run.startedAt)}</h2>
@@ -106,10 +107,25 @@ function RunView({ run }: { run: EvalRun }) {
       </section>
       {run.models.some((m) => m.summary.failed > 0) && (
         <p className="meta">
-          Failed articles count in time, tokens and cost but not in the shares; the JSON report says why each
+          Failed articles count in time, tokens and cost but not in the shares; the full report says why each
           failed.
         </p>
       )}
+      <div className="actions">
+        <button
+          type="button"
+          className="secondary"
+          disabled={save.busy}
+          onClick={() =>
+            save.run(() =>
+              download(`/api/v1/eval/reports/${encodeURIComponent(run.id)}`, `eval-report-${run.id}.json`),
+            )
+          }
+        >
+          Download the full report (JSON)
+        </button>
+      </div>
+      <ErrorBox error={save.error} />
     </section>
   );
 }
