@@ -8,6 +8,9 @@
 // others; judging each pair alone is stricter.)
 // Claim support (FActScore-style): of the atomic claims the judge extracts from the final text, the
 // share it finds supported by the sources.
+import type { ArticleResult, ArticleScores, ModelSummary } from './report-schema.ts';
+
+export type { ArticleResult, ArticleScores, ModelSummary };
 
 export interface StatementJudgement {
   sentence: string;
@@ -15,15 +18,6 @@ export interface StatementJudgement {
   supported: boolean;
   /** Each cited source on its own. */
   citations: Array<{ n: number; supports: boolean }>;
-}
-
-export interface ArticleScores {
-  statements: number;
-  supportedStatements: number;
-  citations: number;
-  preciseCitations: number;
-  claims: number;
-  supportedClaims: number;
 }
 
 export function scoreArticle(
@@ -41,37 +35,6 @@ export function scoreArticle(
 }
 
 const ratio = (num: number, den: number) => (den === 0 ? null : num / den);
-
-export interface ModelSummary {
-  articles: number;
-  failed: number;
-  /** Micro-averaged over all articles: every statement, citation and claim weighs the same. */
-  citationRecall: number | null;
-  citationPrecision: number | null;
-  claimSupport: number | null;
-  unsupportedClaimsPerArticle: number | null;
-  seoScore: number | null;
-  fleschReadingEase: number | null;
-  wallSeconds: number | null;
-  inputTokens: number;
-  outputTokens: number;
-  /** null when some call of the model had no known price. */
-  costUsd: number | null;
-  costPerArticleUsd: number | null;
-}
-
-export interface ArticleResult {
-  caseId: string;
-  status: 'completed' | 'failed';
-  error?: string;
-  scores?: ArticleScores;
-  seoScore?: number;
-  fleschReadingEase?: number;
-  wallSeconds: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number | null;
-}
 
 const mean = (xs: number[]) => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length);
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);

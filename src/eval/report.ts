@@ -1,7 +1,7 @@
 // The evaluation report as Markdown (for people) and JSON (for scripts and the web app).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { EvalReport } from './run.ts';
+import type { EvalReport } from './report-schema.ts';
 
 const percent = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(1)} %`);
 const fixed = (x: number | null, digits = 1) => (x === null ? '—' : x.toFixed(digits));

@@ -18,7 +18,8 @@ import { purposeSpend } from '../llm/ledger-store.ts';
 import { createRuntime, type Runtime } from '../runtime.ts';
 import type { EvalCase } from './dataset.ts';
 import { judgeArticle, judgeLlm } from './judge.ts';
-import { type ArticleResult, type ModelSummary, scoreArticle, summarise } from './metrics.ts';
+import { scoreArticle, summarise } from './metrics.ts';
+import type { ArticleResult, EvalReport } from './report-schema.ts';
 
 export interface EvalOptions {
   /** `provider:model` per model under test; empty means the configured LLM_MODEL. */
@@ -39,14 +40,6 @@ export interface EvalOptions {
   }) => void;
 }
 
-export interface EvalReport {
-  startedAt: string;
-  finishedAt: string;
-  judge: string;
-  cases: string[];
-  models: Array<{ model: string; summary: ModelSummary; articles: ArticleResult[] }>;
-}
-
 // Every role of the run uses the model under test; empty values fall back to LLM_MODEL (config.ts).
 const modelEnv = (env: NodeJS.ProcessEnv, model: string | undefined): NodeJS.ProcessEnv => ({
   ...env,
@@ -60,6 +53,9 @@ const modelEnv = (env: NodeJS.ProcessEnv, model: string | undefined): NodeJS.Pro
   DATABASE_URL: '',
   REDIS_URL: '',
 });
+
+// The report keeps a failure's reason short: it is stored in the workspace and shown in the web app.
+const errorText = (message: string) => message.slice(0, 2000);
 
 async function waitFor<T>(read: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -119,7 +115,14 @@ async function runCase(
   const spend = { inputTokens: ledger.inputTokens, outputTokens: ledger.outputTokens };
   const costUsd = ledger.unpricedCalls > 0 ? null : ledger.costUsd;
   if (row.status !== 'completed') {
-    return { caseId: c.id, status: 'failed', error: row.error ?? 'failed', wallSeconds, ...spend, costUsd };
+    return {
+      caseId: c.id,
+      status: 'failed',
+      error: errorText(row.error ?? 'failed'),
+      wallSeconds,
+      ...spend,
+      costUsd,
+    };
   }
   const judged = await judgeArticle(judge, row.markdown, row.sources as ArticleSource[], view.brief.language);
   return {
@@ -186,7 +189,7 @@ export async function runEval(opts: EvalOptions): Promise<EvalReport> {
             opts.articleTimeoutMs ?? 30 * 60_000,
           );
         } catch (err) {
-          const error = err instanceof Error ? err.message : String(err);
+          const error = errorText(err instanceof Error ? err.message : String(err));
           result = {
             caseId: c.id,
             status: 'failed',

@@ -26,6 +26,8 @@ export interface DocumentRow {
   /** What ingestion skipped without failing, e.g. embeddings without an embedding model. */
   note: string | null;
   chunkCount: number;
+  /** BCP 47 primary tag detected from the text at ingestion; null until parsed. */
+  language: string | null;
   tags: string[];
   createdAt: Date;
   updatedAt: Date;
@@ -49,6 +51,7 @@ const documentColumns = {
   error: documents.error,
   note: documents.note,
   chunkCount: documents.chunkCount,
+  language: documents.language,
   tags: documents.tags,
   createdAt: documents.createdAt,
   updatedAt: documents.updatedAt,

@@ -35,6 +35,7 @@ import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { brandVoiceRoutes } from './routes/brand-voices.ts';
 import { documentRoutes } from './routes/documents.ts';
+import { evalReportRoutes } from './routes/eval-reports.ts';
 import { healthRoutes } from './routes/health.ts';
 import { invitationRoutes } from './routes/invitations.ts';
 import { knowledgeRoutes } from './routes/knowledge.ts';
@@ -143,6 +144,7 @@ export async function buildServer(runtime: Runtime): Promise<App> {
   await app.register(articleEventRoutes, { prefix: '/api/v1' });
   await app.register(brandVoiceRoutes, { prefix: '/api/v1/brand-voices' });
   await app.register(documentRoutes, { prefix: '/api/v1/documents' });
+  await app.register(evalReportRoutes, { prefix: '/api/v1/eval/reports' });
   await app.register(knowledgeRoutes, { prefix: '/api/v1/knowledge' });
   await app.register(webAppRoutes); // last: the browser app's SPA fallback
   return app;

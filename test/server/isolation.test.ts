@@ -1,6 +1,7 @@
 // A key of workspace A must see nothing of workspace B: every B resource answers 404.
 // Add each new tenant resource to `resourcesOfB` as it is built.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleReport } from '../eval/sample-report.ts';
 import { fileForm } from '../knowledge/samples-ingest.ts';
 import { bearer, createKey, login, session, setupOwner } from '../support/accounts.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
@@ -9,7 +10,7 @@ import { backends } from '../support/database.ts';
 describe.each(backends)('workspace isolation (%s)', (backend) => {
   let t: TestApp;
   let keyOfA: string;
-  const b = { keyId: '', userId: '', documentId: '' };
+  const b = { keyId: '', userId: '', documentId: '', evalReportId: '' };
 
   beforeAll(async () => {
     t = await createTestApp(backend, { SIGNUP_ENABLED: 'true' });
@@ -36,6 +37,14 @@ describe.each(backends)('workspace isolation (%s)', (backend) => {
         payload: form.payload,
       })
     ).json().id;
+    b.evalReportId = (
+      await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/eval/reports',
+        headers: session(cookieB),
+        payload: sampleReport(),
+      })
+    ).json().id;
   });
   afterAll(async () => t.close());
 
@@ -46,6 +55,8 @@ describe.each(backends)('workspace isolation (%s)', (backend) => {
     { method: 'GET' as const, url: `/api/v1/documents/${b.documentId}` },
     { method: 'GET' as const, url: `/api/v1/documents/${b.documentId}/passages` },
     { method: 'DELETE' as const, url: `/api/v1/documents/${b.documentId}` },
+    { method: 'GET' as const, url: `/api/v1/eval/reports/${b.evalReportId}` },
+    { method: 'DELETE' as const, url: `/api/v1/eval/reports/${b.evalReportId}` },
   ];
 
   it('answers 404 for every resource of another workspace', async () => {
@@ -63,6 +74,8 @@ describe.each(backends)('workspace isolation (%s)', (backend) => {
     expect(members.json().items.map((m: { email: string }) => m.email)).toEqual(['a@example.com']);
     const docs = await t.app.inject({ method: 'GET', url: '/api/v1/documents', headers: bearer(keyOfA) });
     expect(docs.json().items.map((d: { id: string }) => d.id)).not.toContain(b.documentId);
+    const runs = await t.app.inject({ method: 'GET', url: '/api/v1/eval/reports', headers: bearer(keyOfA) });
+    expect(runs.json().items).toEqual([]);
   });
 
   it('cannot switch a session into a workspace it is not a member of', async () => {

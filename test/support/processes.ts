@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 
 export const mainScript = path.resolve(import.meta.dirname, '../../src/cli/main.ts');
-const testSecretKey = 'smoke-secret-key-that-is-long-enough-0123456789';
+export const testSecretKey = 'smoke-secret-key-that-is-long-enough-0123456789';
 // Loading the app's modules alone takes seconds of CPU; on a loaded 2-core machine, far longer.
 const startTimeoutMs = 120_000;
 

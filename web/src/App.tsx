@@ -9,6 +9,7 @@ import { Knowledge } from './pages/Knowledge.tsx';
 import { Library } from './pages/Library.tsx';
 import { LiveGeneration } from './pages/live/LiveGeneration.tsx';
 import { NewArticle } from './pages/NewArticle.tsx';
+import { Quality } from './pages/Quality.tsx';
 import { Settings } from './pages/Settings.tsx';
 import { Link, match, navigate, useLocation } from './router.tsx';
 import { ErrorBox, Loading } from './ui.tsx';
@@ -24,6 +25,7 @@ const navItems = [
   { to: '/articles/new', label: 'New article' },
   { to: '/library', label: 'Library' },
   { to: '/knowledge', label: 'Knowledge' },
+  { to: '/quality', label: 'Quality' },
   { to: '/settings', label: 'Settings' },
 ];
 
@@ -191,6 +193,7 @@ function Page({ path, me }: { path: string; me: Me }) {
   if (edit) return <Editor key={edit.id} id={edit.id!} />;
   if (path === '/library') return <Library me={me} />;
   if (path === '/knowledge') return <Knowledge />;
+  if (path === '/quality') return <Quality />;
   if (path === '/settings') return <Settings me={me} />;
   return (
     <section>

@@ -1,15 +1,41 @@
 // `blogsmith eval`: the quality lab. Runs the shipped evaluation set (eval/briefs) per model and
 // writes a Markdown and JSON report; see src/eval/ for how articles are judged.
 import type { Command } from 'commander';
+import type { EvalReport } from '../../eval/report-schema.ts';
 
 interface EvalCommandOptions {
   model: string[];
   judge?: string;
   briefs?: string;
   out: string;
+  /** false with --no-store: keep the report out of the workspace (files only). */
+  store: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+/**
+ * Stores the report in the workspace of the configured data (through the running server, or one
+ * started in this process), for the web app's Quality page. The files are written already, so a
+ * failure here is reported, not fatal.
+ */
+async function storeReport(report: EvalReport, log: (line: string) => void) {
+  const [{ loadConfig }, { connectToApi }] = await Promise.all([
+    import('../load-config.ts'),
+    import('../server-connection.ts'),
+  ]);
+  try {
+    const api = await connectToApi(await loadConfig(), 'eval');
+    try {
+      const stored = await api.json<{ id: string }>('POST', '/api/v1/eval/reports', report);
+      log(`Stored in the workspace (report ${stored.id}): open Quality in the web app.`);
+    } finally {
+      await api.close();
+    }
+  } catch (err) {
+    log(`Not stored in the workspace: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
 
 export function registerEvalCommand(program: Command) {
   program
@@ -27,6 +53,7 @@ export function registerEvalCommand(program: Command) {
     )
     .option('--briefs <n>', 'use only the first n briefs of the set')
     .option('--out <dir>', 'folder for eval-report.md and eval-report.json', 'eval-results')
+    .option('--no-store', "don't store the report in the workspace (the web app's Quality page)")
     .action(async (opts: EvalCommandOptions) => {
       // Loaded here: the pipeline, the SDKs and the parsers are heavy and `--help` must stay fast.
       const [{ loadEvalCases }, { runEval }, { writeReport }, { cliLogger }, { AppError }] =
@@ -65,5 +92,6 @@ export function registerEvalCommand(program: Command) {
       });
       const files = writeReport(report, opts.out);
       out.write(`Report: ${files.markdown}\n        ${files.json}\n`);
+      if (opts.store) await storeReport(report, (line) => out.write(`${line}\n`));
     });
 }

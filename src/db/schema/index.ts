@@ -2,6 +2,7 @@
 // this index is what Drizzle (queries and drizzle-kit migrations) sees.
 export * from './accounts.ts';
 export * from './articles.ts';
+export * from './eval.ts';
 export * from './knowledge.ts';
 export * from './llm.ts';
 export * from './llm-settings.ts';

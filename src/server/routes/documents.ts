@@ -50,6 +50,12 @@ export const documentView = z.object({
   note: z.string().nullable(),
   pageCount: z.number().int().nullable(),
   chunkCount: z.number().int(),
+  language: z
+    .string()
+    .nullable()
+    .describe(
+      'Language of the text as a BCP 47 primary tag ("en", "de", "ja"…), detected at ingestion; its passages are searched with that language\'s stemming. null until the document is parsed; text too short to tell counts as "en".',
+    ),
   tags: z.array(z.string()),
   createdAt: z.date(),
   updatedAt: z.date(),
@@ -70,6 +76,7 @@ const toView = (d: DocumentRow): z.infer<typeof documentView> => ({
   note: d.note,
   pageCount: d.pageCount,
   chunkCount: d.chunkCount,
+  language: d.language,
   tags: d.tags,
   createdAt: new Date(d.createdAt),
   updatedAt: new Date(d.updatedAt),

@@ -2957,6 +2957,8 @@ export interface paths {
                   note: string | null;
                   pageCount: number | null;
                   chunkCount: number;
+                  /** @description Language of the text as a BCP 47 primary tag ("en", "de", "ja"…), detected at ingestion; its passages are searched with that language's stemming. null until the document is parsed; text too short to tell counts as "en". */
+                  language: string | null;
                   tags: string[];
                   /** Format: date-time */
                   createdAt: string;
@@ -3026,6 +3028,8 @@ export interface paths {
               note: string | null;
               pageCount: number | null;
               chunkCount: number;
+              /** @description Language of the text as a BCP 47 primary tag ("en", "de", "ja"…), detected at ingestion; its passages are searched with that language's stemming. null until the document is parsed; text too short to tell counts as "en". */
+              language: string | null;
               tags: string[];
               /** Format: date-time */
               createdAt: string;
@@ -3056,6 +3060,8 @@ export interface paths {
               note: string | null;
               pageCount: number | null;
               chunkCount: number;
+              /** @description Language of the text as a BCP 47 primary tag ("en", "de", "ja"…), detected at ingestion; its passages are searched with that language's stemming. null until the document is parsed; text too short to tell counts as "en". */
+              language: string | null;
               tags: string[];
               /** Format: date-time */
               createdAt: string;
@@ -3098,6 +3104,8 @@ export interface paths {
               note: string | null;
               pageCount: number | null;
               chunkCount: number;
+              /** @description Language of the text as a BCP 47 primary tag ("en", "de", "ja"…), detected at ingestion; its passages are searched with that language's stemming. null until the document is parsed; text too short to tell counts as "en". */
+              language: string | null;
               tags: string[];
               /** Format: date-time */
               createdAt: string;
@@ -3153,6 +3161,247 @@ export interface paths {
               nextCursor: string | null;
             };
           };
+        };
+      };
+    };
+  };
+  "/api/v1/eval/reports": {
+    /** The workspace's evaluation runs, newest first, with each model's summary */
+    get: {
+      parameters: {
+        query?: {
+          limit?: string;
+          cursor?: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** Format: date-time */
+                  createdAt: string;
+                  startedAt: string;
+                  finishedAt: string;
+                  judge: string;
+                  /** @description How many briefs of the evaluation set each model wrote */
+                  briefs: number;
+                  models: ({
+                      model: string;
+                      summary: {
+                        articles: number;
+                        failed: number;
+                        citationRecall: number | null;
+                        citationPrecision: number | null;
+                        claimSupport: number | null;
+                        unsupportedClaimsPerArticle: number | null;
+                        seoScore: number | null;
+                        fleschReadingEase: number | null;
+                        wallSeconds: number | null;
+                        inputTokens: number;
+                        outputTokens: number;
+                        costUsd: number | null;
+                        costPerArticleUsd: number | null;
+                      };
+                    })[];
+                })[];
+              nextCursor: string | null;
+            };
+          };
+        };
+      };
+    };
+    /** Store a `blogsmith eval` report (the eval-report.json it writes) in the workspace */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            /** Format: date-time */
+            startedAt: string;
+            /** Format: date-time */
+            finishedAt: string;
+            judge: string;
+            cases: string[];
+            models: ({
+                model: string;
+                summary: {
+                  articles: number;
+                  failed: number;
+                  citationRecall: number | null;
+                  citationPrecision: number | null;
+                  claimSupport: number | null;
+                  unsupportedClaimsPerArticle: number | null;
+                  seoScore: number | null;
+                  fleschReadingEase: number | null;
+                  wallSeconds: number | null;
+                  inputTokens: number;
+                  outputTokens: number;
+                  costUsd: number | null;
+                  costPerArticleUsd: number | null;
+                };
+                articles: ({
+                    caseId: string;
+                    /** @enum {string} */
+                    status: "completed" | "failed";
+                    error?: string;
+                    scores?: {
+                      statements: number;
+                      supportedStatements: number;
+                      citations: number;
+                      preciseCitations: number;
+                      claims: number;
+                      supportedClaims: number;
+                    };
+                    seoScore?: number;
+                    fleschReadingEase?: number;
+                    wallSeconds: number;
+                    inputTokens: number;
+                    outputTokens: number;
+                    costUsd: number | null;
+                  })[];
+              })[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: date-time */
+              startedAt: string;
+              /** Format: date-time */
+              finishedAt: string;
+              judge: string;
+              cases: string[];
+              models: ({
+                  model: string;
+                  summary: {
+                    articles: number;
+                    failed: number;
+                    citationRecall: number | null;
+                    citationPrecision: number | null;
+                    claimSupport: number | null;
+                    unsupportedClaimsPerArticle: number | null;
+                    seoScore: number | null;
+                    fleschReadingEase: number | null;
+                    wallSeconds: number | null;
+                    inputTokens: number;
+                    outputTokens: number;
+                    costUsd: number | null;
+                    costPerArticleUsd: number | null;
+                  };
+                  articles: ({
+                      caseId: string;
+                      /** @enum {string} */
+                      status: "completed" | "failed";
+                      error?: string;
+                      scores?: {
+                        statements: number;
+                        supportedStatements: number;
+                        citations: number;
+                        preciseCitations: number;
+                        claims: number;
+                        supportedClaims: number;
+                      };
+                      seoScore?: number;
+                      fleschReadingEase?: number;
+                      wallSeconds: number;
+                      inputTokens: number;
+                      outputTokens: number;
+                      costUsd: number | null;
+                    })[];
+                })[];
+              /** Format: uuid */
+              id: string;
+              /** Format: date-time */
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/eval/reports/{id}": {
+    /** One evaluation run: per model its summary and every article’s scores */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: date-time */
+              startedAt: string;
+              /** Format: date-time */
+              finishedAt: string;
+              judge: string;
+              cases: string[];
+              models: ({
+                  model: string;
+                  summary: {
+                    articles: number;
+                    failed: number;
+                    citationRecall: number | null;
+                    citationPrecision: number | null;
+                    claimSupport: number | null;
+                    unsupportedClaimsPerArticle: number | null;
+                    seoScore: number | null;
+                    fleschReadingEase: number | null;
+                    wallSeconds: number | null;
+                    inputTokens: number;
+                    outputTokens: number;
+                    costUsd: number | null;
+                    costPerArticleUsd: number | null;
+                  };
+                  articles: ({
+                      caseId: string;
+                      /** @enum {string} */
+                      status: "completed" | "failed";
+                      error?: string;
+                      scores?: {
+                        statements: number;
+                        supportedStatements: number;
+                        citations: number;
+                        preciseCitations: number;
+                        claims: number;
+                        supportedClaims: number;
+                      };
+                      seoScore?: number;
+                      fleschReadingEase?: number;
+                      wallSeconds: number;
+                      inputTokens: number;
+                      outputTokens: number;
+                      costUsd: number | null;
+                    })[];
+                })[];
+              /** Format: uuid */
+              id: string;
+              /** Format: date-time */
+              createdAt: string;
+            };
+          };
+        };
+      };
+    };
+    /** Delete an evaluation run */
+    delete: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        204: {
+          content: never;
         };
       };
     };

@@ -1,0 +1,65 @@
+// Every statement on stored evaluation reports: a workspace's `blogsmith eval` runs, newest first.
+import { and, desc, eq, lt } from 'drizzle-orm';
+import { inWorkspace } from '../accounts/scope.ts';
+import type { Database } from '../db/client.ts';
+import { evalReports } from '../db/schema/eval.ts';
+import { AppError } from '../errors.ts';
+import type { EvalReport } from './report-schema.ts';
+
+type Scope = { workspaceId: string };
+
+export interface StoredEvalReport {
+  id: string;
+  createdAt: Date;
+  report: EvalReport;
+}
+
+const columns = { id: evalReports.id, createdAt: evalReports.createdAt, report: evalReports.report };
+
+export async function saveEvalReport(
+  database: Database,
+  scope: Scope & { userId: string },
+  report: EvalReport,
+): Promise<StoredEvalReport> {
+  const [row] = await database.db
+    .insert(evalReports)
+    .values({ workspaceId: scope.workspaceId, createdBy: scope.userId, judge: report.judge, report })
+    .returning(columns);
+  return row!;
+}
+
+export async function listEvalReports(
+  database: Database,
+  scope: Scope,
+  input: { limit: number; before?: Date },
+): Promise<StoredEvalReport[]> {
+  return database.db
+    .select(columns)
+    .from(evalReports)
+    .where(
+      inWorkspace(scope, evalReports, input.before ? lt(evalReports.createdAt, input.before) : undefined),
+    )
+    .orderBy(desc(evalReports.createdAt))
+    .limit(input.limit);
+}
+
+export async function evalReportById(
+  database: Database,
+  scope: Scope,
+  id: string,
+): Promise<StoredEvalReport> {
+  const [row] = await database.db
+    .select(columns)
+    .from(evalReports)
+    .where(inWorkspace(scope, evalReports, eq(evalReports.id, id)));
+  if (!row) throw new AppError('not_found', `Evaluation report ${id} not found`);
+  return row;
+}
+
+export async function deleteEvalReport(database: Database, scope: Scope, id: string) {
+  const deleted = await database.db
+    .delete(evalReports)
+    .where(and(inWorkspace(scope, evalReports), eq(evalReports.id, id)))
+    .returning({ id: evalReports.id });
+  if (deleted.length === 0) throw new AppError('not_found', `Evaluation report ${id} not found`);
+}

@@ -1,0 +1,73 @@
+// `blogsmith eval` as a user runs it on the embedded database: the report files are written and the
+// report is stored in the workspace, where the web app's Quality page reads it.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { createRuntime } from '../../src/runtime.ts';
+import { articleModelResponder } from '../fakes/article-model.ts';
+import { startOpenAiServer } from '../fakes/openai-server.ts';
+import type { FakeServer } from '../fakes/scripted-server.ts';
+import { cliRun, testSecretKey } from '../support/processes.ts';
+
+let llm: FakeServer;
+const dir = mkdtempSync(path.join(tmpdir(), 'blogsmith-eval-cli-'));
+
+beforeAll(async () => {
+  llm = await startOpenAiServer();
+  llm.responder = articleModelResponder();
+});
+afterAll(async () => {
+  await llm.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const env = () => ({ DATA_DIR: dir, OPENAI_COMPATIBLE_BASE_URL: llm.baseUrl, LLM_CACHE_TTL: '0' });
+
+describe('blogsmith eval', { timeout: 300_000 }, () => {
+  it('writes the report files and stores the report in the workspace', async () => {
+    const created = await cliRun(
+      ['user', 'create', '--email', 'e@example.com', '--password', 'eval-password'],
+      env(),
+    );
+    expect(created.code, created.stderr).toBe(0);
+    const out = path.join(dir, 'results');
+    const r = await cliRun(
+      [
+        'eval',
+        '--model',
+        'compatible:fake-writer',
+        '--judge',
+        'compatible:judge',
+        '--briefs',
+        '1',
+        '--out',
+        out,
+      ],
+      env(),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const stored = /Stored in the workspace \(report ([0-9a-f-]{36})\)/.exec(r.stderr);
+    expect(stored, r.stderr).not.toBeNull();
+    const written = JSON.parse(readFileSync(path.join(out, 'eval-report.json'), 'utf8'));
+
+    // The command has exited: the data directory is free to open and read back.
+    const runtime = await createRuntime(
+      loadConfig({ ...env(), SECRET_KEY: testSecretKey, LOG_LEVEL: 'silent' }),
+      { logger: pino({ level: 'silent' }) },
+    );
+    try {
+      const { rows } = await runtime.database.query<{ id: string; report: unknown; email: string }>(
+        `SELECT r.id, r.report, u.email FROM eval_reports r JOIN users u ON u.id = r.created_by`,
+      );
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.id).toBe(stored![1]);
+      expect(rows[0]!.email).toBe('e@example.com');
+      expect(rows[0]!.report).toEqual(written);
+    } finally {
+      await runtime.close();
+    }
+  });
+});
