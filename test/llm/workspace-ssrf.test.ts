@@ -85,6 +85,7 @@ describe('workspace base URLs without an operator allowance', () => {
       credentials: { compatible: { baseUrl: `${internal.url}/admin`, apiKey: 'k' } },
       roleModels: { writer: 'compatible:m', planner: 'compatible:m', checker: 'compatible:m' },
       monthlyBudgetUsd: null,
+      modelPrices: {},
     });
     t.runtime.llm.invalidateWorkspace(workspaceId);
     const before = internal.received.length;

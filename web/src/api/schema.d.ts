@@ -675,12 +675,19 @@ export interface paths {
                 embedder?: string;
               };
               monthlyBudgetUsd: number | null;
+              /** @description USD per 1M tokens an admin entered, by provider:model; wins over the built-in prices */
+              modelPrices: {
+                [key: string]: {
+                  input: number;
+                  output: number;
+                };
+              };
             };
           };
         };
       };
     };
-    /** Change provider credentials, role models or the monthly budget (omitted keeps, null clears) */
+    /** Change provider credentials, role models, the monthly budget or model prices (omitted keeps, null clears) */
     put: {
       requestBody: {
         content: {
@@ -698,6 +705,13 @@ export interface paths {
               embedder?: string | null;
             };
             monthlyBudgetUsd?: number | null;
+            /** @description USD per 1M tokens (input, output) by provider:model; null removes the price */
+            modelPrices?: {
+              [key: string]: {
+                input: number;
+                output: number;
+              } | null;
+            };
           };
         };
       };
@@ -719,6 +733,13 @@ export interface paths {
                 embedder?: string;
               };
               monthlyBudgetUsd: number | null;
+              /** @description USD per 1M tokens an admin entered, by provider:model; wins over the built-in prices */
+              modelPrices: {
+                [key: string]: {
+                  input: number;
+                  output: number;
+                };
+              };
             };
           };
         };
@@ -816,6 +837,8 @@ export interface paths {
                   roles: ("planner" | "writer" | "checker" | "embedder")[];
                   inputPerMillionUsd: number | null;
                   outputPerMillionUsd: number | null;
+                  /** @description workspace: an admin's price; default: the built-in or server's; null: unknown */
+                  source: ("workspace" | "default") | null;
                 })[];
               nextCursor: string | null;
             };

@@ -1,0 +1,1 @@
+ALTER TABLE "workspace_llm_settings" ADD COLUMN "model_prices" jsonb DEFAULT '{}'::jsonb NOT NULL;
