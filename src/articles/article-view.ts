@@ -3,6 +3,7 @@
 import type { Database } from '../db/client.ts';
 import type { Outline } from '../writing/outline.ts';
 import type { ArticleRow } from './article-store.ts';
+import { targetLabel } from './section-target.ts';
 import { stepViews } from './step-store.ts';
 import type { ArticleSource, ArticleView } from './types.ts';
 
@@ -12,6 +13,29 @@ function sectionsOf(outline: Outline | null) {
 
 export function publicSources(sources: readonly ArticleSource[]) {
   return sources.map(({ text: _text, ...rest }) => rest);
+}
+
+/** A regeneration to review, as the writer sees it (the proposed article text stays on the server). */
+function regenerationViewOf(row: ArticleRow): ArticleView['regeneration'] {
+  const r = row.regeneration;
+  if (!r?.review) return null;
+  const p = r.proposal;
+  return {
+    target: r.target,
+    label: targetLabel(r.target, row.outline ?? null),
+    instruction: r.instruction,
+    state: r.state,
+    proposal: p
+      ? {
+          before: p.before,
+          after: p.after,
+          wordsBefore: p.wordsBefore,
+          wordsAfter: p.wordsAfter,
+          stale: p.baseMarkdown !== row.markdown,
+          createdAt: p.createdAt,
+        }
+      : null,
+  };
 }
 
 export async function articleView(database: Database, row: ArticleRow): Promise<ArticleView> {
@@ -45,6 +69,7 @@ export async function articleView(database: Database, row: ArticleRow): Promise<
     citations: row.citations,
     factCheck: row.factCheck ?? null,
     seo: row.seo ?? null,
+    regeneration: regenerationViewOf(row),
     usage: { ...usage, costUsd: Math.round(usage.costUsd * 1e8) / 1e8 },
     steps,
     createdAt: row.createdAt,
