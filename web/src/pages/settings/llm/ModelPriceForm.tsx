@@ -20,8 +20,11 @@ export function ModelPriceForm({
 }) {
   const save = useAction();
   const errors = fieldErrors(save.error);
-  const firstUnpriced = items.find((p) => p.source === null)?.model;
-  const [model, setModel] = useState(firstUnpriced ?? items[0]?.model ?? '');
+  // The writer's pick, else the first model without a price (the list loads after the form).
+  const [picked, setModel] = useState('');
+  const model = items.some((p) => p.model === picked)
+    ? picked
+    : ((items.find((p) => p.source === null) ?? items[0])?.model ?? '');
   const chosen = items.find((p) => p.model === model);
   if (items.length === 0) return null;
 
