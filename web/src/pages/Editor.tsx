@@ -241,6 +241,9 @@ function EditorLoaded({
           {/* biome-ignore lint/a11y/useKeyWithClickEvents lint/a11y/noStaticElementInteractions: the citation markers inside are buttons; this delegates their clicks */}
           <div
             className="prose preview"
+            // A long preview scrolls: the keyboard must reach it even when it holds no citation buttons.
+            // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region needs focus to scroll by keyboard
+            tabIndex={0}
             onClick={onPreviewClick}
             // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitized by renderMarkdown (DOMPurify)
             dangerouslySetInnerHTML={{ __html: preview }}
