@@ -142,6 +142,7 @@ export function RegeneratePanel({
           regeneration={pending}
           proposal={pending.proposal}
           busy={decide.busy}
+          dirty={dirty}
           onAccept={accept}
           onDiscard={discard}
         />
@@ -156,12 +157,15 @@ function ProposalView({
   regeneration,
   proposal,
   busy,
+  dirty,
   onAccept,
   onDiscard,
 }: {
   regeneration: Regeneration;
   proposal: Proposal;
   busy: boolean;
+  /** Accepting reloads the article: unsaved edits in the editor would be lost. */
+  dirty: boolean;
   onAccept: () => void;
   onDiscard: () => void;
 }) {
@@ -196,7 +200,7 @@ function ProposalView({
         </p>
       )}
       <div className="actions">
-        <button type="button" onClick={onAccept} disabled={busy || proposal.stale}>
+        <button type="button" onClick={onAccept} disabled={busy || dirty || proposal.stale}>
           Accept
         </button>
         <button type="button" className="secondary" onClick={onDiscard} disabled={busy}>
