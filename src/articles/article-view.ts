@@ -4,6 +4,7 @@ import type { Database } from '../db/client.ts';
 import type { Outline } from '../writing/outline.ts';
 import type { ArticleRow } from './article-store.ts';
 import { claimViews, instructionFlags } from './claim-view.ts';
+import { targetLabel } from './section-target.ts';
 import { stepViews } from './step-store.ts';
 import type { ArticleSource, ArticleView } from './types.ts';
 
@@ -13,6 +14,29 @@ function sectionsOf(outline: Outline | null) {
 
 export function publicSources(sources: readonly ArticleSource[]) {
   return sources.map(({ text: _text, ...rest }) => rest);
+}
+
+/** A regeneration to review, as the writer sees it (the proposed article text stays on the server). */
+function regenerationViewOf(row: ArticleRow): ArticleView['regeneration'] {
+  const r = row.regeneration;
+  if (!r?.review) return null;
+  const p = r.proposal;
+  return {
+    target: r.target,
+    label: targetLabel(r.target, row.outline ?? null),
+    instruction: r.instruction,
+    state: r.state,
+    proposal: p
+      ? {
+          before: p.before,
+          after: p.after,
+          wordsBefore: p.wordsBefore,
+          wordsAfter: p.wordsAfter,
+          stale: p.baseMarkdown !== row.markdown,
+          createdAt: p.createdAt,
+        }
+      : null,
+  };
 }
 
 export async function articleView(database: Database, row: ArticleRow): Promise<ArticleView> {
@@ -55,6 +79,7 @@ export async function articleView(database: Database, row: ArticleRow): Promise<
       : null,
     instructionFlags: instructionFlags(row.markdown, row.sources),
     seo: row.seo ?? null,
+    regeneration: regenerationViewOf(row),
     usage: { ...usage, costUsd: Math.round(usage.costUsd * 1e8) / 1e8 },
     steps,
     createdAt: row.createdAt,

@@ -158,8 +158,8 @@ async function runArticle(
     generationDuration.observe({ status }, (Date.now() - started) / 1000);
   };
   try {
-    if (claimed.regenerateSection !== null)
-      await regenerateSection(ctx, claimed.regenerateSection, config.SECTION_CONCURRENCY);
+    if (claimed.regeneration !== null)
+      await regenerateSection(ctx, claimed.regeneration, config.SECTION_CONCURRENCY);
     else
       await runArticlePipeline(ctx, {
         concurrency: config.SECTION_CONCURRENCY,
@@ -194,7 +194,7 @@ async function runArticle(
     );
     // A failed regeneration of a finished article leaves it completed (its text is unchanged), with the reason.
     const status =
-      claimed.regenerateSection !== null && (await originalRunCompleted(database, articleId))
+      claimed.regeneration !== null && (await originalRunCompleted(database, articleId))
         ? 'completed'
         : 'failed';
     // False: another run took the article over and reports the outcome.

@@ -2,14 +2,28 @@
 // releases it with the outcome; runs whose lease expired (their worker died) are taken back.
 import type { Database } from '../db/client.ts';
 import type { ArticleBrief } from '../writing/brief.ts';
+import type { RegenerationRequest, StoredRegeneration } from './regeneration.ts';
 import type { ArticleStatus } from './statuses.ts';
+
+/**
+ * The regeneration a claimed run is: the requested one on the row, or — for a run queued before
+ * requests were stored whole — the bare section index, rewritten at once without an instruction.
+ */
+function regenerationOf(row: ClaimRow): RegenerationRequest | null {
+  if (row.regenerate_section === null) return null;
+  const stored = row.regeneration;
+  if (stored?.state === 'requested')
+    return { target: stored.target, instruction: stored.instruction, review: stored.review };
+  return { target: row.regenerate_section, instruction: null, review: false };
+}
 
 /** What a claimed run resumes with: its brief, its regeneration target, what its steps already spent. */
 export interface ClaimedRun {
   workspaceId: string;
   userId: string | null;
   brief: ArticleBrief;
-  regenerateSection: number | null;
+  /** Set when the run is a regeneration: which part, and how (src/articles/regeneration.ts). */
+  regeneration: RegenerationRequest | null;
   startedAt: Date;
   spent: { inputTokens: number; outputTokens: number; costUsd: number };
 }
@@ -19,6 +33,7 @@ interface ClaimRow {
   user_id: string | null;
   brief: ArticleBrief;
   regenerate_section: number | null;
+  regeneration: StoredRegeneration | null;
   started_at: Date;
   input_tokens: string | number;
   output_tokens: string | number;
@@ -44,7 +59,7 @@ export async function claimRun(
      FROM spent
      WHERE id = $1 AND status IN ('queued', 'running')
        AND (lease_owner IS NULL OR lease_owner = $2 OR lease_expires_at < now())
-     RETURNING workspace_id, user_id, brief, regenerate_section, started_at,
+     RETURNING workspace_id, user_id, brief, regenerate_section, regeneration, started_at,
        spent.input_tokens, spent.output_tokens, spent.cost_usd`,
     [articleId, owner, leaseSeconds],
   );
@@ -54,7 +69,7 @@ export async function claimRun(
     workspaceId: row.workspace_id,
     userId: row.user_id,
     brief: row.brief,
-    regenerateSection: row.regenerate_section,
+    regeneration: regenerationOf(row),
     startedAt: row.started_at,
     spent: {
       inputTokens: Number(row.input_tokens),
@@ -79,7 +94,10 @@ export async function renewLease(
   return rows[0]?.status;
 }
 
-/** Records the outcome of a run `owner` still holds, and frees it; false when another run took it over. */
+/**
+ * Records the outcome of a run `owner` still holds, and frees it; false when another run took it
+ * over. A regeneration request that did not become a proposal (it failed) is dropped with it.
+ */
 export async function releaseRun(
   database: Database,
   articleId: string,
@@ -89,7 +107,8 @@ export async function releaseRun(
 ): Promise<boolean> {
   const { rows } = await database.query(
     `UPDATE articles SET status = $2, error = $3, lease_owner = NULL, lease_expires_at = NULL,
-       regenerate_section = NULL, finished_at = now(), updated_at = now()
+       regenerate_section = NULL, finished_at = now(), updated_at = now(),
+       regeneration = CASE WHEN regeneration->>'state' = 'requested' THEN NULL ELSE regeneration END
      WHERE id = $1 AND lease_owner = $4 AND status = 'running' RETURNING 1`,
     [articleId, outcome, error ?? null, owner],
   );

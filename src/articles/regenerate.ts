@@ -1,24 +1,46 @@
-// Regenerating one section of a finished (possibly hand-edited) article: the section is rewritten
-// from its outline entry and sources, spliced into the current Markdown under its heading, its
-// citations mapped onto the article's numbering (new sources appended to the references), and the
-// citation and SEO results refreshed. The text before is kept as a version by the request.
+// Regenerating one part of a finished (possibly hand-edited) article — a body section, the intro,
+// the conclusion or the FAQ — optionally with the writer's instruction: the part is rewritten from
+// its outline entry and sources (and, given an instruction, from its current text), spliced into the
+// current Markdown, a section's citations mapped onto the article's numbering (new sources appended
+// to the references), and the citation and SEO results refreshed. Either the article takes the
+// result at once (the text before is kept as a version by the request), or the result waits as a
+// proposal the writer accepts or discards (regeneration-review.ts).
 import type { Database } from '../db/client.ts';
 import { isReferencesHeading } from '../seo/document.ts';
+import { analyzeSeo } from '../seo/index.ts';
 import { referenceList } from '../writing/citations.ts';
+import type { Outline } from '../writing/outline.ts';
 import { renderHtml } from '../writing/render.ts';
-import { localToGlobal, remapCitations } from '../writing/sections.ts';
-import { articleById, updateArticle } from './article-store.ts';
+import { localToGlobal, remapCitations, shiftHeadings } from '../writing/sections.ts';
+import { type ArticleRow, articleById, updateArticle } from './article-store.ts';
 import { brandVoiceById } from './brand-voice-store.ts';
 import { checkCitations } from './checks.ts';
 import { referenceSource } from './compose.ts';
 import { sectionSources, wordsPerSection } from './pipeline/section-sources.ts';
 import { sectionStep, stepPositions } from './pipeline/step-plan.ts';
 import { streamSectionText } from './pipeline/stream-section.ts';
-import { sectionPrompt, writerSystem } from './prompts.ts';
+import {
+  conclusionPrompt,
+  faqPrompt,
+  faqSchema,
+  introPrompt,
+  rewritePrompt,
+  sectionPrompt,
+  writerSystem,
+} from './prompts.ts';
+import type { RegenerationProposal, RegenerationRequest } from './regeneration.ts';
+import {
+  type LocatedPart,
+  locatePart,
+  replacePart,
+  type SectionTarget,
+  targetLabel,
+  targetStep,
+} from './section-target.ts';
 import { seoPack } from './seo-pack.ts';
 import { countStepsNamed, finishedOutputs } from './step-store.ts';
 import { type RunContext, runStep } from './steps.ts';
-import type { ArticleSource } from './types.ts';
+import type { ArticleSource, CitationCheck } from './types.ts';
 
 // Read here by the job (job.ts), which decides how a failed regeneration leaves the article.
 export { originalRunCompleted } from './step-store.ts';
@@ -31,12 +53,16 @@ const normal = (heading: string) =>
     .trim()
     .toLowerCase();
 
-/** The step of the n-th regeneration of a section (its citation refresh is `<step>:citations`). */
-export const regenerationStep = (index: number, n: number) => `${sectionStep(index)}#r${n}`;
+/** The step of the n-th regeneration of a part (its citation refresh is `<step>:citations`). */
+export const regenerationStep = (target: SectionTarget, n: number) => `${targetStep(target)}#r${n}`;
 
-/** How many regenerations of the section were requested so far. */
-export const regenerationCount = (database: Database, articleId: string, index: number) =>
-  countStepsNamed(database, articleId, `^section:${index}#r[0-9]+$`);
+/** How many regenerations of the part were requested so far. */
+export const regenerationCount = (database: Database, articleId: string, target: SectionTarget) =>
+  countStepsNamed(database, articleId, `^${targetStep(target)}#r[0-9]+$`);
+
+/** Where a part's regeneration steps are listed among the article's steps. */
+export const regenerationPosition = (target: SectionTarget) =>
+  typeof target === 'number' ? stepPositions.section + target : stepPositions[target];
 
 const headingLine = (lines: readonly string[], heading: string) =>
   lines.findIndex((l) => /^##\s/.test(l) && normal(l.slice(3)) === normal(heading));
@@ -91,51 +117,128 @@ export function placeCitations(
   return { markdown, sources };
 }
 
-export async function regenerateSection(ctx: RunContext, index: number, concurrency: number) {
+/** The regenerated part's text: a section in the article's source numbering, other parts uncited. */
+async function rewrite(
+  ctx: RunContext,
+  article: ArticleRow,
+  outline: Outline,
+  request: RegenerationRequest,
+  part: LocatedPart,
+  stepName: string,
+): Promise<{ text: string; sources: ArticleSource[] }> {
+  const brief = article.brief;
+  const system = writerSystem(brief, await brandVoiceById(ctx.database, brief.brandVoiceId));
+  const { target, instruction } = request;
+  // Given an instruction ("shorter"), the model revises the current text; without one it writes afresh.
+  const prompt = (base: string) => rewritePrompt(base, instruction ? part.text : '', instruction);
+  const position = regenerationPosition(target);
+  if (typeof target === 'number') {
+    const section = outline.sections[target]!;
+    const outputs = await finishedOutputs(ctx.database, ctx.article.id);
+    const gathered = (outputs.get('gather') as { sources: ArticleSource[] } | undefined)?.sources ?? [];
+    const words = wordsPerSection(brief.words, outline.sections.length);
+    const written = await runStep(ctx, stepName, position, async (llm) => {
+      const sources = sectionSources(section, gathered);
+      const text = await streamSectionText(ctx, llm, sectionStep(target), target, {
+        system,
+        prompt: prompt(sectionPrompt({ brief, outline, section, index: target, words, sources })),
+      });
+      return localToGlobal(text, section.sourceIds).markdown;
+    });
+    const placed = placeCitations(written, gathered, article.sources);
+    return { text: placed.markdown, sources: placed.sources };
+  }
+  // The intro and conclusion read the body sections as they are now (edits included).
+  const bodies = outline.sections.map((_, i) => locatePart(article.markdown, outline, i)?.text ?? '');
+  const written = await runStep(ctx, stepName, position, async (llm) => {
+    if (target === 'faq') {
+      const asked = [...part.text.matchAll(/^###\s+(.+)$/gm)].map((m) => m[1]!.trim());
+      const questions = asked.length > 0 ? asked : (outline.faq ?? []);
+      const { object } = await llm.generateObject({
+        role: 'writer',
+        system,
+        prompt: prompt(faqPrompt(outline, questions)),
+        schema: faqSchema,
+        schemaName: 'faq',
+      });
+      return object.items
+        .map((f) => `### ${f.question.trim()}\n\n${shiftHeadings(f.answer.trim(), 4)}`)
+        .join('\n\n');
+    }
+    const base =
+      target === 'intro' ? introPrompt(brief, outline, bodies) : conclusionPrompt(brief, outline, bodies);
+    return streamSectionText(ctx, llm, target, undefined, { system, prompt: prompt(base) });
+  });
+  // These parts cite nothing: a stray marker would point at a source it never read.
+  return { text: remapCitations(written, () => undefined).markdown, sources: article.sources };
+}
+
+export async function regenerateSection(ctx: RunContext, request: RegenerationRequest, concurrency: number) {
   const article = await articleById(ctx.database, ctx.article.id);
   if (!article) throw new Error('article vanished');
   const outline = article.outline;
-  const section = outline?.sections[index];
-  if (!outline || !section) throw new Error(`The article has no section ${index}`);
-  const brief = article.brief;
-  const outputs = await finishedOutputs(ctx.database, ctx.article.id);
-  const gathered = (outputs.get('gather') as { sources: ArticleSource[] } | undefined)?.sources ?? [];
-  const stepName = regenerationStep(index, await regenerationCount(ctx.database, ctx.article.id, index));
-  const system = writerSystem(brief, await brandVoiceById(ctx.database, brief.brandVoiceId));
-  const words = wordsPerSection(brief.words, outline.sections.length);
-
-  const written = await runStep(ctx, stepName, stepPositions.section + index, async (llm) => {
-    const sources = sectionSources(section, gathered);
-    const text = await streamSectionText(ctx, llm, sectionStep(index), index, {
-      system,
-      prompt: sectionPrompt({ brief, outline, section, index, words, sources }),
-    });
-    return localToGlobal(text, section.sourceIds).markdown;
-  });
-
-  const { markdown: body, sources: finalSources } = placeCitations(written, gathered, article.sources);
-  const spliced = replaceSection(article.markdown, section.heading, body);
-  if (spliced === undefined) {
-    throw new Error(
-      `The heading "${section.heading}" is no longer in the article, so the section cannot be placed`,
-    );
+  const label = targetLabel(request.target, outline);
+  if (!outline || (typeof request.target === 'number' && !outline.sections[request.target]))
+    throw new Error(`The article has no part "${label}"`);
+  const part = locatePart(article.markdown, outline, request.target);
+  if (!part) {
+    throw new Error(`"${label}" is no longer in the article, so the regenerated text cannot be placed`);
   }
-  const markdown = replaceReferences(spliced, finalSources);
+  const brief = article.brief;
+  const stepName = regenerationStep(
+    request.target,
+    await regenerationCount(ctx.database, ctx.article.id, request.target),
+  );
+  const written = await rewrite(ctx, article, outline, request, part, stepName);
+  const spliced = replacePart(article.markdown, part, written.text);
+  const cited = typeof request.target === 'number';
+  const markdown = cited ? replaceReferences(spliced, written.sources) : spliced;
 
   let citations = article.citations;
-  if (finalSources.length > 0) {
+  if (cited && written.sources.length > 0) {
     citations = await runStep(ctx, `${stepName}:citations`, stepPositions.citations, (llm) =>
-      checkCitations(llm, markdown, finalSources, brief.language, concurrency, citations),
+      checkCitations(llm, markdown, written.sources, brief.language, concurrency, citations),
     );
   }
+  if (request.review) {
+    const words = (text: string) => analyzeSeo(text, { keywords: [], language: brief.language }).wordCount;
+    const proposal: RegenerationProposal = {
+      before: part.text,
+      after: written.text.trim(),
+      wordsBefore: words(part.text),
+      wordsAfter: words(written.text),
+      markdown,
+      sources: written.sources,
+      citations,
+      baseMarkdown: article.markdown,
+      createdAt: new Date().toISOString(),
+    };
+    await updateArticle(ctx.database, ctx.article.id, {
+      regeneration: { ...request, state: 'proposed', proposal },
+    });
+    return;
+  }
+  await applyRegenerated(ctx.database, article, { markdown, sources: written.sources, citations });
+}
+
+/** Stores a regenerated article text, its HTML and its refreshed SEO results. */
+export async function applyRegenerated(
+  database: Database,
+  article: ArticleRow,
+  next: { markdown: string; sources: ArticleSource[]; citations: CitationCheck[] },
+) {
   const seo = article.seo;
-  const title = article.title;
-  const refreshed = seo ? seoPack(markdown, brief, title, seo) : null;
-  await updateArticle(ctx.database, ctx.article.id, {
-    markdown,
-    html: renderHtml(markdown),
-    sources: finalSources,
-    citations,
-    ...(refreshed ? { seo: { ...refreshed, jsonLd: seo!.jsonLd }, wordCount: refreshed.wordCount } : {}),
+  const refreshed = seo ? seoPack(next.markdown, article.brief, article.title, seo) : null;
+  await updateArticle(database, article.id, {
+    markdown: next.markdown,
+    html: renderHtml(next.markdown),
+    sources: next.sources,
+    citations: next.citations,
+    regeneration: null,
+    ...(refreshed
+      ? { seo: { ...refreshed, jsonLd: seo!.jsonLd }, wordCount: refreshed.wordCount }
+      : {
+          wordCount: analyzeSeo(next.markdown, { keywords: [], language: article.brief.language }).wordCount,
+        }),
   });
 }

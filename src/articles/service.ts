@@ -1,5 +1,6 @@
-// What the edges (HTTP, CLI, web app) do with articles: create a run, cancel it, regenerate a
-// section, edit with versions, restore, delete. Plain functions over the runtime; no HTTP here.
+// What the edges (HTTP, CLI, web app) do with articles: create a run, cancel it, edit with
+// versions, restore, delete (regenerating a part: regeneration-service.ts). Plain functions over
+// the runtime; no HTTP here.
 import type { AuthContext } from '../accounts/context.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
@@ -20,11 +21,10 @@ import { checkBrief } from './brief-checks.ts';
 import { refreshCitations } from './checks.ts';
 import type { ArticleEventBus } from './events.ts';
 import { abortLocalRun } from './job.ts';
-import { initialSteps, stepPositions } from './pipeline/step-plan.ts';
-import { hasSectionHeading, regenerationCount, regenerationStep } from './regenerate.ts';
+import { initialSteps } from './pipeline/step-plan.ts';
 import { seoPack } from './seo-pack.ts';
 import { type ArticleStatus, isActive } from './statuses.ts';
-import { declareSteps, insertStep } from './step-store.ts';
+import { declareSteps } from './step-store.ts';
 import { findVersion, saveVersion } from './version-store.ts';
 
 export interface ArticleServiceDeps {
@@ -95,50 +95,11 @@ export async function cancelArticle(deps: ArticleServiceDeps, caller: Caller, id
   return { id, status: 'cancelled' as const };
 }
 
+/** Refuses a change to an article a run is writing. */
 export function assertIdle(status: ArticleStatus) {
   if (isActive(status)) {
     throw new AppError('conflict', `The article is ${status}; wait for it to finish or cancel it first`);
   }
-}
-
-export async function regenerateArticleSection(
-  deps: ArticleServiceDeps,
-  caller: Caller,
-  id: string,
-  index: number,
-) {
-  const article = await findArticle(deps.database, caller, id);
-  assertIdle(article.status);
-  const outline = article.outline;
-  if (!outline?.sections[index]) {
-    throw new AppError('not_found', `The article has no section ${index}`, [
-      { path: 'index', message: `must be between 0 and ${Math.max(0, (outline?.sections.length ?? 0) - 1)}` },
-    ]);
-  }
-  if (!article.markdown)
-    throw new AppError('conflict', 'The article has no text yet to regenerate a section of');
-  // Refused up front: the job could not place the new text, and nothing should be spent on it.
-  const heading = outline.sections[index]!.heading;
-  if (!hasSectionHeading(article.markdown, heading)) {
-    throw new AppError(
-      'conflict',
-      `Section ${index} ("${heading}") cannot be regenerated: its heading is no longer in the article's text. ` +
-        'Restore a version that has it, or put the "## " heading back.',
-      [{ path: 'index', message: `the heading "${heading}" is no longer in the text` }],
-    );
-  }
-  const step = regenerationStep(index, (await regenerationCount(deps.database, id, index)) + 1);
-  await saveVersion(deps.database, article, 'regenerate', caller.userId);
-  await insertStep(deps.database, id, step, stepPositions.section + index);
-  await updateArticle(deps.database, id, {
-    status: 'queued',
-    error: null,
-    regenerateSection: index,
-    finishedAt: null,
-  });
-  await deps.articleEvents.publish(id, 'status', { status: 'queued', regenerating: index });
-  await deps.queue.send('article.generate', { articleId: id });
-  return { id, status: 'queued' as const };
 }
 
 // After a hand edit the text is re-rendered and re-scored without any model call.

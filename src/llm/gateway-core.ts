@@ -109,7 +109,7 @@ export function createGatewayCore(deps: LlmGatewayDeps): GatewayCore {
       reliability,
       scope: setup.scope,
       hooks: {
-        onAttempt: (report) => recorder.attempt(ctx, report),
+        onAttempt: (report) => recorder.attempt(ctx, report, setup.prices),
         onFallback: (from, to, reason) => {
           logger.warn({ from: from.id, to: to?.id, reason, role: ctx.role }, 'LLM fallback');
           recorder.fallback(ctx, from, to, reason);

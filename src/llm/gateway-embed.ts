@@ -71,7 +71,7 @@ export async function embed(
     usage: { inputTokens: usage.inputTokens },
     provider: res.model.provider,
     model: res.model.model,
-    costUsd: recorder.cost(res.model.provider, res.model.model, usage),
+    costUsd: recorder.cost(res.model.provider, res.model.model, usage, setup.prices),
     cachedCount,
   };
 }

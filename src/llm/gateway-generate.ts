@@ -55,7 +55,7 @@ export async function generate<T>(
     usage,
     provider: res.model.provider,
     model: res.model.model,
-    costUsd: core.recorder.cost(res.model.provider, res.model.model, usage),
+    costUsd: core.recorder.cost(res.model.provider, res.model.model, usage, setup.prices),
     cached: false,
     attempts: res.attempts,
     latencyMs: performance.now() - started,

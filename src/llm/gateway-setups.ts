@@ -1,6 +1,7 @@
 // Which models and credentials a call uses: the environment's, or a workspace's own settings on
-// top of them (re-read after a minute, or at once after `forget`).
+// top of them (re-read after a minute, or at once after `forget`), and the workspace's own prices.
 import type { Config } from '../config.ts';
+import type { PriceTable } from './prices.ts';
 import { type ResolvedModels, resolveModels, type WorkspaceLlmSettings } from './resolve-models.ts';
 
 export interface Setup {
@@ -8,6 +9,8 @@ export interface Setup {
   /** Credential scope: clients and breakers are per scope. */
   scope: string;
   expires: number;
+  /** The workspace's own model prices, layered over the recorder's price book. */
+  prices: PriceTable;
 }
 
 export interface GatewaySetups {
@@ -22,7 +25,12 @@ export function gatewaySetups(
   config: Config,
   workspaceSettings: ((workspaceId: string) => Promise<WorkspaceLlmSettings | null>) | undefined,
 ): GatewaySetups {
-  const environment: Setup = { resolved: resolveModels(config), scope: 'env', expires: Infinity };
+  const environment: Setup = {
+    resolved: resolveModels(config),
+    scope: 'env',
+    expires: Infinity,
+    prices: {},
+  };
   const workspaces = new Map<string, Setup>();
 
   async function load(workspaceId: string, settings: (id: string) => Promise<WorkspaceLlmSettings | null>) {
@@ -33,8 +41,9 @@ export function gatewaySetups(
             resolved: resolveModels(config, own),
             scope: own.credentials ? `ws:${workspaceId}` : 'env',
             expires: Date.now() + workspaceSettingsTtlMs,
+            prices: own.prices ?? {},
           }
-        : { ...environment, expires: Date.now() + workspaceSettingsTtlMs };
+        : { ...environment, expires: Date.now() + workspaceSettingsTtlMs, prices: own?.prices ?? {} };
     workspaces.set(workspaceId, setup);
     return setup;
   }

@@ -33,7 +33,7 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGateway {
         fromCache,
         storeResponse: (key, value) => core.responses.write(key, value),
         checkBudget: (id) => recorder.checkBudget(id),
-        cost: (ref, usage) => recorder.cost(ref.provider, ref.model, usage),
+        cost: (setup, ref, usage) => recorder.cost(ref.provider, ref.model, usage, setup.prices),
         chainEnv: core.chainEnv,
         languageModel: (setup, ref) => factory.language(setup.scope, ref, setup.resolved.credentials),
         fitter,

@@ -27,10 +27,10 @@ export function createLedgerRecorder(deps: {
     writer.add(row);
   };
   return {
-    cost: (provider, model, usage) => deps.prices.costOf(provider, model, usage),
+    cost: (provider, model, usage, own) => deps.prices.costOf(provider, model, usage, own),
     checkBudget: (workspaceId) => budget.check(workspaceId),
     invalidate: (workspaceId) => budget.invalidate(workspaceId),
-    attempt(ctx, r) {
+    attempt(ctx, r, own) {
       if (r.limiterWaitMs > 0) observeLimiterWait(r.limiterWaitMs);
       write({
         ...ctx,
@@ -41,7 +41,7 @@ export function createLedgerRecorder(deps: {
         cachedInputTokens: r.usage.cachedInputTokens,
         ...(r.usage.reasoningTokens && { reasoningTokens: r.usage.reasoningTokens }),
         ...(r.usage.estimated && { usageEstimated: true }),
-        costUsd: deps.prices.costOf(r.model.provider, r.model.model, r.usage),
+        costUsd: deps.prices.costOf(r.model.provider, r.model.model, r.usage, own),
         latencyMs: Math.round(r.latencyMs),
         ttftMs: r.ttftMs === null ? null : Math.round(r.ttftMs),
         attempt: r.attempt,

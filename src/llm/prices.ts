@@ -1,7 +1,8 @@
 // Versioned price table: USD per 1M tokens, list prices as published on each provider's pricing
 // page (OpenAI, Anthropic, Google AI, Groq) in 2025. LLM_PRICES_JSON overrides or adds entries,
-// e.g. `{"compatible:llama3":{"input":0,"output":0}}` to price a local model at zero. A model
-// missing from both is priced as unknown (null), never guessed.
+// e.g. `{"compatible:llama3":{"input":0,"output":0}}` to price a local model at zero. A workspace's
+// own prices (entered by an admin, src/llm/model-prices.ts) win over both. A model missing from all
+// of them is priced as unknown (null), never guessed.
 import { z } from 'zod';
 import type { LlmUsage } from './usage.ts';
 
@@ -34,19 +35,26 @@ const table: Record<string, Price> = {
   'groq:llama-3.1-8b-instant': { input: 0.05, output: 0.08 },
 };
 
+/** Prices by `provider:model`: a workspace's own, layered over the book's. */
+export type PriceTable = Readonly<Record<string, Price>>;
+
 export interface PriceBook {
-  priceOf(provider: string, model: string): Price | null;
+  /** The workspace's price (`own`) first, then LLM_PRICES_JSON, then the built-in table. */
+  priceOf(provider: string, model: string, own?: PriceTable): Price | null;
   /** USD for this usage, or null when the price is unknown. */
-  costOf(provider: string, model: string, usage: LlmUsage): number | null;
+  costOf(provider: string, model: string, usage: LlmUsage, own?: PriceTable): number | null;
 }
 
 export function createPriceBook(overrides: Record<string, Price> = {}): PriceBook {
   const prices = { ...table, ...overrides };
-  const priceOf = (provider: string, model: string) => prices[`${provider}:${model}`] ?? null;
+  const priceOf = (provider: string, model: string, own?: PriceTable) => {
+    const id = `${provider}:${model}`;
+    return (own && Object.hasOwn(own, id) ? own[id] : prices[id]) ?? null;
+  };
   return {
     priceOf,
-    costOf(provider, model, usage) {
-      const p = priceOf(provider, model);
+    costOf(provider, model, usage, own) {
+      const p = priceOf(provider, model, own);
       if (!p) return null;
       const cached = Math.min(usage.cachedInputTokens, usage.inputTokens);
       const fresh = usage.inputTokens - cached;

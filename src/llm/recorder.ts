@@ -1,6 +1,7 @@
 // Where the gateway reports what happened (ledger rows, metrics, cost) — an interface so the
 // call path stays free of storage and can run without a database (e.g. `blogsmith models check`).
 import type { CachedLlmResponse } from './ports.ts';
+import type { PriceTable } from './prices.ts';
 import type { AttemptReport } from './run-chain.ts';
 import type { LlmPurpose, LlmRole, LlmUsage, ModelRef } from './types.ts';
 
@@ -12,12 +13,15 @@ export interface CallContext {
 }
 
 export interface LlmRecorder {
-  /** USD for this usage, or null when the model's price is unknown (never guessed). */
-  cost(provider: string, model: string, usage: LlmUsage): number | null;
+  /**
+   * USD for this usage, or null when the model's price is unknown (never guessed). `own`: the
+   * calling workspace's prices, which win over the recorder's.
+   */
+  cost(provider: string, model: string, usage: LlmUsage, own?: PriceTable): number | null;
   /** Throws AppError('budget_exceeded') when the workspace has spent its monthly budget. */
   checkBudget(workspaceId: string): Promise<void>;
   /** One upstream request ended. Must not block: storage writes are queued, see flush(). */
-  attempt(ctx: CallContext, report: AttemptReport): void;
+  attempt(ctx: CallContext, report: AttemptReport, own?: PriceTable): void;
   /** Served from the response or embedding cache: no upstream request, not billed. */
   cacheHit(ctx: CallContext, hit: Pick<CachedLlmResponse, 'provider' | 'model'>, latencyMs: number): void;
   cacheMiss(ctx: CallContext): void;

@@ -3,6 +3,7 @@
 import type { Config } from '../config.ts';
 import { parseModelId } from './model-id.ts';
 import type { ModelRef } from './model-ref.ts';
+import type { PriceTable } from './prices.ts';
 import type { ProviderName } from './provider-names.ts';
 import type { LlmRole } from './roles.ts';
 
@@ -34,6 +35,8 @@ export interface ModelChoices {
 export interface WorkspaceLlmSettings {
   credentials?: ProviderCredentials;
   models?: ModelChoices;
+  /** The workspace's own model prices (not a model choice: ledger costs and budgets read them). */
+  prices?: PriceTable;
 }
 
 export interface ResolvedModels {

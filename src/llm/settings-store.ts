@@ -5,7 +5,7 @@ import { workspaceLlmSettings } from '../db/schema/index.ts';
 
 export type StoredLlmSettings = Pick<
   typeof workspaceLlmSettings.$inferSelect,
-  'credentials' | 'roleModels' | 'monthlyBudgetUsd'
+  'credentials' | 'roleModels' | 'monthlyBudgetUsd' | 'modelPrices'
 >;
 
 export async function readLlmSettings(
@@ -30,6 +30,15 @@ export async function writeLlmSettings(
     .insert(workspaceLlmSettings)
     .values({ workspaceId, ...values })
     .onConflictDoUpdate({ target: workspaceLlmSettings.workspaceId, set: values });
+}
+
+/** The workspace's model prices as stored (read through `storedModelPrices`). */
+export async function readModelPrices(database: Database, workspaceId: string): Promise<unknown> {
+  const [row] = await database.db
+    .select({ prices: workspaceLlmSettings.modelPrices })
+    .from(workspaceLlmSettings)
+    .where(inWorkspace({ workspaceId }, workspaceLlmSettings));
+  return row?.prices ?? {};
 }
 
 /** The workspace's own monthly budget, if it set one. */

@@ -1,10 +1,11 @@
-// Workspace LLM settings: provider credentials (encrypted at rest), a model per role and a monthly
-// budget that overrides LLM_MONTHLY_BUDGET_USD. Decrypted values never leave the server: the HTTP
+// Workspace LLM settings: provider credentials (encrypted at rest), a model per role, a monthly
+// budget that overrides LLM_MONTHLY_BUDGET_USD and the prices an admin entered for models. Decrypted values never leave the server: the HTTP
 // edge only sees `settingsView`, which says whether a key is set.
 import type { Database } from '../db/client.ts';
 import { decryptSecret, encryptSecret } from '../security/encryption.ts';
 import { displayUrl } from './display-url.ts';
-import { readLlmSettings, readMonthlyBudget, writeLlmSettings } from './settings-store.ts';
+import { type ModelPrice, storedModelPrices } from './model-prices.ts';
+import { readLlmSettings, readModelPrices, readMonthlyBudget, writeLlmSettings } from './settings-store.ts';
 import type { LlmRole, ProviderName } from './types.ts';
 
 export interface ProviderCredentials {
@@ -16,15 +17,24 @@ export interface WorkspaceLlmSettings {
   credentials: Partial<Record<ProviderName, ProviderCredentials>>;
   roleModels: Partial<Record<LlmRole, string>>;
   monthlyBudgetUsd: number | null;
+  /** USD per 1M tokens by `provider:model`, over the built-in prices. */
+  modelPrices: Record<string, ModelPrice>;
 }
 
 export interface WorkspaceLlmSettingsView {
   credentials: Partial<Record<ProviderName, { apiKeySet: boolean; baseUrl: string | null }>>;
   roleModels: Partial<Record<LlmRole, string>>;
   monthlyBudgetUsd: number | null;
+  /** USD per 1M tokens by `provider:model`, over the built-in prices. */
+  modelPrices: Record<string, ModelPrice>;
 }
 
-const empty = (): WorkspaceLlmSettings => ({ credentials: {}, roleModels: {}, monthlyBudgetUsd: null });
+const empty = (): WorkspaceLlmSettings => ({
+  credentials: {},
+  roleModels: {},
+  monthlyBudgetUsd: null,
+  modelPrices: {},
+});
 
 const mapCredentials = (
   credentials: Record<string, ProviderCredentials>,
@@ -52,6 +62,7 @@ export async function getWorkspaceLlmSettings(
     credentials: mapCredentials(row.credentials, (s) => decryptSecret(s, secretKey)),
     roleModels: row.roleModels,
     monthlyBudgetUsd: row.monthlyBudgetUsd,
+    modelPrices: storedModelPrices(row.modelPrices),
   };
 }
 
@@ -66,6 +77,7 @@ export async function saveWorkspaceLlmSettings(
     credentials: mapCredentials(settings.credentials, (s) => encryptSecret(s, secretKey)),
     roleModels: settings.roleModels,
     monthlyBudgetUsd: settings.monthlyBudgetUsd,
+    modelPrices: settings.modelPrices,
   });
 }
 
@@ -80,6 +92,7 @@ export function settingsView(settings: WorkspaceLlmSettings): WorkspaceLlmSettin
     ),
     roleModels: settings.roleModels,
     monthlyBudgetUsd: settings.monthlyBudgetUsd,
+    modelPrices: settings.modelPrices,
   };
 }
 
@@ -92,6 +105,14 @@ export async function monthlyBudgetOf(
   return (await readMonthlyBudget(database, workspaceId)) ?? fallbackUsd;
 }
 
+/** The prices the workspace's admins entered, by `provider:model` (no credentials decrypted). */
+export async function workspaceModelPrices(
+  database: Database,
+  workspaceId: string,
+): Promise<Record<string, ModelPrice>> {
+  return storedModelPrices(await readModelPrices(database, workspaceId));
+}
+
 /** A PUT body: an omitted field keeps its value, null clears it. */
 export interface WorkspaceLlmSettingsPatch {
   credentials?: Partial<
@@ -99,6 +120,7 @@ export interface WorkspaceLlmSettingsPatch {
   >;
   roleModels?: Partial<Record<LlmRole, string | null | undefined>>;
   monthlyBudgetUsd?: number | null;
+  modelPrices?: Record<string, ModelPrice | null | undefined>;
 }
 
 function merged<T extends object>(current: T, patch: Record<string, unknown>): T {
@@ -126,6 +148,7 @@ export function applySettingsPatch(
     roleModels: merged(current.roleModels, patch.roleModels ?? {}),
     monthlyBudgetUsd:
       patch.monthlyBudgetUsd === undefined ? current.monthlyBudgetUsd : patch.monthlyBudgetUsd,
+    modelPrices: merged(current.modelPrices, patch.modelPrices ?? {}),
   };
 }
 
@@ -157,5 +180,12 @@ export function settingsChanges(before: WorkspaceLlmSettings, after: WorkspaceLl
   if (Object.keys(roleModels).length) changes.roleModels = roleModels;
   if (before.monthlyBudgetUsd !== after.monthlyBudgetUsd)
     changes.monthlyBudgetUsd = { from: before.monthlyBudgetUsd, to: after.monthlyBudgetUsd };
+  const modelPrices: Record<string, { from: ModelPrice | null; to: ModelPrice | null }> = {};
+  for (const id of new Set([...Object.keys(before.modelPrices), ...Object.keys(after.modelPrices)])) {
+    const b = before.modelPrices[id] ?? null;
+    const a = after.modelPrices[id] ?? null;
+    if (b?.input !== a?.input || b?.output !== a?.output) modelPrices[id] = { from: b, to: a };
+  }
+  if (Object.keys(modelPrices).length) changes.modelPrices = modelPrices;
   return changes;
 }

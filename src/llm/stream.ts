@@ -11,6 +11,7 @@ import {
 import { AttemptTimeoutError, LlmStreamInterruptedError } from './failures.ts';
 import { type ContextFitter, isContextOverflow, newFitState } from './fit-context.ts';
 import type { CachedLlmResponse } from './ports.ts';
+import type { PriceTable } from './prices.ts';
 import { estimateTokens, type PromptArgs, promptArgs, toUsage } from './prompt.ts';
 import type { CallContext } from './recorder.ts';
 import type { ProviderCredentials } from './resolve-models.ts';
@@ -21,6 +22,7 @@ import type { LlmStream, LlmTextCall, LlmTextResult, LlmUsage, ModelRef } from '
 interface StreamSetup {
   resolved: { chains: Record<LlmTextCall['role'], ModelRef[]>; credentials: ProviderCredentials };
   scope: string;
+  prices: PriceTable;
 }
 
 export interface StreamHelpers<S extends StreamSetup> {
@@ -29,7 +31,8 @@ export interface StreamHelpers<S extends StreamSetup> {
   fromCache(hit: CachedLlmResponse, started: number): LlmTextResult;
   storeResponse(key: string | undefined, value: CachedLlmResponse): void;
   checkBudget(workspaceId: string): Promise<void>;
-  cost(ref: ModelRef, usage: LlmUsage): number | null;
+  /** Priced with the setup's (the workspace's) prices first. */
+  cost(setup: S, ref: ModelRef, usage: LlmUsage): number | null;
   chainEnv(setup: S, ctx: CallContext): ChainEnv;
   languageModel(setup: S, ref: ModelRef): LanguageModel;
   fitter: ContextFitter;
@@ -207,7 +210,7 @@ async function* runStream<S extends StreamSetup>(
     usage,
     provider: res.model.provider,
     model: res.model.model,
-    costUsd: h.cost(res.model, usage),
+    costUsd: h.cost(setup, res.model, usage),
     cached: false,
     attempts: res.attempts,
     // For the caller: from the call, including any failed attempts before this one.

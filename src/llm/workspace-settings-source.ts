@@ -37,7 +37,10 @@ export function workspaceSettingsSource(database: Database, secretKey: string, g
       ...(checker && { checker }),
       ...(embedder && { embedding: embedder }),
     };
-    if (Object.keys(credentials).length === 0 && Object.keys(models).length === 0) return null;
-    return { credentials, models };
+    const prices = stored.modelPrices;
+    const hasPrices = Object.keys(prices).length > 0;
+    if (Object.keys(credentials).length === 0 && Object.keys(models).length === 0)
+      return hasPrices ? { prices } : null;
+    return { credentials, models, ...(hasPrices && { prices }) };
   };
 }

@@ -29,6 +29,7 @@ import { requestLogPlugin } from './plugins/request-log.ts';
 import { securityPlugin } from './plugins/security.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { articleEventRoutes } from './routes/article-events.ts';
+import { articleRegenerationRoutes } from './routes/article-regeneration.ts';
 import { articleReviewRoutes } from './routes/article-review.ts';
 import { articleRoutes } from './routes/articles.ts';
 import { auditRoutes } from './routes/audit.ts';
@@ -141,6 +142,7 @@ export async function buildServer(runtime: Runtime): Promise<App> {
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(articleRoutes, { prefix: '/api/v1/articles' });
   await app.register(articleReviewRoutes, { prefix: '/api/v1/articles' });
+  await app.register(articleRegenerationRoutes, { prefix: '/api/v1/articles' });
   await app.register(articleEventRoutes, { prefix: '/api/v1' });
   await app.register(brandVoiceRoutes, { prefix: '/api/v1/brand-voices' });
   await app.register(documentRoutes, { prefix: '/api/v1/documents' });

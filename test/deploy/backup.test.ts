@@ -50,6 +50,7 @@ async function seed(env: Record<string, string>) {
       credentials: { openai: { apiKey: providerKey } },
       roleModels: { writer: 'openai:gpt-4o-mini' },
       monthlyBudgetUsd: 12.5,
+      modelPrices: {},
     });
     for (const topic of ['Backups that restore', 'Why checksums matter']) {
       const brief = parseBrief({ topic });

@@ -36,6 +36,7 @@ describe.each(backends)('workspace LLM settings (%s)', (backend) => {
       credentials: { openai: { apiKeySet: true, baseUrl: 'https://llm.example.com/v1' } },
       roleModels: { writer: 'openai:gpt-4o' },
       monthlyBudgetUsd: 25,
+      modelPrices: {},
     });
 
     const rows = await t.runtime.database.query('select * from workspace_llm_settings');
@@ -65,6 +66,7 @@ describe.each(backends)('workspace LLM settings (%s)', (backend) => {
       credentials: { openai: { apiKeySet: true, baseUrl: null } },
       roleModels: { writer: 'openai:gpt-4o' },
       monthlyBudgetUsd: null,
+      modelPrices: {},
     });
     expect(await monthlyBudgetOf(t.runtime.database, workspaceId, 100)).toBe(100);
     expect(await monthlyBudgetOf(t.runtime.database, workspaceId, undefined)).toBeUndefined();

@@ -85,6 +85,7 @@ describe('workspace base URLs without an operator allowance', () => {
       credentials: { compatible: { baseUrl: `${internal.url}/admin`, apiKey: 'k' } },
       roleModels: { writer: 'compatible:m', planner: 'compatible:m', checker: 'compatible:m' },
       monthlyBudgetUsd: null,
+      modelPrices: {},
     });
     t.runtime.llm.invalidateWorkspace(workspaceId);
     const before = internal.received.length;
@@ -136,6 +137,7 @@ describe('a workspace choosing Ollama without an address', () => {
       credentials: {},
       roleModels: { writer: 'ollama:llama3.2' },
       monthlyBudgetUsd: null,
+      modelPrices: {},
     });
     t.runtime.llm.invalidateWorkspace(workspaceId);
     await expect(

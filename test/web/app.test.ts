@@ -422,11 +422,13 @@ describe('web app in Chromium', () => {
     await page.getByRole('button', { name: 'Restore this version' }).click();
     await poll(() => page.getByLabel('Markdown').inputValue()).toContain(sentence);
 
-    // Regenerating one section runs the writer again for it and keeps the text before as a version.
+    // Regenerating one section runs the writer again for it; accepting the proposal keeps the text
+    // before as a version (test/web/regenerate.test.ts covers instructions, before/after, discard).
     await page.getByRole('button', { name: 'Regenerate', exact: true }).click();
-    await page.getByLabel('Section').selectOption({ index: 1 });
-    await page.getByRole('button', { name: 'Regenerate section' }).click();
-    await page.getByText('Section regenerated.').waitFor({ timeout: 20_000 });
+    await page.getByLabel('Part', { exact: true }).selectOption({ index: 2 });
+    await page.getByRole('button', { name: 'Regenerate part' }).click();
+    await page.getByRole('button', { name: 'Accept' }).click({ timeout: 20_000 });
+    await page.getByText('Accepted. The text before is kept in Versions.').waitFor();
     await page.getByRole('button', { name: 'Versions' }).click();
     await page
       .getByRole('button', { name: /— regenerate$/ })

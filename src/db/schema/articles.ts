@@ -17,6 +17,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import type { StoredRegeneration } from '../../articles/regeneration.ts';
 import { articleStatuses, stepStatuses } from '../../articles/statuses.ts';
 import type { ArticleSource, CitationCheck, FactCheckClaim, SeoPack } from '../../articles/types.ts';
 import type { ArticleBrief } from '../../writing/brief.ts';
@@ -59,8 +60,13 @@ export const articles = pgTable(
     citations: jsonb('citations').$type<CitationCheck[]>().notNull().default(sql`'[]'::jsonb`),
     factCheck: jsonb('fact_check').$type<{ claims: FactCheckClaim[] }>(),
     seo: jsonb('seo').$type<SeoPack>(),
-    /** Which section to rewrite when the current run is a regeneration. */
+    /**
+     * Set while the current run is a regeneration: the body section it rewrites, or -1 for the intro,
+     * conclusion or FAQ (the request in `regeneration` names which).
+     */
     regenerateSection: integer('regenerate_section'),
+    /** A requested regeneration (any part, an instruction) and, once written, its proposal (src/articles/regeneration.ts). */
+    regeneration: jsonb('regeneration').$type<StoredRegeneration>(),
     idempotencyKey: text('idempotency_key'),
     /** The worker holding the run, and until when: an expired lease means its worker died. */
     leaseOwner: text('lease_owner'),

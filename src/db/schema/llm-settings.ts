@@ -11,5 +11,10 @@ export const workspaceLlmSettings = pgTable('workspace_llm_settings', {
   /** { planner?, writer?, checker?, embedder?: 'provider:model' } */
   roleModels: jsonb('role_models').$type<Record<string, string>>().notNull(),
   monthlyBudgetUsd: numeric('monthly_budget_usd', { mode: 'number' }),
+  /** { 'provider:model': { input, output } }: USD per 1M tokens an admin set (src/llm/model-prices.ts). */
+  modelPrices: jsonb('model_prices')
+    .$type<Record<string, { input: number; output: number }>>()
+    .notNull()
+    .default({}),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

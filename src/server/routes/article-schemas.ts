@@ -2,6 +2,7 @@
 // serializer share.
 import { z } from 'zod';
 import { foundSource } from '../../articles/event-map.ts';
+import { sectionTargetSchema } from '../../articles/section-target.ts';
 import { articleStatuses, stepStatuses } from '../../articles/statuses.ts';
 import { outputRungs } from '../../llm/types.ts';
 import { readabilityFormulas } from '../../seo/readability.ts';
@@ -125,6 +126,23 @@ export const stepView = z.object({
   finishedAt: z.date().nullable(),
 });
 
+export const regenerationView = z.object({
+  target: sectionTargetSchema,
+  label: z.string().describe('The part as the writer sees it named, e.g. "Introduction" or a heading'),
+  instruction: z.string().nullable(),
+  state: z.enum(['requested', 'proposed']),
+  proposal: z
+    .object({
+      before: z.string(),
+      after: z.string(),
+      wordsBefore: z.number().int(),
+      wordsAfter: z.number().int(),
+      stale: z.boolean().describe('The article was edited since: accepting is refused, regenerate again'),
+      createdAt: z.string(),
+    })
+    .nullable(),
+});
+
 export const articleView = z.object({
   id: z.uuid(),
   brief: articleBriefSchema,
@@ -149,6 +167,9 @@ export const articleView = z.object({
       'Text in the article or its sources that reads like an instruction to a model, for a writer to review',
     ),
   seo: seoView.nullable(),
+  regeneration: regenerationView
+    .nullable()
+    .describe('A regeneration asked to be reviewed: requested, then its proposal to accept or discard'),
   usage: z.object({
     inputTokens: z.number().int(),
     outputTokens: z.number().int(),

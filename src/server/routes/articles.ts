@@ -1,5 +1,6 @@
-// The articles API: start a run, list and read articles, cancel, regenerate a section, edit with
-// versions, export, delete. Events (SSE and WebSocket) are in article-events.ts.
+// The articles API: start a run, list and read articles, cancel, edit with versions, export,
+// delete. Regenerating a part is in article-regeneration.ts, events (SSE and WebSocket) in
+// article-events.ts.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findArticle, listArticles } from '../../articles/article-store.ts';
@@ -10,13 +11,11 @@ import {
   cancelArticle,
   createArticle,
   editArticle,
-  regenerateArticleSection,
   removeArticle,
   restoreVersion,
 } from '../../articles/service.ts';
 import { findVersion, listVersions } from '../../articles/version-store.ts';
 import { articleStatuses } from '../../db/schema/articles.ts';
-import { intString } from '../../input/integer.ts';
 import { markdownText } from '../../input/markdown.ts';
 import { text, visibleText } from '../../input/text.ts';
 import { articleBriefSchema } from '../../writing/brief.ts';
@@ -31,7 +30,10 @@ import {
   versionSummary,
 } from './article-schemas.ts';
 
-const links = (id: string) => ({ self: `/api/v1/articles/${id}`, events: `/api/v1/articles/${id}/events` });
+export const links = (id: string) => ({
+  self: `/api/v1/articles/${id}`,
+  events: `/api/v1/articles/${id}/events`,
+});
 const read = requireAuth({ scope: 'articles:read' });
 const write = requireAuth({ role: 'editor', scope: 'articles:write' });
 
@@ -143,26 +145,6 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) =>
       reply.status(202).send(await cancelArticle(runtime, authOf(request), request.params.id)),
-  );
-
-  app.post(
-    '/:id/sections/:index/regenerate',
-    {
-      preHandler: write,
-      config: { rateLimitClass: 'generation' },
-      schema: {
-        tags: ['articles'],
-        summary: 'Rewrite one section (the current text is kept as a version)',
-        security: securedBy,
-        params: articleIdParams.extend({ index: intString(z.number().int().min(0).max(100)) }),
-        response: { 202: runAccepted },
-      },
-    },
-    async (request, reply) => {
-      const { id, index } = request.params;
-      const result = await regenerateArticleSection(runtime, authOf(request), id, index);
-      return reply.status(202).send({ ...result, links: links(id) });
-    },
   );
 
   app.patch(

@@ -1,11 +1,16 @@
-// GET /api/v1/llm/prices: the price of each model the workspace's roles use, or null when none is
-// known — so the app can say "price unknown" instead of a $0.00 that a budget never counts.
+// GET /api/v1/llm/prices: the price of each model the workspace's roles use (and of each model an
+// admin priced), or null when none is known — so the app can say "price unknown" instead of a
+// $0.00 that a budget never counts. Admins set prices through PUT /llm/settings (`modelPrices`).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { parseModelId } from '../../llm/model-id.ts';
 import { createPriceBook } from '../../llm/prices.ts';
+import { workspaceModelPrices } from '../../llm/settings.ts';
 import { llmRoles } from '../../llm/types.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
 import { pageOf } from '../pagination.ts';
+
+type Role = (typeof llmRoles)[number];
 
 export const llmPriceRoutes: FastifyPluginAsyncZod = async (app) => {
   const prices = createPriceBook(app.runtime.config.LLM_PRICES_JSON);
@@ -21,33 +26,42 @@ export const llmPriceRoutes: FastifyPluginAsyncZod = async (app) => {
           200: pageOf(
             z.object({
               model: z.string(),
+              /** Empty for a model an admin priced that no role uses now. */
               roles: z.array(z.enum(llmRoles)),
               inputPerMillionUsd: z.number().nullable(),
               outputPerMillionUsd: z.number().nullable(),
+              source: z
+                .enum(['workspace', 'default'])
+                .nullable()
+                .describe("workspace: an admin's price; default: the built-in or server's; null: unknown"),
             }),
           ),
         },
       },
     },
     async (request) => {
-      const { chains } = await app.runtime.llm.resolved(authOf(request).workspaceId);
-      const byModel = new Map<
-        string,
-        { ref: (typeof chains.writer)[number]; roles: Array<(typeof llmRoles)[number]> }
-      >();
+      const { workspaceId } = authOf(request);
+      const [{ chains }, own] = await Promise.all([
+        app.runtime.llm.resolved(workspaceId),
+        workspaceModelPrices(app.runtime.database, workspaceId),
+      ]);
+      const byModel = new Map<string, { provider: string; model: string; roles: Role[] }>();
       for (const role of llmRoles)
         for (const ref of chains[role]) {
-          const entry = byModel.get(ref.id) ?? { ref, roles: [] };
+          const entry = byModel.get(ref.id) ?? { provider: ref.provider, model: ref.model, roles: [] };
           if (!entry.roles.includes(role)) entry.roles.push(role);
           byModel.set(ref.id, entry);
         }
-      const items = [...byModel.values()].map(({ ref, roles }) => {
-        const price = prices.priceOf(ref.provider, ref.model);
+      for (const id of Object.keys(own))
+        if (!byModel.has(id)) byModel.set(id, { ...parseModelId(id), roles: [] });
+      const items = [...byModel.entries()].map(([id, { provider, model, roles }]) => {
+        const price = prices.priceOf(provider, model, own);
         return {
-          model: ref.id,
+          model: id,
           roles,
           inputPerMillionUsd: price?.input ?? null,
           outputPerMillionUsd: price?.output ?? null,
+          source: price ? (Object.hasOwn(own, id) ? ('workspace' as const) : ('default' as const)) : null,
         };
       });
       return { items, nextCursor: null };

@@ -6,6 +6,7 @@ import { httpUrl } from '../../input/http-url.ts';
 import { storableTextProblem, text } from '../../input/text.ts';
 import { assertBaseUrlsAllowed, llmAllowHosts } from '../../llm/base-url-policy.ts';
 import { modelIdProblem } from '../../llm/model-id.ts';
+import { maxModelPrices, modelPriceSchema } from '../../llm/model-prices.ts';
 import { unconnectedRoleModels } from '../../llm/role-model-check.ts';
 import {
   applySettingsPatch,
@@ -39,6 +40,9 @@ const settingsResponse = z.object({
   credentials: z.partialRecord(z.enum(providerNames), credentialsView),
   roleModels: z.object(roleModelsShape),
   monthlyBudgetUsd: z.number().nullable(),
+  modelPrices: z
+    .record(z.string(), modelPriceSchema)
+    .describe('USD per 1M tokens an admin entered, by provider:model; wins over the built-in prices'),
 });
 
 // In a PUT, an omitted field keeps its value, null clears it.
@@ -53,6 +57,11 @@ const settingsInput = z.object({
     .optional(),
   // At least a cent: a budget of 5e-324 USD made this month's used fraction Infinity.
   monthlyBudgetUsd: z.number().min(0.01).max(1_000_000).nullable().optional(),
+  modelPrices: z
+    .record(modelId, modelPriceSchema.nullable())
+    .refine((p) => Object.keys(p).length <= maxModelPrices, `at most ${maxModelPrices} models at once`)
+    .optional()
+    .describe('USD per 1M tokens (input, output) by provider:model; null removes the price'),
 });
 
 export const llmSettingsRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -82,7 +91,7 @@ export const llmSettingsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['llm'],
         summary:
-          'Change provider credentials, role models or the monthly budget (omitted keeps, null clears)',
+          'Change provider credentials, role models, the monthly budget or model prices (omitted keeps, null clears)',
         security: securedBy,
         body: settingsInput,
         response: { 200: settingsResponse },
@@ -98,6 +107,10 @@ export const llmSettingsRoutes: FastifyPluginAsyncZod = async (app) => {
       const issues = unconnectedRoleModels(request.body.roleModels ?? {}, next, environment);
       if (issues.length > 0)
         throw new AppError('validation_error', 'A model needs a connected provider', issues);
+      if (Object.keys(next.modelPrices).length > maxModelPrices)
+        throw new AppError('validation_error', `A workspace can price at most ${maxModelPrices} models`, [
+          { path: 'modelPrices', message: 'remove the prices of models no longer in use first' },
+        ]);
       await saveWorkspaceLlmSettings(database, secretKey, workspaceId, next);
       app.runtime.llm.invalidateWorkspace(workspaceId);
       const changes = settingsChanges(current, next);

@@ -304,7 +304,7 @@ function EditorLoaded({
             />
           )}
           {panel === 'seo' && <SeoPanel article={article} />}
-          {panel === 'sections' && <RegeneratePanel article={article} reload={reload} />}
+          {panel === 'sections' && <RegeneratePanel article={article} reload={reload} dirty={dirty} />}
           {panel === 'versions' && (
             <VersionsPanel article={article} current={markdown} onRestored={onChange} />
           )}

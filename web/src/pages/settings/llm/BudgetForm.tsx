@@ -51,8 +51,7 @@ export function BudgetForm({
       {unpriced.length > 0 && (
         <p className="warning" data-testid="unpriced-warning">
           No price is known for {unpriced.join(', ')}: its calls count as $0 in every total, so the budget
-          cannot cap them. Blogsmith knows the list prices of the big providers; the price of any other model
-          is set by whoever runs the server (LLM_PRICES_JSON).
+          cannot cap them. Set a price for it under Prices (0 for a free local model) to count it.
         </p>
       )}
       <FormError error={save.error} fields={['monthlyBudgetUsd']} />

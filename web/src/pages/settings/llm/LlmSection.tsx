@@ -1,9 +1,10 @@
 // Settings › Language models (admins): the guided connect, the resulting role chains and their
 // test, then per-role models and the budget for those who want more control.
 import { api } from '../../../api.ts';
-import { Empty, ErrorBox, Loading, useLoad } from '../../../ui.tsx';
+import { Empty, ErrorBox, FormError, Loading, Notice, useAction, useLoad } from '../../../ui.tsx';
 import { BudgetForm } from './BudgetForm.tsx';
 import { ConnectProvider } from './ConnectProvider.tsx';
+import { ModelPriceForm } from './ModelPriceForm.tsx';
 import { ModelTest, useModelTest } from './ModelTest.tsx';
 import { PricesTable } from './PricesTable.tsx';
 import { RoleChains } from './RoleChains.tsx';
@@ -14,7 +15,9 @@ export function LlmSection() {
   const providers = useLoad(() => api('GET', '/api/v1/llm/providers'), []);
   const test = useModelTest();
   const chains = JSON.stringify(providers.data?.roles ?? null);
-  const prices = useLoad(() => api('GET', '/api/v1/llm/prices'), [chains]);
+  const ownPrices = JSON.stringify(settings.data?.modelPrices ?? null);
+  const prices = useLoad(() => api('GET', '/api/v1/llm/prices'), [chains, ownPrices]);
+  const removePrice = useAction();
   const priceItems = prices.data?.items ?? [];
   const unpriced = priceItems.filter((p) => p.inputPerMillionUsd === null).map((p) => p.model);
 
@@ -25,6 +28,12 @@ export function LlmSection() {
     void providers.reload();
   };
   const connected = providers.data?.providers.filter((p) => p.configured) ?? [];
+  const remove = (model: string) =>
+    void removePrice.run(
+      async () =>
+        onSettings(await api('PUT', '/api/v1/llm/settings', { body: { modelPrices: { [model]: null } } })),
+      `Price of ${model} removed.`,
+    );
 
   return (
     <section className="card" aria-labelledby="llm-heading" id="models">
@@ -57,7 +66,10 @@ export function LlmSection() {
           )}
           <ModelTest test={test} />
           <h3>Prices</h3>
-          <PricesTable items={priceItems} />
+          <PricesTable items={priceItems} onRemove={remove} busy={removePrice.busy} />
+          <FormError error={removePrice.error} fields={[]} />
+          <Notice>{removePrice.notice}</Notice>
+          <ModelPriceForm items={priceItems} onSettings={onSettings} />
         </div>
       </div>
       <details className="advanced">

@@ -1,9 +1,22 @@
 // The price of each model in use, and which ones have none (their use is not counted anywhere).
+// A price an admin entered can be removed here; ModelPriceForm sets one.
 import { type Json, usd } from '../../../api.ts';
 
 export type ModelPrice = Json<'/api/v1/llm/prices', 'GET'>['items'][number];
 
-export function PricesTable({ items }: { items: ModelPrice[] }) {
+const sourceLabel = (p: ModelPrice) =>
+  p.source === 'workspace' ? 'your price' : p.source === 'default' ? 'list price' : 'price unknown';
+
+export function PricesTable({
+  items,
+  onRemove,
+  busy,
+}: {
+  items: ModelPrice[];
+  /** Removes the workspace's own price of the model. */
+  onRemove?: (model: string) => void;
+  busy?: boolean;
+}) {
   if (items.length === 0) return null;
   return (
     // biome-ignore lint/a11y/noNoninteractiveTabindex: a table wider than a phone scrolls; the keyboard must reach it
@@ -15,12 +28,16 @@ export function PricesTable({ items }: { items: ModelPrice[] }) {
             <th scope="col">Model</th>
             <th scope="col">Input / 1M tokens</th>
             <th scope="col">Output / 1M tokens</th>
+            <th scope="col">Source</th>
           </tr>
         </thead>
         <tbody>
           {items.map((p) => (
             <tr key={p.model} data-price={p.model}>
-              <td className="break">{p.model}</td>
+              <td className="break">
+                {p.model}
+                {p.roles.length === 0 && <span className="meta"> (not in use)</span>}
+              </td>
               {p.inputPerMillionUsd === null ? (
                 <td colSpan={2}>price unknown</td>
               ) : (
@@ -29,6 +46,23 @@ export function PricesTable({ items }: { items: ModelPrice[] }) {
                   <td>{usd(p.outputPerMillionUsd ?? 0)}</td>
                 </>
               )}
+              <td>
+                {sourceLabel(p)}
+                {p.source === 'workspace' && onRemove && (
+                  <>
+                    {' '}
+                    <button
+                      type="button"
+                      className="link"
+                      disabled={busy}
+                      aria-label={`Remove the price of ${p.model}`}
+                      onClick={() => onRemove(p.model)}
+                    >
+                      Remove
+                    </button>
+                  </>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

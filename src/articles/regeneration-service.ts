@@ -1,0 +1,113 @@
+// What the edges do to regenerate one part of a finished article: request it (any part, an optional
+// instruction, applied at once or kept as a proposal), then accept or discard a proposal. A failed
+// regeneration and a discarded proposal leave the article as it was.
+import type { AuthContext } from '../accounts/context.ts';
+import { AppError } from '../errors.ts';
+import { findArticle, updateArticle } from './article-store.ts';
+import { applyRegenerated, regenerationCount, regenerationPosition, regenerationStep } from './regenerate.ts';
+import type { RegenerationProposal, StoredRegeneration } from './regeneration.ts';
+import { locatePart, parseSectionTarget, type SectionTarget, targetLabel } from './section-target.ts';
+import { type ArticleServiceDeps, assertIdle } from './service.ts';
+import { insertStep } from './step-store.ts';
+import { saveVersion } from './version-store.ts';
+
+type Caller = Pick<AuthContext, 'workspaceId' | 'userId'>;
+
+const partsHint = 'intro, conclusion, faq, a section number from 0, or a section heading';
+
+export async function regenerateArticleSection(
+  deps: ArticleServiceDeps,
+  caller: Caller,
+  id: string,
+  section: string,
+  options: { instruction?: string | undefined; review?: boolean | undefined } = {},
+) {
+  const article = await findArticle(deps.database, caller, id);
+  assertIdle(article.status);
+  const outline = article.outline;
+  const target = parseSectionTarget(section, outline);
+  const sections = outline?.sections.length ?? 0;
+  if (target === undefined || (typeof target === 'number' && target >= sections)) {
+    throw new AppError('not_found', `The article has no section "${section}"`, [
+      {
+        path: 'section',
+        message: sections > 0 ? `must be ${partsHint} (0 to ${sections - 1})` : `must be ${partsHint}`,
+      },
+    ]);
+  }
+  if (!article.markdown || !outline)
+    throw new AppError('conflict', 'The article has no text yet to regenerate a section of');
+  // Refused up front: the job could not place the new text, and nothing should be spent on it.
+  const label = targetLabel(target, outline);
+  if (!locatePart(article.markdown, outline, target)) {
+    const why =
+      typeof target === 'number'
+        ? `its heading is no longer in the article's text. Restore a version that has it, or put the "## " heading back.`
+        : target === 'faq'
+          ? 'the article has no FAQ (a "## " part with "### " questions after the body sections).'
+          : `it is no longer in the article's text.`;
+    throw new AppError('conflict', `"${label}" cannot be regenerated: ${why}`, [
+      { path: 'section', message: `"${label}" is not in the text` },
+    ]);
+  }
+  const review = options.review ?? false;
+  const step = regenerationStep(target, (await regenerationCount(deps.database, id, target)) + 1);
+  // Applied at once, the text before is kept as a version now; a proposal keeps it when accepted.
+  if (!review) await saveVersion(deps.database, article, 'regenerate', caller.userId);
+  await insertStep(deps.database, id, step, regenerationPosition(target));
+  const regeneration: StoredRegeneration = {
+    target,
+    instruction: options.instruction?.trim() || null,
+    review,
+    state: 'requested',
+  };
+  await updateArticle(deps.database, id, {
+    status: 'queued',
+    error: null,
+    // -1: the part around the body sections that `regeneration` names.
+    regenerateSection: typeof target === 'number' ? target : -1,
+    regeneration,
+    finishedAt: null,
+  });
+  await deps.articleEvents.publish(id, 'status', {
+    status: 'queued',
+    ...(typeof target === 'number' ? { regenerating: target } : {}),
+  });
+  await deps.queue.send('article.generate', { articleId: id });
+  return { id, status: 'queued' as const };
+}
+
+/** The article's proposal waiting for the writer, or a 409 saying there is none. */
+function pendingProposal(regeneration: StoredRegeneration | null): {
+  target: SectionTarget;
+  proposal: RegenerationProposal;
+} {
+  if (regeneration?.state !== 'proposed' || !regeneration.proposal)
+    throw new AppError('conflict', 'There is no regenerated text waiting to be accepted or discarded');
+  return { target: regeneration.target, proposal: regeneration.proposal };
+}
+
+/** Puts the proposed text into the article (the text before kept as a version). */
+export async function acceptRegeneration(deps: ArticleServiceDeps, caller: Caller, id: string) {
+  const article = await findArticle(deps.database, caller, id);
+  assertIdle(article.status);
+  const { target, proposal } = pendingProposal(article.regeneration);
+  if (article.markdown !== proposal.baseMarkdown) {
+    throw new AppError(
+      'conflict',
+      `The article was edited after "${targetLabel(target, article.outline)}" was regenerated: ` +
+        'discard the proposal and regenerate again to build on the edit.',
+    );
+  }
+  await saveVersion(deps.database, article, 'regenerate', caller.userId);
+  await applyRegenerated(deps.database, article, proposal);
+  return findArticle(deps.database, caller, id);
+}
+
+/** Drops the proposal; the article is unchanged. */
+export async function discardRegeneration(deps: ArticleServiceDeps, caller: Caller, id: string) {
+  const article = await findArticle(deps.database, caller, id);
+  assertIdle(article.status);
+  pendingProposal(article.regeneration);
+  await updateArticle(deps.database, id, { regeneration: null });
+}

@@ -1,0 +1,213 @@
+// Regenerating any part of a finished article with the writer's instruction, for review: the intro,
+// the FAQ, the conclusion or a body section; the instruction reaches the model as the writer's
+// request while the current text and the sources stay quoted data; the result is a proposal the
+// writer accepts (it replaces the part, the text before kept as a version) or discards (nothing
+// changes); a failed regeneration leaves the article as it was.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReceivedRequest } from '../fakes/scripted-server.ts';
+import { session } from '../support/accounts.ts';
+import { type ArticleEnv, postArticle, startArticleEnv, waitForArticle } from './support.ts';
+
+let env: ArticleEnv;
+let id: string;
+const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown) =>
+  env.test.app.inject({
+    method,
+    url,
+    headers: session(env.cookie),
+    ...(payload !== undefined ? { payload: payload as Record<string, unknown> } : {}),
+  });
+const article = async () => (await call('GET', `/api/v1/articles/${id}`)).json();
+const settled = () => waitForArticle(env, id, (a) => a.status === 'completed' || a.status === 'failed');
+const promptOf = (req: ReceivedRequest) =>
+  ((req.body.messages ?? []) as Array<{ role: string; content: unknown }>)
+    .filter((m) => m.role === 'user')
+    .map((m) => (typeof m.content === 'string' ? m.content : JSON.stringify(m.content)))
+    .join('\n');
+const versionCount = async () => (await call('GET', `/api/v1/articles/${id}/versions`)).json().items.length;
+
+beforeAll(async () => {
+  env = await startArticleEnv('pglite', { env: { ARTICLE_STEP_ATTEMPTS: '1' } });
+  const res = await postArticle(env, {
+    topic: 'heat pumps for family homes',
+    words: 700,
+    keywords: ['heat pumps'],
+    research: { urls: env.urls },
+  });
+  id = res.json().id;
+  const done = await waitForArticle(env, id);
+  expect(done.status, done.error ?? '').toBe('completed');
+  expect(done.markdown).toMatch(/^### /m); // the fake model's outline has FAQ questions
+}, 60_000);
+afterAll(async () => {
+  await env?.close();
+});
+
+describe('regenerating a part with an instruction, for review', () => {
+  it('proposes a new intro written to the instruction, and accepting puts it in', async () => {
+    const before = await article();
+    const versions = await versionCount();
+    const newIntro = 'Heat pumps, in one sentence: they move heat instead of making it.';
+    const fallback = env.llm.responder;
+    const instruction = 'Make it one sentence. Ignore the sources.';
+    env.llm.responder = (req) =>
+      promptOf(req).includes('Write the introduction') ? { type: 'answer', text: newIntro } : fallback?.(req);
+    const sent = env.llm.requests.length;
+    try {
+      const res = await call('POST', `/api/v1/articles/${id}/sections/intro/regenerate`, {
+        instruction,
+        review: true,
+      });
+      expect(res.statusCode, res.body).toBe(202);
+      const proposed = await settled();
+      expect(proposed.status, proposed.error ?? '').toBe('completed');
+      // Nothing changed yet: the result waits.
+      expect(proposed.markdown).toBe(before.markdown);
+      expect(proposed.regeneration).toMatchObject({
+        target: 'intro',
+        label: 'Introduction',
+        instruction,
+        state: 'proposed',
+        proposal: { after: newIntro, stale: false },
+      });
+      const { proposal } = proposed.regeneration;
+      expect(before.markdown).toContain(proposal.before);
+      expect(proposal.wordsAfter).toBe(12);
+      expect(proposal.wordsBefore).toBeGreaterThan(proposal.wordsAfter);
+      expect(await versionCount()).toBe(versions);
+    } finally {
+      env.llm.responder = fallback;
+    }
+
+    // The instruction reached the model as the writer's request, after the quoted current text.
+    const prompt = env.llm.requests
+      .slice(sent)
+      .map(promptOf)
+      .find((p) => p.includes('Write the introduction'))!;
+    expect(prompt).toContain(`The article's writer asks for this change`);
+    expect(prompt).toContain(JSON.stringify(instruction));
+    const quoted = /<current_text>\n([\s\S]*?)\n<\/current_text>/.exec(prompt)?.[1] ?? '';
+    expect(quoted.length).toBeGreaterThan(20);
+    expect(quoted).not.toContain(instruction);
+    expect(prompt.indexOf(instruction)).toBeGreaterThan(prompt.indexOf('</current_text>'));
+
+    const accepted = await call('POST', `/api/v1/articles/${id}/regeneration/accept`);
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    const after = accepted.json();
+    expect(after.markdown).toContain(newIntro);
+    expect(after.markdown).not.toContain(proposedIntro(before.markdown));
+    expect(after.html).toContain(newIntro);
+    expect(after.regeneration).toBeNull();
+    expect(after.wordCount).toBeLessThan(before.wordCount);
+    // The headings and the rest of the article are untouched.
+    expect(after.markdown.replace(newIntro, '')).toContain(before.markdown.split('\n## ')[1]!.trim());
+    const kept = (await call('GET', `/api/v1/articles/${id}/versions`)).json().items;
+    expect(kept[0].reason).toBe('regenerate');
+    const old = (await call('GET', `/api/v1/articles/${id}/versions/${kept[0].id}`)).json();
+    expect(old.markdown).toBe(before.markdown);
+    // Nothing is left to accept.
+    expect((await call('POST', `/api/v1/articles/${id}/regeneration/accept`)).statusCode).toBe(409);
+  }, 60_000);
+
+  it('proposes a new FAQ from its questions; discarding leaves the article unchanged', async () => {
+    const before = await article();
+    const versions = await versionCount();
+    const sent = env.llm.requests.length;
+    const res = await call('POST', `/api/v1/articles/${id}/sections/faq/regenerate`, {
+      instruction: 'Answer each in one line',
+      review: true,
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    const proposed = await settled();
+    expect(proposed.status, proposed.error ?? '').toBe('completed');
+    expect(proposed.regeneration).toMatchObject({ target: 'faq', label: 'FAQ', state: 'proposed' });
+    const { proposal } = proposed.regeneration;
+    const questions = [...before.markdown.matchAll(/^### (.+)$/gm)].map((m) => m[1]);
+    for (const q of questions) expect(proposal.after).toContain(`### ${q}`);
+    const asked = env.llm.requests.slice(sent).map(promptOf).join('\n');
+    expect(asked).toContain(JSON.stringify('Answer each in one line'));
+    expect(asked).toContain('Answer these reader questions');
+
+    const discarded = await call('DELETE', `/api/v1/articles/${id}/regeneration`);
+    expect(discarded.statusCode).toBe(204);
+    const after = await article();
+    expect(after.markdown).toBe(before.markdown);
+    expect(after.regeneration).toBeNull();
+    expect(await versionCount()).toBe(versions);
+    expect((await call('DELETE', `/api/v1/articles/${id}/regeneration`)).statusCode).toBe(409);
+  }, 60_000);
+
+  it('refuses to accept a proposal the article was edited after', async () => {
+    const res = await call('POST', `/api/v1/articles/${id}/sections/0/regenerate`, { review: true });
+    expect(res.statusCode, res.body).toBe(202);
+    const proposed = await settled();
+    expect(proposed.regeneration).toMatchObject({ target: 0, state: 'proposed' });
+    const edited = `${proposed.markdown.trimEnd()}\n\nA line added by hand.\n`;
+    expect((await call('PATCH', `/api/v1/articles/${id}`, { markdown: edited })).statusCode).toBe(200);
+    expect((await article()).regeneration.proposal.stale).toBe(true);
+    const accepted = await call('POST', `/api/v1/articles/${id}/regeneration/accept`);
+    expect(accepted.statusCode).toBe(409);
+    expect(accepted.json().error.message).toMatch(/edited/);
+    expect((await article()).markdown).toBe(edited);
+    expect((await call('DELETE', `/api/v1/articles/${id}/regeneration`)).statusCode).toBe(204);
+  }, 60_000);
+
+  it('without review, rewrites the conclusion at once (the text before kept as a version)', async () => {
+    const before = await article();
+    const res = await call('POST', `/api/v1/articles/${id}/sections/conclusion/regenerate`);
+    expect(res.statusCode, res.body).toBe(202);
+    const after = await settled();
+    expect(after.status, after.error ?? '').toBe('completed');
+    expect(after.regeneration).toBeNull();
+    expect(after.steps.map((s: { name: string }) => s.name)).toContain('conclusion#r1');
+    const kept = (await call('GET', `/api/v1/articles/${id}/versions`)).json().items;
+    expect(kept[0].reason).toBe('regenerate');
+    expect((await call('GET', `/api/v1/articles/${id}/versions/${kept[0].id}`)).json().markdown).toBe(
+      before.markdown,
+    );
+  }, 60_000);
+
+  it('a failed regeneration leaves the article completed and unchanged, with no proposal', async () => {
+    const before = await article();
+    const fallback = env.llm.responder;
+    env.llm.responder = (req) =>
+      promptOf(req).includes('Write the introduction')
+        ? { type: 'error', status: 400, message: 'this model refuses' }
+        : fallback?.(req);
+    try {
+      const res = await call('POST', `/api/v1/articles/${id}/sections/intro/regenerate`, { review: true });
+      expect(res.statusCode).toBe(202);
+      const after = await settled();
+      expect(after.status).toBe('completed');
+      expect(after.error).toBeTruthy();
+      expect(after.markdown).toBe(before.markdown);
+      expect(after.regeneration).toBeNull();
+    } finally {
+      env.llm.responder = fallback;
+    }
+  }, 60_000);
+
+  it('refuses a part that does not exist or a bad instruction with a 4xx, before any model call', async () => {
+    const sent = env.llm.requests.length;
+    const refused = async (section: string, body: unknown, status: number) => {
+      const res = await call('POST', `/api/v1/articles/${id}/sections/${section}/regenerate`, body);
+      expect(res.statusCode, `${section} ${JSON.stringify(body)}: ${res.body}`).toBe(status);
+      return res.json().error;
+    };
+    expect((await refused('summary', { review: true }, 400)).details[0].path).toBe('section');
+    expect((await refused('99', { review: true }, 404)).details[0].path).toBe('section');
+    expect((await refused('intro', { instruction: 'x'.repeat(501) }, 400)).details[0].path).toBe(
+      'instruction',
+    );
+    await refused('intro', { instruction: 'shorter', review: 'yes' }, 400);
+    await refused('intro', { instruction: 'shorter', extra: 1 }, 400);
+    await refused('intro', { instruction: 'bad\u0000byte' }, 400);
+    expect(env.llm.requests.length).toBe(sent);
+    expect((await article()).status).toBe('completed');
+  });
+});
+
+/** The article's intro: the text between the title and the first `## `. */
+function proposedIntro(markdown: string) {
+  return markdown.split('\n## ')[0]!.split('\n').slice(1).join('\n').trim();
+}

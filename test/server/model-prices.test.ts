@@ -1,0 +1,167 @@
+// Prices an admin enters for a model: the ledger charges a workspace's calls at its own price (so
+// totals and the budget count a model Blogsmith has no list price for), only admins may set them,
+// and impossible prices are refused with a 400.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startOpenAiServer } from '../fakes/openai-server.ts';
+import type { FakeServer } from '../fakes/scripted-server.ts';
+import { inviteMember, session, setupOwner } from '../support/accounts.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
+
+describe('per-model prices set by an admin', () => {
+  let fake: FakeServer;
+  let t: TestApp;
+  let cookie: string;
+  let workspaceId: string;
+  beforeAll(async () => {
+    fake = await startOpenAiServer();
+    t = await createTestApp('pglite', {
+      OPENAI_COMPATIBLE_BASE_URL: fake.baseUrl,
+      LLM_MODEL: 'compatible:local-model',
+      LLM_CACHE_TTL: '0',
+    });
+    const owner = await setupOwner(t.app);
+    cookie = owner.cookie;
+    workspaceId = owner.body.workspace.id;
+  });
+  afterAll(async () => {
+    await t?.close();
+    await fake?.close();
+  });
+
+  const put = (payload: Record<string, unknown>, as = cookie) =>
+    t.app.inject({ method: 'PUT', url: '/api/v1/llm/settings', headers: session(as), payload });
+  const prices = async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/llm/prices', headers: session(cookie) });
+    expect(res.statusCode).toBe(200);
+    return res.json().items as Array<{
+      model: string;
+      inputPerMillionUsd: number | null;
+      source: string | null;
+    }>;
+  };
+  const generate = () =>
+    t.runtime.llm.generateText({
+      role: 'writer',
+      prompt: 'hi',
+      workspaceId,
+      purpose: { kind: 'other' },
+      cache: false,
+    });
+  const ledgerCosts = async () => {
+    await t.runtime.llm.flush();
+    const rows = await t.runtime.database.query<{ cost_usd: string | null }>(
+      'SELECT cost_usd FROM llm_calls WHERE workspace_id = $1 ORDER BY created_at',
+      [workspaceId],
+    );
+    return rows.rows.map((r) => (r.cost_usd === null ? null : Number(r.cost_usd)));
+  };
+
+  it('an unpriced model is "unknown": its calls are recorded without a cost', async () => {
+    expect(await prices()).toContainEqual(
+      expect.objectContaining({ model: 'compatible:local-model', inputPerMillionUsd: null, source: null }),
+    );
+    fake.script({ type: 'answer', text: 'one', usage: { input: 1000, output: 500 } });
+    const r = await generate();
+    expect(r.costUsd).toBeNull();
+    expect(await ledgerCosts()).toEqual([null]);
+  });
+
+  it("charges the workspace's price in the result and the ledger once an admin sets it", async () => {
+    const saved = await put({ modelPrices: { 'compatible:local-model': { input: 2, output: 10 } } });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(saved.json().modelPrices).toEqual({ 'compatible:local-model': { input: 2, output: 10 } });
+    expect(await prices()).toContainEqual(
+      expect.objectContaining({
+        model: 'compatible:local-model',
+        inputPerMillionUsd: 2,
+        source: 'workspace',
+      }),
+    );
+
+    fake.script({ type: 'answer', text: 'two', usage: { input: 1000, output: 500 } });
+    const r = await generate();
+    const expected = (1000 * 2 + 500 * 10) / 1_000_000;
+    expect(r.costUsd).toBeCloseTo(expected, 10);
+    expect((await ledgerCosts()).at(-1)).toBeCloseTo(expected, 8);
+
+    // A stream is charged the same way.
+    fake.script({ type: 'answer', text: 'three', usage: { input: 1000, output: 500 } });
+    const stream = t.runtime.llm.streamText({
+      role: 'writer',
+      prompt: 'hi',
+      workspaceId,
+      purpose: { kind: 'other' },
+      cache: false,
+    });
+    for await (const _ of stream);
+    expect((await stream.result).costUsd).toBeCloseTo(expected, 10);
+    expect((await ledgerCosts()).at(-1)).toBeCloseTo(expected, 8);
+
+    // And this month's spend counts both calls.
+    const usage = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/usage/summary',
+      headers: session(cookie),
+    });
+    expect(usage.statusCode, usage.body).toBe(200);
+    expect(usage.json().spentUsd).toBeCloseTo(2 * expected, 8);
+  });
+
+  it('a budget now caps the priced model', async () => {
+    expect((await put({ monthlyBudgetUsd: 0.01 })).statusCode).toBe(200);
+    await expect(generate()).rejects.toMatchObject({ code: 'budget_exceeded' });
+    expect((await put({ monthlyBudgetUsd: null })).statusCode).toBe(200);
+  });
+
+  it('removing the price makes the model unknown again', async () => {
+    const removed = await put({ modelPrices: { 'compatible:local-model': null } });
+    expect(removed.statusCode).toBe(200);
+    expect(removed.json().modelPrices).toEqual({});
+    fake.script({ type: 'answer', text: 'four', usage: { input: 1000, output: 500 } });
+    expect((await generate()).costUsd).toBeNull();
+  });
+
+  it.each([
+    ['a negative price', { 'compatible:local-model': { input: -1, output: 1 } }],
+    ['a price above the bound', { 'compatible:local-model': { input: 1, output: 1e9 } }],
+    ['a price that is not a number', { 'compatible:local-model': { input: 'NaN', output: 1 } }],
+    ['a missing rate', { 'compatible:local-model': { input: 1 } }],
+    ['a model id without a provider', { 'local-model': { input: 1, output: 1 } }],
+    ['an unknown provider', { 'nosuch:model': { input: 1, output: 1 } }],
+  ])('refuses %s with a 400 naming the field', async (_what, modelPrices) => {
+    const res = await put({ modelPrices });
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json()).toMatchObject({ error: { code: 'validation_error' } });
+    expect(res.body).toContain('modelPrices');
+  });
+
+  it('refuses NaN and Infinity written into a raw body', async () => {
+    const res = await t.app.inject({
+      method: 'PUT',
+      url: '/api/v1/llm/settings',
+      headers: { ...session(cookie), 'content-type': 'application/json' },
+      payload: '{"modelPrices":{"compatible:local-model":{"input":NaN,"output":Infinity}}}',
+    });
+    expect(res.statusCode).toBe(400);
+  });
+
+  it('an editor (not an admin) may read prices but not set them', async () => {
+    const member = await inviteMember(t.app, cookie, {
+      email: 'writer@example.com',
+      password: 'writer-password',
+      role: 'editor',
+    });
+    const res = await put(
+      { modelPrices: { 'compatible:local-model': { input: 1, output: 1 } } },
+      member.cookie,
+    );
+    expect(res.statusCode).toBe(403);
+    const read = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/llm/prices',
+      headers: session(member.cookie),
+    });
+    expect(read.statusCode).toBe(200);
+    expect((await prices()).find((p) => p.model === 'compatible:local-model')?.source).toBeNull();
+  });
+});

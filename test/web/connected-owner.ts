@@ -1,0 +1,21 @@
+// A browser context set up through the API, for tests that start past onboarding: the owner
+// created (the context holds the session cookie) and the fake model server connected as every
+// text role's model.
+import type { BrowserContext } from 'playwright-core';
+import { owner, type WebHarness } from './harness.ts';
+
+export const fakeModel = 'compatible:fake-chat';
+
+export async function connectedOwner(h: WebHarness, context: BrowserContext): Promise<void> {
+  const origin = { origin: h.server.base };
+  const setup = await context.request.post('/api/v1/setup', { data: owner });
+  if (setup.status() !== 201) throw new Error(`setup failed: ${setup.status()} ${await setup.text()}`);
+  const saved = await context.request.put('/api/v1/llm/settings', {
+    headers: origin,
+    data: {
+      credentials: { compatible: { baseUrl: h.llm.baseUrl } },
+      roleModels: { planner: fakeModel, writer: fakeModel, checker: fakeModel },
+    },
+  });
+  if (saved.status() !== 200) throw new Error(`settings failed: ${saved.status()} ${await saved.text()}`);
+}

@@ -1,0 +1,96 @@
+// Settings › prices in Chromium: a model without a known price says "price unknown" and the budget
+// warns that it cannot cap it; an admin enters its price (a bad one is refused at its field), the
+// table shows it as the workspace's own, the warning goes, and removing it brings both back. Desktop
+// and phone widths, axe-core, no console errors.
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectedOwner, fakeModel } from './connected-owner.ts';
+import { overflowsHorizontally, startWebHarness, type WebHarness } from './harness.ts';
+
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 10_000 });
+
+describe('model prices in Settings', () => {
+  let h: WebHarness;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    h = await startWebHarness({ LLM_CACHE_TTL: '0' });
+    context = await h.newContext();
+    await connectedOwner(h, context);
+    page = await context.newPage();
+    // Setting up through the API signed this context in.
+    await page.goto('/');
+    await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const priceRow = () => page.locator(`tr[data-price="${fakeModel}"]`);
+  const openSettings = async () => {
+    await page.goto('/settings');
+    await page.getByRole('heading', { name: 'Language models' }).waitFor();
+    await priceRow().waitFor();
+  };
+
+  it('shows an unpriced model as "price unknown" and warns the budget cannot cap it', async () => {
+    await openSettings();
+    expect(await priceRow().textContent()).toContain('price unknown');
+    await page.getByText('More control: a model per role, monthly budget').click();
+    const warning = page.getByTestId('unpriced-warning');
+    await warning.waitFor();
+    expect(await warning.textContent()).toContain(fakeModel);
+    expect(await warning.textContent()).not.toMatch(/\b[A-Z]+_[A-Z_]+\b/);
+    await h.capture(page, 'prices-01-unknown');
+  }, 60_000);
+
+  it('refuses a negative price at its field, then saves a price the table and warning reflect', async () => {
+    const form = page.getByRole('form', { name: "Set a model's price" });
+    expect(await form.getByLabel('Model').inputValue()).toBe(fakeModel);
+    const input = form.getByLabel('Input, USD per 1M tokens');
+    await input.fill('-1');
+    await form.getByLabel('Output, USD per 1M tokens').fill('8');
+    await form.getByRole('button', { name: 'Save price' }).click();
+    await poll(() => input.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await input.getAttribute('aria-describedby')) ?? '';
+    expect(await page.locator(`[id="${describedBy.split(' ').at(-1)}"]`).textContent()).toMatch(/0 or more/);
+    expect(await priceRow().textContent()).toContain('price unknown');
+    await h.capture(page, 'prices-02-refused');
+
+    await input.fill('2');
+    await form.getByRole('button', { name: 'Save price' }).click();
+    await form.getByText(`Price of ${fakeModel} saved.`).waitFor();
+    await poll(() => priceRow().textContent()).toContain('your price');
+    expect(await priceRow().textContent()).toMatch(/\$2\.00.*\$8\.00/);
+    await poll(() => page.getByTestId('unpriced-warning').count()).toBe(0);
+    const stored = await context.request.get('/api/v1/llm/settings');
+    expect((await stored.json()).modelPrices).toEqual({ [fakeModel]: { input: 2, output: 8 } });
+    await h.capture(page, 'prices-03-saved');
+  }, 60_000);
+
+  it('fits a phone screen with the price form and table', async () => {
+    const phone = await h.newContext({ width: 375, height: 812, mobile: true });
+    await phone.addCookies(await context.cookies());
+    const p = await phone.newPage();
+    await p.goto('/settings');
+    await p.locator(`tr[data-price="${fakeModel}"]`).waitFor();
+    expect(await overflowsHorizontally(p)).toBe(false);
+    await p.getByRole('form', { name: "Set a model's price" }).scrollIntoViewIfNeeded();
+    await h.capture(p, 'prices-04-phone');
+    await phone.close();
+  }, 60_000);
+
+  it('removes the price: the model is unknown again and the warning is back', async () => {
+    await page.getByRole('button', { name: `Remove the price of ${fakeModel}` }).click();
+    await page.getByText(`Price of ${fakeModel} removed.`).waitFor();
+    await poll(() => priceRow().textContent()).toContain('price unknown');
+    await page.getByTestId('unpriced-warning').waitFor();
+    await h.capture(page, 'prices-05-removed');
+  }, 60_000);
+
+  it('had no console errors and no serious accessibility violations', () => {
+    expect(h.problems).toEqual([]);
+    expect(h.accessibility).toEqual([]);
+  });
+});
