@@ -75,7 +75,11 @@ describe('deploy/nginx', { timeout: 300_000 }, () => {
     expect(bodyMb).toBeGreaterThanOrEqual(defaults.MAX_BODY_MB);
     // Every route the app puts in the generation class is in nginx's generation map.
     // Route files are registered under a prefix (src/server/app.ts); their paths are relative to it.
-    const prefixes = { 'articles.ts': '/api/v1/articles', 'llm-check.ts': '/api/v1/llm' };
+    const prefixes = {
+      'articles.ts': '/api/v1/articles',
+      'article-regeneration.ts': '/api/v1/articles',
+      'llm-check.ts': '/api/v1/llm',
+    };
     const routes = Object.entries(prefixes).flatMap(([f, prefix]) => {
       const source = readFileSync(path.resolve(import.meta.dirname, '../../src/server/routes', f), 'utf8');
       return source
@@ -85,12 +89,22 @@ describe('deploy/nginx', { timeout: 300_000 }, () => {
     });
     expect(routes.length).toBeGreaterThanOrEqual(3);
     const patterns = [...zones.matchAll(/"~\^POST (\S+)\$"/g)].map((m) => new RegExp(`^${m[1]}$`));
+    // Each path parameter with the values it takes: a section is a part's name or a body index.
+    const values: Record<string, string[]> = {
+      id: ['0b7e2a0e-1111-4222-8333-944444444444'],
+      section: ['intro', 'conclusion', 'faq', '2'],
+    };
     for (const route of routes) {
-      const concrete = route.replace(':id', '0b7e2a0e-1111-4222-8333-944444444444').replace(':index', '2');
-      expect(
-        patterns.some((p) => p.test(concrete)),
-        route,
-      ).toBe(true);
+      const concrete = Object.entries(values).reduce(
+        (paths, [name, vs]) =>
+          paths.flatMap((p) => (p.includes(`:${name}`) ? vs.map((v) => p.replace(`:${name}`, v)) : [p])),
+        [route],
+      );
+      for (const c of concrete)
+        expect(
+          patterns.some((p) => p.test(c)),
+          c,
+        ).toBe(true);
     }
   });
 
