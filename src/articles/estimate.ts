@@ -78,7 +78,8 @@ type StepTokens = { role: GenerationRole; input: number; output: number };
 
 /**
  * The steps an article with this brief runs (the pipeline's plan, step-plan.ts), with first-guess
- * tokens for each; the render step calls no model.
+ * tokens for each; the render step calls no model. Facts and citations are checked only against
+ * sources (run-checks.ts): a brief asking for research is assumed to find some, so this errs high.
  */
 export function roughSteps(brief: ArticleBrief): StepTokens[] {
   const sections = sectionCount(brief);
@@ -100,9 +101,9 @@ export function roughSteps(brief: ArticleBrief): StepTokens[] {
     else if (kind === 'intro' || kind === 'conclusion')
       out.push({ role: 'writer', input: promptTokens + article, output: 150 });
     else if (kind === 'faq') out.push({ role: 'writer', input: promptTokens, output: faqOutputTokens });
-    else if (kind === 'factcheck' && brief.factCheck)
+    else if (kind === 'factcheck' && brief.factCheck && sources)
       out.push({ role: 'checker', input: promptTokens + article + sources, output: 500 });
-    else if (kind === 'revise' && brief.factCheck)
+    else if (kind === 'revise' && brief.factCheck && sources)
       out.push({ role: 'writer', input: promptTokens + perSection, output: perSection / 2 });
     else if (kind === 'citations' && sources)
       out.push({ role: 'checker', input: promptTokens + article + sources, output: 300 });

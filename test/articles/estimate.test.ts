@@ -52,8 +52,14 @@ describe('article estimate', () => {
     // no fact check, revision, citation check (ungrounded) or SEO
     expect(bare).toHaveLength(9);
     expect(bare.some((s) => s.role === 'checker')).toBe(false);
-    const none = estimateArticle(brief({ factCheck: false }), models, []);
-    expect(none.roles.find((r) => r.role === 'checker')!.costUsd).toEqual({ low: 0, high: 0 });
+    // Without sources there is nothing to check facts against (factCheck defaults to true): no
+    // checker call, as in the pipeline; with web research the checker is costed.
+    const ungrounded = roughSteps(brief({ outline: ['A', 'B', 'C', 'D'], seo: false }));
+    expect(ungrounded).toHaveLength(9);
+    const checker = (input: Record<string, unknown>) =>
+      estimateArticle(brief(input), models, []).roles.find((r) => r.role === 'checker')!;
+    expect(checker({}).costUsd).toEqual({ low: 0, high: 0 });
+    expect(checker({ research: { web: true } }).costUsd!.low).toBeGreaterThan(0);
   });
 
   it("history: tokens per word and speed measured on the workspace's own articles", () => {
