@@ -2,11 +2,12 @@
 // debounced, so a writer sees what a run costs before starting it. Says "price unknown" for a model
 // without a price rather than a $0.00 that is not true.
 import { useEffect, useRef, useState } from 'react';
+import type { paths } from '../api/schema.d.ts';
 import { api, usd } from '../api.ts';
 
+type Brief = paths['/api/v1/articles/estimate']['post']['requestBody']['content']['application/json'];
 type Estimate = Awaited<ReturnType<typeof requestEstimate>>;
-const requestEstimate = (brief: unknown) =>
-  api('POST', '/api/v1/articles/estimate', { body: brief as never });
+const requestEstimate = (brief: Brief) => api('POST', '/api/v1/articles/estimate', { body: brief });
 
 const debounceMs = 500;
 
@@ -26,7 +27,7 @@ export function estimateText(e: Pick<Estimate, 'minutes' | 'costUsd'>): string {
 }
 
 /** The estimate of `brief` (null: nothing to estimate yet); a brief the API refuses shows nothing. */
-function useEstimate(brief: unknown | null): Estimate | null {
+function useEstimate(brief: Brief | null): Estimate | null {
   const [estimate, setEstimate] = useState<Estimate | null>(null);
   const latest = useRef(0);
   const key = brief === null ? null : JSON.stringify(brief);
@@ -37,7 +38,7 @@ function useEstimate(brief: unknown | null): Estimate | null {
       return;
     }
     const timer = setTimeout(() => {
-      requestEstimate(JSON.parse(key)).then(
+      requestEstimate(JSON.parse(key) as Brief).then(
         // Only the answer to the newest brief is shown: an older one may arrive last.
         (e) => asked === latest.current && setEstimate(e),
         () => asked === latest.current && setEstimate(null),
@@ -48,7 +49,7 @@ function useEstimate(brief: unknown | null): Estimate | null {
   return estimate;
 }
 
-export function CostEstimate({ brief }: { brief: unknown | null }) {
+export function CostEstimate({ brief }: { brief: Brief | null }) {
   const estimate = useEstimate(brief);
   // Live region: the estimate follows the brief as it is edited.
   return (
