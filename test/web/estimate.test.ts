@@ -4,10 +4,29 @@
 // Desktop and phone widths, axe-core, no console errors.
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { estimateText } from '../../web/src/components/CostEstimate.tsx';
 import { connectedOwner, fakeModel } from './connected-owner.ts';
 import { overflowsHorizontally, startWebHarness, type WebHarness } from './harness.ts';
 
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 10_000 });
+
+describe('estimateText', () => {
+  const r = (low: number, high: number) => ({ low, high });
+  it('whole minutes and cents, a range; "price unknown" without a price, never $0.00', () => {
+    expect(estimateText({ minutes: r(2, 5), costUsd: r(0.0712, 0.1634) })).toBe(
+      'About 2–5 minutes, $0.07–$0.17',
+    );
+    expect(estimateText({ minutes: r(1, 1), costUsd: null })).toBe('About 1 minute, price unknown');
+    expect(estimateText({ minutes: r(3, 3), costUsd: r(0.0001, 0.0004) })).toBe(
+      'About 3 minutes, under $0.01',
+    );
+    expect(estimateText({ minutes: r(1, 2), costUsd: r(0.004, 0.02) })).toBe(
+      'About 1–2 minutes, under $0.01–$0.02',
+    );
+    // Priced at zero on purpose (a local model): free is the truth here.
+    expect(estimateText({ minutes: r(1, 2), costUsd: r(0, 0) })).toBe('About 1–2 minutes, $0.00');
+  });
+});
 
 describe('estimate on the New article form', () => {
   let h: WebHarness;

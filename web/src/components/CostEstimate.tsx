@@ -16,6 +16,8 @@ const minutesText = ({ low, high }: { low: number; high: number }) =>
 
 /** Cents are the precision a writer needs; a fraction of a cent is "under $0.01". */
 const moneyText = ({ low, high }: { low: number; high: number }) => {
+  // A model an admin priced at zero (a local one) is free; an unpriced one never gets here.
+  if (high === 0) return usd(0);
   if (high < 0.01) return 'under $0.01';
   const lo = Math.floor(low * 100) / 100;
   const hi = Math.ceil(high * 100) / 100;
