@@ -28,6 +28,7 @@ import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { requestLogPlugin } from './plugins/request-log.ts';
 import { securityPlugin } from './plugins/security.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
+import { articleEstimateRoutes } from './routes/article-estimate.ts';
 import { articleEventRoutes } from './routes/article-events.ts';
 import { articleRegenerationRoutes } from './routes/article-regeneration.ts';
 import { articleReviewRoutes } from './routes/article-review.ts';
@@ -141,6 +142,7 @@ export async function buildServer(runtime: Runtime): Promise<App> {
   await app.register(llmPriceRoutes, { prefix: '/api/v1/llm' });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(articleRoutes, { prefix: '/api/v1/articles' });
+  await app.register(articleEstimateRoutes, { prefix: '/api/v1/articles' });
   await app.register(articleReviewRoutes, { prefix: '/api/v1/articles' });
   await app.register(articleRegenerationRoutes, { prefix: '/api/v1/articles' });
   await app.register(articleEventRoutes, { prefix: '/api/v1' });

@@ -2238,6 +2238,143 @@ export interface paths {
       };
     };
   };
+  "/api/v1/articles/estimate": {
+    /**
+     * Estimate the cost and time of generating an article from a brief
+     * @description A range (low–high) of tokens, USD and minutes, measured on the workspace’s own finished articles when it has some (`basis: history`), else a first-guess formula (`basis: rough`). Calls no model and creates nothing. The brief is validated as POST /articles validates it (400 with field paths).
+     */
+    post: {
+      /** @description What to write: topic, length, keywords, sources and checks. */
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @description What the article is about (1–300 characters). The only required field. */
+            topic: string;
+            /** @description Working title; generated from the topic when omitted. */
+            title?: string;
+            /** @description Who the article is for, e.g. "engineering managers". */
+            audience?: string;
+            /** @description Voice of the article, e.g. "friendly", "authoritative". */
+            tone?: string;
+            /**
+             * @description Target length in words (300–10,000, default 1,500).
+             * @default 1500
+             */
+            words?: number;
+            /**
+             * @description SEO keywords, the first one being the primary keyword (at most 20).
+             * @default []
+             */
+            keywords?: string[];
+            /**
+             * @description Language of the article as a BCP 47 tag (default "en").
+             * @default en
+             */
+            language?: string;
+            /** @description Section headings to use, in order (at most 30); the model fills in the rest. */
+            outline?: string[];
+            /**
+             * @description Where the sources come from. With no sources the article is written and marked ungrounded.
+             * @default {}
+             */
+            research?: {
+              /**
+               * @description Search the web for sources (default false).
+               * @default false
+               */
+              web?: boolean;
+              /**
+               * @description Search the workspace's knowledge base for passages matching the plan (default false).
+               * @default false
+               */
+              knowledge?: boolean;
+              /**
+               * @description Ids of workspace documents to use as sources.
+               * @default []
+               */
+              documents?: string[];
+              /**
+               * @description Web pages to use as sources (http/https, at most 20).
+               * @default []
+               */
+              urls?: string[];
+            };
+            /**
+             * Format: uuid
+             * @description Brand voice that shapes every writing prompt.
+             */
+            brandVoiceId?: string;
+            /**
+             * @description Extract and verify claims against the sources (default true).
+             * @default true
+             */
+            factCheck?: boolean;
+            /**
+             * @description Produce the SEO pack: score, meta title/description, JSON-LD.
+             * @default true
+             */
+            seo?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /**
+               * @description history: measured on this workspace's finished articles; rough: a first-guess formula
+               * @enum {string}
+               */
+              basis: "history" | "rough";
+              /** @description Finished articles the history basis was measured on (0 for rough) */
+              articlesUsed: number;
+              /** @description Pipeline steps the article would run */
+              steps: number;
+              inputTokens: {
+                low: number;
+                high: number;
+              };
+              outputTokens: {
+                low: number;
+                high: number;
+              };
+              /** @description Wall-clock minutes, whole */
+              minutes: {
+                low: number;
+                high: number;
+              };
+              /** @description null when a role model has no known price (never a guessed $0) */
+              costUsd: {
+                low: number;
+                high: number;
+              } | null;
+              priceUnknown: boolean;
+              roles: ({
+                  /** @enum {string} */
+                  role: "planner" | "writer" | "checker";
+                  /** @description `provider:model`; null when no model serves the role */
+                  model: string | null;
+                  inputTokens: {
+                    low: number;
+                    high: number;
+                  };
+                  outputTokens: {
+                    low: number;
+                    high: number;
+                  };
+                  costUsd: {
+                    low: number;
+                    high: number;
+                  } | null;
+                  priceUnknown: boolean;
+                })[];
+            };
+          };
+        };
+      };
+    };
+  };
   "/api/v1/articles/{id}/claims/{claimId}": {
     /**
      * Act on a fact-check claim: accept its revision, remove its sentence, or mark it as checked

@@ -2,6 +2,7 @@
 import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, api, type ErrorDetail } from '../api.ts';
 import { ConnectModelBanner, useModelReadiness } from '../components/ConnectModelBanner.tsx';
+import { CostEstimate } from '../components/CostEstimate.tsx';
 import { plainMessage } from '../plain-errors.ts';
 import { Link, navigate } from '../router.tsx';
 import { ErrorBox, Field, Loading, useLoad, usePageTitle } from '../ui.tsx';
@@ -58,12 +59,46 @@ export function briefErrors(details: ErrorDetail[]): {
   return { byField, other };
 }
 
+/** The brief as the form holds it, in the API's shape (the API validates it). */
+function briefOf(formElement: HTMLFormElement) {
+  const form = new FormData(formElement);
+  const text = (k: string) => String(form.get(k) ?? '').trim();
+  const optional = (k: string) => (text(k) ? text(k) : undefined);
+  const wordsText = text('words');
+  return {
+    topic: text('topic'),
+    title: optional('title'),
+    audience: optional('audience'),
+    tone: optional('tone'),
+    words: wordsText ? Number(wordsText) : undefined,
+    keywords: text('keywords')
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean),
+    language: optional('language'),
+    outline: lines(text('outline')).length ? lines(text('outline')) : undefined,
+    research: {
+      web: form.get('web') === 'on',
+      documents: form.getAll('documents').map(String),
+      urls: lines(text('urls')),
+    },
+    factCheck: form.get('factCheck') === 'on',
+    seo: form.get('seo') === 'on',
+  };
+}
+
 export function NewArticle() {
   usePageTitle('New article');
   const documents = useLoad(() => api('GET', '/api/v1/documents', { query: { limit: '100' } }), []);
   const models = useModelReadiness();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
+  // The brief as typed, for the estimate under Generate (null until a topic is given).
+  const [draft, setDraft] = useState<ReturnType<typeof briefOf> | null>(null);
+  const formChanged = (e: FormEvent<HTMLFormElement>) => {
+    const brief = briefOf(e.currentTarget);
+    setDraft(brief.topic ? brief : null);
+  };
   // One key per distinct brief: resubmitting the same brief (a retry after a network error) cannot
   // start a second run, while a corrected brief is a new request.
   const lastAttempt = useRef<{ key: string; body: string } | null>(null);
@@ -86,30 +121,7 @@ export function NewArticle() {
 
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    const form = new FormData(e.currentTarget);
-    const text = (k: string) => String(form.get(k) ?? '').trim();
-    const optional = (k: string) => (text(k) ? text(k) : undefined);
-    const wordsText = text('words');
-    const brief = {
-      topic: text('topic'),
-      title: optional('title'),
-      audience: optional('audience'),
-      tone: optional('tone'),
-      words: wordsText ? Number(wordsText) : undefined,
-      keywords: text('keywords')
-        .split(',')
-        .map((k) => k.trim())
-        .filter(Boolean),
-      language: optional('language'),
-      outline: lines(text('outline')).length ? lines(text('outline')) : undefined,
-      research: {
-        web: form.get('web') === 'on',
-        documents: form.getAll('documents').map(String),
-        urls: lines(text('urls')),
-      },
-      factCheck: form.get('factCheck') === 'on',
-      seo: form.get('seo') === 'on',
-    };
+    const brief = briefOf(e.currentTarget);
     setBusy(true);
     setError(undefined);
     try {
@@ -169,7 +181,13 @@ export function NewArticle() {
     <>
       <h1>New article</h1>
       {noModel && <ConnectModelBanner />}
-      <form className="card form" onSubmit={submit} noValidate aria-describedby="brief-help">
+      <form
+        className="card form"
+        onSubmit={submit}
+        onChange={formChanged}
+        noValidate
+        aria-describedby="brief-help"
+      >
         <p id="brief-help" className="hint">
           Only the topic is required. Sources make the article cited; without any it is written and marked
           ungrounded.
@@ -286,6 +304,7 @@ export function NewArticle() {
           </button>
           {noModel && <span className="hint">Generate is available once a model is connected.</span>}
         </div>
+        {models.ready && <CostEstimate brief={draft} />}
       </form>
     </>
   );

@@ -1,0 +1,61 @@
+// The measurements an estimate is made from: this workspace's latest completed articles, each with
+// the tokens its model calls used per role and their summed latency (the LLM ledger, llm_calls rows
+// whose purpose is the article). Cache hits and failed attempts are left out: they say nothing about
+// what a fresh run costs.
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { Database } from '../db/client.ts';
+import { articles, llmCalls } from '../db/schema/index.ts';
+import { estimateRoles, type PastArticle } from './estimate.ts';
+
+/** Enough to see the spread between runs; recent ones reflect the models in use now. */
+const maxArticles = 20;
+
+export async function pastArticles(database: Database, workspaceId: string): Promise<PastArticle[]> {
+  const done = await database.db
+    .select({ id: articles.id, words: sql<number>`(${articles.brief}->>'words')::int` })
+    .from(articles)
+    .where(and(eq(articles.workspaceId, workspaceId), eq(articles.status, 'completed')))
+    .orderBy(desc(articles.finishedAt))
+    .limit(maxArticles);
+  if (!done.length) return [];
+  const rows = await database.db
+    .select({
+      articleId: llmCalls.purposeId,
+      role: llmCalls.role,
+      input: sql<number>`sum(${llmCalls.inputTokens})::int`,
+      output: sql<number>`sum(${llmCalls.outputTokens})::int`,
+      latencyMs: sql<number>`sum(${llmCalls.latencyMs})::int`,
+    })
+    .from(llmCalls)
+    .where(
+      and(
+        eq(llmCalls.workspaceId, workspaceId),
+        eq(llmCalls.purposeKind, 'article'),
+        inArray(
+          llmCalls.purposeId,
+          done.map((a) => a.id),
+        ),
+        eq(llmCalls.outcome, 'ok'),
+        eq(llmCalls.cacheHit, false),
+      ),
+    )
+    .groupBy(llmCalls.purposeId, llmCalls.role);
+  const past: PastArticle[] = [];
+  for (const article of done) {
+    const own = rows.filter((r) => r.articleId === article.id);
+    // An article whose calls were all cached (or predate the ledger) measured nothing.
+    if (!own.length || !article.words) continue;
+    const tokens = Object.fromEntries(
+      estimateRoles.map((role) => {
+        const row = own.find((r) => r.role === role);
+        return [role, { input: Number(row?.input ?? 0), output: Number(row?.output ?? 0) }];
+      }),
+    ) as PastArticle['tokens'];
+    past.push({
+      words: Number(article.words),
+      tokens,
+      latencyMs: own.reduce((s, r) => s + Number(r.latencyMs), 0),
+    });
+  }
+  return past;
+}
