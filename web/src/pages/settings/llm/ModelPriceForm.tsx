@@ -2,7 +2,7 @@
 // model has no list price, and without one its calls count as $0 and no budget can cap them.
 import { type FormEvent, useState } from 'react';
 import { api, fieldErrors, type LlmSettings } from '../../../api.ts';
-import { Field, FormError, Notice, useAction } from '../../../ui.tsx';
+import { Field, FormError, Notice, TextField, useAction } from '../../../ui.tsx';
 import type { ModelPrice } from './PricesTable.tsx';
 
 /** The first error the server gave for `rate` of any model, e.g. `modelPrices.compatible:x.input`. */
@@ -70,38 +70,28 @@ export function ModelPriceForm({
         )}
       </Field>
       <div className="grid-2" key={model}>
-        <Field label="Input, USD per 1M tokens" error={rateError(errors, 'input')}>
-          {(f) => (
-            <input
-              id={f.id}
-              name="input"
-              type="number"
-              min={0}
-              step="any"
-              inputMode="decimal"
-              required
-              defaultValue={chosen?.inputPerMillionUsd ?? ''}
-              aria-describedby={f.describedBy}
-              aria-invalid={f.invalid || undefined}
-            />
-          )}
-        </Field>
-        <Field label="Output, USD per 1M tokens" error={rateError(errors, 'output')}>
-          {(f) => (
-            <input
-              id={f.id}
-              name="output"
-              type="number"
-              min={0}
-              step="any"
-              inputMode="decimal"
-              required
-              defaultValue={chosen?.outputPerMillionUsd ?? ''}
-              aria-describedby={f.describedBy}
-              aria-invalid={f.invalid || undefined}
-            />
-          )}
-        </Field>
+        <TextField
+          label="Input, USD per 1M tokens"
+          error={rateError(errors, 'input')}
+          name="input"
+          type="number"
+          min={0}
+          step="any"
+          inputMode="decimal"
+          required
+          defaultValue={chosen?.inputPerMillionUsd ?? ''}
+        />
+        <TextField
+          label="Output, USD per 1M tokens"
+          error={rateError(errors, 'output')}
+          name="output"
+          type="number"
+          min={0}
+          step="any"
+          inputMode="decimal"
+          required
+          defaultValue={chosen?.outputPerMillionUsd ?? ''}
+        />
       </div>
       <FormError
         error={save.error}
