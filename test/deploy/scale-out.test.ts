@@ -313,10 +313,13 @@ describe('scale-out behind nginx: 2 APIs, 2 workers, PostgreSQL + Redis', () => 
       );
       return rows.every((r) => r.status !== 'queued' && r.status !== 'running') ? rows : undefined;
     });
-    for (const run of budgetRuns) {
-      expect(run.status).toBe('failed');
-      expect(run.error).toMatch(/budget/i);
-    }
+    // The budget stops the runs that still need a model once the window has passed; a run whose
+    // last calls all fell inside the window may finish (seen once: 1 of 4, its other three stopped
+    // at their last step). That no call at all starts after the window is checked below.
+    const stopped = budgetRuns.filter((run) => run.status === 'failed');
+    expect(stopped.length).toBeGreaterThan(0);
+    for (const run of budgetRuns) expect(['failed', 'completed']).toContain(run.status);
+    for (const run of stopped) expect(run.error).toMatch(/budget/i);
     // Both workers refused. Each process re-reads the budget and the others' spend every 2 s (the
     // documented window): no model call starts after that, whichever worker would have made it.
     for (const w of [worker1, worker2]) {
