@@ -2,7 +2,7 @@
 // (the workspace's own over the server's and the built-in table), and its own past articles.
 // Calls no model and writes nothing.
 import type { Database } from '../db/client.ts';
-import { createPriceBook, type Price } from '../llm/prices.ts';
+import type { PriceBook } from '../llm/prices.ts';
 import { workspaceModelPrices } from '../llm/settings.ts';
 import type { LlmGateway } from '../llm/types.ts';
 import type { ArticleBrief } from '../writing/brief.ts';
@@ -12,8 +12,8 @@ import { pastArticles } from './estimate-history-store.ts';
 export interface EstimateDeps {
   database: Database;
   llm: Pick<LlmGateway, 'resolved'>;
-  /** LLM_PRICES_JSON */
-  priceOverrides?: Record<string, Price>;
+  /** The server's prices (built-in table and LLM_PRICES_JSON), made once by the caller. */
+  prices: PriceBook;
 }
 
 export async function estimateForWorkspace(
@@ -21,7 +21,6 @@ export async function estimateForWorkspace(
   workspaceId: string,
   brief: ArticleBrief,
 ): Promise<ArticleEstimate> {
-  const prices = createPriceBook(deps.priceOverrides);
   const [{ chains }, own, history] = await Promise.all([
     deps.llm.resolved(workspaceId),
     workspaceModelPrices(deps.database, workspaceId),
@@ -33,7 +32,7 @@ export async function estimateForWorkspace(
       return [
         role,
         ref
-          ? { model: ref.id, price: prices.priceOf(ref.provider, ref.model, own) }
+          ? { model: ref.id, price: deps.prices.priceOf(ref.provider, ref.model, own) }
           : { model: null, price: null },
       ];
     }),

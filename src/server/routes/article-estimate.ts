@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { estimateRoles } from '../../articles/estimate.ts';
 import { estimateForWorkspace } from '../../articles/estimate-service.ts';
+import { createPriceBook } from '../../llm/prices.ts';
 import { articleBriefSchema } from '../../writing/brief.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
 
@@ -37,6 +38,7 @@ export const articleEstimateView = z.object({
 
 export const articleEstimateRoutes: FastifyPluginAsyncZod = async (app) => {
   const { database, llm, config } = app.runtime;
+  const prices = createPriceBook(config.LLM_PRICES_JSON);
   app.post(
     '/estimate',
     {
@@ -56,11 +58,7 @@ export const articleEstimateRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { workspaceId } = authOf(request);
-      return estimateForWorkspace(
-        { database, llm, priceOverrides: config.LLM_PRICES_JSON },
-        workspaceId,
-        request.body,
-      );
+      return estimateForWorkspace({ database, llm, prices }, workspaceId, request.body);
     },
   );
 };
