@@ -1,6 +1,8 @@
 // Start-up: `blogsmith --help` (checkout and installed package) and `serve` until /health/ready answers on an
 // existing embedded data directory, via `npm start` and directly. Wall and CPU time (the process tree's
 // user + sys when it is ready), medians over interleaved rounds (BENCH_ROUNDS, default 7).
+// BENCH_COMPARE=<another checkout with node_modules> adds that checkout's `serve` to the same rounds
+// (e.g. the commit before a change), on its own copy of the data directory.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -30,9 +32,9 @@ async function timeCommand(args: string[]): Promise<{ wall: number; cpu: number 
   return { wall: performance.now() - started, cpu };
 }
 
-async function timeServe(command: string, args: string[], env: NodeJS.ProcessEnv, port: number) {
+async function timeServe(command: string, args: string[], env: NodeJS.ProcessEnv, port: number, cwd = root) {
   const started = performance.now();
-  const child = spawn(command, args, { cwd: root, env, stdio: 'ignore', detached: true });
+  const child = spawn(command, args, { cwd, env, stdio: 'ignore', detached: true });
   try {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`${command} ${args.join(' ')} exited early`);
@@ -49,12 +51,24 @@ async function timeServe(command: string, args: string[], env: NodeJS.ProcessEnv
   }
 }
 
+function gitHead(dir: string): string {
+  return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: dir, encoding: 'utf8' }).trim();
+}
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
 };
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'blogsmith-startup-'));
+const compare = process.env.BENCH_COMPARE ? path.resolve(process.env.BENCH_COMPARE) : undefined;
+const compareEnv = {
+  ...process.env,
+  DATA_DIR: `${dataDir}-compare`,
+  PORT: '',
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+};
 const port = 39_000 + Math.floor(Math.random() * 1000);
 const serveEnv = {
   ...process.env,
@@ -71,6 +85,10 @@ try {
   execFileSync(node, ['web/build.ts'], { cwd: root, stdio: 'ignore' });
   // The first start creates and migrates the data directory; every measured start finds it existing.
   await timeServe(node, ['src/cli/main.ts', 'serve'], serveEnv, port);
+  if (compare) {
+    compareEnv.PORT = String(port + 1);
+    await timeServe(node, ['src/cli/main.ts', 'serve'], compareEnv, port + 1, compare);
+  }
 
   const variants: Array<{ name: string; run: () => Promise<{ wall: number; cpu: number }> }> = [
     { name: '`node -e 0` (floor)', run: () => timeCommand(['-e', '0']) },
@@ -84,6 +102,14 @@ try {
       run: () => timeServe(node, ['src/cli/main.ts', 'serve'], serveEnv, port),
     },
     { name: '`npm start` → ready', run: () => timeServe('npm', ['start', '--silent'], serveEnv, port) },
+    ...(compare
+      ? [
+          {
+            name: `\`node src/cli/main.ts serve\` → ready, ${path.basename(compare)} (${gitHead(compare)})`,
+            run: () => timeServe(node, ['src/cli/main.ts', 'serve'], compareEnv, port + 1, compare),
+          },
+        ]
+      : []),
   ];
   const results = new Map(variants.map((v) => [v.name, { wall: [] as number[], cpu: [] as number[] }]));
   const loads: number[] = [];
@@ -97,7 +123,7 @@ try {
     process.stderr.write(`round ${round + 1}/${rounds}\n`);
   }
   const lines = [
-    `Node ${process.version}, ${rounds} interleaved rounds, load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}, ${new Date().toISOString()}`,
+    `Node ${process.version}, commit ${gitHead(root)}, ${rounds} interleaved rounds, load average ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}, ${new Date().toISOString()}`,
     '',
     '| variant | wall median | CPU median (user + sys) |',
     '| --- | --- | --- |',
@@ -109,4 +135,5 @@ try {
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
+  rmSync(`${dataDir}-compare`, { recursive: true, force: true });
 }

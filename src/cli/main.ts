@@ -12,11 +12,16 @@ import { registerGenerateCommand } from './commands/generate.ts';
 import { registerIngestCommand } from './commands/ingest.ts';
 import { registerModelsCommand } from './commands/models.ts';
 import { registerOperationCommands } from './commands/operations.ts';
+import { enablePrivateCompileCache } from './compile-cache.ts';
+import { installPackageResolveHook } from './package-resolve-hook.ts';
 import { runWithBaselineWasm } from './wasm-baseline.ts';
 
 // Every file any command writes (embedded database, WAL, secret key, exports) is private to the
 // user running it; existing DATA_DIR trees are repaired when the runtime opens them.
 restrictProcessUmask();
+// Before any command imports its modules: both only shorten start-up (bench/startup.ts).
+installPackageResolveHook();
+enablePrivateCompileCache();
 
 const program = new Command('blogsmith')
   .description('Blogsmith: researched, cited long-form articles')

@@ -1,0 +1,87 @@
+// The CLI's start-up shortcuts must not change what runs: the package resolve hook answers exactly
+// as Node's resolver does, and the compile cache stays private and yields to NODE_COMPILE_CACHE.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { enablePrivateCompileCache, privateCompileCacheDir } from '../../src/cli/compile-cache.ts';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const dir = mkdtempSync(path.join(tmpdir(), 'blogsmith-start-up-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+// Records every resolution's final answer. Registered after our hook, so it runs first and sees
+// what our hook (or Node, without it) returns.
+const recorder = `import { registerHooks } from 'node:module';
+import { writeSync } from 'node:fs';
+const answers = {};
+registerHooks({ resolve(specifier, context, next) {
+  const r = next(specifier, context);
+  if (r.url.includes('/node_modules/drizzle-orm/')) answers[specifier + ' <- ' + context.parentURL] = [r.url, r.format];
+  return r;
+} });
+process.on('exit', () => writeSync(2, '\\nANSWERS ' + JSON.stringify(answers) + '\\n'));
+`;
+
+function resolutions(withHook: boolean): Record<string, [string, string]> {
+  const script = path.join(dir, withHook ? 'with-hook.mjs' : 'without-hook.mjs');
+  const install = withHook
+    ? `import { installPackageResolveHook } from ${JSON.stringify(path.join(root, 'src/cli/package-resolve-hook.ts'))};\ninstallPackageResolveHook();\n`
+    : '';
+  // The embedded and the server database clients, with their migrators: most of drizzle's files.
+  writeFileSync(
+    script,
+    `${install}${recorder}await import(${JSON.stringify(path.join(root, 'src/db/client.ts'))});
+await import(${JSON.stringify(path.join(root, 'src/db/migrate.ts'))});
+`,
+  );
+  const r = spawnSync(process.execPath, [script], { cwd: root, encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  const line = r.stderr.split('\n').find((l) => l.startsWith('ANSWERS '));
+  return JSON.parse(line?.slice('ANSWERS '.length) ?? '{}') as Record<string, [string, string]>;
+}
+
+describe('package resolve hook', () => {
+  it('resolves drizzle-orm to the same files and formats as Node does', () => {
+    const node = resolutions(false);
+    const hooked = resolutions(true);
+    // Enough of the package to mean something: bare specifiers from our code and drizzle's own imports.
+    expect(Object.keys(node).length).toBeGreaterThan(100);
+    expect(Object.keys(node).some((k) => k.startsWith('drizzle-orm/pg-core <- file://'))).toBe(true);
+    expect(hooked).toEqual(node);
+  });
+});
+
+describe('private compile cache', () => {
+  it('lives in the user cache folder, closed to everyone else', () => {
+    const env = { XDG_CACHE_HOME: path.join(dir, 'cache') };
+    expect(privateCompileCacheDir(env)).toBe(path.join(dir, 'cache', 'blogsmith', 'node-compile-cache'));
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { enablePrivateCompileCache } from ${JSON.stringify(path.join(root, 'src/cli/compile-cache.ts'))};
+enablePrivateCompileCache();
+const { getCompileCacheDir } = await import('node:module');
+process.stdout.write(String(getCompileCacheDir()));`,
+      ],
+      { env: { ...process.env, ...env, NODE_COMPILE_CACHE: '' }, encoding: 'utf8' },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.startsWith(privateCompileCacheDir(env))).toBe(true);
+    for (const folder of ['blogsmith', 'blogsmith/node-compile-cache']) {
+      expect(statSync(path.join(dir, 'cache', folder)).mode & 0o077).toBe(0);
+    }
+  });
+
+  it('leaves an operator-set NODE_COMPILE_CACHE alone', () => {
+    const env = {
+      XDG_CACHE_HOME: path.join(dir, 'other-cache'),
+      NODE_COMPILE_CACHE: path.join(dir, 'operator'),
+    };
+    enablePrivateCompileCache(env);
+    expect(() => statSync(path.join(dir, 'other-cache'))).toThrow();
+  });
+});
