@@ -156,6 +156,8 @@ function sampleRss(child: ChildProcess): { stop: () => number[] } {
 
 interface HeapSummary {
   totalMb: number;
+  /** Memory outside V8's heap that the snapshot lists (ArrayBuffer backing stores: the database's wasm memory). */
+  nativeMb: number;
   byKind: Map<string, { size: number; count: number }>;
 }
 
@@ -198,7 +200,8 @@ async function heapSnapshot(child: ChildProcess): Promise<HeapSummary> {
     total += size;
   }
   if (!process.env.BENCH_SNAPSHOT_DIR) rmSync(path.join(snapshotDir, file));
-  return { totalMb: total / 1024 / 1024, byKind };
+  const native = byKind.get('(native)')?.size ?? 0;
+  return { totalMb: (total - native) / 1024 / 1024, nativeMb: native / 1024 / 1024, byKind };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
@@ -251,14 +254,17 @@ try {
   );
   console.log(`| 5 s after the soak | ${mb(afterSoak)} |`);
   console.log('');
-  console.log('| heap snapshot (after GC) | JS heap |');
-  console.log('| --- | --- |');
-  console.log(`| idle | ${heapIdle.totalMb.toFixed(1)} MB |`);
-  console.log(`| after the warm-up | ${heapWarm.totalMb.toFixed(1)} MB |`);
-  console.log(`| after the soak | ${heapEnd.totalMb.toFixed(1)} MB |`);
+  console.log('| heap snapshot (after GC) | JS heap | native (array buffers) |');
+  console.log('| --- | --- | --- |');
+  for (const [moment, h] of [
+    ['idle', heapIdle],
+    ['after the warm-up', heapWarm],
+    ['after the soak', heapEnd],
+  ] as const)
+    console.log(`| ${moment} | ${h.totalMb.toFixed(1)} MB | ${h.nativeMb.toFixed(1)} MB |`);
   console.log('');
   console.log(
-    `Growth over the soak: ${(heapEnd.totalMb - heapWarm.totalMb).toFixed(2)} MB over ${soaked} articles. Largest changes by kind:`,
+    `JS heap growth over the soak: ${(heapEnd.totalMb - heapWarm.totalMb).toFixed(2)} MB over ${soaked} articles. Largest changes by kind:`,
   );
   const changes = [...new Set([...heapWarm.byKind.keys(), ...heapEnd.byKind.keys()])]
     .map((kind) => {
