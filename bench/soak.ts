@@ -7,7 +7,7 @@
 // the server's RSS every second. Heap snapshots are written by Node itself (--heapsnapshot-signal),
 // which collects garbage first; BENCH_SNAPSHOT_DIR keeps them for a closer look in DevTools.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -174,7 +174,15 @@ async function heapSnapshot(child: ChildProcess): Promise<HeapSummary> {
     if (!file) await sleep(100);
   }
   if (!file) throw new Error('no heap snapshot was written');
-  const snapshot = JSON.parse(readFileSync(path.join(snapshotDir, file), 'utf8')) as {
+  // Node creates the file before it writes it: read it once its size has stopped changing.
+  const full = path.join(snapshotDir, file);
+  for (let size = -1; ; ) {
+    await sleep(500);
+    const now = statSync(full).size;
+    if (now > 0 && now === size) break;
+    size = now;
+  }
+  const snapshot = JSON.parse(readFileSync(full, 'utf8')) as {
     snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
     nodes: number[];
     strings: string[];
@@ -199,7 +207,7 @@ async function heapSnapshot(child: ChildProcess): Promise<HeapSummary> {
     byKind.set(kind, entry);
     total += size;
   }
-  if (!process.env.BENCH_SNAPSHOT_DIR) rmSync(path.join(snapshotDir, file));
+  if (!process.env.BENCH_SNAPSHOT_DIR) rmSync(full);
   const native = byKind.get('(native)')?.size ?? 0;
   return { totalMb: (total - native) / 1024 / 1024, nativeMb: native / 1024 / 1024, byKind };
 }
