@@ -89,6 +89,8 @@ export interface ReceivedRequest {
   headers: IncomingMessage['headers'];
   body: Record<string, unknown>;
   at: number;
+  /** When the response ended (benchmarks read request intervals from `at` to this). */
+  finishedAt?: number;
 }
 
 export interface FakeServer {
@@ -178,6 +180,9 @@ export async function startScriptedServer(
       body: await readBody(req),
       at: Date.now(),
     };
+    res.once('close', () => {
+      received.finishedAt = Date.now();
+    });
     // Listings (e.g. a client asking the context size) are not part of the scripted conversation.
     const direct = opts.direct?.[path];
     if (direct) return direct(received, res, quirks);
