@@ -53,8 +53,9 @@ function answer(kind: string, prompt: string, schema: Schema, reportWords: numbe
     }
     case 'queries': {
       const n = maxOf(prompt, 3);
+      const asked = between(prompt, 'prompt')[0] ?? prompt;
       const followUps = /Follow-up research directions:([\s\S]*)/
-        .exec(prompt)?.[1]
+        .exec(asked)?.[1]
         ?.split('\n')
         .filter((l) => l.trim());
       return {
