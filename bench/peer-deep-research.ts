@@ -43,6 +43,8 @@ interface Job {
   llmChainMs: number;
   llmBusyMs: number;
   modelCalls: number;
+  /** Job time with no model call in flight: before the first, between calls, after the last. */
+  idle: { before: number; between: number; after: number };
   pagesRead: number;
   pagesInReport: number;
   jobCpuMs: number;
@@ -67,7 +69,7 @@ interface Launch {
 /** Runs one job as a child process, measuring it from outside. */
 async function measure(launch: Launch): Promise<Job> {
   const firstCall = llm.requests.length;
-  const spawned = performance.now();
+  const spawned = Date.now();
   const child = spawn(launch.command, launch.args, {
     env: launch.env,
     cwd: launch.cwd,
@@ -94,7 +96,7 @@ async function measure(launch: Launch): Promise<Job> {
     all += text;
     pending += text;
     if (!started && launch.prompts.length === 0 && launch.ready.test(all)) {
-      started = performance.now();
+      started = Date.now();
       startCpu = sample();
     }
     for (;;) {
@@ -102,7 +104,7 @@ async function measure(launch: Launch): Promise<Job> {
       const m = next?.[0].exec(pending);
       if (!next || !m) break;
       if (!started) {
-        started = performance.now();
+        started = Date.now();
         startCpu = sample();
       }
       child.stdin.write(`${next[1]}\n`);
@@ -111,7 +113,7 @@ async function measure(launch: Launch): Promise<Job> {
       if (!/Your answer/.test(next[0].source)) prompts = prompts.slice(1);
     }
     if (!finished && launch.done.test(all)) {
-      finished = performance.now();
+      finished = Date.now();
       endCpu = sample();
     }
   };
@@ -124,7 +126,9 @@ async function measure(launch: Launch): Promise<Job> {
   const calls = llm.requests
     .slice(firstCall)
     .filter((r) => r.path === '/v1/chat/completions' && r.finishedAt !== undefined);
+  // Both clocks are Date.now(): the fake model stamps requests with it.
   const intervals = calls.map((r) => ({ start: r.at, end: r.finishedAt! }));
+  if (intervals.length === 0) throw new Error(`${launch.args.join(' ')} made no model call`);
   const read = new Set<string>();
   for (const c of calls) for (const p of pagesMentioned(JSON.stringify(c.body.messages))) read.add(p);
   return {
@@ -132,6 +136,14 @@ async function measure(launch: Launch): Promise<Job> {
     startupMs: started - spawned,
     llmChainMs: longestChain(intervals),
     llmBusyMs: busyTime(intervals),
+    idle: {
+      before: Math.min(...intervals.map((i) => i.start)) - started,
+      between:
+        Math.max(...intervals.map((i) => i.end)) -
+        Math.min(...intervals.map((i) => i.start)) -
+        busyTime(intervals),
+      after: finished - Math.max(...intervals.map((i) => i.end)),
+    },
     modelCalls: calls.length,
     pagesRead: read.size,
     pagesInReport: pagesMentioned(launch.report()).size,
@@ -230,13 +242,13 @@ console.log(
 );
 if (!peerDir) console.log('(BENCH_PEER_DIR not set: the deep-research rows are not run)');
 console.log(
-  '| | job wall | LLM critical path (busy) | wall ÷ critical path | model calls | pages read by the model | pages in the report | CPU in the job (process) | peak RSS | start-up |',
+  '| | job wall | LLM critical path (busy) | wall ÷ critical path | no model call in flight: before first / between / after last | model calls | pages read by the model | pages in the report | CPU in the job (process) | peak RSS | start-up |',
 );
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const [label, jobs] of results) {
   const m = (f: (j: Job) => number) => median(jobs.map(f));
   console.log(
-    `| ${label} | ${s(m((j) => j.wallMs))} | ${s(m((j) => j.llmChainMs))} (${s(m((j) => j.llmBusyMs))}) | ${m((j) => j.wallMs / j.llmChainMs).toFixed(3)} | ${m((j) => j.modelCalls)} | ${m((j) => j.pagesRead)} | ${m((j) => j.pagesInReport)} | ${s(m((j) => j.jobCpuMs))} (${s(m((j) => j.cpuMs))}) | ${m((j) => j.peakMb).toFixed(0)} MB | ${s(m((j) => j.startupMs))} |`,
+    `| ${label} | ${s(m((j) => j.wallMs))} | ${s(m((j) => j.llmChainMs))} (${s(m((j) => j.llmBusyMs))}) | ${m((j) => j.wallMs / j.llmChainMs).toFixed(3)} | ${s(m((j) => j.idle.before))} / ${s(m((j) => j.idle.between))} / ${s(m((j) => j.idle.after))} | ${m((j) => j.modelCalls)} | ${m((j) => j.pagesRead)} | ${m((j) => j.pagesInReport)} | ${s(m((j) => j.jobCpuMs))} (${s(m((j) => j.cpuMs))}) | ${m((j) => j.peakMb).toFixed(0)} MB | ${s(m((j) => j.startupMs))} |`,
   );
 }
 const mine = results.get(rows[0]![0])!;
