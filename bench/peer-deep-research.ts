@@ -129,6 +129,17 @@ async function measure(launch: Launch): Promise<Job> {
   // Both clocks are Date.now(): the fake model stamps requests with it.
   const intervals = calls.map((r) => ({ start: r.at, end: r.finishedAt! }));
   if (intervals.length === 0) throw new Error(`${launch.args.join(' ')} made no model call`);
+  if (process.env.BENCH_DEBUG)
+    console.error(
+      calls
+        .map((r) => {
+          const format = r.body.response_format as { json_schema?: { name?: string } } | undefined;
+          const messages = r.body.messages as Array<{ content: unknown }>;
+          const what = format?.json_schema?.name ?? String(messages.at(-1)?.content).slice(0, 40);
+          return `  ${r.at - started} → ${r.finishedAt! - started} ms  ${what.replace(/\s+/g, ' ')}`;
+        })
+        .join('\n'),
+    );
   const read = new Set<string>();
   for (const c of calls) for (const p of pagesMentioned(JSON.stringify(c.body.messages))) read.add(p);
   return {
