@@ -89,6 +89,8 @@ export interface ReceivedRequest {
   headers: IncomingMessage['headers'];
   body: Record<string, unknown>;
   at: number;
+  /** When the response ended (benchmarks read request intervals from `at` to this). */
+  finishedAt?: number;
 }
 
 export interface FakeServer {
@@ -178,6 +180,9 @@ export async function startScriptedServer(
       body: await readBody(req),
       at: Date.now(),
     };
+    res.once('close', () => {
+      received.finishedAt = Date.now();
+    });
     // Listings (e.g. a client asking the context size) are not part of the scripted conversation.
     const direct = opts.direct?.[path];
     if (direct) return direct(received, res, quirks);
@@ -242,6 +247,10 @@ export async function writeStream(
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   for (const e of events.head) res.write(e);
   const delay = behaviour.type === 'answer' ? (behaviour.chunkDelayMs ?? 0) : 0;
+  // Paced against the clock, not by a fixed sleep per chunk: a timer fires late by a millisecond or
+  // more on a busy machine, which at 5 ms a token made streams ~25 % slower than their nominal rate
+  // while a single wait for a whole answer stays on time.
+  const startedAt = performance.now();
   for (let i = 0; i < events.deltas.length; i++) {
     if (behaviour.type === 'cut' && i >= behaviour.afterChunks) {
       if (behaviour.stall) return;
@@ -250,7 +259,7 @@ export async function writeStream(
       res.socket?.destroy();
       return;
     }
-    if (delay) await sleep(delay);
+    if (delay) await sleep(Math.max(0, startedAt + (i + 1) * delay - performance.now()));
     res.write(events.deltas[i]);
   }
   for (const e of events.tail) res.write(e);

@@ -1,0 +1,272 @@
+// The whole job side by side with dzhng/deep-research (issue 13, item 8): `blogsmith generate --web`
+// (1,500 words) and deep-research's CLI (breadth 3, depth 1 and 2, report) on one fake model
+// (BENCH_PER_TOKEN_MS, default 5, per output token) and one fake web of 20 heat-pump pages (SearXNG
+// search for Blogsmith, Firecrawl search+scrape for the peer). Per job: wall from handing over the
+// topic to the finished report, its ratio to the LLM critical path (from the request intervals at
+// the fake model, see support/critical-path.ts), pages whose facts reached a model prompt and the
+// final report, CPU and peak RSS of the process tree. Runs interleaved, BENCH_ROUNDS (default 3).
+// The peer runs only from BENCH_PEER_DIR, a checkout its operator prepares (bench/RESULTS.md).
+//   BENCH_PEER_DIR=/tmp/deep-research npm run bench -- peer-deep-research
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { encode } from 'gpt-tokenizer/encoding/o200k_base';
+import { articleModelResponder } from '../test/fakes/article-model.ts';
+import { deepResearchModelResponder } from '../test/fakes/deep-research-model.ts';
+import { pagesMentioned, startFakeWeb, webPages } from '../test/fakes/fake-web.ts';
+import { startOpenAiServer } from '../test/fakes/openai-server.ts';
+import { cliRun, mainScript } from '../test/support/processes.ts';
+import { busyTime, longestChain } from './support/critical-path.ts';
+import { treeUsage } from './support/process-tree.ts';
+
+const perTokenMs = Number(process.env.BENCH_PER_TOKEN_MS ?? 5);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const words = 1500;
+const breadth = Number(process.env.BENCH_PEER_BREADTH ?? 3);
+const depths = (process.env.BENCH_PEER_DEPTHS ?? '1,2').split(',').map(Number);
+const peerDir = process.env.BENCH_PEER_DIR ? path.resolve(process.env.BENCH_PEER_DIR) : undefined;
+const topic = 'heat pumps for family homes';
+const countTokens = (text: string) => encode(text).length;
+
+const llm = await startOpenAiServer();
+const peerModel = deepResearchModelResponder({ perTokenMs, countTokens, reportWords: words });
+const writerModel = articleModelResponder({ perTokenMs, countTokens });
+llm.responder = (req) => peerModel(req) ?? writerModel(req);
+const web = await startFakeWeb();
+const baseEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' };
+
+interface Job {
+  wallMs: number;
+  startupMs: number;
+  llmChainMs: number;
+  llmBusyMs: number;
+  modelCalls: number;
+  /** Job time with no model call in flight: before the first, between calls, after the last. */
+  idle: { before: number; between: number; after: number };
+  pagesRead: number;
+  pagesInReport: number;
+  jobCpuMs: number;
+  cpuMs: number;
+  peakMb: number;
+}
+
+interface Launch {
+  command: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Output that means the program is ready for the job; the job starts once it is answered. */
+  ready: RegExp;
+  /** Output that means the report is written. */
+  done: RegExp;
+  /** Replies to the program's prompts, in order of appearance; the first is the job's hand-over. */
+  prompts: Array<[RegExp, string]>;
+  report: () => string;
+}
+
+/** Runs one job as a child process, measuring it from outside. */
+async function measure(launch: Launch): Promise<Job> {
+  const firstCall = llm.requests.length;
+  const spawned = Date.now();
+  const child = spawn(launch.command, launch.args, {
+    env: launch.env,
+    cwd: launch.cwd,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let peakKb = 0;
+  let cpuMs = 0;
+  const sample = () => {
+    const now = treeUsage(child.pid!);
+    peakKb = Math.max(peakKb, now.rssKb);
+    cpuMs = Math.max(cpuMs, now.cpuMs);
+    return now.cpuMs;
+  };
+  const sampler = setInterval(sample, 20);
+  let all = '';
+  let pending = '';
+  let prompts = [...launch.prompts];
+  let started = 0;
+  let startCpu = 0;
+  let finished = 0;
+  let endCpu = 0;
+  const onOutput = (data: Buffer) => {
+    const text = data.toString();
+    all += text;
+    pending += text;
+    if (!started && launch.prompts.length === 0 && launch.ready.test(all)) {
+      started = Date.now();
+      startCpu = sample();
+    }
+    for (;;) {
+      const next = prompts[0];
+      const m = next?.[0].exec(pending);
+      if (!next || !m) break;
+      if (!started) {
+        started = Date.now();
+        startCpu = sample();
+      }
+      child.stdin.write(`${next[1]}\n`);
+      pending = pending.slice(m.index + m[0].length);
+      // The peer asks one follow-up question per line until it starts researching.
+      if (!/Your answer/.test(next[0].source)) prompts = prompts.slice(1);
+    }
+    if (!finished && launch.done.test(all)) {
+      finished = Date.now();
+      endCpu = sample();
+    }
+  };
+  child.stdout.on('data', onOutput);
+  child.stderr.on('data', onOutput);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearInterval(sampler);
+  if (code !== 0 || !started || !finished)
+    throw new Error(`${launch.args.join(' ')} exited with ${code}:\n${all.slice(-3000)}`);
+  const calls = llm.requests
+    .slice(firstCall)
+    .filter((r) => r.path === '/v1/chat/completions' && r.finishedAt !== undefined);
+  // Both clocks are Date.now(): the fake model stamps requests with it.
+  const intervals = calls.map((r) => ({ start: r.at, end: r.finishedAt! }));
+  if (intervals.length === 0) throw new Error(`${launch.args.join(' ')} made no model call`);
+  if (process.env.BENCH_DEBUG)
+    console.error(
+      calls
+        .map((r) => {
+          const format = r.body.response_format as { json_schema?: { name?: string } } | undefined;
+          const messages = r.body.messages as Array<{ content: unknown }>;
+          const what = format?.json_schema?.name ?? String(messages.at(-1)?.content).slice(0, 40);
+          return `  ${r.at - started} → ${r.finishedAt! - started} ms  ${what.replace(/\s+/g, ' ')}`;
+        })
+        .join('\n'),
+    );
+  const read = new Set<string>();
+  for (const c of calls) for (const p of pagesMentioned(JSON.stringify(c.body.messages))) read.add(p);
+  return {
+    wallMs: finished - started,
+    startupMs: started - spawned,
+    llmChainMs: longestChain(intervals),
+    llmBusyMs: busyTime(intervals),
+    idle: {
+      before: Math.min(...intervals.map((i) => i.start)) - started,
+      between:
+        Math.max(...intervals.map((i) => i.end)) -
+        Math.min(...intervals.map((i) => i.start)) -
+        busyTime(intervals),
+      after: finished - Math.max(...intervals.map((i) => i.end)),
+    },
+    modelCalls: calls.length,
+    pagesRead: read.size,
+    pagesInReport: pagesMentioned(launch.report()).size,
+    jobCpuMs: endCpu - startCpu,
+    cpuMs,
+    peakMb: peakKb / 1024,
+  };
+}
+
+const work = mkdtempSync(path.join(tmpdir(), 'peer-bench-'));
+const dataDir = path.join(work, 'data');
+const blogsmithEnv = {
+  ...baseEnv,
+  DATA_DIR: dataDir,
+  LOG_LEVEL: 'silent',
+  SECRET_KEY: 'bench-secret-key-that-is-long-enough-0123456789',
+  OPENAI_COMPATIBLE_BASE_URL: llm.baseUrl,
+  LLM_MODEL: 'compatible:gpt-4o-mini',
+  LLM_PRICES_JSON: JSON.stringify({ 'compatible:gpt-4o-mini': { input: 0.15, output: 0.6 } }),
+  // Every run searches, fetches and asks the model afresh, as the peer does.
+  LLM_CACHE_TTL: '0',
+  RESEARCH_CACHE_TTL: '0',
+  SEARXNG_URL: web.url,
+  FETCH_ALLOW_HOSTS: '127.0.0.1',
+};
+// An existing data directory with its user, as `generate` finds it in use.
+const created = await cliRun(['user', 'create', '--email', 'b@example.com', '--password', 'bench-password'], {
+  ...blogsmithEnv,
+});
+if (created.code !== 0) throw new Error(created.stderr);
+
+const blogsmithOut = path.join(work, 'article.md');
+const blogsmith: Launch = {
+  command: process.execPath,
+  args: [mainScript, 'generate', topic, '--words', String(words), '--web', '--out', blogsmithOut],
+  env: blogsmithEnv,
+  cwd: work,
+  // The CLI says where it runs the job just before it posts the article.
+  ready: /^Using /m,
+  done: /^Wrote /m,
+  prompts: [],
+  report: () => readFileSync(blogsmithOut, 'utf8'),
+};
+
+function peer(depth: number): Launch {
+  const dir = peerDir!;
+  return {
+    command: process.execPath,
+    // Its own `npm start` is tsx with an env file; the same loader, with the environment given here.
+    args: ['--import', pathToFileURL(path.join(dir, 'node_modules/tsx/dist/loader.mjs')).href, 'src/run.ts'],
+    env: {
+      ...baseEnv,
+      OPENAI_KEY: 'fake-key',
+      OPENAI_ENDPOINT: llm.baseUrl,
+      CUSTOM_MODEL: 'fake-writer',
+      FIRECRAWL_KEY: 'fake-key',
+      FIRECRAWL_BASE_URL: web.url,
+    },
+    cwd: dir,
+    ready: /What would you like to research\? /,
+    done: /Report has been saved/,
+    prompts: [
+      [/What would you like to research\? /, topic],
+      [/Enter research breadth[^:]*: /, String(breadth)],
+      [/Enter research depth[^:]*: /, String(depth)],
+      [/\(report\/answer, default report\): /, 'report'],
+      [/Your answer: /, 'A detached family home in a temperate climate; practical costs and savings.'],
+    ],
+    report: () => readFileSync(path.join(dir, 'report.md'), 'utf8'),
+  };
+}
+
+if (peerDir && !existsSync(path.join(peerDir, 'node_modules/tsx/dist/loader.mjs')))
+  throw new Error(`BENCH_PEER_DIR=${peerDir} has no node_modules/tsx: prepare it as bench/RESULTS.md says`);
+const rows: Array<[string, Launch]> = [
+  [`Blogsmith (web, ${words.toLocaleString('en')} words)`, blogsmith],
+  ...(peerDir
+    ? depths.map((d) => [`deep-research (breadth ${breadth}, depth ${d})`, peer(d)] as [string, Launch])
+    : []),
+];
+const results = new Map<string, Job[]>(rows.map(([label]) => [label, []]));
+const loads: number[] = [];
+for (let r = 0; r < rounds; r++) {
+  for (const [label, launch] of rows) {
+    loads.push(loadavg()[0]!);
+    const job = await measure(launch);
+    results.get(label)!.push(job);
+    if (process.env.BENCH_DEBUG) console.error(label, job);
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+console.log(
+  `${webPages.length} fake pages, ${perTokenMs} ms/output token, medians of ${rounds}, Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}`,
+);
+if (!peerDir) console.log('(BENCH_PEER_DIR not set: the deep-research rows are not run)');
+console.log(
+  '| | job wall | LLM critical path (busy) | wall ÷ critical path | no model call in flight: before first / between / after last | model calls | pages read by the model | pages in the report | CPU in the job (process) | peak RSS | start-up |',
+);
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+for (const [label, jobs] of results) {
+  const m = (f: (j: Job) => number) => median(jobs.map(f));
+  console.log(
+    `| ${label} | ${s(m((j) => j.wallMs))} | ${s(m((j) => j.llmChainMs))} (${s(m((j) => j.llmBusyMs))}) | ${m((j) => j.wallMs / j.llmChainMs).toFixed(3)} | ${s(m((j) => j.idle.before))} / ${s(m((j) => j.idle.between))} / ${s(m((j) => j.idle.after))} | ${m((j) => j.modelCalls)} | ${m((j) => j.pagesRead)} | ${m((j) => j.pagesInReport)} | ${s(m((j) => j.jobCpuMs))} (${s(m((j) => j.cpuMs))}) | ${m((j) => j.peakMb).toFixed(0)} MB | ${s(m((j) => j.startupMs))} |`,
+  );
+}
+const mine = results.get(rows[0]![0])!;
+for (const [label, jobs] of [...results].slice(1))
+  console.log(
+    `Blogsmith's wall ÷ ${label}: ${(median(mine.map((j) => j.wallMs)) / median(jobs.map((j) => j.wallMs))).toFixed(2)}`,
+  );
+await llm.close();
+await web.close();
+rmSync(work, { recursive: true, force: true });
