@@ -1,10 +1,13 @@
-// Ledger rows are written in batches: one multi-row INSERT for all rows that arrived while the
-// previous one ran, or after `maxDelayMs`, whichever comes first (group commit). Per-row inserts on
-// the embedded database cost ~1 ms of CPU on the event loop each, which delayed the next LLM call.
+// Ledger rows are written in batches: one statement (recordLlmCalls) for all rows that arrived while
+// the previous one ran, or after `maxDelayMs`, whichever comes first (group commit). Per-row inserts
+// on the embedded database cost ~1 ms of CPU on the event loop each, which delayed the next LLM call.
 //
-// What a crash can lose: the rows of calls that ended in the last `maxDelayMs` (default 20 ms) —
-// calls the provider has billed but our ledger has not seen. Anything that must not lose them
-// (a durable article step, process shutdown) calls flush() first.
+// What a crash can lose: the rows still in the buffer — calls that ended in the last `maxDelayMs`
+// (default 20 ms), or while the batch before them was being written — and that batch itself if the
+// process dies before its statement commits (a statement is all or nothing, never half a batch).
+// Those are calls the provider has billed but our ledger has not seen; their cost was already
+// counted against the workspace's budget in memory, so it is not overspent while the process runs.
+// Anything that must not lose them (a durable article step, process shutdown) calls flush() first.
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
 import { type LlmCallRecord, recordLlmCalls } from './ledger-store.ts';
