@@ -1,6 +1,7 @@
-// Ledger rows are written in batches: one statement (recordLlmCalls) for all rows that arrived while
-// the previous one ran, or after `maxDelayMs`, whichever comes first (group commit). Per-row inserts
-// on the embedded database cost ~1 ms of CPU on the event loop each, which delayed the next LLM call.
+// Ledger rows are written in batches: one statement (recordLlmCalls) for the rows of the last
+// `maxDelayMs`, or of `maxRows` calls, whichever comes first (later only while the previous
+// statement still runs). Per-row inserts on the embedded database cost ~1 ms of CPU on the event
+// loop each, which delayed the next LLM call.
 //
 // What a crash can lose: the rows still in the buffer — calls that ended in the last `maxDelayMs`
 // (default 20 ms), or while the batch before them was being written — and that batch itself if the
@@ -28,6 +29,8 @@ export function createLedgerWriter(
   let buffer: LlmCallRecord[] = [];
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<void> | undefined;
+  /** A write fell due while the previous one ran: it starts as soon as that one ends. */
+  let due = false;
 
   async function store(rows: LlmCallRecord[]) {
     try {
@@ -47,12 +50,21 @@ export function createLedgerWriter(
       clearTimeout(timer);
       timer = undefined;
     }
-    if (inFlight || buffer.length === 0) return;
+    if (inFlight) {
+      due = true;
+      return;
+    }
+    if (buffer.length === 0) return;
     const rows = buffer;
     buffer = [];
     inFlight = store(rows).finally(() => {
       inFlight = undefined;
-      if (buffer.length > 0) kick();
+      // Rows that arrived meanwhile wait for their own timer (or a full batch), not for this write
+      // to end: writing them at once made a steady stream of calls a stream of one-row statements.
+      if (due || buffer.length >= maxRows) {
+        due = false;
+        kick();
+      }
     });
   }
 
@@ -60,15 +72,15 @@ export function createLedgerWriter(
     add(row) {
       buffer.push(row);
       if (buffer.length >= maxRows) kick();
-      else if (!timer && !inFlight) {
+      else if (!timer) {
         timer = setTimeout(kick, maxDelayMs);
         timer.unref();
       }
     },
     async flush() {
       while (buffer.length > 0 || inFlight) {
-        kick();
-        await inFlight;
+        if (inFlight) await inFlight;
+        else kick();
       }
     },
   };
