@@ -89,23 +89,29 @@ async function latency(paths: Record<string, Call>, n: number) {
 }
 
 /**
- * `n` calls with `concurrency` in flight, path after path in alternating rounds: calls per second,
- * and this process's CPU per call. A path's `settle` (the ledger's flush) runs inside its round, so
- * the rows a round leaves behind are charged to it rather than to the next path.
+ * `n` calls with `concurrency` in flight, path after path in rotating rounds: calls per second,
+ * this process's CPU per call, and the median over rounds of each path's rate ÷ the direct path's
+ * rate in the same round (on shared cores other work comes and goes between rounds; a ratio of
+ * neighbouring runs is steadier than one of totals). A path's `settle` (the ledger's flush) runs
+ * inside its round, so the rows a round leaves behind are charged to it, not to the next path.
  */
 async function throughput(
   paths: Record<string, Call>,
   n: number,
   concurrency: number,
   settle: Record<string, () => Promise<void>> = {},
-  rounds = 4,
+  rounds = 3 * Object.keys(paths).length,
 ) {
   const names = Object.keys(paths);
   const spent = Object.fromEntries(names.map((k) => [k, 0]));
   const cpu = Object.fromEntries(names.map((k) => [k, 0]));
+  const perRoundRate = Object.fromEntries(names.map((k) => [k, [] as number[]]));
   const perRound = Math.ceil(n / rounds);
   for (let r = 0; r < rounds; r++) {
-    for (const name of r % 2 === 0 ? names : [...names].reverse()) {
+    // Rotated, not reversed, each round: every path follows every other path equally often, so the
+    // garbage a path leaves for the next one to collect is not charged to one neighbour. (Reversing
+    // put the bare gateway after the PGlite-wired one in every other round, and never the direct call.)
+    for (const name of names.map((_, i) => names[(i + r) % names.length]!)) {
       let left = perRound;
       const c0 = process.cpuUsage();
       const t0 = performance.now();
@@ -115,14 +121,26 @@ async function throughput(
         }),
       );
       await settle[name]?.();
-      spent[name]! += performance.now() - t0;
+      const ms = performance.now() - t0;
+      spent[name]! += ms;
+      perRoundRate[name]!.push(perRound / ms);
       const c = process.cpuUsage(c0);
       cpu[name]! += c.user + c.system;
     }
   }
   const total = perRound * rounds;
+  const direct = perRoundRate.direct!;
   return {
     rate: Object.fromEntries(names.map((k) => [k, total / (spent[k]! / 1000)])),
+    ratio: Object.fromEntries(
+      names.map((k) => [
+        k,
+        pct(
+          perRoundRate[k]!.map((r, i) => r / direct[i]!),
+          50,
+        ),
+      ]),
+    ),
     cpuUs: Object.fromEntries(names.map((k) => [k, cpu[k]! / total])),
   };
 }
@@ -196,13 +214,13 @@ say(
     .join(' ')}; ${calls} calls per path and concurrency`,
 );
 say(
-  '| path | database | p50 ms (c=1) | p99 ms (c=1) | p50 overhead ms | calls/s (c=16) | × direct (c=16) | CPU µs/call (c=16, this process) |',
+  '| path | database | p50 ms (c=1) | p99 ms (c=1) | p50 overhead ms | calls/s (c=16) | × direct (c=16), totals | × direct (c=16), median of rounds | CPU µs/call (c=16, this process) |',
 );
-say('|---|---|---|---|---|---|---|---|');
+say('|---|---|---|---|---|---|---|---|---|');
 type Measured = { lat: Record<string, number[]>; tput: Awaited<ReturnType<typeof throughput>> };
 const row = (label: string, db: string, m: Measured, name: string) =>
   say(
-    `| ${label} | ${db} | ${pct(m.lat[name]!, 50).toFixed(3)} | ${pct(m.lat[name]!, 99).toFixed(3)} | ${(pct(m.lat[name]!, 50) - pct(m.lat.direct!, 50)).toFixed(3)} | ${m.tput.rate[name]!.toFixed(0)} | ${(m.tput.rate[name]! / m.tput.rate.direct!).toFixed(2)} | ${m.tput.cpuUs[name]!.toFixed(0)} |`,
+    `| ${label} | ${db} | ${pct(m.lat[name]!, 50).toFixed(3)} | ${pct(m.lat[name]!, 99).toFixed(3)} | ${(pct(m.lat[name]!, 50) - pct(m.lat.direct!, 50)).toFixed(3)} | ${m.tput.rate[name]!.toFixed(0)} | ${(m.tput.rate[name]! / m.tput.rate.direct!).toFixed(2)} | ${m.tput.ratio[name]!.toFixed(2)} | ${m.tput.cpuUs[name]!.toFixed(0)} |`,
   );
 
 for (const backend of backends) {
