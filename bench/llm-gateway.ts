@@ -2,7 +2,8 @@
 // in the database, budget check, metrics, rate limiter, workspace settings look-up) against a direct
 // AI SDK call to the same upstream, at concurrency 1 (latency) and 16 (throughput), on the embedded
 // database and on PostgreSQL; the Portkey gateway (a separate process, installed from the npm
-// registry into a temporary folder) in the same run as a peer row.
+// registry into a temporary folder) in the same run as a peer row. The CPU column is this process's
+// CPU per call at concurrency 16: PostgreSQL's and Portkey's own processes are not counted in it.
 //   npm run bench -- llm-gateway        (BENCH_CALLS per path and concurrency, default 2000;
 //   BENCH_BACKENDS=pglite,postgres; BENCH_PEERS=portkey or none)
 import { randomBytes } from 'node:crypto';
@@ -87,24 +88,61 @@ async function latency(paths: Record<string, Call>, n: number) {
   return times;
 }
 
-/** `n` calls with `concurrency` in flight, path after path in alternating rounds: calls per second. */
-async function throughput(paths: Record<string, Call>, n: number, concurrency: number, rounds = 4) {
+/**
+ * `n` calls with `concurrency` in flight, path after path in rotating rounds: calls per second,
+ * this process's CPU per call, and the median over rounds of each path's rate ÷ the direct path's
+ * rate in the same round (on shared cores other work comes and goes between rounds; a ratio of
+ * neighbouring runs is steadier than one of totals). A path's `settle` (the ledger's flush) runs
+ * inside its round, so the rows a round leaves behind are charged to it, not to the next path.
+ */
+async function throughput(
+  paths: Record<string, Call>,
+  n: number,
+  concurrency: number,
+  settle: Record<string, () => Promise<void>> = {},
+  rounds = 3 * Object.keys(paths).length,
+) {
   const names = Object.keys(paths);
   const spent = Object.fromEntries(names.map((k) => [k, 0]));
+  const cpu = Object.fromEntries(names.map((k) => [k, 0]));
+  const perRoundRate = Object.fromEntries(names.map((k) => [k, [] as number[]]));
   const perRound = Math.ceil(n / rounds);
   for (let r = 0; r < rounds; r++) {
-    for (const name of r % 2 === 0 ? names : [...names].reverse()) {
+    // Rotated, not reversed, each round: every path follows every other path equally often, so the
+    // garbage a path leaves for the next one to collect is not charged to one neighbour. (Reversing
+    // put the bare gateway after the PGlite-wired one in every other round, and never the direct call.)
+    for (const name of names.map((_, i) => names[(i + r) % names.length]!)) {
       let left = perRound;
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       await Promise.all(
         Array.from({ length: concurrency }, async () => {
           while (left-- > 0) await paths[name]!();
         }),
       );
-      spent[name]! += performance.now() - t0;
+      await settle[name]?.();
+      const ms = performance.now() - t0;
+      spent[name]! += ms;
+      perRoundRate[name]!.push(perRound / ms);
+      const c = process.cpuUsage(c0);
+      cpu[name]! += c.user + c.system;
     }
   }
-  return Object.fromEntries(names.map((k) => [k, (perRound * rounds) / (spent[k]! / 1000)]));
+  const total = perRound * rounds;
+  const direct = perRoundRate.direct!;
+  return {
+    rate: Object.fromEntries(names.map((k) => [k, total / (spent[k]! / 1000)])),
+    ratio: Object.fromEntries(
+      names.map((k) => [
+        k,
+        pct(
+          perRoundRate[k]!.map((r, i) => r / direct[i]!),
+          50,
+        ),
+      ]),
+    ),
+    cpuUs: Object.fromEntries(names.map((k) => [k, cpu[k]! / total])),
+  };
 }
 
 async function warm(paths: Record<string, Call>) {
@@ -175,11 +213,14 @@ say(
     .map((l) => l.toFixed(1))
     .join(' ')}; ${calls} calls per path and concurrency`,
 );
-say('| path | database | p50 ms (c=1) | p99 ms (c=1) | p50 overhead ms | calls/s (c=16) | × direct (c=16) |');
-say('|---|---|---|---|---|---|---|');
-const row = (name: string, db: string, lat: number[], base: number[], tput: number, baseTput: number) =>
+say(
+  '| path | database | p50 ms (c=1) | p99 ms (c=1) | p50 overhead ms | calls/s (c=16) | × direct (c=16), totals | × direct (c=16), median of rounds | CPU µs/call (c=16, this process) |',
+);
+say('|---|---|---|---|---|---|---|---|---|');
+type Measured = { lat: Record<string, number[]>; tput: Awaited<ReturnType<typeof throughput>> };
+const row = (label: string, db: string, m: Measured, name: string) =>
   say(
-    `| ${name} | ${db} | ${pct(lat, 50).toFixed(3)} | ${pct(lat, 99).toFixed(3)} | ${(pct(lat, 50) - pct(base, 50)).toFixed(3)} | ${tput.toFixed(0)} | ${(tput / baseTput).toFixed(2)} |`,
+    `| ${label} | ${db} | ${pct(m.lat[name]!, 50).toFixed(3)} | ${pct(m.lat[name]!, 99).toFixed(3)} | ${(pct(m.lat[name]!, 50) - pct(m.lat.direct!, 50)).toFixed(3)} | ${m.tput.rate[name]!.toFixed(0)} | ${(m.tput.rate[name]! / m.tput.rate.direct!).toFixed(2)} | ${m.tput.ratio[name]!.toFixed(2)} | ${m.tput.cpuUs[name]!.toFixed(0)} |`,
   );
 
 for (const backend of backends) {
@@ -204,11 +245,14 @@ for (const backend of backends) {
   const paths: Record<string, Call> = { direct, bare: bareCall, app: appCall };
   await warm(paths);
   const lat = await latency(paths, calls);
-  const tput = await throughput(paths, calls, 16);
-  await app.flush();
-  row('direct AI SDK call', '—', lat.direct!, lat.direct!, tput.direct!, tput.direct!);
-  row('Blogsmith gateway, bare', '—', lat.bare!, lat.direct!, tput.bare!, tput.direct!);
-  row('Blogsmith gateway as the app wires it', backend, lat.app!, lat.direct!, tput.app!, tput.direct!);
+  const tput = await throughput(paths, calls, 16, { app: () => app.flush() });
+  const [{ rows } = { rows: 0 }] = (
+    await database.query<{ rows: number }>('SELECT count(*)::int AS rows FROM llm_calls')
+  ).rows;
+  const m = { lat, tput };
+  row('direct AI SDK call', '—', m, 'direct');
+  row('Blogsmith gateway, bare', '—', m, 'bare');
+  row(`Blogsmith gateway as the app wires it (${rows} ledger rows)`, backend, m, 'app');
   await database.close();
   await drop();
 }
@@ -218,17 +262,9 @@ for (const peer of peers) {
   const portkey = await startPortkey();
   const paths: Record<string, Call> = { direct, peer: portkey.call };
   await warm(paths);
-  const lat = await latency(paths, calls);
-  const tput = await throughput(paths, calls, 16);
-  row('direct AI SDK call', '—', lat.direct!, lat.direct!, tput.direct!, tput.direct!);
-  row(
-    `Portkey gateway ${portkey.version} (own process)`,
-    '—',
-    lat.peer!,
-    lat.direct!,
-    tput.peer!,
-    tput.direct!,
-  );
+  const m = { lat: await latency(paths, calls), tput: await throughput(paths, calls, 16) };
+  row('direct AI SDK call', '—', m, 'direct');
+  row(`Portkey gateway ${portkey.version} (own process; its CPU not counted)`, '—', m, 'peer');
   await portkey.stop();
 }
 

@@ -5,7 +5,7 @@
 import { APICallError } from 'ai';
 import type { ContextWindows } from './context-window.ts';
 import { contextLengthPattern, PromptShrunkError } from './failures.ts';
-import { promptArgs } from './prompt.ts';
+import { type PromptArgs, promptArgs } from './prompt.ts';
 import type { ProviderCredentials } from './resolve-models.ts';
 import { promptTokens } from './token-count.ts';
 import type { LlmTextCall, ModelRef } from './types.ts';
@@ -42,13 +42,17 @@ export class ContextFitter {
     this.windows = windows;
   }
 
-  /** The call as this attempt sends it. `reserve`: tokens the request adds beyond the prompt (a schema). */
+  /**
+   * The call as this attempt sends it. `reserve`: tokens the request adds beyond the prompt (a
+   * schema); `built`: the call's prompt if already built.
+   */
   async fit(
     call: LlmTextCall,
     ref: ModelRef,
     where: { credentials: ProviderCredentials; scope: string },
     state: FitState,
     reserve = 0,
+    built?: PromptArgs,
   ): Promise<LlmTextCall> {
     const window = await this.windows.sizeOf(ref, where.credentials, where.scope);
     state.window = window;
@@ -63,7 +67,7 @@ export class ContextFitter {
       if (fitted.messages === undefined) delete fitted.messages;
     }
     if (answer !== undefined) {
-      const prompt = promptTokens(promptArgs(fitted));
+      const prompt = promptTokens(fitted === call && built ? built : promptArgs(fitted));
       if (prompt + answer > usable && usable - prompt >= minAnswerTokens)
         fitted = { ...fitted, maxOutputTokens: usable - prompt };
     }

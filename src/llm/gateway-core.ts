@@ -12,7 +12,7 @@ import { type GatewayResponseCache, gatewayResponseCache } from './gateway-respo
 import { type GatewaySetups, gatewaySetups, type Setup } from './gateway-setups.ts';
 import { OutputCapabilities, type RungStore } from './output-capabilities.ts';
 import type { EmbeddingCache, LlmLimiter, ResponseCache } from './ports.ts';
-import { promptArgs } from './prompt.ts';
+import { type PromptArgs, promptArgs } from './prompt.ts';
 import { ModelFactory } from './providers.ts';
 import { type CallContext, type LlmRecorder, unrecorded } from './recorder.ts';
 import type { WorkspaceLlmSettings } from './resolve-models.ts';
@@ -40,6 +40,8 @@ export interface PreparedCall {
   setup: Setup;
   chain: ModelRef[];
   ctx: CallContext;
+  /** The call's prompt as the SDK takes it, built once; attempts whose prompt is unchanged reuse it. */
+  prompt: PromptArgs;
   /** The response-cache key; undefined when the call is not cached. */
   key: string | undefined;
 }
@@ -117,13 +119,13 @@ export function createGatewayCore(deps: LlmGatewayDeps): GatewayCore {
       },
     }),
     async prepare(call, schema) {
-      promptArgs(call); // rejects a malformed call before anything is spent on it
+      const prompt = promptArgs(call); // also rejects a malformed call before anything is spent on it
       const setup = await setups.setupFor(call.workspaceId);
       const chain = setup.resolved.chains[call.role];
       const ctx = contextOf(call.role, call);
       const key =
         call.cache === false || !deps.responseCache ? undefined : responseCacheKey(chain, call, schema);
-      return { setup, chain, ctx, key };
+      return { setup, chain, ctx, prompt, key };
     },
   };
 }

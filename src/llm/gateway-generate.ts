@@ -8,8 +8,8 @@ import type { GatewayCore } from './gateway-core.ts';
 import { fromCache } from './gateway-response-cache.ts';
 import type { Setup } from './gateway-setups.ts';
 import { observeStructuredOutput } from './metrics.ts';
-import { estimateTokens, promptArgs, toUsage } from './prompt.ts';
-import { stripStrayReasoning } from './reasoning.ts';
+import { estimateTokens, type PromptArgs, promptArgs, toUsage } from './prompt.ts';
+import { splitThinkTags, stripStrayReasoning } from './reasoning.ts';
 import { schemaJsonOf } from './response-cache-key.ts';
 import { runChain } from './run-chain.ts';
 import { structuredAttempt } from './structured-attempt.ts';
@@ -25,7 +25,7 @@ export async function generate<T>(
   schemaName?: string,
 ) {
   const started = performance.now();
-  const { setup, chain, ctx, key } = await core.prepare(call, schema);
+  const { setup, chain, ctx, prompt, key } = await core.prepare(call, schema);
   const hit = await core.responses.read(ctx, call, key);
   if (hit) return { ...fromCache(hit, started), object: hit.object as T };
   if (call.workspaceId) await core.recorder.checkBudget(call.workspaceId);
@@ -35,7 +35,7 @@ export async function generate<T>(
     chain,
     core.chainEnv(setup, ctx),
     { signal: call.signal, estimatedTokens: estimateTokens(call), label: `the ${call.role} role` },
-    (attempt) => generateAttempt(core, setup, call, attempt, fitState, schema, schemaName),
+    (attempt) => generateAttempt(core, setup, { call, prompt }, attempt, fitState, schema, schemaName),
   );
   const usage = res.usage as LlmUsage;
   const rung = res.value.rung;
@@ -63,23 +63,39 @@ export async function generate<T>(
   };
 }
 
+const schemaTokens = new WeakMap<z.ZodType, number>();
+
+/** Tokens a schema adds to the request, counted once per schema object. */
+function schemaTokensOf(schema: z.ZodType): number {
+  let n = schemaTokens.get(schema);
+  if (n === undefined) {
+    n = countTokens(JSON.stringify(schemaJsonOf(schema)));
+    schemaTokens.set(schema, n);
+  }
+  return n;
+}
+
 /** One upstream request: the prompt fitted to this model's context, plain text or structured. */
 async function generateAttempt<T>(
   core: GatewayCore,
   setup: Setup,
-  call: LlmTextCall,
+  { call, prompt: built }: { call: LlmTextCall; prompt: PromptArgs },
   attempt: Attempt,
   fitState: ReturnType<typeof newFitState>,
   schema: z.ZodType<T> | undefined,
   schemaName: string | undefined,
 ): Promise<AttemptResult<Answer<T>>> {
-  const model = core.factory.language(setup.scope, attempt.model, setup.resolved.credentials);
-  const where = { credentials: setup.resolved.credentials, scope: setup.scope };
-  const reserve = schema ? countTokens(JSON.stringify(schemaJsonOf(schema))) : 0;
-  const fitted = await core.fitter.fit(call, attempt.model, where, fitState, reserve);
+  const { scope, resolved } = setup;
+  // A plain text answer gets its `<think>` blocks moved out below; structured answers keep the middleware.
+  const model = schema
+    ? core.factory.language(scope, attempt.model, resolved.credentials)
+    : core.factory.plainLanguage(scope, attempt.model, resolved.credentials);
+  const where = { credentials: resolved.credentials, scope };
+  const reserve = schema ? schemaTokensOf(schema) : 0;
+  const fitted = await core.fitter.fit(call, attempt.model, where, fitState, reserve, built);
   const args = {
     model,
-    prompt: promptArgs(fitted, attempt.repair),
+    prompt: fitted === call && !attempt.repair ? built : promptArgs(fitted, attempt.repair),
     ...(fitted.temperature !== undefined && { temperature: fitted.temperature }),
     ...(fitted.maxOutputTokens !== undefined && { maxOutputTokens: fitted.maxOutputTokens }),
     // Our retries are the only ones: the SDK's would multiply them and ignore the chain.
@@ -90,10 +106,12 @@ async function generateAttempt<T>(
     if (schema) return await structuredAttempt(core, setup, attempt, args, schema, schemaName ?? 'answer');
     const { prompt, ...settings } = args;
     const r = await generateText({ ...settings, ...prompt });
+    const answer = splitThinkTags(r.text);
+    const reasoning = [r.reasoningText, answer.reasoning].filter(Boolean).join('\n');
     return {
-      value: { text: stripStrayReasoning(r.text), object: undefined as T, rung: undefined },
+      value: { text: stripStrayReasoning(answer.text), object: undefined as T, rung: undefined },
       usage: usageMissing(r.totalUsage)
-        ? estimatedUsage(prompt, r.text, r.reasoningText ?? '')
+        ? estimatedUsage(prompt, answer.text, reasoning)
         : toUsage(r.totalUsage),
     };
   } catch (err) {

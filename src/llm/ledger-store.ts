@@ -1,6 +1,6 @@
 // The cost ledger's queries: every upstream request the gateway makes, with the usage its response
 // reported (written in batches by ledger-writer.ts), and the sums read back for usage, budget and spend.
-import { and, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, getTableName, gte, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { llmCalls } from '../db/schema/index.ts';
 import type { LlmPurpose, LlmRole } from './types.ts';
@@ -28,33 +28,64 @@ export interface LlmCallRecord {
   errorCode?: string;
 }
 
-const toRow = (r: LlmCallRecord) => ({
-  workspaceId: r.workspaceId ?? null,
-  userId: r.userId ?? null,
-  purposeKind: r.purpose.kind,
-  purposeId: r.purpose.id ?? null,
-  purposeStep: r.purpose.step ?? null,
-  role: r.role,
-  provider: r.provider,
-  model: r.model,
-  inputTokens: r.inputTokens,
-  outputTokens: r.outputTokens,
-  cachedInputTokens: r.cachedInputTokens,
-  reasoningTokens: r.reasoningTokens ?? 0,
-  usageEstimated: r.usageEstimated ?? false,
-  costUsd: r.costUsd,
-  latencyMs: r.latencyMs,
-  ttftMs: r.ttftMs,
-  attempt: r.attempt,
-  cacheHit: r.cacheHit,
-  outcome: r.outcome,
-  errorCode: r.errorCode ?? null,
-});
+const toRow = (r: LlmCallRecord) =>
+  ({
+    workspaceId: r.workspaceId ?? null,
+    userId: r.userId ?? null,
+    purposeKind: r.purpose.kind,
+    purposeId: r.purpose.id ?? null,
+    purposeStep: r.purpose.step ?? null,
+    role: r.role,
+    provider: r.provider,
+    model: r.model,
+    inputTokens: r.inputTokens,
+    outputTokens: r.outputTokens,
+    cachedInputTokens: r.cachedInputTokens,
+    reasoningTokens: r.reasoningTokens ?? 0,
+    usageEstimated: r.usageEstimated ?? false,
+    costUsd: r.costUsd,
+    latencyMs: r.latencyMs,
+    ttftMs: r.ttftMs,
+    attempt: r.attempt,
+    cacheHit: r.cacheHit,
+    outcome: r.outcome,
+    errorCode: r.errorCode ?? null,
+  }) satisfies typeof llmCalls.$inferInsert;
 
-/** One multi-row INSERT (see ledger-writer.ts for when rows are written). */
+type LedgerRow = ReturnType<typeof toRow>;
+
+// Every column but the two the database fills in: id, and created_at (the time of the batch's
+// statement, at most the writer's delay after the call ended).
+const written = Object.entries(getTableColumns(llmCalls))
+  .filter(([key]) => key !== 'id' && key !== 'createdAt')
+  .map(([key, column]) => ({ key: key as keyof LedgerRow, name: column.name }));
+const table = getTableName(llmCalls);
+const columnList = written.map((c) => c.name).join(', ');
+
+// One statement per batch with one parameter, whatever the number of rows: a multi-row INSERT with
+// a parameter per value spent several times the CPU of these in this process (building and binding
+// 20 parameters a row; numbers in bench/RESULTS.md, issue 13 item 1), on the thread the calls share.
+// PostgreSQL: the rows as one JSON array, expanded by json_populate_recordset on the server.
+const insertFromJson = `INSERT INTO ${table} (${columnList}) SELECT ${columnList} FROM json_populate_recordset(null::${table}, $1::json)`;
+// PGlite: COPY from an in-memory CSV blob, cheaper there than parsing the JSON in the wasm server.
+const copyFromBlob = `COPY ${table} (${columnList}) FROM '/dev/blob' WITH (FORMAT csv)`;
+
+/** A CSV field: null (or absent) unquoted and empty (COPY's NULL), text quoted, the rest as is. */
+const csvField = (v: unknown) =>
+  v === null || v === undefined ? '' : typeof v === 'string' ? `"${v.replaceAll('"', '""')}"` : String(v);
+
+/** One statement for all rows (see ledger-writer.ts for when rows are written). */
 export async function recordLlmCalls(database: Database, rows: LlmCallRecord[]) {
   if (rows.length === 0) return;
-  await database.db.insert(llmCalls).values(rows.map(toRow));
+  const values = rows.map(toRow);
+  if (database.pglite) {
+    let csv = '';
+    for (const row of values) csv += `${written.map((c) => csvField(row[c.key])).join(',')}\n`;
+    await database.pglite.query(copyFromBlob, [], { blob: new Blob([csv]) });
+    return;
+  }
+  const json = values.map((row) => Object.fromEntries(written.map((c) => [c.name, row[c.key]])));
+  await database.query(insertFromJson, [JSON.stringify(json)]);
 }
 
 export const usageGroupings = ['day', 'model', 'provider', 'purpose'] as const;

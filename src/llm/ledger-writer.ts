@@ -1,10 +1,14 @@
-// Ledger rows are written in batches: one multi-row INSERT for all rows that arrived while the
-// previous one ran, or after `maxDelayMs`, whichever comes first (group commit). Per-row inserts on
-// the embedded database cost ~1 ms of CPU on the event loop each, which delayed the next LLM call.
+// Ledger rows are written in batches: one statement (recordLlmCalls) for the rows of the last
+// `maxDelayMs`, or of `maxRows` calls, whichever comes first (later only while the previous
+// statement still runs). Per-row inserts on the embedded database cost ~1 ms of CPU on the event
+// loop each, which delayed the next LLM call.
 //
-// What a crash can lose: the rows of calls that ended in the last `maxDelayMs` (default 20 ms) —
-// calls the provider has billed but our ledger has not seen. Anything that must not lose them
-// (a durable article step, process shutdown) calls flush() first.
+// What a crash can lose: the rows still in the buffer — calls that ended in the last `maxDelayMs`
+// (default 20 ms), or while the batch before them was being written — and that batch itself if the
+// process dies before its statement commits (a statement is all or nothing, never half a batch).
+// Those are calls the provider has billed but our ledger has not seen; their cost was already
+// counted against the workspace's budget in memory, so it is not overspent while the process runs.
+// Anything that must not lose them (a durable article step, process shutdown) calls flush() first.
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
 import { type LlmCallRecord, recordLlmCalls } from './ledger-store.ts';
@@ -25,6 +29,8 @@ export function createLedgerWriter(
   let buffer: LlmCallRecord[] = [];
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<void> | undefined;
+  /** A write fell due while the previous one ran: it starts as soon as that one ends. */
+  let due = false;
 
   async function store(rows: LlmCallRecord[]) {
     try {
@@ -44,12 +50,21 @@ export function createLedgerWriter(
       clearTimeout(timer);
       timer = undefined;
     }
-    if (inFlight || buffer.length === 0) return;
+    if (inFlight) {
+      due = true;
+      return;
+    }
+    if (buffer.length === 0) return;
     const rows = buffer;
     buffer = [];
     inFlight = store(rows).finally(() => {
       inFlight = undefined;
-      if (buffer.length > 0) kick();
+      // Rows that arrived meanwhile wait for their own timer (or a full batch), not for this write
+      // to end: writing them at once made a steady stream of calls a stream of one-row statements.
+      if (due || buffer.length >= maxRows) {
+        due = false;
+        kick();
+      }
     });
   }
 
@@ -57,15 +72,15 @@ export function createLedgerWriter(
     add(row) {
       buffer.push(row);
       if (buffer.length >= maxRows) kick();
-      else if (!timer && !inFlight) {
+      else if (!timer) {
         timer = setTimeout(kick, maxDelayMs);
         timer.unref();
       }
     },
     async flush() {
       while (buffer.length > 0 || inFlight) {
-        kick();
-        await inFlight;
+        if (inFlight) await inFlight;
+        else kick();
       }
     },
   };

@@ -13,7 +13,8 @@
 // shares one budget. (A sliding-window log was used before: exact, but it kept every call of the
 // last minute and summed them on each admission, O(rpm) per call.)
 // The wait is observed as llm_rate_limit_wait_seconds by the ledger recorder (lease.waitedMs).
-import { randomUUID } from 'node:crypto';
+// In-process buckets with nobody queued answer at once (a fast path: no queue entry, no timers),
+// which is every call while a provider is far from its limits.
 import type { Redis } from '../cache/redis.ts';
 import { AppError } from '../errors.ts';
 import type { LlmLimiter } from './ports.ts';
@@ -34,6 +35,8 @@ export interface LlmLimiterOptions {
 interface BucketStore {
   /** Takes one request and `tokens` (returns 0) or returns how many ms until they would fit. */
   tryAdmit(key: string, id: string, tokens: number): Promise<number>;
+  /** The same, answered synchronously; only stores that can (this process's memory). */
+  tryAdmitNow?(key: string, id: string, tokens: number): number;
   /** Replaces the admitted estimate of call `id` with the tokens it really used. */
   settle(key: string, id: string, tokens: number): Promise<void>;
 }
@@ -69,26 +72,24 @@ export function waitFor(b: Buckets, limits: Limits, tokens: number): number {
   return wait > 0 ? Math.max(1, Math.ceil(wait)) : 0;
 }
 
-function memoryStore(limits: Limits): BucketStore {
+function memoryStore(limits: Limits): BucketStore & Required<Pick<BucketStore, 'tryAdmitNow'>> {
   const buckets = new Map<string, Buckets>();
   const estimates = new Map<string, number>();
+  const tryAdmitNow = (key: string, id: string, tokens: number) => {
+    const now = Date.now();
+    const b = refill(buckets.get(key) ?? { requests: limits.rpm, tokens: limits.tpm, at: now }, limits, now);
+    const wait = waitFor(b, limits, tokens);
+    if (wait === 0) {
+      b.requests -= 1;
+      b.tokens -= tokens;
+      estimates.set(id, tokens);
+    }
+    buckets.set(key, b);
+    return wait;
+  };
   return {
-    async tryAdmit(key, id, tokens) {
-      const now = Date.now();
-      const b = refill(
-        buckets.get(key) ?? { requests: limits.rpm, tokens: limits.tpm, at: now },
-        limits,
-        now,
-      );
-      const wait = waitFor(b, limits, tokens);
-      if (wait === 0) {
-        b.requests -= 1;
-        b.tokens -= tokens;
-        estimates.set(id, tokens);
-      }
-      buckets.set(key, b);
-      return wait;
-    },
+    tryAdmitNow,
+    tryAdmit: async (key, id, tokens) => tryAdmitNow(key, id, tokens),
     async settle(key, id, tokens) {
       const estimate = estimates.get(id);
       estimates.delete(id);
@@ -234,7 +235,20 @@ async function pump(store: BucketStore, key: string, lane: Lane) {
   }
 }
 
-/** The head got its slot: it receives a lease whose release settles the tokens it really used. */
+/** A lease whose release settles the tokens call `id` really used. */
+function leaseOf(store: BucketStore, key: string, id: string, waitedMs: number) {
+  let released = false;
+  return {
+    waitedMs,
+    release(actualTokens: number) {
+      if (released) return;
+      released = true;
+      void store.settle(key, id, tokenCount(actualTokens)).catch(() => {});
+    },
+  };
+}
+
+/** The head got its slot: it receives its lease. */
 async function admit(store: BucketStore, key: string, head: Waiter) {
   if (head.done) {
     // Timed out or aborted while the admission was in flight: the request slot stays taken
@@ -243,16 +257,7 @@ async function admit(store: BucketStore, key: string, head: Waiter) {
     return;
   }
   head.done = true;
-  const id = head.id;
-  let released = false;
-  head.resolve({
-    waitedMs: Date.now() - head.enqueuedAt,
-    release(actualTokens) {
-      if (released) return;
-      released = true;
-      void store.settle(key, id, tokenCount(actualTokens)).catch(() => {});
-    },
-  });
+  head.resolve(leaseOf(store, key, head.id, Date.now() - head.enqueuedAt));
 }
 
 export function createLlmLimiter(opts: LlmLimiterOptions): LlmLimiter {
@@ -265,6 +270,8 @@ export function createLlmLimiter(opts: LlmLimiterOptions): LlmLimiter {
     ? withLocalFallback(redisStore(opts.redis, limits, opts.keyPrefix ?? 'llm:limit:'), memoryStore(limits))
     : memoryStore(limits);
   const lanes = new Map<string, Lane>();
+  // Ids only key this process's map of admitted estimates, so a counter is enough.
+  let lastId = 0;
 
   const limited = (message: string, retryAfterMs: number) =>
     new AppError('rate_limited', message, { retryAfterMs: Math.max(1, Math.ceil(retryAfterMs)) });
@@ -279,6 +286,13 @@ export function createLlmLimiter(opts: LlmLimiterOptions): LlmLimiter {
         lanes.set(laneKey, lane);
       }
       const current = lane;
+      const id = String(++lastId);
+      const tokens = tokenCount(estimatedTokens);
+      // Nobody ahead (queued or being admitted): an in-process store answers at once.
+      if (store.tryAdmitNow && current.queue.length === 0 && !current.pumping) {
+        if (store.tryAdmitNow(laneKey, id, tokens) === 0)
+          return Promise.resolve(leaseOf(store, laneKey, id, 0));
+      }
       const waiting = current.queue.filter((w) => !w.done).length;
       // The head is being admitted, not queued; everyone behind it occupies the queue.
       if (waiting > opts.maxQueue) {
@@ -288,8 +302,8 @@ export function createLlmLimiter(opts: LlmLimiterOptions): LlmLimiter {
       }
       return new Promise((resolve, reject) => {
         const waiter: Waiter = {
-          id: randomUUID(),
-          tokens: tokenCount(estimatedTokens),
+          id,
+          tokens,
           enqueuedAt: Date.now(),
           done: false,
           resolve: (lease) => {

@@ -87,6 +87,7 @@ function build(provider: ProviderName, credentials: ProviderCredentials): Provid
 export class ModelFactory {
   private readonly handles = new Map<string, ProviderHandle>();
   private readonly languageModels = new Map<string, LanguageModel>();
+  private readonly plainLanguageModels = new Map<string, LanguageModel>();
   private readonly embeddingModels = new Map<string, EmbeddingModel>();
 
   private handle(scope: string, ref: ModelRef, credentials: ProviderCredentials): ProviderHandle {
@@ -106,8 +107,19 @@ export class ModelFactory {
     const key = `${scope}\u0000${ref.id}`;
     let m = this.languageModels.get(key);
     if (!m) {
-      m = withReasoningExtracted(this.handle(scope, ref, credentials).language(ref.model));
+      m = withReasoningExtracted(this.plainLanguage(scope, ref, credentials));
       this.languageModels.set(key, m);
+    }
+    return m;
+  }
+
+  /** The model without the `<think>` middleware: the caller applies `splitThinkTags` to its answer. */
+  plainLanguage(scope: string, ref: ModelRef, credentials: ProviderCredentials): LanguageModel {
+    const key = `${scope}\u0000${ref.id}`;
+    let m = this.plainLanguageModels.get(key);
+    if (!m) {
+      m = this.handle(scope, ref, credentials).language(ref.model);
+      this.plainLanguageModels.set(key, m);
     }
     return m;
   }
@@ -126,7 +138,7 @@ export class ModelFactory {
 
   /** Drops the clients built for a scope (its credentials changed). */
   forget(scope: string): void {
-    for (const map of [this.handles, this.languageModels, this.embeddingModels])
+    for (const map of [this.handles, this.languageModels, this.plainLanguageModels, this.embeddingModels])
       for (const key of map.keys()) if (key.startsWith(`${scope}\u0000`)) map.delete(key);
   }
 }

@@ -1,5 +1,6 @@
-// Ledger rows are batched (group commit): many rows, few INSERTs, none lost — and one bad row
-// (its workspace gone) costs only itself.
+// Ledger rows are batched (group commit): many rows, few statements, none lost — and one bad row
+// (its workspace gone) costs only itself. On both databases: each writes a batch its own way
+// (COPY on the embedded one, one JSON parameter on PostgreSQL).
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -8,6 +9,7 @@ import { runMigrations } from '../../src/db/migrate.ts';
 import { llmCalls } from '../../src/db/schema/index.ts';
 import type { LlmCallRecord } from '../../src/llm/ledger-store.ts';
 import { createLedgerWriter } from '../../src/llm/ledger-writer.ts';
+import { backends, createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 const row = (i: number, extra: Partial<LlmCallRecord> = {}): LlmCallRecord => ({
   purpose: { kind: 'other' },
@@ -26,25 +28,65 @@ const row = (i: number, extra: Partial<LlmCallRecord> = {}): LlmCallRecord => ({
   ...extra,
 });
 
-describe('LLM ledger writer', () => {
+describe.each(backends)('LLM ledger writer (%s)', (backend) => {
   let database: Database;
+  let scratch: TestDatabase;
   beforeAll(async () => {
-    database = await openDatabase({ dataDir: 'memory://' });
+    scratch = await createTestDatabase(backend);
+    database = await openDatabase(scratch.url ? { url: scratch.url } : { dataDir: scratch.dataDir });
     await runMigrations(database);
   });
-  afterAll(async () => database.close());
+  afterAll(async () => {
+    await database.close();
+    await scratch.drop();
+  });
 
-  it('writes 500 rows added at once in a handful of INSERTs, all of them', async () => {
+  /** Every statement the ledger can send, whichever way the backend writes a batch. */
+  const spyStatements = () => {
+    const spies = [
+      vi.spyOn(database, 'query'),
+      vi.spyOn(database.db, 'insert'),
+      ...(database.pglite ? [vi.spyOn(database.pglite, 'query')] : []),
+    ];
+    return {
+      count: () => spies.reduce((n, s) => n + s.mock.calls.length, 0),
+      restore: () => {
+        for (const s of spies) s.mockRestore();
+      },
+    };
+  };
+
+  it('writes 500 rows added at once in a handful of statements, all of them, every field intact', async () => {
     await database.db.delete(llmCalls);
-    const insert = vi.spyOn(database.db, 'insert');
+    const statements = spyStatements();
     const writer = createLedgerWriter(database, pino({ level: 'silent' }));
-    for (let i = 0; i < 500; i++) writer.add(row(i));
+    for (let i = 0; i < 500; i++)
+      writer.add(
+        row(i, {
+          costUsd: i % 2 ? 0.0000054 * i : null,
+          ttftMs: i % 3 ? i : null,
+          purpose: { kind: 'article', id: `a${i}`, step: 'section "1", part\n2' },
+          ...(i % 5 === 0 && { usageEstimated: true, reasoningTokens: 2, errorCode: 'rate_limited' }),
+        }),
+      );
     await writer.flush();
-    expect(insert.mock.calls.length).toBeLessThanOrEqual(5);
-    insert.mockRestore();
+    expect(statements.count()).toBeGreaterThan(0);
+    expect(statements.count()).toBeLessThanOrEqual(5);
+    statements.restore();
     const stored = await database.db.select().from(llmCalls);
     expect(stored).toHaveLength(500);
     expect(new Set(stored.map((r) => r.inputTokens)).size).toBe(500);
+    const r7 = stored.find((r) => r.inputTokens === 7)!;
+    expect(r7).toMatchObject({ costUsd: 0.0000378, ttftMs: 7, purposeId: 'a7', errorCode: null });
+    expect(r7.purposeStep).toBe('section "1", part\n2');
+    const r10 = stored.find((r) => r.inputTokens === 10)!;
+    expect(r10).toMatchObject({
+      costUsd: null,
+      usageEstimated: true,
+      reasoningTokens: 2,
+      errorCode: 'rate_limited',
+    });
+    expect(r10.createdAt).toBeInstanceOf(Date);
   });
 
   it('writes rows by itself shortly after they arrive, without a flush', async () => {
