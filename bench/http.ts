@@ -1,26 +1,54 @@
-// HTTP edge benchmark: the real Blogsmith process (embedded database) against a bare Fastify
-// hello-world, both as separate processes on this machine, driven by autocannon.
+// HTTP edge benchmark: the real Blogsmith process on each database against a bare Fastify
+// hello-world, each as a separate process on this machine, driven by autocannon.
 //   npx node bench/http.ts
+//   BENCH_DATABASES=pglite,postgres BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/postgres …
 // Rate limiting is switched off (RATE_LIMIT_ENABLED=false) and LOG_LEVEL=warn, so the numbers
-// measure the edge (helmet, CORS, metrics, request ids, routing, serialisation), not the limiter
-// refusing requests or log I/O.
+// measure the edge (helmet headers, CORS, metrics, request ids, routing, auth, the query,
+// serialisation), not the limiter refusing requests or log I/O. Every request carries an allowed
+// Origin, as a browser's would, so the CORS path runs too. For PostgreSQL a fresh database is
+// created on the server BENCH_POSTGRES_URL points at, and dropped afterwards.
+// Server CPU per request is the Blogsmith process's user+system CPU time (from /proc) over the
+// measured window, divided by the requests answered: a figure the shared, noisy machine disturbs far
+// less than req/s. BENCH_CPU_PROFILE=DIR writes a V8 CPU profile of each Blogsmith process to DIR.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import pg from 'pg';
+import { z } from 'zod';
 import { freePort } from '../test/support/processes.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
-const durationSeconds = Number(process.env.BENCH_DURATION_SECONDS ?? 10);
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const env = z
+  .object({
+    BENCH_DURATION_SECONDS: z.coerce.number().positive().default(10),
+    BENCH_CONNECTIONS: z.coerce.number().int().positive().default(50),
+    BENCH_DATABASES: z
+      .string()
+      .default('pglite,postgres')
+      .transform((s) => s.split(',').map((d) => d.trim()))
+      .pipe(z.array(z.enum(['pglite', 'postgres'])).min(1)),
+    BENCH_POSTGRES_URL: z.string().default('postgres://postgres@127.0.0.1:5432/postgres'),
+    BENCH_CPU_PROFILE: z.string().optional(),
+  })
+  .parse(process.env);
 
-async function spawnAndWait(
-  args: string[],
-  env: Record<string, string>,
-  ready: string,
-): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env } });
+const origin = 'http://bench.blogsmith.test';
+// The CPU clock /proc reports in; 100 on every Linux this runs on (USER_HZ).
+const ticksPerSecond = 100;
+
+/** User + system CPU seconds a process has used so far (Linux /proc). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name; utime and stime are the 14th and 15th fields.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+}
+
+async function spawnAndWait(args: string[], childEnv: Record<string, string>, ready: string) {
+  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...childEnv } });
   let out = '';
   await new Promise<void>((resolve, reject) => {
     const onData = (d: Buffer) => {
@@ -34,6 +62,13 @@ async function spawnAndWait(
   return child;
 }
 
+async function stop(child: ChildProcess) {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
 const helloWorld = `
 import Fastify from 'fastify';
 const app = Fastify();
@@ -43,23 +78,37 @@ console.log('hello-world ready');
 `;
 
 interface Measured {
+  database: string;
   name: string;
   requestsPerSecond: number;
   p50: number;
   p99: number;
   non2xx: number;
+  cpuMicrosPerRequest: number;
 }
 
-async function measure(name: string, url: string, headers: Record<string, string> = {}): Promise<Measured> {
+async function measure(
+  database: string,
+  name: string,
+  server: ChildProcess,
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<Measured> {
+  const all = { origin, ...headers };
+  const connections = env.BENCH_CONNECTIONS;
   // A short warm-up so JIT and connection set-up are not in the numbers.
-  await autocannon({ url, connections, duration: 2, headers });
-  const r = await autocannon({ url, connections, duration: durationSeconds, headers });
+  await autocannon({ url, connections, duration: 2, headers: all });
+  const cpuBefore = cpuSeconds(server.pid!);
+  const r = await autocannon({ url, connections, duration: env.BENCH_DURATION_SECONDS, headers: all });
+  const cpu = cpuSeconds(server.pid!) - cpuBefore;
   return {
+    database,
     name,
     requestsPerSecond: r.requests.average,
     p50: r.latency.p50,
     p99: r.latency.p99,
     non2xx: r.non2xx + r.errors,
+    cpuMicrosPerRequest: (cpu * 1e6) / r.requests.total,
   };
 }
 
@@ -67,7 +116,7 @@ async function measure(name: string, url: string, headers: Record<string, string
 async function createApiKey(base: string): Promise<string> {
   const setup = await fetch(`${base}/api/v1/setup`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', origin },
     body: JSON.stringify({ email: 'bench@example.com', password: 'bench-password' }),
   });
   if (setup.status !== 201) throw new Error(`setup failed: ${setup.status} ${await setup.text()}`);
@@ -76,7 +125,7 @@ async function createApiKey(base: string): Promise<string> {
   for (let i = 0; i < 10; i++) {
     const res = await fetch(`${base}/api/v1/api-keys`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', cookie },
+      headers: { 'content-type': 'application/json', cookie, origin },
       body: JSON.stringify({ name: `bench-${i}` }),
     });
     if (res.status !== 201) throw new Error(`key failed: ${res.status} ${await res.text()}`);
@@ -85,14 +134,42 @@ async function createApiKey(base: string): Promise<string> {
   return key;
 }
 
-const dataDir = mkdtempSync(path.join(tmpdir(), 'blogsmith-bench-'));
-const blogsmithPort = await freePort();
-const helloPort = await freePort();
-const children: ChildProcess[] = [];
-try {
-  children.push(
-    await spawnAndWait(
-      ['src/cli/main.ts', 'serve'],
+/** A fresh, empty database on the PostgreSQL server; its URL and how to drop it. */
+async function freshPostgres(adminUrl: string) {
+  const name = `blogsmith_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const again = new pg.Client({ connectionString: adminUrl });
+      await again.connect();
+      await again.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await again.end();
+    },
+  };
+}
+
+async function benchDatabase(database: 'pglite' | 'postgres'): Promise<Measured[]> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'blogsmith-bench-'));
+  const postgres = database === 'postgres' ? await freshPostgres(env.BENCH_POSTGRES_URL) : undefined;
+  const blogsmithPort = await freePort();
+  const helloPort = await freePort();
+  const children: ChildProcess[] = [];
+  try {
+    const profile = env.BENCH_CPU_PROFILE
+      ? [
+          '--cpu-prof',
+          `--cpu-prof-dir=${path.resolve(env.BENCH_CPU_PROFILE)}`,
+          `--cpu-prof-name=${database}.cpuprofile`,
+        ]
+      : [];
+    const blogsmith = await spawnAndWait(
+      [...profile, 'src/cli/main.ts', 'serve'],
       {
         HOST: '127.0.0.1',
         PORT: String(blogsmithPort),
@@ -100,38 +177,66 @@ try {
         LOG_LEVEL: 'warn',
         RATE_LIMIT_ENABLED: 'false',
         ENVIRONMENT: 'development',
+        ALLOWED_ORIGINS: origin,
+        ...(postgres ? { DATABASE_URL: postgres.url } : {}),
       },
       'Blogsmith is running at',
-    ),
-  );
-  children.push(
-    await spawnAndWait(
+    );
+    children.push(blogsmith);
+    const hello = await spawnAndWait(
       ['--input-type=module', '-e', helloWorld],
       { PORT: String(helloPort) },
       'hello-world ready',
-    ),
-  );
-
-  const hello = await measure('fastify hello-world GET /health', `http://127.0.0.1:${helloPort}/health`);
-  const blogsmith = await measure('blogsmith GET /health', `http://127.0.0.1:${blogsmithPort}/health`);
-  const apiKey = await createApiKey(`http://127.0.0.1:${blogsmithPort}`);
-  const list = await measure(
-    'blogsmith GET /api/v1/api-keys (API key auth)',
-    `http://127.0.0.1:${blogsmithPort}/api/v1/api-keys?limit=20`,
-    { authorization: `Bearer ${apiKey}` },
-  );
-  const rows = [hello, blogsmith, list];
-  console.log(`duration ${durationSeconds}s per target, ${connections} connections, node ${process.version}`);
-  console.log('| target | req/s | p50 ms | p99 ms | non-2xx+errors | ratio to hello-world |');
-  console.log('|---|---|---|---|---|---|');
-  for (const r of rows) {
-    const ratio = (r.requestsPerSecond / hello.requestsPerSecond).toFixed(2);
-    console.log(
-      `| ${r.name} | ${Math.round(r.requestsPerSecond)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${ratio} |`,
     );
+    children.push(hello);
+
+    const base = `http://127.0.0.1:${blogsmithPort}`;
+    const rows = [
+      await measure(
+        database,
+        'fastify hello-world `GET /health`',
+        hello,
+        `http://127.0.0.1:${helloPort}/health`,
+      ),
+      await measure(database, 'blogsmith `GET /health`', blogsmith, `${base}/health`),
+    ];
+    const apiKey = await createApiKey(base);
+    rows.push(
+      await measure(
+        database,
+        'blogsmith `GET /api/v1/api-keys` (API key)',
+        blogsmith,
+        `${base}/api/v1/api-keys?limit=20`,
+        {
+          authorization: `Bearer ${apiKey}`,
+        },
+      ),
+    );
+    return rows;
+  } finally {
+    // SIGTERM lets the server close cleanly, which is also when --cpu-prof writes its profile.
+    for (const child of children) await stop(child);
+    rmSync(dataDir, { recursive: true, force: true });
+    await postgres?.drop();
   }
-} finally {
-  for (const child of children) child.kill('SIGTERM');
-  await new Promise((r) => setTimeout(r, 500));
-  rmSync(dataDir, { recursive: true, force: true });
+}
+
+const rows: Measured[] = [];
+for (const database of env.BENCH_DATABASES) rows.push(...(await benchDatabase(database)));
+
+console.log(
+  `duration ${env.BENCH_DURATION_SECONDS}s per target, ${env.BENCH_CONNECTIONS} connections, node ${process.version}, load average at the end ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
+console.log(
+  '| database | target | req/s | p50 ms | p99 ms | non-2xx+errors | server CPU µs/request | ratio to hello-world |',
+);
+console.log('|---|---|---|---|---|---|---|---|');
+for (const r of rows) {
+  const hello = rows.find((h) => h.database === r.database)!;
+  const ratio = (r.requestsPerSecond / hello.requestsPerSecond).toFixed(2);
+  console.log(
+    `| ${r.database} | ${r.name} | ${Math.round(r.requestsPerSecond)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${Math.round(r.cpuMicrosPerRequest)} | ${ratio} |`,
+  );
 }

@@ -1,7 +1,8 @@
 // Every statement on API keys. Rows hold the key's prefix (found through a unique index) and the
 // sha256 of the whole key; making and checking keys is api-keys.ts's.
-import { and, desc, eq, gt, isNull, lt, or } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
+import { preparedPerDatabase } from '../db/prepared.ts';
 import { apiKeys, memberships } from '../db/schema/index.ts';
 import { inWorkspace } from './scope.ts';
 
@@ -30,13 +31,49 @@ export async function insertApiKey(database: Database, row: typeof apiKeys.$infe
   return inserted!;
 }
 
+// Run on every request of the list endpoint and of every API-key caller, so prepared once.
+const hotStatements = preparedPerDatabase((database) => {
+  const page = (before?: SQL) =>
+    database.db
+      .select(publicColumns)
+      .from(apiKeys)
+      .where(inWorkspace({ workspaceId: sql.placeholder('workspaceId') }, apiKeys, before))
+      .orderBy(desc(apiKeys.createdAt))
+      .limit(sql.placeholder('limit'));
+  return {
+    firstPage: page().prepare('api_keys_first_page'),
+    pageBefore: page(lt(apiKeys.createdAt, sql.placeholder('before'))).prepare('api_keys_page_before'),
+    usableByPrefix: database.db
+      .select({
+        id: apiKeys.id,
+        workspaceId: apiKeys.workspaceId,
+        userId: apiKeys.userId,
+        hash: apiKeys.hash,
+        scopes: apiKeys.scopes,
+        lastUsedAt: apiKeys.lastUsedAt,
+        expiresAt: apiKeys.expiresAt,
+        role: memberships.role,
+      })
+      .from(apiKeys)
+      .innerJoin(memberships, holderMembership)
+      .where(
+        and(
+          eq(apiKeys.prefix, sql.placeholder('prefix')),
+          isNull(apiKeys.revokedAt),
+          or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, sql.placeholder('now'))),
+        ),
+      )
+      .limit(1)
+      .prepare('api_keys_usable_by_prefix'),
+  };
+});
+
 export async function listApiKeys(database: Database, scope: Scope, page: { limit: number; before?: Date }) {
-  return database.db
-    .select(publicColumns)
-    .from(apiKeys)
-    .where(inWorkspace(scope, apiKeys, page.before ? lt(apiKeys.createdAt, page.before) : undefined))
-    .orderBy(desc(apiKeys.createdAt))
-    .limit(page.limit);
+  const statements = hotStatements(database);
+  const values = { workspaceId: scope.workspaceId, limit: page.limit };
+  return page.before
+    ? statements.pageBefore.execute({ ...values, before: page.before })
+    : statements.firstPage.execute(values);
 }
 
 /** An unrevoked key of the workspace with its holder and the holder's role (null if they left). */
@@ -62,27 +99,7 @@ export async function markRevoked(database: Database, scope: Scope, id: string) 
 
 /** The unrevoked, unexpired key with this prefix whose holder is still a member, with their role. */
 export async function usableKeyByPrefix(database: Database, prefix: string) {
-  const [row] = await database.db
-    .select({
-      id: apiKeys.id,
-      workspaceId: apiKeys.workspaceId,
-      userId: apiKeys.userId,
-      hash: apiKeys.hash,
-      scopes: apiKeys.scopes,
-      lastUsedAt: apiKeys.lastUsedAt,
-      expiresAt: apiKeys.expiresAt,
-      role: memberships.role,
-    })
-    .from(apiKeys)
-    .innerJoin(memberships, holderMembership)
-    .where(
-      and(
-        eq(apiKeys.prefix, prefix),
-        isNull(apiKeys.revokedAt),
-        or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, new Date())),
-      ),
-    )
-    .limit(1);
+  const [row] = await hotStatements(database).usableByPrefix.execute({ prefix, now: new Date() });
   return row ?? null;
 }
 

@@ -1,7 +1,7 @@
 // Workspace isolation lives here and only here. Every query over a tenant table goes through
 // `inWorkspace`, so a row of another workspace is simply not found (404), never forbidden (403):
 // callers cannot even learn that it exists.
-import { and, eq, type SQL } from 'drizzle-orm';
+import { and, eq, type Placeholder, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { AuthContext } from './context.ts';
 
@@ -9,8 +9,9 @@ interface TenantTable {
   workspaceId: PgColumn;
 }
 
+/** `workspaceId` may be a placeholder, filled in when a prepared statement runs. */
 export function inWorkspace(
-  ctx: Pick<AuthContext, 'workspaceId'>,
+  ctx: { workspaceId: AuthContext['workspaceId'] | Placeholder<'workspaceId'> },
   table: TenantTable,
   ...more: (SQL | undefined)[]
 ) {

@@ -11,12 +11,7 @@ import Fastify, {
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { createReadiness, type ReadinessRegistry } from '../observability/readiness.ts';
 import { sentryPlugin } from '../observability/sentry.ts';
 import type { Runtime } from '../runtime.ts';
@@ -27,6 +22,7 @@ import { httpMetricsPlugin } from './plugins/http-metrics.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
 import { requestLogPlugin } from './plugins/request-log.ts';
 import { securityPlugin } from './plugins/security.ts';
+import { openApiVersion, serializerCompiler } from './response-serializer.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { articleEstimateRoutes } from './routes/article-estimate.ts';
 import { articleEventRoutes } from './routes/article-events.ts';
@@ -110,7 +106,7 @@ export async function buildServer(runtime: Runtime): Promise<App> {
 
   await app.register(swagger, {
     openapi: {
-      openapi: '3.1.0',
+      openapi: openApiVersion,
       info: { title: 'Blogsmith API', version: '1' },
       components: {
         securitySchemes: {

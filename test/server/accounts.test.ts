@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiKeys, auditLog } from '../../src/db/schema/index.ts';
 import { bearer, createKey, inviteMember, login, session, setupOwner } from '../support/accounts.ts';
@@ -82,6 +83,50 @@ describe.each(backends)('identity over HTTP (%s)', (backend) => {
     expect(revoke.statusCode).toBe(204);
     const denied = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(key) });
     expect(denied.statusCode).toBe(401);
+  });
+
+  it('pages through the keys newest first, and stops a key once it has expired', async () => {
+    const created = [];
+    for (const name of ['page-a', 'page-b', 'page-c'])
+      created.push(await createKey(t.app, ownerCookie, { name }));
+    const { key } = created.at(-1)!;
+    const seen: Array<{ id: string; createdAt: string }> = [];
+    let cursor: string | null = '';
+    while (cursor !== null) {
+      const query: string = cursor ? `?limit=2&cursor=${cursor}` : '?limit=2';
+      const page = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/api-keys${query}`,
+        headers: bearer(key),
+      });
+      expect(page.statusCode).toBe(200);
+      const body = page.json() as {
+        items: Array<{ id: string; createdAt: string }>;
+        nextCursor: string | null;
+      };
+      expect(body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...body.items);
+      cursor = body.nextCursor;
+    }
+    const all = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/api-keys?limit=100',
+      headers: bearer(key),
+    });
+    expect(seen.map((k) => k.id)).toEqual(all.json().items.map((k: { id: string }) => k.id));
+    expect(new Set(seen.map((k) => k.id)).size).toBe(seen.length);
+    const times = seen.map((k) => Date.parse(k.createdAt));
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    for (const { apiKey } of created) expect(seen.some((k) => k.id === apiKey.id)).toBe(true);
+
+    // A key created already past its expiry (set in the database: the API refuses past times).
+    const soon = await createKey(t.app, ownerCookie, { name: 'expiring' });
+    await t.runtime.database.db
+      .update(apiKeys)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(apiKeys.id, soon.apiKey.id));
+    const expired = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(soon.key) });
+    expect(expired.statusCode).toBe(401);
   });
 
   it('rejects malformed and unknown keys with 401', async () => {

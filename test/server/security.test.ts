@@ -21,6 +21,33 @@ describe.each(backends)('security headers and CORS (%s)', (backend) => {
     expect(res.headers['strict-transport-security']).toBeUndefined();
   });
 
+  it('sends the same hardening headers on a refusal, a not-found and an unparsable body', async () => {
+    const headersOf = (r: { headers: Record<string, unknown> }) =>
+      Object.fromEntries(
+        Object.entries(r.headers).filter(
+          ([name]) =>
+            (name.startsWith('x-') || name.startsWith('cross-origin') || name.endsWith('-policy')) &&
+            !name.startsWith('x-ratelimit-') &&
+            name !== 'x-request-id',
+        ),
+      );
+    const ok = await t.app.inject({ method: 'GET', url: '/health' });
+    const expected = headersOf(ok);
+    expect(Object.keys(expected).length).toBeGreaterThan(8);
+    const answers = await Promise.all([
+      t.app.inject({ method: 'GET', url: '/api/v1/api-keys' }),
+      t.app.inject({ method: 'GET', url: '/no-such-path' }),
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/setup',
+        headers: { 'content-type': 'application/json' },
+        payload: '{',
+      }),
+    ]);
+    expect(answers.map((r) => r.statusCode)).toEqual([401, 404, 400]);
+    for (const r of answers) expect(headersOf(r)).toEqual(expected);
+  });
+
   it('echoes an allowed origin with credentials, never *', async () => {
     const res = await t.app.inject({
       method: 'OPTIONS',

@@ -1,8 +1,9 @@
 // Browser-facing protections: security headers (helmet), CORS allow-list, HTTPS redirect.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import helmet from 'helmet';
 import type { Config } from '../../config.ts';
 
 type SecurityConfig = Pick<
@@ -39,10 +40,34 @@ const redirectExempt = (path: string) =>
 
 const pathOf = (request: FastifyRequest) => request.url.split('?')[0] ?? '/';
 
-async function security(app: FastifyInstance, config: SecurityConfig) {
-  await app.register(helmet, {
+/**
+ * The headers helmet sets for this configuration, as [name, value] pairs. None of them depends on
+ * the request (no CSP nonces), so they are worked out once here rather than by a helmet middleware
+ * built and run on every request, which is what @fastify/helmet does.
+ */
+export function securityHeaders(config: SecurityConfig): Array<[string, string]> {
+  const headers: Array<[string, string]> = [];
+  const collect = {
+    setHeader: (name: string, value: string) => headers.push([name, value]),
+    removeHeader: () => {},
+  } as unknown as ServerResponse;
+  const middleware = helmet({
     contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy(config) },
     hsts: config.SECURITY_HSTS_ENABLED ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+  });
+  middleware({} as IncomingMessage, collect, (error?: unknown) => {
+    if (error) throw error;
+  });
+  return headers;
+}
+
+async function security(app: FastifyInstance, config: SecurityConfig) {
+  const headers = securityHeaders(config);
+  // On the raw response, as helmet does, so replies written past Fastify (the hijacked event
+  // stream) carry them too.
+  app.addHook('onRequest', (_request, reply, done) => {
+    for (const [name, value] of headers) reply.raw.setHeader(name, value);
+    done();
   });
 
   const allowed = new Set(config.ALLOWED_ORIGINS.filter((o) => o !== '*'));
