@@ -7,7 +7,7 @@ import type { ContextWindows } from './context-window.ts';
 import { contextLengthPattern, PromptShrunkError } from './failures.ts';
 import { promptArgs } from './prompt.ts';
 import type { ProviderCredentials } from './resolve-models.ts';
-import { promptTokens } from './token-count.ts';
+import { promptTokens, promptTokensAtMost } from './token-count.ts';
 import type { LlmTextCall, ModelRef } from './types.ts';
 
 /** Our tokenizer is not the model's: keep this share of the window free, plus a fixed allowance. */
@@ -62,7 +62,8 @@ export class ContextFitter {
       if (fitted.prompt === undefined) delete fitted.prompt;
       if (fitted.messages === undefined) delete fitted.messages;
     }
-    if (answer !== undefined) {
+    // Only a prompt that might not leave room for the answer is tokenized (bytes bound tokens).
+    if (answer !== undefined && promptTokensAtMost(promptArgs(fitted)) + answer > usable) {
       const prompt = promptTokens(promptArgs(fitted));
       if (prompt + answer > usable && usable - prompt >= minAnswerTokens)
         fitted = { ...fitted, maxOutputTokens: usable - prompt };

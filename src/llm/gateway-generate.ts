@@ -63,6 +63,18 @@ export async function generate<T>(
   };
 }
 
+const schemaTokens = new WeakMap<z.ZodType, number>();
+
+/** Tokens a structured request's schema adds, counted once per schema object. */
+function schemaTokensOf(schema: z.ZodType): number {
+  let n = schemaTokens.get(schema);
+  if (n === undefined) {
+    n = countTokens(JSON.stringify(schemaJsonOf(schema)));
+    schemaTokens.set(schema, n);
+  }
+  return n;
+}
+
 /** One upstream request: the prompt fitted to this model's context, plain text or structured. */
 async function generateAttempt<T>(
   core: GatewayCore,
@@ -75,7 +87,7 @@ async function generateAttempt<T>(
 ): Promise<AttemptResult<Answer<T>>> {
   const model = core.factory.language(setup.scope, attempt.model, setup.resolved.credentials);
   const where = { credentials: setup.resolved.credentials, scope: setup.scope };
-  const reserve = schema ? countTokens(JSON.stringify(schemaJsonOf(schema))) : 0;
+  const reserve = schema ? schemaTokensOf(schema) : 0;
   const fitted = await core.fitter.fit(call, attempt.model, where, fitState, reserve);
   const args = {
     model,
