@@ -43,6 +43,8 @@ interface Feed {
   subscribers: Set<Subscriber>;
   reading: boolean;
   again: boolean;
+  /** A read is scheduled for the end of this turn of the event loop. */
+  woken: boolean;
   wake: () => void;
   poll: NodeJS.Timeout;
 }
@@ -105,11 +107,20 @@ export function createArticleEventBus(database: Database, logger: Logger): Artic
   function feedOf(articleId: string): Feed {
     const existing = feeds.get(articleId);
     if (existing) return existing;
+    // A burst of notifications (parallel sections each publishing) costs one read, not one each.
     const feed: Feed = {
       subscribers: new Set(),
       reading: false,
       again: false,
-      wake: () => void read(articleId, feed),
+      woken: false,
+      wake: () => {
+        if (feed.woken) return;
+        feed.woken = true;
+        setImmediate(() => {
+          feed.woken = false;
+          void read(articleId, feed);
+        });
+      },
       poll: setInterval(() => feed.wake(), safetyPollMs),
     };
     feed.poll.unref();
