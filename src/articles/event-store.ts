@@ -35,6 +35,26 @@ export async function readEventsSince(
   return rows.map((row) => ({ ...row, id: Number(row.id) }) as StoredArticleEvent);
 }
 
+/**
+ * What opening a stream needs, in one light statement: whether the article is in the workspace
+ * (undefined when not), and whether the stream is already over (finished with no event after
+ * `afterId`). Neither the article's text nor its other columns are read.
+ */
+export async function streamStart(
+  database: Database,
+  workspaceId: string,
+  articleId: string,
+  afterId: number,
+): Promise<{ over: boolean } | undefined> {
+  const { rows } = await database.query<{ status: ArticleStatus; later: boolean }>(
+    `SELECT a.status, EXISTS (SELECT 1 FROM article_events e WHERE e.article_id = a.id AND e.id > $3) AS later
+     FROM articles a WHERE a.id = $1 AND a.workspace_id = $2`,
+    [articleId, workspaceId, afterId],
+  );
+  const row = rows[0];
+  return row && { over: finished.includes(row.status) && !row.later };
+}
+
 /** True when the article is gone, or finished with no event after `afterId`. */
 export async function streamIsOver(database: Database, articleId: string, afterId: number): Promise<boolean> {
   const { rows } = await database.query<{ status: ArticleStatus; later: boolean }>(

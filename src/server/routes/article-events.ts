@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findArticle } from '../../articles/article-store.ts';
 import { streamedArticleEvent } from '../../articles/event-map.ts';
-import { articleExists, streamIsOver } from '../../articles/event-store.ts';
+import { articleExists, streamIsOver, streamStart } from '../../articles/event-store.ts';
 import { AppError } from '../../errors.ts';
 import { intString } from '../../input/integer.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
@@ -52,8 +52,10 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const article = await findArticle(database, authOf(request), request.params.id);
       const after = request.headers['last-event-id'] ?? request.query.lastEventId ?? 0;
+      const article = { id: request.params.id };
+      const start = await streamStart(database, authOf(request).workspaceId, article.id, after);
+      if (!start) throw new AppError('not_found', `Article ${article.id} not found`);
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
@@ -94,7 +96,7 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
       }, keepAliveMs);
       request.raw.on('close', close);
       // Resumed at (or after) the final `done` of a finished article: end now, not after keep-alives.
-      void isFinal(article.id, after).then((final) => final && close(), close);
+      if (start.over) close();
     },
   );
 
