@@ -179,6 +179,7 @@ async function runArticle(
       await regenerateSection(ctx, claimed.regeneration, config.SECTION_CONCURRENCY);
     else
       await runArticlePipeline(ctx, {
+        brief: claimed.brief,
         concurrency: config.SECTION_CONCURRENCY,
         sourceProviders: providers,
       });
