@@ -21,6 +21,21 @@ export async function appendEvent<T extends ArticleEventType>(
   return Number(rows[0]!.id);
 }
 
+/** Events of one type in one statement, stored (and numbered) in the order given. */
+export async function appendEvents<T extends ArticleEventType>(
+  database: Database,
+  articleId: string,
+  type: T,
+  data: ReadonlyArray<ArticleEventData[T]>,
+): Promise<number[]> {
+  const { rows } = await database.query<{ id: string | number }>(
+    `INSERT INTO article_events (article_id, type, data)
+     SELECT $1, $2, d FROM unnest($3::jsonb[]) WITH ORDINALITY AS e(d, n) ORDER BY n RETURNING id`,
+    [articleId, type, data.map((d) => JSON.stringify(d))],
+  );
+  return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+}
+
 /** Up to `limit` events after `afterId`, oldest first. */
 export async function readEventsSince(
   database: Database,
