@@ -50,24 +50,37 @@ export async function readEventsSince(
   return rows.map((row) => ({ ...row, id: Number(row.id) }) as StoredArticleEvent);
 }
 
+/** Events a stream sends from its first statement; more are read by the event bus. */
+export const streamStartPage = 500;
+
 /**
  * What opening a stream needs, in one light statement: whether the article is in the workspace
- * (undefined when not), and whether the stream is already over (finished with no event after
- * `afterId`). Neither the article's text nor its other columns are read.
+ * (undefined when not), whether its run is finished, and the first page of events after `afterId`
+ * (so the stream can send them at once). Neither the article's text nor its other columns are read.
  */
 export async function streamStart(
   database: Database,
   workspaceId: string,
   articleId: string,
   afterId: number,
-): Promise<{ over: boolean } | undefined> {
-  const { rows } = await database.query<{ status: ArticleStatus; later: boolean }>(
-    `SELECT a.status, EXISTS (SELECT 1 FROM article_events e WHERE e.article_id = a.id AND e.id > $3) AS later
+): Promise<{ finished: boolean; events: StoredArticleEvent[] } | undefined> {
+  const { rows } = await database.query<{
+    status: ArticleStatus;
+    events: Array<{ id: string | number } & ArticleEventMessage>;
+  }>(
+    `SELECT a.status, coalesce((
+       SELECT json_agg(json_build_object('id', e.id, 'type', e.type, 'data', e.data) ORDER BY e.id)
+       FROM (SELECT id, type, data FROM article_events WHERE article_id = a.id AND id > $3 ORDER BY id LIMIT $4) e
+     ), '[]'::json) AS events
      FROM articles a WHERE a.id = $1 AND a.workspace_id = $2`,
-    [articleId, workspaceId, afterId],
+    [articleId, workspaceId, afterId, streamStartPage],
   );
   const row = rows[0];
-  return row && { over: finished.includes(row.status) && !row.later };
+  if (!row) return undefined;
+  return {
+    finished: finished.includes(row.status),
+    events: row.events.map((e) => ({ ...e, id: Number(e.id) }) as StoredArticleEvent),
+  };
 }
 
 /** True when the article is gone, or finished with no event after `afterId`. */
