@@ -1,46 +1,45 @@
 // Article pipeline benchmarks against the fake writer model with a fixed per-token latency and
 // token counts from a real tokenizer (o200k, gpt-4o-mini's), on the embedded database, through the
-// real API (in-process server, worker in the same process):
-//  1. overhead: wall time of a run vs the LLM time on its critical path (from the ledger);
+// real API (in-process server, worker in the same process; the fake model and source pages in a
+// child process, bench/support/fake-article-world.ts, so their CPU is not the app's):
+//  1. overhead: wall time of a run vs the LLM time on its critical path (from the ledger), and the
+//     app process's CPU per article;
 //  2. 6 sections drafted in parallel vs one at a time;
-//  3. time from POST to the first SSE event;
+//  3. time from POST to the first SSE event, over BENCH_FIRST_EVENTS posts (default 20), each
+//     cancelled once its first event arrived;
 //  4. tokens and cost of a 1,500-word researched article at gpt-4o-mini prices.
 //   npx node bench/article-pipeline.ts        (BENCH_PER_TOKEN_MS, default 2; BENCH_RUNS, default 3)
-import type { ServerResponse } from 'node:http';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { encode } from 'gpt-tokenizer/encoding/o200k_base';
 import pino from 'pino';
 import { loadConfig } from '../src/config.ts';
 import { registerJobs } from '../src/jobs/register.ts';
 import { createRuntime, type Runtime } from '../src/runtime.ts';
 import { type App, buildServer } from '../src/server/app.ts';
-import { pageHtml, sourcePages } from '../test/articles/support.ts';
-import { articleModelResponder } from '../test/fakes/article-model.ts';
-import { startOpenAiServer } from '../test/fakes/openai-server.ts';
-import { html, startServer } from '../test/research/local-server.ts';
+import { sourcePages } from '../test/articles/support.ts';
 import { setupOwner } from '../test/support/accounts.ts';
+import { startProcess } from './support/processes.ts';
 
 const perTokenMs = Number(process.env.BENCH_PER_TOKEN_MS ?? 2);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
-const countTokens = (text: string) => encode(text).length;
+const firstEventPosts = Number(process.env.BENCH_FIRST_EVENTS ?? 20);
 
-const llm = await startOpenAiServer();
-llm.responder = articleModelResponder({ perTokenMs, countTokens });
-const web = await startServer(
-  Object.fromEntries(
-    Object.entries(sourcePages).map(([p, page]) => [
-      p,
-      (_req: unknown, res: ServerResponse) => html(res, pageHtml(page)),
-    ]),
-  ),
+const world = await startProcess(
+  process.execPath,
+  [path.join(import.meta.dirname, 'support/fake-article-world.ts')],
+  /listening (\S+ \S+)/,
+  { env: { ...process.env, BENCH_PER_TOKEN_MS: String(perTokenMs) } },
 );
-const urls = Object.keys(sourcePages).map((p) => `${web.url}${p}`);
+const [llmBaseUrl, webUrl] = world.match.split(' ') as [string, string];
+const urls = Object.keys(sourcePages).map((p) => `${webUrl}${p}`);
 
 interface Env {
   runtime: Runtime;
   app: App;
   base: string;
   cookie: string;
+  /** Headers of the signed-in browser: its cookie and this server's Origin (plugins/csrf.ts). */
+  headers: Record<string, string>;
 }
 
 async function environment(sectionConcurrency: number): Promise<Env> {
@@ -48,7 +47,7 @@ async function environment(sectionConcurrency: number): Promise<Env> {
     ENVIRONMENT: 'test',
     LOG_LEVEL: 'silent',
     SECRET_KEY: 'bench-secret-key-that-is-long-enough-0123456789',
-    OPENAI_COMPATIBLE_BASE_URL: llm.baseUrl,
+    OPENAI_COMPATIBLE_BASE_URL: llmBaseUrl,
     LLM_MODEL: 'compatible:gpt-4o-mini',
     LLM_PRICES_JSON: JSON.stringify({ 'compatible:gpt-4o-mini': { input: 0.15, output: 0.6 } }),
     LLM_CACHE_TTL: '0',
@@ -62,7 +61,7 @@ async function environment(sectionConcurrency: number): Promise<Env> {
   registerJobs(runtime);
   await runtime.queue.start({ work: true });
   const { cookie } = await setupOwner(app);
-  return { runtime, app, base, cookie };
+  return { runtime, app, base, cookie, headers: { cookie, origin: base } };
 }
 
 interface Run {
@@ -71,18 +70,28 @@ interface Run {
   runMs: number;
   firstEventMs: number;
   pickupMs: number;
+  /** User + system CPU of this process (app, worker, embedded database) from POST to done. */
+  cpuMs: number;
 }
 
-async function generate(env: Env, brief: Record<string, unknown>): Promise<Run> {
+async function post(env: Env, brief: Record<string, unknown>) {
   const t0 = performance.now();
   const res = await fetch(`${env.base}/api/v1/articles`, {
     method: 'POST',
-    headers: { cookie: env.cookie, 'content-type': 'application/json' },
+    headers: { ...env.headers, 'content-type': 'application/json' },
     body: JSON.stringify(brief),
   });
+  if (res.status !== 202) throw new Error(`POST /articles answered ${res.status}: ${await res.text()}`);
   const { id } = (await res.json()) as { id: string };
-  const stream = await fetch(`${env.base}/api/v1/articles/${id}/events`, { headers: { cookie: env.cookie } });
-  const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
+  const postMs = performance.now() - t0;
+  const stream = await fetch(`${env.base}/api/v1/articles/${id}/events`, { headers: env.headers });
+  return { id, postMs, reader: stream.body!.pipeThrough(new TextDecoderStream()).getReader() };
+}
+
+async function generate(env: Env, brief: Record<string, unknown>): Promise<Run> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const { id, reader } = await post(env, brief);
   let firstEventMs = 0;
   let text = '';
   for (;;) {
@@ -92,6 +101,7 @@ async function generate(env: Env, brief: Record<string, unknown>): Promise<Run> 
     text += value;
   }
   const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   if (!text.includes('"status":"completed"')) throw new Error(`run did not complete: ${text.slice(-500)}`);
   const { rows } = await env.runtime.database.query<{ created: Date; started: Date; finished: Date }>(
     'SELECT created_at AS created, started_at AS started, finished_at AS finished FROM articles WHERE id = $1',
@@ -104,7 +114,30 @@ async function generate(env: Env, brief: Record<string, unknown>): Promise<Run> 
     firstEventMs,
     runMs: row.finished.getTime() - row.started.getTime(),
     pickupMs: row.started.getTime() - row.created.getTime(),
+    cpuMs: (cpu.user + cpu.system) / 1000,
   };
+}
+
+/** POST → first SSE event, then the article is cancelled and its stream read to the end. */
+async function firstEvent(env: Env, brief: Record<string, unknown>): Promise<{ ms: number; postMs: number }> {
+  const t0 = performance.now();
+  const { id, reader, postMs } = await post(env, brief);
+  let ms = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error('stream ended before its first event');
+    if (value.includes('event: ')) {
+      ms = performance.now() - t0;
+      break;
+    }
+  }
+  const res = await fetch(`${env.base}/api/v1/articles/${id}/cancel`, {
+    method: 'POST',
+    headers: env.headers,
+  });
+  if (res.status !== 202) throw new Error(`cancel answered ${res.status}: ${await res.text()}`);
+  while (!(await reader.read()).done);
+  return { ms, postMs };
 }
 
 // Steps that run side by side, in pipeline order; inside factcheck/revise/citations the calls run
@@ -144,6 +177,10 @@ async function sectionsPhaseMs(env: Env, id: string): Promise<number> {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+/** Nearest-rank percentile. */
+const percentile = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.max(0, Math.ceil((p / 100) * xs.length) - 1)]!;
+const round1 = (x: number) => Math.round(x * 10) / 10;
 const brief = {
   topic: 'heat pumps for family homes',
   words: 1500,
@@ -168,6 +205,13 @@ for (let i = 0; i < runs; i++) {
     tokensOut: Number(usage.rows[0]!.o),
     costUsd: Number(usage.rows[0]!.c),
   });
+}
+const firstEvents: number[] = [];
+const postAnswers: number[] = [];
+for (let i = 0; i < firstEventPosts; i++) {
+  const { ms, postMs } = await firstEvent(env, brief);
+  firstEvents.push(ms);
+  postAnswers.push(postMs);
 }
 if (process.env.BENCH_DEBUG) {
   const last = measured.at(-1)!;
@@ -199,8 +243,7 @@ for (const [label, concurrency] of [
   await e.app.close();
   await e.runtime.close();
 }
-await llm.close();
-await web.close();
+await world.stop();
 
 const ratio = median(measured.map((m) => m.runMs / m.llmMs));
 console.log(
@@ -214,10 +257,16 @@ console.log(
         ratioMedian: Math.round(ratio * 1000) / 1000,
         queuePickupMsMedian: median(measured.map((m) => m.pickupMs)),
         postToDoneMsMedian: Math.round(median(measured.map((m) => m.wallMs))),
+        cpuMsPerArticleMedian: Math.round(median(measured.map((m) => m.cpuMs))),
       },
       firstEventMs: {
-        median: Math.round(median(measured.map((m) => m.firstEventMs)) * 10) / 10,
-        max: Math.round(Math.max(...measured.map((m) => m.firstEventMs)) * 10) / 10,
+        samples: firstEvents.length,
+        p50: round1(percentile(firstEvents, 50)),
+        p95: round1(percentile(firstEvents, 95)),
+        max: round1(Math.max(...firstEvents)),
+        // Of which the POST's own answer (202 received).
+        postAnswerP50: round1(percentile(postAnswers, 50)),
+        inFullRunsMedian: round1(median(measured.map((m) => m.firstEventMs))),
       },
       sections: {
         parallelMsMedian: Math.round(median(phase.parallel!)),

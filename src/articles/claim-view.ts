@@ -2,7 +2,7 @@
 // text as it is now (found again by its text, so hand edits never leave a stale offset), and the
 // instruction-like passages of the article and its sources that a writer should review.
 import { findInstructionLike } from '../writing/instruction-like.ts';
-import { locateSentence } from '../writing/sentence-location.ts';
+import { type SentenceLocator, sentenceLocator } from '../writing/sentence-location.ts';
 import type { ArticleSource, ClaimView, FactCheckClaim, InstructionFlag } from './types.ts';
 
 /** Older articles stored no ids: a claim's id is its place in the list, which never changes. */
@@ -40,10 +40,25 @@ export function indexNear(markdown: string, text: string, span: Span): number {
   return inside >= 0 ? span.start + inside : markdown.indexOf(text);
 }
 
+/** Sentence locators of one text's spans, each built once however many claims it is asked for. */
+export function spanLocators(markdown: string): (span: Span) => SentenceLocator {
+  const built = new Map<string, SentenceLocator>();
+  return (span) => {
+    const key = `${span.start}:${span.end}`;
+    let locator = built.get(key);
+    if (!locator) {
+      locator = sentenceLocator(markdown.slice(span.start, span.end));
+      built.set(key, locator);
+    }
+    return locator;
+  };
+}
+
 export function claimLocation(
   markdown: string,
   c: FactCheckClaim,
   span: Span = { start: 0, end: markdown.length },
+  locators = spanLocators(markdown),
 ) {
   // The revision dropped the sentence: it is only there again if the writer put the original back.
   if (c.revision && !c.revision.after && !c.sentence) {
@@ -51,10 +66,10 @@ export function claimLocation(
     return at < 0 ? null : { text: c.revision.before, start: at, end: at + c.revision.before.length };
   }
   const want = { ...(c.sentence ? { sentence: c.sentence } : {}), claim: c.claim };
-  const inSection = locateSentence(markdown.slice(span.start, span.end), want);
+  const inSection = locators(span)(want);
   if (inSection)
     return { text: inSection.text, start: span.start + inSection.start, end: span.start + inSection.end };
-  return locateSentence(markdown, want);
+  return locators({ start: 0, end: markdown.length })(want);
 }
 
 export function claimViews(
@@ -62,13 +77,14 @@ export function claimViews(
   claims: readonly FactCheckClaim[],
   headings: readonly string[] = [],
 ): ClaimView[] {
+  const locators = spanLocators(markdown);
   return claims.map((c, i) => ({
     ...c,
     id: claimId(c, i),
     location:
       c.review?.action === 'removed'
         ? null
-        : claimLocation(markdown, c, sectionSpan(markdown, headings[c.section])),
+        : claimLocation(markdown, c, sectionSpan(markdown, headings[c.section]), locators),
   }));
 }
 

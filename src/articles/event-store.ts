@@ -21,6 +21,21 @@ export async function appendEvent<T extends ArticleEventType>(
   return Number(rows[0]!.id);
 }
 
+/** Events of one type in one statement, stored (and numbered) in the order given. */
+export async function appendEvents<T extends ArticleEventType>(
+  database: Database,
+  articleId: string,
+  type: T,
+  data: ReadonlyArray<ArticleEventData[T]>,
+): Promise<number[]> {
+  const { rows } = await database.query<{ id: string | number }>(
+    `INSERT INTO article_events (article_id, type, data)
+     SELECT $1, $2, d FROM unnest($3::jsonb[]) WITH ORDINALITY AS e(d, n) ORDER BY n RETURNING id`,
+    [articleId, type, data.map((d) => JSON.stringify(d))],
+  );
+  return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
+}
+
 /** Up to `limit` events after `afterId`, oldest first. */
 export async function readEventsSince(
   database: Database,
@@ -33,6 +48,39 @@ export async function readEventsSince(
     [articleId, afterId, limit],
   );
   return rows.map((row) => ({ ...row, id: Number(row.id) }) as StoredArticleEvent);
+}
+
+/** Events a stream sends from its first statement; more are read by the event bus. */
+export const streamStartPage = 500;
+
+/**
+ * What opening a stream needs, in one light statement: whether the article is in the workspace
+ * (undefined when not), whether its run is finished, and the first page of events after `afterId`
+ * (so the stream can send them at once). Neither the article's text nor its other columns are read.
+ */
+export async function streamStart(
+  database: Database,
+  workspaceId: string,
+  articleId: string,
+  afterId: number,
+): Promise<{ finished: boolean; events: StoredArticleEvent[] } | undefined> {
+  const { rows } = await database.query<{
+    status: ArticleStatus;
+    events: Array<{ id: string | number } & ArticleEventMessage>;
+  }>(
+    `SELECT a.status, coalesce((
+       SELECT json_agg(json_build_object('id', e.id, 'type', e.type, 'data', e.data) ORDER BY e.id)
+       FROM (SELECT id, type, data FROM article_events WHERE article_id = a.id AND id > $3 ORDER BY id LIMIT $4) e
+     ), '[]'::json) AS events
+     FROM articles a WHERE a.id = $1 AND a.workspace_id = $2`,
+    [articleId, workspaceId, afterId, streamStartPage],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  return {
+    finished: finished.includes(row.status),
+    events: row.events.map((e) => ({ ...e, id: Number(e.id) }) as StoredArticleEvent),
+  };
 }
 
 /** True when the article is gone, or finished with no event after `afterId`. */

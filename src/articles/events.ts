@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import type { ArticleEvent, ArticleEventData, ArticleEventType } from './event-map.ts';
-import { appendEvent, readEventsSince } from './event-store.ts';
+import { appendEvent, appendEvents, readEventsSince } from './event-store.ts';
 
 export interface ArticleEventBus {
   publish<T extends ArticleEventType>(
@@ -14,6 +14,12 @@ export interface ArticleEventBus {
     type: T,
     data: ArticleEventData[T],
   ): Promise<ArticleEvent>;
+  /** Several events of one type, stored in one statement in the order given. */
+  publishAll<T extends ArticleEventType>(
+    articleId: string,
+    type: T,
+    data: ReadonlyArray<ArticleEventData[T]>,
+  ): Promise<void>;
   /**
    * Delivers, in order, every event after `afterId` (0 for all), then live ones until the returned
    * function is called. Delivery is at-least-once per subscriber and never out of order.
@@ -43,6 +49,8 @@ interface Feed {
   subscribers: Set<Subscriber>;
   reading: boolean;
   again: boolean;
+  /** A read is scheduled for the end of this turn of the event loop. */
+  woken: boolean;
   wake: () => void;
   poll: NodeJS.Timeout;
 }
@@ -105,11 +113,20 @@ export function createArticleEventBus(database: Database, logger: Logger): Artic
   function feedOf(articleId: string): Feed {
     const existing = feeds.get(articleId);
     if (existing) return existing;
+    // A burst of notifications (parallel sections each publishing) costs one read, not one each.
     const feed: Feed = {
       subscribers: new Set(),
       reading: false,
       again: false,
-      wake: () => void read(articleId, feed),
+      woken: false,
+      wake: () => {
+        if (feed.woken) return;
+        feed.woken = true;
+        setImmediate(() => {
+          feed.woken = false;
+          void read(articleId, feed);
+        });
+      },
       poll: setInterval(() => feed.wake(), safetyPollMs),
     };
     feed.poll.unref();
@@ -174,6 +191,12 @@ export function createArticleEventBus(database: Database, logger: Logger): Artic
       const id = await appendEvent(database, articleId, type, data);
       await notify(articleId);
       return { id, articleId, type, data } as ArticleEvent;
+    },
+
+    async publishAll(articleId, type, data) {
+      if (data.length === 0) return;
+      await appendEvents(database, articleId, type, data);
+      await notify(articleId);
     },
 
     notify,

@@ -115,12 +115,29 @@ async function runArticle(
   providers: SourceProviders,
 ): Promise<void> {
   const { database, articleEvents: events, logger, config } = deps;
-  const claimed = await claimRun(database, articleId, workerId, config.ARTICLE_LEASE_SECONDS);
-  if (!claimed) return; // finished, cancelled, deleted, or another live worker holds it
-  await events.publish(articleId, 'status', { status: 'running' });
-
+  // Registered before the claim: a cancel received here from the moment the claim may succeed
+  // aborts this run, so nothing is written after the cancel's `done`.
   const controller = new AbortController();
+  const previous = localRuns.get(articleId);
   localRuns.set(articleId, controller);
+  const unregister = () => {
+    if (localRuns.get(articleId) !== controller) return;
+    if (previous) localRuns.set(articleId, previous);
+    else localRuns.delete(articleId);
+  };
+  let claimed: Awaited<ReturnType<typeof claimRun>>;
+  try {
+    // Also writes the `running` status event.
+    claimed = await claimRun(database, articleId, workerId, config.ARTICLE_LEASE_SECONDS);
+  } catch (err) {
+    unregister();
+    throw err;
+  }
+  // Not claimed: finished, cancelled, deleted, or another live worker holds it. Aborted: cancelled
+  // just after the claim, and the cancel already told the subscribers.
+  if (!claimed || controller.signal.aborted) return unregister();
+  await events.notify(articleId);
+
   const onJobAbort = () => controller.abort(jobSignal.reason);
   jobSignal.addEventListener('abort', onJobAbort);
   const heartbeatMs = Math.max(1000, (config.ARTICLE_LEASE_SECONDS * 1000) / 4);
@@ -162,6 +179,7 @@ async function runArticle(
       await regenerateSection(ctx, claimed.regeneration, config.SECTION_CONCURRENCY);
     else
       await runArticlePipeline(ctx, {
+        brief: claimed.brief,
         concurrency: config.SECTION_CONCURRENCY,
         sourceProviders: providers,
       });
@@ -209,7 +227,7 @@ async function runArticle(
   } finally {
     clearInterval(heartbeat);
     jobSignal.removeEventListener('abort', onJobAbort);
-    localRuns.delete(articleId);
+    unregister();
     activePipelines.dec();
   }
 }

@@ -42,7 +42,9 @@ interface ClaimRow {
 
 /**
  * Takes the run for `owner` unless it is finished, cancelled, deleted, or held by another live
- * worker (its lease not expired); undefined then.
+ * worker (its lease not expired); undefined then. The `running` status event is written by the same
+ * statement, so it can never land after a cancel's `done`: a cancel committed first leaves nothing
+ * to claim, one committed later appends its events after this one.
  */
 export async function claimRun(
   database: Database,
@@ -53,14 +55,19 @@ export async function claimRun(
   const { rows } = await database.query<ClaimRow>(
     `WITH spent AS (
        SELECT coalesce(sum(input_tokens), 0) AS input_tokens, coalesce(sum(output_tokens), 0) AS output_tokens,
-         coalesce(sum(cost_usd), 0) AS cost_usd FROM article_steps WHERE article_id = $1)
-     UPDATE articles SET lease_owner = $2, lease_expires_at = now() + make_interval(secs => $3),
-       status = 'running', started_at = coalesce(started_at, now()), updated_at = now()
-     FROM spent
-     WHERE id = $1 AND status IN ('queued', 'running')
-       AND (lease_owner IS NULL OR lease_owner = $2 OR lease_expires_at < now())
-     RETURNING workspace_id, user_id, brief, regenerate_section, regeneration, started_at,
-       spent.input_tokens, spent.output_tokens, spent.cost_usd`,
+         coalesce(sum(cost_usd), 0) AS cost_usd FROM article_steps WHERE article_id = $1),
+     claimed AS (
+       UPDATE articles SET lease_owner = $2, lease_expires_at = now() + make_interval(secs => $3),
+         status = 'running', started_at = coalesce(started_at, now()), updated_at = now()
+       FROM spent
+       WHERE id = $1 AND status IN ('queued', 'running')
+         AND (lease_owner IS NULL OR lease_owner = $2 OR lease_expires_at < now())
+       RETURNING workspace_id, user_id, brief, regenerate_section, regeneration, started_at,
+         spent.input_tokens, spent.output_tokens, spent.cost_usd),
+     announced AS (
+       INSERT INTO article_events (article_id, type, data)
+       SELECT $1, 'status', '{"status":"running"}'::jsonb FROM claimed RETURNING 1)
+     SELECT * FROM claimed`,
     [articleId, owner, leaseSeconds],
   );
   const row = rows[0];

@@ -4,7 +4,6 @@
 // (steps.ts): a run started again after a crash returns the stored outputs of finished steps
 // without model calls.
 import type { ArticleBrief } from '../writing/brief.ts';
-import { articleById } from './article-store.ts';
 import { brandVoiceById } from './brand-voice-store.ts';
 import { draftSections } from './pipeline/draft-sections.ts';
 import { finalize } from './pipeline/finalize.ts';
@@ -16,6 +15,8 @@ import type { SourceProvider } from './sources.ts';
 import type { RunContext } from './steps.ts';
 
 export interface PipelineOptions {
+  /** The article's brief, as the claim of the run read it. */
+  brief: ArticleBrief;
   /** Sections (and checks) written at once. */
   concurrency: number;
   /** Builds the source providers the brief asks for. */
@@ -23,9 +24,7 @@ export interface PipelineOptions {
 }
 
 export async function runArticlePipeline(ctx: RunContext, options: PipelineOptions): Promise<void> {
-  const row = await articleById(ctx.database, ctx.article.id);
-  if (!row) throw new Error(`article ${ctx.article.id} vanished`);
-  const brief = row.brief;
+  const { brief } = options;
   const system = writerSystem(brief, await brandVoiceById(ctx.database, brief.brandVoiceId));
   const run = { ctx, brief, system, concurrency: options.concurrency };
 

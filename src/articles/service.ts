@@ -24,7 +24,7 @@ import { abortLocalRun } from './job.ts';
 import { initialSteps } from './pipeline/step-plan.ts';
 import { seoPack } from './seo-pack.ts';
 import { type ArticleStatus, isActive } from './statuses.ts';
-import { declareSteps } from './step-store.ts';
+import { declareQueuedRun } from './step-store.ts';
 import { findVersion, saveVersion } from './version-store.ts';
 
 export interface ArticleServiceDeps {
@@ -70,8 +70,8 @@ export async function createArticle(
     }
     return { article: row, created };
   }
-  await declareSteps(deps.database, row.id, initialSteps);
-  await deps.articleEvents.publish(row.id, 'status', { status: 'queued' });
+  await declareQueuedRun(deps.database, row.id, initialSteps);
+  await deps.articleEvents.notify(row.id);
   try {
     await deps.queue.send('article.generate', { articleId: row.id });
   } catch (err) {

@@ -26,6 +26,25 @@ export async function declareSteps(
   );
 }
 
+/**
+ * A new run's steps as pending and its `queued` status event, in one statement: the event the
+ * client's stream shows first is there as soon as the article is.
+ */
+export async function declareQueuedRun(
+  database: Database,
+  articleId: string,
+  steps: ReadonlyArray<{ name: string; position: number }>,
+) {
+  await database.query(
+    `WITH declared AS (
+       INSERT INTO article_steps (article_id, name, position)
+       SELECT $1, name, position FROM unnest($2::text[], $3::int[]) AS s(name, position)
+       ON CONFLICT DO NOTHING)
+     INSERT INTO article_events (article_id, type, data) VALUES ($1, 'status', '{"status":"queued"}'::jsonb)`,
+    [articleId, steps.map((s) => s.name), steps.map((s) => s.position)],
+  );
+}
+
 /** Adds one pending step; fails if the article already has a step of that name. */
 export async function insertStep(database: Database, articleId: string, name: string, position: number) {
   await database.db.insert(articleSteps).values({ articleId, name, position });

@@ -163,8 +163,22 @@ export function createJobQueue<M extends JobSpecs = AppJobs, T extends string = 
   const running = new Set<AbortController>();
   const repeated = new Map<string, { intervalMs: number; task: () => Promise<void> }>();
   const timers: NodeJS.Timeout[] = [];
-  const localWorkers = new Map<string, string[]>();
+  // This process's pg-boss workers per job type, and whether each is running a job now.
+  const localWorkers = new Map<string, Array<{ id: string; busy: boolean }>>();
   let started = false;
+  // Where the search for an idle worker starts: jobs sent back to back wake different workers.
+  let wakeCursor = 0;
+
+  function wakeIdleWorker(name: string) {
+    const workers = localWorkers.get(name) ?? [];
+    for (let k = 0; k < workers.length; k++) {
+      const worker = workers[(wakeCursor + k) % workers.length]!;
+      if (worker.busy) continue;
+      wakeCursor = (wakeCursor + k + 1) % workers.length;
+      boss.notifyWorker(worker.id);
+      return;
+    }
+  }
 
   const queue: JobQueue<M, T> = {
     handle(name, handler, options = {}) {
@@ -191,14 +205,20 @@ export function createJobQueue<M extends JobSpecs = AppJobs, T extends string = 
         const handler = handlers.get(name);
         if (!work || !handler) continue;
         for (let i = 0; i < handler.concurrency; i++) {
-          const workerId = await boss.work<object>(
+          const worker = { id: '', busy: false };
+          worker.id = await boss.work<object>(
             name,
             { batchSize: 1, pollingIntervalSeconds: deps.pollingIntervalSeconds ?? 1, includeMetadata: true },
             async (jobs) => {
-              for (const job of jobs) await run(name, spec, handler, job as PgBoss.JobWithMetadata<object>);
+              worker.busy = true;
+              try {
+                for (const job of jobs) await run(name, spec, handler, job as PgBoss.JobWithMetadata<object>);
+              } finally {
+                worker.busy = false;
+              }
             },
           );
-          localWorkers.set(name, [...(localWorkers.get(name) ?? []), workerId]);
+          localWorkers.set(name, [...(localWorkers.get(name) ?? []), worker]);
         }
       }
       if (!work) return;
@@ -234,8 +254,11 @@ export function createJobQueue<M extends JobSpecs = AppJobs, T extends string = 
         }),
       });
       if (!id) throw new Error(`The ${name} job was not queued`);
-      // A worker of this process takes it now instead of at its next poll (up to a second later).
-      if (!opts.startAfter) for (const worker of localWorkers.get(name) ?? []) boss.notifyWorker(worker);
+      // An idle worker of this process takes it now instead of at its next poll (up to a second
+      // later). One, not all: each woken worker asks the database for a job, and on the embedded
+      // database those statements queue in front of the one that takes it. Busy workers look for
+      // the next job as soon as they finish theirs.
+      if (!opts.startAfter) wakeIdleWorker(name);
       return id;
     },
 

@@ -7,7 +7,7 @@ import type { ContextWindows } from './context-window.ts';
 import { contextLengthPattern, PromptShrunkError } from './failures.ts';
 import { type PromptArgs, promptArgs } from './prompt.ts';
 import type { ProviderCredentials } from './resolve-models.ts';
-import { promptTokens } from './token-count.ts';
+import { promptTokens, promptTokensAtMost } from './token-count.ts';
 import type { LlmTextCall, ModelRef } from './types.ts';
 
 /** Our tokenizer is not the model's: keep this share of the window free, plus a fixed allowance. */
@@ -67,7 +67,9 @@ export class ContextFitter {
       if (fitted.messages === undefined) delete fitted.messages;
     }
     if (answer !== undefined) {
-      const prompt = promptTokens(fitted === call && built ? built : promptArgs(fitted));
+      const args = fitted === call && built ? built : promptArgs(fitted);
+      // Only a prompt that might not leave room for the answer is tokenized (bytes bound tokens).
+      const prompt = promptTokensAtMost(args) + answer > usable ? promptTokens(args) : 0;
       if (prompt + answer > usable && usable - prompt >= minAnswerTokens)
         fitted = { ...fitted, maxOutputTokens: usable - prompt };
     }

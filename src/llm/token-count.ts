@@ -18,14 +18,31 @@ export function countTokens(text: string): number {
   return text ? o200k().countTokens(text) : 0;
 }
 
-export function promptTokens(prompt: PromptArgs, extra = ''): number {
-  let n = prompt.system ? countTokens(prompt.system) + perMessageOverhead : 0;
+/**
+ * An upper bound of `countTokens(text)` without tokenizing: a byte-level BPE token is at least one
+ * UTF-8 byte. Budget checks of prompts far below the budget (most of them) need no more.
+ */
+export const tokensAtMost = (text: string): number => Buffer.byteLength(text, 'utf8');
+
+/** Whether `text` is at most `budget` tokens; tokenized only when its byte length cannot tell. */
+export const fitsTokens = (text: string, budget: number): boolean =>
+  tokensAtMost(text) <= budget || countTokens(text) <= budget;
+
+function promptTokensWith(count: (text: string) => number, prompt: PromptArgs, extra: string): number {
+  let n = prompt.system ? count(prompt.system) + perMessageOverhead : 0;
   for (const m of prompt.messages) {
     const content = typeof m.content === 'string' ? m.content : JSON.stringify(m.content);
-    n += countTokens(content) + perMessageOverhead;
+    n += count(content) + perMessageOverhead;
   }
-  return n + countTokens(extra) + 3;
+  return n + count(extra) + 3;
 }
+
+export const promptTokens = (prompt: PromptArgs, extra = ''): number =>
+  promptTokensWith(countTokens, prompt, extra);
+
+/** An upper bound of `promptTokens` from byte lengths (see `tokensAtMost`). */
+export const promptTokensAtMost = (prompt: PromptArgs, extra = ''): number =>
+  promptTokensWith(tokensAtMost, prompt, extra);
 
 /** The server reported no token counts at all (not even zeros). */
 export function usageMissing(u: LanguageModelUsage | undefined): boolean {

@@ -26,9 +26,8 @@ const tokensOf = (text: string) =>
   );
 
 /** Share of the claim's words (longer than two letters) that the sentence has. */
-function overlap(claim: Set<string>, sentence: string): number {
+function overlap(claim: Set<string>, have: Set<string>): number {
   if (claim.size === 0) return 0;
-  const have = tokensOf(sentence);
   let n = 0;
   for (const w of claim) if (have.has(w)) n++;
   return n / claim.size;
@@ -37,40 +36,67 @@ function overlap(claim: Set<string>, sentence: string): number {
 // Below this a sentence shares too little with a paraphrased claim to be called its place.
 const minOverlap = 0.6;
 
+interface IndexedSentence {
+  start: number;
+  end: number;
+  key: string;
+  words?: Set<string>;
+}
+
+export type SentenceLocator = (want: { sentence?: string; claim: string }) => Located | null;
+
 /**
- * The sentence of the article body (references excluded) that states the claim: the exact `sentence`
- * when it is still there, else the sentence containing the claim's words, else the one sharing most
- * of them (a paraphrase); null when nothing is close enough (the writer rewrote or removed it).
+ * Finds claims' sentences in one text: the body is split and each sentence reduced to its key once,
+ * not once per claim (an article's fact-check has dozens), and each sentence's word set only when a
+ * paraphrase is looked for.
  */
-export function locateSentence(markdown: string, want: { sentence?: string; claim: string }): Located | null {
+export function sentenceLocator(markdown: string): SentenceLocator {
   const body = withoutReferences(markdown);
-  if (want.sentence) {
-    const at = body.indexOf(want.sentence);
-    if (at >= 0) return { text: want.sentence, start: at, end: at + want.sentence.length };
-  }
-  const sentences = splitSentences(body).map((s) => ({
-    start: s.offset,
-    end: s.offset + s.text.length,
-    key: plainKey(s.text),
-  }));
+  let sentences: IndexedSentence[] | undefined;
+  const indexed = () => {
+    sentences ??= splitSentences(body).map((s) => ({
+      start: s.offset,
+      end: s.offset + s.text.length,
+      key: plainKey(s.text),
+    }));
+    return sentences;
+  };
   const located = (s: { start: number; end: number }) => ({
     text: markdown.slice(s.start, s.end),
     start: s.start,
     end: s.end,
   });
-  for (const probe of [want.sentence, want.claim]) {
-    const key = probe ? plainKey(probe) : '';
-    if (key.length < 12) continue;
-    const exact = sentences.find((s) => s.key.includes(key) || (s.key.length >= 12 && key.includes(s.key)));
-    if (exact) return located(exact);
-  }
-  const words = tokensOf(want.sentence ?? want.claim);
-  let best: { s: (typeof sentences)[number]; score: number } | undefined;
-  for (const s of sentences) {
-    const score = overlap(words, s.key);
-    if (score >= minOverlap && (!best || score > best.score)) best = { s, score };
-  }
-  return best ? located(best.s) : null;
+  return (want) => {
+    if (want.sentence) {
+      const at = body.indexOf(want.sentence);
+      if (at >= 0) return { text: want.sentence, start: at, end: at + want.sentence.length };
+    }
+    const all = indexed();
+    for (const probe of [want.sentence, want.claim]) {
+      const key = probe ? plainKey(probe) : '';
+      if (key.length < 12) continue;
+      const exact = all.find((s) => s.key.includes(key) || (s.key.length >= 12 && key.includes(s.key)));
+      if (exact) return located(exact);
+    }
+    const words = tokensOf(want.sentence ?? want.claim);
+    let best: { s: IndexedSentence; score: number } | undefined;
+    for (const s of all) {
+      s.words ??= tokensOf(s.key);
+      const score = overlap(words, s.words);
+      if (score >= minOverlap && (!best || score > best.score)) best = { s, score };
+    }
+    return best ? located(best.s) : null;
+  };
+}
+
+/**
+ * The sentence of the article body (references excluded) that states the claim: the exact `sentence`
+ * when it is still there, else the sentence containing the claim's words, else the one sharing most
+ * of them (a paraphrase); null when nothing is close enough (the writer rewrote or removed it).
+ * Looking up several claims in one text: `sentenceLocator`.
+ */
+export function locateSentence(markdown: string, want: { sentence?: string; claim: string }): Located | null {
+  return sentenceLocator(markdown)(want);
 }
 
 export function replaceSpan(markdown: string, start: number, end: number, text: string): string {

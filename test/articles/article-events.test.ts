@@ -116,6 +116,13 @@ describe('article events', () => {
       payload: { topic: 'not yours', words: 300, factCheck: false, seo: false },
     });
     const foreignId = foreign.json().id as string;
+    // The event stream of another workspace's article is not found either.
+    const foreignStream = await env.test.app.inject({
+      method: 'GET',
+      url: `/api/v1/articles/${foreignId}/events`,
+      headers: session(env.cookie),
+    });
+    expect(foreignStream.statusCode).toBe(404);
 
     const ws = new WebSocket(`${base.replace('http', 'ws')}/api/v1/ws`, {
       headers: session(env.cookie, base),

@@ -71,6 +71,27 @@ describe('article event bus (embedded database)', () => {
     for (const stop of [...stops, stopLate, stopResumed]) stop();
   });
 
+  it('stores a batch in one statement, in the order given', async () => {
+    const got: ArticleEvent[] = [];
+    const { rows } = await database.query<{ id: string }>(
+      'SELECT coalesce(max(id), 0) AS id FROM article_events WHERE article_id = $1',
+      [articleId],
+    );
+    const stopGot = bus.subscribe(articleId, Number(rows[0]!.id), (e) => got.push(e));
+    await new Promise((r) => setTimeout(r, 100));
+    const found = [1, 2, 3, 4, 5].map((n) => ({
+      n,
+      kind: 'url' as const,
+      title: `Source ${n}`,
+      excerpt: 'x',
+    }));
+    await bus.publishAll(articleId, 'source.found', found);
+    await until(() => got.length === 5);
+    expect(got.map((e) => (e.data as { n: number }).n)).toEqual([1, 2, 3, 4, 5]);
+    expect(got.map((e) => e.id)).toEqual([...got.map((e) => e.id)].sort((a, b) => a - b));
+    stopGot();
+  });
+
   it('keeps delivering to the others when one subscriber throws', async () => {
     const got: ArticleEvent[] = [];
     const stopBad = bus.subscribe(articleId, Number.MAX_SAFE_INTEGER - 1, () => {

@@ -42,6 +42,48 @@ describe('article runs under control', () => {
     expect(again.statusCode).toBe(409);
   }, 60_000);
 
+  it('a cancel landing just after the worker claimed the run: nothing after its done, no model call', async () => {
+    env = await startArticleEnv('pglite');
+    const current = env;
+    const database = current.test.runtime.database;
+    const query = database.query.bind(database);
+    let cancel: Promise<{ statusCode: number }> | undefined;
+    // The claim's statement returns, then the cancel is handled before the worker goes on.
+    database.query = (async (text: string, params?: unknown[]) => {
+      const result = await query(text, params);
+      if (!cancel && /SET lease_owner = \$2/.test(text) && result.rows.length > 0) {
+        cancel = current.test.app.inject({
+          method: 'POST',
+          url: `/api/v1/articles/${String(params![0])}/cancel`,
+          headers: session(current.cookie),
+        });
+        await cancel;
+      }
+      return result;
+    }) as typeof database.query;
+    const res = await postArticle(current, {
+      topic: 'cancelled at once',
+      words: 600,
+      research: { urls: current.urls },
+    });
+    const id = res.json().id;
+    expect(await waitForArticle(current, id)).toMatchObject({ status: 'cancelled' });
+    expect((await cancel)?.statusCode).toBe(202);
+    // Time for a run that missed the cancel to write its next events and call the model.
+    await sleep(2500);
+    const { rows } = await query<{ type: string; data: { status?: string } }>(
+      'SELECT type, data FROM article_events WHERE article_id = $1 ORDER BY id',
+      [id],
+    );
+    expect(rows.map((r) => [r.type, r.data.status])).toEqual([
+      ['status', 'queued'],
+      ['status', 'running'],
+      ['status', 'cancelled'],
+      ['done', 'cancelled'],
+    ]);
+    expect(current.llm.requests).toHaveLength(0);
+  }, 60_000);
+
   it('falls back to the next model when the provider fails mid-run', async () => {
     env = await startArticleEnv('pglite', {
       env: {

@@ -105,3 +105,49 @@ describe.each(backends)('job queue (%s)', (backend) => {
     expect(seen.some((s) => (s.data as { n: number }).n === 4)).toBe(false);
   });
 });
+
+describe.each(backends)('waking workers of this process (%s)', (backend) => {
+  const jobs = { slow: { payload } };
+  let testDb: TestDatabase;
+  let database: Database;
+  let queue: JobQueue<typeof jobs, never>;
+  const started: number[] = [];
+  const release = new Map<number, () => void>();
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase(backend);
+    database = await openDatabase({ url: testDb.url, dataDir: testDb.dataDir });
+    await runMigrations(database);
+    // Polls so rarely that a job taken within seconds was taken because a worker was woken.
+    queue = createJobQueue({ database, logger, jobs, pollingIntervalSeconds: 60 });
+    queue.handle(
+      'slow',
+      async (job) => {
+        started.push(job.data.n);
+        await new Promise<void>((resolve) => release.set(job.data.n, resolve));
+      },
+      { concurrency: 2 },
+    );
+    await queue.start({ work: true });
+  });
+  afterAll(async () => {
+    for (const done of release.values()) done();
+    await queue.stop(2000);
+    await database.close();
+    await testDb.drop();
+  });
+
+  it('wakes an idle worker for each new job, also when the other one is busy or jobs come back to back', async () => {
+    await queue.send('slow', { n: 1 });
+    await until(async () => started.includes(1), 5000);
+    // The other worker is the idle one.
+    await queue.send('slow', { n: 2 });
+    await until(async () => started.includes(2), 5000);
+    release.get(1)!();
+    release.get(2)!();
+    // Both idle again: two jobs sent back to back wake one worker each.
+    await new Promise((r) => setTimeout(r, 200));
+    await Promise.all([queue.send('slow', { n: 3 }), queue.send('slow', { n: 4 })]);
+    await until(async () => started.includes(3) && started.includes(4), 5000);
+  });
+});

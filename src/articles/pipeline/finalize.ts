@@ -5,7 +5,7 @@ import { analyzeSeo, slugify } from '../../seo/index.ts';
 import type { Outline } from '../../writing/outline.ts';
 import { renderHtml } from '../../writing/render.ts';
 import { remapCitations } from '../../writing/sections.ts';
-import { locateSentence } from '../../writing/sentence-location.ts';
+import { sentenceLocator } from '../../writing/sentence-location.ts';
 import { sentenceRevision } from '../../writing/sentence-revision.ts';
 import { updateArticle } from '../article-store.ts';
 import { checkCitations, needsRevision } from '../checks.ts';
@@ -35,6 +35,7 @@ export function finalClaims(
   markdown = '',
 ): FactCheckClaim[] {
   const final = (text: string) => remapCitations(text, renumber).markdown;
+  const locate = sentenceLocator(markdown);
   return claims.map((c, i) => {
     const rewritten = needsRevision(c) && revised[c.section] !== drafted[c.section];
     const change = rewritten
@@ -45,10 +46,7 @@ export function finalClaims(
     const where =
       revision && !revision.after
         ? null
-        : locateSentence(
-            markdown,
-            revision ? { sentence: revision.after, claim: revision.after } : { claim },
-          );
+        : locate(revision ? { sentence: revision.after, claim: revision.after } : { claim });
     return {
       ...c,
       id: `c${i + 1}`,

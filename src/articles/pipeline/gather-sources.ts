@@ -45,7 +45,7 @@ export async function gatherSources(run: PipelineRun, providers: SourceProvider[
   const gathered = await runStep<Gathered>(ctx, 'gather', stepPositions.gather, async () => {
     const groups = await Promise.all(providers.map((p) => p.find(plan.questions, ctx.signal)));
     const sources = numberSources(groups);
-    for (const s of sources) await ctx.events.publish(ctx.article.id, 'source.found', sourceFoundEvent(s));
+    await ctx.events.publishAll(ctx.article.id, 'source.found', sources.map(sourceFoundEvent));
     return { questions: plan.questions, sources };
   });
   return gathered.sources;

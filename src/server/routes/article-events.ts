@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findArticle } from '../../articles/article-store.ts';
 import { streamedArticleEvent } from '../../articles/event-map.ts';
-import { articleExists, streamIsOver } from '../../articles/event-store.ts';
+import { articleExists, streamIsOver, streamStart, streamStartPage } from '../../articles/event-store.ts';
 import { AppError } from '../../errors.ts';
 import { intString } from '../../input/integer.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
@@ -52,8 +52,10 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const article = await findArticle(database, authOf(request), request.params.id);
       const after = request.headers['last-event-id'] ?? request.query.lastEventId ?? 0;
+      const article = { id: request.params.id };
+      const start = await streamStart(database, authOf(request).workspaceId, article.id, after);
+      if (!start) throw new AppError('not_found', `Article ${article.id} not found`);
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
@@ -64,6 +66,18 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
         'x-request-id': String(request.id),
       });
       res.write('retry: 2000\n\n');
+      const send = (event: { id: number; type: string; data: unknown }) =>
+        res.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
+      // The events stored so far came with the statement that opened the stream: sent at once.
+      for (const event of start.events) send(event);
+      const last = start.events.at(-1);
+      const whole = start.events.length < streamStartPage;
+      // Finished, and nothing after its final `done` (or after where the client resumes): the
+      // stream is over once those events are sent.
+      if (start.finished && whole && (!last || last.type === 'done')) {
+        res.end();
+        return;
+      }
       let open = true;
       const close = () => {
         if (!open) return;
@@ -79,9 +93,9 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
         res.write(`event: error\ndata: ${JSON.stringify({ code: lost.code, message: lost.reason })}\n\n`);
         close();
       });
-      const unsubscribe = articleEvents.subscribe(article.id, after, (event) => {
+      const unsubscribe = articleEvents.subscribe(article.id, last?.id ?? after, (event) => {
         if (!open) return;
-        res.write(`id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`);
+        send(event);
         if (event.type === 'done') {
           void isFinal(event.articleId, event.id).then((final) => final && close(), close);
         }
@@ -93,8 +107,9 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
         if (!(await articleExists(database, article.id).catch(() => true))) close();
       }, keepAliveMs);
       request.raw.on('close', close);
-      // Resumed at (or after) the final `done` of a finished article: end now, not after keep-alives.
-      void isFinal(article.id, after).then((final) => final && close(), close);
+      // A first page that ended with the final `done` of a longer log: whether more follows is asked.
+      if (!whole && last?.type === 'done')
+        void isFinal(article.id, last.id).then((final) => final && close(), close);
     },
   );
 
