@@ -6,6 +6,7 @@
 // BENCH_CONCURRENCY articles running back to back, each followed to its end over SSE, and samples
 // the server's RSS every second. Heap snapshots are written by Node itself (--heapsnapshot-signal),
 // which collects garbage first; BENCH_SNAPSHOT_DIR keeps them for a closer look in DevTools.
+// BENCH_SERVE_ENV='NAME=value …' adds variables to the server's environment (e.g. malloc settings).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
@@ -24,6 +25,12 @@ const minutes = Number(process.env.BENCH_MINUTES ?? 30);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 4);
 const perTokenMs = Number(process.env.BENCH_PER_TOKEN_MS ?? 10);
 const root = path.resolve(import.meta.dirname, '..');
+const serveEnv = Object.fromEntries(
+  (process.env.BENCH_SERVE_ENV ?? '')
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+);
 
 const llm = await startOpenAiServer();
 llm.responder = articleModelResponder({ perTokenMs, countTokens: (t) => encode(t).length });
@@ -69,6 +76,7 @@ function startServe(): ChildProcess {
         LLM_CACHE_TTL: '0',
         FETCH_ALLOW_HOSTS: '127.0.0.1',
         RATE_LIMIT_ENABLED: 'false',
+        ...serveEnv,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -248,7 +256,7 @@ try {
   const afterSoak = treeUsage(serve.pid!).rssKb / 1024;
 
   console.log(
-    `serve on the embedded database, ${concurrency} articles at a time, ${perTokenMs} ms/token, ${minutes} min soak after ${warmed} warm-up articles; Node ${process.version}; load ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}; ${new Date().toISOString()}`,
+    `serve on the embedded database, ${concurrency} articles at a time, ${perTokenMs} ms/token, ${minutes} min soak after ${warmed} warm-up articles${Object.keys(serveEnv).length ? `; server environment ${process.env.BENCH_SERVE_ENV}` : ''}; Node ${process.version}; load ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}; ${new Date().toISOString()}`,
   );
   console.log('');
   console.log('| moment | RSS |');

@@ -1,5 +1,6 @@
 // One upstream attempt of the chain: its timeout (restartable, so a stream's silence is bounded,
 // not its length), its abort signal, its report to the hooks, and how its end feeds the breaker.
+import { linkAbort } from '../abort-scope.ts';
 import type { Attempt, AttemptReport, ChainEnv, ChainOptions, Lease } from './chain-types.ts';
 import { AttemptTimeoutError, classifyFailure, type Failure } from './failures.ts';
 import type { LlmLimiter } from './ports.ts';
@@ -43,7 +44,9 @@ export function startAttempt(
     }, timeoutMs);
   };
   arm();
-  const signal = opts.signal ? AbortSignal.any([opts.signal, controller.signal]) : controller.signal;
+  // Not AbortSignal.any: the SDK's fetch would pin that signal for the life of the process (abort-scope.ts).
+  const unlink = linkAbort(opts.signal, controller);
+  const { signal } = controller;
   const attempt: Attempt = {
     model,
     number,
@@ -63,6 +66,7 @@ export function startAttempt(
     breakerKey: breakerKeyOf(env, model),
     end(usage) {
       clearTimeout(timer);
+      unlink();
       limiterLease?.release(totalTokens(usage));
     },
     classify: (err) => classifyFailure(err, { timedOut, callerAborted: !!opts.signal?.aborted }),

@@ -1,4 +1,5 @@
 // JSON calls to a search provider's own API host (fixed, not user-chosen, so not via the SSRF guard).
+import { type TimedAbortScope, timedAbortScope } from '../../abort-scope.ts';
 import { AppError } from '../../errors.ts';
 
 export const defaultProviderTimeoutMs = 20_000;
@@ -15,8 +16,20 @@ export type ProviderRequest = {
 
 export async function providerJson(req: ProviderRequest): Promise<unknown> {
   const timeoutMs = req.timeoutMs ?? defaultProviderTimeoutMs;
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+  const scope = timedAbortScope(timeoutMs, req.signal);
+  try {
+    return await callProvider(req, scope, timeoutMs);
+  } finally {
+    scope.dispose();
+  }
+}
+
+async function callProvider(
+  req: ProviderRequest,
+  scope: TimedAbortScope,
+  timeoutMs: number,
+): Promise<unknown> {
+  const { signal } = scope;
   let response: Response;
   try {
     response = await fetch(req.url, {
@@ -30,7 +43,7 @@ export async function providerJson(req: ProviderRequest): Promise<unknown> {
       signal,
     });
   } catch (error) {
-    if (timeout.aborted)
+    if (scope.timedOut)
       throw new AppError('unavailable', `${req.provider} search timed out after ${timeoutMs} ms`);
     throw new AppError('unavailable', `${req.provider} search failed: ${(error as Error).message}`);
   }

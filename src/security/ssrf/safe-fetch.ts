@@ -3,6 +3,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
+import { type TimedAbortScope, timedAbortScope } from '../../abort-scope.ts';
 import { parseAllowList } from './address-policy.ts';
 import { BlockedUrlError, FetchLimitError } from './errors.ts';
 import { type ResolvedAddress, type Resolver, resolveTarget, systemResolver } from './resolve-target.ts';
@@ -96,15 +97,36 @@ export async function safeFetch(url: string | URL, opts: SafeFetchOptions = {}):
   const maxRedirects = opts.maxRedirects ?? safeFetchDefaults.maxRedirects;
   const resolver = opts.resolver ?? systemResolver;
   const allow = parseAllowList(opts.allowHosts ?? []);
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+  const scope = timedAbortScope(timeoutMs, opts.signal);
+  try {
+    return await fetchFollowing(url, opts, scope, { maxBytes, timeoutMs, maxRedirects, resolver, allow });
+  } finally {
+    scope.dispose();
+  }
+}
+
+interface FetchLimits {
+  maxBytes: number;
+  timeoutMs: number;
+  maxRedirects: number;
+  resolver: Resolver;
+  allow: ReturnType<typeof parseAllowList>;
+}
+
+async function fetchFollowing(
+  url: string | URL,
+  opts: SafeFetchOptions,
+  scope: TimedAbortScope,
+  { maxBytes, timeoutMs, maxRedirects, resolver, allow }: FetchLimits,
+): Promise<SafeFetchResult> {
+  const { signal } = scope;
   const redirects: string[] = [];
 
   const timed = async <T>(work: Promise<T>): Promise<T> => {
     try {
       return await work;
     } catch (error) {
-      if (timeout.aborted) throw new FetchLimitError('time', `fetch took longer than ${timeoutMs} ms`);
+      if (scope.timedOut) throw new FetchLimitError('time', `fetch took longer than ${timeoutMs} ms`);
       throw error;
     }
   };
