@@ -1,37 +1,18 @@
-// Article pipeline benchmarks against the fake writer model with a fixed per-token latency and
-// token counts from a real tokenizer (o200k, gpt-4o-mini's), on the embedded database, through the
-// real API (in-process server, worker in the same process; the fake model and source pages in a
-// child process, bench/support/fake-article-world.ts, so their CPU is not the app's):
-//  1. overhead: wall time of a run vs the LLM time on its critical path (from the ledger), and the
-//     app process's CPU per article;
-//  2. 6 sections drafted in parallel vs one at a time;
-//  3. time from POST to the first SSE event, over BENCH_FIRST_EVENTS posts (default 20), each
-//     cancelled once its first event arrived;
-//  4. tokens and cost of a 1,500-word researched article at gpt-4o-mini prices.
-//   npx node bench/article-pipeline.ts        (BENCH_PER_TOKEN_MS, default 2; BENCH_RUNS, default 3)
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { loadConfig } from '../src/config.ts';
 import { registerJobs } from '../src/jobs/register.ts';
 import { createRuntime, type Runtime } from '../src/runtime.ts';
 import { type App, buildServer } from '../src/server/app.ts';
-import { sourcePages } from '../test/articles/support.ts';
 import { setupOwner } from '../test/support/accounts.ts';
-import { startProcess } from './support/processes.ts';
+import { startArticleWorld } from './support/article-world.ts';
 
 const perTokenMs = Number(process.env.BENCH_PER_TOKEN_MS ?? 2);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const firstEventPosts = Number(process.env.BENCH_FIRST_EVENTS ?? 20);
 
-const world = await startProcess(
-  process.execPath,
-  [path.join(import.meta.dirname, 'support/fake-article-world.ts')],
-  /listening (\S+ \S+)/,
-  { env: { ...process.env, BENCH_PER_TOKEN_MS: String(perTokenMs) } },
-);
-const [llmBaseUrl, webUrl] = world.match.split(' ') as [string, string];
-const urls = Object.keys(sourcePages).map((p) => `${webUrl}${p}`);
+const world = await startArticleWorld(perTokenMs);
+const { llmBaseUrl, urls } = world;
 
 interface Env {
   runtime: Runtime;

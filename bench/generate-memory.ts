@@ -6,38 +6,24 @@
 //   npm run bench -- generate-memory
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { encode } from 'gpt-tokenizer/encoding/o200k_base';
-import { pageHtml, sourcePages } from '../test/articles/support.ts';
-import { articleModelResponder } from '../test/fakes/article-model.ts';
-import { startOpenAiServer } from '../test/fakes/openai-server.ts';
-import { html, startServer } from '../test/research/local-server.ts';
 import { cliRun, mainScript } from '../test/support/processes.ts';
+import { startArticleWorld } from './support/article-world.ts';
 import { treeUsage } from './support/process-tree.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const perTokenMs = Number(process.env.BENCH_PER_TOKEN_MS ?? 1);
 const variants = (process.env.BENCH_VARIANTS ?? '').split('|');
 
-const llm = await startOpenAiServer();
-llm.responder = articleModelResponder({ perTokenMs, countTokens: (t) => encode(t).length });
-const web = await startServer(
-  Object.fromEntries(
-    Object.entries(sourcePages).map(([p, page]) => [
-      p,
-      (_req: unknown, res: ServerResponse) => html(res, pageHtml(page)),
-    ]),
-  ),
-);
-const urls = Object.keys(sourcePages).map((p) => `${web.url}${p}`);
+const world = await startArticleWorld(perTokenMs);
+const urls = world.urls;
 const dataDir = mkdtempSync(path.join(tmpdir(), 'blogsmith-memory-'));
 const env = {
   DATA_DIR: dataDir,
   LOG_LEVEL: 'silent',
   SECRET_KEY: 'bench-secret-key-that-is-long-enough-0123456789',
-  OPENAI_COMPATIBLE_BASE_URL: llm.baseUrl,
+  OPENAI_COMPATIBLE_BASE_URL: world.llmBaseUrl,
   LLM_MODEL: 'compatible:gpt-4o-mini',
   LLM_PRICES_JSON: JSON.stringify({ 'compatible:gpt-4o-mini': { input: 0.15, output: 0.6 } }),
   FETCH_ALLOW_HOSTS: '127.0.0.1',
@@ -108,6 +94,5 @@ for (const [v, s] of samples) {
     `| ${v || '(as shipped)'} | ${median(peaks).toFixed(0)} MB (${Math.min(...peaks).toFixed(0)}–${Math.max(...peaks).toFixed(0)}) | ${(median(s.map((x) => x.wallMs)) / 1000).toFixed(1)} s | ${(median(s.map((x) => x.cpuMs)) / 1000).toFixed(1)} s |`,
   );
 }
-await llm.close();
-await web.close();
+await world.stop();
 rmSync(dataDir, { recursive: true, force: true });

@@ -11,13 +11,12 @@
 // measured window, divided by the requests answered: a figure the shared, noisy machine disturbs far
 // less than req/s. BENCH_CPU_PROFILE=DIR writes a V8 CPU profile of each Blogsmith process to DIR.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { z } from 'zod';
+import { createTestDatabase } from '../test/support/database.ts';
 import { freePort } from '../test/support/processes.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -134,29 +133,10 @@ async function createApiKey(base: string): Promise<string> {
   return key;
 }
 
-/** A fresh, empty database on the PostgreSQL server; its URL and how to drop it. */
-async function freshPostgres(adminUrl: string) {
-  const name = `blogsmith_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const again = new pg.Client({ connectionString: adminUrl });
-      await again.connect();
-      await again.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await again.end();
-    },
-  };
-}
-
 async function benchDatabase(database: 'pglite' | 'postgres'): Promise<Measured[]> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'blogsmith-bench-'));
-  const postgres = database === 'postgres' ? await freshPostgres(env.BENCH_POSTGRES_URL) : undefined;
+  const postgres =
+    database === 'postgres' ? await createTestDatabase('postgres', env.BENCH_POSTGRES_URL) : undefined;
   const blogsmithPort = await freePort();
   const helloPort = await freePort();
   const children: ChildProcess[] = [];

@@ -7,28 +7,26 @@
 // Paths run one after the other, BENCH_ROUNDS times (default 2), each path's least busy round kept:
 // other work on shared cores only ever adds samples.
 //   npm run bench -- llm-gateway-cpu    (BENCH_CALLS per path, default 3000; BENCH_BACKENDS)
-import { randomBytes } from 'node:crypto';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { generateText } from 'ai';
-import pg from 'pg';
 import pino from 'pino';
 import { loadConfig } from '../src/config.ts';
-import { type Database, openDatabase } from '../src/db/client.ts';
+import type { Database } from '../src/db/client.ts';
 import { runMigrations } from '../src/db/migrate.ts';
 import { workspaces } from '../src/db/schema/index.ts';
 import { createAppLlmGateway } from '../src/llm/app-gateway.ts';
 import { createLlmGateway } from '../src/llm/gateway.ts';
+import { backendNamed, openBenchDatabase } from './support/bench-database.ts';
 import { startProcess } from './support/processes.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const calls = Number(process.env.BENCH_CALLS ?? 3000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
-const backends = (process.env.BENCH_BACKENDS ?? 'pglite,postgres').split(',');
-const adminUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const backends = (process.env.BENCH_BACKENDS ?? 'pglite,postgres').split(',').map(backendNamed);
 const prompt = 'Write one sentence about benchmarks.';
 const modelId = 'bench-model';
 
@@ -115,25 +113,6 @@ async function profiled(call: () => Promise<unknown>, settle?: () => Promise<voi
   return Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, v / calls])) as Record<Part, number>;
 }
 
-async function openBackend(backend: string): Promise<{ database: Database; drop(): Promise<void> }> {
-  if (backend === 'pglite')
-    return { database: await openDatabase({ dataDir: 'memory://' }), drop: async () => {} };
-  const name = `blogsmith_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ url: url.toString(), poolSize: 10 });
-  return {
-    database,
-    async drop() {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    },
-  };
-}
-
 const model = createOpenAICompatible({
   name: 'compatible',
   baseURL: baseUrl,
@@ -150,7 +129,7 @@ const paths: Array<{ name: string; call: () => Promise<unknown>; settle?: () => 
 ];
 const opened: Array<{ database: Database; drop(): Promise<void> }> = [];
 for (const backend of backends) {
-  const backendDb = await openBackend(backend);
+  const backendDb = await openBenchDatabase(backend);
   opened.push(backendDb);
   const { database } = backendDb;
   await runMigrations(database);

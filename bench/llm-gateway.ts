@@ -6,7 +6,6 @@
 // CPU per call at concurrency 16: PostgreSQL's and Portkey's own processes are not counted in it.
 //   npm run bench -- llm-gateway        (BENCH_CALLS per path and concurrency, default 2000;
 //   BENCH_BACKENDS=pglite,postgres; BENCH_PEERS=portkey or none)
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,21 +13,19 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { generateText, type LanguageModel } from 'ai';
-import pg from 'pg';
 import pino from 'pino';
 import { loadConfig } from '../src/config.ts';
-import { type Database, openDatabase } from '../src/db/client.ts';
 import { runMigrations } from '../src/db/migrate.ts';
 import { workspaces } from '../src/db/schema/index.ts';
 import { createAppLlmGateway } from '../src/llm/app-gateway.ts';
 import { createLlmGateway } from '../src/llm/gateway.ts';
+import { backendNamed, openBenchDatabase } from './support/bench-database.ts';
 import { startProcess } from './support/processes.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const calls = Number(process.env.BENCH_CALLS ?? 2000);
-const backends = (process.env.BENCH_BACKENDS ?? 'pglite,postgres').split(',');
+const backends = (process.env.BENCH_BACKENDS ?? 'pglite,postgres').split(',').map(backendNamed);
 const peers = (process.env.BENCH_PEERS ?? 'portkey').split(',').filter((p) => p && p !== 'none');
-const adminUrl = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const prompt = 'Write one sentence about benchmarks.';
 const modelId = 'bench-model';
 
@@ -149,27 +146,6 @@ async function warm(paths: Record<string, Call>) {
   for (let i = 0; i < 200; i++) for (const call of Object.values(paths)) await call();
 }
 
-async function openBackend(backend: string): Promise<{ database: Database; drop(): Promise<void> }> {
-  if (backend === 'pglite') {
-    const database = await openDatabase({ dataDir: 'memory://' });
-    return { database, drop: async () => {} };
-  }
-  const name = `blogsmith_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ url: url.toString(), poolSize: 10 });
-  return {
-    database,
-    async drop() {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    },
-  };
-}
-
 async function startPortkey(): Promise<{ call: Call; stop(): Promise<void>; version: string }> {
   const version = '1.15.2';
   const dir = path.join(os.tmpdir(), 'blogsmith-bench-peers', 'portkey');
@@ -224,7 +200,7 @@ const row = (label: string, db: string, m: Measured, name: string) =>
   );
 
 for (const backend of backends) {
-  const { database, drop } = await openBackend(backend);
+  const { database, drop } = await openBenchDatabase(backend);
   await runMigrations(database);
   const [workspace] = await database.db.insert(workspaces).values({ name: 'bench' }).returning();
   const app = createAppLlmGateway({

@@ -9,16 +9,11 @@
 // BENCH_SERVE_ENV='NAME=value …' adds variables to the server's environment (e.g. malloc settings).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import type { ServerResponse } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { encode } from 'gpt-tokenizer/encoding/o200k_base';
-import { pageHtml, sourcePages } from '../test/articles/support.ts';
-import { articleModelResponder } from '../test/fakes/article-model.ts';
-import { startOpenAiServer } from '../test/fakes/openai-server.ts';
-import { html, startServer } from '../test/research/local-server.ts';
 import { sessionCookieOf } from '../test/support/accounts.ts';
+import { startArticleWorld } from './support/article-world.ts';
 import { treeUsage } from './support/process-tree.ts';
 
 const minutes = Number(process.env.BENCH_MINUTES ?? 30);
@@ -32,21 +27,12 @@ const serveEnv = Object.fromEntries(
     .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
 );
 
-const llm = await startOpenAiServer();
-llm.responder = articleModelResponder({ perTokenMs, countTokens: (t) => encode(t).length });
-const web = await startServer(
-  Object.fromEntries(
-    Object.entries(sourcePages).map(([p, page]) => [
-      p,
-      (_req: unknown, res: ServerResponse) => html(res, pageHtml(page)),
-    ]),
-  ),
-);
+const world = await startArticleWorld(perTokenMs);
 const brief = {
   topic: 'heat pumps for family homes',
   words: 1500,
   keywords: ['heat pumps'],
-  research: { urls: Object.keys(sourcePages).map((p) => `${web.url}${p}`) },
+  research: { urls: world.urls },
 };
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'blogsmith-soak-'));
@@ -70,7 +56,7 @@ function startServe(): ChildProcess {
         HOST: '127.0.0.1',
         LOG_LEVEL: 'warn',
         SECRET_KEY: 'soak-bench-secret-key-that-is-long-enough-0123456789',
-        OPENAI_COMPATIBLE_BASE_URL: llm.baseUrl,
+        OPENAI_COMPATIBLE_BASE_URL: world.llmBaseUrl,
         LLM_MODEL: 'compatible:gpt-4o-mini',
         LLM_PRICES_JSON: JSON.stringify({ 'compatible:gpt-4o-mini': { input: 0.15, output: 0.6 } }),
         LLM_CACHE_TTL: '0',
@@ -300,7 +286,6 @@ try {
 } finally {
   serve.kill('SIGTERM');
   await new Promise((r) => (serve.exitCode !== null ? r(undefined) : serve.once('exit', r)));
-  await llm.close();
-  await web.close();
+  await world.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }
