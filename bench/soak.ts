@@ -155,8 +155,19 @@ interface HeapSummary {
   byKind: Map<string, { size: number; count: number }>;
 }
 
+/**
+ * A heap snapshot once garbage collection has settled: the first snapshot's collection finds the
+ * objects that died, but FinalizationRegistry callbacks (fetch uses one per request) run only
+ * after it, so their holdings are still in that snapshot. The second one is the one summed.
+ */
+async function settledHeapSnapshot(child: ChildProcess): Promise<HeapSummary> {
+  await heapSnapshot(child, false);
+  await sleep(1000);
+  return (await heapSnapshot(child, true))!;
+}
+
 /** Asks the server for a heap snapshot (Node collects garbage first) and sums it by kind. */
-async function heapSnapshot(child: ChildProcess): Promise<HeapSummary> {
+async function heapSnapshot(child: ChildProcess, summarise: boolean): Promise<HeapSummary | undefined> {
   const before = new Set(readdirSync(snapshotDir));
   child.kill('SIGUSR2');
   // The snapshot is written on the server's main thread: it answers again once the file is whole.
@@ -175,6 +186,10 @@ async function heapSnapshot(child: ChildProcess): Promise<HeapSummary> {
     const now = statSync(full).size;
     if (now > 0 && now === size) break;
     size = now;
+  }
+  if (!summarise) {
+    rmSync(full);
+    return undefined;
   }
   const snapshot = JSON.parse(readFileSync(full, 'utf8')) as {
     snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
@@ -223,12 +238,12 @@ try {
   const idleSampler = sampleRss(serve);
   await sleep(30_000);
   const idle = idleSampler.stop();
-  const heapIdle = await heapSnapshot(serve);
+  const heapIdle = await settledHeapSnapshot(serve);
 
   process.stderr.write('warm-up: 2 minutes of articles\n');
   const warmed = await articlesUntil(authorization, Date.now() + 120_000);
   await sleep(5_000);
-  const heapWarm = await heapSnapshot(serve);
+  const heapWarm = await settledHeapSnapshot(serve);
   loads.push(loadavg()[0]!);
 
   process.stderr.write(`soak: ${minutes} minutes, ${concurrency} articles at a time\n`);
@@ -238,7 +253,7 @@ try {
   clearInterval(loadTimer);
   const busy = busySampler.stop();
   await sleep(5_000);
-  const heapEnd = await heapSnapshot(serve);
+  const heapEnd = await settledHeapSnapshot(serve);
   const afterSoak = treeUsage(serve.pid!).rssKb / 1024;
 
   console.log(
