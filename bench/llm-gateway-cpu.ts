@@ -16,11 +16,9 @@ import { generateText } from 'ai';
 import pino from 'pino';
 import { loadConfig } from '../src/config.ts';
 import type { Database } from '../src/db/client.ts';
-import { runMigrations } from '../src/db/migrate.ts';
-import { workspaces } from '../src/db/schema/index.ts';
-import { createAppLlmGateway } from '../src/llm/app-gateway.ts';
 import { createLlmGateway } from '../src/llm/gateway.ts';
-import { backendNamed, openBenchDatabase } from './support/bench-database.ts';
+import { backendNamed } from './support/bench-database.ts';
+import { gatewayBenchEnv, openWiredGateway } from './support/gateway-env.ts';
 import { startProcess } from './support/processes.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -36,15 +34,7 @@ const upstream = await startProcess(
   /listening (\S+)/,
 );
 const baseUrl = upstream.match;
-const envConfig = {
-  OPENAI_COMPATIBLE_BASE_URL: baseUrl,
-  OPENAI_COMPATIBLE_API_KEY: 'k',
-  LLM_MODEL: `compatible:${modelId}`,
-  LLM_PRICES_JSON: JSON.stringify({ [`compatible:${modelId}`]: { input: 0.15, output: 0.6 } }),
-  LLM_MONTHLY_BUDGET_USD: '1000000',
-  LLM_RATE_LIMIT_PER_MINUTE: '1000000',
-  LLM_TOKENS_PER_MINUTE: '1000000000',
-};
+const envConfig = gatewayBenchEnv(baseUrl, modelId);
 const silent = pino({ level: 'silent' });
 
 interface ProfileNode {
@@ -129,24 +119,16 @@ const paths: Array<{ name: string; call: () => Promise<unknown>; settle?: () => 
 ];
 const opened: Array<{ database: Database; drop(): Promise<void> }> = [];
 for (const backend of backends) {
-  const backendDb = await openBenchDatabase(backend);
-  opened.push(backendDb);
-  const { database } = backendDb;
-  await runMigrations(database);
-  const [workspace] = await database.db.insert(workspaces).values({ name: 'bench' }).returning();
-  const app = createAppLlmGateway({
-    config: loadConfig(envConfig),
-    logger: silent,
-    database,
-    secretKey: 'bench-secret-key-that-is-long-enough-0123456789',
-  });
+  const wired = await openWiredGateway(backend, envConfig, silent);
+  opened.push(wired);
+  const { workspace, app } = wired;
   paths.push({
     name: `Blogsmith gateway as the app wires it, ${backend}`,
     call: () =>
       app.generateText({
         role: 'writer',
         prompt,
-        workspaceId: workspace!.id,
+        workspaceId: workspace.id,
         purpose: { kind: 'other' },
         cache: false,
       }),

@@ -15,11 +15,9 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { generateText, type LanguageModel } from 'ai';
 import pino from 'pino';
 import { loadConfig } from '../src/config.ts';
-import { runMigrations } from '../src/db/migrate.ts';
-import { workspaces } from '../src/db/schema/index.ts';
-import { createAppLlmGateway } from '../src/llm/app-gateway.ts';
 import { createLlmGateway } from '../src/llm/gateway.ts';
-import { backendNamed, openBenchDatabase } from './support/bench-database.ts';
+import { backendNamed } from './support/bench-database.ts';
+import { gatewayBenchEnv, openWiredGateway } from './support/gateway-env.ts';
 import { startProcess } from './support/processes.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -50,16 +48,7 @@ const direct = sdkCall(
 );
 
 const silent = pino({ level: 'silent' });
-const envConfig = {
-  OPENAI_COMPATIBLE_BASE_URL: baseUrl,
-  OPENAI_COMPATIBLE_API_KEY: 'k',
-  LLM_MODEL: `compatible:${modelId}`,
-  LLM_PRICES_JSON: JSON.stringify({ [`compatible:${modelId}`]: { input: 0.15, output: 0.6 } }),
-  // A budget so that every call is checked against it, as in a workspace that set one.
-  LLM_MONTHLY_BUDGET_USD: '1000000',
-  LLM_RATE_LIMIT_PER_MINUTE: '1000000',
-  LLM_TOKENS_PER_MINUTE: '1000000000',
-};
+const envConfig = gatewayBenchEnv(baseUrl, modelId);
 const bare = createLlmGateway({ config: loadConfig(envConfig), logger: silent });
 const bareCall: Call = async () => {
   await bare.generateText({ role: 'writer', prompt, purpose: { kind: 'other' }, cache: false });
@@ -200,20 +189,12 @@ const row = (label: string, db: string, m: Measured, name: string) =>
   );
 
 for (const backend of backends) {
-  const { database, drop } = await openBenchDatabase(backend);
-  await runMigrations(database);
-  const [workspace] = await database.db.insert(workspaces).values({ name: 'bench' }).returning();
-  const app = createAppLlmGateway({
-    config: loadConfig(envConfig),
-    logger: silent,
-    database,
-    secretKey: 'bench-secret-key-that-is-long-enough-0123456789',
-  });
+  const { database, drop, workspace, app } = await openWiredGateway(backend, envConfig, silent);
   const appCall: Call = async () => {
     await app.generateText({
       role: 'writer',
       prompt,
-      workspaceId: workspace!.id,
+      workspaceId: workspace.id,
       purpose: { kind: 'other' },
       cache: false,
     });
