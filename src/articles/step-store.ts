@@ -166,8 +166,18 @@ export interface Spend {
   rung: OutputRung | null;
 }
 
-/** Adds one model call's spend to the step, with the article's running-cost event (`running`). */
-export async function meterSpend(database: Database, step: StepRef, spend: Spend, running: unknown) {
+/**
+ * Adds one model call's spend to the step, with the article's running-cost event (`running`). The
+ * spend always counts (the call was made); the event is written only while `leaseOwner` still holds
+ * the article: a superseded run's late call must not add an event after the other run's `done`,
+ * where a live stream, already closed, would never see it.
+ */
+export async function meterSpend(
+  database: Database,
+  step: StepRef & { leaseOwner?: string | undefined },
+  spend: Spend,
+  running: unknown,
+) {
   await database.query(
     `WITH spent AS (
        UPDATE article_steps SET input_tokens = input_tokens + $3, output_tokens = output_tokens + $4,
@@ -175,7 +185,8 @@ export async function meterSpend(database: Database, step: StepRef, spend: Spend
          output_rungs = CASE WHEN $8::text IS NULL OR $8::text = ANY(output_rungs) THEN output_rungs
            ELSE array_append(output_rungs, $8::text) END
        WHERE article_id = $1 AND name = $2 RETURNING 1)
-     INSERT INTO article_events (article_id, type, data) SELECT $1, 'cost', $6 FROM spent`,
+     INSERT INTO article_events (article_id, type, data) SELECT $1, 'cost', $6 FROM spent
+       WHERE $9::text IS NULL OR EXISTS (SELECT 1 FROM articles WHERE id = $1 AND lease_owner = $9)`,
     [
       step.articleId,
       step.name,
@@ -185,6 +196,7 @@ export async function meterSpend(database: Database, step: StepRef, spend: Spend
       JSON.stringify(running),
       spend.estimated,
       spend.rung,
+      step.leaseOwner ?? null,
     ],
   );
 }

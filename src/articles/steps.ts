@@ -81,7 +81,7 @@ async function meter(ctx: RunContext, step: string, result: LlmTextResult & { ru
   };
   await steps.meterSpend(
     ctx.database,
-    { articleId: ctx.article.id, name: step },
+    { articleId: ctx.article.id, name: step, leaseOwner: ctx.leaseOwner },
     {
       inputTokens: result.usage.inputTokens,
       outputTokens: result.usage.outputTokens,

@@ -284,7 +284,9 @@ describe('scale-out behind nginx: 2 APIs, 2 workers, PostgreSQL + Redis', () => 
         const res = await c.https('/api/v1/articles', {
           method: 'POST',
           headers: { ...c.auth, 'content-type': 'application/json' },
-          body: JSON.stringify({ topic: `budget topic number ${i + 1}`, words: 300 }),
+          // Long enough that every run still needs the model after the 2 s window on either worker:
+          // with 300 words a worker's run could finish inside it and that worker never be refused.
+          body: JSON.stringify({ topic: `budget topic number ${i + 1}`, words: 1500 }),
         });
         expect(res.status, res.text).toBe(202);
         return json(res.text).id as string;
