@@ -27,13 +27,12 @@ export async function appendEvents<T extends ArticleEventType>(
   articleId: string,
   type: T,
   data: ReadonlyArray<ArticleEventData[T]>,
-): Promise<number[]> {
-  const { rows } = await database.query<{ id: string | number }>(
+): Promise<void> {
+  await database.query(
     `INSERT INTO article_events (article_id, type, data)
-     SELECT $1, $2, d FROM unnest($3::jsonb[]) WITH ORDINALITY AS e(d, n) ORDER BY n RETURNING id`,
+     SELECT $1, $2, d FROM unnest($3::jsonb[]) WITH ORDINALITY AS e(d, n) ORDER BY n`,
     [articleId, type, data.map((d) => JSON.stringify(d))],
   );
-  return rows.map((r) => Number(r.id)).sort((a, b) => a - b);
 }
 
 /** Up to `limit` events after `afterId`, oldest first. */

@@ -12,18 +12,24 @@ export interface StepRef {
   name: string;
 }
 
+// $1 the article, $2 and $3 the steps' names and positions (pendingStepsParams).
+const insertPendingSteps = `INSERT INTO article_steps (article_id, name, position)
+  SELECT $1, name, position FROM unnest($2::text[], $3::int[]) AS s(name, position)
+  ON CONFLICT DO NOTHING`;
+
+const pendingStepsParams = (articleId: string, steps: ReadonlyArray<{ name: string; position: number }>) => [
+  articleId,
+  steps.map((s) => s.name),
+  steps.map((s) => s.position),
+];
+
 /** Adds steps as pending; steps already there are left as they are. */
 export async function declareSteps(
   database: Database,
   articleId: string,
   steps: ReadonlyArray<{ name: string; position: number }>,
 ) {
-  await database.query(
-    `INSERT INTO article_steps (article_id, name, position)
-     SELECT $1, name, position FROM unnest($2::text[], $3::int[]) AS s(name, position)
-     ON CONFLICT DO NOTHING`,
-    [articleId, steps.map((s) => s.name), steps.map((s) => s.position)],
-  );
+  await database.query(insertPendingSteps, pendingStepsParams(articleId, steps));
 }
 
 /**
@@ -36,12 +42,9 @@ export async function declareQueuedRun(
   steps: ReadonlyArray<{ name: string; position: number }>,
 ) {
   await database.query(
-    `WITH declared AS (
-       INSERT INTO article_steps (article_id, name, position)
-       SELECT $1, name, position FROM unnest($2::text[], $3::int[]) AS s(name, position)
-       ON CONFLICT DO NOTHING)
+    `WITH declared AS (${insertPendingSteps})
      INSERT INTO article_events (article_id, type, data) VALUES ($1, 'status', '{"status":"queued"}'::jsonb)`,
-    [articleId, steps.map((s) => s.name), steps.map((s) => s.position)],
+    pendingStepsParams(articleId, steps),
   );
 }
 

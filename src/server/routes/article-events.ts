@@ -53,9 +53,9 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const after = request.headers['last-event-id'] ?? request.query.lastEventId ?? 0;
-      const article = { id: request.params.id };
-      const start = await streamStart(database, authOf(request).workspaceId, article.id, after);
-      if (!start) throw new AppError('not_found', `Article ${article.id} not found`);
+      const articleId = request.params.id;
+      const start = await streamStart(database, authOf(request).workspaceId, articleId, after);
+      if (!start) throw new AppError('not_found', `Article ${articleId} not found`);
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
@@ -93,7 +93,7 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
         res.write(`event: error\ndata: ${JSON.stringify({ code: lost.code, message: lost.reason })}\n\n`);
         close();
       });
-      const unsubscribe = articleEvents.subscribe(article.id, last?.id ?? after, (event) => {
+      const unsubscribe = articleEvents.subscribe(articleId, last?.id ?? after, (event) => {
         if (!open) return;
         send(event);
         if (event.type === 'done') {
@@ -104,12 +104,12 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
       const keepAlive = setInterval(async () => {
         res.write(': keep-alive\n\n');
         // A database hiccup is not a deletion: the stream stays open.
-        if (!(await articleExists(database, article.id).catch(() => true))) close();
+        if (!(await articleExists(database, articleId).catch(() => true))) close();
       }, keepAliveMs);
       request.raw.on('close', close);
       // A first page that ended with the final `done` of a longer log: whether more follows is asked.
       if (!whole && last?.type === 'done')
-        void isFinal(article.id, last.id).then((final) => final && close(), close);
+        void isFinal(articleId, last.id).then((final) => final && close(), close);
     },
   );
 
