@@ -6,7 +6,8 @@
 // BENCH_CONCURRENCY articles running back to back, each followed to its end over SSE, and samples
 // the server's RSS every second. Heap snapshots are written by Node itself (--heapsnapshot-signal),
 // which collects garbage first; BENCH_SNAPSHOT_DIR keeps them for a closer look in DevTools.
-// BENCH_SERVE_ENV='NAME=value …' adds variables to the server's environment (e.g. malloc settings).
+// BENCH_SERVE_ENV='NAME=value …' adds variables to the server's environment (e.g.
+// MEMORY_ALLOCATOR=system to compare with glibc's malloc).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -248,10 +249,12 @@ try {
 
   process.stderr.write(`soak: ${minutes} minutes, ${concurrency} articles at a time\n`);
   const busySampler = sampleRss(serve);
+  const cpuBefore = treeUsage(serve.pid!).cpuMs;
   const loadTimer = setInterval(() => loads.push(loadavg()[0]!), 60_000);
   const soaked = await articlesUntil(authorization, Date.now() + minutes * 60_000);
   clearInterval(loadTimer);
   const busy = busySampler.stop();
+  const cpuPerArticle = (treeUsage(serve.pid!).cpuMs - cpuBefore) / soaked;
   await sleep(5_000);
   const heapEnd = await settledHeapSnapshot(serve);
   const afterSoak = treeUsage(serve.pid!).rssKb / 1024;
@@ -270,6 +273,8 @@ try {
     `| ${concurrency} articles running (${soaked} articles in ${minutes} min) | median ${mb(median(busy))}, p95 ${mb(percentile(busy, 95))}, max ${mb(Math.max(...busy))} |`,
   );
   console.log(`| 5 s after the soak | ${mb(afterSoak)} |`);
+  console.log('');
+  console.log(`Server CPU per article during the soak: ${cpuPerArticle.toFixed(0)} ms.`);
   console.log('');
   console.log('| heap snapshot (after GC) | JS heap | native (array buffers) |');
   console.log('| --- | --- | --- |');

@@ -31,6 +31,12 @@ const modelId = z.string().superRefine((v, ctx) => {
 });
 const modelIdList = commaList.pipe(z.array(modelId));
 
+/**
+ * `auto`: jemalloc where the system has libjemalloc.so.2, else the C library's malloc; `jemalloc`:
+ * required (start-up fails without it); `system`: the C library's malloc.
+ */
+export const memoryAllocatorSetting = z.enum(['auto', 'jemalloc', 'system']).default('auto');
+
 const schema = z.object({
   // Server
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -53,6 +59,8 @@ const schema = z.object({
     .string()
     .regex(/^[1-9]\d*(kB|MB|GB)$/, 'must be a size such as 32MB or 1GB')
     .default('32MB'),
+  // C allocator of `serve` and `worker` (src/cli/relaunch.ts reads it before the rest is loaded).
+  MEMORY_ALLOCATOR: memoryAllocatorSetting,
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')

@@ -14,7 +14,7 @@ import { registerModelsCommand } from './commands/models.ts';
 import { registerOperationCommands } from './commands/operations.ts';
 import { enablePrivateCompileCache } from './compile-cache.ts';
 import { installPackageResolveHook } from './package-resolve-hook.ts';
-import { runWithBaselineWasm } from './wasm-baseline.ts';
+import { relaunchFor } from './relaunch.ts';
 
 // Every file any command writes (embedded database, WAL, secret key, exports) is private to the
 // user running it; existing DATA_DIR trees are repaired when the runtime opens them.
@@ -31,7 +31,7 @@ const program = new Command('blogsmith')
     // The command as typed at the top level: `backup create` is a one-shot `backup`.
     let top = action;
     while (top.parent && top.parent !== program) top = top.parent;
-    await runWithBaselineWasm(top.name());
+    await relaunchFor(top.name());
   });
 
 registerOperationCommands(program);
