@@ -256,8 +256,9 @@ try {
   const busy = busySampler.stop();
   const cpuPerArticle = (treeUsage(serve.pid!).cpuMs - cpuBefore) / soaked;
   await sleep(5_000);
-  const heapEnd = await settledHeapSnapshot(serve);
+  // Before the snapshots: writing one allocates hundreds of MB of its own.
   const afterSoak = treeUsage(serve.pid!).rssKb / 1024;
+  const heapEnd = await settledHeapSnapshot(serve);
 
   console.log(
     `serve on the embedded database, ${concurrency} articles at a time, ${perTokenMs} ms/token, ${minutes} min soak after ${warmed} warm-up articles${Object.keys(serveEnv).length ? `; server environment ${process.env.BENCH_SERVE_ENV}` : ''}; Node ${process.version}; load ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}; ${new Date().toISOString()}`,
