@@ -114,4 +114,23 @@ describe.each(backends)('cursor paging at microsecond precision (%s)', (backend)
     expect(res.statusCode).toBe(200);
     expect(res.json().items).toHaveLength(7);
   });
+
+  it.each(lists)(
+    '$url answers cursors at the ends of the range, or malformed, with 200 or 400',
+    async ({ url }) => {
+      const at = (raw: string) =>
+        t.app.inject({
+          method: 'GET',
+          url: `${url}?cursor=${Buffer.from(raw).toString('base64url')}`,
+          headers: session(cookie),
+        });
+      const id = '00000000-0000-0000-0000-00000000000a';
+      expect((await at(`99999999999999999.${id}`)).statusCode).toBe(200);
+      expect((await at(`0.${id}`)).json().items).toEqual([]);
+      expect((await at('1900-01-01T00:00:00.000Z')).json().items).toEqual([]);
+      expect((await at(`1.${id.toUpperCase()}`)).statusCode).toBe(400);
+      expect((await at(`999999999999999999.${id}`)).statusCode).toBe(400);
+      expect((await at(`-1.${id}`)).statusCode).toBe(400);
+    },
+  );
 });
