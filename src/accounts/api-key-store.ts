@@ -1,7 +1,8 @@
 // Every statement on API keys. Rows hold the key's prefix (found through a unique index) and the
 // sha256 of the whole key; making and checking keys is api-keys.ts's.
-import { and, desc, eq, gt, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
+import { after, createdMicrosOf, newestFirst, type PagePosition } from '../db/keyset.ts';
 import { preparedPerDatabase } from '../db/prepared.ts';
 import { apiKeys, memberships } from '../db/schema/index.ts';
 import { inWorkspace } from './scope.ts';
@@ -33,16 +34,18 @@ export async function insertApiKey(database: Database, row: typeof apiKeys.$infe
 
 // Run on every request of the list endpoint and of every API-key caller, so prepared once.
 const hotStatements = preparedPerDatabase((database) => {
-  const page = (before?: SQL) =>
+  const page = (position?: SQL) =>
     database.db
-      .select(publicColumns)
+      .select({ ...publicColumns, createdMicros: createdMicrosOf(apiKeys) })
       .from(apiKeys)
-      .where(inWorkspace({ workspaceId: sql.placeholder('workspaceId') }, apiKeys, before))
-      .orderBy(desc(apiKeys.createdAt))
+      .where(inWorkspace({ workspaceId: sql.placeholder('workspaceId') }, apiKeys, position))
+      .orderBy(...newestFirst(apiKeys))
       .limit(sql.placeholder('limit'));
   return {
     firstPage: page().prepare('api_keys_first_page'),
-    pageBefore: page(lt(apiKeys.createdAt, sql.placeholder('before'))).prepare('api_keys_page_before'),
+    pageAfter: page(after(apiKeys, { micros: sql.placeholder('micros'), id: sql.placeholder('id') })).prepare(
+      'api_keys_page_after',
+    ),
     usableByPrefix: database.db
       .select({
         id: apiKeys.id,
@@ -68,11 +71,16 @@ const hotStatements = preparedPerDatabase((database) => {
   };
 });
 
-export async function listApiKeys(database: Database, scope: Scope, page: { limit: number; before?: Date }) {
+/** Newest first, with `createdMicros` for the next page's cursor. */
+export async function listApiKeys(
+  database: Database,
+  scope: Scope,
+  page: { limit: number; after?: PagePosition | undefined },
+) {
   const statements = hotStatements(database);
   const values = { workspaceId: scope.workspaceId, limit: page.limit };
-  return page.before
-    ? statements.pageBefore.execute({ ...values, before: page.before })
+  return page.after
+    ? statements.pageAfter.execute({ ...values, ...page.after })
     : statements.firstPage.execute(values);
 }
 

@@ -1,6 +1,7 @@
 // The audit log, append-only: every statement on it (record an entry, read a page of them).
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, eq, getTableColumns } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
+import { after, createdMicrosOf, newestFirst, type PagePosition } from '../db/keyset.ts';
 import { auditLog } from '../db/schema/index.ts';
 
 export interface AuditEntry {
@@ -31,10 +32,12 @@ export async function audit(database: Database, entry: AuditEntry) {
 export async function listAudit(
   database: Database,
   workspaceId: string,
-  page: { limit: number; before?: Date },
+  page: { limit: number; after?: PagePosition | undefined },
 ) {
-  const where = page.before
-    ? and(eq(auditLog.workspaceId, workspaceId), lt(auditLog.createdAt, page.before))
-    : eq(auditLog.workspaceId, workspaceId);
-  return database.db.select().from(auditLog).where(where).orderBy(desc(auditLog.createdAt)).limit(page.limit);
+  return database.db
+    .select({ ...getTableColumns(auditLog), createdMicros: createdMicrosOf(auditLog) })
+    .from(auditLog)
+    .where(and(eq(auditLog.workspaceId, workspaceId), page.after ? after(auditLog, page.after) : undefined))
+    .orderBy(...newestFirst(auditLog))
+    .limit(page.limit);
 }

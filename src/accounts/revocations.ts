@@ -9,6 +9,7 @@
 // embedded database is single-process, so in-process delivery is all it needs.
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import type { PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import type { Redis } from '../cache/redis.ts';
 import type { Database } from '../db/client.ts';
@@ -76,30 +77,54 @@ export function createRevocationBus(deps: {
   }
 
   if (database.kind === 'postgres') {
-    let client: { release(destroy?: boolean): void } | undefined;
+    // The connection now LISTENing, as a function that hands it back to the pool. pg-pool throws
+    // when a client is released twice, and a socket error can arrive after close() released it (or
+    // twice for one drop), in an event handler where a throw would crash the process: so each
+    // connection is released once, by whichever of close() and its error handler comes first.
+    let current: (() => void) | undefined;
     const listen = async () => {
       if (closed) return;
+      let c: PoolClient;
       try {
-        const c = await database.pool!.connect();
-        client = c;
-        c.on('notification', (msg) => {
-          if (msg.channel === pgChannel && msg.payload) receive(msg.payload);
-        });
-        c.on('error', () => {
-          logger.warn('credential revocation listener lost its connection; reconnecting');
-          client = undefined;
-          c.release(true);
-          if (!closed) setTimeout(listen, 1000).unref();
-        });
-        await c.query(`LISTEN ${pgChannel}`);
+        c = await database.pool!.connect();
       } catch (err) {
         if (closed) return;
+        logger.warn({ err }, 'could not connect to LISTEN for credential revocations; retrying');
+        setTimeout(listen, 1000).unref();
+        return;
+      }
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        if (current === release) current = undefined;
+        c.release(true);
+      };
+      // Stays attached after release: an 'error' with no listener would be thrown.
+      c.on('error', () => {
+        const wasOurs = !released;
+        release();
+        if (closed || !wasOurs) return;
+        logger.warn('credential revocation listener lost its connection; reconnecting');
+        setTimeout(listen, 1000).unref();
+      });
+      if (closed) return release();
+      current = release;
+      c.on('notification', (msg) => {
+        if (msg.channel === pgChannel && msg.payload) receive(msg.payload);
+      });
+      try {
+        await c.query(`LISTEN ${pgChannel}`);
+      } catch (err) {
+        // A dropped connection has already scheduled the retry from its error handler.
+        if (released || closed) return;
         logger.warn({ err }, 'could not LISTEN for credential revocations; retrying');
+        release();
         setTimeout(listen, 1000).unref();
       }
     };
     void listen();
-    stops.push(async () => client?.release(true));
+    stops.push(async () => current?.());
   }
 
   return {

@@ -1,9 +1,10 @@
 // Every statement on the articles table. Every read of a tenant's article goes through
 // `inWorkspace`: another workspace's article is simply not found. Steps are in step-store.ts,
 // versions in version-store.ts.
-import { desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
+import { eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { inWorkspace } from '../accounts/scope.ts';
 import type { Database } from '../db/client.ts';
+import { after, createdMicrosOf, newestFirst, type PagePosition } from '../db/keyset.ts';
 import { type ArticleStatus, articles } from '../db/schema/articles.ts';
 import { userMatch } from '../db/text-search.ts';
 import { AppError } from '../errors.ts';
@@ -106,13 +107,8 @@ export interface ListArticlesInput {
   q?: string;
   favorite?: boolean;
   limit: number;
-  before?: Date;
-  /** Strictly after this row in the list's order: its created_at in epoch microseconds, and its id. */
-  afterRow?: { micros: string; id: string };
+  after?: PagePosition | undefined;
 }
-
-// created_at to the microsecond, exactly (a JavaScript Date keeps milliseconds only).
-const createdMicros = sql<string>`(extract(epoch from ${articles.createdAt}) * 1000000)::bigint::text`;
 
 export async function listArticles(
   database: Database,
@@ -122,10 +118,7 @@ export async function listArticles(
   const conditions: (SQL | undefined)[] = [
     input.status ? eq(articles.status, input.status) : undefined,
     input.favorite === undefined ? undefined : eq(articles.favorite, input.favorite),
-    input.before ? lt(articles.createdAt, input.before) : undefined,
-    input.afterRow
-      ? sql`(${articles.createdAt}, ${articles.id}) < (timestamptz 'epoch' + ${input.afterRow.micros}::bigint * interval '1 microsecond', ${input.afterRow.id}::uuid)`
-      : undefined,
+    input.after ? after(articles, input.after) : undefined,
     input.q ? userMatch(articles.tsv, articles.searchConfig, input.q) : undefined,
   ];
   const cost = sql<string>`(SELECT coalesce(sum(cost_usd), 0) FROM article_steps s WHERE s.article_id = ${articles.id})`;
@@ -142,12 +135,12 @@ export async function listArticles(
       error: articles.error,
       createdAt: articles.createdAt,
       updatedAt: articles.updatedAt,
-      createdMicros,
+      createdMicros: createdMicrosOf(articles),
       cost,
     })
     .from(articles)
     .where(inWorkspace(scope, articles, ...conditions))
-    .orderBy(desc(articles.createdAt), desc(articles.id))
+    .orderBy(...newestFirst(articles))
     .limit(input.limit);
   return rows.map(({ cost, ...r }) => ({ ...r, costUsd: Number(cost) }));
 }

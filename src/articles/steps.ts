@@ -50,7 +50,8 @@ export interface StepLlm {
 
 /**
  * Another run of the article finished this step, or took the article over (this run's lease expired
- * while it stalled): this run must stop without writing anything, so no step is finished twice.
+ * while it stalled), or the article was cancelled or deleted by another process: this run must stop
+ * without writing anything, so no step is finished twice and no event follows the final `done`.
  */
 export class RunSupersededError extends Error {
   constructor(step: string) {
@@ -155,7 +156,15 @@ export async function runStep<T>(
   if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error('run aborted');
   const startedAt = new Date();
   const ref = { articleId: ctx.article.id, name };
-  const stored = await steps.startStep(ctx.database, { ...ref, position, input, startedAt });
+  const stored = await steps.startStep(ctx.database, {
+    ...ref,
+    position,
+    input,
+    startedAt,
+    leaseOwner: ctx.leaseOwner,
+  });
+  // Cancelled or taken over, and this process not told yet (the heartbeat would in up to ~2 s).
+  if (stored && !stored.held) throw new RunSupersededError(name);
   if (isFinished(stored?.status)) return stored!.output as T;
   await ctx.events.notify(ctx.article.id);
   const attempts = ctx.attempts ?? 3;

@@ -1,7 +1,8 @@
 // Every statement on stored evaluation reports: a workspace's `blogsmith eval` runs, newest first.
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { inWorkspace } from '../accounts/scope.ts';
 import type { Database } from '../db/client.ts';
+import { after, createdMicrosOf, newestFirst, type PagePosition } from '../db/keyset.ts';
 import { evalReports } from '../db/schema/eval.ts';
 import { AppError } from '../errors.ts';
 import type { EvalReport } from './report-schema.ts';
@@ -31,15 +32,13 @@ export async function saveEvalReport(
 export async function listEvalReports(
   database: Database,
   scope: Scope,
-  input: { limit: number; before?: Date },
-): Promise<StoredEvalReport[]> {
+  input: { limit: number; after?: PagePosition | undefined },
+): Promise<(StoredEvalReport & { createdMicros: string })[]> {
   return database.db
-    .select(columns)
+    .select({ ...columns, createdMicros: createdMicrosOf(evalReports) })
     .from(evalReports)
-    .where(
-      inWorkspace(scope, evalReports, input.before ? lt(evalReports.createdAt, input.before) : undefined),
-    )
-    .orderBy(desc(evalReports.createdAt))
+    .where(inWorkspace(scope, evalReports, input.after ? after(evalReports, input.after) : undefined))
+    .orderBy(...newestFirst(evalReports))
     .limit(input.limit);
 }
 

@@ -4,6 +4,7 @@
 import { and, asc, desc, eq, lt, or, sql } from 'drizzle-orm';
 import { inWorkspace } from '../accounts/scope.ts';
 import type { Database } from '../db/client.ts';
+import { after, createdMicrosOf, newestFirst, type PagePosition } from '../db/keyset.ts';
 import { documentBlobs, documentChunks, documents } from '../db/schema/knowledge.ts';
 import { type ChunkRows, insertChunks, type Transaction } from './chunk-store.ts';
 import { chunksLanguage } from './detect-language.ts';
@@ -116,24 +117,24 @@ export async function listDocuments(database: Database, workspaceId: string): Pr
     .orderBy(desc(documents.createdAt), asc(documents.id));
 }
 
-/** One page of the workspace's documents, newest first (keyset on created_at). */
+/** One page of the workspace's documents, newest first, with `createdMicros` for the next cursor. */
 export async function listDocumentPage(
   database: Database,
   workspaceId: string,
-  page: { limit: number; before?: Date | undefined; status?: DocumentStatus | undefined },
-): Promise<DocumentRow[]> {
+  page: { limit: number; after?: PagePosition | undefined; status?: DocumentStatus | undefined },
+): Promise<(DocumentRow & { createdMicros: string })[]> {
   return database.db
-    .select(documentColumns)
+    .select({ ...documentColumns, createdMicros: createdMicrosOf(documents) })
     .from(documents)
     .where(
       inWorkspace(
         { workspaceId },
         documents,
-        page.before ? lt(documents.createdAt, page.before) : undefined,
+        page.after ? after(documents, page.after) : undefined,
         page.status ? eq(documents.status, page.status) : undefined,
       ),
     )
-    .orderBy(desc(documents.createdAt), desc(documents.id))
+    .orderBy(...newestFirst(documents))
     .limit(page.limit);
 }
 

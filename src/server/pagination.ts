@@ -1,5 +1,7 @@
-// Keyset pagination over created_at: `cursor` is opaque to clients (base64url of an ISO time).
+// Keyset pagination (db/keyset.ts): `cursor` is opaque to clients (base64url of the last row's
+// created_at in epoch microseconds and its id).
 import { z } from 'zod';
+import type { PagePosition } from '../db/keyset.ts';
 import { AppError } from '../errors.ts';
 import { parseIsoDate } from '../input/date.ts';
 import { intString } from '../input/integer.ts';
@@ -10,51 +12,44 @@ export const pageQuery = z.object({
   cursor: text({ max: 100, trim: false }).optional(),
 });
 
-export function decodeCursor(cursor?: string): Date | undefined {
-  if (!cursor) return undefined;
-  // Only what nextCursor writes: an ISO time PostgreSQL can compare (not "0000-01-01" or year 275760).
-  const date = parseIsoDate(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!date) {
-    throw new AppError('validation_error', 'Invalid cursor', [{ path: 'cursor', message: 'invalid cursor' }]);
-  }
-  return date;
-}
+const invalidCursor = () =>
+  new AppError('validation_error', 'Invalid cursor', [{ path: 'cursor', message: 'invalid cursor' }]);
 
-export function nextCursor<T extends { createdAt: Date }>(items: T[], limit: number): string | null {
-  const last = items.at(-1);
-  return items.length === limit && last
-    ? Buffer.from(last.createdAt.toISOString()).toString('base64url')
-    : null;
+const positionPattern = /^(\d{1,17})\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+// Sorts before every other uuid, so (created_at, id) < (t, nil) means created_at < t.
+const nilUuid = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * The position (db/keyset.ts) a cursor names. A cursor of the older, time-only form (an ISO time,
+ * milliseconds) still reads as "before that time".
+ */
+export function decodeCursor(cursor?: string): PagePosition | undefined {
+  if (!cursor) return undefined;
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  const m = positionPattern.exec(decoded);
+  if (m) return { micros: m[1]!, id: m[2]! };
+  // Only an ISO time PostgreSQL can compare (not "0000-01-01" or year 275760).
+  const date = parseIsoDate(decoded);
+  if (!date) throw invalidCursor();
+  return { micros: String(date.getTime() * 1000), id: nilUuid };
 }
 
 /**
- * A position in a list ordered by (created_at, id), newest first, to the microsecond: rows created in
- * the same millisecond (a duplicate, a batch) are neither skipped nor repeated across pages, which a
- * millisecond time alone cannot promise. Written as `<epoch microseconds>.<id>`; a cursor of the
- * older time-only form is still read.
+ * A page of rows selected with `createdMicros` (db/keyset.ts) in newestFirst order: the items
+ * without it, and the cursor of the next page — null when this one is not full.
  */
-export interface Keyset {
-  micros?: string;
-  id?: string;
-  before?: Date;
-}
-
-const keysetPattern = /^(\d{1,17})\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
-
-export function decodeKeyset(cursor?: string): Keyset | undefined {
-  if (!cursor) return undefined;
-  const m = keysetPattern.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  return m ? { micros: m[1]!, id: m[2]! } : { before: decodeCursor(cursor)! };
-}
-
-export function nextKeysetCursor<T extends { id: string; createdMicros: string }>(
-  items: T[],
+export function pageFrom<T extends { id: string; createdMicros: string }>(
+  rows: T[],
   limit: number,
-): string | null {
-  const last = items.at(-1);
-  return items.length === limit && last
-    ? Buffer.from(`${last.createdMicros}.${last.id}`).toString('base64url')
-    : null;
+): { items: Omit<T, 'createdMicros'>[]; nextCursor: string | null } {
+  const last = rows.at(-1);
+  return {
+    items: rows.map(({ createdMicros: _, ...item }) => item),
+    nextCursor:
+      rows.length === limit && last
+        ? Buffer.from(`${last.createdMicros}.${last.id}`).toString('base64url')
+        : null,
+  };
 }
 
 /**

@@ -5,7 +5,7 @@ import { scopes } from '../../accounts/roles.ts';
 import { futureIsoDate } from '../../input/date.ts';
 import { visibleText } from '../../input/text.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
-import { decodeCursor, nextCursor, pageQuery } from '../pagination.ts';
+import { decodeCursor, pageFrom, pageQuery } from '../pagination.ts';
 import { auditRequest } from '../request-audit.ts';
 
 const apiKeyView = z.object({
@@ -74,8 +74,8 @@ export const apiKeyRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { limit, cursor } = request.query;
-      const items = await listApiKeys(database, authOf(request), { limit, before: decodeCursor(cursor) });
-      return { items, nextCursor: nextCursor(items, limit) };
+      const rows = await listApiKeys(database, authOf(request), { limit, after: decodeCursor(cursor) });
+      return pageFrom(rows, limit);
     },
   );
 

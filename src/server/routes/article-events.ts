@@ -10,6 +10,7 @@ import { AppError } from '../../errors.ts';
 import { intString } from '../../input/integer.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
 import { closeCodes, watchCredential } from '../credential-watch.ts';
+import { hijackReply } from '../hijack.ts';
 import { articleIdParams } from './article-schemas.ts';
 
 const keepAliveMs = 15_000;
@@ -56,14 +57,11 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
       const articleId = request.params.id;
       const start = await streamStart(database, authOf(request).workspaceId, articleId, after);
       if (!start) throw new AppError('not_found', `Article ${articleId} not found`);
-      reply.hijack();
-      const res = reply.raw;
-      res.writeHead(200, {
+      const res = hijackReply(reply, 200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache, no-transform',
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
-        'x-request-id': String(request.id),
       });
       res.write('retry: 2000\n\n');
       const send = (event: { id: number; type: string; data: unknown }) =>

@@ -20,7 +20,7 @@ import { markdownText } from '../../input/markdown.ts';
 import { text, visibleText } from '../../input/text.ts';
 import { articleBriefSchema } from '../../writing/brief.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
-import { decodeKeyset, nextKeysetCursor, pageOf, pageQuery } from '../pagination.ts';
+import { decodeCursor, pageFrom, pageOf, pageQuery } from '../pagination.ts';
 import { auditRequest } from '../request-audit.ts';
 import {
   articleIdParams,
@@ -100,19 +100,14 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { limit, cursor, status, q, favorite } = request.query;
-      const after = decodeKeyset(cursor);
       const rows = await listArticles(database, authOf(request), {
         limit,
-        ...(after?.before ? { before: after.before } : {}),
-        ...(after?.micros && after.id ? { afterRow: { micros: after.micros, id: after.id } } : {}),
+        after: decodeCursor(cursor),
         ...(status ? { status } : {}),
         ...(q ? { q } : {}),
         ...(favorite !== undefined ? { favorite } : {}),
       });
-      return {
-        items: rows.map(({ createdMicros: _, ...item }) => item),
-        nextCursor: nextKeysetCursor(rows, limit),
-      };
+      return pageFrom(rows, limit);
     },
   );
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listAudit } from '../../accounts/audit.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
-import { decodeCursor, nextCursor, pageQuery } from '../pagination.ts';
+import { decodeCursor, pageFrom, pageQuery } from '../pagination.ts';
 
 const entryView = z.object({
   id: z.uuid(),
@@ -31,11 +31,11 @@ export const auditRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { limit, cursor } = request.query;
-      const items = await listAudit(app.runtime.database, authOf(request).workspaceId, {
+      const rows = await listAudit(app.runtime.database, authOf(request).workspaceId, {
         limit,
-        before: decodeCursor(cursor),
+        after: decodeCursor(cursor),
       });
-      return { items, nextCursor: nextCursor(items, limit) };
+      return pageFrom(rows, limit);
     },
   );
 };

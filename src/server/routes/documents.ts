@@ -21,7 +21,7 @@ import { type SubmitInput, submitDocument } from '../../knowledge/ingestion.ts';
 import { documentPassages } from '../../knowledge/passage-store.ts';
 import { documentStatuses, documentTypes } from '../../knowledge/types.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
-import { decodeCursor, nextCursor, pageOf, pageQuery } from '../pagination.ts';
+import { decodeCursor, pageFrom, pageOf, pageQuery } from '../pagination.ts';
 import { auditRequest } from '../request-audit.ts';
 import { documentPassage } from './knowledge-schemas.ts';
 
@@ -288,12 +288,13 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { limit, cursor, status } = request.query;
-      const items = await listDocumentPage(database, authOf(request).workspaceId, {
+      const rows = await listDocumentPage(database, authOf(request).workspaceId, {
         limit,
-        before: decodeCursor(cursor),
+        after: decodeCursor(cursor),
         status,
       });
-      return { items: items.map(toView), nextCursor: nextCursor(items, limit) };
+      const page = pageFrom(rows, limit);
+      return { items: page.items.map(toView), nextCursor: page.nextCursor };
     },
   );
 

@@ -11,7 +11,7 @@ import {
   saveEvalReport,
 } from '../../eval/report-store.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
-import { decodeCursor, nextCursor, pageOf, pageQuery } from '../pagination.ts';
+import { decodeCursor, pageFrom, pageOf, pageQuery } from '../pagination.ts';
 
 const storedFields = { id: z.uuid(), createdAt: z.date() };
 const reportView = evalReportSchema.extend(storedFields);
@@ -72,9 +72,9 @@ export const evalReportRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { limit, cursor } = request.query;
-      const before = decodeCursor(cursor);
-      const rows = await listEvalReports(database, authOf(request), { limit, ...(before && { before }) });
-      return { items: rows.map(summaryOf), nextCursor: nextCursor(rows, limit) };
+      const rows = await listEvalReports(database, authOf(request), { limit, after: decodeCursor(cursor) });
+      const page = pageFrom(rows, limit);
+      return { items: page.items.map(summaryOf), nextCursor: page.nextCursor };
     },
   );
 

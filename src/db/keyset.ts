@@ -1,0 +1,33 @@
+// Keyset paging of lists shown newest first, over (created_at, id) to the microsecond. PostgreSQL
+// keeps microseconds where a JavaScript Date keeps milliseconds, so a cursor holding the last row's
+// Date skips (or repeats) the rows sharing its millisecond; and rows can share even the microsecond
+// (one INSERT of many rows gets one now()), hence the id as the tie-break.
+import { desc, type Placeholder, type SQL, sql } from 'drizzle-orm';
+import type { PgColumn } from 'drizzle-orm/pg-core';
+
+/** A row's place in that order: its created_at in epoch microseconds (text, exact), and its id. */
+export interface PagePosition {
+  micros: string;
+  id: string;
+}
+
+interface PagedTable {
+  createdAt: PgColumn;
+  id: PgColumn;
+}
+
+/** Select as `createdMicros`: what the next page's cursor is made of. */
+export const createdMicrosOf = (table: PagedTable) =>
+  sql<string>`(extract(epoch from ${table.createdAt}) * 1000000)::bigint::text`;
+
+export const newestFirst = (table: PagedTable) => [desc(table.createdAt), desc(table.id)] as const;
+
+/** The rows after `position` in newestFirst order. Placeholders serve prepared statements. */
+export function after(
+  table: PagedTable,
+  position: { micros: string | Placeholder; id: string | Placeholder },
+): SQL {
+  const at = sql`(timestamptz 'epoch' + ${position.micros}::bigint * interval '1 microsecond')`;
+  // The bound on created_at alone is what the (workspace_id, created_at) indexes can range over.
+  return sql`(${table.createdAt} <= ${at} AND (${table.createdAt}, ${table.id}) < (${at}, ${position.id}::uuid))`;
+}
