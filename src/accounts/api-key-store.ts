@@ -2,7 +2,7 @@
 // sha256 of the whole key; making and checking keys is api-keys.ts's.
 import { and, desc, eq, gt, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { preparedPerDatabase } from '../db/prepared.ts';
+import { preparedPerDatabase, withPlainRows } from '../db/prepared.ts';
 import { apiKeys, memberships } from '../db/schema/index.ts';
 import { inWorkspace } from './scope.ts';
 
@@ -41,8 +41,10 @@ const hotStatements = preparedPerDatabase((database) => {
       .orderBy(desc(apiKeys.createdAt))
       .limit(sql.placeholder('limit'));
   return {
-    firstPage: page().prepare('api_keys_first_page'),
-    pageBefore: page(lt(apiKeys.createdAt, sql.placeholder('before'))).prepare('api_keys_page_before'),
+    firstPage: withPlainRows(page().prepare('api_keys_first_page')),
+    pageBefore: withPlainRows(
+      page(lt(apiKeys.createdAt, sql.placeholder('before'))).prepare('api_keys_page_before'),
+    ),
     usableByPrefix: database.db
       .select({
         id: apiKeys.id,
