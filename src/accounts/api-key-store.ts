@@ -3,7 +3,7 @@
 import { and, eq, gt, isNull, or, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { after, createdMicrosOf, newestFirst, type PagePosition } from '../db/keyset.ts';
-import { preparedPerDatabase } from '../db/prepared.ts';
+import { preparedPerDatabase, withPlainRows } from '../db/prepared.ts';
 import { apiKeys, memberships } from '../db/schema/index.ts';
 import { inWorkspace } from './scope.ts';
 
@@ -42,9 +42,11 @@ const hotStatements = preparedPerDatabase((database) => {
       .orderBy(...newestFirst(apiKeys))
       .limit(sql.placeholder('limit'));
   return {
-    firstPage: page().prepare('api_keys_first_page'),
-    pageAfter: page(after(apiKeys, { micros: sql.placeholder('micros'), id: sql.placeholder('id') })).prepare(
-      'api_keys_page_after',
+    firstPage: withPlainRows(page().prepare('api_keys_first_page')),
+    pageAfter: withPlainRows(
+      page(after(apiKeys, { micros: sql.placeholder('micros'), id: sql.placeholder('id') })).prepare(
+        'api_keys_page_after',
+      ),
     ),
     usableByPrefix: database.db
       .select({

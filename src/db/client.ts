@@ -9,6 +9,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import * as schema from './schema/index.ts';
+import { installStringArrayParser } from './string-arrays.ts';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -83,6 +84,7 @@ async function openPglite(dataDir: string, sharedBuffers: string): Promise<Datab
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  installStringArrayParser();
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
   // An idle client losing its server must not crash the process; queries report the error.
   pool.on('error', () => {});
