@@ -175,11 +175,26 @@ export function knowledgeBaseSources(search: PassageSearch, maxPassages = 6): So
   };
 }
 
-export function webSources(deps: ResearchDeps, options: ResearchOptions): SourceProvider {
+/**
+ * Search results asked for per question: enough that the union of all questions' results, less the
+ * pages found twice and the ones that fail to load, can still fill `maxSources` (5 to 20, what
+ * search APIs return in one page).
+ */
+export const resultsPerQuestion = (maxSources: number, questions: number) =>
+  Math.min(20, Math.max(5, Math.ceil((2 * maxSources) / Math.max(1, questions))));
+
+export function webSources(
+  deps: ResearchDeps,
+  options: ResearchOptions & { maxSources: number },
+): SourceProvider {
   return {
     name: 'web',
     async find(questions, signal) {
-      const found = await researchQuestions(questions, deps, { maxSources: 6, ...options, signal });
+      const found = await researchQuestions(questions, deps, {
+        resultsPerQuery: resultsPerQuestion(options.maxSources, questions.length),
+        ...options,
+        signal,
+      });
       return found.map((s) => ({
         kind: 'web' as const,
         title: s.title || s.finalUrl,
