@@ -1,5 +1,6 @@
 // The whole job side by side with dzhng/deep-research (issue 13, item 8): `blogsmith generate --web`
-// (1,500 words) and deep-research's CLI (breadth 3, depth 1 and 2, report) on one fake model
+// (1,500 words; at the default page count, and with `--web-sources` at least the pages the peer
+// reads at each depth, BENCH_BLOGSMITH_SOURCES, default 12,18) and deep-research's CLI (breadth 3, depth 1 and 2, report) on one fake model
 // (BENCH_PER_TOKEN_MS, default 5, per output token) and one fake web of 20 heat-pump pages (SearXNG
 // search for Blogsmith, Firecrawl search+scrape for the peer). Per job: wall from handing over the
 // topic to the finished report, its ratio to the LLM critical path (from the request intervals at
@@ -26,6 +27,12 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const words = 1500;
 const breadth = Number(process.env.BENCH_PEER_BREADTH ?? 3);
 const depths = (process.env.BENCH_PEER_DEPTHS ?? '1,2').split(',').map(Number);
+// Web pages Blogsmith may read in the row compared with each depth (`--web-sources`): at least the
+// pages the peer reads there, so the comparison is at equal or better grounding. The product's
+// default (no flag) runs as a row of its own.
+const blogsmithSources = (process.env.BENCH_BLOGSMITH_SOURCES ?? '12,18').split(',').map(Number);
+if (blogsmithSources.length !== depths.length)
+  throw new Error('BENCH_BLOGSMITH_SOURCES needs one page count per BENCH_PEER_DEPTHS entry');
 const peerDir = process.env.BENCH_PEER_DIR ? path.resolve(process.env.BENCH_PEER_DIR) : undefined;
 const topic = 'heat pumps for family homes';
 const countTokens = (text: string) => encode(text).length;
@@ -187,17 +194,31 @@ const created = await cliRun(['user', 'create', '--email', 'b@example.com', '--p
 if (created.code !== 0) throw new Error(created.stderr);
 
 const blogsmithOut = path.join(work, 'article.md');
-const blogsmith: Launch = {
-  command: process.execPath,
-  args: [mainScript, 'generate', topic, '--words', String(words), '--web', '--out', blogsmithOut],
-  env: blogsmithEnv,
-  cwd: work,
-  // The CLI says where it runs the job just before it posts the article.
-  ready: /^Using /m,
-  done: /^Wrote /m,
-  prompts: [],
-  report: () => readFileSync(blogsmithOut, 'utf8'),
-};
+function blogsmith(sources?: number): Launch {
+  return {
+    command: process.execPath,
+    args: [
+      mainScript,
+      'generate',
+      topic,
+      '--words',
+      String(words),
+      ...(sources === undefined ? ['--web'] : ['--web-sources', String(sources)]),
+      '--out',
+      blogsmithOut,
+    ],
+    env: blogsmithEnv,
+    cwd: work,
+    // The CLI says where it runs the job just before it posts the article.
+    ready: /^Using /m,
+    done: /^Wrote /m,
+    prompts: [],
+    report: () => readFileSync(blogsmithOut, 'utf8'),
+  };
+}
+const blogsmithLabel = (sources?: number) =>
+  `Blogsmith (web, ${words.toLocaleString('en')} words, ${sources === undefined ? 'default pages' : `≤ ${sources} pages`})`;
+const peerLabel = (depth: number) => `deep-research (breadth ${breadth}, depth ${depth})`;
 
 function peer(depth: number): Launch {
   const dir = peerDir!;
@@ -229,11 +250,15 @@ function peer(depth: number): Launch {
 
 if (peerDir && !existsSync(path.join(peerDir, 'node_modules/tsx/dist/loader.mjs')))
   throw new Error(`BENCH_PEER_DIR=${peerDir} has no node_modules/tsx: prepare it as bench/RESULTS.md says`);
+// Each depth's pair runs side by side (Blogsmith at that depth's page count, then the peer).
 const rows: Array<[string, Launch]> = [
-  [`Blogsmith (web, ${words.toLocaleString('en')} words)`, blogsmith],
-  ...(peerDir
-    ? depths.map((d) => [`deep-research (breadth ${breadth}, depth ${d})`, peer(d)] as [string, Launch])
-    : []),
+  [blogsmithLabel(), blogsmith()],
+  ...depths.flatMap(
+    (d, i): Array<[string, Launch]> => [
+      [blogsmithLabel(blogsmithSources[i]), blogsmith(blogsmithSources[i])],
+      ...(peerDir ? [[peerLabel(d), peer(d)] as [string, Launch]] : []),
+    ],
+  ),
 ];
 const results = new Map<string, Job[]>(rows.map(([label]) => [label, []]));
 const loads: number[] = [];
@@ -262,11 +287,15 @@ for (const [label, jobs] of results) {
     `| ${label} | ${s(m((j) => j.wallMs))} | ${s(m((j) => j.llmChainMs))} (${s(m((j) => j.llmBusyMs))}) | ${m((j) => j.wallMs / j.llmChainMs).toFixed(3)} | ${s(m((j) => j.idle.before))} / ${s(m((j) => j.idle.between))} / ${s(m((j) => j.idle.after))} | ${m((j) => j.modelCalls)} | ${m((j) => j.pagesRead)} | ${m((j) => j.pagesInReport)} | ${s(m((j) => j.jobCpuMs))} (${s(m((j) => j.cpuMs))}) | ${m((j) => j.peakMb).toFixed(0)} MB | ${s(m((j) => j.startupMs))} |`,
   );
 }
-const mine = results.get(rows[0]![0])!;
-for (const [label, jobs] of [...results].slice(1))
-  console.log(
-    `Blogsmith's wall ÷ ${label}: ${(median(mine.map((j) => j.wallMs)) / median(jobs.map((j) => j.wallMs))).toFixed(2)}`,
-  );
+if (peerDir)
+  depths.forEach((d, i) => {
+    const mine = results.get(blogsmithLabel(blogsmithSources[i]))!;
+    const theirs = results.get(peerLabel(d))!;
+    const m = (jobs: Job[], f: (j: Job) => number) => median(jobs.map(f));
+    console.log(
+      `${blogsmithLabel(blogsmithSources[i])} ÷ ${peerLabel(d)}: wall ${(m(mine, (j) => j.wallMs) / m(theirs, (j) => j.wallMs)).toFixed(2)}, pages read ${m(mine, (j) => j.pagesRead)} vs ${m(theirs, (j) => j.pagesRead)}, in the report ${m(mine, (j) => j.pagesInReport)} vs ${m(theirs, (j) => j.pagesInReport)}`,
+    );
+  });
 await llm.close();
 await web.close();
 rmSync(work, { recursive: true, force: true });

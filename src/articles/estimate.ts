@@ -57,6 +57,7 @@ export interface ArticleEstimate {
 // is ~1.3; a prompt carries the brief, instructions and (when grounded) source passages.
 const tokensPerWord = 1.35;
 const sourceTokens = 1500; // source passages in a grounded step's prompt
+const listedSourceTokens = 100; // a web page in the outline's source list: title and a short excerpt
 const promptTokens = 600; // system prompt, brief, instructions
 const wordsPerSection = 250;
 const faqOutputTokens = 350;
@@ -84,6 +85,8 @@ type StepTokens = { role: GenerationRole; input: number; output: number };
 export function roughSteps(brief: ArticleBrief): StepTokens[] {
   const sections = sectionCount(brief);
   const sources = grounded(brief) ? sourceTokens : 0;
+  // The outline lists every page web research keeps; a section quotes only the pages it is given.
+  const listed = brief.research.web ? brief.research.maxWebSources * listedSourceTokens : 0;
   const article = Math.round(brief.words * tokensPerWord);
   const perSection = Math.round(article / sections);
   // An outline of `sections` sections with an FAQ (the planner usually adds one).
@@ -93,7 +96,7 @@ export function roughSteps(brief: ArticleBrief): StepTokens[] {
   });
   const out: StepTokens[] = [
     { role: 'planner', input: promptTokens, output: 150 }, // plan
-    { role: 'planner', input: promptTokens + sources, output: 60 * sections + 100 }, // outline
+    { role: 'planner', input: promptTokens + sources + listed, output: 60 * sections + 100 }, // outline
   ];
   for (const step of plan) {
     const kind = step.name.split(':')[0];

@@ -102,7 +102,8 @@ function sourceProviders(deps: ArticleJobDeps): SourceProviders {
     if (research.knowledge) providers.push(knowledgeBaseSources(search));
     if (research.web) {
       const web = researchFromConfig(deps.config, researchCache);
-      if (web.enabled) providers.push(webSources(web.deps, web.options));
+      if (web.enabled)
+        providers.push(webSources(web.deps, { ...web.options, maxSources: research.maxWebSources }));
     }
     return providers;
   };

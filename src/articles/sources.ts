@@ -6,7 +6,7 @@ import { errorMessage } from '../errors.ts';
 import { searchKnowledge } from '../knowledge/search.ts';
 import { mapBounded } from '../research/bounded.ts';
 import { bestExcerpt } from '../research/excerpt.ts';
-import { extractableTypes, extractReadable } from '../research/extract.ts';
+import { extractableTypes, extractReadable, loadExtractorSoon } from '../research/extract.ts';
 import type { ResearchDeps, ResearchOptions } from '../research/web-research.ts';
 import { researchQuestions } from '../research/web-research.ts';
 import { type SafeFetchOptions, safeFetch } from '../security/ssrf/index.ts';
@@ -175,11 +175,29 @@ export function knowledgeBaseSources(search: PassageSearch, maxPassages = 6): So
   };
 }
 
-export function webSources(deps: ResearchDeps, options: ResearchOptions): SourceProvider {
+/**
+ * Search results asked for per question: enough that the union of all questions' results, less the
+ * pages found twice and the ones that fail to load, can still fill `maxSources` (5 to 20, what
+ * search APIs return in one page).
+ */
+export const resultsPerQuestion = (maxSources: number, questions: number) =>
+  Math.min(20, Math.max(5, Math.ceil((2 * maxSources) / Math.max(1, questions))));
+
+export function webSources(
+  deps: ResearchDeps,
+  options: ResearchOptions & { maxSources: number },
+): SourceProvider {
   return {
     name: 'web',
+    // The pages found will need the extractor: it loads while the model writes the research plan,
+    // whose request goes out within tens of milliseconds and takes far longer to answer.
+    prepare: () => loadExtractorSoon(150),
     async find(questions, signal) {
-      const found = await researchQuestions(questions, deps, { maxSources: 6, ...options, signal });
+      const found = await researchQuestions(questions, deps, {
+        resultsPerQuery: resultsPerQuestion(options.maxSources, questions.length),
+        ...options,
+        signal,
+      });
       return found.map((s) => ({
         kind: 'web' as const,
         title: s.title || s.finalUrl,

@@ -36,6 +36,18 @@ export function isContextOverflow(err: unknown): err is APICallError {
   );
 }
 
+/**
+ * Tokens a request adds beyond its prompt (a structured answer's schema): an upper bound from bytes,
+ * and the real count, asked for only when the bound could crowd the prompt — so a call far below
+ * its window never loads the tokenizer.
+ */
+export interface TokenReserve {
+  atMost: number;
+  exact(): number;
+}
+
+const noReserve: TokenReserve = { atMost: 0, exact: () => 0 };
+
 export class ContextFitter {
   private readonly windows: ContextWindows;
   constructor(windows: ContextWindows) {
@@ -51,13 +63,20 @@ export class ContextFitter {
     ref: ModelRef,
     where: { credentials: ProviderCredentials; scope: string },
     state: FitState,
-    reserve = 0,
+    reserve: TokenReserve = noReserve,
     built?: PromptArgs,
   ): Promise<LlmTextCall> {
     const window = await this.windows.sizeOf(ref, where.credentials, where.scope);
     state.window = window;
-    const usable = Math.floor(window * (1 - safetyShare) * state.squeeze) - safetyTokens - reserve;
     const answer = call.maxOutputTokens;
+    const room = Math.floor(window * (1 - safetyShare) * state.squeeze) - safetyTokens;
+    // The reserve is counted only when its bound could crowd the prompt. Otherwise the prompt's own
+    // bound fits beside it, so the budget given to `fit` still holds the prompt as built and nothing
+    // below is near the limit: the bound changes no outcome.
+    const crowded =
+      reserve.atMost > 0 &&
+      promptTokensAtMost(built ?? promptArgs(call)) + (answer ?? defaultAnswerRoom) > room - reserve.atMost;
+    const usable = room - (crowded ? reserve.exact() : reserve.atMost);
     let fitted: LlmTextCall = call;
     if (call.fit) {
       const budget = Math.max(256, usable - (answer ?? defaultAnswerRoom));

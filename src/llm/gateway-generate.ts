@@ -3,7 +3,7 @@
 import { generateText } from 'ai';
 import type { z } from 'zod';
 import type { Attempt, AttemptResult } from './chain-types.ts';
-import { isContextOverflow, newFitState } from './fit-context.ts';
+import { isContextOverflow, newFitState, type TokenReserve } from './fit-context.ts';
 import type { GatewayCore } from './gateway-core.ts';
 import { fromCache } from './gateway-response-cache.ts';
 import type { Setup } from './gateway-setups.ts';
@@ -13,7 +13,7 @@ import { splitThinkTags, stripStrayReasoning } from './reasoning.ts';
 import { schemaJsonOf } from './response-cache-key.ts';
 import { runChain } from './run-chain.ts';
 import { structuredAttempt } from './structured-attempt.ts';
-import { countTokens, estimatedUsage, usageMissing } from './token-count.ts';
+import { countTokens, estimatedUsage, tokensAtMost, usageMissing } from './token-count.ts';
 import type { LlmTextCall, LlmUsage, ModelRef, OutputRung } from './types.ts';
 
 type Answer<T> = { text: string; object: T; rung: OutputRung | undefined };
@@ -63,16 +63,18 @@ export async function generate<T>(
   };
 }
 
-const schemaTokens = new WeakMap<z.ZodType, number>();
+const schemaReserves = new WeakMap<z.ZodType, TokenReserve>();
 
-/** Tokens a schema adds to the request, counted once per schema object. */
-function schemaTokensOf(schema: z.ZodType): number {
-  let n = schemaTokens.get(schema);
-  if (n === undefined) {
-    n = countTokens(JSON.stringify(schemaJsonOf(schema)));
-    schemaTokens.set(schema, n);
+/** Tokens a schema adds to the request: bounded by its bytes, counted (once per schema) only if asked. */
+function schemaReserveOf(schema: z.ZodType): TokenReserve {
+  let reserve = schemaReserves.get(schema);
+  if (!reserve) {
+    const json = JSON.stringify(schemaJsonOf(schema));
+    let counted: number | undefined;
+    reserve = { atMost: tokensAtMost(json), exact: () => (counted ??= countTokens(json)) };
+    schemaReserves.set(schema, reserve);
   }
-  return n;
+  return reserve;
 }
 
 /** One upstream request: the prompt fitted to this model's context, plain text or structured. */
@@ -91,7 +93,7 @@ async function generateAttempt<T>(
     ? core.factory.language(scope, attempt.model, resolved.credentials)
     : core.factory.plainLanguage(scope, attempt.model, resolved.credentials);
   const where = { credentials: resolved.credentials, scope };
-  const reserve = schema ? schemaTokensOf(schema) : 0;
+  const reserve = schema ? schemaReserveOf(schema) : undefined;
   const fitted = await core.fitter.fit(call, attempt.model, where, fitState, reserve, built);
   const args = {
     model,

@@ -11,6 +11,11 @@ import type { LlmUsage } from './types.ts';
 // Building the BPE tables is the largest single cost of start-up; the first count pays it.
 const o200k = lazyModule<typeof import('gpt-tokenizer')>('gpt-tokenizer');
 
+/** Builds the tokenizer's tables now, for a caller that knows it will count soon (see generate.ts). */
+export function loadTokenizer(): void {
+  o200k();
+}
+
 /** Per message: role and separators of a chat template. */
 const perMessageOverhead = 4;
 

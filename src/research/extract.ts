@@ -8,6 +8,26 @@ import { words } from '../writing/words.ts';
 const linkedom = lazyModule<typeof import('linkedom')>('linkedom');
 const readabilityLib = lazyModule<typeof import('@mozilla/readability')>('@mozilla/readability');
 
+let loadScheduled = false;
+
+/**
+ * Loads the HTML parser and Readability (about 60 ms of one core) after `delayMs`, so that a caller
+ * who will extract pages once a network wait is over (a model call, a search) has it done during
+ * the wait instead of when the first page arrives. Whenever it runs, it costs no more than then.
+ */
+export function loadExtractorSoon(delayMs: number): void {
+  if (loadScheduled) return;
+  loadScheduled = true;
+  setTimeout(() => {
+    try {
+      linkedom();
+      readabilityLib();
+    } catch {
+      // Not fatal here: the first extraction loads it again and reports why it cannot.
+    }
+  }, delayMs).unref();
+}
+
 export type ExtractedPage = {
   title: string;
   byline?: string;

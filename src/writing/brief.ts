@@ -5,6 +5,13 @@ import { visibleText } from '../input/text.ts';
 
 export const defaultArticleWords = 1500;
 
+// Web pages an article reads by default: two of its own for each of the five sections of a
+// 1,500-word article (bench/RESULTS.md weighs the cost). A section quotes only the pages its outline
+// gives it, trimmed to the model's budget (prompt-budget.ts), so the limit is one of search and
+// fetch time, not of context.
+export const defaultMaxWebSources = 10;
+export const maxWebSourcesLimit = 20;
+
 // Every text of a brief is stored (as JSON) and shown: storable, and not blank or invisible.
 const text = visibleText;
 
@@ -49,6 +56,15 @@ export const articleBriefSchema = z
           .max(20)
           .default([])
           .describe('Web pages to use as sources (http/https, at most 20).'),
+        maxWebSources: z
+          .number()
+          .int()
+          .min(1)
+          .max(maxWebSourcesLimit)
+          .default(defaultMaxWebSources)
+          .describe(
+            `With \`web\`: how many web pages research keeps at most (1–${maxWebSourcesLimit}, default ${defaultMaxWebSources}). More pages ground more claims and cost a little more search, fetching and prompt text.`,
+          ),
       })
       .prefault({})
       .describe('Where the sources come from. With no sources the article is written and marked ungrounded.'),

@@ -62,6 +62,13 @@ describe('article estimate', () => {
     expect(checker({ research: { web: true } }).costUsd!.low).toBeGreaterThan(0);
   });
 
+  it('rough: more web pages make a larger outline prompt, and only it', () => {
+    const steps = (maxWebSources: number) => roughSteps(brief({ research: { web: true, maxWebSources } }));
+    const [few, many] = [steps(4), steps(20)];
+    expect(many[1]!.input - few[1]!.input).toBe(16 * 100);
+    expect(many.filter((_, i) => i !== 1)).toEqual(few.filter((_, i) => i !== 1));
+  });
+
   it("history: tokens per word and speed measured on the workspace's own articles", () => {
     const history = [past(1000, 2, 60_000), past(2000, 3, 150_000)];
     const e = estimateArticle(brief({ words: 1500 }), models, history);

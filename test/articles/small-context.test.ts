@@ -3,6 +3,7 @@
 // the server (vLLM's max_model_len), and a server that refuses a prompt as too long gets a shorter one
 // instead of failing the run.
 import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeWeb } from '../fakes/fake-web.ts';
 import { promptTokens } from '../fakes/openai-server.ts';
 import type { ServerQuirks } from '../fakes/scripted-server.ts';
 import { type ArticleEnv, pageHtml, postArticle, startArticleEnv, waitForArticle } from './support.ts';
@@ -80,5 +81,34 @@ describe('small context windows', () => {
     expect(refused).toBeGreaterThan(0);
     // After learning the size, calls fit: the refused ones are few.
     expect(refused).toBeLessThan(sizes.length / 2);
+  }, 180_000);
+
+  it('keeps every call under an 8k window with the most web pages a brief may ask for', async () => {
+    const web = await startFakeWeb();
+    try {
+      env = await startArticleEnv('pglite', { env: { SEARXNG_URL: web.url } });
+      env.llm.quirks = {
+        contextTokens: 8192,
+        maxModelLen: 8192,
+        modelIds: ['fake-writer'],
+        contextErrorStyle: 'vllm',
+      };
+      const res = await postArticle(env, {
+        topic: 'heat pumps for family homes',
+        words: 1500,
+        research: { web: true, maxWebSources: 20 },
+      });
+      expect(res.statusCode, res.body).toBe(202);
+      const article = await waitForArticle(env, res.json().id, undefined, 120_000);
+      expect(article.status, article.error ?? '').toBe('completed');
+      // The fake web has 20 pages; three questions' searches find most of them.
+      expect(article.sources.length).toBeGreaterThan(12);
+      const sizes = env.llm.requests
+        .filter((r) => r.path === '/v1/chat/completions')
+        .map((r) => promptTokens(r.body) + Number(r.body.max_tokens ?? r.body.max_completion_tokens ?? 0));
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(8192);
+    } finally {
+      await web.close();
+    }
   }, 180_000);
 });

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pageHtml, sourcePages } from '../articles/support.ts';
 import { articleModelResponder } from '../fakes/article-model.ts';
+import { startFakeWeb } from '../fakes/fake-web.ts';
 import { startOpenAiServer } from '../fakes/openai-server.ts';
 import type { FakeServer } from '../fakes/scripted-server.ts';
 import { html, type LocalServer, startServer } from '../research/local-server.ts';
@@ -94,10 +95,34 @@ describe('blogsmith generate', { timeout: 180_000 }, () => {
     expect(list.status).toBe(401);
   });
 
+  it('--web-sources searches the web and keeps at most that many pages', async () => {
+    const dir = await workspaceDir();
+    const fakeWeb = await startFakeWeb();
+    try {
+      const r = await cliRun(
+        ['generate', 'heat pumps for family homes', '--words', '400', '--web-sources', '3', '--json'],
+        {
+          ...envFor(dir),
+          SEARXNG_URL: fakeWeb.url,
+        },
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const article = JSON.parse(r.stdout);
+      expect(article.brief.research).toMatchObject({ web: true, maxWebSources: 3 });
+      expect(article.sources).toHaveLength(3);
+      expect(article.sources.every((s: { kind: string }) => s.kind === 'web')).toBe(true);
+    } finally {
+      await fakeWeb.close();
+    }
+  });
+
   it('exits non-zero with the reason when the brief is refused', async () => {
     const dir = await workspaceDir();
     const r = await cliRun(['generate', 'x', '--words', '50000'], envFor(dir));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/words/);
+    const sources = await cliRun(['generate', 'x', '--web-sources', '21'], envFor(dir));
+    expect(sources.code).toBe(1);
+    expect(sources.stderr).toMatch(/maxWebSources/);
   });
 });

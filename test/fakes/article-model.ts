@@ -149,6 +149,18 @@ function plainPart(prompt: string, kind: 'introduction' | 'conclusion', phrases:
   return kind === 'introduction' ? phrases.intro(title, phrase) : phrases.conclusion(title);
 }
 
+/**
+ * The sources a section of the fake outline may cite: two neighbours in the list, as a model picks
+ * the closest ones; when the list is longer than that covers, the rest are dealt out in turn, as a
+ * model asked to plan from every source would, so no source is left unused.
+ */
+function sectionSourceIds(numbers: number[], i: number, sections: number): number[] {
+  if (numbers.length === 0) return [];
+  const near = [numbers[i % numbers.length]!, numbers[(i + 1) % numbers.length]!];
+  const rest = numbers.slice(sections + 1).filter((_, k) => (k + sections + 1) % sections === i);
+  return [...new Set([...near, ...rest])];
+}
+
 function structured(name: string, prompt: string, opts: ArticleModelOptions, phrases: FakePhrases): unknown {
   switch (name) {
     case 'research_plan': {
@@ -168,8 +180,7 @@ function structured(name: string, prompt: string, opts: ArticleModelOptions, phr
           heading: headings[i] ?? phrases.sectionHeading(aspects[i % aspects.length]!, topic),
           goal: phrases.goal(aspects[i % aspects.length]!),
           keyPoints: [phrases.keyPoint(topic)],
-          sourceIds:
-            numbers.length > 0 ? [numbers[i % numbers.length]!, numbers[(i + 1) % numbers.length]!] : [],
+          sourceIds: sectionSourceIds(numbers, i, count),
         })),
         faq: phrases.faq(topic),
       };

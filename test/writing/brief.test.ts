@@ -21,7 +21,7 @@ describe('ArticleBrief', () => {
         words: 1500,
         keywords: [],
         language: 'en',
-        research: { web: false, knowledge: false, documents: [], urls: [] },
+        research: { web: false, knowledge: false, documents: [], urls: [], maxWebSources: 10 },
         factCheck: true,
         seo: true,
       },
@@ -56,6 +56,17 @@ describe('ArticleBrief', () => {
     expect(result).toMatchObject({ ok: false, issues: [{ path: 'words' }] });
     expect(pathsOf({ topic: 'x', words: 100 })).toEqual(['words']);
     expect(pathsOf({ topic: 'x', words: 1500.5 })).toEqual(['words']);
+  });
+
+  it('bounds the web pages an article reads', () => {
+    const kept = (maxWebSources: unknown) =>
+      parseBrief({ topic: 'x', research: { web: true, maxWebSources } });
+    expect(kept(1)).toMatchObject({ ok: true, brief: { research: { maxWebSources: 1 } } });
+    expect(kept(20)).toMatchObject({ ok: true, brief: { research: { maxWebSources: 20 } } });
+    for (const bad of [0, 21, 2.5, '12', null])
+      expect(pathsOf({ topic: 'x', research: { maxWebSources: bad } }), String(bad)).toEqual([
+        'research.maxWebSources',
+      ]);
   });
 
   it('rejects bad URLs with the index in the path', () => {
@@ -107,6 +118,9 @@ describe('ArticleBrief', () => {
       expect(property.description, field).toBeTruthy();
     }
     expect(schema.required).toEqual(['topic']);
+    const research = schema.properties.research as { properties: Record<string, { description?: string }> };
+    for (const [field, property] of Object.entries(research.properties))
+      expect(property.description, `research.${field}`).toBeTruthy();
   });
 });
 

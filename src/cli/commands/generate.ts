@@ -17,6 +17,7 @@ interface GenerateOptions {
   audience?: string;
   tone?: string;
   web?: boolean;
+  webSources?: string;
   knowledge?: boolean;
   factCheck?: boolean;
   seo?: boolean;
@@ -111,6 +112,7 @@ export function registerGenerateCommand(program: Command) {
     .option('--audience <text>', 'who the article is for')
     .option('--tone <text>', 'voice of the article')
     .option('--web', 'search the web for sources (needs a search provider)')
+    .option('--web-sources <n>', 'web pages to keep at most, 1–20 (default 10); implies --web')
     .option('--knowledge', "search the workspace's knowledge base for sources")
     .option('--no-fact-check', 'skip the fact check')
     .option('--no-seo', 'skip the SEO pack')
@@ -119,10 +121,17 @@ export function registerGenerateCommand(program: Command) {
     .action(async (topic: string, opts: GenerateOptions) => {
       const config = await loadConfig();
       const words = opts.words === undefined ? undefined : Number(opts.words);
+      const webSources = opts.webSources === undefined ? undefined : Number(opts.webSources);
       // Loaded here: the server and its dependencies are heavy for `--help` and other commands.
       const { connectToApi } = await import('../server-connection.ts');
       const api = await connectToApi(config, 'generate');
       const { createRunProgress } = await import('../run-progress.ts');
+      // The progress line counts the streamed text's tokens. Loaded on the first streamed text, the
+      // tokenizer's tables (0.15 s on a quiet core, seconds on a loaded one) would stall this
+      // process's event loop — and the in-process worker's next model call — in the middle of the
+      // job; the server side no longer needs them (gateway-generate.ts), so they load here.
+      const { loadTokenizer } = await import('../../llm/token-count.ts');
+      loadTokenizer();
       const progress = createRunProgress(process.stderr);
       let articleId: string | undefined;
       const onSigint = () => {
@@ -148,7 +157,13 @@ export function registerGenerateCommand(program: Command) {
             : {}),
           ...(opts.audience ? { audience: opts.audience } : {}),
           ...(opts.tone ? { tone: opts.tone } : {}),
-          research: { urls: opts.url, documents, web: !!opts.web, knowledge: !!opts.knowledge },
+          research: {
+            urls: opts.url,
+            documents,
+            web: !!opts.web || webSources !== undefined,
+            knowledge: !!opts.knowledge,
+            ...(webSources !== undefined ? { maxWebSources: webSources } : {}),
+          },
           factCheck: opts.factCheck !== false,
           seo: opts.seo !== false,
         });

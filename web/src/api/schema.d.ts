@@ -997,6 +997,11 @@ export interface paths {
                * @default []
                */
               urls?: string[];
+              /**
+               * @description With `web`: how many web pages research keeps at most (1–20, default 10). More pages ground more claims and cost a little more search, fetching and prompt text.
+               * @default 10
+               */
+              maxWebSources?: number;
             };
             /**
              * Format: uuid
@@ -1099,6 +1104,11 @@ export interface paths {
                    * @default []
                    */
                   urls: string[];
+                  /**
+                   * @description With `web`: how many web pages research keeps at most (1–20, default 10). More pages ground more claims and cost a little more search, fetching and prompt text.
+                   * @default 10
+                   */
+                  maxWebSources: number;
                 };
                 /**
                  * Format: uuid
@@ -1389,6 +1399,11 @@ export interface paths {
                    * @default []
                    */
                   urls: string[];
+                  /**
+                   * @description With `web`: how many web pages research keeps at most (1–20, default 10). More pages ground more claims and cost a little more search, fetching and prompt text.
+                   * @default 10
+                   */
+                  maxWebSources: number;
                 };
                 /**
                  * Format: uuid
@@ -1684,6 +1699,11 @@ export interface paths {
                    * @default []
                    */
                   urls: string[];
+                  /**
+                   * @description With `web`: how many web pages research keeps at most (1–20, default 10). More pages ground more claims and cost a little more search, fetching and prompt text.
+                   * @default 10
+                   */
+                  maxWebSources: number;
                 };
                 /**
                  * Format: uuid
@@ -2033,6 +2053,11 @@ export interface paths {
                    * @default []
                    */
                   urls: string[];
+                  /**
+                   * @description With `web`: how many web pages research keeps at most (1–20, default 10). More pages ground more claims and cost a little more search, fetching and prompt text.
+                   * @default 10
+                   */
+                  maxWebSources: number;
                 };
                 /**
                  * Format: uuid
@@ -2298,6 +2323,11 @@ export interface paths {
                * @default []
                */
               urls?: string[];
+              /**
+               * @description With `web`: how many web pages research keeps at most (1–20, default 10). More pages ground more claims and cost a little more search, fetching and prompt text.
+               * @default 10
+               */
+              maxWebSources?: number;
             };
             /**
              * Format: uuid
@@ -2451,6 +2481,11 @@ export interface paths {
                    * @default []
                    */
                   urls: string[];
+                  /**
+                   * @description With `web`: how many web pages research keeps at most (1–20, default 10). More pages ground more claims and cost a little more search, fetching and prompt text.
+                   * @default 10
+                   */
+                  maxWebSources: number;
                 };
                 /**
                  * Format: uuid
@@ -2730,6 +2765,11 @@ export interface paths {
                    * @default []
                    */
                   urls: string[];
+                  /**
+                   * @description With `web`: how many web pages research keeps at most (1–20, default 10). More pages ground more claims and cost a little more search, fetching and prompt text.
+                   * @default 10
+                   */
+                  maxWebSources: number;
                 };
                 /**
                  * Format: uuid
@@ -3038,6 +3078,11 @@ export interface paths {
                    * @default []
                    */
                   urls: string[];
+                  /**
+                   * @description With `web`: how many web pages research keeps at most (1–20, default 10). More pages ground more claims and cost a little more search, fetching and prompt text.
+                   * @default 10
+                   */
+                  maxWebSources: number;
                 };
                 /**
                  * Format: uuid

@@ -17,6 +17,7 @@ const fieldKeys = [
   'language',
   'outline',
   'research.web',
+  'research.maxWebSources',
   'research.documents',
   'research.urls',
   'factCheck',
@@ -79,6 +80,7 @@ function briefOf(formElement: HTMLFormElement) {
     outline: lines(text('outline')).length ? lines(text('outline')) : undefined,
     research: {
       web: form.get('web') === 'on',
+      maxWebSources: text('maxWebSources') ? Number(text('maxWebSources')) : undefined,
       documents: form.getAll('documents').map(String),
       urls: lines(text('urls')),
     },
@@ -278,6 +280,19 @@ export function NewArticle() {
             {check('factCheck', 'factCheck', 'Fact-check claims against the sources', true)}
             {check('seo', 'seo', 'SEO pack (score, meta title and description)', true)}
           </ul>
+          <Field
+            label="Web pages to read"
+            hint="With web search: at most this many pages, 1 to 20. More pages back more claims; each adds search and reading time."
+            error={f['research.maxWebSources']}
+          >
+            {input('maxWebSources', 'research.maxWebSources', {
+              type: 'number',
+              inputMode: 'numeric',
+              defaultValue: 10,
+              min: 1,
+              max: 20,
+            })}
+          </Field>
         </fieldset>
         {errors.other.length > 0 && (
           <ul className="error-box" role="alert">
