@@ -51,21 +51,32 @@ export interface StartedStep {
   /** The step's status before this call (null when it did not exist). */
   status: StepStatus | null;
   output: unknown;
+  /** False when `leaseOwner` no longer holds the article (cancelled, or taken over): nothing was written. */
+  held: boolean;
 }
 
 /**
  * Reads what is stored for the step, or marks it running (one attempt more) with a `step.started`
- * event — one statement. A finished step is left untouched and its stored output returned.
+ * event — one statement. A finished step is left untouched and its stored output returned. With
+ * `leaseOwner`, the step is started only while that run holds the article, under a lock a cancel
+ * waits for: its `step.started` can never land after a cancel's `done`.
  */
 export async function startStep(
   database: Database,
-  step: StepRef & { position: number; input: unknown; startedAt: Date },
+  step: StepRef & {
+    position: number;
+    input: unknown;
+    startedAt: Date;
+    leaseOwner?: string | undefined;
+  },
 ): Promise<StartedStep | undefined> {
   const { rows } = await database.query<StartedStep>(
     `WITH prev AS (SELECT status, output FROM article_steps WHERE article_id = $1 AND name = $2),
+     held AS (SELECT $6::text IS NULL OR EXISTS (
+       SELECT 1 FROM articles WHERE id = $1 AND lease_owner = $6 FOR SHARE) AS held),
      started AS (
        INSERT INTO article_steps (article_id, name, position, status, input, started_at, attempts)
-       VALUES ($1, $2, $3, 'running', $4, $5, 1)
+       SELECT $1, $2, $3, 'running', $4, $5, 1 FROM held WHERE held.held
        ON CONFLICT (article_id, name) DO UPDATE SET status = 'running', input = EXCLUDED.input,
          started_at = coalesce(article_steps.started_at, EXCLUDED.started_at), error = NULL, finished_at = NULL,
          attempts = article_steps.attempts + 1
@@ -75,13 +86,14 @@ export async function startStep(
        INSERT INTO article_events (article_id, type, data)
        SELECT $1, 'step.started', jsonb_build_object('step', $2::text) FROM started RETURNING 1)
      SELECT (SELECT status FROM prev) AS status, (SELECT output FROM prev) AS output,
-       (SELECT count(*) FROM announced) AS announced`,
+       (SELECT held FROM held) AS held, (SELECT count(*) FROM announced) AS announced`,
     [
       step.articleId,
       step.name,
       step.position,
       step.input === undefined ? null : JSON.stringify(step.input),
       step.startedAt,
+      step.leaseOwner ?? null,
     ],
   );
   return rows[0];

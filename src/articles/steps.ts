@@ -174,8 +174,16 @@ export async function runStep<T>(
   if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error('run aborted');
   const startedAt = new Date();
   const ref = { articleId: ctx.article.id, name };
-  const stored = await steps.startStep(ctx.database, { ...ref, position, input, startedAt });
+  const stored = await steps.startStep(ctx.database, {
+    ...ref,
+    position,
+    input,
+    startedAt,
+    leaseOwner: ctx.leaseOwner,
+  });
   if (isFinished(stored?.status)) return stored!.output as T;
+  // Cancelled (or taken over) since the last statement: nothing was started, no model is called.
+  if (stored && !stored.held) throw ctx.signal.reason ?? new RunSupersededError(name);
   await ctx.events.notify(ctx.article.id);
   const attempts = ctx.attempts ?? 3;
   const delay = (ctx.retryDelaySeconds ?? 1) * 1000;
