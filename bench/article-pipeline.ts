@@ -5,11 +5,15 @@ import { registerJobs } from '../src/jobs/register.ts';
 import { createRuntime, type Runtime } from '../src/runtime.ts';
 import { type App, buildServer } from '../src/server/app.ts';
 import { setupOwner } from '../test/support/accounts.ts';
+import { createTestDatabase } from '../test/support/database.ts';
 import { startArticleWorld } from './support/article-world.ts';
+import { backendNamed } from './support/bench-database.ts';
 
 const perTokenMs = Number(process.env.BENCH_PER_TOKEN_MS ?? 2);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const firstEventPosts = Number(process.env.BENCH_FIRST_EVENTS ?? 20);
+// pglite (embedded, in memory) or postgres: a fresh database on TEST_POSTGRES_URL's server per environment.
+const backend = backendNamed(process.env.BENCH_DATABASE ?? 'pglite');
 
 const world = await startArticleWorld(perTokenMs);
 const { llmBaseUrl, urls } = world;
@@ -21,9 +25,11 @@ interface Env {
   cookie: string;
   /** Headers of the signed-in browser: its cookie and this server's Origin (plugins/csrf.ts). */
   headers: Record<string, string>;
+  drop(): Promise<void>;
 }
 
 async function environment(sectionConcurrency: number): Promise<Env> {
+  const database = await createTestDatabase(backend);
   const config = loadConfig({
     ENVIRONMENT: 'test',
     LOG_LEVEL: 'silent',
@@ -35,14 +41,18 @@ async function environment(sectionConcurrency: number): Promise<Env> {
     FETCH_ALLOW_HOSTS: '127.0.0.1',
     SECTION_CONCURRENCY: String(sectionConcurrency),
     RATE_LIMIT_ENABLED: 'false',
+    ...(database.url ? { DATABASE_URL: database.url } : {}),
   });
-  const runtime = await createRuntime(config, { dataDir: 'memory://', logger: pino({ level: 'silent' }) });
+  const runtime = await createRuntime(config, {
+    dataDir: database.dataDir,
+    logger: pino({ level: 'silent' }),
+  });
   const app = await buildServer(runtime);
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   registerJobs(runtime);
   await runtime.queue.start({ work: true });
   const { cookie } = await setupOwner(app);
-  return { runtime, app, base, cookie, headers: { cookie, origin: base } };
+  return { runtime, app, base, cookie, headers: { cookie, origin: base }, drop: database.drop };
 }
 
 interface Run {
@@ -207,14 +217,20 @@ if (process.env.BENCH_DEBUG) {
 }
 await env.app.close();
 await env.runtime.close();
+await env.drop();
 
-// 2: six sections at once vs one at a time (words chosen so the outline has six sections).
+// 2: six sections at once vs one at a time (words chosen so the outline has six sections);
+// BENCH_SECTIONS=0 leaves it out when only the overhead and first event are wanted.
 const sixSections = { ...brief, words: 1875 };
 const phase: Record<string, number[]> = { parallel: [], sequential: [] };
-for (const [label, concurrency] of [
-  ['parallel', 6],
-  ['sequential', 1],
-] as const) {
+const sectionRuns =
+  process.env.BENCH_SECTIONS === '0'
+    ? []
+    : ([
+        ['parallel', 6],
+        ['sequential', 1],
+      ] as const);
+for (const [label, concurrency] of sectionRuns) {
   const e = await environment(concurrency);
   await generate(e, sixSections);
   for (let i = 0; i < runs; i++) {
@@ -223,6 +239,7 @@ for (const [label, concurrency] of [
   }
   await e.app.close();
   await e.runtime.close();
+  await e.drop();
 }
 await world.stop();
 
@@ -230,6 +247,7 @@ const ratio = median(measured.map((m) => m.runMs / m.llmMs));
 console.log(
   JSON.stringify(
     {
+      database: backend,
       perTokenMs,
       runs,
       overhead: {
@@ -249,11 +267,14 @@ console.log(
         postAnswerP50: round1(percentile(postAnswers, 50)),
         inFullRunsMedian: round1(median(measured.map((m) => m.firstEventMs))),
       },
-      sections: {
-        parallelMsMedian: Math.round(median(phase.parallel!)),
-        sequentialMsMedian: Math.round(median(phase.sequential!)),
-        ratio: Math.round((median(phase.parallel!) / median(phase.sequential!)) * 1000) / 1000,
-      },
+      sections:
+        sectionRuns.length === 0
+          ? 'not measured (BENCH_SECTIONS=0)'
+          : {
+              parallelMsMedian: Math.round(median(phase.parallel!)),
+              sequentialMsMedian: Math.round(median(phase.sequential!)),
+              ratio: Math.round((median(phase.parallel!) / median(phase.sequential!)) * 1000) / 1000,
+            },
       cost1500Words: {
         inputTokens: median(measured.map((m) => m.tokensIn)),
         outputTokens: median(measured.map((m) => m.tokensOut)),

@@ -1,6 +1,7 @@
 // Every statement on the articles table. Every read of a tenant's article goes through
 // `inWorkspace`: another workspace's article is simply not found. Steps are in step-store.ts,
 // versions in version-store.ts.
+import { randomUUID } from 'node:crypto';
 import { eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { inWorkspace } from '../accounts/scope.ts';
 import type { Database } from '../db/client.ts';
@@ -10,6 +11,7 @@ import { userMatch } from '../db/text-search.ts';
 import { AppError } from '../errors.ts';
 import type { ArticleBrief } from '../writing/brief.ts';
 import { activeArticleStatuses } from './statuses.ts';
+import { pendingStepsParams, queuedRunCtes } from './step-store.ts';
 import type { ArticleSummary } from './types.ts';
 
 type Scope = { workspaceId: string };
@@ -32,12 +34,51 @@ export async function insertArticle(
     .onConflictDoNothing({ target: [articles.workspaceId, articles.idempotencyKey] })
     .returning();
   if (inserted[0]) return { row: inserted[0], created: true };
+  return { row: await idempotentArticle(database, input), created: false };
+}
+
+/** The workspace's article created earlier with this Idempotency-Key (an insert just gave way to it). */
+async function idempotentArticle(
+  database: Database,
+  input: { workspaceId: string; idempotencyKey?: string },
+): Promise<ArticleRow> {
   const [existing] = await database.db
     .select()
     .from(articles)
     .where(inWorkspace(input, articles, eq(articles.idempotencyKey, input.idempotencyKey ?? '')));
   if (!existing) throw new AppError('conflict', 'Idempotency-Key was reused concurrently; retry');
-  return { row: existing, created: false };
+  return existing;
+}
+
+/**
+ * A new article queued for its run — the article, its first steps (pending) and its `queued` event
+ * in one statement — or, when `idempotencyKey` was used before in the workspace, the existing one.
+ */
+export async function insertQueuedArticle(
+  database: Database,
+  input: { workspaceId: string; userId: string; brief: ArticleBrief; idempotencyKey?: string },
+  steps: ReadonlyArray<{ name: string; position: number }>,
+): Promise<{ row: Pick<ArticleRow, 'id' | 'status' | 'brief'>; created: boolean }> {
+  const id = randomUUID();
+  const { rows } = await database.query<{ status: ArticleStatus }>(
+    `WITH article AS (
+       INSERT INTO articles (id, workspace_id, user_id, brief, topic, title, idempotency_key)
+       VALUES ($1, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (workspace_id, idempotency_key) DO NOTHING RETURNING status),
+     ${queuedRunCtes('EXISTS (SELECT 1 FROM article)')}
+     SELECT status FROM article`,
+    [
+      ...pendingStepsParams(id, steps),
+      input.workspaceId,
+      input.userId,
+      JSON.stringify(input.brief),
+      input.brief.topic,
+      input.brief.title ?? '',
+      input.idempotencyKey ?? null,
+    ],
+  );
+  if (rows[0]) return { row: { id, status: rows[0].status, brief: input.brief }, created: true };
+  return { row: await idempotentArticle(database, input), created: false };
 }
 
 /**

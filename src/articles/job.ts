@@ -181,6 +181,7 @@ async function runArticle(
     else
       await runArticlePipeline(ctx, {
         brief: claimed.brief,
+        completedSteps: claimed.completedSteps,
         concurrency: config.SECTION_CONCURRENCY,
         sourceProviders: providers,
       });

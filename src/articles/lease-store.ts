@@ -17,7 +17,10 @@ function regenerationOf(row: ClaimRow): RegenerationRequest | null {
   return { target: row.regenerate_section, instruction: null, review: false };
 }
 
-/** What a claimed run resumes with: its brief, its regeneration target, what its steps already spent. */
+/**
+ * What a claimed run resumes with: its brief, its regeneration target, what its steps already spent
+ * and which of them a previous run completed.
+ */
 export interface ClaimedRun {
   workspaceId: string;
   userId: string | null;
@@ -26,6 +29,7 @@ export interface ClaimedRun {
   regeneration: RegenerationRequest | null;
   startedAt: Date;
   spent: { inputTokens: number; outputTokens: number; costUsd: number };
+  completedSteps: ReadonlySet<string>;
 }
 
 interface ClaimRow {
@@ -38,6 +42,7 @@ interface ClaimRow {
   input_tokens: string | number;
   output_tokens: string | number;
   cost_usd: string | number;
+  completed_steps: string[];
 }
 
 /**
@@ -55,7 +60,9 @@ export async function claimRun(
   const { rows } = await database.query<ClaimRow>(
     `WITH spent AS (
        SELECT coalesce(sum(input_tokens), 0) AS input_tokens, coalesce(sum(output_tokens), 0) AS output_tokens,
-         coalesce(sum(cost_usd), 0) AS cost_usd FROM article_steps WHERE article_id = $1),
+         coalesce(sum(cost_usd), 0) AS cost_usd,
+         coalesce(array_agg(name) FILTER (WHERE status = 'completed'), '{}') AS completed_steps
+       FROM article_steps WHERE article_id = $1),
      claimed AS (
        UPDATE articles SET lease_owner = $2, lease_expires_at = now() + make_interval(secs => $3),
          status = 'running', started_at = coalesce(started_at, now()), updated_at = now()
@@ -63,7 +70,7 @@ export async function claimRun(
        WHERE id = $1 AND status IN ('queued', 'running')
          AND (lease_owner IS NULL OR lease_owner = $2 OR lease_expires_at < now())
        RETURNING workspace_id, user_id, brief, regenerate_section, regeneration, started_at,
-         spent.input_tokens, spent.output_tokens, spent.cost_usd),
+         spent.input_tokens, spent.output_tokens, spent.cost_usd, spent.completed_steps),
      announced AS (
        INSERT INTO article_events (article_id, type, data)
        SELECT $1, 'status', '{"status":"running"}'::jsonb FROM claimed RETURNING 1)
@@ -83,6 +90,7 @@ export async function claimRun(
       outputTokens: Number(row.output_tokens),
       costUsd: Number(row.cost_usd),
     },
+    completedSteps: new Set(row.completed_steps),
   };
 }
 

@@ -17,6 +17,8 @@ import type { RunContext } from './steps.ts';
 export interface PipelineOptions {
   /** The article's brief, as the claim of the run read it. */
   brief: ArticleBrief;
+  /** Steps a previous run of the article completed, as the claim of this run read them. */
+  completedSteps: ReadonlySet<string>;
   /** Sections (and checks) written at once. */
   concurrency: number;
   /** Builds the source providers the brief asks for. */
@@ -28,7 +30,11 @@ export async function runArticlePipeline(ctx: RunContext, options: PipelineOptio
   const system = writerSystem(brief, await brandVoiceById(ctx.database, brief.brandVoiceId));
   const run = { ctx, brief, system, concurrency: options.concurrency };
 
-  const sources = await gatherSources(run, options.sourceProviders(brief, ctx));
+  const sources = await gatherSources(
+    run,
+    options.sourceProviders(brief, ctx),
+    options.completedSteps.has('gather'),
+  );
   const { outline, title } = await outlineArticle(run, sources);
   const draft = await draftSections(run, outline, sources);
   const checked = await runChecks(

@@ -14,7 +14,7 @@ import {
   cancelActiveArticle,
   deleteArticle,
   findArticle,
-  insertArticle,
+  insertQueuedArticle,
   updateArticle,
 } from './article-store.ts';
 import { checkBrief } from './brief-checks.ts';
@@ -24,7 +24,6 @@ import { abortLocalRun } from './job.ts';
 import { initialSteps } from './pipeline/step-plan.ts';
 import { seoPack } from './seo-pack.ts';
 import { type ArticleStatus, isActive } from './statuses.ts';
-import { declareQueuedRun } from './step-store.ts';
 import { findVersion, saveVersion } from './version-store.ts';
 
 export interface ArticleServiceDeps {
@@ -58,19 +57,23 @@ export async function createArticle(
   idempotencyKey?: string,
 ) {
   const brief = await checkBrief(input, caller.workspaceId, deps);
-  const { row, created } = await insertArticle(deps.database, {
-    workspaceId: caller.workspaceId,
-    userId: caller.userId,
-    brief,
-    ...(idempotencyKey ? { idempotencyKey } : {}),
-  });
+  // The article, its first steps and its `queued` event, in one statement.
+  const { row, created } = await insertQueuedArticle(
+    deps.database,
+    {
+      workspaceId: caller.workspaceId,
+      userId: caller.userId,
+      brief,
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+    },
+    initialSteps,
+  );
   if (!created) {
     if (!sameBrief(row.brief, brief)) {
       throw new AppError('conflict', 'This Idempotency-Key was already used with a different brief');
     }
     return { article: row, created };
   }
-  await declareQueuedRun(deps.database, row.id, initialSteps);
   await deps.articleEvents.notify(row.id);
   try {
     await deps.queue.send('article.generate', { articleId: row.id });

@@ -12,16 +12,16 @@ export interface StepRef {
   name: string;
 }
 
-// $1 the article, $2 and $3 the steps' names and positions (pendingStepsParams).
-const insertPendingSteps = `INSERT INTO article_steps (article_id, name, position)
-  SELECT $1, name, position FROM unnest($2::text[], $3::int[]) AS s(name, position)
+// $1 the article, $2 and $3 the steps' names and positions (pendingStepsParams); written only when
+// the SQL condition `onlyIf` holds.
+const insertPendingSteps = (onlyIf = 'true') => `INSERT INTO article_steps (article_id, name, position)
+  SELECT $1, name, position FROM unnest($2::text[], $3::int[]) AS s(name, position) WHERE ${onlyIf}
   ON CONFLICT DO NOTHING`;
 
-const pendingStepsParams = (articleId: string, steps: ReadonlyArray<{ name: string; position: number }>) => [
-  articleId,
-  steps.map((s) => s.name),
-  steps.map((s) => s.position),
-];
+export const pendingStepsParams = (
+  articleId: string,
+  steps: ReadonlyArray<{ name: string; position: number }>,
+) => [articleId, steps.map((s) => s.name), steps.map((s) => s.position)];
 
 /** Adds steps as pending; steps already there are left as they are. */
 export async function declareSteps(
@@ -29,24 +29,18 @@ export async function declareSteps(
   articleId: string,
   steps: ReadonlyArray<{ name: string; position: number }>,
 ) {
-  await database.query(insertPendingSteps, pendingStepsParams(articleId, steps));
+  await database.query(insertPendingSteps(), pendingStepsParams(articleId, steps));
 }
 
 /**
- * A new run's steps as pending and its `queued` status event, in one statement: the event the
- * client's stream shows first is there as soon as the article is.
+ * The CTEs (to follow a WITH) that declare a new run's steps as pending and append its `queued`
+ * status event, when `onlyIf` holds: the article's insert writes them in its own statement, so the
+ * event the client's stream shows first is there as soon as the article is. Parameters $1–$3 as
+ * pendingStepsParams.
  */
-export async function declareQueuedRun(
-  database: Database,
-  articleId: string,
-  steps: ReadonlyArray<{ name: string; position: number }>,
-) {
-  await database.query(
-    `WITH declared AS (${insertPendingSteps})
-     INSERT INTO article_events (article_id, type, data) VALUES ($1, 'status', '{"status":"queued"}'::jsonb)`,
-    pendingStepsParams(articleId, steps),
-  );
-}
+export const queuedRunCtes = (onlyIf: string) => `declared AS (${insertPendingSteps(onlyIf)}),
+  queued AS (INSERT INTO article_events (article_id, type, data)
+    SELECT $1, 'status', '{"status":"queued"}'::jsonb WHERE ${onlyIf})`;
 
 /** Adds one pending step; fails if the article already has a step of that name. */
 export async function insertStep(database: Database, articleId: string, name: string, position: number) {
@@ -214,20 +208,6 @@ export async function meterSpend(
       step.leaseOwner ?? null,
     ],
   );
-}
-
-export async function stepCompleted(database: Database, step: StepRef): Promise<boolean> {
-  const rows = await database.db
-    .select({ name: articleSteps.name })
-    .from(articleSteps)
-    .where(
-      and(
-        eq(articleSteps.articleId, step.articleId),
-        eq(articleSteps.name, step.name),
-        eq(articleSteps.status, 'completed'),
-      ),
-    );
-  return rows.length > 0;
 }
 
 /** The stored outputs of the article's finished (completed or skipped) steps, by step name. */

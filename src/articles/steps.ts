@@ -95,38 +95,57 @@ async function meter(ctx: RunContext, step: string, result: LlmTextResult & { ru
   await ctx.events.notify(ctx.article.id);
 }
 
-export function stepLlm(ctx: RunContext, step: string): StepLlm {
+/**
+ * The spend of a step's model calls, written while the step goes on: each call's statement starts
+ * as it ends, and the step waits for them all (with the ledger) only before it is completed, so on
+ * PostgreSQL the spend and the ledger are written side by side rather than one after the other.
+ */
+class StepMetering {
+  private readonly writes: Promise<void>[] = [];
+
+  add(write: Promise<void>) {
+    // Handled here so a failure is not reported as unhandled before settle() rethrows it.
+    write.catch(() => {});
+    this.writes.push(write);
+  }
+
+  /** Waits for every write so far; rethrows the first failure. */
+  async settle() {
+    const results = await Promise.allSettled(this.writes.splice(0));
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+}
+
+function stepLlm(ctx: RunContext, step: string, metering: StepMetering): StepLlm {
   const context = {
     purpose: { kind: 'article' as const, id: ctx.article.id, step },
     workspaceId: ctx.article.workspaceId,
     ...(ctx.article.userId ? { userId: ctx.article.userId } : {}),
     signal: ctx.signal,
   };
+  const metered = <R extends LlmTextResult>(result: R) => {
+    metering.add(meter(ctx, step, result));
+    return result;
+  };
   return {
     async generateText(call) {
-      const result = await ctx.llm.generateText({ ...call, ...context });
-      await meter(ctx, step, result);
-      return result;
+      return metered(await ctx.llm.generateText({ ...call, ...context }));
     },
     streamText(call) {
       const stream = ctx.llm.streamText({ ...call, ...context });
       // `result` is read lazily: touching the gateway's result before iterating would consume the stream.
-      let metered: Promise<LlmTextResult> | undefined;
+      let result: Promise<LlmTextResult> | undefined;
       return {
         [Symbol.asyncIterator]: () => stream[Symbol.asyncIterator](),
         get result() {
-          metered ??= stream.result.then(async (r) => {
-            await meter(ctx, step, r);
-            return r;
-          });
-          return metered;
+          result ??= stream.result.then(metered);
+          return result;
         },
       };
     },
     async generateObject(call) {
-      const result = await ctx.llm.generateObject({ ...call, ...context });
-      await meter(ctx, step, result);
-      return result;
+      return metered(await ctx.llm.generateObject({ ...call, ...context }));
     },
   };
 }
@@ -164,18 +183,20 @@ export async function runStep<T>(
     leaseOwner: ctx.leaseOwner,
   });
   // Cancelled or taken over, and this process not told yet (the heartbeat would in up to ~2 s).
-  if (stored && !stored.held) throw new RunSupersededError(name);
+  if (stored && !stored.held) throw ctx.signal.reason ?? new RunSupersededError(name);
   if (isFinished(stored?.status)) return stored!.output as T;
   await ctx.events.notify(ctx.article.id);
   const attempts = ctx.attempts ?? 3;
   const delay = (ctx.retryDelaySeconds ?? 1) * 1000;
   for (let attempt = 1; ; attempt++) {
     if (attempt > 1) await steps.countAttempt(ctx.database, ref);
+    const metering = new StepMetering();
     try {
-      const output = await work(stepLlm(ctx, name));
-      // A finished step's model calls are in the ledger before the step is: a crash after this
-      // point must not leave a completed step whose (billed) calls were never recorded.
-      await ctx.llm.flush();
+      const output = await work(stepLlm(ctx, name, metering));
+      // A finished step's model calls are in the ledger, and their spend on the step, before the
+      // step is: a crash after this point must not leave a completed step whose (billed) calls were
+      // never recorded, and its step.finished event carries that spend.
+      await Promise.all([metering.settle(), ctx.llm.flush()]);
       const finishedAt = new Date();
       const durationMs = finishedAt.getTime() - startedAt.getTime();
       const kept = await steps.completeStep(ctx.database, {
@@ -190,6 +211,12 @@ export async function runStep<T>(
       stepDuration.observe({ step: stepKind(name), status: 'completed' }, durationMs / 1000);
       return output;
     } catch (err) {
+      // The spend of the attempt's calls is recorded whatever became of the attempt.
+      await metering
+        .settle()
+        .catch((e) =>
+          ctx.logger.warn({ err: e, step: name, article: ctx.article.id }, 'step spend not recorded'),
+        );
       if (err instanceof RunSupersededError) throw err;
       if (attempt < attempts && retryable(err, ctx.signal)) {
         ctx.logger.warn(

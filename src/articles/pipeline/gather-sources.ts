@@ -2,7 +2,6 @@
 // them, numbered, each announced as it is kept.
 import { planPrompt, researchPlanSchema } from '../prompts.ts';
 import { numberSources, type SourceProvider } from '../sources.ts';
-import { stepCompleted } from '../step-store.ts';
 import { runStep } from '../steps.ts';
 import type { ArticleSource } from '../types.ts';
 import type { PipelineRun } from './run.ts';
@@ -25,11 +24,14 @@ export function sourceFoundEvent(s: ArticleSource) {
   };
 }
 
-export async function gatherSources(run: PipelineRun, providers: SourceProvider[]): Promise<ArticleSource[]> {
+export async function gatherSources(
+  run: PipelineRun,
+  providers: SourceProvider[],
+  alreadyGathered: boolean,
+): Promise<ArticleSource[]> {
   const { ctx, brief, system } = run;
   // Given pages are fetched while the plan is made, unless a previous attempt already gathered.
-  if (!(await stepCompleted(ctx.database, { articleId: ctx.article.id, name: 'gather' })))
-    for (const p of providers) p.prepare?.(ctx.signal);
+  if (!alreadyGathered) for (const p of providers) p.prepare?.(ctx.signal);
 
   const plan = await runStep(ctx, 'plan', stepPositions.plan, async (llm) => {
     const { object } = await llm.generateObject({

@@ -2,44 +2,64 @@
 // thinking) goes out as delta events while the step's output stays the record.
 import type { RunContext, StepLlm } from '../steps.ts';
 
-// Coalesces a section's streamed text (or the model's thinking) into one event per interval, so a
-// fast stream does not become thousands of rows; the last piece is flushed when the stream ends.
-function deltaPublisher(
-  ctx: RunContext,
-  part: string,
-  index?: number,
-  type: 'section.delta' | 'section.thinking' = 'section.delta',
-  intervalMs = 200,
-) {
-  let buffer = '';
-  let last = 0;
-  let pending = Promise.resolve();
-  const flush = () => {
-    if (!buffer) return pending;
-    const text = buffer;
-    buffer = '';
-    last = Date.now();
-    // Text deltas are a live view, not the record (the step's output is): one that cannot be
-    // written (the article was deleted meanwhile) is dropped rather than failing the run.
-    pending = pending.then(() =>
-      ctx.events
-        .publish(ctx.article.id, type, { part, ...(index !== undefined ? { index } : {}), text })
-        .then(
-          () => {},
-          (err) => ctx.logger.debug({ err, articleId: ctx.article.id }, 'text delta not published'),
-        ),
-    );
-    return pending;
-  };
-  return {
-    push(text: string) {
-      buffer += text;
-      if (Date.now() - last >= intervalMs) void flush();
-    },
-    async end() {
-      await flush();
-    },
-  };
+type DeltaType = 'section.delta' | 'section.thinking';
+type Delta = { part: string; index?: number; text: string };
+
+const intervalMs = 200;
+
+/**
+ * A run's live text, coalesced: each stream's text (a section's, or a model's thinking) becomes one
+ * event per interval, so a fast stream is not thousands of rows, and the streams written side by side
+ * share that interval's statement — six sections cost one insert per interval, not six. A stream's
+ * last piece is written when it ends.
+ */
+class RunDeltas {
+  private readonly buffers = new Map<string, { type: DeltaType; delta: Delta }>();
+  private last = 0;
+  private pending = Promise.resolve();
+  private readonly ctx: RunContext;
+
+  constructor(ctx: RunContext) {
+    this.ctx = ctx;
+  }
+
+  push(type: DeltaType, part: string, index: number | undefined, text: string) {
+    const key = `${type} ${part}`;
+    const buffered = this.buffers.get(key);
+    if (buffered) buffered.delta.text += text;
+    else this.buffers.set(key, { type, delta: { part, ...(index !== undefined ? { index } : {}), text } });
+    if (Date.now() - this.last >= intervalMs) void this.flush();
+  }
+
+  /** Writes every buffered piece, after the writes before; resolves once they are stored (or dropped). */
+  flush(): Promise<void> {
+    if (this.buffers.size === 0) return this.pending;
+    const byType = new Map<DeltaType, Delta[]>();
+    for (const { type, delta } of this.buffers.values())
+      if (delta.text) byType.set(type, [...(byType.get(type) ?? []), delta]);
+    this.buffers.clear();
+    this.last = Date.now();
+    const { ctx } = this;
+    // Text deltas are a live view, not the record (the step's output is): ones that cannot be
+    // written (the article was deleted meanwhile) are dropped rather than failing the run.
+    this.pending = this.pending.then(async () => {
+      for (const [type, deltas] of byType)
+        await ctx.events
+          .publishAll(ctx.article.id, type, deltas)
+          .catch((err) => ctx.logger.debug({ err, articleId: ctx.article.id }, 'text delta not published'));
+    });
+    return this.pending;
+  }
+}
+
+const runDeltas = new WeakMap<RunContext, RunDeltas>();
+
+function deltasOf(ctx: RunContext): RunDeltas {
+  const existing = runDeltas.get(ctx);
+  if (existing) return existing;
+  const deltas = new RunDeltas(ctx);
+  runDeltas.set(ctx, deltas);
+  return deltas;
 }
 
 export async function streamSectionText(
@@ -54,11 +74,14 @@ export async function streamSectionText(
     fit?: (maxPromptTokens: number) => { system: string; prompt: string };
   },
 ): Promise<string> {
+  const deltas = deltasOf(ctx);
   // A reasoning model's thinking is shown live as its own event type, never as article text.
-  const thinking = deltaPublisher(ctx, part, index, 'section.thinking');
-  const stream = llm.streamText({ role: 'writer', ...call, onReasoning: (text) => thinking.push(text) });
-  const deltas = deltaPublisher(ctx, part, index);
-  for await (const text of stream) deltas.push(text);
-  await Promise.all([thinking.end(), deltas.end()]);
+  const stream = llm.streamText({
+    role: 'writer',
+    ...call,
+    onReasoning: (text) => deltas.push('section.thinking', part, index, text),
+  });
+  for await (const text of stream) deltas.push('section.delta', part, index, text);
+  await deltas.flush();
   return (await stream.result).text.trim();
 }
