@@ -4,7 +4,7 @@
 // there are some, else from a first-guess formula. Always a range: one run differs from the next.
 import type { Price } from '../llm/prices.ts';
 import type { GenerationRole } from '../llm/roles.ts';
-import type { ArticleBrief } from '../writing/brief.ts';
+import { type ArticleBrief, webSourcesOf } from '../writing/brief.ts';
 import type { Outline } from '../writing/outline.ts';
 import { stepsAfterOutline } from './pipeline/step-plan.ts';
 
@@ -86,7 +86,7 @@ export function roughSteps(brief: ArticleBrief): StepTokens[] {
   const sections = sectionCount(brief);
   const sources = grounded(brief) ? sourceTokens : 0;
   // The outline lists every page web research keeps; a section quotes only the pages it is given.
-  const listed = brief.research.web ? brief.research.maxWebSources * listedSourceTokens : 0;
+  const listed = brief.research.web ? webSourcesOf(brief) * listedSourceTokens : 0;
   const article = Math.round(brief.words * tokensPerWord);
   const perSection = Math.round(article / sections);
   // An outline of `sections` sections with an FAQ (the planner usually adds one).

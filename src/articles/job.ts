@@ -15,7 +15,7 @@ import type { LlmGateway } from '../llm/types.ts';
 import { sharedCache } from '../research/cache.ts';
 import { type ResearchConfig, researchFromConfig } from '../research/from-config.ts';
 import { type FetchConfig, fetchOptionsFromConfig } from '../security/ssrf/index.ts';
-import type { ArticleBrief } from '../writing/brief.ts';
+import { type ArticleBrief, webSourcesOf } from '../writing/brief.ts';
 import { saveDraft } from './draft.ts';
 import type { ArticleEventBus } from './events.ts';
 import { claimRun, handOverRun, recoverExpiredLeases, releaseRun, renewLease } from './lease-store.ts';
@@ -103,7 +103,7 @@ function sourceProviders(deps: ArticleJobDeps): SourceProviders {
     if (research.web) {
       const web = researchFromConfig(deps.config, researchCache);
       if (web.enabled)
-        providers.push(webSources(web.deps, { ...web.options, maxSources: research.maxWebSources }));
+        providers.push(webSources(web.deps, { ...web.options, maxSources: webSourcesOf({ research }) }));
     }
     return providers;
   };

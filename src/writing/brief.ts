@@ -12,6 +12,10 @@ export const defaultArticleWords = 1500;
 export const defaultMaxWebSources = 10;
 export const maxWebSourcesLimit = 20;
 
+/** The web pages this brief's research keeps at most. */
+export const webSourcesOf = (brief: Pick<ArticleBrief, 'research'>) =>
+  brief.research.maxWebSources ?? defaultMaxWebSources;
+
 // Every text of a brief is stored (as JSON) and shown: storable, and not blank or invisible.
 const text = visibleText;
 
@@ -61,7 +65,9 @@ export const articleBriefSchema = z
           .int()
           .min(1)
           .max(maxWebSourcesLimit)
-          .default(defaultMaxWebSources)
+          // Optional, not defaulted: briefs stored before this field existed must stay valid
+          // responses (a defaulted field is required in the output); webSourcesOf reads it.
+          .optional()
           .describe(
             `With \`web\`: how many web pages research keeps at most (1–${maxWebSourcesLimit}, default ${defaultMaxWebSources}). More pages ground more claims and cost a little more search, fetching and prompt text.`,
           ),

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { articleBriefSchema, parseBrief, validateBriefReferences } from '../../src/writing/brief.ts';
+import {
+  type ArticleBrief,
+  articleBriefSchema,
+  defaultMaxWebSources,
+  parseBrief,
+  validateBriefReferences,
+  webSourcesOf,
+} from '../../src/writing/brief.ts';
 
 const docA = '0b7d3f5e-6c1a-4e8b-9d2f-1a2b3c4d5e6f';
 const docB = '7f9e8d7c-6b5a-4c3d-8e2f-0a1b2c3d4e5f';
@@ -21,7 +28,7 @@ describe('ArticleBrief', () => {
         words: 1500,
         keywords: [],
         language: 'en',
-        research: { web: false, knowledge: false, documents: [], urls: [], maxWebSources: 10 },
+        research: { web: false, knowledge: false, documents: [], urls: [] },
         factCheck: true,
         seo: true,
       },
@@ -56,6 +63,20 @@ describe('ArticleBrief', () => {
     expect(result).toMatchObject({ ok: false, issues: [{ path: 'words' }] });
     expect(pathsOf({ topic: 'x', words: 100 })).toEqual(['words']);
     expect(pathsOf({ topic: 'x', words: 1500.5 })).toEqual(['words']);
+  });
+
+  it('keeps a brief stored before maxWebSources existed a valid response, read as the default', () => {
+    const stored = {
+      topic: 'x',
+      words: 1500,
+      keywords: [],
+      language: 'en',
+      research: { web: true, knowledge: false, documents: [], urls: [] },
+      factCheck: true,
+      seo: true,
+    };
+    expect(z.safeEncode(articleBriefSchema, stored).success).toBe(true);
+    expect(webSourcesOf(stored as ArticleBrief)).toBe(defaultMaxWebSources);
   });
 
   it('bounds the web pages an article reads', () => {

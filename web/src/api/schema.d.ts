@@ -997,10 +997,7 @@ export interface paths {
                * @default []
                */
               urls?: string[];
-              /**
-               * @description With `web`: how many web pages research keeps at most (1–20, default 10). More pages ground more claims and cost a little more search, fetching and prompt text.
-               * @default 10
-               */
+              /** @description With `web`: how many web pages research keeps at most (1–20, default 10). More pages ground more claims and cost a little more search, fetching and prompt text. */
               maxWebSources?: number;
             };
             /**
@@ -1104,11 +1101,8 @@ export interface paths {
                    * @default []
                    */
                   urls: string[];
-                  /**
-                   * @description With `web`: how many web pages research keeps at most (1–20, default 10). More pages ground more claims and cost a little more search, fetching and prompt text.
-                   * @default 10
-                   */
-                  maxWebSources: number;
+                  /** @description With `web`: how many web pages research keeps at most (1–20, default 10). More pages ground more claims and cost a little more search, fetching and prompt text. */
+                  maxWebSources?: number;
                 };
                 /**
                  * Format: uuid
@@ -1399,11 +1393,8 @@ export interface paths {
                    * @default []
                    */
                   urls: string[];
-                  /**
-                   * @description With `web`: how many web pages research keeps at most (1–20, default 10). More pages ground more claims and cost a little more search, fetching and prompt text.
-                   * @default 10
-                   */
-                  maxWebSources: number;
+                  /** @description With `web`: how many web pages research keeps at most (1–20, default 10). More pages ground more claims and cost a little more search, fetching and prompt text. */
+                  maxWebSources?: number;
                 };
                 /**
                  * Format: uuid
@@ -1699,11 +1690,8 @@ export interface paths {
                    * @default []
                    */
                   urls: string[];
-                  /**
-                   * @description With `web`: how many web pages research keeps at most (1–20, default 10). More pages ground more claims and cost a little more search, fetching and prompt text.
-                   * @default 10
-                   */
-                  maxWebSources: number;
+                  /** @description With `web`: how many web pages research keeps at most (1–20, default 10). More pages ground more claims and cost a little more search, fetching and prompt text. */
+                  maxWebSources?: number;
                 };
                 /**
                  * Format: uuid
@@ -2053,11 +2041,8 @@ export interface paths {
                    * @default []
                    */
                   urls: string[];
-                  /**
-                   * @description With `web`: how many web pages research keeps at most (1–20, default 10). More pages ground more claims and cost a little more search, fetching and prompt text.
-                   * @default 10
-                   */
-                  maxWebSources: number;
+                  /** @description With `web`: how many web pages research keeps at most (1–20, default 10). More pages ground more claims and cost a little more search, fetching and prompt text. */
+                  maxWebSources?: number;
                 };
                 /**
                  * Format: uuid
@@ -2323,10 +2308,7 @@ export interface paths {
                * @default []
                */
               urls?: string[];
-              /**
-               * @description With `web`: how many web pages research keeps at most (1–20, default 10). More pages ground more claims and cost a little more search, fetching and prompt text.
-               * @default 10
-               */
+              /** @description With `web`: how many web pages research keeps at most (1–20, default 10). More pages ground more claims and cost a little more search, fetching and prompt text. */
               maxWebSources?: number;
             };
             /**
@@ -2481,11 +2463,8 @@ export interface paths {
                    * @default []
                    */
                   urls: string[];
-                  /**
-                   * @description With `web`: how many web pages research keeps at most (1–20, default 10). More pages ground more claims and cost a little more search, fetching and prompt text.
-                   * @default 10
-                   */
-                  maxWebSources: number;
+                  /** @description With `web`: how many web pages research keeps at most (1–20, default 10). More pages ground more claims and cost a little more search, fetching and prompt text. */
+                  maxWebSources?: number;
                 };
                 /**
                  * Format: uuid
@@ -2765,11 +2744,8 @@ export interface paths {
                    * @default []
                    */
                   urls: string[];
-                  /**
-                   * @description With `web`: how many web pages research keeps at most (1–20, default 10). More pages ground more claims and cost a little more search, fetching and prompt text.
-                   * @default 10
-                   */
-                  maxWebSources: number;
+                  /** @description With `web`: how many web pages research keeps at most (1–20, default 10). More pages ground more claims and cost a little more search, fetching and prompt text. */
+                  maxWebSources?: number;
                 };
                 /**
                  * Format: uuid
@@ -3078,11 +3054,8 @@ export interface paths {
                    * @default []
                    */
                   urls: string[];
-                  /**
-                   * @description With `web`: how many web pages research keeps at most (1–20, default 10). More pages ground more claims and cost a little more search, fetching and prompt text.
-                   * @default 10
-                   */
-                  maxWebSources: number;
+                  /** @description With `web`: how many web pages research keeps at most (1–20, default 10). More pages ground more claims and cost a little more search, fetching and prompt text. */
+                  maxWebSources?: number;
                 };
                 /**
                  * Format: uuid
