@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { articles } from '../../src/db/schema/index.ts';
 import { bearer, createKey, setupOwner } from '../support/accounts.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
+import { storedBrief } from '../support/stored-brief.ts';
 
 const origin = 'https://writer.example.com';
 // Headers about the body or the connection, which a stream and a JSON reply rightly differ in.
@@ -36,16 +37,7 @@ describe('article event stream headers', () => {
         workspaceId: owner.body.workspace.id,
         topic: 'Finished article',
         status: 'completed',
-        brief: {
-          topic: 'Finished article',
-          words: 800,
-          language: 'en',
-          keywords: [],
-          outline: [],
-          research: { web: false, knowledge: false, documents: [], urls: [] },
-          factCheck: true,
-          seo: true,
-        } as never,
+        brief: storedBrief('Finished article') as never,
       })
       .returning({ id: articles.id });
     articleId = row!.id;

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { articles, auditLog, documentChunks, documents } from '../../src/db/schema/index.ts';
 import { inviteMember, login, session, setupOwner } from '../support/accounts.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
+import { storedBrief } from '../support/stored-brief.ts';
 
 describe('library API (pglite)', () => {
   let t: TestApp;
@@ -12,16 +13,7 @@ describe('library API (pglite)', () => {
   let other: { cookie: string; workspaceId: string };
   let viewerCookie: string;
 
-  const brief = (topic: string) => ({
-    topic,
-    words: 800,
-    language: 'en',
-    keywords: [],
-    outline: [],
-    research: { web: false, knowledge: false, documents: [], urls: [] },
-    factCheck: true,
-    seo: true,
-  });
+  const brief = storedBrief;
 
   const call = (method: 'GET' | 'POST' | 'DELETE', url: string, cookie: string) =>
     t.app.inject({ method, url, headers: session(cookie) });

@@ -7,6 +7,7 @@ import { sampleReport } from '../eval/sample-report.ts';
 import { createKey, session, setupOwner } from '../support/accounts.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { backends } from '../support/database.ts';
+import { storedBrief } from '../support/stored-brief.ts';
 
 const lists = [
   { url: '/api/v1/api-keys', table: 'api_keys' },
@@ -53,16 +54,7 @@ describe.each(backends)('cursor paging at microsecond precision (%s)', (backend)
         workspaceId,
         topic: `Article ${i}`,
         status: 'completed' as const,
-        brief: {
-          topic: `Article ${i}`,
-          words: 800,
-          language: 'en',
-          keywords: [],
-          outline: [],
-          research: { web: false, knowledge: false, documents: [], urls: [] },
-          factCheck: true,
-          seo: true,
-        } as never,
+        brief: storedBrief(`Article ${i}`) as never,
       })),
     );
     // Every row into one millisecond, over four microseconds, so some share a microsecond too.
