@@ -6,7 +6,8 @@
 // internals) and GC. "added" is a path's sampled CPU per call minus the direct call's.
 // Paths run one after the other, BENCH_ROUNDS times (default 2), each path's least busy round kept:
 // other work on shared cores only ever adds samples.
-//   npm run bench -- llm-gateway-cpu    (BENCH_CALLS per path, default 3000; BENCH_BACKENDS)
+//   npm run bench -- llm-gateway-cpu    (BENCH_CALLS per path, default 3000; BENCH_BACKENDS;
+//   BENCH_TOP=N also lists the N modules and functions with the most self time per call)
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -82,6 +83,37 @@ function splitProfile(profile: Profile): Record<Part, number> {
   return total;
 }
 
+/** BENCH_TOP=N: the N frames with the most self time, per call, to find what a path adds. */
+/**
+ * BENCH_TOP=N: the N modules and the N functions with the most self time per call, on stderr, to
+ * find what a path adds over another (compare the same names across paths and rounds).
+ */
+function topFrames(profile: Profile, n: number) {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const byFunction = new Map<string, number>();
+  const byModule = new Map<string, number>();
+  const add = (m: Map<string, number>, key: string, us: number) => m.set(key, (m.get(key) ?? 0) + us);
+  profile.samples.forEach((id, i) => {
+    const { functionName, url } = byId.get(id)!.callFrame;
+    const where = url.replace(/^.*node_modules\//, '').replace(/^.*\/src\//, 'src/');
+    const us = profile.timeDeltas[i + 1] ?? 0;
+    add(byFunction, `${functionName || '(anonymous)'} ${where}`, us);
+    add(
+      byModule,
+      where.startsWith('src/') ? where : (where.match(/^(@[^/]+\/[^/]+|[^/]+)/)?.[1] ?? '(vm)'),
+      us,
+    );
+  });
+  for (const [title, m] of [
+    ['modules', byModule],
+    ['functions', byFunction],
+  ] as const) {
+    console.error(`  ${title}:`);
+    for (const [key, us] of [...m].sort((a, b) => b[1] - a[1]).slice(0, n))
+      console.error(`  ${(us / calls).toFixed(1).padStart(6)} µs  ${key}`);
+  }
+}
+
 const session = new Session();
 session.connect();
 await session.post('Profiler.enable');
@@ -100,6 +132,7 @@ async function profiled(call: () => Promise<unknown>, settle?: () => Promise<voi
   await settle?.();
   const { profile } = await session.post('Profiler.stop');
   const parts = splitProfile(profile as unknown as Profile);
+  if (process.env.BENCH_TOP) topFrames(profile as unknown as Profile, Number(process.env.BENCH_TOP));
   return Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, v / calls])) as Record<Part, number>;
 }
 
@@ -140,6 +173,7 @@ const busy = (p: Record<Part, number>) => p.own + p.database + p.sdk + p.rest + 
 const best = new Map<string, Record<Part, number>>();
 for (let r = 0; r < rounds; r++)
   for (const { name, call, settle } of paths) {
+    if (process.env.BENCH_TOP) console.error(`${name}, round ${r + 1}:`);
     const parts = await profiled(call, settle);
     const kept = best.get(name);
     if (!kept || busy(parts) < busy(kept)) best.set(name, parts);

@@ -4,23 +4,60 @@ import { metricsRegistry } from '../observability/metrics.ts';
 import type { LlmCallRecord } from './ledger-store.ts';
 
 const registers = [metricsRegistry];
+
+// The per-call counters are summed here, per series, and added to prom-client when the registry is
+// read (each counter's `collect`, so any read of any of them sees every call). prom-client hashes
+// the label set on each increment: five increments per call were the largest part of what the
+// metrics cost the gateway's hot path (issue 13, item 1).
+interface CallSeries {
+  requestLabels: { provider: string; model: string; role: string; status: string };
+  requests: number;
+  /** Calls that reached the provider (not cache hits): only they have a token series, even at 0. */
+  upstream: number;
+  /** Calls with a known price: only they have a cost series, even at 0. */
+  priced: number;
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  costUsd: number;
+}
+const pendingCalls = new Map<string, CallSeries>();
+
+function addPendingCalls() {
+  if (pendingCalls.size === 0) return;
+  for (const p of pendingCalls.values()) {
+    const { provider, model } = p.requestLabels;
+    requests.inc(p.requestLabels, p.requests);
+    if (p.upstream > 0) {
+      tokens.inc({ provider, model, type: 'input' }, p.inputTokens);
+      tokens.inc({ provider, model, type: 'output' }, p.outputTokens);
+      tokens.inc({ provider, model, type: 'cached_input' }, p.cachedInputTokens);
+    }
+    if (p.priced > 0) costs.inc({ provider, model }, p.costUsd);
+  }
+  pendingCalls.clear();
+}
+
 const requests = new Counter({
   name: 'llm_requests_total',
   help: 'LLM requests by provider, model, role and outcome (cache hits have status cache_hit)',
   labelNames: ['provider', 'model', 'role', 'status'],
   registers,
+  collect: addPendingCalls,
 });
 const tokens = new Counter({
   name: 'llm_tokens_total',
   help: 'Tokens reported by LLM responses',
   labelNames: ['provider', 'model', 'type'],
   registers,
+  collect: addPendingCalls,
 });
 const costs = new Counter({
   name: 'llm_api_costs_total',
   help: 'USD spent on LLM calls (known prices only)',
   labelNames: ['provider', 'model'],
   registers,
+  collect: addPendingCalls,
 });
 const duration = new Histogram({
   name: 'llm_request_duration_seconds',
@@ -56,13 +93,33 @@ const limiterWait = new Histogram({
 });
 
 export function observeLlmCall(r: LlmCallRecord) {
-  const model = { provider: r.provider, model: r.model };
-  requests.inc({ ...model, role: r.role, status: r.cacheHit ? 'cache_hit' : r.outcome });
+  const status = r.cacheHit ? 'cache_hit' : r.outcome;
+  const key = `${r.provider}\u0000${r.model}\u0000${r.role}\u0000${status}`;
+  let series = pendingCalls.get(key);
+  if (!series) {
+    series = {
+      requestLabels: { provider: r.provider, model: r.model, role: r.role, status },
+      requests: 0,
+      upstream: 0,
+      priced: 0,
+      inputTokens: 0,
+      outputTokens: 0,
+      cachedInputTokens: 0,
+      costUsd: 0,
+    };
+    pendingCalls.set(key, series);
+  }
+  series.requests += 1;
   if (r.cacheHit) return;
-  tokens.inc({ ...model, type: 'input' }, r.inputTokens);
-  tokens.inc({ ...model, type: 'output' }, r.outputTokens);
-  tokens.inc({ ...model, type: 'cached_input' }, r.cachedInputTokens);
-  if (r.costUsd !== null) costs.inc(model, r.costUsd);
+  series.upstream += 1;
+  series.inputTokens += r.inputTokens;
+  series.outputTokens += r.outputTokens;
+  series.cachedInputTokens += r.cachedInputTokens;
+  if (r.costUsd !== null) {
+    series.priced += 1;
+    series.costUsd += r.costUsd;
+  }
+  const model = { provider: r.provider, model: r.model };
   duration.observe(model, r.latencyMs / 1000);
   if (r.ttftMs !== null) ttft.observe(model, r.ttftMs / 1000);
 }

@@ -102,32 +102,45 @@ export function withProviderConcurrency(
     return s;
   };
   return {
-    async acquire(key, estimatedTokens, signal) {
+    acquire(key, estimatedTokens, signal) {
       const s = slotsOf(key.provider);
-      const started = performance.now();
-      await s?.take(signal);
-      const waitedForSlot = performance.now() - started;
-      let lease: Awaited<ReturnType<LlmLimiter['acquire']>> | undefined;
-      try {
-        lease = await inner?.acquire(key, estimatedTokens, signal);
-      } catch (err) {
-        s?.give();
-        throw err;
-      }
-      let released = false;
-      return {
-        waitedMs: waitedForSlot + (lease?.waitedMs ?? 0),
-        release(actualTokens) {
-          if (released) return;
-          released = true;
-          lease?.release(actualTokens);
-          s?.give();
-        },
-      };
+      // No cap for this provider (every hosted one by default): the rate limiter's lease as it is.
+      if (!s) return inner ? inner.acquire(key, estimatedTokens, signal) : Promise.resolve(uncapped);
+      return acquireSlot(s, key, estimatedTokens, signal);
     },
     load(provider) {
       const s = slots.get(provider);
       return { inFlight: s?.inFlight ?? 0, waiting: s?.waiting ?? 0 };
     },
   };
+
+  async function acquireSlot(
+    s: Slots,
+    key: Parameters<LlmLimiter['acquire']>[0],
+    estimatedTokens: number,
+    signal: AbortSignal | undefined,
+  ): ReturnType<LlmLimiter['acquire']> {
+    const started = performance.now();
+    await s.take(signal);
+    const waitedForSlot = performance.now() - started;
+    let lease: Awaited<ReturnType<LlmLimiter['acquire']>> | undefined;
+    try {
+      lease = await inner?.acquire(key, estimatedTokens, signal);
+    } catch (err) {
+      s.give();
+      throw err;
+    }
+    let released = false;
+    return {
+      waitedMs: waitedForSlot + (lease?.waitedMs ?? 0),
+      release(actualTokens) {
+        if (released) return;
+        released = true;
+        lease?.release(actualTokens);
+        s.give();
+      },
+    };
+  }
 }
+
+const uncapped = { waitedMs: 0, release() {} };
