@@ -86,8 +86,10 @@ async function writeSectionsAndFaq(
 ): Promise<{ sections: DraftedSection[]; faq: FaqItems }> {
   const hasFaq = !!outline.faq?.length;
   const parts = [...outline.sections.keys(), ...(hasFaq ? (['faq'] as const) : [])];
-  const written = await mapBounded(parts, run.concurrency, (part) =>
-    part === 'faq' ? writeFaq(run, outline) : writeSection(run, outline, sources, part),
+  const written = await mapBounded<number | 'faq', DraftedSection | FaqItems>(
+    parts,
+    run.concurrency,
+    (part) => (part === 'faq' ? writeFaq(run, outline) : writeSection(run, outline, sources, part)),
   );
   return {
     sections: written.slice(0, outline.sections.length) as DraftedSection[],
