@@ -36,25 +36,24 @@ const warmUpRuns = 3;
 export function loadExtractorSoon(delayMs: number): void {
   if (loadScheduled) return;
   loadScheduled = true;
-  const warmUp = (left: number) => {
-    if (left === 0 || extracted) return;
+  // One piece per turn of the event loop, so a response that arrives meanwhile waits for one piece
+  // at most: the parser, Readability, then the warm-up extractions.
+  const pieces = [
+    () => linkedom(),
+    () => readabilityLib(),
+    ...Array.from({ length: warmUpRuns }, () => () => {
+      if (!extracted) extractHtml(warmUpPage, 'https://warm-up.invalid/');
+    }),
+  ];
+  const run = (i: number) => {
     try {
-      extractHtml(warmUpPage, 'https://warm-up.invalid/');
+      pieces[i]!();
     } catch {
-      return; // Not fatal here: the first real extraction reports why it cannot.
+      return; // Not fatal here: the first real extraction loads it again and reports why it cannot.
     }
-    setImmediate(() => warmUp(left - 1)).unref();
+    if (i + 1 < pieces.length && !extracted) setImmediate(() => run(i + 1)).unref();
   };
-  setTimeout(() => {
-    try {
-      linkedom();
-      readabilityLib();
-    } catch {
-      // Not fatal here: the first extraction loads it again and reports why it cannot.
-      return;
-    }
-    setImmediate(() => warmUp(warmUpRuns)).unref();
-  }, delayMs).unref();
+  setTimeout(() => run(0), delayMs).unref();
 }
 
 export type ExtractedPage = {
