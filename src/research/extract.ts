@@ -9,51 +9,23 @@ const linkedom = lazyModule<typeof import('linkedom')>('linkedom');
 const readabilityLib = lazyModule<typeof import('@mozilla/readability')>('@mozilla/readability');
 
 let loadScheduled = false;
-/** Set by the first real extraction: from then on the pages themselves warm the code up. */
-let extracted = false;
-
-// A page shaped like the ones research reads (head metadata, an article of headings, paragraphs
-// and a list), for the warm-up below.
-const warmUpPage = `<!doctype html><html lang="en"><head><title>Warm-up</title>
-<link rel="canonical" href="/warm-up"><meta property="article:published_time" content="2026-01-01T00:00:00Z">
-</head><body><nav><a href="/">Home</a></nav><main><article><h1>Warm-up</h1>${Array.from(
-  { length: 6 },
-  (_, i) =>
-    `<h2>Part ${i}</h2><p>Paragraph ${i} of the warm-up page says enough, in plain sentences with commas, to count as an article's text for the extractor.</p><ul><li>Item ${i}</li></ul>`,
-).join('')}</article></main><footer>Footer</footer></body></html>`;
-
-/** Extractions of the warm-up page: enough for the parser's and Readability's code to be compiled. */
-const warmUpRuns = 3;
 
 /**
  * Loads the HTML parser and Readability (about 60 ms of one core) after `delayMs`, so that a caller
  * who will extract pages once a network wait is over (a model call, a search) has it done during
- * the wait instead of when the first page arrives: whenever it runs, the load costs no more than
- * then. Then it extracts a small page a few times, one per turn of the event loop, because the
- * first extractions run uncompiled code at several times the cost of later ones (17 pages: about
- * 95 ms instead of 230 ms on a loaded 2-core machine); it stops once real pages are extracted.
+ * the wait instead of when the first page arrives. Whenever it runs, it costs no more than then.
  */
 export function loadExtractorSoon(delayMs: number): void {
   if (loadScheduled) return;
   loadScheduled = true;
-  // One piece per turn of the event loop, so a response that arrives meanwhile waits for one piece
-  // at most: the parser, Readability, then the warm-up extractions.
-  const pieces = [
-    () => linkedom(),
-    () => readabilityLib(),
-    ...Array.from({ length: warmUpRuns }, () => () => {
-      if (!extracted) extractHtml(warmUpPage, 'https://warm-up.invalid/');
-    }),
-  ];
-  const run = (i: number) => {
+  setTimeout(() => {
     try {
-      pieces[i]!();
+      linkedom();
+      readabilityLib();
     } catch {
-      return; // Not fatal here: the first real extraction loads it again and reports why it cannot.
+      // Not fatal here: the first extraction loads it again and reports why it cannot.
     }
-    if (i + 1 < pieces.length && !extracted) setImmediate(() => run(i + 1)).unref();
-  };
-  setTimeout(() => run(0), delayMs).unref();
+  }, delayMs).unref();
 }
 
 export type ExtractedPage = {
@@ -158,7 +130,6 @@ function toIsoDate(value: string | null | undefined): string | undefined {
 
 /** Extracts readable text from a fetched body; throws unsupported_media_type for non-text. */
 export function extractReadable(body: Buffer | string, contentType: string, url: string): ExtractedPage {
-  extracted = true;
   const type = mediaType(contentType);
   const source = typeof body === 'string' ? body : body.toString('utf8');
   if (type === 'text/html' || type === 'application/xhtml+xml') return extractHtml(source, url);
