@@ -8,6 +8,8 @@
 // final report, CPU and peak RSS of the process tree. Runs interleaved, BENCH_ROUNDS (default 3).
 // The peer runs only from BENCH_PEER_DIR, a checkout its operator prepares (bench/RESULTS.md).
 //   BENCH_PEER_DIR=/tmp/deep-research npm run bench -- peer-deep-research
+// Without BENCH_PEER_DIR only the Blogsmith rows run; BENCH_DEFAULT_ROW=0 leaves out the default-pages
+// row; BENCH_DEBUG=1 prints every model call and every idle gap with the requests made in it.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -52,6 +54,8 @@ interface Job {
   modelCalls: number;
   /** Job time with no model call in flight: before the first, between calls, after the last. */
   idle: { before: number; between: number; after: number };
+  /** Each stretch with no model call in flight, named by the calls around it (see `idleGaps`). */
+  gaps: Gap[];
   pagesRead: number;
   pagesInReport: number;
   jobCpuMs: number;
@@ -73,9 +77,75 @@ interface Launch {
   report: () => string;
 }
 
+interface Gap {
+  /** e.g. `research_plan → article_outline`; `start → …` and `… → end` for the job's ends. */
+  key: string;
+  ms: number;
+  /** The other requests the fakes saw in the gap (search, pages, embeddings, model listings). */
+  inside: string;
+}
+
+interface Stamped {
+  at: number;
+  finishedAt?: number;
+  what: string;
+}
+
+/** What a model request was for: its structured answer's name, or the part of the article it writes. */
+function purpose(body: Record<string, unknown>): string {
+  const format = body.response_format as { json_schema?: { name?: string } } | undefined;
+  if (format?.json_schema?.name) return format.json_schema.name;
+  const messages = (body.messages as Array<{ content: unknown }> | undefined) ?? [];
+  const prompt = messages.map((m) => (typeof m.content === 'string' ? m.content : '')).join('\n');
+  const section = /Write the body of section (\d+)/.exec(prompt)?.[1];
+  if (section) return `section ${section}`;
+  if (prompt.includes('Write the introduction')) return 'intro';
+  if (prompt.includes('Write the conclusion')) return 'conclusion';
+  return String(messages.at(-1)?.content ?? '')
+    .replace(/\s+/g, ' ')
+    .slice(0, 30);
+}
+
+/** Summarises requests by kind, with when they ran relative to the gap's start. */
+function summarise(requests: Stamped[], from: number): string {
+  const kinds = new Map<string, Stamped[]>();
+  for (const r of requests) kinds.set(r.what, [...(kinds.get(r.what) ?? []), r]);
+  return [...kinds]
+    .map(([what, rs]) => {
+      const first = Math.min(...rs.map((r) => r.at)) - from;
+      const last = Math.max(...rs.map((r) => r.finishedAt ?? r.at)) - from;
+      return `${what}${rs.length > 1 ? ` ×${rs.length}` : ''} +${first}–${last} ms`;
+    })
+    .join(', ');
+}
+
+/**
+ * The job's stretches with no model call in flight, each named by the call that ended before it and
+ * the one that started after it, with the other requests the fakes saw meanwhile.
+ */
+function idleGaps(calls: Stamped[], others: Stamped[], started: number, finished: number): Gap[] {
+  const byStart = [...calls].sort((a, b) => a.at - b.at);
+  const gaps: Gap[] = [];
+  const add = (key: string, from: number, to: number) => {
+    if (to <= from) return;
+    const inside = others.filter((r) => r.at < to && (r.finishedAt ?? r.at) > from);
+    gaps.push({ key, ms: to - from, inside: summarise(inside, from) });
+  };
+  add(`start → ${byStart[0]!.what}`, started, byStart[0]!.at);
+  let open = byStart[0]!;
+  for (const call of byStart.slice(1)) {
+    if (call.at > open.finishedAt!) add(`${open.what} → ${call.what}`, open.finishedAt!, call.at);
+    if (call.finishedAt! > open.finishedAt!) open = call;
+  }
+  add(`${open.what} → end`, open.finishedAt!, finished);
+  return gaps;
+}
+
 /** Runs one job as a child process, measuring it from outside. */
 async function measure(launch: Launch): Promise<Job> {
   const firstCall = llm.requests.length;
+  const firstListing = llm.listings.length;
+  const firstWeb = web.received.length;
   const spawned = Date.now();
   const child = spawn(launch.command, launch.args, {
     env: launch.env,
@@ -136,17 +206,29 @@ async function measure(launch: Launch): Promise<Job> {
   // Both clocks are Date.now(): the fake model stamps requests with it.
   const intervals = calls.map((r) => ({ start: r.at, end: r.finishedAt! }));
   if (intervals.length === 0) throw new Error(`${launch.args.join(' ')} made no model call`);
-  if (process.env.BENCH_DEBUG)
+  const named = (r: { at: number; finishedAt?: number }, what: string): Stamped => ({
+    at: r.at,
+    ...(r.finishedAt !== undefined ? { finishedAt: r.finishedAt } : {}),
+    what,
+  });
+  const stampedCalls = calls.map((r) => named(r, purpose(r.body)));
+  const others = [
+    ...llm.requests
+      .slice(firstCall)
+      .filter((r) => r.path !== '/v1/chat/completions')
+      .map((r) => named(r, r.path)),
+    ...llm.listings.slice(firstListing).map((r) => named(r, `GET ${r.path}`)),
+    ...web.received
+      .slice(firstWeb)
+      .map((r) => named(r, r.url.pathname.startsWith('/pages/') ? 'page' : r.url.pathname)),
+  ];
+  const gaps = idleGaps(stampedCalls, others, started, finished);
+  if (process.env.BENCH_DEBUG) {
     console.error(
-      calls
-        .map((r) => {
-          const format = r.body.response_format as { json_schema?: { name?: string } } | undefined;
-          const messages = r.body.messages as Array<{ content: unknown }>;
-          const what = format?.json_schema?.name ?? String(messages.at(-1)?.content).slice(0, 40);
-          return `  ${r.at - started} → ${r.finishedAt! - started} ms  ${what.replace(/\s+/g, ' ')}`;
-        })
-        .join('\n'),
+      stampedCalls.map((c) => `  ${c.at - started} → ${c.finishedAt! - started} ms  ${c.what}`).join('\n'),
     );
+    console.error(gaps.map((g) => `  idle ${g.ms} ms  ${g.key}  [${g.inside}]`).join('\n'));
+  }
   const read = new Set<string>();
   for (const c of calls) for (const p of pagesMentioned(JSON.stringify(c.body.messages))) read.add(p);
   return {
@@ -162,6 +244,7 @@ async function measure(launch: Launch): Promise<Job> {
         busyTime(intervals),
       after: finished - Math.max(...intervals.map((i) => i.end)),
     },
+    gaps,
     modelCalls: calls.length,
     pagesRead: read.size,
     pagesInReport: pagesMentioned(launch.report()).size,
@@ -251,8 +334,9 @@ function peer(depth: number): Launch {
 if (peerDir && !existsSync(path.join(peerDir, 'node_modules/tsx/dist/loader.mjs')))
   throw new Error(`BENCH_PEER_DIR=${peerDir} has no node_modules/tsx: prepare it as bench/RESULTS.md says`);
 // Each depth's pair runs side by side (Blogsmith at that depth's page count, then the peer).
+// BENCH_DEFAULT_ROW=0 leaves out the row at the product's default page count (to measure one pair).
 const rows: Array<[string, Launch]> = [
-  [blogsmithLabel(), blogsmith()],
+  ...(process.env.BENCH_DEFAULT_ROW === '0' ? [] : [[blogsmithLabel(), blogsmith()] as [string, Launch]]),
   ...depths.flatMap(
     (d, i): Array<[string, Launch]> => [
       [blogsmithLabel(blogsmithSources[i]), blogsmith(blogsmithSources[i])],
@@ -286,6 +370,16 @@ for (const [label, jobs] of results) {
   console.log(
     `| ${label} | ${s(m((j) => j.wallMs))} | ${s(m((j) => j.llmChainMs))} (${s(m((j) => j.llmBusyMs))}) | ${m((j) => j.wallMs / j.llmChainMs).toFixed(3)} | ${s(m((j) => j.idle.before))} / ${s(m((j) => j.idle.between))} / ${s(m((j) => j.idle.after))} | ${m((j) => j.modelCalls)} | ${m((j) => j.pagesRead)} | ${m((j) => j.pagesInReport)} | ${s(m((j) => j.jobCpuMs))} (${s(m((j) => j.cpuMs))}) | ${m((j) => j.peakMb).toFixed(0)} MB | ${s(m((j) => j.startupMs))} |`,
   );
+}
+// Where each Blogsmith row's idle time goes: the median of each named gap over the rounds.
+for (const [label, jobs] of results) {
+  if (!label.startsWith('Blogsmith')) continue;
+  const keys = [...new Set(jobs.flatMap((j) => j.gaps.map((g) => g.key)))];
+  const parts = keys.map((key) => {
+    const ms = median(jobs.map((j) => j.gaps.filter((g) => g.key === key).reduce((n, g) => n + g.ms, 0)));
+    return `${key} ${ms} ms`;
+  });
+  console.log(`${label} idle gaps: ${parts.join('; ')}`);
 }
 if (peerDir)
   depths.forEach((d, i) => {

@@ -17,6 +17,8 @@ export interface ApiConnection {
   baseUrl: string;
   /** Where it runs: "server at …" or "in this process". */
   where: string;
+  /** Whether the API (and its worker) runs in this process. */
+  local: boolean;
   request(method: string, url: string, body?: unknown): Promise<Response>;
   json<T>(method: string, url: string, body?: unknown): Promise<T>;
   close(): Promise<void>;
@@ -27,6 +29,7 @@ function connection(
   token: string,
   where: string,
   close: () => Promise<void>,
+  local = false,
 ): ApiConnection {
   const request = (method: string, url: string, body?: unknown) =>
     fetch(new URL(url, baseUrl), {
@@ -40,6 +43,7 @@ function connection(
   return {
     baseUrl,
     where,
+    local,
     request,
     async json<T>(method: string, url: string, body?: unknown) {
       const res = await request(method, url, body);
@@ -91,10 +95,16 @@ export async function connectToApi(config: Config, command: string): Promise<Api
     const url = await app.listen({ port: 0, host: '127.0.0.1' });
     registerJobs(runtime);
     await runtime.queue.start({ work: true });
-    return connection(url, runtime.localToken, 'this process', async () => {
-      await app.close();
-      await runtime.close();
-    });
+    return connection(
+      url,
+      runtime.localToken,
+      'this process',
+      async () => {
+        await app.close();
+        await runtime.close();
+      },
+      true,
+    );
   } catch (err) {
     await app.close().catch(() => {});
     await runtime.close();

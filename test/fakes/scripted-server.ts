@@ -97,6 +97,8 @@ export interface FakeServer {
   /** e.g. http://127.0.0.1:PORT/v1 */
   readonly baseUrl: string;
   readonly requests: ReceivedRequest[];
+  /** Requests answered outside the script (model listings), for benchmark timelines. */
+  readonly listings: ReceivedRequest[];
   /** Queues behaviours, consumed one per request; when empty, `fallback` answers. */
   script(...behaviours: Behaviour[]): void;
   /** What answers when the queue is empty (default: a short text answer). */
@@ -166,6 +168,7 @@ export async function startScriptedServer(
   const queue: Behaviour[] = [];
   const quirks: ServerQuirks = {};
   const requests: ReceivedRequest[] = [];
+  const listings: ReceivedRequest[] = [];
   const state = {
     fallback: { type: 'answer', text: 'ok' } as Behaviour,
     responder: undefined as ((req: ReceivedRequest) => Behaviour | undefined) | undefined,
@@ -185,7 +188,10 @@ export async function startScriptedServer(
     });
     // Listings (e.g. a client asking the context size) are not part of the scripted conversation.
     const direct = opts.direct?.[path];
-    if (direct) return direct(received, res, quirks);
+    if (direct) {
+      listings.push(received);
+      return direct(received, res, quirks);
+    }
     requests.push(received);
     const handler = routes[path];
     if (!handler) return sendJson(res, 404, { error: { message: `no route ${path}` } });
@@ -208,6 +214,7 @@ export async function startScriptedServer(
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
+    listings,
     script: (...b) => {
       queue.push(...b);
     },

@@ -2,7 +2,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Received = { method: string; url: URL; headers: IncomingMessage['headers']; body: string };
+export type Received = {
+  method: string;
+  url: URL;
+  headers: IncomingMessage['headers'];
+  body: string;
+  /** Date.now() when the request's body was read, and when its response closed (benchmark timelines). */
+  at: number;
+  finishedAt?: number;
+};
 export type Handler = (req: Received, res: ServerResponse) => unknown;
 
 export type LocalServer = {
@@ -18,12 +26,16 @@ export async function startServer(routes: Record<string, Handler>): Promise<Loca
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const entry = {
+    const entry: Received = {
       method: req.method ?? 'GET',
       url,
       headers: req.headers,
       body: Buffer.concat(chunks).toString(),
+      at: Date.now(),
     };
+    res.once('close', () => {
+      entry.finishedAt = Date.now();
+    });
     received.push(entry);
     const handler = routes[url.pathname];
     if (!handler) {

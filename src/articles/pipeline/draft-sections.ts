@@ -1,5 +1,6 @@
-// Stage 3: the sections, written concurrently from their sources and streamed live, then the
-// intro, conclusion and FAQ, which read the sections.
+// Stage 3: the sections, written concurrently from their sources and streamed live, with the FAQ
+// (which reads only the outline) in the same queue; then the intro and conclusion, which read the
+// sections.
 import { mapBounded } from '../../research/bounded.ts';
 import type { Outline } from '../../writing/outline.ts';
 import { localToGlobal } from '../../writing/sections.ts';
@@ -26,32 +27,74 @@ export interface Draft {
   faq: Array<{ question: string; answer: string }>;
 }
 
-function writeSections(run: PipelineRun, outline: Outline, sources: readonly ArticleSource[]) {
+type FaqItems = Draft['faq'];
+
+function writeSection(
+  run: PipelineRun,
+  outline: Outline,
+  sources: readonly ArticleSource[],
+  i: number,
+): Promise<DraftedSection> {
   const { ctx, brief, system } = run;
+  const section = outline.sections[i]!;
   const words = wordsPerSection(brief.words, outline.sections.length);
-  return mapBounded(outline.sections, run.concurrency, (section, i) =>
-    runStep(ctx, sectionStep(i), stepPositions.section + i, async (llm): Promise<DraftedSection> => {
-      // Quoted shorter when the model's context is small.
-      const build = (maxChars: number) =>
-        sectionPrompt({
-          brief,
-          outline,
-          section,
-          index: i,
-          words,
-          sources: sectionSources(section, sources, maxChars),
-        });
-      const text = await streamSectionText(ctx, llm, sectionStep(i), i, {
-        system,
-        prompt: build(fullQuoteChars),
-        maxOutputTokens: Math.max(600, words * 3),
-        fit: (budget) => fitQuotes(budget, system, build),
+  return runStep(ctx, sectionStep(i), stepPositions.section + i, async (llm): Promise<DraftedSection> => {
+    // Quoted shorter when the model's context is small.
+    const build = (maxChars: number) =>
+      sectionPrompt({
+        brief,
+        outline,
+        section,
+        index: i,
+        words,
+        sources: sectionSources(section, sources, maxChars),
       });
-      // Any citation spelling becomes `[n]`; numbers beyond the section's sources are removed and counted.
-      const cited = localToGlobal(text, section.sourceIds);
-      return { heading: section.heading, markdown: cited.markdown, removedCitations: cited.removed };
-    }),
+    const text = await streamSectionText(ctx, llm, sectionStep(i), i, {
+      system,
+      prompt: build(fullQuoteChars),
+      maxOutputTokens: Math.max(600, words * 3),
+      fit: (budget) => fitQuotes(budget, system, build),
+    });
+    // Any citation spelling becomes `[n]`; numbers beyond the section's sources are removed and counted.
+    const cited = localToGlobal(text, section.sourceIds);
+    return { heading: section.heading, markdown: cited.markdown, removedCitations: cited.removed };
+  });
+}
+
+function writeFaq(run: PipelineRun, outline: Outline): Promise<FaqItems> {
+  const { ctx, system } = run;
+  return runStep(ctx, 'faq', stepPositions.faq, async (llm) => {
+    const { object } = await llm.generateObject({
+      role: 'writer',
+      system,
+      prompt: faqPrompt(outline, outline.faq ?? []),
+      schema: faqSchema,
+      schemaName: 'faq',
+    });
+    return object.items;
+  });
+}
+
+/**
+ * The sections, at most `concurrency` at once, and the FAQ in the same queue after them: it takes
+ * a slot the sections leave free (a last section written alone) instead of waiting for them all.
+ */
+async function writeSectionsAndFaq(
+  run: PipelineRun,
+  outline: Outline,
+  sources: readonly ArticleSource[],
+): Promise<{ sections: DraftedSection[]; faq: FaqItems }> {
+  const hasFaq = !!outline.faq?.length;
+  const parts = [...outline.sections.keys(), ...(hasFaq ? (['faq'] as const) : [])];
+  const written = await mapBounded<number | 'faq', DraftedSection | FaqItems>(
+    parts,
+    run.concurrency,
+    (part) => (part === 'faq' ? writeFaq(run, outline) : writeSection(run, outline, sources, part)),
   );
+  return {
+    sections: written.slice(0, outline.sections.length) as DraftedSection[],
+    faq: hasFaq ? (written.at(-1) as FaqItems) : [],
+  };
 }
 
 function writeFrame(run: PipelineRun, outline: Outline, bodies: string[]) {
@@ -69,18 +112,6 @@ function writeFrame(run: PipelineRun, outline: Outline, bodies: string[]) {
         prompt: conclusionPrompt(brief, outline, bodies),
       }),
     ),
-    outline.faq?.length
-      ? runStep(ctx, 'faq', stepPositions.faq, async (llm) => {
-          const { object } = await llm.generateObject({
-            role: 'writer',
-            system,
-            prompt: faqPrompt(outline, outline.faq ?? []),
-            schema: faqSchema,
-            schemaName: 'faq',
-          });
-          return object.items;
-        })
-      : Promise.resolve([]),
   ]);
 }
 
@@ -89,8 +120,8 @@ export async function draftSections(
   outline: Outline,
   sources: readonly ArticleSource[],
 ): Promise<Draft> {
-  const sections = await writeSections(run, outline, sources);
-  const [intro, conclusion, faq] = await writeFrame(
+  const { sections, faq } = await writeSectionsAndFaq(run, outline, sources);
+  const [intro, conclusion] = await writeFrame(
     run,
     outline,
     sections.map((s) => s.markdown),

@@ -32,6 +32,9 @@ export async function gatherSources(
   const { ctx, brief, system } = run;
   // Given pages are fetched while the plan is made, unless a previous attempt already gathered.
   if (!alreadyGathered) for (const p of providers) p.prepare?.(ctx.signal);
+  // The planner's context size (for a local server, a request to its model listing) is looked up
+  // while the plan step is recorded rather than after; the gateway keeps it for the plan's call.
+  ctx.llm.contextTokens('planner', ctx.article.workspaceId).catch(() => {});
 
   const plan = await runStep(ctx, 'plan', stepPositions.plan, async (llm) => {
     const { object } = await llm.generateObject({

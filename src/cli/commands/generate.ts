@@ -175,6 +175,10 @@ export function registerGenerateCommand(program: Command) {
           if (event.type === 'step.finished' && event.data.step === 'outline') {
             const article = await api.json<{ steps: unknown[] }>('GET', `/api/v1/articles/${accepted.id}`);
             progress.setTotal(article.steps.length);
+            // The Markdown export at the end runs in this process when the API does: its YAML writer
+            // loads now, while the model writes the sections, not after the last call.
+            if (api.local && !opts.json)
+              void import('../../writing/render.ts').then((m) => m.warmFrontMatter()).catch(() => {});
           }
           progress.event(event);
         });
