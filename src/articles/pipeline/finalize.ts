@@ -108,33 +108,40 @@ export async function finalize(run: PipelineRun, final: Final): Promise<void> {
     sources,
   );
   const grounded = sources.length > 0;
-  // A partial article is visible while the checks run, and stays if they fail (written alongside them).
-  const partialSaved = updateArticle(ctx.database, ctx.article.id, {
-    markdown: composed.markdown,
-    sources: composed.sources,
-    ...(factCheckApplies(brief.factCheck, sources)
-      ? {
-          factCheck: {
-            claims: finalClaims(
-              checked.claims,
-              composed.renumber,
-              drafted,
-              checked.revised,
-              composed.markdown,
-            ),
-          },
-        }
-      : {}),
-  });
+  // The checks' steps start first: their model calls are the critical path, and what follows here
+  // (the partial article's write, locating the claims, rendering) is done while they are in flight.
   const citationsRun = grounded
     ? runStep(ctx, 'citations', stepPositions.citations, (llm) =>
         checkCitations(llm, composed.markdown, composed.sources, brief.language, concurrency),
       )
     : skipStep(ctx, 'citations', stepPositions.citations, []).then(() => [] as CitationCheck[]);
   const seoRun = seoStep(run, final, composed.markdown);
-  // Rendered while the checks' model calls are in flight.
-  const html = renderHtml(composed.markdown);
-  const [citations, seo] = await Promise.all([citationsRun, seoRun, partialSaved]);
+  // A partial article is visible while the checks run, and stays if they fail. Written behind the
+  // checks' start statement, which runStep sends from a microtask (steps.ts, startTogether).
+  const partialSaved = Promise.resolve().then(() =>
+    updateArticle(ctx.database, ctx.article.id, {
+      markdown: composed.markdown,
+      sources: composed.sources,
+      ...(factCheckApplies(brief.factCheck, sources)
+        ? {
+            factCheck: {
+              claims: finalClaims(
+                checked.claims,
+                composed.renumber,
+                drafted,
+                checked.revised,
+                composed.markdown,
+              ),
+            },
+          }
+        : {}),
+    }),
+  );
+  // Rendered once the first of the two checks has ended (failed or not): by then the requests of
+  // both are out, and the other's are usually still in flight.
+  const render = () => renderHtml(composed.markdown);
+  const rendered = Promise.race([citationsRun, seoRun]).then(render, render);
+  const [citations, seo, , html] = await Promise.all([citationsRun, seoRun, partialSaved, rendered]);
 
   await runStep(ctx, 'render', stepPositions.render, async () => {
     const wordCount =
