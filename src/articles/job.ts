@@ -185,8 +185,10 @@ async function runArticle(
         concurrency: config.SECTION_CONCURRENCY,
         sourceProviders: providers,
       });
+    (globalThis as any).__t?.('pipeline done');
     if (!(await releaseRun(database, articleId, workerId, 'completed')))
       throw new RunSupersededError('finish');
+    (globalThis as any).__t?.('released');
     await events.publish(articleId, 'status', { status: 'completed' });
     await events.publish(articleId, 'done', { status: 'completed' });
     observe('completed');

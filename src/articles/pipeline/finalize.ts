@@ -137,18 +137,22 @@ export async function finalize(run: PipelineRun, final: Final): Promise<void> {
         : {}),
     }),
   );
-  // Rendered once the first of the two checks has ended (failed or not): by then the requests of
-  // both are out, and the other's are usually still in flight.
-  const render = () => renderHtml(composed.markdown);
-  const rendered = Promise.race([citationsRun, seoRun]).then(render, render);
-  const [citations, seo, , html] = await Promise.all([citationsRun, seoRun, partialSaved, rendered]);
+  // Rendered and saved once the first of the two checks has ended (failed or not): by then the
+  // requests of both are out, and the other's are usually still in flight. The HTML is the partial
+  // article's too, as a failed run's draft has (draft.ts).
+  const saveHtml = async () => {
+    await partialSaved;
+    await updateArticle(ctx.database, ctx.article.id, { html: renderHtml(composed.markdown) });
+  };
+  const htmlSaved = Promise.race([citationsRun, seoRun]).then(saveHtml, saveHtml);
+  const [citations, seo] = await Promise.all([citationsRun, seoRun, partialSaved, htmlSaved]);
 
   await runStep(ctx, 'render', stepPositions.render, async () => {
     const wordCount =
       seo?.wordCount ?? analyzeSeo(composed.markdown, { keywords: [], language: brief.language }).wordCount;
+    // The text and its HTML are saved already (above): rewriting the unchanged text would cost its
+    // search vector again (tens of milliseconds on PGlite) at the end of the run.
     await updateArticle(ctx.database, ctx.article.id, {
-      markdown: composed.markdown,
-      html,
       wordCount,
       citations,
       seo,

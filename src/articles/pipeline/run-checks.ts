@@ -40,6 +40,7 @@ export async function runChecks(
   } else {
     await skipStep(ctx, 'factcheck', stepPositions.factcheck, []);
   }
+  (globalThis as any).__t?.('factcheck returned');
   let revised = bodies;
   if (claims.some(needsRevision)) {
     revised = await runStep(ctx, 'revise', stepPositions.revise, (llm) =>
@@ -48,5 +49,6 @@ export async function runChecks(
   } else {
     await skipStep(ctx, 'revise', stepPositions.revise, bodies);
   }
+  (globalThis as any).__t?.('revise skipped');
   return { claims, revised };
 }
