@@ -110,15 +110,22 @@ export async function finalize(run: PipelineRun, final: Final): Promise<void> {
   const grounded = sources.length > 0;
   // The checks' steps start first: their model calls are the critical path, and what follows here
   // (the partial article's write, locating the claims, rendering) is done while they are in flight.
+  const checking = Promise.withResolvers<void>();
   const citationsRun = grounded
-    ? runStep(ctx, 'citations', stepPositions.citations, (llm) =>
-        checkCitations(llm, composed.markdown, composed.sources, brief.language, concurrency),
-      )
+    ? runStep(ctx, 'citations', stepPositions.citations, (llm) => {
+        checking.resolve();
+        return checkCitations(llm, composed.markdown, composed.sources, brief.language, concurrency);
+      })
     : skipStep(ctx, 'citations', stepPositions.citations, []).then(() => [] as CitationCheck[]);
   const seoRun = seoStep(run, final, composed.markdown);
-  // A partial article is visible while the checks run, and stays if they fail. Written behind the
-  // checks' start statement, which runStep sends from a microtask (steps.ts, startTogether).
-  const partialSaved = Promise.resolve().then(() =>
+  // A partial article is visible while the checks run, and stays if they fail. Written a turn of the
+  // event loop after the citation check's calls began (or the step ended, e.g. stored or skipped), so
+  // its text's search vector (~10 ms of PGlite's thread) does not hold up their requests.
+  const noop = () => {};
+  const underWay = Promise.race([checking.promise, citationsRun.then(noop, noop)]).then(
+    () => new Promise(setImmediate),
+  );
+  const partialSaved = underWay.then(() =>
     updateArticle(ctx.database, ctx.article.id, {
       markdown: composed.markdown,
       sources: composed.sources,
