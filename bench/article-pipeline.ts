@@ -16,9 +16,6 @@ const firstEventPosts = Number(process.env.BENCH_FIRST_EVENTS ?? 20);
 // pglite (embedded, in memory) or postgres: a fresh database on TEST_POSTGRES_URL's server per environment.
 const backend = backendNamed(process.env.BENCH_DATABASE ?? 'pglite');
 
-const traced: Array<[number, string]> = [];
-const now = () => performance.timeOrigin + performance.now();
-(globalThis as any).__t = (l: string) => traced.push([now(), l]);
 const world = await startArticleWorld(perTokenMs);
 const { llmBaseUrl, webUrl, urls } = world;
 
@@ -56,13 +53,6 @@ async function environment(sectionConcurrency: number): Promise<Env> {
   registerJobs(runtime);
   await runtime.queue.start({ work: true });
   const { cookie } = await setupOwner(app);
-  const q = runtime.database.query.bind(runtime.database);
-  (runtime.database as any).query = async (text: string, params?: unknown[]) => {
-    const t = now();
-    try { return await q(text, params as any); } finally { traced.push([t, `db ${(now() - t).toFixed(1)}ms ${text.replace(/\s+/g, ' ').slice(0, 60)}`]); }
-  };
-  const f = globalThis.fetch;
-  globalThis.fetch = (async (u: any, init?: any) => { if (String(u).startsWith(llmBaseUrl)) traced.push([now(), `fetch ${String(u).slice(-20)}`]); return f(u, init); }) as any;
   return { runtime, app, base, cookie, headers: { cookie, origin: base }, drop: database.drop };
 }
 
@@ -199,10 +189,13 @@ async function runGaps(env: Env, run: Run): Promise<Array<IdleGap & { steps: str
   const intervals: NamedInterval[] = log
     .filter((r) => r.end !== null && r.start >= from && r.end <= to)
     .map((r) => ({ what: r.what.replace(/^section:\d+$/, 'section'), start: r.start, end: r.end! }));
-  const { rows } = await env.runtime.database.query<{ name: string; started: Date | null; finished: Date | null }>(
-    'SELECT name, started_at AS started, finished_at AS finished FROM article_steps WHERE article_id = $1',
-    [run.id],
-  );
+  const { rows } = await env.runtime.database.query<{
+    name: string;
+    started: Date | null;
+    finished: Date | null;
+  }>('SELECT name, started_at AS started, finished_at AS finished FROM article_steps WHERE article_id = $1', [
+    run.id,
+  ]);
   return idleGaps(intervals, from, to).map((g) => {
     const inside = (d: Date | null) => d !== null && d.getTime() >= g.from && d.getTime() <= g.from + g.ms;
     const steps = rows.flatMap((r) => [
@@ -256,13 +249,6 @@ for (let i = 0; i < firstEventPosts; i++) {
 if (process.env.BENCH_DEBUG) {
   const last = measured.at(-1)!;
   console.table(last.gaps.map((g) => ({ ...g, from: g.from - last.started.getTime() })));
-  const t0 = last.started.getTime();
-  const log = (await (await fetch(`${webUrl}/__model-requests`)).json()) as Array<{ what: string; start: number; end: number }>;
-  const lines = [
-    ...traced.filter(([t]) => t >= t0 - 50 && t <= last.finished.getTime() + 50).map(([t, l]) => [t, `   ${l}`] as const),
-    ...log.filter((r) => r.start >= t0 && r.end <= last.finished.getTime() + 5).flatMap((r) => [[r.start, `>> MODEL START ${r.what}`] as const, [r.end, `<< MODEL END ${r.what}`] as const]),
-  ].sort((a, b) => a[0] - b[0]);
-  for (const [t, l] of lines) console.log((t - t0).toFixed(1).padStart(8), l);
   const { rows } = await env.runtime.database.query(
     `SELECT s.name, s.started_at, s.finished_at,
        extract(epoch FROM s.finished_at - s.started_at) * 1000 AS step_ms,

@@ -65,7 +65,8 @@ export function idleGaps(intervals: readonly NamedInterval[], from: number, to: 
   let busyUntil = from;
   let last = 'start';
   for (const r of byStart) {
-    if (r.start > busyUntil) gaps.push({ after: last, before: r.what, from: busyUntil, ms: r.start - busyUntil });
+    if (r.start > busyUntil)
+      gaps.push({ after: last, before: r.what, from: busyUntil, ms: r.start - busyUntil });
     if (r.end >= busyUntil) {
       busyUntil = r.end;
       last = r.what;

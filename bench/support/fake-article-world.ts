@@ -5,10 +5,10 @@
 // Prints "listening <llmBaseUrl> <webUrl>" and serves until killed.
 import type { ServerResponse } from 'node:http';
 import { encode } from 'gpt-tokenizer/encoding/o200k_base';
-import type { ReceivedRequest } from '../../test/fakes/scripted-server.ts';
 import { pageHtml, sourcePages } from '../../test/articles/support.ts';
 import { articleModelResponder } from '../../test/fakes/article-model.ts';
 import { startOpenAiServer } from '../../test/fakes/openai-server.ts';
+import type { ReceivedRequest } from '../../test/fakes/scripted-server.ts';
 import { html, json, startServer } from '../../test/research/local-server.ts';
 
 /** What a chat request asks for: its schema's name, or the part of the article it writes. */

@@ -192,8 +192,12 @@ function startTogether(ctx: RunContext, step: steps.StepToStart): Promise<steps.
           pending.map((p) => p.step),
         )
         .then(
-          (rows) => pending.forEach((p, i) => p.started.resolve(rows[i])),
-          (err) => pending.forEach((p) => p.started.reject(err)),
+          (rows) => {
+            for (const [i, p] of pending.entries()) p.started.resolve(rows[i]);
+          },
+          (err) => {
+            for (const p of pending) p.started.reject(err);
+          },
         );
     });
   }
@@ -215,14 +219,12 @@ export async function runStep<T>(
   input?: unknown,
 ): Promise<T> {
   if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error('run aborted');
-  (globalThis as any).__t?.(`runStep ${name}`);
   const startedAt = new Date();
   const ref = { articleId: ctx.article.id, name };
   const stored = await startTogether(ctx, { name, position, input, startedAt });
   // Cancelled or taken over, and this process not told yet (the heartbeat would in up to ~2 s).
   if (stored && !stored.held) throw ctx.signal.reason ?? new RunSupersededError(name);
   if (isFinished(stored?.status)) return stored!.output as T;
-  (globalThis as any).__t?.(`started ${name}`);
   await ctx.events.notify(ctx.article.id);
   const attempts = ctx.attempts ?? 3;
   const delay = (ctx.retryDelaySeconds ?? 1) * 1000;
@@ -231,12 +233,10 @@ export async function runStep<T>(
     const metering = new StepMetering();
     try {
       const output = await work(stepLlm(ctx, name, metering));
-      (globalThis as any).__t?.(`work done ${name}`);
       // A finished step's model calls are in the ledger, and their spend on the step, before the
       // step is: a crash after this point must not leave a completed step whose (billed) calls were
       // never recorded, and its step.finished event carries that spend.
       await Promise.all([metering.settle(), ctx.llm.flush()]);
-      (globalThis as any).__t?.(`settled ${name}`);
       const finishedAt = new Date();
       const durationMs = finishedAt.getTime() - startedAt.getTime();
       const kept = await steps.completeStep(ctx.database, {
@@ -247,7 +247,6 @@ export async function runStep<T>(
         leaseOwner: ctx.leaseOwner,
       });
       if (!kept) throw new RunSupersededError(name);
-      (globalThis as any).__t?.(`completed ${name}`);
       await ctx.events.notify(ctx.article.id);
       stepDuration.observe({ step: stepKind(name), status: 'completed' }, durationMs / 1000);
       return output;

@@ -25,14 +25,10 @@ export async function generate<T>(
   schemaName?: string,
 ) {
   const started = performance.now();
-  (globalThis as any).__t?.(`gen open ${schemaName}`);
   const { setup, chain, ctx, prompt, key } = await core.prepare(call, schema);
-  (globalThis as any).__t?.('gen prepared');
   const hit = await core.responses.read(ctx, call, key);
-  (globalThis as any).__t?.('gen cache');
   if (hit) return { ...fromCache(hit, started), object: hit.object as T };
   if (call.workspaceId) await core.recorder.checkBudget(call.workspaceId);
-  (globalThis as any).__t?.('gen budget');
 
   const fitState = newFitState();
   const res = await runChain<Answer<T>>(
@@ -98,9 +94,7 @@ async function generateAttempt<T>(
     : core.factory.plainLanguage(scope, attempt.model, resolved.credentials);
   const where = { credentials: resolved.credentials, scope };
   const reserve = schema ? schemaReserveOf(schema) : undefined;
-  (globalThis as any).__t?.('gen fit');
   const fitted = await core.fitter.fit(call, attempt.model, where, fitState, reserve, built);
-  (globalThis as any).__t?.('gen fitted');
   const args = {
     model,
     prompt: fitted === call && !attempt.repair ? built : promptArgs(fitted, attempt.repair),

@@ -162,18 +162,14 @@ async function* runStream<S extends StreamSetup>(
   io: StreamIo,
 ): AsyncGenerator<string> {
   const started = performance.now();
-  (globalThis as any).__t?.('stream open');
   const { setup, chain, ctx, key } = await h.prepare();
-  (globalThis as any).__t?.('stream prepared');
   const hit = await h.cachedResponse(ctx, key);
-  (globalThis as any).__t?.('stream cache');
   if (hit) {
     if (hit.text) yield hit.text;
     io.resolveResult(h.fromCache(hit, started));
     return;
   }
   if (call.workspaceId) await h.checkBudget(call.workspaceId);
-  (globalThis as any).__t?.('stream budget');
 
   const res = await runChain<Live>(
     chain,
@@ -232,9 +228,7 @@ async function streamAttempt<S extends StreamSetup>(
   attempt: Attempt,
 ): Promise<AttemptResult<Live>> {
   const where = { credentials: setup.resolved.credentials, scope: setup.scope };
-  (globalThis as any).__t?.('stream fit');
   const fitted = await h.fitter.fit(call, attempt.model, where, io.fitState);
-  (globalThis as any).__t?.('stream fitted');
   io.sent = promptArgs(fitted);
   const stream = streamText({
     model: h.languageModel(setup, attempt.model),
@@ -247,7 +241,6 @@ async function streamAttempt<S extends StreamSetup>(
     onError: () => {},
   });
   const parts = stream.fullStream[Symbol.asyncIterator]();
-  (globalThis as any).__t?.('stream sdk');
   try {
     return { value: await firstText(attempt, parts, io.onReasoning, io.usageOf), deferred: true };
   } catch (err) {

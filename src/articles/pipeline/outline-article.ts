@@ -30,7 +30,6 @@ export async function outlineArticle(
     return assignSources(normaliseOutline(brief.outline, object), sources);
   });
   const title = brief.title ?? outline.title;
-  (globalThis as any).__t?.('outline returned');
   await updateArticle(ctx.database, ctx.article.id, {
     outline,
     title,
@@ -38,8 +37,6 @@ export async function outlineArticle(
     grounded: sources.length > 0,
     sources,
   });
-  (globalThis as any).__t?.('article updated');
   await declareSteps(ctx.database, ctx.article.id, stepsAfterOutline(outline));
-  (globalThis as any).__t?.('declared');
   return { outline, title };
 }

@@ -40,7 +40,6 @@ export async function runChecks(
   } else {
     await skipStep(ctx, 'factcheck', stepPositions.factcheck, []);
   }
-  (globalThis as any).__t?.('factcheck returned');
   let revised = bodies;
   if (claims.some(needsRevision)) {
     revised = await runStep(ctx, 'revise', stepPositions.revise, (llm) =>
@@ -49,6 +48,5 @@ export async function runChecks(
   } else {
     await skipStep(ctx, 'revise', stepPositions.revise, bodies);
   }
-  (globalThis as any).__t?.('revise skipped');
   return { claims, revised };
 }
