@@ -109,50 +109,50 @@ export async function finalize(run: PipelineRun, final: Final): Promise<void> {
   );
   const grounded = sources.length > 0;
   // The checks' steps start first: their model calls are the critical path, and what follows here
-  // (the partial article's write, locating the claims, rendering) is done while they are in flight.
-  const checking = Promise.withResolvers<void>();
+  // (the partial article's write, locating its claims, rendering) is done while they are in flight.
   const citationsRun = grounded
-    ? runStep(ctx, 'citations', stepPositions.citations, (llm) => {
-        checking.resolve();
-        return checkCitations(llm, composed.markdown, composed.sources, brief.language, concurrency);
-      })
+    ? runStep(ctx, 'citations', stepPositions.citations, (llm) =>
+        checkCitations(llm, composed.markdown, composed.sources, brief.language, concurrency),
+      )
     : skipStep(ctx, 'citations', stepPositions.citations, []).then(() => [] as CitationCheck[]);
   const seoRun = seoStep(run, final, composed.markdown);
-  // A partial article is visible while the checks run, and stays if they fail. Written a turn of the
-  // event loop after the citation check's calls began (or the step ended, e.g. stored or skipped), so
-  // its text's search vector (~10 ms of PGlite's thread) does not hold up their requests.
+  // A partial article is visible while the checks run, and stays if they fail. It is written once
+  // the first of the two has ended (failed or not): by then both have sent their requests, which
+  // its text's search vector (~15 ms of PGlite's thread) would otherwise hold up, and the other is
+  // usually still in flight. Its HTML follows, as a failed run's draft has one (draft.ts).
   const noop = () => {};
-  const underWay = Promise.race([checking.promise, citationsRun.then(noop, noop)]).then(
-    () => new Promise(setImmediate),
-  );
-  const partialSaved = underWay.then(() =>
-    updateArticle(ctx.database, ctx.article.id, {
-      markdown: composed.markdown,
-      sources: composed.sources,
-      ...(factCheckApplies(brief.factCheck, sources)
-        ? {
-            factCheck: {
-              claims: finalClaims(
-                checked.claims,
-                composed.renumber,
-                drafted,
-                checked.revised,
-                composed.markdown,
-              ),
-            },
-          }
-        : {}),
-    }),
-  );
-  // Rendered and saved once the first of the two checks has ended (failed or not): by then the
-  // requests of both are out, and the other's are usually still in flight. The HTML is the partial
-  // article's too, as a failed run's draft has (draft.ts).
-  const saveHtml = async () => {
-    await partialSaved;
-    await updateArticle(ctx.database, ctx.article.id, { html: renderHtml(composed.markdown) });
-  };
-  const htmlSaved = Promise.race([citationsRun, seoRun]).then(saveHtml, saveHtml);
-  const [citations, seo] = await Promise.all([citationsRun, seoRun, partialSaved, htmlSaved]);
+  const partialSaved = Promise.race([citationsRun, seoRun])
+    .then(noop, noop)
+    .then(() =>
+      updateArticle(ctx.database, ctx.article.id, {
+        markdown: composed.markdown,
+        sources: composed.sources,
+        ...(factCheckApplies(brief.factCheck, sources)
+          ? {
+              factCheck: {
+                claims: finalClaims(
+                  checked.claims,
+                  composed.renumber,
+                  drafted,
+                  checked.revised,
+                  composed.markdown,
+                ),
+              },
+            }
+          : {}),
+      }),
+    )
+    .then(() => updateArticle(ctx.database, ctx.article.id, { html: renderHtml(composed.markdown) }));
+  let checks: [CitationCheck[], SeoPack | null];
+  try {
+    checks = await Promise.all([citationsRun, seoRun]);
+  } catch (err) {
+    // A failed check's run ends with the partial article saved, not racing its write.
+    await partialSaved.catch(noop);
+    throw err;
+  }
+  await partialSaved;
+  const [citations, seo] = checks;
 
   await runStep(ctx, 'render', stepPositions.render, async () => {
     const wordCount =
