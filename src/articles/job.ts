@@ -109,18 +109,6 @@ function sourceProviders(deps: ArticleJobDeps): SourceProviders {
   };
 }
 
-/**
- * Starts what a process's first model call would otherwise wait for — the workspace's model
- * settings and each model's context window (a local server's `GET /v1/models`) — beside the run's
- * first statements. Both are kept by the gateway; a lookup that fails here is the call's fallback.
- */
-function warmUpModels(deps: ArticleJobDeps, workspaceId: string) {
-  for (const role of ['planner', 'writer', 'checker'] as const)
-    deps.llm
-      .contextTokens(role, workspaceId)
-      .catch((err) => deps.logger.debug({ err, role }, 'model warm-up failed'));
-}
-
 async function runArticle(
   deps: ArticleJobDeps,
   articleId: string,
@@ -150,7 +138,6 @@ async function runArticle(
   // just after the claim, and the cancel already told the subscribers.
   if (!claimed || controller.signal.aborted) return unregister();
   await events.notify(articleId);
-  warmUpModels(deps, claimed.workspaceId);
 
   const onJobAbort = () => controller.abort(jobSignal.reason);
   jobSignal.addEventListener('abort', onJobAbort);

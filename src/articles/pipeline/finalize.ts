@@ -143,6 +143,8 @@ export async function finalize(run: PipelineRun, final: Final): Promise<void> {
       }),
     )
     .then(() => updateArticle(ctx.database, ctx.article.id, { html: renderHtml(composed.markdown) }));
+  // Awaited below; handled here too, so a failed write is not an unhandled rejection meanwhile.
+  partialSaved.catch(noop);
   let checks: [CitationCheck[], SeoPack | null];
   try {
     checks = await Promise.all([citationsRun, seoRun]);
