@@ -8,6 +8,7 @@ import { setupOwner } from '../test/support/accounts.ts';
 import { createTestDatabase } from '../test/support/database.ts';
 import { startArticleWorld } from './support/article-world.ts';
 import { backendNamed } from './support/bench-database.ts';
+import { type IdleGap, idleGaps, type NamedInterval } from './support/critical-path.ts';
 
 const perTokenMs = Number(process.env.BENCH_PER_TOKEN_MS ?? 2);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
@@ -16,7 +17,7 @@ const firstEventPosts = Number(process.env.BENCH_FIRST_EVENTS ?? 20);
 const backend = backendNamed(process.env.BENCH_DATABASE ?? 'pglite');
 
 const world = await startArticleWorld(perTokenMs);
-const { llmBaseUrl, urls } = world;
+const { llmBaseUrl, webUrl, urls } = world;
 
 interface Env {
   runtime: Runtime;
@@ -57,6 +58,9 @@ async function environment(sectionConcurrency: number): Promise<Env> {
 
 interface Run {
   id: string;
+  /** When the worker started and finished the article (the database's clock, the same machine's). */
+  started: Date;
+  finished: Date;
   wallMs: number;
   runMs: number;
   firstEventMs: number;
@@ -101,6 +105,8 @@ async function generate(env: Env, brief: Record<string, unknown>): Promise<Run> 
   const row = rows[0]!;
   return {
     id,
+    started: row.started,
+    finished: row.finished,
     wallMs,
     firstEventMs,
     runMs: row.finished.getTime() - row.started.getTime(),
@@ -167,6 +173,39 @@ async function sectionsPhaseMs(env: Env, id: string): Promise<number> {
   return Number(rows[0]!.ms);
 }
 
+/**
+ * Where the run waited on no model request, from the fake model's request log: each gap named by the
+ * request that ended before it and the one that started after it (sections by kind), and the steps
+ * that started or finished inside it.
+ */
+async function runGaps(env: Env, run: Run): Promise<Array<IdleGap & { steps: string[] }>> {
+  const from = run.started.getTime();
+  const to = run.finished.getTime();
+  const log = (await (await fetch(`${webUrl}/__model-requests`)).json()) as Array<{
+    what: string;
+    start: number;
+    end: number | null;
+  }>;
+  const intervals: NamedInterval[] = log
+    .filter((r) => r.end !== null && r.start >= from && r.end <= to)
+    .map((r) => ({ what: r.what.replace(/^section:\d+$/, 'section'), start: r.start, end: r.end! }));
+  const { rows } = await env.runtime.database.query<{
+    name: string;
+    started: Date | null;
+    finished: Date | null;
+  }>('SELECT name, started_at AS started, finished_at AS finished FROM article_steps WHERE article_id = $1', [
+    run.id,
+  ]);
+  return idleGaps(intervals, from, to).map((g) => {
+    const inside = (d: Date | null) => d !== null && d.getTime() >= g.from && d.getTime() <= g.from + g.ms;
+    const steps = rows.flatMap((r) => [
+      ...(inside(r.finished) ? [`${r.name} finished`] : []),
+      ...(inside(r.started) ? [`${r.name} started`] : []),
+    ]);
+    return { ...g, steps };
+  });
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 /** Nearest-rank percentile. */
 const percentile = (xs: number[], p: number) =>
@@ -181,7 +220,9 @@ const brief = {
 
 // 1, 3, 4: the researched 1,500-word article.
 const env = await environment(6);
-const measured: Array<Run & { llmMs: number; tokensIn: number; tokensOut: number; costUsd: number }> = [];
+const measured: Array<
+  Run & { llmMs: number; tokensIn: number; tokensOut: number; costUsd: number; gaps: IdleGap[] }
+> = [];
 await generate(env, brief); // warm-up (JIT, first connections)
 for (let i = 0; i < runs; i++) {
   const run = await generate(env, brief);
@@ -195,6 +236,7 @@ for (let i = 0; i < runs; i++) {
     tokensIn: Number(usage.rows[0]!.i),
     tokensOut: Number(usage.rows[0]!.o),
     costUsd: Number(usage.rows[0]!.c),
+    gaps: await runGaps(env, run),
   });
 }
 const firstEvents: number[] = [];
@@ -206,6 +248,7 @@ for (let i = 0; i < firstEventPosts; i++) {
 }
 if (process.env.BENCH_DEBUG) {
   const last = measured.at(-1)!;
+  console.table(last.gaps.map((g) => ({ ...g, from: g.from - last.started.getTime() })));
   const { rows } = await env.runtime.database.query(
     `SELECT s.name, s.started_at, s.finished_at,
        extract(epoch FROM s.finished_at - s.started_at) * 1000 AS step_ms,
@@ -244,6 +287,10 @@ for (const [label, concurrency] of sectionRuns) {
 await world.stop();
 
 const ratio = median(measured.map((m) => m.runMs / m.llmMs));
+// Each kind of gap (request before → request after) summed within a run, median over the runs.
+const gapKinds = [...new Set(measured.flatMap((m) => m.gaps.map((g) => `${g.after} → ${g.before}`)))];
+const gapMs = (m: (typeof measured)[number], kind: string) =>
+  m.gaps.filter((g) => `${g.after} → ${g.before}` === kind).reduce((n, g) => n + g.ms, 0);
 console.log(
   JSON.stringify(
     {
@@ -257,6 +304,15 @@ console.log(
         queuePickupMsMedian: median(measured.map((m) => m.pickupMs)),
         postToDoneMsMedian: Math.round(median(measured.map((m) => m.wallMs))),
         cpuMsPerArticleMedian: Math.round(median(measured.map((m) => m.cpuMs))),
+      },
+      // Time of the run in which no model request was in flight (the fake model's request log).
+      idleGaps: {
+        totalMsMedian: median(measured.map((m) => m.gaps.reduce((n, g) => n + g.ms, 0))),
+        byKindMsMedian: Object.fromEntries(
+          gapKinds
+            .map((kind) => [kind, median(measured.map((m) => gapMs(m, kind)))] as const)
+            .sort((a, b) => b[1] - a[1]),
+        ),
       },
       firstEventMs: {
         samples: firstEvents.length,

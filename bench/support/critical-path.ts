@@ -40,3 +40,38 @@ export function busyTime(intervals: readonly Interval[]): number {
   if (openEnd > openStart) total += openEnd - openStart;
   return total;
 }
+
+export interface NamedInterval extends Interval {
+  what: string;
+}
+
+export interface IdleGap {
+  /** The request whose end opened the gap ('start' for the job's start). */
+  after: string;
+  /** The request whose start closed it ('end' for the job's end). */
+  before: string;
+  from: number;
+  ms: number;
+}
+
+/**
+ * The stretches of [from, to] in which no request was in flight — the time the job spent on itself
+ * on its critical path — each named by the request that ended before it and the one that started
+ * after it.
+ */
+export function idleGaps(intervals: readonly NamedInterval[], from: number, to: number): IdleGap[] {
+  const byStart = [...intervals].sort((a, b) => a.start - b.start);
+  const gaps: IdleGap[] = [];
+  let busyUntil = from;
+  let last = 'start';
+  for (const r of byStart) {
+    if (r.start > busyUntil)
+      gaps.push({ after: last, before: r.what, from: busyUntil, ms: r.start - busyUntil });
+    if (r.end >= busyUntil) {
+      busyUntil = r.end;
+      last = r.what;
+    }
+  }
+  if (to > busyUntil) gaps.push({ after: last, before: 'end', from: busyUntil, ms: to - busyUntil });
+  return gaps;
+}

@@ -8,21 +8,52 @@ import { encode } from 'gpt-tokenizer/encoding/o200k_base';
 import { pageHtml, sourcePages } from '../../test/articles/support.ts';
 import { articleModelResponder } from '../../test/fakes/article-model.ts';
 import { startOpenAiServer } from '../../test/fakes/openai-server.ts';
-import { html, startServer } from '../../test/research/local-server.ts';
+import type { ReceivedRequest } from '../../test/fakes/scripted-server.ts';
+import { html, json, startServer } from '../../test/research/local-server.ts';
+
+/** What a chat request asks for: its schema's name, or the part of the article it writes. */
+function requestName(req: ReceivedRequest): string {
+  const format = req.body.response_format as { json_schema?: { name?: string } } | undefined;
+  if (format?.json_schema?.name) return format.json_schema.name;
+  const messages = (req.body.messages as Array<{ content: unknown }> | undefined) ?? [];
+  const prompt = messages.map((m) => (typeof m.content === 'string' ? m.content : '')).join('\n');
+  const section = /Write the body of section (\d+)/.exec(prompt)?.[1];
+  if (section) return `section:${Number(section) - 1}`;
+  if (prompt.includes('Write the introduction')) return 'intro';
+  if (prompt.includes('Write the conclusion')) return 'conclusion';
+  if (prompt.includes('A fact check found problems')) return 'revise';
+  return 'other';
+}
 
 const perTokenMs = Number(process.env.BENCH_PER_TOKEN_MS ?? 2);
 const llm = await startOpenAiServer();
-llm.responder = articleModelResponder({ perTokenMs, countTokens: (text) => encode(text).length });
+const respond = articleModelResponder({ perTokenMs, countTokens: (text) => encode(text).length });
+// The model's request log for the benchmark's gap breakdown (GET /__model-requests on the web
+// server): when each request reached the model (its body read) and when its response ended, named
+// by what it asked for. Kept for a few minutes; `finishedAt` is set by the server when it ends.
+const logged: Array<{ request: ReceivedRequest; what: string }> = [];
+const keepMs = 5 * 60_000;
+llm.responder = (req) => {
+  const now = Date.now();
+  while (logged.length > 0 && logged[0]!.request.at < now - keepMs) logged.shift();
+  logged.push({ request: req, what: requestName(req) });
+  return respond(req);
+};
 // The scripted server keeps every request for test assertions; a benchmark does not read them.
 setInterval(() => llm.requests.splice(0), 1000).unref();
-const web = await startServer(
-  Object.fromEntries(
+const web = await startServer({
+  ...Object.fromEntries(
     Object.entries(sourcePages).map(([p, page]) => [
       p,
       (_req: unknown, res: ServerResponse) => html(res, pageHtml(page)),
     ]),
   ),
-);
+  '/__model-requests': (_req, res) =>
+    json(
+      res,
+      logged.map(({ request, what }) => ({ what, start: request.at, end: request.finishedAt ?? null })),
+    ),
+});
 setInterval(() => web.received.splice(0), 1000).unref();
 process.stdout.write(`listening ${llm.baseUrl} ${web.url}\n`);
 process.on('SIGTERM', () => void Promise.all([llm.close(), web.close()]).then(() => process.exit(0)));

@@ -58,6 +58,13 @@ export interface StartedStep {
   held: boolean;
 }
 
+export interface StepToStart {
+  name: string;
+  position: number;
+  input: unknown;
+  startedAt: Date;
+}
+
 /**
  * Reads what is stored for the step, or marks it running (one attempt more) with a `step.started`
  * event — one statement. A finished step is left untouched and its stored output returned. With
@@ -67,36 +74,59 @@ export interface StartedStep {
  */
 export async function startStep(
   database: Database,
-  step: StepRef & { position: number; input: unknown; startedAt: Date; leaseOwner?: string | undefined },
+  step: StepRef & StepToStart & { leaseOwner?: string | undefined },
 ): Promise<StartedStep | undefined> {
-  const { rows } = await database.query<StartedStep>(
+  const [started] = await startSteps(database, step.articleId, step.leaseOwner, [step]);
+  return started;
+}
+
+/**
+ * startStep for several steps of one article in one statement (steps started side by side: the
+ * sections, the frame, the final checks), their `step.started` events in the order given. The names
+ * must differ. One result per step, in that order.
+ */
+export async function startSteps(
+  database: Database,
+  articleId: string,
+  leaseOwner: string | undefined,
+  steps: readonly StepToStart[],
+): Promise<StartedStep[]> {
+  const { rows } = await database.query<StartedStep & { name: string }>(
     `WITH held AS (
        SELECT $6::text IS NULL OR EXISTS (SELECT 1 FROM articles
          WHERE id = $1 AND status = 'running' AND lease_owner = $6 FOR SHARE) AS held),
-     prev AS (SELECT status, output FROM article_steps WHERE article_id = $1 AND name = $2),
+     given AS (
+       SELECT * FROM unnest($2::text[], $3::int[], $4::jsonb[], $5::timestamptz[])
+         WITH ORDINALITY AS g(name, position, input, started_at, n)),
+     prev AS (
+       SELECT s.name, s.status, s.output FROM article_steps s
+       WHERE s.article_id = $1 AND s.name IN (SELECT name FROM given)),
      started AS (
        INSERT INTO article_steps (article_id, name, position, status, input, started_at, attempts)
-       SELECT $1, $2, $3::int, 'running', $4::jsonb, $5::timestamptz, 1 FROM held WHERE held
+       SELECT $1, g.name, g.position, 'running', g.input, g.started_at, 1
+       FROM given g, held WHERE held.held ORDER BY g.n
        ON CONFLICT (article_id, name) DO UPDATE SET status = 'running', input = EXCLUDED.input,
          started_at = coalesce(article_steps.started_at, EXCLUDED.started_at), error = NULL, finished_at = NULL,
          attempts = article_steps.attempts + 1
        WHERE article_steps.status NOT IN ('completed', 'skipped')
-       RETURNING 1),
+       RETURNING name),
      announced AS (
        INSERT INTO article_events (article_id, type, data)
-       SELECT $1, 'step.started', jsonb_build_object('step', $2::text) FROM started RETURNING 1)
-     SELECT (SELECT status FROM prev) AS status, (SELECT output FROM prev) AS output,
-       (SELECT held FROM held) AS held, (SELECT count(*) FROM announced) AS announced`,
+       SELECT $1, 'step.started', jsonb_build_object('step', g.name)
+       FROM given g WHERE g.name IN (SELECT name FROM started) ORDER BY g.n RETURNING 1)
+     SELECT g.name, p.status, p.output, (SELECT held FROM held) AS held,
+       (SELECT count(*) FROM announced) AS announced
+     FROM given g LEFT JOIN prev p ON p.name = g.name ORDER BY g.n`,
     [
-      step.articleId,
-      step.name,
-      step.position,
-      step.input === undefined ? null : JSON.stringify(step.input),
-      step.startedAt,
-      step.leaseOwner ?? null,
+      articleId,
+      steps.map((s) => s.name),
+      steps.map((s) => s.position),
+      steps.map((s) => (s.input === undefined ? null : JSON.stringify(s.input))),
+      steps.map((s) => s.startedAt.toISOString()),
+      leaseOwner ?? null,
     ],
   );
-  return rows[0];
+  return rows.map(({ status, output, held }) => ({ status, output, held }));
 }
 
 /** Counts one more attempt of a running step (its retry). */
@@ -151,17 +181,24 @@ export async function stopStep(
   );
 }
 
-/** Records a step as skipped with `output`; false when it had already finished. */
+/**
+ * Records a step as skipped with `output`, with its `step.finished` event in the same statement;
+ * false (nothing written) when it had already finished.
+ */
 export async function markSkipped(
   database: Database,
   step: StepRef & { position: number; output: unknown },
 ): Promise<boolean> {
-  const { rows } = await database.query<{ status: string }>(
-    `INSERT INTO article_steps (article_id, name, position, status, output, started_at, finished_at)
-     VALUES ($1, $2, $3, 'skipped', $4, now(), now())
-     ON CONFLICT (article_id, name) DO UPDATE SET status = 'skipped', output = EXCLUDED.output,
-       finished_at = now() WHERE article_steps.status NOT IN ('completed', 'skipped')
-     RETURNING status`,
+  const { rows } = await database.query(
+    `WITH skipped AS (
+       INSERT INTO article_steps (article_id, name, position, status, output, started_at, finished_at)
+       VALUES ($1, $2, $3, 'skipped', $4, now(), now())
+       ON CONFLICT (article_id, name) DO UPDATE SET status = 'skipped', output = EXCLUDED.output,
+         finished_at = now() WHERE article_steps.status NOT IN ('completed', 'skipped')
+       RETURNING 1)
+     INSERT INTO article_events (article_id, type, data)
+     SELECT $1, 'step.finished', jsonb_build_object('step', $2::text, 'status', 'skipped') FROM skipped
+     RETURNING 1`,
     [step.articleId, step.name, step.position, JSON.stringify(step.output)],
   );
   return rows.length > 0;

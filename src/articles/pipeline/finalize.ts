@@ -108,40 +108,60 @@ export async function finalize(run: PipelineRun, final: Final): Promise<void> {
     sources,
   );
   const grounded = sources.length > 0;
-  // A partial article is visible while the checks run, and stays if they fail (written alongside them).
-  const partialSaved = updateArticle(ctx.database, ctx.article.id, {
-    markdown: composed.markdown,
-    sources: composed.sources,
-    ...(factCheckApplies(brief.factCheck, sources)
-      ? {
-          factCheck: {
-            claims: finalClaims(
-              checked.claims,
-              composed.renumber,
-              drafted,
-              checked.revised,
-              composed.markdown,
-            ),
-          },
-        }
-      : {}),
-  });
+  // The checks' steps start first: their model calls are the critical path, and what follows here
+  // (the partial article's write, locating its claims, rendering) is done while they are in flight.
   const citationsRun = grounded
     ? runStep(ctx, 'citations', stepPositions.citations, (llm) =>
         checkCitations(llm, composed.markdown, composed.sources, brief.language, concurrency),
       )
     : skipStep(ctx, 'citations', stepPositions.citations, []).then(() => [] as CitationCheck[]);
   const seoRun = seoStep(run, final, composed.markdown);
-  // Rendered while the checks' model calls are in flight.
-  const html = renderHtml(composed.markdown);
-  const [citations, seo] = await Promise.all([citationsRun, seoRun, partialSaved]);
+  // A partial article is visible while the checks run, and stays if they fail. It is written once
+  // the first of the two has ended (failed or not): by then both have sent their requests, which
+  // its text's search vector (~15 ms of PGlite's thread) would otherwise hold up, and the other is
+  // usually still in flight. Its HTML follows, as a failed run's draft has one (draft.ts).
+  const noop = () => {};
+  const partialSaved = Promise.race([citationsRun, seoRun])
+    .then(noop, noop)
+    .then(() =>
+      updateArticle(ctx.database, ctx.article.id, {
+        markdown: composed.markdown,
+        sources: composed.sources,
+        ...(factCheckApplies(brief.factCheck, sources)
+          ? {
+              factCheck: {
+                claims: finalClaims(
+                  checked.claims,
+                  composed.renumber,
+                  drafted,
+                  checked.revised,
+                  composed.markdown,
+                ),
+              },
+            }
+          : {}),
+      }),
+    )
+    .then(() => updateArticle(ctx.database, ctx.article.id, { html: renderHtml(composed.markdown) }));
+  // Awaited below; handled here too, so a failed write is not an unhandled rejection meanwhile.
+  partialSaved.catch(noop);
+  let checks: [CitationCheck[], SeoPack | null];
+  try {
+    checks = await Promise.all([citationsRun, seoRun]);
+  } catch (err) {
+    // A failed check's run ends with the partial article saved, not racing its write.
+    await partialSaved.catch(noop);
+    throw err;
+  }
+  await partialSaved;
+  const [citations, seo] = checks;
 
   await runStep(ctx, 'render', stepPositions.render, async () => {
     const wordCount =
       seo?.wordCount ?? analyzeSeo(composed.markdown, { keywords: [], language: brief.language }).wordCount;
+    // The text and its HTML are saved already (above): rewriting the unchanged text would cost its
+    // search vector again (tens of milliseconds on PGlite) at the end of the run.
     await updateArticle(ctx.database, ctx.article.id, {
-      markdown: composed.markdown,
-      html,
       wordCount,
       citations,
       seo,

@@ -30,13 +30,16 @@ export async function outlineArticle(
     return assignSources(normaliseOutline(brief.outline, object), sources);
   });
   const title = brief.title ?? outline.title;
-  await updateArticle(ctx.database, ctx.article.id, {
-    outline,
-    title,
-    slug: slugify(title),
-    grounded: sources.length > 0,
-    sources,
-  });
-  await declareSteps(ctx.database, ctx.article.id, stepsAfterOutline(outline));
+  // Side by side: on PostgreSQL one round trip less before the sections start.
+  await Promise.all([
+    updateArticle(ctx.database, ctx.article.id, {
+      outline,
+      title,
+      slug: slugify(title),
+      grounded: sources.length > 0,
+      sources,
+    }),
+    declareSteps(ctx.database, ctx.article.id, stepsAfterOutline(outline)),
+  ]);
   return { outline, title };
 }
