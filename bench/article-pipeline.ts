@@ -1,3 +1,12 @@
+// The article pipeline's own overhead (issue 13, items 2 and 4): articles run through the API on the
+// embedded database or PostgreSQL against the fake writer model and a fake web; reports the run's wall
+// against its LLM critical path (from the fake model's request log), the idle gaps in which no model
+// request was in flight (named by the requests around them), the first event after the POST, and
+// sections written in parallel against one after another.
+//   npm run bench -- article-pipeline   (BENCH_PER_TOKEN_MS, default 2; BENCH_RUNS, 3;
+//   BENCH_FIRST_EVENTS, 20; BENCH_DATABASE=pglite|postgres; BENCH_SECTIONS=0 skips the parallel-sections
+//   comparison; BENCH_DEBUG=1 lists the last run's gaps
+//   with the steps that started or finished inside each)
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { loadConfig } from '../src/config.ts';
