@@ -197,7 +197,7 @@ async function runGaps(env: Env, run: Run): Promise<Array<IdleGap & { steps: str
   }>;
   const intervals: NamedInterval[] = log
     .filter((r) => r.end !== null && r.start >= from && r.end <= to)
-    .map((r) => ({ what: r.what.replace(/^section:\d+$/, 'section'), start: r.start, end: r.end! }));
+    .map((r) => ({ what: r.what.replace(/^section \d+$/, 'section'), start: r.start, end: r.end! }));
   const { rows } = await env.runtime.database.query<{
     name: string;
     started: Date | null;

@@ -21,7 +21,8 @@ import { deepResearchModelResponder } from '../test/fakes/deep-research-model.ts
 import { pagesMentioned, startFakeWeb, webPages } from '../test/fakes/fake-web.ts';
 import { startOpenAiServer } from '../test/fakes/openai-server.ts';
 import { cliRun, mainScript } from '../test/support/processes.ts';
-import { busyTime, longestChain } from './support/critical-path.ts';
+import { busyTime, idleGaps, longestChain } from './support/critical-path.ts';
+import { modelRequestName } from './support/model-request-name.ts';
 import { treeUsage } from './support/process-tree.ts';
 
 const perTokenMs = Number(process.env.BENCH_PER_TOKEN_MS ?? 5);
@@ -91,21 +92,6 @@ interface Stamped {
   what: string;
 }
 
-/** What a model request was for: its structured answer's name, or the part of the article it writes. */
-function purpose(body: Record<string, unknown>): string {
-  const format = body.response_format as { json_schema?: { name?: string } } | undefined;
-  if (format?.json_schema?.name) return format.json_schema.name;
-  const messages = (body.messages as Array<{ content: unknown }> | undefined) ?? [];
-  const prompt = messages.map((m) => (typeof m.content === 'string' ? m.content : '')).join('\n');
-  const section = /Write the body of section (\d+)/.exec(prompt)?.[1];
-  if (section) return `section ${section}`;
-  if (prompt.includes('Write the introduction')) return 'intro';
-  if (prompt.includes('Write the conclusion')) return 'conclusion';
-  return String(messages.at(-1)?.content ?? '')
-    .replace(/\s+/g, ' ')
-    .slice(0, 30);
-}
-
 /** Summarises requests by kind, with when they ran relative to the gap's start. */
 function summarise(requests: Stamped[], from: number): string {
   const kinds = new Map<string, Stamped[]>();
@@ -119,26 +105,14 @@ function summarise(requests: Stamped[], from: number): string {
     .join(', ');
 }
 
-/**
- * The job's stretches with no model call in flight, each named by the call that ended before it and
- * the one that started after it, with the other requests the fakes saw meanwhile.
- */
-function idleGaps(calls: Stamped[], others: Stamped[], started: number, finished: number): Gap[] {
-  const byStart = [...calls].sort((a, b) => a.at - b.at);
-  const gaps: Gap[] = [];
-  const add = (key: string, from: number, to: number) => {
-    if (to <= from) return;
-    const inside = others.filter((r) => r.at < to && (r.finishedAt ?? r.at) > from);
-    gaps.push({ key, ms: to - from, inside: summarise(inside, from) });
-  };
-  add(`start → ${byStart[0]!.what}`, started, byStart[0]!.at);
-  let open = byStart[0]!;
-  for (const call of byStart.slice(1)) {
-    if (call.at > open.finishedAt!) add(`${open.what} → ${call.what}`, open.finishedAt!, call.at);
-    if (call.finishedAt! > open.finishedAt!) open = call;
-  }
-  add(`${open.what} → end`, open.finishedAt!, finished);
-  return gaps;
+/** The job's idle gaps (see `idleGaps`), each with the other requests the fakes saw meanwhile. */
+function gapsOf(calls: Stamped[], others: Stamped[], started: number, finished: number): Gap[] {
+  const intervals = calls.map((c) => ({ what: c.what, start: c.at, end: c.finishedAt! }));
+  return idleGaps(intervals, started, finished).map((g) => {
+    const to = g.from + g.ms;
+    const inside = others.filter((r) => r.at < to && (r.finishedAt ?? r.at) > g.from);
+    return { key: `${g.after} → ${g.before}`, ms: g.ms, inside: summarise(inside, g.from) };
+  });
 }
 
 /** Runs one job as a child process, measuring it from outside. */
@@ -211,7 +185,7 @@ async function measure(launch: Launch): Promise<Job> {
     ...(r.finishedAt !== undefined ? { finishedAt: r.finishedAt } : {}),
     what,
   });
-  const stampedCalls = calls.map((r) => named(r, purpose(r.body)));
+  const stampedCalls = calls.map((r) => named(r, modelRequestName(r.body)));
   const others = [
     ...llm.requests
       .slice(firstCall)
@@ -222,7 +196,7 @@ async function measure(launch: Launch): Promise<Job> {
       .slice(firstWeb)
       .map((r) => named(r, r.url.pathname.startsWith('/pages/') ? 'page' : r.url.pathname)),
   ];
-  const gaps = idleGaps(stampedCalls, others, started, finished);
+  const gaps = gapsOf(stampedCalls, others, started, finished);
   if (process.env.BENCH_DEBUG) {
     console.error(
       stampedCalls.map((c) => `  ${c.at - started} → ${c.finishedAt! - started} ms  ${c.what}`).join('\n'),

@@ -10,20 +10,7 @@ import { articleModelResponder } from '../../test/fakes/article-model.ts';
 import { startOpenAiServer } from '../../test/fakes/openai-server.ts';
 import type { ReceivedRequest } from '../../test/fakes/scripted-server.ts';
 import { html, json, startServer } from '../../test/research/local-server.ts';
-
-/** What a chat request asks for: its schema's name, or the part of the article it writes. */
-function requestName(req: ReceivedRequest): string {
-  const format = req.body.response_format as { json_schema?: { name?: string } } | undefined;
-  if (format?.json_schema?.name) return format.json_schema.name;
-  const messages = (req.body.messages as Array<{ content: unknown }> | undefined) ?? [];
-  const prompt = messages.map((m) => (typeof m.content === 'string' ? m.content : '')).join('\n');
-  const section = /Write the body of section (\d+)/.exec(prompt)?.[1];
-  if (section) return `section:${Number(section) - 1}`;
-  if (prompt.includes('Write the introduction')) return 'intro';
-  if (prompt.includes('Write the conclusion')) return 'conclusion';
-  if (prompt.includes('A fact check found problems')) return 'revise';
-  return 'other';
-}
+import { modelRequestName } from './model-request-name.ts';
 
 const perTokenMs = Number(process.env.BENCH_PER_TOKEN_MS ?? 2);
 const llm = await startOpenAiServer();
@@ -36,7 +23,7 @@ const keepMs = 5 * 60_000;
 llm.responder = (req) => {
   const now = Date.now();
   while (logged.length > 0 && logged[0]!.request.at < now - keepMs) logged.shift();
-  logged.push({ request: req, what: requestName(req) });
+  logged.push({ request: req, what: modelRequestName(req.body) });
   return respond(req);
 };
 // The scripted server keeps every request for test assertions; a benchmark does not read them.
