@@ -1,7 +1,7 @@
 // The checking steps: fact check (claims extracted and judged against the sources, per section),
 // revision of the claims that failed, and the citation check of the final text (a deterministic
 // lexical score plus the checker model's verdict for every cited sentence).
-import { mapBounded } from '../research/bounded.ts';
+import { boundedQueue, mapBounded } from '../research/bounded.ts';
 import { bestExcerpt } from '../research/excerpt.ts';
 import { citedSentences, lexicalSupport } from '../writing/citations.ts';
 import { remapCitations } from '../writing/sections.ts';
@@ -40,38 +40,55 @@ export interface SectionForCheck {
   sourceIds: number[];
 }
 
+/** One section's claims, each judged against the sources the section was given. */
+async function factCheckSection(
+  llm: StepLlm,
+  section: SectionForCheck,
+  sources: readonly ArticleSource[],
+): Promise<FactCheckClaim[]> {
+  const given = section.sourceIds.map((n) => sources[n - 1]).filter((s): s is ArticleSource => !!s);
+  if (given.length === 0 || !section.markdown.trim()) return [];
+  const build = (maxChars: number) =>
+    factCheckPrompt(
+      section.markdown,
+      given.map((s) => quoted(s, section.markdown, maxChars)),
+    );
+  const { object } = await llm.generateObject({
+    role: 'checker',
+    system: checkerSystem(),
+    prompt: build(fullQuoteChars),
+    fit: (budget) => fitQuotes(budget, checkerSystem(), build),
+    schema: factCheckSchema,
+    schemaName: 'fact_check',
+    temperature: 0,
+  });
+  const allowed = new Set(section.sourceIds);
+  return object.claims.map((c) => ({
+    claim: c.claim,
+    verdict: c.verdict,
+    sources: c.sources.filter((n) => allowed.has(n)),
+    ...(c.note ? { note: c.note } : {}),
+    section: section.index,
+  }));
+}
+
+/**
+ * The sections' claims, in section order. A section given as a promise (one still being written)
+ * is checked as soon as it settles, in the order the sections arrive, at most `concurrency` at once.
+ */
 export async function factCheckSections(
   llm: StepLlm,
-  sections: readonly SectionForCheck[],
+  sections: ReadonlyArray<SectionForCheck | Promise<SectionForCheck>>,
   sources: readonly ArticleSource[],
   concurrency: number,
 ): Promise<FactCheckClaim[]> {
-  const perSection = await mapBounded(sections, concurrency, async (section) => {
-    const given = section.sourceIds.map((n) => sources[n - 1]).filter((s): s is ArticleSource => !!s);
-    if (given.length === 0 || !section.markdown.trim()) return [];
-    const build = (maxChars: number) =>
-      factCheckPrompt(
-        section.markdown,
-        given.map((s) => quoted(s, section.markdown, maxChars)),
-      );
-    const { object } = await llm.generateObject({
-      role: 'checker',
-      system: checkerSystem(),
-      prompt: build(fullQuoteChars),
-      fit: (budget) => fitQuotes(budget, checkerSystem(), build),
-      schema: factCheckSchema,
-      schemaName: 'fact_check',
-      temperature: 0,
-    });
-    const allowed = new Set(section.sourceIds);
-    return object.claims.map((c) => ({
-      claim: c.claim,
-      verdict: c.verdict,
-      sources: c.sources.filter((n) => allowed.has(n)),
-      ...(c.note ? { note: c.note } : {}),
-      section: section.index,
-    }));
-  });
+  const slot = boundedQueue(concurrency);
+  const perSection = await Promise.all(
+    sections.map(async (pending) => {
+      const section = await pending;
+      return slot(() => factCheckSection(llm, section, sources));
+    }),
+  );
   return perSection.flat();
 }
 

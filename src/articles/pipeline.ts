@@ -1,11 +1,11 @@
-// The article pipeline: gather sources (plan → gather) → outline → draft sections (sections
-// concurrently, then intro/conclusion/FAQ) → checks (fact check → revision) → finalize (citation
-// check and SEO side by side → render). Each stage is a file of pipeline/; every step is durable
-// (steps.ts): a run started again after a crash returns the stored outputs of finished steps
-// without model calls.
+// The article pipeline: gather sources (plan → gather) → outline → draft sections (sections and
+// FAQ concurrently, then intro/conclusion), with the checks beside it (each section's fact check as
+// it is written → revision) → finalize (citation check and SEO side by side → render). Each stage
+// is a file of pipeline/; every step is durable (steps.ts): a run started again after a crash
+// returns the stored outputs of finished steps without model calls.
 import type { ArticleBrief } from '../writing/brief.ts';
 import { brandVoiceById } from './brand-voice-store.ts';
-import { draftSections } from './pipeline/draft-sections.ts';
+import { startDraft } from './pipeline/draft-sections.ts';
 import { finalize } from './pipeline/finalize.ts';
 import { gatherSources } from './pipeline/gather-sources.ts';
 import { outlineArticle } from './pipeline/outline-article.ts';
@@ -19,7 +19,7 @@ export interface PipelineOptions {
   brief: ArticleBrief;
   /** Steps a previous run of the article completed, as the claim of this run read them. */
   completedSteps: ReadonlySet<string>;
-  /** Sections (and checks) written at once. */
+  /** Sections written at once; each kind of check (fact, citation) runs as many beside them. */
   concurrency: number;
   /** Builds the source providers the brief asks for. */
   sourceProviders(brief: ArticleBrief, ctx: RunContext): SourceProvider[];
@@ -36,12 +36,15 @@ export async function runArticlePipeline(ctx: RunContext, options: PipelineOptio
     options.completedSteps.has('gather'),
   );
   const { outline, title } = await outlineArticle(run, sources);
-  const draft = await draftSections(run, outline, sources);
-  const checked = await runChecks(
-    run,
-    outline.sections,
-    draft.sections.map((s) => s.markdown),
-    sources,
-  );
+  const drafting = startDraft(run, outline, sources);
+  const checking = runChecks(run, outline.sections, drafting.sections, sources);
+  // The checks are waited for even when a section fails, so the fact check has stopped (left
+  // pending) before the run records its failure; the section's error is the run's, as the checks
+  // only stopped for it.
+  const [drafted, checks] = await Promise.allSettled([drafting.draft, checking]);
+  if (drafted.status === 'rejected') throw drafted.reason;
+  if (checks.status === 'rejected') throw checks.reason;
+  const draft = drafted.value;
+  const checked = checks.value;
   await finalize(run, { title, outline, sources, draft, checked });
 }

@@ -67,6 +67,17 @@ export class StepFailedError extends Error {
   }
 }
 
+/**
+ * A step that reads another step's output while that one still runs (the fact check reads each
+ * section as it is written) stops with this when that step fails or stops: it is left pending, not
+ * failed and not retried, and the run ends with the other step's error.
+ */
+export class StepInputFailedError extends Error {
+  constructor(step: string, cause: unknown) {
+    super(`Step ${step} stopped: a step it reads did not finish (${errorMessage(cause)})`, { cause });
+  }
+}
+
 async function meter(ctx: RunContext, step: string, result: LlmTextResult & { rung?: OutputRung }) {
   const cost = result.costUsd ?? 0;
   ctx.totals.inputTokens += result.usage.inputTokens;
@@ -258,6 +269,12 @@ export async function runStep<T>(
           ctx.logger.warn({ err: e, step: name, article: ctx.article.id }, 'step spend not recorded'),
         );
       if (err instanceof RunSupersededError) throw err;
+      if (err instanceof StepInputFailedError) {
+        // A superseded run writes nothing; otherwise the step waits, pending, for a run that has its input.
+        if (err.cause instanceof RunSupersededError) throw err.cause;
+        await steps.stopStep(ctx.database, { ...ref, status: 'pending', error: null });
+        throw err;
+      }
       if (attempt < attempts && retryable(err, ctx.signal)) {
         ctx.logger.warn(
           { err, step: name, attempt, article: ctx.article.id },

@@ -15,3 +15,26 @@ export async function mapBounded<T, R>(
   await Promise.all(runners);
   return results;
 }
+
+/**
+ * A queue that runs at most `limit` tasks at once, in the order they are handed to it: for work
+ * that arrives over time (a section's fact check as each section is written), where mapBounded
+ * needs every item up front.
+ */
+export function boundedQueue(limit: number): <R>(task: () => Promise<R>) => Promise<R> {
+  const max = Math.max(1, limit);
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async (task) => {
+    // A finished task hands its slot to the next waiting one, so none can slip in between.
+    if (running >= max) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running++;
+    try {
+      return await task();
+    } finally {
+      const wake = waiting.shift();
+      if (wake) wake();
+      else running--;
+    }
+  };
+}

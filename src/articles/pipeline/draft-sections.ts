@@ -1,7 +1,7 @@
 // Stage 3: the sections, written concurrently from their sources and streamed live, with the FAQ
 // (which reads only the outline) in the same queue; then the intro and conclusion, which read the
-// sections.
-import { mapBounded } from '../../research/bounded.ts';
+// sections. Each section is handed on as it is written, for its fact check (run-checks.ts).
+import { boundedQueue } from '../../research/bounded.ts';
 import type { Outline } from '../../writing/outline.ts';
 import { localToGlobal } from '../../writing/sections.ts';
 import { fitQuotes, fullQuoteChars } from '../prompt-budget.ts';
@@ -75,28 +75,6 @@ function writeFaq(run: PipelineRun, outline: Outline): Promise<FaqItems> {
   });
 }
 
-/**
- * The sections, at most `concurrency` at once, and the FAQ in the same queue after them: it takes
- * a slot the sections leave free (a last section written alone) instead of waiting for them all.
- */
-async function writeSectionsAndFaq(
-  run: PipelineRun,
-  outline: Outline,
-  sources: readonly ArticleSource[],
-): Promise<{ sections: DraftedSection[]; faq: FaqItems }> {
-  const hasFaq = !!outline.faq?.length;
-  const parts = [...outline.sections.keys(), ...(hasFaq ? (['faq'] as const) : [])];
-  const written = await mapBounded<number | 'faq', DraftedSection | FaqItems>(
-    parts,
-    run.concurrency,
-    (part) => (part === 'faq' ? writeFaq(run, outline) : writeSection(run, outline, sources, part)),
-  );
-  return {
-    sections: written.slice(0, outline.sections.length) as DraftedSection[],
-    faq: hasFaq ? (written.at(-1) as FaqItems) : [],
-  };
-}
-
 function writeFrame(run: PipelineRun, outline: Outline, bodies: string[]) {
   const { ctx, brief, system } = run;
   return Promise.all([
@@ -115,16 +93,35 @@ function writeFrame(run: PipelineRun, outline: Outline, bodies: string[]) {
   ]);
 }
 
-export async function draftSections(
-  run: PipelineRun,
-  outline: Outline,
-  sources: readonly ArticleSource[],
-): Promise<Draft> {
-  const { sections, faq } = await writeSectionsAndFaq(run, outline, sources);
-  const [intro, conclusion] = await writeFrame(
-    run,
-    outline,
-    sections.map((s) => s.markdown),
+export interface Drafting {
+  /** Each section, settled as it is written: the fact check reads them as they come. */
+  sections: Promise<DraftedSection>[];
+  /** The whole draft: the sections, then the intro and conclusion (which read them), and the FAQ. */
+  draft: Promise<Draft>;
+}
+
+/**
+ * Starts the draft: the sections, at most `concurrency` at once, and the FAQ in the same queue
+ * after them — it reads only the outline, so it takes a slot the sections leave free (a last
+ * section written alone) instead of waiting for them all; the intro and conclusion once every
+ * section is written.
+ */
+export function startDraft(run: PipelineRun, outline: Outline, sources: readonly ArticleSource[]): Drafting {
+  const slot = boundedQueue(run.concurrency);
+  const sections = outline.sections.map((_, i) => slot(() => writeSection(run, outline, sources, i)));
+  const faq: Promise<FaqItems> = outline.faq?.length
+    ? slot(() => writeFaq(run, outline))
+    : Promise.resolve([]);
+  const frame = Promise.all(sections).then((written) =>
+    writeFrame(
+      run,
+      outline,
+      written.map((s) => s.markdown),
+    ),
   );
-  return { sections, intro, conclusion, faq };
+  // Both are awaited here at once, so a failure of either is handled whichever settles first.
+  const draft = Promise.all([Promise.all(sections), frame, faq]).then(
+    ([written, [intro, conclusion], items]) => ({ sections: written, intro, conclusion, faq: items }),
+  );
+  return { sections, draft };
 }

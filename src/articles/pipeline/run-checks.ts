@@ -1,8 +1,10 @@
 // Stage 4: the fact check of a grounded article's sections against their sources, and the revision
-// of the sections with claims that failed it. Each is skipped (with its neutral output stored) when
-// it does not apply.
+// of the sections with claims that failed it. The fact check starts with the first section written
+// and checks each section as soon as it is written, beside the sections, FAQ, intro and conclusion
+// still being written; the revision follows it, beside whatever of those is left. Each is skipped
+// (with its neutral output stored) when it does not apply.
 import { factCheckSections, needsRevision, reviseSections, type SectionForCheck } from '../checks.ts';
-import { runStep, skipStep } from '../steps.ts';
+import { runStep, StepInputFailedError, skipStep } from '../steps.ts';
 import type { ArticleSource, FactCheckClaim } from '../types.ts';
 import type { PipelineRun } from './run.ts';
 import { stepPositions } from './step-plan.ts';
@@ -24,22 +26,42 @@ export function sectionsForCheck(
   return sections.map((s, i) => ({ index: i, markdown: bodies[i] ?? '', sourceIds: s.sourceIds }));
 }
 
+/**
+ * `drafted` holds each section's text as it is written. A section that fails fails this too: with
+ * its own error before the fact check has started, and with StepInputFailedError (the fact check
+ * left pending) after.
+ */
 export async function runChecks(
   run: PipelineRun,
   sections: ReadonlyArray<{ sourceIds: number[] }>,
-  bodies: string[],
+  drafted: ReadonlyArray<Promise<{ markdown: string }>>,
   sources: readonly ArticleSource[],
 ): Promise<Checked> {
   const { ctx, brief, system, concurrency } = run;
-  const forCheck = sectionsForCheck(sections, bodies);
   let claims: FactCheckClaim[] = [];
   if (factCheckApplies(brief.factCheck, sources)) {
+    // Started by the first section written (not at all when it failed).
+    if (drafted.length) await Promise.race(drafted);
     claims = await runStep(ctx, 'factcheck', stepPositions.factcheck, (llm) =>
-      factCheckSections(llm, forCheck, sources, concurrency),
+      factCheckSections(
+        llm,
+        drafted.map((section, i) =>
+          section.then(
+            ({ markdown }) => ({ index: i, markdown, sourceIds: sections[i]?.sourceIds ?? [] }),
+            (err: unknown) => {
+              throw new StepInputFailedError('factcheck', err);
+            },
+          ),
+        ),
+        sources,
+        concurrency,
+      ),
     );
-  } else {
-    await skipStep(ctx, 'factcheck', stepPositions.factcheck, []);
   }
+  const bodies = (await Promise.all(drafted)).map((s) => s.markdown);
+  if (!factCheckApplies(brief.factCheck, sources))
+    await skipStep(ctx, 'factcheck', stepPositions.factcheck, []);
+  const forCheck = sectionsForCheck(sections, bodies);
   let revised = bodies;
   if (claims.some(needsRevision)) {
     revised = await runStep(ctx, 'revise', stepPositions.revise, (llm) =>

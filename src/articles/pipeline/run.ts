@@ -7,6 +7,6 @@ export interface PipelineRun {
   brief: ArticleBrief;
   /** The writer's system prompt: the brief's voice, and the brand voice it names. */
   system: string;
-  /** Sections (and checks) written at once. */
+  /** Sections written at once; each kind of check (fact, citation) runs as many beside them. */
   concurrency: number;
 }

@@ -1,0 +1,96 @@
+// Each section's fact check starts as soon as that section is written, beside the sections still
+// being written, rather than after the whole draft; a section that fails stops the fact check
+// without marking it failed. Checked on the fake model's request log and the article's steps.
+import { afterEach, describe, expect, it } from 'vitest';
+import { articleModelResponder } from '../fakes/article-model.ts';
+import type { ReceivedRequest } from '../fakes/scripted-server.ts';
+import { type ArticleEnv, postArticle, startArticleEnv, waitForArticle } from './support.ts';
+
+const promptOf = (r: ReceivedRequest) =>
+  ((r.body.messages as Array<{ content: unknown }> | undefined) ?? [])
+    .map((m) => (typeof m.content === 'string' ? m.content : ''))
+    .join('\n');
+const schemaOf = (r: ReceivedRequest) =>
+  (r.body.response_format as { json_schema?: { name?: string } } | undefined)?.json_schema?.name;
+const isSection = (r: ReceivedRequest) => promptOf(r).includes('Write the body of section');
+const isFrame = (r: ReceivedRequest) => /Write the (introduction|conclusion)/.test(promptOf(r));
+
+describe('fact check schedule', () => {
+  let env: ArticleEnv | undefined;
+  afterEach(async () => {
+    await env?.close();
+    env = undefined;
+  });
+
+  it('checks each section as soon as it is written, before the last section and the frame are done', async () => {
+    // Two at once and three sections: the first two sections' checks run beside the third.
+    env = await startArticleEnv('pglite', { env: { SECTION_CONCURRENCY: '2' }, model: { chunkDelayMs: 2 } });
+    const res = await postArticle(env, {
+      topic: 'heat pumps for family homes',
+      words: 750,
+      research: { urls: env.urls },
+      seo: false,
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    const article = await waitForArticle(env, res.json().id);
+    expect(article.status, article.error ?? '').toBe('completed');
+    expect(article.outline.sections).toHaveLength(3);
+
+    const calls = env.llm.requests.filter((r) => r.path === '/v1/chat/completions');
+    const sections = calls.filter(isSection);
+    const checks = calls.filter((r) => schemaOf(r) === 'fact_check');
+    const frame = calls.filter(isFrame);
+    expect(sections).toHaveLength(3);
+    expect(checks).toHaveLength(3);
+    expect(frame).toHaveLength(2);
+    // Every check reads a finished section: none starts before the first section is written.
+    const firstSectionEnd = Math.min(...sections.map((r) => r.finishedAt!));
+    for (const r of checks) expect(r.at).toBeGreaterThanOrEqual(firstSectionEnd);
+    const lastSectionEnd = Math.max(...sections.map((r) => r.finishedAt!));
+    expect(Math.min(...checks.map((r) => r.at))).toBeLessThan(lastSectionEnd);
+    // The claims of every section are kept, in section order.
+    const claimSections = article.factCheck.claims.map((c: { section: number }) => c.section);
+    expect(new Set(claimSections)).toEqual(new Set([0, 1, 2]));
+    expect(claimSections).toEqual([...claimSections].sort((a, b) => a - b));
+    const step = (name: string) => article.steps.find((s: { name: string }) => s.name === name);
+    expect(step('factcheck')).toMatchObject({ status: 'completed' });
+  }, 60_000);
+
+  it('a section failing while the fact check runs fails the run with its error and leaves the check pending', async () => {
+    env = await startArticleEnv('pglite', {
+      env: { SECTION_CONCURRENCY: '2', ARTICLE_STEP_ATTEMPTS: '1', LLM_MAX_RETRIES: '0' },
+    });
+    const writer = articleModelResponder();
+    env.llm.responder = (req) => {
+      // The third section is refused; the checks of the first two are slow, so they are in flight then.
+      if (promptOf(req).includes('Write the body of section 3'))
+        return { type: 'error', status: 400, message: 'writer model rejects this section' };
+      const answer = writer(req);
+      return schemaOf(req) === 'fact_check' && answer?.type === 'answer'
+        ? { ...answer, delayMs: 1500 }
+        : answer;
+    };
+    const res = await postArticle(env, {
+      topic: 'failing sections',
+      words: 750,
+      research: { urls: env.urls },
+    });
+    const article = await waitForArticle(env, res.json().id);
+    expect(article.status).toBe('failed');
+    expect(article.error).toMatch(/Step section:2 failed: .*writer model rejects this section/);
+    const step = (name: string) => article.steps.find((s: { name: string }) => s.name === name);
+    expect(step('section:2')).toMatchObject({ status: 'failed' });
+    // The check had started (it reads the sections as they come), and stopped without failing itself.
+    expect(env.llm.requests.some((r) => schemaOf(r) === 'fact_check')).toBe(true);
+    expect(step('factcheck')).toMatchObject({ status: 'pending' });
+    expect(step('factcheck').error ?? null).toBeNull();
+    // Nothing of this run follows its `done`.
+    await new Promise((r) => setTimeout(r, 2000));
+    const { rows } = await env.test.runtime.database.query<{ type: string }>(
+      'SELECT type FROM article_events WHERE article_id = $1 ORDER BY id',
+      [article.id],
+    );
+    expect(rows.at(-1)?.type).toBe('done');
+    expect(rows.filter((r) => r.type === 'done')).toHaveLength(1);
+  }, 60_000);
+});
