@@ -171,8 +171,14 @@ export function registerGenerateCommand(program: Command) {
         const { defaultArticleWords } = await import('../../writing/brief.ts');
         progress.setPlannedWords(words ?? defaultArticleWords);
         progress.log(`Article ${accepted.id} queued`);
+        // The outline declares the rest of the steps: their count is read once the sections' model
+        // calls are under way (their first text, or a step finished), not as they are sent — with
+        // the API in this process, reading the whole article then would hold up those requests.
+        let outlined = false;
         const done = await followEvents(api, accepted.id, async (event) => {
-          if (event.type === 'step.finished' && event.data.step === 'outline') {
+          if (event.type === 'step.finished' && event.data.step === 'outline') outlined = true;
+          else if (outlined && (event.type === 'section.delta' || event.type === 'step.finished')) {
+            outlined = false;
             const article = await api.json<{ steps: unknown[] }>('GET', `/api/v1/articles/${accepted.id}`);
             progress.setTotal(article.steps.length);
             // The Markdown export at the end runs in this process when the API does: its YAML writer
