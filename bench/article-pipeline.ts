@@ -17,7 +17,7 @@ import { setupOwner } from '../test/support/accounts.ts';
 import { createTestDatabase } from '../test/support/database.ts';
 import { startArticleWorld } from './support/article-world.ts';
 import { backendNamed } from './support/bench-database.ts';
-import { type IdleGap, idleGaps, type NamedInterval } from './support/critical-path.ts';
+import { type IdleGap, idleGaps, longestChain, type NamedInterval } from './support/critical-path.ts';
 
 const perTokenMs = Number(process.env.BENCH_PER_TOKEN_MS ?? 2);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
@@ -146,33 +146,6 @@ async function firstEvent(env: Env, brief: Record<string, unknown>): Promise<{ m
   return { ms, postMs };
 }
 
-// Steps that run side by side, in pipeline order; inside factcheck/revise/citations the calls run
-// side by side too. The LLM critical path is the sum over groups of the slowest call.
-const groups: Array<(step: string) => boolean> = [
-  (s) => s === 'plan',
-  (s) => s === 'outline',
-  (s) => /^section:\d+$/.test(s),
-  (s) => s === 'intro' || s === 'conclusion' || s === 'faq',
-  (s) => s === 'factcheck',
-  (s) => s === 'revise',
-  // The citation check and the SEO pack run side by side.
-  (s) => s === 'citations' || s === 'seo',
-];
-
-async function criticalLlmMs(env: Env, id: string): Promise<number> {
-  const { rows } = await env.runtime.database.query<{ step: string; latency: number }>(
-    "SELECT purpose_step AS step, latency_ms AS latency FROM llm_calls WHERE purpose_id = $1 AND outcome = 'ok'",
-    [id],
-  );
-  let total = 0;
-  for (const inGroup of groups) {
-    let slowest = 0;
-    for (const r of rows) if (inGroup(r.step)) slowest = Math.max(slowest, Number(r.latency));
-    total += slowest;
-  }
-  return total;
-}
-
 async function sectionsPhaseMs(env: Env, id: string): Promise<number> {
   const { rows } = await env.runtime.database.query<{ ms: number }>(
     `SELECT extract(epoch FROM max(finished_at) - min(started_at)) * 1000 AS ms
@@ -182,12 +155,8 @@ async function sectionsPhaseMs(env: Env, id: string): Promise<number> {
   return Number(rows[0]!.ms);
 }
 
-/**
- * Where the run waited on no model request, from the fake model's request log: each gap named by the
- * request that ended before it and the one that started after it (sections by kind), and the steps
- * that started or finished inside it.
- */
-async function runGaps(env: Env, run: Run): Promise<Array<IdleGap & { steps: string[] }>> {
+/** The run's model requests as the fake model saw them (start to end of each), sections by kind. */
+async function runRequests(run: Run): Promise<NamedInterval[]> {
   const from = run.started.getTime();
   const to = run.finished.getTime();
   const log = (await (await fetch(`${webUrl}/__model-requests`)).json()) as Array<{
@@ -195,9 +164,20 @@ async function runGaps(env: Env, run: Run): Promise<Array<IdleGap & { steps: str
     start: number;
     end: number | null;
   }>;
-  const intervals: NamedInterval[] = log
+  return log
     .filter((r) => r.end !== null && r.start >= from && r.end <= to)
     .map((r) => ({ what: r.what.replace(/^section \d+$/, 'section'), start: r.start, end: r.end! }));
+}
+
+/**
+ * Where the run waited on no model request: each gap named by the request that ended before it and
+ * the one that started after it, and the steps that started or finished inside it.
+ */
+async function runGaps(
+  env: Env,
+  run: Run,
+  intervals: NamedInterval[],
+): Promise<Array<IdleGap & { steps: string[] }>> {
   const { rows } = await env.runtime.database.query<{
     name: string;
     started: Date | null;
@@ -205,7 +185,7 @@ async function runGaps(env: Env, run: Run): Promise<Array<IdleGap & { steps: str
   }>('SELECT name, started_at AS started, finished_at AS finished FROM article_steps WHERE article_id = $1', [
     run.id,
   ]);
-  return idleGaps(intervals, from, to).map((g) => {
+  return idleGaps(intervals, run.started.getTime(), run.finished.getTime()).map((g) => {
     const inside = (d: Date | null) => d !== null && d.getTime() >= g.from && d.getTime() <= g.from + g.ms;
     const steps = rows.flatMap((r) => [
       ...(inside(r.finished) ? [`${r.name} finished`] : []),
@@ -239,13 +219,17 @@ for (let i = 0; i < runs; i++) {
     'SELECT sum(input_tokens) AS i, sum(output_tokens) AS o, sum(cost_usd) AS c FROM article_steps WHERE article_id = $1',
     [run.id],
   );
+  const requests = await runRequests(run);
   measured.push({
     ...run,
-    llmMs: await criticalLlmMs(env, run.id),
+    // The LLM critical path: the longest chain of requests that ran one after another. Each
+    // section's fact check runs beside the later sections and the frame, so no fixed order of
+    // stages gives it; a chain of dependent calls is such a chain (support/critical-path.ts).
+    llmMs: longestChain(requests),
     tokensIn: Number(usage.rows[0]!.i),
     tokensOut: Number(usage.rows[0]!.o),
     costUsd: Number(usage.rows[0]!.c),
-    gaps: await runGaps(env, run),
+    gaps: await runGaps(env, run, requests),
   });
 }
 const firstEvents: number[] = [];
