@@ -1,11 +1,12 @@
-// The article pipeline: gather sources (plan → gather) → outline → draft sections (sections and
-// FAQ concurrently, then intro/conclusion), with the checks beside it (each section's fact check as
-// it is written → revision) → finalize (citation check and SEO side by side → render). Each stage
+// The article pipeline: gather sources (plan → gather) → outline → draft (sections and FAQ
+// concurrently, then intro/conclusion), with the fact check beside it (each section as it is
+// written → revision) → finalize (citation check and SEO started on the draft beside the fact
+// check, finished on the revised text → render). Each stage
 // is a file of pipeline/; every step is durable (steps.ts): a run started again after a crash
 // returns the stored outputs of finished steps without model calls.
 import type { ArticleBrief } from '../writing/brief.ts';
 import { brandVoiceById } from './brand-voice-store.ts';
-import { startDraft } from './pipeline/draft-sections.ts';
+import { type Draft, startDraft } from './pipeline/draft-sections.ts';
 import { finalize } from './pipeline/finalize.ts';
 import { gatherSources } from './pipeline/gather-sources.ts';
 import { outlineArticle } from './pipeline/outline-article.ts';
@@ -38,13 +39,17 @@ export async function runArticlePipeline(ctx: RunContext, options: PipelineOptio
   const { outline, title } = await outlineArticle(run, sources);
   const drafting = startDraft(run, outline, sources);
   const checking = runChecks(run, outline.sections, drafting.sections, sources);
-  // The checks are waited for even when a section fails, so the fact check has stopped (left
-  // pending) before the run records its failure; the section's error is the run's, as the checks
-  // only stopped for it.
-  const [drafted, checks] = await Promise.allSettled([drafting.draft, checking]);
-  if (drafted.status === 'rejected') throw drafted.reason;
-  if (checks.status === 'rejected') throw checks.reason;
-  const draft = drafted.value;
-  const checked = checks.value;
-  await finalize(run, { title, outline, sources, draft, checked });
+  // Read by the last stage; handled now, so checks that fail while the draft is written are not
+  // an unhandled rejection meanwhile.
+  checking.catch(() => {});
+  let draft: Draft;
+  try {
+    draft = await drafting.draft;
+  } catch (err) {
+    // The checks stop for a failed section (left pending) before the run records its failure; the
+    // section's error is the run's.
+    await checking.catch(() => {});
+    throw err;
+  }
+  await finalize(run, { title, outline, sources, draft, checking });
 }

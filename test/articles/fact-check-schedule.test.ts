@@ -1,7 +1,10 @@
 // Each section's fact check starts as soon as that section is written, beside the sections still
 // being written, rather than after the whole draft; a section that fails stops the fact check
-// without marking it failed. Checked on the fake model's request log and the article's steps.
+// without marking it failed. The citation check starts on the draft beside the fact check, and
+// sends again only the sentences the revision rewrote. Checked on the fake model's request log and
+// the article's steps.
 import { afterEach, describe, expect, it } from 'vitest';
+import { citedSentences } from '../../src/writing/citations.ts';
 import { articleModelResponder } from '../fakes/article-model.ts';
 import type { ReceivedRequest } from '../fakes/scripted-server.ts';
 import { type ArticleEnv, postArticle, startArticleEnv, waitForArticle } from './support.ts';
@@ -92,5 +95,51 @@ describe('fact check schedule', () => {
     );
     expect(rows.at(-1)?.type).toBe('done');
     expect(rows.filter((r) => r.type === 'done')).toHaveLength(1);
+  }, 60_000);
+
+  it('checks citations on the draft beside the fact check, and again only the sentences the revision rewrote', async () => {
+    env = await startArticleEnv('pglite', {
+      model: { unsupportedMarker: '52 percent', reviseMarkerTo: 'roughly half', perTokenMs: 2 },
+    });
+    const res = await postArticle(env, {
+      topic: 'heat pumps for family homes',
+      words: 900,
+      research: { urls: env.urls },
+      seo: false,
+    });
+    const article = await waitForArticle(env, res.json().id);
+    expect(article.status, article.error ?? '').toBe('completed');
+    // The revision ran and the final text is the revised one.
+    const step = (name: string) => article.steps.find((s: { name: string }) => s.name === name);
+    expect(step('revise')).toMatchObject({ status: 'completed' });
+    expect(article.markdown).toContain('roughly half');
+    expect(article.markdown).not.toContain('52 percent');
+
+    const calls = env.llm.requests.filter((r) => r.path === '/v1/chat/completions');
+    const checks = calls.filter((r) => schemaOf(r) === 'fact_check');
+    const verdicts = calls.filter((r) => schemaOf(r) === 'citation_verdicts');
+    const revisions = calls.filter((r) => promptOf(r).includes('A fact check found problems'));
+    expect(revisions.length).toBeGreaterThan(0);
+    // The first pass judged the draft while the fact check was still running.
+    const checksEnd = Math.max(...checks.map((r) => r.finishedAt!));
+    const firstPass = verdicts.filter((r) => r.at < checksEnd);
+    expect(firstPass.length).toBeGreaterThan(0);
+    expect(firstPass.some((r) => promptOf(r).includes('52 percent'))).toBe(true);
+    // The second pass, after the revision, sent only rewritten sentences.
+    const revisedEnd = Math.max(...revisions.map((r) => r.finishedAt!));
+    const secondPass = verdicts.filter((r) => r.at >= revisedEnd);
+    expect(secondPass.length).toBeGreaterThan(0);
+    const statements = (r: (typeof calls)[number]) =>
+      [...promptOf(r).matchAll(/^\(\d+\) "(.*)" — cites/gm)].map((m) => m[1]!);
+    const resent = secondPass.flatMap(statements);
+    expect(resent.length).toBeGreaterThan(0);
+    expect(resent.every((sentence) => sentence.includes('roughly half'))).toBe(true);
+    // Every cited sentence of the final text has its result, judged by the model, none of the old text.
+    const finalSentences = citedSentences(article.markdown).map((c) => c.sentence);
+    expect(article.citations.map((c: { sentence: string }) => c.sentence)).toEqual(finalSentences);
+    for (const c of article.citations) expect(c.verdict).toBeDefined();
+    expect(article.citations.some((c: { sentence: string }) => c.sentence.includes('52 percent'))).toBe(
+      false,
+    );
   }, 60_000);
 });

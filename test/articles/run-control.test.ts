@@ -131,6 +131,9 @@ describe('article runs under control', () => {
     expect(article.error).toMatch(/Step factcheck failed: .*checker model rejects this/);
     const step = article.steps.find((s: { name: string }) => s.name === 'factcheck');
     expect(step).toMatchObject({ status: 'failed', attempts: 2 });
+    // The citation check started on the draft beside it, and stopped for it without failing itself.
+    const citations = article.steps.find((s: { name: string }) => s.name === 'citations');
+    expect(citations).toMatchObject({ status: 'pending' });
     // The sections written before the failure are kept as the partial article.
     expect(article.markdown).toMatch(/^# /);
     expect(article.markdown).toContain(`## ${article.outline.sections[0].heading}`);

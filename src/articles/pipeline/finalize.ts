@@ -1,6 +1,6 @@
-// Stage 5: the article assembled from its parts (one citation numbering, the references), saved
-// as a partial article while the citation check and the SEO pack — both read the final text — run
-// side by side, then rendered and saved whole.
+// Stage 5: the article assembled from its parts (one citation numbering, the references), its
+// citation check and SEO pack — started on the draft beside the fact check, finished on the final
+// text — run side by side while it is saved as a partial article, then rendered and saved whole.
 import { analyzeSeo, slugify } from '../../seo/index.ts';
 import type { Outline } from '../../writing/outline.ts';
 import { renderHtml } from '../../writing/render.ts';
@@ -12,7 +12,7 @@ import { checkCitations, needsRevision } from '../checks.ts';
 import { composeArticle } from '../compose.ts';
 import { seoMetaSchema, seoPrompt } from '../prompts.ts';
 import { seoPack } from '../seo-pack.ts';
-import { runStep, skipStep } from '../steps.ts';
+import { runStep, StepInputFailedError, skipStep } from '../steps.ts';
 import type { ArticleSource, CitationCheck, FactCheckClaim, SeoPack } from '../types.ts';
 import type { Draft } from './draft-sections.ts';
 import type { PipelineRun } from './run.ts';
@@ -69,14 +69,84 @@ interface Final {
   outline: Outline;
   sources: readonly ArticleSource[];
   draft: Draft;
-  checked: Checked;
+  /** The fact check and revision, still running when the draft is done. */
+  checking: Promise<Checked>;
 }
 
-function seoStep(run: PipelineRun, final: Final, markdown: string): Promise<SeoPack | null> {
+type Composed = ReturnType<typeof composeArticle>;
+
+function compose(final: Final, bodies: readonly string[]): Composed {
+  const { title, outline, sources, draft } = final;
+  return composeArticle(
+    {
+      title,
+      intro: draft.intro,
+      sections: outline.sections.map((s, i) => ({ heading: s.heading, markdown: bodies[i] ?? '' })),
+      conclusion: draft.conclusion,
+      faq: draft.faq,
+    },
+    sources,
+  );
+}
+
+/**
+ * Citation results of one composition in the numbering of another (both number the same gathered
+ * sources by first appearance); a result citing a source the other does not cite is dropped.
+ */
+export function renumberChecks(
+  checks: readonly CitationCheck[],
+  sourceCount: number,
+  from: (n: number) => number | undefined,
+  to: (n: number) => number | undefined,
+): CitationCheck[] {
+  const gathered = new Map<number, number>();
+  for (let n = 1; n <= sourceCount; n++) {
+    const k = from(n);
+    if (k !== undefined) gathered.set(k, n);
+  }
+  return checks.flatMap((c) => {
+    const mapped = c.sources.map((k) => {
+      const n = gathered.get(k);
+      return n === undefined ? undefined : to(n);
+    });
+    return mapped.every((k) => k !== undefined) ? [{ ...c, sources: mapped as number[] }] : [];
+  });
+}
+
+/** A step that reads the checks' outcome stops, pending, when they fail (steps.ts). */
+const checksFor = (step: string, checks: Promise<Checked & { composed: Composed }>) =>
+  checks.catch((err: unknown) => {
+    throw new StepInputFailedError(step, err);
+  });
+
+/**
+ * The citation check starts on the draft as written, beside the fact check, and ends on the final
+ * text: when the revision rewrote sentences, only those go to the model again.
+ */
+function citationsStep(
+  run: PipelineRun,
+  final: Final,
+  drafted: Composed,
+  checks: Promise<Checked & { composed: Composed }>,
+) {
+  const { ctx, brief, concurrency } = run;
+  if (final.sources.length === 0)
+    return skipStep(ctx, 'citations', stepPositions.citations, []).then(() => [] as CitationCheck[]);
+  return runStep(ctx, 'citations', stepPositions.citations, async (llm) => {
+    const first = await checkCitations(llm, drafted.markdown, drafted.sources, brief.language, concurrency);
+    const { composed } = await checksFor('citations', checks);
+    if (composed.markdown === drafted.markdown) return first;
+    const known = renumberChecks(first, final.sources.length, drafted.renumber, composed.renumber);
+    return checkCitations(llm, composed.markdown, composed.sources, brief.language, concurrency, known);
+  });
+}
+
+/** The SEO model call reads the intro and headings (known with the draft); the pack, the final text. */
+function seoStep(run: PipelineRun, final: Final, checks: Promise<Checked & { composed: Composed }>) {
   const { ctx, brief, system } = run;
   const { title, outline, draft } = final;
   if (!brief.seo) return skipStep(ctx, 'seo', stepPositions.seo, null).then(() => null);
-  return runStep(ctx, 'seo', stepPositions.seo, async (llm) => {
+  return runStep(ctx, 'seo', stepPositions.seo, async (llm): Promise<SeoPack> => {
     const { object } = await llm.generateObject({
       role: 'planner',
       system,
@@ -89,72 +159,64 @@ function seoStep(run: PipelineRun, final: Final, markdown: string): Promise<SeoP
       schema: seoMetaSchema,
       schemaName: 'seo_meta',
     });
-    return seoPack(markdown, brief, title, object);
+    const { composed } = await checksFor('seo', checks);
+    return seoPack(composed.markdown, brief, title, object);
   });
 }
 
 export async function finalize(run: PipelineRun, final: Final): Promise<void> {
-  const { ctx, brief, concurrency } = run;
-  const { title, outline, sources, draft, checked } = final;
+  const { ctx, brief } = run;
+  const { title, sources, draft } = final;
   const drafted = draft.sections.map((s) => s.markdown);
-  const composed = composeArticle(
-    {
-      title,
-      intro: draft.intro,
-      sections: outline.sections.map((s, i) => ({ heading: s.heading, markdown: checked.revised[i] ?? '' })),
-      conclusion: draft.conclusion,
-      faq: draft.faq,
-    },
-    sources,
-  );
-  const grounded = sources.length > 0;
-  // The checks' steps start first: their model calls are the critical path, and what follows here
-  // (the partial article's write, locating its claims, rendering) is done while they are in flight.
-  const citationsRun = grounded
-    ? runStep(ctx, 'citations', stepPositions.citations, (llm) =>
-        checkCitations(llm, composed.markdown, composed.sources, brief.language, concurrency),
-      )
-    : skipStep(ctx, 'citations', stepPositions.citations, []).then(() => [] as CitationCheck[]);
-  const seoRun = seoStep(run, final, composed.markdown);
+  const asDrafted = compose(final, drafted);
+  const checks = final.checking.then((checked) => ({
+    ...checked,
+    composed: checked.revised.every((text, i) => text === drafted[i])
+      ? asDrafted
+      : compose(final, checked.revised),
+  }));
+  // The citation check and the SEO pack start now, beside the fact check still running; they
+  // finish on the text it leaves.
+  const citationsRun = citationsStep(run, final, asDrafted, checks);
+  const seoRun = seoStep(run, final, checks);
   // A partial article is visible while the checks run, and stays if they fail. It is written once
-  // the first of the two has ended (failed or not): by then both have sent their requests, which
-  // its text's search vector (~15 ms of PGlite's thread) would otherwise hold up, and the other is
-  // usually still in flight. Its HTML follows, as a failed run's draft has one (draft.ts).
+  // the fact check is done and the first of these two has ended (failed or not): by then both have
+  // sent their requests, which its text's search vector (~15 ms of PGlite's thread) would otherwise
+  // hold up. Its HTML follows, as a failed run's draft has one (draft.ts).
   const noop = () => {};
   const partialSaved = Promise.race([citationsRun, seoRun])
     .then(noop, noop)
-    .then(() =>
-      updateArticle(ctx.database, ctx.article.id, {
+    .then(() => checks)
+    .then(async ({ claims, revised, composed }) => {
+      await updateArticle(ctx.database, ctx.article.id, {
         markdown: composed.markdown,
         sources: composed.sources,
         ...(factCheckApplies(brief.factCheck, sources)
           ? {
               factCheck: {
-                claims: finalClaims(
-                  checked.claims,
-                  composed.renumber,
-                  drafted,
-                  checked.revised,
-                  composed.markdown,
-                ),
+                claims: finalClaims(claims, composed.renumber, drafted, revised, composed.markdown),
               },
             }
           : {}),
-      }),
-    )
-    .then(() => updateArticle(ctx.database, ctx.article.id, { html: renderHtml(composed.markdown) }));
-  // Awaited below; handled here too, so a failed write is not an unhandled rejection meanwhile.
+      });
+      await updateArticle(ctx.database, ctx.article.id, { html: renderHtml(composed.markdown) });
+    });
+  // Awaited below; handled here too, so a failure is not an unhandled rejection meanwhile.
   partialSaved.catch(noop);
-  let checks: [CitationCheck[], SeoPack | null];
-  try {
-    checks = await Promise.all([citationsRun, seoRun]);
-  } catch (err) {
+  const [checked, citationsDone, seoDone] = await Promise.allSettled([checks, citationsRun, seoRun]);
+  // Failed checks fail the run with their own error (the two steps only stopped for it).
+  if (checked.status === 'rejected') throw checked.reason;
+  if (citationsDone.status === 'rejected' || seoDone.status === 'rejected') {
     // A failed check's run ends with the partial article saved, not racing its write.
     await partialSaved.catch(noop);
-    throw err;
+    throw citationsDone.status === 'rejected'
+      ? citationsDone.reason
+      : (seoDone as PromiseRejectedResult).reason;
   }
   await partialSaved;
-  const [citations, seo] = checks;
+  const { composed } = checked.value;
+  const citations = citationsDone.value;
+  const seo = seoDone.value;
 
   await runStep(ctx, 'render', stepPositions.render, async () => {
     const wordCount =

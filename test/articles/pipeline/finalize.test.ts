@@ -1,7 +1,7 @@
 // The decisions around the checks: when the fact check applies, what the checkers see, how the
 // claims read once the article is numbered, and the count of removed citations.
 import { describe, expect, it } from 'vitest';
-import { finalClaims, removedCitations } from '../../../src/articles/pipeline/finalize.ts';
+import { finalClaims, removedCitations, renumberChecks } from '../../../src/articles/pipeline/finalize.ts';
 import { sourceFoundEvent } from '../../../src/articles/pipeline/gather-sources.ts';
 import { factCheckApplies, sectionsForCheck } from '../../../src/articles/pipeline/run-checks.ts';
 import type { FactCheckClaim } from '../../../src/articles/types.ts';
@@ -86,5 +86,32 @@ describe('checks and the final article', () => {
       text: 't',
     });
     expect(doc).toEqual({ n: 2, kind: 'document', title: 'D', documentId: 'd1', page: 3, excerpt: 'x' });
+  });
+
+  it('carries citation results into another numbering of the same sources, dropping those it no longer cites', () => {
+    // Draft: gathered 3 → 1, 1 → 2, 2 → 3. Final (the revision dropped the citation of 1): 3 → 1, 2 → 2.
+    const draft = new Map([
+      [3, 1],
+      [1, 2],
+      [2, 3],
+    ]);
+    const final = new Map([
+      [3, 1],
+      [2, 2],
+    ]);
+    const check = (sentence: string, sources: number[]) => ({
+      sentence,
+      sources,
+      lexical: 0.5,
+      score: 0.5,
+      supported: true,
+    });
+    const carried = renumberChecks(
+      [check('a', [1]), check('b', [2]), check('c', [3, 1])],
+      3,
+      (n) => draft.get(n),
+      (n) => final.get(n),
+    );
+    expect(carried).toEqual([check('a', [1]), check('c', [2, 1])]);
   });
 });
