@@ -128,15 +128,24 @@ describe('gatherSources', () => {
     first.release();
     await gatherSources({ ...run, ctx: first.ctx }, [{ name: 'web', find: async () => [page(3)] }], false);
     // The plan step runs again (set back to pending), but the gathered sources are stored: no search.
-    await database.query(`UPDATE article_steps SET status = 'pending' WHERE article_id = $1 AND name = 'plan'`, [
-      articleId,
-    ]);
+    await database.query(
+      `UPDATE article_steps SET status = 'pending' WHERE article_id = $1 AND name = 'plan'`,
+      [articleId],
+    );
     const again = runOf(articleId);
     again.release();
     let searched = 0;
     const sources = await gatherSources(
       { ...run, ctx: again.ctx },
-      [{ name: 'web', find: async () => (searched++, [page(4)]) }],
+      [
+        {
+          name: 'web',
+          async find() {
+            searched++;
+            return [page(4)];
+          },
+        },
+      ],
       true,
     );
     expect(searched).toBe(0);
