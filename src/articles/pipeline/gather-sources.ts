@@ -55,6 +55,9 @@ export async function gatherSources(
       // Awaited by the gather step; until then a failure must not count as unhandled.
       found.catch(() => {});
       early = { questions: object.questions, found };
+      // The plan step's statements run back to back once this returns; a timer's turn first lets
+      // the searches' connections open and their requests leave (a poll phase of the event loop).
+      await new Promise((resolve) => setTimeout(resolve, 1));
     }
     return { questions: object.questions };
   });
