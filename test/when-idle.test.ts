@@ -1,7 +1,7 @@
 // Deferred work runs in the first idle stretch of the event loop, not while callbacks keep it busy,
 // and not never: after its longest wait it runs whatever the loop is doing.
 import { describe, expect, it } from 'vitest';
-import { whenIdle } from '../../src/research/when-idle.ts';
+import { whenIdle } from '../src/when-idle.ts';
 
 /** Keeps the event loop busy for `ms`: a chain of 2 ms stretches of work, each its own callback. */
 function busyFor(ms: number): Promise<void> {

@@ -4,8 +4,8 @@ import { createRequire } from 'node:module';
 import { AppError } from '../errors.ts';
 import { lazyModule } from '../lazy-module.ts';
 import { mediaType } from '../security/ssrf/index.ts';
+import { whenIdle } from '../when-idle.ts';
 import { words } from '../writing/words.ts';
-import { whenIdle } from './when-idle.ts';
 
 const linkedom = lazyModule<typeof import('linkedom')>('linkedom');
 const readabilityLib = lazyModule<typeof import('@mozilla/readability')>('@mozilla/readability');
