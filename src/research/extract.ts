@@ -43,9 +43,11 @@ export function loadExtractorWhenIdle(): void {
     } catch {
       // Not fatal here: the first extraction loads it again and reports why it cannot.
     }
-    whenIdle(next, { quietMs: 5 });
+    whenIdle(next);
   };
-  whenIdle(next);
+  // The first piece waits for a longer quiet than a round trip on the way to the plan's request
+  // (a local model listing, a statement) leaves, so it starts once that request is out.
+  whenIdle(next, { quietMs: 25 });
 }
 
 export type ExtractedPage = {
