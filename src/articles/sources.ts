@@ -6,7 +6,7 @@ import { errorMessage } from '../errors.ts';
 import { searchKnowledge } from '../knowledge/search.ts';
 import { mapBounded } from '../research/bounded.ts';
 import { bestExcerpt } from '../research/excerpt.ts';
-import { extractableTypes, extractReadable, loadExtractorSoon } from '../research/extract.ts';
+import { extractableTypes, extractReadable, loadExtractorWhenIdle } from '../research/extract.ts';
 import type { ResearchDeps, ResearchOptions } from '../research/web-research.ts';
 import { researchQuestions } from '../research/web-research.ts';
 import { type SafeFetchOptions, safeFetch } from '../security/ssrf/index.ts';
@@ -190,8 +190,8 @@ export function webSources(
   return {
     name: 'web',
     // The pages found will need the extractor: it loads while the model writes the research plan,
-    // whose request goes out within tens of milliseconds and takes far longer to answer.
-    prepare: () => loadExtractorSoon(150),
+    // from the moment the plan's request is out and this thread waits for the answer.
+    prepare: () => loadExtractorWhenIdle(),
     async find(questions, signal) {
       const found = await researchQuestions(questions, deps, {
         resultsPerQuery: resultsPerQuestion(options.maxSources, questions.length),

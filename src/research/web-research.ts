@@ -67,7 +67,9 @@ export const researchDefaults = {
   resultsPerQuery: 5,
   maxSources: 10,
   searchConcurrency: 4,
-  fetchConcurrency: 4,
+  // Pages are fetched from many hosts and mostly wait on the network; extraction runs one at a time
+  // on this thread whatever the number in flight.
+  fetchConcurrency: 8,
   cacheTtlSeconds: 24 * 3600,
   minWords: 30,
 };

@@ -204,3 +204,43 @@ describe('researchQuestions over fake providers and pages', () => {
     expect(sources).toEqual([]);
   });
 });
+
+describe('researchQuestions page fetches', () => {
+  it('fetches up to 8 pages at once, and keeps them in search order whatever order they arrive in', async () => {
+    const urls = Array.from({ length: 12 }, (_, i) => `https://site${i}.test/page`);
+    let inFlight = 0;
+    let most = 0;
+    const sources = await researchQuestions(
+      ['what do heat pumps cost'],
+      {
+        providers: [
+          {
+            name: 'fake',
+            search: async () =>
+              urls.map((url, i) => ({ title: `Page ${i}`, url, snippet: '', provider: 'fake' })),
+          },
+        ],
+        fetchPage: async (url) => {
+          inFlight++;
+          most = Math.max(most, inFlight);
+          // Later pages answer first.
+          await new Promise((resolve) => setTimeout(resolve, 40 - urls.indexOf(url) * 3));
+          inFlight--;
+          return {
+            finalUrl: url,
+            status: 200,
+            contentType: 'text/plain',
+            body: Buffer.from(
+              `Heat pumps at ${url} cost money. ${'Words about heat pumps and costs. '.repeat(20)}`,
+            ),
+            redirects: [],
+            fetchedAt: new Date(),
+          };
+        },
+      },
+      { cacheTtlSeconds: 0, maxSources: 12 },
+    );
+    expect(most).toBe(8);
+    expect(sources.map((s) => s.url)).toEqual(urls);
+  });
+});

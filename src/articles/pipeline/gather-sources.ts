@@ -36,6 +36,12 @@ export async function gatherSources(
   // while the plan step is recorded rather than after; the gateway keeps it for the plan's call.
   ctx.llm.contextTokens('planner', ctx.article.workspaceId).catch(() => {});
 
+  const find = (questions: string[]) => Promise.all(providers.map((p) => p.find(questions, ctx.signal)));
+  // The search starts as soon as the model has answered with the questions, while the plan step is
+  // recorded and the gather step started: those statements (on this thread with PGlite, round trips
+  // with PostgreSQL) then overlap the search's network waits instead of preceding them. Searching is
+  // a read: should the plan not be kept, the run stops and its signal aborts the requests.
+  let early: { questions: string[]; found: ReturnType<typeof find> } | undefined;
   const plan = await runStep(ctx, 'plan', stepPositions.plan, async (llm) => {
     const { object } = await llm.generateObject({
       role: 'planner',
@@ -44,11 +50,23 @@ export async function gatherSources(
       schema: researchPlanSchema,
       schemaName: 'research_plan',
     });
+    if (!alreadyGathered) {
+      const found = find(object.questions);
+      // Awaited by the gather step; until then a failure must not count as unhandled.
+      found.catch(() => {});
+      early = { questions: object.questions, found };
+      // The plan step's statements run back to back once this returns; a timer's turn first lets
+      // the searches' connections open and their requests leave (a poll phase of the event loop).
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
     return { questions: object.questions };
   });
 
   const gathered = await runStep<Gathered>(ctx, 'gather', stepPositions.gather, async () => {
-    const groups = await Promise.all(providers.map((p) => p.find(plan.questions, ctx.signal)));
+    // The search begun for these questions, on the first attempt; a retry searches again.
+    const pending = early?.questions === plan.questions ? early.found : find(plan.questions);
+    early = undefined;
+    const groups = await pending;
     const sources = numberSources(groups);
     await ctx.events.publishAll(ctx.article.id, 'source.found', sources.map(sourceFoundEvent));
     return { questions: plan.questions, sources };

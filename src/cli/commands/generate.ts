@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import type { ArticleEventData, ArticleEventMessage } from '../../articles/event-map.ts';
 import { AppError } from '../../errors.ts';
 import { sleep } from '../../sleep.ts';
+import { whenIdle } from '../../when-idle.ts';
 import { loadConfig } from '../load-config.ts';
 import type { ApiConnection } from '../server-connection.ts';
 
@@ -100,6 +101,25 @@ async function followEvents(
   throw new AppError('unavailable', 'Lost the event stream of the run');
 }
 
+/**
+ * ICU's locale data (the brief's language check, the language's name in the writer's prompt) loads
+ * on first use: 20–50 ms of this thread between handing over the topic and the planner's request.
+ * Loaded instead in the first idle stretch of start-up, while the embedded database compiles its
+ * WebAssembly on other threads; should there be none, at the first one after (the checks it warms
+ * run the same either way).
+ */
+function warmJobStartSoon() {
+  whenIdle(
+    () => {
+      void import('../../input/language.ts').then(({ supportedLanguage }) => {
+        supportedLanguage('en');
+        new Intl.DisplayNames(['en'], { type: 'language' }).of('en');
+      });
+    },
+    { maxWaitMs: 10_000 },
+  );
+}
+
 export function registerGenerateCommand(program: Command) {
   program
     .command('generate')
@@ -119,6 +139,7 @@ export function registerGenerateCommand(program: Command) {
     .option('--out <file>', 'write the Markdown here instead of stdout')
     .option('--json', 'print the whole article as JSON')
     .action(async (topic: string, opts: GenerateOptions) => {
+      warmJobStartSoon();
       const config = await loadConfig();
       const words = opts.words === undefined ? undefined : Number(opts.words);
       const webSources = opts.webSources === undefined ? undefined : Number(opts.webSources);
@@ -171,6 +192,11 @@ export function registerGenerateCommand(program: Command) {
         const { defaultArticleWords } = await import('../../writing/brief.ts');
         progress.setPlannedWords(words ?? defaultArticleWords);
         progress.log(`Article ${accepted.id} queued`);
+        // With the API in this process its worker starts the run on this thread: the event stream
+        // (its request, the server's answer, parsing and drawing the first events) waits until the
+        // run's first model request is out and the thread idles, instead of going before that
+        // request. The stream starts from the article's first event either way.
+        if (api.local) await new Promise<void>((resolve) => whenIdle(resolve, { maxWaitMs: 1000 }));
         // The outline declares the rest of the steps: their count is read once the sections' model
         // calls are under way (their first text, or a step finished), not as they are sent — with
         // the API in this process, reading the whole article then would hold up those requests.
