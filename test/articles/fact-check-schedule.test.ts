@@ -6,15 +6,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { citedSentences } from '../../src/writing/citations.ts';
 import { articleModelResponder } from '../fakes/article-model.ts';
+import { promptOf, schemaOf } from '../fakes/request-fields.ts';
 import type { ReceivedRequest } from '../fakes/scripted-server.ts';
 import { type ArticleEnv, postArticle, startArticleEnv, waitForArticle } from './support.ts';
 
-const promptOf = (r: ReceivedRequest) =>
-  ((r.body.messages as Array<{ content: unknown }> | undefined) ?? [])
-    .map((m) => (typeof m.content === 'string' ? m.content : ''))
-    .join('\n');
-const schemaOf = (r: ReceivedRequest) =>
-  (r.body.response_format as { json_schema?: { name?: string } } | undefined)?.json_schema?.name;
 const isSection = (r: ReceivedRequest) => promptOf(r).includes('Write the body of section');
 const isFrame = (r: ReceivedRequest) => /Write the (introduction|conclusion)/.test(promptOf(r));
 

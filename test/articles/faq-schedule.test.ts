@@ -2,15 +2,8 @@
 // leave free, not after the last of them; the intro and conclusion, which read the sections, still
 // wait for all of them. Checked on the fake model's request log.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReceivedRequest } from '../fakes/scripted-server.ts';
+import { promptOf, schemaOf } from '../fakes/request-fields.ts';
 import { type ArticleEnv, postArticle, startArticleEnv, waitForArticle } from './support.ts';
-
-const promptOf = (r: ReceivedRequest) =>
-  ((r.body.messages as Array<{ content: unknown }> | undefined) ?? [])
-    .map((m) => (typeof m.content === 'string' ? m.content : ''))
-    .join('\n');
-const schemaOf = (r: ReceivedRequest) =>
-  (r.body.response_format as { json_schema?: { name?: string } } | undefined)?.json_schema?.name;
 
 describe('FAQ scheduling', () => {
   let env: ArticleEnv;
