@@ -81,6 +81,10 @@ export async function createArticle(
     await updateArticle(deps.database, row.id, { status: 'failed', error: 'The run could not be queued' });
     throw err;
   }
+  // The run's first model call needs the planner's context size, which for a local server is a
+  // request to its model listing (asked once per process): asked now, it is answered while the run
+  // is picked up and claimed rather than holding back the plan's request.
+  deps.llm.contextTokens('planner', caller.workspaceId).catch(() => {});
   return { article: row, created };
 }
 

@@ -1,25 +1,7 @@
-/** Maps `items` through `work` with at most `limit` running at once, keeping input order. */
-export async function mapBounded<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const runners = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T, index);
-    }
-  });
-  await Promise.all(runners);
-  return results;
-}
-
 /**
- * A queue that runs at most `limit` tasks at once, in the order they are handed to it: for work
- * that arrives over time (a section's fact check as each section is written), where mapBounded
- * needs every item up front.
+ * A queue that runs at most `limit` tasks at once, in the order they are handed to it — for work
+ * that arrives over time (a section's fact check as each section is written) as for a list known
+ * up front (mapBounded).
  */
 export function boundedQueue(limit: number): <R>(task: () => Promise<R>) => Promise<R> {
   const max = Math.max(1, limit);
@@ -37,4 +19,14 @@ export function boundedQueue(limit: number): <R>(task: () => Promise<R>) => Prom
       else running--;
     }
   };
+}
+
+/** Maps `items` through `work` with at most `limit` running at once, keeping input order. */
+export function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const slot = boundedQueue(limit);
+  return Promise.all(items.map((item, index) => slot(() => work(item, index))));
 }

@@ -74,6 +74,8 @@ interface Final {
 }
 
 type Composed = ReturnType<typeof composeArticle>;
+/** The checks' outcome with the final text it leaves. */
+type CheckedText = Checked & { composed: Composed };
 
 function compose(final: Final, bodies: readonly string[]): Composed {
   const { title, outline, sources, draft } = final;
@@ -114,7 +116,7 @@ export function renumberChecks(
 }
 
 /** A step that reads the checks' outcome stops, pending, when they fail (steps.ts). */
-const checksFor = (step: string, checks: Promise<Checked & { composed: Composed }>) =>
+const checksFor = (step: string, checks: Promise<CheckedText>) =>
   checks.catch((err: unknown) => {
     throw new StepInputFailedError(step, err);
   });
@@ -127,7 +129,7 @@ function citationsStep(
   run: PipelineRun,
   final: Final,
   drafted: Composed,
-  checks: Promise<Checked & { composed: Composed }>,
+  checks: Promise<CheckedText>,
 ) {
   const { ctx, brief, concurrency } = run;
   if (final.sources.length === 0)
@@ -142,7 +144,7 @@ function citationsStep(
 }
 
 /** The SEO model call reads the intro and headings (known with the draft); the pack, the final text. */
-function seoStep(run: PipelineRun, final: Final, checks: Promise<Checked & { composed: Composed }>) {
+function seoStep(run: PipelineRun, final: Final, checks: Promise<CheckedText>) {
   const { ctx, brief, system } = run;
   const { title, outline, draft } = final;
   if (!brief.seo) return skipStep(ctx, 'seo', stepPositions.seo, null).then(() => null);
@@ -169,7 +171,7 @@ export async function finalize(run: PipelineRun, final: Final): Promise<void> {
   const { title, sources, draft } = final;
   const drafted = draft.sections.map((s) => s.markdown);
   const asDrafted = compose(final, drafted);
-  const checks = final.checking.then((checked) => ({
+  const checks = final.checking.then((checked): CheckedText => ({
     ...checked,
     composed: checked.revised.every((text, i) => text === drafted[i])
       ? asDrafted

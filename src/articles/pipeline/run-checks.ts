@@ -38,8 +38,9 @@ export async function runChecks(
   sources: readonly ArticleSource[],
 ): Promise<Checked> {
   const { ctx, brief, system, concurrency } = run;
+  const applies = factCheckApplies(brief.factCheck, sources);
   let claims: FactCheckClaim[] = [];
-  if (factCheckApplies(brief.factCheck, sources)) {
+  if (applies) {
     // Started by the first section written (not at all when it failed).
     if (drafted.length) await Promise.race(drafted);
     claims = await runStep(ctx, 'factcheck', stepPositions.factcheck, (llm) =>
@@ -59,8 +60,7 @@ export async function runChecks(
     );
   }
   const bodies = (await Promise.all(drafted)).map((s) => s.markdown);
-  if (!factCheckApplies(brief.factCheck, sources))
-    await skipStep(ctx, 'factcheck', stepPositions.factcheck, []);
+  if (!applies) await skipStep(ctx, 'factcheck', stepPositions.factcheck, []);
   const forCheck = sectionsForCheck(sections, bodies);
   let revised = bodies;
   if (claims.some(needsRevision)) {

@@ -72,10 +72,6 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
         request.headers['idempotency-key'],
       );
       if (!created) reply.header('idempotent-replayed', 'true');
-      // The run's first model call needs the planner's context size, which for a local server is a
-      // request to its model listing (asked once per process): asked now, it is answered while the
-      // run is picked up and claimed rather than holding back the plan's request.
-      else runtime.llm.contextTokens('planner', auth.workspaceId).catch(() => {});
       return reply
         .status(202)
         .header('location', links(article.id).self)
