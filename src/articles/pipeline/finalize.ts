@@ -125,12 +125,7 @@ const checksFor = (step: string, checks: Promise<CheckedText>) =>
  * The citation check starts on the draft as written, beside the fact check, and ends on the final
  * text: when the revision rewrote sentences, only those go to the model again.
  */
-function citationsStep(
-  run: PipelineRun,
-  final: Final,
-  drafted: Composed,
-  checks: Promise<CheckedText>,
-) {
+function citationsStep(run: PipelineRun, final: Final, drafted: Composed, checks: Promise<CheckedText>) {
   const { ctx, brief, concurrency } = run;
   if (final.sources.length === 0)
     return skipStep(ctx, 'citations', stepPositions.citations, []).then(() => [] as CitationCheck[]);
@@ -171,12 +166,14 @@ export async function finalize(run: PipelineRun, final: Final): Promise<void> {
   const { title, sources, draft } = final;
   const drafted = draft.sections.map((s) => s.markdown);
   const asDrafted = compose(final, drafted);
-  const checks = final.checking.then((checked): CheckedText => ({
-    ...checked,
-    composed: checked.revised.every((text, i) => text === drafted[i])
-      ? asDrafted
-      : compose(final, checked.revised),
-  }));
+  const checks = final.checking.then(
+    (checked): CheckedText => ({
+      ...checked,
+      composed: checked.revised.every((text, i) => text === drafted[i])
+        ? asDrafted
+        : compose(final, checked.revised),
+    }),
+  );
   // The citation check and the SEO pack start now, beside the fact check still running; they
   // finish on the text it leaves.
   const citationsRun = citationsStep(run, final, asDrafted, checks);
