@@ -1,13 +1,17 @@
 // The article pipeline's own overhead (issue 13, items 2 and 4): articles run through the API on the
 // embedded database or PostgreSQL against the fake writer model and a fake web; reports the run's wall
 // against its LLM critical path (from the fake model's request log), the idle gaps in which no model
-// request was in flight (named by the requests around them), the first event after the POST, and
-// sections written in parallel against one after another.
+// request was in flight (named by the requests around them), the first event after the POST (seen
+// by a client in its own process, as a browser is, and by one in this process), and sections
+// written in parallel against one after another.
 //   npm run bench -- article-pipeline   (BENCH_PER_TOKEN_MS, default 2; BENCH_RUNS, 3;
 //   BENCH_FIRST_EVENTS, 20; BENCH_DATABASE=pglite|postgres; BENCH_SECTIONS=0 skips the parallel-sections
 //   comparison; BENCH_DEBUG=1 lists the last run's gaps
 //   with the steps that started or finished inside each)
+import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
 import pino from 'pino';
 import { loadConfig } from '../src/config.ts';
 import { registerJobs } from '../src/jobs/register.ts';
@@ -18,6 +22,9 @@ import { createTestDatabase } from '../test/support/database.ts';
 import { startArticleWorld } from './support/article-world.ts';
 import { backendNamed } from './support/bench-database.ts';
 import { type IdleGap, idleGaps, longestChain, type NamedInterval } from './support/critical-path.ts';
+import { firstEvent, postArticle } from './support/first-event.ts';
+
+const execFileAsync = promisify(execFile);
 
 const perTokenMs = Number(process.env.BENCH_PER_TOKEN_MS ?? 2);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
@@ -78,24 +85,10 @@ interface Run {
   cpuMs: number;
 }
 
-async function post(env: Env, brief: Record<string, unknown>) {
-  const t0 = performance.now();
-  const res = await fetch(`${env.base}/api/v1/articles`, {
-    method: 'POST',
-    headers: { ...env.headers, 'content-type': 'application/json' },
-    body: JSON.stringify(brief),
-  });
-  if (res.status !== 202) throw new Error(`POST /articles answered ${res.status}: ${await res.text()}`);
-  const { id } = (await res.json()) as { id: string };
-  const postMs = performance.now() - t0;
-  const stream = await fetch(`${env.base}/api/v1/articles/${id}/events`, { headers: env.headers });
-  return { id, postMs, reader: stream.body!.pipeThrough(new TextDecoderStream()).getReader() };
-}
-
 async function generate(env: Env, brief: Record<string, unknown>): Promise<Run> {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const { id, reader } = await post(env, brief);
+  const { id, reader } = await postArticle(env, brief);
   let firstEventMs = 0;
   let text = '';
   for (;;) {
@@ -122,28 +115,6 @@ async function generate(env: Env, brief: Record<string, unknown>): Promise<Run> 
     pickupMs: row.started.getTime() - row.created.getTime(),
     cpuMs: (cpu.user + cpu.system) / 1000,
   };
-}
-
-/** POST → first SSE event, then the article is cancelled and its stream read to the end. */
-async function firstEvent(env: Env, brief: Record<string, unknown>): Promise<{ ms: number; postMs: number }> {
-  const t0 = performance.now();
-  const { id, reader, postMs } = await post(env, brief);
-  let ms = 0;
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error('stream ended before its first event');
-    if (value.includes('event: ')) {
-      ms = performance.now() - t0;
-      break;
-    }
-  }
-  const res = await fetch(`${env.base}/api/v1/articles/${id}/cancel`, {
-    method: 'POST',
-    headers: env.headers,
-  });
-  if (res.status !== 202) throw new Error(`cancel answered ${res.status}: ${await res.text()}`);
-  while (!(await reader.read()).done);
-  return { ms, postMs };
 }
 
 async function sectionsPhaseMs(env: Env, id: string): Promise<number> {
@@ -200,6 +171,22 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const percentile = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.max(0, Math.ceil((p / 100) * xs.length) - 1)]!;
 const round1 = (x: number) => Math.round(x * 10) / 10;
+function firstEventStats(samples: Array<{ ms: number; postMs: number }>) {
+  const ms = samples.map((s) => s.ms);
+  return {
+    samples: ms.length,
+    p50: round1(percentile(ms, 50)),
+    p95: round1(percentile(ms, 95)),
+    max: round1(Math.max(...ms)),
+    // Of which the POST's own answer (202 received).
+    postAnswerP50: round1(
+      percentile(
+        samples.map((s) => s.postMs),
+        50,
+      ),
+    ),
+  };
+}
 const brief = {
   topic: 'heat pumps for family homes',
   words: 1500,
@@ -232,13 +219,18 @@ for (let i = 0; i < runs; i++) {
     gaps: await runGaps(env, run, requests),
   });
 }
-const firstEvents: number[] = [];
-const postAnswers: number[] = [];
-for (let i = 0; i < firstEventPosts; i++) {
-  const { ms, postMs } = await firstEvent(env, brief);
-  firstEvents.push(ms);
-  postAnswers.push(postMs);
-}
+// The first event as a browser sees it (a client in its own process), then as a client in this
+// process sees it: that one's requests and parsing take turns with the server and the worker.
+const ownProcess = JSON.parse(
+  (
+    await execFileAsync(process.execPath, [
+      path.join(import.meta.dirname, 'support/first-event-client.ts'),
+      JSON.stringify({ base: env.base, headers: env.headers, brief, posts: firstEventPosts }),
+    ])
+  ).stdout,
+) as Array<{ ms: number; postMs: number }>;
+const inProcess: Array<{ ms: number; postMs: number }> = [];
+for (let i = 0; i < firstEventPosts; i++) inProcess.push(await firstEvent(env, brief));
 if (process.env.BENCH_DEBUG) {
   const last = measured.at(-1)!;
   console.table(last.gaps.map((g) => ({ ...g, from: g.from - last.started.getTime() })));
@@ -308,13 +300,11 @@ console.log(
         ),
       },
       firstEventMs: {
-        samples: firstEvents.length,
-        p50: round1(percentile(firstEvents, 50)),
-        p95: round1(percentile(firstEvents, 95)),
-        max: round1(Math.max(...firstEvents)),
-        // Of which the POST's own answer (202 received).
-        postAnswerP50: round1(percentile(postAnswers, 50)),
-        inFullRunsMedian: round1(median(measured.map((m) => m.firstEventMs))),
+        clientInItsOwnProcess: firstEventStats(ownProcess),
+        clientInTheServersProcess: {
+          ...firstEventStats(inProcess),
+          inFullRunsMedian: round1(median(measured.map((m) => m.firstEventMs))),
+        },
       },
       sections:
         sectionRuns.length === 0

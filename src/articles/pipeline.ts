@@ -9,7 +9,7 @@ import { brandVoiceById } from './brand-voice-store.ts';
 import { type Draft, startDraft } from './pipeline/draft-sections.ts';
 import { finalize } from './pipeline/finalize.ts';
 import { gatherSources } from './pipeline/gather-sources.ts';
-import { outlineArticle } from './pipeline/outline-article.ts';
+import { outlineArticle, saveOutline } from './pipeline/outline-article.ts';
 import { runChecks } from './pipeline/run-checks.ts';
 import { writerSystem } from './prompts.ts';
 import type { SourceProvider } from './sources.ts';
@@ -36,20 +36,24 @@ export async function runArticlePipeline(ctx: RunContext, options: PipelineOptio
     options.sourceProviders(brief, ctx),
     options.completedSteps.has('gather'),
   );
-  const { outline, title } = await outlineArticle(run, sources);
+  const outlined = await outlineArticle(run, sources);
+  const { outline, title } = outlined;
   const drafting = startDraft(run, outline, sources);
   const checking = runChecks(run, outline.sections, drafting.sections, sources);
-  // Read by the last stage; handled now, so checks that fail while the draft is written are not
-  // an unhandled rejection meanwhile.
+  const outlineSaved = drafting.underway.then(() => saveOutline(run, outlined, sources));
+  // Read later; handled now, so a failure meanwhile is not an unhandled rejection.
   checking.catch(() => {});
+  outlineSaved.catch(() => {});
   let draft: Draft;
   try {
     draft = await drafting.draft;
   } catch (err) {
     // The checks stop for a failed section (left pending) before the run records its failure; the
-    // section's error is the run's.
-    await checking.catch(() => {});
+    // section's error is the run's. The partial article the run then saves reads the outline.
+    await Promise.all([checking.catch(() => {}), outlineSaved.catch(() => {})]);
     throw err;
   }
+  // Before the final text, which replaces the gathered sources with the cited ones.
+  await outlineSaved;
   await finalize(run, { title, outline, sources, draft, checking });
 }

@@ -2,10 +2,11 @@
 // a month at 80 %, a hard stop at 100 %. Spend is the ledger's sum for the current UTC month.
 //
 // The guard runs before every LLM call, so it must not query the ledger each time (a sum over the
-// month's rows, growing with use). It keeps each workspace's budget and spend for `ttlMs`, adds the
-// cost of every call this process records at once, and re-reads the database when the entry is
-// older than that. Calls made by other processes are seen within `ttlMs` (default 2 s): across
-// replicas a budget can be overshot by what they spend in that window, never more.
+// month's rows, growing with use). It keeps each workspace's budget and spend, adds the cost of every
+// call this process records at once, and re-reads the database when the entry is older than `ttlMs`
+// (default 2 s) — beside the call that finds it so, which is answered from memory rather than held
+// behind two statements. Calls made by other processes are seen within `ttlMs` and one re-read:
+// across replicas a budget can be overshot by what they spend in that window, never more.
 import { EventEmitter } from 'node:events';
 import type { Database } from '../db/client.ts';
 import { AppError } from '../errors.ts';
@@ -88,11 +89,7 @@ export function createBudgetGuard(
     return entry;
   }
 
-  async function current(workspaceId: string): Promise<Known> {
-    const entry = known.get(workspaceId);
-    const now = new Date();
-    const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
-    if (entry && entry.monthStart === monthStart && now.getTime() - entry.loadedAt < ttlMs) return entry;
+  function reload(workspaceId: string): Promise<Known> {
     // Concurrent calls of one workspace share one reload.
     let pending = loading.get(workspaceId);
     if (!pending) {
@@ -100,6 +97,17 @@ export function createBudgetGuard(
       loading.set(workspaceId, pending);
     }
     return pending;
+  }
+
+  async function current(workspaceId: string): Promise<Known> {
+    const entry = known.get(workspaceId);
+    const now = new Date();
+    const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+    // Unknown, invalidated, or of last month: read before the call is allowed.
+    if (!entry || entry.monthStart !== monthStart) return reload(workspaceId);
+    // A failed re-read leaves the entry as it is, to be re-read by the next call.
+    if (now.getTime() - entry.loadedAt >= ttlMs) reload(workspaceId).catch(() => {});
+    return entry;
   }
 
   return {

@@ -34,6 +34,7 @@ function writeSection(
   outline: Outline,
   sources: readonly ArticleSource[],
   i: number,
+  onAnswer?: () => void,
 ): Promise<DraftedSection> {
   const { ctx, brief, system } = run;
   const section = outline.sections[i]!;
@@ -49,12 +50,19 @@ function writeSection(
         words,
         sources: sectionSources(section, sources, maxChars),
       });
-    const text = await streamSectionText(ctx, llm, sectionStep(i), i, {
-      system,
-      prompt: build(fullQuoteChars),
-      maxOutputTokens: Math.max(600, words * 3),
-      fit: (budget) => fitQuotes(budget, system, build),
-    });
+    const text = await streamSectionText(
+      ctx,
+      llm,
+      sectionStep(i),
+      i,
+      {
+        system,
+        prompt: build(fullQuoteChars),
+        maxOutputTokens: Math.max(600, words * 3),
+        fit: (budget) => fitQuotes(budget, system, build),
+      },
+      onAnswer,
+    );
     // Any citation spelling becomes `[n]`; numbers beyond the section's sources are removed and counted.
     const cited = localToGlobal(text, section.sourceIds);
     return { heading: section.heading, markdown: cited.markdown, removedCitations: cited.removed };
@@ -98,6 +106,11 @@ export interface Drafting {
   sections: Promise<DraftedSection>[];
   /** The whole draft: the sections, then the intro and conclusion (which read them), and the FAQ. */
   draft: Promise<Draft>;
+  /**
+   * Settles once each section of the first round has its first text or has ended (a stored one
+   * does not stream): every request the draft sends at once is out by then. Never rejects.
+   */
+  underway: Promise<void>;
 }
 
 /**
@@ -108,7 +121,13 @@ export interface Drafting {
  */
 export function startDraft(run: PipelineRun, outline: Outline, sources: readonly ArticleSource[]): Drafting {
   const slot = boundedQueue(run.concurrency);
-  const sections = outline.sections.map((_, i) => slot(() => writeSection(run, outline, sources, i)));
+  const answered = outline.sections.map(() => Promise.withResolvers<void>());
+  const sections = outline.sections.map((_, i) =>
+    slot(() => writeSection(run, outline, sources, i, answered[i]!.resolve)),
+  );
+  const firstRound = sections
+    .slice(0, run.concurrency)
+    .map((section, i) => Promise.race([answered[i]!.promise, section.then(noop, noop)]));
   const faq: Promise<FaqItems> = outline.faq?.length
     ? slot(() => writeFaq(run, outline))
     : Promise.resolve([]);
@@ -123,5 +142,7 @@ export function startDraft(run: PipelineRun, outline: Outline, sources: readonly
   const draft = Promise.all([Promise.all(sections), frame, faq]).then(
     ([written, [intro, conclusion], items]) => ({ sections: written, intro, conclusion, faq: items }),
   );
-  return { sections, draft };
+  return { sections, draft, underway: Promise.all(firstRound).then(noop) };
 }
+
+const noop = () => {};

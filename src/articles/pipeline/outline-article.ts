@@ -1,5 +1,6 @@
-// Stage 2: the outline — title, sections with their sources, FAQ questions — saved on the article
-// with the sources, and the steps it implies declared so the run's progress shows them all.
+// Stage 2: the outline — title, sections with their sources, FAQ questions — and the steps it
+// implies, declared so the run's progress shows them all; saved on the article with the sources
+// once the sections are under way (saveOutline).
 import { slugify } from '../../seo/index.ts';
 import { normaliseOutline, type Outline, outlineSchema } from '../../writing/outline.ts';
 import { updateArticle } from '../article-store.ts';
@@ -29,17 +30,27 @@ export async function outlineArticle(
     });
     return assignSources(normaliseOutline(brief.outline, object), sources);
   });
-  const title = brief.title ?? outline.title;
-  // Side by side: on PostgreSQL one round trip less before the sections start.
-  await Promise.all([
-    updateArticle(ctx.database, ctx.article.id, {
-      outline,
-      title,
-      slug: slugify(title),
-      grounded: sources.length > 0,
-      sources,
-    }),
-    declareSteps(ctx.database, ctx.article.id, stepsAfterOutline(outline)),
-  ]);
-  return { outline, title };
+  // Before the sections start: a client counts the run's steps once their text comes.
+  await declareSteps(ctx.database, ctx.article.id, stepsAfterOutline(outline));
+  return { outline, title: brief.title ?? outline.title };
+}
+
+/**
+ * The outline, title and gathered sources on the article. Nothing of the run reads them back
+ * before the final text is saved (which replaces the sources with the cited ones), so this waits
+ * until the sections' requests are out: on PGlite its statement (the sources' JSON, several
+ * milliseconds) runs on the thread that sends them.
+ */
+export async function saveOutline(
+  run: PipelineRun,
+  { outline, title }: { outline: Outline; title: string },
+  sources: readonly ArticleSource[],
+) {
+  await updateArticle(run.ctx.database, run.ctx.article.id, {
+    outline,
+    title,
+    slug: slugify(title),
+    grounded: sources.length > 0,
+    sources: [...sources],
+  });
 }

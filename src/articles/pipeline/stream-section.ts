@@ -73,15 +73,23 @@ export async function streamSectionText(
     maxOutputTokens?: number;
     fit?: (maxPromptTokens: number) => { system: string; prompt: string };
   },
+  /** Called once, when the first text (or thinking) comes: the request is answered. */
+  onAnswer?: () => void,
 ): Promise<string> {
   const deltas = deltasOf(ctx);
   // A reasoning model's thinking is shown live as its own event type, never as article text.
   const stream = llm.streamText({
     role: 'writer',
     ...call,
-    onReasoning: (text) => deltas.push('section.thinking', part, index, text),
+    onReasoning: (text) => {
+      onAnswer?.();
+      deltas.push('section.thinking', part, index, text);
+    },
   });
-  for await (const text of stream) deltas.push('section.delta', part, index, text);
+  for await (const text of stream) {
+    onAnswer?.();
+    deltas.push('section.delta', part, index, text);
+  }
   await deltas.flush();
   return (await stream.result).text.trim();
 }

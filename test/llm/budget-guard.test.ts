@@ -1,0 +1,67 @@
+// The budget guard answers from memory: a workspace it does not know yet is read before the call is
+// allowed; one it read more than `ttlMs` ago is answered as known and re-read beside the call, so a
+// call is never held behind the month's sum once the workspace is known.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type Database, openDatabase } from '../../src/db/client.ts';
+import { runMigrations } from '../../src/db/migrate.ts';
+import { llmCalls, workspaces } from '../../src/db/schema/index.ts';
+import { createBudgetGuard } from '../../src/llm/budget.ts';
+
+describe('budget guard', () => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await openDatabase({ dataDir: 'memory://' });
+    await runMigrations(database);
+  });
+  afterAll(() => database.close());
+
+  const workspace = async () => {
+    const [ws] = await database.db.insert(workspaces).values({ name: 'w' }).returning();
+    return ws!.id;
+  };
+  const spend = (workspaceId: string, costUsd: number) =>
+    database.db.insert(llmCalls).values({
+      workspaceId,
+      purposeKind: 'other',
+      role: 'writer',
+      provider: 'compatible',
+      model: 'm',
+      inputTokens: 1,
+      outputTokens: 1,
+      cachedInputTokens: 0,
+      costUsd,
+      latencyMs: 1,
+      attempt: 1,
+      cacheHit: false,
+      outcome: 'ok',
+    });
+
+  it('reads an unknown workspace before allowing the call', async () => {
+    const ws = await workspace();
+    await spend(ws, 2);
+    const guard = createBudgetGuard(database, { defaultBudgetUsd: 1 });
+    await expect(guard.check(ws)).rejects.toMatchObject({ code: 'budget_exceeded' });
+  });
+
+  it('answers a stale entry from memory and re-reads it beside the call', async () => {
+    const ws = await workspace();
+    const guard = createBudgetGuard(database, { defaultBudgetUsd: 1, ttlMs: 50 });
+    await guard.check(ws);
+    // Another process spends the budget; this one learns of it from the ledger only.
+    await spend(ws, 2);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    // Stale: allowed on what was known, not held behind the re-read it starts.
+    await expect(guard.check(ws)).resolves.toBeUndefined();
+    // The re-read lands, and a later call is refused.
+    await vi.waitFor(() => expect(guard.check(ws)).rejects.toMatchObject({ code: 'budget_exceeded' }));
+  });
+
+  it('reads again at once after the budget setting changed', async () => {
+    const ws = await workspace();
+    const guard = createBudgetGuard(database, { defaultBudgetUsd: 1, ttlMs: 60_000 });
+    await guard.check(ws);
+    await spend(ws, 2);
+    guard.invalidate(ws);
+    await expect(guard.check(ws)).rejects.toMatchObject({ code: 'budget_exceeded' });
+  });
+});
