@@ -13,6 +13,7 @@ const testJobs = {
   echo: { payload },
   flaky: { payload, retryLimit: 3, retryDelay: 1, retryBackoff: false },
   doomed: { payload, retryLimit: 1, retryDelay: 1, retryBackoff: false },
+  ordered: { payload },
 };
 
 async function until<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
@@ -31,6 +32,7 @@ describe.each(backends)('job queue (%s)', (backend) => {
   let queue: JobQueue<typeof testJobs, never>;
   const seen: Array<{ name: string; data: unknown; retryCount: number }> = [];
   let flakyFailures = 2;
+  const order: string[] = [];
 
   beforeAll(async () => {
     testDb = await createTestDatabase(backend);
@@ -47,12 +49,25 @@ describe.each(backends)('job queue (%s)', (backend) => {
     queue.handle('doomed', async () => {
       throw new Error('always fails');
     });
+    queue.handle('ordered', async (job) => {
+      order.push(`job ${job.data.n}`);
+    });
     await queue.start({ work: true });
   });
   afterAll(async () => {
     await queue.stop(2000);
     await database.close();
     await testDb.drop();
+  });
+
+  it('starts a job only after the event loop has read what waited on its sockets', async () => {
+    // A request's handler queues the job; the work this process already has waiting (here: a
+    // callback of the check phase, which follows the loop's I/O poll) goes first, as a client's
+    // next request would.
+    await queue.send('ordered', { n: 1 });
+    setImmediate(() => order.push('waiting I/O'));
+    await until(async () => order.includes('job 1'));
+    expect(order).toEqual(['waiting I/O', 'job 1']);
   });
 
   it('runs an enqueued job to completion', async () => {
