@@ -21,17 +21,24 @@ export async function appendEvent<T extends ArticleEventType>(
   return Number(rows[0]!.id);
 }
 
-/** Events of one type in one statement, stored (and numbered) in the order given. */
+/**
+ * Events of one type in one statement, stored (and numbered) in the order given. With `leaseOwner`,
+ * only while that run holds the article: a superseded run's late events (its live text) must not
+ * land after the other run's `done`, where a stream that has ended never sees them.
+ */
 export async function appendEvents<T extends ArticleEventType>(
   database: Database,
   articleId: string,
   type: T,
   data: ReadonlyArray<ArticleEventData[T]>,
+  leaseOwner?: string,
 ): Promise<void> {
   await database.query(
     `INSERT INTO article_events (article_id, type, data)
-     SELECT $1, $2, d FROM unnest($3::jsonb[]) WITH ORDINALITY AS e(d, n) ORDER BY n`,
-    [articleId, type, data.map((d) => JSON.stringify(d))],
+     SELECT $1, $2, d FROM unnest($3::jsonb[]) WITH ORDINALITY AS e(d, n)
+     WHERE $4::text IS NULL OR EXISTS (SELECT 1 FROM articles WHERE id = $1 AND lease_owner = $4)
+     ORDER BY n`,
+    [articleId, type, data.map((d) => JSON.stringify(d)), leaseOwner ?? null],
   );
 }
 

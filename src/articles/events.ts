@@ -14,11 +14,15 @@ export interface ArticleEventBus {
     type: T,
     data: ArticleEventData[T],
   ): Promise<ArticleEvent>;
-  /** Several events of one type, stored in one statement in the order given. */
+  /**
+   * Several events of one type, stored in one statement in the order given; with `leaseOwner`, only
+   * while that run holds the article (event-store.ts).
+   */
   publishAll<T extends ArticleEventType>(
     articleId: string,
     type: T,
     data: ReadonlyArray<ArticleEventData[T]>,
+    leaseOwner?: string,
   ): Promise<void>;
   /**
    * Delivers, in order, every event after `afterId` (0 for all), then live ones until the returned
@@ -208,9 +212,9 @@ export function createArticleEventBus(database: Database, logger: Logger): Artic
       return { id, articleId, type, data } as ArticleEvent;
     },
 
-    async publishAll(articleId, type, data) {
+    async publishAll(articleId, type, data, leaseOwner) {
       if (data.length === 0) return;
-      await appendEvents(database, articleId, type, data);
+      await appendEvents(database, articleId, type, data, leaseOwner);
       await notify(articleId);
     },
 

@@ -92,6 +92,30 @@ describe('article event bus (embedded database)', () => {
     stopGot();
   });
 
+  it("stores a run's batch only while that run holds the article", async () => {
+    const count = async () =>
+      Number(
+        (
+          await database.query<{ n: string }>(
+            "SELECT count(*) AS n FROM article_events WHERE article_id = $1 AND type = 'section.delta'",
+            [articleId],
+          )
+        ).rows[0]!.n,
+      );
+    await database.query("UPDATE articles SET status = 'running', lease_owner = 'run-b' WHERE id = $1", [
+      articleId,
+    ]);
+    const before = await count();
+    // A superseded run's late text: dropped. The holder's: stored.
+    await bus.publishAll(articleId, 'section.delta', [{ part: 'section:0', text: 'late' }], 'run-a');
+    expect(await count()).toBe(before);
+    await bus.publishAll(articleId, 'section.delta', [{ part: 'section:0', text: 'live' }], 'run-b');
+    expect(await count()).toBe(before + 1);
+    await database.query("UPDATE articles SET status = 'queued', lease_owner = NULL WHERE id = $1", [
+      articleId,
+    ]);
+  });
+
   it('keeps delivering to the others when one subscriber throws', async () => {
     const got: ArticleEvent[] = [];
     const stopBad = bus.subscribe(articleId, Number.MAX_SAFE_INTEGER - 1, () => {

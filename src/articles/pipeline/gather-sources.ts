@@ -68,7 +68,12 @@ export async function gatherSources(
     early = undefined;
     const groups = await pending;
     const sources = numberSources(groups);
-    await ctx.events.publishAll(ctx.article.id, 'source.found', sources.map(sourceFoundEvent));
+    await ctx.events.publishAll(
+      ctx.article.id,
+      'source.found',
+      sources.map(sourceFoundEvent),
+      ctx.leaseOwner,
+    );
     return { questions: plan.questions, sources };
   });
   return gathered.sources;

@@ -45,7 +45,7 @@ class RunDeltas {
     this.pending = this.pending.then(async () => {
       for (const [type, deltas] of byType)
         await ctx.events
-          .publishAll(ctx.article.id, type, deltas)
+          .publishAll(ctx.article.id, type, deltas, ctx.leaseOwner)
           .catch((err) => ctx.logger.debug({ err, articleId: ctx.article.id }, 'text delta not published'));
     });
     return this.pending;
