@@ -90,8 +90,9 @@ function sourceProviders(deps: ArticleJobDeps): SourceProviders {
       providers.push(
         userUrlSources(research.urls, fetchOptionsFromConfig(deps.config), (url, reason) => {
           if (ctx.signal.aborted) return;
+          // Only while this run holds the article, as its other live events (event-store.ts).
           deps.articleEvents
-            .publish(ctx.article.id, 'source.failed', { url, reason })
+            .publishAll(ctx.article.id, 'source.failed', [{ url, reason }], ctx.leaseOwner)
             .catch((err) =>
               deps.logger.debug({ err, articleId: ctx.article.id }, 'source.failed not published'),
             );

@@ -44,13 +44,13 @@ export async function outlineArticle(
 export async function saveOutline(
   run: PipelineRun,
   { outline, title }: { outline: Outline; title: string },
-  sources: readonly ArticleSource[],
+  sources: ArticleSource[],
 ) {
   await updateArticle(run.ctx.database, run.ctx.article.id, {
     outline,
     title,
     slug: slugify(title),
     grounded: sources.length > 0,
-    sources: [...sources],
+    sources,
   });
 }
