@@ -8,6 +8,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
+import { pgliteStatements } from './pglite-statements.ts';
 import * as schema from './schema/index.ts';
 import { installStringArrayParser } from './string-arrays.ts';
 
@@ -64,14 +65,23 @@ async function openPglite(dataDir: string, sharedBuffers: string): Promise<Datab
     // initialised (so resident) at open, the largest single part of an idle embedded server.
     startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${sharedBuffers}`],
   });
-  const db = drizzlePglite({ client, schema }) as unknown as Db;
+  const statements = pgliteStatements(client);
+  // Drizzle's statements are prepared too; its transactions (and everything else) go to the client.
+  const drizzleClient = new Proxy(client, {
+    get(target, key) {
+      if (key === 'query') return statements.query;
+      const value = Reflect.get(target, key, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const db = drizzlePglite({ client: drizzleClient, schema }) as unknown as Db;
   return {
     kind: 'pglite',
     db,
     pglite: client,
     vectorAvailable: false,
     async query<Row>(text: string, params: unknown[] = []) {
-      const r = await client.query<Row>(text, params);
+      const r = await statements.query<Row>(text, params);
       return { rows: r.rows };
     },
     async exec(text: string) {

@@ -151,7 +151,7 @@ export function createJobQueue<M extends JobSpecs = AppJobs, T extends string = 
   let stopping = false;
   const boss = new PgBoss({
     ...(database.kind === 'pglite'
-      ? { db: pgliteExecutor(database.pglite!) }
+      ? { db: pgliteExecutor(database) }
       : { db: pgExecutor(database, logger, () => stopping) }),
     schema: 'pgboss',
     // Expired (crashed) jobs must be noticed quickly; maintenance is cheap.
