@@ -197,7 +197,14 @@ const brief = {
 // 1, 3, 4: the researched 1,500-word article.
 const env = await environment(6);
 const measured: Array<
-  Run & { llmMs: number; tokensIn: number; tokensOut: number; costUsd: number; gaps: IdleGap[] }
+  Run & {
+    llmMs: number;
+    tokensIn: number;
+    tokensOut: number;
+    costUsd: number;
+    gaps: IdleGap[];
+    requests: NamedInterval[];
+  }
 > = [];
 await generate(env, brief); // warm-up (JIT, first connections)
 for (let i = 0; i < runs; i++) {
@@ -217,6 +224,7 @@ for (let i = 0; i < runs; i++) {
     tokensOut: Number(usage.rows[0]!.o),
     costUsd: Number(usage.rows[0]!.c),
     gaps: await runGaps(env, run, requests),
+    requests,
   });
 }
 // The first event as a browser sees it (a client in its own process), then as a client in this
@@ -234,6 +242,12 @@ for (let i = 0; i < firstEventPosts; i++) inProcess.push(await firstEvent(env, b
 if (process.env.BENCH_DEBUG) {
   const last = measured.at(-1)!;
   console.table(last.gaps.map((g) => ({ ...g, from: g.from - last.started.getTime() })));
+  const t0 = last.started.getTime();
+  console.table(
+    [...last.requests]
+      .sort((a, b) => a.start - b.start)
+      .map((r) => ({ what: r.what, start: r.start - t0, end: r.end - t0, ms: r.end - r.start })),
+  );
   const { rows } = await env.runtime.database.query(
     `SELECT s.name, s.started_at, s.finished_at,
        extract(epoch FROM s.finished_at - s.started_at) * 1000 AS step_ms,
