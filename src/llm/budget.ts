@@ -6,7 +6,9 @@
 // call this process records at once, and re-reads the database when the entry is older than `ttlMs`
 // (default 2 s) — beside the call that finds it so, which is answered from memory rather than held
 // behind two statements. Calls made by other processes are seen within `ttlMs` and one re-read:
-// across replicas a budget can be overshot by what they spend in that window, never more.
+// across replicas a budget can be overshot by what they spend in that window, never more. A re-read
+// never lowers what this process already counted for the month: its sum may have been taken before
+// the ledger rows of calls counted meanwhile were written (spend only grows within a month).
 import { EventEmitter } from 'node:events';
 import type { Database } from '../db/client.ts';
 import { AppError } from '../errors.ts';
@@ -63,6 +65,8 @@ interface Known {
   loadedAt: number;
   /** The 80 % warning is known to be recorded for this month (saves its look-up per call). */
   warned: boolean;
+  /** The budget setting changed: read again before the next call. */
+  invalidated?: boolean;
 }
 
 export function createBudgetGuard(
@@ -78,10 +82,13 @@ export function createBudgetGuard(
       monthlyBudgetOf(database, workspaceId, opts.defaultBudgetUsd),
       monthSpend(database, workspaceId),
     ]);
+    const monthStart = spend.from.getTime();
+    const counted = known.get(workspaceId);
     const entry = {
       budgetUsd,
-      spentUsd: spend.costUsd,
-      monthStart: spend.from.getTime(),
+      spentUsd:
+        counted?.monthStart === monthStart ? Math.max(spend.costUsd, counted.spentUsd) : spend.costUsd,
+      monthStart,
       loadedAt: Date.now(),
       warned: false,
     };
@@ -104,7 +111,7 @@ export function createBudgetGuard(
     const now = new Date();
     const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
     // Unknown, invalidated, or of last month: read before the call is allowed.
-    if (!entry || entry.monthStart !== monthStart) return reload(workspaceId);
+    if (!entry || entry.invalidated || entry.monthStart !== monthStart) return reload(workspaceId);
     // A failed re-read leaves the entry as it is, to be re-read by the next call.
     if (now.getTime() - entry.loadedAt >= ttlMs) reload(workspaceId).catch(() => {});
     return entry;
@@ -124,7 +131,9 @@ export function createBudgetGuard(
       if (entry && usd > 0) entry.spentUsd += usd;
     },
     invalidate(workspaceId) {
-      known.delete(workspaceId);
+      // Kept, not deleted: its count of this process's calls outlives the setting it was read with.
+      const entry = known.get(workspaceId);
+      if (entry) entry.invalidated = true;
     },
   };
 }

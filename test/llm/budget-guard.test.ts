@@ -64,4 +64,18 @@ describe('budget guard', () => {
     guard.invalidate(ws);
     await expect(guard.check(ws)).rejects.toMatchObject({ code: 'budget_exceeded' });
   });
+
+  it("keeps a call's spend counted while a re-read that started before it was in flight", async () => {
+    const ws = await workspace();
+    const guard = createBudgetGuard(database, { defaultBudgetUsd: 1, ttlMs: 0 });
+    await guard.check(ws);
+    // Stale at once: this check starts a re-read, whose sum cannot hold a call that ends after it.
+    await guard.check(ws);
+    guard.spent(ws, 1.5); // counted before its ledger row is written, while the re-read runs
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await expect(guard.check(ws)).rejects.toMatchObject({ code: 'budget_exceeded' });
+    // The same after the budget setting changed: its fresh read does not forget the call either.
+    guard.invalidate(ws);
+    await expect(guard.check(ws)).rejects.toMatchObject({ code: 'budget_exceeded' });
+  });
 });
