@@ -8,6 +8,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
+import { statementNames } from './pg-statement-names.ts';
 import { pgliteStatements } from './pglite-statements.ts';
 import * as schema from './schema/index.ts';
 import { installStringArrayParser } from './string-arrays.ts';
@@ -99,13 +100,15 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   // An idle client losing its server must not crash the process; queries report the error.
   pool.on('error', () => {});
   const db = drizzlePg({ client: pool, schema }) as unknown as Db;
+  const nameOf = statementNames();
   return {
     kind: 'postgres',
     db,
     pool,
     vectorAvailable: false,
     async query<Row>(text: string, params: unknown[] = []) {
-      const r = await pool.query(text, params);
+      const name = nameOf(text, params);
+      const r = await (name ? pool.query({ name, text, values: params }) : pool.query(text, params));
       return { rows: r.rows as Row[] };
     },
     async exec(text: string) {

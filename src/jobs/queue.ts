@@ -358,10 +358,8 @@ const isJobSettlement = (text: string) =>
   (/deleted_jobs/.test(text) && /UNNEST\(\$2::uuid\[\]\)/.test(text));
 
 function pgExecutor(database: Database, logger: Logger, isStopping: () => boolean) {
-  const query = async (text: string, values: unknown[]) => {
-    const r = await database.pool!.query(text, values);
-    return { rows: r.rows };
-  };
+  // Through the database's query: its parameterised statements are prepared once per connection.
+  const query = (text: string, values: unknown[]) => database.query(text, values);
   return {
     async executeSql(text: string, values: unknown[] = []) {
       if (!isJobSettlement(text)) return query(text, values);
