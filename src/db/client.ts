@@ -8,7 +8,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
-import { statementNames } from './pg-statement-names.ts';
+import { isStalePreparedStatement, statementNames } from './pg-statement-names.ts';
 import { pgliteStatements } from './pglite-statements.ts';
 import * as schema from './schema/index.ts';
 import { installStringArrayParser } from './string-arrays.ts';
@@ -100,16 +100,23 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   // An idle client losing its server must not crash the process; queries report the error.
   pool.on('error', () => {});
   const db = drizzlePg({ client: pool, schema }) as unknown as Db;
-  const nameOf = statementNames();
+  const names = statementNames();
   return {
     kind: 'postgres',
     db,
     pool,
     vectorAvailable: false,
     async query<Row>(text: string, params: unknown[] = []) {
-      const name = nameOf(text, params);
-      const r = await (name ? pool.query({ name, text, values: params }) : pool.query(text, params));
-      return { rows: r.rows as Row[] };
+      const name = names.of(text, params);
+      if (name) {
+        try {
+          return { rows: (await pool.query({ name, text, values: params })).rows as Row[] };
+        } catch (err) {
+          if (!isStalePreparedStatement(err)) throw err;
+          names.drop(text);
+        }
+      }
+      return { rows: (await pool.query(text, params)).rows as Row[] };
     },
     async exec(text: string) {
       await pool.query(text);

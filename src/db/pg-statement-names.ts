@@ -9,16 +9,35 @@
 // connection holds without bound. Parameterless texts stay unnamed: they may be scripts of several
 // statements, which a prepared statement cannot hold.
 
-/** The name to send `text` under, or undefined to send it unnamed. */
-export function statementNames(max = 256): (text: string, params: readonly unknown[]) => string | undefined {
-  const names = new Map<string, string>();
-  return (text, params) => {
-    if (params.length === 0) return undefined;
-    let name = names.get(text);
-    if (name === undefined && names.size < max) {
-      name = `bs_${names.size + 1}`;
-      names.set(text, name);
-    }
-    return name;
+export interface StatementNames {
+  /** The name to send `text` under, or undefined to send it unnamed. */
+  of(text: string, params: readonly unknown[]): string | undefined;
+  /** `text` is sent unnamed from now on. */
+  drop(text: string): void;
+}
+
+export function statementNames(max = 256): StatementNames {
+  // A dropped text keeps its slot, unnamed: it is never named again.
+  const names = new Map<string, string | null>();
+  return {
+    of(text, params) {
+      if (params.length === 0) return undefined;
+      let name = names.get(text);
+      if (name === undefined && names.size < max) {
+        name = `bs_${names.size + 1}`;
+        names.set(text, name);
+      }
+      return name ?? undefined;
+    },
+    drop(text) {
+      names.set(text, null);
+    },
   };
 }
+
+/**
+ * "cached plan must not change result type": a table the statement reads with `*` gained or lost
+ * columns since a connection prepared it (another process migrated the schema). The statement did
+ * not run; it is safe to send again, unnamed.
+ */
+export const isStalePreparedStatement = (err: unknown) => (err as { code?: string }).code === '0A000';

@@ -7,16 +7,18 @@ import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 describe('statement names', () => {
   it('names parameterised texts only, one name per text, the first `max` texts only', () => {
-    const nameOf = statementNames(2);
-    expect(nameOf('SELECT 1; SELECT 2', [])).toBeUndefined();
-    const a = nameOf('SELECT $1::int', [1]);
+    const names = statementNames(2);
+    expect(names.of('SELECT 1; SELECT 2', [])).toBeUndefined();
+    const a = names.of('SELECT $1::int', [1]);
     expect(a).toBeDefined();
-    expect(nameOf('SELECT $1::int', [2])).toBe(a);
-    const b = nameOf('SELECT $1::text', ['x']);
+    expect(names.of('SELECT $1::int', [2])).toBe(a);
+    const b = names.of('SELECT $1::text', ['x']);
     expect(b).toBeDefined();
     expect(b).not.toBe(a);
-    expect(nameOf('SELECT $1::date', ['2026-12-03'])).toBeUndefined();
-    expect(nameOf('SELECT $1::text', ['y'])).toBe(b);
+    expect(names.of('SELECT $1::date', ['2026-12-03'])).toBeUndefined();
+    expect(names.of('SELECT $1::text', ['y'])).toBe(b);
+    names.drop('SELECT $1::int');
+    expect(names.of('SELECT $1::int', [3])).toBeUndefined();
   });
 });
 
@@ -54,5 +56,15 @@ describe('named statements on PostgreSQL', () => {
     // pg-boss sends scripts of several statements through the same query, without parameters.
     await database.query('CREATE TABLE script_a (a int); CREATE TABLE script_b (b int)');
     expect((await database.query('SELECT * FROM script_a, script_b')).rows).toEqual([]);
+  });
+
+  it('sends a statement again, unnamed, when a table it reads with * changed its columns under it', async () => {
+    await database.query('CREATE TABLE widening (a int); INSERT INTO widening VALUES (1)');
+    const text = 'SELECT * FROM widening WHERE a = $1';
+    expect((await database.query(text, [1])).rows).toEqual([{ a: 1 }]);
+    // Another process migrates: the connection's prepared plan no longer matches the table.
+    await database.query('ALTER TABLE widening ADD COLUMN b text DEFAULT $$x$$');
+    expect((await database.query(text, [1])).rows).toEqual([{ a: 1, b: 'x' }]);
+    expect((await database.query(text, [1])).rows).toEqual([{ a: 1, b: 'x' }]);
   });
 });
