@@ -27,10 +27,13 @@ interface Prepared {
 }
 
 // PGlite's two locks, taken in the order its own `query` takes them: the transaction lock, so a
-// statement never runs inside another caller's open transaction, then the protocol lock.
+// statement never runs inside another caller's open transaction, then the protocol lock; and its
+// readiness check (throws once the database is closing or closed), made while both are held so a
+// statement queued behind `close()` fails cleanly instead of reaching a torn-down server.
 interface Locks {
   _runExclusiveTransaction<T>(fn: () => Promise<T>): Promise<T>;
   _runExclusiveQuery<T>(fn: () => Promise<T>): Promise<T>;
+  _checkReady(): Promise<void>;
 }
 
 // SQLSTATEs after which a prepared statement is prepared again: "cached plan must not change
@@ -50,11 +53,20 @@ export interface PgliteStatements {
 /** Prepared-statement queries on `client`; its plain `query` when its locks are not where expected. */
 export function pgliteStatements(client: PGlite, max = 256): PgliteStatements {
   const locks = client as unknown as Partial<Locks>;
-  if (typeof locks._runExclusiveTransaction !== 'function' || typeof locks._runExclusiveQuery !== 'function')
+  if (
+    typeof locks._runExclusiveTransaction !== 'function' ||
+    typeof locks._runExclusiveQuery !== 'function' ||
+    typeof locks._checkReady !== 'function'
+  )
     return { query: (text, params, options) => client.query(text, params, options) };
   const held = locks as Locks;
   const exclusive = <T>(fn: () => Promise<T>) =>
-    held._runExclusiveTransaction.call(client, () => held._runExclusiveQuery.call(client, fn)) as Promise<T>;
+    held._runExclusiveTransaction.call(client, () =>
+      held._runExclusiveQuery.call(client, async () => {
+        await held._checkReady.call(client);
+        return fn();
+      }),
+    ) as Promise<T>;
   const statements = new Map<string, Prepared>();
   /** Statements dropped from the map, closed with the next trip. */
   let toClose: string[] = [];

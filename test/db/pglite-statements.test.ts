@@ -118,4 +118,24 @@ describe('prepared statements on PGlite', () => {
     expect(heard).toEqual(['3']);
     await unlisten();
   });
+
+  it("fails a statement queued behind close() with PGlite's own error, not a call into a closed server", async () => {
+    const own = await PGlite.create();
+    const statements = pgliteStatements(own);
+    await statements.query('SELECT $1::int AS n', [1]);
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 10));
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const transaction = own.transaction(() => held);
+    await tick(); // the transaction holds the locks
+    const closing = own.close();
+    await tick(); // close() waits for them
+    const late = statements.query('SELECT $1::int AS n', [2]).catch((e: unknown) => e);
+    release();
+    await transaction;
+    await closing;
+    expect(await late).toMatchObject({ message: expect.stringMatching(/PGlite is clos(ed|ing)/) });
+  });
 });
