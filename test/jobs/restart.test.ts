@@ -59,6 +59,21 @@ async function effectRuns(
   return 0;
 }
 
+type JobRow = { state: string; retry_count: number };
+async function settledJob(
+  query: (sql: string, params: unknown[]) => Promise<{ rows: JobRow[] }>,
+  id: string,
+) {
+  let row: JobRow | undefined;
+  for (let i = 0; i < 100; i++) {
+    const { rows } = await query('SELECT state, retry_count FROM pgboss.job WHERE id = $1', [id]);
+    row = rows[0];
+    if (row && row.state !== 'active') return row;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return row;
+}
+
 describe('jobs survive their process', () => {
   it('finishes, exactly once, a job whose worker was killed mid-job (PostgreSQL)', async () => {
     const db = await createTestDatabase('postgres');
@@ -71,12 +86,12 @@ describe('jobs survive their process', () => {
       const database = await openDatabase({ url: db.url });
       try {
         expect(await effectRuns((sql, params) => database.query(sql, params), id!)).toBe(1);
-        const { rows } = await database.query<{ state: string; retry_count: number }>(
-          'SELECT state, retry_count FROM pgboss.job WHERE id = $1',
-          [id],
-        );
-        expect(rows[0]?.state).toBe('completed');
-        expect(rows[0]?.retry_count).toBeGreaterThanOrEqual(1);
+        // The handler's effect commits before pg-boss marks the job completed (its own statement,
+        // after the handler returns): wait for the job to leave 'active', then check it ran once.
+        const job = await settledJob((sql, params) => database.query(sql, params), id!);
+        expect(job?.state).toBe('completed');
+        expect(job?.retry_count).toBeGreaterThanOrEqual(1);
+        expect(await effectRuns((sql, params) => database.query(sql, params), id!)).toBe(1);
       } finally {
         await database.close();
         b.child.kill('SIGTERM');
