@@ -5,7 +5,8 @@
 // registry into a temporary folder) in the same run as a peer row. The CPU column is this process's
 // CPU per call at concurrency 16: PostgreSQL's and Portkey's own processes are not counted in it.
 //   npm run bench -- llm-gateway        (BENCH_CALLS per path and concurrency, default 2000;
-//   BENCH_BACKENDS=pglite,postgres; BENCH_PEERS=portkey or none)
+//   BENCH_BACKENDS=pglite,postgres; BENCH_PEERS=portkey or none; BENCH_MONTH_ROWS, default 0: ledger
+//   rows already in the workspace's month before the calls start)
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +24,7 @@ import { startProcess } from './support/processes.ts';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const calls = Number(process.env.BENCH_CALLS ?? 2000);
 const backends = (process.env.BENCH_BACKENDS ?? 'pglite,postgres').split(',').map(backendNamed);
+const monthRows = Number(process.env.BENCH_MONTH_ROWS ?? 0);
 const peers = (process.env.BENCH_PEERS ?? 'portkey').split(',').filter((p) => p && p !== 'none');
 const prompt = 'Write one sentence about benchmarks.';
 const modelId = 'bench-model';
@@ -176,7 +178,7 @@ say(
   `node ${process.version}, ${os.cpus().length} cores, load ${os
     .loadavg()
     .map((l) => l.toFixed(1))
-    .join(' ')}; ${calls} calls per path and concurrency`,
+    .join(' ')}; ${calls} calls per path and concurrency; ${monthRows} ledger rows in the month before`,
 );
 say(
   '| path | database | p50 ms (c=1) | p99 ms (c=1) | p50 overhead ms | calls/s (c=16) | × direct (c=16), totals | × direct (c=16), median of rounds | CPU µs/call (c=16, this process) |',
@@ -189,7 +191,7 @@ const row = (label: string, db: string, m: Measured, name: string) =>
   );
 
 for (const backend of backends) {
-  const { database, drop, workspace, app } = await openWiredGateway(backend, envConfig, silent);
+  const { database, drop, workspace, app } = await openWiredGateway(backend, envConfig, silent, monthRows);
   const appCall: Call = async () => {
     await app.generateText({
       role: 'writer',

@@ -1,5 +1,9 @@
-// A benchmark's own database: the embedded PGlite in memory, or a fresh database on the PostgreSQL
-// server (TEST_POSTGRES_URL) that drop() removes — the same ones the tests use.
+// A benchmark's own database: the embedded PGlite in a temporary data directory (on disk, as
+// `npm start` runs it: in memory, PGlite grows each file by copying it, a cost no user pays), or a
+// fresh database on the PostgreSQL server (TEST_POSTGRES_URL); drop() removes either.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { type Backend, backends, createTestDatabase } from '../../test/support/database.ts';
 
@@ -15,9 +19,12 @@ export async function openBenchDatabase(
   backend: Backend,
   poolSize = 10,
 ): Promise<{ database: Database; drop(): Promise<void> }> {
+  if (backend === 'pglite') {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'blogsmith-bench-'));
+    const database = await openDatabase({ dataDir });
+    return { database, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  }
   const created = await createTestDatabase(backend);
-  const database = created.url
-    ? await openDatabase({ url: created.url, poolSize })
-    : await openDatabase({ dataDir: created.dataDir });
+  const database = await openDatabase({ url: created.url, poolSize });
   return { database, drop: created.drop };
 }

@@ -21,11 +21,28 @@ export function gatewayBenchEnv(baseUrl: string, modelId: string): Record<string
   };
 }
 
-/** The gateway as the app wires it (ledger, metrics, limiter), on a fresh migrated database with one workspace. */
-export async function openWiredGateway(backend: Backend, env: Record<string, string>, logger: Logger) {
+/**
+ * The gateway as the app wires it (ledger, metrics, limiter), on a fresh migrated database with one
+ * workspace; `monthRows` ledger rows already in that workspace's month (a busy month, as the budget
+ * guard's re-reads find it).
+ */
+export async function openWiredGateway(
+  backend: Backend,
+  env: Record<string, string>,
+  logger: Logger,
+  monthRows = 0,
+) {
   const opened = await openBenchDatabase(backend);
   await runMigrations(opened.database);
   const [workspace] = await opened.database.db.insert(workspaces).values({ name: 'bench' }).returning();
+  if (monthRows > 0)
+    await opened.database.query(
+      `INSERT INTO llm_calls (workspace_id, purpose_kind, role, provider, model, input_tokens, output_tokens,
+         cached_input_tokens, cost_usd, latency_ms, attempt, cache_hit, outcome)
+       SELECT $1, 'other', 'writer', 'compatible', 'bench-model', 12, 30, 0, 0.0000198, 3, 1, false, 'ok'
+       FROM generate_series(1, $2::int)`,
+      [workspace!.id, monthRows],
+    );
   const app = createAppLlmGateway({
     config: loadConfig(env),
     logger,

@@ -2,7 +2,7 @@
 // reported (written in batches by ledger-writer.ts), and the sums read back for usage, budget and spend.
 import { and, eq, getTableColumns, getTableName, gte, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { llmCalls } from '../db/schema/index.ts';
+import { llmCalls, llmSpendMonthly } from '../db/schema/index.ts';
 import type { LlmPurpose, LlmRole } from './types.ts';
 
 export interface LlmCallRecord {
@@ -153,12 +153,21 @@ export async function usageSummary(
 }
 
 /** This calendar month's (UTC) spend of a workspace. */
+/**
+ * The workspace's priced spend this UTC month: one row kept by the ledger's trigger (see
+ * llmSpendMonthly), not a sum over the month's rows.
+ */
 export async function monthSpend(database: Database, workspaceId: string, now = new Date()) {
   const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
   const [row] = await database.db
-    .select({ costUsd: sql<number>`coalesce(sum(${llmCalls.costUsd}), 0)::float8` })
-    .from(llmCalls)
-    .where(and(eq(llmCalls.workspaceId, workspaceId), gte(llmCalls.createdAt, from)));
+    .select({ costUsd: llmSpendMonthly.costUsd })
+    .from(llmSpendMonthly)
+    .where(
+      and(
+        eq(llmSpendMonthly.workspaceId, workspaceId),
+        eq(llmSpendMonthly.month, from.toISOString().slice(0, 10)),
+      ),
+    );
   return { from, costUsd: Number(row?.costUsd ?? 0) };
 }
 

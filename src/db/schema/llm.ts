@@ -1,5 +1,17 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, numeric, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { workspaces } from './accounts.ts';
 
 /** The cost ledger: one row per upstream LLM request (or cache hit), from the response's real usage. */
@@ -33,6 +45,25 @@ export const llmCalls = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('llm_calls_workspace_created_idx').on(t.workspaceId, t.createdAt)],
+);
+
+/**
+ * Each workspace's priced spend per UTC month, added to by a statement trigger on llm_calls
+ * (drizzle/0012): the budget guard re-reads a workspace's month every 2 s in each process, and the
+ * sum over the month's ledger rows it used to take grew with use — 200 ms of the embedded
+ * database's thread (the one that serves HTTP) at 500,000 rows.
+ */
+export const llmSpendMonthly = pgTable(
+  'llm_spend_monthly',
+  {
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    /** The first day of the UTC month. */
+    month: date('month', { mode: 'string' }).notNull(),
+    costUsd: numeric('cost_usd', { precision: 20, scale: 8, mode: 'number' }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.month] })],
 );
 
 /** Response and embedding cache when Redis is not configured. */
