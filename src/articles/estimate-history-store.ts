@@ -2,7 +2,7 @@
 // the tokens its model calls used per role and their summed latency (the LLM ledger, llm_calls rows
 // whose purpose is the article). Cache hits and failed attempts are left out: they say nothing about
 // what a fresh run costs.
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { articles, llmCalls } from '../db/schema/index.ts';
 import { estimateRoles, type PastArticle } from './estimate.ts';
@@ -12,12 +12,21 @@ const maxArticles = 20;
 
 export async function pastArticles(database: Database, workspaceId: string): Promise<PastArticle[]> {
   const done = await database.db
-    .select({ id: articles.id, words: sql<number>`(${articles.brief}->>'words')::int` })
+    .select({
+      id: articles.id,
+      words: sql<number>`(${articles.brief}->>'words')::int`,
+      createdAt: articles.createdAt,
+    })
     .from(articles)
     .where(and(eq(articles.workspaceId, workspaceId), eq(articles.status, 'completed')))
     .orderBy(desc(articles.finishedAt))
     .limit(maxArticles);
   if (!done.length) return [];
+  // An article's calls are all written after it was created: bounding the ledger rows by the
+  // oldest of these articles lets the (workspace, created_at) index skip the workspace's earlier
+  // months, which it otherwise read through on every estimate (0.35–0.7 s on the embedded database
+  // at 500,000 earlier rows).
+  const since = new Date(Math.min(...done.map((a) => a.createdAt.getTime())));
   const rows = await database.db
     .select({
       articleId: llmCalls.purposeId,
@@ -30,6 +39,7 @@ export async function pastArticles(database: Database, workspaceId: string): Pro
     .where(
       and(
         eq(llmCalls.workspaceId, workspaceId),
+        gte(llmCalls.createdAt, since),
         eq(llmCalls.purposeKind, 'article'),
         inArray(
           llmCalls.purposeId,
