@@ -152,7 +152,6 @@ export async function usageSummary(
   }));
 }
 
-/** This calendar month's (UTC) spend of a workspace. */
 /**
  * The workspace's priced spend this UTC month: one row kept by the ledger's trigger (see
  * llmSpendMonthly), not a sum over the month's rows.

@@ -50,8 +50,8 @@ export const llmCalls = pgTable(
 /**
  * Each workspace's priced spend per UTC month, added to by a statement trigger on llm_calls
  * (drizzle/0012): the budget guard re-reads a workspace's month every 2 s in each process, and the
- * sum over the month's ledger rows it used to take grew with use — 200 ms of the embedded
- * database's thread (the one that serves HTTP) at 500,000 rows.
+ * sum over the month's ledger rows it used to take grew with use — 0.25 s of the embedded
+ * database's thread (the one that serves HTTP) at 500,000 rows (`npm run bench -- ledger-reads`).
  */
 export const llmSpendMonthly = pgTable(
   'llm_spend_monthly',
