@@ -3,30 +3,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelActiveArticle } from '../../src/articles/article-store.ts';
 import { startStep } from '../../src/articles/step-store.ts';
-import { type Database, openDatabase } from '../../src/db/client.ts';
-import { runMigrations } from '../../src/db/migrate.ts';
-import { backends, createTestDatabase, type TestDatabase } from '../support/database.ts';
+import type { Database } from '../../src/db/client.ts';
+import { backends } from '../support/database.ts';
+import { openMigratedDatabase } from '../support/migrated-database.ts';
 
 describe.each(backends)('startStep (%s)', (backend) => {
-  let test: TestDatabase;
+  let opened: Awaited<ReturnType<typeof openMigratedDatabase>>;
   let database: Database;
   let workspaceId: string;
 
   beforeAll(async () => {
-    test = await createTestDatabase(backend);
-    database = test.url
-      ? await openDatabase({ url: test.url })
-      : await openDatabase({ dataDir: test.dataDir });
-    await runMigrations(database);
+    opened = await openMigratedDatabase(backend);
+    database = opened.database;
     const { rows } = await database.query<{ id: string }>(
       `INSERT INTO workspaces (name) VALUES ('w') RETURNING id`,
     );
     workspaceId = rows[0]!.id;
   });
-  afterAll(async () => {
-    await database.close();
-    await test.drop();
-  });
+  afterAll(() => opened.close());
 
   const runningArticle = async () => {
     const { rows } = await database.query<{ id: string }>(

@@ -13,7 +13,8 @@ import { type Database, openDatabase } from '../../src/db/client.ts';
 import { migrationsFolder, runMigrations } from '../../src/db/migrate.ts';
 import { workspaces } from '../../src/db/schema/index.ts';
 import { type LlmCallRecord, monthSpend, recordLlmCalls } from '../../src/llm/ledger-store.ts';
-import { backends, createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { backends } from '../support/database.ts';
+import { openMigratedDatabase } from '../support/migrated-database.ts';
 
 const call = (workspaceId: string | undefined, costUsd: number | null): LlmCallRecord => ({
   ...(workspaceId && { workspaceId }),
@@ -44,23 +45,17 @@ const monthStart = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMo
 const nextMonth = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1));
 
 describe.each(backends)('month spend kept beside the ledger (%s)', (backend) => {
-  let created: TestDatabase;
+  let opened: Awaited<ReturnType<typeof openMigratedDatabase>>;
   let database: Database;
   const workspace = async () => {
     const [ws] = await database.db.insert(workspaces).values({ name: 'w' }).returning();
     return ws!.id;
   };
   beforeAll(async () => {
-    created = await createTestDatabase(backend);
-    database = created.url
-      ? await openDatabase({ url: created.url })
-      : await openDatabase({ dataDir: created.dataDir });
-    await runMigrations(database);
+    opened = await openMigratedDatabase(backend);
+    database = opened.database;
   });
-  afterAll(async () => {
-    await database.close();
-    await created.drop();
-  });
+  afterAll(() => opened.close());
 
   it('equals the sum of the month’s priced rows, per workspace, whatever wrote them', async () => {
     const [a, b] = [await workspace(), await workspace()];
