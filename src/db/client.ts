@@ -8,9 +8,10 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
-import { isStalePreparedStatement, statementNames } from './pg-statement-names.ts';
+import { statementNames } from './pg-statement-names.ts';
 import { pgliteStatements } from './pglite-statements.ts';
 import * as schema from './schema/index.ts';
+import { isStalePreparedStatement } from './stale-statement.ts';
 import { installStringArrayParser } from './string-arrays.ts';
 
 export type Schema = typeof schema;

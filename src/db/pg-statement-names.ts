@@ -34,10 +34,3 @@ export function statementNames(max = 256): StatementNames {
     },
   };
 }
-
-/**
- * "cached plan must not change result type": a table the statement reads with `*` gained or lost
- * columns since a connection prepared it (another process migrated the schema). The statement did
- * not run; it is safe to send again, unnamed.
- */
-export const isStalePreparedStatement = (err: unknown) => (err as { code?: string }).code === '0A000';

@@ -7,7 +7,7 @@
 //
 // Kept to the most recent `max` texts (a query with a list of n values is its own text); the one
 // dropped is closed in the same trip as the next statement. A statement PostgreSQL can no longer run
-// as prepared (a table it reads changed its columns) is prepared again once.
+// as prepared (stale-statement.ts) is prepared again once.
 import {
   type messages,
   type PGlite,
@@ -16,6 +16,7 @@ import {
   type QueryOptions,
   type Results,
 } from '@electric-sql/pglite';
+import { isStalePreparedStatement } from './stale-statement.ts';
 
 type BackendMessage = messages.BackendMessage;
 
@@ -35,13 +36,6 @@ interface Locks {
   _runExclusiveQuery<T>(fn: () => Promise<T>): Promise<T>;
   _checkReady(): Promise<void>;
 }
-
-// SQLSTATEs after which a prepared statement is prepared again: "cached plan must not change
-// result type" (feature_not_supported) and "prepared statement does not exist".
-const stale = (err: unknown) => {
-  const code = (err as { code?: string }).code;
-  return code === '0A000' || code === '26000';
-};
 
 // One count for every client and every set of statements in this process: a name is never reused.
 let counter = 0;
@@ -142,7 +136,7 @@ export function pgliteStatements(client: PGlite, max = 256): PgliteStatements {
           try {
             result = await run<Row>(prepared, params, options);
           } catch (err) {
-            if (!stale(err)) throw err;
+            if (!isStalePreparedStatement(err)) throw err;
             statements.delete(text);
             toClose.push(prepared.name);
             result = await run<Row>(await prepare(text), params, options);

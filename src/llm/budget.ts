@@ -1,13 +1,13 @@
 // Monthly LLM budget per workspace (LLM_MONTHLY_BUDGET_USD or the workspace's own): a warning once
-// a month at 80 %, a hard stop at 100 %. Spend is the ledger's sum for the current UTC month.
+// a month at 80 %, a hard stop at 100 %. Spend is the workspace's total for the current UTC month,
+// kept beside the ledger (llm_spend_monthly, one row).
 //
-// The guard runs before every LLM call, so it must not query the ledger each time (a sum over the
-// month's rows, growing with use). It keeps each workspace's budget and spend, adds the cost of every
+// The guard runs before every LLM call, so it must not read the database each time. It keeps each workspace's budget and spend, adds the cost of every
 // call this process records at once, and re-reads the database when the entry is older than `ttlMs`
 // (default 2 s) — beside the call that finds it so, which is answered from memory rather than held
 // behind two statements. Calls made by other processes are seen within `ttlMs` and one re-read:
 // across replicas a budget can be overshot by what they spend in that window, never more. A re-read
-// never lowers what this process already counted for the month: its sum may have been taken before
+// never lowers what this process already counted for the month: the total may have been read before
 // the ledger rows of calls counted meanwhile were written (spend only grows within a month).
 import { EventEmitter } from 'node:events';
 import type { Database } from '../db/client.ts';

@@ -67,4 +67,13 @@ describe('named statements on PostgreSQL', () => {
     expect((await database.query(text, [1])).rows).toEqual([{ a: 1, b: 'x' }]);
     expect((await database.query(text, [1])).rows).toEqual([{ a: 1, b: 'x' }]);
   });
+
+  it('sends a statement again, unnamed, when the connection no longer holds it (DEALLOCATE, a pooler)', async () => {
+    const text = 'SELECT $1::int * 2 AS n';
+    expect((await database.query<{ n: number }>(text, [4])).rows).toEqual([{ n: 8 }]);
+    // The one pooled connection forgets its prepared statements; node-postgres still thinks it has them.
+    await database.exec('DEALLOCATE ALL');
+    expect((await database.query<{ n: number }>(text, [5])).rows).toEqual([{ n: 10 }]);
+    expect((await database.query<{ n: number }>(text, [6])).rows).toEqual([{ n: 12 }]);
+  });
 });
