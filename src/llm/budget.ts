@@ -2,8 +2,9 @@
 // a month at 80 %, a hard stop at 100 %. Spend is the workspace's total for the current UTC month,
 // kept beside the ledger (llm_spend_monthly, one row).
 //
-// The guard runs before every LLM call, so it must not read the database each time. It keeps each workspace's budget and spend, adds the cost of every
-// call this process records at once, and re-reads the database when the entry is older than `ttlMs`
+// The guard runs before every LLM call, so it must not read the database each time. It keeps each
+// workspace's budget and spend, adds the cost of every call this process records at once, and
+// re-reads the database when the entry is older than `ttlMs`
 // (default 2 s) — beside the call that finds it so, which is answered from memory rather than held
 // behind two statements. Calls made by other processes are seen within `ttlMs` and one re-read:
 // across replicas a budget can be overshot by what they spend in that window, never more. A re-read
