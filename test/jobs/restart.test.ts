@@ -45,33 +45,38 @@ function worker(env: Record<string, string>) {
   return { child, waitFor, exited };
 }
 
-async function effectRuns(
-  query: (sql: string, params: unknown[]) => Promise<{ rows: Array<{ runs: number }> }>,
-  id: string,
-) {
-  for (let i = 0; i < 300; i++) {
-    const { rows } = await query('SELECT runs FROM job_effects WHERE job_id = $1', [id]).catch(() => ({
-      rows: [],
-    }));
-    if (rows[0]) return rows[0].runs;
+type Query = <Row>(sql: string, params: unknown[]) => Promise<{ rows: Row[] }>;
+
+/** Reads until `settled` holds (every 100 ms, up to `tries` times); the last read either way. */
+async function readUntil<T>(read: () => Promise<T>, settled: (value: T) => boolean, tries: number) {
+  let value = await read();
+  for (let i = 1; i < tries && !settled(value); i++) {
     await new Promise((r) => setTimeout(r, 100));
+    value = await read();
   }
-  return 0;
+  return value;
 }
 
-type JobRow = { state: string; retry_count: number };
-async function settledJob(
-  query: (sql: string, params: unknown[]) => Promise<{ rows: JobRow[] }>,
-  id: string,
-) {
-  let row: JobRow | undefined;
-  for (let i = 0; i < 100; i++) {
-    const { rows } = await query('SELECT state, retry_count FROM pgboss.job WHERE id = $1', [id]);
-    row = rows[0];
-    if (row && row.state !== 'active') return row;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return row;
+/** How many times the job's effect ran, once it has run (0 if it never did within 30 s). */
+async function effectRuns(query: Query, id: string) {
+  const read = () =>
+    query<{ runs: number }>('SELECT runs FROM job_effects WHERE job_id = $1', [id]).catch(() => ({
+      rows: [],
+    }));
+  const { rows } = await readUntil(read, (r) => r.rows.length > 0, 300);
+  return rows[0]?.runs ?? 0;
+}
+
+/** The job's row once it has left 'active' (or as it is after 10 s). */
+async function settledJob(query: Query, id: string) {
+  const read = async () =>
+    (
+      await query<{ state: string; retry_count: number }>(
+        'SELECT state, retry_count FROM pgboss.job WHERE id = $1',
+        [id],
+      )
+    ).rows[0];
+  return readUntil(read, (row) => row !== undefined && row.state !== 'active', 100);
 }
 
 describe('jobs survive their process', () => {
@@ -85,13 +90,13 @@ describe('jobs survive their process', () => {
       const b = worker({ MODE: 'work', DATABASE_URL: db.url! });
       const database = await openDatabase({ url: db.url });
       try {
-        expect(await effectRuns((sql, params) => database.query(sql, params), id!)).toBe(1);
+        expect(await effectRuns(database.query, id!)).toBe(1);
         // The handler's effect commits before pg-boss marks the job completed (its own statement,
         // after the handler returns): wait for the job to leave 'active', then check it ran once.
-        const job = await settledJob((sql, params) => database.query(sql, params), id!);
+        const job = await settledJob(database.query, id!);
         expect(job?.state).toBe('completed');
         expect(job?.retry_count).toBeGreaterThanOrEqual(1);
-        expect(await effectRuns((sql, params) => database.query(sql, params), id!)).toBe(1);
+        expect(await effectRuns(database.query, id!)).toBe(1);
       } finally {
         await database.close();
         b.child.kill('SIGTERM');
@@ -116,7 +121,7 @@ describe('jobs survive their process', () => {
       expect(await b.exited).toBe(0);
       const database = await openDatabase({ dataDir });
       try {
-        expect(await effectRuns((sql, params) => database.query(sql, params), id!)).toBe(1);
+        expect(await effectRuns(database.query, id!)).toBe(1);
       } finally {
         await database.close();
       }
