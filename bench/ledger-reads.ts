@@ -12,6 +12,7 @@ import { runMigrations } from '../src/db/migrate.ts';
 import { workspaces } from '../src/db/schema/index.ts';
 import { monthSpend } from '../src/llm/ledger-store.ts';
 import { backendNamed, openBenchDatabase } from './support/bench-database.ts';
+import { addEarlierLedgerRows } from './support/ledger-rows.ts';
 
 const sizes = (process.env.BENCH_ROWS ?? '10000,100000,500000').split(',').map(Number);
 const backend = backendNamed(process.env.BENCH_DATABASE ?? 'pglite');
@@ -21,18 +22,6 @@ const { database, drop } = await openBenchDatabase(backend);
 await runMigrations(database);
 const [ws] = await database.db.insert(workspaces).values({ name: 'bench' }).returning();
 const workspaceId = ws!.id;
-
-/** `n` ledger rows of articles that are not among the latest, written earlier this month. */
-async function addOlderRows(n: number) {
-  await database.query(
-    `INSERT INTO llm_calls (workspace_id, purpose_kind, purpose_id, role, provider, model, input_tokens,
-       output_tokens, cached_input_tokens, cost_usd, latency_ms, attempt, cache_hit, outcome, created_at)
-     SELECT $1, 'article', (i / 40)::text, 'writer', 'compatible', 'm', 900, 300, 0, 0.00032, 2500, 1, false,
-       'ok', greatest(date_trunc('month', now()), now() - interval '1 hour' - i * interval '1 millisecond')
-     FROM generate_series(1, $2::int) AS i`,
-    [workspaceId, n],
-  );
-}
 
 /** The latest 20 completed articles, each with its calls, as the estimate reads them. */
 async function addLatestArticles() {
@@ -74,7 +63,7 @@ console.log('|---|---|---|---|---|');
 let rows = 0;
 await addLatestArticles();
 for (const size of sizes) {
-  await addOlderRows(size - rows);
+  await addEarlierLedgerRows(database, workspaceId, size - rows);
   rows = size;
   // The estimate must still find the 20 latest articles among the older ones.
   const found = (await pastArticles(database, workspaceId)).length;

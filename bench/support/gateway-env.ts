@@ -5,6 +5,7 @@ import { workspaces } from '../../src/db/schema/index.ts';
 import { createAppLlmGateway } from '../../src/llm/app-gateway.ts';
 import type { Backend } from '../../test/support/database.ts';
 import { openBenchDatabase } from './bench-database.ts';
+import { addEarlierLedgerRows } from './ledger-rows.ts';
 
 // The configuration both gateway benchmarks give the app: one model on the fake upstream, with
 // prices, a budget (so every call is checked against one, as in a workspace that set it) and
@@ -35,14 +36,7 @@ export async function openWiredGateway(
   const opened = await openBenchDatabase(backend);
   await runMigrations(opened.database);
   const [workspace] = await opened.database.db.insert(workspaces).values({ name: 'bench' }).returning();
-  if (monthRows > 0)
-    await opened.database.query(
-      `INSERT INTO llm_calls (workspace_id, purpose_kind, role, provider, model, input_tokens, output_tokens,
-         cached_input_tokens, cost_usd, latency_ms, attempt, cache_hit, outcome)
-       SELECT $1, 'other', 'writer', 'compatible', 'bench-model', 12, 30, 0, 0.0000198, 3, 1, false, 'ok'
-       FROM generate_series(1, $2::int)`,
-      [workspace!.id, monthRows],
-    );
+  if (monthRows > 0) await addEarlierLedgerRows(opened.database, workspace!.id, monthRows);
   const app = createAppLlmGateway({
     config: loadConfig(env),
     logger,
