@@ -1,11 +1,14 @@
-// Ledger rows are written in batches: one statement (recordLlmCalls) for the rows of the last
-// `maxDelayMs`, or of `maxRows` calls, whichever comes first (later only while the previous
-// statement still runs). Per-row inserts on the embedded database cost ~1 ms of CPU on the event
-// loop each, which delayed the next LLM call.
+// Ledger rows are written in batches: one statement (recordLlmCalls) for the rows that arrived
+// since the last one. A row waits `maxDelayMs` when the ledger has been quiet; under a steady stream
+// of calls, statements start at most once per `minIntervalMs` (bigger batches: on the embedded
+// database each statement runs on the thread the calls share, and its cost per row falls with the
+// batch's size), and `maxRows` rows go at once. Per-row inserts on the embedded database cost ~1 ms
+// of CPU on the event loop each, which delayed the next LLM call.
 //
-// What a crash can lose: the rows still in the buffer — calls that ended in the last `maxDelayMs`
-// (default 20 ms), or while the batch before them was being written — and that batch itself if the
-// process dies before its statement commits (a statement is all or nothing, never half a batch).
+// What a crash can lose: the rows still in the buffer — calls that ended in the last `minIntervalMs`
+// (default 100 ms) while calls are streaming in, `maxDelayMs` (20 ms) otherwise, or while the batch
+// before them was being written — and that batch itself if the process dies before its statement
+// commits (a statement is all or nothing, never half a batch).
 // Those are calls the provider has billed but our ledger has not seen; their cost was already
 // counted against the workspace's budget in memory, so it is not overspent while the process runs.
 // Anything that must not lose them (a durable article step, process shutdown) calls flush() first.
@@ -22,10 +25,13 @@ export interface LedgerWriter {
 export function createLedgerWriter(
   database: Database,
   logger: Logger,
-  opts: { maxRows?: number; maxDelayMs?: number } = {},
+  opts: { maxRows?: number; maxDelayMs?: number; minIntervalMs?: number } = {},
 ): LedgerWriter {
   const maxRows = opts.maxRows ?? 200;
   const maxDelayMs = opts.maxDelayMs ?? 20;
+  const minIntervalMs = opts.minIntervalMs ?? 100;
+  /** When the last statement started (performance.now()). */
+  let lastWriteAt = Number.NEGATIVE_INFINITY;
   let buffer: LlmCallRecord[] = [];
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<void> | undefined;
@@ -57,6 +63,7 @@ export function createLedgerWriter(
     if (buffer.length === 0) return;
     const rows = buffer;
     buffer = [];
+    lastWriteAt = performance.now();
     inFlight = store(rows).finally(() => {
       inFlight = undefined;
       // Rows that arrived meanwhile wait for their own timer (or a full batch), not for this write
@@ -73,7 +80,8 @@ export function createLedgerWriter(
       buffer.push(row);
       if (buffer.length >= maxRows) kick();
       else if (!timer) {
-        timer = setTimeout(kick, maxDelayMs);
+        const sinceLastWrite = performance.now() - lastWriteAt;
+        timer = setTimeout(kick, Math.max(maxDelayMs, minIntervalMs - sinceLastWrite));
         timer.unref();
       }
     },

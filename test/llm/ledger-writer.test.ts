@@ -104,6 +104,27 @@ describe.each(backends)('LLM ledger writer (%s)', (backend) => {
     expect(count).toBe(2);
   });
 
+  it('writes a steady stream of rows in one statement per interval, not one per short delay', async () => {
+    await database.db.delete(llmCalls);
+    const statements = spyStatements();
+    const writer = createLedgerWriter(database, pino({ level: 'silent' }), {
+      maxDelayMs: 5,
+      minIntervalMs: 200,
+    });
+    // 60 rows over ~600 ms: a 5 ms delay alone writes them in dozens of statements.
+    for (let i = 0; i < 60; i++) {
+      writer.add(row(i));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const beforeFlush = statements.count();
+    await writer.flush();
+    statements.restore();
+    // ~600 ms ÷ 200 ms: three or four statements (a loaded machine stretches the stream: fewer).
+    expect(beforeFlush).toBeGreaterThanOrEqual(1);
+    expect(beforeFlush).toBeLessThanOrEqual(6);
+    expect(await database.db.select().from(llmCalls)).toHaveLength(60);
+  });
+
   it('keeps the good rows of a batch that holds a row the database refuses', async () => {
     await database.db.delete(llmCalls);
     const errors: unknown[] = [];
