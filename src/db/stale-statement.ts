@@ -2,8 +2,8 @@
 // it reads with `*` gained or lost columns: another process migrated the schema; SQLSTATE 0A000,
 // "cached plan must not change result type") or the server no longer holds it (26000, after
 // `DEALLOCATE`, or a pooler that hands the session to another client). The statement did not run,
-// so it is safe to send again. Both drivers' prepared paths (pglite-statements.ts,
-// pg-statement-names.ts) recover on this one test.
+// so it is safe to send again. Both prepared paths — the embedded one (pglite-statements.ts) and
+// PostgreSQL's named statements (client.ts) — recover on this one test.
 export const isStalePreparedStatement = (err: unknown) => {
   const code = (err as { code?: string }).code;
   return code === '0A000' || code === '26000';

@@ -4,9 +4,9 @@
 //
 // The guard runs before every LLM call, so it must not read the database each time. It keeps each
 // workspace's budget and spend, adds the cost of every call this process records at once, and
-// re-reads the database when the entry is older than `ttlMs`
-// (default 2 s) — beside the call that finds it so, which is answered from memory rather than held
-// behind two statements. Calls made by other processes are seen within `ttlMs` and one re-read:
+// re-reads the database when the entry is older than `ttlMs` (default 2 s) — beside the call that
+// finds it so, which is answered from memory rather than held behind two statements. Calls made by
+// other processes are seen within `ttlMs` and one re-read:
 // across replicas a budget can be overshot by what they spend in that window, never more. A re-read
 // never lowers what this process already counted for the month: the total may have been read before
 // the ledger rows of calls counted meanwhile were written (spend only grows within a month).
