@@ -103,7 +103,7 @@ describe('one title', () => {
 });
 
 describe('live view state', () => {
-  it('keeps a stable step list: planned steps until the server declares the sections', async () => {
+  it("keeps a stable step list: planned steps until the server's declared list is read", async () => {
     const { plannedSteps } = await import('../../web/src/pages/live/steps.ts');
     const { initialLive, applyEvent } = await import('../../web/src/pages/live/live-events.ts');
     let s = applyEvent(initialLive(), { type: 'step.started', data: { step: 'plan' } });
@@ -122,6 +122,20 @@ describe('live view state', () => {
     ]);
     s = applyEvent(s, { type: 'step.started', data: { step: 'section:1' } });
     s = applyEvent(s, { type: 'step.started', data: { step: 'section:0' } });
+    // The sections started before the client read the server's declared list: the later steps stay.
+    expect(plannedSteps(s.steps, { factCheck: true, seo: false }).map((x) => x.name)).toEqual([
+      'plan',
+      'gather',
+      'outline',
+      'section:0',
+      'section:1',
+      'intro',
+      'conclusion',
+      'factcheck',
+      'revise',
+      'citations',
+      'render',
+    ]);
     s = applyEvent(s, { type: 'step.started', data: { step: 'render' } });
     expect(plannedSteps(s.steps, { factCheck: true, seo: false }).map((x) => x.name)).toEqual([
       'plan',

@@ -50,14 +50,16 @@ const order = (name: string) => {
 };
 
 /**
- * The known steps plus the planned ones not yet declared, in pipeline order. Once any step is
- * declared after the outline, the server's list is complete and shown as it is.
+ * The known steps plus the planned ones not yet declared, in pipeline order. Once the server's list
+ * (declared after the outline, `render` last) has been read, it is complete and shown as it is. A
+ * section's `step.started` can arrive before that read: the sections then stand in for their
+ * placeholder and the later planned steps stay listed.
  */
 export function plannedSteps(known: Step[], brief: { factCheck: boolean; seo: boolean }): Step[] {
-  const declared = known.some((s) => s.name.startsWith('section:') || s.name === 'render');
-  if (declared) return [...known].sort((a, b) => order(a.name) - order(b.name));
+  if (known.some((s) => s.name === 'render')) return [...known].sort((a, b) => order(a.name) - order(b.name));
   const skip = new Set([
     'faq',
+    ...(known.some((s) => s.name.startsWith('section:')) ? ['sections'] : []),
     ...(brief.factCheck ? [] : ['factcheck', 'revise']),
     ...(brief.seo ? [] : ['seo']),
   ]);
