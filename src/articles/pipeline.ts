@@ -1,12 +1,14 @@
 // The article pipeline: gather sources (plan → gather) → outline → draft (sections and FAQ
-// concurrently, then intro/conclusion), with the fact check beside it (each section as it is
-// written → revision) → finalize (citation check and SEO started on the draft beside the fact
-// check, finished on the revised text → render). Each stage
+// concurrently, then intro/conclusion), with the fact check and the citation check beside it (each
+// section as it is written; then the revision) → finalize (SEO started on the draft beside the fact
+// check; both checks and SEO finished on the revised text → render). Each stage
 // is a file of pipeline/; every step is durable (steps.ts): a run started again after a crash
 // returns the stored outputs of finished steps without model calls.
 import type { ArticleBrief } from '../writing/brief.ts';
 import { brandVoiceById } from './brand-voice-store.ts';
+import { startCitationCheck } from './pipeline/citation-step.ts';
 import { type Draft, startDraft } from './pipeline/draft-sections.ts';
+import { finalText } from './pipeline/final-text.ts';
 import { finalize } from './pipeline/finalize.ts';
 import { gatherSources } from './pipeline/gather-sources.ts';
 import { outlineArticle, saveOutline } from './pipeline/outline-article.ts';
@@ -40,9 +42,12 @@ export async function runArticlePipeline(ctx: RunContext, options: PipelineOptio
   const { outline, title } = outlined;
   const drafting = startDraft(run, outline, sources);
   const checking = runChecks(run, outline.sections, drafting.sections, sources);
+  const text = finalText({ title, outline, sources }, drafting.draft, checking);
+  const citations = startCitationCheck(run, sources, drafting.sections, text);
   const outlineSaved = drafting.underway.then(() => saveOutline(run, outlined, sources));
   // Read later; handled now, so a failure meanwhile is not an unhandled rejection.
   checking.catch(() => {});
+  citations.done.catch(() => {});
   outlineSaved.catch(() => {});
   let draft: Draft;
   try {
@@ -50,10 +55,14 @@ export async function runArticlePipeline(ctx: RunContext, options: PipelineOptio
   } catch (err) {
     // The checks stop for a failed section (left pending) before the run records its failure; the
     // section's error is the run's. The partial article the run then saves reads the outline.
-    await Promise.all([checking.catch(() => {}), outlineSaved.catch(() => {})]);
+    await Promise.all([
+      checking.catch(() => {}),
+      citations.done.catch(() => {}),
+      outlineSaved.catch(() => {}),
+    ]);
     throw err;
   }
   // Before the final text, which replaces the gathered sources with the cited ones.
   await outlineSaved;
-  await finalize(run, { title, outline, sources, draft, checking });
+  await finalize(run, { title, outline, sources, draft, text, citations });
 }

@@ -1,8 +1,8 @@
-// Each section's fact check starts as soon as that section is written, beside the sections still
-// being written, rather than after the whole draft; a section that fails stops the fact check
-// without marking it failed. The citation check starts on the draft beside the fact check, and
-// sends again only the sentences the revision rewrote. Checked on the fake model's request log and
-// the article's steps.
+// Each section's fact check and citation check start as soon as that section is written, beside the
+// sections still being written, rather than after the whole draft; a section that fails stops the
+// fact check without marking it failed. The citation check sends the composed draft only what no
+// section held, and again only the sentences the revision rewrote. Checked on the fake model's
+// request log and the article's steps.
 import { afterEach, describe, expect, it } from 'vitest';
 import { citedSentences } from '../../src/writing/citations.ts';
 import { articleModelResponder } from '../fakes/article-model.ts';
@@ -12,6 +12,9 @@ import { type ArticleEnv, postArticle, startArticleEnv, waitForArticle } from '.
 
 const isSection = (r: ReceivedRequest) => promptOf(r).includes('Write the body of section');
 const isFrame = (r: ReceivedRequest) => /Write the (introduction|conclusion)/.test(promptOf(r));
+/** The sentences a citation check request sends to the model. */
+const statements = (r: ReceivedRequest) =>
+  [...promptOf(r).matchAll(/^\(\d+\) "(.*)" — cites/gm)].map((m) => m[1]!);
 
 describe('fact check schedule', () => {
   let env: ArticleEnv | undefined;
@@ -52,6 +55,42 @@ describe('fact check schedule', () => {
     expect(claimSections).toEqual([...claimSections].sort((a, b) => a - b));
     const step = (name: string) => article.steps.find((s: { name: string }) => s.name === name);
     expect(step('factcheck')).toMatchObject({ status: 'completed' });
+  }, 60_000);
+
+  it("checks each section's citations as soon as it is written, and no sentence of a section again", async () => {
+    env = await startArticleEnv('pglite', { env: { SECTION_CONCURRENCY: '2' }, model: { chunkDelayMs: 2 } });
+    const res = await postArticle(env, {
+      topic: 'heat pumps for family homes',
+      words: 750,
+      research: { urls: env.urls },
+      seo: false,
+    });
+    const article = await waitForArticle(env, res.json().id);
+    expect(article.status, article.error ?? '').toBe('completed');
+    const calls = env.llm.requests.filter((r) => r.path === '/v1/chat/completions');
+    const sections = calls.filter(isSection);
+    const verdicts = calls.filter((r) => schemaOf(r) === 'citation_verdicts');
+    expect(sections).toHaveLength(3);
+    const firstSectionEnd = Math.min(...sections.map((r) => r.finishedAt!));
+    const lastSectionEnd = Math.max(...sections.map((r) => r.finishedAt!));
+    for (const r of verdicts) expect(r.at).toBeGreaterThanOrEqual(firstSectionEnd);
+    expect(Math.min(...verdicts.map((r) => r.at))).toBeLessThan(lastSectionEnd);
+    // Each section's cited sentences were sent once: the composed draft's check reused their verdicts.
+    const sent = verdicts.flatMap(statements);
+    const bodies = article.outline.sections.map(
+      (s: { heading: string }) => article.markdown.split(`## ${s.heading}`)[1]!.split('\n## ')[0]!,
+    );
+    const sectionSentences = bodies.flatMap((b: string) => citedSentences(b).map((c) => c.sentence));
+    expect(sectionSentences.length).toBeGreaterThan(0);
+    // (A sentence two sections share is sent once for each: the sections are checked apart.)
+    const count = (list: string[], sentence: string) => list.filter((s) => s === sentence).length;
+    for (const sentence of sectionSentences)
+      expect(count(sent, sentence), sentence).toBe(count(sectionSentences, sentence));
+    // And every cited sentence of the article has the model's verdict.
+    expect(article.citations.map((c: { sentence: string }) => c.sentence)).toEqual(
+      citedSentences(article.markdown).map((c) => c.sentence),
+    );
+    for (const c of article.citations) expect(c.verdict).toBeDefined();
   }, 60_000);
 
   it('a section failing while the fact check runs fails the run with its error and leaves the check pending', async () => {
@@ -124,8 +163,6 @@ describe('fact check schedule', () => {
     const revisedEnd = Math.max(...revisions.map((r) => r.finishedAt!));
     const secondPass = verdicts.filter((r) => r.at >= revisedEnd);
     expect(secondPass.length).toBeGreaterThan(0);
-    const statements = (r: (typeof calls)[number]) =>
-      [...promptOf(r).matchAll(/^\(\d+\) "(.*)" — cites/gm)].map((m) => m[1]!);
     const resent = secondPass.flatMap(statements);
     expect(resent.length).toBeGreaterThan(0);
     expect(resent.every((sentence) => sentence.includes('roughly half'))).toBe(true);

@@ -1,22 +1,24 @@
 // Stage 5: the article assembled from its parts (one citation numbering, the references), its
-// citation check and SEO pack — started on the draft beside the fact check, finished on the final
-// text — run side by side while it is saved as a partial article, then rendered and saved whole.
+// citation check (started with the first section written, citation-step.ts) and SEO pack — started
+// on the draft beside the fact check, finished on the final text — run side by side while it is
+// saved as a partial article, then rendered and saved whole.
 import { analyzeSeo, slugify } from '../../seo/index.ts';
+import { whenIdle } from '../../when-idle.ts';
 import type { Outline } from '../../writing/outline.ts';
 import { renderHtml } from '../../writing/render.ts';
 import { remapCitations } from '../../writing/sections.ts';
 import { sentenceLocator } from '../../writing/sentence-location.ts';
 import { sentenceRevision } from '../../writing/sentence-revision.ts';
 import { updateArticle } from '../article-store.ts';
-import { checkCitations, needsRevision } from '../checks.ts';
-import { composeArticle } from '../compose.ts';
+import { needsRevision } from '../checks.ts';
 import { seoMetaSchema, seoPrompt } from '../prompts.ts';
 import { seoPack } from '../seo-pack.ts';
 import { runStep, StepInputFailedError, skipStep } from '../steps.ts';
-import type { ArticleSource, CitationCheck, FactCheckClaim, SeoPack } from '../types.ts';
+import type { ArticleSource, FactCheckClaim, SeoPack } from '../types.ts';
+import type { CitationCheckRun } from './citation-step.ts';
 import type { Draft } from './draft-sections.ts';
+import type { CheckedText, Composed, FinalText } from './final-text.ts';
 import type { PipelineRun } from './run.ts';
-import type { Checked } from './run-checks.ts';
 import { factCheckApplies } from './run-checks.ts';
 import { stepPositions } from './step-plan.ts';
 
@@ -69,50 +71,10 @@ interface Final {
   outline: Outline;
   sources: readonly ArticleSource[];
   draft: Draft;
-  /** The fact check and revision, still running when the draft is done. */
-  checking: Promise<Checked>;
-}
-
-type Composed = ReturnType<typeof composeArticle>;
-/** The checks' outcome with the final text it leaves. */
-type CheckedText = Checked & { composed: Composed };
-
-function compose(final: Final, bodies: readonly string[]): Composed {
-  const { title, outline, sources, draft } = final;
-  return composeArticle(
-    {
-      title,
-      intro: draft.intro,
-      sections: outline.sections.map((s, i) => ({ heading: s.heading, markdown: bodies[i] ?? '' })),
-      conclusion: draft.conclusion,
-      faq: draft.faq,
-    },
-    sources,
-  );
-}
-
-/**
- * Citation results of one composition in the numbering of another (both number the same gathered
- * sources by first appearance); a result citing a source the other does not cite is dropped.
- */
-export function renumberChecks(
-  checks: readonly CitationCheck[],
-  sourceCount: number,
-  from: (n: number) => number | undefined,
-  to: (n: number) => number | undefined,
-): CitationCheck[] {
-  const gathered = new Map<number, number>();
-  for (let n = 1; n <= sourceCount; n++) {
-    const k = from(n);
-    if (k !== undefined) gathered.set(k, n);
-  }
-  return checks.flatMap((c) => {
-    const mapped = c.sources.map((k) => {
-      const n = gathered.get(k);
-      return n === undefined ? undefined : to(n);
-    });
-    return mapped.every((k) => k !== undefined) ? [{ ...c, sources: mapped as number[] }] : [];
-  });
+  /** The draft as composed, and the text the fact check and revision (still running) leave. */
+  text: FinalText;
+  /** The citation check, started with the first section written. */
+  citations: CitationCheckRun;
 }
 
 /** A step that reads the checks' outcome stops, pending, when they fail (steps.ts). */
@@ -122,89 +84,99 @@ const checksFor = (step: string, checks: Promise<CheckedText>) =>
   });
 
 /**
- * The citation check starts on the draft as written, beside the fact check, and ends on the final
- * text: when the revision rewrote sentences, only those go to the model again.
+ * The SEO model call reads the intro and headings (known with the draft); the pack, the final text.
+ * `asked` settles once the call has been answered (or the step skipped or failed before it); never rejects.
  */
-function citationsStep(run: PipelineRun, final: Final, drafted: Composed, checks: Promise<CheckedText>) {
-  const { ctx, brief, concurrency } = run;
-  if (final.sources.length === 0)
-    return skipStep(ctx, 'citations', stepPositions.citations, []).then(() => [] as CitationCheck[]);
-  return runStep(ctx, 'citations', stepPositions.citations, async (llm) => {
-    const first = await checkCitations(llm, drafted.markdown, drafted.sources, brief.language, concurrency);
-    const { composed } = await checksFor('citations', checks);
-    if (composed.markdown === drafted.markdown) return first;
-    const known = renumberChecks(first, final.sources.length, drafted.renumber, composed.renumber);
-    return checkCitations(llm, composed.markdown, composed.sources, brief.language, concurrency, known);
-  });
-}
-
-/** The SEO model call reads the intro and headings (known with the draft); the pack, the final text. */
 function seoStep(run: PipelineRun, final: Final, checks: Promise<CheckedText>) {
   const { ctx, brief, system } = run;
   const { title, outline, draft } = final;
-  if (!brief.seo) return skipStep(ctx, 'seo', stepPositions.seo, null).then(() => null);
-  return runStep(ctx, 'seo', stepPositions.seo, async (llm): Promise<SeoPack> => {
-    const { object } = await llm.generateObject({
-      role: 'planner',
-      system,
-      prompt: seoPrompt(
-        brief,
-        title,
-        draft.intro,
-        outline.sections.map((s) => s.heading),
-      ),
-      schema: seoMetaSchema,
-      schemaName: 'seo_meta',
-    });
-    const { composed } = await checksFor('seo', checks);
-    return seoPack(composed.markdown, brief, title, object);
-  });
+  const asked = Promise.withResolvers<void>();
+  const done = brief.seo
+    ? runStep(ctx, 'seo', stepPositions.seo, async (llm): Promise<SeoPack> => {
+        const { object } = await llm.generateObject({
+          role: 'planner',
+          system,
+          prompt: seoPrompt(
+            brief,
+            title,
+            draft.intro,
+            outline.sections.map((s) => s.heading),
+          ),
+          schema: seoMetaSchema,
+          schemaName: 'seo_meta',
+        });
+        asked.resolve();
+        // The pack of the draft as written (~8 ms of this thread for 1,500 words) is made while the
+        // thread waits on the fact check, not after it: the final text is that draft unless the
+        // revision changed it.
+        let early: { text: Composed; pack: SeoPack } | undefined;
+        void final.text.asDrafted.then(
+          (text) => whenIdle(() => (early ??= { text, pack: seoPack(text.markdown, brief, title, object) })),
+          () => {},
+        );
+        const { composed } = await checksFor('seo', checks);
+        return early?.text === composed ? early.pack : seoPack(composed.markdown, brief, title, object);
+      })
+    : skipStep(ctx, 'seo', stepPositions.seo, null).then(() => null);
+  const settled = () => asked.resolve();
+  done.then(settled, settled);
+  return { done, asked: asked.promise };
 }
 
 export async function finalize(run: PipelineRun, final: Final): Promise<void> {
   const { ctx, brief } = run;
   const { title, sources, draft } = final;
   const drafted = draft.sections.map((s) => s.markdown);
-  const asDrafted = compose(final, drafted);
-  const checks = final.checking.then(
-    (checked): CheckedText => ({
-      ...checked,
-      composed: checked.revised.every((text, i) => text === drafted[i])
-        ? asDrafted
-        : compose(final, checked.revised),
-    }),
-  );
-  // The citation check and the SEO pack start now, beside the fact check still running; they
-  // finish on the text it leaves.
-  const citationsRun = citationsStep(run, final, asDrafted, checks);
-  const seoRun = seoStep(run, final, checks);
-  // A partial article is visible while the checks run, and stays if they fail. It is written once
-  // the fact check is done and the first of these two has ended (failed or not): by then both have
-  // sent their requests, which its text's search vector (~15 ms of PGlite's thread) would otherwise
-  // hold up. Its HTML follows, as a failed run's draft has one (draft.ts).
+  const checks = final.text.checked;
+  const citationsRun = final.citations.done;
+  // The SEO pack starts now, beside the fact check still running; it finishes on the text it leaves.
+  const seoStarted = seoStep(run, final, checks);
+  const seoRun = seoStarted.done;
+  // A partial article is visible while the checks run, and stays if they fail: the draft as
+  // composed, written once the SEO call or the citation check of the draft has been answered — by
+  // then the requests sent with the draft are out, which its text's search vector (~15 ms of
+  // PGlite's thread) would otherwise hold up — and usually before the fact check ends, so that cost
+  // is not at the end of the run. Its HTML follows, as a failed run's draft has one (draft.ts). The
+  // fact check's claims, and the revised text if the revision changed it, follow the checks.
   const noop = () => {};
-  const partialSaved = Promise.race([citationsRun, seoRun])
-    .then(noop, noop)
-    .then(() => checks)
-    .then(async ({ claims, revised, composed }) => {
+  const draftSaved = Promise.race([seoStarted.asked, final.citations.draftJudged])
+    .then(() => final.text.asDrafted)
+    .then(async (asDrafted) => {
       await updateArticle(ctx.database, ctx.article.id, {
-        markdown: composed.markdown,
-        sources: composed.sources,
-        ...(factCheckApplies(brief.factCheck, sources)
-          ? {
-              factCheck: {
-                claims: finalClaims(claims, composed.renumber, drafted, revised, composed.markdown),
-              },
-            }
-          : {}),
+        markdown: asDrafted.markdown,
+        sources: asDrafted.sources,
       });
-      await updateArticle(ctx.database, ctx.article.id, { html: renderHtml(composed.markdown) });
+      await updateArticle(ctx.database, ctx.article.id, { html: renderHtml(asDrafted.markdown) });
+      return asDrafted;
     });
+  const partialSaved = Promise.all([draftSaved, checks]).then(
+    async ([asDrafted, { claims, revised, composed }]) => {
+      const changed = composed.markdown !== asDrafted.markdown;
+      const checked = factCheckApplies(brief.factCheck, sources)
+        ? {
+            factCheck: {
+              claims: finalClaims(claims, composed.renumber, drafted, revised, composed.markdown),
+            },
+          }
+        : {};
+      if (changed || 'factCheck' in checked)
+        await updateArticle(ctx.database, ctx.article.id, {
+          ...(changed ? { markdown: composed.markdown, sources: composed.sources } : {}),
+          ...checked,
+        });
+      if (changed) await updateArticle(ctx.database, ctx.article.id, { html: renderHtml(composed.markdown) });
+    },
+  );
   // Awaited below; handled here too, so a failure is not an unhandled rejection meanwhile.
+  draftSaved.catch(noop);
   partialSaved.catch(noop);
   const [checked, citationsDone, seoDone] = await Promise.allSettled([checks, citationsRun, seoRun]);
-  // Failed checks fail the run with their own error (the two steps only stopped for it).
-  if (checked.status === 'rejected') throw checked.reason;
+  // Failed checks fail the run with their own error (the two steps only stopped for it), once the
+  // draft's save is done: the failed run saves its own partial article (draft.ts), not racing it.
+  if (checked.status === 'rejected') {
+    await draftSaved.catch(noop);
+    throw checked.reason;
+  }
   if (citationsDone.status === 'rejected' || seoDone.status === 'rejected') {
     // A failed check's run ends with the partial article saved, not racing its write.
     await partialSaved.catch(noop);

@@ -1,7 +1,8 @@
 // The decisions around the checks: when the fact check applies, what the checkers see, how the
 // claims read once the article is numbered, and the count of removed citations.
 import { describe, expect, it } from 'vitest';
-import { finalClaims, removedCitations, renumberChecks } from '../../../src/articles/pipeline/finalize.ts';
+import { renumberChecks } from '../../../src/articles/pipeline/citation-step.ts';
+import { finalClaims, removedCitations } from '../../../src/articles/pipeline/finalize.ts';
 import { sourceFoundEvent } from '../../../src/articles/pipeline/gather-sources.ts';
 import { factCheckApplies, sectionsForCheck } from '../../../src/articles/pipeline/run-checks.ts';
 import type { FactCheckClaim } from '../../../src/articles/types.ts';
