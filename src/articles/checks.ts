@@ -127,41 +127,44 @@ export async function reviseSections(
 
 const verdictBatch = 20;
 
-export async function checkCitations(
+type Verdict = NonNullable<CitationCheck['verdict']>;
+/** A cited sentence with the checker model's verdict, when it gave one. */
+export interface JudgedSentence {
+  sentence: string;
+  sources: number[];
+  verdict?: Verdict;
+}
+
+interface Numbered {
+  i: number;
+  sentence: string;
+  sources: number[];
+}
+
+const numberedSentences = (markdown: string): Numbered[] =>
+  citedSentences(markdown).map((c, i) => ({ i, sentence: c.sentence, sources: c.sources }));
+
+/** The checker's verdicts by sentence number: reused from `known` where the sentence and its sources match. */
+async function verdictsFor(
   llm: StepLlm,
-  markdown: string,
+  sentences: readonly Numbered[],
   sources: readonly ArticleSource[],
-  language: string,
   concurrency: number,
-  /** Earlier results: a sentence judged before with the same sources is not sent to the model again. */
-  known: readonly CitationCheck[] = [],
-): Promise<CitationCheck[]> {
+  known: readonly JudgedSentence[],
+): Promise<Map<number, Verdict>> {
   const knownKey = (sentence: string, sources: number[]) => `${sources.join(',')}|${sentence}`;
   const reuse = new Map(
     known.filter((k) => k.verdict).map((k) => [knownKey(k.sentence, k.sources), k.verdict!]),
   );
-  const sentences = citedSentences(markdown).map((c, i) => ({ i, sentence: c.sentence, sources: c.sources }));
-  // The deterministic score is computed while the checker's calls are in flight: a sentence at a
-  // time, yielding to the event loop before each, so the calls' requests (their statements, their
-  // sockets) go out first instead of after all of it — it takes tens of milliseconds.
-  const lexicalOf = async () => {
-    const scores: number[] = [];
-    for (const s of sentences) {
-      await new Promise(setImmediate);
-      const cited = s.sources.map((n) => sources[n - 1]).filter((src): src is ArticleSource => !!src);
-      scores.push(Math.max(0, ...cited.map((src) => lexicalSupport(s.sentence, src.text, language))));
-    }
-    return scores;
-  };
-  const verdicts = new Map<number, { supported: boolean; score: number; reason?: string }>();
+  const verdicts = new Map<number, Verdict>();
   const unjudged = sentences.filter((s) => {
     const earlier = reuse.get(knownKey(s.sentence, s.sources));
     if (earlier) verdicts.set(s.i, earlier);
     return !earlier;
   });
-  const batches: (typeof sentences)[] = [];
+  const batches: Numbered[][] = [];
   for (let i = 0; i < unjudged.length; i += verdictBatch) batches.push(unjudged.slice(i, i + verdictBatch));
-  const judged = mapBounded(batches, concurrency, async (batch) => {
+  await mapBounded(batches, concurrency, async (batch) => {
     const cited = [...new Set(batch.flatMap((s) => s.sources))]
       .map((n) => sources[n - 1])
       .filter((s): s is ArticleSource => !!s);
@@ -189,7 +192,53 @@ export async function checkCitations(
         });
     }
   });
-  const [lexical] = await Promise.all([lexicalOf(), judged]);
+  return verdicts;
+}
+
+/**
+ * The checker model's verdicts alone, without the lexical scores: for a part of an article (a
+ * section as it is written) whose results are only carried into the check of the whole as `known`.
+ */
+export async function judgeCitations(
+  llm: StepLlm,
+  markdown: string,
+  sources: readonly ArticleSource[],
+  concurrency: number,
+): Promise<JudgedSentence[]> {
+  const sentences = numberedSentences(markdown);
+  const verdicts = await verdictsFor(llm, sentences, sources, concurrency, []);
+  return sentences.map((s) => {
+    const verdict = verdicts.get(s.i);
+    return { sentence: s.sentence, sources: s.sources, ...(verdict ? { verdict } : {}) };
+  });
+}
+
+export async function checkCitations(
+  llm: StepLlm,
+  markdown: string,
+  sources: readonly ArticleSource[],
+  language: string,
+  concurrency: number,
+  /** Earlier results: a sentence judged before with the same sources is not sent to the model again. */
+  known: readonly JudgedSentence[] = [],
+): Promise<CitationCheck[]> {
+  const sentences = numberedSentences(markdown);
+  // The deterministic score is computed while the checker's calls are in flight: a sentence at a
+  // time, yielding to the event loop before each, so the calls' requests (their statements, their
+  // sockets) go out first instead of after all of it — it takes tens of milliseconds.
+  const lexicalOf = async () => {
+    const scores: number[] = [];
+    for (const s of sentences) {
+      await new Promise(setImmediate);
+      const cited = s.sources.map((n) => sources[n - 1]).filter((src): src is ArticleSource => !!src);
+      scores.push(Math.max(0, ...cited.map((src) => lexicalSupport(s.sentence, src.text, language))));
+    }
+    return scores;
+  };
+  const [lexical, verdicts] = await Promise.all([
+    lexicalOf(),
+    verdictsFor(llm, sentences, sources, concurrency, known),
+  ]);
   return sentences.map((s) => combineVerdict({ ...s, lexical: lexical[s.i] ?? 0 }, verdicts.get(s.i)));
 }
 

@@ -2,9 +2,12 @@
 // written, beside the sections, frame and fact check still running; once the draft is composed only
 // what no section held (the intro, conclusion and FAQ answers) is sent; and when the revision rewrote
 // sentences, only those are sent again for the final text. Results carry from one numbering to the
-// next by sentence and sources (renumberChecks), so no sentence is judged twice.
+// next by sentence and sources (renumberChecks), so no sentence is judged twice. A section's pass
+// asks only for the model's verdicts: the lexical scores (tens of milliseconds of this thread for an
+// article) are computed once, for the composed draft, not at the section hand-overs they would delay.
 import { boundedQueue } from '../../research/bounded.ts';
-import { checkCitations } from '../checks.ts';
+import { whenIdle } from '../../when-idle.ts';
+import { checkCitations, type JudgedSentence, judgeCitations } from '../checks.ts';
 import { runStep, StepInputFailedError, skipStep } from '../steps.ts';
 import type { ArticleSource, CitationCheck } from '../types.ts';
 import type { DraftedSection } from './draft-sections.ts';
@@ -16,12 +19,12 @@ import { stepPositions } from './step-plan.ts';
  * Citation results of one composition in the numbering of another (both number the same gathered
  * sources by first appearance); a result citing a source the other does not cite is dropped.
  */
-export function renumberChecks(
-  checks: readonly CitationCheck[],
+export function renumberChecks<C extends JudgedSentence>(
+  checks: readonly C[],
   sourceCount: number,
   from: (n: number) => number | undefined,
   to: (n: number) => number | undefined,
-): CitationCheck[] {
+): C[] {
   const gathered = new Map<number, number>();
   for (let n = 1; n <= sourceCount; n++) {
     const k = from(n);
@@ -35,6 +38,9 @@ export function renumberChecks(
     return mapped.every((k) => k !== undefined) ? [{ ...c, sources: mapped as number[] }] : [];
   });
 }
+
+/** Resolves once this thread has been idle a moment (a hand-over's burst of work is done). */
+const threadIdle = () => new Promise<void>((resolve) => whenIdle(resolve, { quietMs: 3, maxWaitMs: 100 }));
 
 /** Sections cite the gathered sources by their own numbers. */
 const gatheredNumbering = (n: number) => n;
@@ -87,7 +93,12 @@ async function citationStep(
     const slot = boundedQueue(concurrency);
     const bySection = sections.map((section) =>
       section.then(
-        ({ markdown }) => slot(() => checkCitations(llm, markdown, sources, brief.language, 1)),
+        // After the section's fact check has sent its request (the longer call of the two, so the
+        // one the article waits for): both built at once doubled the section's hand-over.
+        async ({ markdown }) => {
+          await threadIdle();
+          return slot(() => judgeCitations(llm, markdown, sources, 1));
+        },
         inputFailed,
       ),
     );
