@@ -4,6 +4,7 @@ import { linkAbort } from '../abort-scope.ts';
 import type { Attempt, AttemptReport, ChainEnv, ChainOptions, Lease } from './chain-types.ts';
 import { AttemptTimeoutError, classifyFailure, type Failure } from './failures.ts';
 import type { LlmLimiter } from './ports.ts';
+import { scopedKey } from './scoped-key.ts';
 import type { LlmUsage, ModelRef } from './types.ts';
 
 type LimiterLease = Awaited<ReturnType<LlmLimiter['acquire']>> | undefined;
@@ -18,7 +19,7 @@ export interface LiveAttempt {
   report(outcome: AttemptReport['outcome'], usage: LlmUsage, errorCode?: string): void;
 }
 
-export const breakerKeyOf = (env: ChainEnv, model: ModelRef) => `${env.scope}\u0000${model.id}`;
+export const breakerKeyOf = (env: ChainEnv, model: ModelRef) => scopedKey(env.scope, model);
 
 const totalTokens = (u: LlmUsage) => u.inputTokens + u.outputTokens;
 

@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { ProviderCredentials } from './resolve-models.ts';
+import { scopedKey } from './scoped-key.ts';
 import type { ModelRef } from './types.ts';
 
 const hostedDefault = 128_000;
@@ -42,7 +43,7 @@ export class ContextWindows {
    */
   async sizeOf(ref: ModelRef, credentials: ProviderCredentials, scope: string): Promise<number> {
     const configured = this.config.LLM_CONTEXT_TOKENS_JSON[ref.id] ?? this.config.LLM_CONTEXT_TOKENS;
-    const key = `${scope}\u0000${ref.id}`;
+    const key = scopedKey(scope, ref);
     const learned = this.known.get(key);
     if (learned !== undefined) return configured !== undefined ? Math.min(configured, learned) : learned;
     if (configured !== undefined) return configured;
@@ -66,7 +67,7 @@ export class ContextWindows {
   learn(ref: ModelRef, scope: string, assumed: number, errorMessage: string): number {
     const named = contextSizeInError(errorMessage);
     const size = named && named < assumed ? named : Math.floor(assumed * 0.75);
-    this.known.set(`${scope}\u0000${ref.id}`, size);
+    this.known.set(scopedKey(scope, ref), size);
     this.logger.warn({ model: ref.id, size }, 'context window smaller than assumed');
     return size;
   }

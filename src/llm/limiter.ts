@@ -18,6 +18,7 @@
 import type { Redis } from '../cache/redis.ts';
 import { AppError } from '../errors.ts';
 import type { LlmLimiter } from './ports.ts';
+import { pairKeys } from './scoped-key.ts';
 
 export type { LlmLimiter };
 
@@ -34,11 +35,13 @@ export interface LlmLimiterOptions {
 
 interface BucketStore {
   /** Takes one request and `tokens` (returns 0) or returns how many ms until they would fit. */
-  tryAdmit(key: string, id: string, tokens: number): Promise<number>;
+  tryAdmit(key: string, id: number, tokens: number): Promise<number>;
   /** The same, answered synchronously; only stores that can (this process's memory). */
-  tryAdmitNow?(key: string, id: string, tokens: number): number;
+  tryAdmitNow?(key: string, id: number, tokens: number): number;
   /** Replaces the admitted estimate of call `id` with the tokens it really used. */
-  settle(key: string, id: string, tokens: number): Promise<void>;
+  settle(key: string, id: number, tokens: number): Promise<void>;
+  /** The same, done synchronously; only stores that can. */
+  settleNow?(key: string, id: number, tokens: number): void;
 }
 
 interface Limits {
@@ -72,10 +75,10 @@ export function waitFor(b: Buckets, limits: Limits, tokens: number): number {
   return wait > 0 ? Math.max(1, Math.ceil(wait)) : 0;
 }
 
-function memoryStore(limits: Limits): BucketStore & Required<Pick<BucketStore, 'tryAdmitNow'>> {
+function memoryStore(limits: Limits): BucketStore & Required<Pick<BucketStore, 'tryAdmitNow' | 'settleNow'>> {
   const buckets = new Map<string, Buckets>();
-  const estimates = new Map<string, number>();
-  const tryAdmitNow = (key: string, id: string, tokens: number) => {
+  const estimates = new Map<number, number>();
+  const tryAdmitNow = (key: string, id: number, tokens: number) => {
     const now = Date.now();
     const b = refill(buckets.get(key) ?? { requests: limits.rpm, tokens: limits.tpm, at: now }, limits, now);
     const wait = waitFor(b, limits, tokens);
@@ -87,16 +90,18 @@ function memoryStore(limits: Limits): BucketStore & Required<Pick<BucketStore, '
     buckets.set(key, b);
     return wait;
   };
+  const settleNow = (key: string, id: number, tokens: number) => {
+    const estimate = estimates.get(id);
+    estimates.delete(id);
+    const b = buckets.get(key);
+    if (estimate === undefined || !b) return;
+    b.tokens = Math.min(limits.tpm, b.tokens + estimate - tokens);
+  };
   return {
     tryAdmitNow,
     tryAdmit: async (key, id, tokens) => tryAdmitNow(key, id, tokens),
-    async settle(key, id, tokens) {
-      const estimate = estimates.get(id);
-      estimates.delete(id);
-      const b = buckets.get(key);
-      if (estimate === undefined || !b) return;
-      b.tokens = Math.min(limits.tpm, b.tokens + estimate - tokens);
-    },
+    settleNow,
+    settle: async (key, id, tokens) => settleNow(key, id, tokens),
   };
 }
 
@@ -136,7 +141,7 @@ return 0
 `;
 
 function redisStore(redis: Redis, limits: Limits, prefix: string): BucketStore {
-  const estimates = new Map<string, number>();
+  const estimates = new Map<number, number>();
   return {
     async tryAdmit(key, id, tokens) {
       const wait = Number(
@@ -156,7 +161,7 @@ function redisStore(redis: Redis, limits: Limits, prefix: string): BucketStore {
 
 // Redis being down must not stop LLM calls: this process then enforces the limits on its own.
 function withLocalFallback(shared: BucketStore, local: BucketStore): BucketStore {
-  const admittedLocally = new Set<string>();
+  const admittedLocally = new Set<number>();
   return {
     async tryAdmit(key, id, tokens) {
       try {
@@ -175,7 +180,7 @@ function withLocalFallback(shared: BucketStore, local: BucketStore): BucketStore
 }
 
 interface Waiter {
-  id: string;
+  id: number;
   tokens: number;
   enqueuedAt: number;
   done: boolean;
@@ -236,14 +241,17 @@ async function pump(store: BucketStore, key: string, lane: Lane) {
 }
 
 /** A lease whose release settles the tokens call `id` really used. */
-function leaseOf(store: BucketStore, key: string, id: string, waitedMs: number) {
+function leaseOf(store: BucketStore, key: string, id: number, waitedMs: number) {
   let released = false;
   return {
     waitedMs,
     release(actualTokens: number) {
       if (released) return;
       released = true;
-      void store.settle(key, id, tokenCount(actualTokens)).catch(() => {});
+      // In this process's memory the settle is done at once (as its promise's body was), without
+      // the two promises per call.
+      if (store.settleNow) store.settleNow(key, id, tokenCount(actualTokens));
+      else void store.settle(key, id, tokenCount(actualTokens)).catch(() => {});
     },
   };
 }
@@ -270,6 +278,8 @@ export function createLlmLimiter(opts: LlmLimiterOptions): LlmLimiter {
     ? withLocalFallback(redisStore(opts.redis, limits, opts.keyPrefix ?? 'llm:limit:'), memoryStore(limits))
     : memoryStore(limits);
   const lanes = new Map<string, Lane>();
+  // `provider:model`, built once per lane (see scoped-key.ts).
+  const laneKeyOf = pairKeys();
   // Ids only key this process's map of admitted estimates, so a counter is enough.
   let lastId = 0;
 
@@ -279,14 +289,14 @@ export function createLlmLimiter(opts: LlmLimiterOptions): LlmLimiter {
   return {
     acquire(key, estimatedTokens, signal) {
       if (signal?.aborted) return Promise.reject(signal.reason);
-      const laneKey = `${key.provider}:${key.model}`;
+      const laneKey = laneKeyOf(key.provider, key.model);
       let lane = lanes.get(laneKey);
       if (!lane) {
         lane = { queue: [], pumping: false, lastWaitMs: 0 };
         lanes.set(laneKey, lane);
       }
       const current = lane;
-      const id = String(++lastId);
+      const id = ++lastId;
       const tokens = tokenCount(estimatedTokens);
       // Nobody ahead (queued or being admitted): an in-process store answers at once.
       if (store.tryAdmitNow && current.queue.length === 0 && !current.pumping) {

@@ -4,6 +4,7 @@
 // own prices (entered by an admin, src/llm/model-prices.ts) win over both. A model missing from all
 // of them is priced as unknown (null), never guessed.
 import { z } from 'zod';
+import { pairKeys } from './scoped-key.ts';
 import type { LlmUsage } from './usage.ts';
 
 export const PRICE_TABLE_VERSION = '2025-06';
@@ -47,8 +48,10 @@ export interface PriceBook {
 
 export function createPriceBook(overrides: Record<string, Price> = {}): PriceBook {
   const prices = { ...table, ...overrides };
+  // Looked up twice a call (the ledger row and the result): see scoped-key.ts.
+  const idOf = pairKeys();
   const priceOf = (provider: string, model: string, own?: PriceTable) => {
-    const id = `${provider}:${model}`;
+    const id = idOf(provider, model);
     return (own && Object.hasOwn(own, id) ? own[id] : prices[id]) ?? null;
   };
   return {

@@ -10,6 +10,7 @@ import { ProviderNotConfiguredError } from './failures.ts';
 import { resolveMessageSchemaOnce } from './message-schema-warmup.ts';
 import { withReasoningExtracted } from './reasoning.ts';
 import type { ProviderCredentials } from './resolve-models.ts';
+import { scopedKey } from './scoped-key.ts';
 import type { ModelRef, ProviderName } from './types.ts';
 
 interface ProviderHandle {
@@ -105,7 +106,7 @@ export class ModelFactory {
 
   /** `scope` identifies the credential set (environment or a workspace). */
   language(scope: string, ref: ModelRef, credentials: ProviderCredentials): LanguageModel {
-    const key = `${scope}\u0000${ref.id}`;
+    const key = scopedKey(scope, ref);
     let m = this.languageModels.get(key);
     if (!m) {
       m = withReasoningExtracted(this.plainLanguage(scope, ref, credentials));
@@ -116,7 +117,7 @@ export class ModelFactory {
 
   /** The model without the `<think>` middleware: the caller applies `splitThinkTags` to its answer. */
   plainLanguage(scope: string, ref: ModelRef, credentials: ProviderCredentials): LanguageModel {
-    const key = `${scope}\u0000${ref.id}`;
+    const key = scopedKey(scope, ref);
     let m = this.plainLanguageModels.get(key);
     if (!m) {
       // The model's calls send messages the AI SDK checks on every call (see the module); once per
@@ -129,7 +130,7 @@ export class ModelFactory {
   }
 
   embedding(scope: string, ref: ModelRef, credentials: ProviderCredentials): EmbeddingModel {
-    const key = `${scope}\u0000${ref.id}`;
+    const key = scopedKey(scope, ref);
     let m = this.embeddingModels.get(key);
     if (!m) {
       const make = this.handle(scope, ref, credentials).embedding;
