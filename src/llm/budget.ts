@@ -34,8 +34,6 @@ async function checkBudget(
   costUsd: number,
 ) {
   if (budgetUsd === undefined) return;
-  const now = new Date();
-  const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
   if (costUsd >= budgetUsd) {
     throw new AppError(
       'budget_exceeded',
@@ -44,10 +42,28 @@ async function checkBudget(
     );
   }
   if (costUsd >= 0.8 * budgetUsd) {
+    const now = new Date();
+    const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
     if (await budgetWarningRecorded(database, workspaceId, from)) return;
     await recordBudgetWarning(database, workspaceId, { spentUsd: costUsd, budgetUsd });
     budgetEvents.emit('warning', { workspaceId, spentUsd: costUsd, budgetUsd } satisfies BudgetWarning);
   }
+}
+
+// The UTC month `now` falls in, kept between calls: a Date and its calendar fields per check were
+// most of the guard's own cost on a call.
+let month = { start: 0, end: 0 };
+
+/** The start (ms) of the UTC month of `now` (ms). */
+function monthStartOf(now: number): number {
+  if (now < month.start || now >= month.end) {
+    const d = new Date(now);
+    month = {
+      start: Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1),
+      end: Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1),
+    };
+  }
+  return month.start;
 }
 
 export interface BudgetGuard {
@@ -109,12 +125,12 @@ export function createBudgetGuard(
 
   async function current(workspaceId: string): Promise<Known> {
     const entry = known.get(workspaceId);
-    const now = new Date();
-    const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+    const now = Date.now();
+    const monthStart = monthStartOf(now);
     // Unknown, invalidated, or of last month: read before the call is allowed.
     if (!entry || entry.invalidated || entry.monthStart !== monthStart) return reload(workspaceId);
     // A failed re-read leaves the entry as it is, to be re-read by the next call.
-    if (now.getTime() - entry.loadedAt >= ttlMs) reload(workspaceId).catch(() => {});
+    if (now - entry.loadedAt >= ttlMs) reload(workspaceId).catch(() => {});
     return entry;
   }
 
@@ -124,6 +140,8 @@ export function createBudgetGuard(
       const budgetUsd = entry.budgetUsd;
       if (budgetUsd !== undefined) observeBudget(workspaceId, entry.spentUsd, budgetUsd);
       if (budgetUsd === undefined || (entry.warned && entry.spentUsd < budgetUsd)) return;
+      // Below the warning line (most calls) there is nothing to check or record.
+      if (entry.spentUsd < 0.8 * budgetUsd && entry.spentUsd < budgetUsd) return;
       await checkBudget(database, workspaceId, budgetUsd, entry.spentUsd);
       if (entry.spentUsd >= 0.8 * budgetUsd) entry.warned = true;
     },

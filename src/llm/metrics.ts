@@ -11,6 +11,8 @@ const registers = [metricsRegistry];
 // metrics cost the gateway's hot path (issue 13, item 1).
 interface CallSeries {
   requestLabels: { provider: string; model: string; role: string; status: string };
+  /** The latency histograms' labels, one object per series rather than one per call. */
+  modelLabels: { provider: string; model: string };
   requests: number;
   /** Calls that reached the provider (not cache hits): only they have a token series, even at 0. */
   upstream: number;
@@ -99,6 +101,7 @@ export function observeLlmCall(r: LlmCallRecord) {
   if (!series) {
     series = {
       requestLabels: { provider: r.provider, model: r.model, role: r.role, status },
+      modelLabels: { provider: r.provider, model: r.model },
       requests: 0,
       upstream: 0,
       priced: 0,
@@ -119,18 +122,25 @@ export function observeLlmCall(r: LlmCallRecord) {
     series.priced += 1;
     series.costUsd += r.costUsd;
   }
-  const model = { provider: r.provider, model: r.model };
-  duration.observe(model, r.latencyMs / 1000);
-  if (r.ttftMs !== null) ttft.observe(model, r.ttftMs / 1000);
+  duration.observe(series.modelLabels, r.latencyMs / 1000);
+  if (r.ttftMs !== null) ttft.observe(series.modelLabels, r.ttftMs / 1000);
 }
 
 // Share of the monthly budget spent, per workspace, as of the last check (each run checks it);
 // `max by (workspace)` across processes is the alert's view. Cardinality: one series per workspace.
-const budgetUsed = new Gauge({
+// Each call's check sets the share; only the last one before a read is ever seen, so it is kept
+// here and set when the registry is read (as the counters above are), not hashed into the gauge
+// per call.
+const pendingBudgetShares = new Map<string, number>();
+new Gauge({
   name: 'llm_budget_used_ratio',
   help: 'Share of the monthly LLM budget a workspace has spent, as of its last budget check',
   labelNames: ['workspace'],
   registers,
+  collect() {
+    for (const [workspace, share] of pendingBudgetShares) this.set({ workspace }, share);
+    pendingBudgetShares.clear();
+  },
 });
 const budgetRejections = new Counter({
   name: 'llm_budget_rejections_total',
@@ -139,7 +149,7 @@ const budgetRejections = new Counter({
 });
 
 export function observeBudget(workspaceId: string, spentUsd: number, budgetUsd: number) {
-  budgetUsed.set({ workspace: workspaceId }, budgetUsd > 0 ? spentUsd / budgetUsd : 0);
+  pendingBudgetShares.set(workspaceId, budgetUsd > 0 ? spentUsd / budgetUsd : 0);
   if (spentUsd >= budgetUsd) budgetRejections.inc();
 }
 

@@ -6,6 +6,7 @@ import { type Database, openDatabase } from '../../src/db/client.ts';
 import { runMigrations } from '../../src/db/migrate.ts';
 import { llmCalls, workspaces } from '../../src/db/schema/index.ts';
 import { createBudgetGuard } from '../../src/llm/budget.ts';
+import { metricsRegistry } from '../../src/observability/metrics.ts';
 
 describe('budget guard', () => {
   let database: Database;
@@ -77,5 +78,24 @@ describe('budget guard', () => {
     // The same after the budget setting changed: its fresh read does not forget the call either.
     guard.invalidate(ws);
     await expect(guard.check(ws)).rejects.toMatchObject({ code: 'budget_exceeded' });
+  });
+
+  it("reports each workspace's share of its budget as of its last check", async () => {
+    const [a, b] = [await workspace(), await workspace()];
+    await spend(a, 0.25);
+    const guard = createBudgetGuard(database, { defaultBudgetUsd: 1 });
+    const share = async (ws: string) =>
+      (await metricsRegistry.getSingleMetric('llm_budget_used_ratio')?.get())?.values.find(
+        (v) => v.labels.workspace === ws,
+      )?.value;
+    await guard.check(a);
+    await guard.check(b);
+    expect(await share(a)).toBe(0.25);
+    expect(await share(b)).toBe(0);
+    guard.spent(a, 0.25);
+    await guard.check(a);
+    guard.spent(a, 0.125);
+    await guard.check(a);
+    expect(await share(a)).toBe(0.625);
   });
 });
