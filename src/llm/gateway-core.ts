@@ -70,12 +70,13 @@ export const reliabilityOf = (config: Config, overrides?: Partial<Reliability>):
   ...overrides,
 });
 
-export const contextOf = (role: LlmRole, call: LlmTextCall | LlmEmbedOptions): CallContext => ({
-  role,
-  purpose: call.purpose ?? { kind: 'embedding' },
-  ...(call.workspaceId && { workspaceId: call.workspaceId }),
-  ...(call.userId && { userId: call.userId }),
-});
+export function contextOf(role: LlmRole, call: LlmTextCall | LlmEmbedOptions): CallContext {
+  // Assigned rather than spread in: a temporary object per optional field, on every call.
+  const ctx: CallContext = { role, purpose: call.purpose ?? { kind: 'embedding' } };
+  if (call.workspaceId) ctx.workspaceId = call.workspaceId;
+  if (call.userId) ctx.userId = call.userId;
+  return ctx;
+}
 
 export function createGatewayCore(deps: LlmGatewayDeps): GatewayCore {
   const { config, logger } = deps;

@@ -14,20 +14,28 @@ import { schemaJsonOf } from './response-cache-key.ts';
 import { runChain } from './run-chain.ts';
 import { structuredAttempt } from './structured-attempt.ts';
 import { countTokens, estimatedUsage, tokensAtMost, usageMissing } from './token-count.ts';
-import type { LlmTextCall, LlmUsage, ModelRef, OutputRung } from './types.ts';
+import type { LlmObjectResult, LlmTextCall, LlmTextResult, LlmUsage, ModelRef, OutputRung } from './types.ts';
 
 type Answer<T> = { text: string; object: T; rung: OutputRung | undefined };
 
+/** A text call's result has no `object`; a structured call's has. */
+export function generate(core: GatewayCore, call: LlmTextCall): Promise<LlmTextResult>;
+export function generate<T>(
+  core: GatewayCore,
+  call: LlmTextCall,
+  schema: z.ZodType<T>,
+  schemaName?: string,
+): Promise<LlmObjectResult<T>>;
 export async function generate<T>(
   core: GatewayCore,
   call: LlmTextCall,
   schema?: z.ZodType<T>,
   schemaName?: string,
-) {
+): Promise<LlmTextResult | LlmObjectResult<T>> {
   const started = performance.now();
   const { setup, chain, ctx, prompt, key } = await core.prepare(call, schema);
   const hit = await core.responses.read(ctx, call, key);
-  if (hit) return { ...fromCache(hit, started), object: hit.object as T };
+  if (hit) return schema ? { ...fromCache(hit, started), object: hit.object as T } : fromCache(hit, started);
   if (call.workspaceId) await core.recorder.checkBudget(call.workspaceId);
 
   const fitState = newFitState();
@@ -50,7 +58,9 @@ export async function generate<T>(
   });
   return {
     text: res.value.text,
-    object: res.value.object,
+    // A text call's result has no `object` (built without it, not copied without it: a rest copy
+    // per call).
+    ...(schema && { object: res.value.object }),
     ...(rung && { rung }),
     usage,
     provider: res.model.provider,
@@ -95,9 +105,9 @@ async function generateAttempt<T>(
   const where = { credentials: resolved.credentials, scope };
   const reserve = schema ? schemaReserveOf(schema) : undefined;
   const fitted = await core.fitter.fit(call, attempt.model, where, fitState, reserve, built);
-  const args = {
-    model,
-    prompt: fitted === call && !attempt.repair ? built : promptArgs(fitted, attempt.repair),
+  const prompt = fitted === call && !attempt.repair ? built : promptArgs(fitted, attempt.repair);
+  // Kept apart from the prompt, which a text request spreads in (no rest copy to take it out).
+  const settings = {
     ...(fitted.temperature !== undefined && { temperature: fitted.temperature }),
     ...(fitted.maxOutputTokens !== undefined && { maxOutputTokens: fitted.maxOutputTokens }),
     // Our retries are the only ones: the SDK's would multiply them and ignore the chain.
@@ -105,15 +115,21 @@ async function generateAttempt<T>(
     abortSignal: attempt.signal,
   };
   try {
-    if (schema) return await structuredAttempt(core, setup, attempt, args, schema, schemaName ?? 'answer');
-    const { prompt, ...settings } = args;
-    const r = await generateText({ ...settings, ...prompt });
+    if (schema)
+      return await structuredAttempt(
+        core,
+        setup,
+        attempt,
+        { model, prompt, ...settings },
+        schema,
+        schemaName ?? 'answer',
+      );
+    const r = await generateText({ model, ...settings, ...prompt });
     const answer = splitThinkTags(r.text);
-    const reasoning = [r.reasoningText, answer.reasoning].filter(Boolean).join('\n');
     return {
       value: { text: stripStrayReasoning(answer.text), object: undefined as T, rung: undefined },
       usage: usageMissing(r.totalUsage)
-        ? estimatedUsage(prompt, answer.text, reasoning)
+        ? estimatedUsage(prompt, answer.text, [r.reasoningText, answer.reasoning].filter(Boolean).join('\n'))
         : toUsage(r.totalUsage),
     };
   } catch (err) {

@@ -17,10 +17,7 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGateway {
   const core = createGatewayCore(deps);
   const { recorder, fitter, factory, setups } = core;
   return {
-    async generateText(call) {
-      const { object: _unused, ...result } = await generate<undefined>(core, call);
-      return result;
-    },
+    generateText: (call) => generate(core, call),
 
     async generateObject<T>(call: LlmObjectCall<T>): Promise<LlmObjectResult<T>> {
       return generate(core, call, call.schema, call.schemaName);
