@@ -19,9 +19,14 @@ export function scopedKey(scope: string, ref: ModelRef): string {
   return key;
 }
 
-/** `a:b` for any pair, each pair's string built once (pairs are configured models: few). */
+// Pairs are configured models, so few; model names a workspace's settings name are its members'
+// input, so the kept strings are bounded all the same (dropped all at once past this many).
+const maxPairs = 1024;
+
+/** `a:b` for any pair, each pair's string built once. */
 export function pairKeys(): (a: string, b: string) => string {
   const keys = new Map<string, Map<string, string>>();
+  let count = 0;
   return (a, b) => {
     let byB = keys.get(a);
     if (!byB) {
@@ -31,6 +36,12 @@ export function pairKeys(): (a: string, b: string) => string {
     let key = byB.get(b);
     if (key === undefined) {
       key = `${a}:${b}`;
+      if (++count > maxPairs) {
+        keys.clear();
+        count = 1;
+        byB = new Map();
+        keys.set(a, byB);
+      }
       byB.set(b, key);
     }
     return key;
