@@ -110,11 +110,17 @@ function seoStep(run: PipelineRun, final: Final, checks: Promise<CheckedText>) {
         // thread waits on the fact check, not after it: the final text is that draft unless the
         // revision changed it.
         let early: { text: Composed; pack: SeoPack } | undefined;
+        let wanted = true;
         void final.text.asDrafted.then(
-          (text) => whenIdle(() => (early ??= { text, pack: seoPack(text.markdown, brief, title, object) })),
+          (text) =>
+            whenIdle(() => {
+              if (wanted) early = { text, pack: seoPack(text.markdown, brief, title, object) };
+            }),
           () => {},
         );
-        const { composed } = await checksFor('seo', checks);
+        const { composed } = await checksFor('seo', checks).finally(() => {
+          wanted = false;
+        });
         return early?.text === composed ? early.pack : seoPack(composed.markdown, brief, title, object);
       })
     : skipStep(ctx, 'seo', stepPositions.seo, null).then(() => null);
