@@ -1,6 +1,7 @@
 // Starts the real process: runtime, HTTP listener, signal handling.
 import { createLocalToken, writeLocalTokenFile } from '../accounts/local-token.ts';
 import type { Config } from '../config.ts';
+import { warmLanguageData } from '../input/language-data-warmup.ts';
 import { registerJobs } from '../jobs/register.ts';
 import { closeSentry, initSentry } from '../observability/sentry.ts';
 import { keepAliveOnUnhandledRejections } from '../observability/unhandled-rejections.ts';
@@ -8,6 +9,8 @@ import { createRuntime } from '../runtime.ts';
 import { buildServer } from './app.ts';
 
 export async function startServer(config: Config) {
+  // The first brief's language check and prompt need ICU's language data: loaded beside start-up.
+  warmLanguageData();
   await initSentry(config);
   const runtime = await createRuntime(config, { command: 'server' });
   keepAliveOnUnhandledRejections(runtime.logger);

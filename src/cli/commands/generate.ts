@@ -101,25 +101,6 @@ async function followEvents(
   throw new AppError('unavailable', 'Lost the event stream of the run');
 }
 
-/**
- * ICU's locale data (the brief's language check, the language's name in the writer's prompt) loads
- * on first use: 20–50 ms of this thread between handing over the topic and the planner's request.
- * Loaded instead in the first idle stretch of start-up, while the embedded database compiles its
- * WebAssembly on other threads; should there be none, at the first one after (the checks it warms
- * run the same either way).
- */
-function warmJobStartSoon() {
-  whenIdle(
-    () => {
-      void import('../../input/language.ts').then(({ supportedLanguage }) => {
-        supportedLanguage('en');
-        new Intl.DisplayNames(['en'], { type: 'language' }).of('en');
-      });
-    },
-    { maxWaitMs: 10_000 },
-  );
-}
-
 export function registerGenerateCommand(program: Command) {
   program
     .command('generate')
@@ -139,7 +120,8 @@ export function registerGenerateCommand(program: Command) {
     .option('--out <file>', 'write the Markdown here instead of stdout')
     .option('--json', 'print the whole article as JSON')
     .action(async (topic: string, opts: GenerateOptions) => {
-      warmJobStartSoon();
+      // The brief's language check and prompt need ICU's language data: loaded beside start-up.
+      void import('../../input/language-data-warmup.ts').then((m) => m.warmLanguageData());
       const config = await loadConfig();
       const words = opts.words === undefined ? undefined : Number(opts.words);
       const webSources = opts.webSources === undefined ? undefined : Number(opts.webSources);

@@ -28,6 +28,8 @@ export function registerOperationCommands(program: Command) {
       // Unhandled rejections in a worker reach Sentry too (the API's 5xx are reported by the server).
       const { closeSentry, initSentry } = await import('../../observability/sentry.ts');
       await initSentry(config);
+      // The first run's prompts need ICU's language data: loaded beside start-up.
+      void import('../../input/language-data-warmup.ts').then((m) => m.warmLanguageData());
       const { createRuntime } = await import('../../runtime.ts');
       const runtime = await createRuntime(config, { command: 'worker' });
       const { keepAliveOnUnhandledRejections } = await import('../../observability/unhandled-rejections.ts');
