@@ -23,18 +23,28 @@ describe('fact check schedule', () => {
     env = undefined;
   });
 
-  it('checks each section as soon as it is written, before the last section and the frame are done', async () => {
-    // Two at once and three sections: the first two sections' checks run beside the third.
-    env = await startArticleEnv('pglite', { env: { SECTION_CONCURRENCY: '2' }, model: { chunkDelayMs: 2 } });
-    const res = await postArticle(env, {
+  /** A heat-pump article of `words` (no SEO) on a new environment, run to completion. */
+  async function completedArticle(options: Parameters<typeof startArticleEnv>[1], words: number) {
+    const started = await startArticleEnv('pglite', options);
+    env = started;
+    const res = await postArticle(started, {
       topic: 'heat pumps for family homes',
-      words: 750,
-      research: { urls: env.urls },
+      words,
+      research: { urls: started.urls },
       seo: false,
     });
     expect(res.statusCode, res.body).toBe(202);
-    const article = await waitForArticle(env, res.json().id);
+    const article = await waitForArticle(started, res.json().id);
     expect(article.status, article.error ?? '').toBe('completed');
+    return { env: started, article };
+  }
+
+  it('checks each section as soon as it is written, before the last section and the frame are done', async () => {
+    // Two at once and three sections: the first two sections' checks run beside the third.
+    const { env, article } = await completedArticle(
+      { env: { SECTION_CONCURRENCY: '2' }, model: { chunkDelayMs: 2 } },
+      750,
+    );
     expect(article.outline.sections).toHaveLength(3);
 
     const calls = env.llm.requests.filter((r) => r.path === '/v1/chat/completions');
@@ -58,15 +68,10 @@ describe('fact check schedule', () => {
   }, 60_000);
 
   it("checks each section's citations as soon as it is written, and no sentence of a section again", async () => {
-    env = await startArticleEnv('pglite', { env: { SECTION_CONCURRENCY: '2' }, model: { chunkDelayMs: 2 } });
-    const res = await postArticle(env, {
-      topic: 'heat pumps for family homes',
-      words: 750,
-      research: { urls: env.urls },
-      seo: false,
-    });
-    const article = await waitForArticle(env, res.json().id);
-    expect(article.status, article.error ?? '').toBe('completed');
+    const { env, article } = await completedArticle(
+      { env: { SECTION_CONCURRENCY: '2' }, model: { chunkDelayMs: 2 } },
+      750,
+    );
     const calls = env.llm.requests.filter((r) => r.path === '/v1/chat/completions');
     const sections = calls.filter(isSection);
     const verdicts = calls.filter((r) => schemaOf(r) === 'citation_verdicts');
@@ -132,17 +137,10 @@ describe('fact check schedule', () => {
   }, 60_000);
 
   it('checks citations on the draft beside the fact check, and again only the sentences the revision rewrote', async () => {
-    env = await startArticleEnv('pglite', {
-      model: { unsupportedMarker: '52 percent', reviseMarkerTo: 'roughly half', perTokenMs: 2 },
-    });
-    const res = await postArticle(env, {
-      topic: 'heat pumps for family homes',
-      words: 900,
-      research: { urls: env.urls },
-      seo: false,
-    });
-    const article = await waitForArticle(env, res.json().id);
-    expect(article.status, article.error ?? '').toBe('completed');
+    const { env, article } = await completedArticle(
+      { model: { unsupportedMarker: '52 percent', reviseMarkerTo: 'roughly half', perTokenMs: 2 } },
+      900,
+    );
     // The revision ran and the final text is the revised one.
     const step = (name: string) => article.steps.find((s: { name: string }) => s.name === name);
     expect(step('revise')).toMatchObject({ status: 'completed' });
