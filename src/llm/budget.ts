@@ -42,8 +42,7 @@ async function checkBudget(
     );
   }
   if (costUsd >= 0.8 * budgetUsd) {
-    const now = new Date();
-    const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+    const from = new Date(monthStartOf(Date.now()));
     if (await budgetWarningRecorded(database, workspaceId, from)) return;
     await recordBudgetWarning(database, workspaceId, { spentUsd: costUsd, budgetUsd });
     budgetEvents.emit('warning', { workspaceId, spentUsd: costUsd, budgetUsd } satisfies BudgetWarning);
@@ -140,8 +139,8 @@ export function createBudgetGuard(
       const budgetUsd = entry.budgetUsd;
       if (budgetUsd !== undefined) observeBudget(workspaceId, entry.spentUsd, budgetUsd);
       if (budgetUsd === undefined || (entry.warned && entry.spentUsd < budgetUsd)) return;
-      // Below the warning line (most calls) there is nothing to check or record.
-      if (entry.spentUsd < 0.8 * budgetUsd && entry.spentUsd < budgetUsd) return;
+      // Below the warning line (most calls; budgets are positive) there is nothing to check or record.
+      if (entry.spentUsd < 0.8 * budgetUsd) return;
       await checkBudget(database, workspaceId, budgetUsd, entry.spentUsd);
       if (entry.spentUsd >= 0.8 * budgetUsd) entry.warned = true;
     },
