@@ -33,3 +33,8 @@ export function whenIdle(work: () => void, options: WhenIdleOptions = {}): void 
   };
   setTimeout(poll, pollMs).unref();
 }
+
+/** Resolves once the thread has idled `quietMs` (a hand-over's burst of work is done), or after `maxWaitMs`. */
+export function idleMoment(options: WhenIdleOptions = {}): Promise<void> {
+  return new Promise((resolve) => whenIdle(resolve, options));
+}

@@ -10,6 +10,7 @@ import { extractableTypes, extractReadable, loadExtractorWhenIdle } from '../res
 import type { ResearchDeps, ResearchOptions } from '../research/web-research.ts';
 import { researchQuestions } from '../research/web-research.ts';
 import { type SafeFetchOptions, safeFetch } from '../security/ssrf/index.ts';
+import { idleMoment } from '../when-idle.ts';
 import { englishStopWords, words } from '../writing/words.ts';
 import { openingPassages } from './document-store.ts';
 import type { ArticleSource } from './types.ts';
@@ -58,7 +59,10 @@ export function userUrlSources(
   return {
     name: 'urls',
     prepare(signal) {
-      void fetchAll(signal);
+      // Once the thread idles: a page that arrived before the plan's request is out (a near server
+      // answers in a millisecond) would hold that request back while it is parsed, and the wait for
+      // the plan's answer is long enough for every page. Asked for before then, they load at once.
+      void idleMoment({ quietMs: 3, maxWaitMs: 100 }).then(() => fetchAll(signal));
     },
     async find(questions, signal) {
       const pages = await fetchAll(signal);

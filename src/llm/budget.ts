@@ -4,15 +4,17 @@
 //
 // The guard runs before every LLM call, so it must not read the database each time. It keeps each
 // workspace's budget and spend, adds the cost of every call this process records at once, and
-// re-reads the database when the entry is older than `ttlMs` (default 2 s) — beside the call that
-// finds it so, which is answered from memory rather than held behind two statements. Calls made by
-// other processes are seen within `ttlMs` and one re-read:
+// re-reads the database when the entry is older than `ttlMs` (default 2 s) — once the thread idles
+// after the call that finds it so (at most `refreshWaitMs` later), which is answered from memory
+// rather than held behind two statements. Calls made by other processes are seen within `ttlMs`,
+// `refreshWaitMs` and one re-read:
 // across replicas a budget can be overshot by what they spend in that window, never more. A re-read
 // never lowers what this process already counted for the month: the total may have been read before
 // the ledger rows of calls counted meanwhile were written (spend only grows within a month).
 import { EventEmitter } from 'node:events';
 import type { Database } from '../db/client.ts';
 import { AppError } from '../errors.ts';
+import { whenIdle } from '../when-idle.ts';
 import { budgetWarningRecorded, recordBudgetWarning } from './budget-store.ts';
 import { monthSpend } from './ledger-store.ts';
 import { observeBudget } from './metrics.ts';
@@ -64,6 +66,9 @@ function monthStartOf(now: number): number {
   }
   return month.start;
 }
+
+/** The longest a stale entry's re-read waits for the thread to idle. */
+const refreshWaitMs = 250;
 
 export interface BudgetGuard {
   /** Throws AppError('budget_exceeded') when the workspace has spent its monthly budget. */
@@ -122,14 +127,31 @@ export function createBudgetGuard(
     return pending;
   }
 
+  const refreshing = new Set<string>();
+  // The re-read of a stale entry waits for the thread to idle: found stale by the first of a burst of
+  // calls (the sections' requests, sent together), its two statements — on this thread with PGlite —
+  // would otherwise hold back the rest of the burst. A failed re-read leaves the entry as it is, to
+  // be re-read after the next call.
+  function refreshWhenIdle(workspaceId: string) {
+    if (refreshing.has(workspaceId)) return;
+    refreshing.add(workspaceId);
+    whenIdle(
+      () => {
+        reload(workspaceId)
+          .catch(() => {})
+          .finally(() => refreshing.delete(workspaceId));
+      },
+      { quietMs: 3, maxWaitMs: refreshWaitMs },
+    );
+  }
+
   async function current(workspaceId: string): Promise<Known> {
     const entry = known.get(workspaceId);
     const now = Date.now();
     const monthStart = monthStartOf(now);
     // Unknown, invalidated, or of last month: read before the call is allowed.
     if (!entry || entry.invalidated || entry.monthStart !== monthStart) return reload(workspaceId);
-    // A failed re-read leaves the entry as it is, to be re-read by the next call.
-    if (now - entry.loadedAt >= ttlMs) reload(workspaceId).catch(() => {});
+    if (now - entry.loadedAt >= ttlMs) refreshWhenIdle(workspaceId);
     return entry;
   }
 

@@ -8,6 +8,7 @@
 import { syllable } from 'syllable';
 import { stripCitations } from '../writing/citations.ts';
 import { splitSentences } from '../writing/sentences.ts';
+import { memoByWord } from '../writing/word-memo.ts';
 import { isNumberToken, primaryLanguage, words } from '../writing/words.ts';
 import { countSyllablesIn } from './syllables.ts';
 
@@ -33,11 +34,11 @@ export interface Readability {
 const lGlide = /[aeiouy]l{1,2}i(?:an|on|ant|ar)/gi;
 
 /** Syllables of an English word. */
-export function countSyllables(word: string): number {
+export const countSyllables: (word: string) => number = memoByWord((word) => {
   if (isNumberToken(word)) return 1;
   const glides = word.match(lGlide)?.length ?? 0;
   return Math.max(1, syllable(word) - glides);
-}
+});
 
 interface Counts {
   sentences: number;

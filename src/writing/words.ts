@@ -1,6 +1,7 @@
 // Word-level text primitives shared by the SEO analysis and the citation support check, so that
 // "a word", "a stem" and "a stop word" mean the same thing everywhere.
 import { stemmer } from 'stemmer';
+import { memoByWord } from './word-memo.ts';
 
 // Letters/digits, with inner apostrophes, hyphens and decimal/thousands separators kept inside the word:
 // "don't", "well-known", "3.5", "1,500" are one word each.
@@ -49,11 +50,17 @@ export function isNumberToken(word: string): boolean {
 // Lower-cased Porter stem for English; other languages are only lower-cased (no stemmer for them here).
 // Numbers are normalised so "1,500" and "1500" compare equal.
 export function stem(word: string, language = 'en'): string {
+  return language === 'en' ? englishStem(word) : stemIn(word, language);
+}
+
+function stemIn(word: string, language: string): string {
   const lower = word.toLocaleLowerCase(language).replaceAll('’', "'");
   if (isNumberToken(lower)) return lower.replace(/,(?=\d{3}\b)/g, '');
   if (!language.toLowerCase().startsWith('en')) return lower;
   return stemmer(lower.replace(/'s$/, ''));
 }
+
+const englishStem = memoByWord((word) => stemIn(word, 'en'));
 
 export function stems(text: string, language = 'en'): string[] {
   return words(text, language).map((w) => stem(w, language));

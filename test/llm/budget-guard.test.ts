@@ -1,6 +1,6 @@
 // The budget guard answers from memory: a workspace it does not know yet is read before the call is
-// allowed; one it read more than `ttlMs` ago is answered as known and re-read beside the call, so a
-// call is never held behind the month's sum once the workspace is known.
+// allowed; one it read more than `ttlMs` ago is answered as known and re-read once the thread idles,
+// so a call is never held behind the month's sum once the workspace is known.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { runMigrations } from '../../src/db/migrate.ts';
@@ -44,7 +44,7 @@ describe('budget guard', () => {
     await expect(guard.check(ws)).rejects.toMatchObject({ code: 'budget_exceeded' });
   });
 
-  it('answers a stale entry from memory and re-reads it beside the call', async () => {
+  it('answers a stale entry from memory and re-reads it once the thread idles', async () => {
     const ws = await workspace();
     const guard = createBudgetGuard(database, { defaultBudgetUsd: 1, ttlMs: 50 });
     await guard.check(ws);

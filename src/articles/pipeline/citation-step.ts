@@ -6,7 +6,7 @@
 // asks only for the model's verdicts: the lexical scores (tens of milliseconds of this thread for an
 // article) are computed once, for the composed draft, not at the section hand-overs they would delay.
 import { boundedQueue } from '../../research/bounded.ts';
-import { whenIdle } from '../../when-idle.ts';
+import { idleMoment } from '../../when-idle.ts';
 import { checkCitations, type JudgedSentence, judgeCitations } from '../checks.ts';
 import { runStep, StepInputFailedError, skipStep } from '../steps.ts';
 import type { ArticleSource, CitationCheck } from '../types.ts';
@@ -38,9 +38,6 @@ export function renumberChecks<C extends JudgedSentence>(
     return mapped.every((k) => k !== undefined) ? [{ ...c, sources: mapped as number[] }] : [];
   });
 }
-
-/** Resolves once this thread has been idle a moment (a hand-over's burst of work is done). */
-const threadIdle = () => new Promise<void>((resolve) => whenIdle(resolve, { quietMs: 3, maxWaitMs: 100 }));
 
 /** Sections cite the gathered sources by their own numbers. */
 const gatheredNumbering = (n: number) => n;
@@ -96,7 +93,7 @@ async function citationStep(
         // After the section's fact check has sent its request (the longer call of the two, so the
         // one the article waits for): both built at once doubled the section's hand-over.
         async ({ markdown }) => {
-          await threadIdle();
+          await idleMoment({ quietMs: 3, maxWaitMs: 100 });
           return slot(() => judgeCitations(llm, markdown, sources, 1));
         },
         inputFailed,

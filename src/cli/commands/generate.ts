@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import type { ArticleEventData, ArticleEventMessage } from '../../articles/event-map.ts';
 import { AppError } from '../../errors.ts';
 import { sleep } from '../../sleep.ts';
-import { whenIdle } from '../../when-idle.ts';
+import { idleMoment } from '../../when-idle.ts';
 import { loadConfig } from '../load-config.ts';
 import type { ApiConnection } from '../server-connection.ts';
 
@@ -178,7 +178,7 @@ export function registerGenerateCommand(program: Command) {
         // (its request, the server's answer, parsing and drawing the first events) waits until the
         // run's first model request is out and the thread idles, instead of going before that
         // request. The stream starts from the article's first event either way.
-        if (api.local) await new Promise<void>((resolve) => whenIdle(resolve, { maxWaitMs: 1000 }));
+        if (api.local) await idleMoment({ maxWaitMs: 1000 });
         // The outline declares the rest of the steps: their count is read once the sections' model
         // calls are under way (their first text, or a step finished), not as they are sent — with
         // the API in this process, reading the whole article then would hold up those requests.
