@@ -1,18 +1,13 @@
 // Streaming generation. Until the first token arrives a failing model is just another attempt
 // in the chain (the caller sees nothing); once text has been delivered the stream is committed
 // to that model, and a later failure surfaces as LlmStreamInterruptedError with the text so far.
-import {
-  type LanguageModel,
-  type LanguageModelUsage,
-  streamText,
-  type TextStreamPart,
-  type ToolSet,
-} from 'ai';
+import type { LanguageModelV3Prompt, LanguageModelV3StreamPart } from '@ai-sdk/provider';
+import type { LanguageModel, LanguageModelUsage } from 'ai';
 import { AttemptTimeoutError, LlmStreamInterruptedError } from './failures.ts';
 import { type ContextFitter, isContextOverflow, newFitState } from './fit-context.ts';
 import type { CachedLlmResponse } from './ports.ts';
 import type { PriceTable } from './prices.ts';
-import { estimateTokens, type PromptArgs, promptArgs, toUsage } from './prompt.ts';
+import { estimateTokens, fromProviderUsage, type PromptArgs, promptArgs, toUsage } from './prompt.ts';
 import type { CallContext } from './recorder.ts';
 import type { ProviderCredentials } from './resolve-models.ts';
 import { type Attempt, type AttemptResult, type ChainEnv, runChain, zeroUsage } from './run-chain.ts';
@@ -38,7 +33,7 @@ export interface StreamHelpers<S extends StreamSetup> {
   fitter: ContextFitter;
 }
 
-type Part = TextStreamPart<ToolSet>;
+type Part = LanguageModelV3StreamPart;
 
 interface Live {
   first: string;
@@ -70,20 +65,31 @@ async function firstText(
 ): Promise<Live> {
   let reasoning = '';
   for (;;) {
-    const { value: part, done } = await parts.next();
-    if (done) throw new Error('The stream ended without a finish event');
+    let step: IteratorResult<Part>;
+    try {
+      step = await parts.next();
+    } catch (err) {
+      throw causeOf(attempt, err);
+    }
+    if (step.done) throw new Error('The stream ended without a finish event');
+    const part = step.value;
     attempt.touch();
     if (part.type === 'reasoning-delta') {
-      reasoning += part.text;
-      onReasoning(part.text);
-    } else if (part.type === 'text-delta' && part.text.length > 0) {
+      reasoning += part.delta;
+      onReasoning(part.delta);
+    } else if (part.type === 'text-delta' && part.delta.length > 0) {
       attempt.firstToken();
-      return { first: part.text, reasoning, parts, attempt };
+      return { first: part.delta, reasoning, parts, attempt };
     }
     if (part.type === 'error') throw causeOf(attempt, part.error);
-    if (part.type === 'abort') throw abortCause(attempt);
     if (part.type === 'finish')
-      return { first: '', reasoning, parts, attempt, finished: usageOf(part.totalUsage, '', reasoning) };
+      return {
+        first: '',
+        reasoning,
+        parts,
+        attempt,
+        finished: usageOf(fromProviderUsage(part.usage), '', reasoning),
+      };
   }
 }
 
@@ -230,24 +236,41 @@ async function streamAttempt<S extends StreamSetup>(
   const where = { credentials: setup.resolved.credentials, scope: setup.scope };
   const fitted = await h.fitter.fit(call, attempt.model, where, io.fitState);
   io.sent = promptArgs(fitted);
-  const stream = streamText({
-    model: h.languageModel(setup, attempt.model),
-    ...io.sent,
-    ...(fitted.temperature !== undefined && { temperature: fitted.temperature }),
-    ...(fitted.maxOutputTokens !== undefined && { maxOutputTokens: fitted.maxOutputTokens }),
-    maxRetries: 0,
-    abortSignal: attempt.signal,
-    // Errors arrive as stream parts and are handled there; the default handler would log them.
-    onError: () => {},
-  });
-  const parts = stream.fullStream[Symbol.asyncIterator]();
+  const model = h.languageModel(setup, attempt.model);
+  if (typeof model === 'string' || model.specificationVersion !== 'v3')
+    throw new Error(
+      `The model ${attempt.model.provider}:${attempt.model.model} is not a specification v3 model`,
+    );
+  // The provider's own stream, read directly: the SDK's streamText adds layers of web streams (a
+  // tee kept for results this code never reads, step bookkeeping, telemetry) that cost two to three
+  // times the provider's own work for every token (bench/RESULTS.md), and nothing this code uses.
+  let parts: AsyncIterator<Part> | undefined;
   try {
+    const { stream } = await model.doStream({
+      prompt: providerPrompt(io.sent),
+      ...(fitted.temperature !== undefined && { temperature: fitted.temperature }),
+      ...(fitted.maxOutputTokens !== undefined && { maxOutputTokens: fitted.maxOutputTokens }),
+      abortSignal: attempt.signal,
+    });
+    parts = stream[Symbol.asyncIterator]();
     return { value: await firstText(attempt, parts, io.onReasoning, io.usageOf), deferred: true };
   } catch (err) {
-    await parts.return?.();
-    if (isContextOverflow(err)) h.fitter.overflowed(err, call, attempt.model, setup.scope, io.fitState);
-    throw err;
+    await parts?.return?.();
+    const cause = causeOf(attempt, err);
+    if (isContextOverflow(cause)) h.fitter.overflowed(cause, call, attempt.model, setup.scope, io.fitState);
+    throw cause;
   }
+}
+
+/** The prompt in the provider specification's shape (the SDK's own conversion is not exported). */
+function providerPrompt(sent: PromptArgs): LanguageModelV3Prompt {
+  const prompt: LanguageModelV3Prompt = sent.system ? [{ role: 'system', content: sent.system }] : [];
+  for (const m of sent.messages) {
+    if ((m.role !== 'user' && m.role !== 'assistant') || typeof m.content !== 'string')
+      throw new Error('A streamed call takes text messages only');
+    prompt.push({ role: m.role, content: [{ type: 'text', text: m.content }] });
+  }
+  return prompt;
 }
 
 /**
@@ -275,18 +298,17 @@ async function* restOfStream(
     if (step.done) throw new LlmStreamInterruptedError(text, model, new Error('ended without finishing'));
     const part = step.value;
     attempt.touch();
-    if (part.type === 'text-delta' && part.text.length > 0) {
-      text += part.text;
-      yield part.text;
+    if (part.type === 'text-delta' && part.delta.length > 0) {
+      text += part.delta;
+      yield part.delta;
     } else if (part.type === 'reasoning-delta') {
-      reasoning += part.text;
-      io.onReasoning(part.text);
-    } else if (part.type === 'error' || part.type === 'abort') {
+      reasoning += part.delta;
+      io.onReasoning(part.delta);
+    } else if (part.type === 'error') {
       if (call.signal?.aborted) throw call.signal.reason;
-      const cause = part.type === 'error' ? causeOf(attempt, part.error) : abortCause(attempt);
-      throw new LlmStreamInterruptedError(text, model, cause);
+      throw new LlmStreamInterruptedError(text, model, causeOf(attempt, part.error));
     } else if (part.type === 'finish') {
-      usage = io.usageOf(part.totalUsage, text, reasoning);
+      usage = io.usageOf(fromProviderUsage(part.usage), text, reasoning);
     }
   }
   return { text, usage };
