@@ -1,6 +1,5 @@
 // A text or structured-output call: the cache, the budget, then the chain (fitting the prompt to
 // each model's context), then the answer stored in the cache and returned with its cost.
-import { generateText } from 'ai';
 import type { z } from 'zod';
 import type { Attempt, AttemptResult } from './chain-types.ts';
 import { isContextOverflow, newFitState, type TokenReserve } from './fit-context.ts';
@@ -9,6 +8,7 @@ import { fromCache } from './gateway-response-cache.ts';
 import type { Setup } from './gateway-setups.ts';
 import { observeStructuredOutput } from './metrics.ts';
 import { estimateTokens, type PromptArgs, promptArgs, toUsage } from './prompt.ts';
+import { fromProviderUsage, providerPrompt, specificationModel } from './provider-call.ts';
 import { splitThinkTags, stripStrayReasoning } from './reasoning.ts';
 import { schemaJsonOf } from './response-cache-key.ts';
 import { runChain } from './run-chain.ts';
@@ -106,13 +106,9 @@ async function generateAttempt<T>(
   const reserve = schema ? schemaReserveOf(schema) : undefined;
   const fitted = await core.fitter.fit(call, attempt.model, where, fitState, reserve, built);
   const prompt = fitted === call && !attempt.repair ? built : promptArgs(fitted, attempt.repair);
-  // Kept apart from the prompt, which a text request spreads in (no rest copy to take it out).
-  const settings = {
+  const sampling = {
     ...(fitted.temperature !== undefined && { temperature: fitted.temperature }),
     ...(fitted.maxOutputTokens !== undefined && { maxOutputTokens: fitted.maxOutputTokens }),
-    // Our retries are the only ones: the SDK's would multiply them and ignore the chain.
-    maxRetries: 0,
-    abortSignal: attempt.signal,
   };
   try {
     if (schema)
@@ -120,17 +116,31 @@ async function generateAttempt<T>(
         core,
         setup,
         attempt,
-        { model, prompt, ...settings },
+        // Our retries are the only ones: the SDK's would multiply them and ignore the chain.
+        { model, prompt, ...sampling, maxRetries: 0, abortSignal: attempt.signal },
         schema,
         schemaName ?? 'answer',
       );
-    const r = await generateText({ model, ...settings, ...prompt });
-    const answer = splitThinkTags(r.text);
+    // On the model itself (provider-call.ts): generateText's prompt validation alone cost more
+    // than everything the gateway adds to a call.
+    const r = await specificationModel(model, attempt.model).doGenerate({
+      prompt: providerPrompt(prompt),
+      ...sampling,
+      abortSignal: attempt.signal,
+    });
+    let text = '';
+    let reasoning = '';
+    for (const part of r.content) {
+      if (part.type === 'text') text += part.text;
+      else if (part.type === 'reasoning') reasoning += part.text;
+    }
+    const answer = splitThinkTags(text);
+    const usage = fromProviderUsage(r.usage);
     return {
       value: { text: stripStrayReasoning(answer.text), object: undefined as T, rung: undefined },
-      usage: usageMissing(r.totalUsage)
-        ? estimatedUsage(prompt, answer.text, [r.reasoningText, answer.reasoning].filter(Boolean).join('\n'))
-        : toUsage(r.totalUsage),
+      usage: usageMissing(usage)
+        ? estimatedUsage(prompt, answer.text, [reasoning, answer.reasoning].filter(Boolean).join('\n'))
+        : toUsage(usage),
     };
   } catch (err) {
     // The next attempt builds the prompt to the context size the server just revealed.

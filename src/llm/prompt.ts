@@ -1,5 +1,4 @@
 // Turns a gateway call into AI SDK prompt arguments, and AI SDK usage into ours.
-import type { LanguageModelV3Usage } from '@ai-sdk/provider';
 import type { LanguageModelUsage, ModelMessage } from 'ai';
 import { AppError } from '../errors.ts';
 import type { LlmMessage, LlmTextCall, LlmUsage } from './types.ts';
@@ -39,26 +38,6 @@ export function estimateTokens(call: LlmTextCall): number {
   let chars = (call.system?.length ?? 0) + (call.prompt?.length ?? 0);
   for (const m of call.messages ?? []) chars += m.content.length;
   return Math.ceil(chars / 4) + (call.maxOutputTokens ?? 1024);
-}
-
-/** A provider's usage report (specification v3) as the SDK's calls report it (`ai`'s own mapping is internal). */
-export function fromProviderUsage(u: LanguageModelV3Usage): LanguageModelUsage {
-  return {
-    inputTokens: u.inputTokens.total,
-    inputTokenDetails: {
-      noCacheTokens: u.inputTokens.noCache,
-      cacheReadTokens: u.inputTokens.cacheRead,
-      cacheWriteTokens: u.inputTokens.cacheWrite,
-    },
-    outputTokens: u.outputTokens.total,
-    outputTokenDetails: { textTokens: u.outputTokens.text, reasoningTokens: u.outputTokens.reasoning },
-    totalTokens:
-      u.inputTokens.total === undefined && u.outputTokens.total === undefined
-        ? undefined
-        : (u.inputTokens.total ?? 0) + (u.outputTokens.total ?? 0),
-    reasoningTokens: u.outputTokens.reasoning,
-    cachedInputTokens: u.inputTokens.cacheRead,
-  };
 }
 
 export function toUsage(u: LanguageModelUsage | undefined): LlmUsage {

@@ -1,13 +1,14 @@
 // Streaming generation. Until the first token arrives a failing model is just another attempt
 // in the chain (the caller sees nothing); once text has been delivered the stream is committed
 // to that model, and a later failure surfaces as LlmStreamInterruptedError with the text so far.
-import type { LanguageModelV3Prompt, LanguageModelV3StreamPart } from '@ai-sdk/provider';
+import type { LanguageModelV3StreamPart } from '@ai-sdk/provider';
 import type { LanguageModel, LanguageModelUsage } from 'ai';
 import { AttemptTimeoutError, LlmStreamInterruptedError } from './failures.ts';
 import { type ContextFitter, isContextOverflow, newFitState } from './fit-context.ts';
 import type { CachedLlmResponse } from './ports.ts';
 import type { PriceTable } from './prices.ts';
-import { estimateTokens, fromProviderUsage, type PromptArgs, promptArgs, toUsage } from './prompt.ts';
+import { estimateTokens, type PromptArgs, promptArgs, toUsage } from './prompt.ts';
+import { fromProviderUsage, providerPrompt, specificationModel } from './provider-call.ts';
 import type { CallContext } from './recorder.ts';
 import type { ProviderCredentials } from './resolve-models.ts';
 import { type Attempt, type AttemptResult, type ChainEnv, runChain, zeroUsage } from './run-chain.ts';
@@ -236,14 +237,10 @@ async function streamAttempt<S extends StreamSetup>(
   const where = { credentials: setup.resolved.credentials, scope: setup.scope };
   const fitted = await h.fitter.fit(call, attempt.model, where, io.fitState);
   io.sent = promptArgs(fitted);
-  const model = h.languageModel(setup, attempt.model);
-  if (typeof model === 'string' || model.specificationVersion !== 'v3')
-    throw new Error(
-      `The model ${attempt.model.provider}:${attempt.model.model} is not a specification v3 model`,
-    );
-  // The provider's own stream, read directly: the SDK's streamText adds layers of web streams (a
-  // tee kept for results this code never reads, step bookkeeping, telemetry) that cost two to three
-  // times the provider's own work for every token (bench/RESULTS.md), and nothing this code uses.
+  const model = specificationModel(h.languageModel(setup, attempt.model), attempt.model);
+  // The provider's own stream, read directly (provider-call.ts): the SDK's streamText adds layers of
+  // web streams — a tee kept for results never read here, step bookkeeping — that cost more than
+  // the provider's own work for every token.
   let parts: AsyncIterator<Part> | undefined;
   try {
     const { stream } = await model.doStream({
@@ -260,17 +257,6 @@ async function streamAttempt<S extends StreamSetup>(
     if (isContextOverflow(cause)) h.fitter.overflowed(cause, call, attempt.model, setup.scope, io.fitState);
     throw cause;
   }
-}
-
-/** The prompt in the provider specification's shape (the SDK's own conversion is not exported). */
-function providerPrompt(sent: PromptArgs): LanguageModelV3Prompt {
-  const prompt: LanguageModelV3Prompt = sent.system ? [{ role: 'system', content: sent.system }] : [];
-  for (const m of sent.messages) {
-    if ((m.role !== 'user' && m.role !== 'assistant') || typeof m.content !== 'string')
-      throw new Error('A streamed call takes text messages only');
-    prompt.push({ role: m.role, content: [{ type: 'text', text: m.content }] });
-  }
-  return prompt;
 }
 
 /**
