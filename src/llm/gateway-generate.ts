@@ -116,14 +116,13 @@ async function generateAttempt<T>(
         core,
         setup,
         attempt,
-        // Our retries are the only ones: the SDK's would multiply them and ignore the chain.
-        { model, prompt, ...sampling, maxRetries: 0, abortSignal: attempt.signal },
+        { model, prompt, ...sampling, abortSignal: attempt.signal },
         schema,
         schemaName ?? 'answer',
       );
     // On the model itself (provider-call.ts): generateText's prompt validation alone cost more
     // than everything the gateway adds to a call.
-    const r = await specificationModel(model, attempt.model).doGenerate({
+    const r = await specificationModel(model).doGenerate({
       prompt: providerPrompt(prompt),
       ...sampling,
       abortSignal: attempt.signal,

@@ -43,7 +43,7 @@ async function detectRung(
             },
           ],
         },
-        settings: { maxOutputTokens: 200, maxRetries: 0, abortSignal: AbortSignal.timeout(timeoutMs) },
+        settings: { maxOutputTokens: 200, abortSignal: AbortSignal.timeout(timeoutMs) },
         schema: probeSchema,
         schemaJson: z.toJSONSchema(probeSchema) as Record<string, unknown>,
         name: 'probe_answer',

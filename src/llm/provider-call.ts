@@ -1,17 +1,20 @@
-// Calls made on a provider's model itself (the AI SDK's provider specification, v3: `doGenerate`,
-// `doStream`) rather than through the SDK's `generateText`/`streamText`: those validate and convert
-// the prompt with zod on every call, tee streams, keep step bookkeeping and telemetry — none of which
-// the gateway uses, and which cost more CPU than the provider's own work (bench/RESULTS.md). What of
-// theirs the gateway needs is here: the prompt and the usage in the specification's shapes.
+// Every text, structured and streamed call is made on a provider's model itself (the AI SDK's
+// provider specification, v3: `doGenerate`, `doStream`) rather than through the SDK's
+// `generateText`/`streamText`: those check the prompt against zod schemas on every call, tee
+// streams and keep step bookkeeping — none of which the gateway uses (it has its own retries,
+// fallback, structured-output ladder and usage), and which cost more CPU than the provider's own
+// work (bench/RESULTS.md). What of theirs the gateway needs is here: the prompt and the usage in the
+// specification's shapes.
 import type { LanguageModelV3, LanguageModelV3Prompt, LanguageModelV3Usage } from '@ai-sdk/provider';
 import type { LanguageModel, LanguageModelUsage } from 'ai';
 import type { PromptArgs } from './prompt.ts';
-import type { ModelRef } from './types.ts';
 
 /** The model as the specification defines it (every provider the gateway builds is one). */
-export function specificationModel(model: LanguageModel, ref: ModelRef): LanguageModelV3 {
+export function specificationModel(model: LanguageModel): LanguageModelV3 {
   if (typeof model === 'string' || model.specificationVersion !== 'v3')
-    throw new Error(`The model ${ref.provider}:${ref.model} is not a specification v3 model`);
+    throw new Error(
+      `The model ${typeof model === 'string' ? model : `${model.provider}:${model.modelId}`} is not a specification v3 model`,
+    );
   return model;
 }
 

@@ -7,7 +7,6 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { EmbeddingModel, LanguageModel } from 'ai';
 import { createOllama } from 'ollama-ai-provider-v2';
 import { ProviderNotConfiguredError } from './failures.ts';
-import { resolveMessageSchemaOnce } from './message-schema-warmup.ts';
 import { withReasoningExtracted } from './reasoning.ts';
 import type { ProviderCredentials } from './resolve-models.ts';
 import { scopedKey } from './scoped-key.ts';
@@ -120,9 +119,6 @@ export class ModelFactory {
     const key = scopedKey(scope, ref);
     let m = this.plainLanguageModels.get(key);
     if (!m) {
-      // The model's calls send messages the AI SDK checks on every call (see the module); once per
-      // process, on the first model rather than at start-up.
-      resolveMessageSchemaOnce();
       m = this.handle(scope, ref, credentials).language(ref.model);
       this.plainLanguageModels.set(key, m);
     }

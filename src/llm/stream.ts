@@ -237,7 +237,7 @@ async function streamAttempt<S extends StreamSetup>(
   const where = { credentials: setup.resolved.credentials, scope: setup.scope };
   const fitted = await h.fitter.fit(call, attempt.model, where, io.fitState);
   io.sent = promptArgs(fitted);
-  const model = specificationModel(h.languageModel(setup, attempt.model), attempt.model);
+  const model = specificationModel(h.languageModel(setup, attempt.model));
   // The provider's own stream, read directly (provider-call.ts): the SDK's streamText adds layers of
   // web streams — a tee kept for results never read here, step bookkeeping — that cost more than
   // the provider's own work for every token.

@@ -1,7 +1,7 @@
 // One structured-output attempt at the model's remembered rung. A rung the server refuses, or
 // whose answer is still invalid after the repair round, is replaced by the next one down (and
 // remembered), and the chain asks again at once.
-import { type LanguageModel, NoOutputGeneratedError } from 'ai';
+import type { LanguageModel } from 'ai';
 import type { z } from 'zod';
 import { errorMessage } from '../errors.ts';
 import type { Attempt } from './chain-types.ts';
@@ -9,16 +9,16 @@ import { zeroUsage } from './chain-types.ts';
 import { InvalidOutputError, RungUnsupportedError } from './failures.ts';
 import type { GatewayCore } from './gateway-core.ts';
 import type { Setup } from './gateway-setups.ts';
-import { type PromptArgs, toUsage } from './prompt.ts';
+import type { PromptArgs } from './prompt.ts';
 import { schemaJsonOf } from './response-cache-key.ts';
-import { lowerRung, refusesRung, requestAtRung } from './structured-output.ts';
+import { lowerRung, type RungSettings, refusesRung, requestAtRung } from './structured-output.ts';
 import type { LlmUsage } from './types.ts';
 
 export async function structuredAttempt<T>(
   core: Pick<GatewayCore, 'capabilities' | 'logger'>,
   setup: Setup,
   attempt: Attempt,
-  args: { model: LanguageModel; prompt: PromptArgs } & Record<string, unknown>,
+  args: { model: LanguageModel; prompt: PromptArgs } & RungSettings,
   schema: z.ZodType<T>,
   name: string,
 ) {
@@ -47,8 +47,6 @@ export async function structuredAttempt<T>(
     });
     return { value: { text: answer.text, object: answer.object, rung }, usage: answer.usage };
   } catch (err) {
-    if (NoOutputGeneratedError.isInstance(err))
-      throw new InvalidOutputError(err.message, '', toUsage(undefined));
     if (refusesRung(err)) return stepDown(errorMessage(err), zeroUsage);
     // The repair round was this rung's second chance.
     if (err instanceof InvalidOutputError && attempt.repair && lowerRung(rung))

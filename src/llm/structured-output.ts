@@ -5,20 +5,13 @@
 //   text         plain text, the schema in the prompt, the JSON extracted from the answer
 // Every answer is read leniently (fences, preamble, trailing text) and validated by zod; the
 // gateway gives one repair round with the validation error, then steps down a rung.
-import {
-  APICallError,
-  generateText,
-  jsonSchema,
-  type LanguageModel,
-  type LanguageModelUsage,
-  type Output,
-  ToolChoiceViolationError,
-  tool,
-} from 'ai';
+import type { LanguageModelV3CallOptions, LanguageModelV3GenerateResult } from '@ai-sdk/provider';
+import { APICallError, type LanguageModel } from 'ai';
 import type { z } from 'zod';
 import { InvalidOutputError } from './failures.ts';
 import { extractJson } from './json-extract.ts';
 import { type PromptArgs, toUsage } from './prompt.ts';
+import { fromProviderUsage, providerPrompt, specificationModel } from './provider-call.ts';
 import { estimatedUsage, usageMissing } from './token-count.ts';
 import { type LlmUsage, type OutputRung, outputRungs } from './types.ts';
 
@@ -41,28 +34,20 @@ export function refusesRung(err: unknown): boolean {
   return refusalPattern.test(body);
 }
 
-// The text as the model wrote it; parsing and validation are ours, so they can be lenient.
-const rawJson = (responseFormat: {
-  type: 'json';
-  schema?: unknown;
-  name?: string;
-}): Output.Output<string, string, never> => ({
-  name: 'raw-json',
-  responseFormat: Promise.resolve(responseFormat as never),
-  parseCompleteOutput: async ({ text }) => text,
-  parsePartialOutput: async () => undefined,
-  createElementStreamTransform: () => undefined,
-});
-
 function schemaInstruction(name: string, schemaJson: unknown): string {
   return `Answer with one JSON object (a "${name}") that matches this JSON Schema, and nothing else — no prose, no Markdown fence:\n${JSON.stringify(schemaJson)}`;
 }
 
+/** Passed through to the provider. (The gateway's own retries are the only ones.) */
+export type RungSettings = Pick<
+  LanguageModelV3CallOptions,
+  'temperature' | 'maxOutputTokens' | 'abortSignal'
+>;
+
 export interface RungRequest<T> {
   model: LanguageModel;
   prompt: PromptArgs;
-  /** temperature, maxOutputTokens, abort signal, retries… passed through to the SDK. */
-  settings: Record<string, unknown>;
+  settings: RungSettings;
   schema: z.ZodType<T>;
   schemaJson: Record<string, unknown>;
   name: string;
@@ -75,16 +60,20 @@ export interface RungAnswer<T> {
   usage: LlmUsage;
 }
 
-/** The server's usage, or the tokenizer's estimate when it sent none. */
-function usageOf(
-  r: { totalUsage: LanguageModelUsage | undefined; reasoningText: string | undefined },
-  prompt: PromptArgs,
-  output: string,
-  extra: string,
-): LlmUsage {
-  return usageMissing(r.totalUsage)
-    ? estimatedUsage(prompt, output, r.reasoningText ?? '', extra)
-    : toUsage(r.totalUsage);
+/** The answer's text, reasoning and tool calls, and the server's usage or the tokenizer's estimate. */
+function answerOf(r: LanguageModelV3GenerateResult) {
+  let text = '';
+  let reasoning = '';
+  const toolInputs: string[] = [];
+  for (const part of r.content) {
+    if (part.type === 'text') text += part.text;
+    else if (part.type === 'reasoning') reasoning += part.text;
+    else if (part.type === 'tool-call') toolInputs.push(part.input);
+  }
+  const usage = fromProviderUsage(r.usage);
+  const usageFor = (prompt: PromptArgs, output: string, extra: string): LlmUsage =>
+    usageMissing(usage) ? estimatedUsage(prompt, output, reasoning, extra) : toUsage(usage);
+  return { text, toolInputs, usageFor };
 }
 
 function validate<T>(schema: z.ZodType<T>, text: string, usage: LlmUsage, value?: unknown): T {
@@ -107,10 +96,9 @@ export async function requestAtRung<T>(rung: OutputRung, req: RungRequest<T>): P
     ...p,
     system: [p.system, schemaInstruction(req.name, req.schemaJson)].filter(Boolean).join('\n\n'),
   });
+  const model = specificationModel(req.model);
   if (rung === 'tool') {
-    const r = await generateText({
-      model: req.model,
-      ...req.settings,
+    const sent = {
       ...req.prompt,
       system: [
         req.prompt.system,
@@ -118,32 +106,41 @@ export async function requestAtRung<T>(rung: OutputRung, req: RungRequest<T>): P
       ]
         .filter(Boolean)
         .join('\n\n'),
-      tools: {
-        [req.name]: tool({ description: `Submit the ${req.name}`, inputSchema: jsonSchema(req.schemaJson) }),
-      },
-      toolChoice: { type: 'tool', toolName: req.name },
-    }).catch((err) => {
-      // Some servers answer a forced tool call with the JSON as plain text.
-      if (!ToolChoiceViolationError.isInstance(err)) throw err;
-      const content = (err as { content?: Array<{ type: string; text?: string }> }).content ?? [];
-      const text = content.map((p) => (p.type === 'text' ? (p.text ?? '') : '')).join('');
-      return { text, toolCalls: [], totalUsage: undefined, reasoningText: undefined };
-    });
-    const call = r.toolCalls[0];
-    const written = call ? JSON.stringify(call.input) : r.text;
-    const usage = usageOf(r, req.prompt, written, JSON.stringify(req.schemaJson));
-    if (call) return { object: validate(req.schema, written, usage, call.input), text: written, usage };
+    };
+    const r = answerOf(
+      await model.doGenerate({
+        prompt: providerPrompt(sent),
+        ...req.settings,
+        tools: [
+          {
+            type: 'function',
+            name: req.name,
+            description: `Submit the ${req.name}`,
+            inputSchema: req.schemaJson,
+          },
+        ],
+        toolChoice: { type: 'tool', toolName: req.name },
+      }),
+    );
     // Some servers answer a forced tool call with the JSON as plain text.
-    return { object: validate(req.schema, r.text, usage), text: r.text, usage };
+    const written = r.toolInputs[0] ?? r.text;
+    const usage = r.usageFor(req.prompt, written, JSON.stringify(req.schemaJson));
+    return { object: validate(req.schema, written, usage), text: written, usage };
   }
   const prompt = rung === 'json_schema' ? req.prompt : withSchemaInPrompt(req.prompt);
-  const output =
+  const responseFormat: LanguageModelV3CallOptions['responseFormat'] =
     rung === 'json_schema'
-      ? rawJson({ type: 'json', schema: req.schemaJson, name: req.name })
+      ? { type: 'json', schema: req.schemaJson, name: req.name }
       : rung === 'json_object'
-        ? rawJson({ type: 'json' })
+        ? { type: 'json' }
         : undefined;
-  const r = await generateText({ model: req.model, ...req.settings, ...prompt, ...(output && { output }) });
-  const usage = usageOf(r, prompt, r.text, rung === 'json_schema' ? JSON.stringify(req.schemaJson) : '');
+  const r = answerOf(
+    await model.doGenerate({
+      prompt: providerPrompt(prompt),
+      ...req.settings,
+      ...(responseFormat && { responseFormat }),
+    }),
+  );
+  const usage = r.usageFor(prompt, r.text, rung === 'json_schema' ? JSON.stringify(req.schemaJson) : '');
   return { object: validate(req.schema, r.text, usage), text: r.text, usage };
 }
