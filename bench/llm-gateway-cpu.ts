@@ -12,14 +12,13 @@ import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { generateText } from 'ai';
 import pino from 'pino';
 import { loadConfig } from '../src/config.ts';
 import type { Database } from '../src/db/client.ts';
 import { createLlmGateway } from '../src/llm/gateway.ts';
 import { backendNamed } from './support/bench-database.ts';
-import { gatewayBenchEnv, openWiredGateway } from './support/gateway-env.ts';
+import { gatewayBenchEnv, openWiredGateway, upstreamModel } from './support/gateway-env.ts';
 import { startProcess } from './support/processes.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -136,12 +135,7 @@ async function profiled(call: () => Promise<unknown>, settle?: () => Promise<voi
   return Object.fromEntries(Object.entries(parts).map(([k, v]) => [k, v / calls])) as Record<Part, number>;
 }
 
-const model = createOpenAICompatible({
-  name: 'compatible',
-  baseURL: baseUrl,
-  apiKey: 'k',
-  includeUsage: true,
-}).chatModel(modelId);
+const model = upstreamModel(baseUrl, modelId);
 const bare = createLlmGateway({ config: loadConfig(envConfig), logger: silent });
 const paths: Array<{ name: string; call: () => Promise<unknown>; settle?: () => Promise<void> }> = [
   { name: 'direct AI SDK call', call: () => generateText({ model, prompt, maxRetries: 0 }) },

@@ -19,7 +19,7 @@ import pino from 'pino';
 import { loadConfig } from '../src/config.ts';
 import { createLlmGateway } from '../src/llm/gateway.ts';
 import { backendNamed } from './support/bench-database.ts';
-import { gatewayBenchEnv, openWiredGateway } from './support/gateway-env.ts';
+import { gatewayBenchEnv, openWiredGateway, upstreamModel } from './support/gateway-env.ts';
 import { startProcess } from './support/processes.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -44,12 +44,7 @@ function sdkCall(model: LanguageModel): Call {
     await generateText({ model, prompt, maxRetries: 0, abortSignal: AbortSignal.timeout(120_000) });
   };
 }
-const directModel = createOpenAICompatible({
-  name: 'compatible',
-  baseURL: baseUrl,
-  apiKey: 'k',
-  includeUsage: true,
-}).chatModel(modelId);
+const directModel = upstreamModel(baseUrl, modelId);
 const direct = sdkCall(directModel);
 // The leanest call there is: the provider's model itself (specification v3), as the gateway now
 // calls it (src/llm/provider-call.ts) — what the gateway's own work adds shows against this row.

@@ -8,14 +8,13 @@
 //   npm run bench -- llm-stream-cpu   (BENCH_TOKENS, BENCH_STREAMS per path per round, default 10;
 //   BENCH_ROUNDS, default 5)
 import path from 'node:path';
-import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { streamText } from 'ai';
 import pino from 'pino';
 import { loadConfig } from '../src/config.ts';
 import { createLlmGateway } from '../src/llm/gateway.ts';
 import type { LlmGateway } from '../src/llm/types.ts';
 import { backendNamed } from './support/bench-database.ts';
-import { gatewayBenchEnv, openWiredGateway } from './support/gateway-env.ts';
+import { gatewayBenchEnv, openWiredGateway, upstreamModel } from './support/gateway-env.ts';
 import { startProcess } from './support/processes.ts';
 
 const tokens = Number(process.env.BENCH_TOKENS ?? 2000);
@@ -31,12 +30,7 @@ const upstream = await startProcess(
   { env: { ...process.env, BENCH_ANSWER_TOKENS: String(tokens) } },
 );
 const baseUrl = upstream.match;
-const model = createOpenAICompatible({
-  name: 'compatible',
-  baseURL: baseUrl,
-  apiKey: 'k',
-  includeUsage: true,
-}).chatModel(modelId);
+const model = upstreamModel(baseUrl, modelId);
 
 /** Reads one stream; answers the number of text pieces it yielded. */
 type Read = () => Promise<number>;

@@ -1,3 +1,4 @@
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { Logger } from 'pino';
 import { loadConfig } from '../../src/config.ts';
 import { runMigrations } from '../../src/db/migrate.ts';
@@ -6,6 +7,12 @@ import { createAppLlmGateway } from '../../src/llm/app-gateway.ts';
 import type { Backend } from '../../test/support/database.ts';
 import { openBenchDatabase } from './bench-database.ts';
 import { addEarlierLedgerRows } from './ledger-rows.ts';
+
+/** The fake upstream's model as a direct AI SDK caller builds it (the benchmarks' reference paths). */
+export const upstreamModel = (baseUrl: string, modelId: string) =>
+  createOpenAICompatible({ name: 'compatible', baseURL: baseUrl, apiKey: 'k', includeUsage: true }).chatModel(
+    modelId,
+  );
 
 // The configuration both gateway benchmarks give the app: one model on the fake upstream, with
 // prices, a budget (so every call is checked against one, as in a workspace that set it) and
