@@ -8,8 +8,7 @@ import { mapBounded } from './bounded.ts';
 import { memoryCache, type ResearchCache } from './cache.ts';
 import { normaliseUrl } from './canonical-url.ts';
 import { bestExcerpt } from './excerpt.ts';
-import { type ExtractedPage, extractableTypes } from './extract.ts';
-import { extractReadableOffThread } from './extract-thread.ts';
+import { type ExtractedPage, extractableTypes, extractReadable } from './extract.ts';
 import type { SearchProvider, SearchResult } from './providers/index.ts';
 import { qualityScore } from './quality.ts';
 
@@ -160,11 +159,7 @@ export async function researchQuestions(
         });
         if (response.status < 200 || response.status >= 300)
           throw new AppError('unavailable', `HTTP ${response.status}`);
-        const extracted = await extractReadableOffThread(
-          response.body,
-          response.contentType,
-          response.finalUrl,
-        );
+        const extracted = extractReadable(response.body, response.contentType, response.finalUrl);
         return { ...extracted, finalUrl: response.finalUrl, fetchedAt: response.fetchedAt.toISOString() };
       });
     } catch {
