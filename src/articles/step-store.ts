@@ -137,54 +137,34 @@ export async function countAttempt(database: Database, step: StepRef) {
   );
 }
 
-export interface StepToComplete {
-  name: string;
-  output: unknown;
-  finishedAt: Date;
-  durationMs: number;
-}
-
 /**
- * Stores steps' outputs as completed, each with its `step.finished` event (cost and duration, in
- * the order given), written together so a crash cannot keep one without the other — one statement
- * for steps finished side by side (the citation check and the SEO pack). The names must differ.
- * One result per step, in that order: false (nothing written for it) when it is already completed
- * or `leaseOwner` no longer holds the article — another run superseded this one.
+ * Stores the step's output as completed, with its `step.finished` event (cost and duration), written
+ * together so a crash cannot keep one without the other. False (nothing written) when the step is
+ * already completed or `leaseOwner` no longer holds the article: another run superseded this one.
  */
-export async function completeSteps(
+export async function completeStep(
   database: Database,
-  articleId: string,
-  leaseOwner: string | undefined,
-  steps: readonly StepToComplete[],
-): Promise<boolean[]> {
-  const { rows } = await database.query<{ kept: boolean }>(
-    `WITH given AS (
-       SELECT * FROM unnest($2::text[], $3::jsonb[], $4::timestamptz[], $5::int[])
-         WITH ORDINALITY AS g(name, output, finished_at, duration_ms, n)),
-     done AS (
-       UPDATE article_steps s SET status = 'completed', output = g.output, finished_at = g.finished_at
-       FROM given g
-       WHERE s.article_id = $1 AND s.name = g.name AND s.status <> 'completed'
+  step: StepRef & { output: unknown; finishedAt: Date; durationMs: number; leaseOwner?: string | undefined },
+): Promise<boolean> {
+  const { rows } = await database.query(
+    `WITH done AS (
+       UPDATE article_steps SET status = 'completed', output = $3, finished_at = $4
+       WHERE article_id = $1 AND name = $2 AND status <> 'completed'
          AND ($6::text IS NULL OR EXISTS (SELECT 1 FROM articles WHERE id = $1 AND lease_owner = $6))
-       RETURNING s.name, s.cost_usd),
-     announced AS (
-       INSERT INTO article_events (article_id, type, data)
-       SELECT $1, 'step.finished', jsonb_build_object('step', g.name, 'status', 'completed',
-         'costUsd', d.cost_usd::float8, 'durationMs', g.duration_ms)
-       FROM given g JOIN done d ON d.name = g.name ORDER BY g.n RETURNING 1)
-     SELECT EXISTS (SELECT 1 FROM done d WHERE d.name = g.name) AS kept,
-       (SELECT count(*) FROM announced) AS announced
-     FROM given g ORDER BY g.n`,
+       RETURNING cost_usd)
+     INSERT INTO article_events (article_id, type, data)
+     SELECT $1, 'step.finished', jsonb_build_object('step', $2::text, 'status', 'completed',
+       'costUsd', cost_usd::float8, 'durationMs', $5::int) FROM done RETURNING 1`,
     [
-      articleId,
-      steps.map((s) => s.name),
-      steps.map((s) => JSON.stringify(s.output ?? null)),
-      steps.map((s) => s.finishedAt.toISOString()),
-      steps.map((s) => s.durationMs),
-      leaseOwner ?? null,
+      step.articleId,
+      step.name,
+      JSON.stringify(step.output ?? null),
+      step.finishedAt,
+      step.durationMs,
+      step.leaseOwner ?? null,
     ],
   );
-  return rows.map((r) => r.kept);
+  return rows.length > 0;
 }
 
 /**

@@ -171,63 +171,51 @@ function retryable(err: unknown, signal: AbortSignal): boolean {
 /** section:3#r1 → section: bounded metric labels. */
 const stepKind = (name: string) => name.split(':')[0]!.split('#')[0]!;
 
-/**
- * Steps that reach the same point together reach it through promise chains of different lengths
- * (the SEO and citation steps both wait on the checks, a few awaits apart). A batch waits this many
- * microtask hops (microseconds; no I/O runs in between) so they join it; a later turn of the event
- * loop would let socket reads run first and cost the hand-over more than the statement it saves.
- */
-const batchHops = 20;
-
-function afterMicrotasks(hops: number, fn: () => void) {
-  queueMicrotask(hops > 1 ? () => afterMicrotasks(hops - 1, fn) : fn);
+interface PendingStart {
+  step: steps.StepToStart;
+  started: PromiseWithResolvers<steps.StartedStep | undefined>;
 }
 
+const startBatches = new WeakMap<RunContext, PendingStart[]>();
+
 /**
- * Statements of one kind for several steps of a run, requested in the same turn of the event loop,
- * as one statement: it stands between model calls (the sections' requests wait for their start, the
- * render step for the final checks' completion), and on PGlite each statement runs on this thread.
- * One batcher per kind; a repeated step name goes alone (one statement cannot write a step twice).
+ * Starts the step. Steps of a run started in the same turn of the event loop (the sections, the
+ * intro, conclusion and FAQ, the citation check and the SEO pack) share one statement: it stands
+ * before their model calls, and on PGlite each statement runs on this thread, so one instead of six
+ * is what sends the sections' requests tens of milliseconds sooner.
  */
-function batcher<In extends { name: string }, Out>(write: (ctx: RunContext, items: In[]) => Promise<Out[]>) {
-  const batches = new WeakMap<RunContext, Array<{ item: In; done: PromiseWithResolvers<Out> }>>();
-  return (ctx: RunContext, item: In): Promise<Out> => {
-    let batch = batches.get(ctx);
-    if (batch?.some((p) => p.item.name === item.name)) return write(ctx, [item]).then((rows) => rows[0]!);
-    if (!batch) {
-      const pending: Array<{ item: In; done: PromiseWithResolvers<Out> }> = [];
-      batch = pending;
-      batches.set(ctx, pending);
-      afterMicrotasks(batchHops, () => {
-        batches.delete(ctx);
-        write(
-          ctx,
-          pending.map((p) => p.item),
-        ).then(
+function startTogether(ctx: RunContext, step: steps.StepToStart): Promise<steps.StartedStep | undefined> {
+  let batch = startBatches.get(ctx);
+  // One statement cannot start the same step twice: a repeated name goes alone.
+  if (batch?.some((p) => p.step.name === step.name))
+    return steps.startStep(ctx.database, { articleId: ctx.article.id, leaseOwner: ctx.leaseOwner, ...step });
+  if (!batch) {
+    const pending: PendingStart[] = [];
+    batch = pending;
+    startBatches.set(ctx, pending);
+    queueMicrotask(() => {
+      startBatches.delete(ctx);
+      steps
+        .startSteps(
+          ctx.database,
+          ctx.article.id,
+          ctx.leaseOwner,
+          pending.map((p) => p.step),
+        )
+        .then(
           (rows) => {
-            for (const [i, p] of pending.entries()) p.done.resolve(rows[i]!);
+            for (const [i, p] of pending.entries()) p.started.resolve(rows[i]);
           },
           (err) => {
-            for (const p of pending) p.done.reject(err);
+            for (const p of pending) p.started.reject(err);
           },
         );
-      });
-    }
-    const done = Promise.withResolvers<Out>();
-    batch.push({ item, done });
-    return done.promise;
-  };
+    });
+  }
+  const started = Promise.withResolvers<steps.StartedStep | undefined>();
+  batch.push({ step, started });
+  return started.promise;
 }
-
-/** Starts the step: the sections, the intro, conclusion and FAQ, the checks are started together. */
-const startTogether = batcher<steps.StepToStart, steps.StartedStep | undefined>((ctx, items) =>
-  steps.startSteps(ctx.database, ctx.article.id, ctx.leaseOwner, items),
-);
-
-/** Completes the step: steps that finish together (the citation check and SEO) in one statement. */
-const completeTogether = batcher<steps.StepToComplete, boolean>((ctx, items) =>
-  steps.completeSteps(ctx.database, ctx.article.id, ctx.leaseOwner, items),
-);
 
 /**
  * Runs `work` as the durable step `name`, or returns its stored output when it already finished.
@@ -262,7 +250,13 @@ export async function runStep<T>(
       await Promise.all([metering.settle(), ctx.llm.flush()]);
       const finishedAt = new Date();
       const durationMs = finishedAt.getTime() - startedAt.getTime();
-      const kept = await completeTogether(ctx, { name, output, finishedAt, durationMs });
+      const kept = await steps.completeStep(ctx.database, {
+        ...ref,
+        output,
+        finishedAt,
+        durationMs,
+        leaseOwner: ctx.leaseOwner,
+      });
       if (!kept) throw new RunSupersededError(name);
       await ctx.events.notify(ctx.article.id);
       stepDuration.observe({ step: stepKind(name), status: 'completed' }, durationMs / 1000);

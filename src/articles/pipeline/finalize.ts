@@ -143,9 +143,7 @@ export async function finalize(run: PipelineRun, final: Final): Promise<void> {
   // then the requests sent with the draft are out, which its text's search vector (~15 ms of
   // PGlite's thread) would otherwise hold up — and usually before the fact check ends, so that cost
   // is not at the end of the run. Its HTML follows, as a failed run's draft has one (draft.ts). The
-  // revised text, if the revision changed it, follows the checks; the fact check's claims are
-  // written with the render step's (one statement fewer at the end of the run), or on their own
-  // when the citation check or SEO failed.
+  // fact check's claims, and the revised text if the revision changed it, follow the checks.
   const noop = () => {};
   const draftSaved = Promise.race([seoStarted.asked, final.citations.draftJudged])
     .then(() => final.text.asDrafted)
@@ -157,21 +155,27 @@ export async function finalize(run: PipelineRun, final: Final): Promise<void> {
       await updateArticle(ctx.database, ctx.article.id, { html: renderHtml(asDrafted.markdown) });
       return asDrafted;
     });
-  const revisedSaved = Promise.all([draftSaved, checks]).then(async ([asDrafted, { composed }]) => {
-    if (composed.markdown === asDrafted.markdown) return;
-    await updateArticle(ctx.database, ctx.article.id, {
-      markdown: composed.markdown,
-      sources: composed.sources,
-    });
-    await updateArticle(ctx.database, ctx.article.id, { html: renderHtml(composed.markdown) });
-  });
-  const checkedClaims = ({ claims, revised, composed }: CheckedText) =>
-    factCheckApplies(brief.factCheck, sources)
-      ? { factCheck: { claims: finalClaims(claims, composed.renumber, drafted, revised, composed.markdown) } }
-      : {};
+  const partialSaved = Promise.all([draftSaved, checks]).then(
+    async ([asDrafted, { claims, revised, composed }]) => {
+      const changed = composed.markdown !== asDrafted.markdown;
+      const checked = factCheckApplies(brief.factCheck, sources)
+        ? {
+            factCheck: {
+              claims: finalClaims(claims, composed.renumber, drafted, revised, composed.markdown),
+            },
+          }
+        : {};
+      if (changed || 'factCheck' in checked)
+        await updateArticle(ctx.database, ctx.article.id, {
+          ...(changed ? { markdown: composed.markdown, sources: composed.sources } : {}),
+          ...checked,
+        });
+      if (changed) await updateArticle(ctx.database, ctx.article.id, { html: renderHtml(composed.markdown) });
+    },
+  );
   // Awaited below; handled here too, so a failure is not an unhandled rejection meanwhile.
   draftSaved.catch(noop);
-  revisedSaved.catch(noop);
+  partialSaved.catch(noop);
   const [checked, citationsDone, seoDone] = await Promise.allSettled([checks, citationsRun, seoRun]);
   // Failed checks fail the run with their own error (the two steps only stopped for it), once the
   // draft's save is done: the failed run saves its own partial article (draft.ts), not racing it.
@@ -180,18 +184,13 @@ export async function finalize(run: PipelineRun, final: Final): Promise<void> {
     throw checked.reason;
   }
   if (citationsDone.status === 'rejected' || seoDone.status === 'rejected') {
-    // A failed check's run ends with the partial article saved (with the claims), not racing its write.
-    await revisedSaved
-      .then(async () => {
-        const claims = checkedClaims(checked.value);
-        if ('factCheck' in claims) await updateArticle(ctx.database, ctx.article.id, claims);
-      })
-      .catch(noop);
+    // A failed check's run ends with the partial article saved, not racing its write.
+    await partialSaved.catch(noop);
     throw citationsDone.status === 'rejected'
       ? citationsDone.reason
       : (seoDone as PromiseRejectedResult).reason;
   }
-  await revisedSaved;
+  await partialSaved;
   const { composed } = checked.value;
   const citations = citationsDone.value;
   const seo = seoDone.value;
@@ -202,7 +201,6 @@ export async function finalize(run: PipelineRun, final: Final): Promise<void> {
     // The text and its HTML are saved already (above): rewriting the unchanged text would cost its
     // search vector again (tens of milliseconds on PGlite) at the end of the run.
     await updateArticle(ctx.database, ctx.article.id, {
-      ...checkedClaims(checked.value),
       wordCount,
       citations,
       seo,
