@@ -7,6 +7,7 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { EmbeddingModel, LanguageModel } from 'ai';
 import { createOllama } from 'ollama-ai-provider-v2';
 import { ProviderNotConfiguredError } from './failures.ts';
+import { providerFetch } from './provider-fetch.ts';
 import { withReasoningExtracted } from './reasoning.ts';
 import type { ProviderCredentials } from './resolve-models.ts';
 import { scopedKey } from './scoped-key.ts';
@@ -20,7 +21,8 @@ interface ProviderHandle {
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
 // Workspace credentials carry the SSRF-guarded fetch; the client must use it for every request.
-const connect = (c: { fetch?: typeof fetch } | undefined) => (c?.fetch ? { fetch: c.fetch } : {});
+// The operator's own servers get the keep-alive transport (provider-fetch.ts).
+const connect = (c: { fetch?: typeof fetch } | undefined) => ({ fetch: c?.fetch ?? providerFetch });
 
 function build(provider: ProviderName, credentials: ProviderCredentials): ProviderHandle | undefined {
   switch (provider) {
