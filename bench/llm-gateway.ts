@@ -1,7 +1,7 @@
 // LLM gateway overhead as users get it: the gateway wired as the application wires it (ledger rows
 // in the database, budget check, metrics, rate limiter, workspace settings look-up) against a direct
 // AI SDK call to the same upstream (and a call on the provider's model itself, the leanest there
-// is), at concurrency 1 (latency) and 16 (throughput), on the embedded
+// is, on the global fetch and on the gateway's own transport), at concurrency 1 (latency) and 16 (throughput), on the embedded
 // database and on PostgreSQL; the Portkey gateway (a separate process, installed from the npm
 // registry into a temporary folder) in the same run as a peer row. The CPU column is this process's
 // CPU per call at concurrency 16: PostgreSQL's and Portkey's own processes are not counted in it.
@@ -18,6 +18,7 @@ import { generateText, type LanguageModel } from 'ai';
 import pino from 'pino';
 import { loadConfig } from '../src/config.ts';
 import { createLlmGateway } from '../src/llm/gateway.ts';
+import { providerFetch } from '../src/llm/provider-fetch.ts';
 import { backendNamed } from './support/bench-database.ts';
 import { gatewayBenchEnv, openWiredGateway, upstreamModel } from './support/gateway-env.ts';
 import { startProcess } from './support/processes.ts';
@@ -48,12 +49,18 @@ const directModel = upstreamModel(baseUrl, modelId);
 const direct = sdkCall(directModel);
 // The leanest call there is: the provider's model itself (specification v3), as the gateway now
 // calls it (src/llm/provider-call.ts) — what the gateway's own work adds shows against this row.
-const providerCall: Call = async () => {
-  await directModel.doGenerate({
-    prompt: [{ role: 'user', content: [{ type: 'text', text: prompt }] }],
-    abortSignal: AbortSignal.timeout(120_000),
-  });
-};
+const onProvider =
+  (model: ReturnType<typeof upstreamModel>): Call =>
+  async () => {
+    await model.doGenerate({
+      prompt: [{ role: 'user', content: [{ type: 'text', text: prompt }] }],
+      abortSignal: AbortSignal.timeout(120_000),
+    });
+  };
+const providerCall = onProvider(directModel);
+// The same call on the transport the gateway's providers use (src/llm/provider-fetch.ts), so the
+// gateway's own work shows against a call that differs from it in nothing else.
+const transportCall = onProvider(upstreamModel(baseUrl, modelId, providerFetch));
 
 const silent = pino({ level: 'silent' });
 const envConfig = gatewayBenchEnv(baseUrl, modelId);
@@ -216,7 +223,13 @@ for (const backend of backends) {
       cache: false,
     });
   };
-  const paths: Record<string, Call> = { direct, provider: providerCall, bare: bareCall, app: appCall };
+  const paths: Record<string, Call> = {
+    direct,
+    provider: providerCall,
+    transport: transportCall,
+    bare: bareCall,
+    app: appCall,
+  };
   await warm(paths);
   const lat = await latency(paths, calls);
   const tput = await throughput(paths, calls, 16, { app: () => app.flush() });
@@ -226,6 +239,7 @@ for (const backend of backends) {
   const m = { lat, tput };
   row('direct AI SDK call', '—', m, 'direct');
   row("direct call on the provider's model (doGenerate)", '—', m, 'provider');
+  row("the same on the gateway's transport (doGenerate, node:http)", '—', m, 'transport');
   row('Blogsmith gateway, bare', '—', m, 'bare');
   row(`Blogsmith gateway as the app wires it (${rows} ledger rows)`, backend, m, 'app');
   await database.close();

@@ -8,11 +8,18 @@ import type { Backend } from '../../test/support/database.ts';
 import { openBenchDatabase } from './bench-database.ts';
 import { addEarlierLedgerRows } from './ledger-rows.ts';
 
-/** The fake upstream's model as a direct AI SDK caller builds it (the benchmarks' reference paths). */
-export const upstreamModel = (baseUrl: string, modelId: string) =>
-  createOpenAICompatible({ name: 'compatible', baseURL: baseUrl, apiKey: 'k', includeUsage: true }).chatModel(
-    modelId,
-  );
+/**
+ * The fake upstream's model as a direct AI SDK caller builds it (the benchmarks' reference paths):
+ * on the global fetch, or on the `fetch` given (the gateway's own transport, for a like-for-like row).
+ */
+export const upstreamModel = (baseUrl: string, modelId: string, fetch?: typeof globalThis.fetch) =>
+  createOpenAICompatible({
+    name: 'compatible',
+    baseURL: baseUrl,
+    apiKey: 'k',
+    includeUsage: true,
+    ...(fetch ? { fetch } : {}),
+  }).chatModel(modelId);
 
 // The configuration both gateway benchmarks give the app: one model on the fake upstream, with
 // prices, a budget (so every call is checked against one, as in a workspace that set it) and
