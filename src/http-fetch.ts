@@ -43,7 +43,9 @@ function headerRecord(init: HeadersInit | undefined): Record<string, string> {
   if (init instanceof Headers || Array.isArray(init))
     for (const [name, value] of init instanceof Headers ? init.entries() : init)
       headers[name.toLowerCase()] = value;
-  else for (const [name, value] of Object.entries(init)) headers[name.toLowerCase()] = value;
+  // A record may carry absent values (`{ 'x-key': undefined }`); fetch drops them, and so do we.
+  else
+    for (const [name, value] of Object.entries(init)) if (value != null) headers[name.toLowerCase()] = value;
   return headers;
 }
 

@@ -50,7 +50,12 @@ afterAll(async () => {
 const post = (path: string, init: RequestInit = {}) =>
   providerFetch(`${base}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: 'Bearer k' },
+    // A header record may name a header with no value; fetch leaves it out.
+    headers: {
+      'content-type': 'application/json',
+      authorization: 'Bearer k',
+      'x-absent': undefined,
+    } as unknown as Record<string, string>,
     body: JSON.stringify({ prompt: 'héllo' }),
     ...init,
   });
@@ -69,6 +74,7 @@ describe('providerFetch', () => {
       'content-length': String(Buffer.byteLength('{"prompt":"héllo"}')),
     });
     expect(sent.headers['transfer-encoding']).toBeUndefined();
+    expect(sent.headers['x-absent']).toBeUndefined();
   });
 
   it('keeps the connection for the next request', async () => {
