@@ -22,7 +22,7 @@ export interface HttpFetchOptions {
   agent: http.Agent | false;
   lookup?: LookupFunction;
   /** fetch would follow a redirect; the caller decides (the response's body is discarded). */
-  redirect(status: number, location: string): Promise<Response>;
+  redirect(location: string): Promise<Response>;
 }
 
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
@@ -104,7 +104,7 @@ export async function httpFetch(request: PlainRequest, opts: HttpFetchOptions): 
   const status = incoming.statusCode ?? 0;
   if (redirectStatuses.has(status)) {
     incoming.destroy();
-    return opts.redirect(status, String(incoming.headers.location ?? ''));
+    return opts.redirect(String(incoming.headers.location ?? ''));
   }
   const stream = bodiless.has(status) || method === 'HEAD' ? null : Readable.toWeb(incoming);
   if (!stream) incoming.resume();

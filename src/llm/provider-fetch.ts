@@ -6,6 +6,9 @@ import http from 'node:http';
 import https from 'node:https';
 import { httpFetch, plainRequest } from '../http-fetch.ts';
 
+// Node reads it once at start-up too: a proxy from the environment is the global fetch's to honour.
+const envProxy = Boolean(process.env.NODE_USE_ENV_PROXY);
+
 const agents = {
   http: new http.Agent({ keepAlive: true }),
   https: new https.Agent({ keepAlive: true }),
@@ -14,9 +17,7 @@ const agents = {
 export const providerFetch = (async (input: string | URL | Request, init?: RequestInit) => {
   const request = await plainRequest(input, init);
   const { protocol } = request.url;
-  // A proxy from the environment is the global fetch's to honour.
-  if ((protocol !== 'http:' && protocol !== 'https:') || process.env.NODE_USE_ENV_PROXY)
-    return fetch(input, init);
+  if ((protocol !== 'http:' && protocol !== 'https:') || envProxy) return fetch(input, init);
   return httpFetch(request, {
     agent: protocol === 'https:' ? agents.https : agents.http,
     redirect: () => fetch(input, init),

@@ -9,7 +9,8 @@ import type { LlmRole } from './roles.ts';
 
 /**
  * `fetch`, when set, is what the provider's client connects with: the SSRF-guarded fetch for
- * credentials a workspace stored. Environment credentials have none (the operator is trusted).
+ * credentials a workspace stored. Environment credentials have none (the operator is trusted):
+ * providers.ts gives them the keep-alive transport (provider-fetch.ts).
  */
 type Connect = { fetch?: typeof fetch };
 export interface ProviderCredentials {

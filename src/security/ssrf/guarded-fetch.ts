@@ -28,7 +28,7 @@ export function createGuardedFetch(opts: GuardedFetchOptions = {}): typeof fetch
         // Each call's socket is pinned to the address it checked.
         agent: false,
         lookup: pinnedLookup(target.pinned),
-        async redirect(_status, location) {
+        async redirect(location) {
           throw new BlockedUrlError(
             'redirect',
             target.url.href,
