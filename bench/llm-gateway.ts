@@ -3,8 +3,9 @@
 // AI SDK call to the same upstream (and a call on the provider's model itself, the leanest there
 // is, on the global fetch and on the gateway's own transport), at concurrency 1 (latency) and 16
 // (throughput), on the embedded database and on PostgreSQL; the Portkey gateway (a separate
-// process, installed from the npm registry into a temporary folder) in the same run as a peer row. The CPU column is this process's
-// CPU per call at concurrency 16: PostgreSQL's and Portkey's own processes are not counted in it.
+// process, installed from the npm registry into a temporary folder) in the same run as a peer row.
+// The CPU column is this process's CPU per call at concurrency 16: PostgreSQL's and Portkey's own
+// processes are not counted in it.
 //   npm run bench -- llm-gateway        (BENCH_CALLS per path and concurrency, default 2000;
 //   BENCH_BACKENDS=pglite,postgres; BENCH_PEERS=portkey or none; BENCH_MONTH_ROWS, default 0: ledger
 //   rows already in the workspace's month before the calls start)
