@@ -6,6 +6,10 @@
 // topic to the finished report, its ratio to the LLM critical path (from the request intervals at
 // the fake model, see support/critical-path.ts), pages whose facts reached a model prompt and the
 // final report, CPU and peak RSS of the process tree. Runs interleaved, BENCH_ROUNDS (default 3).
+// Each page count also runs as "→ running server": the same command with a `blogsmith serve` already
+// up on its data directory (the CLI hands it the job, as it would in a deployment), so the job runs in
+// a warm process (BENCH_SERVER_WARM_UPS jobs before the rounds, default 3, not measured); its CPU and
+// RSS add the server's (its CPU from the command's start). BENCH_SERVER_ROW=0 leaves those rows out.
 // The peer runs only from BENCH_PEER_DIR, a checkout its operator prepares (bench/RESULTS.md).
 //   BENCH_PEER_DIR=/tmp/deep-research npm run bench -- peer-deep-research
 // Without BENCH_PEER_DIR only the Blogsmith rows run; BENCH_DEFAULT_ROW=0 leaves out the default-pages
@@ -20,10 +24,11 @@ import { articleModelResponder } from '../test/fakes/article-model.ts';
 import { deepResearchModelResponder } from '../test/fakes/deep-research-model.ts';
 import { pagesMentioned, startFakeWeb, webPages } from '../test/fakes/fake-web.ts';
 import { startOpenAiServer } from '../test/fakes/openai-server.ts';
-import { cliRun, mainScript } from '../test/support/processes.ts';
+import { cliRun, freePort, mainScript } from '../test/support/processes.ts';
 import { busyTime, idleGaps, longestChain } from './support/critical-path.ts';
 import { modelRequestName } from './support/model-request-name.ts';
 import { treeUsage } from './support/process-tree.ts';
+import { type Started, startProcess } from './support/processes.ts';
 
 const perTokenMs = Number(process.env.BENCH_PER_TOKEN_MS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -36,6 +41,8 @@ const depths = (process.env.BENCH_PEER_DEPTHS ?? '1,2').split(',').map(Number);
 const blogsmithSources = (process.env.BENCH_BLOGSMITH_SOURCES ?? '12,18').split(',').map(Number);
 if (blogsmithSources.length !== depths.length)
   throw new Error('BENCH_BLOGSMITH_SOURCES needs one page count per BENCH_PEER_DEPTHS entry');
+// Jobs the server runs before the rounds of its rows (BENCH_SERVER_WARM_UPS).
+const serverWarmUps = Number(process.env.BENCH_SERVER_WARM_UPS ?? 3);
 const peerDir = process.env.BENCH_PEER_DIR ? path.resolve(process.env.BENCH_PEER_DIR) : undefined;
 const topic = 'heat pumps for family homes';
 const countTokens = (text: string) => encode(text).length;
@@ -76,6 +83,8 @@ interface Launch {
   /** Replies to the program's prompts, in order of appearance; the first is the job's hand-over. */
   prompts: Array<[RegExp, string]>;
   report: () => string;
+  /** A process the job also runs in (the server a CLI hands the job to), measured with it. */
+  beside?: () => number | undefined;
 }
 
 interface Gap {
@@ -128,11 +137,16 @@ async function measure(launch: Launch): Promise<Job> {
   });
   let peakKb = 0;
   let cpuMs = 0;
+  // The server's CPU counts from this command's start: its own start-up and earlier jobs are not this job's.
+  const besidePid = launch.beside?.();
+  const besideAt = (pid: number | undefined) => (pid === undefined ? { cpuMs: 0, rssKb: 0 } : treeUsage(pid));
+  const besideCpu0 = besideAt(besidePid).cpuMs;
   const sample = () => {
     const now = treeUsage(child.pid!);
-    peakKb = Math.max(peakKb, now.rssKb);
-    cpuMs = Math.max(cpuMs, now.cpuMs);
-    return now.cpuMs;
+    const other = besideAt(besidePid);
+    peakKb = Math.max(peakKb, now.rssKb + other.rssKb);
+    cpuMs = Math.max(cpuMs, now.cpuMs + other.cpuMs - besideCpu0);
+    return now.cpuMs + other.cpuMs - besideCpu0;
   };
   const sampler = setInterval(sample, 20);
   let all = '';
@@ -250,8 +264,32 @@ const created = await cliRun(['user', 'create', '--email', 'b@example.com', '--p
 });
 if (created.code !== 0) throw new Error(created.stderr);
 
+// The same command handed to a `blogsmith serve` already running on its own data directory (the CLI
+// finds it there): the job then runs in a warm server, as in a deployment, and the command follows it.
+const serverEnv = { ...blogsmithEnv, DATA_DIR: path.join(work, 'server-data') };
+let server: Started | undefined;
+if (process.env.BENCH_SERVER_ROW !== '0') {
+  const serverUser = await cliRun(
+    ['user', 'create', '--email', 'b@example.com', '--password', 'bench-password'],
+    serverEnv,
+  );
+  if (serverUser.code !== 0) throw new Error(serverUser.stderr);
+  server = await startProcess(process.execPath, [mainScript, 'serve'], /Blogsmith is running at (\S+)/, {
+    env: { ...serverEnv, HOST: '127.0.0.1', PORT: String(await freePort()) },
+    timeoutMs: 120_000,
+  });
+  // A deployment's server has run jobs before (its code compiled by then): a few, not measured.
+  for (let i = 0; i < serverWarmUps; i++) {
+    const warmUp = await cliRun(
+      ['generate', topic, '--words', String(words), '--web', '--out', path.join(work, 'warm-up.md')],
+      serverEnv,
+    );
+    if (warmUp.code !== 0) throw new Error(warmUp.stderr);
+  }
+}
+
 const blogsmithOut = path.join(work, 'article.md');
-function blogsmith(sources?: number): Launch {
+function blogsmith(sources?: number, toServer = false): Launch {
   return {
     command: process.execPath,
     args: [
@@ -264,8 +302,9 @@ function blogsmith(sources?: number): Launch {
       '--out',
       blogsmithOut,
     ],
-    env: blogsmithEnv,
+    env: toServer ? serverEnv : blogsmithEnv,
     cwd: work,
+    ...(toServer ? { beside: () => server?.child.pid } : {}),
     // The CLI says where it runs the job just before it posts the article.
     ready: /^Using /m,
     done: /^Wrote /m,
@@ -273,8 +312,8 @@ function blogsmith(sources?: number): Launch {
     report: () => readFileSync(blogsmithOut, 'utf8'),
   };
 }
-const blogsmithLabel = (sources?: number) =>
-  `Blogsmith (web, ${words.toLocaleString('en')} words, ${sources === undefined ? 'default pages' : `≤ ${sources} pages`})`;
+const blogsmithLabel = (sources?: number, toServer = false) =>
+  `Blogsmith${toServer ? ' → running server' : ''} (web, ${words.toLocaleString('en')} words, ${sources === undefined ? 'default pages' : `≤ ${sources} pages`})`;
 const peerLabel = (depth: number) => `deep-research (breadth ${breadth}, depth ${depth})`;
 
 function peer(depth: number): Launch {
@@ -314,6 +353,14 @@ const rows: Array<[string, Launch]> = [
   ...depths.flatMap(
     (d, i): Array<[string, Launch]> => [
       [blogsmithLabel(blogsmithSources[i]), blogsmith(blogsmithSources[i])],
+      ...(server
+        ? [
+            [blogsmithLabel(blogsmithSources[i], true), blogsmith(blogsmithSources[i], true)] as [
+              string,
+              Launch,
+            ],
+          ]
+        : []),
       ...(peerDir ? [[peerLabel(d), peer(d)] as [string, Launch]] : []),
     ],
   ),
@@ -364,6 +411,7 @@ if (peerDir)
       `${blogsmithLabel(blogsmithSources[i])} ÷ ${peerLabel(d)}: wall ${(m(mine, (j) => j.wallMs) / m(theirs, (j) => j.wallMs)).toFixed(2)}, pages read ${m(mine, (j) => j.pagesRead)} vs ${m(theirs, (j) => j.pagesRead)}, in the report ${m(mine, (j) => j.pagesInReport)} vs ${m(theirs, (j) => j.pagesInReport)}`,
     );
   });
+await server?.stop();
 await llm.close();
 await web.close();
 rmSync(work, { recursive: true, force: true });
