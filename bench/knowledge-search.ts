@@ -1,6 +1,9 @@
 // Hybrid search latency on PGlite with pgvector: inserts synthetic chunks (word-list text, random
 // normalised 384-dim vectors) in batches, builds the HNSW index, runs hybrid queries, reports
 // p50/p95. Usage: npx node bench/knowledge-search.ts [sizes, default 10000,100000] [queries, default 200]
+// At a million chunks the index outgrows PostgreSQL's defaults: BENCH_EMBEDDED_CACHE sets the embedded
+// database's cache (EMBEDDED_DB_CACHE, default 32MB) and BENCH_MAINTENANCE_WORK_MEM the memory the
+// HNSW build may use (PostgreSQL's default 64MB; past it the build inserts one tuple at a time).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,7 +35,10 @@ const vector = () => {
 };
 
 const dir = mkdtempSync(path.join(tmpdir(), 'blogsmith-bench-'));
-const database = await openDatabase({ dataDir: dir });
+const database = await openDatabase({
+  dataDir: dir,
+  ...(process.env.BENCH_EMBEDDED_CACHE ? { embeddedCache: process.env.BENCH_EMBEDDED_CACHE } : {}),
+});
 await runMigrations(database);
 await ensureVectorColumns(database, dims);
 await database.exec('DROP INDEX IF EXISTS document_chunks_embedding_idx');
@@ -67,6 +73,11 @@ for (const size of sizes) {
   }
   const t1 = performance.now();
   await database.exec('DROP INDEX IF EXISTS document_chunks_embedding_idx');
+  const buildMemory = process.env.BENCH_MAINTENANCE_WORK_MEM;
+  if (buildMemory) {
+    if (!/^\d+[kMG]B$/.test(buildMemory)) throw new Error('BENCH_MAINTENANCE_WORK_MEM: e.g. 1GB');
+    await database.exec(`SET maintenance_work_mem = '${buildMemory}'`);
+  }
   await ensureVectorColumns(database, dims);
   // PGlite runs no autovacuum: without statistics the planner filters every row by workspace
   // instead of walking the HNSW and GIN indexes (the ingestion job analyzes as the library grows).
