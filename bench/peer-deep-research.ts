@@ -84,7 +84,7 @@ interface Launch {
   prompts: Array<[RegExp, string]>;
   report: () => string;
   /** A process the job also runs in (the server a CLI hands the job to), measured with it. */
-  beside?: () => number | undefined;
+  besidePid?: number | undefined;
 }
 
 interface Gap {
@@ -138,7 +138,7 @@ async function measure(launch: Launch): Promise<Job> {
   let peakKb = 0;
   let cpuMs = 0;
   // The server's CPU counts from this command's start: its own start-up and earlier jobs are not this job's.
-  const besidePid = launch.beside?.();
+  const { besidePid } = launch;
   const besideAt = (pid: number | undefined) => (pid === undefined ? { cpuMs: 0, rssKb: 0 } : treeUsage(pid));
   const besideCpu0 = besideAt(besidePid).cpuMs;
   const sample = () => {
@@ -304,7 +304,7 @@ function blogsmith(sources?: number, toServer = false): Launch {
     ],
     env: toServer ? serverEnv : blogsmithEnv,
     cwd: work,
-    ...(toServer ? { beside: () => server?.child.pid } : {}),
+    ...(toServer ? { besidePid: server?.child.pid } : {}),
     // The CLI says where it runs the job just before it posts the article.
     ready: /^Using /m,
     done: /^Wrote /m,
