@@ -1,6 +1,7 @@
 // Hybrid search latency on PGlite with pgvector: inserts synthetic chunks (word-list text, random
 // normalised 384-dim vectors) in batches, builds the HNSW index, runs hybrid queries, reports
-// p50/p95, then the same again and each half alone (full text, vector) to show what bounds it. Usage: npx node bench/knowledge-search.ts [sizes, default 10000,100000] [queries, default 200]
+// p50/p95, then the same again and each half alone (full text, vector) to show what bounds it.
+// Usage: npx node bench/knowledge-search.ts [sizes, default 10000,100000] [queries, default 200]
 // At a million chunks the index outgrows PostgreSQL's defaults: BENCH_EMBEDDED_CACHE sets the embedded
 // database's cache (EMBEDDED_DB_CACHE, default 32MB) and BENCH_MAINTENANCE_WORK_MEM the memory the
 // HNSW build may use (PostgreSQL's default 64MB; past it the build inserts one tuple at a time).
