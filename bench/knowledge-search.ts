@@ -13,6 +13,7 @@ import { runMigrations } from '../src/db/migrate.ts';
 import { passagesNearVector } from '../src/knowledge/passage-store.ts';
 import { searchKnowledge } from '../src/knowledge/search.ts';
 import { ensureVectorColumns, toVectorLiteral } from '../src/knowledge/vector-columns.ts';
+import { sortedLatencies } from './support/latencies.ts';
 
 const dims = 384;
 const sizes = (process.argv[2] ?? '10000,100000').split(',').map(Number);
@@ -85,15 +86,9 @@ for (const size of sizes) {
   // instead of walking the HNSW and GIN indexes (the ingestion job analyzes as the library grows).
   await database.exec('ANALYZE document_chunks; ANALYZE documents');
   const t2 = performance.now();
-  // p50 and p95 of `queries` calls of `query`, in milliseconds.
+  // p50 and p95 of `queries` calls of `query`.
   const timed = async (query: () => Promise<unknown>) => {
-    const latencies: number[] = [];
-    for (let q = 0; q < queries; q++) {
-      const s = performance.now();
-      await query();
-      latencies.push(performance.now() - s);
-    }
-    latencies.sort((a, b) => a - b);
+    const latencies = await sortedLatencies(queries, query);
     return `p50 ${pct(latencies, 50).toFixed(1)} ms, p95 ${pct(latencies, 95).toFixed(1)} ms`;
   };
   const hybrid = () =>

@@ -6,12 +6,12 @@
 //   npm run bench -- ledger-reads      (BENCH_ROWS, default 10000,100000,500000: ledger rows of
 //   earlier articles, all in this month; BENCH_DATABASE=pglite|postgres; BENCH_READS per size, 20)
 import os from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { pastArticles } from '../src/articles/estimate-history-store.ts';
 import { runMigrations } from '../src/db/migrate.ts';
 import { workspaces } from '../src/db/schema/index.ts';
 import { monthSpend } from '../src/llm/ledger-store.ts';
 import { backendNamed, openBenchDatabase } from './support/bench-database.ts';
+import { sortedLatencies } from './support/latencies.ts';
 import { addEarlierLedgerRows } from './support/ledger-rows.ts';
 
 const sizes = (process.env.BENCH_ROWS ?? '10000,100000,500000').split(',').map(Number);
@@ -42,13 +42,7 @@ async function addLatestArticles() {
 }
 
 async function timed(read: () => Promise<unknown>) {
-  const ms: number[] = [];
-  for (let i = 0; i < reads; i++) {
-    const t0 = performance.now();
-    await read();
-    ms.push(performance.now() - t0);
-  }
-  ms.sort((a, b) => a - b);
+  const ms = await sortedLatencies(reads, read);
   return { p50: ms[Math.floor(ms.length / 2)]!, max: ms[ms.length - 1]! };
 }
 
