@@ -97,7 +97,7 @@ for (const size of sizes) {
     `${size} chunks: insert ${((t1 - t0) / 1000).toFixed(1)} s, HNSW build ${((t2 - t1) / 1000).toFixed(1)} s, ` +
       `hybrid ${await timed(hybrid)} (${queries} queries)`,
   );
-  // What bounds it: the same queries once more (the index's pages read before), and each half alone.
+  // What bounds it: a second pass of such queries (the index pages read before), and each half alone.
   const again = await timed(hybrid);
   const fullText = await timed(() =>
     searchKnowledge(database, { workspaceId, query: sentence(3), limit: 10 }),
