@@ -15,11 +15,23 @@ const agents = {
 };
 
 export const providerFetch = (async (input: string | URL | Request, init?: RequestInit) => {
-  const request = await plainRequest(input, init);
-  const { protocol } = request.url;
+  // Decided before the request is read: reading a streamed body or a `Request` uses it up.
+  const { protocol } = new URL(input instanceof Request ? input.url : input);
   if ((protocol !== 'http:' && protocol !== 'https:') || envProxy) return fetch(input, init);
+  const request = await plainRequest(input, init);
   return httpFetch(request, {
     agent: protocol === 'https:' ? agents.https : agents.http,
-    redirect: () => fetch(input, init),
+    // Sent again from what was read (the original body may be spent), for fetch to follow.
+    redirect: () =>
+      fetch(request.url, {
+        method: request.method,
+        headers: request.headers,
+        ...(request.body !== undefined
+          ? {
+              body: new Uint8Array(request.body instanceof Buffer ? request.body : Buffer.from(request.body)),
+            }
+          : {}),
+        ...(request.signal ? { signal: request.signal } : {}),
+      }),
   });
 }) as typeof fetch;

@@ -124,6 +124,11 @@ describe('providerFetch', () => {
     const moved = await post('/moved');
     expect(moved.status).toBe(201);
     expect(await moved.json()).toEqual({ got: '{"prompt":"héllo"}' });
+    // A `Request` gives its body up when it is read: the redirect is sent again from what was read.
+    const request = new Request(`${base}/moved`, { method: 'POST', body: '{"as":"request"}' });
+    const movedRequest = await providerFetch(request);
+    expect(movedRequest.status).toBe(201);
+    expect(await movedRequest.json()).toEqual({ got: '{"as":"request"}' });
     const empty = await providerFetch(`${base}/empty`);
     expect(empty.status).toBe(204);
     expect(empty.body).toBeNull();
