@@ -26,11 +26,9 @@ export const providerFetch = (async (input: string | URL | Request, init?: Reque
       fetch(request.url, {
         method: request.method,
         headers: request.headers,
-        ...(request.body !== undefined
-          ? {
-              body: new Uint8Array(request.body instanceof Buffer ? request.body : Buffer.from(request.body)),
-            }
-          : {}),
+        ...(request.body !== undefined && {
+          body: typeof request.body === 'string' ? request.body : new Uint8Array(request.body),
+        }),
         ...(request.signal ? { signal: request.signal } : {}),
       }),
   });
