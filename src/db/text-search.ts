@@ -58,17 +58,44 @@ export const toTsvectorSql = (languageExpression: string, expression: string) =>
 const everyConfig = [...new Set([...Object.values(textSearchConfigs), 'simple'])];
 
 /**
+ * The configurations a library's rows are stemmed with, from its documents' languages (null: a
+ * document from before languages were detected, whose chunks were stemmed in English).
+ */
+export function searchConfigsFor(languages: ReadonlyArray<string | null>): string[] {
+  return [...new Set(languages.map((language) => textSearchConfigFor(language ?? 'en')))].sort();
+}
+
+/**
  * Raw SQL: rows of alias `c` (with `tsv` and `search_config`) matching the user text bound to
  * `placeholder` (e.g. `$2`) stemmed in each row's own configuration. The first condition — the
- * text in every configuration, OR-ed into one constant tsquery — is what the GIN index on tsv can
- * serve (a query that depends on the row cannot use it); the second keeps each row to its own stemming.
+ * text in each of `configs` (the configurations the rows may have), OR-ed into one constant
+ * tsquery — is what the GIN index on tsv can serve (a query that depends on the row cannot use
+ * it); the second keeps each row to its own stemming. With one configuration the first alone says
+ * it, and the planner estimates it from the words' statistics (a condition on the row's own
+ * configuration it can only guess, and it then guesses "few rows" for every query). Every
+ * configuration OR-ed is the fallback: the index's work grows with the branches (161 vs 30 ms for
+ * one, bench/RESULTS.md "Full-text search on the library's own configurations").
  */
-export const userMatchSql = (c: string, placeholder: string) =>
-  `${c}.tsv @@ (${everyConfig.map((cfg) => `websearch_to_tsquery('${cfg}', ${placeholder})`).join(' || ')}) AND ${c}.tsv @@ ${userTsquerySql(c, placeholder)}`;
+export function userMatchSql(
+  c: string,
+  placeholder: string,
+  configs: readonly string[] = everyConfig,
+): string {
+  for (const config of configs) {
+    if (!everyConfig.includes(config)) throw new Error(`unknown text-search configuration: ${config}`);
+  }
+  const [only] = configs;
+  if (only === undefined) return 'FALSE';
+  if (configs.length === 1) return `${c}.tsv @@ websearch_to_tsquery('${only}', ${placeholder})`;
+  const anyConfig = configs.map((cfg) => `websearch_to_tsquery('${cfg}', ${placeholder})`).join(' || ');
+  return `${c}.tsv @@ (${anyConfig}) AND ${c}.tsv @@ ${userTsquerySql(c, placeholder)}`;
+}
 
-/** Raw SQL: the row's own tsquery of the user text, for ranking a matched row. */
-export const userTsquerySql = (c: string, placeholder: string) =>
-  `websearch_to_tsquery(${c}.search_config, ${placeholder})`;
+/** Raw SQL: the row's own tsquery of the user text, for ranking a matched row (a constant when all rows share `configs`' one). */
+export const userTsquerySql = (c: string, placeholder: string, configs: readonly string[] = everyConfig) =>
+  configs.length === 1 && configs[0] !== undefined && everyConfig.includes(configs[0])
+    ? `websearch_to_tsquery('${configs[0]}', ${placeholder})`
+    : `websearch_to_tsquery(${c}.search_config, ${placeholder})`;
 
 /** Drizzle: rows of `tsv`/`config` matching `text` in their own configuration (see userMatchSql). */
 export const userMatch = (tsv: AnyColumn, config: AnyColumn, text: string): SQL =>

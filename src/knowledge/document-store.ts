@@ -6,6 +6,7 @@ import { inWorkspace } from '../accounts/scope.ts';
 import type { Database } from '../db/client.ts';
 import { after, createdMicrosOf, newestFirst, type PagePosition } from '../db/keyset.ts';
 import { documentBlobs, documentChunks, documents } from '../db/schema/knowledge.ts';
+import { searchConfigsFor } from '../db/text-search.ts';
 import { type ChunkRows, insertChunks, type Transaction } from './chunk-store.ts';
 import { chunksLanguage } from './detect-language.ts';
 import type { DocumentStatus, DocumentType } from './types.ts';
@@ -335,4 +336,17 @@ export async function completeDocument(
       .where(eq(documents.id, input.documentId));
     return true;
   });
+}
+
+/**
+ * The text-search configurations the workspace's passages are stemmed with: a chunk takes its
+ * document's language (written in the same transaction), so the documents say it without reading
+ * the chunks.
+ */
+export async function libraryTextConfigs(database: Database, workspaceId: string): Promise<string[]> {
+  const rows = await database.db
+    .selectDistinct({ language: documents.language })
+    .from(documents)
+    .where(eq(documents.workspaceId, workspaceId));
+  return searchConfigsFor(rows.map((row) => row.language));
 }

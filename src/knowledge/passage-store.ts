@@ -32,6 +32,8 @@ export interface RankedPassageQuery {
   limit: number;
   documentIds?: string[] | undefined;
   tags?: string[] | undefined;
+  /** The text-search configurations the workspace's passages are stemmed with (`libraryTextConfigs`). */
+  textConfigs: readonly string[];
 }
 
 /**
@@ -56,11 +58,13 @@ export async function rankedPassages(
     AND ($6::text[] IS NULL OR EXISTS (SELECT 1 FROM documents fd WHERE fd.id = c.document_id AND fd.tags && $6::text[]))`;
   // Ranking is the expensive part of full text: only the first matches the GIN index yields are
   // ranked, so a query of common words costs the same at 10k or 1M chunks.
+  const configs = input.textConfigs;
+  const rankBy = `ts_rank_cd(m.tsv, ${userTsquerySql('m', '$2', configs)}) DESC, m.id`;
   const textCte = `t AS (
-      SELECT m.id, row_number() OVER (ORDER BY ts_rank_cd(m.tsv, ${userTsquerySql('m', '$2')}) DESC, m.id) AS rank
+      SELECT m.id, row_number() OVER (ORDER BY ${rankBy}) AS rank
       FROM (SELECT c.id, c.tsv, c.search_config FROM document_chunks c
-            WHERE ${filter} AND ${userMatchSql('c', '$2')} LIMIT ${fullTextCandidateCap}) m
-      ORDER BY ts_rank_cd(m.tsv, ${userTsquerySql('m', '$2')}) DESC, m.id LIMIT $3)`;
+            WHERE ${filter} AND ${userMatchSql('c', '$2', configs)} LIMIT ${fullTextCandidateCap}) m
+      ORDER BY ${rankBy} LIMIT $3)`;
   let sqlText: string;
   if (input.queryEmbedding) {
     params.push(toVectorLiteral(input.queryEmbedding));
@@ -111,12 +115,13 @@ const candidateSource = 'FROM document_chunks c JOIN documents d ON d.id = c.doc
  */
 export async function passagesSharingWords(
   database: Database,
-  input: { workspaceId: string; anyWordQuery: string; limit: number },
+  input: { workspaceId: string; anyWordQuery: string; limit: number; textConfigs: readonly string[] },
 ): Promise<CandidatePassageRow[]> {
+  const configs = input.textConfigs;
   const r = await database.query<CandidatePassageRow>(
     `${candidateColumns}, NULL::float8 AS cosine ${candidateSource}
-     WHERE c.workspace_id = $1 AND ${userMatchSql('c', '$2')}
-     ORDER BY ts_rank_cd(c.tsv, ${userTsquerySql('c', '$2')}) DESC LIMIT $3`,
+     WHERE c.workspace_id = $1 AND ${userMatchSql('c', '$2', configs)}
+     ORDER BY ts_rank_cd(c.tsv, ${userTsquerySql('c', '$2', configs)}) DESC LIMIT $3`,
     [input.workspaceId, input.anyWordQuery, input.limit],
   );
   return r.rows;

@@ -2,6 +2,7 @@
 // (passage-store.ts's `rankedPassages`). Without pgvector or a query embedding it is full-text
 // only and says so.
 import type { Database } from '../db/client.ts';
+import { libraryTextConfigs } from './document-store.ts';
 import { rankedPassages } from './passage-store.ts';
 
 export { fullTextCandidateCap } from './passage-store.ts';
@@ -50,6 +51,7 @@ export async function searchKnowledge(
     limit: input.limit,
     documentIds: input.documentIds,
     tags: input.tags,
+    textConfigs: await libraryTextConfigs(database, input.workspaceId),
   });
   return {
     mode: hybrid ? 'hybrid' : 'fulltext',

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { Database } from '../db/client.ts';
 import type { similarPassage } from '../server/routes/knowledge-schemas.ts';
 import { englishStopWords } from '../writing/words.ts';
+import { libraryTextConfigs } from './document-store.ts';
 import { type CandidatePassageRow, passagesNearVector, passagesSharingWords } from './passage-store.ts';
 
 /** A passage like the text: `cosine` is absent without vectors, `shingleJaccard` is 0..1. */
@@ -51,6 +52,7 @@ export async function findSimilar(
     workspaceId: input.workspaceId,
     anyWordQuery: anyWordQuery(input.text),
     limit: candidates,
+    textConfigs: await libraryTextConfigs(database, input.workspaceId),
   });
   const byId = new Map<string, CandidatePassageRow>(byWords.map((r) => [r.chunkId, r]));
   if (database.vectorAvailable && input.embedding && input.embedding.length > 0) {

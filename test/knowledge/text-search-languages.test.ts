@@ -5,9 +5,9 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { runMigrations } from '../../src/db/migrate.ts';
-import { textSearchConfigFor } from '../../src/db/text-search.ts';
+import { searchConfigsFor, textSearchConfigFor } from '../../src/db/text-search.ts';
 import { detectLanguage } from '../../src/knowledge/detect-language.ts';
-import { saveDocument } from '../../src/knowledge/document-store.ts';
+import { libraryTextConfigs, saveDocument } from '../../src/knowledge/document-store.ts';
 import { searchKnowledge } from '../../src/knowledge/search.ts';
 import { findSimilar } from '../../src/knowledge/similar.ts';
 import type { Chunk } from '../../src/knowledge/types.ts';
@@ -57,6 +57,15 @@ describe('language detection', () => {
       'simple',
       'simple',
     ]);
+  });
+
+  it('names a library’s configurations once each; a document from before detection is English', () => {
+    expect(searchConfigsFor(['de-AT', null, 'de', 'ja', 'zh', 'en'])).toEqual([
+      'english',
+      'german',
+      'simple',
+    ]);
+    expect(searchConfigsFor([])).toEqual([]);
   });
 });
 
@@ -130,5 +139,80 @@ describe.each(backends)('full-text search per language (%s)', (backend) => {
   it('the originality prefilter uses each passage’s own stemming', async () => {
     const similar = await findSimilar(database, { workspaceId: ws, text: 'Wärmepumpe Außenluft', limit: 3 });
     expect(similar.map((s) => s.documentTitle)).toContain('de');
+  });
+});
+
+// A library in one language is searched with that configuration alone (the index then reads only
+// its words, and the planner can estimate them); an empty library matches nothing; chunks from
+// before language detection (document language null) keep their English stemming.
+describe.each(backends)('full-text search in a one-language library (%s)', (backend) => {
+  let testDb: TestDatabase;
+  let database: Database;
+  const workspace = async (name: string) =>
+    (await database.query<{ id: string }>(`INSERT INTO workspaces (name) VALUES ($1) RETURNING id`, [name]))
+      .rows[0]!.id;
+  const save = (workspaceId: string, title: string, text: string) =>
+    saveDocument(database, {
+      workspaceId,
+      title,
+      type: 'text',
+      sourceKind: 'upload',
+      contentHash: hash(text),
+      byteSize: text.length,
+      chunks: [chunk(0, text)],
+    });
+  const titles = async (workspaceId: string, query: string) =>
+    (await searchKnowledge(database, { workspaceId, query, limit: 10 })).results.map((r) => r.documentTitle);
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase(backend);
+    database = await openDatabase({ url: testDb.url, dataDir: testDb.dataDir });
+    await runMigrations(database);
+  });
+  afterAll(async () => {
+    await database.close();
+    await testDb.drop();
+  });
+
+  it('a German library finds German inflections and not English stems', async () => {
+    const ws = await workspace('de');
+    await save(ws, 'de', german);
+    // Another workspace's English text must not change this library's configurations.
+    await save(await workspace('en'), 'en', english);
+    expect(await libraryTextConfigs(database, ws)).toEqual(['german']);
+    expect(await titles(ws, 'Wärmepumpe')).toEqual(['de']);
+    expect(await titles(ws, 'Geräte')).toEqual(['de']);
+    expect(await titles(ws, 'pump')).toEqual([]);
+    const similar = await findSimilar(database, { workspaceId: ws, text: 'Wärmepumpe Außenluft', limit: 3 });
+    expect(similar.map((s) => s.documentTitle)).toEqual(['de']);
+  });
+
+  it('adding a document in a second language searches both, each in its own stemming', async () => {
+    const ws = await workspace('de+en');
+    await save(ws, 'de', german);
+    await save(ws, 'en', english);
+    expect(await libraryTextConfigs(database, ws)).toEqual(['english', 'german']);
+    expect(await titles(ws, 'Wärmepumpe')).toEqual(['de']);
+    expect(await titles(ws, 'pumping')).toEqual(['en']);
+  });
+
+  it('an empty library finds nothing', async () => {
+    const ws = await workspace('empty');
+    expect(await libraryTextConfigs(database, ws)).toEqual([]);
+    expect(await searchKnowledge(database, { workspaceId: ws, query: 'heat pump', limit: 5 })).toEqual({
+      mode: 'fulltext',
+      results: [],
+    });
+    expect(await findSimilar(database, { workspaceId: ws, text: 'heat pump', limit: 3 })).toEqual([]);
+  });
+
+  it('chunks stored before languages were detected are found with English stemming', async () => {
+    const ws = await workspace('legacy');
+    await save(ws, 'legacy', english);
+    // As migration 0008 left them: the document's language unknown, its chunks English.
+    await database.query(`UPDATE documents SET language = NULL WHERE workspace_id = $1`, [ws]);
+    await database.query(`UPDATE document_chunks SET language = 'en' WHERE workspace_id = $1`, [ws]);
+    expect(await libraryTextConfigs(database, ws)).toEqual(['english']);
+    expect(await titles(ws, 'pumping')).toEqual(['legacy']);
   });
 });
