@@ -110,8 +110,10 @@ const candidateSource = 'FROM document_chunks c JOIN documents d ON d.id = c.doc
 
 /**
  * Passages matching any of the words of a websearch_to_tsquery "a or b or c" query, best ranked
- * first. Built from plain words, user text never reaches tsquery syntax ("example.com:8080" was a
- * syntax error as raw to_tsquery input).
+ * first among the first `fullTextCandidateCap` matches (as search ranks them: "any word" matches
+ * most of a large library, and ranking every match took 3 s at 200k chunks). Built from plain
+ * words, user text never reaches tsquery syntax ("example.com:8080" was a syntax error as raw
+ * to_tsquery input).
  */
 export async function passagesSharingWords(
   database: Database,
@@ -119,9 +121,11 @@ export async function passagesSharingWords(
 ): Promise<CandidatePassageRow[]> {
   const configs = input.textConfigs;
   const r = await database.query<CandidatePassageRow>(
-    `${candidateColumns}, NULL::float8 AS cosine ${candidateSource}
-     WHERE c.workspace_id = $1 AND ${userMatchSql('c', '$2', configs)}
-     ORDER BY ts_rank_cd(c.tsv, ${userTsquerySql('c', '$2', configs)}) DESC LIMIT $3`,
+    `${candidateColumns}, NULL::float8 AS cosine
+     FROM (SELECT c.id, c.tsv, c.search_config FROM document_chunks c
+           WHERE c.workspace_id = $1 AND ${userMatchSql('c', '$2', configs)} LIMIT ${fullTextCandidateCap}) m
+     JOIN document_chunks c ON c.id = m.id JOIN documents d ON d.id = c.document_id
+     ORDER BY ts_rank_cd(m.tsv, ${userTsquerySql('m', '$2', configs)}) DESC, c.id LIMIT $3`,
     [input.workspaceId, input.anyWordQuery, input.limit],
   );
   return r.rows;
