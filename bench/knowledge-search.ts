@@ -1,6 +1,7 @@
 // Hybrid search latency on PGlite with pgvector: inserts synthetic chunks (word-list text, random
 // normalised 384-dim vectors) in batches, builds the HNSW index, runs hybrid queries, reports
-// p50/p95, then the same again and each half alone (full text, vector) to show what bounds it.
+// p50/p95, then the same again and each half alone (full text, vector) to show what bounds it, and
+// the originality check's word prefilter (20 words of the vocabulary).
 // Usage: npx node bench/knowledge-search.ts [sizes, default 10000,100000] [queries, default 200]
 // At a million chunks the index outgrows PostgreSQL's defaults: BENCH_EMBEDDED_CACHE sets the embedded
 // database's cache (EMBEDDED_DB_CACHE, default 32MB) and BENCH_MAINTENANCE_WORK_MEM the memory the
@@ -12,6 +13,7 @@ import { openDatabase } from '../src/db/client.ts';
 import { runMigrations } from '../src/db/migrate.ts';
 import { passagesNearVector } from '../src/knowledge/passage-store.ts';
 import { searchKnowledge } from '../src/knowledge/search.ts';
+import { findSimilar } from '../src/knowledge/similar.ts';
 import { ensureVectorColumns, toVectorLiteral } from '../src/knowledge/vector-columns.ts';
 import { sortedLatencies } from './support/latencies.ts';
 
@@ -105,7 +107,14 @@ for (const size of sizes) {
   const nearest = await timed(() =>
     passagesNearVector(database, { workspaceId, embedding: vector(), limit: 40 }),
   );
-  console.log(`  hybrid again ${again}; full text only ${fullText}; vector top-40 only ${nearest}`);
+  // The originality check's word prefilter: any of a text's words, ranked (its vector half is the line above).
+  const sharingWords = await timed(() =>
+    findSimilar(database, { workspaceId, text: sentence(20), limit: 5 }),
+  );
+  console.log(
+    `  hybrid again ${again}; full text only ${fullText}; vector top-40 only ${nearest}; ` +
+      `similar by words ${sharingWords}`,
+  );
 }
 await database.close();
 rmSync(dir, { recursive: true, force: true });

@@ -24,8 +24,19 @@ export interface QueryResult<Row> {
 export interface Database {
   kind: 'pglite' | 'postgres';
   db: Db;
-  /** A single parameterised statement ($1, $2 ...). */
+  /** A single parameterised statement ($1, $2 ...), prepared once and then only bound and executed. */
   query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<QueryResult<Row>>;
+  /**
+   * A single parameterised statement planned for its values on every call. A prepared statement
+   * runs, after five calls, on one generic plan for all values when that plan looks no dearer; for
+   * full-text search that plan guesses "few matches" and builds the whole index bitmap even for
+   * words most passages contain (250–330 ms instead of 55 ms at 200k chunks, bench/RESULTS.md
+   * "Full-text search on the library's own configurations").
+   */
+  queryPlannedPerCall<Row = Record<string, unknown>>(
+    text: string,
+    params: unknown[],
+  ): Promise<QueryResult<Row>>;
   /** Several statements, no parameters (DDL, scripts). */
   exec(text: string): Promise<void>;
   /** Set once migrations ran: whether the pgvector extension is installed. */
@@ -86,6 +97,10 @@ async function openPglite(dataDir: string, sharedBuffers: string): Promise<Datab
       const r = await statements.query<Row>(text, params);
       return { rows: r.rows };
     },
+    async queryPlannedPerCall<Row>(text: string, params: unknown[]) {
+      // PGlite's own query sends the statement unnamed: parsed and planned for these values.
+      return { rows: (await client.query<Row>(text, params)).rows };
+    },
     async exec(text: string) {
       await client.exec(text);
     },
@@ -117,6 +132,9 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
           names.drop(text);
         }
       }
+      return { rows: (await pool.query(text, params)).rows as Row[] };
+    },
+    async queryPlannedPerCall<Row>(text: string, params: unknown[]) {
       return { rows: (await pool.query(text, params)).rows as Row[] };
     },
     async exec(text: string) {

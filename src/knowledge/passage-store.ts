@@ -90,7 +90,8 @@ export async function rankedPassages(
     FROM fused f JOIN document_chunks c ON c.id = f.id JOIN documents d ON d.id = c.document_id
     WHERE d.workspace_id = $1
     ORDER BY f.score DESC, c.id LIMIT $4`;
-  return (await database.query<RankedPassageRow>(sqlText, params)).rows;
+  // Planned per call: whether the words are common or rare decides the plan (Database.queryPlannedPerCall).
+  return (await database.queryPlannedPerCall<RankedPassageRow>(sqlText, params)).rows;
 }
 
 /** A candidate for the originality check; `cosine` is null when it was found by words alone. */
@@ -109,9 +110,11 @@ const candidateColumns = `SELECT c.id AS "chunkId", c.document_id AS "documentId
 const candidateSource = 'FROM document_chunks c JOIN documents d ON d.id = c.document_id';
 
 /**
- * Passages matching any of the words of a websearch_to_tsquery "a or b or c" query, best ranked
- * first among the first `fullTextCandidateCap` matches (as search ranks them: "any word" matches
- * most of a large library, and ranking every match took 3 s at 200k chunks). Built from plain
+ * Passages matching any of the words of a websearch_to_tsquery "a or b or c" query, those sharing
+ * the most first among the first `fullTextCandidateCap` matches (as search ranks them: "any word"
+ * matches most of a large library, and ranking every match took 3 s at 200k chunks). Ranked by
+ * word frequency (`ts_rank`), not cover density: with tens of words cover density cost 4× as much
+ * and the shingles, not the ranking, decide what is similar. Built from plain
  * words, user text never reaches tsquery syntax ("example.com:8080" was a syntax error as raw
  * to_tsquery input).
  */
@@ -120,12 +123,12 @@ export async function passagesSharingWords(
   input: { workspaceId: string; anyWordQuery: string; limit: number; textConfigs: readonly string[] },
 ): Promise<CandidatePassageRow[]> {
   const configs = input.textConfigs;
-  const r = await database.query<CandidatePassageRow>(
+  const r = await database.queryPlannedPerCall<CandidatePassageRow>(
     `${candidateColumns}, NULL::float8 AS cosine
      FROM (SELECT c.id, c.tsv, c.search_config FROM document_chunks c
            WHERE c.workspace_id = $1 AND ${userMatchSql('c', '$2', configs)} LIMIT ${fullTextCandidateCap}) m
      JOIN document_chunks c ON c.id = m.id JOIN documents d ON d.id = c.document_id
-     ORDER BY ts_rank_cd(m.tsv, ${userTsquerySql('m', '$2', configs)}) DESC, c.id LIMIT $3`,
+     ORDER BY ts_rank(m.tsv, ${userTsquerySql('m', '$2', configs)}) DESC, c.id LIMIT $3`,
     [input.workspaceId, input.anyWordQuery, input.limit],
   );
   return r.rows;
