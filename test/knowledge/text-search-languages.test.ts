@@ -23,6 +23,18 @@ const chunk = (index: number, text: string): Chunk => ({
   contentHash: hash(text),
 });
 
+/** A one-chunk text document in the workspace's library. */
+const saveText = (database: Database, workspaceId: string, title: string, text: string) =>
+  saveDocument(database, {
+    workspaceId,
+    title,
+    type: 'text',
+    sourceKind: 'upload',
+    contentHash: hash(text),
+    byteSize: text.length,
+    chunks: [chunk(0, text)],
+  });
+
 const german =
   'Wärmepumpen entziehen der Außenluft Wärme und geben sie an das Haus ab. Die Anlagen sind im Winter effizient, ' +
   'und der Stromverbrauch der Geräte ist geringer als bei einer Heizung mit Gas.';
@@ -74,16 +86,7 @@ describe.each(backends)('full-text search per language (%s)', (backend) => {
   let database: Database;
   let ws: string;
 
-  const save = (title: string, text: string) =>
-    saveDocument(database, {
-      workspaceId: ws,
-      title,
-      type: 'text',
-      sourceKind: 'upload',
-      contentHash: hash(text),
-      byteSize: text.length,
-      chunks: [chunk(0, text)],
-    });
+  const save = (title: string, text: string) => saveText(database, ws, title, text);
 
   beforeAll(async () => {
     testDb = await createTestDatabase(backend);
@@ -152,15 +155,7 @@ describe.each(backends)('full-text search in a one-language library (%s)', (back
     (await database.query<{ id: string }>(`INSERT INTO workspaces (name) VALUES ($1) RETURNING id`, [name]))
       .rows[0]!.id;
   const save = (workspaceId: string, title: string, text: string) =>
-    saveDocument(database, {
-      workspaceId,
-      title,
-      type: 'text',
-      sourceKind: 'upload',
-      contentHash: hash(text),
-      byteSize: text.length,
-      chunks: [chunk(0, text)],
-    });
+    saveText(database, workspaceId, title, text);
   const titles = async (workspaceId: string, query: string) =>
     (await searchKnowledge(database, { workspaceId, query, limit: 10 })).results.map((r) => r.documentTitle);
 
