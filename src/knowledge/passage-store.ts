@@ -114,9 +114,8 @@ const candidateSource = 'FROM document_chunks c JOIN documents d ON d.id = c.doc
  * the most first among the first `fullTextCandidateCap` matches (as search ranks them: "any word"
  * matches most of a large library, and ranking every match took 3 s at 200k chunks). Ranked by
  * word frequency (`ts_rank`), not cover density: with tens of words cover density cost 4× as much
- * and the shingles, not the ranking, decide what is similar. Built from plain
- * words, user text never reaches tsquery syntax ("example.com:8080" was a syntax error as raw
- * to_tsquery input).
+ * and the shingles, not the ranking, decide what is similar. Built from plain words, user text
+ * never reaches tsquery syntax ("example.com:8080" was a syntax error as raw to_tsquery input).
  */
 export async function passagesSharingWords(
   database: Database,
