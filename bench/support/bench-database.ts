@@ -17,11 +17,12 @@ export function backendNamed(name: string): Backend {
 
 export async function openBenchDatabase(
   backend: Backend,
-  poolSize = 10,
+  options: { poolSize?: number; embeddedCache?: string | undefined } = {},
 ): Promise<{ database: Database; drop(): Promise<void> }> {
+  const { poolSize = 10, embeddedCache } = options;
   if (backend === 'pglite') {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'blogsmith-bench-'));
-    const database = await openDatabase({ dataDir });
+    const database = await openDatabase({ dataDir, ...(embeddedCache ? { embeddedCache } : {}) });
     return { database, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
   }
   const created = await createTestDatabase(backend);
