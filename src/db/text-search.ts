@@ -81,21 +81,32 @@ export function userMatchSql(
   placeholder: string,
   configs: readonly string[] = everyConfig,
 ): string {
-  for (const config of configs) {
-    if (!everyConfig.includes(config)) throw new Error(`unknown text-search configuration: ${config}`);
-  }
-  const [only] = configs;
+  const [only, ...others] = known(configs);
   if (only === undefined) return 'FALSE';
-  if (configs.length === 1) return `${c}.tsv @@ websearch_to_tsquery('${only}', ${placeholder})`;
+  if (others.length === 0) return `${c}.tsv @@ ${userTsquerySql(c, placeholder, configs)}`;
   const anyConfig = configs.map((cfg) => `websearch_to_tsquery('${cfg}', ${placeholder})`).join(' || ');
-  return `${c}.tsv @@ (${anyConfig}) AND ${c}.tsv @@ ${userTsquerySql(c, placeholder)}`;
+  return `${c}.tsv @@ (${anyConfig}) AND ${c}.tsv @@ ${userTsquerySql(c, placeholder, configs)}`;
 }
 
 /** Raw SQL: the row's own tsquery of the user text, for ranking a matched row (a constant when all rows share `configs`' one). */
-export const userTsquerySql = (c: string, placeholder: string, configs: readonly string[] = everyConfig) =>
-  configs.length === 1 && configs[0] !== undefined && everyConfig.includes(configs[0])
-    ? `websearch_to_tsquery('${configs[0]}', ${placeholder})`
+export function userTsquerySql(
+  c: string,
+  placeholder: string,
+  configs: readonly string[] = everyConfig,
+): string {
+  const [only, ...others] = known(configs);
+  return only !== undefined && others.length === 0
+    ? `websearch_to_tsquery('${only}', ${placeholder})`
     : `websearch_to_tsquery(${c}.search_config, ${placeholder})`;
+}
+
+/** `configs`, checked: they are written into SQL text, so only the configurations above pass. */
+function known(configs: readonly string[]): readonly string[] {
+  for (const config of configs) {
+    if (!everyConfig.includes(config)) throw new Error(`unknown text-search configuration: ${config}`);
+  }
+  return configs;
+}
 
 /** Drizzle: rows of `tsv`/`config` matching `text` in their own configuration (see userMatchSql). */
 export const userMatch = (tsv: AnyColumn, config: AnyColumn, text: string): SQL =>

@@ -5,7 +5,12 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { runMigrations } from '../../src/db/migrate.ts';
-import { searchConfigsFor, textSearchConfigFor } from '../../src/db/text-search.ts';
+import {
+  searchConfigsFor,
+  textSearchConfigFor,
+  userMatchSql,
+  userTsquerySql,
+} from '../../src/db/text-search.ts';
 import { detectLanguage } from '../../src/knowledge/detect-language.ts';
 import { libraryTextConfigs, saveDocument } from '../../src/knowledge/document-store.ts';
 import { searchKnowledge } from '../../src/knowledge/search.ts';
@@ -78,6 +83,9 @@ describe('language detection', () => {
       'simple',
     ]);
     expect(searchConfigsFor([])).toEqual([]);
+    // Configurations are written into the statement's text: a name that is not one never is.
+    expect(() => userMatchSql('c', '$2', ["english', $2) OR true --"])).toThrow(/unknown text-search/);
+    expect(() => userTsquerySql('c', '$2', ['klingon'])).toThrow(/unknown text-search/);
   });
 });
 
