@@ -5,7 +5,7 @@
 import type { Price } from '../llm/prices.ts';
 import type { GenerationRole } from '../llm/roles.ts';
 import { type ArticleBrief, webSourcesOf } from '../writing/brief.ts';
-import type { Outline } from '../writing/outline.ts';
+import { type Outline, plannedSectionCount } from '../writing/outline.ts';
 import { stepsAfterOutline } from './pipeline/step-plan.ts';
 
 export const estimateRoles = ['planner', 'writer', 'checker'] as const satisfies readonly GenerationRole[];
@@ -59,7 +59,6 @@ const tokensPerWord = 1.35;
 const sourceTokens = 1500; // source passages in a grounded step's prompt
 const listedSourceTokens = 100; // a web page in the outline's source list: title and a short excerpt
 const promptTokens = 600; // system prompt, brief, instructions
-const wordsPerSection = 250;
 const faqOutputTokens = 350;
 // Output speed of hosted models: 20–60 tokens/s; plus a second of overhead per call.
 const roughSecondsPerOutputToken: Range = { low: 1 / 60, high: 1 / 20 };
@@ -72,9 +71,6 @@ const roughSpread: Range = { low: 0.7, high: 1.5 };
 const grounded = (b: ArticleBrief) =>
   b.research.web || b.research.knowledge || b.research.documents.length > 0 || b.research.urls.length > 0;
 
-export const sectionCount = (b: ArticleBrief) =>
-  b.outline?.length ?? Math.min(30, Math.max(3, Math.round(b.words / wordsPerSection)));
-
 type StepTokens = { role: GenerationRole; input: number; output: number };
 
 /**
@@ -83,7 +79,8 @@ type StepTokens = { role: GenerationRole; input: number; output: number };
  * sources (run-checks.ts): a brief asking for research is assumed to find some, so this errs high.
  */
 export function roughSteps(brief: ArticleBrief): StepTokens[] {
-  const sections = sectionCount(brief);
+  // As many as the outline step asks for (an empty list of headings leaves them to the model).
+  const sections = plannedSectionCount(brief);
   const sources = grounded(brief) ? sourceTokens : 0;
   // The outline lists every page web research keeps; a section quotes only the pages it is given.
   const listed = brief.research.web ? webSourcesOf(brief) * listedSourceTokens : 0;

@@ -3,7 +3,12 @@
 // language shape every writing prompt through the shared system text.
 import { z } from 'zod';
 import type { ArticleBrief } from '../writing/brief.ts';
-import type { Outline, OutlineSection } from '../writing/outline.ts';
+import {
+  type Outline,
+  type OutlineSection,
+  plannedSectionCount,
+  requestedHeadings,
+} from '../writing/outline.ts';
 
 export interface BrandVoice {
   name: string;
@@ -96,11 +101,6 @@ export function planPrompt(brief: ArticleBrief): string {
   return `${briefLines(brief)}\n\nList 3 to 6 research questions whose answers a well-sourced article on this topic needs. Each question must be answerable by searching the web or a document library.`;
 }
 
-/** How many body sections suit the length: about 250 words each, 3 to 8. */
-export function sectionCount(words: number): number {
-  return Math.min(8, Math.max(3, Math.round((words * 0.8) / 250)));
-}
-
 export function outlinePrompt(
   brief: ArticleBrief,
   sources: readonly (QuotedSource & { excerpt: string })[],
@@ -115,13 +115,14 @@ export function outlinePrompt(
           )
           .join('\n')}`
       : 'No sources are available: leave every sourceIds list empty.';
+  const headings = requestedHeadings(brief.outline);
   const userOutline =
-    brief.outline && brief.outline.length > 0
-      ? `\nThe user asked for exactly these section headings, in this order:\n${brief.outline.map((h) => `- ${h}`).join('\n')}`
+    headings.length > 0
+      ? `\nThe user asked for exactly these section headings, in this order:\n${headings.map((h) => `- ${h}`).join('\n')}`
       : '';
-  return `${briefLines(brief)}${userOutline}\n\n${sourceList}\n\nPlan the article: a title and ${
-    brief.outline?.length ?? sectionCount(brief.words)
-  } body sections (no introduction, conclusion, FAQ or references sections — those are written separately), each with a goal, key points and the numbers of the sources it may cite. Add up to 5 FAQ questions if readers would have them.`;
+  return `${briefLines(brief)}${userOutline}\n\n${sourceList}\n\nPlan the article: a title and ${plannedSectionCount(
+    brief,
+  )} body sections (no introduction, conclusion, FAQ or references sections — those are written separately), each with a goal, key points and the numbers of the sources it may cite. Add up to 5 FAQ questions if readers would have them.`;
 }
 
 export function sectionPrompt(input: {

@@ -35,6 +35,25 @@ export function cleanHeading(heading: string): string {
     .trim();
 }
 
+/**
+ * The section headings the user asked for, cleaned; empty when none is left (`[]`, blank or
+ * "##" only): then the model plans the sections, as without an outline.
+ */
+export const requestedHeadings = (outline: readonly string[] | undefined): string[] =>
+  (outline ?? []).map(cleanHeading).filter(Boolean);
+
+/**
+ * How many body sections the outline step asks for: the user's headings, else about 250 words each
+ * (of the 80 % of the length the body takes), 3 to 8. The estimate plans with the same number.
+ */
+export function plannedSectionCount(brief: {
+  outline?: readonly string[] | undefined;
+  words: number;
+}): number {
+  const requested = requestedHeadings(brief.outline).length;
+  return requested > 0 ? requested : Math.min(8, Math.max(3, Math.round((brief.words * 0.8) / 250)));
+}
+
 // Content words of a heading, stemmed; hyphenated compounds split ("step-by-step" → step, step).
 function headingStems(heading: string): string[] {
   return words(heading.replace(/[-–]/g, ' '))
@@ -82,7 +101,7 @@ export function normaliseOutline(
   modelOutline: Outline,
 ): Outline {
   const modelSections = modelOutline.sections.map(cleanSection).filter((s) => s.heading);
-  const wanted = (userHeadings ?? []).map(cleanHeading).filter(Boolean);
+  const wanted = requestedHeadings(userHeadings);
   const faq = modelOutline.faq?.map((q) => q.trim()).filter(Boolean);
   const base = { title: cleanHeading(modelOutline.title), ...(faq && faq.length > 0 ? { faq } : {}) };
 

@@ -62,6 +62,18 @@ describe('article estimate', () => {
     expect(checker({ research: { web: true } }).costUsd!.low).toBeGreaterThan(0);
   });
 
+  it('rough: plans the sections the outline step asks for; an empty outline is none', () => {
+    // Found by the fuzzer: `outline: []` planned zero sections and made every number Infinity.
+    const without = estimateArticle(brief({ words: 5258 }), models, []);
+    for (const outline of [[], ['##', '**  **']])
+      expect(estimateArticle(brief({ words: 5258, outline }), models, [])).toEqual(without);
+    const sections = roughSteps(brief({ words: 5258 })).filter((s) => s.role === 'writer').length;
+    // 8 sections (plannedSectionCount), intro, conclusion, FAQ, and the revision of a grounded one.
+    expect(sections).toBe(8 + 3);
+    for (const n of [without.inputTokens.high, without.outputTokens.high, without.costUsd!.high])
+      expect(Number.isFinite(n)).toBe(true);
+  });
+
   it('rough: more web pages make a larger outline prompt, and only it', () => {
     const steps = (maxWebSources: number) => roughSteps(brief({ research: { web: true, maxWebSources } }));
     const [few, many] = [steps(4), steps(20)];

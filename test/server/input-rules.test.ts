@@ -200,6 +200,22 @@ describe('accepted nonsense', () => {
     expect(ok.statusCode, ok.body).toBe(200);
   });
 
+  it('estimates a brief whose outline is empty or only blank headings as one without an outline', async () => {
+    // Found by the fuzzer: `outline: []` planned zero sections, and each section's share of the
+    // article (tokens ÷ sections) was Infinity, which failed the estimate's response schema (500).
+    const without = await call('POST', '/api/v1/articles/estimate', { topic: 'heat pumps', words: 5258 });
+    expect(without.statusCode, without.body).toBe(200);
+    for (const outline of [[], ['##', '**  **']]) {
+      const res = await call('POST', '/api/v1/articles/estimate', {
+        topic: 'heat pumps',
+        words: 5258,
+        outline,
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toEqual(without.json());
+    }
+  });
+
   it('reads indexes and limits only as integers written as integers', async () => {
     await refused('POST', `/api/v1/articles/${someId}/sections//regenerate`);
     for (const index of ['0x10', '1e2', '1.0', ' 1', '+1']) {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseOutline, type Outline, outlineSchema } from '../../src/writing/outline.ts';
+import {
+  normaliseOutline,
+  type Outline,
+  outlineSchema,
+  plannedSectionCount,
+  requestedHeadings,
+} from '../../src/writing/outline.ts';
 
 const model: Outline = {
   title: '## Cold Brew Guide',
@@ -75,5 +81,19 @@ describe('normaliseOutline', () => {
     const outline = normaliseOutline(['Equipment', 'Equipment list'], model);
     expect(outline.sections[0]).toMatchObject({ goal: 'List gear' });
     expect(outline.sections[1]).toMatchObject({ goal: 'Duplicate' });
+  });
+});
+
+describe('plannedSectionCount', () => {
+  it("asks for the user's headings, else for the length's share of about 250 words, 3 to 8", () => {
+    expect(plannedSectionCount({ outline: ['A', '## B', '3. C', 'D'], words: 5000 })).toBe(4);
+    expect(plannedSectionCount({ words: 1500 })).toBe(5);
+    expect(plannedSectionCount({ words: 300 })).toBe(3);
+    expect(plannedSectionCount({ words: 5258 })).toBe(8);
+    // Headings that clean to nothing are no outline: the model plans the sections, never zero of them.
+    for (const outline of [[], ['##', '**  **']]) {
+      expect(requestedHeadings(outline)).toEqual([]);
+      expect(plannedSectionCount({ outline, words: 1500 })).toBe(5);
+    }
   });
 });
