@@ -151,16 +151,38 @@ export interface ListArticlesInput {
   after?: PagePosition | undefined;
 }
 
+/**
+ * The text-search configurations of the workspace's articles (their briefs' languages): a list
+ * search matches the query in these only, which the GIN index serves in one pass per configuration
+ * (every configuration there is made a search 50–150 ms at thousands of articles; bench/RESULTS.md
+ * "Article list search"). One index probe per configuration (a loose scan of
+ * articles_workspace_config_idx: PostgreSQL skips no index keys by itself before 18).
+ */
+export async function articleTextConfigs(database: Database, workspaceId: string): Promise<string[]> {
+  const { rows } = await database.query<{ config: string }>(
+    `WITH RECURSIVE c AS (
+       (SELECT search_config FROM articles WHERE workspace_id = $1 ORDER BY search_config LIMIT 1)
+       UNION ALL
+       SELECT (SELECT a.search_config FROM articles a WHERE a.workspace_id = $1
+                 AND a.search_config > c.search_config ORDER BY a.search_config LIMIT 1)
+       FROM c WHERE c.search_config IS NOT NULL)
+     SELECT search_config::text AS config FROM c WHERE search_config IS NOT NULL`,
+    [workspaceId],
+  );
+  return rows.map((r) => r.config).sort();
+}
+
 export async function listArticles(
   database: Database,
   scope: Scope,
   input: ListArticlesInput,
 ): Promise<(ArticleSummary & { createdMicros: string })[]> {
+  const configs = input.q ? await articleTextConfigs(database, scope.workspaceId) : [];
   const conditions: (SQL | undefined)[] = [
     input.status ? eq(articles.status, input.status) : undefined,
     input.favorite === undefined ? undefined : eq(articles.favorite, input.favorite),
     input.after ? after(articles, input.after) : undefined,
-    input.q ? userMatch(articles.tsv, articles.searchConfig, input.q) : undefined,
+    input.q ? userMatch(articles.tsv, articles.searchConfig, input.q, configs) : undefined,
   ];
   const cost = sql<string>`(SELECT coalesce(sum(cost_usd), 0) FROM article_steps s WHERE s.article_id = ${articles.id})`;
   const rows = await database.db

@@ -108,9 +108,19 @@ function known(configs: readonly string[]): readonly string[] {
   return configs;
 }
 
-/** Drizzle: rows of `tsv`/`config` matching `text` in their own configuration (see userMatchSql). */
-export const userMatch = (tsv: AnyColumn, config: AnyColumn, text: string): SQL =>
-  sql`${tsv} @@ (${sql.join(
-    everyConfig.map((cfg) => sql`websearch_to_tsquery(${sql.raw(`'${cfg}'`)}, ${text})`),
-    sql` || `,
-  )}) AND ${tsv} @@ websearch_to_tsquery(${config}, ${text})`;
+/**
+ * Drizzle: rows of `tsv`/`config` matching `text` in their own configuration, `configs` being the
+ * ones the rows may have (see userMatchSql, whose shape this is).
+ */
+export function userMatch(
+  tsv: AnyColumn,
+  config: AnyColumn,
+  text: string,
+  configs: readonly string[] = everyConfig,
+): SQL {
+  const [only, ...others] = known(configs);
+  const query = (cfg: string) => sql`websearch_to_tsquery(${sql.raw(`'${cfg}'`)}, ${text})`;
+  if (only === undefined) return sql`FALSE`;
+  if (others.length === 0) return sql`${tsv} @@ ${query(only)}`;
+  return sql`${tsv} @@ (${sql.join(configs.map(query), sql` || `)}) AND ${tsv} @@ websearch_to_tsquery(${config}, ${text})`;
+}

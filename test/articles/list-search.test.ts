@@ -1,7 +1,9 @@
 // GET /articles?q= searches the brief's topic, the title and the body, stemming the query exactly
-// as the stored text ("idempotency" must find the topic "idempotency race topic").
+// as the stored text ("idempotency" must find the topic "idempotency race topic"), in the
+// text-search configurations of the workspace's own articles only.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { articleTextConfigs } from '../../src/articles/article-store.ts';
 import { articles } from '../../src/db/schema/index.ts';
 import { session } from '../support/accounts.ts';
 import { backends } from '../support/database.ts';
@@ -12,6 +14,7 @@ describe.each(backends)('article list search (%s)', (backend) => {
   let byTopic: string;
   let byTitle: string;
   let byBody: string;
+  let workspaceId: string;
   beforeAll(async () => {
     // No worker: the articles stay queued with their brief, which is all the topic search needs.
     env = await startArticleEnv(backend, { work: false });
@@ -25,6 +28,11 @@ describe.each(backends)('article list search (%s)', (backend) => {
     byTitle = await create('something else entirely');
     byBody = await create('a third subject');
     const { db } = env.test.runtime.database;
+    const [row] = await db
+      .select({ workspaceId: articles.workspaceId })
+      .from(articles)
+      .where(eq(articles.id, byBody));
+    workspaceId = row!.workspaceId;
     await db.update(articles).set({ title: 'Retrying payments safely' }).where(eq(articles.id, byTitle));
     await db
       .update(articles)
@@ -60,5 +68,31 @@ describe.each(backends)('article list search (%s)', (backend) => {
   it('takes any user text without errors', async () => {
     expect(await search('idempotency OR "unclosed')).toEqual([byTopic]);
     expect(await search('-idempotency & | ! :*')).toEqual(expect.any(Array));
+  });
+
+  it("searches in the configurations of the workspace's own articles only", async () => {
+    const { database } = env.test.runtime;
+    // Another workspace's French article does not make this workspace's search stem in French.
+    const other = await database.query<{ id: string }>(
+      `INSERT INTO workspaces (name) VALUES ('other') RETURNING id`,
+    );
+    await database.query(
+      `INSERT INTO articles (workspace_id, brief, topic) VALUES ($1, '{"language": "fr"}', 'les pompes à chaleur')`,
+      [other.rows[0]!.id],
+    );
+    expect(await articleTextConfigs(database, workspaceId)).toEqual(['english']);
+    expect(await articleTextConfigs(database, other.rows[0]!.id)).toEqual(['french']);
+    expect(await search('pompe')).toEqual([]);
+    // A German article of its own adds German: found by an inflection, as the English ones still are.
+    const res = await postArticle(env, { topic: 'Wärmepumpen im Altbau', words: 800, language: 'de' });
+    expect(res.statusCode).toBe(202);
+    expect(await articleTextConfigs(database, workspaceId)).toEqual(['english', 'german']);
+    expect(await search('Wärmepumpe')).toEqual([res.json().id]);
+    expect(await search('races')).toEqual([byTopic]);
+    // A workspace without articles has no configurations, and its search finds nothing.
+    const empty = await database.query<{ id: string }>(
+      `INSERT INTO workspaces (name) VALUES ('empty') RETURNING id`,
+    );
+    expect(await articleTextConfigs(database, empty.rows[0]!.id)).toEqual([]);
   });
 });

@@ -89,6 +89,8 @@ export const articles = pgTable(
     index('articles_status_lease_idx').on(t.status, t.leaseExpiresAt),
     uniqueIndex('articles_idempotency_idx').on(t.workspaceId, t.idempotencyKey),
     index('articles_tsv_idx').using('gin', t.tsv),
+    // The workspace's text-search configurations, read before each list search (article-store.ts).
+    index('articles_workspace_config_idx').on(t.workspaceId, t.searchConfig),
   ],
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "articles_workspace_config_idx" ON "articles" USING btree ("workspace_id","search_config");
