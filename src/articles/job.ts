@@ -9,6 +9,7 @@ import { keyValueStore } from '../cache/key-value-store.ts';
 import type { Redis } from '../cache/redis.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
+import { refreshStatsIfGrown } from '../db/table-stats.ts';
 import { errorMessage } from '../errors.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { LlmGateway } from '../llm/types.ts';
@@ -191,6 +192,10 @@ async function runArticle(
     await events.publish(articleId, 'status', { status: 'completed' });
     await events.publish(articleId, 'done', { status: 'completed' });
     observe('completed');
+    // After the run, not in it: the embedded database's upkeep of a grown articles table.
+    await refreshStatsIfGrown(database, 'articles').catch((err) =>
+      logger.warn({ err }, 'articles table statistics not refreshed'),
+    );
   } catch (err) {
     if (controller.signal.reason instanceof RunCancelled) {
       // The cancel (or delete) already recorded the outcome and told the subscribers.

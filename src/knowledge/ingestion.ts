@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
+import { refreshStatsIfGrown } from '../db/table-stats.ts';
 import { errorMessage } from '../errors.ts';
 import { type AppJobPayload, appJobs } from '../jobs/job-map.ts';
 import type { JobQueue } from '../jobs/queue.ts';
@@ -32,7 +33,6 @@ import { embedDocument } from './document-vectors.ts';
 import { DocumentRejectedError } from './errors.ts';
 import { type ChunkedDocument, documentLimits, parseAndChunk } from './ingest-document.ts';
 import { handOff, takeHandedOff } from './parsed-handoff.ts';
-import { noteChunksWritten } from './table-stats.ts';
 
 /** Retries after a failed attempt (embedder outage, database hiccup); rejections never retry. */
 export const ingestRetryLimit = appJobs['document.ingest'].retryLimit;
@@ -220,7 +220,7 @@ async function storeDocument(
   });
   const document = await getDocument(deps.database, job.workspaceId, job.documentId);
   if (!stored || !document) return { outcome: 'skipped', document };
-  await noteChunksWritten(deps.database, parsed.chunks.length);
+  await refreshStatsIfGrown(deps.database, 'knowledge');
   opts.onProgress?.(100, 'ready');
   return { outcome: 'ready', document };
 }

@@ -4,7 +4,7 @@
 // actual width is what ingestion and search check vectors against.
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
-import { analyzeIfNeverAnalyzed } from './table-stats.ts';
+import { refreshStatsIfGrown } from '../db/table-stats.ts';
 import { ensureVectorColumns } from './vector-columns.ts';
 
 const widths = new WeakMap<Database, number | null>();
@@ -25,7 +25,7 @@ export async function vectorColumnDimensions(database: Database): Promise<number
 }
 
 /**
- * Called once per process after migrations (also analyzes a never-analyzed PGlite library); returns
+ * Called once per process after migrations (also analyzes a PGlite library grown since its statistics); returns
  * the column width in effect (null without pgvector).
  */
 export async function prepareVectorSearch(
@@ -33,7 +33,7 @@ export async function prepareVectorSearch(
   dimensions: number,
   logger: Pick<Logger, 'warn'>,
 ): Promise<number | null> {
-  await analyzeIfNeverAnalyzed(database);
+  await refreshStatsIfGrown(database, 'knowledge');
   if (!database.vectorAvailable) return null;
   await ensureVectorColumns(database, dimensions);
   widths.delete(database);

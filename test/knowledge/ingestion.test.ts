@@ -4,7 +4,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestionDeps } from '../../src/knowledge/ingest-job.ts';
 import { type IngestionDeps, processDocument, submitDocument } from '../../src/knowledge/ingestion.ts';
-import { noteChunksWritten } from '../../src/knowledge/table-stats.ts';
 import { type EmbeddingServer, startEmbeddingServer } from '../fakes/embedding-server.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { threePagePdf } from './samples-ingest.ts';
@@ -76,23 +75,6 @@ describe('document ingestion job', () => {
     // Another workspace's id pair is never processed.
     const other = await processDocument(deps, { documentId: document.id, workspaceId: await workspace(t) });
     expect(other.outcome).toBe('skipped');
-  });
-
-  it('keeps planner statistics on PGlite, which has no autovacuum', async () => {
-    const reltuples = async () =>
-      Number(
-        (
-          await t.runtime.database.query<{ n: number }>(
-            `SELECT reltuples::float8 AS n FROM pg_class WHERE oid = 'document_chunks'::regclass`,
-          )
-        ).rows[0]!.n,
-      );
-    expect(await reltuples()).toBe(-1); // a few chunks so far: not worth an ANALYZE yet
-    await noteChunksWritten(t.runtime.database, 500);
-    const { n } = (
-      await t.runtime.database.query<{ n: number }>('SELECT count(*)::int AS n FROM document_chunks')
-    ).rows[0]!;
-    expect(await reltuples()).toBe(n);
   });
 
   it('retries an embedder outage, then fails readably; uploading the file again retries it', async () => {
