@@ -72,15 +72,12 @@ export function searchConfigsFor(languages: ReadonlyArray<string | null>): strin
  * tsquery — is what the GIN index on tsv can serve (a query that depends on the row cannot use
  * it); the second keeps each row to its own stemming. With one configuration the first alone says
  * it, and the planner estimates it from the words' statistics (a condition on the row's own
- * configuration it can only guess, and it then guesses "few rows" for every query). Every
- * configuration OR-ed is the fallback: the index's work grows with the branches (161 vs 30 ms for
- * one, bench/RESULTS.md "Full-text search on the library's own configurations").
+ * configuration it can only guess, and it then guesses "few rows" for every query). The caller
+ * names the configurations its rows have (a workspace's, read from its rows): the index's work grows
+ * with each one OR-ed (161 vs 30 ms for one at 200k chunks, bench/RESULTS.md "Full-text search on the
+ * library's own configurations").
  */
-export function userMatchSql(
-  c: string,
-  placeholder: string,
-  configs: readonly string[] = everyConfig,
-): string {
+export function userMatchSql(c: string, placeholder: string, configs: readonly string[]): string {
   const [only, ...others] = known(configs);
   if (only === undefined) return 'FALSE';
   if (others.length === 0) return `${c}.tsv @@ ${userTsquerySql(c, placeholder, configs)}`;
@@ -89,11 +86,7 @@ export function userMatchSql(
 }
 
 /** Raw SQL: the row's own tsquery of the user text, for ranking a matched row (a constant when all rows share `configs`' one). */
-export function userTsquerySql(
-  c: string,
-  placeholder: string,
-  configs: readonly string[] = everyConfig,
-): string {
+export function userTsquerySql(c: string, placeholder: string, configs: readonly string[]): string {
   const [only, ...others] = known(configs);
   return only !== undefined && others.length === 0
     ? `websearch_to_tsquery('${only}', ${placeholder})`
@@ -112,12 +105,7 @@ function known(configs: readonly string[]): readonly string[] {
  * Drizzle: rows of `tsv`/`config` matching `text` in their own configuration, `configs` being the
  * ones the rows may have (see userMatchSql, whose shape this is).
  */
-export function userMatch(
-  tsv: AnyColumn,
-  config: AnyColumn,
-  text: string,
-  configs: readonly string[] = everyConfig,
-): SQL {
+export function userMatch(tsv: AnyColumn, config: AnyColumn, text: string, configs: readonly string[]): SQL {
   const [only, ...others] = known(configs);
   const query = (cfg: string) => sql`websearch_to_tsquery(${sql.raw(`'${cfg}'`)}, ${text})`;
   if (only === undefined) return sql`FALSE`;
