@@ -8,35 +8,40 @@
 // and restarts (PGlite keeps no modification counters) and counts the dead rows updates leave as well.
 import type { Database } from './client.ts';
 
+// `minimumPages`: not for every few rows — at least this many pages (8 kB each) more than the
+// statistics knew. A library grows by whole documents, a few chunks to a page (ANALYZE ~10 ms while
+// small; 2 MB is about the 500 chunks the ingestion job counted before this); a run adds one article
+// (~25 to a page: their texts are stored beside the table).
 const upkeep = {
   // ANALYZE reads a bounded sample, so its cost stays the same at a million chunks.
-  knowledge: { table: 'document_chunks', statement: 'ANALYZE document_chunks; ANALYZE documents' },
+  knowledge: {
+    table: 'document_chunks',
+    statement: 'ANALYZE document_chunks; ANALYZE documents',
+    minimumPages: 256,
+  },
   // The GIN index's own statistics, which only VACUUM takes, decide whether a rare word is looked up
   // in it or every article's text read (38 → 0.5 ms at 4,000 articles); every run's updates leave
   // dead rows behind. Articles are a small table beside the library: VACUUM takes ~0.2 s at 6,000.
-  articles: { table: 'articles', statement: 'VACUUM ANALYZE articles' },
+  articles: { table: 'articles', statement: 'VACUUM ANALYZE articles', minimumPages: 8 },
 } as const;
 
 export type TableGroup = keyof typeof upkeep;
 
-/** Not for every few rows: at least this many pages (8 kB each) more than the statistics knew. */
-const minimumGrowthPages = 8;
-
 /**
  * On PGlite, takes the group's statistics again when its table has grown by a tenth (and at least
- * `minimumGrowthPages`) since they were taken; true when it did. PostgreSQL's autovacuum does this
+ * its `minimumPages`) since they were taken; true when it did. PostgreSQL's autovacuum does this
  * itself: there, nothing.
  */
 export async function refreshStatsIfGrown(database: Database, group: TableGroup): Promise<boolean> {
   if (database.kind !== 'pglite') return false;
-  const { table, statement } = upkeep[group];
+  const { table, statement, minimumPages } = upkeep[group];
   const { rows } = await database.query<{ known: number; pages: number }>(
     `SELECT relpages::int AS known, (pg_relation_size(oid) / current_setting('block_size')::int)::int AS pages
      FROM pg_class WHERE oid = $1::regclass`,
     [table],
   );
   const { known = 0, pages = 0 } = rows[0] ?? {};
-  if (pages < Math.max(known + minimumGrowthPages, known * 1.1)) return false;
+  if (pages < Math.max(known + minimumPages, known * 1.1)) return false;
   await database.exec(statement);
   return true;
 }
