@@ -185,7 +185,8 @@ export async function listArticles(
     input.q ? userMatch(articles.tsv, articles.searchConfig, input.q, configs) : undefined,
   ];
   const cost = sql<string>`(SELECT coalesce(sum(cost_usd), 0) FROM article_steps s WHERE s.article_id = ${articles.id})`;
-  const rows = await database.db
+  // A search's best plan depends on its words (common: walk the newest articles; rare: the index).
+  const rows = await (input.q ? database.dbPlannedPerCall : database.db)
     .select({
       id: articles.id,
       topic: articles.topic,

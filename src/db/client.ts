@@ -37,6 +37,8 @@ export interface Database {
     text: string,
     params: unknown[],
   ): Promise<QueryResult<Row>>;
+  /** Drizzle whose statements are planned for their values on every call (as queryPlannedPerCall). */
+  dbPlannedPerCall: Db;
   /** Several statements, no parameters (DDL, scripts). */
   exec(text: string): Promise<void>;
   /** Set once migrations ran: whether the pgvector extension is installed. */
@@ -91,6 +93,8 @@ async function openPglite(dataDir: string, sharedBuffers: string): Promise<Datab
   return {
     kind: 'pglite',
     db,
+    // PGlite's own query sends each statement unnamed.
+    dbPlannedPerCall: drizzlePglite({ client, schema }) as unknown as Db,
     pglite: client,
     vectorAvailable: false,
     async query<Row>(text: string, params: unknown[] = []) {
@@ -120,6 +124,8 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   return {
     kind: 'postgres',
     db,
+    // Drizzle's statements are sent unnamed here (only the raw `query` names them).
+    dbPlannedPerCall: db,
     pool,
     vectorAvailable: false,
     async query<Row>(text: string, params: unknown[] = []) {

@@ -1,6 +1,7 @@
 // Statements whose best plan depends on their values (full-text search of common or rare words) are
 // sent unnamed, so PostgreSQL plans each call for its values; everything else stays prepared, and
 // after five calls PostgreSQL may run it on one generic plan for all values.
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { backends, createTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -46,6 +47,21 @@ describe.each(backends)('statements planned per call (%s)', (backend) => {
     expect(prepared).toEqual(perCall);
     // The prepared one is one statement, run eight times on plans PostgreSQL kept.
     expect(await plansOf(text)).toEqual([8]);
+  });
+
+  it('has a Drizzle of its own that plans every call too (the article list search uses it)', async () => {
+    const text = 'SELECT count(*)::int AS n FROM words WHERE word = $1';
+    const count = async (db: Database['db'], word: string) => {
+      const result = await db.execute(sql`SELECT count(*)::int AS n FROM words WHERE word = ${word}`);
+      return Number((result as unknown as { rows: Array<{ n: number }> }).rows[0]!.n);
+    };
+    const perCall: number[] = [];
+    for (const word of ['common', 'rare', 'common', 'rare', 'common', 'rare'])
+      perCall.push(await count(database.dbPlannedPerCall, word));
+    expect(perCall).toEqual([1999, 1, 1999, 1, 1999, 1]);
+    // Only the prepared `query` of the test above left a statement of this text behind.
+    expect(await plansOf(text)).toEqual([8]);
+    expect(await count(database.db, 'rare')).toBe(1);
   });
 
   it('reports a statement error as a query error, not a crash', async () => {
