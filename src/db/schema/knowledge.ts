@@ -41,6 +41,8 @@ export const documents = pgTable(
   (t) => [
     uniqueIndex('documents_workspace_hash_idx').on(t.workspaceId, t.contentHash),
     index('documents_tags_idx').using('gin', t.tags),
+    // The library's languages, read before each search (document-store.ts libraryTextConfigs).
+    index('documents_workspace_language_idx').on(t.workspaceId, t.language),
   ],
 );
 

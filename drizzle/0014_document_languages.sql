@@ -1,0 +1,1 @@
+CREATE INDEX "documents_workspace_language_idx" ON "documents" USING btree ("workspace_id","language");
