@@ -7,22 +7,17 @@
 //   (BENCH_DATABASE=pglite|postgres)
 import { performance } from 'node:perf_hooks';
 import { articleTextConfigs, listArticles } from '../src/articles/article-store.ts';
-import { runMigrations } from '../src/db/migrate.ts';
 import { refreshStatsIfGrown } from '../src/db/table-stats.ts';
-import { backendNamed, openBenchDatabase } from './support/bench-database.ts';
+import { backendNamed, insertWorkspace, openMigratedBenchDatabase } from './support/bench-database.ts';
 import { sortedLatencies } from './support/latencies.ts';
 
 const total = Number(process.argv[2] ?? 6000);
 const queries = Number(process.argv[3] ?? 40);
 const backend = backendNamed(process.env.BENCH_DATABASE ?? 'pglite');
-const { database, drop } = await openBenchDatabase(backend);
-await runMigrations(database);
+const { database, drop } = await openMigratedBenchDatabase(backend);
 
-const workspace = async (name: string) =>
-  (await database.query<{ id: string }>(`INSERT INTO workspaces (name) VALUES ($1) RETURNING id`, [name]))
-    .rows[0]!.id;
-const searched = await workspace('searched');
-const other = await workspace('other');
+const searched = await insertWorkspace(database, 'searched');
+const other = await insertWorkspace(database, 'other');
 
 // A fixed pseudo-random sequence, so every run writes the same articles.
 let seed = 42;

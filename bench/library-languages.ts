@@ -3,21 +3,16 @@
 // for a workspace of N documents (one in ten German, the rest English) beside another workspace's.
 //   npm run bench -- library-languages [DOCUMENTS, default 1000,20000] [READS, default 40]
 //   (BENCH_DATABASE=pglite|postgres)
-import { runMigrations } from '../src/db/migrate.ts';
 import { libraryTextConfigs } from '../src/knowledge/document-store.ts';
-import { backendNamed, openBenchDatabase } from './support/bench-database.ts';
+import { backendNamed, insertWorkspace, openMigratedBenchDatabase } from './support/bench-database.ts';
 import { sortedLatencies } from './support/latencies.ts';
 
 const sizes = (process.argv[2] ?? '1000,20000').split(',').map(Number);
 const reads = Number(process.argv[3] ?? 40);
 const backend = backendNamed(process.env.BENCH_DATABASE ?? 'pglite');
-const { database, drop } = await openBenchDatabase(backend);
-await runMigrations(database);
-const workspace = async (name: string) =>
-  (await database.query<{ id: string }>(`INSERT INTO workspaces (name) VALUES ($1) RETURNING id`, [name]))
-    .rows[0]!.id;
-const searched = await workspace('searched');
-const other = await workspace('other');
+const { database, drop } = await openMigratedBenchDatabase(backend);
+const searched = await insertWorkspace(database, 'searched');
+const other = await insertWorkspace(database, 'other');
 const addDocuments = (workspaceId: string, from: number, to: number, language: string) =>
   database.query(
     `INSERT INTO documents (workspace_id, title, type, source_kind, content_hash, byte_size, status, language)

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Database, openDatabase } from '../../src/db/client.ts';
+import { runMigrations } from '../../src/db/migrate.ts';
 import { type Backend, backends, createTestDatabase } from '../../test/support/database.ts';
 
 /** A BENCH_* list entry as a backend; anything else is a usage error, not a silent default. */
@@ -28,4 +29,20 @@ export async function openBenchDatabase(
   const created = await createTestDatabase(backend);
   const database = await openDatabase({ url: created.url, poolSize });
   return { database, drop: created.drop };
+}
+
+/** A workspace of its own for a benchmark's rows; its id. */
+export async function insertWorkspace(database: Database, name: string): Promise<string> {
+  const { rows } = await database.query<{ id: string }>(
+    `INSERT INTO workspaces (name) VALUES ($1) RETURNING id`,
+    [name],
+  );
+  return rows[0]!.id;
+}
+
+/** openBenchDatabase with the app's schema in place (its migrations run). */
+export async function openMigratedBenchDatabase(backend: Backend) {
+  const opened = await openBenchDatabase(backend);
+  await runMigrations(opened.database);
+  return opened;
 }
