@@ -4,6 +4,7 @@
 import { and, asc, desc, eq, lt, or, sql } from 'drizzle-orm';
 import { inWorkspace } from '../accounts/scope.ts';
 import type { Database } from '../db/client.ts';
+import { workspaceDistinctValuesSql } from '../db/distinct-values.ts';
 import { after, createdMicrosOf, newestFirst, type PagePosition } from '../db/keyset.ts';
 import { documentBlobs, documentChunks, documents } from '../db/schema/knowledge.ts';
 import { searchConfigsFor } from '../db/text-search.ts';
@@ -341,22 +342,13 @@ export async function completeDocument(
 /**
  * The text-search configurations the workspace's passages are stemmed with: a chunk takes its
  * document's language (written in the same transaction), so the documents say it without reading
- * the chunks. One index probe per language (a loose scan of documents_workspace_language_idx, and
- * one for a document not yet parsed): reading every document's row cost each search 7–9 ms at
- * 20,000 documents (bench/RESULTS.md "Article list search", `npm run bench -- library-languages`).
+ * the chunks; read from documents_workspace_language_idx one probe each (`npm run bench --
+ * library-languages`).
  */
 export async function libraryTextConfigs(database: Database, workspaceId: string): Promise<string[]> {
-  const { rows } = await database.query<{ language: string | null }>(
-    `WITH RECURSIVE l AS (
-       (SELECT language FROM documents WHERE workspace_id = $1 AND language IS NOT NULL ORDER BY language LIMIT 1)
-       UNION ALL
-       SELECT (SELECT d.language FROM documents d WHERE d.workspace_id = $1
-                 AND d.language > l.language ORDER BY d.language LIMIT 1)
-       FROM l WHERE l.language IS NOT NULL)
-     SELECT language FROM l WHERE language IS NOT NULL
-     UNION ALL
-     SELECT NULL WHERE EXISTS (SELECT 1 FROM documents WHERE workspace_id = $1 AND language IS NULL)`,
+  const { rows } = await database.query<{ value: string | null }>(
+    workspaceDistinctValuesSql({ table: 'documents', column: 'language' }),
     [workspaceId],
   );
-  return searchConfigsFor(rows.map((row) => row.language));
+  return searchConfigsFor(rows.map((row) => row.value));
 }
