@@ -2,12 +2,12 @@
 // articles in English, another's in German, searched with words most articles contain, a word one
 // article contains, and a word none does; on the tables as written, and again once their statistics
 // are taken (VACUUM ANALYZE: PostgreSQL's autovacuum, or on the embedded database, which has none, the
-// app after a run once the table has grown by a tenth — src/db/table-stats.ts).
+// app after a run once the table has grown by a tenth — src/db/embedded-autovacuum.ts).
 //   npm run bench -- article-search [ARTICLES, default 6000] [QUERIES per kind, default 40]
 //   (BENCH_DATABASE=pglite|postgres)
 import { performance } from 'node:perf_hooks';
 import { articleTextConfigs, listArticles } from '../src/articles/article-store.ts';
-import { refreshStatsIfGrown } from '../src/db/table-stats.ts';
+import { refreshStatsIfGrown } from '../src/db/embedded-autovacuum.ts';
 import { backendNamed, insertWorkspace, openMigratedBenchDatabase } from './support/bench-database.ts';
 import { sortedLatencies } from './support/latencies.ts';
 

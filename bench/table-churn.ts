@@ -1,6 +1,7 @@
 // What a long deployment leaves in the embedded database, which runs no autovacuum: articles run back
 // to back through the API (queue, steps, events, ledger — everything a run writes and rewrites), and
-// after each batch the size of every table and index against its live rows, with the batch's run time.
+// after each batch the size of every table and index against its live rows, with the batch's run time;
+// then the oldest tenth deleted through the API and as many new articles run.
 //   npm run bench -- table-churn   (BENCH_ARTICLES, default 400; BENCH_BATCH, 50; BENCH_CONCURRENCY, 4;
 //   BENCH_PER_TOKEN_MS, 0; BENCH_CACHE_TTL, 30 s; BENCH_DATABASE=pglite|postgres)
 import { performance } from 'node:perf_hooks';
@@ -59,7 +60,7 @@ const briefOf = (n: number) => ({
 
 async function runOne(): Promise<number> {
   const t0 = performance.now();
-  const { id, reader } = await postArticle(api, briefOf(++articleNo));
+  const { reader } = await postArticle(api, briefOf(++articleNo));
   let text = '';
   for (;;) {
     const { value, done } = await reader.read();
@@ -68,13 +69,6 @@ async function runOne(): Promise<number> {
   }
   if (!text.includes('"status":"completed"')) throw new Error(`run did not complete: ${text.slice(-500)}`);
   const ms = performance.now() - t0;
-  if (process.env.BENCH_DEBUG && ms > 5000) {
-    const { rows } = await runtime.database.query<{ name: string; ms: number; attempts: number }>(
-      `SELECT name, extract(epoch FROM finished_at - started_at) * 1000 AS ms, attempts FROM article_steps WHERE article_id = $1 ORDER BY started_at`,
-      [id],
-    );
-    console.log(ms.toFixed(0), JSON.stringify(rows.filter((r) => Number(r.ms) > 500)));
-  }
   return ms;
 }
 
@@ -126,19 +120,24 @@ async function tables(): Promise<Map<string, Table>> {
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 const history: Array<{ done: number; meanMs: number; p95Ms: number; sizes: Map<string, Table> }> = [];
 let done = 0;
-while (done < articles) {
+/** `n` articles, `concurrency` at a time; their run times, sorted. */
+async function runArticles(n: number): Promise<number[]> {
   const times: number[] = [];
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (next < batch) {
+      while (next < n) {
         next++;
         times.push(await runOne());
       }
     }),
   );
+  return times.sort((a, b) => a - b);
+}
+
+while (done < articles) {
+  const times = await runArticles(batch);
   done += batch;
-  times.sort((a, b) => a - b);
   const sizes = await tables();
   history.push({
     done,
@@ -170,6 +169,38 @@ for (const t of [...last.sizes.values()]
     `${t.name} | ${t.rows} | ${mb(t.live)} MB | ${mb(t.stored)} MB | ${mb(t.indexes)} MB | ${perArticle(t.stored, from?.stored ?? 0)} B | ${perArticle(t.indexes, from?.indexes ?? 0)} B`,
   );
 }
+
+// Deleting: the oldest tenth of the articles through the API (on PGlite each DELETE now includes the
+// VACUUM that makes their rows' space usable), then as many new ones: do the tables grow by them again?
+const deletes = Math.round(articles / 10);
+const articleTables = [
+  'public.articles',
+  'public.article_steps',
+  'public.article_events',
+  'public.article_versions',
+];
+const articlesBytes = (sizes: Map<string, Table>) =>
+  articleTables.reduce((a, name) => a + sizes.get(name)!.stored + sizes.get(name)!.indexes, 0);
+const { rows: oldest } = await runtime.database.query<{ id: string }>(
+  'SELECT id FROM articles ORDER BY created_at LIMIT $1',
+  [deletes],
+);
+const beforeDeletes = articlesBytes(await tables());
+const deleteMs: number[] = [];
+for (const { id } of oldest) {
+  const t0 = performance.now();
+  const res = await fetch(`${base}/api/v1/articles/${id}`, { method: 'DELETE', headers: api.headers });
+  if (res.status !== 204) throw new Error(`DELETE answered ${res.status}: ${await res.text()}`);
+  deleteMs.push(performance.now() - t0);
+}
+deleteMs.sort((a, b) => a - b);
+await runArticles(deletes);
+const afterReplacing = articlesBytes(await tables());
+console.log(
+  `\n${deletes} oldest articles deleted (DELETE p50 ${deleteMs[Math.floor(deletes / 2)]!.toFixed(1)} ms, ` +
+    `p95 ${deleteMs[Math.floor(deletes * 0.95)]!.toFixed(1)} ms, max ${deleteMs.at(-1)!.toFixed(1)} ms), ` +
+    `then ${deletes} new ones run: the articles' tables and indexes ${mb(beforeDeletes)} → ${mb(afterReplacing)} MB`,
+);
 
 await app.close();
 await runtime.close();

@@ -6,6 +6,7 @@ import { eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { inWorkspace } from '../accounts/scope.ts';
 import type { Database } from '../db/client.ts';
 import { workspaceDistinctValuesSql } from '../db/distinct-values.ts';
+import { reclaimDeletedSpace } from '../db/embedded-autovacuum.ts';
 import { after, createdMicrosOf, newestFirst, type PagePosition } from '../db/keyset.ts';
 import { type ArticleStatus, articles } from '../db/schema/articles.ts';
 import { userMatch } from '../db/text-search.ts';
@@ -210,6 +211,8 @@ export async function deleteArticle(database: Database, scope: Scope, id: string
     .where(inWorkspace(scope, articles, eq(articles.id, id)))
     .returning({ id: articles.id });
   if (deleted.length === 0) throw new AppError('not_found', `Article ${id} not found`);
+  // Its steps, events and versions went with it (ON DELETE CASCADE).
+  await reclaimDeletedSpace(database, 'articles');
 }
 
 /**

@@ -9,7 +9,7 @@ import { keyValueStore } from '../cache/key-value-store.ts';
 import type { Redis } from '../cache/redis.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
-import { refreshStatsIfGrown } from '../db/table-stats.ts';
+import { refreshStatsIfGrown } from '../db/embedded-autovacuum.ts';
 import { errorMessage } from '../errors.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { LlmGateway } from '../llm/types.ts';

@@ -2,6 +2,7 @@
 // the database's cache table otherwise. Values are JSON.
 import { and, gt, inArray, lt } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
+import { reclaimDeletedSpace } from '../db/embedded-autovacuum.ts';
 import { llmCache } from '../db/schema/index.ts';
 import type { Redis } from './redis.ts';
 
@@ -50,10 +51,7 @@ function databaseStore(database: Database): KeyValueStore {
       if (Date.now() - lastPrune > 60_000) {
         lastPrune = Date.now();
         await database.db.delete(llmCache).where(lt(llmCache.expiresAt, new Date()));
-        // PGlite runs no autovacuum, and a deleted row's space is used again only once a VACUUM has
-        // recorded it as free: without one this table grew by every answer and page it ever cached
-        // (bench/RESULTS.md "What a long deployment leaves in the embedded database").
-        if (database.kind === 'pglite') await database.exec('VACUUM llm_cache');
+        await reclaimDeletedSpace(database, 'cache');
       }
     },
   };

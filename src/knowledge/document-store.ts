@@ -5,6 +5,7 @@ import { and, asc, desc, eq, lt, or, sql } from 'drizzle-orm';
 import { inWorkspace } from '../accounts/scope.ts';
 import type { Database } from '../db/client.ts';
 import { workspaceDistinctValuesSql } from '../db/distinct-values.ts';
+import { reclaimDeletedSpace } from '../db/embedded-autovacuum.ts';
 import { after, createdMicrosOf, newestFirst, type PagePosition } from '../db/keyset.ts';
 import { documentBlobs, documentChunks, documents } from '../db/schema/knowledge.ts';
 import { searchConfigsFor } from '../db/text-search.ts';
@@ -140,13 +141,18 @@ export async function listDocumentPage(
     .limit(page.limit);
 }
 
-/** Chunks (and their vectors, same rows) go with the document by ON DELETE CASCADE. */
+/**
+ * Chunks (and their vectors, same rows) and the stored file go with the document by ON DELETE
+ * CASCADE; on the embedded database their space is then made usable again.
+ */
 export async function deleteDocument(database: Database, workspaceId: string, id: string): Promise<boolean> {
   const deleted = await database.db
     .delete(documents)
     .where(inWorkspace({ workspaceId }, documents, eq(documents.id, id)))
     .returning({ id: documents.id });
-  return deleted.length > 0;
+  if (deleted.length === 0) return false;
+  await reclaimDeletedSpace(database, 'documents');
+  return true;
 }
 
 /**
@@ -213,9 +219,10 @@ export async function insertQueuedDocument(
   });
 }
 
-/** Removes a row no job will pick up (its enqueue failed). */
+/** Removes a row no job will pick up (its enqueue failed), with its stored file. */
 export async function deleteDocumentById(database: Database, id: string): Promise<void> {
   await database.db.delete(documents).where(eq(documents.id, id));
+  await reclaimDeletedSpace(database, 'documents');
 }
 
 /** A failed document goes back to `queued`; false if it was not failed (any more). */

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
-import { refreshStatsIfGrown } from '../db/table-stats.ts';
+import { refreshStatsIfGrown } from '../db/embedded-autovacuum.ts';
 import { errorMessage } from '../errors.ts';
 import { type AppJobPayload, appJobs } from '../jobs/job-map.ts';
 import type { JobQueue } from '../jobs/queue.ts';

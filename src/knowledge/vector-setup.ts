@@ -4,7 +4,7 @@
 // actual width is what ingestion and search check vectors against.
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
-import { refreshStatsIfGrown } from '../db/table-stats.ts';
+import { refreshStatsIfGrown } from '../db/embedded-autovacuum.ts';
 import { ensureVectorColumns } from './vector-columns.ts';
 
 const widths = new WeakMap<Database, number | null>();

@@ -1,5 +1,5 @@
 // On PGlite (no autovacuum) an article's run ends by taking the articles table's statistics again
-// when the table has grown by a tenth since they were taken (src/db/table-stats.ts).
+// when the table has grown by a tenth since they were taken (src/db/embedded-autovacuum.ts).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type ArticleEnv, postArticle, startArticleEnv, waitForArticle } from './support.ts';
 
