@@ -1,7 +1,8 @@
 // Every statement on browser sessions. A session row is keyed by the sha256 of its token; the token
 // itself is never stored (sessions.ts makes and hashes it).
-import { and, eq, gt } from 'drizzle-orm';
+import { and, eq, gt, lt } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
+import { reclaimDeletedSpace } from '../db/embedded-autovacuum.ts';
 import { memberships, sessions } from '../db/schema/index.ts';
 
 export async function insertSession(database: Database, row: typeof sessions.$inferInsert) {
@@ -33,4 +34,10 @@ export async function setSessionWorkspace(database: Database, id: string, worksp
 
 export async function deleteSessionRow(database: Database, id: string) {
   await database.db.delete(sessions).where(eq(sessions.id, id));
+}
+
+/** Sessions past their expiry, which no request can use any more (else one row per sign-in for ever). */
+export async function deleteExpiredSessions(database: Database) {
+  await database.db.delete(sessions).where(lt(sessions.expiresAt, new Date()));
+  await reclaimDeletedSpace(database, 'sessions');
 }

@@ -2,8 +2,18 @@
 // (session-store.ts).
 import type { Database } from '../db/client.ts';
 import type { RevocationBus } from './revocations.ts';
-import { deleteSessionRow, insertSession, liveSessionMember, setSessionWorkspace } from './session-store.ts';
+import {
+  deleteExpiredSessions,
+  deleteSessionRow,
+  insertSession,
+  liveSessionMember,
+  setSessionWorkspace,
+} from './session-store.ts';
 import { randomToken, sha256 } from './tokens.ts';
+
+// When each database's expired sessions were last removed: at most once an hour per process, on a
+// sign-in (a scan of the sessions table, small once it is kept so).
+const expiredRemovedAt = new WeakMap<Database, number>();
 
 export async function createSession(
   database: Database,
@@ -19,6 +29,10 @@ export async function createSession(
     ip: input.ip ?? null,
     userAgent: input.userAgent?.slice(0, 300) ?? null,
   });
+  if (Date.now() - (expiredRemovedAt.get(database) ?? 0) > 3600_000) {
+    expiredRemovedAt.set(database, Date.now());
+    await deleteExpiredSessions(database);
+  }
   return { token, expiresAt };
 }
 

@@ -61,6 +61,8 @@ const deletedFrom = {
   documents: 'VACUUM document_blobs, document_chunks, documents',
   // An article with its steps, events and versions.
   articles: 'VACUUM article_events, article_steps, article_versions, articles',
+  // Expired browser sessions, removed at most once an hour.
+  sessions: 'VACUUM sessions',
 } as const;
 
 export type DeletingGroup = keyof typeof deletedFrom;
