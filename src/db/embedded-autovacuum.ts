@@ -63,6 +63,8 @@ const deletedFrom = {
   articles: 'VACUUM article_events, article_steps, article_versions, articles',
   // Expired browser sessions, removed at most once an hour.
   sessions: 'VACUUM sessions',
+  // pg-boss's jobs, moved to its archive after they end, and deleted from there days later.
+  queue: 'VACUUM pgboss.job, pgboss.archive',
 } as const;
 
 export type DeletingGroup = keyof typeof deletedFrom;

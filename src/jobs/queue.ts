@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { Counter, Gauge } from 'prom-client';
 import { z } from 'zod';
 import type { Database } from '../db/client.ts';
+import { reclaimDeletedSpace } from '../db/embedded-autovacuum.ts';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { metricsRegistry } from '../observability/metrics.ts';
 import type { AppJobs, AppPeriodicTask } from './job-map.ts';
@@ -168,6 +169,18 @@ export function createJobQueue<M extends JobSpecs = AppJobs, T extends string = 
     outageLoggedAt = Date.now();
     logger.warn({ err }, 'job queue: database unavailable, retrying until it returns');
   });
+  // PGlite runs no autovacuum: the jobs pg-boss's maintenance archives (12 hours after they end) and
+  // later deletes from its archive would keep their space for ever. Vacuumed after a maintenance
+  // pass, at most once an hour (and at the first, for what earlier processes left).
+  let reclaimedAt = 0;
+  let reclaiming: Promise<void> = Promise.resolve();
+  boss.on('maintenance', () => {
+    if (database.kind !== 'pglite' || stopping || Date.now() - reclaimedAt < 3600_000) return;
+    reclaimedAt = Date.now();
+    reclaiming = reclaimDeletedSpace(database, 'queue').catch((err) =>
+      logger.warn({ err }, 'job queue: vacuum failed'),
+    );
+  });
   const specs: JobSpecs = deps.jobs;
   const handlers = new Map<string, Handler>();
   const running = new Set<AbortController>();
@@ -318,6 +331,7 @@ export function createJobQueue<M extends JobSpecs = AppJobs, T extends string = 
       );
       await boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
       clearTimeout(abortTimer);
+      await reclaiming;
     },
   };
 

@@ -166,3 +166,33 @@ describe.each(backends)('waking workers of this process (%s)', (backend) => {
     await until(async () => started.includes(3) && started.includes(4), 5000);
   });
 });
+
+// PGlite runs no autovacuum: the jobs pg-boss archives and later deletes would keep their space for
+// ever. The queue vacuums its tables after a maintenance pass, at most once an hour.
+describe('job queue on the embedded database: archived jobs', () => {
+  it("are vacuumed after pg-boss's maintenance, at most once an hour", async () => {
+    const database = await openDatabase({ dataDir: 'memory://' });
+    await runMigrations(database);
+    const queue = createJobQueue({ database, logger, jobs: testJobs, maintenanceIntervalSeconds: 1 });
+    try {
+      await queue.start({ work: false });
+      const vacuumedAt = async () =>
+        (
+          await database.query<{ at: Date | null }>(
+            `SELECT last_vacuum AS at FROM pg_stat_user_tables WHERE schemaname = 'pgboss' AND relname = 'archive'`,
+          )
+        ).rows[0]?.at ?? null;
+      const maintainedAt = async () =>
+        (await database.query<{ at: Date | null }>('SELECT maintained_on AS at FROM pgboss.version')).rows[0]
+          ?.at ?? null;
+      const first = await until(vacuumedAt);
+      // Another maintenance pass, well within the hour: no second VACUUM.
+      const passed = (await maintainedAt())!.getTime();
+      await until(async () => ((await maintainedAt())?.getTime() ?? 0) > passed);
+      expect(await vacuumedAt()).toEqual(first);
+    } finally {
+      await queue.stop(2000);
+      await database.close();
+    }
+  });
+});
