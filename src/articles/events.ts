@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import type { ArticleEvent, ArticleEventData, ArticleEventType } from './event-map.ts';
-import { appendEvent, appendEvents, readEventsSince } from './event-store.ts';
+import { appendEvent, appendEvents, articleExists, readEventsSince } from './event-store.ts';
 
 export interface ArticleEventBus {
   publish<T extends ArticleEventType>(
@@ -26,9 +26,15 @@ export interface ArticleEventBus {
   ): Promise<void>;
   /**
    * Delivers, in order, every event after `afterId` (0 for all), then live ones until the returned
-   * function is called. Delivery is at-least-once per subscriber and never out of order.
+   * function is called. Delivery is at-least-once per subscriber and never out of order. `gone` is
+   * called once the article has been deleted (its events go with it: no `done` will come).
    */
-  subscribe(articleId: string, afterId: number, listener: (event: ArticleEvent) => void): () => void;
+  subscribe(
+    articleId: string,
+    afterId: number,
+    listener: (event: ArticleEvent) => void,
+    gone?: () => void,
+  ): () => void;
   /** Wakes subscribers after an event was inserted by other SQL (e.g. atomically with a step's result). */
   notify(articleId: string): Promise<void>;
   close(): Promise<void>;
@@ -43,6 +49,7 @@ interface Subscriber {
   /** The last event this subscriber was given. */
   last: number;
   listener: (event: ArticleEvent) => void;
+  gone: (() => void) | undefined;
 }
 
 /**
@@ -147,6 +154,7 @@ export function createArticleEventBus(database: Database, logger: Logger): Artic
       return;
     }
     feed.reading = true;
+    let nothingNew = true;
     try {
       do {
         feed.again = false;
@@ -154,6 +162,7 @@ export function createArticleEventBus(database: Database, logger: Logger): Artic
         for (const s of feed.subscribers) from = Math.min(from, s.last);
         if (from === Number.POSITIVE_INFINITY) break;
         const events = await readEventsSince(database, articleId, from, pageSize);
+        if (events.length > 0) nothingNew = false;
         for (const event of events) {
           for (const s of feed.subscribers) {
             if (event.id <= s.last) continue;
@@ -163,6 +172,17 @@ export function createArticleEventBus(database: Database, logger: Logger): Artic
         }
         if (events.length === pageSize) feed.again = true;
       } while (feed.again && !closed);
+      // A wake-up with nothing to read may be a deletion (the deleting process notifies; elsewhere
+      // the safety poll finds it). A database hiccup is not a deletion.
+      if (nothingNew && !closed && [...feed.subscribers].some((s) => s.gone)) {
+        if (!(await articleExists(database, articleId).catch(() => true))) {
+          for (const s of [...feed.subscribers]) {
+            const gone = s.gone;
+            s.gone = undefined; // once
+            gone?.();
+          }
+        }
+      }
     } catch (err) {
       // During a database outage every feed fails every poll: the queue and readiness already say
       // so once, so these stay at debug.
@@ -220,9 +240,9 @@ export function createArticleEventBus(database: Database, logger: Logger): Artic
 
     notify,
 
-    subscribe(articleId, afterId, listener) {
+    subscribe(articleId, afterId, listener, gone) {
       const feed = feedOf(articleId);
-      const subscriber: Subscriber = { last: afterId, listener };
+      const subscriber: Subscriber = { last: afterId, listener, gone };
       feed.subscribers.add(subscriber);
       listenAcrossProcesses();
       feed.wake();

@@ -167,4 +167,6 @@ export async function removeArticle(deps: ArticleServiceDeps, caller: Caller, id
   await deleteArticle(deps.database, caller, id);
   // A run elsewhere notices the missing row at its next heartbeat.
   abortLocalRun(id);
+  // Its followers (in any process) are told at once rather than at their next safety poll.
+  await deps.articleEvents.notify(id);
 }

@@ -156,7 +156,7 @@ describe('article events', () => {
     expect(outcome).toBe('refused');
   }, 60_000);
 
-  it('ends the stream of an article deleted while a client listens', async () => {
+  it('ends the SSE stream and the WebSocket subscription of an article deleted while clients listen', async () => {
     const res = await postArticle(env, {
       topic: 'deleted while streaming',
       words: 3000,
@@ -166,6 +166,18 @@ describe('article events', () => {
     const stream = await fetch(`${base}/api/v1/articles/${id}/events`, { headers: session(env.cookie) });
     const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
     await reader.read();
+    const ws = new WebSocket(`${base.replace('http', 'ws')}/api/v1/ws`, {
+      headers: session(env.cookie, base),
+    } as unknown as string[]);
+    const messages: Array<Record<string, unknown>> = [];
+    ws.addEventListener('message', (m) => messages.push(JSON.parse(String(m.data))));
+    await new Promise((resolve, reject) => {
+      ws.addEventListener('open', resolve);
+      ws.addEventListener('error', reject);
+    });
+    ws.send(JSON.stringify({ type: 'subscribe', articleId: id }));
+    while (!messages.some((m) => m.type === 'event')) await new Promise((r) => setTimeout(r, 20));
+
     const deleted = await env.test.app.inject({
       method: 'DELETE',
       url: `/api/v1/articles/${id}`,
@@ -177,6 +189,12 @@ describe('article events', () => {
       const { done } = await reader.read();
       if (done) break;
     }
-    expect(Date.now() - started).toBeLessThan(20_000);
+    while (!messages.some((m) => m.type === 'error')) await new Promise((r) => setTimeout(r, 20));
+    ws.close();
+    // The deleting request tells the article's followers: no wait for a keep-alive (15 s) to notice.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(messages.at(-1)).toEqual(
+      expect.objectContaining({ type: 'error', code: 'not_found', articleId: id }),
+    );
   }, 60_000);
 });

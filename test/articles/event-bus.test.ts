@@ -129,4 +129,37 @@ describe('article event bus (embedded database)', () => {
     await until(() => got.some((e) => e.type === 'status'));
     for (const stop of [stopBad, stopBroken, stopGood]) stop();
   });
+
+  it('tells subscribers when the article is deleted, and only then', async () => {
+    const { rows } = await database.query<{ id: string }>(
+      `INSERT INTO articles (workspace_id, brief, topic) SELECT workspace_id, '{}', 'short-lived' FROM articles WHERE id = $1 RETURNING id`,
+      [articleId],
+    );
+    const doomed = rows[0]!.id;
+    let goneCalls = 0;
+    let othersGone = 0;
+    const stop = bus.subscribe(
+      doomed,
+      0,
+      () => {},
+      () => goneCalls++,
+    );
+    const stopOther = bus.subscribe(
+      articleId,
+      Number.MAX_SAFE_INTEGER - 1,
+      () => {},
+      () => othersGone++,
+    );
+    // Wake-ups with nothing new are not deletions.
+    await bus.notify(doomed);
+    await bus.notify(articleId);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(goneCalls).toBe(0);
+    await database.query('DELETE FROM articles WHERE id = $1', [doomed]);
+    await bus.notify(doomed);
+    await until(() => goneCalls > 0);
+    expect(othersGone).toBe(0);
+    stop();
+    stopOther();
+  });
 });

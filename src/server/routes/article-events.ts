@@ -5,7 +5,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findArticle } from '../../articles/article-store.ts';
 import { streamedArticleEvent } from '../../articles/event-map.ts';
-import { articleExists, streamIsOver, streamStart, streamStartPage } from '../../articles/event-store.ts';
+import { streamIsOver, streamStart, streamStartPage } from '../../articles/event-store.ts';
 import { AppError } from '../../errors.ts';
 import { intString } from '../../input/integer.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
@@ -37,7 +37,7 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Server-Sent Events of an article run, replayed from `Last-Event-ID` (or `lastEventId`)',
         description:
           'Event types: status, step.started, step.finished, source.found, source.failed, section.delta, section.thinking (a reasoning model’s thinking, never part of the article), cost, error, done. ' +
-          'Each has an `id` to resume from; the stream ends after the final `done`.',
+          'Each has an `id` to resume from; the stream ends after the final `done`, or once the article is deleted.',
         security: securedBy,
         params: articleIdParams,
         headers: z.object({ 'last-event-id': eventId.optional() }),
@@ -91,19 +91,20 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
         res.write(`event: error\ndata: ${JSON.stringify({ code: lost.code, message: lost.reason })}\n\n`);
         close();
       });
-      const unsubscribe = articleEvents.subscribe(articleId, last?.id ?? after, (event) => {
-        if (!open) return;
-        send(event);
-        if (event.type === 'done') {
-          void isFinal(event.articleId, event.id).then((final) => final && close(), close);
-        }
-      });
-      // A deleted article sends no `done`: the keep-alive notices it and ends the stream.
-      const keepAlive = setInterval(async () => {
-        res.write(': keep-alive\n\n');
-        // A database hiccup is not a deletion: the stream stays open.
-        if (!(await articleExists(database, articleId).catch(() => true))) close();
-      }, keepAliveMs);
+      const unsubscribe = articleEvents.subscribe(
+        articleId,
+        last?.id ?? after,
+        (event) => {
+          if (!open) return;
+          send(event);
+          if (event.type === 'done') {
+            void isFinal(event.articleId, event.id).then((final) => final && close(), close);
+          }
+        },
+        // A deleted article sends no `done`: its stream ends once the deletion is seen.
+        close,
+      );
+      const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), keepAliveMs);
       request.raw.on('close', close);
       // A first page that ended with the final `done` of a longer log: whether more follows is asked.
       if (!whole && last?.type === 'done')
@@ -122,7 +123,8 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'Send {"type":"subscribe","articleId","lastEventId"?} or {"type":"unsubscribe","articleId"}; receive ' +
           '{"type":"event","articleId","id","event","data"} (`event` and `data` as in the response of GET /api/v1/articles/{id}/events) and {"type":"error","articleId"?,"code","message"}. ' +
-          "Only articles of the caller's workspace can be subscribed. The credential is re-checked while the " +
+          "Only articles of the caller's workspace can be subscribed; a subscribed article that is deleted ends its subscription with " +
+          '{"type":"error","articleId","code":"not_found"}. The credential is re-checked while the ' +
           'socket is open: after logout, key revocation or a lost membership it closes with 4401, after a lost ' +
           'scope or a workspace switch with 4403. With the session cookie the handshake must come from this ' +
           "site's Origin (or one of ALLOWED_ORIGINS).",
@@ -172,8 +174,20 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
         const articleId = parsed.articleId;
         subscriptions.set(
           articleId,
-          articleEvents.subscribe(articleId, parsed.lastEventId ?? 0, (event) =>
-            send({ type: 'event', articleId, id: event.id, event: event.type, data: event.data }),
+          articleEvents.subscribe(
+            articleId,
+            parsed.lastEventId ?? 0,
+            (event) => send({ type: 'event', articleId, id: event.id, event: event.type, data: event.data }),
+            () => {
+              send({
+                type: 'error',
+                articleId,
+                code: 'not_found',
+                message: `Article ${articleId} was deleted`,
+              });
+              subscriptions.get(articleId)?.();
+              subscriptions.delete(articleId);
+            },
           ),
         );
       });

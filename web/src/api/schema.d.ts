@@ -3280,7 +3280,7 @@ export interface paths {
   "/api/v1/articles/{id}/events": {
     /**
      * Server-Sent Events of an article run, replayed from `Last-Event-ID` (or `lastEventId`)
-     * @description Event types: status, step.started, step.finished, source.found, source.failed, section.delta, section.thinking (a reasoning model’s thinking, never part of the article), cost, error, done. Each has an `id` to resume from; the stream ends after the final `done`.
+     * @description Event types: status, step.started, step.finished, source.found, source.failed, section.delta, section.thinking (a reasoning model’s thinking, never part of the article), cost, error, done. Each has an `id` to resume from; the stream ends after the final `done`, or once the article is deleted.
      */
     get: {
       parameters: {
