@@ -1,5 +1,6 @@
 // The article event bus: however many clients follow one article in a process, one reader queries
-// its events, and each subscriber still gets every event after its own id, in order.
+// its events, and each subscriber still gets every event after its own id, in order; a deleted
+// article's subscribers are told, in this process and in others.
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/accounts/users.ts';
@@ -7,6 +8,7 @@ import type { ArticleEvent } from '../../src/articles/event-map.ts';
 import { type ArticleEventBus, createArticleEventBus } from '../../src/articles/events.ts';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { runMigrations } from '../../src/db/migrate.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 async function until(probe: () => boolean, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
@@ -161,5 +163,53 @@ describe('article event bus (embedded database)', () => {
     expect(othersGone).toBe(0);
     stop();
     stopOther();
+  });
+});
+
+describe('article event bus across processes (PostgreSQL)', () => {
+  let testDb: TestDatabase;
+  let database: Database;
+  const buses: ArticleEventBus[] = [];
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase('postgres');
+    database = await openDatabase({ url: testDb.url });
+    await runMigrations(database);
+  });
+  afterAll(async () => {
+    for (const bus of buses) await bus.close();
+    await database?.close();
+    await testDb?.drop();
+  });
+
+  it("tells another process's subscribers when the article is deleted", async () => {
+    const { workspace } = await createUser(database, {
+      email: 'pg-bus@example.com',
+      password: 'bus-password',
+    });
+    const { rows } = await database.query<{ id: string }>(
+      `INSERT INTO articles (workspace_id, brief, topic) VALUES ($1, '{}', 'elsewhere') RETURNING id`,
+      [workspace.id],
+    );
+    const id = rows[0]!.id;
+    // Each bus has its own LISTEN connection, as an API process and a worker would.
+    const deleting = createArticleEventBus(database, pino({ level: 'silent' }));
+    const following = createArticleEventBus(database, pino({ level: 'silent' }));
+    buses.push(deleting, following);
+    let gone = false;
+    const stop = following.subscribe(
+      id,
+      0,
+      () => {},
+      () => {
+        gone = true;
+      },
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    expect(gone).toBe(false);
+    await database.query('DELETE FROM articles WHERE id = $1', [id]);
+    await deleting.notify(id);
+    await until(() => gone);
+    stop();
   });
 });
