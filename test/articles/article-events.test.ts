@@ -34,6 +34,20 @@ function parseSse(text: string): Sse[] {
     });
 }
 
+/** The signed-in user's WebSocket, open, with every message it receives. */
+async function openSocket() {
+  const ws = new WebSocket(`${base.replace('http', 'ws')}/api/v1/ws`, {
+    headers: session(env.cookie, base),
+  } as unknown as string[]);
+  const messages: Array<Record<string, unknown>> = [];
+  ws.addEventListener('message', (m) => messages.push(JSON.parse(String(m.data))));
+  await new Promise((resolve, reject) => {
+    ws.addEventListener('open', resolve);
+    ws.addEventListener('error', reject);
+  });
+  return { ws, messages };
+}
+
 describe('article events', () => {
   it('streams a run live over SSE, then ends after done; Last-Event-ID resumes after it', async () => {
     const started = Date.now();
@@ -124,15 +138,7 @@ describe('article events', () => {
     });
     expect(foreignStream.statusCode).toBe(404);
 
-    const ws = new WebSocket(`${base.replace('http', 'ws')}/api/v1/ws`, {
-      headers: session(env.cookie, base),
-    } as unknown as string[]);
-    const messages: Array<Record<string, unknown>> = [];
-    ws.addEventListener('message', (m) => messages.push(JSON.parse(String(m.data))));
-    await new Promise((resolve, reject) => {
-      ws.addEventListener('open', resolve);
-      ws.addEventListener('error', reject);
-    });
+    const { ws, messages } = await openSocket();
     ws.send(JSON.stringify({ type: 'subscribe', articleId: foreignId }));
     ws.send(JSON.stringify({ type: 'subscribe', articleId: id }));
     ws.send('not json');
@@ -166,15 +172,7 @@ describe('article events', () => {
     const stream = await fetch(`${base}/api/v1/articles/${id}/events`, { headers: session(env.cookie) });
     const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
     await reader.read();
-    const ws = new WebSocket(`${base.replace('http', 'ws')}/api/v1/ws`, {
-      headers: session(env.cookie, base),
-    } as unknown as string[]);
-    const messages: Array<Record<string, unknown>> = [];
-    ws.addEventListener('message', (m) => messages.push(JSON.parse(String(m.data))));
-    await new Promise((resolve, reject) => {
-      ws.addEventListener('open', resolve);
-      ws.addEventListener('error', reject);
-    });
+    const { ws, messages } = await openSocket();
     ws.send(JSON.stringify({ type: 'subscribe', articleId: id }));
     while (!messages.some((m) => m.type === 'event')) await new Promise((r) => setTimeout(r, 20));
 
