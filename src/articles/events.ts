@@ -43,6 +43,8 @@ export interface ArticleEventBus {
 const channel = 'blogsmith_article_events';
 // A missed notification (reconnecting listener) costs at most this delay.
 const safetyPollMs = 2000;
+// How often the safety poll asks whether a quiet article was deleted; a notified wake-up always does.
+const deletionCheckMs = 10_000;
 const pageSize = 500;
 
 interface Subscriber {
@@ -63,6 +65,11 @@ interface Feed {
   /** A read is scheduled for the end of this turn of the event loop. */
   woken: boolean;
   wake: () => void;
+  /** A wake-up by a notification (an event written, or the article deleted), not the safety poll. */
+  notified: boolean;
+  onNotify: () => void;
+  /** When a read with nothing new last asked whether the article still exists. */
+  existenceCheckedAt: number;
   poll: NodeJS.Timeout;
 }
 
@@ -138,10 +145,16 @@ export function createArticleEventBus(database: Database, logger: Logger): Artic
           void read(articleId, feed);
         });
       },
+      notified: false,
+      onNotify: () => {
+        feed.notified = true;
+        feed.wake();
+      },
+      existenceCheckedAt: Date.now(),
       poll: setInterval(() => feed.wake(), safetyPollMs),
     };
     feed.poll.unref();
-    local.on(articleId, feed.wake);
+    local.on(articleId, feed.onNotify);
     feeds.set(articleId, feed);
     return feed;
   }
@@ -154,6 +167,8 @@ export function createArticleEventBus(database: Database, logger: Logger): Artic
       return;
     }
     feed.reading = true;
+    const notified = feed.notified;
+    feed.notified = false;
     let nothingNew = true;
     try {
       do {
@@ -172,9 +187,12 @@ export function createArticleEventBus(database: Database, logger: Logger): Artic
         }
         if (events.length === pageSize) feed.again = true;
       } while (feed.again && !closed);
-      // A wake-up with nothing to read may be a deletion (the deleting process notifies; elsewhere
-      // the safety poll finds it). A database hiccup is not a deletion.
-      if (nothingNew && !closed && [...feed.subscribers].some((s) => s.gone)) {
+      // A wake-up with nothing to read may be a deletion: the deleting request notifies; a lost
+      // notification is made up for by the safety poll, which asks only every `deletionCheckMs` (an
+      // idle feed's polls stay one statement). A database hiccup is not a deletion.
+      const due = notified || Date.now() - feed.existenceCheckedAt >= deletionCheckMs;
+      if (nothingNew && due && !closed && [...feed.subscribers].some((s) => s.gone)) {
+        feed.existenceCheckedAt = Date.now();
         if (!(await articleExists(database, articleId).catch(() => true))) {
           for (const s of [...feed.subscribers]) {
             const gone = s.gone;
@@ -250,7 +268,7 @@ export function createArticleEventBus(database: Database, logger: Logger): Artic
         feed.subscribers.delete(subscriber);
         if (feed.subscribers.size > 0 || feeds.get(articleId) !== feed) return;
         clearInterval(feed.poll);
-        local.off(articleId, feed.wake);
+        local.off(articleId, feed.onNotify);
         feeds.delete(articleId);
       };
     },
