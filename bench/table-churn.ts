@@ -5,13 +5,8 @@
 //   npm run bench -- table-churn   (BENCH_ARTICLES, default 400; BENCH_BATCH, 50; BENCH_CONCURRENCY, 4;
 //   BENCH_PER_TOKEN_MS, 0; BENCH_CACHE_TTL, 30 s; BENCH_DATABASE=pglite|postgres)
 import { performance } from 'node:perf_hooks';
-import pino from 'pino';
-import { loadConfig } from '../src/config.ts';
-import { registerJobs } from '../src/jobs/register.ts';
-import { createRuntime } from '../src/runtime.ts';
-import { buildServer } from '../src/server/app.ts';
 import { setupOwner } from '../test/support/accounts.ts';
-import { createTestDatabase } from '../test/support/database.ts';
+import { createTestApp } from '../test/support/app.ts';
 import { startArticleWorld } from './support/article-world.ts';
 import { backendNamed } from './support/bench-database.ts';
 import { postArticle } from './support/first-event.ts';
@@ -24,11 +19,9 @@ const cacheTtl = Number(process.env.BENCH_CACHE_TTL ?? 30);
 const backend = backendNamed(process.env.BENCH_DATABASE ?? 'pglite');
 
 const world = await startArticleWorld(perTokenMs);
-const database = await createTestDatabase(backend);
-const config = loadConfig({
-  ENVIRONMENT: 'test',
-  LOG_LEVEL: 'silent',
-  SECRET_KEY: 'bench-secret-key-that-is-long-enough-0123456789',
+// The app as the tests start it (test/support/app.ts): a fresh embedded database, or a fresh one on
+// the PostgreSQL server.
+const test = await createTestApp(backend, {
   OPENAI_COMPATIBLE_BASE_URL: world.llmBaseUrl,
   LLM_MODEL: 'compatible:gpt-4o-mini',
   LLM_PRICES_JSON: JSON.stringify({ 'compatible:gpt-4o-mini': { input: 0.15, output: 0.6 } }),
@@ -41,14 +34,11 @@ const config = loadConfig({
   // Articles back to back with an instant model: far past the gateway's default per-minute limits.
   LLM_RATE_LIMIT_PER_MINUTE: '1000000',
   LLM_TOKENS_PER_MINUTE: '1000000000',
-  ...(database.url ? { DATABASE_URL: database.url } : {}),
 });
-const runtime = await createRuntime(config, { dataDir: database.dataDir, logger: pino({ level: 'silent' }) });
-const app = await buildServer(runtime);
-const base = await app.listen({ port: 0, host: '127.0.0.1' });
-registerJobs(runtime);
+const { runtime } = test;
+const base = await test.app.listen({ port: 0, host: '127.0.0.1' });
 await runtime.queue.start({ work: true });
-const { cookie } = await setupOwner(app);
+const { cookie } = await setupOwner(test.app);
 const api = { base, headers: { cookie, origin: base } };
 let articleNo = 0;
 const briefOf = (n: number) => ({
@@ -202,7 +192,5 @@ console.log(
     `then ${deletes} new ones run: the articles' tables and indexes ${mb(beforeDeletes)} → ${mb(afterReplacing)} MB`,
 );
 
-await app.close();
-await runtime.close();
-await database.drop();
+await test.close();
 await world.stop();

@@ -174,13 +174,14 @@ export function createJobQueue<M extends JobSpecs = AppJobs, T extends string = 
   // pass, at most once an hour (and at the first, for what earlier processes left).
   let reclaimedAt = 0;
   let reclaiming: Promise<void> = Promise.resolve();
-  boss.on('maintenance', () => {
-    if (database.kind !== 'pglite' || stopping || Date.now() - reclaimedAt < 3600_000) return;
-    reclaimedAt = Date.now();
-    reclaiming = reclaimDeletedSpace(database, 'queue').catch((err) =>
-      logger.warn({ err }, 'job queue: vacuum failed'),
-    );
-  });
+  if (database.kind === 'pglite')
+    boss.on('maintenance', () => {
+      if (stopping || Date.now() - reclaimedAt < 3600_000) return;
+      reclaimedAt = Date.now();
+      reclaiming = reclaimDeletedSpace(database, 'queue').catch((err) =>
+        logger.warn({ err }, 'job queue: vacuum failed'),
+      );
+    });
   const specs: JobSpecs = deps.jobs;
   const handlers = new Map<string, Handler>();
   const running = new Set<AbortController>();
