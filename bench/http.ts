@@ -10,7 +10,9 @@
 // Server CPU per request is the Blogsmith process's user+system CPU time (from /proc) over the
 // measured window, divided by the requests answered: a figure the shared, noisy machine disturbs far
 // less than req/s. BENCH_CPU_PROFILE=DIR writes a V8 CPU profile of each Blogsmith process to DIR;
-// BENCH_TARGETS=list measures only the authenticated list (default health,list).
+// BENCH_TARGETS=list measures only the authenticated list (default health,list); `article` adds one
+// finished 1,500-word article read whole (`GET /api/v1/articles/:id`, what the web app's article page
+// and the CLI read), written first by the server against the fake writer model and fake web.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -19,6 +21,7 @@ import autocannon from 'autocannon';
 import { z } from 'zod';
 import { createTestDatabase } from '../test/support/database.ts';
 import { freePort } from '../test/support/processes.ts';
+import { type ArticleWorld, startArticleWorld } from './support/article-world.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const env = z
@@ -33,12 +36,12 @@ const env = z
     BENCH_POSTGRES_URL: z.string().default('postgres://postgres@127.0.0.1:5432/postgres'),
     BENCH_CPU_PROFILE: z.string().optional(),
     // Which Blogsmith targets to measure (the hello-world always runs, for the ratio): `list` alone
-    // keeps a CPU profile to the authenticated list endpoint.
+    // keeps a CPU profile to the authenticated list endpoint; `article` reads one finished article.
     BENCH_TARGETS: z
       .string()
       .default('health,list')
       .transform((s) => s.split(',').map((t) => t.trim()))
-      .pipe(z.array(z.enum(['health', 'list'])).min(1)),
+      .pipe(z.array(z.enum(['health', 'list', 'article'])).min(1)),
   })
   .parse(process.env);
 
@@ -141,6 +144,35 @@ async function createApiKey(base: string): Promise<string> {
   return key;
 }
 
+/** An article written by the server from the fake web's pages, waited for until it is completed. */
+async function finishedArticle(base: string, apiKey: string, urls: string[]): Promise<string> {
+  const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', origin };
+  const res = await fetch(`${base}/api/v1/articles`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({
+      topic: 'heat pumps for family homes',
+      words: 1500,
+      keywords: ['heat pumps'],
+      research: { urls },
+    }),
+  });
+  if (res.status !== 202) throw new Error(`article failed: ${res.status} ${await res.text()}`);
+  const { id } = (await res.json()) as { id: string };
+  for (;;) {
+    const read = await fetch(`${base}/api/v1/articles/${id}`, { headers });
+    const { status } = (await read.json()) as { status: string };
+    if (status === 'completed') return id;
+    if (status === 'failed' || status === 'cancelled') throw new Error(`the bench article ${status}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+// The fake writer model and web pages, for the `article` target (its own process).
+const world: ArticleWorld | undefined = env.BENCH_TARGETS.includes('article')
+  ? await startArticleWorld(1)
+  : undefined;
+
 async function benchDatabase(database: 'pglite' | 'postgres'): Promise<Measured[]> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'blogsmith-bench-'));
   const postgres =
@@ -167,6 +199,13 @@ async function benchDatabase(database: 'pglite' | 'postgres'): Promise<Measured[
         ENVIRONMENT: 'development',
         ALLOWED_ORIGINS: origin,
         ...(postgres ? { DATABASE_URL: postgres.url } : {}),
+        ...(world
+          ? {
+              OPENAI_COMPATIBLE_BASE_URL: world.llmBaseUrl,
+              LLM_MODEL: 'compatible:gpt-4o-mini',
+              FETCH_ALLOW_HOSTS: '127.0.0.1',
+            }
+          : {}),
       },
       'Blogsmith is running at',
     );
@@ -189,14 +228,26 @@ async function benchDatabase(database: 'pglite' | 'postgres'): Promise<Measured[
     ];
     if (env.BENCH_TARGETS.includes('health'))
       rows.push(await measure(database, 'blogsmith `GET /health`', blogsmith, `${base}/health`));
-    if (env.BENCH_TARGETS.includes('list')) {
-      const apiKey = await createApiKey(base);
+    const apiKey = env.BENCH_TARGETS.includes('list') || world ? await createApiKey(base) : undefined;
+    if (apiKey && env.BENCH_TARGETS.includes('list')) {
       rows.push(
         await measure(
           database,
           'blogsmith `GET /api/v1/api-keys` (API key)',
           blogsmith,
           `${base}/api/v1/api-keys?limit=20`,
+          { authorization: `Bearer ${apiKey}` },
+        ),
+      );
+    }
+    if (apiKey && world) {
+      const id = await finishedArticle(base, apiKey, world.urls);
+      rows.push(
+        await measure(
+          database,
+          'blogsmith `GET /api/v1/articles/:id` (a finished 1,500-word article, API key)',
+          blogsmith,
+          `${base}/api/v1/articles/${id}`,
           { authorization: `Bearer ${apiKey}` },
         ),
       );
@@ -212,6 +263,7 @@ async function benchDatabase(database: 'pglite' | 'postgres'): Promise<Measured[
 
 const rows: Measured[] = [];
 for (const database of env.BENCH_DATABASES) rows.push(...(await benchDatabase(database)));
+await world?.stop();
 
 console.log(
   `duration ${env.BENCH_DURATION_SECONDS}s per target, ${env.BENCH_CONNECTIONS} connections, node ${process.version}, load average at the end ${loadavg()

@@ -2,7 +2,7 @@
 // `inWorkspace`: another workspace's article is simply not found. Steps are in step-store.ts,
 // versions in version-store.ts.
 import { randomUUID } from 'node:crypto';
-import { eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { eq, getTableColumns, inArray, type SQL, sql } from 'drizzle-orm';
 import { inWorkspace } from '../accounts/scope.ts';
 import type { Database } from '../db/client.ts';
 import { workspaceDistinctValuesSql } from '../db/distinct-values.ts';
@@ -17,7 +17,11 @@ import { pendingStepsParams, queuedRunCtes } from './step-store.ts';
 import type { ArticleSummary } from './types.ts';
 
 type Scope = { workspaceId: string };
-export type ArticleRow = typeof articles.$inferSelect;
+
+// An article as read: every column but its search vector, which only the list search's WHERE reads —
+// sent back with every read it was as long as the text (~7 kB at 1,500 words) for nothing.
+const { tsv: _searchVector, ...articleColumns } = getTableColumns(articles);
+export type ArticleRow = Omit<typeof articles.$inferSelect, 'tsv'>;
 
 export async function insertArticle(
   database: Database,
@@ -34,7 +38,7 @@ export async function insertArticle(
       idempotencyKey: input.idempotencyKey ?? null,
     })
     .onConflictDoNothing({ target: [articles.workspaceId, articles.idempotencyKey] })
-    .returning();
+    .returning(articleColumns);
   if (inserted[0]) return { row: inserted[0], created: true };
   return { row: await idempotentArticle(database, input), created: false };
 }
@@ -45,7 +49,7 @@ async function idempotentArticle(
   input: { workspaceId: string; idempotencyKey?: string },
 ): Promise<ArticleRow> {
   const [existing] = await database.db
-    .select()
+    .select(articleColumns)
     .from(articles)
     .where(inWorkspace(input, articles, eq(articles.idempotencyKey, input.idempotencyKey ?? '')));
   if (!existing) throw new AppError('conflict', 'Idempotency-Key was reused concurrently; retry');
@@ -115,13 +119,13 @@ export async function insertCopy(
       startedAt: source.startedAt,
       finishedAt: source.finishedAt,
     })
-    .returning();
+    .returning(articleColumns);
   return row!;
 }
 
 export async function findArticle(database: Database, scope: Scope, id: string): Promise<ArticleRow> {
   const [row] = await database.db
-    .select()
+    .select(articleColumns)
     .from(articles)
     .where(inWorkspace(scope, articles, eq(articles.id, id)));
   if (!row) throw new AppError('not_found', `Article ${id} not found`);
@@ -130,7 +134,7 @@ export async function findArticle(database: Database, scope: Scope, id: string):
 
 /** The worker's read: the article whatever its workspace (the job names it by id). */
 export async function articleById(database: Database, id: string): Promise<ArticleRow | undefined> {
-  const [row] = await database.db.select().from(articles).where(eq(articles.id, id));
+  const [row] = await database.db.select(articleColumns).from(articles).where(eq(articles.id, id));
   return row;
 }
 

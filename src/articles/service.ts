@@ -4,13 +4,13 @@
 import type { AuthContext } from '../accounts/context.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
-import type { articles } from '../db/schema/articles.ts';
 import { AppError } from '../errors.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { LlmGateway } from '../llm/types.ts';
 import type { Resolver } from '../security/ssrf/index.ts';
 import { renderHtml } from '../writing/render.ts';
 import {
+  type ArticleRow,
   cancelActiveArticle,
   deleteArticle,
   findArticle,
@@ -110,12 +110,7 @@ export function assertIdle(status: ArticleStatus) {
 }
 
 // After a hand edit the text is re-rendered and re-scored without any model call.
-export async function applyText(
-  database: Database,
-  article: typeof articles.$inferSelect,
-  title: string,
-  markdown: string,
-) {
+export async function applyText(database: Database, article: ArticleRow, title: string, markdown: string) {
   const brief = article.brief;
   const sources = article.sources;
   const seo = article.seo;

@@ -278,10 +278,25 @@ export async function originalRunCompleted(database: Database, articleId: string
   return rows[0]?.unfinished === false;
 }
 
-/** The article's steps as the API shows them, in pipeline order. */
+/**
+ * The article's steps as the API shows them, in pipeline order: not their inputs and outputs (every
+ * section's text, the fact check's claims — tens of kilobytes of JSON an article), which no view shows.
+ */
 export async function stepViews(database: Database, articleId: string): Promise<StepView[]> {
   const rows = await database.db
-    .select()
+    .select({
+      name: articleSteps.name,
+      status: articleSteps.status,
+      attempts: articleSteps.attempts,
+      error: articleSteps.error,
+      inputTokens: articleSteps.inputTokens,
+      outputTokens: articleSteps.outputTokens,
+      costUsd: articleSteps.costUsd,
+      usageEstimated: articleSteps.usageEstimated,
+      outputRungs: articleSteps.outputRungs,
+      startedAt: articleSteps.startedAt,
+      finishedAt: articleSteps.finishedAt,
+    })
     .from(articleSteps)
     .where(eq(articleSteps.articleId, articleId))
     .orderBy(articleSteps.position, articleSteps.name);
