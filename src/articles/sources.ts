@@ -6,7 +6,8 @@ import { errorMessage } from '../errors.ts';
 import { searchKnowledge } from '../knowledge/search.ts';
 import { mapBounded } from '../research/bounded.ts';
 import { bestExcerpt } from '../research/excerpt.ts';
-import { extractableTypes, extractReadable, loadExtractorWhenIdle } from '../research/extract.ts';
+import { extractableTypes } from '../research/extract.ts';
+import { extractPage, warmExtractors } from '../research/extract-pool.ts';
 import type { ResearchDeps, ResearchOptions } from '../research/web-research.ts';
 import { researchQuestions } from '../research/web-research.ts';
 import { type SafeFetchOptions, safeFetch } from '../security/ssrf/index.ts';
@@ -40,7 +41,7 @@ export function userUrlSources(
       try {
         const response = await safeFetch(url, { ...fetchOptions, accept: extractableTypes, signal });
         if (response.status < 200 || response.status >= 300) throw new Error(`HTTP ${response.status}`);
-        const page = extractReadable(response.body, response.contentType, response.finalUrl);
+        const page = await extractPage(response.body, response.contentType, response.finalUrl, { signal });
         if (page.wordCount < 20) throw new Error('the page has no readable text');
         return {
           kind: 'url' as const,
@@ -62,6 +63,7 @@ export function userUrlSources(
       // Once the thread idles: a page that arrived before the plan's request is out (a near server
       // answers in a millisecond) would hold that request back while it is parsed, and the wait for
       // the plan's answer is long enough for every page. Asked for before then, they load at once.
+      warmExtractors();
       void idleMoment({ quietMs: 3, maxWaitMs: 100 }).then(() => fetchAll(signal));
     },
     async find(questions, signal) {
@@ -193,9 +195,9 @@ export function webSources(
 ): SourceProvider {
   return {
     name: 'web',
-    // The pages found will need the extractor: it loads while the model writes the research plan,
-    // from the moment the plan's request is out and this thread waits for the answer.
-    prepare: () => loadExtractorWhenIdle(),
+    // The pages found will need the extractor threads: they start, and load the parser, while the
+    // model writes the research plan.
+    prepare: () => warmExtractors(),
     async find(questions, signal) {
       const found = await researchQuestions(questions, deps, {
         resultsPerQuery: resultsPerQuestion(options.maxSources, questions.length),

@@ -2,6 +2,7 @@
 // `blogsmith` command line: the same services as the HTTP server, without HTTP.
 // Exit codes: 0 ok, 1 the command failed, 2 usage or configuration error.
 import { Command, CommanderError } from 'commander';
+import { enablePrivateCompileCache } from '../compile-cache.ts';
 import { ConfigError } from '../config-error.ts';
 import { AppError } from '../errors.ts';
 import { restrictProcessUmask } from '../security/data-dir-permissions.ts';
@@ -12,7 +13,6 @@ import { registerGenerateCommand } from './commands/generate.ts';
 import { registerIngestCommand } from './commands/ingest.ts';
 import { registerModelsCommand } from './commands/models.ts';
 import { registerOperationCommands } from './commands/operations.ts';
-import { enablePrivateCompileCache } from './compile-cache.ts';
 import { installPackageResolveHook } from './package-resolve-hook.ts';
 import { relaunchFor } from './relaunch.ts';
 

@@ -2,11 +2,9 @@
 // data directory (through its local token), or — when none runs, or on PostgreSQL — an API and a
 // worker started inside this process on a loopback port. Either way the command is an HTTP client
 // of the same API the web app uses.
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { createLocalToken, readLocalTokenFile } from '../accounts/local-token.ts';
 import type { Config } from '../config.ts';
-import { DataDirBusyError } from '../db/data-dir-lock.ts';
+import { DataDirBusyError, dataDirHolder } from '../db/data-dir-lock.ts';
 import { AppError } from '../errors.ts';
 import { registerJobs } from '../jobs/register.ts';
 import { createRuntime } from '../runtime.ts';
@@ -65,21 +63,13 @@ function connection(
   };
 }
 
-function runningServerUrl(dataDir: string): string | undefined {
-  try {
-    return (JSON.parse(readFileSync(path.resolve(dataDir, 'blogsmith.pid'), 'utf8')) as { url?: string }).url;
-  } catch {
-    return undefined;
-  }
-}
-
 export async function connectToApi(config: Config, command: string): Promise<ApiConnection> {
   let runtime: Awaited<ReturnType<typeof createRuntime>>;
   try {
     runtime = await createRuntime(config, { logger: cliLogger('error'), command: `CLI (${command})` });
   } catch (err) {
     if (!(err instanceof DataDirBusyError)) throw err;
-    const url = runningServerUrl(config.DATA_DIR);
+    const url = dataDirHolder(config.DATA_DIR)?.url;
     const token = readLocalTokenFile(config.DATA_DIR);
     if (!url || !token) {
       throw new AppError(

@@ -30,6 +30,16 @@ export class DataDirBusyError extends AppError {
   }
 }
 
+/** The living process holding the data directory, from its lock file; undefined when none does. */
+export function dataDirHolder(dataDir: string): Holder | undefined {
+  try {
+    const holder = JSON.parse(readFileSync(path.resolve(dataDir, 'blogsmith.pid'), 'utf8')) as Holder;
+    return typeof holder.pid === 'number' && isAlive(holder.pid) ? holder : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface DataDirLock {
   /** Records the URL the server listens on, for the message other processes print. */
   setUrl(url: string): void;

@@ -1,53 +1,18 @@
 // Reduces a fetched page to the text worth citing: Readability over linkedom for HTML,
-// passthrough for plain text; anything else is not a research source.
-import { createRequire } from 'node:module';
+// passthrough for plain text; anything else is not a research source. The app runs it on worker
+// threads (extract-pool.ts); this module is what those threads load.
 import { AppError } from '../errors.ts';
 import { lazyModule } from '../lazy-module.ts';
-import { mediaType } from '../security/ssrf/index.ts';
-import { whenIdle } from '../when-idle.ts';
+import { mediaType } from '../security/ssrf/media-type.ts';
 import { words } from '../writing/words.ts';
 
 const linkedom = lazyModule<typeof import('linkedom')>('linkedom');
 const readabilityLib = lazyModule<typeof import('@mozilla/readability')>('@mozilla/readability');
 
-let loadScheduled = false;
-
-/** linkedom's heavier dependencies (tens of milliseconds each here), loaded one at a time before it. */
-const linkedomParts = ['htmlparser2', 'css-select', 'cssomnom'];
-
-/**
- * Loads the HTML parser and Readability (150–250 ms of one core on a small machine) in pieces, each
- * once this thread is idle: a caller who will extract pages after a network wait (a model call, a
- * search) has it done during the wait rather than when the first page arrives, and a reply that
- * comes back meanwhile waits for one piece, not the whole. Whenever it runs, it costs no more than
- * then; a page that arrives first loads the rest at once.
- */
-export function loadExtractorWhenIdle(): void {
-  if (loadScheduled) return;
-  loadScheduled = true;
-  // Resolved from linkedom's own folder, so each piece is the very module linkedom requires.
-  let fromLinkedom: NodeJS.Require | undefined;
-  const pieces: Array<() => unknown> = [
-    ...linkedomParts.map((name) => () => {
-      fromLinkedom ??= createRequire(createRequire(import.meta.url).resolve('linkedom'));
-      return fromLinkedom(name);
-    }),
-    linkedom,
-    readabilityLib,
-  ];
-  const next = () => {
-    const piece = pieces.shift();
-    if (!piece) return;
-    try {
-      piece();
-    } catch {
-      // Not fatal here: the first extraction loads it again and reports why it cannot.
-    }
-    whenIdle(next);
-  };
-  // The first piece waits for a longer quiet than a round trip on the way to the plan's request
-  // (a local model listing, a statement) leaves, so it starts once that request is out.
-  whenIdle(next, { quietMs: 25 });
+/** Loads the HTML parser and Readability (150–250 ms of one core): an extractor thread does so as it starts. */
+export function loadExtractor(): void {
+  linkedom();
+  readabilityLib();
 }
 
 export type ExtractedPage = {

@@ -8,7 +8,8 @@ import { mapBounded } from './bounded.ts';
 import { memoryCache, type ResearchCache } from './cache.ts';
 import { normaliseUrl } from './canonical-url.ts';
 import { bestExcerpt } from './excerpt.ts';
-import { type ExtractedPage, extractableTypes, extractReadable } from './extract.ts';
+import { type ExtractedPage, extractableTypes } from './extract.ts';
+import { extractPage } from './extract-pool.ts';
 import type { SearchProvider, SearchResult } from './providers/index.ts';
 import { qualityScore } from './quality.ts';
 
@@ -159,7 +160,9 @@ export async function researchQuestions(
         });
         if (response.status < 200 || response.status >= 300)
           throw new AppError('unavailable', `HTTP ${response.status}`);
-        const extracted = extractReadable(response.body, response.contentType, response.finalUrl);
+        const extracted = await extractPage(response.body, response.contentType, response.finalUrl, {
+          signal: o.signal,
+        });
         return { ...extracted, finalUrl: response.finalUrl, fetchedAt: response.fetchedAt.toISOString() };
       });
     } catch {

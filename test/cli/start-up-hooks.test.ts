@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { enablePrivateCompileCache, privateCompileCacheDir } from '../../src/cli/compile-cache.ts';
+import { enablePrivateCompileCache, privateCompileCacheDir } from '../../src/compile-cache.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'blogsmith-start-up-'));
@@ -62,7 +62,7 @@ describe('private compile cache', () => {
       [
         '--input-type=module',
         '-e',
-        `import { enablePrivateCompileCache } from ${JSON.stringify(path.join(root, 'src/cli/compile-cache.ts'))};
+        `import { enablePrivateCompileCache } from ${JSON.stringify(path.join(root, 'src/compile-cache.ts'))};
 enablePrivateCompileCache();
 const { getCompileCacheDir } = await import('node:module');
 process.stdout.write(String(getCompileCacheDir()));`,

@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { ArticleEventData, ArticleEventMessage } from '../../articles/event-map.ts';
+import { dataDirHolder } from '../../db/data-dir-lock.ts';
 import { AppError } from '../../errors.ts';
 import { sleep } from '../../sleep.ts';
 import { idleMoment } from '../../when-idle.ts';
@@ -125,6 +126,13 @@ export function registerGenerateCommand(program: Command) {
       const config = await loadConfig();
       const words = opts.words === undefined ? undefined : Number(opts.words);
       const webSources = opts.webSources === undefined ? undefined : Number(opts.webSources);
+      // Pages are read on an extractor thread (src/research/extract-pool.ts). When this process will
+      // run the job (no server holds the data directory), the thread starts now and loads its parser
+      // on another core while this one starts the API — not once the plan is answered, when the first
+      // pages would wait for it (~0.1–0.2 s of this command here).
+      const readsPages = opts.web || webSources !== undefined || opts.url.length > 0;
+      if (readsPages && !dataDirHolder(config.DATA_DIR))
+        void import('../../research/extract-pool.ts').then((m) => m.warmExtractors());
       // Loaded here: the server and its dependencies are heavy for `--help` and other commands.
       const { connectToApi } = await import('../server-connection.ts');
       const api = await connectToApi(config, 'generate');

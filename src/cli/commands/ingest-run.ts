@@ -8,7 +8,7 @@ import cliProgress from 'cli-progress';
 import { primaryWorkspaceOf } from '../../accounts/members.ts';
 import { findUserByEmail } from '../../accounts/users.ts';
 import { loadConfig } from '../../config.ts';
-import { DataDirBusyError } from '../../db/data-dir-lock.ts';
+import { DataDirBusyError, dataDirHolder } from '../../db/data-dir-lock.ts';
 import { AppError } from '../../errors.ts';
 import { type DocumentRow, getDocument } from '../../knowledge/document-store.ts';
 import { DocumentRejectedError } from '../../knowledge/errors.ts';
@@ -47,18 +47,6 @@ interface Outcome {
 }
 
 const isUrl = (s: string) => /^https?:\/\//i.test(s);
-
-/** The server holding the embedded data directory, from its lock file. */
-function runningServer(dataDir: string): { url?: string; pid?: number } {
-  try {
-    return JSON.parse(readFileSync(path.resolve(dataDir, 'blogsmith.pid'), 'utf8')) as {
-      url?: string;
-      pid?: number;
-    };
-  } catch {
-    return {};
-  }
-}
 
 async function resolveWorkspace(runtime: Runtime, opts: IngestOptions): Promise<string> {
   const { database } = runtime;
@@ -167,11 +155,11 @@ export async function runIngest(sources: string[], opts: IngestOptions): Promise
     runtime = await createRuntime(config, { logger: cliLogger(), command: 'CLI (ingest)' });
   } catch (err) {
     if (!(err instanceof DataDirBusyError)) throw err;
-    const holder = runningServer(config.DATA_DIR);
-    const where = holder.url ? ` at ${holder.url}` : holder.pid ? ` (pid ${holder.pid})` : '';
+    const holder = dataDirHolder(config.DATA_DIR);
+    const where = holder?.url ? ` at ${holder.url}` : holder ? ` (pid ${holder.pid})` : '';
     process.stderr.write(
       `Error: a Blogsmith server is running${where} on ${path.resolve(config.DATA_DIR)}, which holds the embedded database.\n` +
-        `Upload through it instead, e.g.: curl -H "Authorization: Bearer <api key>" -F file=@report.pdf ${holder.url ?? 'http://localhost:3000'}/api/v1/documents\n` +
+        `Upload through it instead, e.g.: curl -H "Authorization: Bearer <api key>" -F file=@report.pdf ${holder?.url ?? 'http://localhost:3000'}/api/v1/documents\n` +
         'or stop the server and run blogsmith ingest again.\n',
     );
     process.exitCode = 1;

@@ -6,6 +6,7 @@ import type { LookupFunction } from 'node:net';
 import { type TimedAbortScope, timedAbortScope } from '../../abort-scope.ts';
 import { parseAllowList } from './address-policy.ts';
 import { BlockedUrlError, FetchLimitError } from './errors.ts';
+import { mediaType } from './media-type.ts';
 import { type ResolvedAddress, type Resolver, resolveTarget, systemResolver } from './resolve-target.ts';
 
 export type SafeFetchOptions = {
@@ -43,8 +44,6 @@ export function pinnedLookup(pinned: ResolvedAddress): LookupFunction {
     else callback(null, pinned.address, pinned.family);
   }) as unknown as LookupFunction;
 }
-
-export const mediaType = (contentType: string) => (contentType.split(';')[0] ?? '').trim().toLowerCase();
 
 function accepted(contentType: string, accept: readonly string[]): boolean {
   const type = mediaType(contentType);

@@ -1,4 +1,5 @@
-// Start-up: Node's on-disk compile cache for the modules the CLI loads after this point.
+// Start-up: Node's on-disk compile cache for the modules the CLI (and each page-extractor thread,
+// src/research/extract-worker.ts) loads after this point.
 //
 // Every start compiles (and, for our `.ts` files, strips the types of) the same ~1,400 modules.
 // Node can keep that work on disk, but its default folder is the shared OS temp directory, where

@@ -1,0 +1,127 @@
+// Web pages reduced to text on this thread against on the extractor threads (src/research/
+// extract-pool.ts): BENCH_PAGES pages (default 17, what the item-8 job reads) of a realistic size —
+// ~190 kB of HTML each: navigation, scripts, a 2,000-word article, related links — read at once, as
+// the research step hands them over, in alternating rounds (BENCH_ROUNDS, default 5). Reports each
+// way's wall time for all pages, the longest stall of this thread's event loop meanwhile (what every
+// other request and live stream waits), and this process's CPU; plus what the threads cost to start.
+//   npm run bench -- page-extraction
+import { availableParallelism, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { extractReadable, loadExtractor } from '../src/research/extract.ts';
+import { closeExtractors, extractPage, warmExtractors } from '../src/research/extract-pool.ts';
+
+const pages = Number(process.env.BENCH_PAGES ?? 17);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+
+function realisticPage(i: number): Buffer {
+  const nav = Array.from(
+    { length: 120 },
+    (_, n) => `<li class="menu-item"><a href="/section/${n}" class="nav-link">Section ${n}</a></li>`,
+  ).join('');
+  const paragraph = (n: number) =>
+    `<p>Paragraph ${n} of page ${i}: heat pumps move heat rather than generating it, which is why their seasonal efficiency reaches ${200 + n + i} percent; installers size units by the heat loss of the house, measured room by room, and <a href="/x/${n}">compare quotes</a> carefully before the work.</p>`;
+  const body = Array.from(
+    { length: 60 },
+    (_, n) =>
+      paragraph(n) +
+      (n % 8 === 0
+        ? `<h2>Heading ${n}</h2><figure><img src="/i/${n}.jpg"><figcaption>Caption ${n}</figcaption></figure>`
+        : ''),
+  ).join('');
+  const aside = Array.from(
+    { length: 40 },
+    (_, n) =>
+      `<div class="card"><div class="card-body"><h4><a href="/r/${n}">Related story ${n} about energy</a></h4><span class="meta">3 min read</span></div></div>`,
+  ).join('');
+  const scripts = `<script>${'var analytics = window.analytics || [];'.repeat(800)}</script>`.repeat(5);
+  return Buffer.from(
+    `<!doctype html><html lang="en"><head><title>Heat pumps, part ${i}</title>${'<meta name="x" content="y">'.repeat(40)}${scripts}</head><body><header><nav><ul>${nav}</ul></nav></header><main><article><h1>Heat pumps, part ${i}</h1>${body}</article><aside>${aside}</aside></main><footer>${nav}</footer></body></html>`,
+  );
+}
+
+const html = Array.from({ length: pages }, (_, i) => realisticPage(i));
+const contentType = 'text/html; charset=utf-8';
+
+interface Round {
+  wallMs: number;
+  stallMs: number;
+  cpuMs: number;
+}
+
+async function measured(read: () => Promise<unknown>): Promise<Round> {
+  // A 1 ms ticker: the longest gap between its ticks is the longest time this thread could not
+  // answer anything else.
+  let last = performance.now();
+  let stallMs = 0;
+  const ticker = setInterval(() => {
+    const now = performance.now();
+    stallMs = Math.max(stallMs, now - last);
+    last = now;
+  }, 1);
+  const cpu = process.cpuUsage();
+  const t = performance.now();
+  await read();
+  const wallMs = performance.now() - t;
+  const used = process.cpuUsage(cpu);
+  // The tick after the last page, so a stall that ends with the reading is counted.
+  await new Promise((r) => setTimeout(r, 5));
+  clearInterval(ticker);
+  return { wallMs, stallMs, cpuMs: (used.user + used.system) / 1000 };
+}
+
+// The old way: each page reduced on this thread as its body arrives — here one after another with
+// a turn of the event loop between them, its best case: other work waits one page at a time.
+const onThisThread = () =>
+  measured(async () => {
+    for (const [i, body] of html.entries()) {
+      await new Promise((r) => setTimeout(r, 0));
+      extractReadable(body, contentType, `https://pages.example/${i}`);
+    }
+  });
+const onExtractorThreads = () =>
+  measured(() =>
+    Promise.all(html.map((body, i) => extractPage(body, contentType, `https://pages.example/${i}`))),
+  );
+
+const rss = () => process.memoryUsage().rss / 2 ** 20;
+const rssBefore = rss();
+const startT = performance.now();
+warmExtractors();
+// A thread is ready once it has answered: the warm-up's own tasks are queued first.
+await extractPage(html[0]!, contentType, 'https://pages.example/warm');
+const threadsReadyMs = performance.now() - startT;
+const rssWithThreads = rss();
+loadExtractor();
+for (const body of html.slice(0, 3)) extractReadable(body, contentType, 'https://pages.example/warm');
+
+const results: Record<string, Round[]> = { 'this thread': [], 'extractor threads': [] };
+for (let r = 0; r < rounds; r++) {
+  const order =
+    r % 2 === 0
+      ? (['this thread', 'extractor threads'] as const)
+      : (['extractor threads', 'this thread'] as const);
+  for (const way of order)
+    results[way]!.push(await (way === 'this thread' ? onThisThread() : onExtractorThreads()));
+}
+const rssAfterRounds = rss();
+await closeExtractors();
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+console.log(
+  `${pages} pages of ${Math.round(html[0]!.length / 1024)} kB, ${rounds} rounds, ${availableParallelism()} cores, node ${process.version}, load average at the end ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
+console.log(
+  `extractor threads: ready (started, parser loaded, first page read) after ${threadsReadyMs.toFixed(0)} ms; RSS ${rssBefore.toFixed(0)} → ${rssWithThreads.toFixed(0)} MB (${rssAfterRounds.toFixed(0)} MB after the rounds, this thread's parser loaded too)`,
+);
+console.log(
+  '| pages read on | wall ms (median, min–max) | longest event-loop stall ms (median) | CPU ms of this process (median) |',
+);
+console.log('|---|---|---|---|');
+for (const [way, rs] of Object.entries(results)) {
+  const walls = rs.map((r) => r.wallMs);
+  console.log(
+    `| ${way} | ${median(walls).toFixed(0)} (${Math.min(...walls).toFixed(0)}–${Math.max(...walls).toFixed(0)}) | ${median(rs.map((r) => r.stallMs)).toFixed(1)} | ${median(rs.map((r) => r.cpuMs)).toFixed(0)} |`,
+  );
+}
