@@ -60,10 +60,11 @@ export function userUrlSources(
   return {
     name: 'urls',
     prepare(signal) {
+      // The extractor threads start (and load the parser) while the plan is written.
+      warmExtractors();
       // Once the thread idles: a page that arrived before the plan's request is out (a near server
       // answers in a millisecond) would hold that request back while it is parsed, and the wait for
       // the plan's answer is long enough for every page. Asked for before then, they load at once.
-      warmExtractors();
       void idleMoment({ quietMs: 3, maxWaitMs: 100 }).then(() => fetchAll(signal));
     },
     async find(questions, signal) {

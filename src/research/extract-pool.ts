@@ -1,5 +1,5 @@
 // Web pages are reduced to text on worker threads, not on the thread that answers requests, follows
-// live streams and reads model answers: a real page is ~190 kB of HTML and ~55 ms of linkedom and
+// live streams and reads model answers: a real page is ~190 kB of HTML and 20–55 ms of linkedom and
 // Readability (bench/RESULTS.md "Pages read off the main thread"), and an article reads ten to
 // twenty — on that thread every other request and stream waited behind each; with more cores, more
 // threads read pages side by side. A page that takes longer than `pageTimeoutMs` (hostile HTML: 64 kB
@@ -11,6 +11,7 @@ import type { Piscina } from 'piscina';
 import { AppError } from '../errors.ts';
 import { lazyModule } from '../lazy-module.ts';
 import { mediaType } from '../security/ssrf/media-type.ts';
+import { boundedQueue } from './bounded.ts';
 import { type ExtractedPage, extractReadable } from './extract.ts';
 import type { ExtractTask } from './extract-worker.ts';
 
@@ -30,6 +31,9 @@ const workerFile = new URL(
 );
 
 let pool: Piscina<ExtractTask | null, ExtractedPage | null> | undefined;
+// Pages are handed to the threads as one frees up, so a page's time runs from when a thread takes
+// it: pages queued behind a hostile one keep all of theirs.
+const turns = boundedQueue(threads);
 
 function extractors() {
   pool ??= new (piscina().Piscina)({
@@ -64,19 +68,22 @@ export async function extractPage(
   { signal, timeoutMs = pageTimeoutMs }: { signal?: AbortSignal | undefined; timeoutMs?: number } = {},
 ): Promise<ExtractedPage> {
   if (!htmlTypes.has(mediaType(contentType))) return extractReadable(body, contentType, url);
-  const timeout = AbortSignal.timeout(timeoutMs);
-  try {
-    const page = await extractors().run(
-      { body, contentType, url },
-      { signal: signal ? AbortSignal.any([signal, timeout]) : timeout },
-    );
-    if (!page) throw new Error('the extractor returned nothing');
-    return page;
-  } catch (err) {
-    if (timeout.aborted)
-      throw new AppError('unavailable', `The page could not be read within ${timeoutMs / 1000} s`);
-    throw err;
-  }
+  return turns(async () => {
+    signal?.throwIfAborted();
+    const timeout = AbortSignal.timeout(timeoutMs);
+    try {
+      const page = await extractors().run(
+        { body, contentType, url },
+        { signal: signal ? AbortSignal.any([signal, timeout]) : timeout },
+      );
+      if (!page) throw new Error('the extractor returned nothing');
+      return page;
+    } catch (err) {
+      if (timeout.aborted)
+        throw new AppError('unavailable', `The page could not be read within ${timeoutMs / 1000} s`);
+      throw err;
+    }
+  });
 }
 
 /** Ends the extractor threads (tests, and a process that must not wait for their idle timeout). */
