@@ -69,15 +69,15 @@ describe('extractPage', () => {
     const ticker = setInterval(() => ticks++, 10);
     const started = Date.now();
     const [refused, beside] = await Promise.all([
-      extractPage(hostile, 'text/html', 'https://evil.example/', { timeoutMs: 2000 }).catch(
+      extractPage(hostile, 'text/html', 'https://evil.example/', { timeoutMs: 3000 }).catch(
         (e: unknown) => e,
       ),
-      extractPage(Buffer.from(page), 'text/html', 'https://news.example/beside', { timeoutMs: 1500 }),
+      extractPage(Buffer.from(page), 'text/html', 'https://news.example/beside', { timeoutMs: 2500 }),
     ]);
     clearInterval(ticker);
     expect(beside.language).toBe('de-DE');
     expect(refused).toBeInstanceOf(AppError);
-    expect((refused as AppError).message).toBe('The page could not be read within 2 s');
+    expect((refused as AppError).message).toBe('The page could not be read within 3 s');
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(ticks).toBeGreaterThan(20);
     const next = await extractPage(Buffer.from(page), 'text/html', 'https://news.example/next');
