@@ -1,7 +1,7 @@
 // The checking steps: fact check (claims extracted and judged against the sources, per section),
 // revision of the claims that failed, and the citation check of the final text (a deterministic
 // lexical score plus the checker model's verdict for every cited sentence).
-import { boundedQueue, mapBounded } from '../research/bounded.ts';
+import { boundedQueue, mapBounded } from '../bounded.ts';
 import { bestExcerpt } from '../research/excerpt.ts';
 import { citedSentences, lexicalSupport } from '../writing/citations.ts';
 import { remapCitations } from '../writing/sections.ts';

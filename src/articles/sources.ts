@@ -1,10 +1,11 @@
 // The gather step's `Source` providers: pages the user named, passages of documents the user named,
 // the workspace knowledge base and web research. Each returns sources with provenance (URL + fetch
 // time, or document + page/heading) so every citation links back to where its words came from.
+
+import { mapBounded } from '../bounded.ts';
 import type { Database } from '../db/client.ts';
 import { errorMessage } from '../errors.ts';
 import { searchKnowledge } from '../knowledge/search.ts';
-import { mapBounded } from '../research/bounded.ts';
 import { bestExcerpt } from '../research/excerpt.ts';
 import { extractableTypes } from '../research/extract.ts';
 import { extractPage, warmExtractors } from '../research/extract-pool.ts';

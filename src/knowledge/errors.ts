@@ -9,6 +9,7 @@ export const rejectionCodes = [
   'empty',
   'bomb',
   'too_nested',
+  'too_complex',
 ] as const;
 export type RejectionCode = (typeof rejectionCodes)[number];
 

@@ -42,14 +42,22 @@ function fallbackTitle(filename: string | undefined, chunks: Chunk[]): string {
   return words.length > 80 ? `${words.slice(0, 79)}…` : words || 'Untitled document';
 }
 
-/** Throws DocumentRejectedError for anything that must not be stored. */
-export async function parseAndChunk(buffer: Buffer, opts: ParseAndChunkOptions): Promise<ChunkedDocument> {
+/** Throws DocumentRejectedError for a file over the size limit or empty. */
+export function checkUploadSize(buffer: Buffer, opts: Pick<ParseAndChunkOptions, 'maxBytes'>): void {
   if (buffer.byteLength > opts.maxBytes)
     throw rejected(
       'too_large',
       `file is ${megabytes(buffer.byteLength)}; the limit is ${megabytes(opts.maxBytes)}`,
     );
   if (buffer.byteLength === 0) throw rejected('empty', 'the file is empty');
+}
+
+/**
+ * Throws DocumentRejectedError for anything that must not be stored. Runs on the calling thread:
+ * the app calls it through parseAndChunkOffThread (parse-pool.ts).
+ */
+export async function parseAndChunk(buffer: Buffer, opts: ParseAndChunkOptions): Promise<ChunkedDocument> {
+  checkUploadSize(buffer, opts);
 
   const type = detectDocumentType(buffer, opts);
   if (!opts.allowedTypes.includes(type))

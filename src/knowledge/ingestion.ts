@@ -31,7 +31,8 @@ import {
 } from './document-store.ts';
 import { embedDocument } from './document-vectors.ts';
 import { DocumentRejectedError } from './errors.ts';
-import { type ChunkedDocument, documentLimits, parseAndChunk } from './ingest-document.ts';
+import { type ChunkedDocument, documentLimits } from './ingest-document.ts';
+import { parseAndChunkOffThread } from './parse-pool.ts';
 import { handOff, takeHandedOff } from './parsed-handoff.ts';
 
 /** Retries after a failed attempt (embedder outage, database hiccup); rejections never retry. */
@@ -75,7 +76,7 @@ export async function submitDocument(deps: IngestionDeps, input: SubmitInput): P
   const existing = await findByHash(database, input.workspaceId, contentHash);
   if (existing) return { document: await retryIfFailed(deps, existing), created: false };
 
-  const parsed = await parseAndChunk(input.bytes, {
+  const parsed = await parseAndChunkOffThread(input.bytes, {
     ...documentLimits(deps.config),
     ...(input.filename ? { filename: input.filename } : {}),
     ...(input.declaredType ? { declaredType: input.declaredType } : {}),
@@ -161,7 +162,8 @@ export async function processDocument(
   const progress = progressReporter(deps.database, job.documentId, opts.onProgress);
   opts.onProgress?.(5, 'parsing');
   try {
-    const parsed = takeHandedOff(job.documentId) ?? (await parseStoredUpload(deps, job.documentId));
+    const parsed =
+      takeHandedOff(job.documentId) ?? (await parseStoredUpload(deps, job.documentId, opts.signal));
     opts.signal?.throwIfAborted();
     await progress(20, 'embedding');
     const { embeddings, note } = await embedDocument(deps, job, parsed, opts.signal, (done, total) =>
@@ -191,15 +193,23 @@ function progressReporter(
   };
 }
 
-async function parseStoredUpload(deps: IngestionDeps, documentId: string): Promise<ChunkedDocument> {
+async function parseStoredUpload(
+  deps: IngestionDeps,
+  documentId: string,
+  signal: AbortSignal | undefined,
+): Promise<ChunkedDocument> {
   const upload = await storedUpload(deps.database, documentId);
   if (!upload)
     throw new DocumentRejectedError('corrupt', 'the uploaded file is no longer stored; upload it again');
-  return parseAndChunk(upload.bytes, {
-    ...documentLimits(deps.config),
-    ...(upload.filename ? { filename: upload.filename } : {}),
-    ...(upload.contentType ? { declaredType: upload.contentType } : {}),
-  });
+  return parseAndChunkOffThread(
+    upload.bytes,
+    {
+      ...documentLimits(deps.config),
+      ...(upload.filename ? { filename: upload.filename } : {}),
+      ...(upload.contentType ? { declaredType: upload.contentType } : {}),
+    },
+    { signal },
+  );
 }
 
 async function storeDocument(

@@ -25,7 +25,15 @@ export async function parseDocument(
   type: DocumentType,
   options: { zipLimits?: ZipLimits } = {},
 ): Promise<ParsedDocument> {
-  const parsed = await parsers[type](bytes, options.zipLimits);
+  let parsed: ParsedDocument;
+  try {
+    parsed = await parsers[type](bytes, options.zipLimits);
+  } catch (err) {
+    // The DOM and XML walkers recurse per nesting level; thousands of unclosed elements overflow them.
+    if (err instanceof RangeError && /call stack/i.test(err.message))
+      throw rejected('too_nested', `the ${type} nests its elements too deeply to read`);
+    throw err;
+  }
   if (!parsed.blocks.some((b) => b.text.trim() !== ''))
     throw rejected('empty', 'the document contains no text');
   return parsed;

@@ -2,9 +2,9 @@
 // every configured provider, pages fetched through the SSRF guard, reduced to readable text,
 // de-duplicated and ranked by quality.
 import { createHash } from 'node:crypto';
+import { mapBounded } from '../bounded.ts';
 import { AppError } from '../errors.ts';
 import { type SafeFetchOptions, type SafeFetchResult, safeFetch } from '../security/ssrf/index.ts';
-import { mapBounded } from './bounded.ts';
 import { memoryCache, type ResearchCache } from './cache.ts';
 import { normaliseUrl } from './canonical-url.ts';
 import { bestExcerpt } from './excerpt.ts';

@@ -4,7 +4,7 @@
 // tarball is unpacked into <tmp>/node_modules/blogsmith as npm would, and the other entries of
 // <tmp>/node_modules link to this checkout's installed dependencies.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,5 +64,19 @@ describe('the packed package', { timeout: 120_000 }, () => {
       SECRET_KEY: 'pack-test-secret-key-that-is-long-enough-0123',
     });
     expect(migrate.status, migrate.stderr + migrate.stdout).toBe(0);
+  });
+
+  it('ingests a document on its compiled document-reading thread', () => {
+    const env = {
+      DATA_DIR: path.join(dir, 'ingest-data'),
+      SECRET_KEY: 'pack-test-secret-key-that-is-long-enough-0123',
+    };
+    const user = run(['user', 'create', '--email', 'pack@example.com', '--password', 'pack-password-1'], env);
+    expect(user.status, user.stderr).toBe(0);
+    const guide = path.join(dir, 'guide.md');
+    writeFileSync(guide, '# Greenhouse guide\n\nTomatoes need eight hours of sun.\n');
+    const ingest = run(['ingest', '--json', guide], env);
+    expect(ingest.status, ingest.stderr).toBe(0);
+    expect(JSON.parse(ingest.stdout)).toMatchObject({ ok: true, status: 'ready', title: 'Greenhouse guide' });
   });
 });

@@ -236,6 +236,11 @@ describe.each(backends)('documents and knowledge search (%s)', (backend) => {
     expect(corrupt.statusCode).toBe(400);
     expect(corrupt.json().error.details.reason).toBe('corrupt');
 
+    // Thousands of unclosed list items overflow the HTML walker's stack (was a 500).
+    const deep = await upload(Buffer.from(`<html><body>${'<ul><li>'.repeat(20_000)}x`), 'deep.html');
+    expect(deep.statusCode).toBe(400);
+    expect(deep.json().error.details.reason).toBe('too_nested');
+
     const empty = await upload(Buffer.from('   \n\n  '), 'empty.txt');
     expect(empty.statusCode).toBe(400);
     expect(empty.json().error.details.reason).toBe('empty');

@@ -27,6 +27,36 @@ export function writePdf(pages: string[][], options: { encrypted?: boolean } = {
     encryptRef = ` /Encrypt ${objects.length} 0 R /ID [<0123456789abcdef0123456789abcdef> <0123456789abcdef0123456789abcdef>]`;
   }
 
+  return assemble(objects, encryptRef);
+}
+
+/**
+ * A 2 kB PDF whose one page draws a form that draws the form below it ten times, `depth` levels
+ * down: 10^depth text runs for a reader to interpret (8 levels ran for over 2 minutes in pdf.js).
+ */
+export function writeNestedFormsPdf(depth: number): Buffer {
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [4 0 R] /Count 1 >>',
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /XObject << /X0 6 0 R >> >> /Contents 5 0 R >>',
+    '<< /Length 6 >>\nstream\n/X0 Do\nendstream',
+  ];
+  for (let level = 0; level < depth; level++) {
+    const leaf = level === depth - 1;
+    const body = leaf ? 'BT /F1 12 Tf (leaf words here) Tj ET' : '/X0 Do '.repeat(10);
+    const resources = leaf
+      ? '<< /Font << /F1 3 0 R >> >>'
+      : `<< /XObject << /X0 ${objects.length + 2} 0 R >> >>`;
+    objects.push(
+      `<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources ${resources} /Length ${body.length} >>\nstream\n${body}\nendstream`,
+    );
+  }
+  return assemble(objects, '');
+}
+
+// Object 1 is the catalog; `trailerExtra` is added to the trailer dictionary.
+function assemble(objects: string[], trailerExtra: string): Buffer {
   let out = '%PDF-1.4\n';
   const offsets: number[] = [];
   for (const [i, body] of objects.entries()) {
@@ -36,6 +66,6 @@ export function writePdf(pages: string[][], options: { encrypted?: boolean } = {
   const xrefAt = Buffer.byteLength(out, 'latin1');
   out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
   for (const offset of offsets) out += `${String(offset).padStart(10, '0')} 00000 n \n`;
-  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R${encryptRef} >>\nstartxref\n${xrefAt}\n%%EOF\n`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R${trailerExtra} >>\nstartxref\n${xrefAt}\n%%EOF\n`;
   return Buffer.from(out, 'latin1');
 }

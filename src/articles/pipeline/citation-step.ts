@@ -5,7 +5,7 @@
 // next by sentence and sources (renumberChecks), so no sentence is judged twice. A section's pass
 // asks only for the model's verdicts: the lexical scores (tens of milliseconds of this thread for an
 // article) are computed once, for the composed draft, not at the section hand-overs they would delay.
-import { boundedQueue } from '../../research/bounded.ts';
+import { boundedQueue } from '../../bounded.ts';
 import { idleMoment } from '../../when-idle.ts';
 import { checkCitations, type JudgedSentence, judgeCitations } from '../checks.ts';
 import { runStep, StepInputFailedError, skipStep } from '../steps.ts';

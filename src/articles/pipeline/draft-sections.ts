@@ -1,7 +1,7 @@
 // Stage 3: the sections, written concurrently from their sources and streamed live, with the FAQ
 // (which reads only the outline) in the same queue; then the intro and conclusion, which read the
 // sections. Each section is handed on as it is written, for its fact check (run-checks.ts).
-import { boundedQueue } from '../../research/bounded.ts';
+import { boundedQueue } from '../../bounded.ts';
 import type { Outline } from '../../writing/outline.ts';
 import { localToGlobal } from '../../writing/sections.ts';
 import { fitQuotes, fullQuoteChars } from '../prompt-budget.ts';

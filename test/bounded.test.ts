@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boundedQueue, mapBounded } from '../../src/research/bounded.ts';
+import { boundedQueue, mapBounded } from '../src/bounded.ts';
 
 const tick = () => new Promise((r) => setImmediate(r));
 

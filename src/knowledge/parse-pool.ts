@@ -1,0 +1,48 @@
+// Uploaded documents are recognised, parsed and chunked on a worker thread, not on the thread that
+// serves requests: a real 10 MB PDF takes ~6 s of pdf.js, and crafted files ran for minutes or until
+// the process died — a 2 kB PDF of nested forms (over 2 minutes), 340 kB of unclosed `<table>` HTML
+// (4 GB, then the process aborted) — in the upload's request. A document past its time or its
+// thread's heap is refused (`too_complex`), and its thread ended (src/worker-pool.ts).
+import { WorkerLimitError, workerFile, workerPool } from '../worker-pool.ts';
+import { DocumentRejectedError, rejected } from './errors.ts';
+import { type ChunkedDocument, checkUploadSize, type ParseAndChunkOptions } from './ingest-document.ts';
+import type { ParseAnswer, ParseTask } from './parse-worker.ts';
+
+const readers = workerPool<ParseTask, ParseAnswer | null>({
+  file: workerFile(import.meta.url, 'parse-worker'),
+  maxThreads: 2,
+  // A 24 MB, 7,000-page PDF (MAX_FILE_SIZE_MB's default is 25) needs between 256 and 512 MB.
+  heapMb: 512,
+  // That PDF takes ~18–21 s here; Markdown, HTML or text of that size 1–4 s.
+  timeoutMs: 60_000,
+});
+
+/** parseAndChunk on a document-reading thread: throws DocumentRejectedError as it does. */
+export async function parseAndChunkOffThread(
+  bytes: Buffer,
+  options: ParseAndChunkOptions,
+  { signal, timeoutMs }: { signal?: AbortSignal | undefined; timeoutMs?: number } = {},
+): Promise<ChunkedDocument> {
+  // Checked here, so a file over the limit is never copied to the thread.
+  checkUploadSize(bytes, options);
+  let answer: ParseAnswer | null;
+  try {
+    answer = await readers.run(
+      { bytes, options },
+      { signal, ...(timeoutMs === undefined ? {} : { timeoutMs }) },
+    );
+  } catch (err) {
+    if (err instanceof WorkerLimitError)
+      throw rejected(
+        'too_complex',
+        `the document could not be read ${err.message}: split it or convert it to text`,
+      );
+    throw err;
+  }
+  if (!answer) throw new Error('the document reader returned nothing');
+  if ('rejection' in answer) throw new DocumentRejectedError(answer.rejection.code, answer.rejection.message);
+  return answer.document;
+}
+
+/** Ends the document-reading threads (tests, and a process that must not wait for their idle timeout). */
+export const closeDocumentReaders = (): Promise<void> => readers.close();

@@ -1,0 +1,97 @@
+// CPU-heavy work on untrusted input (web pages, uploaded documents) runs on worker threads, not on
+// the thread that answers requests and follows live streams: a real input costs tens of milliseconds
+// to seconds there, and crafted input can run for minutes or grow until the process dies. Each task
+// gets a time and the thread a heap; a task past either has its thread ended (piscina starts a new
+// one) and is refused, so no input can hold or crash the app.
+import { availableParallelism } from 'node:os';
+import type { Piscina } from 'piscina';
+import { boundedQueue } from './bounded.ts';
+import { lazyModule } from './lazy-module.ts';
+
+// Loaded with the first task, not with the server.
+const piscina = lazyModule<typeof import('piscina')>('piscina');
+
+/** A task ran past its time or its thread's heap; the thread was ended. The message reads "within …". */
+export class WorkerLimitError extends Error {
+  readonly limit: 'time' | 'memory';
+  constructor(limit: 'time' | 'memory', message: string) {
+    super(message);
+    this.name = 'WorkerLimitError';
+    this.limit = limit;
+  }
+}
+
+export interface WorkerPoolOptions {
+  /** The worker module; its default export is called with each task. */
+  file: URL;
+  /** At most this many threads (fewer on fewer cores: one core is left to the serving thread). */
+  maxThreads: number;
+  heapMb: number;
+  timeoutMs: number;
+}
+
+export interface WorkerPool<Task, Result> {
+  /** Runs `task` on a thread; WorkerLimitError past the time (`timeoutMs` overrides the pool's) or heap. */
+  run(task: Task, options?: { signal?: AbortSignal | undefined; timeoutMs?: number }): Promise<Result>;
+  /**
+   * Starts the threads (each loads its modules, 100–250 ms of a core) while the caller waits on
+   * something else, so the first tasks find them ready. The worker answers a `null` task with nothing.
+   */
+  warm(): void;
+  /** Ends the threads (tests, and a process that must not wait for their idle timeout). */
+  close(): Promise<void>;
+}
+
+export function workerPool<Task, Result>(options: WorkerPoolOptions): WorkerPool<Task, Result> {
+  // On two cores one thread: tasks one at a time, as before, but beside the serving thread.
+  const threads = Math.max(1, Math.min(options.maxThreads, availableParallelism() - 1));
+  let pool: Piscina<Task | null, Result> | undefined;
+  // Tasks are handed to the threads as one frees up, so a task's time runs from when a thread takes
+  // it: tasks queued behind a hostile one keep all of theirs.
+  const turns = boundedQueue(threads);
+
+  const started = () => {
+    pool ??= new (piscina().Piscina)({
+      filename: options.file.href,
+      maxThreads: threads,
+      // Threads end after a quiet half minute (and never keep the process alive): an idle server or
+      // a finished command holds no parser.
+      minThreads: 0,
+      idleTimeout: 30_000,
+      resourceLimits: { maxOldGenerationSizeMb: options.heapMb },
+    });
+    return pool;
+  };
+
+  return {
+    run(task, { signal, timeoutMs = options.timeoutMs } = {}) {
+      return turns(async () => {
+        signal?.throwIfAborted();
+        const timeout = AbortSignal.timeout(timeoutMs);
+        try {
+          return await started().run(task, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+        } catch (err) {
+          if (timeout.aborted && !signal?.aborted)
+            throw new WorkerLimitError('time', `within ${timeoutMs / 1000} s`);
+          if ((err as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY')
+            throw new WorkerLimitError('memory', `within ${options.heapMb} MB of memory`);
+          throw err;
+        }
+      });
+    },
+    warm() {
+      const all = started();
+      for (let i = all.threads.length; i < threads; i++) all.run(null).catch(() => {});
+    },
+    async close() {
+      const closing = pool;
+      pool = undefined;
+      await closing?.destroy();
+    },
+  };
+}
+
+/** The worker module beside `from`: TypeScript in the source tree, the JavaScript built from it once installed. */
+export function workerFile(from: string, name: string): URL {
+  return new URL(from.endsWith('.ts') ? `./${name}.ts` : `./${name}.js`, from);
+}
