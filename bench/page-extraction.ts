@@ -9,6 +9,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { extractReadable, loadExtractor } from '../src/research/extract.ts';
 import { closeExtractors, extractPage, warmExtractors } from '../src/research/extract-pool.ts';
+import { measured, type Round } from './support/thread-stall.ts';
 
 const pages = Number(process.env.BENCH_PAGES ?? 17);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -41,33 +42,6 @@ function realisticPage(i: number): Buffer {
 
 const html = Array.from({ length: pages }, (_, i) => realisticPage(i));
 const contentType = 'text/html; charset=utf-8';
-
-interface Round {
-  wallMs: number;
-  stallMs: number;
-  cpuMs: number;
-}
-
-async function measured(read: () => Promise<unknown>): Promise<Round> {
-  // A 1 ms ticker: the longest gap between its ticks is the longest time this thread could not
-  // answer anything else.
-  let last = performance.now();
-  let stallMs = 0;
-  const ticker = setInterval(() => {
-    const now = performance.now();
-    stallMs = Math.max(stallMs, now - last);
-    last = now;
-  }, 1);
-  const cpu = process.cpuUsage();
-  const t = performance.now();
-  await read();
-  const wallMs = performance.now() - t;
-  const used = process.cpuUsage(cpu);
-  // The tick after the last page, so a stall that ends with the reading is counted.
-  await new Promise((r) => setTimeout(r, 5));
-  clearInterval(ticker);
-  return { wallMs, stallMs, cpuMs: (used.user + used.system) / 1000 };
-}
 
 // The old way: each page reduced on this thread as its body arrives — here one after another with
 // a turn of the event loop between them, its best case: other work waits one page at a time.

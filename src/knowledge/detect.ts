@@ -83,18 +83,24 @@ function looksLikeHtml(text: string): boolean {
   return /^\s*</.test(head) && (head.match(htmlTags)?.length ?? 0) >= 2;
 }
 
+// Each pattern runs in time linear in the text: a line start's indentation never crosses a line,
+// and a link's parts are bounded (`\[[^\]]+\]` tried from each of 1 MB of `[` ran for minutes).
+const markdownPatterns = [
+  /^#{1,6}[ \t]+\S/m,
+  /^```/m,
+  /^[ \t]*[-*+][ \t]+\S/m,
+  /^[ \t]*\d+\.[ \t]+\S/m,
+  /\[[^\]\n]{1,500}\]\([^)\s]{1,2000}\)/,
+  /^.+\n(=+|-+)[ \t]*$/m,
+  /^>\s/m,
+  /\*\*[^*]+\*\*/,
+];
+// A Markdown file shows its markup early; the rest of a large file decides nothing.
+const markdownSignalSpan = 64 * 1024;
+
 function markdownSignals(text: string): number {
-  const patterns = [
-    /^#{1,6}\s+\S/m,
-    /^```/m,
-    /^\s*[-*+]\s+\S/m,
-    /^\s*\d+\.\s+\S/m,
-    /\[[^\]]+\]\([^)]+\)/,
-    /^.+\n(=+|-+)\s*$/m,
-    /^>\s/m,
-    /\*\*[^*]+\*\*/,
-  ];
-  return patterns.filter((p) => p.test(text)).length;
+  const head = text.slice(0, markdownSignalSpan);
+  return markdownPatterns.filter((p) => p.test(head)).length;
 }
 
 function hintsMarkdown(hints: DetectionHints): boolean | undefined {

@@ -47,6 +47,18 @@ describe('detectDocumentType', () => {
     expect(detectDocumentType(Buffer.from('Every PDF starts with %PDF-1.7 and a newline.'))).toBe('text');
   });
 
+  it('looks for Markdown signals in time linear in the text', () => {
+    // A megabyte of `[` (the link pattern) or of blank lines (indentation at line starts) took
+    // minutes when each pattern was tried from every position of the whole text.
+    expect(detectDocumentType(Buffer.from('['.repeat(1_000_000)), { filename: 'x.json' })).toBe('text');
+    expect(detectDocumentType(Buffer.from(`${'\n'.repeat(1_000_000)}x`), { filename: 'x.json' })).toBe(
+      'text',
+    );
+    expect(detectDocumentType(Buffer.from('# Title\n\n- one\n- [a](https://a.example/x)\n'))).toBe(
+      'markdown',
+    );
+  });
+
   it('uses the name only to tell Markdown from plain text', () => {
     const plain = Buffer.from('A plain note without any markup at all.');
     expect(detectDocumentType(plain)).toBe('text');
