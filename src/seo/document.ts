@@ -1,6 +1,6 @@
 // The parts of a Markdown article that SEO checks look at: headings, the first paragraph and the prose.
-import { Lexer } from 'marked';
 import { stripCitations } from '../writing/citations.ts';
+import { lexMarkdown } from '../writing/markdown-lexer.ts';
 import { toPlainText } from '../writing/render.ts';
 
 export interface Heading {
@@ -27,7 +27,7 @@ export function seoDocument(markdown: string): SeoDocument {
   const prose: string[] = [];
   let firstParagraph = '';
   let inReferences = false;
-  for (const token of Lexer.lex(markdown)) {
+  for (const token of lexMarkdown(markdown)) {
     if (token.type === 'heading') {
       const text = stripCitations(toPlainText(token.raw));
       headings.push({ level: token.depth, text });

@@ -1,3 +1,5 @@
+import { emphasisReach } from './markdown-lexer.ts';
+
 // How deeply Markdown may nest before it reaches `marked`. The parser recurses once per nested
 // blockquote or list and per emphasis delimiter, so "> " × 5000 or a long run of "*" exhausts the
 // call stack (RangeError) or takes seconds. Real articles nest a handful of levels; anything
@@ -50,5 +52,102 @@ export function markdownNestingProblem(markdown: string): string | undefined {
   if (new RegExp(`[*_~]{${maxDelimiterRun + 1},}`).test(markdown)) {
     return `Markdown has a run of more than ${maxDelimiterRun} emphasis characters (*, _ or ~)`;
   }
+  return undefined;
+}
+
+// The lexer looks for each `*` or `_` run's closer through at most the next `emphasisReach`
+// characters of its paragraph (markdown-lexer.ts): time grows with runs × that reach, up to
+// ~30-60 ns per unit when `*` and `_` interleave. Real articles stay far below this budget (a
+// 500 kB article with twenty runs in every 2 kB paragraph: 3 × 10^6); at it one parse of a
+// hostile text takes ~0.3 s (bench/RESULTS.md "Markdown that took hours to parse").
+export const maxEmphasisWork = 2e6;
+const reachPerRun = emphasisReach + 100;
+
+const emphasisRun = /\*+|_+/g;
+const punctuation = /[\p{P}\p{S}]/u;
+const space = /\s/u;
+const alphanumeric = /[\p{L}\p{N}]/u;
+
+/**
+ * The runs of `*` or `_` in a line that the lexer may try to open emphasis with, and so search
+ * ahead from: followed by a visible character, which is not punctuation unless the run follows a
+ * space or punctuation; a `_` run never within a word.
+ */
+function openers(line: string): number {
+  let count = 0;
+  for (const run of line.matchAll(emphasisRun)) {
+    const before = line[run.index - 1] ?? ' ';
+    const after = line[run.index + run[0].length];
+    if (after === undefined || space.test(after)) continue;
+    if (punctuation.test(after) && !space.test(before) && !punctuation.test(before)) continue;
+    if (run[0][0] === '_' && !punctuation.test(after) && alphanumeric.test(before)) continue;
+    count++;
+  }
+  return count;
+}
+// Lines that always start a new block (and so a new inline run): a heading, a fence or a bullet
+// item within three spaces of the margin. Any other line may continue a paragraph (a `>` line
+// continues the paragraph of the quote above it), so it is counted with the one before: an
+// over-count, never an under-count.
+const blockStart = /^ {0,3}(?:#{1,6}(?:[ \t]|$)|`{3,}|~{3,}|[-*+][ \t]+\S)/;
+
+// A GFM table: a header row, then a delimiter row with as many cells; each cell is lexed alone.
+const delimiterRow = /^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/;
+const cellCount = (row: string) =>
+  row
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/(?<!\\)\|$/, '')
+    .split(/(?<!\\)\|/).length;
+
+/** Why this Markdown has too many emphasis marks to parse in bounded time, or undefined. */
+export function markdownEmphasisProblem(markdown: string): string | undefined {
+  let work = 0;
+  let runs = 0;
+  let length = 0;
+  let fenced: string | undefined;
+  let inTable = false;
+  const endBlock = () => {
+    work += runs * Math.min(length, reachPerRun);
+    runs = 0;
+    length = 0;
+  };
+  const lines = markdown.split('\n');
+  for (const [i, line] of lines.entries()) {
+    const open = fence.exec(line)?.[1];
+    if (fenced) {
+      // Code is not lexed for emphasis.
+      if (open && open[0] === fenced[0] && open.length >= fenced.length) fenced = undefined;
+      continue;
+    }
+    if (open) {
+      endBlock();
+      fenced = open;
+      inTable = false;
+      continue;
+    }
+    const blank = line.trim() === '';
+    if (blank || blockStart.test(line)) {
+      endBlock();
+      inTable = false;
+    }
+    const next = lines[i + 1];
+    if (
+      !inTable &&
+      next !== undefined &&
+      /^ {0,3}[^ ]/.test(line) &&
+      !blockStart.test(line) &&
+      line.includes('|') &&
+      delimiterRow.test(next)
+    )
+      inTable = cellCount(line) === cellCount(next);
+    // A table's rows are lexed one cell at a time: each row is a block of its own.
+    if (inTable) endBlock();
+    runs += openers(line);
+    length += line.length + 1;
+  }
+  endBlock();
+  if (work > maxEmphasisWork)
+    return 'Markdown has too many emphasis marks (* and _) in its paragraphs to parse: split long paragraphs or escape the marks (\\*, \\_)';
   return undefined;
 }

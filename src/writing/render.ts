@@ -3,6 +3,7 @@ import { Marked, type Token, type Tokens } from 'marked';
 import type SanitizeHtml from 'sanitize-html';
 import { lazyModule } from '../lazy-module.ts';
 import { citationMarkerPattern, markerNumbers } from './citations.ts';
+import { boundedEmphasis, textReach } from './markdown-lexer.ts';
 
 // HTML sanitising (htmlparser2 + PostCSS) and YAML are loaded on the first render, not at start-up.
 const sanitizer = lazyModule<typeof import('sanitize-html')>('sanitize-html');
@@ -58,14 +59,16 @@ function markReferenceParagraphs(tokens: Token[]): void {
 
 function createMarked(): Marked {
   const usedIds = new Map<string, number>();
-  return new Marked({
+  return new Marked(boundedEmphasis, {
     gfm: true,
     extensions: [
       {
         name: 'citation',
         level: 'inline',
         start(src: string) {
-          const index = src.search(/\[\d/);
+          // Only as far as a text run reaches (markdown-lexer.ts): searching the whole rest of the
+          // paragraph at every position would cost its length squared.
+          const index = src.slice(0, textReach + 1).search(/\[\d/);
           return index < 0 ? undefined : index;
         },
         tokenizer(src: string): CitationToken | undefined {

@@ -168,6 +168,25 @@ describe('full-text queries and Markdown', () => {
     expect(res.statusCode, res.body).toBe(400);
     expect(res.json().error).toMatchObject({ code: 'validation_error', details: { reason: 'too_nested' } });
   });
+
+  it('refuses Markdown whose emphasis marks would hold the parser, in an edit and in an upload', async () => {
+    // 60 kB of openers that never close: 47 s of marked before its search was bounded; refused.
+    const hostile = '*_a'.repeat(20_000);
+    const error = await refused('PATCH', `/api/v1/articles/${someId}`, { markdown: hostile });
+    expect(error.details?.[0]?.message).toMatch(/too many emphasis marks/);
+    const form = fileForm(Buffer.from(`# Marks\n\n${hostile}\n`), 'marks.md', [], 'text/markdown');
+    const res = await call('POST', '/api/v1/documents', form.payload, { ...bearer(key), ...form.headers });
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json().error).toMatchObject({ details: { reason: 'too_complex' } });
+    // A long article that leans on emphasis passes validation (to the 404 of an unknown article).
+    const heavy = Array.from(
+      { length: 200 },
+      (_, i) =>
+        `## Part ${i}\n\nThe **key point ${i}** is _this_, with *italics*, __more__ and a \`snake_case\` name. ${'Plain words here. '.repeat(60)}`,
+    ).join('\n\n');
+    const accepted = await call('PATCH', `/api/v1/articles/${someId}`, { markdown: heavy });
+    expect(accepted.statusCode, accepted.body).toBe(404);
+  });
 });
 
 describe('accepted nonsense', () => {

@@ -1,6 +1,7 @@
 // Markdown through marked's lexer: headings build the path, lists keep one block per item.
-import { lexer, type Token, type Tokens } from 'marked';
-import { markdownNestingProblem } from '../../writing/markdown-limits.ts';
+import type { Token, Tokens } from 'marked';
+import { lexMarkdown } from '../../writing/markdown-lexer.ts';
+import { markdownEmphasisProblem, markdownNestingProblem } from '../../writing/markdown-limits.ts';
 import { rejected } from '../errors.ts';
 import type { Block, ParsedDocument } from '../types.ts';
 import { HeadingTrail } from './heading-path.ts';
@@ -36,6 +37,8 @@ export function parseMarkdown(source: string): ParsedDocument {
   // marked recurses per nesting level: refuse what would exhaust its stack (400, not a RangeError).
   const tooDeep = markdownNestingProblem(source);
   if (tooDeep) throw rejected('too_nested', tooDeep);
+  const tooCostly = markdownEmphasisProblem(source);
+  if (tooCostly) throw rejected('too_complex', tooCostly);
   const blocks: Block[] = [];
   const trail = new HeadingTrail();
   let title: string | undefined;
@@ -97,6 +100,6 @@ export function parseMarkdown(source: string): ParsedDocument {
       }
     }
   };
-  walk(lexer(source), 0);
+  walk(lexMarkdown(source), 0);
   return { type: 'markdown', ...(title === undefined ? {} : { title }), blocks };
 }

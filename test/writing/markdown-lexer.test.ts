@@ -1,0 +1,58 @@
+// The server's Markdown lexer: marked's tokens for ordinary Markdown, with the emphasis and text
+// searches bounded, so a paragraph of marks that never close lexes in linear time.
+import { Marked } from 'marked';
+import { describe, expect, it } from 'vitest';
+import { emphasisReach, lexMarkdown } from '../../src/writing/markdown-lexer.ts';
+import { markdownEmphasisProblem } from '../../src/writing/markdown-limits.ts';
+import { renderHtml } from '../../src/writing/render.ts';
+
+const plainMarked = new Marked({ gfm: true });
+
+const article = [
+  '# Heat pumps',
+  `Intro with **bold**, _italic_, ***both***, __strong__, ~~gone~~ and a \`snake_case_name\`; mail me@example.com or see https://example.com/a_b_c?q=1 and www.example.org. ${'Plain words that run on. '.repeat(40)}**bold at the end**`,
+  '- item *one*\n- item __two__\n  - nested _three_',
+  '| a | b |\n|---|---|\n| **x** | _y_ |',
+  '> quoted *emphasis* [a link](https://x.example/a_b) and ![an image](https://x.example/i.png)',
+  '```ts\nconst a_b = x * y * z;\n```',
+].join('\n\n');
+
+describe('lexMarkdown', () => {
+  it('gives marked’s own tokens for ordinary Markdown, long text runs included', () => {
+    expect(lexMarkdown(article)).toEqual(plainMarked.lexer(article));
+  });
+
+  it('keeps emphasis that closes within its reach and leaves longer spans literal', () => {
+    const near = `*${'w '.repeat(100)}w* ${'x '.repeat(400)}`;
+    expect(renderHtml(near)).toMatch(/^<p><em>w w/);
+    expect(plainMarked.parse(near)).toMatch(/^<p><em>w w/);
+    const far = `*${'w '.repeat(emphasisReach)}w*`;
+    expect(renderHtml(`${far} ${'x '.repeat(200)}`)).toMatch(/^<p>\*w/);
+  });
+
+  it('lexes a paragraph of openers that never close in linear time', () => {
+    // 47 s with marked's unbounded search; here well within the test's few seconds.
+    const tokens = lexMarkdown('*_a'.repeat(20_000));
+    expect(tokens[0]?.raw.length).toBe(60_000);
+  });
+});
+
+describe('markdownEmphasisProblem', () => {
+  it('refuses a paragraph of openers and accepts long, emphasis-heavy writing', () => {
+    expect(markdownEmphasisProblem('*_a'.repeat(20_000))).toMatch(/too many emphasis marks/);
+    // The same marks one per line of a single paragraph are no cheaper.
+    expect(markdownEmphasisProblem(`${'*_a'.repeat(30)}\n`.repeat(2_000))).toMatch(/too many/);
+    const paragraphs = Array.from(
+      { length: 250 },
+      (_, i) =>
+        `This is **paragraph ${i}** with _some_ emphasis, a \`snake_case_name\`, *italic words*, **bold** and __more__. ${'Plain words. '.repeat(150)}`,
+    ).join('\n\n');
+    expect(paragraphs.length).toBeGreaterThan(400_000);
+    expect(markdownEmphasisProblem(paragraphs)).toBeUndefined();
+    // A table's cells are lexed one by one: 500 rows of bold cells are fine.
+    const table = `| a | b |\n|---|---|\n${Array.from({ length: 500 }, (_, i) => `| **bold ${i}** | _it_ ${i} |`).join('\n')}`;
+    expect(markdownEmphasisProblem(table)).toBeUndefined();
+    // Code is not lexed for emphasis.
+    expect(markdownEmphasisProblem(`\`\`\`\n${'*_a'.repeat(20_000)}\n\`\`\``)).toBeUndefined();
+  });
+});
