@@ -10,7 +10,7 @@ import { parseAndChunk } from '../src/knowledge/ingest-document.ts';
 import { closeDocumentReaders, parseAndChunkOffThread } from '../src/knowledge/parse-pool.ts';
 import { documentTypes } from '../src/knowledge/types.ts';
 import { writeNestedFormsPdf, writePdf } from '../test/support/pdf-writer.ts';
-import { measured, type Round } from './support/thread-stall.ts';
+import { alternatingRounds, measured, type Round } from './support/thread-stall.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const limits = { maxBytes: 25 * 1024 * 1024, allowedTypes: documentTypes };
@@ -87,24 +87,15 @@ const row = (doc: string, size: string, chunks: string, way: string, rs: Round[]
 };
 
 for (const { name, bytes, filename } of documents) {
-  const ways = {
-    'this thread': () => parseAndChunk(bytes, { ...limits, filename }),
-    'reading thread': () => parseAndChunkOffThread(bytes, { ...limits, filename }),
-  };
-  const results: Record<string, Round[]> = { 'this thread': [], 'reading thread': [] };
   let chunks = 0;
-  for (let r = 0; r < rounds; r++) {
-    const order =
-      r % 2 === 0
-        ? (['this thread', 'reading thread'] as const)
-        : (['reading thread', 'this thread'] as const);
-    for (const way of order)
-      results[way]!.push(
-        await measured(async () => {
-          chunks = (await ways[way]()).chunks.length;
-        }),
-      );
-  }
+  const results = await alternatingRounds(rounds, {
+    'this thread': async () => {
+      chunks = (await parseAndChunk(bytes, { ...limits, filename })).chunks.length;
+    },
+    'reading thread': async () => {
+      chunks = (await parseAndChunkOffThread(bytes, { ...limits, filename })).chunks.length;
+    },
+  });
   for (const [way, rs] of Object.entries(results)) row(name, mb(bytes.length), String(chunks), way, rs);
 }
 

@@ -9,7 +9,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { extractReadable, loadExtractor } from '../src/research/extract.ts';
 import { closeExtractors, extractPage, warmExtractors } from '../src/research/extract-pool.ts';
-import { measured, type Round } from './support/thread-stall.ts';
+import { alternatingRounds } from './support/thread-stall.ts';
 
 const pages = Number(process.env.BENCH_PAGES ?? 17);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -45,17 +45,14 @@ const contentType = 'text/html; charset=utf-8';
 
 // The old way: each page reduced on this thread as its body arrives — here one after another with
 // a turn of the event loop between them, its best case: other work waits one page at a time.
-const onThisThread = () =>
-  measured(async () => {
-    for (const [i, body] of html.entries()) {
-      await new Promise((r) => setTimeout(r, 0));
-      extractReadable(body, contentType, `https://pages.example/${i}`);
-    }
-  });
-const onExtractorThreads = () =>
-  measured(() =>
-    Promise.all(html.map((body, i) => extractPage(body, contentType, `https://pages.example/${i}`))),
-  );
+const readOnThisThread = async () => {
+  for (const [i, body] of html.entries()) {
+    await new Promise((r) => setTimeout(r, 0));
+    extractReadable(body, contentType, `https://pages.example/${i}`);
+  }
+};
+const readOnExtractorThreads = () =>
+  Promise.all(html.map((body, i) => extractPage(body, contentType, `https://pages.example/${i}`)));
 
 const rss = () => process.memoryUsage().rss / 2 ** 20;
 const rssBefore = rss();
@@ -68,15 +65,10 @@ const rssWithThreads = rss();
 loadExtractor();
 for (const body of html.slice(0, 3)) extractReadable(body, contentType, 'https://pages.example/warm');
 
-const results: Record<string, Round[]> = { 'this thread': [], 'extractor threads': [] };
-for (let r = 0; r < rounds; r++) {
-  const order =
-    r % 2 === 0
-      ? (['this thread', 'extractor threads'] as const)
-      : (['extractor threads', 'this thread'] as const);
-  for (const way of order)
-    results[way]!.push(await (way === 'this thread' ? onThisThread() : onExtractorThreads()));
-}
+const results = await alternatingRounds(rounds, {
+  'this thread': readOnThisThread,
+  'extractor threads': readOnExtractorThreads,
+});
 const rssAfterRounds = rss();
 await closeExtractors();
 

@@ -28,3 +28,19 @@ export async function measured(read: () => Promise<unknown>): Promise<Round> {
   clearInterval(ticker);
   return { wallMs, stallMs, cpuMs: (used.user + used.system) / 1000 };
 }
+
+/**
+ * Each way's work measured `rounds` times, the order of the ways reversed every other round so
+ * that a drift of the machine's load falls on all of them alike.
+ */
+export async function alternatingRounds<Way extends string>(
+  rounds: number,
+  ways: Record<Way, () => Promise<unknown>>,
+): Promise<Record<Way, Round[]>> {
+  const names = Object.keys(ways) as Way[];
+  const results = Object.fromEntries(names.map((name) => [name, [] as Round[]])) as Record<Way, Round[]>;
+  for (let r = 0; r < rounds; r++)
+    for (const way of r % 2 === 0 ? names : [...names].reverse())
+      results[way].push(await measured(ways[way]));
+  return results;
+}
