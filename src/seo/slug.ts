@@ -72,8 +72,20 @@ export function slugify(title: string, maxLength = maxSlugLength): string {
     const contentOnly = words.filter((w) => !fillers.has(w));
     if (contentOnly.length > 0) words = contentOnly;
   }
-  while (words.length > 1 && joinedLength(words) > maxLength) words = trimFillers(words.slice(0, -1));
-  return words.join('-').slice(0, maxLength).replace(/-+$/, '');
+  // Words go from the end, each time with the fillers it leaves there, until the slug fits. Counted
+  // as they go: the title may be a heading of thousands of words (a join per word was quadratic).
+  // The first word is never a filler here (trimmed above), so only the end moves.
+  let end = words.length;
+  let length = joinedLength(words);
+  const drop = () => {
+    end--;
+    length -= words[end]!.length + 1;
+  };
+  while (end > 1 && length > maxLength) {
+    drop();
+    while (end > 1 && fillers.has(words[end - 1]!)) drop();
+  }
+  return words.slice(0, end).join('-').slice(0, maxLength).replace(/-+$/, '');
 }
 
 export function isValidSlug(slug: string): boolean {

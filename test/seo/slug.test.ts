@@ -25,6 +25,14 @@ describe('slugify', () => {
     expect(slug.endsWith('-')).toBe(false);
   });
 
+  it('slugifies a heading of tens of thousands of words (it was cubic in them)', () => {
+    const slug = slugify('1,2,'.repeat(25_000));
+    expect(slug).toBe('1-2-'.repeat(15).replace(/-$/, '').slice(0, 60).replace(/-+$/, ''));
+    expect(slugify(`${'heat pumps and '.repeat(20_000)}the`)).toBe(
+      'heat-pumps-heat-pumps-heat-pumps-heat-pumps-heat-pumps-heat',
+    );
+  });
+
   it('hard-cuts a single overlong word', () => {
     expect(slugify('a'.repeat(80))).toBe('a'.repeat(60));
   });

@@ -29,6 +29,12 @@ describe('parseCitations', () => {
     expect(parseCitations(markdown).map((m) => m.numbers)).toEqual([[7]]);
   });
 
+  it('masks code spans from the start of a backtick run, in time linear in the run', () => {
+    expect(parseCitations('Run ``code [1]`` then [2].').map((m) => m.numbers)).toEqual([[2]]);
+    // 100,000 backticks: tried from inside the run too, this took minutes.
+    expect(parseCitations(`${'`'.repeat(100_000)} [3]`).map((m) => m.numbers)).toEqual([[3]]);
+  });
+
   it('gives offsets of the markers in the Markdown', () => {
     const markdown = 'Text [12] more';
     const [marker] = parseCitations(markdown);
