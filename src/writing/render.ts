@@ -230,10 +230,14 @@ function blockText(token: Token): string {
   }
 }
 
+let plainTextMarked: Marked | undefined;
+
 // Plain text for .txt exports and word counting: block structure kept as blank lines, markup gone.
 export function toPlainText(markdown: string): string {
-  const marked = createMarked();
-  return marked
+  // One lexer for every call (its heading ids matter only when rendering): the SEO reader calls
+  // this once per block, and building a Marked each time cost ~40 µs a block.
+  plainTextMarked ??= createMarked();
+  return plainTextMarked
     .lexer(markdown)
     .map(blockText)
     .filter((text) => text.trim())
