@@ -56,10 +56,10 @@ export function markdownNestingProblem(markdown: string): string | undefined {
 }
 
 // The lexer looks for each `*` or `_` run's closer through at most the next `emphasisReach`
-// characters of its paragraph (markdown-lexer.ts): time grows with runs × that reach, up to
-// ~30-60 ns per unit when `*` and `_` interleave. Real articles stay far below this budget (a
-// 500 kB article with twenty runs in every 2 kB paragraph: 3 × 10^6); at it one parse of a
-// hostile text takes ~0.3 s (bench/RESULTS.md "Markdown that took hours to parse").
+// characters of its paragraph (markdown-lexer.ts): time grows with openers × that reach, ~100 ns
+// per unit when `*` and `_` interleave. Real articles stay well below this budget (464 kB of
+// emphasis-heavy paragraphs, five openers in each: 7.5 × 10^5); at it one render of a hostile
+// text takes ~0.2 s (bench/RESULTS.md "…Markdown that took hours to parse").
 export const maxEmphasisWork = 2e6;
 const reachPerRun = emphasisReach + 100;
 
