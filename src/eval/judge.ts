@@ -6,7 +6,8 @@ import { checkCitations, factCheckSections, type SectionForCheck } from '../arti
 import type { StepLlm } from '../articles/steps.ts';
 import type { ArticleSource } from '../articles/types.ts';
 import type { LlmGateway } from '../llm/types.ts';
-import { citedSentences, inlinePlain, stripCitations, withoutReferences } from '../writing/citations.ts';
+import { citedSentences, stripCitations, withoutReferences } from '../writing/citations.ts';
+import { inlinePlain } from '../writing/inline-plain.ts';
 import { splitSentences } from '../writing/sentences.ts';
 import type { StatementJudgement } from './metrics.ts';
 

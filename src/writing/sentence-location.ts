@@ -1,6 +1,7 @@
 // Where a sentence is in an article's Markdown, found again by its text after any edit (offsets go
 // stale; text does not), and the span edits the fact-check actions make: replace it, remove it.
-import { inlinePlain, stripCitations, withoutReferences } from './citations.ts';
+import { stripCitations, withoutReferences } from './citations.ts';
+import { inlinePlain } from './inline-plain.ts';
 import { splitSentences } from './sentences.ts';
 
 export interface Located {
