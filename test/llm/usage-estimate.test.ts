@@ -34,6 +34,19 @@ describe('usage estimated when the server reports none', () => {
     expect(recorder.attempts.at(-1)!.usage).toEqual(r.usage);
   });
 
+  it('counts answers that quote special tokens or hold long runs without spaces', async () => {
+    fakes.compat.quirks = { noUsage: true };
+    const { gateway } = testGateway(env());
+    // The tokenizer threw on "<|endoftext|>" (the call failed), and took seconds over a run of
+    // 40,000 dashes (its time grows with a run's length squared).
+    const quoting = `Models end a document with <|endoftext|>. ${'—'.repeat(40_000)} ${answer}`;
+    fakes.compat.script({ type: 'answer', text: quoting });
+    const r = await gateway.generateText({ role: 'writer', system: 'Be brief.', prompt, purpose: article });
+    expect(r.text).toBe(quoting);
+    expect(r.usage.estimated).toBe(true);
+    expect(r.usage.outputTokens).toBeGreaterThan(serverCount(answer));
+  });
+
   it('streams without a usage chunk, counting reasoning as output', async () => {
     fakes.compat.quirks = { noStreamUsage: true, reasoningField: 'reasoning_content' };
     const { gateway } = testGateway(env());
