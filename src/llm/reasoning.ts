@@ -9,20 +9,52 @@ import { extractReasoningMiddleware, type LanguageModel, wrapLanguageModel } fro
 
 const thinkTags = extractReasoningMiddleware({ tagName: 'think' });
 
-const thinkBlock = /<think>(.*?)<\/think>/gs;
+interface ThinkBlock {
+  start: number;
+  end: number;
+  inner: string;
+}
 
-/** What the middleware does to a whole answer: `<think>` blocks moved out, joined by a newline. */
+/**
+ * Each `<think>` and the first `</think>` after it, in order — what `/<think>(.*?)<\/think>/gs`
+ * matches, found in one pass: the expression tried every unclosed `<think>` against the rest of the
+ * answer (a server's answer of 100 kB of them took seconds).
+ */
+function thinkBlocks(text: string): ThinkBlock[] {
+  const blocks: ThinkBlock[] = [];
+  for (let open = text.indexOf('<think>'); open >= 0; ) {
+    const close = text.indexOf('</think>', open + 7);
+    if (close < 0) break;
+    blocks.push({ start: open, end: close + 8, inner: text.slice(open + 7, close) });
+    open = text.indexOf('<think>', close + 8);
+  }
+  return blocks;
+}
+
+/** The answer with its `<think>` blocks cut out (`text.replace(/<think>[\s\S]*?<\/think>/g, '')`). */
+export function withoutThinkBlocks(text: string): string {
+  let kept = 0;
+  let answer = '';
+  for (const b of thinkBlocks(text)) {
+    answer += text.slice(kept, b.start);
+    kept = b.end;
+  }
+  return answer + text.slice(kept);
+}
+
+/**
+ * What the middleware does to a whole answer: `<think>` blocks moved out, joined by a newline. It
+ * puts one where a block had text before it and has answer text after it.
+ */
 export function splitThinkTags(text: string): { text: string; reasoning: string } {
   if (!text.includes('<think>')) return { text, reasoning: '' };
-  const matches = Array.from(text.matchAll(thinkBlock));
-  let answer = text;
-  for (let i = matches.length - 1; i >= 0; i--) {
-    const m = matches[i]!;
-    const before = answer.slice(0, m.index);
-    const after = answer.slice(m.index + m[0].length);
-    answer = before + (before.length > 0 && after.length > 0 ? '\n' : '') + after;
-  }
-  return { text: answer, reasoning: matches.map((m) => m[1]).join('\n') };
+  const blocks = thinkBlocks(text);
+  const between = blocks.map((b, i) => text.slice(i === 0 ? 0 : blocks[i - 1]!.end, b.start));
+  const last = text.slice(blocks.at(-1)?.end ?? 0);
+  let answer = last;
+  for (let i = blocks.length - 1; i >= 0; i--)
+    answer = between[i]! + (blocks[i]!.start > 0 && answer.length > 0 ? '\n' : '') + answer;
+  return { text: answer, reasoning: blocks.map((b) => b.inner).join('\n') };
 }
 
 export function withReasoningExtracted(model: LanguageModel): LanguageModel {

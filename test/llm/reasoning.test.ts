@@ -4,7 +4,7 @@
 // to `onReasoning`; the usage counts it (as reasoning tokens within the output).
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { stripStrayReasoning } from '../../src/llm/reasoning.ts';
+import { splitThinkTags, stripStrayReasoning, withoutThinkBlocks } from '../../src/llm/reasoning.ts';
 import { type ServerQuirks, secretReasoning } from '../fakes/scripted-server.ts';
 import { article, testGateway, useFakeLlmServers } from './support.ts';
 
@@ -88,5 +88,47 @@ describe('stray think blocks', () => {
     ['no think block', 'The answer.', 'The answer.'],
   ])('removes %s', (_name, input, output) => {
     expect(stripStrayReasoning(input)).toBe(output);
+  });
+});
+
+describe('think blocks in a whole answer', () => {
+  // What they were: regular expressions, each unclosed `<think>` searched to the end of the answer.
+  function splitByRegex(text: string) {
+    if (!text.includes('<think>')) return { text, reasoning: '' };
+    const matches = Array.from(text.matchAll(/<think>(.*?)<\/think>/gs));
+    let answer = text;
+    for (let i = matches.length - 1; i >= 0; i--) {
+      const m = matches[i]!;
+      const before = answer.slice(0, m.index);
+      const after = answer.slice(m.index + m[0].length);
+      answer = before + (before.length > 0 && after.length > 0 ? '\n' : '') + after;
+    }
+    return { text: answer, reasoning: matches.map((m) => m[1]).join('\n') };
+  }
+
+  it('splits and removes them as the regular expressions did', () => {
+    const parts = ['<think>', '</think>', 'a', ' ', '\n', '<think', 'think>'];
+    let state = 11;
+    const next = () => {
+      state = (state * 1103515245 + 12345) % 2 ** 31;
+      return state / 2 ** 31;
+    };
+    for (let k = 0; k < 5000; k++) {
+      let text = '';
+      for (let i = Math.floor(next() * 12); i > 0; i--) text += parts[Math.floor(next() * parts.length)];
+      expect(splitThinkTags(text), JSON.stringify(text)).toEqual(splitByRegex(text));
+      expect(withoutThinkBlocks(text), JSON.stringify(text)).toBe(
+        text.replace(/<think>[\s\S]*?<\/think>/g, ''),
+      );
+    }
+  });
+
+  it('reads answers of many unclosed or closed blocks in linear time', () => {
+    const unclosed = `</think>${'<think>a'.repeat(150_000)}`;
+    expect(splitThinkTags(unclosed).text === unclosed).toBe(true);
+    const closed = '<think>r</think>x'.repeat(100_000);
+    const split = splitThinkTags(closed);
+    expect(split.text).toHaveLength(2 * 100_000 - 1);
+    expect(split.reasoning).toHaveLength(2 * 100_000 - 1);
   });
 });

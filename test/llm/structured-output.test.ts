@@ -180,4 +180,24 @@ describe('extractJson', () => {
   it.each(['', 'no json here', '{"a": '])('reports %j as no JSON', (text) => {
     expect(extractJson(text).ok).toBe(false);
   });
+
+  it('reads answers of brackets or think tags that never close in linear time', () => {
+    // Each `{` was read to the end of the answer, and each `<think>` searched for its close: 40 kB
+    // took 4 s, these megabytes hours.
+    expect(extractJson('{'.repeat(1_000_000))).toEqual({
+      ok: false,
+      error: expect.stringContaining('too many that do not close'),
+    });
+    expect(extractJson(`Note [1, [2 {x ${'[1'.repeat(500_000)}`).ok).toBe(false);
+    expect(extractJson(`</think>${'<think>'.repeat(150_000)}{"a":1}`)).toEqual({ ok: true, value: { a: 1 } });
+    expect(extractJson(`</think> {"a": 1} ${'<think>'.repeat(150_000)}`)).toEqual({
+      ok: true,
+      value: { a: 1 },
+    });
+    // A few unclosed brackets in the prose before the answer are passed over.
+    expect(extractJson(`Plan: {draft [outline ${'words '.repeat(20_000)} {"a": 2}`)).toEqual({
+      ok: true,
+      value: { a: 2 },
+    });
+  });
 });
