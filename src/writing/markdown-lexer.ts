@@ -4,6 +4,7 @@
 // sees the next `emphasisReach` characters: emphasis longer than that stays literal `*`/`_`, and a
 // paragraph costs at most its openers × that reach (markdown-limits.ts bounds the openers).
 import { Marked, type MarkedExtension, Tokenizer, type Tokens } from 'marked';
+import { withinNestingLimit } from './markdown-depth.ts';
 
 /** How far emphasis may reach: far beyond a bold sentence, far below a paragraph of attack. */
 export const emphasisReach = 500;
@@ -62,5 +63,8 @@ export const boundedEmphasis: MarkedExtension = {
 
 const lexerInstance = new Marked({ gfm: true }, boundedEmphasis);
 
-/** marked's lexer (GFM) with bounded emphasis: the tokens every server-side reader of Markdown walks. */
-export const lexMarkdown = (markdown: string) => lexerInstance.lexer(markdown);
+/**
+ * marked's lexer (GFM) with bounded emphasis, nesting within the limit: the tokens every
+ * server-side reader of Markdown walks.
+ */
+export const lexMarkdown = (markdown: string) => lexerInstance.lexer(withinNestingLimit(markdown));

@@ -3,6 +3,7 @@ import { Marked, type Token, type Tokens } from 'marked';
 import type SanitizeHtml from 'sanitize-html';
 import { lazyModule } from '../lazy-module.ts';
 import { citationMarkerPattern, markerNumbers } from './citations.ts';
+import { withinNestingLimit } from './markdown-depth.ts';
 import { boundedEmphasis, textReach } from './markdown-lexer.ts';
 
 // HTML sanitising (htmlparser2 + PostCSS) and YAML are loaded on the first render, not at start-up.
@@ -164,7 +165,7 @@ const sanitizeOptions: SanitizeHtml.IOptions = {
 
 export function renderHtml(markdown: string): string {
   const marked = createMarked();
-  const tokens = marked.lexer(markdown);
+  const tokens = marked.lexer(withinNestingLimit(markdown));
   markReferenceParagraphs(tokens);
   return sanitizeHtml(marked.parser(tokens), sanitizeOptions).trim();
 }
@@ -238,7 +239,7 @@ export function toPlainText(markdown: string): string {
   // this once per block, and building a Marked each time cost ~40 µs a block.
   plainTextMarked ??= createMarked();
   return plainTextMarked
-    .lexer(markdown)
+    .lexer(withinNestingLimit(markdown))
     .map(blockText)
     .filter((text) => text.trim())
     .join('\n\n')

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { analyzeSeo } from '../../src/seo/analyze.ts';
 import { referenceList } from '../../src/writing/citations.ts';
+import { markdownNestingProblem } from '../../src/writing/markdown-limits.ts';
 import { frontMatter, renderHtml, toPlainText } from '../../src/writing/render.ts';
 
 describe('renderHtml', () => {
@@ -77,6 +79,29 @@ describe('renderHtml', () => {
     expect(renderHtml('![A cat](https://example.com/cat.png)')).toBe(
       '<p><img alt="A cat" src="https://example.com/cat.png" /></p>',
     );
+  });
+});
+
+describe('Markdown nested past the limit', () => {
+  // A model's answer (or an article stored before edits were checked) that nests lists or quotes
+  // thousands deep exhausted the parser's stack: a RangeError for the run, the export, the SEO read.
+  const deep = ['- '.repeat(3000), '> '.repeat(3000), '1. '.repeat(3000)].map((m) => `${m}x`);
+
+  it('renders the first 50 levels and the rest of the line as written', () => {
+    for (const text of deep) {
+      const html = renderHtml(text);
+      expect(html.match(/<(ul|ol|blockquote)>/g)).toHaveLength(50);
+      expect(html).toContain('x');
+      expect(toPlainText(text)).toContain('x');
+      expect(analyzeSeo(text, { keywords: [], language: 'en' }).wordCount).toBeGreaterThan(0);
+    }
+    expect(renderHtml(`${'1. '.repeat(60)}x`)).toContain('1. 1. 1. 1. 1. 1. 1. 1. 1. 1. x');
+    expect(renderHtml(`${'- '.repeat(60)}x`)).toContain('- - - - - - - - - - x');
+  });
+
+  it('is still refused in edits', () => {
+    expect(markdownNestingProblem(deep[0]!)).toMatch(/more than 50 levels/);
+    expect(markdownNestingProblem(`${'- '.repeat(50)}x`)).toBeUndefined();
   });
 });
 
