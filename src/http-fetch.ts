@@ -23,6 +23,8 @@ export interface HttpFetchOptions {
   lookup?: LookupFunction;
   /** fetch would follow a redirect; the caller decides (the response's body is discarded). */
   redirect(location: string): Promise<Response>;
+  /** Past this many bytes the body fails with `error()`; a larger declared length fails at once. */
+  limitResponse?: { maxBytes: number; error(): Error };
 }
 
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
@@ -106,8 +108,21 @@ export async function httpFetch(request: PlainRequest, opts: HttpFetchOptions): 
     incoming.destroy();
     return opts.redirect(String(incoming.headers.location ?? ''));
   }
+  const limit = opts.limitResponse;
+  if (limit && Number(incoming.headers['content-length']) > limit.maxBytes) {
+    incoming.destroy();
+    throw limit.error();
+  }
   const stream = bodiless.has(status) || method === 'HEAD' ? null : Readable.toWeb(incoming);
   if (!stream) incoming.resume();
+  else if (limit) {
+    // Counted beside the web stream's own reader (added after it, so no chunk flows before it reads).
+    let received = 0;
+    incoming.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > limit.maxBytes) incoming.destroy(limit.error());
+    });
+  }
   try {
     return new Response(stream as ReadableStream<Uint8Array> | null, {
       status,

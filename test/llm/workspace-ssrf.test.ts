@@ -236,6 +236,50 @@ describe('workspace base URLs with LLM_ALLOW_HOSTS', () => {
 });
 
 describe('guarded fetch', () => {
+  it('stops reading a response past 32 MB, declared or sent without end', async () => {
+    let endlessClosed = false;
+    const hostile = await startServer({
+      '/declared': (_req, res) => {
+        res.writeHead(200, {
+          'content-type': 'application/json',
+          'content-length': String(64 * 1024 * 1024),
+        });
+        res.write('{"data": [');
+      },
+      // A server that streams without end: unbounded, the process grew until it died.
+      '/endless': (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        const chunk = `data: ${JSON.stringify({ choices: [{ delta: { content: 'x'.repeat(60_000) } }] })}\n\n`;
+        const pump = () => {
+          while (!res.destroyed && res.write(chunk));
+          if (!res.destroyed) res.once('drain', pump);
+        };
+        res.on('close', () => {
+          endlessClosed = true;
+        });
+        pump();
+      },
+    });
+    try {
+      const guarded = createGuardedFetch({ allowHosts: ['127.0.0.1/32'] });
+      await expect(guarded(`${hostile.url}/declared`)).rejects.toMatchObject({
+        name: 'FetchLimitError',
+        message: expect.stringContaining('larger than 32 MB'),
+      });
+      const endless = await guarded(`${hostile.url}/endless`);
+      await expect(endless.text()).rejects.toThrow(/larger than 32 MB/);
+      await expect.poll(() => endlessClosed).toBe(true);
+      // An ordinary answer passes untouched.
+      fake.script({ type: 'answer', text: 'small' });
+      const provider = createOpenAICompatible({ name: 'c', baseURL: fake.baseUrl, fetch: guarded });
+      expect(await streamText({ model: provider.chatModel('m'), prompt: 'x', maxRetries: 0 }).text).toBe(
+        'small',
+      );
+    } finally {
+      await hostile.close();
+    }
+  });
+
   it('resolves and checks every connection, so a name that rebinds to a private address is refused', async () => {
     let calls = 0;
     // First answer: the allowed address; later answers: another loopback address (rebinding).

@@ -2,10 +2,11 @@
 // URL): the same address policy as safeFetch, applied to every connection (each call resolves,
 // checks and pins its socket to the checked address, so DNS rebinding between calls cannot reach
 // a private address), any method and body, the response body streamed back untouched (LLM
-// streaming keeps working). Redirects are refused: an API endpoint has no reason to send one.
+// streaming keeps working) up to a size. Redirects are refused: an API endpoint has no reason to
+// send one.
 import { httpFetch, plainRequest } from '../../http-fetch.ts';
 import { parseAllowList } from './address-policy.ts';
-import { BlockedUrlError } from './errors.ts';
+import { BlockedUrlError, FetchLimitError } from './errors.ts';
 import { type Resolver, resolveTarget, systemResolver } from './resolve-target.ts';
 import { pinnedLookup } from './safe-fetch.ts';
 
@@ -14,6 +15,19 @@ export type GuardedFetchOptions = {
   allowHosts?: readonly string[];
   resolver?: Resolver;
 };
+
+/**
+ * The most one response of a workspace's server may hold. A model's longest answer streamed (a few
+ * hundred bytes of event per token, 64k tokens) is ~20 MB; an embedding batch a few MB. Unbounded,
+ * a server that sends without end grew the process until it died (the SDK reads an answer whole).
+ */
+export const maxWorkspaceResponseBytes = 32 * 1024 * 1024;
+
+const responseTooLarge = () =>
+  new FetchLimitError(
+    'bytes',
+    `the model server's response is larger than ${maxWorkspaceResponseBytes / 1024 / 1024} MB, the most a workspace's server may send`,
+  );
 
 export function createGuardedFetch(opts: GuardedFetchOptions = {}): typeof fetch {
   const allow = parseAllowList(opts.allowHosts ?? []);
@@ -27,6 +41,7 @@ export function createGuardedFetch(opts: GuardedFetchOptions = {}): typeof fetch
       {
         // Each call's socket is pinned to the address it checked.
         agent: false,
+        limitResponse: { maxBytes: maxWorkspaceResponseBytes, error: responseTooLarge },
         lookup: pinnedLookup(target.pinned),
         async redirect(location) {
           throw new BlockedUrlError(
