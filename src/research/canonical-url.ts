@@ -2,6 +2,14 @@
 // parameters, no default port, no trailing slash, sorted query.
 const trackingParam = /^(utm_.*|fbclid|gclid|mc_cid|mc_eid|ref_src)$/i;
 
+// Counted from the end: `/\/+$/` tried each slash of a long run against the rest of it, and a
+// page's canonical link of 1 MB of slashes (read on the thread that serves everyone) took hours.
+function withoutTrailingSlashes(path: string): string {
+  let end = path.length;
+  while (end > 0 && path[end - 1] === '/') end--;
+  return path.slice(0, end);
+}
+
 export function normaliseUrl(raw: string): string {
   let url: URL;
   try {
@@ -14,7 +22,7 @@ export function normaliseUrl(raw: string): string {
   const kept = [...url.searchParams.entries()].filter(([k]) => !trackingParam.test(k));
   kept.sort(([a], [b]) => a.localeCompare(b));
   url.search = new URLSearchParams(kept).toString();
-  if (url.pathname.length > 1) url.pathname = url.pathname.replace(/\/+$/, '');
+  if (url.pathname.length > 1) url.pathname = withoutTrailingSlashes(url.pathname);
   const text = url.href;
   return url.pathname === '/' && !url.search ? text.replace(/\/$/, '') : text;
 }
