@@ -41,6 +41,9 @@ function headingId(text: string, used: Map<string, number>): string {
 }
 
 function stripTags(html: string): string {
+  // Heading HTML without markup or entities (most headings) is its own text, exactly (checked on
+  // 50,000 random strings): sanitize-html costs ~20 µs a call, seconds for a text of 100,000 headings.
+  if (!/[<>&"]/.test(html)) return html;
   return sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} });
 }
 
