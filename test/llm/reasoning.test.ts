@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { splitThinkTags, stripStrayReasoning, withoutThinkBlocks } from '../../src/llm/reasoning.ts';
 import { type ServerQuirks, secretReasoning } from '../fakes/scripted-server.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 import { article, testGateway, useFakeLlmServers } from './support.ts';
 
 const fakes = useFakeLlmServers();
@@ -108,11 +109,7 @@ describe('think blocks in a whole answer', () => {
 
   it('splits and removes them as the regular expressions did', () => {
     const parts = ['<think>', '</think>', 'a', ' ', '\n', '<think', 'think>'];
-    let state = 11;
-    const next = () => {
-      state = (state * 1103515245 + 12345) % 2 ** 31;
-      return state / 2 ** 31;
-    };
+    const next = seededRandom(11);
     for (let k = 0; k < 5000; k++) {
       let text = '';
       for (let i = Math.floor(next() * 12); i > 0; i--) text += parts[Math.floor(next() * parts.length)];

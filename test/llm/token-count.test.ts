@@ -2,6 +2,7 @@
 import { countTokens as o200kCount } from 'gpt-tokenizer';
 import { describe, expect, it } from 'vitest';
 import { countTokens } from '../../src/llm/token-count.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 
 const atoms = [
   'the',
@@ -35,11 +36,7 @@ const atoms = [
 
 /** Seeded, so a failure names a text that can be reproduced. */
 function randomText(seed: number): string {
-  let state = seed;
-  const next = () => {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
+  const next = seededRandom(seed);
   const spaces = next();
   let text = '';
   for (let i = Math.floor(next() * 600); i > 0; i--) {

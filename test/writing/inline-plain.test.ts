@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inlinePlain, stripEmphasis } from '../../src/writing/inline-plain.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 
 // What inlinePlain's emphasis step was: a regular expression that searched each opener's line.
 const emphasisByRegex = (text: string) => text.replace(/(\*\*|__|\*|_|~~|`)(\S(?:.*?\S)?)\1/g, '$2');
@@ -7,11 +8,7 @@ const emphasisByRegex = (text: string) => text.replace(/(\*\*|__|\*|_|~~|`)(\S(?
 // A small seeded generator, so a failure names a reproducible text.
 function randomTexts(count: number, seed: number): string[] {
   const alphabet = ['*', '**', '_', '__', '~', '~~', '`', 'a', 'b', ' ', '\n', '\u2028', '\t', 'é'];
-  let state = seed;
-  const next = () => {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
+  const next = seededRandom(seed);
   return Array.from({ length: count }, () => {
     let text = '';
     const length = Math.floor(next() * 24);
