@@ -1,5 +1,6 @@
 // A section's text streamed from the writer and shown live: the text (and a reasoning model's
 // thinking) goes out as delta events while the step's output stays the record.
+import { markdownEmphasisProblem } from '../../writing/markdown-limits.ts';
 import type { RunContext, StepLlm } from '../steps.ts';
 
 type DeltaType = 'section.delta' | 'section.thinking';
@@ -91,5 +92,12 @@ export async function streamSectionText(
     deltas.push('section.delta', part, index, text);
   }
   await deltas.flush();
-  return (await stream.result).text.trim();
+  const text = (await stream.result).text.trim();
+  // The lexer reads emphasis marks in time that grows with their number × its reach; text past the
+  // budget that edits are held to (a real section is far below it; a hostile server's 500 kB of
+  // `*_a` would cost seconds on every render and SEO read) is not taken into the article. The step
+  // asks again, then fails with this message.
+  const tooCostly = markdownEmphasisProblem(text);
+  if (tooCostly) throw new Error(`The model's text cannot be used: ${tooCostly}`);
+  return text;
 }

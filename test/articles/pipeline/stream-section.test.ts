@@ -59,4 +59,20 @@ describe('live section text', () => {
       expect(texts[i]).toBe(pieces(30, `s${i}w`).join('').trim());
     }
   });
+
+  it('refuses text with more emphasis marks than the lexer reads in bounded time', async () => {
+    const ctx = {
+      article: { id: 'a1', workspaceId: 'w1' },
+      logger: pino({ level: 'silent' }),
+      events: { publishAll: async () => {} },
+    } as unknown as RunContext;
+    // 60 kB of marks that never close: the edit budget's refusal, as for an article edit.
+    await expect(
+      streamSectionText(ctx, writer(['*_a'.repeat(20_000)], 1), 'section:0', 0, { system: '', prompt: '' }),
+    ).rejects.toThrow(/The model's text cannot be used: .*emphasis/);
+    const ordinary = `Heat pumps **move** heat, _not_ make it. ${'More words here. '.repeat(200)}`;
+    await expect(
+      streamSectionText(ctx, writer([ordinary], 1), 'section:0', 0, { system: '', prompt: '' }),
+    ).resolves.toBe(ordinary.trim());
+  });
 });
