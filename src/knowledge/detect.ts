@@ -73,7 +73,10 @@ export function parseOpenApiText(text: string): Record<string, unknown> | undefi
   return openApiVersion(value) ? (value as Record<string, unknown>) : undefined;
 }
 
-const htmlStart = /^\s*(<!--[\s\S]*?-->\s*)*(<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])/i;
+// A comment's body may not hold `-->`: with a lazy body, each failed match tried every way of
+// merging the comments before it — 22 comments 45 ms, 30 about ten seconds, the 4 kB head's 400 for ever.
+const htmlStart =
+  /^\s*(?:<!--(?:(?!-->)[\s\S])*-->\s*)*(?:<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])/i;
 const htmlTags = /<(p|div|h[1-6]|article|section|ul|ol|table|title|meta|a\s)[\s>]/gi;
 
 function looksLikeHtml(text: string): boolean {

@@ -84,6 +84,29 @@ describe('library API (pglite)', () => {
       expect(entry?.details).toEqual({ from: original.id });
     });
 
+    it('retitles the first heading line as written, in time linear in it', async () => {
+      // `$1` in a title was expanded as a replacement pattern; a heading followed by a long run of
+      // spaces was read again for each of its characters (40 kB: 5 s; this, minutes).
+      const spaces = ' '.repeat(300_000);
+      const original = await insertArticle({
+        topic: 'Pumps',
+        title: 'Pumps at $1 a day',
+        status: 'completed',
+        markdown: `Intro.\r\n# Pumps at $1 a day ##\r\n\nText.\n# a${spaces}b\n`,
+      });
+      const res = await call('POST', `/api/v1/articles/${original.id}/duplicate`, owner.cookie);
+      expect(res.statusCode).toBe(201);
+      expect(res.json().markdown).toBe(`Intro.\r\n# Copy of Pumps at $1 a day\r\n\nText.\n# a${spaces}b\n`);
+      const long = await insertArticle({
+        topic: 'Long',
+        title: 'Long',
+        status: 'completed',
+        markdown: `# a${spaces}b`,
+      });
+      const copy = await call('POST', `/api/v1/articles/${long.id}/duplicate`, owner.cookie);
+      expect(copy.json().markdown).toBe('# Copy of Long');
+    });
+
     it('answers 404 for another workspace, 403 for a viewer, 401 signed out, 409 while running', async () => {
       const original = await insertArticle({ topic: 'Private topic', status: 'completed', markdown: 'x' });
       const url = `/api/v1/articles/${original.id}/duplicate`;
