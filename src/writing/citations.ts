@@ -122,9 +122,13 @@ export function stripCitations(text: string): string {
   );
 }
 
+// `\s*#*\s*$` split a run of spaces after the heading between its two `\s*` every way when `#*`
+// was empty (40 kB of spaces: 2 s in every claim lookup and fact check); this is the same pattern.
+const referencesHeadingLine = /^(#{1,6})\s+(references|sources|bibliography)\s*(?:#+\s*)?$/im;
+
 // The references list cites nothing: sentence and dangling checks look at the body before it.
 export function withoutReferences(markdown: string): string {
-  const heading = /^(#{1,6})\s+(references|sources|bibliography)\s*#*\s*$/im.exec(markdown);
+  const heading = referencesHeadingLine.exec(markdown);
   if (!heading) return markdown;
   const level = heading[1]!.length;
   const rest = markdown.slice(heading.index + heading[0].length);

@@ -76,6 +76,15 @@ describe('checkCitationsExist', () => {
   });
 });
 
+describe('withoutReferences', () => {
+  it('finds the references heading in time linear in the spaces after it', () => {
+    // Split between two `\s*` every way: 40 kB of spaces took 2 s, these 400 kB minutes.
+    const markdown = `Body [1].\n\n## References${' '.repeat(400_000)}x\n\n## References ##  \n\n[1] A source [2]\n`;
+    expect(checkCitationsExist(markdown, 1)).toEqual([]);
+    expect(checkCitationsExist(`${markdown}\n## After\n\nMore [3].`, 1)).toMatchObject([{ n: 3 }]);
+  });
+});
+
 describe('citedSentences', () => {
   it('pairs each cited sentence with its sources and plain text', () => {
     const markdown = [
