@@ -41,7 +41,7 @@ export async function judgeArticle(
   const joint = await checkCitations(llm, markdown, sources, language, concurrency);
   // Per pair: one line per (sentence, source) so that each source is judged on its own.
   const pairs = cited.flatMap((c) => c.sources.map((n) => ({ sentence: c.sentence, n })));
-  const pairMarkdown = pairs.map((p) => `${p.sentence.replace(/\s*$/, '')} [${p.n}]`).join('\n\n');
+  const pairMarkdown = pairs.map((p) => `${p.sentence.trimEnd()} [${p.n}]`).join('\n\n');
   const perPair =
     pairs.length > 0 ? await checkCitations(llm, pairMarkdown, sources, language, concurrency) : [];
   const pairVerdict = new Map(perPair.map((v) => [`${v.sources[0]}|${v.sentence}`, v.supported]));

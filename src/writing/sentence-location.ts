@@ -3,6 +3,7 @@
 import { stripCitations, withoutReferences } from './citations.ts';
 import { inlinePlain } from './inline-plain.ts';
 import { splitSentences } from './sentences.ts';
+import { trailingNewlinesStart, withoutTrailingBlanks } from './trailing-blanks.ts';
 
 export interface Located {
   /** The sentence exactly as written in the Markdown (inline Markdown and citation markers kept). */
@@ -104,7 +105,8 @@ export function replaceSpan(markdown: string, start: number, end: number, text: 
   return markdown.slice(0, start) + text + markdown.slice(end);
 }
 
-const emptyLine = /^\s*(?:[-*+]|\d{1,9}[.)]|>)?\s*$/;
+// A marker takes its own spaces: two `\s*` side by side split a line of spaces every way.
+const emptyLine = /^\s*(?:(?:[-*+]|\d{1,9}[.)]|>)\s*)?$/;
 
 /**
  * The span removed with the spacing around it: one space between the sentences left, and a line
@@ -115,7 +117,7 @@ export function removeSpan(markdown: string, start: number, end: number): string
   let after = markdown.slice(end);
   if (/(^|\n)[ \t]*$/.test(before) || /^[ \t]*(\n|$)/.test(after)) {
     after = after.replace(/^[ \t]+/, '');
-    if (/^(\n|$)/.test(after)) before = before.replace(/[ \t]+$/, '');
+    if (/^(\n|$)/.test(after)) before = withoutTrailingBlanks(before);
   } else {
     after = after.replace(/^[ \t]+/, ' ');
     if (/[ \t]$/.test(before) && after.startsWith(' ')) after = after.slice(1);
@@ -130,7 +132,7 @@ export function removeSpan(markdown: string, start: number, end: number): string
   after = after.slice(nl < 0 ? lineEnd : lineEnd + 1);
   const joined = before + after;
   const at = before.length;
-  const from = joined.slice(0, at).search(/\n*$/);
+  const from = trailingNewlinesStart(joined.slice(0, at));
   const to = at + (/^\n*/.exec(joined.slice(at))?.[0].length ?? 0);
   const newlines = to - from;
   if (newlines <= 2) return joined;

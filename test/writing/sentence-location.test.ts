@@ -60,6 +60,20 @@ describe('removing a span', () => {
     const start = text.indexOf('<!--');
     expect(removeSpan(text, start, start + '<!-- hidden -->'.length)).toBe('One.\n\nTwo.\n');
   });
+
+  it('removes spans in time linear in runs of blanks around them', () => {
+    // Trailing blanks were matched from every position of every run in the text before the span,
+    // and a line of spaces was split between two `\s*` every way: 40 kB runs took seconds.
+    const spaces = ' '.repeat(300_000);
+    const newlines = '\n'.repeat(300_000);
+    const text = `Start${spaces}middle.${newlines}Gone.\n\nEnd.`;
+    const start = text.indexOf('Gone.');
+    // The line goes, and the gap it leaves closes to one blank line.
+    expect(removeSpan(text, start, start + 5) === `Start${spaces}middle.\n\nEnd.`).toBe(true);
+    const line = `One.\n${spaces}x Gone.\nTwo.`;
+    const at = line.indexOf('Gone.');
+    expect(removeSpan(line, at, at + 5) === `One.\n${spaces}x\nTwo.`).toBe(true);
+  });
 });
 
 describe('what a revision did to a sentence', () => {

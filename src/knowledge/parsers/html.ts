@@ -89,7 +89,7 @@ export function htmlToBlocks(root: Node): Block[] {
     // Code keeps its layout, tables their rows (cells are already collapsed).
     const text =
       block.kind === 'code'
-        ? block.text.replace(/^\n+|\s+$/g, '')
+        ? block.text.replace(/^\n+/, '').trimEnd()
         : block.kind === 'table'
           ? block.text
           : collapseWhitespace(block.text);
