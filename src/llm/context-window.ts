@@ -5,6 +5,7 @@
 // error teaches the real size (the gateway calls `learn`).
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
+import { withoutTrailing } from '../trailing-run.ts';
 import type { ProviderCredentials } from './resolve-models.ts';
 import { scopedKey } from './scoped-key.ts';
 import type { ModelRef } from './types.ts';
@@ -15,8 +16,6 @@ const localDefault = 8192;
 /** Ollama's own default num_ctx when a model sets none. */
 const ollamaDefaultNumCtx = 4096;
 const discoveryTimeoutMs = 3000;
-
-const trimSlash = (url: string) => url.replace(/\/+$/, '');
 
 /** "maximum context length is 8192 tokens" (OpenAI, vLLM), "context size: 4096" (llama.cpp), "context window of 4096". */
 export function contextSizeInError(message: string): number | undefined {
@@ -76,7 +75,7 @@ export class ContextWindows {
     const signal = AbortSignal.timeout(discoveryTimeoutMs);
     if (ref.provider === 'compatible' && credentials.compatible) {
       const c = credentials.compatible;
-      const res = await fetch(`${trimSlash(c.baseURL)}/models`, {
+      const res = await fetch(`${withoutTrailing(c.baseURL, '/')}/models`, {
         signal,
         headers: c.apiKey ? { authorization: `Bearer ${c.apiKey}` } : {},
       });
@@ -87,7 +86,7 @@ export class ContextWindows {
       return Number.isFinite(size) && size > 0 ? size : undefined;
     }
     if (ref.provider === 'ollama' && credentials.ollama) {
-      const res = await fetch(`${trimSlash(credentials.ollama.baseURL)}/api/show`, {
+      const res = await fetch(`${withoutTrailing(credentials.ollama.baseURL, '/')}/api/show`, {
         method: 'POST',
         signal,
         headers: { 'content-type': 'application/json' },

@@ -1,6 +1,7 @@
 // The models a connected provider offers, from its own listing endpoint: what the settings page
 // offers to pick from instead of asking for a `provider:model` string typed from memory.
 import { AppError, errorMessage } from '../errors.ts';
+import { withoutTrailing } from '../trailing-run.ts';
 import type { ResolvedModels } from './resolve-models.ts';
 import type { ProviderName } from './types.ts';
 
@@ -16,7 +17,6 @@ interface Listing {
   ids(body: unknown): Array<{ id: string; embedding?: boolean }>;
 }
 
-const trimSlash = (url: string) => url.replace(/\/+$/, '');
 type Body = Record<string, unknown>;
 const dataIds = (body: unknown) =>
   (((body as Body).data as Body[] | undefined) ?? []).map((m) => ({ id: String(m.id ?? '') }));
@@ -31,17 +31,19 @@ function listingOf(provider: ProviderName, credentials: ResolvedModels['credenti
       if (!c) return undefined;
       const base =
         c.baseURL ?? (provider === 'openai' ? 'https://api.openai.com/v1' : 'https://api.groq.com/openai/v1');
-      return { url: `${trimSlash(base)}/models`, headers: bearer(c.apiKey), ids: dataIds };
+      return { url: `${withoutTrailing(base, '/')}/models`, headers: bearer(c.apiKey), ids: dataIds };
     }
     case 'compatible': {
       const c = credentials.compatible;
-      return c && { url: `${trimSlash(c.baseURL)}/models`, headers: bearer(c.apiKey), ids: dataIds };
+      return (
+        c && { url: `${withoutTrailing(c.baseURL, '/')}/models`, headers: bearer(c.apiKey), ids: dataIds }
+      );
     }
     case 'anthropic': {
       const c = credentials.anthropic;
       if (!c) return undefined;
       return {
-        url: `${trimSlash(c.baseURL ?? 'https://api.anthropic.com/v1')}/models?limit=100`,
+        url: `${withoutTrailing(c.baseURL ?? 'https://api.anthropic.com/v1', '/')}/models?limit=100`,
         headers: { 'x-api-key': c.apiKey, 'anthropic-version': '2023-06-01' },
         ids: dataIds,
       };
@@ -50,7 +52,7 @@ function listingOf(provider: ProviderName, credentials: ResolvedModels['credenti
       const c = credentials.google;
       if (!c) return undefined;
       return {
-        url: `${trimSlash(c.baseURL ?? 'https://generativelanguage.googleapis.com/v1beta')}/models?pageSize=200`,
+        url: `${withoutTrailing(c.baseURL ?? 'https://generativelanguage.googleapis.com/v1beta', '/')}/models?pageSize=200`,
         headers: { 'x-goog-api-key': c.apiKey },
         ids: (body) =>
           (((body as Body).models as Body[] | undefined) ?? []).map((m) => ({
@@ -65,7 +67,7 @@ function listingOf(provider: ProviderName, credentials: ResolvedModels['credenti
       const c = credentials.ollama;
       if (!c) return undefined;
       return {
-        url: `${trimSlash(c.baseURL)}/api/tags`,
+        url: `${withoutTrailing(c.baseURL, '/')}/api/tags`,
         headers: {},
         ids: (body) =>
           (((body as Body).models as Body[] | undefined) ?? []).map((m) => ({ id: String(m.name ?? '') })),

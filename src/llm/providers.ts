@@ -6,6 +6,7 @@ import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { EmbeddingModel, LanguageModel } from 'ai';
 import { createOllama } from 'ollama-ai-provider-v2';
+import { withoutTrailing } from '../trailing-run.ts';
 import { ProviderNotConfiguredError } from './failures.ts';
 import { providerFetch } from './provider-fetch.ts';
 import { withReasoningExtracted } from './reasoning.ts';
@@ -19,7 +20,6 @@ interface ProviderHandle {
   embedding?: (model: string) => EmbeddingModel;
 }
 
-const trimSlash = (url: string) => url.replace(/\/+$/, '');
 // Workspace credentials carry the SSRF-guarded fetch; the client must use it for every request.
 // The operator's own servers get the keep-alive transport (provider-fetch.ts).
 const connect = (c: { fetch?: typeof fetch } | undefined) => ({ fetch: c?.fetch ?? providerFetch });
@@ -62,7 +62,7 @@ function build(provider: ProviderName, credentials: ProviderCredentials): Provid
     case 'ollama': {
       const c = credentials.ollama;
       if (!c) return undefined;
-      const baseURL = `${trimSlash(c.baseURL)}/api`;
+      const baseURL = `${withoutTrailing(c.baseURL, '/')}/api`;
       const p = createOllama({ baseURL, ...connect(c) });
       return { language: (m) => p.languageModel(m), embedding: (m) => p.embedding(m) };
     }
@@ -71,7 +71,7 @@ function build(provider: ProviderName, credentials: ProviderCredentials): Provid
       if (!c) return undefined;
       const p = createOpenAICompatible({
         name: 'compatible',
-        baseURL: trimSlash(c.baseURL),
+        baseURL: withoutTrailing(c.baseURL, '/'),
         ...(c.apiKey && { apiKey: c.apiKey }),
         ...connect(c),
         // Without it streaming responses carry no token counts and the ledger would be blind.

@@ -1,14 +1,8 @@
 // The key two URLs for the same page share: lower-case host, no fragment, no tracking
 // parameters, no default port, no trailing slash, sorted query.
-const trackingParam = /^(utm_.*|fbclid|gclid|mc_cid|mc_eid|ref_src)$/i;
+import { withoutTrailing } from '../trailing-run.ts';
 
-// Counted from the end: `/\/+$/` tried each slash of a long run against the rest of it, and a
-// page's canonical link of 1 MB of slashes (read on the thread that serves everyone) took hours.
-function withoutTrailingSlashes(path: string): string {
-  let end = path.length;
-  while (end > 0 && path[end - 1] === '/') end--;
-  return path.slice(0, end);
-}
+const trackingParam = /^(utm_.*|fbclid|gclid|mc_cid|mc_eid|ref_src)$/i;
 
 export function normaliseUrl(raw: string): string {
   let url: URL;
@@ -22,7 +16,7 @@ export function normaliseUrl(raw: string): string {
   const kept = [...url.searchParams.entries()].filter(([k]) => !trackingParam.test(k));
   kept.sort(([a], [b]) => a.localeCompare(b));
   url.search = new URLSearchParams(kept).toString();
-  if (url.pathname.length > 1) url.pathname = withoutTrailingSlashes(url.pathname);
+  if (url.pathname.length > 1) url.pathname = withoutTrailing(url.pathname, '/');
   const text = url.href;
   return url.pathname === '/' && !url.search ? text.replace(/\/$/, '') : text;
 }

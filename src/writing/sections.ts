@@ -1,6 +1,7 @@
 // Putting the written parts together into one Markdown article, with one global citation numbering.
+
+import { withoutTrailing } from '../trailing-run.ts';
 import { parseCitations } from './citations.ts';
-import { withoutTrailingBlanks } from './trailing-blanks.ts';
 
 export interface ArticleParts {
   title: string;
@@ -96,7 +97,7 @@ export function remapCitations(
       } else if (!mapped.includes(target)) mapped.push(target);
     }
     let before = markdown.slice(last, marker.offset);
-    if (mapped.length === 0) before = withoutTrailingBlanks(before);
+    if (mapped.length === 0) before = withoutTrailing(before, ' \t');
     // `word^2` had no space before the citation; the canonical form keeps one.
     const space = mapped.length > 0 && /\S$/.test(before) && marker.raw.startsWith('^') ? ' ' : '';
     result += before + space + mapped.map((n) => `[${n}]`).join('');

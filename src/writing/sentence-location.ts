@@ -1,9 +1,9 @@
 // Where a sentence is in an article's Markdown, found again by its text after any edit (offsets go
 // stale; text does not), and the span edits the fact-check actions make: replace it, remove it.
+import { trailingRunStart, withoutTrailing } from '../trailing-run.ts';
 import { stripCitations, withoutReferences } from './citations.ts';
 import { inlinePlain } from './inline-plain.ts';
 import { splitSentences } from './sentences.ts';
-import { trailingNewlinesStart, withoutTrailingBlanks } from './trailing-blanks.ts';
 
 export interface Located {
   /** The sentence exactly as written in the Markdown (inline Markdown and citation markers kept). */
@@ -117,7 +117,7 @@ export function removeSpan(markdown: string, start: number, end: number): string
   let after = markdown.slice(end);
   if (/(^|\n)[ \t]*$/.test(before) || /^[ \t]*(\n|$)/.test(after)) {
     after = after.replace(/^[ \t]+/, '');
-    if (/^(\n|$)/.test(after)) before = withoutTrailingBlanks(before);
+    if (/^(\n|$)/.test(after)) before = withoutTrailing(before, ' \t');
   } else {
     after = after.replace(/^[ \t]+/, ' ');
     if (/[ \t]$/.test(before) && after.startsWith(' ')) after = after.slice(1);
@@ -132,7 +132,7 @@ export function removeSpan(markdown: string, start: number, end: number): string
   after = after.slice(nl < 0 ? lineEnd : lineEnd + 1);
   const joined = before + after;
   const at = before.length;
-  const from = trailingNewlinesStart(joined.slice(0, at));
+  const from = trailingRunStart(joined.slice(0, at), '\n');
   const to = at + (/^\n*/.exec(joined.slice(at))?.[0].length ?? 0);
   const newlines = to - from;
   if (newlines <= 2) return joined;
