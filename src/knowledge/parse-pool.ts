@@ -13,6 +13,9 @@ const readers = workerPool<ParseTask, ParseAnswer | null>({
   maxThreads: 2,
   // A 24 MB, 7,000-page PDF (MAX_FILE_SIZE_MB's default is 25) needs between 256 and 512 MB.
   heapMb: 512,
+  // It, and 20 MB of HTML or Markdown, hold 80–100 MB outside the heap (the file's bytes, its text);
+  // a PDF stream inflates there, 1,000:1 in a crafted one.
+  externalMb: 256,
   // That PDF takes ~18–21 s here; Markdown, HTML or text of that size 1–4 s.
   timeoutMs: 60_000,
 });

@@ -17,8 +17,10 @@ const htmlTypes = new Set(['text/html', 'application/xhtml+xml']);
 const extractors = workerPool<ExtractTask, ExtractedPage | null>({
   file: workerFile(import.meta.url, 'extract-worker'),
   maxThreads: 4,
-  // A 5 MB page, FETCH_MAX_BYTES's default, needs ~200 MB.
+  // A 5 MB page, FETCH_MAX_BYTES's default, needs ~200 MB of heap and ~25 MB outside it (its bytes
+  // and text).
   heapMb: 256,
+  externalMb: 128,
   timeoutMs: 15_000,
 });
 

@@ -6,7 +6,7 @@ import { DocumentRejectedError } from '../../src/knowledge/errors.ts';
 import { parseAndChunk } from '../../src/knowledge/ingest-document.ts';
 import { closeDocumentReaders, parseAndChunkOffThread } from '../../src/knowledge/parse-pool.ts';
 import { documentTypes } from '../../src/knowledge/types.ts';
-import { writeNestedFormsPdf, writePdf } from '../support/pdf-writer.ts';
+import { writeInflatingPdf, writeNestedFormsPdf, writePdf } from '../support/pdf-writer.ts';
 import { articleHtml, nestedMarkdown } from './samples.ts';
 import { handbookDocx, threePagePdf } from './samples-ingest.ts';
 
@@ -82,6 +82,22 @@ describe('parseAndChunkOffThread', () => {
     expect(ticks).toBeGreaterThan(waited / 20 / 4);
     const next = await parseAndChunkOffThread(threePagePdf(), { ...limits, filename: 'next.pdf' });
     expect(next.pageCount).toBe(3);
+  });
+
+  it('refuses a PDF whose stream inflates past the memory a document may take', async () => {
+    // 0.5 MB that inflates to 512 MB: pdf.js keeps a stream's decoded bytes in one buffer, outside the
+    // heap its thread is limited to (a 1 GB one grew the process to 2.3 GB).
+    const bomb = writeInflatingPdf(512);
+    expect(bomb.byteLength).toBeLessThan(limits.maxBytes);
+    const refused = await refusal(parseAndChunkOffThread(bomb, { ...limits, filename: 'bomb.pdf' }));
+    expect(refused).toBeInstanceOf(DocumentRejectedError);
+    expect(refused).toMatchObject({
+      code: 'too_complex',
+      message: expect.stringMatching(/could not be read within 256 MB of buffer memory/),
+    });
+    // The same shape at a size a document may take is read.
+    const modest = await parseAndChunkOffThread(writeInflatingPdf(16), { ...limits, filename: 'ok.pdf' });
+    expect(modest.chunks.map((c) => c.text)).toEqual(['Words after the spaces']);
   });
 
   it('lets the caller abort a document being read', async () => {

@@ -1,6 +1,8 @@
 // Writes small but valid PDFs (one Helvetica text line per string, one page per array), so the
 // knowledge tests run on real files without committing binaries. `encrypted` adds a Standard
 // security handler whose /U entry matches no password, which a reader must refuse to open.
+import { constants, deflateRawSync } from 'node:zlib';
+
 export function writePdf(pages: string[][], options: { encrypted?: boolean } = {}): Buffer {
   const objects: string[] = [];
   const add = (body: string) => objects.push(body);
@@ -53,6 +55,32 @@ export function writeNestedFormsPdf(depth: number): Buffer {
     );
   }
   return assemble(objects, '');
+}
+
+/**
+ * A PDF whose one page's content stream inflates (FlateDecode) to `megabytes` MB of spaces before its
+ * one line of text: ~1 kB a megabyte, as a decompression bomb is. The stream is one compressed
+ * megabyte repeated (raw deflate pieces ending on a sync flush join into one stream); its checksum
+ * is left zero, which a PDF reader does not check.
+ */
+export function writeInflatingPdf(megabytes: number): Buffer {
+  const piece = deflateRawSync(Buffer.alloc(1024 * 1024, 0x20), { finishFlush: constants.Z_SYNC_FLUSH });
+  const stream = Buffer.concat([
+    Buffer.from([0x78, 0x9c]),
+    ...Array.from({ length: megabytes }, () => piece),
+    deflateRawSync(Buffer.from('\nBT /F1 12 Tf 72 720 Td (Words after the spaces) Tj ET')),
+    Buffer.alloc(4),
+  ]).toString('latin1');
+  return assemble(
+    [
+      '<< /Type /Catalog /Pages 2 0 R >>',
+      '<< /Type /Pages /Kids [4 0 R] /Count 1 >>',
+      '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+      '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>',
+      `<< /Length ${stream.length} /Filter /FlateDecode >>\nstream\n${stream}\nendstream`,
+    ],
+    '',
+  );
 }
 
 // Object 1 is the catalog; `trailerExtra` is added to the trailer dictionary.
