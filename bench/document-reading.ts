@@ -2,14 +2,15 @@
 // 65cd4dc, in its own request) against on the document-reading thread (src/knowledge/parse-pool.ts):
 // for documents near MAX_FILE_SIZE_MB's default of 25 MB — a 7,000-page PDF, Markdown, HTML, plain
 // text, an OpenAPI spec of 100,000 operations — and a crafted 2 kB PDF of nested forms, each way in
-// alternating rounds (BENCH_ROUNDS, default 3). Reports wall time, the longest stall of this thread's
+// alternating rounds (BENCH_ROUNDS, default 3), then a 20 MB PDF that inflates to 20 GB on the
+// reading thread (with this process's peak RSS). Reports wall time, the longest stall of this thread's
 // event loop (what every other request and live stream waits) and this process's CPU.
 //   npm run bench -- document-reading
 import { availableParallelism, loadavg } from 'node:os';
 import { parseAndChunk } from '../src/knowledge/ingest-document.ts';
 import { closeDocumentReaders, parseAndChunkOffThread } from '../src/knowledge/parse-pool.ts';
 import { documentTypes } from '../src/knowledge/types.ts';
-import { writeNestedFormsPdf, writePdf } from '../test/support/pdf-writer.ts';
+import { writeInflatingPdf, writeNestedFormsPdf, writePdf } from '../test/support/pdf-writer.ts';
 import { alternatingRounds, measured, type Round } from './support/thread-stall.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -115,4 +116,23 @@ const onThread = await measured(() =>
 );
 row('crafted PDF, 8 levels of nested forms', mb(hostile.length), '—', 'reading thread', [onThread]);
 console.log(`the 8-level PDF on the reading thread: ${refusal}`);
+
+// A 20 MB PDF whose one stream inflates to 20 GB: pdf.js keeps a stream's decoded bytes in one
+// buffer, outside the heap the reading thread is limited to, so this process's RSS is what it costs.
+const inflating = writeInflatingPdf(20_000);
+const rssBefore = process.memoryUsage.rss();
+let rssPeak = rssBefore;
+const sampler = setInterval(() => {
+  rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
+}, 20);
+const inflated = await measured(() =>
+  parseAndChunkOffThread(inflating, { ...limits, filename: 'inflating.pdf' }).catch((e: Error) => {
+    refusal = e.message;
+  }),
+);
+clearInterval(sampler);
+row('crafted PDF, one stream inflating to 20 GB', mb(inflating.length), '—', 'reading thread', [inflated]);
+console.log(
+  `the inflating PDF on the reading thread: ${refusal}; this process's RSS ${mb(rssBefore)} MB before it, ${mb(rssPeak)} MB at most while it was read`,
+);
 await closeDocumentReaders();
