@@ -11,6 +11,7 @@ import { intString } from '../../input/integer.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
 import { closeCodes, watchCredential } from '../credential-watch.ts';
 import { hijackReply } from '../hijack.ts';
+import { pacedEvents } from '../paced-events.ts';
 import { articleIdParams } from './article-schemas.ts';
 
 const keepAliveMs = 15_000;
@@ -91,19 +92,19 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
         res.write(`event: error\ndata: ${JSON.stringify({ code: lost.code, message: lost.reason })}\n\n`);
         close();
       });
-      const unsubscribe = articleEvents.subscribe(
-        articleId,
-        last?.id ?? after,
-        (event) => {
+      const unsubscribe = pacedEvents(articleEvents, articleId, last?.id ?? after, {
+        send: (event) => {
           if (!open) return;
           send(event);
           if (event.type === 'done') {
             void isFinal(event.articleId, event.id).then((final) => final && close(), close);
           }
         },
+        waiting: () => res.writableLength,
         // A deleted article sends no `done`: its stream ends once the deletion is seen.
-        close,
-      );
+        gone: close,
+        stalled: () => res.destroy(),
+      });
       const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), keepAliveMs);
       request.raw.on('close', close);
       // A first page that ended with the final `done` of a longer log: whether more follows is asked.
@@ -174,11 +175,11 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
         const articleId = parsed.articleId;
         subscriptions.set(
           articleId,
-          articleEvents.subscribe(
-            articleId,
-            parsed.lastEventId ?? 0,
-            (event) => send({ type: 'event', articleId, id: event.id, event: event.type, data: event.data }),
-            () => {
+          pacedEvents(articleEvents, articleId, parsed.lastEventId ?? 0, {
+            send: (event) =>
+              send({ type: 'event', articleId, id: event.id, event: event.type, data: event.data }),
+            waiting: () => socket.bufferedAmount,
+            gone: () => {
               send({
                 type: 'error',
                 articleId,
@@ -188,7 +189,10 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
               subscriptions.get(articleId)?.();
               subscriptions.delete(articleId);
             },
-          ),
+            // A close frame would wait behind what the client does not read; it resubscribes from
+            // its last event ids, as after any disconnect.
+            stalled: () => socket.terminate(),
+          }),
         );
       });
       socket.on('close', () => {
