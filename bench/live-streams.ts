@@ -4,7 +4,7 @@
 // The API runs in a child process (embedded database, or PostgreSQL with BENCH_DATABASE_URL) and
 // publishes `section.delta` events through the same event bus a worker uses, each carrying its send
 // time; this process holds the SSE connections and measures the lag from publish to the client
-// reading the event. Memory per client: the API process's RSS and heap (after a GC) with the
+// reading the event; the clients are signed in as one user per 200 of them. Memory per client: the API process's RSS and heap (after a GC) with the
 // clients connected, minus before, divided by the number of clients.
 import { spawn } from 'node:child_process';
 import http from 'node:http';
@@ -22,7 +22,7 @@ async function serve() {
   const { loadConfig } = await import('../src/config.ts');
   const { createRuntime } = await import('../src/runtime.ts');
   const { buildServer } = await import('../src/server/app.ts');
-  const { setupOwner } = await import('../test/support/accounts.ts');
+  const { inviteMember, setupOwner } = await import('../test/support/accounts.ts');
   const config = loadConfig({
     ENVIRONMENT: 'test',
     LOG_LEVEL: 'silent',
@@ -34,6 +34,19 @@ async function serve() {
   const app = await buildServer(runtime);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   const { cookie, body } = await setupOwner(app);
+  // The crowd is many people: one user may hold 256 streams at once (src/server/follow-quota.ts).
+  const cookies = [cookie];
+  const people = Math.ceil(Math.max(clients, manyClients) / 200);
+  for (let i = 1; i < people; i++)
+    cookies.push(
+      (
+        await inviteMember(app, cookie, {
+          email: `viewer${i}@example.com`,
+          password: 'viewer-password',
+          role: 'viewer',
+        })
+      ).cookie,
+    );
   const { rows } = await runtime.database.query<{ id: string }>(
     `INSERT INTO articles (workspace_id, brief, topic, status) VALUES ($1, '{}', 'live streams', 'running') RETURNING id`,
     [body.workspace.id],
@@ -44,7 +57,7 @@ async function serve() {
     const m = process.memoryUsage();
     return { rss: m.rss, heap: m.heapUsed };
   };
-  process.stdout.write(`ready ${JSON.stringify({ url, cookie, articleId })}\n`);
+  process.stdout.write(`ready ${JSON.stringify({ url, cookies, articleId })}\n`);
   for await (const line of createInterface({ input: process.stdin })) {
     const [command, arg] = line.split(' ');
     if (command === 'memory') process.stdout.write(`memory ${JSON.stringify(memory())}\n`);
@@ -123,9 +136,9 @@ async function main() {
     child.stdin.write(`${command}\n`);
     return reply;
   };
-  const { url, cookie, articleId } = JSON.parse((await next()).replace(/^ready /, '')) as {
+  const { url, cookies, articleId } = JSON.parse((await next()).replace(/^ready /, '')) as {
     url: string;
-    cookie: string;
+    cookies: string[];
     articleId: string;
   };
   const memory = async () =>
@@ -143,8 +156,8 @@ async function main() {
     const started = Date.now();
     // Connected in batches, as a crowd of browsers would arrive.
     for (let i = 0; i < count; i += 100) {
-      const batch = Array.from({ length: Math.min(100, count - i) }, () =>
-        openStream(url, cookie, articleId, onEvent),
+      const batch = Array.from({ length: Math.min(100, count - i) }, (_, k) =>
+        openStream(url, cookies[(i + k) % cookies.length]!, articleId, onEvent),
       );
       streams.push(...(await Promise.all(batch)));
     }

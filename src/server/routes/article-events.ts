@@ -10,6 +10,7 @@ import { AppError } from '../../errors.ts';
 import { intString } from '../../input/integer.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
 import { closeCodes, watchCredential } from '../credential-watch.ts';
+import { followQuota } from '../follow-quota.ts';
 import { hijackReply } from '../hijack.ts';
 import { pacedEvents } from '../paced-events.ts';
 import { articleIdParams } from './article-schemas.ts';
@@ -28,6 +29,7 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
   // A `done` ends a stream only when it is the last word: a later regeneration appends new events.
   // Also asked when a stream opens: resuming after the final event has nothing left to wait for.
   const isFinal = (articleId: string, afterId: number) => streamIsOver(database, articleId, afterId);
+  const follows = followQuota();
 
   app.get(
     '/articles/:id/events',
@@ -56,8 +58,16 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const after = request.headers['last-event-id'] ?? request.query.lastEventId ?? 0;
       const articleId = request.params.id;
-      const start = await streamStart(database, authOf(request).workspaceId, articleId, after);
-      if (!start) throw new AppError('not_found', `Article ${articleId} not found`);
+      const auth = authOf(request);
+      const release = follows.take(auth.userId, articleId);
+      const start = await streamStart(database, auth.workspaceId, articleId, after).catch((err: unknown) => {
+        release();
+        throw err;
+      });
+      if (!start) {
+        release();
+        throw new AppError('not_found', `Article ${articleId} not found`);
+      }
       const res = hijackReply(reply, 200, {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache, no-transform',
@@ -74,6 +84,7 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
       // Finished, and nothing after its final `done` (or after where the client resumes): the
       // stream is over once those events are sent.
       if (start.finished && whole && (!last || last.type === 'done')) {
+        release();
         res.end();
         return;
       }
@@ -81,6 +92,7 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
       const close = () => {
         if (!open) return;
         open = false;
+        release();
         unsubscribe();
         watch.stop();
         clearInterval(keepAlive);
@@ -107,6 +119,9 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
       });
       const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), keepAliveMs);
       request.raw.on('close', close);
+      res.on('close', close);
+      // A client gone while the stream was being opened: no close event is left to come.
+      if (res.socket?.destroyed !== false) close();
       // A first page that ended with the final `done` of a longer log: whether more follows is asked.
       if (!whole && last?.type === 'done')
         void isFinal(articleId, last.id).then((final) => final && close(), close);
@@ -133,6 +148,7 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     (socket, request) => {
+      const userId = authOf(request).userId;
       const subscriptions = new Map<string, () => void>();
       // Logout, a revoked key, a lost membership or scope closes the socket with 4401/4403.
       const watch = watchCredential(request, 'articles:read', (lost) => {
@@ -171,29 +187,38 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
           });
           return;
         }
-        if (subscriptions.has(parsed.articleId)) return;
+        // Closed while the article was looked up: nothing would stop a subscription made now.
+        if (socket.readyState !== socket.OPEN || subscriptions.has(parsed.articleId)) return;
         const articleId = parsed.articleId;
-        subscriptions.set(
-          articleId,
-          pacedEvents(articleEvents, articleId, parsed.lastEventId ?? 0, {
-            send: (event) =>
-              send({ type: 'event', articleId, id: event.id, event: event.type, data: event.data }),
-            waiting: () => socket.bufferedAmount,
-            gone: () => {
-              send({
-                type: 'error',
-                articleId,
-                code: 'not_found',
-                message: `Article ${articleId} was deleted`,
-              });
-              subscriptions.get(articleId)?.();
-              subscriptions.delete(articleId);
-            },
-            // A close frame would wait behind what the client does not read; it resubscribes from
-            // its last event ids, as after any disconnect.
-            stalled: () => socket.terminate(),
-          }),
-        );
+        let release: () => void;
+        try {
+          release = follows.take(userId, articleId);
+        } catch (err) {
+          send({ type: 'error', articleId, code: 'rate_limited', message: (err as Error).message });
+          return;
+        }
+        const stop = pacedEvents(articleEvents, articleId, parsed.lastEventId ?? 0, {
+          send: (event) =>
+            send({ type: 'event', articleId, id: event.id, event: event.type, data: event.data }),
+          waiting: () => socket.bufferedAmount,
+          gone: () => {
+            send({
+              type: 'error',
+              articleId,
+              code: 'not_found',
+              message: `Article ${articleId} was deleted`,
+            });
+            subscriptions.get(articleId)?.();
+            subscriptions.delete(articleId);
+          },
+          // A close frame would wait behind what the client does not read; it resubscribes from
+          // its last event ids, as after any disconnect.
+          stalled: () => socket.terminate(),
+        });
+        subscriptions.set(articleId, () => {
+          stop();
+          release();
+        });
       });
       socket.on('close', () => {
         watch.stop();
