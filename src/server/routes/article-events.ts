@@ -13,6 +13,7 @@ import { closeCodes, watchCredential } from '../credential-watch.ts';
 import { followQuota } from '../follow-quota.ts';
 import { hijackReply } from '../hijack.ts';
 import { pacedEvents } from '../paced-events.ts';
+import { socketMessages } from '../socket-messages.ts';
 import { articleIdParams } from './article-schemas.ts';
 
 const keepAliveMs = 15_000;
@@ -30,6 +31,7 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
   // Also asked when a stream opens: resuming after the final event has nothing left to wait for.
   const isFinal = (articleId: string, afterId: number) => streamIsOver(database, articleId, afterId);
   const follows = followQuota();
+  const messages = socketMessages();
 
   app.get(
     '/articles/:id/events',
@@ -159,6 +161,12 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
       };
       socket.on('message', async (raw: Buffer) => {
+        if (socket.readyState !== socket.OPEN) return;
+        if (!messages.take(userId)) {
+          // 1008: policy violation (RFC 6455).
+          socket.close(1008, 'too many messages');
+          return;
+        }
         let parsed: z.infer<typeof clientMessage>;
         try {
           parsed = clientMessage.parse(JSON.parse(String(raw)));
