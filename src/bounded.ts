@@ -1,22 +1,76 @@
-/**
- * A queue that runs at most `limit` tasks at once, in the order they are handed to it — for work
- * that arrives over time (a section's fact check as each section is written) as for a list known
- * up front (mapBounded).
- */
-export function boundedQueue(limit: number): <R>(task: () => Promise<R>) => Promise<R> {
+// A queue that runs at most `limit` tasks at once, in the order they are handed to it — for work
+// that arrives over time (a section's fact check as each section is written) as for a list known
+// up front (mapBounded). When tasks wait and carry keys (a workspace, say), they take turns across
+// the keys rather than arrival order: one key's pile of slow tasks — a member's ten crafted
+// documents, a minute each on the one document-reading thread — then delays another key's next
+// task by one task, not by the whole pile. How many may wait, per key and in all, can be bounded,
+// so waiting tasks (and what they hold) cannot grow without end.
+
+/** A task could not wait: too many of its key's, or in all, are waiting. */
+export class QueueFullError extends Error {
+  readonly scope: 'key' | 'all';
+  constructor(scope: 'key' | 'all', waiting: number) {
+    super(
+      scope === 'key'
+        ? `${waiting} tasks of the same kind are already waiting`
+        : `${waiting} tasks are already waiting`,
+    );
+    this.name = 'QueueFullError';
+    this.scope = scope;
+  }
+}
+
+export interface QueueTurn {
+  key?: string;
+  /** Most tasks of this key waiting; a task that would wait past it throws QueueFullError('key'). */
+  maxWaitingForKey?: number;
+  /** Most tasks waiting in all; a task that would wait past it throws QueueFullError('all'). */
+  maxWaiting?: number;
+}
+
+export type BoundedQueue = <R>(task: () => Promise<R>, turn?: QueueTurn) => Promise<R>;
+
+export function boundedQueue(limit: number): BoundedQueue {
   const max = Math.max(1, limit);
   let running = 0;
-  const waiting: Array<() => void> = [];
-  return async (task) => {
-    // A finished task hands its slot to the next waiting one, so none can slip in between.
-    if (running >= max) await new Promise<void>((resolve) => waiting.push(resolve));
-    else running++;
+  let waitingCount = 0;
+  // Keys in turn order: a key that was given a turn goes to the back (a Map keeps insertion order).
+  const waiting = new Map<string, Array<() => void>>();
+
+  const next = () => {
+    const first = waiting.entries().next();
+    if (first.done) {
+      running--;
+      return;
+    }
+    const [key, wakes] = first.value;
+    const wake = wakes.shift()!;
+    waiting.delete(key);
+    if (wakes.length > 0) waiting.set(key, wakes);
+    waitingCount--;
+    wake();
+  };
+
+  return async (
+    task,
+    { key = '', maxWaitingForKey = Number.POSITIVE_INFINITY, maxWaiting = Number.POSITIVE_INFINITY } = {},
+  ) => {
+    if (running < max) running++;
+    else {
+      const wakes = waiting.get(key) ?? [];
+      if (wakes.length >= maxWaitingForKey) throw new QueueFullError('key', wakes.length);
+      if (waitingCount >= maxWaiting) throw new QueueFullError('all', waitingCount);
+      waitingCount++;
+      // A finished task hands its slot to the next waiting one, so none can slip in between.
+      await new Promise<void>((resolve) => {
+        wakes.push(resolve);
+        waiting.set(key, wakes);
+      });
+    }
     try {
       return await task();
     } finally {
-      const wake = waiting.shift();
-      if (wake) wake();
-      else running--;
+      next();
     }
   };
 }

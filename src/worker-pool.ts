@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { Piscina } from 'piscina';
-import { boundedQueue } from './bounded.ts';
+import { boundedQueue, type QueueTurn } from './bounded.ts';
 import { lazyModule } from './lazy-module.ts';
 
 // Loaded with the first task, not with the server.
@@ -41,9 +41,17 @@ export interface WorkerPoolOptions {
 // thread takes without answering (a 256 MB budget: 768 MB at worst, for that moment).
 const memoryWatchMs = 50;
 
+export interface RunOptions extends QueueTurn {
+  signal?: AbortSignal | undefined;
+  timeoutMs?: number;
+}
+
 export interface WorkerPool<Task, Result> {
-  /** Runs `task` on a thread; WorkerLimitError past the time (`timeoutMs` overrides the pool's) or heap. */
-  run(task: Task, options?: { signal?: AbortSignal | undefined; timeoutMs?: number }): Promise<Result>;
+  /**
+   * Runs `task` on a thread; WorkerLimitError past the time (`timeoutMs` overrides the pool's) or
+   * memory. Waiting tasks take turns across their `key`s; QueueFullError when it may not wait.
+   */
+  run(task: Task, options?: RunOptions): Promise<Result>;
   /**
    * Starts the threads (each loads its modules, 100–250 ms of a core) while the caller waits on
    * something else, so the first tasks find them ready. The worker answers a `null` task with nothing.
@@ -96,7 +104,7 @@ export function workerPool<Task, Result>(options: WorkerPoolOptions): WorkerPool
   };
 
   return {
-    run(task, { signal, timeoutMs = options.timeoutMs } = {}) {
+    run(task, { signal, timeoutMs = options.timeoutMs, ...turn } = {}) {
       return turns(async () => {
         signal?.throwIfAborted();
         const timeout = AbortSignal.timeout(timeoutMs);
@@ -118,7 +126,7 @@ export function workerPool<Task, Result>(options: WorkerPoolOptions): WorkerPool
         } finally {
           if (--busy === 0) clearInterval(watch);
         }
-      });
+      }, turn);
     },
     warm() {
       const all = started();

@@ -76,11 +76,15 @@ export async function submitDocument(deps: IngestionDeps, input: SubmitInput): P
   const existing = await findByHash(database, input.workspaceId, contentHash);
   if (existing) return { document: await retryIfFailed(deps, existing), created: false };
 
-  const parsed = await parseAndChunkOffThread(input.bytes, {
-    ...documentLimits(deps.config),
-    ...(input.filename ? { filename: input.filename } : {}),
-    ...(input.declaredType ? { declaredType: input.declaredType } : {}),
-  });
+  const parsed = await parseAndChunkOffThread(
+    input.bytes,
+    {
+      ...documentLimits(deps.config),
+      ...(input.filename ? { filename: input.filename } : {}),
+      ...(input.declaredType ? { declaredType: input.declaredType } : {}),
+    },
+    { workspaceId: input.workspaceId, refuseWhenBusy: true },
+  );
   const id = await insertQueuedDocument(database, {
     workspaceId: input.workspaceId,
     title: parsed.title,
@@ -162,8 +166,7 @@ export async function processDocument(
   const progress = progressReporter(deps.database, job.documentId, opts.onProgress);
   opts.onProgress?.(5, 'parsing');
   try {
-    const parsed =
-      takeHandedOff(job.documentId) ?? (await parseStoredUpload(deps, job.documentId, opts.signal));
+    const parsed = takeHandedOff(job.documentId) ?? (await parseStoredUpload(deps, job, opts.signal));
     opts.signal?.throwIfAborted();
     await progress(20, 'embedding');
     const { embeddings, note } = await embedDocument(deps, job, parsed, opts.signal, (done, total) =>
@@ -195,7 +198,7 @@ function progressReporter(
 
 async function parseStoredUpload(
   deps: IngestionDeps,
-  documentId: string,
+  { documentId, workspaceId }: IngestJobData,
   signal: AbortSignal | undefined,
 ): Promise<ChunkedDocument> {
   const upload = await storedUpload(deps.database, documentId);
@@ -208,7 +211,7 @@ async function parseStoredUpload(
       ...(upload.filename ? { filename: upload.filename } : {}),
       ...(upload.contentType ? { declaredType: upload.contentType } : {}),
     },
-    { signal },
+    { signal, workspaceId },
   );
 }
 

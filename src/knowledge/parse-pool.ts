@@ -3,6 +3,9 @@
 // the process died — a 2 kB PDF of nested forms (over 2 minutes), 340 kB of unclosed `<table>` HTML
 // (4 GB, then the process aborted) — in the upload's request. A document past its time or its
 // thread's heap is refused (`too_complex`), and its thread ended (src/worker-pool.ts).
+
+import { QueueFullError } from '../bounded.ts';
+import { AppError } from '../errors.ts';
 import { WorkerLimitError, workerFile, workerPool } from '../worker-pool.ts';
 import { DocumentRejectedError, rejected } from './errors.ts';
 import { type ChunkedDocument, checkUploadSize, type ParseAndChunkOptions } from './ingest-document.ts';
@@ -20,11 +23,24 @@ const readers = workerPool<ParseTask, ParseAnswer | null>({
   timeoutMs: 60_000,
 });
 
+// An upload's request waits while its document is read, holding the file: past this many of its
+// workspace's (or this many in all) waiting, it is refused rather than left to wait for minutes.
+export const maxWaitingUploads = { perWorkspace: 4, inAll: 32 };
+
+export interface ReadTurn {
+  signal?: AbortSignal | undefined;
+  timeoutMs?: number;
+  /** Whose document: waiting documents take turns across workspaces. */
+  workspaceId?: string;
+  /** A request waits for the answer: refused (429, or 503 when everyone's are waiting) rather than queued without end. */
+  refuseWhenBusy?: boolean;
+}
+
 /** parseAndChunk on a document-reading thread: throws DocumentRejectedError as it does. */
 export async function parseAndChunkOffThread(
   bytes: Buffer,
   options: ParseAndChunkOptions,
-  { signal, timeoutMs }: { signal?: AbortSignal | undefined; timeoutMs?: number } = {},
+  { signal, timeoutMs, workspaceId, refuseWhenBusy = false }: ReadTurn = {},
 ): Promise<ChunkedDocument> {
   // Checked here, so a file over the limit is never copied to the thread.
   checkUploadSize(bytes, options);
@@ -32,9 +48,17 @@ export async function parseAndChunkOffThread(
   try {
     answer = await readers.run(
       { bytes, options },
-      { signal, ...(timeoutMs === undefined ? {} : { timeoutMs }) },
+      {
+        signal,
+        ...(timeoutMs === undefined ? {} : { timeoutMs }),
+        ...(workspaceId === undefined ? {} : { key: workspaceId }),
+        ...(refuseWhenBusy
+          ? { maxWaitingForKey: maxWaitingUploads.perWorkspace, maxWaiting: maxWaitingUploads.inAll }
+          : {}),
+      },
     );
   } catch (err) {
+    if (err instanceof QueueFullError) throw busy(err);
     if (err instanceof WorkerLimitError)
       throw rejected(
         'too_complex',
@@ -45,6 +69,21 @@ export async function parseAndChunkOffThread(
   if (!answer) throw new Error('the document reader returned nothing');
   if ('rejection' in answer) throw new DocumentRejectedError(answer.rejection.code, answer.rejection.message);
   return answer.document;
+}
+
+function busy(err: QueueFullError): AppError {
+  const refusal =
+    err.scope === 'key'
+      ? new AppError(
+          'rate_limited',
+          `${maxWaitingUploads.perWorkspace} documents of this workspace are already waiting to be read; upload this one when one of them is done`,
+        )
+      : new AppError(
+          'unavailable',
+          `${maxWaitingUploads.inAll} documents are already waiting to be read; try again shortly`,
+        );
+  // A document is read within a minute.
+  return Object.assign(refusal, { retryAfterSeconds: 30 });
 }
 
 /** Ends the document-reading threads (tests, and a process that must not wait for their idle timeout). */

@@ -4,7 +4,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { DocumentRejectedError } from '../../src/knowledge/errors.ts';
 import { parseAndChunk } from '../../src/knowledge/ingest-document.ts';
-import { closeDocumentReaders, parseAndChunkOffThread } from '../../src/knowledge/parse-pool.ts';
+import {
+  closeDocumentReaders,
+  maxWaitingUploads,
+  parseAndChunkOffThread,
+} from '../../src/knowledge/parse-pool.ts';
 import { documentTypes } from '../../src/knowledge/types.ts';
 import { writeInflatingPdf, writeNestedFormsPdf, writePdf } from '../support/pdf-writer.ts';
 import { articleHtml, nestedMarkdown } from './samples.ts';
@@ -98,6 +102,51 @@ describe('parseAndChunkOffThread', () => {
     // The same shape at a size a document may take is read.
     const modest = await parseAndChunkOffThread(writeInflatingPdf(16), { ...limits, filename: 'ok.pdf' });
     expect(modest.chunks.map((c) => c.text)).toEqual(['Words after the spaces']);
+  });
+
+  it('reads another workspace’s document before the rest of one workspace’s pile', async () => {
+    const finished: string[] = [];
+    const read = (name: string, bytes: Buffer, workspaceId: string) =>
+      refusal(
+        parseAndChunkOffThread(
+          bytes,
+          { ...limits, filename: `${name}.pdf` },
+          { workspaceId, timeoutMs: 1_500 },
+        ),
+      ).then((outcome) => {
+        finished.push(name);
+        return outcome;
+      });
+    // Each hostile document holds the reading thread for its whole time.
+    const pile = ['hostile1', 'hostile2', 'hostile3'].map((name) =>
+      read(name, writeNestedFormsPdf(8), 'workspace-a'),
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    const other = read('other', threePagePdf(), 'workspace-b');
+    expect(await other).toBeUndefined();
+    await Promise.all(pile);
+    expect(finished.indexOf('other')).toBeLessThan(finished.indexOf('hostile3'));
+  });
+
+  it('refuses an upload that would wait behind too many of its workspace’s', async () => {
+    const uploads = Array.from({ length: 8 }, (_, i) =>
+      refusal(
+        parseAndChunkOffThread(
+          writeNestedFormsPdf(8),
+          { ...limits, filename: `f${i}.pdf` },
+          { workspaceId: 'workspace-c', refuseWhenBusy: true, timeoutMs: 500 },
+        ),
+      ),
+    );
+    const outcomes = await Promise.all(uploads);
+    const busy = outcomes.filter((e) => (e as { code?: string }).code === 'rate_limited');
+    // One or two read at once (one thread per core but one, at most two), four wait.
+    expect(busy.length).toBeGreaterThanOrEqual(2);
+    expect(busy[0]).toMatchObject({
+      message: `${maxWaitingUploads.perWorkspace} documents of this workspace are already waiting to be read; upload this one when one of them is done`,
+      retryAfterSeconds: 30,
+    });
+    expect(outcomes.filter((e) => e instanceof DocumentRejectedError)).toHaveLength(8 - busy.length);
   });
 
   it('lets the caller abort a document being read', async () => {
