@@ -42,7 +42,9 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Server-Sent Events of an article run, replayed from `Last-Event-ID` (or `lastEventId`)',
         description:
           'Event types: status, step.started, step.finished, source.found, source.failed, section.delta, section.thinking (a reasoning model’s thinking, never part of the article), cost, error, done. ' +
-          'Each has an `id` to resume from; the stream ends after the final `done`, or once the article is deleted.',
+          'Each has an `id` to resume from; the stream ends after the final `done`, or once the article is deleted. ' +
+          'Events are paced by what the client reads: one that reads nothing for 60 s while 256 KB wait is disconnected (resume from the last id). ' +
+          'One user follows at most 64 articles and holds at most 256 streams and WebSocket subscriptions at once → 429.',
         security: securedBy,
         params: articleIdParams,
         headers: z.object({ 'last-event-id': eventId.optional() }),
@@ -145,7 +147,9 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
           '{"type":"error","articleId","code":"not_found"}. The credential is re-checked while the ' +
           'socket is open: after logout, key revocation or a lost membership it closes with 4401, after a lost ' +
           'scope or a workspace switch with 4403. With the session cookie the handshake must come from this ' +
-          "site's Origin (or one of ALLOWED_ORIGINS).",
+          "site's Origin (or one of ALLOWED_ORIGINS). A subscription past the user's limits (64 articles, 256 streams and " +
+          'subscriptions) is answered with {"type":"error","code":"rate_limited"}; a user\'s messages may come 128 at once and ' +
+          '32 a second after, and the socket that sends past that is closed with 1008.',
         security: securedBy,
       },
     },

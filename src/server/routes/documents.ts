@@ -218,7 +218,9 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'Answers 202 with the queued document (poll `GET /api/v1/documents/{id}` for status and progress), or ' +
           '200 with the existing document when the same content is already in the workspace. The type is ' +
-          'recognised by content; wrong type → 415, too large → 413, encrypted/corrupt/empty → 400, blocked URL → 400.',
+          'recognised by content; wrong type → 415, too large → 413, encrypted/corrupt/empty → 400, blocked URL → 400. ' +
+          'Documents are read as they arrive, taking turns across workspaces: one that would wait behind 4 of its ' +
+          "workspace's → 429, behind 32 in all → 503 (both with Retry-After).",
         security: securedBy,
         consumes: ['multipart/form-data', 'application/json'],
         body: uploadBody,

@@ -3280,7 +3280,7 @@ export interface paths {
   "/api/v1/articles/{id}/events": {
     /**
      * Server-Sent Events of an article run, replayed from `Last-Event-ID` (or `lastEventId`)
-     * @description Event types: status, step.started, step.finished, source.found, source.failed, section.delta, section.thinking (a reasoning model’s thinking, never part of the article), cost, error, done. Each has an `id` to resume from; the stream ends after the final `done`, or once the article is deleted.
+     * @description Event types: status, step.started, step.finished, source.found, source.failed, section.delta, section.thinking (a reasoning model’s thinking, never part of the article), cost, error, done. Each has an `id` to resume from; the stream ends after the final `done`, or once the article is deleted. Events are paced by what the client reads: one that reads nothing for 60 s while 256 KB wait is disconnected (resume from the last id). One user follows at most 64 articles and holds at most 256 streams and WebSocket subscriptions at once → 429.
      */
     get: {
       parameters: {
@@ -3555,7 +3555,7 @@ export interface paths {
     };
     /**
      * Add a document to the knowledge library (file upload or URL); ingestion runs in the background
-     * @description Answers 202 with the queued document (poll `GET /api/v1/documents/{id}` for status and progress), or 200 with the existing document when the same content is already in the workspace. The type is recognised by content; wrong type → 415, too large → 413, encrypted/corrupt/empty → 400, blocked URL → 400.
+     * @description Answers 202 with the queued document (poll `GET /api/v1/documents/{id}` for status and progress), or 200 with the existing document when the same content is already in the workspace. The type is recognised by content; wrong type → 415, too large → 413, encrypted/corrupt/empty → 400, blocked URL → 400. Documents are read as they arrive, taking turns across workspaces: one that would wait behind 4 of its workspace's → 429, behind 32 in all → 503 (both with Retry-After).
      */
     post: {
       /** @description Either `multipart/form-data` with a `file` part (and optional `tags`: repeated fields or a comma list), or JSON `{url, tags?}` to ingest a web page or file fetched by the server (SSRF-guarded). */
