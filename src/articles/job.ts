@@ -89,15 +89,20 @@ function sourceProviders(deps: ArticleJobDeps): SourceProviders {
     const { research } = brief;
     if (research.urls.length > 0) {
       providers.push(
-        userUrlSources(research.urls, fetchOptionsFromConfig(deps.config), (url, reason) => {
-          if (ctx.signal.aborted) return;
-          // Only while this run holds the article, as its other live events (event-store.ts).
-          deps.articleEvents
-            .publishAll(ctx.article.id, 'source.failed', [{ url, reason }], ctx.leaseOwner)
-            .catch((err) =>
-              deps.logger.debug({ err, articleId: ctx.article.id }, 'source.failed not published'),
-            );
-        }),
+        userUrlSources(
+          research.urls,
+          fetchOptionsFromConfig(deps.config),
+          (url, reason) => {
+            if (ctx.signal.aborted) return;
+            // Only while this run holds the article, as its other live events (event-store.ts).
+            deps.articleEvents
+              .publishAll(ctx.article.id, 'source.failed', [{ url, reason }], ctx.leaseOwner)
+              .catch((err) =>
+                deps.logger.debug({ err, articleId: ctx.article.id }, 'source.failed not published'),
+              );
+          },
+          ctx.article.workspaceId,
+        ),
       );
     }
     if (research.documents.length > 0) providers.push(namedDocumentSources(search, research.documents));
@@ -105,7 +110,13 @@ function sourceProviders(deps: ArticleJobDeps): SourceProviders {
     if (research.web) {
       const web = researchFromConfig(deps.config, researchCache);
       if (web.enabled)
-        providers.push(webSources(web.deps, { ...web.options, maxSources: webSourcesOf({ research }) }));
+        providers.push(
+          webSources(web.deps, {
+            ...web.options,
+            maxSources: webSourcesOf({ research }),
+            turnKey: ctx.article.workspaceId,
+          }),
+        );
     }
     return providers;
   };

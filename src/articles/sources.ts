@@ -35,6 +35,8 @@ export function userUrlSources(
   urls: readonly string[],
   fetchOptions: SafeFetchOptions,
   onFailure: (url: string, reason: string) => void,
+  /** Whose pages (a workspace): they take turns with other workspaces' for the extractor. */
+  turnKey?: string,
 ): SourceProvider {
   let fetched: Promise<Array<Omit<FoundSource, 'excerpt'> | undefined>> | undefined;
   const fetchAll = (signal: AbortSignal) => {
@@ -42,7 +44,10 @@ export function userUrlSources(
       try {
         const response = await safeFetch(url, { ...fetchOptions, accept: extractableTypes, signal });
         if (response.status < 200 || response.status >= 300) throw new Error(`HTTP ${response.status}`);
-        const page = await extractPage(response.body, response.contentType, response.finalUrl, { signal });
+        const page = await extractPage(response.body, response.contentType, response.finalUrl, {
+          signal,
+          ...(turnKey === undefined ? {} : { key: turnKey }),
+        });
         if (page.wordCount < 20) throw new Error('the page has no readable text');
         return {
           kind: 'url' as const,

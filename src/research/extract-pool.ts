@@ -39,13 +39,22 @@ export async function extractPage(
   body: Buffer,
   contentType: string,
   url: string,
-  { signal, timeoutMs }: { signal?: AbortSignal | undefined; timeoutMs?: number } = {},
+  {
+    signal,
+    timeoutMs,
+    key,
+  }: {
+    signal?: AbortSignal | undefined;
+    timeoutMs?: number;
+    /** Whose page (a workspace): waiting pages take turns across keys, so one's crafted pages hold only its own. */
+    key?: string;
+  } = {},
 ): Promise<ExtractedPage> {
   if (!htmlTypes.has(mediaType(contentType))) return extractReadable(body, contentType, url);
   try {
     const page = await extractors.run(
       { body, contentType, url },
-      { signal, ...(timeoutMs === undefined ? {} : { timeoutMs }) },
+      { signal, ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(key === undefined ? {} : { key }) },
     );
     if (!page) throw new Error('the extractor returned nothing');
     return page;

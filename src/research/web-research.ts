@@ -62,6 +62,8 @@ export type ResearchOptions = {
   minWords?: number;
   signal?: AbortSignal;
   onProgress?: (event: ResearchProgress) => void;
+  /** Whose pages these are (a workspace): pages waiting for the extractor take turns across keys. */
+  turnKey?: string;
 };
 
 export const researchDefaults = {
@@ -162,6 +164,7 @@ export async function researchQuestions(
           throw new AppError('unavailable', `HTTP ${response.status}`);
         const extracted = await extractPage(response.body, response.contentType, response.finalUrl, {
           signal: o.signal,
+          ...(o.turnKey === undefined ? {} : { key: o.turnKey }),
         });
         return { ...extracted, finalUrl: response.finalUrl, fetchedAt: response.fetchedAt.toISOString() };
       });

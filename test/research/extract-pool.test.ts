@@ -84,6 +84,23 @@ describe('extractPage', () => {
     expect(next.language).toBe('de-DE');
   });
 
+  it('reads another workspace’s page before the rest of one workspace’s crafted pages', async () => {
+    const hostile = Buffer.from(`<html><body>${'<div><p>a '.repeat(6000)}</body></html>`);
+    const finished: string[] = [];
+    const read = (name: string, bytes: Buffer, key: string) =>
+      extractPage(bytes, 'text/html', `https://${key}.example/${name}`, { timeoutMs: 1_000, key }).then(
+        () => finished.push(name),
+        () => finished.push(name),
+      );
+    const pile = ['hostile1', 'hostile2', 'hostile3', 'hostile4', 'hostile5'].map((name) =>
+      read(name, hostile, 'workspace-a'),
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    await read('other', Buffer.from(page), 'workspace-b');
+    await Promise.all(pile);
+    expect(finished.indexOf('other')).toBeLessThan(finished.indexOf('hostile5'));
+  });
+
   it('stops reading when the caller gives up', async () => {
     const controller = new AbortController();
     controller.abort(new Error('the run was cancelled'));
