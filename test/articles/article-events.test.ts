@@ -2,6 +2,7 @@
 // WebSocket (same events, authenticated on connect, foreign articles refused).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { login, session } from '../support/accounts.ts';
+import { openEventSocket } from '../support/event-socket.ts';
 import { type ArticleEnv, postArticle, startArticleEnv, waitForArticle } from './support.ts';
 
 let env: ArticleEnv;
@@ -32,20 +33,6 @@ function parseSse(text: string): Sse[] {
       const field = (name: string) => new RegExp(`^${name}: (.*)$`, 'm').exec(block)?.[1] ?? '';
       return { id: Number(field('id')), event: field('event'), data: JSON.parse(field('data')) };
     });
-}
-
-/** The signed-in user's WebSocket, open, with every message it receives. */
-async function openSocket() {
-  const ws = new WebSocket(`${base.replace('http', 'ws')}/api/v1/ws`, {
-    headers: session(env.cookie, base),
-  } as unknown as string[]);
-  const messages: Array<Record<string, unknown>> = [];
-  ws.addEventListener('message', (m) => messages.push(JSON.parse(String(m.data))));
-  await new Promise((resolve, reject) => {
-    ws.addEventListener('open', resolve);
-    ws.addEventListener('error', reject);
-  });
-  return { ws, messages };
 }
 
 describe('article events', () => {
@@ -138,7 +125,7 @@ describe('article events', () => {
     });
     expect(foreignStream.statusCode).toBe(404);
 
-    const { ws, messages } = await openSocket();
+    const { ws, messages } = await openEventSocket(base, env.cookie);
     ws.send(JSON.stringify({ type: 'subscribe', articleId: foreignId }));
     ws.send(JSON.stringify({ type: 'subscribe', articleId: id }));
     ws.send('not json');
@@ -172,7 +159,7 @@ describe('article events', () => {
     const stream = await fetch(`${base}/api/v1/articles/${id}/events`, { headers: session(env.cookie) });
     const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
     await reader.read();
-    const { ws, messages } = await openSocket();
+    const { ws, messages } = await openEventSocket(base, env.cookie);
     ws.send(JSON.stringify({ type: 'subscribe', articleId: id }));
     while (!messages.some((m) => m.type === 'event')) await new Promise((r) => setTimeout(r, 20));
 

@@ -7,6 +7,7 @@ import { insertArticle } from '../../src/articles/article-store.ts';
 import { followLimits, followQuota } from '../../src/server/follow-quota.ts';
 import { setupOwner } from '../support/accounts.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
+import { openEventSocket } from '../support/event-socket.ts';
 import { storedBrief } from '../support/stored-brief.ts';
 
 describe('followQuota', () => {
@@ -77,15 +78,7 @@ describe('articles followed at once, over HTTP', () => {
     }
 
     // The last place is taken by a WebSocket subscription; one more article is refused on the socket.
-    const ws = new WebSocket(`${base.replace('http', 'ws')}/api/v1/ws`, {
-      headers: { cookie, origin: base },
-    } as unknown as string[]);
-    const messages: Array<Record<string, unknown>> = [];
-    ws.addEventListener('message', (m) => messages.push(JSON.parse(String(m.data))));
-    await new Promise((resolve, reject) => {
-      ws.addEventListener('open', resolve);
-      ws.addEventListener('error', reject);
-    });
+    const { ws, messages } = await openEventSocket(base, cookie);
     ws.send(JSON.stringify({ type: 'subscribe', articleId: articleIds[last - 1] }));
     ws.send(JSON.stringify({ type: 'subscribe', articleId: articleIds[last] }));
     await until(async () => messages.length > 0);
