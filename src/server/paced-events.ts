@@ -3,8 +3,8 @@
 // and a socket buffers whatever its client has not taken: a client that never read had the whole
 // log kept for it in this process (20 such streams on a 20 MB log: +1.1 GB). Once more than
 // `maxWaitingBytes` waits for the client, its subscription is dropped; it follows again from the
-// last event it was given once the client has read most of that, and is ended if it reads nothing
-// for `maxStallMs` (a client resumes from its last event id, as after any disconnect).
+// last event it was given once the client has read most of that, and is ended if it has not within
+// `maxStallMs` (a client resumes from its last event id, as after any disconnect).
 
 import type { ArticleEvent } from '../articles/event-map.ts';
 import type { ArticleEventBus } from '../articles/events.ts';
@@ -24,7 +24,7 @@ export interface PacedClient {
   waiting(): number;
   /** The article was deleted. */
   gone(): void;
-  /** The client read nothing for `maxStallMs` while events waited for it. */
+  /** The client did not read most of what waited for it within `maxStallMs`. */
   stalled(): void;
 }
 
