@@ -108,6 +108,7 @@ const schema = z.object({
   RATE_LIMIT_ENABLED: bool(true),
   RATE_LIMIT_GENERAL: positiveInt(600),
   RATE_LIMIT_GENERATION: positiveInt(20),
+  RATE_LIMIT_EDIT_MB: z.coerce.number().positive().max(1024).default(8),
 
   // First run
   BLOGSMITH_ADMIN_EMAIL: z.email().optional(),

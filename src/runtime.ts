@@ -8,7 +8,7 @@ import { ensureAdmin } from './accounts/bootstrap.ts';
 import { createLoginThrottle, type LoginThrottle } from './accounts/login-throttle.ts';
 import { createRevocationBus, type RevocationBus } from './accounts/revocations.ts';
 import { type ArticleEventBus, createArticleEventBus } from './articles/events.ts';
-import { memoryCounters, redisCounters } from './cache/counters.ts';
+import { type CounterStore, memoryCounters, redisCounters } from './cache/counters.ts';
 import { closeRedis, createRedis, type Redis } from './cache/redis.ts';
 import type { Config } from './config.ts';
 import { type Database, openDatabase } from './db/client.ts';
@@ -49,6 +49,8 @@ export interface Runtime {
   apiKeys: ApiKeyVerifier;
   /** Password-guessing limits, shared through Redis when configured. */
   signIns: LoginThrottle;
+  /** Expiring counters for throttles, shared by every process through Redis when it is configured. */
+  counters: CounterStore;
   /** Closes everything opened here, in reverse order. */
   close(): Promise<void>;
 }
@@ -133,7 +135,8 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
   closers.push(() => revocations.close());
   const apiKeys = createApiKeyVerifier(database, revocations);
   closers.push(async () => apiKeys.close());
-  const signIns = createLoginThrottle(redis ? redisCounters(redis, logger, 'blogsmith:') : memoryCounters(), {
+  const counters = redis ? redisCounters(redis, logger, 'blogsmith:') : memoryCounters();
+  const signIns = createLoginThrottle(counters, {
     maxFailures: config.LOGIN_MAX_FAILURES,
     lockSeconds: config.LOGIN_LOCK_SECONDS,
     async onLock(lock) {
@@ -161,6 +164,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     revocations,
     apiKeys,
     signIns,
+    counters,
     ...(redis ? { redis } : {}),
     dataDirLock: lock,
     async close() {

@@ -1,12 +1,12 @@
-// Expiring counters and markers for throttling (login attempts): in Redis when configured, so every
+// Expiring counters and markers for throttling (login attempts, edited bytes): in Redis when configured, so every
 // process shares them, otherwise in this process's memory. A Redis failure falls back to memory for
 // that call rather than letting the caller through unthrottled.
 import type { Logger } from 'pino';
 import type { Redis } from './redis.ts';
 
 export interface CounterStore {
-  /** Adds one to `key` and (re)starts its lifetime; returns the new count. */
-  increment(key: string, ttlMs: number): Promise<number>;
+  /** Adds `by` (one unless given) to `key` and (re)starts its lifetime; returns the new count. */
+  increment(key: string, ttlMs: number, by?: number): Promise<number>;
   get(key: string): Promise<string | null>;
   set(key: string, value: string, ttlMs: number): Promise<void>;
   delete(...keys: string[]): Promise<void>;
@@ -31,8 +31,8 @@ export function memoryCounters(): CounterStore {
     entries.set(key, { value, until: Date.now() + ttlMs });
   };
   return {
-    async increment(key, ttlMs) {
-      const next = Number(live(key)?.value ?? 0) + 1;
+    async increment(key, ttlMs, by = 1) {
+      const next = Number(live(key)?.value ?? 0) + by;
       put(key, String(next), ttlMs);
       return next;
     },
@@ -64,15 +64,15 @@ export function redisCounters(redis: Redis, logger: Logger, prefix: string): Cou
   };
   const k = (key: string) => `${prefix}${key}`;
   return {
-    increment: (key, ttlMs) =>
+    increment: (key, ttlMs, by = 1) =>
       attempt(
         async () => {
-          const results = await redis.multi().incr(k(key)).pexpire(k(key), ttlMs).exec();
+          const results = await redis.multi().incrby(k(key), by).pexpire(k(key), ttlMs).exec();
           const [err, count] = results?.[0] ?? [new Error('transaction aborted'), 0];
           if (err) throw err;
           return Number(count);
         },
-        () => fallback.increment(key, ttlMs),
+        () => fallback.increment(key, ttlMs, by),
       ),
     get: (key) =>
       attempt(

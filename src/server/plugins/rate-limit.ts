@@ -37,13 +37,16 @@ const classOf = (request: FastifyRequest): RateLimitClass =>
 const bearerKey = /^Bearer\s+(bsk_\S+)$/i;
 
 /** The caller's identity for counting: the id of a verified API key, else the client address. */
-export async function rateLimitKey(request: FastifyRequest, verifier: ApiKeyVerifier): Promise<string> {
+export async function callerIdentity(request: FastifyRequest, verifier: ApiKeyVerifier): Promise<string> {
   const header = request.headers.authorization;
   const token = typeof header === 'string' ? bearerKey.exec(header)?.[1] : undefined;
   // Verification is cached per key; a database hiccup here just means counting by address.
   const key = token ? await verifier.verify(token).catch(() => null) : null;
-  return `${classOf(request)}:${key ? `key:${key.id}` : `ip:${request.ip}`}`;
+  return key ? `key:${key.id}` : `ip:${request.ip}`;
 }
+
+const rateLimitKey = async (request: FastifyRequest, verifier: ApiKeyVerifier): Promise<string> =>
+  `${classOf(request)}:${await callerIdentity(request, verifier)}`;
 
 async function rateLimits(app: FastifyInstance, runtime: Runtime) {
   const { config } = runtime;

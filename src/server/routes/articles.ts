@@ -20,6 +20,7 @@ import { markdownText } from '../../input/markdown.ts';
 import { text, visibleText } from '../../input/text.ts';
 import { articleBriefSchema } from '../../writing/brief.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
+import { editBudget } from '../edit-budget.ts';
 import { decodeCursor, pageFrom, pageOf, pageQuery } from '../pagination.ts';
 import { auditRequest } from '../request-audit.ts';
 import {
@@ -40,6 +41,7 @@ const write = requireAuth({ role: 'editor', scope: 'articles:write' });
 export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
   const runtime = app.runtime;
   const { database } = runtime;
+  const edits = editBudget(runtime);
 
   app.post(
     '',
@@ -162,7 +164,10 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
+      const { markdown } = request.body;
+      if (markdown !== undefined) await edits.check(request);
       const row = await editArticle(runtime, authOf(request), request.params.id, request.body);
+      await edits.charge(request, markdown?.length ?? 0);
       return viewOf(database, row);
     },
   );
@@ -201,7 +206,9 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
+      await edits.check(request);
       const copy = await duplicateArticle(database, authOf(request), request.params.id);
+      await edits.charge(request, copy.markdown.length);
       await auditRequest(request, 'article.duplicated', copy.id, { from: request.params.id });
       return reply
         .status(201)
@@ -285,7 +292,9 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
+      await edits.check(request);
       const row = await restoreVersion(runtime, authOf(request), request.params.id, request.params.versionId);
+      await edits.charge(request, row.markdown.length);
       return viewOf(database, row);
     },
   );

@@ -1,0 +1,79 @@
+// Edits, copies and restores count the Markdown they write for their caller: past
+// RATE_LIMIT_EDIT_MB in a minute the next is refused (429 with Retry-After), while other callers —
+// and edits that write no Markdown — go on.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertArticle } from '../../src/articles/article-store.ts';
+import { bearer, createKey, session, setupOwner } from '../support/accounts.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
+import { storedBrief } from '../support/stored-brief.ts';
+
+let t: TestApp;
+let cookie: string;
+let articleId: string;
+
+beforeAll(async () => {
+  t = await createTestApp('pglite', { RATE_LIMIT_EDIT_MB: '1' });
+  const owner = await setupOwner(t.app);
+  cookie = owner.cookie;
+  const { row } = await insertArticle(t.runtime.database, {
+    workspaceId: owner.body.workspace.id,
+    userId: owner.body.id,
+    brief: storedBrief('edit budget'),
+  });
+  articleId = row.id;
+  await t.runtime.database.query(
+    `UPDATE articles SET status = 'completed', markdown = '# Start' WHERE id = $1`,
+    [articleId],
+  );
+}, 60_000);
+afterAll(() => t?.close());
+
+const paragraph = 'Heat pumps move heat rather than making it, so they use a third of the energy. ';
+const text = (n: number) => `# Edit ${n}\n\n${paragraph.repeat(Math.ceil(400_000 / paragraph.length))}`;
+
+describe('the edit budget', () => {
+  it('refuses a caller’s edits past its Markdown a minute, and only that caller’s', async () => {
+    // The budget is counted in minute windows: start early in one.
+    const intoMinute = Date.now() % 60_000;
+    if (intoMinute > 40_000) await new Promise((r) => setTimeout(r, 60_000 - intoMinute + 100));
+    const patch = (headers: Record<string, string>, payload: object) =>
+      t.app.inject({ method: 'PATCH', url: `/api/v1/articles/${articleId}`, headers, payload });
+
+    // Three edits of 400 kB write 1.2 MB: past the 1 MB budget only after the third.
+    for (let n = 1; n <= 3; n++)
+      expect((await patch(session(cookie), { markdown: text(n) })).statusCode).toBe(200);
+    const refused = await patch(session(cookie), { markdown: text(4) });
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json().error).toMatchObject({
+      code: 'rate_limited',
+      message: "Edits may write 1 MB of Markdown a minute; this minute's is spent",
+    });
+    const retryAfter = Number(refused.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    // Nothing was written by the refused edit.
+    const current = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/articles/${articleId}`,
+      headers: session(cookie),
+    });
+    expect(current.json().markdown.startsWith('# Edit 3')).toBe(true);
+
+    // Copies and restores write Markdown too.
+    const copy = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/articles/${articleId}/duplicate`,
+      headers: session(cookie),
+    });
+    expect(copy.statusCode).toBe(429);
+    // An edit that writes no Markdown goes on.
+    expect((await patch(session(cookie), { favorite: true })).statusCode).toBe(200);
+
+    // Another caller has a budget of its own.
+    const { key } = await createKey(t.app, cookie, {
+      name: 'other',
+      scopes: ['articles:read', 'articles:write'],
+    });
+    expect((await patch(bearer(key), { markdown: text(5) })).statusCode).toBe(200);
+  });
+});
