@@ -151,6 +151,9 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['articles'],
         summary: 'Edit the title or Markdown (the previous text is kept as a version), or mark a favorite',
+        description:
+          'Markdown written by edits, copies and restores counts against RATE_LIMIT_EDIT_MB a minute per caller; ' +
+          'past it → 429 with Retry-After until the minute ends.',
         security: securedBy,
         params: articleIdParams,
         body: z

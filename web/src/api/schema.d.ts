@@ -1321,7 +1321,10 @@ export interface paths {
         };
       };
     };
-    /** Edit the title or Markdown (the previous text is kept as a version), or mark a favorite */
+    /**
+     * Edit the title or Markdown (the previous text is kept as a version), or mark a favorite
+     * @description Markdown written by edits, copies and restores counts against RATE_LIMIT_EDIT_MB a minute per caller; past it → 429 with Retry-After until the minute ends.
+     */
     patch: {
       parameters: {
         path: {
