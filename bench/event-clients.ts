@@ -7,10 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import { loadavg } from 'node:os';
-import { insertArticle } from '../src/articles/article-store.ts';
 import { setupOwner } from '../test/support/accounts.ts';
 import { createTestApp } from '../test/support/app.ts';
-import { storedBrief } from '../test/support/stored-brief.ts';
+import { insertOwnedArticle } from '../test/support/stored-brief.ts';
 
 const slowClients = Number(process.env.BENCH_SLOW_CLIENTS ?? 20);
 const logEvents = Number(process.env.BENCH_LOG_EVENTS ?? 40_000);
@@ -26,15 +25,11 @@ console.log(
 const t = await createTestApp('pglite');
 const owner = await setupOwner(t.app);
 const { cookie } = owner;
-const { row } = await insertArticle(t.runtime.database, {
-  workspaceId: owner.body.workspace.id,
-  userId: owner.body.id,
-  brief: storedBrief('event clients'),
-});
+const articleId = await insertOwnedArticle(t, owner, 'event clients');
 const text = 'word '.repeat(100);
 for (let i = 0; i < logEvents; i += 1000)
   await t.runtime.articleEvents.publishAll(
-    row.id,
+    articleId,
     'section.delta',
     Array.from({ length: Math.min(1000, logEvents - i) }, (_, k) => ({
       part: 'section:0',
@@ -53,7 +48,7 @@ for (let i = 0; i < slowClients; i++) {
   socket.on('connect', () => {
     socket.pause();
     socket.write(
-      `GET /api/v1/articles/${row.id}/events HTTP/1.1\r\nhost: localhost\r\ncookie: ${cookie}\r\n\r\n`,
+      `GET /api/v1/articles/${articleId}/events HTTP/1.1\r\nhost: localhost\r\ncookie: ${cookie}\r\n\r\n`,
     );
   });
   socket.on('error', () => {});

@@ -2,10 +2,9 @@
 // RATE_LIMIT_EDIT_MB in a minute the next is refused (429 with Retry-After), while other callers —
 // and edits that write no Markdown — go on.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertArticle } from '../../src/articles/article-store.ts';
 import { bearer, createKey, session, setupOwner } from '../support/accounts.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
-import { storedBrief } from '../support/stored-brief.ts';
+import { insertOwnedArticle } from '../support/stored-brief.ts';
 
 let t: TestApp;
 let cookie: string;
@@ -15,12 +14,7 @@ beforeAll(async () => {
   t = await createTestApp('pglite', { RATE_LIMIT_EDIT_MB: '1' });
   const owner = await setupOwner(t.app);
   cookie = owner.cookie;
-  const { row } = await insertArticle(t.runtime.database, {
-    workspaceId: owner.body.workspace.id,
-    userId: owner.body.id,
-    brief: storedBrief('edit budget'),
-  });
-  articleId = row.id;
+  articleId = await insertOwnedArticle(t, owner, 'edit budget');
   await t.runtime.database.query(
     `UPDATE articles SET status = 'completed', markdown = '# Start' WHERE id = $1`,
     [articleId],

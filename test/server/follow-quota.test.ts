@@ -3,12 +3,11 @@
 // a `rate_limited` message on the socket) until one is closed. Articles that never ran keep their
 // streams open.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertArticle } from '../../src/articles/article-store.ts';
 import { followLimits, followQuota } from '../../src/server/follow-quota.ts';
 import { setupOwner } from '../support/accounts.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { openEventSocket } from '../support/event-socket.ts';
-import { storedBrief } from '../support/stored-brief.ts';
+import { insertOwnedArticle } from '../support/stored-brief.ts';
 
 describe('followQuota', () => {
   it('counts distinct articles and streams per user, and gives places back once', () => {
@@ -40,12 +39,7 @@ describe('articles followed at once, over HTTP', () => {
     const owner = await setupOwner(t.app);
     cookie = owner.cookie;
     for (let i = 0; i <= followLimits.articles; i++) {
-      const { row } = await insertArticle(t.runtime.database, {
-        workspaceId: owner.body.workspace.id,
-        userId: owner.body.id,
-        brief: storedBrief(`never ran ${i}`),
-      });
-      articleIds.push(row.id);
+      articleIds.push(await insertOwnedArticle(t, owner, `never ran ${i}`));
     }
     base = await t.app.listen({ port: 0, host: '127.0.0.1' });
   }, 60_000);

@@ -5,11 +5,10 @@ import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertArticle } from '../../src/articles/article-store.ts';
 import { defaultPace } from '../../src/server/paced-events.ts';
 import { setupOwner } from '../support/accounts.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
-import { storedBrief } from '../support/stored-brief.ts';
+import { insertOwnedArticle } from '../support/stored-brief.ts';
 
 let t: TestApp;
 let cookie: string;
@@ -25,12 +24,7 @@ beforeAll(async () => {
   t = await createTestApp('pglite');
   const owner = await setupOwner(t.app);
   cookie = owner.cookie;
-  const { row } = await insertArticle(t.runtime.database, {
-    workspaceId: owner.body.workspace.id,
-    userId: owner.body.id,
-    brief: storedBrief('slow readers'),
-  });
-  articleId = row.id;
+  articleId = await insertOwnedArticle(t, owner, 'slow readers');
   const text = 'word '.repeat(100);
   for (let i = 0; i < eventCount; i += 1000)
     await t.runtime.articleEvents.publishAll(
