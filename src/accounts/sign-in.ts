@@ -6,10 +6,15 @@ import type { LoginThrottle } from './login-throttle.ts';
 import { verifyCredentials } from './users.ts';
 
 export class SignInLocked extends AppError {
-  readonly retryAfterSeconds: number;
   constructor(retryAfterSeconds: number) {
-    super('rate_limited', `Too many failed sign-in attempts: try again in ${retryAfterSeconds} s`);
-    this.retryAfterSeconds = retryAfterSeconds;
+    super(
+      'rate_limited',
+      `Too many failed sign-in attempts: try again in ${retryAfterSeconds} s`,
+      undefined,
+      {
+        retryAfterSeconds,
+      },
+    );
   }
 }
 

@@ -1,6 +1,6 @@
-// Expiring counters and markers for throttling (login attempts, edited bytes): in Redis when configured, so every
-// process shares them, otherwise in this process's memory. A Redis failure falls back to memory for
-// that call rather than letting the caller through unthrottled.
+// Expiring counters and markers for throttling (login attempts, edited bytes): in Redis when
+// configured, so every process shares them, otherwise in this process's memory. A Redis failure
+// falls back to memory for that call rather than letting the caller through unthrottled.
 import type { Logger } from 'pino';
 import type { Redis } from './redis.ts';
 

@@ -6,7 +6,7 @@
 
 import { QueueFullError } from '../bounded.ts';
 import { AppError } from '../errors.ts';
-import { WorkerLimitError, workerFile, workerPool } from '../worker-pool.ts';
+import { type RunOptions, WorkerLimitError, workerFile, workerPool } from '../worker-pool.ts';
 import { DocumentRejectedError, rejected } from './errors.ts';
 import { type ChunkedDocument, checkUploadSize, type ParseAndChunkOptions } from './ingest-document.ts';
 import type { ParseAnswer, ParseTask } from './parse-worker.ts';
@@ -27,9 +27,7 @@ const readers = workerPool<ParseTask, ParseAnswer | null>({
 // workspace's (or this many in all) waiting, it is refused rather than left to wait for minutes.
 export const maxWaitingUploads = { perWorkspace: 4, inAll: 32 };
 
-export interface ReadTurn {
-  signal?: AbortSignal | undefined;
-  timeoutMs?: number;
+export interface ReadTurn extends Pick<RunOptions, 'signal' | 'timeoutMs'> {
   /** Whose document: waiting documents take turns across workspaces. */
   workspaceId?: string;
   /** A request waits for the answer: refused (429, or 503 when everyone's are waiting) rather than queued without end. */
@@ -71,20 +69,23 @@ export async function parseAndChunkOffThread(
   return answer.document;
 }
 
-function busy(err: QueueFullError): AppError {
-  const refusal =
-    err.scope === 'key'
-      ? new AppError(
-          'rate_limited',
-          `${maxWaitingUploads.perWorkspace} documents of this workspace are already waiting to be read; upload this one when one of them is done`,
-        )
-      : new AppError(
-          'unavailable',
-          `${maxWaitingUploads.inAll} documents are already waiting to be read; try again shortly`,
-        );
-  // A document is read within a minute.
-  return Object.assign(refusal, { retryAfterSeconds: 30 });
-}
+// A document is read within a minute.
+const busyRetryAfter = { retryAfterSeconds: 30 };
+
+const busy = (err: QueueFullError): AppError =>
+  err.scope === 'key'
+    ? new AppError(
+        'rate_limited',
+        `${maxWaitingUploads.perWorkspace} documents of this workspace are already waiting to be read; upload this one when one of them is done`,
+        undefined,
+        busyRetryAfter,
+      )
+    : new AppError(
+        'unavailable',
+        `${maxWaitingUploads.inAll} documents are already waiting to be read; try again shortly`,
+        undefined,
+        busyRetryAfter,
+      );
 
 /** Ends the document-reading threads (tests, and a process that must not wait for their idle timeout). */
 export const closeDocumentReaders = (): Promise<void> => readers.close();

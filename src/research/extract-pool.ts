@@ -8,7 +8,7 @@
 // Plain text needs no parser and is read here.
 import { AppError } from '../errors.ts';
 import { mediaType } from '../security/ssrf/media-type.ts';
-import { WorkerLimitError, workerFile, workerPool } from '../worker-pool.ts';
+import { type RunOptions, WorkerLimitError, workerFile, workerPool } from '../worker-pool.ts';
 import { type ExtractedPage, extractReadable } from './extract.ts';
 import type { ExtractTask } from './extract-worker.ts';
 
@@ -39,16 +39,9 @@ export async function extractPage(
   body: Buffer,
   contentType: string,
   url: string,
-  {
-    signal,
-    timeoutMs,
-    key,
-  }: {
-    signal?: AbortSignal | undefined;
-    timeoutMs?: number;
-    /** Whose page (a workspace): waiting pages take turns across keys, so one's crafted pages hold only its own. */
-    key?: string;
-  } = {},
+  // `key`: whose page (a workspace) — waiting pages take turns across keys, so one's crafted pages
+  // hold only its own.
+  { signal, timeoutMs, key }: Pick<RunOptions, 'signal' | 'timeoutMs' | 'key'> = {},
 ): Promise<ExtractedPage> {
   if (!htmlTypes.has(mediaType(contentType))) return extractReadable(body, contentType, url);
   try {

@@ -1,7 +1,7 @@
 // How much Markdown one caller may write through edits a minute (RATE_LIMIT_EDIT_MB). Request rate
 // limits count requests, not what they cost: an edit of 500 kB is rendered, scored and kept as a
 // version on the thread that serves everyone — 0.37–0.55 s of it, and 500 kB of storage — so 600
-// such requests a minute, the general budget, kept the server busy six times over. Edits, copies
+// such requests a minute, the general budget, asked for four to five times that thread's time. Edits, copies
 // and restores count the Markdown they write for the caller (the rate limiter's identity: its API
 // key, else its address) in one-minute windows; once a window's budget is spent the next is refused
 // (429, Retry-After until the window ends). Counted in Redis when configured, so across processes.
@@ -31,11 +31,10 @@ export function editBudget(runtime: Pick<Runtime, 'config' | 'counters' | 'apiKe
       if (!config.RATE_LIMIT_ENABLED) return;
       const { key, endsInMs } = await windowKey(request);
       if (Number((await counters.get(key)) ?? 0) < budget) return;
-      throw Object.assign(
-        new AppError(
-          'rate_limited',
-          `Edits may write ${config.RATE_LIMIT_EDIT_MB} MB of Markdown a minute; this minute's is spent`,
-        ),
+      throw new AppError(
+        'rate_limited',
+        `Edits may write ${config.RATE_LIMIT_EDIT_MB} MB of Markdown a minute; this minute's is spent`,
+        undefined,
         { retryAfterSeconds: Math.ceil(endsInMs / 1000) },
       );
     },

@@ -68,8 +68,7 @@ export function installErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof AppError) {
       // Errors that know when to come back (a sign-in lock) say so the standard way.
-      const retryAfter = (err as { retryAfterSeconds?: unknown }).retryAfterSeconds;
-      if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
+      if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
       return sendError(reply, request, err.code, err.message, err.details);
     }
     // An outage, not a bug: no 500, no stack in the log per request, and a hint when to retry.
