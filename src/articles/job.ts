@@ -253,9 +253,12 @@ async function runArticle(
 
 /** Runs whose worker stopped renewing its lease go back on the queue. */
 async function recoverAbandonedRuns(deps: ArticleJobDeps) {
-  for (const articleId of await recoverExpiredLeases(deps.database, deps.config.ARTICLE_LEASE_SECONDS * 2)) {
-    deps.logger.info({ articleId }, 'resuming an article whose worker stopped');
-    await deps.queue.send('article.generate', { articleId });
+  for (const { id, workspaceId } of await recoverExpiredLeases(
+    deps.database,
+    deps.config.ARTICLE_LEASE_SECONDS * 2,
+  )) {
+    deps.logger.info({ articleId: id }, 'resuming an article whose worker stopped');
+    await deps.queue.send('article.generate', { articleId: id, workspaceId });
   }
 }
 

@@ -142,11 +142,14 @@ export async function handOverRun(database: Database, articleId: string, owner: 
  * Frees the running articles whose lease expired and answers their ids. Each gets a fresh grace
  * period (`graceSeconds`) so concurrent recoveries do not enqueue it twice.
  */
-export async function recoverExpiredLeases(database: Database, graceSeconds: number): Promise<string[]> {
-  const { rows } = await database.query<{ id: string }>(
+export async function recoverExpiredLeases(
+  database: Database,
+  graceSeconds: number,
+): Promise<Array<{ id: string; workspaceId: string }>> {
+  const { rows } = await database.query<{ id: string; workspace_id: string }>(
     `UPDATE articles SET lease_owner = NULL, lease_expires_at = now() + make_interval(secs => $1)
-     WHERE status = 'running' AND lease_expires_at < now() RETURNING id`,
+     WHERE status = 'running' AND lease_expires_at < now() RETURNING id, workspace_id`,
     [graceSeconds],
   );
-  return rows.map((r) => r.id);
+  return rows.map((r) => ({ id: r.id, workspaceId: r.workspace_id }));
 }

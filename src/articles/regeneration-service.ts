@@ -73,7 +73,7 @@ export async function regenerateArticleSection(
     status: 'queued',
     ...(typeof target === 'number' ? { regenerating: target } : {}),
   });
-  await deps.queue.send('article.generate', { articleId: id });
+  await deps.queue.send('article.generate', { articleId: id, workspaceId: article.workspaceId });
   return { id, status: 'queued' as const };
 }
 

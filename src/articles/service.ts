@@ -76,7 +76,7 @@ export async function createArticle(
   }
   await deps.articleEvents.notify(row.id);
   try {
-    await deps.queue.send('article.generate', { articleId: row.id });
+    await deps.queue.send('article.generate', { articleId: row.id, workspaceId: caller.workspaceId });
   } catch (err) {
     await updateArticle(deps.database, row.id, { status: 'failed', error: 'The run could not be queued' });
     throw err;

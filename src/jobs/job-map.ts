@@ -8,7 +8,10 @@ import type { JobPayload, JobSpec } from './job-spec.ts';
 export const appJobs = {
   /** Runs (or resumes) an article: a whole generation, or the section regeneration recorded on its row. */
   'article.generate': {
-    payload: z.object({ articleId: z.uuid() }),
+    // Optional only for jobs an earlier release queued without it (they wait their turn as no group).
+    payload: z.object({ articleId: z.uuid(), workspaceId: z.uuid().optional() }),
+    // One workspace's backlog of runs does not hold another workspace's run behind all of it.
+    turnsBy: 'workspaceId',
     // Steps retry themselves; a job retry only covers the database failing under the run.
     retryLimit: 2,
     retryDelay: 5,
@@ -18,6 +21,7 @@ export const appJobs = {
   /** Parses, chunks and embeds an uploaded or fetched document. */
   'document.ingest': {
     payload: z.object({ documentId: z.uuid(), workspaceId: z.uuid() }),
+    turnsBy: 'workspaceId',
     // Retries after a failed attempt (embedder outage, database hiccup); rejections never retry.
     retryLimit: 2,
     retryDelay: 10,

@@ -11,6 +11,11 @@ export interface JobSpec<P extends z.ZodType = z.ZodType> {
   retryBackoff?: boolean;
   /** A job running longer than this is considered lost (its worker died) and retried. */
   expireInSeconds?: number;
+  /**
+   * A payload field (a string) that groups the jobs, e.g. their workspace: groups take turns, so one
+   * group's backlog does not hold another group's job behind all of it. Without it, first come first served.
+   */
+  turnsBy?: string;
 }
 
 export type JobSpecs = Record<string, JobSpec>;

@@ -104,7 +104,7 @@ new Gauge({
   },
 });
 
-type QueuePolicy = Required<Omit<JobSpec, 'payload'>>;
+type QueuePolicy = Required<Omit<JobSpec, 'payload' | 'turnsBy'>>;
 
 interface Handler {
   run: (job: JobContext<unknown>) => Promise<void>;
@@ -274,8 +274,10 @@ export function createJobQueue<M extends JobSpecs = AppJobs, T extends string = 
     async send(name, payload, opts = {}) {
       const spec = specs[name];
       if (!spec) throw new Error(`Unknown job type ${name}`);
-      const data = checkedPayload(spec, name, payload) as object;
+      const data = checkedPayload(spec, name, payload) as Record<string, unknown>;
+      const group = spec.turnsBy === undefined ? undefined : data[spec.turnsBy];
       const id = await boss.send(name, data, {
+        ...(typeof group === 'string' && { priority: await turnPriority(name, spec.turnsBy!, group) }),
         ...(opts.startAfter && {
           startAfter: opts.startAfter instanceof Date ? opts.startAfter : new Date(opts.startAfter),
         }),
@@ -335,6 +337,25 @@ export function createJobQueue<M extends JobSpecs = AppJobs, T extends string = 
       await reclaiming;
     },
   };
+
+  /**
+   * Turns between groups through pg-boss's priority (workers take the highest first, then the
+   * oldest): a job goes one step below the last of its group's waiting jobs, or level with the job
+   * next in line when its group has none waiting. So each group's jobs stay in their order, and a
+   * group that joins a backlog waits for one job of each other group, not for all of them (start-time
+   * fair queueing, with the priority as the virtual time). Two jobs of a group sent at the same
+   * moment may get the same step; they then go by age, as before.
+   */
+  async function turnPriority(name: string, field: string, group: string): Promise<number> {
+    const { rows } = await database.query<{ priority: number | string }>(
+      `SELECT COALESCE(
+          (SELECT min(priority) - 1 FROM pgboss.job WHERE name = $1 AND state < 'active' AND data->>$2 = $3),
+          (SELECT max(priority) FROM pgboss.job WHERE name = $1 AND state < 'active'),
+          0) AS priority`,
+      [name, field, group],
+    );
+    return Number(rows[0]?.priority ?? 0);
+  }
 
   async function run(name: string, spec: JobSpec, handler: Handler, job: PgBoss.JobWithMetadata<object>) {
     const controller = new AbortController();

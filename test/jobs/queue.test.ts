@@ -167,6 +167,48 @@ describe.each(backends)('waking workers of this process (%s)', (backend) => {
   });
 });
 
+describe.each(backends)('turns between groups of jobs (%s)', (backend) => {
+  const jobs = { turns: { payload: z.object({ group: z.string(), n: z.number() }), turnsBy: 'group' } };
+  let testDb: TestDatabase;
+  let database: Database;
+  let queue: JobQueue<typeof jobs, never>;
+  const ran: string[] = [];
+  let releaseFirst = () => {};
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase(backend);
+    database = await openDatabase({ url: testDb.url, dataDir: testDb.dataDir });
+    await runMigrations(database);
+    queue = createJobQueue({ database, logger, jobs, pollingIntervalSeconds: 0.5 });
+    // One worker: the order jobs start in is the order the queue hands them out.
+    queue.handle('turns', async (job) => {
+      ran.push(`${job.data.group}${job.data.n}`);
+      if (ran.length === 1) await new Promise<void>((resolve) => (releaseFirst = resolve));
+    });
+    await queue.start({ work: true });
+  });
+  afterAll(async () => {
+    releaseFirst();
+    await queue.stop(2000);
+    await database.close();
+    await testDb.drop();
+  });
+
+  it("keeps each group's order and lets a group that joins a backlog in after one job of each other group", async () => {
+    await queue.send('turns', { group: 'a', n: 0 });
+    await until(async () => ran.length === 1);
+    // The worker is busy: a's backlog, then b's, then c's one job, then more of a's.
+    for (let n = 1; n <= 4; n++) await queue.send('turns', { group: 'a', n });
+    for (let n = 1; n <= 3; n++) await queue.send('turns', { group: 'b', n });
+    await queue.send('turns', { group: 'c', n: 1 });
+    for (let n = 5; n <= 6; n++) await queue.send('turns', { group: 'a', n });
+    releaseFirst();
+    await until(async () => ran.length === 11);
+    // First come first served would run a1…a4, b1…b3, c1, a5, a6.
+    expect(ran).toEqual(['a0', 'a1', 'b1', 'c1', 'a2', 'b2', 'a3', 'b3', 'a4', 'a5', 'a6']);
+  });
+});
+
 // PGlite runs no autovacuum: the jobs pg-boss archives and later deletes would keep their space for
 // ever. The queue vacuums its tables after a maintenance pass, at most once an hour.
 describe('job queue on the embedded database: archived jobs', () => {
