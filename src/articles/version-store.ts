@@ -8,20 +8,31 @@ import type { ArticleRow } from './article-store.ts';
 
 type Scope = { workspaceId: string };
 
+/**
+ * Versions kept per article, the newest. Every edit keeps one (up to the whole text): without a bound
+ * an article's history grew by each edit the rate limits allowed, and its list is not paged.
+ */
+export const versionsKept = 100;
+
+/** Keeps the text before a change as the article's newest version, and drops those past `versionsKept`. */
 export async function saveVersion(
   database: Database,
   row: Pick<ArticleRow, 'id' | 'workspaceId' | 'title' | 'markdown'>,
   reason: 'edit' | 'regenerate' | 'restore',
   userId?: string,
 ) {
-  await database.db.insert(articleVersions).values({
-    articleId: row.id,
-    workspaceId: row.workspaceId,
-    reason,
-    title: row.title,
-    markdown: row.markdown,
-    createdBy: userId ?? null,
-  });
+  // One statement: the DELETE sees the versions before the INSERT, so it keeps one fewer of them.
+  await database.query(
+    `WITH kept AS (
+       INSERT INTO article_versions (article_id, workspace_id, reason, title, markdown, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
+     )
+     DELETE FROM article_versions WHERE id IN (
+       SELECT id FROM article_versions WHERE article_id = $1
+        ORDER BY seq DESC OFFSET ${versionsKept - 1}
+     )`,
+    [row.id, row.workspaceId, reason, row.title, row.markdown, userId ?? null],
+  );
 }
 
 export async function listVersions(database: Database, scope: Scope, articleId: string) {
@@ -34,7 +45,7 @@ export async function listVersions(database: Database, scope: Scope, articleId: 
     })
     .from(articleVersions)
     .where(inWorkspace(scope, articleVersions, eq(articleVersions.articleId, articleId)))
-    .orderBy(desc(articleVersions.createdAt));
+    .orderBy(desc(articleVersions.seq));
 }
 
 export async function findVersion(database: Database, scope: Scope, articleId: string, versionId: string) {

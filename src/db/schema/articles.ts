@@ -148,8 +148,11 @@ export const articleVersions = pgTable(
     markdown: text('markdown').notNull(),
     createdBy: uuid('created_by'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    // The order versions were kept in: the embedded database's clock has millisecond steps, so two
+    // quick edits can share a `created_at`, and the oldest kept must be dropped, not either.
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
   },
-  (t) => [index('article_versions_article_idx').on(t.articleId, t.createdAt)],
+  (t) => [index('article_versions_article_seq_idx').on(t.articleId, t.seq)],
 );
 
 export const brandVoices = pgTable('brand_voices', {

@@ -14,7 +14,7 @@ import {
   removeArticle,
   restoreVersion,
 } from '../../articles/service.ts';
-import { findVersion, listVersions } from '../../articles/version-store.ts';
+import { findVersion, listVersions, versionsKept } from '../../articles/version-store.ts';
 import { articleStatuses } from '../../db/schema/articles.ts';
 import { markdownText } from '../../input/markdown.ts';
 import { text, visibleText } from '../../input/text.ts';
@@ -255,6 +255,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['articles'],
         summary: 'Earlier texts of the article, newest first',
+        description: `The newest ${versionsKept} are kept: each edit, restore or regeneration past them drops the oldest.`,
         security: securedBy,
         params: articleIdParams,
         response: { 200: pageOf(versionSummary) },

@@ -1923,7 +1923,10 @@ export interface paths {
     };
   };
   "/api/v1/articles/{id}/versions": {
-    /** Earlier texts of the article, newest first */
+    /**
+     * Earlier texts of the article, newest first
+     * @description The newest 100 are kept: each edit, restore or regeneration past them drops the oldest.
+     */
     get: {
       parameters: {
         path: {
