@@ -3,7 +3,7 @@
 // version on the thread that serves everyone — 0.37–0.55 s of it, and 500 kB of storage — so 600
 // such requests a minute, the general budget, asked for four to five times that thread's time. Edits, copies
 // and restores count the Markdown they write for the caller (the rate limiter's identity: its API
-// key, else its address) in one-minute windows; once a window's budget is spent the next is refused
+// key's holder, else its address) in one-minute windows; once a window's budget is spent the next is refused
 // (429, Retry-After until the window ends). Counted in Redis when configured, so across processes.
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';

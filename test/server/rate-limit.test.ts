@@ -34,16 +34,21 @@ const fakeKey = () => ({
   authorization: `Bearer bsk_${randomBytes(4).toString('hex')}_${randomBytes(16).toString('hex')}`,
 });
 
-/** A real key of a new owner, made without HTTP so no budget is spent on it. */
-async function realKey(t: EdgeApp, email: string) {
+/** Real keys of a new owner, made without HTTP so no budget is spent on them. */
+async function realKeys(t: EdgeApp, email: string, count = 1) {
   const { user, workspace } = await createUser(t.runtime.database, { email, password: 'password-123' });
-  const { key } = await createApiKey(t.runtime.database, {
-    workspaceId: workspace.id,
-    userId: user.id,
-    name: 'rate-limit test',
-  });
-  return { authorization: `Bearer ${key}` };
+  const keys: Array<{ authorization: string }> = [];
+  for (let i = 0; i < count; i++) {
+    const { key } = await createApiKey(t.runtime.database, {
+      workspaceId: workspace.id,
+      userId: user.id,
+      name: `rate-limit test ${i}`,
+    });
+    keys.push({ authorization: `Bearer ${key}` });
+  }
+  return keys;
 }
+const realKey = async (t: EdgeApp, email: string) => (await realKeys(t, email))[0]!;
 
 describe.each(backends)('rate limits in memory (%s)', (backend) => {
   let t: EdgeApp;
@@ -99,14 +104,17 @@ describe.each(backends)('rate limits in memory (%s)', (backend) => {
     }
   });
 
-  it('gives each valid API key its own budget, and the generation class its own smaller one', async () => {
-    const keyA = await realKey(t, `a-${backend}@example.com`);
+  it('gives each key holder one budget for all of their keys, and the generation class its own smaller one', async () => {
+    const [keyA, secondKeyA] = await realKeys(t, `a-${backend}@example.com`, 2);
     const keyB = await realKey(t, `b-${backend}@example.com`);
     const from = '10.0.0.4';
-    expect((await hit(t.app, '/test/generate', keyA, from)).statusCode).toBe(200);
-    expect((await hit(t.app, '/test/generate', keyA, from)).statusCode).toBe(429);
+    expect((await hit(t.app, '/test/generate', keyA!, from)).statusCode).toBe(200);
+    expect((await hit(t.app, '/test/generate', keyA!, from)).statusCode).toBe(429);
+    // A fresh key of the same user is no fresh budget (a member may create keys at will).
+    expect((await hit(t.app, '/test/generate', secondKeyA!, '10.0.0.9')).statusCode).toBe(429);
     // Same client, other class: the general budget is untouched.
-    expect((await hit(t.app, '/test/ping', keyA, from)).headers['x-ratelimit-remaining']).toBe('2');
+    expect((await hit(t.app, '/test/ping', keyA!, from)).headers['x-ratelimit-remaining']).toBe('2');
+    expect((await hit(t.app, '/test/ping', secondKeyA!, from)).headers['x-ratelimit-remaining']).toBe('1');
     expect((await hit(t.app, '/test/generate', keyB, from)).statusCode).toBe(200);
   });
 });

@@ -1,6 +1,7 @@
-// Request rate limits, per API key when a valid one is presented, otherwise per client IP. A key is
-// verified before it names a budget: counting by whatever `Bearer` a client sends would let it
-// mint a fresh budget per request with made-up keys.
+// Request rate limits, per key holder when a valid API key is presented, otherwise per client IP. A
+// key is verified before it names a budget: counting by whatever `Bearer` a client sends would let
+// it mint a fresh budget per request with made-up keys. All of a user's keys share one budget, for
+// the same reason: a member may create keys at will.
 //
 // Two classes, each with its own budget per minute:
 //   general    — every route by default (RATE_LIMIT_GENERAL)
@@ -36,13 +37,13 @@ const classOf = (request: FastifyRequest): RateLimitClass =>
 
 const bearerKey = /^Bearer\s+(bsk_\S+)$/i;
 
-/** The caller's identity for counting: the id of a verified API key, else the client address. */
+/** The caller's identity for counting: the holder of a verified API key, else the client address. */
 export async function callerIdentity(request: FastifyRequest, verifier: ApiKeyVerifier): Promise<string> {
   const header = request.headers.authorization;
   const token = typeof header === 'string' ? bearerKey.exec(header)?.[1] : undefined;
   // Verification is cached per key; a database hiccup here just means counting by address.
   const key = token ? await verifier.verify(token).catch(() => null) : null;
-  return key ? `key:${key.id}` : `ip:${request.ip}`;
+  return key ? `user:${key.userId}` : `ip:${request.ip}`;
 }
 
 const rateLimitKey = async (request: FastifyRequest, verifier: ApiKeyVerifier): Promise<string> =>
