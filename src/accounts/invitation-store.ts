@@ -1,18 +1,41 @@
 // Every statement on invitations. Tokens, address binding and who may invite are invitations.ts's.
 import { and, desc, eq, gt, isNull, TransactionRollbackError } from 'drizzle-orm';
+import { insertWithinCap } from '../db/capped-insert.ts';
 import type { Database } from '../db/client.ts';
 import { invitations, memberships, workspaces } from '../db/schema/index.ts';
 import type { Role } from './roles.ts';
 
-export async function insertInvitation(database: Database, row: typeof invitations.$inferInsert) {
-  const [inserted] = await database.db.insert(invitations).values(row).returning({
-    id: invitations.id,
-    email: invitations.email,
-    role: invitations.role,
-    expiresAt: invitations.expiresAt,
+/** Open invitations a workspace may hold: they are listed whole. */
+export const maxOpenInvitations = 100;
+
+/** The new invitation, or `'full'` when the workspace already has `maxOpenInvitations` open. */
+export async function insertInvitation(
+  database: Database,
+  row: typeof invitations.$inferInsert & { workspaceId: string },
+) {
+  return insertWithinCap(database, {
+    kind: 'invitations',
+    workspaceId: row.workspaceId,
+    cap: maxOpenInvitations,
+    count: (tx) => tx.$count(invitations, openIn(row.workspaceId)),
+    insert: async (tx) => {
+      const [inserted] = await tx.insert(invitations).values(row).returning({
+        id: invitations.id,
+        email: invitations.email,
+        role: invitations.role,
+        expiresAt: invitations.expiresAt,
+      });
+      return inserted!;
+    },
   });
-  return inserted!;
 }
+
+const openIn = (workspaceId: string) =>
+  and(
+    eq(invitations.workspaceId, workspaceId),
+    isNull(invitations.acceptedAt),
+    gt(invitations.expiresAt, new Date()),
+  );
 
 /** A workspace's open invitations (neither accepted nor expired), newest first. */
 export async function listOpenInvitations(database: Database, workspaceId: string) {
@@ -25,13 +48,7 @@ export async function listOpenInvitations(database: Database, workspaceId: strin
       createdAt: invitations.createdAt,
     })
     .from(invitations)
-    .where(
-      and(
-        eq(invitations.workspaceId, workspaceId),
-        isNull(invitations.acceptedAt),
-        gt(invitations.expiresAt, new Date()),
-      ),
-    )
+    .where(openIn(workspaceId))
     .orderBy(desc(invitations.createdAt));
 }
 

@@ -16,6 +16,7 @@ import {
   deleteOpenInvitation,
   insertInvitation,
   listOpenInvitations,
+  maxOpenInvitations,
   openInvitation,
 } from './invitation-store.ts';
 import { assertMayGrant } from './members.ts';
@@ -55,6 +56,11 @@ export async function createInvitation(
     invitedBy: ctx.userId,
     expiresAt: new Date(Date.now() + input.ttlHours * 3600_000),
   });
+  if (invitation === 'full')
+    throw new AppError(
+      'conflict',
+      `A workspace has at most ${maxOpenInvitations} open invitations: cancel one, or wait until one is accepted or expires`,
+    );
   return { invitation, token: invitationToken(secretKey, invitation.id) };
 }
 

@@ -2,6 +2,7 @@
 // has it in every writing prompt.
 import { and, desc, eq } from 'drizzle-orm';
 import { inWorkspace } from '../accounts/scope.ts';
+import { insertWithinCap } from '../db/capped-insert.ts';
 import type { Database } from '../db/client.ts';
 import { brandVoices } from '../db/schema/articles.ts';
 import { AppError } from '../errors.ts';
@@ -16,16 +17,33 @@ export const brandVoiceColumns = {
   createdAt: brandVoices.createdAt,
 };
 
+/** Brand voices a workspace may hold: they are listed whole (the brief form offers every one). */
+export const maxBrandVoices = 100;
+
 export async function createBrandVoice(
   database: Database,
   scope: Scope,
   input: { name: string; guidelines: string },
 ) {
-  const [row] = await database.db
-    .insert(brandVoices)
-    .values({ workspaceId: scope.workspaceId, ...input })
-    .returning(brandVoiceColumns);
-  return row!;
+  const created = await insertWithinCap(database, {
+    kind: 'brand_voices',
+    workspaceId: scope.workspaceId,
+    cap: maxBrandVoices,
+    count: (tx) => tx.$count(brandVoices, eq(brandVoices.workspaceId, scope.workspaceId)),
+    insert: async (tx) => {
+      const [row] = await tx
+        .insert(brandVoices)
+        .values({ workspaceId: scope.workspaceId, ...input })
+        .returning(brandVoiceColumns);
+      return row!;
+    },
+  });
+  if (created === 'full')
+    throw new AppError(
+      'conflict',
+      `A workspace has at most ${maxBrandVoices} brand voices: delete one before adding another`,
+    );
+  return created;
 }
 
 export async function listBrandVoices(database: Database, scope: Scope) {

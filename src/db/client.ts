@@ -16,6 +16,8 @@ import { installStringArrayParser } from './string-arrays.ts';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** What `db.transaction` hands its callback. */
+export type Transaction = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export interface QueryResult<Row> {
   rows: Row[];

@@ -1,12 +1,10 @@
 // Writing a document's chunks and their vectors (`document_chunks`). Reading them back is
 // passage-store.ts's (search and similar passages).
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import type { Transaction } from '../db/client.ts';
 import { documentChunks } from '../db/schema/knowledge.ts';
 import type { Chunk } from './types.ts';
 import { toVectorLiteral } from './vector-columns.ts';
-
-export type Transaction = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 export interface ChunkRows {
   workspaceId: string;

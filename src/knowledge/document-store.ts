@@ -3,13 +3,13 @@
 // document id (the job was enqueued for that workspace) and by the status it expects.
 import { and, asc, desc, eq, lt, or, sql } from 'drizzle-orm';
 import { inWorkspace } from '../accounts/scope.ts';
-import type { Database } from '../db/client.ts';
+import type { Database, Transaction } from '../db/client.ts';
 import { workspaceDistinctValuesSql } from '../db/distinct-values.ts';
 import { reclaimDeletedSpace } from '../db/embedded-autovacuum.ts';
 import { after, createdMicrosOf, newestFirst, type PagePosition } from '../db/keyset.ts';
 import { documentBlobs, documentChunks, documents } from '../db/schema/knowledge.ts';
 import { searchConfigsFor } from '../db/text-search.ts';
-import { type ChunkRows, insertChunks, type Transaction } from './chunk-store.ts';
+import { type ChunkRows, insertChunks } from './chunk-store.ts';
 import { chunksLanguage } from './detect-language.ts';
 import type { DocumentStatus, DocumentType } from './types.ts';
 

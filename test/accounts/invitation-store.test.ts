@@ -1,7 +1,12 @@
 // The account stores' transactions: accepting an invitation as an existing member writes nothing
 // (the invitation stays open), and the first owner is created only while no user exists.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acceptAndJoin, insertInvitation, openInvitation } from '../../src/accounts/invitation-store.ts';
+import {
+  acceptAndJoin,
+  insertInvitation,
+  maxOpenInvitations,
+  openInvitation,
+} from '../../src/accounts/invitation-store.ts';
 import { insertOwnerWithWorkspace } from '../../src/accounts/user-store.ts';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { runMigrations } from '../../src/db/migrate.ts';
@@ -33,14 +38,15 @@ describe.each(backends)('the invitation store (%s)', (backend) => {
 
   // An invitation to the host's workspace, as acceptAndJoin takes it.
   async function invite(host: Awaited<ReturnType<typeof owner>>, email: string, role: 'editor' | 'viewer') {
-    const { id } = await insertInvitation(database, {
+    const invitation = await insertInvitation(database, {
       workspaceId: host.workspace.id,
       email,
       role,
       invitedBy: host.user.id,
       expiresAt: new Date(Date.now() + 3600_000),
     });
-    return { id, workspaceId: host.workspace.id, role };
+    if (invitation === 'full') throw new Error('the workspace has too many open invitations');
+    return { id: invitation.id, workspaceId: host.workspace.id, role };
   }
 
   it('adds the member once; a second accept finds the invitation used', async () => {
@@ -57,6 +63,26 @@ describe.each(backends)('the invitation store (%s)', (backend) => {
     const ref = await invite(host, 'host2@example.com', 'viewer');
     expect(await acceptAndJoin(database, ref, host.user.id)).toBe('already_member');
     expect((await openInvitation(database, ref.id))?.id).toBe(ref.id);
+  });
+
+  it(`keeps at most ${maxOpenInvitations} invitations open, also when sent all at once; an expired one frees its place`, async () => {
+    const host = await owner('host3@example.com');
+    const send = (i: number) =>
+      insertInvitation(database, {
+        workspaceId: host.workspace.id,
+        email: `guest${i}@example.com`,
+        role: 'viewer',
+        invitedBy: host.user.id,
+        expiresAt: new Date(Date.now() + 3600_000),
+      });
+    const sent = await Promise.all(Array.from({ length: maxOpenInvitations + 10 }, (_, i) => send(i)));
+    expect(sent.filter((s) => s === 'full')).toHaveLength(10);
+    expect(await send(1000)).toBe('full');
+    await database.query(`UPDATE invitations SET expires_at = now() - interval '1 second' WHERE id = $1`, [
+      (sent.find((s) => s !== 'full') as { id: string }).id,
+    ]);
+    expect(await send(1001)).toMatchObject({ email: 'guest1001@example.com' });
+    expect(await send(1002)).toBe('full');
   });
 
   it('creates the first owner only while no user exists', async () => {

@@ -1,5 +1,6 @@
 // A brand voice shapes every writing prompt of the articles that name it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maxBrandVoices } from '../../src/articles/brand-voice-store.ts';
 import { session } from '../support/accounts.ts';
 import { type ArticleEnv, postArticle, startArticleEnv, waitForArticle } from './support.ts';
 
@@ -32,6 +33,33 @@ describe('brand voices', () => {
     expect((await call('POST', '/api/v1/brand-voices', { name: '', guidelines: 'x' })).statusCode).toBe(400);
     expect((await call('DELETE', `/api/v1/brand-voices/${id}`)).statusCode).toBe(204);
     expect((await call('DELETE', `/api/v1/brand-voices/${id}`)).statusCode).toBe(404);
+  });
+
+  it(`are at most ${maxBrandVoices} a workspace, also when created all at once`, async () => {
+    const codes = await Promise.all(
+      Array.from({ length: maxBrandVoices + 20 }, async (_, i) => {
+        const res = await call('POST', '/api/v1/brand-voices', {
+          name: `Voice ${i}`,
+          guidelines: 'Plain words.',
+        });
+        if (res.statusCode === 409) expect(res.json().error.message).toMatch(/at most 100 brand voices/);
+        return res.statusCode;
+      }),
+    );
+    expect(codes.filter((c) => c === 201)).toHaveLength(maxBrandVoices);
+    expect(codes.filter((c) => c === 409)).toHaveLength(20);
+    const listed = (await call('GET', '/api/v1/brand-voices')).json().items as Array<{ id: string }>;
+    expect(listed).toHaveLength(maxBrandVoices);
+    // Deleting one makes room for one.
+    expect((await call('DELETE', `/api/v1/brand-voices/${listed[0]!.id}`)).statusCode).toBe(204);
+    expect((await call('POST', '/api/v1/brand-voices', { name: 'Room', guidelines: 'x' })).statusCode).toBe(
+      201,
+    );
+    expect((await call('POST', '/api/v1/brand-voices', { name: 'Full', guidelines: 'x' })).statusCode).toBe(
+      409,
+    );
+    for (const voice of (await call('GET', '/api/v1/brand-voices')).json().items as Array<{ id: string }>)
+      await call('DELETE', `/api/v1/brand-voices/${voice.id}`);
   });
 
   it('puts the guidelines into every writing prompt of an article that names it', async () => {

@@ -5,6 +5,7 @@ import {
   createBrandVoice,
   deleteBrandVoice,
   listBrandVoices,
+  maxBrandVoices,
   updateBrandVoice,
 } from '../../articles/brand-voice-store.ts';
 import { visibleText } from '../../input/text.ts';
@@ -31,6 +32,7 @@ export const brandVoiceRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['articles'],
         summary: 'Create a brand voice',
+        description: `A workspace has at most ${maxBrandVoices} brand voices (409 past them).`,
         security: securedBy,
         body: voiceBody,
         response: { 201: voiceView },

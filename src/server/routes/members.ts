@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { maxOpenInvitations } from '../../accounts/invitation-store.ts';
 import { cancelInvitation, createInvitation, pendingInvitations } from '../../accounts/invitations.ts';
 import { changeMemberRole, listMembers, removeMember } from '../../accounts/members.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
@@ -50,7 +51,8 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'Nobody is added without their consent: this creates an invitation valid for INVITATION_TTL_HOURS ' +
           'and answers the same whether or not the address has an account. Pass `token` (or `acceptPath`) ' +
-          'to the invitee; they accept it with `POST /api/v1/invitations/{token}/accept`.',
+          'to the invitee; they accept it with `POST /api/v1/invitations/{token}/accept`. ' +
+          `A workspace has at most ${maxOpenInvitations} open invitations (409 past them).`,
         security: securedBy,
         body: z.object({ email: z.email().max(254), role: roleSchema }),
         response: {

@@ -408,7 +408,7 @@ export interface paths {
     };
     /**
      * Invite someone by email; they join when they accept the invitation
-     * @description Nobody is added without their consent: this creates an invitation valid for INVITATION_TTL_HOURS and answers the same whether or not the address has an account. Pass `token` (or `acceptPath`) to the invitee; they accept it with `POST /api/v1/invitations/{token}/accept`.
+     * @description Nobody is added without their consent: this creates an invitation valid for INVITATION_TTL_HOURS and answers the same whether or not the address has an account. Pass `token` (or `acceptPath`) to the invitee; they accept it with `POST /api/v1/invitations/{token}/accept`. A workspace has at most 100 open invitations (409 past them).
      */
     post: {
       requestBody: {
@@ -3435,7 +3435,10 @@ export interface paths {
         };
       };
     };
-    /** Create a brand voice */
+    /**
+     * Create a brand voice
+     * @description A workspace has at most 100 brand voices (409 past them).
+     */
     post: {
       requestBody: {
         content: {
