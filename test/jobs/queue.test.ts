@@ -167,6 +167,38 @@ describe.each(backends)('waking workers of this process (%s)', (backend) => {
   });
 });
 
+describe.each(backends)('a backlog of short jobs (%s)', (backend) => {
+  let testDb: TestDatabase;
+  let database: Database;
+  let queue: JobQueue<{ echo: { payload: typeof payload } }, never>;
+  const done: number[] = [];
+
+  beforeAll(async () => {
+    testDb = await createTestDatabase(backend);
+    database = await openDatabase({ url: testDb.url, dataDir: testDb.dataDir });
+    await runMigrations(database);
+    // A long polling interval: a worker that waited it between two jobs would take minutes here.
+    queue = createJobQueue({ database, logger, jobs: { echo: { payload } }, pollingIntervalSeconds: 10 });
+    queue.handle('echo', async (job) => {
+      done.push(job.data.n);
+    });
+  });
+  afterAll(async () => {
+    await queue.stop(2000);
+    await database.close();
+    await testDb.drop();
+  });
+
+  it('is worked one job after another, not one job per polling interval', async () => {
+    await queue.start({ work: false });
+    for (let n = 0; n < 12; n++) await queue.send('echo', { n });
+    await queue.start({ work: true });
+    // Twelve jobs in fewer than two polling intervals: none waited for a poll.
+    await until(async () => done.length === 12, 19_000);
+    expect(done.toSorted((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, n) => n));
+  });
+});
+
 describe.each(backends)('turns between groups of jobs (%s)', (backend) => {
   const jobs = { turns: { payload: z.object({ group: z.string(), n: z.number() }), turnsBy: 'group' } };
   let testDb: TestDatabase;
@@ -197,11 +229,17 @@ describe.each(backends)('turns between groups of jobs (%s)', (backend) => {
   it("keeps each group's order and lets a group that joins a backlog in after one job of each other group", async () => {
     await queue.send('turns', { group: 'a', n: 0 });
     await until(async () => ran.length === 1);
+    // Jobs of one priority go by the time they were sent, which the embedded database's clock tells
+    // to the millisecond: the sends are a few milliseconds apart so that it tells them apart.
+    const send = async (group: string, n: number) => {
+      await queue.send('turns', { group, n });
+      await new Promise((r) => setTimeout(r, 3));
+    };
     // The worker is busy: a's backlog, then b's, then c's one job, then more of a's.
-    for (let n = 1; n <= 4; n++) await queue.send('turns', { group: 'a', n });
-    for (let n = 1; n <= 3; n++) await queue.send('turns', { group: 'b', n });
-    await queue.send('turns', { group: 'c', n: 1 });
-    for (let n = 5; n <= 6; n++) await queue.send('turns', { group: 'a', n });
+    for (let n = 1; n <= 4; n++) await send('a', n);
+    for (let n = 1; n <= 3; n++) await send('b', n);
+    await send('c', 1);
+    for (let n = 5; n <= 6; n++) await send('a', n);
     releaseFirst();
     await until(async () => ran.length === 11);
     // First come first served would run a1…a4, b1…b3, c1, a5, a6.
