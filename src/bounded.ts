@@ -5,6 +5,7 @@
 // documents, a minute each on the one document-reading thread — then delays another key's next
 // task by one task, not by the whole pile. How many may wait, per key and in all, can be bounded,
 // so waiting tasks (and what they hold) cannot grow without end.
+import { Turns } from './turns.ts';
 
 /** A task could not wait: too many of its key's, or in all, are waiting. */
 export class QueueFullError extends Error {
@@ -33,22 +34,12 @@ export type BoundedQueue = <R>(task: () => Promise<R>, turn?: QueueTurn) => Prom
 export function boundedQueue(limit: number): BoundedQueue {
   const max = Math.max(1, limit);
   let running = 0;
-  let waitingCount = 0;
-  // Keys in turn order: a key that was given a turn goes to the back (a Map keeps insertion order).
-  const waiting = new Map<string, Array<() => void>>();
+  const waiting = new Turns<() => void>();
 
   const next = () => {
-    const first = waiting.entries().next();
-    if (first.done) {
-      running--;
-      return;
-    }
-    const [key, wakes] = first.value;
-    const wake = wakes.shift()!;
-    waiting.delete(key);
-    if (wakes.length > 0) waiting.set(key, wakes);
-    waitingCount--;
-    wake();
+    const wake = waiting.shift();
+    if (wake) wake();
+    else running--;
   };
 
   return async (
@@ -57,15 +48,11 @@ export function boundedQueue(limit: number): BoundedQueue {
   ) => {
     if (running < max) running++;
     else {
-      const wakes = waiting.get(key) ?? [];
-      if (wakes.length >= maxWaitingForKey) throw new QueueFullError('key', wakes.length);
-      if (waitingCount >= maxWaiting) throw new QueueFullError('all', waitingCount);
-      waitingCount++;
+      const ofKey = waiting.sizeOf(key);
+      if (ofKey >= maxWaitingForKey) throw new QueueFullError('key', ofKey);
+      if (waiting.size >= maxWaiting) throw new QueueFullError('all', waiting.size);
       // A finished task hands its slot to the next waiting one, so none can slip in between.
-      await new Promise<void>((resolve) => {
-        wakes.push(resolve);
-        waiting.set(key, wakes);
-      });
+      await new Promise<void>((resolve) => waiting.push(key, resolve));
     }
     try {
       return await task();

@@ -40,6 +40,8 @@ export interface ChainEnv {
   reliability: Reliability;
   /** Identifies the credential set, so one workspace's key problems do not trip another's breaker. */
   scope: string;
+  /** Whose call, its workspace ('' for none): calls waiting for a limit take turns across them. */
+  turn: string;
   hooks: ChainHooks;
 }
 

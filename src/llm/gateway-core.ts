@@ -111,6 +111,7 @@ export function createGatewayCore(deps: LlmGatewayDeps): GatewayCore {
       ...(deps.limiter && { limiter: deps.limiter }),
       reliability,
       scope: setup.scope,
+      turn: ctx.workspaceId ?? '',
       hooks: {
         onAttempt: (report) => recorder.attempt(ctx, report, setup.prices),
         onFallback: (from, to, reason) => {

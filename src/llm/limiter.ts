@@ -1,14 +1,17 @@
-// Requests-per-minute and tokens-per-minute limits per provider:model, in front of every call.
+// Requests-per-minute and tokens-per-minute limits per provider:model (and credential scope: a
+// workspace's own key has its own quota at the provider), in front of every call.
 //
-// Algorithm: two token buckets per provider:model, O(1) per call whatever the limits. The request
+// Algorithm: two token buckets per lane, O(1) per call whatever the limits. The request
 // bucket holds up to `requestsPerMinute` and refills at that many per window; the token bucket holds
 // up to `tokensPerMinute` and refills likewise. A call is admitted when one request and its estimated
 // tokens are in the buckets (a single call bigger than the whole tpm budget is admitted once the
 // token bucket is full, leaving it in debt, otherwise it could never run). `release(actualTokens)`
 // returns the estimate and takes the tokens the provider reported instead. When a call does not fit,
-// the time until both buckets hold enough is computed exactly and the call waits in a bounded FIFO
-// queue per provider:model: a full queue rejects at once, and a call still queued at `maxWaitMs` is
-// rejected then; both with AppError('rate_limited', ..., { retryAfterMs }). With `redis`, the buckets
+// the time until both buckets hold enough is computed exactly and the call waits in a bounded queue
+// per lane, where the calls of different workspaces take turns (turns.ts): a full queue rejects at
+// once — or, for a workspace with fewer calls waiting than the busiest one, refuses that one's
+// newest instead — and a call still queued at `maxWaitMs` is rejected then; both with
+// AppError('rate_limited', ..., { retryAfterMs }). With `redis`, the buckets
 // are one hash per key and the check-and-take is one Lua script on Redis's clock, so every process
 // shares one budget. (A sliding-window log was used before: exact, but it kept every call of the
 // last minute and summed them on each admission, O(rpm) per call.)
@@ -17,6 +20,7 @@
 // which is every call while a provider is far from its limits.
 import type { Redis } from '../cache/redis.ts';
 import { AppError } from '../errors.ts';
+import { Turns } from '../turns.ts';
 import type { LlmLimiter } from './ports.ts';
 import { pairKeys } from './scoped-key.ts';
 
@@ -78,6 +82,16 @@ export function waitFor(b: Buckets, limits: Limits, tokens: number): number {
 function memoryStore(limits: Limits): BucketStore & Required<Pick<BucketStore, 'tryAdmitNow' | 'settleNow'>> {
   const buckets = new Map<string, Buckets>();
   const estimates = new Map<number, number>();
+  // A lane per workspace credential and model: buckets that have filled up again are the same as
+  // none, and are dropped once there are many.
+  let sweepPast = 1024;
+  const sweep = (now: number) => {
+    for (const [key, b] of buckets) {
+      const refilled = refill(b, limits, now);
+      if (refilled.requests >= limits.rpm && refilled.tokens >= limits.tpm) buckets.delete(key);
+    }
+    sweepPast = Math.max(1024, buckets.size * 2);
+  };
   const tryAdmitNow = (key: string, id: number, tokens: number) => {
     const now = Date.now();
     const b = refill(buckets.get(key) ?? { requests: limits.rpm, tokens: limits.tpm, at: now }, limits, now);
@@ -88,6 +102,7 @@ function memoryStore(limits: Limits): BucketStore & Required<Pick<BucketStore, '
       estimates.set(id, tokens);
     }
     buckets.set(key, b);
+    if (buckets.size > sweepPast) sweep(now);
     return wait;
   };
   const settleNow = (key: string, id: number, tokens: number) => {
@@ -182,6 +197,8 @@ function withLocalFallback(shared: BucketStore, local: BucketStore): BucketStore
 interface Waiter {
   id: number;
   tokens: number;
+  /** Whose call (its workspace): waiting calls take turns across them. */
+  turn: string;
   enqueuedAt: number;
   done: boolean;
   resolve(lease: { waitedMs: number; release(actualTokens: number): void }): void;
@@ -189,7 +206,7 @@ interface Waiter {
 }
 
 interface Lane {
-  queue: Waiter[];
+  waiting: Turns<Waiter>;
   pumping: boolean;
   lastWaitMs: number;
   wake?: () => void;
@@ -197,31 +214,31 @@ interface Lane {
 
 const tokenCount = (n: number) => Math.max(0, Math.ceil(Number.isFinite(n) ? n : 0));
 
-/** Admits a lane's waiters in order, sleeping while the head must wait for the window. */
-async function pump(store: BucketStore, key: string, lane: Lane) {
+/**
+ * Admits a lane's waiters in turn, sleeping while the head must wait for the window; drops the lane
+ * from `lanes` once nobody waits in it (lanes are per credential scope and model, so many).
+ */
+async function pump(store: BucketStore, key: string, lane: Lane, lanes: Map<string, Lane>) {
   if (lane.pumping) return;
   lane.pumping = true;
   try {
-    while (lane.queue.length > 0) {
-      const head = lane.queue[0] as Waiter;
-      if (head.done) {
-        lane.queue.shift();
-        continue;
-      }
+    while (lane.waiting.size > 0) {
+      // A waiter that gives up leaves `waiting` at once; only this loop takes turns.
+      const head = lane.waiting.peek() as Waiter;
       let wait: number;
       try {
         wait = await store.tryAdmit(key, head.id, head.tokens);
       } catch (err) {
         // Cannot happen with the stores above; kept so a bug fails one call instead of the lane.
-        lane.queue.shift();
-        if (!head.done) {
+        if (lane.waiting.remove(head.turn, head)) {
           head.done = true;
           head.reject(err);
         }
         continue;
       }
       if (wait === 0) {
-        lane.queue.shift();
+        // Still the head unless it gave up while being admitted (then its slot is given back).
+        if (!head.done) lane.waiting.shift();
         await admit(store, key, head);
         continue;
       }
@@ -237,6 +254,7 @@ async function pump(store: BucketStore, key: string, lane: Lane) {
     }
   } finally {
     lane.pumping = false;
+    if (lane.waiting.size === 0 && lanes.get(key) === lane) lanes.delete(key);
   }
 }
 
@@ -277,9 +295,12 @@ export function createLlmLimiter(opts: LlmLimiterOptions): LlmLimiter {
   const store = opts.redis
     ? withLocalFallback(redisStore(opts.redis, limits, opts.keyPrefix ?? 'llm:limit:'), memoryStore(limits))
     : memoryStore(limits);
+  // Lanes with calls waiting; an idle lane is dropped (pump).
   const lanes = new Map<string, Lane>();
-  // `provider:model`, built once per lane (see scoped-key.ts).
+  // `provider:model`, and `scope:provider:model` for a workspace's own credentials, built once per
+  // lane (see scoped-key.ts).
   const laneKeyOf = pairKeys();
+  const scopedLaneKeyOf = pairKeys();
   // Ids only key this process's map of admitted estimates, so a counter is enough.
   let lastId = 0;
 
@@ -289,31 +310,41 @@ export function createLlmLimiter(opts: LlmLimiterOptions): LlmLimiter {
   return {
     acquire(key, estimatedTokens, signal) {
       if (signal?.aborted) return Promise.reject(signal.reason);
-      const laneKey = laneKeyOf(key.provider, key.model);
-      let lane = lanes.get(laneKey);
-      if (!lane) {
-        lane = { queue: [], pumping: false, lastWaitMs: 0 };
-        lanes.set(laneKey, lane);
-      }
-      const current = lane;
+      const pair = laneKeyOf(key.provider, key.model);
+      // A workspace's own key has its own quota at the provider: its own lane and buckets.
+      const laneKey = key.scope && key.scope !== 'env' ? scopedLaneKeyOf(key.scope, pair) : pair;
       const id = ++lastId;
       const tokens = tokenCount(estimatedTokens);
+      const known = lanes.get(laneKey);
       // Nobody ahead (queued or being admitted): an in-process store answers at once.
-      if (store.tryAdmitNow && current.queue.length === 0 && !current.pumping) {
+      if (store.tryAdmitNow && (!known || (known.waiting.size === 0 && !known.pumping))) {
         if (store.tryAdmitNow(laneKey, id, tokens) === 0)
           return Promise.resolve(leaseOf(store, laneKey, id, 0));
       }
-      const waiting = current.queue.filter((w) => !w.done).length;
+      let current = known;
+      if (!current) {
+        current = { waiting: new Turns(), pumping: false, lastWaitMs: 0 };
+        lanes.set(laneKey, current);
+      }
+      const lane = current;
+      const turn = key.turn ?? '';
+      const full = () =>
+        limited(`rate limit queue for ${laneKey} is full`, lane.lastWaitMs || limits.windowMs);
       // The head is being admitted, not queued; everyone behind it occupies the queue.
-      if (waiting > opts.maxQueue) {
-        return Promise.reject(
-          limited(`rate limit queue for ${laneKey} is full`, current.lastWaitMs || limits.windowMs),
-        );
+      if (lane.waiting.size > opts.maxQueue) {
+        // A full queue makes room for a workspace with fewer calls waiting than the busiest one,
+        // whose newest call is refused instead: one workspace's calls cannot fill it for everyone.
+        const busiest = lane.waiting.busiest();
+        if (!busiest || busiest.waiting <= lane.waiting.sizeOf(turn) + 1) return Promise.reject(full());
+        const evicted = lane.waiting.pop(busiest.key) as Waiter;
+        evicted.done = true;
+        evicted.reject(full());
       }
       return new Promise((resolve, reject) => {
         const waiter: Waiter = {
           id,
           tokens,
+          turn,
           enqueuedAt: Date.now(),
           done: false,
           resolve: (lease) => {
@@ -328,13 +359,13 @@ export function createLlmLimiter(opts: LlmLimiterOptions): LlmLimiter {
         const giveUp = (err: unknown) => {
           if (waiter.done) return;
           waiter.done = true;
+          lane.waiting.remove(turn, waiter);
           cleanup();
           reject(err);
-          current.wake?.();
+          lane.wake?.();
         };
         const timer = setTimeout(
-          () =>
-            giveUp(limited(`waited ${opts.maxWaitMs} ms for the ${laneKey} rate limit`, current.lastWaitMs)),
+          () => giveUp(limited(`waited ${opts.maxWaitMs} ms for the ${laneKey} rate limit`, lane.lastWaitMs)),
           opts.maxWaitMs,
         );
         const onAbort = () => giveUp(signal?.reason);
@@ -343,8 +374,8 @@ export function createLlmLimiter(opts: LlmLimiterOptions): LlmLimiter {
           clearTimeout(timer);
           signal?.removeEventListener('abort', onAbort);
         }
-        current.queue.push(waiter);
-        void pump(store, laneKey, current);
+        lane.waiting.push(turn, waiter);
+        void pump(store, laneKey, lane, lanes);
       });
     },
   };

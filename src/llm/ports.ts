@@ -4,7 +4,14 @@ import type { LlmUsage } from './usage.ts';
 
 export interface LlmLimiter {
   acquire(
-    key: { provider: string; model: string },
+    key: {
+      provider: string;
+      model: string;
+      /** The credential scope (`env`, or a workspace's own credentials): each has its own budget. */
+      scope?: string;
+      /** Whose call (its workspace): calls that wait take turns across them. */
+      turn?: string;
+    },
     estimatedTokens: number,
     signal?: AbortSignal,
   ): Promise<{ waitedMs: number; release(actualTokens: number): void }>;

@@ -4,7 +4,9 @@
 // section crawls. Waiting here instead keeps each admitted call at full speed and starts its
 // timeout only once it is sent. The slot is held until the call ends (a stream: until its last
 // chunk or its cancellation), since that is when the server is free again. The cap is per process:
-// a local model server is normally used by one Blogsmith process.
+// a local model server is normally used by one Blogsmith process. A workspace's own server (its own
+// base URL) has its own slots, and calls waiting for a slot take turns across workspaces.
+import { Turns } from '../turns.ts';
 import type { LlmLimiter } from './ports.ts';
 import { type ProviderName, providerNames } from './provider-names.ts';
 
@@ -35,13 +37,15 @@ interface Waiter {
 
 class Slots {
   private busy = 0;
-  private readonly queue: Waiter[] = [];
+  private readonly queue = new Turns<Waiter>();
   private readonly limit: number;
-  constructor(limit: number) {
+  private readonly onIdle: () => void;
+  constructor(limit: number, onIdle: () => void) {
     this.limit = limit;
+    this.onIdle = onIdle;
   }
 
-  async take(signal?: AbortSignal): Promise<void> {
+  async take(turn: string, signal?: AbortSignal): Promise<void> {
     if (this.busy < this.limit) {
       this.busy++;
       return;
@@ -56,12 +60,11 @@ class Slots {
         reject,
       };
       const onAbort = () => {
-        const i = this.queue.indexOf(waiter);
-        if (i >= 0) this.queue.splice(i, 1);
+        this.queue.remove(turn, waiter);
         reject(signal?.reason);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.queue.push(waiter);
+      this.queue.push(turn, waiter);
     });
   }
 
@@ -69,14 +72,14 @@ class Slots {
     const next = this.queue.shift();
     // The slot passes straight to the next waiter: `busy` stays, nobody can jump the queue.
     if (next) next.resolve();
-    else this.busy--;
+    else if (--this.busy === 0) this.onIdle();
   }
 
   get inFlight() {
     return this.busy;
   }
   get waiting() {
-    return this.queue.length;
+    return this.queue.size;
   }
 }
 
@@ -90,20 +93,26 @@ export function withProviderConcurrency(
   inner: LlmLimiter | undefined,
   limits: ProviderConcurrency,
 ): ConcurrencyLimiter {
+  // Slots in use, per provider and credential scope (`env`'s under the provider's name); idle ones
+  // are dropped, since a workspace's own servers add scopes.
   const slots = new Map<string, Slots>();
-  const slotsOf = (provider: string) => {
+  const slotsOf = (provider: string, scope: string | undefined) => {
     const limit = limits[provider as ProviderName] ?? 0;
     if (limit <= 0) return undefined;
-    let s = slots.get(provider);
+    const key = !scope || scope === 'env' ? provider : `${scope}\u0000${provider}`;
+    let s = slots.get(key);
     if (!s) {
-      s = new Slots(limit);
-      slots.set(provider, s);
+      const created = new Slots(limit, () => {
+        if (slots.get(key) === created) slots.delete(key);
+      });
+      slots.set(key, created);
+      s = created;
     }
     return s;
   };
   return {
     acquire(key, estimatedTokens, signal) {
-      const s = slotsOf(key.provider);
+      const s = slotsOf(key.provider, key.scope);
       // No cap for this provider (every hosted one by default): the rate limiter's lease as it is.
       if (!s) return inner ? inner.acquire(key, estimatedTokens, signal) : Promise.resolve(uncapped);
       return acquireSlot(s, key, estimatedTokens, signal);
@@ -121,7 +130,7 @@ export function withProviderConcurrency(
     signal: AbortSignal | undefined,
   ): ReturnType<LlmLimiter['acquire']> {
     const started = performance.now();
-    await s.take(signal);
+    await s.take(key.turn ?? '', signal);
     const waitedForSlot = performance.now() - started;
     let lease: Awaited<ReturnType<LlmLimiter['acquire']>> | undefined;
     try {

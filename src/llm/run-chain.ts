@@ -165,7 +165,7 @@ async function admit(
   }
   try {
     return await env.limiter?.acquire(
-      { provider: model.provider, model: model.model },
+      { provider: model.provider, model: model.model, scope: env.scope, turn: env.turn },
       opts.estimatedTokens,
       opts.signal,
     );

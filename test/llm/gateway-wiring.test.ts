@@ -156,6 +156,38 @@ describe('rate limiter', () => {
   });
 });
 
+describe('rate limiter lanes', () => {
+  it('tells the limiter whose call it is and whose credentials it uses', async () => {
+    const keys: Array<Parameters<LlmLimiter['acquire']>[0]> = [];
+    const limiter: LlmLimiter = {
+      acquire: async (key) => {
+        keys.push(key);
+        return { waitedMs: 0, release: () => {} };
+      },
+    };
+    // w1 calls with its own key; w2 with the environment's.
+    const { gateway } = testGateway(env(), {
+      limiter,
+      workspaceSettings: async (id) =>
+        id === 'w1'
+          ? { credentials: { compatible: { apiKey: 'ws-key', baseURL: fakes.compat.baseUrl } } }
+          : null,
+    });
+    for (const workspaceId of ['w1', 'w2', undefined])
+      await gateway.generateText({
+        role: 'writer',
+        prompt: 'x',
+        purpose: article,
+        ...(workspaceId && { workspaceId }),
+      });
+    expect(keys.map(({ scope, turn }) => ({ scope, turn }))).toEqual([
+      { scope: 'ws:w1', turn: 'w1' },
+      { scope: 'env', turn: 'w2' },
+      { scope: 'env', turn: '' },
+    ]);
+  });
+});
+
 describe('workspace settings', () => {
   it('uses a workspace own model choice and key, re-read after invalidation', async () => {
     let settings = {

@@ -115,6 +115,70 @@ describe('LLM limiter (in memory)', () => {
   });
 });
 
+describe('LLM limiter: workspaces sharing a lane', () => {
+  // One call per 40 ms: calls queue, and the order they are admitted in is the order of the turns.
+  const slowLane = (maxQueue = 20) =>
+    createLlmLimiter({
+      requestsPerMinute: 1,
+      tokensPerMinute: 1e6,
+      maxQueue,
+      maxWaitMs: 10_000,
+      windowMs: 40,
+    });
+  const calls =
+    (limiter: ReturnType<typeof createLlmLimiter>, order: string[]) => (turn: string, n: number) =>
+      limiter.acquire({ ...key, turn }, 1).then(
+        (lease) => {
+          order.push(`${turn}${n}`);
+          return lease;
+        },
+        (err: unknown) => {
+          order.push(`${turn}${n} refused`);
+          throw err;
+        },
+      );
+
+  it("admit each workspace's calls in order, taking turns across workspaces", async () => {
+    const limiter = slowLane();
+    const order: string[] = [];
+    const call = calls(limiter, order);
+    await call('a', 0); // the bucket's one request: everything after waits
+    const waiting = [1, 2, 3, 4].map((n) => call('a', n));
+    waiting.push(call('b', 1), call('b', 2), call('c', 1));
+    await Promise.all(waiting);
+    // First come first served would be a1 a2 a3 a4 b1 b2 c1.
+    expect(order).toEqual(['a0', 'a1', 'b1', 'c1', 'a2', 'b2', 'a3', 'a4']);
+  });
+
+  it("makes room in a full queue for a workspace with fewer calls waiting, refusing the busiest one's newest", async () => {
+    const limiter = slowLane(3);
+    const order: string[] = [];
+    const call = calls(limiter, order);
+    await call('a', 0);
+    // The head (being admitted) and three behind it: the queue is full.
+    const settled = [1, 2, 3, 4].map((n) => call('a', n).catch((e: AppError) => e));
+    const b = call('b', 1);
+    // a's newest gave way; a fifth call of a, the busiest, is refused itself.
+    expect(await settled[3]).toMatchObject({
+      code: 'rate_limited',
+      message: expect.stringMatching(/is full/),
+    });
+    expect(await rejection(call('a', 5))).toMatchObject({ code: 'rate_limited' });
+    await Promise.all([b, ...settled.slice(0, 3)]);
+    expect(order).toEqual(['a0', 'a4 refused', 'a5 refused', 'a1', 'b1', 'a2', 'a3']);
+  });
+
+  it("gives a workspace's own credentials a budget of their own", async () => {
+    const limiter = slowLane();
+    await limiter.acquire(key, 1);
+    // The environment's budget is spent; the same model on a workspace's own key is not.
+    const own = await limiter.acquire({ ...key, scope: 'ws:1', turn: '1' }, 1);
+    expect(own.waitedMs).toBe(0);
+    const env = await limiter.acquire({ ...key, scope: 'env', turn: '1' }, 1);
+    expect(env.waitedMs).toBeGreaterThan(0);
+  });
+});
+
 describe('LLM limiter shared over Redis', () => {
   let redisA: Redis;
   let redisB: Redis;

@@ -59,6 +59,28 @@ describe('per-provider concurrency', () => {
     expect(limiter.load('ollama').inFlight).toBe(0);
   });
 
+  it("hands slots out in turns across workspaces, and gives a workspace's own server slots of its own", async () => {
+    const limiter = withProviderConcurrency(undefined, { ollama: 1 });
+    const held = await limiter.acquire({ ...ollama, turn: 'a' }, 1);
+    const order: string[] = [];
+    const call = (turn: string, n: number) =>
+      limiter.acquire({ ...ollama, turn }, 1).then((lease) => {
+        order.push(`${turn}${n}`);
+        lease.release(1);
+      });
+    const waiting = [call('a', 1), call('a', 2), call('a', 3), call('b', 1)];
+    // A workspace's own Ollama (its own base URL) is another server: its slot is free while the
+    // environment's is held (`held` is released only below).
+    const own = await limiter.acquire({ ...ollama, scope: 'ws:b', turn: 'b' }, 1);
+    expect(limiter.load('ollama')).toEqual({ inFlight: 1, waiting: 4 });
+    own.release(1);
+    held.release(1);
+    await Promise.all(waiting);
+    // First come first served would be a1 a2 a3 b1.
+    expect(order).toEqual(['a1', 'b1', 'a2', 'a3']);
+    expect(limiter.load('ollama')).toEqual({ inFlight: 0, waiting: 0 });
+  });
+
   it('is configured by LLM_PROVIDER_CONCURRENCY with ollama at 1 by default', () => {
     expect(loadConfig({}).LLM_PROVIDER_CONCURRENCY).toEqual({ ollama: 1 });
     expect(parseProviderConcurrency('ollama=2, compatible=4')).toEqual({ ollama: 2, compatible: 4 });
