@@ -13,7 +13,11 @@ const breaking: Array<[RegExp, string]> = [
   [/\bRENAME\b/i, 'renames'],
   [/\bALTER\s+COLUMN\s+\S+\s+(SET\s+DATA\s+)?TYPE\b/i, 'changes a column type'],
   [/\bALTER\s+COLUMN\s+\S+\s+SET\s+NOT\s+NULL\b/i, 'makes an existing column NOT NULL'],
-  [/\bADD\s+COLUMN\b(?![^;]*\bDEFAULT\b)[^;]*\bNOT\s+NULL\b/i, 'adds a NOT NULL column without a default'],
+  // A serial column's default is its sequence: the previous release's inserts still fill it.
+  [
+    /\bADD\s+COLUMN\b(?![^;]*\b(DEFAULT|(small|big)?serial)\b)[^;]*\bNOT\s+NULL\b/i,
+    'adds a NOT NULL column without a default',
+  ],
 ];
 
 /** Problems of one migration file: breaking statements without a `-- contract:` justification. */
@@ -49,6 +53,7 @@ describe('migrations follow expand/contract', () => {
     expect(unsafeStatements('ALTER TABLE "a" ADD COLUMN "x" text NOT NULL;')).toHaveLength(1);
     expect(unsafeStatements('ALTER TABLE "a" ADD COLUMN "x" text DEFAULT \'\' NOT NULL;')).toEqual([]);
     expect(unsafeStatements('ALTER TABLE "a" ADD COLUMN "x" text;')).toEqual([]);
+    expect(unsafeStatements('ALTER TABLE "a" ADD COLUMN "seq" bigserial NOT NULL;')).toEqual([]);
     expect(
       unsafeStatements(
         '-- contract: unused since 0.3 (release N-1 stopped reading it)\nALTER TABLE "a" DROP COLUMN "x";',
