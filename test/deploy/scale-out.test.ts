@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, onTestFailed } from 'vitest';
+import { sessionCookieOf } from '../support/accounts.ts';
 import {
   type Cluster,
   followEvents,
@@ -48,10 +49,30 @@ describe('scale-out behind nginx: 2 APIs, 2 workers, PostgreSQL + Redis', () => 
       );
 
     mark('cluster up');
-    // --- One request limit, counted in Redis across both APIs (another key than the run's). ---
+    // --- One request limit, counted in Redis across both APIs: spent by another user's key than the
+    // run's (all keys of a user share one budget), a member invited and signed in for it. ---
+    const invited = await c.https('/api/v1/members', {
+      method: 'POST',
+      headers: { cookie: c.cookie, origin: 'https://localhost', 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'probe@example.com', role: 'editor' }),
+    });
+    expect(invited.status, invited.text).toBe(201);
+    const accepted = await fetch(
+      `${api0.base}/api/v1/invitations/${json(invited.text).token as string}/accept`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ password: 'probe-password' }),
+      },
+    );
+    expect(accepted.status, await accepted.clone().text()).toBe(200);
     const other = await c.https('/api/v1/api-keys', {
       method: 'POST',
-      headers: { ...c.auth, 'content-type': 'application/json' },
+      headers: {
+        cookie: sessionCookieOf(accepted.headers.getSetCookie()),
+        origin: 'https://localhost',
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ name: 'limit probe' }),
     });
     expect(other.status, other.text).toBe(201);
