@@ -1,6 +1,16 @@
 // scrypt from node:crypto: memory-hard, no native dependency. The parameters travel inside the
 // hash string, so they can be raised later without invalidating stored hashes.
+//
+// Each hash takes a core and 128 MiB for a few hundred ms on one of libuv's threads (4 by default,
+// shared with DNS lookups and file reads), and anyone may ask for one: a sign-in with a correct
+// password is no failure the guessing limits count, so one address signing in 600 times a minute
+// (the general rate limit) kept both cores and the pool busy. At most half the cores (1–2) hash at
+// once; the hashes waiting take turns across who asks for them (a client address), at most 4 of one
+// asker's and 64 in all; past that the request is refused with Retry-After.
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { boundedQueue, QueueFullError } from '../bounded.ts';
+import { AppError } from '../errors.ts';
 
 // OWASP's current scrypt recommendation (N=2^17, r=8, p=1): 128 MiB and a few hundred ms per hash.
 // Older hashes (N=2^14) still verify and are replaced on the next successful sign-in.
@@ -10,20 +20,60 @@ const keyLength = 32;
 // and would let one verification exhaust the machine.
 const maxN = 2 ** 20;
 
-function derive(password: string, salt: Buffer, n: number, rr: number, pp: number): Promise<Buffer> {
+export const hashesAtOnce = Math.min(2, Math.max(1, Math.floor(availableParallelism() / 2)));
+const hashing = boundedQueue(hashesAtOnce);
+export const maxWaitingHashes = { perAsker: 4, inAll: 64 };
+
+/** Who asks for a hash (a client address, or a name for the operator's own tools); '' for anyone. */
+export type HashAsker = string;
+
+// A hash takes well under a second: a few seconds is time enough for those ahead.
+const retryAfter = { retryAfterSeconds: 5 };
+
+const busy = (err: QueueFullError) =>
+  err.scope === 'key'
+    ? new AppError(
+        'rate_limited',
+        'Too many password checks from this client are already waiting: try again in a few seconds',
+        undefined,
+        retryAfter,
+      )
+    : new AppError(
+        'unavailable',
+        'Too many password checks are already waiting: try again in a few seconds',
+        undefined,
+        retryAfter,
+      );
+
+async function derive(
+  password: string,
+  salt: Buffer,
+  n: number,
+  rr: number,
+  pp: number,
+  asker: HashAsker,
+): Promise<Buffer> {
   // scrypt needs 128·N·r·p bytes; Node's default cap (32 MiB) is below that for N=2^17.
   const maxmem = 2 * 128 * n * rr * pp;
-  return new Promise((resolve, reject) =>
-    scrypt(password, salt, keyLength, { N: n, r: rr, p: pp, maxmem }, (err, key) =>
-      err ? reject(err) : resolve(key),
-    ),
-  );
+  try {
+    return await hashing(
+      () =>
+        new Promise<Buffer>((resolve, reject) =>
+          scrypt(password, salt, keyLength, { N: n, r: rr, p: pp, maxmem }, (err, key) =>
+            err ? reject(err) : resolve(key),
+          ),
+        ),
+      { key: asker, maxWaitingForKey: maxWaitingHashes.perAsker, maxWaiting: maxWaitingHashes.inAll },
+    );
+  } catch (err) {
+    throw err instanceof QueueFullError ? busy(err) : err;
+  }
 }
 
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string, asker: HashAsker = ''): Promise<string> {
   const { N, r, p } = scryptParams;
   const salt = randomBytes(16);
-  const key = await derive(password, salt, N, r, p);
+  const key = await derive(password, salt, N, r, p, asker);
   return `scrypt$${N}$${r}$${p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
 }
 
@@ -45,11 +95,22 @@ function parse(stored: string) {
   return sane ? { ...params, salt, key } : undefined;
 }
 
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+export async function verifyPassword(
+  password: string,
+  stored: string,
+  asker: HashAsker = '',
+): Promise<boolean> {
   const parsed = parse(stored);
   if (!parsed) return false;
   const expected = Buffer.from(parsed.key, 'base64url');
-  const actual = await derive(password, Buffer.from(parsed.salt, 'base64url'), parsed.N, parsed.r, parsed.p);
+  const actual = await derive(
+    password,
+    Buffer.from(parsed.salt, 'base64url'),
+    parsed.N,
+    parsed.r,
+    parsed.p,
+    asker,
+  );
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
@@ -62,7 +123,7 @@ export function needsRehash(stored: string): boolean {
 
 /** Spent on unknown emails so that login timing does not reveal which accounts exist. */
 let dummyHash: Promise<string> | undefined;
-export async function burnPasswordCheck(password: string) {
+export async function burnPasswordCheck(password: string, asker: HashAsker = '') {
   dummyHash ??= hashPassword('not-a-real-password');
-  await verifyPassword(password, await dummyHash);
+  await verifyPassword(password, await dummyHash, asker);
 }

@@ -25,7 +25,8 @@ export async function signInWithPassword(
 ) {
   const wait = await deps.signIns.retryAfter(input.email, input.ip);
   if (wait > 0) throw new SignInLocked(wait);
-  const user = await verifyCredentials(deps.database, input.email, input.password);
+  // Password checks from one address take turns with everyone else's (passwords.ts).
+  const user = await verifyCredentials(deps.database, input.email, input.password, input.ip);
   if (!user) {
     await deps.signIns.failed(input.email, input.ip);
     throw new AppError('unauthenticated', 'Invalid email or password');

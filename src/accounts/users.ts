@@ -1,7 +1,7 @@
 // Accounts of people: password rules and hashing around the user store (user-store.ts).
 import type { Database } from '../db/client.ts';
 import { AppError } from '../errors.ts';
-import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from './passwords.ts';
+import { burnPasswordCheck, type HashAsker, hashPassword, needsRehash, verifyPassword } from './passwords.ts';
 import { insertOwnerWithWorkspace, insertUserIfNew, setPasswordHash, userByEmail } from './user-store.ts';
 
 export { countUsers, findUserById } from './user-store.ts';
@@ -30,9 +30,13 @@ function assertPasswordLength(password: string) {
  * null when the address already has an account. The password is hashed either way, so the two
  * outcomes take the same time.
  */
-export async function createUserIfNew(database: Database, input: Omit<NewUser, 'workspaceName'>) {
+export async function createUserIfNew(
+  database: Database,
+  input: Omit<NewUser, 'workspaceName'>,
+  asker?: HashAsker,
+) {
   assertPasswordLength(input.password);
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await hashPassword(input.password, asker);
   return insertUserIfNew(database, {
     email: normaliseEmail(input.email),
     name: input.name ?? null,
@@ -41,9 +45,9 @@ export async function createUserIfNew(database: Database, input: Omit<NewUser, '
 }
 
 /** Self-service sign-up: a user and a workspace they own, or null when the address is taken. */
-export async function signUp(database: Database, input: NewUser) {
+export async function signUp(database: Database, input: NewUser, asker?: HashAsker) {
   try {
-    return await createUser(database, input);
+    return await createUser(database, input, asker === undefined ? {} : { asker });
   } catch (err) {
     if (err instanceof AppError && err.code === 'conflict') return null;
     throw err;
@@ -55,10 +59,14 @@ export async function signUp(database: Database, input: NewUser) {
  * and the insert run in one transaction under an advisory lock, so concurrent first-run setups
  * cannot each see an empty table (the losers get 409).
  */
-export async function createUser(database: Database, input: NewUser, opts: { firstOwner?: boolean } = {}) {
+export async function createUser(
+  database: Database,
+  input: NewUser,
+  opts: { firstOwner?: boolean; asker?: HashAsker } = {},
+) {
   const email = normaliseEmail(input.email);
   assertPasswordLength(input.password);
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await hashPassword(input.password, opts.asker);
   const created = await insertOwnerWithWorkspace(
     database,
     {
@@ -79,16 +87,21 @@ export const findUserByEmail = (database: Database, email: string) =>
   userByEmail(database, normaliseEmail(email));
 
 /** Returns the user when the password matches; the same work is done for unknown emails. */
-export async function verifyCredentials(database: Database, email: string, password: string) {
+export async function verifyCredentials(
+  database: Database,
+  email: string,
+  password: string,
+  asker?: HashAsker,
+) {
   const user = await findUserByEmail(database, email);
   if (!user) {
-    await burnPasswordCheck(password);
+    await burnPasswordCheck(password, asker);
     return null;
   }
-  if (!(await verifyPassword(password, user.passwordHash))) return null;
+  if (!(await verifyPassword(password, user.passwordHash, asker))) return null;
   // Hashes made with older, weaker parameters are upgraded while the password is at hand.
   if (needsRehash(user.passwordHash)) {
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await hashPassword(password, asker);
     await setPasswordHash(database, user.id, passwordHash);
     return { ...user, passwordHash };
   }

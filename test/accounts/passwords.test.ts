@@ -1,6 +1,12 @@
 import { scryptSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { hashPassword, needsRehash, verifyPassword } from '../../src/accounts/passwords.ts';
+import {
+  hashesAtOnce,
+  hashPassword,
+  maxWaitingHashes,
+  needsRehash,
+  verifyPassword,
+} from '../../src/accounts/passwords.ts';
 import { decryptSecret, encryptSecret } from '../../src/security/encryption.ts';
 
 describe('passwords', () => {
@@ -36,6 +42,34 @@ describe('passwords', () => {
         `scrypt$${2 ** 30}$8$1$${salt.toString('base64url')}$${key.toString('base64url')}`,
       ),
     ).toBe(false);
+  });
+
+  it('hashes a few at a time; waiting ones take turns across who asks, and one asker cannot pile up more', async () => {
+    const salt = Buffer.from('0123456789abcdef');
+    const key = scryptSync('pw', salt, 32, { N: 16384, r: 8, p: 1 });
+    const stored = `scrypt$16384$8$1$${salt.toString('base64url')}$${key.toString('base64url')}`;
+    const done: string[] = [];
+    const check = (asker: string, n: number) =>
+      verifyPassword('pw', stored, asker).then(
+        (ok) => {
+          expect(ok).toBe(true);
+          done.push(`${asker}#${n}`);
+        },
+        (err: unknown) => {
+          done.push(`${asker}#${n} refused`);
+          return err;
+        },
+      );
+    // One client asks for as many as may run and wait, and one more; then another client asks.
+    const pile = hashesAtOnce + maxWaitingHashes.perAsker;
+    const checks = Array.from({ length: pile + 1 }, (_, n) => check('one', n));
+    checks.push(check('other', 0));
+    const refused = await checks[pile];
+    expect(refused).toMatchObject({ code: 'rate_limited', retryAfterSeconds: 5 });
+    await Promise.all(checks);
+    // The other client's check ran before the pile's last two (first come first served: after all).
+    expect(done.indexOf('other#0')).toBeLessThan(done.indexOf(`one#${pile - 2}`));
+    expect(done.filter((d) => d.endsWith('refused'))).toEqual([`one#${pile} refused`]);
   });
 });
 

@@ -144,6 +144,24 @@ describe('password guessing', () => {
     expect((await attempt('right-password', '10.9.0.1')).statusCode).toBe(200);
   });
 
+  it('checks one address’s passwords in turn with everyone else’s, refusing its pile past four waiting', async () => {
+    // Right passwords: no failure the guessing limits count, only the cost of each check.
+    const pile = Array.from({ length: 12 }, () => attempt('right-password', '10.9.7.1'));
+    const elsewhere = attempt('right-password', '10.9.7.2');
+    const answers = await Promise.all(pile);
+    const refused = answers.filter((a) => a.statusCode === 429);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(answers.filter((a) => a.statusCode === 200).length).toBeGreaterThan(0);
+    for (const a of refused) {
+      expect(a.json().error).toMatchObject({
+        code: 'rate_limited',
+        message: expect.stringMatching(/password checks/),
+      });
+      expect(a.headers['retry-after']).toBe('5');
+    }
+    expect((await elsewhere).statusCode).toBe(200);
+  });
+
   it('locks unknown emails the same way, revealing nothing', async () => {
     const codes = [];
     for (let i = 0; i < 4; i++)

@@ -32,7 +32,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       if (!config.SIGNUP_ENABLED) throw new AppError('forbidden', 'Sign-up is disabled on this server');
-      const created = await signUp(database, request.body);
+      const created = await signUp(database, request.body, request.ip);
       await audit(database, {
         workspaceId: created?.workspace.id ?? null,
         actorUserId: created?.user.id ?? null,

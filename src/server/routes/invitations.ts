@@ -83,11 +83,11 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
         }
         const invitation = await findInvitation(database, secretKey, token);
         user =
-          (await createUserIfNew(database, {
-            email: invitation.email,
-            password,
-            name: request.body?.name,
-          })) ??
+          (await createUserIfNew(
+            database,
+            { email: invitation.email, password, name: request.body?.name },
+            request.ip,
+          )) ??
           (await signInWithPassword(app.runtime, { email: invitation.email, password, ip: request.ip }));
       }
       const { workspace } = await acceptInvitation(database, secretKey, token, user);

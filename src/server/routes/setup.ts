@@ -36,7 +36,10 @@ export const setupRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       // Cheap early answer; createUser re-checks under a lock (parallel setups race past this).
       if ((await countUsers(database)) > 0) throw new AppError('conflict', setupClosedMessage);
-      const { user, workspace } = await createUser(database, request.body, { firstOwner: true });
+      const { user, workspace } = await createUser(database, request.body, {
+        firstOwner: true,
+        asker: request.ip,
+      });
       const session = await createSession(database, {
         userId: user.id,
         workspaceId: workspace.id,
