@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BlockedUrlError,
+  boundedLookups,
   checkAddress,
   FetchLimitError,
+  maxWaitingLookups,
   type Resolver,
   safeFetch,
 } from '../../src/security/ssrf/index.ts';
@@ -229,5 +231,65 @@ describe('SSRF guard: allowed fetches and limits', () => {
     );
     expect(error).toBeInstanceOf(FetchLimitError);
     expect((error as FetchLimitError).limit).toBe('content_type');
+  });
+});
+
+describe('SSRF guard: slow names', () => {
+  // A name whose servers answer when this test says so: the system lookup would hold one of libuv's
+  // threads that long.
+  function slowZone() {
+    const pending: Array<{ name: string; answer: () => void }> = [];
+    let running = 0;
+    let most = 0;
+    const resolve: Resolver = (name) =>
+      new Promise((done) => {
+        running++;
+        most = Math.max(most, running);
+        pending.push({
+          name,
+          answer: () => {
+            running--;
+            done([{ address: '93.184.216.34', family: 4 }]);
+          },
+        });
+      });
+    return { resolve, pending, most: () => most };
+  }
+  const settle = () => new Promise((r) => setTimeout(r, 10));
+
+  it('are looked up two at a time, waiting names taking turns across their zones', async () => {
+    const zone = slowZone();
+    const lookups = boundedLookups(zone.resolve);
+    const looked: string[] = [];
+    const all = [...Array.from({ length: 6 }, (_, i) => `n${i}.slow.example`), 'www.other.example'].map(
+      (name) => lookups(name).then(() => looked.push(name)),
+    );
+    for (let answered = 0; answered < 7; answered++) {
+      await settle();
+      zone.pending.shift()?.answer();
+    }
+    await Promise.all(all);
+    expect(zone.most()).toBe(2);
+    // After the two running and the one whose turn came first; first come first served: last.
+    expect(looked.indexOf('www.other.example')).toBe(3);
+  });
+
+  it('refuses a name past 16 waiting of its zone as not resolvable now, and the fetch says so', async () => {
+    const zone = slowZone();
+    const lookups = boundedLookups(zone.resolve, 1);
+    const waiting = Array.from({ length: 1 + maxWaitingLookups.perZone }, (_, i) =>
+      lookups(`n${i}.slow.example`),
+    );
+    const err = await safeFetch('http://n99.slow.example/', { resolver: lookups }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BlockedUrlError);
+    expect(err).toMatchObject({
+      reason: 'unresolvable',
+      message: expect.stringMatching(/could not be looked up now/),
+    });
+    while (zone.pending.length > 0) {
+      zone.pending.shift()?.answer();
+      await settle();
+    }
+    await Promise.all(waiting);
   });
 });

@@ -4,7 +4,14 @@ export { type FetchConfig, fetchOptionsFromConfig } from './from-config.ts';
 export { createGuardedFetch, type GuardedFetchOptions } from './guarded-fetch.ts';
 export { mediaType } from './media-type.ts';
 export { precheckUrl } from './precheck-url.ts';
-export { type ResolvedAddress, type Resolver, resolveTarget, systemResolver } from './resolve-target.ts';
+export {
+  boundedLookups,
+  maxWaitingLookups,
+  type ResolvedAddress,
+  type Resolver,
+  resolveTarget,
+  systemResolver,
+} from './resolve-target.ts';
 export {
   type SafeFetchOptions,
   type SafeFetchResult,

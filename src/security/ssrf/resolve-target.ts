@@ -3,6 +3,7 @@
 // between this check and the connect (rebinding) cannot matter.
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { boundedQueue, QueueFullError } from '../../bounded.ts';
 import { type AllowList, addressInAllowList, checkAddress, metadataHostNames } from './address-policy.ts';
 import { BlockedUrlError } from './errors.ts';
 
@@ -10,10 +11,34 @@ export type ResolvedAddress = { address: string; family: 4 | 6 };
 /** Resolves a host name to every address it has; injectable so tests never touch real DNS. */
 export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
 
-export const systemResolver: Resolver = async (hostname) => {
+const getaddrinfo: Resolver = async (hostname) => {
   const answers = await lookup(hostname, { all: true, verbatim: true });
   return answers.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 };
+
+/** The last two labels of a host name: roughly the domain whose name servers answer for it. */
+const zoneOf = (hostname: string) => hostname.split('.').slice(-2).join('.');
+
+export const maxWaitingLookups = { perZone: 16, inAll: 256 };
+
+/**
+ * `resolve` with at most `atOnce` lookups running; those waiting take turns across zones, at most
+ * `maxWaitingLookups` of them. The system's lookup (getaddrinfo) holds one of libuv's four threads
+ * — shared with file reads, password hashes and every other lookup — until it answers, and how long
+ * that takes is up to the name's own servers, which whoever chose the name may run: a brief of
+ * slow names (seconds each, then again on every fetch) had held all four.
+ */
+export function boundedLookups(resolve: Resolver, atOnce = 2): Resolver {
+  const running = boundedQueue(atOnce);
+  return (hostname) =>
+    running(() => resolve(hostname), {
+      key: zoneOf(hostname),
+      maxWaitingForKey: maxWaitingLookups.perZone,
+      maxWaiting: maxWaitingLookups.inAll,
+    });
+}
+
+export const systemResolver: Resolver = boundedLookups(getaddrinfo);
 
 // Plain web ports plus the unprivileged range (self-hosted services and test fakes live
 // there); privileged ports such as 22, 25 or 6379-likes below 1024 are not HTTP and are refused.
@@ -57,8 +82,14 @@ export async function resolveTarget(
   else {
     try {
       addresses = await resolver(hostname);
-    } catch {
-      throw new BlockedUrlError('unresolvable', text, `${hostname} does not resolve`);
+    } catch (err) {
+      throw new BlockedUrlError(
+        'unresolvable',
+        text,
+        err instanceof QueueFullError
+          ? `${hostname} could not be looked up now: too many names are waiting to be looked up`
+          : `${hostname} does not resolve`,
+      );
     }
     if (addresses.length === 0)
       throw new BlockedUrlError('unresolvable', text, `${hostname} does not resolve`);
