@@ -25,7 +25,11 @@ export interface QueueTurn {
   key?: string;
   /** Most tasks of this key waiting; a task that would wait past it throws QueueFullError('key'). */
   maxWaitingForKey?: number;
-  /** Most tasks waiting in all; a task that would wait past it throws QueueFullError('all'). */
+  /**
+   * Most tasks waiting in all; a task that would wait past it throws QueueFullError('all') — unless
+   * its key has fewer waiting than the busiest key but one: then that key's newest waiting task
+   * gives way (it throws instead), so keys with many waiting cannot fill the queue for the others.
+   */
   maxWaiting?: number;
 }
 
@@ -34,11 +38,11 @@ export type BoundedQueue = <R>(task: () => Promise<R>, turn?: QueueTurn) => Prom
 export function boundedQueue(limit: number): BoundedQueue {
   const max = Math.max(1, limit);
   let running = 0;
-  const waiting = new Turns<() => void>();
+  const waiting = new Turns<{ wake(): void; refuse(err: QueueFullError): void }>();
 
   const next = () => {
-    const wake = waiting.shift();
-    if (wake) wake();
+    const waiter = waiting.shift();
+    if (waiter) waiter.wake();
     else running--;
   };
 
@@ -50,9 +54,13 @@ export function boundedQueue(limit: number): BoundedQueue {
     else {
       const ofKey = waiting.sizeOf(key);
       if (ofKey >= maxWaitingForKey) throw new QueueFullError('key', ofKey);
-      if (waiting.size >= maxWaiting) throw new QueueFullError('all', waiting.size);
+      if (waiting.size >= maxWaiting) {
+        const busiest = waiting.busiest();
+        if (!busiest || busiest.waiting <= ofKey + 1) throw new QueueFullError('all', waiting.size);
+        waiting.pop(busiest.key)?.refuse(new QueueFullError('all', waiting.size));
+      }
       // A finished task hands its slot to the next waiting one, so none can slip in between.
-      await new Promise<void>((resolve) => waiting.push(key, resolve));
+      await new Promise<void>((wake, refuse) => waiting.push(key, { wake, refuse }));
     }
     try {
       return await task();

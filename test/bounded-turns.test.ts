@@ -75,13 +75,23 @@ describe('boundedQueue with keys and bounds', () => {
     );
     expect(tooManyOfA).toBeInstanceOf(QueueFullError);
     expect(tooManyOfA).toMatchObject({ scope: 'key' });
-    // Another key may still wait, unless too many wait in all.
+    // Another key may still wait; when too many wait in all, a key with fewer waiting than the
+    // busiest but one takes the place of that key's newest task, and any other is refused.
     const b = run(async () => 'b1', { key: 'b', maxWaitingForKey: 2, maxWaiting: 3 });
-    const tooMany = await run(async () => 'c1', { key: 'c', maxWaiting: 3 }).catch((e: unknown) => e);
+    const c = run(async () => 'c1', { key: 'c', maxWaiting: 3 });
+    expect(await waiting[1]!.catch((e: unknown) => e)).toMatchObject({ scope: 'all' });
+    const tooMany = await run(async () => 'b2', { key: 'b', maxWaiting: 3 }).catch((e: unknown) => e);
+    expect(tooMany).toBeInstanceOf(QueueFullError);
     expect(tooMany).toMatchObject({ scope: 'all' });
     // Without bounds a task always waits.
     const unbounded = run(async () => 'c2', { key: 'c' });
     first.finish();
-    expect(await Promise.all([running, ...waiting, b, unbounded])).toEqual(['first', 'a2', 'a3', 'b1', 'c2']);
+    expect(await Promise.all([running, waiting[0], b, c, unbounded])).toEqual([
+      'first',
+      'a2',
+      'b1',
+      'c1',
+      'c2',
+    ]);
   });
 });
