@@ -5,6 +5,7 @@
 // documents, a minute each on the one document-reading thread — then delays another key's next
 // task by one task, not by the whole pile. How many may wait, per key and in all, can be bounded,
 // so waiting tasks (and what they hold) cannot grow without end.
+import { AppError } from './errors.ts';
 import { Turns } from './turns.ts';
 
 /** A task could not wait: too many of its key's, or in all, are waiting. */
@@ -19,6 +20,20 @@ export class QueueFullError extends Error {
     this.name = 'QueueFullError';
     this.scope = scope;
   }
+}
+
+/**
+ * A task that could not wait, as a request's answer: 429 when its key already had its share waiting,
+ * 503 when the queue was full; either says when to try again.
+ */
+export function refusalOf(
+  err: QueueFullError,
+  messages: { key: string; all: string },
+  retryAfterSeconds: number,
+): AppError {
+  return err.scope === 'key'
+    ? new AppError('rate_limited', messages.key, undefined, { retryAfterSeconds })
+    : new AppError('unavailable', messages.all, undefined, { retryAfterSeconds });
 }
 
 export interface QueueTurn {

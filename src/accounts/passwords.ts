@@ -9,8 +9,7 @@
 // asker's and 64 in all; past that the request is refused with Retry-After.
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { boundedQueue, QueueFullError } from '../bounded.ts';
-import { AppError } from '../errors.ts';
+import { boundedQueue, QueueFullError, refusalOf } from '../bounded.ts';
 
 // OWASP's current scrypt recommendation (N=2^17, r=8, p=1): 128 MiB and a few hundred ms per hash.
 // Older hashes (N=2^14) still verify and are replaced on the next successful sign-in.
@@ -28,22 +27,15 @@ export const maxWaitingHashes = { perAsker: 4, inAll: 64 };
 export type HashAsker = string;
 
 // A hash takes well under a second: a few seconds is time enough for those ahead.
-const retryAfter = { retryAfterSeconds: 5 };
-
 const busy = (err: QueueFullError) =>
-  err.scope === 'key'
-    ? new AppError(
-        'rate_limited',
-        'Too many password checks from this client are already waiting: try again in a few seconds',
-        undefined,
-        retryAfter,
-      )
-    : new AppError(
-        'unavailable',
-        'Too many password checks are already waiting: try again in a few seconds',
-        undefined,
-        retryAfter,
-      );
+  refusalOf(
+    err,
+    {
+      key: 'Too many password checks from this client are already waiting: try again in a few seconds',
+      all: 'Too many password checks are already waiting: try again in a few seconds',
+    },
+    5,
+  );
 
 async function derive(
   password: string,

@@ -45,9 +45,9 @@ export async function createUserIfNew(
 }
 
 /** Self-service sign-up: a user and a workspace they own, or null when the address is taken. */
-export async function signUp(database: Database, input: NewUser, asker?: HashAsker) {
+export async function signUp(database: Database, input: NewUser, asker: HashAsker = '') {
   try {
-    return await createUser(database, input, asker === undefined ? {} : { asker });
+    return await createUser(database, input, { asker });
   } catch (err) {
     if (err instanceof AppError && err.code === 'conflict') return null;
     throw err;

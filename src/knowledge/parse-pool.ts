@@ -4,8 +4,7 @@
 // (4 GB, then the process aborted) — in the upload's request. A document past its time or its
 // thread's heap is refused (`too_complex`), and its thread ended (src/worker-pool.ts).
 
-import { QueueFullError } from '../bounded.ts';
-import { AppError } from '../errors.ts';
+import { QueueFullError, refusalOf } from '../bounded.ts';
 import { type RunOptions, WorkerLimitError, workerFile, workerPool } from '../worker-pool.ts';
 import { DocumentRejectedError, rejected } from './errors.ts';
 import { type ChunkedDocument, checkUploadSize, type ParseAndChunkOptions } from './ingest-document.ts';
@@ -70,22 +69,15 @@ export async function parseAndChunkOffThread(
 }
 
 // A document is read within a minute.
-const busyRetryAfter = { retryAfterSeconds: 30 };
-
-const busy = (err: QueueFullError): AppError =>
-  err.scope === 'key'
-    ? new AppError(
-        'rate_limited',
-        `${maxWaitingUploads.perWorkspace} documents of this workspace are already waiting to be read; upload this one when one of them is done`,
-        undefined,
-        busyRetryAfter,
-      )
-    : new AppError(
-        'unavailable',
-        `${maxWaitingUploads.inAll} documents are already waiting to be read; try again shortly`,
-        undefined,
-        busyRetryAfter,
-      );
+const busy = (err: QueueFullError) =>
+  refusalOf(
+    err,
+    {
+      key: `${maxWaitingUploads.perWorkspace} documents of this workspace are already waiting to be read; upload this one when one of them is done`,
+      all: `${maxWaitingUploads.inAll} documents are already waiting to be read; try again shortly`,
+    },
+    30,
+  );
 
 /** Ends the document-reading threads (tests, and a process that must not wait for their idle timeout). */
 export const closeDocumentReaders = (): Promise<void> => readers.close();
