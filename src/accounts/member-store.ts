@@ -2,6 +2,7 @@
 // workspace's members go through `inWorkspace` (scope.ts).
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
+import { afterInOldestFirst, createdMicrosOf, oldestFirst, type PagePosition } from '../db/keyset.ts';
 import { memberships, users, workspaces } from '../db/schema/index.ts';
 import type { Role } from './roles.ts';
 import { inWorkspace } from './scope.ts';
@@ -27,7 +28,15 @@ export async function workspacesOf(database: Database, userId: string) {
     .orderBy(asc(memberships.createdAt));
 }
 
-export async function listMembers(database: Database, scope: Scope) {
+// A membership has no id of its own: the member's user id breaks ties in the keyset order.
+const membershipKeyset = { createdAt: memberships.createdAt, id: memberships.userId };
+
+/** A page of the workspace's members, longest-standing first (the first owner leads). */
+export async function listMembers(
+  database: Database,
+  scope: Scope,
+  page: { limit: number; after?: PagePosition | undefined },
+) {
   return database.db
     .select({
       userId: users.id,
@@ -35,11 +44,13 @@ export async function listMembers(database: Database, scope: Scope) {
       name: users.name,
       role: memberships.role,
       joinedAt: memberships.createdAt,
+      createdMicros: createdMicrosOf(membershipKeyset),
     })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(inWorkspace(scope, memberships))
-    .orderBy(asc(memberships.createdAt));
+    .where(inWorkspace(scope, memberships, page.after && afterInOldestFirst(membershipKeyset, page.after)))
+    .orderBy(...oldestFirst(membershipKeyset))
+    .limit(page.limit);
 }
 
 export async function ownerCount(database: Database, workspaceId: string) {

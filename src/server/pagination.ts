@@ -34,27 +34,37 @@ export function decodeCursor(cursor?: string): PagePosition | undefined {
   return { micros: String(date.getTime() * 1000), id: nilUuid };
 }
 
+type Page<T> = { items: Omit<T, 'createdMicros'>[]; nextCursor: string | null };
+
 /**
- * A page of rows selected with `createdMicros` (db/keyset.ts) in newestFirst order: the items
- * without it, and the cursor of the next page — null when this one is not full.
+ * A page of rows selected with `createdMicros` (db/keyset.ts) in a keyset order: the items
+ * without it, and the cursor of the next page — null when this one is not full. `idKey` names the
+ * column that breaks ties in that order (the row's id unless the table has none).
  */
-export function pageFrom<T extends { id: string; createdMicros: string }>(
+export function pageFrom<T extends { id: string; createdMicros: string }>(rows: T[], limit: number): Page<T>;
+export function pageFrom<T extends { createdMicros: string }>(
   rows: T[],
   limit: number,
-): { items: Omit<T, 'createdMicros'>[]; nextCursor: string | null } {
+  idKey: keyof T & string,
+): Page<T>;
+export function pageFrom<T extends { createdMicros: string }>(
+  rows: T[],
+  limit: number,
+  idKey = 'id' as keyof T & string,
+): Page<T> {
   const last = rows.at(-1);
   return {
     items: rows.map(({ createdMicros: _, ...item }) => item),
     nextCursor:
       rows.length === limit && last
-        ? Buffer.from(`${last.createdMicros}.${last.id}`).toString('base64url')
+        ? Buffer.from(`${last.createdMicros}.${String(last[idKey])}`).toString('base64url')
         : null,
   };
 }
 
 /**
- * Every list answers `{items, nextCursor}`; lists that are not paged (members, versions, search
- * results) always answer `nextCursor: null`, so clients read every list the same way.
+ * Every list answers `{items, nextCursor}`; lists that are not paged (versions, search results)
+ * always answer `nextCursor: null`, so clients read every list the same way.
  */
 export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });

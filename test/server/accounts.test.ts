@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiKeys, auditLog } from '../../src/db/schema/index.ts';
+import { apiKeys, auditLog, memberships } from '../../src/db/schema/index.ts';
 import { bearer, createKey, inviteMember, login, session, setupOwner } from '../support/accounts.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { backends } from '../support/database.ts';
@@ -186,6 +186,63 @@ describe.each(backends)('identity over HTTP (%s)', (backend) => {
       payload: { role: 'editor' },
     });
     expect(toEditor.statusCode).toBe(200);
+  });
+
+  it('pages through the members longest-standing first, ties in the same microsecond included', async () => {
+    const invited = [];
+    for (const name of ['m-a', 'm-b', 'm-c']) {
+      invited.push(
+        await inviteMember(t.app, ownerCookie, {
+          email: `${name}@example.com`,
+          password: `${name}-password`,
+          role: 'viewer',
+        }),
+      );
+    }
+    // Two members who joined in the same microsecond (as one statement's rows would): the cursor
+    // must neither skip nor repeat either of them.
+    const [, b, c] = invited;
+    const joinedAt = new Date('2026-01-02T03:04:05.678Z');
+    await t.runtime.database.db
+      .update(memberships)
+      .set({ createdAt: joinedAt })
+      .where(inArray(memberships.userId, [b!.userId, c!.userId]));
+
+    const seen: Array<{ userId: string; joinedAt: string; role: string }> = [];
+    let cursor: string | null = '';
+    let pages = 0;
+    while (cursor !== null) {
+      const page = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/members?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        headers: session(ownerCookie),
+      });
+      expect(page.statusCode).toBe(200);
+      const body = page.json() as { items: typeof seen; nextCursor: string | null };
+      expect(body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...body.items);
+      cursor = body.nextCursor;
+      pages++;
+    }
+    const all = (
+      await t.app.inject({ method: 'GET', url: '/api/v1/members?limit=100', headers: session(ownerCookie) })
+    ).json() as { items: typeof seen; nextCursor: string | null };
+    expect(all.nextCursor).toBeNull();
+    expect(pages).toBe(Math.ceil(all.items.length / 2) + (all.items.length % 2 === 0 ? 1 : 0));
+    expect(seen.map((m) => m.userId)).toEqual(all.items.map((m) => m.userId));
+    expect(new Set(seen.map((m) => m.userId)).size).toBe(seen.length);
+    for (const m of invited) expect(seen.some((s) => s.userId === m.userId)).toBe(true);
+    const times = seen.map((m) => Date.parse(m.joinedAt));
+    expect(times).toEqual([...times].sort((x, y) => x - y));
+    expect(seen.at(-1)!.role).toBe('viewer');
+
+    const bad = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/members?cursor=not-a-cursor',
+      headers: session(ownerCookie),
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('validation_error');
   });
 
   it('never leaves a workspace without an owner', async () => {

@@ -99,6 +99,52 @@ describe('settings in Chromium', () => {
     await h.capture(page, 'settings-03-cancelled');
   }, 60_000);
 
+  it('shows more members on request, and changes and removes one without losing the pages shown', async () => {
+    // A member who accepted an invitation (made and accepted over HTTP, as the invitee would).
+    const invited = await page.request.post('/api/v1/members', {
+      data: { email: 'colleague@example.com', role: 'viewer' },
+      headers: { origin: h.server.base },
+    });
+    expect(invited.status()).toBe(201);
+    const { token } = (await invited.json()) as { token: string };
+    const accepted = await fetch(`${h.server.base}/api/v1/invitations/${token}/accept`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ password: 'a-colleague-password' }),
+    });
+    expect(accepted.status).toBe(200);
+
+    // The page asks for 100 members at a time; one at a time here, so that two members make two
+    // pages (the server pages; only the first request's size is changed).
+    await page.route(/\/api\/v1\/members\?limit=100$/, (route) =>
+      route.continue({ url: route.request().url().replace('limit=100', 'limit=1') }),
+    );
+    await page.goto('/settings#members');
+    await page.reload(); // the page may be on /settings already: load its members again
+    const members = page.getByRole('region', { name: 'Members' });
+    const list = members.getByRole('list', { name: 'Members' });
+    await poll(() => list.getByRole('listitem').count()).toBe(1);
+    expect(await list.textContent()).toContain(owner.email);
+    await members.getByRole('button', { name: 'Load more' }).click();
+    await poll(() => list.getByRole('listitem').count()).toBe(2);
+    expect(await list.textContent()).toContain('colleague@example.com');
+    expect(await members.getByRole('button', { name: 'Load more' }).count()).toBe(0);
+    await page.unroute(/\/api\/v1\/members\?limit=100$/);
+
+    await members.getByRole('combobox', { name: 'Role of colleague@example.com' }).selectOption('editor');
+    await members.getByText('colleague@example.com is now editor.').waitFor();
+    expect(await list.getByRole('listitem').count()).toBe(2);
+    const listed = await page.request.get('/api/v1/members');
+    const roles = ((await listed.json()) as { items: Array<{ email: string; role: string }> }).items;
+    expect(roles.find((m) => m.email === 'colleague@example.com')?.role).toBe('editor');
+
+    page.once('dialog', (d) => void d.accept());
+    await members.getByRole('button', { name: 'Remove colleague@example.com' }).click();
+    await members.getByText('colleague@example.com was removed from this workspace.').waitFor();
+    await poll(() => list.getByRole('listitem').count()).toBe(1);
+    expect(await list.textContent()).toContain(owner.email);
+  }, 60_000);
+
   it('fits a phone screen', async () => {
     const phone = await h.newContext({ width: 375, height: 812, mobile: true });
     try {

@@ -4,7 +4,7 @@ import { maxOpenInvitations } from '../../accounts/invitation-store.ts';
 import { cancelInvitation, createInvitation, pendingInvitations } from '../../accounts/invitations.ts';
 import { changeMemberRole, listMembers, removeMember } from '../../accounts/members.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
-import { pageOf } from '../pagination.ts';
+import { decodeCursor, pageFrom, pageOf, pageQuery } from '../pagination.ts';
 import { auditRequest } from '../request-audit.ts';
 import { roleSchema } from './account-schemas.ts';
 
@@ -33,12 +33,18 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
       preHandler: requireAuth({ scope: 'settings:read' }),
       schema: {
         tags: ['accounts'],
-        summary: 'Members of the current workspace',
+        summary: 'Members of the current workspace, longest-standing first',
+        description: 'Paged: pass `nextCursor` back as `cursor` for the next page (null on the last).',
         security: securedBy,
+        querystring: pageQuery,
         response: { 200: pageOf(memberView) },
       },
     },
-    async (request) => ({ items: await listMembers(database, authOf(request)), nextCursor: null }),
+    async (request) => {
+      const { limit, cursor } = request.query;
+      const rows = await listMembers(database, authOf(request), { limit, after: decodeCursor(cursor) });
+      return pageFrom(rows, limit, 'userId');
+    },
   );
 
   app.post(

@@ -383,8 +383,17 @@ export interface paths {
     };
   };
   "/api/v1/members": {
-    /** Members of the current workspace */
+    /**
+     * Members of the current workspace, longest-standing first
+     * @description Paged: pass `nextCursor` back as `cursor` for the next page (null on the last).
+     */
     get: {
+      parameters: {
+        query?: {
+          limit?: string;
+          cursor?: string;
+        };
+      };
       responses: {
         /** @description Default Response */
         200: {

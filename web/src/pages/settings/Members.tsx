@@ -5,10 +5,13 @@ import { ErrorBox, Field, Loading, Notice, useLoad } from '../../ui.tsx';
 import { PendingInvitations } from './PendingInvitations.tsx';
 export const rank: Record<Role, number> = { viewer: 0, editor: 1, admin: 2, owner: 3 };
 export const roles: Role[] = ['viewer', 'editor', 'admin', 'owner'];
+const pageSize = 100;
+
 export function MembersSection({ me, admin }: { me: Me; admin: boolean }) {
-  const members = useLoad(() => api('GET', '/api/v1/members'), []);
+  const members = useLoad(() => api('GET', '/api/v1/members', { query: { limit: String(pageSize) } }), []);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
+  const [loadingMore, setLoadingMore] = useState(false);
   const [invited, setInvited] = useState<{ email: string; link: string }>();
   const [notice, setNotice] = useState('');
   // Bumped after each invitation so the pending list shows it.
@@ -39,12 +42,33 @@ export function MembersSection({ me, admin }: { me: Me; admin: boolean }) {
     }
   };
 
+  // Pages already shown stay: the members are updated in place rather than reloaded from the first page.
+  const updateMembers = (change: (items: Member[]) => Member[]) =>
+    members.setData((d) => d && { ...d, items: change(d.items) });
+
+  const loadMore = async () => {
+    const cursor = members.data?.nextCursor;
+    if (!cursor) return;
+    setLoadingMore(true);
+    try {
+      const page = await api('GET', '/api/v1/members', { query: { limit: String(pageSize), cursor } });
+      members.setData((d) => ({ items: [...(d?.items ?? []), ...page.items], nextCursor: page.nextCursor }));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setLoadingMore(false);
+    }
+  };
+
   const changeRole = async (m: Member, role: Role) => {
     setError(undefined);
     setNotice('');
     try {
-      await api('PATCH', '/api/v1/members/{userId}', { params: { userId: m.userId }, body: { role } });
-      await members.reload();
+      const changed = await api('PATCH', '/api/v1/members/{userId}', {
+        params: { userId: m.userId },
+        body: { role },
+      });
+      updateMembers((items) => items.map((x) => (x.userId === m.userId ? { ...x, role: changed.role } : x)));
       setNotice(`${m.email} is now ${role}.`);
     } catch (err) {
       setError(err);
@@ -57,7 +81,7 @@ export function MembersSection({ me, admin }: { me: Me; admin: boolean }) {
     setNotice('');
     try {
       await api('DELETE', '/api/v1/members/{userId}', { params: { userId: m.userId } });
-      await members.reload();
+      updateMembers((items) => items.filter((x) => x.userId !== m.userId));
       setNotice(`${m.email} was removed from this workspace.`);
     } catch (err) {
       setError(err);
@@ -109,6 +133,16 @@ export function MembersSection({ me, admin }: { me: Me; admin: boolean }) {
             </li>
           ))}
         </ul>
+      )}
+      {members.data?.nextCursor && (
+        <nav className="pager" aria-label="More members">
+          <span className="meta" role="status">
+            {members.data.items.length} member{members.data.items.length === 1 ? '' : 's'} shown
+          </span>
+          <button type="button" className="secondary" disabled={loadingMore} onClick={loadMore}>
+            {loadingMore ? 'Loading…' : 'Load more'}
+          </button>
+        </nav>
       )}
       <ErrorBox error={error} />
       <Notice>{notice}</Notice>
