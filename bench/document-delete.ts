@@ -53,6 +53,7 @@ async function addDocument() {
     byteSize: 1_000_000,
     contentType: 'application/octet-stream',
     bytes: randomBytes(1_000_000),
+    storageBytes: Number.MAX_SAFE_INTEGER,
   });
   const rows = Array.from({ length: perDocument }, (_, i) => ({
     i,

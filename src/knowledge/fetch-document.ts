@@ -9,7 +9,7 @@ import {
   type SafeFetchOptions,
   safeFetch,
 } from '../security/ssrf/index.ts';
-import { documentLimits } from './ingest-document.ts';
+import { documentLimits, megabytes } from './ingest-document.ts';
 
 export interface FetchedDocument {
   bytes: Buffer;
@@ -17,8 +17,6 @@ export interface FetchedDocument {
   filename?: string;
   declaredType?: string;
 }
-
-const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MB`;
 
 function decodeSafe(s: string): string {
   try {

@@ -29,7 +29,8 @@ export const documentLimits = (config: Pick<Config, 'MAX_FILE_SIZE_MB' | 'ALLOWE
   allowedTypes: config.ALLOWED_FILE_TYPES,
 });
 
-const megabytes = (n: number) => `${(n / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MB`;
+/** A byte count as people read it in messages: `25 MB`, `1.5 MB`. */
+export const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MB`;
 
 function fallbackTitle(filename: string | undefined, chunks: Chunk[]): string {
   const base = filename

@@ -32,6 +32,7 @@ import {
 import { embedDocument } from './document-vectors.ts';
 import { DocumentRejectedError } from './errors.ts';
 import { type ChunkedDocument, documentLimits } from './ingest-document.ts';
+import { assertRoomFor, libraryStorageBytes, noRoomFor } from './library-storage.ts';
 import { parseAndChunkOffThread } from './parse-pool.ts';
 import { handOff, takeHandedOff } from './parsed-handoff.ts';
 
@@ -42,7 +43,7 @@ const abandonedAfterSeconds = 10 * 60;
 
 export interface IngestionDeps {
   database: Database;
-  config: Pick<Config, 'MAX_FILE_SIZE_MB' | 'ALLOWED_FILE_TYPES'>;
+  config: Pick<Config, 'MAX_FILE_SIZE_MB' | 'ALLOWED_FILE_TYPES' | 'LIBRARY_STORAGE_MB'>;
   llm: Pick<LlmGateway, 'embed' | 'resolved'>;
   queue: Pick<JobQueue, 'send'>;
   logger: Pick<Logger, 'warn' | 'info'>;
@@ -75,6 +76,9 @@ export async function submitDocument(deps: IngestionDeps, input: SubmitInput): P
   const contentHash = sha256(input.bytes);
   const existing = await findByHash(database, input.workspaceId, contentHash);
   if (existing) return { document: await retryIfFailed(deps, existing), created: false };
+  // Checked before the parse (a full library costs no reading thread) and again as it is stored.
+  const storageBytes = libraryStorageBytes(deps.config);
+  await assertRoomFor(database, input.workspaceId, input.bytes.byteLength, storageBytes);
 
   const parsed = await parseAndChunkOffThread(
     input.bytes,
@@ -98,7 +102,9 @@ export async function submitDocument(deps: IngestionDeps, input: SubmitInput): P
     tags: [...new Set(input.tags ?? [])],
     contentType: input.declaredType,
     bytes: input.bytes,
+    storageBytes,
   });
+  if (id === 'full') throw await noRoomFor(database, input.workspaceId, input.bytes.byteLength, storageBytes);
   if (!id) {
     // The same content arrived concurrently: that document is the answer.
     const raced = await findByHash(database, input.workspaceId, contentHash);

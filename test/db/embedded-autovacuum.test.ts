@@ -136,6 +136,7 @@ describe('space of deleted documents and articles used again (pglite)', () => {
         byteSize: 1_000_000,
         contentType: 'application/octet-stream',
         bytes: randomBytes(1_000_000), // incompressible: 1 MB stored out of line
+        storageBytes: Number.MAX_SAFE_INTEGER,
       });
       await database.query(
         `INSERT INTO document_chunks (workspace_id, document_id, index, text, raw_text, token_count, content_hash)

@@ -248,6 +248,10 @@ describe('web app in Chromium', () => {
     await row.waitFor();
     await poll(() => row.locator('.badge').textContent(), { timeout: 30_000 }).toBe('ready');
     expect(await row.textContent()).toContain('2 p.');
+    // What the library holds of its bound (LIBRARY_STORAGE_MB, 2 GB by default): the PDF's size.
+    const held = page.getByText(/The library holds/);
+    const pdfHeld = `The library holds ${(pdf.length / 1024).toFixed(1)} KB of its 2.0 GB.`;
+    await poll(() => held.textContent()).toContain(pdfHeld);
     await h.capture(page, '06-knowledge');
 
     await page.getByLabel('Search passages').fill('microinverters shading');
@@ -260,12 +264,15 @@ describe('web app in Chromium', () => {
     await page.setInputFiles('#knowledge-file', {
       name: 'notes.txt',
       mimeType: 'text/plain',
-      buffer: Buffer.from('Battery storage shifts solar output into the evening peak.\n'),
+      // Long enough that what the library holds changes in its first decimal.
+      buffer: Buffer.from('Battery storage shifts solar output into the evening peak.\n'.repeat(20)),
     });
     await poll(() => page.locator('tr[data-document]').count()).toBe(2);
+    await poll(() => held.textContent()).not.toContain(pdfHeld);
     page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: /^Delete notes/ }).click();
     await poll(() => page.locator('tr[data-document]').count()).toBe(1);
+    await poll(() => held.textContent()).toContain(pdfHeld);
   }, 60_000);
 
   it('generates an article from the brief form while showing steps, text, sources and cost; survives a reload', async () => {

@@ -13,7 +13,7 @@ import { AppError } from '../../errors.ts';
 import { type DocumentRow, getDocument } from '../../knowledge/document-store.ts';
 import { DocumentRejectedError } from '../../knowledge/errors.ts';
 import { fetchDocument } from '../../knowledge/fetch-document.ts';
-import { documentLimits } from '../../knowledge/ingest-document.ts';
+import { documentLimits, megabytes } from '../../knowledge/ingest-document.ts';
 import { ingestionDeps } from '../../knowledge/ingest-job.ts';
 import {
   type IngestionDeps,
@@ -108,7 +108,7 @@ async function readSource(
   if (size > maxBytes) {
     throw new DocumentRejectedError(
       'too_large',
-      `file is ${(size / 1024 / 1024).toFixed(1)} MB; the limit is ${runtime.config.MAX_FILE_SIZE_MB} MB`,
+      `file is ${megabytes(size)}; the limit is ${megabytes(maxBytes)}`,
     );
   }
   return { bytes: readFileSync(source), sourceKind: 'upload', filename: path.basename(source) };

@@ -3573,7 +3573,7 @@ export interface paths {
     };
     /**
      * Add a document to the knowledge library (file upload or URL); ingestion runs in the background
-     * @description Answers 202 with the queued document (poll `GET /api/v1/documents/{id}` for status and progress), or 200 with the existing document when the same content is already in the workspace. The type is recognised by content; wrong type → 415, too large → 413, encrypted/corrupt/empty → 400, blocked URL → 400. Documents are read as they arrive, taking turns across workspaces: one that would wait behind 4 of its workspace's → 429, behind 32 in all → 503 (both with Retry-After).
+     * @description Answers 202 with the queued document (poll `GET /api/v1/documents/{id}` for status and progress), or 200 with the existing document when the same content is already in the workspace. The type is recognised by content; wrong type → 415, too large → 413, encrypted/corrupt/empty → 400, blocked URL → 400. The files of a library may take LIBRARY_STORAGE_MB in all (`GET /api/v1/documents/storage`): one that does not fit → 413 with `details.reason` `storage_full`. Documents are read as they arrive, taking turns across workspaces: one that would wait behind 4 of its workspace's → 429, behind 32 in all → 503 (both with Retry-After).
      */
     post: {
       /** @description Either `multipart/form-data` with a `file` part (and optional `tags`: repeated fields or a comma list), or JSON `{url, tags?}` to ingest a web page or file fetched by the server (SSRF-guarded). */
@@ -3667,6 +3667,25 @@ export interface paths {
               createdAt: string;
               /** Format: date-time */
               updatedAt: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/documents/storage": {
+    /**
+     * What the workspace's library holds and may hold (LIBRARY_STORAGE_MB), in bytes
+     * @description Counted as the documents' files as uploaded or fetched; deleting a document frees its size.
+     */
+    get: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              usedBytes: number;
+              limitBytes: number;
             };
           };
         };

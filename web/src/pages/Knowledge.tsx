@@ -22,7 +22,9 @@ const size = (bytes: number) =>
     ? `${bytes} B`
     : bytes < 1024 * 1024
       ? `${(bytes / 1024).toFixed(1)} KB`
-      : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+      : bytes < 1024 * 1024 * 1024
+        ? `${(bytes / 1024 / 1024).toFixed(1)} MB`
+        : `${(bytes / 1024 / 1024 / 1024).toFixed(1)} GB`;
 
 /** POST /api/v1/documents with XMLHttpRequest, for upload progress events. */
 function uploadFile(file: File, onProgress: (loaded: number, total: number) => void): Promise<DocumentInfo> {
@@ -56,6 +58,7 @@ function uploadFile(file: File, onProgress: (loaded: number, total: number) => v
 export function Knowledge() {
   usePageTitle('Knowledge');
   const docs = useLoad(() => api('GET', '/api/v1/documents', { query: { limit: '100' } }), []);
+  const storage = useLoad(() => api('GET', '/api/v1/documents/storage'), []);
   const [uploads, setUploads] = useState<Upload[]>([]);
   const [error, setError] = useState<unknown>();
   const openId = useLocation().query.get('document');
@@ -102,6 +105,7 @@ export function Knowledge() {
       try {
         const doc = await uploadFile(file, (loaded, total) => patch({ loaded, total }));
         patch({ state: 'done', loaded: file.size });
+        void storage.reload();
         docs.setData((page) =>
           page
             ? { ...page, items: [doc, ...page.items.filter((d) => d.id !== doc.id)] }
@@ -118,6 +122,7 @@ export function Knowledge() {
     try {
       await api('DELETE', '/api/v1/documents/{id}', { params: { id: d.id } });
       docs.setData((page) => page && { ...page, items: page.items.filter((x) => x.id !== d.id) });
+      void storage.reload();
     } catch (e) {
       setError(e);
     }
@@ -135,6 +140,12 @@ export function Knowledge() {
         <h2 id="upload-heading">Add documents</h2>
         <p className="hint">
           PDF, Word (DOCX), Markdown, HTML, text or OpenAPI files. Articles can cite them.
+          {storage.data && (
+            <>
+              {' '}
+              The library holds {size(storage.data.usedBytes)} of its {size(storage.data.limitBytes)}.
+            </>
+          )}
         </p>
         <label className="button file-button" htmlFor="knowledge-file">
           Choose files to upload
