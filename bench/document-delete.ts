@@ -44,17 +44,18 @@ const library: string[] = [];
 
 /** A document as an upload leaves it: its stored file, and its chunks with their vectors. */
 async function addDocument() {
-  const id = await insertQueuedDocument(database, {
-    workspaceId,
-    title: `document ${++documentNo}`,
-    type: 'text',
-    sourceKind: 'upload',
-    contentHash: `hash-${documentNo}`,
-    byteSize: 1_000_000,
-    contentType: 'application/octet-stream',
-    bytes: randomBytes(1_000_000),
-    storageBytes: Number.MAX_SAFE_INTEGER,
-  });
+  const id = await database.db.transaction((tx) =>
+    insertQueuedDocument(tx, {
+      workspaceId,
+      title: `document ${++documentNo}`,
+      type: 'text',
+      sourceKind: 'upload',
+      contentHash: `hash-${documentNo}`,
+      byteSize: 1_000_000,
+      contentType: 'application/octet-stream',
+      bytes: randomBytes(1_000_000),
+    }),
+  );
   const rows = Array.from({ length: perDocument }, (_, i) => ({
     i,
     t: sentence(60),

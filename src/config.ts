@@ -84,8 +84,8 @@ const schema = z.object({
 
   // Documents (knowledge base)
   MAX_FILE_SIZE_MB: z.coerce.number().positive().max(1024).default(25),
-  /** The files one workspace's library may hold in all (their sizes as uploaded or fetched). */
-  LIBRARY_STORAGE_MB: z.coerce.number().positive().max(1_048_576).default(2048),
+  /** What one workspace may store in all: its documents' files and its articles' Markdown with their versions. */
+  WORKSPACE_STORAGE_MB: z.coerce.number().positive().max(1_048_576).default(2048),
   ALLOWED_FILE_TYPES: commaList
     .pipe(z.array(z.enum(documentTypes)))
     .transform((types) => (types.length > 0 ? types : [...documentTypes])),

@@ -6,6 +6,8 @@ export const errorCodes = [
   'not_found',
   'conflict',
   'payload_too_large',
+  /** The workspace stores what WORKSPACE_STORAGE_MB allows (413, like a body too large). */
+  'storage_full',
   'unsupported_media_type',
   'rate_limited',
   'budget_exceeded',

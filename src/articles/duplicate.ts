@@ -1,8 +1,10 @@
 // Duplicating an article: a new article with the same brief, text and findings under "Copy of …",
 // to rework without touching the original. The run's history (steps, events, versions) stays with
 // the original: the copy starts its own.
+import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import { AppError } from '../errors.ts';
+import { assertStorageRoom } from '../storage/workspace-storage.ts';
 import { renderHtml } from '../writing/render.ts';
 import { type ArticleRow, findArticle, insertCopy } from './article-store.ts';
 import { isActive } from './statuses.ts';
@@ -32,6 +34,7 @@ function retitled(markdown: string, title: string): string {
 
 export async function duplicateArticle(
   database: Database,
+  config: Pick<Config, 'WORKSPACE_STORAGE_MB'>,
   caller: { workspaceId: string; userId: string },
   id: string,
 ): Promise<ArticleRow> {
@@ -41,6 +44,7 @@ export async function duplicateArticle(
   }
   const title = copyTitle(source.title || source.topic);
   const markdown = retitled(source.markdown, title);
+  await assertStorageRoom(database, config, caller.workspaceId, Buffer.byteLength(markdown));
   return insertCopy(database, source, {
     userId: caller.userId,
     title,

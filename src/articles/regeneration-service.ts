@@ -3,6 +3,7 @@
 // regeneration and a discarded proposal leave the article as it was.
 import type { AuthContext } from '../accounts/context.ts';
 import { AppError } from '../errors.ts';
+import { assertStorageRoom } from '../storage/workspace-storage.ts';
 import { findArticle, updateArticle } from './article-store.ts';
 import { applyRegenerated, regenerationCount, regenerationPosition, regenerationStep } from './regenerate.ts';
 import type { RegenerationProposal, StoredRegeneration } from './regeneration.ts';
@@ -50,6 +51,8 @@ export async function regenerateArticleSection(
       { path: 'section', message: `"${label}" is not in the text` },
     ]);
   }
+  // The new part's text is not known yet: refused only when the workspace stores its bound already.
+  await assertStorageRoom(deps.database, deps.config, caller.workspaceId, 0);
   const review = options.review ?? false;
   const step = regenerationStep(target, (await regenerationCount(deps.database, id, target)) + 1);
   // Applied at once, the text before is kept as a version now; a proposal keeps it when accepted.

@@ -8,6 +8,7 @@ import { AppError } from '../errors.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { LlmGateway } from '../llm/types.ts';
 import type { Resolver } from '../security/ssrf/index.ts';
+import { assertStorageRoom } from '../storage/workspace-storage.ts';
 import { renderHtml } from '../writing/render.ts';
 import {
   type ArticleRow,
@@ -57,6 +58,8 @@ export async function createArticle(
   idempotencyKey?: string,
 ) {
   const brief = await checkBrief(input, caller.workspaceId, deps);
+  // A run's text is not known yet: refused only when the workspace stores its bound already.
+  await assertStorageRoom(deps.database, deps.config, caller.workspaceId, 0);
   // The article, its first steps and its `queued` event, in one statement.
   const { row, created } = await insertQueuedArticle(
     deps.database,
@@ -137,6 +140,8 @@ export async function editArticle(
   const markdown = patch.markdown ?? article.markdown;
   if (title !== article.title || markdown !== article.markdown) {
     assertIdle(article.status);
+    // The text before is kept as a version, so the workspace stores the new text on top of it.
+    await assertStorageRoom(deps.database, deps.config, caller.workspaceId, Buffer.byteLength(markdown));
     await saveVersion(deps.database, article, 'edit', caller.userId);
     await applyText(deps.database, article, title, markdown);
   }
@@ -153,6 +158,12 @@ export async function restoreVersion(
   const article = await findArticle(deps.database, caller, id);
   assertIdle(article.status);
   const version = await findVersion(deps.database, caller, id, versionId);
+  await assertStorageRoom(
+    deps.database,
+    deps.config,
+    caller.workspaceId,
+    Buffer.byteLength(version.markdown),
+  );
   await saveVersion(deps.database, article, 'restore', caller.userId);
   await applyText(deps.database, article, version.title, version.markdown);
   return findArticle(deps.database, caller, id);

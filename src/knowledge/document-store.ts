@@ -3,7 +3,6 @@
 // document id (the job was enqueued for that workspace) and by the status it expects.
 import { and, asc, desc, eq, lt, or, sql } from 'drizzle-orm';
 import { inWorkspace } from '../accounts/scope.ts';
-import { insertWithinCap } from '../db/capped-insert.ts';
 import type { Database, Transaction } from '../db/client.ts';
 import { workspaceDistinctValuesSql } from '../db/distinct-values.ts';
 import { reclaimDeletedSpace } from '../db/embedded-autovacuum.ts';
@@ -194,35 +193,12 @@ export async function saveDocument(
   return { document, created: true };
 }
 
-/** The bytes of the files a workspace's library holds, as uploaded or fetched (LIBRARY_STORAGE_MB). */
-export async function libraryBytes(db: Pick<Transaction, 'select'>, workspaceId: string): Promise<number> {
-  const [row] = await db
-    .select({ bytes: sql<string>`coalesce(sum(${documents.byteSize}), 0)::text` })
-    .from(documents)
-    .where(inWorkspace({ workspaceId }, documents));
-  return Number(row?.bytes ?? 0);
-}
-
 /**
- * A `queued` row and the uploaded bytes, in one transaction, when they fit within the library's
- * `storageBytes` (else `'full'`, nothing written). Undefined when the same content arrived
- * concurrently (the unique hash index kept the other one).
+ * A `queued` row and the uploaded bytes, written in the caller's transaction (the ingestion's, which
+ * holds the workspace's storage bound: src/storage/workspace-storage.ts). Undefined when the same
+ * content arrived concurrently (the unique hash index kept the other one).
  */
 export async function insertQueuedDocument(
-  database: Database,
-  input: NewDocument & { contentType: string | undefined; bytes: Buffer; storageBytes: number },
-): Promise<string | undefined | 'full'> {
-  return insertWithinCap(database, {
-    kind: 'library-bytes',
-    workspaceId: input.workspaceId,
-    cap: input.storageBytes,
-    size: input.bytes.byteLength,
-    count: (tx) => libraryBytes(tx, input.workspaceId),
-    insert: (tx) => insertQueued(tx, input),
-  });
-}
-
-async function insertQueued(
   tx: Transaction,
   input: NewDocument & { contentType: string | undefined; bytes: Buffer },
 ): Promise<string | undefined> {

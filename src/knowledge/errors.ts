@@ -10,8 +10,6 @@ export const rejectionCodes = [
   'bomb',
   'too_nested',
   'too_complex',
-  /** The workspace's library would hold more than LIBRARY_STORAGE_MB with it. */
-  'storage_full',
 ] as const;
 export type RejectionCode = (typeof rejectionCodes)[number];
 
@@ -25,14 +23,13 @@ export class DocumentRejectedError extends Error {
 
   /**
    * The API error for this rejection: 415 for a type we do not take, 413 for a file or archive too
-   * large or one the library has no room left for, 400 (validation_error) for content we cannot
-   * use. `details.reason` keeps the precise code.
+   * large, 400 (validation_error) for content we cannot use. `details.reason` keeps the precise code.
    */
   toAppError(): AppError {
     const appCode =
       this.code === 'unsupported_type'
         ? 'unsupported_media_type'
-        : this.code === 'too_large' || this.code === 'bomb' || this.code === 'storage_full'
+        : this.code === 'too_large' || this.code === 'bomb'
           ? 'payload_too_large'
           : 'validation_error';
     return new AppError(appCode, this.message, { reason: this.code });

@@ -15,6 +15,7 @@ import { type AppJobPayload, appJobs } from '../jobs/job-map.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { LlmGateway } from '../llm/types.ts';
 import { withoutParamsText } from '../observability/query-values.ts';
+import { assertStorageRoom, insertWithinStorage } from '../storage/workspace-storage.ts';
 import { chunksLanguage } from './detect-language.ts';
 import {
   claimForProcessing,
@@ -32,7 +33,6 @@ import {
 import { embedDocument } from './document-vectors.ts';
 import { DocumentRejectedError } from './errors.ts';
 import { type ChunkedDocument, documentLimits } from './ingest-document.ts';
-import { assertRoomFor, libraryStorageBytes, noRoomFor } from './library-storage.ts';
 import { parseAndChunkOffThread } from './parse-pool.ts';
 import { handOff, takeHandedOff } from './parsed-handoff.ts';
 
@@ -43,7 +43,7 @@ const abandonedAfterSeconds = 10 * 60;
 
 export interface IngestionDeps {
   database: Database;
-  config: Pick<Config, 'MAX_FILE_SIZE_MB' | 'ALLOWED_FILE_TYPES' | 'LIBRARY_STORAGE_MB'>;
+  config: Pick<Config, 'MAX_FILE_SIZE_MB' | 'ALLOWED_FILE_TYPES' | 'WORKSPACE_STORAGE_MB'>;
   llm: Pick<LlmGateway, 'embed' | 'resolved'>;
   queue: Pick<JobQueue, 'send'>;
   logger: Pick<Logger, 'warn' | 'info'>;
@@ -70,15 +70,18 @@ export type IngestJobData = AppJobPayload<'document.ingest'>;
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
-/** Throws DocumentRejectedError (nothing stored) for a document that must not be ingested. */
+/**
+ * Throws DocumentRejectedError (nothing stored) for a document that must not be ingested, and
+ * AppError `storage_full` for one the workspace has no room left for.
+ */
 export async function submitDocument(deps: IngestionDeps, input: SubmitInput): Promise<SubmitResult> {
   const { database } = deps;
   const contentHash = sha256(input.bytes);
   const existing = await findByHash(database, input.workspaceId, contentHash);
   if (existing) return { document: await retryIfFailed(deps, existing), created: false };
-  // Checked before the parse (a full library costs no reading thread) and again as it is stored.
-  const storageBytes = libraryStorageBytes(deps.config);
-  await assertRoomFor(database, input.workspaceId, input.bytes.byteLength, storageBytes);
+  const size = input.bytes.byteLength;
+  // Checked before the parse (a full workspace costs no reading thread) and again as it is stored.
+  await assertStorageRoom(database, deps.config, input.workspaceId, size);
 
   const parsed = await parseAndChunkOffThread(
     input.bytes,
@@ -89,7 +92,7 @@ export async function submitDocument(deps: IngestionDeps, input: SubmitInput): P
     },
     { workspaceId: input.workspaceId, refuseWhenBusy: true },
   );
-  const id = await insertQueuedDocument(database, {
+  const row = {
     workspaceId: input.workspaceId,
     title: parsed.title,
     type: parsed.type,
@@ -97,14 +100,17 @@ export async function submitDocument(deps: IngestionDeps, input: SubmitInput): P
     sourceUrl: input.sourceUrl,
     filename: input.filename,
     contentHash,
-    byteSize: input.bytes.byteLength,
+    byteSize: size,
     pageCount: parsed.pageCount,
     tags: [...new Set(input.tags ?? [])],
     contentType: input.declaredType,
     bytes: input.bytes,
-    storageBytes,
+  };
+  const id = await insertWithinStorage(database, deps.config, {
+    workspaceId: input.workspaceId,
+    size,
+    insert: (tx) => insertQueuedDocument(tx, row),
   });
-  if (id === 'full') throw await noRoomFor(database, input.workspaceId, input.bytes.byteLength, storageBytes);
   if (!id) {
     // The same content arrived concurrently: that document is the answer.
     const raced = await findByHash(database, input.workspaceId, contentHash);

@@ -16,6 +16,7 @@ const statusOf: Record<ErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  storage_full: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
   budget_exceeded: 402,

@@ -127,17 +127,18 @@ describe('space of deleted documents and articles used again (pglite)', () => {
     const tables = ['documents', 'document_blobs', 'document_chunks'];
     const sizes: number[] = [];
     for (let round = 0; round < 6; round++) {
-      const id = await insertQueuedDocument(database, {
-        workspaceId,
-        title: `upload ${round}`,
-        type: 'text',
-        sourceKind: 'upload',
-        contentHash: `hash-${round}`,
-        byteSize: 1_000_000,
-        contentType: 'application/octet-stream',
-        bytes: randomBytes(1_000_000), // incompressible: 1 MB stored out of line
-        storageBytes: Number.MAX_SAFE_INTEGER,
-      });
+      const id = await database.db.transaction((tx) =>
+        insertQueuedDocument(tx, {
+          workspaceId,
+          title: `upload ${round}`,
+          type: 'text',
+          sourceKind: 'upload',
+          contentHash: `hash-${round}`,
+          byteSize: 1_000_000,
+          contentType: 'application/octet-stream',
+          bytes: randomBytes(1_000_000), // incompressible: 1 MB stored out of line
+        }),
+      );
       await database.query(
         `INSERT INTO document_chunks (workspace_id, document_id, index, text, raw_text, token_count, content_hash)
          SELECT $1, $2, i, md5(i::text || $3) || repeat(' passage', 60), 'raw', 90, md5(i::text)

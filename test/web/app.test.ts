@@ -248,9 +248,10 @@ describe('web app in Chromium', () => {
     await row.waitFor();
     await poll(() => row.locator('.badge').textContent(), { timeout: 30_000 }).toBe('ready');
     expect(await row.textContent()).toContain('2 p.');
-    // What the library holds of its bound (LIBRARY_STORAGE_MB, 2 GB by default): the PDF's size.
-    const held = page.getByText(/The library holds/);
-    const pdfHeld = `The library holds ${(pdf.length / 1024).toFixed(1)} KB of its 2.0 GB.`;
+    // What the workspace stores of its bound (WORKSPACE_STORAGE_MB, 2 GB by default): the PDF's size.
+    const held = page.getByText(/The workspace stores/);
+    const pdfKb = `${(pdf.length / 1024).toFixed(1)} KB`;
+    const pdfHeld = `The workspace stores ${pdfKb} of its 2.0 GB (documents ${pdfKb}, articles 0 B).`;
     await poll(() => held.textContent()).toContain(pdfHeld);
     await h.capture(page, '06-knowledge');
 

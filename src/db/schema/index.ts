@@ -6,3 +6,4 @@ export * from './eval.ts';
 export * from './knowledge.ts';
 export * from './llm.ts';
 export * from './llm-settings.ts';
+export * from './storage.ts';

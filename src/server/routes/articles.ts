@@ -153,7 +153,8 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Edit the title or Markdown (the previous text is kept as a version), or mark a favorite',
         description:
           'Markdown written by edits, copies and restores counts against RATE_LIMIT_EDIT_MB a minute per caller; ' +
-          'past it → 429 with Retry-After until the minute ends.',
+          'past it → 429 with Retry-After until the minute ends. An edit, copy or restore whose text would take the ' +
+          'workspace past WORKSPACE_STORAGE_MB (`GET /api/v1/usage/storage`) → 413 `storage_full`.',
         security: securedBy,
         params: articleIdParams,
         body: z
@@ -210,7 +211,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       await edits.check(request);
-      const copy = await duplicateArticle(database, authOf(request), request.params.id);
+      const copy = await duplicateArticle(database, app.runtime.config, authOf(request), request.params.id);
       await edits.charge(request, copy.markdown.length);
       await auditRequest(request, 'article.duplicated', copy.id, { from: request.params.id });
       return reply

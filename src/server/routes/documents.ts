@@ -18,7 +18,6 @@ import { fetchDocument } from '../../knowledge/fetch-document.ts';
 import { documentLimits, megabytes } from '../../knowledge/ingest-document.ts';
 import { ingestionDeps } from '../../knowledge/ingest-job.ts';
 import { type SubmitInput, submitDocument } from '../../knowledge/ingestion.ts';
-import { libraryStorage } from '../../knowledge/library-storage.ts';
 import { documentPassages } from '../../knowledge/passage-store.ts';
 import { documentStatuses, documentTypes } from '../../knowledge/types.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
@@ -218,8 +217,8 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
           'Answers 202 with the queued document (poll `GET /api/v1/documents/{id}` for status and progress), or ' +
           '200 with the existing document when the same content is already in the workspace. The type is ' +
           'recognised by content; wrong type → 415, too large → 413, encrypted/corrupt/empty → 400, blocked URL → 400. ' +
-          'The files of a library may take LIBRARY_STORAGE_MB in all (`GET /api/v1/documents/storage`): one that ' +
-          'does not fit → 413 with `details.reason` `storage_full`. ' +
+          'A workspace stores at most WORKSPACE_STORAGE_MB in all (`GET /api/v1/usage/storage`): a file that ' +
+          'does not fit → 413 `storage_full`. ' +
           'Documents are read as they arrive, taking turns across workspaces: one that would wait behind 4 of its ' +
           "workspace's → 429, behind 32 in all → 503 (both with Retry-After).",
         security: securedBy,
@@ -299,22 +298,6 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
       const page = pageFrom(rows, limit);
       return { items: page.items.map(toView), nextCursor: page.nextCursor };
     },
-  );
-
-  app.get(
-    '/storage',
-    {
-      preHandler: requireAuth({ scope: 'documents:read' }),
-      schema: {
-        tags: ['knowledge'],
-        summary: "What the workspace's library holds and may hold (LIBRARY_STORAGE_MB), in bytes",
-        description:
-          "Counted as the documents' files as uploaded or fetched; deleting a document frees its size.",
-        security: securedBy,
-        response: { 200: z.object({ usedBytes: z.number().int(), limitBytes: z.number().int() }) },
-      },
-    },
-    async (request) => libraryStorage(database, runtime.config, authOf(request).workspaceId),
   );
 
   app.get(

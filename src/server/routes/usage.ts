@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { isoDate } from '../../input/date.ts';
 import { monthSpend, usageGroupings, usageSummary } from '../../llm/ledger-store.ts';
 import { monthlyBudgetOf } from '../../llm/settings.ts';
+import { workspaceStorage } from '../../storage/workspace-storage.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
 import { pageOf } from '../pagination.ts';
 
@@ -61,6 +62,30 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
       });
       return { from, to, groupBy: request.query.groupBy, items, nextCursor: null };
     },
+  );
+
+  app.get(
+    '/storage',
+    {
+      preHandler: requireAuth({ scope: 'settings:read' }),
+      schema: {
+        tags: ['usage'],
+        summary: 'What the workspace stores against WORKSPACE_STORAGE_MB, in bytes',
+        description:
+          'Documents count their files as uploaded or fetched; articles their Markdown, current and every kept ' +
+          'version. A write that would pass `limitBytes` is refused with 413 `storage_full`; deleting frees its size.',
+        security: securedBy,
+        response: {
+          200: z.object({
+            usedBytes: z.number().int(),
+            limitBytes: z.number().int(),
+            documentBytes: z.number().int(),
+            articleBytes: z.number().int(),
+          }),
+        },
+      },
+    },
+    async (request) => workspaceStorage(database, config, authOf(request).workspaceId),
   );
 
   app.get(

@@ -689,6 +689,27 @@ export interface paths {
       };
     };
   };
+  "/api/v1/usage/storage": {
+    /**
+     * What the workspace stores against WORKSPACE_STORAGE_MB, in bytes
+     * @description Documents count their files as uploaded or fetched; articles their Markdown, current and every kept version. A write that would pass `limitBytes` is refused with 413 `storage_full`; deleting frees its size.
+     */
+    get: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              usedBytes: number;
+              limitBytes: number;
+              documentBytes: number;
+              articleBytes: number;
+            };
+          };
+        };
+      };
+    };
+  };
   "/api/v1/usage/summary": {
     /** This month's LLM spend against the monthly budget */
     get: {
@@ -1332,7 +1353,7 @@ export interface paths {
     };
     /**
      * Edit the title or Markdown (the previous text is kept as a version), or mark a favorite
-     * @description Markdown written by edits, copies and restores counts against RATE_LIMIT_EDIT_MB a minute per caller; past it → 429 with Retry-After until the minute ends.
+     * @description Markdown written by edits, copies and restores counts against RATE_LIMIT_EDIT_MB a minute per caller; past it → 429 with Retry-After until the minute ends. An edit, copy or restore whose text would take the workspace past WORKSPACE_STORAGE_MB (`GET /api/v1/usage/storage`) → 413 `storage_full`.
      */
     patch: {
       parameters: {
@@ -3573,7 +3594,7 @@ export interface paths {
     };
     /**
      * Add a document to the knowledge library (file upload or URL); ingestion runs in the background
-     * @description Answers 202 with the queued document (poll `GET /api/v1/documents/{id}` for status and progress), or 200 with the existing document when the same content is already in the workspace. The type is recognised by content; wrong type → 415, too large → 413, encrypted/corrupt/empty → 400, blocked URL → 400. The files of a library may take LIBRARY_STORAGE_MB in all (`GET /api/v1/documents/storage`): one that does not fit → 413 with `details.reason` `storage_full`. Documents are read as they arrive, taking turns across workspaces: one that would wait behind 4 of its workspace's → 429, behind 32 in all → 503 (both with Retry-After).
+     * @description Answers 202 with the queued document (poll `GET /api/v1/documents/{id}` for status and progress), or 200 with the existing document when the same content is already in the workspace. The type is recognised by content; wrong type → 415, too large → 413, encrypted/corrupt/empty → 400, blocked URL → 400. A workspace stores at most WORKSPACE_STORAGE_MB in all (`GET /api/v1/usage/storage`): a file that does not fit → 413 `storage_full`. Documents are read as they arrive, taking turns across workspaces: one that would wait behind 4 of its workspace's → 429, behind 32 in all → 503 (both with Retry-After).
      */
     post: {
       /** @description Either `multipart/form-data` with a `file` part (and optional `tags`: repeated fields or a comma list), or JSON `{url, tags?}` to ingest a web page or file fetched by the server (SSRF-guarded). */
@@ -3667,25 +3688,6 @@ export interface paths {
               createdAt: string;
               /** Format: date-time */
               updatedAt: string;
-            };
-          };
-        };
-      };
-    };
-  };
-  "/api/v1/documents/storage": {
-    /**
-     * What the workspace's library holds and may hold (LIBRARY_STORAGE_MB), in bytes
-     * @description Counted as the documents' files as uploaded or fetched; deleting a document frees its size.
-     */
-    get: {
-      responses: {
-        /** @description Default Response */
-        200: {
-          content: {
-            "application/json": {
-              usedBytes: number;
-              limitBytes: number;
             };
           };
         };

@@ -58,7 +58,7 @@ function uploadFile(file: File, onProgress: (loaded: number, total: number) => v
 export function Knowledge() {
   usePageTitle('Knowledge');
   const docs = useLoad(() => api('GET', '/api/v1/documents', { query: { limit: '100' } }), []);
-  const storage = useLoad(() => api('GET', '/api/v1/documents/storage'), []);
+  const storage = useLoad(() => api('GET', '/api/v1/usage/storage'), []);
   const [uploads, setUploads] = useState<Upload[]>([]);
   const [error, setError] = useState<unknown>();
   const openId = useLocation().query.get('document');
@@ -143,7 +143,8 @@ export function Knowledge() {
           {storage.data && (
             <>
               {' '}
-              The library holds {size(storage.data.usedBytes)} of its {size(storage.data.limitBytes)}.
+              The workspace stores {size(storage.data.usedBytes)} of its {size(storage.data.limitBytes)}{' '}
+              (documents {size(storage.data.documentBytes)}, articles {size(storage.data.articleBytes)}).
             </>
           )}
         </p>

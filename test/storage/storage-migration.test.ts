@@ -1,0 +1,101 @@
+// Migration 0016 counts what existing workspaces already store (documents' files, articles' Markdown
+// and their versions) and from then on the triggers keep the count: on both databases, the count
+// after the migration equals the tables' sums, and a workspace made later starts at zero.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgliteDatabase } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type Database, openDatabase } from '../../src/db/client.ts';
+import { migrationsFolder, runMigrations } from '../../src/db/migrate.ts';
+import { backends, createTestDatabase } from '../support/database.ts';
+
+/** The migrations up to (not including) `tag`, in a folder of their own. */
+function migrationsBefore(tag: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'blogsmith-migrations-'));
+  cpSync(migrationsFolder, dir, { recursive: true });
+  const journalPath = path.join(dir, 'meta', '_journal.json');
+  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: Array<{ tag: string }> };
+  const at = journal.entries.findIndex((e) => e.tag === tag);
+  expect(at).toBeGreaterThan(0);
+  journal.entries = journal.entries.slice(0, at);
+  writeFileSync(journalPath, JSON.stringify(journal));
+  return dir;
+}
+
+async function migrateWith(database: Database, folder: string) {
+  if (database.kind === 'pglite')
+    await migratePglite(database.db as unknown as PgliteDatabase, { migrationsFolder: folder });
+  else await migratePg(database.db as unknown as NodePgDatabase, { migrationsFolder: folder });
+}
+
+const folders: string[] = [];
+afterAll(() => {
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+});
+
+describe.each(backends)('migration 0016: what workspaces store (%s)', (backend) => {
+  it('counts what was stored before it, and the triggers count what comes after', async () => {
+    const created = await createTestDatabase(backend);
+    const database = created.url
+      ? await openDatabase({ url: created.url })
+      : await openDatabase({ dataDir: created.dataDir });
+    try {
+      const before = migrationsBefore('0016_workspace_storage');
+      folders.push(before);
+      await migrateWith(database, before);
+      const ws = async (name: string) =>
+        (
+          await database.query<{ id: string }>('INSERT INTO workspaces (name) VALUES ($1) RETURNING id', [
+            name,
+          ])
+        ).rows[0]!.id;
+      const [a, b, empty] = [await ws('a'), await ws('b'), await ws('empty')];
+      await database.query(
+        `INSERT INTO documents (workspace_id, title, type, source_kind, content_hash, byte_size)
+         VALUES ($1, 'one', 'text', 'upload', 'h1', 1000), ($1, 'two', 'text', 'upload', 'h2', 2500),
+                ($2, 'three', 'text', 'upload', 'h3', 700)`,
+        [a, b],
+      );
+      const article = (
+        await database.query<{ id: string }>(
+          `INSERT INTO articles (workspace_id, brief, topic, markdown) VALUES ($1, '{}', 'x', repeat('é', 300))
+           RETURNING id`,
+          [a],
+        )
+      ).rows[0]!.id;
+      await database.query(
+        `INSERT INTO article_versions (article_id, workspace_id, reason, title, markdown)
+         VALUES ($1, $2, 'edit', 't', repeat('v', 120)), ($1, $2, 'edit', 't', repeat('w', 80))`,
+        [article, a],
+      );
+
+      await runMigrations(database);
+      const counted = async () =>
+        Object.fromEntries(
+          (
+            await database.query<{ workspace_id: string; document_bytes: string; article_bytes: string }>(
+              'SELECT workspace_id, document_bytes, article_bytes FROM workspace_storage',
+            )
+          ).rows.map((r) => [r.workspace_id, [Number(r.document_bytes), Number(r.article_bytes)]]),
+        );
+      // 300 two-byte characters are 600 bytes; versions 120 + 80.
+      expect(await counted()).toEqual({ [a]: [3500, 800], [b]: [700, 0], [empty]: [0, 0] });
+
+      const later = await ws('later');
+      await database.query(`UPDATE articles SET markdown = repeat('a', 50) WHERE id = $1`, [article]);
+      await database.query(`DELETE FROM documents WHERE content_hash = 'h2'`);
+      await database.query(`DELETE FROM workspaces WHERE id = $1`, [b]);
+      expect(await counted()).toEqual({ [a]: [1000, 250], [empty]: [0, 0], [later]: [0, 0] });
+      // Deleting the article takes its versions, and their count, with it.
+      await database.query('DELETE FROM articles WHERE id = $1', [article]);
+      expect((await counted())[a]).toEqual([1000, 0]);
+    } finally {
+      await database.close();
+      await created.drop();
+    }
+  });
+});
