@@ -1,10 +1,12 @@
 CREATE TABLE "workspace_storage" (
 	"workspace_id" uuid PRIMARY KEY NOT NULL,
 	"document_bytes" bigint DEFAULT 0 NOT NULL,
-	"article_bytes" bigint DEFAULT 0 NOT NULL
+	"article_bytes" bigint DEFAULT 0 NOT NULL,
+	"eval_report_bytes" bigint DEFAULT 0 NOT NULL
 );
 --> statement-breakpoint
-ALTER TABLE "workspace_storage" ADD CONSTRAINT "workspace_storage_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "workspace_storage" ADD CONSTRAINT "workspace_storage_workspace_id_workspaces_id_fk" FOREIGN KEY ("workspace_id") REFERENCES "public"."workspaces"("id") ON DELETE cascade ON UPDATE no action;
+--> statement-breakpoint
 -- Every workspace has its row from the start (the triggers below only add to it, so a row deleted
 -- with its workspace is never made again by the deletion's own cascade).
 CREATE FUNCTION workspaces_add_storage_row() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -60,12 +62,28 @@ CREATE CONSTRAINT TRIGGER articles_storage_update AFTER UPDATE OF markdown ON ar
 CREATE CONSTRAINT TRIGGER article_versions_storage AFTER INSERT OR DELETE ON article_versions
   DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION markdown_count_storage();
 --> statement-breakpoint
+-- Reports as their JSON text: the same stored value gives the same text when it is deleted.
+CREATE FUNCTION eval_reports_count_storage() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    UPDATE workspace_storage SET eval_report_bytes = eval_report_bytes + octet_length(NEW.report::text) WHERE workspace_id = NEW.workspace_id;
+  ELSE
+    UPDATE workspace_storage SET eval_report_bytes = eval_report_bytes - octet_length(OLD.report::text) WHERE workspace_id = OLD.workspace_id;
+  END IF;
+  RETURN NULL;
+END
+$$;
+--> statement-breakpoint
+CREATE CONSTRAINT TRIGGER eval_reports_storage AFTER INSERT OR DELETE ON eval_reports
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION eval_reports_count_storage();
+--> statement-breakpoint
 -- After the triggers (their creation holds off writes to each table until the migration commits),
 -- so nothing is both counted here and by a trigger, or by neither.
-INSERT INTO workspace_storage (workspace_id, document_bytes, article_bytes)
+INSERT INTO workspace_storage (workspace_id, document_bytes, article_bytes, eval_report_bytes)
 SELECT w.id,
   coalesce((SELECT sum(d.byte_size) FROM documents d WHERE d.workspace_id = w.id), 0),
   coalesce((SELECT sum(octet_length(a.markdown)) FROM articles a WHERE a.workspace_id = w.id), 0)
-    + coalesce((SELECT sum(octet_length(v.markdown)) FROM article_versions v WHERE v.workspace_id = w.id), 0)
+    + coalesce((SELECT sum(octet_length(v.markdown)) FROM article_versions v WHERE v.workspace_id = w.id), 0),
+  coalesce((SELECT sum(octet_length(r.report::text)) FROM eval_reports r WHERE r.workspace_id = w.id), 0)
 FROM workspaces w
 ON CONFLICT (workspace_id) DO NOTHING;

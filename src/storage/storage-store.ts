@@ -5,8 +5,12 @@ import { workspaceStorage } from '../db/schema/storage.ts';
 
 export async function storedBytes(db: Pick<Transaction, 'select'>, workspaceId: string) {
   const [row] = await db
-    .select({ documentBytes: workspaceStorage.documentBytes, articleBytes: workspaceStorage.articleBytes })
+    .select({
+      documentBytes: workspaceStorage.documentBytes,
+      articleBytes: workspaceStorage.articleBytes,
+      evalReportBytes: workspaceStorage.evalReportBytes,
+    })
     .from(workspaceStorage)
     .where(eq(workspaceStorage.workspaceId, workspaceId));
-  return row ?? { documentBytes: 0, articleBytes: 0 };
+  return row ?? { documentBytes: 0, articleBytes: 0, evalReportBytes: 0 };
 }

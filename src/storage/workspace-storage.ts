@@ -1,7 +1,8 @@
 // How much a workspace may store (WORKSPACE_STORAGE_MB): its library's files as uploaded or
-// fetched, and its articles' Markdown with every kept version. Each write is bounded (a file by
-// MAX_FILE_SIZE_MB, an edit by the Markdown limits and RATE_LIMIT_EDIT_MB a minute); without a bound
-// in all, one member could fill the server's disk for every workspace.
+// fetched, its articles' Markdown with every kept version, and its stored evaluation reports. Each
+// write is bounded (a file by MAX_FILE_SIZE_MB, an edit by the Markdown limits and RATE_LIMIT_EDIT_MB
+// a minute, a report by MAX_BODY_MB); without a bound in all, one member could fill the server's
+// disk for every workspace.
 import type { Config } from '../config.ts';
 import { insertWithinCap } from '../db/capped-insert.ts';
 import type { Database, Transaction } from '../db/client.ts';
@@ -15,18 +16,17 @@ export const storageBoundBytes = (config: StorageConfig) =>
   Math.floor(config.WORKSPACE_STORAGE_MB * 1024 * 1024);
 
 async function usedBytes(db: Pick<Transaction, 'select'>, workspaceId: string) {
-  const { documentBytes, articleBytes } = await storedBytes(db, workspaceId);
-  return documentBytes + articleBytes;
+  const { documentBytes, articleBytes, evalReportBytes } = await storedBytes(db, workspaceId);
+  return documentBytes + articleBytes + evalReportBytes;
 }
 
 /** What the workspace stores and may store, in bytes. */
 export async function workspaceStorage(database: Database, config: StorageConfig, workspaceId: string) {
-  const { documentBytes, articleBytes } = await storedBytes(database.db, workspaceId);
+  const stored = await storedBytes(database.db, workspaceId);
   return {
-    usedBytes: documentBytes + articleBytes,
+    usedBytes: stored.documentBytes + stored.articleBytes + stored.evalReportBytes,
     limitBytes: storageBoundBytes(config),
-    documentBytes,
-    articleBytes,
+    ...stored,
   };
 }
 
@@ -34,7 +34,7 @@ const storageFull = (held: number, size: number, bound: number) =>
   new AppError(
     'storage_full',
     `The workspace stores ${megabytes(held)} of its ${megabytes(bound)} and this would add ${megabytes(size)}: ` +
-      'delete documents or articles to make room, or ask the operator to raise WORKSPACE_STORAGE_MB',
+      'delete documents, articles or evaluation reports to make room, or ask the operator to raise WORKSPACE_STORAGE_MB',
     { usedBytes: held, limitBytes: bound, addedBytes: size },
   );
 

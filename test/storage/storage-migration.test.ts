@@ -73,26 +73,42 @@ describe.each(backends)('migration 0016: what workspaces store (%s)', (backend) 
         [article, a],
       );
 
+      await database.query(
+        `INSERT INTO eval_reports (workspace_id, judge, report) VALUES ($1, 'j', '{"judge": "j", "cases": []}')`,
+        [b],
+      );
+      const reportBytes = Buffer.byteLength('{"cases": [], "judge": "j"}');
+
       await runMigrations(database);
       const counted = async () =>
         Object.fromEntries(
           (
-            await database.query<{ workspace_id: string; document_bytes: string; article_bytes: string }>(
-              'SELECT workspace_id, document_bytes, article_bytes FROM workspace_storage',
-            )
-          ).rows.map((r) => [r.workspace_id, [Number(r.document_bytes), Number(r.article_bytes)]]),
+            await database.query<{
+              workspace_id: string;
+              document_bytes: string;
+              article_bytes: string;
+              eval_report_bytes: string;
+            }>('SELECT workspace_id, document_bytes, article_bytes, eval_report_bytes FROM workspace_storage')
+          ).rows.map((r) => [
+            r.workspace_id,
+            [Number(r.document_bytes), Number(r.article_bytes), Number(r.eval_report_bytes)],
+          ]),
         );
-      // 300 two-byte characters are 600 bytes; versions 120 + 80.
-      expect(await counted()).toEqual({ [a]: [3500, 800], [b]: [700, 0], [empty]: [0, 0] });
+      // 300 two-byte characters are 600 bytes; versions 120 + 80; the report as jsonb writes it.
+      expect(await counted()).toEqual({
+        [a]: [3500, 800, 0],
+        [b]: [700, 0, reportBytes],
+        [empty]: [0, 0, 0],
+      });
 
       const later = await ws('later');
       await database.query(`UPDATE articles SET markdown = repeat('a', 50) WHERE id = $1`, [article]);
       await database.query(`DELETE FROM documents WHERE content_hash = 'h2'`);
       await database.query(`DELETE FROM workspaces WHERE id = $1`, [b]);
-      expect(await counted()).toEqual({ [a]: [1000, 250], [empty]: [0, 0], [later]: [0, 0] });
+      expect(await counted()).toEqual({ [a]: [1000, 250, 0], [empty]: [0, 0, 0], [later]: [0, 0, 0] });
       // Deleting the article takes its versions, and their count, with it.
       await database.query('DELETE FROM articles WHERE id = $1', [article]);
-      expect((await counted())[a]).toEqual([1000, 0]);
+      expect((await counted())[a]).toEqual([1000, 0, 0]);
     } finally {
       await database.close();
       await created.drop();

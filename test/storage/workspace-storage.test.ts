@@ -1,10 +1,11 @@
 // What a workspace stores is bounded in all (WORKSPACE_STORAGE_MB): each write is bounded on its own
-// (a file by MAX_FILE_SIZE_MB, an edit by the Markdown limits), and without a bound in all one member
-// could fill the server's disk for every workspace. On both databases: uploads, copies, edits and
-// restores that do not fit are refused (413 `storage_full`) with nothing stored, concurrent uploads
-// cannot pass the bound together, deleting makes room, and the count the triggers keep equals what
-// the tables hold.
+// (a file by MAX_FILE_SIZE_MB, an edit by the Markdown limits, a report by MAX_BODY_MB), and without a
+// bound in all one member could fill the server's disk for every workspace. On both databases:
+// uploads, copies, edits, restores and reports that do not fit are refused (413 `storage_full`) with
+// nothing stored, concurrent uploads cannot pass the bound together, deleting makes room, and the
+// count the triggers keep equals what the tables hold.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleReport } from '../eval/sample-report.ts';
 import { fileForm } from '../knowledge/samples-ingest.ts';
 import { bearer, createKey, setupOwner } from '../support/accounts.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
@@ -58,23 +59,35 @@ describe.each(backends)('workspace storage bound (%s)', (backend) => {
       limitBytes: number;
       documentBytes: number;
       articleBytes: number;
+      evalReportBytes: number;
     };
   /** What the tables hold, summed afresh: the count the triggers keep must equal it. */
   const recounted = async () =>
     (
-      await t.runtime.database.query<{ documents: number; articles: number }>(
+      await t.runtime.database.query<{ documents: number; articles: number; reports: number }>(
         `SELECT (SELECT coalesce(sum(byte_size), 0)::int FROM documents) AS documents,
                 (SELECT coalesce(sum(octet_length(markdown)), 0)::int FROM articles)
-                  + (SELECT coalesce(sum(octet_length(markdown)), 0)::int FROM article_versions) AS articles`,
+                  + (SELECT coalesce(sum(octet_length(markdown)), 0)::int FROM article_versions) AS articles,
+                (SELECT coalesce(sum(octet_length(report::text)), 0)::int FROM eval_reports) AS reports`,
       )
     ).rows[0]!;
   const expectCountedRight = async () => {
-    const { documents, articles } = await recounted();
-    expect(await storage()).toMatchObject({ documentBytes: documents, articleBytes: articles });
+    const { documents, articles, reports } = await recounted();
+    expect(await storage()).toMatchObject({
+      documentBytes: documents,
+      articleBytes: articles,
+      evalReportBytes: reports,
+    });
   };
 
   it('counts documents and articles, and refuses an upload that does not fit with nothing stored', async () => {
-    expect(await storage()).toEqual({ usedBytes: 500, limitBytes, documentBytes: 0, articleBytes: 500 });
+    expect(await storage()).toEqual({
+      usedBytes: 500,
+      limitBytes,
+      documentBytes: 0,
+      articleBytes: 500,
+      evalReportBytes: 0,
+    });
     for (const n of [1, 2, 3, 4]) expect((await upload(note(n), `note-${n}.md`)).statusCode).toBe(202);
     expect(await storage()).toMatchObject({ usedBytes: 4500, documentBytes: 4000 });
 
@@ -140,5 +153,24 @@ describe.each(backends)('workspace storage bound (%s)', (backend) => {
     expect(raced.filter((a) => a.statusCode === 413)).toHaveLength(2);
     expect((await storage()).usedBytes).toBe(5300);
     await expectCountedRight();
+  });
+
+  it('counts stored evaluation reports, and refuses one that does not fit', async () => {
+    // 5,300 held of 5,600: a report's JSON is a few kB.
+    const report = sampleReport();
+    const refused = await call('POST', '/eval/reports', report);
+    expect(refused.statusCode).toBe(413);
+    expect(refused.json().error.code).toBe('storage_full');
+    // Room made: two documents deleted (3,300 held).
+    const list = (await call('GET', '/documents?limit=2')).json() as { items: Array<{ id: string }> };
+    for (const d of list.items) expect((await call('DELETE', `/documents/${d.id}`)).statusCode).toBe(204);
+    const size = Buffer.byteLength(JSON.stringify(report));
+    expect(size).toBeLessThan(2300);
+    const stored = await call('POST', '/eval/reports', report);
+    expect(stored.statusCode).toBe(201);
+    expect((await storage()).evalReportBytes).toBeGreaterThan(0);
+    await expectCountedRight();
+    expect((await call('DELETE', `/eval/reports/${stored.json().id}`)).statusCode).toBe(204);
+    expect(await storage()).toMatchObject({ usedBytes: 3300, evalReportBytes: 0 });
   });
 });

@@ -1,6 +1,6 @@
 // What each workspace stores, kept up to date by triggers on the tables that hold it (migration
 // 0016): the bound WORKSPACE_STORAGE_MB is checked against one row instead of summing a workspace's
-// documents, articles and versions on every write.
+// documents, articles, versions and reports on every write.
 import { bigint, pgTable, uuid } from 'drizzle-orm/pg-core';
 import { workspaces } from './accounts.ts';
 
@@ -12,4 +12,6 @@ export const workspaceStorage = pgTable('workspace_storage', {
   documentBytes: bigint('document_bytes', { mode: 'number' }).notNull().default(0),
   /** Articles' Markdown, current and every kept version (`octet_length`). */
   articleBytes: bigint('article_bytes', { mode: 'number' }).notNull().default(0),
+  /** Stored `blogsmith eval` reports, as their JSON text. */
+  evalReportBytes: bigint('eval_report_bytes', { mode: 'number' }).notNull().default(0),
 });

@@ -10,6 +10,7 @@ import {
   type StoredEvalReport,
   saveEvalReport,
 } from '../../eval/report-store.ts';
+import { assertStorageRoom } from '../../storage/workspace-storage.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
 import { decodeCursor, pageFrom, pageOf, pageQuery } from '../pagination.ts';
 
@@ -49,13 +50,22 @@ export const evalReportRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['eval'],
         summary: 'Store a `blogsmith eval` report (the eval-report.json it writes) in the workspace',
+        description: 'Counts towards WORKSPACE_STORAGE_MB as its JSON: past it → 413 `storage_full`.',
         security: securedBy,
         body: evalReportSchema,
         response: { 201: reportView },
       },
     },
-    async (request, reply) =>
-      reply.status(201).send(viewOf(await saveEvalReport(database, authOf(request), request.body))),
+    async (request, reply) => {
+      const auth = authOf(request);
+      await assertStorageRoom(
+        database,
+        app.runtime.config,
+        auth.workspaceId,
+        Buffer.byteLength(JSON.stringify(request.body)),
+      );
+      return reply.status(201).send(viewOf(await saveEvalReport(database, auth, request.body)));
+    },
   );
 
   app.get(

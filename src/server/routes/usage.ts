@@ -73,7 +73,8 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'What the workspace stores against WORKSPACE_STORAGE_MB, in bytes',
         description:
           'Documents count their files as uploaded or fetched; articles their Markdown, current and every kept ' +
-          'version. A write that would pass `limitBytes` is refused with 413 `storage_full`; deleting frees its size.',
+          'version; evaluation reports their JSON. A write that would pass `limitBytes` is refused with 413 ' +
+          '`storage_full`; deleting frees its size.',
         security: securedBy,
         response: {
           200: z.object({
@@ -81,6 +82,7 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
             limitBytes: z.number().int(),
             documentBytes: z.number().int(),
             articleBytes: z.number().int(),
+            evalReportBytes: z.number().int(),
           }),
         },
       },

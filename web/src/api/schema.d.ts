@@ -692,7 +692,7 @@ export interface paths {
   "/api/v1/usage/storage": {
     /**
      * What the workspace stores against WORKSPACE_STORAGE_MB, in bytes
-     * @description Documents count their files as uploaded or fetched; articles their Markdown, current and every kept version. A write that would pass `limitBytes` is refused with 413 `storage_full`; deleting frees its size.
+     * @description Documents count their files as uploaded or fetched; articles their Markdown, current and every kept version; evaluation reports their JSON. A write that would pass `limitBytes` is refused with 413 `storage_full`; deleting frees its size.
      */
     get: {
       responses: {
@@ -704,6 +704,7 @@ export interface paths {
               limitBytes: number;
               documentBytes: number;
               articleBytes: number;
+              evalReportBytes: number;
             };
           };
         };
@@ -3835,7 +3836,10 @@ export interface paths {
         };
       };
     };
-    /** Store a `blogsmith eval` report (the eval-report.json it writes) in the workspace */
+    /**
+     * Store a `blogsmith eval` report (the eval-report.json it writes) in the workspace
+     * @description Counts towards WORKSPACE_STORAGE_MB as its JSON: past it → 413 `storage_full`.
+     */
     post: {
       requestBody: {
         content: {

@@ -144,7 +144,11 @@ export function Knowledge() {
             <>
               {' '}
               The workspace stores {size(storage.data.usedBytes)} of its {size(storage.data.limitBytes)}{' '}
-              (documents {size(storage.data.documentBytes)}, articles {size(storage.data.articleBytes)}).
+              (documents {size(storage.data.documentBytes)}, articles {size(storage.data.articleBytes)}
+              {storage.data.evalReportBytes > 0
+                ? `, evaluation reports ${size(storage.data.evalReportBytes)}`
+                : ''}
+              ).
             </>
           )}
         </p>
