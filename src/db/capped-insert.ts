@@ -1,5 +1,5 @@
 // What a workspace may hold of one kind is bounded: the number of rows listed whole (brand voices,
-// open invitations), the bytes of its library's files. The count and the insert run in one
+// open invitations), the bytes it stores (src/storage/workspace-storage.ts). The count and the insert run in one
 // transaction under an advisory lock per workspace and kind: concurrent requests would otherwise
 // each count before the others' inserts and pass the bound together.
 import { sql } from 'drizzle-orm';
