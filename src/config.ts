@@ -84,7 +84,7 @@ const schema = z.object({
 
   // Documents (knowledge base)
   MAX_FILE_SIZE_MB: z.coerce.number().positive().max(1024).default(25),
-  /** What one workspace may store in all: its documents' files and its articles' Markdown with their versions. */
+  /** What one workspace may store in all: its documents' files, its articles' text with their versions, its evaluation reports. */
   WORKSPACE_STORAGE_MB: z.coerce.number().positive().max(1_048_576).default(2048),
   ALLOWED_FILE_TYPES: commaList
     .pipe(z.array(z.enum(documentTypes)))

@@ -1,5 +1,5 @@
 // How much a workspace may store (WORKSPACE_STORAGE_MB): its library's files as uploaded or
-// fetched, its articles' Markdown with every kept version, and its stored evaluation reports. Each
+// fetched, its articles' Markdown and HTML with every kept version, and its stored evaluation reports. Each
 // write is bounded (a file by MAX_FILE_SIZE_MB, an edit by the Markdown limits and RATE_LIMIT_EDIT_MB
 // a minute, a report by MAX_BODY_MB); without a bound in all, one member could fill the server's
 // disk for every workspace.

@@ -62,8 +62,8 @@ describe.each(backends)('migration 0016: what workspaces store (%s)', (backend) 
       );
       const article = (
         await database.query<{ id: string }>(
-          `INSERT INTO articles (workspace_id, brief, topic, markdown) VALUES ($1, '{}', 'x', repeat('é', 300))
-           RETURNING id`,
+          `INSERT INTO articles (workspace_id, brief, topic, markdown, html)
+           VALUES ($1, '{}', 'x', repeat('é', 300), repeat('h', 40)) RETURNING id`,
           [a],
         )
       ).rows[0]!.id;
@@ -94,18 +94,19 @@ describe.each(backends)('migration 0016: what workspaces store (%s)', (backend) 
             [Number(r.document_bytes), Number(r.article_bytes), Number(r.eval_report_bytes)],
           ]),
         );
-      // 300 two-byte characters are 600 bytes; versions 120 + 80; the report as jsonb writes it.
+      // 300 two-byte characters are 600 bytes, its HTML 40; versions 120 + 80; the report as jsonb writes it.
       expect(await counted()).toEqual({
-        [a]: [3500, 800, 0],
+        [a]: [3500, 840, 0],
         [b]: [700, 0, reportBytes],
         [empty]: [0, 0, 0],
       });
 
       const later = await ws('later');
       await database.query(`UPDATE articles SET markdown = repeat('a', 50) WHERE id = $1`, [article]);
+      await database.query(`UPDATE articles SET html = repeat('h', 30) WHERE id = $1`, [article]);
       await database.query(`DELETE FROM documents WHERE content_hash = 'h2'`);
       await database.query(`DELETE FROM workspaces WHERE id = $1`, [b]);
-      expect(await counted()).toEqual({ [a]: [1000, 250, 0], [empty]: [0, 0, 0], [later]: [0, 0, 0] });
+      expect(await counted()).toEqual({ [a]: [1000, 280, 0], [empty]: [0, 0, 0], [later]: [0, 0, 0] });
       // Deleting the article takes its versions, and their count, with it.
       await database.query('DELETE FROM articles WHERE id = $1', [article]);
       expect((await counted())[a]).toEqual([1000, 0, 0]);

@@ -5,6 +5,7 @@
 // nothing stored, concurrent uploads cannot pass the bound together, deleting makes room, and the
 // count the triggers keep equals what the tables hold.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderHtml } from '../../src/writing/render.ts';
 import { sampleReport } from '../eval/sample-report.ts';
 import { fileForm } from '../knowledge/samples-ingest.ts';
 import { bearer, createKey, setupOwner } from '../support/accounts.ts';
@@ -12,7 +13,10 @@ import { createTestApp, type TestApp } from '../support/app.ts';
 import { backends } from '../support/database.ts';
 import { insertOwnedArticle } from '../support/stored-brief.ts';
 
-const limitBytes = 5600;
+// Room for the steps below: four 1,000-byte files and a 500-byte article (4,500), an edit to 800
+// bytes (kept with its HTML), then no room for a copy, an edit or a restore; two more files once two
+// are deleted.
+const limitBytes = 6400;
 
 const note = (n: number) =>
   Buffer.from(
@@ -66,7 +70,7 @@ describe.each(backends)('workspace storage bound (%s)', (backend) => {
     (
       await t.runtime.database.query<{ documents: number; articles: number; reports: number }>(
         `SELECT (SELECT coalesce(sum(byte_size), 0)::int FROM documents) AS documents,
-                (SELECT coalesce(sum(octet_length(markdown)), 0)::int FROM articles)
+                (SELECT coalesce(sum(octet_length(markdown) + octet_length(html)), 0)::int FROM articles)
                   + (SELECT coalesce(sum(octet_length(markdown)), 0)::int FROM article_versions) AS articles,
                 (SELECT coalesce(sum(octet_length(report::text)), 0)::int FROM eval_reports) AS reports`,
       )
@@ -108,10 +112,12 @@ describe.each(backends)('workspace storage bound (%s)', (backend) => {
   });
 
   it('refuses copies, edits and restores that do not fit, and takes them once there is room', async () => {
-    // 4,500 held: an edit to 800 bytes keeps the 500 as a version and stores 800 instead (5,300).
+    // 4,500 held: an edit to 800 bytes keeps the 500 as a version and stores 800 with its HTML.
     expect((await call('PATCH', `/articles/${articleId}`, { markdown: text(800) })).statusCode).toBe(200);
-    expect((await storage()).usedBytes).toBe(5300);
+    const edited = 4500 + 800 + Buffer.byteLength(renderHtml(text(800)));
+    expect((await storage()).usedBytes).toBe(edited);
     await expectCountedRight();
+    expect(edited + 500).toBeGreaterThan(limitBytes); // the premise of what follows
 
     // A copy would add 808 (its heading retitled), an edit 700, a restore 500: none fits.
     const copy = await call('POST', `/articles/${articleId}/duplicate`);
@@ -128,7 +134,7 @@ describe.each(backends)('workspace storage bound (%s)', (backend) => {
     ).toBe(413);
     // Nothing was written by the refused writes.
     expect((await call('GET', `/articles/${articleId}`)).json().markdown).toBe(text(800));
-    expect((await storage()).usedBytes).toBe(5300);
+    expect((await storage()).usedBytes).toBe(edited);
     // A change that writes no Markdown goes on.
     expect((await call('PATCH', `/articles/${articleId}`, { favorite: true })).statusCode).toBe(200);
 
@@ -141,36 +147,40 @@ describe.each(backends)('workspace storage bound (%s)', (backend) => {
 
     // Deleting the copy frees its text (and the versions it has none of).
     expect((await call('DELETE', `/articles/${fits.json().id}`)).statusCode).toBe(204);
-    expect((await storage()).usedBytes).toBe(3300);
+    expect((await storage()).usedBytes).toBe(edited - 2000);
     await expectCountedRight();
   });
 
   it('lets concurrent uploads take only the room there is', async () => {
-    // 3,300 held of 5,600: room for two of the files, not three. Four at once (a workspace's fifth
-    // document waiting to be read would be refused for that, 429).
+    // Room for two of the files, not three. Four at once (a workspace's fifth document waiting to be
+    // read would be refused for that, 429).
+    const room = limitBytes - (await storage()).usedBytes;
+    expect(room).toBeGreaterThanOrEqual(2000);
+    expect(room).toBeLessThan(3000);
     const raced = await Promise.all([7, 8, 9, 10].map((n) => upload(note(n), `note-${n}.md`)));
     expect(raced.filter((a) => a.statusCode === 202)).toHaveLength(2);
     expect(raced.filter((a) => a.statusCode === 413)).toHaveLength(2);
-    expect((await storage()).usedBytes).toBe(5300);
+    expect((await storage()).usedBytes).toBe(limitBytes - room + 2000);
     await expectCountedRight();
   });
 
   it('counts stored evaluation reports, and refuses one that does not fit', async () => {
-    // 5,300 held of 5,600: a report's JSON is a few kB.
+    // Less than 1,000 bytes of room: a report's JSON is a few kB.
+    const held = (await storage()).usedBytes;
     const report = sampleReport();
     const refused = await call('POST', '/eval/reports', report);
     expect(refused.statusCode).toBe(413);
     expect(refused.json().error.code).toBe('storage_full');
-    // Room made: two documents deleted (3,300 held).
+    // Room made: two documents deleted.
     const list = (await call('GET', '/documents?limit=2')).json() as { items: Array<{ id: string }> };
     for (const d of list.items) expect((await call('DELETE', `/documents/${d.id}`)).statusCode).toBe(204);
     const size = Buffer.byteLength(JSON.stringify(report));
-    expect(size).toBeLessThan(2300);
+    expect(held - 2000 + size).toBeLessThanOrEqual(limitBytes);
     const stored = await call('POST', '/eval/reports', report);
     expect(stored.statusCode).toBe(201);
     expect((await storage()).evalReportBytes).toBeGreaterThan(0);
     await expectCountedRight();
     expect((await call('DELETE', `/eval/reports/${stored.json().id}`)).statusCode).toBe(204);
-    expect(await storage()).toMatchObject({ usedBytes: 3300, evalReportBytes: 0 });
+    expect(await storage()).toMatchObject({ usedBytes: held - 2000, evalReportBytes: 0 });
   });
 });

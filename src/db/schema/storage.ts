@@ -10,7 +10,7 @@ export const workspaceStorage = pgTable('workspace_storage', {
     .references(() => workspaces.id, { onDelete: 'cascade' }),
   /** The library's files, as uploaded or fetched (`documents.byte_size`). */
   documentBytes: bigint('document_bytes', { mode: 'number' }).notNull().default(0),
-  /** Articles' Markdown, current and every kept version (`octet_length`). */
+  /** Articles' Markdown and HTML, and every kept version's Markdown (`octet_length`). */
   articleBytes: bigint('article_bytes', { mode: 'number' }).notNull().default(0),
   /** Stored `blogsmith eval` reports, as their JSON text. */
   evalReportBytes: bigint('eval_report_bytes', { mode: 'number' }).notNull().default(0),

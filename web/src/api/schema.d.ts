@@ -692,7 +692,7 @@ export interface paths {
   "/api/v1/usage/storage": {
     /**
      * What the workspace stores against WORKSPACE_STORAGE_MB, in bytes
-     * @description Documents count their files as uploaded or fetched; articles their Markdown, current and every kept version; evaluation reports their JSON. A write that would pass `limitBytes` is refused with 413 `storage_full`; deleting frees its size.
+     * @description Documents count their files as uploaded or fetched; articles their Markdown and HTML, and the Markdown of every kept version; evaluation reports their JSON. A write that would pass `limitBytes` is refused with 413 `storage_full`; deleting frees its size.
      */
     get: {
       responses: {
