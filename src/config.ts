@@ -78,6 +78,8 @@ const schema = z.object({
   LOGIN_MAX_FAILURES: positiveInt(5),
   /** First lock of an account/address pair; doubles with each further failure, up to an hour. */
   LOGIN_LOCK_SECONDS: positiveInt(60),
+  /** How long audit log entries are kept (0: for ever); older ones are deleted hourly by the workers. */
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(365),
   /** How long a workspace invitation can be accepted. */
   INVITATION_TTL_HOURS: positiveInt(24 * 7),
   MAX_BODY_MB: z.coerce.number().positive().max(1024).default(10),

@@ -1,6 +1,8 @@
-// The audit log, append-only: every statement on it (record an entry, read a page of them).
-import { and, eq, getTableColumns } from 'drizzle-orm';
+// The audit log, append-only: every statement on it (record an entry, read a page of them, delete
+// the entries past their retention).
+import { and, eq, getTableColumns, lt } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
+import { reclaimDeletedSpace } from '../db/embedded-autovacuum.ts';
 import { after, createdMicrosOf, newestFirst, type PagePosition } from '../db/keyset.ts';
 import { auditLog } from '../db/schema/index.ts';
 
@@ -40,4 +42,14 @@ export async function listAudit(
     .where(and(eq(auditLog.workspaceId, workspaceId), page.after ? after(auditLog, page.after) : undefined))
     .orderBy(...newestFirst(auditLog))
     .limit(page.limit);
+}
+
+/** Deletes the entries recorded before `cutoff`; answers how many. */
+export async function deleteAuditBefore(database: Database, cutoff: Date): Promise<number> {
+  const deleted = await database.db
+    .delete(auditLog)
+    .where(lt(auditLog.createdAt, cutoff))
+    .returning({ id: auditLog.id });
+  if (deleted.length > 0) await reclaimDeletedSpace(database, 'audit');
+  return deleted.length;
 }

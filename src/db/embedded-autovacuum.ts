@@ -63,6 +63,8 @@ const deletedFrom = {
   articles: 'VACUUM article_events, article_steps, article_versions, articles',
   // Expired browser sessions, removed at most once an hour.
   sessions: 'VACUUM sessions',
+  // Audit log entries past AUDIT_RETENTION_DAYS, removed hourly.
+  audit: 'VACUUM audit_log',
   // pg-boss's jobs, moved to its archive after they end, and deleted from there days later.
   queue: 'VACUUM pgboss.job, pgboss.archive',
 } as const;

@@ -1,5 +1,6 @@
 // The edges that work jobs (`serve`, `worker`, the CLI's in-process API) give every job of
 // job-map.ts its handler here, each with the narrow dependencies it needs, before starting the queue.
+import { handleAuditRetention } from '../accounts/audit-retention.ts';
 import { handleArticleJobs } from '../articles/job.ts';
 import { handleDocumentJobs } from '../knowledge/ingest-job.ts';
 import type { Runtime } from '../runtime.ts';
@@ -8,4 +9,5 @@ export function registerJobs(runtime: Runtime): void {
   const { database, queue, llm, articleEvents, logger, config, redis } = runtime;
   handleArticleJobs({ database, queue, llm, articleEvents, logger, config, ...(redis ? { redis } : {}) });
   handleDocumentJobs({ database, queue, llm, logger, config });
+  handleAuditRetention({ database, queue, config, logger });
 }
