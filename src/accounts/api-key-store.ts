@@ -1,6 +1,7 @@
 // Every statement on API keys. Rows hold the key's prefix (found through a unique index) and the
 // sha256 of the whole key; making and checking keys is api-keys.ts's.
 import { and, eq, gt, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { insertWithinCap } from '../db/capped-insert.ts';
 import type { Database } from '../db/client.ts';
 import { after, createdMicrosOf, newestFirst, type PagePosition } from '../db/keyset.ts';
 import { preparedPerDatabase, withPlainRows } from '../db/prepared.ts';
@@ -27,9 +28,30 @@ const holderMembership = and(
   eq(memberships.userId, apiKeys.userId),
 );
 
+/** Keys a member may hold in a workspace at once (unrevoked, unexpired): each is a way in to watch. */
+export const maxApiKeysPerMember = 100;
+
+/** Inserts the key unless its holder has `maxApiKeysPerMember` usable ones already (then `'full'`). */
 export async function insertApiKey(database: Database, row: typeof apiKeys.$inferInsert) {
-  const [inserted] = await database.db.insert(apiKeys).values(row).returning(publicColumns);
-  return inserted!;
+  return insertWithinCap(database, {
+    kind: `api_keys:${row.userId}`,
+    workspaceId: row.workspaceId,
+    cap: maxApiKeysPerMember,
+    count: (tx) =>
+      tx.$count(
+        apiKeys,
+        and(
+          eq(apiKeys.workspaceId, row.workspaceId),
+          eq(apiKeys.userId, row.userId),
+          isNull(apiKeys.revokedAt),
+          or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, sql`now()`)),
+        ),
+      ),
+    insert: async (tx) => {
+      const [inserted] = await tx.insert(apiKeys).values(row).returning(publicColumns);
+      return inserted!;
+    },
+  });
 }
 
 // Run on every request of the list endpoint and of every API-key caller, so prepared once.

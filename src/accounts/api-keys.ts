@@ -7,6 +7,7 @@ import { AppError, forbidden, notFound } from '../errors.ts';
 import {
   insertApiKey,
   markRevoked,
+  maxApiKeysPerMember,
   touchLastUsed,
   unrevokedKeyHolder,
   usableKeyByPrefix,
@@ -64,6 +65,11 @@ export async function createApiKey(database: Database, input: NewApiKey) {
     scopes: [...new Set(requested)],
     expiresAt: input.expiresAt ?? null,
   });
+  if (apiKey === 'full')
+    throw new AppError(
+      'conflict',
+      `A member holds at most ${maxApiKeysPerMember} usable API keys in a workspace: revoke one first`,
+    );
   return { key, apiKey };
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { maxApiKeysPerMember } from '../../accounts/api-key-store.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../accounts/api-keys.ts';
 import { scopes } from '../../accounts/roles.ts';
 import { futureIsoDate } from '../../input/date.ts';
@@ -29,6 +30,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['accounts'],
         summary: 'Create an API key; the key is in this response only',
+        description: `A member holds at most ${maxApiKeysPerMember} usable (unrevoked, unexpired) keys in a workspace: 409 past them.`,
         security: securedBy,
         body: z.object({
           name: visibleText(100),

@@ -324,7 +324,10 @@ export interface paths {
         };
       };
     };
-    /** Create an API key; the key is in this response only */
+    /**
+     * Create an API key; the key is in this response only
+     * @description A member holds at most 100 usable (unrevoked, unexpired) keys in a workspace: 409 past them.
+     */
     post: {
       requestBody: {
         content: {
