@@ -43,15 +43,27 @@ export async function insertArticle(
   return { row: await idempotentArticle(database, input), created: false };
 }
 
+/** The workspace's article created with this Idempotency-Key, if any. */
+export async function articleByIdempotencyKey(
+  database: Database,
+  input: { workspaceId: string; idempotencyKey: string },
+): Promise<ArticleRow | undefined> {
+  const [existing] = await database.db
+    .select(articleColumns)
+    .from(articles)
+    .where(inWorkspace(input, articles, eq(articles.idempotencyKey, input.idempotencyKey)));
+  return existing;
+}
+
 /** The workspace's article created earlier with this Idempotency-Key (an insert just gave way to it). */
 async function idempotentArticle(
   database: Database,
   input: { workspaceId: string; idempotencyKey?: string },
 ): Promise<ArticleRow> {
-  const [existing] = await database.db
-    .select(articleColumns)
-    .from(articles)
-    .where(inWorkspace(input, articles, eq(articles.idempotencyKey, input.idempotencyKey ?? '')));
+  const existing = await articleByIdempotencyKey(database, {
+    workspaceId: input.workspaceId,
+    idempotencyKey: input.idempotencyKey ?? '',
+  });
   if (!existing) throw new AppError('conflict', 'Idempotency-Key was reused concurrently; retry');
   return existing;
 }

@@ -12,6 +12,7 @@ import { assertStorageRoom } from '../storage/workspace-storage.ts';
 import { renderHtml } from '../writing/render.ts';
 import {
   type ArticleRow,
+  articleByIdempotencyKey,
   cancelActiveArticle,
   deleteArticle,
   findArticle,
@@ -58,8 +59,14 @@ export async function createArticle(
   idempotencyKey?: string,
 ) {
   const brief = await checkBrief(input, caller.workspaceId, deps);
-  // A run's text is not known yet: refused only when the workspace stores its bound already.
-  await assertStorageRoom(deps.database, deps.config, caller.workspaceId, 0);
+  // A run's text is not known yet: refused only when the workspace stores its bound already — but a
+  // request repeated with its Idempotency-Key answers the article it made, as before the bound.
+  await assertStorageRoom(deps.database, deps.config, caller.workspaceId, 0).catch(async (err: unknown) => {
+    const made =
+      idempotencyKey &&
+      (await articleByIdempotencyKey(deps.database, { workspaceId: caller.workspaceId, idempotencyKey }));
+    if (!made) throw err;
+  });
   // The article, its first steps and its `queued` event, in one statement.
   const { row, created } = await insertQueuedArticle(
     deps.database,
