@@ -1,6 +1,6 @@
-// The audit log, append-only: every statement on it (record an entry, read a page of them, delete
-// the entries past their retention).
-import { and, eq, getTableColumns, lt } from 'drizzle-orm';
+// The audit log: entries are written once and never changed. Every statement on it (record an
+// entry, read a page of them, delete those past their retention).
+import { and, eq, getTableColumns } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { reclaimDeletedSpace } from '../db/embedded-autovacuum.ts';
 import { after, createdMicrosOf, newestFirst, type PagePosition } from '../db/keyset.ts';
@@ -44,12 +44,13 @@ export async function listAudit(
     .limit(page.limit);
 }
 
-/** Deletes the entries recorded before `cutoff`; answers how many. */
+/** Deletes the entries recorded before `cutoff`; answers how many (counted in the statement). */
 export async function deleteAuditBefore(database: Database, cutoff: Date): Promise<number> {
-  const deleted = await database.db
-    .delete(auditLog)
-    .where(lt(auditLog.createdAt, cutoff))
-    .returning({ id: auditLog.id });
-  if (deleted.length > 0) await reclaimDeletedSpace(database, 'audit');
-  return deleted.length;
+  const { rows } = await database.query<{ n: number }>(
+    'WITH gone AS (DELETE FROM audit_log WHERE created_at < $1 RETURNING 1) SELECT count(*)::int AS n FROM gone',
+    [cutoff.toISOString()],
+  );
+  const deleted = rows[0]?.n ?? 0;
+  if (deleted > 0) await reclaimDeletedSpace(database, 'audit');
+  return deleted;
 }
