@@ -12,22 +12,18 @@ import { storedBytes } from './storage-store.ts';
 
 type StorageConfig = Pick<Config, 'WORKSPACE_STORAGE_MB'>;
 
-export const storageBoundBytes = (config: StorageConfig) =>
-  Math.floor(config.WORKSPACE_STORAGE_MB * 1024 * 1024);
+const storageBoundBytes = (config: StorageConfig) => Math.floor(config.WORKSPACE_STORAGE_MB * 1024 * 1024);
 
-async function usedBytes(db: Pick<Transaction, 'select'>, workspaceId: string) {
-  const { documentBytes, articleBytes, evalReportBytes } = await storedBytes(db, workspaceId);
-  return documentBytes + articleBytes + evalReportBytes;
-}
+type Stored = Awaited<ReturnType<typeof storedBytes>>;
+const total = (stored: Stored) => stored.documentBytes + stored.articleBytes + stored.evalReportBytes;
+
+const usedBytes = async (db: Pick<Transaction, 'select'>, workspaceId: string) =>
+  total(await storedBytes(db, workspaceId));
 
 /** What the workspace stores and may store, in bytes. */
 export async function workspaceStorage(database: Database, config: StorageConfig, workspaceId: string) {
   const stored = await storedBytes(database.db, workspaceId);
-  return {
-    usedBytes: stored.documentBytes + stored.articleBytes + stored.evalReportBytes,
-    limitBytes: storageBoundBytes(config),
-    ...stored,
-  };
+  return { usedBytes: total(stored), limitBytes: storageBoundBytes(config), ...stored };
 }
 
 const storageFull = (held: number, size: number, bound: number) =>
