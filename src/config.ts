@@ -80,6 +80,8 @@ const schema = z.object({
   LOGIN_LOCK_SECONDS: positiveInt(60),
   /** How long audit log entries are kept (0: for ever); older ones are deleted hourly by the workers. */
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(365),
+  /** How long the LLM ledger keeps a row per call (0: for ever); older hours are compacted hourly. */
+  LLM_LEDGER_DETAIL_DAYS: z.coerce.number().int().min(0).max(36_500).default(2),
   /** How long a workspace invitation can be accepted. */
   INVITATION_TTL_HOURS: positiveInt(24 * 7),
   MAX_BODY_MB: z.coerce.number().positive().max(1024).default(10),

@@ -65,6 +65,8 @@ const deletedFrom = {
   sessions: 'VACUUM sessions',
   // Audit log entries past AUDIT_RETENTION_DAYS, removed hourly.
   audit: 'VACUUM audit_log',
+  // LLM ledger rows compacted past LLM_LEDGER_DETAIL_DAYS, hourly.
+  ledger: 'VACUUM llm_calls',
   // pg-boss's jobs, moved to its archive after they end, and deleted from there days later.
   queue: 'VACUUM pgboss.job, pgboss.archive',
 } as const;

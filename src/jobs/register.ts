@@ -3,6 +3,7 @@
 import { handleAuditRetention } from '../accounts/audit-retention.ts';
 import { handleArticleJobs } from '../articles/job.ts';
 import { handleDocumentJobs } from '../knowledge/ingest-job.ts';
+import { handleLedgerCompaction } from '../llm/ledger-compaction.ts';
 import type { Runtime } from '../runtime.ts';
 
 export function registerJobs(runtime: Runtime): void {
@@ -10,4 +11,5 @@ export function registerJobs(runtime: Runtime): void {
   handleArticleJobs({ database, queue, llm, articleEvents, logger, config, ...(redis ? { redis } : {}) });
   handleDocumentJobs({ database, queue, llm, logger, config });
   handleAuditRetention({ database, queue, config, logger });
+  handleLedgerCompaction({ database, queue, config, logger });
 }

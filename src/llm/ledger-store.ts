@@ -54,10 +54,10 @@ const toRow = (r: LlmCallRecord) =>
 
 type LedgerRow = ReturnType<typeof toRow>;
 
-// Every column but the two the database fills in: id, and created_at (the time of the batch's
-// statement, at most the writer's delay after the call ended).
+// Every column but those the database fills in: id, created_at (the time of the batch's statement,
+// at most the writer's delay after the call ended) and calls (1 until compacted).
 const written = Object.entries(getTableColumns(llmCalls))
-  .filter(([key]) => key !== 'id' && key !== 'createdAt')
+  .filter(([key]) => key !== 'id' && key !== 'createdAt' && key !== 'calls')
   .map(([key, column]) => ({ key: key as keyof LedgerRow, name: column.name }));
 const table = getTableName(llmCalls);
 const columnList = written.map((c) => c.name).join(', ');
@@ -122,14 +122,14 @@ export async function usageSummary(
   const rows = await database.db
     .select({
       key,
-      calls: sql<number>`count(*)::int`,
-      cacheHits: sql<number>`count(*) filter (where ${llmCalls.cacheHit})::int`,
+      calls: sql<number>`sum(${llmCalls.calls})::int`,
+      cacheHits: sql<number>`coalesce(sum(${llmCalls.calls}) filter (where ${llmCalls.cacheHit}), 0)::int`,
       inputTokens: sql<number>`coalesce(sum(${llmCalls.inputTokens}), 0)::bigint`,
       outputTokens: sql<number>`coalesce(sum(${llmCalls.outputTokens}), 0)::bigint`,
       cachedInputTokens: sql<number>`coalesce(sum(${llmCalls.cachedInputTokens}), 0)::bigint`,
       costUsd: sql<number>`coalesce(sum(${llmCalls.costUsd}), 0)::float8`,
-      unknownCostCalls: sql<number>`count(*) filter (where ${llmCalls.costUsd} is null)::int`,
-      estimatedCalls: sql<number>`count(*) filter (where ${llmCalls.usageEstimated})::int`,
+      unknownCostCalls: sql<number>`coalesce(sum(${llmCalls.calls}) filter (where ${llmCalls.costUsd} is null), 0)::int`,
+      estimatedCalls: sql<number>`coalesce(sum(${llmCalls.calls}) filter (where ${llmCalls.usageEstimated}), 0)::int`,
       reasoningTokens: sql<number>`coalesce(sum(${llmCalls.reasoningTokens}), 0)::bigint`,
     })
     .from(llmCalls)
@@ -177,7 +177,7 @@ export async function purposeSpend(database: Database, purposeId: string) {
       inputTokens: sql<number>`coalesce(sum(${llmCalls.inputTokens}), 0)::int`,
       outputTokens: sql<number>`coalesce(sum(${llmCalls.outputTokens}), 0)::int`,
       costUsd: sql<number>`coalesce(sum(${llmCalls.costUsd}), 0)::float8`,
-      unpricedCalls: sql<number>`count(*) filter (where ${llmCalls.costUsd} is null and not ${llmCalls.cacheHit})::int`,
+      unpricedCalls: sql<number>`coalesce(sum(${llmCalls.calls}) filter (where ${llmCalls.costUsd} is null and not ${llmCalls.cacheHit}), 0)::int`,
     })
     .from(llmCalls)
     .where(eq(llmCalls.purposeId, purposeId));

@@ -2,19 +2,15 @@
 // month's priced ledger rows however they were written (PGlite's COPY, PostgreSQL's JSON insert,
 // single rows, batches racing each other), split by UTC month, gone with the workspace, and — for
 // a database migrated from before the trigger — summed from the rows already there.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { eq } from 'drizzle-orm';
-import type { PgliteDatabase } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../src/db/client.ts';
-import { migrationsFolder, runMigrations } from '../../src/db/migrate.ts';
+import { runMigrations } from '../../src/db/migrate.ts';
 import { workspaces } from '../../src/db/schema/index.ts';
 import { type LlmCallRecord, monthSpend, recordLlmCalls } from '../../src/llm/ledger-store.ts';
 import { backends } from '../support/database.ts';
 import { openMigratedDatabase } from '../support/migrated-database.ts';
+import { migrateUpTo } from '../support/migrations-before.ts';
 
 const call = (workspaceId: string | undefined, costUsd: number | null): LlmCallRecord => ({
   ...(workspaceId && { workspaceId }),
@@ -127,21 +123,10 @@ describe.each(backends)('month spend kept beside the ledger (%s)', (backend) => 
 });
 
 describe('month spend of a database migrated from before it was kept', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'blogsmith-migrations-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
   it('sums the ledger rows already there, and adds the rows written after', async () => {
-    // The migrations as they were before 0012: the same files, the journal cut before it.
-    cpSync(migrationsFolder, dir, { recursive: true });
-    const journalPath = path.join(dir, 'meta/_journal.json');
-    const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: Array<{ tag: string }> };
-    const cut = journal.entries.findIndex((e) => e.tag === '0012_ledger_monthly_spend');
-    expect(cut).toBeGreaterThan(0);
-    writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, cut) }));
-
     const database = await openDatabase({ dataDir: 'memory://' });
     try {
-      await migratePglite(database.db as unknown as PgliteDatabase, { migrationsFolder: dir });
+      await migrateUpTo(database, '0012_ledger_monthly_spend');
       const [ws] = await database.db.insert(workspaces).values({ name: 'old' }).returning();
       await recordLlmCalls(database, [call(ws!.id, 0.5), call(ws!.id, 0.25), call(ws!.id, null)]);
       await runMigrations(database);

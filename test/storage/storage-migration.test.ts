@@ -1,41 +1,11 @@
 // Migration 0016 counts what existing workspaces already store (documents' files, articles' Markdown
 // and their versions) and from then on the triggers keep the count: on both databases, the count
 // after the migration equals the tables' sums, and a workspace made later starts at zero.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
-import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
-import type { PgliteDatabase } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { afterAll, describe, expect, it } from 'vitest';
-import { type Database, openDatabase } from '../../src/db/client.ts';
-import { migrationsFolder, runMigrations } from '../../src/db/migrate.ts';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/client.ts';
+import { runMigrations } from '../../src/db/migrate.ts';
 import { backends, createTestDatabase } from '../support/database.ts';
-
-/** The migrations up to (not including) `tag`, in a folder of their own. */
-function migrationsBefore(tag: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'blogsmith-migrations-'));
-  cpSync(migrationsFolder, dir, { recursive: true });
-  const journalPath = path.join(dir, 'meta', '_journal.json');
-  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: Array<{ tag: string }> };
-  const at = journal.entries.findIndex((e) => e.tag === tag);
-  expect(at).toBeGreaterThan(0);
-  journal.entries = journal.entries.slice(0, at);
-  writeFileSync(journalPath, JSON.stringify(journal));
-  return dir;
-}
-
-async function migrateWith(database: Database, folder: string) {
-  if (database.kind === 'pglite')
-    await migratePglite(database.db as unknown as PgliteDatabase, { migrationsFolder: folder });
-  else await migratePg(database.db as unknown as NodePgDatabase, { migrationsFolder: folder });
-}
-
-const folders: string[] = [];
-afterAll(() => {
-  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
-});
+import { migrateUpTo } from '../support/migrations-before.ts';
 
 describe.each(backends)('migration 0016: what workspaces store (%s)', (backend) => {
   it('counts what was stored before it, and the triggers count what comes after', async () => {
@@ -44,9 +14,7 @@ describe.each(backends)('migration 0016: what workspaces store (%s)', (backend) 
       ? await openDatabase({ url: created.url })
       : await openDatabase({ dataDir: created.dataDir });
     try {
-      const before = migrationsBefore('0016_workspace_storage');
-      folders.push(before);
-      await migrateWith(database, before);
+      await migrateUpTo(database, '0016_workspace_storage');
       const ws = async (name: string) =>
         (
           await database.query<{ id: string }>('INSERT INTO workspaces (name) VALUES ($1) RETURNING id', [

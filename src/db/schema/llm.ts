@@ -42,10 +42,26 @@ export const llmCalls = pgTable(
     cacheHit: boolean('cache_hit').notNull(),
     outcome: text('outcome').notNull(),
     errorCode: text('error_code'),
+    /**
+     * The calls this row stands for: 1 as written; more once rows past LLM_LEDGER_DETAIL_DAYS are
+     * compacted into one per hour and kind of call (src/llm/ledger-compaction.ts), their tokens,
+     * cost and latency summed. Sums over the ledger count calls as sum(calls), never count(*).
+     */
+    calls: integer('calls').notNull().default(1),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('llm_calls_workspace_created_idx').on(t.workspaceId, t.createdAt)],
 );
+
+/**
+ * How far the ledger has been compacted: every llm_calls row created before `compactedBefore` was
+ * compacted (one row, kept by migration 0017). Without it each compaction would read the whole
+ * compacted history again to find what is left to do.
+ */
+export const llmLedgerCompaction = pgTable('llm_ledger_compaction', {
+  id: boolean('id').primaryKey().default(true),
+  compactedBefore: timestamp('compacted_before', { withTimezone: true }).notNull(),
+});
 
 /**
  * Each workspace's priced spend per UTC month, added to by a statement trigger on llm_calls
