@@ -1,6 +1,6 @@
 // Every statement on browser sessions. A session row is keyed by the sha256 of its token; the token
 // itself is never stored (sessions.ts makes and hashes it).
-import { and, eq, gt, lt } from 'drizzle-orm';
+import { and, desc, eq, gt, lt, notInArray } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { reclaimDeletedSpace } from '../db/embedded-autovacuum.ts';
 import { memberships, sessions } from '../db/schema/index.ts';
@@ -30,6 +30,22 @@ export async function liveSessionMember(database: Database, id: string) {
 
 export async function setSessionWorkspace(database: Database, id: string, workspaceId: string) {
   await database.db.update(sessions).set({ workspaceId }).where(eq(sessions.id, id));
+}
+
+/** Deletes the user's unexpired sessions but the `keep` newest; the ids deleted. */
+export async function deleteSessionsBeyond(database: Database, userId: string, keep: number) {
+  const live = and(eq(sessions.userId, userId), gt(sessions.expiresAt, new Date()));
+  const newest = database.db
+    .select({ id: sessions.id })
+    .from(sessions)
+    .where(live)
+    .orderBy(desc(sessions.createdAt), desc(sessions.id))
+    .limit(keep);
+  const gone = await database.db
+    .delete(sessions)
+    .where(and(live, notInArray(sessions.id, newest)))
+    .returning({ id: sessions.id });
+  return gone.map((s) => s.id);
 }
 
 export async function deleteSessionRow(database: Database, id: string) {

@@ -5,6 +5,7 @@ import type { RevocationBus } from './revocations.ts';
 import {
   deleteExpiredSessions,
   deleteSessionRow,
+  deleteSessionsBeyond,
   insertSession,
   liveSessionMember,
   setSessionWorkspace,
@@ -15,8 +16,14 @@ import { randomToken, sha256 } from './tokens.ts';
 // sign-in (a scan of the sessions table, small once it is kept so).
 const expiredRemovedAt = new WeakMap<Database, number>();
 
+// A user's unexpired sessions at most: each sign-in makes one, kept SESSION_TTL_HOURS, and signing
+// in again and again (as a script with the password can) added rows without end. Past it the oldest
+// is signed out — a browser not used since — as each new one starts.
+export const maxSessionsPerUser = 50;
+
 export async function createSession(
   database: Database,
+  revocations: RevocationBus,
   input: { userId: string; workspaceId: string; ttlHours: number; ip?: string; userAgent?: string },
 ) {
   const token = randomToken(32);
@@ -29,6 +36,8 @@ export async function createSession(
     ip: input.ip ?? null,
     userAgent: input.userAgent?.slice(0, 300) ?? null,
   });
+  for (const id of await deleteSessionsBeyond(database, input.userId, maxSessionsPerUser))
+    await revocations.publish({ kind: 'session', id });
   if (Date.now() - (expiredRemovedAt.get(database) ?? 0) > 3600_000) {
     expiredRemovedAt.set(database, Date.now());
     await deleteExpiredSessions(database);

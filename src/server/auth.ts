@@ -185,8 +185,8 @@ export async function startSession(
   userId: string,
   workspaceId: string,
 ) {
-  const { database, config } = request.server.runtime;
-  const session = await createSession(database, {
+  const { database, config, revocations } = request.server.runtime;
+  const session = await createSession(database, revocations, {
     userId,
     workspaceId,
     ttlHours: config.SESSION_TTL_HOURS,

@@ -1,7 +1,10 @@
 // Expired sessions are removed on a sign-in (at most once an hour per process): no request can use
-// them, and without it the table kept one row per sign-in for ever.
+// them, and without it the table kept one row per sign-in for ever. A user keeps at most 50 live
+// sessions: the oldest is signed out (and its streams told) as a 51st starts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSession, resolveSession } from '../../src/accounts/sessions.ts';
+import type { Revocation, RevocationBus } from '../../src/accounts/revocations.ts';
+import { createSession, maxSessionsPerUser, resolveSession } from '../../src/accounts/sessions.ts';
+import { sha256 } from '../../src/accounts/tokens.ts';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { runMigrations } from '../../src/db/migrate.ts';
 import { backends, createTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -11,6 +14,14 @@ describe.each(backends)('expired sessions (%s)', (backend) => {
   let database: Database;
   let userId: string;
   let workspaceId: string;
+  const published: Revocation[] = [];
+  const revocations: RevocationBus = {
+    publish: async (r) => {
+      published.push(r);
+    },
+    subscribe: () => () => {},
+    close: async () => {},
+  };
 
   beforeAll(async () => {
     testDb = await createTestDatabase(backend);
@@ -47,7 +58,7 @@ describe.each(backends)('expired sessions (%s)', (backend) => {
       `INSERT INTO sessions (id, user_id, workspace_id, expires_at) VALUES ('still-live', $1, $2, now() + interval '1 hour')`,
       [userId, workspaceId],
     );
-    const { token } = await createSession(database, { userId, workspaceId, ttlHours: 1 });
+    const { token } = await createSession(database, revocations, { userId, workspaceId, ttlHours: 1 });
     const left = await sessionIds();
     expect(left).toHaveLength(2);
     expect(left).toContain('still-live');
@@ -58,7 +69,31 @@ describe.each(backends)('expired sessions (%s)', (backend) => {
       `INSERT INTO sessions (id, user_id, workspace_id, expires_at) VALUES ('expired-later', $1, $2, now() - interval '1 second')`,
       [userId, workspaceId],
     );
-    await createSession(database, { userId, workspaceId, ttlHours: 1 });
+    await createSession(database, revocations, { userId, workspaceId, ttlHours: 1 });
     expect(await sessionIds()).toContain('expired-later');
+  });
+
+  it('are at most 50 live per user: the oldest is signed out as another starts, and its streams told', async () => {
+    await database.query('DELETE FROM sessions');
+    await database.query(
+      `INSERT INTO sessions (id, user_id, workspace_id, expires_at)
+       SELECT 'expired-' || i, $1, $2, now() - interval '1 minute' FROM generate_series(1, 5) i`,
+      [userId, workspaceId],
+    );
+    const tokens: string[] = [];
+    for (let i = 0; i < maxSessionsPerUser; i++)
+      tokens.push((await createSession(database, revocations, { userId, workspaceId, ttlHours: 1 })).token);
+    expect(published).toEqual([]);
+    const newest = (await createSession(database, revocations, { userId, workspaceId, ttlHours: 1 })).token;
+    expect(await resolveSession(database, tokens[0]!)).toBeNull();
+    expect(await resolveSession(database, tokens[1]!)).not.toBeNull();
+    expect(await resolveSession(database, newest)).not.toBeNull();
+    expect(published).toEqual([{ kind: 'session', id: sha256(tokens[0]!) }]);
+    const { rows } = await database.query<{ live: number; expired: number }>(
+      `SELECT count(*) FILTER (WHERE expires_at > now())::int AS live,
+         count(*) FILTER (WHERE expires_at <= now())::int AS expired FROM sessions`,
+    );
+    // Expired sessions are not counted (they go with the hourly removal).
+    expect(rows[0]).toEqual({ live: maxSessionsPerUser, expired: 5 });
   });
 });

@@ -9,7 +9,7 @@ import { setSessionCookie } from '../auth.ts';
 import { credentialsBody, userView } from './account-schemas.ts';
 
 export const setupRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { database, config } = app.runtime;
+  const { database, config, revocations } = app.runtime;
 
   app.get(
     '',
@@ -40,7 +40,7 @@ export const setupRoutes: FastifyPluginAsyncZod = async (app) => {
         firstOwner: true,
         asker: request.ip,
       });
-      const session = await createSession(database, {
+      const session = await createSession(database, revocations, {
         userId: user.id,
         workspaceId: workspace.id,
         ttlHours: config.SESSION_TTL_HOURS,
