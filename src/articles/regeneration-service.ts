@@ -102,6 +102,13 @@ export async function acceptRegeneration(deps: ArticleServiceDeps, caller: Calle
         'discard the proposal and regenerate again to build on the edit.',
     );
   }
+  // As an edit: the text before is kept as a version, the proposed text stored on top of it.
+  await assertStorageRoom(
+    deps.database,
+    deps.config,
+    caller.workspaceId,
+    Buffer.byteLength(proposal.markdown),
+  );
   await saveVersion(deps.database, article, 'regenerate', caller.userId);
   await applyRegenerated(deps.database, article, proposal);
   return findArticle(deps.database, caller, id);

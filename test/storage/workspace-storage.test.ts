@@ -111,7 +111,7 @@ describe.each(backends)('workspace storage bound (%s)', (backend) => {
     await expectCountedRight();
   });
 
-  it('refuses copies, edits and restores that do not fit, and takes them once there is room', async () => {
+  it('refuses copies, edits, restores and accepted regenerations that do not fit, and takes them once there is room', async () => {
     // 4,500 held: an edit to 800 bytes keeps the 500 as a version and stores 800 with its HTML.
     expect((await call('PATCH', `/articles/${articleId}`, { markdown: text(800) })).statusCode).toBe(200);
     const edited = 4500 + 800 + Buffer.byteLength(renderHtml(text(800)));
@@ -132,6 +132,26 @@ describe.each(backends)('workspace storage bound (%s)', (backend) => {
     expect(
       (await call('POST', `/articles/${articleId}/versions/${versions.items[0]!.id}/restore`)).statusCode,
     ).toBe(413);
+    // A regeneration proposed before the workspace filled up: accepting it stores 700 more.
+    const proposal = {
+      before: 'Cranes unload at high tide.',
+      after: 'Cranes unload at dawn.',
+      wordsBefore: 5,
+      wordsAfter: 4,
+      markdown: text(700),
+      sources: [],
+      citations: [],
+      baseMarkdown: text(800),
+      createdAt: new Date().toISOString(),
+    };
+    await t.runtime.database.query('UPDATE articles SET regeneration = $2 WHERE id = $1', [
+      articleId,
+      JSON.stringify({ target: 0, instruction: null, review: true, state: 'proposed', proposal }),
+    ]);
+    const accepted = await call('POST', `/articles/${articleId}/regeneration/accept`);
+    expect(accepted.statusCode, accepted.body).toBe(413);
+    expect(accepted.json().error.code).toBe('storage_full');
+    expect((await call('DELETE', `/articles/${articleId}/regeneration`)).statusCode).toBe(204);
     // Nothing was written by the refused writes.
     expect((await call('GET', `/articles/${articleId}`)).json().markdown).toBe(text(800));
     expect((await storage()).usedBytes).toBe(edited);
