@@ -3,15 +3,13 @@
 // text keeps the previous text as a version and re-scores it like a hand edit; the claim records who
 // did what. A claim whose sentence is no longer where the action needs it is a conflict (409).
 import type { AuthContext } from '../accounts/context.ts';
-import type { Database } from '../db/client.ts';
 import { AppError } from '../errors.ts';
 import { findInstructionLike } from '../writing/instruction-like.ts';
 import { removeSpan, replaceSpan } from '../writing/sentence-location.ts';
 import { findArticle, updateArticle } from './article-store.ts';
 import { claimId, claimLocation, type Span, sectionSpan } from './claim-view.ts';
-import { applyText, assertIdle } from './service.ts';
+import { type ArticleServiceDeps, assertIdle, replaceText } from './service.ts';
 import type { FactCheckClaim } from './types.ts';
-import { saveVersion } from './version-store.ts';
 
 type Caller = Pick<AuthContext, 'workspaceId' | 'userId'>;
 export type ClaimAction = 'accept' | 'remove' | 'check';
@@ -57,12 +55,13 @@ function edit(
 }
 
 export async function reviewClaim(
-  database: Database,
+  deps: Pick<ArticleServiceDeps, 'database' | 'config'>,
   caller: Caller,
   id: string,
   claimIdParam: string,
   action: ClaimAction,
 ) {
+  const { database } = deps;
   const article = await findArticle(database, caller, id);
   const claims = article.factCheck?.claims ?? [];
   const index = claims.findIndex((c, i) => claimId(c, i) === claimIdParam);
@@ -71,10 +70,12 @@ export async function reviewClaim(
   assertIdle(article.status);
   const span = sectionSpan(article.markdown, article.outline?.sections[claim.section]?.heading);
   const next = edit(article.markdown, claim, action, span);
-  if (next.markdown !== article.markdown) {
-    await saveVersion(database, article, 'edit', caller.userId);
-    await applyText(database, article, article.title, next.markdown);
-  }
+  if (next.markdown !== article.markdown)
+    await replaceText(deps, caller, article, {
+      title: article.title,
+      markdown: next.markdown,
+      reason: 'edit',
+    });
   const { sentence: _old, ...rest } = claim;
   const reviewed: FactCheckClaim = {
     ...rest,
@@ -92,7 +93,13 @@ export async function reviewClaim(
  * Removes a passage of the text that the detector flags, named by its exact text: every occurrence of
  * it, since a copied instruction is as unwanted the second time.
  */
-export async function removeInstructionLike(database: Database, caller: Caller, id: string, text: string) {
+export async function removeInstructionLike(
+  deps: Pick<ArticleServiceDeps, 'database' | 'config'>,
+  caller: Caller,
+  id: string,
+  text: string,
+) {
+  const { database } = deps;
   const article = await findArticle(database, caller, id);
   assertIdle(article.status);
   const flagged = findInstructionLike(article.markdown).filter((f) => f.text === text);
@@ -105,9 +112,8 @@ export async function removeInstructionLike(database: Database, caller: Caller, 
       [{ path: 'text', message: 'must be the text of a flagged passage of the current article' }],
     );
   }
-  await saveVersion(database, article, 'edit', caller.userId);
   // From the last to the first, so the earlier offsets stay valid.
   const markdown = flagged.reduceRight((md, f) => removeSpan(md, f.start, f.end), article.markdown);
-  await applyText(database, article, article.title, markdown);
+  await replaceText(deps, caller, article, { title: article.title, markdown, reason: 'edit' });
   return findArticle(database, caller, id);
 }

@@ -120,7 +120,7 @@ export function assertIdle(status: ArticleStatus) {
 }
 
 // After a hand edit the text is re-rendered and re-scored without any model call.
-export async function applyText(database: Database, article: ArticleRow, title: string, markdown: string) {
+async function applyText(database: Database, article: ArticleRow, title: string, markdown: string) {
   const brief = article.brief;
   const sources = article.sources;
   const seo = article.seo;
@@ -136,6 +136,21 @@ export async function applyText(database: Database, article: ArticleRow, title: 
   });
 }
 
+/**
+ * Puts a writer's new text in the article, the text before kept as a version (`reason`): refused
+ * with 413 when the workspace cannot store the new text on top of it (WORKSPACE_STORAGE_MB).
+ */
+export async function replaceText(
+  deps: Pick<ArticleServiceDeps, 'database' | 'config'>,
+  caller: Caller,
+  article: ArticleRow,
+  next: { title: string; markdown: string; reason: 'edit' | 'restore' },
+) {
+  await assertStorageRoom(deps.database, deps.config, caller.workspaceId, Buffer.byteLength(next.markdown));
+  await saveVersion(deps.database, article, next.reason, caller.userId);
+  await applyText(deps.database, article, next.title, next.markdown);
+}
+
 export async function editArticle(
   deps: ArticleServiceDeps,
   caller: Caller,
@@ -147,10 +162,7 @@ export async function editArticle(
   const markdown = patch.markdown ?? article.markdown;
   if (title !== article.title || markdown !== article.markdown) {
     assertIdle(article.status);
-    // The text before is kept as a version, so the workspace stores the new text on top of it.
-    await assertStorageRoom(deps.database, deps.config, caller.workspaceId, Buffer.byteLength(markdown));
-    await saveVersion(deps.database, article, 'edit', caller.userId);
-    await applyText(deps.database, article, title, markdown);
+    await replaceText(deps, caller, article, { title, markdown, reason: 'edit' });
   }
   if (patch.favorite !== undefined) await updateArticle(deps.database, id, { favorite: patch.favorite });
   return findArticle(deps.database, caller, id);
@@ -165,14 +177,7 @@ export async function restoreVersion(
   const article = await findArticle(deps.database, caller, id);
   assertIdle(article.status);
   const version = await findVersion(deps.database, caller, id, versionId);
-  await assertStorageRoom(
-    deps.database,
-    deps.config,
-    caller.workspaceId,
-    Buffer.byteLength(version.markdown),
-  );
-  await saveVersion(deps.database, article, 'restore', caller.userId);
-  await applyText(deps.database, article, version.title, version.markdown);
+  await replaceText(deps, caller, article, { ...version, reason: 'restore' });
   return findArticle(deps.database, caller, id);
 }
 

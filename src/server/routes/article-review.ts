@@ -39,7 +39,7 @@ export const articleReviewRoutes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const { id, claimId } = request.params;
       const { action } = request.body;
-      const { row, changed } = await reviewClaim(database, authOf(request), id, claimId, action);
+      const { row, changed } = await reviewClaim(app.runtime, authOf(request), id, claimId, action);
       await auditRequest(request, `article.claim_${action}`, id, { claim: claimId, textChanged: changed });
       return viewOf(database, row);
     },
@@ -63,7 +63,7 @@ export const articleReviewRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { id } = request.params;
-      const row = await removeInstructionLike(database, authOf(request), id, request.body.text);
+      const row = await removeInstructionLike(app.runtime, authOf(request), id, request.body.text);
       await auditRequest(request, 'article.instruction_removed', id, { chars: request.body.text.length });
       return viewOf(database, row);
     },
