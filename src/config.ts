@@ -187,6 +187,8 @@ const schema = z.object({
         return z.NEVER;
       }
     }),
+  /** What the database's shared cache (without Redis) may hold; the soonest to expire go first. */
+  CACHE_MAX_MB: z.coerce.number().positive().max(1_048_576).default(1024),
   LLM_CACHE_TTL: z.coerce
     .number()
     .int()

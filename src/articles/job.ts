@@ -43,7 +43,11 @@ export interface ArticleJobDeps {
     FetchConfig &
     Pick<
       Config,
-      'ARTICLE_LEASE_SECONDS' | 'ARTICLE_STEP_ATTEMPTS' | 'SECTION_CONCURRENCY' | 'ARTICLE_CONCURRENCY'
+      | 'ARTICLE_LEASE_SECONDS'
+      | 'ARTICLE_STEP_ATTEMPTS'
+      | 'SECTION_CONCURRENCY'
+      | 'ARTICLE_CONCURRENCY'
+      | 'CACHE_MAX_MB'
     >;
   redis?: Redis;
 }

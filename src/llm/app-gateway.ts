@@ -30,6 +30,7 @@ export function createAppLlmGateway(deps: AppGatewayDeps): LlmGateway {
   const caches = createLlmCaches({
     database: deps.database,
     ...(deps.redis ? { redis: deps.redis } : {}),
+    config,
     embeddingTtlSeconds: Math.max(config.LLM_CACHE_TTL, 30 * 24 * 3600),
   });
   return createLlmGateway({
@@ -47,7 +48,11 @@ export function createAppLlmGateway(deps: AppGatewayDeps): LlmGateway {
       : {}),
     embeddingCache: caches.embeddings,
     // Each model's structured-output rung, learned once, shared by every process.
-    capabilityStore: keyValueStore({ database: deps.database, ...(deps.redis ? { redis: deps.redis } : {}) }),
+    capabilityStore: keyValueStore({
+      database: deps.database,
+      ...(deps.redis ? { redis: deps.redis } : {}),
+      config,
+    }),
     limiter: withProviderConcurrency(
       createLlmLimiter({
         requestsPerMinute: config.LLM_RATE_LIMIT_PER_MINUTE,

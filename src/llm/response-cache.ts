@@ -4,12 +4,18 @@
 import { createHash } from 'node:crypto';
 import { keyValueStore } from '../cache/key-value-store.ts';
 import type { Redis } from '../cache/redis.ts';
+import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import type { CachedLlmResponse, EmbeddingCache, ResponseCache } from './ports.ts';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-export function createLlmCaches(deps: { database: Database; redis?: Redis; embeddingTtlSeconds: number }) {
+export function createLlmCaches(deps: {
+  database: Database;
+  redis?: Redis;
+  config: Pick<Config, 'CACHE_MAX_MB'>;
+  embeddingTtlSeconds: number;
+}) {
   const store = keyValueStore(deps);
   const responseKey = (key: string) => `llm:response:${key}`;
   const embeddingKey = (model: string, text: string) => `llm:embedding:${sha256(`${model}\n${text}`)}`;

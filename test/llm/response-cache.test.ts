@@ -32,6 +32,7 @@ describe('LLM caches', () => {
       const caches = createLlmCaches({
         database,
         ...(store === 'redis' ? { redis } : {}),
+        config: { CACHE_MAX_MB: 1024 },
         embeddingTtlSeconds: 60,
       });
       expect(await caches.responses.get('k1')).toBeNull();

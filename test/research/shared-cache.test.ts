@@ -23,8 +23,8 @@ afterAll(async () => {
 });
 
 describe.each([
-  ['database', () => keyValueStore({ database })],
-  ['redis', () => keyValueStore({ database, redis })],
+  ['database', () => keyValueStore({ database, config: { CACHE_MAX_MB: 1024 } })],
+  ['redis', () => keyValueStore({ database, redis, config: { CACHE_MAX_MB: 1024 } })],
 ])('shared research cache (%s)', (_name, store) => {
   it('returns what was stored until it expires, and nothing for unknown keys', async () => {
     const a = sharedCache(store());

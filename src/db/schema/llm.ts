@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   date,
   index,
@@ -82,13 +83,24 @@ export const llmSpendMonthly = pgTable(
   (t) => [primaryKey({ columns: [t.workspaceId, t.month] })],
 );
 
-/** Response and embedding cache when Redis is not configured. */
+/**
+ * The shared cache when Redis is not configured: model answers, embeddings, fetched pages and search
+ * results, each for its time to live, all of them within CACHE_MAX_MB (src/cache/key-value-store.ts).
+ */
 export const llmCache = pgTable(
   'llm_cache',
   {
     key: text('key').primaryKey(),
     value: jsonb('value').notNull(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    /** The key's and the value's JSON's bytes as written (0 for entries written before 0018). */
+    bytes: integer('bytes').notNull().default(0),
   },
   (t) => [index('llm_cache_expires_idx').on(t.expiresAt)],
 );
+
+/** The sum of llm_cache's `bytes`, kept by triggers (migration 0018): one row. */
+export const llmCacheSize = pgTable('llm_cache_size', {
+  id: boolean('id').primaryKey().default(true),
+  bytes: bigint('bytes', { mode: 'number' }).notNull().default(0),
+});
