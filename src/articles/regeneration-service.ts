@@ -9,12 +9,17 @@ import { applyRegenerated, regenerationCount, regenerationPosition, regeneration
 import type { RegenerationProposal, StoredRegeneration } from './regeneration.ts';
 import { locatePart, parseSectionTarget, type SectionTarget, targetLabel } from './section-target.ts';
 import { type ArticleServiceDeps, assertIdle } from './service.ts';
-import { insertStep } from './step-store.ts';
+import { countStepsNamed, insertStep } from './step-store.ts';
 import { saveVersion } from './version-store.ts';
 
 type Caller = Pick<AuthContext, 'workspaceId' | 'userId'>;
 
 const partsHint = 'intro, conclusion, faq, a section number from 0, or a section heading';
+
+// Regenerations of one article at most: each adds a step, listed in every read of the article, and
+// its run's events, kept with it — one after another for as long as a script likes (~0.2 kB more
+// in each read of the article a time). A copy of the article starts with none.
+export const maxRegenerationsPerArticle = 100;
 
 export async function regenerateArticleSection(
   deps: ArticleServiceDeps,
@@ -51,6 +56,12 @@ export async function regenerateArticleSection(
       { path: 'section', message: `"${label}" is not in the text` },
     ]);
   }
+  if ((await countStepsNamed(deps.database, id, '#r[0-9]+$')) >= maxRegenerationsPerArticle)
+    throw new AppError(
+      'conflict',
+      `The article was regenerated ${maxRegenerationsPerArticle} times, the most one article keeps: ` +
+        'make a copy of it (Duplicate) to go on regenerating.',
+    );
   // The new part's text is not known yet: refused only when the workspace stores its bound already.
   await assertStorageRoom(deps.database, deps.config, caller.workspaceId, 0);
   const review = options.review ?? false;

@@ -205,6 +205,30 @@ describe('regenerating a part with an instruction, for review', () => {
     expect(env.llm.requests.length).toBe(sent);
     expect((await article()).status).toBe('completed');
   });
+
+  it('refuses a regeneration past the 100th of the article, before any model call, and a copy starts afresh', async () => {
+    // The regenerations so far and enough more to make 100, as their steps.
+    await env.test.runtime.database.query(
+      `INSERT INTO article_steps (article_id, name, position, status)
+       SELECT $1, 'conclusion#r' || (1000 + i), 900, 'completed'
+       FROM generate_series(1, 100 - (SELECT count(*)::int FROM article_steps WHERE article_id = $1 AND name ~ '#r[0-9]+$')) AS i`,
+      [id],
+    );
+    const sent = env.llm.requests.length;
+    const refused = await call('POST', `/api/v1/articles/${id}/sections/intro/regenerate`, { review: true });
+    expect(refused.statusCode, refused.body).toBe(409);
+    expect(refused.json().error.message).toMatch(/regenerated 100 times.*copy/);
+    expect(env.llm.requests.length).toBe(sent);
+    const read = await call('GET', `/api/v1/articles/${id}`);
+    expect(read.statusCode, read.body.slice(0, 300)).toBe(200);
+
+    const copy = await call('POST', `/api/v1/articles/${id}/duplicate`);
+    expect(copy.statusCode, copy.body).toBe(201);
+    const again = await call('POST', `/api/v1/articles/${copy.json().id}/sections/intro/regenerate`, {
+      review: true,
+    });
+    expect(again.statusCode, again.body).toBe(202);
+  });
 });
 
 /** The article's intro: the text between the title and the first `## `. */

@@ -47,6 +47,9 @@ export const articleRegenerationRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['articles'],
         summary:
           'Rewrite one part — a body section, the intro, the conclusion or the FAQ — optionally with an instruction',
+        description:
+          '409 while the article is running, when the part is no longer in its text, and once the article was ' +
+          'regenerated 100 times (a copy of it starts with none).',
         security: securedBy,
         params: articleIdParams.extend({ section: sectionParam }),
         body: regenerateBody,

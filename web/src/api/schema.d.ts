@@ -2992,7 +2992,10 @@ export interface paths {
     };
   };
   "/api/v1/articles/{id}/sections/{section}/regenerate": {
-    /** Rewrite one part — a body section, the intro, the conclusion or the FAQ — optionally with an instruction */
+    /**
+     * Rewrite one part — a body section, the intro, the conclusion or the FAQ — optionally with an instruction
+     * @description 409 while the article is running, when the part is no longer in its text, and once the article was regenerated 100 times (a copy of it starts with none).
+     */
     post: {
       parameters: {
         path: {
