@@ -55,9 +55,11 @@ export interface JobQueue<M extends JobSpecs = AppJobs, T extends string = AppPe
   oldestWaitingSeconds(): Promise<Record<string, number>>;
   /**
    * Runs `task` every `intervalMs` in processes that work jobs (from `start({ work: true })` until
-   * `stop`): housekeeping such as recovering work whose worker died.
+   * `stop`): housekeeping such as recovering work whose worker died. `signal` is aborted by `stop`,
+   * which waits for running tasks: one that runs long (catching up on a backlog) ends at its next
+   * check of it, before the database closes.
    */
-  repeat(name: T, intervalMs: number, task: () => Promise<void>): void;
+  repeat(name: T, intervalMs: number, task: (signal: AbortSignal) => Promise<void>): void;
   /** Stops taking jobs; waits for the running ones up to `timeoutMs`, then releases them. */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -186,8 +188,10 @@ export function createJobQueue<M extends JobSpecs = AppJobs, T extends string = 
   const specs: JobSpecs = deps.jobs;
   const handlers = new Map<string, Handler>();
   const running = new Set<AbortController>();
-  const repeated = new Map<string, { intervalMs: number; task: () => Promise<void> }>();
+  const repeated = new Map<string, { intervalMs: number; task: (signal: AbortSignal) => Promise<void> }>();
   const timers: NodeJS.Timeout[] = [];
+  let periodic = new AbortController();
+  const periodicRunning = new Set<Promise<void>>();
   // This process's pg-boss workers per job type, and whether each is running a job now.
   const localWorkers = new Map<string, Array<{ id: string; busy: boolean }>>();
   let started = false;
@@ -254,18 +258,23 @@ export function createJobQueue<M extends JobSpecs = AppJobs, T extends string = 
         }
       }
       if (!work) return;
+      periodic = new AbortController();
+      const { signal } = periodic;
       for (const [name, { intervalMs, task }] of repeated) {
         let busy = false;
         const tick = async () => {
           if (busy || !started) return;
           busy = true;
-          try {
-            await task();
-          } catch (err) {
-            logger.warn({ err, task: name }, 'periodic task failed');
-          } finally {
-            busy = false;
-          }
+          const run = task(signal)
+            .catch((err) => {
+              if (!signal.aborted) logger.warn({ err, task: name }, 'periodic task failed');
+            })
+            .finally(() => {
+              busy = false;
+              periodicRunning.delete(run);
+            });
+          periodicRunning.add(run);
+          await run;
         };
         timers.push(setInterval(tick, intervalMs));
         void tick();
@@ -327,6 +336,7 @@ export function createJobQueue<M extends JobSpecs = AppJobs, T extends string = 
       started = false;
       stopping = true;
       for (const timer of timers.splice(0)) clearInterval(timer);
+      periodic.abort(new Error('worker shutting down'));
       localWorkers.clear();
       liveQueues.delete(queue);
       // Jobs still running at the deadline are aborted; pg-boss leaves them active, and they
@@ -339,6 +349,7 @@ export function createJobQueue<M extends JobSpecs = AppJobs, T extends string = 
       );
       await boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
       clearTimeout(abortTimer);
+      await Promise.all(periodicRunning);
       await reclaiming;
     },
   };

@@ -14,12 +14,19 @@ import { compactNextHour } from './ledger-compaction-store.ts';
 
 const hourMs = 3600_000;
 
-/** Compacts every hour that ended LLM_LEDGER_DETAIL_DAYS ago; the number of rows it removed. */
-export async function compactLedger(database: Database, detailDays: number, now = Date.now()) {
+/**
+ * Compacts every hour that ended LLM_LEDGER_DETAIL_DAYS ago, or until `signal` is aborted; the
+ * number of rows it removed.
+ */
+export async function compactLedger(
+  database: Database,
+  detailDays: number,
+  options: { now?: number; signal?: AbortSignal } = {},
+) {
   if (detailDays === 0) return 0;
-  const before = new Date(now - detailDays * 24 * hourMs);
+  const before = new Date((options.now ?? Date.now()) - detailDays * 24 * hourMs);
   let removed = 0;
-  for (;;) {
+  while (!options.signal?.aborted) {
     const done = await compactNextHour(database, before);
     if (!done) break;
     removed += done.removed;
@@ -36,8 +43,8 @@ export function handleLedgerCompaction(deps: {
   logger: Pick<Logger, 'info'>;
 }) {
   if (deps.config.LLM_LEDGER_DETAIL_DAYS === 0) return;
-  deps.queue.repeat('llm.ledger.compact', hourMs, async () => {
-    const removed = await compactLedger(deps.database, deps.config.LLM_LEDGER_DETAIL_DAYS);
+  deps.queue.repeat('llm.ledger.compact', hourMs, async (signal) => {
+    const removed = await compactLedger(deps.database, deps.config.LLM_LEDGER_DETAIL_DAYS, { signal });
     if (removed > 0) deps.logger.info({ removed }, 'LLM ledger rows past their detail days compacted');
   });
 }

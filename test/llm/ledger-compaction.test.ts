@@ -16,6 +16,7 @@ import { migrateUpTo } from '../support/migrations-before.ts';
 
 const hour = 3600_000;
 const day = 24 * hour;
+const at = (ms: number) => new Date(ms);
 
 type Row = typeof llmCalls.$inferInsert;
 const call = (over: Partial<Row> & Pick<Row, 'createdAt'>): Row => ({
@@ -46,7 +47,6 @@ describe.each(backends)('LLM ledger compaction (%s)', (backend) => {
   const now = Date.now();
   // Three days ago, at the start of an hour (with minutes into it for the rows).
   const old = Math.floor((now - 3 * day) / hour) * hour;
-  const at = (ms: number) => new Date(ms);
 
   beforeAll(async () => {
     t = await createTestApp(backend, { LLM_LEDGER_DETAIL_DAYS: '2' });
@@ -125,7 +125,7 @@ describe.each(backends)('LLM ledger compaction (%s)', (backend) => {
     expect(await rowCount()).toBe(23);
     const before = await sums();
 
-    expect(await compactLedger(database(), 2, now)).toBe(23 - 13);
+    expect(await compactLedger(database(), 2, { now })).toBe(23 - 13);
     expect(await rowCount()).toBe(13);
     expect(await sums()).toEqual(before);
     // Compacted rows count their calls; the recent ones are one call each, as written.
@@ -139,7 +139,7 @@ describe.each(backends)('LLM ledger compaction (%s)', (backend) => {
     // The mark is the start of the hour that ends before the detail days.
     expect((await mark())?.getTime()).toBe(Math.floor((now - 2 * day) / hour) * hour);
 
-    expect(await compactLedger(database(), 2, now)).toBe(0);
+    expect(await compactLedger(database(), 2, { now })).toBe(0);
     expect(await rowCount()).toBe(13);
   });
 
@@ -152,8 +152,8 @@ describe.each(backends)('LLM ledger compaction (%s)', (backend) => {
       );
     const before = await sums();
     const removed = await Promise.all([
-      compactLedger(database(), 2, later),
-      compactLedger(database(), 2, later),
+      compactLedger(database(), 2, { now: later }),
+      compactLedger(database(), 2, { now: later }),
     ]);
     expect(removed[0] + removed[1]).toBe(5);
     expect(await sums()).toEqual(before);
@@ -173,6 +173,28 @@ describe.each(backends)('LLM ledger compaction (%s)', (backend) => {
   });
 });
 
+describe.each(backends)('LLM ledger compaction at shutdown (%s)', (backend) => {
+  it('ends at the hour it is in when the process stops, before the database closes', async () => {
+    const t = await createTestApp(backend, { LLM_LEDGER_DETAIL_DAYS: '2' });
+    try {
+      // Half a year of hours to go through: it is still at it when the process stops.
+      const start = Math.floor((Date.now() - 180 * day) / hour) * hour;
+      await t.runtime.database.db.update(llmLedgerCompaction).set({ compactedBefore: at(start) });
+      await t.runtime.queue.start({ work: true });
+      const mark = async () =>
+        (await t.runtime.database.db.select().from(llmLedgerCompaction))[0]!.compactedBefore.getTime();
+      await expect.poll(mark, { timeout: 10_000 }).toBeGreaterThan(start);
+      await t.runtime.queue.stop();
+      const stoppedAt = await mark();
+      expect(stoppedAt).toBeLessThan(Math.floor((Date.now() - 2 * day) / hour) * hour);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await mark()).toBe(stoppedAt);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe.each(backends)('migration 0017: where compaction starts (%s)', (backend) => {
   it('at the hour of the oldest ledger row', async () => {
     const created = await createTestDatabase(backend);
@@ -181,7 +203,8 @@ describe.each(backends)('migration 0017: where compaction starts (%s)', (backend
       : await openDatabase({ dataDir: created.dataDir });
     try {
       await migrateUpTo(database, '0017_ledger_compaction');
-      const oldest = Date.now() - 40 * day;
+      // Three rows in one hour, minutes into it (a time of day near the hour's end would split them).
+      const oldest = Math.floor((Date.now() - 40 * day) / hour) * hour + 5 * 60_000;
       await database.query(
         `INSERT INTO llm_calls (purpose_kind, role, provider, model, input_tokens, output_tokens,
            cached_input_tokens, latency_ms, attempt, cache_hit, outcome, created_at)
