@@ -43,6 +43,8 @@ describe('settings in Chromium', () => {
     const workspace = page.getByRole('region', { name: 'Workspace' });
     expect(await workspace.textContent()).toContain('Harbour Press');
     expect(await workspace.textContent()).toContain(owner.email);
+    // What the workspace stores against WORKSPACE_STORAGE_MB (2048 by default).
+    await workspace.getByText(/ of 2\.0 GB$/).waitFor();
 
     await nav.getByRole('link', { name: 'Members' }).click();
     await page.waitForURL(/#members$/);

@@ -2,6 +2,7 @@
 // document's passages (`?document=<id>`).
 import { type ChangeEvent, useEffect, useState } from 'react';
 import { ApiError, api, type DocumentInfo, when } from '../api.ts';
+import { byteSize } from '../byte-size.ts';
 import { Link, useLocation } from '../router.tsx';
 import { Empty, ErrorBox, Loading, StatusBadge, useLoad, usePageTitle } from '../ui.tsx';
 import { DocumentDetail } from './knowledge/DocumentDetail.tsx';
@@ -16,15 +17,6 @@ interface Upload {
   state: 'uploading' | 'done' | 'failed';
   error?: string;
 }
-
-const size = (bytes: number) =>
-  bytes < 1024
-    ? `${bytes} B`
-    : bytes < 1024 * 1024
-      ? `${(bytes / 1024).toFixed(1)} KB`
-      : bytes < 1024 * 1024 * 1024
-        ? `${(bytes / 1024 / 1024).toFixed(1)} MB`
-        : `${(bytes / 1024 / 1024 / 1024).toFixed(1)} GB`;
 
 /** POST /api/v1/documents with XMLHttpRequest, for upload progress events. */
 function uploadFile(file: File, onProgress: (loaded: number, total: number) => void): Promise<DocumentInfo> {
@@ -143,10 +135,11 @@ export function Knowledge() {
           {storage.data && (
             <>
               {' '}
-              The workspace stores {size(storage.data.usedBytes)} of its {size(storage.data.limitBytes)}{' '}
-              (documents {size(storage.data.documentBytes)}, articles {size(storage.data.articleBytes)}
+              The workspace stores {byteSize(storage.data.usedBytes)} of its{' '}
+              {byteSize(storage.data.limitBytes)} (documents {byteSize(storage.data.documentBytes)}, articles{' '}
+              {byteSize(storage.data.articleBytes)}
               {storage.data.evalReportBytes > 0
-                ? `, evaluation reports ${size(storage.data.evalReportBytes)}`
+                ? `, evaluation reports ${byteSize(storage.data.evalReportBytes)}`
                 : ''}
               ).
             </>
@@ -225,7 +218,7 @@ export function Knowledge() {
                       ) : null}
                     </td>
                     <td data-label="Size">
-                      {size(d.byteSize)}
+                      {byteSize(d.byteSize)}
                       {d.pageCount ? <span className="meta"> · {d.pageCount} p.</span> : null}
                     </td>
                     <td data-label="Added">{when(d.createdAt)}</td>

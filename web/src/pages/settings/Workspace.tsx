@@ -1,11 +1,14 @@
-// Settings › workspace: its name (asked at setup), who you are in it, and switching workspaces.
+// Settings › workspace: its name (asked at setup), who you are in it, what it stores against its
+// bound, and switching workspaces.
 import { useState } from 'react';
 import { api, type Me } from '../../api.ts';
-import { ErrorBox } from '../../ui.tsx';
+import { byteSize } from '../../byte-size.ts';
+import { ErrorBox, useLoad } from '../../ui.tsx';
 
 export function WorkspaceSection({ me }: { me: Me }) {
   const [error, setError] = useState<unknown>();
   const name = me.workspaces.find((w) => w.id === me.workspace.id)?.name ?? '—';
+  const storage = useLoad(() => api('GET', '/api/v1/usage/storage'), []);
   const switchTo = async (workspaceId: string) => {
     setError(undefined);
     try {
@@ -25,6 +28,14 @@ export function WorkspaceSection({ me }: { me: Me }) {
         <dd className="break">{me.user.email}</dd>
         <dt>Your role</dt>
         <dd>{me.workspace.role}</dd>
+        {storage.data && (
+          <>
+            <dt>Storage</dt>
+            <dd>
+              {byteSize(storage.data.usedBytes)} of {byteSize(storage.data.limitBytes)}
+            </dd>
+          </>
+        )}
       </dl>
       {me.via === 'session' && me.workspaces.length > 1 && (
         <div className="field narrow">
