@@ -349,7 +349,16 @@ export function createJobQueue<M extends JobSpecs = AppJobs, T extends string = 
       );
       await boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
       clearTimeout(abortTimer);
-      await Promise.all(periodicRunning);
+      // Told to stop, a periodic task ends at its next check; one stuck (the database gone) is not
+      // waited for past the same time.
+      let waited: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all(periodicRunning),
+        new Promise((resolve) => {
+          waited = setTimeout(resolve, timeoutMs);
+        }),
+      ]);
+      clearTimeout(waited);
       await reclaiming;
     },
   };
