@@ -198,9 +198,7 @@ describe.each(backends)('LLM ledger compaction at shutdown (%s)', (backend) => {
 describe.each(backends)('migration 0017: where compaction starts (%s)', (backend) => {
   it('at the hour of the oldest ledger row', async () => {
     const created = await createTestDatabase(backend);
-    const database = created.url
-      ? await openDatabase({ url: created.url })
-      : await openDatabase({ dataDir: created.dataDir });
+    const database = await openDatabase({ url: created.url, dataDir: created.dataDir });
     try {
       await migrateUpTo(database, '0017_ledger_compaction');
       // Three rows in one hour, minutes into it (a time of day near the hour's end would split them).

@@ -10,9 +10,7 @@ import { migrateUpTo } from '../support/migrations-before.ts';
 describe.each(backends)('migration 0016: what workspaces store (%s)', (backend) => {
   it('counts what was stored before it, and the triggers count what comes after', async () => {
     const created = await createTestDatabase(backend);
-    const database = created.url
-      ? await openDatabase({ url: created.url })
-      : await openDatabase({ dataDir: created.dataDir });
+    const database = await openDatabase({ url: created.url, dataDir: created.dataDir });
     try {
       await migrateUpTo(database, '0016_workspace_storage');
       const ws = async (name: string) =>
