@@ -8,7 +8,7 @@ import { findArticle, updateArticle } from './article-store.ts';
 import { applyRegenerated, regenerationCount, regenerationPosition, regenerationStep } from './regenerate.ts';
 import type { RegenerationProposal, StoredRegeneration } from './regeneration.ts';
 import { locatePart, parseSectionTarget, type SectionTarget, targetLabel } from './section-target.ts';
-import { type ArticleServiceDeps, assertIdle } from './service.ts';
+import { type ArticleServiceDeps, assertIdle, keepVersionBefore } from './service.ts';
 import { countStepsNamed, insertStep } from './step-store.ts';
 import { saveVersion } from './version-store.ts';
 
@@ -113,14 +113,7 @@ export async function acceptRegeneration(deps: ArticleServiceDeps, caller: Calle
         'discard the proposal and regenerate again to build on the edit.',
     );
   }
-  // As an edit: the text before is kept as a version, the proposed text stored on top of it.
-  await assertStorageRoom(
-    deps.database,
-    deps.config,
-    caller.workspaceId,
-    Buffer.byteLength(proposal.markdown),
-  );
-  await saveVersion(deps.database, article, 'regenerate', caller.userId);
+  await keepVersionBefore(deps, caller, article, { markdown: proposal.markdown, reason: 'regenerate' });
   await applyRegenerated(deps.database, article, proposal);
   return findArticle(deps.database, caller, id);
 }

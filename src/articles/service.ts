@@ -137,17 +137,28 @@ async function applyText(database: Database, article: ArticleRow, title: string,
 }
 
 /**
- * Puts a writer's new text in the article, the text before kept as a version (`reason`): refused
- * with 413 when the workspace cannot store the new text on top of it (WORKSPACE_STORAGE_MB).
+ * Keeps the article's text as a version (`reason`) before a writer's new text replaces it: refused
+ * with 413 when the workspace cannot store the new text on top of it (WORKSPACE_STORAGE_MB). Every
+ * replacement goes through here.
  */
+export async function keepVersionBefore(
+  deps: Pick<ArticleServiceDeps, 'database' | 'config'>,
+  caller: Caller,
+  article: ArticleRow,
+  next: { markdown: string; reason: 'edit' | 'restore' | 'regenerate' },
+) {
+  await assertStorageRoom(deps.database, deps.config, caller.workspaceId, Buffer.byteLength(next.markdown));
+  await saveVersion(deps.database, article, next.reason, caller.userId);
+}
+
+/** Puts a writer's new text in the article, the text before kept as a version. */
 export async function replaceText(
   deps: Pick<ArticleServiceDeps, 'database' | 'config'>,
   caller: Caller,
   article: ArticleRow,
   next: { title: string; markdown: string; reason: 'edit' | 'restore' },
 ) {
-  await assertStorageRoom(deps.database, deps.config, caller.workspaceId, Buffer.byteLength(next.markdown));
-  await saveVersion(deps.database, article, next.reason, caller.userId);
+  await keepVersionBefore(deps, caller, article, next);
   await applyText(deps.database, article, next.title, next.markdown);
 }
 

@@ -11,6 +11,7 @@ import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { metricsRegistry } from '../observability/metrics.ts';
 import type { AppJobs, AppPeriodicTask } from './job-map.ts';
 import type { JobInput, JobPayload, JobSpec, JobSpecs } from './job-spec.ts';
+import { type PeriodicTask, periodicTasks } from './periodic-tasks.ts';
 import { pgExecutor } from './pg-adapter.ts';
 import { pgliteExecutor } from './pglite-adapter.ts';
 
@@ -59,7 +60,7 @@ export interface JobQueue<M extends JobSpecs = AppJobs, T extends string = AppPe
    * which waits for running tasks: one that runs long (catching up on a backlog) ends at its next
    * check of it, before the database closes.
    */
-  repeat(name: T, intervalMs: number, task: (signal: AbortSignal) => Promise<void>): void;
+  repeat(name: T, intervalMs: number, task: PeriodicTask): void;
   /** Stops taking jobs; waits for the running ones up to `timeoutMs`, then releases them. */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -188,10 +189,7 @@ export function createJobQueue<M extends JobSpecs = AppJobs, T extends string = 
   const specs: JobSpecs = deps.jobs;
   const handlers = new Map<string, Handler>();
   const running = new Set<AbortController>();
-  const repeated = new Map<string, { intervalMs: number; task: (signal: AbortSignal) => Promise<void> }>();
-  const timers: NodeJS.Timeout[] = [];
-  let periodic = new AbortController();
-  const periodicRunning = new Set<Promise<void>>();
+  const periodic = periodicTasks<T>(logger);
   // This process's pg-boss workers per job type, and whether each is running a job now.
   const localWorkers = new Map<string, Array<{ id: string; busy: boolean }>>();
   let started = false;
@@ -257,32 +255,11 @@ export function createJobQueue<M extends JobSpecs = AppJobs, T extends string = 
           localWorkers.set(name, [...(localWorkers.get(name) ?? []), worker]);
         }
       }
-      if (!work) return;
-      periodic = new AbortController();
-      const { signal } = periodic;
-      for (const [name, { intervalMs, task }] of repeated) {
-        let busy = false;
-        const tick = async () => {
-          if (busy || !started) return;
-          busy = true;
-          const run = task(signal)
-            .catch((err) => {
-              if (!signal.aborted) logger.warn({ err, task: name }, 'periodic task failed');
-            })
-            .finally(() => {
-              busy = false;
-              periodicRunning.delete(run);
-            });
-          periodicRunning.add(run);
-          await run;
-        };
-        timers.push(setInterval(tick, intervalMs));
-        void tick();
-      }
+      if (work) periodic.start();
     },
 
     repeat(name, intervalMs, task) {
-      repeated.set(name, { intervalMs, task });
+      periodic.add(name, intervalMs, task);
     },
 
     async send(name, payload, opts = {}) {
@@ -335,8 +312,8 @@ export function createJobQueue<M extends JobSpecs = AppJobs, T extends string = 
       if (!started) return;
       started = false;
       stopping = true;
-      for (const timer of timers.splice(0)) clearInterval(timer);
-      periodic.abort(new Error('worker shutting down'));
+      // Told to stop, a periodic task ends at its next check; the wait for it comes after the jobs'.
+      const tasksStopped = periodic.stop(timeoutMs);
       localWorkers.clear();
       liveQueues.delete(queue);
       // Jobs still running at the deadline are aborted; pg-boss leaves them active, and they
@@ -349,16 +326,7 @@ export function createJobQueue<M extends JobSpecs = AppJobs, T extends string = 
       );
       await boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
       clearTimeout(abortTimer);
-      // Told to stop, a periodic task ends at its next check; one stuck (the database gone) is not
-      // waited for past the same time.
-      let waited: NodeJS.Timeout | undefined;
-      await Promise.race([
-        Promise.all(periodicRunning),
-        new Promise((resolve) => {
-          waited = setTimeout(resolve, timeoutMs);
-        }),
-      ]);
-      clearTimeout(waited);
+      await tasksStopped;
       await reclaiming;
     },
   };
