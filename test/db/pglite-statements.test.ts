@@ -51,6 +51,11 @@ describe('prepared statements on PGlite', () => {
     expect((await statements.query<{ v: string }>('SELECT $1::text AS v', ['quiet'], upper)).rows).toEqual([
       { v: 'QUIET' },
     ]);
+    // A call's own parsers and serializers are its own: the next call gets the client's.
+    expect((await statements.query(select, [[1]])).rows).toEqual([{ id: 1, name: row[1], doc: row[3], at }]);
+    expect((await statements.query<{ v: string }>('SELECT $1::text AS v', ['quiet'])).rows).toEqual([
+      { v: 'quiet' },
+    ]);
   });
 
   it('parses each text once and binds it again on every call', async () => {
