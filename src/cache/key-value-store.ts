@@ -63,13 +63,29 @@ async function evictOverBound(database: Database, maxBytes: number) {
   if (evicted) await reclaimDeletedSpace(database, 'cache');
 }
 
+// The table's upkeep, shared by every store of this process on one database (model answers, model
+// capabilities and research each have one): the bound is checked once they have written a 64th of it
+// since the last check, or a second after, not with a statement more on every write — the table may
+// pass its bound by that much per process until the check; expired entries are deleted at most once
+// a minute.
+interface Upkeep {
+  writtenSinceCheck: number;
+  checkedAt: number;
+  prunedAt: number;
+}
+const upkeeps = new WeakMap<Database, Upkeep>();
+
+function upkeepOf(database: Database): Upkeep {
+  let upkeep = upkeeps.get(database);
+  if (!upkeep) {
+    upkeep = { writtenSinceCheck: 0, checkedAt: 0, prunedAt: 0 };
+    upkeeps.set(database, upkeep);
+  }
+  return upkeep;
+}
+
 function databaseStore(database: Database, maxBytes: number): KeyValueStore {
-  let lastPrune = 0;
-  // The bound is checked once this store has written a 64th of it since the last check, or a second
-  // after, not with a statement more on every write: the cache may pass its bound by that much per
-  // process until the check.
-  let writtenSinceCheck = 0;
-  let checkedAt = 0;
+  const upkeep = upkeepOf(database);
   return {
     async getMany(keys) {
       if (keys.length === 0) return [];
@@ -92,7 +108,7 @@ function databaseStore(database: Database, maxBytes: number): KeyValueStore {
           // Serialized once, here, so its size is what is stored.
           const json = JSON.stringify(value);
           const bytes = Buffer.byteLength(json) + Buffer.byteLength(key);
-          writtenSinceCheck += bytes;
+          upkeep.writtenSinceCheck += bytes;
           return { key, value: sql`${json}::jsonb`, expiresAt, bytes };
         });
       await database.db
@@ -106,14 +122,14 @@ function databaseStore(database: Database, maxBytes: number): KeyValueStore {
             bytes: sql`excluded.bytes`,
           },
         });
-      if (writtenSinceCheck >= maxBytes / 64 || Date.now() - checkedAt >= 1000) {
-        writtenSinceCheck = 0;
-        checkedAt = Date.now();
+      if (upkeep.writtenSinceCheck >= maxBytes / 64 || Date.now() - upkeep.checkedAt >= 1000) {
+        upkeep.writtenSinceCheck = 0;
+        upkeep.checkedAt = Date.now();
         await evictOverBound(database, maxBytes);
       }
-      // Expired rows are skipped on read; they are deleted at most once a minute.
-      if (Date.now() - lastPrune > 60_000) {
-        lastPrune = Date.now();
+      // Expired rows are skipped on read.
+      if (Date.now() - upkeep.prunedAt > 60_000) {
+        upkeep.prunedAt = Date.now();
         await database.db.delete(llmCache).where(lt(llmCache.expiresAt, new Date()));
         await reclaimDeletedSpace(database, 'cache');
       }
