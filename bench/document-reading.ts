@@ -1,16 +1,18 @@
 // Uploaded documents recognised, parsed and chunked on this thread (as every upload was until
-// 65cd4dc, in its own request) against on the document-reading thread (src/knowledge/parse-pool.ts):
+// 65cd4dc, in its own request) against in the document-reading process (src/knowledge/parse-pool.ts):
 // for documents near MAX_FILE_SIZE_MB's default of 25 MB — a 7,000-page PDF, Markdown, HTML, plain
 // text, an OpenAPI spec of 100,000 operations — and a crafted 2 kB PDF of nested forms, each way in
 // alternating rounds (BENCH_ROUNDS, default 3), then a 20 MB PDF that inflates to 20 GB on the
-// reading thread (with this process's peak RSS). Reports wall time, the longest stall of this thread's
-// event loop (what every other request and live stream waits) and this process's CPU.
+// reading process (with the peak RSS of this process and its children). Reports wall time, the longest
+// stall of this thread's event loop (what every other request and live stream waits) and the CPU of
+// this process and its reading processes.
 //   npm run bench -- document-reading
 import { availableParallelism, loadavg } from 'node:os';
 import { parseAndChunk } from '../src/knowledge/ingest-document.ts';
 import { closeDocumentReaders, parseAndChunkOffThread } from '../src/knowledge/parse-pool.ts';
 import { documentTypes } from '../src/knowledge/types.ts';
 import { writeInflatingPdf, writeNestedFormsPdf, writePdf } from '../test/support/pdf-writer.ts';
+import { treeUsage } from './support/process-tree.ts';
 import { alternatingRounds, measured, type Round } from './support/thread-stall.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -93,7 +95,7 @@ for (const { name, bytes, filename } of documents) {
     'this thread': async () => {
       chunks = (await parseAndChunk(bytes, { ...limits, filename })).chunks.length;
     },
-    'reading thread': async () => {
+    'reading process': async () => {
       chunks = (await parseAndChunkOffThread(bytes, { ...limits, filename })).chunks.length;
     },
   });
@@ -101,7 +103,7 @@ for (const { name, bytes, filename } of documents) {
 }
 
 // The crafted PDF would run for many minutes either way: on this thread it is stopped by nothing,
-// so it is given 10^6 text runs there (seconds) and the full 10^8 on the reading thread, which
+// so it is given 10^6 text runs there (seconds) and the full 10^8 in the reading process, which
 // refuses it at its time.
 const crafted = writeNestedFormsPdf(6);
 row('crafted PDF, 6 levels of nested forms', mb(crafted.length), '—', 'this thread', [
@@ -114,16 +116,17 @@ const onThread = await measured(() =>
     refusal = e.message;
   }),
 );
-row('crafted PDF, 8 levels of nested forms', mb(hostile.length), '—', 'reading thread', [onThread]);
-console.log(`the 8-level PDF on the reading thread: ${refusal}`);
+row('crafted PDF, 8 levels of nested forms', mb(hostile.length), '—', 'reading process', [onThread]);
+console.log(`the 8-level PDF in the reading process: ${refusal}`);
 
 // A 20 MB PDF whose one stream inflates to 20 GB: pdf.js keeps a stream's decoded bytes in one
-// buffer, outside the heap the reading thread is limited to, so this process's RSS is what it costs.
+// buffer, outside the heap the reading process is limited to, so its RSS is what it costs.
 const inflating = writeInflatingPdf(20_000);
-const rssBefore = process.memoryUsage.rss();
+const treeRss = () => treeUsage(process.pid).rssKb * 1024;
+const rssBefore = treeRss();
 let rssPeak = rssBefore;
 const sampler = setInterval(() => {
-  rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
+  rssPeak = Math.max(rssPeak, treeRss());
 }, 20);
 const inflated = await measured(() =>
   parseAndChunkOffThread(inflating, { ...limits, filename: 'inflating.pdf' }).catch((e: Error) => {
@@ -131,8 +134,8 @@ const inflated = await measured(() =>
   }),
 );
 clearInterval(sampler);
-row('crafted PDF, one stream inflating to 20 GB', mb(inflating.length), '—', 'reading thread', [inflated]);
+row('crafted PDF, one stream inflating to 20 GB', mb(inflating.length), '—', 'reading process', [inflated]);
 console.log(
-  `the inflating PDF on the reading thread: ${refusal}; this process's RSS ${mb(rssBefore)} MB before it, ${mb(rssPeak)} MB at most while it was read`,
+  `the inflating PDF in the reading process: ${refusal}; RSS of this process and its children ${mb(rssBefore)} MB before it, ${mb(rssPeak)} MB at most while it was read`,
 );
 await closeDocumentReaders();

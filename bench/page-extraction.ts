@@ -1,14 +1,16 @@
-// Web pages reduced to text on this thread against on the extractor threads (src/research/
+// Web pages reduced to text on this thread against in the extractor processes (src/research/
 // extract-pool.ts): BENCH_PAGES pages (default 17, what the item-8 job reads) of a realistic size —
 // ~190 kB of HTML each: navigation, scripts, a 2,000-word article, related links — read at once, as
 // the research step hands them over, in alternating rounds (BENCH_ROUNDS, default 5). Reports each
 // way's wall time for all pages, the longest stall of this thread's event loop meanwhile (what every
-// other request and live stream waits), and this process's CPU; plus what the threads cost to start.
+// other request and live stream waits), and the CPU of this process and its extractors; plus what
+// the extractor processes cost to start.
 //   npm run bench -- page-extraction
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { extractReadable, loadExtractor } from '../src/research/extract.ts';
 import { closeExtractors, extractPage, warmExtractors } from '../src/research/extract-pool.ts';
+import { treeUsage } from './support/process-tree.ts';
 import { alternatingRounds } from './support/thread-stall.ts';
 
 const pages = Number(process.env.BENCH_PAGES ?? 17);
@@ -51,23 +53,24 @@ const readOnThisThread = async () => {
     extractReadable(body, contentType, `https://pages.example/${i}`);
   }
 };
-const readOnExtractorThreads = () =>
+const readOnExtractors = () =>
   Promise.all(html.map((body, i) => extractPage(body, contentType, `https://pages.example/${i}`)));
 
-const rss = () => process.memoryUsage().rss / 2 ** 20;
+// This process and its extractor processes.
+const rss = () => treeUsage(process.pid).rssKb / 1024;
 const rssBefore = rss();
 const startT = performance.now();
 warmExtractors();
-// A thread is ready once it has answered: the warm-up's own tasks are queued first.
+// A process is ready once it has answered: the warm-up's own tasks are queued first.
 await extractPage(html[0]!, contentType, 'https://pages.example/warm');
-const threadsReadyMs = performance.now() - startT;
-const rssWithThreads = rss();
+const extractorsReadyMs = performance.now() - startT;
+const rssWithExtractors = rss();
 loadExtractor();
 for (const body of html.slice(0, 3)) extractReadable(body, contentType, 'https://pages.example/warm');
 
 const results = await alternatingRounds(rounds, {
   'this thread': readOnThisThread,
-  'extractor threads': readOnExtractorThreads,
+  'extractor processes': readOnExtractors,
 });
 const rssAfterRounds = rss();
 await closeExtractors();
@@ -79,10 +82,10 @@ console.log(
     .join(' ')}`,
 );
 console.log(
-  `extractor threads: ready (started, parser loaded, first page read) after ${threadsReadyMs.toFixed(0)} ms; RSS ${rssBefore.toFixed(0)} → ${rssWithThreads.toFixed(0)} MB (${rssAfterRounds.toFixed(0)} MB after the rounds, this thread's parser loaded too)`,
+  `extractor processes: ready (started, parser loaded, first page read) after ${extractorsReadyMs.toFixed(0)} ms; RSS of this process and its children ${rssBefore.toFixed(0)} → ${rssWithExtractors.toFixed(0)} MB (${rssAfterRounds.toFixed(0)} MB after the rounds, this thread's parser loaded too)`,
 );
 console.log(
-  '| pages read on | wall ms (median, min–max) | longest event-loop stall ms (median) | CPU ms of this process (median) |',
+  '| pages read on | wall ms (median, min–max) | longest event-loop stall ms (median) | CPU ms of this process and its extractors (median) |',
 );
 console.log('|---|---|---|---|');
 for (const [way, rs] of Object.entries(results)) {

@@ -2,7 +2,7 @@
 // that arrives over time (a section's fact check as each section is written) as for a list known
 // up front (mapBounded). When tasks wait and carry keys (a workspace, say), they take turns across
 // the keys rather than arrival order: one key's pile of slow tasks — a member's ten crafted
-// documents, a minute each on the one document-reading thread — then delays another key's next
+// documents, a minute each in the one document-reading process — then delays another key's next
 // task by one task, not by the whole pile. How many may wait, per key and in all, can be bounded,
 // so waiting tasks (and what they hold) cannot grow without end.
 import { AppError } from './errors.ts';

@@ -1,4 +1,4 @@
-// Start-up: Node's on-disk compile cache for the modules the CLI (and each page-extractor thread,
+// Start-up: Node's on-disk compile cache for the modules the CLI (and each page-extractor process,
 // src/research/extract-worker.ts) loads after this point.
 //
 // Every start compiles (and, for our `.ts` files, strips the types of) the same ~1,400 modules.

@@ -1,7 +1,7 @@
 // Waiting items that take turns across their keys (a workspace, say): each key's items in the order
 // they came, the keys round robin. One key's pile then delays another key's next item by one item,
 // not by the whole pile. Shared by everything that makes work wait for a scarce resource: the
-// bounded queue (worker threads, pages, uploads), the model rate limiter's lanes and the caps on
+// bounded queue (worker processes, pages, uploads), the model rate limiter's lanes and the caps on
 // calls in flight to local model servers.
 export class Turns<T> {
   // Keys in turn order: a key that was given a turn goes to the back (a Map keeps insertion order).

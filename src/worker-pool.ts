@@ -1,21 +1,23 @@
-// CPU-heavy work on untrusted input (web pages, uploaded documents) runs on worker threads, not on
+// CPU-heavy work on untrusted input (web pages, uploaded documents) runs in worker processes, not on
 // the thread that answers requests and follows live streams: a real input costs tens of milliseconds
-// to seconds there, and crafted input can run for minutes or grow until the process dies. Each task
-// gets a time and the thread a heap and a budget of memory outside it; a task past any of them has
-// its thread ended (piscina starts a new one) and is refused, so no input can hold or crash the app.
+// to seconds there, and crafted input can run for minutes or grow until it dies. Processes, not
+// threads: a thread past its heap limit is ended only when V8 can give it 16 MB more to stop in, so
+// one large allocation at the limit (a string or array that doubles) aborted the whole process —
+// the server and everyone's requests with it (bench/RESULTS.md "A thread's heap limit could abort
+// the server"). A process past its heap dies alone. Each task gets a time, and the process a heap
+// and a bound on all it may grow by while it works; a task past any of them has its process ended
+// (the next task starts a new one) and is refused, so no input can hold or crash the app.
+import { type ChildProcess, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import type { Worker } from 'node:worker_threads';
-import type { Piscina } from 'piscina';
+import type { Readable } from 'node:stream';
 import { boundedQueue, type QueueTurn } from './bounded.ts';
-import { lazyModule } from './lazy-module.ts';
+import type { WorkerReply } from './worker-process.ts';
 
-// Loaded with the first task, not with the server.
-const piscina = lazyModule<typeof import('piscina')>('piscina');
-
-/** A task ran past its time or its thread's heap; the thread was ended. The message reads "within …". */
+/** A task ran past its time or its process's memory, or its process died; the process was ended. */
 export class WorkerLimitError extends Error {
-  readonly limit: 'time' | 'memory';
-  constructor(limit: 'time' | 'memory', message: string) {
+  readonly limit: 'time' | 'memory' | 'crash';
+  constructor(limit: 'time' | 'memory' | 'crash', message: string) {
     super(message);
     this.name = 'WorkerLimitError';
     this.limit = limit;
@@ -25,21 +27,24 @@ export class WorkerLimitError extends Error {
 export interface WorkerPoolOptions {
   /** The worker module; its default export is called with each task. */
   file: URL;
-  /** At most this many threads (fewer on fewer cores: one core is left to the serving thread). */
-  maxThreads: number;
+  /** At most this many processes (fewer on fewer cores: one core is left to the serving thread). */
+  maxWorkers: number;
+  /** The process's V8 heap (`--max-old-space-size`): past it the process dies, and only it. */
   heapMb: number;
   /**
-   * Memory outside the heap a thread may hold: typed arrays and large strings, which V8's heap limit
-   * does not count (a 1 MB PDF whose stream inflates to 1 GB grew the process to 2.3 GB).
+   * All a process may grow by while it works, its heap included: typed arrays and buffers, which the
+   * heap limit does not count (a 1 MB PDF whose stream inflates to 1 GB grew a process to 2.3 GB).
    */
-  externalMb: number;
+  memoryMb: number;
   timeoutMs: number;
 }
 
-// How often a busy pool reads its threads' memory outside the heap. Decoders fill it at ~100 MB/s,
-// so a thread is ended a few MB past its budget — or one buffer's doubling past it, the one step a
-// thread takes without answering (a 256 MB budget: 768 MB at worst, for that moment).
+// How often a busy pool reads its processes' memory. Decoders fill it at ~100 MB/s, so a process is
+// ended a few MB past its bound — or one buffer's doubling past it, for that moment.
 const memoryWatchMs = 50;
+// A process no task has needed for this long is ended: an idle server or a finished command holds
+// no parser.
+const idleMs = 30_000;
 
 export interface RunOptions extends QueueTurn {
   signal?: AbortSignal | undefined;
@@ -48,94 +53,225 @@ export interface RunOptions extends QueueTurn {
 
 export interface WorkerPool<Task, Result> {
   /**
-   * Runs `task` on a thread; WorkerLimitError past the time (`timeoutMs` overrides the pool's) or
-   * memory. Waiting tasks take turns across their `key`s; QueueFullError when it may not wait.
+   * Runs `task` in a worker process; WorkerLimitError past the time (`timeoutMs` overrides the
+   * pool's) or memory, or when the process dies. Waiting tasks take turns across their `key`s;
+   * QueueFullError when it may not wait.
    */
   run(task: Task, options?: RunOptions): Promise<Result>;
   /**
-   * Starts the threads (each loads its modules, 100–250 ms of a core) while the caller waits on
-   * something else, so the first tasks find them ready. The worker answers a `null` task with nothing.
+   * Starts the processes (each loads its modules, 100–250 ms of a core) while the caller waits on
+   * something else, so the first tasks find them ready.
    */
   warm(): void;
-  /** Ends the threads (tests, and a process that must not wait for their idle timeout). */
+  /** Ends the processes (tests, and a process that must not wait for their idle timeout). */
   close(): Promise<void>;
 }
 
+type Ending = 'time' | 'memory' | 'aborted' | 'closed';
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(err: unknown): void;
+}
+
+interface Worker {
+  child: ChildProcess;
+  ready: Promise<void>;
+  /** Resident memory (kB) once its modules were loaded; what a task grows it by is bounded. */
+  baselineKb: number | undefined;
+  pending: Pending | undefined;
+  /** Why this pool ended it, if it did. */
+  ending: Ending | undefined;
+  idleTimer: NodeJS.Timeout | undefined;
+  /** The last few kB it wrote to stderr: the reason when it dies unexpectedly. */
+  stderrTail: string;
+  exited: Promise<void>;
+}
+
+const processFile = new URL(
+  import.meta.url.endsWith('.ts') ? './worker-process.ts' : './worker-process.js',
+  import.meta.url,
+);
+
+/** Resident memory of a process in kB, where the system tells it (Linux); undefined elsewhere. */
+function residentKb(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const match = /^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'latin1'));
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined; // no /proc (not Linux), or the process has ended
+  }
+}
+
 export function workerPool<Task, Result>(options: WorkerPoolOptions): WorkerPool<Task, Result> {
-  // On two cores one thread: tasks one at a time, as before, but beside the serving thread.
-  const threads = Math.max(1, Math.min(options.maxThreads, availableParallelism() - 1));
-  let pool: Piscina<Task | null, Result> | undefined;
-  // Tasks are handed to the threads as one frees up, so a task's time runs from when a thread takes
-  // it: tasks queued behind a hostile one keep all of theirs.
-  const turns = boundedQueue(threads);
-  const externalBytes = options.externalMb * 1024 * 1024;
-  // Threads ended here for their memory outside the heap: a task whose thread exits after one was
-  // ended is refused as a limit (only that thread's task sees its exit).
-  const endedForMemory = new WeakSet<Worker>();
-  let memoryEnds = 0;
+  // On two cores one process: tasks one at a time, as before, but beside the serving thread.
+  const size = Math.max(1, Math.min(options.maxWorkers, availableParallelism() - 1));
+  // Tasks are handed to the processes as one frees up, so a task's time runs from when a process
+  // takes it: tasks queued behind a hostile one keep all of theirs.
+  const turns = boundedQueue(size);
+  const workers = new Set<Worker>();
+  const idle: Worker[] = [];
+  let nextId = 0;
   let busy = 0;
   let watch: NodeJS.Timeout | undefined;
+
+  const end = (worker: Worker, why: Ending) => {
+    worker.ending ??= why;
+    worker.child.kill('SIGKILL');
+  };
+
   const watchMemory = () => {
-    for (const thread of pool?.threads ?? []) {
-      // Answered by the thread between two steps of its JavaScript, even in a long synchronous task.
-      thread.getHeapStatistics().then(
-        (stats) => {
-          if (stats.external_memory <= externalBytes || endedForMemory.has(thread)) return;
-          endedForMemory.add(thread);
-          memoryEnds++;
-          void thread.terminate();
-        },
-        () => {}, // the thread has ended already
-      );
+    for (const worker of workers) {
+      if (!worker.pending || worker.baselineKb === undefined || worker.ending) continue;
+      const kb = residentKb(worker.child.pid);
+      if (kb !== undefined && kb - worker.baselineKb > options.memoryMb * 1024) end(worker, 'memory');
     }
   };
 
-  const started = () => {
-    pool ??= new (piscina().Piscina)({
-      filename: options.file.href,
-      maxThreads: threads,
-      // Threads end after a quiet half minute (and never keep the process alive): an idle server or
-      // a finished command holds no parser.
-      minThreads: 0,
-      idleTimeout: 30_000,
-      resourceLimits: { maxOldGenerationSizeMb: options.heapMb },
+  // Why a process with a task died, as the task's refusal.
+  const refusal = (worker: Worker, code: number | null, signal: NodeJS.Signals | null, timeoutMs: number) => {
+    switch (worker.ending) {
+      case 'time':
+        return new WorkerLimitError('time', `within ${timeoutMs / 1000} s`);
+      case 'memory':
+        return new WorkerLimitError('memory', `within ${options.memoryMb} MB of memory`);
+      case 'closed':
+        return new Error('the worker pool was closed');
+      default:
+        // V8 aborts a process past its heap (SIGABRT), as it does past a string's or array's size.
+        if (signal === 'SIGABRT' || code === 134)
+          return new WorkerLimitError('memory', `within ${options.heapMb} MB of memory`);
+        return new WorkerLimitError(
+          'crash',
+          `because its worker process stopped (${signal ? `signal ${signal}` : `exit code ${code}`})${
+            worker.stderrTail ? `: ${worker.stderrTail.trim().split('\n').at(-1)}` : ''
+          }`,
+        );
+    }
+  };
+
+  const rest = (worker: Worker) => {
+    worker.child.unref();
+    worker.child.channel?.unref();
+    clearTimeout(worker.idleTimer);
+    worker.idleTimer = setTimeout(() => end(worker, 'closed'), idleMs);
+    worker.idleTimer.unref();
+    idle.push(worker);
+  };
+
+  const spawn = (): Worker => {
+    const child = fork(processFile, [options.file.href], {
+      // Not the parent's flags (an inspector port, a heap of its own): only the heap this work gets.
+      execArgv: [`--max-old-space-size=${options.heapMb}`],
+      serialization: 'advanced',
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
-    return pool;
+    let markReady: () => void = () => {};
+    let failReady: (err: unknown) => void = () => {};
+    const worker: Worker = {
+      child,
+      ready: new Promise<void>((resolve, reject) => {
+        markReady = resolve;
+        failReady = reject;
+      }),
+      baselineKb: undefined,
+      pending: undefined,
+      ending: undefined,
+      idleTimer: undefined,
+      stderrTail: '',
+      exited: new Promise<void>((resolve) => child.once('exit', () => resolve())),
+    };
+    worker.ready.catch(() => {}); // a process that never starts fails its task, not the pool
+    workers.add(worker);
+    const stderr = child.stderr as (Readable & { unref?(): void }) | null;
+    stderr?.setEncoding('utf8');
+    stderr?.on('data', (text: string) => {
+      worker.stderrTail = (worker.stderrTail + text).slice(-2048);
+    });
+    stderr?.unref?.();
+    child.on('message', (message: WorkerReply) => {
+      if ('ready' in message) {
+        worker.baselineKb = residentKb(child.pid);
+        markReady();
+        return;
+      }
+      const pending = worker.pending;
+      if (!pending) return;
+      worker.pending = undefined;
+      if ('error' in message) pending.reject(Object.assign(new Error(message.error.message), message.error));
+      else pending.resolve(message.result);
+    });
+    child.once('error', () => child.kill('SIGKILL')); // reported by its exit
+    child.once('exit', (code, signal) => {
+      workers.delete(worker);
+      const at = idle.indexOf(worker);
+      if (at >= 0) idle.splice(at, 1);
+      clearTimeout(worker.idleTimer);
+      failReady(new Error(`the worker process ended before it was ready (${signal ?? code})`));
+      const pending = worker.pending;
+      worker.pending = undefined;
+      pending?.reject({ worker, code, signal });
+    });
+    return worker;
+  };
+
+  const take = (): Worker => {
+    const worker = idle.pop() ?? spawn();
+    clearTimeout(worker.idleTimer);
+    worker.child.ref();
+    worker.child.channel?.ref();
+    return worker;
+  };
+
+  const runOn = async (worker: Worker, task: Task, signal: AbortSignal | undefined, timeoutMs: number) => {
+    const timer = setTimeout(() => end(worker, 'time'), timeoutMs);
+    const onAbort = () => end(worker, 'aborted');
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const answer = new Promise<unknown>((resolve, reject) => {
+        worker.pending = { resolve, reject };
+      });
+      // A process that dies first (before it was ready, or meanwhile) fails the answer by its exit.
+      void worker.ready.then(
+        () => worker.child.send({ id: nextId++, task }, (err) => err && end(worker, 'closed')),
+        () => {},
+      );
+      return (await answer) as Result;
+    } catch (err) {
+      if (worker.ending === 'aborted' && signal?.aborted) throw signal.reason;
+      const death = err as { worker?: Worker; code: number | null; signal: NodeJS.Signals | null };
+      if (death?.worker === worker) throw refusal(worker, death.code, death.signal, timeoutMs);
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      if (workers.has(worker) && !worker.ending) rest(worker);
+    }
   };
 
   return {
     run(task, { signal, timeoutMs = options.timeoutMs, ...turn } = {}) {
       return turns(async () => {
         signal?.throwIfAborted();
-        const timeout = AbortSignal.timeout(timeoutMs);
-        const endsBefore = memoryEnds;
         if (busy++ === 0) {
           watch = setInterval(watchMemory, memoryWatchMs);
           watch.unref();
         }
         try {
-          return await started().run(task, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
-        } catch (err) {
-          if (timeout.aborted && !signal?.aborted)
-            throw new WorkerLimitError('time', `within ${timeoutMs / 1000} s`);
-          if ((err as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY')
-            throw new WorkerLimitError('memory', `within ${options.heapMb} MB of memory`);
-          if (memoryEnds > endsBefore && /^worker exited/.test((err as Error).message))
-            throw new WorkerLimitError('memory', `within ${options.externalMb} MB of buffer memory`);
-          throw err;
+          return await runOn(take(), task, signal, timeoutMs);
         } finally {
           if (--busy === 0) clearInterval(watch);
         }
       }, turn);
     },
     warm() {
-      const all = started();
-      for (let i = all.threads.length; i < threads; i++) all.run(null).catch(() => {});
+      for (let i = workers.size; i < size; i++) rest(spawn());
     },
     async close() {
-      const closing = pool;
-      pool = undefined;
-      await closing?.destroy();
+      const all = [...workers];
+      for (const worker of all) end(worker, 'closed');
+      await Promise.all(all.map((w) => w.exited));
     },
   };
 }

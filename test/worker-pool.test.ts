@@ -1,29 +1,76 @@
-// A task that outgrows its thread's heap, or its memory outside the heap, is refused as a limit (the
-// thread ended, not the process), and the pool goes on with a new thread.
+// A task that outgrows its process's heap or memory, runs past its time, or whose process dies, is
+// refused as a limit (the process ended, not this one), and the pool goes on with a new process.
 import { afterAll, describe, expect, it } from 'vitest';
 import { WorkerLimitError, workerPool } from '../src/worker-pool.ts';
 
+const file = new URL('./support/hungry-worker.ts', import.meta.url);
 const pool = workerPool<string, string | null>({
-  file: new URL('./support/hungry-worker.ts', import.meta.url),
-  maxThreads: 1,
+  file,
+  maxWorkers: 1,
   heapMb: 32,
-  externalMb: 64,
+  memoryMb: 96,
   timeoutMs: 20_000,
 });
-afterAll(() => pool.close());
+// A heap large enough that one string's doubling at its limit needs more than V8 grants a thread to
+// stop in: on a thread, that aborted the whole process.
+const roomy = workerPool<string, string | null>({
+  file,
+  maxWorkers: 1,
+  heapMb: 256,
+  memoryMb: 2048,
+  timeoutMs: 20_000,
+});
+afterAll(() => Promise.all([pool.close(), roomy.close()]));
+
+const refusal = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 
 describe('workerPool', () => {
-  it('refuses a task past its heap and runs the next on a new thread', async () => {
-    const err = await pool.run('eat').catch((e: unknown) => e);
+  it('refuses a task past its heap and runs the next in a new process', async () => {
+    const err = await refusal(pool.run('eat'));
     expect(err).toBeInstanceOf(WorkerLimitError);
     expect(err).toMatchObject({ limit: 'memory', message: 'within 32 MB of memory' });
     await expect(pool.run('after')).resolves.toBe('after');
   });
 
+  it('refuses a task whose one allocation outgrows the heap, and this process goes on', async () => {
+    const err = await refusal(roomy.run('double'));
+    expect(err).toMatchObject({ limit: 'memory', message: 'within 256 MB of memory' });
+    await expect(roomy.run('after')).resolves.toBe('after');
+  });
+
   it('refuses a task past its memory outside the heap, which the heap limit does not count', async () => {
-    const err = await pool.run('buffers').catch((e: unknown) => e);
+    const err = await refusal(pool.run('buffers'));
     expect(err).toBeInstanceOf(WorkerLimitError);
-    expect(err).toMatchObject({ limit: 'memory', message: 'within 64 MB of buffer memory' });
+    expect(err).toMatchObject({ limit: 'memory', message: 'within 96 MB of memory' });
+    await expect(pool.run('after')).resolves.toBe('after');
+  });
+
+  it('refuses a task past its time, or whose process dies, and carries a thrown error across', async () => {
+    await expect(refusal(pool.run('spin', { timeoutMs: 300 }))).resolves.toMatchObject({
+      limit: 'time',
+      message: 'within 0.3 s',
+    });
+    await expect(refusal(pool.run('die'))).resolves.toMatchObject({
+      limit: 'crash',
+      message: 'because its worker process stopped (signal SIGKILL)',
+    });
+    await expect(refusal(pool.run('throw'))).resolves.toMatchObject({
+      name: 'TypeError',
+      message: 'bad task',
+      code: 'E_BAD',
+    });
+    await expect(pool.run('after')).resolves.toBe('after');
+  });
+
+  it('ends a task’s process when its caller gives up, with the caller’s reason', async () => {
+    const controller = new AbortController();
+    const running = refusal(pool.run('spin', { signal: controller.signal }));
+    setTimeout(() => controller.abort(new Error('gave up')), 200);
+    await expect(running).resolves.toMatchObject({ message: 'gave up' });
     await expect(pool.run('after')).resolves.toBe('after');
   });
 });

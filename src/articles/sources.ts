@@ -66,7 +66,7 @@ export function userUrlSources(
   return {
     name: 'urls',
     prepare(signal) {
-      // The extractor threads start (and load the parser) while the plan is written.
+      // The extractor processes start (and load the parser) while the plan is written.
       warmExtractors();
       // Once the thread idles: a page that arrived before the plan's request is out (a near server
       // answers in a millisecond) would hold that request back while it is parsed, and the wait for
@@ -202,7 +202,7 @@ export function webSources(
 ): SourceProvider {
   return {
     name: 'web',
-    // The pages found will need the extractor threads: they start, and load the parser, while the
+    // The pages found will need the extractor processes: they start, and load the parser, while the
     // model writes the research plan.
     prepare: () => warmExtractors(),
     async find(questions, signal) {

@@ -80,7 +80,7 @@ export async function submitDocument(deps: IngestionDeps, input: SubmitInput): P
   const existing = await findByHash(database, input.workspaceId, contentHash);
   if (existing) return { document: await retryIfFailed(deps, existing), created: false };
   const size = input.bytes.byteLength;
-  // Checked before the parse (a full workspace costs no reading thread) and again as it is stored.
+  // Checked before the parse (a full workspace costs no reading process) and again as it is stored.
   await assertStorageRoom(database, deps.config, input.workspaceId, size);
 
   const parsed = await parseAndChunkOffThread(

@@ -1,8 +1,8 @@
-// Uploaded documents are recognised, parsed and chunked on a worker thread, not on the thread that
+// Uploaded documents are recognised, parsed and chunked in a worker process, not on the thread that
 // serves requests: a real 10 MB PDF takes ~6 s of pdf.js, and crafted files ran for minutes or until
 // the process died — a 2 kB PDF of nested forms (over 2 minutes), 340 kB of unclosed `<table>` HTML
 // (4 GB, then the process aborted) — in the upload's request. A document past its time or its
-// thread's heap is refused (`too_complex`), and its thread ended (src/worker-pool.ts).
+// process's memory is refused (`too_complex`), and its process ended (src/worker-pool.ts).
 
 import { QueueFullError, refusalOf } from '../bounded.ts';
 import { type RunOptions, WorkerLimitError, workerFile, workerPool } from '../worker-pool.ts';
@@ -12,12 +12,12 @@ import type { ParseAnswer, ParseTask } from './parse-worker.ts';
 
 const readers = workerPool<ParseTask, ParseAnswer | null>({
   file: workerFile(import.meta.url, 'parse-worker'),
-  maxThreads: 2,
-  // A 24 MB, 7,000-page PDF (MAX_FILE_SIZE_MB's default is 25) needs between 256 and 512 MB.
+  maxWorkers: 2,
+  // A 24 MB, 7,000-page PDF (MAX_FILE_SIZE_MB's default is 25) needs between 256 and 512 MB of heap.
   heapMb: 512,
   // It, and 20 MB of HTML or Markdown, hold 80–100 MB outside the heap (the file's bytes, its text);
   // a PDF stream inflates there, 1,000:1 in a crafted one.
-  externalMb: 256,
+  memoryMb: 512 + 256,
   // That PDF takes ~18–21 s here; Markdown, HTML or text of that size 1–4 s.
   timeoutMs: 60_000,
 });
@@ -33,13 +33,13 @@ export interface ReadTurn extends Pick<RunOptions, 'signal' | 'timeoutMs'> {
   refuseWhenBusy?: boolean;
 }
 
-/** parseAndChunk on a document-reading thread: throws DocumentRejectedError as it does. */
+/** parseAndChunk in a document-reading process: throws DocumentRejectedError as it does. */
 export async function parseAndChunkOffThread(
   bytes: Buffer,
   options: ParseAndChunkOptions,
   { signal, timeoutMs, workspaceId, refuseWhenBusy = false }: ReadTurn = {},
 ): Promise<ChunkedDocument> {
-  // Checked here, so a file over the limit is never copied to the thread.
+  // Checked here, so a file over the limit is never copied to the process.
   checkUploadSize(bytes, options);
   let answer: ParseAnswer | null;
   try {
@@ -79,5 +79,5 @@ const busy = (err: QueueFullError) =>
     30,
   );
 
-/** Ends the document-reading threads (tests, and a process that must not wait for their idle timeout). */
+/** Ends the document-reading processes (tests, and a process that must not wait for their idle timeout). */
 export const closeDocumentReaders = (): Promise<void> => readers.close();

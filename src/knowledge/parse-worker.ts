@@ -1,4 +1,4 @@
-// A document-reading thread (parse-pool.ts): recognises, parses and chunks one upload. Rejections
+// A document-reading process (parse-pool.ts): recognises, parses and chunks one upload. Rejections
 // cross back as data, since a thrown error loses its class and code on the way.
 import { enablePrivateCompileCache } from '../compile-cache.ts';
 import type { RejectionCode } from './errors.ts';
@@ -17,7 +17,7 @@ export type ParseAnswer =
   | { document: ChunkedDocument }
   | { rejection: { code: RejectionCode; message: string } };
 
-/** A task of `null` only starts the thread. */
+/** A task of `null` does nothing (the process has started). */
 export default async function parse(task: ParseTask | null): Promise<ParseAnswer | null> {
   if (!task) return null;
   const { bytes, options } = task;

@@ -1,7 +1,7 @@
-// An extractor thread (extract-pool.ts): it loads the HTML parser as it starts, so a thread started
-// ahead of the pages has it ready, then reduces each page it is handed. A thread is a fresh module
+// An extractor process (extract-pool.ts): it loads the HTML parser as it starts, so a process started
+// ahead of the pages has it ready, then reduces each page it is handed. A process is a fresh module
 // graph: with the compile cache on first, its modules load from the cache the CLI keeps
-// (~180 → ~100 ms a thread here).
+// (~180 → ~100 ms a thread here, when these were threads).
 import { enablePrivateCompileCache } from '../compile-cache.ts';
 
 enablePrivateCompileCache();
@@ -15,7 +15,7 @@ export interface ExtractTask {
   url: string;
 }
 
-/** A task of `null` only starts the thread. */
+/** A task of `null` does nothing (the process has started). */
 export default function extract(task: ExtractTask | null) {
   if (!task) return null;
   const { body, contentType, url } = task;

@@ -9,7 +9,7 @@ import { words } from '../writing/words.ts';
 const linkedom = lazyModule<typeof import('linkedom')>('linkedom');
 const readabilityLib = lazyModule<typeof import('@mozilla/readability')>('@mozilla/readability');
 
-/** Loads the HTML parser and Readability (150–250 ms of one core): an extractor thread does so as it starts. */
+/** Loads the HTML parser and Readability (150–250 ms of one core): an extractor process does so as it starts. */
 export function loadExtractor(): void {
   linkedom();
   readabilityLib();

@@ -66,7 +66,7 @@ describe('the packed package', { timeout: 120_000 }, () => {
     expect(migrate.status, migrate.stderr + migrate.stdout).toBe(0);
   });
 
-  it('ingests a document on its compiled document-reading thread', () => {
+  it('ingests a document in its compiled document-reading process', () => {
     const env = {
       DATA_DIR: path.join(dir, 'ingest-data'),
       SECRET_KEY: 'pack-test-secret-key-that-is-long-enough-0123',

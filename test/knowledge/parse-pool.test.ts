@@ -1,4 +1,4 @@
-// Uploads read on the document-reading thread: the same chunks as on this thread, its refusals with
+// Uploads read in the document-reading process: the same chunks as on this thread, its refusals with
 // their code and message, and a crafted document that would run for many minutes refused at its
 // time while this thread keeps running and the next document is read.
 import { afterAll, describe, expect, it } from 'vitest';
@@ -90,14 +90,14 @@ describe('parseAndChunkOffThread', () => {
 
   it('refuses a PDF whose stream inflates past the memory a document may take', async () => {
     // 0.5 MB that inflates to 512 MB: pdf.js keeps a stream's decoded bytes in one buffer, outside the
-    // heap its thread is limited to (a 1 GB one grew the process to 2.3 GB).
+    // heap its process is limited to (a 1 GB one grew the process to 2.3 GB), and more besides.
     const bomb = writeInflatingPdf(512);
     expect(bomb.byteLength).toBeLessThan(limits.maxBytes);
     const refused = await refusal(parseAndChunkOffThread(bomb, { ...limits, filename: 'bomb.pdf' }));
     expect(refused).toBeInstanceOf(DocumentRejectedError);
     expect(refused).toMatchObject({
       code: 'too_complex',
-      message: expect.stringMatching(/could not be read within 256 MB of buffer memory/),
+      message: expect.stringMatching(/could not be read within 768 MB of memory/),
     });
     // The same shape at a size a document may take is read.
     const modest = await parseAndChunkOffThread(writeInflatingPdf(16), { ...limits, filename: 'ok.pdf' });
@@ -117,7 +117,7 @@ describe('parseAndChunkOffThread', () => {
         finished.push(name);
         return outcome;
       });
-    // Each hostile document holds the reading thread for its whole time.
+    // Each hostile document holds the reading process for its whole time.
     const pile = ['hostile1', 'hostile2', 'hostile3'].map((name) =>
       read(name, writeNestedFormsPdf(8), 'workspace-a'),
     );
@@ -140,7 +140,7 @@ describe('parseAndChunkOffThread', () => {
     );
     const outcomes = await Promise.all(uploads);
     const busy = outcomes.filter((e) => (e as { code?: string }).code === 'rate_limited');
-    // One or two read at once (one thread per core but one, at most two), four wait.
+    // One or two read at once (one process per core but one, at most two), four wait.
     expect(busy.length).toBeGreaterThanOrEqual(2);
     expect(busy[0]).toMatchObject({
       message: `${maxWaitingUploads.perWorkspace} documents of this workspace are already waiting to be read; upload this one when one of them is done`,

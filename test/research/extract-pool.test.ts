@@ -1,6 +1,6 @@
-// Pages read on the extractor threads: the same text as on this thread (multi-byte characters
+// Pages read in the extractor processes: the same text as on this thread (multi-byte characters
 // included, decoded there from the fetched bytes), plain text read here, other types refused as
-// before; a page past its time is refused and its thread replaced, and the threads go on reading.
+// before; a page past its time is refused and its process replaced, and the processes go on reading.
 import { afterAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.ts';
 import { extractReadable } from '../../src/research/extract.ts';
@@ -18,7 +18,7 @@ const page = articlePage({
 });
 
 describe('extractPage', () => {
-  it('reads an HTML page on an extractor thread exactly as this thread would', async () => {
+  it('reads an HTML page in an extractor process exactly as this thread would', async () => {
     warmExtractors();
     const bytes = Buffer.from(page);
     const url = 'https://news.example/amp/waerme';
@@ -43,7 +43,7 @@ describe('extractPage', () => {
     expect((refused as AppError).code).toBe('unsupported_media_type');
   });
 
-  it('refuses a page that takes longer than its time, and the threads go on reading', async () => {
+  it('refuses a page that takes longer than its time, and the processes go on reading', async () => {
     // Thousands of paragraphs: far more than a millisecond of parsing anywhere.
     const huge = Buffer.from(
       articlePage({ title: 'Long', paragraphs: Array.from({ length: 400 }, () => prose('x', 'Y')).flat() }),
@@ -59,10 +59,10 @@ describe('extractPage', () => {
   });
 
   // 64 kB of unclosed `<div><p>`: linkedom and Readability ran for over 30 s on it (on the thread
-  // that served every request, before the extractor threads). Now it costs its own thread until its
+  // that served every request, before the extractors). Now it costs its own process until its
   // time is up, and this thread answers throughout.
-  // A page handed over beside it (queued behind it when there is one thread) has its own time from
-  // when a thread takes it, so it is read, not refused for the hostile page's time.
+  // A page handed over beside it (queued behind it when there is one process) has its own time from
+  // when a process takes it, so it is read, not refused for the hostile page's time.
   it('refuses a page crafted to hang the parser, and this thread stays free meanwhile', async () => {
     const hostile = Buffer.from(`<html><body>${'<div><p>a '.repeat(6000)}</body></html>`);
     let ticks = 0;

@@ -126,8 +126,8 @@ export function registerGenerateCommand(program: Command) {
       const config = await loadConfig();
       const words = opts.words === undefined ? undefined : Number(opts.words);
       const webSources = opts.webSources === undefined ? undefined : Number(opts.webSources);
-      // Pages are read on an extractor thread (src/research/extract-pool.ts). When this process will
-      // run the job (no server holds the data directory), the thread starts now and loads its parser
+      // Pages are read in an extractor process (src/research/extract-pool.ts). When this process will
+      // run the job (no server holds the data directory), that process starts now and loads its parser
       // on another core while this one starts the API — not once the plan is answered, when the first
       // pages would wait for it (~0.1–0.2 s of this command here).
       const readsPages = opts.web || webSources !== undefined || opts.url.length > 0;

@@ -1,3 +1,3 @@
 // A Content-Type's media type ("text/html; charset=utf-8" → "text/html"), in a module of its own so
-// the page extractor's worker threads load it without the fetch machinery.
+// the page extractor's worker processes load it without the fetch machinery.
 export const mediaType = (contentType: string) => (contentType.split(';')[0] ?? '').trim().toLowerCase();
