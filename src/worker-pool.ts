@@ -270,7 +270,10 @@ export function workerPool<Task, Result>(options: WorkerPoolOptions): WorkerPool
     },
     async close() {
       const all = [...workers];
-      for (const worker of all) end(worker, 'closed');
+      for (const worker of all) {
+        worker.child.ref(); // an idle one is unreferenced: its exit must still be heard here
+        end(worker, 'closed');
+      }
       await Promise.all(all.map((w) => w.exited));
     },
   };

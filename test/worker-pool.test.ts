@@ -1,5 +1,6 @@
 // A task that outgrows its process's heap or memory, runs past its time, or whose process dies, is
 // refused as a limit (the process ended, not this one), and the pool goes on with a new process.
+import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WorkerLimitError, workerPool } from '../src/worker-pool.ts';
 
@@ -72,5 +73,20 @@ describe('workerPool', () => {
     setTimeout(() => controller.abort(new Error('gave up')), 200);
     await expect(running).resolves.toMatchObject({ message: 'gave up' });
     await expect(pool.run('after')).resolves.toBe('after');
+  });
+
+  it('closes with its processes resting, in a process with nothing else to wait for', () => {
+    // Resting processes do not keep a finished command alive, but closing must still hear them end.
+    const script = `
+      import { workerPool } from ${JSON.stringify(new URL('../src/worker-pool.ts', import.meta.url).href)};
+      const pool = workerPool({ file: new URL(${JSON.stringify(file.href)}), maxWorkers: 1, heapMb: 32, memoryMb: 96, timeoutMs: 20000 });
+      console.log(await pool.run('echoed'));
+      await pool.close();
+      console.log('closed');`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(run.stdout.split('\n').filter(Boolean), run.stderr).toEqual(['echoed', 'closed']);
   });
 });
