@@ -42,6 +42,8 @@ export interface WorkerPoolOptions {
 // How often a busy pool reads its processes' memory. Decoders fill it at ~100 MB/s, so a process is
 // ended a few MB past its bound — or one buffer's doubling past it, for that moment.
 const memoryWatchMs = 50;
+// A worker process's young generation, per semi-space (see spawn).
+const youngSemiSpaceMb = 8;
 // A process no task has needed for this long is ended: an idle server or a finished command holds
 // no parser.
 const idleMs = 30_000;
@@ -162,8 +164,10 @@ export function workerPool<Task, Result>(options: WorkerPoolOptions): WorkerPool
 
   const spawn = (): Worker => {
     const child = fork(processFile, [options.file.href], {
-      // Not the parent's flags (an inspector port, a heap of its own): only the heap this work gets.
-      execArgv: [`--max-old-space-size=${options.heapMb}`],
+      // Not the parent's flags (an inspector port, a heap of its own): only the heap this work gets,
+      // and a young generation of 3 × 8 MB rather than V8's default for a process (an extractor's
+      // peak after 34 pages 174–184 → 132 MB, at the same 15–24 ms a page: bench/RESULTS.md).
+      execArgv: [`--max-old-space-size=${options.heapMb}`, `--max-semi-space-size=${youngSemiSpaceMb}`],
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });

@@ -192,6 +192,11 @@ export function registerGenerateCommand(program: Command) {
         // the API in this process, reading the whole article then would hold up those requests.
         let outlined = false;
         const done = await followEvents(api, accepted.id, async (event) => {
+          // With the job in this process, its extractor process (~90 MB) has no more pages to read
+          // once the sources are gathered: it ends then, not after its idle time, while the
+          // article is written.
+          if (event.type === 'step.finished' && event.data.step === 'gather' && api.local && readsPages)
+            void import('../../research/extract-pool.ts').then((m) => m.closeExtractors());
           if (event.type === 'step.finished' && event.data.step === 'outline') outlined = true;
           else if (outlined && (event.type === 'section.delta' || event.type === 'step.finished')) {
             outlined = false;
