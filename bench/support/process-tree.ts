@@ -37,7 +37,9 @@ export function treeUsage(
   const visit = (p: number) => {
     try {
       const fields = readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+      // utime, stime, and cutime, cstime: what its children that have ended used (a worker process
+      // ended mid-measure must not take its CPU with it).
+      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
       // An exited process that is not yet reaped has no memory lines.
       rssKb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0);
       if (pss)
