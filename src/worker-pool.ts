@@ -85,7 +85,7 @@ interface Worker {
   /** Why this pool ended it, if it did. */
   ending: Ending | undefined;
   idleTimer: NodeJS.Timeout | undefined;
-  /** The last few kB it wrote to stderr: the reason when it dies unexpectedly. */
+  /** The last 2 kB it wrote to stderr: the reason when it dies unexpectedly. */
   stderrTail: string;
   exited: Promise<void>;
 }
@@ -144,12 +144,18 @@ export function workerPool<Task, Result>(options: WorkerPoolOptions): WorkerPool
         // V8 aborts a process past its heap (SIGABRT), as it does past a string's or array's size.
         if (signal === 'SIGABRT' || code === 134)
           return new WorkerLimitError('memory', `within ${options.heapMb} MB of memory`);
-        return new WorkerLimitError(
-          'crash',
-          `because its worker process stopped (${signal ? `signal ${signal}` : `exit code ${code}`})${
-            worker.stderrTail ? `: ${worker.stderrTail.trim().split('\n').at(-1)}` : ''
-          }`,
-        );
+        {
+          const how = signal ? `signal ${signal}` : `exit code ${code}`;
+          // What it wrote last is for the operator (a module that failed to load, a native crash),
+          // not for the member whose input it was reading.
+          process.emitWarning(
+            `a worker process of ${options.file.href} stopped (${how}): ${worker.stderrTail.trim()}`,
+            {
+              code: 'BLOGSMITH_WORKER_STOPPED',
+            },
+          );
+          return new WorkerLimitError('crash', `because its worker process stopped (${how})`);
+        }
     }
   };
 
@@ -172,6 +178,7 @@ export function workerPool<Task, Result>(options: WorkerPoolOptions): WorkerPool
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     let markReady: () => void = () => {};
+    let markExited: () => void = () => {};
     let failReady: (err: unknown) => void = () => {};
     const worker: Worker = {
       child,
@@ -184,7 +191,9 @@ export function workerPool<Task, Result>(options: WorkerPoolOptions): WorkerPool
       ending: undefined,
       idleTimer: undefined,
       stderrTail: '',
-      exited: new Promise<void>((resolve) => child.once('exit', () => resolve())),
+      exited: new Promise<void>((resolve) => {
+        markExited = resolve;
+      }),
     };
     worker.ready.catch(() => {}); // a process that never starts fails its task, not the pool
     workers.add(worker);
@@ -206,8 +215,10 @@ export function workerPool<Task, Result>(options: WorkerPoolOptions): WorkerPool
       if ('error' in message) pending.reject(Object.assign(new Error(message.error.message), message.error));
       else pending.resolve(message.result);
     });
-    child.once('error', () => child.kill('SIGKILL')); // reported by its exit
-    child.once('exit', (code, signal) => {
+    let exited = false;
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (exited) return;
+      exited = true;
       workers.delete(worker);
       const at = idle.indexOf(worker);
       if (at >= 0) idle.splice(at, 1);
@@ -216,7 +227,11 @@ export function workerPool<Task, Result>(options: WorkerPoolOptions): WorkerPool
       const pending = worker.pending;
       worker.pending = undefined;
       pending?.reject({ worker, code, signal });
-    });
+      markExited();
+    };
+    child.once('exit', onExit);
+    // A process that could not be started may never report an exit; one that did will.
+    child.once('error', () => (child.pid === undefined ? onExit(1, null) : child.kill('SIGKILL')));
     return worker;
   };
 
@@ -238,7 +253,8 @@ export function workerPool<Task, Result>(options: WorkerPoolOptions): WorkerPool
       });
       // A process that dies first (before it was ready, or meanwhile) fails the answer by its exit.
       void worker.ready.then(
-        () => worker.child.send({ id: nextId++, task }, (err) => err && end(worker, 'closed')),
+        // A send that fails means its channel closed: the process is ending, and its exit says why.
+        () => worker.child.send({ id: nextId++, task }, (err) => err && worker.child.kill('SIGKILL')),
         () => {},
       );
       return (await answer) as Result;

@@ -55,10 +55,17 @@ describe('workerPool', () => {
       limit: 'time',
       message: 'within 0.3 s',
     });
+    // The member is told it stopped; the operator is warned, with what it wrote last.
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.message);
+    process.on('warning', onWarning);
     await expect(refusal(pool.run('die'))).resolves.toMatchObject({
       limit: 'crash',
       message: 'because its worker process stopped (signal SIGKILL)',
     });
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off('warning', onWarning);
+    expect(warnings).toEqual([expect.stringMatching(/hungry-worker\.ts stopped \(signal SIGKILL\)/)]);
     await expect(refusal(pool.run('throw'))).resolves.toMatchObject({
       name: 'TypeError',
       message: 'bad task',
