@@ -8,7 +8,7 @@
 // and a bound on all it may grow by while it works; a task past any of them has its process ended
 // (the next task starts a new one) and is refused, so no input can hold or crash the app.
 import { type ChildProcess, fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import { boundedQueue, type QueueTurn } from './bounded.ts';
@@ -95,6 +95,14 @@ const processFile = new URL(
   import.meta.url,
 );
 
+// A worker process must not outlive the process it works for: one killed outright (SIGKILL, the
+// OOM killer) leaves a busy worker's synchronous loop running — a crafted PDF, for minutes — with
+// nobody left to end it at its time. On Linux the kernel can send a signal when the parent dies
+// (PR_SET_PDEATHSIG), which Node does not expose; util-linux's `setpriv` (in every Debian, the image's
+// base included) sets it and then executes node in its place: same PID, same IPC channel.
+const setpriv =
+  process.platform === 'linux' ? ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)) : undefined;
+
 /** Resident memory of a process in kB, where the system tells it (Linux); undefined elsewhere. */
 function residentKb(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
@@ -169,11 +177,14 @@ export function workerPool<Task, Result>(options: WorkerPoolOptions): WorkerPool
   };
 
   const spawn = (): Worker => {
+    // Not the parent's flags (an inspector port, a heap of its own): only the heap this work gets,
+    // and a young generation of 3 × 8 MB rather than V8's default for a process (an extractor's peak
+    // after 34 pages 174–184 → 132 MB, at the same 15–24 ms a page: bench/RESULTS.md).
+    const nodeFlags = [`--max-old-space-size=${options.heapMb}`, `--max-semi-space-size=${youngSemiSpaceMb}`];
     const child = fork(processFile, [options.file.href], {
-      // Not the parent's flags (an inspector port, a heap of its own): only the heap this work gets,
-      // and a young generation of 3 × 8 MB rather than V8's default for a process (an extractor's
-      // peak after 34 pages 174–184 → 132 MB, at the same 15–24 ms a page: bench/RESULTS.md).
-      execArgv: [`--max-old-space-size=${options.heapMb}`, `--max-semi-space-size=${youngSemiSpaceMb}`],
+      ...(setpriv
+        ? { execPath: setpriv, execArgv: ['--pdeathsig', 'KILL', '--', process.execPath, ...nodeFlags] }
+        : { execArgv: nodeFlags }),
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });

@@ -1,6 +1,7 @@
 // A task that outgrows its process's heap or memory, runs past its time, or whose process dies, is
 // refused as a limit (the process ended, not this one), and the pool goes on with a new process.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WorkerLimitError, workerPool } from '../src/worker-pool.ts';
 
@@ -95,5 +96,44 @@ describe('workerPool', () => {
       timeout: 20_000,
     });
     expect(run.stdout.split('\n').filter(Boolean), run.stderr).toEqual(['echoed', 'closed']);
+  });
+
+  it('ends a busy worker process when the process it works for is killed outright', async () => {
+    // Its task's time is kept by that process: with it gone, a synchronous loop would run on.
+    const script = `
+      import { workerPool } from ${JSON.stringify(new URL('../src/worker-pool.ts', import.meta.url).href)};
+      const pool = workerPool({ file: new URL(${JSON.stringify(file.href)}), maxWorkers: 1, heapMb: 32, memoryMb: 96, timeoutMs: 120000 });
+      await pool.run('ready');
+      pool.run('spin').catch(() => {});
+      setTimeout(() => console.log('spinning'), 300);
+      setInterval(() => {}, 1000);`;
+    const parent = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve) =>
+      parent.stdout.on('data', (d) => String(d).includes('spinning') && resolve()),
+    );
+    const workers = readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry))
+      .filter((pid) => {
+        try {
+          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent.pid;
+        } catch {
+          return false;
+        }
+      });
+    expect(workers).toHaveLength(1);
+    parent.kill('SIGKILL');
+    // Gone, or a zombie waiting for whoever adopted it to reap it.
+    const running = () => {
+      try {
+        const stat = readFileSync(`/proc/${workers[0]}/stat`, 'utf8');
+        return stat[stat.lastIndexOf(')') + 2] !== 'Z';
+      } catch {
+        return false;
+      }
+    };
+    await expect.poll(running, { timeout: 10_000 }).toBe(false);
   });
 });
