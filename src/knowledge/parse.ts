@@ -29,9 +29,14 @@ export async function parseDocument(
   try {
     parsed = await parsers[type](bytes, options.zipLimits);
   } catch (err) {
-    // The DOM and XML walkers recurse per nesting level; thousands of unclosed elements overflow them.
-    if (err instanceof RangeError && /call stack/i.test(err.message))
+    if (err instanceof RangeError && /call stack/i.test(err.message)) {
+      // A regular expression's backtracking stack ran out: one expression over megabytes of a line
+      // (marked's setext heading, from ~8 MB without a line break).
+      if (/^\s+at RegExp\./m.test(err.stack ?? ''))
+        throw rejected('too_complex', `the ${type} has a line too long to read: break it into lines`);
+      // The DOM and XML walkers recurse per nesting level; thousands of unclosed elements overflow them.
       throw rejected('too_nested', `the ${type} nests its elements too deeply to read`);
+    }
     throw err;
   }
   if (!parsed.blocks.some((b) => b.text.trim() !== ''))

@@ -153,6 +153,15 @@ describe('Markdown', () => {
       headingPath: ['Operations Guide', 'Monitoring'],
     });
   });
+
+  it('refuses a line too long for its expressions as too long, not as nested', async () => {
+    // One 8 MB line: marked's setext-heading expression runs out of its backtracking stack.
+    const err = await parseDocument(Buffer.from('abcdefgh'.repeat(2 ** 20)), 'markdown').catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(DocumentRejectedError);
+    expect(err).toMatchObject({ code: 'too_complex', message: expect.stringMatching(/line too long/) });
+  });
 });
 
 describe('plain text', () => {
