@@ -100,7 +100,9 @@ const processFile = new URL(
 // nobody left to end it at its time. On Linux the kernel can send a signal when the parent dies
 // (PR_SET_PDEATHSIG), which Node does not expose; util-linux's `setpriv` (in every Debian, the image's
 // base included) sets it and then executes node in its place: same PID, same IPC channel.
-const setpriv =
+// One that cannot run here (it says so and exits before node starts) is not used again: a worker
+// without the signal is better than none.
+let setpriv =
   process.platform === 'linux' ? ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p)) : undefined;
 
 /** Resident memory of a process in kB, where the system tells it (Linux); undefined elsewhere. */
@@ -188,6 +190,7 @@ export function workerPool<Task, Result>(options: WorkerPoolOptions): WorkerPool
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
+    let readied = false;
     let markReady: () => void = () => {};
     let markExited: () => void = () => {};
     let failReady: (err: unknown) => void = () => {};
@@ -216,6 +219,7 @@ export function workerPool<Task, Result>(options: WorkerPoolOptions): WorkerPool
     stderr?.unref?.();
     child.on('message', (message: WorkerReply) => {
       if ('ready' in message) {
+        readied = true;
         worker.baselineKb = residentKb(child.pid);
         markReady();
         return;
@@ -241,6 +245,10 @@ export function workerPool<Task, Result>(options: WorkerPoolOptions): WorkerPool
       markExited();
     };
     child.once('exit', onExit);
+    const through = setpriv;
+    child.once('close', () => {
+      if (through && !readied && /^setpriv:/m.test(worker.stderrTail)) setpriv = undefined;
+    });
     // A process that could not be started may never report an exit; one that did will.
     child.once('error', () => (child.pid === undefined ? onExit(1, null) : child.kill('SIGKILL')));
     return worker;
