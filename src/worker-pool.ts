@@ -90,10 +90,7 @@ interface Worker {
   exited: Promise<void>;
 }
 
-const processFile = new URL(
-  import.meta.url.endsWith('.ts') ? './worker-process.ts' : './worker-process.js',
-  import.meta.url,
-);
+const processFile = workerFile(import.meta.url, 'worker-process');
 
 // A worker process must not outlive the process it works for: one killed outright (SIGKILL, the
 // OOM killer) leaves a busy worker's synchronous loop running — a crafted PDF, for minutes — with
@@ -124,7 +121,6 @@ export function workerPool<Task, Result>(options: WorkerPoolOptions): WorkerPool
   const turns = boundedQueue(size);
   const workers = new Set<Worker>();
   const idle: Worker[] = [];
-  let nextId = 0;
   let busy = 0;
   let watch: NodeJS.Timeout | undefined;
 
@@ -150,23 +146,20 @@ export function workerPool<Task, Result>(options: WorkerPoolOptions): WorkerPool
         return new WorkerLimitError('memory', `within ${options.memoryMb} MB of memory`);
       case 'closed':
         return new Error('the worker pool was closed');
-      default:
-        // V8 aborts a process past its heap (SIGABRT), as it does past a string's or array's size.
-        if (signal === 'SIGABRT' || code === 134)
-          return new WorkerLimitError('memory', `within ${options.heapMb} MB of memory`);
-        {
-          const how = signal ? `signal ${signal}` : `exit code ${code}`;
-          // What it wrote last is for the operator (a module that failed to load, a native crash),
-          // not for the member whose input it was reading.
-          process.emitWarning(
-            `a worker process of ${options.file.href} stopped (${how}): ${worker.stderrTail.trim()}`,
-            {
-              code: 'BLOGSMITH_WORKER_STOPPED',
-            },
-          );
-          return new WorkerLimitError('crash', `because its worker process stopped (${how})`);
-        }
     }
+    // V8 aborts a process past its heap (SIGABRT), as it does past a string's or array's size.
+    if (signal === 'SIGABRT' || code === 134)
+      return new WorkerLimitError('memory', `within ${options.heapMb} MB of memory`);
+    const how = signal ? `signal ${signal}` : `exit code ${code}`;
+    // What it wrote last is for the operator (a module that failed to load, a native crash), not for
+    // the member whose input it was reading.
+    process.emitWarning(
+      `a worker process of ${options.file.href} stopped (${how}): ${worker.stderrTail.trim()}`,
+      {
+        code: 'BLOGSMITH_WORKER_STOPPED',
+      },
+    );
+    return new WorkerLimitError('crash', `because its worker process stopped (${how})`);
   };
 
   const rest = (worker: Worker) => {
@@ -273,7 +266,7 @@ export function workerPool<Task, Result>(options: WorkerPoolOptions): WorkerPool
       // A process that dies first (before it was ready, or meanwhile) fails the answer by its exit.
       void worker.ready.then(
         // A send that fails means its channel closed: the process is ending, and its exit says why.
-        () => worker.child.send({ id: nextId++, task }, (err) => err && worker.child.kill('SIGKILL')),
+        () => worker.child.send({ task }, (err) => err && worker.child.kill('SIGKILL')),
         () => {},
       );
       return (await answer) as Result;

@@ -3,13 +3,8 @@
 // process is gone leaves no parser behind.
 export type WorkerReply =
   | { ready: true }
-  | { id: number; result: unknown }
-  | { id: number; error: { name: string; message: string; stack?: string | undefined; code?: unknown } };
-
-interface WorkerTask {
-  id: number;
-  task: unknown;
-}
+  | { result: unknown }
+  | { error: { name: string; message: string; stack?: string | undefined; code?: unknown } };
 
 const reply = (message: WorkerReply) => process.send?.(message);
 
@@ -22,16 +17,12 @@ const moduleUrl = process.argv[2];
 if (moduleUrl && process.send) {
   process.once('disconnect', () => process.exit(0));
   const work = ((await import(moduleUrl)) as { default: (task: unknown) => unknown }).default;
-  process.on('message', async ({ id, task }: WorkerTask) => {
+  // One task at a time: the pool sends the next only after this one's answer.
+  process.on('message', async ({ task }: { task: unknown }) => {
     try {
-      const result = await work(task);
-      try {
-        reply({ id, result });
-      } catch (err) {
-        reply({ id, error: plainError(err) }); // an answer that cannot be sent
-      }
+      reply({ result: await work(task) });
     } catch (err) {
-      reply({ id, error: plainError(err) });
+      reply({ error: plainError(err) }); // the work's error, or an answer that cannot be sent
     }
   });
   reply({ ready: true });
