@@ -1,8 +1,9 @@
-// Start-up: `blogsmith --help` (checkout and installed package) and `serve` until /health/ready answers on an
-// existing embedded data directory, via `npm start` and directly. Wall and CPU time (the process tree's
-// user + sys when it is ready), medians over interleaved rounds (BENCH_ROUNDS, default 7).
-// BENCH_COMPARE=<another checkout with node_modules> adds that checkout's `serve` to the same rounds
-// (e.g. the commit before a change), on its own copy of the data directory.
+// Start-up: `blogsmith --help` (a checkout's main.ts and bin/blogsmith.js, and the installed package)
+// and `serve` until /health/ready answers on an existing embedded data directory, via `npm start` and
+// directly. Wall and CPU time (the process tree's user + sys when it is ready), medians over
+// interleaved rounds (BENCH_ROUNDS, default 7). BENCH_COMPARE=<another checkout with node_modules>
+// adds that checkout's `serve` and bin/ `--help` to the same rounds (e.g. the commit before a change),
+// its `serve` on its own copy of the data directory.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -19,9 +20,9 @@ function waitExit(child: ChildProcess) {
   });
 }
 
-async function timeCommand(args: string[]): Promise<{ wall: number; cpu: number }> {
+async function timeCommand(args: string[], cwd = root): Promise<{ wall: number; cpu: number }> {
   const started = performance.now();
-  const child = spawn(node, args, { cwd: root, stdio: 'ignore' });
+  const child = spawn(node, args, { cwd, stdio: 'ignore' });
   let cpu = 0;
   const sampler = setInterval(() => {
     cpu = Math.max(cpu, treeUsage(child.pid!).cpuMs);
@@ -93,6 +94,8 @@ try {
   const variants: Array<{ name: string; run: () => Promise<{ wall: number; cpu: number }> }> = [
     { name: '`node -e 0` (floor)', run: () => timeCommand(['-e', '0']) },
     { name: '`node src/cli/main.ts --help`', run: () => timeCommand(['src/cli/main.ts', '--help']) },
+    // What `npx blogsmith` runs in a checkout.
+    { name: '`node bin/blogsmith.js --help`', run: () => timeCommand(['bin/blogsmith.js', '--help']) },
     {
       name: '`node dist/cli/main.js --help` (installed package)',
       run: () => timeCommand(['dist/cli/main.js', '--help']),
@@ -104,6 +107,10 @@ try {
     { name: '`npm start` → ready', run: () => timeServe('npm', ['start', '--silent'], serveEnv, port) },
     ...(compare
       ? [
+          {
+            name: `\`node bin/blogsmith.js --help\`, ${path.basename(compare)} (${gitHead(compare)})`,
+            run: () => timeCommand(['bin/blogsmith.js', '--help'], compare),
+          },
           {
             name: `\`node src/cli/main.ts serve\` → ready, ${path.basename(compare)} (${gitHead(compare)})`,
             run: () => timeServe(node, ['src/cli/main.ts', 'serve'], compareEnv, port + 1, compare),

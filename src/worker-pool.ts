@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import { boundedQueue, type QueueTurn } from './bounded.ts';
+import { withCompileCache } from './compile-cache.ts';
 import type { WorkerReply } from './worker-process.ts';
 
 /** A task ran past its time or its process's memory, or its process died; the process was ended. */
@@ -180,6 +181,7 @@ export function workerPool<Task, Result>(options: WorkerPoolOptions): WorkerPool
       ...(setpriv
         ? { execPath: setpriv, execArgv: ['--pdeathsig', 'KILL', '--', process.execPath, ...nodeFlags] }
         : { execArgv: nodeFlags }),
+      env: withCompileCache(process.env),
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });

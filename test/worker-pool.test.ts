@@ -1,8 +1,11 @@
 // A task that outgrows its process's heap or memory, runs past its time, or whose process dies, is
 // refused as a limit (the process ended, not this one), and the pool goes on with a new process.
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { privateCompileCacheDir } from '../src/compile-cache.ts';
 import { WorkerLimitError, workerPool } from '../src/worker-pool.ts';
 
 const file = new URL('./support/hungry-worker.ts', import.meta.url);
@@ -96,6 +99,34 @@ describe('workerPool', () => {
       timeout: 20_000,
     });
     expect(run.stdout.split('\n').filter(Boolean), run.stderr).toEqual(['echoed', 'closed']);
+  });
+
+  it('starts its processes on the compile cache this process uses, and they write it', () => {
+    // Named in their environment, the cache is on before their first module is read; ended by a
+    // signal, they would never write it at exit.
+    const cacheHome = mkdtempSync(path.join(tmpdir(), 'blogsmith-pool-cache-'));
+    const cacheDir = privateCompileCacheDir({ XDG_CACHE_HOME: cacheHome });
+    const script = `
+      import { readdirSync } from 'node:fs';
+      import { enablePrivateCompileCache } from ${JSON.stringify(new URL('../src/compile-cache.ts', import.meta.url).href)};
+      enablePrivateCompileCache();
+      const { workerPool } = await import(${JSON.stringify(new URL('../src/worker-pool.ts', import.meta.url).href)});
+      const pool = workerPool({ file: new URL(${JSON.stringify(file.href)}), maxWorkers: 1, heapMb: 32, memoryMb: 96, timeoutMs: 20000 });
+      console.log(await pool.run('compile-cache'));
+      await pool.close();
+      // This process writes its own part of the cache only as it exits.
+      const files = readdirSync(${JSON.stringify(cacheDir)}, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+      console.log(files.length > 0 ? 'written' : 'empty');`;
+    try {
+      const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+        encoding: 'utf8',
+        timeout: 20_000,
+        env: { ...process.env, XDG_CACHE_HOME: cacheHome, NODE_COMPILE_CACHE: '' },
+      });
+      expect(run.stdout.split('\n').filter(Boolean), run.stderr).toEqual([cacheDir, 'written']);
+    } finally {
+      rmSync(cacheHome, { recursive: true, force: true });
+    }
   });
 
   it('ends a busy worker process when the process it works for is killed outright', async () => {

@@ -14,6 +14,7 @@
 //   jemalloc returns it on its own.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { withCompileCache } from '../compile-cache.ts';
 import { ConfigError } from '../config-error.ts';
 
 const longRunning = new Set(['serve', 'worker']);
@@ -85,7 +86,7 @@ export async function relaunchFor(command: string): Promise<void> {
   });
   if (!plan) return;
   const args = [...process.execArgv, ...plan.flags, ...process.argv.slice(1)];
-  const env = { ...process.env };
+  const env = withCompileCache({ ...process.env });
   if (plan.preload) env.LD_PRELOAD = [plan.preload, env.LD_PRELOAD].filter(Boolean).join(':');
   if (typeof process.execve === 'function')
     process.execve(process.execPath, [process.execPath, ...args], env);

@@ -66,6 +66,14 @@ describe('blogsmith serve', () => {
     expect((await fetch(`${server.base}/health/ready`)).status).toBe(200);
   });
 
+  it('names its compile cache to the process it becomes, which has it on from its first module', () => {
+    // Started on main.ts, the cache came after main.ts's imports; relaunched, it is on from the start.
+    const environ = readFileSync(`/proc/${server!.child.pid}/environ`, 'utf8').split('\0');
+    expect(environ.find((v) => v.startsWith('NODE_COMPILE_CACHE='))).toMatch(
+      /^NODE_COMPILE_CACHE=.*\/blogsmith\/node-compile-cache$/,
+    );
+  });
+
   it('refuses an unknown MEMORY_ALLOCATOR before starting, with exit code 2', async () => {
     const run = await cliRun(['serve'], {
       MEMORY_ALLOCATOR: 'tcmalloc',

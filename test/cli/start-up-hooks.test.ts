@@ -1,7 +1,7 @@
 // The CLI's start-up shortcuts must not change what runs: the package resolve hook answers exactly
 // as Node's resolver does, and the compile cache stays private and yields to NODE_COMPILE_CACHE.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -74,6 +74,25 @@ process.stdout.write(String(getCompileCacheDir()));`,
     for (const folder of ['blogsmith', 'blogsmith/node-compile-cache']) {
       expect(statSync(path.join(dir, 'cache', folder)).mode & 0o077).toBe(0);
     }
+  });
+
+  it('is on before main.ts reads its imports when the command starts from bin/blogsmith.js', () => {
+    // Turned on by main.ts, it misses main.ts's own imports: a checkout strips their types at every
+    // start. From bin/, the same folder is on first, and those modules are written to it.
+    const cachedFiles = (entry: string, name: string) => {
+      const env = { XDG_CACHE_HOME: path.join(dir, name) };
+      const r = spawnSync(process.execPath, [path.join(root, entry), '--help'], {
+        env: { ...process.env, ...env, NODE_COMPILE_CACHE: '' },
+        encoding: 'utf8',
+      });
+      expect(r.status, r.stderr).toBe(0);
+      const folder = privateCompileCacheDir(env);
+      expect(statSync(folder).mode & 0o077).toBe(0);
+      return readdirSync(folder, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+    };
+    expect(cachedFiles('bin/blogsmith.js', 'bin-cache')).toBeGreaterThan(
+      cachedFiles('src/cli/main.ts', 'main-cache'),
+    );
   });
 
   it('leaves an operator-set NODE_COMPILE_CACHE alone', () => {

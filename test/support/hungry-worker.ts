@@ -1,7 +1,8 @@
 // A worker-pool process for tests: `eat` allocates until its heap runs out, `double` grows one string
 // until a single allocation outgrows the heap (the shape that aborted a whole process when the work
 // ran on threads), `buffers` fills typed arrays (memory outside the heap) without end, `die` ends its
-// process by a signal, `spin` never returns; anything else is echoed.
+// process by a signal, `spin` never returns, `compile-cache` answers the compile cache its process
+// was started with; anything else is echoed.
 export default function work(task: string | null): string | null {
   if (task === 'eat') {
     const kept: string[] = [];
@@ -21,6 +22,7 @@ export default function work(task: string | null): string | null {
   }
   if (task === 'die') process.kill(process.pid, 'SIGKILL');
   if (task === 'spin') for (;;);
+  if (task === 'compile-cache') return process.env.NODE_COMPILE_CACHE ?? null;
   if (task === 'throw') throw Object.assign(new TypeError('bad task'), { code: 'E_BAD' });
   return task;
 }
