@@ -4,7 +4,7 @@
 // the research step hands them over, in alternating rounds (BENCH_ROUNDS, default 5). Reports each
 // way's wall time for all pages, the longest stall of this thread's event loop meanwhile (what every
 // other request and live stream waits), and the CPU of this process and its extractors; plus what
-// the extractor processes cost to start.
+// the extractor processes cost to start, and the wall of the same pages as a fresh process's first.
 //   npm run bench -- page-extraction
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -75,6 +75,20 @@ const results = await alternatingRounds(rounds, {
 const rssAfterRounds = rss();
 await closeExtractors();
 
+// The first pages of a fresh extractor process, as a job meets them: the process started
+// BENCH_FRESH_LEAD_MS before them (default 1,000: a one-shot `generate` starts it as it starts, ~2 s
+// ahead; a server, as the research plan is asked for), the pages handed over at once.
+const freshLeadMs = Number(process.env.BENCH_FRESH_LEAD_MS ?? 1000);
+const fresh: number[] = [];
+for (let round = 0; round < rounds; round++) {
+  warmExtractors();
+  await new Promise((r) => setTimeout(r, freshLeadMs));
+  const t = performance.now();
+  await readOnExtractors();
+  fresh.push(performance.now() - t);
+  await closeExtractors();
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 console.log(
   `${pages} pages of ${Math.round(html[0]!.length / 1024)} kB, ${rounds} rounds, ${availableParallelism()} cores, node ${process.version}, load average at the end ${loadavg()
@@ -94,3 +108,6 @@ for (const [way, rs] of Object.entries(results)) {
     `| ${way} | ${median(walls).toFixed(0)} (${Math.min(...walls).toFixed(0)}–${Math.max(...walls).toFixed(0)}) | ${median(rs.map((r) => r.stallMs)).toFixed(1)} | ${median(rs.map((r) => r.cpuMs)).toFixed(0)} |`,
   );
 }
+console.log(
+  `| extractor processes started ${freshLeadMs} ms before the pages | ${median(fresh).toFixed(0)} (${Math.min(...fresh).toFixed(0)}–${Math.max(...fresh).toFixed(0)}) | — | — |`,
+);
