@@ -6,7 +6,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
-export const mainScript = path.resolve(import.meta.dirname, '../../src/cli/main.ts');
+// The command as `npx blogsmith` runs it in a checkout (bin/ turns the compile cache on, then loads
+// src/cli/main.ts).
+export const mainScript = path.resolve(import.meta.dirname, '../../bin/blogsmith.js');
 export const testSecretKey = 'smoke-secret-key-that-is-long-enough-0123456789';
 // Loading the app's modules alone takes seconds of CPU; on a loaded 2-core machine, far longer.
 const startTimeoutMs = 120_000;
