@@ -47,7 +47,7 @@ function section(n: number): string {
 /** Where the made-up page says it is (it is never fetched). */
 export const warmUpUrl = 'https://guides.example/heat-pumps';
 
-/** The made-up page (~10 kB of HTML). */
+/** The made-up page (~11 kB of HTML). */
 export function warmUpPage(): string {
   const links = [0, 1, 2, 3, 4, 5]
     .map((i) => `<li><a href="/topic/${i}">${sentence(i, 2)}</a></li>`)

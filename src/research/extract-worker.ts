@@ -9,7 +9,7 @@ enablePrivateCompileCache();
 const { extractReadable, loadExtractor } = await import('./extract.ts');
 const { warmUp, warmUpUrl } = await import('./extract-warm-up.ts');
 loadExtractor();
-// Ten reads of the made-up page (~10 kB): ~110 ms of this process's core, off the app's thread.
+// Ten reads of the made-up page (~11 kB): ~110 ms of this process's core, off the app's thread.
 const stopWarmUp = warmUp((html) => extractReadable(Buffer.from(html), 'text/html', warmUpUrl), 10);
 
 export interface ExtractTask {
