@@ -4,8 +4,8 @@
 // Every start compiles (and, for our `.ts` files, strips the types of) the same ~1,400 modules.
 // Node can keep that work on disk, but its default folder is the shared OS temp directory, where
 // another local user could plant cached code; ours lives in the user's own cache folder, mode 0700.
-// An operator's NODE_COMPILE_CACHE (Node enables it itself) wins; a read-only home (the Docker
-// image) or any other failure just means no cache.
+// An operator's NODE_COMPILE_CACHE (Node enables it itself) wins — the Docker image names its own,
+// built in (deploy/warm-compile-cache.mjs); a read-only home or any other failure just means no cache.
 import { mkdirSync } from 'node:fs';
 import { enableCompileCache, getCompileCacheDir } from 'node:module';
 import { homedir } from 'node:os';

@@ -12,11 +12,13 @@ export function startProcess(
   command: string,
   args: string[],
   ready: RegExp,
-  opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; uid?: number; gid?: number } = {},
 ): Promise<Started> {
   const child = spawn(command, args, {
     env: opts.env ?? process.env,
     cwd: opts.cwd,
+    ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
+    ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stop = () =>

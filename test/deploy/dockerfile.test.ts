@@ -3,7 +3,7 @@
 // lockfile (what `npm ci --omit=dev` installs), the prebuilt web app and the copied sources, then
 // the ENTRYPOINT/CMD started as the image's unprivileged USER under tini with the image's ENV, and
 // the HEALTHCHECK command run against it.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, fork, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
@@ -11,11 +11,14 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
+  statSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { validate } from 'dockerfile-utils';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildWeb } from '../../web/build.ts';
@@ -108,6 +111,8 @@ describe('deploy/Dockerfile', { timeout: 300_000 }, () => {
     chmodSync(dir, 0o755);
     const app = path.join(dir, 'app');
     mkdirSync(app);
+    // The image's WORKDIR, /app, is this directory here.
+    const inApp = (value: string) => (/^\/app(\/|$)/.test(value) ? path.join(app, value.slice(4)) : value);
     const env: Record<string, string> = {};
     let user: { uid: number; gid: number } | undefined;
     let entrypoint: string[] = [];
@@ -116,11 +121,19 @@ describe('deploy/Dockerfile', { timeout: 300_000 }, () => {
     await buildWeb({ quiet: true });
     for (const { keyword, args } of runtime) {
       if (keyword === 'ENV') {
-        for (const m of args.matchAll(/(\w+)=(\S+)/g)) env[m[1] as string] = m[2] as string;
+        for (const m of args.matchAll(/(\w+)=(\S+)/g)) env[m[1] as string] = inApp(m[2] as string);
+      } else if (keyword === 'RUN' && args.startsWith('node ')) {
+        // The build's own Node steps (the compile cache), as root, in the image's directory.
+        const [, script, ...rest] = args.split(/\s+/);
+        execFileSync(process.execPath, [script as string, ...rest.map(inApp)], {
+          cwd: app,
+          env: { PATH: process.env.PATH ?? '', ...env },
+          stdio: 'pipe',
+        });
       } else if (keyword === 'COPY') {
-        const [from, src, dst] = args.startsWith('--from=')
-          ? (args.split(/\s+/) as [string, string, string])
-          : ['', ...(args.split(/\s+/) as [string, string])];
+        const words = args.split(/\s+/);
+        const from = words[0]?.startsWith('--from=') ? (words.shift() as string) : '';
+        const dst = words.pop() as string;
         const target = path.join(app, dst);
         if (from === '--from=deps') {
           // Hard links: the production closure, as npm ci --omit=dev lays it out, without copying bytes.
@@ -137,10 +150,12 @@ describe('deploy/Dockerfile', { timeout: 300_000 }, () => {
         } else if (from === '--from=web') {
           cpSync(path.join(root, 'web/dist'), target, { recursive: true });
         } else {
-          // Docker's rule: a destination ending in / is a directory the source goes into.
-          const into = dst.endsWith('/') ? path.join(target, path.basename(src as string)) : target;
-          mkdirSync(path.dirname(into), { recursive: true });
-          cpSync(path.join(root, src as string), into, { recursive: true });
+          // Docker's rule: a destination ending in / is a directory the sources go into.
+          for (const source of words) {
+            const into = dst.endsWith('/') ? path.join(target, path.basename(source)) : target;
+            mkdirSync(path.dirname(into), { recursive: true });
+            cpSync(path.join(root, source), into, { recursive: true });
+          }
         }
       } else if (keyword === 'USER') {
         const [uid, gid] = args.split(':').map(Number) as [number, number];
@@ -174,6 +189,8 @@ describe('deploy/Dockerfile', { timeout: 300_000 }, () => {
       WORKER_METRICS_PORT: String(metricsPort),
       SECRET_KEY: 'image-secret-key-that-is-long-enough-0123456789',
       LOG_LEVEL: 'warn',
+      // Node says, module by module, whether it read the compile cache.
+      NODE_DEBUG_NATIVE: 'COMPILE_CACHE',
     };
     // `node` in the image is Node 24: here that is this test's own binary.
     const [tini, dashdash, node, ...rest] = entrypoint;
@@ -204,6 +221,56 @@ describe('deploy/Dockerfile', { timeout: 300_000 }, () => {
     expect(await page.text()).toMatch(/<div id="root">/);
     // What it keeps is in DATA_DIR (the volume): the embedded database.
     expect(existsSync(path.join(dataDir, 'pg'))).toBe(true);
+    // The build's compile cache: root's, the user's to read only, and read before the first module,
+    // by the server and by a worker process: none of their TypeScript modules was stripped again.
+    const cache = env.NODE_COMPILE_CACHE as string;
+    expect(cache.startsWith(`${app}${path.sep}`)).toBe(true);
+    const perUser = readdirSync(cache);
+    expect(perUser).toEqual([expect.stringMatching(new RegExp(`-${uid}$`))]);
+    const entries = readdirSync(path.join(cache, perUser[0] as string));
+    expect(entries.length).toBeGreaterThan(500);
+    for (const entry of [
+      cache,
+      path.join(cache, perUser[0] as string),
+      path.join(cache, perUser[0] as string, entries[0] as string),
+    ]) {
+      const { uid: owner, mode } = statSync(entry);
+      expect({ owner, writableByOthers: (mode & 0o022) !== 0 }).toEqual({
+        owner: 0,
+        writableByOthers: false,
+      });
+    }
+    const readFromCache = (output: string, file: string) =>
+      output
+        .split('\n')
+        .some(
+          (line) =>
+            line.includes(`for StrippedTypeScript ${pathToFileURL(path.join(app, file)).href}.`) &&
+            /\.\.\. success, size=\d+$/.test(line),
+        );
+    expect(image.output()).not.toMatch(/no transpile cache/);
+    expect(readFromCache(image.output(), 'src/server/app.ts')).toBe(true);
+    const extractor = fork(
+      path.join(app, 'src/worker-process.ts'),
+      [pathToFileURL(path.join(app, 'src/research/extract-worker.ts')).href],
+      {
+        cwd: app,
+        env: processEnv,
+        uid,
+        gid,
+        serialization: 'advanced',
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      },
+    );
+    let extractorOutput = '';
+    extractor.stderr?.on('data', (d: Buffer) => {
+      extractorOutput += String(d);
+    });
+    await new Promise((resolve) => extractor.once('message', resolve));
+    extractor.disconnect();
+    await new Promise((resolve) => extractor.once('exit', resolve));
+    expect(extractorOutput).not.toMatch(/no transpile cache/);
+    expect(readFromCache(extractorOutput, 'src/research/extract-worker.ts')).toBe(true);
     // SIGTERM through tini: a clean, graceful exit; the HEALTHCHECK then fails.
     image.child.kill('SIGTERM');
     expect(await image.exited).toBe(0);
