@@ -2,7 +2,8 @@
 // model, LLM_CONTEXT_TOKENS, what the server says (vLLM's `max_model_len` in /v1/models, LM Studio's
 // and OpenRouter's `context_length`; Ollama's `num_ctx` from /api/show), then a default by provider:
 // hosted APIs serve ≥128k, a local server whose size is unknown is assumed small. A context-length
-// error teaches the real size (the gateway calls `learn`).
+// error teaches the real size (the gateway calls `learn`); a server that could not be asked is asked
+// again half a minute later.
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { withoutTrailing } from '../trailing-run.ts';
@@ -16,6 +17,12 @@ const localDefault = 8192;
 /** Ollama's own default num_ctx when a model sets none. */
 const ollamaDefaultNumCtx = 4096;
 const discoveryTimeoutMs = 3000;
+/**
+ * How long a failed discovery (the server down, restarting, or not up yet: no answer, a 5xx or 429)
+ * stands before the server is asked again. Kept for the process's life, one failure would leave every
+ * later article on the small default, with less room for its sources, though the server came back.
+ */
+const rediscoverAfterMs = 30_000;
 
 /** "maximum context length is 8192 tokens" (OpenAI, vLLM), "context size: 4096" (llama.cpp), "context window of 4096". */
 export function contextSizeInError(message: string): number | undefined {
@@ -25,15 +32,23 @@ export function contextSizeInError(message: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** A refusal that will not change (no such route, no such model) stands; a 5xx or 429 is a failure. */
+function answeredWithout(res: Response): undefined {
+  if (res.status >= 500 || res.status === 429) throw new Error(`the server answered ${res.status}`);
+  return undefined;
+}
+
 export class ContextWindows {
   private readonly known = new Map<string, number>();
   private readonly asking = new Map<string, Promise<number | undefined>>();
   private readonly config: Config;
   private readonly logger: Logger;
+  private readonly retryAfterMs: number;
 
-  constructor(config: Config, logger: Logger) {
+  constructor(config: Config, logger: Logger, options: { rediscoverAfterMs?: number } = {}) {
     this.config = config;
     this.logger = logger;
+    this.retryAfterMs = options.rediscoverAfterMs ?? rediscoverAfterMs;
   }
 
   /**
@@ -51,10 +66,16 @@ export class ContextWindows {
     if (scope !== 'env') return fallback;
     let pending = this.asking.get(key);
     if (!pending) {
-      pending = this.discover(ref, credentials).catch((err) => {
+      const asked = this.discover(ref, credentials).catch((err: unknown) => {
         this.logger.debug({ err, model: ref.id }, 'context size not discovered');
+        // An answer that names no size stands (discover returns undefined); a failure stands only
+        // until the server is asked again.
+        setTimeout(() => {
+          if (this.asking.get(key) === asked) this.asking.delete(key);
+        }, this.retryAfterMs).unref();
         return undefined;
       });
+      pending = asked;
       this.asking.set(key, pending);
     }
     const told = await pending;
@@ -79,7 +100,7 @@ export class ContextWindows {
         signal,
         headers: c.apiKey ? { authorization: `Bearer ${c.apiKey}` } : {},
       });
-      if (!res.ok) return undefined;
+      if (!res.ok) return answeredWithout(res);
       const body = (await res.json()) as { data?: Array<Record<string, unknown>> };
       const entry = body.data?.find((m) => m.id === ref.model);
       const size = Number(entry?.max_model_len ?? entry?.context_length ?? entry?.max_context_length);
@@ -92,7 +113,7 @@ export class ContextWindows {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ model: ref.model }),
       });
-      if (!res.ok) return undefined;
+      if (!res.ok) return answeredWithout(res);
       const body = (await res.json()) as { parameters?: string; model_info?: Record<string, unknown> };
       // Ollama serves num_ctx tokens (its default unless the model file sets one), at most the model's own.
       const numCtx = Number(

@@ -80,6 +80,65 @@ describe('context windows', () => {
     ).toBe(8192);
   });
 
+  it('asks again, half a minute later, a server that failed to answer; not one that answered', async () => {
+    // A vLLM server restarting: its listing answers 503 (or not at all), then its size.
+    const answers: number[] = [503, 200];
+    let asked = 0;
+    const server = createServer((_req, res) => {
+      asked++;
+      const status = answers.shift() ?? 404;
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify(
+          status === 200
+            ? {
+                data: [
+                  { id: 'qwen', max_model_len: 16384 },
+                  { id: 'back', max_model_len: 12288 },
+                ],
+              }
+            : { error: 'no' },
+        ),
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const retryMs = 200;
+      const w = new ContextWindows(loadConfig({ ENVIRONMENT: 'test', LOG_LEVEL: 'silent' }), logger, {
+        rediscoverAfterMs: retryMs,
+      });
+      const port = (server.address() as AddressInfo).port;
+      const credentials = { compatible: { baseURL: `http://127.0.0.1:${port}/v1` } };
+      const model = ref('compatible:qwen');
+      expect(await w.sizeOf(model, credentials, 'env')).toBe(8192);
+      // Until then the failure stands: no call waits on a server that just failed.
+      expect(await w.sizeOf(model, credentials, 'env')).toBe(8192);
+      expect(asked).toBe(1);
+      await new Promise((r) => setTimeout(r, retryMs + 50));
+      expect(await w.sizeOf(model, credentials, 'env')).toBe(16384);
+      expect(asked).toBe(2);
+      // A model the server answered about without a size (here a 404) is not asked about again.
+      const other = ref('compatible:missing');
+      expect(await w.sizeOf(other, credentials, 'env')).toBe(8192);
+      await new Promise((r) => setTimeout(r, retryMs + 50));
+      expect(await w.sizeOf(other, credentials, 'env')).toBe(8192);
+      expect(asked).toBe(3);
+      // Nobody listening: asked again later too.
+      server.close();
+      server.closeAllConnections();
+      const back = ref('compatible:back');
+      expect(await w.sizeOf(back, credentials, 'env')).toBe(8192);
+      expect(asked).toBe(3);
+      await new Promise((r) => setTimeout(r, retryMs + 50));
+      answers.push(200);
+      await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+      expect(await w.sizeOf(back, credentials, 'env')).toBe(12288);
+      expect(asked).toBe(4);
+    } finally {
+      server.close();
+    }
+  });
+
   it('learns the size a context-length error names', async () => {
     const w = windows({ LLM_CONTEXT_TOKENS: '32768' });
     const model = ref('compatible:liar');
