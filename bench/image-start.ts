@@ -1,12 +1,13 @@
 // The Docker image's processes started with and without its built-in compile cache (deploy/Dockerfile,
 // deploy/warm-compile-cache.mjs): as the image's user 10001, with the image's environment and a home
 // it cannot write, from this checkout. `serve` on an existing embedded data directory and `worker` on
-// PostgreSQL (a database of its own on TEST_POSTGRES_URL's server) until they say they are running; a
-// page extractor's and a document reader's worker process until ready. Wall time and the process's
+// PostgreSQL (a database of its own on TEST_POSTGRES_URL's server) until they say they are running;
+// `migrate` (what the Compose and Helm jobs run; like every command but those two, it relaunches with
+// V8 flags of its own) to its end; a page extractor's and a document reader's worker process until ready. Wall time and the process's
 // CPU (user + sys) to that point, its resident memory a moment later (3 s; 1.5 s for the worker
 // processes); medians (min–max) over interleaved rounds (BENCH_ROUNDS, default 5). Runs as root, as
 // the image's build does, to start processes as another user.
-import { execFileSync, fork } from 'node:child_process';
+import { execFileSync, fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -78,6 +79,25 @@ const command =
     return sample;
   };
 
+/** A command that ends by itself (it relaunches with V8 flags of its own): to its exit; its peak RSS. */
+const oneShot =
+  (args: string[]): Start =>
+  async (env) => {
+    const started = performance.now();
+    const child = spawn(node, ['bin/blogsmith.js', ...args], { cwd: root, env, ...user, stdio: 'ignore' });
+    let cpuMs = 0;
+    let peakKb = 0;
+    const sampler = setInterval(() => {
+      const usage = treeUsage(child.pid as number);
+      cpuMs = Math.max(cpuMs, usage.cpuMs);
+      peakKb = Math.max(peakKb, usage.rssKb);
+    }, 5);
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    clearInterval(sampler);
+    if (code !== 0) throw new Error(`${args.join(' ')} exited with ${code}`);
+    return { wallMs: performance.now() - started, cpuMs, rssMb: peakKb / 1024 };
+  };
+
 const workerProcess =
   (file: string): Start =>
   async (env) => {
@@ -110,6 +130,7 @@ const starts: Array<[string, Start]> = [
     'worker (PostgreSQL)',
     command(['worker'], /Blogsmith worker is running/, { DATABASE_URL: postgres.url as string }),
   ],
+  ['migrate (embedded database, nothing to apply), to exit; peak RSS', oneShot(['migrate'])],
   ['page extractor process', workerProcess('src/research/extract-worker.ts')],
   ['document reader process', workerProcess('src/knowledge/parse-worker.ts')],
 ];

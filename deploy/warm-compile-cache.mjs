@@ -1,13 +1,14 @@
 // Run once while the image is built (deploy/Dockerfile), as root:
 //   node deploy/warm-compile-cache.mjs <cache folder> <uid>:<gid>
 // Fills Node's compile cache for what the image's processes load — `serve` up to its first
-// requests, every worker process (src/**/*-worker.ts, through src/worker-process.ts), then every other
-// module of src/ imported once (`worker`'s metrics server, the rarer commands) — by running them as
-// the image's user, then hands the folder to root, readable by all and writable by none. The image names the folder in NODE_COMPILE_CACHE, so that Node reads it before the first
+// requests, every worker process (src/**/*-worker.ts, through src/worker-process.ts), `migrate`, and
+// every other module of src/ imported once (`worker`'s metrics server, the rarer commands) — by
+// running them as the image's user, then hands the folder to root, readable by all and writable by
+// none. The image names the folder in NODE_COMPILE_CACHE, so that Node reads it before the first
 // module. Without it, every container start strips the types of each TypeScript module again, with a
 // WebAssembly compiler loaded for it into every process (bench/RESULTS.md): the image's home is not
-// writable, so no process could keep its own cache. Node keeps entries per user id (a sub-folder named
-// after it): a container run as another user just has no cache. Any failure fails the build: an
+// writable, so no process could keep its own cache. Node keeps a sub-folder per user id and per set
+// of V8 flags: a container run as another user just has no cache. Any failure fails the build: an
 // image whose server cannot start here is broken anyway.
 import { fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -110,16 +111,24 @@ async function warmWorker(file) {
   if (code !== 0) throw new Error(`${file} did not stop cleanly (${code})`);
 }
 
+async function runToEnd(args, what) {
+  const child = spawn(process.execPath, args, { ...asUser, stdio: ['ignore', 'ignore', 'inherit'] });
+  const code = await exited(child, what);
+  if (code !== 0) throw new Error(`${what} failed (${code})`);
+}
+
 try {
   await warmServe();
   const workers = modules().filter((file) => file.endsWith('-worker.ts'));
   for (const file of workers) await warmWorker(file);
-  const rest = spawn(process.execPath, [fileURLToPath(import.meta.url), '--import-every-module'], {
-    ...asUser,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const restCode = await exited(rest, 'importing every module');
-  if (restCode !== 0) throw new Error(`importing every module failed (${restCode})`);
+  await runToEnd([fileURLToPath(import.meta.url), '--import-every-module'], 'importing every module');
+  // The other commands (migrate, backup, user create, generate…) run relaunched with V8 flags of their
+  // own (src/cli/relaunch.ts), and Node keeps a cache per set of V8 flags: theirs is filled too, by a
+  // real `migrate` (what the Helm and Compose jobs start with) and the same pass under those flags.
+  const { relaunchPlan } = await import(pathToFileURL(path.join(app, 'src/cli/relaunch.ts')).href);
+  const short = relaunchPlan({ command: 'migrate', execArgv: [], allocator: 'system' })?.flags ?? [];
+  await runToEnd(['bin/blogsmith.js', 'migrate'], 'migrate');
+  await runToEnd([...short, fileURLToPath(import.meta.url), '--import-every-module'], 'importing every module');
   let entries = 0;
   const handOver = (target) => {
     chownSync(target, 0, 0);
