@@ -95,6 +95,9 @@ async function warmServe() {
   if (code !== 0) throw new Error(`serve did not stop cleanly (${code}):\n${output}`);
 }
 
+// The pools (src/worker-pool.ts) start these with heap-size flags; V8's heap sizes are not among the
+// flags Node names a cache folder after (checked with NODE_DEBUG_NATIVE=COMPILE_CACHE), so the
+// server's folder is theirs too.
 async function warmWorker(file) {
   const child = fork(path.join(app, 'src/worker-process.ts'), [pathToFileURL(file).href], {
     ...asUser,
