@@ -7,16 +7,16 @@
 // CPU (user + sys) to that point, its resident memory a moment later (3 s; 1.5 s for the worker
 // processes); medians (min–max) over interleaved rounds (BENCH_ROUNDS, default 5). Runs as root, as
 // the image's build does, to start processes as another user.
-import { execFileSync, fork, spawn } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { createTestDatabase } from '../test/support/database.ts';
 import { treeUsage } from './support/process-tree.ts';
-import { startProcess } from './support/processes.ts';
+import { runToExit, startProcess } from './support/processes.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const node = process.execPath;
@@ -57,8 +57,7 @@ interface Sample {
 }
 type Start = (env: NodeJS.ProcessEnv) => Promise<Sample>;
 
-const rssMb = (pid: number) =>
-  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+const rssMb = (pid: number) => treeUsage(pid).rssKb / 1024;
 
 const command =
   (args: string[], ready: RegExp, extraEnv: NodeJS.ProcessEnv = {}): Start =>
@@ -83,19 +82,8 @@ const command =
 const oneShot =
   (args: string[]): Start =>
   async (env) => {
-    const started = performance.now();
-    const child = spawn(node, ['bin/blogsmith.js', ...args], { cwd: root, env, ...user, stdio: 'ignore' });
-    let cpuMs = 0;
-    let peakKb = 0;
-    const sampler = setInterval(() => {
-      const usage = treeUsage(child.pid as number);
-      cpuMs = Math.max(cpuMs, usage.cpuMs);
-      peakKb = Math.max(peakKb, usage.rssKb);
-    }, 5);
-    const code = await new Promise((resolve) => child.once('exit', resolve));
-    clearInterval(sampler);
-    if (code !== 0) throw new Error(`${args.join(' ')} exited with ${code}`);
-    return { wallMs: performance.now() - started, cpuMs, rssMb: peakKb / 1024 };
+    const run = await runToExit(node, ['bin/blogsmith.js', ...args], { cwd: root, env, ...user });
+    return { wallMs: run.wallMs, cpuMs: run.cpuMs, rssMb: run.peakRssKb / 1024 };
   };
 
 const workerProcess =

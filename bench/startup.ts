@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { treeUsage } from './support/process-tree.ts';
+import { runToExit } from './support/processes.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const node = process.execPath;
@@ -21,16 +22,8 @@ function waitExit(child: ChildProcess) {
 }
 
 async function timeCommand(args: string[], cwd = root): Promise<{ wall: number; cpu: number }> {
-  const started = performance.now();
-  const child = spawn(node, args, { cwd, stdio: 'ignore' });
-  let cpu = 0;
-  const sampler = setInterval(() => {
-    cpu = Math.max(cpu, treeUsage(child.pid!).cpuMs);
-  }, 5);
-  await waitExit(child);
-  clearInterval(sampler);
-  if (child.exitCode !== 0) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`);
-  return { wall: performance.now() - started, cpu };
+  const { wallMs, cpuMs } = await runToExit(node, args, { cwd });
+  return { wall: wallMs, cpu: cpuMs };
 }
 
 async function timeServe(command: string, args: string[], env: NodeJS.ProcessEnv, port: number, cwd = root) {

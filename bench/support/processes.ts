@@ -1,5 +1,7 @@
-// Child processes for benchmarks: start one, wait for the line that says it is ready, stop it.
+// Child processes for benchmarks: start one, wait for the line that says it is ready, stop it; or
+// run one to its end.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { treeUsage } from './process-tree.ts';
 
 export interface Started {
   child: ChildProcess;
@@ -55,4 +57,34 @@ export function startProcess(
       reject(new Error(`${command} exited with ${code} before it was ready:\n${seen}`));
     });
   });
+}
+
+/**
+ * Runs a command to its end: its wall time, and the most CPU (user + sys) and summed resident memory
+ * its process tree showed, sampled every 5 ms. A non-zero exit is an error.
+ */
+export async function runToExit(
+  command: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; uid?: number; gid?: number } = {},
+): Promise<{ wallMs: number; cpuMs: number; peakRssKb: number }> {
+  const started = performance.now();
+  const child = spawn(command, args, {
+    env: opts.env ?? process.env,
+    cwd: opts.cwd,
+    ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
+    ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
+    stdio: 'ignore',
+  });
+  let cpuMs = 0;
+  let peakRssKb = 0;
+  const sampler = setInterval(() => {
+    const usage = treeUsage(child.pid as number);
+    cpuMs = Math.max(cpuMs, usage.cpuMs);
+    peakRssKb = Math.max(peakRssKb, usage.rssKb);
+  }, 5);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  clearInterval(sampler);
+  if (code !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${code}`);
+  return { wallMs: performance.now() - started, cpuMs, peakRssKb };
 }
