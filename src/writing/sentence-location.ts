@@ -50,9 +50,10 @@ export type SentenceLocator = (want: { sentence?: string; claim: string }) => Lo
 /**
  * Finds claims' sentences in one text: the body is split and each sentence reduced to its key once,
  * not once per claim (an article's fact-check has dozens), and each sentence's word set only when a
- * paraphrase is looked for.
+ * paraphrase is looked for — or all of it at once with `indexNow`, for a caller that builds the
+ * locator while its thread waits and looks up later, when the lookups are awaited.
  */
-export function sentenceLocator(markdown: string): SentenceLocator {
+export function sentenceLocator(markdown: string, options: { indexNow?: boolean } = {}): SentenceLocator {
   const body = withoutReferences(markdown);
   let sentences: IndexedSentence[] | undefined;
   const indexed = () => {
@@ -63,6 +64,7 @@ export function sentenceLocator(markdown: string): SentenceLocator {
     }));
     return sentences;
   };
+  if (options.indexNow) for (const s of indexed()) s.words ??= tokensOf(s.key);
   const located = (s: { start: number; end: number }) => ({
     text: markdown.slice(s.start, s.end),
     start: s.start,

@@ -1,6 +1,6 @@
 // Finding a claim's sentence again in edited text, and the span edits the fact-check actions make.
 import { describe, expect, it } from 'vitest';
-import { locateSentence, removeSpan } from '../../src/writing/sentence-location.ts';
+import { locateSentence, removeSpan, sentenceLocator } from '../../src/writing/sentence-location.ts';
 import { sentenceRevision } from '../../src/writing/sentence-revision.ts';
 
 const article = [
@@ -40,6 +40,28 @@ describe('locating a sentence', () => {
     expect(at?.text).toBe('Rebates covered up to 30 percent of the cost [2].');
     const gone = article.replace(/^Heat pumps cut.*?\[1\]\. /m, '');
     expect(locateSentence(gone, { claim: 'Heat pumps cut heating energy use by 52 percent' })).toBeNull();
+  });
+
+  it('finds the same sentences with its index built up front (while a run waits on its fact check)', () => {
+    const wants = [
+      { sentence: 'Installation costs up to 14,000 dollars [2].', claim: 'anything' },
+      {
+        sentence: 'Heat pumps cut heating energy use by 52 percent [9].',
+        claim: 'heat pumps cut heating energy use',
+      },
+      { claim: 'Rebates covered 30 percent of the installation cost' },
+      { claim: 'Solar panels need a south-facing roof' },
+    ];
+    const lazy = sentenceLocator(article);
+    const indexed = sentenceLocator(article, { indexNow: true });
+    const found = wants.map((w) => indexed(w));
+    expect(found).toEqual(wants.map((w) => lazy(w)));
+    expect(found.map((f) => f?.text ?? null)).toEqual([
+      'Installation costs up to 14,000 dollars [2].',
+      'Heat pumps cut heating energy use by 52 percent [1].',
+      'Rebates covered up to 30 percent of the cost [2].',
+      null,
+    ]);
   });
 });
 

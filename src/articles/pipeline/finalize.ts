@@ -7,7 +7,7 @@ import { whenIdle } from '../../when-idle.ts';
 import type { Outline } from '../../writing/outline.ts';
 import { renderHtml } from '../../writing/render.ts';
 import { remapCitations } from '../../writing/sections.ts';
-import { sentenceLocator } from '../../writing/sentence-location.ts';
+import { type SentenceLocator, sentenceLocator } from '../../writing/sentence-location.ts';
 import { sentenceRevision } from '../../writing/sentence-revision.ts';
 import { updateArticle } from '../article-store.ts';
 import { needsRevision } from '../checks.ts';
@@ -35,9 +35,10 @@ export function finalClaims(
   drafted: readonly string[],
   revised: readonly string[],
   markdown = '',
+  /** A locator of `markdown` built before, e.g. while the fact check was still running. */
+  locate: SentenceLocator = sentenceLocator(markdown),
 ): FactCheckClaim[] {
   const final = (text: string) => remapCitations(text, renumber).markdown;
-  const locate = sentenceLocator(markdown);
   return claims.map((c, i) => {
     const rewritten = needsRevision(c) && revised[c.section] !== drafted[c.section];
     const change = rewritten
@@ -145,6 +146,20 @@ export async function finalize(run: PipelineRun, final: Final): Promise<void> {
   // is not at the end of the run. Its HTML follows, as a failed run's draft has one (draft.ts). The
   // fact check's claims, and the revised text if the revision changed it, follow the checks.
   const noop = () => {};
+  // The claims are found in the final text, which is the draft as composed unless the revision
+  // changed it: its sentences are indexed while the last fact checks are in flight (~3 ms of this
+  // thread, otherwise spent between the last check's answer and the end of the run).
+  let draftLocator: { markdown: string; locate: SentenceLocator } | undefined;
+  let locatorWanted = factCheckApplies(brief.factCheck, sources);
+  if (locatorWanted)
+    void final.text.asDrafted.then(
+      ({ markdown }) =>
+        whenIdle(() => {
+          if (locatorWanted)
+            draftLocator = { markdown, locate: sentenceLocator(markdown, { indexNow: true }) };
+        }),
+      noop,
+    );
   const draftSaved = Promise.race([seoStarted.asked, final.citations.draftJudged])
     .then(() => final.text.asDrafted)
     .then(async (asDrafted) => {
@@ -157,11 +172,13 @@ export async function finalize(run: PipelineRun, final: Final): Promise<void> {
     });
   const partialSaved = Promise.all([draftSaved, checks]).then(
     async ([asDrafted, { claims, revised, composed }]) => {
+      locatorWanted = false;
       const changed = composed.markdown !== asDrafted.markdown;
+      const locate = draftLocator?.markdown === composed.markdown ? draftLocator.locate : undefined;
       const checked = factCheckApplies(brief.factCheck, sources)
         ? {
             factCheck: {
-              claims: finalClaims(claims, composed.renumber, drafted, revised, composed.markdown),
+              claims: finalClaims(claims, composed.renumber, drafted, revised, composed.markdown, locate),
             },
           }
         : {};
