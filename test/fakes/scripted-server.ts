@@ -186,6 +186,11 @@ export async function startScriptedServer(
     res.once('close', () => {
       received.finishedAt = Date.now();
     });
+    // A provider takes requests side by side. This one thread builds each answer (its text, token
+    // counts and chunks: 1–2 ms for a section), so requests that arrive together are all received
+    // first and answered after: one is no longer taken in only once the others' answers are built,
+    // which put this server's work in the client's time between its calls (bench/RESULTS.md).
+    await new Promise(setImmediate);
     // Listings (e.g. a client asking the context size) are not part of the scripted conversation.
     const direct = opts.direct?.[path];
     if (direct) {
