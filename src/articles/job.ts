@@ -18,6 +18,7 @@ import { type ResearchConfig, researchFromConfig } from '../research/from-config
 import { type FetchConfig, fetchOptionsFromConfig } from '../security/ssrf/index.ts';
 import { type ArticleBrief, webSourcesOf } from '../writing/brief.ts';
 import { saveDraft } from './draft.ts';
+import type { ArticleEventMessage } from './event-map.ts';
 import type { ArticleEventBus } from './events.ts';
 import { claimRun, handOverRun, recoverExpiredLeases, releaseRun, renewLease } from './lease-store.ts';
 import { activePipelines, articlesGenerated, generationDuration } from './metrics.ts';
@@ -202,10 +203,13 @@ async function runArticle(
         concurrency: config.SECTION_CONCURRENCY,
         sourceProviders: providers,
       });
-    if (!(await releaseRun(database, articleId, workerId, 'completed')))
+    const told: ArticleEventMessage[] = [
+      { type: 'status', data: { status: 'completed' } },
+      { type: 'done', data: { status: 'completed' } },
+    ];
+    if (!(await releaseRun(database, articleId, workerId, 'completed', undefined, told)))
       throw new RunSupersededError('finish');
-    await events.publish(articleId, 'status', { status: 'completed' });
-    await events.publish(articleId, 'done', { status: 'completed' });
+    await events.notify(articleId);
     observe('completed');
     // After the run, not in it: the embedded database's upkeep of a grown articles table.
     await refreshStatsIfGrown(database, 'articles').catch((err) =>
@@ -239,13 +243,13 @@ async function runArticle(
         ? 'completed'
         : 'failed';
     // False: another run took the article over and reports the outcome.
-    if (!(await releaseRun(database, articleId, workerId, status, message))) return;
-    await events.publish(articleId, 'error', {
-      message,
-      ...(err instanceof StepFailedError ? { step: err.step } : {}),
-    });
-    await events.publish(articleId, 'status', { status });
-    await events.publish(articleId, 'done', { status, error: message });
+    const told: ArticleEventMessage[] = [
+      { type: 'error', data: { message, ...(err instanceof StepFailedError ? { step: err.step } : {}) } },
+      { type: 'status', data: { status } },
+      { type: 'done', data: { status, error: message } },
+    ];
+    if (!(await releaseRun(database, articleId, workerId, status, message, told))) return;
+    await events.notify(articleId);
     observe('failed');
   } finally {
     clearInterval(heartbeat);

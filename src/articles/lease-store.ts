@@ -2,6 +2,7 @@
 // releases it with the outcome; runs whose lease expired (their worker died) are taken back.
 import type { Database } from '../db/client.ts';
 import type { ArticleBrief } from '../writing/brief.ts';
+import type { ArticleEventMessage } from './event-map.ts';
 import type { RegenerationRequest, StoredRegeneration } from './regeneration.ts';
 import type { ArticleStatus } from './statuses.ts';
 
@@ -110,22 +111,38 @@ export async function renewLease(
 }
 
 /**
- * Records the outcome of a run `owner` still holds, and frees it; false when another run took it
- * over. A regeneration request that did not become a proposal (it failed) is dropped with it.
+ * Records the outcome of a run `owner` still holds, and frees it, with the events that tell it (in
+ * the order given; its `done` last) in the same statement: a crash between the two would leave a
+ * finished article whose followers never get their `done`. False (nothing written) when another run
+ * took it over. A regeneration request that did not become a proposal (it failed) is dropped with it.
  */
 export async function releaseRun(
   database: Database,
   articleId: string,
   owner: string,
   outcome: Extract<ArticleStatus, 'completed' | 'failed'>,
-  error?: string,
+  error: string | undefined,
+  told: readonly ArticleEventMessage[],
 ): Promise<boolean> {
   const { rows } = await database.query(
-    `UPDATE articles SET status = $2, error = $3, lease_owner = NULL, lease_expires_at = NULL,
-       regenerate_section = NULL, finished_at = now(), updated_at = now(),
-       regeneration = CASE WHEN regeneration->>'state' = 'requested' THEN NULL ELSE regeneration END
-     WHERE id = $1 AND lease_owner = $4 AND status = 'running' RETURNING 1`,
-    [articleId, outcome, error ?? null, owner],
+    `WITH released AS (
+       UPDATE articles SET status = $2, error = $3, lease_owner = NULL, lease_expires_at = NULL,
+         regenerate_section = NULL, finished_at = now(), updated_at = now(),
+         regeneration = CASE WHEN regeneration->>'state' = 'requested' THEN NULL ELSE regeneration END
+       WHERE id = $1 AND lease_owner = $4 AND status = 'running' RETURNING 1),
+     told AS (
+       INSERT INTO article_events (article_id, type, data)
+       SELECT $1, e.type, e.data FROM released, unnest($5::text[], $6::jsonb[]) WITH ORDINALITY AS e(type, data, n)
+       ORDER BY e.n)
+     SELECT 1 FROM released`,
+    [
+      articleId,
+      outcome,
+      error ?? null,
+      owner,
+      told.map((e) => e.type),
+      told.map((e) => JSON.stringify(e.data)),
+    ],
   );
   return rows.length > 0;
 }

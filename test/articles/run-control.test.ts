@@ -84,6 +84,39 @@ describe('article runs under control', () => {
     expect(current.llm.requests).toHaveLength(0);
   }, 60_000);
 
+  it('a worker dying just after it recorded the outcome has told it: the done event came with it', async () => {
+    env = await startArticleEnv('pglite');
+    const current = env;
+    const database = current.test.runtime.database;
+    const query = database.query.bind(database);
+    let released = false;
+    // The outcome's statement commits, then the worker fails before anything else it would write.
+    database.query = (async (text: string, params?: unknown[]) => {
+      const result = await query(text, params);
+      if (!released && /SET status = \$2, error = \$3, lease_owner = NULL/.test(text) && result.rows.length > 0) {
+        released = true;
+        throw new Error('worker died');
+      }
+      return result;
+    }) as typeof database.query;
+    const res = await postArticle(current, {
+      topic: 'told at once',
+      words: 600,
+      research: { urls: current.urls },
+    });
+    const id = res.json().id;
+    expect(await waitForArticle(current, id)).toMatchObject({ status: 'completed' });
+    expect(released).toBe(true);
+    const { rows } = await query<{ type: string; data: { status?: string } }>(
+      'SELECT type, data FROM article_events WHERE article_id = $1 ORDER BY id',
+      [id],
+    );
+    expect(rows.slice(-2).map((r) => [r.type, r.data.status])).toEqual([
+      ['status', 'completed'],
+      ['done', 'completed'],
+    ]);
+  }, 60_000);
+
   it('falls back to the next model when the provider fails mid-run', async () => {
     env = await startArticleEnv('pglite', {
       env: {
