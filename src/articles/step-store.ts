@@ -4,6 +4,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { articleSteps } from '../db/schema/articles.ts';
 import type { OutputRung } from '../llm/types.ts';
+import type { ArticleEventMessage } from './event-map.ts';
 import { finishedStepStatuses, type StepStatus } from './statuses.ts';
 import type { StepView } from './types.ts';
 
@@ -138,14 +139,22 @@ export async function countAttempt(database: Database, step: StepRef) {
 }
 
 /**
- * Stores the step's output as completed, with its `step.finished` event (cost and duration), written
- * together so a crash cannot keep one without the other. False (nothing written) when the step is
- * already completed or `leaseOwner` no longer holds the article: another run superseded this one.
+ * Stores the step's output as completed, with the events its work announced and then its
+ * `step.finished` event (cost and duration), written together so a crash cannot keep one without
+ * the other. False (nothing written) when the step is already completed or `leaseOwner` no longer
+ * holds the article: another run superseded this one.
  */
 export async function completeStep(
   database: Database,
-  step: StepRef & { output: unknown; finishedAt: Date; durationMs: number; leaseOwner?: string | undefined },
+  step: StepRef & {
+    output: unknown;
+    finishedAt: Date;
+    durationMs: number;
+    leaseOwner?: string | undefined;
+    announced?: readonly ArticleEventMessage[];
+  },
 ): Promise<boolean> {
+  const announced = step.announced ?? [];
   const { rows } = await database.query(
     `WITH done AS (
        UPDATE article_steps SET status = 'completed', output = $3, finished_at = $4
@@ -153,8 +162,12 @@ export async function completeStep(
          AND ($6::text IS NULL OR EXISTS (SELECT 1 FROM articles WHERE id = $1 AND lease_owner = $6))
        RETURNING cost_usd)
      INSERT INTO article_events (article_id, type, data)
-     SELECT $1, 'step.finished', jsonb_build_object('step', $2::text, 'status', 'completed',
-       'costUsd', cost_usd::float8, 'durationMs', $5::int) FROM done RETURNING 1`,
+     SELECT $1, e.type, e.data FROM done CROSS JOIN LATERAL (
+       SELECT a.type, a.data, a.n FROM unnest($7::text[], $8::jsonb[]) WITH ORDINALITY AS a(type, data, n)
+       UNION ALL
+       SELECT 'step.finished', jsonb_build_object('step', $2::text, 'status', 'completed',
+         'costUsd', done.cost_usd::float8, 'durationMs', $5::int), cardinality($7::text[]) + 1
+     ) e ORDER BY e.n RETURNING 1`,
     [
       step.articleId,
       step.name,
@@ -162,6 +175,8 @@ export async function completeStep(
       step.finishedAt,
       step.durationMs,
       step.leaseOwner ?? null,
+      announced.map((e) => e.type),
+      announced.map((e) => JSON.stringify(e.data)),
     ],
   );
   return rows.length > 0;

@@ -15,6 +15,7 @@ import type {
   OutputRung,
 } from '../llm/types.ts';
 import { sleep } from '../sleep.ts';
+import type { ArticleEventData, ArticleEventMessage, ArticleEventType } from './event-map.ts';
 import type { ArticleEventBus } from './events.ts';
 import { stepDuration } from './metrics.ts';
 import { isFinished } from './statuses.ts';
@@ -46,6 +47,15 @@ export interface StepLlm {
   generateText(call: StepTextCall): Promise<LlmTextResult>;
   streamText(call: StepTextCall): LlmStream;
   generateObject<T>(call: StepObjectCall<T>): Promise<LlmObjectResult<T>>;
+}
+
+/** What a step's work records besides its model calls. */
+export interface StepAnnouncer {
+  /**
+   * Events stored with the step's completion, before its `step.finished`: an attempt that fails (and
+   * is retried) or a run that dies before the completion leaves none of them behind.
+   */
+  announce<T extends ArticleEventType>(type: T, data: ReadonlyArray<ArticleEventData[T]>): void;
 }
 
 /**
@@ -226,7 +236,7 @@ export async function runStep<T>(
   ctx: RunContext,
   name: string,
   position: number,
-  work: (llm: StepLlm) => Promise<T>,
+  work: (llm: StepLlm, step: StepAnnouncer) => Promise<T>,
   input?: unknown,
 ): Promise<T> {
   if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error('run aborted');
@@ -242,8 +252,14 @@ export async function runStep<T>(
   for (let attempt = 1; ; attempt++) {
     if (attempt > 1) await steps.countAttempt(ctx.database, ref);
     const metering = new StepMetering();
+    const announced: ArticleEventMessage[] = [];
+    const announcer: StepAnnouncer = {
+      announce(type, data) {
+        for (const d of data) announced.push({ type, data: d } as ArticleEventMessage);
+      },
+    };
     try {
-      const output = await work(stepLlm(ctx, name, metering));
+      const output = await work(stepLlm(ctx, name, metering), announcer);
       // A finished step's model calls are in the ledger, and their spend on the step, before the
       // step is: a crash after this point must not leave a completed step whose (billed) calls were
       // never recorded, and its step.finished event carries that spend.
@@ -256,6 +272,7 @@ export async function runStep<T>(
         finishedAt,
         durationMs,
         leaseOwner: ctx.leaseOwner,
+        announced,
       });
       if (!kept) throw new RunSupersededError(name);
       await ctx.events.notify(ctx.article.id);

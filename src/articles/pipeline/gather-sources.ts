@@ -62,18 +62,14 @@ export async function gatherSources(
     return { questions: object.questions };
   });
 
-  const gathered = await runStep<Gathered>(ctx, 'gather', stepPositions.gather, async () => {
+  const gathered = await runStep<Gathered>(ctx, 'gather', stepPositions.gather, async (_llm, step) => {
     // The search begun for these questions, on the first attempt; a retry searches again.
     const pending = early?.questions === plan.questions ? early.found : find(plan.questions);
     early = undefined;
     const groups = await pending;
     const sources = numberSources(groups);
-    await ctx.events.publishAll(
-      ctx.article.id,
-      'source.found',
-      sources.map(sourceFoundEvent),
-      ctx.leaseOwner,
-    );
+    // With the step's completion, so a retried search announces its sources once.
+    step.announce('source.found', sources.map(sourceFoundEvent));
     return { questions: plan.questions, sources };
   });
   return gathered.sources;
