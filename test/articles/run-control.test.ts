@@ -93,7 +93,11 @@ describe('article runs under control', () => {
     // The outcome's statement commits, then the worker fails before anything else it would write.
     database.query = (async (text: string, params?: unknown[]) => {
       const result = await query(text, params);
-      if (!released && /SET status = \$2, error = \$3, lease_owner = NULL/.test(text) && result.rows.length > 0) {
+      if (
+        !released &&
+        /SET status = \$2, error = \$3, lease_owner = NULL/.test(text) &&
+        result.rows.length > 0
+      ) {
         released = true;
         throw new Error('worker died');
       }
@@ -171,6 +175,26 @@ describe('article runs under control', () => {
     expect(article.markdown).toMatch(/^# /);
     expect(article.markdown).toContain(`## ${article.outline.sections[0].heading}`);
     expect(article.html).toContain('<h2');
+  }, 60_000);
+
+  it('a run whose SEO pack fails after the fact check keeps the fact check on its partial article', async () => {
+    env = await startArticleEnv('pglite', { env: { ARTICLE_STEP_ATTEMPTS: '1', LLM_MAX_RETRIES: '0' } });
+    const writer = articleModelResponder();
+    env.llm.responder = (req) => {
+      const format = req.body.response_format as { json_schema?: { name?: string } } | undefined;
+      if (format?.json_schema?.name === 'seo_meta')
+        return { type: 'error', status: 400, message: 'the SEO model rejects this' };
+      return writer(req);
+    };
+    const res = await postArticle(env, { topic: 'failing seo', words: 600, research: { urls: env.urls } });
+    const article = await waitForArticle(env, res.json().id);
+    expect(article.status).toBe('failed');
+    expect(article.error).toMatch(/Step seo failed: .*the SEO model rejects this/);
+    expect(article.steps.find((s: { name: string }) => s.name === 'factcheck')).toMatchObject({
+      status: 'completed',
+    });
+    expect(article.factCheck?.claims.length).toBeGreaterThan(0);
+    expect(article.markdown).toMatch(/^# /);
   }, 60_000);
 
   it('treats instructions inside a source as data: quoted, not followed, and sanitized', async () => {

@@ -13,7 +13,7 @@ import { updateArticle } from '../article-store.ts';
 import { needsRevision } from '../checks.ts';
 import { seoMetaSchema, seoPrompt } from '../prompts.ts';
 import { seoPack } from '../seo-pack.ts';
-import { runStep, StepInputFailedError, skipStep } from '../steps.ts';
+import { RunSupersededError, runStep, StepInputFailedError, skipStep } from '../steps.ts';
 import type { ArticleSource, FactCheckClaim, SeoPack } from '../types.ts';
 import type { CitationCheckRun } from './citation-step.ts';
 import type { Draft } from './draft-sections.ts';
@@ -144,7 +144,9 @@ export async function finalize(run: PipelineRun, final: Final): Promise<void> {
   // then the requests sent with the draft are out, which its text's search vector (~15 ms of
   // PGlite's thread) would otherwise hold up — and usually before the fact check ends, so that cost
   // is not at the end of the run. Its HTML follows, as a failed run's draft has one (draft.ts). The
-  // fact check's claims, and the revised text if the revision changed it, follow the checks.
+  // revised text, if the revision changed it, follows the checks with the fact check's claims;
+  // otherwise the claims go with the rest of the final save (the render step: one statement fewer
+  // at the end of the run), or alone when the citation check or the SEO pack failed.
   const noop = () => {};
   // The claims are found in the final text, which is the draft as composed unless the revision
   // changed it: its sentences are indexed while the last fact checks are in flight (~3 ms of this
@@ -170,29 +172,28 @@ export async function finalize(run: PipelineRun, final: Final): Promise<void> {
       await updateArticle(ctx.database, ctx.article.id, { html: renderHtml(asDrafted.markdown) });
       return asDrafted;
     });
-  const partialSaved = Promise.all([draftSaved, checks]).then(
+  /** The checks' outcome saved; resolves to the claims still to be written (none when saved). */
+  const checkedSave = Promise.all([draftSaved, checks]).then(
     async ([asDrafted, { claims, revised, composed }]) => {
       locatorWanted = false;
       const changed = composed.markdown !== asDrafted.markdown;
       const locate = draftLocator?.markdown === composed.markdown ? draftLocator.locate : undefined;
-      const checked = factCheckApplies(brief.factCheck, sources)
-        ? {
-            factCheck: {
-              claims: finalClaims(claims, composed.renumber, drafted, revised, composed.markdown, locate),
-            },
-          }
-        : {};
-      if (changed || 'factCheck' in checked)
-        await updateArticle(ctx.database, ctx.article.id, {
-          ...(changed ? { markdown: composed.markdown, sources: composed.sources } : {}),
-          ...checked,
-        });
-      if (changed) await updateArticle(ctx.database, ctx.article.id, { html: renderHtml(composed.markdown) });
+      const factCheck = factCheckApplies(brief.factCheck, sources)
+        ? { claims: finalClaims(claims, composed.renumber, drafted, revised, composed.markdown, locate) }
+        : undefined;
+      if (!changed) return factCheck;
+      await updateArticle(ctx.database, ctx.article.id, {
+        markdown: composed.markdown,
+        sources: composed.sources,
+        ...(factCheck ? { factCheck } : {}),
+      });
+      await updateArticle(ctx.database, ctx.article.id, { html: renderHtml(composed.markdown) });
+      return undefined;
     },
   );
   // Awaited below; handled here too, so a failure is not an unhandled rejection meanwhile.
   draftSaved.catch(noop);
-  partialSaved.catch(noop);
+  checkedSave.catch(noop);
   const [checked, citationsDone, seoDone] = await Promise.allSettled([checks, citationsRun, seoRun]);
   // Failed checks fail the run with their own error (the two steps only stopped for it), once the
   // draft's save is done: the failed run saves its own partial article (draft.ts), not racing it.
@@ -202,17 +203,19 @@ export async function finalize(run: PipelineRun, final: Final): Promise<void> {
   }
   if (citationsDone.status === 'rejected' || seoDone.status === 'rejected') {
     // A failed check's run ends with the partial article saved, not racing its write.
-    await partialSaved.catch(noop);
+    await checkedSave
+      .then((factCheck) => factCheck && updateArticle(ctx.database, ctx.article.id, { factCheck }))
+      .catch(noop);
     throw citationsDone.status === 'rejected'
       ? citationsDone.reason
       : (seoDone as PromiseRejectedResult).reason;
   }
-  await partialSaved;
+  const factCheck = await checkedSave;
   const { composed } = checked.value;
   const citations = citationsDone.value;
   const seo = seoDone.value;
 
-  await runStep(ctx, 'render', stepPositions.render, async () => {
+  const render = runStep(ctx, 'render', stepPositions.render, async () => {
     const wordCount =
       seo?.wordCount ?? analyzeSeo(composed.markdown, { keywords: [], language: brief.language }).wordCount;
     // The text and its HTML are saved already (above): rewriting the unchanged text would cost its
@@ -222,10 +225,17 @@ export async function finalize(run: PipelineRun, final: Final): Promise<void> {
       citations,
       seo,
       slug: seo?.slug ?? slugify(title),
+      ...(factCheck ? { factCheck } : {}),
     });
     const removed = removedCitations(draft.sections, composed.removedCitations);
     if (removed > 0)
       ctx.logger.info({ article: ctx.article.id, removedCitations: removed }, 'invalid citations removed');
     return { wordCount, removedCitations: removed };
+  });
+  // A failed run keeps the fact check it did; a superseded or stopped one writes nothing more.
+  await render.catch(async (err: unknown) => {
+    if (factCheck && !(err instanceof RunSupersededError) && !ctx.signal.aborted)
+      await updateArticle(ctx.database, ctx.article.id, { factCheck }).catch(noop);
+    throw err;
   });
 }
