@@ -138,6 +138,24 @@ export async function countAttempt(database: Database, step: StepRef) {
   );
 }
 
+// $1 the article, $2 the step, $3 its output, $4 when it finished, $5 its duration, $6 the lease owner.
+const completing = `WITH done AS (
+  UPDATE article_steps SET status = 'completed', output = $3, finished_at = $4
+  WHERE article_id = $1 AND name = $2 AND status <> 'completed'
+    AND ($6::text IS NULL OR EXISTS (SELECT 1 FROM articles WHERE id = $1 AND lease_owner = $6))
+  RETURNING cost_usd)`;
+const finishedEvent = `jsonb_build_object('step', $2::text, 'status', 'completed',
+  'costUsd', done.cost_usd::float8, 'durationMs', $5::int)`;
+const finishedAlone = `INSERT INTO article_events (article_id, type, data)
+  SELECT $1, 'step.finished', ${finishedEvent} FROM done RETURNING 1`;
+// $7 and $8 the announced events' types and data, stored before the step.finished, in that order.
+const finishedAfterAnnounced = `INSERT INTO article_events (article_id, type, data)
+  SELECT $1, e.type, e.data FROM done CROSS JOIN LATERAL (
+    SELECT a.type, a.data, a.n FROM unnest($7::text[], $8::jsonb[]) WITH ORDINALITY AS a(type, data, n)
+    UNION ALL
+    SELECT 'step.finished', ${finishedEvent}, cardinality($7::text[]) + 1
+  ) e ORDER BY e.n RETURNING 1`;
+
 /**
  * Stores the step's output as completed, with the events its work announced and then its
  * `step.finished` event (cost and duration), written together so a crash cannot keep one without
@@ -155,30 +173,22 @@ export async function completeStep(
   },
 ): Promise<boolean> {
   const announced = step.announced ?? [];
-  const { rows } = await database.query(
-    `WITH done AS (
-       UPDATE article_steps SET status = 'completed', output = $3, finished_at = $4
-       WHERE article_id = $1 AND name = $2 AND status <> 'completed'
-         AND ($6::text IS NULL OR EXISTS (SELECT 1 FROM articles WHERE id = $1 AND lease_owner = $6))
-       RETURNING cost_usd)
-     INSERT INTO article_events (article_id, type, data)
-     SELECT $1, e.type, e.data FROM done CROSS JOIN LATERAL (
-       SELECT a.type, a.data, a.n FROM unnest($7::text[], $8::jsonb[]) WITH ORDINALITY AS a(type, data, n)
-       UNION ALL
-       SELECT 'step.finished', jsonb_build_object('step', $2::text, 'status', 'completed',
-         'costUsd', done.cost_usd::float8, 'durationMs', $5::int), cardinality($7::text[]) + 1
-     ) e ORDER BY e.n RETURNING 1`,
-    [
-      step.articleId,
-      step.name,
-      JSON.stringify(step.output ?? null),
-      step.finishedAt,
-      step.durationMs,
-      step.leaseOwner ?? null,
-      announced.map((e) => e.type),
-      announced.map((e) => JSON.stringify(e.data)),
-    ],
-  );
+  const params = [
+    step.articleId,
+    step.name,
+    JSON.stringify(step.output ?? null),
+    step.finishedAt,
+    step.durationMs,
+    step.leaseOwner ?? null,
+  ];
+  // Most steps announce nothing: their statement skips the announced events' expansion (~0.1 ms).
+  const { rows } = announced.length
+    ? await database.query(`${completing} ${finishedAfterAnnounced}`, [
+        ...params,
+        announced.map((e) => e.type),
+        announced.map((e) => JSON.stringify(e.data)),
+      ])
+    : await database.query(`${completing} ${finishedAlone}`, params);
   return rows.length > 0;
 }
 
