@@ -2,10 +2,49 @@
 // to the next model, and instructions planted in a source are quoted data, never followed.
 import { afterEach, describe, expect, it } from 'vitest';
 import { articleModelResponder, injectionMarker, injectionPayload } from '../fakes/article-model.ts';
+import type { Behaviour, ReceivedRequest } from '../fakes/scripted-server.ts';
 import { session } from '../support/accounts.ts';
 import { type ArticleEnv, postArticle, startArticleEnv, waitForArticle } from './support.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Calls `then` once, after the first statement matching `pattern` that returned rows and before the
+ * code that ran it goes on; returns the database's own query, unwrapped.
+ */
+function afterStatement(env: ArticleEnv, pattern: RegExp, then: (params: unknown[]) => Promise<void>) {
+  const database = env.test.runtime.database;
+  const query = database.query.bind(database);
+  let done = false;
+  database.query = (async (text: string, params?: unknown[]) => {
+    const result = await query(text, params);
+    if (!done && pattern.test(text) && result.rows.length > 0) {
+      done = true;
+      await then(params ?? []);
+    }
+    return result;
+  }) as typeof database.query;
+  return query;
+}
+
+/** The article's events as [type, data.status], oldest first. */
+async function statusEvents(query: ArticleEnv['test']['runtime']['database']['query'], id: string) {
+  const { rows } = await query<{ type: string; data: { status?: string } }>(
+    'SELECT type, data FROM article_events WHERE article_id = $1 ORDER BY id',
+    [id],
+  );
+  return rows.map((r) => [r.type, r.data.status]);
+}
+
+/** The writer fake, except that it refuses every structured call named `schema` with `message`. */
+function writerRefusing(schema: string, message: string) {
+  const writer = articleModelResponder();
+  return (req: ReceivedRequest): Behaviour | undefined => {
+    const format = req.body.response_format as { json_schema?: { name?: string } } | undefined;
+    if (format?.json_schema?.name === schema) return { type: 'error', status: 400, message };
+    return writer(req);
+  };
+}
 let env: ArticleEnv | undefined;
 afterEach(async () => {
   await env?.close();
@@ -45,22 +84,16 @@ describe('article runs under control', () => {
   it('a cancel landing just after the worker claimed the run: nothing after its done, no model call', async () => {
     env = await startArticleEnv('pglite');
     const current = env;
-    const database = current.test.runtime.database;
-    const query = database.query.bind(database);
     let cancel: Promise<{ statusCode: number }> | undefined;
     // The claim's statement returns, then the cancel is handled before the worker goes on.
-    database.query = (async (text: string, params?: unknown[]) => {
-      const result = await query(text, params);
-      if (!cancel && /SET lease_owner = \$2/.test(text) && result.rows.length > 0) {
-        cancel = current.test.app.inject({
-          method: 'POST',
-          url: `/api/v1/articles/${String(params![0])}/cancel`,
-          headers: session(current.cookie),
-        });
-        await cancel;
-      }
-      return result;
-    }) as typeof database.query;
+    const query = afterStatement(current, /SET lease_owner = \$2/, async (params) => {
+      cancel = current.test.app.inject({
+        method: 'POST',
+        url: `/api/v1/articles/${String(params[0])}/cancel`,
+        headers: session(current.cookie),
+      });
+      await cancel;
+    });
     const res = await postArticle(current, {
       topic: 'cancelled at once',
       words: 600,
@@ -71,11 +104,7 @@ describe('article runs under control', () => {
     expect((await cancel)?.statusCode).toBe(202);
     // Time for a run that missed the cancel to write its next events and call the model.
     await sleep(2500);
-    const { rows } = await query<{ type: string; data: { status?: string } }>(
-      'SELECT type, data FROM article_events WHERE article_id = $1 ORDER BY id',
-      [id],
-    );
-    expect(rows.map((r) => [r.type, r.data.status])).toEqual([
+    expect(await statusEvents(query, id)).toEqual([
       ['status', 'queued'],
       ['status', 'running'],
       ['status', 'cancelled'],
@@ -87,22 +116,12 @@ describe('article runs under control', () => {
   it('a worker dying just after it recorded the outcome has told it: the done event came with it', async () => {
     env = await startArticleEnv('pglite');
     const current = env;
-    const database = current.test.runtime.database;
-    const query = database.query.bind(database);
     let released = false;
     // The outcome's statement commits, then the worker fails before anything else it would write.
-    database.query = (async (text: string, params?: unknown[]) => {
-      const result = await query(text, params);
-      if (
-        !released &&
-        /SET status = \$2, error = \$3, lease_owner = NULL/.test(text) &&
-        result.rows.length > 0
-      ) {
-        released = true;
-        throw new Error('worker died');
-      }
-      return result;
-    }) as typeof database.query;
+    const query = afterStatement(current, /SET status = \$2, error = \$3, lease_owner = NULL/, async () => {
+      released = true;
+      throw new Error('worker died');
+    });
     const res = await postArticle(current, {
       topic: 'told at once',
       words: 600,
@@ -111,11 +130,7 @@ describe('article runs under control', () => {
     const id = res.json().id;
     expect(await waitForArticle(current, id)).toMatchObject({ status: 'completed' });
     expect(released).toBe(true);
-    const { rows } = await query<{ type: string; data: { status?: string } }>(
-      'SELECT type, data FROM article_events WHERE article_id = $1 ORDER BY id',
-      [id],
-    );
-    expect(rows.slice(-2).map((r) => [r.type, r.data.status])).toEqual([
+    expect((await statusEvents(query, id)).slice(-2)).toEqual([
       ['status', 'completed'],
       ['done', 'completed'],
     ]);
@@ -155,13 +170,7 @@ describe('article runs under control', () => {
 
   it('retries a failing step with backoff, then fails the run with the reason and keeps the partial article', async () => {
     env = await startArticleEnv('pglite', { env: { ARTICLE_STEP_ATTEMPTS: '2', LLM_MAX_RETRIES: '0' } });
-    const writer = articleModelResponder();
-    env.llm.responder = (req) => {
-      const format = req.body.response_format as { json_schema?: { name?: string } } | undefined;
-      if (format?.json_schema?.name === 'fact_check')
-        return { type: 'error', status: 400, message: 'checker model rejects this' };
-      return writer(req);
-    };
+    env.llm.responder = writerRefusing('fact_check', 'checker model rejects this');
     const res = await postArticle(env, { topic: 'failing checks', words: 600, research: { urls: env.urls } });
     const article = await waitForArticle(env, res.json().id);
     expect(article.status).toBe('failed');
@@ -179,13 +188,7 @@ describe('article runs under control', () => {
 
   it('a run whose SEO pack fails after the fact check keeps the fact check on its partial article', async () => {
     env = await startArticleEnv('pglite', { env: { ARTICLE_STEP_ATTEMPTS: '1', LLM_MAX_RETRIES: '0' } });
-    const writer = articleModelResponder();
-    env.llm.responder = (req) => {
-      const format = req.body.response_format as { json_schema?: { name?: string } } | undefined;
-      if (format?.json_schema?.name === 'seo_meta')
-        return { type: 'error', status: 400, message: 'the SEO model rejects this' };
-      return writer(req);
-    };
+    env.llm.responder = writerRefusing('seo_meta', 'the SEO model rejects this');
     const res = await postArticle(env, { topic: 'failing seo', words: 600, research: { urls: env.urls } });
     const article = await waitForArticle(env, res.json().id);
     expect(article.status).toBe('failed');

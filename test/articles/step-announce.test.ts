@@ -8,7 +8,7 @@ import { type RunContext, runStep } from '../../src/articles/steps.ts';
 import type { Database } from '../../src/db/client.ts';
 import type { LlmGateway } from '../../src/llm/types.ts';
 import { backends } from '../support/database.ts';
-import { openMigratedDatabase } from '../support/migrated-database.ts';
+import { insertWorkspace, openMigratedDatabase } from '../support/migrated-database.ts';
 
 describe.each(backends)('events a step announces (%s)', (backend) => {
   let opened: Awaited<ReturnType<typeof openMigratedDatabase>>;
@@ -19,10 +19,7 @@ describe.each(backends)('events a step announces (%s)', (backend) => {
   beforeAll(async () => {
     opened = await openMigratedDatabase(backend);
     database = opened.database;
-    const { rows } = await database.query<{ id: string }>(
-      `INSERT INTO workspaces (name) VALUES ('w') RETURNING id`,
-    );
-    workspaceId = rows[0]!.id;
+    workspaceId = await insertWorkspace(database);
   }, 60_000);
   afterAll(() => opened.close());
 

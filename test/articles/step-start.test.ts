@@ -5,7 +5,7 @@ import { cancelActiveArticle } from '../../src/articles/article-store.ts';
 import { startStep } from '../../src/articles/step-store.ts';
 import type { Database } from '../../src/db/client.ts';
 import { backends } from '../support/database.ts';
-import { openMigratedDatabase } from '../support/migrated-database.ts';
+import { insertWorkspace, openMigratedDatabase } from '../support/migrated-database.ts';
 
 describe.each(backends)('startStep (%s)', (backend) => {
   let opened: Awaited<ReturnType<typeof openMigratedDatabase>>;
@@ -15,10 +15,7 @@ describe.each(backends)('startStep (%s)', (backend) => {
   beforeAll(async () => {
     opened = await openMigratedDatabase(backend);
     database = opened.database;
-    const { rows } = await database.query<{ id: string }>(
-      `INSERT INTO workspaces (name) VALUES ('w') RETURNING id`,
-    );
-    workspaceId = rows[0]!.id;
+    workspaceId = await insertWorkspace(database);
   });
   afterAll(() => opened.close());
 

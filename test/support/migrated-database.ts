@@ -20,3 +20,11 @@ export async function openMigratedDatabase(
     },
   };
 }
+
+/** A new workspace's id, for tests that write articles straight into the database. */
+export async function insertWorkspace(database: Database): Promise<string> {
+  const { rows } = await database.query<{ id: string }>(
+    `INSERT INTO workspaces (name) VALUES ('w') RETURNING id`,
+  );
+  return rows[0]!.id;
+}
