@@ -68,7 +68,9 @@ export async function runChecks(
       reviseSections(llm, system, forCheck, claims, sources, concurrency),
     );
   } else {
-    await skipStep(ctx, 'revise', stepPositions.revise, bodies);
+    // Nothing revised: the sections stand as their own steps stored them (not stored again here,
+    // ~9 kB of text a 1,500-word article that nothing reads back).
+    await skipStep(ctx, 'revise', stepPositions.revise);
   }
   return { claims, revised };
 }
