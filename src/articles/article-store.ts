@@ -2,7 +2,7 @@
 // `inWorkspace`: another workspace's article is simply not found. Steps are in step-store.ts,
 // versions in version-store.ts.
 import { randomUUID } from 'node:crypto';
-import { eq, getTableColumns, inArray, type SQL, sql } from 'drizzle-orm';
+import { eq, getTableColumns, type SQL, sql } from 'drizzle-orm';
 import { inWorkspace } from '../accounts/scope.ts';
 import type { Database } from '../db/client.ts';
 import { workspaceDistinctValuesSql } from '../db/distinct-values.ts';
@@ -232,21 +232,23 @@ export async function deleteArticle(database: Database, scope: Scope, id: string
 }
 
 /**
- * Cancels the article when it is queued or running, releasing its run's lease; false when it is
- * not (finished, or another workspace's).
+ * Cancels the article when it is queued or running, releasing its run's lease, with the `status`
+ * and `done` events that tell it in the same statement (a process dying between the two left a
+ * cancelled article whose followers never got `done`); false when it is not (finished, or another
+ * workspace's), and nothing is written.
  */
 export async function cancelActiveArticle(database: Database, scope: Scope, id: string): Promise<boolean> {
-  const cancelled = await database.db
-    .update(articles)
-    .set({
-      status: 'cancelled',
-      leaseOwner: null,
-      leaseExpiresAt: null,
-      regenerateSection: null,
-      finishedAt: sql`now()`,
-      updatedAt: sql`now()`,
-    })
-    .where(inWorkspace(scope, articles, eq(articles.id, id), inArray(articles.status, activeArticleStatuses)))
-    .returning({ id: articles.id });
-  return cancelled.length > 0;
+  const { rows } = await database.query(
+    `WITH cancelled AS (
+       UPDATE articles SET status = 'cancelled', lease_owner = NULL, lease_expires_at = NULL,
+         regenerate_section = NULL, finished_at = now(), updated_at = now()
+       WHERE id = $1 AND workspace_id = $2 AND status = ANY($3::text[]) RETURNING 1),
+     told AS (
+       INSERT INTO article_events (article_id, type, data)
+       SELECT $1, e.type, '{"status":"cancelled"}'::jsonb
+       FROM cancelled, (VALUES (1, 'status'), (2, 'done')) AS e(n, type) ORDER BY e.n)
+     SELECT 1 FROM cancelled`,
+    [id, scope.workspaceId, [...activeArticleStatuses]],
+  );
+  return rows.length > 0;
 }

@@ -107,8 +107,7 @@ export async function cancelArticle(deps: ArticleServiceDeps, caller: Caller, id
     );
   }
   abortLocalRun(id);
-  await deps.articleEvents.publish(id, 'status', { status: 'cancelled' });
-  await deps.articleEvents.publish(id, 'done', { status: 'cancelled' });
+  await deps.articleEvents.notify(id);
   return { id, status: 'cancelled' as const };
 }
 

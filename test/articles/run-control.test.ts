@@ -136,6 +136,33 @@ describe('article runs under control', () => {
     ]);
   }, 60_000);
 
+  it('an API process dying just after it cancelled an article has told it: the done event came with it', async () => {
+    env = await startArticleEnv('pglite', { model: { chunkDelayMs: 40, chunkSize: 8 } });
+    const current = env;
+    const res = await postArticle(current, {
+      topic: 'cancel, then die',
+      words: 600,
+      research: { urls: env.urls },
+    });
+    const id = res.json().id;
+    await waitForArticle(current, id, (a) => a.status === 'running');
+    let cancelled = false;
+    const query = afterStatement(current, /UPDATE articles SET status = 'cancelled'/, async () => {
+      cancelled = true;
+      throw new Error('API process died');
+    });
+    await current.test.app.inject({
+      method: 'POST',
+      url: `/api/v1/articles/${id}/cancel`,
+      headers: session(current.cookie),
+    });
+    expect(cancelled).toBe(true);
+    expect((await statusEvents(query, id)).slice(-2)).toEqual([
+      ['status', 'cancelled'],
+      ['done', 'cancelled'],
+    ]);
+  }, 60_000);
+
   it('falls back to the next model when the provider fails mid-run', async () => {
     env = await startArticleEnv('pglite', {
       env: {
