@@ -85,6 +85,29 @@ const checksFor = (step: string, checks: Promise<CheckedText>) =>
   });
 
 /**
+ * `make(draft)`, made from the draft as composed once this thread idles (a model call in flight),
+ * unless `stop()` came first: `of(text)` is it when the final text is that draft (the revision
+ * changed nothing), so that work is not between the last check's answer and the end of the run.
+ */
+function madeFromDraft<R>(asDrafted: Promise<Composed>, make: (draft: Composed) => R) {
+  let wanted = true;
+  let made: { text: Composed; value: R } | undefined;
+  void asDrafted.then(
+    (text) =>
+      whenIdle(() => {
+        if (wanted) made = { text, value: make(text) };
+      }),
+    () => {},
+  );
+  return {
+    stop: () => {
+      wanted = false;
+    },
+    of: (text: Composed) => (made?.text === text ? made.value : undefined),
+  };
+}
+
+/**
  * The SEO model call reads the intro and headings (known with the draft); the pack, the final text.
  * `asked` settles once the call has been answered (or the step skipped or failed before it); never rejects.
  */
@@ -108,21 +131,12 @@ function seoStep(run: PipelineRun, final: Final, checks: Promise<CheckedText>) {
         });
         asked.resolve();
         // The pack of the draft as written (~8 ms of this thread for 1,500 words) is made while the
-        // thread waits on the fact check, not after it: the final text is that draft unless the
-        // revision changed it.
-        let early: { text: Composed; pack: SeoPack } | undefined;
-        let wanted = true;
-        void final.text.asDrafted.then(
-          (text) =>
-            whenIdle(() => {
-              if (wanted) early = { text, pack: seoPack(text.markdown, brief, title, object) };
-            }),
-          () => {},
+        // thread waits on the fact check, not after it.
+        const early = madeFromDraft(final.text.asDrafted, (text) =>
+          seoPack(text.markdown, brief, title, object),
         );
-        const { composed } = await checksFor('seo', checks).finally(() => {
-          wanted = false;
-        });
-        return early?.text === composed ? early.pack : seoPack(composed.markdown, brief, title, object);
+        const { composed } = await checksFor('seo', checks).finally(early.stop);
+        return early.of(composed) ?? seoPack(composed.markdown, brief, title, object);
       })
     : skipStep(ctx, 'seo', stepPositions.seo, null).then(() => null);
   const settled = () => asked.resolve();
@@ -148,20 +162,12 @@ export async function finalize(run: PipelineRun, final: Final): Promise<void> {
   // otherwise the claims go with the rest of the final save (the render step: one statement fewer
   // at the end of the run), or alone when the citation check or the SEO pack failed.
   const noop = () => {};
-  // The claims are found in the final text, which is the draft as composed unless the revision
-  // changed it: its sentences are indexed while the last fact checks are in flight (~3 ms of this
-  // thread, otherwise spent between the last check's answer and the end of the run).
-  let draftLocator: { markdown: string; locate: SentenceLocator } | undefined;
-  let locatorWanted = factCheckApplies(brief.factCheck, sources);
-  if (locatorWanted)
-    void final.text.asDrafted.then(
-      ({ markdown }) =>
-        whenIdle(() => {
-          if (locatorWanted)
-            draftLocator = { markdown, locate: sentenceLocator(markdown, { indexNow: true }) };
-        }),
-      noop,
-    );
+  // The claims are found in the final text: its sentences are indexed while the last fact checks
+  // are in flight (~3 ms of this thread).
+  const locator = madeFromDraft(final.text.asDrafted, ({ markdown }) =>
+    sentenceLocator(markdown, { indexNow: true }),
+  );
+  if (!factCheckApplies(brief.factCheck, sources)) locator.stop();
   const draftSaved = Promise.race([seoStarted.asked, final.citations.draftJudged])
     .then(() => final.text.asDrafted)
     .then(async (asDrafted) => {
@@ -175,11 +181,19 @@ export async function finalize(run: PipelineRun, final: Final): Promise<void> {
   /** The checks' outcome saved; resolves to the claims still to be written (none when saved). */
   const checkedSave = Promise.all([draftSaved, checks]).then(
     async ([asDrafted, { claims, revised, composed }]) => {
-      locatorWanted = false;
+      locator.stop();
       const changed = composed.markdown !== asDrafted.markdown;
-      const locate = draftLocator?.markdown === composed.markdown ? draftLocator.locate : undefined;
       const factCheck = factCheckApplies(brief.factCheck, sources)
-        ? { claims: finalClaims(claims, composed.renumber, drafted, revised, composed.markdown, locate) }
+        ? {
+            claims: finalClaims(
+              claims,
+              composed.renumber,
+              drafted,
+              revised,
+              composed.markdown,
+              locator.of(composed),
+            ),
+          }
         : undefined;
       if (!changed) return factCheck;
       await updateArticle(ctx.database, ctx.article.id, {
