@@ -12,6 +12,8 @@ import { type ArticleStatus, articles } from '../db/schema/articles.ts';
 import { userMatch } from '../db/text-search.ts';
 import { AppError } from '../errors.ts';
 import type { ArticleBrief } from '../writing/brief.ts';
+import type { ArticleEventMessage } from './event-map.ts';
+import { appendEventsAfter, eventParams } from './event-store.ts';
 import { activeArticleStatuses } from './statuses.ts';
 import { pendingStepsParams, queuedRunCtes } from './step-store.ts';
 import type { ArticleSummary } from './types.ts';
@@ -231,6 +233,11 @@ export async function deleteArticle(database: Database, scope: Scope, id: string
   await reclaimDeletedSpace(database, 'articles');
 }
 
+const cancelledEvents: ArticleEventMessage[] = [
+  { type: 'status', data: { status: 'cancelled' } },
+  { type: 'done', data: { status: 'cancelled' } },
+];
+
 /**
  * Cancels the article when it is queued or running, releasing its run's lease, with the `status`
  * and `done` events that tell it in the same statement (a process dying between the two left a
@@ -243,12 +250,9 @@ export async function cancelActiveArticle(database: Database, scope: Scope, id: 
        UPDATE articles SET status = 'cancelled', lease_owner = NULL, lease_expires_at = NULL,
          regenerate_section = NULL, finished_at = now(), updated_at = now()
        WHERE id = $1 AND workspace_id = $2 AND status = ANY($3::text[]) RETURNING 1),
-     told AS (
-       INSERT INTO article_events (article_id, type, data)
-       SELECT $1, e.type, '{"status":"cancelled"}'::jsonb
-       FROM cancelled, (VALUES (1, 'status'), (2, 'done')) AS e(n, type) ORDER BY e.n)
+     told AS (${appendEventsAfter('cancelled', 4)})
      SELECT 1 FROM cancelled`,
-    [id, scope.workspaceId, [...activeArticleStatuses]],
+    [id, scope.workspaceId, [...activeArticleStatuses], ...eventParams(cancelledEvents)],
   );
   return rows.length > 0;
 }

@@ -8,6 +8,24 @@ const finished: ArticleStatus[] = ['completed', 'failed', 'cancelled'];
 
 export type StoredArticleEvent = ArticleEventMessage & { id: number };
 
+/**
+ * SQL (a statement's last CTE or its main query) that appends events to article $1, numbered in
+ * the order given, once for each row of `after` — a CTE of the same statement (the update they
+ * tell of), so they are written exactly when it is. Their types and data are the parameters at
+ * `$typesAt` and the next one (eventParams).
+ */
+export const appendEventsAfter = (after: string, typesAt: number) =>
+  `INSERT INTO article_events (article_id, type, data)
+   SELECT $1, e.type, e.data FROM ${after},
+     unnest($${typesAt}::text[], $${typesAt + 1}::jsonb[]) WITH ORDINALITY AS e(type, data, n)
+   ORDER BY e.n`;
+
+/** The two parameters of appendEventsAfter: the events' types, and their data as JSON. */
+export const eventParams = (events: readonly ArticleEventMessage[]) => [
+  events.map((e) => e.type),
+  events.map((e) => JSON.stringify(e.data)),
+];
+
 export async function appendEvent<T extends ArticleEventType>(
   database: Database,
   articleId: string,

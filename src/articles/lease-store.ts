@@ -3,6 +3,7 @@
 import type { Database } from '../db/client.ts';
 import type { ArticleBrief } from '../writing/brief.ts';
 import type { ArticleEventMessage } from './event-map.ts';
+import { appendEventsAfter, eventParams } from './event-store.ts';
 import type { RegenerationRequest, StoredRegeneration } from './regeneration.ts';
 import type { ArticleStatus } from './statuses.ts';
 
@@ -130,19 +131,9 @@ export async function releaseRun(
          regenerate_section = NULL, finished_at = now(), updated_at = now(),
          regeneration = CASE WHEN regeneration->>'state' = 'requested' THEN NULL ELSE regeneration END
        WHERE id = $1 AND lease_owner = $4 AND status = 'running' RETURNING 1),
-     told AS (
-       INSERT INTO article_events (article_id, type, data)
-       SELECT $1, e.type, e.data FROM released, unnest($5::text[], $6::jsonb[]) WITH ORDINALITY AS e(type, data, n)
-       ORDER BY e.n)
+     told AS (${appendEventsAfter('released', 5)})
      SELECT 1 FROM released`,
-    [
-      articleId,
-      outcome,
-      error ?? null,
-      owner,
-      told.map((e) => e.type),
-      told.map((e) => JSON.stringify(e.data)),
-    ],
+    [articleId, outcome, error ?? null, owner, ...eventParams(told)],
   );
   return rows.length > 0;
 }

@@ -5,6 +5,7 @@ import type { Database } from '../db/client.ts';
 import { articleSteps } from '../db/schema/articles.ts';
 import type { OutputRung } from '../llm/types.ts';
 import type { ArticleEventMessage } from './event-map.ts';
+import { eventParams } from './event-store.ts';
 import { finishedStepStatuses, type StepStatus } from './statuses.ts';
 import type { StepView } from './types.ts';
 
@@ -183,11 +184,7 @@ export async function completeStep(
   ];
   // Most steps announce nothing: their statement skips the announced events' expansion (~0.1 ms).
   const { rows } = announced.length
-    ? await database.query(`${completing} ${finishedAfterAnnounced}`, [
-        ...params,
-        announced.map((e) => e.type),
-        announced.map((e) => JSON.stringify(e.data)),
-      ])
+    ? await database.query(`${completing} ${finishedAfterAnnounced}`, [...params, ...eventParams(announced)])
     : await database.query(`${completing} ${finishedAlone}`, params);
   return rows.length > 0;
 }
