@@ -3,10 +3,11 @@
 // it cannot write, from this checkout. `serve` on an existing embedded data directory and `worker` on
 // PostgreSQL (a database of its own on TEST_POSTGRES_URL's server) until they say they are running;
 // `migrate` (what the Compose and Helm jobs run; like every command but those two, it relaunches with
-// V8 flags of its own) to its end; a page extractor's and a document reader's worker process until ready. Wall time and the process's
-// CPU (user + sys) to that point, its resident memory a moment later (3 s; 1.5 s for the worker
-// processes); medians (min–max) over interleaved rounds (BENCH_ROUNDS, default 5). Runs as root, as
-// the image's build does, to start processes as another user.
+// V8 flags of its own) to its end; a page extractor's and a document reader's worker process until
+// ready. Wall time and the process's CPU (user + sys) to that point, its resident memory a moment
+// later (3 s; 1.5 s for the worker processes); medians (min–max) over interleaved rounds
+// (BENCH_ROUNDS, default 5). Runs as root, as the image's build does, to start processes as another
+// user.
 import { execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';

@@ -129,9 +129,9 @@ try {
   // own (src/cli/relaunch.ts), and Node keeps a cache per set of V8 flags: theirs is filled too, by a
   // real `migrate` (what the Helm and Compose jobs start with) and the same pass under those flags.
   const { relaunchPlan } = await import(pathToFileURL(path.join(app, 'src/cli/relaunch.ts')).href);
-  const short = relaunchPlan({ command: 'migrate', execArgv: [], allocator: 'system' })?.flags ?? [];
+  const relaunchFlags = relaunchPlan({ command: 'migrate', execArgv: [], allocator: 'system' })?.flags ?? [];
   await runToEnd(['bin/blogsmith.js', 'migrate'], 'migrate');
-  await runToEnd([...short, fileURLToPath(import.meta.url), '--import-every-module'], 'importing every module');
+  await runToEnd([...relaunchFlags, fileURLToPath(import.meta.url), '--import-every-module'], 'importing every module');
   let entries = 0;
   const handOver = (target) => {
     chownSync(target, 0, 0);
