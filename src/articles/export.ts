@@ -1,7 +1,9 @@
 // Exports of a finished article: Markdown with YAML front matter, a standalone HTML page (sanitized
 // body, meta tags and JSON-LD), plain text, or the whole record as JSON.
 import { jsonLdScript } from '../seo/index.ts';
+import { findInstructionLike } from '../writing/instruction-like.ts';
 import { frontMatter, toPlainText } from '../writing/render.ts';
+import type { ArticleRow } from './article-store.ts';
 import type { ArticleView } from './types.ts';
 
 export const exportFormats = ['md', 'html', 'txt', 'json'] as const;
@@ -20,10 +22,23 @@ const escapeHtml = (text: string) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
   );
 
-export function exportArticle(
-  article: ArticleView,
-  format: ExportFormat,
-): { body: string; contentType: string; filename: string } {
+/** What the text formats read: the stored row has it all. */
+type Exported = Pick<ArticleRow, 'slug' | 'seo' | 'title' | 'brief' | 'updatedAt' | 'markdown' | 'html'> & {
+  sources: ReadonlyArray<Pick<ArticleRow['sources'][number], 'n' | 'title' | 'url' | 'documentId'>>;
+};
+
+/** The JSON export is the whole API view; the others need only the row (no steps read, no claims located). */
+export type ExportRequest =
+  | { format: 'json'; article: ArticleView }
+  | { format: Exclude<ExportFormat, 'json'>; article: Exported };
+
+export function exportArticle({ format, article }: ExportRequest): {
+  body: string;
+  contentType: string;
+  filename: string;
+  /** Passages of the article's text that read like instructions to a model. */
+  instructionFlags: number;
+} {
   const name = article.slug || 'article';
   const description = article.seo?.metaDescription;
   let body: string;
@@ -70,5 +85,10 @@ ${article.html}
       body = `${JSON.stringify(article, null, 2)}\n`;
       break;
   }
-  return { body, contentType: mediaTypes[format], filename: `${name}.${format}` };
+  return {
+    body,
+    contentType: mediaTypes[format],
+    filename: `${name}.${format}`,
+    instructionFlags: findInstructionLike(article.markdown).length,
+  };
 }

@@ -236,12 +236,15 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const view = await viewOf(database, await findArticle(database, authOf(request), request.params.id));
-      const file = exportArticle(view, request.query.format);
+      const row = await findArticle(database, authOf(request), request.params.id);
+      const { format } = request.query;
+      const file =
+        format === 'json'
+          ? exportArticle({ format, article: await viewOf(database, row) })
+          : exportArticle({ format, article: row });
       // Exports are not refused (scripts and the CLI rely on them), but never silent: the count of
       // instruction-like passages still in the text travels with the file.
-      const flagged = view.instructionFlags.filter((f) => f.in === 'article').length;
-      if (flagged > 0) reply.header('x-instruction-flags', String(flagged));
+      if (file.instructionFlags > 0) reply.header('x-instruction-flags', String(file.instructionFlags));
       return reply
         .header('content-type', file.contentType)
         .header('content-disposition', `attachment; filename="${file.filename.replace(/[^\w.-]/g, '_')}"`)
