@@ -1,6 +1,6 @@
 // `blogsmith generate` as a user runs it: on the embedded database with no server running, and
 // while `blogsmith serve` holds the data directory (the command then goes through the server).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,6 +80,38 @@ describe('blogsmith generate', { timeout: 180_000 }, () => {
     expect(markdown).toMatch(/keywords:\n {2}- heat pumps\n {2}- bills/);
     expect(markdown).toMatch(/\[1\]/);
     expect(markdown).toContain('## References');
+  });
+
+  it('--file adds the document to the library and writes from it', async () => {
+    const dir = await workspaceDir();
+    const notes = path.join(dir, 'field-notes.md');
+    writeFileSync(
+      notes,
+      `# Field notes on heat pumps\n\n${sourcePages['/heat-pumps']!.paragraphs.join('\n\n')}\n`,
+    );
+    const out = path.join(dir, 'article.md');
+    const r = await cliRun(
+      [
+        'generate',
+        'heat pumps for family homes',
+        '--words',
+        '400',
+        '--no-seo',
+        '--file',
+        notes,
+        '--out',
+        out,
+      ],
+      envFor(dir),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/Added field-notes\.md to the library as "Field notes on heat pumps"/);
+    const markdown = readFileSync(out, 'utf8');
+    // The uploaded document is the article's cited source.
+    expect(markdown).toMatch(
+      /sources:\n {2}- n: 1\n {4}title: Field notes on heat pumps.*\n {4}documentId: /,
+    );
+    expect(markdown).toMatch(/\[1\]/);
   });
 
   it('goes through the running server when `blogsmith serve` holds the data directory', async () => {
