@@ -19,7 +19,7 @@ import { generateText, type LanguageModel } from 'ai';
 import pino from 'pino';
 import { loadConfig } from '../src/config.ts';
 import { createLlmGateway } from '../src/llm/gateway.ts';
-import { providerFetch } from '../src/llm/provider-fetch.ts';
+import { trustedFetch } from '../src/trusted-fetch.ts';
 import { backendNamed } from './support/bench-database.ts';
 import { gatewayBenchEnv, openWiredGateway, upstreamModel } from './support/gateway-env.ts';
 import { startProcess } from './support/processes.ts';
@@ -59,9 +59,9 @@ const onProvider =
     });
   };
 const providerCall = onProvider(directModel);
-// The same call on the transport the gateway's providers use (src/llm/provider-fetch.ts), so the
+// The same call on the transport the gateway's providers use (src/trusted-fetch.ts), so the
 // gateway's own work shows against a call that differs from it in nothing else.
-const transportCall = onProvider(upstreamModel(baseUrl, modelId, providerFetch));
+const transportCall = onProvider(upstreamModel(baseUrl, modelId, trustedFetch));
 
 const silent = pino({ level: 'silent' });
 const envConfig = gatewayBenchEnv(baseUrl, modelId);

@@ -2,16 +2,14 @@
 // data directory (through its local token), or — when none runs, or on PostgreSQL — an API and a
 // worker started inside this process on a loopback port. Either way the command is an HTTP client
 // of the same API the web app uses.
-import http from 'node:http';
-import https from 'node:https';
 import { createLocalToken, readLocalTokenFile } from '../accounts/local-token.ts';
 import type { Config } from '../config.ts';
 import { DataDirBusyError, dataDirHolder } from '../db/data-dir-lock.ts';
 import { AppError } from '../errors.ts';
-import { httpFetch, plainRequest } from '../http-fetch.ts';
 import { registerJobs } from '../jobs/register.ts';
 import { createRuntime } from '../runtime.ts';
 import { buildServer } from '../server/app.ts';
+import { trustedFetch } from '../trusted-fetch.ts';
 import { cliLogger } from './cli-logger.ts';
 
 export interface ApiConnection {
@@ -32,24 +30,19 @@ function connection(
   close: () => Promise<void>,
   local = false,
 ): ApiConnection {
-  // fetch's contract on a keep-alive agent of node:http (http-fetch.ts), not the global fetch: in a
-  // fresh process its first request costs ~40 ms more than node:http's (undici started, its wasm
-  // parser compiled), and this command's first request is the article's POST, the run waiting
-  // behind it (bench/RESULTS.md, "The embedded database on a thread of its own", 2026-12-06).
-  const agent = new (baseUrl.startsWith('https:') ? https : http).Agent({ keepAlive: true });
-  const request = async (method: string, url: string, body?: unknown) => {
-    const target = new URL(url, baseUrl);
-    const init: RequestInit = {
+  // The operator's own server (src/trusted-fetch.ts), not the global fetch: in a fresh process the
+  // global fetch's first request costs ~40 ms more (undici started, its wasm parser compiled), and
+  // this command's first request is the article's POST, the run waiting behind it (bench/RESULTS.md,
+  // "The embedded database on a thread of its own", 2026-12-06).
+  const request = (method: string, url: string, body?: unknown) =>
+    trustedFetch(new URL(url, baseUrl), {
       method,
       headers: {
         authorization: `Bearer ${token}`,
         ...(body !== undefined && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}),
       },
       ...(body === undefined ? {} : { body: body instanceof FormData ? body : JSON.stringify(body) }),
-    };
-    // The API redirects nowhere; were it to, fetch follows as it did.
-    return httpFetch(await plainRequest(target, init), { agent, redirect: () => fetch(target, init) });
-  };
+    });
   return {
     baseUrl,
     where,
@@ -71,10 +64,7 @@ function connection(
       }
       return parsed as T;
     },
-    async close() {
-      agent.destroy();
-      await close();
-    },
+    close,
   };
 }
 

@@ -7,8 +7,8 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { EmbeddingModel, LanguageModel } from 'ai';
 import { createOllama } from 'ollama-ai-provider-v2';
 import { withoutTrailing } from '../trailing-run.ts';
+import { trustedFetch } from '../trusted-fetch.ts';
 import { ProviderNotConfiguredError } from './failures.ts';
-import { providerFetch } from './provider-fetch.ts';
 import { withReasoningExtracted } from './reasoning.ts';
 import type { ProviderCredentials } from './resolve-models.ts';
 import { scopedKey } from './scoped-key.ts';
@@ -21,8 +21,8 @@ interface ProviderHandle {
 }
 
 // Workspace credentials carry the SSRF-guarded fetch; the client must use it for every request.
-// The operator's own servers get the keep-alive transport (provider-fetch.ts).
-const connect = (c: { fetch?: typeof fetch } | undefined) => ({ fetch: c?.fetch ?? providerFetch });
+// The operator's own servers get the keep-alive transport (src/trusted-fetch.ts).
+const connect = (c: { fetch?: typeof fetch } | undefined) => ({ fetch: c?.fetch ?? trustedFetch });
 
 function build(provider: ProviderName, credentials: ProviderCredentials): ProviderHandle | undefined {
   switch (provider) {

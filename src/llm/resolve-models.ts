@@ -10,7 +10,7 @@ import type { LlmRole } from './roles.ts';
 /**
  * `fetch`, when set, is what the provider's client connects with: the SSRF-guarded fetch for
  * credentials a workspace stored. Environment credentials have none (the operator is trusted):
- * providers.ts gives them the keep-alive transport (provider-fetch.ts).
+ * providers.ts gives them the keep-alive transport (src/trusted-fetch.ts).
  */
 type Connect = { fetch?: typeof fetch };
 export interface ProviderCredentials {

@@ -1,10 +1,11 @@
-// The transport of the operator's model servers keeps fetch's contract (what the AI SDK relies on):
-// the request as given with its length, the answer streamed as it comes, aborts as aborts, socket
-// failures as `TypeError('fetch failed')`, redirects followed — over kept-alive connections.
+// The transport of the operator's own servers (its model servers, the API the CLI talks to) keeps
+// fetch's contract (what the AI SDK relies on): the request as given with its length, the answer
+// streamed as it comes, aborts as aborts, socket failures as `TypeError('fetch failed')`, redirects
+// followed — over kept-alive connections.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { providerFetch } from '../../src/llm/provider-fetch.ts';
+import { trustedFetch } from '../src/trusted-fetch.ts';
 
 let server: Server;
 let base: string;
@@ -48,7 +49,7 @@ afterAll(async () => {
 });
 
 const post = (path: string, init: RequestInit = {}) =>
-  providerFetch(`${base}${path}`, {
+  trustedFetch(`${base}${path}`, {
     method: 'POST',
     // A header record may name a header with no value; fetch leaves it out.
     headers: {
@@ -60,7 +61,7 @@ const post = (path: string, init: RequestInit = {}) =>
     ...init,
   });
 
-describe('providerFetch', () => {
+describe('trustedFetch', () => {
   it('sends the method, headers and body with its length, and answers as fetch does', async () => {
     const res = await post('/echo');
     expect(res.status).toBe(201);
@@ -114,7 +115,7 @@ describe('providerFetch', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const { port } = closed.address() as AddressInfo;
     await new Promise((resolve) => closed.close(resolve));
-    const failed = await providerFetch(`http://127.0.0.1:${port}/v1/models`).catch((e: unknown) => e);
+    const failed = await trustedFetch(`http://127.0.0.1:${port}/v1/models`).catch((e: unknown) => e);
     expect(failed).toBeInstanceOf(TypeError);
     expect((failed as TypeError).message).toBe('fetch failed');
     expect(((failed as TypeError).cause as NodeJS.ErrnoException).code).toBe('ECONNREFUSED');
@@ -126,10 +127,10 @@ describe('providerFetch', () => {
     expect(await moved.json()).toEqual({ got: '{"prompt":"héllo"}' });
     // A `Request` gives its body up when it is read: the redirect is sent again from what was read.
     const request = new Request(`${base}/moved`, { method: 'POST', body: '{"as":"request"}' });
-    const movedRequest = await providerFetch(request);
+    const movedRequest = await trustedFetch(request);
     expect(movedRequest.status).toBe(201);
     expect(await movedRequest.json()).toEqual({ got: '{"as":"request"}' });
-    const empty = await providerFetch(`${base}/empty`);
+    const empty = await trustedFetch(`${base}/empty`);
     expect(empty.status).toBe(204);
     expect(empty.body).toBeNull();
   });
