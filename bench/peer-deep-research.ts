@@ -216,6 +216,10 @@ async function measure(launch: Launch): Promise<Job> {
       stampedCalls.map((c) => `  ${c.at - started} → ${c.finishedAt! - started} ms  ${c.what}`).join('\n'),
     );
     console.error(gaps.map((g) => `  idle ${g.ms} ms  ${g.key}  [${g.inside}]`).join('\n'));
+    const fetched = web.received.slice(firstWeb).map((r) => r.url.pathname);
+    console.error(
+      `  web: ${fetched.filter((p) => p.startsWith('/pages/')).length} page requests, ${fetched.filter((p) => !p.startsWith('/pages/')).length} searches`,
+    );
   }
   const read = new Set<string>();
   for (const c of calls) for (const p of pagesMentioned(JSON.stringify(c.body.messages))) read.add(p);

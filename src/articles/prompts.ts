@@ -89,11 +89,14 @@ function briefLines(brief: ArticleBrief): string {
     .join('\n');
 }
 
+/** How many questions a research plan may hold. */
+export const planQuestionsAtMost = 8;
+
 export const researchPlanSchema = z.object({
   questions: z
     .array(z.string().min(3).max(300))
     .min(1)
-    .max(8)
+    .max(planQuestionsAtMost)
     .describe('Research questions, most important first.'),
 });
 

@@ -9,8 +9,12 @@ import { searchKnowledge } from '../knowledge/search.ts';
 import { bestExcerpt } from '../research/excerpt.ts';
 import { extractableTypes } from '../research/extract.ts';
 import { extractPage, warmExtractors } from '../research/extract-pool.ts';
-import type { ResearchDeps, ResearchOptions } from '../research/web-research.ts';
-import { researchQuestions } from '../research/web-research.ts';
+import {
+  type ResearchDeps,
+  type ResearchOptions,
+  type WebResearch,
+  webResearch,
+} from '../research/web-research.ts';
 import { type SafeFetchOptions, safeFetch } from '../security/ssrf/index.ts';
 import { idleMoment } from '../when-idle.ts';
 import { englishStopWords, words } from '../writing/words.ts';
@@ -24,6 +28,12 @@ export interface SourceProvider {
   name: string;
   /** Starts work that does not need the plan's questions (fetching given pages) while the plan is made. */
   prepare?(signal: AbortSignal): void;
+  /**
+   * Starts work for one question of the plan while the model is still writing the rest of it
+   * (`knownQuestions`: how many the plan has so far, this one included; more may follow). A hint:
+   * `find` gets the plan's final questions and answers for those alone.
+   */
+  foresee?(question: string, knownQuestions: number, signal: AbortSignal): void;
   find(questions: readonly string[], signal: AbortSignal): Promise<FoundSource[]>;
 }
 
@@ -200,17 +210,22 @@ export function webSources(
   deps: ResearchDeps,
   options: ResearchOptions & { maxSources: number },
 ): SourceProvider {
+  // One research per run: what its foreseen questions searched and loaded, `find` reuses.
+  let research: WebResearch | undefined;
+  const session = (signal: AbortSignal) => (research ??= webResearch(deps, { ...options, signal }));
+  const share = (questions: number) =>
+    options.resultsPerQuery ?? resultsPerQuestion(options.maxSources, questions);
   return {
     name: 'web',
     // The pages found will need the extractor processes: they start, and load the parser, while the
     // model writes the research plan.
     prepare: () => warmExtractors(),
+    foresee(question, knownQuestions, signal) {
+      // The plan has at least `knownQuestions` questions, so a question's share is at most this.
+      session(signal).foresee(question, share(knownQuestions));
+    },
     async find(questions, signal) {
-      const found = await researchQuestions(questions, deps, {
-        resultsPerQuery: resultsPerQuestion(options.maxSources, questions.length),
-        ...options,
-        signal,
-      });
+      const found = await session(signal).research(questions, share(questions.length));
       return found.map((s) => ({
         kind: 'web' as const,
         title: s.title || s.finalUrl,

@@ -25,12 +25,14 @@ export function generate<T>(
   call: LlmTextCall,
   schema: z.ZodType<T>,
   schemaName?: string,
+  onPartial?: (partial: unknown) => void,
 ): Promise<LlmObjectResult<T>>;
 export async function generate<T>(
   core: GatewayCore,
   call: LlmTextCall,
   schema?: z.ZodType<T>,
   schemaName?: string,
+  onPartial?: (partial: unknown) => void,
 ): Promise<LlmTextResult | LlmObjectResult<T>> {
   const started = performance.now();
   const { setup, chain, ctx, prompt, key } = await core.prepare(call, schema);
@@ -43,7 +45,8 @@ export async function generate<T>(
     chain,
     core.chainEnv(setup, ctx),
     { signal: call.signal, estimatedTokens: estimateTokens(call), label: `the ${call.role} role` },
-    (attempt) => generateAttempt(core, setup, { call, prompt }, attempt, fitState, schema, schemaName),
+    (attempt) =>
+      generateAttempt(core, setup, { call, prompt }, attempt, fitState, schema, { schemaName, onPartial }),
   );
   const usage = res.usage as LlmUsage;
   const rung = res.value.rung;
@@ -95,7 +98,10 @@ async function generateAttempt<T>(
   attempt: Attempt,
   fitState: ReturnType<typeof newFitState>,
   schema: z.ZodType<T> | undefined,
-  schemaName: string | undefined,
+  {
+    schemaName,
+    onPartial,
+  }: { schemaName?: string | undefined; onPartial?: ((partial: unknown) => void) | undefined },
 ): Promise<AttemptResult<Answer<T>>> {
   const { scope, resolved } = setup;
   // A plain text answer gets its `<think>` blocks moved out below; structured answers keep the middleware.
@@ -119,6 +125,7 @@ async function generateAttempt<T>(
         { model, prompt, ...sampling, abortSignal: attempt.signal },
         schema,
         schemaName ?? 'answer',
+        onPartial,
       );
     // On the model itself (provider-call.ts): generateText's prompt validation alone cost more
     // than everything the gateway adds to a call.

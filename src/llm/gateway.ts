@@ -20,7 +20,7 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGateway {
     generateText: (call) => generate(core, call),
 
     async generateObject<T>(call: LlmObjectCall<T>): Promise<LlmObjectResult<T>> {
-      return generate(core, call, call.schema, call.schemaName);
+      return generate(core, call, call.schema, call.schemaName, call.onPartial);
     },
 
     streamText(call): LlmStream {

@@ -21,6 +21,7 @@ export async function structuredAttempt<T>(
   args: { model: LanguageModel; prompt: PromptArgs } & RungSettings,
   schema: z.ZodType<T>,
   name: string,
+  onPartial?: (partial: unknown) => void,
 ) {
   const { capabilities, logger } = core;
   const capKey = capabilities.key(attempt.model, setup.resolved.credentials[attempt.model.provider]?.baseURL);
@@ -44,6 +45,7 @@ export async function structuredAttempt<T>(
       schema,
       schemaJson: schemaJsonOf(schema),
       name,
+      ...(onPartial && { onPartial }),
     });
     return { value: { text: answer.text, object: answer.object, rung }, usage: answer.usage };
   } catch (err) {

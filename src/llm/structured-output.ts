@@ -5,13 +5,14 @@
 //   text         plain text, the schema in the prompt, the JSON extracted from the answer
 // Every answer is read leniently (fences, preamble, trailing text) and validated by zod; the
 // gateway gives one repair round with the validation error, then steps down a rung.
-import type { LanguageModelV3CallOptions, LanguageModelV3GenerateResult } from '@ai-sdk/provider';
+import type { LanguageModelV3CallOptions } from '@ai-sdk/provider';
 import { APICallError, type LanguageModel } from 'ai';
 import type { z } from 'zod';
 import { InvalidOutputError } from './failures.ts';
 import { extractJson } from './json-extract.ts';
 import { type PromptArgs, toUsage } from './prompt.ts';
 import { fromProviderUsage, providerPrompt, specificationModel } from './provider-call.ts';
+import { type WholeAnswer, wholeAnswer } from './structured-stream.ts';
 import { estimatedUsage, usageMissing } from './token-count.ts';
 import { type LlmUsage, type OutputRung, outputRungs } from './types.ts';
 
@@ -51,6 +52,8 @@ export interface RungRequest<T> {
   schema: z.ZodType<T>;
   schemaJson: Record<string, unknown>;
   name: string;
+  /** Follows the object as it is written (`LlmObjectCall.onPartial`): the answer is streamed. */
+  onPartial?: (partial: unknown) => void;
 }
 
 export interface RungAnswer<T> {
@@ -61,7 +64,7 @@ export interface RungAnswer<T> {
 }
 
 /** The answer's text, reasoning and tool calls, and the server's usage or the tokenizer's estimate. */
-function answerOf(r: LanguageModelV3GenerateResult) {
+function answerOf(r: WholeAnswer) {
   let text = '';
   let reasoning = '';
   const toolInputs: string[] = [];
@@ -108,19 +111,23 @@ export async function requestAtRung<T>(rung: OutputRung, req: RungRequest<T>): P
         .join('\n\n'),
     };
     const r = answerOf(
-      await model.doGenerate({
-        prompt: providerPrompt(sent),
-        ...req.settings,
-        tools: [
-          {
-            type: 'function',
-            name: req.name,
-            description: `Submit the ${req.name}`,
-            inputSchema: req.schemaJson,
-          },
-        ],
-        toolChoice: { type: 'tool', toolName: req.name },
-      }),
+      await wholeAnswer(
+        model,
+        {
+          prompt: providerPrompt(sent),
+          ...req.settings,
+          tools: [
+            {
+              type: 'function',
+              name: req.name,
+              description: `Submit the ${req.name}`,
+              inputSchema: req.schemaJson,
+            },
+          ],
+          toolChoice: { type: 'tool', toolName: req.name },
+        },
+        req.onPartial,
+      ),
     );
     // Some servers answer a forced tool call with the JSON as plain text.
     const written = r.toolInputs[0] ?? r.text;
@@ -135,11 +142,11 @@ export async function requestAtRung<T>(rung: OutputRung, req: RungRequest<T>): P
         ? { type: 'json' }
         : undefined;
   const r = answerOf(
-    await model.doGenerate({
-      prompt: providerPrompt(prompt),
-      ...req.settings,
-      ...(responseFormat && { responseFormat }),
-    }),
+    await wholeAnswer(
+      model,
+      { prompt: providerPrompt(prompt), ...req.settings, ...(responseFormat && { responseFormat }) },
+      req.onPartial,
+    ),
   );
   const usage = r.usageFor(prompt, r.text, rung === 'json_schema' ? JSON.stringify(req.schemaJson) : '');
   return { object: validate(req.schema, r.text, usage), text: r.text, usage };

@@ -68,6 +68,13 @@ export interface LlmObjectCall<T> extends LlmTextCall {
   schema: z.ZodType<T>;
   /** Name of the object in the JSON-schema response format (some providers show it to the model). */
   schemaName?: string;
+  /**
+   * Follows the answer as the model writes it: the answer is then streamed, and this gets what of
+   * the object is written so far (unvalidated JSON, its open strings and arrays closed) each time
+   * it grows by a value. A hint only: an attempt that then fails may have given some, a cached
+   * answer gives none, and the validated object is the call's result.
+   */
+  onPartial?: (partial: unknown) => void;
 }
 
 export interface LlmEmbedOptions extends Omit<LlmCallContext, 'purpose'> {

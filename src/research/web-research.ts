@@ -2,7 +2,7 @@
 // every configured provider, pages fetched through the SSRF guard, reduced to readable text,
 // de-duplicated and ranked by quality.
 import { createHash } from 'node:crypto';
-import { mapBounded } from '../bounded.ts';
+import { boundedQueue } from '../bounded.ts';
 import { AppError } from '../errors.ts';
 import { type SafeFetchOptions, type SafeFetchResult, safeFetch } from '../security/ssrf/index.ts';
 import { memoryCache, type ResearchCache } from './cache.ts';
@@ -100,62 +100,79 @@ async function cached<T>(
   return value;
 }
 
-export async function researchQuestions(
-  questions: readonly string[],
-  deps: ResearchDeps,
-  opts: ResearchOptions = {},
-): Promise<Source[]> {
+/**
+ * A research in two moves: questions foreseen while the plan that holds them is still being written
+ * (their searches start, and the pages those find are fetched), then the research of the plan's
+ * final questions, which uses what was foreseen where it asked the same. Its answer is the one
+ * `researchQuestions` would give for those questions (a search that asked for more results keeps
+ * its first ones): foresight changes when the reads happen, not what is read — at most it adds
+ * reads (a foreseen question the final plan dropped, results beyond the final count's share),
+ * bounded by `maxFetches`, never a source.
+ */
+export interface WebResearch {
+  /**
+   * Starts searching `question`, asking for `resultsPerQuery` results (the most the final plan can
+   * ask for: its share of the sources when it has as few questions as are known so far), and then
+   * fetching their pages. Never throws; failures are left for `research` to meet again.
+   */
+  foresee(question: string, resultsPerQuery: number): void;
+  research(questions: readonly string[], resultsPerQuery?: number): Promise<Source[]>;
+}
+
+interface SearchRun {
+  limit: number;
+  results: Promise<SearchResult[]>;
+  /** Set once the search answered. */
+  answered?: SearchResult[];
+}
+
+export function webResearch(deps: ResearchDeps, opts: ResearchOptions = {}): WebResearch {
   const o = { ...researchDefaults, ...opts };
   const cache = deps.cache ?? defaultCache;
   const ttl = o.cacheTtlSeconds;
   const now = deps.now ?? (() => new Date());
   const fetchPage = deps.fetchPage ?? safeFetch;
-  if (deps.providers.length === 0)
-    throw new AppError(
-      'unavailable',
-      'Web research is not configured: set a search provider key or SEARXNG_URL',
+  const maxFetches = o.maxFetches ?? o.maxSources * 3;
+  // One bound each for searches and fetches, foreseen or not.
+  const searchSlot = boundedQueue(o.searchConcurrency);
+  const fetchSlot = boundedQueue(o.fetchConcurrency);
+  // The searches and page loads of this research, by provider and question and by page: each is
+  // made once, and forgotten if it failed, so a retried gather step asks again.
+  const searches = new Map<string, SearchRun>();
+  const loads = new Map<string, Promise<FetchedPage>>();
+  const foreseen: string[] = [];
+
+  const searchOf = (provider: SearchProvider, query: string, limit: number): SearchRun => {
+    const key = `${provider.name}\0${query}`;
+    const known = searches.get(key);
+    if (known && known.limit >= limit) return known;
+    const run: SearchRun = {
+      limit,
+      results: searchSlot(() =>
+        cached(cache, `research:search:${provider.name}:${limit}:${query}`, ttl, () =>
+          provider.search(query, { limit, ...(o.signal ? { signal: o.signal } : {}) }),
+        ),
+      ),
+    };
+    run.results.then(
+      (results) => {
+        run.answered = results;
+      },
+      () => {
+        if (searches.get(key) === run) searches.delete(key);
+      },
     );
-  const queries = [...new Set(questions.map((q) => q.trim()).filter(Boolean))];
-  if (queries.length === 0) return [];
+    searches.set(key, run);
+    return run;
+  };
 
-  // 1. Search every question on every provider; one provider failing does not sink the rest.
-  const tasks = queries.flatMap((query) => deps.providers.map((provider) => ({ query, provider })));
-  let searched = 0;
-  const failures: string[] = [];
-  const found = await mapBounded(tasks, o.searchConcurrency, async ({ query, provider }) => {
-    try {
-      const key = `research:search:${provider.name}:${o.resultsPerQuery}:${query}`;
-      return await cached(cache, key, ttl, () =>
-        provider.search(query, { limit: o.resultsPerQuery, ...(o.signal ? { signal: o.signal } : {}) }),
-      );
-    } catch (error) {
-      failures.push(`${provider.name}: ${(error as Error).message}`);
-      return [] as SearchResult[];
-    } finally {
-      o.onProgress?.({ phase: 'search', done: ++searched, total: tasks.length });
-    }
-  });
-  if (failures.length === tasks.length)
-    throw new AppError('unavailable', 'Every search provider failed', { failures });
-
-  // 2. Merge: the first question/provider to find a URL keeps it.
-  const candidates = new Map<string, Candidate>();
-  found.forEach((results, i) => {
-    const query = tasks[i]?.query ?? '';
-    for (const r of results) {
-      const key = normaliseUrl(r.url);
-      if (!candidates.has(key)) candidates.set(key, { ...r, query });
-    }
-  });
-  const toFetch = [...candidates.values()].slice(0, o.maxFetches ?? o.maxSources * 3);
-
-  // 3. Fetch and extract through the SSRF guard; unfetchable pages are skipped.
-  let fetched = 0;
-  const pages = await mapBounded(toFetch, o.fetchConcurrency, async (candidate) => {
-    let page: FetchedPage | undefined;
-    try {
-      page = await cached(cache, `research:page:${normaliseUrl(candidate.url)}`, ttl, async () => {
-        const response = await fetchPage(candidate.url, {
+  const loadOf = (url: string): Promise<FetchedPage> => {
+    const key = normaliseUrl(url);
+    let load = loads.get(key);
+    if (load) return load;
+    load = fetchSlot(() =>
+      cached(cache, `research:page:${key}`, ttl, async () => {
+        const response = await fetchPage(url, {
           ...deps.fetchOptions,
           accept: extractableTypes,
           ...(o.signal ? { signal: o.signal } : {}),
@@ -167,21 +184,131 @@ export async function researchQuestions(
           ...(o.turnKey === undefined ? {} : { key: o.turnKey }),
         });
         return { ...extracted, finalUrl: response.finalUrl, fetchedAt: response.fetchedAt.toISOString() };
-      });
-    } catch {
-      page = undefined;
-    }
-    o.onProgress?.({
-      phase: 'fetch',
-      done: ++fetched,
-      total: toFetch.length,
-      url: candidate.url,
-      ok: !!page,
+      }),
+    );
+    const started = load;
+    started.catch(() => {
+      if (loads.get(key) === started) loads.delete(key);
     });
-    return page ? { candidate, page } : undefined;
-  });
+    loads.set(key, started);
+    return started;
+  };
 
-  // 4. Score, then de-duplicate by canonical URL and by content, keeping the better copy.
+  // The pages the foreseen questions found, in the order the research would fetch them: loaded as
+  // soon as every earlier foreseen question's searches have answered (which decides their place).
+  const loadForeseenPages = () => {
+    const urls = new Set<string>();
+    for (const query of foreseen)
+      for (const provider of deps.providers) {
+        const answered = searches.get(`${provider.name}\0${query}`)?.answered;
+        if (!answered) return;
+        for (const r of answered) {
+          if (urls.size >= maxFetches) return;
+          const key = normaliseUrl(r.url);
+          if (urls.has(key)) continue;
+          urls.add(key);
+          loadOf(r.url).catch(() => {});
+        }
+      }
+  };
+
+  return {
+    foresee(question, resultsPerQuery) {
+      const query = question.trim();
+      if (!query || foreseen.includes(query) || deps.providers.length === 0) return;
+      foreseen.push(query);
+      const runs = deps.providers.map((provider) => searchOf(provider, query, resultsPerQuery));
+      // A result whose URL does not parse fails the research itself; here it only stops the loads.
+      Promise.allSettled(runs.map((r) => r.results))
+        .then(loadForeseenPages)
+        .catch(() => {});
+    },
+
+    async research(questions, resultsPerQuery = o.resultsPerQuery) {
+      foreseen.length = 0;
+      if (deps.providers.length === 0)
+        throw new AppError(
+          'unavailable',
+          'Web research is not configured: set a search provider key or SEARXNG_URL',
+        );
+      const queries = [...new Set(questions.map((q) => q.trim()).filter(Boolean))];
+      if (queries.length === 0) return [];
+
+      // 1. Search every question on every provider; one provider failing does not sink the rest.
+      const tasks = queries.flatMap((query) => deps.providers.map((provider) => ({ query, provider })));
+      let searched = 0;
+      const failures: string[] = [];
+      const found = await Promise.all(
+        tasks.map(async ({ query, provider }) => {
+          try {
+            const run = searchOf(provider, query, resultsPerQuery);
+            const results = await run.results;
+            // A foreseen search asked for more: its first `resultsPerQuery` are this search's answer.
+            return run.limit > resultsPerQuery ? results.slice(0, resultsPerQuery) : results;
+          } catch (error) {
+            failures.push(`${provider.name}: ${(error as Error).message}`);
+            return [] as SearchResult[];
+          } finally {
+            o.onProgress?.({ phase: 'search', done: ++searched, total: tasks.length });
+          }
+        }),
+      );
+      if (failures.length === tasks.length)
+        throw new AppError('unavailable', 'Every search provider failed', { failures });
+
+      // 2. Merge: the first question/provider to find a URL keeps it.
+      const candidates = new Map<string, Candidate>();
+      found.forEach((results, i) => {
+        const query = tasks[i]?.query ?? '';
+        for (const r of results) {
+          const key = normaliseUrl(r.url);
+          if (!candidates.has(key)) candidates.set(key, { ...r, query });
+        }
+      });
+      const toFetch = [...candidates.values()].slice(0, maxFetches);
+
+      // 3. Fetch and extract through the SSRF guard; unfetchable pages are skipped.
+      let fetched = 0;
+      const pages = await Promise.all(
+        toFetch.map(async (candidate) => {
+          let page: FetchedPage | undefined;
+          try {
+            page = await loadOf(candidate.url);
+          } catch {
+            page = undefined;
+          }
+          o.onProgress?.({
+            phase: 'fetch',
+            done: ++fetched,
+            total: toFetch.length,
+            url: candidate.url,
+            ok: !!page,
+          });
+          return page ? { candidate, page } : undefined;
+        }),
+      );
+      // What was read is handed on below; the next research (a retried step) asks again.
+      searches.clear();
+      loads.clear();
+      return rank(pages, o, now);
+    },
+  };
+}
+
+export function researchQuestions(
+  questions: readonly string[],
+  deps: ResearchDeps,
+  opts: ResearchOptions = {},
+): Promise<Source[]> {
+  return webResearch(deps, opts).research(questions);
+}
+
+/** Scores the pages read, then de-duplicates them by canonical URL and by content, keeping the better copy. */
+function rank(
+  pages: ReadonlyArray<{ candidate: Candidate; page: FetchedPage } | undefined>,
+  o: typeof researchDefaults & ResearchOptions,
+  now: () => Date,
+): Source[] {
   const scored: Source[] = [];
   for (const entry of pages) {
     if (!entry || entry.page.wordCount < o.minWords) continue;

@@ -276,7 +276,13 @@ export function articleModelResponder(opts: ArticleModelOptions = {}) {
       const json = structured(ask.name, prompt, opts, phrases);
       const answer = usage(JSON.stringify(json));
       if (ask.via === 'tool') return { type: 'tool-call', name: ask.name, arguments: json, usage: answer };
-      const wait = opts.perTokenMs ? { delayMs: Math.round(answer.output * opts.perTokenMs) } : {};
+      const text = JSON.stringify(json);
+      // Streamed, the object arrives a token at a time, as from a real server; whole, after them all.
+      const wait = !opts.perTokenMs
+        ? {}
+        : req.body.stream === true
+          ? { chunkDelayMs: opts.perTokenMs, chunkSize: Math.max(1, Math.round(text.length / answer.output)) }
+          : { delayMs: Math.round(answer.output * opts.perTokenMs) };
       return { type: 'answer', json, usage: answer, ...pacing, ...wait };
     }
     if (req.body.response_format) {

@@ -152,12 +152,35 @@ async function chatCompletions(req: ReceivedRequest, b: Behaviour, res: ServerRe
 
   const base = { id, object: 'chat.completion.chunk', created, model };
   const includeUsage = (req.body.stream_options as { include_usage?: boolean } | undefined)?.include_usage;
+  // As OpenAI streams a tool call: its id and name first, then its arguments a few characters at a time.
   const deltas = toolCall
     ? [
         sse({
           ...base,
-          choices: [{ index: 0, delta: { tool_calls: [{ index: 0, ...toolCall }] }, finish_reason: null }],
+          choices: [
+            {
+              index: 0,
+              delta: {
+                tool_calls: [
+                  { index: 0, ...toolCall, function: { name: toolCall.function.name, arguments: '' } },
+                ],
+              },
+              finish_reason: null,
+            },
+          ],
         }),
+        ...chunk(toolCall.function.arguments).map((c) =>
+          sse({
+            ...base,
+            choices: [
+              {
+                index: 0,
+                delta: { tool_calls: [{ index: 0, function: { arguments: c } }] },
+                finish_reason: null,
+              },
+            ],
+          }),
+        ),
       ]
     : [
         ...(field ? chunk(reasoning, 16) : []).map((c) =>

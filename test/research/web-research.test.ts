@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryCache } from '../../src/research/cache.ts';
 import { braveProvider, tavilyProvider } from '../../src/research/providers/index.ts';
-import { type ResearchProgress, researchQuestions } from '../../src/research/web-research.ts';
+import { type ResearchProgress, researchQuestions, webResearch } from '../../src/research/web-research.ts';
 import type { Resolver } from '../../src/security/ssrf/index.ts';
 import { articlePage, prose } from './article-page.ts';
 import { type FakeHit, fakeBrave, fakeKeys, fakeTavily } from './fake-search-providers.ts';
@@ -205,6 +205,16 @@ describe('researchQuestions over fake providers and pages', () => {
   });
 });
 
+/** A fetched plain-text page about heat pump costs, as the SSRF guard hands it over. */
+const textPage = (url: string, fetchedAt: Date) => ({
+  finalUrl: url,
+  status: 200,
+  contentType: 'text/plain',
+  body: Buffer.from(`Heat pumps at ${url} cost money. ${'Words about heat pumps and costs. '.repeat(20)}`),
+  redirects: [],
+  fetchedAt,
+});
+
 describe('researchQuestions page fetches', () => {
   it('fetches up to 8 pages at once, and keeps them in search order whatever order they arrive in', async () => {
     const urls = Array.from({ length: 12 }, (_, i) => `https://site${i}.test/page`);
@@ -226,21 +236,100 @@ describe('researchQuestions page fetches', () => {
           // Later pages answer first.
           await new Promise((resolve) => setTimeout(resolve, 40 - urls.indexOf(url) * 3));
           inFlight--;
-          return {
-            finalUrl: url,
-            status: 200,
-            contentType: 'text/plain',
-            body: Buffer.from(
-              `Heat pumps at ${url} cost money. ${'Words about heat pumps and costs. '.repeat(20)}`,
-            ),
-            redirects: [],
-            fetchedAt: new Date(),
-          };
+          return textPage(url, new Date());
         },
       },
       { cacheTtlSeconds: 0, maxSources: 12 },
     );
     expect(most).toBe(8);
     expect(sources.map((s) => s.url)).toEqual(urls);
+  });
+});
+
+describe('webResearch foreseen questions', () => {
+  // A search engine of 30 pages: each question finds `limit` of them, starting where its number says.
+  const pageUrl = (i: number) => `https://site${i}.test/page`;
+  function world(opts: { failFirst?: string } = {}) {
+    const log: string[] = [];
+    const searched: Array<{ query: string; limit: number }> = [];
+    let failed = false;
+    const deps = {
+      providers: [
+        {
+          name: 'fake',
+          search: async (query: string, { limit }: { limit: number }) => {
+            searched.push({ query, limit });
+            log.push(`search ${query}`);
+            if (query === opts.failFirst && !failed) {
+              failed = true;
+              throw new Error('the engine hiccuped');
+            }
+            const start = Number(/\d+/.exec(query)?.[0] ?? 0) * 4;
+            return Array.from({ length: limit }, (_, i) => ({
+              title: `Page ${start + i}`,
+              url: pageUrl((start + i) % 30),
+              snippet: '',
+              provider: 'fake',
+            }));
+          },
+        },
+      ],
+      fetchPage: async (url: string) => {
+        log.push(`page ${url}`);
+        return textPage(url, new Date(0));
+      },
+    };
+    return { deps, log, searched };
+  }
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+  const questions = ['question 0 on heat pumps', 'question 1 on heat pumps', 'question 2 on heat pumps'];
+  const options = { cacheTtlSeconds: 0, maxSources: 12, resultsPerQuery: 5 };
+  const plain = async () => researchQuestions(questions, world().deps, options);
+
+  it('searches foreseen questions and loads their pages before the plan is final, and answers as without them', async () => {
+    const { deps, log } = world();
+    const research = webResearch(deps, options);
+    research.foresee(questions[0]!, 8);
+    research.foresee(questions[1]!, 8);
+    await settle();
+    const before = [...log];
+    expect(before.filter((l) => l.startsWith('search'))).toHaveLength(2);
+    expect(before.filter((l) => l.startsWith('page')).length).toBeGreaterThanOrEqual(8);
+    const sources = await research.research(questions, 5);
+    // Nothing foreseen is asked for again.
+    expect(log.filter((l) => l.startsWith('search'))).toHaveLength(3);
+    expect(new Set(log).size).toBe(log.length);
+    expect(sources).toEqual(await plain());
+  });
+
+  it("keeps a foreseen search's first results when the final plan gives each question fewer", async () => {
+    const { deps, searched } = world();
+    const research = webResearch(deps, options);
+    research.foresee(questions[0]!, 12);
+    await settle();
+    const sources = await research.research(questions, 5);
+    expect(searched.filter((s) => s.query === questions[0])).toEqual([{ query: questions[0], limit: 12 }]);
+    expect(sources).toEqual(await plain());
+  });
+
+  it('answers only for the final questions, and loads at most maxFetches pages for foreseen ones', async () => {
+    const { deps, log } = world();
+    const research = webResearch(deps, { ...options, maxFetches: 6 });
+    research.foresee('question 5 the plan dropped', 20);
+    await settle();
+    expect(log.filter((l) => l.startsWith('page'))).toHaveLength(6);
+    const sources = await research.research(questions, 5);
+    const alone = await researchQuestions(questions, world().deps, { ...options, maxFetches: 6 });
+    expect(sources).toEqual(alone);
+  });
+
+  it('asks again for a foreseen search that failed', async () => {
+    const { deps, searched } = world({ failFirst: questions[0] });
+    const research = webResearch(deps, options);
+    research.foresee(questions[0]!, 5);
+    await settle();
+    const sources = await research.research(questions, 5);
+    expect(searched.filter((s) => s.query === questions[0])).toHaveLength(2);
+    expect(sources).toEqual(await plain());
   });
 });

@@ -1,6 +1,6 @@
 // Stage 1: the research plan (the questions the article must answer) and the sources that answer
 // them, numbered, each announced as it is kept.
-import { planPrompt, researchPlanSchema } from '../prompts.ts';
+import { planPrompt, planQuestionsAtMost, researchPlanSchema } from '../prompts.ts';
 import { numberSources, type SourceProvider } from '../sources.ts';
 import { runStep } from '../steps.ts';
 import type { ArticleSource } from '../types.ts';
@@ -42,6 +42,16 @@ export async function gatherSources(
   // with PostgreSQL) then overlap the search's network waits instead of preceding them. Searching is
   // a read: should the plan not be kept, the run stops and its signal aborts the requests.
   let early: { questions: string[]; found: ReturnType<typeof find> } | undefined;
+  // Earlier still, each question the model has moved on from is handed to the providers while it
+  // writes the rest of the plan (a web search and its pages take longer than a question's tokens).
+  const foresee = (partial: unknown) => {
+    const questions = (partial as { questions?: unknown }).questions;
+    if (!Array.isArray(questions)) return;
+    const finished = questions.slice(0, Math.min(questions.length - 1, planQuestionsAtMost));
+    for (const question of finished)
+      if (typeof question === 'string' && question.trim().length >= 3 && question.length <= 300)
+        for (const p of providers) p.foresee?.(question, questions.length, ctx.signal);
+  };
   const plan = await runStep(ctx, 'plan', stepPositions.plan, async (llm) => {
     const { object } = await llm.generateObject({
       role: 'planner',
@@ -49,6 +59,7 @@ export async function gatherSources(
       prompt: planPrompt(brief),
       schema: researchPlanSchema,
       schemaName: 'research_plan',
+      ...(!alreadyGathered && providers.some((p) => p.foresee) && { onPartial: foresee }),
     });
     if (!alreadyGathered) {
       const found = find(object.questions);

@@ -27,12 +27,17 @@ afterAll(() => database.close());
 const questions = ['What is a heat pump?', 'What does it cost?'];
 const brief = articleBriefSchema.parse({ topic: 'heat pumps', research: { urls: [], web: true } });
 
-/** A planner whose answer comes at once; the ledger flush that closes its step waits for `release`. */
-function runOf(articleId: string) {
+/**
+ * A planner whose answer comes at once, after the partial plans `writing` (as the gateway hands them
+ * to `onPartial`); the ledger flush that closes its step waits for `release`.
+ */
+function runOf(articleId: string, writing: unknown[] = []) {
   const flushed = Promise.withResolvers<void>();
   const log: string[] = [];
   const llm = {
-    async generateObject() {
+    async generateObject(call: { onPartial?: (partial: unknown) => void }) {
+      log.push(call.onPartial ? 'plan followed' : 'plan asked');
+      for (const partial of writing) call.onPartial?.(partial);
       log.push('plan answered');
       return { object: { questions }, usage: { inputTokens: 1, outputTokens: 1 }, costUsd: 0 };
     },
@@ -89,12 +94,12 @@ describe('gatherSources', () => {
     // The plan step cannot finish until its ledger is flushed; the search is under way all the same.
     const notYet = new Promise((resolve) => setTimeout(() => resolve('not searched'), 2000));
     expect(await Promise.race([searched.promise, notYet])).toEqual(questions);
-    expect(log).toEqual(['plan answered', 'search']);
+    expect(log).toEqual(['plan asked', 'plan answered', 'search']);
     release();
     const sources = await gathered;
     expect(sources.map((s) => [s.n, s.url])).toEqual([[1, 'https://pages.test/1']]);
     // One search: the gather step used the one begun with the plan.
-    expect(log).toEqual(['plan answered', 'search']);
+    expect(log).toEqual(['plan asked', 'plan answered', 'search']);
     const { rows } = await database.query<{ name: string; status: string; output: unknown }>(
       `SELECT name, status, output FROM article_steps WHERE article_id = $1 ORDER BY position`,
       [ctx.article.id],
@@ -102,6 +107,41 @@ describe('gatherSources', () => {
     expect(rows.map((r) => [r.name, r.status])).toEqual([
       ['plan', 'completed'],
       ['gather', 'completed'],
+    ]);
+  });
+
+  it('hands each question the planner has moved on from to the providers while the plan is written', async () => {
+    const writing = [
+      {},
+      { questions: ['What is a heat pump?'] },
+      { questions: ['What is a heat pump?', 'What d'] },
+      { questions: ['What is a heat pump?', 42, 'What does it cost?', ''] },
+      { questions: ['What is a heat pump?', 42, 'What does it cost?', 'Who'] },
+    ];
+    const { ctx, log, release } = runOf(await runningArticle(), writing);
+    release();
+    const provider: SourceProvider = {
+      name: 'web',
+      foresee(question, known) {
+        log.push(`foresee ${question} (${known})`);
+      },
+      async find(asked) {
+        log.push(`search ${asked.length}`);
+        return [page(5)];
+      },
+    };
+    await gatherSources({ ...run, ctx }, [provider], false);
+    // A question is handed on once the next has begun (the last one with the answer, as `find`);
+    // a value that is no question is not; the provider sees a question again as the plan grows.
+    expect(log).toEqual([
+      'plan followed',
+      'foresee What is a heat pump? (2)',
+      'foresee What is a heat pump? (4)',
+      'foresee What does it cost? (4)',
+      'foresee What is a heat pump? (4)',
+      'foresee What does it cost? (4)',
+      'plan answered',
+      'search 2',
     ]);
   });
 
