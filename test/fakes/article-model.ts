@@ -277,11 +277,16 @@ export function articleModelResponder(opts: ArticleModelOptions = {}) {
       const answer = usage(JSON.stringify(json));
       if (ask.via === 'tool') return { type: 'tool-call', name: ask.name, arguments: json, usage: answer };
       const text = JSON.stringify(json);
-      // Streamed, the object arrives a token at a time, as from a real server; whole, after them all.
+      // Streamed, the object arrives about a token at a time, as from a real server; whole, after
+      // them all. Either way it takes its tokens × perTokenMs.
+      const size = Math.max(1, Math.round(text.length / answer.output));
       const wait = !opts.perTokenMs
         ? {}
         : req.body.stream === true
-          ? { chunkDelayMs: opts.perTokenMs, chunkSize: Math.max(1, Math.round(text.length / answer.output)) }
+          ? {
+              chunkSize: size,
+              chunkDelayMs: (answer.output * opts.perTokenMs) / Math.ceil(text.length / size),
+            }
           : { delayMs: Math.round(answer.output * opts.perTokenMs) };
       return { type: 'answer', json, usage: answer, ...pacing, ...wait };
     }
