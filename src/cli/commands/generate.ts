@@ -3,11 +3,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { ArticleEventData, ArticleEventMessage } from '../../articles/event-map.ts';
 import { dataDirHolder } from '../../db/data-dir-lock.ts';
 import { AppError } from '../../errors.ts';
 import { sleep } from '../../sleep.ts';
 import { idleMoment } from '../../when-idle.ts';
+import { followEvents } from '../follow-events.ts';
 import { loadConfig } from '../load-config.ts';
 import type { ApiConnection } from '../server-connection.ts';
 
@@ -59,47 +59,6 @@ async function uploadFiles(
     ids.push(current.id);
   }
   return ids;
-}
-
-/**
- * Follows the article's SSE stream, reconnecting with Last-Event-ID, until its final `done`. Each
- * event is checked against its schema; one this version does not know (a newer server) is skipped.
- */
-async function followEvents(
-  api: ApiConnection,
-  id: string,
-  onEvent: (e: ArticleEventMessage) => Promise<void> | void,
-): Promise<ArticleEventData['done']> {
-  const { EventSourceParserStream } = await import('eventsource-parser/stream');
-  // The event schemas (zod) load with the first run, not with `blogsmith --help`.
-  const { parseArticleEvent } = await import('../../articles/event-map.ts');
-  let last = 0;
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const res = await api.request('GET', `/api/v1/articles/${id}/events?lastEventId=${last}`);
-    if (!res.ok || !res.body)
-      throw new AppError('unavailable', `Event stream failed with HTTP ${res.status}`);
-    const reader = res.body
-      .pipeThrough(new TextDecoderStream())
-      .pipeThrough(new EventSourceParserStream())
-      .getReader();
-    let done: ArticleEventData['done'] | undefined;
-    try {
-      for (;;) {
-        const { value, done: ended } = await reader.read();
-        if (ended) break;
-        last = Number(value.id ?? last);
-        const event = parseArticleEvent(value.event ?? 'message', JSON.parse(value.data));
-        if (!event) continue;
-        await onEvent(event);
-        if (event.type === 'done') done = event.data;
-      }
-    } catch {
-      // The connection dropped: resume after the last event seen.
-    }
-    if (done) return done;
-    await sleep(500);
-  }
-  throw new AppError('unavailable', 'Lost the event stream of the run');
 }
 
 export function registerGenerateCommand(program: Command) {
