@@ -12,7 +12,7 @@ import { InvalidOutputError } from './failures.ts';
 import { extractJson } from './json-extract.ts';
 import { type PromptArgs, toUsage } from './prompt.ts';
 import { fromProviderUsage, providerPrompt, specificationModel } from './provider-call.ts';
-import { type WholeAnswer, wholeAnswer } from './structured-stream.ts';
+import { streamedAnswer, type WholeAnswer } from './structured-stream.ts';
 import { estimatedUsage, usageMissing } from './token-count.ts';
 import { type LlmUsage, type OutputRung, outputRungs } from './types.ts';
 
@@ -61,6 +61,25 @@ export interface RungAnswer<T> {
   /** What the model wrote (the tool call's arguments for the tool rung). */
   text: string;
   usage: LlmUsage;
+}
+
+/**
+ * The whole answer, streamed when the caller follows it. A server that will not stream this request
+ * (some refuse a response format or tools with `stream`) is asked for it whole: its refusal of the
+ * rung itself is decided on that answer, so streaming never costs a model its rung.
+ */
+async function wholeAnswer(
+  model: ReturnType<typeof specificationModel>,
+  options: LanguageModelV3CallOptions,
+  onPartial: ((partial: unknown) => void) | undefined,
+): Promise<WholeAnswer> {
+  if (!onPartial) return model.doGenerate(options);
+  try {
+    return await streamedAnswer(model, options, onPartial);
+  } catch (err) {
+    if (refusesRung(err)) return model.doGenerate(options);
+    throw err;
+  }
 }
 
 /** The answer's text, reasoning and tool calls, and the server's usage or the tokenizer's estimate. */

@@ -20,13 +20,12 @@ export interface WholeAnswer {
 // literal), so the partial object is not parsed again for it.
 const closesAValue = /["\],}]/;
 
-/** `doGenerate`'s answer; streamed, and followed through `onPartial`, when the caller asks. */
-export async function wholeAnswer(
+/** What `doGenerate` would answer, read from the stream and followed through `onPartial`. */
+export async function streamedAnswer(
   model: LanguageModelV3,
   options: LanguageModelV3CallOptions,
-  onPartial: ((partial: unknown) => void) | undefined,
+  onPartial: (partial: unknown) => void,
 ): Promise<WholeAnswer> {
-  if (!onPartial) return model.doGenerate(options);
   const { stream } = await model.doStream(options);
   let text = '';
   let reasoning = '';

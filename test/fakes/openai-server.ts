@@ -67,6 +67,12 @@ const gate: Gate = (req, q) => {
     return { type: 'error', status: 400, message: `response_format ${format.type} is not supported` };
   if (q.rejectTools && req.body.tools)
     return { type: 'error', status: 400, message: 'tools are not supported by this model' };
+  if (q.rejectStreamedStructure && req.body.stream === true && (format?.type || req.body.tools))
+    return {
+      type: 'error',
+      status: 400,
+      message: 'response_format and tools are not supported when streaming',
+    };
   if (q.contextTokens) {
     const input = promptTokens(req.body);
     const output = requestedOutput(req.body);

@@ -62,6 +62,8 @@ export interface ServerQuirks {
   ignoreResponseFormat?: boolean;
   /** Tool definitions are refused with a 400. */
   rejectTools?: boolean;
+  /** A streamed request with a response format or tools is refused with a 400 (whole answers are fine). */
+  rejectStreamedStructure?: boolean;
   /** JSON answers come inside a ```json fence after a chatty preamble. */
   fencedJson?: boolean;
   /** JSON answers are followed by chatter. */

@@ -112,6 +112,22 @@ describe('structured output followed as it streams', () => {
     expect(questionsOf(partials).at(-1)).toEqual(plan.questions);
   });
 
+  it('asks for the whole answer from a server that will not stream a structured request, keeping the rung', async () => {
+    fakes.compat.quirks = { rejectStreamedStructure: true };
+    fakes.compat.script({ type: 'answer', json: plan }, { type: 'answer', json: plan });
+    const gateway = gatewayFor();
+    for (const round of [0, 1]) {
+      const { result, partials } = follow(gateway);
+      const r = await result;
+      expect(r.object).toEqual(plan);
+      expect(r.rung).toBe('json_schema');
+      expect(partials).toEqual([]);
+      const [streamed, whole] = fakes.compat.requests.slice(round * 2);
+      expect([streamed!.body.stream, whole!.body.stream]).toEqual([true, undefined]);
+      expect((whole!.body.response_format as { type: string }).type).toBe('json_schema');
+    }
+  });
+
   it('keeps answering when the one following it throws', async () => {
     fakes.compat.script({ type: 'answer', json: plan });
     let calls = 0;
