@@ -63,22 +63,31 @@ export interface RungAnswer<T> {
   usage: LlmUsage;
 }
 
+type SpecificationModel = ReturnType<typeof specificationModel>;
+
+/** The rungs each model (one per server and model) was seen to answer whole but not streamed. */
+const streamRefused = new WeakMap<SpecificationModel, Set<OutputRung>>();
+
 /**
  * The whole answer, streamed when the caller follows it. A server that will not stream this request
  * (some refuse a response format or tools with `stream`) is asked for it whole: its refusal of the
- * rung itself is decided on that answer, so streaming never costs a model its rung.
+ * rung itself is decided on that answer, so streaming never costs a model its rung; once it has
+ * answered whole, that rung is not streamed to it again.
  */
 async function wholeAnswer(
-  model: ReturnType<typeof specificationModel>,
+  model: SpecificationModel,
+  rung: OutputRung,
   options: LanguageModelV3CallOptions,
   onPartial: ((partial: unknown) => void) | undefined,
 ): Promise<WholeAnswer> {
-  if (!onPartial) return model.doGenerate(options);
+  if (!onPartial || streamRefused.get(model)?.has(rung)) return model.doGenerate(options);
   try {
     return await streamedAnswer(model, options, onPartial);
   } catch (err) {
-    if (refusesRung(err)) return model.doGenerate(options);
-    throw err;
+    if (!refusesRung(err)) throw err;
+    const whole = await model.doGenerate(options);
+    streamRefused.set(model, new Set(streamRefused.get(model)).add(rung));
+    return whole;
   }
 }
 
@@ -132,6 +141,7 @@ export async function requestAtRung<T>(rung: OutputRung, req: RungRequest<T>): P
     const r = answerOf(
       await wholeAnswer(
         model,
+        rung,
         {
           prompt: providerPrompt(sent),
           ...req.settings,
@@ -163,6 +173,7 @@ export async function requestAtRung<T>(rung: OutputRung, req: RungRequest<T>): P
   const r = answerOf(
     await wholeAnswer(
       model,
+      rung,
       { prompt: providerPrompt(prompt), ...req.settings, ...(responseFormat && { responseFormat }) },
       req.onPartial,
     ),
