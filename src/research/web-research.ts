@@ -194,22 +194,18 @@ export function webResearch(deps: ResearchDeps, opts: ResearchOptions = {}): Web
     return started;
   };
 
-  // The pages the foreseen questions found, in the order the research would fetch them: loaded as
-  // soon as every earlier foreseen question's searches have answered (which decides their place).
-  const loadForeseenPages = () => {
-    const urls = new Set<string>();
+  // The foreseen searches in the research's order, up to the first not answered yet: the pages they
+  // found can be placed (and loaded) only once every earlier search has answered.
+  function* answeredForeseen() {
     for (const query of foreseen)
       for (const provider of deps.providers) {
-        const answered = searches.get(`${provider.name}\0${query}`)?.answered;
-        if (!answered) return;
-        for (const r of answered) {
-          if (urls.size >= maxFetches) return;
-          const key = normaliseUrl(r.url);
-          if (urls.has(key)) continue;
-          urls.add(key);
-          loadOf(r.url).catch(() => {});
-        }
+        const results = searches.get(`${provider.name}\0${query}`)?.answered;
+        if (!results) return;
+        yield { query, results };
       }
+  }
+  const loadForeseenPages = () => {
+    for (const candidate of fetchOrder(answeredForeseen(), maxFetches)) loadOf(candidate.url).catch(() => {});
   };
 
   return {
@@ -257,15 +253,10 @@ export function webResearch(deps: ResearchDeps, opts: ResearchOptions = {}): Web
         throw new AppError('unavailable', 'Every search provider failed', { failures });
 
       // 2. Merge: the first question/provider to find a URL keeps it.
-      const candidates = new Map<string, Candidate>();
-      found.forEach((results, i) => {
-        const query = tasks[i]?.query ?? '';
-        for (const r of results) {
-          const key = normaliseUrl(r.url);
-          if (!candidates.has(key)) candidates.set(key, { ...r, query });
-        }
-      });
-      const toFetch = [...candidates.values()].slice(0, maxFetches);
+      const toFetch = fetchOrder(
+        found.map((results, i) => ({ query: tasks[i]?.query ?? '', results })),
+        maxFetches,
+      );
 
       // 3. Fetch and extract through the SSRF guard; unfetchable pages are skipped.
       let fetched = 0;
@@ -293,6 +284,21 @@ export function webResearch(deps: ResearchDeps, opts: ResearchOptions = {}): Web
       return rank(pages, o, now);
     },
   };
+}
+
+/** The pages to fetch, in order: the first question and provider to find a URL keep it; at most `limit`. */
+function fetchOrder(
+  found: Iterable<{ query: string; results: readonly SearchResult[] }>,
+  limit: number,
+): Candidate[] {
+  const candidates = new Map<string, Candidate>();
+  for (const { query, results } of found)
+    for (const r of results) {
+      if (candidates.size >= limit) return [...candidates.values()];
+      const key = normaliseUrl(r.url);
+      if (!candidates.has(key)) candidates.set(key, { ...r, query });
+    }
+  return [...candidates.values()];
 }
 
 export function researchQuestions(
