@@ -71,7 +71,7 @@ export function abortLocalRun(articleId: string) {
 type SourceProviders = (brief: ArticleBrief, ctx: RunContext) => SourceProvider[];
 
 function sourceProviders(deps: ArticleJobDeps): SourceProviders {
-  const researchCache = sharedCache(keyValueStore(deps));
+  const researchCache = sharedCache(keyValueStore(deps), deps.logger);
   return (brief, ctx) => {
     const search = {
       database: deps.database,

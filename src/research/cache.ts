@@ -1,5 +1,6 @@
 // The cache research results live in: the shared store (Redis, or the database) in the application,
 // an in-memory LRU where nothing is shared (tests, one-off use).
+import type { Logger } from 'pino';
 import type { KeyValueStore } from '../cache/key-value-store.ts';
 
 export interface ResearchCache {
@@ -35,15 +36,29 @@ export function memoryCache(maxEntries = 500, now: () => number = Date.now): Res
   };
 }
 
-/** Search results and fetched pages shared by every process for RESEARCH_CACHE_TTL. */
-export function sharedCache(store: KeyValueStore): ResearchCache {
+/**
+ * Search results and fetched pages shared by every process for RESEARCH_CACHE_TTL. Failures are
+ * logged here and passed on: the research treats them as a miss or a write not made.
+ */
+export function sharedCache(store: KeyValueStore, logger?: Pick<Logger, 'warn'>): ResearchCache {
   return {
     async get(key) {
-      const [value] = await store.getMany([key]);
-      return value ?? undefined;
+      try {
+        const [value] = await store.getMany([key]);
+        return value ?? undefined;
+      } catch (err) {
+        logger?.warn({ err }, 'research cache read failed');
+        throw err;
+      }
     },
     async set(key, value, ttlSeconds) {
-      if (ttlSeconds > 0) await store.setMany([[key, value]], ttlSeconds);
+      if (ttlSeconds <= 0) return;
+      try {
+        await store.setMany([[key, value]], ttlSeconds);
+      } catch (err) {
+        logger?.warn({ err }, 'research cache write failed');
+        throw err;
+      }
     },
   };
 }

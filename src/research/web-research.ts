@@ -85,6 +85,13 @@ type FetchedPage = ExtractedPage & { finalUrl: string; fetchedAt: string };
 const contentHash = (text: string) =>
   createHash('sha256').update(text.toLowerCase().replace(/\s+/g, ' ').trim()).digest('hex');
 
+/**
+ * What the cache holds for `key`, else `compute()`'s answer, stored for `ttl` seconds. The cache only
+ * saves work: a read that fails is a miss, and the answer is handed on without waiting for its
+ * write — a search's pages are not requested only once its results are stored (on the embedded
+ * database, behind whatever statements wait on this thread), and a write that fails or never ends
+ * loses the next hit, not this research.
+ */
 async function cached<T>(
   cache: ResearchCache,
   key: string,
@@ -92,11 +99,11 @@ async function cached<T>(
   compute: () => Promise<T>,
 ): Promise<T> {
   if (ttl > 0) {
-    const hit = await cache.get(key);
+    const hit = await cache.get(key).catch(() => undefined);
     if (hit !== undefined) return hit as T;
   }
   const value = await compute();
-  if (ttl > 0) await cache.set(key, value, ttl);
+  if (ttl > 0) cache.set(key, value, ttl).catch(() => {});
   return value;
 }
 

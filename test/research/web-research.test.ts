@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memoryCache } from '../../src/research/cache.ts';
+import { memoryCache, type ResearchCache } from '../../src/research/cache.ts';
 import { braveProvider, tavilyProvider } from '../../src/research/providers/index.ts';
 import { type ResearchProgress, researchQuestions, webResearch } from '../../src/research/web-research.ts';
 import type { Resolver } from '../../src/security/ssrf/index.ts';
@@ -243,6 +243,72 @@ describe('researchQuestions page fetches', () => {
     );
     expect(most).toBe(8);
     expect(sources.map((s) => s.url)).toEqual(urls);
+  });
+});
+
+describe('researchQuestions and its cache', () => {
+  const urls = Array.from({ length: 3 }, (_, i) => `https://site${i}.test/page`);
+  const search = {
+    name: 'fake',
+    search: async () => urls.map((url, i) => ({ title: `Page ${i}`, url, snippet: '', provider: 'fake' })),
+  };
+  const plain = () =>
+    researchQuestions(
+      ['what do heat pumps cost'],
+      { providers: [search], fetchPage: async (url) => textPage(url, new Date(0)) },
+      { cacheTtlSeconds: 0 },
+    );
+
+  it('answers as without a cache when every read and write of it fails', async () => {
+    const tried: string[] = [];
+    const broken: ResearchCache = {
+      get: async (key) => {
+        tried.push(`get ${key.split(':')[1]}`);
+        throw new Error('cache unreachable');
+      },
+      set: async (key) => {
+        tried.push(`set ${key.split(':')[1]}`);
+        throw new Error('cache unreachable');
+      },
+    };
+    const sources = await researchQuestions(
+      ['what do heat pumps cost'],
+      { providers: [search], cache: broken, fetchPage: async (url) => textPage(url, new Date(0)) },
+      { cacheTtlSeconds: 600 },
+    );
+    expect(sources).toEqual(await plain());
+    expect(sources).toHaveLength(3);
+    // The cache was asked, and its failures taken as misses and writes not made.
+    expect(tried.filter((t) => t === 'get search')).toHaveLength(1);
+    expect(tried.filter((t) => t === 'set page')).toHaveLength(3);
+  });
+
+  it("requests a search's pages without waiting for its results to be stored", async () => {
+    const writes: string[] = [];
+    // A store that takes every write and never answers (a database behind other statements, or stuck).
+    const stuck: ResearchCache = {
+      get: async () => undefined,
+      set: (key) => {
+        writes.push(key);
+        return new Promise<void>(() => {});
+      },
+    };
+    const requested: string[] = [];
+    const sources = await researchQuestions(
+      ['what do heat pumps cost'],
+      {
+        providers: [search],
+        cache: stuck,
+        fetchPage: async (url) => {
+          requested.push(url);
+          return textPage(url, new Date(0));
+        },
+      },
+      { cacheTtlSeconds: 600 },
+    );
+    expect(requested).toEqual(urls);
+    expect(sources.map((s) => s.url)).toEqual(urls);
+    expect(writes).toHaveLength(4); // the search's results and each page, stored for the next research
   });
 });
 
