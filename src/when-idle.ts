@@ -38,3 +38,11 @@ export function whenIdle(work: () => void, options: WhenIdleOptions = {}): void 
 export function idleMoment(options: WhenIdleOptions = {}): Promise<void> {
   return new Promise((resolve) => whenIdle(resolve, options));
 }
+
+/**
+ * Resolves once the event loop has handled what waits on this process's sockets — a poll phase lies
+ * between two check phases. Work about to hold the thread for a while (a chain of statements on the
+ * embedded database) goes after it, so that requests just made have connected and gone out, and
+ * requests just received have been read, rather than waiting for that work.
+ */
+export const afterPendingIo = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));

@@ -9,6 +9,7 @@ import type { Database } from '../db/client.ts';
 import { reclaimDeletedSpace } from '../db/embedded-autovacuum.ts';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { metricsRegistry } from '../observability/metrics.ts';
+import { afterPendingIo } from '../when-idle.ts';
 import type { AppJobs, AppPeriodicTask } from './job-map.ts';
 import type { JobInput, JobPayload, JobSpec, JobSpecs } from './job-spec.ts';
 import { type PeriodicTask, periodicTasks } from './periodic-tasks.ts';
@@ -132,16 +133,6 @@ const policyOf = (spec: JobSpec): QueuePolicy => ({
   expireInSeconds: spec.expireInSeconds ?? 15 * 60,
 });
 
-/**
- * Resolves once the event loop has read what waits on this process's sockets (a poll phase lies
- * between two check phases). A job starts after that: on the embedded database its first statements
- * (claiming the run, starting its first step) run on this thread as one chain of promise callbacks,
- * during which no request is even read — the client's next request, typically the event stream it
- * opens right after queueing an article, would otherwise wait until that chain is done (~14 ms on
- * the article-pipeline bench).
- */
-const afterPendingIo = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
-
 /** A payload that does not match its job's schema: a programming error, reported with the job's name. */
 function checkedPayload(spec: JobSpec, name: string, payload: unknown): unknown {
   const parsed = spec.payload.safeParse(payload);
@@ -240,6 +231,11 @@ export function createJobQueue<M extends JobSpecs = AppJobs, T extends string = 
               worker.busy = true;
               try {
                 for (const job of jobs) {
+                  // On the embedded database a job's first statements (claiming the run, starting
+                  // its first step) run on this thread as one chain of promise callbacks, during
+                  // which no request is even read: the client's next request, typically the event
+                  // stream it opens right after queueing an article, would wait for that chain
+                  // (~14 ms on the article-pipeline bench).
                   await afterPendingIo();
                   await run(name, spec, handler, job as PgBoss.JobWithMetadata<object>);
                 }

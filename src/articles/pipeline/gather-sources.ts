@@ -1,5 +1,7 @@
 // Stage 1: the research plan (the questions the article must answer) and the sources that answer
 // them, numbered, each announced as it is kept.
+
+import { afterPendingIo } from '../../when-idle.ts';
 import { planPrompt, planQuestionsAtMost, researchPlanSchema } from '../prompts.ts';
 import { numberSources, type SourceProvider } from '../sources.ts';
 import { runStep } from '../steps.ts';
@@ -66,9 +68,11 @@ export async function gatherSources(
       // Awaited by the gather step; until then a failure must not count as unhandled.
       found.catch(() => {});
       early = { questions: object.questions, found };
-      // The plan step's statements run back to back once this returns; a timer's turn first lets
-      // the searches' connections open and their requests leave (a poll phase of the event loop).
-      await new Promise((resolve) => setTimeout(resolve, 1));
+      // The plan step's statements run back to back once this returns: first the searches'
+      // connections open and their requests leave. (A timer's turn was not enough: with more than a
+      // millisecond's work queued it fired before the poll phase, and a search to a local server
+      // went out ~15–20 ms late, after the statements.)
+      await afterPendingIo();
     }
     return { questions: object.questions };
   });
