@@ -16,8 +16,16 @@ export async function embed(
   const ctx = contextOf('embedder', options);
   const ref = chain[0];
   const cache = options.cache !== false && ref ? deps.embeddingCache : undefined;
+  const none = () => texts.map(() => null);
+  // The cache only saves calls: one that cannot be read is a miss (as for answers), not a failed
+  // search or ingestion.
   const vectors: (number[] | null)[] =
-    cache && ref ? await cache.getMany(ref.id, texts) : texts.map(() => null);
+    cache && ref
+      ? await cache.getMany(ref.id, texts).catch((err: unknown) => {
+          core.logger.warn({ err }, 'Embedding cache read failed');
+          return none();
+        })
+      : none();
   const missing = texts.map((t, i) => ({ t, i })).filter(({ i }) => vectors[i] === null);
   const cachedCount = texts.length - missing.length;
   if (ref && cachedCount > 0) recorder.cacheHit(ctx, { provider: ref.provider, model: ref.model }, 0);

@@ -106,6 +106,24 @@ describe('embedding cache', () => {
   });
 });
 
+describe('a broken embedding cache', () => {
+  it('is read as a miss and written past: the texts are embedded by the model', async () => {
+    const cache: EmbeddingCache = {
+      getMany: async () => {
+        throw new Error('cache unreachable');
+      },
+      setMany: async () => {
+        throw new Error('cache unreachable');
+      },
+    };
+    const { gateway } = testGateway(env(), { embeddingCache: cache });
+    const r = await gateway.embed(['alpha', 'beta']);
+    expect(r.embeddings).toEqual([fakeVector('alpha'), fakeVector('beta')]);
+    expect(r.cachedCount).toBe(0);
+    expect(fakes.compat.requests.at(-1)!.body.input).toEqual(['alpha', 'beta']);
+  });
+});
+
 describe('rate limiter', () => {
   it('reserves an estimate before each attempt and releases the real token count', async () => {
     const calls: Array<{ key: string; estimate: number; actual?: number }> = [];
