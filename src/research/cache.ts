@@ -1,6 +1,5 @@
 // The cache research results live in: the shared store (Redis, or the database) in the application,
 // an in-memory LRU where nothing is shared (tests, one-off use).
-import type { Logger } from 'pino';
 import type { KeyValueStore } from '../cache/key-value-store.ts';
 
 export interface ResearchCache {
@@ -40,7 +39,10 @@ export function memoryCache(maxEntries = 500, now: () => number = Date.now): Res
  * Search results and fetched pages shared by every process for RESEARCH_CACHE_TTL. Failures are
  * logged here and passed on: the research treats them as a miss or a write not made.
  */
-export function sharedCache(store: KeyValueStore, logger?: Pick<Logger, 'warn'>): ResearchCache {
+export function sharedCache(
+  store: KeyValueStore,
+  logger?: { warn(details: object, message: string): void },
+): ResearchCache {
   return {
     async get(key) {
       try {

@@ -8,6 +8,7 @@ import { closeRedis, createRedis } from '../../src/cache/redis.ts';
 import { openDatabase } from '../../src/db/client.ts';
 import { runMigrations } from '../../src/db/migrate.ts';
 import { sharedCache } from '../../src/research/cache.ts';
+import { researchQuestions } from '../../src/research/web-research.ts';
 import { redisUrl } from '../support/database.ts';
 
 const database = await openDatabase({ dataDir: 'memory://' });
@@ -37,5 +38,47 @@ describe.each([
     expect(await b.get('research:page:https://example.com/zero')).toBeUndefined();
     await new Promise((r) => setTimeout(r, 1100));
     expect(await b.get('research:page:https://example.com/a')).toBeUndefined();
+  });
+});
+
+describe('the research cache on a Redis that is down', () => {
+  it('costs the research nothing: every question searched and every page read, as without a cache', async () => {
+    // REDIS_URL set, the server gone: the app's own client settings (no offline queue) fail each command.
+    const down = createRedis({ url: 'redis://127.0.0.1:1', logger: pino({ level: 'silent' }) });
+    const warnings: string[] = [];
+    const logger = { warn: (_o: unknown, message: string) => warnings.push(message) };
+    const cache = sharedCache(
+      keyValueStore({ database, redis: down, config: { CACHE_MAX_MB: 1024 } }),
+      logger,
+    );
+    const urls = ['https://a.test/heat-pumps', 'https://b.test/heat-pumps'];
+    const text = `Heat pumps move heat instead of making it. ${'They cost less to run than resistive heaters. '.repeat(10)}`;
+    try {
+      const sources = await researchQuestions(
+        ['how do heat pumps save money'],
+        {
+          providers: [
+            {
+              name: 'fake',
+              search: async () => urls.map((url) => ({ title: url, url, snippet: '', provider: 'fake' })),
+            },
+          ],
+          cache,
+          fetchPage: async (url) => ({
+            finalUrl: url,
+            status: 200,
+            contentType: 'text/plain',
+            body: Buffer.from(`${url}: ${text}`),
+            redirects: [],
+            fetchedAt: new Date(0),
+          }),
+        },
+        { cacheTtlSeconds: 600 },
+      );
+      expect(sources.map((s) => s.url).sort()).toEqual(urls);
+      expect(warnings).toContain('research cache read failed');
+    } finally {
+      await closeRedis(down);
+    }
   });
 });
