@@ -2,6 +2,7 @@
 // every configured provider, pages fetched through the SSRF guard, reduced to readable text,
 // de-duplicated and ranked by quality.
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import { boundedQueue } from '../bounded.ts';
 import { AppError } from '../errors.ts';
 import { type SafeFetchOptions, type SafeFetchResult, safeFetch } from '../security/ssrf/index.ts';
@@ -85,22 +86,48 @@ type FetchedPage = ExtractedPage & { finalUrl: string; fetchedAt: string };
 const contentHash = (text: string) =>
   createHash('sha256').update(text.toLowerCase().replace(/\s+/g, ' ').trim()).digest('hex');
 
+// What a cache entry must be to be used. The store is shared by every process — in a rolling upgrade,
+// processes of another version — and outlives them (RESEARCH_CACHE_TTL): an entry of another shape
+// is a miss, not a page without text failing the research.
+const searchResultsEntry: z.ZodType<SearchResult[]> = z.array(
+  z.object({
+    title: z.string(),
+    url: z.string(),
+    snippet: z.string(),
+    publishedAt: z.string().optional(),
+    score: z.number().optional(),
+    provider: z.string(),
+  }),
+);
+const fetchedPageEntry: z.ZodType<FetchedPage> = z.object({
+  title: z.string(),
+  byline: z.string().optional(),
+  publishedAt: z.string().optional(),
+  text: z.string(),
+  canonicalUrl: z.string(),
+  language: z.string().optional(),
+  wordCount: z.number(),
+  finalUrl: z.string(),
+  fetchedAt: z.string(),
+});
+
 /**
  * What the cache holds for `key`, else `compute()`'s answer, stored for `ttl` seconds. The cache only
- * saves work: a read that fails is a miss, and the answer is handed on without waiting for its
- * write — a search's pages are not requested only once its results are stored (on the embedded
- * database, behind whatever statements wait on this thread), and a write that fails or never ends
- * loses the next hit, not this research.
+ * saves work: a read that fails or finds an entry of another shape is a miss, and the answer is
+ * handed on without waiting for its write — a search's pages are not requested only once its
+ * results are stored (on the embedded database, behind whatever statements wait on this thread),
+ * and a write that fails or never ends loses the next hit, not this research.
  */
 async function cached<T>(
   cache: ResearchCache,
   key: string,
   ttl: number,
+  entry: z.ZodType<T>,
   compute: () => Promise<T>,
 ): Promise<T> {
   if (ttl > 0) {
-    const hit = await cache.get(key).catch(() => undefined);
-    if (hit !== undefined) return hit as T;
+    const hit = entry.safeParse(await cache.get(key).catch(() => undefined));
+    if (hit.success) return hit.data;
   }
   const value = await compute();
   if (ttl > 0) cache.set(key, value, ttl).catch(() => {});
@@ -156,7 +183,7 @@ export function webResearch(deps: ResearchDeps, opts: ResearchOptions = {}): Web
     const run: SearchRun = {
       limit,
       results: searchSlot(() =>
-        cached(cache, `research:search:${provider.name}:${limit}:${query}`, ttl, () =>
+        cached(cache, `research:search:${provider.name}:${limit}:${query}`, ttl, searchResultsEntry, () =>
           provider.search(query, { limit, ...(o.signal ? { signal: o.signal } : {}) }),
         ),
       ),
@@ -178,7 +205,7 @@ export function webResearch(deps: ResearchDeps, opts: ResearchOptions = {}): Web
     let load = loads.get(key);
     if (load) return load;
     load = fetchSlot(() =>
-      cached(cache, `research:page:${key}`, ttl, async () => {
+      cached(cache, `research:page:${key}`, ttl, fetchedPageEntry, async () => {
         const response = await fetchPage(url, {
           ...deps.fetchOptions,
           accept: extractableTypes,

@@ -283,6 +283,42 @@ describe('researchQuestions and its cache', () => {
     expect(tried.filter((t) => t === 'set page')).toHaveLength(3);
   });
 
+  it('takes an entry of another shape (another version wrote it) for a miss', async () => {
+    const cache = memoryCache();
+    // What an older or newer process could have left under the same keys.
+    await cache.set('research:search:fake:5:what do heat pumps cost', [{ link: urls[0] }], 600);
+    for (const url of urls)
+      await cache.set(`research:page:${url}`, { title: 'Old', body: 'no text field' }, 600);
+    const requested: string[] = [];
+    const sources = await researchQuestions(
+      ['what do heat pumps cost'],
+      {
+        providers: [search],
+        cache,
+        fetchPage: async (url) => {
+          requested.push(url);
+          return textPage(url, new Date(0));
+        },
+      },
+      { cacheTtlSeconds: 600 },
+    );
+    expect(requested).toEqual(urls);
+    expect(sources).toEqual(await plain());
+    // The fresh answers replaced them: the next research is served from the cache.
+    const again = await researchQuestions(
+      ['what do heat pumps cost'],
+      {
+        providers: [search],
+        cache,
+        fetchPage: async () => {
+          throw new Error('not fetched again');
+        },
+      },
+      { cacheTtlSeconds: 600 },
+    );
+    expect(again).toEqual(sources);
+  });
+
   it("requests a search's pages without waiting for its results to be stored", async () => {
     const writes: string[] = [];
     // A store that takes every write and never answers (a database behind other statements, or stuck).
