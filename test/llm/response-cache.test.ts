@@ -53,6 +53,20 @@ describe('LLM caches', () => {
       expect(await caches.embeddings.getMany('other-model', ['a'])).toEqual([null]);
     });
   }
+
+  it('takes an entry of another shape (another version wrote it) for a miss', async () => {
+    const caches = createLlmCaches({ database, config: { CACHE_MAX_MB: 1024 }, embeddingTtlSeconds: 60 });
+    // Shapes an older or newer process could have left under the same keys.
+    await caches.responses.set('k2', { answer: 'cached', usage: { input: 1 } } as never, 60);
+    await caches.responses.set('k3', { ...answer, usage: { inputTokens: 1 } } as never, 60);
+    expect(await caches.responses.get('k2')).toBeNull();
+    expect(await caches.responses.get('k3')).toBeNull();
+    await caches.responses.set('k4', answer, 60);
+    expect(await caches.responses.get('k4')).toEqual(answer);
+
+    await caches.embeddings.setMany('m2', ['a', 'b', 'c', 'd'], [[1, 2], { v: [1] }, [], ['x']] as never);
+    expect(await caches.embeddings.getMany('m2', ['a', 'b', 'c', 'd'])).toEqual([[1, 2], null, null, null]);
+  });
 });
 
 describe('price book', () => {
