@@ -14,11 +14,11 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 // An entry is used only if it has the shape this version reads. The store is shared by every process
 // — in a rolling upgrade, processes of another version — and outlives them: an entry of another
 // shape is a miss, not an answer without text or a vector the database refuses.
-const cachedResponse: z.ZodType<CachedLlmResponse> = z.object({
+const cachedResponse: z.ZodType<CachedLlmResponse> = z.looseObject({
   text: z.string(),
   object: z.unknown().optional(),
   rung: z.string().optional(),
-  usage: z.object({
+  usage: z.looseObject({
     inputTokens: z.number(),
     outputTokens: z.number(),
     cachedInputTokens: z.number(),

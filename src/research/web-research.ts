@@ -90,7 +90,7 @@ const contentHash = (text: string) =>
 // processes of another version — and outlives them (RESEARCH_CACHE_TTL): an entry of another shape
 // is a miss, not a page without text failing the research.
 const searchResultsEntry: z.ZodType<SearchResult[]> = z.array(
-  z.object({
+  z.looseObject({
     title: z.string(),
     url: z.string(),
     snippet: z.string(),
@@ -99,7 +99,7 @@ const searchResultsEntry: z.ZodType<SearchResult[]> = z.array(
     provider: z.string(),
   }),
 );
-const fetchedPageEntry: z.ZodType<FetchedPage> = z.object({
+const fetchedPageEntry: z.ZodType<FetchedPage> = z.looseObject({
   title: z.string(),
   byline: z.string().optional(),
   publishedAt: z.string().optional(),

@@ -1,6 +1,5 @@
 // Stage 1: the research plan (the questions the article must answer) and the sources that answer
 // them, numbered, each announced as it is kept.
-
 import { afterPendingIo } from '../../when-idle.ts';
 import { planPrompt, planQuestionsAtMost, researchPlanSchema } from '../prompts.ts';
 import { numberSources, type SourceProvider } from '../sources.ts';
