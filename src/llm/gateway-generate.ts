@@ -36,7 +36,14 @@ export async function generate<T>(
 ): Promise<LlmTextResult | LlmObjectResult<T>> {
   const started = performance.now();
   const { setup, chain, ctx, prompt, key } = await core.prepare(call, schema);
-  const hit = await core.responses.read(ctx, call, key);
+  // A cached object is checked against the schema as a model's would be: the key holds the schema's
+  // JSON, not its refinements, and the store may hold what another version wrote. One that fails
+  // (or a schema whose output does not parse again) is a miss.
+  const hit = await core.responses.read(ctx, call, key, (found) => {
+    if (!schema) return found;
+    const parsed = schema.safeParse(found.object);
+    return parsed.success ? { ...found, object: parsed.data } : null;
+  });
   if (hit) return schema ? { ...fromCache(hit, started), object: hit.object as T } : fromCache(hit, started);
   if (call.workspaceId) await core.recorder.checkBudget(call.workspaceId);
 

@@ -6,7 +6,13 @@ import type { CallContext, LlmRecorder } from './recorder.ts';
 import type { LlmTextCall, LlmTextResult, ModelRef, OutputRung } from './types.ts';
 
 export interface GatewayResponseCache {
-  read(ctx: CallContext, call: LlmTextCall, key: string | undefined): Promise<CachedLlmResponse | null>;
+  /** The cached answer for `key`, if any and (when given) `usable` accepts it; counted as a hit or a miss. */
+  read(
+    ctx: CallContext,
+    call: LlmTextCall,
+    key: string | undefined,
+    usable?: (hit: CachedLlmResponse) => CachedLlmResponse | null,
+  ): Promise<CachedLlmResponse | null>;
   write(key: string | undefined, value: CachedLlmResponse): void;
   flush(): Promise<void>;
 }
@@ -20,11 +26,12 @@ export function gatewayResponseCache(deps: {
   const { cache, recorder, logger } = deps;
   const pendingWrites = new Set<Promise<void>>();
   return {
-    async read(ctx, call, key) {
+    async read(ctx, call, key, usable = (hit) => hit) {
       if (!key || !cache) return null;
       const started = performance.now();
       try {
-        const hit = await cache.get(key);
+        const found = await cache.get(key);
+        const hit = found && usable(found);
         if (hit) recorder.cacheHit(ctx, hit, performance.now() - started);
         else recorder.cacheMiss(ctx);
         return hit;

@@ -66,6 +66,32 @@ describe('response cache', () => {
     expect(fakes.compat.requests).toHaveLength(5);
   });
 
+  it('asks the model when a cached object does not pass the schema (a refinement its JSON does not hold, another version)', async () => {
+    const cache = mapCache();
+    const { gateway, recorder } = testGateway(env(), { responseCache: cache });
+    const call = { role: 'writer', prompt: 'count', purpose: article } as const;
+    fakes.compat.script({ type: 'answer', json: { n: -1 } });
+    // Same JSON schema either way: the refinement is not in the key.
+    const loose = await gateway.generateObject({ ...call, schema: z.object({ n: z.number() }) });
+    expect(loose.object).toEqual({ n: -1 });
+    fakes.compat.script({ type: 'answer', json: { n: 3 } });
+    const strict = await gateway.generateObject({
+      ...call,
+      schema: z.object({ n: z.number().refine((n) => n >= 0, 'not negative') }),
+    });
+    expect(strict).toMatchObject({ cached: false, object: { n: 3 } });
+    expect(fakes.compat.requests).toHaveLength(2);
+    expect(recorder.cacheHits).toBe(0);
+    // The model's answer replaced the entry: asked again, the cache answers.
+    await gateway.flush?.();
+    const again = await gateway.generateObject({
+      ...call,
+      schema: z.object({ n: z.number().refine((n) => n >= 0, 'not negative') }),
+    });
+    expect(again).toMatchObject({ cached: true, object: { n: 3 } });
+    expect(fakes.compat.requests).toHaveLength(2);
+  });
+
   it('replays a cached answer to a streaming call', async () => {
     const cache = mapCache();
     const { gateway } = testGateway(env(), { responseCache: cache });
