@@ -83,7 +83,7 @@ describe('response cache', () => {
     expect(fakes.compat.requests).toHaveLength(2);
     expect(recorder.cacheHits).toBe(0);
     // The model's answer replaced the entry: asked again, the cache answers.
-    await gateway.flush?.();
+    await gateway.flush();
     const again = await gateway.generateObject({
       ...call,
       schema: z.object({ n: z.number().refine((n) => n >= 0, 'not negative') }),
