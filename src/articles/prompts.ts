@@ -92,9 +92,12 @@ function briefLines(brief: ArticleBrief): string {
 /** How many questions a research plan may hold. */
 export const planQuestionsAtMost = 8;
 
+/** One question of a research plan. */
+export const planQuestionSchema = z.string().min(3).max(300);
+
 export const researchPlanSchema = z.object({
   questions: z
-    .array(z.string().min(3).max(300))
+    .array(planQuestionSchema)
     .min(1)
     .max(planQuestionsAtMost)
     .describe('Research questions, most important first.'),

@@ -1,7 +1,7 @@
 // Stage 1: the research plan (the questions the article must answer) and the sources that answer
 // them, numbered, each announced as it is kept.
 import { afterPendingIo } from '../../when-idle.ts';
-import { planPrompt, planQuestionsAtMost, researchPlanSchema } from '../prompts.ts';
+import { planPrompt, planQuestionSchema, planQuestionsAtMost, researchPlanSchema } from '../prompts.ts';
 import { numberSources, type SourceProvider } from '../sources.ts';
 import { runStep } from '../steps.ts';
 import type { ArticleSource } from '../types.ts';
@@ -49,8 +49,9 @@ export async function gatherSources(
     const questions = (partial as { questions?: unknown }).questions;
     if (!Array.isArray(questions)) return;
     const finished = questions.slice(0, Math.min(questions.length - 1, planQuestionsAtMost));
+    // A question the final plan could hold; the plan is validated as a whole once written.
     for (const question of finished)
-      if (typeof question === 'string' && question.trim().length >= 3 && question.length <= 300)
+      if (planQuestionSchema.safeParse(question).success)
         for (const p of providers) p.foresee?.(question, questions.length, ctx.signal);
   };
   const plan = await runStep(ctx, 'plan', stepPositions.plan, async (llm) => {
