@@ -5,6 +5,7 @@ import { renderHtml } from '../writing/render.ts';
 import { articleById, updateArticle } from './article-store.ts';
 import { composeArticle } from './compose.ts';
 import { sectionStep } from './pipeline/step-plan.ts';
+import { stepOutputSchemas, storedOutput } from './step-outputs.ts';
 import { finishedOutputs } from './step-store.ts';
 import type { RunContext } from './steps.ts';
 import type { ArticleSource } from './types.ts';
@@ -18,23 +19,15 @@ export function partialDraft(
   outline: Outline,
   outputs: ReadonlyMap<string, unknown>,
 ): { markdown: string; sources: ArticleSource[] } | undefined {
-  const sections = outline.sections
-    .map((s, i) => ({
-      heading: s.heading,
-      written: outputs.get(sectionStep(i)) as { markdown: string } | undefined,
-    }))
-    .filter((s) => s.written)
-    .map((s) => ({ heading: s.heading, markdown: s.written!.markdown }));
+  const sections = outline.sections.flatMap((s, i) => {
+    const written = storedOutput(outputs, sectionStep(i), stepOutputSchemas.section);
+    return written ? [{ heading: s.heading, markdown: written.markdown }] : [];
+  });
   if (sections.length === 0) return undefined;
-  const gathered = outputs.get('gather') as { sources: ArticleSource[] } | undefined;
+  const text = (name: 'intro' | 'conclusion') => storedOutput(outputs, name, stepOutputSchemas[name]) ?? '';
   const { markdown, sources } = composeArticle(
-    {
-      title,
-      intro: (outputs.get('intro') as string | undefined) ?? '',
-      sections,
-      conclusion: (outputs.get('conclusion') as string | undefined) ?? '',
-    },
-    gathered?.sources ?? [],
+    { title, intro: text('intro'), sections, conclusion: text('conclusion') },
+    storedOutput(outputs, 'gather', stepOutputSchemas.gather)?.sources ?? [],
   );
   return { markdown, sources };
 }

@@ -195,7 +195,10 @@ async function runArticle(
   };
   try {
     if (claimed.regeneration !== null)
-      await regenerateSection(ctx, claimed.regeneration, config.SECTION_CONCURRENCY);
+      await regenerateSection(ctx, claimed.regeneration, {
+        concurrency: config.SECTION_CONCURRENCY,
+        completedSteps: claimed.completedSteps,
+      });
     else
       await runArticlePipeline(ctx, {
         brief: claimed.brief,

@@ -14,7 +14,9 @@ import { gatherSources } from './pipeline/gather-sources.ts';
 import { outlineArticle, saveOutline } from './pipeline/outline-article.ts';
 import { runChecks } from './pipeline/run-checks.ts';
 import { writerSystem } from './prompts.ts';
+import { restartUnreadableSteps } from './resume.ts';
 import type { SourceProvider } from './sources.ts';
+import { isRegenerationStep } from './step-outputs.ts';
 import type { RunContext } from './steps.ts';
 
 export interface PipelineOptions {
@@ -33,10 +35,15 @@ export async function runArticlePipeline(ctx: RunContext, options: PipelineOptio
   const system = writerSystem(brief, await brandVoiceById(ctx.database, brief.brandVoiceId));
   const run = { ctx, brief, system, concurrency: options.concurrency };
 
+  // A resumed run first sets back what it cannot read of what an earlier run stored.
+  const reopened =
+    options.completedSteps.size > 0
+      ? await restartUnreadableSteps(ctx, (name) => !isRegenerationStep(name))
+      : [];
   const sources = await gatherSources(
     run,
     options.sourceProviders(brief, ctx),
-    options.completedSteps.has('gather'),
+    options.completedSteps.has('gather') && !reopened.includes('gather'),
   );
   const outlined = await outlineArticle(run, sources);
   const { outline, title } = outlined;

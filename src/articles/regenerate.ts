@@ -29,6 +29,7 @@ import {
   writerSystem,
 } from './prompts.ts';
 import type { RegenerationProposal, RegenerationRequest } from './regeneration.ts';
+import { restartUnreadableSteps } from './resume.ts';
 import {
   type LocatedPart,
   locatePart,
@@ -38,6 +39,7 @@ import {
   targetStep,
 } from './section-target.ts';
 import { seoPack } from './seo-pack.ts';
+import { stepOutputSchemas, storedOutput } from './step-outputs.ts';
 import { countStepsNamed, finishedOutputs } from './step-store.ts';
 import { type RunContext, runStep } from './steps.ts';
 import type { ArticleSource, CitationCheck } from './types.ts';
@@ -135,7 +137,14 @@ async function rewrite(
   if (typeof target === 'number') {
     const section = outline.sections[target]!;
     const outputs = await finishedOutputs(ctx.database, ctx.article.id);
-    const gathered = (outputs.get('gather') as { sources: ArticleSource[] } | undefined)?.sources ?? [];
+    // The sources as numbered when the article was researched: the outline's sections name them so.
+    const gathered = outputs.has('gather')
+      ? storedOutput(outputs, 'gather', stepOutputSchemas.gather)?.sources
+      : [];
+    if (!gathered)
+      throw new Error(
+        "The article's research was stored by another version of Blogsmith in a form this one cannot read, so a section cannot be rewritten from its sources",
+      );
     const words = wordsPerSection(brief.words, outline.sections.length);
     const written = await runStep(ctx, stepName, position, async (llm) => {
       const sources = sectionSources(section, gathered);
@@ -173,7 +182,16 @@ async function rewrite(
   return { text: remapCitations(written, () => undefined).markdown, sources: article.sources };
 }
 
-export async function regenerateSection(ctx: RunContext, request: RegenerationRequest, concurrency: number) {
+export async function regenerateSection(
+  ctx: RunContext,
+  request: RegenerationRequest,
+  options: {
+    concurrency: number;
+    /** Steps a previous run of the article completed, as the claim of this run read them. */
+    completedSteps: ReadonlySet<string>;
+  },
+) {
+  const { concurrency } = options;
   const article = await articleById(ctx.database, ctx.article.id);
   if (!article) throw new Error('article vanished');
   const outline = article.outline;
@@ -189,6 +207,9 @@ export async function regenerateSection(ctx: RunContext, request: RegenerationRe
     request.target,
     await regenerationCount(ctx.database, ctx.article.id, request.target),
   );
+  // Resumed: what this regeneration stored and this version cannot read is done again.
+  const ownStep = (name: string) => name === stepName || name.startsWith(`${stepName}:`);
+  if ([...options.completedSteps].some(ownStep)) await restartUnreadableSteps(ctx, ownStep);
   const written = await rewrite(ctx, article, outline, request, part, stepName);
   const spliced = replacePart(article.markdown, part, written.text);
   const cited = typeof request.target === 'number';

@@ -9,6 +9,9 @@ import { eventParams } from './event-store.ts';
 import { finishedStepStatuses, type StepStatus } from './statuses.ts';
 import type { StepView } from './types.ts';
 
+/** The names of a regeneration's steps (`section:2#r1`, `section:2#r1:citations`), as a POSIX pattern. */
+const regenerationPattern = '#r[0-9]+';
+
 export interface StepRef {
   articleId: string;
   name: string;
@@ -25,13 +28,23 @@ export const pendingStepsParams = (
   steps: ReadonlyArray<{ name: string; position: number }>,
 ) => [articleId, steps.map((s) => s.name), steps.map((s) => s.position)];
 
-/** Adds steps as pending; steps already there are left as they are. */
-export async function declareSteps(
+/**
+ * Adds the steps of the article's run from the first of `steps`' positions on, as pending; steps
+ * already there are left as they are. A pending step of the run from there on that is not among
+ * them is skipped: an earlier outline planned it, and a resumed run that outlined again has none.
+ */
+export async function declareStepsFrom(
   database: Database,
   articleId: string,
   steps: ReadonlyArray<{ name: string; position: number }>,
 ) {
-  await database.query(insertPendingSteps(), pendingStepsParams(articleId, steps));
+  await database.query(
+    `WITH declared AS (${insertPendingSteps()})
+     UPDATE article_steps SET status = 'skipped'
+     WHERE article_id = $1 AND status = 'pending' AND name !~ '${regenerationPattern}'
+       AND position >= (SELECT min(p) FROM unnest($3::int[]) AS p) AND name <> ALL($2::text[])`,
+    pendingStepsParams(articleId, steps),
+  );
 }
 
 /**
@@ -269,6 +282,47 @@ export async function meterSpend(
   );
 }
 
+export interface StoredStep {
+  name: string;
+  position: number;
+  status: StepStatus;
+  output: unknown;
+}
+
+/** Every step of the article with its status and stored output. */
+export async function storedSteps(database: Database, articleId: string): Promise<StoredStep[]> {
+  return database.db
+    .select({
+      name: articleSteps.name,
+      position: articleSteps.position,
+      status: articleSteps.status,
+      output: articleSteps.output,
+    })
+    .from(articleSteps)
+    .where(eq(articleSteps.articleId, articleId));
+}
+
+/**
+ * Sets the named steps back to pending, their outputs and errors cleared (their spend stays on
+ * record), while `leaseOwner` holds the article. The names set back.
+ */
+export async function reopenSteps(
+  database: Database,
+  articleId: string,
+  names: readonly string[],
+  leaseOwner: string | undefined,
+): Promise<string[]> {
+  const { rows } = await database.query<{ name: string }>(
+    `UPDATE article_steps SET status = 'pending', output = NULL, error = NULL, started_at = NULL,
+       finished_at = NULL
+     WHERE article_id = $1 AND name = ANY($2::text[])
+       AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM articles WHERE id = $1 AND lease_owner = $3))
+     RETURNING name`,
+    [articleId, names, leaseOwner ?? null],
+  );
+  return rows.map((r) => r.name);
+}
+
 /** The stored outputs of the article's finished (completed or skipped) steps, by step name. */
 export async function finishedOutputs(database: Database, articleId: string): Promise<Map<string, unknown>> {
   const rows = await database.db
@@ -293,7 +347,7 @@ export async function countStepsNamed(database: Database, articleId: string, pat
  */
 export async function originalRunCompleted(database: Database, articleId: string): Promise<boolean> {
   const { rows } = await database.query<{ unfinished: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM article_steps WHERE article_id = $1 AND name !~ '#r[0-9]+'
+    `SELECT EXISTS (SELECT 1 FROM article_steps WHERE article_id = $1 AND name !~ '${regenerationPattern}'
        AND status NOT IN ('completed', 'skipped')) AS unfinished`,
     [articleId],
   );

@@ -19,6 +19,7 @@ import type { ArticleEventData, ArticleEventMessage, ArticleEventType } from './
 import type { ArticleEventBus } from './events.ts';
 import { stepDuration } from './metrics.ts';
 import { isFinished } from './statuses.ts';
+import { stepKind } from './step-outputs.ts';
 import * as steps from './step-store.ts';
 
 export interface RunContext {
@@ -178,9 +179,6 @@ function retryable(err: unknown, signal: AbortSignal): boolean {
   return true;
 }
 
-/** section:3#r1 → section: bounded metric labels. */
-const stepKind = (name: string) => name.split(':')[0]!.split('#')[0]!;
-
 interface PendingStart {
   step: steps.StepToStart;
   started: PromiseWithResolvers<steps.StartedStep | undefined>;
@@ -276,6 +274,7 @@ export async function runStep<T>(
       });
       if (!kept) throw new RunSupersededError(name);
       await ctx.events.notify(ctx.article.id);
+      // The step's kind, not its name: bounded metric labels.
       stepDuration.observe({ step: stepKind(name), status: 'completed' }, durationMs / 1000);
       return output;
     } catch (err) {

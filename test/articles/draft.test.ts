@@ -43,4 +43,18 @@ describe('the partial article', () => {
     expect(draft.markdown).toContain('Third text cites [1].');
     expect(draft.sources.map((s) => [s.n, s.title])).toEqual([[1, 'Source 2']]);
   });
+
+  it('leaves out what it cannot read (another version stored it) rather than failing', () => {
+    const outputs = new Map<string, unknown>([
+      ['gather', { questions: [], pages: sources }],
+      ['intro', { text: 'An intro in another shape.' }],
+      ['section:0', 'First text, as a bare string.'],
+      ['section:1', { heading: 'Second', markdown: 'Second text cites [1].' }],
+    ]);
+    const draft = partialDraft('My title', outline, outputs)!;
+    expect(draft.markdown).toContain('## Second\n\nSecond text cites');
+    expect(draft.markdown).not.toMatch(/First|another shape|undefined|\[object/);
+    // The sources were unreadable: the citation has nothing to point at.
+    expect(draft.sources).toEqual([]);
+  });
 });

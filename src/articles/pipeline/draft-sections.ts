@@ -6,6 +6,7 @@ import type { Outline } from '../../writing/outline.ts';
 import { localToGlobal } from '../../writing/sections.ts';
 import { fitQuotes, fullQuoteChars } from '../prompt-budget.ts';
 import { conclusionPrompt, faqPrompt, faqSchema, introPrompt, sectionPrompt } from '../prompts.ts';
+import type { StepOutput } from '../step-outputs.ts';
 import { runStep } from '../steps.ts';
 import type { ArticleSource } from '../types.ts';
 import type { PipelineRun } from './run.ts';
@@ -13,12 +14,7 @@ import { sectionSources, wordsPerSection } from './section-sources.ts';
 import { sectionStep, stepPositions } from './step-plan.ts';
 import { streamSectionText } from './stream-section.ts';
 
-export interface DraftedSection {
-  heading: string;
-  markdown: string;
-  /** Citations of numbers beyond the section's sources, removed from its text. */
-  removedCitations?: number;
-}
+export type DraftedSection = StepOutput<'section'>;
 
 export interface Draft {
   sections: DraftedSection[];

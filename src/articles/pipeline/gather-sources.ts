@@ -3,15 +3,13 @@
 import { afterPendingIo } from '../../when-idle.ts';
 import { planPrompt, planQuestionSchema, planQuestionsAtMost, researchPlanSchema } from '../prompts.ts';
 import { numberSources, type SourceProvider } from '../sources.ts';
+import type { StepOutput } from '../step-outputs.ts';
 import { runStep } from '../steps.ts';
 import type { ArticleSource } from '../types.ts';
 import type { PipelineRun } from './run.ts';
 import { stepPositions } from './step-plan.ts';
 
-interface Gathered {
-  questions: string[];
-  sources: ArticleSource[];
-}
+type Gathered = StepOutput<'gather'>;
 
 /** The `source.found` event of a kept source: where it comes from and its excerpt, not its text. */
 export function sourceFoundEvent(s: ArticleSource) {

@@ -6,7 +6,7 @@ import { normaliseOutline, type Outline, outlineSchema } from '../../writing/out
 import { updateArticle } from '../article-store.ts';
 import { fitQuotes } from '../prompt-budget.ts';
 import { outlinePrompt } from '../prompts.ts';
-import { declareSteps } from '../step-store.ts';
+import { declareStepsFrom } from '../step-store.ts';
 import { runStep } from '../steps.ts';
 import type { ArticleSource } from '../types.ts';
 import type { PipelineRun } from './run.ts';
@@ -30,8 +30,9 @@ export async function outlineArticle(
     });
     return assignSources(normaliseOutline(brief.outline, object), sources);
   });
-  // Before the sections start: a client counts the run's steps once their text comes.
-  await declareSteps(ctx.database, ctx.article.id, stepsAfterOutline(outline));
+  // Before the sections start: a client counts the run's steps once their text comes. (A step an
+  // earlier outline planned and this one does not is skipped.)
+  await declareStepsFrom(ctx.database, ctx.article.id, stepsAfterOutline(outline));
   return { outline, title: brief.title ?? outline.title };
 }
 
