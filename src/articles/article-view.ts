@@ -1,11 +1,13 @@
-// An article as the API shows it: its row, its steps and the spend they add up to; a source's
-// quoted text stays on the server.
+// An article as the API shows it: its row, its steps and the spend they add up to; one step with its
+// input and output. A source's quoted text stays on the server.
 import type { Database } from '../db/client.ts';
+import { AppError } from '../errors.ts';
 import type { Outline } from '../writing/outline.ts';
-import type { ArticleRow } from './article-store.ts';
+import { type ArticleRow, findArticle } from './article-store.ts';
 import { claimViews, instructionFlags } from './claim-view.ts';
 import { targetLabel } from './section-target.ts';
-import { stepViews } from './step-store.ts';
+import { stepKind, stepOutputSchemas } from './step-outputs.ts';
+import { stepViews, stepWithData } from './step-store.ts';
 import type { ArticleSource, ArticleView } from './types.ts';
 
 function sectionsOf(outline: Outline | null) {
@@ -84,5 +86,27 @@ export async function articleView(database: Database, row: ArticleRow): Promise<
     steps,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
+  };
+}
+
+/**
+ * One step of the article with what it was given and what it stored, as the API shows it: the
+ * gathered sources without their quoted text (an `articles:read` key may not read the workspace's
+ * documents), and no output for a gather step this version cannot read.
+ */
+export async function articleStepView(
+  database: Database,
+  scope: { workspaceId: string },
+  articleId: string,
+  name: string,
+) {
+  await findArticle(database, scope, articleId);
+  const step = await stepWithData(database, articleId, name);
+  if (!step) throw new AppError('not_found', `Article ${articleId} has no step "${name}"`);
+  if (stepKind(name) !== 'gather' || step.output === null) return step;
+  const gathered = stepOutputSchemas.gather.safeParse(step.output);
+  return {
+    ...step,
+    output: gathered.success ? { ...gathered.data, sources: publicSources(gathered.data.sources) } : null,
   };
 }

@@ -134,6 +134,7 @@ async function rewrite(
   // Given an instruction ("shorter"), the model revises the current text; without one it writes afresh.
   const prompt = (base: string) => rewritePrompt(base, instruction ? part.text : '', instruction);
   const position = regenerationPosition(target);
+  const asked = { target, instruction: instruction ?? null };
   if (typeof target === 'number') {
     const section = outline.sections[target]!;
     const outputs = await finishedOutputs(ctx.database, ctx.article.id);
@@ -146,7 +147,8 @@ async function rewrite(
         "The article's research was stored by another version of Blogsmith in a form this one cannot read, so a section cannot be rewritten from its sources",
       );
     const words = wordsPerSection(brief.words, outline.sections.length);
-    const written = await runStep(ctx, stepName, position, async (llm) => {
+    const given = { ...asked, section: { ...section, words } };
+    const written = await runStep(ctx, stepName, position, given, async (llm) => {
       const sources = sectionSources(section, gathered);
       const text = await streamSectionText(ctx, llm, sectionStep(target), target, {
         system,
@@ -159,7 +161,7 @@ async function rewrite(
   }
   // The intro and conclusion read the body sections as they are now (edits included).
   const bodies = outline.sections.map((_, i) => locatePart(article.markdown, outline, i)?.text ?? '');
-  const written = await runStep(ctx, stepName, position, async (llm) => {
+  const written = await runStep(ctx, stepName, position, asked, async (llm) => {
     if (target === 'faq') {
       const asked = [...part.text.matchAll(/^###\s+(.+)$/gm)].map((m) => m[1]!.trim());
       const questions = asked.length > 0 ? asked : (outline.faq ?? []);
@@ -217,7 +219,8 @@ export async function regenerateSection(
 
   let citations = article.citations;
   if (cited && written.sources.length > 0) {
-    citations = await runStep(ctx, `${stepName}:citations`, stepPositions.citations, (llm) =>
+    const given = { sources: written.sources.length };
+    citations = await runStep(ctx, `${stepName}:citations`, stepPositions.citations, given, (llm) =>
       checkCitations(llm, markdown, written.sources, brief.language, concurrency, citations),
     );
   }

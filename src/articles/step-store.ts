@@ -354,39 +354,52 @@ export async function originalRunCompleted(database: Database, articleId: string
   return rows[0]?.unfinished === false;
 }
 
+const stepViewColumns = {
+  name: articleSteps.name,
+  status: articleSteps.status,
+  attempts: articleSteps.attempts,
+  error: articleSteps.error,
+  inputTokens: articleSteps.inputTokens,
+  outputTokens: articleSteps.outputTokens,
+  costUsd: articleSteps.costUsd,
+  usageEstimated: articleSteps.usageEstimated,
+  outputRungs: articleSteps.outputRungs,
+  startedAt: articleSteps.startedAt,
+  finishedAt: articleSteps.finishedAt,
+};
+
+const stepView = ({
+  outputRungs,
+  ...r
+}: Omit<StepView, 'outputRungs'> & { outputRungs: string[] }): StepView => ({
+  ...r,
+  costUsd: Number(r.costUsd),
+  outputRungs: outputRungs as OutputRung[],
+});
+
 /**
  * The article's steps as the API shows them, in pipeline order: not their inputs and outputs (every
- * section's text, the fact check's claims — tens of kilobytes of JSON an article), which no view shows.
+ * section's text, the fact check's claims — tens of kilobytes of JSON an article), which only the
+ * view of one step shows (stepWithData).
  */
 export async function stepViews(database: Database, articleId: string): Promise<StepView[]> {
   const rows = await database.db
-    .select({
-      name: articleSteps.name,
-      status: articleSteps.status,
-      attempts: articleSteps.attempts,
-      error: articleSteps.error,
-      inputTokens: articleSteps.inputTokens,
-      outputTokens: articleSteps.outputTokens,
-      costUsd: articleSteps.costUsd,
-      usageEstimated: articleSteps.usageEstimated,
-      outputRungs: articleSteps.outputRungs,
-      startedAt: articleSteps.startedAt,
-      finishedAt: articleSteps.finishedAt,
-    })
+    .select(stepViewColumns)
     .from(articleSteps)
     .where(eq(articleSteps.articleId, articleId))
     .orderBy(articleSteps.position, articleSteps.name);
-  return rows.map((r) => ({
-    name: r.name,
-    status: r.status,
-    attempts: r.attempts,
-    error: r.error,
-    inputTokens: r.inputTokens,
-    outputTokens: r.outputTokens,
-    costUsd: Number(r.costUsd),
-    usageEstimated: r.usageEstimated,
-    outputRungs: r.outputRungs as OutputRung[],
-    startedAt: r.startedAt,
-    finishedAt: r.finishedAt,
-  }));
+  return rows.map(stepView);
+}
+
+/** One step of the article as the API shows it, with its stored input and output. */
+export async function stepWithData(
+  database: Database,
+  articleId: string,
+  name: string,
+): Promise<(StepView & { input: unknown; output: unknown }) | undefined> {
+  const [row] = await database.db
+    .select({ ...stepViewColumns, input: articleSteps.input, output: articleSteps.output })
+    .from(articleSteps)
+    .where(and(eq(articleSteps.articleId, articleId), eq(articleSteps.name, name)));
+  return row && { ...stepView(row), input: row.input, output: row.output };
 }

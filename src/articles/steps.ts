@@ -227,6 +227,8 @@ function startTogether(ctx: RunContext, step: steps.StepToStart): Promise<steps.
 
 /**
  * Runs `work` as the durable step `name`, or returns its stored output when it already finished.
+ * `input` is stored with the step: what it was made from, for whoever reads the step later (its
+ * parameters, and the names of the steps whose outputs it reads; never a copy of those outputs).
  * Failures retry with exponential backoff; after the last attempt the step is marked failed and
  * a StepFailedError is thrown.
  */
@@ -234,8 +236,8 @@ export async function runStep<T>(
   ctx: RunContext,
   name: string,
   position: number,
+  input: unknown,
   work: (llm: StepLlm, step: StepAnnouncer) => Promise<T>,
-  input?: unknown,
 ): Promise<T> {
   if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error('run aborted');
   const startedAt = new Date();

@@ -64,7 +64,7 @@ describe.each(backends)('a cancel from another process, before the heartbeat not
 
   it('starts no step after the cancel, so nothing follows its `done`', async () => {
     const { articleId, ctx } = await claimedRun('worker-a');
-    expect(await runStep(ctx, 'outline', 0, async () => 'outline')).toBe('outline');
+    expect(await runStep(ctx, 'outline', 0, null, async () => 'outline')).toBe('outline');
 
     // What cancelArticle does on the other process (its abortLocalRun finds no run there).
     expect(await cancelActiveArticle(database, { workspaceId }, articleId)).toBe(true);
@@ -73,7 +73,7 @@ describe.each(backends)('a cancel from another process, before the heartbeat not
 
     let worked = false;
     await expect(
-      runStep(ctx, 'draft', 1, async () => {
+      runStep(ctx, 'draft', 1, null, async () => {
         worked = true;
         return 'draft';
       }),
@@ -90,7 +90,7 @@ describe.each(backends)('a cancel from another process, before the heartbeat not
   it('starts no step of a run another worker took over', async () => {
     const { articleId, ctx } = await claimedRun('worker-a');
     await database.query(`UPDATE articles SET lease_owner = 'worker-b' WHERE id = $1`, [articleId]);
-    await expect(runStep(ctx, 'outline', 0, async () => 'outline')).rejects.toBeInstanceOf(
+    await expect(runStep(ctx, 'outline', 0, null, async () => 'outline')).rejects.toBeInstanceOf(
       RunSupersededError,
     );
     expect(await eventTypes(articleId)).not.toContain('step.started');
@@ -98,8 +98,8 @@ describe.each(backends)('a cancel from another process, before the heartbeat not
 
   it('still starts steps of the run that holds the article, and returns stored ones', async () => {
     const { articleId, ctx } = await claimedRun('worker-a');
-    expect(await runStep(ctx, 'outline', 0, async () => 'first')).toBe('first');
-    expect(await runStep(ctx, 'outline', 0, async () => 'second')).toBe('first');
+    expect(await runStep(ctx, 'outline', 0, null, async () => 'first')).toBe('first');
+    expect(await runStep(ctx, 'outline', 0, null, async () => 'second')).toBe('first');
     expect(await eventTypes(articleId)).toEqual(['status', 'step.started', 'step.finished']);
   });
 });

@@ -54,7 +54,7 @@ describe.each(backends)('events a step announces (%s)', (backend) => {
 
   it('writes them with the completion, in order, before step.finished', async () => {
     const ctx = await runningArticle();
-    const output = await runStep(ctx, 'gather', 1, async (_llm, step) => {
+    const output = await runStep(ctx, 'gather', 1, null, async (_llm, step) => {
       step.announce('source.found', [found('https://a.example/'), found('https://b.example/')]);
       step.announce('source.found', [found('https://c.example/')]);
       // Nothing is written before the step completes.
@@ -74,7 +74,7 @@ describe.each(backends)('events a step announces (%s)', (backend) => {
   it("keeps none of a failed attempt's announcements: the retry's alone", async () => {
     const ctx = await runningArticle();
     let attempt = 0;
-    await runStep(ctx, 'gather', 1, async (_llm, step) => {
+    await runStep(ctx, 'gather', 1, null, async (_llm, step) => {
       attempt++;
       step.announce('source.found', [found(`https://attempt-${attempt}.example/`)]);
       if (attempt === 1) throw new Error('search failed');

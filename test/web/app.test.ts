@@ -332,6 +332,19 @@ describe('web app in Chromium', () => {
     expect(await card.textContent()).toMatch(/Words[\d,]+/);
     expect(await card.textContent()).toMatch(/SEO score\d+\/100/);
     await h.capture(page, '09-live-done');
+
+    // Each step shows, once opened, what it was given and what it stored.
+    const section = page.locator('li.step[data-step="section:0"]');
+    await section.getByText('Input and output').click();
+    await poll(() => section.getByTestId('step-output').textContent()).toMatch(/\w+ \w+ \w+/);
+    const input = JSON.parse((await section.getByTestId('step-input').textContent()) ?? '');
+    expect(input).toMatchObject({ heading: expect.any(String), words: expect.any(Number) });
+    expect(await page.locator('.draft').textContent()).toContain(input.heading);
+    const plan = page.locator('li.step[data-step="plan"]');
+    await plan.getByText('Input and output').click();
+    await poll(() => plan.getByTestId('step-input').textContent()).toMatch(/"topic": "Solar inverters"/);
+    expect(await plan.getByTestId('step-output').textContent()).toMatch(/"questions"/);
+    await h.capture(page, '09b-step-data');
   }, 60_000);
 
   it('edits and saves in the editor, shows a citation source, diffs a version, exports Markdown', async () => {

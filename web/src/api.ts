@@ -170,6 +170,7 @@ export type ArticleStatus = Article['status'];
 export type Source = Article['sources'][number];
 export type Citation = Article['citations'][number];
 export type Step = Article['steps'][number];
+export type StepDetail = Json<'/api/v1/articles/{id}/steps/{step}', 'GET'>;
 export type StepStatus = Step['status'];
 export type VersionSummary = Item<Json<'/api/v1/articles/{id}/versions', 'GET'>>;
 export type Version = Json<'/api/v1/articles/{id}/versions/{versionId}', 'GET'>;

@@ -86,7 +86,9 @@ async function citationStep(
   const inputFailed = (err: unknown): never => {
     throw new StepInputFailedError('citations', err);
   };
-  return runStep(ctx, 'citations', stepPositions.citations, async (llm) => {
+  // The final text: the sections, revised, with the intro and conclusion.
+  const given = { sources: sources.length, sections: sections.length };
+  return runStep(ctx, 'citations', stepPositions.citations, given, async (llm) => {
     const slot = boundedQueue(concurrency);
     const bySection = sections.map((section) =>
       section.then(

@@ -35,7 +35,8 @@ function writeSection(
   const { ctx, brief, system } = run;
   const section = outline.sections[i]!;
   const words = wordsPerSection(brief.words, outline.sections.length);
-  return runStep(ctx, sectionStep(i), stepPositions.section + i, async (llm): Promise<DraftedSection> => {
+  const given = { ...section, words };
+  return runStep(ctx, sectionStep(i), stepPositions.section + i, given, async (llm) => {
     // Quoted shorter when the model's context is small.
     const build = (maxChars: number) =>
       sectionPrompt({
@@ -67,7 +68,7 @@ function writeSection(
 
 function writeFaq(run: PipelineRun, outline: Outline): Promise<FaqItems> {
   const { ctx, system } = run;
-  return runStep(ctx, 'faq', stepPositions.faq, async (llm) => {
+  return runStep(ctx, 'faq', stepPositions.faq, { questions: outline.faq ?? [] }, async (llm) => {
     const { object } = await llm.generateObject({
       role: 'writer',
       system,
@@ -81,14 +82,16 @@ function writeFaq(run: PipelineRun, outline: Outline): Promise<FaqItems> {
 
 function writeFrame(run: PipelineRun, outline: Outline, bodies: string[]) {
   const { ctx, brief, system } = run;
+  // Written from the sections' texts as their steps stored them.
+  const given = { headings: outline.sections.map((s) => s.heading) };
   return Promise.all([
-    runStep(ctx, 'intro', stepPositions.intro, (llm) =>
+    runStep(ctx, 'intro', stepPositions.intro, given, (llm) =>
       streamSectionText(ctx, llm, 'intro', undefined, {
         system,
         prompt: introPrompt(brief, outline, bodies),
       }),
     ),
-    runStep(ctx, 'conclusion', stepPositions.conclusion, (llm) =>
+    runStep(ctx, 'conclusion', stepPositions.conclusion, given, (llm) =>
       streamSectionText(ctx, llm, 'conclusion', undefined, {
         system,
         prompt: conclusionPrompt(brief, outline, bodies),

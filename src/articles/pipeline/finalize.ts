@@ -115,8 +115,9 @@ function seoStep(run: PipelineRun, final: Final, checks: Promise<CheckedText>) {
   const { ctx, brief, system } = run;
   const { title, outline, draft } = final;
   const asked = Promise.withResolvers<void>();
+  const given = { title, keywords: brief.keywords };
   const done = brief.seo
-    ? runStep(ctx, 'seo', stepPositions.seo, async (llm): Promise<SeoPack> => {
+    ? runStep(ctx, 'seo', stepPositions.seo, given, async (llm): Promise<SeoPack> => {
         const { object } = await llm.generateObject({
           role: 'planner',
           system,
@@ -229,7 +230,7 @@ export async function finalize(run: PipelineRun, final: Final): Promise<void> {
   const citations = citationsDone.value;
   const seo = seoDone.value;
 
-  const render = runStep(ctx, 'render', stepPositions.render, async () => {
+  const render = runStep(ctx, 'render', stepPositions.render, { title }, async () => {
     const wordCount =
       seo?.wordCount ?? analyzeSeo(composed.markdown, { keywords: [], language: brief.language }).wordCount;
     // The text and its HTML are saved already (above): rewriting the unchanged text would cost its

@@ -52,7 +52,7 @@ export async function gatherSources(
       if (planQuestionSchema.safeParse(question).success)
         for (const p of providers) p.foresee?.(question, questions.length, ctx.signal);
   };
-  const plan = await runStep(ctx, 'plan', stepPositions.plan, async (llm) => {
+  const plan = await runStep(ctx, 'plan', stepPositions.plan, { brief }, async (llm) => {
     const { object } = await llm.generateObject({
       role: 'planner',
       system,
@@ -75,7 +75,8 @@ export async function gatherSources(
     return { questions: object.questions };
   });
 
-  const gathered = await runStep<Gathered>(ctx, 'gather', stepPositions.gather, async (_llm, step) => {
+  const asked = { questions: plan.questions, research: brief.research };
+  const gathered = await runStep<Gathered>(ctx, 'gather', stepPositions.gather, asked, async (_llm, step) => {
     // The search begun for these questions, on the first attempt; a retry searches again.
     const pending = early?.questions === plan.questions ? early.found : find(plan.questions);
     early = undefined;

@@ -18,7 +18,8 @@ export async function outlineArticle(
   sources: ArticleSource[],
 ): Promise<{ outline: Outline; title: string }> {
   const { ctx, brief, system } = run;
-  const outline = await runStep(ctx, 'outline', stepPositions.outline, async (llm) => {
+  const given = { headings: brief.outline ?? [], sources: sources.map(({ n, title }) => ({ n, title })) };
+  const outline = await runStep(ctx, 'outline', stepPositions.outline, given, async (llm) => {
     const { object } = await llm.generateObject({
       role: 'planner',
       system,

@@ -7,7 +7,7 @@ import { factCheckSections, needsRevision, reviseSections, type SectionForCheck 
 import { runStep, StepInputFailedError, skipStep } from '../steps.ts';
 import type { ArticleSource, FactCheckClaim } from '../types.ts';
 import type { PipelineRun } from './run.ts';
-import { stepPositions } from './step-plan.ts';
+import { sectionStep, stepPositions } from './step-plan.ts';
 
 export interface Checked {
   claims: FactCheckClaim[];
@@ -43,7 +43,9 @@ export async function runChecks(
   if (applies) {
     // Started by the first section written (not at all when it failed).
     if (drafted.length) await Promise.race(drafted);
-    claims = await runStep(ctx, 'factcheck', stepPositions.factcheck, (llm) =>
+    // Each section's text as its step stores it, checked against the sources it may cite.
+    const given = { sections: sections.map((s, i) => ({ step: sectionStep(i), sourceIds: s.sourceIds })) };
+    claims = await runStep(ctx, 'factcheck', stepPositions.factcheck, given, (llm) =>
       factCheckSections(
         llm,
         drafted.map((section, i) =>
@@ -64,7 +66,10 @@ export async function runChecks(
   const forCheck = sectionsForCheck(sections, bodies);
   let revised = bodies;
   if (claims.some(needsRevision)) {
-    revised = await runStep(ctx, 'revise', stepPositions.revise, (llm) =>
+    const revising = {
+      claims: claims.filter(needsRevision).map(({ claim, verdict }) => ({ claim, verdict })),
+    };
+    revised = await runStep(ctx, 'revise', stepPositions.revise, revising, (llm) =>
       reviseSections(llm, system, forCheck, claims, sources, concurrency),
     );
   } else {

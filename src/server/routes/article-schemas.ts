@@ -126,6 +126,25 @@ export const stepView = z.object({
   finishedAt: z.date().nullable(),
 });
 
+/** A step's name as the pipeline gives it: `plan`, `section:2`, `intro#r1`, `section:2#r1:citations`. */
+export const stepName = z
+  .string()
+  .max(60)
+  .regex(/^[a-z]+(:\d{1,3})?(#r\d{1,6})?(:citations)?$/, 'A step name such as section:2 or intro#r1');
+
+export const stepDetailView = stepView.extend({
+  input: z
+    .unknown()
+    .describe(
+      'What the step was given: its parameters, and which steps it reads (never a copy of their outputs); null for a step that was skipped or has not started',
+    ),
+  output: z
+    .unknown()
+    .describe(
+      "What the step stored once finished (a section's text, the fact check's claims, the SEO pack…); null until then. A gather step's sources come without their quoted text",
+    ),
+});
+
 export const regenerationView = z.object({
   target: sectionTargetSchema,
   label: z.string().describe('The part as the writer sees it named, e.g. "Introduction" or a heading'),

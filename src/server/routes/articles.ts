@@ -4,7 +4,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findArticle, listArticles } from '../../articles/article-store.ts';
-import { articleView as viewOf } from '../../articles/article-view.ts';
+import { articleStepView, articleView as viewOf } from '../../articles/article-view.ts';
 import { duplicateArticle } from '../../articles/duplicate.ts';
 import { exportArticle, exportFormats } from '../../articles/export.ts';
 import {
@@ -28,6 +28,8 @@ import {
   articleSummary,
   articleView,
   runAccepted,
+  stepDetailView,
+  stepName,
   versionSummary,
 } from './article-schemas.ts';
 
@@ -126,6 +128,24 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => viewOf(database, await findArticle(database, authOf(request), request.params.id)),
+  );
+
+  app.get(
+    '/:id/steps/:step',
+    {
+      preHandler: read,
+      schema: {
+        tags: ['articles'],
+        summary: "One step of the article's run: what it was given, what it stored, its spend and timings",
+        description:
+          'The step names are those of `steps` in the article (`#` written `%23` in the path: ' +
+          '`intro%23r1`). 404 when the article has no step of that name.',
+        security: securedBy,
+        params: articleIdParams.extend({ step: stepName }),
+        response: { 200: stepDetailView },
+      },
+    },
+    async (request) => articleStepView(database, authOf(request), request.params.id, request.params.step),
   );
 
   app.post(

@@ -1637,6 +1637,47 @@ export interface paths {
       };
     };
   };
+  "/api/v1/articles/{id}/steps/{step}": {
+    /**
+     * One step of the article's run: what it was given, what it stored, its spend and timings
+     * @description The step names are those of `steps` in the article (`#` written `%23` in the path: `intro%23r1`). 404 when the article has no step of that name.
+     */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+          step: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              name: string;
+              /** @enum {string} */
+              status: "pending" | "running" | "completed" | "failed" | "skipped";
+              attempts: number;
+              error: string | null;
+              inputTokens: number;
+              outputTokens: number;
+              costUsd: number;
+              /** @description Token counts estimated with a tokenizer (the server reported no usage) */
+              usageEstimated: boolean;
+              /** @description Structured-output rungs used: json_schema, json_object (schema in prompt), tool, text */
+              outputRungs: ("json_schema" | "json_object" | "tool" | "text")[];
+              startedAt: string | null;
+              finishedAt: string | null;
+              /** @description What the step was given: its parameters, and which steps it reads (never a copy of their outputs); null for a step that was skipped or has not started */
+              input: unknown;
+              /** @description What the step stored once finished (a section's text, the fact check's claims, the SEO pack…); null until then. A gather step's sources come without their quoted text */
+              output: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
   "/api/v1/articles/{id}/cancel": {
     /** Cancel a queued or running article; no model call is made after a few seconds */
     post: {

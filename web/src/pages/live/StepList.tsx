@@ -1,5 +1,6 @@
-// The run's steps, planned ones included, with their state and cost.
+// The run's steps, planned ones included, with their state and cost, and what each was given and stored.
 import { type Article, type Step, usd } from '../../api.ts';
+import { StepData } from './StepData.tsx';
 import { stepLabel } from './steps.ts';
 
 export function StepList({ steps, article }: { steps: Step[]; article: Article }) {
@@ -7,16 +8,20 @@ export function StepList({ steps, article }: { steps: Step[]; article: Article }
     <section className="card" aria-labelledby="steps-heading">
       <h2 id="steps-heading">Steps</h2>
       <ol className="timeline">
-        {steps.map((s) => (
-          <li key={s.name} className={`step step-${s.status}`} data-step={s.name} data-status={s.status}>
-            <span className="step-dot" aria-hidden="true" />
-            <span className="step-name break">{stepLabel(s.name, article.sections)}</span>
-            <span className="meta">
-              {s.status}
-              {s.costUsd > 0 ? ` · ${usd(s.costUsd)}` : ''}
-            </span>
-          </li>
-        ))}
+        {steps.map((s) => {
+          const label = stepLabel(s.name, article.sections);
+          return (
+            <li key={s.name} className={`step step-${s.status}`} data-step={s.name} data-status={s.status}>
+              <span className="step-dot" aria-hidden="true" />
+              <span className="step-name break">{label}</span>
+              <span className="meta">
+                {s.status}
+                {s.costUsd > 0 ? ` · ${usd(s.costUsd)}` : ''}
+              </span>
+              {s.status !== 'pending' && <StepData articleId={article.id} step={s.name} label={label} />}
+            </li>
+          );
+        })}
       </ol>
     </section>
   );
