@@ -2,7 +2,7 @@
 // favorites and full-text search in the list, exports, delete.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { session } from '../support/accounts.ts';
-import { type ArticleEnv, postArticle, startArticleEnv, waitForArticle } from './support.ts';
+import { type ArticleEnv, completedArticle, startArticleEnv, waitForArticle } from './support.ts';
 
 let env: ArticleEnv;
 let id: string;
@@ -11,15 +11,7 @@ const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?
 
 beforeAll(async () => {
   env = await startArticleEnv('pglite');
-  const res = await postArticle(env, {
-    topic: 'heat pumps for family homes',
-    words: 700,
-    keywords: ['heat pumps'],
-    research: { urls: env.urls },
-  });
-  id = res.json().id;
-  const article = await waitForArticle(env, id);
-  expect(article.status, article.error ?? '').toBe('completed');
+  id = (await completedArticle(env)).id;
 }, 60_000);
 afterAll(async () => {
   await env?.close();

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReceivedRequest } from '../fakes/scripted-server.ts';
 import { session } from '../support/accounts.ts';
-import { type ArticleEnv, postArticle, startArticleEnv, waitForArticle } from './support.ts';
+import { type ArticleEnv, completedArticle, startArticleEnv, waitForArticle } from './support.ts';
 
 let env: ArticleEnv;
 let id: string;
@@ -28,15 +28,8 @@ const versionCount = async () => (await call('GET', `/api/v1/articles/${id}/vers
 
 beforeAll(async () => {
   env = await startArticleEnv('pglite', { env: { ARTICLE_STEP_ATTEMPTS: '1' } });
-  const res = await postArticle(env, {
-    topic: 'heat pumps for family homes',
-    words: 700,
-    keywords: ['heat pumps'],
-    research: { urls: env.urls },
-  });
-  id = res.json().id;
-  const done = await waitForArticle(env, id);
-  expect(done.status, done.error ?? '').toBe('completed');
+  const done = await completedArticle(env);
+  id = done.id;
   expect(done.markdown).toMatch(/^### /m); // the fake model's outline has FAQ questions
 }, 60_000);
 afterAll(async () => {

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readableOutput, stepOutputSchema } from '../../src/articles/step-outputs.ts';
 import { session } from '../support/accounts.ts';
-import { type ArticleEnv, postArticle, startArticleEnv, waitForArticle } from './support.ts';
+import { type ArticleEnv, completedArticle, startArticleEnv, waitForArticle } from './support.ts';
 
 let env: ArticleEnv;
 let id: string;
@@ -40,15 +40,7 @@ const setOutput = (name: string, output: unknown) =>
 
 beforeAll(async () => {
   env = await startArticleEnv('pglite', { env: { ARTICLE_STEP_ATTEMPTS: '1' } });
-  const res = await postArticle(env, {
-    topic: 'heat pumps for family homes',
-    words: 700,
-    keywords: ['heat pumps'],
-    research: { urls: env.urls },
-  });
-  id = res.json().id;
-  const done = await waitForArticle(env, id);
-  expect(done.status, done.error ?? '').toBe('completed');
+  id = (await completedArticle(env)).id;
   workspaceId = (await query<{ w: string }>('SELECT workspace_id AS w FROM articles WHERE id = $1', [id]))[0]!
     .w;
 }, 60_000);

@@ -3,11 +3,12 @@
 // that may read articles but not documents must not see.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, createKey, session } from '../support/accounts.ts';
-import { type ArticleEnv, postArticle, startArticleEnv, waitForArticle } from './support.ts';
+import { type ArticleEnv, completedArticle, startArticleEnv, waitForArticle } from './support.ts';
 
 let env: ArticleEnv;
 let id: string;
 let article: {
+  id: string;
   outline: { sections: Array<{ heading: string; sourceIds: number[] }> };
   steps: Array<{ name: string; status: string }>;
   markdown: string;
@@ -19,14 +20,8 @@ const getStep = (name: string, headers: Record<string, string> = session(env.coo
 
 beforeAll(async () => {
   env = await startArticleEnv('pglite');
-  const res = await postArticle(env, {
-    topic: 'heat pumps for family homes',
-    words: 700,
-    keywords: ['heat pumps'],
-    research: { urls: env.urls },
-  });
-  id = res.json().id;
-  article = await waitForArticle(env, id);
+  article = await completedArticle(env);
+  id = article.id;
   expect(article.steps.length).toBeGreaterThan(8);
   readerKey = (await createKey(env.test.app, env.cookie, { name: 'reader', scopes: ['articles:read'] })).key;
 }, 60_000);

@@ -123,3 +123,20 @@ export async function postArticle(env: ArticleEnv, brief: unknown, headers: Reco
     payload: brief as Record<string, unknown>,
   });
 }
+
+/**
+ * A 700-word article on heat pumps from the env's pages, generated to the end; fails unless it
+ * completed. The article as `GET /articles/{id}` answers it.
+ */
+export async function completedArticle(env: ArticleEnv) {
+  const res = await postArticle(env, {
+    topic: 'heat pumps for family homes',
+    words: 700,
+    keywords: ['heat pumps'],
+    research: { urls: env.urls },
+  });
+  if (res.statusCode !== 202) throw new Error(`article not accepted: ${res.statusCode} ${res.body}`);
+  const article = await waitForArticle(env, res.json().id);
+  if (article.status !== 'completed') throw new Error(`article ${article.status}: ${article.error}`);
+  return article;
+}
