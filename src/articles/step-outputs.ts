@@ -21,6 +21,7 @@ const outlineShape = z.object({
 });
 
 const citationChecks = z.array(citationView);
+const regeneratedText = z.string();
 
 /** Each step kind's stored output (a step's kind: its name up to a `:` or `#`). */
 export const stepOutputSchemas = {
@@ -58,7 +59,7 @@ export const stepKind = (name: string) => name.split(':')[0]!.split('#')[0]!;
  */
 export function stepOutputSchema(name: string): z.ZodType | undefined {
   if (/#r\d+:citations$/.test(name)) return citationChecks;
-  if (/#r\d+$/.test(name)) return z.string();
+  if (/#r\d+$/.test(name)) return regeneratedText;
   const kind = stepKind(name);
   return Object.hasOwn(stepOutputSchemas, kind)
     ? stepOutputSchemas[kind as keyof typeof stepOutputSchemas]
