@@ -227,8 +227,8 @@ function startTogether(ctx: RunContext, step: steps.StepToStart): Promise<steps.
 
 /**
  * Runs `work` as the durable step `name`, or returns its stored output when it already finished.
- * `input` is stored with the step: what it was made from, for whoever reads the step later (its
- * parameters, and the names of the steps whose outputs it reads; never a copy of those outputs).
+ * `input` is stored with the step: what it was asked, for whoever reads the step later — its
+ * parameters, small: never a copy of the other steps' outputs it works on (a section's text).
  * Failures retry with exponential backoff; after the last attempt the step is marked failed and
  * a StepFailedError is thrown.
  */

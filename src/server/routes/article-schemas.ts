@@ -136,7 +136,7 @@ export const stepDetailView = stepView.extend({
   input: z
     .unknown()
     .describe(
-      'What the step was given: its parameters, and which steps it reads (never a copy of their outputs); null for a step that was skipped or has not started',
+      "What the step was asked: its parameters (never a copy of the other steps' texts it works on); null for a step that was skipped or has not started",
     ),
   output: z
     .unknown()

@@ -1668,7 +1668,7 @@ export interface paths {
               outputRungs: ("json_schema" | "json_object" | "tool" | "text")[];
               startedAt: string | null;
               finishedAt: string | null;
-              /** @description What the step was given: its parameters, and which steps it reads (never a copy of their outputs); null for a step that was skipped or has not started */
+              /** @description What the step was asked: its parameters (never a copy of the other steps' texts it works on); null for a step that was skipped or has not started */
               input: unknown;
               /** @description What the step stored once finished (a section's text, the fact check's claims, the SEO pack…); null until then. A gather step's sources come without their quoted text */
               output: unknown;
