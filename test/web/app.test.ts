@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { articleModelResponder } from '../fakes/article-model.ts';
+import type { ReceivedRequest } from '../fakes/scripted-server.ts';
 import { writePdf } from '../support/pdf-writer.ts';
 import {
   focusIsVisible,
@@ -488,12 +489,30 @@ describe('web app in Chromium', () => {
   });
 
   it('cancels a generation from the live view', async () => {
-    h.llm.responder = articleModelResponder({ chunkDelayMs: 200 });
+    const slow = articleModelResponder({ chunkDelayMs: 200 });
+    // The plan answers after 2.5 s (then at once), the rest streams slowly enough to cancel.
+    const isPlan = (req: ReceivedRequest) =>
+      JSON.stringify(req.body.response_format ?? req.body.tools ?? '').includes('research_plan');
+    h.llm.responder = (req) => {
+      const answer = slow(req);
+      return answer?.type === 'answer' && isPlan(req)
+        ? { ...answer, delayMs: 2500, chunkDelayMs: 2 }
+        : answer;
+    };
     await page.getByRole('link', { name: 'New article' }).first().click();
     await page.getByLabel('Topic').fill('Heat pumps in old houses');
     await page.getByRole('button', { name: 'Generate article' }).click();
     await page.waitForURL(/\/live$/);
     await page.locator('li.step[data-status="running"]').first().waitFor();
+    // A step opened while it runs shows what it was asked, then what it stored once it finishes.
+    const plan = page.locator('li.step[data-step="plan"]');
+    await plan.getByText('Input and output').click();
+    await poll(() => plan.getByTestId('step-input').textContent()).toMatch(/Heat pumps in old houses/);
+    expect(await plan.getAttribute('data-status')).toBe('running');
+    expect(await plan.getByTestId('step-output').textContent()).toBe('Nothing stored.');
+    await poll(() => plan.getByTestId('step-output').textContent(), { timeout: 15_000 }).toMatch(
+      /"questions"/,
+    );
     // Cancel asks first; saying no keeps the run going.
     page.once('dialog', (d) => void d.dismiss());
     await page.getByRole('button', { name: 'Cancel' }).click();

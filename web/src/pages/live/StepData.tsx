@@ -1,6 +1,7 @@
-// What a step was given and what it stored, loaded when the reader opens it: a section's text, the
-// fact check's claims and the gathered sources are tens of kilobytes no reader needs up front.
-import { useState } from 'react';
+// What a step was given and what it stored, loaded when the reader opens it (a section's text, the
+// fact check's claims and the gathered sources are tens of kilobytes no reader needs up front), and
+// again while it is open whenever the step's status changes.
+import { useEffect, useState } from 'react';
 import { api, type StepDetail } from '../../api.ts';
 import { ErrorBox } from '../../ui.tsx';
 
@@ -33,19 +34,36 @@ function Stored({
   );
 }
 
-export function StepData({ articleId, step, label }: { articleId: string; step: string; label: string }) {
+export function StepData({
+  articleId,
+  step,
+  label,
+  status,
+}: {
+  articleId: string;
+  step: string;
+  label: string;
+  /** The step's status now: what is shown is read again when it changes (a running step finishing). */
+  status: string;
+}) {
+  const [open, setOpen] = useState(false);
   const [data, setData] = useState<StepDetail>();
   const [error, setError] = useState<unknown>();
-  const load = (open: boolean) => {
-    if (!open || data) return;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: read again when the step's status changes
+  useEffect(() => {
+    if (!open) return;
+    let current = true;
     setError(undefined);
     api('GET', '/api/v1/articles/{id}/steps/{step}', { params: { id: articleId, step } }).then(
-      setData,
-      setError,
+      (d) => current && setData(d),
+      (e: unknown) => current && setError(e),
     );
-  };
+    return () => {
+      current = false;
+    };
+  }, [open, articleId, step, status]);
   return (
-    <details className="step-data" onToggle={(e) => load(e.currentTarget.open)}>
+    <details className="step-data" onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>
         Input and output<span className="sr-only"> of {label}</span>
       </summary>

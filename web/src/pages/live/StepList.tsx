@@ -18,7 +18,9 @@ export function StepList({ steps, article }: { steps: Step[]; article: Article }
                 {s.status}
                 {s.costUsd > 0 ? ` · ${usd(s.costUsd)}` : ''}
               </span>
-              {s.status !== 'pending' && <StepData articleId={article.id} step={s.name} label={label} />}
+              {s.status !== 'pending' && (
+                <StepData articleId={article.id} step={s.name} label={label} status={s.status} />
+              )}
             </li>
           );
         })}
