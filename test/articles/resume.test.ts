@@ -106,6 +106,29 @@ describe('a resumed run and the outputs its steps stored', () => {
       if (s.name !== 'section:9') expect(s.status, s.name).toMatch(/^(completed|skipped)$/);
   }, 60_000);
 
+  it("runs a resumed regeneration's step again when it cannot read what the step stored", async () => {
+    // A regeneration of the conclusion whose worker died after its step finished, in another version.
+    const requested = { target: 'conclusion', instruction: null, review: false, state: 'requested' };
+    await query(`UPDATE articles SET regenerate_section = -1, regeneration = $2::jsonb WHERE id = $1`, [
+      id,
+      JSON.stringify(requested),
+    ]);
+    await query(
+      `INSERT INTO article_steps (article_id, name, position, status, output)
+       VALUES ($1, 'conclusion#r1', 101, 'completed', '{"text":"The conclusion, in an older shape."}'::jsonb)`,
+      [id],
+    );
+    const after = await resume();
+    expect(after.status).toBe('completed');
+    expect(after.error).toBeNull();
+    expect((await callsByStep())['conclusion#r1']).toBe(1);
+    expect(after.markdown).not.toContain('older shape');
+    const step = (await steps()).find((s) => s.name === 'conclusion#r1')!;
+    expect(step.status).toBe('completed');
+    expect(typeof step.output).toBe('string');
+    expect(after.markdown).toContain((step.output as string).slice(0, 60));
+  }, 60_000);
+
   it('a regeneration whose research it cannot read fails with the reason, the article left as it was', async () => {
     const before = (
       await env.test.app.inject({
