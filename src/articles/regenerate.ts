@@ -134,7 +134,7 @@ async function rewrite(
   // Given an instruction ("shorter"), the model revises the current text; without one it writes afresh.
   const prompt = (base: string) => rewritePrompt(base, instruction ? part.text : '', instruction);
   const position = regenerationPosition(target);
-  const asked = { target, instruction: instruction ?? null };
+  const regenerating = { target, instruction: instruction ?? null };
   if (typeof target === 'number') {
     const section = outline.sections[target]!;
     const outputs = await finishedOutputs(ctx.database, ctx.article.id);
@@ -147,7 +147,7 @@ async function rewrite(
         "The article's research was stored by another version of Blogsmith in a form this one cannot read, so a section cannot be rewritten from its sources",
       );
     const words = wordsPerSection(brief.words, outline.sections.length);
-    const given = { ...asked, section: { ...section, words } };
+    const given = { ...regenerating, section: { ...section, words } };
     const written = await runStep(ctx, stepName, position, given, async (llm) => {
       const sources = sectionSources(section, gathered);
       const text = await streamSectionText(ctx, llm, sectionStep(target), target, {
@@ -161,7 +161,7 @@ async function rewrite(
   }
   // The intro and conclusion read the body sections as they are now (edits included).
   const bodies = outline.sections.map((_, i) => locatePart(article.markdown, outline, i)?.text ?? '');
-  const written = await runStep(ctx, stepName, position, asked, async (llm) => {
+  const written = await runStep(ctx, stepName, position, regenerating, async (llm) => {
     if (target === 'faq') {
       const asked = [...part.text.matchAll(/^###\s+(.+)$/gm)].map((m) => m[1]!.trim());
       const questions = asked.length > 0 ? asked : (outline.faq ?? []);
