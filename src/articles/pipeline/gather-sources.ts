@@ -75,8 +75,8 @@ export async function gatherSources(
     return { questions: object.questions };
   });
 
-  const asked = { questions: plan.questions, research: brief.research };
-  const gathered = await runStep<Gathered>(ctx, 'gather', stepPositions.gather, asked, async (_llm, step) => {
+  const given = { questions: plan.questions, research: brief.research };
+  const gathered = await runStep<Gathered>(ctx, 'gather', stepPositions.gather, given, async (_llm, step) => {
     // The search begun for these questions, on the first attempt; a retry searches again.
     const pending = early?.questions === plan.questions ? early.found : find(plan.questions);
     early = undefined;
