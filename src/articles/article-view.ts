@@ -1,13 +1,12 @@
 // An article as the API shows it: its row, its steps and the spend they add up to; one step with its
 // input and output. A source's quoted text stays on the server.
 import type { Database } from '../db/client.ts';
-import { AppError } from '../errors.ts';
 import type { Outline } from '../writing/outline.ts';
-import { type ArticleRow, findArticle } from './article-store.ts';
+import type { ArticleRow } from './article-store.ts';
 import { claimViews, instructionFlags } from './claim-view.ts';
 import { targetLabel } from './section-target.ts';
 import { stepKind, stepOutputSchemas } from './step-outputs.ts';
-import { stepViews, stepWithData } from './step-store.ts';
+import { stepViews, stepWithData } from './step-view-store.ts';
 import type { ArticleSource, ArticleView } from './types.ts';
 
 function sectionsOf(outline: Outline | null) {
@@ -100,9 +99,7 @@ export async function articleStepView(
   articleId: string,
   name: string,
 ) {
-  await findArticle(database, scope, articleId);
-  const step = await stepWithData(database, articleId, name);
-  if (!step) throw new AppError('not_found', `Article ${articleId} has no step "${name}"`);
+  const step = await stepWithData(database, scope, articleId, name);
   if (stepKind(name) !== 'gather' || step.output === null) return step;
   const gathered = stepOutputSchemas.gather.safeParse(step.output);
   return {

@@ -1,13 +1,12 @@
 // Every statement on an article's steps (article_steps). Statements that also append an event do so
 // in the same statement, so a crash cannot keep a step's result without its event or the reverse.
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { articleSteps } from '../db/schema/articles.ts';
 import type { OutputRung } from '../llm/types.ts';
 import type { ArticleEventMessage } from './event-map.ts';
 import { eventParams } from './event-store.ts';
-import { finishedStepStatuses, type StepStatus } from './statuses.ts';
-import type { StepView } from './types.ts';
+import { isFinished, type StepStatus } from './statuses.ts';
 
 /** The names of a regeneration's steps (`section:2#r1`, `section:2#r1:citations`), as a POSIX pattern. */
 const regenerationPattern = '#r[0-9]+';
@@ -325,11 +324,8 @@ export async function reopenSteps(
 
 /** The stored outputs of the article's finished (completed or skipped) steps, by step name. */
 export async function finishedOutputs(database: Database, articleId: string): Promise<Map<string, unknown>> {
-  const rows = await database.db
-    .select({ name: articleSteps.name, output: articleSteps.output })
-    .from(articleSteps)
-    .where(and(eq(articleSteps.articleId, articleId), inArray(articleSteps.status, finishedStepStatuses)));
-  return new Map(rows.map((r) => [r.name, r.output]));
+  const stored = await storedSteps(database, articleId);
+  return new Map(stored.filter((s) => isFinished(s.status)).map((s) => [s.name, s.output]));
 }
 
 /** How many steps of the article have a name matching the regular expression `pattern`. */
@@ -352,54 +348,4 @@ export async function originalRunCompleted(database: Database, articleId: string
     [articleId],
   );
   return rows[0]?.unfinished === false;
-}
-
-const stepViewColumns = {
-  name: articleSteps.name,
-  status: articleSteps.status,
-  attempts: articleSteps.attempts,
-  error: articleSteps.error,
-  inputTokens: articleSteps.inputTokens,
-  outputTokens: articleSteps.outputTokens,
-  costUsd: articleSteps.costUsd,
-  usageEstimated: articleSteps.usageEstimated,
-  outputRungs: articleSteps.outputRungs,
-  startedAt: articleSteps.startedAt,
-  finishedAt: articleSteps.finishedAt,
-};
-
-const stepView = ({
-  outputRungs,
-  ...r
-}: Omit<StepView, 'outputRungs'> & { outputRungs: string[] }): StepView => ({
-  ...r,
-  costUsd: Number(r.costUsd),
-  outputRungs: outputRungs as OutputRung[],
-});
-
-/**
- * The article's steps as the API shows them, in pipeline order: not their inputs and outputs (every
- * section's text, the fact check's claims — tens of kilobytes of JSON an article), which only the
- * view of one step shows (stepWithData).
- */
-export async function stepViews(database: Database, articleId: string): Promise<StepView[]> {
-  const rows = await database.db
-    .select(stepViewColumns)
-    .from(articleSteps)
-    .where(eq(articleSteps.articleId, articleId))
-    .orderBy(articleSteps.position, articleSteps.name);
-  return rows.map(stepView);
-}
-
-/** One step of the article as the API shows it, with its stored input and output. */
-export async function stepWithData(
-  database: Database,
-  articleId: string,
-  name: string,
-): Promise<(StepView & { input: unknown; output: unknown }) | undefined> {
-  const [row] = await database.db
-    .select({ ...stepViewColumns, input: articleSteps.input, output: articleSteps.output })
-    .from(articleSteps)
-    .where(and(eq(articleSteps.articleId, articleId), eq(articleSteps.name, name)));
-  return row && { ...stepView(row), input: row.input, output: row.output };
 }
