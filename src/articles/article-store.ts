@@ -16,6 +16,7 @@ import type { ArticleEventMessage } from './event-map.ts';
 import { appendEventsAfter, eventParams } from './event-store.ts';
 import { activeArticleStatuses } from './statuses.ts';
 import { pendingStepsParams, queuedRunCtes } from './step-store.ts';
+import { type ArticleRow, readStoredArticle } from './stored-article.ts';
 import type { ArticleSummary } from './types.ts';
 
 type Scope = { workspaceId: string };
@@ -23,7 +24,8 @@ type Scope = { workspaceId: string };
 // An article as read: every column but its search vector, which only the list search's WHERE reads —
 // sent back with every read it was as long as the text (~7 kB at 1,500 words) for nothing.
 const { tsv: _searchVector, ...articleColumns } = getTableColumns(articles);
-export type ArticleRow = Omit<typeof articles.$inferSelect, 'tsv'>;
+
+export type { ArticleRow };
 
 export async function insertArticle(
   database: Database,
@@ -41,7 +43,7 @@ export async function insertArticle(
     })
     .onConflictDoNothing({ target: [articles.workspaceId, articles.idempotencyKey] })
     .returning(articleColumns);
-  if (inserted[0]) return { row: inserted[0], created: true };
+  if (inserted[0]) return { row: readStoredArticle(inserted[0]), created: true };
   return { row: await idempotentArticle(database, input), created: false };
 }
 
@@ -54,7 +56,7 @@ export async function articleByIdempotencyKey(
     .select(articleColumns)
     .from(articles)
     .where(inWorkspace(input, articles, eq(articles.idempotencyKey, input.idempotencyKey)));
-  return existing;
+  return existing && readStoredArticle(existing);
 }
 
 /** The workspace's article created earlier with this Idempotency-Key (an insert just gave way to it). */
@@ -134,7 +136,7 @@ export async function insertCopy(
       finishedAt: source.finishedAt,
     })
     .returning(articleColumns);
-  return row!;
+  return readStoredArticle(row!);
 }
 
 export async function findArticle(database: Database, scope: Scope, id: string): Promise<ArticleRow> {
@@ -143,13 +145,13 @@ export async function findArticle(database: Database, scope: Scope, id: string):
     .from(articles)
     .where(inWorkspace(scope, articles, eq(articles.id, id)));
   if (!row) throw new AppError('not_found', `Article ${id} not found`);
-  return row;
+  return readStoredArticle(row);
 }
 
 /** The worker's read: the article whatever its workspace (the job names it by id). */
 export async function articleById(database: Database, id: string): Promise<ArticleRow | undefined> {
   const [row] = await database.db.select(articleColumns).from(articles).where(eq(articles.id, id));
-  return row;
+  return row && readStoredArticle(row);
 }
 
 export async function updateArticle(

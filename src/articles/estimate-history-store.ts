@@ -10,11 +10,18 @@ import { estimateRoles, type PastArticle } from './estimate.ts';
 /** Enough to see the spread between runs; recent ones reflect the models in use now. */
 const maxArticles = 20;
 
+// The brief's words when they are a length this version could have asked for; null otherwise (a brief
+// another version stored in another shape: stored-article.ts), so one such article does not fail the
+// estimate. Nested CASEs: the inner cast is evaluated only for a JSON number.
+const words = sql<number | null>`CASE WHEN jsonb_typeof(${articles.brief}->'words') = 'number' THEN
+  CASE WHEN (${articles.brief}->'words')::numeric BETWEEN 1 AND 100000
+  THEN round((${articles.brief}->'words')::numeric)::int END END`;
+
 export async function pastArticles(database: Database, workspaceId: string): Promise<PastArticle[]> {
   const done = await database.db
     .select({
       id: articles.id,
-      words: sql<number>`(${articles.brief}->>'words')::int`,
+      words,
       createdAt: articles.createdAt,
     })
     .from(articles)

@@ -20,7 +20,14 @@ import { type ArticleBrief, webSourcesOf } from '../writing/brief.ts';
 import { saveDraft } from './draft.ts';
 import type { ArticleEventMessage } from './event-map.ts';
 import type { ArticleEventBus } from './events.ts';
-import { claimRun, handOverRun, recoverExpiredLeases, releaseRun, renewLease } from './lease-store.ts';
+import {
+  type ClaimedRun,
+  claimRun,
+  handOverRun,
+  recoverExpiredLeases,
+  releaseRun,
+  renewLease,
+} from './lease-store.ts';
 import { activePipelines, articlesGenerated, generationDuration } from './metrics.ts';
 import { runArticlePipeline } from './pipeline.ts';
 import { originalRunCompleted, regenerateSection } from './regenerate.ts';
@@ -127,6 +134,23 @@ function sourceProviders(deps: ArticleJobDeps): SourceProviders {
   };
 }
 
+/**
+ * What the claimed run is asked to do. A request another version stored in a shape this one cannot
+ * read (during a rollout, or after a rollback) fails the run with the reason rather than running it
+ * on a guess.
+ */
+function readableRequest(claimed: ClaimedRun) {
+  if (claimed.brief === undefined)
+    throw new Error(
+      "This version of Blogsmith cannot read the article's brief (another version stored it); start a new article",
+    );
+  if (claimed.regeneration === undefined)
+    throw new Error(
+      'This version of Blogsmith cannot read the requested regeneration (another version stored it); ask for it again',
+    );
+  return { brief: claimed.brief, regeneration: claimed.regeneration };
+}
+
 async function runArticle(
   deps: ArticleJobDeps,
   articleId: string,
@@ -194,14 +218,15 @@ async function runArticle(
     generationDuration.observe({ status }, (Date.now() - started) / 1000);
   };
   try {
-    if (claimed.regeneration !== null)
-      await regenerateSection(ctx, claimed.regeneration, {
+    const { brief, regeneration } = readableRequest(claimed);
+    if (regeneration !== null)
+      await regenerateSection(ctx, regeneration, {
         concurrency: config.SECTION_CONCURRENCY,
         completedSteps: claimed.completedSteps,
       });
     else
       await runArticlePipeline(ctx, {
-        brief: claimed.brief,
+        brief,
         completedSteps: claimed.completedSteps,
         concurrency: config.SECTION_CONCURRENCY,
         sourceProviders: providers,

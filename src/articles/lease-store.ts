@@ -4,16 +4,19 @@ import type { Database } from '../db/client.ts';
 import type { ArticleBrief } from '../writing/brief.ts';
 import type { ArticleEventMessage } from './event-map.ts';
 import { appendEventsAfter, eventParams } from './event-store.ts';
-import type { RegenerationRequest, StoredRegeneration } from './regeneration.ts';
+import type { RegenerationRequest } from './regeneration.ts';
 import type { ArticleStatus } from './statuses.ts';
+import { readableBrief, readableRegeneration } from './stored-article.ts';
 
 /**
  * The regeneration a claimed run is: the requested one on the row, or — for a run queued before
  * requests were stored whole — the bare section index, rewritten at once without an instruction.
+ * Undefined when the stored request is in a shape this version cannot read (stored-article.ts).
  */
-function regenerationOf(row: ClaimRow): RegenerationRequest | null {
+function regenerationOf(row: ClaimRow): RegenerationRequest | null | undefined {
   if (row.regenerate_section === null) return null;
-  const stored = row.regeneration;
+  const stored = readableRegeneration(row.regeneration);
+  if (stored === undefined) return undefined;
   if (stored?.state === 'requested')
     return { target: stored.target, instruction: stored.instruction, review: stored.review };
   return { target: row.regenerate_section, instruction: null, review: false };
@@ -26,9 +29,13 @@ function regenerationOf(row: ClaimRow): RegenerationRequest | null {
 export interface ClaimedRun {
   workspaceId: string;
   userId: string | null;
-  brief: ArticleBrief;
-  /** Set when the run is a regeneration: which part, and how (src/articles/regeneration.ts). */
-  regeneration: RegenerationRequest | null;
+  /** Undefined when another version stored it in a shape this one cannot read: the run fails with why. */
+  brief: ArticleBrief | undefined;
+  /**
+   * Set when the run is a regeneration: which part, and how (src/articles/regeneration.ts);
+   * undefined when the request was stored in a shape this version cannot read.
+   */
+  regeneration: RegenerationRequest | null | undefined;
   startedAt: Date;
   spent: { inputTokens: number; outputTokens: number; costUsd: number };
   completedSteps: ReadonlySet<string>;
@@ -37,9 +44,9 @@ export interface ClaimedRun {
 interface ClaimRow {
   workspace_id: string;
   user_id: string | null;
-  brief: ArticleBrief;
+  brief: unknown;
   regenerate_section: number | null;
-  regeneration: StoredRegeneration | null;
+  regeneration: unknown;
   started_at: Date;
   input_tokens: string | number;
   output_tokens: string | number;
@@ -84,7 +91,7 @@ export async function claimRun(
   return {
     workspaceId: row.workspace_id,
     userId: row.user_id,
-    brief: row.brief,
+    brief: readableBrief(row.brief),
     regeneration: regenerationOf(row),
     startedAt: row.started_at,
     spent: {

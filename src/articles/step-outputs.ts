@@ -9,8 +9,8 @@ import { citationView, claimRecord, seoView, sourceView } from '../server/routes
 
 const strings = z.array(z.string());
 
-// A source as the writer sees it: what the API shows, and the quoted text it does not.
-const articleSource = sourceView.extend({ text: z.string() });
+/** A source as the writer sees it: what the API shows, and the quoted text it does not. */
+export const articleSourceSchema = sourceView.extend({ text: z.string() });
 
 const outlineShape = z.object({
   title: z.string(),
@@ -26,7 +26,7 @@ const regeneratedText = z.string();
 /** Each step kind's stored output (a step's kind: its name up to a `:` or `#`). */
 export const stepOutputSchemas = {
   plan: z.object({ questions: strings }),
-  gather: z.object({ questions: strings, sources: z.array(articleSource) }),
+  gather: z.object({ questions: strings, sources: z.array(articleSourceSchema) }),
   outline: outlineShape,
   section: z.object({
     heading: z.string(),
