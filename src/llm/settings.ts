@@ -5,12 +5,23 @@ import type { Database } from '../db/client.ts';
 import { decryptSecret, encryptSecret } from '../security/encryption.ts';
 import { displayUrl } from './display-url.ts';
 import { type ModelPrice, storedModelPrices } from './model-prices.ts';
+import { providerNames } from './provider-names.ts';
+import { llmRoles } from './roles.ts';
 import { readLlmSettings, readModelPrices, readMonthlyBudget, writeLlmSettings } from './settings-store.ts';
 import type { LlmRole, ProviderName } from './types.ts';
+
+const credentialFields = ['apiKey', 'baseUrl'] as const;
+type CredentialField = (typeof credentialFields)[number];
 
 export interface ProviderCredentials {
   apiKey?: string;
   baseUrl?: string;
+  /**
+   * Stored values this server's SECRET_KEY cannot open — another key sealed them (a backup restored
+   * without its secret key, a changed SECRET_KEY) — kept as stored until replaced or cleared; calls
+   * to the provider fail with the reason meanwhile (workspace-settings-source.ts).
+   */
+  sealed?: Partial<Record<CredentialField, string>>;
 }
 
 export interface WorkspaceLlmSettings {
@@ -22,7 +33,9 @@ export interface WorkspaceLlmSettings {
 }
 
 export interface WorkspaceLlmSettingsView {
-  credentials: Partial<Record<ProviderName, { apiKeySet: boolean; baseUrl: string | null }>>;
+  credentials: Partial<
+    Record<ProviderName, { apiKeySet: boolean; baseUrl: string | null; unreadable: CredentialField[] }>
+  >;
   roleModels: Partial<Record<LlmRole, string>>;
   monthlyBudgetUsd: number | null;
   /** USD per 1M tokens by `provider:model`, over the built-in prices. */
@@ -36,19 +49,54 @@ const empty = (): WorkspaceLlmSettings => ({
   modelPrices: {},
 });
 
-const mapCredentials = (
-  credentials: Record<string, ProviderCredentials>,
-  fn: (s: string) => string,
-): Record<string, ProviderCredentials> =>
-  Object.fromEntries(
-    Object.entries(credentials).map(([provider, c]) => [
-      provider,
-      {
-        ...(c.apiKey !== undefined ? { apiKey: fn(c.apiKey) } : {}),
-        ...(c.baseUrl !== undefined ? { baseUrl: fn(c.baseUrl) } : {}),
-      },
-    ]),
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The stored credentials opened with `secretKey`: a value it cannot open is kept sealed; anything
+ * not of this version's shape (another version's provider, a damaged row) is left out.
+ */
+function openCredentials(stored: unknown, secretKey: string): WorkspaceLlmSettings['credentials'] {
+  const credentials: WorkspaceLlmSettings['credentials'] = {};
+  if (!isRecord(stored)) return credentials;
+  for (const [provider, c] of Object.entries(stored)) {
+    if (!(providerNames as readonly string[]).includes(provider) || !isRecord(c)) continue;
+    const opened: ProviderCredentials = {};
+    for (const field of credentialFields) {
+      const value = c[field];
+      if (typeof value !== 'string') continue;
+      try {
+        opened[field] = decryptSecret(value, secretKey);
+      } catch {
+        opened.sealed = { ...opened.sealed, [field]: value };
+      }
+    }
+    if (Object.keys(opened).length > 0) credentials[provider as ProviderName] = opened;
+  }
+  return credentials;
+}
+
+/** The credentials as stored: opened values sealed with `secretKey`, sealed ones kept as they were. */
+function sealCredentials(credentials: WorkspaceLlmSettings['credentials'], secretKey: string) {
+  const stored: Record<string, Partial<Record<CredentialField, string>>> = {};
+  for (const [provider, c] of Object.entries(credentials)) {
+    const sealed: Partial<Record<CredentialField, string>> = {};
+    for (const field of credentialFields) {
+      const value = c?.[field] !== undefined ? encryptSecret(c[field], secretKey) : c?.sealed?.[field];
+      if (value !== undefined) sealed[field] = value;
+    }
+    if (Object.keys(sealed).length > 0) stored[provider] = sealed;
+  }
+  return stored;
+}
+
+/** The stored role models this version knows, by role. */
+function knownRoleModels(stored: unknown): WorkspaceLlmSettings['roleModels'] {
+  if (!isRecord(stored)) return {};
+  return Object.fromEntries(
+    llmRoles.flatMap((role) => (typeof stored[role] === 'string' ? [[role, stored[role]]] : [])),
   );
+}
 
 /** Decrypted settings, for the gateway only. A workspace without a row gets empty settings. */
 export async function getWorkspaceLlmSettings(
@@ -59,8 +107,8 @@ export async function getWorkspaceLlmSettings(
   const row = await readLlmSettings(database, workspaceId);
   if (!row) return empty();
   return {
-    credentials: mapCredentials(row.credentials, (s) => decryptSecret(s, secretKey)),
-    roleModels: row.roleModels,
+    credentials: openCredentials(row.credentials, secretKey),
+    roleModels: knownRoleModels(row.roleModels),
     monthlyBudgetUsd: row.monthlyBudgetUsd,
     modelPrices: storedModelPrices(row.modelPrices),
   };
@@ -74,7 +122,7 @@ export async function saveWorkspaceLlmSettings(
   settings: WorkspaceLlmSettings,
 ): Promise<void> {
   await writeLlmSettings(database, workspaceId, {
-    credentials: mapCredentials(settings.credentials, (s) => encryptSecret(s, secretKey)),
+    credentials: sealCredentials(settings.credentials, secretKey),
     roleModels: settings.roleModels,
     monthlyBudgetUsd: settings.monthlyBudgetUsd,
     modelPrices: settings.modelPrices,
@@ -87,7 +135,11 @@ export function settingsView(settings: WorkspaceLlmSettings): WorkspaceLlmSettin
     credentials: Object.fromEntries(
       Object.entries(settings.credentials).map(([provider, c]) => [
         provider,
-        { apiKeySet: Boolean(c?.apiKey), baseUrl: c?.baseUrl ?? null },
+        {
+          apiKeySet: Boolean(c?.apiKey),
+          baseUrl: c?.baseUrl ?? null,
+          unreadable: credentialFields.filter((f) => c?.sealed?.[f] !== undefined),
+        },
       ]),
     ),
     roleModels: settings.roleModels,
@@ -140,6 +192,12 @@ export function applySettingsPatch(
   for (const [provider, change] of Object.entries(patch.credentials ?? {})) {
     const name = provider as ProviderName;
     const next = merged<ProviderCredentials>(credentials[name] ?? {}, change ?? {});
+    // A value set or cleared replaces what was sealed with another key.
+    const sealed = Object.fromEntries(
+      Object.entries(next.sealed ?? {}).filter(([f]) => change?.[f as CredentialField] === undefined),
+    );
+    if (Object.keys(sealed).length > 0) next.sealed = sealed;
+    else delete next.sealed;
     if (Object.keys(next).length === 0) delete credentials[name];
     else credentials[name] = next;
   }

@@ -3,15 +3,34 @@
 // Every stored credential connects through `guardedFetch` (the SSRF address policy), whatever its
 // base URL: a workspace member chose it.
 import type { Database } from '../db/client.ts';
+import { AppError } from '../errors.ts';
 import type { ProviderCredentials, WorkspaceLlmSettings } from './resolve-models.ts';
 import { getWorkspaceLlmSettings } from './settings.ts';
+
+/**
+ * A provider whose stored key or address this server cannot open stays the workspace's: its calls
+ * fail with the reason, rather than going to the environment's provider of that name (whose account
+ * the operator pays) or failing as an unexplained decryption error.
+ */
+const sealedProvider = (provider: string) => ({
+  apiKey: 'unreadable',
+  baseURL: 'http://sealed.invalid/v1',
+  fetch: (async () => {
+    throw new AppError(
+      'unavailable',
+      `The workspace's ${provider} key or address was sealed with another SECRET_KEY and cannot be read here; an admin must enter it again (Settings → Models)`,
+    );
+  }) as typeof fetch,
+});
 
 export function workspaceSettingsSource(database: Database, secretKey: string, guardedFetch: typeof fetch) {
   return async (workspaceId: string): Promise<WorkspaceLlmSettings | null> => {
     const stored = await getWorkspaceLlmSettings(database, secretKey, workspaceId);
     const credentials: ProviderCredentials = {};
     for (const [provider, c] of Object.entries(stored.credentials)) {
-      if (provider === 'ollama' && c.baseUrl)
+      if (c.sealed) {
+        (credentials as Record<string, unknown>)[provider] = sealedProvider(provider);
+      } else if (provider === 'ollama' && c.baseUrl)
         credentials.ollama = { baseURL: c.baseUrl, fetch: guardedFetch };
       else if (provider === 'compatible' && c.baseUrl) {
         credentials.compatible = {

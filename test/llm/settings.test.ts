@@ -33,7 +33,7 @@ describe.each(backends)('workspace LLM settings (%s)', (backend) => {
     expect(put.statusCode).toBe(200);
     expect(put.body).not.toContain(plaintextKey);
     expect(put.json()).toEqual({
-      credentials: { openai: { apiKeySet: true, baseUrl: 'https://llm.example.com/v1' } },
+      credentials: { openai: { apiKeySet: true, baseUrl: 'https://llm.example.com/v1', unreadable: [] } },
       roleModels: { writer: 'openai:gpt-4o' },
       monthlyBudgetUsd: 25,
       modelPrices: {},
@@ -63,7 +63,7 @@ describe.each(backends)('workspace LLM settings (%s)', (backend) => {
     });
     expect(put.statusCode).toBe(200);
     expect(put.json()).toEqual({
-      credentials: { openai: { apiKeySet: true, baseUrl: null } },
+      credentials: { openai: { apiKeySet: true, baseUrl: null, unreadable: [] } },
       roleModels: { writer: 'openai:gpt-4o' },
       monthlyBudgetUsd: null,
       modelPrices: {},

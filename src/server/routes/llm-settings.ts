@@ -35,7 +35,15 @@ const roleModelsShape = Object.fromEntries(llmRoles.map((r) => [r, modelId.optio
   z.ZodOptional<typeof modelId>
 >;
 
-const credentialsView = z.object({ apiKeySet: z.boolean(), baseUrl: z.string().nullable() });
+const credentialsView = z.object({
+  apiKeySet: z.boolean(),
+  baseUrl: z.string().nullable(),
+  unreadable: z
+    .array(z.enum(['apiKey', 'baseUrl']))
+    .describe(
+      "Stored values this server's SECRET_KEY cannot open (sealed with another key, e.g. a backup restored without its secret key): calls to the provider fail until they are entered again or the original key is back",
+    ),
+});
 const settingsResponse = z.object({
   credentials: z.partialRecord(z.enum(providerNames), credentialsView),
   roleModels: z.object(roleModelsShape),

@@ -745,6 +745,8 @@ export interface paths {
                 [key: string]: {
                   apiKeySet: boolean;
                   baseUrl: string | null;
+                  /** @description Stored values this server's SECRET_KEY cannot open (sealed with another key, e.g. a backup restored without its secret key): calls to the provider fail until they are entered again or the original key is back */
+                  unreadable: ("apiKey" | "baseUrl")[];
                 };
               };
               roleModels: {
@@ -803,6 +805,8 @@ export interface paths {
                 [key: string]: {
                   apiKeySet: boolean;
                   baseUrl: string | null;
+                  /** @description Stored values this server's SECRET_KEY cannot open (sealed with another key, e.g. a backup restored without its secret key): calls to the provider fail until they are entered again or the original key is back */
+                  unreadable: ("apiKey" | "baseUrl")[];
                 };
               };
               roleModels: {

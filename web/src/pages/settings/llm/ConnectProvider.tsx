@@ -167,6 +167,13 @@ export function ConnectProvider({
             )}
           </Field>
         )}
+        {cred?.unreadable.length ? (
+          <p className="warning" role="status">
+            The stored {cred.unreadable.includes('apiKey') ? 'key' : 'address'} was sealed with another
+            SECRET_KEY (a backup restored without its secret key?) and cannot be read by this server: enter it
+            again. Calls to {providerLabels[provider]} fail until then.
+          </p>
+        ) : null}
         <FormError error={connect.error} fields={[keyPath, urlPath]} />
         <Notice>{connect.notice}</Notice>
         <div className="actions">
