@@ -5,17 +5,31 @@ import type { Database } from '../db/client.ts';
 import { after, createdMicrosOf, newestFirst, type PagePosition } from '../db/keyset.ts';
 import { evalReports } from '../db/schema/eval.ts';
 import { AppError } from '../errors.ts';
-import type { EvalReport } from './report-schema.ts';
+import { type EvalReport, evalReportSchema } from './report-schema.ts';
 
 type Scope = { workspaceId: string };
 
 export interface StoredEvalReport {
   id: string;
   createdAt: Date;
+  /** Who judged the run (its own column: readable whatever the report's shape). */
+  judge: string;
   report: EvalReport;
 }
 
-const columns = { id: evalReports.id, createdAt: evalReports.createdAt, report: evalReports.report };
+/**
+ * A stored report as this version reads it: `report` is what its JSON holds, unchecked — another
+ * version may have stored another shape (the list reads only its summary: see `reportSummaryShape`
+ * in the routes); `readable` says whether it is a whole report of this version's shape.
+ */
+export type ReadStoredEvalReport = Omit<StoredEvalReport, 'report'> & { report: unknown };
+
+const columns = {
+  id: evalReports.id,
+  createdAt: evalReports.createdAt,
+  judge: evalReports.judge,
+  report: evalReports.report,
+};
 
 export async function saveEvalReport(
   database: Database,
@@ -33,7 +47,7 @@ export async function listEvalReports(
   database: Database,
   scope: Scope,
   input: { limit: number; after?: PagePosition | undefined },
-): Promise<(StoredEvalReport & { createdMicros: string })[]> {
+): Promise<(ReadStoredEvalReport & { createdMicros: string })[]> {
   return database.db
     .select({ ...columns, createdMicros: createdMicrosOf(evalReports) })
     .from(evalReports)
@@ -52,7 +66,14 @@ export async function evalReportById(
     .from(evalReports)
     .where(inWorkspace(scope, evalReports, eq(evalReports.id, id)));
   if (!row) throw new AppError('not_found', `Evaluation report ${id} not found`);
-  return row;
+  const report = evalReportSchema.safeParse(row.report);
+  if (!report.success)
+    throw new AppError(
+      'conflict',
+      `Evaluation report ${id} was stored by another version of Blogsmith in a shape this one cannot read: ` +
+        'delete it, or read it with that version',
+    );
+  return { ...row, report: row.report };
 }
 
 export async function deleteEvalReport(database: Database, scope: Scope, id: string) {

@@ -180,4 +180,46 @@ describe('evaluation reports API (pglite)', () => {
     });
     expect(again.statusCode).toBe(404);
   });
+
+  it('lists a run another version stored in another shape (to be deleted), answers 409 for it, and still shows the others', async () => {
+    const good = (await store(owner, sampleReport())).json().id;
+    const older = (await store(owner, sampleReport())).json().id;
+    // As another version might have stored it: a new shape of its models, and one of its cases.
+    await t.runtime.database.query(
+      `UPDATE eval_reports SET report = jsonb_set(report, '{models}', '{"gpt": {"score": 1}}'::jsonb) WHERE id = $1`,
+      [older],
+    );
+    const list = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/eval/reports?limit=100',
+      headers: session(owner),
+    });
+    expect(list.statusCode, list.body).toBe(200);
+    const items = list.json().items as Array<{
+      id: string;
+      readable: boolean;
+      models: unknown[];
+      judge: string;
+    }>;
+    expect(items.find((r) => r.id === older)).toMatchObject({
+      readable: false,
+      models: [],
+      briefs: 0,
+      judge: sampleReport().judge,
+    });
+    expect(items.find((r) => r.id === good)).toMatchObject({ readable: true });
+    const one = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/eval/reports/${older}`,
+      headers: session(owner),
+    });
+    expect(one.statusCode, one.body).toBe(409);
+    expect(one.json().error.message).toMatch(/another version of Blogsmith/);
+    const del = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/eval/reports/${older}`,
+      headers: session(owner),
+    });
+    expect(del.statusCode).toBe(204);
+  });
 });

@@ -7,6 +7,7 @@ import {
   deleteEvalReport,
   evalReportById,
   listEvalReports,
+  type ReadStoredEvalReport,
   type StoredEvalReport,
   saveEvalReport,
 } from '../../eval/report-store.ts';
@@ -23,19 +24,29 @@ const reportSummary = z.object({
   judge: z.string(),
   briefs: z.number().int().describe('How many briefs of the evaluation set each model wrote'),
   models: z.array(z.object({ model: z.string(), summary: modelSummarySchema })),
+  readable: z
+    .boolean()
+    .describe(
+      'False for a run another version of Blogsmith stored in a shape this one cannot read: listed (to be deleted) with no models, and GET answers 409',
+    ),
+});
+/** What the list reads of a stored report: another version's may not have it. */
+const reportSummaryShape = evalReportSchema.pick({ startedAt: true, finishedAt: true, cases: true }).extend({
+  models: z.array(z.object({ model: z.string(), summary: modelSummarySchema })),
 });
 const idParams = z.object({ id: z.uuid() });
 
 const viewOf = ({ id, createdAt, report }: StoredEvalReport) => ({ id, createdAt, ...report });
-const summaryOf = ({ id, createdAt, report }: StoredEvalReport) => ({
-  id,
-  createdAt,
-  startedAt: report.startedAt,
-  finishedAt: report.finishedAt,
-  judge: report.judge,
-  briefs: report.cases.length,
-  models: report.models.map(({ model, summary }) => ({ model, summary })),
-});
+function summaryOf({ id, createdAt, judge, report }: ReadStoredEvalReport) {
+  const read = reportSummaryShape.safeParse(report);
+  if (!read.success) {
+    const at = createdAt.toISOString();
+    return { id, createdAt, startedAt: at, finishedAt: at, judge, briefs: 0, models: [], readable: false };
+  }
+  const { startedAt, finishedAt, cases, models } = read.data;
+  const readable = evalReportSchema.safeParse(report).success;
+  return { id, createdAt, startedAt, finishedAt, judge, briefs: cases.length, models, readable };
+}
 
 export const evalReportRoutes: FastifyPluginAsyncZod = async (app) => {
   const { database } = app.runtime;

@@ -3880,6 +3880,8 @@ export interface paths {
                         costPerArticleUsd: number | null;
                       };
                     })[];
+                  /** @description False for a run another version of Blogsmith stored in a shape this one cannot read: listed (to be deleted) with no models, and GET answers 409 */
+                  readable: boolean;
                 })[];
               nextCursor: string | null;
             };

@@ -39,7 +39,15 @@ export function Quality() {
               </select>
             </div>
           )}
-          <RunView run={run} />
+          {run.readable ? (
+            <RunView run={run} />
+          ) : (
+            <p className="warning" role="status">
+              The run of {when(run.startedAt)} was stored by another version of Blogsmith in a form this one
+              cannot show. Read it with that version, or delete it (
+              <code>DELETE /api/v1/eval/reports/{run.id}</code>).
+            </p>
+          )}
         </>
       ) : (
         <HowToRun />
