@@ -3,65 +3,40 @@
 // answered 500, so an admin could not enter the keys again), the sealed values are kept as stored
 // until replaced, and the workspace's calls to that provider fail with the reason instead of going to
 // the environment's provider or failing as a decryption error.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { encryptSecret } from '../../src/security/encryption.ts';
-import { startOpenAiServer } from '../fakes/openai-server.ts';
-import type { FakeServer } from '../fakes/scripted-server.ts';
-import { session, setupOwner } from '../support/accounts.ts';
-import { createTestApp, type TestApp } from '../support/app.ts';
+import { session } from '../support/accounts.ts';
+import { useWorkspaceWithFakeModel } from './support.ts';
 
 const anotherKey = 'another-secret-key-that-is-long-enough-9876543210';
 
 describe('workspace LLM settings sealed with another key', () => {
-  let fake: FakeServer;
-  let t: TestApp;
-  let cookie: string;
-  let workspaceId: string;
-  beforeAll(async () => {
-    fake = await startOpenAiServer();
-    // The environment has a provider of the same name: a sealed workspace key must not fall back to it.
-    t = await createTestApp('pglite', {
-      LLM_ALLOW_HOSTS: '127.0.0.1',
-      OPENAI_COMPATIBLE_BASE_URL: fake.baseUrl,
-      LLM_MODEL: 'compatible:env-model',
-    });
-    const owner = await setupOwner(t.app);
-    cookie = owner.cookie;
-    workspaceId = owner.body.workspace.id;
-  });
-  afterAll(async () => {
-    await t.close();
-    await fake.close();
-  });
+  // The environment has a provider of the same name: a sealed workspace key must not fall back to it.
+  const ws = useWorkspaceWithFakeModel((fake) => ({
+    OPENAI_COMPATIBLE_BASE_URL: fake.baseUrl,
+    LLM_MODEL: 'compatible:env-model',
+  }));
 
   const query = <R>(sql: string, params: unknown[] = []) =>
-    t.runtime.database.query<R>(sql, params).then((r) => r.rows);
+    ws.t.runtime.database.query<R>(sql, params).then((r) => r.rows);
   const storedCredentials = async () =>
     (
       await query<{ c: Record<string, Record<string, string>> }>(
         'SELECT credentials AS c FROM workspace_llm_settings WHERE workspace_id = $1',
-        [workspaceId],
+        [ws.workspaceId],
       )
     )[0]!.c;
   const settings = (method: 'GET' | 'PUT', payload?: Record<string, unknown>) =>
-    t.app.inject({
+    ws.t.app.inject({
       method,
       url: '/api/v1/llm/settings',
-      headers: session(cookie),
+      headers: session(ws.cookie),
       ...(payload ? { payload } : {}),
-    });
-  const call = () =>
-    t.runtime.llm.generateText({
-      role: 'writer',
-      prompt: 'hi',
-      workspaceId,
-      purpose: { kind: 'other' },
-      cache: false,
     });
 
   it('shows, keeps and replaces what it cannot open, and calls fail with the reason meanwhile', async () => {
     const saved = await settings('PUT', {
-      credentials: { compatible: { baseUrl: fake.baseUrl, apiKey: 'sk-workspace-secret' } },
+      credentials: { compatible: { baseUrl: ws.fake.baseUrl, apiKey: 'sk-workspace-secret' } },
       roleModels: { writer: 'compatible:ws-model' },
     });
     expect(saved.statusCode, saved.body).toBe(200);
@@ -69,14 +44,14 @@ describe('workspace LLM settings sealed with another key', () => {
     const sealed = {
       compatible: {
         apiKey: encryptSecret('sk-workspace-secret', anotherKey),
-        baseUrl: encryptSecret(fake.baseUrl, anotherKey),
+        baseUrl: encryptSecret(ws.fake.baseUrl, anotherKey),
       },
     };
     await query('UPDATE workspace_llm_settings SET credentials = $2::jsonb WHERE workspace_id = $1', [
-      workspaceId,
+      ws.workspaceId,
       JSON.stringify(sealed),
     ]);
-    t.runtime.llm.invalidateWorkspace(workspaceId);
+    ws.t.runtime.llm.invalidateWorkspace(ws.workspaceId);
 
     const read = await settings('GET');
     expect(read.statusCode, read.body).toBe(200);
@@ -85,9 +60,9 @@ describe('workspace LLM settings sealed with another key', () => {
       baseUrl: null,
       unreadable: ['apiKey', 'baseUrl'],
     });
-    const requests = fake.requests.length;
-    await expect(call()).rejects.toThrow(/sealed with another SECRET_KEY/);
-    expect(fake.requests.length).toBe(requests);
+    const requests = ws.fake.requests.length;
+    await expect(ws.write()).rejects.toThrow(/sealed with another SECRET_KEY/);
+    expect(ws.fake.requests.length).toBe(requests);
 
     // A change elsewhere keeps the sealed values as they were stored (the original key may come back).
     const budget = await settings('PUT', { monthlyBudgetUsd: 25 });
@@ -96,17 +71,17 @@ describe('workspace LLM settings sealed with another key', () => {
 
     // Entering them again replaces them, and the calls go to the workspace's server.
     const again = await settings('PUT', {
-      credentials: { compatible: { baseUrl: fake.baseUrl, apiKey: 'sk-entered-again' } },
+      credentials: { compatible: { baseUrl: ws.fake.baseUrl, apiKey: 'sk-entered-again' } },
     });
     expect(again.statusCode, again.body).toBe(200);
     expect(again.json().credentials.compatible).toEqual({
       apiKeySet: true,
-      baseUrl: fake.baseUrl,
+      baseUrl: ws.fake.baseUrl,
       unreadable: [],
     });
-    fake.script({ type: 'answer', text: 'from the workspace server' });
-    expect(await call()).toMatchObject({ text: 'from the workspace server', model: 'ws-model' });
-    expect(fake.requests.at(-1)!.headers.authorization).toBe('Bearer sk-entered-again');
+    ws.fake.script({ type: 'answer', text: 'from the workspace server' });
+    expect(await ws.write()).toMatchObject({ text: 'from the workspace server', model: 'ws-model' });
+    expect(ws.fake.requests.at(-1)!.headers.authorization).toBe('Bearer sk-entered-again');
   });
 
   it('reads a settings row of another shape as far as it can', async () => {
@@ -114,9 +89,9 @@ describe('workspace LLM settings sealed with another key', () => {
       `UPDATE workspace_llm_settings SET credentials = '{"compatible": 5, "unknown": {"apiKey": "x"}}'::jsonb,
          role_models = '{"writer": 7, "planner": "compatible:plan-model", "painter": "x"}'::jsonb
        WHERE workspace_id = $1`,
-      [workspaceId],
+      [ws.workspaceId],
     );
-    t.runtime.llm.invalidateWorkspace(workspaceId);
+    ws.t.runtime.llm.invalidateWorkspace(ws.workspaceId);
     const read = await settings('GET');
     expect(read.statusCode, read.body).toBe(200);
     expect(read.json().credentials).toEqual({});

@@ -5,10 +5,12 @@ import { loadConfig } from '../../src/config.ts';
 import { createLlmGateway, type LlmGatewayDeps } from '../../src/llm/gateway.ts';
 import type { CallContext, LlmRecorder } from '../../src/llm/recorder.ts';
 import type { AttemptReport } from '../../src/llm/run-chain.ts';
-import type { LlmGateway } from '../../src/llm/types.ts';
+import type { LlmGateway, LlmTextResult } from '../../src/llm/types.ts';
 import { startAnthropicServer } from '../fakes/anthropic-server.ts';
 import { startOpenAiServer } from '../fakes/openai-server.ts';
 import type { FakeServer } from '../fakes/scripted-server.ts';
+import { setupOwner } from '../support/accounts.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
 
 export interface MemoryRecorder extends LlmRecorder {
   attempts: Array<AttemptReport & { ctx: CallContext }>;
@@ -83,4 +85,45 @@ export function useFakeLlmServers(opts: { resetRequests?: boolean } = {}): FakeL
     });
   }
   return servers;
+}
+
+export interface WorkspaceWithFakeModel {
+  fake: FakeServer;
+  t: TestApp;
+  /** The owner's session cookie and workspace. */
+  cookie: string;
+  workspaceId: string;
+  /** A writer call of the workspace's, uncached. */
+  write(): Promise<LlmTextResult>;
+}
+
+/**
+ * For the calling test file: a fake OpenAI-compatible server, and an app (PGlite) whose owner's
+ * workspace may reach it (on loopback: the operator's LLM_ALLOW_HOSTS lets it in), with `env` too.
+ */
+export function useWorkspaceWithFakeModel(
+  env: (fake: FakeServer) => Record<string, string> = () => ({}),
+): WorkspaceWithFakeModel {
+  const ctx = {
+    write: () =>
+      ctx.t.runtime.llm.generateText({
+        role: 'writer',
+        prompt: 'hi',
+        workspaceId: ctx.workspaceId,
+        purpose: { kind: 'other' },
+        cache: false,
+      }),
+  } as WorkspaceWithFakeModel;
+  beforeAll(async () => {
+    ctx.fake = await startOpenAiServer();
+    ctx.t = await createTestApp('pglite', { LLM_ALLOW_HOSTS: '127.0.0.1', ...env(ctx.fake) });
+    const owner = await setupOwner(ctx.t.app);
+    ctx.cookie = owner.cookie;
+    ctx.workspaceId = owner.body.workspace.id;
+  });
+  afterAll(async () => {
+    await ctx.t?.close();
+    await ctx.fake?.close();
+  });
+  return ctx;
 }
