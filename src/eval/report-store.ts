@@ -17,12 +17,13 @@ export interface StoredEvalReport {
   report: EvalReport;
 }
 
-/**
- * A stored report as this version reads it: `report` is what its JSON holds, unchecked — another
- * version may have stored another shape (the list reads only its summary: see `reportSummaryShape`
- * in the routes); `readable` says whether it is a whole report of this version's shape.
- */
-export type ReadStoredEvalReport = Omit<StoredEvalReport, 'report'> & { report: unknown };
+/** A listed report: `report` is null for one another version stored in a shape this one cannot read. */
+export type ListedEvalReport = Omit<StoredEvalReport, 'report'> & { report: EvalReport | null };
+
+const readable = (stored: unknown): EvalReport | null => {
+  const parsed = evalReportSchema.safeParse(stored);
+  return parsed.success ? parsed.data : null;
+};
 
 const columns = {
   id: evalReports.id,
@@ -47,13 +48,14 @@ export async function listEvalReports(
   database: Database,
   scope: Scope,
   input: { limit: number; after?: PagePosition | undefined },
-): Promise<(ReadStoredEvalReport & { createdMicros: string })[]> {
-  return database.db
+): Promise<(ListedEvalReport & { createdMicros: string })[]> {
+  const rows = await database.db
     .select({ ...columns, createdMicros: createdMicrosOf(evalReports) })
     .from(evalReports)
     .where(inWorkspace(scope, evalReports, input.after ? after(evalReports, input.after) : undefined))
     .orderBy(...newestFirst(evalReports))
     .limit(input.limit);
+  return rows.map((row) => ({ ...row, report: readable(row.report) }));
 }
 
 export async function evalReportById(
@@ -66,14 +68,14 @@ export async function evalReportById(
     .from(evalReports)
     .where(inWorkspace(scope, evalReports, eq(evalReports.id, id)));
   if (!row) throw new AppError('not_found', `Evaluation report ${id} not found`);
-  const report = evalReportSchema.safeParse(row.report);
-  if (!report.success)
+  const report = readable(row.report);
+  if (!report)
     throw new AppError(
       'conflict',
       `Evaluation report ${id} was stored by another version of Blogsmith in a shape this one cannot read: ` +
         'delete it, or read it with that version',
     );
-  return { ...row, report: row.report };
+  return { ...row, report };
 }
 
 export async function deleteEvalReport(database: Database, scope: Scope, id: string) {
