@@ -43,7 +43,8 @@ export async function insertArticle(
     })
     .onConflictDoNothing({ target: [articles.workspaceId, articles.idempotencyKey] })
     .returning(articleColumns);
-  if (inserted[0]) return { row: readStoredArticle(inserted[0]), created: true };
+  // Written from this version's brief just now: nothing of another version's to read.
+  if (inserted[0]) return { row: inserted[0], created: true };
   return { row: await idempotentArticle(database, input), created: false };
 }
 
@@ -136,7 +137,8 @@ export async function insertCopy(
       finishedAt: source.finishedAt,
     })
     .returning(articleColumns);
-  return readStoredArticle(row!);
+  // Its JSON is the source's, read through readStoredArticle already.
+  return row!;
 }
 
 export async function findArticle(database: Database, scope: Scope, id: string): Promise<ArticleRow> {
