@@ -1,6 +1,7 @@
 // The shell: first-run setup or sign-in when needed, then the navigation and the current page.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api, type Me, unauthenticatedEvent } from './api.ts';
+import { PageErrorBoundary } from './components/PageErrorBoundary.tsx';
 import { Login, Setup } from './pages/Auth.tsx';
 import { Dashboard } from './pages/Dashboard.tsx';
 import { Editor } from './pages/Editor.tsx';
@@ -178,7 +179,9 @@ function Shell({ me, path, onSignedOut }: { me: Me; path: string; onSignedOut: (
         </nav>
       </header>
       <main id="main" ref={mainRef} tabIndex={-1}>
-        <Page path={path} me={me} />
+        <PageErrorBoundary key={path}>
+          <Page path={path} me={me} />
+        </PageErrorBoundary>
       </main>
     </>
   );

@@ -34,7 +34,8 @@ export const initialLive = (): LiveState => ({
   written: [],
 });
 
-export const finished = (s: string) => s === 'completed' || s === 'failed' || s === 'cancelled';
+export const finished = (s: string): s is 'completed' | 'failed' | 'cancelled' =>
+  s === 'completed' || s === 'failed' || s === 'cancelled';
 
 // A step not run yet: first seen in the event stream, or planned before it runs.
 export const pendingStep = (name: string): Step => ({

@@ -2,15 +2,8 @@
 // view, and EventSource resumes with Last-Event-ID by itself after a dropped connection.
 import { useEffect, useRef, useState } from 'react';
 import { type Article, api, type Step } from '../../api.ts';
-import {
-  applyEvent,
-  eventTypes,
-  finished,
-  initialLive,
-  type LiveEvent,
-  type LiveState,
-  upsertStep,
-} from './live-events.ts';
+import { applyEvent, eventTypes, finished, initialLive, type LiveState, upsertStep } from './live-events.ts';
+import { readLiveEvent } from './read-event.ts';
 
 export type Connection = 'connecting' | 'open' | 'retrying' | 'closed';
 
@@ -53,8 +46,9 @@ export function useLiveArticle(id: string) {
       es.addEventListener(type, (e) => {
         // Named server `error` events carry data; connection errors (plain Event) do not.
         if (!(e instanceof MessageEvent)) return;
-        const event = { type, data: JSON.parse(e.data as string) } as LiveEvent;
-        setLive((s) => applyEvent(s, event));
+        const event = readLiveEvent(type, String(e.data));
+        if (event) setLive((s) => applyEvent(s, event));
+        // Both read the article itself, so they do their part whatever the payload held.
         if (type === 'step.finished') void refresh.current();
         if (type === 'done') void onDone();
       });
@@ -62,11 +56,13 @@ export function useLiveArticle(id: string) {
     // stream is left to reconnect (EventSource sends Last-Event-ID) and carries on with the new run.
     const onDone = async () => {
       const current = await api('GET', '/api/v1/articles/{id}', { params: { id } }).catch(() => undefined);
-      if (!current || finished(current.status)) {
-        es.close();
-        setConnection('closed');
-      }
       void refresh.current();
+      const status = current?.status;
+      if (status && !finished(status)) return;
+      // The article's own status ends the view, also when the stream's `done` could not be read.
+      if (status) setLive((s) => (s.done ? s : applyEvent(s, { type: 'done', data: { status } })));
+      es.close();
+      setConnection('closed');
     };
     return () => es.close();
   }, [id]);

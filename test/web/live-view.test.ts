@@ -1,0 +1,131 @@
+// The live view in Chromium when what it is sent is not what this version expects: event payloads
+// another version stored (a rollout, a rollback) are skipped while the rest of the stream is shown,
+// and a page that fails while rendering shows the error with the navigation still there instead of
+// a blank window.
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { articleModelResponder } from '../fakes/article-model.ts';
+import { connectedOwner } from './connected-owner.ts';
+import { startWebHarness, type WebHarness } from './harness.ts';
+
+/** An SSE body of `[event, data]` pairs, each `data` sent exactly as given. */
+const stream = (events: Array<[string, string]>) =>
+  events.map(([event, data], i) => `id: ${i + 1}\nevent: ${event}\ndata: ${data}\n\n`).join('');
+
+describe('the live view with payloads of another shape', () => {
+  let h: WebHarness;
+  let context: BrowserContext;
+  let page: Page;
+  let articleId = '';
+
+  beforeAll(async () => {
+    h = await startWebHarness({ LLM_CACHE_TTL: '0' });
+    h.llm.responder = articleModelResponder();
+    context = await h.newContext();
+    await connectedOwner(h, context);
+    const created = await context.request.post('/api/v1/articles', {
+      headers: { origin: h.server.base },
+      data: { topic: 'Heat pumps for family homes', words: 600 },
+    });
+    expect(created.status(), await created.text()).toBe(202);
+    articleId = (await created.json()).id;
+    for (let status = ''; status !== 'completed'; await new Promise((r) => setTimeout(r, 250))) {
+      status = (await (await context.request.get(`/api/v1/articles/${articleId}`)).json()).status;
+      if (status === 'failed' || status === 'cancelled') throw new Error(`the article ${status}`);
+    }
+    page = await context.newPage();
+  }, 180_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('skips events it cannot read and shows the rest of the stream', async () => {
+    await page.route(`**/api/v1/articles/${articleId}/events*`, (route) =>
+      route.fulfill({
+        status: 200,
+        headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' },
+        body: stream([
+          ['status', '{"status":"running"}'],
+          ['step.started', '{"step":"plan"}'],
+          ['cost', '{not json'],
+          // Rendered unchecked, a null count reached toLocaleString and unmounted the app.
+          ['cost', '{"step":"plan","inputTokens":null,"outputTokens":5,"costUsd":0}'],
+          ['source.found', '{"kind":"web","title":"A source without its number","excerpt":"x"}'],
+          ['source.found', '["not", "an", "object"]'],
+          [
+            'source.found',
+            '{"n":1,"kind":"web","title":"Heat pump field guide","url":"https://example.com/guide","excerpt":"Heat pumps move heat."}',
+          ],
+          ['section.delta', '{"part":"intro","text":{"rich":true}}'],
+          ['step.finished', '{"step":"plan","status":"completed","costUsd":"0.01"}'],
+          ['cost', '{"step":"plan","inputTokens":1200,"outputTokens":300,"costUsd":0.0123}'],
+          // Keys this version does not know are no reason to skip an event.
+          ['done', '{"status":"completed","resumable":{"from":3}}'],
+        ]),
+      }),
+    );
+    try {
+      await page.goto(`/articles/${articleId}/live`);
+      const summary = page.locator('.live-summary');
+      await expect.poll(() => summary.locator('.badge').textContent(), { timeout: 15_000 }).toBe('completed');
+      await expect.poll(() => summary.textContent()).toContain('1,200 in / 300 out tokens');
+      expect(await page.getByText('Heat pump field guide').count()).toBe(1);
+      expect(await page.getByText('A source without its number').count()).toBe(0);
+      expect(await page.getByTestId('page-error').count()).toBe(0);
+      expect(h.problems).toEqual([]);
+    } finally {
+      await page.unroute(`**/api/v1/articles/${articleId}/events*`);
+    }
+  }, 60_000);
+
+  it('ends the view from the article itself when the final event cannot be read', async () => {
+    await page.route(`**/api/v1/articles/${articleId}/events*`, (route) =>
+      route.fulfill({
+        status: 200,
+        headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' },
+        body: stream([
+          ['status', '{"status":"running"}'],
+          ['done', '{"status":7}'],
+        ]),
+      }),
+    );
+    try {
+      await page.goto(`/articles/${articleId}/live`);
+      const badge = page.locator('.live-summary .badge');
+      await expect.poll(() => badge.textContent(), { timeout: 15_000 }).toBe('completed');
+      await page.getByTestId('finish-card').waitFor({ timeout: 5_000 });
+      expect(h.problems).toEqual([]);
+    } finally {
+      await page.unroute(`**/api/v1/articles/${articleId}/events*`);
+    }
+  }, 60_000);
+
+  it('shows a page that fails while rendering as an error, with the navigation kept', async () => {
+    // An article view of a shape this app cannot render (no brief at all).
+    await page.route(`**/api/v1/articles/${articleId}`, async (route) => {
+      const real = await route.fetch();
+      const body = { ...(await real.json()), brief: null };
+      await route.fulfill({ response: real, json: body });
+    });
+    try {
+      await page.goto(`/articles/${articleId}/live`);
+      const failed = page.getByTestId('page-error');
+      await failed.waitFor({ timeout: 15_000 });
+      expect(await failed.getByRole('heading', { level: 1 }).textContent()).toBe(
+        'This page could not be shown',
+      );
+      expect(await failed.getByRole('alert').textContent()).not.toBe('');
+      await h.capture(page, 'live-page-error');
+      // The shell is still there: another page opens and renders.
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Library' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Library' }).waitFor();
+      expect(await page.getByTestId('page-error').count()).toBe(0);
+    } finally {
+      await page.unroute(`**/api/v1/articles/${articleId}`);
+    }
+    // React reports the error it caught on the console; nothing else went wrong.
+    expect(h.problems.filter((p) => !p.includes('console.error'))).toEqual([]);
+    expect(h.problems.length).toBeGreaterThan(0);
+    expect(h.accessibility).toEqual([]);
+  }, 60_000);
+});
