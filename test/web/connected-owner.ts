@@ -1,6 +1,6 @@
 // A browser context set up through the API, for tests that start past onboarding: the owner
 // created (the context holds the session cookie) and the fake model server connected as every
-// text role's model.
+// text role's model; `completedArticle` an article generated through it.
 import type { BrowserContext } from 'playwright-core';
 import { owner, type WebHarness } from './harness.ts';
 
@@ -18,4 +18,23 @@ export async function connectedOwner(h: WebHarness, context: BrowserContext): Pr
     },
   });
   if (saved.status() !== 200) throw new Error(`settings failed: ${saved.status()} ${await saved.text()}`);
+}
+
+/** An article generated through the API (with the fake model answering) and waited for; its id. */
+export async function completedArticle(
+  h: WebHarness,
+  context: BrowserContext,
+  topic: string,
+): Promise<string> {
+  const created = await context.request.post('/api/v1/articles', {
+    headers: { origin: h.server.base },
+    data: { topic, words: 600 },
+  });
+  if (created.status() !== 202) throw new Error(`create failed: ${created.status()} ${await created.text()}`);
+  const id = (await created.json()).id as string;
+  for (let status = ''; status !== 'completed'; await new Promise((r) => setTimeout(r, 250))) {
+    status = (await (await context.request.get(`/api/v1/articles/${id}`)).json()).status;
+    if (status === 'failed' || status === 'cancelled') throw new Error(`the article ${status}`);
+  }
+  return id;
 }

@@ -5,12 +5,21 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { articleModelResponder } from '../fakes/article-model.ts';
-import { connectedOwner } from './connected-owner.ts';
+import { completedArticle, connectedOwner } from './connected-owner.ts';
 import { startWebHarness, type WebHarness } from './harness.ts';
 
-/** An SSE body of `[event, data]` pairs, each `data` sent exactly as given. */
-const stream = (events: Array<[string, string]>) =>
-  events.map(([event, data], i) => `id: ${i + 1}\nevent: ${event}\ndata: ${data}\n\n`).join('');
+/** Answers the page's event stream of `articleId` with `[event, data]` pairs, each `data` sent as given. */
+async function serveEvents(page: Page, articleId: string, events: Array<[string, string]>): Promise<string> {
+  const pattern = `**/api/v1/articles/${articleId}/events*`;
+  await page.route(pattern, (route) =>
+    route.fulfill({
+      status: 200,
+      headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' },
+      body: events.map(([event, data], i) => `id: ${i + 1}\nevent: ${event}\ndata: ${data}\n\n`).join(''),
+    }),
+  );
+  return pattern;
+}
 
 describe('the live view with payloads of another shape', () => {
   let h: WebHarness;
@@ -23,16 +32,7 @@ describe('the live view with payloads of another shape', () => {
     h.llm.responder = articleModelResponder();
     context = await h.newContext();
     await connectedOwner(h, context);
-    const created = await context.request.post('/api/v1/articles', {
-      headers: { origin: h.server.base },
-      data: { topic: 'Heat pumps for family homes', words: 600 },
-    });
-    expect(created.status(), await created.text()).toBe(202);
-    articleId = (await created.json()).id;
-    for (let status = ''; status !== 'completed'; await new Promise((r) => setTimeout(r, 250))) {
-      status = (await (await context.request.get(`/api/v1/articles/${articleId}`)).json()).status;
-      if (status === 'failed' || status === 'cancelled') throw new Error(`the article ${status}`);
-    }
+    articleId = await completedArticle(h, context, 'Heat pumps for family homes');
     page = await context.newPage();
   }, 180_000);
   afterAll(async () => {
@@ -40,30 +40,24 @@ describe('the live view with payloads of another shape', () => {
   });
 
   it('skips events it cannot read and shows the rest of the stream', async () => {
-    await page.route(`**/api/v1/articles/${articleId}/events*`, (route) =>
-      route.fulfill({
-        status: 200,
-        headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' },
-        body: stream([
-          ['status', '{"status":"running"}'],
-          ['step.started', '{"step":"plan"}'],
-          ['cost', '{not json'],
-          // Rendered unchecked, a null count reached toLocaleString and unmounted the app.
-          ['cost', '{"step":"plan","inputTokens":null,"outputTokens":5,"costUsd":0}'],
-          ['source.found', '{"kind":"web","title":"A source without its number","excerpt":"x"}'],
-          ['source.found', '["not", "an", "object"]'],
-          [
-            'source.found',
-            '{"n":1,"kind":"web","title":"Heat pump field guide","url":"https://example.com/guide","excerpt":"Heat pumps move heat."}',
-          ],
-          ['section.delta', '{"part":"intro","text":{"rich":true}}'],
-          ['step.finished', '{"step":"plan","status":"completed","costUsd":"0.01"}'],
-          ['cost', '{"step":"plan","inputTokens":1200,"outputTokens":300,"costUsd":0.0123}'],
-          // Keys this version does not know are no reason to skip an event.
-          ['done', '{"status":"completed","resumable":{"from":3}}'],
-        ]),
-      }),
-    );
+    const pattern = await serveEvents(page, articleId, [
+      ['status', '{"status":"running"}'],
+      ['step.started', '{"step":"plan"}'],
+      ['cost', '{not json'],
+      // Rendered unchecked, a null count reached toLocaleString and unmounted the app.
+      ['cost', '{"step":"plan","inputTokens":null,"outputTokens":5,"costUsd":0}'],
+      ['source.found', '{"kind":"web","title":"A source without its number","excerpt":"x"}'],
+      ['source.found', '["not", "an", "object"]'],
+      [
+        'source.found',
+        '{"n":1,"kind":"web","title":"Heat pump field guide","url":"https://example.com/guide","excerpt":"Heat pumps move heat."}',
+      ],
+      ['section.delta', '{"part":"intro","text":{"rich":true}}'],
+      ['step.finished', '{"step":"plan","status":"completed","costUsd":"0.01"}'],
+      ['cost', '{"step":"plan","inputTokens":1200,"outputTokens":300,"costUsd":0.0123}'],
+      // Keys this version does not know are no reason to skip an event.
+      ['done', '{"status":"completed","resumable":{"from":3}}'],
+    ]);
     try {
       await page.goto(`/articles/${articleId}/live`);
       const summary = page.locator('.live-summary');
@@ -74,21 +68,15 @@ describe('the live view with payloads of another shape', () => {
       expect(await page.getByTestId('page-error').count()).toBe(0);
       expect(h.problems).toEqual([]);
     } finally {
-      await page.unroute(`**/api/v1/articles/${articleId}/events*`);
+      await page.unroute(pattern);
     }
   }, 60_000);
 
   it('ends the view from the article itself when the final event cannot be read', async () => {
-    await page.route(`**/api/v1/articles/${articleId}/events*`, (route) =>
-      route.fulfill({
-        status: 200,
-        headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' },
-        body: stream([
-          ['status', '{"status":"running"}'],
-          ['done', '{"status":7}'],
-        ]),
-      }),
-    );
+    const pattern = await serveEvents(page, articleId, [
+      ['status', '{"status":"running"}'],
+      ['done', '{"status":7}'],
+    ]);
     try {
       await page.goto(`/articles/${articleId}/live`);
       const badge = page.locator('.live-summary .badge');
@@ -96,7 +84,7 @@ describe('the live view with payloads of another shape', () => {
       await page.getByTestId('finish-card').waitFor({ timeout: 5_000 });
       expect(h.problems).toEqual([]);
     } finally {
-      await page.unroute(`**/api/v1/articles/${articleId}/events*`);
+      await page.unroute(pattern);
     }
   }, 60_000);
 

@@ -6,7 +6,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { articleModelResponder } from '../fakes/article-model.ts';
 import type { ReceivedRequest } from '../fakes/scripted-server.ts';
-import { connectedOwner } from './connected-owner.ts';
+import { completedArticle, connectedOwner } from './connected-owner.ts';
 import { overflowsHorizontally, startWebHarness, type WebHarness } from './harness.ts';
 
 const poll = <T>(fn: () => T | Promise<T>, timeout = 10_000) => expect.poll(fn, { timeout });
@@ -26,16 +26,7 @@ describe('regenerating a part in the editor', () => {
     h.llm.responder = articleModelResponder();
     context = await h.newContext();
     await connectedOwner(h, context);
-    const created = await context.request.post('/api/v1/articles', {
-      headers: { origin: h.server.base },
-      data: { topic: 'Heat pumps for family homes', words: 600 },
-    });
-    expect(created.status(), await created.text()).toBe(202);
-    articleId = (await created.json()).id;
-    for (let status = ''; status !== 'completed'; await new Promise((r) => setTimeout(r, 250))) {
-      status = (await (await context.request.get(`/api/v1/articles/${articleId}`)).json()).status;
-      if (status === 'failed' || status === 'cancelled') throw new Error(`the article ${status}`);
-    }
+    articleId = await completedArticle(h, context, 'Heat pumps for family homes');
     page = await context.newPage();
   }, 180_000);
   afterAll(async () => {
