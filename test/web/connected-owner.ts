@@ -1,8 +1,10 @@
 // A browser context set up through the API, for tests that start past onboarding: the owner
 // created (the context holds the session cookie) and the fake model server connected as every
-// text role's model; `completedArticle` an article generated through it.
-import type { BrowserContext } from 'playwright-core';
-import { owner, type WebHarness } from './harness.ts';
+// text role's model; `completedArticle` an article generated through it, `startWithArticle` both
+// on a new harness.
+import type { BrowserContext, Page } from 'playwright-core';
+import { articleModelResponder } from '../fakes/article-model.ts';
+import { owner, startWebHarness, type WebHarness } from './harness.ts';
 
 export const fakeModel = 'compatible:fake-chat';
 
@@ -37,4 +39,16 @@ export async function completedArticle(
     if (status === 'failed' || status === 'cancelled') throw new Error(`the article ${status}`);
   }
   return id;
+}
+
+/** A harness (no response cache) whose owner is connected, one completed article, and a page. */
+export async function startWithArticle(
+  topic: string,
+): Promise<{ h: WebHarness; context: BrowserContext; page: Page; articleId: string }> {
+  const h = await startWebHarness({ LLM_CACHE_TTL: '0' });
+  h.llm.responder = articleModelResponder();
+  const context = await h.newContext();
+  await connectedOwner(h, context);
+  const articleId = await completedArticle(h, context, topic);
+  return { h, context, page: await context.newPage(), articleId };
 }

@@ -2,11 +2,10 @@
 // another version stored (a rollout, a rollback) are skipped while the rest of the stream is shown,
 // and a page that fails while rendering shows the error with the navigation still there instead of
 // a blank window.
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { articleModelResponder } from '../fakes/article-model.ts';
-import { completedArticle, connectedOwner } from './connected-owner.ts';
-import { startWebHarness, type WebHarness } from './harness.ts';
+import { startWithArticle } from './connected-owner.ts';
+import type { WebHarness } from './harness.ts';
 
 /** Answers the page's event stream of `articleId` with `[event, data]` pairs, each `data` sent as given. */
 async function serveEvents(page: Page, articleId: string, events: Array<[string, string]>): Promise<string> {
@@ -23,17 +22,11 @@ async function serveEvents(page: Page, articleId: string, events: Array<[string,
 
 describe('the live view with payloads of another shape', () => {
   let h: WebHarness;
-  let context: BrowserContext;
   let page: Page;
   let articleId = '';
 
   beforeAll(async () => {
-    h = await startWebHarness({ LLM_CACHE_TTL: '0' });
-    h.llm.responder = articleModelResponder();
-    context = await h.newContext();
-    await connectedOwner(h, context);
-    articleId = await completedArticle(h, context, 'Heat pumps for family homes');
-    page = await context.newPage();
+    ({ h, page, articleId } = await startWithArticle('Heat pumps for family homes'));
   }, 180_000);
   afterAll(async () => {
     await h?.close();

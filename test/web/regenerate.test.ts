@@ -4,10 +4,9 @@
 // and phone widths, axe-core, no console errors.
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { articleModelResponder } from '../fakes/article-model.ts';
 import type { ReceivedRequest } from '../fakes/scripted-server.ts';
-import { completedArticle, connectedOwner } from './connected-owner.ts';
-import { overflowsHorizontally, startWebHarness, type WebHarness } from './harness.ts';
+import { startWithArticle } from './connected-owner.ts';
+import { overflowsHorizontally, type WebHarness } from './harness.ts';
 
 const poll = <T>(fn: () => T | Promise<T>, timeout = 10_000) => expect.poll(fn, { timeout });
 const promptOf = (req: ReceivedRequest) =>
@@ -22,12 +21,7 @@ describe('regenerating a part in the editor', () => {
     (await (await context.request.get(`/api/v1/articles/${articleId}`)).json()).markdown as string;
 
   beforeAll(async () => {
-    h = await startWebHarness({ LLM_CACHE_TTL: '0' });
-    h.llm.responder = articleModelResponder();
-    context = await h.newContext();
-    await connectedOwner(h, context);
-    articleId = await completedArticle(h, context, 'Heat pumps for family homes');
-    page = await context.newPage();
+    ({ h, context, page, articleId } = await startWithArticle('Heat pumps for family homes'));
   }, 180_000);
   afterAll(async () => {
     await h?.close();
