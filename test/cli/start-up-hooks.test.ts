@@ -1,5 +1,6 @@
 // The CLI's start-up shortcuts must not change what runs: the package resolve hook answers exactly
-// as Node's resolver does, and the compile cache stays private and yields to NODE_COMPILE_CACHE.
+// as Node's resolver does, the compile cache stays private and yields to NODE_COMPILE_CACHE, and an
+// older Node is told what is needed before anything fails on it.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -102,5 +103,23 @@ process.stdout.write(String(getCompileCacheDir()));`,
     };
     enablePrivateCompileCache(env);
     expect(() => statSync(path.join(dir, 'other-cache'))).toThrow();
+  });
+});
+
+describe('an older Node', () => {
+  it('is told which Node the command needs, before anything fails on it', () => {
+    // Node 22 as far as the command can tell; Node 22 itself would fail on the sources' syntax.
+    const older = `data:text/javascript,Object.defineProperty(process.versions, 'node', { value: '22.11.0' })`;
+    const r = spawnSync(
+      process.execPath,
+      ['--import', older, path.join(root, 'bin/blogsmith.js'), '--help'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      },
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^blogsmith needs Node\.js 24 \(this is v22\.11\.0\)\./);
+    expect(r.stdout).toBe('');
   });
 });
