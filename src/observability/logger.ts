@@ -28,16 +28,19 @@ const serializeError = (err: unknown) =>
   withoutQueryValues(err instanceof Error ? pino.stdSerializers.err(err) : err, queryValuesOf(err));
 export const logSerializers = { err: serializeError, error: serializeError };
 
+/** What every logger of ours shares, the server's and the commands': credentials and query values removed. */
+export const loggerOptions = (level: string) => ({
+  level,
+  redact: { paths: redactPaths, censor: '[redacted]' },
+  serializers: logSerializers,
+});
+
 /** The process logger; `destination` is for tests (JSON lines to a stream). */
 export function createLogger(
   config: Pick<Config, 'LOG_LEVEL' | 'LOG_FORMAT_JSON'>,
   destination?: DestinationStream,
 ): Logger {
-  const options = {
-    level: config.LOG_LEVEL,
-    redact: { paths: redactPaths, censor: '[redacted]' },
-    serializers: logSerializers,
-  };
+  const options = loggerOptions(config.LOG_LEVEL);
   if (destination) return pino(options, destination);
   return pino({
     ...options,

@@ -1,24 +1,37 @@
 import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
-import pino from 'pino';
+import type { Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger, redactPaths } from '../../src/observability/logger.ts';
+import { cliLogger } from '../../src/cli/cli-logger.ts';
+import { createLogger } from '../../src/observability/logger.ts';
 import { createEdgeApp, type EdgeApp } from '../server/edge-app.ts';
 
 const apiKey = 'bsk_live_9f8e7d6c5b4a39281706';
 const cookie = 'blogsmith_session=s3ss10n-v4lue-abcdef';
 const password = 'correct-horse-battery-staple';
 
-describe('request logging', () => {
+// The server's logger, and a command's: `blogsmith generate` runs the server in its own process and
+// logs its failed requests (with their headers) to the terminal.
+const loggers: Array<[string, (sink: Writable) => Logger]> = [
+  ['the server', (sink) => createLogger({ LOG_LEVEL: 'info', LOG_FORMAT_JSON: true }, sink)],
+  ['a command', (sink) => cliLogger('warn', sink)],
+];
+
+const linesSink = () => {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
+  return { lines, sink };
+};
+
+describe.each(loggers)('request logging by %s', (_, loggerOn) => {
   it('logs id, method, route, status and duration with credentials redacted', async () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk, _enc, done) {
-        lines.push(...String(chunk).split('\n').filter(Boolean));
-        done();
-      },
-    });
-    const logger = pino({ level: 'info', redact: { paths: redactPaths, censor: '[redacted]' } }, sink);
+    const { lines, sink } = linesSink();
+    const logger = loggerOn(sink);
     const t = await createEdgeApp('pglite', {
       logger,
       routes: (app) => {
@@ -62,16 +75,9 @@ describe('request logging', () => {
   });
 });
 
-describe('failed queries in the log', () => {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(...String(chunk).split('\n').filter(Boolean));
-      done();
-    },
-  });
-  // The process logger as the server builds it, writing JSON lines to the sink.
-  const logger = createLogger({ LOG_LEVEL: 'info', LOG_FORMAT_JSON: true }, sink);
+describe.each(loggers)('failed queries in the log of %s', (_, loggerOn) => {
+  const { lines, sink } = linesSink();
+  const logger = loggerOn(sink);
   const hash = 'scrypt$16384$8$1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo';
   let t: EdgeApp;
   beforeAll(async () => {
