@@ -148,6 +148,43 @@ describe('blogsmith generate', { timeout: 180_000 }, () => {
     }
   });
 
+  it('refuses a bad number or a path it cannot use before any work starts', async () => {
+    const dir = await workspaceDir();
+    const sent = llm.requests.length;
+    const refusals: Array<[string[], RegExp]> = [
+      [['--words', 'abc'], /--words takes a whole number greater than 0 \(got "abc"\)/],
+      [['--words', '1e3'], /--words takes a whole number/],
+      [['--web-sources', '-2'], /--web-sources takes a whole number/],
+      [['--file', path.join(dir, 'missing.pdf')], /--file .*missing\.pdf: cannot be read \(ENOENT\)/],
+      [['--file', dir], /--file .*: cannot be read \(not a file\)/],
+      [['--out', path.join(dir, 'no-such-folder', 'a.md')], /--out .*a\.md: cannot be written \(ENOENT\)/],
+      [['--out', dir], /--out .*: cannot be written \(a folder\)/],
+    ];
+    for (const [args, reason] of refusals) {
+      const r = await cliRun(['generate', 'heat pumps', ...args], envFor(dir));
+      expect(r.code, args.join(' ')).toBe(1);
+      // One line, the reason: no trace, no progress.
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toEqual([expect.stringMatching(/^Error: /)]);
+      expect(r.stderr).toMatch(reason);
+    }
+    expect(llm.requests.length).toBe(sent);
+  });
+
+  it('puts the Markdown on stdout when --out cannot be written at the end', async () => {
+    const dir = await workspaceDir();
+    // Writable when checked, full when written to.
+    const r = await cliRun(
+      ['generate', 'heat pumps for family homes', '--words', '600', '--out', '/dev/full'],
+      envFor(dir),
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /Error: Could not write \/dev\/full \(ENOSPC\): the Markdown went to stdout instead; the article is kept as [0-9a-f-]{36}/,
+    );
+    expect(r.stdout).toMatch(/^---\ntitle: /);
+    expect(r.stdout).toContain('## ');
+  });
+
   it('exits non-zero with the reason when the brief is refused', async () => {
     const dir = await workspaceDir();
     const r = await cliRun(['generate', 'x', '--words', '50000'], envFor(dir));

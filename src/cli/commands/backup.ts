@@ -7,6 +7,7 @@ import type { SecretOutcome } from '../../backup/restore-backup.ts';
 import { lockDataDir } from '../../db/data-dir-lock.ts';
 import { AppError } from '../../errors.ts';
 import { loadConfig } from '../load-config.ts';
+import { positiveInteger } from '../option-parsers.ts';
 
 // The dump code loads the database drivers: imported when a command runs, so `blogsmith --help` stays fast.
 const backupModules = async () => ({
@@ -22,13 +23,6 @@ const appVersion = () =>
       version: string;
     }
   ).version;
-
-const positive = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1)
-    throw new AppError('validation_error', `${name} must be a positive integer`);
-  return n;
-};
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const warn = (line: string) => process.stderr.write(`Warning: ${line}\n`);
@@ -68,7 +62,7 @@ export function registerBackupCommands(program: Command) {
     .command('backup')
     .description('Back up the database to one archive (pg_dump on PostgreSQL, PGlite dump when embedded)')
     .option('--out <dir>', 'directory for the archive (default BACKUP_DIR, else DATA_DIR/backups)')
-    .option('--keep <n>', 'keep only the newest N backups in that directory', positive('--keep'))
+    .option('--keep <n>', 'keep only the newest N backups in that directory', positiveInteger('--keep'))
     .option('--include-secret', 'include the secret key, sealed with BACKUP_PASSPHRASE')
     .option('--json', 'print JSON')
     .action(async (opts: { out?: string; keep?: number; includeSecret?: boolean; json?: boolean }) => {

@@ -2,11 +2,12 @@
 // writes a Markdown and JSON report; see src/eval/ for how articles are judged.
 import type { Command } from 'commander';
 import type { EvalReport } from '../../eval/report-schema.ts';
+import { positiveInteger } from '../option-parsers.ts';
 
 interface EvalCommandOptions {
   model: string[];
   judge?: string;
-  briefs?: string;
+  briefs?: number;
   out: string;
   /** false with --no-store: keep the report out of the workspace (files only). */
   store: boolean;
@@ -51,24 +52,18 @@ export function registerEvalCommand(program: Command) {
       '--judge <provider:model>',
       'model that judges the articles; default LLM_CHECKER_MODEL or LLM_MODEL',
     )
-    .option('--briefs <n>', 'use only the first n briefs of the set')
+    .option('--briefs <n>', 'use only the first n briefs of the set', positiveInteger('--briefs'))
     .option('--out <dir>', 'folder for eval-report.md and eval-report.json', 'eval-results')
     .option('--no-store', "don't store the report in the workspace (the web app's Quality page)")
     .action(async (opts: EvalCommandOptions) => {
       // Loaded here: the pipeline, the SDKs and the parsers are heavy and `--help` must stay fast.
-      const [{ loadEvalCases }, { runEval }, { writeReport }, { cliLogger }, { AppError }] =
-        await Promise.all([
-          import('../../eval/dataset.ts'),
-          import('../../eval/run.ts'),
-          import('../../eval/report.ts'),
-          import('../cli-logger.ts'),
-          import('../../errors.ts'),
-        ]);
-      const limit = opts.briefs === undefined ? undefined : Number(opts.briefs);
-      if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
-        throw new AppError('validation_error', '--briefs takes a whole number greater than 0');
-      }
-      const cases = loadEvalCases(undefined, limit);
+      const [{ loadEvalCases }, { runEval }, { writeReport }, { cliLogger }] = await Promise.all([
+        import('../../eval/dataset.ts'),
+        import('../../eval/run.ts'),
+        import('../../eval/report.ts'),
+        import('../cli-logger.ts'),
+      ]);
+      const cases = loadEvalCases(undefined, opts.briefs);
       const models = opts.model;
       const total = Math.max(1, models.length) * cases.length;
       const out = process.stderr;

@@ -9,17 +9,18 @@ import { sleep } from '../../sleep.ts';
 import { idleMoment } from '../../when-idle.ts';
 import { followEvents } from '../follow-events.ts';
 import { loadConfig } from '../load-config.ts';
+import { checkReadableFiles, checkWritableFile, positiveInteger } from '../option-parsers.ts';
 import type { ApiConnection } from '../server-connection.ts';
 
 interface GenerateOptions {
-  words?: string;
+  words?: number;
   url: string[];
   file: string[];
   keywords?: string;
   audience?: string;
   tone?: string;
   web?: boolean;
-  webSources?: string;
+  webSources?: number;
   knowledge?: boolean;
   factCheck?: boolean;
   seo?: boolean;
@@ -28,6 +29,20 @@ interface GenerateOptions {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** The Markdown to `--out`; if that fails after all (the disk filled, the folder went), to stdout. */
+function writeOut(out: string, markdown: string, articleId: string) {
+  try {
+    writeFileSync(out, markdown);
+    process.stderr.write(`Wrote ${out}\n`);
+  } catch (err) {
+    process.stdout.write(markdown);
+    throw new AppError(
+      'internal_error',
+      `Could not write ${out} (${(err as NodeJS.ErrnoException).code ?? err}): the Markdown went to stdout instead; the article is kept as ${articleId}`,
+    );
+  }
+}
 
 interface DocumentView {
   id: string;
@@ -66,14 +81,18 @@ export function registerGenerateCommand(program: Command) {
     .command('generate')
     .description('Research and write an article, showing live progress; prints or saves the Markdown')
     .argument('<topic>', 'what the article is about')
-    .option('--words <n>', 'target length in words (default 1500)')
+    .option('--words <n>', 'target length in words (default 1500)', positiveInteger('--words'))
     .option('--url <url>', 'a web page to use as a source (repeatable)', collect, [])
     .option('--file <path>', 'a document to add to the library and use as a source (repeatable)', collect, [])
     .option('--keywords <k1,k2>', 'SEO keywords, primary first')
     .option('--audience <text>', 'who the article is for')
     .option('--tone <text>', 'voice of the article')
     .option('--web', 'search the web for sources (needs a search provider)')
-    .option('--web-sources <n>', 'web pages to keep at most, 1–20 (default 10); implies --web')
+    .option(
+      '--web-sources <n>',
+      'web pages to keep at most, 1–20 (default 10); implies --web',
+      positiveInteger('--web-sources'),
+    )
     .option('--knowledge', "search the workspace's knowledge base for sources")
     .option('--no-fact-check', 'skip the fact check')
     .option('--no-seo', 'skip the SEO pack')
@@ -82,9 +101,11 @@ export function registerGenerateCommand(program: Command) {
     .action(async (topic: string, opts: GenerateOptions) => {
       // The brief's language check and prompt need ICU's language data: loaded beside start-up.
       void import('../../input/language-data-warmup.ts').then((m) => m.warmLanguageData());
+      // Checked before any work: a typo in a path must not cost a whole article.
+      checkReadableFiles('--file', opts.file);
+      if (opts.out) checkWritableFile('--out', opts.out);
       const config = await loadConfig();
-      const words = opts.words === undefined ? undefined : Number(opts.words);
-      const webSources = opts.webSources === undefined ? undefined : Number(opts.webSources);
+      const { words, webSources } = opts;
       // Pages are read in an extractor process (src/research/extract-pool.ts). When this process will
       // run the job (no server holds the data directory), that process starts now and loads its parser
       // on another core while this one starts the API — not once the plan is answered, when the first
@@ -182,12 +203,8 @@ export function registerGenerateCommand(program: Command) {
         } else {
           const res = await api.request('GET', `/api/v1/articles/${accepted.id}/export?format=md`);
           const markdown = await res.text();
-          if (opts.out) {
-            writeFileSync(opts.out, markdown);
-            process.stderr.write(`Wrote ${opts.out}\n`);
-          } else {
-            process.stdout.write(markdown);
-          }
+          if (opts.out) writeOut(opts.out, markdown, accepted.id);
+          else process.stdout.write(markdown);
         }
       } finally {
         progress.stop();
