@@ -1,5 +1,7 @@
 // What a backup is checked against: exact row counts of every table (all application schemas:
 // public, drizzle's migration log, pg-boss) and a checksum of the articles, read in one snapshot.
+import { AppError } from '../errors.ts';
+
 export type RunQuery = <Row>(text: string) => Promise<Row[]>;
 
 export interface Inventory {
@@ -20,6 +22,13 @@ export async function takeInventory(query: RunQuery): Promise<Inventory> {
         AND table_schema NOT LIKE 'pg\\_%'
       ORDER BY 1, 2`,
   );
+  // A database Blogsmith never migrated (a new cluster, an empty PostgreSQL database) has nothing to
+  // back up, and its checksum below would fail on a missing table.
+  if (!tables.some((t) => t.schema === 'public' && t.name === 'articles'))
+    throw new AppError(
+      'validation_error',
+      'The database holds no Blogsmith tables: run `blogsmith migrate` (or start Blogsmith once) first',
+    );
   const counts: Record<string, number> = {};
   for (const t of tables) {
     const [row] = await query<{ n: string | number }>(

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
+import { AppError } from '../errors.ts';
 import { type Inventory, takeInventory } from './inventory-store.ts';
 
 const open = (dataDir: string, load?: Blob) =>
@@ -16,6 +17,12 @@ const inventoryOfClient = (client: PGlite) =>
 export async function dumpPglite(
   pgDir: string,
 ): Promise<{ dump: Buffer; inventory: Inventory; version: string }> {
+  // Opening a folder without a database would create one there: a backup must not.
+  if (!existsSync(path.join(pgDir, 'PG_VERSION')))
+    throw new AppError(
+      'validation_error',
+      `No embedded database in ${path.dirname(pgDir)} (DATA_DIR) to back up: start Blogsmith once, or set DATA_DIR`,
+    );
   const client = await open(pgDir);
   try {
     const inventory = await inventoryOfClient(client);

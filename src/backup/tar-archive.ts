@@ -34,28 +34,27 @@ function header(name: string, size: number): Buffer {
 
 const padding = (size: number) => Buffer.alloc((block - (size % block)) % block);
 
+// One pipeline from the entries to the file: a file that cannot be opened or written (a folder that
+// refuses new files, a full disk) rejects here. Writing to the stream by hand left its `error` event
+// without a listener, which ended the process with a trace instead.
 export async function writeTar(file: string, entries: TarEntrySource[]): Promise<void> {
-  const out = createWriteStream(file, { mode: 0o600 });
-  const write = (chunk: Buffer) =>
-    new Promise<void>((resolve, reject) => out.write(chunk, (err) => (err ? reject(err) : resolve())));
-  try {
-    for (const entry of entries) {
-      if (Buffer.isBuffer(entry.data)) {
-        await write(header(entry.name, entry.data.length));
-        await write(entry.data);
-        await write(padding(entry.data.length));
-      } else {
-        await write(header(entry.name, entry.data.size));
-        await pipeline(createReadStream(entry.data.file), out, { end: false });
-        await write(padding(entry.data.size));
+  await pipeline(
+    async function* () {
+      for (const entry of entries) {
+        if (Buffer.isBuffer(entry.data)) {
+          yield header(entry.name, entry.data.length);
+          yield entry.data;
+          yield padding(entry.data.length);
+        } else {
+          yield header(entry.name, entry.data.size);
+          yield* createReadStream(entry.data.file);
+          yield padding(entry.data.size);
+        }
       }
-    }
-    await write(Buffer.alloc(block * 2));
-  } finally {
-    await new Promise<void>((resolve, reject) =>
-      out.end((err?: Error | null) => (err ? reject(err) : resolve())),
-    );
-  }
+      yield Buffer.alloc(block * 2);
+    },
+    createWriteStream(file, { mode: 0o600 }),
+  );
 }
 
 export interface TarEntry {

@@ -66,5 +66,12 @@ try {
     process.stderr.write(`Error: ${err.message}${details}\n`);
     process.exit(1);
   }
+  // A path the system refused (no such folder, no permission, a full disk): the message names the
+  // call and the path, a trace would add nothing. Anything else is a bug and keeps its trace.
+  const { code, syscall } = (err ?? {}) as NodeJS.ErrnoException;
+  if (err instanceof Error && typeof code === 'string' && typeof syscall === 'string') {
+    process.stderr.write(`Error: ${err.message}\n`);
+    process.exit(1);
+  }
   throw err;
 }

@@ -223,6 +223,38 @@ describe('backup and restore', { timeout: 600_000 }, () => {
     expect(bad.stderr).toMatch(/damaged|does not match/);
   });
 
+  it('refuses with one line when there is nothing to back up or nowhere to write it', async () => {
+    // A data directory without a database: refused, and no database is created there.
+    const empty = tempDir();
+    const noDatabase = await cliRun(['backup', '--out', tempDir()], { DATA_DIR: empty });
+    expect(noDatabase.code).toBe(1);
+    expect(noDatabase.stderr.trim()).toBe(
+      `Error: No embedded database in ${empty} (DATA_DIR) to back up: start Blogsmith once, or set DATA_DIR`,
+    );
+    expect(existsSync(path.join(empty, 'pg'))).toBe(false);
+
+    // A PostgreSQL database Blogsmith never migrated.
+    const bare = await createTestDatabase('postgres');
+    databases.push(bare);
+    const unmigrated = await cliRun(['backup', '--out', tempDir()], {
+      DATA_DIR: tempDir(),
+      DATABASE_URL: bare.url!,
+    });
+    expect(unmigrated.code).toBe(1);
+    expect(unmigrated.stderr.trim()).toBe(
+      'Error: The database holds no Blogsmith tables: run `blogsmith migrate` (or start Blogsmith once) first',
+    );
+
+    // A folder that refuses new files: the system's reason, no trace, no partial archive left.
+    const dataDir = tempDir();
+    expect((await cliRun(['migrate'], { DATA_DIR: dataDir })).code).toBe(0);
+    const refused = await cliRun(['backup', '--out', '/proc'], { DATA_DIR: dataDir });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.trim()).toMatch(
+      /^Error: ENOENT: no such file or directory, open '\/proc\/blogsmith-backup-[^']+\.tar\.partial'$/,
+    );
+  });
+
   it('round-trips PostgreSQL through pg_dump and pg_restore, and says when the key does not fit', async () => {
     const database = await createTestDatabase('postgres');
     databases.push(database);
