@@ -14,6 +14,7 @@ import type { Config } from './config.ts';
 import { type Database, openDatabase } from './db/client.ts';
 import { type DataDirLock, lockDataDir } from './db/data-dir-lock.ts';
 import { type MigrationResult, runMigrations } from './db/migrate.ts';
+import { unreachableAtStart } from './db/unavailable.ts';
 import { appJobs } from './jobs/job-map.ts';
 import { createJobQueue, type JobQueue } from './jobs/queue.ts';
 import { prepareVectorSearch } from './knowledge/vector-setup.ts';
@@ -90,7 +91,11 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
       `DATA_DIR permissions: ${fixed} files and folders made private to this user`,
     );
   }
-  const migration = await runMigrations(database);
+  const migration = await runMigrations(database).catch(async (err: unknown) => {
+    await database.close().catch(() => {});
+    lock?.release();
+    throw config.DATABASE_URL ? unreachableAtStart(err, config.DATABASE_URL) : err;
+  });
   if (dataDir !== 'memory://') {
     mkdirSync(dataDir, { recursive: true });
     watchDataDirDisk(dataDir);

@@ -1,9 +1,10 @@
 // The real `blogsmith` command line, spawned as a user would run it.
 import { mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from '../support/database.ts';
+import { adminUrl, createTestDatabase } from '../support/database.ts';
 import { cliRun, type ServerProcess, startServerProcess } from '../support/processes.ts';
 
 const cli = cliRun;
@@ -101,6 +102,47 @@ describe('blogsmith CLI', { timeout: 120_000 }, () => {
       expect(dup.stderr).toMatch(/already exists/);
     } finally {
       await db.drop();
+    }
+  });
+
+  it('says in one line when the database cannot be reached or refuses the connection', async () => {
+    // A port nothing listens on: taken, then let go.
+    const closed = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const server = new URL(adminUrl);
+    const at = (user: string, database: string) =>
+      `postgres://${user}@${server.hostname}:${server.port || '5432'}/${database}`;
+    const cases: Array<[string[], string, RegExp]> = [
+      [
+        ['serve'],
+        `postgres://postgres:a-secret-password@127.0.0.1:${closed}/blogsmith`,
+        new RegExp(
+          `^Error: The database at 127\\.0\\.0\\.1:${closed}/blogsmith cannot be reached \\(ECONNREFUSED\\): check DATABASE_URL and that PostgreSQL is running$`,
+        ),
+      ],
+      [
+        ['migrate'],
+        at('postgres', 'no_such_database_here'),
+        /^Error: The database at .*\/no_such_database_here refused the connection: database "no_such_database_here" does not exist \(3D000\); check DATABASE_URL$/,
+      ],
+      [
+        ['user', 'create', '--email', 'a@example.com', '--password', 'a-long-password'],
+        at('no_such_role:a-secret-password', 'postgres'),
+        /^Error: The database at .*\/postgres refused the connection: .*"no_such_role".* \(28\w{3}\); check DATABASE_URL$/,
+      ],
+    ];
+    for (const [args, url, message] of cases) {
+      const r = await cli(args, { DATABASE_URL: url, DATA_DIR: tempDir(), PORT: '0' });
+      expect(r.code, args[0]).toBe(1);
+      // The last line; `serve` logs its data directory's permissions first.
+      const lines = r.stderr.trim().split('\n');
+      expect(lines.at(-1), args[0]).toMatch(message);
+      expect(r.stderr).not.toContain('a-secret-password');
+      expect(r.stderr).not.toMatch(/\bat async\b|DrizzleQueryError/);
     }
   });
 
