@@ -2,7 +2,7 @@
 // `inWorkspace`: another workspace's article is simply not found. Steps are in step-store.ts,
 // versions in version-store.ts.
 import { randomUUID } from 'node:crypto';
-import { eq, getTableColumns, type SQL, sql } from 'drizzle-orm';
+import { and, eq, getTableColumns, type SQL, sql } from 'drizzle-orm';
 import { inWorkspace } from '../accounts/scope.ts';
 import type { Database } from '../db/client.ts';
 import { workspaceDistinctValuesSql } from '../db/distinct-values.ts';
@@ -165,6 +165,31 @@ export async function updateArticle(
     .update(articles)
     .set({ ...fields, updatedAt: new Date() })
     .where(eq(articles.id, id));
+}
+
+/**
+ * Updates the article only while it is as it was read — its `updatedAt` to the millisecond, as the
+ * API shows it — and false when another write came first. The new `updatedAt` is always later than
+ * the one read, so two writes in one millisecond still tell apart.
+ */
+export async function updateArticleIfUnchanged(
+  database: Database,
+  id: string,
+  readAt: Date,
+  fields: Partial<Omit<typeof articles.$inferInsert, 'id' | 'workspaceId' | 'tsv' | 'updatedAt'>>,
+): Promise<boolean> {
+  const read = readAt.toISOString();
+  const updated = await database.db
+    .update(articles)
+    .set({
+      ...fields,
+      updatedAt: sql`greatest(clock_timestamp(), ${read}::timestamptz + interval '1 millisecond')`,
+    })
+    .where(
+      and(eq(articles.id, id), sql`date_trunc('milliseconds', ${articles.updatedAt}) = ${read}::timestamptz`),
+    )
+    .returning({ id: articles.id });
+  return updated.length > 0;
 }
 
 export interface ListArticlesInput {

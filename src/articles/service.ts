@@ -18,6 +18,7 @@ import {
   findArticle,
   insertQueuedArticle,
   updateArticle,
+  updateArticleIfUnchanged,
 } from './article-store.ts';
 import { checkBrief } from './brief-checks.ts';
 import { refreshCitations } from './checks.ts';
@@ -26,7 +27,7 @@ import { abortLocalRun } from './job.ts';
 import { initialSteps } from './pipeline/step-plan.ts';
 import { seoPack } from './seo-pack.ts';
 import { type ArticleStatus, isActive } from './statuses.ts';
-import { findVersion, saveVersion } from './version-store.ts';
+import { dropVersion, findVersion, saveVersion } from './version-store.ts';
 
 export interface ArticleServiceDeps {
   database: Database;
@@ -118,13 +119,14 @@ export function assertIdle(status: ArticleStatus) {
   }
 }
 
-// After a hand edit the text is re-rendered and re-scored without any model call.
+// After a hand edit the text is re-rendered and re-scored without any model call. False when the
+// article changed since it was read (another writer came first): nothing is written then.
 async function applyText(database: Database, article: ArticleRow, title: string, markdown: string) {
   const brief = article.brief;
   const sources = article.sources;
   const seo = article.seo;
   const refreshed = seo ? seoPack(markdown, brief, title, seo) : null;
-  await updateArticle(database, article.id, {
+  return updateArticleIfUnchanged(database, article.id, article.updatedAt, {
     title,
     markdown,
     html: renderHtml(markdown),
@@ -138,41 +140,81 @@ async function applyText(database: Database, article: ArticleRow, title: string,
 /**
  * Keeps the article's text as a version (`reason`) before a writer's new text replaces it: refused
  * with 413 when the workspace cannot store the new text on top of it (WORKSPACE_STORAGE_MB). Every
- * replacement goes through here.
+ * replacement goes through here. The version's id.
  */
 export async function keepVersionBefore(
   deps: Pick<ArticleServiceDeps, 'database' | 'config'>,
   caller: Caller,
   article: ArticleRow,
   next: { markdown: string; reason: 'edit' | 'restore' | 'regenerate' },
-) {
+): Promise<string> {
   await assertStorageRoom(deps.database, deps.config, caller.workspaceId, Buffer.byteLength(next.markdown));
-  await saveVersion(deps.database, article, next.reason, caller.userId);
+  return saveVersion(deps.database, article, next.reason, caller.userId);
 }
 
-/** Puts a writer's new text in the article, the text before kept as a version. */
+type TextChange = { title: string; markdown: string; reason: 'edit' | 'restore' };
+
+/**
+ * Puts a writer's new text in the article, the text before kept as a version — only if the article
+ * is still as read; false (and no version kept) when another write came first. The version goes
+ * first: a crash between the two leaves one version too many, never a text without its version.
+ */
+async function tryReplaceText(
+  deps: Pick<ArticleServiceDeps, 'database' | 'config'>,
+  caller: Caller,
+  article: ArticleRow,
+  next: TextChange,
+): Promise<boolean> {
+  const versionId = await keepVersionBefore(deps, caller, article, next);
+  if (await applyText(deps.database, article, next.title, next.markdown)) return true;
+  await dropVersion(deps.database, versionId);
+  return false;
+}
+
+const changedMeanwhile = (at: Date) =>
+  new AppError('conflict', 'The article was changed by someone else since it was read; nothing was saved', [
+    { path: 'expectedUpdatedAt', message: `The article changed at ${at.toISOString()}` },
+  ]);
+
+/** Puts a writer's new text in the article (see tryReplaceText); 409 when another write came first. */
 export async function replaceText(
   deps: Pick<ArticleServiceDeps, 'database' | 'config'>,
   caller: Caller,
   article: ArticleRow,
-  next: { title: string; markdown: string; reason: 'edit' | 'restore' },
+  next: TextChange,
 ) {
-  await keepVersionBefore(deps, caller, article, next);
-  await applyText(deps.database, article, next.title, next.markdown);
+  if (!(await tryReplaceText(deps, caller, article, next)))
+    throw changedMeanwhile((await findArticle(deps.database, caller, article.id)).updatedAt);
 }
 
+const editRounds = 10;
+
+/**
+ * A hand edit. With `expectedUpdatedAt` (the article's `updatedAt` as the editor read it) a text
+ * change is refused with 409 when the article changed since, so one editor's save never silently
+ * replaces another's; without it the edit replaces whatever is there, and the text it replaces —
+ * even one saved a moment before — is kept as a version.
+ */
 export async function editArticle(
   deps: ArticleServiceDeps,
   caller: Caller,
   id: string,
-  patch: { title?: string; markdown?: string; favorite?: boolean },
+  patch: { title?: string; markdown?: string; favorite?: boolean; expectedUpdatedAt?: Date },
 ) {
-  const article = await findArticle(deps.database, caller, id);
-  const title = patch.title ?? article.title;
-  const markdown = patch.markdown ?? article.markdown;
-  if (title !== article.title || markdown !== article.markdown) {
+  for (let attempt = 1; ; attempt++) {
+    const article = await findArticle(deps.database, caller, id);
+    const title = patch.title ?? article.title;
+    const markdown = patch.markdown ?? article.markdown;
+    if (title === article.title && markdown === article.markdown) break;
     assertIdle(article.status);
-    await replaceText(deps, caller, article, { title, markdown, reason: 'edit' });
+    const expected = patch.expectedUpdatedAt;
+    if (expected && expected.getTime() !== article.updatedAt.getTime())
+      throw changedMeanwhile(article.updatedAt);
+    if (await tryReplaceText(deps, caller, article, { title, markdown, reason: 'edit' })) break;
+    // Another write came between the read and this one: read again. Each round one writer wins, so
+    // this ends; past `editRounds`, writers crowding one article are refused as an expectation is.
+    if (expected || attempt === editRounds)
+      throw changedMeanwhile((await findArticle(deps.database, caller, id)).updatedAt);
   }
   if (patch.favorite !== undefined) await updateArticle(deps.database, id, { favorite: patch.favorite });
   return findArticle(deps.database, caller, id);

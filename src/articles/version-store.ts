@@ -14,25 +14,36 @@ type Scope = { workspaceId: string };
  */
 export const versionsKept = 100;
 
-/** Keeps the text before a change as the article's newest version, and drops those past `versionsKept`. */
+/**
+ * Keeps the text before a change as the article's newest version, and drops those past
+ * `versionsKept`; its id, to take it back if the change does not happen (`dropVersion`).
+ */
 export async function saveVersion(
   database: Database,
   row: Pick<ArticleRow, 'id' | 'workspaceId' | 'title' | 'markdown'>,
   reason: 'edit' | 'regenerate' | 'restore',
   userId?: string,
-) {
+): Promise<string> {
   // One statement: the DELETE sees the versions before the INSERT, so it keeps one fewer of them.
-  await database.query(
+  const rows = await database.query<{ id: string }>(
     `WITH kept AS (
        INSERT INTO article_versions (article_id, workspace_id, reason, title, markdown, created_by)
        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
+     ), pruned AS (
+       DELETE FROM article_versions WHERE id IN (
+         SELECT id FROM article_versions WHERE article_id = $1
+          ORDER BY seq DESC OFFSET ${versionsKept - 1}
+       )
      )
-     DELETE FROM article_versions WHERE id IN (
-       SELECT id FROM article_versions WHERE article_id = $1
-        ORDER BY seq DESC OFFSET ${versionsKept - 1}
-     )`,
+     SELECT id FROM kept`,
     [row.id, row.workspaceId, reason, row.title, row.markdown, userId ?? null],
   );
+  return rows.rows[0]!.id;
+}
+
+/** Takes back a version kept for a change that did not happen (another write came first). */
+export async function dropVersion(database: Database, id: string): Promise<void> {
+  await database.db.delete(articleVersions).where(eq(articleVersions.id, id));
 }
 
 export async function listVersions(database: Database, scope: Scope, articleId: string) {

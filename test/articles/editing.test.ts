@@ -1,6 +1,9 @@
 // After a run: edit with versions, restore, regenerate one section (spliced into the edited text),
 // favorites and full-text search in the list, exports, delete.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { editArticle } from '../../src/articles/service.ts';
+import type { Database } from '../../src/db/client.ts';
+import type { AppError } from '../../src/errors.ts';
 import { session } from '../support/accounts.ts';
 import { type ArticleEnv, completedArticle, startArticleEnv, waitForArticle } from './support.ts';
 
@@ -8,6 +11,11 @@ let env: ArticleEnv;
 let id: string;
 const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: Record<string, unknown>) =>
   env.test.app.inject({ method, url, headers: session(env.cookie), ...(payload ? { payload } : {}) });
+
+const versionsOf = async () =>
+  (await call('GET', `/api/v1/articles/${id}/versions`)).json().items as Array<{ id: string }>;
+const textOf = async (versionId: string) =>
+  (await call('GET', `/api/v1/articles/${id}/versions/${versionId}`)).json().markdown as string;
 
 beforeAll(async () => {
   env = await startArticleEnv('pglite');
@@ -124,6 +132,101 @@ describe('editing a finished article', () => {
     expect(JSON.parse(json.body).id).toBe(id);
     const bad = await call('GET', `/api/v1/articles/${id}/export?format=pdf`);
     expect(bad.statusCode).toBe(400);
+  });
+
+  it('refuses a save made on an older read with 409 and saves nothing of it', async () => {
+    const read = (await call('GET', `/api/v1/articles/${id}`)).json();
+    const kept = (await versionsOf()).length;
+
+    // Two editors opened the same text; the first saves.
+    const first = await call('PATCH', `/api/v1/articles/${id}`, {
+      markdown: `${read.markdown}\n\nFirst editor's paragraph.`,
+      expectedUpdatedAt: read.updatedAt,
+    });
+    expect(first.statusCode).toBe(200);
+    expect(Date.parse(first.json().updatedAt)).toBeGreaterThan(Date.parse(read.updatedAt));
+    // The second, on the text it read, is refused and nothing of it is written.
+    const second = await call('PATCH', `/api/v1/articles/${id}`, {
+      markdown: `${read.markdown}\n\nSecond editor's paragraph.`,
+      expectedUpdatedAt: read.updatedAt,
+    });
+    expect(second.statusCode).toBe(409);
+    expect(second.json().error).toMatchObject({
+      code: 'conflict',
+      details: [{ path: 'expectedUpdatedAt', message: `The article changed at ${first.json().updatedAt}` }],
+    });
+    const now = (await call('GET', `/api/v1/articles/${id}`)).json();
+    expect(now.markdown).toContain("First editor's paragraph.");
+    expect(now.markdown).not.toContain("Second editor's paragraph.");
+    expect((await versionsOf()).length).toBe(kept + 1);
+    // A favorite changes no text: an older read does not matter to it.
+    const star = await call('PATCH', `/api/v1/articles/${id}`, {
+      favorite: true,
+      expectedUpdatedAt: read.updatedAt,
+    });
+    expect(star.statusCode).toBe(200);
+  });
+
+  it('saves one of two writers racing on one read, and loses no text to writers without an expectation', async () => {
+    const { runtime } = env.test;
+    const [caller] = (
+      await runtime.database.query<{ workspaceId: string; userId: string }>(
+        `SELECT a.workspace_id AS "workspaceId", u.id AS "userId" FROM articles a, users u WHERE a.id = $1 LIMIT 1`,
+        [id],
+      )
+    ).rows;
+    // Every writer reads the article before any of them writes: their first statements after the
+    // read are held until all have reached one.
+    const heldTogether = (writers: number): Database => {
+      let arrived = 0;
+      let release = () => {};
+      const all = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      return {
+        ...runtime.database,
+        async query<Row>(text: string, params?: unknown[]) {
+          if (++arrived === writers) release();
+          await all;
+          return runtime.database.query<Row>(text, params);
+        },
+      };
+    };
+    const edit = (database: Database, markdown: string, expectedUpdatedAt?: Date) =>
+      editArticle({ ...runtime, database }, caller!, id, {
+        markdown,
+        ...(expectedUpdatedAt ? { expectedUpdatedAt } : {}),
+      }).then(
+        () => 'saved',
+        (err: AppError) => err.code,
+      );
+
+    const read = (await call('GET', `/api/v1/articles/${id}`)).json();
+    const kept = (await versionsOf()).length;
+    const together = heldTogether(2);
+    const racing = await Promise.all(
+      ['A', 'B'].map((who) =>
+        edit(together, `${read.markdown}\n\nRacing editor ${who}.`, new Date(read.updatedAt)),
+      ),
+    );
+    expect(racing.sort()).toEqual(['conflict', 'saved']);
+    expect((await versionsOf()).length).toBe(kept + 1);
+
+    // Without an expectation each writer saves in turn, and every text replaced is a version.
+    const base = (await call('GET', `/api/v1/articles/${id}`)).json().markdown as string;
+    const texts = [1, 2, 3, 4].map((n) => `${base}\n\nUnchecked writer ${n}.`);
+    const four = heldTogether(4);
+    expect(await Promise.all(texts.map((markdown) => edit(four, markdown)))).toEqual([
+      'saved',
+      'saved',
+      'saved',
+      'saved',
+    ]);
+    const finalText = (await call('GET', `/api/v1/articles/${id}`)).json().markdown as string;
+    const newest = (await versionsOf()).slice(0, 4);
+    const replaced = await Promise.all(newest.map((v) => textOf(v.id)));
+    expect(new Set([...replaced, finalText])).toEqual(new Set([base, ...texts]));
+    expect((await versionsOf()).length).toBe(kept + 5);
   });
 
   it('deletes the article and everything of it', async () => {

@@ -182,15 +182,30 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
             title: visibleText(200).optional(),
             markdown: markdownText(500_000).optional(),
             favorite: z.boolean().optional(),
+            expectedUpdatedAt: z.iso
+              .datetime({ offset: true })
+              .optional()
+              .describe(
+                "The article's `updatedAt` as the editor read it: a title or Markdown change is refused with 409 " +
+                  '`conflict` when the article changed since (another editor saved), and nothing is saved. Without it ' +
+                  'the edit replaces whatever is there (the text it replaces is kept as a version).',
+              ),
           })
-          .refine((b) => Object.keys(b).length > 0, 'Send at least one of title, markdown, favorite'),
+          .refine(
+            (b) => b.title !== undefined || b.markdown !== undefined || b.favorite !== undefined,
+            'Send at least one of title, markdown, favorite',
+          ),
         response: { 200: articleView },
       },
     },
     async (request) => {
-      const { markdown } = request.body;
+      const { markdown, expectedUpdatedAt, ...rest } = request.body;
       if (markdown !== undefined) await edits.check(request);
-      const row = await editArticle(runtime, authOf(request), request.params.id, request.body);
+      const row = await editArticle(runtime, authOf(request), request.params.id, {
+        ...rest,
+        ...(markdown !== undefined ? { markdown } : {}),
+        ...(expectedUpdatedAt ? { expectedUpdatedAt: new Date(expectedUpdatedAt) } : {}),
+      });
       await edits.charge(request, markdown?.length ?? 0);
       return viewOf(database, row);
     },

@@ -1375,6 +1375,11 @@ export interface paths {
             title?: string;
             markdown?: string;
             favorite?: boolean;
+            /**
+             * Format: date-time
+             * @description The article's `updatedAt` as the editor read it: a title or Markdown change is refused with 409 `conflict` when the article changed since (another editor saved), and nothing is saved. Without it the edit replaces whatever is there (the text it replaces is kept as a version).
+             */
+            expectedUpdatedAt?: string;
           };
         };
       };

@@ -10,7 +10,7 @@ import {
   useRef,
   useState,
 } from 'react';
-import { type Article, api, when } from '../api.ts';
+import { ApiError, type Article, api, when } from '../api.ts';
 import { costText, useUnpricedModels } from '../components/prices.ts';
 import { renderMarkdown } from '../markdown.ts';
 import { Link, useLeaveGuard } from '../router.tsx';
@@ -80,6 +80,7 @@ function EditorLoaded({
   };
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<unknown>();
+  const [conflict, setConflict] = useState(false);
   const [notice, setNotice] = useState('');
   const [panel, setPanel] = useState<Panel>('citations');
   const [selected, setSelected] = useState<number | null>(null);
@@ -93,12 +94,15 @@ function EditorLoaded({
   // Leaving with unsaved edits (a link, back, reload, closing the tab) asks first.
   useLeaveGuard(dirty);
 
-  // A saved, restored or regenerated article replaces what the fields hold.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: reset only when the stored article changes
+  // A saved, restored or regenerated text replaces what the fields hold. Keyed on the stored text,
+  // not on `updatedAt`: a favorite or a regeneration's proposal changes that too, and once wiped
+  // the unsaved edits.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reset only when the stored text changes
   useEffect(() => {
     setLooseTitle(article.title);
     setMarkdown(article.markdown);
-  }, [article.updatedAt, article.id]);
+    setConflict(false);
+  }, [article.title, article.markdown, article.id]);
 
   const unsupported = useMemo(() => article.citations.filter((c) => !c.supported), [article.citations]);
   const preview = useMemo(
@@ -114,26 +118,39 @@ function EditorLoaded({
     [deferred, unsupported],
   );
 
-  const save = useCallback(async () => {
-    if (!dirty) return;
-    setSaving(true);
-    setSaveError(undefined);
-    try {
-      const next = await api('PATCH', '/api/v1/articles/{id}', {
-        params: { id: article.id },
-        body: {
-          ...(title !== article.title ? { title } : {}),
-          ...(markdown !== article.markdown ? { markdown } : {}),
-        },
-      });
-      setNotice('Saved. The previous text is kept in Versions.');
-      onChange(next);
-    } catch (e) {
-      setSaveError(e);
-    } finally {
-      setSaving(false);
-    }
-  }, [article, dirty, markdown, onChange, title]);
+  // Saved on the text as it was read: if someone else saved since, the server refuses (409) and the
+  // editor asks whether to replace their text (kept in Versions) or to load it instead of this one.
+  const save = useCallback(
+    async (overwrite = false) => {
+      if (!dirty) return;
+      setSaving(true);
+      setSaveError(undefined);
+      try {
+        const next = await api('PATCH', '/api/v1/articles/{id}', {
+          params: { id: article.id },
+          body: {
+            ...(title !== article.title ? { title } : {}),
+            ...(markdown !== article.markdown ? { markdown } : {}),
+            ...(overwrite ? {} : { expectedUpdatedAt: article.updatedAt }),
+          },
+        });
+        setConflict(false);
+        setNotice('Saved. The previous text is kept in Versions.');
+        onChange(next);
+      } catch (e) {
+        if (
+          e instanceof ApiError &&
+          e.status === 409 &&
+          e.details.some((d) => d.path === 'expectedUpdatedAt')
+        )
+          setConflict(true);
+        else setSaveError(e);
+      } finally {
+        setSaving(false);
+      }
+    },
+    [article, dirty, markdown, onChange, title],
+  );
 
   const onKeyDown = (e: KeyboardEvent) => {
     if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
@@ -217,6 +234,20 @@ function EditorLoaded({
         {article.error ? ` · ${article.error}` : ''}
       </p>
       <ErrorBox error={saveError} />
+      {conflict && (
+        <div className="error-box" role="alert" data-testid="save-conflict">
+          <p>Someone else saved this article after you opened it. Your text is still here, not saved.</p>
+          <p className="actions">
+            <button type="button" onClick={() => void save(true)} disabled={saving}>
+              Save mine anyway
+            </button>
+            <button type="button" className="secondary" onClick={() => void reload()} disabled={saving}>
+              Discard mine, load theirs
+            </button>
+          </p>
+          <p className="hint">Saving yours keeps theirs in Versions.</p>
+        </div>
+      )}
       {notice && (
         <p className="notice" role="status">
           {notice}

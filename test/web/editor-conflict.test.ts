@@ -1,0 +1,91 @@
+// Two people editing one article in Chromium: unsaved edits survive a favorite (which once wiped
+// them), and a save made on a text someone else has replaced since is not silently written over
+// theirs — the editor asks, and either choice loses nothing (the replaced text is in Versions).
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWithArticle } from './connected-owner.ts';
+import type { WebHarness } from './harness.ts';
+
+describe('editing an article someone else is editing', () => {
+  let h: WebHarness;
+  let context: BrowserContext;
+  let page: Page;
+  let articleId = '';
+  const stored = async () =>
+    (await (await context.request.get(`/api/v1/articles/${articleId}`)).json()) as {
+      markdown: string;
+    };
+  // The other editor: the API, on the text as stored now.
+  const theyAppend = async (line: string) => {
+    const res = await context.request.patch(`/api/v1/articles/${articleId}`, {
+      headers: { origin: h.server.base },
+      data: { markdown: `${(await stored()).markdown}\n\n${line}` },
+    });
+    expect(res.status(), await res.text()).toBe(200);
+  };
+  const textarea = () => page.getByLabel('Markdown', { exact: true });
+  const typeAtEnd = async (line: string) => {
+    await textarea().focus();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type(`\n\n${line}`);
+  };
+
+  beforeAll(async () => {
+    ({ h, context, page, articleId } = await startWithArticle('Heat pumps for family homes'));
+  }, 180_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('keeps unsaved edits when the article is marked a favorite', async () => {
+    await page.goto(`/articles/${articleId}`);
+    await typeAtEnd('My unsaved paragraph.');
+    await page.getByRole('button', { name: /Favorite/ }).click();
+    await expect
+      .poll(async () => await page.getByRole('button', { name: /Favorite/ }).getAttribute('aria-pressed'))
+      .toBe('true');
+    expect(await textarea().inputValue()).toContain('My unsaved paragraph.');
+    expect(await page.getByRole('button', { name: 'Save', exact: true }).isEnabled()).toBe(true);
+  }, 60_000);
+
+  it('asks before writing over a text saved since, and saves mine with theirs kept in Versions', async () => {
+    await theyAppend('Their paragraph, saved first.');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const conflict = page.getByTestId('save-conflict');
+    await conflict.waitFor({ timeout: 15_000 });
+    // Nothing of mine was written; theirs stands.
+    expect((await stored()).markdown).toContain('Their paragraph, saved first.');
+    expect((await stored()).markdown).not.toContain('My unsaved paragraph.');
+    expect(await textarea().inputValue()).toContain('My unsaved paragraph.');
+    await h.capture(page, 'editor-save-conflict');
+
+    await conflict.getByRole('button', { name: 'Save mine anyway' }).click();
+    await expect
+      .poll(async () => (await stored()).markdown, { timeout: 15_000 })
+      .toContain('My unsaved paragraph.');
+    expect(await conflict.count()).toBe(0);
+    const versions = (await (await context.request.get(`/api/v1/articles/${articleId}/versions`)).json())
+      .items;
+    const newest = await (
+      await context.request.get(`/api/v1/articles/${articleId}/versions/${versions[0].id}`)
+    ).json();
+    expect(newest.markdown).toContain('Their paragraph, saved first.');
+  }, 60_000);
+
+  it('loads their text instead of mine when asked to', async () => {
+    await typeAtEnd('A second unsaved paragraph.');
+    await theyAppend('Their second paragraph.');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const conflict = page.getByTestId('save-conflict');
+    await conflict.waitFor({ timeout: 15_000 });
+    await conflict.getByRole('button', { name: 'Discard mine, load theirs' }).click();
+    await expect
+      .poll(() => textarea().inputValue(), { timeout: 15_000 })
+      .toContain('Their second paragraph.');
+    expect(await textarea().inputValue()).not.toContain('A second unsaved paragraph.');
+    expect(await conflict.count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Saved', exact: true }).isDisabled()).toBe(true);
+    expect(h.problems.filter((p) => !/status of 409/.test(p))).toEqual([]);
+    expect(h.accessibility).toEqual([]);
+  }, 60_000);
+});
