@@ -12,7 +12,7 @@ import { referenceList } from '../writing/citations.ts';
 import type { Outline } from '../writing/outline.ts';
 import { renderHtml } from '../writing/render.ts';
 import { localToGlobal, remapCitations, shiftHeadings } from '../writing/sections.ts';
-import { type ArticleRow, articleById, updateArticle } from './article-store.ts';
+import { type ArticleRow, articleById, updateArticle, updateArticleIfUnchanged } from './article-store.ts';
 import { brandVoiceById } from './brand-voice-store.ts';
 import { checkCitations } from './checks.ts';
 import { referenceSource } from './compose.ts';
@@ -245,15 +245,19 @@ export async function regenerateSection(
   await applyRegenerated(ctx.database, article, { markdown, sources: written.sources, citations });
 }
 
-/** Stores a regenerated article text, its HTML and its refreshed SEO results. */
+/**
+ * Stores a regenerated article text, its HTML and its refreshed SEO results. With `readAt` (an
+ * editor accepting a proposal) only while the article is as read then; false when another write came first.
+ */
 export async function applyRegenerated(
   database: Database,
   article: ArticleRow,
   next: { markdown: string; sources: ArticleSource[]; citations: CitationCheck[] },
-) {
+  readAt?: Date,
+): Promise<boolean> {
   const seo = article.seo;
   const refreshed = seo ? seoPack(next.markdown, article.brief, article.title, seo) : null;
-  await updateArticle(database, article.id, {
+  const fields = {
     markdown: next.markdown,
     html: renderHtml(next.markdown),
     sources: next.sources,
@@ -264,5 +268,8 @@ export async function applyRegenerated(
       : {
           wordCount: analyzeSeo(next.markdown, { keywords: [], language: article.brief.language }).wordCount,
         }),
-  });
+  };
+  if (readAt) return updateArticleIfUnchanged(database, article.id, readAt, fields);
+  await updateArticle(database, article.id, fields);
+  return true;
 }

@@ -10,7 +10,7 @@ import type { RegenerationProposal, StoredRegeneration } from './regeneration.ts
 import { locatePart, parseSectionTarget, type SectionTarget, targetLabel } from './section-target.ts';
 import { type ArticleServiceDeps, assertIdle, keepVersionBefore } from './service.ts';
 import { countStepsNamed, insertStep } from './step-store.ts';
-import { saveVersion } from './version-store.ts';
+import { dropVersion, saveVersion } from './version-store.ts';
 
 type Caller = Pick<AuthContext, 'workspaceId' | 'userId'>;
 
@@ -113,8 +113,17 @@ export async function acceptRegeneration(deps: ArticleServiceDeps, caller: Calle
         'discard the proposal and regenerate again to build on the edit.',
     );
   }
-  await keepVersionBefore(deps, caller, article, { markdown: proposal.markdown, reason: 'regenerate' });
-  await applyRegenerated(deps.database, article, proposal);
+  const versionId = await keepVersionBefore(deps, caller, article, {
+    markdown: proposal.markdown,
+    reason: 'regenerate',
+  });
+  if (!(await applyRegenerated(deps.database, article, proposal, article.updatedAt))) {
+    await dropVersion(deps.database, versionId);
+    throw new AppError(
+      'conflict',
+      'The article was changed by someone else while accepting; nothing was saved',
+    );
+  }
   return findArticle(deps.database, caller, id);
 }
 

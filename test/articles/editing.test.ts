@@ -5,6 +5,7 @@ import { editArticle } from '../../src/articles/service.ts';
 import type { Database } from '../../src/db/client.ts';
 import type { AppError } from '../../src/errors.ts';
 import { session } from '../support/accounts.ts';
+import { callerOf, heldStatements } from './held-statements.ts';
 import { type ArticleEnv, completedArticle, startArticleEnv, waitForArticle } from './support.ts';
 
 let env: ArticleEnv;
@@ -169,31 +170,11 @@ describe('editing a finished article', () => {
 
   it('saves one of two writers racing on one read, and loses no text to writers without an expectation', async () => {
     const { runtime } = env.test;
-    const [caller] = (
-      await runtime.database.query<{ workspaceId: string; userId: string }>(
-        `SELECT a.workspace_id AS "workspaceId", u.id AS "userId" FROM articles a, users u WHERE a.id = $1 LIMIT 1`,
-        [id],
-      )
-    ).rows;
-    // Every writer reads the article before any of them writes: their first statements after the
-    // read are held until all have reached one.
-    const heldTogether = (writers: number): Database => {
-      let arrived = 0;
-      let release = () => {};
-      const all = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      return {
-        ...runtime.database,
-        async query<Row>(text: string, params?: unknown[]) {
-          if (++arrived === writers) release();
-          await all;
-          return runtime.database.query<Row>(text, params);
-        },
-      };
-    };
+    const caller = await callerOf(env, id);
+    // Every writer reads the article before any of them writes.
+    const heldTogether = (writers: number) => heldStatements(runtime.database, writers).database;
     const edit = (database: Database, markdown: string, expectedUpdatedAt?: Date) =>
-      editArticle({ ...runtime, database }, caller!, id, {
+      editArticle({ ...runtime, database }, caller, id, {
         markdown,
         ...(expectedUpdatedAt ? { expectedUpdatedAt } : {}),
       }).then(

@@ -4,8 +4,11 @@
 // writer accepts (it replaces the part, the text before kept as a version) or discards (nothing
 // changes); a failed regeneration leaves the article as it was.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acceptRegeneration } from '../../src/articles/regeneration-service.ts';
+import type { AppError } from '../../src/errors.ts';
 import type { ReceivedRequest } from '../fakes/scripted-server.ts';
 import { session } from '../support/accounts.ts';
+import { callerOf, heldStatements } from './held-statements.ts';
 import { type ArticleEnv, completedArticle, startArticleEnv, waitForArticle } from './support.ts';
 
 let env: ArticleEnv;
@@ -142,6 +145,35 @@ describe('regenerating a part with an instruction, for review', () => {
     expect(accepted.statusCode).toBe(409);
     expect(accepted.json().error.message).toMatch(/edited/);
     expect((await article()).markdown).toBe(edited);
+    expect((await call('DELETE', `/api/v1/articles/${id}/regeneration`)).statusCode).toBe(204);
+  }, 60_000);
+
+  it('refuses to accept when an edit lands between its read and its write, and the edit stands', async () => {
+    const res = await call('POST', `/api/v1/articles/${id}/sections/0/regenerate`, { review: true });
+    expect(res.statusCode, res.body).toBe(202);
+    const proposed = await settled();
+    expect(proposed.regeneration).toMatchObject({ target: 0, state: 'proposed' });
+    const versions = await versionCount();
+    // The accept has read the article (the proposal still fits it) and is held before it writes.
+    const held = heldStatements(env.test.runtime.database);
+    const accepting = acceptRegeneration(
+      { ...env.test.runtime, database: held.database },
+      await callerOf(env, id),
+      id,
+    ).then(
+      () => 'accepted',
+      (err: AppError) => `${err.code}: ${err.message}`,
+    );
+    await held.reached;
+    const edited = `${proposed.markdown.trimEnd()}\n\nA line added while accepting.\n`;
+    expect((await call('PATCH', `/api/v1/articles/${id}`, { markdown: edited })).statusCode).toBe(200);
+    held.release();
+    expect(await accepting).toBe(
+      'conflict: The article was changed by someone else while accepting; nothing was saved',
+    );
+    expect((await article()).markdown).toBe(edited);
+    // Only the edit's version: the one the accept kept for itself is taken back.
+    expect(await versionCount()).toBe(versions + 1);
     expect((await call('DELETE', `/api/v1/articles/${id}/regeneration`)).statusCode).toBe(204);
   }, 60_000);
 
