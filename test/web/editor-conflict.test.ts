@@ -1,6 +1,7 @@
 // Two people editing one article in Chromium: unsaved edits survive a favorite (which once wiped
 // them), and a save made on a text someone else has replaced since is not silently written over
-// theirs — the editor asks, and either choice loses nothing (the replaced text is in Versions).
+// theirs — the editor asks, and either choice loses nothing (the replaced text is in Versions); a
+// restore over unsaved edits says they are lost.
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWithArticle } from './connected-owner.ts';
@@ -85,6 +86,22 @@ describe('editing an article someone else is editing', () => {
     expect(await textarea().inputValue()).not.toContain('A second unsaved paragraph.');
     expect(await conflict.count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Saved', exact: true }).isDisabled()).toBe(true);
+  }, 60_000);
+
+  it('says unsaved edits are lost before restoring a version over them', async () => {
+    await typeAtEnd('An edit not saved yet.');
+    await page.getByRole('button', { name: 'Versions', exact: true }).click();
+    await page.getByRole('list').getByRole('button').first().click();
+    const asked = new Promise<string>((resolve) =>
+      page.once('dialog', (dialog) => {
+        resolve(dialog.message());
+        void dialog.dismiss();
+      }),
+    );
+    await page.getByRole('button', { name: 'Restore this version' }).click();
+    expect(await asked).toMatch(/Your unsaved edits are not: they are lost/);
+    // Cancelled: the edits are still there.
+    expect(await textarea().inputValue()).toContain('An edit not saved yet.');
     expect(h.problems.filter((p) => !/status of 409/.test(p))).toEqual([]);
     expect(h.accessibility).toEqual([]);
   }, 60_000);

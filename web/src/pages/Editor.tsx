@@ -337,7 +337,7 @@ function EditorLoaded({
           {panel === 'seo' && <SeoPanel article={article} />}
           {panel === 'sections' && <RegeneratePanel article={article} reload={reload} dirty={dirty} />}
           {panel === 'versions' && (
-            <VersionsPanel article={article} current={markdown} onRestored={onChange} />
+            <VersionsPanel article={article} current={markdown} dirty={dirty} onRestored={onChange} />
           )}
           {panel === 'export' && (
             <ExportPanel article={article} dirty={dirty} onReview={() => setPanel('fact-check')} />

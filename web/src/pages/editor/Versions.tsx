@@ -8,10 +8,13 @@ import { Empty, ErrorBox, Loading, useLoad } from '../../ui.tsx';
 export function VersionsPanel({
   article,
   current,
+  dirty,
   onRestored,
 }: {
   article: Article;
   current: string;
+  /** The editor holds edits not saved: a restore replaces them too, so the question says so. */
+  dirty: boolean;
   onRestored: (a: Article) => void;
 }) {
   const versions = useLoad(
@@ -35,7 +38,12 @@ export function VersionsPanel({
   };
   const restore = async (v: Version) => {
     if (
-      !window.confirm(`Restore the version from ${when(v.createdAt)}? The current text is kept as a version.`)
+      !window.confirm(
+        `Restore the version from ${when(v.createdAt)}? The saved text is kept as a version.` +
+          (dirty
+            ? ' Your unsaved edits are not: they are lost. Cancel and save them first to keep them.'
+            : ''),
+      )
     )
       return;
     setBusy(true);
