@@ -1,7 +1,7 @@
 // The live view in Chromium when what it is sent is not what this version expects: event payloads
 // another version stored (a rollout, a rollback) are skipped while the rest of the stream is shown,
 // and a page that fails while rendering shows the error with the navigation still there instead of
-// a blank window.
+// a blank window (the shell itself too, without it).
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWithArticle } from './connected-owner.ts';
@@ -107,6 +107,28 @@ describe('the live view with payloads of another shape', () => {
     // React reports the error it caught on the console; nothing else went wrong.
     expect(h.problems.filter((p) => !p.includes('console.error'))).toEqual([]);
     expect(h.problems.length).toBeGreaterThan(0);
+    expect(h.accessibility).toEqual([]);
+  }, 60_000);
+
+  it('shows the error, not a blank window, when the shell itself cannot render', async () => {
+    // The signed-in user as a server of another shape might describe it (no workspaces).
+    await page.route('**/api/v1/me', async (route) => {
+      const real = await route.fetch();
+      await route.fulfill({ response: real, json: { ...(await real.json()), workspaces: null } });
+    });
+    try {
+      await page.goto('/library');
+      const failed = page.getByTestId('page-error');
+      await failed.waitFor({ timeout: 15_000 });
+      expect(await failed.getByRole('alert').textContent()).not.toBe('');
+      expect(await page.getByRole('button', { name: 'Reload the page' }).count()).toBe(1);
+      await h.capture(page, 'app-error');
+    } finally {
+      await page.unroute('**/api/v1/me');
+    }
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Library' }).waitFor();
+    expect(h.problems.filter((p) => !p.includes('console.error'))).toEqual([]);
     expect(h.accessibility).toEqual([]);
   }, 60_000);
 });

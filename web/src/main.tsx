@@ -1,9 +1,12 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
+import { PageErrorBoundary } from './components/PageErrorBoundary.tsx';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <PageErrorBoundary whole>
+      <App />
+    </PageErrorBoundary>
   </StrictMode>,
 );
