@@ -84,7 +84,7 @@ export async function connectToApi(config: Config, command: string): Promise<Api
     }
     return connection(url, token, `the server at ${url}`, async () => {});
   }
-  const app = await buildServer(runtime);
+  const app = await buildServer(runtime, { requestLog: false });
   try {
     runtime.localToken = createLocalToken();
     const url = await app.listen({ port: 0, host: '127.0.0.1' });

@@ -66,7 +66,16 @@ export type App = FastifyInstance<
 
 const requestIdPattern = /^[\w.:-]{1,128}$/;
 
-export async function buildServer(runtime: Runtime): Promise<App> {
+export interface ServerOptions {
+  /**
+   * One log line per request (plugins/request-log.ts). Off for the API a command runs in its own
+   * process: the command prints each refusal itself, and a bug's stack is still logged by the error
+   * handler ('unhandled error').
+   */
+  requestLog?: boolean;
+}
+
+export async function buildServer(runtime: Runtime, options: ServerOptions = {}): Promise<App> {
   const { config } = runtime;
   const app = Fastify({
     loggerInstance: runtime.logger as FastifyBaseLogger,
@@ -96,7 +105,7 @@ export async function buildServer(runtime: Runtime): Promise<App> {
     reply.header('x-request-id', request.id);
   });
   installErrorHandling(app);
-  await app.register(requestLogPlugin);
+  if (options.requestLog !== false) await app.register(requestLogPlugin);
   await app.register(httpMetricsPlugin);
   await app.register(sentryPlugin);
   await app.register(securityPlugin, config);

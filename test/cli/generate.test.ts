@@ -185,6 +185,17 @@ describe('blogsmith generate', { timeout: 180_000 }, () => {
     expect(r.stdout).toContain('## ');
   });
 
+  it('says in one line that no model is configured, with no log line of its own API before it', async () => {
+    const dir = await workspaceDir();
+    const { OPENAI_COMPATIBLE_BASE_URL: _, LLM_MODEL: __, ...withoutModel } = envFor(dir);
+    const r = await cliRun(['generate', 'heat pumps'], withoutModel);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'Using this process',
+      expect.stringMatching(/^Error: No language model is configured for planner, writer, checker: /),
+    ]);
+  });
+
   it('exits non-zero with the reason when the brief is refused', async () => {
     const dir = await workspaceDir();
     const r = await cliRun(['generate', 'x', '--words', '50000'], envFor(dir));
