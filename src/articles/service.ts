@@ -176,6 +176,11 @@ const changedMeanwhile = (at: Date) =>
     { path: 'expectedUpdatedAt', message: `The article changed at ${at.toISOString()}` },
   ]);
 
+/** The refusal after a lost race: names when the article changed, as read now. */
+async function changedSinceRead(deps: Pick<ArticleServiceDeps, 'database'>, caller: Caller, id: string) {
+  return changedMeanwhile((await findArticle(deps.database, caller, id)).updatedAt);
+}
+
 /** Puts a writer's new text in the article (see tryReplaceText); 409 when another write came first. */
 export async function replaceText(
   deps: Pick<ArticleServiceDeps, 'database' | 'config'>,
@@ -184,7 +189,7 @@ export async function replaceText(
   next: TextChange,
 ) {
   if (!(await tryReplaceText(deps, caller, article, next)))
-    throw changedMeanwhile((await findArticle(deps.database, caller, article.id)).updatedAt);
+    throw await changedSinceRead(deps, caller, article.id);
 }
 
 const editRounds = 10;
@@ -213,8 +218,7 @@ export async function editArticle(
     if (await tryReplaceText(deps, caller, article, { title, markdown, reason: 'edit' })) break;
     // Another write came between the read and this one: read again. Each round one writer wins, so
     // this ends; past `editRounds`, writers crowding one article are refused as an expectation is.
-    if (expected || attempt === editRounds)
-      throw changedMeanwhile((await findArticle(deps.database, caller, id)).updatedAt);
+    if (expected || attempt === editRounds) throw await changedSinceRead(deps, caller, id);
   }
   if (patch.favorite !== undefined) await updateArticle(deps.database, id, { favorite: patch.favorite });
   return findArticle(deps.database, caller, id);

@@ -17,22 +17,26 @@ const reason = (err: unknown) => (err as NodeJS.ErrnoException).code ?? String(e
 /** Each path is a file this process can read. */
 export function checkReadableFiles(option: string, files: string[]): void {
   for (const file of files) {
+    let problem: string | undefined;
     try {
-      if (!statSync(file).isFile()) throw Object.assign(new Error(), { code: 'not a file' });
-      accessSync(file, constants.R_OK);
+      if (!statSync(file).isFile()) problem = 'not a file';
+      else accessSync(file, constants.R_OK);
     } catch (err) {
-      throw new AppError('validation_error', `${option} ${file}: cannot be read (${reason(err)})`);
+      problem = reason(err);
     }
+    if (problem) throw new AppError('validation_error', `${option} ${file}: cannot be read (${problem})`);
   }
 }
 
 /** The file can be written: an existing writable file, or a new one in a writable folder. */
 export function checkWritableFile(option: string, file: string): void {
+  let problem: string | undefined;
   try {
     const existing = statSync(file, { throwIfNoEntry: false });
-    if (existing?.isDirectory()) throw Object.assign(new Error(), { code: 'a folder' });
-    accessSync(existing ? file : path.dirname(path.resolve(file)), constants.W_OK);
+    if (existing?.isDirectory()) problem = 'a folder';
+    else accessSync(existing ? file : path.dirname(path.resolve(file)), constants.W_OK);
   } catch (err) {
-    throw new AppError('validation_error', `${option} ${file}: cannot be written (${reason(err)})`);
+    problem = reason(err);
   }
+  if (problem) throw new AppError('validation_error', `${option} ${file}: cannot be written (${problem})`);
 }
