@@ -168,6 +168,14 @@ export async function updateArticle(
 }
 
 /**
+ * A favorite is a mark on the article, not a change to it: `updatedAt` stays, so an editor's save
+ * on an older read is not refused for it, and exports keep their date.
+ */
+export async function markFavorite(database: Database, id: string, favorite: boolean) {
+  await database.db.update(articles).set({ favorite }).where(eq(articles.id, id));
+}
+
+/**
  * Updates the article only while it is as it was read — its `updatedAt` to the millisecond, as the
  * API shows it — and false when another write came first. The new `updatedAt` is always later than
  * the one read, so two writes in one millisecond still tell apart.

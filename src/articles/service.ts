@@ -17,6 +17,7 @@ import {
   deleteArticle,
   findArticle,
   insertQueuedArticle,
+  markFavorite,
   updateArticle,
   updateArticleIfUnchanged,
 } from './article-store.ts';
@@ -220,7 +221,7 @@ export async function editArticle(
     // this ends; past `editRounds`, writers crowding one article are refused as an expectation is.
     if (expected || attempt === editRounds) throw await changedSinceRead(deps, caller, id);
   }
-  if (patch.favorite !== undefined) await updateArticle(deps.database, id, { favorite: patch.favorite });
+  if (patch.favorite !== undefined) await markFavorite(deps.database, id, patch.favorite);
   return findArticle(deps.database, caller, id);
 }
 

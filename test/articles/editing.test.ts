@@ -168,6 +168,18 @@ describe('editing a finished article', () => {
     expect(star.statusCode).toBe(200);
   });
 
+  it("leaves updatedAt as it was when a colleague marks a favorite, so an editor's save is not refused", async () => {
+    const read = (await call('GET', `/api/v1/articles/${id}`)).json();
+    const star = await call('PATCH', `/api/v1/articles/${id}`, { favorite: !read.favorite });
+    expect(star.json()).toMatchObject({ favorite: !read.favorite, updatedAt: read.updatedAt });
+    const save = await call('PATCH', `/api/v1/articles/${id}`, {
+      markdown: `${read.markdown}\n\nSaved after a colleague's favorite.`,
+      expectedUpdatedAt: read.updatedAt,
+    });
+    expect(save.statusCode, save.body).toBe(200);
+    expect(save.json().favorite).toBe(!read.favorite);
+  });
+
   it('saves one of two writers racing on one read, and loses no text to writers without an expectation', async () => {
     const { runtime } = env.test;
     const caller = await callerOf(env, id);

@@ -1,5 +1,5 @@
 // Two people editing one article in Chromium: unsaved edits survive a favorite (which once wiped
-// them), and a save made on a text someone else has replaced since is not silently written over
+// them, and later loaded a colleague's save over them), and a save made on a text someone else has replaced since is not silently written over
 // theirs — the editor asks, and either choice loses nothing (the replaced text is in Versions); a
 // restore over unsaved edits says they are lost.
 import type { BrowserContext, Page } from 'playwright-core';
@@ -51,6 +51,13 @@ describe('editing an article someone else is editing', () => {
 
   it('asks before writing over a text saved since, and saves mine with theirs kept in Versions', async () => {
     await theyAppend('Their paragraph, saved first.');
+    // A favorite marked after their save neither loads their text over mine nor hides their save.
+    await page.getByRole('button', { name: /Favorite/ }).click();
+    await expect
+      .poll(async () => await page.getByRole('button', { name: /Favorite/ }).getAttribute('aria-pressed'))
+      .toBe('false');
+    expect(await textarea().inputValue()).toContain('My unsaved paragraph.');
+    expect(await textarea().inputValue()).not.toContain('Their paragraph, saved first.');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     const conflict = page.getByTestId('save-conflict');
     await conflict.waitFor({ timeout: 15_000 });

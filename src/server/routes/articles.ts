@@ -181,7 +181,12 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
           .strictObject({
             title: visibleText(200).optional(),
             markdown: markdownText(500_000).optional(),
-            favorite: z.boolean().optional(),
+            favorite: z
+              .boolean()
+              .optional()
+              .describe(
+                "A mark, not an edit: it leaves `updatedAt` (and an editor's expectation) as it was.",
+              ),
             expectedUpdatedAt: z.iso
               .datetime({ offset: true })
               .optional()

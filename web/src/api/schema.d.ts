@@ -1374,6 +1374,7 @@ export interface paths {
           "application/json": {
             title?: string;
             markdown?: string;
+            /** @description A mark, not an edit: it leaves `updatedAt` (and an editor's expectation) as it was. */
             favorite?: boolean;
             /**
              * Format: date-time

@@ -192,14 +192,15 @@ function EditorLoaded({
     if (first) showSource(Number(first));
   };
 
+  // Only the mark is taken from the answer: it carries the stored text too, and a colleague's save
+  // in it would replace the unsaved edits (and the read a save is checked against).
   const toggleFavorite = async () => {
     try {
-      onChange(
-        await api('PATCH', '/api/v1/articles/{id}', {
-          params: { id: article.id },
-          body: { favorite: !article.favorite },
-        }),
-      );
+      const next = await api('PATCH', '/api/v1/articles/{id}', {
+        params: { id: article.id },
+        body: { favorite: !article.favorite },
+      });
+      onChange({ ...article, favorite: next.favorite });
     } catch (e) {
       setSaveError(e);
     }
