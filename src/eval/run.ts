@@ -9,6 +9,7 @@ import { articleView } from '../articles/article-view.ts';
 import { createArticle } from '../articles/service.ts';
 import type { ArticleSource } from '../articles/types.ts';
 import { type Config, loadConfig } from '../config.ts';
+import { AppError } from '../errors.ts';
 import { registerJobs } from '../jobs/register.ts';
 import { getDocument } from '../knowledge/document-store.ts';
 import { ingestionDeps } from '../knowledge/ingest-job.ts';
@@ -147,18 +148,30 @@ export async function runEval(opts: EvalOptions): Promise<EvalReport> {
   const startedAt = new Date().toISOString();
   const base: Config = loadConfig(modelEnv(opts.env, undefined));
   const judgeModel = opts.judge ?? base.LLM_CHECKER_MODEL ?? base.LLM_MODEL;
+  // The lab runs on a database of its own, without the workspace's LLM settings: with no model named
+  // here every article would fail the same way, one after another.
+  const models = opts.models.length > 0 ? opts.models : base.LLM_MODEL ? [base.LLM_MODEL] : [];
+  if (models.length === 0)
+    throw new AppError(
+      'validation_error',
+      'No model to evaluate: pass --model provider:model or set LLM_MODEL',
+    );
+  if (!judgeModel)
+    throw new AppError(
+      'validation_error',
+      'No model to judge the articles: pass --judge provider:model or set LLM_CHECKER_MODEL or LLM_MODEL',
+    );
   const judgeGateway = createLlmGateway({
     config: loadConfig(modelEnv(opts.env, judgeModel)),
     logger: opts.logger,
   });
   const judge = judgeLlm(judgeGateway);
-  const models = opts.models.length > 0 ? opts.models : [base.LLM_MODEL ?? 'configured'];
   const total = models.length * opts.cases.length;
   let done = 0;
   const report: EvalReport = {
     startedAt,
     finishedAt: startedAt,
-    judge: judgeModel ?? 'configured',
+    judge: judgeModel,
     cases: opts.cases.map((c) => c.id),
     models: [],
   };

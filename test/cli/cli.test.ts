@@ -83,6 +83,36 @@ describe('blogsmith CLI', { timeout: 120_000 }, () => {
     expect((await fetch(`${server.base}/health/ready`)).status).toBe(200);
   });
 
+  it('refuses a user or a key the API would refuse, naming the option, and stores nothing of it', async () => {
+    const DATA_DIR = tempDir();
+    const password = ['--password', 'cli-password'];
+    for (const [args, refusal] of [
+      [['user', 'create', '--email', 'notanemail', ...password], /^ {2}- --email: Invalid email address$/m],
+      [
+        ['user', 'create', '--email', 'ws@example.com', ...password, '--workspace', ' '],
+        /^ {2}- --workspace: Must not be blank$/m,
+      ],
+      [
+        ['apikey', 'create', '--email', 'cli@example.com', '--name', ''],
+        /^ {2}- --name: Must not be blank$/m,
+      ],
+      [
+        ['apikey', 'create', '--email', 'cli@example.com', '--name', 'k', '--scopes', 'articles:read,bogus'],
+        /^ {2}- --scopes: Invalid option/m,
+      ],
+    ] as const) {
+      const r = await cli([...args], { DATA_DIR });
+      expect(r.code, `${args.join(' ')}\n${r.stderr}`).toBe(1);
+      expect(r.stderr).toMatch(/^Error: Invalid options$/m);
+      expect(r.stderr).toMatch(refusal);
+    }
+    // Nothing was stored: the refused address has no account, and the refused workspace's owner neither.
+    for (const email of ['notanemail', 'ws@example.com']) {
+      const key = await cli(['apikey', 'create', '--email', email, '--name', 'k'], { DATA_DIR });
+      expect(key.stderr.trim()).toBe(`Error: No user with email ${email}`);
+    }
+  });
+
   it('works against PostgreSQL too', async () => {
     const db = await createTestDatabase('postgres');
     try {

@@ -1,6 +1,6 @@
 // `blogsmith eval` as a user runs it on the embedded database: the report files are written and the
 // report is stored in the workspace, where the web app's Quality page reads it.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -68,6 +68,30 @@ describe('blogsmith eval', { timeout: 300_000 }, () => {
       expect(rows[0]!.report).toEqual(written);
     } finally {
       await runtime.close();
+    }
+  });
+
+  it('refuses a model name, a report folder or a missing model before the first article, not after the last', async () => {
+    const file = path.join(dir, 'a-file');
+    writeFileSync(file, 'not a folder');
+    for (const [args, refusal] of [
+      [['--model', 'fake-writer'], /^Error: --model "fake-writer" must be written provider:model$/m],
+      [
+        ['--model', 'compatible:w', '--judge', 'judge:'],
+        /^Error: --judge "judge:" must be written provider:model$/m,
+      ],
+      [['--out', file], /^Error: --out .*a-file: cannot be written \(not a folder\)$/m],
+      [
+        ['--out', path.join(file, 'inside')],
+        /^Error: --out .*: cannot be written \(.*a-file is not a folder\)$/m,
+      ],
+      // The lab runs without the workspace's LLM settings: no model named is nothing to evaluate.
+      [[], /^Error: No model to evaluate: pass --model provider:model or set LLM_MODEL$/m],
+    ] as const) {
+      const r = await cliRun(['eval', '--briefs', '1', '--no-store', ...args], env());
+      expect(r.code, args.join(' ')).toBe(1);
+      expect(r.stderr, args.join(' ')).toMatch(refusal);
+      expect(r.stderr, args.join(' ')).not.toMatch(/\[#*-*\] 1\/1/);
     }
   });
 });

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { AppError } from '../../errors.ts';
 import type { Runtime } from '../../runtime.ts';
 import { loadConfig } from '../load-config.ts';
+import { checkOptions } from '../option-parsers.ts';
 
 async function withRuntime<T>(command: string, fn: (runtime: Runtime) => Promise<T>): Promise<T> {
   const config = await loadConfig();
@@ -35,15 +36,16 @@ export function registerAccountCommands(program: Command) {
         workspace?: string;
         json?: boolean;
       }) => {
+        const { newAccountInput } = await import('../../accounts/account-input.ts');
+        const input = checkOptions(
+          newAccountInput,
+          { email: opts.email, password: opts.password, name: opts.name, workspaceName: opts.workspace },
+          { email: '--email', password: '--password', name: '--name', workspaceName: '--workspace' },
+        );
         const created = await withRuntime('user create', async (runtime) => {
           const { createUser } = await import('../../accounts/users.ts');
           const { audit } = await import('../../accounts/audit.ts');
-          const result = await createUser(runtime.database, {
-            email: opts.email,
-            password: opts.password,
-            name: opts.name,
-            workspaceName: opts.workspace,
-          });
+          const result = await createUser(runtime.database, input);
           await audit(runtime.database, {
             workspaceId: result.workspace.id,
             actorUserId: result.user.id,
@@ -69,6 +71,18 @@ export function registerAccountCommands(program: Command) {
     .option('--scopes <list>', 'comma-separated scopes (default: all the user’s role allows)')
     .option('--json', 'print JSON with the key and its metadata')
     .action(async (opts: { email: string; name: string; scopes?: string; json?: boolean }) => {
+      const { newApiKeyInput } = await import('../../accounts/account-input.ts');
+      const input = checkOptions(
+        newApiKeyInput,
+        {
+          name: opts.name,
+          scopes: opts.scopes
+            ?.split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        },
+        { name: '--name', scopes: '--scopes' },
+      );
       const created = await withRuntime('apikey create', async (runtime) => {
         const { findUserByEmail } = await import('../../accounts/users.ts');
         const { primaryWorkspaceOf } = await import('../../accounts/members.ts');
@@ -81,11 +95,7 @@ export function registerAccountCommands(program: Command) {
         const result = await createApiKey(runtime.database, {
           workspaceId: workspace.id,
           userId: found.id,
-          name: opts.name,
-          scopes: opts.scopes
-            ?.split(',')
-            .map((s) => s.trim())
-            .filter(Boolean),
+          ...input,
         });
         await audit(runtime.database, {
           workspaceId: workspace.id,

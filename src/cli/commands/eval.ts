@@ -2,7 +2,7 @@
 // writes a Markdown and JSON report; see src/eval/ for how articles are judged.
 import type { Command } from 'commander';
 import type { EvalReport } from '../../eval/report-schema.ts';
-import { positiveInteger } from '../option-parsers.ts';
+import { checkWritableFolder, modelName, positiveInteger } from '../option-parsers.ts';
 
 interface EvalCommandOptions {
   model: string[];
@@ -13,7 +13,7 @@ interface EvalCommandOptions {
   store: boolean;
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
+const collectModels = (value: string, previous: string[]) => [...previous, modelName('--model')(value)];
 
 /**
  * Stores the report in the workspace of the configured data (through the running server, or one
@@ -45,17 +45,20 @@ export function registerEvalCommand(program: Command) {
     .option(
       '--model <provider:model>',
       'model under test (repeat for several); default LLM_MODEL',
-      collect,
+      collectModels,
       [],
     )
     .option(
       '--judge <provider:model>',
       'model that judges the articles; default LLM_CHECKER_MODEL or LLM_MODEL',
+      modelName('--judge'),
     )
     .option('--briefs <n>', 'use only the first n briefs of the set', positiveInteger('--briefs'))
     .option('--out <dir>', 'folder for eval-report.md and eval-report.json', 'eval-results')
     .option('--no-store', "don't store the report in the workspace (the web app's Quality page)")
     .action(async (opts: EvalCommandOptions) => {
+      // Refused before the first article is paid for, not after the last.
+      checkWritableFolder('--out', opts.out);
       // Loaded here: the pipeline, the SDKs and the parsers are heavy and `--help` must stay fast.
       const [{ loadEvalCases }, { runEval }, { writeReport }, { cliLogger }] = await Promise.all([
         import('../../eval/dataset.ts'),

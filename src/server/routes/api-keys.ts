@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { newApiKeyInput } from '../../accounts/account-input.ts';
 import { maxApiKeysPerMember } from '../../accounts/api-key-store.ts';
 import { createApiKey, listApiKeys, revokeApiKey } from '../../accounts/api-keys.ts';
-import { scopes } from '../../accounts/roles.ts';
 import { futureIsoDate } from '../../input/date.ts';
-import { visibleText } from '../../input/text.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
 import { decodeCursor, pageFrom, pageQuery } from '../pagination.ts';
 import { auditRequest } from '../request-audit.ts';
@@ -32,9 +31,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod = async (app) => {
         summary: 'Create an API key; the key is in this response only',
         description: `A member holds at most ${maxApiKeysPerMember} usable (unrevoked, unexpired) keys in a workspace: 409 past them.`,
         security: securedBy,
-        body: z.object({
-          name: visibleText(100),
-          scopes: z.array(z.enum(scopes)).max(scopes.length).optional(),
+        body: newApiKeyInput.extend({
           expiresAt: futureIsoDate
             .optional()
             .describe('When the key stops working: an ISO 8601 time in the future.'),

@@ -1,14 +1,15 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { newAccountInput } from '../../accounts/account-input.ts';
 import { audit } from '../../accounts/audit.ts';
 import { membershipOf, primaryWorkspaceOf, workspacesOf } from '../../accounts/members.ts';
 import { deleteSession, switchSessionWorkspace } from '../../accounts/sessions.ts';
 import { SignInLocked, signInWithPassword } from '../../accounts/sign-in.ts';
 import { findUserById, signUp } from '../../accounts/users.ts';
 import { AppError, notFound } from '../../errors.ts';
-import { text, visibleText } from '../../input/text.ts';
+import { text } from '../../input/text.ts';
 import { authOf, clearSessionCookie, requireAuth, securedBy, sessionCookie, startSession } from '../auth.ts';
-import { credentialsBody, roleSchema, userView, workspaceView } from './account-schemas.ts';
+import { roleSchema, userView, workspaceView } from './account-schemas.ts';
 
 // Identical for a free and a taken address: sign-up must not tell anyone which addresses have accounts.
 const signupAnswer = 'Thank you. Sign in with this email and password to continue.';
@@ -26,7 +27,7 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
           'Always answers 202 with the same body, whether the address was free (the account and its ' +
           'workspace now exist) or already had an account (nothing changes): sign-up never reveals ' +
           'which addresses are registered. Sign in with `POST /api/v1/auth/login` afterwards.',
-        body: credentialsBody.extend({ workspaceName: visibleText(100).optional() }),
+        body: newAccountInput,
         response: { 202: z.object({ message: z.string() }) },
       },
     },

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { newAccountInput } from '../../accounts/account-input.ts';
 import { audit } from '../../accounts/audit.ts';
 import { createSession } from '../../accounts/sessions.ts';
 import { countUsers, createUser, setupClosedMessage } from '../../accounts/users.ts';
 import { AppError } from '../../errors.ts';
-import { visibleText } from '../../input/text.ts';
 import { setSessionCookie } from '../auth.ts';
-import { credentialsBody, userView } from './account-schemas.ts';
+import { userView } from './account-schemas.ts';
 
 export const setupRoutes: FastifyPluginAsyncZod = async (app) => {
   const { database, config, revocations } = app.runtime;
@@ -29,7 +29,7 @@ export const setupRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['accounts'],
         summary: 'Create the first owner (only while no user exists)',
-        body: credentialsBody.extend({ workspaceName: visibleText(100).optional() }),
+        body: newAccountInput,
         response: { 201: userView },
       },
     },
