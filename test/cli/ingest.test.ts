@@ -56,10 +56,15 @@ describe('blogsmith ingest', () => {
       pageCount: 3,
     });
 
-    const bad = await cli(['ingest', png, path.join(dir, 'missing.pdf')], { DATA_DIR });
+    const bad = await cli(['ingest', png, path.join(dir, 'missing.pdf'), 'ftp://files.example/a.pdf'], {
+      DATA_DIR,
+    });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/Failed: .*chart\.pdf: unsupported file type: PNG image/);
     expect(bad.stderr).toMatch(/Failed: .*missing\.pdf: cannot read the file: ENOENT/);
+    expect(bad.stderr).toMatch(
+      /Failed: ftp:\/\/files\.example\/a\.pdf: only http and https addresses are fetched, not ftp:/,
+    );
 
     const key = JSON.parse(
       (await cli(['apikey', 'create', '--email', 'cli@example.com', '--name', 'ci', '--json'], { DATA_DIR }))

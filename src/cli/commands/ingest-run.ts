@@ -99,6 +99,10 @@ async function readSource(
     size = stat.size;
   } catch (err) {
     if (err instanceof AppError) throw err;
+    // `ftp://…` or `file://…` is most likely meant as an address, not as a file of that name.
+    const scheme = /^([a-z][a-z\d+.-]*):\/\//i.exec(source)?.[1];
+    if (scheme && (err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new AppError('validation_error', `only http and https addresses are fetched, not ${scheme}:`);
     throw new AppError(
       'not_found',
       `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
