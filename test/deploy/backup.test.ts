@@ -253,6 +253,12 @@ describe('backup and restore', { timeout: 600_000 }, () => {
     expect(refused.stderr.trim()).toMatch(
       /^Error: ENOENT: no such file or directory, open '\/proc\/blogsmith-backup-[^']+\.tar\.partial'$/,
     );
+    // A file where the folder should be: named as such before any work (mkdir said only EEXIST).
+    const file = path.join(tempDir(), 'backups');
+    writeFileSync(file, '');
+    const notFolder = await cliRun(['backup'], { DATA_DIR: dataDir, BACKUP_DIR: file });
+    expect(notFolder.code).toBe(1);
+    expect(notFolder.stderr.trim()).toBe(`Error: BACKUP_DIR ${file}: cannot be written (not a folder)`);
   });
 
   it('round-trips PostgreSQL through pg_dump and pg_restore, and says when the key does not fit', async () => {

@@ -7,7 +7,7 @@ import type { SecretOutcome } from '../../backup/restore-backup.ts';
 import { lockDataDir } from '../../db/data-dir-lock.ts';
 import { AppError } from '../../errors.ts';
 import { loadConfig } from '../load-config.ts';
-import { positiveInteger } from '../option-parsers.ts';
+import { checkWritableFolder, positiveInteger } from '../option-parsers.ts';
 
 // The dump code loads the database drivers: imported when a command runs, so `blogsmith --help` stays fast.
 const backupModules = async () => ({
@@ -75,6 +75,7 @@ export function registerBackupCommands(program: Command) {
         );
       }
       const outDir = path.resolve(opts.out ?? config.BACKUP_DIR ?? path.join(config.DATA_DIR, 'backups'));
+      checkWritableFolder(opts.out ? '--out' : config.BACKUP_DIR ? 'BACKUP_DIR' : 'DATA_DIR/backups', outDir);
       const embedded = !config.DATABASE_URL;
       const secretKey = await existingSecretKey(config.SECRET_KEY, config.DATA_DIR);
       const created = await withDataDirLock(config.DATA_DIR, embedded, 'backup', () =>
