@@ -196,13 +196,21 @@ describe('blogsmith generate', { timeout: 180_000 }, () => {
     ]);
   });
 
-  it('exits non-zero with the reason when the brief is refused', async () => {
+  it('exits non-zero with the reason when the brief is refused, naming the option rather than the API field', async () => {
     const dir = await workspaceDir();
     const r = await cliRun(['generate', 'x', '--words', '50000'], envFor(dir));
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/words/);
+    expect(r.stderr).toMatch(/^ {2}- --words: Too big: expected number to be <=\d+$/m);
     const sources = await cliRun(['generate', 'x', '--web-sources', '21'], envFor(dir));
     expect(sources.code).toBe(1);
-    expect(sources.stderr).toMatch(/maxWebSources/);
+    expect(sources.stderr).toMatch(/^ {2}- --web-sources: Too big: expected number to be <=20$/m);
+    const urls = await cliRun(
+      ['generate', ' ', '--url', 'https://example.com/a', '--url', 'example.com/b'],
+      envFor(dir),
+    );
+    expect(urls.code).toBe(1);
+    expect(urls.stderr).toMatch(/^Error: Invalid options$/m);
+    expect(urls.stderr).toMatch(/^ {2}- <topic>: Must not be blank$/m);
+    expect(urls.stderr).toMatch(/^ {2}- --url example\.com\/b: Must be an http\(s\) URL$/m);
   });
 });

@@ -7,6 +7,7 @@ import { dataDirHolder } from '../../db/data-dir-lock.ts';
 import { AppError } from '../../errors.ts';
 import { sleep } from '../../sleep.ts';
 import { idleMoment } from '../../when-idle.ts';
+import { inOptionTerms } from '../brief-options.ts';
 import { followEvents } from '../follow-events.ts';
 import { loadConfig } from '../load-config.ts';
 import { checkReadableFiles, checkWritableFile, positiveInteger } from '../option-parsers.ts';
@@ -135,29 +136,33 @@ export function registerGenerateCommand(program: Command) {
       try {
         progress.log(`Using ${api.where}`);
         const documents = await uploadFiles(api, opts.file, progress.log);
-        const accepted = await api.json<{ id: string }>('POST', '/api/v1/articles', {
-          topic,
-          ...(words !== undefined ? { words } : {}),
-          ...(opts.keywords
-            ? {
-                keywords: opts.keywords
-                  .split(',')
-                  .map((k) => k.trim())
-                  .filter(Boolean),
-              }
-            : {}),
-          ...(opts.audience ? { audience: opts.audience } : {}),
-          ...(opts.tone ? { tone: opts.tone } : {}),
-          research: {
-            urls: opts.url,
-            documents,
-            web: !!opts.web || webSources !== undefined,
-            knowledge: !!opts.knowledge,
-            ...(webSources !== undefined ? { maxWebSources: webSources } : {}),
-          },
-          factCheck: opts.factCheck !== false,
-          seo: opts.seo !== false,
-        });
+        const accepted = await api
+          .json<{ id: string }>('POST', '/api/v1/articles', {
+            topic,
+            ...(words !== undefined ? { words } : {}),
+            ...(opts.keywords
+              ? {
+                  keywords: opts.keywords
+                    .split(',')
+                    .map((k) => k.trim())
+                    .filter(Boolean),
+                }
+              : {}),
+            ...(opts.audience ? { audience: opts.audience } : {}),
+            ...(opts.tone ? { tone: opts.tone } : {}),
+            research: {
+              urls: opts.url,
+              documents,
+              web: !!opts.web || webSources !== undefined,
+              knowledge: !!opts.knowledge,
+              ...(webSources !== undefined ? { maxWebSources: webSources } : {}),
+            },
+            factCheck: opts.factCheck !== false,
+            seo: opts.seo !== false,
+          })
+          .catch((err: unknown) => {
+            throw inOptionTerms(err, opts.url);
+          });
         articleId = accepted.id;
         const { defaultArticleWords } = await import('../../writing/brief.ts');
         progress.setPlannedWords(words ?? defaultArticleWords);
