@@ -254,6 +254,45 @@ describe('library, versions and knowledge in Chromium', () => {
     await poll(() => page.getByRole('list', { name: 'Ingestion stages' }).count()).toBe(0);
   }, 90_000);
 
+  it('reaches past the first 100 documents with Load more, on the Knowledge page and in the brief form', async () => {
+    // 100 more: with the PDF above the library holds 101, one more than a page.
+    for (let i = 0; i < 100; i++) {
+      const form = new FormData();
+      const note = `# Field note ${i}\n\nObservation ${i}: the heat pump ran ${i} hours on day ${i}.\n`;
+      form.append('file', new Blob([note], { type: 'text/markdown' }), `note-${i}.md`);
+      const res = await fetch(`${h.server.base}/api/v1/documents`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}` },
+        body: form,
+      });
+      expect(res.status, await res.text()).toBe(202);
+    }
+    const waiting = async () =>
+      (await call('GET', '/api/v1/documents?status=queued&limit=1')).items.length +
+      (await call('GET', '/api/v1/documents?status=processing&limit=1')).items.length;
+    await waitFor(waiting, (n) => n === 0, 120_000);
+
+    await page.goto('/knowledge');
+    const rows = page.locator('tr[data-document]');
+    await poll(() => rows.count()).toBe(100);
+    const pager = page.getByRole('navigation', { name: 'More documents' });
+    expect(await pager.getByRole('status').textContent()).toBe('100 documents shown');
+    await pager.getByRole('button', { name: 'Load more' }).click();
+    await poll(() => rows.count()).toBe(101);
+    // The oldest, the PDF, is the one past the first page.
+    expect(await rows.last().textContent()).toContain('heat-pumps');
+    expect(await pager.count()).toBe(0);
+
+    await page.goto('/articles/new');
+    const picker = page.getByRole('group', { name: 'Documents to use' });
+    const boxes = picker.getByRole('checkbox');
+    await poll(() => boxes.count()).toBe(100);
+    await picker.getByRole('button', { name: 'Load more' }).click();
+    await poll(() => boxes.count()).toBe(101);
+    expect(await picker.getByRole('checkbox', { name: /heat-pumps/ }).count()).toBe(1);
+    await h.capture(page, 'new-article-documents-load-more');
+  }, 240_000);
+
   it('fits a phone screen: library, versions diff and a knowledge document', async () => {
     const phone = await h.newContext({ width: 375, height: 812, mobile: true });
     try {

@@ -3,6 +3,7 @@
 import { type ChangeEvent, useEffect, useState } from 'react';
 import { ApiError, api, type DocumentInfo, when } from '../api.ts';
 import { byteSize } from '../byte-size.ts';
+import { LoadMore, usePagedLoad } from '../components/LoadMore.tsx';
 import { Link, useLocation } from '../router.tsx';
 import { Empty, ErrorBox, Loading, StatusBadge, useLoad, usePageTitle } from '../ui.tsx';
 import { DocumentDetail } from './knowledge/DocumentDetail.tsx';
@@ -49,7 +50,10 @@ function uploadFile(file: File, onProgress: (loaded: number, total: number) => v
 
 export function Knowledge() {
   usePageTitle('Knowledge');
-  const docs = useLoad(() => api('GET', '/api/v1/documents', { query: { limit: '100' } }), []);
+  const docs = usePagedLoad(
+    (cursor) => api('GET', '/api/v1/documents', { query: { limit: '100', ...(cursor ? { cursor } : {}) } }),
+    [],
+  );
   const storage = useLoad(() => api('GET', '/api/v1/usage/storage'), []);
   const [uploads, setUploads] = useState<Upload[]>([]);
   const [error, setError] = useState<unknown>();
@@ -240,6 +244,7 @@ export function Knowledge() {
         ) : (
           <Empty>No documents yet. Upload one above.</Empty>
         )}
+        <LoadMore list={docs} noun="document" />
       </section>
       <KnowledgeSearch />
     </>

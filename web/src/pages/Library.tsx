@@ -2,9 +2,10 @@
 // duplicate and delete, and "Load more" over the API's cursor pages.
 import { useEffect, useState } from 'react';
 import { ApiError, type ArticleStatus, type ArticleSummary, api, type Me, when } from '../api.ts';
+import { LoadMore, usePagedLoad } from '../components/LoadMore.tsx';
 import { costText, useUnpricedModels } from '../components/prices.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
-import { Empty, ErrorBox, Loading, Notice, StatusBadge, useLoad, usePageTitle } from '../ui.tsx';
+import { Empty, ErrorBox, Loading, Notice, StatusBadge, usePageTitle } from '../ui.tsx';
 import { articleHref } from './Dashboard.tsx';
 import { rank } from './settings/Members.tsx';
 
@@ -31,7 +32,6 @@ export function Library({ me }: { me: Me }) {
   const [typed, setTyped] = useState(q);
   const [error, setError] = useState<unknown>();
   const [notice, setNotice] = useState('');
-  const [more, setMore] = useState<{ items: ArticleSummary[]; busy: boolean }>({ items: [], busy: false });
 
   // The search box follows the URL (back/forward, Clear filters)…
   useEffect(() => setTyped(q), [q]);
@@ -46,41 +46,20 @@ export function Library({ me }: { me: Me }) {
   }, [typed, q, status, favorite]);
 
   const unpriced = useUnpricedModels();
-  const firstPage = useLoad(() => {
-    setMore({ items: [], busy: false });
-    return api('GET', '/api/v1/articles', {
-      query: {
-        limit: String(pageSize),
-        ...(q ? { q } : {}),
-        ...(status ? { status: status as ArticleStatus } : {}),
-        ...(favorite ? { favorite: 'true' } : {}),
-      },
-    });
-  }, [q, status, favorite]);
-  const [nextCursor, setNextCursor] = useState<string | null>(null);
-  useEffect(() => setNextCursor(firstPage.data?.nextCursor ?? null), [firstPage.data]);
-  const items = [...(firstPage.data?.items ?? []), ...more.items];
-
-  const loadMore = async () => {
-    if (!nextCursor) return;
-    setMore((m) => ({ ...m, busy: true }));
-    try {
-      const page = await api('GET', '/api/v1/articles', {
+  const articles = usePagedLoad(
+    (cursor) =>
+      api('GET', '/api/v1/articles', {
         query: {
           limit: String(pageSize),
-          cursor: nextCursor,
+          ...(cursor ? { cursor } : {}),
           ...(q ? { q } : {}),
           ...(status ? { status: status as ArticleStatus } : {}),
           ...(favorite ? { favorite: 'true' } : {}),
         },
-      });
-      setMore((m) => ({ items: [...m.items, ...page.items], busy: false }));
-      setNextCursor(page.nextCursor);
-    } catch (e) {
-      setMore((m) => ({ ...m, busy: false }));
-      setError(e);
-    }
-  };
+      }),
+    [q, status, favorite],
+  );
+  const items = articles.data?.items ?? [];
 
   const patchItem = (id: string, patch: (a: ArticleSummary) => ArticleSummary | null) => {
     const apply = (list: ArticleSummary[]) =>
@@ -89,8 +68,7 @@ export function Library({ me }: { me: Me }) {
         const next = patch(a);
         return next ? [next] : [];
       });
-    firstPage.setData((d) => d && { ...d, items: apply(d.items) });
-    setMore((m) => ({ ...m, items: apply(m.items) }));
+    articles.setData((d) => d && { ...d, items: apply(d.items) });
   };
 
   const toggleFavorite = async (a: ArticleSummary) => {
@@ -109,7 +87,7 @@ export function Library({ me }: { me: Me }) {
     try {
       const copy = await api('POST', '/api/v1/articles/{id}/duplicate', { params: { id: a.id } });
       setNotice(`Duplicated as "${copy.title}".`);
-      await firstPage.reload();
+      await articles.reload();
     } catch (e) {
       setError(e);
     }
@@ -189,15 +167,15 @@ export function Library({ me }: { me: Me }) {
       </search>
       <ErrorBox error={error} />
       <Notice>{notice}</Notice>
-      {firstPage.loading && !firstPage.data ? (
+      {articles.loading && !articles.data ? (
         <Loading />
-      ) : firstPage.error instanceof ApiError && firstPage.error.status === 404 ? (
+      ) : articles.error instanceof ApiError && articles.error.status === 404 ? (
         <Empty>Articles are not available on this server yet.</Empty>
-      ) : firstPage.error ? (
-        <ErrorBox error={firstPage.error} />
+      ) : articles.error ? (
+        <ErrorBox error={articles.error} />
       ) : items.length ? (
         <>
-          <ul className="article-list" aria-busy={firstPage.loading} aria-label="Articles">
+          <ul className="article-list" aria-busy={articles.loading} aria-label="Articles">
             {items.map((a) => (
               <li key={a.id} className="card article-row">
                 <div className="article-main">
@@ -250,16 +228,7 @@ export function Library({ me }: { me: Me }) {
               </li>
             ))}
           </ul>
-          <nav className="pager" aria-label="More articles">
-            <span className="meta" role="status">
-              {items.length} article{items.length === 1 ? '' : 's'} shown{nextCursor ? '' : ' — that is all'}
-            </span>
-            {nextCursor && (
-              <button type="button" className="secondary" disabled={more.busy} onClick={loadMore}>
-                {more.busy ? 'Loading…' : 'Load more'}
-              </button>
-            )}
-          </nav>
+          <LoadMore list={articles} noun="article" sayWhenAll />
         </>
       ) : filtered ? (
         <Empty>

@@ -3,9 +3,10 @@ import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, api, type ErrorDetail } from '../api.ts';
 import { ConnectModelBanner, useModelReadiness } from '../components/ConnectModelBanner.tsx';
 import { CostEstimate } from '../components/CostEstimate.tsx';
+import { LoadMore, usePagedLoad } from '../components/LoadMore.tsx';
 import { plainMessage } from '../plain-errors.ts';
 import { Link, navigate } from '../router.tsx';
-import { ErrorBox, Field, Loading, useLoad, usePageTitle } from '../ui.tsx';
+import { ErrorBox, Field, Loading, usePageTitle } from '../ui.tsx';
 
 const fieldKeys = [
   'topic',
@@ -91,7 +92,14 @@ function briefOf(formElement: HTMLFormElement) {
 
 export function NewArticle() {
   usePageTitle('New article');
-  const documents = useLoad(() => api('GET', '/api/v1/documents', { query: { limit: '100' } }), []);
+  // Only ready documents can ground an article; past the first page, "Load more".
+  const documents = usePagedLoad(
+    (cursor) =>
+      api('GET', '/api/v1/documents', {
+        query: { limit: '100', status: 'ready', ...(cursor ? { cursor } : {}) },
+      }),
+    [],
+  );
   const models = useModelReadiness();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
@@ -156,7 +164,7 @@ export function NewArticle() {
       );
     };
 
-  const readyDocs = documents.data?.items.filter((d) => d.status === 'ready') ?? [];
+  const readyDocs = documents.data?.items ?? [];
   const noModel = models.ready === false;
   const check = (name: 'web' | 'factCheck' | 'seo', key: FieldKey, label: string, checked = false) => (
     <li>
@@ -255,6 +263,7 @@ export function NewArticle() {
               material.
             </p>
           )}
+          <LoadMore list={documents} noun="ready document" />
           {f['research.documents'] && <p className="field-error">{f['research.documents']}</p>}
         </fieldset>
         <Field

@@ -2,13 +2,17 @@
 // how the numbers are judged and what they cannot tell, and how to produce a run.
 import { useState } from 'react';
 import { api, when } from '../api.ts';
-import { download, Empty, ErrorBox, Loading, useAction, useLoad, usePageTitle } from '../ui.tsx';
+import { LoadMore, usePagedLoad } from '../components/LoadMore.tsx';
+import { download, Empty, ErrorBox, Loading, useAction, usePageTitle } from '../ui.tsx';
 import { ModelChart } from './quality/ModelChart.tsx';
 import { costPerArticle, type EvalRun, fixed, percent, storm, tokens } from './quality/report.ts';
 
 export function Quality() {
   usePageTitle('Quality');
-  const runs = useLoad(() => api('GET', '/api/v1/eval/reports', { query: { limit: '50' } }), []);
+  const runs = usePagedLoad(
+    (cursor) => api('GET', '/api/v1/eval/reports', { query: { limit: '50', ...(cursor ? { cursor } : {}) } }),
+    [],
+  );
   const [chosen, setChosen] = useState<string>();
   const items = runs.data?.items ?? [];
   const run = items.find((r) => r.id === chosen) ?? items[0];
@@ -37,6 +41,7 @@ export function Quality() {
                   </option>
                 ))}
               </select>
+              <LoadMore list={runs} noun="run" />
             </div>
           )}
           {run.readable ? (

@@ -1,12 +1,11 @@
 // Knowledge › one document: its details, where ingestion is, and its passages with their headings
 // and pages (what articles can cite), loaded a page at a time.
-import { useEffect, useRef, useState } from 'react';
-import { api, type DocumentInfo, type Json, when } from '../../api.ts';
+import { useEffect, useRef } from 'react';
+import { api, type DocumentInfo, when } from '../../api.ts';
+import { LoadMore, usePagedLoad } from '../../components/LoadMore.tsx';
 import { Link } from '../../router.tsx';
-import { Empty, ErrorBox, Loading, StatusBadge, useLoad } from '../../ui.tsx';
+import { Empty, ErrorBox, Loading, StatusBadge } from '../../ui.tsx';
 import { IngestionStages } from './IngestionStages.tsx';
-
-type DocumentPassage = Json<'/api/v1/documents/{id}/passages', 'GET'>['items'][number];
 
 /** "page 3" or "pages 3–4"; empty for a document without pages. */
 export const pagesOf = (p: { pageStart: number | null; pageEnd: number | null }) =>
@@ -17,13 +16,15 @@ export const pagesOf = (p: { pageStart: number | null; pageEnd: number | null })
       : `page ${p.pageStart}`;
 
 export function DocumentDetail({ document: d }: { document: DocumentInfo }) {
-  const first = useLoad(
-    () => api('GET', '/api/v1/documents/{id}/passages', { params: { id: d.id }, query: { limit: '20' } }),
+  // Another document, or this one finishing its ingestion, starts the list over.
+  const first = usePagedLoad(
+    (cursor) =>
+      api('GET', '/api/v1/documents/{id}/passages', {
+        params: { id: d.id },
+        query: { limit: '20', ...(cursor ? { cursor } : {}) },
+      }),
     [d.id, d.status],
   );
-  const [more, setMore] = useState<DocumentPassage[]>([]);
-  const [cursor, setCursor] = useState<string | null | undefined>();
-  const [error, setError] = useState<unknown>();
   // Opened from a search result further down the page: bring the document into view, focus on it.
   const heading = useRef<HTMLHeadingElement>(null);
   // biome-ignore lint/correctness/useExhaustiveDependencies: once per document opened
@@ -31,21 +32,7 @@ export function DocumentDetail({ document: d }: { document: DocumentInfo }) {
     heading.current?.scrollIntoView({ block: 'start' });
     heading.current?.focus();
   }, [d.id]);
-  const next = cursor === undefined ? first.data?.nextCursor : cursor;
-  const passages = [...(first.data?.items ?? []), ...more];
-  const loadMore = async () => {
-    if (!next) return;
-    try {
-      const page = await api('GET', '/api/v1/documents/{id}/passages', {
-        params: { id: d.id },
-        query: { limit: '20', cursor: next },
-      });
-      setMore((m) => [...m, ...page.items]);
-      setCursor(page.nextCursor);
-    } catch (e) {
-      setError(e);
-    }
-  };
+  const passages = first.data?.items ?? [];
   return (
     <section className="card" aria-labelledby="document-heading">
       <p>
@@ -69,7 +56,6 @@ export function DocumentDetail({ document: d }: { document: DocumentInfo }) {
       {d.error && <p className="field-error">{d.error}</p>}
       {d.note && <p className="meta">{d.note}</p>}
       <h3>Passages</h3>
-      <ErrorBox error={error} />
       {first.loading && !first.data ? (
         <Loading />
       ) : first.error ? (
@@ -87,11 +73,7 @@ export function DocumentDetail({ document: d }: { document: DocumentInfo }) {
               </li>
             ))}
           </ol>
-          {next && (
-            <button type="button" className="secondary" onClick={loadMore}>
-              More passages
-            </button>
-          )}
+          <LoadMore list={first} noun="passage" />
         </>
       ) : (
         <Empty>

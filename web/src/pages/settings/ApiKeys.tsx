@@ -1,10 +1,14 @@
 // Settings › API keys: create (shown once), list, revoke.
 import { type FormEvent, useState } from 'react';
 import { type ApiKey, api, fieldErrors, type Scope, scopes, when } from '../../api.ts';
-import { Empty, ErrorBox, Field, Loading, useLoad } from '../../ui.tsx';
+import { LoadMore, usePagedLoad } from '../../components/LoadMore.tsx';
+import { Empty, ErrorBox, Field, Loading } from '../../ui.tsx';
 
 export function ApiKeysSection() {
-  const keys = useLoad(() => api('GET', '/api/v1/api-keys', { query: { limit: '100' } }), []);
+  const keys = usePagedLoad(
+    (cursor) => api('GET', '/api/v1/api-keys', { query: { limit: '100', ...(cursor ? { cursor } : {}) } }),
+    [],
+  );
   const [created, setCreated] = useState<string>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
@@ -37,7 +41,11 @@ export function ApiKeysSection() {
     if (!window.confirm(`Revoke the key "${k.name}"? Scripts using it stop working.`)) return;
     try {
       await api('DELETE', '/api/v1/api-keys/{id}', { params: { id: k.id } });
-      await keys.reload();
+      // Marked in place: the pages already shown stay.
+      const revokedAt = new Date().toISOString();
+      keys.setData(
+        (d) => d && { ...d, items: d.items.map((x) => (x.id === k.id ? { ...x, revokedAt } : x)) },
+      );
     } catch (err) {
       setError(err);
     }
@@ -140,6 +148,7 @@ export function ApiKeysSection() {
           ) : (
             <Empty>No API keys yet.</Empty>
           )}
+          <LoadMore list={keys} noun="key" />
         </div>
       </div>
     </section>

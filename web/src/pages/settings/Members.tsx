@@ -1,17 +1,21 @@
 // Settings › members and roles, inviting someone, and the invitations not accepted yet.
 import { type FormEvent, useState } from 'react';
 import { api, fieldErrors, type Me, type Member, type Role } from '../../api.ts';
-import { ErrorBox, Field, Loading, Notice, useLoad } from '../../ui.tsx';
+import { LoadMore, usePagedLoad } from '../../components/LoadMore.tsx';
+import { ErrorBox, Field, Loading, Notice } from '../../ui.tsx';
 import { PendingInvitations } from './PendingInvitations.tsx';
 export const rank: Record<Role, number> = { viewer: 0, editor: 1, admin: 2, owner: 3 };
 export const roles: Role[] = ['viewer', 'editor', 'admin', 'owner'];
 const pageSize = 100;
 
 export function MembersSection({ me, admin }: { me: Me; admin: boolean }) {
-  const members = useLoad(() => api('GET', '/api/v1/members', { query: { limit: String(pageSize) } }), []);
+  const members = usePagedLoad(
+    (cursor) =>
+      api('GET', '/api/v1/members', { query: { limit: String(pageSize), ...(cursor ? { cursor } : {}) } }),
+    [],
+  );
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
-  const [loadingMore, setLoadingMore] = useState(false);
   const [invited, setInvited] = useState<{ email: string; link: string }>();
   const [notice, setNotice] = useState('');
   // Bumped after each invitation so the pending list shows it.
@@ -45,20 +49,6 @@ export function MembersSection({ me, admin }: { me: Me; admin: boolean }) {
   // Pages already shown stay: the members are updated in place rather than reloaded from the first page.
   const updateMembers = (change: (items: Member[]) => Member[]) =>
     members.setData((d) => d && { ...d, items: change(d.items) });
-
-  const loadMore = async () => {
-    const cursor = members.data?.nextCursor;
-    if (!cursor) return;
-    setLoadingMore(true);
-    try {
-      const page = await api('GET', '/api/v1/members', { query: { limit: String(pageSize), cursor } });
-      members.setData((d) => ({ items: [...(d?.items ?? []), ...page.items], nextCursor: page.nextCursor }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setLoadingMore(false);
-    }
-  };
 
   const changeRole = async (m: Member, role: Role) => {
     setError(undefined);
@@ -134,16 +124,7 @@ export function MembersSection({ me, admin }: { me: Me; admin: boolean }) {
           ))}
         </ul>
       )}
-      {members.data?.nextCursor && (
-        <nav className="pager" aria-label="More members">
-          <span className="meta" role="status">
-            {members.data.items.length} member{members.data.items.length === 1 ? '' : 's'} shown
-          </span>
-          <button type="button" className="secondary" disabled={loadingMore} onClick={loadMore}>
-            {loadingMore ? 'Loading…' : 'Load more'}
-          </button>
-        </nav>
-      )}
+      <LoadMore list={members} noun="member" />
       <ErrorBox error={error} />
       <Notice>{notice}</Notice>
       {admin && <PendingInvitations refresh={invitations} />}
