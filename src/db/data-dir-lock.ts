@@ -21,11 +21,14 @@ const isAlive = (pid: number) => {
 };
 
 export class DataDirBusyError extends AppError {
-  constructor(dataDir: string, holder: Holder) {
+  constructor(dataDir: string, holder: Holder, command: string) {
     super(
       'conflict',
       `A Blogsmith ${holder.command} (pid ${holder.pid}${holder.url ? `, ${holder.url}` : ''}) is using ${dataDir}. ` +
-        'Stop it first, or while it runs use the HTTP API (e.g. POST /api/v1/api-keys) instead of this command.',
+        // A second server is most often a second `npm start`: the first one is the answer.
+        (command === 'server'
+          ? `${holder.url ? `Use it at ${holder.url}, or stop it` : 'Stop it'} before starting another server on this DATA_DIR.`
+          : 'Stop it first, or while it runs use the HTTP API (e.g. POST /api/v1/api-keys) instead of this command.'),
     );
   }
 }
@@ -77,7 +80,7 @@ export function lockDataDir(dataDir: string, command: string): DataDirLock {
         holder = undefined;
       }
       if (holder && holder.pid !== process.pid && isAlive(holder.pid)) {
-        throw new DataDirBusyError(path.resolve(dataDir), holder);
+        throw new DataDirBusyError(path.resolve(dataDir), holder, command);
       }
       rmSync(file, { force: true });
     }

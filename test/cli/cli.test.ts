@@ -80,6 +80,12 @@ describe('blogsmith CLI', { timeout: 120_000 }, () => {
     expect(busy.stderr).toMatch(/is using .* Stop it first, or while it runs use the HTTP API/);
     // Refused at start-up rather than hanging on the locked database (which would last until the timeout).
     expect(busy.ms).toBeLessThan(20_000);
+    // A second server (a second `npm start`) is pointed at the first.
+    const second = await cli(['serve'], { DATA_DIR, PORT: '0' });
+    expect(second.code).toBe(1);
+    expect(second.stderr.trim()).toMatch(
+      /^Error: A Blogsmith server \(pid \d+, http:\/\/[\d.]+:\d+\) is using .*\. Use it at http:\/\/[\d.]+:\d+, or stop it before starting another server on this DATA_DIR\.$/,
+    );
     expect((await fetch(`${server.base}/health/ready`)).status).toBe(200);
   });
 
