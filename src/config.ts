@@ -12,7 +12,11 @@ const isOn = (v: string) => ['true', '1', 'yes', 'on'].includes(v);
 const bool = (fallback: boolean) => flag.optional().transform((v) => (v === undefined ? fallback : isOn(v)));
 const optionalBool = flag.optional().transform((v) => (v === undefined ? undefined : isOn(v)));
 
-const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+// An environment value is text: one that is not a number is named as such, not as zod's "received NaN".
+const envNumber = () =>
+  z.coerce.number({ error: (issue) => (issue.code === 'invalid_type' ? 'must be a number' : undefined) });
+const wholeNumber = 'must be a whole number';
+const positiveInt = (fallback: number) => envNumber().int(wholeNumber).positive().default(fallback);
 const optionalUrl = z.url().optional();
 const commaList = z
   .string()
@@ -39,7 +43,7 @@ export const memoryAllocatorSetting = z.enum(['auto', 'jemalloc', 'system']).def
 
 const schema = z.object({
   // Server
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: envNumber().int(wholeNumber).min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
   ENVIRONMENT: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -79,29 +83,28 @@ const schema = z.object({
   /** First lock of an account/address pair; doubles with each further failure, up to an hour. */
   LOGIN_LOCK_SECONDS: positiveInt(60),
   /** How long audit log entries are kept (0: for ever); older ones are deleted hourly by the workers. */
-  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(365),
+  AUDIT_RETENTION_DAYS: envNumber().int(wholeNumber).min(0).max(36_500).default(365),
   /** How long the LLM ledger keeps a row per call (0: for ever); older hours are compacted hourly. */
-  LLM_LEDGER_DETAIL_DAYS: z.coerce.number().int().min(0).max(36_500).default(2),
+  LLM_LEDGER_DETAIL_DAYS: envNumber().int(wholeNumber).min(0).max(36_500).default(2),
   /** How long a workspace invitation can be accepted. */
   INVITATION_TTL_HOURS: positiveInt(24 * 7),
-  MAX_BODY_MB: z.coerce.number().positive().max(1024).default(10),
+  MAX_BODY_MB: envNumber().positive().max(1024).default(10),
 
   // Documents (knowledge base)
-  MAX_FILE_SIZE_MB: z.coerce.number().positive().max(1024).default(25),
+  MAX_FILE_SIZE_MB: envNumber().positive().max(1024).default(25),
   /** What one workspace may store in all: its documents' files, its articles' text with their versions, its evaluation reports. */
-  WORKSPACE_STORAGE_MB: z.coerce.number().positive().max(1_048_576).default(2048),
+  WORKSPACE_STORAGE_MB: envNumber().positive().max(1_048_576).default(2048),
   ALLOWED_FILE_TYPES: commaList
     .pipe(z.array(z.enum(documentTypes)))
     .transform((types) => (types.length > 0 ? types : [...documentTypes])),
 
   // Server-side fetching (SSRF guard) and web research
   FETCH_ALLOW_HOSTS: commaList,
-  FETCH_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(15),
+  FETCH_TIMEOUT_SECONDS: envNumber().positive().max(600).default(15),
   FETCH_MAX_BYTES: positiveInt(5 * 1024 * 1024),
-  FETCH_MAX_REDIRECTS: z.coerce.number().int().min(0).max(20).default(5),
-  RESEARCH_CACHE_TTL: z.coerce
-    .number()
-    .int()
+  FETCH_MAX_REDIRECTS: envNumber().int(wholeNumber).min(0).max(20).default(5),
+  RESEARCH_CACHE_TTL: envNumber()
+    .int(wholeNumber)
     .min(0)
     .default(24 * 3600),
   TAVILY_API_KEY: z.string().optional(),
@@ -114,7 +117,7 @@ const schema = z.object({
   RATE_LIMIT_ENABLED: bool(true),
   RATE_LIMIT_GENERAL: positiveInt(600),
   RATE_LIMIT_GENERATION: positiveInt(20),
-  RATE_LIMIT_EDIT_MB: z.coerce.number().positive().max(1024).default(8),
+  RATE_LIMIT_EDIT_MB: envNumber().positive().max(1024).default(8),
 
   // First run
   BLOGSMITH_ADMIN_EMAIL: z.email().optional(),
@@ -128,7 +131,7 @@ const schema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   WORKER_IN_PROCESS: bool(true),
   /** Port of `blogsmith worker`'s /metrics and /health listener; 0 turns it off. */
-  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  WORKER_METRICS_PORT: envNumber().int(wholeNumber).min(0).max(65535).default(9464),
   /** Where `blogsmith backup` writes when no --out is given; default DATA_DIR/backups. */
   BACKUP_DIR: z.string().min(1).optional(),
   /** Seals the secret key into a backup (`--include-secret`) and opens it on restore. */
@@ -136,16 +139,16 @@ const schema = z.object({
 
   // Article pipeline
   /** Articles one worker process generates at once. */
-  ARTICLE_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  ARTICLE_CONCURRENCY: envNumber().int(wholeNumber).min(1).max(32).default(2),
   /**
    * Sections of one article written at once (and of each kind of check). 6: an article of the
    * default 1,500 words has 5–6 sections, written in one round rather than a second one for the last.
    */
-  SECTION_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(6),
+  SECTION_CONCURRENCY: envNumber().int(wholeNumber).min(1).max(16).default(6),
   /** Attempts of a failing pipeline step (with exponential backoff) before the run fails. */
-  ARTICLE_STEP_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  ARTICLE_STEP_ATTEMPTS: envNumber().int(wholeNumber).min(1).max(10).default(3),
   /** Seconds a worker's hold on a run lasts without a heartbeat; a dead worker's run resumes elsewhere after it. */
-  ARTICLE_LEASE_SECONDS: z.coerce.number().int().min(3).max(600).default(20),
+  ARTICLE_LEASE_SECONDS: envNumber().int(wholeNumber).min(3).max(600).default(20),
 
   // LLM providers (credentials are never logged or returned by the API)
   OPENAI_API_KEY: z.string().optional(),
@@ -168,12 +171,12 @@ const schema = z.object({
   LLM_CHECKER_MODEL: modelId.optional(),
   EMBEDDING_MODEL: modelId.optional(),
   /** Width of the `embedding vector(N)` column; must match what EMBEDDING_MODEL returns. */
-  EMBEDDING_DIMENSIONS: z.coerce.number().int().min(1).max(16000).default(1536),
-  LLM_TIMEOUT_SECONDS: z.coerce.number().positive().max(3600).default(120),
-  LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  EMBEDDING_DIMENSIONS: envNumber().int(wholeNumber).min(1).max(16000).default(1536),
+  LLM_TIMEOUT_SECONDS: envNumber().positive().max(3600).default(120),
+  LLM_MAX_RETRIES: envNumber().int(wholeNumber).min(0).max(10).default(2),
   LLM_RATE_LIMIT_PER_MINUTE: positiveInt(500),
   LLM_TOKENS_PER_MINUTE: positiveInt(200_000),
-  LLM_RATE_LIMIT_MAX_QUEUE: z.coerce.number().int().min(0).default(100),
+  LLM_RATE_LIMIT_MAX_QUEUE: envNumber().int(wholeNumber).min(0).default(100),
   LLM_RATE_LIMIT_MAX_WAIT: positiveInt(30),
   /** Calls in flight per provider, "ollama=1,compatible=4" (0 = unlimited); ollama defaults to 1. */
   LLM_PROVIDER_CONCURRENCY: z
@@ -188,15 +191,14 @@ const schema = z.object({
       }
     }),
   /** What the database's shared cache (without Redis) may hold; the soonest to expire go first. */
-  CACHE_MAX_MB: z.coerce.number().positive().max(1_048_576).default(1024),
-  LLM_CACHE_TTL: z.coerce
-    .number()
-    .int()
+  CACHE_MAX_MB: envNumber().positive().max(1_048_576).default(1024),
+  LLM_CACHE_TTL: envNumber()
+    .int(wholeNumber)
     .min(0)
     .default(24 * 3600),
-  LLM_MONTHLY_BUDGET_USD: z.coerce.number().positive().optional(),
+  LLM_MONTHLY_BUDGET_USD: envNumber().positive().optional(),
   /** Context window (tokens) of every model, unless LLM_CONTEXT_TOKENS_JSON names it. */
-  LLM_CONTEXT_TOKENS: z.coerce.number().int().min(1024).max(10_000_000).optional(),
+  LLM_CONTEXT_TOKENS: envNumber().int(wholeNumber).min(1024).max(10_000_000).optional(),
   LLM_CONTEXT_TOKENS_JSON: z
     .string()
     .optional()

@@ -23,6 +23,23 @@ describe('loadConfig', () => {
     }
   });
 
+  it('says what is wrong with a number in plain words', () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (err) {
+        return (err as ConfigError).problems;
+      }
+    };
+    expect(problems({ PORT: 'abc' })).toEqual(['PORT: must be a number']);
+    expect(problems({ ARTICLE_CONCURRENCY: '1.5' })).toEqual(['ARTICLE_CONCURRENCY: must be a whole number']);
+    expect(problems({ LLM_CACHE_TTL: '2.5' })).toEqual(['LLM_CACHE_TTL: must be a whole number']);
+    expect(problems({ LLM_MONTHLY_BUDGET_USD: 'ten' })).toEqual(['LLM_MONTHLY_BUDGET_USD: must be a number']);
+    // The bounds keep their own message.
+    expect(problems({ PORT: '70000' })).toEqual(['PORT: Too big: expected number to be <=65535']);
+  });
+
   it('turns docs off by default in production', () => {
     expect(loadConfig({ ENVIRONMENT: 'production', SECRET_KEY: 'x'.repeat(40) }).DOCS_ENABLED).toBe(false);
   });
