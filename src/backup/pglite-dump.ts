@@ -14,15 +14,19 @@ const open = (dataDir: string, load?: Blob) =>
 const inventoryOfClient = (client: PGlite) =>
   takeInventory(async <Row>(text: string) => (await client.query<Row>(text)).rows);
 
-export async function dumpPglite(
-  pgDir: string,
-): Promise<{ dump: Buffer; inventory: Inventory; version: string }> {
-  // Opening a folder without a database would create one there: a backup must not.
+/** Refuses a folder without a database: opening it would create one there, and a backup must not. */
+export function assertEmbeddedDatabase(pgDir: string): void {
   if (!existsSync(path.join(pgDir, 'PG_VERSION')))
     throw new AppError(
       'validation_error',
       `No embedded database in ${path.dirname(pgDir)} (DATA_DIR) to back up: start Blogsmith once, or set DATA_DIR`,
     );
+}
+
+export async function dumpPglite(
+  pgDir: string,
+): Promise<{ dump: Buffer; inventory: Inventory; version: string }> {
+  assertEmbeddedDatabase(pgDir);
   const client = await open(pgDir);
   try {
     const inventory = await inventoryOfClient(client);

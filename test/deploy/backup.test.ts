@@ -232,6 +232,11 @@ describe('backup and restore', { timeout: 600_000 }, () => {
       `Error: No embedded database in ${empty} (DATA_DIR) to back up: start Blogsmith once, or set DATA_DIR`,
     );
     expect(existsSync(path.join(empty, 'pg'))).toBe(false);
+    // A data directory that does not exist (a typo in DATA_DIR) is not made.
+    const typo = path.join(tempDir(), 'dat');
+    const missing = await cliRun(['backup', '--out', tempDir()], { DATA_DIR: typo });
+    expect(missing.stderr.trim()).toMatch(/^Error: No embedded database in .*dat \(DATA_DIR\)/);
+    expect(existsSync(typo)).toBe(false);
 
     // A PostgreSQL database Blogsmith never migrated.
     const bare = await createTestDatabase('postgres');

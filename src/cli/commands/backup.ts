@@ -15,6 +15,7 @@ const backupModules = async () => ({
   ...(await import('../../backup/restore-backup.ts')),
   ...(await import('../../backup/verify-backup.ts')),
   ...(await import('../../db/client.ts')),
+  ...(await import('../../backup/pglite-dump.ts')),
 });
 
 const appVersion = () =>
@@ -67,7 +68,8 @@ export function registerBackupCommands(program: Command) {
     .option('--json', 'print JSON')
     .action(async (opts: { out?: string; keep?: number; includeSecret?: boolean; json?: boolean }) => {
       const config = await loadConfig();
-      const { createBackup, existingSecretKey, pgliteDirectory } = await backupModules();
+      const { assertEmbeddedDatabase, createBackup, existingSecretKey, pgliteDirectory } =
+        await backupModules();
       if (opts.includeSecret && !config.BACKUP_PASSPHRASE) {
         throw new AppError(
           'validation_error',
@@ -77,6 +79,8 @@ export function registerBackupCommands(program: Command) {
       const outDir = path.resolve(opts.out ?? config.BACKUP_DIR ?? path.join(config.DATA_DIR, 'backups'));
       checkWritableFolder(opts.out ? '--out' : config.BACKUP_DIR ? 'BACKUP_DIR' : 'DATA_DIR/backups', outDir);
       const embedded = !config.DATABASE_URL;
+      // Before taking the lock, which would leave an empty DATA_DIR where none was.
+      if (embedded) assertEmbeddedDatabase(pgliteDirectory(config.DATA_DIR));
       const secretKey = await existingSecretKey(config.SECRET_KEY, config.DATA_DIR);
       const created = await withDataDirLock(config.DATA_DIR, embedded, 'backup', () =>
         createBackup({
