@@ -168,11 +168,16 @@ export async function updateArticle(
 }
 
 /**
- * A favorite is a mark on the article, not a change to it: `updatedAt` stays, so an editor's save
- * on an older read is not refused for it, and exports keep their date.
+ * What changes neither the article's text nor its run — a favorite, a regenerated proposal
+ * discarded — leaves `updatedAt` as it was, so an editor's save on an older read is not refused for
+ * it, and exports keep their date.
  */
-export async function markFavorite(database: Database, id: string, favorite: boolean) {
-  await database.db.update(articles).set({ favorite }).where(eq(articles.id, id));
+export async function updateBesideText(
+  database: Database,
+  id: string,
+  fields: { favorite?: boolean; regeneration?: null },
+) {
+  await database.db.update(articles).set(fields).where(eq(articles.id, id));
 }
 
 /**

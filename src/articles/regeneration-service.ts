@@ -4,7 +4,7 @@
 import type { AuthContext } from '../accounts/context.ts';
 import { AppError } from '../errors.ts';
 import { assertStorageRoom } from '../storage/workspace-storage.ts';
-import { findArticle, updateArticle } from './article-store.ts';
+import { findArticle, updateArticle, updateBesideText } from './article-store.ts';
 import { applyRegenerated, regenerationCount, regenerationPosition, regenerationStep } from './regenerate.ts';
 import type { RegenerationProposal, StoredRegeneration } from './regeneration.ts';
 import { locatePart, parseSectionTarget, type SectionTarget, targetLabel } from './section-target.ts';
@@ -132,5 +132,5 @@ export async function discardRegeneration(deps: ArticleServiceDeps, caller: Call
   const article = await findArticle(deps.database, caller, id);
   assertIdle(article.status);
   pendingProposal(article.regeneration);
-  await updateArticle(deps.database, id, { regeneration: null });
+  await updateBesideText(deps.database, id, { regeneration: null });
 }

@@ -129,6 +129,8 @@ describe('regenerating a part with an instruction, for review', () => {
     const after = await article();
     expect(after.markdown).toBe(before.markdown);
     expect(after.regeneration).toBeNull();
+    // No edit: an editor who read the proposal saves on that read without being refused.
+    expect(after.updatedAt).toBe(proposed.updatedAt);
     expect(await versionCount()).toBe(versions);
     expect((await call('DELETE', `/api/v1/articles/${id}/regeneration`)).statusCode).toBe(409);
   }, 60_000);

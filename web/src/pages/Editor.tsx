@@ -336,7 +336,9 @@ function EditorLoaded({
             />
           )}
           {panel === 'seo' && <SeoPanel article={article} />}
-          {panel === 'sections' && <RegeneratePanel article={article} reload={reload} dirty={dirty} />}
+          {panel === 'sections' && (
+            <RegeneratePanel article={article} reload={reload} onChange={onChange} dirty={dirty} />
+          )}
           {panel === 'versions' && (
             <VersionsPanel article={article} current={markdown} dirty={dirty} onRestored={onChange} />
           )}

@@ -26,10 +26,13 @@ const words = (n: number) => `${n.toLocaleString('en')} ${n === 1 ? 'word' : 'wo
 export function RegeneratePanel({
   article,
   reload,
+  onChange,
   dirty = false,
 }: {
   article: Article;
   reload: () => Promise<void>;
+  /** The article with a change made here that leaves its text as it is. */
+  onChange: (a: Article) => void;
   /** The editor holds unsaved edits: a regeneration would build on (and replace) the saved text. */
   dirty?: boolean;
 }) {
@@ -81,7 +84,8 @@ export function RegeneratePanel({
   const discard = () =>
     void decide.run(async () => {
       await api('DELETE', '/api/v1/articles/{id}/regeneration', { params: { id: article.id } });
-      await reload();
+      // Not reloaded: the stored text may be a colleague's save, which would replace unsaved edits.
+      onChange({ ...article, regeneration: null });
     }, 'Discarded. The article is unchanged.');
 
   const pending = article.regeneration?.state === 'proposed' ? article.regeneration : null;
