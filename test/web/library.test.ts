@@ -290,6 +290,20 @@ describe('library, versions and knowledge in Chromium', () => {
     await picker.getByRole('button', { name: 'Load more' }).click();
     await poll(() => boxes.count()).toBe(101);
     expect(await picker.getByRole('checkbox', { name: /heat-pumps/ }).count()).toBe(1);
+    // A long list scrolls in its box and narrows by title; a choice filtered out is still sent.
+    const filter = picker.getByLabel('Filter by title');
+    await filter.fill('note 7');
+    await poll(() => picker.getByRole('checkbox').count()).toBe(11);
+    expect(await picker.getByRole('status').first().textContent()).toBe('11 of 101 match');
+    await picker.getByRole('checkbox', { name: 'Field note 7', exact: true }).check();
+    await filter.fill('heat');
+    await picker.getByRole('checkbox', { name: /heat-pumps/ }).check();
+    expect(await picker.getByRole('status').first().textContent()).toBe('1 of 101 match · 2 chosen');
+    const sent = await page.evaluate(
+      () => new FormData(document.querySelector('form') as HTMLFormElement).getAll('documents').length,
+    );
+    expect(sent).toBe(2);
+    await filter.fill('');
     await h.capture(page, 'new-article-documents-load-more');
   }, 240_000);
 

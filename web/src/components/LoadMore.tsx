@@ -42,10 +42,12 @@ export function usePagedLoad<T>(loadPage: (cursor?: string) => Promise<Paged<T>>
   return { ...first, loadMore, loadingMore, moreError };
 }
 
-export type PagedList = Pick<
-  ReturnType<typeof usePagedLoad<unknown>>,
-  'data' | 'loadMore' | 'loadingMore' | 'moreError'
->;
+export interface PagedList<T = unknown> {
+  data?: Paged<T> | undefined;
+  loadMore: () => Promise<void>;
+  loadingMore: boolean;
+  moreError: unknown;
+}
 
 /**
  * "20 documents shown" and a Load more button while the API has more; nothing otherwise, or with

@@ -3,10 +3,11 @@ import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, api, type ErrorDetail } from '../api.ts';
 import { ConnectModelBanner, useModelReadiness } from '../components/ConnectModelBanner.tsx';
 import { CostEstimate } from '../components/CostEstimate.tsx';
-import { LoadMore, usePagedLoad } from '../components/LoadMore.tsx';
+import { usePagedLoad } from '../components/LoadMore.tsx';
 import { plainMessage } from '../plain-errors.ts';
-import { Link, navigate } from '../router.tsx';
-import { ErrorBox, Field, Loading, usePageTitle } from '../ui.tsx';
+import { navigate } from '../router.tsx';
+import { ErrorBox, Field, usePageTitle } from '../ui.tsx';
+import { DocumentPicker } from './new-article/DocumentPicker.tsx';
 
 const fieldKeys = [
   'topic',
@@ -164,7 +165,6 @@ export function NewArticle() {
       );
     };
 
-  const readyDocs = documents.data?.items ?? [];
   const noModel = models.ready === false;
   const check = (name: 'web' | 'factCheck' | 'seo', key: FieldKey, label: string, checked = false) => (
     <li>
@@ -241,31 +241,7 @@ export function NewArticle() {
             />
           )}
         </Field>
-        <fieldset className={f['research.documents'] ? 'has-error' : undefined}>
-          <legend>Documents to use</legend>
-          {documents.loading && !documents.data ? (
-            <Loading label="Loading documents…" />
-          ) : documents.error ? (
-            <p className="hint">The knowledge library is not available.</p>
-          ) : readyDocs.length ? (
-            <ul className="checks">
-              {readyDocs.map((d) => (
-                <li key={d.id}>
-                  <label>
-                    <input type="checkbox" name="documents" value={d.id} /> {d.title}
-                  </label>
-                </li>
-              ))}
-            </ul>
-          ) : (
-            <p className="hint">
-              No ready documents. <Link to="/knowledge">Upload some</Link> to ground the article in your own
-              material.
-            </p>
-          )}
-          <LoadMore list={documents} noun="ready document" />
-          {f['research.documents'] && <p className="field-error">{f['research.documents']}</p>}
-        </fieldset>
+        <DocumentPicker documents={documents} error={f['research.documents']} />
         <Field
           label="Web pages to use (optional)"
           hint="One http(s) URL per line."
