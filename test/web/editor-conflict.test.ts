@@ -1,11 +1,11 @@
 // Two people editing one article in Chromium: unsaved edits survive a favorite (which once wiped
 // them, and later loaded a colleague's save over them), and a save made on a text someone else has replaced since is not silently written over
 // theirs — the editor asks, and either choice loses nothing (the replaced text is in Versions); a
-// restore over unsaved edits says they are lost.
+// restore over unsaved edits says they are lost, and a session that ends keeps them under the sign-in.
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWithArticle } from './connected-owner.ts';
-import type { WebHarness } from './harness.ts';
+import { owner, type WebHarness } from './harness.ts';
 
 describe('editing an article someone else is editing', () => {
   let h: WebHarness;
@@ -93,6 +93,28 @@ describe('editing an article someone else is editing', () => {
     expect(await textarea().inputValue()).not.toContain('A second unsaved paragraph.');
     expect(await conflict.count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Saved', exact: true }).isDisabled()).toBe(true);
+  }, 60_000);
+
+  it('keeps unsaved edits when the session ends, and saves them once signed in again', async () => {
+    await typeAtEnd('Typed before the session ended.');
+    // Signed out elsewhere (another tab, an expiry): the page's cookie no longer opens a session.
+    const out = await context.request.post('/api/v1/auth/logout', { headers: { origin: h.server.base } });
+    expect(out.status()).toBe(204);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Your session has ended' });
+    await dialog.waitFor({ timeout: 15_000 });
+    // The page is still there, under the dialog, with the text as typed.
+    expect(await textarea().inputValue()).toContain('Typed before the session ended.');
+    expect(await dialog.getByLabel('Email').inputValue()).toBe(owner.email);
+    await h.capture(page, 'editor-session-ended');
+    await dialog.getByLabel('Password').fill(owner.password);
+    await dialog.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => dialog.count(), { timeout: 15_000 }).toBe(0);
+    expect(await textarea().inputValue()).toContain('Typed before the session ended.');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect
+      .poll(async () => (await stored()).markdown, { timeout: 15_000 })
+      .toContain('Typed before the session ended.');
   }, 60_000);
 
   it('says unsaved edits are lost before restoring a version over them', async () => {

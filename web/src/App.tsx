@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api, type Me, unauthenticatedEvent } from './api.ts';
 import { PageErrorBoundary } from './components/PageErrorBoundary.tsx';
-import { Login, Setup } from './pages/Auth.tsx';
+import { Login, Setup, SignInAgain } from './pages/Auth.tsx';
 import { Dashboard } from './pages/Dashboard.tsx';
 import { Editor } from './pages/Editor.tsx';
 import { AcceptInvitation } from './pages/Invitation.tsx';
@@ -19,7 +19,8 @@ type Session =
   | { kind: 'loading' }
   | { kind: 'setup' }
   | { kind: 'signed-out' }
-  | { kind: 'signed-in'; me: Me };
+  // `ended`: a call answered 401 (the session expired or was signed out elsewhere).
+  | { kind: 'signed-in'; me: Me; ended?: boolean };
 
 const navItems = [
   { to: '/', label: 'Dashboard' },
@@ -50,7 +51,7 @@ export function App() {
 
   useEffect(() => {
     void refresh();
-    const onUnauthenticated = () => setSession((s) => (s.kind === 'signed-in' ? { kind: 'signed-out' } : s));
+    const onUnauthenticated = () => setSession((s) => (s.kind === 'signed-in' ? { ...s, ended: true } : s));
     window.addEventListener(unauthenticatedEvent, onUnauthenticated);
     return () => window.removeEventListener(unauthenticatedEvent, onUnauthenticated);
   }, [refresh]);
@@ -76,19 +77,36 @@ export function App() {
       />
     );
   if (session.kind === 'signed-out') return <Login onDone={refresh} />;
+  // A session that ended keeps the page (and its unsaved work) under the sign-in dialog; another
+  // person signing in there gets a fresh app (keyed by user).
   return (
-    <Shell
-      me={session.me}
-      path={path}
-      onSignedOut={() => {
-        setSession({ kind: 'signed-out' });
-        navigate('/', { replace: true });
-      }}
-    />
+    <>
+      <Shell
+        key={session.me.user.id}
+        me={session.me}
+        path={path}
+        inert={session.ended === true}
+        onSignedOut={() => {
+          setSession({ kind: 'signed-out' });
+          navigate('/', { replace: true });
+        }}
+      />
+      {session.ended && <SignInAgain email={session.me.user.email} onDone={refresh} />}
+    </>
   );
 }
 
-function Shell({ me, path, onSignedOut }: { me: Me; path: string; onSignedOut: () => void }) {
+function Shell({
+  me,
+  path,
+  inert,
+  onSignedOut,
+}: {
+  me: Me;
+  path: string;
+  inert: boolean;
+  onSignedOut: () => void;
+}) {
   const mainRef = useRef<HTMLElement>(null);
   const first = useRef(true);
   const [menuOpen, setMenuOpen] = useState(false);
@@ -134,7 +152,7 @@ function Shell({ me, path, onSignedOut }: { me: Me; path: string; onSignedOut: (
       <a className="skip-link" href="#main">
         Skip to content
       </a>
-      <header className="topbar">
+      <header className="topbar" inert={inert}>
         <div className="brand-block">
           <Link to="/" className="brand">
             Blogsmith
@@ -178,7 +196,7 @@ function Shell({ me, path, onSignedOut }: { me: Me; path: string; onSignedOut: (
           </div>
         </nav>
       </header>
-      <main id="main" ref={mainRef} tabIndex={-1}>
+      <main id="main" ref={mainRef} tabIndex={-1} inert={inert}>
         <PageErrorBoundary key={path}>
           <Page path={path} me={me} />
         </PageErrorBoundary>

@@ -1,5 +1,5 @@
 // First-run owner setup and sign-in.
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
 import { api, fieldErrors } from '../api.ts';
 import { ErrorBox, TextField, usePageTitle } from '../ui.tsx';
 
@@ -81,35 +81,78 @@ export function Setup({ onDone }: { onDone: () => void }) {
 
 export function Login({ onDone }: { onDone: () => void }) {
   usePageTitle('Sign in');
+  return (
+    <main id="main" className="auth-page">
+      <SignInForm onDone={onDone} heading={<h1>Sign in to Blogsmith</h1>} />
+    </main>
+  );
+}
+
+/**
+ * Over the page when the session ended (it expired, or signed out elsewhere): signing in again here
+ * keeps the page and what it holds. Sending the user to the sign-in page instead unmounted it, and a
+ * save answered 401 lost the editor's unsaved text.
+ */
+export function SignInAgain({ email, onDone }: { email: string; onDone: () => void }) {
+  const dialog = useRef<HTMLDivElement>(null);
+  // The page behind is inert: focus starts at the password, the address being filled in.
+  useEffect(() => {
+    dialog.current?.querySelector<HTMLInputElement>('input[name="password"]')?.focus();
+  }, []);
+  return (
+    <div className="modal-backdrop">
+      <div ref={dialog} className="modal" role="dialog" aria-modal="true" aria-labelledby="sign-in-again">
+        <SignInForm
+          onDone={onDone}
+          email={email}
+          heading={<h2 id="sign-in-again">Your session has ended</h2>}
+          intro={<p>Sign in again to carry on. What you have typed on this page is kept.</p>}
+        />
+      </div>
+    </div>
+  );
+}
+
+function SignInForm({
+  onDone,
+  heading,
+  intro,
+  email,
+}: {
+  onDone: () => void;
+  heading: ReactNode;
+  intro?: ReactNode;
+  email?: string;
+}) {
   const form = useCredentialsForm(
     (v) => api('POST', '/api/v1/auth/login', { body: { email: v.email, password: v.password } }),
     onDone,
   );
   return (
-    <main id="main" className="auth-page">
-      <form className="card auth-card" onSubmit={form.onSubmit} noValidate>
-        <h1>Sign in to Blogsmith</h1>
-        <TextField
-          label="Email"
-          error={form.errors.email}
-          name="email"
-          type="email"
-          required
-          autoComplete="username"
-        />
-        <TextField
-          label="Password"
-          error={form.errors.password}
-          name="password"
-          type="password"
-          required
-          autoComplete="current-password"
-        />
-        {form.error && Object.keys(form.errors).length === 0 ? <ErrorBox error={form.error} /> : null}
-        <button type="submit" disabled={form.busy}>
-          {form.busy ? 'Signing in…' : 'Sign in'}
-        </button>
-      </form>
-    </main>
+    <form className="card auth-card" onSubmit={form.onSubmit} noValidate>
+      {heading}
+      {intro}
+      <TextField
+        label="Email"
+        error={form.errors.email}
+        name="email"
+        type="email"
+        required
+        autoComplete="username"
+        defaultValue={email}
+      />
+      <TextField
+        label="Password"
+        error={form.errors.password}
+        name="password"
+        type="password"
+        required
+        autoComplete="current-password"
+      />
+      {form.error && Object.keys(form.errors).length === 0 ? <ErrorBox error={form.error} /> : null}
+      <button type="submit" disabled={form.busy}>
+        {form.busy ? 'Signing in…' : 'Sign in'}
+      </button>
+    </form>
   );
 }
