@@ -84,6 +84,20 @@ describe('estimate on the New article form', () => {
     await h.capture(page, 'estimate-02-priced');
   }, 60_000);
 
+  it('asks before a click elsewhere drops the brief being written', async () => {
+    const asked = new Promise<string>((resolve) =>
+      page.once('dialog', (dialog) => {
+        resolve(dialog.message());
+        void dialog.dismiss();
+      }),
+    );
+    await page.getByRole('link', { name: 'Library' }).click();
+    expect(await asked).toBe('Leave this page and lose the brief you are writing?');
+    // Stayed: the brief is as typed.
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('New article');
+    expect(await page.getByLabel('Topic').inputValue()).toBe('Heat pumps for family homes');
+  }, 60_000);
+
   it('fits a phone screen', async () => {
     const phone = await h.newContext({ width: 375, height: 812, mobile: true });
     await phone.addCookies(await context.cookies());

@@ -5,7 +5,7 @@ import { ConnectModelBanner, useModelReadiness } from '../components/ConnectMode
 import { CostEstimate } from '../components/CostEstimate.tsx';
 import { usePagedLoad } from '../components/LoadMore.tsx';
 import { plainMessage } from '../plain-errors.ts';
-import { navigate } from '../router.tsx';
+import { navigate, useLeaveGuard } from '../router.tsx';
 import { ErrorBox, Field, usePageTitle } from '../ui.tsx';
 import { DocumentPicker } from './new-article/DocumentPicker.tsx';
 
@@ -130,17 +130,28 @@ export function NewArticle() {
     return lastAttempt.current.key;
   };
 
+  // A brief being written is not dropped by a stray click on the navigation; once its run is
+  // created the guard is gone (React drops it before the effect that opens the live view runs).
+  const [created, setCreated] = useState<string>();
+  useLeaveGuard(
+    draft !== null && created === undefined,
+    'Leave this page and lose the brief you are writing?',
+  );
+  useEffect(() => {
+    if (created) navigate(`/articles/${created}/live`);
+  }, [created]);
+
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const brief = briefOf(e.currentTarget);
     setBusy(true);
     setError(undefined);
     try {
-      const created = await api('POST', '/api/v1/articles', {
+      const run = await api('POST', '/api/v1/articles', {
         body: brief,
         headers: { 'idempotency-key': idempotencyKey(brief) },
       });
-      navigate(`/articles/${created.id}/live`);
+      setCreated(run.id);
     } catch (err) {
       setError(err);
       // The model was disconnected since the page loaded: show the banner rather than the refusal.
