@@ -1,7 +1,8 @@
 // Two people editing one article in Chromium: unsaved edits survive a favorite (which once wiped
-// them, and later loaded a colleague's save over them), and a save made on a text someone else has replaced since is not silently written over
-// theirs — the editor asks, and either choice loses nothing (the replaced text is in Versions); a
-// restore over unsaved edits says they are lost, and a session that ends keeps them under the sign-in.
+// them, and later loaded a colleague's save over them), and a save made on a text someone else has
+// replaced since is not silently written over theirs — the editor asks, and either choice loses
+// nothing (the replaced text is in Versions); a restore over unsaved edits says they are lost, and a
+// session that ends keeps them under the sign-in.
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWithArticle } from './connected-owner.ts';
