@@ -1,7 +1,7 @@
 // The knowledge library: upload with progress, ingestion stages, delete, passage search, and one
 // document's passages (`?document=<id>`).
 import { type ChangeEvent, useEffect, useState } from 'react';
-import { ApiError, api, type DocumentInfo, when } from '../api.ts';
+import { ApiError, api, type DocumentInfo, unauthenticatedEvent, when } from '../api.ts';
 import { byteSize } from '../byte-size.ts';
 import { LoadMore, usePagedLoad } from '../components/LoadMore.tsx';
 import { Link, useLocation } from '../router.tsx';
@@ -38,6 +38,8 @@ function uploadFile(file: File, onProgress: (loaded: number, total: number) => v
       if (xhr.status >= 200 && xhr.status < 300) {
         resolve(body as DocumentInfo);
       } else {
+        // As every other call: a session that ended asks to sign in again over the page.
+        if (xhr.status === 401) window.dispatchEvent(new Event(unauthenticatedEvent));
         const e = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
         reject(new ApiError(xhr.status, e?.code ?? 'error', e?.message ?? `Upload failed (${xhr.status})`));
       }
