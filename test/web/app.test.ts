@@ -485,6 +485,10 @@ describe('web app in Chromium', () => {
     expect(await page.getByRole('heading', { name: 'Connect a language model to start' }).count()).toBe(0);
     await poll(() => usage.textContent()).toContain('compatible:fake-chat');
     expect(await usage.textContent()).toMatch(/\$0\.\d*[1-9]/);
+    // The fake embedder has no price: the total says what it leaves out.
+    expect(await page.getByTestId('unpriced-calls').textContent()).toMatch(
+      /^Not in this total: \d+ calls? to models without a price, which the budget cannot count either\./,
+    );
     await h.capture(page, '21-dashboard-usage');
   });
 

@@ -19,6 +19,8 @@ export function Dashboard() {
     });
     return { summary, byModel: byModel.items };
   }, []);
+  // Calls whose model has no price add nothing to the total: said, so the total is not read as all.
+  const unpricedCalls = usage.data?.byModel.reduce((n, row) => n + row.unknownCostCalls, 0) ?? 0;
 
   return (
     <>
@@ -87,6 +89,13 @@ export function Dashboard() {
                   value={Math.min(1, usage.data.summary.usedFraction)}
                   aria-label="Share of the monthly budget used"
                 />
+              )}
+              {unpricedCalls > 0 && (
+                <p className="meta" data-testid="unpriced-calls">
+                  Not in this total: {unpricedCalls} call{unpricedCalls === 1 ? '' : 's'} to models without a
+                  price, which the budget cannot count either. Set their prices in{' '}
+                  <Link to="/settings">Settings</Link>.
+                </p>
               )}
               {usage.data.byModel.length ? (
                 <div className="table-wrap">
