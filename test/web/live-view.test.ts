@@ -1,7 +1,7 @@
 // The live view in Chromium when what it is sent is not what this version expects: event payloads
 // another version stored (a rollout, a rollback) are skipped while the rest of the stream is shown,
 // and a page that fails while rendering shows the error with the navigation still there instead of
-// a blank window (the shell itself too, without it).
+// a blank window (the shell itself too, without it); an article deleted while watched says so.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWithArticle } from './connected-owner.ts';
@@ -108,6 +108,21 @@ describe('the live view with payloads of another shape', () => {
     expect(h.problems.filter((p) => !p.includes('console.error'))).toEqual([]);
     expect(h.problems.length).toBeGreaterThan(0);
     expect(h.accessibility).toEqual([]);
+  }, 60_000);
+
+  it('says the article is gone when it is deleted while being watched', async () => {
+    // A stream that ends while the run goes on: the page reconnects on its own, by then to a deleted article.
+    const pattern = await serveEvents(page, articleId, [['status', '{"status":"running"}']]);
+    await page.goto(`/articles/${articleId}/live`);
+    const badge = page.locator('.live-summary .badge');
+    await expect.poll(() => badge.textContent(), { timeout: 15_000 }).toBe('running');
+    const removed = await page.request.delete(`/api/v1/articles/${articleId}`, {
+      headers: { origin: h.server.base },
+    });
+    expect(removed.status()).toBe(204);
+    await page.unroute(pattern);
+    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 20_000 }).toMatch(/not found/i);
+    expect(await page.locator('.live-summary').count()).toBe(0);
   }, 60_000);
 
   it('shows the error, not a blank window, when the shell itself cannot render', async () => {

@@ -41,7 +41,13 @@ export function useLiveArticle(id: string) {
     void refresh.current();
     const es = new EventSource(`/api/v1/articles/${id}/events`);
     es.onopen = () => setConnection('open');
-    es.onerror = () => setConnection(es.readyState === EventSource.CLOSED ? 'closed' : 'retrying');
+    es.onerror = () => {
+      const closed = es.readyState === EventSource.CLOSED;
+      setConnection(closed ? 'closed' : 'retrying');
+      // The server refused the stream for good (the article was deleted, the session ended): the
+      // article's own answer says why, rather than a view left standing at its last step.
+      if (closed) void refresh.current();
+    };
     for (const type of eventTypes)
       es.addEventListener(type, (e) => {
         // Named server `error` events carry data; connection errors (plain Event) do not.
