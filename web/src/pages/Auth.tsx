@@ -31,6 +31,11 @@ function useCredentialsForm(submit: (values: Credentials) => Promise<unknown>, o
   return { busy, error, errors: fieldErrors(error), onSubmit };
 }
 
+/** The address of a new or returning account (the browser's autofill tells the two apart). */
+function EmailField(props: { error?: string; autoComplete: 'email' | 'username'; defaultValue?: string }) {
+  return <TextField label="Email" name="email" type="email" required {...props} />;
+}
+
 export function Setup({ onDone }: { onDone: () => void }) {
   usePageTitle('Set up');
   const form = useCredentialsForm(
@@ -51,14 +56,7 @@ export function Setup({ onDone }: { onDone: () => void }) {
         <h1>Welcome to Blogsmith</h1>
         <p>Create the owner account of this server. This page closes once it exists.</p>
         <TextField label="Your name (optional)" error={form.errors.name} name="name" autoComplete="name" />
-        <TextField
-          label="Email"
-          error={form.errors.email}
-          name="email"
-          type="email"
-          required
-          autoComplete="email"
-        />
+        <EmailField error={form.errors.email} autoComplete="email" />
         <TextField
           label="Password"
           hint="At least 8 characters."
@@ -132,15 +130,7 @@ function SignInForm({
     <form className="card auth-card" onSubmit={form.onSubmit} noValidate>
       {heading}
       {intro}
-      <TextField
-        label="Email"
-        error={form.errors.email}
-        name="email"
-        type="email"
-        required
-        autoComplete="username"
-        defaultValue={email}
-      />
+      <EmailField error={form.errors.email} autoComplete="username" defaultValue={email} />
       <TextField
         label="Password"
         error={form.errors.password}
