@@ -46,6 +46,13 @@ for (const command of program.commands) {
   for (const sub of command.commands) sub.exitOverride();
 }
 
+// What to change when the server cannot listen where it was told to.
+const listenHints: Record<string, string> = {
+  EADDRINUSE: 'another program uses this port; stop it, or set PORT to a free one',
+  EACCES: 'ports below 1024 need privileges; set PORT to 1024 or above',
+  EADDRNOTAVAIL: 'HOST is not an address of this machine; 0.0.0.0 listens on all of them',
+};
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
@@ -70,7 +77,8 @@ try {
   // call and the path, a trace would add nothing. Anything else is a bug and keeps its trace.
   const { code, syscall } = (err ?? {}) as NodeJS.ErrnoException;
   if (err instanceof Error && typeof code === 'string' && typeof syscall === 'string') {
-    process.stderr.write(`Error: ${err.message}\n`);
+    const hint = syscall === 'listen' ? listenHints[code] : undefined;
+    process.stderr.write(`Error: ${err.message}${hint ? `: ${hint}` : ''}\n`);
     process.exit(1);
   }
   throw err;

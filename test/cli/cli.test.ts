@@ -86,6 +86,12 @@ describe('blogsmith CLI', { timeout: 120_000 }, () => {
     expect(second.stderr.trim()).toMatch(
       /^Error: A Blogsmith server \(pid \d+, http:\/\/[\d.]+:\d+\) is using .*\. Use it at http:\/\/[\d.]+:\d+, or stop it before starting another server on this DATA_DIR\.$/,
     );
+    // Another data directory on the port this server holds: one line that says what to change.
+    const taken = await cli(['serve'], { DATA_DIR: tempDir(), PORT: String(server.port) });
+    expect(taken.code).toBe(1);
+    expect(taken.stderr.trim()).toMatch(
+      /^Error: listen EADDRINUSE: .*: another program uses this port; stop it, or set PORT to a free one$/,
+    );
     expect((await fetch(`${server.base}/health/ready`)).status).toBe(200);
   });
 
