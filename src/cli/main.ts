@@ -48,8 +48,9 @@ for (const command of program.commands) {
 
 // What to change when the server cannot listen where it was told to.
 const listenHints: Record<string, string> = {
-  EADDRINUSE: 'another program uses this port; stop it, or set PORT to a free one',
-  EACCES: 'ports below 1024 need privileges; set PORT to 1024 or above',
+  EADDRINUSE:
+    'another program uses this port; stop it, or set PORT (a worker: WORKER_METRICS_PORT) to a free one',
+  EACCES: 'ports below 1024 need privileges; set PORT (a worker: WORKER_METRICS_PORT) to 1024 or above',
   EADDRNOTAVAIL: 'HOST is not an address of this machine; 0.0.0.0 listens on all of them',
 };
 

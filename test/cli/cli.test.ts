@@ -90,7 +90,7 @@ describe('blogsmith CLI', { timeout: 120_000 }, () => {
     const taken = await cli(['serve'], { DATA_DIR: tempDir(), PORT: String(server.port) });
     expect(taken.code).toBe(1);
     expect(taken.stderr.trim()).toMatch(
-      /^Error: listen EADDRINUSE: .*: another program uses this port; stop it, or set PORT to a free one$/,
+      /^Error: listen EADDRINUSE: .*: another program uses this port; stop it, or set PORT \(a worker: WORKER_METRICS_PORT\) to a free one$/,
     );
     expect((await fetch(`${server.base}/health/ready`)).status).toBe(200);
   });
