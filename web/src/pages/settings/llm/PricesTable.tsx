@@ -4,6 +4,20 @@ import { type Json, usd } from '../../../api.ts';
 
 export type ModelPrice = Json<'/api/v1/llm/prices', 'GET'>['items'][number];
 
+// `provider:model` may wrap after the colon, not inside a name ("compatible:fa / ke-chat").
+const modelParts = (id: string) => {
+  const colon = id.indexOf(':');
+  return colon < 0 ? (
+    id
+  ) : (
+    <>
+      {id.slice(0, colon + 1)}
+      <wbr />
+      {id.slice(colon + 1)}
+    </>
+  );
+};
+
 const sourceLabel = (p: ModelPrice) =>
   p.source === 'workspace' ? 'your price' : p.source === 'default' ? 'list price' : 'price unknown';
 
@@ -34,8 +48,8 @@ export function PricesTable({
         <tbody>
           {items.map((p) => (
             <tr key={p.model} data-price={p.model}>
-              <td className="break">
-                {p.model}
+              <td className="break model-name">
+                {modelParts(p.model)}
                 {p.roles.length === 0 && <span className="meta"> (not in use)</span>}
               </td>
               {p.inputPerMillionUsd === null ? (
