@@ -124,8 +124,15 @@ export async function listDocuments(database: Database, workspaceId: string): Pr
 export async function listDocumentPage(
   database: Database,
   workspaceId: string,
-  page: { limit: number; after?: PagePosition | undefined; status?: DocumentStatus | undefined },
+  page: {
+    limit: number;
+    after?: PagePosition | undefined;
+    status?: DocumentStatus | undefined;
+    /** Only documents whose title or file name holds this, in any case (no pattern characters). */
+    named?: string | undefined;
+  },
 ): Promise<(DocumentRow & { createdMicros: string })[]> {
+  const named = page.named?.toLowerCase();
   return database.db
     .select({ ...documentColumns, createdMicros: createdMicrosOf(documents) })
     .from(documents)
@@ -135,6 +142,9 @@ export async function listDocumentPage(
         documents,
         page.after ? after(documents, page.after) : undefined,
         page.status ? eq(documents.status, page.status) : undefined,
+        named
+          ? sql`(strpos(lower(${documents.title}), ${named}) > 0 or strpos(lower(coalesce(${documents.filename}, '')), ${named}) > 0)`
+          : undefined,
       ),
     )
     .orderBy(...newestFirst(documents))

@@ -218,6 +218,26 @@ describe.each(backends)('documents and knowledge search (%s)', (backend) => {
     expect(failed.json().items).toEqual([]);
   });
 
+  it('lists the documents whose title or file name holds a text, in any case and literally', async () => {
+    const titles = async (q: string) => {
+      const res = await t.app.inject({
+        method: 'GET',
+        url: `/api/v1/documents?q=${encodeURIComponent(q)}`,
+        headers: bearer(key),
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json().items.map((d: DocumentJson) => d.title) as string[];
+    };
+    expect(await titles('EMPLOYEE handbook')).toEqual([expect.stringMatching(/Employee Handbook/)]);
+    // The file name counts too.
+    expect(await titles('book.DOCX')).toEqual([expect.stringMatching(/Employee Handbook/)]);
+    // Pattern characters are text, not wildcards.
+    expect(await titles('%')).toEqual([]);
+    expect(await titles('_')).toEqual([]);
+    const blank = await t.app.inject({ method: 'GET', url: '/api/v1/documents?q=', headers: bearer(key) });
+    expect(blank.statusCode).toBe(400);
+  });
+
   it('refuses bad files with a clear 4xx and stores nothing', async () => {
     const before = await counts();
     const png = await upload(pngBytes, 'report.pdf');

@@ -125,6 +125,16 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
   return { data, error, loading, reload, setData };
 }
 
+/** `value` once it has stayed the same for `ms` (a filter asked for when typing pauses, not per key). */
+export function useSettled<T>(value: T, ms = 300): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = window.setTimeout(() => setSettled(value), ms);
+    return () => window.clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
+
 export function usePageTitle(title: string) {
   useEffect(() => {
     document.title = title ? `${title} · Blogsmith` : 'Blogsmith';

@@ -284,16 +284,22 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['knowledge'],
         summary: "List the workspace's documents, newest first",
         security: securedBy,
-        querystring: pageQuery.extend({ status: z.enum(documentStatuses).optional() }),
+        querystring: pageQuery.extend({
+          status: z.enum(documentStatuses).optional(),
+          q: text({ max: 200, min: 1 })
+            .optional()
+            .describe('Only documents whose title or file name contains this text, in any case.'),
+        }),
         response: { 200: pageOf(documentView) },
       },
     },
     async (request) => {
-      const { limit, cursor, status } = request.query;
+      const { limit, cursor, status, q } = request.query;
       const rows = await listDocumentPage(database, authOf(request).workspaceId, {
         limit,
         after: decodeCursor(cursor),
         status,
+        named: q,
       });
       const page = pageFrom(rows, limit);
       return { items: page.items.map(toView), nextCursor: page.nextCursor };

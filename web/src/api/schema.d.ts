@@ -3610,6 +3610,8 @@ export interface paths {
           limit?: string;
           cursor?: string;
           status?: "queued" | "processing" | "ready" | "failed";
+          /** @description Only documents whose title or file name contains this text, in any case. */
+          q?: string;
         };
       };
       responses: {

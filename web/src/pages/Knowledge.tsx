@@ -5,7 +5,7 @@ import { ApiError, api, type DocumentInfo, unauthenticatedEvent, when } from '..
 import { byteSize } from '../byte-size.ts';
 import { LoadMore, usePagedLoad } from '../components/LoadMore.tsx';
 import { Link, useLocation } from '../router.tsx';
-import { Empty, ErrorBox, Loading, StatusBadge, useLoad, usePageTitle } from '../ui.tsx';
+import { Empty, ErrorBox, Loading, StatusBadge, useLoad, usePageTitle, useSettled } from '../ui.tsx';
 import { DocumentDetail } from './knowledge/DocumentDetail.tsx';
 import { stageText } from './knowledge/IngestionStages.tsx';
 import { KnowledgeSearch } from './knowledge/KnowledgeSearch.tsx';
@@ -52,9 +52,15 @@ function uploadFile(file: File, onProgress: (loaded: number, total: number) => v
 
 export function Knowledge() {
   usePageTitle('Knowledge');
+  // Narrowed by title or file name on the server, so a document past the first page is found too.
+  const [filter, setFilter] = useState('');
+  const named = useSettled(filter.trim());
   const docs = usePagedLoad(
-    (cursor) => api('GET', '/api/v1/documents', { query: { limit: '100', ...(cursor ? { cursor } : {}) } }),
-    [],
+    (cursor) =>
+      api('GET', '/api/v1/documents', {
+        query: { limit: '100', ...(named ? { q: named } : {}), ...(cursor ? { cursor } : {}) },
+      }),
+    [named],
   );
   const storage = useLoad(() => api('GET', '/api/v1/usage/storage'), []);
   const [uploads, setUploads] = useState<Upload[]>([]);
@@ -184,6 +190,16 @@ export function Knowledge() {
       <ErrorBox error={error} />
       <section className="card" aria-labelledby="docs-heading">
         <h2 id="docs-heading">Documents</h2>
+        <div className="list-filter">
+          <label htmlFor="documents-filter">Filter by title or file name</label>
+          <input
+            id="documents-filter"
+            type="search"
+            className="list-filter-input"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+          />
+        </div>
         {docs.loading && !docs.data ? (
           <Loading />
         ) : docs.error ? (
@@ -243,6 +259,8 @@ export function Knowledge() {
               </tbody>
             </table>
           </div>
+        ) : named ? (
+          <Empty>No document's title or file name contains “{named}”.</Empty>
         ) : (
           <Empty>No documents yet. Upload one above.</Empty>
         )}

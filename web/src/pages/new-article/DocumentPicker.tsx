@@ -33,12 +33,12 @@ export function DocumentPicker({
       ) : items.length ? (
         <>
           {items.length > filterFrom && (
-            <div className="picker-filter">
+            <div className="list-filter">
               <label htmlFor="document-filter">Filter by title</label>
               <input
                 id="document-filter"
                 type="search"
-                className="picker-filter-input"
+                className="list-filter-input"
                 value={filter}
                 onChange={(e) => setFilter(e.target.value)}
                 aria-describedby="document-filter-count"
