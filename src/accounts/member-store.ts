@@ -1,6 +1,6 @@
 // Every statement on memberships: who belongs to which workspace, with which role. Reads of a
 // workspace's members go through `inWorkspace` (scope.ts).
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { afterInOldestFirst, createdMicrosOf, oldestFirst, type PagePosition } from '../db/keyset.ts';
 import { memberships, users, workspaces } from '../db/schema/index.ts';
@@ -53,14 +53,6 @@ export async function listMembers(
     .limit(page.limit);
 }
 
-export async function ownerCount(database: Database, workspaceId: string) {
-  const [row] = await database.db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(memberships)
-    .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.role, 'owner')));
-  return row?.n ?? 0;
-}
-
 /** The member's role in the scope's workspace, or null when the user is not a member there. */
 export async function memberRole(database: Database, scope: Scope, userId: string) {
   const [m] = await database.db
@@ -71,17 +63,32 @@ export async function memberRole(database: Database, scope: Scope, userId: strin
   return m ?? null;
 }
 
-export async function setMemberRole(database: Database, scope: Scope, userId: string, role: Role) {
-  await database.db
-    .update(memberships)
-    .set({ role })
-    .where(inWorkspace(scope, memberships, eq(memberships.userId, userId)));
-}
-
-export async function deleteMembership(database: Database, scope: Scope, userId: string) {
-  await database.db
-    .delete(memberships)
-    .where(inWorkspace(scope, memberships, eq(memberships.userId, userId)));
+/**
+ * Gives the member `role`, or with null removes them, unless that would leave the workspace without
+ * an owner. The owners' rows stay locked from the count to the write: two owners demoting each
+ * other at once each saw two owners and both wrote, leaving none (and only an owner grants the role).
+ */
+export async function changeMembershipKeepingAnOwner(
+  database: Database,
+  scope: Scope,
+  userId: string,
+  role: Role | null,
+): Promise<'changed' | 'last_owner'> {
+  return database.db.transaction(async (tx) => {
+    // In one order, so two of these never wait for each other's rows.
+    const owners = await tx
+      .select({ userId: memberships.userId })
+      .from(memberships)
+      .where(inWorkspace(scope, memberships, eq(memberships.role, 'owner')))
+      .orderBy(asc(memberships.userId))
+      .for('update');
+    const leavesNone = owners.length === 1 && owners[0]!.userId === userId && role !== 'owner';
+    if (leavesNone) return 'last_owner';
+    const member = inWorkspace(scope, memberships, eq(memberships.userId, userId));
+    if (role === null) await tx.delete(memberships).where(member);
+    else await tx.update(memberships).set({ role }).where(member);
+    return 'changed';
+  });
 }
 
 /** The first owner of the oldest workspace (the local token acts as them), or null on a fresh install. */

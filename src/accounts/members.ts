@@ -3,7 +3,7 @@
 import type { Database } from '../db/client.ts';
 import { AppError, forbidden, notFound } from '../errors.ts';
 import type { AuthContext } from './context.ts';
-import { deleteMembership, memberRole, ownerCount, setMemberRole, workspacesOf } from './member-store.ts';
+import { changeMembershipKeepingAnOwner, memberRole, workspacesOf } from './member-store.ts';
 import type { RevocationBus } from './revocations.ts';
 import { atLeast, type Role } from './roles.ts';
 
@@ -19,6 +19,8 @@ export function assertMayGrant(ctx: AuthContext, role: Role) {
   if (!atLeast(ctx.role, 'admin')) throw forbidden('Only admins and owners manage members');
   if (role === 'owner' && ctx.role !== 'owner') throw forbidden('Only an owner can grant the owner role');
 }
+
+const lastOwner = () => new AppError('conflict', 'A workspace must keep at least one owner');
 
 async function existingMember(database: Database, ctx: AuthContext, userId: string) {
   const m = await memberRole(database, ctx, userId);
@@ -36,10 +38,7 @@ export async function changeMemberRole(
   const current = await existingMember(database, ctx, userId);
   assertMayGrant(ctx, role);
   if (current.role === 'owner' && ctx.role !== 'owner') throw forbidden('Only an owner can change an owner');
-  if (current.role === 'owner' && role !== 'owner' && (await ownerCount(database, ctx.workspaceId)) <= 1) {
-    throw new AppError('conflict', 'A workspace must keep at least one owner');
-  }
-  await setMemberRole(database, ctx, userId, role);
+  if ((await changeMembershipKeepingAnOwner(database, ctx, userId, role)) === 'last_owner') throw lastOwner();
   await revocations.publish({ kind: 'member', userId, workspaceId: ctx.workspaceId });
   return { userId, role };
 }
@@ -53,9 +52,6 @@ export async function removeMember(
   const current = await existingMember(database, ctx, userId);
   if (!atLeast(ctx.role, 'admin')) throw forbidden('Only admins and owners manage members');
   if (current.role === 'owner' && ctx.role !== 'owner') throw forbidden('Only an owner can remove an owner');
-  if (current.role === 'owner' && (await ownerCount(database, ctx.workspaceId)) <= 1) {
-    throw new AppError('conflict', 'A workspace must keep at least one owner');
-  }
-  await deleteMembership(database, ctx, userId);
+  if ((await changeMembershipKeepingAnOwner(database, ctx, userId, null)) === 'last_owner') throw lastOwner();
   await revocations.publish({ kind: 'member', userId, workspaceId: ctx.workspaceId });
 }

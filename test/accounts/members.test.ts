@@ -1,0 +1,111 @@
+// Changing and removing members: the last two owners demoting or removing each other at the same
+// moment leave one owner (each had checked there were two before either wrote, so both writes went
+// through and the workspace was left with none — and nobody can grant the owner role but an owner).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuthContext } from '../../src/accounts/context.ts';
+import { changeMemberRole, removeMember } from '../../src/accounts/members.ts';
+import type { RevocationBus } from '../../src/accounts/revocations.ts';
+import { scopesForRole } from '../../src/accounts/roles.ts';
+import { insertOwnerWithWorkspace } from '../../src/accounts/user-store.ts';
+import { type Database, openDatabase } from '../../src/db/client.ts';
+import { runMigrations } from '../../src/db/migrate.ts';
+import { memberships } from '../../src/db/schema/index.ts';
+import { AppError } from '../../src/errors.ts';
+import { backends, createTestDatabase, type TestDatabase } from '../support/database.ts';
+
+const revocations: RevocationBus = {
+  publish: async () => {},
+  subscribe: () => () => {},
+  close: async () => {},
+};
+
+describe.each(backends)('members (%s)', (backend) => {
+  let database: Database;
+  let testDb: TestDatabase;
+  beforeAll(async () => {
+    testDb = await createTestDatabase(backend);
+    database = await openDatabase(testDb.url ? { url: testDb.url } : { dataDir: testDb.dataDir });
+    await runMigrations(database);
+  }, 60_000);
+  afterAll(async () => {
+    await database?.close();
+    await testDb?.drop();
+  });
+
+  /** A workspace with two owners, each as a signed-in caller. */
+  async function twoOwners(name: string): Promise<[AuthContext, AuthContext]> {
+    const made = await Promise.all(
+      ['a', 'b'].map(async (who) => {
+        const created = await insertOwnerWithWorkspace(database, {
+          email: `${name}-${who}@example.com`,
+          name: null,
+          passwordHash: 'x',
+          workspaceName: name,
+        });
+        if (typeof created === 'string') throw new Error(created);
+        return created;
+      }),
+    );
+    const workspaceId = made[0]!.workspace.id;
+    await database.db.insert(memberships).values({ workspaceId, userId: made[1]!.user.id, role: 'owner' });
+    return made.map((m) => ({
+      userId: m.user.id,
+      workspaceId,
+      role: 'owner' as const,
+      via: 'session' as const,
+      scopes: scopesForRole('owner'),
+    })) as [AuthContext, AuthContext];
+  }
+
+  const owners = async (workspaceId: string) =>
+    (
+      await database.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM memberships WHERE workspace_id = $1 AND role = 'owner'`,
+        [workspaceId],
+      )
+    ).rows[0]!.n;
+
+  const outcome = (p: Promise<unknown>) =>
+    p.then(
+      () => 'done',
+      (err: unknown) => (err instanceof AppError ? err.code : String(err)),
+    );
+
+  it('leaves one owner when the last two demote each other at once', async () => {
+    const [a, b] = await twoOwners('demoting');
+    const results = await Promise.all([
+      outcome(changeMemberRole(database, revocations, a, b.userId, 'admin')),
+      outcome(changeMemberRole(database, revocations, b, a.userId, 'admin')),
+    ]);
+    expect(results.sort()).toEqual(['conflict', 'done']);
+    expect(await owners(a.workspaceId)).toBe(1);
+  });
+
+  it('leaves one owner when the last two remove each other, or themselves, at once', async () => {
+    const [a, b] = await twoOwners('removing');
+    const results = await Promise.all([
+      outcome(removeMember(database, revocations, a, b.userId)),
+      outcome(removeMember(database, revocations, b, a.userId)),
+    ]);
+    expect(results.sort()).toEqual(['conflict', 'done']);
+    expect(await owners(a.workspaceId)).toBe(1);
+
+    const [c, d] = await twoOwners('leaving');
+    const left = await Promise.all([
+      outcome(removeMember(database, revocations, c, c.userId)),
+      outcome(changeMemberRole(database, revocations, d, d.userId, 'editor')),
+    ]);
+    expect(left.sort()).toEqual(['conflict', 'done']);
+    expect(await owners(c.workspaceId)).toBe(1);
+  });
+
+  it('still changes and removes owners while another one stays', async () => {
+    const [a, b] = await twoOwners('plenty');
+    await changeMemberRole(database, revocations, a, b.userId, 'editor');
+    expect(await owners(a.workspaceId)).toBe(1);
+    await removeMember(database, revocations, a, b.userId);
+    await expect(removeMember(database, revocations, a, a.userId)).rejects.toMatchObject({
+      code: 'conflict',
+    });
+  });
+});
