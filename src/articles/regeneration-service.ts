@@ -4,7 +4,7 @@
 import type { AuthContext } from '../accounts/context.ts';
 import { AppError } from '../errors.ts';
 import { assertStorageRoom } from '../storage/workspace-storage.ts';
-import { findArticle, updateArticle, updateBesideText } from './article-store.ts';
+import { findArticle, updateArticleIfUnchanged, updateBesideText } from './article-store.ts';
 import { applyRegenerated, regenerationCount, regenerationPosition, regenerationStep } from './regenerate.ts';
 import type { RegenerationProposal, StoredRegeneration } from './regeneration.ts';
 import { locatePart, parseSectionTarget, type SectionTarget, targetLabel } from './section-target.ts';
@@ -66,16 +66,16 @@ export async function regenerateArticleSection(
   await assertStorageRoom(deps.database, deps.config, caller.workspaceId, 0);
   const review = options.review ?? false;
   const step = regenerationStep(target, (await regenerationCount(deps.database, id, target)) + 1);
-  // Applied at once, the text before is kept as a version now; a proposal keeps it when accepted.
-  if (!review) await saveVersion(deps.database, article, 'regenerate', caller.userId);
-  await insertStep(deps.database, id, step, regenerationPosition(target));
   const regeneration: StoredRegeneration = {
     target,
     instruction: options.instruction?.trim() || null,
     review,
     state: 'requested',
   };
-  await updateArticle(deps.database, id, {
+  // Claimed while the article is as read, before anything else is written: of two requests at once
+  // (a double click, two editors) one runs and the other is refused. Both used to pass the checks,
+  // then insert the same step (a 500, the article left queued) or overwrite each other's request.
+  const claimed = await updateArticleIfUnchanged(deps.database, id, article.updatedAt, {
     status: 'queued',
     error: null,
     // -1: the part around the body sections that `regeneration` names.
@@ -83,6 +83,14 @@ export async function regenerateArticleSection(
     regeneration,
     finishedAt: null,
   });
+  if (!claimed)
+    throw new AppError(
+      'conflict',
+      'The article changed while the regeneration was being asked for (another regeneration or an edit): look again, then retry',
+    );
+  // Applied at once, the text before is kept as a version now; a proposal keeps it when accepted.
+  if (!review) await saveVersion(deps.database, article, 'regenerate', caller.userId);
+  await insertStep(deps.database, id, step, regenerationPosition(target));
   await deps.articleEvents.publish(id, 'status', {
     status: 'queued',
     ...(typeof target === 'number' ? { regenerating: target } : {}),

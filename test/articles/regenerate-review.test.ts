@@ -4,7 +4,7 @@
 // writer accepts (it replaces the part, the text before kept as a version) or discards (nothing
 // changes); a failed regeneration leaves the article as it was.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acceptRegeneration } from '../../src/articles/regeneration-service.ts';
+import { acceptRegeneration, regenerateArticleSection } from '../../src/articles/regeneration-service.ts';
 import type { AppError } from '../../src/errors.ts';
 import type { ReceivedRequest } from '../fakes/scripted-server.ts';
 import { session } from '../support/accounts.ts';
@@ -232,6 +232,30 @@ describe('regenerating a part with an instruction, for review', () => {
     expect(env.llm.requests.length).toBe(sent);
     expect((await article()).status).toBe('completed');
   });
+
+  it('runs one of two regenerations asked for at once and refuses the other, for one part or two', async () => {
+    const caller = await callerOf(env, id);
+    const ask = (section: string) =>
+      regenerateArticleSection(env.test.runtime, caller, id, section, { review: true }).then(
+        () => 'queued',
+        (err: AppError) => err.code ?? String(err),
+      );
+    for (const [first, second] of [
+      ['intro', 'intro'],
+      ['intro', 'conclusion'],
+    ]) {
+      await settled();
+      const steps = (await article()).steps.length;
+      expect((await Promise.all([ask(first!), ask(second!)])).sort()).toEqual(['conflict', 'queued']);
+      const after = await settled();
+      expect(after.status, after.error ?? '').toBe('completed');
+      // One run, one step, one proposal: nothing of the refused request was kept.
+      expect(after.steps.length).toBe(steps + 1);
+      expect(after.steps.filter((s: { status: string }) => s.status === 'pending')).toEqual([]);
+      expect(after.regeneration?.state).toBe('proposed');
+      expect((await call('DELETE', `/api/v1/articles/${id}/regeneration`)).statusCode).toBe(204);
+    }
+  }, 60_000);
 
   it('refuses a regeneration past the 100th of the article, before any model call, and a copy starts afresh', async () => {
     // The regenerations so far and enough more to make 100, as their steps.
