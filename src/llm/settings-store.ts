@@ -1,4 +1,5 @@
 // The `workspace_llm_settings` row of a workspace, as stored (credentials still encrypted).
+import { sql } from 'drizzle-orm';
 import { inWorkspace } from '../accounts/scope.ts';
 import type { Database } from '../db/client.ts';
 import { workspaceLlmSettings } from '../db/schema/index.ts';
@@ -19,17 +20,33 @@ export async function readLlmSettings(
   return row;
 }
 
-/** Inserts or replaces the row. */
-export async function writeLlmSettings(
+/**
+ * Writes what `change` makes of the row as it is (undefined: none yet), holding a lock per workspace
+ * from the read to the write: two changes at once (two admins, a script pricing models in parallel)
+ * each used to write back the row it had read, and all but the last were lost.
+ */
+export async function changeLlmSettings<T>(
   database: Database,
   workspaceId: string,
-  settings: StoredLlmSettings,
-): Promise<void> {
-  const values = { ...settings, updatedAt: new Date() };
-  await database.db
-    .insert(workspaceLlmSettings)
-    .values({ workspaceId, ...values })
-    .onConflictDoUpdate({ target: workspaceLlmSettings.workspaceId, set: values });
+  change: (stored: StoredLlmSettings | undefined) => { settings: StoredLlmSettings; result: T },
+): Promise<T> {
+  return database.db.transaction(async (tx) => {
+    // A lock, not the row's: the first change of a workspace has no row to lock yet.
+    await tx.execute(
+      sql`select pg_advisory_xact_lock(hashtextextended(${`llm-settings:${workspaceId}`}, 0))`,
+    );
+    const [row] = await tx
+      .select()
+      .from(workspaceLlmSettings)
+      .where(inWorkspace({ workspaceId }, workspaceLlmSettings));
+    const { settings, result } = change(row);
+    const values = { ...settings, updatedAt: new Date() };
+    await tx
+      .insert(workspaceLlmSettings)
+      .values({ workspaceId, ...values })
+      .onConflictDoUpdate({ target: workspaceLlmSettings.workspaceId, set: values });
+    return result;
+  });
 }
 
 /** The workspace's model prices as stored (read through `storedModelPrices`). */

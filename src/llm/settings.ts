@@ -7,7 +7,13 @@ import { displayUrl } from './display-url.ts';
 import { type ModelPrice, storedModelPrices } from './model-prices.ts';
 import { providerNames } from './provider-names.ts';
 import { llmRoles } from './roles.ts';
-import { readLlmSettings, readModelPrices, readMonthlyBudget, writeLlmSettings } from './settings-store.ts';
+import {
+  changeLlmSettings,
+  readLlmSettings,
+  readModelPrices,
+  readMonthlyBudget,
+  type StoredLlmSettings,
+} from './settings-store.ts';
 import type { LlmRole, ProviderName } from './types.ts';
 
 const credentialFields = ['apiKey', 'baseUrl'] as const;
@@ -98,34 +104,46 @@ function knownRoleModels(stored: unknown): WorkspaceLlmSettings['roleModels'] {
   );
 }
 
+const opened = (row: StoredLlmSettings | undefined, secretKey: string): WorkspaceLlmSettings =>
+  row
+    ? {
+        credentials: openCredentials(row.credentials, secretKey),
+        roleModels: knownRoleModels(row.roleModels),
+        monthlyBudgetUsd: row.monthlyBudgetUsd,
+        modelPrices: storedModelPrices(row.modelPrices),
+      }
+    : empty();
+
+const sealed = (settings: WorkspaceLlmSettings, secretKey: string): StoredLlmSettings => ({
+  credentials: sealCredentials(settings.credentials, secretKey),
+  roleModels: settings.roleModels,
+  monthlyBudgetUsd: settings.monthlyBudgetUsd,
+  modelPrices: settings.modelPrices,
+});
+
 /** Decrypted settings, for the gateway only. A workspace without a row gets empty settings. */
 export async function getWorkspaceLlmSettings(
   database: Database,
   secretKey: string,
   workspaceId: string,
 ): Promise<WorkspaceLlmSettings> {
-  const row = await readLlmSettings(database, workspaceId);
-  if (!row) return empty();
-  return {
-    credentials: openCredentials(row.credentials, secretKey),
-    roleModels: knownRoleModels(row.roleModels),
-    monthlyBudgetUsd: row.monthlyBudgetUsd,
-    modelPrices: storedModelPrices(row.modelPrices),
-  };
+  return opened(await readLlmSettings(database, workspaceId), secretKey);
 }
 
-/** Replaces the workspace's settings (credentials encrypted before they are written). */
-export async function saveWorkspaceLlmSettings(
+/**
+ * Changes the workspace's settings as they are when the change is written (credentials encrypted
+ * before they are): `change` gets them then and returns the new ones, or throws to refuse.
+ */
+export async function updateWorkspaceLlmSettings(
   database: Database,
   secretKey: string,
   workspaceId: string,
-  settings: WorkspaceLlmSettings,
-): Promise<void> {
-  await writeLlmSettings(database, workspaceId, {
-    credentials: sealCredentials(settings.credentials, secretKey),
-    roleModels: settings.roleModels,
-    monthlyBudgetUsd: settings.monthlyBudgetUsd,
-    modelPrices: settings.modelPrices,
+  change: (current: WorkspaceLlmSettings) => WorkspaceLlmSettings,
+): Promise<{ before: WorkspaceLlmSettings; after: WorkspaceLlmSettings }> {
+  return changeLlmSettings(database, workspaceId, (row) => {
+    const before = opened(row, secretKey);
+    const after = change(before);
+    return { settings: sealed(after, secretKey), result: { before, after } };
   });
 }
 

@@ -13,7 +13,7 @@ import { insertArticle, updateArticle } from '../../src/articles/article-store.t
 import { loadConfig } from '../../src/config.ts';
 import { openDatabase } from '../../src/db/client.ts';
 import { saveDocument } from '../../src/knowledge/document-store.ts';
-import { getWorkspaceLlmSettings, saveWorkspaceLlmSettings } from '../../src/llm/settings.ts';
+import { getWorkspaceLlmSettings, updateWorkspaceLlmSettings } from '../../src/llm/settings.ts';
 import { createRuntime } from '../../src/runtime.ts';
 import { resolveSecretKey } from '../../src/security/secret-key.ts';
 import { parseBrief } from '../../src/writing/brief.ts';
@@ -46,12 +46,12 @@ async function seed(env: Record<string, string>) {
       password: 'owner-password',
     });
     await createUser(db, { email: 'second@example.com', password: 'second-password', name: 'Second' });
-    await saveWorkspaceLlmSettings(db, runtime.secretKey, workspace.id, {
+    await updateWorkspaceLlmSettings(db, runtime.secretKey, workspace.id, () => ({
       credentials: { openai: { apiKey: providerKey } },
       roleModels: { writer: 'openai:gpt-4o-mini' },
       monthlyBudgetUsd: 12.5,
       modelPrices: {},
-    });
+    }));
     for (const topic of ['Backups that restore', 'Why checksums matter']) {
       const brief = parseBrief({ topic });
       if (!brief.ok) throw new Error('bad brief');

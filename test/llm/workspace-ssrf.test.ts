@@ -5,7 +5,7 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { streamText } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../../src/db/schema/index.ts';
-import { saveWorkspaceLlmSettings } from '../../src/llm/settings.ts';
+import { updateWorkspaceLlmSettings } from '../../src/llm/settings.ts';
 import { BlockedUrlError, createGuardedFetch, type Resolver } from '../../src/security/ssrf/index.ts';
 import { startOpenAiServer } from '../fakes/openai-server.ts';
 import type { FakeServer } from '../fakes/scripted-server.ts';
@@ -81,12 +81,12 @@ describe('workspace base URLs without an operator allowance', () => {
 
   it('checks every connection: a stored private address is never reached by a run or by llm/check', async () => {
     // As if stored before this check existed, or a name that now resolves to loopback (rebinding).
-    await saveWorkspaceLlmSettings(t.runtime.database, t.config.SECRET_KEY!, workspaceId, {
+    await updateWorkspaceLlmSettings(t.runtime.database, t.config.SECRET_KEY!, workspaceId, () => ({
       credentials: { compatible: { baseUrl: `${internal.url}/admin`, apiKey: 'k' } },
       roleModels: { writer: 'compatible:m', planner: 'compatible:m', checker: 'compatible:m' },
       monthlyBudgetUsd: null,
       modelPrices: {},
-    });
+    }));
     t.runtime.llm.invalidateWorkspace(workspaceId);
     const before = internal.received.length;
     await expect(
@@ -133,12 +133,12 @@ describe('a workspace choosing Ollama without an address', () => {
 
   it('never connects to the loopback default: not from a run, not from the model list', async () => {
     // As if stored before the save check existed.
-    await saveWorkspaceLlmSettings(t.runtime.database, t.config.SECRET_KEY!, workspaceId, {
+    await updateWorkspaceLlmSettings(t.runtime.database, t.config.SECRET_KEY!, workspaceId, () => ({
       credentials: {},
       roleModels: { writer: 'ollama:llama3.2' },
       monthlyBudgetUsd: null,
       modelPrices: {},
-    });
+    }));
     t.runtime.llm.invalidateWorkspace(workspaceId);
     await expect(
       t.runtime.llm.generateText({

@@ -6,15 +6,16 @@ import { startOpenAiServer } from '../fakes/openai-server.ts';
 import type { FakeServer } from '../fakes/scripted-server.ts';
 import { inviteMember, session, setupOwner } from '../support/accounts.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
+import { backends } from '../support/database.ts';
 
-describe('per-model prices set by an admin', () => {
+describe.each(backends)('per-model prices set by an admin (%s)', (backend) => {
   let fake: FakeServer;
   let t: TestApp;
   let cookie: string;
   let workspaceId: string;
   beforeAll(async () => {
     fake = await startOpenAiServer();
-    t = await createTestApp('pglite', {
+    t = await createTestApp(backend, {
       OPENAI_COMPATIBLE_BASE_URL: fake.baseUrl,
       LLM_MODEL: 'compatible:local-model',
       LLM_CACHE_TTL: '0',
@@ -143,6 +144,31 @@ describe('per-model prices set by an admin', () => {
       payload: '{"modelPrices":{"compatible:local-model":{"input":NaN,"output":Infinity}}}',
     });
     expect(res.statusCode).toBe(400);
+  });
+
+  it('keeps every change of several sent at once (a script pricing models in parallel)', async () => {
+    const models = ['compatible:a', 'compatible:b', 'compatible:c', 'compatible:d', 'compatible:e'];
+    const answers = await Promise.all(
+      models.map((model, i) => put({ modelPrices: { [model]: { input: i + 1, output: 2 * (i + 1) } } })),
+    );
+    for (const res of answers) expect(res.statusCode, res.body).toBe(200);
+    // Each wrote back the settings it had read: all but the last one's price used to be lost.
+    const settings = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/llm/settings',
+      headers: session(cookie),
+    });
+    const stored = settings.json().modelPrices as Record<string, { input: number }>;
+    for (const [i, model] of models.entries()) expect(stored[model]?.input, model).toBe(i + 1);
+    // Taken out again, also at once.
+    const removed = await Promise.all(models.map((model) => put({ modelPrices: { [model]: null } })));
+    for (const res of removed) expect(res.statusCode, res.body).toBe(200);
+    const after = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/llm/settings',
+      headers: session(cookie),
+    });
+    expect(Object.keys(after.json().modelPrices).filter((m) => models.includes(m))).toEqual([]);
   });
 
   it('an editor (not an admin) may read prices but not set them', async () => {

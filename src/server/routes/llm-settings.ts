@@ -11,9 +11,9 @@ import { unconnectedRoleModels } from '../../llm/role-model-check.ts';
 import {
   applySettingsPatch,
   getWorkspaceLlmSettings,
-  saveWorkspaceLlmSettings,
   settingsChanges,
   settingsView,
+  updateWorkspaceLlmSettings,
 } from '../../llm/settings.ts';
 import { llmRoles, providerNames } from '../../llm/types.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
@@ -109,17 +109,25 @@ export const llmSettingsRoutes: FastifyPluginAsyncZod = async (app) => {
       const auth = authOf(request);
       const { workspaceId } = auth;
       await assertBaseUrlsAllowed(request.body.credentials ?? {}, llmAllowHosts(app.runtime.config));
-      const current = await getWorkspaceLlmSettings(database, secretKey, workspaceId);
-      const next = applySettingsPatch(current, request.body);
       const environment = (await app.runtime.llm.resolved()).configured;
-      const issues = unconnectedRoleModels(request.body.roleModels ?? {}, next, environment);
-      if (issues.length > 0)
-        throw new AppError('validation_error', 'A model needs a connected provider', issues);
-      if (Object.keys(next.modelPrices).length > maxModelPrices)
-        throw new AppError('validation_error', `A workspace can price at most ${maxModelPrices} models`, [
-          { path: 'modelPrices', message: 'remove the prices of models no longer in use first' },
-        ]);
-      await saveWorkspaceLlmSettings(database, secretKey, workspaceId, next);
+      // Applied to the settings as they are when written, not as read here: a change sent at the
+      // same moment is kept.
+      const { before: current, after: next } = await updateWorkspaceLlmSettings(
+        database,
+        secretKey,
+        workspaceId,
+        (stored) => {
+          const changed = applySettingsPatch(stored, request.body);
+          const issues = unconnectedRoleModels(request.body.roleModels ?? {}, changed, environment);
+          if (issues.length > 0)
+            throw new AppError('validation_error', 'A model needs a connected provider', issues);
+          if (Object.keys(changed.modelPrices).length > maxModelPrices)
+            throw new AppError('validation_error', `A workspace can price at most ${maxModelPrices} models`, [
+              { path: 'modelPrices', message: 'remove the prices of models no longer in use first' },
+            ]);
+          return changed;
+        },
+      );
       app.runtime.llm.invalidateWorkspace(workspaceId);
       const changes = settingsChanges(current, next);
       if (Object.keys(changes).length > 0)
