@@ -6,9 +6,16 @@ import type { AuthContext } from '../accounts/context.ts';
 import { AppError } from '../errors.ts';
 import { findInstructionLike } from '../writing/instruction-like.ts';
 import { removeSpan, replaceSpan } from '../writing/sentence-location.ts';
-import { findArticle, updateArticle } from './article-store.ts';
+import { findArticle, updateArticleIfUnchanged } from './article-store.ts';
 import { claimId, claimLocation, type Span, sectionSpan } from './claim-view.ts';
-import { type ArticleServiceDeps, assertIdle, replaceText } from './service.ts';
+import {
+  type ArticleServiceDeps,
+  assertIdle,
+  changedSinceRead,
+  editRounds,
+  replaceText,
+  tryReplaceText,
+} from './service.ts';
 import type { FactCheckClaim } from './types.ts';
 
 type Caller = Pick<AuthContext, 'workspaceId' | 'userId'>;
@@ -62,31 +69,38 @@ export async function reviewClaim(
   action: ClaimAction,
 ) {
   const { database } = deps;
-  const article = await findArticle(database, caller, id);
-  const claims = article.factCheck?.claims ?? [];
-  const index = claims.findIndex((c, i) => claimId(c, i) === claimIdParam);
-  const claim = claims[index];
-  if (!claim) throw new AppError('not_found', `The article has no claim ${claimIdParam}`);
-  assertIdle(article.status);
-  const span = sectionSpan(article.markdown, article.outline?.sections[claim.section]?.heading);
-  const next = edit(article.markdown, claim, action, span);
-  if (next.markdown !== article.markdown)
-    await replaceText(deps, caller, article, {
-      title: article.title,
-      markdown: next.markdown,
-      reason: 'edit',
-    });
-  const { sentence: _old, ...rest } = claim;
-  const reviewed: FactCheckClaim = {
-    ...rest,
-    id: claimId(claim, index),
-    ...(next.sentence ? { sentence: next.sentence } : {}),
-    review: { action: done[action], at: new Date().toISOString(), by: caller.userId ?? null },
-  };
-  await updateArticle(database, id, {
-    factCheck: { claims: claims.map((c, i) => (i === index ? reviewed : c)) },
-  });
-  return { row: await findArticle(database, caller, id), changed: next.markdown !== article.markdown };
+  // The text and the review are one write, made only while the article is as read: reviews of two
+  // claims at the same moment each wrote back the claims they had read, and one was lost. A
+  // writer that lost the race reads again and applies its action to what is there.
+  for (let attempt = 1; ; attempt++) {
+    const article = await findArticle(database, caller, id);
+    const claims = article.factCheck?.claims ?? [];
+    const index = claims.findIndex((c, i) => claimId(c, i) === claimIdParam);
+    const claim = claims[index];
+    if (!claim) throw new AppError('not_found', `The article has no claim ${claimIdParam}`);
+    assertIdle(article.status);
+    const span = sectionSpan(article.markdown, article.outline?.sections[claim.section]?.heading);
+    const next = edit(article.markdown, claim, action, span);
+    const { sentence: _old, ...rest } = claim;
+    const reviewed: FactCheckClaim = {
+      ...rest,
+      id: claimId(claim, index),
+      ...(next.sentence ? { sentence: next.sentence } : {}),
+      review: { action: done[action], at: new Date().toISOString(), by: caller.userId ?? null },
+    };
+    const factCheck = { claims: claims.map((c, i) => (i === index ? reviewed : c)) };
+    const changed = next.markdown !== article.markdown;
+    const saved = changed
+      ? await tryReplaceText(deps, caller, article, {
+          title: article.title,
+          markdown: next.markdown,
+          reason: 'edit',
+          factCheck,
+        })
+      : await updateArticleIfUnchanged(database, id, article.updatedAt, { factCheck });
+    if (saved) return { row: await findArticle(database, caller, id), changed };
+    if (attempt === editRounds) throw await changedSinceRead(deps, caller, id);
+  }
 }
 
 /**

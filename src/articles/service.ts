@@ -122,7 +122,11 @@ export function assertIdle(status: ArticleStatus) {
 
 // After a hand edit the text is re-rendered and re-scored without any model call. False when the
 // article changed since it was read (another writer came first): nothing is written then.
-async function applyText(database: Database, article: ArticleRow, title: string, markdown: string) {
+async function applyText(
+  database: Database,
+  article: ArticleRow,
+  { title, markdown, factCheck }: TextChange,
+) {
   const brief = article.brief;
   const sources = article.sources;
   const seo = article.seo;
@@ -132,6 +136,7 @@ async function applyText(database: Database, article: ArticleRow, title: string,
     markdown,
     html: renderHtml(markdown),
     citations: refreshCitations(markdown, sources, brief.language, article.citations),
+    ...(factCheck ? { factCheck } : {}),
     ...(refreshed
       ? { seo: { ...refreshed, jsonLd: { ...seo!.jsonLd, headline: title } }, wordCount: refreshed.wordCount }
       : {}),
@@ -153,21 +158,27 @@ export async function keepVersionBefore(
   return saveVersion(deps.database, article, next.reason, caller.userId);
 }
 
-type TextChange = { title: string; markdown: string; reason: 'edit' | 'restore' };
+type TextChange = {
+  title: string;
+  markdown: string;
+  reason: 'edit' | 'restore';
+  /** The fact check as the change leaves it (a claim's review), written in the same statement. */
+  factCheck?: ArticleRow['factCheck'];
+};
 
 /**
  * Puts a writer's new text in the article, the text before kept as a version — only if the article
  * is still as read; false (and no version kept) when another write came first. The version goes
  * first: a crash between the two leaves one version too many, never a text without its version.
  */
-async function tryReplaceText(
+export async function tryReplaceText(
   deps: Pick<ArticleServiceDeps, 'database' | 'config'>,
   caller: Caller,
   article: ArticleRow,
   next: TextChange,
 ): Promise<boolean> {
   const versionId = await keepVersionBefore(deps, caller, article, next);
-  if (await applyText(deps.database, article, next.title, next.markdown)) return true;
+  if (await applyText(deps.database, article, next)) return true;
   await dropVersion(deps.database, versionId);
   return false;
 }
@@ -178,7 +189,11 @@ const changedMeanwhile = (at: Date) =>
   ]);
 
 /** The refusal after a lost race: names when the article changed, as read now. */
-async function changedSinceRead(deps: Pick<ArticleServiceDeps, 'database'>, caller: Caller, id: string) {
+export async function changedSinceRead(
+  deps: Pick<ArticleServiceDeps, 'database'>,
+  caller: Caller,
+  id: string,
+) {
   return changedMeanwhile((await findArticle(deps.database, caller, id)).updatedAt);
 }
 
@@ -193,7 +208,8 @@ export async function replaceText(
     throw await changedSinceRead(deps, caller, article.id);
 }
 
-const editRounds = 10;
+/** Rounds of read-and-write a change that lost a race makes before it is refused (each round one writer wins). */
+export const editRounds = 10;
 
 /**
  * A hand edit. With `expectedUpdatedAt` (the article's `updatedAt` as the editor read it) a text

@@ -2,7 +2,9 @@
 // a source's planted instruction flagged in the article and its export, and the claim and flag
 // actions (accept a revision, remove, mark as checked) with versions, audit entries and 4xx/409s.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reviewClaim } from '../../src/articles/claim-review.ts';
 import { session } from '../support/accounts.ts';
+import { callerOf } from './held-statements.ts';
 import { type ArticleEnv, pageHtml, postArticle, startArticleEnv, waitForArticle } from './support.ts';
 
 interface Claim {
@@ -170,6 +172,18 @@ describe('the fact check you can act on', () => {
     expect(audit).toEqual(
       expect.arrayContaining(['article.claim_accept', 'article.claim_remove', 'article.claim_check']),
     );
+  });
+
+  it('keeps every review of claims acted on at the same moment (two writers, different claims)', async () => {
+    const caller = await callerOf(env, id);
+    const open = ((await get()).factCheck.claims as Claim[]).filter((c) => !c.review).slice(0, 3);
+    expect(open.length).toBeGreaterThan(1);
+    // Each wrote back the claims it had read: all but one of these reviews used to be lost.
+    await Promise.all(open.map((c) => reviewClaim(env.test.runtime, caller, id, c.id, 'check')));
+    const reviewed = ((await get()).factCheck.claims as Claim[]).filter((c) =>
+      open.some((o) => o.id === c.id),
+    );
+    expect(reviewed.map((c) => c.review?.action)).toEqual(open.map(() => 'checked'));
   });
 
   it('removes a flagged instruction from the text; then no flag, no export warning, and 409 again', async () => {
