@@ -168,16 +168,26 @@ export async function updateArticle(
 }
 
 /**
- * What changes neither the article's text nor its run — a favorite, a regenerated proposal
- * discarded — leaves `updatedAt` as it was, so an editor's save on an older read is not refused for
- * it, and exports keep their date.
+ * A favorite is a mark, not a change to the article: `updatedAt` stays, so an editor's save on an
+ * older read is not refused for it, and exports keep their date.
  */
-export async function updateBesideText(
-  database: Database,
-  id: string,
-  fields: { favorite?: boolean; regeneration?: null },
-) {
-  await database.db.update(articles).set(fields).where(eq(articles.id, id));
+export async function markFavorite(database: Database, id: string, favorite: boolean) {
+  await database.db.update(articles).set({ favorite }).where(eq(articles.id, id));
+}
+
+const proposalWaiting = sql`${articles.regeneration}->>'state' = 'proposed'`;
+
+/**
+ * Drops the regenerated proposal waiting for the writer; false when there is none any more (it was
+ * accepted or discarded meanwhile). The text is untouched, so `updatedAt` stays, as for a favorite.
+ */
+export async function dropProposal(database: Database, id: string): Promise<boolean> {
+  const dropped = await database.db
+    .update(articles)
+    .set({ regeneration: null })
+    .where(and(eq(articles.id, id), proposalWaiting))
+    .returning({ id: articles.id });
+  return dropped.length > 0;
 }
 
 /**
@@ -190,6 +200,7 @@ export async function updateArticleIfUnchanged(
   id: string,
   readAt: Date,
   fields: Partial<Omit<typeof articles.$inferInsert, 'id' | 'workspaceId' | 'tsv' | 'updatedAt'>>,
+  opts: { whileProposed?: boolean } = {},
 ): Promise<boolean> {
   const read = readAt.toISOString();
   const updated = await database.db
@@ -199,7 +210,12 @@ export async function updateArticleIfUnchanged(
       updatedAt: sql`greatest(clock_timestamp(), ${read}::timestamptz + interval '1 millisecond')`,
     })
     .where(
-      and(eq(articles.id, id), sql`date_trunc('milliseconds', ${articles.updatedAt}) = ${read}::timestamptz`),
+      and(
+        eq(articles.id, id),
+        sql`date_trunc('milliseconds', ${articles.updatedAt}) = ${read}::timestamptz`,
+        // Accepting a proposal: not one discarded meanwhile (a discard leaves `updatedAt`).
+        opts.whileProposed ? proposalWaiting : undefined,
+      ),
     )
     .returning({ id: articles.id });
   return updated.length > 0;

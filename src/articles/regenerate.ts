@@ -269,7 +269,7 @@ export async function applyRegenerated(
           wordCount: analyzeSeo(next.markdown, { keywords: [], language: article.brief.language }).wordCount,
         }),
   };
-  if (readAt) return updateArticleIfUnchanged(database, article.id, readAt, fields);
+  if (readAt) return updateArticleIfUnchanged(database, article.id, readAt, fields, { whileProposed: true });
   await updateArticle(database, article.id, fields);
   return true;
 }

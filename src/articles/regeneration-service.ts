@@ -4,7 +4,7 @@
 import type { AuthContext } from '../accounts/context.ts';
 import { AppError } from '../errors.ts';
 import { assertStorageRoom } from '../storage/workspace-storage.ts';
-import { findArticle, updateArticleIfUnchanged, updateBesideText } from './article-store.ts';
+import { dropProposal, findArticle, updateArticleIfUnchanged } from './article-store.ts';
 import { applyRegenerated, regenerationCount, regenerationPosition, regenerationStep } from './regenerate.ts';
 import type { RegenerationProposal, StoredRegeneration } from './regeneration.ts';
 import { locatePart, parseSectionTarget, type SectionTarget, targetLabel } from './section-target.ts';
@@ -129,7 +129,7 @@ export async function acceptRegeneration(deps: ArticleServiceDeps, caller: Calle
     await dropVersion(deps.database, versionId);
     throw new AppError(
       'conflict',
-      'The article was changed by someone else while accepting; nothing was saved',
+      'The article was changed, or its proposal discarded, by someone else while accepting; nothing was saved',
     );
   }
   return findArticle(deps.database, caller, id);
@@ -140,5 +140,6 @@ export async function discardRegeneration(deps: ArticleServiceDeps, caller: Call
   const article = await findArticle(deps.database, caller, id);
   assertIdle(article.status);
   pendingProposal(article.regeneration);
-  await updateBesideText(deps.database, id, { regeneration: null });
+  // Accepted by someone else since it was read: there is nothing to discard any more.
+  if (!(await dropProposal(deps.database, id))) pendingProposal(null);
 }

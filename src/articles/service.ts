@@ -17,9 +17,9 @@ import {
   deleteArticle,
   findArticle,
   insertQueuedArticle,
+  markFavorite,
   updateArticle,
   updateArticleIfUnchanged,
-  updateBesideText,
 } from './article-store.ts';
 import { checkBrief } from './brief-checks.ts';
 import { refreshCitations } from './checks.ts';
@@ -237,7 +237,7 @@ export async function editArticle(
     // this ends; past `editRounds`, writers crowding one article are refused as an expectation is.
     if (expected || attempt === editRounds) throw await changedSinceRead(deps, caller, id);
   }
-  if (patch.favorite !== undefined) await updateBesideText(deps.database, id, { favorite: patch.favorite });
+  if (patch.favorite !== undefined) await markFavorite(deps.database, id, patch.favorite);
   return findArticle(deps.database, caller, id);
 }
 

@@ -4,7 +4,11 @@
 // writer accepts (it replaces the part, the text before kept as a version) or discards (nothing
 // changes); a failed regeneration leaves the article as it was.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acceptRegeneration, regenerateArticleSection } from '../../src/articles/regeneration-service.ts';
+import {
+  acceptRegeneration,
+  discardRegeneration,
+  regenerateArticleSection,
+} from '../../src/articles/regeneration-service.ts';
 import type { AppError } from '../../src/errors.ts';
 import type { ReceivedRequest } from '../fakes/scripted-server.ts';
 import { session } from '../support/accounts.ts';
@@ -171,7 +175,7 @@ describe('regenerating a part with an instruction, for review', () => {
     expect((await call('PATCH', `/api/v1/articles/${id}`, { markdown: edited })).statusCode).toBe(200);
     held.release();
     expect(await accepting).toBe(
-      'conflict: The article was changed by someone else while accepting; nothing was saved',
+      'conflict: The article was changed, or its proposal discarded, by someone else while accepting; nothing was saved',
     );
     expect((await article()).markdown).toBe(edited);
     // Only the edit's version: the one the accept kept for itself is taken back.
@@ -255,6 +259,31 @@ describe('regenerating a part with an instruction, for review', () => {
       expect(after.regeneration?.state).toBe('proposed');
       expect((await call('DELETE', `/api/v1/articles/${id}/regeneration`)).statusCode).toBe(204);
     }
+  }, 60_000);
+
+  it('either accepts or discards a proposal two writers act on at once, and tells the other', async () => {
+    const caller = await callerOf(env, id);
+    await settled();
+    expect(
+      (await call('POST', `/api/v1/articles/${id}/sections/intro/regenerate`, { review: true })).statusCode,
+    ).toBe(202);
+    const proposed = await settled();
+    expect(proposed.regeneration?.state).toBe('proposed');
+    const outcome = (p: Promise<unknown>) =>
+      p.then(
+        () => 'done',
+        (err: AppError) => err.code ?? String(err),
+      );
+    // A discard leaves `updatedAt` as it was: the accept must not put in a proposal just discarded.
+    const [accepted, discarded] = await Promise.all([
+      outcome(acceptRegeneration(env.test.runtime, caller, id)),
+      outcome(discardRegeneration(env.test.runtime, caller, id)),
+    ]);
+    expect([accepted, discarded].sort()).toEqual(['conflict', 'done']);
+    const after = await article();
+    expect(after.regeneration).toBeNull();
+    if (accepted === 'done') expect(after.markdown).not.toBe(proposed.markdown);
+    else expect(after.markdown).toBe(proposed.markdown);
   }, 60_000);
 
   it('refuses a regeneration past the 100th of the article, before any model call, and a copy starts afresh', async () => {
