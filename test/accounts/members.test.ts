@@ -7,11 +7,10 @@ import { changeMemberRole, removeMember } from '../../src/accounts/members.ts';
 import type { RevocationBus } from '../../src/accounts/revocations.ts';
 import { scopesForRole } from '../../src/accounts/roles.ts';
 import { insertOwnerWithWorkspace } from '../../src/accounts/user-store.ts';
-import { type Database, openDatabase } from '../../src/db/client.ts';
-import { runMigrations } from '../../src/db/migrate.ts';
 import { memberships } from '../../src/db/schema/index.ts';
 import { AppError } from '../../src/errors.ts';
-import { backends, createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { backends } from '../support/database.ts';
+import { openMigratedDatabase } from '../support/migrated-database.ts';
 
 const revocations: RevocationBus = {
   publish: async () => {},
@@ -20,23 +19,19 @@ const revocations: RevocationBus = {
 };
 
 describe.each(backends)('members (%s)', (backend) => {
-  let database: Database;
-  let testDb: TestDatabase;
+  let db: Awaited<ReturnType<typeof openMigratedDatabase>>;
   beforeAll(async () => {
-    testDb = await createTestDatabase(backend);
-    database = await openDatabase(testDb.url ? { url: testDb.url } : { dataDir: testDb.dataDir });
-    await runMigrations(database);
+    db = await openMigratedDatabase(backend);
   }, 60_000);
   afterAll(async () => {
-    await database?.close();
-    await testDb?.drop();
+    await db?.close();
   });
 
   /** A workspace with two owners, each as a signed-in caller. */
   async function twoOwners(name: string): Promise<[AuthContext, AuthContext]> {
     const made = await Promise.all(
       ['a', 'b'].map(async (who) => {
-        const created = await insertOwnerWithWorkspace(database, {
+        const created = await insertOwnerWithWorkspace(db.database, {
           email: `${name}-${who}@example.com`,
           name: null,
           passwordHash: 'x',
@@ -47,7 +42,7 @@ describe.each(backends)('members (%s)', (backend) => {
       }),
     );
     const workspaceId = made[0]!.workspace.id;
-    await database.db.insert(memberships).values({ workspaceId, userId: made[1]!.user.id, role: 'owner' });
+    await db.database.db.insert(memberships).values({ workspaceId, userId: made[1]!.user.id, role: 'owner' });
     return made.map((m) => ({
       userId: m.user.id,
       workspaceId,
@@ -59,7 +54,7 @@ describe.each(backends)('members (%s)', (backend) => {
 
   const owners = async (workspaceId: string) =>
     (
-      await database.query<{ n: number }>(
+      await db.database.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM memberships WHERE workspace_id = $1 AND role = 'owner'`,
         [workspaceId],
       )
@@ -74,8 +69,8 @@ describe.each(backends)('members (%s)', (backend) => {
   it('leaves one owner when the last two demote each other at once', async () => {
     const [a, b] = await twoOwners('demoting');
     const results = await Promise.all([
-      outcome(changeMemberRole(database, revocations, a, b.userId, 'admin')),
-      outcome(changeMemberRole(database, revocations, b, a.userId, 'admin')),
+      outcome(changeMemberRole(db.database, revocations, a, b.userId, 'admin')),
+      outcome(changeMemberRole(db.database, revocations, b, a.userId, 'admin')),
     ]);
     expect(results.sort()).toEqual(['conflict', 'done']);
     expect(await owners(a.workspaceId)).toBe(1);
@@ -84,16 +79,16 @@ describe.each(backends)('members (%s)', (backend) => {
   it('leaves one owner when the last two remove each other, or themselves, at once', async () => {
     const [a, b] = await twoOwners('removing');
     const results = await Promise.all([
-      outcome(removeMember(database, revocations, a, b.userId)),
-      outcome(removeMember(database, revocations, b, a.userId)),
+      outcome(removeMember(db.database, revocations, a, b.userId)),
+      outcome(removeMember(db.database, revocations, b, a.userId)),
     ]);
     expect(results.sort()).toEqual(['conflict', 'done']);
     expect(await owners(a.workspaceId)).toBe(1);
 
     const [c, d] = await twoOwners('leaving');
     const left = await Promise.all([
-      outcome(removeMember(database, revocations, c, c.userId)),
-      outcome(changeMemberRole(database, revocations, d, d.userId, 'editor')),
+      outcome(removeMember(db.database, revocations, c, c.userId)),
+      outcome(changeMemberRole(db.database, revocations, d, d.userId, 'editor')),
     ]);
     expect(left.sort()).toEqual(['conflict', 'done']);
     expect(await owners(c.workspaceId)).toBe(1);
@@ -101,10 +96,10 @@ describe.each(backends)('members (%s)', (backend) => {
 
   it('still changes and removes owners while another one stays', async () => {
     const [a, b] = await twoOwners('plenty');
-    await changeMemberRole(database, revocations, a, b.userId, 'editor');
+    await changeMemberRole(db.database, revocations, a, b.userId, 'editor');
     expect(await owners(a.workspaceId)).toBe(1);
-    await removeMember(database, revocations, a, b.userId);
-    await expect(removeMember(database, revocations, a, a.userId)).rejects.toMatchObject({
+    await removeMember(db.database, revocations, a, b.userId);
+    await expect(removeMember(db.database, revocations, a, a.userId)).rejects.toMatchObject({
       code: 'conflict',
     });
   });

@@ -3,6 +3,7 @@
 import { type ChangeEvent, useEffect, useState } from 'react';
 import { ApiError, api, type DocumentInfo, unauthenticatedEvent, when } from '../api.ts';
 import { byteSize } from '../byte-size.ts';
+import { ListFilter } from '../components/ListFilter.tsx';
 import { LoadMore, usePagedLoad } from '../components/LoadMore.tsx';
 import { Link, useLocation } from '../router.tsx';
 import { Empty, ErrorBox, Loading, StatusBadge, useLoad, usePageTitle, useSettled } from '../ui.tsx';
@@ -190,16 +191,12 @@ export function Knowledge() {
       <ErrorBox error={error} />
       <section className="card" aria-labelledby="docs-heading">
         <h2 id="docs-heading">Documents</h2>
-        <div className="list-filter">
-          <label htmlFor="documents-filter">Filter by title or file name</label>
-          <input
-            id="documents-filter"
-            type="search"
-            className="list-filter-input"
-            value={filter}
-            onChange={(e) => setFilter(e.target.value)}
-          />
-        </div>
+        <ListFilter
+          id="documents-filter"
+          label="Filter by title or file name"
+          value={filter}
+          onChange={setFilter}
+        />
         {docs.loading && !docs.data ? (
           <Loading />
         ) : docs.error ? (

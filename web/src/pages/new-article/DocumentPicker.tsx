@@ -3,6 +3,7 @@
 // title; a box filtered out stays in the form (hidden, not removed), so its choice is still sent.
 import { useState } from 'react';
 import type { DocumentInfo } from '../../api.ts';
+import { ListFilter } from '../../components/ListFilter.tsx';
 import { LoadMore, type PagedList } from '../../components/LoadMore.tsx';
 import { Link } from '../../router.tsx';
 import { Loading } from '../../ui.tsx';
@@ -33,21 +34,13 @@ export function DocumentPicker({
       ) : items.length ? (
         <>
           {items.length > filterFrom && (
-            <div className="list-filter">
-              <label htmlFor="document-filter">Filter by title</label>
-              <input
-                id="document-filter"
-                type="search"
-                className="list-filter-input"
-                value={filter}
-                onChange={(e) => setFilter(e.target.value)}
-                aria-describedby="document-filter-count"
-              />
-              <span id="document-filter-count" className="meta" role="status">
-                {wanted ? `${matching} of ${items.length} match` : `${items.length} listed`}
-                {chosen ? ` · ${chosen} chosen` : ''}
-              </span>
-            </div>
+            <ListFilter
+              id="document-filter"
+              label="Filter by title"
+              value={filter}
+              onChange={setFilter}
+              status={`${wanted ? `${matching} of ${items.length} match` : `${items.length} listed`}${chosen ? ` · ${chosen} chosen` : ''}`}
+            />
           )}
           <ul
             className={items.length > filterFrom ? 'checks scroll-box' : 'checks'}
