@@ -2,8 +2,8 @@
 // open invitations), the bytes it stores (src/storage/workspace-storage.ts). The count and the insert run in one
 // transaction under an advisory lock per workspace and kind: concurrent requests would otherwise
 // each count before the others' inserts and pass the bound together.
-import { sql } from 'drizzle-orm';
 import type { Database, Transaction } from './client.ts';
+import { underWorkspaceLock } from './workspace-lock.ts';
 
 /**
  * Runs `insert` when what is held (`count`) plus what it adds (`size`, one row unless said) stays
@@ -20,10 +20,7 @@ export async function insertWithinCap<T>(
     insert: (tx: Transaction) => Promise<T>;
   },
 ): Promise<T | 'full'> {
-  return database.db.transaction(async (tx) => {
-    await tx.execute(
-      sql`select pg_advisory_xact_lock(hashtextextended(${`${opts.kind}:${opts.workspaceId}`}, 0))`,
-    );
+  return underWorkspaceLock(database, opts.kind, opts.workspaceId, async (tx) => {
     if ((await opts.count(tx)) + (opts.size ?? 1) > opts.cap) return 'full' as const;
     return opts.insert(tx);
   });

@@ -1,8 +1,8 @@
 // The `workspace_llm_settings` row of a workspace, as stored (credentials still encrypted).
-import { sql } from 'drizzle-orm';
 import { inWorkspace } from '../accounts/scope.ts';
 import type { Database } from '../db/client.ts';
 import { workspaceLlmSettings } from '../db/schema/index.ts';
+import { underWorkspaceLock } from '../db/workspace-lock.ts';
 
 export type StoredLlmSettings = Pick<
   typeof workspaceLlmSettings.$inferSelect,
@@ -30,11 +30,8 @@ export async function changeLlmSettings<T>(
   workspaceId: string,
   change: (stored: StoredLlmSettings | undefined) => { settings: StoredLlmSettings; result: T },
 ): Promise<T> {
-  return database.db.transaction(async (tx) => {
-    // A lock, not the row's: the first change of a workspace has no row to lock yet.
-    await tx.execute(
-      sql`select pg_advisory_xact_lock(hashtextextended(${`llm-settings:${workspaceId}`}, 0))`,
-    );
+  // A lock, not the row's: the first change of a workspace has no row to lock yet.
+  return underWorkspaceLock(database, 'llm-settings', workspaceId, async (tx) => {
     const [row] = await tx
       .select()
       .from(workspaceLlmSettings)

@@ -33,6 +33,9 @@ export class ApiError extends Error {
 /** Fired when any call answers 401, so the shell can send the user to the sign-in page. */
 export const unauthenticatedEvent = 'blogsmith:unauthenticated';
 
+/** Tells the shell a call answered 401 (the session ended): it asks to sign in again over the page. */
+export const announceUnauthenticated = () => window.dispatchEvent(new Event(unauthenticatedEvent));
+
 async function errorOf(res: Response): Promise<ApiError> {
   try {
     const body = (await res.json()) as {
@@ -123,8 +126,7 @@ export async function api<M extends Method, P extends PathWith<M>>(
   }
   if (!res.ok) {
     const error = await errorOf(res);
-    if (res.status === 401 && !path.startsWith('/api/v1/auth/'))
-      window.dispatchEvent(new Event(unauthenticatedEvent));
+    if (res.status === 401 && !path.startsWith('/api/v1/auth/')) announceUnauthenticated();
     throw error;
   }
   if (res.status === 204) return undefined as Json<P, M>;

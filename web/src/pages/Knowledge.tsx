@@ -1,7 +1,7 @@
 // The knowledge library: upload with progress, ingestion stages, delete, passage search, and one
 // document's passages (`?document=<id>`).
 import { type ChangeEvent, useEffect, useState } from 'react';
-import { ApiError, api, type DocumentInfo, unauthenticatedEvent, when } from '../api.ts';
+import { ApiError, announceUnauthenticated, api, type DocumentInfo, when } from '../api.ts';
 import { byteSize } from '../byte-size.ts';
 import { ListFilter } from '../components/ListFilter.tsx';
 import { LoadMore, usePagedLoad } from '../components/LoadMore.tsx';
@@ -40,7 +40,7 @@ function uploadFile(file: File, onProgress: (loaded: number, total: number) => v
         resolve(body as DocumentInfo);
       } else {
         // As every other call: a session that ended asks to sign in again over the page.
-        if (xhr.status === 401) window.dispatchEvent(new Event(unauthenticatedEvent));
+        if (xhr.status === 401) announceUnauthenticated();
         const e = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
         reject(new ApiError(xhr.status, e?.code ?? 'error', e?.message ?? `Upload failed (${xhr.status})`));
       }

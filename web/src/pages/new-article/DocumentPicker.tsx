@@ -24,6 +24,7 @@ export function DocumentPicker({
   const wanted = filter.trim().toLowerCase();
   const shows = (d: DocumentInfo) => !wanted || d.title.toLowerCase().includes(wanted);
   const matching = items.filter(shows).length;
+  const long = items.length > filterFrom;
   return (
     <fieldset className={error ? 'has-error' : undefined}>
       <legend>Documents to use</legend>
@@ -33,7 +34,7 @@ export function DocumentPicker({
         <p className="hint">The knowledge library is not available.</p>
       ) : items.length ? (
         <>
-          {items.length > filterFrom && (
+          {long && (
             <ListFilter
               id="document-filter"
               label="Filter by title"
@@ -43,7 +44,7 @@ export function DocumentPicker({
             />
           )}
           <ul
-            className={items.length > filterFrom ? 'checks scroll-box' : 'checks'}
+            className={long ? 'checks scroll-box' : 'checks'}
             aria-label="Ready documents"
             onChange={(e) =>
               setChosen(e.currentTarget.querySelectorAll('input[name="documents"]:checked').length)
