@@ -4,6 +4,7 @@
 import { randomUUID, scryptSync } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashesAtOnce } from '../../src/accounts/passwords.ts';
 import { createUser } from '../../src/accounts/users.ts';
 import { auditLog, invitations, memberships, users } from '../../src/db/schema/index.ts';
 import {
@@ -142,6 +143,19 @@ describe('password guessing', () => {
     expect((await attempt('right-password', '10.9.0.2')).statusCode).toBe(200);
     await new Promise((r) => setTimeout(r, 1200));
     expect((await attempt('right-password', '10.9.0.1')).statusCode).toBe(200);
+  });
+
+  it('guesses sent at once learn nothing past the lock, not even the right password sent last', async () => {
+    // All five pass the lock's first look before any has failed; the checks then take turns.
+    const guesses = ['wrong-a', 'wrong-b', 'wrong-c', 'wrong-d', 'right-password'];
+    const answers = await Promise.all(guesses.map((p) => attempt(p, '10.9.8.1')));
+    const codes = answers.map((a) => a.statusCode);
+    expect(codes.slice(0, 3)).toEqual([401, 401, 401]);
+    // A check that ran beside the one setting the lock may still answer; none queued behind it does.
+    expect(codes.filter((c) => c === 401).length).toBeLessThanOrEqual(3 + hashesAtOnce - 1);
+    expect(codes[4]).toBe(429);
+    expect(answers[4]?.json().error.code).toBe('rate_limited');
+    expect(answers[4]?.headers['set-cookie']).toBeUndefined();
   });
 
   it('checks one address’s passwords in turn with everyone else’s, refusing its pile past four waiting', async () => {
