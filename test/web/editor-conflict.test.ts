@@ -107,6 +107,15 @@ describe('editing an article someone else is editing', () => {
     // The page is still there, under the dialog, with the text as typed.
     expect(await textarea().inputValue()).toContain('Typed before the session ended.');
     expect(await dialog.getByLabel('Email').inputValue()).toBe(owner.email);
+    // Nothing behind the dialog takes the keyboard's focus, the skip link included.
+    await dialog.getByLabel('Email').focus();
+    await page.keyboard.press('Shift+Tab');
+    expect(
+      await page.evaluate(
+        () =>
+          document.activeElement === document.body || !!document.activeElement?.closest('[role="dialog"]'),
+      ),
+    ).toBe(true);
     await h.capture(page, 'editor-session-ended');
     await dialog.getByLabel('Password').fill(owner.password);
     await dialog.getByRole('button', { name: 'Sign in' }).click();

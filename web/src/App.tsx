@@ -149,7 +149,7 @@ function Shell({
 
   return (
     <>
-      <a className="skip-link" href="#main">
+      <a className="skip-link" href="#main" inert={inert}>
         Skip to content
       </a>
       <header className="topbar" inert={inert}>
