@@ -2,6 +2,7 @@
 // the HTTP edge answers those with 503 and Retry-After, background loops wait and try again.
 // Drivers and ORMs wrap the original error, so the whole `cause` chain is inspected.
 import { AppError } from '../errors.ts';
+import { causes } from './error-causes.ts';
 
 // Socket-level failures to reach the server.
 const networkCodes = new Set([
@@ -22,15 +23,6 @@ const unavailableStates = /^(08\d{3}|57P0[123]|53300)$/;
 // node-postgres and its pool report lost or impossible connections with plain messages.
 const poolMessages =
   /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end|the database system is (starting up|shutting down|in recovery mode)|terminating connection due to administrator command/i;
-
-/** The error and each `cause` under it, outermost first (a cycle ends the walk). */
-function* causes(err: unknown): Generator<{ code?: unknown; message?: unknown; errors?: unknown }> {
-  const seen = new Set<unknown>();
-  for (let e = err; e && typeof e === 'object' && !seen.has(e); e = (e as { cause?: unknown }).cause) {
-    seen.add(e);
-    yield e as { code?: unknown; message?: unknown; errors?: unknown };
-  }
-}
 
 export function isDatabaseUnavailable(err: unknown): boolean {
   for (const e of causes(err)) {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { constraintRace } from '../db/constraint-race.ts';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { AppError, type ErrorCode } from '../errors.ts';
 
@@ -81,6 +82,18 @@ export function installErrorHandling(app: FastifyInstance) {
         request,
         'service_unavailable',
         'The database is unavailable at the moment; try again shortly',
+      );
+    }
+    const race = constraintRace(err);
+    if (race) {
+      request.log.warn(race, 'a write lost a race with another request');
+      return sendError(
+        reply,
+        request,
+        'conflict',
+        race.kind === 'deleted'
+          ? 'Something this request refers to was deleted while it was being handled: look again'
+          : 'Another request created the same thing at the same moment: look again',
       );
     }
     if (hasZodFastifySchemaValidationErrors(err)) {

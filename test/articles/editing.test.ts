@@ -1,8 +1,9 @@
 // After a run: edit with versions, restore, regenerate one section (spliced into the edited text),
 // favorites and full-text search in the list, exports, delete.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { editArticle } from '../../src/articles/service.ts';
+import { editArticle, removeArticle } from '../../src/articles/service.ts';
 import type { Database } from '../../src/db/client.ts';
+import { constraintRace } from '../../src/db/constraint-race.ts';
 import type { AppError } from '../../src/errors.ts';
 import { session } from '../support/accounts.ts';
 import { callerOf, heldStatements } from './held-statements.ts';
@@ -220,6 +221,26 @@ describe('editing a finished article', () => {
     const replaced = await Promise.all(newest.map((v) => textOf(v.id)));
     expect(new Set([...replaced, finalText])).toEqual(new Set([base, ...texts]));
     expect((await versionsOf()).length).toBe(kept + 5);
+  });
+
+  it('answers an edit whose article is deleted while it keeps the version as a race lost, not a crash', async () => {
+    const { runtime } = env.test;
+    const other = (await completedArticle(env)).id;
+    const caller = await callerOf(env, other);
+    // The edit has read the article; the delete lands before it keeps the text as a version.
+    const held = heldStatements(runtime.database);
+    const editing = editArticle({ ...runtime, database: held.database }, caller, other, {
+      markdown: 'Edited while deleted.',
+    }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    await held.reached;
+    await removeArticle(runtime, caller, other);
+    held.release();
+    const err = await editing;
+    expect(constraintRace(err)).toMatchObject({ kind: 'deleted' });
+    expect((await call('GET', `/api/v1/articles/${other}`)).statusCode).toBe(404);
   });
 
   it('deletes the article and everything of it', async () => {

@@ -21,6 +21,20 @@ describe.each(backends)('HTTP error classes (%s)', (backend) => {
           },
           async () => ({ ok: true }),
         );
+        // Writes that another request's delete or insert beat: real statements, real driver errors.
+        app.post('/test/orphan-step', async () => {
+          await t.runtime.database.query(
+            "INSERT INTO article_steps (article_id, name, position) VALUES (gen_random_uuid(), 'plan', 0)",
+          );
+          return { ok: true };
+        });
+        app.post('/test/same-email', async () => {
+          for (let i = 0; i < 2; i++)
+            await t.runtime.database.query(
+              "INSERT INTO users (email, password_hash) VALUES ('twice@example.com', 'x')",
+            );
+          return { ok: true };
+        });
         app.get('/test/boom', async () => {
           const err = new Error(`connect failed: ${secretInError}`);
           throw err;
@@ -69,6 +83,22 @@ describe.each(backends)('HTTP error classes (%s)', (backend) => {
     });
     expect(res.statusCode).toBe(415);
     expect(res.json().error.code).toBe('unsupported_media_type');
+  });
+
+  it('409, not 500, when a write finds what it refers to deleted or its row created meanwhile', async () => {
+    const orphan = await t.app.inject({ method: 'POST', url: '/test/orphan-step' });
+    expect(orphan.statusCode).toBe(409);
+    expect(orphan.json()).toEqual({
+      error: {
+        code: 'conflict',
+        message: expect.stringMatching(/deleted while it was being handled/),
+        requestId: expect.any(String),
+      },
+    });
+    const twice = await t.app.inject({ method: 'POST', url: '/test/same-email' });
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json().error.message).toMatch(/created the same thing/);
+    expect(twice.body).not.toContain('users_email');
   });
 
   it('500 hides the message, stack and any secret', async () => {
