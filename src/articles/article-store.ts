@@ -156,15 +156,39 @@ export async function articleById(database: Database, id: string): Promise<Artic
   return row && readStoredArticle(row);
 }
 
-export async function updateArticle(
-  database: Database,
-  id: string,
-  fields: Partial<Omit<typeof articles.$inferInsert, 'id' | 'workspaceId' | 'tsv'>>,
-) {
+/** Columns a write may set on an article. */
+export type ArticleFields = Partial<Omit<typeof articles.$inferInsert, 'id' | 'workspaceId' | 'tsv'>>;
+
+export async function updateArticle(database: Database, id: string, fields: ArticleFields) {
   await database.db
     .update(articles)
     .set({ ...fields, updatedAt: new Date() })
     .where(eq(articles.id, id));
+}
+
+/**
+ * A run's write to its article, made only while `leaseOwner` holds it running: a run cancelled,
+ * deleted or taken over in another process hears of it at its next heartbeat (up to 2 s later), and
+ * what it writes meanwhile must not replace what came after — an editor's save of the cancelled
+ * article, the other run's text. False when nothing was written. Without `leaseOwner` (a run outside
+ * the job queue's leases) the write is unconditional.
+ */
+export async function updateRunArticle(
+  database: Database,
+  id: string,
+  leaseOwner: string | undefined,
+  fields: ArticleFields,
+): Promise<boolean> {
+  const held =
+    leaseOwner === undefined
+      ? eq(articles.id, id)
+      : and(eq(articles.id, id), eq(articles.status, 'running'), eq(articles.leaseOwner, leaseOwner));
+  const written = await database.db
+    .update(articles)
+    .set({ ...fields, updatedAt: new Date() })
+    .where(held)
+    .returning({ id: articles.id });
+  return written.length > 0 || leaseOwner === undefined;
 }
 
 /**

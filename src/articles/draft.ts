@@ -2,9 +2,10 @@
 
 import type { Outline } from '../writing/outline.ts';
 import { renderHtml } from '../writing/render.ts';
-import { articleById, updateArticle } from './article-store.ts';
+import { articleById } from './article-store.ts';
 import { composeArticle } from './compose.ts';
 import { sectionStep } from './pipeline/step-plan.ts';
+import { saveRunArticle } from './run-article.ts';
 import { stepOutputSchemas, storedOutput } from './step-outputs.ts';
 import { finishedOutputs } from './step-store.ts';
 import type { RunContext } from './steps.ts';
@@ -32,12 +33,12 @@ export function partialDraft(
   return { markdown, sources };
 }
 
-export async function saveDraft(ctx: Pick<RunContext, 'database' | 'article'>) {
+export async function saveDraft(ctx: Pick<RunContext, 'database' | 'article' | 'leaseOwner' | 'signal'>) {
   const article = await articleById(ctx.database, ctx.article.id);
   const outline = article?.outline ?? null;
   if (!article || !outline || article.markdown) return;
   const outputs = await finishedOutputs(ctx.database, ctx.article.id);
   const draft = partialDraft(article.title || outline.title, outline, outputs);
   if (!draft) return;
-  await updateArticle(ctx.database, ctx.article.id, { ...draft, html: renderHtml(draft.markdown) });
+  await saveRunArticle(ctx, 'draft', { ...draft, html: renderHtml(draft.markdown) });
 }

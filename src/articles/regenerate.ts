@@ -12,7 +12,7 @@ import { referenceList } from '../writing/citations.ts';
 import type { Outline } from '../writing/outline.ts';
 import { renderHtml } from '../writing/render.ts';
 import { localToGlobal, remapCitations, shiftHeadings } from '../writing/sections.ts';
-import { type ArticleRow, articleById, updateArticle, updateArticleIfUnchanged } from './article-store.ts';
+import { type ArticleFields, type ArticleRow, articleById } from './article-store.ts';
 import { brandVoiceById } from './brand-voice-store.ts';
 import { checkCitations } from './checks.ts';
 import { referenceSource } from './compose.ts';
@@ -30,6 +30,7 @@ import {
 } from './prompts.ts';
 import type { RegenerationProposal, RegenerationRequest } from './regeneration.ts';
 import { restartUnreadableSteps } from './resume.ts';
+import { saveRunArticle } from './run-article.ts';
 import {
   type LocatedPart,
   locatePart,
@@ -237,27 +238,24 @@ export async function regenerateSection(
       baseMarkdown: article.markdown,
       createdAt: new Date().toISOString(),
     };
-    await updateArticle(ctx.database, ctx.article.id, {
-      regeneration: { ...request, state: 'proposed', proposal },
-    });
+    await saveRunArticle(ctx, stepName, { regeneration: { ...request, state: 'proposed', proposal } });
     return;
   }
-  await applyRegenerated(ctx.database, article, { markdown, sources: written.sources, citations });
+  await saveRunArticle(
+    ctx,
+    stepName,
+    regeneratedFields(article, { markdown, sources: written.sources, citations }),
+  );
 }
 
-/**
- * Stores a regenerated article text, its HTML and its refreshed SEO results. With `readAt` (an
- * editor accepting a proposal) only while the article is as read then; false when another write came first.
- */
-export async function applyRegenerated(
-  database: Database,
+/** The article's columns once a regenerated text is in: the text, its HTML and refreshed SEO results. */
+export function regeneratedFields(
   article: ArticleRow,
   next: { markdown: string; sources: ArticleSource[]; citations: CitationCheck[] },
-  readAt?: Date,
-): Promise<boolean> {
+): ArticleFields {
   const seo = article.seo;
   const refreshed = seo ? seoPack(next.markdown, article.brief, article.title, seo) : null;
-  const fields = {
+  return {
     markdown: next.markdown,
     html: renderHtml(next.markdown),
     sources: next.sources,
@@ -269,7 +267,4 @@ export async function applyRegenerated(
           wordCount: analyzeSeo(next.markdown, { keywords: [], language: article.brief.language }).wordCount,
         }),
   };
-  if (readAt) return updateArticleIfUnchanged(database, article.id, readAt, fields, { whileProposed: true });
-  await updateArticle(database, article.id, fields);
-  return true;
 }

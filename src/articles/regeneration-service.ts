@@ -5,7 +5,12 @@ import type { AuthContext } from '../accounts/context.ts';
 import { AppError } from '../errors.ts';
 import { assertStorageRoom } from '../storage/workspace-storage.ts';
 import { dropProposal, findArticle, updateArticleIfUnchanged } from './article-store.ts';
-import { applyRegenerated, regenerationCount, regenerationPosition, regenerationStep } from './regenerate.ts';
+import {
+  regeneratedFields,
+  regenerationCount,
+  regenerationPosition,
+  regenerationStep,
+} from './regenerate.ts';
 import type { RegenerationProposal, StoredRegeneration } from './regeneration.ts';
 import { locatePart, parseSectionTarget, type SectionTarget, targetLabel } from './section-target.ts';
 import { type ArticleServiceDeps, assertIdle, keepVersionBefore } from './service.ts';
@@ -125,7 +130,14 @@ export async function acceptRegeneration(deps: ArticleServiceDeps, caller: Calle
     markdown: proposal.markdown,
     reason: 'regenerate',
   });
-  if (!(await applyRegenerated(deps.database, article, proposal, article.updatedAt))) {
+  const accepted = await updateArticleIfUnchanged(
+    deps.database,
+    article.id,
+    article.updatedAt,
+    regeneratedFields(article, proposal),
+    { whileProposed: true },
+  );
+  if (!accepted) {
     await dropVersion(deps.database, versionId);
     throw new AppError(
       'conflict',

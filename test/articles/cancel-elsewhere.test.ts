@@ -7,6 +7,7 @@ import { cancelActiveArticle } from '../../src/articles/article-store.ts';
 import { appendEvent } from '../../src/articles/event-store.ts';
 import { createArticleEventBus } from '../../src/articles/events.ts';
 import { claimRun } from '../../src/articles/lease-store.ts';
+import { saveRunArticle } from '../../src/articles/run-article.ts';
 import { type RunContext, RunSupersededError, runStep } from '../../src/articles/steps.ts';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { runMigrations } from '../../src/db/migrate.ts';
@@ -85,6 +86,28 @@ describe.each(backends)('a cancel from another process, before the heartbeat not
       [articleId],
     );
     expect(rows[0]!.n).toBe(0);
+  });
+
+  it('writes nothing more to the article once cancelled: an edit made since stands', async () => {
+    const { articleId, ctx } = await claimedRun('worker-a');
+    await saveRunArticle(ctx, 'outline', { title: 'The run’s title' });
+    await expect(
+      runStep(ctx, 'render', 9, null, async () => {
+        // Mid-step: the cancel, then an editor's save of the cancelled article, land before this
+        // process hears of the cancel; then the run saves its text as it would have.
+        expect(await cancelActiveArticle(database, { workspaceId }, articleId)).toBe(true);
+        await database.query(`UPDATE articles SET markdown = 'Mine.', title = 'Mine' WHERE id = $1`, [
+          articleId,
+        ]);
+        await saveRunArticle(ctx, 'render', { markdown: 'The run’s text.', wordCount: 3 });
+        return 'rendered';
+      }),
+    ).rejects.toBeInstanceOf(RunSupersededError);
+    const { rows } = await database.query<{ markdown: string; title: string; word_count: number | null }>(
+      'SELECT markdown, title, word_count FROM articles WHERE id = $1',
+      [articleId],
+    );
+    expect(rows[0]).toEqual({ markdown: 'Mine.', title: 'Mine', word_count: 0 });
   });
 
   it('starts no step of a run another worker took over', async () => {

@@ -4,6 +4,8 @@
 // writer accepts (it replaces the part, the text before kept as a version) or discards (nothing
 // changes); a failed regeneration leaves the article as it was.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cancelActiveArticle } from '../../src/articles/article-store.ts';
+import { activePipelines } from '../../src/articles/metrics.ts';
 import {
   acceptRegeneration,
   discardRegeneration,
@@ -284,6 +286,49 @@ describe('regenerating a part with an instruction, for review', () => {
     expect(after.regeneration).toBeNull();
     if (accepted === 'done') expect(after.markdown).not.toBe(proposed.markdown);
     else expect(after.markdown).toBe(proposed.markdown);
+  }, 60_000);
+
+  it('writes no proposal once cancelled from another process, over an edit made since', async () => {
+    const other = (await completedArticle(env)).id;
+    const read = async () => (await call('GET', `/api/v1/articles/${other}`)).json();
+    const fallback = env.llm.responder;
+    let answer = () => {};
+    const until = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    let arrived = () => {};
+    const asked = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    env.llm.responder = (req) => {
+      const behaviour = fallback?.(req);
+      if (!behaviour || !promptOf(req).includes('Write the introduction')) return behaviour;
+      arrived();
+      return { type: 'held', until, then: behaviour };
+    };
+    try {
+      const asking = await call('POST', `/api/v1/articles/${other}/sections/intro/regenerate`, {
+        review: true,
+      });
+      expect(asking.statusCode, asking.body).toBe(202);
+      await asked;
+      // A cancel on another API process: this process's run hears of it only at its next heartbeat.
+      const { workspaceId } = await callerOf(env, other);
+      expect(await cancelActiveArticle(env.test.runtime.database, { workspaceId }, other)).toBe(true);
+      const edited = `${(await read()).markdown}\n\nWritten after the cancel.`;
+      const saved = await call('PATCH', `/api/v1/articles/${other}`, { markdown: edited });
+      expect(saved.statusCode, saved.body).toBe(200);
+      answer();
+      await expect
+        .poll(async () => (await activePipelines.get()).values[0]?.value, { timeout: 20_000 })
+        .toBe(0);
+      const after = await read();
+      expect(after.markdown).toBe(edited);
+      expect(after.status).toBe('cancelled');
+      expect(after.regeneration?.state).not.toBe('proposed');
+    } finally {
+      env.llm.responder = fallback;
+    }
   }, 60_000);
 
   it('refuses a regeneration past the 100th of the article, before any model call, and a copy starts afresh', async () => {

@@ -37,6 +37,8 @@ export type Behaviour =
     }
   /** Accept the request and never answer. */
   | { type: 'hang' }
+  /** Answer with `then` once `until` settles (a test acting while the request waits). */
+  | { type: 'held'; until: Promise<unknown>; then: Behaviour }
   /**
    * Streams: send `afterChunks` chunks of `text`, then drop the connection (or, with `stall`, go
    * silent and keep it open). Non-streams: drop at once.
@@ -204,7 +206,11 @@ export async function startScriptedServer(
     if (!handler) return sendJson(res, 404, { error: { message: `no route ${path}` } });
     const refused = opts.gate?.(received, quirks);
     if (refused) return sendJson(res, refused.status, errorBody(refused, quirks));
-    const behaviour = queue.shift() ?? state.responder?.(received) ?? state.fallback;
+    let behaviour = queue.shift() ?? state.responder?.(received) ?? state.fallback;
+    while (behaviour.type === 'held') {
+      await behaviour.until.catch(() => {});
+      behaviour = behaviour.then;
+    }
     if (behaviour.type === 'hang') return;
     if (behaviour.type === 'error')
       return sendJson(res, behaviour.status, errorBody(behaviour, quirks), behaviour.headers ?? {});

@@ -9,9 +9,9 @@ import { renderHtml } from '../../writing/render.ts';
 import { remapCitations } from '../../writing/sections.ts';
 import { type SentenceLocator, sentenceLocator } from '../../writing/sentence-location.ts';
 import { sentenceRevision } from '../../writing/sentence-revision.ts';
-import { updateArticle } from '../article-store.ts';
 import { needsRevision } from '../checks.ts';
 import { seoMetaSchema, seoPrompt } from '../prompts.ts';
+import { saveRunArticle } from '../run-article.ts';
 import { seoPack } from '../seo-pack.ts';
 import { RunSupersededError, runStep, StepInputFailedError, skipStep } from '../steps.ts';
 import type { ArticleSource, FactCheckClaim, SeoPack } from '../types.ts';
@@ -172,11 +172,11 @@ export async function finalize(run: PipelineRun, final: Final): Promise<void> {
   const draftSaved = Promise.race([seoStarted.asked, final.citations.draftJudged])
     .then(() => final.text.asDrafted)
     .then(async (asDrafted) => {
-      await updateArticle(ctx.database, ctx.article.id, {
+      await saveRunArticle(ctx, 'render', {
         markdown: asDrafted.markdown,
         sources: asDrafted.sources,
       });
-      await updateArticle(ctx.database, ctx.article.id, { html: renderHtml(asDrafted.markdown) });
+      await saveRunArticle(ctx, 'render', { html: renderHtml(asDrafted.markdown) });
       return asDrafted;
     });
   /** The checks' outcome saved; resolves to the claims still to be written (none when saved). */
@@ -197,12 +197,12 @@ export async function finalize(run: PipelineRun, final: Final): Promise<void> {
           }
         : undefined;
       if (!changed) return factCheck;
-      await updateArticle(ctx.database, ctx.article.id, {
+      await saveRunArticle(ctx, 'render', {
         markdown: composed.markdown,
         sources: composed.sources,
         ...(factCheck ? { factCheck } : {}),
       });
-      await updateArticle(ctx.database, ctx.article.id, { html: renderHtml(composed.markdown) });
+      await saveRunArticle(ctx, 'render', { html: renderHtml(composed.markdown) });
       return undefined;
     },
   );
@@ -219,7 +219,7 @@ export async function finalize(run: PipelineRun, final: Final): Promise<void> {
   if (citationsDone.status === 'rejected' || seoDone.status === 'rejected') {
     // A failed check's run ends with the partial article saved, not racing its write.
     await checkedSave
-      .then((factCheck) => factCheck && updateArticle(ctx.database, ctx.article.id, { factCheck }))
+      .then((factCheck) => factCheck && saveRunArticle(ctx, 'render', { factCheck }))
       .catch(noop);
     throw citationsDone.status === 'rejected'
       ? citationsDone.reason
@@ -235,7 +235,7 @@ export async function finalize(run: PipelineRun, final: Final): Promise<void> {
       seo?.wordCount ?? analyzeSeo(composed.markdown, { keywords: [], language: brief.language }).wordCount;
     // The text and its HTML are saved already (above): rewriting the unchanged text would cost its
     // search vector again (tens of milliseconds on PGlite) at the end of the run.
-    await updateArticle(ctx.database, ctx.article.id, {
+    await saveRunArticle(ctx, 'render', {
       wordCount,
       citations,
       seo,
@@ -250,7 +250,7 @@ export async function finalize(run: PipelineRun, final: Final): Promise<void> {
   // A failed run keeps the fact check it did; a superseded or stopped one writes nothing more.
   await render.catch(async (err: unknown) => {
     if (factCheck && !(err instanceof RunSupersededError) && !ctx.signal.aborted)
-      await updateArticle(ctx.database, ctx.article.id, { factCheck }).catch(noop);
+      await saveRunArticle(ctx, 'render', { factCheck }).catch(noop);
     throw err;
   });
 }

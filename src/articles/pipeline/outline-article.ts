@@ -3,9 +3,9 @@
 // once the sections are under way (saveOutline).
 import { slugify } from '../../seo/index.ts';
 import { normaliseOutline, type Outline, outlineSchema } from '../../writing/outline.ts';
-import { updateArticle } from '../article-store.ts';
 import { fitQuotes } from '../prompt-budget.ts';
 import { outlinePrompt } from '../prompts.ts';
+import { saveRunArticle } from '../run-article.ts';
 import { declareStepsFrom } from '../step-store.ts';
 import { runStep } from '../steps.ts';
 import type { ArticleSource } from '../types.ts';
@@ -48,7 +48,7 @@ export async function saveOutline(
   { outline, title }: { outline: Outline; title: string },
   sources: ArticleSource[],
 ) {
-  await updateArticle(run.ctx.database, run.ctx.article.id, {
+  await saveRunArticle(run.ctx, 'outline', {
     outline,
     title,
     slug: slugify(title),
