@@ -1,7 +1,13 @@
 // PGlite is one process per data directory: a second opener would corrupt it or hang. The process
 // that opens the embedded database holds DATA_DIR/blogsmith.pid (created atomically); others
 // refuse at once with a message, and a file left by a dead process is taken over.
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+//
+// Processes starting at the same moment: the file is empty between its creation and its write, so
+// one that cannot be read yet is read again for a moment before it counts as left behind; and a file
+// left behind is set aside under a name of the taker's own before it is removed, and removed only if
+// it is still that file — two takers each removing "the stale file" could remove the other's fresh one.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors.ts';
 
@@ -49,14 +55,49 @@ export interface DataDirLock {
   release(): void;
 }
 
+const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+const ownName = (file: string) => `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+
+/** The file's text and its holder; the holder undefined when the text is not one (yet). */
+function readLock(file: string): { text: string; holder?: Holder } | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  try {
+    const holder = JSON.parse(text) as Holder;
+    return typeof holder?.pid === 'number' ? { text, holder } : { text };
+  } catch {
+    return { text };
+  }
+}
+
+/** Removes the lock file if it still reads `seen`; another process's newer file is put back. */
+function removeIfStill(file: string, seen: string) {
+  const aside = ownName(file);
+  try {
+    renameSync(file, aside);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  try {
+    if (readFileSync(aside, 'utf8') !== seen) renameSync(aside, file);
+  } finally {
+    rmSync(aside, { force: true });
+  }
+}
+
 export function lockDataDir(dataDir: string, command: string): DataDirLock {
   mkdirSync(dataDir, { recursive: true });
   const file = path.resolve(dataDir, 'blogsmith.pid');
-  const write = (holder: Holder, flag: 'wx' | 'w') => writeFileSync(file, JSON.stringify(holder), { flag });
   const me: Holder = { pid: process.pid, command };
-  for (let attempt = 0; attempt < 2; attempt++) {
+  for (let attempt = 0; attempt < 5; attempt++) {
     try {
-      write(me, 'wx');
+      writeFileSync(file, JSON.stringify(me), { flag: 'wx' });
       let released = false;
       const release = () => {
         if (released) return;
@@ -67,22 +108,28 @@ export function lockDataDir(dataDir: string, command: string): DataDirLock {
       return {
         setUrl(url) {
           me.url = url;
-          write(me, 'w');
+          // Replaced whole (a rename), so a reader never finds it empty.
+          const next = ownName(file);
+          writeFileSync(next, JSON.stringify(me));
+          renameSync(next, file);
         },
         release,
       };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      let holder: Holder | undefined;
-      try {
-        holder = JSON.parse(readFileSync(file, 'utf8')) as Holder;
-      } catch {
-        holder = undefined;
+      let found = readLock(file);
+      // Just created by another process and not written yet (a busy machine may hold it between
+      // the two): given up to half a second before it counts as a file left half written.
+      for (let wait = 0; found && !found.holder && wait < 20; wait++) {
+        pause(25);
+        found = readLock(file);
       }
+      if (!found) continue;
+      const { holder } = found;
       if (holder && holder.pid !== process.pid && isAlive(holder.pid)) {
         throw new DataDirBusyError(path.resolve(dataDir), holder, command);
       }
-      rmSync(file, { force: true });
+      removeIfStill(file, found.text);
     }
   }
   throw new AppError('conflict', `Could not lock ${dataDir}`);
