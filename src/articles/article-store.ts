@@ -150,6 +150,16 @@ export async function findArticle(database: Database, scope: Scope, id: string):
   return readStoredArticle(row);
 }
 
+/** The length of the article's Markdown in characters, without reading it (what a copy writes). */
+export async function markdownLength(database: Database, scope: Scope, id: string): Promise<number> {
+  const [row] = await database.db
+    .select({ chars: sql<number>`char_length(${articles.markdown})`.mapWith(Number) })
+    .from(articles)
+    .where(inWorkspace(scope, articles, eq(articles.id, id)));
+  if (!row) throw new AppError('not_found', `Article ${id} not found`);
+  return row.chars;
+}
+
 /** The worker's read: the article whatever its workspace (the job names it by id). */
 export async function articleById(database: Database, id: string): Promise<ArticleRow | undefined> {
   const [row] = await database.db.select(articleColumns).from(articles).where(eq(articles.id, id));

@@ -1,5 +1,5 @@
 // Every statement on article versions: the texts kept by edits, regenerations and restores.
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { inWorkspace } from '../accounts/scope.ts';
 import type { Database } from '../db/client.ts';
 import { articleVersions } from '../db/schema/articles.ts';
@@ -59,6 +59,13 @@ export async function listVersions(database: Database, scope: Scope, articleId: 
     .orderBy(desc(articleVersions.seq));
 }
 
+const oneVersion = (scope: Scope, articleId: string, versionId: string) =>
+  inWorkspace(
+    scope,
+    articleVersions,
+    and(eq(articleVersions.articleId, articleId), eq(articleVersions.id, versionId)),
+  );
+
 export async function findVersion(database: Database, scope: Scope, articleId: string, versionId: string) {
   const [row] = await database.db
     .select({
@@ -69,13 +76,22 @@ export async function findVersion(database: Database, scope: Scope, articleId: s
       createdAt: articleVersions.createdAt,
     })
     .from(articleVersions)
-    .where(
-      inWorkspace(
-        scope,
-        articleVersions,
-        and(eq(articleVersions.articleId, articleId), eq(articleVersions.id, versionId)),
-      ),
-    );
+    .where(oneVersion(scope, articleId, versionId));
   if (!row) throw new AppError('not_found', `Version ${versionId} not found`);
   return row;
+}
+
+/** The length of a version's Markdown in characters, without reading it (what a restore writes). */
+export async function versionMarkdownLength(
+  database: Database,
+  scope: Scope,
+  articleId: string,
+  versionId: string,
+): Promise<number> {
+  const [row] = await database.db
+    .select({ chars: sql<number>`char_length(${articleVersions.markdown})`.mapWith(Number) })
+    .from(articleVersions)
+    .where(oneVersion(scope, articleId, versionId));
+  if (!row) throw new AppError('not_found', `Version ${versionId} not found`);
+  return row.chars;
 }

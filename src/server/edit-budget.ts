@@ -5,6 +5,7 @@
 // and restores count the Markdown they write for the caller (the rate limiter's identity: its API
 // key's holder, else its address) in one-minute windows; once a window's budget is spent the next is refused
 // (429, Retry-After until the window ends). Counted in Redis when configured, so across processes.
+// A copy or a restore is counted at its source's length, read before it is made.
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
@@ -13,10 +14,13 @@ import { callerIdentity } from './plugins/rate-limit.ts';
 const windowMs = 60_000;
 
 export interface EditBudget {
-  /** Refuses the request once its caller has written this minute's budget. */
-  check(request: FastifyRequest): Promise<void>;
-  /** Counts `bytes` of Markdown written for the request's caller. */
-  charge(request: FastifyRequest, bytes: number): Promise<void>;
+  /**
+   * Runs `work`, which writes `chars` of Markdown for the request's caller, within the caller's
+   * budget: counted before it starts — so requests sent at once cannot all pass a look at the count
+   * taken before any of them is counted — refused (counting nothing) once this minute's is spent,
+   * and given back when `work` fails.
+   */
+  spend<T>(request: FastifyRequest, chars: number, work: () => Promise<T>): Promise<T>;
 }
 
 export function editBudget(runtime: Pick<Runtime, 'config' | 'counters' | 'apiKeys'>): EditBudget {
@@ -27,21 +31,26 @@ export function editBudget(runtime: Pick<Runtime, 'config' | 'counters' | 'apiKe
     endsInMs: windowMs - (now % windowMs),
   });
   return {
-    async check(request) {
-      if (!config.RATE_LIMIT_ENABLED) return;
+    async spend(request, chars, work) {
+      if (!config.RATE_LIMIT_ENABLED) return work();
       const { key, endsInMs } = await windowKey(request);
-      if (Number((await counters.get(key)) ?? 0) < budget) return;
-      throw new AppError(
-        'rate_limited',
-        `Edits may write ${config.RATE_LIMIT_EDIT_MB} MB of Markdown a minute; this minute's is spent`,
-        undefined,
-        { retryAfterSeconds: Math.ceil(endsInMs / 1000) },
-      );
-    },
-    async charge(request, bytes) {
-      if (!config.RATE_LIMIT_ENABLED || bytes <= 0) return;
-      const { key } = await windowKey(request);
-      await counters.increment(key, windowMs, bytes);
+      const giveBack = () => counters.increment(key, windowMs, -chars);
+      // The request that crosses the budget goes through; the ones after it are refused.
+      if ((await counters.increment(key, windowMs, chars)) - chars >= budget) {
+        await giveBack();
+        throw new AppError(
+          'rate_limited',
+          `Edits may write ${config.RATE_LIMIT_EDIT_MB} MB of Markdown a minute; this minute's is spent`,
+          undefined,
+          { retryAfterSeconds: Math.ceil(endsInMs / 1000) },
+        );
+      }
+      try {
+        return await work();
+      } catch (err) {
+        await giveBack().catch(() => {});
+        throw err;
+      }
     },
   };
 }

@@ -71,3 +71,39 @@ describe('the edit budget', () => {
     expect((await patch(bearer(key), { markdown: text(5) })).statusCode).toBe(200);
   });
 });
+
+// On PostgreSQL, where requests' statements truly overlap: six edits sent at once all looked at the
+// count before any was counted, and all went through.
+describe('the edit budget, edits sent at once', () => {
+  let pg: TestApp;
+  let owner: Awaited<ReturnType<typeof setupOwner>>;
+  let id: string;
+  beforeAll(async () => {
+    pg = await createTestApp('postgres', { RATE_LIMIT_EDIT_MB: '1' });
+    owner = await setupOwner(pg.app);
+    id = await insertOwnedArticle(pg, owner, 'edit budget at once');
+    await pg.runtime.database.query(
+      `UPDATE articles SET status = 'completed', markdown = '# Start' WHERE id = $1`,
+      [id],
+    );
+  }, 60_000);
+  afterAll(() => pg?.close());
+
+  it('counts each before it is made, and gives back the share of one that failed', async () => {
+    const intoMinute = Date.now() % 60_000;
+    if (intoMinute > 40_000) await new Promise((r) => setTimeout(r, 60_000 - intoMinute + 100));
+    const patch = (articleId: string, n: number) =>
+      pg.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/articles/${articleId}`,
+        headers: session(owner.cookie),
+        payload: { markdown: text(n) },
+      });
+    // Refused (no such article): counts nothing.
+    expect((await patch('00000000-0000-4000-8000-000000000000', 1)).statusCode).toBe(404);
+    // Six edits of 400 kB: the budget (1 MB) lets three through, the third crossing it.
+    const codes = (await Promise.all([1, 2, 3, 4, 5, 6].map((n) => patch(id, n)))).map((r) => r.statusCode);
+    expect(codes.filter((c) => c === 200)).toHaveLength(3);
+    expect(codes.filter((c) => c === 429)).toHaveLength(3);
+  });
+});

@@ -3,7 +3,7 @@
 // article-events.ts.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { findArticle, listArticles } from '../../articles/article-store.ts';
+import { findArticle, listArticles, markdownLength } from '../../articles/article-store.ts';
 import { articleStepView, articleView as viewOf } from '../../articles/article-view.ts';
 import { duplicateArticle } from '../../articles/duplicate.ts';
 import { exportArticle, exportFormats } from '../../articles/export.ts';
@@ -14,7 +14,12 @@ import {
   removeArticle,
   restoreVersion,
 } from '../../articles/service.ts';
-import { findVersion, listVersions, versionsKept } from '../../articles/version-store.ts';
+import {
+  findVersion,
+  listVersions,
+  versionMarkdownLength,
+  versionsKept,
+} from '../../articles/version-store.ts';
 import { articleStatuses } from '../../db/schema/articles.ts';
 import { markdownText } from '../../input/markdown.ts';
 import { text, visibleText } from '../../input/text.ts';
@@ -205,13 +210,14 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const { markdown, expectedUpdatedAt, ...rest } = request.body;
-      if (markdown !== undefined) await edits.check(request);
-      const row = await editArticle(runtime, authOf(request), request.params.id, {
-        ...rest,
-        ...(markdown !== undefined ? { markdown } : {}),
-        ...(expectedUpdatedAt ? { expectedUpdatedAt: new Date(expectedUpdatedAt) } : {}),
-      });
-      await edits.charge(request, markdown?.length ?? 0);
+      const edit = () =>
+        editArticle(runtime, authOf(request), request.params.id, {
+          ...rest,
+          ...(markdown !== undefined ? { markdown } : {}),
+          ...(expectedUpdatedAt ? { expectedUpdatedAt: new Date(expectedUpdatedAt) } : {}),
+        });
+      // An edit that writes no Markdown (a title, a favorite) costs nothing of the budget.
+      const row = markdown === undefined ? await edit() : await edits.spend(request, markdown.length, edit);
       return viewOf(database, row);
     },
   );
@@ -250,9 +256,10 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      await edits.check(request);
-      const copy = await duplicateArticle(database, app.runtime.config, authOf(request), request.params.id);
-      await edits.charge(request, copy.markdown.length);
+      const { id } = request.params;
+      const copy = await edits.spend(request, await markdownLength(database, authOf(request), id), () =>
+        duplicateArticle(database, app.runtime.config, authOf(request), id),
+      );
       await auditRequest(request, 'article.duplicated', copy.id, { from: request.params.id });
       return reply
         .status(201)
@@ -340,9 +347,12 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      await edits.check(request);
-      const row = await restoreVersion(runtime, authOf(request), request.params.id, request.params.versionId);
-      await edits.charge(request, row.markdown.length);
+      const { id, versionId } = request.params;
+      const row = await edits.spend(
+        request,
+        await versionMarkdownLength(database, authOf(request), id, versionId),
+        () => restoreVersion(runtime, authOf(request), id, versionId),
+      );
       return viewOf(database, row);
     },
   );
