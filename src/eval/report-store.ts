@@ -1,7 +1,7 @@
 // Every statement on stored evaluation reports: a workspace's `blogsmith eval` runs, newest first.
 import { and, eq } from 'drizzle-orm';
 import { inWorkspace } from '../accounts/scope.ts';
-import type { Database } from '../db/client.ts';
+import type { Database, Transaction } from '../db/client.ts';
 import { after, createdMicrosOf, newestFirst, type PagePosition } from '../db/keyset.ts';
 import { evalReports } from '../db/schema/eval.ts';
 import { AppError } from '../errors.ts';
@@ -32,12 +32,13 @@ const columns = {
   report: evalReports.report,
 };
 
+/** Stores a report; `tx` holds the workspace's storage lock (insertWithinStorage). */
 export async function saveEvalReport(
-  database: Database,
+  tx: Transaction,
   scope: Scope & { userId: string },
   report: EvalReport,
 ): Promise<StoredEvalReport> {
-  const [row] = await database.db
+  const [row] = await tx
     .insert(evalReports)
     .values({ workspaceId: scope.workspaceId, createdBy: scope.userId, judge: report.judge, report })
     .returning(columns);

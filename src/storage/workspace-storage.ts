@@ -52,7 +52,7 @@ export async function assertStorageRoom(
 /**
  * Runs `insert` (which stores `size` bytes) when they fit, checked and written under a lock per
  * workspace so concurrent writes cannot pass the bound together; throws `storage_full` otherwise.
- * For writes of up to MAX_FILE_SIZE_MB (uploads); edits of at most a few hundred kB use
+ * For writes of up to MAX_FILE_SIZE_MB (uploads) or MAX_BODY_MB (reports); edits of at most a few hundred kB use
  * assertStorageRoom, whose bound a few concurrent edits may pass by what they add.
  */
 export async function insertWithinStorage<T>(

@@ -210,8 +210,14 @@ describe.each(backends)('workspace storage bound (%s)', (backend) => {
     for (const d of list.items) expect((await call('DELETE', `/documents/${d.id}`)).statusCode).toBe(204);
     const size = Buffer.byteLength(JSON.stringify(report));
     expect(held - 2000 + size).toBeLessThanOrEqual(limitBytes);
-    const stored = await call('POST', '/eval/reports', report);
-    expect(stored.statusCode).toBe(201);
+    // Room for one: of two sent at once, one is stored and the other refused.
+    expect(held - 2000 + 2 * size).toBeGreaterThan(limitBytes);
+    const both = await Promise.all([
+      call('POST', '/eval/reports', report),
+      call('POST', '/eval/reports', report),
+    ]);
+    expect(both.map((r) => r.statusCode).sort()).toEqual([201, 413]);
+    const stored = both.find((r) => r.statusCode === 201)!;
     expect((await storage()).evalReportBytes).toBeGreaterThan(0);
     await expectCountedRight();
     expect((await call('DELETE', `/eval/reports/${stored.json().id}`)).statusCode).toBe(204);

@@ -11,7 +11,7 @@ import {
   type StoredEvalReport,
   saveEvalReport,
 } from '../../eval/report-store.ts';
-import { assertStorageRoom } from '../../storage/workspace-storage.ts';
+import { insertWithinStorage } from '../../storage/workspace-storage.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
 import { decodeCursor, pageFrom, pageOf, pageQuery } from '../pagination.ts';
 
@@ -71,13 +71,14 @@ export const evalReportRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const auth = authOf(request);
-      await assertStorageRoom(
-        database,
-        app.runtime.config,
-        auth.workspaceId,
-        Buffer.byteLength(JSON.stringify(request.body)),
-      );
-      return reply.status(201).send(viewOf(await saveEvalReport(database, auth, request.body)));
+      // Checked and stored under the workspace's storage lock: reports sent at once (each up to
+      // MAX_BODY_MB) cannot pass the bound together.
+      const stored = await insertWithinStorage(database, app.runtime.config, {
+        workspaceId: auth.workspaceId,
+        size: Buffer.byteLength(JSON.stringify(request.body)),
+        insert: (tx) => saveEvalReport(tx, auth, request.body),
+      });
+      return reply.status(201).send(viewOf(stored));
     },
   );
 
