@@ -67,13 +67,15 @@ export async function memberRole(database: Database, scope: Scope, userId: strin
  * Gives the member `role`, or with null removes them, unless that would leave the workspace without
  * an owner. The owners' rows stay locked from the count to the write: two owners demoting each
  * other at once each saw two owners and both wrote, leaving none (and only an owner grants the role).
+ * Written only while the member still has the role `from` the caller's permission was judged on
+ * ('moved' otherwise): an admin's demotion of an admin must not land on one just made an owner.
  */
 export async function changeMembershipKeepingAnOwner(
   database: Database,
   scope: Scope,
-  userId: string,
-  role: Role | null,
-): Promise<'changed' | 'last_owner'> {
+  change: { userId: string; from: Role; role: Role | null },
+): Promise<'changed' | 'last_owner' | 'moved'> {
+  const { userId, from, role } = change;
   return database.db.transaction(async (tx) => {
     // In one order, so two of these never wait for each other's rows.
     const owners = await tx
@@ -84,10 +86,16 @@ export async function changeMembershipKeepingAnOwner(
       .for('update');
     const leavesNone = owners.length === 1 && owners[0]!.userId === userId && role !== 'owner';
     if (leavesNone) return 'last_owner';
-    const member = inWorkspace(scope, memberships, eq(memberships.userId, userId));
-    if (role === null) await tx.delete(memberships).where(member);
-    else await tx.update(memberships).set({ role }).where(member);
-    return 'changed';
+    const member = inWorkspace(
+      scope,
+      memberships,
+      and(eq(memberships.userId, userId), eq(memberships.role, from)),
+    );
+    const written =
+      role === null
+        ? await tx.delete(memberships).where(member).returning({ userId: memberships.userId })
+        : await tx.update(memberships).set({ role }).where(member).returning({ userId: memberships.userId });
+    return written.length > 0 ? 'changed' : 'moved';
   });
 }
 

@@ -20,7 +20,24 @@ export function assertMayGrant(ctx: AuthContext, role: Role) {
   if (role === 'owner' && ctx.role !== 'owner') throw forbidden('Only an owner can grant the owner role');
 }
 
-const lastOwner = () => new AppError('conflict', 'A workspace must keep at least one owner');
+/** The outcome of a change that could not be made, as the error to answer. */
+const refusal = {
+  last_owner: () => new AppError('conflict', 'A workspace must keep at least one owner'),
+  moved: () =>
+    new AppError(
+      'conflict',
+      "The member's role was changed, or the member removed, by someone else meanwhile: look again",
+    ),
+};
+
+async function applyChange(
+  database: Database,
+  ctx: AuthContext,
+  change: Parameters<typeof changeMembershipKeepingAnOwner>[2],
+) {
+  const outcome = await changeMembershipKeepingAnOwner(database, ctx, change);
+  if (outcome !== 'changed') throw refusal[outcome]();
+}
 
 async function existingMember(database: Database, ctx: AuthContext, userId: string) {
   const m = await memberRole(database, ctx, userId);
@@ -38,7 +55,7 @@ export async function changeMemberRole(
   const current = await existingMember(database, ctx, userId);
   assertMayGrant(ctx, role);
   if (current.role === 'owner' && ctx.role !== 'owner') throw forbidden('Only an owner can change an owner');
-  if ((await changeMembershipKeepingAnOwner(database, ctx, userId, role)) === 'last_owner') throw lastOwner();
+  await applyChange(database, ctx, { userId, from: current.role, role });
   await revocations.publish({ kind: 'member', userId, workspaceId: ctx.workspaceId });
   return { userId, role };
 }
@@ -52,6 +69,6 @@ export async function removeMember(
   const current = await existingMember(database, ctx, userId);
   if (!atLeast(ctx.role, 'admin')) throw forbidden('Only admins and owners manage members');
   if (current.role === 'owner' && ctx.role !== 'owner') throw forbidden('Only an owner can remove an owner');
-  if ((await changeMembershipKeepingAnOwner(database, ctx, userId, null)) === 'last_owner') throw lastOwner();
+  await applyChange(database, ctx, { userId, from: current.role, role: null });
   await revocations.publish({ kind: 'member', userId, workspaceId: ctx.workspaceId });
 }
