@@ -1,7 +1,7 @@
 // The audit log: entries are written once and never changed. Every statement on it (record an
 // entry, read a page of them, delete those past their retention).
 import { and, eq, getTableColumns } from 'drizzle-orm';
-import type { Database } from '../db/client.ts';
+import type { Database, Transaction } from '../db/client.ts';
 import { reclaimDeletedSpace } from '../db/embedded-autovacuum.ts';
 import { after, createdMicrosOf, newestFirst, type PagePosition } from '../db/keyset.ts';
 import { auditLog } from '../db/schema/index.ts';
@@ -18,7 +18,8 @@ export interface AuditEntry {
 }
 
 /** Security-relevant actions: logins, keys, members, setup. Never holds a secret. */
-export async function audit(database: Database, entry: AuditEntry) {
+/** Writes an audit entry, with the database or inside a transaction (`{ db: tx }`). */
+export async function audit(database: { db: Pick<Transaction, 'insert'> }, entry: AuditEntry) {
   await database.db.insert(auditLog).values({
     workspaceId: entry.workspaceId ?? null,
     actorUserId: entry.actorUserId ?? null,

@@ -15,7 +15,7 @@ import { EventEmitter } from 'node:events';
 import type { Database } from '../db/client.ts';
 import { AppError } from '../errors.ts';
 import { whenIdle } from '../when-idle.ts';
-import { budgetWarningRecorded, recordBudgetWarning } from './budget-store.ts';
+import { recordBudgetWarningOnce } from './budget-store.ts';
 import { monthSpend } from './ledger-store.ts';
 import { observeBudget } from './metrics.ts';
 import { monthlyBudgetOf } from './settings.ts';
@@ -45,8 +45,8 @@ async function checkBudget(
   }
   if (costUsd >= 0.8 * budgetUsd) {
     const from = new Date(monthStartOf(Date.now()));
-    if (await budgetWarningRecorded(database, workspaceId, from)) return;
-    await recordBudgetWarning(database, workspaceId, { spentUsd: costUsd, budgetUsd });
+    if (!(await recordBudgetWarningOnce(database, workspaceId, from, { spentUsd: costUsd, budgetUsd })))
+      return;
     budgetEvents.emit('warning', { workspaceId, spentUsd: costUsd, budgetUsd } satisfies BudgetWarning);
   }
 }

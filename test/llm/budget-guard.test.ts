@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { runMigrations } from '../../src/db/migrate.ts';
 import { llmCalls, workspaces } from '../../src/db/schema/index.ts';
-import { createBudgetGuard } from '../../src/llm/budget.ts';
+import { budgetEvents, createBudgetGuard } from '../../src/llm/budget.ts';
 import { metricsRegistry } from '../../src/observability/metrics.ts';
 
 describe('budget guard', () => {
@@ -97,5 +97,26 @@ describe('budget guard', () => {
     guard.spent(a, 0.125);
     await guard.check(a);
     expect(await share(a)).toBe(0.625);
+  });
+
+  it('writes the 80 % warning once, however many calls and processes check at once', async () => {
+    const ws = await workspace();
+    await spend(ws, 0.85);
+    const warned: unknown[] = [];
+    const onWarning = (w: { workspaceId: string }) => w.workspaceId === ws && warned.push(w);
+    budgetEvents.on('warning', onWarning);
+    try {
+      // Three processes' guards, three calls each (parallel sections), all at once.
+      const guards = [1, 2, 3].map(() => createBudgetGuard(database, { defaultBudgetUsd: 1 }));
+      await Promise.all(guards.flatMap((guard) => [1, 2, 3].map(() => guard.check(ws))));
+      const { rows } = await database.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM audit_log WHERE workspace_id = $1 AND action = 'budget.warning'`,
+        [ws],
+      );
+      expect(rows[0]!.n).toBe(1);
+      expect(warned).toHaveLength(1);
+    } finally {
+      budgetEvents.off('warning', onWarning);
+    }
   });
 });
