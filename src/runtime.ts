@@ -60,7 +60,10 @@ export interface RuntimeOptions {
   logger?: Logger;
   /** Overrides DATA_DIR for the embedded database (tests use `memory://`). */
   dataDir?: string;
-  /** Which command holds the embedded data directory (shown to other processes that try it). */
+  /**
+   * Which command this is: shown to other processes that find the embedded data directory held, and
+   * PostgreSQL's application_name for its connections (a restore refuses while one is connected).
+   */
   command?: string;
   /** Prefix for every Redis key (tests isolate runs with it). */
   redisKeyPrefix?: string;
@@ -83,6 +86,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     dataDir: opts.dataDir ?? config.DATA_DIR,
     poolSize: config.DATABASE_POOL_SIZE,
     embeddedCache: config.EMBEDDED_DB_CACHE,
+    processName: opts.command ?? 'process',
   });
   if (privateDataDir) {
     const fixed = secureDataDir(dataDir);

@@ -82,6 +82,26 @@ export async function dumpPostgres(url: string, file: string): Promise<Inventory
 }
 
 /**
+ * Blogsmith processes connected to the database at `url` (by their application_name, see
+ * src/db/client.ts), as "blogsmith server ×2"-style names; empty when none is. A restore replaces
+ * the data under them: their runs, caches and leases would go on against rows that are gone.
+ */
+export async function blogsmithConnections(url: string): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string; n: number }>(
+      `SELECT application_name AS name, count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name LIKE 'blogsmith %'
+        GROUP BY application_name ORDER BY application_name`,
+    );
+    return rows.map((r) => (r.n > 1 ? `${r.name} ×${r.n}` : r.name));
+  } finally {
+    await client.end();
+  }
+}
+
+/**
  * Restores a custom-format dump into the database at `url`, replacing the objects it contains,
  * in one transaction (a failed restore leaves the database as it was).
  */

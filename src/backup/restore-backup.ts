@@ -9,7 +9,7 @@ import { existingSecretKey } from './create-backup.ts';
 import { compareInventories, type InventoryDifference } from './inventory-store.ts';
 import type { Manifest } from './manifest.ts';
 import { inventoryOfPglite, restorePglite } from './pglite-dump.ts';
-import { inventoryOf, restorePostgres } from './postgres-dump.ts';
+import { blogsmithConnections, inventoryOf, restorePostgres } from './postgres-dump.ts';
 import { keyFingerprint, openSecret } from './secret-envelope.ts';
 
 export type SecretOutcome =
@@ -76,6 +76,15 @@ export async function restoreBackup(input: RestoreInput): Promise<RestoreResult>
     }
   }
 
+  if (input.databaseUrl) {
+    const connected = await blogsmithConnections(input.databaseUrl);
+    if (connected.length > 0)
+      throw new AppError(
+        'conflict',
+        `Blogsmith is running on this database (connected: ${connected.join(', ')}): stop every server, ` +
+          'worker and command first — a restore replaces the data under them.',
+      );
+  }
   const payload = await archive.extractPayload();
   let previous: string | undefined;
   try {

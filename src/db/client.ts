@@ -57,13 +57,18 @@ export interface DatabaseOptions {
   /** Directory for the embedded database; `memory://` keeps it in memory (tests). */
   dataDir?: string;
   poolSize?: number;
+  /**
+   * Which Blogsmith process this is (`server`, `worker`, `CLI (generate)`), as PostgreSQL's
+   * application_name `blogsmith <name>`: a restore looks for these to refuse while one is connected.
+   */
+  processName?: string;
   /** PostgreSQL's shared_buffers for the embedded database, e.g. `32MB`. */
   embeddedCache?: string;
 }
 
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   return opts.url
-    ? openPostgres(opts.url, opts.poolSize ?? 10)
+    ? openPostgres(opts.url, opts.poolSize ?? 10, opts.processName)
     : openPglite(opts.dataDir ?? './data', opts.embeddedCache ?? '32MB');
 }
 
@@ -116,9 +121,19 @@ async function openPglite(dataDir: string, sharedBuffers: string): Promise<Datab
   };
 }
 
-async function openPostgres(url: string, poolSize: number): Promise<Database> {
+/** The application_name of Blogsmith's own connections: `blogsmith <process>`. */
+export const blogsmithApplicationName = (processName: string) => `blogsmith ${processName}`.slice(0, 63);
+
+async function openPostgres(url: string, poolSize: number, processName?: string): Promise<Database> {
   installStringArrayParser();
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5000 });
+  // A name the operator put in DATABASE_URL stays theirs.
+  const named = processName !== undefined && !/[?&]application_name=/.test(url);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: 5000,
+    ...(named ? { application_name: blogsmithApplicationName(processName) } : {}),
+  });
   // An idle client losing its server must not crash the process; queries report the error.
   pool.on('error', () => {});
   const db = drizzlePg({ client: pool, schema }) as unknown as Db;

@@ -304,7 +304,7 @@ describe('regenerating a part with an instruction, for review', () => {
       const behaviour = fallback?.(req);
       if (!behaviour || !promptOf(req).includes('Write the introduction')) return behaviour;
       arrived();
-      return { type: 'held', until, then: behaviour };
+      return { type: 'held', until, answer: behaviour };
     };
     try {
       const asking = await call('POST', `/api/v1/articles/${other}/sections/intro/regenerate`, {

@@ -317,6 +317,19 @@ describe('backup and restore', { timeout: 600_000 }, () => {
     expect(otherKey.code, otherKey.stdout + otherKey.stderr).toBe(0);
     expect(otherKey.stderr).toMatch(/not the one this backup was taken with.*encrypted provider API keys/s);
 
+    // Refused while a Blogsmith process is connected (a server's pool, by its application_name).
+    const server = new pg.Client({ connectionString: url, application_name: 'blogsmith server' });
+    await server.connect();
+    try {
+      const refused = await cliRun(['restore', file], env);
+      expect(refused.code, refused.stdout + refused.stderr).not.toBe(0);
+      expect(refused.stderr).toMatch(
+        /Blogsmith is running on this database \(connected: blogsmith server\): stop/,
+      );
+    } finally {
+      await server.end();
+    }
+
     // Restoring again over the populated database (pg_restore --clean) with the right key.
     const restored = await cliRun(['restore', file], env);
     expect(restored.code, restored.stdout + restored.stderr).toBe(0);

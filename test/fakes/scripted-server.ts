@@ -37,8 +37,8 @@ export type Behaviour =
     }
   /** Accept the request and never answer. */
   | { type: 'hang' }
-  /** Answer with `then` once `until` settles (a test acting while the request waits). */
-  | { type: 'held'; until: Promise<unknown>; then: Behaviour }
+  /** Answer with `answer` once `until` settles (a test acting while the request waits). */
+  | { type: 'held'; until: Promise<unknown>; answer: Behaviour }
   /**
    * Streams: send `afterChunks` chunks of `text`, then drop the connection (or, with `stall`, go
    * silent and keep it open). Non-streams: drop at once.
@@ -209,7 +209,7 @@ export async function startScriptedServer(
     let behaviour = queue.shift() ?? state.responder?.(received) ?? state.fallback;
     while (behaviour.type === 'held') {
       await behaviour.until.catch(() => {});
-      behaviour = behaviour.then;
+      behaviour = behaviour.answer;
     }
     if (behaviour.type === 'hang') return;
     if (behaviour.type === 'error')
