@@ -144,4 +144,19 @@ describe('editing an article someone else is editing', () => {
     expect(h.problems.filter((p) => !/status of 409/.test(p))).toEqual([]);
     expect(h.accessibility).toEqual([]);
   }, 60_000);
+
+  it('asks before signing out over unsaved edits, and stays signed in when told to', async () => {
+    await typeAtEnd('Typed before signing out.');
+    const asked = new Promise<string>((resolve) =>
+      page.once('dialog', (dialog) => {
+        resolve(dialog.message());
+        void dialog.dismiss();
+      }),
+    );
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    expect(await asked).toMatch(/unsaved changes/);
+    expect(await textarea().inputValue()).toContain('Typed before signing out.');
+    // The session was not ended behind the question.
+    expect((await context.request.get('/api/v1/me')).status()).toBe(200);
+  }, 60_000);
 });

@@ -140,6 +140,42 @@ describe('regenerating a part in the editor', () => {
       .waitFor();
   }, 90_000);
 
+  it('follows a regeneration while another panel is open, and shows its proposal on coming back', async () => {
+    await openPanel(page);
+    const fallback = h.llm.responder;
+    let answer = () => {};
+    const until = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    const conclusion = (req: ReceivedRequest) => promptOf(req).includes('Write the conclusion');
+    h.llm.responder = (req) => {
+      const behaviour = fallback?.(req);
+      return behaviour && conclusion(req) ? { type: 'held', until, answer: behaviour } : behaviour;
+    };
+    const sent = h.llm.requests.length;
+    try {
+      await page.getByLabel('Part', { exact: true }).selectOption({ label: 'Conclusion' });
+      await page.getByRole('button', { name: 'Regenerate part' }).click();
+      await poll(() => h.llm.requests.slice(sent).some(conclusion), 30_000).toBe(true);
+      // Another panel while the model writes; the proposal is ready before coming back.
+      await page.getByRole('button', { name: 'Versions', exact: true }).click();
+      answer();
+      await poll(async () => {
+        const stored = await (await context.request.get(`/api/v1/articles/${articleId}`)).json();
+        return stored.regeneration?.state;
+      }, 30_000).toBe('proposed');
+      await page.getByRole('button', { name: 'Regenerate', exact: true }).click();
+      const proposal = page.getByTestId('regeneration-proposal');
+      await proposal.waitFor({ timeout: 15_000 });
+      expect(await proposal.getByRole('heading', { level: 3 }).textContent()).toContain('Conclusion');
+    } finally {
+      answer();
+      h.llm.responder = fallback;
+    }
+    await page.getByRole('button', { name: 'Discard' }).click();
+    await page.getByText('Discarded. The article is unchanged.').waitFor();
+  }, 90_000);
+
   it('fits a phone screen, the before/after stacked', async () => {
     const phone = await h.newContext({ width: 375, height: 812, mobile: true });
     await phone.addCookies(await context.cookies());

@@ -12,7 +12,7 @@ import { LiveGeneration } from './pages/live/LiveGeneration.tsx';
 import { NewArticle } from './pages/NewArticle.tsx';
 import { Quality } from './pages/Quality.tsx';
 import { Settings } from './pages/Settings.tsx';
-import { Link, match, navigate, useLocation } from './router.tsx';
+import { Link, match, mayLeave, navigate, useLocation } from './router.tsx';
 import { ErrorBox, Loading } from './ui.tsx';
 
 type Session =
@@ -124,6 +124,8 @@ function Shell({
   }, [path]);
 
   const logout = async () => {
+    // Asked before the session is gone: after it, staying would keep nothing.
+    if (!mayLeave()) return;
     try {
       await api('POST', '/api/v1/auth/logout');
     } finally {

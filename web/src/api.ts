@@ -99,24 +99,15 @@ function urlOf(path: string, params?: object, query?: object): string {
   return qs ? `${filled}?${qs}` : filled;
 }
 
-export async function api<M extends Method, P extends PathWith<M>>(
-  method: M,
-  path: P,
-  options: CallOptions<Operation<P, M>> = {},
-): Promise<Json<P, M>> {
-  const { body, headers = {} } = options;
+/**
+ * A same-origin request with the app's answers to failure: an ApiError for a server that cannot be
+ * reached or a refusal (its message and details), and a 401 outside sign-in announced (the
+ * "session has ended" dialog). Every call goes through here: the API's and a file download's.
+ */
+export async function send(url: string, init: RequestInit = {}): Promise<Response> {
   let res: Response;
   try {
-    res = await fetch(urlOf(path, options.params as object, options.query as object), {
-      method,
-      credentials: 'same-origin',
-      headers: {
-        accept: 'application/json',
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    res = await fetch(url, { credentials: 'same-origin', ...init });
   } catch {
     throw new ApiError(
       0,
@@ -126,9 +117,27 @@ export async function api<M extends Method, P extends PathWith<M>>(
   }
   if (!res.ok) {
     const error = await errorOf(res);
-    if (res.status === 401 && !path.startsWith('/api/v1/auth/')) announceUnauthenticated();
+    if (res.status === 401 && !url.startsWith('/api/v1/auth/')) announceUnauthenticated();
     throw error;
   }
+  return res;
+}
+
+export async function api<M extends Method, P extends PathWith<M>>(
+  method: M,
+  path: P,
+  options: CallOptions<Operation<P, M>> = {},
+): Promise<Json<P, M>> {
+  const { body, headers = {} } = options;
+  const res = await send(urlOf(path, options.params as object, options.query as object), {
+    method,
+    headers: {
+      accept: 'application/json',
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (res.status === 204) return undefined as Json<P, M>;
   const type = res.headers.get('content-type') ?? '';
   return (type.includes('json') ? await res.json() : await res.text()) as Json<P, M>;

@@ -8,7 +8,8 @@ const changeEvent = 'blogsmith:navigate';
 // closing the tab) asks it first.
 const leaveGuards = new Set<{ question: string }>();
 
-function mayLeave(): boolean {
+/** Asks each unsaved page's question; true when the user agrees to leave (or nothing is unsaved). */
+export function mayLeave(): boolean {
   for (const guard of leaveGuards) if (!window.confirm(guard.question)) return false;
   // Confirmed: the page is going away, its guards with it.
   leaveGuards.clear();

@@ -8,7 +8,7 @@ import {
   useRef,
   useState,
 } from 'react';
-import { ApiError, messageOf } from './api.ts';
+import { ApiError, messageOf, send } from './api.ts';
 import { plainMessage } from './plain-errors.ts';
 
 export function Field(props: {
@@ -143,8 +143,7 @@ export function usePageTitle(title: string) {
 
 /** Downloads a same-origin URL (cookie sent) as a file. */
 export async function download(url: string, fallbackName: string) {
-  const res = await fetch(url, { credentials: 'same-origin' });
-  if (!res.ok) throw new Error(`Download failed (${res.status})`);
+  const res = await send(url);
   const disposition = res.headers.get('content-disposition') ?? '';
   const name = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1];
   const blob = await res.blob();

@@ -120,9 +120,13 @@ function EditorLoaded({
 
   // Saved on the text as it was read: if someone else saved since, the server refuses (409) and the
   // editor asks whether to replace their text (kept in Versions) or to load it instead of this one.
+  // A save in flight: a second Ctrl+S (or a held key's repeats) waits for it rather than sending the
+  // same text on the same read again, which the server answers with a conflict against itself.
+  const inFlight = useRef(false);
   const save = useCallback(
     async (overwrite = false) => {
-      if (!dirty) return;
+      if (!dirty || inFlight.current) return;
+      inFlight.current = true;
       setSaving(true);
       setSaveError(undefined);
       try {
@@ -146,6 +150,7 @@ function EditorLoaded({
           setConflict(true);
         else setSaveError(e);
       } finally {
+        inFlight.current = false;
         setSaving(false);
       }
     },
@@ -336,9 +341,10 @@ function EditorLoaded({
             />
           )}
           {panel === 'seo' && <SeoPanel article={article} />}
-          {panel === 'sections' && (
+          {/* Kept while another panel shows: a regeneration it started goes on being followed. */}
+          <div hidden={panel !== 'sections'}>
             <RegeneratePanel article={article} reload={reload} onChange={onChange} dirty={dirty} />
-          )}
+          </div>
           {panel === 'versions' && (
             <VersionsPanel article={article} current={markdown} dirty={dirty} onRestored={onChange} />
           )}

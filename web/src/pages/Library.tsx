@@ -81,15 +81,20 @@ export function Library({ me }: { me: Me }) {
     }
   };
 
+  // The article being copied: its button waits, so a double click makes one copy, not two.
+  const [duplicating, setDuplicating] = useState<string>();
   const duplicate = async (a: ArticleSummary) => {
     setError(undefined);
     setNotice('');
+    setDuplicating(a.id);
     try {
       const copy = await api('POST', '/api/v1/articles/{id}/duplicate', { params: { id: a.id } });
       setNotice(`Duplicated as "${copy.title}".`);
       await articles.reload();
     } catch (e) {
       setError(e);
+    } finally {
+      setDuplicating(undefined);
     }
   };
 
@@ -203,7 +208,7 @@ export function Library({ me }: { me: Me }) {
                       <button
                         type="button"
                         className="secondary small"
-                        disabled={a.status === 'queued' || a.status === 'running'}
+                        disabled={a.status === 'queued' || a.status === 'running' || duplicating === a.id}
                         title={
                           a.status === 'queued' || a.status === 'running'
                             ? 'Can be duplicated once it has finished'

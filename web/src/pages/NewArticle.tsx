@@ -4,6 +4,7 @@ import { ApiError, api, type ErrorDetail } from '../api.ts';
 import { ConnectModelBanner, useModelReadiness } from '../components/ConnectModelBanner.tsx';
 import { CostEstimate } from '../components/CostEstimate.tsx';
 import { usePagedLoad } from '../components/LoadMore.tsx';
+import { randomKey } from '../idempotency-key.ts';
 import { plainMessage } from '../plain-errors.ts';
 import { navigate, useLeaveGuard } from '../router.tsx';
 import { ErrorBox, Field, usePageTitle } from '../ui.tsx';
@@ -26,10 +27,6 @@ const fieldKeys = [
   'seo',
 ] as const;
 type FieldKey = (typeof fieldKeys)[number];
-
-// crypto.randomUUID exists only in secure contexts; a LAN install over plain HTTP is not one.
-const randomKey = () =>
-  Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 
 const lines = (s: string) =>
   s

@@ -41,12 +41,13 @@ export function ExportPanel({
             key={format}
             type="button"
             className="secondary"
-            onClick={() =>
+            onClick={() => {
+              setError('');
               download(
                 `/api/v1/articles/${article.id}/export?format=${format}`,
                 `${article.slug || 'article'}.${format}`,
-              ).catch((e: unknown) => setError(messageOf(e)))
-            }
+              ).catch((e: unknown) => setError(messageOf(e)));
+            }}
           >
             Export {label}
           </button>

@@ -1,9 +1,10 @@
 // The end of a run: what came out (words, SEO score, claims, cost) and where to go next. A failed
 // or cancelled run can be started again with the same brief.
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { type Article, api } from '../../api.ts';
+import { randomKey } from '../../idempotency-key.ts';
 import { navigate } from '../../router.tsx';
-import { ErrorBox } from '../../ui.tsx';
+import { FormError } from '../../ui.tsx';
 
 export function FinishCard({ article, status, cost }: { article: Article; status: string; cost: string }) {
   const [busy, setBusy] = useState(false);
@@ -12,11 +13,16 @@ export function FinishCard({ article, status, cost }: { article: Article; status
   const supported = claims.filter((c) => c.verdict === 'supported').length;
   const empty = article.wordCount === 0;
 
+  // One run started again from this card, however often the button is pressed after a lost answer.
+  const key = useRef(randomKey());
   const again = async () => {
     setBusy(true);
     setError(undefined);
     try {
-      const created = await api('POST', '/api/v1/articles', { body: article.brief });
+      const created = await api('POST', '/api/v1/articles', {
+        body: article.brief,
+        headers: { 'idempotency-key': key.current },
+      });
       navigate(`/articles/${created.id}/live`);
     } catch (e) {
       setError(e);
@@ -64,7 +70,8 @@ export function FinishCard({ article, status, cost }: { article: Article; status
           to write it.
         </p>
       )}
-      <ErrorBox error={error} />
+      {/* This card has no form: the brief's refusals (a document gone, web research off) are listed. */}
+      <FormError error={error} fields={[]} />
       <div className="actions">
         <button type="button" onClick={() => navigate(`/articles/${article.id}`)}>
           Open in editor

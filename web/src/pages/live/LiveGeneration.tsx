@@ -2,7 +2,7 @@
 // streams, sources as they are found, pace and time left, running cost; cancel (after asking);
 // at the end a summary with the way to the editor.
 import { useEffect, useState } from 'react';
-import { api } from '../../api.ts';
+import { ApiError, api } from '../../api.ts';
 import { costText, useUnpricedModels } from '../../components/prices.ts';
 import { Link } from '../../router.tsx';
 import { ErrorBox, Loading, StatusBadge, usePageTitle } from '../../ui.tsx';
@@ -51,7 +51,10 @@ export function LiveGeneration({ id }: { id: string }) {
     }
   };
 
-  if (loadError) return <ErrorBox error={loadError} />;
+  // An article that is gone (deleted) ends the view; a read that failed once (a blip, a restart)
+  // is said above the view, which the stream goes on filling, until a later read succeeds.
+  const gone = loadError instanceof ApiError && loadError.status === 404;
+  if (loadError && (gone || !article)) return <ErrorBox error={loadError} />;
   if (!article) return <Loading label="Loading article…" />;
   const costUsd = Math.max(live.costUsd, live.done ? article.usage.costUsd : 0);
   const tokens = live.tokens.input + live.tokens.output;
@@ -106,6 +109,7 @@ export function LiveGeneration({ id }: { id: string }) {
         </p>
       )}
       <ErrorBox error={actionError} />
+      <ErrorBox error={loadError} />
       {(live.error || article.error) && (
         <p className="error-box" role="alert">
           {live.error ?? article.error}

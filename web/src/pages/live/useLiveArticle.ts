@@ -23,6 +23,7 @@ export function useLiveArticle(id: string) {
     try {
       const a = await api('GET', '/api/v1/articles/{id}', { params: { id } });
       setArticle(a);
+      setLoadError(undefined);
       setLive((s) => ({
         ...s,
         steps: a.steps.reduce(

@@ -1,6 +1,6 @@
 // The guided connect: provider → address or key → pick a model from the provider's own list →
 // every writing role uses it → the parent tests it. Each step answers next to its own form.
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useRef, useState } from 'react';
 import {
   api,
   fieldErrors,
@@ -40,12 +40,24 @@ export function ConnectProvider({
   const keyPath = `credentials.${provider}.apiKey`;
   const urlPath = `credentials.${provider}.baseUrl`;
 
-  const loadModels = () =>
-    list.run(async () => {
+  // The provider shown now: a listing asked for another one (a slow local server, then a switch)
+  // is dropped when it answers, its models and its failure alike.
+  const shown = useRef(provider);
+  shown.current = provider;
+  const loadModels = () => {
+    const asked = provider;
+    return list.run(async () => {
       setModels(undefined);
-      const res = await api('GET', '/api/v1/llm/providers/{provider}/models', { params: { provider } });
-      setModels(res.items);
+      try {
+        const res = await api('GET', '/api/v1/llm/providers/{provider}/models', {
+          params: { provider: asked },
+        });
+        if (shown.current === asked) setModels(res.items);
+      } catch (e) {
+        if (shown.current === asked) throw e;
+      }
     });
+  };
 
   const choose = (p: ProviderName) => {
     setProvider(p);
