@@ -112,6 +112,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
       'pgvector is not available: vector search is disabled, full-text search still works',
     );
   }
+  let closing: Promise<void> | undefined;
   const closers: Array<() => Promise<void>> = [
     async () => lock?.release(),
     // Files the database created while running (WAL segments, new relations) are made private too.
@@ -129,11 +130,12 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
   // Created here so every edge can enqueue; the processes that work jobs register their handlers
   // (jobs/register.ts) and call start({ work: true }).
   const queue = createJobQueue({ database, logger, jobs: appJobs });
-  closers.push(() => queue.stop(config.SHUTDOWN_TIMEOUT_SECONDS * 1000));
   const secretKey = resolveSecretKey(config, dataDir);
   const llm = createAppLlmGateway({ config, logger, database, secretKey, ...(redis ? { redis } : {}) });
-  // Pending ledger writes finish before the database closes (closers run in reverse).
+  // Closers run in reverse: the jobs stop first (their model calls end, aborted at the deadline, and
+  // are recorded), then the ledger's pending rows are written, then the database closes.
   closers.push(() => llm.flush());
+  closers.push(() => queue.stop(config.SHUTDOWN_TIMEOUT_SECONDS * 1000));
   const articleEvents = createArticleEventBus(database, logger);
   closers.push(() => articleEvents.close());
   const revocations = createRevocationBus({
@@ -176,8 +178,12 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     counters,
     ...(redis ? { redis } : {}),
     dataDirLock: lock,
-    async close() {
-      for (const close of closers.reverse()) await close();
+    close() {
+      // Once, however often asked (a signal during a shutdown, a test's own cleanup after its check).
+      closing ??= (async () => {
+        for (const close of closers.toReversed()) await close();
+      })();
+      return closing;
     },
   };
   return runtime;
