@@ -35,5 +35,10 @@ export type AppJobName = keyof AppJobs;
 export type AppJobPayload<N extends AppJobName> = JobPayload<AppJobs, N>;
 
 /** Housekeeping run every few seconds by the processes that work jobs (`JobQueue.repeat`). */
-export const appPeriodicTasks = ['article.recover', 'audit.prune', 'llm.ledger.compact'] as const;
+export const appPeriodicTasks = [
+  'article.recover',
+  'document.recover',
+  'audit.prune',
+  'llm.ledger.compact',
+] as const;
 export type AppPeriodicTask = (typeof appPeriodicTasks)[number];

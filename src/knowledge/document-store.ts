@@ -274,6 +274,32 @@ export async function claimForProcessing(
   return claimed.length > 0;
 }
 
+/**
+ * Documents no job will finish: left in `processing` by a worker that stopped (no progress for
+ * `processingForSeconds`: a retry that came sooner found it still fresh and was skipped, or the
+ * worker died on the last attempt), or `queued` for longer than `queuedForSeconds` (a job never sent,
+ * or failed for good while its row said queued). Put back to `queued` (up to `limit`, rows another
+ * sweep holds skipped), for the caller to send a job for each; a job that was still pending after
+ * all finds the document claimed by this one's and does nothing.
+ */
+export async function requeueStalled(
+  database: Database,
+  opts: { processingForSeconds: number; queuedForSeconds: number; limit: number },
+): Promise<Array<{ documentId: string; workspaceId: string }>> {
+  const { rows } = await database.query<{ documentId: string; workspaceId: string }>(
+    `UPDATE documents d SET status = 'queued', updated_at = now(),
+       error = CASE WHEN d.status = 'processing' THEN 'interrupted: its worker stopped; it will be retried' ELSE d.error END
+     WHERE d.id IN (
+       SELECT id FROM documents
+        WHERE (status = 'processing' AND updated_at < now() - make_interval(secs => $1))
+           OR (status = 'queued' AND updated_at < now() - make_interval(secs => $2))
+        ORDER BY updated_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+     RETURNING d.id AS "documentId", d.workspace_id AS "workspaceId"`,
+    [opts.processingForSeconds, opts.queuedForSeconds, opts.limit],
+  );
+  return rows;
+}
+
 /** Progress of a document being processed (also shows the worker is alive). */
 export async function setProgress(database: Database, id: string, progress: number): Promise<void> {
   await database.db

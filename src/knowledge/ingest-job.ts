@@ -1,6 +1,11 @@
 // The `document.ingest` job's handler; the edges that work jobs give it to their queue (jobs/register.ts).
 import type { JobQueue } from '../jobs/queue.ts';
-import { type IngestionDeps, ingestRetryLimit, processDocument } from './ingestion.ts';
+import {
+  type IngestionDeps,
+  ingestRetryLimit,
+  processDocument,
+  recoverStalledDocuments,
+} from './ingestion.ts';
 
 /** Ingestion's share of a process's dependencies (e.g. of the runtime). */
 export const ingestionDeps = (from: IngestionDeps): IngestionDeps => ({
@@ -12,8 +17,11 @@ export const ingestionDeps = (from: IngestionDeps): IngestionDeps => ({
 });
 
 export interface DocumentJobDeps extends IngestionDeps {
-  queue: Pick<JobQueue, 'send' | 'handle'>;
+  queue: Pick<JobQueue, 'send' | 'handle' | 'repeat'>;
 }
+
+// Stalled documents are looked for once a minute: they were stalled for ten minutes at least.
+const recoverEveryMs = 60_000;
 
 export function handleDocumentJobs(deps: DocumentJobDeps): void {
   deps.queue.handle('document.ingest', async (job) => {
@@ -24,4 +32,5 @@ export function handleDocumentJobs(deps: DocumentJobDeps): void {
     // Thrown so pg-boss retries it later; the row says `queued` with the reason meanwhile.
     if (result.outcome === 'retrying') throw result.error;
   });
+  deps.queue.repeat('document.recover', recoverEveryMs, () => recoverStalledDocuments(deps).then(() => {}));
 }

@@ -27,6 +27,7 @@ import {
   insertQueuedDocument,
   releaseProcessing,
   requeueFailed,
+  requeueStalled,
   setProgress,
   storedUpload,
 } from './document-store.ts';
@@ -145,6 +146,26 @@ async function retryIfFailed(deps: IngestionDeps, doc: DocumentRow): Promise<Doc
     });
   }
   return (await getDocument(deps.database, doc.workspaceId, doc.id)) ?? doc;
+}
+
+// A document waiting longer than this for its job is taken for one whose job was lost.
+const queuedForSeconds = 30 * 60;
+
+/**
+ * Sends a job again for each document no job will finish (requeueStalled); run on a timer by the
+ * processes that work jobs. The documents sent.
+ */
+export async function recoverStalledDocuments(deps: Pick<IngestionDeps, 'database' | 'queue' | 'logger'>) {
+  const stalled = await requeueStalled(deps.database, {
+    processingForSeconds: abandonedAfterSeconds,
+    queuedForSeconds,
+    limit: 100,
+  });
+  for (const job of stalled) {
+    deps.logger.info({ document: job.documentId }, 'resuming a document whose ingestion stopped');
+    await deps.queue.send('document.ingest', job);
+  }
+  return stalled;
 }
 
 export interface ProcessOptions {

@@ -3,7 +3,12 @@
 // notes stored when vectors cannot be made (no embedding model, model width ≠ column width).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestionDeps } from '../../src/knowledge/ingest-job.ts';
-import { type IngestionDeps, processDocument, submitDocument } from '../../src/knowledge/ingestion.ts';
+import {
+  type IngestionDeps,
+  processDocument,
+  recoverStalledDocuments,
+  submitDocument,
+} from '../../src/knowledge/ingestion.ts';
 import { type EmbeddingServer, startEmbeddingServer } from '../fakes/embedding-server.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { threePagePdf } from './samples-ingest.ts';
@@ -100,6 +105,53 @@ describe('document ingestion job', () => {
     expect(again.document.id).toBe(document.id);
     expect(again.document.status).toBe('queued');
     expect((await processDocument(deps, job)).outcome).toBe('ready');
+  });
+
+  it('sends a job again for a document no job will finish, and leaves the rest alone', async () => {
+    const submit = async (name: string) =>
+      (await submitDocument(deps, { workspaceId: ws, bytes: threePagePdf(name), sourceKind: 'upload' }))
+        .document;
+    const [stalled, lost, working, waiting] = [
+      await submit('stalled'),
+      await submit('lost'),
+      await submit('working'),
+      await submit('waiting'),
+    ];
+    const setRow = (id: string, status: string, minutesAgo: number) =>
+      t.runtime.database.query(
+        `UPDATE documents SET status = $2, updated_at = now() - make_interval(mins => $3) WHERE id = $1`,
+        [id, status, minutesAgo],
+      );
+    // A worker that stopped 11 minutes ago; a job lost 31 minutes ago; a worker busy a minute ago;
+    // an upload waiting its turn for 5 minutes.
+    await setRow(stalled.id, 'processing', 11);
+    await setRow(lost.id, 'queued', 31);
+    await setRow(working.id, 'processing', 1);
+    await setRow(waiting.id, 'queued', 5);
+    const sent: unknown[] = [];
+    const recovered = await recoverStalledDocuments({
+      ...deps,
+      queue: {
+        send: async (_name, data) => {
+          sent.push(data);
+          return 'job';
+        },
+      },
+    });
+    expect(new Set(recovered.map((r) => r.documentId))).toEqual(new Set([stalled.id, lost.id]));
+    expect(sent).toHaveLength(2);
+    expect(sent).toContainEqual({ documentId: stalled.id, workspaceId: ws });
+    const { rows } = await t.runtime.database.query<{ id: string; status: string; error: string | null }>(
+      'SELECT id, status, error FROM documents WHERE id = ANY($1::uuid[])',
+      [[stalled.id, working.id]],
+    );
+    expect(rows.find((r) => r.id === stalled.id)).toMatchObject({
+      status: 'queued',
+      error: expect.stringMatching(/worker stopped/),
+    });
+    expect(rows.find((r) => r.id === working.id)?.status).toBe('processing');
+    // The job sent finishes it.
+    expect((await processDocument(deps, { documentId: stalled.id, workspaceId: ws })).outcome).toBe('ready');
   });
 
   it('stores a note instead of vectors when the model width differs from the column', async () => {
