@@ -27,7 +27,10 @@ export async function embedDocument(
       note: `Not embedded: no embedding model is configured (EMBEDDING_MODEL, or a provider with embeddings); ${fullTextOnly}.`,
     };
   }
+  // Progress is written while the next batches embed; a write that fails is reported once they are
+  // done (a rejection left unheld meanwhile would reach the process as an unhandled one).
   const pending: Promise<void>[] = [];
+  let progressFailed: { error: unknown } | undefined;
   const embeddings = await embedChunks(
     async (texts) => {
       const r = await deps.llm.embed(texts, {
@@ -41,11 +44,16 @@ export async function embedDocument(
     {
       batchSize: embedBatchSize,
       onProgress: (done, total) => {
-        pending.push(onBatch(done, total));
+        pending.push(
+          onBatch(done, total).catch((error: unknown) => {
+            progressFailed ??= { error };
+          }),
+        );
       },
     },
   );
   await Promise.all(pending);
+  if (progressFailed) throw progressFailed.error;
   const returned = embeddings[0]?.length ?? width;
   if (embeddings.some((v) => v.length !== width)) {
     return {

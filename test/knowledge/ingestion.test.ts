@@ -2,6 +2,8 @@
 // retries that end in a readable failure, a failed document retried by uploading it again, and the
 // notes stored when vectors cannot be made (no embedding model, model width ≠ column width).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { embedDocument } from '../../src/knowledge/document-vectors.ts';
+import type { ChunkedDocument } from '../../src/knowledge/ingest-document.ts';
 import { ingestionDeps } from '../../src/knowledge/ingest-job.ts';
 import {
   type IngestionDeps,
@@ -152,6 +154,32 @@ describe('document ingestion job', () => {
     expect(rows.find((r) => r.id === working.id)?.status).toBe('processing');
     // The job sent finishes it.
     expect((await processDocument(deps, { documentId: stalled.id, workspaceId: ws })).outcome).toBe('ready');
+  });
+
+  it('reports a progress write that failed once the batches are done, not as an unhandled rejection', async () => {
+    const parsed = {
+      chunks: Array.from({ length: 3 * 64 }, (_, i) => ({ text: `Harbour note ${i}.` })),
+    } as unknown as ChunkedDocument;
+    const llm = {
+      resolved: deps.llm.resolved,
+      embed: async (texts: string[]) => {
+        await new Promise((r) => setTimeout(r, 5));
+        return { embeddings: texts.map(() => new Array(64).fill(0.1)) };
+      },
+    } as unknown as IngestionDeps['llm'];
+    const writes: number[] = [];
+    const embedding = embedDocument(
+      { database: t.runtime.database, llm },
+      { documentId: '00000000-0000-4000-8000-000000000001', workspaceId: ws },
+      parsed,
+      undefined,
+      async (done) => {
+        writes.push(done);
+        throw new Error('progress write failed');
+      },
+    );
+    await expect(embedding).rejects.toThrow('progress write failed');
+    expect(writes).toEqual([64, 128, 192]);
   });
 
   it('stores a note instead of vectors when the model width differs from the column', async () => {
