@@ -90,13 +90,14 @@ export function createGatewayCore(deps: LlmGatewayDeps): GatewayCore {
   // our logger instead. Process-wide by the SDK's design, so the latest gateway's logger wins.
   globalThis.AI_SDK_LOG_WARNINGS = ({ warnings, provider, model }) =>
     logger.debug({ provider, model, warnings }, 'AI SDK warnings');
-  const setups = gatewaySetups(config, deps.workspaceSettings);
+  const factory = new ModelFactory();
+  const setups = gatewaySetups(config, deps.workspaceSettings, (scope) => factory.forget(scope));
 
   return {
     deps,
     logger,
     recorder,
-    factory: new ModelFactory(),
+    factory,
     capabilities: new OutputCapabilities(logger, deps.capabilityStore),
     fitter: new ContextFitter(new ContextWindows(config, logger)),
     setups,

@@ -1,5 +1,6 @@
 // Which models and credentials a call uses: the environment's, or a workspace's own settings on
 // top of them (re-read after a minute, or at once after `forget`), and the workspace's own prices.
+import { createHash } from 'node:crypto';
 import type { Config } from '../config.ts';
 import type { PriceTable } from './prices.ts';
 import { type ResolvedModels, resolveModels, type WorkspaceLlmSettings } from './resolve-models.ts';
@@ -21,9 +22,17 @@ export interface GatewaySetups {
 
 const workspaceSettingsTtlMs = 60_000;
 
+// The scope names the credentials themselves, not only the workspace: another process that read
+// the settings again after a key was rotated (or a base URL changed) builds new clients for the new
+// ones rather than keeping those it made with the old key until it restarts.
+const credentialScope = (workspaceId: string, credentials: unknown) =>
+  `ws:${workspaceId}:${createHash('sha256').update(JSON.stringify(credentials)).digest('hex').slice(0, 16)}`;
+
 export function gatewaySetups(
   config: Config,
   workspaceSettings: ((workspaceId: string) => Promise<WorkspaceLlmSettings | null>) | undefined,
+  /** Told of a workspace's scope its settings no longer use (its clients can go). */
+  scopeDropped: (scope: string) => void = () => {},
 ): GatewaySetups {
   const environment: Setup = {
     resolved: resolveModels(config),
@@ -39,11 +48,13 @@ export function gatewaySetups(
       own && (own.credentials || own.models)
         ? {
             resolved: resolveModels(config, own),
-            scope: own.credentials ? `ws:${workspaceId}` : 'env',
+            scope: own.credentials ? credentialScope(workspaceId, own.credentials) : 'env',
             expires: Date.now() + workspaceSettingsTtlMs,
             prices: own.prices ?? {},
           }
         : { ...environment, expires: Date.now() + workspaceSettingsTtlMs, prices: own?.prices ?? {} };
+    const previous = workspaces.get(workspaceId)?.scope;
+    if (previous && previous !== 'env' && previous !== setup.scope) scopeDropped(previous);
     workspaces.set(workspaceId, setup);
     return setup;
   }

@@ -1,7 +1,9 @@
 // A workspace's stored provider and role model drive its calls: with nothing in the environment,
 // settings saved through the API make the gateway call that provider's server, and a later change
 // takes effect at once.
-import { describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { describe, expect, it, vi } from 'vitest';
+import { createAppLlmGateway } from '../../src/llm/app-gateway.ts';
 import { session } from '../support/accounts.ts';
 import { useWorkspaceWithFakeModel } from './support.ts';
 
@@ -30,5 +32,35 @@ describe('workspace LLM settings reach the gateway', () => {
     await put({ roleModels: { writer: 'compatible:other-model' } });
     await ws.write();
     expect(ws.fake.requests.at(-1)!.body.model).toBe('other-model');
+  });
+
+  it('another process uses a rotated key once it reads the settings again, not the client it built', async () => {
+    // Another process on the same database: told of nothing, it reads the settings again after a minute.
+    const { runtime, config } = ws.t;
+    const other = createAppLlmGateway({
+      config,
+      logger: pino({ level: 'silent' }),
+      database: runtime.database,
+      secretKey: runtime.secretKey,
+    });
+    const write = () =>
+      other.generateText({
+        role: 'writer',
+        prompt: 'hi',
+        workspaceId: ws.workspaceId,
+        purpose: { kind: 'other' },
+        cache: false,
+      });
+    await write();
+    expect(ws.fake.requests.at(-1)!.headers.authorization).toBe('Bearer sk-workspace-secret');
+    await put({ credentials: { compatible: { apiKey: 'sk-rotated-secret' } } });
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 61_000 });
+    try {
+      await write();
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(ws.fake.requests.at(-1)!.headers.authorization).toBe('Bearer sk-rotated-secret');
+    await other.flush();
   });
 });
