@@ -225,7 +225,8 @@ describe('rate limiter lanes', () => {
         ...(workspaceId && { workspaceId }),
       });
     expect(keys.map(({ scope, turn }) => ({ scope, turn }))).toEqual([
-      { scope: 'ws:w1', turn: 'w1' },
+      // The workspace's lane is named by its credentials: a rotated key starts a lane of its own.
+      { scope: expect.stringMatching(/^ws:w1:[0-9a-f]{16}$/), turn: 'w1' },
       { scope: 'env', turn: 'w2' },
       { scope: 'env', turn: '' },
     ]);
