@@ -110,6 +110,42 @@ describe('the live view with payloads of another shape', () => {
     expect(h.accessibility).toEqual([]);
   }, 60_000);
 
+  it('keeps the view through a read that fails once, saying so until the next one succeeds', async () => {
+    const pattern = await serveEvents(page, articleId, [
+      ['status', '{"status":"running"}'],
+      ['step.started', '{"step":"plan"}'],
+      ['step.finished', '{"step":"plan","status":"completed"}'],
+    ]);
+    // Reads of the article meet a restarting server while `failing`; the stream, which ends after
+    // its events, comes back every few seconds and its step's read asks again.
+    let failing = false;
+    let failed = 0;
+    const article = `**/api/v1/articles/${articleId}`;
+    await page.route(article, async (route) => {
+      if (!failing) return route.continue();
+      failed++;
+      await route.fulfill({
+        status: 503,
+        json: { error: { code: 'service_unavailable', message: 'restarting', requestId: 'r' } },
+      });
+    });
+    try {
+      await page.goto(`/articles/${articleId}/live`);
+      await page.locator('.live-summary').waitFor({ timeout: 15_000 });
+      failing = true;
+      const alert = page.getByRole('alert').filter({ hasText: 'The server is busy or restarting' });
+      await alert.waitFor({ timeout: 20_000 });
+      expect(failed).toBeGreaterThan(0);
+      expect(await page.locator('.live-summary').count()).toBe(1);
+      failing = false;
+      await expect.poll(() => alert.count(), { timeout: 20_000 }).toBe(0);
+      expect(await page.locator('.live-summary').count()).toBe(1);
+    } finally {
+      await page.unroute(article);
+      await page.unroute(pattern);
+    }
+  }, 60_000);
+
   it('says the article is gone when it is deleted while being watched', async () => {
     // A stream that ends while the run goes on: the page reconnects on its own, by then to a deleted article.
     const pattern = await serveEvents(page, articleId, [['status', '{"status":"running"}']]);
