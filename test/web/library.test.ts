@@ -155,9 +155,11 @@ describe('library, versions and knowledge in Chromium', () => {
     const rows = page.locator('.article-row');
     await page.getByLabel('Search').fill('irrigation');
     await poll(() => rows.count()).toBe(1);
-    await page.getByRole('button', { name: /^Duplicate .*Garden irrigation/ }).click();
+    // A double click makes one copy: the button waits for the first.
+    await page.getByRole('button', { name: /^Duplicate .*Garden irrigation/ }).dblclick();
     await page.getByText(/^Duplicated as "Copy of .*Garden irrigation"\.$/).waitFor();
     await poll(() => rows.count()).toBe(2);
+    expect((await call('GET', '/api/v1/articles?q=irrigation')).items).toHaveLength(2);
 
     let asked = '';
     page.once('dialog', (d) => {
