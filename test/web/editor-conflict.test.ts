@@ -159,4 +159,24 @@ describe('editing an article someone else is editing', () => {
     // The session was not ended behind the question.
     expect((await context.request.get('/api/v1/me')).status()).toBe(200);
   }, 60_000);
+
+  it("says why an export was refused in the server's words, and clears it on the next one", async () => {
+    const exportHtml = `**/api/v1/articles/${articleId}/export?format=html`;
+    await page.route(exportHtml, (route) =>
+      route.fulfill({
+        status: 409,
+        json: { error: { code: 'conflict', message: 'The article is being rewritten', requestId: 'r' } },
+      }),
+    );
+    await page.getByRole('button', { name: 'Export', exact: true }).click();
+    await page.getByRole('button', { name: 'Export HTML' }).click();
+    const refused = page.getByRole('alert').filter({ hasText: 'The article is being rewritten' });
+    await refused.waitFor({ timeout: 15_000 });
+    await page.unroute(exportHtml);
+    await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export HTML' }).click(),
+    ]);
+    await expect.poll(() => refused.count()).toBe(0);
+  }, 60_000);
 });
