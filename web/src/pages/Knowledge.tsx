@@ -124,6 +124,7 @@ export function Knowledge() {
 
   const remove = async (d: DocumentInfo) => {
     if (!window.confirm(`Delete "${d.title}" from the knowledge library?`)) return;
+    setError(undefined);
     try {
       await api('DELETE', '/api/v1/documents/{id}', { params: { id: d.id } });
       docs.setData((page) => page && { ...page, items: page.items.filter((x) => x.id !== d.id) });

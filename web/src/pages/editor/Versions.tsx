@@ -24,16 +24,18 @@ export function VersionsPanel({
   const [open, setOpen] = useState<Version>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
+  // The version asked for last: one clicked before it that answers later is not shown over it.
+  const asked = useRef<string>(undefined);
   const show = async (v: VersionSummary) => {
     setError(undefined);
+    asked.current = v.id;
     try {
-      setOpen(
-        await api('GET', '/api/v1/articles/{id}/versions/{versionId}', {
-          params: { id: article.id, versionId: v.id },
-        }),
-      );
+      const version = await api('GET', '/api/v1/articles/{id}/versions/{versionId}', {
+        params: { id: article.id, versionId: v.id },
+      });
+      if (asked.current === v.id) setOpen(version);
     } catch (e) {
-      setError(e);
+      if (asked.current === v.id) setError(e);
     }
   };
   const restore = async (v: Version) => {

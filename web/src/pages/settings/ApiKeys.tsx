@@ -37,8 +37,11 @@ export function ApiKeysSection() {
     }
   };
 
+  // A revoke's refusal is shown by the list, not in the form for creating keys.
+  const [revokeError, setRevokeError] = useState<unknown>();
   const revoke = async (k: ApiKey) => {
     if (!window.confirm(`Revoke the key "${k.name}"? Scripts using it stop working.`)) return;
+    setRevokeError(undefined);
     try {
       await api('DELETE', '/api/v1/api-keys/{id}', { params: { id: k.id } });
       // Marked in place: the pages already shown stay.
@@ -47,7 +50,7 @@ export function ApiKeysSection() {
         (d) => d && { ...d, items: d.items.map((x) => (x.id === k.id ? { ...x, revokedAt } : x)) },
       );
     } catch (err) {
-      setError(err);
+      setRevokeError(err);
     }
   };
 
@@ -118,6 +121,7 @@ export function ApiKeysSection() {
               </div>
             </div>
           )}
+          <ErrorBox error={revokeError} />
           {keys.loading && !keys.data ? (
             <Loading />
           ) : keys.error ? (
