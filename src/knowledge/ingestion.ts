@@ -40,7 +40,7 @@ import { handOff, takeHandedOff } from './parsed-handoff.ts';
 /** Retries after a failed attempt (embedder outage, database hiccup); rejections never retry. */
 export const ingestRetryLimit = appJobs['document.ingest'].retryLimit;
 /** A `processing` row untouched this long belongs to a dead worker and may be taken over. */
-const abandonedAfterSeconds = 10 * 60;
+export const abandonedAfterSeconds = 10 * 60;
 
 export interface IngestionDeps {
   database: Database;

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/client.ts';
 import { pngBytes } from '../knowledge/samples.ts';
 import { handbookDocx, threePagePdf } from '../knowledge/samples-ingest.ts';
 import { cliRun, type ServerProcess, startServerProcess } from '../support/processes.ts';
@@ -86,5 +87,28 @@ describe('blogsmith ingest', () => {
     expect(busy.code).toBe(1);
     expect(busy.stderr).toContain(`a Blogsmith server is running at http://127.0.0.1:${server.port}`);
     expect(busy.stderr).toContain('/api/v1/documents');
+  }, 240_000);
+
+  it('takes over a document a stopped process left half done, once it may, instead of waiting for good', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'blogsmith-ingest-'));
+    dirs.push(dir);
+    const DATA_DIR = path.join(dir, 'data');
+    const pdf = path.join(dir, 'renewables.pdf');
+    writeFileSync(pdf, threePagePdf('stopped'));
+    const user = await cli(['user', 'create', '--email', 'cli@example.com', '--password', 'cli-password'], {
+      DATA_DIR,
+    });
+    expect(user.code, user.stderr).toBe(0);
+    expect((await cli(['ingest', pdf], { DATA_DIR })).code).toBe(0);
+    // As an ingest killed mid-way leaves it: processing, its last progress a few seconds short of
+    // the ten minutes after which another process may take it over.
+    const database = await openDatabase({ dataDir: DATA_DIR });
+    await database.query(
+      `UPDATE documents SET status = 'processing', progress = 40, updated_at = now() - interval '597 seconds'`,
+    );
+    await database.close();
+    const again = await cli(['ingest', pdf], { DATA_DIR });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/Already in the library: .*renewables\.pdf → "renewables"/);
   }, 240_000);
 });

@@ -16,6 +16,7 @@ import { fetchDocument } from '../../knowledge/fetch-document.ts';
 import { documentLimits, megabytes } from '../../knowledge/ingest-document.ts';
 import { ingestionDeps } from '../../knowledge/ingest-job.ts';
 import {
+  abandonedAfterSeconds,
   type IngestionDeps,
   ingestRetryLimit,
   processDocument,
@@ -143,6 +144,10 @@ async function ingestNow(
       onProgress(current.progress, current.status);
       if (current.status === 'ready' || current.status === 'failed') return current;
       if (current.status === 'queued') break; // a worker gave it back: try again ourselves
+      // Its worker stopped (no progress for the time after which it may be taken over): take it.
+      // A few seconds more, so this machine's clock running ahead of the database's does not ask too soon.
+      const stalledMs = Date.now() - current.updatedAt.getTime();
+      if (current.status === 'processing' && stalledMs > (abandonedAfterSeconds + 5) * 1000) break;
       await sleep(500);
     }
   }
