@@ -27,6 +27,9 @@ const program = new Command('blogsmith')
   .description('Blogsmith: researched, cited long-form articles')
   .exitOverride()
   .showHelpAfterError()
+  // An option goes to the command it follows: `models check --json` is check's, not models'
+  // (which has a --json of its own), and `backup verify F --keep 3` is refused, not taken by backup.
+  .enablePositionalOptions()
   .hook('preAction', async (_program, action) => {
     // The command as typed at the top level: `backup create` is a one-shot `backup`.
     let top = action;

@@ -40,6 +40,18 @@ describe('blogsmith CLI', { timeout: 120_000 }, () => {
     }
   });
 
+  it('gives an option to the command it follows: a subcommand its own --json, an unknown one refused', async () => {
+    const DATA_DIR = tempDir();
+    // `models` has a --json of its own: this one is check's — JSON, not its text "No model is
+    // configured." (with nothing configured no model is checked, which check counts a failure).
+    const checked = await cli(['models', 'check', '--json'], { DATA_DIR });
+    expect(JSON.parse(checked.stdout)).toEqual([]);
+    expect(checked.code).toBe(1);
+    const verify = await cli(['backup', 'verify', 'backup.tar', '--keep', '3'], { DATA_DIR });
+    expect(verify.code).toBe(2);
+    expect(verify.stderr).toMatch(/unknown option '--keep'/);
+  });
+
   it('exits 2 on a usage error', async () => {
     const r = await cli(['user', 'create', '--email', 'a@example.com'], { DATA_DIR: tempDir() });
     expect(r.code).toBe(2);
