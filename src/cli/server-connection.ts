@@ -43,6 +43,8 @@ function connection(
       },
       ...(body === undefined ? {} : { body: body instanceof FormData ? body : JSON.stringify(body) }),
     });
+  // Once, however often asked: a Ctrl-C's cancel closes it while the command's own end may too.
+  let closing: Promise<void> | undefined;
   return {
     baseUrl,
     where,
@@ -64,7 +66,10 @@ function connection(
       }
       return parsed as T;
     },
-    close,
+    close() {
+      closing ??= close();
+      return closing;
+    },
   };
 }
 

@@ -10,7 +10,7 @@ import { startFakeWeb } from '../fakes/fake-web.ts';
 import { startOpenAiServer } from '../fakes/openai-server.ts';
 import type { FakeServer } from '../fakes/scripted-server.ts';
 import { html, type LocalServer, startServer } from '../research/local-server.ts';
-import { cliRun, type ServerProcess, startServerProcess } from '../support/processes.ts';
+import { cliRun, runCli, type ServerProcess, startServerProcess } from '../support/processes.ts';
 
 let llm: FakeServer;
 let web: LocalServer;
@@ -212,5 +212,42 @@ describe('blogsmith generate', { timeout: 180_000 }, () => {
     expect(urls.stderr).toMatch(/^Error: Invalid options$/m);
     expect(urls.stderr).toMatch(/^ {2}- <topic>: Must not be blank$/m);
     expect(urls.stderr).toMatch(/^ {2}- --url example\.com\/b: Must be an http\(s\) URL$/m);
+  });
+
+  it('cancels the run on Ctrl-C, on the server that runs it, before it ends (exit 130)', async () => {
+    const dir = await workspaceDir();
+    const key = JSON.parse(
+      (await cliRun(['apikey', 'create', '--email', 'w@example.com', '--name', 't', '--json'], envFor(dir)))
+        .stdout,
+    ).key as string;
+    const server = await startServerProcess(envFor(dir));
+    servers.push(server);
+    const fallback = llm.responder;
+    llm.responder = () => ({ type: 'hang' });
+    try {
+      const child = runCli(['generate', 'interrupted runs', '--words', '400'], {
+        LOG_LEVEL: 'silent',
+        ...envFor(dir),
+      });
+      let stderr = '';
+      child.stderr?.on('data', (d) => {
+        stderr += String(d);
+      });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      await expect
+        .poll(() => /Article ([0-9a-f-]{36}) queued/.exec(stderr)?.[1], { timeout: 60_000 })
+        .toBeTruthy();
+      const id = /Article ([0-9a-f-]{36}) queued/.exec(stderr)![1];
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      expect(stderr).toMatch(/Cancelled\./);
+      // Already cancelled when the command has ended: the request went out and was answered first.
+      const res = await fetch(`${server.base}/api/v1/articles/${id}`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+      expect(((await res.json()) as { status: string }).status).toBe('cancelled');
+    } finally {
+      llm.responder = fallback;
+    }
   });
 });

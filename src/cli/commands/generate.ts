@@ -126,13 +126,30 @@ export function registerGenerateCommand(program: Command) {
       loadTokenizer();
       const progress = createRunProgress(process.stderr);
       let articleId: string | undefined;
-      const onSigint = () => {
-        if (articleId) void api.request('POST', `/api/v1/articles/${articleId}/cancel`);
+      // Ctrl-C (or a SIGTERM) cancels the run — the request is sent and answered, and the API closed,
+      // before the process ends (it used to end first, so the run went on, its model calls paid for);
+      // a second one ends the process at once.
+      let stopping = false;
+      const onSignal = () => {
+        if (stopping) process.exit(130);
+        stopping = true;
         progress.stop();
-        process.stderr.write('\nCancelled.\n');
-        process.exit(130);
+        process.stderr.write(
+          `\n${articleId ? 'Cancelling the run…' : 'Stopping…'} (again to quit at once)\n`,
+        );
+        const cancelled = articleId
+          ? api.request('POST', `/api/v1/articles/${articleId}/cancel`).then(() => {})
+          : Promise.resolve();
+        void cancelled
+          .then(() => api.close())
+          .then(
+            () => process.stderr.write(articleId ? 'Cancelled.\n' : ''),
+            (err: unknown) => process.stderr.write(`Could not cancel: ${String(err)}\n`),
+          )
+          .finally(() => process.exit(130));
       };
-      process.once('SIGINT', onSigint);
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       try {
         progress.log(`Using ${api.where}`);
         const documents = await uploadFiles(api, opts.file, progress.log);
@@ -213,7 +230,8 @@ export function registerGenerateCommand(program: Command) {
         }
       } finally {
         progress.stop();
-        process.off('SIGINT', onSigint);
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
         await api.close();
       }
     });
