@@ -32,6 +32,14 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
   const isFinal = (articleId: string, afterId: number) => streamIsOver(database, articleId, afterId);
   const follows = followQuota();
   const messages = socketMessages();
+  // Open event streams, ended when the server closes: a stream is a request that never finishes,
+  // and the server's close waited for them until SHUTDOWN_TIMEOUT_SECONDS cut it short (exit 1,
+  // the runtime never closed: jobs not stopped, pending ledger rows lost). Clients resume from
+  // Last-Event-ID on the next replica.
+  const streams = new Set<() => void>();
+  app.addHook('preClose', async () => {
+    for (const end of [...streams]) end();
+  });
 
   app.get(
     '/articles/:id/events',
@@ -96,6 +104,7 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
       const close = () => {
         if (!open) return;
         open = false;
+        streams.delete(close);
         release();
         unsubscribe();
         watch.stop();
@@ -122,6 +131,7 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
         stalled: () => res.destroy(),
       });
       const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), keepAliveMs);
+      streams.add(close);
       request.raw.on('close', close);
       res.on('close', close);
       // A client gone while the stream was being opened: no close event is left to come.
