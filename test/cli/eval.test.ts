@@ -71,6 +71,35 @@ describe('blogsmith eval', { timeout: 300_000 }, () => {
     }
   });
 
+  it('exits 1 when every article of a model failed, the report written all the same', async () => {
+    const broken = await startOpenAiServer();
+    broken.responder = () => ({ type: 'error', status: 401, message: 'Incorrect API key provided' });
+    try {
+      const out = path.join(dir, 'failed-results');
+      const r = await cliRun(
+        [
+          'eval',
+          '--model',
+          'compatible:fake-writer',
+          '--judge',
+          'compatible:judge',
+          '--briefs',
+          '1',
+          '--no-store',
+          '--out',
+          out,
+        ],
+        { ...env(), OPENAI_COMPATIBLE_BASE_URL: broken.baseUrl, ARTICLE_STEP_ATTEMPTS: '1' },
+      );
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/Every article failed for compatible:fake-writer: see the report for why/);
+      const written = JSON.parse(readFileSync(path.join(out, 'eval-report.json'), 'utf8'));
+      expect(written.models[0].articles[0].status).toBe('failed');
+    } finally {
+      await broken.close();
+    }
+  });
+
   it('refuses a model name, a report folder or a missing model before the first article, not after the last', async () => {
     const file = path.join(dir, 'a-file');
     writeFileSync(file, 'not a folder');

@@ -91,5 +91,14 @@ export function registerEvalCommand(program: Command) {
       const files = writeReport(report, opts.out);
       out.write(`Report: ${files.markdown}\n        ${files.json}\n`);
       if (opts.store) await storeReport(report, (line) => out.write(`${line}\n`));
+      // A model none of whose articles was written measured nothing (a wrong key, a server down):
+      // a script or CI job running this must not take it for a result.
+      const failed = report.models.filter((m) => m.articles.every((a) => a.status === 'failed'));
+      if (failed.length > 0) {
+        out.write(
+          `Every article failed for ${failed.map((m) => m.model).join(', ')}: see the report for why.\n`,
+        );
+        process.exitCode = 1;
+      }
     });
 }
