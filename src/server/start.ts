@@ -3,6 +3,7 @@ import { createLocalToken, writeLocalTokenFile } from '../accounts/local-token.t
 import type { Config } from '../config.ts';
 import { warmLanguageData } from '../input/language-data-warmup.ts';
 import { registerJobs } from '../jobs/register.ts';
+import { exitGracefullyOnSignals } from '../observability/graceful-exit.ts';
 import { closeSentry, initSentry } from '../observability/sentry.ts';
 import { keepAliveOnUnhandledRejections } from '../observability/unhandled-rejections.ts';
 import { createRuntime } from '../runtime.ts';
@@ -29,27 +30,12 @@ export async function startServer(config: Config) {
   runtime.logger.info({ url: shown }, `Blogsmith is listening on ${shown}`);
   process.stdout.write(`Blogsmith is running at ${shown}\n`);
 
-  // Stop accepting connections, let in-flight requests finish, then close pools. A drain that
-  // outlives SHUTDOWN_TIMEOUT_SECONDS is cut short with exit code 1.
-  const shutdown = async (signal: string) => {
-    runtime.logger.info({ signal }, 'shutting down');
-    const timer = setTimeout(() => {
-      runtime.logger.error('shutdown timed out; exiting with requests still open');
-      process.exit(1);
-    }, config.SHUTDOWN_TIMEOUT_SECONDS * 1000);
-    timer.unref();
-    try {
-      await app.close();
-      await runtime.close();
-      await closeSentry();
-    } catch (err) {
-      runtime.logger.error({ err }, 'error while shutting down');
-      process.exit(1);
-    }
-    runtime.logger.info('shutdown complete');
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  // Stop accepting connections (the event streams ended), let in-flight requests finish, then
+  // close pools.
+  exitGracefullyOnSignals(runtime.logger, config.SHUTDOWN_TIMEOUT_SECONDS, async () => {
+    await app.close();
+    await runtime.close();
+    await closeSentry();
+  });
   return { app, runtime };
 }

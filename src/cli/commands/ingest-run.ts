@@ -194,6 +194,14 @@ export async function runIngest(sources: string[], opts: IngestOptions): Promise
       },
       cliProgress.Presets.shades_classic,
     );
+    // The bar hides the terminal's cursor while it draws: shown again on Ctrl-C too (a document
+    // left half done is taken up again by the next ingest or a running server).
+    const onSigint = () => {
+      bar.stop();
+      process.stderr.write('\nStopped.\n');
+      process.exit(130);
+    };
+    process.once('SIGINT', onSigint);
     for (const source of sources) {
       const name = (isUrl(source) ? source : path.basename(source)).slice(0, 40);
       const outcome: Outcome = { source, ok: false };
@@ -233,6 +241,7 @@ export async function runIngest(sources: string[], opts: IngestOptions): Promise
         );
       } else process.stderr.write(`Failed: ${source}: ${outcome.error ?? outcome.status}\n`);
     }
+    process.off('SIGINT', onSigint);
   } finally {
     await runtime.close();
   }

@@ -44,14 +44,12 @@ export function registerOperationCommands(program: Command) {
           : undefined;
       runtime.logger.info({ metricsPort: config.WORKER_METRICS_PORT || null }, 'worker started');
       process.stdout.write('Blogsmith worker is running\n');
-      const stop = async () => {
+      const { exitGracefullyOnSignals } = await import('../../observability/graceful-exit.ts');
+      exitGracefullyOnSignals(runtime.logger, config.SHUTDOWN_TIMEOUT_SECONDS, async () => {
         metrics?.close();
         await runtime.close();
         await closeSentry();
-        process.exit(0);
-      };
-      process.once('SIGTERM', () => void stop());
-      process.once('SIGINT', () => void stop());
+      });
     });
 
   program
