@@ -1,6 +1,6 @@
 // The embedded database's own dump: PGlite's data-directory tarball (gzip). It restores only into
 // the same PGlite major (the manifest records the version); verify loads it into memory.
-import { existsSync, readdirSync, renameSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -53,15 +53,26 @@ export async function inventoryOfPglite(source: { dump: string } | { dir: string
 
 /**
  * Replaces the embedded database in `pgDir` with the dump. The previous directory is kept beside
- * it (`pg.before-restore-<time>`) rather than deleted: a restore must never be the data loss.
+ * it (`pg.before-restore-<time>`) rather than deleted: a restore must never be the data loss. The
+ * dump is loaded into a folder of its own first and put in place only once whole: a load that fails
+ * or is interrupted (Ctrl-C) leaves the database as it was, not a missing or half-loaded one that
+ * the next start would open — or create empty — without a word.
  */
 export async function restorePglite(pgDir: string, file: string): Promise<{ previous?: string }> {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, 'Z');
+  const loading = `${pgDir}.restoring-${stamp}`;
+  try {
+    const client = await open(path.resolve(loading), new Blob([await readFile(file)]));
+    await client.close();
+  } catch (err) {
+    rmSync(loading, { recursive: true, force: true });
+    throw err;
+  }
   let previous: string | undefined;
   if (existsSync(pgDir) && readdirSync(pgDir).length > 0) {
-    previous = `${pgDir}.before-restore-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, 'Z')}`;
+    previous = `${pgDir}.before-restore-${stamp}`;
     renameSync(pgDir, previous);
-  }
-  const client = await open(path.resolve(pgDir), new Blob([await readFile(file)]));
-  await client.close();
+  } else rmSync(pgDir, { recursive: true, force: true });
+  renameSync(loading, pgDir);
   return previous ? { previous } : {};
 }
