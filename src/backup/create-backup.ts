@@ -10,7 +10,7 @@ import type { Inventory } from './inventory-store.ts';
 import { type Manifest, manifestName, sealedSecretName } from './manifest.ts';
 import { dumpPglite } from './pglite-dump.ts';
 import { dumpPostgres, serverVersion } from './postgres-dump.ts';
-import { backupFileName, pruneBackups } from './retention.ts';
+import { backupFileName, pruneBackups, removeAbandonedWork } from './retention.ts';
 import { keyFingerprint, sealSecret } from './secret-envelope.ts';
 import type { TarEntrySource } from './tar-archive.ts';
 import { writeTar } from './tar-archive.ts';
@@ -40,6 +40,7 @@ export interface CreatedBackup {
 
 export async function createBackup(input: CreateBackupInput): Promise<CreatedBackup> {
   mkdirSync(input.outDir, { recursive: true });
+  removeAbandonedWork(input.outDir, tmpdir());
   const work = await mkdtemp(path.join(tmpdir(), 'blogsmith-backup-'));
   const createdAt = new Date();
   const file = path.join(input.outDir, backupFileName(createdAt));
