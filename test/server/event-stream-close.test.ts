@@ -3,10 +3,9 @@
 // SHUTDOWN_TIMEOUT_SECONDS cut the shutdown short — exit 1, the runtime never closed. The client
 // resumes from its last event id on another replica.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { articles } from '../../src/db/schema/index.ts';
-import { bearer, createKey, setupOwner } from '../support/accounts.ts';
-import { createTestApp, type TestApp } from '../support/app.ts';
-import { storedBrief } from '../support/stored-brief.ts';
+import { bearer } from '../support/accounts.ts';
+import type { TestApp } from '../support/app.ts';
+import { startArticleStreamApp } from './article-stream-app.ts';
 
 describe('closing the server with event streams open', () => {
   let t: TestApp;
@@ -15,21 +14,11 @@ describe('closing the server with event streams open', () => {
   let articleId: string;
 
   beforeAll(async () => {
-    t = await createTestApp('pglite');
-    const owner = await setupOwner(t.app);
-    key = (await createKey(t.app, owner.cookie, { name: 'reader', scopes: ['articles:read'] })).key;
     // Queued, with no worker: its stream stays open.
-    const [row] = await t.runtime.database.db
-      .insert(articles)
-      .values({
-        workspaceId: owner.body.workspace.id,
-        topic: 'A run still going',
-        status: 'queued',
-        brief: storedBrief('A run still going') as never,
-      })
-      .returning({ id: articles.id });
-    articleId = row!.id;
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    ({ t, base, key, articleId } = await startArticleStreamApp(
+      {},
+      { topic: 'A run still going', status: 'queued' },
+    ));
   }, 60_000);
   afterAll(async () => t?.close());
 

@@ -2,10 +2,9 @@
 // Fastify would add when sending a reply is added for it. Over real HTTP, it must still carry what
 // every other route's response carries: CORS for an allowed origin, rate-limit and security headers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { articles } from '../../src/db/schema/index.ts';
-import { bearer, createKey, setupOwner } from '../support/accounts.ts';
-import { createTestApp, type TestApp } from '../support/app.ts';
-import { storedBrief } from '../support/stored-brief.ts';
+import { bearer } from '../support/accounts.ts';
+import type { TestApp } from '../support/app.ts';
+import { startArticleStreamApp } from './article-stream-app.ts';
 
 const origin = 'https://writer.example.com';
 // Headers about the body or the connection, which a stream and a JSON reply rightly differ in.
@@ -28,20 +27,10 @@ describe('article event stream headers', () => {
   let articleId: string;
 
   beforeAll(async () => {
-    t = await createTestApp('pglite', { ALLOWED_ORIGINS: origin, RATE_LIMIT_ENABLED: 'true' });
-    const owner = await setupOwner(t.app);
-    key = (await createKey(t.app, owner.cookie, { name: 'reader', scopes: ['articles:read'] })).key;
-    const [row] = await t.runtime.database.db
-      .insert(articles)
-      .values({
-        workspaceId: owner.body.workspace.id,
-        topic: 'Finished article',
-        status: 'completed',
-        brief: storedBrief('Finished article') as never,
-      })
-      .returning({ id: articles.id });
-    articleId = row!.id;
-    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    ({ t, base, key, articleId } = await startArticleStreamApp(
+      { ALLOWED_ORIGINS: origin, RATE_LIMIT_ENABLED: 'true' },
+      { topic: 'Finished article', status: 'completed' },
+    ));
   }, 60_000);
   afterAll(async () => t?.close());
 
