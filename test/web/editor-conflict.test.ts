@@ -179,4 +179,28 @@ describe('editing an article someone else is editing', () => {
     ]);
     await expect.poll(() => refused.count()).toBe(0);
   }, 60_000);
+
+  it('saves once for a Ctrl+S pressed twice, without a conflict with itself', async () => {
+    await typeAtEnd('Saved with the keyboard.');
+    const patches: string[] = [];
+    const onRequest = (req: { method(): string; url(): string }) => {
+      if (req.method() === 'PATCH' && req.url().includes(`/api/v1/articles/${articleId}`))
+        patches.push(req.url());
+    };
+    page.on('request', onRequest);
+    try {
+      await page.keyboard.press('Control+s');
+      await page.keyboard.press('Control+s');
+      await expect
+        .poll(() => page.getByRole('button', { name: 'Saved', exact: true }).isDisabled(), {
+          timeout: 15_000,
+        })
+        .toBe(true);
+      expect((await stored()).markdown).toContain('Saved with the keyboard.');
+      expect(await page.getByTestId('save-conflict').count()).toBe(0);
+      expect(patches).toHaveLength(1);
+    } finally {
+      page.off('request', onRequest);
+    }
+  }, 60_000);
 });
