@@ -21,6 +21,7 @@ import {
 } from './invitation-store.ts';
 import { assertMayGrant } from './members.ts';
 import type { Role } from './roles.ts';
+import { deleteUserWithoutWorkspace } from './user-store.ts';
 import { normaliseEmail } from './users.ts';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -108,4 +109,24 @@ export async function acceptInvitation(
   if (outcome === 'already_member')
     throw new AppError('conflict', 'You are already a member of this workspace');
   return { workspace: { ...invitation.workspace, role: invitation.role as Role } };
+}
+
+/**
+ * Accepts for a user this request has just created with the invitee's chosen password. When the
+ * invitation cannot be accepted after all — it expired, was cancelled or was used while the password
+ * was hashed — the user is removed again: kept, they would hold the address with no workspace,
+ * unable to sign in (no workspace) or to sign up (the address taken).
+ */
+export async function acceptForNewUser(
+  database: Database,
+  secretKey: string,
+  token: string,
+  user: { id: string; email: string },
+) {
+  try {
+    return await acceptInvitation(database, secretKey, token, user);
+  } catch (err) {
+    await deleteUserWithoutWorkspace(database, user.id);
+    throw err;
+  }
 }

@@ -80,3 +80,11 @@ export async function countUsers(database: Database) {
 export async function setPasswordHash(database: Database, userId: string, passwordHash: string) {
   await database.db.update(users).set({ passwordHash }).where(eq(users.id, userId));
 }
+
+/** Removes a user who belongs to no workspace (one made for an invitation that then failed). */
+export async function deleteUserWithoutWorkspace(database: Database, id: string): Promise<void> {
+  await database.query(
+    'DELETE FROM users u WHERE u.id = $1 AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id)',
+    [id],
+  );
+}

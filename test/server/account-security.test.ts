@@ -442,6 +442,25 @@ describe('invitations and sign-up without enumeration', () => {
     expect(sessionCookieOf(right.headers['set-cookie'])).toMatch(/^blogsmith_session=/);
   });
 
+  it('takes back the account it made when the invitation expires while the password is hashed', async () => {
+    const { token } = (await invite('late@example.com')).json();
+    // Expires 50 ms from now: after the request's first look at it, before the new password's hash
+    // (a few hundred ms) is done and the invitation is looked at again to join.
+    await t.runtime.database.query(
+      `UPDATE invitations SET expires_at = now() + interval '50 milliseconds' WHERE email = 'late@example.com'`,
+    );
+    const late = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/invitations/${token}/accept`,
+      payload: { password: 'late-password' },
+    });
+    expect(late.statusCode).toBeGreaterThanOrEqual(400);
+    expect(late.statusCode).toBeLessThan(500);
+    // No account left holding the address without a workspace: it can still sign up or be invited.
+    const kept = await t.runtime.database.db.select().from(users).where(eq(users.email, 'late@example.com'));
+    expect(kept).toEqual([]);
+  });
+
   it('answers sign-up the same whether or not the address has an account', async () => {
     const taken = await t.app.inject({
       method: 'POST',

@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { audit } from '../../accounts/audit.ts';
-import { acceptInvitation, findInvitation } from '../../accounts/invitations.ts';
+import { acceptForNewUser, acceptInvitation, findInvitation } from '../../accounts/invitations.ts';
 import { switchSessionWorkspace } from '../../accounts/sessions.ts';
 import { signInWithPassword } from '../../accounts/sign-in.ts';
 import { createUserIfNew, findUserById } from '../../accounts/users.ts';
@@ -74,6 +74,7 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
       let user: { id: string; email: string } | null = auth
         ? await findUserById(database, auth.userId)
         : null;
+      let created = false;
       if (!user) {
         const password = request.body?.password;
         if (!password) {
@@ -82,15 +83,22 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
           ]);
         }
         const invitation = await findInvitation(database, secretKey, token);
+        const newUser = await createUserIfNew(
+          database,
+          { email: invitation.email, password, name: request.body?.name },
+          request.ip,
+        );
+        created = newUser !== null;
         user =
-          (await createUserIfNew(
-            database,
-            { email: invitation.email, password, name: request.body?.name },
-            request.ip,
-          )) ??
+          newUser ??
           (await signInWithPassword(app.runtime, { email: invitation.email, password, ip: request.ip }));
       }
-      const { workspace } = await acceptInvitation(database, secretKey, token, user);
+      const { workspace } = await (created ? acceptForNewUser : acceptInvitation)(
+        database,
+        secretKey,
+        token,
+        user,
+      );
       const cookie = request.cookies[sessionCookie];
       if (auth && cookie) await switchSessionWorkspace(database, cookie, workspace.id);
       else await startSession(request, reply, user.id, workspace.id);
