@@ -44,9 +44,6 @@ export function handOff(id: string, parsed: ChunkedDocument, now = Date.now()): 
 /** The parsed document handed off for `id` (once), if this process still has it. */
 export function takeHandedOff(id: string, now = Date.now()): ChunkedDocument | undefined {
   const handed = parsedHandoff.get(id);
-  if (handed && now - handed.at > handoffMax.ageMs) {
-    drop(id);
-    return undefined;
-  }
-  return drop(id);
+  drop(id);
+  return handed && now - handed.at <= handoffMax.ageMs ? handed.parsed : undefined;
 }
