@@ -24,6 +24,7 @@ import {
   type ClaimedRun,
   claimRun,
   handOverRun,
+  queuedWithoutJob,
   recoverExpiredLeases,
   releaseRun,
   renewLease,
@@ -62,8 +63,11 @@ export interface ArticleJobDeps {
 
 const workerId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
-/** Runs of this process, so a cancel received here stops its run without waiting for a heartbeat. */
-const localRuns = new Map<string, AbortController>();
+/**
+ * Runs of this process, so a cancel received here stops its run without waiting for a heartbeat;
+ * more than one for an article while a second job for it is turned away by the claim.
+ */
+const localRuns = new Map<string, Set<AbortController>>();
 
 export class RunCancelled extends Error {
   constructor() {
@@ -72,7 +76,7 @@ export class RunCancelled extends Error {
 }
 
 export function abortLocalRun(articleId: string) {
-  localRuns.get(articleId)?.abort(new RunCancelled());
+  for (const run of localRuns.get(articleId) ?? []) run.abort(new RunCancelled());
 }
 
 type SourceProviders = (brief: ArticleBrief, ctx: RunContext) => SourceProvider[];
@@ -161,17 +165,20 @@ async function runArticle(
   // Registered before the claim: a cancel received here from the moment the claim may succeed
   // aborts this run, so nothing is written after the cancel's `done`.
   const controller = new AbortController();
-  const previous = localRuns.get(articleId);
-  localRuns.set(articleId, controller);
+  const runs = localRuns.get(articleId) ?? new Set();
+  localRuns.set(articleId, runs.add(controller));
   const unregister = () => {
-    if (localRuns.get(articleId) !== controller) return;
-    if (previous) localRuns.set(articleId, previous);
-    else localRuns.delete(articleId);
+    runs.delete(controller);
+    if (runs.size === 0 && localRuns.get(articleId) === runs) localRuns.delete(articleId);
   };
+  // The run's own lease token, not the process's: a second job for the article that this process
+  // takes meanwhile (a recovery sent one while this run waited to be claimed) finds it held, and
+  // a run that stalled past its lease here cannot write over the run that took it over.
+  const owner = `${workerId}:${randomUUID().slice(0, 8)}`;
   let claimed: Awaited<ReturnType<typeof claimRun>>;
   try {
     // Also writes the `running` status event.
-    claimed = await claimRun(database, articleId, workerId, config.ARTICLE_LEASE_SECONDS);
+    claimed = await claimRun(database, articleId, owner, config.ARTICLE_LEASE_SECONDS);
   } catch (err) {
     unregister();
     throw err;
@@ -187,7 +194,7 @@ async function runArticle(
   const heartbeat = setInterval(
     async () => {
       try {
-        const status = await renewLease(database, articleId, workerId, config.ARTICLE_LEASE_SECONDS);
+        const status = await renewLease(database, articleId, owner, config.ARTICLE_LEASE_SECONDS);
         if (status !== 'running') controller.abort(new RunCancelled());
       } catch (err) {
         logger.warn({ err, articleId }, 'article lease heartbeat failed');
@@ -209,7 +216,7 @@ async function runArticle(
     signal: controller.signal,
     totals: { ...claimed.spent },
     attempts: config.ARTICLE_STEP_ATTEMPTS,
-    leaseOwner: workerId,
+    leaseOwner: owner,
   };
   activePipelines.inc();
   const started = Date.now();
@@ -235,7 +242,7 @@ async function runArticle(
       { type: 'status', data: { status: 'completed' } },
       { type: 'done', data: { status: 'completed' } },
     ];
-    if (!(await releaseRun(database, articleId, workerId, 'completed', undefined, told)))
+    if (!(await releaseRun(database, articleId, owner, 'completed', undefined, told)))
       throw new RunSupersededError('finish');
     await events.notify(articleId);
     observe('completed');
@@ -257,7 +264,7 @@ async function runArticle(
     }
     if (jobSignal.aborted) {
       // This process is shutting down: hand the run over at once instead of waiting out the lease.
-      await handOverRun(database, articleId, workerId);
+      await handOverRun(database, articleId, owner);
       return;
     }
     const message = errorMessage(err);
@@ -276,7 +283,7 @@ async function runArticle(
       { type: 'status', data: { status } },
       { type: 'done', data: { status, error: message } },
     ];
-    if (!(await releaseRun(database, articleId, workerId, status, message, told))) return;
+    if (!(await releaseRun(database, articleId, owner, status, message, told))) return;
     await events.notify(articleId);
     observe('failed');
   } finally {
@@ -287,13 +294,24 @@ async function runArticle(
   }
 }
 
-/** Runs whose worker stopped renewing its lease go back on the queue. */
+// A queued article with no job this long after it was queued is taken for one whose job was lost
+// (a job is sent within milliseconds of the article being stored).
+const queuedWithoutJobSeconds = 120;
+
+/**
+ * Runs whose worker stopped renewing its lease, and queued articles no job will run, go back on the
+ * queue. A job that turns out to be one too many finds the run claimed, or finished, and does nothing.
+ */
 async function recoverAbandonedRuns(deps: ArticleJobDeps) {
   for (const { id, workspaceId } of await recoverExpiredLeases(
     deps.database,
     deps.config.ARTICLE_LEASE_SECONDS * 2,
   )) {
     deps.logger.info({ articleId: id }, 'resuming an article whose worker stopped');
+    await deps.queue.send('article.generate', { articleId: id, workspaceId });
+  }
+  for (const { id, workspaceId } of await queuedWithoutJob(deps.database, queuedWithoutJobSeconds, 100)) {
+    deps.logger.info({ articleId: id }, 'queuing again an article whose job was lost');
     await deps.queue.send('article.generate', { articleId: id, workspaceId });
   }
 }

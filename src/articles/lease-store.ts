@@ -1,6 +1,7 @@
 // The SQL of article runs' leases: a worker claims a run, renews its lease while it works, and
 // releases it with the outcome; runs whose lease expired (their worker died) are taken back.
 import type { Database } from '../db/client.ts';
+import { pendingJobExists } from '../jobs/pending-job.ts';
 import type { ArticleBrief } from '../writing/brief.ts';
 import type { ArticleEventMessage } from './event-map.ts';
 import { appendEventsAfter, eventParams } from './event-store.ts';
@@ -165,6 +166,26 @@ export async function recoverExpiredLeases(
     `UPDATE articles SET lease_owner = NULL, lease_expires_at = now() + make_interval(secs => $1)
      WHERE status = 'running' AND lease_expires_at < now() RETURNING id, workspace_id`,
     [graceSeconds],
+  );
+  return rows.map((r) => ({ id: r.id, workspaceId: r.workspace_id }));
+}
+
+/**
+ * Queued articles no job will run: queued over `queuedForSeconds` ago with no `article.generate`
+ * job waiting or running for them — the process that queued one stopped between storing it and
+ * sending its job, or its job failed for good before a run claimed it. Up to `limit`, oldest first.
+ */
+export async function queuedWithoutJob(
+  database: Database,
+  queuedForSeconds: number,
+  limit: number,
+): Promise<Array<{ id: string; workspaceId: string }>> {
+  const { rows } = await database.query<{ id: string; workspace_id: string }>(
+    `SELECT a.id, a.workspace_id FROM articles a
+      WHERE a.status = 'queued' AND a.updated_at < now() - make_interval(secs => $1)
+        AND NOT ${pendingJobExists('article.generate', 'articleId', 'a.id::text')}
+      ORDER BY a.updated_at LIMIT $2`,
+    [queuedForSeconds, limit],
   );
   return rows.map((r) => ({ id: r.id, workspaceId: r.workspace_id }));
 }
