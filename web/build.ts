@@ -2,7 +2,8 @@
 // Used by `npm start` (prestart), `npm run build:web` (always) and the browser tests.
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { sleep } from '../src/sleep.ts';
+// Nothing from src/: the image's web stage (deploy/Dockerfile) has only web/ and the package files.
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export const webRoot = import.meta.dirname;
 export const distDir = path.join(webRoot, 'dist');

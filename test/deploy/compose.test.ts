@@ -35,9 +35,11 @@ interface Service {
   volumes?: string[];
   env_file?: Array<{ path: string }>;
   environment?: Record<string, string>;
+  restart?: string;
 }
 const compose = parse(readFileSync(composeFile, 'utf8'), { merge: true }) as {
   services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
 };
 const services = compose.services;
 
@@ -107,6 +109,32 @@ describe('deploy/compose.yaml', { timeout: 60_000 }, () => {
           expect(existsSync(path.join(deployDir, source)), `${name}: ${source}`).toBe(true);
       }
     }
+  });
+
+  it("gives the image's services volumes its user can write, and a healthcheck that fits each", () => {
+    // A new named volume takes the owner of the image's folder it is mounted on: the Dockerfile must
+    // create and chown it, or the unprivileged user cannot write there (backups failed every day).
+    const dockerfile = readFileSync(path.join(deployDir, 'Dockerfile'), 'utf8').replace(/\\\n/g, ' ');
+    const owned = (/chown blogsmith:blogsmith ((?:\/\S+\s*)+)/.exec(dockerfile)?.[1] ?? '')
+      .trim()
+      .split(/\s+/);
+    const imageHealthcheck = /HEALTHCHECK[^\n]*CMD \["node", "deploy\/healthcheck\.mjs"\]/.test(dockerfile);
+    expect(imageHealthcheck).toBe(true);
+    const named = new Set(Object.keys(compose.volumes ?? {}));
+    const ofImage = Object.entries(services).filter(([, s]) => s.image === services.api?.image);
+    expect(ofImage.map(([name]) => name).sort()).toEqual(['api', 'backup', 'migrate', 'worker']);
+    for (const [name, service] of ofImage) {
+      for (const volume of service.volumes ?? []) {
+        const [source, target] = volume.split(':') as [string, string];
+        if (named.has(source)) expect(owned, `${name}: ${target}`).toContain(target);
+      }
+      // The image's check asks the API or the worker's metrics port; a service running neither
+      // (the backup loop) has its own check, or it shows unhealthy for ever.
+      const runsServer = ['serve', 'worker'].includes(service.command?.[0] ?? 'serve');
+      if (!runsServer && service.restart !== 'no')
+        expect(service.healthcheck?.test?.join(' '), name).not.toMatch(/healthcheck\.mjs/);
+    }
+    expect(services.backup?.healthcheck?.test?.join(' ')).toMatch(/\/backups.*blogsmith-backup-/);
   });
 
   it('ships a Prometheus config that promtool accepts', () => {

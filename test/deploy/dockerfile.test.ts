@@ -1,6 +1,7 @@
 // deploy/Dockerfile: linted with dockerfile-utils, and — no image builder runs on this machine —
-// its runtime stage replayed in a clean directory: only the production dependencies of the
-// lockfile (what `npm ci --omit=dev` installs), the prebuilt web app and the copied sources, then
+// its web stage replayed in a clean directory with only what it copies, then its runtime stage in
+// another: only the production dependencies of the lockfile (what `npm ci --omit=dev` installs),
+// the web stage's build and the copied sources, then
 // the ENTRYPOINT/CMD started as the image's unprivileged USER under tini with the image's ENV, and
 // the HEALTHCHECK command run against it.
 import { execFileSync, fork, spawnSync } from 'node:child_process';
@@ -21,7 +22,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { validate } from 'dockerfile-utils';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildWeb } from '../../web/build.ts';
+import { defaultEvalDir } from '../../src/eval/dataset.ts';
 import { freePort, spawnCaptured } from '../support/processes.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -67,6 +68,45 @@ function productionPackages(): string[] {
     .filter(([key, meta]) => key.startsWith('node_modules/') && !meta.dev)
     .map(([key]) => key)
     .filter((key) => existsSync(path.join(root, key)));
+}
+
+// What .dockerignore keeps out of the build context that a COPY of web/ would otherwise bring.
+const ignoredInContext = new Set(['node_modules', 'dist', '.build-lock']);
+
+/**
+ * The web stage replayed in a clean directory: its COPYs from the build context (what .dockerignore
+ * leaves out, left out), its `npm ci` as the checkout's full node_modules (the same lockfile), and
+ * its `node` steps run there. So a build step needing a file the stage does not copy fails here as
+ * it would in `docker build`. Answers the stage's /app.
+ */
+function replayWebStage(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'blogsmith-web-stage-'));
+  dirs.push(dir);
+  for (const { keyword, args } of stages(dockerfile).get('web') ?? []) {
+    if (keyword === 'COPY') {
+      const words = args.split(/\s+/);
+      const dst = words.pop() as string;
+      for (const source of words) {
+        const into = dst.endsWith('/') ? path.join(dir, dst, path.basename(source)) : path.join(dir, dst);
+        cpSync(path.join(root, source), into, {
+          recursive: true,
+          filter: (from) => !ignoredInContext.has(path.basename(from)),
+        });
+      }
+    } else if (keyword === 'RUN' && args.startsWith('npm ci')) {
+      execFileSync('ln', ['-s', path.join(root, 'node_modules'), path.join(dir, 'node_modules')]);
+    } else if (keyword === 'RUN' && args.startsWith('node ')) {
+      const [, ...rest] = args.split(/\s+/);
+      execFileSync(process.execPath, rest, {
+        cwd: dir,
+        env: { PATH: process.env.PATH ?? '' },
+        stdio: 'pipe',
+      });
+    } else if (keyword === 'RUN') {
+      throw new Error(`The web stage's RUN ${args} is not replayed here: teach replayWebStage it`);
+    }
+  }
+  return dir;
 }
 
 describe('deploy/Dockerfile', { timeout: 300_000 }, () => {
@@ -118,7 +158,7 @@ describe('deploy/Dockerfile', { timeout: 300_000 }, () => {
     let entrypoint: string[] = [];
     let cmd: string[] = [];
     let healthcheck: string[] = [];
-    await buildWeb({ quiet: true });
+    const webStage = replayWebStage();
     for (const { keyword, args } of runtime) {
       if (keyword === 'ENV') {
         for (const m of args.matchAll(/(\w+)=(\S+)/g)) env[m[1] as string] = inApp(m[2] as string);
@@ -148,7 +188,7 @@ describe('deploy/Dockerfile', { timeout: 300_000 }, () => {
             ]);
           }
         } else if (from === '--from=web') {
-          cpSync(path.join(root, 'web/dist'), target, { recursive: true });
+          cpSync(path.join(webStage, 'web/dist'), target, { recursive: true });
         } else {
           // Docker's rule: a destination ending in / is a directory the sources go into.
           for (const source of words) {
@@ -175,6 +215,8 @@ describe('deploy/Dockerfile', { timeout: 300_000 }, () => {
       expect(existsSync(path.join(app, 'node_modules', dev)), dev).toBe(false);
     }
     expect(existsSync(path.join(app, 'web/dist/index.html'))).toBe(true);
+    // `blogsmith eval` reads its dataset beside the sources.
+    expect(readdirSync(path.join(app, path.relative(root, defaultEvalDir))).length).toBeGreaterThan(0);
     const dataDir = path.join(dir, 'data');
     mkdirSync(dataDir);
     chownSync(dataDir, uid, gid);
