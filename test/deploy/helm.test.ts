@@ -157,4 +157,56 @@ describe('deploy/helm/blogsmith', { timeout: 120_000 }, () => {
     expect(ingress.metadata.annotations['nginx.ingress.kubernetes.io/proxy-buffering']).toBe('off');
     expect(byKind(objects, 'NetworkPolicy')).toHaveLength(2);
   });
+
+  it('renders what the operator set: false and 0 too, affinity for both, a token and labels for monitoring', () => {
+    const objects = render(
+      'secret.SECRET_KEY=x',
+      'config.WORKER_IN_PROCESS=false',
+      'config.AUDIT_RETENTION_DAYS=0',
+      'config.LLM_CACHE_TTL=0',
+      'config.PUBLIC_URL=',
+      'affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].key=pool',
+      'affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].operator=Exists',
+      'monitoring.serviceMonitor.enabled=true',
+      'monitoring.prometheusRule.enabled=true',
+      'monitoring.serviceMonitor.metricsTokenKey=METRICS_TOKEN',
+      'monitoring.labels.release=kube-prometheus-stack',
+    );
+    validateAll(objects);
+    const [config] = byKind(objects, 'ConfigMap');
+    expect(config.data).toMatchObject({
+      WORKER_IN_PROCESS: 'false',
+      AUDIT_RETENTION_DAYS: '0',
+      LLM_CACHE_TTL: '0',
+    });
+    expect(config.data).not.toHaveProperty('PUBLIC_URL');
+    for (const d of byKind(objects, 'Deployment'))
+      expect(d.spec.template.spec.affinity?.nodeAffinity, d.metadata.name).toBeDefined();
+    const monitors = [...byKind(objects, 'ServiceMonitor'), ...byKind(objects, 'PrometheusRule')];
+    expect(monitors).toHaveLength(3);
+    for (const m of monitors) expect(m.metadata.labels.release).toBe('kube-prometheus-stack');
+    for (const m of byKind(objects, 'ServiceMonitor'))
+      expect(m.spec.endpoints[0].authorization).toEqual({
+        type: 'Bearer',
+        credentials: { name: 'blog-blogsmith', key: 'METRICS_TOKEN' },
+      });
+    // A changed secret rolls the pods, as a changed setting does.
+    const checksum = (objs: K8s[]) =>
+      byKind(objs, 'Deployment').map((d) => d.spec.template.metadata.annotations['checksum/settings']);
+    const before = checksum(render('secret.SECRET_KEY=x'));
+    expect(checksum(render('secret.SECRET_KEY=y'))).not.toEqual(before);
+    expect(checksum(render('secret.SECRET_KEY=x', 'config.LOG_LEVEL=debug'))).not.toEqual(before);
+    // A worker with no metrics port would have nothing for its probes: refused, saying why.
+    const r = helm(
+      'template',
+      'blog',
+      chart,
+      '--set',
+      'secret.SECRET_KEY=x',
+      '--set',
+      'worker.metricsPort=0',
+    );
+    expect(r.code).not.toBe(0);
+    expect(r.output).toMatch(/worker\.metricsPort must be a port/);
+  });
 });

@@ -73,10 +73,11 @@ export function prepareNginx(
   );
   const conf = path.join(prefix, 'nginx.conf');
   rewrite(conf, [['pid /var/run/nginx.pid;', `pid ${path.join(dir, 'nginx.pid')};`]]);
-  // `server api:3000 <parameters>;` becomes one such line per API process.
+  // `server api:3000 <parameters>;` becomes one such line per API process; `resolve` goes (an
+  // address needs no lookup, and this machine's nginx, 1.22, predates the parameter).
   const apis = ([] as number[]).concat(ports.api);
   rewrite(path.join(prefix, 'conf.d/upstream.conf'), [
-    [/server api:3000([^;]*);/g, apis.map((port) => `server 127.0.0.1:${port}$1;`).join('\n    ')],
+    [/server api:3000 resolve([^;]*);/g, apis.map((port) => `server 127.0.0.1:${port}$1;`).join('\n    ')],
   ]);
   for (const [file, replacements] of Object.entries(rewrites)) rewrite(path.join(prefix, file), replacements);
   rewrite(path.join(prefix, 'conf.d/blogsmith.conf'), [

@@ -56,6 +56,20 @@ describe('deploy/nginx', { timeout: 300_000 }, () => {
     expect(nginxTest(prepared).code).not.toBe(0);
   });
 
+  it("follows the API replicas' addresses as Docker's DNS changes them, on an nginx that can", () => {
+    // Resolved once at start, `api` kept the addresses of replicas an upgrade recreated (502s) and
+    // never saw ones added by --scale. `resolve` needs a shared-memory zone, a resolver and nginx
+    // 1.27.3+ (the nginx here is older: the harness drops the parameter, so it is read, not run).
+    const upstream = readFileSync(path.join(nginxSource, 'conf.d/upstream.conf'), 'utf8');
+    expect(upstream).toMatch(/^resolver 127\.0\.0\.11 valid=\d+s/m);
+    expect(upstream).toMatch(
+      /upstream blogsmith_api \{[^}]*\bzone blogsmith_api \d+k;[^}]*server api:3000 resolve /,
+    );
+    const compose = readFileSync(path.join(nginxSource, '../compose.yaml'), 'utf8');
+    const [, major, minor] = /image: nginx:(\d+)\.(\d+)-alpine/.exec(compose) ?? [];
+    expect(Number(major) * 100 + Number(minor)).toBeGreaterThanOrEqual(128);
+  });
+
   it('limits match the app: rate-limit classes, upload size, generation routes', () => {
     const defaults = loadConfig({});
     const perMinute = (rate: string) => {

@@ -1,6 +1,8 @@
+import type { AddressInfo } from 'node:net';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { startMetricsServer } from '../../src/observability/metrics-server.ts';
 import { createEdgeApp, type EdgeApp } from '../server/edge-app.ts';
 import { backends } from '../support/database.ts';
 
@@ -89,5 +91,27 @@ describe('GET /metrics with METRICS_TOKEN', () => {
     });
     expect(scraped.statusCode).toBe(200);
     expect(scraped.body).toContain('http_requests_total');
+  });
+});
+
+describe("the worker's metrics listener with METRICS_TOKEN", () => {
+  it('asks for the token on /metrics, as the API does, and leaves /health open for the probes', async () => {
+    const token = 'worker-metrics-token-0123456789';
+    const server = await startMetricsServer('127.0.0.1', 0, token);
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const anonymous = await fetch(`${base}/metrics`);
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer/);
+      expect(((await anonymous.json()) as { error: { code: string } }).error.code).toBe('unauthenticated');
+      const wrong = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${token}x` } });
+      expect(wrong.status).toBe(401);
+      const scraped = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+      expect(scraped.status).toBe(200);
+      expect(await scraped.text()).toContain('process_cpu_user_seconds_total');
+      expect((await fetch(`${base}/health`)).status).toBe(200);
+    } finally {
+      server.close();
+    }
   });
 });

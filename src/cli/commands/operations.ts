@@ -40,7 +40,7 @@ export function registerOperationCommands(program: Command) {
       const { startMetricsServer } = await import('../../observability/metrics-server.ts');
       const metrics =
         config.WORKER_METRICS_PORT > 0
-          ? await startMetricsServer(config.HOST, config.WORKER_METRICS_PORT)
+          ? await startMetricsServer(config.HOST, config.WORKER_METRICS_PORT, config.METRICS_TOKEN)
           : undefined;
       runtime.logger.info({ metricsPort: config.WORKER_METRICS_PORT || null }, 'worker started');
       process.stdout.write('Blogsmith worker is running\n');

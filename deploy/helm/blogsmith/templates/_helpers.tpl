@@ -20,6 +20,25 @@ app.kubernetes.io/component: {{ .component }}
 {{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}
 {{- end -}}
 
+{{/*
+Rolls the pods when a setting changes: the ConfigMap's and the chart's Secret's values (an existing
+Secret's contents are not known here: restart the deployments after changing it).
+*/}}
+{{- define "blogsmith.settingsChecksum" -}}
+{{ list .Values.config .Values.secret .Values.existingSecret | toJson | sha256sum }}
+{{- end -}}
+
+{{/* With METRICS_TOKEN set, /metrics answers 401 without it: the ServiceMonitors send it from the Secret. */}}
+{{- define "blogsmith.metricsAuthorization" -}}
+{{- with .Values.monitoring.serviceMonitor.metricsTokenKey }}
+authorization:
+  type: Bearer
+  credentials:
+    name: {{ include "blogsmith.secretName" $ }}
+    key: {{ . }}
+{{- end }}
+{{- end -}}
+
 {{- define "blogsmith.secretName" -}}
 {{ .Values.existingSecret | default (include "blogsmith.fullname" .) }}
 {{- end -}}
