@@ -117,6 +117,40 @@ export class LlmStreamInterruptedError extends Error {
   }
 }
 
+/**
+ * An error the server sent inside a stream it had answered 200 to — Anthropic's `overloaded_error`
+ * event, an OpenAI-compatible `{"error": …}` chunk, a body that ended without finishing. What it
+ * says is the server's trouble, not the request's: the attempt is retried, then the chain falls
+ * back (a context overflow said this way is one still).
+ */
+export class UpstreamStreamError extends Error {
+  readonly detail: unknown;
+  constructor(detail: unknown) {
+    super(`The server reported an error in its stream: ${describeStreamError(detail)}`);
+    this.name = 'UpstreamStreamError';
+    this.detail = detail;
+  }
+}
+
+/** What a stream's error says: servers send objects (`{type, message}`, `{error: {message}}`), not Errors. */
+function describeStreamError(detail: unknown): string {
+  if (detail instanceof Error) return detail.message;
+  if (typeof detail === 'string') return detail;
+  const o = detail as { message?: unknown; type?: unknown; error?: unknown } | null;
+  if (o && typeof o.message === 'string')
+    return typeof o.type === 'string' ? `${o.type}: ${o.message}` : o.message;
+  if (o && o.error !== undefined && o.error !== detail) return describeStreamError(o.error);
+  try {
+    return JSON.stringify(detail) ?? String(detail);
+  } catch {
+    return String(detail);
+  }
+}
+
+/** A stream's error part as an attempt failure: an API error keeps its status; anything else is the server's. */
+export const streamPartError = (detail: unknown): unknown =>
+  APICallError.isInstance(detail) ? detail : new UpstreamStreamError(detail);
+
 export const contextLengthPattern =
   /context[ _-]?length|context window|context size|maximum context|prompt is too long|too many (input )?tokens|input is too long|reduce the length/i;
 
@@ -165,6 +199,10 @@ export function classifyFailure(err: unknown, opts: { timedOut: boolean; callerA
       error: err,
     };
   }
+  if (err instanceof UpstreamStreamError)
+    return contextLengthPattern.test(err.message)
+      ? { kind: 'context_length', code: 'context_length', message: messageOf(err), error: err }
+      : { kind: 'retryable', code: 'stream_error', message: messageOf(err), error: err };
   // Fetch/socket failures that reached us unwrapped (e.g. a body cut mid-read).
   if (err instanceof TypeError || (err as { code?: string })?.code === 'ECONNRESET')
     return { kind: 'retryable', code: 'network', message: messageOf(err), error: err };

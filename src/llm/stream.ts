@@ -3,7 +3,12 @@
 // to that model, and a later failure surfaces as LlmStreamInterruptedError with the text so far.
 import type { LanguageModelV3StreamPart } from '@ai-sdk/provider';
 import type { LanguageModel, LanguageModelUsage } from 'ai';
-import { AttemptTimeoutError, LlmStreamInterruptedError } from './failures.ts';
+import {
+  AttemptTimeoutError,
+  LlmStreamInterruptedError,
+  streamPartError,
+  UpstreamStreamError,
+} from './failures.ts';
 import { type ContextFitter, isContextOverflow, newFitState } from './fit-context.ts';
 import type { CachedLlmResponse } from './ports.ts';
 import type { PriceTable } from './prices.ts';
@@ -72,7 +77,7 @@ async function firstText(
     } catch (err) {
       throw causeOf(attempt, err);
     }
-    if (step.done) throw new Error('The stream ended without a finish event');
+    if (step.done) throw new UpstreamStreamError(new Error('the stream ended without a finish event'));
     const part = step.value;
     attempt.touch();
     if (part.type === 'reasoning-delta') {
@@ -82,7 +87,8 @@ async function firstText(
       attempt.firstToken();
       return { first: part.delta, reasoning, parts, attempt };
     }
-    if (part.type === 'error') throw causeOf(attempt, part.error);
+    if (part.type === 'error')
+      throw attempt.signal.aborted ? abortCause(attempt) : streamPartError(part.error);
     if (part.type === 'finish')
       return {
         first: '',

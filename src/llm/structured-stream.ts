@@ -10,6 +10,7 @@ import type {
   LanguageModelV3Usage,
 } from '@ai-sdk/provider';
 import { parsePartialJson } from 'ai';
+import { streamPartError, UpstreamStreamError } from './failures.ts';
 
 export interface WholeAnswer {
   content: LanguageModelV3Content[];
@@ -60,10 +61,10 @@ export async function streamedAnswer(
       toolInput += part.delta;
       await follow(part.delta, toolInput);
     } else if (part.type === 'tool-call') toolCalls.push(part);
-    else if (part.type === 'error') throw part.error;
+    else if (part.type === 'error') throw streamPartError(part.error);
     else if (part.type === 'finish') usage = part.usage;
   }
-  if (!usage) throw new Error('The answer ended without finishing');
+  if (!usage) throw new UpstreamStreamError(new Error('the answer ended without finishing'));
   return {
     content: [
       ...(reasoning ? [{ type: 'reasoning' as const, text: reasoning }] : []),

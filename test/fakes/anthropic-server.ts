@@ -88,6 +88,8 @@ async function messages(req: ReceivedRequest, b: Behaviour, res: ServerResponse)
       }),
       event('message_stop', {}),
     ],
+    // Anthropic's documented overload inside a stream: an `error` event after message_start.
+    streamError: (error) => event('error', { error }),
   });
 }
 

@@ -211,6 +211,8 @@ async function chatCompletions(req: ReceivedRequest, b: Behaviour, res: ServerRe
         : []),
       'data: [DONE]\n\n',
     ],
+    // OpenRouter, vLLM and others report a failure after the 200 as a chunk with an `error` field.
+    streamError: (error) => sse({ error: { ...error, code: null } }),
   });
 }
 

@@ -41,9 +41,20 @@ export type Behaviour =
   | { type: 'held'; until: Promise<unknown>; answer: Behaviour }
   /**
    * Streams: send `afterChunks` chunks of `text`, then drop the connection (or, with `stall`, go
-   * silent and keep it open). Non-streams: drop at once.
+   * silent and keep it open; with `ending: 'end'`, end the body cleanly without finishing, as a
+   * server whose generation died does; with `ending: 'error'`, send the server's in-stream error
+   * event — Anthropic's `overloaded_error`, an OpenAI-compatible `{"error": …}` chunk — and end).
+   * Non-streams: drop at once.
    */
-  | { type: 'cut'; text: string; afterChunks: number; stall?: boolean; usage?: FakeUsage };
+  | {
+      type: 'cut';
+      text: string;
+      afterChunks: number;
+      stall?: boolean;
+      ending?: 'end' | 'error';
+      error?: { type: string; message: string };
+      usage?: FakeUsage;
+    };
 
 /**
  * Switchable behaviours of real OpenAI-compatible servers (Ollama, vLLM, llama.cpp, LM Studio...),
@@ -262,7 +273,13 @@ export async function startScriptedServer(
 export async function writeStream(
   res: ServerResponse,
   behaviour: Behaviour,
-  events: { head: string[]; deltas: string[]; tail: string[] },
+  events: {
+    head: string[];
+    deltas: string[];
+    tail: string[];
+    /** The server's own in-stream error event (for a `cut` ending in `error`). */
+    streamError?: (error: { type: string; message: string }) => string;
+  },
 ) {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   for (const e of events.head) res.write(e);
@@ -271,14 +288,19 @@ export async function writeStream(
   // more on a busy machine, which at 5 ms a token made streams ~25 % slower than their nominal rate
   // while a single wait for a whole answer stays on time.
   const startedAt = performance.now();
-  for (let i = 0; i < events.deltas.length; i++) {
-    if (behaviour.type === 'cut' && i >= behaviour.afterChunks) {
+  // A cut after every chunk (or of an empty text) still cuts, before the tail.
+  for (let i = 0; i <= events.deltas.length; i++) {
+    if (behaviour.type === 'cut' && i >= Math.min(behaviour.afterChunks, events.deltas.length)) {
       if (behaviour.stall) return;
+      if (behaviour.ending === 'error' && events.streamError)
+        res.write(events.streamError(behaviour.error ?? { type: 'overloaded_error', message: 'Overloaded' }));
+      if (behaviour.ending) return void res.end();
       // Let the written chunks reach the client before the connection drops.
       await sleep(20);
       res.socket?.destroy();
       return;
     }
+    if (i === events.deltas.length) break;
     if (delay) await sleep(Math.max(0, startedAt + (i + 1) * delay - performance.now()));
     res.write(events.deltas[i]);
   }

@@ -250,6 +250,74 @@ describe('streams', () => {
     expect(text).toBe('clean');
   });
 
+  it('retries, then falls back, when the server reports an error inside its stream before any text', async () => {
+    // Anthropic's overload after message_start, as the primary; the compatible server as the fallback,
+    // first with an `{"error": …}` chunk, then a body that ends without finishing, then an answer.
+    const { gateway, recorder } = testGateway({
+      ...env({ LLM_MAX_RETRIES: '1' }),
+      LLM_MODEL: 'anthropic:claude-primary',
+      LLM_FALLBACK_MODELS: 'compatible:backup',
+    });
+    fakes.anthropic.script(
+      { type: 'cut', text: 'never seen', afterChunks: 0, ending: 'error' },
+      { type: 'cut', text: 'never seen', afterChunks: 0, ending: 'error' },
+    );
+    fakes.compat.script(
+      {
+        type: 'cut',
+        text: 'never',
+        afterChunks: 0,
+        ending: 'error',
+        error: { type: 'server_error', message: 'upstream died' },
+      },
+      { type: 'cut', text: 'never', afterChunks: 0, ending: 'end' },
+    );
+    await expect(
+      (async () => {
+        for await (const _ of gateway.streamText({ role: 'writer', prompt: 'x', purpose: article }));
+      })(),
+    ).rejects.toThrow(/overloaded_error: Overloaded[\s\S]*upstream died[\s\S]*ended without/);
+    // Two tries of each model (one retry), none taken for a bad request.
+    expect(fakes.anthropic.requests).toHaveLength(2);
+    expect(fakes.compat.requests).toHaveLength(2);
+    expect(recorder.attempts.map((a) => a.errorCode)).toEqual([
+      'stream_error',
+      'stream_error',
+      'stream_error',
+      'stream_error',
+    ]);
+
+    fakes.anthropic.script({ type: 'cut', text: 'never seen', afterChunks: 0, ending: 'error' });
+    fakes.compat.script({ type: 'answer', text: 'The backup answered.' });
+    const { gateway: once } = testGateway({
+      ...env({ LLM_MAX_RETRIES: '0' }),
+      LLM_MODEL: 'anthropic:claude-primary',
+      LLM_FALLBACK_MODELS: 'compatible:backup',
+    });
+    let text = '';
+    for await (const d of once.streamText({ role: 'writer', prompt: 'x', purpose: article })) text += d;
+    expect(text).toBe('The backup answered.');
+  });
+
+  it('falls back when a structured answer streamed to its caller meets an in-stream error', async () => {
+    const { gateway } = testGateway({
+      ...env({ LLM_MAX_RETRIES: '0' }),
+      LLM_MODEL: 'anthropic:claude-primary',
+      LLM_FALLBACK_MODELS: 'compatible:backup',
+    });
+    fakes.anthropic.script({ type: 'cut', text: '', afterChunks: 0, ending: 'error' });
+    fakes.compat.script({ type: 'answer', json: { title: 'From the backup' } });
+    const result = await gateway.generateObject({
+      role: 'planner',
+      prompt: 'x',
+      purpose: article,
+      schema: z.object({ title: z.string() }),
+      schemaName: 'plan',
+      onPartial: () => {},
+    });
+    expect(result.object).toEqual({ title: 'From the backup' });
+  });
+
   it('throws LlmStreamInterruptedError with the partial text when cut mid-way', async () => {
     const { gateway, recorder } = testGateway(env());
     fakes.compat.script({
