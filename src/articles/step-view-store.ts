@@ -5,7 +5,7 @@ import { inWorkspace } from '../accounts/scope.ts';
 import type { Database } from '../db/client.ts';
 import { articleSteps, articles } from '../db/schema/articles.ts';
 import { AppError } from '../errors.ts';
-import type { OutputRung } from '../llm/types.ts';
+import { type OutputRung, outputRungs } from '../llm/types.ts';
 import type { StepView } from './types.ts';
 
 const stepViewColumns = {
@@ -22,13 +22,16 @@ const stepViewColumns = {
   finishedAt: articleSteps.finishedAt,
 };
 
+const isOutputRung = (rung: string): rung is OutputRung => (outputRungs as readonly string[]).includes(rung);
+
 const stepView = ({
-  outputRungs,
+  outputRungs: rungs,
   ...r
 }: Omit<StepView, 'outputRungs'> & { outputRungs: string[] }): StepView => ({
   ...r,
   costUsd: Number(r.costUsd),
-  outputRungs: outputRungs as OutputRung[],
+  // A rung another version recorded, which this one does not know, is left out (it failed the view).
+  outputRungs: rungs.filter(isOutputRung),
 });
 
 /**

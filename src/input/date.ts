@@ -17,6 +17,9 @@ export const isStorableInstant = (date: Date) => {
   return !Number.isNaN(time) && time >= earliest && time <= latest;
 };
 
+/** `date`, or the earliest storable instant when it is before year 1 (a default counted back from a date near it). */
+export const notBeforeYearOne = (date: Date) => (date.getTime() < earliest ? new Date(earliest) : date);
+
 /** The instant `value` names when it is a strict, real, storable ISO 8601 date; else undefined. */
 export function parseIsoDate(value: string): Date | undefined {
   const m = iso.exec(value);

@@ -133,13 +133,16 @@ export async function passagesSharingWords(
   return r.rows;
 }
 
-/** The passages nearest to an embedding by cosine distance. */
+/**
+ * The passages nearest to an embedding by cosine distance. A zero vector (an embedder's answer for
+ * text it has nothing for) has no direction: its cosine is NaN, answered as none (NULL).
+ */
 export async function passagesNearVector(
   database: Database,
   input: { workspaceId: string; embedding: number[]; limit: number },
 ): Promise<CandidatePassageRow[]> {
   const r = await database.query<CandidatePassageRow>(
-    `${candidateColumns}, (1 - (c.embedding <=> $2::vector))::float8 AS cosine ${candidateSource}
+    `${candidateColumns}, nullif((1 - (c.embedding <=> $2::vector))::float8, 'NaN') AS cosine ${candidateSource}
      WHERE c.workspace_id = $1 AND c.embedding IS NOT NULL
      ORDER BY c.embedding <=> $2::vector LIMIT $3`,
     [input.workspaceId, toVectorLiteral(input.embedding), input.limit],

@@ -4,6 +4,7 @@
 import type { Database } from '../db/client.ts';
 import { decryptSecret, encryptSecret } from '../security/encryption.ts';
 import { displayUrl } from './display-url.ts';
+import { modelIdProblem } from './model-id.ts';
 import { type ModelPrice, storedModelPrices } from './model-prices.ts';
 import { providerNames } from './provider-names.ts';
 import { llmRoles } from './roles.ts';
@@ -96,11 +97,17 @@ function sealCredentials(credentials: WorkspaceLlmSettings['credentials'], secre
   return stored;
 }
 
-/** The stored role models this version knows, by role. */
+/**
+ * The stored role models this version knows, by role: a model of a provider it does not know
+ * (stored by another version) is left out, as its credentials are, and the role uses the default.
+ */
 function knownRoleModels(stored: unknown): WorkspaceLlmSettings['roleModels'] {
   if (!isRecord(stored)) return {};
   return Object.fromEntries(
-    llmRoles.flatMap((role) => (typeof stored[role] === 'string' ? [[role, stored[role]]] : [])),
+    llmRoles.flatMap((role) => {
+      const id = stored[role];
+      return typeof id === 'string' && id.length <= 200 && modelIdProblem(id) === null ? [[role, id]] : [];
+    }),
   );
 }
 

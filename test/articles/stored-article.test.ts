@@ -135,6 +135,30 @@ describe('an article whose JSON columns hold shapes this version does not know',
       await setColumn('brief', brief);
     }
   });
+
+  it("shows a step's structured-output rungs without one this version does not know (it was a 500)", async () => {
+    const [before] = await query<{ rungs: string[] }>(
+      `SELECT output_rungs AS rungs FROM article_steps WHERE article_id = $1 AND name = 'outline'`,
+      [id],
+    );
+    await query(
+      `UPDATE article_steps SET output_rungs = ARRAY['json_mode', 'tool'] WHERE article_id = $1 AND name = 'outline'`,
+      [id],
+    );
+    try {
+      const res = await get();
+      expect(res.statusCode, res.body).toBe(200);
+      const outline = (res.json().steps as Array<{ name: string; outputRungs: string[] }>).find(
+        (s) => s.name === 'outline',
+      );
+      expect(outline?.outputRungs).toEqual(['tool']);
+    } finally {
+      await query(`UPDATE article_steps SET output_rungs = $2 WHERE article_id = $1 AND name = 'outline'`, [
+        id,
+        before!.rungs,
+      ]);
+    }
+  });
 });
 
 describe('a run whose stored request this version cannot read', () => {

@@ -159,4 +159,21 @@ describe.each(backends)('knowledge store and search (%s)', (backend) => {
     expect(out.every((r) => r.documentTitle !== 'Climate B')).toBe(true);
     if (backend === 'pglite') expect(out[0]?.cosine).toBeGreaterThan(0.5);
   });
+
+  it('scores by wording alone against a zero vector, which has no direction (its cosine was NaN: a 500)', async () => {
+    const text = 'Glaciers in the Alps have lost a third of their volume since nineteen eighty';
+    const [embedding] = await embed([text]);
+    const out = await findSimilar(database, {
+      workspaceId: wsA,
+      text,
+      embedding: embedding!.map(() => 0),
+      limit: 3,
+    });
+    expect(out.length).toBeGreaterThan(0);
+    for (const r of out) {
+      expect(Number.isFinite(r.score)).toBe(true);
+      expect(r.cosine).toBeUndefined();
+    }
+    expect(out[0]?.text).toBe(text);
+  });
 });

@@ -99,4 +99,22 @@ describe('workspace LLM settings sealed with another key', () => {
     const cleared = await settings('PUT', { roleModels: { planner: null } });
     expect(cleared.statusCode, cleared.body).toBe(200);
   });
+
+  it("leaves out a role's model of a provider this version does not know (every LLM page answered 500)", async () => {
+    await query(
+      `UPDATE workspace_llm_settings SET role_models = '{"writer": "mistral:large-latest", "planner": "compatible:plan-model"}'::jsonb
+       WHERE workspace_id = $1`,
+      [ws.workspaceId],
+    );
+    ws.t.runtime.llm.invalidateWorkspace(ws.workspaceId);
+    const read = await settings('GET');
+    expect(read.statusCode, read.body).toBe(200);
+    expect(read.json().roleModels).toEqual({ planner: 'compatible:plan-model' });
+    for (const url of ['/api/v1/llm/providers', '/api/v1/llm/prices']) {
+      const res = await ws.t.app.inject({ method: 'GET', url, headers: session(ws.cookie) });
+      expect(res.statusCode, `${url}: ${res.body.slice(0, 300)}`).toBe(200);
+    }
+    const budget = await settings('PUT', { monthlyBudgetUsd: 5 });
+    expect(budget.statusCode, budget.body).toBe(200);
+  });
 });

@@ -3,6 +3,7 @@ import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startMetricsServer } from '../../src/observability/metrics-server.ts';
+import { buildOpenApiDocument } from '../../src/server/openapi-document.ts';
 import { createEdgeApp, type EdgeApp } from '../server/edge-app.ts';
 import { backends } from '../support/database.ts';
 
@@ -30,6 +31,11 @@ describe.each(backends)('GET /metrics (%s)', (backend) => {
     const res = await t.app.inject({ method: 'GET', url: '/metrics' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    // The OpenAPI document says so too: a client generated from it parsed the text as JSON.
+    const documented = (await buildOpenApiDocument()) as {
+      paths: Record<string, { get: { responses: Record<string, { content: Record<string, unknown> }> } }>;
+    };
+    expect(Object.keys(documented.paths['/metrics']!.get.responses['200']!.content)).toEqual(['text/plain']);
     expect(res.body).not.toContain('a1');
     expect(res.body).not.toContain('xyz123');
 

@@ -66,6 +66,11 @@ describe('dates', () => {
     const ok = await call('GET', '/api/v1/usage?from=2025-01-01&to=2025-02-01T00:00:00Z');
     expect(ok.statusCode).toBe(200);
     expect(ok.json().from).toBe('2025-01-01T00:00:00.000Z');
+    // Only `to`, in January of year 1: the 30 days before it would start in year 0 (a 500 from the
+    // database); the range starts at year 1 instead.
+    const early = await call('GET', '/api/v1/usage?to=0001-01-20');
+    expect(early.statusCode).toBe(200);
+    expect(early.json().from).toBe('0001-01-01T00:00:00.000Z');
   });
 
   it('takes an API key expiry only as a strict ISO time in the future', async () => {

@@ -1,6 +1,7 @@
 // A key of workspace A must see nothing of workspace B: every B resource answers 404.
 // Add each new tenant resource to `resourcesOfB` as it is built.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLocalToken } from '../../src/accounts/local-token.ts';
 import { sampleReport } from '../eval/sample-report.ts';
 import { fileForm } from '../knowledge/samples-ingest.ts';
 import { bearer, createKey, login, session, setupOwner } from '../support/accounts.ts';
@@ -90,6 +91,24 @@ describe.each(backends)('workspace isolation (%s)', (backend) => {
       payload: { workspaceId: wsB },
     });
     expect(res.statusCode).toBe(404);
+  });
+
+  it("refuses a switch asked with the command line's local token, which has no session to switch (was a 500)", async () => {
+    t.runtime.localToken = createLocalToken();
+    const me = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/me',
+      headers: bearer(t.runtime.localToken),
+    });
+    expect(me.statusCode).toBe(200);
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/workspace',
+      headers: bearer(t.runtime.localToken),
+      payload: { workspaceId: me.json().workspace.id },
+    });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().error.message).toMatch(/local token is bound to its workspace/);
   });
 });
 

@@ -152,10 +152,16 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const auth = authOf(request);
-      if (auth.via !== 'session') throw new AppError('forbidden', 'An API key is bound to its workspace');
+      // The command line's local token stands for the owner like a session but has none to switch.
+      const session = auth.via === 'session' && auth.sessionId ? request.cookies[sessionCookie] : undefined;
+      if (!session)
+        throw new AppError(
+          'forbidden',
+          'Only a signed-in session switches workspaces: an API key or the local token is bound to its workspace',
+        );
       const membership = await membershipOf(database, auth.userId, request.body.workspaceId);
       if (!membership) throw notFound('Workspace');
-      await switchSessionWorkspace(database, request.cookies[sessionCookie]!, request.body.workspaceId);
+      await switchSessionWorkspace(database, session, request.body.workspaceId);
       const all = await workspacesOf(database, auth.userId);
       return all.find((w) => w.id === request.body.workspaceId)!;
     },

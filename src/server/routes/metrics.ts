@@ -11,7 +11,13 @@ export const metricsRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['operations'],
         summary: 'Prometheus metrics (text exposition format); Bearer METRICS_TOKEN when one is set',
-        response: { 200: z.string() },
+        produces: ['text/plain'],
+        response: {
+          200: {
+            description: 'The Prometheus text exposition format (`text/plain; version=0.0.4`)',
+            content: { 'text/plain': { schema: z.string() } },
+          },
+        },
       },
     },
     async (request, reply) => {

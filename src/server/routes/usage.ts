@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { isoDate } from '../../input/date.ts';
+import { isoDate, notBeforeYearOne } from '../../input/date.ts';
 import { monthSpend, usageGroupings, usageSummary } from '../../llm/ledger-store.ts';
 import { monthlyBudgetOf } from '../../llm/settings.ts';
 import { workspaceStorage } from '../../storage/workspace-storage.ts';
@@ -54,7 +54,7 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const to = request.query.to ?? new Date();
-      const from = request.query.from ?? new Date(to.getTime() - 30 * 24 * 3600_000);
+      const from = request.query.from ?? notBeforeYearOne(new Date(to.getTime() - 30 * 24 * 3600_000));
       const items = await usageSummary(database, authOf(request).workspaceId, {
         from,
         to,

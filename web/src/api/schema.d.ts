@@ -99,10 +99,10 @@ export interface paths {
     /** Prometheus metrics (text exposition format); Bearer METRICS_TOKEN when one is set */
     get: {
       responses: {
-        /** @description Default Response */
+        /** @description The Prometheus text exposition format (`text/plain; version=0.0.4`) */
         200: {
           content: {
-            "application/json": string;
+            "text/plain": string;
           };
         };
       };
