@@ -24,11 +24,14 @@ const discoveryTimeoutMs = 3000;
  */
 const rediscoverAfterMs = 30_000;
 
-/** "maximum context length is 8192 tokens" (OpenAI, vLLM), "context size: 4096" (llama.cpp), "context window of 4096". */
+/**
+ * "maximum context length is 8192 tokens" (OpenAI, vLLM), "context size: 4096" (llama.cpp), "context
+ * window of 4096", "`inputs` tokens + `max_new_tokens` must be <= 4096" (TGI).
+ */
 export function contextSizeInError(message: string): number | undefined {
-  const m = /(?:maximum context length|context (?:length|window|size))(?: is| of)?[\s:(=]*(\d{3,8})/i.exec(
-    message,
-  );
+  const m =
+    /(?:maximum context length|context (?:length|window|size))(?: is| of)?[\s:(=]*(\d{3,8})/i.exec(message) ??
+    /max_new_tokens`? must be <= (\d{3,8})/i.exec(message);
   return m ? Number(m[1]) : undefined;
 }
 

@@ -151,8 +151,10 @@ function describeStreamError(detail: unknown): string {
 export const streamPartError = (detail: unknown): unknown =>
   APICallError.isInstance(detail) ? detail : new UpstreamStreamError(detail);
 
+// Hugging Face TGI says it its own way: "`inputs` tokens + `max_new_tokens` must be <= 4096" and
+// "`inputs` must have less than 4096 tokens".
 export const contextLengthPattern =
-  /context[ _-]?length|context window|context size|maximum context|prompt is too long|too many (input )?tokens|input is too long|reduce the length/i;
+  /context[ _-]?length|context window|context size|maximum context|prompt is too long|too many (input )?tokens|input is too long|reduce the length|max_new_tokens`? must be <=|inputs`? must have less than \d+ tokens/i;
 
 // Failure messages reach users (run events, step errors): only a sanitized excerpt of what the
 // upstream said.

@@ -77,6 +77,16 @@ const gate: Gate = (req, q) => {
     const input = promptTokens(req.body);
     const output = requestedOutput(req.body);
     if (input + output > q.contextTokens) {
+      // Hugging Face TGI: a 422 whose `error` is a string, in its own words.
+      if (q.contextErrorStyle === 'tgi')
+        return {
+          type: 'error',
+          status: 422,
+          body: {
+            error: `Input validation error: \`inputs\` tokens + \`max_new_tokens\` must be <= ${q.contextTokens}. Given: ${input} \`inputs\` tokens and ${output} \`max_new_tokens\``,
+            error_type: 'validation',
+          },
+        };
       const body =
         q.contextErrorStyle === 'vllm'
           ? {

@@ -87,7 +87,7 @@ export interface ServerQuirks {
   noUsage?: boolean;
   /** Context window in tokens: a longer prompt + max_tokens gets a 400 in `contextErrorStyle`. */
   contextTokens?: number;
-  contextErrorStyle?: 'openai' | 'vllm';
+  contextErrorStyle?: 'openai' | 'vllm' | 'tgi';
   /** Serves GET /v1/models with vLLM's `max_model_len` (the context size) for every model. */
   maxModelLen?: number;
   /** The writer model (article-model.ts) cites as `【n】`, `(Source n)`, `^n`, `[n, m]`, `[n-m]`, and invents a number. */

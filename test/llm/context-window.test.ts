@@ -159,41 +159,48 @@ describe('context windows', () => {
       8192,
     ],
     ['the request exceeds the available context size (context size: 4096), try increasing it', 4096],
+    [
+      'Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096. Given: 4000 `inputs` tokens and 500 `max_new_tokens`',
+      4096,
+    ],
     ['prompt is too long', undefined],
   ])('finds the size in %j', (message, size) => {
     expect(contextSizeInError(message)).toBe(size);
   });
 
-  it('asks again with a prompt rebuilt to the size a context-length 400 named', async () => {
-    fakes.compat.quirks = { contextTokens: 2048, contextErrorStyle: 'vllm' };
-    const { gateway, recorder } = testGateway({
-      OPENAI_COMPATIBLE_BASE_URL: fakes.compat.baseUrl,
-      LLM_MODEL: 'compatible:shrinking',
-      LLM_CONTEXT_TOKENS: '32768',
-    });
-    const source = 'Heat pumps move heat from outdoor air into homes in winter. '.repeat(400);
-    const budgets: number[] = [];
-    try {
-      fakes.compat.script({ type: 'answer', text: 'Short answer.' });
-      const before = fakes.compat.requests.length;
-      const r = await gateway.generateText({
-        role: 'writer',
-        prompt: `Summarise:\n${source}`,
-        maxOutputTokens: 300,
-        fit: (budget) => {
-          budgets.push(budget);
-          return { prompt: `Summarise:\n${source.slice(0, budget * 3)}` };
-        },
-        purpose: article,
+  it.each(['vllm', 'tgi'] as const)(
+    'asks again with a prompt rebuilt to the size a context-length refusal named (%s)',
+    async (style) => {
+      fakes.compat.quirks = { contextTokens: 2048, contextErrorStyle: style };
+      const { gateway, recorder } = testGateway({
+        OPENAI_COMPATIBLE_BASE_URL: fakes.compat.baseUrl,
+        LLM_MODEL: 'compatible:shrinking',
+        LLM_CONTEXT_TOKENS: '32768',
       });
-      expect(r.text).toBe('Short answer.');
-      const sent = fakes.compat.requests.slice(before);
-      // The first fitted to the configured 32k and was refused; the second fitted to 2048.
-      expect(sent).toHaveLength(2);
-      expect(budgets[1]).toBeLessThan(2048);
-      expect(recorder.attempts.map((a) => a.errorCode ?? 'ok')).toEqual(['context_length', 'ok']);
-    } finally {
-      fakes.compat.quirks = {};
-    }
-  });
+      const source = 'Heat pumps move heat from outdoor air into homes in winter. '.repeat(400);
+      const budgets: number[] = [];
+      try {
+        fakes.compat.script({ type: 'answer', text: 'Short answer.' });
+        const before = fakes.compat.requests.length;
+        const r = await gateway.generateText({
+          role: 'writer',
+          prompt: `Summarise:\n${source}`,
+          maxOutputTokens: 300,
+          fit: (budget) => {
+            budgets.push(budget);
+            return { prompt: `Summarise:\n${source.slice(0, budget * 3)}` };
+          },
+          purpose: article,
+        });
+        expect(r.text).toBe('Short answer.');
+        const sent = fakes.compat.requests.slice(before);
+        // The first fitted to the configured 32k and was refused; the second fitted to 2048.
+        expect(sent).toHaveLength(2);
+        expect(budgets[1]).toBeLessThan(2048);
+        expect(recorder.attempts.map((a) => a.errorCode ?? 'ok')).toEqual(['context_length', 'ok']);
+      } finally {
+        fakes.compat.quirks = {};
+      }
+    },
+  );
 });
