@@ -118,6 +118,26 @@ export class LlmStreamInterruptedError extends Error {
 }
 
 /**
+ * A text answer with nothing in it once its reasoning is set apart: the model spent its token
+ * allowance thinking (`finish_reason: length`), or said nothing. It was generated, so it is billed;
+ * the attempt is retried, then the chain falls back (an empty section or revision is never kept).
+ */
+export class EmptyAnswerError extends Error {
+  readonly usage: LlmUsage;
+  readonly finishReason: string | undefined;
+  constructor(usage: LlmUsage, finishReason: string | undefined) {
+    super(
+      finishReason === 'length'
+        ? 'The model answered with no text: it reached its output limit while still thinking'
+        : 'The model answered with no text',
+    );
+    this.name = 'EmptyAnswerError';
+    this.usage = usage;
+    this.finishReason = finishReason;
+  }
+}
+
+/**
  * An error the server sent inside a stream it had answered 200 to — Anthropic's `overloaded_error`
  * event, an OpenAI-compatible `{"error": …}` chunk, a body that ended without finishing. What it
  * says is the server's trouble, not the request's: the attempt is retried, then the chain falls
@@ -201,6 +221,8 @@ export function classifyFailure(err: unknown, opts: { timedOut: boolean; callerA
       error: err,
     };
   }
+  if (err instanceof EmptyAnswerError)
+    return { kind: 'retryable', code: 'empty_answer', message: err.message, error: err };
   if (err instanceof UpstreamStreamError)
     return contextLengthPattern.test(err.message)
       ? { kind: 'context_length', code: 'context_length', message: messageOf(err), error: err }

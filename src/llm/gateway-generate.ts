@@ -2,6 +2,7 @@
 // each model's context), then the answer stored in the cache and returned with its cost.
 import type { z } from 'zod';
 import type { Attempt, AttemptResult } from './chain-types.ts';
+import { EmptyAnswerError } from './failures.ts';
 import { isContextOverflow, newFitState, type TokenReserve } from './fit-context.ts';
 import type { GatewayCore } from './gateway-core.ts';
 import { fromCache } from './gateway-response-cache.ts';
@@ -16,7 +17,8 @@ import { structuredAttempt } from './structured-attempt.ts';
 import { countTokens, estimatedUsage, tokensAtMost, usageMissing } from './token-count.ts';
 import type { LlmObjectResult, LlmTextCall, LlmTextResult, LlmUsage, ModelRef, OutputRung } from './types.ts';
 
-type Answer<T> = { text: string; object: T; rung: OutputRung | undefined };
+/** `truncated`: the model stopped at its output limit; such an answer is used but not cached. */
+type Answer<T> = { text: string; object: T; rung: OutputRung | undefined; truncated?: boolean };
 
 /** A text call's result has no `object`; a structured call's has. */
 export function generate(core: GatewayCore, call: LlmTextCall): Promise<LlmTextResult>;
@@ -58,14 +60,15 @@ export async function generate<T>(
   const usage = res.usage as LlmUsage;
   const rung = res.value.rung;
   if (rung) noteRung(core, call, res.model, rung);
-  core.responses.write(key, {
-    text: res.value.text,
-    ...(schema && { object: res.value.object }),
-    ...(rung && { rung }),
-    usage,
-    provider: res.model.provider,
-    model: res.model.model,
-  });
+  if (!res.value.truncated)
+    core.responses.write(key, {
+      text: res.value.text,
+      ...(schema && { object: res.value.object }),
+      ...(rung && { rung }),
+      usage,
+      provider: res.model.provider,
+      model: res.model.model,
+    });
   return {
     text: res.value.text,
     // A text call's result has no `object` (built without it, not copied without it: a rest copy
@@ -149,11 +152,19 @@ async function generateAttempt<T>(
     }
     const answer = splitThinkTags(text);
     const usage = fromProviderUsage(r.usage);
+    const billed = usageMissing(usage)
+      ? estimatedUsage(prompt, answer.text, [reasoning, answer.reasoning].filter(Boolean).join('\n'))
+      : toUsage(usage);
+    const kept = stripStrayReasoning(answer.text);
+    if (!kept.trim()) throw new EmptyAnswerError(billed, r.finishReason.unified);
     return {
-      value: { text: stripStrayReasoning(answer.text), object: undefined as T, rung: undefined },
-      usage: usageMissing(usage)
-        ? estimatedUsage(prompt, answer.text, [reasoning, answer.reasoning].filter(Boolean).join('\n'))
-        : toUsage(usage),
+      value: {
+        text: kept,
+        object: undefined as T,
+        rung: undefined,
+        truncated: r.finishReason.unified === 'length',
+      },
+      usage: billed,
     };
   } catch (err) {
     // The next attempt builds the prompt to the context size the server just revealed.

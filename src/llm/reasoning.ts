@@ -70,9 +70,16 @@ export function withReasoningExtracted(model: LanguageModel): LanguageModel {
  * `<think>` in the prompt). Returns the answer text without it.
  */
 export function stripStrayReasoning(text: string): string {
+  return splitStrayReasoning(text).text;
+}
+
+/** stripStrayReasoning, with what it cut out (for the reasoning the usage counts). */
+export function splitStrayReasoning(text: string): { text: string; reasoning: string } {
   const close = text.indexOf('</think>');
-  if (close >= 0 && !text.slice(0, close).includes('<think>')) return text.slice(close + 8).trimStart();
+  if (close >= 0 && !text.slice(0, close).includes('<think>'))
+    return { text: text.slice(close + 8).trimStart(), reasoning: text.slice(0, close) };
   const open = text.indexOf('<think>');
-  if (open >= 0 && !text.includes('</think>', open)) return text.slice(0, open).trimEnd();
-  return text;
+  if (open >= 0 && !text.includes('</think>', open))
+    return { text: text.slice(0, open).trimEnd(), reasoning: text.slice(open + 7) };
+  return { text, reasoning: '' };
 }

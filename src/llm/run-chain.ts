@@ -21,7 +21,7 @@ import {
   zeroUsage,
 } from './chain-types.ts';
 import { backoffDelay, type ChainFailure, decideNext, type ModelState } from './decide-next.ts';
-import { InvalidOutputError, RungUnsupportedError } from './failures.ts';
+import { EmptyAnswerError, InvalidOutputError, RungUnsupportedError } from './failures.ts';
 import type { LlmLimiter } from './ports.ts';
 import type { ModelRef } from './types.ts';
 
@@ -190,9 +190,11 @@ function succeeded<T>(result: AttemptResult<T>, live: LiveAttempt, env: ChainEnv
   return { value: result.value, model, attempts: number, usage: result.usage, lease: null };
 }
 
-/** Tokens a failed attempt still cost (an invalid answer was generated in full). */
+/** Tokens a failed attempt still cost (an invalid or empty answer was generated in full). */
 const usageOf = (err: unknown) =>
-  err instanceof InvalidOutputError || err instanceof RungUnsupportedError ? err.usage : zeroUsage;
+  err instanceof InvalidOutputError || err instanceof RungUnsupportedError || err instanceof EmptyAnswerError
+    ? err.usage
+    : zeroUsage;
 
 /** Books a failed attempt; a cancelled one is reported and rethrown, anything else returned. */
 function failed(

@@ -5,6 +5,7 @@ import type { LanguageModelV3StreamPart } from '@ai-sdk/provider';
 import type { LanguageModel, LanguageModelUsage } from 'ai';
 import {
   AttemptTimeoutError,
+  EmptyAnswerError,
   LlmStreamInterruptedError,
   streamPartError,
   UpstreamStreamError,
@@ -14,9 +15,10 @@ import type { CachedLlmResponse } from './ports.ts';
 import type { PriceTable } from './prices.ts';
 import { estimateTokens, type PromptArgs, promptArgs, toUsage } from './prompt.ts';
 import { fromProviderUsage, providerPrompt, specificationModel } from './provider-call.ts';
+import { splitStrayReasoning } from './reasoning.ts';
 import type { CallContext } from './recorder.ts';
 import type { ProviderCredentials } from './resolve-models.ts';
-import { type Attempt, type AttemptResult, type ChainEnv, runChain, zeroUsage } from './run-chain.ts';
+import { type Attempt, type AttemptResult, type ChainEnv, runChain } from './run-chain.ts';
 import { estimatedUsage, usageMissing } from './token-count.ts';
 import type { LlmStream, LlmTextCall, LlmTextResult, LlmUsage, ModelRef } from './types.ts';
 
@@ -47,9 +49,17 @@ interface Live {
   reasoning: string;
   parts: AsyncIterator<Part>;
   attempt: Attempt;
-  /** Set when the stream ended before any text. */
-  finished?: LlmUsage;
 }
+
+type FinishPart = Extract<Part, { type: 'finish' }>;
+
+/**
+ * A finish the server never gave: every provider starts from "other" with no raw reason and sets
+ * the server's own when it sends one, so this is a body that ended early (an Ollama stream cut
+ * before its `done` line), not a finished answer.
+ */
+const unfinished = (part: FinishPart) =>
+  part.finishReason.unified === 'other' && part.finishReason.raw === undefined;
 
 function abortCause(attempt: Attempt): unknown {
   const reason = attempt.signal.reason;
@@ -89,14 +99,14 @@ async function firstText(
     }
     if (part.type === 'error')
       throw attempt.signal.aborted ? abortCause(attempt) : streamPartError(part.error);
-    if (part.type === 'finish')
-      return {
-        first: '',
-        reasoning,
-        parts,
-        attempt,
-        finished: usageOf(fromProviderUsage(part.usage), '', reasoning),
-      };
+    // No text at all: billed, then asked again or of the next model (a section is never empty).
+    if (part.type === 'finish') {
+      if (unfinished(part)) throw new UpstreamStreamError(new Error('the stream ended without finishing'));
+      throw new EmptyAnswerError(
+        usageOf(fromProviderUsage(part.usage), '', reasoning),
+        part.finishReason.unified,
+      );
+    }
   }
 }
 
@@ -110,6 +120,8 @@ interface StreamIo {
   fitState: ReturnType<typeof newFitState>;
   /** The prompt of the attempt that answered (fitted to its model's context). */
   sent: PromptArgs | undefined;
+  /** What the committed stream delivered so far: what an interrupted or cancelled one is billed for. */
+  received: { text: string; reasoning: string };
 }
 
 export function openStream<S extends StreamSetup>(call: LlmTextCall, h: StreamHelpers<S>): LlmStream {
@@ -137,6 +149,7 @@ export function openStream<S extends StreamSetup>(call: LlmTextCall, h: StreamHe
       usageMissing(u) ? estimatedUsage(io.sent ?? promptArgs(call), text, reasoning) : toUsage(u),
     fitState: newFitState(),
     sent: undefined,
+    received: { text: '', reasoning: '' },
   };
 
   let gen: AsyncGenerator<string> | undefined;
@@ -192,15 +205,19 @@ async function* runStream<S extends StreamSetup>(
   );
   const lease = res.lease!;
   const { attempt } = res.value;
-  let end: { text: string; usage: LlmUsage } | undefined;
+  let end: { text: string; usage: LlmUsage; truncated: boolean } | undefined;
   const firstAt = performance.now();
+  // A stream that did not end was still generated up to where it stopped, and the provider bills
+  // that: the prompt and what was received are counted (the server says nothing of it).
+  const partialUsage = () =>
+    estimatedUsage(io.sent ?? promptArgs(call), io.received.text, io.received.reasoning);
   try {
     if (res.value.first) yield res.value.first;
     end = yield* restOfStream(call, io, res.value, res.model);
   } catch (err) {
     const cancelled = Boolean(call.signal?.aborted);
     lease.settle({
-      usage: zeroUsage,
+      usage: partialUsage(),
       ...(cancelled
         ? { cancelled: true }
         : { error: err instanceof LlmStreamInterruptedError ? err.cause : err }),
@@ -211,13 +228,15 @@ async function* runStream<S extends StreamSetup>(
     if (!end && !call.signal?.aborted) {
       // The consumer stopped reading (break/return): stop the upstream request too.
       attempt.cancel();
-      lease.settle({ usage: zeroUsage, cancelled: true });
+      lease.settle({ usage: partialUsage(), cancelled: true });
       io.rejectResult(new Error('The stream consumer stopped reading'));
     }
   }
   const { text, usage } = end;
   lease.settle({ usage });
-  h.storeResponse(key, { text, usage, provider: res.model.provider, model: res.model.model });
+  // An answer cut at the output limit is used, not kept for the next identical call.
+  if (!end.truncated)
+    h.storeResponse(key, { text, usage, provider: res.model.provider, model: res.model.model });
   io.resolveResult({
     text,
     usage,
@@ -274,19 +293,25 @@ async function* restOfStream(
   io: StreamIo,
   live: Live,
   model: ModelRef,
-): AsyncGenerator<string, { text: string; usage: LlmUsage }> {
+): AsyncGenerator<string, { text: string; usage: LlmUsage; truncated: boolean }> {
   const { parts, attempt } = live;
   let text = live.first;
   let reasoning = live.reasoning;
-  let usage = live.finished;
+  let usage: LlmUsage | undefined;
+  let truncated = false;
+  const received = () => {
+    io.received = { text, reasoning };
+  };
   while (!usage) {
     let step: IteratorResult<Part>;
     try {
       step = await parts.next();
     } catch (err) {
+      received();
       if (call.signal?.aborted) throw call.signal.reason;
       throw new LlmStreamInterruptedError(text, model, causeOf(attempt, err));
     }
+    received();
     if (step.done) throw new LlmStreamInterruptedError(text, model, new Error('ended without finishing'));
     const part = step.value;
     attempt.touch();
@@ -300,8 +325,14 @@ async function* restOfStream(
       if (call.signal?.aborted) throw call.signal.reason;
       throw new LlmStreamInterruptedError(text, model, causeOf(attempt, part.error));
     } else if (part.type === 'finish') {
+      if (unfinished(part))
+        throw new LlmStreamInterruptedError(text, model, new Error('ended without finishing'));
       usage = io.usageOf(fromProviderUsage(part.usage), text, reasoning);
+      truncated = part.finishReason.unified === 'length';
     }
   }
-  return { text, usage };
+  // A chat template that opens the answer with `<think>` itself (DeepSeek-R1 distills, QwQ served
+  // without a reasoning parser) streams the thinking as text up to a lone `</think>`: it was shown
+  // as it came, but the answer is what follows it.
+  return { text: splitStrayReasoning(text).text, usage, truncated };
 }

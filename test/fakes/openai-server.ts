@@ -130,7 +130,8 @@ async function chatCompletions(req: ReceivedRequest, b: Behaviour, res: ServerRe
   const created = Math.floor(req.at / 1000);
   const answer =
     b.type === 'answer' ? (b.json !== undefined ? shapeJson(answerText(b), q) : answerText(b)) : '';
-  const reasoning = q.thinkTags || q.reasoningField ? (q.reasoningText ?? defaultReasoning) : '';
+  const reasoning =
+    q.thinkTags || q.openThinkInPrompt || q.reasoningField ? (q.reasoningText ?? defaultReasoning) : '';
   const reasoningTokens = reasoning ? countTokens(reasoning) : 0;
   const scripted = usageOf(b);
   // Reasoning is generated output: servers count it in completion_tokens.
@@ -138,11 +139,13 @@ async function chatCompletions(req: ReceivedRequest, b: Behaviour, res: ServerRe
   const withUsage = !q.noUsage;
   let text = b.type === 'answer' ? answer : b.type === 'cut' ? b.text : '';
   if (q.thinkTags && b.type === 'answer') text = `<think>\n${reasoning}\n</think>\n\n${text}`;
-  const field = !q.thinkTags && b.type === 'answer' ? q.reasoningField : undefined;
+  else if (q.openThinkInPrompt && b.type === 'answer') text = `${reasoning}\n</think>\n\n${text}`;
+  const field = !q.thinkTags && !q.openThinkInPrompt && b.type === 'answer' ? q.reasoningField : undefined;
   const toolCall =
     b.type === 'tool-call'
       ? { id: 'call_1', type: 'function', function: { name: b.name, arguments: JSON.stringify(b.arguments) } }
       : undefined;
+  const finishReason = toolCall ? 'tool_calls' : b.type === 'answer' ? (b.finishReason ?? 'stop') : 'stop';
 
   if (req.body.stream !== true) {
     return sendJson(res, 200, {
@@ -159,7 +162,7 @@ async function chatCompletions(req: ReceivedRequest, b: Behaviour, res: ServerRe
             ...(field && { [field]: reasoning }),
             ...(toolCall && { tool_calls: [toolCall] }),
           },
-          finish_reason: toolCall ? 'tool_calls' : 'stop',
+          finish_reason: finishReason,
         },
       ],
       ...(withUsage && { usage: usageJson(usage, reasoningTokens) }),
@@ -215,7 +218,7 @@ async function chatCompletions(req: ReceivedRequest, b: Behaviour, res: ServerRe
     ],
     deltas,
     tail: [
-      sse({ ...base, choices: [{ index: 0, delta: {}, finish_reason: toolCall ? 'tool_calls' : 'stop' }] }),
+      sse({ ...base, choices: [{ index: 0, delta: {}, finish_reason: finishReason }] }),
       ...(includeUsage && withUsage && !q.noStreamUsage
         ? [sse({ ...base, choices: [], usage: usageJson(usage, reasoningTokens) })]
         : []),

@@ -22,6 +22,8 @@ export type Behaviour =
       chunkDelayMs?: number;
       /** Characters per stream chunk (default 4). */
       chunkSize?: number;
+      /** Why the answer ended (default `stop`): `length` for one cut at max_tokens. */
+      finishReason?: 'stop' | 'length';
     }
   /** The model calls a tool with these arguments. */
   | { type: 'tool-call'; name: string; arguments: unknown; usage?: FakeUsage }
@@ -63,6 +65,11 @@ export type Behaviour =
 export interface ServerQuirks {
   /** Reasoning model served without a reasoning parser: a `<think>` block opens the content. */
   thinkTags?: boolean;
+  /**
+   * The same, with a chat template that puts `<think>` in the prompt (DeepSeek-R1 distills, QwQ):
+   * the content is the reasoning, a lone `</think>`, then the answer.
+   */
+  openThinkInPrompt?: boolean;
   /** Reasoning sent apart from the content, in this delta/message field. */
   reasoningField?: 'reasoning_content' | 'reasoning';
   /** The reasoning text itself (default: a fixed paragraph with `secretReasoning` in it). */

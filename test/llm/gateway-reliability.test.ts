@@ -1,5 +1,7 @@
 // Reliability over real HTTP: retries honouring Retry-After, fallback across providers, timeouts,
 // the circuit breaker, structured-output repair and stream failures before/after the first token.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AttemptTimeoutError, LlmStreamInterruptedError } from '../../src/llm/failures.ts';
@@ -339,6 +341,69 @@ describe('streams', () => {
     // No silent fallback once text was delivered.
     expect(fakes.anthropic.requests).toHaveLength(0);
     expect(recorder.attempts.at(-1)!.outcome).toBe('error');
+    // The provider billed the prompt and what it streamed: so does the ledger (it said 0 tokens).
+    const billed = recorder.attempts.at(-1)!.usage;
+    expect(billed.inputTokens).toBeGreaterThan(0);
+    expect(billed.outputTokens).toBeGreaterThan(0);
+  });
+
+  it('takes an Ollama stream cut before its done line for an interrupted one, not a finished answer', async () => {
+    // Ollama's /api/chat streams NDJSON and ends with a `done: true` line; the provider still sends a
+    // finish part (with no reason) when the body ends without it.
+    const lines = ['The server went ', 'away in the mid'].map(
+      (content) =>
+        `${JSON.stringify({
+          model: 'llama3.2',
+          created_at: new Date().toISOString(),
+          message: { role: 'assistant', content },
+          done: false,
+        })}\n`,
+    );
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+        for (const line of lines) res.write(line);
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const { gateway } = testGateway({
+        OLLAMA_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        LLM_MODEL: 'ollama:llama3.2',
+        LLM_MAX_RETRIES: '0',
+      });
+      const stream = gateway.streamText({ role: 'writer', prompt: 'x', purpose: article });
+      const err = await (async () => {
+        for await (const _ of stream);
+      })().catch((e) => e);
+      expect(err).toBeInstanceOf(LlmStreamInterruptedError);
+      expect(err.partialText).toBe('The server went away in the mid');
+    } finally {
+      server.close();
+    }
+  });
+
+  it('takes a body that ends cleanly before the server said it finished for an interrupted stream', async () => {
+    // Anthropic without its message_delta/message_stop; the provider still sends a finish part.
+    const { gateway } = testGateway({
+      ...env(),
+      LLM_MODEL: 'anthropic:claude-primary',
+      LLM_FALLBACK_MODELS: '',
+    });
+    fakes.anthropic.script({
+      type: 'cut',
+      text: 'Half of an answer that goes on',
+      afterChunks: 3,
+      ending: 'end',
+    });
+    const stream = gateway.streamText({ role: 'writer', prompt: 'x', purpose: article });
+    const err = await (async () => {
+      for await (const _ of stream);
+    })().catch((e) => e);
+    expect(err).toBeInstanceOf(LlmStreamInterruptedError);
+    expect(err.partialText).toBe('Half of an a');
   });
 
   it('times out a stream that goes silent mid-way, keeping the partial text', async () => {

@@ -4,6 +4,7 @@
 // to `onReasoning`; the usage counts it (as reasoning tokens within the output).
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import type { CachedLlmResponse, ResponseCache } from '../../src/llm/ports.ts';
 import { splitThinkTags, stripStrayReasoning, withoutThinkBlocks } from '../../src/llm/reasoning.ts';
 import { type ServerQuirks, secretReasoning } from '../fakes/scripted-server.ts';
 import { seededRandom } from '../support/seeded-random.ts';
@@ -127,5 +128,87 @@ describe('think blocks in a whole answer', () => {
     const split = splitThinkTags(closed);
     expect(split.text).toHaveLength(2 * 100_000 - 1);
     expect(split.reasoning).toHaveLength(2 * 100_000 - 1);
+  });
+});
+
+describe('reasoning with the opening tag in the prompt (DeepSeek-R1 distills, QwQ without a parser)', () => {
+  it('streams and keeps only what follows the lone </think> as the answer', async () => {
+    fakes.compat.quirks = { openThinkInPrompt: true };
+    const { gateway } = testGateway(env());
+    fakes.compat.script({ type: 'answer', text: 'The answer itself.', usage: { input: 30, output: 9 } });
+    const stream = gateway.streamText({ role: 'writer', prompt: 'Write', purpose: article });
+    for await (const _ of stream);
+    const result = await stream.result;
+    expect(result.text).toBe('The answer itself.');
+    expect(result.text).not.toContain(secretReasoning);
+    // Whole (not streamed) answers were already cut there.
+    fakes.compat.script({ type: 'answer', text: 'The answer itself.' });
+    expect((await gateway.generateText({ role: 'writer', prompt: 'Explain', purpose: article })).text).toBe(
+      'The answer itself.',
+    );
+  });
+});
+
+describe('an answer with no text once its reasoning is set apart', () => {
+  const twoModels = () => ({
+    ...env(),
+    ANTHROPIC_API_KEY: 'sk-ant-test',
+    ANTHROPIC_BASE_URL: fakes.anthropic.baseUrl,
+    LLM_FALLBACK_MODELS: 'anthropic:claude-backup',
+    LLM_MAX_RETRIES: '0',
+    LLM_CACHE_TTL: '3600',
+  });
+
+  it.each([
+    ['streamed', true],
+    ['whole', false],
+  ])('(%s) is billed and the next model asked, never an empty text', async (_name, streamed) => {
+    // The thinking used up max_tokens: reasoning, then nothing, finish_reason "length".
+    fakes.compat.quirks = { reasoningField: 'reasoning_content' };
+    const { gateway, recorder } = testGateway(twoModels());
+    fakes.compat.script({
+      type: 'answer',
+      text: '',
+      finishReason: 'length',
+      usage: { input: 40, output: 0 },
+    });
+    fakes.anthropic.script({ type: 'answer', text: 'The backup wrote it.' });
+    const call = { role: 'writer' as const, prompt: `Write ${streamed}`, purpose: article };
+    let text: string;
+    if (streamed) {
+      const stream = gateway.streamText(call);
+      for await (const _ of stream);
+      text = (await stream.result).text;
+    } else text = (await gateway.generateText(call)).text;
+    expect(text).toBe('The backup wrote it.');
+    const first = recorder.attempts[0]!;
+    expect(first.errorCode).toBe('empty_answer');
+    expect(first.usage.outputTokens).toBeGreaterThan(0); // the reasoning was generated, and billed
+  });
+
+  it('an answer cut at its output limit is used but not cached', async () => {
+    const entries = new Map<string, CachedLlmResponse>();
+    const responseCache: ResponseCache = {
+      get: async (k) => entries.get(k) ?? null,
+      set: async (k, v) => {
+        entries.set(k, v);
+      },
+    };
+    const { gateway } = testGateway(twoModels(), { responseCache });
+    for (const streamed of [true, false]) {
+      const call = { role: 'writer' as const, prompt: `Cut ${streamed}`, purpose: article };
+      const ask = async () => {
+        if (!streamed) return gateway.generateText(call);
+        const stream = gateway.streamText(call);
+        for await (const _ of stream);
+        return stream.result;
+      };
+      fakes.compat.script({ type: 'answer', text: 'A sentence cut in the mid', finishReason: 'length' });
+      expect((await ask()).text).toBe('A sentence cut in the mid');
+      fakes.compat.script({ type: 'answer', text: 'A whole sentence.' });
+      expect(await ask()).toMatchObject({ text: 'A whole sentence.', cached: false });
+      // A whole answer is kept: the same call again is answered from the cache.
+      expect(await ask()).toMatchObject({ text: 'A whole sentence.', cached: true });
+    }
   });
 });
