@@ -16,7 +16,7 @@ import { type PromptArgs, promptArgs } from './prompt.ts';
 import { ModelFactory } from './providers.ts';
 import { type CallContext, type LlmRecorder, unrecorded } from './recorder.ts';
 import type { WorkspaceLlmSettings } from './resolve-models.ts';
-import { responseCacheKey } from './response-cache-key.ts';
+import { cacheOwner, responseCacheKey } from './response-cache-key.ts';
 import type { LlmEmbedOptions, LlmRole, LlmTextCall, ModelRef } from './types.ts';
 
 export interface LlmGatewayDeps {
@@ -127,7 +127,9 @@ export function createGatewayCore(deps: LlmGatewayDeps): GatewayCore {
       const chain = setup.resolved.chains[call.role];
       const ctx = contextOf(call.role, call);
       const key =
-        call.cache === false || !deps.responseCache ? undefined : responseCacheKey(chain, call, schema);
+        call.cache === false || !deps.responseCache
+          ? undefined
+          : responseCacheKey(cacheOwner(setup.scope, call.workspaceId), chain, call, schema);
       return { setup, chain, ctx, prompt, key };
     },
   };

@@ -2,6 +2,7 @@
 // cached and fresh vectors are returned in the texts' order.
 import { embedMany } from 'ai';
 import { contextOf, type GatewayCore } from './gateway-core.ts';
+import { cacheOwner } from './response-cache-key.ts';
 import { runChain } from './run-chain.ts';
 import type { LlmEmbedOptions, LlmEmbedResult, LlmUsage } from './types.ts';
 
@@ -16,12 +17,14 @@ export async function embed(
   const ctx = contextOf('embedder', options);
   const ref = chain[0];
   const cache = options.cache !== false && ref ? deps.embeddingCache : undefined;
+  // The cache's namespace: the model, for this workspace under these credentials (cacheOwner).
+  const namespace = (model: string) => `${cacheOwner(setup.scope, options.workspaceId)}\n${model}`;
   const none = () => texts.map(() => null);
   // The cache only saves calls: one that cannot be read is a miss (as for answers), not a failed
   // search or ingestion.
   const vectors: (number[] | null)[] =
     cache && ref
-      ? await cache.getMany(ref.id, texts).catch((err: unknown) => {
+      ? await cache.getMany(namespace(ref.id), texts).catch((err: unknown) => {
           core.logger.warn({ err }, 'Embedding cache read failed');
           return none();
         })
@@ -68,7 +71,7 @@ export async function embed(
   if (cache)
     cache
       .setMany(
-        res.model.id,
+        namespace(res.model.id),
         missing.map((m) => m.t),
         res.value,
       )

@@ -32,7 +32,8 @@ export interface ResponseCache {
   set(key: string, value: CachedLlmResponse, ttlSeconds: number): Promise<void>;
 }
 
+/** Vectors by `namespace` (the model, for one workspace under its credentials) and text. */
 export interface EmbeddingCache {
-  getMany(model: string, texts: string[]): Promise<(number[] | null)[]>;
-  setMany(model: string, texts: string[], vectors: number[][]): Promise<void>;
+  getMany(namespace: string, texts: string[]): Promise<(number[] | null)[]>;
+  setMany(namespace: string, texts: string[], vectors: number[][]): Promise<void>;
 }

@@ -15,10 +15,25 @@ export function schemaJsonOf(schema: z.ZodType): Record<string, unknown> {
   return json;
 }
 
-export function responseCacheKey(chain: ModelRef[], call: LlmTextCall, schema?: z.ZodType): string {
+/**
+ * Whose cached answers and vectors a call may use: its workspace's, under the credentials it calls
+ * with. A member can point their workspace's provider at a server of their own: shared entries let
+ * that server's answers reach other workspaces' articles (and told whether another workspace had
+ * asked the same), so nothing is shared across workspaces or credentials.
+ */
+export const cacheOwner = (scope: string, workspaceId: string | undefined) =>
+  `${scope}\n${workspaceId ?? ''}`;
+
+export function responseCacheKey(
+  owner: string,
+  chain: ModelRef[],
+  call: LlmTextCall,
+  schema?: z.ZodType,
+): string {
   const json = schema ? schemaJsonOf(schema) : undefined;
   // Fixed key order, so JSON.stringify is canonical.
   const parts = [
+    owner,
     chain.map((m) => m.id),
     call.system ?? null,
     call.prompt ?? null,

@@ -92,6 +92,39 @@ describe('response cache', () => {
     expect(fakes.compat.requests).toHaveLength(2);
   });
 
+  it("never answers a workspace from another's entries, nor from the same workspace's under other credentials", async () => {
+    // w-own points the provider at a server of its own (here the same fake, another key): its answer
+    // must not become the others' cached answer — nor anyone's the environment's server gave.
+    const cache = mapCache();
+    let ownKey = 'w-own-key';
+    const { gateway } = testGateway(env(), {
+      responseCache: cache,
+      workspaceSettings: async (id) =>
+        id === 'w-own'
+          ? { credentials: { compatible: { apiKey: ownKey, baseURL: fakes.compat.baseUrl } } }
+          : null,
+    });
+    const ask = (workspaceId: string) =>
+      gateway.generateText({ role: 'writer', prompt: 'the same question', purpose: article, workspaceId });
+    fakes.compat.script(
+      { type: 'answer', text: "w-own's server" },
+      { type: 'answer', text: 'for w1' },
+      { type: 'answer', text: 'for w2' },
+    );
+    expect(await ask('w-own')).toMatchObject({ text: "w-own's server", cached: false });
+    expect(await ask('w1')).toMatchObject({ text: 'for w1', cached: false });
+    expect(await ask('w2')).toMatchObject({ text: 'for w2', cached: false });
+    // Each workspace's own entry still answers it.
+    expect(await ask('w1')).toMatchObject({ text: 'for w1', cached: true });
+    expect(await ask('w-own')).toMatchObject({ text: "w-own's server", cached: true });
+    // A rotated key (another server, maybe) does not read what the old one answered.
+    ownKey = 'w-own-rotated';
+    gateway.invalidateWorkspace('w-own');
+    fakes.compat.script({ type: 'answer', text: 'after the rotation' });
+    expect(await ask('w-own')).toMatchObject({ text: 'after the rotation', cached: false });
+    expect(fakes.compat.requests).toHaveLength(4);
+  });
+
   it('replays a cached answer to a streaming call', async () => {
     const cache = mapCache();
     const { gateway } = testGateway(env(), { responseCache: cache });
@@ -129,6 +162,10 @@ describe('embedding cache', () => {
     const all = await gateway.embed(['alpha', 'gamma']);
     expect(all).toMatchObject({ cachedCount: 2, costUsd: 0 });
     expect(fakes.compat.requests).toHaveLength(2);
+    // Another workspace's texts are its own: none of these vectors is handed to it.
+    const other = await gateway.embed(['alpha', 'gamma'], { workspaceId: 'w2' });
+    expect(other.cachedCount).toBe(0);
+    expect(fakes.compat.requests.at(-1)!.body.input).toEqual(['alpha', 'gamma']);
   });
 });
 
