@@ -119,14 +119,25 @@ export async function unrevokedKeyHolder(database: Database, scope: Scope, id: s
   return key ?? null;
 }
 
-/** Revokes the key unless it already was (then null). */
-export async function markRevoked(database: Database, scope: Scope, id: string) {
-  const [row] = await database.db
-    .update(apiKeys)
-    .set({ revokedAt: new Date() })
-    .where(inWorkspace(scope, apiKeys, eq(apiKeys.id, id), isNull(apiKeys.revokedAt)))
-    .returning({ id: apiKeys.id, name: apiKeys.name });
-  return row ?? null;
+/**
+ * Revokes the key and every unrevoked key made from it (by it, or by one of those), in one statement;
+ * answers what it revoked (nothing when the key already was).
+ */
+export async function markRevoked(
+  database: Database,
+  scope: Scope,
+  id: string,
+): Promise<Array<{ id: string; name: string }>> {
+  const { rows } = await database.query<{ id: string; name: string }>(
+    `WITH RECURSIVE family AS (
+       SELECT id FROM api_keys WHERE id = $1 AND workspace_id = $2 AND revoked_at IS NULL
+       UNION
+       SELECT k.id FROM api_keys k JOIN family f ON k.parent_key_id = f.id
+        WHERE k.workspace_id = $2 AND k.revoked_at IS NULL)
+     UPDATE api_keys SET revoked_at = now() WHERE id IN (SELECT id FROM family) RETURNING id, name`,
+    [id, scope.workspaceId],
+  );
+  return rows;
 }
 
 /** The unrevoked, unexpired key with this prefix whose holder is still a member, with their role. */

@@ -41,6 +41,11 @@ export interface NewApiKey {
    * Absent for the operator's CLI (the member's role alone decides).
    */
   creatorScopes?: readonly string[];
+  /**
+   * The API key creating it, when a key does: the new key expires no later than it, and is revoked
+   * with it (a key could otherwise mint itself a successor that outlives its revocation).
+   */
+  creatorKey?: { id: string; expiresAt: Date | null };
 }
 
 export async function createApiKey(database: Database, input: NewApiKey) {
@@ -54,6 +59,13 @@ export async function createApiKey(database: Database, input: NewApiKey) {
     const holder = input.creatorScopes ? 'the API key creating it' : `a ${member.role}`;
     throw new AppError('forbidden', `Scopes not allowed for ${holder}: ${denied.join(', ')}`);
   }
+  const parentExpiry = input.creatorKey?.expiresAt ?? null;
+  if (parentExpiry && input.expiresAt && input.expiresAt > parentExpiry)
+    throw new AppError(
+      'forbidden',
+      `A key made by an API key expires no later than it (${parentExpiry.toISOString()})`,
+      [{ path: 'expiresAt', message: `must be at most ${parentExpiry.toISOString()}` }],
+    );
   const prefix = newPrefix();
   const key = `bsk_${prefix}_${randomToken(24)}`;
   const apiKey = await insertApiKey(database, {
@@ -63,7 +75,8 @@ export async function createApiKey(database: Database, input: NewApiKey) {
     prefix,
     hash: sha256(key),
     scopes: [...new Set(requested)],
-    expiresAt: input.expiresAt ?? null,
+    expiresAt: input.expiresAt ?? parentExpiry,
+    parentKeyId: input.creatorKey?.id ?? null,
   });
   if (apiKey === 'full')
     throw new AppError(
@@ -91,9 +104,11 @@ export async function revokeApiKey(
     if (key.holderRole === 'owner' && ctx.role !== 'owner')
       throw forbidden("Only an owner manages an owner's keys");
   }
-  const row = await markRevoked(database, ctx, id);
+  const revoked = await markRevoked(database, ctx, id);
+  const row = revoked.find((r) => r.id === id);
   if (!row) throw notFound('API key');
-  await revocations.publish({ kind: 'api_key', id: row.id });
+  // The keys it made (and theirs) went with it.
+  for (const r of revoked) await revocations.publish({ kind: 'api_key', id: r.id });
   return row;
 }
 

@@ -3,7 +3,7 @@ import { and, desc, eq, gt, isNull, TransactionRollbackError } from 'drizzle-orm
 import { insertWithinCap } from '../db/capped-insert.ts';
 import type { Database } from '../db/client.ts';
 import { invitations, memberships, workspaces } from '../db/schema/index.ts';
-import type { Role } from './roles.ts';
+import { mayGrant, type Role } from './roles.ts';
 
 /** Open invitations a workspace may hold: they are listed whole. */
 export const maxOpenInvitations = 100;
@@ -88,7 +88,8 @@ export async function acceptAndJoin(
   database: Database,
   invitation: { id: string; workspaceId: string; role: Role },
   userId: string,
-): Promise<'joined' | 'already_used' | 'already_member'> {
+): Promise<'joined' | 'already_used' | 'already_member' | 'inviter_cannot_grant'> {
+  let refusedBecause: 'already_member' | 'inviter_cannot_grant' = 'already_member';
   return database.db
     .transaction(async (tx) => {
       const [claimed] = await tx
@@ -97,17 +98,32 @@ export async function acceptAndJoin(
         .where(and(eq(invitations.id, invitation.id), isNull(invitations.acceptedAt)))
         .returning({ id: invitations.id });
       if (!claimed) return 'already_used' as const;
+      // The inviter's right to grant the role is judged now, not when they invited: an owner or
+      // admin removed or demoted since could otherwise come back (or let someone in) through an
+      // invitation they made while they could. Rolled back: the claim is undone.
+      const [inviter] = await tx
+        .select({ role: memberships.role })
+        .from(memberships)
+        .innerJoin(invitations, eq(invitations.invitedBy, memberships.userId))
+        .where(and(eq(invitations.id, invitation.id), eq(memberships.workspaceId, invitation.workspaceId)));
+      if (!inviter || !mayGrant(inviter.role as Role, invitation.role)) {
+        refusedBecause = 'inviter_cannot_grant';
+        tx.rollback();
+      }
       const inserted = await tx
         .insert(memberships)
         .values({ workspaceId: invitation.workspaceId, userId, role: invitation.role })
         .onConflictDoNothing()
         .returning();
       // Undoes the claim: the invitation stays open for the address it was made for.
-      if (inserted.length === 0) tx.rollback();
+      if (inserted.length === 0) {
+        refusedBecause = 'already_member';
+        tx.rollback();
+      }
       return 'joined' as const;
     })
     .catch((err: unknown) => {
-      if (err instanceof TransactionRollbackError) return 'already_member' as const;
+      if (err instanceof TransactionRollbackError) return refusedBecause;
       throw err;
     });
 }

@@ -106,6 +106,10 @@ export async function acceptInvitation(
     user.id,
   );
   if (outcome === 'already_used') throw invalid();
+  if (outcome === 'inviter_cannot_grant')
+    throw forbidden(
+      'This invitation is no longer valid: whoever sent it can no longer grant this role. Ask an admin of the workspace for a new one',
+    );
   if (outcome === 'already_member')
     throw new AppError('conflict', 'You are already a member of this workspace');
   return { workspace: { ...invitation.workspace, role: invitation.role as Role } };

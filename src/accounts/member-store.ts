@@ -1,9 +1,10 @@
-// Every statement on memberships: who belongs to which workspace, with which role. Reads of a
-// workspace's members go through `inWorkspace` (scope.ts).
-import { and, asc, eq } from 'drizzle-orm';
+// Every statement on memberships: who belongs to which workspace, with which role (and, on removal,
+// the end of the member's keys and sessions there). Reads of a workspace's members go through
+// `inWorkspace` (scope.ts).
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { afterInOldestFirst, createdMicrosOf, oldestFirst, type PagePosition } from '../db/keyset.ts';
-import { memberships, users, workspaces } from '../db/schema/index.ts';
+import { apiKeys, memberships, sessions, users, workspaces } from '../db/schema/index.ts';
 import type { Role } from './roles.ts';
 import { inWorkspace } from './scope.ts';
 
@@ -95,7 +96,17 @@ export async function changeMembershipKeepingAnOwner(
       role === null
         ? await tx.delete(memberships).where(member).returning({ userId: memberships.userId })
         : await tx.update(memberships).set({ role }).where(member).returning({ userId: memberships.userId });
-    return written.length > 0 ? 'changed' : 'moved';
+    if (written.length === 0) return 'moved';
+    if (role === null) {
+      // Their keys and sessions in the workspace end with the membership: only unusable while they
+      // were out, they came back to life if the address was invited again.
+      await tx
+        .update(apiKeys)
+        .set({ revokedAt: sql`now()` })
+        .where(inWorkspace(scope, apiKeys, eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)));
+      await tx.delete(sessions).where(inWorkspace(scope, sessions, eq(sessions.userId, userId)));
+    }
+    return 'changed';
   });
 }
 

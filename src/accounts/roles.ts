@@ -4,6 +4,9 @@ export type Role = (typeof roles)[number];
 
 export const roleRank = (role: Role) => roles.indexOf(role);
 export const atLeast = (role: Role, min: Role) => roleRank(role) >= roleRank(min);
+/** Admins grant roles up to admin; only owners grant owner. */
+export const mayGrant = (granter: Role, role: Role) =>
+  atLeast(granter, 'admin') && (role !== 'owner' || granter === 'owner');
 
 export const scopes = [
   'articles:read',

@@ -93,6 +93,7 @@ export async function resolveCredential(
       role,
       via: 'api_key',
       apiKeyId: key.id,
+      apiKeyExpiresAt: key.expiresAt,
       scopes: effectiveScopes(key.scopes, role),
     };
   }

@@ -75,6 +75,29 @@ describe.each(loggers)('request logging by %s', (_, loggerOn) => {
   });
 });
 
+describe('request logging of a path that carries a secret', () => {
+  it("logs an invitation's path without its token, which would let a log reader accept it", async () => {
+    const { lines, sink } = linesSink();
+    const token = '0b7f0a7e-1d7c-4a63-9a70-2f3e0e5b8c11.Zm9yZ2VkLXNpZ25hdHVyZS12YWx1ZQ';
+    const t = await createEdgeApp('pglite', {
+      logger: createLogger({ LOG_LEVEL: 'info', LOG_FORMAT_JSON: true }, sink),
+      routes: (app) => {
+        app.post('/test/invitations/:token/accept', async () => ({}));
+      },
+    });
+    try {
+      expect(
+        (await t.app.inject({ method: 'POST', url: `/test/invitations/${token}/accept` })).statusCode,
+      ).toBe(200);
+    } finally {
+      await t.close();
+    }
+    expect(lines.join('\n')).not.toContain(token.split('.')[1]);
+    const done = lines.map((l) => JSON.parse(l)).find((e) => e.msg === 'request completed');
+    expect(done.path).toBe('/test/invitations/[token]/accept');
+  });
+});
+
 describe.each(loggers)('failed queries in the log of %s', (_, loggerOn) => {
   const { lines, sink } = linesSink();
   const logger = loggerOn(sink);

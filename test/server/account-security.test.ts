@@ -305,6 +305,81 @@ describe('API key management', () => {
     expect(wider.statusCode).toBe(403);
     expect(wider.json().error.message).toMatch(/articles:write/);
   });
+
+  it("a removed member's keys and sessions end with the membership, and stay ended if they are invited back", async () => {
+    const member = await inviteMember(t.app, ownerCookie, {
+      email: 'leaver@example.com',
+      password: 'leaver-pass',
+      role: 'editor',
+    });
+    const key = await createKey(t.app, member.cookie, { name: 'leaver key' });
+    const remove = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/members/${member.userId}`,
+      headers: session(ownerCookie),
+    });
+    expect(remove.statusCode).toBe(204);
+    const invited = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/members',
+      headers: session(ownerCookie),
+      payload: { email: 'leaver@example.com', role: 'viewer' },
+    });
+    const back = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/invitations/${invited.json().token}/accept`,
+      payload: { password: 'leaver-pass' },
+    });
+    expect(back.statusCode).toBe(200);
+    // The old key and the old session stay dead; the new sign-in works.
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(key.key) })).statusCode,
+    ).toBe(401);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: session(member.cookie) })).statusCode,
+    ).toBe(401);
+    const fresh = sessionCookieOf(back.headers['set-cookie']);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: session(fresh) })).statusCode,
+    ).toBe(200);
+  });
+
+  it('a key made by a key expires no later than it and is revoked with it, as are the keys it made', async () => {
+    const inAnHour = new Date(Date.now() + 3600_000);
+    const parent = await createKey(t.app, ownerCookie, {
+      name: 'parent',
+      scopes: ['admin', 'articles:read'],
+      expiresAt: inAnHour.toISOString(),
+    });
+    const mint = (key: string, body: Record<string, unknown>) =>
+      t.app.inject({ method: 'POST', url: '/api/v1/api-keys', headers: bearer(key), payload: body });
+    const longer = await mint(parent.key, {
+      name: 'outlives',
+      expiresAt: new Date(Date.now() + 30 * 24 * 3600_000).toISOString(),
+    });
+    expect(longer.statusCode).toBe(403);
+    expect(longer.json().error.details?.[0]?.path).toBe('expiresAt');
+    const child = await mint(parent.key, { name: 'child' });
+    expect(child.statusCode).toBe(201);
+    expect(new Date(child.json().apiKey.expiresAt).getTime()).toBe(inAnHour.getTime());
+    const grandchild = await mint(child.json().key, { name: 'grandchild' });
+    expect(grandchild.statusCode).toBe(201);
+    const me = (key: string) => t.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(key) });
+    for (const key of [child.json().key, grandchild.json().key]) expect((await me(key)).statusCode).toBe(200);
+
+    expect((await revoke(parent.apiKey.id, ownerCookie)).statusCode).toBe(204);
+    for (const key of [parent.key, child.json().key, grandchild.json().key])
+      expect((await me(key)).statusCode).toBe(401);
+    const listed = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/api-keys',
+      headers: session(ownerCookie),
+    });
+    const revokedNames = (listed.json().items as Array<{ name: string; revokedAt: string | null }>)
+      .filter((k) => k.revokedAt !== null)
+      .map((k) => k.name);
+    expect(revokedNames).toEqual(expect.arrayContaining(['parent', 'child', 'grandchild']));
+  });
 });
 
 describe('invitations and sign-up without enumeration', () => {
@@ -334,6 +409,82 @@ describe('invitations and sign-up without enumeration', () => {
     });
   const shape = (body: Record<string, unknown>) =>
     JSON.stringify(body, (_k, v) => (typeof v === 'string' ? typeof v : v));
+
+  it('an invitation made by someone who since lost the right to grant its role lets nobody in', async () => {
+    // A second owner invites a way back in as owner, then is removed; an admin invites another admin,
+    // then is made an editor. Their invitations were judged when sent: both used to work after.
+    const own = await createTestApp('pglite');
+    const { app } = own;
+    const ownerCookie = (await setupOwner(app)).cookie;
+    try {
+      const owner2 = await inviteMember(app, ownerCookie, {
+        email: 'owner2@example.com',
+        password: 'owner2-pass',
+        role: 'owner',
+      });
+      const admin = await inviteMember(app, ownerCookie, {
+        email: 'admin2@example.com',
+        password: 'admin2-pass',
+        role: 'admin',
+      });
+      const inviteAs = async (cookie: string, email: string, role: string) => {
+        const res = await app.inject({
+          method: 'POST',
+          url: '/api/v1/members',
+          headers: session(cookie),
+          payload: { email, role },
+        });
+        expect(res.statusCode, res.body).toBe(201);
+        return res.json().token as string;
+      };
+      const backdoor = await inviteAs(owner2.cookie, 'backdoor@example.com', 'owner');
+      const sideDoor = await inviteAs(admin.cookie, 'sidedoor@example.com', 'admin');
+      const kept = await inviteAs(admin.cookie, 'kept@example.com', 'viewer');
+      expect(
+        (
+          await app.inject({
+            method: 'DELETE',
+            url: `/api/v1/members/${owner2.userId}`,
+            headers: session(ownerCookie),
+          })
+        ).statusCode,
+      ).toBe(204);
+      expect(
+        (
+          await app.inject({
+            method: 'PATCH',
+            url: `/api/v1/members/${admin.userId}`,
+            headers: session(ownerCookie),
+            payload: { role: 'editor' },
+          })
+        ).statusCode,
+      ).toBe(200);
+      for (const token of [backdoor, sideDoor]) {
+        const res = await app.inject({
+          method: 'POST',
+          url: `/api/v1/invitations/${token}/accept`,
+          payload: { password: 'chosen-password' },
+        });
+        expect(res.statusCode, res.body).toBe(403);
+        expect(res.json().error.message).toMatch(/can no longer grant this role/);
+      }
+      const members = await app.inject({
+        method: 'GET',
+        url: '/api/v1/members',
+        headers: session(ownerCookie),
+      });
+      expect(JSON.stringify(members.json())).not.toMatch(/backdoor|sidedoor/);
+      // Made an editor, the admin can still not grant anything: a viewer invitation of theirs is dead too.
+      const viewer = await app.inject({
+        method: 'POST',
+        url: `/api/v1/invitations/${kept}/accept`,
+        payload: { password: 'chosen-password' },
+      });
+      expect(viewer.statusCode).toBe(403);
+    } finally {
+      await own.close();
+    }
+  });
 
   it('answers the inviter the same for an existing and an unknown address, and adds nobody', async () => {
     const existing = await invite('elsewhere@example.com');

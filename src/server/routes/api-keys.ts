@@ -49,6 +49,7 @@ export const apiKeyRoutes: FastifyPluginAsyncZod = async (app) => {
         expiresAt: request.body.expiresAt,
         // A session holds its role's scopes, an API key only its own: never more in the new key.
         creatorScopes: auth.scopes,
+        ...(auth.apiKeyId && { creatorKey: { id: auth.apiKeyId, expiresAt: auth.apiKeyExpiresAt ?? null } }),
       });
       await auditRequest(request, 'api_key.created', created.apiKey.id, {
         name: created.apiKey.name,
