@@ -120,6 +120,31 @@ export function placeCitations(
   return { markdown, sources };
 }
 
+/**
+ * A section's text as its writer is shown it: its citations in the section's own numbering (the
+ * 1..k of the sources it is given), not the article's. Revising "shorter", a model keeps the
+ * markers it reads; read in the article's numbers, they were then mapped as the section's and
+ * pointed at other sources. A marker of a source the section is not given is left out.
+ */
+export function inSectionNumbering(
+  text: string,
+  articleSources: readonly ArticleSource[],
+  gathered: readonly ArticleSource[],
+  sourceIds: readonly number[],
+): string {
+  const local = new Map<string, number>();
+  sourceIds
+    .filter((n) => gathered[n - 1])
+    .forEach((n, k) => {
+      local.set(sourceKey(gathered[n - 1]!), k + 1);
+    });
+  const keyOf = new Map(articleSources.map((s) => [s.n, sourceKey(s)]));
+  return remapCitations(text, (n) => {
+    const key = keyOf.get(n);
+    return key === undefined ? undefined : local.get(key);
+  }).markdown;
+}
+
 /** The regenerated part's text: a section in the article's source numbering, other parts uncited. */
 async function rewrite(
   ctx: RunContext,
@@ -133,7 +158,8 @@ async function rewrite(
   const system = writerSystem(brief, await brandVoiceById(ctx.database, brief.brandVoiceId));
   const { target, instruction } = request;
   // Given an instruction ("shorter"), the model revises the current text; without one it writes afresh.
-  const prompt = (base: string) => rewritePrompt(base, instruction ? part.text : '', instruction);
+  const prompt = (base: string, current = part.text) =>
+    rewritePrompt(base, instruction ? current : '', instruction);
   const position = regenerationPosition(target);
   const regenerating = { target, instruction: instruction ?? null };
   if (typeof target === 'number') {
@@ -151,9 +177,10 @@ async function rewrite(
     const given = { ...regenerating, section: { ...section, words } };
     const written = await runStep(ctx, stepName, position, given, async (llm) => {
       const sources = sectionSources(section, gathered);
+      const current = inSectionNumbering(part.text, article.sources, gathered, section.sourceIds);
       const text = await streamSectionText(ctx, llm, sectionStep(target), target, {
         system,
-        prompt: prompt(sectionPrompt({ brief, outline, section, index: target, words, sources })),
+        prompt: prompt(sectionPrompt({ brief, outline, section, index: target, words, sources }), current),
       });
       return localToGlobal(text, section.sourceIds).markdown;
     });

@@ -7,6 +7,7 @@ import { isContextOverflow, newFitState, type TokenReserve } from './fit-context
 import type { GatewayCore } from './gateway-core.ts';
 import { fromCache } from './gateway-response-cache.ts';
 import type { Setup } from './gateway-setups.ts';
+import { lineFeedsOnly } from './line-feeds.ts';
 import { observeStructuredOutput } from './metrics.ts';
 import { estimateTokens, type PromptArgs, promptArgs, toUsage } from './prompt.ts';
 import { fromProviderUsage, providerPrompt, specificationModel } from './provider-call.ts';
@@ -147,7 +148,7 @@ async function generateAttempt<T>(
     let text = '';
     let reasoning = '';
     for (const part of r.content) {
-      if (part.type === 'text') text += part.text;
+      if (part.type === 'text') text += lineFeedsOnly(part.text);
       else if (part.type === 'reasoning') reasoning += part.text;
     }
     const answer = splitThinkTags(text);

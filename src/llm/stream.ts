@@ -11,6 +11,7 @@ import {
   UpstreamStreamError,
 } from './failures.ts';
 import { type ContextFitter, isContextOverflow, newFitState } from './fit-context.ts';
+import { lineFeedsOnly } from './line-feeds.ts';
 import type { CachedLlmResponse } from './ports.ts';
 import type { PriceTable } from './prices.ts';
 import { estimateTokens, type PromptArgs, promptArgs, toUsage } from './prompt.ts';
@@ -93,9 +94,9 @@ async function firstText(
     if (part.type === 'reasoning-delta') {
       reasoning += part.delta;
       onReasoning(part.delta);
-    } else if (part.type === 'text-delta' && part.delta.length > 0) {
+    } else if (part.type === 'text-delta' && lineFeedsOnly(part.delta).length > 0) {
       attempt.firstToken();
-      return { first: part.delta, reasoning, parts, attempt };
+      return { first: lineFeedsOnly(part.delta), reasoning, parts, attempt };
     }
     if (part.type === 'error')
       throw attempt.signal.aborted ? abortCause(attempt) : streamPartError(part.error);
@@ -315,9 +316,10 @@ async function* restOfStream(
     if (step.done) throw new LlmStreamInterruptedError(text, model, new Error('ended without finishing'));
     const part = step.value;
     attempt.touch();
-    if (part.type === 'text-delta' && part.delta.length > 0) {
-      text += part.delta;
-      yield part.delta;
+    if (part.type === 'text-delta' && lineFeedsOnly(part.delta).length > 0) {
+      const delta = lineFeedsOnly(part.delta);
+      text += delta;
+      yield delta;
     } else if (part.type === 'reasoning-delta') {
       reasoning += part.delta;
       io.onReasoning(part.delta);

@@ -3,12 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   hasSectionHeading,
+  inSectionNumbering,
   placeCitations,
   regenerationStep,
   replaceReferences,
   replaceSection,
 } from '../../src/articles/regenerate.ts';
 import type { ArticleSource } from '../../src/articles/types.ts';
+import { localToGlobal } from '../../src/writing/sections.ts';
 
 const source = (n: number, url: string): ArticleSource => ({
   n,
@@ -64,6 +66,22 @@ describe('regenerating a section', () => {
       [3, 'https://c.example'],
     ]);
     expect(articleSources).toHaveLength(2);
+  });
+
+  it("shows a section revised on instruction its text in the section's numbering, and keeps each citation's source", () => {
+    // Six gathered sources; the section is given 4, 5, 6 (its 1, 2, 3); the article numbers d and e
+    // 3 and 4. Asked to shorten, a model keeps the markers it reads: shown [3] and [4], they were
+    // read back as the section's third source (f) and as nothing.
+    const gathered = ['a', 'b', 'c', 'd', 'e', 'f'].map((h, i) => source(i + 1, `https://${h}.example`));
+    const articleSources = ['a', 'b', 'd', 'e'].map((h, i) => source(i + 1, `https://${h}.example`));
+    const current = 'Delta is 40% [3]. Epsilon is 7 kW [4]. Alpha [1].';
+    const shown = inSectionNumbering(current, articleSources, gathered, [4, 5, 6]);
+    expect(shown).toBe('Delta is 40% [1]. Epsilon is 7 kW [2]. Alpha.');
+    // The model keeps the markers it was shown; placed back, they cite d and e as before.
+    const written = localToGlobal('Delta is 40% [1]. Epsilon is 7 kW [2].', [4, 5, 6]).markdown;
+    const placed = placeCitations(written, gathered, articleSources);
+    expect(placed.markdown).toBe('Delta is 40% [3]. Epsilon is 7 kW [4].');
+    expect(placed.sources).toHaveLength(4);
   });
 
   it('rewrites the references, or appends them when the article has none', () => {

@@ -91,3 +91,22 @@ describe('gateway over the Anthropic Messages API', () => {
     expect(fakes.anthropic.requests.at(-1)!.headers['x-api-key']).toBe('sk-ant-secret');
   });
 });
+
+describe('an answer with Windows line endings', () => {
+  it('comes back with line feeds only, streamed (a \\r\\n split across chunks included) or whole', async () => {
+    const { gateway } = testGateway({ ...env(), LLM_MODEL: 'compatible:crlf-model' });
+    const crlf = '## Costs\r\n\r\nA heat pump costs 8,000 EUR [2].\r\nGrants cover 30% [1].\r\n';
+    const expected = '## Costs\n\nA heat pump costs 8,000 EUR [2].\nGrants cover 30% [1].\n';
+    // Chunks of 3: `\r` and `\n` land in different chunks.
+    fakes.compat.script({ type: 'answer', text: crlf, chunkSize: 3 });
+    const stream = gateway.streamText({ role: 'writer', prompt: 'crlf stream', purpose: article });
+    let streamed = '';
+    for await (const d of stream) streamed += d;
+    expect(streamed).toBe(expected);
+    expect((await stream.result).text).toBe(expected);
+    fakes.compat.script({ type: 'answer', text: crlf });
+    expect(
+      (await gateway.generateText({ role: 'writer', prompt: 'crlf whole', purpose: article })).text,
+    ).toBe(expected);
+  });
+});
