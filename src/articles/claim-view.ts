@@ -3,6 +3,7 @@
 // instruction-like passages of the article and its sources that a writer should review.
 import { findInstructionLike } from '../writing/instruction-like.ts';
 import { type SentenceLocator, sentenceLocator } from '../writing/sentence-location.ts';
+import { headedLines, normalHeading } from './section-target.ts';
 import type { ArticleSource, ClaimView, FactCheckClaim, InstructionFlag } from './types.ts';
 
 /** Older articles stored no ids: a claim's id is its place in the list, which never changes. */
@@ -13,13 +14,6 @@ export interface Span {
   end: number;
 }
 
-const headingKey = (text: string) =>
-  text
-    .replace(/[*_`#]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .toLowerCase();
-
 /**
  * Where a claim's section is in the text: from its `## heading` to the next `## `; the whole text
  * for the intro/conclusion (-1) or when an edit removed the heading. The same sentence can occur in
@@ -28,10 +22,13 @@ const headingKey = (text: string) =>
 export function sectionSpan(markdown: string, heading: string | undefined): Span {
   const whole = { start: 0, end: markdown.length };
   if (!heading) return whole;
-  const at = [...markdown.matchAll(/^##[ \t]+(.*)$/gm)];
-  const i = at.findIndex((m) => headingKey(m[1] ?? '') === headingKey(heading));
+  // A `## ` line in a code block is code, not the next section (headedLines).
+  const { lines, h2 } = headedLines(markdown);
+  const i = h2.findIndex((line) => normalHeading(lines[line]!.slice(3)) === normalHeading(heading));
   if (i < 0) return whole;
-  return { start: at[i]!.index, end: at[i + 1]?.index ?? markdown.length };
+  const offsetOf = (line: number) => lines.slice(0, line).reduce((n, l) => n + l.length + 1, 0);
+  const next = h2[i + 1];
+  return { start: offsetOf(h2[i]!), end: next === undefined ? markdown.length : offsetOf(next) };
 }
 
 /** The first occurrence of `text` inside the span, else anywhere; -1 when none. */

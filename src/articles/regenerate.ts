@@ -32,8 +32,10 @@ import type { RegenerationProposal, RegenerationRequest } from './regeneration.t
 import { restartUnreadableSteps } from './resume.ts';
 import { saveRunArticle } from './run-article.ts';
 import {
+  headedLines,
   type LocatedPart,
   locatePart,
+  normalHeading,
   replacePart,
   type SectionTarget,
   targetLabel,
@@ -49,13 +51,6 @@ import type { ArticleSource, CitationCheck } from './types.ts';
 export { originalRunCompleted } from './step-store.ts';
 
 const sourceKey = (s: ArticleSource) => s.url ?? `${s.documentId}:${s.text.slice(0, 200)}`;
-const normal = (heading: string) =>
-  heading
-    .replace(/[*_`#]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .toLowerCase();
-
 /** The step of the n-th regeneration of a part (its citation refresh is `<step>:citations`). */
 export const regenerationStep = (target: SectionTarget, n: number) => `${targetStep(target)}#r${n}`;
 
@@ -67,31 +62,36 @@ export const regenerationCount = (database: Database, articleId: string, target:
 export const regenerationPosition = (target: SectionTarget) =>
   typeof target === 'number' ? stepPositions.section + target : stepPositions[target];
 
-const headingLine = (lines: readonly string[], heading: string) =>
-  lines.findIndex((l) => /^##\s/.test(l) && normal(l.slice(3)) === normal(heading));
+// `## ` lines inside code blocks are code (headedLines): a section or the references end at the next
+// real heading, not at a shell comment in a fenced block.
+const headingLine = ({ lines, h2 }: ReturnType<typeof headedLines>, heading: string) =>
+  h2.find((i) => normalHeading(lines[i]!.slice(3)) === normalHeading(heading)) ?? -1;
+
+const nextHeading = ({ lines, h2 }: ReturnType<typeof headedLines>, after: number) =>
+  h2.find((i) => i > after) ?? lines.length;
 
 /** Whether the Markdown still has the `## heading` a regenerated section is placed under. */
 export const hasSectionHeading = (markdown: string, heading: string) =>
-  headingLine(markdown.split('\n'), heading) >= 0;
+  headingLine(headedLines(markdown), heading) >= 0;
 
 /** Replaces the body under `## heading` (up to the next `## `); undefined when the heading is gone. */
 export function replaceSection(markdown: string, heading: string, body: string): string | undefined {
-  const lines = markdown.split('\n');
-  const start = headingLine(lines, heading);
+  const headed = headedLines(markdown);
+  const { lines } = headed;
+  const start = headingLine(headed, heading);
   if (start < 0) return undefined;
-  let end = lines.findIndex((l, i) => i > start && /^##\s/.test(l));
-  if (end < 0) end = lines.length;
+  const end = nextHeading(headed, start);
   return [...lines.slice(0, start + 1), '', body.trim(), '', ...lines.slice(end)].join('\n');
 }
 
 /** Replaces (or appends) the references section with the list for `sources`. */
 export function replaceReferences(markdown: string, sources: readonly ArticleSource[]): string {
   const list = referenceList(sources.map(referenceSource)).trim();
-  const lines = markdown.split('\n');
-  const start = lines.findIndex((l) => /^##\s/.test(l) && isReferencesHeading(l.slice(3)));
+  const headed = headedLines(markdown);
+  const { lines, h2 } = headed;
+  const start = h2.find((i) => isReferencesHeading(lines[i]!.slice(3))) ?? -1;
   if (start < 0) return list ? `${markdown.trimEnd()}\n\n${list}\n` : markdown;
-  let end = lines.findIndex((l, i) => i > start && /^##\s/.test(l));
-  if (end < 0) end = lines.length;
+  const end = nextHeading(headed, start);
   return `${[...lines.slice(0, start), ...(list ? [list] : []), ...lines.slice(end)].join('\n').trimEnd()}\n`;
 }
 

@@ -3,6 +3,7 @@
 // Markdown, which may have been edited by hand since it was generated.
 import { z } from 'zod';
 import { isReferencesHeading } from '../seo/document.ts';
+import { fencedLines } from '../writing/code-fences.ts';
 import type { Outline } from '../writing/outline.ts';
 
 export const frameParts = ['intro', 'conclusion', 'faq'] as const;
@@ -44,9 +45,15 @@ export interface LocatedPart {
 
 const isH2 = (line: string) => /^##\s/.test(line);
 
-function partAt(lines: readonly string[], headingLine: number): LocatedPart {
-  let end = lines.findIndex((l, i) => i > headingLine && isH2(l));
-  if (end < 0) end = lines.length;
+/** The article's lines, with which of them are `## ` headings (a `## ` line in a code block is code). */
+export function headedLines(markdown: string) {
+  const lines = markdown.split('\n');
+  const code = fencedLines(lines);
+  return { lines, code, h2: lines.flatMap((l, i) => (!code[i] && isH2(l) ? [i] : [])) };
+}
+
+function partAt({ lines, h2 }: ReturnType<typeof headedLines>, headingLine: number): LocatedPart {
+  const end = h2.find((i) => i > headingLine) ?? lines.length;
   return {
     start: headingLine + 1,
     end,
@@ -70,10 +77,10 @@ export function locatePart(
   outline: Outline,
   target: SectionTarget,
 ): LocatedPart | undefined {
-  const lines = markdown.split('\n');
-  const h2 = lines.flatMap((l, i) => (isH2(l) ? [i] : []));
+  const headed = headedLines(markdown);
+  const { lines, code, h2 } = headed;
   if (target === 'intro') {
-    const title = lines.findIndex((l) => /^#\s/.test(l));
+    const title = lines.findIndex((l, i) => !code[i] && /^#\s/.test(l));
     const end = h2.find((i) => i > title) ?? lines.length;
     return {
       start: title + 1,
@@ -90,16 +97,27 @@ export function locatePart(
   if (typeof target === 'number') {
     const section = outline.sections[target];
     const at = section ? headingOf(section.heading) : undefined;
-    return at === undefined ? undefined : partAt(lines, at);
+    return at === undefined ? undefined : partAt(headed, at);
   }
   const bodyLines = outline.sections.map((s) => headingOf(s.heading)).filter((i) => i !== undefined);
   const afterBody = bodyLines.length > 0 ? Math.max(...bodyLines) : (h2[0] ?? lines.length) - 1;
   const trailing = h2
     .filter((i) => i > afterBody && !isReferencesHeading(lines[i]!.slice(3)))
-    .map((i) => partAt(lines, i));
-  const hasQuestions = (p: LocatedPart) => /^###\s/m.test(p.text);
-  return target === 'faq' ? trailing.find(hasQuestions) : trailing.find((p) => !hasQuestions(p));
+    .map((i) => partAt(headed, i));
+  const hasQuestions = (p: LocatedPart) =>
+    lines.slice(p.start, p.end).some((l, k) => !code[p.start + k] && /^###\s/.test(l));
+  // The FAQ is the part under an FAQ heading, or — the heading edited — the last part with `### `
+  // questions after the conclusion. A conclusion with a `### ` sub-heading of its own ("Key
+  // takeaways") stays the conclusion: taken for the FAQ, it could not be regenerated, and
+  // regenerating the FAQ wrote over it.
+  const withQuestions = trailing.filter(hasQuestions);
+  const faq =
+    withQuestions.find((p) => faqHeading.test(normalHeading(p.heading ?? ''))) ??
+    (trailing.length > 1 && withQuestions.at(-1) !== trailing[0] ? withQuestions.at(-1) : undefined);
+  return target === 'faq' ? faq : trailing.find((p) => p !== faq);
 }
+
+const faqHeading = /^(faqs?|frequently asked questions)$/;
 
 /** `markdown` with the located part's text replaced by `text` (its heading kept). */
 export function replacePart(markdown: string, part: LocatedPart, text: string): string {

@@ -1,6 +1,8 @@
 // Finding a part of an article's current (possibly edited) Markdown: the intro under the title, a
 // body section under its heading, the conclusion and the FAQ after the body, the references never.
 import { describe, expect, it } from 'vitest';
+import { sectionSpan } from '../../src/articles/claim-view.ts';
+import { replaceSection } from '../../src/articles/regenerate.ts';
 import { locatePart, parseSectionTarget, replacePart } from '../../src/articles/section-target.ts';
 import type { Outline } from '../../src/writing/outline.ts';
 
@@ -65,6 +67,35 @@ describe('article parts', () => {
     expect(locatePart(withoutFaq, outline, 'faq')).toBeUndefined();
     expect(locatePart(withoutFaq, outline, 'conclusion')?.text).toBe('Wrap-up.');
     expect(locatePart(article.replace('## Second', 'Second'), outline, 1)).toBeUndefined();
+  });
+
+  it('reads a `## ` line in a code block as code, not as the next part', () => {
+    const code = ['```bash', '## build the image', 'docker build -t app .', '```'].join('\n');
+    const withCode = article.replace('Second body.', `Second body.\n\n${code}`);
+    expect(locatePart(withCode, outline, 1)?.text).toContain(code);
+    expect(locatePart(withCode, outline, 'conclusion')?.text).toBe('Wrap-up.');
+    // Replacing the section takes the whole block with it; nothing is left after the new text.
+    const replaced = replaceSection(withCode, 'Second', 'New body.')!;
+    expect(replaced).not.toContain('docker build');
+    expect(replaced).toContain('New body.\n\n## Conclusion');
+    // The fact-check panel's span of the section covers the block too.
+    const span = sectionSpan(withCode, 'Second');
+    expect(withCode.slice(span.start, span.end)).toContain('```\n');
+    expect(withCode.slice(span.end).startsWith('## Conclusion')).toBe(true);
+  });
+
+  it('keeps a conclusion with a `### ` sub-heading of its own the conclusion, apart from the FAQ', () => {
+    const takeaways = article.replace('Wrap-up.', 'Wrap-up.\n\n### Key takeaways\n\n- Lower bills');
+    expect(locatePart(takeaways, outline, 'conclusion')?.text).toContain('### Key takeaways');
+    expect(locatePart(takeaways, outline, 'faq')?.text).toBe('### Is it?\n\nYes.');
+    // Without an FAQ, it is still the conclusion, and there is no FAQ to regenerate.
+    const alone = takeaways.replace(/## Frequently asked questions[\s\S]*?(?=## References)/, '');
+    expect(locatePart(alone, outline, 'conclusion')?.text).toContain('### Key takeaways');
+    expect(locatePart(alone, outline, 'faq')).toBeUndefined();
+    // An FAQ whose heading was edited is still found after the conclusion.
+    const renamed = takeaways.replace('## Frequently asked questions', '## Your questions');
+    expect(locatePart(renamed, outline, 'faq')?.text).toBe('### Is it?\n\nYes.');
+    expect(locatePart(renamed, outline, 'conclusion')?.text).toContain('Wrap-up.');
   });
 
   it('replaces only the part, keeping its heading and everything else', () => {
