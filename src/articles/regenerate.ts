@@ -11,7 +11,7 @@ import { analyzeSeo } from '../seo/index.ts';
 import { referenceList } from '../writing/citations.ts';
 import type { Outline } from '../writing/outline.ts';
 import { renderHtml } from '../writing/render.ts';
-import { localToGlobal, remapCitations, shiftHeadings } from '../writing/sections.ts';
+import { introBody, localToGlobal, remapCitations, sectionBody, shiftHeadings } from '../writing/sections.ts';
 import { type ArticleFields, type ArticleRow, articleById } from './article-store.ts';
 import { brandVoiceById } from './brand-voice-store.ts';
 import { checkCitations } from './checks.ts';
@@ -185,7 +185,8 @@ async function rewrite(
       return localToGlobal(text, section.sourceIds).markdown;
     });
     const placed = placeCitations(written, gathered, article.sources);
-    return { text: placed.markdown, sources: placed.sources };
+    // Its headings as a first write's: a `## ` of its own would split the section in two.
+    return { text: sectionBody(section.heading, placed.markdown), sources: placed.sources };
   }
   // The intro and conclusion read the body sections as they are now (edits included).
   const bodies = outline.sections.map((_, i) => locatePart(article.markdown, outline, i)?.text ?? '');
@@ -209,7 +210,14 @@ async function rewrite(
     return streamSectionText(ctx, llm, target, undefined, { system, prompt: prompt(base) });
   });
   // These parts cite nothing: a stray marker would point at a source it never read.
-  return { text: remapCitations(written, () => undefined).markdown, sources: article.sources };
+  const uncited = remapCitations(written, () => undefined).markdown;
+  const text =
+    target === 'intro'
+      ? introBody(article.title || outline.title, uncited)
+      : target === 'conclusion'
+        ? sectionBody(part.heading ?? 'Conclusion', uncited)
+        : uncited;
+  return { text, sources: article.sources };
 }
 
 export async function regenerateSection(

@@ -47,18 +47,27 @@ function normalisedHeading(text: string): string {
     .toLowerCase();
 }
 
-function sectionBody(heading: string, markdown: string): string {
+/**
+ * A part's text as it goes under its `## heading`: a first line repeating one of `headings` (the
+ * part's own, which models often open with) dropped, and the headings left pushed below `## ` so
+ * the part stays one part — a `## ` of its own split it in two for regeneration and the outline.
+ * The same whether the part is first written or regenerated.
+ */
+export function sectionBody(headings: string | readonly string[], markdown: string): string {
   const trimmed = markdown.trim();
   const first = /^#{1,6}\s+(.*)(?:\n|$)/.exec(trimmed);
+  const repeated = (typeof headings === 'string' ? [headings] : headings).map(normalisedHeading);
   const body =
-    first && normalisedHeading(first[1]!) === normalisedHeading(heading)
-      ? trimmed.slice(first[0].length)
-      : trimmed;
+    first && repeated.includes(normalisedHeading(first[1]!)) ? trimmed.slice(first[0].length) : trimmed;
   return shiftHeadings(body.trim(), 3);
 }
 
+/** The introduction as it goes under the title: an opening `# title` or `## Introduction` dropped. */
+export const introBody = (title: string, markdown: string) =>
+  sectionBody([title, 'Introduction', 'Intro'], markdown);
+
 export function assembleArticle(parts: ArticleParts): string {
-  const blocks = [`# ${parts.title.trim()}`, parts.intro.trim()];
+  const blocks = [`# ${parts.title.trim()}`, introBody(parts.title, parts.intro)];
   for (const section of parts.sections) {
     blocks.push(`## ${section.heading.trim()}`, sectionBody(section.heading, section.markdown));
   }

@@ -3,9 +3,11 @@ import { analyzeSeo } from '../../src/seo/analyze.ts';
 import { referenceList } from '../../src/writing/citations.ts';
 import {
   assembleArticle,
+  introBody,
   localToGlobal,
   remapCitations,
   renumberCitations,
+  sectionBody,
   shiftHeadings,
 } from '../../src/writing/sections.ts';
 
@@ -61,6 +63,33 @@ describe('assembleArticle', () => {
 });
 
 describe('shiftHeadings', () => {
+  it('keeps an intro and a conclusion one part each: a repeated heading dropped, their own pushed below ##', () => {
+    const markdown = assembleArticle({
+      title: 'Cold brew',
+      intro: '# Cold brew\n\nCold brew is smooth.\n\n## Why now\n\nSummer.',
+      sections: [{ heading: 'Gear', markdown: 'A jar.' }],
+      conclusion: '## Conclusion\n\nTry it.\n\n## Key takeaways\n\n- Less acid',
+      references: '',
+    });
+    expect(markdown).toBe(
+      [
+        '# Cold brew',
+        'Cold brew is smooth.',
+        '### Why now',
+        'Summer.',
+        '## Gear',
+        'A jar.',
+        '## Conclusion',
+        'Try it.',
+        '### Key takeaways',
+        '- Less acid\n',
+      ].join('\n\n'),
+    );
+    expect(sectionBody('How it works', '## How it works\n\nIt moves heat.\n\n## The cycle\n\nSteps.')).toBe(
+      'It moves heat.\n\n### The cycle\n\nSteps.',
+    );
+    expect(introBody('Cold brew', '## Introduction\n\nHello.')).toBe('Hello.');
+  });
   it('moves the top heading level down to the minimum, keeping relative levels', () => {
     expect(shiftHeadings('# A\n\n## B\n\n#### C', 3)).toBe('### A\n\n#### B\n\n###### C');
     expect(shiftHeadings('### A\n\n#### B', 3)).toBe('### A\n\n#### B');
