@@ -89,7 +89,8 @@ export function replaceReferences(markdown: string, sources: readonly ArticleSou
   const list = referenceList(sources.map(referenceSource)).trim();
   const headed = headedLines(markdown);
   const { lines, h2 } = headed;
-  const start = h2.find((i) => isReferencesHeading(lines[i]!.slice(3))) ?? -1;
+  // The last part so named (seo/document.ts): a section the writer named "Sources" before it is not.
+  const start = h2.findLast((i) => isReferencesHeading(lines[i]!.slice(3))) ?? -1;
   if (start < 0) return list ? `${markdown.trimEnd()}\n\n${list}\n` : markdown;
   const end = nextHeading(headed, start);
   return `${[...lines.slice(0, start), ...(list ? [list] : []), ...lines.slice(end)].join('\n').trimEnd()}\n`;

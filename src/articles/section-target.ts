@@ -102,7 +102,7 @@ export function locatePart(
   const bodyLines = outline.sections.map((s) => headingOf(s.heading)).filter((i) => i !== undefined);
   const afterBody = bodyLines.length > 0 ? Math.max(...bodyLines) : (h2[0] ?? lines.length) - 1;
   const trailing = h2
-    .filter((i) => i > afterBody && !isReferencesHeading(lines[i]!.slice(3)))
+    .filter((i) => i > afterBody && i !== h2.findLast((j) => isReferencesHeading(lines[j]!.slice(3))))
     .map((i) => partAt(headed, i));
   const hasQuestions = (p: LocatedPart) =>
     lines.slice(p.start, p.end).some((l, k) => !code[p.start + k] && /^###\s/.test(l));

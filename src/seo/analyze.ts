@@ -2,7 +2,7 @@
 // score is the weighted share of the checks that pass. Each check is a rule in `rules/`; their order here is the
 // order of the issues.
 import { stems, words } from '../writing/words.ts';
-import { headingStructure, isReferencesHeading, seoDocument } from './document.ts';
+import { headingStructure, seoDocument } from './document.ts';
 import { type KeywordReport, keywordReport } from './keywords.ts';
 import { type Readability, readability } from './readability.ts';
 import { contentLength, headingLevels, singleH1, subheadingsPresent } from './rules/content-rules.ts';
@@ -56,7 +56,7 @@ export function seoContext(
   const doc = seoDocument(markdown);
   const h1 = doc.headings.find((h) => h.level === 1)?.text;
   const title = (options.title ?? h1 ?? '').trim();
-  const contentHeadings = doc.headings.filter((h) => !isReferencesHeading(h.text));
+  const contentHeadings = doc.headings.filter((h) => h !== doc.references);
   const subheadings = contentHeadings.filter((h) => h.level > 1).map((h) => h.text);
   const bodyText = [...contentHeadings.map((h) => h.text), doc.prose].join('\n\n');
   const wordCount = words(bodyText, options.language).length;

@@ -9,13 +9,17 @@ export interface Heading {
 }
 
 export interface SeoDocument {
+  /** Every heading; the references list's, if any, is `references`. */
   headings: Heading[];
+  references?: Heading;
   firstParagraph: string;
   // Body text (paragraphs, lists, quotes) as plain text, citation markers removed.
   prose: string;
 }
 
 // The references list is made of titles and URLs, not writing: it is neither counted nor scored.
+// It is the last `## ` part under such a heading (it is written after everything): a section the
+// writer named "Sources" before it (or a "### Sources" inside one) is writing like any other.
 const referencesHeading = /^(references|sources|bibliography)$/i;
 
 export function isReferencesHeading(text: string): boolean {
@@ -26,12 +30,19 @@ export function seoDocument(markdown: string): SeoDocument {
   const headings: Heading[] = [];
   const prose: string[] = [];
   let firstParagraph = '';
+  const tokens = lexMarkdown(markdown);
+  const referencesToken = tokens.findLast(
+    (t) => t.type === 'heading' && t.depth === 2 && isReferencesHeading(stripCitations(toPlainText(t.raw))),
+  );
+  let references: Heading | undefined;
   let inReferences = false;
-  for (const token of lexMarkdown(markdown)) {
+  for (const token of tokens) {
     if (token.type === 'heading') {
       const text = stripCitations(toPlainText(token.raw));
-      headings.push({ level: token.depth, text });
-      inReferences = isReferencesHeading(text);
+      const heading = { level: token.depth, text };
+      headings.push(heading);
+      inReferences = token === referencesToken;
+      if (inReferences) references = heading;
       continue;
     }
     if (inReferences || token.type === 'code' || token.type === 'space' || token.type === 'hr') continue;
@@ -40,7 +51,7 @@ export function seoDocument(markdown: string): SeoDocument {
     if (!firstParagraph && token.type === 'paragraph') firstParagraph = text;
     prose.push(text);
   }
-  return { headings, firstParagraph, prose: prose.join('\n\n') };
+  return { headings, ...(references && { references }), firstParagraph, prose: prose.join('\n\n') };
 }
 
 export interface HeadingReport {

@@ -124,19 +124,23 @@ export function stripCitations(text: string): string {
 
 // `\s*#*\s*$` split a run of spaces after the heading between its two `\s*` every way when `#*`
 // was empty (40 kB of spaces: 2 s in every claim lookup and fact check); this is the same pattern.
-const referencesHeadingLine = /^(#{1,6})\s+(references|sources|bibliography)\s*(?:#+\s*)?$/im;
+const referencesHeadingLine = /^##\s+(references|sources|bibliography)\s*(?:#+\s*)?$/gim;
 
-// The references list cites nothing: sentence and dangling checks look at the body before it.
+// The references list cites nothing: sentence and dangling checks look at the body before it. It
+// is the last `## ` part under such a heading, to the next `# `/`## ` (seo/document.ts): a section
+// named "Sources" before it, or a "### Sources" inside one, is writing whose citations are checked.
 export function withoutReferences(markdown: string): string {
-  const heading = referencesHeadingLine.exec(markdown);
+  const heading = [...markdown.matchAll(referencesHeadingLine)].at(-1);
   if (!heading) return markdown;
-  const level = heading[1]!.length;
-  const rest = markdown.slice(heading.index + heading[0].length);
-  const next = new RegExp(`^#{1,${level}}\\s`, 'm').exec(rest);
-  const blank = (text: string) => text.replace(/[^\n]/g, ' ');
-  const end = next ? heading.index + heading[0].length + next.index : markdown.length;
+  const after = heading.index + heading[0].length;
+  const next = /^#{1,2}\s/m.exec(markdown.slice(after));
+  const end = next ? after + next.index : markdown.length;
   // Blanked rather than cut, so offsets into the original Markdown stay valid.
-  return markdown.slice(0, heading.index) + blank(markdown.slice(heading.index, end)) + markdown.slice(end);
+  return (
+    markdown.slice(0, heading.index) +
+    markdown.slice(heading.index, end).replace(/[^\n]/g, ' ') +
+    markdown.slice(end)
+  );
 }
 
 export interface CitedSentence {

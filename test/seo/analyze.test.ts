@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { replaceReferences } from '../../src/articles/regenerate.ts';
 import { analyzeSeo } from '../../src/seo/analyze.ts';
 import { headingStructure, seoDocument } from '../../src/seo/document.ts';
+import { citedSentences } from '../../src/writing/citations.ts';
 
 const sentence = (i: number) =>
   `Fresh beans and clean water make a better drink, and patience matters most of all in step ${i}.`;
@@ -194,5 +196,44 @@ describe('heading structure', () => {
         fix: 'Change "Deep" to the next level down.',
       }),
     );
+  });
+});
+
+describe('a section the writer named like the references', () => {
+  // Outline ["Benefits", "Sources", "Deficiency"] for an article on vitamin D: "Sources" is writing.
+  const markdown = [
+    '# Vitamin D',
+    '',
+    'Intro.',
+    '',
+    '## Sources',
+    '',
+    'Salmon and eggs hold vitamin D [1].',
+    '',
+    '### Sources',
+    '',
+    'Mushrooms grown in sunlight too [2].',
+    '',
+    '## References',
+    '',
+    '[1] Study 1 — <https://a.example>',
+    '[2] Study 2 — <https://b.example>',
+  ].join('\n');
+
+  it('is counted and scored; only the last part so named is the references list', () => {
+    const doc = seoDocument(markdown);
+    expect(doc.prose).toContain('Salmon and eggs hold vitamin D.');
+    expect(doc.prose).toContain('Mushrooms grown in sunlight too.');
+    expect(doc.prose).not.toContain('Study 1');
+    expect(doc.references).toEqual({ level: 2, text: 'References' });
+    const cited = citedSentences(markdown).map((c) => c.sentence);
+    expect(cited).toEqual(['Salmon and eggs hold vitamin D.', 'Mushrooms grown in sunlight too.']);
+    // A regeneration rewrites the references, not the writer's section.
+    const rewritten = replaceReferences(markdown, [
+      { n: 1, kind: 'url', title: 'Study 1', url: 'https://a.example', excerpt: '', text: '' },
+    ]);
+    expect(rewritten).toContain('## Sources\n\nSalmon and eggs hold vitamin D [1].');
+    expect(rewritten.match(/^## References$/gm)).toHaveLength(1);
+    expect(rewritten).not.toContain('Study 2');
   });
 });
