@@ -54,15 +54,41 @@ export function plannedSectionCount(brief: {
   return requested > 0 ? requested : Math.min(8, Math.max(3, Math.round((brief.words * 0.8) / 250)));
 }
 
-// Content words of a heading, stemmed; hyphenated compounds split ("step-by-step" → step, step).
-function headingStems(heading: string): string[] {
+// Words that tell no two headings apart. Not the whole stop-word list: its "before", "after", "why",
+// "how" are what tells "Before installation" from "After installation" and "Why choose a heat
+// pump?" from "How to choose a heat pump", which it made one section (one of them dropped, or a
+// user heading given the other's plan). A loose match of a user's heading to a model section
+// (`overlap`) still leaves all of them out: "What you need: equipment" is about equipment.
+const headingFillers = new Set([
+  'a',
+  'an',
+  'the',
+  'and',
+  'or',
+  'of',
+  'for',
+  'to',
+  'in',
+  'on',
+  'at',
+  'by',
+  'your',
+  'our',
+  'its',
+  'their',
+  'my',
+]);
+
+// Words of a heading, stemmed, without `skipped`; hyphenated compounds split ("step-by-step" → step, step).
+function headingStems(heading: string, skipped: ReadonlySet<string> = englishStopWords): string[] {
   return words(heading.replace(/[-–]/g, ' '))
-    .filter((w) => !englishStopWords.has(w.toLowerCase()))
+    .filter((w) => !skipped.has(w.toLowerCase()))
     .map((w) => stem(w));
 }
 
+/** Two headings with the same key are one section: the same words, fillers aside, in any order. */
 function headingKey(heading: string): string {
-  return [...new Set(headingStems(heading))].sort().join(' ');
+  return [...new Set(headingStems(heading, headingFillers))].sort().join(' ');
 }
 
 // Words of the article title (its topic) appear in many headings and say nothing about which section is which.

@@ -77,6 +77,30 @@ describe('normaliseOutline', () => {
     expect(outline.sections[3]).toMatchObject({ goal: 'Wrap up' });
   });
 
+  it('keeps headings apart that differ by "before"/"after" or "why"/"how", and gives each user heading its own plan', () => {
+    const planned: Outline = {
+      title: 'Heat pumps',
+      sections: [
+        { heading: 'Why choose a heat pump?', goal: 'Reasons', keyPoints: [], sourceIds: [1] },
+        { heading: 'How to choose a heat pump', goal: 'Criteria', keyPoints: [], sourceIds: [2] },
+        { heading: 'Before installation', goal: 'Survey the house', keyPoints: [], sourceIds: [3] },
+        { heading: 'After installation', goal: 'Tune and maintain', keyPoints: [], sourceIds: [4] },
+        { heading: 'Before the installation', goal: 'Duplicate', keyPoints: [], sourceIds: [] },
+      ],
+    };
+    expect(normaliseOutline(undefined, planned).sections.map((s) => s.heading)).toEqual([
+      'Why choose a heat pump?',
+      'How to choose a heat pump',
+      'Before installation',
+      'After installation',
+    ]);
+    const user = normaliseOutline(['After installation', 'Before installation'], planned);
+    expect(user.sections.map((s) => [s.heading, s.goal])).toEqual([
+      ['After installation', 'Tune and maintain'],
+      ['Before installation', 'Survey the house'],
+    ]);
+  });
+
   it('matches a model section to at most one user heading', () => {
     const outline = normaliseOutline(['Equipment', 'Equipment list'], model);
     expect(outline.sections[0]).toMatchObject({ goal: 'List gear' });
