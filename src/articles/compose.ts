@@ -1,7 +1,7 @@
 // Turns the written parts into the article: one global citation numbering by first appearance,
 // the sources renumbered to match (uncited ones drop out), and the references list.
 import { type ReferenceSource, referenceList } from '../writing/citations.ts';
-import { assembleArticle, renumberCitations } from '../writing/sections.ts';
+import { assembleArticle, remapCitations, renumberCitations } from '../writing/sections.ts';
 import type { ArticleSource } from './types.ts';
 
 export interface ArticleDraft {
@@ -44,7 +44,9 @@ export function composeArticle(
     draft.intro,
     ...draft.sections.map((s) => s.markdown),
     draft.conclusion,
-    ...faq.map((f) => f.answer),
+    // The FAQ is written from the outline alone, with no sources: a marker in an answer would link a
+    // source its writer never saw (a regenerated FAQ drops them too).
+    ...faq.map((f) => remapCitations(f.answer, () => undefined).markdown),
   ];
   const { parts: renumbered, order, removed } = renumberCitations(parts, sources.length);
   const finalSources = order.map((old, k) => ({ ...sources[old - 1]!, n: k + 1 }));
