@@ -17,6 +17,7 @@ import { sentryPlugin } from '../observability/sentry.ts';
 import type { Runtime } from '../runtime.ts';
 import { authPlugin } from './auth.ts';
 import { answerClientError, installErrorHandling, sendError } from './error-handler.ts';
+import { withErrorResponses } from './openapi-errors.ts';
 import { csrfPlugin } from './plugins/csrf.ts';
 import { httpMetricsPlugin } from './plugins/http-metrics.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
@@ -125,6 +126,8 @@ export async function buildServer(runtime: Runtime, options: ServerOptions = {})
       },
     },
     transform: jsonSchemaTransform,
+    transformObject: (documents) =>
+      'openapiObject' in documents ? withErrorResponses(documents) : documents.swaggerObject,
   });
   if (config.DOCS_ENABLED) {
     await app.register(swaggerUi, { routePrefix: '/docs' });

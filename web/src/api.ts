@@ -2,7 +2,7 @@
 // out, and the server's single error shape turned into an ApiError with per-field details. Paths,
 // parameters, bodies and responses are typed by web/src/api/schema.d.ts, generated from the server's
 // OpenAPI document (`npm run gen:api`).
-import type { paths } from './api/schema.d.ts';
+import type { components, paths } from './api/schema.d.ts';
 import { plainMessage } from './plain-errors.ts';
 
 export interface ErrorDetail {
@@ -38,15 +38,14 @@ export const announceUnauthenticated = () => window.dispatchEvent(new Event(unau
 
 async function errorOf(res: Response): Promise<ApiError> {
   try {
-    const body = (await res.json()) as {
-      error?: { code?: string; message?: string; details?: ErrorDetail[]; requestId?: string };
-    };
+    // The server's error shape (`ApiError` in the document); a proxy in front may answer another.
+    const body = (await res.json()) as { error?: Partial<components['schemas']['ApiError']['error']> };
     const e = body.error ?? {};
     return new ApiError(
       res.status,
       e.code ?? 'error',
       e.message ?? res.statusText,
-      e.details ?? [],
+      Array.isArray(e.details) ? (e.details as ErrorDetail[]) : [],
       e.requestId,
     );
   } catch {

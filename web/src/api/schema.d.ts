@@ -14,6 +14,18 @@ export interface paths {
             };
           };
         };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
       };
     };
   };
@@ -51,6 +63,18 @@ export interface paths {
                 };
               };
             };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
           };
         };
       };
@@ -92,6 +116,18 @@ export interface paths {
             };
           };
         };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
       };
     };
   };
@@ -103,6 +139,18 @@ export interface paths {
         200: {
           content: {
             "text/plain": string;
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
           };
         };
       };
@@ -118,6 +166,18 @@ export interface paths {
             "application/json": {
               needed: boolean;
             };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
           };
         };
       };
@@ -153,6 +213,18 @@ export interface paths {
             };
           };
         };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
       };
     };
   };
@@ -180,6 +252,18 @@ export interface paths {
             "application/json": {
               message: string;
             };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
           };
         };
       };
@@ -215,6 +299,18 @@ export interface paths {
             };
           };
         };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
       };
     };
   };
@@ -225,6 +321,18 @@ export interface paths {
         /** @description Default Response */
         204: {
           content: never;
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
         };
       };
     };
@@ -262,6 +370,18 @@ export interface paths {
             };
           };
         };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
       };
     };
   };
@@ -287,6 +407,18 @@ export interface paths {
               /** @enum {string} */
               role: "viewer" | "editor" | "admin" | "owner";
             };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
           };
         };
       };
@@ -320,6 +452,18 @@ export interface paths {
                 })[];
               nextCursor: string | null;
             };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
           };
         };
       };
@@ -363,6 +507,18 @@ export interface paths {
             };
           };
         };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
       };
     };
   };
@@ -381,6 +537,18 @@ export interface paths {
         /** @description Default Response */
         204: {
           content: never;
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
         };
       };
     };
@@ -414,6 +582,18 @@ export interface paths {
                 })[];
               nextCursor: string | null;
             };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
           };
         };
       };
@@ -452,6 +632,18 @@ export interface paths {
             };
           };
         };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
       };
     };
   };
@@ -481,6 +673,18 @@ export interface paths {
             };
           };
         };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
       };
     };
   };
@@ -497,6 +701,18 @@ export interface paths {
         204: {
           content: never;
         };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
       };
     };
   };
@@ -512,6 +728,18 @@ export interface paths {
         /** @description Default Response */
         204: {
           content: never;
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
         };
       };
     };
@@ -542,6 +770,18 @@ export interface paths {
             };
           };
         };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
       };
     };
   };
@@ -569,6 +809,18 @@ export interface paths {
               /** Format: date-time */
               expiresAt: string;
             };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
           };
         };
       };
@@ -611,6 +863,18 @@ export interface paths {
             };
           };
         };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
       };
     };
   };
@@ -643,6 +907,18 @@ export interface paths {
                 })[];
               nextCursor: string | null;
             };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
           };
         };
       };
@@ -689,6 +965,18 @@ export interface paths {
             };
           };
         };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
       };
     };
   };
@@ -711,6 +999,18 @@ export interface paths {
             };
           };
         };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
       };
     };
   };
@@ -728,6 +1028,18 @@ export interface paths {
               budgetUsd: number | null;
               usedFraction: number | null;
             };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
           };
         };
       };
@@ -764,6 +1076,18 @@ export interface paths {
                 };
               };
             };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
           };
         };
       };
@@ -826,6 +1150,18 @@ export interface paths {
             };
           };
         };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
       };
     };
   };
@@ -853,6 +1189,18 @@ export interface paths {
             };
           };
         };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
       };
     };
   };
@@ -876,6 +1224,18 @@ export interface paths {
                 })[];
               nextCursor: string | null;
             };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
           };
         };
       };
@@ -904,6 +1264,18 @@ export interface paths {
             };
           };
         };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
       };
     };
   };
@@ -925,6 +1297,18 @@ export interface paths {
                 })[];
               nextCursor: string | null;
             };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
           };
         };
       };
@@ -967,6 +1351,18 @@ export interface paths {
                 })[];
               nextCursor: string | null;
             };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
           };
         };
       };
@@ -1070,6 +1466,18 @@ export interface paths {
                 events: string;
               };
             };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
           };
         };
       };
@@ -1343,6 +1751,18 @@ export interface paths {
             };
           };
         };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
       };
     };
     /** Delete an article (a running one stops) */
@@ -1356,6 +1776,18 @@ export interface paths {
         /** @description Default Response */
         204: {
           content: never;
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
         };
       };
     };
@@ -1644,6 +2076,18 @@ export interface paths {
             };
           };
         };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
       };
     };
   };
@@ -1685,6 +2129,18 @@ export interface paths {
             };
           };
         };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
       };
     };
   };
@@ -1706,6 +2162,18 @@ export interface paths {
               /** @enum {string} */
               status: "queued" | "running" | "completed" | "failed" | "cancelled";
             };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
           };
         };
       };
@@ -1982,6 +2450,18 @@ export interface paths {
             };
           };
         };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
       };
     };
   };
@@ -2003,6 +2483,18 @@ export interface paths {
         /** @description Default Response */
         200: {
           content: never;
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
         };
       };
     };
@@ -2036,6 +2528,18 @@ export interface paths {
             };
           };
         };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
       };
     };
   };
@@ -2062,6 +2566,18 @@ export interface paths {
               createdAt: string;
               markdown: string;
             };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
           };
         };
       };
@@ -2336,6 +2852,18 @@ export interface paths {
             };
           };
         };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
       };
     };
   };
@@ -2473,6 +3001,18 @@ export interface paths {
                   priceUnknown: boolean;
                 })[];
             };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
           };
         };
       };
@@ -2758,6 +3298,18 @@ export interface paths {
             };
           };
         };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
       };
     };
   };
@@ -3039,6 +3591,18 @@ export interface paths {
             };
           };
         };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
       };
     };
   };
@@ -3079,6 +3643,18 @@ export interface paths {
                 events: string;
               };
             };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
           };
         };
       };
@@ -3352,6 +3928,18 @@ export interface paths {
             };
           };
         };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
       };
     };
   };
@@ -3367,6 +3955,18 @@ export interface paths {
         /** @description Default Response */
         204: {
           content: never;
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
         };
       };
     };
@@ -3498,6 +4098,18 @@ export interface paths {
             });
           };
         };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
       };
     };
   };
@@ -3519,6 +4131,18 @@ export interface paths {
                 }[];
               nextCursor: string | null;
             };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
           };
         };
       };
@@ -3551,6 +4175,18 @@ export interface paths {
             };
           };
         };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
       };
     };
   };
@@ -3566,6 +4202,18 @@ export interface paths {
         /** @description Default Response */
         204: {
           content: never;
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
         };
       };
     };
@@ -3597,6 +4245,18 @@ export interface paths {
               /** Format: date-time */
               createdAt: string;
             };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
           };
         };
       };
@@ -3648,6 +4308,18 @@ export interface paths {
                 })[];
               nextCursor: string | null;
             };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
           };
         };
       };
@@ -3751,6 +4423,18 @@ export interface paths {
             };
           };
         };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
       };
     };
   };
@@ -3795,6 +4479,18 @@ export interface paths {
             };
           };
         };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
       };
     };
     /** Delete a document with its chunks, vectors and stored file */
@@ -3808,6 +4504,18 @@ export interface paths {
         /** @description Default Response */
         204: {
           content: never;
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
         };
       };
     };
@@ -3841,6 +4549,18 @@ export interface paths {
                 })[];
               nextCursor: string | null;
             };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
           };
         };
       };
@@ -3893,6 +4613,18 @@ export interface paths {
                 })[];
               nextCursor: string | null;
             };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
           };
         };
       };
@@ -4008,6 +4740,18 @@ export interface paths {
             };
           };
         };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
       };
     };
   };
@@ -4075,6 +4819,18 @@ export interface paths {
             };
           };
         };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
       };
     };
     /** Delete an evaluation run */
@@ -4088,6 +4844,18 @@ export interface paths {
         /** @description Default Response */
         204: {
           content: never;
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
         };
       };
     };
@@ -4135,6 +4903,18 @@ export interface paths {
             };
           };
         };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
       };
     };
   };
@@ -4173,6 +4953,18 @@ export interface paths {
             };
           };
         };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
       };
     };
   };
@@ -4182,6 +4974,17 @@ export type webhooks = Record<string, never>;
 
 export interface components {
   schemas: {
+    ApiError: {
+      error: {
+        /** @enum {string} */
+        code: "validation_error" | "unauthenticated" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "storage_full" | "unsupported_media_type" | "rate_limited" | "budget_exceeded" | "unavailable" | "service_unavailable" | "internal_error";
+        message: string;
+        /** @description For validation errors: `[{ path, message }]`, one per problem */
+        details?: unknown;
+        /** @description Also sent as `X-Request-Id` */
+        requestId: string;
+      };
+    };
   };
   responses: never;
   parameters: never;
