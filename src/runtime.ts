@@ -1,6 +1,3 @@
-// The process-wide dependencies every edge (HTTP server, worker, CLI) builds on.
-// Domains receive what they need from here as plain arguments; nothing reads globals.
-import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { type ApiKeyVerifier, createApiKeyVerifier } from './accounts/api-keys.ts';
 import { audit } from './accounts/audit.ts';
@@ -13,6 +10,7 @@ import { closeRedis, createRedis, type Redis } from './cache/redis.ts';
 import type { Config } from './config.ts';
 import { type Database, openDatabase } from './db/client.ts';
 import { type DataDirLock, lockDataDir } from './db/data-dir-lock.ts';
+import { makeDirectory } from './db/make-directory.ts';
 import { type MigrationResult, runMigrations } from './db/migrate.ts';
 import { unreachableAtStart } from './db/unavailable.ts';
 import { appJobs } from './jobs/job-map.ts';
@@ -101,7 +99,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     throw config.DATABASE_URL ? unreachableAtStart(err, config.DATABASE_URL) : err;
   });
   if (dataDir !== 'memory://') {
-    mkdirSync(dataDir, { recursive: true });
+    makeDirectory(dataDir);
     watchDataDirDisk(dataDir);
   }
   await prepareVectorSearch(database, config.EMBEDDING_DIMENSIONS, logger);

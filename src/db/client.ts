@@ -1,6 +1,3 @@
-// Opens the database: embedded PGlite (with pgvector) in DATA_DIR by default, or a real
-// PostgreSQL when DATABASE_URL is set. Both expose the same Drizzle API and a raw `query`.
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
@@ -8,6 +5,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
+import { makeDirectory } from './make-directory.ts';
 import { statementNames } from './pg-statement-names.ts';
 import { pgliteStatements } from './pglite-statements.ts';
 import * as schema from './schema/index.ts';
@@ -79,7 +77,7 @@ async function openPglite(dataDir: string, sharedBuffers: string): Promise<Datab
   let location = 'memory://';
   if (dataDir !== 'memory://') {
     location = pgliteDirectory(dataDir);
-    mkdirSync(location, { recursive: true });
+    makeDirectory(location);
   }
   const client = await PGlite.create(location, {
     extensions: { vector },

@@ -7,9 +7,10 @@
 // left behind is set aside under a name of the taker's own before it is removed, and removed only if
 // it is still that file — two takers each removing "the stale file" could remove the other's fresh one.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors.ts';
+import { makeDirectory } from './make-directory.ts';
 
 interface Holder {
   pid: number;
@@ -92,7 +93,7 @@ function removeIfStill(file: string, seen: string) {
 }
 
 export function lockDataDir(dataDir: string, command: string): DataDirLock {
-  mkdirSync(dataDir, { recursive: true });
+  makeDirectory(dataDir);
   const file = path.resolve(dataDir, 'blogsmith.pid');
   const me: Holder = { pid: process.pid, command };
   for (let attempt = 0; attempt < 5; attempt++) {

@@ -2,8 +2,9 @@
 // generated secret key: only the account that runs Blogsmith may read it. New files are private
 // through the process umask (set at the entry point); trees written by older versions or other
 // tools are repaired at start.
-import { chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
+import { chmodSync, lstatSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { makeDirectory } from '../db/make-directory.ts';
 
 export const privateUmask = 0o077;
 const dirMode = 0o700;
@@ -16,7 +17,7 @@ export function restrictProcessUmask(): void {
 
 /** Creates `dataDir` if needed and closes it to everyone else (0700), contents untouched. */
 export function closeDataDir(dataDir: string): void {
-  mkdirSync(dataDir, { recursive: true, mode: dirMode });
+  makeDirectory(dataDir, dirMode);
   chmodSync(dataDir, dirMode);
 }
 
@@ -26,7 +27,7 @@ export function closeDataDir(dataDir: string): void {
  * were changed.
  */
 export function secureDataDir(dataDir: string): number {
-  mkdirSync(dataDir, { recursive: true, mode: dirMode });
+  makeDirectory(dataDir, dirMode);
   let fixed = 0;
   const walk = (entry: string) => {
     const stat = lstatSync(entry);

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliLogger } from '../../src/cli/cli-logger.ts';
+import { AppError } from '../../src/errors.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 import { createEdgeApp, type EdgeApp } from '../server/edge-app.ts';
 
@@ -72,6 +73,33 @@ describe.each(loggers)('request logging by %s', (_, loggerOn) => {
     expect(done.headers.authorization).toBe('[redacted]');
     expect(done.headers.cookie).toBe('[redacted]');
     expect(entries.find((e) => e.msg === 'login attempt').body.password).toBe('[redacted]');
+  });
+});
+
+describe('request logging of a 503', () => {
+  it('logs a dependency briefly away at warn, not as an error per request', async () => {
+    const { lines, sink } = linesSink();
+    const t = await createEdgeApp('pglite', {
+      logger: createLogger({ LOG_LEVEL: 'info', LOG_FORMAT_JSON: true }, sink),
+      routes: (app) => {
+        app.get('/test/unavailable', async () => {
+          throw new AppError('service_unavailable', 'The database cannot be reached', undefined, {
+            retryAfterSeconds: 5,
+          });
+        });
+      },
+    });
+    try {
+      expect((await t.app.inject({ method: 'GET', url: '/test/unavailable' })).statusCode).toBe(503);
+    } finally {
+      await t.close();
+    }
+    const entries = lines.map((l) => JSON.parse(l));
+    expect(entries.find((e) => e.status === 503)).toMatchObject({
+      level: 40,
+      msg: 'request refused: unavailable',
+    });
+    expect(entries.some((e) => e.level >= 50)).toBe(false);
   });
 });
 

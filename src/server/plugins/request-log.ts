@@ -25,7 +25,10 @@ async function requestLog(app: FastifyInstance) {
       duration_ms: Math.round(reply.elapsedTime * 100) / 100,
       ...(status >= 500 ? { headers: request.headers } : {}),
     };
-    if (status >= 500) request.log.error(line, 'request failed');
+    // A 503 is the database or a dependency briefly away, answered with Retry-After: worth a
+    // warning (the readiness check and its alert say more), not an error per request.
+    if (status >= 500 && status !== 503) request.log.error(line, 'request failed');
+    else if (status === 503) request.log.warn(line, 'request refused: unavailable');
     else request.log.info(line, 'request completed');
   });
 }

@@ -51,6 +51,7 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'Event types: status, step.started, step.finished, source.found, source.failed, section.delta, section.thinking (a reasoning model’s thinking, never part of the article), cost, error, done. ' +
           'Each has an `id` to resume from; the stream ends after the final `done`, or once the article is deleted. ' +
+          'After logout, key revocation or a lost membership or scope it ends with one `event: error` that has no `id` (it is not in the article’s log) and whose `data` is `{"code":"unauthenticated"|"forbidden","message"}`. ' +
           'Events are paced by what the client reads: one that reads nothing for 60 s while 256 KB wait is disconnected (resume from the last id). ' +
           'One user follows at most 64 articles and holds at most 256 streams and WebSocket subscriptions at once → 429.',
         security: securedBy,
