@@ -1,6 +1,7 @@
 // What the edges (HTTP, CLI, web app) do with articles: create a run, cancel it, edit with
 // versions, restore, delete (regenerating a part: regeneration-service.ts). Plain functions over
 // the runtime; no HTTP here.
+import type { Logger } from 'pino';
 import type { AuthContext } from '../accounts/context.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
@@ -18,7 +19,6 @@ import {
   findArticle,
   insertQueuedArticle,
   markFavorite,
-  updateArticle,
   updateArticleIfUnchanged,
 } from './article-store.ts';
 import { checkBrief } from './brief-checks.ts';
@@ -36,6 +36,7 @@ export interface ArticleServiceDeps {
   llm: LlmGateway;
   queue: JobQueue;
   articleEvents: ArticleEventBus;
+  logger: Logger;
   resolver?: Resolver;
 }
 
@@ -90,8 +91,10 @@ export async function createArticle(
   try {
     await deps.queue.send('article.generate', { articleId: row.id, workspaceId: caller.workspaceId });
   } catch (err) {
-    await updateArticle(deps.database, row.id, { status: 'failed', error: 'The run could not be queued' });
-    throw err;
+    // The article is stored and queued: the recovery sweep sends its job (job.ts) within minutes.
+    // It was marked failed here (with no events), so a retry with its Idempotency-Key found a
+    // failed article for good.
+    deps.logger.warn({ err, articleId: row.id }, 'article job not sent; the recovery sweep will send it');
   }
   // The run's first model call needs the planner's context size, which for a local server is a
   // request to its model listing (asked once per process): asked now, it is answered while the run

@@ -55,6 +55,36 @@ describe('an article whose job was lost', () => {
     expect(await runningClaims(env, id)).toBe(1);
   });
 
+  it('whose send failed is answered as queued, and run by the sweep (it was failed for good)', async () => {
+    env = await startArticleEnv('pglite', { env: { ARTICLE_LEASE_SECONDS: '4' } });
+    const queue = env.test.runtime.queue;
+    const send = queue.send.bind(queue);
+    let refused = 0;
+    queue.send = (async (name, payload, opts) => {
+      if (name === 'article.generate' && refused++ === 0) throw new Error('the queue refused the job');
+      return send(name, payload, opts);
+    }) as typeof queue.send;
+    const res = await postArticle(
+      env,
+      { topic: 'heat pumps for family homes', words: 700, research: { urls: env.urls } },
+      { 'idempotency-key': 'lost-send-1' },
+    );
+    expect(res.statusCode).toBe(202);
+    const id = res.json().id as string;
+    // Asked again with its key, it is the same queued article (a failed one stayed failed).
+    const again = await postArticle(
+      env,
+      { topic: 'heat pumps for family homes', words: 700, research: { urls: env.urls } },
+      { 'idempotency-key': 'lost-send-1' },
+    );
+    expect(again.json()).toMatchObject({ id, status: 'queued' });
+    await env.test.runtime.database.query(
+      "UPDATE articles SET updated_at = now() - interval '10 minutes' WHERE id = $1",
+      [id],
+    );
+    expect((await waitForArticle(env, id)).status).toBe('completed');
+  });
+
   it('a job one too many, taken by the process running the article, does nothing', async () => {
     env = await startArticleEnv('pglite', { model: { chunkDelayMs: 20, chunkSize: 8 } });
     const res = await postArticle(env, {
