@@ -100,7 +100,12 @@ export async function regenerateArticleSection(
     status: 'queued',
     ...(typeof target === 'number' ? { regenerating: target } : {}),
   });
-  await deps.queue.send('article.generate', { articleId: id, workspaceId: article.workspaceId });
+  // Not sent (the queue failed): the article is queued, and the recovery sweep sends its job (job.ts).
+  await deps.queue
+    .send('article.generate', { articleId: id, workspaceId: article.workspaceId })
+    .catch((err: unknown) =>
+      deps.logger.warn({ err, articleId: id }, 'regeneration job not sent; the recovery sweep will send it'),
+    );
   return { id, status: 'queued' as const };
 }
 
