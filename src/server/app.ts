@@ -12,6 +12,7 @@ import Fastify, {
   type RawServerDefault,
 } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { AppError } from '../errors.ts';
 import { createReadiness, type ReadinessRegistry } from '../observability/readiness.ts';
 import { sentryPlugin } from '../observability/sentry.ts';
 import type { Runtime } from '../runtime.ts';
@@ -26,7 +27,7 @@ import { securityPlugin } from './plugins/security.ts';
 import { openApiVersion, serializerCompiler } from './response-serializer.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { articleEstimateRoutes } from './routes/article-estimate.ts';
-import { articleEventRoutes } from './routes/article-events.ts';
+import { articleEventRoutes, eventSocketPath } from './routes/article-events.ts';
 import { articleRegenerationRoutes } from './routes/article-regeneration.ts';
 import { articleReviewRoutes } from './routes/article-review.ts';
 import { articleRoutes } from './routes/articles.ts';
@@ -106,6 +107,22 @@ export async function buildServer(runtime: Runtime, options: ServerOptions = {})
     reply.header('x-request-id', request.id);
   });
   installErrorHandling(app);
+  // A WebSocket handshake to a path that takes none is refused before the upgrade, in the error
+  // shape: it was upgraded (101) and the socket closed at once, with no code to say why.
+  app.addHook('onRequest', async (request, reply) => {
+    if (
+      request.headers.upgrade?.toLowerCase() !== 'websocket' ||
+      request.routeOptions.url === eventSocketPath
+    )
+      return;
+    // The handshake's socket is Node's no longer once it asked to upgrade: closed after the answer.
+    reply.header('connection', 'close');
+    reply.raw.once('finish', () => request.raw.socket?.destroy());
+    throw new AppError(
+      'not_found',
+      `${request.url.split('?')[0]} takes no WebSocket: connect to ${eventSocketPath}`,
+    );
+  });
   if (options.requestLog !== false) await app.register(requestLogPlugin);
   await app.register(httpMetricsPlugin);
   await app.register(sentryPlugin);

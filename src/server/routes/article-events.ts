@@ -143,28 +143,34 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.get(
-    '/ws',
-    {
-      websocket: true,
-      preHandler: requireAuth({ scope: 'articles:read' }),
-      schema: {
-        tags: ['articles'],
-        summary: 'WebSocket carrying the events of the articles the client subscribes to',
-        description:
-          'Send {"type":"subscribe","articleId","lastEventId"?} or {"type":"unsubscribe","articleId"}; receive ' +
-          '{"type":"event","articleId","id","event","data"} (`event` and `data` as in the response of GET /api/v1/articles/{id}/events) and {"type":"error","articleId"?,"code","message"}. ' +
-          "Only articles of the caller's workspace can be subscribed; a subscribed article that is deleted ends its subscription with " +
-          '{"type":"error","articleId","code":"not_found"}. The credential is re-checked while the ' +
-          'socket is open: after logout, key revocation or a lost membership it closes with 4401, after a lost ' +
-          'scope or a workspace switch with 4403. With the session cookie the handshake must come from this ' +
-          "site's Origin (or one of ALLOWED_ORIGINS). A subscription past the user's limits (64 articles, 256 streams and " +
-          'subscriptions) is answered with {"type":"error","code":"rate_limited"}; a user\'s messages may come 128 at once and ' +
-          '32 a second after, and the socket that sends past that is closed with 1008.',
-        security: securedBy,
-      },
+  app.route({
+    method: 'GET',
+    url: '/ws',
+    preHandler: requireAuth({ scope: 'articles:read' }),
+    schema: {
+      tags: ['articles'],
+      summary: 'WebSocket carrying the events of the articles the client subscribes to',
+      description:
+        'Send {"type":"subscribe","articleId","lastEventId"?} or {"type":"unsubscribe","articleId"}; receive ' +
+        '{"type":"event","articleId","id","event","data"} (`event` and `data` as in the response of GET /api/v1/articles/{id}/events) and {"type":"error","articleId"?,"code","message"}. ' +
+        "Only articles of the caller's workspace can be subscribed; a subscribed article that is deleted ends its subscription with " +
+        '{"type":"error","articleId","code":"not_found"}. The credential is re-checked while the ' +
+        'socket is open: after logout, key revocation or a lost membership it closes with 4401, after a lost ' +
+        'scope or a workspace switch with 4403. With the session cookie the handshake must come from this ' +
+        "site's Origin (or one of ALLOWED_ORIGINS). A subscription past the user's limits (64 articles, 256 streams and " +
+        'subscriptions) is answered with {"type":"error","code":"rate_limited"}; a user\'s messages may come 128 at once and ' +
+        '32 a second after, and the socket that sends past that is closed with 1008.',
+      security: securedBy,
     },
-    (socket, request) => {
+    // Documented (a `websocket: true` route is hidden from the document) and answered in the error
+    // shape when asked without an upgrade.
+    handler: async () => {
+      throw new AppError(
+        'validation_error',
+        'This path takes a WebSocket: send the handshake (Connection: Upgrade, Upgrade: websocket)',
+      );
+    },
+    wsHandler: (socket, request) => {
       const userId = authOf(request).userId;
       const subscriptions = new Map<string, () => void>();
       // Logout, a revoked key, a lost membership or scope closes the socket with 4401/4403.
@@ -249,5 +255,8 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
         subscriptions.clear();
       });
     },
-  );
+  });
 };
+
+/** Where the article events' WebSocket is: the one path that takes a handshake. */
+export const eventSocketPath = '/api/v1/ws';

@@ -4113,6 +4113,32 @@ export interface paths {
       };
     };
   };
+  "/api/v1/ws": {
+    /**
+     * WebSocket carrying the events of the articles the client subscribes to
+     * @description Send {"type":"subscribe","articleId","lastEventId"?} or {"type":"unsubscribe","articleId"}; receive {"type":"event","articleId","id","event","data"} (`event` and `data` as in the response of GET /api/v1/articles/{id}/events) and {"type":"error","articleId"?,"code","message"}. Only articles of the caller's workspace can be subscribed; a subscribed article that is deleted ends its subscription with {"type":"error","articleId","code":"not_found"}. The credential is re-checked while the socket is open: after logout, key revocation or a lost membership it closes with 4401, after a lost scope or a workspace switch with 4403. With the session cookie the handshake must come from this site's Origin (or one of ALLOWED_ORIGINS). A subscription past the user's limits (64 articles, 256 streams and subscriptions) is answered with {"type":"error","code":"rate_limited"}; a user's messages may come 128 at once and 32 a second after, and the socket that sends past that is closed with 1008.
+     */
+    get: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: never;
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/brand-voices": {
     /** The workspace's brand voices */
     get: {
