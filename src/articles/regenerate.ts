@@ -90,9 +90,15 @@ export function replaceReferences(markdown: string, sources: readonly ArticleSou
   const headed = headedLines(markdown);
   const { lines, h2 } = headed;
   // The last part so named (seo/document.ts): a section the writer named "Sources" before it is not.
-  const start = h2.findLast((i) => isReferencesHeading(lines[i]!.slice(3))) ?? -1;
+  const found = h2.findLast((i) => isReferencesHeading(lines[i]!.slice(3))) ?? -1;
+  const foundEnd = found < 0 ? -1 : nextHeading(headed, found);
+  // Only a list of entries ("[1] …", "1. …") is replaced: a writer's own section named "Sources" in
+  // an article that cites nothing is writing, not a stale list.
+  const entries = lines.slice(found + 1, foundEnd).filter((l) => l.trim());
+  const isList = found >= 0 && entries.every((l) => /^\s*(\[\d+\]|\d+\.)\s/.test(l));
+  const start = isList ? found : -1;
   if (start < 0) return list ? `${markdown.trimEnd()}\n\n${list}\n` : markdown;
-  const end = nextHeading(headed, start);
+  const end = foundEnd;
   return `${[...lines.slice(0, start), ...(list ? [list] : []), ...lines.slice(end)].join('\n').trimEnd()}\n`;
 }
 

@@ -114,8 +114,15 @@ export function locatePart(
   const faq =
     withQuestions.find((p) => faqHeading.test(normalHeading(p.heading ?? ''))) ??
     (trailing.length > 1 && withQuestions.at(-1) !== trailing[0] ? withQuestions.at(-1) : undefined);
-  return target === 'faq' ? faq : trailing.find((p) => p !== faq);
+  if (target === 'faq') return faq;
+  // Under its own heading when it has it: the first trailing part may be a renamed body section.
+  return (
+    trailing.find((p) => p !== faq && conclusionHeading.test(normalHeading(p.heading ?? ''))) ??
+    trailing.find((p) => p !== faq)
+  );
 }
+
+const conclusionHeading = /^(conclusion|summary|final thoughts)$/;
 
 const faqHeading = /^(faqs?|frequently asked questions)$/;
 

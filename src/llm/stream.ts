@@ -60,7 +60,12 @@ type FinishPart = Extract<Part, { type: 'finish' }>;
  * before its `done` line), not a finished answer.
  */
 const unfinished = (part: FinishPart) =>
-  part.finishReason.unified === 'other' && part.finishReason.raw === undefined;
+  part.finishReason.unified === 'other' &&
+  part.finishReason.raw === undefined &&
+  // An Ollama older than `done_reason` (or a look-alike) ends a whole answer with no reason, but
+  // its last line carries the counts: only a body cut before that line has neither.
+  part.usage.inputTokens.total === undefined &&
+  part.usage.outputTokens.total === undefined;
 
 function abortCause(attempt: Attempt): unknown {
   const reason = attempt.signal.reason;
@@ -336,5 +341,9 @@ async function* restOfStream(
   // A chat template that opens the answer with `<think>` itself (DeepSeek-R1 distills, QwQ served
   // without a reasoning parser) streams the thinking as text up to a lone `</think>`: it was shown
   // as it came, but the answer is what follows it.
-  return { text: splitStrayReasoning(text).text, usage, truncated };
+  const answer = splitStrayReasoning(text).text;
+  // Only whitespace, or only thinking before a lone `</think>`: as empty as no text at all (billed;
+  // the caller's step asks again).
+  if (!answer.trim()) throw new EmptyAnswerError(usage, truncated ? 'length' : undefined);
+  return { text: answer, usage, truncated };
 }

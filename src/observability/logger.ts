@@ -12,6 +12,9 @@ export const redactPaths = [
   'headers.authorization',
   'headers.cookie',
   'headers["x-api-key"]',
+  // The page a request came from: the invitation page's address holds its token.
+  'headers.referer',
+  'req.headers.referer',
   '*.password',
   '*.apiKey',
   '*.api_key',

@@ -79,8 +79,26 @@ const headingFillers = new Set([
   'my',
 ]);
 
+// Stop words that still tell two headings apart: a loose match ignores the rest.
+const contrasting = new Set([
+  'before',
+  'after',
+  'why',
+  'how',
+  'without',
+  'not',
+  'no',
+  'over',
+  'under',
+  'more',
+  'less',
+  'first',
+  'last',
+]);
+const looseSkipped: ReadonlySet<string> = new Set([...englishStopWords].filter((w) => !contrasting.has(w)));
+
 // Words of a heading, stemmed, without `skipped`; hyphenated compounds split ("step-by-step" → step, step).
-function headingStems(heading: string, skipped: ReadonlySet<string> = englishStopWords): string[] {
+function headingStems(heading: string, skipped: ReadonlySet<string> = looseSkipped): string[] {
   return words(heading.replace(/[-–]/g, ' '))
     .filter((w) => !skipped.has(w.toLowerCase()))
     .map((w) => stem(w));

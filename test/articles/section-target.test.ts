@@ -92,6 +92,10 @@ describe('article parts', () => {
     const alone = takeaways.replace(/## Frequently asked questions[\s\S]*?(?=## References)/, '');
     expect(locatePart(alone, outline, 'conclusion')?.text).toContain('### Key takeaways');
     expect(locatePart(alone, outline, 'faq')).toBeUndefined();
+    // The last body section renamed (the outline keeps its old name), with sub-headings of its own:
+    // the conclusion is still the part under its heading, not that section.
+    const renamedBody = takeaways.replace('## Second', '## What it costs');
+    expect(locatePart(renamedBody, outline, 'conclusion')?.text).toContain('Wrap-up.');
     // An FAQ whose heading was edited is still found after the conclusion.
     const renamed = takeaways.replace('## Frequently asked questions', '## Your questions');
     expect(locatePart(renamed, outline, 'faq')?.text).toBe('### Is it?\n\nYes.');

@@ -359,11 +359,22 @@ describe('streams', () => {
           done: false,
         })}\n`,
     );
+    // The second request: an Ollama older than `done_reason`, whose done line has only the counts.
+    const doneLine = `${JSON.stringify({
+      model: 'llama3.2',
+      created_at: new Date().toISOString(),
+      message: { role: 'assistant', content: '.' },
+      done: true,
+      prompt_eval_count: 12,
+      eval_count: 9,
+    })}\n`;
+    let requests = 0;
     const server = createServer((req, res) => {
       req.resume();
       req.on('end', () => {
         res.writeHead(200, { 'content-type': 'application/x-ndjson' });
         for (const line of lines) res.write(line);
+        if (req.url === '/api/chat' && requests++ > 0) res.write(doneLine);
         res.end();
       });
     });
@@ -380,6 +391,12 @@ describe('streams', () => {
       })().catch((e) => e);
       expect(err).toBeInstanceOf(LlmStreamInterruptedError);
       expect(err.partialText).toBe('The server went away in the mid');
+      const whole = gateway.streamText({ role: 'writer', prompt: 'y', purpose: article });
+      for await (const _ of whole);
+      expect(await whole.result).toMatchObject({
+        text: 'The server went away in the mid.',
+        usage: { inputTokens: 12, outputTokens: 9 },
+      });
     } finally {
       server.close();
     }

@@ -4,6 +4,7 @@
 // to `onReasoning`; the usage counts it (as reasoning tokens within the output).
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { EmptyAnswerError } from '../../src/llm/failures.ts';
 import type { CachedLlmResponse, ResponseCache } from '../../src/llm/ports.ts';
 import { splitThinkTags, stripStrayReasoning, withoutThinkBlocks } from '../../src/llm/reasoning.ts';
 import { type ServerQuirks, secretReasoning } from '../fakes/scripted-server.ts';
@@ -146,6 +147,26 @@ describe('reasoning with the opening tag in the prompt (DeepSeek-R1 distills, Qw
     expect((await gateway.generateText({ role: 'writer', prompt: 'Explain', purpose: article })).text).toBe(
       'The answer itself.',
     );
+  });
+});
+
+describe('a streamed answer that turns out empty after its first text', () => {
+  it('(only thinking before a lone </think>, or only whitespace) is refused, not kept as an empty text', async () => {
+    const { gateway } = testGateway(env());
+    for (const quirks of [{ openThinkInPrompt: true }, {}] as ServerQuirks[]) {
+      fakes.compat.quirks = quirks;
+      fakes.compat.script({ type: 'answer', text: '\n\n   \n', finishReason: 'length' });
+      const stream = gateway.streamText({
+        role: 'writer',
+        prompt: `empty ${JSON.stringify(quirks)}`,
+        purpose: article,
+      });
+      const err = await (async () => {
+        for await (const _ of stream);
+      })().catch((e) => e);
+      expect(err).toBeInstanceOf(EmptyAnswerError);
+      await expect(stream.result).rejects.toBe(err);
+    }
   });
 });
 

@@ -235,5 +235,9 @@ describe('a section the writer named like the references', () => {
     expect(rewritten).toContain('## Sources\n\nSalmon and eggs hold vitamin D [1].');
     expect(rewritten.match(/^## References$/gm)).toHaveLength(1);
     expect(rewritten).not.toContain('Study 2');
+    // In an article that cites nothing, the writer's "Sources" is the last part so named: a
+    // regeneration with no sources to list leaves it as it is (it deleted it).
+    const ungrounded = '# Vitamin D\n\nIntro.\n\n## Sources\n\nSalmon and eggs hold vitamin D.\n';
+    expect(replaceReferences(ungrounded, [])).toBe(ungrounded);
   });
 });

@@ -94,6 +94,18 @@ describe('normaliseOutline', () => {
       'Before installation',
       'After installation',
     ]);
+    // Matched loosely too, "Before" never takes the plan of "After".
+    const loose = normaliseOutline(['Before installation', 'After installation'], {
+      title: 'Heat pumps',
+      sections: [
+        { heading: 'After installation', goal: 'Tune and maintain', keyPoints: [], sourceIds: [4] },
+        { heading: 'Choosing an installer', goal: 'Pick one', keyPoints: [], sourceIds: [] },
+      ],
+    });
+    expect(loose.sections.map((s) => [s.heading, s.goal])).toEqual([
+      ['Before installation', ''],
+      ['After installation', 'Tune and maintain'],
+    ]);
     const user = normaliseOutline(['After installation', 'Before installation'], planned);
     expect(user.sections.map((s) => [s.heading, s.goal])).toEqual([
       ['After installation', 'Tune and maintain'],

@@ -1,17 +1,15 @@
 // One log line per request: request id, method, route template, status, duration. Headers are
 // added only for server errors, and go through the logger's redaction (credentials removed).
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
 /**
- * The path without the secrets some paths carry: an invitation's token is its bearer's way in,
+ * The path without the secrets some paths carry: an invitation's token (the API's
+ * `/api/v1/invitations/<token>` and the web app's `/invite/<token>` link) is its bearer's way in,
  * and whoever reads the logs must not be able to accept it.
  */
-function loggedPath(request: FastifyRequest): string {
-  const path = request.url.split('?')[0] ?? '';
-  const token = (request.params as { token?: unknown } | undefined)?.token;
-  return typeof token === 'string' && token.length > 0 ? path.replace(token, '[token]') : path;
-}
+export const loggedPath = (url: string) =>
+  (url.split('?')[0] ?? '').replace(/^((?:\/api\/v1)?\/invit(?:e|ations)\/)[^/]+/, '$1[token]');
 
 async function requestLog(app: FastifyInstance) {
   app.addHook('onResponse', async (request, reply) => {
@@ -20,7 +18,7 @@ async function requestLog(app: FastifyInstance) {
     const line = {
       method: request.method,
       route: request.routeOptions.url ?? 'unmatched',
-      path: loggedPath(request),
+      path: loggedPath(request.url),
       status,
       duration_ms: Math.round(reply.elapsedTime * 100) / 100,
       ...(status >= 500 ? { headers: request.headers } : {}),
