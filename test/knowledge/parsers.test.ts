@@ -132,6 +132,34 @@ describe('HTML', () => {
   });
 });
 
+describe('HTML words kept apart', () => {
+  it('by line breaks, paragraphs in table cells, a caption, nested tables read once and blocks inside a link', async () => {
+    const html = [
+      '<html><body><h1>Plans</h1>',
+      '<p>Anna Berg<br>Head of logistics</p>',
+      '<table><caption>Shipping fees to Iceland</caption>',
+      '<tr><td>Pro</td><td><p>Unlimited seats</p><p>Priority support</p><p>Audit logging</p></td></tr>',
+      '<tr><td>Outer A</td><td><table><tr><td>Inner X</td><td>Inner Y</td></tr></table></td></tr>',
+      '</table>',
+      '<a href="/hx200"><h3>HX-200 heat pump</h3><p>Quiet outdoor unit.</p></a>',
+      '</body></html>',
+    ].join('');
+    const doc = await parseDocument(Buffer.from(html), 'html');
+    const text = doc.blocks.map((b) => b.text).join('\n');
+    // textContent ran them together: "BergHead", "seatsPriority supportAudit", "pumpQuiet".
+    expect(find(doc.blocks, 'Anna Berg')?.text).toBe('Anna Berg Head of logistics');
+    const table = doc.blocks.find((b) => b.kind === 'table')!.text;
+    expect(table.split('\n')).toEqual([
+      'Shipping fees to Iceland',
+      'Pro | Unlimited seats Priority support Audit logging',
+      'Outer A | Inner X Inner Y',
+    ]);
+    expect(doc.blocks.find((b) => b.kind === 'heading' && b.text === 'HX-200 heat pump')).toBeDefined();
+    expect(find(doc.blocks, 'Quiet outdoor unit.')?.headingPath).toEqual(['Plans', 'HX-200 heat pump']);
+    expect(text).not.toMatch(/BergHead|seatsPriority|supportAudit|pumpQuiet/);
+  });
+});
+
 describe('Markdown', () => {
   it('keeps nested heading paths, list items, code and tables', async () => {
     const doc = await parseDocument(Buffer.from(nestedMarkdown), 'markdown');

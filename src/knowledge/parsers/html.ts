@@ -54,30 +54,45 @@ const blockTags = new Set([
   'UL',
 ]);
 
-/** Text of a node, leaving out nested lists (they become their own list items). */
-function ownText(node: Node): string {
+/**
+ * Text of a node with its words kept apart: a `<br>` is a line break and a block (a paragraph in a
+ * table cell, a DOCX cell's paragraphs) stands apart from its neighbours. `textContent` ran
+ * "Unlimited seats" and "Priority support" into "seatsPriority": neither could be found.
+ * `withoutLists` leaves nested lists out (they become their own list items).
+ */
+function spacedText(node: Node, withoutLists = false): string {
   let out = '';
   for (const child of Array.from(node.childNodes)) {
     if (child.nodeType === 3) out += child.textContent ?? '';
     else if (child.nodeType === 1) {
       const tag = (child as Element).tagName;
-      if (tag === 'UL' || tag === 'OL' || skipped.has(tag)) continue;
-      const text = ownText(child);
-      out += tag === 'BR' ? '\n' : blockTags.has(tag) ? ` ${text} ` : text;
+      if (skipped.has(tag) || (withoutLists && (tag === 'UL' || tag === 'OL'))) continue;
+      const text = spacedText(child, withoutLists);
+      out +=
+        tag === 'BR'
+          ? '\n'
+          : blockTags.has(tag) || tag === 'TD' || tag === 'TH' || tag === 'TR'
+            ? ` ${text} `
+            : text;
     }
   }
   return out;
 }
 
+const blockSelector = [...blockTags].map((t) => t.toLowerCase()).join(',');
+
+/** The table's caption and its own rows (a table nested in a cell is read once, in that cell). */
 function tableText(table: Element): string {
-  return Array.from(table.querySelectorAll('tr'))
+  const caption = Array.from(table.children).find((c) => c.tagName === 'CAPTION');
+  const rows = Array.from(table.querySelectorAll('tr'))
+    .filter((tr) => tr.closest('table') === table)
     .map((tr) =>
       Array.from(tr.children)
-        .map((cell) => collapseWhitespace(cell.textContent ?? ''))
+        .map((cell) => collapseWhitespace(spacedText(cell)))
         .join(' | '),
     )
-    .filter((row) => row.replace(/[|\s]/g, ''))
-    .join('\n');
+    .filter((row) => row.replace(/[|\s]/g, ''));
+  return [...(caption ? [collapseWhitespace(spacedText(caption))] : []), ...rows].filter(Boolean).join('\n');
 }
 
 /** Converts the body of an HTML document into blocks. */
@@ -111,25 +126,31 @@ export function htmlToBlocks(root: Node): Block[] {
       const tag = el.tagName;
       if (skipped.has(tag)) continue;
       if (!blockTags.has(tag)) {
-        inline += tag === 'BR' ? '\n' : (el.textContent ?? '');
+        // An inline element around blocks (a link around a heading and a paragraph) is walked
+        // into: its blocks stay blocks, the heading a heading.
+        if (tag !== 'BR' && el.querySelector(blockSelector)) {
+          flush();
+          walk(el, listDepth);
+          flush();
+        } else inline += tag === 'BR' ? '\n' : spacedText(el);
         continue;
       }
       flush();
       const heading = /^H([1-6])$/.exec(tag);
       if (heading) {
-        const text = collapseWhitespace(el.textContent ?? '');
+        const text = collapseWhitespace(spacedText(el));
         if (text) {
           const level = Number(heading[1]);
           push({ kind: 'heading', text, level }, trail.enter(level, text));
         }
       } else if (tag === 'P' || tag === 'DT' || tag === 'DD' || tag === 'FIGCAPTION' || tag === 'SUMMARY') {
-        push({ kind: 'paragraph', text: el.textContent ?? '' });
+        push({ kind: 'paragraph', text: spacedText(el) });
       } else if (tag === 'PRE') {
         push({ kind: 'code', text: el.textContent ?? '' });
       } else if (tag === 'TABLE') {
         push({ kind: 'table', text: tableText(el) });
       } else if (tag === 'LI') {
-        push({ kind: 'list_item', text: ownText(el), level: listDepth });
+        push({ kind: 'list_item', text: spacedText(el, true), level: listDepth });
         for (const nested of Array.from(el.children).filter((c) => c.tagName === 'UL' || c.tagName === 'OL'))
           walk(nested, listDepth + 1);
       } else if (tag === 'UL' || tag === 'OL') {
