@@ -10,7 +10,7 @@ import type { Resolver } from '../security/ssrf/index.ts';
 import { BlockedUrlError, parseAllowList, resolveTarget, systemResolver } from '../security/ssrf/index.ts';
 import { type ArticleBrief, type BriefIssue, parseBrief, validateBriefReferences } from '../writing/brief.ts';
 import { brandVoiceExists } from './brand-voice-store.ts';
-import { existingDocumentIds } from './document-store.ts';
+import { documentStatuses } from './document-store.ts';
 
 export interface BriefCheckDeps {
   database: Database;
@@ -58,7 +58,7 @@ export async function checkBrief(
   const brief = parsed.brief;
   const scope = { workspaceId };
   const issues = await validateBriefReferences(brief, {
-    existingDocumentIds: (ids) => existingDocumentIds(deps.database, scope, ids),
+    documentStatuses: (ids) => documentStatuses(deps.database, scope, ids),
     brandVoiceExists: (id) => brandVoiceExists(deps.database, scope, id),
   });
   if (brief.research.web && !researchFromConfig(deps.config).enabled) {

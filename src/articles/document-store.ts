@@ -6,17 +6,17 @@ import { documents } from '../db/schema/knowledge.ts';
 
 type Scope = { workspaceId: string };
 
-/** Which of `ids` are documents of the workspace. */
-export async function existingDocumentIds(
+/** The status of each of `ids` that is a document of the workspace. */
+export async function documentStatuses(
   database: Database,
   scope: Scope,
   ids: readonly string[],
-): Promise<string[]> {
+): Promise<Map<string, string>> {
   const rows = await database.db
-    .select({ id: documents.id })
+    .select({ id: documents.id, status: documents.status })
     .from(documents)
     .where(and(eq(documents.workspaceId, scope.workspaceId), inArray(documents.id, [...ids])));
-  return rows.map((r) => r.id);
+  return new Map(rows.map((r) => [r.id, r.status]));
 }
 
 export interface OpeningPassage {

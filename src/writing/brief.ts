@@ -105,7 +105,8 @@ export function parseBrief(input: unknown): BriefParseResult {
 
 // The database answers which of the referenced ids exist in the caller's workspace.
 export interface BriefReferenceLookup {
-  existingDocumentIds(ids: readonly string[]): Promise<Iterable<string>>;
+  /** The status of each of `ids` that is a document of the workspace (`ready` when it can be read). */
+  documentStatuses(ids: readonly string[]): Promise<ReadonlyMap<string, string>>;
   brandVoiceExists?(id: string): Promise<boolean>;
 }
 
@@ -117,10 +118,20 @@ export async function validateBriefReferences(
   const issues: BriefIssue[] = [];
   const { documents } = brief.research;
   if (documents.length > 0) {
-    const existing = new Set(await lookup.existingDocumentIds(documents));
+    const statuses = await lookup.documentStatuses(documents);
     documents.forEach((id, index) => {
-      if (!existing.has(id))
-        issues.push({ path: `research.documents.${index}`, message: `Unknown document ${id}` });
+      const status = statuses.get(id);
+      const path = `research.documents.${index}`;
+      if (status === undefined) issues.push({ path, message: `Unknown document ${id}` });
+      // A document not read yet (or that could not be read) has no passages: the article was
+      // written without it, and nothing said so.
+      else if (status === 'failed')
+        issues.push({ path, message: `Document ${id} could not be read: replace it, or leave it out` });
+      else if (status !== 'ready')
+        issues.push({
+          path,
+          message: `Document ${id} is still being read (${status}): wait until it is ready, or leave it out`,
+        });
     });
   }
   if (brief.brandVoiceId && lookup.brandVoiceExists && !(await lookup.brandVoiceExists(brief.brandVoiceId))) {

@@ -86,3 +86,30 @@ describe('documents as article sources', () => {
     expect(article.sources.some((s: { page: number }) => s.page === 3)).toBe(true);
   }, 60_000);
 });
+
+describe('a named document not ready', () => {
+  it('refuses the brief, saying which and why, instead of writing the article without it', async () => {
+    const statusOf = (status: string) =>
+      env.test.runtime.database.query('UPDATE documents SET status = $2 WHERE id = $1', [documentId, status]);
+    try {
+      for (const [status, said] of [
+        ['queued', /still being read \(queued\)/],
+        ['processing', /still being read \(processing\)/],
+        ['failed', /could not be read/],
+      ] as const) {
+        await statusOf(status);
+        const res = await postArticle(env, {
+          topic: 'solar panels',
+          words: 600,
+          research: { documents: [documentId] },
+        });
+        expect(res.statusCode, status).toBe(400);
+        const detail = res.json().error.details[0];
+        expect(detail.path).toBe('research.documents.0');
+        expect(detail.message).toMatch(said);
+      }
+    } finally {
+      await statusOf('ready');
+    }
+  });
+});

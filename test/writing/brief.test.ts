@@ -150,7 +150,7 @@ describe('validateBriefReferences', () => {
     const parsed = parseBrief({ topic: 'x', research: { documents: [docA, docB] }, brandVoiceId: docA });
     if (!parsed.ok) throw new Error('valid brief rejected');
     const issues = await validateBriefReferences(parsed.brief, {
-      existingDocumentIds: async (ids) => ids.filter((id) => id === docA),
+      documentStatuses: async (ids) => new Map(ids.filter((id) => id === docA).map((id) => [id, 'ready'])),
       brandVoiceExists: async () => false,
     });
     expect(issues).toEqual([
@@ -164,9 +164,9 @@ describe('validateBriefReferences', () => {
     if (!parsed.ok) throw new Error('valid brief rejected');
     let calls = 0;
     const issues = await validateBriefReferences(parsed.brief, {
-      existingDocumentIds: async () => {
+      documentStatuses: async () => {
         calls++;
-        return [];
+        return new Map();
       },
     });
     expect(issues).toEqual([]);
