@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config.ts';
 import { type ChunkOptions, chunkDocument } from './chunk.ts';
-import { type DetectionHints, detectDocumentType } from './detect.ts';
+import { type DetectionHints, declaredCharset, detectDocumentType } from './detect.ts';
 import { rejected } from './errors.ts';
 import { parseDocument } from './parse.ts';
 import type { Chunk, DocumentType } from './types.ts';
@@ -67,7 +67,10 @@ export async function parseAndChunk(buffer: Buffer, opts: ParseAndChunkOptions):
       `${type} files are not accepted here (allowed: ${opts.allowedTypes.join(', ')})`,
     );
 
-  const doc = await parseDocument(buffer, type, { zipLimits: opts.zipLimits });
+  const doc = await parseDocument(buffer, type, {
+    zipLimits: opts.zipLimits,
+    charset: declaredCharset(buffer, opts.declaredType),
+  });
   const chunks = chunkDocument(doc, opts.chunking);
   if (chunks.length === 0) throw rejected('empty', 'the document contains no text');
   return {

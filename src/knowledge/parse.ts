@@ -4,30 +4,33 @@ import { rejected } from './errors.ts';
 import type { DocumentType, ParsedDocument } from './types.ts';
 import type { ZipLimits } from './zip.ts';
 
-function textOf(bytes: Buffer): string {
-  const text = decodeText(bytes);
+function textOf(bytes: Buffer, charset: string | undefined): string {
+  const text = decodeText(bytes, charset);
   if (text === undefined) throw rejected('unsupported_type', 'unsupported file type: binary content');
   return text;
 }
 
 // Each parser (PDF, DOCX, DOM) is imported with the first document of its type, not at start-up.
-const parsers: Record<DocumentType, (bytes: Buffer, zipLimits?: ZipLimits) => Promise<ParsedDocument>> = {
+type ParseOptions = { zipLimits?: ZipLimits | undefined; charset?: string | undefined };
+const parsers: Record<DocumentType, (bytes: Buffer, options: ParseOptions) => Promise<ParsedDocument>> = {
   pdf: async (bytes) => (await import('./parsers/pdf.ts')).parsePdf(bytes),
-  docx: async (bytes, zipLimits) => (await import('./parsers/docx.ts')).parseDocx(bytes, zipLimits),
-  html: async (bytes) => (await import('./parsers/html.ts')).parseHtml(textOf(bytes)),
-  markdown: async (bytes) => (await import('./parsers/markdown.ts')).parseMarkdown(textOf(bytes)),
-  openapi: async (bytes) => (await import('./parsers/openapi.ts')).parseOpenApi(textOf(bytes)),
-  text: async (bytes) => (await import('./parsers/text.ts')).parseText(textOf(bytes)),
+  docx: async (bytes, { zipLimits }) => (await import('./parsers/docx.ts')).parseDocx(bytes, zipLimits),
+  html: async (bytes, { charset }) => (await import('./parsers/html.ts')).parseHtml(textOf(bytes, charset)),
+  markdown: async (bytes, { charset }) =>
+    (await import('./parsers/markdown.ts')).parseMarkdown(textOf(bytes, charset)),
+  openapi: async (bytes, { charset }) =>
+    (await import('./parsers/openapi.ts')).parseOpenApi(textOf(bytes, charset)),
+  text: async (bytes, { charset }) => (await import('./parsers/text.ts')).parseText(textOf(bytes, charset)),
 };
 
 export async function parseDocument(
   bytes: Buffer,
   type: DocumentType,
-  options: { zipLimits?: ZipLimits } = {},
+  options: ParseOptions = {},
 ): Promise<ParsedDocument> {
   let parsed: ParsedDocument;
   try {
-    parsed = await parsers[type](bytes, options.zipLimits);
+    parsed = await parsers[type](bytes, options);
   } catch (err) {
     if (err instanceof RangeError && /call stack/i.test(err.message)) {
       // A regular expression's backtracking stack ran out: one expression over megabytes of a line

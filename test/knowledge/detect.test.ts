@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { detectDocumentType } from '../../src/knowledge/detect.ts';
+import { declaredCharset, decodeText, detectDocumentType } from '../../src/knowledge/detect.ts';
 import { DocumentRejectedError } from '../../src/knowledge/errors.ts';
+import { parseDocument } from '../../src/knowledge/parse.ts';
 import { writeDocx } from '../support/docx-writer.ts';
 import { writePdf } from '../support/pdf-writer.ts';
 import { writeZip } from '../support/zip-writer.ts';
@@ -89,5 +90,45 @@ describe('detectDocumentType', () => {
     );
     const truncated = writeDocx([{ text: 'Hello' }]).subarray(0, 200);
     expect(rejection(() => detectDocumentType(truncated)).code).toBe('corrupt');
+    // Random bytes read as Windows-1252 are still binary.
+    const random = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131 + 7) % 256));
+    expect(rejection(() => detectDocumentType(random)).code).toBe('unsupported_type');
+  });
+
+  it('reads text in the charset it declares, else legacy text as Windows-1252 (it was refused as binary)', async () => {
+    const german = 'Wärmepumpen sind effizient: 30 % weniger Kosten für Öl – “günstig”.';
+    // Latin-1 served as such, with the charset in the Content-Type or only in a <meta>.
+    const latin1Page = Buffer.from(
+      `<html><body><p>${german.replace(/[–“”]/g, '-')}</p></body></html>`,
+      'latin1',
+    );
+    expect(detectDocumentType(latin1Page, { declaredType: 'text/html; charset=iso-8859-1' })).toBe('html');
+    const meta = Buffer.concat([
+      Buffer.from('<html><head><meta charset="iso-8859-1"></head><body><p>'),
+      Buffer.from('Öl und Wärme', 'latin1'),
+      Buffer.from('</p></body></html>'),
+    ]);
+    expect(decodeText(meta, declaredCharset(meta))).toContain('Öl und Wärme');
+    // A Windows text file with no declaration: its quotes and dash are Windows-1252's.
+    const cp1252 = Buffer.from([
+      ...Buffer.from('Kosten f', 'latin1'),
+      0xfc,
+      ...Buffer.from('r ', 'latin1'),
+      0x93,
+      ...Buffer.from('Heizung', 'latin1'),
+      0x94,
+      0x20,
+      0x96,
+      0x20,
+      0x31,
+    ]);
+    expect(decodeText(cp1252)).toBe('Kosten für “Heizung” – 1');
+    const doc = await parseDocument(cp1252, detectDocumentType(cp1252));
+    expect(doc.blocks[0]?.text).toBe('Kosten für “Heizung” – 1');
+    // Valid UTF-8 stays UTF-8 whatever is declared (a wrong declaration made mojibake).
+    expect(decodeText(Buffer.from(german), 'iso-8859-1')).toBe(german);
+    // Shift_JIS, declared.
+    const sjis = Buffer.from([0x83, 0x71, 0x81, 0x5b, 0x83, 0x67, 0x83, 0x7c, 0x83, 0x93, 0x83, 0x76]);
+    expect(decodeText(sjis, 'shift_jis')).toBe('ヒートポンプ');
   });
 });
