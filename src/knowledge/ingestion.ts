@@ -77,7 +77,7 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
  */
 export async function submitDocument(deps: IngestionDeps, input: SubmitInput): Promise<SubmitResult> {
   const { database } = deps;
-  const contentHash = sha256(input.bytes);
+  let contentHash = sha256(input.bytes);
   const existing = await findByHash(database, input.workspaceId, contentHash);
   if (existing) return { document: await retryIfFailed(deps, existing), created: false };
   const size = input.bytes.byteLength;
@@ -93,6 +93,13 @@ export async function submitDocument(deps: IngestionDeps, input: SubmitInput): P
     },
     { workspaceId: input.workspaceId, refuseWhenBusy: true },
   );
+  // A page fetched again differs in bytes it does not show (a nonce, a timestamp, an ad): for a
+  // URL, "the same content" is the same text, so adding it twice keeps one document.
+  if (input.sourceKind === 'url') {
+    contentHash = sha256(Buffer.from(parsed.chunks.map((c) => c.text).join('\n')));
+    const same = await findByHash(database, input.workspaceId, contentHash);
+    if (same) return { document: await retryIfFailed(deps, same), created: false };
+  }
   const row = {
     workspaceId: input.workspaceId,
     title: parsed.title,

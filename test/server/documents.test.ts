@@ -48,6 +48,12 @@ describe.each(backends)('documents and knowledge search (%s)', (backend) => {
         res.end(
           '# Greenhouse guide\n\nTomatoes need eight hours of sun.\n\n## Watering\n\n- Water early in the morning.\n',
         );
+      } else if (req.url === '/nonce.html') {
+        // A page whose bytes differ on every fetch in what it does not show.
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end(
+          `<html><head><script nonce="${Math.random()}">var a = 1;</script></head><body><h1>Cold frames</h1><p>A cold frame extends the season by a month.</p></body></html>`,
+        );
       } else {
         res.writeHead(404).end('missing');
       }
@@ -341,6 +347,21 @@ describe.each(backends)('documents and knowledge search (%s)', (backend) => {
     expect(doc.sourceKind).toBe('url');
     expect(doc.sourceUrl).toBe(`${siteBase}/guide.md`);
     expect(doc.tags).toEqual(['garden']);
+
+    // Added twice, a page that shows the same text is one document.
+    const add = () =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/documents',
+        headers: bearer(key),
+        payload: { url: `${siteBase}/nonce.html` },
+      });
+    const first = await add();
+    expect(first.statusCode, first.body).toBe(202);
+    await waitSettled(first.json().id);
+    const second = await add();
+    expect(second.statusCode, second.body).toBe(200);
+    expect(second.json().id).toBe(first.json().id);
 
     const before = await counts();
     for (const url of [
