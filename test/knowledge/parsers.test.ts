@@ -182,6 +182,34 @@ describe('Markdown', () => {
     });
   });
 
+  it('keeps the text of raw HTML blocks and line breaks, and takes front matter for metadata, not a heading', async () => {
+    const md = [
+      '---',
+      'title: "Installing the HX-200"',
+      'sidebar_position: 3',
+      '---',
+      '',
+      'Read this first.',
+      '',
+      '<details><summary>Installing on Windows Server</summary>',
+      '',
+      '<p align="center">Requires a Kubernetes cluster &amp; Helm.</p>',
+      '</details>',
+      '',
+      'Line one<br>line two',
+      '',
+      '<!-- a comment with Secretword --><script>var hidden = 1;</script>',
+    ].join('\n');
+    const doc = await parseDocument(Buffer.from(md), 'markdown');
+    expect(doc.title).toBe('Installing the HX-200');
+    const text = doc.blocks.map((b) => b.text).join('\n');
+    expect(text).toContain('Installing on Windows Server');
+    expect(text).toContain('Requires a Kubernetes cluster & Helm.');
+    expect(text).toContain('Line one line two');
+    expect(text).not.toMatch(/sidebar_position|Secretword|hidden/);
+    expect(doc.blocks.every((b) => b.headingPath.length === 0)).toBe(true);
+  });
+
   it('refuses a line too long for its expressions as too long, not as nested', async () => {
     // One 8 MB line: marked's setext-heading expression runs out of its backtracking stack.
     const err = await parseDocument(Buffer.from('abcdefgh'.repeat(2 ** 20)), 'markdown').catch(

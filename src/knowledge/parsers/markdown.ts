@@ -16,7 +16,8 @@ function inlineText(tokens: Token[] | undefined, fallback = ''): string {
         case 'br':
           return '\n';
         case 'html':
-          return '';
+          // A `<br>` is a line break; other inline tags (`<b>`, `</span>`) stand for nothing.
+          return /^<br\b/i.test((t as Tokens.HTML).text) ? '\n' : '';
         case 'image':
           return (t as Tokens.Image).text;
         case 'codespan':
@@ -33,7 +34,35 @@ function inlineText(tokens: Token[] | undefined, fallback = ''): string {
     .join('');
 }
 
-export function parseMarkdown(source: string): ParsedDocument {
+/** The words of a raw HTML block (`<details>`, `<p align>`, an HTML table): tags, scripts and comments out. */
+const htmlBlockText = (html: string) =>
+  collapseWhitespace(
+    html
+      .replace(/<!--[\s\S]*?-->/g, ' ')
+      .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, ' ')
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/&nbsp;/g, ' ')
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&'),
+  );
+
+/**
+ * YAML front matter (`---` … `---` opening the file, as static-site generators write it): not
+ * text of the document; its `title`, if any, is the document's title.
+ */
+function frontMatter(source: string): { body: string; title?: string } {
+  const m = /^---[ \t]*\r?\n([\s\S]{0,65536}?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/.exec(source);
+  if (!m) return { body: source };
+  const title = /^title:[ \t]*(.+?)[ \t]*$/m
+    .exec(m[1]!)?.[1]
+    ?.replace(/^(['"])(.*)\1$/, '$2')
+    .trim();
+  return { body: source.slice(m[0].length), ...(title ? { title } : {}) };
+}
+
+export function parseMarkdown(document: string): ParsedDocument {
+  const { body: source, title: declaredTitle } = frontMatter(document);
   // marked recurses per nesting level: refuse what would exhaust its stack (400, not a RangeError).
   const tooDeep = markdownNestingProblem(source);
   if (tooDeep) throw rejected('too_nested', tooDeep);
@@ -41,7 +70,7 @@ export function parseMarkdown(source: string): ParsedDocument {
   if (tooCostly) throw rejected('too_complex', tooCostly);
   const blocks: Block[] = [];
   const trail = new HeadingTrail();
-  let title: string | undefined;
+  let title: string | undefined = declaredTitle;
   const push = (block: Omit<Block, 'headingPath'>, headingPath = trail.path()) => {
     if (block.kind === 'code' ? block.text.trim() : collapseWhitespace(block.text))
       blocks.push({ ...block, headingPath });
@@ -94,8 +123,13 @@ export function parseMarkdown(source: string): ParsedDocument {
           push({ kind: 'table', text: [row(t.header), ...t.rows.map(row)].join('\n') });
           break;
         }
+        case 'html': {
+          const text = htmlBlockText((token as Tokens.HTML).text);
+          if (text) push({ kind: 'paragraph', text });
+          break;
+        }
         default:
-          // hr, space, def, raw html: no readable text of their own.
+          // hr, space, def: no readable text of their own.
           break;
       }
     }
