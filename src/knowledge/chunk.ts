@@ -114,6 +114,17 @@ function joinUnits(units: Unit[], joiners: Map<number, string>): string {
   return out;
 }
 
+/** The page of the earliest unit the last `length` characters of the units' joined text reach into. */
+function pageWhereTailStarts(units: readonly Unit[], length: number): number | undefined {
+  let covered = 0;
+  let page: number | undefined;
+  for (let i = units.length - 1; i >= 0 && covered < length; i--) {
+    covered += units[i]!.text.length + 2; // and the blank line that joins it to the next
+    page = units[i]!.page ?? page;
+  }
+  return page;
+}
+
 /** The longest run of whole trailing sentences (or lines) of `text` within `budget` tokens. */
 function tailOverlap(text: string, budget: number): string {
   if (budget <= 0) return '';
@@ -191,8 +202,11 @@ export function chunkDocument(doc: ParsedDocument, options: ChunkOptions = {}): 
       });
       const last = current[current.length - 1]!;
       const tail = tailOverlap(rawText, overlapTokens);
-      // Overlap belongs to no block of the next chunk, so it is joined to it as its own paragraph.
-      overlap = tail ? { text: tail, block: -1, kind: last.kind, page: last.page } : undefined;
+      // Overlap belongs to no block of the next chunk, so it is joined to it as its own paragraph,
+      // on the page where it starts: the last unit's page labelled page-1 sentences as page 2.
+      overlap = tail
+        ? { text: tail, block: -1, kind: last.kind, page: pageWhereTailStarts(all, tail.length) }
+        : undefined;
       current = [];
     };
     const fits = (list: Unit[]) => estimateTokens(withPrefix(joinUnits(list, joiners))) <= maxTokens;

@@ -119,4 +119,34 @@ describe('chunkDocument', () => {
     ]);
     expect(small[1]!.rawText.startsWith('The second page talks about invoices.')).toBe(true);
   });
+
+  it('labels the overlap a chunk opens with by the page it comes from', () => {
+    const onPage = (page: number, text: string): Block => ({
+      kind: 'paragraph',
+      text,
+      headingPath: [],
+      page,
+    });
+    const parsed = doc([
+      onPage(1, paragraph(1, 3)),
+      onPage(2, 'Short.'),
+      onPage(2, paragraph(10, 3)),
+      onPage(3, paragraph(20, 3)),
+    ]);
+    const chunks = chunkDocument(parsed, { maxTokens: 75, overlapTokens: 20 });
+    for (const c of chunks) {
+      // Every page whose words a chunk holds is within its range.
+      for (const [page, words] of [
+        [1, 'Sentence number 3 '],
+        [2, 'Sentence number 12 '],
+        [3, 'Sentence number 22 '],
+      ] as const)
+        if (c.rawText.includes(words))
+          expect([c.pageStart! <= page, page <= c.pageEnd!], `chunk ${c.index} holds page ${page}`).toEqual([
+            true,
+            true,
+          ]);
+    }
+    expect(chunks.length).toBeGreaterThan(2);
+  });
 });
