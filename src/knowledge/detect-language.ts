@@ -22,6 +22,11 @@ const functionWords: Readonly<Record<string, ReadonlySet<string>>> = {
   it: new Set('il gli che della per con sono non una nel alla delle è'.split(' ')),
   pt: new Set('os uma para com não são pelo pela das dos em mais foi'.split(' ')),
   nl: new Set('het een van en is niet met voor zijn dat wordt ook op'.split(' ')),
+  // The languages with a stemming configuration (text-search.ts) whose text was taken for English
+  // or nothing: stored unstemmed, "värmepump" did not find "värmepumpar".
+  sv: new Set('och att är inte eller för som det med av till den har kan också'.split(' ')),
+  fi: new Set('ja on ei että se ovat tai kun myös ole joka mutta tämä kuin'.split(' ')),
+  tr: new Set('ve bir bu için ile olarak çok daha gibi ama değil olan en'.split(' ')),
 };
 
 const minimumHits = 3;
@@ -31,10 +36,13 @@ export function detectLanguage(text: string): string | undefined {
   const sample = text.slice(0, 20_000);
   const letters = sample.match(/\p{L}/gu)?.length ?? 0;
   if (letters === 0) return undefined;
-  // Japanese mixes kana with Han characters: any real share of kana makes it Japanese, not Chinese.
+  // Japanese mixes kana with Han characters: a real share of kana in text that is mostly Japanese
+  // script makes it Japanese, not Chinese — but a few kana glosses do not make English Japanese.
+  const han = sample.match(/\p{Script=Han}/gu)?.length ?? 0;
   for (const [pattern, tag] of scripts) {
     const count = sample.match(pattern)?.length ?? 0;
-    if (count / letters > (tag === 'ja' ? 0.05 : 0.3)) return tag;
+    if (tag === 'ja' ? count / letters > 0.05 && (count + han) / letters > 0.3 : count / letters > 0.3)
+      return tag;
   }
   const tokens = sample.toLowerCase().match(/\p{L}+/gu) ?? [];
   let best: string | undefined;

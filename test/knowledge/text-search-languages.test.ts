@@ -59,6 +59,24 @@ describe('language detection', () => {
       'es',
     ],
     [japanese, 'ja'],
+    // Stored unstemmed as English or nothing before: their own configurations stem them.
+    [
+      'Värmepumpar tar värme från uteluften och för in den i huset. De är effektiva och det är inte dyrt att ha en, eller så kan man välja fjärrvärme.',
+      'sv',
+    ],
+    [
+      'Lämpöpumppu siirtää lämpöä ulkoilmasta taloon, ja se on tehokas myös talvella. Se ei ole kallis, ja kun sähkö on halpaa, se myös säästää rahaa.',
+      'fi',
+    ],
+    [
+      'Isı pompası dış havadaki ısıyı eve taşır ve kışın bile çok verimlidir. Bu sistem gaz kazanı gibi değil, daha az enerji ile çalışır ve bir yatırım olarak en iyisidir.',
+      'tr',
+    ],
+    // English with a few kana glosses is English (any 5 % of kana made it Japanese, unstemmed).
+    [
+      'The tea ceremony (茶道, さどう) is a way of preparing tea. The host (亭主, ていしゅ) prepares the tea for the guests and this is done with care in a room that is quiet.',
+      'en',
+    ],
   ])('detects %#', (text, tag) => expect(detectLanguage(text)).toBe(tag));
 
   it('does not guess from too little text', () => {
