@@ -127,15 +127,19 @@ export async function markRevoked(
   database: Database,
   scope: Scope,
   id: string,
+  opts: { ownersKeys: boolean },
 ): Promise<Array<{ id: string; name: string }>> {
+  // `ownersKeys` false: not when the holder is an owner now (made one after the caller was judged).
   const { rows } = await database.query<{ id: string; name: string }>(
     `WITH RECURSIVE family AS (
-       SELECT id FROM api_keys WHERE id = $1 AND workspace_id = $2 AND revoked_at IS NULL
+       SELECT k.id FROM api_keys k WHERE k.id = $1 AND k.workspace_id = $2 AND k.revoked_at IS NULL
+         AND ($3::boolean OR NOT EXISTS (SELECT 1 FROM memberships m
+           WHERE m.workspace_id = k.workspace_id AND m.user_id = k.user_id AND m.role = 'owner'))
        UNION
        SELECT k.id FROM api_keys k JOIN family f ON k.parent_key_id = f.id
         WHERE k.workspace_id = $2 AND k.revoked_at IS NULL)
      UPDATE api_keys SET revoked_at = now() WHERE id IN (SELECT id FROM family) RETURNING id, name`,
-    [id, scope.workspaceId],
+    [id, scope.workspaceId, opts.ownersKeys],
   );
   return rows;
 }

@@ -104,9 +104,16 @@ export async function revokeApiKey(
     if (key.holderRole === 'owner' && ctx.role !== 'owner')
       throw forbidden("Only an owner manages an owner's keys");
   }
-  const revoked = await markRevoked(database, ctx, id);
+  // An owner's key only by an owner (or its holder), also when its holder became one meanwhile.
+  const revoked = await markRevoked(database, ctx, id, {
+    ownersKeys: ctx.role === 'owner' || key.userId === ctx.userId,
+  });
   const row = revoked.find((r) => r.id === id);
-  if (!row) throw notFound('API key');
+  if (!row) {
+    if ((await unrevokedKeyHolder(database, ctx, id))?.holderRole === 'owner')
+      throw forbidden("Only an owner manages an owner's keys");
+    throw notFound('API key');
+  }
   // The keys it made (and theirs) went with it.
   for (const r of revoked) await revocations.publish({ kind: 'api_key', id: r.id });
   return row;

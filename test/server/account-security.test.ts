@@ -344,6 +344,39 @@ describe('API key management', () => {
     ).toBe(200);
   });
 
+  it("an admin's revoke of a key whose holder was made an owner meanwhile is refused, not written", async () => {
+    const holder = await inviteMember(t.app, ownerCookie, {
+      email: 'rising@example.com',
+      password: 'rising-pass',
+      role: 'editor',
+    });
+    const admin = await inviteMember(t.app, ownerCookie, {
+      email: 'revoker@example.com',
+      password: 'revoker-pass',
+      role: 'admin',
+    });
+    const key = await createKey(t.app, holder.cookie, { name: 'rising key' });
+    const database = t.runtime.database;
+    const query = database.query.bind(database);
+    // The holder is made an owner after the admin's right was judged, before the revoke is written.
+    database.query = (async (text: string, params?: unknown[]) => {
+      if (text.includes('WITH RECURSIVE family')) {
+        database.query = query;
+        await query("UPDATE memberships SET role = 'owner' WHERE user_id = $1", [holder.userId]);
+      }
+      return query(text, params);
+    }) as typeof database.query;
+    try {
+      const res = await revoke(key.apiKey.id, admin.cookie);
+      expect(res.statusCode, res.body).toBe(403);
+    } finally {
+      database.query = query;
+    }
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(key.key) })).statusCode,
+    ).toBe(200);
+  });
+
   it('a key made by a key expires no later than it and is revoked with it, as are the keys it made', async () => {
     const inAnHour = new Date(Date.now() + 3600_000);
     const parent = await createKey(t.app, ownerCookie, {
