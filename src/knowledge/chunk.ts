@@ -41,6 +41,29 @@ const splitSentences = (text: string) => text.split(/(?<=[.!?…]["')\]]?)\s+(?=
 const splitLines = (text: string) => text.split('\n');
 const splitWords = (text: string) => text.split(/(?<=\S)\s+(?=\S)/);
 
+const cjkSentenceEnds = ['。', '！', '？'];
+
+/**
+ * Text with no space to cut at (Japanese, Chinese, Thai) in pieces of at most `size` characters:
+ * after the last `。！？` of the second half of each piece when there is one, and never between the
+ * two halves of a character outside the basic plane (𠮷 was stored as two U+FFFD, in no piece).
+ */
+function hardCuts(text: string, size: number): string[] {
+  const out: string[] = [];
+  let rest = text;
+  while (rest.length > size) {
+    const window = rest.slice(0, size);
+    const sentenceEnd = Math.max(...cjkSentenceEnds.map((end) => window.lastIndexOf(end)));
+    let cut = sentenceEnd >= size / 2 ? sentenceEnd + 1 : size;
+    const code = rest.charCodeAt(cut - 1);
+    if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
+    out.push(rest.slice(0, cut));
+    rest = rest.slice(cut);
+  }
+  if (rest) out.push(rest);
+  return out;
+}
+
 /** Cuts text into pieces that each fit `budget`, at the coarsest boundary that works. */
 function splitToFit(text: string, budget: number, lineBased: boolean): { text: string; joiner: string }[] {
   const levels: [(s: string) => string[], string][] = lineBased
@@ -56,11 +79,7 @@ function splitToFit(text: string, budget: number, lineBased: boolean): { text: s
   const go = (piece: string, level: number): string[] => {
     if (estimateTokens(piece) <= budget) return [piece];
     const entry = levels[level];
-    if (!entry) {
-      const out: string[] = [];
-      for (let i = 0; i < piece.length; i += budget * 4) out.push(piece.slice(i, i + budget * 4));
-      return out;
-    }
+    if (!entry) return hardCuts(piece, budget * 4);
     const [split, joiner] = entry;
     const parts = split(piece);
     if (parts.length === 1) return go(piece, level + 1);

@@ -120,6 +120,24 @@ describe('chunkDocument', () => {
     expect(small[1]!.rawText.startsWith('The second page talks about invoices.')).toBe(true);
   });
 
+  it('cuts text with no spaces at its sentence ends, never inside a character', () => {
+    // A long Japanese paragraph: no space anywhere; 𠮷 (outside the basic plane) all through it.
+    const sentence = 'ヒートポンプは外気の熱を家の中に運び、𠮷野家の近くでも冬に効率よく部屋を暖めます。';
+    const text = sentence.repeat(120);
+    const chunks = chunkDocument(doc([{ kind: 'paragraph', text, headingPath: [] }]), {
+      maxTokens: 200,
+      overlapTokens: 0,
+    });
+    expect(chunks.length).toBeGreaterThan(3);
+    const lone = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+    for (const c of chunks) {
+      expect(lone.test(c.rawText), `chunk ${c.index}`).toBe(false);
+      expect(c.rawText.endsWith('。'), `chunk ${c.index} ends a sentence`).toBe(true);
+    }
+    // Nothing lost or doubled.
+    expect(chunks.map((c) => c.rawText).join('')).toBe(text);
+  });
+
   it('labels the overlap a chunk opens with by the page it comes from', () => {
     const onPage = (page: number, text: string): Block => ({
       kind: 'paragraph',
