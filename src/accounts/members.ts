@@ -5,7 +5,7 @@ import { AppError, forbidden, notFound } from '../errors.ts';
 import type { AuthContext } from './context.ts';
 import { changeMembershipKeepingAnOwner, memberRole, workspacesOf } from './member-store.ts';
 import type { RevocationBus } from './revocations.ts';
-import { atLeast, type Role } from './roles.ts';
+import { atLeast, mayGrant, type Role } from './roles.ts';
 
 export { listMembers, membershipOf, workspacesOf } from './member-store.ts';
 
@@ -16,8 +16,12 @@ export async function primaryWorkspaceOf(database: Database, userId: string) {
 }
 
 export function assertMayGrant(ctx: AuthContext, role: Role) {
-  if (!atLeast(ctx.role, 'admin')) throw forbidden('Only admins and owners manage members');
-  if (role === 'owner' && ctx.role !== 'owner') throw forbidden('Only an owner can grant the owner role');
+  if (mayGrant(ctx.role, role)) return;
+  throw forbidden(
+    atLeast(ctx.role, 'admin')
+      ? 'Only an owner can grant the owner role'
+      : 'Only admins and owners manage members',
+  );
 }
 
 /** The outcome of a change that could not be made, as the error to answer. */

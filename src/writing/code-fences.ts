@@ -1,6 +1,8 @@
 // Which lines of Markdown are inside fenced code blocks (the fences themselves included): a `## `
 // or `### ` line there is code, not a heading, wherever headings are looked for line by line.
-import { fence } from './markdown-depth.ts';
+
+/** A code fence's opening or closing line: up to three spaces, then three or more ` or ~. */
+export const fence = /^ {0,3}(`{3,}|~{3,})/;
 
 export function fencedLines(lines: readonly string[]): boolean[] {
   let open: string | undefined;

@@ -3,9 +3,10 @@
 // handful of levels. Edits and uploads beyond this are refused (markdown-limits.ts); text that
 // reaches the renderer or the lexer another way (a model's answer, an article stored before) has
 // the marker that goes past it escaped: the rest of that line is shown as written.
+import { fencedLines } from './code-fences.ts';
+
 export const maxMarkdownNesting = 50;
 
-export const fence = /^ {0,3}(`{3,}|~{3,})/;
 const listMarker = /^(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)/;
 
 /**
@@ -38,20 +39,13 @@ function tooDeepAt(line: string): number {
 /** Offsets of the markers that nest past the limit, one per line at most (code blocks skipped). */
 export function tooDeepLines(markdown: string): number[] {
   const found: number[] = [];
-  let fenced: string | undefined;
+  const lines = markdown.split('\n');
+  const code = fencedLines(lines);
   let offset = 0;
-  for (const line of markdown.split('\n')) {
+  for (const [i, line] of lines.entries()) {
     const lineStart = offset;
     offset += line.length + 1;
-    const open = fence.exec(line)?.[1];
-    if (fenced) {
-      if (open && open[0] === fenced[0] && open.length >= fenced.length) fenced = undefined;
-      continue;
-    }
-    if (open) {
-      fenced = open;
-      continue;
-    }
+    if (code[i]) continue;
     const at = tooDeepAt(line);
     if (at >= 0) found.push(lineStart + at);
   }

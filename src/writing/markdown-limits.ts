@@ -1,4 +1,5 @@
-import { fence, maxMarkdownNesting, tooDeepLines } from './markdown-depth.ts';
+import { fence } from './code-fences.ts';
+import { maxMarkdownNesting, tooDeepLines } from './markdown-depth.ts';
 import { emphasisReach } from './markdown-lexer.ts';
 
 // A run of more emphasis characters than this is refused in edits and uploads.

@@ -2,6 +2,7 @@
 
 import { withoutTrailing } from '../trailing-run.ts';
 import { parseCitations } from './citations.ts';
+import { fencedLines } from './code-fences.ts';
 
 export interface ArticleParts {
   title: string;
@@ -14,28 +15,24 @@ export interface ArticleParts {
   labels?: { conclusion?: string; faq?: string };
 }
 
-const fence = /^\s{0,3}(```|~~~)/;
-
 // Models often repeat the section heading and use "#"/"##" inside a section: the body's headings are moved
 // below the section's own level so the article keeps one H1 and a clean hierarchy.
 export function shiftHeadings(markdown: string, minLevel: number): string {
-  let inFence = false;
-  let shift: number | undefined;
   const lines = markdown.split('\n');
-  for (const line of lines) {
-    if (fence.test(line)) inFence = !inFence;
-    const heading = !inFence && /^(#{1,6})\s/.exec(line);
+  const code = fencedLines(lines);
+  let shift: number | undefined;
+  lines.forEach((line, i) => {
+    const heading = !code[i] && /^(#{1,6})\s/.exec(line);
     if (heading) shift = Math.min(shift ?? 6, heading[1]!.length);
-  }
+  });
   if (shift === undefined || shift >= minLevel) return markdown;
   const by = minLevel - shift;
-  inFence = false;
   return lines
-    .map((line) => {
-      if (fence.test(line)) inFence = !inFence;
-      if (inFence) return line;
-      return line.replace(/^(#{1,6})(?=\s)/, (hashes) => '#'.repeat(Math.min(6, hashes.length + by)));
-    })
+    .map((line, i) =>
+      code[i]
+        ? line
+        : line.replace(/^(#{1,6})(?=\s)/, (hashes) => '#'.repeat(Math.min(6, hashes.length + by))),
+    )
     .join('\n');
 }
 
