@@ -99,9 +99,12 @@ async function firstText(
     if (part.type === 'reasoning-delta') {
       reasoning += part.delta;
       onReasoning(part.delta);
-    } else if (part.type === 'text-delta' && lineFeedsOnly(part.delta).length > 0) {
-      attempt.firstToken();
-      return { first: lineFeedsOnly(part.delta), reasoning, parts, attempt };
+    } else if (part.type === 'text-delta') {
+      const first = lineFeedsOnly(part.delta);
+      if (first) {
+        attempt.firstToken();
+        return { first, reasoning, parts, attempt };
+      }
     }
     if (part.type === 'error')
       throw attempt.signal.aborted ? abortCause(attempt) : streamPartError(part.error);
@@ -321,10 +324,12 @@ async function* restOfStream(
     if (step.done) throw new LlmStreamInterruptedError(text, model, new Error('ended without finishing'));
     const part = step.value;
     attempt.touch();
-    if (part.type === 'text-delta' && lineFeedsOnly(part.delta).length > 0) {
+    if (part.type === 'text-delta') {
       const delta = lineFeedsOnly(part.delta);
-      text += delta;
-      yield delta;
+      if (delta) {
+        text += delta;
+        yield delta;
+      }
     } else if (part.type === 'reasoning-delta') {
       reasoning += part.delta;
       io.onReasoning(part.delta);
