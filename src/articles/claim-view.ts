@@ -2,8 +2,9 @@
 // text as it is now (found again by its text, so hand edits never leave a stale offset), and the
 // instruction-like passages of the article and its sources that a writer should review.
 import { findInstructionLike } from '../writing/instruction-like.ts';
+import { normalHeading } from '../writing/sections.ts';
 import { type SentenceLocator, sentenceLocator } from '../writing/sentence-location.ts';
-import { headedLines, normalHeading } from './section-target.ts';
+import { headedLines } from './section-target.ts';
 import type { ArticleSource, ClaimView, FactCheckClaim, InstructionFlag } from './types.ts';
 
 /** Older articles stored no ids: a claim's id is its place in the list, which never changes. */

@@ -11,7 +11,14 @@ import { analyzeSeo } from '../seo/index.ts';
 import { referenceList } from '../writing/citations.ts';
 import type { Outline } from '../writing/outline.ts';
 import { renderHtml } from '../writing/render.ts';
-import { introBody, localToGlobal, remapCitations, sectionBody, shiftHeadings } from '../writing/sections.ts';
+import {
+  introBody,
+  localToGlobal,
+  normalHeading,
+  remapCitations,
+  sectionBody,
+  shiftHeadings,
+} from '../writing/sections.ts';
 import { type ArticleFields, type ArticleRow, articleById } from './article-store.ts';
 import { brandVoiceById } from './brand-voice-store.ts';
 import { checkCitations } from './checks.ts';
@@ -35,7 +42,6 @@ import {
   headedLines,
   type LocatedPart,
   locatePart,
-  normalHeading,
   replacePart,
   type SectionTarget,
   targetLabel,

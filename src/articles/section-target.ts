@@ -5,18 +5,12 @@ import { z } from 'zod';
 import { isReferencesHeading } from '../seo/document.ts';
 import { fencedLines } from '../writing/code-fences.ts';
 import type { Outline } from '../writing/outline.ts';
+import { normalHeading } from '../writing/sections.ts';
 
 export const frameParts = ['intro', 'conclusion', 'faq'] as const;
 export const sectionTargetSchema = z.union([z.enum(frameParts), z.number().int().min(0).max(100)]);
 /** A body section's index in the outline, or one of the parts written around the body sections. */
 export type SectionTarget = z.infer<typeof sectionTargetSchema>;
-
-export const normalHeading = (heading: string) =>
-  heading
-    .replace(/[*_`#]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .toLowerCase();
 
 /**
  * The target a path segment names: `intro`, `conclusion`, `faq`, a section index, or a body

@@ -36,13 +36,13 @@ export function shiftHeadings(markdown: string, minLevel: number): string {
     .join('\n');
 }
 
-function normalisedHeading(text: string): string {
-  return text
+/** A heading as compared: without emphasis and `#` marks, spacing collapsed, lower case. */
+export const normalHeading = (heading: string) =>
+  heading
     .replace(/[*_`#]/g, '')
     .replace(/\s+/g, ' ')
     .trim()
     .toLowerCase();
-}
 
 /**
  * A part's text as it goes under its `## heading`: a first line repeating one of `headings` (the
@@ -53,9 +53,9 @@ function normalisedHeading(text: string): string {
 export function sectionBody(headings: string | readonly string[], markdown: string): string {
   const trimmed = markdown.trim();
   const first = /^#{1,6}\s+(.*)(?:\n|$)/.exec(trimmed);
-  const repeated = (typeof headings === 'string' ? [headings] : headings).map(normalisedHeading);
+  const repeated = (typeof headings === 'string' ? [headings] : headings).map(normalHeading);
   const body =
-    first && repeated.includes(normalisedHeading(first[1]!)) ? trimmed.slice(first[0].length) : trimmed;
+    first && repeated.includes(normalHeading(first[1]!)) ? trimmed.slice(first[0].length) : trimmed;
   return shiftHeadings(body.trim(), 3);
 }
 

@@ -8,7 +8,7 @@ import fp from 'fastify-plugin';
  * `/api/v1/invitations/<token>` and the web app's `/invite/<token>` link) is its bearer's way in,
  * and whoever reads the logs must not be able to accept it.
  */
-export const loggedPath = (url: string) =>
+const loggedPath = (url: string) =>
   (url.split('?')[0] ?? '').replace(/^((?:\/api\/v1)?\/invit(?:e|ations)\/)[^/]+/, '$1[token]');
 
 async function requestLog(app: FastifyInstance) {
