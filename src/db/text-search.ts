@@ -6,6 +6,11 @@
 // SQL below; the tsvector is generated from the same expression (a generated column cannot read
 // another generated column). User text always goes through websearch_to_tsquery, which accepts
 // any input (quotes, "or", "-word") without syntax errors.
+// Scripts written without spaces between words (Chinese, Japanese, Thai…) have no word boundary
+// PostgreSQL's parser can see: a whole clause was one token, so no word in it could be found. Each
+// of their characters is its own token when stored, and a run of them in a query is a phrase of its
+// characters (`searchableQuery`), so a query finds the run wherever it is written, as Ctrl-F would,
+// and the same on PGlite and PostgreSQL whatever their locale (no dictionary to segment with).
 import { type AnyColumn, type SQL, sql } from 'drizzle-orm';
 
 // Primary language subtag → configuration. Only configurations that ship with PostgreSQL 13+
@@ -51,9 +56,73 @@ export function searchConfigSql(languageExpression: string): string {
   return `(CASE lower(split_part(coalesce(${languageExpression}, ''), '-', 1)) ${cases} ELSE 'simple'::regconfig END)`;
 }
 
+// Han (with its extensions and compatibility forms), kana, Hangul syllables, Thai, Lao, Khmer and
+// Myanmar: the code point ranges whose characters are indexed one by one.
+const unspacedRanges: ReadonlyArray<readonly [number, number]> = [
+  [0x0e00, 0x0eff],
+  [0x1000, 0x109f],
+  [0x1780, 0x17ff],
+  [0x3040, 0x30ff],
+  [0x3400, 0x4dbf],
+  [0x4e00, 0x9fff],
+  [0xac00, 0xd7af],
+  [0xf900, 0xfaff],
+  [0xff66, 0xff9f],
+  [0x20000, 0x3134f],
+];
+const hex = (n: number) => n.toString(16).padStart(4, '0');
+const pgEscape = (n: number) => (n > 0xffff ? `\\U${hex(n).padStart(8, '0')}` : `\\u${hex(n)}`);
+/** The ranges as a PostgreSQL regular-expression bracket (ARE escapes; plain ASCII in the SQL text). */
+const unspacedClassSql = `[${unspacedRanges.map(([from, to]) => `${pgEscape(from)}-${pgEscape(to)}`).join('')}]`;
+const unspacedClass = `[${unspacedRanges.map(([from, to]) => `\\u{${hex(from)}}-\\u{${hex(to)}}`).join('')}]`;
+const unspacedRun = new RegExp(`${unspacedClass}+`, 'gu');
+const unspacedChar = new RegExp(unspacedClass, 'u');
+
 /** SQL text of a tsvector over `expression`, stemmed in the language `languageExpression` evaluates to. */
 export const toTsvectorSql = (languageExpression: string, expression: string) =>
-  `to_tsvector(${searchConfigSql(languageExpression)}, ${expression})`;
+  `to_tsvector(${searchConfigSql(languageExpression)}, regexp_replace(${expression}, '(${unspacedClassSql})', ' \\1 ', 'g'))`;
+
+/**
+ * User text as the stored rows are indexed: each run of characters of an unspaced script becomes a
+ * quoted phrase of its characters ("東京都" → `"東 京 都"`), inside a phrase the user quoted just its
+ * characters spaced; everything else is left to websearch_to_tsquery as typed.
+ */
+export function searchableQuery(text: string): string {
+  let quoted = false;
+  let out = '';
+  for (const match of text.matchAll(/"|[^"]+/g)) {
+    const part = match[0];
+    if (part === '"') {
+      quoted = !quoted;
+      out += part;
+      continue;
+    }
+    out += part.replace(unspacedRun, (run) => {
+      const spaced = [...run].join(' ');
+      return quoted ? ` ${spaced} ` : `"${spaced}"`;
+    });
+  }
+  return out;
+}
+
+const wordPattern = /[\p{L}\p{M}\p{N}]+/gu;
+const wordOrCharacter = new RegExp(`${unspacedClass}|(?:(?!${unspacedClass})[\\p{L}\\p{M}\\p{N}])+`, 'gu');
+
+/**
+ * The text's words in lower case as search sees them: letters and digits between other characters,
+ * each character of an unspaced script a word of its own ("東京 tower" → 東, 京, tower).
+ */
+export function searchWords(text: string): string[] {
+  const words: string[] = [];
+  for (const [word] of text.toLowerCase().matchAll(wordPattern)) {
+    if (!unspacedChar.test(word)) words.push(word);
+    else for (const [part] of word.matchAll(wordOrCharacter)) words.push(part);
+  }
+  return words;
+}
+
+/** Whether a word of `searchWords` is a character of an unspaced script. */
+export const isUnspacedCharacter = (word: string): boolean => unspacedChar.test(word);
 
 const everyConfig = [...new Set([...Object.values(textSearchConfigs), 'simple'])];
 
@@ -67,7 +136,7 @@ export function searchConfigsFor(languages: ReadonlyArray<string | null>): strin
 
 /**
  * Raw SQL: rows of alias `c` (with `tsv` and `search_config`) matching the user text bound to
- * `placeholder` (e.g. `$2`) stemmed in each row's own configuration. The first condition — the
+ * `placeholder` (e.g. `$2`, bound as `searchableQuery` makes it) stemmed in each row's own configuration. The first condition — the
  * text in each of `configs` (the configurations the rows may have), OR-ed into one constant
  * tsquery — is what the GIN index on tsv can serve (a query that depends on the row cannot use
  * it); the second keeps each row to its own stemming. With one configuration the first alone says
@@ -107,8 +176,9 @@ function known(configs: readonly string[]): readonly string[] {
  */
 export function userMatch(tsv: AnyColumn, config: AnyColumn, text: string, configs: readonly string[]): SQL {
   const [only, ...others] = known(configs);
-  const query = (cfg: string) => sql`websearch_to_tsquery(${sql.raw(`'${cfg}'`)}, ${text})`;
+  const searchable = searchableQuery(text);
+  const query = (cfg: string) => sql`websearch_to_tsquery(${sql.raw(`'${cfg}'`)}, ${searchable})`;
   if (only === undefined) return sql`FALSE`;
   if (others.length === 0) return sql`${tsv} @@ ${query(only)}`;
-  return sql`${tsv} @@ (${sql.join(configs.map(query), sql` || `)}) AND ${tsv} @@ websearch_to_tsquery(${config}, ${text})`;
+  return sql`${tsv} @@ (${sql.join(configs.map(query), sql` || `)}) AND ${tsv} @@ websearch_to_tsquery(${config}, ${searchable})`;
 }

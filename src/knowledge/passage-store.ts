@@ -2,7 +2,7 @@
 // check. Raw SQL on purpose: pgvector distance, full-text ranking and the rank fusion are
 // PostgreSQL features Drizzle's builder would only wrap.
 import type { Database } from '../db/client.ts';
-import { userMatchSql, userTsquerySql } from '../db/text-search.ts';
+import { searchableQuery, userMatchSql, userTsquerySql } from '../db/text-search.ts';
 import { toVectorLiteral } from './vector-columns.ts';
 
 const rrfK = 60;
@@ -46,7 +46,7 @@ export async function rankedPassages(
 ): Promise<RankedPassageRow[]> {
   const params: unknown[] = [
     input.workspaceId,
-    input.query,
+    searchableQuery(input.query),
     input.candidates,
     input.limit,
     input.documentIds ?? null,
@@ -128,7 +128,7 @@ export async function passagesSharingWords(
            WHERE c.workspace_id = $1 AND ${userMatchSql('c', '$2', configs)} LIMIT ${fullTextCandidateCap}) m
      JOIN document_chunks c ON c.id = m.id JOIN documents d ON d.id = c.document_id
      ORDER BY ts_rank(m.tsv, ${userTsquerySql('m', '$2', configs)}) DESC, c.id LIMIT $3`,
-    [input.workspaceId, input.anyWordQuery, input.limit],
+    [input.workspaceId, searchableQuery(input.anyWordQuery), input.limit],
   );
   return r.rows;
 }

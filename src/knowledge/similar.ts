@@ -3,6 +3,7 @@
 // prefiltered by full-text search.
 import type { z } from 'zod';
 import type { Database } from '../db/client.ts';
+import { isUnspacedCharacter, searchWords } from '../db/text-search.ts';
 import type { similarPassage } from '../server/routes/knowledge-schemas.ts';
 import { englishStopWords } from '../writing/words.ts';
 import { libraryTextConfigs } from './document-store.ts';
@@ -14,7 +15,7 @@ export type SimilarPassage = z.infer<typeof similarPassage>;
 const shingleSize = 5;
 
 export function shingles(text: string): Set<string> {
-  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const words = searchWords(text);
   const out = new Set<string>();
   if (words.length < shingleSize) {
     if (words.length > 0) out.add(words.join(' '));
@@ -33,13 +34,24 @@ export function jaccard(a: Set<string>, b: Set<string>): number {
 
 const maxQueryWords = 64;
 
-/** The text's distinct content words as a websearch_to_tsquery "a or b or c" ("or" is a stop word). */
+/**
+ * The text's distinct content words as a websearch_to_tsquery "a or b or c" ("or" is a stop word);
+ * in a script written without spaces each pair of neighbouring characters is a "word" (one
+ * character alone would match nearly every passage in that script).
+ */
 export function anyWordQuery(text: string): string {
-  const words = new Set(text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
-  return [...words]
-    .filter((w) => !englishStopWords.has(w))
-    .slice(0, maxQueryWords)
-    .join(' or ');
+  const words = new Set<string>();
+  let previous = '';
+  for (const word of searchWords(text)) {
+    if (!isUnspacedCharacter(word)) {
+      if (!englishStopWords.has(word)) words.add(word);
+      previous = '';
+    } else {
+      if (previous) words.add(`"${previous} ${word}"`);
+      previous = word;
+    }
+  }
+  return [...words].slice(0, maxQueryWords).join(' or ');
 }
 
 export async function findSimilar(

@@ -95,4 +95,17 @@ describe.each(backends)('article list search (%s)', (backend) => {
     );
     expect(await articleTextConfigs(database, empty.rows[0]!.id)).toEqual([]);
   });
+
+  it('finds a word inside a Japanese title or body, written without spaces', async () => {
+    const res = await postArticle(env, { topic: '東京の電気料金を下げる方法', words: 800, language: 'ja' });
+    expect(res.statusCode).toBe(202);
+    const id = res.json().id as string;
+    await env.test.runtime.database.db
+      .update(articles)
+      .set({ markdown: '# 節約\n\nヒートポンプは冬でも効率よく部屋を暖めます。' })
+      .where(eq(articles.id, id));
+    expect(await search('電気料金')).toEqual([id]);
+    expect(await search('ヒートポンプ')).toEqual([id]);
+    expect(await search('料金電気')).toEqual([]);
+  });
 });
