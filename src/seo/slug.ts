@@ -51,16 +51,32 @@ function trimFillers(words: string[]): string[] {
 
 const joinedLength = (words: string[]) => words.join('-').length;
 
-export function slugify(title: string, maxLength = maxSlugLength): string {
-  const ascii = title
+/** The text's ASCII words, lower case: accents dropped, a few letters transliterated, the rest gone. */
+function asciiWords(text: string): string[] {
+  const ascii = text
     .toLowerCase()
     .replace(/[ßæœøđðþłı&]/g, (c) => transliterations[c] ?? c)
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
     .replace(/['’]/g, '');
-  let words = ascii.split(/[^a-z0-9]+/).filter(Boolean);
+  return ascii.split(/[^a-z0-9]+/).filter(Boolean);
+}
+
+/**
+ * The words a slug of the text is made of; none when its letters are all of other scripts (a title
+ * in Greek or Chinese, where "東京ガイド 2025" kept "2025" alone): its slug is then a hash of it.
+ */
+function slugWords(text: string): string[] {
+  const words = asciiWords(text);
+  return words.some((w) => /[a-z]/.test(w)) || !/\p{L}/u.test(text) ? words : [];
+}
+
+/** Whether a slug of the text is made of its words (else it is a hash of it). */
+export const hasSlugWords = (text: string): boolean => slugWords(text).length > 0;
+
+export function slugify(title: string, maxLength = maxSlugLength): string {
+  let words = slugWords(title);
   if (words.length === 0) {
-    // Nothing ASCII to keep (e.g. a title in Greek or Chinese): a stable slug from the title itself.
     return title.trim()
       ? `article-${createHash('sha256').update(title.trim()).digest('hex').slice(0, 10)}`
       : 'article';

@@ -89,7 +89,7 @@ function createMarked(): Marked {
     renderer: {
       heading({ tokens, depth }) {
         const inner = this.parser.parseInline(tokens);
-        return `<h${depth} id="${headingId(stripTags(inner), usedIds)}">${inner}</h${depth}>\n`;
+        return `<h${depth} id="${headingId(inlineText(tokens), usedIds)}">${inner}</h${depth}>\n`;
       },
       paragraph(token) {
         const { referenceNumber } = token as ReferenceParagraph;
@@ -270,9 +270,10 @@ export function warmFrontMatter(): void {
 }
 
 // Markdown export: YAML front matter (values quoted by the YAML library, so no field can break out), then
-// the body.
+// the body. Written by YAML 1.1's rules, which quote what 1.1 would read as another type ("no",
+// "Yes", "on", "12:30") — Jekyll, PyYAML and python-frontmatter read 1.1 — and is read the same by 1.2.
 export function frontMatter(meta: ExportMeta, body = ''): string {
   const defined = Object.fromEntries(Object.entries(meta).filter(([, value]) => value !== undefined));
-  const frontMatterYaml = yaml().stringify(defined, { lineWidth: 0 });
+  const frontMatterYaml = yaml().stringify(defined, { lineWidth: 0, version: '1.1' });
   return `---\n${frontMatterYaml}---\n\n${body.trim()}\n`;
 }

@@ -5,7 +5,8 @@ import { memoByWord } from './word-memo.ts';
 
 // Letters/digits, with inner apostrophes, hyphens and decimal/thousands separators kept inside the word:
 // "don't", "well-known", "3.5", "1,500" are one word each.
-const wordPattern = /[\p{L}\p{N}]+(?:(?:['’-]|[.,](?=\p{N}))[\p{L}\p{N}]+)*/gu;
+// "C++", "C#" and "F#" keep their sign: without it they were the word "c", and one counted as the other.
+const wordPattern = /[\p{L}\p{N}]+(?:(?:['’-]|[.,](?=\p{N}))[\p{L}\p{N}]+)*(?:\+\+|#)?(?![\p{L}\p{N}])/gu;
 
 // Languages written without spaces between words: ICU's dictionary-based word segmentation
 // (Intl.Segmenter) finds their words; a letter run would be a whole clause.
@@ -18,7 +19,12 @@ export function isUnspacedLanguage(language: string): boolean {
   return unspaced.has(primaryLanguage(language));
 }
 
-export function words(text: string, language = 'en'): string[] {
+// Text pasted from a PDF or macOS may spell "é" as "e" and a combining accent: composed first, so a
+// word is one word whichever way it was typed.
+const combining = /\p{M}/u;
+
+export function words(input: string, language = 'en'): string[] {
+  const text = combining.test(input) ? input.normalize('NFC') : input;
   if (!isUnspacedLanguage(language)) return text.match(wordPattern) ?? [];
   let segmenter = segmenters.get(language);
   if (!segmenter) {

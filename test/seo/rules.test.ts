@@ -135,6 +135,17 @@ describe('keyword rules', () => {
     expect(codes(inSlug)).not.toContain('keyword_not_in_slug');
   });
 
+  it('finds an accented keyword in the slug it suggests, and does not score a keyword with no slug form', () => {
+    const slugCheck = (keyword: string, slug: string) =>
+      keywordRules.flatMap((rule) => rule(ctx({ primary: report({ keyword }), secondary: [], slug })));
+    expect(codes(slugCheck('Ärzte', 'arzte-in-berlin'))).not.toContain('keyword_not_in_slug');
+    expect(codes(slugCheck('café crème', 'best-cafe-creme'))).not.toContain('keyword_not_in_slug');
+    expect(codes(slugCheck('café crème', 'coffee-guide'))).toContain('keyword_not_in_slug');
+    const russian = slugCheck('ноутбук', 'article-1c90523adf');
+    expect(codes(russian)).toContain('keyword_not_sluggable');
+    expect(russian.find((c) => c.issues[0]?.code === 'keyword_not_sluggable')?.weight).toBe(0);
+  });
+
   it('accepts density within its bounds and names a target outside them', () => {
     const { min, max } = seoLimits.density;
     for (const density of [min, max])

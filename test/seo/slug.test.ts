@@ -44,6 +44,12 @@ describe('slugify', () => {
     expect(slugify('')).toBe('article');
   });
 
+  it('does not make a slug of the numbers alone of a title in another script', () => {
+    for (const title of ['Топ 10 ноутбуков 2024 года', '東京の観光ガイド 2025', 'دليل 2024'])
+      expect(slugify(title)).toMatch(/^article-[0-9a-f]{10}$/);
+    expect(slugify('iPhone 15 обзор')).toBe('iphone-15');
+  });
+
   it('validates slugs', () => {
     expect(isValidSlug('cold-brew')).toBe(true);
     expect(isValidSlug('Cold-Brew')).toBe(false);

@@ -29,6 +29,7 @@ describe('renderHtml', () => {
     expect(html).toContain('<h1 id="cold-brew">Cold Brew</h1>');
     expect(html).toContain('<h2 id="why-why">Why? Why!</h2>');
     expect(html).toContain('<h2 id="why-why-2">');
+    expect(renderHtml('## Q&A: what\'s "new" <b>x</b>')).toContain('<h2 id="q-a-what-s-new-x">');
     expect(html).toContain('<ul>\n<li>a</li>');
     expect(html).toContain('<ol>');
     expect(html).toContain('<td align="right">2</td>');
@@ -130,5 +131,13 @@ describe('frontMatter', () => {
     const { date: _date, ...expected } = meta;
     expect(parse(match![1]!)).toEqual(expected);
     expect(match![2]).toBe('# Cold brew\n\nBody.\n');
+  });
+
+  it('quotes what a YAML 1.1 reader (Jekyll, PyYAML) would take for a boolean or a number', () => {
+    const markdown = frontMatter({ title: 'No', language: 'no', keywords: ['on', 'Yes', '12:30', '1_000'] });
+    const yaml = /^---\n([\s\S]*?)\n---/.exec(markdown)![1]!;
+    const expected = { title: 'No', language: 'no', keywords: ['on', 'Yes', '12:30', '1_000'] };
+    expect(parse(yaml, { version: '1.1' })).toEqual(expected);
+    expect(parse(yaml)).toEqual(expected);
   });
 });

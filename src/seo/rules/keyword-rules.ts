@@ -2,7 +2,7 @@
 import { stems, words } from '../../writing/words.ts';
 import type { KeywordReport } from '../keywords.ts';
 import { countPhrase } from '../keywords.ts';
-import { slugify } from '../slug.ts';
+import { hasSlugWords, slugify } from '../slug.ts';
 import { seoLimits, seoWeights } from './limits.ts';
 import { check, issue, note, type SeoCheck, type SeoContext, type SeoRule } from './rule.ts';
 
@@ -82,19 +82,32 @@ export const keywordInMeta = forPrimary(({ keyword: k, inMeta }) =>
   ),
 );
 
-export const keywordInSlug = forPrimary(({ keyword: k }, { slug }) =>
-  check(
+// Compared as slugs: the slug is ASCII ("ärzte" → "arzte"), so the keyword is folded the same way
+// first. A keyword with no Latin letter has no slug form to look for (its slug is a hash): a note.
+export const keywordInSlug = forPrimary(({ keyword: k }, { slug }) => {
+  if (!hasSlugWords(k)) {
+    return note(
+      issue(
+        'keyword_not_sluggable',
+        'info',
+        `The keyword "${k}" has no Latin letters, so the slug cannot contain it.`,
+        'Keep the slug short and readable; it was not scored against the keyword.',
+      ),
+    );
+  }
+  const keywordSlug = slugify(k);
+  return check(
     seoWeights.keywordInSlug,
-    countPhrase(stems(slug.replaceAll('-', ' ')), stems(k)) > 0
+    countPhrase(stems(slug.replaceAll('-', ' ')), stems(keywordSlug.replaceAll('-', ' '))) > 0
       ? undefined
       : issue(
           'keyword_not_in_slug',
           'info',
           `The slug "${slug}" does not contain "${k}".`,
-          `Use a slug that contains the keyword, e.g. "${slugify(k)}".`,
+          `Use a slug that contains the keyword, e.g. "${keywordSlug}".`,
         ),
-  ),
-);
+  );
+});
 
 export const keywordDensity = forPrimary(({ keyword: k, count, density }, { wordCount, language }) => {
   const { min, max } = seoLimits.density;
