@@ -1,5 +1,6 @@
 // Every environment variable Blogsmith reads is declared here, validated once at start-up.
 // README.md documents each one with its default; keep the two in step.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ConfigError } from './config-error.ts';
 import { documentTypes } from './knowledge/types.ts';
@@ -18,6 +19,36 @@ const envNumber = () =>
 const wholeNumber = 'must be a whole number';
 const positiveInt = (fallback: number) => envNumber().int(wholeNumber).positive().default(fallback);
 const optionalUrl = z.url().optional();
+// Which connecting addresses may tell the client's address (X-Forwarded-For) and scheme. "true" is
+// one proxy in front (nginx, an ingress): the address that proxy saw connect. Trusting every hop
+// would take the left-most X-Forwarded-For entry — the client's own, since nginx appends to what it
+// is sent — and let anyone pick the address rate limits and the sign-in throttle key by.
+const proxyNames = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const isProxyAddress = (entry: string) => {
+  const [address = '', bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (proxyNames.has(entry)) return true;
+  if (family === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+};
+const trustProxy = z
+  .string()
+  .optional()
+  .transform((raw, ctx): false | number | string[] => {
+    const value = (raw ?? '').trim().toLowerCase();
+    if (['', 'false', '0', 'no', 'off'].includes(value)) return false;
+    if (['true', 'yes', 'on'].includes(value)) return 1;
+    if (/^\d+$/.test(value)) return Number(value);
+    const entries = value.split(',').map((entry) => entry.trim());
+    if (entries.every(isProxyAddress)) return entries;
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'must be true, false, a number of proxies in front, or a comma-separated list of proxy addresses or CIDR ranges',
+    });
+    return z.NEVER;
+  });
+
 const commaList = z
   .string()
   .optional()
@@ -74,7 +105,7 @@ const schema = z.object({
   SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   ALLOWED_ORIGINS: commaList,
   HTTPS_REDIRECT_ENABLED: bool(false),
-  TRUST_PROXY: bool(false),
+  TRUST_PROXY: trustProxy,
   SECURITY_HSTS_ENABLED: bool(false),
   SIGNUP_ENABLED: bool(false),
   SESSION_TTL_HOURS: positiveInt(24 * 14),

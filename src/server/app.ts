@@ -79,10 +79,12 @@ export interface ServerOptions {
 
 export async function buildServer(runtime: Runtime, options: ServerOptions = {}): Promise<App> {
   const { config } = runtime;
+  const trust = config.TRUST_PROXY;
   const app = Fastify({
     loggerInstance: runtime.logger as FastifyBaseLogger,
     bodyLimit: Math.floor(config.MAX_BODY_MB * 1024 * 1024),
-    trustProxy: config.TRUST_PROXY,
+    // A count of proxies is Fastify's hop function: its own number form trusts no hop at all.
+    trustProxy: typeof trust === 'number' ? (_address: string, hop: number) => hop < trust : trust,
     // plugins/request-log.ts writes one line per request instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,

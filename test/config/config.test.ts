@@ -10,6 +10,22 @@ describe('loadConfig', () => {
     expect(c.RATE_LIMIT_ENABLED).toBe(true);
   });
 
+  it('reads TRUST_PROXY as the proxies in front: one for "true", a count, or their addresses', () => {
+    const trust = (value?: string) =>
+      loadConfig(value === undefined ? {} : { TRUST_PROXY: value }).TRUST_PROXY;
+    expect([trust(), trust('false'), trust('0')]).toEqual([false, false, false]);
+    expect([trust('true'), trust('1'), trust('on'), trust('2')]).toEqual([1, 1, 1, 2]);
+    expect(trust('10.0.0.0/8, 192.168.1.10,::1,fd00::/8,loopback')).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.10',
+      '::1',
+      'fd00::/8',
+      'loopback',
+    ]);
+    for (const bad of ['everything', '10.0.0.0/33', '300.1.1.1', '10.0.0.1/8/2'])
+      expect(() => trust(bad), bad).toThrow(/TRUST_PROXY: must be true, false, a number of proxies/);
+  });
+
   it('lists every problem at once', () => {
     try {
       loadConfig({ PORT: 'abc', ENVIRONMENT: 'production', REDIS_URL: 'http://x' });

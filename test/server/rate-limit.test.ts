@@ -50,6 +50,28 @@ async function realKeys(t: EdgeApp, email: string, count = 1) {
 }
 const realKey = async (t: EdgeApp, email: string) => (await realKeys(t, email))[0]!;
 
+// nginx appends the address it saw to whatever X-Forwarded-For the client sent: only the last entry
+// is the proxy's word. Trusting every hop let a client pick a new address, and budget, per request.
+describe('rate limits behind one proxy (TRUST_PROXY=true)', () => {
+  let t: EdgeApp;
+  beforeAll(async () => {
+    t = await createEdgeApp('pglite', { env: { ...limits, TRUST_PROXY: 'true' }, routes: addRoutes });
+  });
+  afterAll(async () => t.close());
+
+  it('keys a client by the address the proxy saw, whatever the client put in front of it', async () => {
+    const codes = [];
+    for (let i = 0; i < 5; i++) {
+      const forged = { 'x-forwarded-for': `198.51.100.${i}, 203.0.113.7` };
+      codes.push((await hit(t.app, '/test/ping', forged, '10.0.0.2')).statusCode);
+    }
+    expect(codes).toEqual([200, 200, 200, 429, 429]);
+    // Another client behind the same proxy has its own budget.
+    const other = await hit(t.app, '/test/ping', { 'x-forwarded-for': '203.0.113.8' }, '10.0.0.2');
+    expect(other.statusCode).toBe(200);
+  });
+});
+
 describe.each(backends)('rate limits in memory (%s)', (backend) => {
   let t: EdgeApp;
   beforeAll(async () => {
