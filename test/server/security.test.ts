@@ -48,6 +48,16 @@ describe.each(backends)('security headers and CORS (%s)', (backend) => {
     for (const r of answers) expect(headersOf(r)).toEqual(expected);
   });
 
+  it('tells browsers and proxies not to store API answers, and leaves other answers alone', async () => {
+    const api = await Promise.all([
+      t.app.inject({ method: 'GET', url: '/api/v1/api-keys' }),
+      t.app.inject({ method: 'GET', url: '/api/v1/no-such-route' }),
+      t.app.inject({ method: 'GET', url: '/api/v1/setup' }),
+    ]);
+    for (const r of api) expect(r.headers['cache-control'], r.body).toBe('no-store');
+    expect((await t.app.inject({ method: 'GET', url: '/health' })).headers['cache-control']).toBeUndefined();
+  });
+
   it('echoes an allowed origin with credentials, never *', async () => {
     const res = await t.app.inject({
       method: 'OPTIONS',

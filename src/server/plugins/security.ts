@@ -65,8 +65,12 @@ async function security(app: FastifyInstance, config: SecurityConfig) {
   const headers = securityHeaders(config);
   // On the raw response, as helmet does, so replies written past Fastify (the hijacked event
   // stream) carry them too.
-  app.addHook('onRequest', (_request, reply, done) => {
+  // API answers are a signed-in member's own (articles, keys just made, members): never kept in a
+  // shared computer's disk cache or by a proxy told to cache everything. A route that sets its own
+  // Cache-Control replaces this one.
+  app.addHook('onRequest', (request, reply, done) => {
     for (const [name, value] of headers) reply.raw.setHeader(name, value);
+    if (request.url.startsWith('/api/')) reply.raw.setHeader('cache-control', 'no-store');
     done();
   });
 
