@@ -4,7 +4,20 @@ import { embedMany } from 'ai';
 import { contextOf, type GatewayCore } from './gateway-core.ts';
 import { cacheOwner } from './response-cache-key.ts';
 import { runChain } from './run-chain.ts';
+import { countTokens } from './token-count.ts';
 import type { LlmEmbedOptions, LlmEmbedResult, LlmUsage } from './types.ts';
+
+/**
+ * The tokens the server reported, or — when it sent none (Gemini's API never does; the AI SDK then
+ * says NaN) — the texts counted with the tokenizer and marked estimated: NaN priced nothing, broke
+ * the ledger row and the budget, and made the token metrics NaN.
+ */
+function embeddingUsage(reported: number | undefined, texts: ReadonlyArray<{ t: string }>): LlmUsage {
+  if (reported !== undefined && Number.isFinite(reported) && reported > 0)
+    return { inputTokens: reported, outputTokens: 0, cachedInputTokens: 0 };
+  const counted = texts.reduce((n, { t }) => n + countTokens(t), 0);
+  return { inputTokens: counted, outputTokens: 0, cachedInputTokens: 0, estimated: true };
+}
 
 export async function embed(
   core: GatewayCore,
@@ -59,10 +72,7 @@ export async function embed(
         maxRetries: 0,
         abortSignal: attempt.signal,
       });
-      return {
-        value: r.embeddings,
-        usage: { inputTokens: r.usage?.tokens ?? 0, outputTokens: 0, cachedInputTokens: 0 },
-      };
+      return { value: r.embeddings, usage: embeddingUsage(r.usage?.tokens, missing) };
     },
   );
   missing.forEach(({ i }, k) => {

@@ -11,6 +11,8 @@ export interface EmbeddingServer {
   texts: number;
   /** Answer 500 to the next `n` requests. */
   failNext(n: number): void;
+  /** Send no `usage` (as Gemini's API and some local servers do). */
+  omitUsage: boolean;
   close(): Promise<void>;
 }
 
@@ -20,7 +22,7 @@ export async function startEmbeddingServer(
 ): Promise<EmbeddingServer> {
   const embed = fakeEmbedder(dimensions, synonyms);
   let failing = 0;
-  const state = { requests: 0, texts: 0 };
+  const state = { requests: 0, texts: 0, omitUsage: false };
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (d) => {
@@ -51,7 +53,7 @@ export async function startEmbeddingServer(
           object: 'list',
           model: body.model,
           data: vectors.map((embedding, index) => ({ object: 'embedding', index, embedding })),
-          usage: { prompt_tokens: tokens, total_tokens: tokens },
+          ...(!state.omitUsage && { usage: { prompt_tokens: tokens, total_tokens: tokens } }),
         }),
       );
     });
@@ -69,6 +71,12 @@ export async function startEmbeddingServer(
     },
     failNext(n) {
       failing = n;
+    },
+    get omitUsage() {
+      return state.omitUsage;
+    },
+    set omitUsage(value) {
+      state.omitUsage = value;
     },
     close: () =>
       new Promise<void>((resolve) => {
