@@ -12,49 +12,106 @@
 // Those are calls the provider has billed but our ledger has not seen; their cost was already
 // counted against the workspace's budget in memory, so it is not overspent while the process runs.
 // Anything that must not lose them (a durable article step, process shutdown) calls flush() first.
+// A batch the database could not be reached for (a restart, a failover) is held and written again
+// with backoff — up to `maxHeldRows` of them, then the oldest go, logged — rather than dropped: those
+// calls were billed. Such rows are stamped when they are finally written.
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { type LlmCallRecord, recordLlmCalls } from './ledger-store.ts';
 
 export interface LedgerWriter {
   add(row: LlmCallRecord): void;
-  /** Resolves once every row added so far is stored (or has failed and been logged). */
+  /**
+   * Resolves once every row added so far is stored, has failed on its own data and been logged,
+   * or — the database being unreachable — is held for the next try.
+   */
   flush(): Promise<void>;
 }
+
+const firstRetryMs = 500;
+const maxRetryMs = 30_000;
 
 export function createLedgerWriter(
   database: Database,
   logger: Logger,
-  opts: { maxRows?: number; maxDelayMs?: number; minIntervalMs?: number } = {},
+  opts: { maxRows?: number; maxDelayMs?: number; minIntervalMs?: number; maxHeldRows?: number } = {},
 ): LedgerWriter {
   const maxRows = opts.maxRows ?? 200;
+  const maxHeldRows = opts.maxHeldRows ?? 10_000;
+  /** Statements in a row that found the database unreachable (0: the last one reached it). */
+  let outages = 0;
+  /** No statement before this (performance.now()) but a flush's, while the database is unreachable. */
+  let retryAt = 0;
   const maxDelayMs = opts.maxDelayMs ?? 20;
   const minIntervalMs = opts.minIntervalMs ?? 100;
   /** When the last statement started (performance.now()). */
   let lastWriteAt = Number.NEGATIVE_INFINITY;
   let buffer: LlmCallRecord[] = [];
   let timer: NodeJS.Timeout | undefined;
-  let inFlight: Promise<void> | undefined;
+  let inFlight: Promise<boolean> | undefined;
   /** A write fell due while the previous one ran: it starts as soon as that one ends. */
   let due = false;
 
-  async function store(rows: LlmCallRecord[]) {
+  /** Puts rows the database could not be reached for back in front, and waits before the next try. */
+  function hold(rows: LlmCallRecord[], err: unknown) {
+    buffer = [...rows, ...buffer];
+    const over = buffer.length - maxHeldRows;
+    if (over > 0) {
+      buffer = buffer.slice(over);
+      logger.error({ dropped: over }, 'LLM ledger rows dropped: the database has been unreachable too long');
+    }
+    outages++;
+    const waitMs = Math.min(maxRetryMs, firstRetryMs * 2 ** (outages - 1));
+    retryAt = performance.now() + waitMs;
+    if (outages === 1 || waitMs === maxRetryMs)
+      logger.warn(
+        { err, held: buffer.length, retryInMs: waitMs },
+        'LLM ledger write held: database unreachable',
+      );
+    schedule(waitMs);
+  }
+
+  /** Writes the rows; false when the database could not be reached (the rest are then held). */
+  async function store(rows: LlmCallRecord[]): Promise<boolean> {
     try {
       await recordLlmCalls(database, rows);
+      outages = 0;
+      return true;
     } catch (err) {
+      if (isDatabaseUnavailable(err)) {
+        hold(rows, err);
+        return false;
+      }
       if (rows.length === 1) {
         logger.error({ err, model: rows[0]?.model }, 'LLM ledger write failed');
-        return;
+        return true;
       }
       // One bad row (e.g. its workspace was just deleted) must not cost the others.
-      for (const row of rows) await store([row]);
+      for (const [i, row] of rows.entries()) {
+        if (!(await store([row]))) {
+          buffer.splice(1, 0, ...rows.slice(i + 1));
+          return false;
+        }
+      }
+      return true;
     }
   }
 
-  function kick() {
+  function schedule(delayMs: number) {
+    if (timer) return;
+    timer = setTimeout(kick, delayMs);
+    timer.unref();
+  }
+
+  function kick(force = false) {
     if (timer) {
       clearTimeout(timer);
       timer = undefined;
+    }
+    if (!force && performance.now() < retryAt) {
+      schedule(retryAt - performance.now());
+      return;
     }
     if (inFlight) {
       due = true;
@@ -79,16 +136,20 @@ export function createLedgerWriter(
     add(row) {
       buffer.push(row);
       if (buffer.length >= maxRows) kick();
-      else if (!timer) {
-        const sinceLastWrite = performance.now() - lastWriteAt;
-        timer = setTimeout(kick, Math.max(maxDelayMs, minIntervalMs - sinceLastWrite));
-        timer.unref();
-      }
+      else schedule(Math.max(maxDelayMs, minIntervalMs - (performance.now() - lastWriteAt)));
     },
     async flush() {
-      while (buffer.length > 0 || inFlight) {
+      for (;;) {
         if (inFlight) await inFlight;
-        else kick();
+        else if (buffer.length === 0) return;
+        else {
+          // One try now whatever the backoff says; if the database is still unreachable the rows
+          // stay held for the timer, and the caller goes on (it cannot wait out an outage).
+          const before = outages;
+          kick(true);
+          await inFlight;
+          if (outages > before) return;
+        }
       }
     },
   };

@@ -141,4 +141,56 @@ describe.each(backends)('LLM ledger writer (%s)', (backend) => {
     expect(stored.map((r) => r.inputTokens).sort()).toEqual([1, 3]);
     expect(errors).toHaveLength(1);
   });
+
+  /** The next `times` batch statements fail as a lost connection does. */
+  const databaseDown = (times: number) => {
+    const target = database.pglite ?? database;
+    const spy = vi.spyOn(target, 'query');
+    for (let i = 0; i < times; i++)
+      spy.mockRejectedValueOnce(new Error('Connection terminated unexpectedly'));
+    return spy;
+  };
+  const storedCount = async (expected: number) => {
+    const deadline = Date.now() + 20_000;
+    let count = 0;
+    while (Date.now() < deadline) {
+      count = (await database.db.select().from(llmCalls)).length;
+      if (count >= expected) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return count;
+  };
+
+  it('holds the rows of a batch the database could not be reached for, and writes them when it is back', async () => {
+    await database.db.delete(llmCalls);
+    const logs: Array<{ msg: string }> = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => logs.push(JSON.parse(line)) });
+    const writer = createLedgerWriter(database, logger, { maxDelayMs: 1, minIntervalMs: 1 });
+    const spy = databaseDown(2);
+    for (let i = 0; i < 3; i++) writer.add(row(i));
+    // A flush during the outage returns (it cannot wait it out); the rows are not dropped.
+    await writer.flush();
+    await writer.flush();
+    expect(await database.db.select().from(llmCalls)).toHaveLength(0);
+    // The writer tries again by itself once the backoff is over.
+    expect(await storedCount(3)).toBe(3);
+    spy.mockRestore();
+    expect(logs.map((l) => l.msg)).toContain('LLM ledger write held: database unreachable');
+    expect(logs.map((l) => l.msg)).not.toContain('LLM ledger write failed');
+  });
+
+  it('holds at most maxHeldRows during an outage, dropping the oldest with an error', async () => {
+    await database.db.delete(llmCalls);
+    const logs: Array<{ msg: string; dropped?: number }> = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => logs.push(JSON.parse(line)) });
+    const writer = createLedgerWriter(database, logger, { maxDelayMs: 1, minIntervalMs: 1, maxHeldRows: 2 });
+    const spy = databaseDown(1);
+    for (let i = 1; i <= 3; i++) writer.add(row(i));
+    await writer.flush();
+    await writer.flush();
+    spy.mockRestore();
+    const stored = await database.db.select().from(llmCalls);
+    expect(stored.map((r) => r.inputTokens).sort()).toEqual([2, 3]);
+    expect(logs.find((l) => l.dropped)).toMatchObject({ dropped: 1 });
+  });
 });
