@@ -11,6 +11,10 @@
 // across replicas a budget can be overshot by what they spend in that window, never more. A re-read
 // never lowers what this process already counted for the month: the total may have been read before
 // the ledger rows of calls counted meanwhile were written (spend only grows within a month).
+// Calls still running count too: each allowed call holds what it may cost (its prompt and its output
+// limit at its first model's price) until it ends, and a call is refused once what was spent and
+// what running calls hold reach the budget — sections drafted in parallel, or two articles started
+// together, all passed a check that only knew finished calls (8 parallel calls spent 4× a budget).
 import { EventEmitter } from 'node:events';
 import type { Database } from '../db/client.ts';
 import { AppError } from '../errors.ts';
@@ -29,26 +33,20 @@ export interface BudgetWarning {
 /** Emits 'warning' (BudgetWarning) the first time a workspace passes 80 % in a month. */
 export const budgetEvents = new EventEmitter();
 
-async function checkBudget(
-  database: Database,
-  workspaceId: string,
-  budgetUsd: number | undefined,
-  costUsd: number,
-) {
-  if (budgetUsd === undefined) return;
-  if (costUsd >= budgetUsd) {
-    throw new AppError(
-      'budget_exceeded',
-      `This workspace has spent $${costUsd.toFixed(4)} of its $${budgetUsd.toFixed(2)} monthly LLM budget`,
-      { spentUsd: costUsd, budgetUsd },
-    );
-  }
-  if (costUsd >= 0.8 * budgetUsd) {
-    const from = new Date(monthStartOf(Date.now()));
-    if (!(await recordBudgetWarningOnce(database, workspaceId, from, { spentUsd: costUsd, budgetUsd })))
-      return;
-    budgetEvents.emit('warning', { workspaceId, spentUsd: costUsd, budgetUsd } satisfies BudgetWarning);
-  }
+function budgetExceeded(costUsd: number, heldUsd: number, budgetUsd: number): AppError {
+  const running = costUsd < budgetUsd ? ', and calls running now may spend the rest' : '';
+  return new AppError(
+    'budget_exceeded',
+    `This workspace has spent $${costUsd.toFixed(4)} of its $${budgetUsd.toFixed(2)} monthly LLM budget${running}`,
+    { spentUsd: costUsd, heldUsd, budgetUsd },
+  );
+}
+
+/** The 80 % warning, recorded (and emitted) once a month across processes. */
+async function warnOnce(database: Database, workspaceId: string, costUsd: number, budgetUsd: number) {
+  const from = new Date(monthStartOf(Date.now()));
+  if (!(await recordBudgetWarningOnce(database, workspaceId, from, { spentUsd: costUsd, budgetUsd }))) return;
+  budgetEvents.emit('warning', { workspaceId, spentUsd: costUsd, budgetUsd } satisfies BudgetWarning);
 }
 
 // The UTC month `now` falls in, kept between calls: a Date and its calendar fields per check were
@@ -71,8 +69,14 @@ function monthStartOf(now: number): number {
 const refreshWaitMs = 250;
 
 export interface BudgetGuard {
-  /** Throws AppError('budget_exceeded') when the workspace has spent its monthly budget. */
-  check(workspaceId: string): Promise<void>;
+  /**
+   * Throws AppError('budget_exceeded') when the workspace has spent its monthly budget, counting
+   * what running calls hold; else resolves to what the call now holds until `release`: `holdUsd`,
+   * or 0 when the workspace has no budget.
+   */
+  check(workspaceId: string, holdUsd?: number): Promise<number>;
+  /** The call that `check` let hold `holdUsd` ended (its cost, if any, was counted by `spent`). */
+  release(workspaceId: string, holdUsd: number): void;
   /** A call of this process cost `usd`: counted at once, before the ledger row is written. */
   spent(workspaceId: string, usd: number): void;
   /** The workspace's budget setting changed. */
@@ -97,6 +101,8 @@ export function createBudgetGuard(
   const ttlMs = opts.ttlMs ?? 2000;
   const known = new Map<string, Known>();
   const loading = new Map<string, Promise<Known>>();
+  /** What the running calls of each workspace may still cost (kept apart: a re-read replaces entries). */
+  const held = new Map<string, number>();
 
   async function load(workspaceId: string): Promise<Known> {
     const [budgetUsd, spend] = await Promise.all([
@@ -155,17 +161,38 @@ export function createBudgetGuard(
     return entry;
   }
 
+  function release(workspaceId: string, holdUsd: number) {
+    if (!(holdUsd > 0)) return;
+    const rest = (held.get(workspaceId) ?? 0) - holdUsd;
+    // Sums of floats: what is left of the last call's hold is rounding, not a running call.
+    if (rest > 1e-9) held.set(workspaceId, rest);
+    else held.delete(workspaceId);
+  }
+
   return {
-    async check(workspaceId) {
+    async check(workspaceId, holdUsd = 0) {
       const entry = await current(workspaceId);
       const budgetUsd = entry.budgetUsd;
-      if (budgetUsd !== undefined) observeBudget(workspaceId, entry.spentUsd, budgetUsd);
-      if (budgetUsd === undefined || (entry.warned && entry.spentUsd < budgetUsd)) return;
-      // Below the warning line (most calls; budgets are positive) there is nothing to check or record.
-      if (entry.spentUsd < 0.8 * budgetUsd) return;
-      await checkBudget(database, workspaceId, budgetUsd, entry.spentUsd);
-      if (entry.spentUsd >= 0.8 * budgetUsd) entry.warned = true;
+      if (budgetUsd === undefined) return 0;
+      observeBudget(workspaceId, entry.spentUsd, budgetUsd);
+      // Judged and held in one synchronous step: calls checked together each see the others' holds.
+      const heldUsd = held.get(workspaceId) ?? 0;
+      if (entry.spentUsd + heldUsd >= budgetUsd) throw budgetExceeded(entry.spentUsd, heldUsd, budgetUsd);
+      const holding = Math.max(holdUsd, 0);
+      if (holding > 0) held.set(workspaceId, heldUsd + holding);
+      // Below the warning line (most calls; budgets are positive) there is nothing to record.
+      if (!entry.warned && entry.spentUsd >= 0.8 * budgetUsd) {
+        try {
+          await warnOnce(database, workspaceId, entry.spentUsd, budgetUsd);
+        } catch (err) {
+          release(workspaceId, holding);
+          throw err;
+        }
+        entry.warned = true;
+      }
+      return holding;
     },
+    release,
     spent(workspaceId, usd) {
       const entry = known.get(workspaceId);
       if (entry && usd > 0) entry.spentUsd += usd;

@@ -2,6 +2,7 @@
 // cached and fresh vectors are returned in the texts' order.
 import { embedMany } from 'ai';
 import { contextOf, type GatewayCore } from './gateway-core.ts';
+import { holdBudget } from './hold-budget.ts';
 import { cacheOwner } from './response-cache-key.ts';
 import { runChain } from './run-chain.ts';
 import { countTokens } from './token-count.ts';
@@ -55,14 +56,18 @@ export async function embed(
       cachedCount,
     };
   if (cache) recorder.cacheMiss(ctx);
-  if (options.workspaceId) await recorder.checkBudget(options.workspaceId);
-
+  const estimatedTokens = Math.ceil(missing.reduce((n, m) => n + m.t.length, 0) / 4);
+  const held = await holdBudget(recorder, options.workspaceId, ref, setup.prices, {
+    inputTokens: estimatedTokens,
+    outputTokens: 0,
+    cachedInputTokens: 0,
+  });
   const res = await runChain(
     chain,
     core.chainEnv(setup, ctx),
     {
       signal: options.signal,
-      estimatedTokens: Math.ceil(missing.reduce((n, m) => n + m.t.length, 0) / 4),
+      estimatedTokens,
       label: 'embeddings',
     },
     async (attempt) => {
@@ -74,7 +79,7 @@ export async function embed(
       });
       return { value: r.embeddings, usage: embeddingUsage(r.usage?.tokens, missing) };
     },
-  );
+  ).finally(() => held.release());
   missing.forEach(({ i }, k) => {
     vectors[i] = res.value[k] ?? null;
   });

@@ -7,9 +7,10 @@ import { isContextOverflow, newFitState, type TokenReserve } from './fit-context
 import type { GatewayCore } from './gateway-core.ts';
 import { fromCache } from './gateway-response-cache.ts';
 import type { Setup } from './gateway-setups.ts';
+import { holdBudget } from './hold-budget.ts';
 import { lineFeedsOnly } from './line-feeds.ts';
 import { observeStructuredOutput } from './metrics.ts';
-import { estimateTokens, type PromptArgs, promptArgs, toUsage } from './prompt.ts';
+import { estimatedCallUsage, estimateTokens, type PromptArgs, promptArgs, toUsage } from './prompt.ts';
 import { fromProviderUsage, providerPrompt, specificationModel } from './provider-call.ts';
 import { splitThinkTags, stripStrayReasoning } from './reasoning.ts';
 import { schemaJsonOf } from './response-cache-key.ts';
@@ -48,7 +49,13 @@ export async function generate<T>(
     return parsed.success ? { ...found, object: parsed.data } : null;
   });
   if (hit) return schema ? { ...fromCache(hit, started), object: hit.object as T } : fromCache(hit, started);
-  if (call.workspaceId) await core.recorder.checkBudget(call.workspaceId);
+  const held = await holdBudget(
+    core.recorder,
+    call.workspaceId,
+    chain[0],
+    setup.prices,
+    estimatedCallUsage(call),
+  );
 
   const fitState = newFitState();
   const res = await runChain<Answer<T>>(
@@ -57,7 +64,7 @@ export async function generate<T>(
     { signal: call.signal, estimatedTokens: estimateTokens(call), label: `the ${call.role} role` },
     (attempt) =>
       generateAttempt(core, setup, { call, prompt }, attempt, fitState, schema, { schemaName, onPartial }),
-  );
+  ).finally(() => held.release());
   const usage = res.usage as LlmUsage;
   const rung = res.value.rung;
   if (rung) noteRung(core, call, res.model, rung);

@@ -8,6 +8,8 @@ import { createGatewayCore, type LlmGatewayDeps } from './gateway-core.ts';
 import { embed } from './gateway-embed.ts';
 import { generate } from './gateway-generate.ts';
 import { fromCache } from './gateway-response-cache.ts';
+import { holdBudget } from './hold-budget.ts';
+import { estimatedCallUsage } from './prompt.ts';
 import { openStream } from './stream.ts';
 import type { LlmGateway, LlmObjectCall, LlmObjectResult, LlmStream } from './types.ts';
 
@@ -29,7 +31,8 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGateway {
         cachedResponse: (ctx, key) => core.responses.read(ctx, call, key),
         fromCache,
         storeResponse: (key, value) => core.responses.write(key, value),
-        checkBudget: (id) => recorder.checkBudget(id),
+        holdBudget: (id, setup, first) =>
+          holdBudget(recorder, id, first, setup.prices, estimatedCallUsage(call)),
         cost: (setup, ref, usage) => recorder.cost(ref.provider, ref.model, usage, setup.prices),
         chainEnv: core.chainEnv,
         languageModel: (setup, ref) => factory.language(setup.scope, ref, setup.resolved.credentials),

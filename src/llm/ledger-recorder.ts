@@ -28,7 +28,8 @@ export function createLedgerRecorder(deps: {
   };
   return {
     cost: (provider, model, usage, own) => deps.prices.costOf(provider, model, usage, own),
-    checkBudget: (workspaceId) => budget.check(workspaceId),
+    checkBudget: (workspaceId, holdUsd) => budget.check(workspaceId, holdUsd),
+    releaseBudget: (workspaceId, heldUsd) => budget.release(workspaceId, heldUsd),
     invalidate: (workspaceId) => budget.invalidate(workspaceId),
     attempt(ctx, r, own) {
       if (r.limiterWaitMs > 0) observeLimiterWait(r.limiterWaitMs);

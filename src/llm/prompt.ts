@@ -35,9 +35,19 @@ export function promptArgs(call: LlmTextCall, repair?: { text: string; error: st
 
 /** Rough token estimate (≈4 characters a token) for the rate limiter's reservation. */
 export function estimateTokens(call: LlmTextCall): number {
+  const usage = estimatedCallUsage(call);
+  return usage.inputTokens + usage.outputTokens;
+}
+
+/** What a call may use, roughly and before it is made: its prompt at 4 characters a token, its output limit. */
+export function estimatedCallUsage(call: LlmTextCall): LlmUsage {
   let chars = (call.system?.length ?? 0) + (call.prompt?.length ?? 0);
   for (const m of call.messages ?? []) chars += m.content.length;
-  return Math.ceil(chars / 4) + (call.maxOutputTokens ?? 1024);
+  return {
+    inputTokens: Math.ceil(chars / 4),
+    outputTokens: call.maxOutputTokens ?? 1024,
+    cachedInputTokens: 0,
+  };
 }
 
 export function toUsage(u: LanguageModelUsage | undefined): LlmUsage {

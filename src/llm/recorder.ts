@@ -18,8 +18,13 @@ export interface LlmRecorder {
    * calling workspace's prices, which win over the recorder's.
    */
   cost(provider: string, model: string, usage: LlmUsage, own?: PriceTable): number | null;
-  /** Throws AppError('budget_exceeded') when the workspace has spent its monthly budget. */
-  checkBudget(workspaceId: string): Promise<void>;
+  /**
+   * Throws AppError('budget_exceeded') when the workspace has spent its monthly budget (running
+   * calls' holds counted); else the call holds `holdUsd`, what it may cost, and this resolves to
+   * what it holds (0 without a budget), to be given back to `releaseBudget` when the call ends.
+   */
+  checkBudget(workspaceId: string, holdUsd?: number): Promise<number>;
+  releaseBudget(workspaceId: string, heldUsd: number): void;
   /** One upstream request ended. Must not block: storage writes are queued, see flush(). */
   attempt(ctx: CallContext, report: AttemptReport, own?: PriceTable): void;
   /** Served from the response or embedding cache: no upstream request, not billed. */
@@ -35,7 +40,8 @@ export interface LlmRecorder {
 /** For processes without storage: counts nothing, prices nothing, enforces no budget. */
 export const unrecorded: LlmRecorder = {
   cost: () => null,
-  checkBudget: async () => {},
+  checkBudget: async () => 0,
+  releaseBudget: () => {},
   attempt: () => {},
   cacheHit: () => {},
   cacheMiss: () => {},

@@ -11,6 +11,7 @@ import {
   UpstreamStreamError,
 } from './failures.ts';
 import { type ContextFitter, isContextOverflow, newFitState } from './fit-context.ts';
+import type { BudgetHold } from './hold-budget.ts';
 import { lineFeedsOnly } from './line-feeds.ts';
 import type { CachedLlmResponse } from './ports.ts';
 import type { PriceTable } from './prices.ts';
@@ -34,7 +35,7 @@ export interface StreamHelpers<S extends StreamSetup> {
   cachedResponse(ctx: CallContext, key: string | undefined): Promise<CachedLlmResponse | null>;
   fromCache(hit: CachedLlmResponse, started: number): LlmTextResult;
   storeResponse(key: string | undefined, value: CachedLlmResponse): void;
-  checkBudget(workspaceId: string): Promise<void>;
+  holdBudget(workspaceId: string | undefined, setup: S, first: ModelRef | undefined): Promise<BudgetHold>;
   /** Priced with the setup's (the workspace's) prices first. */
   cost(setup: S, ref: ModelRef, usage: LlmUsage): number | null;
   chainEnv(setup: S, ctx: CallContext): ChainEnv;
@@ -204,60 +205,63 @@ async function* runStream<S extends StreamSetup>(
     io.resolveResult(h.fromCache(hit, started));
     return;
   }
-  if (call.workspaceId) await h.checkBudget(call.workspaceId);
-
-  const res = await runChain<Live>(
-    chain,
-    h.chainEnv(setup, ctx),
-    { signal: call.signal, estimatedTokens: estimateTokens(call), label: `the ${call.role} role` },
-    (attempt) => streamAttempt(call, h, io, setup, attempt),
-  );
-  const lease = res.lease!;
-  const { attempt } = res.value;
-  let end: { text: string; usage: LlmUsage; truncated: boolean } | undefined;
-  const firstAt = performance.now();
-  // A stream that did not end was still generated up to where it stopped, and the provider bills
-  // that: the prompt and what was received are counted (the server says nothing of it).
-  const partialUsage = () =>
-    estimatedUsage(io.sent ?? promptArgs(call), io.received.text, io.received.reasoning);
+  const held = await h.holdBudget(call.workspaceId, setup, chain[0]);
   try {
-    if (res.value.first) yield res.value.first;
-    end = yield* restOfStream(call, io, res.value, res.model);
-  } catch (err) {
-    const cancelled = Boolean(call.signal?.aborted);
-    lease.settle({
-      usage: partialUsage(),
-      ...(cancelled
-        ? { cancelled: true }
-        : { error: err instanceof LlmStreamInterruptedError ? err.cause : err }),
-    });
-    io.rejectResult(err);
-    throw err;
-  } finally {
-    if (!end && !call.signal?.aborted) {
-      // The consumer stopped reading (break/return): stop the upstream request too.
-      attempt.cancel();
-      lease.settle({ usage: partialUsage(), cancelled: true });
-      io.rejectResult(new Error('The stream consumer stopped reading'));
+    const res = await runChain<Live>(
+      chain,
+      h.chainEnv(setup, ctx),
+      { signal: call.signal, estimatedTokens: estimateTokens(call), label: `the ${call.role} role` },
+      (attempt) => streamAttempt(call, h, io, setup, attempt),
+    );
+    const lease = res.lease!;
+    const { attempt } = res.value;
+    let end: { text: string; usage: LlmUsage; truncated: boolean } | undefined;
+    const firstAt = performance.now();
+    // A stream that did not end was still generated up to where it stopped, and the provider bills
+    // that: the prompt and what was received are counted (the server says nothing of it).
+    const partialUsage = () =>
+      estimatedUsage(io.sent ?? promptArgs(call), io.received.text, io.received.reasoning);
+    try {
+      if (res.value.first) yield res.value.first;
+      end = yield* restOfStream(call, io, res.value, res.model);
+    } catch (err) {
+      const cancelled = Boolean(call.signal?.aborted);
+      lease.settle({
+        usage: partialUsage(),
+        ...(cancelled
+          ? { cancelled: true }
+          : { error: err instanceof LlmStreamInterruptedError ? err.cause : err }),
+      });
+      io.rejectResult(err);
+      throw err;
+    } finally {
+      if (!end && !call.signal?.aborted) {
+        // The consumer stopped reading (break/return): stop the upstream request too.
+        attempt.cancel();
+        lease.settle({ usage: partialUsage(), cancelled: true });
+        io.rejectResult(new Error('The stream consumer stopped reading'));
+      }
     }
+    const { text, usage } = end;
+    lease.settle({ usage });
+    // An answer cut at the output limit is used, not kept for the next identical call.
+    if (!end.truncated)
+      h.storeResponse(key, { text, usage, provider: res.model.provider, model: res.model.model });
+    io.resolveResult({
+      text,
+      usage,
+      provider: res.model.provider,
+      model: res.model.model,
+      costUsd: h.cost(setup, res.model, usage),
+      cached: false,
+      attempts: res.attempts,
+      // For the caller: from the call, including any failed attempts before this one.
+      latencyMs: performance.now() - started,
+      ttftMs: firstAt - started,
+    });
+  } finally {
+    held.release();
   }
-  const { text, usage } = end;
-  lease.settle({ usage });
-  // An answer cut at the output limit is used, not kept for the next identical call.
-  if (!end.truncated)
-    h.storeResponse(key, { text, usage, provider: res.model.provider, model: res.model.model });
-  io.resolveResult({
-    text,
-    usage,
-    provider: res.model.provider,
-    model: res.model.model,
-    costUsd: h.cost(setup, res.model, usage),
-    cached: false,
-    attempts: res.attempts,
-    // For the caller: from the call, including any failed attempts before this one.
-    latencyMs: performance.now() - started,
-    ttftMs: firstAt - started,
-  });
 }
 
 /** One attempt: the stream opened and read up to its first text (until then it may still fail over). */

@@ -52,9 +52,31 @@ describe('budget guard', () => {
     await spend(ws, 2);
     await new Promise((resolve) => setTimeout(resolve, 60));
     // Stale: allowed on what was known, not held behind the re-read it starts.
-    await expect(guard.check(ws)).resolves.toBeUndefined();
+    await expect(guard.check(ws)).resolves.toBe(0);
     // The re-read lands, and a later call is refused.
     await vi.waitFor(() => expect(guard.check(ws)).rejects.toMatchObject({ code: 'budget_exceeded' }));
+  });
+
+  it('counts what running calls may cost: calls in parallel stop at the budget, not past it', async () => {
+    const ws = await workspace();
+    const guard = createBudgetGuard(database, { defaultBudgetUsd: 0.001 });
+    const answers = await Promise.allSettled(Array.from({ length: 8 }, () => guard.check(ws, 0.0005)));
+    expect(answers.filter((a) => a.status === 'fulfilled').map((a) => a.value)).toEqual([0.0005, 0.0005]);
+    const refused = answers.find((a) => a.status === 'rejected');
+    expect(refused?.reason).toMatchObject({
+      code: 'budget_exceeded',
+      message: expect.stringMatching(
+        /\$0\.0000 of its \$0\.00 monthly LLM budget, and calls running now may spend the rest/,
+      ),
+    });
+    // A call that ends gives its hold back and counts its real cost instead.
+    guard.spent(ws, 0.0001);
+    guard.release(ws, 0.0005);
+    await expect(guard.check(ws, 0.0005)).resolves.toBe(0.0005);
+    await expect(guard.check(ws, 0.0005)).rejects.toMatchObject({ code: 'budget_exceeded' });
+    // Without a budget nothing is held.
+    const free = createBudgetGuard(database);
+    await expect(free.check(ws, 5)).resolves.toBe(0);
   });
 
   it('reads again at once after the budget setting changed', async () => {

@@ -149,6 +149,38 @@ describe.each(backends)('LLM ledger, cache and budget (%s)', (backend) => {
     expect(hits[0]).toMatchObject({ inputTokens: 0, outputTokens: 0, costUsd: 0 });
   });
 
+  it('holds what calls in flight may cost against the budget, and gives it back when they end', async () => {
+    const other = (
+      await t.runtime.database.query<{ id: string }>(
+        `INSERT INTO workspaces (name) VALUES ('parallel') RETURNING id`,
+      )
+    ).rows[0]!.id;
+    // Each call may cost its prompt and 200 output tokens: $0.0004 at $2/M output; the budget is $0.001.
+    const call = (i: number) =>
+      t.runtime.llm.generateText({
+        role: 'writer',
+        prompt: `parallel ${i}`,
+        maxOutputTokens: 200,
+        workspaceId: other,
+        purpose: { kind: 'other' },
+      });
+    const slow = { type: 'answer', text: 'slow', usage: { input: 10, output: 10 }, delayMs: 300 } as const;
+    // Three are answered; a fourth request would be the bug (the fake answers its default then).
+    fake.script(slow, slow, slow);
+    const before = fake.requests.length;
+    const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => call(i)));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+    expect(results.filter((r) => r.status === 'rejected').map((r) => r.reason.code)).toEqual([
+      'budget_exceeded',
+      'budget_exceeded',
+      'budget_exceeded',
+    ]);
+    expect(fake.requests.length - before).toBe(3);
+    // They ended, costing far less than they held: the next call is allowed.
+    fake.script({ type: 'answer', text: 'after', usage: { input: 10, output: 10 } });
+    await expect(call(7)).resolves.toMatchObject({ text: 'after' });
+  });
+
   it('warns once at 80 % of the monthly budget and stops at 100 %', async () => {
     const warnings: unknown[] = [];
     const onWarning = (w: unknown) => warnings.push(w);

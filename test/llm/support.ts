@@ -24,7 +24,8 @@ export function memoryRecorder(): MemoryRecorder {
     fallbacks: [],
     cacheHits: 0,
     cost: () => null,
-    checkBudget: async () => {},
+    checkBudget: async () => 0,
+    releaseBudget: () => {},
     attempt: (ctx, report) => {
       r.attempts.push({ ...report, ctx });
     },
