@@ -1,7 +1,8 @@
 // The measurements an estimate is made from: this workspace's latest completed articles, each with
 // the tokens its model calls used per role and their summed latency (the LLM ledger, llm_calls rows
-// whose purpose is the article). Cache hits and failed attempts are left out: they say nothing about
-// what a fresh run costs.
+// whose purpose is the article). Cache hits, failed attempts and the article's later regenerations
+// (steps named `…#rN`, which share its purpose) are left out: they say nothing about what a fresh run
+// costs — four regenerations made the next estimate five times too high.
 import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { articles, llmCalls } from '../db/schema/index.ts';
@@ -54,6 +55,7 @@ export async function pastArticles(database: Database, workspaceId: string): Pro
         ),
         eq(llmCalls.outcome, 'ok'),
         eq(llmCalls.cacheHit, false),
+        sql`coalesce(${llmCalls.purposeStep}, '') NOT LIKE '%#r%'`,
       ),
     )
     .groupBy(llmCalls.purposeId, llmCalls.role);
