@@ -90,9 +90,15 @@ export class StepInputFailedError extends Error {
 }
 
 async function meter(ctx: RunContext, step: string, result: LlmTextResult & { rung?: OutputRung }) {
-  const cost = result.costUsd ?? 0;
-  ctx.totals.inputTokens += result.usage.inputTokens;
-  ctx.totals.outputTokens += result.usage.outputTokens;
+  // What the call was billed in all, its failed attempts' answers included, not the answer's alone.
+  const spend = result.billed ?? {
+    inputTokens: result.usage.inputTokens,
+    outputTokens: result.usage.outputTokens,
+    costUsd: result.costUsd,
+  };
+  const cost = spend.costUsd ?? 0;
+  ctx.totals.inputTokens += spend.inputTokens;
+  ctx.totals.outputTokens += spend.outputTokens;
   ctx.totals.costUsd += cost;
   if (result.usage.estimated) ctx.totals.estimated = true;
   const running = {
@@ -106,8 +112,8 @@ async function meter(ctx: RunContext, step: string, result: LlmTextResult & { ru
     ctx.database,
     { articleId: ctx.article.id, name: step, leaseOwner: ctx.leaseOwner },
     {
-      inputTokens: result.usage.inputTokens,
-      outputTokens: result.usage.outputTokens,
+      inputTokens: spend.inputTokens,
+      outputTokens: spend.outputTokens,
       costUsd: cost,
       estimated: result.usage.estimated === true,
       rung: result.rung ?? null,

@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Config } from '../config.ts';
+import type { BilledAttempts } from './billed-attempts.ts';
 import type { ChainEnv, Reliability } from './chain-types.ts';
 import { CircuitBreakers } from './circuit-breaker.ts';
 import { ContextWindows } from './context-window.ts';
@@ -55,7 +56,8 @@ export interface GatewayCore {
   fitter: ContextFitter;
   setups: GatewaySetups;
   responses: GatewayResponseCache;
-  chainEnv(setup: Setup, ctx: CallContext): ChainEnv;
+  /** `billed`: collects the call's attempts, for its result's `billed`. */
+  chainEnv(setup: Setup, ctx: CallContext, billed?: BilledAttempts): ChainEnv;
   prepare(call: LlmTextCall, schema?: z.ZodType): Promise<PreparedCall>;
 }
 
@@ -107,14 +109,17 @@ export function createGatewayCore(deps: LlmGatewayDeps): GatewayCore {
       recorder,
       logger,
     }),
-    chainEnv: (setup, ctx) => ({
+    chainEnv: (setup, ctx, billed) => ({
       breakers,
       ...(deps.limiter && { limiter: deps.limiter }),
       reliability,
       scope: setup.scope,
       turn: ctx.workspaceId ?? '',
       hooks: {
-        onAttempt: (report) => recorder.attempt(ctx, report, setup.prices),
+        onAttempt: (report) => {
+          recorder.attempt(ctx, report, setup.prices);
+          billed?.add(report);
+        },
         onFallback: (from, to, reason) => {
           logger.warn({ from: from.id, to: to?.id, reason, role: ctx.role }, 'LLM fallback');
           recorder.fallback(ctx, from, to, reason);

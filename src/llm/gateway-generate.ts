@@ -1,6 +1,7 @@
 // A text or structured-output call: the cache, the budget, then the chain (fitting the prompt to
 // each model's context), then the answer stored in the cache and returned with its cost.
 import type { z } from 'zod';
+import { BilledAttempts } from './billed-attempts.ts';
 import type { Attempt, AttemptResult } from './chain-types.ts';
 import { EmptyAnswerError } from './failures.ts';
 import { isContextOverflow, newFitState, type TokenReserve } from './fit-context.ts';
@@ -58,14 +59,18 @@ export async function generate<T>(
   );
 
   const fitState = newFitState();
+  const billed = new BilledAttempts();
   const res = await runChain<Answer<T>>(
     chain,
-    core.chainEnv(setup, ctx),
+    core.chainEnv(setup, ctx, billed),
     { signal: call.signal, estimatedTokens: estimateTokens(call), label: `the ${call.role} role` },
     (attempt) =>
       generateAttempt(core, setup, { call, prompt }, attempt, fitState, schema, { schemaName, onPartial }),
   ).finally(() => held.release());
   const usage = res.usage as LlmUsage;
+  const price = (ref: ModelRef, used: LlmUsage) =>
+    core.recorder.cost(ref.provider, ref.model, used, setup.prices);
+  const billedInAll = billed.beyond(usage, price);
   const rung = res.value.rung;
   if (rung) noteRung(core, call, res.model, rung);
   if (!res.value.truncated)
@@ -86,11 +91,12 @@ export async function generate<T>(
     usage,
     provider: res.model.provider,
     model: res.model.model,
-    costUsd: core.recorder.cost(res.model.provider, res.model.model, usage, setup.prices),
+    costUsd: price(res.model, usage),
     cached: false,
     attempts: res.attempts,
     latencyMs: performance.now() - started,
     ttftMs: null,
+    ...(billedInAll && { billed: billedInAll }),
   };
 }
 

@@ -3,6 +3,7 @@
 // to that model, and a later failure surfaces as LlmStreamInterruptedError with the text so far.
 import type { LanguageModelV3StreamPart } from '@ai-sdk/provider';
 import type { LanguageModel, LanguageModelUsage } from 'ai';
+import { BilledAttempts } from './billed-attempts.ts';
 import {
   AttemptTimeoutError,
   EmptyAnswerError,
@@ -38,7 +39,7 @@ export interface StreamHelpers<S extends StreamSetup> {
   holdBudget(workspaceId: string | undefined, setup: S, first: ModelRef | undefined): Promise<BudgetHold>;
   /** Priced with the setup's (the workspace's) prices first. */
   cost(setup: S, ref: ModelRef, usage: LlmUsage): number | null;
-  chainEnv(setup: S, ctx: CallContext): ChainEnv;
+  chainEnv(setup: S, ctx: CallContext, billed?: BilledAttempts): ChainEnv;
   languageModel(setup: S, ref: ModelRef): LanguageModel;
   fitter: ContextFitter;
 }
@@ -207,9 +208,10 @@ async function* runStream<S extends StreamSetup>(
   }
   const held = await h.holdBudget(call.workspaceId, setup, chain[0]);
   try {
+    const billed = new BilledAttempts();
     const res = await runChain<Live>(
       chain,
-      h.chainEnv(setup, ctx),
+      h.chainEnv(setup, ctx, billed),
       { signal: call.signal, estimatedTokens: estimateTokens(call), label: `the ${call.role} role` },
       (attempt) => streamAttempt(call, h, io, setup, attempt),
     );
@@ -247,6 +249,7 @@ async function* runStream<S extends StreamSetup>(
     // An answer cut at the output limit is used, not kept for the next identical call.
     if (!end.truncated)
       h.storeResponse(key, { text, usage, provider: res.model.provider, model: res.model.model });
+    const billedInAll = billed.beyond(usage, (ref, used) => h.cost(setup, ref, used));
     io.resolveResult({
       text,
       usage,
@@ -258,6 +261,7 @@ async function* runStream<S extends StreamSetup>(
       // For the caller: from the call, including any failed attempts before this one.
       latencyMs: performance.now() - started,
       ttftMs: firstAt - started,
+      ...(billedInAll && { billed: billedInAll }),
     });
   } finally {
     held.release();

@@ -96,6 +96,11 @@ export interface LlmTextResult {
   latencyMs: number;
   /** Milliseconds to the first streamed token; null for non-streaming calls. */
   ttftMs: number | null;
+  /**
+   * Every attempt of the call, when attempts besides the answer's were billed (an invalid answer
+   * repaired, an empty one asked again, a stream cut before a fallback): what the call cost in all.
+   */
+  billed?: { inputTokens: number; outputTokens: number; costUsd: number | null };
 }
 
 export interface LlmObjectResult<T> extends LlmTextResult {

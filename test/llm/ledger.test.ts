@@ -1,7 +1,9 @@
 // The economics end to end over real HTTP to the fake OpenAI-compatible server: ledger rows carry
 // exactly the usage the server reported, /metrics agrees with the ledger, cache hits make no
 // upstream request and cost nothing, and the monthly budget warns at 80 % and stops at 100 %.
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { createUser } from '../../src/accounts/users.ts';
 import { auditLog, llmCalls } from '../../src/db/schema/index.ts';
 import { budgetEvents } from '../../src/llm/budget.ts';
@@ -224,5 +226,33 @@ describe.each(backends)('LLM ledger, cache and budget (%s)', (backend) => {
     } finally {
       budgetEvents.off('warning', onWarning);
     }
+  });
+
+  it("reports what the whole call was billed when an attempt before the answer's was: the ledger's total", async () => {
+    const other = (
+      await t.runtime.database.query<{ id: string }>(
+        `INSERT INTO workspaces (name) VALUES ('repair') RETURNING id`,
+      )
+    ).rows[0]!.id;
+    fake.script(
+      { type: 'answer', text: 'not json at all', usage: { input: 400, output: 200 } },
+      { type: 'answer', json: { title: 'ok' }, usage: { input: 500, output: 20 } },
+    );
+    const r = await t.runtime.llm.generateObject({
+      role: 'writer',
+      prompt: `give json ${backend}`,
+      schema: z.object({ title: z.string() }),
+      schemaName: 'x',
+      workspaceId: other,
+      purpose: { kind: 'article', id: 'repair-1', step: 'outline' },
+    });
+    await t.runtime.llm.flush();
+    expect(r.attempts).toBe(2);
+    expect(r.costUsd).toBeCloseTo((500 * 1 + 20 * 2) / 1_000_000, 12);
+    const rows = await t.runtime.database.db.select().from(llmCalls).where(eq(llmCalls.workspaceId, other));
+    const ledgerCost = rows.reduce((sum, row) => sum + Number(row.costUsd), 0);
+    expect(r.billed).toEqual({ inputTokens: 900, outputTokens: 220, costUsd: expect.any(Number) });
+    expect(r.billed?.costUsd).toBeCloseTo(ledgerCost, 10);
+    expect(ledgerCost).toBeCloseTo((900 * 1 + 220 * 2) / 1_000_000, 12);
   });
 });
