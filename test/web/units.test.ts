@@ -100,6 +100,35 @@ describe('one title', () => {
     expect(withTitle('Body', 'T')).toBe('# T\n\nBody');
     expect(withTitle('', 'T')).toBe('# T');
   });
+
+  it('drops a closing run of #s only after a blank, as CommonMark does ("C#" keeps its sign)', () => {
+    expect(titleOf('# C#\n\nText')).toBe('C#');
+    expect(titleOf('# F#')).toBe('F#');
+    expect(titleOf('# C# #')).toBe('C#');
+    expect(titleOf('# Heat pumps ##   ')).toBe('Heat pumps');
+    expect(titleOf('# Heat pumps\t#')).toBe('Heat pumps');
+    expect(titleOf('# foo # bar')).toBe('foo # bar');
+    expect(titleOf('# #hashtag')).toBe('#hashtag');
+    expect(titleOf('# #')).toBe('');
+    expect(titleOf('# ###')).toBe('');
+    expect(titleOf('#')).toBe('');
+    expect(titleOf('#Heat pumps')).toBeNull();
+    expect(titleOf('#  Heat pumps  ')).toBe('Heat pumps');
+    // Typing "C#" in the Title field reads back as "C#", not "C".
+    expect(titleOf(withTitle('# Languages\n\nText', 'C#'))).toBe('C#');
+  });
+
+  it('writes the title as typed ($& is no replacement pattern) and keeps the line endings', () => {
+    expect(withTitle('# Old\r\n\r\nText', 'Save $& now')).toBe('# Save $& now\r\n\r\nText');
+    expect(titleOf('Intro\r# Heat pumps\r\rText')).toBe('Heat pumps');
+  });
+
+  it('reads a heading with a long run of trailing blanks quickly', () => {
+    const md = `# a${' '.repeat(20_000)}b${' '.repeat(20_000)}\n\nText`;
+    const started = performance.now();
+    expect(titleOf(md)).toBe(`a${' '.repeat(20_000)}b`);
+    expect(performance.now() - started).toBeLessThan(200);
+  });
 });
 
 describe('live view state', () => {
