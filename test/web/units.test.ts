@@ -118,6 +118,22 @@ describe('one title', () => {
     expect(titleOf(withTitle('# Languages\n\nText', 'C#'))).toBe('C#');
   });
 
+  it('skips `#` lines inside fenced code, and rewrites only the heading line', () => {
+    const code = 'Intro\n\n```bash\n# install it\napt-get install heat\n```\n\nMore';
+    expect(titleOf(code)).toBeNull();
+    // No heading outside code: one is added on top, the code is left alone.
+    expect(withTitle(code, 'Heat pumps')).toBe(`# Heat pumps\n\n${code}`);
+    const tilde = '~~~~\n# not a title\n~~~\n# still code\n~~~~\n# Heat pumps\n\nText';
+    expect(titleOf(tilde)).toBe('Heat pumps');
+    expect(withTitle(tilde, 'Heat pumps at home')).toBe(
+      '~~~~\n# not a title\n~~~\n# still code\n~~~~\n# Heat pumps at home\n\nText',
+    );
+    // An unclosed fence runs to the end of the text.
+    expect(titleOf('```\n# code')).toBeNull();
+    // ``` with a backtick after it is inline code, not a fence.
+    expect(titleOf('```a` b\n# Heat pumps')).toBe('Heat pumps');
+  });
+
   it('writes the title as typed ($& is no replacement pattern) and keeps the line endings', () => {
     expect(withTitle('# Old\r\n\r\nText', 'Save $& now')).toBe('# Save $& now\r\n\r\nText');
     expect(titleOf('Intro\r# Heat pumps\r\rText')).toBe('Heat pumps');

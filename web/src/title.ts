@@ -3,7 +3,7 @@
 //
 // Read as CommonMark reads an ATX heading: a `#` at the start of the line, then a blank or the
 // line's end; a closing run of `#`s is dropped only when a blank comes before it ("# C#" is "C#",
-// "# C# #" is "C#", "# #" is empty).
+// "# C# #" is "C#", "# #" is empty). Lines inside fenced code blocks are code, not headings.
 
 interface Heading {
   /** Where the heading line starts and ends (its line ending excluded). */
@@ -13,6 +13,10 @@ interface Heading {
 }
 
 const lineBreak = /\r\n|\r|\n/g;
+// A fence opens with three or more ` or ~ after up to three spaces; a backtick fence's info string
+// has no backtick. It closes with a run of the same character at least as long and nothing after.
+const openingFence = /^ {0,3}(`{3,}(?=[^`]*$)|~{3,})/;
+const closingFence = /^ {0,3}(`{3,}|~{3,})[ \t]*$/;
 const blank = (c: string | undefined) => c === ' ' || c === '\t';
 
 /** The heading text of a line that is a level-1 ATX heading, or null. */
@@ -33,16 +37,23 @@ function h1Text(line: string): string | null {
   return line.slice(start, end);
 }
 
-/** The first level-1 ATX heading. */
+/** The first level-1 ATX heading outside fenced code. */
 function firstH1(markdown: string): Heading | null {
+  let fence: string | undefined;
   let start = 0;
   lineBreak.lastIndex = 0;
   while (start <= markdown.length) {
     const next = lineBreak.exec(markdown);
     const end = next ? next.index : markdown.length;
     const line = markdown.slice(start, end);
-    const text = h1Text(line);
-    if (text !== null) return { start, end, text };
+    if (fence) {
+      const marker = closingFence.exec(line)?.[1];
+      if (marker && marker[0] === fence[0] && marker.length >= fence.length) fence = undefined;
+    } else {
+      fence = openingFence.exec(line)?.[1];
+      const text = fence ? null : h1Text(line);
+      if (text !== null) return { start, end, text };
+    }
     if (!next) break;
     start = next.index + next[0].length;
   }
