@@ -73,10 +73,21 @@ function EditorLoaded({
   const [markdown, setMarkdown] = useState(article.markdown);
   // Without a `# ` heading in the text, the title lives in its own field.
   const [looseTitle, setLooseTitle] = useState(article.title);
-  const title = titleOf(markdown) ?? looseTitle;
+  const heading = titleOf(markdown);
+  const title = heading ?? looseTitle;
+  // The Title field as typed, with the Markdown that typing made. The heading is read trimmed, so
+  // showing it would swallow a space just typed at the end ("Heat pumps" → "Heatpumps"); the typed
+  // text is shown until the Markdown changes some other way.
+  const [typed, setTyped] = useState<{ value: string; markdown: string }>();
+  const titleField = typed?.markdown === markdown ? typed.value : title;
   const setTitle = (value: string) => {
-    if (titleOf(markdown) === null) setLooseTitle(value);
-    else setMarkdown(withTitle(markdown, value));
+    if (heading === null) {
+      setLooseTitle(value);
+      return;
+    }
+    const next = withTitle(markdown, value);
+    setMarkdown(next);
+    setTyped({ value, markdown: next });
   };
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<unknown>();
@@ -101,6 +112,7 @@ function EditorLoaded({
   useEffect(() => {
     setLooseTitle(article.title);
     setMarkdown(article.markdown);
+    setTyped(undefined);
     setConflict(false);
   }, [article.title, article.markdown, article.id]);
 
@@ -272,12 +284,12 @@ function EditorLoaded({
           <label htmlFor="article-title">Title</label>
           <input
             id="article-title"
-            value={title}
+            value={titleField}
             onChange={(e) => setTitle(e.target.value)}
             aria-describedby="article-title-hint"
           />
           <p className="hint" id="article-title-hint">
-            {titleOf(markdown) === null
+            {heading === null
               ? 'The text has no “# ” heading: this is the title.'
               : 'The same as the “# ” heading at the top of the text: change either.'}
           </p>
