@@ -1,9 +1,10 @@
 // The web app's pure helpers: version diff, API error details → brief form fields, citation markers.
 import { describe, expect, it } from 'vitest';
 import { diffLines } from '../../web/src/diff.ts';
-import { citationNumbers } from '../../web/src/markdown.ts';
+import { citationNumbers, citesUnsupported } from '../../web/src/markdown.ts';
 import { briefErrors } from '../../web/src/pages/NewArticle.tsx';
 import { plainMessage } from '../../web/src/plain-errors.ts';
+import { sentenceAt } from '../../web/src/sentences.ts';
 import { titleOf, withTitle } from '../../web/src/title.ts';
 
 describe('diffLines', () => {
@@ -53,6 +54,40 @@ describe('citationNumbers', () => {
     expect(citationNumbers('1, 3')).toEqual([1, 3]);
     expect(citationNumbers('2-4')).toEqual([2, 3, 4]);
     expect(citationNumbers('1, 3–5')).toEqual([1, 3, 4, 5]);
+  });
+});
+
+describe('the sentence of a citation marker', () => {
+  const markers = (text: string) => [...text.matchAll(/\[[\d, –-]+\]/g)].map((m) => m.index);
+  const sentences = (text: string) => markers(text).map((at) => sentenceAt(text, at));
+
+  it('is the sentence the marker ends, with a marker after the full stop belonging to it', () => {
+    expect(
+      sentences(
+        'Heat pumps move heat rather than make it [1]. They cut bills by 90 percent in every home [1].',
+      ),
+    ).toEqual([
+      'Heat pumps move heat rather than make it [1].',
+      'They cut bills by 90 percent in every home [1].',
+    ]);
+    expect(sentences('Heat pumps move heat. [1] They cut bills. [1, 2] Text.')).toEqual([
+      'Heat pumps move heat. [1]',
+      'They cut bills. [1, 2]',
+    ]);
+    // A marker inside its sentence; abbreviations, initials and decimals end no sentence.
+    expect(sentences('Heat pumps [1] cut bills by 3.5 times, e.g. in J. Smith’s home [2]. Next.')).toEqual([
+      'Heat pumps [1] cut bills by 3.5 times, e.g. in J. Smith’s home [2].',
+      'Heat pumps [1] cut bills by 3.5 times, e.g. in J. Smith’s home [2].',
+    ]);
+    expect(sentences('熱を運ぶ[1]。電気代が下がる[2]。')).toEqual(['熱を運ぶ[1]。', '電気代が下がる[2]。']);
+  });
+
+  it('flags only the marker of the unsupported sentence when a paragraph cites one source twice', () => {
+    const paragraph =
+      'Heat pumps move heat rather than make it [1]. They cut bills by 90 percent in every home [1].';
+    const unsupported = [{ sentence: 'They cut bills by 90 percent in every home.', sources: [1] }];
+    expect(sentences(paragraph).map((s) => citesUnsupported(unsupported, [1], s))).toEqual([false, true]);
+    expect(citesUnsupported(unsupported, [2], sentences(paragraph)[1]!)).toBe(false);
   });
 });
 

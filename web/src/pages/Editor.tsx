@@ -12,7 +12,7 @@ import {
 } from 'react';
 import { ApiError, type Article, api, when } from '../api.ts';
 import { costText, useUnpricedModels } from '../components/prices.ts';
-import { renderMarkdown } from '../markdown.ts';
+import { citesUnsupported, renderMarkdown } from '../markdown.ts';
 import { Link, useLeaveGuard } from '../router.tsx';
 import { titleOf, withTitle } from '../title.ts';
 import { ErrorBox, Loading, StatusBadge, useLoad, usePageTitle } from '../ui.tsx';
@@ -34,13 +34,6 @@ const panelLabels: Record<Panel, string> = {
   versions: 'Versions',
   export: 'Export',
 };
-
-const norm = (s: string) =>
-  s
-    .replace(/\[[\d,\s–-]+\]/g, '')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim()
-    .toLowerCase();
 
 export function Editor({ id }: { id: string }) {
   const loaded = useLoad(() => api('GET', '/api/v1/articles/{id}', { params: { id } }), [id]);
@@ -120,12 +113,7 @@ function EditorLoaded({
   const preview = useMemo(
     () =>
       renderMarkdown(deferred, {
-        unsupported: (numbers, context) => {
-          const ctx = norm(context);
-          return unsupported.some(
-            (c) => c.sources.some((n) => numbers.includes(n)) && ctx.includes(norm(c.sentence).slice(0, 60)),
-          );
-        },
+        unsupported: (numbers, sentence) => citesUnsupported(unsupported, numbers, sentence),
       }),
     [deferred, unsupported],
   );

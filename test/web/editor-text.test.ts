@@ -1,13 +1,13 @@
 // The editor's Title field in Chromium, typed with the keyboard (fill() sets the whole value at
 // once and hid a field that swallowed the space typed at its end): the title is the text's first
 // `# ` heading, read as CommonMark reads it ("# C#" is "C#") and never a `# comment` in a code
-// block.
+// block. And the preview marks as unsupported only the citation markers of unsupported sentences.
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWithArticle } from './connected-owner.ts';
 import type { WebHarness } from './harness.ts';
 
-describe('the title field in the editor', () => {
+describe('the title field and the preview in the editor', () => {
   let h: WebHarness;
   let context: BrowserContext;
   let page: Page;
@@ -25,9 +25,10 @@ describe('the title field in the editor', () => {
     expect(res.status(), await res.text()).toBe(200);
   };
   // A new page for each case: leaving one with unsaved edits would ask first.
-  const openEditor = async () => {
+  const openEditor = async (before?: (page: Page) => Promise<void>) => {
     await page?.close();
     page = await context.newPage();
+    await before?.(page);
     await page.goto(`/articles/${articleId}`);
     await title().waitFor();
   };
@@ -76,6 +77,32 @@ describe('the title field in the editor', () => {
     await page.keyboard.type(' today');
     expect(await title().inputValue()).toBe('Heat pumps for family homes today');
     expect(await textarea().inputValue()).toBe(markdown);
+  }, 60_000);
+
+  it('marks unsupported only the marker of the unsupported sentence in a paragraph citing one source twice', async () => {
+    const paragraph =
+      'Heat pumps move heat rather than make it [1]. They cut bills by 90 percent in every home [1].';
+    // The stored article as read, with this paragraph and its check.
+    await openEditor(async (p) => {
+      await p.route(`**/api/v1/articles/${articleId}`, async (route) => {
+        if (route.request().method() !== 'GET') return route.fallback();
+        const response = await route.fetch();
+        const article = await response.json();
+        article.markdown = `# ${article.title}\n\n${paragraph}\n`;
+        article.citations = [
+          { sentence: 'Heat pumps move heat rather than make it.', sources: [1], supported: true },
+          { sentence: 'They cut bills by 90 percent in every home.', sources: [1], supported: false },
+        ].map((c) => ({ ...c, score: c.supported ? 0.9 : 0.1, lexical: c.supported ? 0.9 : 0.1 }));
+        await route.fulfill({ response, json: article });
+      });
+    });
+    const markers = page.locator('.preview button.cite');
+    await expect.poll(() => markers.count()).toBe(2);
+    expect(await markers.evaluateAll((buttons) => buttons.map((b) => b.className))).toEqual([
+      'cite',
+      'cite unsupported',
+    ]);
+    expect(await markers.nth(1).getAttribute('aria-label')).toBe('Show source 1 (unsupported)');
     expect(h.problems).toEqual([]);
   }, 60_000);
 });
