@@ -79,6 +79,25 @@ describe('cross-site requests with the session cookie', () => {
     expect(keys.json().items).toEqual([]);
   });
 
+  it('reads the session cookie as sign-in does: a blank before `=` does not slip past the check', async () => {
+    const value = cookie.slice(cookie.indexOf('=') + 1);
+    for (const odd of [`blogsmith_session =${value}`, `theme=dark;blogsmith_session\t= ${value}`]) {
+      // Signed in by it: the cookie parser trims the name and the value.
+      const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: odd } });
+      expect(me.statusCode, odd).toBe(200);
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/api-keys',
+        headers: { cookie: odd, origin: evil },
+        payload: { name: 'x' },
+      });
+      expect(res.statusCode, odd).toBe(403);
+      expect(res.json().error.message).toMatch(/cross-site/i);
+    }
+    const keys = await t.app.inject({ method: 'GET', url: '/api/v1/api-keys', headers: { cookie } });
+    expect(keys.json().items).toEqual([]);
+  });
+
   it('accepts this site (own origin, PUBLIC_URL, ALLOWED_ORIGINS, Sec-Fetch-Site) and Bearer from anywhere', async () => {
     for (const headers of [
       { cookie, origin: 'http://localhost' },

@@ -5,15 +5,16 @@
 // one of ALLOWED_ORIGINS), or `Sec-Fetch-Site: same-origin`. Browsers set both headers themselves and
 // pages cannot forge them. Requests with an `Authorization` header do not use the cookie (auth.ts
 // prefers the header), so API clients are unaffected.
+import { fastifyCookie } from '@fastify/cookie';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from '../../config.ts';
 import { AppError } from '../../errors.ts';
+import { sessionCookie } from '../auth.ts';
 
 type OriginConfig = Pick<Config, 'ALLOWED_ORIGINS' | 'PUBLIC_URL'>;
 
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-const sessionCookiePattern = /(?:^|;\s*)blogsmith_session=/;
 
 function normalised(origin: string): string | undefined {
   try {
@@ -42,10 +43,17 @@ export function isSameSite(request: FastifyRequest, config: OriginConfig): boole
   return trusted.some((t) => normalised(t) === origin);
 }
 
-/** Whether the request would be authenticated by the session cookie (no Authorization header). */
+/**
+ * Whether the request would be authenticated by the session cookie (no Authorization header). Read
+ * as sign-in reads it, from the parsed cookies: a pattern on the raw header missed forms the parser
+ * accepts (`blogsmith_session =…`), and such a request went through unchecked yet signed in.
+ */
 export function usesSessionCookie(request: FastifyRequest): boolean {
-  const cookie = request.headers.cookie;
-  return !request.headers.authorization && typeof cookie === 'string' && sessionCookiePattern.test(cookie);
+  if (request.headers.authorization) return false;
+  // Parsed by @fastify/cookie's onRequest hook; parsed here alike where it did not run.
+  const header = request.headers.cookie;
+  const cookies = request.cookies ?? (typeof header === 'string' ? fastifyCookie.parse(header) : {});
+  return cookies[sessionCookie] !== undefined;
 }
 
 const isWebSocketHandshake = (request: FastifyRequest) =>
