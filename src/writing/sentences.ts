@@ -1,5 +1,6 @@
 // Sentence splitting for Markdown prose. Headings, tables, code and raw HTML are not prose and are skipped;
 // each list item and blockquote line group is its own block, so a bullet without a full stop still ends.
+import { sentenceEnds } from './sentence-ends.ts';
 
 export interface Sentence {
   // The sentence as written (inline Markdown and citation markers kept), list/quote markers removed.
@@ -7,19 +8,6 @@ export interface Sentence {
   // Offset of `text` in the input, so callers can map a sentence back to the source Markdown.
   offset: number;
 }
-
-// Lower-cased, without the final dot. A dot after these does not end a sentence.
-const abbreviations = new Set(
-  (
-    'mr mrs ms mx dr prof sr jr st vs no nos fig figs al approx ca cf inc ltd co corp dept est gen gov ' +
-    'jan feb mar apr jun jul aug sep sept oct nov dec mt ft vol vols pp ed eds rev hon lt col sgt capt ' +
-    'e.g i.e a.m p.m u.s u.k u.n ph.d'
-  ).split(' '),
-);
-
-const closers = `"'”’)]*_」』）`;
-// Citation groups such as [3] or [1, 2] that a writer places after the full stop still belong to that sentence.
-const trailingCitations = /^(?:\s*\[\d+(?:\s*[,–-]\s*\d+)*\])+/;
 
 interface Block {
   text: string;
@@ -77,17 +65,6 @@ function blocksOf(markdown: string): Block[] {
   return blocks;
 }
 
-function endsSentence(text: string, dotIndex: number): boolean {
-  let wordStart = dotIndex;
-  while (wordStart > 0 && !/\s/.test(text[wordStart - 1] ?? '')) wordStart--;
-  const word = text.slice(wordStart, dotIndex).replace(/^[("'“‘[*_]+/, '');
-  if (!word) return true;
-  if (abbreviations.has(word.toLowerCase())) return false;
-  // An initial ("J. Smith") or a dotted abbreviation ("U.S.", "e.g.").
-  if (/^\p{L}$/u.test(word) || /^(?:\p{L}\.)+\p{L}$/u.test(word)) return false;
-  return true;
-}
-
 function splitBlock(block: Block): Sentence[] {
   const { text } = block;
   const sentences: Sentence[] = [];
@@ -99,27 +76,7 @@ function splitBlock(block: Block): Sentence[] {
     if (value) sentences.push({ text: value, offset: block.offset + start + trimmedStart });
     start = end;
   };
-  // 。！？ end a sentence by themselves: Japanese and Chinese put no space or capital after them.
-  const terminal = /[.!?…]+|[。！？]+/g;
-  for (let match = terminal.exec(text); match; match = terminal.exec(text)) {
-    let end = match.index + match[0].length;
-    while (end < text.length && closers.includes(text[end] ?? '')) end++;
-    const cites = trailingCitations.exec(text.slice(end));
-    if (cites) end += cites[0].length;
-    while (end < text.length && closers.includes(text[end] ?? '')) end++;
-    if (end >= text.length) break;
-    if (/^[。！？]/.test(match[0])) {
-      push(end);
-      terminal.lastIndex = end;
-      continue;
-    }
-    const after = text.slice(end);
-    // Decimals, URLs and "file.ts" have no space after the dot; a lower-case continuation is not a new sentence.
-    if (!/^\s+[\p{Lu}\p{N}"“‘'([*_`]/u.test(after)) continue;
-    if (match[0] === '.' && !endsSentence(text, match.index)) continue;
-    push(end);
-    terminal.lastIndex = end;
-  }
+  for (const end of sentenceEnds(text)) push(end);
   push(text.length);
   return sentences;
 }
