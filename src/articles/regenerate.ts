@@ -47,7 +47,7 @@ import {
   targetLabel,
   targetStep,
 } from './section-target.ts';
-import { seoPack } from './seo-pack.ts';
+import { seoPackAfterEdit } from './seo-pack.ts';
 import { stepOutputSchemas, storedOutput } from './step-outputs.ts';
 import { countStepsNamed, finishedOutputs } from './step-store.ts';
 import { type RunContext, runStep } from './steps.ts';
@@ -302,7 +302,7 @@ export function regeneratedFields(
   next: { markdown: string; sources: ArticleSource[]; citations: CitationCheck[] },
 ): ArticleFields {
   const seo = article.seo;
-  const refreshed = seo ? seoPack(next.markdown, article.brief, article.title, seo) : null;
+  const refreshed = seo ? seoPackAfterEdit(next.markdown, article.brief, article.title, seo) : null;
   return {
     markdown: next.markdown,
     html: renderHtml(next.markdown),
@@ -310,7 +310,7 @@ export function regeneratedFields(
     citations: next.citations,
     regeneration: null,
     ...(refreshed
-      ? { seo: { ...refreshed, jsonLd: seo!.jsonLd }, wordCount: refreshed.wordCount }
+      ? { seo: refreshed, wordCount: refreshed.wordCount }
       : {
           wordCount: analyzeSeo(next.markdown, { keywords: [], language: article.brief.language }).wordCount,
         }),

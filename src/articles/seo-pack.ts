@@ -45,3 +45,22 @@ export function seoPack(
     }),
   };
 }
+
+/**
+ * The pack again after the text or title changed: scored anew, with the slug of the title as it is
+ * now; the JSON-LD keeps what it said (its publication date) but for its headline (capped as at
+ * first) and when it was modified.
+ */
+export function seoPackAfterEdit(
+  markdown: string,
+  brief: ArticleBrief,
+  title: string,
+  previous: SeoPack,
+  now = new Date(),
+): SeoPack {
+  const pack = seoPack(markdown, brief, title, previous, now);
+  return {
+    ...pack,
+    jsonLd: { ...previous.jsonLd, headline: pack.jsonLd.headline, dateModified: now.toISOString() },
+  };
+}

@@ -9,6 +9,7 @@ import { AppError } from '../errors.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { LlmGateway } from '../llm/types.ts';
 import type { Resolver } from '../security/ssrf/index.ts';
+import { slugify } from '../seo/index.ts';
 import { assertStorageRoom } from '../storage/workspace-storage.ts';
 import { renderHtml } from '../writing/render.ts';
 import {
@@ -26,7 +27,7 @@ import { refreshCitations } from './checks.ts';
 import type { ArticleEventBus } from './events.ts';
 import { abortLocalRun } from './job.ts';
 import { initialSteps } from './pipeline/step-plan.ts';
-import { seoPack } from './seo-pack.ts';
+import { seoPackAfterEdit } from './seo-pack.ts';
 import { type ArticleStatus, isActive } from './statuses.ts';
 import { dropVersion, findVersion, saveVersion } from './version-store.ts';
 
@@ -133,16 +134,17 @@ async function applyText(
   const brief = article.brief;
   const sources = article.sources;
   const seo = article.seo;
-  const refreshed = seo ? seoPack(markdown, brief, title, seo) : null;
+  const refreshed = seo ? seoPackAfterEdit(markdown, brief, title, seo) : null;
   return updateArticleIfUnchanged(database, article.id, article.updatedAt, {
     title,
+    // The slug follows the title, as the SEO pack's does: the export's file name and front matter
+    // kept the first title's slug while the pack scored another.
+    slug: refreshed?.slug ?? slugify(title),
     markdown,
     html: renderHtml(markdown),
     citations: refreshCitations(markdown, sources, brief.language, article.citations),
     ...(factCheck ? { factCheck } : {}),
-    ...(refreshed
-      ? { seo: { ...refreshed, jsonLd: { ...seo!.jsonLd, headline: title } }, wordCount: refreshed.wordCount }
-      : {}),
+    ...(refreshed ? { seo: refreshed, wordCount: refreshed.wordCount } : {}),
   });
 }
 

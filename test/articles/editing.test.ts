@@ -39,6 +39,20 @@ describe('editing a finished article', () => {
     expect(patched.json()).toMatchObject({ title: 'Heat pumps, honestly' });
     expect(patched.json().html).toContain('Heat pumps, honestly');
     expect(patched.json().seo.score).toEqual(expect.any(Number));
+    // The slug follows the title, in the article and its SEO pack alike (the export's file name and
+    // front matter are the article's); the JSON-LD says the new headline and when it was modified.
+    expect(patched.json().slug).toBe('heat-pumps-honestly');
+    expect(patched.json().seo.slug).toBe('heat-pumps-honestly');
+    expect(patched.json().seo.jsonLd).toMatchObject({
+      headline: 'Heat pumps, honestly',
+      datePublished: before.seo.jsonLd.datePublished,
+    });
+    expect(Date.parse(patched.json().seo.jsonLd.dateModified)).toBeGreaterThan(
+      Date.parse(before.seo.jsonLd.dateModified),
+    );
+    const md = await call('GET', `/api/v1/articles/${id}/export?format=md`);
+    expect(md.headers['content-disposition']).toContain('heat-pumps-honestly.md');
+    expect(md.body).toContain('slug: heat-pumps-honestly');
 
     const versions = (await call('GET', `/api/v1/articles/${id}/versions`)).json().items;
     expect(versions[0]).toMatchObject({ reason: 'edit', title: before.title });
@@ -46,7 +60,11 @@ describe('editing a finished article', () => {
     expect(old.markdown).toBe(before.markdown);
 
     const restored = await call('POST', `/api/v1/articles/${id}/versions/${versions[0].id}/restore`);
-    expect(restored.json()).toMatchObject({ title: before.title, markdown: before.markdown });
+    expect(restored.json()).toMatchObject({
+      title: before.title,
+      markdown: before.markdown,
+      slug: before.slug,
+    });
     const after = (await call('GET', `/api/v1/articles/${id}/versions`)).json().items;
     expect(after.map((v: { reason: string }) => v.reason)).toEqual(['restore', 'edit']);
   });
@@ -124,7 +142,8 @@ describe('editing a finished article', () => {
     expect(md.headers['content-type']).toMatch(/text\/markdown/);
     expect(md.headers['content-disposition']).toMatch(/attachment; filename=".+\.md"/);
     expect(md.body).toMatch(/^---\ntitle: .+\ndescription: .+\nslug: .+\nkeywords:\n {2}- heat pumps\n/);
-    expect(md.body).toMatch(/sources:\n {2}- n: 1\n {4}title: .+\n {4}url: http/);
+    // "n" is quoted: YAML 1.1 readers (Jekyll, PyYAML) may take a bare n for false.
+    expect(md.body).toMatch(/sources:\n {2}- "n": 1\n {4}title: .+\n {4}url: http/);
     const html = await call('GET', `/api/v1/articles/${id}/export?format=html`);
     expect(html.body).toMatch(/^<!doctype html>/);
     expect(html.body).toContain('application/ld+json');

@@ -109,7 +109,7 @@ describe('blogsmith generate', { timeout: 180_000 }, () => {
     const markdown = readFileSync(out, 'utf8');
     // The uploaded document is the article's cited source.
     expect(markdown).toMatch(
-      /sources:\n {2}- n: 1\n {4}title: Field notes on heat pumps.*\n {4}documentId: /,
+      /sources:\n {2}- "n": 1\n {4}title: Field notes on heat pumps.*\n {4}documentId: /,
     );
     expect(markdown).toMatch(/\[1\]/);
   });
