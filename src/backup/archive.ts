@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { AppError } from '../errors.ts';
-import { type Manifest, manifestName, manifestSchema, sealedSecretName } from './manifest.ts';
+import { type Manifest, manifestName, manifestSchema, payloadNames, sealedSecretName } from './manifest.ts';
 import type { SealedSecret } from './secret-envelope.ts';
 import { extractTarEntry, listTar, readTarEntry, type TarEntry } from './tar-archive.ts';
 
@@ -36,16 +36,7 @@ export async function openArchive(file: string): Promise<OpenedArchive> {
   const manifestEntry = find(manifestName);
   if (!manifestEntry)
     throw new AppError('validation_error', `${file} is not a Blogsmith backup (no ${manifestName})`);
-  const parsed = manifestSchema.safeParse(
-    JSON.parse((await readTarEntry(file, manifestEntry)).toString('utf8')),
-  );
-  if (!parsed.success) {
-    throw new AppError(
-      'validation_error',
-      `${file} has an unreadable manifest: ${parsed.error.issues[0]?.message}`,
-    );
-  }
-  const manifest = parsed.data;
+  const manifest = parseManifest(file, (await readTarEntry(file, manifestEntry)).toString('utf8'));
   const secretEntry = find(sealedSecretName);
   const sealedSecret = secretEntry
     ? (JSON.parse((await readTarEntry(file, secretEntry)).toString('utf8')) as SealedSecret)
@@ -58,7 +49,8 @@ export async function openArchive(file: string): Promise<OpenedArchive> {
       if (!payloadEntry) throw new AppError('validation_error', `${file} lacks its database dump`);
       const dir = await mkdtemp(path.join(tmpdir(), 'blogsmith-restore-'));
       const cleanup = () => rm(dir, { recursive: true, force: true });
-      const target = path.join(dir, manifest.payload.name);
+      // The name is the code's, never the archive's: nothing in a backup chooses where a file is written.
+      const target = path.join(dir, payloadNames[manifest.database.kind]);
       try {
         await extractTarEntry(file, payloadEntry, target);
         const sha = await sha256File(target);
@@ -75,4 +67,20 @@ export async function openArchive(file: string): Promise<OpenedArchive> {
       }
     },
   };
+}
+
+function parseManifest(file: string, text: string): Manifest {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new AppError('validation_error', `${file} has an unreadable manifest: not JSON`);
+  }
+  const parsed = manifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+    throw new AppError('validation_error', `${file} has an unreadable manifest: ${where}${issue?.message}`);
+  }
+  return parsed.data;
 }

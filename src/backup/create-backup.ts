@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sha256File } from './archive.ts';
 import type { Inventory } from './inventory-store.ts';
-import { type Manifest, manifestName, sealedSecretName } from './manifest.ts';
+import { type Manifest, manifestName, payloadNames, sealedSecretName } from './manifest.ts';
 import { dumpPglite } from './pglite-dump.ts';
 import { dumpPostgres, serverVersion } from './postgres-dump.ts';
 import { backupFileName, pruneBackups, removeAbandonedWork } from './retention.ts';
@@ -46,18 +46,18 @@ export async function createBackup(input: CreateBackupInput): Promise<CreatedBac
   const file = path.join(input.outDir, backupFileName(createdAt));
   const partial = `${file}.partial`;
   try {
-    let payload: { name: string; file: string };
+    let payload: { name: (typeof payloadNames)[keyof typeof payloadNames]; file: string };
     let inventory: Inventory;
     let version: string;
     let kind: 'postgres' | 'pglite';
     if (input.databaseUrl) {
       kind = 'postgres';
-      payload = { name: 'database.pgdump', file: path.join(work, 'database.pgdump') };
+      payload = { name: payloadNames.postgres, file: path.join(work, payloadNames.postgres) };
       version = await serverVersion(input.databaseUrl);
       inventory = await dumpPostgres(input.databaseUrl, payload.file);
     } else {
       kind = 'pglite';
-      payload = { name: 'pglite-datadir.tar.gz', file: path.join(work, 'pglite-datadir.tar.gz') };
+      payload = { name: payloadNames.pglite, file: path.join(work, payloadNames.pglite) };
       const dumped = await dumpPglite(input.pgliteDir);
       await writeFile(payload.file, dumped.dump);
       inventory = dumped.inventory;
