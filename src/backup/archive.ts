@@ -8,7 +8,7 @@ import path from 'node:path';
 import { AppError } from '../errors.ts';
 import { type Manifest, manifestName, manifestSchema, payloadNames, sealedSecretName } from './manifest.ts';
 import type { SealedSecret } from './secret-envelope.ts';
-import { extractTarEntry, listTar, readTarEntry, type TarEntry } from './tar-archive.ts';
+import { extractTarEntry, listTar, readTarEntry, type TarEntry, TruncatedTarError } from './tar-archive.ts';
 
 export async function sha256File(file: string): Promise<string> {
   const hash = createHash('sha256');
@@ -30,6 +30,8 @@ export async function openArchive(file: string): Promise<OpenedArchive> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new AppError('not_found', `No backup at ${file}`);
+    if (err instanceof TruncatedTarError)
+      throw new AppError('validation_error', `${file} is damaged: ${err.message}`);
     throw new AppError('validation_error', `${file} is not a Blogsmith backup (${(err as Error).message})`);
   }
   const find = (name: string) => entries.find((e) => e.name === name);
@@ -38,9 +40,13 @@ export async function openArchive(file: string): Promise<OpenedArchive> {
     throw new AppError('validation_error', `${file} is not a Blogsmith backup (no ${manifestName})`);
   const manifest = parseManifest(file, (await readTarEntry(file, manifestEntry)).toString('utf8'));
   const secretEntry = find(sealedSecretName);
-  const sealedSecret = secretEntry
-    ? (JSON.parse((await readTarEntry(file, secretEntry)).toString('utf8')) as SealedSecret)
-    : undefined;
+  // Without this, a backup that lost its sealed key passed as one taken without it.
+  if (manifest.secret.included && !secretEntry)
+    throw new AppError(
+      'validation_error',
+      `${file} is damaged: its manifest says the secret key is sealed in it, but ${sealedSecretName} is missing`,
+    );
+  const sealedSecret = secretEntry ? await readSealedSecret(file, secretEntry) : undefined;
   const payloadEntry = find(manifest.payload.name);
   return {
     manifest,
@@ -83,4 +89,12 @@ function parseManifest(file: string, text: string): Manifest {
     throw new AppError('validation_error', `${file} has an unreadable manifest: ${where}${issue?.message}`);
   }
   return parsed.data;
+}
+
+async function readSealedSecret(file: string, entry: TarEntry): Promise<SealedSecret> {
+  try {
+    return JSON.parse((await readTarEntry(file, entry)).toString('utf8')) as SealedSecret;
+  } catch {
+    throw new AppError('validation_error', `${file} is damaged: ${sealedSecretName} is not JSON`);
+  }
 }

@@ -64,20 +64,37 @@ export interface TarEntry {
   offset: number;
 }
 
-/** Lists the entries of an archive written by writeTar (or any plain ustar file). */
+/** An archive that ends early: a copy or upload cut short, a full disk. */
+export class TruncatedTarError extends Error {}
+
+/**
+ * Lists the entries of an archive written by writeTar (or any plain ustar file). The end-of-archive
+ * marker (two zero blocks) is required and every entry must be whole: an archive cut short would
+ * otherwise list as a shorter, valid one (a lost last entry, the sealed key, went unnoticed).
+ */
 export async function listTar(file: string): Promise<TarEntry[]> {
   const handle = await open(file, 'r');
   try {
+    const fileSize = (await handle.stat()).size;
     const entries: TarEntry[] = [];
     const h = Buffer.alloc(block);
+    const readBlock = async (at: number) => (await handle.read(h, 0, block, at)).bytesRead === block;
     let position = 0;
     for (;;) {
-      const { bytesRead } = await handle.read(h, 0, block, position);
-      if (bytesRead < block || h.every((b) => b === 0)) break;
+      if (!(await readBlock(position))) {
+        if (position === 0) throw new Error('not a tar archive');
+        throw new TruncatedTarError('it ends before its end-of-archive marker (truncated)');
+      }
+      if (h.every((b) => b === 0)) {
+        if (!(await readBlock(position + block)) || !h.every((b) => b === 0))
+          throw new TruncatedTarError('its end-of-archive marker is incomplete (truncated)');
+        break;
+      }
       if (h.toString('ascii', 257, 262) !== 'ustar') throw new Error('not a tar archive');
       const name = h.toString('utf8', 0, 100).replace(/\0.*$/s, '');
       const size = Number.parseInt(h.toString('ascii', 124, 136).replace(/\0.*$/s, '').trim(), 8);
       if (!Number.isFinite(size)) throw new Error('corrupt tar header');
+      if (position + block + size > fileSize) throw new TruncatedTarError(`${name} is cut short (truncated)`);
       entries.push({ name, size, offset: position + block });
       position += block + size + padding(size).length;
     }

@@ -1,9 +1,11 @@
 // What a backup archive may say about itself is checked before anything is written or trusted.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openArchive } from '../../src/backup/archive.ts';
+import { keyFingerprint } from '../../src/backup/secret-envelope.ts';
+import { listTar } from '../../src/backup/tar-archive.ts';
 import { manifestFor, writeBackupArchive } from '../support/backup-archive.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'blogsmith-archive-test-'));
@@ -49,5 +51,60 @@ describe('openArchive', () => {
     const extracted = await (await openArchive(file)).extractPayload();
     expect(path.basename(extracted.file)).toBe('database.pgdump');
     await extracted.cleanup();
+  });
+});
+
+// The sealed key is the archive's last entry, and the archive's end was taken to be wherever the file
+// ended: a copy cut short lost the key and still verified, as a backup taken without it.
+describe('an archive that lost its end', () => {
+  const key = 'the-secret-key-of-this-installation-0123456789';
+  const passphrase = 'correct horse battery staple';
+
+  async function sealedBackup(name: string) {
+    const payload = Buffer.from('a dump'.repeat(300));
+    const manifest = manifestFor('postgres', payload);
+    manifest.secret = { included: true, fingerprint: keyFingerprint(key) };
+    const file = path.join(dir, name);
+    await writeBackupArchive(file, manifest, { name: 'database.pgdump', data: payload }, { key, passphrase });
+    const entries = await listTar(file);
+    expect(entries.map((e) => e.name)).toEqual([
+      'manifest.json',
+      'database.pgdump',
+      'secret-key.sealed.json',
+    ]);
+    return { file, bytes: readFileSync(file), sealedAt: entries[2]!.offset - 512 };
+  }
+
+  it('is damaged when cut before its sealed key', async () => {
+    const { file, bytes, sealedAt } = await sealedBackup('cut-before-key.tar');
+    writeFileSync(file, bytes.subarray(0, sealedAt));
+    await expect(openArchive(file)).rejects.toThrow(
+      `${file} is damaged: it ends before its end-of-archive marker (truncated)`,
+    );
+  });
+
+  it('is damaged when cut inside an entry or its end-of-archive marker', async () => {
+    const { file, bytes, sealedAt } = await sealedBackup('cut-inside.tar');
+    writeFileSync(file, bytes.subarray(0, sealedAt + 600));
+    await expect(openArchive(file)).rejects.toThrow(
+      `${file} is damaged: secret-key.sealed.json is cut short (truncated)`,
+    );
+    writeFileSync(file, bytes.subarray(0, bytes.length - 512));
+    await expect(openArchive(file)).rejects.toThrow(
+      `${file} is damaged: its end-of-archive marker is incomplete`,
+    );
+    writeFileSync(file, bytes);
+    expect((await openArchive(file)).sealedSecret).toBeDefined();
+  });
+
+  it('is damaged when its manifest names a sealed key the archive does not hold', async () => {
+    const payload = Buffer.from('a dump');
+    const manifest = manifestFor('postgres', payload);
+    manifest.secret = { included: true, fingerprint: keyFingerprint(key) };
+    const file = path.join(dir, 'no-key.tar');
+    await writeBackupArchive(file, manifest, { name: 'database.pgdump', data: payload });
+    await expect(openArchive(file)).rejects.toThrow(
+      `${file} is damaged: its manifest says the secret key is sealed in it, but secret-key.sealed.json is missing`,
+    );
   });
 });
