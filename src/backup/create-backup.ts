@@ -10,7 +10,7 @@ import type { Inventory } from './inventory-store.ts';
 import { type Manifest, manifestName, payloadNames, sealedSecretName } from './manifest.ts';
 import { dumpPglite } from './pglite-dump.ts';
 import { dumpPostgres, serverVersion } from './postgres-dump.ts';
-import { backupFileName, pruneBackups, removeAbandonedWork } from './retention.ts';
+import { backupFileName, futureBackups, pruneBackups, removeAbandonedWork } from './retention.ts';
 import { keyFingerprint, sealSecret } from './secret-envelope.ts';
 import type { TarEntrySource } from './tar-archive.ts';
 import { writeTar } from './tar-archive.ts';
@@ -36,6 +36,8 @@ export interface CreatedBackup {
   file: string;
   manifest: Manifest;
   pruned: string[];
+  /** Backups in outDir named with a later time than this one (see futureBackups). */
+  futureDated: string[];
 }
 
 export async function createBackup(input: CreateBackupInput): Promise<CreatedBackup> {
@@ -87,8 +89,8 @@ export async function createBackup(input: CreateBackupInput): Promise<CreatedBac
     }
     await writeTar(partial, entries);
     renameSync(partial, file);
-    const pruned = input.keep ? pruneBackups(input.outDir, input.keep) : [];
-    return { file, manifest, pruned };
+    const pruned = input.keep ? pruneBackups(input.outDir, input.keep, file) : [];
+    return { file, manifest, pruned, futureDated: futureBackups(input.outDir, createdAt) };
   } catch (err) {
     rmSync(partial, { force: true });
     throw err;

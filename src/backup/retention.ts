@@ -7,14 +7,28 @@ const backupFile = /^blogsmith-backup-\d{8}T\d{9}Z\.tar$/;
 
 export const backupFileName = (at: Date) => `blogsmith-backup-${at.toISOString().replace(/[-:.]/g, '')}.tar`;
 
-export function pruneBackups(dir: string, keep: number): string[] {
-  const names = readdirSync(dir)
-    .filter((n) => backupFile.test(n))
+/**
+ * Removes all but `keep` backups: `written`, the one just made, and the newest others by the time in
+ * their names. The one just made always stays: a backup named with a later time (taken while the
+ * clock was ahead) sorted before it, and `--keep 1` deleted the backup it had just written.
+ */
+export function pruneBackups(dir: string, keep: number, written: string): string[] {
+  const others = readdirSync(dir)
+    .filter((n) => backupFile.test(n) && n !== path.basename(written))
     .sort()
     .reverse();
-  const removed = names.slice(keep).map((n) => path.join(dir, n));
+  const removed = others.slice(Math.max(keep - 1, 0)).map((n) => path.join(dir, n));
   for (const file of removed) rmSync(file, { force: true });
   return removed;
+}
+
+/** Backups in `dir` named with a time after `now`: a clock that was ahead, and `--keep` counts them as newest. */
+export function futureBackups(dir: string, now: Date): string[] {
+  const newest = backupFileName(now);
+  return readdirSync(dir)
+    .filter((n) => backupFile.test(n) && n > newest)
+    .sort()
+    .map((n) => path.join(dir, n));
 }
 
 const partialFile = /^blogsmith-backup-\d{8}T\d{9}Z\.tar\.partial$/;

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { removeAbandonedWork } from '../../src/backup/retention.ts';
+import { futureBackups, pruneBackups, removeAbandonedWork } from '../../src/backup/retention.ts';
 
 const root = mkdtempSync(path.join(tmpdir(), 'blogsmith-retention-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -47,5 +47,51 @@ describe('removeAbandonedWork', () => {
       'someone-elses.tar.partial',
     ]);
     expect(readdirSync(tmp).sort()).toEqual(['blogsmith-backup-running', 'other-tool-tmp']);
+  });
+});
+
+// `--keep N` kept the N highest names, the backup just written among the candidates: one named with a
+// later time (taken while the clock was ahead) outranked it, and `--keep 1` deleted the new backup.
+describe('pruneBackups', () => {
+  const names = [
+    'blogsmith-backup-20260101T000000000Z.tar',
+    'blogsmith-backup-20260102T000000000Z.tar',
+    'blogsmith-backup-20991231T000000000Z.tar',
+    'blogsmith-backup-20260103T000000000Z.tar',
+    'someone-elses.tar',
+  ];
+  const backups = () => {
+    const dir = mkdtempSync(path.join(root, 'keep-'));
+    for (const name of names) writeFileSync(path.join(dir, name), 'x');
+    return dir;
+  };
+  const written = 'blogsmith-backup-20260103T000000000Z.tar';
+
+  it('always keeps the backup just written, and counts it among the N', () => {
+    const dir = backups();
+    expect(pruneBackups(dir, 1, path.join(dir, written)).map((p) => path.basename(p))).toEqual([
+      'blogsmith-backup-20991231T000000000Z.tar',
+      'blogsmith-backup-20260102T000000000Z.tar',
+      'blogsmith-backup-20260101T000000000Z.tar',
+    ]);
+    expect(readdirSync(dir).sort()).toEqual([written, 'someone-elses.tar']);
+  });
+
+  it('keeps the newest others up to N', () => {
+    const dir = backups();
+    pruneBackups(dir, 3, path.join(dir, written));
+    expect(readdirSync(dir).sort()).toEqual([
+      'blogsmith-backup-20260102T000000000Z.tar',
+      written,
+      'blogsmith-backup-20991231T000000000Z.tar',
+      'someone-elses.tar',
+    ]);
+  });
+
+  it('names the backups dated after the one just written', () => {
+    const dir = backups();
+    expect(futureBackups(dir, new Date('2026-01-03T00:00:00.000Z'))).toEqual([
+      path.join(dir, 'blogsmith-backup-20991231T000000000Z.tar'),
+    ]);
   });
 });

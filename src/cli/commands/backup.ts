@@ -97,7 +97,14 @@ export function registerBackupCommands(program: Command) {
       );
       const { manifest } = created;
       if (opts.json) {
-        out(JSON.stringify({ file: created.file, pruned: created.pruned, manifest }));
+        out(
+          JSON.stringify({
+            file: created.file,
+            pruned: created.pruned,
+            futureDated: created.futureDated,
+            manifest,
+          }),
+        );
       } else {
         const rows = Object.values(manifest.inventory.tables).reduce((a, b) => a + b, 0);
         out(
@@ -105,6 +112,11 @@ export function registerBackupCommands(program: Command) {
         );
         for (const file of created.pruned) out(`Removed old backup ${file}`);
       }
+      for (const file of created.futureDated)
+        warn(
+          `${file} is named with a later time than this backup (was the clock ahead?): --keep counts it ` +
+            'as the newest and keeps it; remove it, or move it elsewhere, if it is not the newest.',
+        );
       if (secretKey && !manifest.secret.included) {
         warn(
           `the secret key is not in this backup. Keep SECRET_KEY (or ${path.join(config.DATA_DIR, 'secret.key')}) ` +
