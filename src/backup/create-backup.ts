@@ -1,7 +1,7 @@
 // `blogsmith backup`: one archive holding a consistent dump of the database (pg_dump custom format
 // on PostgreSQL, PGlite's data-directory dump on the embedded database), its manifest and, only
 // when asked, the secret key sealed with a passphrase.
-import { mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -88,7 +88,12 @@ export async function createBackup(input: CreateBackupInput): Promise<CreatedBac
       entries.push({ name: sealedSecretName, data: Buffer.from(JSON.stringify(sealed)) });
     }
     await writeTar(partial, entries);
+    // The archive's bytes reach the disk before it takes its name, and the name before old backups are
+    // removed: after a crash or power loss the newest backup must not be an empty or missing file
+    // while the ones --keep removed are gone.
+    syncToDisk(partial);
     renameSync(partial, file);
+    syncToDisk(input.outDir);
     const pruned = input.keep ? pruneBackups(input.outDir, input.keep, file) : [];
     return { file, manifest, pruned, futureDated: futureBackups(input.outDir, createdAt) };
   } catch (err) {
@@ -96,6 +101,16 @@ export async function createBackup(input: CreateBackupInput): Promise<CreatedBac
     throw err;
   } finally {
     await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** fsync: a file's data, or a folder's entries (a rename in it), are on the disk when it returns. */
+function syncToDisk(target: string): void {
+  const fd = openSync(target, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
 
