@@ -14,6 +14,37 @@ const open = (dataDir: string, load?: Blob) =>
 const inventoryOfClient = (client: PGlite) =>
   takeInventory(async <Row>(text: string) => (await client.query<Row>(text)).rows);
 
+// SHOW names its column server_version: reading `v` from it recorded "" in every manifest.
+const versionOf = async (client: PGlite) =>
+  (await client.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0]?.v ?? '';
+
+/** "18.6" → "18", "15.20 (Debian 15.20-0+deb12u1)" → "15". */
+export const majorVersion = (version: string) => version.split(/[.\s]/)[0] ?? '';
+
+/**
+ * A data-directory dump loads only into the PostgreSQL major it was taken with: refused with one line
+ * before anything is touched, not left to PGlite's own failure part-way through. A manifest from
+ * before the version was recorded (empty) is let through.
+ */
+export async function assertSamePgliteMajor(backup: { serverVersion: string; appVersion: string }) {
+  if (!backup.serverVersion) return;
+  const client = await open('memory://');
+  let current: string;
+  try {
+    current = await versionOf(client);
+  } finally {
+    await client.close();
+  }
+  const [was, is] = [majorVersion(backup.serverVersion), majorVersion(current)];
+  if (was !== is)
+    throw new AppError(
+      'validation_error',
+      `This backup's embedded database is PostgreSQL ${was} (taken by Blogsmith ${backup.appVersion}) but this ` +
+        `Blogsmith's is PostgreSQL ${is}, and a PGlite dump loads only into the same major: restore it with a ` +
+        `Blogsmith release whose embedded database is PostgreSQL ${was}.`,
+    );
+}
+
 /** Refuses a folder without a database: opening it would create one there, and a backup must not. */
 export function assertEmbeddedDatabase(pgDir: string): void {
   if (!existsSync(path.join(pgDir, 'PG_VERSION')))
@@ -30,7 +61,7 @@ export async function dumpPglite(
   const client = await open(pgDir);
   try {
     const inventory = await inventoryOfClient(client);
-    const version = (await client.query<{ v: string }>('SHOW server_version')).rows[0]?.v ?? '';
+    const version = await versionOf(client);
     const dump = Buffer.from(await (await client.dumpDataDir('gzip')).arrayBuffer());
     return { dump, inventory, version };
   } finally {

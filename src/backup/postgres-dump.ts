@@ -52,7 +52,8 @@ export async function serverVersion(url: string): Promise<string> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const r = await client.query<{ v: string }>('SHOW server_version');
+    // SHOW names its column server_version: reading `v` from it recorded "" in every manifest.
+    const r = await client.query<{ v: string }>(`SELECT current_setting('server_version') AS v`);
     return r.rows[0]?.v ?? '';
   } finally {
     await client.end();

@@ -8,7 +8,7 @@ import { openArchive } from './archive.ts';
 import { existingSecretKey } from './create-backup.ts';
 import { compareInventories, type InventoryDifference } from './inventory-store.ts';
 import type { Manifest } from './manifest.ts';
-import { inventoryOfPglite, restorePglite } from './pglite-dump.ts';
+import { assertSamePgliteMajor, inventoryOfPglite, restorePglite } from './pglite-dump.ts';
 import { blogsmithConnections, inventoryOf, restorePostgres } from './postgres-dump.ts';
 import { keyFingerprint, openSecret } from './secret-envelope.ts';
 
@@ -59,6 +59,8 @@ export async function restoreBackup(input: RestoreInput): Promise<RestoreResult>
         'restore into the same kind of database it was taken from.',
     );
   }
+  if (target === 'pglite')
+    await assertSamePgliteMajor({ ...manifest.database, appVersion: manifest.appVersion });
   // The key is opened before anything is changed: a wrong passphrase must not leave a half-done restore.
   let sealedKey: string | undefined;
   if (archive.sealedSecret && !input.withoutSecret) {

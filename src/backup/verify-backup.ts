@@ -5,7 +5,7 @@ import { AppError } from '../errors.ts';
 import { openArchive } from './archive.ts';
 import { compareInventories, type InventoryDifference } from './inventory-store.ts';
 import type { Manifest } from './manifest.ts';
-import { inventoryOfPglite } from './pglite-dump.ts';
+import { assertSamePgliteMajor, inventoryOfPglite } from './pglite-dump.ts';
 import { inventoryOf, restorePostgres, scratchDatabase } from './postgres-dump.ts';
 import { keyFingerprint, openSecret } from './secret-envelope.ts';
 
@@ -47,6 +47,8 @@ export async function verifyBackup(input: VerifyInput): Promise<VerifyResult> {
       'Verifying a PostgreSQL backup needs a server for the scratch database: set DATABASE_URL or pass --scratch-url',
     );
   }
+  if (manifest.database.kind === 'pglite')
+    await assertSamePgliteMajor({ ...manifest.database, appVersion: manifest.appVersion });
   const payload = await archive.extractPayload();
   try {
     let restored: Awaited<ReturnType<typeof inventoryOf>>;

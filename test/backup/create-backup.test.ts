@@ -65,4 +65,14 @@ describe('createBackup', () => {
       `rm ${old}`,
     ]);
   }, 120_000);
+
+  // SHOW server_version's column is server_version: the manifest recorded "" for every backup.
+  it('records the server version in the manifest', async () => {
+    const created = await createBackup({
+      pgliteDir: pgDir,
+      outDir: path.join(root, 'out2'),
+      appVersion: 'test',
+    });
+    expect(created.manifest.database.serverVersion).toMatch(/^\d+\.\d+/);
+  }, 120_000);
 });
