@@ -104,6 +104,14 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
   }
   await prepareVectorSearch(database, config.EMBEDDING_DIMENSIONS, logger);
   await ensureAdmin({ config, database, logger });
+  if (migration.unknownMigrations) {
+    logger.warn(
+      { unknownMigrations: migration.unknownMigrations },
+      `The database holds ${migration.unknownMigrations} migration(s) this release does not know: a newer ` +
+        'Blogsmith migrated it. The previous release runs on the next one\u2019s schema (a rolling update, a ' +
+        'rollback); anything older may not: upgrade Blogsmith.',
+    );
+  }
   if (!migration.vectorAvailable) {
     logger.warn(
       { reason: migration.vectorError },

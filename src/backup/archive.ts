@@ -5,6 +5,7 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { knownMigrations } from '../db/migrate.ts';
 import { AppError } from '../errors.ts';
 import { type Manifest, manifestName, manifestSchema, payloadNames, sealedSecretName } from './manifest.ts';
 import type { SealedSecret } from './secret-envelope.ts';
@@ -97,4 +98,17 @@ async function readSealedSecret(file: string, entry: TarEntry): Promise<SealedSe
   } catch {
     throw new AppError('validation_error', `${file} is damaged: ${sealedSecretName} is not JSON`);
   }
+}
+
+/**
+ * Set when a newer release took the backup (its database holds migrations this release does not
+ * know): restored here, it would run this release's code on a schema it has never seen.
+ */
+export function newerRelease(manifest: Manifest): string | undefined {
+  const known = knownMigrations();
+  if (manifest.inventory.migrations <= known) return undefined;
+  return (
+    `This backup was taken by a newer Blogsmith (${manifest.appVersion}: ${manifest.inventory.migrations} ` +
+    `migrations, this release knows ${known})`
+  );
 }

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors.ts';
-import { openArchive } from './archive.ts';
+import { newerRelease, openArchive } from './archive.ts';
 import { existingSecretKey } from './create-backup.ts';
 import { compareInventories, type InventoryDifference } from './inventory-store.ts';
 import type { Manifest } from './manifest.ts';
@@ -59,6 +59,12 @@ export async function restoreBackup(input: RestoreInput): Promise<RestoreResult>
         'restore into the same kind of database it was taken from.',
     );
   }
+  const newer = newerRelease(manifest);
+  if (newer)
+    throw new AppError(
+      'validation_error',
+      `${newer}: restore it with Blogsmith ${manifest.appVersion} or newer.`,
+    );
   if (target === 'pglite')
     await assertSamePgliteMajor({ ...manifest.database, appVersion: manifest.appVersion });
   // The key is opened before anything is changed: a wrong passphrase must not leave a half-done restore.

@@ -2,7 +2,7 @@
 // PostgreSQL database, or an in-memory PGlite) and compares row counts per table and the
 // articles checksum with the manifest. The configured database is never touched.
 import { AppError } from '../errors.ts';
-import { openArchive } from './archive.ts';
+import { newerRelease, openArchive } from './archive.ts';
 import { compareInventories, type InventoryDifference } from './inventory-store.ts';
 import type { Manifest } from './manifest.ts';
 import { assertSamePgliteMajor, inventoryOfPglite } from './pglite-dump.ts';
@@ -24,11 +24,18 @@ export interface VerifyResult {
   tablesChecked: number;
   rowsChecked: number;
   sealedKey: SealedKeyCheck;
+  /** What does not fail the check but limits the backup (a newer release's, which only it restores). */
+  warnings: string[];
 }
 
 export async function verifyBackup(input: VerifyInput): Promise<VerifyResult> {
   const archive = await openArchive(input.file);
   const { manifest } = archive;
+  // A warning, not a failure: the archive is whole and verifies; it is this release that cannot restore it.
+  const newer = newerRelease(manifest);
+  const warnings = newer
+    ? [`${newer}: it verifies, but only Blogsmith ${manifest.appVersion} or newer can restore it.`]
+    : [];
   let sealedKey: SealedKeyCheck = 'not-included';
   if (archive.sealedSecret) {
     sealedKey = 'not-checked';
@@ -70,6 +77,7 @@ export async function verifyBackup(input: VerifyInput): Promise<VerifyResult> {
       tablesChecked: Object.keys(manifest.inventory.tables).length,
       rowsChecked: Object.values(manifest.inventory.tables).reduce((a, b) => a + b, 0),
       sealedKey,
+      warnings,
     };
   } finally {
     await payload.cleanup();

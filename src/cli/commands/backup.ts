@@ -140,6 +140,7 @@ export function registerBackupCommands(program: Command) {
         ...(config.BACKUP_PASSPHRASE ? { passphrase: config.BACKUP_PASSPHRASE } : {}),
       });
       const ok = result.differences.length === 0 && result.sealedKey !== 'wrong-passphrase';
+      if (!opts.json) for (const line of result.warnings) warn(line);
       if (opts.json) out(JSON.stringify({ ok, ...result }));
       else {
         for (const d of result.differences)
