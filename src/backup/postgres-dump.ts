@@ -21,31 +21,57 @@ function connection(url: string): Connection {
   return { dbname: u.toString(), env };
 }
 
-function run(command: string, args: string[], env: Record<string, string>): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d) => {
-      stderr += String(d);
-    });
-    child.once('error', (err) =>
-      reject(
-        (err as NodeJS.ErrnoException).code === 'ENOENT'
-          ? new AppError(
-              'validation_error',
-              `${command} is not installed: install the PostgreSQL client tools (Debian: postgresql-client) matching your server's major version`,
-            )
-          : err,
-      ),
-    );
-    child.once('exit', (code) => {
-      if (code === 0) resolve();
-      else reject(new AppError('internal_error', `${command} failed (exit ${code}): ${stderr.trim()}`));
-    });
+interface Exited {
+  code: number | null;
+  stderr: string;
+  /** The tool could not be started (not installed). */
+  error?: Error;
+}
+
+/** Never rejects (a rejection not awaited yet would end the process): a failed start is `error`. */
+function start(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  pipe: 'stdin' | 'stdout' | 'none',
+) {
+  const child = spawn(command, args, {
+    env: { ...process.env, ...env },
+    stdio: [pipe === 'stdin' ? 'pipe' : 'ignore', pipe === 'stdout' ? 'pipe' : 'ignore', 'pipe'],
   });
+  let stderr = '';
+  child.stderr?.on('data', (d) => {
+    stderr += String(d);
+  });
+  const done = new Promise<Exited>((resolve) => {
+    child.once('error', (err) =>
+      resolve({
+        code: null,
+        stderr,
+        error:
+          (err as NodeJS.ErrnoException).code === 'ENOENT'
+            ? new AppError(
+                'validation_error',
+                `${command} is not installed: install the PostgreSQL client tools (Debian: postgresql-client) matching your server's major version`,
+              )
+            : err,
+      }),
+    );
+    child.once('close', (code) => resolve({ code, stderr: stderr.trim() }));
+  });
+  return { child, done };
+}
+
+/** The tool's failure as an error, or undefined when it exited 0. */
+function failure(command: string, r: Exited): Error | undefined {
+  if (r.error) return r.error;
+  if (r.code !== 0) return new AppError('internal_error', `${command} failed (exit ${r.code}): ${r.stderr}`);
+  return undefined;
+}
+
+async function run(command: string, args: string[], env: Record<string, string>): Promise<void> {
+  const err = failure(command, await start(command, args, env, 'none').done);
+  if (err) throw err;
 }
 
 export async function serverVersion(url: string): Promise<string> {
@@ -103,25 +129,63 @@ export async function blogsmithConnections(url: string): Promise<string[]> {
 }
 
 /**
- * Restores a custom-format dump into the database at `url`, replacing the objects it contains,
- * in one transaction (a failed restore leaves the database as it was).
+ * Empties the schemas Blogsmith's data lives in (its tables, drizzle's migration log, pg-boss's queue)
+ * at the start of the restore's transaction, so the dump lands in a database holding nothing else.
+ * `pg_restore --clean` dropped only what the dump holds: whatever later migrations had added stayed,
+ * and a backup from before them failed to restore on their constraints, or restored and then failed
+ * to migrate ("relation … already exists"). public is made again as it was: its owner and grants.
+ */
+const emptySchemas = `
+DO $empty$
+DECLARE
+  was record;
+  grant_ record;
+BEGIN
+  SELECT nspowner::regrole::text AS owner, nspacl AS acl INTO was FROM pg_namespace WHERE nspname = 'public';
+  DROP SCHEMA IF EXISTS pgboss, drizzle, public CASCADE;
+  CREATE SCHEMA public;
+  FOR grant_ IN SELECT * FROM aclexplode(was.acl) LOOP
+    EXECUTE format('GRANT %s ON SCHEMA public TO %s%s', grant_.privilege_type,
+      CASE WHEN grant_.grantee = 0 THEN 'PUBLIC' ELSE grant_.grantee::regrole::text END,
+      CASE WHEN grant_.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END);
+  END LOOP;
+  IF was.owner IS NOT NULL AND was.owner <> current_user::regrole::text THEN
+    EXECUTE format('ALTER SCHEMA public OWNER TO %s', was.owner);
+  END IF;
+END
+$empty$;
+`;
+
+/**
+ * Replaces the database at \`url\`'s data with a custom-format dump, in one transaction (a failed
+ * restore leaves the database as it was): pg_restore writes the dump as SQL, and psql runs it after
+ * emptySchemas and commits only once pg_restore has written all of it.
  */
 export async function restorePostgres(url: string, file: string): Promise<void> {
   const c = connection(url);
-  await run(
-    'pg_restore',
-    [
-      '--clean',
-      '--if-exists',
-      '--no-owner',
-      '--no-privileges',
-      '--single-transaction',
-      '--exit-on-error',
-      `--dbname=${c.dbname}`,
-      file,
-    ],
+  const psql = start(
+    'psql',
+    ['--no-psqlrc', '--quiet', '--set=ON_ERROR_STOP=1', `--dbname=${c.dbname}`],
     c.env,
+    'stdin',
   );
+  const restore = start('pg_restore', ['--no-owner', '--no-privileges', '--file=-', file], c.env, 'stdout');
+  const script = psql.child.stdin as NodeJS.WritableStream;
+  // psql stops at the first failing statement, and the writes after it fail: its exit says why.
+  script.on('error', () => {});
+  script.write(`BEGIN;\n${emptySchemas}\n`);
+  restore.child.stdout?.pipe(script, { end: false });
+  const dumped = await restore.done;
+  // A pg_restore that fails part-way must not see its part committed: psql is stopped, never told COMMIT.
+  if (dumped.code === 0) script.end('COMMIT;\n');
+  else psql.child.kill();
+  const applied = await psql.done;
+  // Stopped by us (no exit code), psql is not the cause; on its own, it is (pg_restore then only
+  // failed to write to it).
+  const err =
+    (applied.code === null && !applied.error ? undefined : failure('psql', applied)) ??
+    failure('pg_restore', dumped);
+  if (err) throw err;
 }
 
 export async function inventoryOf(url: string): Promise<Inventory> {
