@@ -34,9 +34,12 @@ function withDataDirLock<T>(dataDir: string, embedded: boolean, command: string,
   return fn().finally(() => lock?.release());
 }
 
-const lostKeysWarning =
+// Invitation tokens are HMACs under the key (accounts/invitations.ts): a link already sent fails
+// under another key as surely as an encrypted provider key does.
+export const lostKeysWarning =
   'without the secret key this backup was taken with, the workspaces\u2019 encrypted provider API keys ' +
-  'cannot be decrypted after a restore (everything else restores).';
+  'cannot be decrypted after a restore, and pending invitation links stop working (their tokens are ' +
+  'signed with the key: invite those people again); everything else restores.';
 
 function describeSecret(outcome: SecretOutcome) {
   switch (outcome.status) {
@@ -45,7 +48,8 @@ function describeSecret(outcome: SecretOutcome) {
     case 'written-aside':
       return warn(
         `SECRET_KEY differs from the key in this backup. The backup's key was written to ${outcome.file}: ` +
-          'set SECRET_KEY to its content, or encrypted provider keys stay unreadable.',
+          'set SECRET_KEY to its content, or encrypted provider keys stay unreadable and pending invitation links ' +
+          'do not work.',
       );
     case 'matches':
       return out('Secret key: the key in use is the one this backup was taken with.');
