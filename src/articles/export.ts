@@ -1,8 +1,9 @@
-// Exports of a finished article: Markdown with YAML front matter, a standalone HTML page (sanitized
-// body, meta tags and JSON-LD), plain text, or the whole record as JSON.
+// Exports of a finished article: Markdown with YAML front matter (raw HTML and script links made
+// text), a standalone HTML page (sanitized body, meta tags and JSON-LD), plain text, or the whole
+// record as JSON.
 import { jsonLdScript } from '../seo/index.ts';
 import { findInstructionLike } from '../writing/instruction-like.ts';
-import { frontMatter, toPlainText } from '../writing/render.ts';
+import { exportableMarkdown, frontMatter, toPlainText } from '../writing/render.ts';
 import type { ArticleRow } from './article-store.ts';
 import type { ArticleView } from './types.ts';
 
@@ -59,7 +60,7 @@ export function exportArticle({ format, article }: ExportRequest): {
             ...(s.documentId ? { documentId: s.documentId } : {}),
           })),
         },
-        article.markdown,
+        exportableMarkdown(article.markdown),
       );
       break;
     case 'html':

@@ -249,6 +249,68 @@ export function toPlainText(markdown: string): string {
     .trim();
 }
 
+const lessThan = (text: string) => text.replaceAll('<', '&lt;');
+
+/** A link or image target a browser would run or that leaves the web (`javascript:`, `data:`, `vbscript:`…). */
+function unsafeTarget(href: string, image: boolean): boolean {
+  const target = href
+    .replace(/&#x([0-9a-f]+);?/gi, (_, hex: string) =>
+      String.fromCodePoint(Number.parseInt(hex, 16) % 0x110000),
+    )
+    .replace(/&#(\d+);?/g, (_, dec: string) => String.fromCodePoint(Number(dec) % 0x110000))
+    .replace(/&colon;/gi, ':')
+    // Browsers drop blanks and control characters inside a scheme ("java\tscript:").
+    .replace(/[\u0000-\u0020\u007f]/g, '');
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(target)?.[1]?.toLowerCase();
+  if (scheme === undefined) return false;
+  return image ? !['http', 'https'].includes(scheme) : !['http', 'https', 'mailto'].includes(scheme);
+}
+
+/** What one block's raw Markdown needs changed: its raw HTML escaped, its unsafe links made text. */
+function unsafeParts(tokens: readonly Token[] | undefined, fixes: Map<string, string>): void {
+  for (const token of tokens ?? []) {
+    if (token.type === 'code' || token.type === 'codespan') continue;
+    if (token.type === 'html') fixes.set(token.raw, lessThan(token.raw));
+    else if (
+      (token.type === 'link' || token.type === 'image') &&
+      unsafeTarget(token.href, token.type === 'image')
+    )
+      fixes.set(token.raw, token.text);
+    if (token.type === 'list')
+      for (const item of (token as Tokens.List).items) unsafeParts(item.tokens, fixes);
+    else if (token.type === 'table') {
+      const table = token as Tokens.Table;
+      for (const cell of [...table.header, ...table.rows.flat()]) unsafeParts(cell.tokens, fixes);
+    } else if ('tokens' in token) unsafeParts(token.tokens, fixes);
+  }
+}
+
+/**
+ * The Markdown export's body: model text is untrusted, and sites that publish Markdown (Jekyll,
+ * WordPress importers) keep raw HTML — so raw HTML is escaped to show as text, and a link or image
+ * whose target would run script keeps only its text, as the HTML export does. Code is left as it is.
+ */
+export function exportableMarkdown(markdown: string): string {
+  plainTextMarked ??= createMarked();
+  let out = '';
+  for (const token of plainTextMarked.lexer(withinNestingLimit(markdown))) {
+    if (token.type === 'html') {
+      out += lessThan(token.raw);
+      continue;
+    }
+    if (token.type === 'def') {
+      if (!unsafeTarget(token.href, false)) out += token.raw;
+      continue;
+    }
+    const fixes = new Map<string, string>();
+    if (token.type !== 'code') unsafeParts([token], fixes);
+    let raw = token.raw;
+    for (const [part, safe] of fixes) raw = raw.split(part).join(safe);
+    out += raw;
+  }
+  return out;
+}
+
 export interface ExportMeta {
   title: string;
   description?: string;

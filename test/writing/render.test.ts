@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { analyzeSeo } from '../../src/seo/analyze.ts';
 import { referenceList } from '../../src/writing/citations.ts';
 import { markdownNestingProblem } from '../../src/writing/markdown-limits.ts';
-import { frontMatter, renderHtml, toPlainText } from '../../src/writing/render.ts';
+import { exportableMarkdown, frontMatter, renderHtml, toPlainText } from '../../src/writing/render.ts';
 
 describe('renderHtml', () => {
   it('renders headings with ids, lists, tables, code and quotes', () => {
@@ -139,5 +139,55 @@ describe('frontMatter', () => {
     const expected = { title: 'No', language: 'no', keywords: ['on', 'Yes', '12:30', '1_000'] };
     expect(parse(yaml, { version: '1.1' })).toEqual(expected);
     expect(parse(yaml)).toEqual(expected);
+  });
+});
+
+describe('exportableMarkdown', () => {
+  it('escapes raw HTML and makes script links text, leaving code and safe links as written', () => {
+    const markdown = [
+      '# Title',
+      '',
+      'Text with <img src=x onerror=alert(1)> and [a link](javascript:alert(2)) and [ok](https://example.com) [1].',
+      '',
+      '<script>alert(3)</script>',
+      '',
+      '- item [bad](jav&#x61;script:alert(4)) and <b>bold</b>',
+      '- ![pic](data:image/svg+xml;base64,AAAA) ![fine](https://example.com/a.png)',
+      '',
+      '| a | b |',
+      '|---|---|',
+      '| <i onmouseover=x>c</i> | <javascript:alert(5)> |',
+      '',
+      '[ref]: vbscript:msgbox(6)',
+      '[good]: https://example.com/good',
+      '',
+      '```html',
+      '<script>shown as code</script>',
+      '```',
+      '',
+      'Inline `<b>code</b>` stays.',
+    ].join('\n');
+    const out = exportableMarkdown(markdown);
+    expect(out).toContain(
+      'Text with &lt;img src=x onerror=alert(1)> and a link and [ok](https://example.com) [1].',
+    );
+    expect(out).toContain('&lt;script>alert(3)&lt;/script>');
+    expect(out).toContain('- item bad and &lt;b>bold&lt;/b>');
+    expect(out).toContain('- pic ![fine](https://example.com/a.png)');
+    expect(out).toContain('| &lt;i onmouseover=x>c&lt;/i> | javascript:alert(5) |');
+    expect(out).not.toContain('vbscript');
+    expect(out).toContain('[good]: https://example.com/good');
+    expect(out).toContain('```html\n<script>shown as code</script>\n```');
+    expect(out).toContain('Inline `<b>code</b>` stays.');
+    // Rendered, nothing of it runs.
+    const html = renderHtml(out);
+    expect(html).not.toMatch(/<script|<img[^>]*onerror|<i |href="(?!https:|#)|src="(?!https:)/);
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+  });
+
+  it('leaves an article without HTML or links as it was', () => {
+    const markdown =
+      '# Heat pumps\n\nThey move heat [1].\n\n## References\n\n[1] Study — <https://example.com/1>\n';
+    expect(exportableMarkdown(markdown)).toBe(markdown);
   });
 });
