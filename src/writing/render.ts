@@ -260,6 +260,7 @@ function unsafeTarget(href: string, image: boolean): boolean {
     .replace(/&#(\d+);?/g, (_, dec: string) => String.fromCodePoint(Number(dec) % 0x110000))
     .replace(/&colon;/gi, ':')
     // Browsers drop blanks and control characters inside a scheme ("java\tscript:").
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
     .replace(/[\u0000-\u0020\u007f]/g, '');
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(target)?.[1]?.toLowerCase();
   if (scheme === undefined) return false;
