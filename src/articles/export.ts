@@ -80,7 +80,7 @@ ${article.html}
 `;
       break;
     case 'txt':
-      body = `${toPlainText(article.markdown)}\n`;
+      body = `${toPlainText(article.markdown, { linkTargets: true })}\n`;
       break;
     case 'json':
       body = `${JSON.stringify(article, null, 2)}\n`;

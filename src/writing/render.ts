@@ -1,4 +1,5 @@
 // Markdown (model output: untrusted) → sanitized HTML, plain text and Markdown with front matter for exports.
+import { decodeHTML } from 'entities';
 import { Marked, type Token, type Tokens } from 'marked';
 import type SanitizeHtml from 'sanitize-html';
 import { lazyModule } from '../lazy-module.ts';
@@ -173,7 +174,8 @@ export function renderHtml(markdown: string): string {
   return sanitizeHtml(marked.parser(tokens), sanitizeOptions).trim();
 }
 
-function inlineText(tokens: readonly Token[] | undefined): string {
+/** `targets`: a link's web or mail address follows its text, for a reader who cannot click (the .txt export). */
+function inlineText(tokens: readonly Token[] | undefined, targets = false): string {
   if (!tokens) return '';
   return tokens
     .map((token) => {
@@ -188,43 +190,52 @@ function inlineText(tokens: readonly Token[] | undefined): string {
         case 'escape':
         case 'citation':
           return token.type === 'citation' ? token.raw : token.text;
+        case 'link': {
+          const text = inlineText(token.tokens, targets);
+          const address = token.href.replace(/^mailto:/i, '');
+          return targets && /^(https?|mailto):/i.test(token.href) && text.trim() !== address
+            ? `${text} (${address})`
+            : text;
+        }
         default:
-          return 'tokens' in token && token.tokens ? inlineText(token.tokens) : decodeEntities(token.raw);
+          return 'tokens' in token && token.tokens
+            ? inlineText(token.tokens, targets)
+            : decodeHTML(token.raw);
       }
     })
     .join('');
 }
 
-function decodeEntities(text: string): string {
-  return text
-    .replaceAll('&lt;', '<')
-    .replaceAll('&gt;', '>')
-    .replaceAll('&quot;', '"')
-    .replaceAll('&#39;', "'")
-    .replaceAll('&amp;', '&');
-}
+const indented = (text: string) => text.replace(/^(?=.)/gm, '   ');
 
-function blockText(token: Token): string {
+function blockText(token: Token, targets = false): string {
+  const blocks = (tokens: readonly Token[] | undefined) => (tokens ?? []).map((t) => blockText(t, targets));
   switch (token.type) {
     case 'heading':
     case 'paragraph':
-      return inlineText(token.tokens);
+      return inlineText(token.tokens, targets);
     case 'text':
-      return token.tokens ? inlineText(token.tokens) : token.text;
+      return token.tokens ? inlineText(token.tokens, targets) : token.text;
     case 'code':
       return token.text;
     case 'blockquote':
-      return (token.tokens ?? []).map(blockText).filter(Boolean).join('\n\n');
+      return blocks(token.tokens).filter(Boolean).join('\n\n');
     case 'list':
       return (token as Tokens.List).items
         .map((item, index) => {
           const bullet = token.ordered ? `${Number(token.start || 1) + index}. ` : '- ';
-          return bullet + item.tokens.map(blockText).filter(Boolean).join('\n');
+          // A nested list stands under its item, indented, not flush with the outer bullets.
+          const [first = '', ...rest] = item.tokens.map((t) => {
+            const text = blockText(t, targets);
+            return t.type === 'list' ? indented(text) : text;
+          });
+          return [bullet + first, ...rest].filter(Boolean).join('\n');
         })
         .join('\n');
     case 'table': {
       const table = token as Tokens.Table;
-      const row = (cells: Tokens.TableCell[]) => cells.map((cell) => inlineText(cell.tokens)).join('\t');
+      const row = (cells: Tokens.TableCell[]) =>
+        cells.map((cell) => inlineText(cell.tokens, targets)).join('\t');
       return [row(table.header), ...table.rows.map(row)].join('\n');
     }
     case 'html':
@@ -236,14 +247,15 @@ function blockText(token: Token): string {
 
 let plainTextMarked: Marked | undefined;
 
-// Plain text for .txt exports and word counting: block structure kept as blank lines, markup gone.
-export function toPlainText(markdown: string): string {
+// Plain text for .txt exports and word counting: block structure kept as blank lines, markup gone;
+// with `linkTargets` (the export) a link's address follows its text.
+export function toPlainText(markdown: string, { linkTargets = false } = {}): string {
   // One lexer for every call (its heading ids matter only when rendering): the SEO reader calls
   // this once per block, and building a Marked each time cost ~40 µs a block.
   plainTextMarked ??= createMarked();
   return plainTextMarked
     .lexer(withinNestingLimit(markdown))
-    .map(blockText)
+    .map((token) => blockText(token, linkTargets))
     .filter((text) => text.trim())
     .join('\n\n')
     .trim();

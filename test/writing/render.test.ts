@@ -113,6 +113,18 @@ describe('toPlainText', () => {
     );
     expect(text).toBe('Title\n\nSome bold and a link & code [1].\n\n- one\n- two\n\nalt text\n\nraw html');
   });
+
+  it('for the export, writes a link’s address after its text, decodes every entity and indents nested lists', () => {
+    const markdown =
+      'See [the study](https://example.com/study), <https://auto.example>, [mail](mailto:a@example.com) and [top](#top).\n\n' +
+      '- one\n  - nested\n  - deeper\n- two\n\nTom &amp; Jerry&nbsp;&copy; &#8212; x';
+    expect(toPlainText(markdown, { linkTargets: true })).toBe(
+      'See the study (https://example.com/study), https://auto.example, mail (a@example.com) and top.\n\n' +
+        '- one\n   - nested\n   - deeper\n- two\n\nTom & Jerry\u00a0© — x',
+    );
+    // Word counting reads no addresses.
+    expect(toPlainText(markdown)).toContain('See the study, https://auto.example, mail and top.');
+  });
 });
 
 describe('frontMatter', () => {
