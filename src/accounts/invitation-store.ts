@@ -2,7 +2,7 @@
 import { and, desc, eq, gt, isNull, TransactionRollbackError } from 'drizzle-orm';
 import { insertWithinCap } from '../db/capped-insert.ts';
 import type { Database } from '../db/client.ts';
-import { invitations, memberships, workspaces } from '../db/schema/index.ts';
+import { invitations, memberships, users, workspaces } from '../db/schema/index.ts';
 import { mayGrant, type Role } from './roles.ts';
 
 /** Open invitations a workspace may hold: they are listed whole. */
@@ -37,19 +37,31 @@ const openIn = (workspaceId: string) =>
     gt(invitations.expiresAt, new Date()),
   );
 
-/** A workspace's open invitations (neither accepted nor expired), newest first. */
+/**
+ * A workspace's open invitations (neither accepted nor expired), newest first, with who sent each
+ * (null once that account is deleted): an admin deciding whether to cancel one needs to know.
+ */
 export async function listOpenInvitations(database: Database, workspaceId: string) {
-  return database.db
+  const rows = await database.db
     .select({
       id: invitations.id,
       email: invitations.email,
       role: invitations.role,
       expiresAt: invitations.expiresAt,
       createdAt: invitations.createdAt,
+      inviterId: users.id,
+      inviterEmail: users.email,
+      inviterName: users.name,
     })
     .from(invitations)
+    .leftJoin(users, eq(users.id, invitations.invitedBy))
     .where(openIn(workspaceId))
     .orderBy(desc(invitations.createdAt));
+  return rows.map(({ inviterId, inviterEmail, inviterName, ...invitation }) => ({
+    ...invitation,
+    invitedBy:
+      inviterId && inviterEmail ? { id: inviterId, email: inviterEmail, name: inviterName ?? null } : null,
+  }));
 }
 
 /** Deletes an open invitation of the workspace (its token stops working); false when there is none. */

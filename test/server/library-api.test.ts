@@ -279,6 +279,9 @@ describe('library API (pglite)', () => {
       const pending = list.json();
       expect(pending.nextCursor).toBeNull();
       expect(pending.items.map((i: { email: string }) => i.email)).toContain('pending@example.com');
+      // Each says who sent it.
+      const mine = pending.items.find((i: { email: string }) => i.email === 'pending@example.com');
+      expect(mine.invitedBy).toMatchObject({ id: expect.any(String), email: expect.stringContaining('@') });
       // The accepted invitation (the viewer's) is not pending.
       expect(pending.items.map((i: { email: string }) => i.email)).not.toContain('viewer@example.com');
       expect(JSON.stringify(pending)).not.toContain(token);

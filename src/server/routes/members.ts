@@ -22,6 +22,8 @@ const invitationView = z.object({
   role: roleSchema,
   expiresAt: z.date(),
   createdAt: z.date(),
+  /** Who sent it; null once their account is deleted. */
+  invitedBy: z.object({ id: z.uuid(), email: z.string(), name: z.string().nullable() }).nullable(),
 });
 
 export const memberRoutes: FastifyPluginAsyncZod = async (app) => {

@@ -668,6 +668,12 @@ export interface paths {
                   expiresAt: string;
                   /** Format: date-time */
                   createdAt: string;
+                  invitedBy: ({
+                    /** Format: uuid */
+                    id: string;
+                    email: string;
+                    name: string | null;
+                  }) | null;
                 })[];
               nextCursor: string | null;
             };

@@ -1,4 +1,5 @@
-// Settings › members › invitations not accepted yet (admins): who was invited, as what, until when;
+// Settings › members › invitations not accepted yet (admins): who was invited, as what, by whom,
+// until when;
 // cancelling one makes its link stop working.
 import { useState } from 'react';
 import { api, type Json, when } from '../../api.ts';
@@ -34,7 +35,10 @@ export function PendingInvitations({ refresh }: { refresh: number }) {
             <li key={i.id}>
               <strong className="break">{i.email}</strong>
               <span className="badge">{i.role}</span>
-              <span className="meta">expires {when(i.expiresAt)}</span>
+              <span className="meta">
+                {i.invitedBy ? `invited by ${i.invitedBy.name || i.invitedBy.email}, ` : ''}expires{' '}
+                {when(i.expiresAt)}
+              </span>
               <button
                 type="button"
                 className="danger small"
