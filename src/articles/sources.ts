@@ -5,6 +5,7 @@
 import { mapBounded } from '../bounded.ts';
 import type { Database } from '../db/client.ts';
 import { errorMessage } from '../errors.ts';
+import { textHead } from '../input/storable-text.ts';
 import { searchKnowledge } from '../knowledge/search.ts';
 import { bestExcerpt } from '../research/excerpt.ts';
 import { extractableTypes } from '../research/extract.ts';
@@ -39,7 +40,7 @@ export interface SourceProvider {
 
 /** Text kept per source: enough for several sections' excerpts, bounded for prompt cost. */
 const maxSourceChars = 12_000;
-const clip = (text: string) => (text.length <= maxSourceChars ? text : `${text.slice(0, maxSourceChars)}…`);
+const clip = (text: string) => (text.length <= maxSourceChars ? text : `${textHead(text, maxSourceChars)}…`);
 
 export function userUrlSources(
   urls: readonly string[],

@@ -1,21 +1,15 @@
-// The one rule for text a request carries. PostgreSQL cannot store NUL in text or JSON, and a lone
-// UTF-16 surrogate is not Unicode at all (JSON columns refuse it, text columns turn it into U+FFFD),
-// so both are refused here with a 400 rather than reaching the database. Names, titles, topics and
-// Markdown must also say something: a value of only whitespace, zero-width or control characters
-// is refused.
+// The one rule for text a request carries. What cannot be stored (NUL, a lone UTF-16 surrogate:
+// storable-text.ts) is refused here with a 400 rather than reaching the database. Names, titles,
+// topics and Markdown must also say something: a value of only whitespace, zero-width or control
+// characters is refused.
 import { z } from 'zod';
+import { storableTextProblem } from './storable-text.ts';
 
-const nul = '\u0000';
+export { storableTextProblem };
+
 // Characters that render as nothing: whitespace, controls, format characters (zero-width space,
 // joiners, BOM, bidi marks, soft hyphen) and the blank-looking fillers.
 const invisibleOnly = /^[\s\p{Cc}\p{Cf}\p{Zs}\p{Zl}\p{Zp}\u115F\u1160\u2800\u3164\uFFA0]*$/u;
-
-/** Why `value` cannot be stored as text, or undefined when it can. */
-export function storableTextProblem(value: string): string | undefined {
-  if (value.includes(nul)) return 'Must not contain NUL (\\u0000) characters';
-  if (!value.isWellFormed()) return 'Must be valid Unicode (no unpaired surrogates)';
-  return undefined;
-}
 
 /** True when the text shows nothing: only whitespace, zero-width or control characters. */
 export const isInvisible = (value: string) => invisibleOnly.test(value);

@@ -1,4 +1,6 @@
 // The paragraph of a page that best matches the question, for showing and citing.
+import { textHead } from '../input/storable-text.ts';
+
 const words = (s: string) => new Set(s.toLowerCase().match(/[\p{L}\p{N}]{3,}/gu) ?? []);
 
 export function bestExcerpt(text: string, query: string, maxChars = 400): string {
@@ -16,5 +18,5 @@ export function bestExcerpt(text: string, query: string, maxChars = 400): string
     }
   }
   const chosen = best || text.trim();
-  return chosen.length <= maxChars ? chosen : `${chosen.slice(0, maxChars - 1).trimEnd()}…`;
+  return chosen.length <= maxChars ? chosen : `${textHead(chosen, maxChars - 1).trimEnd()}…`;
 }

@@ -2,6 +2,7 @@
 // passthrough for plain text; anything else is not a research source. The app runs it on worker
 // threads (extract-pool.ts); this module is what those threads load.
 import { AppError } from '../errors.ts';
+import { storableText, textHead } from '../input/storable-text.ts';
 import { lazyModule } from '../lazy-module.ts';
 import { mediaType } from '../security/ssrf/media-type.ts';
 import { words } from '../writing/words.ts';
@@ -78,7 +79,7 @@ function metaContent(document: Document, selectors: string[]): string | undefine
   return undefined;
 }
 
-function extractHtml(html: string, url: string): ExtractedPage {
+function extractHtml(html: string, url: string): Omit<ExtractedPage, 'wordCount'> {
   const { document } = linkedom().parseHTML(html);
   const canonicalUrl =
     resolveUrl(document.querySelector('link[rel~="canonical"]')?.getAttribute('href'), url) ?? url;
@@ -105,7 +106,6 @@ function extractHtml(html: string, url: string): ExtractedPage {
     text,
     canonicalUrl,
     ...(language || article?.lang ? { language: (language || article?.lang) as string } : {}),
-    wordCount: countWords(text),
   };
 }
 
@@ -115,11 +115,36 @@ function toIsoDate(value: string | null | undefined): string | undefined {
   return Number.isNaN(time) ? undefined : new Date(time).toISOString();
 }
 
+/**
+ * The page's words made storable, counted as stored. A page's NUL byte (or a lone surrogate of a
+ * string body) reached the gather step's JSON output, which the database refused on every retry.
+ */
+function storablePage({
+  title,
+  byline,
+  language,
+  text,
+  ...rest
+}: Omit<ExtractedPage, 'wordCount'>): ExtractedPage {
+  // Trimmed again: a control character dropped can leave a space at an end.
+  const readable = storableText(text).trim();
+  const by = byline && storableText(byline).trim();
+  const lang = language && storableText(language).trim();
+  return {
+    ...rest,
+    title: storableText(title).trim(),
+    ...(by ? { byline: by } : {}),
+    ...(lang ? { language: lang } : {}),
+    text: readable,
+    wordCount: countWords(readable),
+  };
+}
+
 /** Extracts readable text from a fetched body; throws unsupported_media_type for non-text. */
 export function extractReadable(body: Buffer | string, contentType: string, url: string): ExtractedPage {
   const type = mediaType(contentType);
   const source = typeof body === 'string' ? body : body.toString('utf8');
-  if (type === 'text/html' || type === 'application/xhtml+xml') return extractHtml(source, url);
+  if (type === 'text/html' || type === 'application/xhtml+xml') return storablePage(extractHtml(source, url));
   if (type === 'text/plain' || type === 'text/markdown') {
     const text = source.trim();
     const firstLine =
@@ -127,7 +152,7 @@ export function extractReadable(body: Buffer | string, contentType: string, url:
         .split('\n', 1)[0]
         ?.replace(/^#+\s*/, '')
         .trim() ?? '';
-    return { title: firstLine.slice(0, 200), text, canonicalUrl: url, wordCount: countWords(text) };
+    return storablePage({ title: textHead(firstLine, 200), text, canonicalUrl: url });
   }
   throw new AppError(
     'unsupported_media_type',

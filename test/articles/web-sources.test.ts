@@ -2,6 +2,7 @@
 // for enough results that the questions together can fill it.
 import { describe, expect, it } from 'vitest';
 import { resultsPerQuestion, webSources } from '../../src/articles/sources.ts';
+import { storableTextProblem } from '../../src/input/storable-text.ts';
 import type { SearchProvider } from '../../src/research/providers/index.ts';
 import { pageHtml } from './support.ts';
 
@@ -55,5 +56,39 @@ describe('webSources', () => {
     expect(resultsPerQuestion(18, 3)).toBe(12);
     expect(resultsPerQuestion(20, 1)).toBe(20);
     expect(resultsPerQuestion(10, 0)).toBe(20);
+  });
+
+  it('keeps a page whose text is cut inside a surrogate pair or holds a NUL storable', async () => {
+    // The gather step stores its sources as JSON: the database refused both, on every retry.
+    // The NUL past the first 8 kB, where one would have the plain text refused as binary data.
+    const head = `Heat pumps in detail. ${'word '.repeat(1800)}\u0000${'word '.repeat(590)}`;
+    // Once the NUL is dropped, 😀 starts at the 12,000th code unit, the last one a source keeps.
+    const text = `${head}${'x'.repeat(11_999 - (head.length - 1))}😀 and more words`;
+    expect(text.replace('\u0000', '').codePointAt(11_999)).toBe(0x1f600);
+    const found = await webSources(
+      {
+        providers: [
+          {
+            name: 'fake',
+            search: async () => [
+              { title: 'T', url: 'https://pages.test/long', snippet: '', provider: 'fake' },
+            ],
+          },
+        ],
+        fetchPage: async (url) => ({
+          finalUrl: url,
+          status: 200,
+          contentType: 'text/plain',
+          body: Buffer.from(text),
+          redirects: [],
+          fetchedAt: new Date(),
+        }),
+      },
+      { maxSources: 1, cacheTtlSeconds: 0 },
+    ).find(['How do heat pumps work?'], new AbortController().signal);
+    expect(found).toHaveLength(1);
+    for (const value of Object.values(found[0]!))
+      if (typeof value === 'string') expect(storableTextProblem(value)).toBeUndefined();
+    expect(found[0]!.text.endsWith('x…')).toBe(true);
   });
 });

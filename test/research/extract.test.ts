@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.ts';
+import { storableTextProblem } from '../../src/input/storable-text.ts';
 import { extractReadable } from '../../src/research/extract.ts';
 import { articlePage, prose } from './article-page.ts';
 
@@ -52,6 +53,29 @@ describe('extractReadable', () => {
       'https://a.example/n.txt',
     );
     expect(result).toMatchObject({ title: 'Notes', text: '# Notes\n\nsome plain words here', wordCount: 6 });
+  });
+
+  it('drops NUL and other control characters, and mends lone surrogates, so the page can be stored', () => {
+    // A stray NUL in a paragraph failed the whole article: the gather step's JSON output was refused.
+    const paragraphs = prose('heat pumps', 'Stray');
+    paragraphs[1] = `${paragraphs[1]}\u0000 and a bell\u0007 in it`;
+    const page = articlePage({ title: 'Heat\u0001 pumps', paragraphs }).replace(
+      'Ada Lovelace',
+      'Ada\u0000 Lovelace',
+    );
+    const html = extractReadable(Buffer.from(page), 'text/html', 'https://a.example/p');
+    for (const value of [html.title, html.text, html.byline ?? ''])
+      expect(storableTextProblem(value)).toBeUndefined();
+    expect(html.title).toBe('Heat pumps | The Daily Example');
+    expect(html.text).toContain('ownership in several regions. and a bell in it');
+    expect(html.byline).toContain('Ada Lovelace');
+    // Tabs and line breaks are text; a lone surrogate (a string cut inside a pair) becomes U+FFFD.
+    const plain = extractReadable(
+      'Notes\u0000\tone\r\ntwo \ud83d three',
+      'text/plain',
+      'https://a.example/n',
+    );
+    expect(plain).toMatchObject({ title: 'Notes\tone', text: 'Notes\tone\r\ntwo \ufffd three' });
   });
 
   it('rejects content that is not text', () => {

@@ -98,6 +98,18 @@ describe('provider errors and selection', () => {
     }
   });
 
+  it('makes the words of a result storable (a title stands in for a page without one)', async () => {
+    const odd = await fakeTavily(() => [
+      { title: 'Heat\u0000 pumps', url: 'https://example.org/one', snippet: 'bell\u0007 \ud83d' },
+    ]);
+    try {
+      const [result] = await tavilyProvider(fakeKeys.tavily, { baseUrl: odd.url }).search('x', { limit: 1 });
+      expect(result).toMatchObject({ title: 'Heat pumps', snippet: 'bell \ufffd' });
+    } finally {
+      await odd.close();
+    }
+  });
+
   it('creates one provider per configured key or URL', () => {
     const none = { FETCH_ALLOW_HOSTS: [], FETCH_TIMEOUT_SECONDS: 15 };
     expect(createSearchProviders(none)).toEqual([]);

@@ -1,6 +1,10 @@
+import { storableText } from '../../input/storable-text.ts';
 import type { SearchResult } from './types.ts';
 
-/** Builds a SearchResult, dropping entries without a usable http(s) URL. */
+/**
+ * Builds a SearchResult, dropping entries without a usable http(s) URL. Its words are made storable:
+ * a result's title stands in for a page's that has none, and results are cached.
+ */
 export function searchResult(fields: {
   provider: string;
   url: string | undefined;
@@ -11,9 +15,9 @@ export function searchResult(fields: {
 }): SearchResult | undefined {
   if (!fields.url || !/^https?:\/\//i.test(fields.url)) return undefined;
   return {
-    title: fields.title ?? fields.url,
+    title: storableText(fields.title ?? fields.url),
     url: fields.url,
-    snippet: fields.snippet ?? '',
+    snippet: storableText(fields.snippet ?? ''),
     provider: fields.provider,
     ...(fields.publishedAt ? { publishedAt: fields.publishedAt } : {}),
     ...(fields.score !== undefined ? { score: fields.score } : {}),
