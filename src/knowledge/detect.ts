@@ -1,5 +1,6 @@
 // Recognises a document by its bytes. A name or declared MIME type never turns binary into text;
 // it only breaks the tie between Markdown and plain text, which share every byte pattern.
+import { declaredCharset, decodeText } from '../decode-text.ts';
 import { lazyModule } from '../lazy-module.ts';
 import { rejected } from './errors.ts';
 import type { DocumentType } from './types.ts';
@@ -24,60 +25,6 @@ const knownBinaries: [string, number[]][] = [
 ];
 
 const startsWith = (bytes: Uint8Array, magic: number[]) => magic.every((b, i) => bytes[i] === b);
-
-const decoded = (encoding: string, bytes: Uint8Array, fatal: boolean): string | undefined => {
-  try {
-    return new TextDecoder(encoding, { fatal }).decode(bytes);
-  } catch {
-    return undefined; // not that encoding, or a label TextDecoder does not know
-  }
-};
-
-/**
- * The charset the document declares: the `charset` of its Content-Type, else an HTML
- * `<meta charset>` (or `http-equiv` Content-Type) near its start.
- */
-export function declaredCharset(bytes: Uint8Array, declaredType?: string): string | undefined {
-  const fromType = /charset\s*=\s*"?([\w.:-]+)/i.exec(declaredType ?? '')?.[1];
-  if (fromType) return fromType;
-  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 2048)).toString(
-    'latin1',
-  );
-  return /<meta[^>]*?charset\s*=\s*["']?([\w.:-]+)/i.exec(head)?.[1];
-}
-
-/**
- * Decodes text content, or returns undefined for binary data. BOM-marked UTF-16, else UTF-8; text
- * that is not UTF-8 in the charset it declares, else in Windows-1252 (what browsers take
- * undeclared legacy text for): a Latin-1 page or a Windows text file was refused as binary.
- */
-export function decodeText(bytes: Uint8Array, charset?: string): string | undefined {
-  let text: string | undefined;
-  let guessed = false;
-  const utf16 =
-    bytes[0] === 0xff && bytes[1] === 0xfe
-      ? 'utf-16le'
-      : bytes[0] === 0xfe && bytes[1] === 0xff
-        ? 'utf-16be'
-        : '';
-  if (utf16) text = decoded(utf16, bytes, true);
-  else
-    text =
-      decoded('utf-8', bytes, true) ??
-      (charset && !/^utf-?8$/i.test(charset) ? decoded(charset, bytes, true) : undefined);
-  if (text === undefined && !utf16) {
-    text = decoded('windows-1252', bytes, false);
-    guessed = true;
-  }
-  if (text === undefined) return undefined;
-  // Control characters other than whitespace mean binary data; read as Windows-1252, so do the
-  // five bytes it leaves undefined (decoded as C1 controls).
-  for (let i = 0; i < Math.min(text.length, 8192); i++) {
-    const c = text.charCodeAt(i);
-    if ((c < 0x20 && (c < 0x09 || c > 0x0d)) || (guessed && c >= 0x80 && c <= 0x9f)) return undefined;
-  }
-  return text;
-}
 
 /** The OpenAPI/Swagger version an object declares, if any. */
 export function openApiVersion(value: unknown): string | undefined {

@@ -1,8 +1,9 @@
 // The one call document ingestion makes: check limits, recognise the type by content, parse, chunk.
 import { createHash } from 'node:crypto';
 import type { Config } from '../config.ts';
+import { declaredCharset } from '../decode-text.ts';
 import { type ChunkOptions, chunkDocument } from './chunk.ts';
-import { type DetectionHints, declaredCharset, detectDocumentType } from './detect.ts';
+import { type DetectionHints, detectDocumentType } from './detect.ts';
 import { rejected } from './errors.ts';
 import { parseDocument } from './parse.ts';
 import type { Chunk, DocumentType } from './types.ts';

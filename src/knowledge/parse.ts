@@ -1,5 +1,5 @@
 // Runs the parser for a detected type and refuses documents with no text.
-import { decodeText } from './detect.ts';
+import { decodeText } from '../decode-text.ts';
 import { rejected } from './errors.ts';
 import type { DocumentType, ParsedDocument } from './types.ts';
 import type { ZipLimits } from './zip.ts';

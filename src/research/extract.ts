@@ -1,6 +1,7 @@
 // Reduces a fetched page to the text worth citing: Readability over linkedom for HTML,
 // passthrough for plain text; anything else is not a research source. The app runs it on worker
 // threads (extract-pool.ts); this module is what those threads load.
+import { declaredCharset, decodeBytes, decodeText } from '../decode-text.ts';
 import { AppError } from '../errors.ts';
 import { storableText, textHead } from '../input/storable-text.ts';
 import { lazyModule } from '../lazy-module.ts';
@@ -140,22 +141,37 @@ function storablePage({
   };
 }
 
+/**
+ * The page's bytes as text in their charset: the one a byte order mark names, else UTF-8, else the
+ * Content-Type's or a `<meta>`'s, else Windows-1252 (decode-text.ts, the knowledge base's rule). Read
+ * as UTF-8 whatever they were, Windows-1252, Shift_JIS, GBK and UTF-16 pages were mojibake. Plain
+ * text with control characters is binary data (or UTF-16 with neither a mark nor a declaration:
+ * every other byte NUL) and refused; in markup, a stray one is dropped with the rest (storablePage).
+ */
+function decodePage(bytes: Buffer, contentType: string, markup: boolean): string {
+  const charset = declaredCharset(bytes, contentType);
+  const text = markup ? decodeBytes(bytes, charset)?.text : decodeText(bytes, charset);
+  if (text === undefined)
+    throw new AppError('unsupported_media_type', 'The page holds binary data, not text');
+  return text;
+}
+
 /** Extracts readable text from a fetched body; throws unsupported_media_type for non-text. */
 export function extractReadable(body: Buffer | string, contentType: string, url: string): ExtractedPage {
   const type = mediaType(contentType);
-  const source = typeof body === 'string' ? body : body.toString('utf8');
-  if (type === 'text/html' || type === 'application/xhtml+xml') return storablePage(extractHtml(source, url));
-  if (type === 'text/plain' || type === 'text/markdown') {
-    const text = source.trim();
-    const firstLine =
-      text
-        .split('\n', 1)[0]
-        ?.replace(/^#+\s*/, '')
-        .trim() ?? '';
-    return storablePage({ title: textHead(firstLine, 200), text, canonicalUrl: url });
-  }
-  throw new AppError(
-    'unsupported_media_type',
-    `Cannot extract readable text from ${type || 'unknown content'}`,
-  );
+  const markup = type === 'text/html' || type === 'application/xhtml+xml';
+  if (!markup && type !== 'text/plain' && type !== 'text/markdown')
+    throw new AppError(
+      'unsupported_media_type',
+      `Cannot extract readable text from ${type || 'unknown content'}`,
+    );
+  const source = typeof body === 'string' ? body : decodePage(body, contentType, markup);
+  if (markup) return storablePage(extractHtml(source, url));
+  const text = source.trim();
+  const firstLine =
+    text
+      .split('\n', 1)[0]
+      ?.replace(/^#+\s*/, '')
+      .trim() ?? '';
+  return storablePage({ title: textHead(firstLine, 200), text, canonicalUrl: url });
 }

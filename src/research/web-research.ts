@@ -112,6 +112,12 @@ const fetchedPageEntry: z.ZodType<FetchedPage> = z.looseObject({
 });
 
 /**
+ * Where a page read is cached. `v2`: pages read in their charset and made storable; one read before
+ * (the same shape) can be mojibake or hold a NUL, and must not be served for another day.
+ */
+export const pageCacheKey = (normalisedUrl: string) => `research:page:v2:${normalisedUrl}`;
+
+/**
  * What the cache holds for `key`, else `compute()`'s answer, stored for `ttl` seconds. The cache only
  * saves work: a read that fails or finds an entry of another shape is a miss, and the answer is
  * handed on without waiting for its write — a search's pages are not requested only once its
@@ -205,7 +211,7 @@ export function webResearch(deps: ResearchDeps, opts: ResearchOptions = {}): Web
     let load = loads.get(key);
     if (load) return load;
     load = fetchSlot(() =>
-      cached(cache, `research:page:${key}`, ttl, fetchedPageEntry, async () => {
+      cached(cache, pageCacheKey(key), ttl, fetchedPageEntry, async () => {
         const response = await fetchPage(url, {
           ...deps.fetchOptions,
           accept: extractableTypes,

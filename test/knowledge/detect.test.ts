@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { declaredCharset, decodeText, detectDocumentType } from '../../src/knowledge/detect.ts';
+import { declaredCharset, decodeText } from '../../src/decode-text.ts';
+import { detectDocumentType } from '../../src/knowledge/detect.ts';
 import { DocumentRejectedError } from '../../src/knowledge/errors.ts';
 import { parseDocument } from '../../src/knowledge/parse.ts';
 import { writeDocx } from '../support/docx-writer.ts';

@@ -90,3 +90,112 @@ describe('extractReadable', () => {
     expect((error as AppError).code).toBe('unsupported_media_type');
   });
 });
+
+describe('extractReadable: character sets', () => {
+  const hex = (h: string) => Buffer.from(h, 'hex');
+  /** A page in a legacy encoding: markup in ASCII around the encoded title and sentence. */
+  const encodedPage = (head: string, title: Buffer, sentence: Buffer) =>
+    Buffer.concat([
+      Buffer.from(`<!doctype html><html><head>${head}<title>`),
+      title,
+      Buffer.from('</title></head><body><article>'),
+      ...Array.from({ length: 4 }, () =>
+        Buffer.concat([
+          Buffer.from('<p>'),
+          ...Array.from({ length: 5 }, () => sentence),
+          Buffer.from('</p>'),
+        ]),
+      ),
+      Buffer.from('</article></body></html>'),
+    ]);
+  const japanese = {
+    title: hex('8371815b8367837c83938376'),
+    sentence: hex('8371815b8367837c8393837682cd8bf38b4382cc944d82f08e6782c182c489c682f0926782df82dc82b78142'),
+  };
+  const chinese = {
+    title: hex('c8c8b1c3'),
+    sentence: hex('c8c8b1c3c0fbd3c3bfd5c6f8d6d0b5c4c8c8c1bfceaab7bfceddb9a9c5afa1a3'),
+  };
+  const korean = {
+    title: hex('c8f7c6aec6dfc7c1'),
+    sentence: hex('c8f7c6aec6dfc7c1b4c220b0f8b1e2c0c720bfadb7ce20c1fdc0bb20b5a5bff3b4cfb4d92e'),
+  };
+
+  // Every page was read as UTF-8 whatever it declared: these were U+FFFD soup, cached for a day.
+  it.each([
+    [
+      'Shift_JIS in <meta charset>',
+      'text/html',
+      encodedPage('<meta charset="Shift_JIS">', japanese.title, japanese.sentence),
+      'ヒートポンプ',
+      'ヒートポンプは空気の熱を使って家を暖めます。',
+    ],
+    [
+      'GBK in <meta http-equiv>',
+      'text/html',
+      encodedPage(
+        '<meta http-equiv="Content-Type" content="text/html; charset=gbk">',
+        chinese.title,
+        chinese.sentence,
+      ),
+      '热泵',
+      '热泵利用空气中的热量为房屋供暖。',
+    ],
+    [
+      'EUC-KR in the Content-Type',
+      'text/html; charset=EUC-KR',
+      encodedPage('', korean.title, korean.sentence),
+      '히트펌프',
+      '히트펌프는 공기의 열로 집을 데웁니다.',
+    ],
+    [
+      'Windows-1252 in the Content-Type',
+      'text/html; charset=windows-1252',
+      Buffer.from(
+        articlePage({ title: 'Café crème à Zürich', paragraphs: prose('Größe', 'Café') }).replace(
+          '<meta charset="utf-8">',
+          '',
+        ),
+        'latin1',
+      ),
+      'Café crème à Zürich | The Daily Example',
+      'Café paragraph 1 explains how Größe affects households',
+    ],
+  ])('reads a page in %s', (_name, contentType, body, title, sentence) => {
+    const page = extractReadable(body, contentType, 'https://a.example/p');
+    expect(page.title).toBe(title);
+    expect(page.text).toContain(sentence);
+    expect(page.text).not.toContain('\ufffd');
+  });
+
+  const notes = 'Heat pump notes. Café visits, Größe and cost: 30 € a month.';
+  it.each([
+    ['UTF-16LE with a byte order mark', 'text/plain', Buffer.from(`\ufeff${notes}`, 'utf16le')],
+    ['UTF-16BE with a byte order mark', 'text/plain', Buffer.from(`\ufeff${notes}`, 'utf16le').swap16()],
+    ['UTF-16LE declared in the Content-Type', 'text/plain; charset=utf-16le', Buffer.from(notes, 'utf16le')],
+    // A mark vouches for UTF-8: a bad byte is one U+FFFD, not the page read as Windows-1252.
+    [
+      'UTF-8 with a mark and a bad byte',
+      'text/plain',
+      Buffer.concat([hex('efbbbf'), Buffer.from(`${notes}\nA bad byte: `), hex('ff')]),
+    ],
+  ])('reads plain text in %s', (_name, contentType, body) => {
+    const page = extractReadable(body, contentType, 'https://a.example/n.txt');
+    expect(page.text.startsWith(notes)).toBe(true);
+    expect(page.title).toBe(notes);
+  });
+
+  it('refuses plain text that is UTF-16 with neither a mark nor a declaration, not a source of NULs', () => {
+    const error = (() => {
+      try {
+        return extractReadable(Buffer.from(notes.repeat(10), 'utf16le'), 'text/plain', 'https://a.example/n');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toMatchObject({
+      code: 'unsupported_media_type',
+      message: 'The page holds binary data, not text',
+    });
+  });
+});

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryCache, type ResearchCache } from '../../src/research/cache.ts';
 import { braveProvider, tavilyProvider } from '../../src/research/providers/index.ts';
-import { type ResearchProgress, researchQuestions, webResearch } from '../../src/research/web-research.ts';
+import {
+  pageCacheKey,
+  type ResearchProgress,
+  researchQuestions,
+  webResearch,
+} from '../../src/research/web-research.ts';
 import type { Resolver } from '../../src/security/ssrf/index.ts';
 import { articlePage, prose } from './article-page.ts';
 import { type FakeHit, fakeBrave, fakeKeys, fakeTavily } from './fake-search-providers.ts';
@@ -287,8 +292,7 @@ describe('researchQuestions and its cache', () => {
     const cache = memoryCache();
     // What an older or newer process could have left under the same keys.
     await cache.set('research:search:fake:5:what do heat pumps cost', [{ link: urls[0] }], 600);
-    for (const url of urls)
-      await cache.set(`research:page:${url}`, { title: 'Old', body: 'no text field' }, 600);
+    for (const url of urls) await cache.set(pageCacheKey(url), { title: 'Old', body: 'no text field' }, 600);
     const requested: string[] = [];
     const sources = await researchQuestions(
       ['what do heat pumps cost'],
@@ -317,6 +321,27 @@ describe('researchQuestions and its cache', () => {
       { cacheTtlSeconds: 600 },
     );
     expect(again).toEqual(sources);
+  });
+
+  it('reads again a page an earlier version cached (its text could be mojibake or hold a NUL)', async () => {
+    const cache = memoryCache();
+    const [url] = urls as [string];
+    const old = { ...textPage(url, new Date(0)), title: 'CafÃ©', text: 'CafÃ© \u0000', wordCount: 40 };
+    await cache.set(`research:page:${url}`, { ...old, canonicalUrl: url, fetchedAt: '1970-01-01' }, 600);
+    const requested: string[] = [];
+    await researchQuestions(
+      ['what do heat pumps cost'],
+      {
+        providers: [search],
+        cache,
+        fetchPage: async (page) => {
+          requested.push(page);
+          return textPage(page, new Date(0));
+        },
+      },
+      { cacheTtlSeconds: 600 },
+    );
+    expect(requested).toEqual(urls);
   });
 
   it("requests a search's pages without waiting for its results to be stored", async () => {
