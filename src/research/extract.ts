@@ -1,6 +1,7 @@
 // Reduces a fetched page to the text worth citing: Readability over linkedom for HTML,
 // passthrough for plain text; anything else is not a research source. The app runs it on worker
 // threads (extract-pool.ts); this module is what those threads load.
+import type { Readability } from '@mozilla/readability';
 import { declaredCharset, decodeBytes, decodeText } from '../decode-text.ts';
 import { AppError } from '../errors.ts';
 import { storableText, textHead } from '../input/storable-text.ts';
@@ -80,8 +81,57 @@ function metaContent(document: Document, selectors: string[]): string | undefine
   return undefined;
 }
 
+// A doctype and the tags HTML lets a page leave out: what wraps its content. `[^<>]`, not `[^>]`: a
+// tag left open stops at the next `<`, so a page of unclosed ones is read in linear time.
+const structureTags = /<!doctype[^<>]*>|<\/?(?:html|head|body)(?:\s[^<>]*)?>/gi;
+// What goes in <head>, found at the top of a page that wrote none.
+const headElements = new Set(['title', 'meta', 'link', 'base']);
+
+type ParsedPage = ReturnType<ReturnType<typeof linkedom>['parseHTML']>['document'];
+
+const hasBody = (document: ParsedPage) => {
+  const root = document.documentElement;
+  return root?.localName === 'html' && [...root.children].some((el) => el.localName === 'body');
+};
+
+/**
+ * The page as a document with <html>, <head> and <body>. HTML5 lets a page leave each of them out
+ * (minified pages do) and linkedom does not add them as a browser does: its `body` is an empty one it
+ * makes up on first use, so such a page read as no words or failed Readability, and one without any
+ * element (text served as HTML) was no document at all. Such a page is parsed again inside the
+ * three, its head's elements moved to the head, its language kept. (Ask for `head` or `body` only
+ * once it has them.)
+ */
+function parsePage(html: string): ParsedPage {
+  const { parseHTML } = linkedom();
+  const { document } = parseHTML(html);
+  if (hasBody(document)) return document;
+  const lang = document.querySelector('html')?.getAttribute('lang');
+  const inner = html.replace(structureTags, '');
+  const wrapped = parseHTML(`<!doctype html><html><head></head><body>${inner}</body></html>`).document;
+  if (lang) wrapped.documentElement.setAttribute('lang', lang);
+  for (const el of [...wrapped.body.children]) if (headElements.has(el.localName)) wrapped.head.append(el);
+  return wrapped;
+}
+
+type Article = ReturnType<Readability<Element>['parse']>;
+
+/**
+ * Readability's article (null when it finds none), or `unreadable` when it fails on the page: that
+ * page has no text to offer and is skipped for want of words, not failed as an internal error.
+ */
+function readArticle(document: ParsedPage): Article | 'unreadable' {
+  try {
+    return new (readabilityLib().Readability)(document as unknown as Document, {
+      serializer: (node) => node as Element,
+    }).parse();
+  } catch {
+    return 'unreadable';
+  }
+}
+
 function extractHtml(html: string, url: string): Omit<ExtractedPage, 'wordCount'> {
-  const { document } = linkedom().parseHTML(html);
+  const document = parsePage(html);
   const canonicalUrl =
     resolveUrl(document.querySelector('link[rel~="canonical"]')?.getAttribute('href'), url) ?? url;
   const language =
@@ -95,10 +145,13 @@ function extractHtml(html: string, url: string): Omit<ExtractedPage, 'wordCount'
   ]);
   const fallbackTitle = document.querySelector('title')?.textContent?.trim() ?? '';
   // Readability mutates the document, so everything above is read first.
-  const article = new (readabilityLib().Readability)(document as unknown as Document, {
-    serializer: (node) => node as Element,
-  }).parse();
-  const text = article?.content ? readableText(article.content) : (document.body?.textContent ?? '').trim();
+  const read = readArticle(document);
+  const article = read === 'unreadable' ? null : read;
+  const text = article?.content
+    ? readableText(article.content)
+    : read === 'unreadable'
+      ? ''
+      : (document.body?.textContent ?? '').trim();
   const publishedAt = toIsoDate(article?.publishedTime ?? published);
   return {
     title: article?.title?.trim() || fallbackTitle,

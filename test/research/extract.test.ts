@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { Readability } from '@mozilla/readability';
+import { describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../src/errors.ts';
 import { storableTextProblem } from '../../src/input/storable-text.ts';
 import { extractReadable } from '../../src/research/extract.ts';
@@ -197,5 +198,74 @@ describe('extractReadable: character sets', () => {
       code: 'unsupported_media_type',
       message: 'The page holds binary data, not text',
     });
+  });
+});
+
+describe('extractReadable: pages that leave out <html>, <head> or <body>', () => {
+  const paragraphs = prose('heat pumps', 'Short').map((p) => `<p>${p}`);
+  // Valid HTML5 all: linkedom adds none of the tags, so these read as no words or threw.
+  it.each([
+    [
+      'a doctype, a title and paragraphs',
+      `<!DOCTYPE html>\n<title>Heat pumps</title>\n${paragraphs.join('\n')}`,
+    ],
+    [
+      'minified, with <html> but neither <head> nor <body>',
+      `<!doctype html><html lang=en><meta charset=utf-8><title>Heat pumps</title><link rel=canonical href=/x><header><nav><a href=/>Home</a></nav></header><main><article><h1>Heat pumps</h1>${paragraphs.join('')}</article></main></html>`,
+    ],
+    [
+      '<head> and <body> without <html>',
+      `<head><title>Heat pumps</title></head><body>${paragraphs.join('')}</body>`,
+    ],
+    [
+      '<html> and <head> without <body>',
+      `<html><head><title>Heat pumps</title></head>${paragraphs.join('')}</html>`,
+    ],
+  ])('reads %s', (_name, html) => {
+    const page = extractReadable(Buffer.from(html), 'text/html', 'https://a.example/p');
+    expect(page.title).toBe('Heat pumps');
+    expect(page.text).toContain('Short paragraph 6 explains how heat pumps affects households');
+    expect(page.text).not.toContain('Home');
+    expect(page.wordCount).toBeGreaterThan(150);
+  });
+
+  it('keeps the language and canonical link of a page without <head>', () => {
+    const page = extractReadable(
+      `<!doctype html><html lang=de><link rel=canonical href=/x><title>T</title>${paragraphs.join('')}`,
+      'text/html',
+      'https://a.example/p',
+    );
+    expect(page).toMatchObject({ language: 'de', canonicalUrl: 'https://a.example/x' });
+  });
+
+  it.each([
+    [
+      'plain text',
+      'Plain words served as HTML by a lazy server.',
+      'Plain words served as HTML by a lazy server.',
+    ],
+    ['JSON', '{"answer": "served as HTML"}', '{"answer": "served as HTML"}'],
+    ['nothing', '', ''],
+  ])(
+    'reads %s served as text/html as its text (it threw: no document for Readability)',
+    (_name, body, text) => {
+      expect(extractReadable(Buffer.from(body), 'text/html', 'https://a.example/p').text).toBe(text);
+    },
+  );
+
+  it('takes a page Readability fails on for one without readable text, not an error', () => {
+    const parse = vi.spyOn(Readability.prototype, 'parse').mockImplementation(() => {
+      throw new TypeError("Cannot read properties of null (reading 'tagName')");
+    });
+    try {
+      const page = extractReadable(
+        articlePage({ title: 'T', paragraphs: prose('x', 'Y') }),
+        'text/html',
+        'https://a.example/p',
+      );
+      expect(page).toMatchObject({ title: 'T | The Daily Example', text: '', wordCount: 0 });
+    } finally {
+      parse.mockRestore();
+    }
   });
 });

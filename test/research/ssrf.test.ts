@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BlockedUrlError,
@@ -61,6 +62,11 @@ beforeAll(async () => {
       setTimeout(() => res.end(), 20_000).unref();
     },
     '/json': (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'),
+    // Compressed although the request asked for identity.
+    '/gzip': (_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'gzip' })
+        .end(gzipSync('<p>hello</p>')),
   });
 });
 afterAll(() => server.close());
@@ -223,6 +229,19 @@ describe('SSRF guard: allowed fetches and limits', () => {
     );
     expect(error).toBeInstanceOf(FetchLimitError);
     expect((error as FetchLimitError).limit).toBe('time');
+  });
+
+  it('refuses a body compressed against its request, which asked for identity, rather than hand on its bytes', async () => {
+    const error = await safeFetch(fake('/gzip'), { ...testAllowance, accept: ['text/html'] }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(FetchLimitError);
+    expect(error).toMatchObject({
+      limit: 'content_encoding',
+      code: 'unsupported_media_type',
+      message: expect.stringMatching(/gzip-compressed though asked for no compression/),
+    });
+    expect(server.received.at(-1)?.headers['accept-encoding']).toBe('identity');
   });
 
   it('refuses a content type the caller did not accept', async () => {

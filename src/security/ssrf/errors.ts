@@ -22,7 +22,7 @@ export class BlockedUrlError extends AppError {
   }
 }
 
-export type FetchLimit = 'bytes' | 'time' | 'redirects' | 'content_type';
+export type FetchLimit = 'bytes' | 'time' | 'redirects' | 'content_type' | 'content_encoding';
 
 /** The fetch was allowed but went over one of its limits. */
 export class FetchLimitError extends AppError {
@@ -31,7 +31,7 @@ export class FetchLimitError extends AppError {
     const code =
       limit === 'bytes'
         ? 'payload_too_large'
-        : limit === 'content_type'
+        : limit === 'content_type' || limit === 'content_encoding'
           ? 'unsupported_media_type'
           : limit === 'time'
             ? 'unavailable'

@@ -162,6 +162,16 @@ async function fetchFollowing(
       hop.response.destroy();
       throw new FetchLimitError('content_type', `content type ${mediaType(contentType)} is not accepted`);
     }
+    // Asked for identity, a server may compress all the same; those bytes are not the page (read as
+    // HTML they were garbage, or failed the extractor), and are not inflated (decompression bombs).
+    const encoding = (hop.headers['content-encoding'] ?? '').trim().toLowerCase();
+    if (encoding && encoding !== 'identity') {
+      hop.response.destroy();
+      throw new FetchLimitError(
+        'content_encoding',
+        `the server sent the body ${encoding}-compressed though asked for no compression; compressed bodies are not read`,
+      );
+    }
     const declared = Number(hop.headers['content-length']);
     if (Number.isFinite(declared) && declared > maxBytes) {
       hop.response.destroy();
