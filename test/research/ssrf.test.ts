@@ -4,6 +4,7 @@ import {
   BlockedUrlError,
   boundedLookups,
   checkAddress,
+  createGuardedFetch,
   FetchLimitError,
   maxWaitingLookups,
   type Resolver,
@@ -250,6 +251,26 @@ describe('SSRF guard: allowed fetches and limits', () => {
     );
     expect(error).toBeInstanceOf(FetchLimitError);
     expect((error as FetchLimitError).limit).toBe('content_type');
+  });
+});
+
+describe('SSRF guard: a name with several addresses', () => {
+  // The first answer has nothing listening (the fake listens on 127.0.0.1 only); the second is the
+  // fake. Each was checked, so the connection may fall back to the next as Node does by itself.
+  const twoAddresses: Resolver = async () => [
+    { address: '127.0.0.2', family: 4 },
+    { address: '127.0.0.1', family: 4 },
+  ];
+  const allowance = { resolver: twoAddresses, allowHosts: ['two.test'] };
+
+  it('reaches the site at its second address when its first does not answer (it was dropped)', async () => {
+    const result = await safeFetch(`http://two.test:${server.port}/ok`, allowance);
+    expect(result.body.toString()).toBe('<p>hello</p>');
+  });
+
+  it('does so for a workspace server too', async () => {
+    const response = await createGuardedFetch(allowance)(`http://two.test:${server.port}/ok`);
+    expect(await response.text()).toBe('<p>hello</p>');
   });
 });
 

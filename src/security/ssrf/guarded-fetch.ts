@@ -1,6 +1,6 @@
 // A drop-in `fetch` for clients that must talk to a URL a workspace chose (its model server's base
 // URL): the same address policy as safeFetch, applied to every connection (each call resolves,
-// checks and pins its socket to the checked address, so DNS rebinding between calls cannot reach
+// checks and pins its socket to the checked addresses, so DNS rebinding between calls cannot reach
 // a private address), any method and body, the response body streamed back untouched (LLM
 // streaming keeps working) up to a size. Redirects are refused: an API endpoint has no reason to
 // send one.
@@ -39,10 +39,10 @@ export function createGuardedFetch(opts: GuardedFetchOptions = {}): typeof fetch
     return httpFetch(
       { ...request, url: target.url },
       {
-        // Each call's socket is pinned to the address it checked.
+        // Each call's socket is pinned to the addresses it checked.
         agent: false,
         limitResponse: { maxBytes: maxWorkspaceResponseBytes, error: responseTooLarge },
-        lookup: pinnedLookup(target.pinned),
+        lookup: pinnedLookup(target.addresses),
         async redirect(location) {
           throw new BlockedUrlError(
             'redirect',

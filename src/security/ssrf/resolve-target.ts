@@ -1,6 +1,6 @@
-// Turns a URL into the one address we will connect to, refusing anything non-public.
-// The returned address is what the socket is pinned to, so a DNS answer that changes
-// between this check and the connect (rebinding) cannot matter.
+// Turns a URL into the addresses we may connect to, refusing anything non-public.
+// The returned addresses are all the socket may use (pinnedLookup), so a DNS answer that
+// changes between this check and the connect (rebinding) cannot matter.
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { boundedQueue, QueueFullError } from '../../bounded.ts';
@@ -45,7 +45,8 @@ export const systemResolver: Resolver = boundedLookups(getaddrinfo);
 const webPorts = new Set([80, 443]);
 const portAllowed = (port: number) => webPorts.has(port) || port >= 1024;
 
-export type Target = { url: URL; hostname: string; pinned: ResolvedAddress };
+/** `addresses`: every address the name has, each checked, in the resolver's order. */
+export type Target = { url: URL; hostname: string; addresses: ResolvedAddress[] };
 
 export async function resolveTarget(
   raw: string | URL,
@@ -105,6 +106,5 @@ export async function resolveTarget(
         `${hostname} resolves to ${a.address} (${verdict.range})`,
       );
   }
-  const pinned = addresses[0] as ResolvedAddress;
-  return { url, hostname, pinned };
+  return { url, hostname, addresses };
 }

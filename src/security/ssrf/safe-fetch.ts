@@ -1,5 +1,5 @@
 // The one way server code fetches a URL someone else chose (URL ingestion, research,
-// webhooks, publishing). Each hop is checked and its socket pinned to the checked address.
+// webhooks, publishing). Each hop is checked and its socket pinned to the checked addresses.
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
@@ -36,12 +36,28 @@ export const safeFetchDefaults = { maxBytes: 5 * 1024 * 1024, timeoutMs: 15_000,
 
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 
-/** A socket lookup that always answers the address resolveTarget checked. */
-export function pinnedLookup(pinned: ResolvedAddress): LookupFunction {
-  // Node calls lookup with `all: true` when happy-eyeballs is on, a single answer otherwise.
-  return ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
-    if (options?.all) callback(null, [{ address: pinned.address, family: pinned.family }]);
-    else callback(null, pinned.address, pinned.family);
+/**
+ * A socket lookup that answers only the addresses resolveTarget checked. All of them: Node asks for
+ * every address (`all`) to fall back to the next when one does not answer (happy eyeballs), and a
+ * site whose first address was down was unreachable (or took the whole timeout) while given one.
+ */
+export function pinnedLookup(addresses: readonly ResolvedAddress[]): LookupFunction {
+  return ((
+    _host: string,
+    options: { all?: boolean; family?: number },
+    callback: (...args: unknown[]) => void,
+  ) => {
+    const wanted = options?.family === 4 || options?.family === 6 ? options.family : undefined;
+    const usable = wanted ? addresses.filter((a) => a.family === wanted) : addresses;
+    const [first] = usable;
+    if (!first)
+      callback(Object.assign(new Error(`no IPv${wanted} address was checked`), { code: 'ENOTFOUND' }));
+    else if (options?.all)
+      callback(
+        null,
+        usable.map(({ address, family }) => ({ address, family })),
+      );
+    else callback(null, first.address, first.family);
   }) as unknown as LookupFunction;
 }
 
@@ -55,14 +71,19 @@ function accepted(contentType: string, accept: readonly string[]): boolean {
 
 type Hop = { status: number; headers: http.IncomingHttpHeaders; response: http.IncomingMessage };
 
-function request(url: URL, pinned: ResolvedAddress, headers: Record<string, string>, signal: AbortSignal) {
+function request(
+  url: URL,
+  addresses: readonly ResolvedAddress[],
+  headers: Record<string, string>,
+  signal: AbortSignal,
+) {
   return new Promise<Hop>((resolve, reject) => {
     const client = url.protocol === 'https:' ? https : http;
     const req = client.request(
       url,
       {
         method: 'GET',
-        lookup: pinnedLookup(pinned),
+        lookup: pinnedLookup(addresses),
         signal,
         // Identity only: we never inflate someone else's compressed body (decompression bombs).
         headers: { 'accept-encoding': 'identity', 'user-agent': 'Blogsmith/0.1 (+research)', ...headers },
@@ -141,7 +162,7 @@ async function fetchFollowing(
   let current: string | URL = url;
   for (;;) {
     const target = await abortable(resolveTarget(current, resolver, allow));
-    const hop = await timed(request(target.url, target.pinned, opts.headers ?? {}, signal));
+    const hop = await timed(request(target.url, target.addresses, opts.headers ?? {}, signal));
     const location = hop.headers.location;
     if (redirectStatuses.has(hop.status) && location) {
       hop.response.destroy();
