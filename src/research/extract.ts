@@ -8,6 +8,7 @@ import { storableText, textHead } from '../input/storable-text.ts';
 import { lazyModule } from '../lazy-module.ts';
 import { mediaType } from '../security/ssrf/media-type.ts';
 import { words } from '../writing/words.ts';
+import { believableCanonical } from './canonical-url.ts';
 
 const linkedom = lazyModule<typeof import('linkedom')>('linkedom');
 const readabilityLib = lazyModule<typeof import('@mozilla/readability')>('@mozilla/readability');
@@ -132,8 +133,10 @@ function readArticle(document: ParsedPage): Article | 'unreadable' {
 
 function extractHtml(html: string, url: string): Omit<ExtractedPage, 'wordCount'> {
   const document = parsePage(html);
-  const canonicalUrl =
-    resolveUrl(document.querySelector('link[rel~="canonical"]')?.getAttribute('href'), url) ?? url;
+  const canonicalUrl = believableCanonical(
+    resolveUrl(document.querySelector('link[rel~="canonical"]')?.getAttribute('href'), url),
+    url,
+  );
   const language =
     document.documentElement?.getAttribute('lang')?.trim() ||
     metaContent(document, ['meta[http-equiv="content-language"]']);

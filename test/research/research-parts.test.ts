@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { memoryCache } from '../../src/research/cache.ts';
-import { normaliseUrl } from '../../src/research/canonical-url.ts';
+import { believableCanonical, normaliseUrl, siteOf } from '../../src/research/canonical-url.ts';
 import { researchFromConfig } from '../../src/research/from-config.ts';
 import { domainSignal, freshnessSignal, lengthSignal } from '../../src/research/quality.ts';
 
@@ -21,6 +21,32 @@ describe('normaliseUrl', () => {
     const path = `/${'/'.repeat(400_000)}a`;
     expect(normaliseUrl(`https://example.com${path}`)).toBe(`https://example.com${path}`);
     expect(normaliseUrl(`https://example.com/a${'/'.repeat(400_000)}`)).toBe('https://example.com/a');
+  });
+});
+
+describe('believableCanonical', () => {
+  it.each([
+    // An AMP or print view naming its article, on the same site.
+    ['https://news.example/heat', 'https://news.example/amp/heat', 'https://news.example/heat'],
+    ['https://www.bbc.co.uk/news/1', 'https://m.bbc.co.uk/news/1', 'https://www.bbc.co.uk/news/1'],
+    ['https://example.com/?p=12', 'https://example.com/2026/heat', 'https://example.com/?p=12'],
+    ['https://example.com/', 'https://example.com/?utm_source=x', 'https://example.com/'],
+    // Every page of a site naming its home page: each page is its own.
+    ['https://example.com/', 'https://example.com/heat-pumps', 'https://example.com/heat-pumps'],
+    // Another site's page: not this site's to claim.
+    ['https://other.example/heat', 'https://news.example/heat', 'https://news.example/heat'],
+    ['https://bbc.co.uk/news/1', 'https://itv.co.uk/news/1', 'https://itv.co.uk/news/1'],
+    ['http://10.0.0.1/a', 'http://127.0.0.1/a', 'http://127.0.0.1/a'],
+    [undefined, 'https://news.example/heat', 'https://news.example/heat'],
+  ])('takes %s on %s as %s', (canonical, page, expected) => {
+    expect(believableCanonical(canonical, page)).toBe(expected);
+  });
+
+  it('tells sites apart by their registrable domain, roughly', () => {
+    expect(siteOf('www.news.example')).toBe('news.example');
+    expect(siteOf('news.bbc.co.uk')).toBe('bbc.co.uk');
+    expect(siteOf('abc.net.au')).toBe('abc.net.au');
+    expect(siteOf('example.com.')).toBe('example.com');
   });
 });
 

@@ -210,6 +210,42 @@ describe('researchQuestions over fake providers and pages', () => {
   });
 });
 
+describe('researchQuestions and canonical links', () => {
+  it("keeps two articles of a site that names its home page as every page's canonical", async () => {
+    const article = (title: string, seed: string) =>
+      Buffer.from(articlePage({ title, paragraphs: prose('heat pumps', seed), canonical: '/' }));
+    const bodies: Record<string, Buffer> = {
+      'https://blog.example/heat-pumps': article('Heat pumps', 'Alpha'),
+      'https://blog.example/insulation': article('Insulation', 'Beta'),
+    };
+    const sources = await researchQuestions(
+      ['heat pumps'],
+      {
+        providers: [
+          {
+            name: 'fake',
+            search: async () =>
+              Object.keys(bodies).map((url) => ({ title: url, url, snippet: '', provider: 'fake' })),
+          },
+        ],
+        fetchPage: async (url) => ({
+          finalUrl: url,
+          status: 200,
+          contentType: 'text/html',
+          body: bodies[url] ?? Buffer.from(''),
+          redirects: [],
+          fetchedAt: new Date(),
+        }),
+      },
+      { cacheTtlSeconds: 0 },
+    );
+    expect(sources.map((s) => s.title).sort()).toEqual([
+      'Heat pumps | The Daily Example',
+      'Insulation | The Daily Example',
+    ]);
+  });
+});
+
 /** A fetched plain-text page about heat pump costs, as the SSRF guard hands it over. */
 const textPage = (url: string, fetchedAt: Date) => ({
   finalUrl: url,
