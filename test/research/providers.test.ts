@@ -18,7 +18,7 @@ import {
   fakeSerpApi,
   fakeTavily,
 } from './fake-search-providers.ts';
-import type { LocalServer } from './local-server.ts';
+import { type LocalServer, startServer } from './local-server.ts';
 
 const index: FakeIndex = (query) => [
   {
@@ -84,6 +84,42 @@ describe('provider errors and selection', () => {
       .catch((e: unknown) => e);
     expect((error as AppError).code).toBe('unavailable');
     expect((error as AppError).message).toMatch(/SearXNG search failed: URL blocked/);
+  });
+
+  it('says how to enable JSON when a SearXNG answers 403 (its settings list only html)', async () => {
+    const htmlOnly = await startServer({
+      '/search': (_req, res) =>
+        res.writeHead(403, { 'content-type': 'text/html; charset=utf-8' }).end('<h1>403 Forbidden</h1>'),
+    });
+    try {
+      const error = await searxngProvider(htmlOnly.url, { allowHosts: ['127.0.0.1'] })
+        .search('x', { limit: 3 })
+        .catch((e: unknown) => e);
+      // It was "content type text/html is not accepted": the type was judged before the status.
+      expect((error as AppError).message).toBe(
+        "SearXNG search failed: HTTP 403 (enable its JSON output: add json to search.formats in SearXNG's settings.yml)",
+      );
+    } finally {
+      await htmlOnly.close();
+    }
+  });
+
+  it('times out a provider whose body stalls after its headers, and says so', async () => {
+    const stalling = await startServer({
+      '/search': (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"results": [');
+      },
+    });
+    try {
+      const error = await tavilyProvider(fakeKeys.tavily, { baseUrl: stalling.url, timeoutMs: 200 })
+        .search('x', { limit: 1 })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AppError);
+      expect((error as AppError).message).toBe('Tavily search timed out after 200 ms');
+    } finally {
+      await stalling.close();
+    }
   });
 
   it('times out a provider that does not answer', async () => {

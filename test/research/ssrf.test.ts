@@ -63,6 +63,7 @@ beforeAll(async () => {
       setTimeout(() => res.end(), 20_000).unref();
     },
     '/json': (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'),
+    '/forbidden': (_req, res) => html(res, '<h1>Forbidden</h1>', 403),
     // Compressed although the request asked for identity.
     '/gzip': (_req, res) =>
       res
@@ -243,6 +244,11 @@ describe('SSRF guard: allowed fetches and limits', () => {
       message: expect.stringMatching(/gzip-compressed though asked for no compression/),
     });
     expect(server.received.at(-1)?.headers['accept-encoding']).toBe('identity');
+  });
+
+  it('hands on an answer that is not a success for its status, whatever its type', async () => {
+    const result = await safeFetch(fake('/forbidden'), { ...testAllowance, accept: ['application/json'] });
+    expect(result).toMatchObject({ status: 403, contentType: 'text/html; charset=utf-8' });
   });
 
   it('refuses a content type the caller did not accept', async () => {

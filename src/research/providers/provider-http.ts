@@ -30,9 +30,12 @@ async function callProvider(
   timeoutMs: number,
 ): Promise<unknown> {
   const { signal } = scope;
-  let response: Response;
+  let status: number;
+  let text: string;
+  // The body is read within the time too: a server that stalls after its headers timed out as a
+  // bare DOMException.
   try {
-    response = await fetch(req.url, {
+    const response = await fetch(req.url, {
       method: req.method ?? 'GET',
       headers: {
         accept: 'application/json',
@@ -42,17 +45,30 @@ async function callProvider(
       ...(req.body === undefined ? {} : { body: JSON.stringify(req.body) }),
       signal,
     });
+    status = response.status;
+    text = await response.text();
   } catch (error) {
     if (scope.timedOut)
       throw new AppError('unavailable', `${req.provider} search timed out after ${timeoutMs} ms`);
     throw new AppError('unavailable', `${req.provider} search failed: ${(error as Error).message}`);
   }
-  return parseProviderResponse(req.provider, response.status, await response.text());
+  return parseProviderResponse(req.provider, status, text);
 }
 
-export function parseProviderResponse(provider: string, status: number, text: string): unknown {
+const keyHint = ' (check the API key)';
+
+/**
+ * The provider's JSON, or its failure as an AppError. `hints`: what an error status means for this
+ * provider, when not a wrong key (401, 403).
+ */
+export function parseProviderResponse(
+  provider: string,
+  status: number,
+  text: string,
+  hints: Partial<Record<number, string>> = {},
+): unknown {
   if (status < 200 || status >= 300) {
-    const hint = status === 401 || status === 403 ? ' (check the API key)' : '';
+    const hint = hints[status] ?? (status === 401 || status === 403 ? keyHint : '');
     throw new AppError('unavailable', `${provider} search failed: HTTP ${status}${hint}`, {
       provider,
       status,

@@ -36,7 +36,10 @@ export function searxngProvider(baseUrl: string, settings: SearxngSettings = {})
           throw new AppError('unavailable', `SearXNG search failed: ${error.message}`, error.details);
         throw new AppError('unavailable', `SearXNG search failed: ${(error as Error).message}`);
       }
-      const data = parseProviderResponse('SearXNG', response.status, response.body.toString('utf8'));
+      const data = parseProviderResponse('SearXNG', response.status, response.body.toString('utf8'), {
+        // SearXNG answers 403 to a format its settings do not list (only html, by default).
+        403: " (enable its JSON output: add json to search.formats in SearXNG's settings.yml)",
+      });
       return listAt(data, 'results')
         .map((r) =>
           searchResult({

@@ -179,7 +179,10 @@ async function fetchFollowing(
       continue;
     }
     const contentType = String(hop.headers['content-type'] ?? 'application/octet-stream');
-    if (opts.accept && !accepted(contentType, opts.accept)) {
+    // An answer that is not a success is handed on for its status whatever its type: a JSON API's
+    // refusal is often an HTML page, and "content type text/html is not accepted" hid its 403.
+    const success = hop.status >= 200 && hop.status < 300;
+    if (success && opts.accept && !accepted(contentType, opts.accept)) {
       hop.response.destroy();
       throw new FetchLimitError('content_type', `content type ${mediaType(contentType)} is not accepted`);
     }
