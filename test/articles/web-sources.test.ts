@@ -30,6 +30,7 @@ function engine() {
         paragraphs: [`${url} says something of its own about heat pumps, ${'in detail '.repeat(20)}.`],
       }),
     ),
+    headers: {},
     redirects: [],
     fetchedAt: new Date(),
   });
@@ -80,6 +81,7 @@ describe('webSources', () => {
           status: 200,
           contentType: 'text/plain',
           body: Buffer.from(text),
+          headers: {},
           redirects: [],
           fetchedAt: new Date(),
         }),

@@ -146,6 +146,106 @@ describe('provider errors and selection', () => {
     }
   });
 
+  describe('rate limits', () => {
+    /** A Brave that answers `refusals` in turn (status, Retry-After), then its results. */
+    async function limitedBrave(refusals: Array<[number, string | undefined]>) {
+      const real = await fakeBrave(index);
+      const server = await startServer({
+        '/res/v1/web/search': async (req, res) => {
+          const refusal = refusals.shift();
+          if (refusal) {
+            const [status, retryAfter] = refusal;
+            return res
+              .writeHead(status, {
+                'content-type': 'application/json',
+                ...(retryAfter ? { 'retry-after': retryAfter } : {}),
+              })
+              .end('{"error":{"code":"RATE_LIMITED"}}');
+          }
+          const answer = await fetch(`${real.url}${req.url.pathname}${req.url.search}`, {
+            headers: { 'x-subscription-token': fakeKeys.brave },
+          });
+          res.writeHead(answer.status, { 'content-type': 'application/json' }).end(await answer.text());
+        },
+      });
+      return {
+        server,
+        search: () => braveProvider(fakeKeys.brave, { baseUrl: server.url }).search('x', { limit: 5 }),
+        close: () => Promise.all([server.close(), real.close()]),
+      };
+    }
+
+    it('asks again after the wait a 429 or 503 names (a 429 failed the search at once)', async () => {
+      const brave = await limitedBrave([
+        [429, '0'],
+        [503, '0'],
+      ]);
+      try {
+        expect((await brave.search()).map((r) => r.url)).toEqual([
+          'https://example.org/one',
+          'https://example.org/two',
+        ]);
+        expect(brave.server.received).toHaveLength(3);
+      } finally {
+        await brave.close();
+      }
+    });
+
+    it('waits a second without a Retry-After', async () => {
+      const brave = await limitedBrave([[429, undefined]]);
+      try {
+        await brave.search();
+        const [first, second] = brave.server.received;
+        expect(second!.at - first!.at).toBeGreaterThanOrEqual(900);
+      } finally {
+        await brave.close();
+      }
+    });
+
+    it('gives up after two retries, or at once when asked to wait longer than 10 s, and says why', async () => {
+      const persistent = await limitedBrave([
+        [429, '0'],
+        [429, '0'],
+        [429, '0'],
+      ]);
+      const patient = await limitedBrave([[429, '60']]);
+      try {
+        const message =
+          "Brave search failed: HTTP 429 (rate limited: more searches than the provider's plan allows)";
+        await expect(persistent.search()).rejects.toThrow(message);
+        expect(persistent.server.received).toHaveLength(3);
+        await expect(patient.search()).rejects.toThrow(message);
+        expect(patient.server.received).toHaveLength(1);
+      } finally {
+        await Promise.all([persistent.close(), patient.close()]);
+      }
+    });
+
+    it('asks a SearXNG whose limiter refused a burst again too', async () => {
+      let refusals = 1;
+      const real = await fakeSearxng(index);
+      const limited = await startServer({
+        '/search': async (req, res) => {
+          if (refusals-- > 0)
+            return res
+              .writeHead(429, { 'content-type': 'text/html', 'retry-after': '0' })
+              .end('Too Many Requests');
+          const answer = await fetch(`${real.url}${req.url.pathname}${req.url.search}`);
+          res.writeHead(answer.status, { 'content-type': 'application/json' }).end(await answer.text());
+        },
+      });
+      try {
+        const results = await searxngProvider(limited.url, { allowHosts: ['127.0.0.1'] }).search('x', {
+          limit: 5,
+        });
+        expect(results).toHaveLength(2);
+        expect(limited.received).toHaveLength(2);
+      } finally {
+        await Promise.all([limited.close(), real.close()]);
+      }
+    });
+  });
+
   it('creates one provider per configured key or URL', () => {
     const none = { FETCH_ALLOW_HOSTS: [], FETCH_TIMEOUT_SECONDS: 15 };
     expect(createSearchProviders(none)).toEqual([]);

@@ -69,6 +69,7 @@ describe('the research cache on a Redis that is down', () => {
             status: 200,
             contentType: 'text/plain',
             body: Buffer.from(`${url}: ${text}`),
+            headers: {},
             redirects: [],
             fetchedAt: new Date(0),
           }),

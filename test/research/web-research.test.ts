@@ -233,6 +233,7 @@ describe('researchQuestions and canonical links', () => {
           status: 200,
           contentType: 'text/html',
           body: bodies[url] ?? Buffer.from(''),
+          headers: {},
           redirects: [],
           fetchedAt: new Date(),
         }),
@@ -252,6 +253,7 @@ const textPage = (url: string, fetchedAt: Date) => ({
   status: 200,
   contentType: 'text/plain',
   body: Buffer.from(`Heat pumps at ${url} cost money. ${'Words about heat pumps and costs. '.repeat(20)}`),
+  headers: {},
   redirects: [],
   fetchedAt,
 });

@@ -26,6 +26,8 @@ export type SafeFetchResult = {
   finalUrl: string;
   status: number;
   contentType: string;
+  /** The final response's headers (Retry-After, for one). */
+  headers: http.IncomingHttpHeaders;
   body: Buffer;
   /** Every URL redirected to, in order (the final URL is the last one). */
   redirects: string[];
@@ -206,6 +208,7 @@ async function fetchFollowing(
       finalUrl: target.url.href,
       status: hop.status,
       contentType,
+      headers: hop.headers,
       body,
       redirects,
       fetchedAt: new Date(),
