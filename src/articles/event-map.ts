@@ -33,6 +33,12 @@ export const articleEventSchemas = {
   'source.found': foundSource,
   /** A given URL could not be used as a source. */
   'source.failed': z.object({ url: z.string(), reason: z.string() }),
+  /** A web search failed after its retries; the research went on with the others. */
+  'search.failed': z.object({
+    provider: z.string().describe('`tavily`, `serpapi`, `brave`, `exa` or `searxng`'),
+    query: z.string(),
+    reason: z.string(),
+  }),
   /** Article text as it streams. */
   'section.delta': text,
   /** A reasoning model's thinking, never part of the article. */

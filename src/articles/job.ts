@@ -18,7 +18,7 @@ import { type ResearchConfig, researchFromConfig } from '../research/from-config
 import { type FetchConfig, fetchOptionsFromConfig } from '../security/ssrf/index.ts';
 import { type ArticleBrief, webSourcesOf } from '../writing/brief.ts';
 import { saveDraft } from './draft.ts';
-import type { ArticleEventMessage } from './event-map.ts';
+import type { ArticleEventData, ArticleEventMessage } from './event-map.ts';
 import type { ArticleEventBus } from './events.ts';
 import {
   type ClaimedRun,
@@ -101,6 +101,14 @@ function sourceProviders(deps: ArticleJobDeps): SourceProviders {
         }
       },
     };
+    // A source that could not be used, told to the run's followers as it happens.
+    const tell = <T extends 'source.failed' | 'search.failed'>(type: T, data: ArticleEventData[T]) => {
+      if (ctx.signal.aborted) return;
+      // Only while this run holds the article, as its other live events (event-store.ts).
+      deps.articleEvents
+        .publishAll(ctx.article.id, type, [data], ctx.leaseOwner)
+        .catch((err) => deps.logger.debug({ err, articleId: ctx.article.id }, `${type} not published`));
+    };
     const providers: SourceProvider[] = [];
     const { research } = brief;
     if (research.urls.length > 0) {
@@ -108,15 +116,7 @@ function sourceProviders(deps: ArticleJobDeps): SourceProviders {
         userUrlSources(
           research.urls,
           fetchOptionsFromConfig(deps.config),
-          (url, reason) => {
-            if (ctx.signal.aborted) return;
-            // Only while this run holds the article, as its other live events (event-store.ts).
-            deps.articleEvents
-              .publishAll(ctx.article.id, 'source.failed', [{ url, reason }], ctx.leaseOwner)
-              .catch((err) =>
-                deps.logger.debug({ err, articleId: ctx.article.id }, 'source.failed not published'),
-              );
-          },
+          (url, reason) => tell('source.failed', { url, reason }),
           ctx.article.workspaceId,
         ),
       );
@@ -127,11 +127,11 @@ function sourceProviders(deps: ArticleJobDeps): SourceProviders {
       const web = researchFromConfig(deps.config, researchCache);
       if (web.enabled)
         providers.push(
-          webSources(web.deps, {
-            ...web.options,
-            maxSources: webSourcesOf({ research }),
-            turnKey: ctx.article.workspaceId,
-          }),
+          webSources(
+            web.deps,
+            { ...web.options, maxSources: webSourcesOf({ research }), turnKey: ctx.article.workspaceId },
+            (failure) => tell('search.failed', failure),
+          ),
         );
     }
     return providers;

@@ -207,13 +207,23 @@ export function knowledgeBaseSources(search: PassageSearch, maxPassages = 6): So
 export const resultsPerQuestion = (maxSources: number, questions: number) =>
   Math.min(20, Math.max(5, Math.ceil((2 * maxSources) / Math.max(1, questions))));
 
+/** A web search that failed (after its retries): the research went on with the others. */
+export type SearchFailure = { provider: string; query: string; reason: string };
+
 export function webSources(
   deps: ResearchDeps,
   options: ResearchOptions & { maxSources: number },
+  onSearchFailure?: (failure: SearchFailure) => void,
 ): SourceProvider {
+  const onProgress: ResearchOptions['onProgress'] = (event) => {
+    options.onProgress?.(event);
+    if (event.phase === 'search' && !event.ok)
+      onSearchFailure?.({ provider: event.provider, query: event.query, reason: event.reason ?? 'failed' });
+  };
   // One research per run: what its foreseen questions searched and loaded, `find` reuses.
   let research: WebResearch | undefined;
-  const session = (signal: AbortSignal) => (research ??= webResearch(deps, { ...options, signal }));
+  const session = (signal: AbortSignal) =>
+    (research ??= webResearch(deps, { ...options, onProgress, signal }));
   const share = (questions: number) =>
     options.resultsPerQuery ?? resultsPerQuestion(options.maxSources, questions);
   return {

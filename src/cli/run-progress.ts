@@ -106,6 +106,9 @@ export function createRunProgress(out: NodeJS.WriteStream, opts: RunProgressOpti
         case 'source.failed':
           line(`  ! could not use ${message.data.url}: ${message.data.reason}`);
           break;
+        case 'search.failed':
+          line(`  ! search for "${message.data.query}" failed: ${message.data.reason}`);
+          break;
         case 'cost':
           cost = message.data.costUsd;
           break;

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { boundedQueue } from '../bounded.ts';
-import { AppError } from '../errors.ts';
+import { AppError, errorMessage } from '../errors.ts';
 import { type SafeFetchOptions, type SafeFetchResult, safeFetch } from '../security/ssrf/index.ts';
 import { memoryCache, type ResearchCache } from './cache.ts';
 import { normaliseUrl } from './canonical-url.ts';
@@ -33,13 +33,18 @@ export type Source = {
   contentHash: string;
 };
 
-export type ResearchProgress = {
-  phase: 'search' | 'fetch';
-  done: number;
-  total: number;
-  url?: string;
-  ok?: boolean;
-};
+/** A search or a page read finished: `done` of `total`; `reason` why a search failed. */
+export type ResearchProgress =
+  | {
+      phase: 'search';
+      done: number;
+      total: number;
+      provider: string;
+      query: string;
+      ok: boolean;
+      reason?: string;
+    }
+  | { phase: 'fetch'; done: number; total: number; url: string; ok: boolean };
 
 export type ResearchDeps = {
   providers: readonly SearchProvider[];
@@ -276,21 +281,29 @@ export function webResearch(deps: ResearchDeps, opts: ResearchOptions = {}): Web
       const failures: string[] = [];
       const found = await Promise.all(
         tasks.map(async ({ query, provider }) => {
+          let reason: string | undefined;
           try {
             const run = searchOf(provider, query, resultsPerQuery);
             const results = await run.results;
             // A foreseen search asked for more: its first `resultsPerQuery` are this search's answer.
             return run.limit > resultsPerQuery ? results.slice(0, resultsPerQuery) : results;
           } catch (error) {
-            failures.push(`${provider.name}: ${(error as Error).message}`);
+            reason = errorMessage(error);
+            failures.push(reason);
             return [] as SearchResult[];
           } finally {
-            o.onProgress?.({ phase: 'search', done: ++searched, total: tasks.length });
+            o.onProgress?.({
+              phase: 'search',
+              done: ++searched,
+              total: tasks.length,
+              provider: provider.name,
+              query,
+              ok: reason === undefined,
+              ...(reason === undefined ? {} : { reason }),
+            });
           }
         }),
       );
-      if (failures.length === tasks.length)
-        throw new AppError('unavailable', 'Every search provider failed', { failures });
 
       // 2. Merge: the first question/provider to find a URL keeps it.
       const toFetch = fetchOrder(
@@ -321,7 +334,19 @@ export function webResearch(deps: ResearchDeps, opts: ResearchOptions = {}): Web
       // What was read is handed on below; the next research (a retried step) asks again.
       searches.clear();
       loads.clear();
-      return rank(pages, o, now);
+      const sources = rank(pages, o, now);
+      // Searches that failed may be why there is nothing: an article asked to be researched was
+      // written without sources (no citations, no fact check) when they did. A retry may find them.
+      if (sources.length === 0 && failures.length > 0) {
+        const which =
+          failures.length === tasks.length
+            ? 'every search'
+            : `${failures.length} of ${tasks.length} searches`;
+        throw new AppError('unavailable', `Web research found no sources: ${which} failed (${failures[0]})`, {
+          failures,
+        });
+      }
+      return sources;
     },
   };
 }

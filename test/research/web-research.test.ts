@@ -192,21 +192,57 @@ describe('researchQuestions over fake providers and pages', () => {
     expect(pages.received.length).toBe(before.pages);
   });
 
-  it('still researches when one provider fails, and never fetches blocked hosts', async () => {
+  const withBadTavily = () => [
+    tavilyProvider('wrong-key', { baseUrl: tavily.url }),
+    braveProvider(fakeKeys.brave, { baseUrl: brave.url }),
+  ];
+
+  it('still researches when one provider fails, and reports the failed search', async () => {
+    const events: ResearchProgress[] = [];
     const sources = await researchQuestions(
       ['how do heat pumps save money'],
+      { ...deps(), providers: withBadTavily(), cache: memoryCache() },
+      { cacheTtlSeconds: 0, onProgress: (e) => events.push(e) },
+    );
+    expect(sources.length).toBeGreaterThan(0);
+    expect(sources.every((s) => s.provider === 'brave')).toBe(true);
+    // The failure was only counted: followers of the run could not tell a search had failed.
+    expect(events.filter((e) => e.phase === 'search' && !e.ok)).toEqual([
       {
-        providers: [
-          tavilyProvider('wrong-key', { baseUrl: tavily.url }),
-          braveProvider(fakeKeys.brave, { baseUrl: brave.url }),
-        ],
-        cache: memoryCache(),
-        // No allowance: the fake sites resolve to loopback and must all be refused.
-        fetchOptions: { resolver },
+        phase: 'search',
+        done: expect.any(Number),
+        total: 2,
+        provider: 'tavily',
+        query: 'how do heat pumps save money',
+        ok: false,
+        reason: 'Tavily search failed: HTTP 401 (check the API key)',
       },
+    ]);
+  });
+
+  it('never fetches blocked hosts', async () => {
+    const before = pages.received.length;
+    const sources = await researchQuestions(
+      ['how do heat pumps save money'],
+      // No allowance: the fake sites resolve to loopback and must all be refused.
+      { ...deps(), cache: memoryCache(), fetchOptions: { resolver } },
       { cacheTtlSeconds: 0 },
     );
     expect(sources).toEqual([]);
+    expect(pages.received.length).toBe(before);
+  });
+
+  it('fails, to be tried again, when searches failed and nothing was found (it went on without sources)', async () => {
+    const error = await researchQuestions(
+      ['how do heat pumps save money'],
+      { ...deps(), providers: withBadTavily(), cache: memoryCache(), fetchOptions: { resolver } },
+      { cacheTtlSeconds: 0 },
+    ).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'unavailable',
+      message:
+        'Web research found no sources: 1 of 2 searches failed (Tavily search failed: HTTP 401 (check the API key))',
+    });
   });
 });
 

@@ -49,7 +49,7 @@ export const articleEventRoutes: FastifyPluginAsyncZod = async (app) => {
         tags: ['articles'],
         summary: 'Server-Sent Events of an article run, replayed from `Last-Event-ID` (or `lastEventId`)',
         description:
-          'Event types: status, step.started, step.finished, source.found, source.failed, section.delta, section.thinking (a reasoning model’s thinking, never part of the article), cost, error, done. ' +
+          'Event types: status, step.started, step.finished, source.found, source.failed, search.failed, section.delta, section.thinking (a reasoning model’s thinking, never part of the article), cost, error, done. ' +
           'Each has an `id` to resume from; the stream ends after the final `done`, or once the article is deleted. ' +
           'After logout, key revocation or a lost membership or scope it ends with one `event: error` that has no `id` (it is not in the article’s log) and whose `data` is `{"code":"unauthenticated"|"forbidden","message"}`. ' +
           'Events are paced by what the client reads: one that reads nothing for 60 s while 256 KB wait is disconnected (resume from the last id). ' +

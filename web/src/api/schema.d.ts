@@ -3980,7 +3980,7 @@ export interface paths {
   "/api/v1/articles/{id}/events": {
     /**
      * Server-Sent Events of an article run, replayed from `Last-Event-ID` (or `lastEventId`)
-     * @description Event types: status, step.started, step.finished, source.found, source.failed, section.delta, section.thinking (a reasoning model’s thinking, never part of the article), cost, error, done. Each has an `id` to resume from; the stream ends after the final `done`, or once the article is deleted. After logout, key revocation or a lost membership or scope it ends with one `event: error` that has no `id` (it is not in the article’s log) and whose `data` is `{"code":"unauthenticated"|"forbidden","message"}`. Events are paced by what the client reads: one that reads nothing for 60 s while 256 KB wait is disconnected (resume from the last id). One user follows at most 64 articles and holds at most 256 streams and WebSocket subscriptions at once → 429.
+     * @description Event types: status, step.started, step.finished, source.found, source.failed, search.failed, section.delta, section.thinking (a reasoning model’s thinking, never part of the article), cost, error, done. Each has an `id` to resume from; the stream ends after the final `done`, or once the article is deleted. After logout, key revocation or a lost membership or scope it ends with one `event: error` that has no `id` (it is not in the article’s log) and whose `data` is `{"code":"unauthenticated"|"forbidden","message"}`. Events are paced by what the client reads: one that reads nothing for 60 s while 256 KB wait is disconnected (resume from the last id). One user follows at most 64 articles and holds at most 256 streams and WebSocket subscriptions at once → 429.
      */
     get: {
       parameters: {
@@ -4048,6 +4048,16 @@ export interface paths {
               event: "source.failed";
               data: {
                 url: string;
+                reason: string;
+              };
+            } | {
+              id: number;
+              /** @enum {string} */
+              event: "search.failed";
+              data: {
+                /** @description `tavily`, `serpapi`, `brave`, `exa` or `searxng` */
+                provider: string;
+                query: string;
                 reason: string;
               };
             } | {
