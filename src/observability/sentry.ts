@@ -18,12 +18,28 @@ export async function initSentry(config: Pick<Config, 'SENTRY_DSN' | 'ENVIRONMEN
     // Its automatic Fastify hook reports every thrown error, 4xx included; the plugin below
     // reports only what ended as a 5xx.
     integrations: (defaults) => defaults.filter((integration) => integration.name !== 'Fastify'),
+    // What a request carries is the member's, not an incident's: bodies (a sign-in's password, a
+    // provider key being saved), the client's address, query strings, cookies and headers stay here.
+    dataCollection: {
+      httpBodies: [],
+      userInfo: false,
+      urlQueryParams: false,
+      cookies: false,
+      httpHeaders: false,
+      genAI: { inputs: false, outputs: false },
+    },
     // A failed query's message lists its parameter values (user data): report the statement only.
     beforeSend(event, hint) {
       const values = queryValuesOf(hint.originalException);
       for (const exception of event.exception?.values ?? []) {
         if (exception.value) exception.value = withoutQueryValues(exception.value, values) as string;
       }
+      // Whatever an integration still attached: the request is named by its route, never its URL
+      // (an invitation's token is in its path).
+      if (event.request) event.request = { method: event.request.method };
+      delete event.user;
+      if (event.transaction && hint.originalException !== undefined)
+        event.transaction = routeOf.get(hint.originalException as object) ?? event.transaction;
       return event;
     },
   });
@@ -42,6 +58,8 @@ export function captureUnowned(error: unknown): void {
 
 // The error seen by the handler, kept until the response status is known.
 const errors = new WeakMap<FastifyRequest, Error>();
+// The route an error was reported under ("POST /api/v1/invitations/:token/accept"), for its event's name.
+const routeOf = new WeakMap<object, string>();
 
 async function sentryCapture(app: FastifyInstance) {
   const sentry = Sentry;
@@ -52,10 +70,13 @@ async function sentryCapture(app: FastifyInstance) {
   app.addHook('onResponse', async (request, reply) => {
     const error = errors.get(request);
     if (!error || reply.statusCode < 500) return;
+    const route = `${request.method} ${request.routeOptions.url ?? 'unmatched'}`;
+    routeOf.set(error, route);
     sentry.withScope((scope) => {
       scope.setTag('request_id', String(request.id));
       scope.setTag('route', request.routeOptions.url ?? 'unmatched');
       scope.setExtra('method', request.method);
+      scope.setTransactionName(route);
       sentry.captureException(error);
     });
   });

@@ -39,8 +39,13 @@ describe('Sentry', () => {
         app.get('/test/bad', async () => {
           throw Object.assign(new Error('sentry-invisible-client-error'), { statusCode: 400 });
         });
+        app.post('/api/v1/invitations/:token/crash', async () => {
+          throw new Error('sentry-visible-post-crash');
+        });
       },
     });
+    // Over a real socket: Sentry's HTTP instrumentation sees the server's requests, not inject's.
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
   });
   afterAll(async () => {
     await t.close();
@@ -51,16 +56,33 @@ describe('Sentry', () => {
     expect(await initSentry({ SENTRY_DSN: undefined, ENVIRONMENT: 'test' })).toBe(false);
   });
 
-  it('reports server errors (5xx) and not client errors', async () => {
+  it('reports server errors (5xx) and not client errors, with nothing of the request but its route', async () => {
     expect((await t.app.inject({ method: 'GET', url: '/test/bad' })).statusCode).toBe(400);
     expect((await t.app.inject({ method: 'GET', url: '/test/crash' })).statusCode).toBe(500);
+    const { port } = t.app.server.address() as AddressInfo;
+    const crashed = await fetch(
+      `http://127.0.0.1:${port}/api/v1/invitations/INVTOKEN0123456789abcdef/crash?email=alice%40example.com`,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-forwarded-for': '203.0.113.9',
+        },
+        body: JSON.stringify({ email: 'alice@example.com', password: 'hunter2-PASSWORD' }),
+      },
+    );
+    expect(crashed.status).toBe(500);
     await closeSentry(5000);
+    const sent = ingest.envelopes.join('\n');
+    for (const secret of ['hunter2-PASSWORD', 'INVTOKEN0123456789abcdef', 'alice', '203.0.113.9'])
+      expect(sent, secret).not.toContain(secret);
+    expect(sent).toContain('POST /api/v1/invitations/:token/crash');
     // Envelopes are newline-separated JSON items; events carry exception.values.
     const reported = ingest.envelopes
       .flatMap((e) => e.split('\n'))
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as { exception?: { values?: Array<{ value?: string }> } })
       .flatMap((item) => item.exception?.values?.map((v) => v.value) ?? []);
-    expect(reported).toEqual(['sentry-visible-crash']);
+    expect(reported).toEqual(['sentry-visible-crash', 'sentry-visible-post-crash']);
   });
 });
