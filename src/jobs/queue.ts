@@ -81,6 +81,9 @@ new Gauge({
   labelNames: ['queue'],
   registers: [metricsRegistry],
   async collect() {
+    // A queue whose depth cannot be read now has no sample rather than its last one: a frozen depth
+    // fed the autoscaler, and a frozen age could never raise the backlog alert during an outage.
+    this.reset();
     for (const q of liveQueues) {
       try {
         for (const [name, size] of Object.entries(await q.depth())) this.set({ queue: name }, size);
@@ -98,6 +101,7 @@ new Gauge({
   labelNames: ['queue'],
   registers: [metricsRegistry],
   async collect() {
+    this.reset();
     for (const q of liveQueues) {
       try {
         for (const [name, age] of Object.entries(await q.oldestWaitingSeconds()))

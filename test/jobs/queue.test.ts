@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { runMigrations } from '../../src/db/migrate.ts';
@@ -118,6 +118,26 @@ describe.each(backends)('job queue (%s)', (backend) => {
     await new Promise((r) => setTimeout(r, 1500));
     expect((await queue.getJob('echo', id))?.state).toBe('created');
     expect(seen.some((s) => (s.data as { n: number }).n === 4)).toBe(false);
+  });
+
+  it('reports no depth or age while they cannot be read, rather than the last ones', async () => {
+    const samples = async (name: string) =>
+      ((await metricsRegistry.getSingleMetric(name)?.get())?.values ?? []).filter(
+        (v) => v.labels.queue === 'echo',
+      );
+    expect(await samples('jobs_queue_depth')).toHaveLength(1);
+    expect(await samples('jobs_oldest_waiting_seconds')).toHaveLength(1);
+    const down = new Error('Connection terminated unexpectedly');
+    const depth = vi.spyOn(queue, 'depth').mockRejectedValue(down);
+    const age = vi.spyOn(queue, 'oldestWaitingSeconds').mockRejectedValue(down);
+    try {
+      expect(await samples('jobs_queue_depth')).toEqual([]);
+      expect(await samples('jobs_oldest_waiting_seconds')).toEqual([]);
+    } finally {
+      depth.mockRestore();
+      age.mockRestore();
+    }
+    expect(await samples('jobs_queue_depth')).toHaveLength(1);
   });
 });
 
