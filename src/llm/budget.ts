@@ -21,7 +21,7 @@ import { AppError } from '../errors.ts';
 import { whenIdle } from '../when-idle.ts';
 import { recordBudgetWarningOnce } from './budget-store.ts';
 import { monthSpend } from './ledger-store.ts';
-import { observeBudget } from './metrics.ts';
+import { forgetBudget, observeBudget } from './metrics.ts';
 import { monthlyBudgetOf } from './settings.ts';
 
 export interface BudgetWarning {
@@ -173,7 +173,10 @@ export function createBudgetGuard(
     async check(workspaceId, holdUsd = 0) {
       const entry = await current(workspaceId);
       const budgetUsd = entry.budgetUsd;
-      if (budgetUsd === undefined) return 0;
+      if (budgetUsd === undefined) {
+        forgetBudget(workspaceId);
+        return 0;
+      }
       observeBudget(workspaceId, entry.spentUsd, budgetUsd);
       // Judged and held in one synchronous step: calls checked together each see the others' holds.
       const heldUsd = held.get(workspaceId) ?? 0;

@@ -127,19 +127,25 @@ export function observeLlmCall(r: LlmCallRecord) {
 }
 
 // Share of the monthly budget spent, per workspace, as of the last check (each run checks it);
-// `max by (workspace)` across processes is the alert's view. Cardinality: one series per workspace.
-// Each call's check sets the share; only the last one before a read is ever seen, so it is kept
-// here and set when the registry is read (as the counters above are), not hashed into the gauge
-// per call.
-const pendingBudgetShares = new Map<string, number>();
+// `max by (workspace)` across processes is the alert's view. Each call's check sets the share; only
+// the last one before a read is ever seen, so it is kept here and set when the registry is read (as
+// the counters above are), not hashed into the gauge per call. Only workspaces with a budget that
+// this process checked within the last hour have a series: a share kept for ever went on raising
+// the budget alert after the budget was removed, and grew a series per workspace ever seen.
+const budgetShares = new Map<string, { share: number; seenAt: number }>();
+const budgetShareTtlMs = 60 * 60 * 1000;
 new Gauge({
   name: 'llm_budget_used_ratio',
-  help: 'Share of the monthly LLM budget a workspace has spent, as of its last budget check',
+  help: 'Share of the monthly LLM budget a workspace has spent, as of its last budget check (within the hour)',
   labelNames: ['workspace'],
   registers,
   collect() {
-    for (const [workspace, share] of pendingBudgetShares) this.set({ workspace }, share);
-    pendingBudgetShares.clear();
+    this.reset();
+    const now = Date.now();
+    for (const [workspace, { share, seenAt }] of budgetShares) {
+      if (now - seenAt > budgetShareTtlMs) budgetShares.delete(workspace);
+      else this.set({ workspace }, share);
+    }
   },
 });
 const budgetRejections = new Counter({
@@ -149,9 +155,12 @@ const budgetRejections = new Counter({
 });
 
 export function observeBudget(workspaceId: string, spentUsd: number, budgetUsd: number) {
-  pendingBudgetShares.set(workspaceId, budgetUsd > 0 ? spentUsd / budgetUsd : 0);
+  budgetShares.set(workspaceId, { share: budgetUsd > 0 ? spentUsd / budgetUsd : 0, seenAt: Date.now() });
   if (spentUsd >= budgetUsd) budgetRejections.inc();
 }
+
+/** The workspace has no budget (any more): no share to report. */
+export const forgetBudget = (workspaceId: string) => budgetShares.delete(workspaceId);
 
 export const observeFallback = (from: string, to: string) => fallbacks.inc({ from, to });
 export const observeCacheLookup = (result: 'hit' | 'miss') => cacheRequests.inc({ result });

@@ -119,6 +119,17 @@ describe('budget guard', () => {
     guard.spent(a, 0.125);
     await guard.check(a);
     expect(await share(a)).toBe(0.625);
+    // A budget removed: no share any more (it went on raising the alert), not its last value.
+    const unbudgeted = createBudgetGuard(database);
+    await unbudgeted.check(a);
+    expect(await share(a)).toBeUndefined();
+    // A workspace not checked for an hour has no series either.
+    vi.useFakeTimers({ now: Date.now() + 61 * 60 * 1000, toFake: ['Date'] });
+    try {
+      expect(await share(b)).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('writes the 80 % warning once, however many calls and processes check at once', async () => {
