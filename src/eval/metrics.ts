@@ -47,7 +47,8 @@ export function summarise(results: readonly ArticleResult[]): ModelSummary {
   const costUsd = knownCost ? sum(results.map((r) => r.costUsd ?? 0)) : null;
   return {
     articles: results.length,
-    failed: results.length - done.length,
+    failed: results.filter((r) => r.status === 'failed').length,
+    unjudged: results.filter((r) => r.status === 'completed' && !r.scores).length,
     citationRecall: ratio(total('supportedStatements'), total('statements')),
     citationPrecision: ratio(total('preciseCitations'), total('citations')),
     claimSupport: ratio(total('supportedClaims'), total('claims')),

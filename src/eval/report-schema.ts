@@ -23,7 +23,9 @@ export const articleResultSchema = z.object({
   caseId: label,
   status: z.enum(['completed', 'failed']),
   error: text({ max: 2000 }).optional(),
+  /** Absent when the judge could not score the written article (`judgeError` says why). */
   scores: articleScoresSchema.optional(),
+  judgeError: text({ max: 2000 }).optional(),
   seoScore: z.number().min(0).max(100).optional(),
   /** English Flesch reading ease only: other languages' formulas are not on the same scale. */
   fleschReadingEase: z.number().min(-1000).max(1000).optional(),
@@ -37,7 +39,10 @@ export type ArticleResult = z.infer<typeof articleResultSchema>;
 
 export const modelSummarySchema = z.object({
   articles: count,
+  /** Articles not written (the model under test failed them). */
   failed: count,
+  /** Written, but the judge could not score them (absent in reports from before it was counted). */
+  unjudged: count.optional(),
   /** Micro-averaged over all articles: every statement, citation and claim weighs the same. */
   citationRecall: share,
   citationPrecision: share,

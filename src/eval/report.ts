@@ -26,6 +26,12 @@ export function reportMarkdown(report: EvalReport): string {
     m.articles.filter((a) => a.status === 'failed').map((a) => `- ${m.model}, ${a.caseId}: ${a.error}`),
   );
   if (failures.length > 0) lines.push('', '## Failed articles', '', ...failures);
+  const unjudged = report.models.flatMap((m) =>
+    m.articles
+      .filter((a) => a.status === 'completed' && a.judgeError !== undefined)
+      .map((a) => `- ${m.model}, ${a.caseId}: ${a.judgeError}`),
+  );
+  if (unjudged.length > 0) lines.push('', '## Written but not scored (the judge failed)', '', ...unjudged);
   lines.push(
     '',
     "Citation recall: share of the article's statements whose citations together support them (a",

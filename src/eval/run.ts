@@ -125,11 +125,21 @@ async function runCase(
       costUsd,
     };
   }
-  const judged = await judgeArticle(judge, row.markdown, row.sources as ArticleSource[], view.brief.language);
+  // The judge failing is not the article failing: it was written (and paid for) by the model under
+  // test, which a failed status and $0 blamed; it is kept unscored, with why.
+  let judged: Awaited<ReturnType<typeof judgeArticle>> | undefined;
+  let judgeError: string | undefined;
+  try {
+    judged = await judgeArticle(judge, row.markdown, row.sources as ArticleSource[], view.brief.language);
+  } catch (err) {
+    judgeError = errorText(err instanceof Error ? err.message : String(err));
+  }
   return {
     caseId: c.id,
     status: 'completed',
-    scores: scoreArticle(judged.statements, judged.claims),
+    ...(judged
+      ? { scores: scoreArticle(judged.statements, judged.claims) }
+      : { judgeError: judgeError ?? '' }),
     ...(view.seo && {
       seoScore: view.seo.score,
       // The column compares models on one scale: English Flesch; other formulas are not mixed in.

@@ -68,4 +68,41 @@ describe('blogsmith eval', () => {
     expect(md).toContain('price unknown');
     expect(JSON.parse(readFileSync(files.json, 'utf8')).models).toHaveLength(2);
   }, 180_000);
+
+  it('keeps an article the judge could not score as written, with its cost, not as the model failing', async () => {
+    const writer = articleModelResponder();
+    llm.responder = (req) =>
+      req.body.model === 'judge' ? { type: 'error', status: 400, message: 'judge refused' } : writer(req);
+    try {
+      const report = await runEval({
+        models: ['compatible:model-a'],
+        judge: 'compatible:judge',
+        cases: loadEvalCases(undefined, 1),
+        env: {
+          OPENAI_COMPATIBLE_BASE_URL: llm.baseUrl,
+          LLM_PRICES_JSON: JSON.stringify({ 'compatible:model-a': { input: 0.15, output: 0.6 } }),
+          LLM_CACHE_TTL: '0',
+          LLM_MAX_RETRIES: '0',
+        },
+        logger: pino({ level: 'silent' }),
+      });
+      const [model] = report.models;
+      const [article] = model!.articles;
+      expect(article).toMatchObject({
+        status: 'completed',
+        judgeError: expect.stringContaining('judge refused'),
+      });
+      expect(article!.scores).toBeUndefined();
+      expect(article!.costUsd).toBeGreaterThan(0);
+      expect(article!.inputTokens).toBeGreaterThan(0);
+      expect(model!.summary).toMatchObject({ failed: 0, unjudged: 1, citationRecall: null });
+      const md = readFileSync(
+        writeReport(report, mkdtempSync(path.join(os.tmpdir(), 'blogsmith-eval-'))).markdown,
+        'utf8',
+      );
+      expect(md).toContain('## Written but not scored (the judge failed)');
+    } finally {
+      llm.responder = articleModelResponder();
+    }
+  }, 180_000);
 });

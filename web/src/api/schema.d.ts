@@ -4637,6 +4637,7 @@ export interface paths {
                       summary: {
                         articles: number;
                         failed: number;
+                        unjudged?: number;
                         citationRecall: number | null;
                         citationPrecision: number | null;
                         claimSupport: number | null;
@@ -4690,6 +4691,7 @@ export interface paths {
                 summary: {
                   articles: number;
                   failed: number;
+                  unjudged?: number;
                   citationRecall: number | null;
                   citationPrecision: number | null;
                   claimSupport: number | null;
@@ -4715,6 +4717,7 @@ export interface paths {
                       claims: number;
                       supportedClaims: number;
                     };
+                    judgeError?: string;
                     seoScore?: number;
                     fleschReadingEase?: number;
                     wallSeconds: number;
@@ -4742,6 +4745,7 @@ export interface paths {
                   summary: {
                     articles: number;
                     failed: number;
+                    unjudged?: number;
                     citationRecall: number | null;
                     citationPrecision: number | null;
                     claimSupport: number | null;
@@ -4767,6 +4771,7 @@ export interface paths {
                         claims: number;
                         supportedClaims: number;
                       };
+                      judgeError?: string;
                       seoScore?: number;
                       fleschReadingEase?: number;
                       wallSeconds: number;
@@ -4821,6 +4826,7 @@ export interface paths {
                   summary: {
                     articles: number;
                     failed: number;
+                    unjudged?: number;
                     citationRecall: number | null;
                     citationPrecision: number | null;
                     claimSupport: number | null;
@@ -4846,6 +4852,7 @@ export interface paths {
                         claims: number;
                         supportedClaims: number;
                       };
+                      judgeError?: string;
                       seoScore?: number;
                       fleschReadingEase?: number;
                       wallSeconds: number;

@@ -118,6 +118,12 @@ function RunView({ run }: { run: EvalRun }) {
           </tbody>
         </table>
       </section>
+      {run.models.some((m) => (m.summary.unjudged ?? 0) > 0) && (
+        <p className="meta">
+          Some written articles could not be scored because the judge failed: they count in time, tokens and
+          cost but not in the shares, and are not failures of the model.
+        </p>
+      )}
       {run.models.some((m) => m.summary.failed > 0) && (
         <p className="meta">
           Failed articles count in time, tokens and cost but not in the shares; the full report says why each
