@@ -20,6 +20,9 @@ describe.each(backends)('readiness (%s)', (backend) => {
     expect(typeof body.checks.pgvector.available).toBe('boolean');
     // pgvector is optional: without it the process is degraded, not down.
     expect(body.status).toBe(body.checks.pgvector.available ? 'ok' : 'degraded');
+    // The guides read `/health/db`'s `.database.latency_ms` and `.database.connected`.
+    if (url === '/health/db') expect(body.database).toEqual({ ...body.checks.database, connected: true });
+    else expect(body.database).toBeUndefined();
   });
 
   it('takes an extra check with one call (as the job queue does)', async () => {
@@ -45,6 +48,9 @@ describe('readiness when the database is gone', () => {
       expect(res.statusCode).toBe(503);
       expect(res.json().status).toBe('error');
       expect(res.json().checks.database.status).toBe('error');
+      const db = await t.app.inject({ method: 'GET', url: '/health/db' });
+      expect(db.statusCode).toBe(503);
+      expect(db.json().database).toMatchObject({ status: 'error', connected: false });
       // Liveness does not depend on the database.
       expect((await t.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
     } finally {

@@ -46,6 +46,12 @@ export interface paths {
                   [key: string]: unknown;
                 };
               };
+              database?: {
+                /** @enum {string} */
+                status: "ok" | "degraded" | "error";
+                connected: boolean;
+                [key: string]: unknown;
+              };
             };
           };
         };
@@ -61,6 +67,12 @@ export interface paths {
                   status: "ok" | "degraded" | "error";
                   [key: string]: unknown;
                 };
+              };
+              database?: {
+                /** @enum {string} */
+                status: "ok" | "degraded" | "error";
+                connected: boolean;
+                [key: string]: unknown;
               };
             };
           };
@@ -97,6 +109,12 @@ export interface paths {
                   [key: string]: unknown;
                 };
               };
+              database?: {
+                /** @enum {string} */
+                status: "ok" | "degraded" | "error";
+                connected: boolean;
+                [key: string]: unknown;
+              };
             };
           };
         };
@@ -112,6 +130,12 @@ export interface paths {
                   status: "ok" | "degraded" | "error";
                   [key: string]: unknown;
                 };
+              };
+              database?: {
+                /** @enum {string} */
+                status: "ok" | "degraded" | "error";
+                connected: boolean;
+                [key: string]: unknown;
               };
             };
           };
