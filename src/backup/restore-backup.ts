@@ -82,6 +82,13 @@ export async function restoreBackup(input: RestoreInput): Promise<RestoreResult>
     } catch {
       throw new AppError('validation_error', 'BACKUP_PASSPHRASE does not open the secret key in this backup');
     }
+    // Sealed under the same passphrase, another backup's key opens as well: only the one the
+    // manifest names (the key the data's sealed settings need) may be written as this one's.
+    if (keyFingerprint(sealedKey) !== manifest.secret.fingerprint)
+      throw new AppError(
+        'validation_error',
+        `${input.file} is damaged: its sealed secret key is not the key the backup was taken with`,
+      );
   }
 
   if (input.databaseUrl) {

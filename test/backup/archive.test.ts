@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openArchive } from '../../src/backup/archive.ts';
+import { restoreBackup } from '../../src/backup/restore-backup.ts';
 import { keyFingerprint } from '../../src/backup/secret-envelope.ts';
 import { listTar } from '../../src/backup/tar-archive.ts';
 import { manifestFor, writeBackupArchive } from '../support/backup-archive.ts';
@@ -106,5 +107,36 @@ describe('an archive that lost its end', () => {
     await expect(openArchive(file)).rejects.toThrow(
       `${file} is damaged: its manifest says the secret key is sealed in it, but secret-key.sealed.json is missing`,
     );
+  });
+});
+
+// A key sealed under the same passphrase opens whichever backup it came from: restore wrote another
+// installation's key (or an older one) as this backup's, and the data's sealed settings then failed.
+describe('a sealed key that is not the backup’s own', () => {
+  it('is refused before anything is touched', async () => {
+    const passphrase = 'correct horse battery staple';
+    const payload = Buffer.from('a dump'.repeat(300));
+    const manifest = manifestFor('postgres', payload);
+    manifest.secret = {
+      included: true,
+      fingerprint: keyFingerprint('the-key-the-backup-was-taken-with-0123456789'),
+    };
+    const file = path.join(dir, 'swapped-key.tar');
+    await writeBackupArchive(
+      file,
+      manifest,
+      { name: 'database.pgdump', data: payload },
+      { key: 'another-installation-key-0123456789abcdefghij', passphrase },
+    );
+    // Port 1: a restore that went as far as the database would fail on the connection instead.
+    await expect(
+      restoreBackup({
+        file,
+        databaseUrl: 'postgres://nobody@127.0.0.1:1/none',
+        dataDir: dir,
+        pgliteDir: path.join(dir, 'pg'),
+        passphrase,
+      }),
+    ).rejects.toThrow(`${file} is damaged: its sealed secret key is not the key the backup was taken with`);
   });
 });
