@@ -321,7 +321,12 @@ export function handleArticleJobs(deps: ArticleJobDeps) {
   const providers = sourceProviders(deps);
   deps.queue.handle(
     'article.generate',
-    (job) => runArticle(deps, job.data.articleId, job.signal, providers),
+    (job) => {
+      const { articleId, requestId } = job.data;
+      // The run's lines carry the creating request's id (`reqId`, as the request log writes it).
+      const run = requestId ? { ...deps, logger: deps.logger.child({ reqId: requestId }) } : deps;
+      return runArticle(run, articleId, job.signal, providers);
+    },
     { concurrency: deps.config.ARTICLE_CONCURRENCY },
   );
   deps.queue.repeat('article.recover', Math.max(1000, (deps.config.ARTICLE_LEASE_SECONDS * 1000) / 4), () =>

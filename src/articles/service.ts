@@ -41,7 +41,8 @@ export interface ArticleServiceDeps {
   resolver?: Resolver;
 }
 
-type Caller = Pick<AuthContext, 'workspaceId' | 'userId'>;
+/** `requestId`: the request creating the article, carried to its run's log lines. */
+type Caller = Pick<AuthContext, 'workspaceId' | 'userId'> & { requestId?: string };
 
 // jsonb does not keep key order: compare with keys sorted.
 const canonical = (value: unknown): unknown =>
@@ -90,7 +91,11 @@ export async function createArticle(
   }
   await deps.articleEvents.notify(row.id);
   try {
-    await deps.queue.send('article.generate', { articleId: row.id, workspaceId: caller.workspaceId });
+    await deps.queue.send('article.generate', {
+      articleId: row.id,
+      workspaceId: caller.workspaceId,
+      ...(caller.requestId && { requestId: caller.requestId }),
+    });
   } catch (err) {
     // The article is stored and queued: the recovery sweep sends its job (job.ts) within minutes.
     // It was marked failed here (with no events), so a retry with its Idempotency-Key found a

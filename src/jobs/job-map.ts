@@ -9,7 +9,13 @@ export const appJobs = {
   /** Runs (or resumes) an article: a whole generation, or the section regeneration recorded on its row. */
   'article.generate': {
     // Optional only for jobs an earlier release queued without it (they wait their turn as no group).
-    payload: z.object({ articleId: z.uuid(), workspaceId: z.uuid().optional() }),
+    // `requestId`: the request that created the article, so its run's log lines can be found from
+    // the X-Request-Id a user reports.
+    payload: z.object({
+      articleId: z.uuid(),
+      workspaceId: z.uuid().optional(),
+      requestId: z.string().max(200).optional(),
+    }),
     // One workspace's backlog of runs does not hold another workspace's run behind all of it.
     turnsBy: 'workspaceId',
     // Steps retry themselves; a job retry only covers the database failing under the run.

@@ -96,6 +96,20 @@ describe.each(backends)('article list search (%s)', (backend) => {
     expect(await articleTextConfigs(database, empty.rows[0]!.id)).toEqual([]);
   });
 
+  it("hands the creating request's id to the article's job, for its run's log lines", async () => {
+    const res = await postArticle(
+      env,
+      { topic: 'request ids', words: 800 },
+      { 'x-request-id': 'req-trace-42' },
+    );
+    expect(res.statusCode).toBe(202);
+    const jobs = await env.test.runtime.database.query<{ data: { articleId: string; requestId?: string } }>(
+      `SELECT data FROM pgboss.job WHERE name = 'article.generate' AND data->>'articleId' = $1`,
+      [res.json().id],
+    );
+    expect(jobs.rows.map((r) => r.data.requestId)).toEqual(['req-trace-42']);
+  });
+
   it('finds a word inside a Japanese title or body, written without spaces', async () => {
     const res = await postArticle(env, { topic: '東京の電気料金を下げる方法', words: 800, language: 'ja' });
     expect(res.statusCode).toBe(202);

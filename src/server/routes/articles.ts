@@ -76,7 +76,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       const auth = authOf(request);
       const { article, created } = await createArticle(
         runtime,
-        auth,
+        { ...auth, requestId: String(request.id) },
         request.body,
         request.headers['idempotency-key'],
       );
