@@ -9,7 +9,7 @@ import { articleView } from '../articles/article-view.ts';
 import { createArticle } from '../articles/service.ts';
 import type { ArticleSource } from '../articles/types.ts';
 import { type Config, loadConfig } from '../config.ts';
-import { AppError } from '../errors.ts';
+import { AppError, errorMessage } from '../errors.ts';
 import { registerJobs } from '../jobs/register.ts';
 import { getDocument } from '../knowledge/document-store.ts';
 import { ingestionDeps } from '../knowledge/ingest-job.ts';
@@ -101,20 +101,33 @@ async function runCase(
     factCheck: true,
     seo: true,
   });
-  const row = await waitFor(
-    async () => {
-      const r = await articleById(runtime.database, article.id);
-      return r && (r.status === 'completed' || r.status === 'failed') ? r : undefined;
-    },
-    timeoutMs,
-    `the article for ${c.id}`,
-  );
-  const wallSeconds = (performance.now() - t0) / 1000;
+  const spent = async () => {
+    const wallSeconds = (performance.now() - t0) / 1000;
+    await runtime.llm.flush();
+    const ledger = await purposeSpend(runtime.database, article.id);
+    return {
+      wallSeconds,
+      inputTokens: ledger.inputTokens,
+      outputTokens: ledger.outputTokens,
+      costUsd: ledger.unpricedCalls > 0 ? null : ledger.costUsd,
+    };
+  };
+  let row: NonNullable<Awaited<ReturnType<typeof articleById>>>;
+  try {
+    row = await waitFor(
+      async () => {
+        const r = await articleById(runtime.database, article.id);
+        return r && (r.status === 'completed' || r.status === 'failed') ? r : undefined;
+      },
+      timeoutMs,
+      `the article for ${c.id}`,
+    );
+  } catch (err) {
+    // Timed out: what it spent until then was spent (it was reported as $0 in 0 s).
+    return { caseId: c.id, status: 'failed', error: errorText(errorMessage(err)), ...(await spent()) };
+  }
+  const { wallSeconds, ...spend } = await spent();
   const view = await articleView(runtime.database, row);
-  await runtime.llm.flush();
-  const ledger = await purposeSpend(runtime.database, article.id);
-  const spend = { inputTokens: ledger.inputTokens, outputTokens: ledger.outputTokens };
-  const costUsd = ledger.unpricedCalls > 0 ? null : ledger.costUsd;
   if (row.status !== 'completed') {
     return {
       caseId: c.id,
@@ -122,7 +135,6 @@ async function runCase(
       error: errorText(row.error ?? 'failed'),
       wallSeconds,
       ...spend,
-      costUsd,
     };
   }
   // The judge failing is not the article failing: it was written (and paid for) by the model under
@@ -150,7 +162,6 @@ async function runCase(
     }),
     wallSeconds,
     ...spend,
-    costUsd,
   };
 }
 
