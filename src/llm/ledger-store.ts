@@ -1,11 +1,17 @@
 // The cost ledger's queries: every upstream request the gateway makes, with the usage its response
 // reported (written in batches by ledger-writer.ts), and the sums read back for usage, budget and spend.
+import { randomUUID } from 'node:crypto';
 import { and, eq, getTableColumns, getTableName, gte, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { llmCalls, llmSpendMonthly } from '../db/schema/index.ts';
 import type { LlmPurpose, LlmRole } from './types.ts';
 
 export interface LlmCallRecord {
+  /**
+   * Given once, when the writer takes the row: a batch written again after its commit's answer was
+   * lost (a reset connection, a failover) must not store its rows twice (ON CONFLICT skips them).
+   */
+  id?: string;
   workspaceId?: string;
   userId?: string;
   purpose: LlmPurpose;
@@ -30,6 +36,7 @@ export interface LlmCallRecord {
 
 const toRow = (r: LlmCallRecord) =>
   ({
+    id: r.id ?? randomUUID(),
     workspaceId: r.workspaceId ?? null,
     userId: r.userId ?? null,
     purposeKind: r.purpose.kind,
@@ -54,10 +61,10 @@ const toRow = (r: LlmCallRecord) =>
 
 type LedgerRow = ReturnType<typeof toRow>;
 
-// Every column but those the database fills in: id, created_at (the time of the batch's statement,
-// at most the writer's delay after the call ended) and calls (1 until compacted).
+// Every column but those the database fills in: created_at (the time of the batch's statement, at
+// most the writer's delay after the call ended) and calls (1 until compacted).
 const written = Object.entries(getTableColumns(llmCalls))
-  .filter(([key]) => key !== 'id' && key !== 'createdAt' && key !== 'calls')
+  .filter(([key]) => key !== 'createdAt' && key !== 'calls')
   .map(([key, column]) => ({ key: key as keyof LedgerRow, name: column.name }));
 const table = getTableName(llmCalls);
 const columnList = written.map((c) => c.name).join(', ');
@@ -66,7 +73,7 @@ const columnList = written.map((c) => c.name).join(', ');
 // a parameter per value spent several times the CPU of these in this process (building and binding
 // 20 parameters a row; numbers in bench/RESULTS.md, issue 13 item 1), on the thread the calls share.
 // PostgreSQL: the rows as one JSON array, expanded by json_populate_recordset on the server.
-const insertFromJson = `INSERT INTO ${table} (${columnList}) SELECT ${columnList} FROM json_populate_recordset(null::${table}, $1::json)`;
+const insertFromJson = `INSERT INTO ${table} (${columnList}) SELECT ${columnList} FROM json_populate_recordset(null::${table}, $1::json) ON CONFLICT (id) DO NOTHING`;
 // PGlite: COPY from an in-memory CSV blob, cheaper there than parsing the JSON in the wasm server.
 const copyFromBlob = `COPY ${table} (${columnList}) FROM '/dev/blob' WITH (FORMAT csv)`;
 

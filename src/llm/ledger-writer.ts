@@ -15,6 +15,7 @@
 // A batch the database could not be reached for (a restart, a failover) is held and written again
 // with backoff — up to `maxHeldRows` of them, then the oldest go, logged — rather than dropped: those
 // calls were billed. Such rows are stamped when they are finally written.
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
@@ -134,6 +135,7 @@ export function createLedgerWriter(
 
   return {
     add(row) {
+      row.id ??= randomUUID();
       buffer.push(row);
       if (buffer.length >= maxRows) kick();
       else schedule(Math.max(maxDelayMs, minIntervalMs - (performance.now() - lastWriteAt)));

@@ -179,6 +179,27 @@ describe.each(backends)('LLM ledger writer (%s)', (backend) => {
     expect(logs.map((l) => l.msg)).not.toContain('LLM ledger write failed');
   });
 
+  it('stores a batch once when the connection is lost after its commit and the batch is sent again', async () => {
+    await database.db.delete(llmCalls);
+    const target = database.pglite ?? database;
+    const original = target.query.bind(target) as (...args: unknown[]) => Promise<unknown>;
+    const spy = vi.spyOn(target, 'query').mockImplementationOnce((async (...args: unknown[]) => {
+      await original(...args);
+      throw new Error('Connection terminated unexpectedly');
+    }) as never);
+    const writer = createLedgerWriter(database, pino({ level: 'silent' }), {
+      maxDelayMs: 1,
+      minIntervalMs: 1,
+    });
+    writer.add(row(1));
+    writer.add(row(2));
+    await writer.flush();
+    await writer.flush();
+    spy.mockRestore();
+    const stored = await database.db.select().from(llmCalls);
+    expect(stored.map((r) => r.inputTokens).sort()).toEqual([1, 2]);
+  });
+
   it('holds at most maxHeldRows during an outage, dropping the oldest with an error', async () => {
     await database.db.delete(llmCalls);
     const logs: Array<{ msg: string; dropped?: number }> = [];
