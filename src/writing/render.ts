@@ -265,13 +265,9 @@ const lessThan = (text: string) => text.replaceAll('<', '&lt;');
 
 /** A link or image target a browser would run or that leaves the web (`javascript:`, `data:`, `vbscript:`…). */
 function unsafeTarget(href: string, image: boolean): boolean {
-  const target = href
-    .replace(/&#x([0-9a-f]+);?/gi, (_, hex: string) =>
-      String.fromCodePoint(Number.parseInt(hex, 16) % 0x110000),
-    )
-    .replace(/&#(\d+);?/g, (_, dec: string) => String.fromCodePoint(Number(dec) % 0x110000))
-    .replace(/&colon;/gi, ':')
-    // Browsers drop blanks and control characters inside a scheme ("java\tscript:").
+  // Every entity a browser decodes ("java&Tab;script&colon;"), then what it drops inside a scheme
+  // ("java\tscript:").
+  const target = decodeHTML(href)
     // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
     .replace(/[\u0000-\u0020\u007f]/g, '');
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(target)?.[1]?.toLowerCase();
@@ -319,7 +315,10 @@ export function exportableMarkdown(markdown: string): string {
     if (token.type !== 'code') unsafeParts([token], fixes);
     let raw = token.raw;
     for (const [part, safe] of fixes) raw = raw.split(part).join(safe);
-    out += raw;
+    // Inside a quote or a list a part spanning lines is not written as its token says (the `> ` and
+    // indents are not in it): such a block is exported as its plain text rather than as written.
+    const unfound = [...fixes.keys()].some((part) => !token.raw.includes(part));
+    out += unfound ? `${lessThan(blockText(token))}\n\n` : raw;
   }
   return out;
 }

@@ -1,3 +1,4 @@
+import { Marked } from 'marked';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { analyzeSeo } from '../../src/seo/analyze.ts';
@@ -195,6 +196,23 @@ describe('exportableMarkdown', () => {
     const html = renderHtml(out);
     expect(html).not.toMatch(/<script|<img[^>]*onerror|<i |href="(?!https:|#)|src="(?!https:)/);
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+  });
+
+  it('escapes what spans lines inside a quote or a list, and entity-spelled schemes', () => {
+    for (const markdown of [
+      '> <div>\n> <script>alert(1)</script>\n> </div>',
+      '> <img src=x\n> onerror=alert(1)>',
+      '- <img src=x\n  onerror=alert(1)>',
+      '> [a\n> b](javascript:alert(1))',
+      '[x](java&Tab;script&colon;alert(1))',
+      '[x](&#106;avascript:alert(1))',
+    ]) {
+      const html = renderHtml(exportableMarkdown(markdown));
+      expect(html, markdown).not.toMatch(/<script|<img|href="(?!https:|#)/);
+      expect(new Marked().parse(exportableMarkdown(markdown)), markdown).not.toMatch(
+        /<script|<img[^>]*onerror|href="(?!https:|#)/,
+      );
+    }
   });
 
   it('leaves an article without HTML or links as it was', () => {
