@@ -77,6 +77,8 @@ const unspacedClassSql = `[${unspacedRanges.map(([from, to]) => `${pgEscape(from
 const unspacedClass = `[${unspacedRanges.map(([from, to]) => `\\u{${hex(from)}}-\\u{${hex(to)}}`).join('')}]`;
 const unspacedRun = new RegExp(`${unspacedClass}+`, 'gu');
 const unspacedChar = new RegExp(unspacedClass, 'u');
+// A hyphen between a non-blank and a run of unspaced characters, on either side of the run.
+const hyphenAtRun = new RegExp(`(?<=${unspacedClass})-(?=\\S)|(?<=\\S)-(?=${unspacedClass})`, 'gu');
 
 /** SQL text of a tsvector over `expression`, stemmed in the language `languageExpression` evaluates to. */
 export const toTsvectorSql = (languageExpression: string, expression: string) =>
@@ -97,7 +99,10 @@ export function searchableQuery(text: string): string {
       out += part;
       continue;
     }
-    out += part.replace(unspacedRun, (run) => {
+    // A hyphen joining a run to what is before or after it ("東京-大阪") would follow a closing
+    // quote once the run is quoted, and websearch reads "-" there as NOT: it joins, so it is a blank.
+    const joined = quoted ? part : part.replace(hyphenAtRun, ' ');
+    out += joined.replace(unspacedRun, (run) => {
       const spaced = [...run].join(' ');
       return quoted ? ` ${spaced} ` : `"${spaced}"`;
     });

@@ -29,6 +29,10 @@ describe('queries in unspaced scripts', () => {
     expect(searchableQuery('"heat 外気"')).toBe('"heat  外 気 "');
     expect(searchableQuery('pump 𠮷野家')).toBe('pump "𠮷 野 家"');
     expect(searchableQuery('heat pump')).toBe('heat pump');
+    // A hyphen joining a run is not a NOT after the quoted run; one before a word still is.
+    expect(searchableQuery('東京-大阪')).toBe('"東 京" "大 阪"');
+    expect(searchableQuery('東京-x x-東京')).toBe('"東 京" x x "東 京"');
+    expect(searchableQuery('東京 -大阪')).toBe('"東 京" -"大 阪"');
   });
 
   it('reads words and single characters as search does', () => {
@@ -102,6 +106,7 @@ describe.each(backends)('search in unspaced scripts (%s)', (backend) => {
     // Two words anywhere in the passage, and a word with one excluded.
     expect(await titles('外気 部屋')).toEqual(['ja']);
     expect(await titles('ヒートポンプ -外気')).toEqual(['en']);
+    expect(await titles('外気-熱')).toEqual(['ja']);
     expect(await titles('"heat pumps" ヒートポンプ')).toEqual(['en']);
   });
 
