@@ -310,7 +310,7 @@ export function regeneratedFields(
     citations: next.citations,
     regeneration: null,
     ...(refreshed
-      ? { seo: refreshed, wordCount: refreshed.wordCount }
+      ? { seo: refreshed, slug: refreshed.slug, wordCount: refreshed.wordCount }
       : {
           wordCount: analyzeSeo(next.markdown, { keywords: [], language: article.brief.language }).wordCount,
         }),

@@ -75,6 +75,9 @@ describe('editing a finished article', () => {
     // A hand edit elsewhere must survive the regeneration.
     const edited = before.markdown.replace(/^(# .*)$/m, '$1\n\nAn editor’s note added by hand.');
     await call('PATCH', `/api/v1/articles/${id}`, { markdown: edited });
+    // An article stored with another slug than its SEO pack's (a slug rule changed since): the
+    // regeneration's fresh pack and the article agree again.
+    await env.test.runtime.database.query(`UPDATE articles SET slug = 'a-stale-slug' WHERE id = $1`, [id]);
     const requestsBefore = env.llm.requests.length;
     const res = await call('POST', `/api/v1/articles/${id}/sections/1/regenerate`);
     expect(res.statusCode).toBe(202);
@@ -82,6 +85,8 @@ describe('editing a finished article', () => {
     expect(article.status, article.error ?? '').toBe('completed');
     expect(article.markdown).toContain('An editor’s note added by hand.');
     expect(article.markdown).toContain(`## ${heading}`);
+    expect(article.slug).toBe(article.seo.slug);
+    expect(article.slug).not.toBe('a-stale-slug');
     expect(env.llm.requests.length).toBeGreaterThan(requestsBefore);
     const numbers = new Set(article.sources.map((s: { n: number }) => s.n));
     for (const m of article.markdown.matchAll(/\[(\d+)\]/g)) expect(numbers.has(Number(m[1]))).toBe(true);
