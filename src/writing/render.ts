@@ -348,6 +348,16 @@ export function warmFrontMatter(): void {
 // "Yes", "on", "12:30") — Jekyll, PyYAML and python-frontmatter read 1.1 — and is read the same by 1.2.
 export function frontMatter(meta: ExportMeta, body = ''): string {
   const defined = Object.fromEntries(Object.entries(meta).filter(([, value]) => value !== undefined));
-  const frontMatterYaml = yaml().stringify(defined, { lineWidth: 0, version: '1.1' });
-  return `---\n${frontMatterYaml}---\n\n${body.trim()}\n`;
+  const { Document, visit } = yaml();
+  const doc = new Document(defined, { version: '1.1' });
+  // YAML 1.1's "=" (value) and "<<" (merge) are special to PyYAML, and the writer leaves them bare;
+  // "<<" stays bare even quoted unless it is tagged a string.
+  visit(doc, {
+    Scalar(_key, node) {
+      if (node.value !== '=' && node.value !== '<<') return;
+      node.type = 'QUOTE_DOUBLE';
+      if (node.value === '<<') node.tag = 'tag:yaml.org,2002:str';
+    },
+  });
+  return `---\n${doc.toString({ lineWidth: 0 })}---\n\n${body.trim()}\n`;
 }

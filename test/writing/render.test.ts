@@ -147,9 +147,16 @@ describe('frontMatter', () => {
   });
 
   it('quotes what a YAML 1.1 reader (Jekyll, PyYAML) would take for a boolean or a number', () => {
-    const markdown = frontMatter({ title: 'No', language: 'no', keywords: ['on', 'Yes', '12:30', '1_000'] });
+    const markdown = frontMatter({
+      title: 'No',
+      language: 'no',
+      keywords: ['on', 'Yes', '12:30', '1_000', '=', '<<'],
+    });
     const yaml = /^---\n([\s\S]*?)\n---/.exec(markdown)![1]!;
-    const expected = { title: 'No', language: 'no', keywords: ['on', 'Yes', '12:30', '1_000'] };
+    const expected = { title: 'No', language: 'no', keywords: ['on', 'Yes', '12:30', '1_000', '=', '<<'] };
+    // PyYAML reads a bare "=" or "<<" as its value and merge keys, and refuses them as text.
+    expect(yaml).toContain('- "="');
+    expect(yaml).toContain('- !!str "<<"');
     expect(parse(yaml, { version: '1.1' })).toEqual(expected);
     expect(parse(yaml)).toEqual(expected);
   });
