@@ -3,6 +3,7 @@
 // writing), and pg_restore. Passwords go through PGPASSWORD, never the command line (ps shows it).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import type { Writable } from 'node:stream';
 import pg from 'pg';
 import { AppError } from '../errors.ts';
 import { type Inventory, takeInventory } from './inventory-store.ts';
@@ -169,8 +170,20 @@ export async function restorePostgres(url: string, file: string): Promise<void> 
     c.env,
     'stdin',
   );
-  const restore = start('pg_restore', ['--no-owner', '--no-privileges', '--file=-', file], c.env, 'stdout');
-  const script = psql.child.stdin as NodeJS.WritableStream;
+  // --clean --if-exists: what else the dump holds (another schema of the database, taken with it) is
+  // dropped before it is made again, or its CREATE failed the whole restore.
+  const restore = start(
+    'pg_restore',
+    ['--no-owner', '--no-privileges', '--clean', '--if-exists', '--file=-', file],
+    c.env,
+    'stdout',
+  );
+  // A psql that stops early (a failing statement) no longer reads: pg_restore, blocked on a full
+  // pipe, would wait for ever.
+  psql.child.once('exit', () => {
+    if (restore.child.exitCode === null) restore.child.kill();
+  });
+  const script = psql.child.stdin as Writable;
   // psql stops at the first failing statement, and the writes after it fail: its exit says why.
   script.on('error', () => {});
   script.write(`BEGIN;\n${emptySchemas}\n`);
@@ -178,7 +191,11 @@ export async function restorePostgres(url: string, file: string): Promise<void> 
   const dumped = await restore.done;
   // A pg_restore that fails part-way must not see its part committed: psql is stopped, never told COMMIT.
   if (dumped.code === 0) script.end('COMMIT;\n');
-  else psql.child.kill();
+  else {
+    // Its input is closed too: psql's close waits for it.
+    script.destroy();
+    psql.child.kill();
+  }
   const applied = await psql.done;
   // Stopped by us (no exit code), psql is not the cause; on its own, it is (pg_restore then only
   // failed to write to it).

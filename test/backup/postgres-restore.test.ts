@@ -114,20 +114,45 @@ describe('restorePostgres', () => {
     await expect(restorePostgres(url, corrupt)).rejects.toThrow(/^pg_restore failed \(exit 1\): /);
     expect(await workspaces(url)).toEqual(['kept']);
 
-    // A dump with a schema the target has too (not one of Blogsmith's, so not emptied): psql stops at
-    // CREATE SCHEMA, and what ran before it (the emptying, the first tables) is rolled back.
+    // A dump with a schema the target holds more in (not one of Blogsmith's, so not emptied): psql
+    // stops at its DROP SCHEMA, and what ran before it (the emptying, the first tables) is rolled
+    // back. The dump is large: pg_restore, no longer read once psql stopped, is stopped too — it
+    // waited for ever on a full pipe.
     const other = await database((u) =>
       withDatabase(u, async (db) => {
         await runMigrations(db);
-        await db.query('CREATE SCHEMA reports; CREATE TABLE reports.monthly (n int)');
+        await db.query(
+          `CREATE SCHEMA reports; CREATE TABLE reports.monthly (n int);
+           INSERT INTO reports.monthly SELECT generate_series(1, 50000)`,
+        );
       }),
     );
     const file = path.join(dir, 'reports.pgdump');
     await dumpPostgres(other, file);
-    await sql(url, 'CREATE SCHEMA reports');
+    await sql(url, 'CREATE SCHEMA reports; CREATE TABLE reports.extra (n int)');
     await expect(restorePostgres(url, file)).rejects.toThrow(
-      /^psql failed \(exit 3\): .*schema "reports" already exists/s,
+      /^psql failed \(exit 3\): .*cannot drop schema reports/s,
     );
     expect(await workspaces(url)).toEqual(['kept']);
+  }, 300_000);
+
+  it("restores a database's backup into it when it holds another schema, with a view on public", async () => {
+    const url = await database((u) =>
+      withDatabase(u, async (db) => {
+        await runMigrations(db);
+        await db.query(`INSERT INTO workspaces (name) VALUES ('before')`);
+        await db.query(
+          `CREATE SCHEMA reporting; CREATE TABLE reporting.t (n int); INSERT INTO reporting.t VALUES (7);
+           CREATE VIEW reporting.names AS SELECT name FROM public.workspaces`,
+        );
+      }),
+    );
+    const file = path.join(dir, 'own.pgdump');
+    await dumpPostgres(url, file);
+    await sql(url, `INSERT INTO workspaces (name) VALUES ('after')`);
+    await restorePostgres(url, file);
+    expect(await workspaces(url)).toEqual(['before']);
+    expect(await sql(url, 'SELECT n FROM reporting.t')).toEqual([{ n: 7 }]);
+    expect(await sql(url, 'SELECT name FROM reporting.names')).toEqual([{ name: 'before' }]);
   }, 300_000);
 });
