@@ -14,6 +14,22 @@ export const positiveInteger = (name: string) => (value: string) => {
   return n;
 };
 
+/** A commander option parser: a share from 0 to 1 ("0.8"). */
+export const share = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!/^\s*(0|1|0?\.\d+|1\.0*)\s*$/.test(value) || !(n >= 0 && n <= 1))
+    throw new AppError('validation_error', `${name} takes a share from 0 to 1, e.g. 0.8 (got "${value}")`);
+  return n;
+};
+
+/** A commander option parser: a whole number of at least 0. */
+export const count = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n))
+    throw new AppError('validation_error', `${name} takes a whole number of 0 or more (got "${value}")`);
+  return n;
+};
+
 const reason = (err: unknown) => (err as NodeJS.ErrnoException).code ?? String(err);
 
 /** Each path is a file this process can read. */

@@ -100,6 +100,38 @@ describe('blogsmith eval', { timeout: 300_000 }, () => {
     }
   });
 
+  it('exits 1 naming the bars a model missed, for a CI job to gate on', async () => {
+    const out = path.join(dir, 'gated-results');
+    const r = await cliRun(
+      [
+        'eval',
+        '--model',
+        'compatible:fake-writer',
+        '--judge',
+        'compatible:judge',
+        '--briefs',
+        '1',
+        '--no-store',
+        '--out',
+        out,
+        // The fake writer leaves its intro and conclusion uncited: its recall is below 1.
+        '--min-citation-recall',
+        '1',
+        '--max-failed',
+        '0',
+      ],
+      env(),
+    );
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(
+      /Below the bars set:\n {2}compatible:fake-writer: citation recall \d+\.\d % < 100\.0 %\n/,
+    );
+    expect(r.stderr).not.toMatch(/articles failed or unjudged/);
+    const refused = await cliRun(['eval', '--min-claim-support', '80', '--out', out], env());
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/--min-claim-support takes a share from 0 to 1, e\.g\. 0\.8 \(got "80"\)/);
+  });
+
   it('refuses a model name, a report folder or a missing model before the first article, not after the last', async () => {
     const file = path.join(dir, 'a-file');
     writeFileSync(file, 'not a folder');

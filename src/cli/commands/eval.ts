@@ -2,7 +2,7 @@
 // writes a Markdown and JSON report; see src/eval/ for how articles are judged.
 import type { Command } from 'commander';
 import type { EvalReport } from '../../eval/report-schema.ts';
-import { checkWritableFolder, modelName, positiveInteger } from '../option-parsers.ts';
+import { checkWritableFolder, count, modelName, positiveInteger, share } from '../option-parsers.ts';
 
 interface EvalCommandOptions {
   model: string[];
@@ -11,6 +11,10 @@ interface EvalCommandOptions {
   out: string;
   /** false with --no-store: keep the report out of the workspace (files only). */
   store: boolean;
+  minCitationRecall?: number;
+  minCitationPrecision?: number;
+  minClaimSupport?: number;
+  maxFailed?: number;
 }
 
 const collectModels = (value: string, previous: string[]) => [...previous, modelName('--model')(value)];
@@ -56,6 +60,26 @@ export function registerEvalCommand(program: Command) {
     .option('--briefs <n>', 'use only the first n briefs of the set', positiveInteger('--briefs'))
     .option('--out <dir>', 'folder for eval-report.md and eval-report.json', 'eval-results')
     .option('--no-store', "don't store the report in the workspace (the web app's Quality page)")
+    .option(
+      '--min-citation-recall <share>',
+      'exit 1 when a model is below it (0 to 1)',
+      share('--min-citation-recall'),
+    )
+    .option(
+      '--min-citation-precision <share>',
+      'exit 1 when a model is below it (0 to 1)',
+      share('--min-citation-precision'),
+    )
+    .option(
+      '--min-claim-support <share>',
+      'exit 1 when a model is below it (0 to 1)',
+      share('--min-claim-support'),
+    )
+    .option(
+      '--max-failed <n>',
+      'exit 1 when a model fails (or its judge cannot score) more articles than this',
+      count('--max-failed'),
+    )
     .action(async (opts: EvalCommandOptions) => {
       // Refused before the first article is paid for, not after the last.
       checkWritableFolder('--out', opts.out);
@@ -98,6 +122,12 @@ export function registerEvalCommand(program: Command) {
         out.write(
           `Every article failed for ${failed.map((m) => m.model).join(', ')}: see the report for why.\n`,
         );
+        process.exitCode = 1;
+      }
+      const { missedThresholds } = await import('../../eval/thresholds.ts');
+      const missed = missedThresholds(report, opts);
+      if (missed.length > 0) {
+        out.write(`Below the bars set:\n${missed.map((line) => `  ${line}`).join('\n')}\n`);
         process.exitCode = 1;
       }
     });
