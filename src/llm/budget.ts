@@ -21,7 +21,7 @@ import { AppError } from '../errors.ts';
 import { whenIdle } from '../when-idle.ts';
 import { recordBudgetWarningOnce } from './budget-store.ts';
 import { monthSpend } from './ledger-store.ts';
-import { forgetBudget, observeBudget } from './metrics.ts';
+import { forgetBudget, observeBudget, observeBudgetRejection } from './metrics.ts';
 import { monthlyBudgetOf } from './settings.ts';
 
 export interface BudgetWarning {
@@ -180,7 +180,10 @@ export function createBudgetGuard(
       observeBudget(workspaceId, entry.spentUsd, budgetUsd);
       // Judged and held in one synchronous step: calls checked together each see the others' holds.
       const heldUsd = held.get(workspaceId) ?? 0;
-      if (entry.spentUsd + heldUsd >= budgetUsd) throw budgetExceeded(entry.spentUsd, heldUsd, budgetUsd);
+      if (entry.spentUsd + heldUsd >= budgetUsd) {
+        observeBudgetRejection();
+        throw budgetExceeded(entry.spentUsd, heldUsd, budgetUsd);
+      }
       const holding = Math.max(holdUsd, 0);
       if (holding > 0) held.set(workspaceId, heldUsd + holding);
       // Below the warning line (most calls; budgets are positive) there is nothing to record.

@@ -150,14 +150,16 @@ new Gauge({
 });
 const budgetRejections = new Counter({
   name: 'llm_budget_rejections_total',
-  help: 'Runs refused because the workspace spent its monthly LLM budget',
+  help: 'LLM calls refused by the monthly budget (spent, or held by the calls running)',
   registers,
 });
 
 export function observeBudget(workspaceId: string, spentUsd: number, budgetUsd: number) {
   budgetShares.set(workspaceId, { share: budgetUsd > 0 ? spentUsd / budgetUsd : 0, seenAt: Date.now() });
-  if (spentUsd >= budgetUsd) budgetRejections.inc();
 }
+
+/** A call refused by the budget: spent, or held by the calls running (which the share does not show). */
+export const observeBudgetRejection = () => budgetRejections.inc();
 
 /** The workspace has no budget (any more): no share to report. */
 export const forgetBudget = (workspaceId: string) => budgetShares.delete(workspaceId);

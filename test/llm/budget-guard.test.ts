@@ -60,7 +60,12 @@ describe('budget guard', () => {
   it('counts what running calls may cost: calls in parallel stop at the budget, not past it', async () => {
     const ws = await workspace();
     const guard = createBudgetGuard(database, { defaultBudgetUsd: 0.001 });
+    const rejections = async () =>
+      (await metricsRegistry.getSingleMetric('llm_budget_rejections_total')?.get())?.values[0]?.value ?? 0;
+    const before = await rejections();
     const answers = await Promise.allSettled(Array.from({ length: 8 }, () => guard.check(ws, 0.0005)));
+    // Refused for the calls running, with nothing spent yet: counted as refusals all the same.
+    expect((await rejections()) - before).toBe(6);
     expect(answers.filter((a) => a.status === 'fulfilled').map((a) => a.value)).toEqual([0.0005, 0.0005]);
     const refused = answers.find((a) => a.status === 'rejected');
     expect(refused?.reason).toMatchObject({
