@@ -71,5 +71,7 @@ export const evalReportSchema = z.object({
   judge: label,
   cases: z.array(label).max(200),
   models: z.array(modelResultSchema).min(1).max(20),
+  /** Stopped before every brief was run (Ctrl-C): the models and articles it holds are what finished. */
+  interrupted: z.boolean().optional(),
 });
 export type EvalReport = z.infer<typeof evalReportSchema>;

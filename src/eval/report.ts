@@ -13,6 +13,9 @@ export function reportMarkdown(report: EvalReport): string {
     '',
     `${report.cases.length} briefs, judge \`${report.judge}\`, ${report.startedAt} → ${report.finishedAt}.`,
     'Anchor (STORM, GPT-3.5-class writer): citation recall 84.8 %, precision 85.2 %.',
+    ...(report.interrupted
+      ? ['', '**Interrupted** (Ctrl-C) before every brief was run: only the articles finished are counted.']
+      : []),
     '',
     '| model | articles (failed) | citation recall | citation precision | claims supported | unsupported claims / article | SEO score | Flesch (English articles) | wall s / article | tokens in / out | cost / article |',
     '|---|---|---|---|---|---|---|---|---|---|---|',

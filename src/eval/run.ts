@@ -32,6 +32,11 @@ export interface EvalOptions {
   logger: Logger;
   /** Longest wait for one article (slow local models need long). */
   articleTimeoutMs?: number;
+  /**
+   * Aborted (the first Ctrl-C): no article is started after the one being written, and the report
+   * holds what was finished, marked `interrupted` — paid-for results are not thrown away.
+   */
+  signal?: AbortSignal;
   onProgress?: (p: {
     model: string;
     caseId: string;
@@ -197,6 +202,7 @@ export async function runEval(opts: EvalOptions): Promise<EvalReport> {
     models: [],
   };
   for (const model of models) {
+    if (opts.signal?.aborted) break;
     const config = loadConfig(modelEnv(opts.env, opts.models.length > 0 ? model : undefined));
     const runtime = await createRuntime(config, {
       logger: opts.logger,
@@ -213,6 +219,7 @@ export async function runEval(opts: EvalOptions): Promise<EvalReport> {
         workspaceName: `eval ${model}`,
       });
       for (const c of opts.cases) {
+        if (opts.signal?.aborted) break;
         let result: ArticleResult;
         try {
           result = await runCase(
@@ -240,8 +247,9 @@ export async function runEval(opts: EvalOptions): Promise<EvalReport> {
     } finally {
       await runtime.close();
     }
-    report.models.push({ model, summary: summarise(articles), articles });
+    if (articles.length > 0) report.models.push({ model, summary: summarise(articles), articles });
   }
   report.finishedAt = new Date().toISOString();
+  if (opts.signal?.aborted) report.interrupted = true;
   return report;
 }

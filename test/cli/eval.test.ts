@@ -10,7 +10,7 @@ import { createRuntime } from '../../src/runtime.ts';
 import { articleModelResponder } from '../fakes/article-model.ts';
 import { startOpenAiServer } from '../fakes/openai-server.ts';
 import type { FakeServer } from '../fakes/scripted-server.ts';
-import { cliRun, testSecretKey } from '../support/processes.ts';
+import { cliRun, runCli, testSecretKey } from '../support/processes.ts';
 
 let llm: FakeServer;
 const dir = mkdtempSync(path.join(tmpdir(), 'blogsmith-eval-cli-'));
@@ -130,6 +130,40 @@ describe('blogsmith eval', { timeout: 300_000 }, () => {
     const refused = await cliRun(['eval', '--min-claim-support', '80', '--out', out], env());
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/--min-claim-support takes a share from 0 to 1, e\.g\. 0\.8 \(got "80"\)/);
+  });
+
+  it('keeps what finished when stopped with Ctrl-C: the report of the articles written, marked interrupted', async () => {
+    const out = path.join(dir, 'interrupted-results');
+    const child = runCli(
+      [
+        'eval',
+        '--model',
+        'compatible:fake-writer',
+        '--judge',
+        'compatible:judge',
+        '--briefs',
+        '3',
+        '--no-store',
+        '--out',
+        out,
+      ],
+      { LOG_LEVEL: 'silent', SECRET_KEY: testSecretKey, ...env() },
+    );
+    let stderr = '';
+    child.stderr?.on('data', (d) => {
+      stderr += String(d);
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await expect.poll(() => stderr.includes(' 1/3 '), { timeout: 120_000 }).toBe(true);
+    child.kill('SIGINT');
+    expect(await exited, stderr).toBe(130);
+    expect(stderr).toContain('Stopping after the article being written');
+    const written = JSON.parse(readFileSync(path.join(out, 'eval-report.json'), 'utf8'));
+    expect(written.interrupted).toBe(true);
+    const finished = written.models[0].articles.length;
+    expect(finished).toBeGreaterThanOrEqual(1);
+    expect(finished).toBeLessThan(3);
+    expect(readFileSync(path.join(out, 'eval-report.md'), 'utf8')).toContain('**Interrupted**');
   });
 
   it('refuses a model name, a report folder or a missing model before the first article, not after the last', async () => {

@@ -100,7 +100,15 @@ export function registerEvalCommand(program: Command) {
         return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total}`;
       };
       out.write(`Evaluating ${Math.max(1, models.length)} model(s) on ${cases.length} briefs\n`);
+      // The first Ctrl-C stops after the article being written and keeps what finished; a second stops at once.
+      const stop = new AbortController();
+      process.once('SIGINT', () => {
+        out.write('Stopping after the article being written (Ctrl-C again to stop now)\n');
+        stop.abort();
+        process.once('SIGINT', () => process.exit(130));
+      });
       const report = await runEval({
+        signal: stop.signal,
         models,
         ...(opts.judge ? { judge: opts.judge } : {}),
         cases,
@@ -112,6 +120,11 @@ export function registerEvalCommand(program: Command) {
           out.write(`${bar(done)} ${model} ${caseId} ${what}\n`);
         },
       });
+      if (report.models.length === 0) {
+        out.write('Stopped before any article was finished: no report written.\n');
+        process.exitCode = 130;
+        return;
+      }
       const files = writeReport(report, opts.out);
       out.write(`Report: ${files.markdown}\n        ${files.json}\n`);
       if (opts.store) await storeReport(report, (line) => out.write(`${line}\n`));
@@ -123,6 +136,13 @@ export function registerEvalCommand(program: Command) {
           `Every article failed for ${failed.map((m) => m.model).join(', ')}: see the report for why.\n`,
         );
         process.exitCode = 1;
+      }
+      if (report.interrupted) {
+        out.write(
+          `Stopped: the report holds the ${report.models.reduce((n, m) => n + m.articles.length, 0)} articles finished.\n`,
+        );
+        process.exitCode = 130;
+        return;
       }
       const { missedThresholds } = await import('../../eval/thresholds.ts');
       const missed = missedThresholds(report, opts);

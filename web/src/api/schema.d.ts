@@ -4750,6 +4750,7 @@ export interface paths {
                     costUsd: number | null;
                   })[];
               })[];
+            interrupted?: boolean;
           };
         };
       };
@@ -4804,6 +4805,7 @@ export interface paths {
                       costUsd: number | null;
                     })[];
                 })[];
+              interrupted?: boolean;
               /** Format: uuid */
               id: string;
               /** Format: date-time */
@@ -4885,6 +4887,7 @@ export interface paths {
                       costUsd: number | null;
                     })[];
                 })[];
+              interrupted?: boolean;
               /** Format: uuid */
               id: string;
               /** Format: date-time */
