@@ -26,6 +26,25 @@ afterAll(async () => {
 
 const env = () => ({ DATA_DIR: dir, OPENAI_COMPATIBLE_BASE_URL: llm.baseUrl, LLM_CACHE_TTL: '0' });
 
+/** `blogsmith eval` of the fake writer, judged by the fake judge, on the first `briefs` briefs. */
+const fakeEvalStored = (briefs: number, out: string, ...more: string[]) => [
+  'eval',
+  '--model',
+  'compatible:fake-writer',
+  '--judge',
+  'compatible:judge',
+  '--briefs',
+  String(briefs),
+  '--out',
+  out,
+  ...more,
+];
+/** The same, the report kept out of the workspace. */
+const fakeEval = (briefs: number, out: string, ...more: string[]) => [
+  ...fakeEvalStored(briefs, out, ...more),
+  '--no-store',
+];
+
 describe('blogsmith eval', { timeout: 300_000 }, () => {
   it('writes the report files and stores the report in the workspace', async () => {
     const created = await cliRun(
@@ -34,20 +53,7 @@ describe('blogsmith eval', { timeout: 300_000 }, () => {
     );
     expect(created.code, created.stderr).toBe(0);
     const out = path.join(dir, 'results');
-    const r = await cliRun(
-      [
-        'eval',
-        '--model',
-        'compatible:fake-writer',
-        '--judge',
-        'compatible:judge',
-        '--briefs',
-        '1',
-        '--out',
-        out,
-      ],
-      env(),
-    );
+    const r = await cliRun(fakeEvalStored(1, out), env());
     expect(r.code, r.stderr).toBe(0);
     const stored = /Stored in the workspace \(report ([0-9a-f-]{36})\)/.exec(r.stderr);
     expect(stored, r.stderr).not.toBeNull();
@@ -76,21 +82,11 @@ describe('blogsmith eval', { timeout: 300_000 }, () => {
     broken.responder = () => ({ type: 'error', status: 401, message: 'Incorrect API key provided' });
     try {
       const out = path.join(dir, 'failed-results');
-      const r = await cliRun(
-        [
-          'eval',
-          '--model',
-          'compatible:fake-writer',
-          '--judge',
-          'compatible:judge',
-          '--briefs',
-          '1',
-          '--no-store',
-          '--out',
-          out,
-        ],
-        { ...env(), OPENAI_COMPATIBLE_BASE_URL: broken.baseUrl, ARTICLE_STEP_ATTEMPTS: '1' },
-      );
+      const r = await cliRun(fakeEval(1, out), {
+        ...env(),
+        OPENAI_COMPATIBLE_BASE_URL: broken.baseUrl,
+        ARTICLE_STEP_ATTEMPTS: '1',
+      });
       expect(r.code, r.stderr).toBe(1);
       expect(r.stderr).toMatch(/Every article failed for compatible:fake-writer: see the report for why/);
       const written = JSON.parse(readFileSync(path.join(out, 'eval-report.json'), 'utf8'));
@@ -102,26 +98,8 @@ describe('blogsmith eval', { timeout: 300_000 }, () => {
 
   it('exits 1 naming the bars a model missed, for a CI job to gate on', async () => {
     const out = path.join(dir, 'gated-results');
-    const r = await cliRun(
-      [
-        'eval',
-        '--model',
-        'compatible:fake-writer',
-        '--judge',
-        'compatible:judge',
-        '--briefs',
-        '1',
-        '--no-store',
-        '--out',
-        out,
-        // The fake writer leaves its intro and conclusion uncited: its recall is below 1.
-        '--min-citation-recall',
-        '1',
-        '--max-failed',
-        '0',
-      ],
-      env(),
-    );
+    // The fake writer leaves its intro and conclusion uncited: its recall is below 1.
+    const r = await cliRun(fakeEval(1, out, '--min-citation-recall', '1', '--max-failed', '0'), env());
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toMatch(
       /Below the bars set:\n {2}compatible:fake-writer: citation recall \d+\.\d % < 100\.0 %\n/,
@@ -134,21 +112,7 @@ describe('blogsmith eval', { timeout: 300_000 }, () => {
 
   it('keeps what finished when stopped with Ctrl-C: the report of the articles written, marked interrupted', async () => {
     const out = path.join(dir, 'interrupted-results');
-    const child = runCli(
-      [
-        'eval',
-        '--model',
-        'compatible:fake-writer',
-        '--judge',
-        'compatible:judge',
-        '--briefs',
-        '3',
-        '--no-store',
-        '--out',
-        out,
-      ],
-      { LOG_LEVEL: 'silent', SECRET_KEY: testSecretKey, ...env() },
-    );
+    const child = runCli(fakeEval(3, out), { LOG_LEVEL: 'silent', SECRET_KEY: testSecretKey, ...env() });
     let stderr = '';
     child.stderr?.on('data', (d) => {
       stderr += String(d);
