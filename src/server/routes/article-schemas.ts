@@ -85,7 +85,9 @@ export const readabilityView = z
     readingEase: z
       .number()
       .nullable()
-      .describe("0–100 on the formula's scale, higher is easier; null = not applicable"),
+      .describe(
+        'On the formula\'s scale, higher is easier: mostly 0–100, beyond it for very short or very long words and sentences (the formulas are not bounded; "The cat sat on the mat." scores 116); null = not applicable',
+      ),
     gradeLevel: z
       .number()
       .nullable()

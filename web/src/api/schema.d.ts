@@ -1713,7 +1713,7 @@ export interface paths {
                 readability: {
                   /** @description Reading-ease formula for the article's language: flesch (English), amstad (German), kandel-moles (French), szigriszt-pazos (Spanish); null when none applies (e.g. Japanese) */
                   formula: ("flesch" | "amstad" | "kandel-moles" | "szigriszt-pazos") | null;
-                  /** @description 0–100 on the formula's scale, higher is easier; null = not applicable */
+                  /** @description On the formula's scale, higher is easier: mostly 0–100, beyond it for very short or very long words and sentences (the formulas are not bounded; "The cat sat on the mat." scores 116); null = not applicable */
                   readingEase: number | null;
                   /** @description School grade: Flesch–Kincaid (English), Wiener Sachtextformel (German); null otherwise */
                   gradeLevel: number | null;
@@ -2038,7 +2038,7 @@ export interface paths {
                 readability: {
                   /** @description Reading-ease formula for the article's language: flesch (English), amstad (German), kandel-moles (French), szigriszt-pazos (Spanish); null when none applies (e.g. Japanese) */
                   formula: ("flesch" | "amstad" | "kandel-moles" | "szigriszt-pazos") | null;
-                  /** @description 0–100 on the formula's scale, higher is easier; null = not applicable */
+                  /** @description On the formula's scale, higher is easier: mostly 0–100, beyond it for very short or very long words and sentences (the formulas are not bounded; "The cat sat on the mat." scores 116); null = not applicable */
                   readingEase: number | null;
                   /** @description School grade: Flesch–Kincaid (English), Wiener Sachtextformel (German); null otherwise */
                   gradeLevel: number | null;
@@ -2412,7 +2412,7 @@ export interface paths {
                 readability: {
                   /** @description Reading-ease formula for the article's language: flesch (English), amstad (German), kandel-moles (French), szigriszt-pazos (Spanish); null when none applies (e.g. Japanese) */
                   formula: ("flesch" | "amstad" | "kandel-moles" | "szigriszt-pazos") | null;
-                  /** @description 0–100 on the formula's scale, higher is easier; null = not applicable */
+                  /** @description On the formula's scale, higher is easier: mostly 0–100, beyond it for very short or very long words and sentences (the formulas are not bounded; "The cat sat on the mat." scores 116); null = not applicable */
                   readingEase: number | null;
                   /** @description School grade: Flesch–Kincaid (English), Wiener Sachtextformel (German); null otherwise */
                   gradeLevel: number | null;
@@ -2814,7 +2814,7 @@ export interface paths {
                 readability: {
                   /** @description Reading-ease formula for the article's language: flesch (English), amstad (German), kandel-moles (French), szigriszt-pazos (Spanish); null when none applies (e.g. Japanese) */
                   formula: ("flesch" | "amstad" | "kandel-moles" | "szigriszt-pazos") | null;
-                  /** @description 0–100 on the formula's scale, higher is easier; null = not applicable */
+                  /** @description On the formula's scale, higher is easier: mostly 0–100, beyond it for very short or very long words and sentences (the formulas are not bounded; "The cat sat on the mat." scores 116); null = not applicable */
                   readingEase: number | null;
                   /** @description School grade: Flesch–Kincaid (English), Wiener Sachtextformel (German); null otherwise */
                   gradeLevel: number | null;
@@ -3260,7 +3260,7 @@ export interface paths {
                 readability: {
                   /** @description Reading-ease formula for the article's language: flesch (English), amstad (German), kandel-moles (French), szigriszt-pazos (Spanish); null when none applies (e.g. Japanese) */
                   formula: ("flesch" | "amstad" | "kandel-moles" | "szigriszt-pazos") | null;
-                  /** @description 0–100 on the formula's scale, higher is easier; null = not applicable */
+                  /** @description On the formula's scale, higher is easier: mostly 0–100, beyond it for very short or very long words and sentences (the formulas are not bounded; "The cat sat on the mat." scores 116); null = not applicable */
                   readingEase: number | null;
                   /** @description School grade: Flesch–Kincaid (English), Wiener Sachtextformel (German); null otherwise */
                   gradeLevel: number | null;
@@ -3553,7 +3553,7 @@ export interface paths {
                 readability: {
                   /** @description Reading-ease formula for the article's language: flesch (English), amstad (German), kandel-moles (French), szigriszt-pazos (Spanish); null when none applies (e.g. Japanese) */
                   formula: ("flesch" | "amstad" | "kandel-moles" | "szigriszt-pazos") | null;
-                  /** @description 0–100 on the formula's scale, higher is easier; null = not applicable */
+                  /** @description On the formula's scale, higher is easier: mostly 0–100, beyond it for very short or very long words and sentences (the formulas are not bounded; "The cat sat on the mat." scores 116); null = not applicable */
                   readingEase: number | null;
                   /** @description School grade: Flesch–Kincaid (English), Wiener Sachtextformel (German); null otherwise */
                   gradeLevel: number | null;
@@ -3890,7 +3890,7 @@ export interface paths {
                 readability: {
                   /** @description Reading-ease formula for the article's language: flesch (English), amstad (German), kandel-moles (French), szigriszt-pazos (Spanish); null when none applies (e.g. Japanese) */
                   formula: ("flesch" | "amstad" | "kandel-moles" | "szigriszt-pazos") | null;
-                  /** @description 0–100 on the formula's scale, higher is easier; null = not applicable */
+                  /** @description On the formula's scale, higher is easier: mostly 0–100, beyond it for very short or very long words and sentences (the formulas are not bounded; "The cat sat on the mat." scores 116); null = not applicable */
                   readingEase: number | null;
                   /** @description School grade: Flesch–Kincaid (English), Wiener Sachtextformel (German); null otherwise */
                   gradeLevel: number | null;
