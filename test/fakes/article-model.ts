@@ -170,9 +170,11 @@ function structured(name: string, prompt: string, opts: ArticleModelOptions, phr
     case 'article_outline': {
       const topic = /^Topic: (.*)$/m.exec(prompt)?.[1] ?? 'the topic';
       const count = Number(/and (\d+) body sections/.exec(prompt)?.[1] ?? 4);
-      const numbers = [...prompt.matchAll(/^\[(\d+)\] /gm)].map((m) => Number(m[1]));
-      const asked = [...prompt.matchAll(/^- (.+)$/gm)].map((m) => m[1]!);
-      const headings = asked.length > 0 && /exactly these section headings/.test(prompt) ? asked : [];
+      const numbers = quotedSources(prompt).map((s) => s.n);
+      // As a model that keeps to the rule: only the request's own lines, never a quoted source's.
+      const request = outsideSources(prompt);
+      const asked = [...request.matchAll(/^- (.+)$/gm)].map((m) => m[1]!);
+      const headings = asked.length > 0 && /exactly these section headings/.test(request) ? asked : [];
       const { aspects } = phrases;
       return {
         title: phrases.guideTitle(topic),
