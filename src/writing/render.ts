@@ -262,6 +262,8 @@ export function toPlainText(markdown: string, { linkTargets = false } = {}): str
 }
 
 const lessThan = (text: string) => text.replaceAll('<', '&lt;');
+const tagStart = /<(?=[A-Za-z/!?])/;
+const tagStarts = new RegExp(tagStart.source, 'g');
 
 /** A link or image target a browser would run or that leaves the web (`javascript:`, `data:`, `vbscript:`…). */
 function unsafeTarget(href: string, image: boolean): boolean {
@@ -280,6 +282,10 @@ function unsafeParts(tokens: readonly Token[] | undefined, fixes: Map<string, st
   for (const token of tokens ?? []) {
     if (token.type === 'code' || token.type === 'codespan') continue;
     if (token.type === 'html') fixes.set(token.raw, lessThan(token.raw));
+    // `<svg/onload=…>` is text to CommonMark (no space before its attribute) but a tag to browsers
+    // and to lenient renderers (Python-Markdown): in text, a `<` that opens a tag is escaped too.
+    else if (token.type === 'text' && !('tokens' in token && token.tokens) && tagStart.test(token.raw))
+      fixes.set(token.raw, token.raw.replace(tagStarts, '&lt;'));
     else if (
       (token.type === 'link' || token.type === 'image') &&
       unsafeTarget(token.href, token.type === 'image')

@@ -222,6 +222,27 @@ describe('exportableMarkdown', () => {
     }
   });
 
+  it('escapes tags CommonMark reads as text but browsers and lenient renderers run', () => {
+    const markdown = [
+      'Heat pumps are efficient <svg/onload=alert(document.domain)> and cheap.',
+      '',
+      '- See <img/src=x onerror=alert(1)> here, where x<y and a < b.',
+      '',
+      '## Why <iframe/src=//evil.example> matters',
+      '',
+      'Inline `<svg/onload=1>` stays, and so does <https://example.com/auto>.',
+    ].join('\n');
+    const out = exportableMarkdown(markdown);
+    expect(out).toContain('efficient &lt;svg/onload=alert(document.domain)> and cheap.');
+    expect(out).toContain('- See &lt;img/src=x onerror=alert(1)> here, where x&lt;y and a < b.');
+    expect(out).toContain('## Why &lt;iframe/src=//evil.example> matters');
+    expect(out).toContain('Inline `<svg/onload=1>` stays, and so does <https://example.com/auto>.');
+    // Outside code and the autolink, no `<` opens a tag for any renderer.
+    const prose = out.replace(/`[^`]*`/g, '').replace('<https://example.com/auto>', '');
+    expect(prose).not.toMatch(/<[A-Za-z/!?]/);
+    expect(renderHtml(out)).toContain('efficient &lt;svg/onload=alert(document.domain)&gt; and cheap.');
+  });
+
   it('leaves an article without HTML or links as it was', () => {
     const markdown =
       '# Heat pumps\n\nThey move heat [1].\n\n## References\n\n[1] Study — <https://example.com/1>\n';
