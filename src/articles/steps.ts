@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
 import { AppError, errorMessage } from '../errors.ts';
 import type {
+  FailedSpend,
   LlmGateway,
   LlmObjectCall,
   LlmObjectResult,
@@ -89,18 +90,27 @@ export class StepInputFailedError extends Error {
   }
 }
 
-async function meter(ctx: RunContext, step: string, result: LlmTextResult & { rung?: OutputRung }) {
+function meter(ctx: RunContext, step: string, result: LlmTextResult & { rung?: OutputRung }) {
   // What the call was billed in all, its failed attempts' answers included, not the answer's alone.
   const spend = result.billed ?? {
     inputTokens: result.usage.inputTokens,
     outputTokens: result.usage.outputTokens,
     costUsd: result.costUsd,
   };
+  return meterSpend(ctx, step, { ...spend, estimated: result.usage.estimated === true }, result.rung ?? null);
+}
+
+async function meterSpend(
+  ctx: RunContext,
+  step: string,
+  spend: FailedSpend,
+  rung: OutputRung | null,
+): Promise<void> {
   const cost = spend.costUsd ?? 0;
   ctx.totals.inputTokens += spend.inputTokens;
   ctx.totals.outputTokens += spend.outputTokens;
   ctx.totals.costUsd += cost;
-  if (result.usage.estimated) ctx.totals.estimated = true;
+  if (spend.estimated) ctx.totals.estimated = true;
   const running = {
     step,
     inputTokens: ctx.totals.inputTokens,
@@ -115,8 +125,8 @@ async function meter(ctx: RunContext, step: string, result: LlmTextResult & { ru
       inputTokens: spend.inputTokens,
       outputTokens: spend.outputTokens,
       costUsd: cost,
-      estimated: result.usage.estimated === true,
-      rung: result.rung ?? null,
+      estimated: spend.estimated,
+      rung,
     },
     running,
   );
@@ -151,6 +161,9 @@ function stepLlm(ctx: RunContext, step: string, metering: StepMetering): StepLlm
     workspaceId: ctx.article.workspaceId,
     ...(ctx.article.userId ? { userId: ctx.article.userId } : {}),
     signal: ctx.signal,
+    // A call that failed or was cancelled (a worker stopping mid-section) was billed all the same:
+    // the step's spend, and so the article's usage, matches the ledger.
+    onFailedSpend: (spend: FailedSpend) => metering.add(meterSpend(ctx, step, spend, null)),
   };
   const metered = <R extends LlmTextResult>(result: R) => {
     metering.add(meter(ctx, step, result));

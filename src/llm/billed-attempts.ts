@@ -3,15 +3,31 @@
 // priced at each attempt's own model. A step meters this, not the answer's attempt alone, so an
 // article's cost is what its calls cost (an invalid answer then a valid one showed 40 % of it).
 import type { AttemptReport } from './chain-types.ts';
-import type { LlmTextResult, LlmUsage, ModelRef } from './types.ts';
+import type { FailedSpend, LlmTextCall, LlmTextResult, LlmUsage, ModelRef } from './types.ts';
 
 export type Billed = NonNullable<LlmTextResult['billed']>;
+
+const noUsage: LlmUsage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
 
 export class BilledAttempts {
   private readonly reports: Array<Pick<AttemptReport, 'model' | 'usage'>> = [];
 
   add(report: AttemptReport): void {
     this.reports.push({ model: report.model, usage: report.usage });
+  }
+
+  /**
+   * Tells a call that failed what its attempts were billed (its `onFailedSpend`), if anything was.
+   * Never throws: the call's own failure is what its caller must see.
+   */
+  reportFailure(call: LlmTextCall, cost: (model: ModelRef, usage: LlmUsage) => number | null): void {
+    if (!call.onFailedSpend) return;
+    const spend = this.beyond(noUsage, cost);
+    if (!spend) return;
+    const estimated = this.reports.some(({ usage }) => usage.estimated === true);
+    try {
+      call.onFailedSpend({ ...spend, estimated } satisfies FailedSpend);
+    } catch {}
   }
 
   /**

@@ -60,16 +60,21 @@ export async function generate<T>(
 
   const fitState = newFitState();
   const billed = new BilledAttempts();
+  const price = (ref: ModelRef, used: LlmUsage) =>
+    core.recorder.cost(ref.provider, ref.model, used, setup.prices);
   const res = await runChain<Answer<T>>(
     chain,
     core.chainEnv(setup, ctx, billed),
     { signal: call.signal, estimatedTokens: estimateTokens(call), label: `the ${call.role} role` },
     (attempt) =>
       generateAttempt(core, setup, { call, prompt }, attempt, fitState, schema, { schemaName, onPartial }),
-  ).finally(() => held.release());
+  )
+    .catch((err) => {
+      billed.reportFailure(call, price);
+      throw err;
+    })
+    .finally(() => held.release());
   const usage = res.usage as LlmUsage;
-  const price = (ref: ModelRef, used: LlmUsage) =>
-    core.recorder.cost(ref.provider, ref.model, used, setup.prices);
   const billedInAll = billed.beyond(usage, price);
   const rung = res.value.rung;
   if (rung) noteRung(core, call, res.model, rung);

@@ -207,8 +207,9 @@ async function* runStream<S extends StreamSetup>(
     return;
   }
   const held = await h.holdBudget(call.workspaceId, setup, chain[0]);
+  const billed = new BilledAttempts();
+  const price = (ref: ModelRef, used: LlmUsage) => h.cost(setup, ref, used);
   try {
-    const billed = new BilledAttempts();
     const res = await runChain<Live>(
       chain,
       h.chainEnv(setup, ctx, billed),
@@ -218,6 +219,7 @@ async function* runStream<S extends StreamSetup>(
     const lease = res.lease!;
     const { attempt } = res.value;
     let end: { text: string; usage: LlmUsage; truncated: boolean } | undefined;
+    let threw = false;
     const firstAt = performance.now();
     // A stream that did not end was still generated up to where it stopped, and the provider bills
     // that: the prompt and what was received are counted (the server says nothing of it).
@@ -227,6 +229,7 @@ async function* runStream<S extends StreamSetup>(
       if (res.value.first) yield res.value.first;
       end = yield* restOfStream(call, io, res.value, res.model);
     } catch (err) {
+      threw = true;
       const cancelled = Boolean(call.signal?.aborted);
       lease.settle({
         usage: partialUsage(),
@@ -242,6 +245,7 @@ async function* runStream<S extends StreamSetup>(
         attempt.cancel();
         lease.settle({ usage: partialUsage(), cancelled: true });
         io.rejectResult(new Error('The stream consumer stopped reading'));
+        if (!threw) billed.reportFailure(call, price);
       }
     }
     const { text, usage } = end;
@@ -249,7 +253,7 @@ async function* runStream<S extends StreamSetup>(
     // An answer cut at the output limit is used, not kept for the next identical call.
     if (!end.truncated)
       h.storeResponse(key, { text, usage, provider: res.model.provider, model: res.model.model });
-    const billedInAll = billed.beyond(usage, (ref, used) => h.cost(setup, ref, used));
+    const billedInAll = billed.beyond(usage, price);
     io.resolveResult({
       text,
       usage,
@@ -263,6 +267,9 @@ async function* runStream<S extends StreamSetup>(
       ttftMs: firstAt - started,
       ...(billedInAll && { billed: billedInAll }),
     });
+  } catch (err) {
+    billed.reportFailure(call, price);
+    throw err;
   } finally {
     held.release();
   }

@@ -57,6 +57,12 @@ export interface LlmTextCall extends LlmCallContext {
    */
   onReasoning?: (delta: string) => void;
   /**
+   * Told, when the call fails or is cancelled, what its upstream attempts were billed all the same
+   * (a stream cut or stopped midway, answers that failed before the last error); not called when
+   * nothing was billed. Its caller's record of spend then matches the ledger's.
+   */
+  onFailedSpend?: (spend: FailedSpend) => void;
+  /**
    * Rebuilds the prompt to at most `maxPromptTokens` (e.g. sources cut to their best passages), so
    * the call fits the model's context window; called per attempt, smaller after a context-length
    * refusal. Returns `prompt` (and `system`) or `messages`.
@@ -101,6 +107,14 @@ export interface LlmTextResult {
    * repaired, an empty one asked again, a stream cut before a fallback): what the call cost in all.
    */
   billed?: { inputTokens: number; outputTokens: number; costUsd: number | null };
+}
+
+/** What a failed call was billed; `estimated` when a tokenizer counted some of it. */
+export interface FailedSpend {
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number | null;
+  estimated: boolean;
 }
 
 export interface LlmObjectResult<T> extends LlmTextResult {

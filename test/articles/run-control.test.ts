@@ -81,6 +81,50 @@ describe('article runs under control', () => {
     expect(again.statusCode).toBe(409);
   }, 60_000);
 
+  it("counts what the streams a cancel cut were billed in the article's usage, as the ledger does", async () => {
+    env = await startArticleEnv('pglite', { model: { chunkDelayMs: 40, chunkSize: 8 } });
+    const res = await postArticle(env, { topic: 'slow writing', words: 1500, research: { urls: env.urls } });
+    const id = res.json().id;
+    await waitForArticle(env, id, (a) =>
+      (a as unknown as { steps: Array<{ name: string; status: string }> }).steps.some(
+        (s) => s.name.startsWith('section:') && s.status === 'running',
+      ),
+    );
+    // The sections are streaming text when the cancel comes.
+    await sleep(1500);
+    const cancel = await env.test.app.inject({
+      method: 'POST',
+      url: `/api/v1/articles/${id}/cancel`,
+      headers: session(env.cookie),
+    });
+    expect(cancel.statusCode).toBe(202);
+    expect((await waitForArticle(env, id)).status).toBe('cancelled');
+    const ledger = async () => {
+      await env!.test.runtime.llm.flush();
+      const { rows } = await env!.test.runtime.database.query<{ i: string; o: string; cut: string }>(
+        `SELECT sum(input_tokens) AS i, sum(output_tokens) AS o,
+           count(*) FILTER (WHERE outcome = 'cancelled' AND output_tokens > 0) AS cut
+         FROM llm_calls WHERE purpose_id = $1 AND purpose_kind = 'article'`,
+        [id],
+      );
+      return rows[0]!;
+    };
+    type View = {
+      usage: { inputTokens: number; outputTokens: number };
+      steps: Array<{ status: string }>;
+    };
+    const view = async () => (await waitForArticle(env!, id)) as unknown as View;
+    // The worker hears of the cancel within seconds; its cut steps then stop, their spend written.
+    for (let i = 0; i < 100 && (await view()).steps.some((s) => s.status === 'running'); i++)
+      await sleep(100);
+    const billed = await ledger();
+    expect(Number(billed.cut)).toBeGreaterThan(0);
+    expect((await view()).usage).toMatchObject({
+      inputTokens: Number(billed.i),
+      outputTokens: Number(billed.o),
+    });
+  }, 60_000);
+
   it('a cancel landing just after the worker claimed the run: nothing after its done, no model call', async () => {
     env = await startArticleEnv('pglite');
     const current = env;
