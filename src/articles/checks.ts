@@ -3,7 +3,7 @@
 // lexical score plus the checker model's verdict for every cited sentence).
 import { boundedQueue, mapBounded } from '../bounded.ts';
 import { bestExcerpt } from '../research/excerpt.ts';
-import { citedSentences, lexicalSupport } from '../writing/citations.ts';
+import { citedSentences, type SupportSource, supportScorer, supportSource } from '../writing/citations.ts';
 import { remapCitations } from '../writing/sections.ts';
 import { fitQuotes, fullQuoteChars } from './prompt-budget.ts';
 import {
@@ -227,11 +227,11 @@ export async function checkCitations(
   // time, yielding to the event loop before each, so the calls' requests (their statements, their
   // sockets) go out first instead of after all of it — it takes tens of milliseconds.
   const lexicalOf = async () => {
+    const score = lexicalScorer(sources, language);
     const scores: number[] = [];
     for (const s of sentences) {
       await new Promise(setImmediate);
-      const cited = s.sources.map((n) => sources[n - 1]).filter((src): src is ArticleSource => !!src);
-      scores.push(Math.max(0, ...cited.map((src) => lexicalSupport(s.sentence, src.text, language))));
+      scores.push(score(s.sentence, s.sources));
     }
     return scores;
   };
@@ -270,6 +270,40 @@ export function combineVerdict(
   };
 }
 
+/**
+ * The best lexical support of a sentence by the sources it cites. Each source is stemmed once, when
+ * first cited, and a sentence cited again with the same sources is scored once: an edit's text is
+ * scored in time linear in it, whatever it repeats.
+ */
+function lexicalScorer(sources: readonly ArticleSource[], language: string) {
+  const prepared = new Map<number, SupportSource>();
+  const sourceOf = (n: number) => {
+    const text = sources[n - 1]?.text;
+    if (text === undefined) return undefined;
+    let known = prepared.get(n);
+    if (!known) {
+      known = supportSource(text, language);
+      prepared.set(n, known);
+    }
+    return known;
+  };
+  const scored = new Map<string, number>();
+  return (sentence: string, cited: readonly number[]): number => {
+    const key = `${cited.join(',')}|${sentence}`;
+    let best = scored.get(key);
+    if (best === undefined) {
+      const scorer = supportScorer(sentence, language);
+      best = 0;
+      for (const n of cited) {
+        const source = sourceOf(n);
+        if (source) best = Math.max(best, scorer(source));
+      }
+      scored.set(key, best);
+    }
+    return best;
+  };
+}
+
 /** Citation results for hand-edited text: lexical scores now, earlier model verdicts where the sentence is unchanged. */
 export function refreshCitations(
   markdown: string,
@@ -280,9 +314,9 @@ export function refreshCitations(
   const verdicts = new Map(
     known.filter((k) => k.verdict).map((k) => [`${k.sources.join(',')}|${k.sentence}`, k.verdict!]),
   );
+  const score = lexicalScorer(sources, language);
   return citedSentences(markdown).map((c) => {
-    const cited = c.sources.map((n) => sources[n - 1]).filter((s): s is ArticleSource => !!s);
-    const lexical = Math.max(0, ...cited.map((s) => lexicalSupport(c.sentence, s.text, language)));
+    const lexical = score(c.sentence, c.sources);
     return combineVerdict(
       { sentence: c.sentence, sources: c.sources, lexical },
       verdicts.get(`${c.sources.join(',')}|${c.sentence}`),

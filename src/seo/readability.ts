@@ -33,9 +33,15 @@ export interface Readability {
 // (million, Italian, brilliant, familiar) into two syllables; dictionaries give mil-lion, Ital-ian.
 const lGlide = /[aeiouy]l{1,2}i(?:an|on|ant|ar)/gi;
 
+// The `syllable` package's rules backtrack at every letter of a word, so its time grows with the
+// square of the word's length: a 100,000-letter "word" in an edit held the server for seconds.
+// English words stop well short of this; anything longer is counted as vowel groups.
+const longestWord = 45;
+
 /** Syllables of an English word. */
 export const countSyllables: (word: string) => number = memoByWord((word) => {
   if (isNumberToken(word)) return 1;
+  if (word.length > longestWord) return Math.max(1, word.match(/[aeiouy]+/gi)?.length ?? 0);
   const glides = word.match(lGlide)?.length ?? 0;
   return Math.max(1, syllable(word) - glides);
 });

@@ -156,10 +156,15 @@ export function citedSentences(markdown: string): CitedSentence[] {
   const body = withoutReferences(markdown);
   const markers = parseCitations(body);
   const cited: CitedSentence[] = [];
+  // Sentences and markers both in text order: one walk over the markers, not one per sentence.
+  let next = 0;
   for (const { text, offset } of splitSentences(body)) {
     const end = offset + text.length;
-    const inside = markers.filter((m) => m.offset >= offset && m.offset < end);
-    if (inside.length === 0) continue;
+    while (next < markers.length && markers[next]!.offset < offset) next++;
+    const first = next;
+    while (next < markers.length && markers[next]!.offset < end) next++;
+    if (next === first) continue;
+    const inside = markers.slice(first, next);
     cited.push({
       sentence: stripCitations(inlinePlain(text)),
       raw: text,
@@ -182,6 +187,14 @@ export function citedSentences(markdown: string): CitedSentence[] {
  * It cannot see negation or paraphrase; the checker model covers those.
  */
 export function lexicalSupport(sentence: string, sourceText: string, language = 'en'): number {
+  return supportScorer(sentence, language)(supportSource(sourceText, language));
+}
+
+/**
+ * `lexicalSupport` of one sentence, for scoring it against several prepared sources: the sentence
+ * is read once, and each source costs its occurrences of the sentence's stems.
+ */
+export function supportScorer(sentence: string, language = 'en'): (source: SupportSource) => number {
   const weights = new Map<string, number>();
   const sentenceWords = words(stripCitations(inlinePlain(sentence)), language);
   sentenceWords.forEach((word, index) => {
@@ -196,42 +209,62 @@ export function lexicalSupport(sentence: string, sourceText: string, language = 
     weights.set(key, Math.max(weights.get(key) ?? 0, weight));
   });
   const total = [...weights.values()].reduce((a, b) => a + b, 0);
-  if (total === 0) return 0;
+  return (source) => (total === 0 || source.length === 0 ? 0 : windowedSupport(weights, total, source));
+}
 
-  const source = words(sourceText, language)
-    .filter((w) => !englishStopWords.has(w.toLowerCase()))
-    .map((w) => stem(w, language));
-  if (source.length === 0) return 0;
-
-  const present = new Set(source);
+function windowedSupport(weights: ReadonlyMap<string, number>, total: number, source: SupportSource): number {
+  // Where the sentence's stems occur in the source, in order: only these positions change what a
+  // window covers, so the sentence costs its stems' occurrences, not the source's length.
+  const hits: Array<{ at: number; key: string; weight: number }> = [];
   let globalWeight = 0;
-  for (const [key, weight] of weights) if (present.has(key)) globalWeight += weight;
+  for (const [key, weight] of weights) {
+    const positions = source.positions.get(key);
+    if (!positions) continue;
+    globalWeight += weight;
+    for (const at of positions) hits.push({ at, key, weight });
+  }
+  hits.sort((a, b) => a.at - b.at);
 
+  // The best window of `windowSize` words (ending at each hit; covered only grows when one enters).
   const windowSize = Math.max(20, 2 * weights.size);
   const counts = new Map<string, number>();
   let covered = 0;
   let best = 0;
-  for (let i = 0; i < source.length; i++) {
-    const entering = source[i]!;
-    const weight = weights.get(entering);
-    if (weight !== undefined) {
-      const count = counts.get(entering) ?? 0;
-      if (count === 0) covered += weight;
-      counts.set(entering, count + 1);
+  let leaving = 0;
+  for (const hit of hits) {
+    for (; hits[leaving]!.at <= hit.at - windowSize; leaving++) {
+      const gone = hits[leaving]!;
+      const count = counts.get(gone.key)! - 1;
+      counts.set(gone.key, count);
+      if (count === 0) covered -= gone.weight;
     }
-    const leaving = i >= windowSize ? source[i - windowSize] : undefined;
-    if (leaving !== undefined) {
-      const leavingWeight = weights.get(leaving);
-      if (leavingWeight !== undefined) {
-        const count = counts.get(leaving)! - 1;
-        counts.set(leaving, count);
-        if (count === 0) covered -= leavingWeight;
-      }
-    }
+    const count = counts.get(hit.key) ?? 0;
+    if (count === 0) covered += hit.weight;
+    counts.set(hit.key, count + 1);
     best = Math.max(best, covered);
   }
   const score = 0.4 * (globalWeight / total) + 0.6 * (best / total);
   return Math.round(Math.min(1, score) * 1000) / 1000;
+}
+
+/** A source text as `lexicalSupport` reads it: its content words' stems and where each occurs. */
+export interface SupportSource {
+  length: number;
+  positions: ReadonlyMap<string, readonly number[]>;
+}
+
+/** `text` stemmed for `supportScorer`: prepare a source once for all the sentences citing it. */
+export function supportSource(text: string, language = 'en'): SupportSource {
+  const stems = words(text, language)
+    .filter((w) => !englishStopWords.has(w.toLowerCase()))
+    .map((w) => stem(w, language));
+  const positions = new Map<string, number[]>();
+  stems.forEach((key, at) => {
+    const list = positions.get(key);
+    if (list) list.push(at);
+    else positions.set(key, [at]);
+  });
+  return { length: stems.length, positions };
 }
 
 export interface ReferenceSource {

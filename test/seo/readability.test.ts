@@ -18,6 +18,17 @@ describe('syllable counting', () => {
   });
 });
 
+describe('a word longer than any English word', () => {
+  it('is counted as its vowel groups', () => {
+    expect(countSyllables(`${'str'.repeat(20)}a${'ght'.repeat(10)}eou`)).toBe(2);
+  });
+
+  it('is scored in time linear in its length (a 200,000-letter word took minutes)', () => {
+    const result = readability(`Heat pumps. ${'m'.repeat(200_000)}.`);
+    expect(result).toMatchObject({ words: 3, avgSyllablesPerWord: 1 });
+  });
+});
+
 describe('Flesch reading ease', () => {
   // Published reference scores: the worked examples of the Wikipedia article on the Flesch–Kincaid tests.
   it('scores "The cat sat on the mat." at about 116', () => {
