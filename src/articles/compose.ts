@@ -1,6 +1,8 @@
 // Turns the written parts into the article: one global citation numbering by first appearance,
-// the sources renumbered to match (uncited ones drop out), and the references list.
+// the sources renumbered to match (uncited ones drop out), and the references list — the headings
+// around the parts (conclusion, FAQ, references) in the article's language.
 import { type ReferenceSource, referenceList } from '../writing/citations.ts';
+import { frameLabels } from '../writing/frame-headings.ts';
 import { assembleArticle, remapCitations, renumberCitations } from '../writing/sections.ts';
 import type { ArticleSource } from './types.ts';
 
@@ -32,6 +34,8 @@ export function referenceSource(s: ArticleSource): ReferenceSource {
 export function composeArticle(
   draft: ArticleDraft,
   sources: readonly ArticleSource[],
+  /** The article's language (the brief's BCP 47 tag): the frame headings are written in it. */
+  language?: string,
 ): {
   markdown: string;
   sources: ArticleSource[];
@@ -53,6 +57,7 @@ export function composeArticle(
   const newNumber = new Map(order.map((old, k) => [old, k + 1]));
   const at = (i: number) => renumbered[i] ?? '';
   const count = draft.sections.length;
+  const labels = frameLabels(language);
   const markdown = assembleArticle({
     title: draft.title,
     intro: at(0),
@@ -61,7 +66,8 @@ export function composeArticle(
     ...(faq.length > 0
       ? { faq: faq.map((f, i) => ({ question: f.question, answer: at(2 + count + i) })) }
       : {}),
-    references: referenceList(finalSources.map(referenceSource)),
+    references: referenceList(finalSources.map(referenceSource), labels.references),
+    labels,
   });
   return { markdown, sources: finalSources, renumber: (n) => newNumber.get(n), removedCitations: removed };
 }

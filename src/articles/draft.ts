@@ -19,6 +19,8 @@ export function partialDraft(
   title: string,
   outline: Outline,
   outputs: ReadonlyMap<string, unknown>,
+  /** The brief's language, which the frame headings are written in. */
+  language?: string,
 ): { markdown: string; sources: ArticleSource[] } | undefined {
   const sections = outline.sections.flatMap((s, i) => {
     const written = storedOutput(outputs, sectionStep(i), stepOutputSchemas.section);
@@ -29,6 +31,7 @@ export function partialDraft(
   const { markdown, sources } = composeArticle(
     { title, intro: text('intro'), sections, conclusion: text('conclusion') },
     storedOutput(outputs, 'gather', stepOutputSchemas.gather)?.sources ?? [],
+    language,
   );
   return { markdown, sources };
 }
@@ -38,7 +41,7 @@ export async function saveDraft(ctx: Pick<RunContext, 'database' | 'article' | '
   const outline = article?.outline ?? null;
   if (!article || !outline || article.markdown) return;
   const outputs = await finishedOutputs(ctx.database, ctx.article.id);
-  const draft = partialDraft(article.title || outline.title, outline, outputs);
+  const draft = partialDraft(article.title || outline.title, outline, outputs, article.brief.language);
   if (!draft) return;
   await saveRunArticle(ctx, 'draft', { ...draft, html: renderHtml(draft.markdown) });
 }

@@ -49,7 +49,7 @@ export async function runArticlePipeline(ctx: RunContext, options: PipelineOptio
   const { outline, title } = outlined;
   const drafting = startDraft(run, outline, sources);
   const checking = runChecks(run, outline.sections, drafting.sections, sources);
-  const text = finalText({ title, outline, sources }, drafting.draft, checking);
+  const text = finalText({ title, outline, sources, language: brief.language }, drafting.draft, checking);
   const citations = startCitationCheck(run, sources, drafting.sections, text);
   const outlineSaved = drafting.underway.then(() => saveOutline(run, outlined, sources));
   // Read later; handled now, so a failure meanwhile is not an unhandled rejection.

@@ -6,9 +6,9 @@
 // result at once (the text before is kept as a version by the request), or the result waits as a
 // proposal the writer accepts or discards (regeneration-review.ts).
 import type { Database } from '../db/client.ts';
-import { isReferencesHeading } from '../seo/document.ts';
 import { analyzeSeo } from '../seo/index.ts';
 import { referenceList } from '../writing/citations.ts';
+import { frameLabels, isReferencesHeading } from '../writing/frame-headings.ts';
 import type { Outline } from '../writing/outline.ts';
 import { renderHtml } from '../writing/render.ts';
 import {
@@ -90,9 +90,16 @@ export function replaceSection(markdown: string, heading: string, body: string):
   return [...lines.slice(0, start + 1), '', body.trim(), '', ...lines.slice(end)].join('\n');
 }
 
-/** Replaces (or appends) the references section with the list for `sources`. */
-export function replaceReferences(markdown: string, sources: readonly ArticleSource[]): string {
-  const list = referenceList(sources.map(referenceSource)).trim();
+/**
+ * Replaces (or appends) the references section with the list for `sources`, under the heading for
+ * the article's `language`.
+ */
+export function replaceReferences(
+  markdown: string,
+  sources: readonly ArticleSource[],
+  language?: string,
+): string {
+  const list = referenceList(sources.map(referenceSource), frameLabels(language).references).trim();
   const headed = headedLines(markdown);
   const { lines, h2 } = headed;
   // The last part so named (seo/document.ts): a section the writer named "Sources" before it is not.
@@ -228,7 +235,7 @@ async function rewrite(
     target === 'intro'
       ? introBody(article.title || outline.title, uncited)
       : target === 'conclusion'
-        ? sectionBody(part.heading ?? 'Conclusion', uncited)
+        ? sectionBody(part.heading ?? frameLabels(brief.language).conclusion, uncited)
         : uncited;
   return { text, sources: article.sources };
 }
@@ -264,7 +271,7 @@ export async function regenerateSection(
   const written = await rewrite(ctx, article, outline, request, part, stepName);
   const spliced = replacePart(article.markdown, part, written.text);
   const cited = typeof request.target === 'number';
-  const markdown = cited ? replaceReferences(spliced, written.sources) : spliced;
+  const markdown = cited ? replaceReferences(spliced, written.sources, brief.language) : spliced;
 
   let citations = article.citations;
   if (cited && written.sources.length > 0) {

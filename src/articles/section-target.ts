@@ -2,8 +2,8 @@
 // index or heading), the conclusion or the FAQ — and where that part is in the article's current
 // Markdown, which may have been edited by hand since it was generated.
 import { z } from 'zod';
-import { isReferencesHeading } from '../seo/document.ts';
 import { fencedLines } from '../writing/code-fences.ts';
+import { isConclusionHeading, isFaqHeading, isReferencesHeading } from '../writing/frame-headings.ts';
 import type { Outline } from '../writing/outline.ts';
 import { normalHeading } from '../writing/sections.ts';
 
@@ -106,19 +106,15 @@ export function locatePart(
   // regenerating the FAQ wrote over it.
   const withQuestions = trailing.filter(hasQuestions);
   const faq =
-    withQuestions.find((p) => faqHeading.test(normalHeading(p.heading ?? ''))) ??
+    withQuestions.find((p) => isFaqHeading(normalHeading(p.heading ?? ''))) ??
     (trailing.length > 1 && withQuestions.at(-1) !== trailing[0] ? withQuestions.at(-1) : undefined);
   if (target === 'faq') return faq;
   // Under its own heading when it has it: the first trailing part may be a renamed body section.
   return (
-    trailing.find((p) => p !== faq && conclusionHeading.test(normalHeading(p.heading ?? ''))) ??
+    trailing.find((p) => p !== faq && isConclusionHeading(normalHeading(p.heading ?? ''))) ??
     trailing.find((p) => p !== faq)
   );
 }
-
-const conclusionHeading = /^(conclusion|summary|final thoughts)$/;
-
-const faqHeading = /^(faqs?|frequently asked questions)$/;
 
 /** `markdown` with the located part's text replaced by `text` (its heading kept). */
 export function replacePart(markdown: string, part: LocatedPart, text: string): string {

@@ -1,5 +1,6 @@
 // The parts of a Markdown article that SEO checks look at: headings, the first paragraph and the prose.
 import { stripCitations } from '../writing/citations.ts';
+import { isReferencesHeading } from '../writing/frame-headings.ts';
 import { lexMarkdown } from '../writing/markdown-lexer.ts';
 import { toPlainText } from '../writing/render.ts';
 
@@ -18,14 +19,9 @@ export interface SeoDocument {
 }
 
 // The references list is made of titles and URLs, not writing: it is neither counted nor scored.
-// It is the last `## ` part under such a heading (it is written after everything): a section the
-// writer named "Sources" before it (or a "### Sources" inside one) is writing like any other.
-const referencesHeading = /^(references|sources|bibliography)$/i;
-
-export function isReferencesHeading(text: string): boolean {
-  return referencesHeading.test(text.trim());
-}
-
+// It is the last `## ` part under such a heading, in any language (frame-headings.ts; it is written
+// after everything): a section the writer named "Sources" before it (or a "### Sources" inside one)
+// is writing like any other.
 export function seoDocument(markdown: string): SeoDocument {
   const headings: Heading[] = [];
   const prose: string[] = [];

@@ -3,6 +3,7 @@
 // also write `【2】` (or `【2†source】`), `(Source 2)`, `(Sources 2 and 3)`, `[Source 2]` and a bare
 // `^2`: those are read as citations too, and every rewrite (remapCitations) turns any of them into
 // the canonical `[n]`, one bracket per source.
+import { isReferencesHeading } from './frame-headings.ts';
 import { inlinePlain } from './inline-plain.ts';
 import { splitSentences } from './sentences.ts';
 import { englishStopWords, isNumberToken, stem, words } from './words.ts';
@@ -122,15 +123,24 @@ export function stripCitations(text: string): string {
   );
 }
 
-// `\s*#*\s*$` split a run of spaces after the heading between its two `\s*` every way when `#*`
-// was empty (40 kB of spaces: 2 s in every claim lookup and fact check); this is the same pattern.
-const referencesHeadingLine = /^##\s+(references|sources|bibliography)\s*(?:#+\s*)?$/gim;
+// A `## ` line and its text. The text is tested, not matched inside one pattern: `\s*#*\s*$` after
+// the heading split a run of spaces between its two `\s*` every way when `#*` was empty (40 kB of
+// spaces: 2 s in every claim lookup and fact check).
+const h2Line = /^##[ \t]+([^\n]*)$/gm;
+
+// The heading's text without a closing `#` sequence ("## References ##").
+function headingText(line: string): string {
+  let end = line.trimEnd().length;
+  while (end > 0 && line[end - 1] === '#') end--;
+  return line.slice(0, end);
+}
 
 // The references list cites nothing: sentence and dangling checks look at the body before it. It
-// is the last `## ` part under such a heading, to the next `# `/`## ` (seo/document.ts): a section
-// named "Sources" before it, or a "### Sources" inside one, is writing whose citations are checked.
+// is the last `## ` part under such a heading (in any language: frame-headings.ts), to the next
+// `# `/`## ` (seo/document.ts): a section named "Sources" before it, or a "### Sources" inside one,
+// is writing whose citations are checked.
 export function withoutReferences(markdown: string): string {
-  const heading = [...markdown.matchAll(referencesHeadingLine)].at(-1);
+  const heading = [...markdown.matchAll(h2Line)].findLast((m) => isReferencesHeading(headingText(m[1]!)));
   if (!heading) return markdown;
   const after = heading.index + heading[0].length;
   const next = /^#{1,2}\s/m.exec(markdown.slice(after));

@@ -4,6 +4,7 @@ import { Marked, type Token, type Tokens } from 'marked';
 import type SanitizeHtml from 'sanitize-html';
 import { lazyModule } from '../lazy-module.ts';
 import { citationMarkerPattern, markerNumbers } from './citations.ts';
+import { isReferencesHeading } from './frame-headings.ts';
 import { withinNestingLimit } from './markdown-depth.ts';
 import { boundedEmphasis, textReach } from './markdown-lexer.ts';
 
@@ -12,7 +13,6 @@ const sanitizer = lazyModule<typeof import('sanitize-html')>('sanitize-html');
 const yaml = lazyModule<typeof import('yaml')>('yaml');
 const sanitizeHtml = (html: string, options: SanitizeHtml.IOptions) => sanitizer()(html, options);
 
-const referencesHeading = /^(references|sources|bibliography)$/i;
 const anchoredMarker = new RegExp(`^${citationMarkerPattern.source}`);
 
 interface CitationToken extends Tokens.Generic {
@@ -51,7 +51,7 @@ function stripTags(html: string): string {
 function markReferenceParagraphs(tokens: Token[]): void {
   let inReferences = false;
   for (const token of tokens) {
-    if (token.type === 'heading') inReferences = referencesHeading.test(token.text.trim());
+    if (token.type === 'heading') inReferences = isReferencesHeading(token.text);
     if (inReferences && token.type === 'paragraph') {
       const first = token.tokens?.[0];
       if (first?.type === 'citation') {

@@ -12,6 +12,8 @@ export interface ArticleParts {
   faq?: readonly { question: string; answer: string }[];
   // The "## References" block from `referenceList`, or '' for an ungrounded article.
   references: string;
+  // The conclusion's and the FAQ's headings in the article's language (frame-headings.ts); English
+  // when not given.
   labels?: { conclusion?: string; faq?: string };
 }
 

@@ -44,6 +44,18 @@ describe('the partial article', () => {
     expect(draft.sources.map((s) => [s.n, s.title])).toEqual([[1, 'Source 2']]);
   });
 
+  it("has its headings in the article's language", () => {
+    const outputs = new Map<string, unknown>([
+      ['gather', { questions: [], sources }],
+      ['conclusion', 'Ein Fazit.'],
+      ['section:0', { heading: 'First', markdown: 'Erster Text [1].' }],
+    ]);
+    const draft = partialDraft('Mein Titel', outline, outputs, 'de')!;
+    expect(draft.markdown).toContain('## Fazit\n\nEin Fazit.');
+    expect(draft.markdown).toContain('## Quellen\n\n[1] Source 1');
+    expect(draft.markdown).not.toMatch(/Conclusion|References/);
+  });
+
   it('leaves out what it cannot read (another version stored it) rather than failing', () => {
     const outputs = new Map<string, unknown>([
       ['gather', { questions: [], pages: sources }],

@@ -1,7 +1,8 @@
 // A brief in German, French, Spanish or Japanese gives an article in that language: every writing
 // prompt asks for it (the fake writer, like a real model, answers in the language asked), the
-// readability is measured with the language's formula or marked not applicable, and the article
-// list search stems the query in the article's language.
+// headings the code adds (conclusion, FAQ, references) are in it too, the readability is measured
+// with the language's formula or marked not applicable, and the article list search stems the
+// query in the article's language.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { session } from '../support/accounts.ts';
 import { type ArticleEnv, pageHtml, postArticle, startArticleEnv, waitForArticle } from './support.ts';
@@ -48,6 +49,8 @@ const cases = [
     topic: 'Wärmepumpen im Altbau',
     phrase: 'Dieser Artikel',
     formula: 'amstad',
+    conclusion: 'Fazit',
+    references: 'Quellen',
   },
   {
     language: 'fr',
@@ -55,6 +58,8 @@ const cases = [
     topic: 'Les pompes à chaleur',
     phrase: 'Cet article',
     formula: 'kandel-moles',
+    conclusion: 'Conclusion',
+    references: 'Références',
   },
   {
     language: 'es',
@@ -62,8 +67,18 @@ const cases = [
     topic: 'Las bombas de calor',
     phrase: 'Este artículo',
     formula: 'szigriszt-pazos',
+    conclusion: 'Conclusión',
+    references: 'Referencias',
   },
-  { language: 'ja', name: 'Japanese', topic: 'ヒートポンプの基本', phrase: 'この記事', formula: null },
+  {
+    language: 'ja',
+    name: 'Japanese',
+    topic: 'ヒートポンプの基本',
+    phrase: 'この記事',
+    formula: null,
+    conclusion: 'まとめ',
+    references: '参考文献',
+  },
 ] as const;
 
 let env: ArticleEnv;
@@ -118,6 +133,10 @@ describe.each(cases)('a brief in $name', (c) => {
     expect(article.markdown).toContain(c.phrase);
     expect(article.sources.length).toBe(1);
     expect(article.markdown).toMatch(/\[1\]/);
+    // The headings the code writes around the parts are in the language too.
+    expect(article.markdown).toContain(`\n## ${c.references}\n\n[1] `);
+    expect(article.markdown).toContain(`\n## ${c.conclusion}\n`);
+    expect(article.markdown).not.toMatch(/^## (Frequently asked questions|References)$/m);
   });
 
   it(c.formula ? `measures readability with ${c.formula}` : 'marks readability not applicable', () => {

@@ -93,4 +93,18 @@ describe('regenerating a section', () => {
     expect(replaceReferences(article, sources)).toContain('https://a.example');
     expect(replaceReferences(article, [])).toBe(article);
   });
+
+  it("rewrites the references under the heading of the article's language", () => {
+    const sources = [source(1, 'https://a.example')];
+    const german = replaceReferences(`${article}\n\n## Quellen\n\n1. old\n`, sources, 'de');
+    expect(german).not.toContain('1. old');
+    expect(german.match(/^## Quellen$/gm)).toHaveLength(1);
+    expect(german).not.toContain('## References');
+    expect(replaceReferences(article, sources, 'es')).toContain('## Referencias\n\n[1] ');
+    // An article written before its headings followed its language: its English list is replaced.
+    const older = replaceReferences(`${article}\n\n## References\n\n1. old\n`, sources, 'de');
+    expect(older).not.toContain('1. old');
+    expect(older).not.toContain('## References');
+    expect(older.match(/^## Quellen$/gm)).toHaveLength(1);
+  });
 });

@@ -102,6 +102,40 @@ describe('article parts', () => {
     expect(locatePart(renamed, outline, 'conclusion')?.text).toContain('Wrap-up.');
   });
 
+  it('finds the conclusion and FAQ under their headings in another language', () => {
+    const german = article
+      .replace('## Conclusion', '## Fazit')
+      .replace('## Frequently asked questions', '## Häufig gestellte Fragen')
+      .replace('## References', '## Quellen');
+    // The last body section renamed, with a sub-heading: the conclusion is the part under its
+    // heading, not that section; the list under "Quellen" is no part at all.
+    const renamedBody = german.replace('## Second', '## Was es kostet');
+    expect(locatePart(renamedBody, outline, 'conclusion')?.text).toBe('Wrap-up.');
+    expect(locatePart(renamedBody, outline, 'faq')?.text).toBe('### Is it?\n\nYes.');
+    // Without a conclusion, the FAQ is found by its heading, and there is no conclusion to rewrite.
+    const noConclusion = german.replace('## Fazit\n\nWrap-up.\n\n', '');
+    expect(locatePart(noConclusion, outline, 'faq')?.text).toBe('### Is it?\n\nYes.');
+    expect(locatePart(noConclusion, outline, 'conclusion')).toBeUndefined();
+    // A heading written in another language than the article's is read all the same.
+    const mixed = german.replace('## Häufig gestellte Fragen', '## Preguntas FRECUENTES');
+    expect(locatePart(mixed.replace('## Second', '## Renamed'), outline, 'faq')?.text).toBe(
+      '### Is it?\n\nYes.',
+    );
+  });
+
+  it('finds the conclusion and FAQ of a Japanese article', () => {
+    const japanese = article
+      .replace('## Conclusion', '## まとめ')
+      .replace('## Frequently asked questions', '## よくある質問')
+      .replace('## References', '## 参考文献');
+    const renamedBody = japanese.replace('## Second', '## 費用');
+    expect(locatePart(renamedBody, outline, 'conclusion')?.text).toBe('Wrap-up.');
+    expect(locatePart(renamedBody, outline, 'faq')?.text).toBe('### Is it?\n\nYes.');
+    const noConclusion = japanese.replace('## まとめ\n\nWrap-up.\n\n', '');
+    expect(locatePart(noConclusion, outline, 'faq')?.text).toBe('### Is it?\n\nYes.');
+    expect(locatePart(noConclusion, outline, 'conclusion')).toBeUndefined();
+  });
+
   it('replaces only the part, keeping its heading and everything else', () => {
     const part = locatePart(article, outline, 'conclusion')!;
     const replaced = replacePart(article, part, 'New wrap-up.');

@@ -240,4 +240,28 @@ describe('a section the writer named like the references', () => {
     const ungrounded = '# Vitamin D\n\nIntro.\n\n## Sources\n\nSalmon and eggs hold vitamin D.\n';
     expect(replaceReferences(ungrounded, [])).toBe(ungrounded);
   });
+
+  it('is left out of the analysis in an article in another language', () => {
+    const german = markdown.replace('## References', '## Quellen').replaceAll('Sources', 'Quellen');
+    const doc = seoDocument(german);
+    expect(doc.references).toEqual({ level: 2, text: 'Quellen' });
+    expect(doc.prose).toContain('Salmon and eggs hold vitamin D.');
+    expect(doc.prose).not.toContain('Study 1');
+    expect(citedSentences(german).map((c) => c.sentence)).toEqual([
+      'Salmon and eggs hold vitamin D.',
+      'Mushrooms grown in sunlight too.',
+    ]);
+    const japanese = seoDocument(markdown.replace('## References', '## 参考文献'));
+    expect(japanese.references).toEqual({ level: 2, text: '参考文献' });
+    expect(japanese.prose).not.toContain('Study 1');
+    // A regeneration rewrites that list, under the heading of the article's language.
+    const rewritten = replaceReferences(
+      german,
+      [{ n: 1, kind: 'url', title: 'Study 1', url: 'https://a.example', excerpt: '', text: '' }],
+      'de',
+    );
+    expect(rewritten).toContain('## Quellen\n\nSalmon and eggs hold vitamin D [1].');
+    expect(rewritten.match(/^## Quellen$/gm)).toHaveLength(2);
+    expect(rewritten).not.toContain('Study 2');
+  });
 });

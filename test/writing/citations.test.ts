@@ -74,6 +74,17 @@ describe('checkCitationsExist', () => {
   it('ignores the references list', () => {
     expect(checkCitationsExist('Claim [1].\n\n## References\n\n[1] A\n\n[2] B\n', 1)).toEqual([]);
   });
+
+  it('ignores the references list of an article in another language', () => {
+    for (const heading of ['Quellen', 'Referencias', '参考文献', 'Häufig gestellte Fragen']) {
+      const markdown = `Behauptung [1].\n\n## ${heading}\n\n[1] A\n\n[2] B\n`;
+      // Under an FAQ heading, [2] is a citation like any other.
+      expect(checkCitationsExist(markdown, 1), heading).toEqual(
+        heading.startsWith('Häufig') ? [{ n: 2, offset: markdown.indexOf('[2]'), raw: '[2]' }] : [],
+      );
+    }
+    expect(citedSentences('Behauptung [1].\n\n## Quellen ##\n\n[1] Eine Studie\n')).toHaveLength(1);
+  });
 });
 
 describe('withoutReferences', () => {

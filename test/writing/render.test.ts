@@ -54,6 +54,15 @@ describe('renderHtml', () => {
     expect(html).toContain('<p id="ref-2">[2] Two');
   });
 
+  it('links the citations of an article in another language to its references', () => {
+    for (const heading of ['Quellen', 'Referencias', '参考文献', 'SOURCES']) {
+      const md = `Behauptung [1].\n\n${referenceList([{ n: 1, title: 'Eins', url: 'https://example.com/1' }], heading)}`;
+      const html = renderHtml(md);
+      expect(html, heading).toContain('<sup><a href="#ref-1">[1]</a></sup>');
+      expect(html, heading).toContain('<p id="ref-1">[1] Eins');
+    }
+  });
+
   it('keeps safe links and marks external ones noopener nofollow', () => {
     const html = renderHtml('[site](https://example.com "T") [mail](mailto:a@example.com) [top](#intro)');
     expect(html).toContain('<a title="T" href="https://example.com" rel="noopener nofollow">site</a>');

@@ -23,10 +23,12 @@ interface Parts {
   title: string;
   outline: Outline;
   sources: readonly ArticleSource[];
+  /** The brief's language, which the frame headings are written in. */
+  language: string;
 }
 
 function compose(parts: Parts, draft: Draft, bodies: readonly string[]): Composed {
-  const { title, outline, sources } = parts;
+  const { title, outline, sources, language } = parts;
   return composeArticle(
     {
       title,
@@ -36,6 +38,7 @@ function compose(parts: Parts, draft: Draft, bodies: readonly string[]): Compose
       faq: draft.faq,
     },
     sources,
+    language,
   );
 }
 
