@@ -1,5 +1,6 @@
 // The outline: the model's structured plan of the article, merged with the headings the user asked for.
 import { z } from 'zod';
+import { isConclusionHeading, isFaqHeading, isReferencesHeading } from './frame-headings.ts';
 import { englishStopWords, stem, words } from './words.ts';
 
 export const outlineSectionSchema = z.object({
@@ -22,9 +23,15 @@ export type OutlineSection = z.output<typeof outlineSectionSchema>;
 export type Outline = z.output<typeof outlineSchema>;
 
 // The intro, conclusion, FAQ and references are written by their own steps: a model section with one of
-// these headings would duplicate them.
+// these headings, or the conclusion's, FAQ's or references' heading in any language (frame-headings.ts),
+// would duplicate them.
 const reservedHeading =
   /^(introduction|intro|conclusion|summary|final thoughts|faqs?|frequently asked questions|references|sources)$/i;
+const isReserved = (heading: string) =>
+  reservedHeading.test(heading) ||
+  isConclusionHeading(heading) ||
+  isFaqHeading(heading) ||
+  isReferencesHeading(heading);
 
 export function cleanHeading(heading: string): string {
   return heading
@@ -153,7 +160,7 @@ export function normaliseOutline(
     const seen = new Set<string>();
     const sections = modelSections.filter((section) => {
       const key = headingKey(section.heading) || section.heading.toLowerCase();
-      if (reservedHeading.test(section.heading) || seen.has(key)) return false;
+      if (isReserved(section.heading) || seen.has(key)) return false;
       seen.add(key);
       return true;
     });

@@ -54,6 +54,25 @@ describe('normaliseOutline', () => {
     expect(outline.faq).toEqual(['How long does it keep?']);
   });
 
+  it("drops a model section named like the conclusion, FAQ or references in the article's language", () => {
+    const german: Outline = {
+      title: 'Wärmepumpen',
+      sections: [
+        { heading: 'Kosten', goal: 'Costs', keyPoints: [], sourceIds: [] },
+        { heading: 'Fazit', goal: 'Wrap up', keyPoints: [], sourceIds: [] },
+        { heading: 'Häufig gestellte Fragen', goal: 'FAQ', keyPoints: [], sourceIds: [] },
+        { heading: '## Quellen', goal: 'List', keyPoints: [], sourceIds: [] },
+        { heading: 'まとめ', goal: 'Wrap up', keyPoints: [], sourceIds: [] },
+      ],
+    };
+    expect(normaliseOutline(undefined, german).sections.map((s) => s.heading)).toEqual(['Kosten']);
+    // Asked for by the user, it stays.
+    expect(normaliseOutline(['Kosten', 'Fazit'], german).sections.map((s) => s.heading)).toEqual([
+      'Kosten',
+      'Fazit',
+    ]);
+  });
+
   it('lets user headings win, in the user order, with the matching model plans', () => {
     const outline = normaliseOutline(
       ['Recipe, step by step', 'What you need: equipment', 'Storing cold brew', 'Conclusion'],
