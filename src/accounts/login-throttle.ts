@@ -9,7 +9,9 @@
 //                       lock the address for 15 minutes, again except for its known accounts.
 // A success clears the pair's count and remembers the address for 30 days. Unknown emails are
 // counted like real ones, so the answers reveal nothing. Every lock writes an audit entry.
-// All locks expire by themselves: none needs an operator, and none lasts forever.
+// All locks expire by themselves: none needs an operator, and none lasts forever. A lock is a key
+// whose lifetime is the lock's: its time left is the store's (Redis's clock when shared), so
+// replicas whose clocks differ agree on it.
 import type { CounterStore } from '../cache/counters.ts';
 import { sha256 } from './tokens.ts';
 
@@ -54,12 +56,8 @@ export function createLoginThrottle(store: CounterStore, opts: LoginThrottleOpti
       known: `login:known:${a}:${ip}`,
     };
   };
-  const remaining = async (key: string) => {
-    const until = Number(await store.get(key));
-    return until > Date.now() ? Math.ceil((until - Date.now()) / 1000) : 0;
-  };
-  const lock = async (key: string, seconds: number) =>
-    store.set(key, String(Date.now() + seconds * 1000), seconds * 1000);
+  const remaining = async (key: string) => Math.ceil((await store.remainingMs(key)) / 1000);
+  const lock = async (key: string, seconds: number) => store.set(key, '1', seconds * 1000);
 
   return {
     async retryAfter(email, ip) {

@@ -3,8 +3,10 @@
 // version on the thread that serves everyone — 0.37–0.55 s of it, and 500 kB of storage — so 600
 // such requests a minute, the general budget, asked for four to five times that thread's time. Edits, copies
 // and restores count the Markdown they write for the caller (the rate limiter's identity: its API
-// key's holder, else its address) in one-minute windows; once a window's budget is spent the next is refused
-// (429, Retry-After until the window ends). Counted in Redis when configured, so across processes.
+// key's holder, else its address) in one-minute windows, each starting with the caller's first edit
+// after the last one ended; once a window's budget is spent the next is refused (429, Retry-After
+// until the window ends). Counted in Redis when configured, so across processes, on Redis's clock:
+// windows named by each process's clock were different windows on replicas whose clocks differ.
 // A copy or a restore is counted at its source's length, read before it is made.
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors.ts';
@@ -26,17 +28,14 @@ export interface EditBudget {
 export function editBudget(runtime: Pick<Runtime, 'config' | 'counters' | 'apiKeys'>): EditBudget {
   const { config, counters, apiKeys } = runtime;
   const budget = config.RATE_LIMIT_EDIT_MB * 1024 * 1024;
-  const windowKey = async (request: FastifyRequest, now = Date.now()) => ({
-    key: `edits:${await callerIdentity(request, apiKeys)}:${Math.floor(now / windowMs)}`,
-    endsInMs: windowMs - (now % windowMs),
-  });
   return {
     async spend(request, chars, work) {
       if (!config.RATE_LIMIT_ENABLED) return work();
-      const { key, endsInMs } = await windowKey(request);
-      const giveBack = () => counters.increment(key, windowMs, -chars);
+      const key = `edits:${await callerIdentity(request, apiKeys)}`;
+      const giveBack = () => counters.addToWindow(key, -chars, windowMs);
+      const { count, endsInMs } = await counters.addToWindow(key, chars, windowMs);
       // The request that crosses the budget goes through; the ones after it are refused.
-      if ((await counters.increment(key, windowMs, chars)) - chars >= budget) {
+      if (count - chars >= budget) {
         await giveBack();
         throw new AppError(
           'rate_limited',
