@@ -41,6 +41,7 @@ export function createAppLlmGateway(deps: AppGatewayDeps): LlmGateway {
       logger: deps.logger,
       prices: createPriceBook(config.LLM_PRICES_JSON),
       ...(config.LLM_MONTHLY_BUDGET_USD ? { monthlyBudgetUsd: config.LLM_MONTHLY_BUDGET_USD } : {}),
+      ...(deps.redis ? { redis: deps.redis } : {}),
     }),
     // LLM_CACHE_TTL=0 turns the response cache off; embeddings are always cached (same text, same vector).
     ...(config.LLM_CACHE_TTL > 0

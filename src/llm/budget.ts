@@ -15,10 +15,14 @@
 // limit at its first model's price) until it ends, and a call is refused once what was spent and
 // what running calls hold reach the budget — sections drafted in parallel, or two articles started
 // together, all passed a check that only knew finished calls (8 parallel calls spent 4× a budget).
+// With Redis the holds are shared by every process (budget-holds.ts): N worker processes each held
+// only their own, and spent N× the budget at once. Without Redis they are this process's.
 import { EventEmitter } from 'node:events';
+import type { Redis } from '../cache/redis.ts';
 import type { Database } from '../db/client.ts';
 import { AppError } from '../errors.ts';
 import { whenIdle } from '../when-idle.ts';
+import { memoryHolds, redisHolds } from './budget-holds.ts';
 import { recordBudgetWarningOnce } from './budget-store.ts';
 import { monthSpend } from './ledger-store.ts';
 import { forgetBudget, observeBudget, observeBudgetRejection } from './metrics.ts';
@@ -96,13 +100,26 @@ interface Known {
 
 export function createBudgetGuard(
   database: Database,
-  opts: { defaultBudgetUsd?: number; ttlMs?: number } = {},
+  opts: {
+    defaultBudgetUsd?: number;
+    ttlMs?: number;
+    /** Holds running calls in Redis, shared by every process. */
+    redis?: Redis;
+    /** How long a crashed process's holds outlive it in Redis (budget-holds.ts). */
+    holdLeaseMs?: number;
+    holdKeyPrefix?: string;
+  } = {},
 ): BudgetGuard {
   const ttlMs = opts.ttlMs ?? 2000;
   const known = new Map<string, Known>();
   const loading = new Map<string, Promise<Known>>();
   /** What the running calls of each workspace may still cost (kept apart: a re-read replaces entries). */
-  const held = new Map<string, number>();
+  const held = opts.redis
+    ? redisHolds(opts.redis, {
+        ...(opts.holdLeaseMs !== undefined && { leaseMs: opts.holdLeaseMs }),
+        ...(opts.holdKeyPrefix !== undefined && { keyPrefix: opts.holdKeyPrefix }),
+      })
+    : memoryHolds();
 
   async function load(workspaceId: string): Promise<Known> {
     const [budgetUsd, spend] = await Promise.all([
@@ -161,13 +178,7 @@ export function createBudgetGuard(
     return entry;
   }
 
-  function release(workspaceId: string, holdUsd: number) {
-    if (!(holdUsd > 0)) return;
-    const rest = (held.get(workspaceId) ?? 0) - holdUsd;
-    // Sums of floats: what is left of the last call's hold is rounding, not a running call.
-    if (rest > 1e-9) held.set(workspaceId, rest);
-    else held.delete(workspaceId);
-  }
+  const release = (workspaceId: string, holdUsd: number) => held.release(workspaceId, holdUsd);
 
   return {
     async check(workspaceId, holdUsd = 0) {
@@ -178,14 +189,14 @@ export function createBudgetGuard(
         return 0;
       }
       observeBudget(workspaceId, entry.spentUsd, budgetUsd);
-      // Judged and held in one synchronous step: calls checked together each see the others' holds.
-      const heldUsd = held.get(workspaceId) ?? 0;
-      if (entry.spentUsd + heldUsd >= budgetUsd) {
+      // Judged and held in one step (synchronous in memory, one script in Redis): calls checked
+      // together each see the others' holds.
+      const holding = Math.max(holdUsd, 0);
+      const { allowed, heldUsd } = await held.take(workspaceId, holding, entry.spentUsd, budgetUsd);
+      if (!allowed) {
         observeBudgetRejection();
         throw budgetExceeded(entry.spentUsd, heldUsd, budgetUsd);
       }
-      const holding = Math.max(holdUsd, 0);
-      if (holding > 0) held.set(workspaceId, heldUsd + holding);
       // Below the warning line (most calls; budgets are positive) there is nothing to record.
       if (!entry.warned && entry.spentUsd >= 0.8 * budgetUsd) {
         try {

@@ -2,6 +2,7 @@
 // row and metric samples from one record. Rows are batched off the call path (ledger-writer.ts);
 // flush() waits for them.
 import type { Logger } from 'pino';
+import type { Redis } from '../cache/redis.ts';
 import type { Database } from '../db/client.ts';
 import { createBudgetGuard } from './budget.ts';
 import type { LlmCallRecord } from './ledger-store.ts';
@@ -15,11 +16,14 @@ export function createLedgerRecorder(deps: {
   logger: Logger;
   prices: PriceBook;
   monthlyBudgetUsd?: number;
+  /** Running calls' budget holds are shared through it by every process. */
+  redis?: Redis;
 }): LlmRecorder {
   const writer = createLedgerWriter(deps.database, deps.logger);
   // A workspace's own budget (settings API) wins over LLM_MONTHLY_BUDGET_USD.
   const budget = createBudgetGuard(deps.database, {
     ...(deps.monthlyBudgetUsd !== undefined && { defaultBudgetUsd: deps.monthlyBudgetUsd }),
+    ...(deps.redis && { redis: deps.redis }),
   });
   const write = (row: LlmCallRecord) => {
     observeLlmCall(row);
