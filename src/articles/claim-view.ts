@@ -89,16 +89,21 @@ export function claimViews(
 // A source's hostile passage is shown so the writer knows which source tried; a few are enough.
 const perSource = 3;
 const maxChars = 300;
+// More than any article a writer reviews passage by passage; an edit of thousands of such lines
+// made every read of the article megabytes and seconds. The export's count is of all of them.
+const inArticleAtMost = 500;
 
 export function instructionFlags(markdown: string, sources: readonly ArticleSource[]): InstructionFlag[] {
-  const inArticle: InstructionFlag[] = findInstructionLike(markdown).map((m) => ({
-    in: 'article',
-    text: m.text,
-    start: m.start,
-    end: m.end,
-    rule: m.rule,
-    reason: m.reason,
-  }));
+  const inArticle: InstructionFlag[] = findInstructionLike(markdown)
+    .slice(0, inArticleAtMost)
+    .map((m) => ({
+      in: 'article',
+      text: m.text,
+      start: m.start,
+      end: m.end,
+      rule: m.rule,
+      reason: m.reason,
+    }));
   const inSources = sources.flatMap((s) => {
     // The excerpt is cut from the text: a passage found in both (or cut short in it) is shown once.
     const seen: string[] = [];

@@ -125,6 +125,10 @@ function scan(markdown: string): InstructionMatch[] {
       reason: rule.reason,
     });
   }
+  // The sentences found are apart and in text order, as are the lines: whether a line overlaps one
+  // is a look at the first that ends after the line starts (a walk, not a search per line).
+  const sentences = found.length;
+  let next = 0;
   let offset = 0;
   for (const line of markdown.split('\n')) {
     const start = offset;
@@ -132,7 +136,8 @@ function scan(markdown: string): InstructionMatch[] {
     const rule = instructionRule(line);
     if (!rule) continue;
     const end = start + line.length;
-    if (found.some((f) => f.start < end && start < f.end)) continue;
+    while (next < sentences && found[next]!.end <= start) next++;
+    if (next < sentences && found[next]!.start < end) continue;
     const lead = line.length - line.trimStart().length;
     const text = line.trim();
     found.push({

@@ -56,6 +56,12 @@ describe('instruction-like text', () => {
     expect(found.map((f) => f.rule)).toEqual(['override', 'system-prompt', 'role-change']);
   });
 
+  it('finds 250,000 planted lines in one pass, each once (each was compared with all found before)', () => {
+    const found = findInstructionLike(`# T\n\n${'jailbreak\n\n'.repeat(250_000)}`);
+    expect(found).toHaveLength(250_000);
+    expect(found[249_999]).toMatchObject({ text: 'jailbreak', start: 5 + 249_999 * 11 });
+  });
+
   it('finds nothing in a clean article', () => {
     expect(findInstructionLike('# Title\n\nA clean sentence [1]. Another one.\n')).toEqual([]);
   });
