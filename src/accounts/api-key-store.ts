@@ -1,8 +1,8 @@
 // Every statement on API keys. Rows hold the key's prefix (found through a unique index) and the
 // sha256 of the whole key; making and checking keys is api-keys.ts's.
-import { and, eq, gt, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { type AnyColumn, and, eq, gt, isNull, not, or, type SQL, sql } from 'drizzle-orm';
 import { insertWithinCap } from '../db/capped-insert.ts';
-import type { Database } from '../db/client.ts';
+import type { Database, Transaction } from '../db/client.ts';
 import { after, createdMicrosOf, newestFirst, type PagePosition } from '../db/keyset.ts';
 import { preparedPerDatabase, withPlainRows } from '../db/prepared.ts';
 import { apiKeys, memberships } from '../db/schema/index.ts';
@@ -28,10 +28,27 @@ const holderMembership = and(
   eq(memberships.userId, apiKeys.userId),
 );
 
+/**
+ * Whether a key with this parent descends from a revoked key (its parent, the parent's parent...).
+ * Revoking a key revokes the keys made from it, but a key minted while its maker was being revoked
+ * can be missed by that walk: such a key must not work all the same. A key made by no key has no
+ * parent and costs one index probe that finds nothing; each generation one more.
+ */
+const descendsFromRevoked = (parentKeyId: AnyColumn) => sql`EXISTS (
+  WITH RECURSIVE ancestors AS (
+    SELECT a.id, a.parent_key_id, a.revoked_at FROM api_keys a WHERE a.id = ${parentKeyId}
+    UNION
+    SELECT a.id, a.parent_key_id, a.revoked_at FROM api_keys a JOIN ancestors s ON a.id = s.parent_key_id)
+  SELECT 1 FROM ancestors WHERE revoked_at IS NOT NULL)`;
+
 /** Keys a member may hold in a workspace at once (unrevoked, unexpired): each is a way in to watch. */
 export const maxApiKeysPerMember = 100;
 
-/** Inserts the key unless its holder has `maxApiKeysPerMember` usable ones already (then `'full'`). */
+/**
+ * Inserts the key unless its holder has `maxApiKeysPerMember` usable ones already (then `'full'`),
+ * or unless the key making it (`parentKeyId`) or one of that key's makers is revoked by now (then
+ * `'revoked'`: the request was let in just before the revocation, or from the verified-key cache).
+ */
 export async function insertApiKey(database: Database, row: typeof apiKeys.$inferInsert) {
   return insertWithinCap(database, {
     kind: `api_keys:${row.userId}`,
@@ -48,10 +65,25 @@ export async function insertApiKey(database: Database, row: typeof apiKeys.$infe
         ),
       ),
     insert: async (tx) => {
+      if (row.parentKeyId && !(await lockUnrevokedMaker(tx, row.parentKeyId))) return 'revoked' as const;
       const [inserted] = await tx.insert(apiKeys).values(row).returning(publicColumns);
       return inserted!;
     },
   });
+}
+
+/**
+ * Whether the key making a key is unrevoked, as are its makers; its row stays share-locked until the
+ * new key is committed. A revocation's update of that row waits for the commit (markRevoked then
+ * finds the new key), or the lock waits for the revocation and sees the key revoked.
+ */
+async function lockUnrevokedMaker(tx: Transaction, id: string) {
+  const rows = await tx
+    .select({ id: apiKeys.id })
+    .from(apiKeys)
+    .where(and(eq(apiKeys.id, id), isNull(apiKeys.revokedAt), not(descendsFromRevoked(apiKeys.parentKeyId))))
+    .for('share');
+  return rows.length > 0;
 }
 
 // Run on every request of the list endpoint and of every API-key caller, so prepared once.
@@ -88,6 +120,7 @@ const hotStatements = preparedPerDatabase((database) => {
           eq(apiKeys.prefix, sql.placeholder('prefix')),
           isNull(apiKeys.revokedAt),
           or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, sql.placeholder('now'))),
+          not(descendsFromRevoked(apiKeys.parentKeyId)),
         ),
       )
       .limit(1)
@@ -120,8 +153,8 @@ export async function unrevokedKeyHolder(database: Database, scope: Scope, id: s
 }
 
 /**
- * Revokes the key and every unrevoked key made from it (by it, or by one of those), in one statement;
- * answers what it revoked (nothing when the key already was).
+ * Revokes the key and every unrevoked key made from it (by it, or by one of those); answers what it
+ * revoked (nothing when the key already was).
  */
 export async function markRevoked(
   database: Database,
@@ -141,7 +174,24 @@ export async function markRevoked(
      UPDATE api_keys SET revoked_at = now() WHERE id IN (SELECT id FROM family) RETURNING id, name`,
     [id, scope.workspaceId, opts.ownersKeys],
   );
-  return rows;
+  if (!rows.some((r) => r.id === id)) return rows;
+  const revoked = [...rows];
+  // A key being minted from one of the family holds its maker's row (insertApiKey), so the update
+  // above waited for it to commit; but the walk ran on what was committed when the statement began
+  // and missed it. A walk begun now finds it (and, again, any minted meanwhile).
+  for (;;) {
+    const { rows: missed } = await database.query<{ id: string; name: string }>(
+      `WITH RECURSIVE descendants AS (
+         SELECT k.id FROM api_keys k WHERE k.id = $1 AND k.workspace_id = $2
+         UNION
+         SELECT k.id FROM api_keys k JOIN descendants d ON k.parent_key_id = d.id WHERE k.workspace_id = $2)
+       UPDATE api_keys SET revoked_at = now()
+        WHERE id IN (SELECT id FROM descendants) AND revoked_at IS NULL RETURNING id, name`,
+      [id, scope.workspaceId],
+    );
+    if (missed.length === 0) return revoked;
+    revoked.push(...missed);
+  }
 }
 
 /** The unrevoked, unexpired key with this prefix whose holder is still a member, with their role. */

@@ -78,6 +78,7 @@ export async function createApiKey(database: Database, input: NewApiKey) {
     expiresAt: input.expiresAt ?? parentExpiry,
     parentKeyId: input.creatorKey?.id ?? null,
   });
+  if (apiKey === 'revoked') throw new AppError('unauthenticated', 'Invalid, revoked or expired API key');
   if (apiKey === 'full')
     throw new AppError(
       'conflict',
