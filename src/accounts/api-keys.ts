@@ -123,6 +123,9 @@ export async function revokeApiKey(
 // Verified keys are remembered briefly so a busy client costs one query per request, not two.
 // A revocation (the key, or its holder's membership changing) evicts at once in every process
 // (revocations.ts); the short lifetime only bounds how long an unannounced change can go unseen.
+// A lookup that read the row before a revocation and would store it after the announcement evicted
+// it would bring the old row back: so each announcement counts, and a lookup during which one was
+// heard looks again and stores nothing (as sessions, which read the role on every request).
 const verifiedTtlMs = 10_000;
 const verifiedMax = 10_000;
 type VerifiedKey = NonNullable<Awaited<ReturnType<typeof lookupApiKey>>>;
@@ -135,7 +138,9 @@ export interface ApiKeyVerifier {
 
 export function createApiKeyVerifier(database: Database, revocations: RevocationBus): ApiKeyVerifier {
   const verified = new Map<string, { row: VerifiedKey; until: number }>();
+  let announcements = 0;
   const forget = (touched: (row: VerifiedKey) => boolean) => {
+    announcements++;
     for (const [hash, entry] of verified) if (touched(entry.row)) verified.delete(hash);
   };
   const stop = revocations.subscribe((r) => {
@@ -143,6 +148,17 @@ export function createApiKeyVerifier(database: Database, revocations: Revocation
     else if (r.kind === 'member')
       forget((row) => row.userId === r.userId && row.workspaceId === r.workspaceId);
   });
+  /** The key's row read after every announcement heard before it returns; stored when none came. */
+  const lookUp = async (presented: string, hash: string) => {
+    const heard = announcements;
+    const row = await lookupApiKey(database, presented, hash);
+    if (announcements === heard) return { row, stable: true };
+    // Read again once: that read follows the announcement. Another one meanwhile is about a change
+    // that this request overlaps, so the row answers it but is not stored.
+    const again = announcements;
+    const reread = await lookupApiKey(database, presented, hash);
+    return { row: reread, stable: announcements === again };
+  };
   return {
     async verify(presented, opts = {}) {
       const hash = sha256(presented);
@@ -156,8 +172,9 @@ export function createApiKeyVerifier(database: Database, revocations: Revocation
         return cached.row;
       }
       verified.delete(hash);
-      const row = await lookupApiKey(database, presented, hash);
+      const { row, stable } = await lookUp(presented, hash);
       if (!row) return null;
+      if (!stable) return row;
       if (verified.size >= verifiedMax) verified.clear();
       verified.set(hash, { row, until: Date.now() + verifiedTtlMs });
       return row;

@@ -1,14 +1,18 @@
-// Revoking a key while the key is in use: once the revoke has answered, the key never works, and no
-// key it minted meanwhile outlives it. Each race is made to happen by holding a statement at the moment that matters.
+// Revoking a key, or changing its holder's role, while the key is in use: once the revoke or the
+// role change has answered, the key never works with the old state, and no key it minted meanwhile
+// outlives it. Each race is made to happen by holding a statement at the moment that matters.
 import type { PoolClient } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.ts';
-import { bearer, createKey, session, setupOwner } from '../support/accounts.ts';
+import { bearer, createKey, inviteMember, session, setupOwner } from '../support/accounts.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { backends } from '../support/database.ts';
 
+type Pool = NonNullable<Database['pool']>;
+type Args = Parameters<Pool['query']>;
 const textOf = (config: unknown) =>
   typeof config === 'string' ? config : ((config as { text?: string } | undefined)?.text ?? '');
+const nameOf = (config: unknown) => (config as { name?: string } | undefined)?.name;
 
 /**
  * Calls `then` once, after the first `database.query` statement matching `pattern`, before the code
@@ -27,6 +31,24 @@ function afterQuery(database: Database, pattern: RegExp, then: () => Promise<voi
   }) as typeof database.query;
   return () => {
     database.query = query;
+  };
+}
+
+/** As afterQuery, for the named statement Drizzle sends through the pool (PostgreSQL). */
+function afterNamedStatement(database: Database, name: string, then: () => Promise<void>) {
+  const pool = database.pool!;
+  const query = pool.query;
+  let done = false;
+  pool.query = (async (...args: Args) => {
+    const result = await (query as (...a: Args) => Promise<unknown>).apply(pool, args);
+    if (!done && nameOf(args[0]) === name) {
+      done = true;
+      await then();
+    }
+    return result;
+  }) as typeof pool.query;
+  return () => {
+    pool.query = query;
   };
 }
 
@@ -168,5 +190,63 @@ describe('revocations racing a key in use (postgres)', () => {
       (k) => k.id === successor.apiKey.id,
     );
     expect(row?.revokedAt).not.toBeNull();
+  });
+
+  it('does not remember a key read just before its revocation', async () => {
+    const { key, apiKey } = await createKey(t.app, owner, { name: 'read, then revoked' });
+    let revokedStatus: number | undefined;
+    // The key's row is read; the revocation is written and announced before the lookup goes on.
+    const restore = afterNamedStatement(t.runtime.database, 'api_keys_usable_by_prefix', async () => {
+      revokedStatus = (await revoke(apiKey.id)).statusCode;
+    });
+    let during: Awaited<ReturnType<TestApp['app']['inject']>>;
+    try {
+      during = await t.app.inject({ method: 'GET', url: '/api/v1/articles', headers: bearer(key) });
+    } finally {
+      restore();
+    }
+    expect(revokedStatus).toBe(204);
+    // The lookup heard the announcement, so it looked again.
+    expect(during.statusCode).toBe(401);
+    const after = await t.app.inject({ method: 'GET', url: '/api/v1/articles', headers: bearer(key) });
+    expect(after.statusCode).toBe(401);
+  });
+
+  it("does not remember a demoted admin's role read just before the demotion", async () => {
+    const admin = await inviteMember(t.app, owner, {
+      email: 'demoted@example.com',
+      password: 'demoted-pass',
+      role: 'admin',
+    });
+    const pal = await inviteMember(t.app, owner, {
+      email: 'pal@example.com',
+      password: 'pal-password',
+      role: 'viewer',
+    });
+    const { key } = await createKey(t.app, admin.cookie, { name: 'admin key' });
+    let demoted: number | undefined;
+    const restore = afterNamedStatement(t.runtime.database, 'api_keys_usable_by_prefix', async () => {
+      demoted = (
+        await t.app.inject({
+          method: 'PATCH',
+          url: `/api/v1/members/${admin.userId}`,
+          headers: session(owner),
+          payload: { role: 'viewer' },
+        })
+      ).statusCode;
+    });
+    try {
+      await t.app.inject({ method: 'GET', url: '/api/v1/articles', headers: bearer(key) });
+    } finally {
+      restore();
+    }
+    expect(demoted).toBe(200);
+    const promote = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/members/${pal.userId}`,
+      headers: bearer(key),
+      payload: { role: 'admin' },
+    });
+    expect(promote.statusCode).toBe(403);
   });
 });
