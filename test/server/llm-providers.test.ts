@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { session, setupOwner } from '../support/accounts.ts';
+import { bearer, createKey, inviteMember, login, session, setupOwner } from '../support/accounts.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { backends } from '../support/database.ts';
 
@@ -35,5 +35,29 @@ describe.each(backends)('GET /api/v1/llm/providers (%s)', (backend) => {
         .filter((p: { configured: boolean }) => p.configured)
         .map((p: { name: string }) => p.name),
     ).toEqual(['anthropic', 'compatible']);
+    expect(body.providers.find((p: { name: string }) => p.name === 'compatible').baseUrl).toBe(
+      'http://127.0.0.1:9/v1',
+    );
+  });
+
+  it('shows members the role chains but not where the servers are; a key needs settings:read', async () => {
+    const owner = await login(t.app, 'owner@example.com', 'owner-password');
+    const viewer = await inviteMember(t.app, owner, {
+      email: 'viewer@example.com',
+      password: 'viewer-password',
+      role: 'viewer',
+    });
+    const read = (headers: Record<string, string>) =>
+      t.app.inject({ method: 'GET', url: '/api/v1/llm/providers', headers });
+    const seen = await read(session(viewer.cookie));
+    expect(seen.statusCode).toBe(200);
+    expect(seen.json().roles.writer).toEqual(['compatible:qwen3', 'anthropic:claude-haiku-4-5']);
+    expect(seen.body).not.toContain('127.0.0.1');
+    expect(seen.json().providers.every((p: { baseUrl: string | null }) => p.baseUrl === null)).toBe(true);
+
+    const documentsOnly = await createKey(t.app, owner, { name: 'docs', scopes: ['documents:read'] });
+    expect((await read(bearer(documentsOnly.key))).statusCode).toBe(403);
+    const settingsReader = await createKey(t.app, owner, { name: 'settings', scopes: ['settings:read'] });
+    expect((await read(bearer(settingsReader.key))).statusCode).toBe(200);
   });
 });

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAiServer } from '../fakes/openai-server.ts';
 import type { FakeServer } from '../fakes/scripted-server.ts';
-import { inviteMember, session, setupOwner } from '../support/accounts.ts';
+import { bearer, createKey, inviteMember, session, setupOwner } from '../support/accounts.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { backends } from '../support/database.ts';
 
@@ -189,5 +189,14 @@ describe.each(backends)('per-model prices set by an admin (%s)', (backend) => {
     });
     expect(read.statusCode).toBe(200);
     expect((await prices()).find((p) => p.model === 'compatible:local-model')?.source).toBeNull();
+  });
+
+  it('a key needs the settings:read scope to read prices', async () => {
+    const read = async (scopes: string[]) => {
+      const { key } = await createKey(t.app, cookie, { name: scopes.join(' '), scopes });
+      return t.app.inject({ method: 'GET', url: '/api/v1/llm/prices', headers: bearer(key) });
+    };
+    expect((await read(['documents:read'])).statusCode).toBe(403);
+    expect((await read(['settings:read'])).statusCode).toBe(200);
   });
 });

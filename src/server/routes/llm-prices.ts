@@ -17,7 +17,9 @@ export const llmPriceRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/prices',
     {
-      preHandler: requireAuth(),
+      // Members see what the models cost (editor, library, live article); a key needs settings:read
+      // for it, as for the usage, whose costs per model say as much.
+      preHandler: requireAuth({ scope: 'settings:read' }),
       schema: {
         tags: ['llm'],
         summary: 'USD per 1M tokens of each model in use (null: no known price, its calls cost $0 in totals)',

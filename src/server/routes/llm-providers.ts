@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { atLeast } from '../../accounts/roles.ts';
 import { describeModels } from '../../llm/describe.ts';
 import { llmRoles, providerNames } from '../../llm/types.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
@@ -10,7 +11,10 @@ const providersView = z.object({
       name: z.enum(providerNames),
       configured: z.boolean(),
       source: z.enum(['environment', 'workspace']).nullable(),
-      baseUrl: z.string().nullable(),
+      baseUrl: z
+        .string()
+        .nullable()
+        .describe("The provider's custom endpoint; null for its default, and for callers below admin"),
     }),
   ),
   roles: z.object(
@@ -25,7 +29,9 @@ export const llmProviderRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/providers',
     {
-      preHandler: requireAuth(),
+      // Members see which models the workspace writes with (Settings, the dashboard, a new article);
+      // a key needs settings:read for it, like the usage and prices.
+      preHandler: requireAuth({ scope: 'settings:read' }),
       schema: {
         tags: ['llm'],
         summary: 'Configured LLM providers and the model chain of each role (never a credential)',
@@ -33,6 +39,13 @@ export const llmProviderRoutes: FastifyPluginAsyncZod = async (app) => {
         response: { 200: providersView },
       },
     },
-    async (request) => describeModels(await app.runtime.llm.resolved(authOf(request).workspaceId)),
+    async (request) => {
+      const auth = authOf(request);
+      const view = describeModels(await app.runtime.llm.resolved(auth.workspaceId));
+      if (atLeast(auth.role, 'admin')) return view;
+      // Where the workspace's model servers are (often inside its network) is for admins, who
+      // read it with the rest of the settings (GET /llm/settings).
+      return { ...view, providers: view.providers.map((p) => ({ ...p, baseUrl: null })) };
+    },
   );
 };

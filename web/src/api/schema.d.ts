@@ -1208,6 +1208,7 @@ export interface paths {
                   name: "openai" | "anthropic" | "google" | "groq" | "ollama" | "compatible";
                   configured: boolean;
                   source: ("environment" | "workspace") | null;
+                  /** @description The provider's custom endpoint; null for its default, and for callers below admin */
                   baseUrl: string | null;
                 })[];
               roles: {
