@@ -69,6 +69,55 @@ describe.each(backends)('security headers and CORS (%s)', (backend) => {
     expect(res.headers['access-control-allow-credentials']).toBe('true');
   });
 
+  // A browser sends a cross-origin write only when the preflight answer lists its method.
+  it.each([
+    ['GET', '/api/v1/articles'],
+    ['HEAD', '/api/v1/articles'],
+    ['POST', '/api/v1/articles'],
+    ['PUT', '/api/v1/llm/settings'],
+    ['PATCH', '/api/v1/articles/00000000-0000-4000-8000-000000000000'],
+    ['DELETE', '/api/v1/brand-voices/00000000-0000-4000-8000-000000000000'],
+  ])('lets an allowed origin send %s (preflight of %s)', async (method, url) => {
+    const res = await t.app.inject({
+      method: 'OPTIONS',
+      url,
+      headers: {
+        origin: 'https://app.example.com',
+        'access-control-request-method': method,
+        'access-control-request-headers': 'content-type',
+      },
+    });
+    expect(res.statusCode).toBe(204);
+    expect(res.headers['access-control-allow-origin']).toBe('https://app.example.com');
+    const allowed = String(res.headers['access-control-allow-methods']).split(/\s*,\s*/);
+    expect(allowed).toContain(method);
+  });
+
+  it('shows an allowed origin the response headers the API sends, beyond the always-visible ones', async () => {
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/health',
+      headers: { origin: 'https://app.example.com' },
+    });
+    expect(
+      String(res.headers['access-control-expose-headers'])
+        .split(/\s*,\s*/)
+        .sort(),
+    ).toEqual(
+      [
+        'content-disposition',
+        'idempotent-replayed',
+        'location',
+        'retry-after',
+        'x-instruction-flags',
+        'x-ratelimit-limit',
+        'x-ratelimit-remaining',
+        'x-ratelimit-reset',
+        'x-request-id',
+      ].sort(),
+    );
+  });
+
   it('gives no CORS grant to an origin outside the list', async () => {
     const res = await t.app.inject({
       method: 'GET',

@@ -81,12 +81,23 @@ async function security(app: FastifyInstance, config: SecurityConfig) {
     origin:
       allowed.size === 0 ? false : (origin, cb) => cb(null, origin !== undefined && allowed.has(origin)),
     credentials: allowed.size > 0,
+    // Every method a route answers: the plugin's default (GET, HEAD, POST) made browsers refuse to
+    // send an edit (PATCH), a settings change (PUT) or a deletion.
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    // The response headers the API sends beyond those browsers always show (Content-Type,
+    // Cache-Control…): a cross-origin page reads only the ones listed.
     exposedHeaders: [
       'x-request-id',
       'retry-after',
       'x-ratelimit-limit',
       'x-ratelimit-remaining',
       'x-ratelimit-reset',
+      // A new article's or copy's address, and whether POST /articles replayed an earlier answer.
+      'location',
+      'idempotent-replayed',
+      // An export's file name and its count of instruction-like passages.
+      'content-disposition',
+      'x-instruction-flags',
     ],
   });
 
