@@ -245,7 +245,7 @@ describe('accepted nonsense', () => {
     for (const index of ['0x10', '1e2', '1.0', ' 1', '+1']) {
       await refused('POST', `/api/v1/articles/${someId}/sections/${encodeURIComponent(index)}/regenerate`);
     }
-    for (const limit of ['0x10', '1e2', '', '2.5']) {
+    for (const limit of ['0x10', '1e2', '1e3', '', ' 5', '+5', '2.5', '5 ']) {
       await refused('GET', `/api/v1/articles?limit=${encodeURIComponent(limit)}`);
     }
     expect((await call('GET', '/api/v1/articles?limit=5')).statusCode).toBe(200);

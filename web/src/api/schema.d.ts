@@ -453,7 +453,7 @@ export interface paths {
     get: {
       parameters: {
         query?: {
-          limit?: string;
+          limit?: number;
           cursor?: string;
         };
       };
@@ -585,7 +585,7 @@ export interface paths {
     get: {
       parameters: {
         query?: {
-          limit?: string;
+          limit?: number;
           cursor?: string;
         };
       };
@@ -913,7 +913,7 @@ export interface paths {
     get: {
       parameters: {
         query?: {
-          limit?: string;
+          limit?: number;
           cursor?: string;
         };
       };
@@ -1350,7 +1350,7 @@ export interface paths {
     get: {
       parameters: {
         query?: {
-          limit?: string;
+          limit?: number;
           cursor?: string;
           status?: "queued" | "running" | "completed" | "failed" | "cancelled";
           q?: string;
@@ -3647,7 +3647,7 @@ export interface paths {
         path: {
           id: string;
           /** @description intro, conclusion, faq, or a body section by its index (from 0) */
-          section: ("intro" | "conclusion" | "faq") | string;
+          section: ("intro" | "conclusion" | "faq") | number;
         };
       };
       requestBody: {
@@ -4010,10 +4010,10 @@ export interface paths {
     get: {
       parameters: {
         query?: {
-          lastEventId?: string;
+          lastEventId?: number;
         };
         header?: {
-          "last-event-id"?: string;
+          "last-event-id"?: number;
         };
         path: {
           id: string;
@@ -4334,7 +4334,7 @@ export interface paths {
     get: {
       parameters: {
         query?: {
-          limit?: string;
+          limit?: number;
           cursor?: string;
           status?: "queued" | "processing" | "ready" | "failed";
           /** @description Only documents whose title or file name contains this text, in any case. */
@@ -4595,7 +4595,7 @@ export interface paths {
     get: {
       parameters: {
         query?: {
-          limit?: string;
+          limit?: number;
           cursor?: string;
         };
         path: {
@@ -4638,7 +4638,7 @@ export interface paths {
     get: {
       parameters: {
         query?: {
-          limit?: string;
+          limit?: number;
           cursor?: string;
         };
       };

@@ -11,7 +11,7 @@ export function Dashboard() {
   usePageTitle('Dashboard');
   const providers = useLoad(() => api('GET', '/api/v1/llm/providers'), []);
   const noModel = providers.data !== undefined && providers.data.roles.writer.length === 0;
-  const recent = useLoad(() => api('GET', '/api/v1/articles', { query: { limit: '5' } }), []);
+  const recent = useLoad(() => api('GET', '/api/v1/articles', { query: { limit: 5 } }), []);
   const usage = useLoad(async () => {
     const summary = await api('GET', '/api/v1/usage/summary');
     const byModel = await api('GET', '/api/v1/usage', {

@@ -59,7 +59,7 @@ export function Knowledge() {
   const docs = usePagedLoad(
     (cursor) =>
       api('GET', '/api/v1/documents', {
-        query: { limit: '100', ...(named ? { q: named } : {}), ...(cursor ? { cursor } : {}) },
+        query: { limit: 100, ...(named ? { q: named } : {}), ...(cursor ? { cursor } : {}) },
       }),
     [named],
   );

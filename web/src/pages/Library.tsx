@@ -50,7 +50,7 @@ export function Library({ me }: { me: Me }) {
     (cursor) =>
       api('GET', '/api/v1/articles', {
         query: {
-          limit: String(pageSize),
+          limit: pageSize,
           ...(cursor ? { cursor } : {}),
           ...(q ? { q } : {}),
           ...(status ? { status: status as ArticleStatus } : {}),

@@ -94,7 +94,7 @@ export function NewArticle() {
   const documents = usePagedLoad(
     (cursor) =>
       api('GET', '/api/v1/documents', {
-        query: { limit: '100', status: 'ready', ...(cursor ? { cursor } : {}) },
+        query: { limit: 100, status: 'ready', ...(cursor ? { cursor } : {}) },
       }),
     [],
   );

@@ -10,7 +10,7 @@ import { costPerArticle, type EvalRun, fixed, percent, storm, tokens } from './q
 export function Quality() {
   usePageTitle('Quality');
   const runs = usePagedLoad(
-    (cursor) => api('GET', '/api/v1/eval/reports', { query: { limit: '50', ...(cursor ? { cursor } : {}) } }),
+    (cursor) => api('GET', '/api/v1/eval/reports', { query: { limit: 50, ...(cursor ? { cursor } : {}) } }),
     [],
   );
   const [chosen, setChosen] = useState<string>();

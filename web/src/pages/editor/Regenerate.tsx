@@ -21,6 +21,10 @@ function partsOf(article: Article) {
   ];
 }
 
+type Part = 'intro' | 'conclusion' | 'faq' | number;
+// The picker holds strings; the API takes a body section by its index, a number.
+const partParam = (value: string): Part => (/^\d+$/.test(value) ? Number(value) : (value as Part));
+
 const words = (n: number) => `${n.toLocaleString('en')} ${n === 1 ? 'word' : 'words'}`;
 
 export function RegeneratePanel({
@@ -68,7 +72,7 @@ export function RegeneratePanel({
     decide.setNotice('');
     void start.run(async () => {
       await api('POST', '/api/v1/articles/{id}/sections/{section}/regenerate', {
-        params: { id: article.id, section: part },
+        params: { id: article.id, section: partParam(part) },
         body: { review: true, ...(instruction.trim() ? { instruction: instruction.trim() } : {}) },
       });
       setRunning(true);

@@ -21,7 +21,7 @@ export function DocumentDetail({ document: d }: { document: DocumentInfo }) {
     (cursor) =>
       api('GET', '/api/v1/documents/{id}/passages', {
         params: { id: d.id },
-        query: { limit: '20', ...(cursor ? { cursor } : {}) },
+        query: { limit: 20, ...(cursor ? { cursor } : {}) },
       }),
     [d.id, d.status],
   );

@@ -6,7 +6,7 @@ import { Empty, ErrorBox, Field, Loading } from '../../ui.tsx';
 
 export function ApiKeysSection() {
   const keys = usePagedLoad(
-    (cursor) => api('GET', '/api/v1/api-keys', { query: { limit: '100', ...(cursor ? { cursor } : {}) } }),
+    (cursor) => api('GET', '/api/v1/api-keys', { query: { limit: 100, ...(cursor ? { cursor } : {}) } }),
     [],
   );
   const [created, setCreated] = useState<string>();

@@ -10,8 +10,7 @@ const pageSize = 100;
 
 export function MembersSection({ me, admin }: { me: Me; admin: boolean }) {
   const members = usePagedLoad(
-    (cursor) =>
-      api('GET', '/api/v1/members', { query: { limit: String(pageSize), ...(cursor ? { cursor } : {}) } }),
+    (cursor) => api('GET', '/api/v1/members', { query: { limit: pageSize, ...(cursor ? { cursor } : {}) } }),
     [],
   );
   const [error, setError] = useState<unknown>();
