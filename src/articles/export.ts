@@ -10,12 +10,13 @@ import type { ArticleView } from './types.ts';
 export const exportFormats = ['md', 'html', 'txt', 'json'] as const;
 export type ExportFormat = (typeof exportFormats)[number];
 
-const mediaTypes: Record<ExportFormat, string> = {
-  md: 'text/markdown; charset=utf-8',
-  html: 'text/html; charset=utf-8',
-  txt: 'text/plain; charset=utf-8',
-  json: 'application/json; charset=utf-8',
-};
+/** Each format's media type; the file is sent as UTF-8. */
+export const exportMediaTypes = {
+  md: 'text/markdown',
+  html: 'text/html',
+  txt: 'text/plain',
+  json: 'application/json',
+} as const satisfies Record<ExportFormat, string>;
 
 const escapeHtml = (text: string) =>
   text.replace(
@@ -88,7 +89,7 @@ ${article.html}
   }
   return {
     body,
-    contentType: mediaTypes[format],
+    contentType: `${exportMediaTypes[format]}; charset=utf-8`,
     filename: `${name}.${format}`,
     instructionFlags: findInstructionLike(article.markdown).length,
   };

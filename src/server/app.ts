@@ -11,7 +11,7 @@ import Fastify, {
   type RawRequestDefaultExpression,
   type RawServerDefault,
 } from 'fastify';
-import { jsonSchemaTransform, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError } from '../errors.ts';
 import { createReadiness, type ReadinessRegistry } from '../observability/readiness.ts';
 import { sentryPlugin } from '../observability/sentry.ts';
@@ -19,6 +19,7 @@ import type { Runtime } from '../runtime.ts';
 import { authPlugin } from './auth.ts';
 import { answerClientError, installErrorHandling, sendError } from './error-handler.ts';
 import { withErrorResponses } from './openapi-errors.ts';
+import { transformRouteSchema } from './openapi-response-headers.ts';
 import { csrfPlugin } from './plugins/csrf.ts';
 import { httpMetricsPlugin } from './plugins/http-metrics.ts';
 import { rateLimitPlugin } from './plugins/rate-limit.ts';
@@ -144,7 +145,7 @@ export async function buildServer(runtime: Runtime, options: ServerOptions = {})
         },
       },
     },
-    transform: jsonSchemaTransform,
+    transform: transformRouteSchema,
     transformObject: (documents) =>
       'openapiObject' in documents ? withErrorResponses(documents) : documents.swaggerObject,
   });

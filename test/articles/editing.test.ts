@@ -156,6 +156,8 @@ describe('editing a finished article', () => {
     expect(txt.body).not.toMatch(/[#*]/);
     const json = await call('GET', `/api/v1/articles/${id}/export?format=json`);
     expect(JSON.parse(json.body).id).toBe(id);
+    // Sent as the export wrote it (indented), not serialized again by the documented schema.
+    expect(json.body).toMatch(/^\{\n {2}"id": /);
     const bad = await call('GET', `/api/v1/articles/${id}/export?format=pdf`);
     expect(bad.statusCode).toBe(400);
   });

@@ -8,8 +8,13 @@ interface Parameter {
   name: string;
   schema: Record<string, unknown>;
 }
+interface Answer {
+  description: string;
+  headers?: Record<string, { description?: string; schema: Record<string, unknown> }>;
+  content?: Record<string, { schema: Record<string, unknown> }>;
+}
 interface Document {
-  paths: Record<string, Record<string, { parameters?: Parameter[] }>>;
+  paths: Record<string, Record<string, { parameters?: Parameter[]; responses: Record<string, Answer> }>>;
 }
 
 describe('the OpenAPI document', () => {
@@ -51,5 +56,22 @@ describe('the OpenAPI document', () => {
   it('documents no integer as the string of digits it is written as', () => {
     for (const { at, schema } of parameters())
       expect(JSON.stringify(schema), at).not.toContain('\\\\d{1,16}');
+  });
+
+  it('documents an export as the file it is, in each format, with its headers', () => {
+    const ok = doc.paths['/api/v1/articles/{id}/export']!.get!.responses['200']!;
+    expect(Object.keys(ok.content ?? {}).sort()).toEqual(
+      ['application/json', 'text/html', 'text/markdown', 'text/plain'].sort(),
+    );
+    for (const type of ['text/markdown', 'text/html', 'text/plain'])
+      expect(ok.content![type]!.schema, type).toMatchObject({ type: 'string' });
+    // The JSON file is the article as GET /articles/{id} answers it.
+    const article = doc.paths['/api/v1/articles/{id}']!.get!.responses['200']!.content!['application/json']!;
+    expect(ok.content!['application/json']!.schema).toEqual(article.schema);
+    expect(ok.headers?.['content-disposition']).toMatchObject({ schema: { type: 'string' } });
+    expect(ok.headers?.['x-instruction-flags']).toMatchObject({
+      schema: { type: 'integer', minimum: 1 },
+      description: expect.stringMatching(/instructions/),
+    });
   });
 });

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { findArticle, listArticles, markdownLength } from '../../articles/article-store.ts';
 import { articleStepView, articleView as viewOf } from '../../articles/article-view.ts';
 import { duplicateArticle } from '../../articles/duplicate.ts';
-import { exportArticle, exportFormats } from '../../articles/export.ts';
+import { exportArticle, exportFormats, exportMediaTypes } from '../../articles/export.ts';
 import {
   cancelArticle,
   createArticle,
@@ -37,6 +37,25 @@ import {
   stepName,
   versionSummary,
 } from './article-schemas.ts';
+
+// The file GET /:id/export sends, in the media type of the format asked for.
+const exportFile = {
+  description: 'The article as a file to save (`Content-Disposition: attachment`)',
+  headers: {
+    'content-disposition': z.string().describe('`attachment; filename="<slug>.<format>"`'),
+    'x-instruction-flags': z
+      .int()
+      .min(1)
+      .describe('How many passages of the text read like instructions to a model; absent when none do'),
+  },
+  content: {
+    [exportMediaTypes.md]: { schema: z.string().describe('Markdown with YAML front matter') },
+    [exportMediaTypes.html]: { schema: z.string().describe('A standalone HTML page') },
+    [exportMediaTypes.txt]: { schema: z.string().describe('Plain text, each link followed by its address') },
+    // The whole article, as GET /:id answers it.
+    [exportMediaTypes.json]: { schema: articleView },
+  },
+};
 
 export const links = (id: string) => ({
   self: `/api/v1/articles/${id}`,
@@ -280,6 +299,9 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
         security: securedBy,
         params: articleIdParams,
         querystring: z.object({ format: z.enum(exportFormats).default('md') }),
+        // The handler writes the file (a string), which Fastify sends as it is: these schemas only
+        // describe it.
+        response: { 200: exportFile },
       },
     },
     async (request, reply) => {

@@ -2511,9 +2511,273 @@ export interface paths {
         };
       };
       responses: {
-        /** @description Default Response */
+        /** @description The article as a file to save (`Content-Disposition: attachment`) */
         200: {
-          content: never;
+          headers: {
+            /** @description `attachment; filename="<slug>.<format>"` */
+            "content-disposition"?: string;
+            /** @description How many passages of the text read like instructions to a model; absent when none do */
+            "x-instruction-flags"?: number;
+          };
+          content: {
+            "text/markdown": string;
+            "text/html": string;
+            "text/plain": string;
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** @description What to write: topic, length, keywords, sources and checks. */
+              brief: {
+                /** @description What the article is about (1–300 characters). The only required field. */
+                topic: string;
+                /** @description Working title; generated from the topic when omitted. */
+                title?: string;
+                /** @description Who the article is for, e.g. "engineering managers". */
+                audience?: string;
+                /** @description Voice of the article, e.g. "friendly", "authoritative". */
+                tone?: string;
+                /**
+                 * @description Target length in words (300–10,000, default 1,500).
+                 * @default 1500
+                 */
+                words: number;
+                /**
+                 * @description SEO keywords, the first one being the primary keyword (at most 20).
+                 * @default []
+                 */
+                keywords: string[];
+                /**
+                 * @description Language of the article as a BCP 47 tag (default "en").
+                 * @default en
+                 */
+                language: string;
+                /** @description Section headings to use, in order (at most 30); the model fills in the rest. */
+                outline?: string[];
+                /** @description Where the sources come from. With no sources the article is written and marked ungrounded. */
+                research: {
+                  /**
+                   * @description Search the web for sources (default false).
+                   * @default false
+                   */
+                  web: boolean;
+                  /**
+                   * @description Search the workspace's knowledge base for passages matching the plan (default false).
+                   * @default false
+                   */
+                  knowledge: boolean;
+                  /**
+                   * @description Ids of workspace documents to use as sources.
+                   * @default []
+                   */
+                  documents: string[];
+                  /**
+                   * @description Web pages to use as sources (http/https, at most 20).
+                   * @default []
+                   */
+                  urls: string[];
+                  /** @description With `web`: how many web pages research keeps at most (1–20, default 10). More pages ground more claims and cost a little more search, fetching and prompt text. */
+                  maxWebSources?: number;
+                };
+                /**
+                 * Format: uuid
+                 * @description Brand voice that shapes every writing prompt.
+                 */
+                brandVoiceId?: string;
+                /**
+                 * @description Extract and verify claims against the sources (default true).
+                 * @default true
+                 */
+                factCheck: boolean;
+                /**
+                 * @description Produce the SEO pack: score, meta title/description, JSON-LD.
+                 * @default true
+                 */
+                seo: boolean;
+              };
+              /** @enum {string} */
+              status: "queued" | "running" | "completed" | "failed" | "cancelled";
+              error: string | null;
+              topic: string;
+              title: string;
+              slug: string;
+              markdown: string;
+              html: string;
+              /** @description False when the article was written without any source. */
+              grounded: boolean;
+              favorite: boolean;
+              wordCount: number;
+              outline: {
+                /** @description Article title. */
+                title: string;
+                /** @description Body sections in order. */
+                sections: {
+                    /** @description Section heading, without "#" or numbering. */
+                    heading: string;
+                    /** @description What the section must achieve for the reader, in one sentence. */
+                    goal: string;
+                    /** @description Points the section must make. */
+                    keyPoints: string[];
+                    /** @description Numbers of the sources the section may cite, as in the numbered source list. */
+                    sourceIds: number[];
+                  }[];
+                /** @description Questions for an FAQ section, if useful. */
+                faq?: string[];
+              } | null;
+              sections: {
+                  index: number;
+                  heading: string;
+                }[];
+              sources: ({
+                  n: number;
+                  /** @enum {string} */
+                  kind: "url" | "document" | "web" | "knowledge";
+                  title: string;
+                  url?: string;
+                  documentId?: string;
+                  page?: number;
+                  excerpt: string;
+                  headingPath?: string[];
+                  fetchedAt?: string;
+                })[];
+              citations: {
+                  sentence: string;
+                  sources: number[];
+                  supported: boolean;
+                  score: number;
+                  lexical: number;
+                  verdict?: {
+                    supported: boolean;
+                    score: number;
+                    reason?: string;
+                  };
+                }[];
+              factCheck: ({
+                claims: ({
+                    /** @description Names the claim in POST /articles/{id}/claims/{claimId} */
+                    id: string;
+                    /** @description The claim, citations in the article's numbering */
+                    claim: string;
+                    /** @enum {string} */
+                    verdict: "supported" | "unsupported" | "contradicted";
+                    sources: number[];
+                    note?: string;
+                    section: number;
+                    revised?: boolean;
+                    /** @description The sentence of the article that states the claim, as written */
+                    sentence?: string;
+                    /** @description What the fact check's revision did to the claim's sentence */
+                    revision?: {
+                      before: string;
+                      /** @description '' when the revision removed the sentence */
+                      after: string;
+                    };
+                    /** @description What a writer did about the claim, and when */
+                    review?: {
+                      /** @enum {string} */
+                      action: "accepted" | "removed" | "checked";
+                      at: string;
+                      by: string | null;
+                    };
+                    /** @description Where the sentence is in `markdown` now (UTF-16 offsets), found again by its text; null when it is no longer there */
+                    location: {
+                      start: number;
+                      end: number;
+                      text: string;
+                    } | null;
+                  })[];
+              }) | null;
+              /** @description Text in the article or its sources that reads like an instruction to a model, for a writer to review */
+              instructionFlags: ({
+                  /** @enum {string} */
+                  in: "article" | "source";
+                  /** @description The source number, for a flag in a source */
+                  source?: number;
+                  /** @description The flagged passage as written (a sentence, or the whole line outside prose) */
+                  text: string;
+                  /** @description Offset in `markdown`, for a flag in the article */
+                  start?: number;
+                  end?: number;
+                  rule: string;
+                  reason: string;
+                })[];
+              seo: ({
+                score: number;
+                metaTitle: string;
+                metaDescription: string;
+                keywords: string[];
+                slug: string;
+                wordCount: number;
+                /** @description Readability by a formula made for the language, or not applicable */
+                readability: {
+                  /** @description Reading-ease formula for the article's language: flesch (English), amstad (German), kandel-moles (French), szigriszt-pazos (Spanish); null when none applies (e.g. Japanese) */
+                  formula: ("flesch" | "amstad" | "kandel-moles" | "szigriszt-pazos") | null;
+                  /** @description On the formula's scale, higher is easier: mostly 0–100, beyond it for very short or very long words and sentences (the formulas are not bounded; "The cat sat on the mat." scores 116); null = not applicable */
+                  readingEase: number | null;
+                  /** @description School grade: Flesch–Kincaid (English), Wiener Sachtextformel (German); null otherwise */
+                  gradeLevel: number | null;
+                  /** @description Words per sentence */
+                  avgSentenceLength: number;
+                  avgSyllablesPerWord: number | null;
+                  /** @description Why readability is not scored, when formula is null */
+                  notApplicable?: string;
+                };
+                issues: {
+                    code: string;
+                    severity: string;
+                    message: string;
+                    fix: string;
+                  }[];
+                jsonLd: {
+                  [key: string]: unknown;
+                };
+              }) | null;
+              /** @description A regeneration asked to be reviewed: requested, then its proposal to accept or discard */
+              regeneration: ({
+                target: ("intro" | "conclusion" | "faq") | number;
+                /** @description The part as the writer sees it named, e.g. "Introduction" or a heading */
+                label: string;
+                instruction: string | null;
+                /** @enum {string} */
+                state: "requested" | "proposed";
+                proposal: {
+                  before: string;
+                  after: string;
+                  wordsBefore: number;
+                  wordsAfter: number;
+                  /** @description The article was edited since: accepting is refused, regenerate again */
+                  stale: boolean;
+                  createdAt: string;
+                } | null;
+              }) | null;
+              usage: {
+                inputTokens: number;
+                outputTokens: number;
+                costUsd: number;
+                /** @description Some token counts were estimated with a tokenizer: the server reported no usage */
+                estimated: boolean;
+              };
+              steps: ({
+                  name: string;
+                  /** @enum {string} */
+                  status: "pending" | "running" | "completed" | "failed" | "skipped";
+                  attempts: number;
+                  error: string | null;
+                  inputTokens: number;
+                  outputTokens: number;
+                  costUsd: number;
+                  /** @description Token counts estimated with a tokenizer (the server reported no usage) */
+                  usageEstimated: boolean;
+                  /** @description Structured-output rungs used: json_schema, json_object (schema in prompt), tool, text */
+                  outputRungs: ("json_schema" | "json_object" | "tool" | "text")[];
+                  startedAt: string | null;
+                  finishedAt: string | null;
+                })[];
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
         };
         /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
         "4XX": {
