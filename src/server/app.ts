@@ -17,6 +17,7 @@ import { createReadiness, type ReadinessRegistry } from '../observability/readin
 import { sentryPlugin } from '../observability/sentry.ts';
 import type { Runtime } from '../runtime.ts';
 import { authPlugin } from './auth.ts';
+import { installBodyParsers } from './body-parsers.ts';
 import { answerClientError, installErrorHandling, sendError } from './error-handler.ts';
 import { withErrorResponses } from './openapi-errors.ts';
 import { transformRouteSchema } from './openapi-response-headers.ts';
@@ -105,6 +106,7 @@ export async function buildServer(runtime: Runtime, options: ServerOptions = {})
   app.decorate('runtime', runtime);
   app.decorate('readiness', createReadiness(runtime));
   app.setValidatorCompiler(validatorCompiler);
+  installBodyParsers(app);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

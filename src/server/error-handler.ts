@@ -31,7 +31,6 @@ const fastifyCodes: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'validation_error',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'validation_error',
   FST_ERR_CTP_INVALID_JSON_BODY: 'validation_error',
   FST_ERR_VALIDATION: 'validation_error',
   FST_REQ_FILE_TOO_LARGE: 'payload_too_large',
