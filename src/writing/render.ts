@@ -45,6 +45,8 @@ function stripTags(html: string): string {
   // Heading HTML without markup or entities (most headings) is its own text, exactly (checked on
   // 50,000 random strings): sanitize-html costs ~20 µs a call, seconds for a text of 100,000 headings.
   if (!/[<>&"]/.test(html)) return html;
+  // One tag alone (most inline HTML tokens) has no text; 163,000 of them took seconds one by one.
+  if (/^<[^<>]*>$/.test(html)) return '';
   return sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} });
 }
 
@@ -167,10 +169,59 @@ const sanitizeOptions: SanitizeHtml.IOptions = {
   exclusiveFilter: (frame) => frame.tag === 'img' && !frame.attribs.src,
 };
 
+// Raw HTML tags left open nest in the sanitizer, whose time then grows faster than the text (an
+// edit of 163,000 unclosed <b> took half a minute to render): a raw HTML token that would open tags
+// deeper than this is shown as text.
+const maxOpenHtml = 100;
+const htmlTag = /<(\/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*?(\/?)>/g;
+const voidTags = new Set([
+  'area',
+  'base',
+  'br',
+  'col',
+  'embed',
+  'hr',
+  'img',
+  'input',
+  'link',
+  'meta',
+  'source',
+  'track',
+  'wbr',
+]);
+
+/** How many tags `html` leaves open after `open` (closing ones close), and the most open on the way. */
+function tagDepth(html: string, open: number): { open: number; deepest: number } {
+  let deepest = open;
+  for (const [, closing, name, selfClosing] of html.matchAll(htmlTag)) {
+    if (closing) open = Math.max(0, open - 1);
+    else if (!selfClosing && !voidTags.has(name!.toLowerCase())) deepest = Math.max(deepest, ++open);
+  }
+  return { open, deepest };
+}
+
+// Block HTML stays open across the blocks after it; inline tags left open close with their block
+// (the sanitizer closes them at the block's end tag).
+function boundOpenHtml(marked: Marked, tokens: Token[]): void {
+  let blockOpen = 0;
+  for (const top of tokens) {
+    let inlineOpen = 0;
+    marked.walkTokens([top], (token) => {
+      if (token.type !== 'html') return;
+      const block = token.block === true;
+      const depth = tagDepth(token.text, block ? blockOpen : inlineOpen);
+      if ((block ? 0 : blockOpen) + depth.deepest > maxOpenHtml) token.text = lessThan(token.text);
+      else if (block) blockOpen = depth.open;
+      else inlineOpen = depth.open;
+    });
+  }
+}
+
 export function renderHtml(markdown: string): string {
   const marked = createMarked();
   const tokens = marked.lexer(withinNestingLimit(markdown));
   markReferenceParagraphs(tokens);
+  boundOpenHtml(marked, tokens);
   return sanitizeHtml(marked.parser(tokens), sanitizeOptions).trim();
 }
 

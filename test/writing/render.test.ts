@@ -171,6 +171,32 @@ describe('frontMatter', () => {
   });
 });
 
+describe('raw HTML left open', () => {
+  it('shows tags past 100 open as text, so the sanitizer never nests thousands (163,000 took 30 s)', () => {
+    const html = renderHtml(`Deep ${'<strong>'.repeat(5_000)}end.\n\n<em>fine</em> <br> <sup>closed</sup>`);
+    expect(html.match(/<strong>/g)).toHaveLength(100);
+    expect(html).toContain('&lt;strong&gt;'.repeat(3));
+    expect(html).toContain('<em>fine</em> <br /> <sup>closed</sup>');
+  });
+
+  it('counts block HTML left open across the blocks after it', () => {
+    const html = renderHtml(`${'<blockquote>\n\n'.repeat(300)}text`);
+    expect(html.match(/<blockquote>/g)).toHaveLength(100);
+  });
+
+  it('counts closed tags out again, and void and self-closing tags never', () => {
+    const html = renderHtml(
+      `${'<strong>x</strong> <br> <img src="https://e.example/a.png" /> '.repeat(300)}`,
+    );
+    expect(html.match(/<strong>/g)).toHaveLength(300);
+    expect(html).not.toContain('&lt;');
+  });
+
+  it('plain text drops lone tags and keeps their text', () => {
+    expect(toPlainText(`A ${'<b>'.repeat(1_000)}bold${'</b>'.repeat(1_000)} word.`)).toBe('A bold word.');
+  });
+});
+
 describe('exportableMarkdown', () => {
   it('escapes raw HTML and makes script links text, leaving code and safe links as written', () => {
     const markdown = [
