@@ -8,21 +8,34 @@
 //   tokens        countTokens (prompts fitted to a context, answers of servers without usage)
 //   JSON          extractJson (structured answers of servers without native JSON output)
 //   think         splitThinkTags (answers of reasoning models served without a parser)
+//   citations     refreshCitations against ten 12,000-character sources (every edit's citation scores)
+//   flags         findInstructionLike (every read of an article)
 // The functions exist under these names since before 70c9cd1, so the same file measures the code
 // before (check out 6fb8782 and run it with BENCH_TEXT_KB=40) and after.
 //   npm run bench -- text-reading                 (BENCH_TEXT_KB, default "40,500")
 import { availableParallelism, loadavg } from 'node:os';
+import { refreshCitations } from '../src/articles/checks.ts';
+import type { ArticleSource } from '../src/articles/types.ts';
 import { extractJson } from '../src/llm/json-extract.ts';
 import { splitThinkTags } from '../src/llm/reasoning.ts';
 import { countTokens } from '../src/llm/token-count.ts';
 import { analyzeSeo } from '../src/seo/analyze.ts';
 import { citedSentences } from '../src/writing/citations.ts';
+import { findInstructionLike } from '../src/writing/instruction-like.ts';
 import { renderHtml } from '../src/writing/render.ts';
 import { sentenceLocator } from '../src/writing/sentence-location.ts';
 
 const sizesKb = (process.env.BENCH_TEXT_KB ?? '40,500').split(',').map(Number);
 
-type Operation = 'edit' | 'claims' | 'fact check' | 'tokens' | 'JSON' | 'think';
+const sourceText = 'Heat pumps move heat from outside air into the home and are efficient in mild climates. '
+  .repeat(140)
+  .slice(0, 12_000);
+const sources = Array.from(
+  { length: 10 },
+  (_, i) => ({ n: i + 1, title: `S${i}`, url: `https://e.example/${i}`, text: sourceText }) as ArticleSource,
+);
+
+type Operation = 'edit' | 'claims' | 'fact check' | 'tokens' | 'JSON' | 'think' | 'citations' | 'flags';
 const operations: Record<Operation, (text: string) => unknown> = {
   edit: (text) => [renderHtml(text), analyzeSeo(text, { keywords: ['heat pump'], language: 'en' })],
   claims: (text) => sentenceLocator(text)({ claim: 'heat pumps cut heating bills by half' }),
@@ -30,6 +43,8 @@ const operations: Record<Operation, (text: string) => unknown> = {
   tokens: (text) => countTokens(text),
   JSON: (text) => extractJson(text),
   think: (text) => splitThinkTags(text),
+  citations: (text) => refreshCitations(text, sources, 'en', []),
+  flags: (text) => findInstructionLike(text),
 };
 
 const fill = (unit: string, bytes: number) => unit.repeat(Math.ceil(bytes / unit.length)).slice(0, bytes);
@@ -42,6 +57,10 @@ const shapes: Array<[string, (bytes: number) => string, Operation[]]> = [
   ['"{" (brackets that never close)', (b) => fill('{', b), ['JSON']],
   ['"<think>" after "</think>"', (b) => `</think>${fill('<think>a', b)}`, ['JSON', 'think']],
   ['"- " (lists nested thousands deep)', (b) => `${fill('- ', b)}x`, ['edit']],
+  ['one word as long as the text', (b) => `Heat pumps. ${'m'.repeat(b)}.`, ['edit']],
+  ['"<strong>" (raw HTML never closed)', (b) => fill('<strong>', b), ['edit']],
+  ['"Ab [1-10]. " (each sentence cites every source)', (b) => fill('Ab [1-10]. ', b), ['citations']],
+  ['"jailbreak" lines', (b) => fill('jailbreak\n\n', b), ['flags']],
 ];
 
 function timed(run: () => unknown): string {

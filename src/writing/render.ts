@@ -170,49 +170,52 @@ const sanitizeOptions: SanitizeHtml.IOptions = {
 };
 
 // Raw HTML tags left open nest in the sanitizer, whose time then grows faster than the text (an
-// edit of 163,000 unclosed <b> took half a minute to render): a raw HTML token that would open tags
-// deeper than this is shown as text.
-const maxOpenHtml = 100;
+// edit of 163,000 unclosed <strong> took half a minute to render): a raw HTML token that would
+// leave tags open deeper than this is shown as text. Far past what balanced HTML in an article
+// opens; elements whose end tag HTML lets one leave out (p, li, td…) are not counted at all.
+const maxOpenHtml = 1000;
 const htmlTag = /<(\/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*?(\/?)>/g;
-const voidTags = new Set([
-  'area',
-  'base',
-  'br',
-  'col',
-  'embed',
-  'hr',
-  'img',
-  'input',
-  'link',
-  'meta',
-  'source',
-  'track',
-  'wbr',
-]);
+const uncounted = new Set(
+  [
+    'area base br col embed hr img input link meta source track wbr', // void
+    'p li dt dd tr td th thead tbody tfoot colgroup caption option optgroup rb rt rtc rp', // optional end
+  ]
+    .join(' ')
+    .split(' '),
+);
 
-/** How many tags `html` leaves open after `open` (closing ones close), and the most open on the way. */
-function tagDepth(html: string, open: number): { open: number; deepest: number } {
-  let deepest = open;
-  for (const [, closing, name, selfClosing] of html.matchAll(htmlTag)) {
-    if (closing) open = Math.max(0, open - 1);
-    else if (!selfClosing && !voidTags.has(name!.toLowerCase())) deepest = Math.max(deepest, ++open);
-  }
-  return { open, deepest };
+interface OpenTags {
+  /** Left open by block HTML: stays open across the blocks after it. */
+  block: number;
+  /** Left open inline: closed with its block (the sanitizer closes them at the block's end tag). */
+  inline: number;
 }
 
-// Block HTML stays open across the blocks after it; inline tags left open close with their block
-// (the sanitizer closes them at the block's end tag).
+/** `open` after the tags of one HTML token, or undefined when they would open more than the bound. */
+function afterTags(html: string, block: boolean, open: OpenTags): OpenTags | undefined {
+  let { block: blockOpen, inline: inlineOpen } = open;
+  for (const [, closing, name, selfClosing] of html.matchAll(htmlTag)) {
+    if (selfClosing || uncounted.has(name!.toLowerCase())) continue;
+    if (closing) {
+      // An end tag written inline may close a block's element ("Answer.</details>").
+      if (!block && inlineOpen > 0) inlineOpen--;
+      else blockOpen = Math.max(0, blockOpen - 1);
+    } else if (block) blockOpen++;
+    else inlineOpen++;
+    if (blockOpen + inlineOpen > maxOpenHtml) return undefined;
+  }
+  return { block: blockOpen, inline: inlineOpen };
+}
+
 function boundOpenHtml(marked: Marked, tokens: Token[]): void {
-  let blockOpen = 0;
+  const open: OpenTags = { block: 0, inline: 0 };
   for (const top of tokens) {
-    let inlineOpen = 0;
+    open.inline = 0;
     marked.walkTokens([top], (token) => {
       if (token.type !== 'html') return;
-      const block = token.block === true;
-      const depth = tagDepth(token.text, block ? blockOpen : inlineOpen);
-      if ((block ? 0 : blockOpen) + depth.deepest > maxOpenHtml) token.text = lessThan(token.text);
-      else if (block) blockOpen = depth.open;
-      else inlineOpen = depth.open;
+      const after = afterTags(token.text, token.block === true, open);
+      if (after) Object.assign(open, after);
+      else token.text = lessThan(token.text);
     });
   }
 }
@@ -313,8 +316,7 @@ export function toPlainText(markdown: string, { linkTargets = false } = {}): str
 }
 
 const lessThan = (text: string) => text.replaceAll('<', '&lt;');
-const tagStart = /<(?=[A-Za-z/!?])/;
-const tagStarts = new RegExp(tagStart.source, 'g');
+const tagWords = /<[A-Za-z/!?][^\s<>]*/g;
 
 /** A link or image target a browser would run or that leaves the web (`javascript:`, `data:`, `vbscript:`…). */
 function unsafeTarget(href: string, image: boolean): boolean {
@@ -334,9 +336,10 @@ function unsafeParts(tokens: readonly Token[] | undefined, fixes: Map<string, st
     if (token.type === 'code' || token.type === 'codespan') continue;
     if (token.type === 'html') fixes.set(token.raw, lessThan(token.raw));
     // `<svg/onload=…>` is text to CommonMark (no space before its attribute) but a tag to browsers
-    // and to lenient renderers (Python-Markdown): in text, a `<` that opens a tag is escaped too.
-    else if (token.type === 'text' && !('tokens' in token && token.tokens) && tagStart.test(token.raw))
-      fixes.set(token.raw, token.raw.replace(tagStarts, '&lt;'));
+    // and to lenient renderers (Python-Markdown): in text, a `<` that opens a tag is escaped too —
+    // that word alone, which stays on its line (a text token in a quote does not hold the `> `s).
+    else if (token.type === 'text' && !('tokens' in token && token.tokens))
+      for (const [part] of token.raw.matchAll(tagWords)) fixes.set(part, `&lt;${part.slice(1)}`);
     else if (
       (token.type === 'link' || token.type === 'image') &&
       unsafeTarget(token.href, token.type === 'image')
@@ -371,7 +374,9 @@ export function exportableMarkdown(markdown: string): string {
     const fixes = new Map<string, string>();
     if (token.type !== 'code') unsafeParts([token], fixes);
     let raw = token.raw;
-    for (const [part, safe] of fixes) raw = raw.split(part).join(safe);
+    // Longest first: a tag word ("<b") is part of a raw HTML tag ("<b>bold</b>") fixed whole.
+    for (const [part, safe] of [...fixes].sort(([a], [b]) => b.length - a.length))
+      raw = raw.split(part).join(safe);
     // Inside a quote or a list a part spanning lines is not written as its token says (the `> ` and
     // indents are not in it): such a block is exported as its plain text rather than as written.
     const unfound = [...fixes.keys()].some((part) => !token.raw.includes(part));

@@ -68,6 +68,12 @@ describe('prompt fences', () => {
     expect(rewrite.match(/<\/current_text>/g)).toHaveLength(1);
   });
 
+  it('reads a long run of spaces after a bracket in time linear in it (300,000 took minutes)', () => {
+    const text = `a<${' '.repeat(300_000)}b </text>`;
+    expect(rewritePrompt('base', text, null).match(/<\/current_text>/g)).toHaveLength(1);
+    expect(factCheckPrompt(text, []).match(/<\/text>/g)).toHaveLength(1);
+  });
+
   it('leaves tags that only begin like a fence, and code, as written', () => {
     const code = 'Use <textarea> and <textPath>, <sources-list>, and a < b when a <section> ends.';
     expect(quoteSources([{ n: 1, title: 't', text: code }])).toContain(code);

@@ -172,16 +172,23 @@ describe('frontMatter', () => {
 });
 
 describe('raw HTML left open', () => {
-  it('shows tags past 100 open as text, so the sanitizer never nests thousands (163,000 took 30 s)', () => {
+  it('shows tags past 1,000 open as text, so the sanitizer never nests more (163,000 took 30 s)', () => {
     const html = renderHtml(`Deep ${'<strong>'.repeat(5_000)}end.\n\n<em>fine</em> <br> <sup>closed</sup>`);
-    expect(html.match(/<strong>/g)).toHaveLength(100);
+    expect(html.match(/<strong>/g)).toHaveLength(1_000);
     expect(html).toContain('&lt;strong&gt;'.repeat(3));
     expect(html).toContain('<em>fine</em> <br /> <sup>closed</sup>');
   });
 
   it('counts block HTML left open across the blocks after it', () => {
-    const html = renderHtml(`${'<blockquote>\n\n'.repeat(300)}text`);
-    expect(html.match(/<blockquote>/g)).toHaveLength(100);
+    const html = renderHtml(`${'<blockquote>\n\n'.repeat(1_200)}text`);
+    expect(html.match(/<blockquote>/g)).toHaveLength(1_000);
+  });
+
+  it('renders balanced HTML of any length as before: end tags inline, end tags HTML lets one leave out', () => {
+    const faq = '<details>\n<summary>Q?</summary>\n\nAnswer.</details>\n\n'.repeat(1_200);
+    const tips = '<blockquote>\n\nTip.</blockquote>\n\n'.repeat(1_200);
+    const paragraphs = '<p>Para\n\n'.repeat(1_200);
+    for (const markdown of [faq, tips, paragraphs]) expect(renderHtml(markdown)).not.toContain('&lt;');
   });
 
   it('counts closed tags out again, and void and self-closing tags never', () => {
@@ -276,6 +283,15 @@ describe('exportableMarkdown', () => {
     const prose = out.replace(/`[^`]*`/g, '').replace('<https://example.com/auto>', '');
     expect(prose).not.toMatch(/<[A-Za-z/!?]/);
     expect(renderHtml(out)).toContain('efficient &lt;svg/onload=alert(document.domain)&gt; and cheap.');
+  });
+
+  it('keeps a quote or a list whose text holds a tag-like "<" as it is, with that "<" escaped', () => {
+    expect(exportableMarkdown('> quoted line one with a<b\n> line two\n')).toBe(
+      '> quoted line one with a&lt;b\n> line two\n',
+    );
+    expect(exportableMarkdown('- item <svg/onload=x>\n  and more <b>bold</b>\n')).toBe(
+      '- item &lt;svg/onload=x>\n  and more &lt;b>bold&lt;/b>\n',
+    );
   });
 
   it('leaves an article without HTML or links as it was', () => {
