@@ -36,6 +36,7 @@ import { DocumentRejectedError } from './errors.ts';
 import { type ChunkedDocument, documentLimits } from './ingest-document.ts';
 import { parseAndChunkOffThread } from './parse-pool.ts';
 import { handOff, takeHandedOff } from './parsed-handoff.ts';
+import { foldedTags } from './tags.ts';
 
 /** Retries after a failed attempt (embedder outage, database hiccup); rejections never retry. */
 export const ingestRetryLimit = appJobs['document.ingest'].retryLimit;
@@ -110,7 +111,7 @@ export async function submitDocument(deps: IngestionDeps, input: SubmitInput): P
     contentHash,
     byteSize: size,
     pageCount: parsed.pageCount,
-    tags: [...new Set(input.tags ?? [])],
+    tags: foldedTags(input.tags ?? []),
     contentType: input.declaredType,
     bytes: input.bytes,
   };

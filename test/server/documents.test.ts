@@ -182,6 +182,26 @@ describe.each(backends)('documents and knowledge search (%s)', (backend) => {
     expect(byId.items.some((r: { documentId: string }) => r.documentId === doc.id)).toBe(false);
   });
 
+  it('folds tags to one spelling: case and Unicode form, and an empty filter filters nothing', async () => {
+    const res = await upload(
+      Buffer.from('# Tags\n\nCafé tags fold.\n'),
+      'tags.md',
+      'SEO, seo, Cafe\u0301, café',
+    );
+    expect(res.statusCode, res.body).toBe(202);
+    expect(res.json().tags).toEqual(['seo', 'café']);
+    for (const tags of [['HR'], ['Hr'], ['hr']]) {
+      const found = (await search({ query: 'vacation days', tags })).json();
+      expect(found.items.length, tags[0]).toBeGreaterThan(0);
+    }
+    const all = (await search({ query: 'vacation days', mode: 'fulltext' })).json();
+    expect(all.items.length).toBeGreaterThan(0);
+    for (const empty of [{ tags: [] }, { documentIds: [] }]) {
+      const found = (await search({ query: 'vacation days', mode: 'fulltext', ...empty })).json();
+      expect(found.items).toEqual(all.items);
+    }
+  });
+
   it('returns similar passages with scores', async () => {
     const res = await t.app.inject({
       method: 'POST',

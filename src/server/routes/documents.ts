@@ -19,6 +19,7 @@ import { documentLimits, megabytes } from '../../knowledge/ingest-document.ts';
 import { ingestionDeps } from '../../knowledge/ingest-job.ts';
 import { type SubmitInput, submitDocument } from '../../knowledge/ingestion.ts';
 import { documentPassages } from '../../knowledge/passage-store.ts';
+import { foldedTags } from '../../knowledge/tags.ts';
 import { documentStatuses, documentTypes } from '../../knowledge/types.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
 import { decodeCursor, pageFrom, pageOf, pageQuery } from '../pagination.ts';
@@ -125,7 +126,7 @@ function parseTags(values: string[]): string[] {
     }
     return trimmed.split(',');
   });
-  const result = tagList.safeParse(split.map((t) => t.trim()).filter(Boolean));
+  const result = tagList.safeParse(foldedTags(split));
   if (!result.success) {
     throw new AppError('validation_error', 'tags: at most 20 tags of 1–50 characters', [
       { path: 'tags', message: result.error.issues[0]?.message ?? 'invalid tags' },

@@ -59,8 +59,9 @@ export const knowledgeRoutes: FastifyPluginAsyncZod = async (app) => {
         query: body.query,
         limit: body.limit,
         ...(embedding ? { queryEmbedding: embedding } : {}),
-        ...(body.documentIds ? { documentIds: body.documentIds } : {}),
-        ...(body.tags ? { tags: body.tags } : {}),
+        // An empty list filters nothing, as no list does (it matched nothing).
+        ...(body.documentIds?.length ? { documentIds: body.documentIds } : {}),
+        ...(body.tags?.length ? { tags: body.tags } : {}),
       });
       return {
         mode: outcome.mode,
