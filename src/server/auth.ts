@@ -172,7 +172,9 @@ export function setSessionCookie(reply: FastifyReply, token: string, expiresAt: 
   const production = isProduction(reply.server.runtime.config);
   reply.setCookie(sessionCookie, token, {
     httpOnly: true,
-    secure: production,
+    // Always in production; elsewhere whenever the request came over HTTPS (directly, or by a
+    // proxy TRUST_PROXY trusts), so a staging server behind TLS does not send it in the clear.
+    secure: production || reply.request.protocol === 'https',
     sameSite: 'lax',
     path: '/',
     expires: expiresAt,

@@ -287,3 +287,28 @@ describe.each(backends)('identity over HTTP (%s)', (backend) => {
     expect(failed.some((e) => e.action === 'auth.login_failed')).toBe(true);
   });
 });
+
+describe('the session cookie over HTTPS outside production', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp('pglite', { TRUST_PROXY: 'true' });
+    await setupOwner(t.app);
+  });
+  afterAll(async () => t.close());
+
+  const cookieOf = async (proto: string) => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: { 'x-forwarded-proto': proto },
+      payload: { email: 'owner@example.com', password: 'owner-password' },
+    });
+    expect(res.statusCode).toBe(200);
+    return String(res.headers['set-cookie']);
+  };
+
+  it('is Secure when the request came over HTTPS by the trusted proxy, and not over plain HTTP', async () => {
+    expect(await cookieOf('https')).toMatch(/; Secure/);
+    expect(await cookieOf('http')).not.toMatch(/; Secure/);
+  });
+});
