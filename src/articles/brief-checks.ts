@@ -9,6 +9,7 @@ import { researchFromConfig } from '../research/from-config.ts';
 import type { Resolver } from '../security/ssrf/index.ts';
 import { BlockedUrlError, parseAllowList, resolveTarget, systemResolver } from '../security/ssrf/index.ts';
 import { type ArticleBrief, type BriefIssue, parseBrief, validateBriefReferences } from '../writing/brief.ts';
+import { outlineIssues } from '../writing/outline.ts';
 import { brandVoiceExists } from './brand-voice-store.ts';
 import { documentStatuses } from './document-store.ts';
 
@@ -68,6 +69,7 @@ export async function checkBrief(
         'Web research is not configured: set TAVILY_API_KEY, SERPAPI_API_KEY, BRAVE_API_KEY, EXA_API_KEY or SEARXNG_URL',
     });
   }
+  issues.push(...outlineIssues(brief.outline));
   issues.push(...(await urlIssues(brief, deps)));
   if (issues.length > 0) throw new AppError('validation_error', 'The brief is invalid', issues);
 
@@ -79,5 +81,16 @@ export async function checkBrief(
       `No language model is configured for ${missing.join(', ')}: set LLM_MODEL and a provider (e.g. OPENAI_COMPATIBLE_BASE_URL), or choose models in the LLM settings`,
     );
   }
-  return brief;
+  return { ...brief, keywords: distinctKeywords(brief.keywords) };
+}
+
+// "heat pumps" and "Heat Pumps" are one keyword: each is asked for once, in its first spelling.
+function distinctKeywords(keywords: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return keywords.filter((keyword) => {
+    const key = keyword.normalize('NFC').toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

@@ -1,6 +1,7 @@
 // The outline: the model's structured plan of the article, merged with the headings the user asked for.
 import { z } from 'zod';
 import { isConclusionHeading, isFaqHeading, isReferencesHeading } from './frame-headings.ts';
+import { normalHeading } from './sections.ts';
 import { englishStopWords, stem, words } from './words.ts';
 
 export const outlineSectionSchema = z.object({
@@ -48,6 +49,40 @@ export function cleanHeading(heading: string): string {
  */
 export const requestedHeadings = (outline: readonly string[] | undefined): string[] =>
   (outline ?? []).map(cleanHeading).filter(Boolean);
+
+/**
+ * Why a requested outline cannot be written as asked, by heading. A heading asked twice makes two
+ * sections that the article's headings cannot tell apart (regenerating the second rewrote the
+ * first); the introduction, conclusion, FAQ and references are written by their own steps, so one
+ * asked for was written twice.
+ */
+export function outlineIssues(
+  outline: readonly string[] | undefined,
+): Array<{ path: string; message: string }> {
+  const issues: Array<{ path: string; message: string }> = [];
+  const seen = new Map<string, number>();
+  (outline ?? []).forEach((asked, i) => {
+    const heading = cleanHeading(asked);
+    if (!heading) return;
+    const path = `outline.${i}`;
+    if (isReserved(heading)) {
+      issues.push({
+        path,
+        message: `"${heading}" is written for you (the introduction, conclusion, FAQ and references have steps of their own): leave it out of the outline`,
+      });
+      return;
+    }
+    const key = normalHeading(heading);
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, i);
+    else
+      issues.push({
+        path,
+        message: `Repeats the heading of outline.${first}: each section needs a heading of its own`,
+      });
+  });
+  return issues;
+}
 
 /**
  * How many body sections the outline step asks for: the user's headings, else about 250 words each

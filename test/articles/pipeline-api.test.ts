@@ -17,7 +17,8 @@ describe.each(backends)('article pipeline (%s)', (backend) => {
   it('turns a brief with sources into a complete, cited, checked and scored article', async () => {
     const res = await postArticle(env, {
       topic: 'heat pumps for family homes',
-      keywords: ['heat pumps', 'heating bills'],
+      // A keyword asked twice in another case is one keyword.
+      keywords: ['heat pumps', 'heating bills', 'Heat Pumps'],
       words: 900,
       research: { urls: env.urls },
     });
@@ -116,6 +117,11 @@ describe.each(backends)('article pipeline (%s)', (backend) => {
       [{ topic: 'x', research: { urls: ['http://169.254.169.254/latest/meta-data/'] } }, 'research.urls.0'],
       [{ topic: 'x', research: { web: true } }, 'research.web'],
       [{ topic: 'x', brandVoiceId: '6d0f3c2e-8c7a-4a8e-9d55-1f0a3e0b7c11' }, 'brandVoiceId'],
+      // Two sections the article could not tell apart (regenerating the second rewrote the first).
+      [{ topic: 'x', outline: ['Costs', 'Savings', '## costs'] }, 'outline.2'],
+      // Written by its own step: asked for, it was written twice.
+      [{ topic: 'x', outline: ['Costs', 'Conclusion'] }, 'outline.1'],
+      [{ topic: 'x', language: 'de', outline: ['Kosten', 'Häufig gestellte Fragen'] }, 'outline.1'],
     ];
     for (const [brief, path] of cases) {
       const res = await postArticle(env, brief);
