@@ -212,6 +212,49 @@ describe('blogsmith generate', { timeout: 180_000 }, () => {
     expect(urls.stderr).toMatch(/^Error: Invalid options$/m);
     expect(urls.stderr).toMatch(/^ {2}- <topic>: Must not be blank$/m);
     expect(urls.stderr).toMatch(/^ {2}- --url example\.com\/b: Must be an http\(s\) URL$/m);
+    const headings = await cliRun(['generate', 'x', '--heading', 'Costs', '--heading', 'costs'], envFor(dir));
+    expect(headings.code).toBe(1);
+    expect(headings.stderr).toMatch(/^ {2}- --heading: Repeats the heading of outline\.0/m);
+    const language = await cliRun(['generate', 'x', '--language', 'no_such_tag'], envFor(dir));
+    expect(language.code).toBe(1);
+    expect(language.stderr).toMatch(/^ {2}- --language: Must be a BCP 47 language tag/m);
+  });
+
+  it('takes the title, language, section headings and brand voice of the brief as options', async () => {
+    const dir = await workspaceDir();
+    const r = await cliRun(
+      [
+        'generate',
+        'Wärmepumpen für Familienhäuser',
+        '--words',
+        '400',
+        '--title',
+        'Wärmepumpen im Alltag',
+        '--language',
+        'de',
+        '--heading',
+        'Kosten',
+        '--heading',
+        'Förderung',
+        '--no-seo',
+        '--json',
+      ],
+      envFor(dir),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const article = JSON.parse(r.stdout);
+    expect(article.brief).toMatchObject({
+      title: 'Wärmepumpen im Alltag',
+      language: 'de',
+      outline: ['Kosten', 'Förderung'],
+    });
+    expect(article.markdown).toMatch(/^## Kosten$[\s\S]*^## Förderung$/m);
+    const voice = await cliRun(
+      ['generate', 'x', '--brand-voice', '6d0f3c2e-8c7a-4a8e-9d55-1f0a3e0b7c11'],
+      envFor(dir),
+    );
+    expect(voice.code).toBe(1);
+    expect(voice.stderr).toMatch(/^ {2}- --brand-voice: Unknown brand voice/m);
   });
 
   it('cancels the run on Ctrl-C, on the server that runs it, before it ends (exit 130)', async () => {

@@ -20,6 +20,10 @@ interface GenerateOptions {
   keywords?: string;
   audience?: string;
   tone?: string;
+  title?: string;
+  language?: string;
+  heading: string[];
+  brandVoice?: string;
   web?: boolean;
   webSources?: number;
   knowledge?: boolean;
@@ -88,6 +92,10 @@ export function registerGenerateCommand(program: Command) {
     .option('--keywords <k1,k2>', 'SEO keywords, primary first')
     .option('--audience <text>', 'who the article is for')
     .option('--tone <text>', 'voice of the article')
+    .option('--title <text>', 'working title (generated from the topic when left out)')
+    .option('--language <tag>', 'language of the article as a BCP 47 tag, e.g. de or pt-BR (default en)')
+    .option('--heading <text>', 'a section heading to write, in order (repeatable)', collect, [])
+    .option('--brand-voice <id>', 'id of a workspace brand voice to write in (GET /api/v1/brand-voices)')
     .option('--web', 'search the web for sources (needs a search provider)')
     .option(
       '--web-sources <n>',
@@ -167,6 +175,10 @@ export function registerGenerateCommand(program: Command) {
               : {}),
             ...(opts.audience ? { audience: opts.audience } : {}),
             ...(opts.tone ? { tone: opts.tone } : {}),
+            ...(opts.title !== undefined ? { title: opts.title } : {}),
+            ...(opts.language !== undefined ? { language: opts.language } : {}),
+            ...(opts.heading.length > 0 ? { outline: opts.heading } : {}),
+            ...(opts.brandVoice !== undefined ? { brandVoiceId: opts.brandVoice } : {}),
             research: {
               urls: opts.url,
               documents,
