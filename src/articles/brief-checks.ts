@@ -9,9 +9,10 @@ import { researchFromConfig } from '../research/from-config.ts';
 import type { Resolver } from '../security/ssrf/index.ts';
 import { BlockedUrlError, parseAllowList, resolveTarget, systemResolver } from '../security/ssrf/index.ts';
 import { type ArticleBrief, type BriefIssue, parseBrief, validateBriefReferences } from '../writing/brief.ts';
-import { outlineIssues } from '../writing/outline.ts';
+import { outlineIssues, requestedHeadings } from '../writing/outline.ts';
 import { brandVoiceExists } from './brand-voice-store.ts';
 import { documentStatuses } from './document-store.ts';
+import { sectionFloor } from './pipeline/section-sources.ts';
 
 export interface BriefCheckDeps {
   database: Database;
@@ -69,7 +70,7 @@ export async function checkBrief(
         'Web research is not configured: set TAVILY_API_KEY, SERPAPI_API_KEY, BRAVE_API_KEY, EXA_API_KEY or SEARXNG_URL',
     });
   }
-  issues.push(...outlineIssues(brief.outline));
+  issues.push(...outlineIssues(brief.outline), ...lengthIssues(brief));
   issues.push(...(await urlIssues(brief, deps)));
   if (issues.length > 0) throw new AppError('validation_error', 'The brief is invalid', issues);
 
@@ -82,6 +83,21 @@ export async function checkBrief(
     );
   }
   return { ...brief, keywords: distinctKeywords(brief.keywords) };
+}
+
+// A section is written at least `sectionFloor` words long, from the body's 80 % of the length
+// (wordsPerSection): more headings than the length holds wrote an article many times the length
+// asked for (30 headings at 300 words: 2,400 words of sections).
+function lengthIssues(brief: ArticleBrief): BriefIssue[] {
+  const sections = requestedHeadings(brief.outline).length;
+  const needed = Math.ceil((sections * sectionFloor) / 0.8);
+  if (sections === 0 || needed <= brief.words) return [];
+  return [
+    {
+      path: 'words',
+      message: `${sections} sections need at least ${needed} words (${sectionFloor} a section): ask for more words or fewer sections`,
+    },
+  ];
 }
 
 // "heat pumps" and "Heat Pumps" are one keyword: each is asked for once, in its first spelling.

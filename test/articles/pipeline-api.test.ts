@@ -122,6 +122,8 @@ describe.each(backends)('article pipeline (%s)', (backend) => {
       // Written by its own step: asked for, it was written twice.
       [{ topic: 'x', outline: ['Costs', 'Conclusion'] }, 'outline.1'],
       [{ topic: 'x', language: 'de', outline: ['Kosten', 'Häufig gestellte Fragen'] }, 'outline.1'],
+      // Four sections of at least 80 words each do not fit in 300 (the body is 80 % of the length).
+      [{ topic: 'x', words: 300, outline: ['Costs', 'Savings', 'Grants', 'Noise'] }, 'words'],
     ];
     for (const [brief, path] of cases) {
       const res = await postArticle(env, brief);

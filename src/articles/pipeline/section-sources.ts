@@ -9,8 +9,11 @@ import type { QuotedSource } from '../prompts.ts';
 import type { ArticleSource } from '../types.ts';
 
 /** Four fifths of the brief's words go to the sections, shared evenly, at least 80 each. */
+/** The fewest words a section is written in, however many the brief's length leaves it. */
+export const sectionFloor = 80;
+
 export const wordsPerSection = (briefWords: number, sectionCount: number) =>
-  Math.max(80, Math.round((briefWords * 0.8) / sectionCount));
+  Math.max(sectionFloor, Math.round((briefWords * 0.8) / sectionCount));
 
 /** What a section is about, for choosing and quoting its sources. */
 export const sectionFocus = (section: OutlineSection) =>
