@@ -62,17 +62,24 @@ async function derive(
   }
 }
 
+// The same password typed on another keyboard or system can arrive in another Unicode form ("ä" as
+// one character or as "a" and a combining mark; macOS sends the latter): it is hashed in NFKC
+// (NIST SP 800-63B), and such hashes end in `$nfkc`. Hashes made before that are of the password as
+// sent, verified so, and made again in NFKC on the next sign-in (`needsRehash`).
+const normalisedMark = 'nfkc';
+
 export async function hashPassword(password: string, asker: HashAsker = ''): Promise<string> {
   const { N, r, p } = scryptParams;
   const salt = randomBytes(16);
-  const key = await derive(password, salt, N, r, p, asker);
-  return `scrypt$${N}$${r}$${p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
+  const key = await derive(password.normalize('NFKC'), salt, N, r, p, asker);
+  return `scrypt$${N}$${r}$${p}$${salt.toString('base64url')}$${key.toString('base64url')}$${normalisedMark}`;
 }
 
 function parse(stored: string) {
-  const [algo, n, rr, pp, salt, key] = stored.split('$');
+  const [algo, n, rr, pp, salt, key, mark] = stored.split('$');
   if (algo !== 'scrypt' || !n || !rr || !pp || !salt || !key) return undefined;
-  const params = { N: Number(n), r: Number(rr), p: Number(pp) };
+  if (mark !== undefined && mark !== normalisedMark) return undefined;
+  const params = { N: Number(n), r: Number(rr), p: Number(pp), normalised: mark === normalisedMark };
   const sane =
     Number.isInteger(params.N) &&
     params.N > 1 &&
@@ -96,7 +103,7 @@ export async function verifyPassword(
   if (!parsed) return false;
   const expected = Buffer.from(parsed.key, 'base64url');
   const actual = await derive(
-    password,
+    parsed.normalised ? password.normalize('NFKC') : password,
     Buffer.from(parsed.salt, 'base64url'),
     parsed.N,
     parsed.r,
@@ -110,7 +117,9 @@ export async function verifyPassword(
 export function needsRehash(stored: string): boolean {
   const parsed = parse(stored);
   if (!parsed) return true;
-  return parsed.N < scryptParams.N || parsed.r < scryptParams.r || parsed.p < scryptParams.p;
+  return (
+    !parsed.normalised || parsed.N < scryptParams.N || parsed.r < scryptParams.r || parsed.p < scryptParams.p
+  );
 }
 
 /** Spent on unknown emails so that login timing does not reveal which accounts exist. */

@@ -21,6 +21,27 @@ describe('passwords', () => {
     expect(await verifyPassword('x', 'garbage')).toBe(false);
   });
 
+  it('takes a password typed in another Unicode form as the same password', async () => {
+    const composed = 'pässwörd-123'.normalize('NFC');
+    const decomposed = composed.normalize('NFD');
+    expect(decomposed).not.toBe(composed);
+    const stored = await hashPassword(composed);
+    expect(stored).toMatch(/\$nfkc$/);
+    expect(await verifyPassword(decomposed, stored)).toBe(true);
+    expect(await verifyPassword(composed, stored)).toBe(true);
+    expect(await verifyPassword('passwords-123', stored)).toBe(false);
+  });
+
+  it('verifies a hash made before passwords were normalised as the password was sent, and re-hashes it', async () => {
+    const salt = Buffer.from('0123456789abcdef');
+    const sent = 'pässwörd-123'.normalize('NFD');
+    const key = scryptSync(sent, salt, 32, { N: 2 ** 17, r: 8, p: 1, maxmem: 2 * 128 * 2 ** 17 * 8 });
+    const legacy = `scrypt$${2 ** 17}$8$1$${salt.toString('base64url')}$${key.toString('base64url')}`;
+    expect(await verifyPassword(sent, legacy)).toBe(true);
+    expect(needsRehash(legacy)).toBe(true);
+    expect(await verifyPassword('x', `${legacy}$other`)).toBe(false);
+  });
+
   it("uses at least OWASP's scrypt parameters (N=2^17, r=8, p=1)", async () => {
     const [, n, r, p] = (await hashPassword('correct horse battery')).split('$');
     expect(Number(n)).toBeGreaterThanOrEqual(2 ** 17);
