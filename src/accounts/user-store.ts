@@ -88,3 +88,26 @@ export async function deleteUserWithoutWorkspace(database: Database, id: string)
     [id],
   );
 }
+
+/**
+ * A workspace the user owns, unless they are a member of one already (then null): for an account
+ * left without any (removed from the last workspace it had), under a lock on the user's row so two
+ * requests at once give it one.
+ */
+export async function insertWorkspaceIfNone(database: Database, userId: string, workspaceName: string) {
+  return database.db.transaction(async (tx) => {
+    await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
+    const [member] = await tx
+      .select({ id: memberships.workspaceId })
+      .from(memberships)
+      .where(eq(memberships.userId, userId))
+      .limit(1);
+    if (member) return null;
+    const [workspace] = await tx
+      .insert(workspaces)
+      .values({ name: workspaceName })
+      .returning({ id: workspaces.id, name: workspaces.name });
+    await tx.insert(memberships).values({ workspaceId: workspace!.id, userId, role: 'owner' });
+    return workspace!;
+  });
+}

@@ -2,7 +2,13 @@
 import type { Database } from '../db/client.ts';
 import { AppError } from '../errors.ts';
 import { burnPasswordCheck, type HashAsker, hashPassword, needsRehash, verifyPassword } from './passwords.ts';
-import { insertOwnerWithWorkspace, insertUserIfNew, setPasswordHash, userByEmail } from './user-store.ts';
+import {
+  insertOwnerWithWorkspace,
+  insertUserIfNew,
+  insertWorkspaceIfNone,
+  setPasswordHash,
+  userByEmail,
+} from './user-store.ts';
 
 export { countUsers, findUserById } from './user-store.ts';
 
@@ -46,6 +52,22 @@ export async function createUserIfNew(
 
 /** Self-service sign-up: a user and a workspace they own, or null when the address is taken. */
 export async function signUp(database: Database, input: NewUser, asker: HashAsker = '') {
+  // An account removed from its last workspace could neither sign in (no workspace) nor sign up
+  // (the address is taken): signing up again with its password gives it a workspace of its own.
+  // One hash on either path, so the answer's time does not tell an existing address.
+  const existing = await findUserByEmail(database, input.email);
+  if (existing) {
+    assertPasswordLength(input.password);
+    if (!(await verifyPassword(input.password, existing.passwordHash, asker))) return null;
+    const workspace = await insertWorkspaceIfNone(
+      database,
+      existing.id,
+      workspaceNameOf(input, existing.email),
+    );
+    return workspace
+      ? { user: { id: existing.id, email: existing.email, name: existing.name }, workspace }
+      : null;
+  }
   try {
     return await createUser(database, input, { asker });
   } catch (err) {
@@ -53,6 +75,9 @@ export async function signUp(database: Database, input: NewUser, asker: HashAske
     throw err;
   }
 }
+
+const workspaceNameOf = (input: NewUser, email: string) =>
+  input.workspaceName?.trim() || `${input.name?.trim() || email.split('@')[0]}'s workspace`;
 
 /**
  * Creates a user and a workspace they own. With `firstOwner`, only while no user exists: the check
@@ -73,8 +98,7 @@ export async function createUser(
       email,
       name: input.name ?? null,
       passwordHash,
-      workspaceName:
-        input.workspaceName?.trim() || `${input.name?.trim() || email.split('@')[0]}'s workspace`,
+      workspaceName: workspaceNameOf(input, email),
     },
     { onlyIfNoUsers: opts.firstOwner === true },
   );

@@ -1,7 +1,15 @@
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiKeys, auditLog, memberships } from '../../src/db/schema/index.ts';
-import { bearer, createKey, inviteMember, login, session, setupOwner } from '../support/accounts.ts';
+import {
+  bearer,
+  createKey,
+  inviteMember,
+  login,
+  session,
+  sessionCookieOf,
+  setupOwner,
+} from '../support/accounts.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { backends } from '../support/database.ts';
 
@@ -310,5 +318,66 @@ describe('the session cookie over HTTPS outside production', () => {
   it('is Secure when the request came over HTTPS by the trusted proxy, and not over plain HTTP', async () => {
     expect(await cookieOf('https')).toMatch(/; Secure/);
     expect(await cookieOf('http')).not.toMatch(/; Secure/);
+  });
+});
+
+describe('an account removed from its last workspace', () => {
+  let t: TestApp;
+  let owner: string;
+  beforeAll(async () => {
+    t = await createTestApp('pglite', { SIGNUP_ENABLED: 'true' });
+    owner = (await setupOwner(t.app)).cookie;
+  });
+  afterAll(async () => t.close());
+
+  const signIn = (password: string) =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { email: 'ed@example.com', password },
+    });
+
+  it('gets a workspace of its own by signing up again with its password, and only with it', async () => {
+    const ed = await inviteMember(t.app, owner, {
+      email: 'ed@example.com',
+      password: 'ed-password',
+      role: 'editor',
+    });
+    const removed = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/members/${ed.userId}`,
+      headers: session(owner),
+    });
+    expect(removed.statusCode).toBe(204);
+    expect((await signIn('ed-password')).statusCode).toBe(401);
+    // Another password: the same answer as for any taken address, and nothing made.
+    const guessed = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/signup',
+      payload: { email: 'ed@example.com', password: 'not-eds-password' },
+    });
+    expect(guessed.statusCode).toBe(202);
+    expect((await signIn('not-eds-password')).statusCode).toBe(401);
+    expect((await signIn('ed-password')).statusCode).toBe(401);
+    const again = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/signup',
+      payload: { email: 'ed@example.com', password: 'ed-password' },
+    });
+    expect(again.statusCode).toBe(202);
+    const back = await signIn('ed-password');
+    expect(back.statusCode, back.body).toBe(200);
+    const cookie = sessionCookieOf(back.headers['set-cookie']);
+    const mine = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: session(cookie) });
+    expect(mine.json()).toMatchObject({ user: { email: 'ed@example.com' }, workspace: { role: 'owner' } });
+    expect(mine.json().workspaces).toHaveLength(1);
+    // Signing up once more changes nothing: it has a workspace now.
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/signup',
+      payload: { email: 'ed@example.com', password: 'ed-password' },
+    });
+    const still = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: session(cookie) });
+    expect(still.json().workspaces).toHaveLength(1);
   });
 });
