@@ -113,6 +113,12 @@ export async function verifyPassword(
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
+/** Whether checking a stored hash costs less than making one today (older, cheaper parameters). */
+export function cheaperThanToday(stored: string): boolean {
+  const parsed = parse(stored);
+  return !parsed || parsed.N < scryptParams.N || parsed.r < scryptParams.r || parsed.p < scryptParams.p;
+}
+
 /** Whether a stored hash uses weaker parameters than today's (re-hash it after a successful check). */
 export function needsRehash(stored: string): boolean {
   const parsed = parse(stored);

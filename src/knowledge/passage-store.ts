@@ -53,9 +53,10 @@ export async function rankedPassages(
     input.tags ?? null,
   ];
   // The filter is applied inside each retriever so top-k is taken over the allowed chunks only.
+  // Tags match as folded here or by the database's lower() (tags.ts `searchedTags`).
   const filter = `c.workspace_id = $1
     AND ($5::uuid[] IS NULL OR c.document_id = ANY($5::uuid[]))
-    AND ($6::text[] IS NULL OR EXISTS (SELECT 1 FROM documents fd WHERE fd.id = c.document_id AND fd.tags && $6::text[]))`;
+    AND ($6::text[] IS NULL OR EXISTS (SELECT 1 FROM documents fd WHERE fd.id = c.document_id AND fd.tags && ($6::text[] || ARRAY(SELECT lower(normalize(t, NFC)) FROM unnest($6::text[]) AS q(t)))))`;
   // Ranking is the expensive part of full text: only the first matches the GIN index yields are
   // ranked, so a query of common words costs the same at 10k or 1M chunks.
   const configs = input.textConfigs;

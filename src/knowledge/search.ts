@@ -4,7 +4,7 @@
 import type { Database } from '../db/client.ts';
 import { libraryTextConfigs } from './document-store.ts';
 import { rankedPassages } from './passage-store.ts';
-import { foldedTags } from './tags.ts';
+import { searchedTags } from './tags.ts';
 
 export { fullTextCandidateCap } from './passage-store.ts';
 
@@ -51,7 +51,7 @@ export async function searchKnowledge(
     candidates: candidatesPer(input.limit),
     limit: input.limit,
     documentIds: input.documentIds,
-    tags: input.tags && foldedTags(input.tags),
+    tags: input.tags && searchedTags(input.tags),
     textConfigs: await libraryTextConfigs(database, input.workspaceId),
   });
   return {

@@ -78,7 +78,7 @@ export function outlineIssues(
     else
       issues.push({
         path,
-        message: `Repeats the heading of outline.${first}: each section needs a heading of its own`,
+        message: `Repeats heading ${first + 1} ("${cleanHeading(outline?.[first] ?? '')}"): each section needs a heading of its own`,
       });
   });
   return issues;

@@ -1,6 +1,7 @@
 import { scryptSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
+  cheaperThanToday,
   hashesAtOnce,
   hashPassword,
   maxWaitingHashes,
@@ -39,6 +40,8 @@ describe('passwords', () => {
     const legacy = `scrypt$${2 ** 17}$8$1$${salt.toString('base64url')}$${key.toString('base64url')}`;
     expect(await verifyPassword(sent, legacy)).toBe(true);
     expect(needsRehash(legacy)).toBe(true);
+    // Today's parameters: checking it costs what making a hash does (sign-up times both the same).
+    expect(cheaperThanToday(legacy)).toBe(false);
     expect(await verifyPassword('x', `${legacy}$other`)).toBe(false);
   });
 
@@ -55,6 +58,7 @@ describe('passwords', () => {
     const old = `scrypt$16384$8$1$${salt.toString('base64url')}$${key.toString('base64url')}`;
     expect(await verifyPassword('old password', old)).toBe(true);
     expect(needsRehash(old)).toBe(true);
+    expect(cheaperThanToday(old)).toBe(true);
     expect(needsRehash(await hashPassword('new password'))).toBe(false);
     // Absurd parameters in a stored hash are refused rather than computed.
     expect(

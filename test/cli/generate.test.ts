@@ -214,7 +214,7 @@ describe('blogsmith generate', { timeout: 180_000 }, () => {
     expect(urls.stderr).toMatch(/^ {2}- --url example\.com\/b: Must be an http\(s\) URL$/m);
     const headings = await cliRun(['generate', 'x', '--heading', 'Costs', '--heading', 'costs'], envFor(dir));
     expect(headings.code).toBe(1);
-    expect(headings.stderr).toMatch(/^ {2}- --heading: Repeats the heading of outline\.0/m);
+    expect(headings.stderr).toMatch(/^ {2}- --heading: Repeats heading 1 \("Costs"\)/m);
     const language = await cliRun(['generate', 'x', '--language', 'no_such_tag'], envFor(dir));
     expect(language.code).toBe(1);
     expect(language.stderr).toMatch(/^ {2}- --language: Must be a BCP 47 language tag/m);

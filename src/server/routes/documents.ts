@@ -85,10 +85,16 @@ const toView = (d: DocumentRow): z.infer<typeof documentView> => ({
 
 const tag = text({ max: 50, min: 1 });
 const tagList = z.array(tag).max(20);
+// Counted once folded (tags differing only in case or Unicode form are one), as the multipart
+// field's are.
+const urlTags = z
+  .array(tag)
+  .max(100)
+  .refine((tags) => foldedTags(tags).length <= 20, 'At most 20 tags (one spelling each)');
 
 const urlBody = z.object({
   url: text({ max: 2048, trim: false }).regex(/^https?:\/\//i, 'must be an http:// or https:// URL'),
-  tags: tagList.optional(),
+  tags: urlTags.optional(),
 });
 
 // Documents the multipart form in OpenAPI; the handler reads the parts itself (streamed, limited).
