@@ -180,8 +180,11 @@ export async function restorePostgres(url: string, file: string): Promise<void> 
   );
   // A psql that stops early (a failing statement) no longer reads: pg_restore, blocked on a full
   // pipe, would wait for ever.
+  // Its output, no longer read either, is let go: the child's close waits for it to end, which an
+  // unread pipe never does (the restore then hung under load).
   psql.child.once('exit', () => {
     if (restore.child.exitCode === null) restore.child.kill();
+    restore.child.stdout?.destroy();
   });
   const script = psql.child.stdin as Writable;
   // psql stops at the first failing statement, and the writes after it fail: its exit says why.
