@@ -59,22 +59,37 @@ export async function runMigrations(database: Database): Promise<MigrationResult
 }
 
 /** The extension and the migrations on one connection of `pool`, under the migration lock. */
-async function migrateLocked(pool: pg.Pool): Promise<MigrationResult> {
+function migrateLocked(pool: pg.Pool): Promise<MigrationResult> {
+  return withMigrationLock(pool, (client) => {
+    const statements: Statements = {
+      query: async <Row>(text: string, params: unknown[] = []) => ({
+        rows: (await client.query(text, params)).rows as Row[],
+      }),
+      exec: async (text) => void (await client.query(text)),
+    };
+    return migrateWith(statements, () =>
+      migratePg(drizzlePg({ client }) as NodePgDatabase, { migrationsFolder }),
+    );
+  });
+}
+
+/**
+ * Runs `work` while this process holds the migration lock (on PostgreSQL; the embedded database has
+ * one process). For other schema set-up replicas must not race at start-up: pg-boss creating its
+ * schema, which two processes starting together on an empty database both tried (one failed).
+ */
+export function underMigrationLock<T>(database: Database, work: () => Promise<T>): Promise<T> {
+  return database.pool ? withMigrationLock(database.pool, work) : work();
+}
+
+async function withMigrationLock<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
-  const statements: Statements = {
-    query: async <Row>(text: string, params: unknown[] = []) => ({
-      rows: (await client.query(text, params)).rows as Row[],
-    }),
-    exec: async (text) => void (await client.query(text)),
-  };
   let broken: Error | undefined;
   try {
     // Waits as long as another process migrates: a migration may rewrite a large table.
     await client.query('SELECT pg_advisory_lock($1::bigint)', [migrationLock]);
     try {
-      return await migrateWith(statements, () =>
-        migratePg(drizzlePg({ client }) as NodePgDatabase, { migrationsFolder }),
-      );
+      return await work(client);
     } finally {
       await client.query('SELECT pg_advisory_unlock($1::bigint)', [migrationLock]).catch((err: Error) => {
         // A connection that could not unlock is closed, not pooled: closing it ends the lock.

@@ -7,6 +7,7 @@ import { Counter, Gauge } from 'prom-client';
 import { z } from 'zod';
 import type { Database } from '../db/client.ts';
 import { reclaimDeletedSpace } from '../db/embedded-autovacuum.ts';
+import { underMigrationLock } from '../db/migrate.ts';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { metricsRegistry } from '../observability/metrics.ts';
 import { afterPendingIo } from '../when-idle.ts';
@@ -217,13 +218,19 @@ export function createJobQueue<M extends JobSpecs = AppJobs, T extends string = 
         throw new Error(
           `No handler for the job types ${unhandled.join(', ')} (register them before working)`,
         );
-      await boss.start();
+      // pg-boss creates its schema and queues when it finds them missing: two processes starting
+      // together on a new database both did, and one failed.
+      await underMigrationLock(database, async () => {
+        await boss.start();
+        for (const [name, spec] of Object.entries(specs)) {
+          const policy = policyOf(spec);
+          await boss.createQueue(name, { name, ...policy });
+          await boss.updateQueue(name, { name, ...policy });
+        }
+      });
       started = true;
       liveQueues.add(queue);
       for (const [name, spec] of Object.entries(specs)) {
-        const policy = policyOf(spec);
-        await boss.createQueue(name, { name, ...policy });
-        await boss.updateQueue(name, { name, ...policy });
         const handler = handlers.get(name);
         if (!work || !handler) continue;
         for (let i = 0; i < handler.concurrency; i++) {

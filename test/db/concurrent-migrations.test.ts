@@ -1,9 +1,12 @@
 // Replicas started together on an empty PostgreSQL database: each ran every migration, and the
 // second failed on the types the first had just created (duplicate key in pg_type). The migration
 // lock makes one wait for the other, which then finds the work done.
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { type Database, openDatabase } from '../../src/db/client.ts';
 import { knownMigrations, migrationLock, runMigrations } from '../../src/db/migrate.ts';
+import { createJobQueue } from '../../src/jobs/queue.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 describe('migrations started by two processes at once (postgres)', () => {
@@ -39,5 +42,16 @@ describe('migrations started by two processes at once (postgres)', () => {
       [migrationLock],
     );
     expect(held.rows[0]!.n).toBe(0);
+  }, 60_000);
+
+  it('then both start their job queues: pg-boss creates its schema and queues once', async () => {
+    const jobs = { echo: { payload: z.object({ n: z.number() }) } };
+    const logger = pino({ level: 'silent' });
+    const queues = replicas.map((database) => createJobQueue({ database, logger, jobs }));
+    const results = await Promise.allSettled(queues.map((q) => q.start({ work: false })));
+    await Promise.all(queues.map((q) => q.stop()));
+    expect(results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok'))).toEqual(['ok', 'ok']);
+    const { rows } = await replicas[0]!.query<{ name: string }>('SELECT name FROM pgboss.queue');
+    expect(rows.map((r) => r.name)).toEqual(['echo']);
   }, 60_000);
 });
