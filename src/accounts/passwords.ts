@@ -119,13 +119,9 @@ export function cheaperThanToday(stored: string): boolean {
   return !parsed || parsed.N < scryptParams.N || parsed.r < scryptParams.r || parsed.p < scryptParams.p;
 }
 
-/** Whether a stored hash uses weaker parameters than today's (re-hash it after a successful check). */
+/** Whether a stored hash is weaker than today's or of the password unnormalised (re-hash it after a successful check). */
 export function needsRehash(stored: string): boolean {
-  const parsed = parse(stored);
-  if (!parsed) return true;
-  return (
-    !parsed.normalised || parsed.N < scryptParams.N || parsed.r < scryptParams.r || parsed.p < scryptParams.p
-  );
+  return cheaperThanToday(stored) || !parse(stored)?.normalised;
 }
 
 /** Spent on unknown emails so that login timing does not reveal which accounts exist. */
