@@ -52,56 +52,50 @@ afterEach(async () => {
 });
 
 describe('article runs under control', () => {
-  it('cancels a running article: status cancelled, no model call a few seconds later', async () => {
-    env = await startArticleEnv('pglite', { model: { chunkDelayMs: 40, chunkSize: 8 } });
-    const res = await postArticle(env, { topic: 'slow writing', words: 1500, research: { urls: env.urls } });
-    const id = res.json().id;
-    await waitForArticle(env, id, (a) =>
+  /** A slow article cancelled `afterMs` after its sections started (202); its id. */
+  async function cancelWhileSectionsRun(afterMs: number): Promise<{ id: string; run: ArticleEnv }> {
+    const run = await startArticleEnv('pglite', { model: { chunkDelayMs: 40, chunkSize: 8 } });
+    env = run;
+    const res = await postArticle(run, { topic: 'slow writing', words: 1500, research: { urls: run.urls } });
+    const id: string = res.json().id;
+    await waitForArticle(run, id, (a) =>
       (a as unknown as { steps: Array<{ name: string; status: string }> }).steps.some(
         (s) => s.name.startsWith('section:') && s.status === 'running',
       ),
     );
-    const cancel = await env.test.app.inject({
+    await sleep(afterMs);
+    const cancel = await run.test.app.inject({
       method: 'POST',
       url: `/api/v1/articles/${id}/cancel`,
-      headers: session(env.cookie),
+      headers: session(run.cookie),
     });
     expect(cancel.statusCode).toBe(202);
-    const article = await waitForArticle(env, id);
+    return { id, run };
+  }
+
+  it('cancels a running article: status cancelled, no model call a few seconds later', async () => {
+    const { id, run } = await cancelWhileSectionsRun(0);
+    const article = await waitForArticle(run, id);
     expect(article.status).toBe('cancelled');
     await sleep(3000);
-    const settled = env.llm.requests.length;
+    const settled = run.llm.requests.length;
     await sleep(3000);
-    expect(env.llm.requests.length).toBe(settled);
-    const again = await env.test.app.inject({
+    expect(run.llm.requests.length).toBe(settled);
+    const again = await run.test.app.inject({
       method: 'POST',
       url: `/api/v1/articles/${id}/cancel`,
-      headers: session(env.cookie),
+      headers: session(run.cookie),
     });
     expect(again.statusCode).toBe(409);
   }, 60_000);
 
   it("counts what the streams a cancel cut were billed in the article's usage, as the ledger does", async () => {
-    env = await startArticleEnv('pglite', { model: { chunkDelayMs: 40, chunkSize: 8 } });
-    const res = await postArticle(env, { topic: 'slow writing', words: 1500, research: { urls: env.urls } });
-    const id = res.json().id;
-    await waitForArticle(env, id, (a) =>
-      (a as unknown as { steps: Array<{ name: string; status: string }> }).steps.some(
-        (s) => s.name.startsWith('section:') && s.status === 'running',
-      ),
-    );
     // The sections are streaming text when the cancel comes.
-    await sleep(1500);
-    const cancel = await env.test.app.inject({
-      method: 'POST',
-      url: `/api/v1/articles/${id}/cancel`,
-      headers: session(env.cookie),
-    });
-    expect(cancel.statusCode).toBe(202);
-    expect((await waitForArticle(env, id)).status).toBe('cancelled');
+    const { id, run } = await cancelWhileSectionsRun(1500);
+    expect((await waitForArticle(run, id)).status).toBe('cancelled');
     const ledger = async () => {
-      await env!.test.runtime.llm.flush();
-      const { rows } = await env!.test.runtime.database.query<{ i: string; o: string; cut: string }>(
+      await run.test.runtime.llm.flush();
+      const { rows } = await run.test.runtime.database.query<{ i: string; o: string; cut: string }>(
         `SELECT sum(input_tokens) AS i, sum(output_tokens) AS o,
            count(*) FILTER (WHERE outcome = 'cancelled' AND output_tokens > 0) AS cut
          FROM llm_calls WHERE purpose_id = $1 AND purpose_kind = 'article'`,
@@ -113,7 +107,7 @@ describe('article runs under control', () => {
       usage: { inputTokens: number; outputTokens: number };
       steps: Array<{ status: string }>;
     };
-    const view = async () => (await waitForArticle(env!, id)) as unknown as View;
+    const view = async () => (await waitForArticle(run, id)) as unknown as View;
     // The worker hears of the cancel within seconds; its cut steps then stop, their spend written.
     for (let i = 0; i < 100 && (await view()).steps.some((s) => s.status === 'running'); i++)
       await sleep(100);
