@@ -3,23 +3,12 @@
 // behind: a 60 s lock never held elsewhere) and as too long on one behind. A lock is a key whose
 // lifetime is the lock's, on Redis's clock.
 import { randomBytes } from 'node:crypto';
-import pino from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLoginThrottle } from '../../src/accounts/login-throttle.ts';
 import { type CounterStore, memoryCounters, redisCounters } from '../../src/cache/counters.ts';
-import { closeRedis, createRedis } from '../../src/cache/redis.ts';
-import { redisUrl } from '../support/database.ts';
+import { redisReplicas } from '../support/redis-replicas.ts';
 
-const logger = pino({ level: 'silent' });
-// Two replicas: each its own connection, one key prefix (a test run's). Every key expires by itself.
-const keyPrefix = `test:login-clocks:${randomBytes(4).toString('hex')}:`;
-const redisA = createRedis({ url: redisUrl, logger, keyPrefix });
-const redisB = createRedis({ url: redisUrl, logger, keyPrefix });
-beforeAll(() => Promise.all([redisA, redisB].map((r) => new Promise((ready) => r.once('ready', ready)))));
-afterAll(async () => {
-  await closeRedis(redisA);
-  await closeRedis(redisB);
-});
+const { redisA, redisB, logger } = redisReplicas('login-clocks');
 afterEach(() => vi.useRealTimers());
 
 const replica = (store: CounterStore) =>

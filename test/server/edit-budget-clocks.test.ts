@@ -1,24 +1,12 @@
 // Replicas count a caller's edits in one shared Redis, and their clocks differ. Windows named by
 // each process's clock (minute number) were different windows on replicas a minute or more apart:
 // the caller had a budget on each. The window is a key whose lifetime is the window, on Redis's clock.
-import { randomBytes } from 'node:crypto';
-import pino from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type CounterStore, memoryCounters, redisCounters } from '../../src/cache/counters.ts';
-import { closeRedis, createRedis } from '../../src/cache/redis.ts';
 import { editBudget } from '../../src/server/edit-budget.ts';
-import { redisUrl } from '../support/database.ts';
+import { redisReplicas } from '../support/redis-replicas.ts';
 
-const logger = pino({ level: 'silent' });
-// Two replicas: each its own connection, one key prefix (a test run's). Every key expires by itself.
-const keyPrefix = `test:edit-clocks:${randomBytes(4).toString('hex')}:`;
-const redisA = createRedis({ url: redisUrl, logger, keyPrefix });
-const redisB = createRedis({ url: redisUrl, logger, keyPrefix });
-beforeAll(() => Promise.all([redisA, redisB].map((r) => new Promise((ready) => r.once('ready', ready)))));
-afterAll(async () => {
-  await closeRedis(redisA);
-  await closeRedis(redisB);
-});
+const { redisA, redisB, logger } = redisReplicas('edit-clocks');
 afterEach(() => vi.useRealTimers());
 
 const mb = 1024 * 1024;
