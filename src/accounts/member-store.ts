@@ -74,9 +74,15 @@ export async function memberRole(database: Database, scope: Scope, userId: strin
 export async function changeMembershipKeepingAnOwner(
   database: Database,
   scope: Scope,
-  change: { userId: string; from: Role; role: Role | null },
+  change: {
+    userId: string;
+    from: Role;
+    role: Role | null;
+    /** On removal, this session of the member's moves to another workspace of theirs instead of ending. */
+    moveSession?: { id: string; to: string };
+  },
 ): Promise<'changed' | 'last_owner' | 'moved'> {
-  const { userId, from, role } = change;
+  const { userId, from, role, moveSession } = change;
   return database.db.transaction(async (tx) => {
     // In one order, so two of these never wait for each other's rows.
     const owners = await tx
@@ -104,6 +110,12 @@ export async function changeMembershipKeepingAnOwner(
         .update(apiKeys)
         .set({ revokedAt: sql`now()` })
         .where(inWorkspace(scope, apiKeys, eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)));
+      if (moveSession) {
+        await tx
+          .update(sessions)
+          .set({ workspaceId: moveSession.to })
+          .where(inWorkspace(scope, sessions, eq(sessions.id, moveSession.id), eq(sessions.userId, userId)));
+      }
       await tx.delete(sessions).where(inWorkspace(scope, sessions, eq(sessions.userId, userId)));
     }
     return 'changed';

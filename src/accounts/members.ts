@@ -76,3 +76,32 @@ export async function removeMember(
   await applyChange(database, ctx, { userId, from: current.role, role: null });
   await revocations.publish({ kind: 'member', userId, workspaceId: ctx.workspaceId });
 }
+
+/**
+ * The caller leaves the workspace (any role; its last owner cannot). Their session there moves to
+ * another workspace of theirs, the one they would land in at sign-in; with none left it ends. The
+ * workspace the session is now in, or null when it ended.
+ */
+export async function leaveWorkspace(
+  database: Database,
+  revocations: RevocationBus,
+  ctx: AuthContext & { sessionId: string },
+) {
+  const others = (await workspacesOf(database, ctx.userId)).filter((w) => w.id !== ctx.workspaceId);
+  const next = others.find((w) => w.role === 'owner') ?? others[0] ?? null;
+  const outcome = await changeMembershipKeepingAnOwner(database, ctx, {
+    userId: ctx.userId,
+    from: ctx.role,
+    role: null,
+    ...(next && { moveSession: { id: ctx.sessionId, to: next.id } }),
+  });
+  if (outcome === 'last_owner') {
+    throw new AppError(
+      'conflict',
+      'You are the last owner of this workspace: make another member an owner before you leave',
+    );
+  }
+  if (outcome !== 'changed') throw refusal[outcome]();
+  await revocations.publish({ kind: 'member', userId: ctx.userId, workspaceId: ctx.workspaceId });
+  return next;
+}

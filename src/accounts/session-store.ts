@@ -1,12 +1,46 @@
 // Every statement on browser sessions. A session row is keyed by the sha256 of its token; the token
 // itself is never stored (sessions.ts makes and hashes it).
-import { and, desc, eq, gt, lt, notInArray } from 'drizzle-orm';
+import { and, desc, eq, gt, lt, ne, notInArray } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { reclaimDeletedSpace } from '../db/embedded-autovacuum.ts';
 import { memberships, sessions } from '../db/schema/index.ts';
 
-export async function insertSession(database: Database, row: typeof sessions.$inferInsert) {
+type SessionRow = typeof sessions.$inferInsert;
+
+export async function insertSession(database: Database, row: SessionRow) {
   await database.db.insert(sessions).values(row);
+}
+
+/**
+ * Inserts the session only while the user's password hash is still the one the sign-in verified;
+ * false otherwise. A sign-in that checked the old password just before a change must not start a
+ * session after the change has signed everyone out.
+ */
+export async function insertSessionWhilePassword(database: Database, row: SessionRow, passwordHash: string) {
+  const { rows } = await database.query<{ id: string }>(
+    `INSERT INTO sessions (id, user_id, workspace_id, expires_at, ip, user_agent)
+     SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM users WHERE id = $2 AND password_hash = $7)
+     RETURNING id`,
+    [
+      row.id,
+      row.userId,
+      row.workspaceId,
+      row.expiresAt.toISOString(),
+      row.ip ?? null,
+      row.userAgent ?? null,
+      passwordHash,
+    ],
+  );
+  return rows.length > 0;
+}
+
+/** Deletes every session of the user in any workspace, but `keep` when given; the ids deleted. */
+export async function deleteUserSessions(database: Database, userId: string, keep?: string) {
+  const gone = await database.db
+    .delete(sessions)
+    .where(and(eq(sessions.userId, userId), keep ? ne(sessions.id, keep) : undefined))
+    .returning({ id: sessions.id });
+  return gone.map((s) => s.id);
 }
 
 /** The unexpired session with the member's role in its current workspace, or null. */

@@ -6,7 +6,9 @@ import {
   deleteExpiredSessions,
   deleteSessionRow,
   deleteSessionsBeyond,
+  deleteUserSessions,
   insertSession,
+  insertSessionWhilePassword,
   liveSessionMember,
   setSessionWorkspace,
 } from './session-store.ts';
@@ -21,21 +23,51 @@ const expiredRemovedAt = new WeakMap<Database, number>();
 // is signed out — a browser not used since — as each new one starts.
 export const maxSessionsPerUser = 50;
 
+interface NewSession {
+  userId: string;
+  workspaceId: string;
+  ttlHours: number;
+  ip?: string;
+  userAgent?: string;
+}
+interface Started {
+  token: string;
+  expiresAt: Date;
+}
+
+/**
+ * A new session. With `whilePasswordHash` (a password sign-in) only while the user's password is
+ * still the one the sign-in checked, null otherwise.
+ */
 export async function createSession(
   database: Database,
   revocations: RevocationBus,
-  input: { userId: string; workspaceId: string; ttlHours: number; ip?: string; userAgent?: string },
-) {
+  input: NewSession,
+): Promise<Started>;
+export async function createSession(
+  database: Database,
+  revocations: RevocationBus,
+  input: NewSession,
+  whilePasswordHash: string | undefined,
+): Promise<Started | null>;
+export async function createSession(
+  database: Database,
+  revocations: RevocationBus,
+  input: NewSession,
+  whilePasswordHash?: string,
+): Promise<Started | null> {
   const token = randomToken(32);
   const expiresAt = new Date(Date.now() + input.ttlHours * 3600_000);
-  await insertSession(database, {
+  const row = {
     id: sha256(token),
     userId: input.userId,
     workspaceId: input.workspaceId,
     expiresAt,
     ip: input.ip ?? null,
     userAgent: input.userAgent?.slice(0, 300) ?? null,
-  });
+  };
+  if (whilePasswordHash === undefined) await insertSession(database, row);
+  else if (!(await insertSessionWhilePassword(database, row, whilePasswordHash))) return null;
   for (const id of await deleteSessionsBeyond(database, input.userId, maxSessionsPerUser))
     await revocations.publish({ kind: 'session', id });
   if (Date.now() - (expiredRemovedAt.get(database) ?? 0) > 3600_000) {
@@ -57,4 +89,20 @@ export async function deleteSession(database: Database, revocations: RevocationB
   const id = sha256(token);
   await deleteSessionRow(database, id);
   await revocations.publish({ kind: 'session', id });
+}
+
+/**
+ * Ends every session of the user in every workspace, but the one whose id is `keep`: a changed
+ * password or "sign out everywhere". Sockets and streams they hold close through the revocations.
+ * The number ended.
+ */
+export async function endUserSessions(
+  database: Database,
+  revocations: RevocationBus,
+  userId: string,
+  keep?: string,
+) {
+  const ended = await deleteUserSessions(database, userId, keep);
+  for (const id of ended) await revocations.publish({ kind: 'session', id });
+  return ended.length;
 }

@@ -1,6 +1,6 @@
 // Every statement on users (and the workspace a new owner gets): rows in, rows out. Hashing,
 // password rules and e-mail normalisation are the callers' (users.ts).
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { memberships, users, workspaces } from '../db/schema/index.ts';
 
@@ -77,8 +77,32 @@ export async function countUsers(database: Database) {
   return row?.n ?? 0;
 }
 
+/**
+ * Replaces the user's password hash only while it is still `from`, the one the caller verified:
+ * a sign-in upgrading an old hash must not put back the password a change has just replaced, and
+ * of two changes at once only the first lands. False when the hash had moved.
+ */
+export async function replacePasswordHash(
+  database: Database,
+  userId: string,
+  change: { from: string; to: string },
+) {
+  const written = await database.db
+    .update(users)
+    .set({ passwordHash: change.to })
+    .where(and(eq(users.id, userId), eq(users.passwordHash, change.from)))
+    .returning({ id: users.id });
+  return written.length > 0;
+}
+
+/** Sets the password whatever it was: the operator's reset of a forgotten one. */
 export async function setPasswordHash(database: Database, userId: string, passwordHash: string) {
-  await database.db.update(users).set({ passwordHash }).where(eq(users.id, userId));
+  const written = await database.db
+    .update(users)
+    .set({ passwordHash })
+    .where(eq(users.id, userId))
+    .returning({ id: users.id });
+  return written.length > 0;
 }
 
 /** Removes a user who belongs to no workspace (one made for an invitation that then failed). */

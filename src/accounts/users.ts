@@ -13,7 +13,7 @@ import {
   insertOwnerWithWorkspace,
   insertUserIfNew,
   insertWorkspaceIfNone,
-  setPasswordHash,
+  replacePasswordHash,
   userByEmail,
 } from './user-store.ts';
 
@@ -70,7 +70,8 @@ export async function signUp(database: Database, input: NewUser, asker: HashAske
     // hash is made too (and kept when the password was right), so the time tells nothing.
     if (cheaperThanToday(existing.passwordHash)) {
       const passwordHash = await hashPassword(input.password, asker);
-      if (right) await setPasswordHash(database, existing.id, passwordHash);
+      if (right)
+        await replacePasswordHash(database, existing.id, { from: existing.passwordHash, to: passwordHash });
     }
     if (!right) return null;
     const workspace = await insertWorkspaceIfNone(
@@ -140,8 +141,10 @@ export async function verifyCredentials(
   // Hashes made with older, weaker parameters are upgraded while the password is at hand.
   if (needsRehash(user.passwordHash)) {
     const passwordHash = await hashPassword(password, asker);
-    await setPasswordHash(database, user.id, passwordHash);
-    return { ...user, passwordHash };
+    const to = { from: user.passwordHash, to: passwordHash };
+    // Kept as it was when the password was changed meanwhile: this sign-in then fails to start
+    // its session (it is held to the hash it verified, sessions.ts).
+    if (await replacePasswordHash(database, user.id, to)) return { ...user, passwordHash };
   }
   return user;
 }

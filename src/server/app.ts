@@ -48,6 +48,7 @@ import { llmProviderRoutes } from './routes/llm-providers.ts';
 import { llmSettingsRoutes } from './routes/llm-settings.ts';
 import { memberRoutes } from './routes/members.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { ownSessionRoutes } from './routes/own-sessions.ts';
 import { setupRoutes } from './routes/setup.ts';
 import { usageRoutes } from './routes/usage.ts';
 import { webAppRoutes } from './routes/web-app.ts';
@@ -160,6 +161,7 @@ export async function buildServer(runtime: Runtime, options: ServerOptions = {})
   await app.register(authPlugin);
   await app.register(setupRoutes, { prefix: '/api/v1/setup' });
   await app.register(authRoutes, { prefix: '/api/v1' });
+  await app.register(ownSessionRoutes, { prefix: '/api/v1' });
   await app.register(apiKeyRoutes, { prefix: '/api/v1/api-keys' });
   await app.register(memberRoutes, { prefix: '/api/v1/members' });
   await app.register(invitationRoutes, { prefix: '/api/v1/invitations' });

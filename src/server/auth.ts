@@ -181,22 +181,34 @@ export function setSessionCookie(reply: FastifyReply, token: string, expiresAt: 
   });
 }
 
-/** Signs the caller in: a new session in `workspaceId`, its token in the cookie. */
+/**
+ * Signs the caller in: a new session in `workspaceId`, its token in the cookie. With
+ * `whilePasswordHash` (a password sign-in) only while the password is still the one checked: false,
+ * and no session, when it was changed meanwhile.
+ */
 export async function startSession(
   request: FastifyRequest,
   reply: FastifyReply,
   userId: string,
   workspaceId: string,
+  opts: { whilePasswordHash?: string } = {},
 ) {
   const { database, config, revocations } = request.server.runtime;
-  const session = await createSession(database, revocations, {
-    userId,
-    workspaceId,
-    ttlHours: config.SESSION_TTL_HOURS,
-    ip: request.ip,
-    userAgent: request.headers['user-agent'],
-  });
+  const session = await createSession(
+    database,
+    revocations,
+    {
+      userId,
+      workspaceId,
+      ttlHours: config.SESSION_TTL_HOURS,
+      ip: request.ip,
+      userAgent: request.headers['user-agent'],
+    },
+    opts.whilePasswordHash,
+  );
+  if (!session) return false;
   setSessionCookie(reply, session.token, session.expiresAt);
+  return true;
 }
 
 export function clearSessionCookie(reply: FastifyReply) {

@@ -31,6 +31,7 @@ describe('blogsmith CLI', { timeout: 120_000 }, () => {
       ['worker', '--help'],
       ['migrate', '--help'],
       ['user', 'create', '--help'],
+      ['user', 'password', '--help'],
       ['apikey', 'create', '--help'],
       ['models', '--help'],
     ]) {
@@ -135,6 +136,50 @@ describe('blogsmith CLI', { timeout: 120_000 }, () => {
       const key = await cli(['apikey', 'create', '--email', email, '--name', 'k'], { DATA_DIR });
       expect(key.stderr.trim()).toBe(`Error: No user with email ${email}`);
     }
+  });
+
+  it("sets a user's forgotten password: the old one stops working and their sessions end", async () => {
+    const DATA_DIR = tempDir();
+    const email = 'forgot@example.com';
+    expect(
+      (await cli(['user', 'create', '--email', email, '--password', 'old-password'], { DATA_DIR })).code,
+    ).toBe(0);
+    const short = await cli(['user', 'password', '--email', email, '--password', 'short'], { DATA_DIR });
+    expect(short.code).toBe(1);
+    expect(short.stderr).toMatch(/^ {2}- --password: .*8/m);
+    const unknown = await cli(
+      ['user', 'password', '--email', 'nobody@example.com', '--password', 'new-password'],
+      {
+        DATA_DIR,
+      },
+    );
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr.trim()).toBe('Error: No user with email nobody@example.com');
+
+    const signIn = (base: string, password: string) =>
+      fetch(`${base}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password }),
+      });
+    const server = await startServerProcess({ DATA_DIR });
+    servers.push(server);
+    const before = await signIn(server.base, 'old-password');
+    expect(before.status).toBe(200);
+    const cookie = before.headers.get('set-cookie')!.split(';')[0]!;
+    await server.stop();
+
+    const reset = await cli(['user', 'password', '--email', email, '--password', 'new-password', '--json'], {
+      DATA_DIR,
+    });
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(JSON.parse(reset.stdout)).toMatchObject({ user: { email }, signedOut: 1 });
+
+    const again = await startServerProcess({ DATA_DIR });
+    servers.push(again);
+    expect((await fetch(`${again.base}/api/v1/me`, { headers: { cookie } })).status).toBe(401);
+    expect((await signIn(again.base, 'old-password')).status).toBe(401);
+    expect((await signIn(again.base, 'new-password')).status).toBe(200);
   });
 
   it('works against PostgreSQL too', async () => {

@@ -1,4 +1,4 @@
-// `user create`, `apikey create`: identity administration without the HTTP server.
+// `user create`, `user password`, `apikey create`: identity administration without the HTTP server.
 // The runtime and account services are imported when a command runs: `blogsmith --help` stays fast.
 import type { Command } from 'commander';
 import { AppError } from '../../errors.ts';
@@ -61,6 +61,40 @@ export function registerAccountCommands(program: Command) {
         );
       },
     );
+
+  user
+    .command('password')
+    .description("Set a user's password (a forgotten one) and sign out all their sessions")
+    .requiredOption('--email <email>', 'the user')
+    .requiredOption('--password <password>', 'the new password (at least 8 characters)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { email: string; password: string; json?: boolean }) => {
+      const { newAccountInput } = await import('../../accounts/account-input.ts');
+      const input = checkOptions(
+        newAccountInput.pick({ email: true, password: true }),
+        { email: opts.email, password: opts.password },
+        { email: '--email', password: '--password' },
+      );
+      const reset = await withRuntime('user password', async (runtime) => {
+        const { resetPassword } = await import('../../accounts/password-change.ts');
+        const { primaryWorkspaceOf } = await import('../../accounts/members.ts');
+        const { audit } = await import('../../accounts/audit.ts');
+        const result = await resetPassword(runtime, { email: input.email, newPassword: input.password });
+        await audit(runtime.database, {
+          workspaceId: (await primaryWorkspaceOf(runtime.database, result.user.id))?.id ?? null,
+          actorUserId: result.user.id,
+          action: 'cli.password_reset',
+          target: result.user.email,
+          details: { signedOut: result.signedOut },
+        });
+        return result;
+      });
+      process.stdout.write(
+        opts.json
+          ? `${JSON.stringify(reset)}\n`
+          : `Password set for ${reset.user.email}; ${reset.signedOut} session(s) signed out\n`,
+      );
+    });
 
   const apikey = program.command('apikey').description('Manage API keys');
   apikey

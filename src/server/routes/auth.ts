@@ -76,7 +76,13 @@ export const authRoutes: FastifyPluginAsyncZod = async (app) => {
         await failed('no_workspace');
         throw new AppError('unauthenticated', 'Invalid email or password');
       }
-      await startSession(request, reply, user.id, workspace.id);
+      if (
+        !(await startSession(request, reply, user.id, workspace.id, { whilePasswordHash: user.passwordHash }))
+      ) {
+        // The password was changed between its check and now: it is not the password any more.
+        await failed('password_changed');
+        throw new AppError('unauthenticated', 'Invalid email or password');
+      }
       await audit(database, {
         workspaceId: workspace.id,
         actorUserId: user.id,

@@ -75,6 +75,7 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
         ? await findUserById(database, auth.userId)
         : null;
       let created = false;
+      let checkedHash: string | undefined;
       if (!user) {
         const password = request.body?.password;
         if (!password) {
@@ -89,9 +90,16 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
           request.ip,
         );
         created = newUser !== null;
-        user =
-          newUser ??
-          (await signInWithPassword(app.runtime, { email: invitation.email, password, ip: request.ip }));
+        if (newUser) user = newUser;
+        else {
+          const signedIn = await signInWithPassword(app.runtime, {
+            email: invitation.email,
+            password,
+            ip: request.ip,
+          });
+          checkedHash = signedIn.passwordHash;
+          user = signedIn;
+        }
       }
       const { workspace } = await (created ? acceptForNewUser : acceptInvitation)(
         database,
@@ -101,7 +109,12 @@ export const invitationRoutes: FastifyPluginAsyncZod = async (app) => {
       );
       const cookie = request.cookies[sessionCookie];
       if (auth && cookie) await switchSessionWorkspace(database, cookie, workspace.id);
-      else await startSession(request, reply, user.id, workspace.id);
+      else if (
+        !(await startSession(request, reply, user.id, workspace.id, { whilePasswordHash: checkedHash }))
+      ) {
+        // Joined, but the password was changed since it was checked: sign in with the new one.
+        throw new AppError('unauthenticated', 'Invalid email or password');
+      }
       await audit(database, {
         workspaceId: workspace.id,
         actorUserId: user.id,

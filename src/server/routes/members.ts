@@ -2,11 +2,12 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { maxOpenInvitations } from '../../accounts/invitation-store.ts';
 import { cancelInvitation, createInvitation, pendingInvitations } from '../../accounts/invitations.ts';
-import { changeMemberRole, listMembers, removeMember } from '../../accounts/members.ts';
-import { authOf, requireAuth, securedBy } from '../auth.ts';
+import { changeMemberRole, leaveWorkspace, listMembers, removeMember } from '../../accounts/members.ts';
+import { AppError } from '../../errors.ts';
+import { authOf, clearSessionCookie, requireAuth, securedBy } from '../auth.ts';
 import { decodeCursor, pageFrom, pageOf, pageQuery } from '../pagination.ts';
 import { auditRequest } from '../request-audit.ts';
-import { roleSchema } from './account-schemas.ts';
+import { roleSchema, workspaceView } from './account-schemas.ts';
 
 const memberView = z.object({
   userId: z.uuid(),
@@ -120,6 +121,41 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
       const cancelled = await cancelInvitation(database, authOf(request), request.params.id);
       await auditRequest(request, 'member.invitation_cancelled', cancelled.id, { email: cancelled.email });
       return reply.status(204).send(null);
+    },
+  );
+
+  app.delete(
+    '/me',
+    {
+      preHandler: requireAuth(),
+      schema: {
+        tags: ['accounts'],
+        summary: 'Leave the current workspace',
+        description:
+          'Any member may leave; the last owner cannot (409: make another member an owner first). ' +
+          "The member's API keys in the workspace are revoked. The session moves to another of " +
+          'their workspaces (`workspace`), or ends when they have none left (`workspace` null, the ' +
+          'cookie cleared). Browser sessions only.',
+        security: securedBy,
+        response: { 200: z.object({ workspace: workspaceView.nullable() }) },
+      },
+    },
+    async (request, reply) => {
+      const auth = authOf(request);
+      if (auth.via !== 'session' || !auth.sessionId) {
+        throw new AppError(
+          'forbidden',
+          'Only a signed-in session leaves a workspace: an API key or the local token is bound to it',
+        );
+      }
+      // Audited before: the row belongs to the workspace being left, which the caller may still write.
+      await auditRequest(request, 'member.left', auth.userId, { role: auth.role });
+      const next = await leaveWorkspace(database, app.runtime.revocations, {
+        ...auth,
+        sessionId: auth.sessionId,
+      });
+      if (!next) clearSessionCookie(reply);
+      return { workspace: next };
     },
   );
 

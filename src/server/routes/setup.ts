@@ -2,14 +2,13 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { newAccountInput } from '../../accounts/account-input.ts';
 import { audit } from '../../accounts/audit.ts';
-import { createSession } from '../../accounts/sessions.ts';
 import { countUsers, createUser, setupClosedMessage } from '../../accounts/users.ts';
 import { AppError } from '../../errors.ts';
-import { setSessionCookie } from '../auth.ts';
+import { startSession } from '../auth.ts';
 import { userView } from './account-schemas.ts';
 
 export const setupRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { database, config, revocations } = app.runtime;
+  const { database } = app.runtime;
 
   app.get(
     '',
@@ -40,14 +39,7 @@ export const setupRoutes: FastifyPluginAsyncZod = async (app) => {
         firstOwner: true,
         asker: request.ip,
       });
-      const session = await createSession(database, revocations, {
-        userId: user.id,
-        workspaceId: workspace.id,
-        ttlHours: config.SESSION_TTL_HOURS,
-        ip: request.ip,
-        userAgent: request.headers['user-agent'],
-      });
-      setSessionCookie(reply, session.token, session.expiresAt);
+      await startSession(request, reply, user.id, workspace.id);
       await audit(database, {
         workspaceId: workspace.id,
         actorUserId: user.id,

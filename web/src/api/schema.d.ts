@@ -448,6 +448,74 @@ export interface paths {
       };
     };
   };
+  "/api/v1/auth/password": {
+    /**
+     * Change your password; your other sessions are signed out
+     * @description Needs the current password, checked behind the same guessing limits as signing in (429 while locked). A wrong one answers 400 at `currentPassword`. Every other session of the account, in every workspace, ends; this one stays signed in. API keys are not affected: revoke them on their own.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            currentPassword: string;
+            newPassword: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              signedOut: number;
+            };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/auth/logout-everywhere": {
+    /**
+     * Sign out every session of your account, this one included, in every workspace
+     * @description API keys are not affected: revoke them on their own.
+     */
+    post: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              signedOut: number;
+            };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/api-keys": {
     /** List the workspace's API keys (never the keys themselves) */
     get: {
@@ -730,6 +798,42 @@ export interface paths {
         /** @description Default Response */
         204: {
           content: never;
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/members/me": {
+    /**
+     * Leave the current workspace
+     * @description Any member may leave; the last owner cannot (409: make another member an owner first). The member's API keys in the workspace are revoked. The session moves to another of their workspaces (`workspace`), or ends when they have none left (`workspace` null, the cookie cleared). Browser sessions only.
+     */
+    delete: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              workspace: ({
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /** @enum {string} */
+                role: "viewer" | "editor" | "admin" | "owner";
+              }) | null;
+            };
+          };
         };
         /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
         "4XX": {

@@ -1,7 +1,8 @@
 // Settings, in sections with their own navigation: the workspace, language models, API keys and
-// members (each section in settings/). Every form shows its feedback inside its own section.
+// members, your account (each section in settings/). Every form shows its feedback inside its own section.
 import type { Me } from '../api.ts';
 import { usePageTitle } from '../ui.tsx';
+import { AccountSection } from './settings/Account.tsx';
 import { ApiKeysSection } from './settings/ApiKeys.tsx';
 import { LlmSection } from './settings/llm/LlmSection.tsx';
 import { ProvidersView } from './settings/llm/ProvidersView.tsx';
@@ -17,6 +18,7 @@ export function Settings({ me }: { me: Me }) {
     { id: 'models', label: 'Language models' },
     ...(editor ? [{ id: 'api-keys', label: 'API keys' }] : []),
     { id: 'members', label: 'Members' },
+    ...(me.via === 'session' ? [{ id: 'account', label: 'Your account' }] : []),
   ];
   return (
     <>
@@ -38,6 +40,7 @@ export function Settings({ me }: { me: Me }) {
           {admin ? <LlmSection /> : <ProvidersView />}
           {editor && <ApiKeysSection />}
           <MembersSection me={me} admin={admin} />
+          {me.via === 'session' && <AccountSection me={me} />}
         </div>
       </div>
     </>

@@ -1,0 +1,89 @@
+// What a signed-in person does to their own account's sign-ins: change the password (the other
+// sessions end), sign out everywhere. Browser sessions only: an API key or the command line's local
+// token acts for the account but is not it.
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { newAccountInput } from '../../accounts/account-input.ts';
+import { changeOwnPassword } from '../../accounts/password-change.ts';
+import { endUserSessions } from '../../accounts/sessions.ts';
+import { AppError } from '../../errors.ts';
+import { text } from '../../input/text.ts';
+import { authOf, clearSessionCookie, requireAuth, securedBy } from '../auth.ts';
+import { auditRequest } from '../request-audit.ts';
+
+const signedOut = z.object({
+  /** How many sessions were signed out. */
+  signedOut: z.number().int(),
+});
+
+function sessionOf(request: FastifyRequest, what: string) {
+  const auth = authOf(request);
+  if (auth.via !== 'session' || !auth.sessionId) {
+    throw new AppError(
+      'forbidden',
+      `Only a signed-in session can ${what}: an API key or the local token acts for the account but is not it`,
+    );
+  }
+  return { ...auth, sessionId: auth.sessionId };
+}
+
+export const ownSessionRoutes: FastifyPluginAsyncZod = async (app) => {
+  const { database, revocations } = app.runtime;
+
+  app.post(
+    '/auth/password',
+    {
+      preHandler: requireAuth(),
+      schema: {
+        tags: ['accounts'],
+        summary: 'Change your password; your other sessions are signed out',
+        description:
+          'Needs the current password, checked behind the same guessing limits as signing in ' +
+          '(429 while locked). A wrong one answers 400 at `currentPassword`. Every other session of ' +
+          'the account, in every workspace, ends; this one stays signed in. API keys are not ' +
+          'affected: revoke them on their own.',
+        security: securedBy,
+        body: z.object({
+          currentPassword: text({ max: 256, min: 1, trim: false }),
+          newPassword: newAccountInput.shape.password,
+        }),
+        response: { 200: signedOut },
+      },
+    },
+    async (request) => {
+      const session = sessionOf(request, 'change the password');
+      const ended = await changeOwnPassword(app.runtime, {
+        userId: session.userId,
+        keepSession: session.sessionId,
+        currentPassword: request.body.currentPassword,
+        newPassword: request.body.newPassword,
+        ip: request.ip,
+      });
+      await auditRequest(request, 'auth.password_changed', session.userId, { signedOut: ended });
+      return { signedOut: ended };
+    },
+  );
+
+  app.post(
+    '/auth/logout-everywhere',
+    {
+      preHandler: requireAuth(),
+      schema: {
+        tags: ['accounts'],
+        summary: 'Sign out every session of your account, this one included, in every workspace',
+        description: 'API keys are not affected: revoke them on their own.',
+        security: securedBy,
+        response: { 200: signedOut },
+      },
+    },
+    async (request, reply) => {
+      const session = sessionOf(request, 'sign out everywhere');
+      // Audited first: the row needs the session's workspace, which the sign-out does not change.
+      await auditRequest(request, 'auth.logout_everywhere', session.userId);
+      const ended = await endUserSessions(database, revocations, session.userId);
+      clearSessionCookie(reply);
+      return { signedOut: ended };
+    },
+  );
+};

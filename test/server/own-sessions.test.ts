@@ -1,0 +1,254 @@
+// A member's own sign-ins: changing the password (checked behind the sign-in limits, the other
+// sessions signed out, a sign-in that checked the old password just before starting no session),
+// signing out everywhere, and leaving a workspace (the session moves to another, or ends).
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../src/accounts/passwords.ts';
+import { createSession } from '../../src/accounts/sessions.ts';
+import { replacePasswordHash } from '../../src/accounts/user-store.ts';
+import { auditLog, users } from '../../src/db/schema/index.ts';
+import { bearer, createKey, inviteMember, login, session, setupOwner } from '../support/accounts.ts';
+import { createTestApp, type TestApp } from '../support/app.ts';
+
+describe('own sessions', () => {
+  let t: TestApp;
+  let ownerCookie: string;
+  beforeAll(async () => {
+    t = await createTestApp('pglite', { LOGIN_MAX_FAILURES: '3' });
+    ownerCookie = (await setupOwner(t.app)).cookie;
+  });
+  afterAll(async () => t.close());
+
+  const me = (cookie: string) => t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie } });
+  const changePassword = (cookie: string, payload: unknown, ip = '127.0.0.1') =>
+    t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/password',
+      headers: session(cookie),
+      payload: payload as object,
+      remoteAddress: ip,
+    });
+  const auditActions = async () =>
+    (await t.runtime.database.db.select({ action: auditLog.action }).from(auditLog)).map((r) => r.action);
+
+  it('changes the password with the current one and signs out every other session, keeps keys', async () => {
+    const { cookie } = await inviteMember(t.app, ownerCookie, {
+      email: 'writer@example.com',
+      password: 'first-password',
+      role: 'editor',
+    });
+    const laptop = await login(t.app, 'writer@example.com', 'first-password');
+    const { key } = await createKey(t.app, cookie);
+
+    const changed = await changePassword(cookie, {
+      currentPassword: 'first-password',
+      newPassword: 'second-password',
+    });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect(changed.json()).toEqual({ signedOut: 1 });
+    expect((await me(laptop)).statusCode).toBe(401);
+    expect((await me(cookie)).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(key) })).statusCode).toBe(
+      200,
+    );
+    await expect(login(t.app, 'writer@example.com', 'first-password')).rejects.toThrow(/401/);
+    await login(t.app, 'writer@example.com', 'second-password');
+    expect(await auditActions()).toContain('auth.password_changed');
+  });
+
+  it('refuses a wrong current password at its field, the same one again, and a short one; changes nothing', async () => {
+    const { cookie } = await inviteMember(t.app, ownerCookie, {
+      email: 'careful@example.com',
+      password: 'careful-password',
+      role: 'viewer',
+    });
+    const wrong = await changePassword(cookie, { currentPassword: 'nope-nope', newPassword: 'another-one' });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().error).toMatchObject({
+      code: 'validation_error',
+      details: [{ path: 'currentPassword', message: 'is not your current password' }],
+    });
+    const same = await changePassword(cookie, {
+      currentPassword: 'careful-password',
+      newPassword: 'careful-password',
+    });
+    expect(same.statusCode).toBe(400);
+    expect(same.json().error.details).toEqual([
+      { path: 'newPassword', message: 'must differ from the current password' },
+    ]);
+    const short = await changePassword(cookie, { currentPassword: 'careful-password', newPassword: 'short' });
+    expect(short.statusCode).toBe(400);
+    expect(short.json().error.details[0].path).toBe('newPassword');
+    await login(t.app, 'careful@example.com', 'careful-password');
+    expect((await me(cookie)).statusCode).toBe(200);
+  });
+
+  it('guards the current password with the sign-in lock: a stolen session cannot guess it', async () => {
+    const { cookie } = await inviteMember(t.app, ownerCookie, {
+      email: 'guessed@example.com',
+      password: 'guessed-password',
+      role: 'viewer',
+    });
+    const ip = '203.0.113.9';
+    for (let i = 0; i < 3; i++) {
+      const res = await changePassword(
+        cookie,
+        { currentPassword: `guess-${i}`, newPassword: 'taken-over' },
+        ip,
+      );
+      expect(res.statusCode).toBe(400);
+    }
+    const locked = await changePassword(
+      cookie,
+      { currentPassword: 'guessed-password', newPassword: 'taken-over' },
+      ip,
+    );
+    expect(locked.statusCode).toBe(429);
+    await login(t.app, 'guessed@example.com', 'guessed-password');
+  });
+
+  it('is for a browser session only: an API key cannot change the password or sign out everywhere', async () => {
+    const { key } = await createKey(t.app, ownerCookie);
+    for (const url of ['/api/v1/auth/password', '/api/v1/auth/logout-everywhere']) {
+      const res = await t.app.inject({
+        method: 'POST',
+        url,
+        headers: bearer(key),
+        payload: { currentPassword: 'owner-password', newPassword: 'by-a-key-1' },
+      });
+      expect(res.statusCode, url).toBe(403);
+      expect(res.json().error.code).toBe('forbidden');
+    }
+    await login(t.app, 'owner@example.com', 'owner-password');
+  });
+
+  it('starts no session for a sign-in that checked the password a change then replaced', async () => {
+    const { userId } = await inviteMember(t.app, ownerCookie, {
+      email: 'raced@example.com',
+      password: 'raced-password',
+      role: 'viewer',
+    });
+    const { database, revocations } = t.runtime;
+    const [row] = await database.db.select().from(users).where(eq(users.id, userId));
+    const checked = row!.passwordHash;
+    const workspaceId = (await me(ownerCookie)).json().workspace.id;
+    // The change lands between the sign-in's check and its session.
+    const newer = await hashPassword('raced-newer');
+    expect(await replacePasswordHash(database, userId, { from: checked, to: newer })).toBe(true);
+    const started = await createSession(database, revocations, { userId, workspaceId, ttlHours: 1 }, checked);
+    expect(started).toBeNull();
+    // And a sign-in upgrading the old hash cannot put the old password back.
+    expect(await replacePasswordHash(database, userId, { from: checked, to: 'old-again' })).toBe(false);
+    const [after] = await database.db.select().from(users).where(eq(users.id, userId));
+    expect(after!.passwordHash).toBe(newer);
+    expect(
+      await createSession(database, revocations, { userId, workspaceId, ttlHours: 1 }, newer),
+    ).not.toBeNull();
+  });
+
+  it('signs out every session of the account, this one included', async () => {
+    await inviteMember(t.app, ownerCookie, {
+      email: 'everywhere@example.com',
+      password: 'everywhere-pw',
+      role: 'viewer',
+    });
+    const a = await login(t.app, 'everywhere@example.com', 'everywhere-pw');
+    const b = await login(t.app, 'everywhere@example.com', 'everywhere-pw');
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout-everywhere',
+      headers: session(a),
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ signedOut: 3 });
+    expect(String(res.headers['set-cookie'])).toMatch(/blogsmith_session=;/);
+    expect((await me(a)).statusCode).toBe(401);
+    expect((await me(b)).statusCode).toBe(401);
+    expect((await me(ownerCookie)).statusCode).toBe(200);
+    expect(await auditActions()).toContain('auth.logout_everywhere');
+  });
+
+  it('lets a member leave: their keys there end, the session moves to another workspace or ends', async () => {
+    const { cookie, userId } = await inviteMember(t.app, ownerCookie, {
+      email: 'leaver@example.com',
+      password: 'leaver-password',
+      role: 'editor',
+    });
+    const { key } = await createKey(t.app, cookie);
+    const left = await t.app.inject({
+      method: 'DELETE',
+      url: '/api/v1/members/me',
+      headers: session(cookie),
+    });
+    expect(left.statusCode, left.body).toBe(200);
+    expect(left.json()).toEqual({ workspace: null });
+    expect(String(left.headers['set-cookie'])).toMatch(/blogsmith_session=;/);
+    expect((await me(cookie)).statusCode).toBe(401);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(key) })).statusCode).toBe(
+      401,
+    );
+    const members = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/members',
+      headers: { cookie: ownerCookie },
+    });
+    expect(members.json().items.map((m: { userId: string }) => m.userId)).not.toContain(userId);
+    expect(await auditActions()).toContain('member.left');
+  });
+});
+
+describe('leaving one of two workspaces', () => {
+  let t: TestApp;
+  let boss: string;
+  let own: string;
+  let mine: string;
+  beforeAll(async () => {
+    t = await createTestApp('pglite', { SIGNUP_ENABLED: 'true' });
+    boss = (await setupOwner(t.app, 'boss@example.com', 'boss-password')).cookie;
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/signup',
+      payload: { email: 'two@example.com', password: 'two-password', workspaceName: 'Mine' },
+    });
+    if (created.statusCode !== 202) throw new Error(created.body);
+    own = await login(t.app, 'two@example.com', 'two-password');
+    mine = (await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: own } })).json()
+      .workspace.id;
+  });
+  afterAll(async () => t.close());
+
+  const me = (cookie: string) => t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie } });
+
+  it('moves the session to the other workspace', async () => {
+    const invited = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/members',
+      headers: session(boss),
+      payload: { email: 'two@example.com', role: 'viewer' },
+    });
+    // Accepted while signed in: the session moves into the inviter's workspace.
+    const accepted = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/invitations/${invited.json().token}/accept`,
+      headers: session(own),
+      payload: {},
+    });
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    expect((await me(own)).json().workspace.id).not.toBe(mine);
+
+    const left = await t.app.inject({ method: 'DELETE', url: '/api/v1/members/me', headers: session(own) });
+    expect(left.statusCode, left.body).toBe(200);
+    expect(left.json().workspace).toMatchObject({ id: mine, name: 'Mine', role: 'owner' });
+    const after = await me(own);
+    expect(after.statusCode).toBe(200);
+    expect(after.json().workspace.id).toBe(mine);
+    expect(after.json().workspaces.map((w: { id: string }) => w.id)).toEqual([mine]);
+  });
+
+  it("keeps a workspace's last owner until another member is made an owner", async () => {
+    const last = await t.app.inject({ method: 'DELETE', url: '/api/v1/members/me', headers: session(boss) });
+    expect(last.statusCode).toBe(409);
+    expect(last.json().error.message).toMatch(/last owner/);
+    expect((await me(boss)).statusCode).toBe(200);
+  });
+});
