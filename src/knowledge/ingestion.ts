@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import { refreshStatsIfGrown } from '../db/embedded-autovacuum.ts';
-import { errorMessage } from '../errors.ts';
+import { AppError, errorMessage } from '../errors.ts';
 import { type AppJobPayload, appJobs } from '../jobs/job-map.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { LlmGateway } from '../llm/types.ts';
@@ -18,6 +18,7 @@ import { withoutParamsText } from '../observability/query-values.ts';
 import { assertStorageRoom, insertWithinStorage } from '../storage/workspace-storage.ts';
 import { chunksLanguage } from './detect-language.ts';
 import {
+  addDocumentTags,
   claimForProcessing,
   completeDocument,
   type DocumentRow,
@@ -36,7 +37,7 @@ import { DocumentRejectedError } from './errors.ts';
 import { type ChunkedDocument, documentLimits } from './ingest-document.ts';
 import { parseAndChunkOffThread } from './parse-pool.ts';
 import { handOff, takeHandedOff } from './parsed-handoff.ts';
-import { foldedTags } from './tags.ts';
+import { foldedTags, maxDocumentTags } from './tags.ts';
 
 /** Retries after a failed attempt (embedder outage, database hiccup); rejections never retry. */
 export const ingestRetryLimit = appJobs['document.ingest'].retryLimit;
@@ -66,6 +67,8 @@ export interface SubmitResult {
   document: DocumentRow;
   /** false: the same content was already in the workspace and that document is returned. */
   created: boolean;
+  /** The upload's tags were added to those of the document already there (created: false). */
+  tagsAdded: boolean;
 }
 
 export type IngestJobData = AppJobPayload<'document.ingest'>;
@@ -74,13 +77,16 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 
 /**
  * Throws DocumentRejectedError (nothing stored) for a document that must not be ingested, and
- * AppError `storage_full` for one the workspace has no room left for.
+ * AppError `storage_full` for one the workspace has no room left for. The same content again is
+ * answered with the document already there, the upload's tags added to its own (AppError
+ * `validation_error` at `tags`, nothing changed, when they would carry more than maxDocumentTags).
  */
 export async function submitDocument(deps: IngestionDeps, input: SubmitInput): Promise<SubmitResult> {
   const { database } = deps;
+  const tags = foldedTags(input.tags ?? []);
   let contentHash = sha256(input.bytes);
   const existing = await findByHash(database, input.workspaceId, contentHash);
-  if (existing) return { document: await retryIfFailed(deps, existing), created: false };
+  if (existing) return sameContent(deps, existing, tags);
   const size = input.bytes.byteLength;
   // Checked before the parse (a full workspace costs no reading process) and again as it is stored.
   await assertStorageRoom(database, deps.config, input.workspaceId, size);
@@ -99,7 +105,7 @@ export async function submitDocument(deps: IngestionDeps, input: SubmitInput): P
   if (input.sourceKind === 'url') {
     contentHash = sha256(Buffer.from(parsed.chunks.map((c) => c.text).join('\n')));
     const same = await findByHash(database, input.workspaceId, contentHash);
-    if (same) return { document: await retryIfFailed(deps, same), created: false };
+    if (same) return sameContent(deps, same, tags);
   }
   const row = {
     workspaceId: input.workspaceId,
@@ -111,7 +117,7 @@ export async function submitDocument(deps: IngestionDeps, input: SubmitInput): P
     contentHash,
     byteSize: size,
     pageCount: parsed.pageCount,
-    tags: foldedTags(input.tags ?? []),
+    tags,
     contentType: input.declaredType,
     bytes: input.bytes,
   };
@@ -124,12 +130,49 @@ export async function submitDocument(deps: IngestionDeps, input: SubmitInput): P
     // The same content arrived concurrently: that document is the answer.
     const raced = await findByHash(database, input.workspaceId, contentHash);
     if (!raced) throw new Error('document vanished after a concurrent insert');
-    return { document: raced, created: false };
+    return sameContent(deps, raced, tags);
   }
   await enqueueIngestion(deps, { documentId: id, workspaceId: input.workspaceId }, parsed);
   const document = await getDocument(database, input.workspaceId, id);
   if (!document) throw new Error('document vanished after insert');
-  return { document, created: true };
+  return { document, created: true, tagsAdded: false };
+}
+
+/**
+ * The answer to content the workspace already has: that document, with the upload's tags added
+ * (one statement: addDocumentTags), and tried again if it had failed.
+ */
+async function sameContent(deps: IngestionDeps, stored: DocumentRow, tags: string[]): Promise<SubmitResult> {
+  const { document, tagsAdded } = await withTagsAdded(deps.database, stored, tags);
+  return { document: await retryIfFailed(deps, document), created: false, tagsAdded };
+}
+
+async function withTagsAdded(
+  database: Database,
+  stored: DocumentRow,
+  tags: string[],
+): Promise<{ document: DocumentRow; tagsAdded: boolean }> {
+  if (tags.length === 0) return { document: stored, tagsAdded: false };
+  // A refusal is explained from the row as it is then; an edit that made room in between (rare)
+  // is worth another try rather than a refusal the row no longer bears out.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const tagged = await addDocumentTags(database, stored.workspaceId, stored.id, tags, maxDocumentTags);
+    if (tagged) return { document: tagged, tagsAdded: true };
+    const now = await getDocument(database, stored.workspaceId, stored.id);
+    if (!now || tags.every((tag) => now.tags.includes(tag)))
+      return { document: now ?? stored, tagsAdded: false };
+    if (new Set([...now.tags, ...tags]).size > maxDocumentTags) throw tooManyTags(now.tags, tags);
+  }
+  throw new AppError(
+    'conflict',
+    "the document's tags kept changing while this upload's were added: send it again",
+  );
+}
+
+function tooManyTags(stored: string[], added: string[]): AppError {
+  const union = new Set([...stored, ...added]).size;
+  const message = `the same content is already stored with ${stored.length} tags; with these it would have ${union}, more than ${maxDocumentTags}`;
+  return new AppError('validation_error', `tags: ${message}`, [{ path: 'tags', message }]);
 }
 
 async function enqueueIngestion(deps: IngestionDeps, job: IngestJobData, parsed: ChunkedDocument) {

@@ -12,7 +12,7 @@ import {
   multipartBody,
   threePagePdf,
 } from '../knowledge/samples-ingest.ts';
-import { bearer, createKey, setupOwner } from '../support/accounts.ts';
+import { bearer, createKey, inviteMember, session, setupOwner } from '../support/accounts.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { backends } from '../support/database.ts';
 import { writePdf } from '../support/pdf-writer.ts';
@@ -35,6 +35,7 @@ interface DocumentJson {
 describe.each(backends)('documents and knowledge search (%s)', (backend) => {
   let t: TestApp;
   let key: string;
+  let ownerCookie: string;
   let embedder: EmbeddingServer;
   let site: Server;
   let siteBase: string;
@@ -48,6 +49,9 @@ describe.each(backends)('documents and knowledge search (%s)', (backend) => {
         res.end(
           '# Greenhouse guide\n\nTomatoes need eight hours of sun.\n\n## Watering\n\n- Water early in the morning.\n',
         );
+      } else if (req.url === '/beds.md') {
+        res.writeHead(200, { 'content-type': 'text/markdown' });
+        res.end('# Raised beds\n\nA raised bed warms up earlier in spring.\n');
       } else if (req.url === '/nonce.html') {
         // A page whose bytes differ on every fetch in what it does not show.
         res.writeHead(200, { 'content-type': 'text/html' });
@@ -72,6 +76,7 @@ describe.each(backends)('documents and knowledge search (%s)', (backend) => {
     });
     await t.runtime.queue.start({ work: true });
     const owner = await setupOwner(t.app);
+    ownerCookie = owner.cookie;
     key = (await createKey(t.app, owner.cookie)).key;
   }, 60_000);
   afterAll(async () => {
@@ -102,6 +107,15 @@ describe.each(backends)('documents and knowledge search (%s)', (backend) => {
       await new Promise((r) => setTimeout(r, 100));
     }
   };
+  const patchTags = (id: string, payload: unknown, headers: Record<string, string> = bearer(key)) =>
+    t.app.inject({ method: 'PATCH', url: `/api/v1/documents/${id}`, headers, payload: payload as object });
+  const tagAudits = async (id: string) =>
+    (
+      await t.runtime.database.query<{ details: unknown }>(
+        `SELECT details FROM audit_log WHERE action = 'document.tags_changed' AND target = $1 ORDER BY created_at`,
+        [id],
+      )
+    ).rows.map((r) => r.details);
   const search = (body: Record<string, unknown>) =>
     t.app.inject({ method: 'POST', url: '/api/v1/knowledge/search', headers: bearer(key), payload: body });
   const counts = async () => {
@@ -230,6 +244,124 @@ describe.each(backends)('documents and knowledge search (%s)', (backend) => {
     expect(await counts()).toEqual(before);
     const list = await t.app.inject({ method: 'GET', url: '/api/v1/documents', headers: bearer(key) });
     expect(list.json().items.filter((d: DocumentJson) => d.id === pdfId)).toHaveLength(1);
+  });
+
+  it('adds the tags of the same content uploaded again to its own, folded, and audits it', async () => {
+    const bytes = Buffer.from('# Pruning\n\nPrune apple trees in late winter, before the buds break.\n');
+    const first = await upload(bytes, 'pruning.md', 'Orchard, winter');
+    expect(first.statusCode, first.body).toBe(202);
+    // Settled before the next test counts chunks (as every document these tests add).
+    await waitSettled(first.json().id);
+    const again = await upload(bytes, 'pruning-copy.md', 'WINTER, apples, Cafe\u0301');
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json().id).toBe(first.json().id);
+    expect(again.json().tags).toEqual(['orchard', 'winter', 'apples', 'café']);
+    expect((await getDoc(first.json().id)).tags).toEqual(['orchard', 'winter', 'apples', 'café']);
+    expect(await tagAudits(first.json().id)).toEqual([
+      { tags: ['orchard', 'winter', 'apples', 'café'], by: 'upload' },
+    ]);
+    // Tags it has already: nothing changed, nothing audited.
+    const same = await upload(bytes, 'pruning.md', 'orchard');
+    expect(same.statusCode).toBe(200);
+    expect(await tagAudits(first.json().id)).toHaveLength(1);
+  });
+
+  it('refuses an upload whose tags would take the stored document past 20, and changes nothing', async () => {
+    const bytes = Buffer.from('# Grafting\n\nA whip-and-tongue graft joins scion and rootstock.\n');
+    const eighteen = Array.from({ length: 18 }, (_, i) => `g${i}`);
+    const first = await upload(bytes, 'grafting.md', eighteen.join(','));
+    expect(first.statusCode, first.body).toBe(202);
+    await waitSettled(first.json().id);
+    const past = await upload(bytes, 'grafting.md', 'g0, one, two, three');
+    expect(past.statusCode, past.body).toBe(400);
+    expect(past.json().error).toMatchObject({
+      code: 'validation_error',
+      details: [{ path: 'tags', message: expect.stringMatching(/more than 20/) }],
+      requestId: expect.any(String),
+    });
+    expect((await getDoc(first.json().id)).tags).toEqual(eighteen);
+    expect(await tagAudits(first.json().id)).toEqual([]);
+  });
+
+  it("replaces a document's tags (folded as at upload): GET and the search's tag filter see them", async () => {
+    const res = await upload(
+      Buffer.from('# Espalier\n\nAn espalier trains a pear tree flat against a sunny wall.\n'),
+      'espalier.md',
+      'walls',
+    );
+    expect(res.statusCode, res.body).toBe(202);
+    const id = res.json().id as string;
+    await waitSettled(id);
+    const patched = await patchTags(id, { tags: ['Pears', 'PEARS', 'Cafe\u0301', ' café ', 'Training'] });
+    expect(patched.statusCode, patched.body).toBe(200);
+    expect(patched.json().tags).toEqual(['pears', 'café', 'training']);
+    expect(patched.json()).toEqual(JSON.parse(JSON.stringify(await getDoc(id))));
+    expect(await tagAudits(id)).toEqual([{ tags: ['pears', 'café', 'training'], by: 'edit' }]);
+
+    const ids = async (tags: string[]) =>
+      (await search({ query: 'espalier pear wall', mode: 'fulltext', tags }))
+        .json()
+        .items.map((r: { documentId: string }) => r.documentId);
+    expect(await ids(['PEARS'])).toEqual([id]);
+    expect(await ids(['walls'])).toEqual([]);
+
+    // 20 after folding is within the cap (21 spellings), and an empty list clears them.
+    const twenty = Array.from({ length: 20 }, (_, i) => `p${i}`);
+    const full = await patchTags(id, { tags: [...twenty, 'P0'] });
+    expect(full.statusCode, full.body).toBe(200);
+    expect(full.json().tags).toEqual(twenty);
+    const cleared = await patchTags(id, { tags: [] });
+    expect(cleared.statusCode).toBe(200);
+    expect(cleared.json().tags).toEqual([]);
+    expect((await getDoc(id)).tags).toEqual([]);
+  });
+
+  it('refuses bad tag edits with the one error shape, unknown documents with 404, viewers with 403', async () => {
+    const res = await upload(
+      Buffer.from('# Hedges\n\nA beech hedge keeps its brown leaves in winter.\n'),
+      'hedges.md',
+      'hedge',
+    );
+    const id = res.json().id as string;
+    await waitSettled(id);
+    const bad: unknown[] = [
+      {},
+      { tags: 'hedge' },
+      { tags: [''] },
+      { tags: ['x'.repeat(51)] },
+      // A tag that folds to more than 50 characters (İ lower-cases to two), as multipart refuses it.
+      { tags: ['İ'.repeat(30)] },
+      { tags: Array.from({ length: 21 }, (_, i) => `h${i}`) },
+      { tags: ['ok\u0000'] },
+      { tags: ['hedge'], title: 'other' },
+    ];
+    for (const payload of bad) {
+      const refused = await patchTags(id, payload);
+      expect(refused.statusCode, `${JSON.stringify(payload)} → ${refused.body}`).toBe(400);
+      const error = refused.json().error;
+      expect(error.code).toBe('validation_error');
+      expect(error.requestId).toEqual(expect.any(String));
+      expect(error.details, JSON.stringify(payload)).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ path: expect.any(String), message: expect.any(String) }),
+        ]),
+      );
+    }
+    expect((await getDoc(id)).tags).toEqual(['hedge']);
+
+    const unknown = await patchTags('00000000-0000-4000-8000-000000000000', { tags: ['x'] });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error.code).toBe('not_found');
+
+    const viewer = await inviteMember(t.app, ownerCookie, {
+      email: 'viewer@example.com',
+      password: 'viewer-password',
+      role: 'viewer',
+    });
+    const byViewer = await patchTags(id, { tags: ['x'] }, session(viewer.cookie));
+    expect(byViewer.statusCode, byViewer.body).toBe(403);
+    expect(byViewer.json().error.code).toBe('forbidden');
+    expect((await getDoc(id)).tags).toEqual(['hedge']);
   });
 
   it('lists with a status filter and pagination', async () => {
@@ -377,6 +509,18 @@ describe.each(backends)('documents and knowledge search (%s)', (backend) => {
     expect(doc.sourceUrl).toBe(`${siteBase}/guide.md`);
     expect(doc.tags).toEqual(['garden']);
 
+    // 21 tags, one of them another spelling of another: 20 tags, accepted as multipart accepts them.
+    const twenty = Array.from({ length: 20 }, (_, i) => `Bed ${i}`);
+    const many = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/documents',
+      headers: bearer(key),
+      payload: { url: `${siteBase}/beds.md`, tags: [...twenty, 'BED 7'] },
+    });
+    expect(many.statusCode, many.body).toBe(202);
+    expect(many.json().tags).toEqual(twenty.map((tag) => tag.toLowerCase()));
+    await waitSettled(many.json().id);
+
     // Added twice, a page that shows the same text is one document.
     const add = () =>
       t.app.inject({
@@ -476,6 +620,10 @@ describe.each(backends)('documents and knowledge search (%s)', (backend) => {
       payload: form.payload,
     });
     expect(post.statusCode).toBe(403);
+    const docId = (
+      await t.app.inject({ method: 'GET', url: '/api/v1/documents', headers: bearer(key) })
+    ).json().items[0].id;
+    expect((await patchTags(docId, { tags: ['x'] }, bearer(reader))).statusCode).toBe(403);
     const read = await t.app.inject({ method: 'GET', url: '/api/v1/documents', headers: bearer(reader) });
     expect(read.statusCode).toBe(200);
     const found = await t.app.inject({

@@ -55,6 +55,7 @@ describe.each(backends)('workspace isolation (%s)', (backend) => {
     { method: 'DELETE' as const, url: `/api/v1/members/${b.userId}` },
     { method: 'GET' as const, url: `/api/v1/documents/${b.documentId}` },
     { method: 'GET' as const, url: `/api/v1/documents/${b.documentId}/passages` },
+    { method: 'PATCH' as const, url: `/api/v1/documents/${b.documentId}`, payload: { tags: ['a'] } },
     { method: 'DELETE' as const, url: `/api/v1/documents/${b.documentId}` },
     { method: 'GET' as const, url: `/api/v1/eval/reports/${b.evalReportId}` },
     { method: 'DELETE' as const, url: `/api/v1/eval/reports/${b.evalReportId}` },
@@ -75,6 +76,11 @@ describe.each(backends)('workspace isolation (%s)', (backend) => {
     expect(members.json().items.map((m: { email: string }) => m.email)).toEqual(['a@example.com']);
     const docs = await t.app.inject({ method: 'GET', url: '/api/v1/documents', headers: bearer(keyOfA) });
     expect(docs.json().items.map((d: { id: string }) => d.id)).not.toContain(b.documentId);
+    const tagsOfB = await t.runtime.database.query<{ tags: string[] }>(
+      'SELECT tags FROM documents WHERE id = $1',
+      [b.documentId],
+    );
+    expect(tagsOfB.rows[0]?.tags).toEqual([]);
     const runs = await t.app.inject({ method: 'GET', url: '/api/v1/eval/reports', headers: bearer(keyOfA) });
     expect(runs.json().items).toEqual([]);
   });

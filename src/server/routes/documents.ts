@@ -1,4 +1,4 @@
-// The knowledge library's documents: upload (multipart file or JSON {url}), list, status, delete.
+// The knowledge library's documents: upload (multipart file or JSON {url}), list, status, tags, delete.
 // Ingestion itself runs as the `document.ingest` job; uploads answer 202 with the queued document.
 import multipart from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
@@ -12,6 +12,7 @@ import {
   deleteDocument,
   getDocument,
   listDocumentPage,
+  setDocumentTags,
 } from '../../knowledge/document-store.ts';
 import { DocumentRejectedError } from '../../knowledge/errors.ts';
 import { fetchDocument } from '../../knowledge/fetch-document.ts';
@@ -19,11 +20,12 @@ import { documentLimits, megabytes } from '../../knowledge/ingest-document.ts';
 import { ingestionDeps } from '../../knowledge/ingest-job.ts';
 import { type SubmitInput, submitDocument } from '../../knowledge/ingestion.ts';
 import { documentPassages } from '../../knowledge/passage-store.ts';
-import { foldedTags } from '../../knowledge/tags.ts';
+import { maxDocumentTags } from '../../knowledge/tags.ts';
 import { documentStatuses, documentTypes } from '../../knowledge/types.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
 import { decodeCursor, pageFrom, pageOf, pageQuery } from '../pagination.ts';
 import { auditRequest } from '../request-audit.ts';
+import { documentTags, multipartTags } from './document-tags.ts';
 import { documentPassage } from './knowledge-schemas.ts';
 
 /** The chunk index a passages cursor stands for (-1: from the start). */
@@ -83,18 +85,9 @@ const toView = (d: DocumentRow): z.infer<typeof documentView> => ({
   updatedAt: new Date(d.updatedAt),
 });
 
-const tag = text({ max: 50, min: 1 });
-const tagList = z.array(tag).max(20);
-// Counted once folded (tags differing only in case or Unicode form are one), as the multipart
-// field's are.
-const urlTags = z
-  .array(tag)
-  .max(100)
-  .refine((tags) => foldedTags(tags).length <= 20, 'At most 20 tags (one spelling each)');
-
 const urlBody = z.object({
   url: text({ max: 2048, trim: false }).regex(/^https?:\/\//i, 'must be an http:// or https:// URL'),
-  tags: urlTags.optional(),
+  tags: documentTags.optional(),
 });
 
 // Documents the multipart form in OpenAPI; the handler reads the parts itself (streamed, limited).
@@ -117,28 +110,6 @@ interface UploadedFile {
   filename?: string;
   declaredType?: string;
   tags: string[];
-}
-
-function parseTags(values: string[]): string[] {
-  const split = values.flatMap((v) => {
-    const trimmed = v.trim();
-    if (trimmed.startsWith('[')) {
-      try {
-        const parsed: unknown = JSON.parse(trimmed);
-        if (Array.isArray(parsed)) return parsed.map(String);
-      } catch {
-        // not JSON: a comma list
-      }
-    }
-    return trimmed.split(',');
-  });
-  const result = tagList.safeParse(foldedTags(split));
-  if (!result.success) {
-    throw new AppError('validation_error', 'tags: at most 20 tags of 1–50 characters', [
-      { path: 'tags', message: result.error.issues[0]?.message ?? 'invalid tags' },
-    ]);
-  }
-  return result.data;
 }
 
 async function readUpload(request: FastifyRequest, maxBytes: number): Promise<UploadedFile> {
@@ -190,7 +161,7 @@ async function readUpload(request: FastifyRequest, maxBytes: number): Promise<Up
     throw new AppError('validation_error', 'the upload has no `file` field', [
       { path: 'file', message: 'required' },
     ]);
-  return { ...file, tags: parseTags(tags) };
+  return { ...file, tags: multipartTags(tags) };
 }
 
 export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -222,7 +193,8 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
           'Add a document to the knowledge library (file upload or URL); ingestion runs in the background',
         description:
           'Answers 202 with the queued document (poll `GET /api/v1/documents/{id}` for status and progress), or ' +
-          '200 with the existing document when the same content is already in the workspace. The type is ' +
+          "200 with the existing document when the same content is already in the workspace, the upload's tags " +
+          `added to its own (past ${maxDocumentTags} in all → 400 at \`tags\`, nothing changed). The type is ` +
           'recognised by content; wrong type → 415, too large → 413, encrypted/corrupt/empty → 400, blocked URL → 400. ' +
           'A workspace stores at most WORKSPACE_STORAGE_MB in all (`GET /api/v1/usage/storage`): a file that ' +
           'does not fit → 413 `storage_full`. ' +
@@ -276,6 +248,11 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
           title: result.document.title,
           type: result.document.type,
           sourceKind: input.sourceKind,
+        });
+      } else if (result.tagsAdded) {
+        await auditRequest(request, 'document.tags_changed', result.document.id, {
+          tags: result.document.tags,
+          by: 'upload',
         });
       }
       // 202: queued now; 200: the same content was already in the workspace (that document).
@@ -367,6 +344,30 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
         nextCursor:
           items.length === limit && last ? Buffer.from(String(last.index)).toString('base64url') : null,
       };
+    },
+  );
+
+  app.patch(
+    '/:id',
+    {
+      preHandler: requireAuth({ role: 'editor', scope: 'documents:write' }),
+      schema: {
+        tags: ['knowledge'],
+        summary: "Replace a document's tags",
+        description:
+          'The tags are folded and counted as at upload. Filters of `POST /api/v1/knowledge/search` see them at once.',
+        security: securedBy,
+        params: z.object({ id: z.uuid() }),
+        body: z.strictObject({ tags: documentTags }),
+        response: { 200: documentView },
+      },
+    },
+    async (request) => {
+      const { workspaceId } = authOf(request);
+      const document = await setDocumentTags(database, workspaceId, request.params.id, request.body.tags);
+      if (!document) throw notFound('Document');
+      await auditRequest(request, 'document.tags_changed', document.id, { tags: document.tags, by: 'edit' });
+      return toView(document);
     },
   );
 

@@ -4761,7 +4761,7 @@ export interface paths {
     };
     /**
      * Add a document to the knowledge library (file upload or URL); ingestion runs in the background
-     * @description Answers 202 with the queued document (poll `GET /api/v1/documents/{id}` for status and progress), or 200 with the existing document when the same content is already in the workspace. The type is recognised by content; wrong type → 415, too large → 413, encrypted/corrupt/empty → 400, blocked URL → 400. A workspace stores at most WORKSPACE_STORAGE_MB in all (`GET /api/v1/usage/storage`): a file that does not fit → 413 `storage_full`. Documents are read as they arrive, taking turns across workspaces: one that would wait behind 4 of its workspace's → 429, behind 32 in all → 503 (both with Retry-After).
+     * @description Answers 202 with the queued document (poll `GET /api/v1/documents/{id}` for status and progress), or 200 with the existing document when the same content is already in the workspace, the upload's tags added to its own (past 20 in all → 400 at `tags`, nothing changed). The type is recognised by content; wrong type → 415, too large → 413, encrypted/corrupt/empty → 400, blocked URL → 400. A workspace stores at most WORKSPACE_STORAGE_MB in all (`GET /api/v1/usage/storage`): a file that does not fit → 413 `storage_full`. Documents are read as they arrive, taking turns across workspaces: one that would wait behind 4 of its workspace's → 429, behind 32 in all → 503 (both with Retry-After).
      */
     post: {
       /** @description Either `multipart/form-data` with a `file` part (and optional `tags`: repeated fields or a comma list), or JSON `{url, tags?}` to ingest a web page or file fetched by the server (SSRF-guarded). */
@@ -4769,6 +4769,7 @@ export interface paths {
         content: {
           "multipart/form-data": ({
             url: string;
+            /** @description Each 1–50 characters; folded to lower case and Unicode NFC, each once ("SEO" and "seo" are one tag), then at most 20. */
             tags?: string[];
           } | {
             /**
@@ -4781,6 +4782,7 @@ export interface paths {
           }) | null;
           "application/json": ({
             url: string;
+            /** @description Each 1–50 characters; folded to lower case and Unicode NFC, each once ("SEO" and "seo" are one tag), then at most 20. */
             tags?: string[];
           } | {
             /**
@@ -4939,6 +4941,71 @@ export interface paths {
         /** @description Default Response */
         204: {
           content: never;
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+    /**
+     * Replace a document's tags
+     * @description The tags are folded and counted as at upload. Filters of `POST /api/v1/knowledge/search` see them at once.
+     */
+    patch: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @description Each 1–50 characters; folded to lower case and Unicode NFC, each once ("SEO" and "seo" are one tag), then at most 20. */
+            tags: string[];
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              title: string;
+              /** @enum {string} */
+              type: "pdf" | "docx" | "markdown" | "text" | "html" | "openapi";
+              /** @enum {string} */
+              sourceKind: "upload" | "url";
+              sourceUrl: string | null;
+              filename: string | null;
+              contentHash: string;
+              byteSize: number;
+              /** @enum {string} */
+              status: "queued" | "processing" | "ready" | "failed";
+              progress: number;
+              error: string | null;
+              note: string | null;
+              pageCount: number | null;
+              chunkCount: number;
+              /** @description Language of the text as a BCP 47 primary tag ("en", "de", "ja"…), detected at ingestion; its passages are searched with that language's stemming. null until the document is parsed; text too short to tell counts as "en". */
+              language: string | null;
+              tags: string[];
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
         };
         /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
         "4XX": {
