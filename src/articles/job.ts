@@ -13,6 +13,7 @@ import { refreshStatsIfGrown } from '../db/embedded-autovacuum.ts';
 import { errorMessage } from '../errors.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { LlmGateway } from '../llm/types.ts';
+import { captureJobFailure } from '../observability/sentry.ts';
 import { sharedCache } from '../research/cache.ts';
 import { type ResearchConfig, researchFromConfig } from '../research/from-config.ts';
 import { type FetchConfig, fetchOptionsFromConfig } from '../security/ssrf/index.ts';
@@ -269,6 +270,7 @@ async function runArticle(
     }
     const message = errorMessage(err);
     logger.warn({ err, articleId }, 'article run failed');
+    captureJobFailure(err, { queue: 'article.generate', article: articleId });
     await saveDraft(ctx).catch((e) =>
       logger.warn({ err: e, articleId }, 'could not save the partial article'),
     );

@@ -10,6 +10,7 @@ import { reclaimDeletedSpace } from '../db/embedded-autovacuum.ts';
 import { underMigrationLock } from '../db/migrate.ts';
 import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import { metricsRegistry } from '../observability/metrics.ts';
+import { captureJobFailure } from '../observability/sentry.ts';
 import { afterPendingIo } from '../when-idle.ts';
 import type { AppJobs, AppPeriodicTask } from './job-map.ts';
 import type { JobInput, JobPayload, JobSpec, JobSpecs } from './job-spec.ts';
@@ -375,6 +376,7 @@ export function createJobQueue<M extends JobSpecs = AppJobs, T extends string = 
         status: job.retryCount >= policyOf(spec).retryLimit ? 'failed' : 'retried',
       });
       logger.warn({ err, job: job.id, queue: name, retryCount: job.retryCount }, 'job failed');
+      captureJobFailure(err, { queue: name, job: job.id });
       throw err;
     } finally {
       running.delete(controller);

@@ -1,5 +1,5 @@
-// Error reporting to Sentry, only when SENTRY_DSN is set. Only server faults (5xx) are sent:
-// client mistakes are not incidents. The SDK (several hundred modules, about a second of CPU to
+// Error reporting to Sentry, only when SENTRY_DSN is set. Only server faults (5xx) and jobs that
+// failed on a bug are sent: client mistakes and providers' failures are not incidents. The SDK (several hundred modules, about a second of CPU to
 // load) is imported only when a DSN is configured.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -54,6 +54,31 @@ export async function closeSentry(timeoutMs = 2000): Promise<void> {
 /** Reports an error that no request owns (an unhandled rejection), when Sentry is on. */
 export function captureUnowned(error: unknown): void {
   if (Sentry?.isInitialized()) Sentry.captureException(error);
+}
+
+/**
+ * Whether an error, or one it was caused by, is what a bug throws: a failed background job is
+ * reported when it is (a provider's 429, a refused brief or a database away are the job's outcome,
+ * seen in its status and logs, not incidents). A fetch that could not connect is a TypeError too.
+ */
+export function isProgrammingError(error: unknown, depth = 0): boolean {
+  if (!(error instanceof Error) || depth > 5) return false;
+  const bug =
+    error instanceof ReferenceError ||
+    error instanceof RangeError ||
+    (error instanceof TypeError && error.message !== 'fetch failed');
+  return bug || isProgrammingError(error.cause, depth + 1);
+}
+
+/** Reports a background job that failed on a bug, when Sentry is on, tagged with its queue. */
+export function captureJobFailure(error: unknown, tags: Record<string, string>): void {
+  const sentry = Sentry;
+  if (!sentry?.isInitialized() || !isProgrammingError(error)) return;
+  sentry.withScope((scope) => {
+    for (const [name, value] of Object.entries(tags)) scope.setTag(name, value);
+    scope.setTransactionName(`job ${tags.queue ?? ''}`.trim());
+    sentry.captureException(error);
+  });
 }
 
 // The error seen by the handler, kept until the response status is known.

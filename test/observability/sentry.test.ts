@@ -2,7 +2,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeSentry, initSentry } from '../../src/observability/sentry.ts';
+import {
+  captureJobFailure,
+  closeSentry,
+  initSentry,
+  isProgrammingError,
+} from '../../src/observability/sentry.ts';
 import { createEdgeApp, type EdgeApp } from '../server/edge-app.ts';
 
 // A stand-in for Sentry's ingestion endpoint: records the envelopes it is sent.
@@ -77,12 +82,31 @@ describe('Sentry', () => {
     for (const secret of ['hunter2-PASSWORD', 'INVTOKEN0123456789abcdef', 'alice', '203.0.113.9'])
       expect(sent, secret).not.toContain(secret);
     expect(sent).toContain('POST /api/v1/invitations/:token/crash');
-    // Envelopes are newline-separated JSON items; events carry exception.values.
-    const reported = ingest.envelopes
+    expect(reported()).toEqual(['sentry-visible-crash', 'sentry-visible-post-crash']);
+  });
+
+  it('reports a background job that failed on a bug, not one a provider or the input failed', async () => {
+    const { port } = ingest.server.address() as AddressInfo;
+    await initSentry({ SENTRY_DSN: `http://publickey@127.0.0.1:${port}/42`, ENVIRONMENT: 'test' });
+    ingest.envelopes.length = 0;
+    const wrapped = new Error('step "sections" failed', { cause: new TypeError('job-bug-in-cause') });
+    captureJobFailure(new TypeError('job-bug-direct'), { queue: 'document.ingest', job: 'j1' });
+    captureJobFailure(wrapped, { queue: 'article.generate', article: 'a1' });
+    captureJobFailure(new Error('job-provider-429'), { queue: 'article.generate' });
+    captureJobFailure(new TypeError('fetch failed'), { queue: 'document.ingest' });
+    await closeSentry(5000);
+    // The wrapped one with its cause, linked as Sentry does.
+    expect(reported()).toEqual(['job-bug-direct', 'job-bug-in-cause', 'step "sections" failed']);
+    expect(ingest.envelopes.join('\n')).toContain('"queue":"document.ingest"');
+    expect(isProgrammingError(new RangeError('Invalid array length'))).toBe(true);
+    expect(isProgrammingError(new SyntaxError('Unexpected token } in JSON'))).toBe(false);
+  });
+
+  // Envelopes are newline-separated JSON items; events carry exception.values.
+  const reported = () =>
+    ingest.envelopes
       .flatMap((e) => e.split('\n'))
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as { exception?: { values?: Array<{ value?: string }> } })
       .flatMap((item) => item.exception?.values?.map((v) => v.value) ?? []);
-    expect(reported).toEqual(['sentry-visible-crash', 'sentry-visible-post-crash']);
-  });
 });
