@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { ConfigError } from './config-error.ts';
 import { documentTypes } from './knowledge/types.ts';
+import { maxEmbeddingDimensions } from './llm/embedding-width.ts';
 import { modelIdProblem } from './llm/model-id.ts';
 import { priceOverridesSchema } from './llm/prices.ts';
 import { parseProviderConcurrency } from './llm/provider-concurrency.ts';
@@ -201,8 +202,17 @@ const schema = z.object({
   LLM_WRITER_MODEL: modelId.optional(),
   LLM_CHECKER_MODEL: modelId.optional(),
   EMBEDDING_MODEL: modelId.optional(),
-  /** Width of the `embedding vector(N)` column; must match what EMBEDDING_MODEL returns. */
-  EMBEDDING_DIMENSIONS: envNumber().int(wholeNumber).min(1).max(16000).default(1536),
+  /**
+   * Width of the `embedding vector(N)` column, asked of models that take a width (OpenAI's
+   * text-embedding-3-*, Gemini's); others must give it. Its HNSW index holds at most 2000.
+   */
+  EMBEDDING_DIMENSIONS: envNumber()
+    .int(wholeNumber)
+    .min(1)
+    .max(maxEmbeddingDimensions, {
+      error: `must be at most ${maxEmbeddingDimensions}, the widest vectors pgvector's HNSW index (vector search) holds; gemini-embedding-001 and text-embedding-3-large are asked for this width (e.g. 1536) instead of their 3072`,
+    })
+    .default(1536),
   LLM_TIMEOUT_SECONDS: envNumber().positive().max(3600).default(120),
   LLM_MAX_RETRIES: envNumber().int(wholeNumber).min(0).max(10).default(2),
   LLM_RATE_LIMIT_PER_MINUTE: positiveInt(500),

@@ -17,6 +17,7 @@ import { appJobs } from './jobs/job-map.ts';
 import { createJobQueue, type JobQueue } from './jobs/queue.ts';
 import { prepareVectorSearch } from './knowledge/vector-setup.ts';
 import { createAppLlmGateway } from './llm/app-gateway.ts';
+import { resolveModels } from './llm/resolve-models.ts';
 import type { LlmGateway } from './llm/types.ts';
 import { watchDataDirDisk } from './observability/disk-metrics.ts';
 import { createLogger } from './observability/logger.ts';
@@ -102,7 +103,12 @@ export async function createRuntime(config: Config, opts: RuntimeOptions = {}): 
     makeDirectory(dataDir);
     watchDataDirDisk(dataDir);
   }
-  await prepareVectorSearch(database, config.EMBEDDING_DIMENSIONS, logger);
+  await prepareVectorSearch(
+    database,
+    config.EMBEDDING_DIMENSIONS,
+    logger,
+    resolveModels(config).chains.embedder[0],
+  );
   await ensureAdmin({ config, database, logger });
   if (migration.unknownMigrations) {
     logger.warn(

@@ -12,6 +12,7 @@ import type { Database } from '../db/client.ts';
 import { refreshStatsIfGrown } from '../db/embedded-autovacuum.ts';
 import { errorMessage } from '../errors.ts';
 import type { JobQueue } from '../jobs/queue.ts';
+import { vectorColumnDimensions } from '../knowledge/vector-setup.ts';
 import type { LlmGateway } from '../llm/types.ts';
 import { captureJobFailure } from '../observability/sentry.ts';
 import { sharedCache } from '../research/cache.ts';
@@ -90,12 +91,16 @@ function sourceProviders(deps: ArticleJobDeps): SourceProviders {
       workspaceId: ctx.article.workspaceId,
       embed: async (texts: string[]) => {
         try {
+          const width = await vectorColumnDimensions(deps.database);
+          if (width === null) return undefined;
           const result = await deps.llm.embed(texts, {
             workspaceId: ctx.article.workspaceId,
             purpose: { kind: 'article', id: ctx.article.id, step: 'gather' },
             signal: ctx.signal,
+            dimensions: width,
           });
-          return result.embeddings;
+          // Vectors of another width cannot be compared with the stored ones: keyword search only.
+          return result.embeddings.every((v) => v.length === width) ? result.embeddings : undefined;
         } catch {
           // No embedder configured (or it is down): keyword search still finds passages.
           return undefined;

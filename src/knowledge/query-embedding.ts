@@ -20,8 +20,8 @@ const recentQueries = new LRUCache<string, number[]>({
   sizeCalculation: (vector) => vector.length * 8 + 200,
 });
 
-const keyOf = (workspaceId: string, model: string, text: string) =>
-  `${workspaceId}\n${model}\n${createHash('sha256').update(text).digest('hex')}`;
+const keyOf = (workspaceId: string, model: string, width: number, text: string) =>
+  `${workspaceId}\n${model}\n${width}\n${createHash('sha256').update(text).digest('hex')}`;
 
 export async function queryEmbedding(
   deps: { database: Database; llm: Pick<LlmGateway, 'embed' | 'resolved'>; logger: Pick<Logger, 'warn'> },
@@ -34,13 +34,14 @@ export async function queryEmbedding(
     const resolved = await deps.llm.resolved(workspaceId);
     const model = resolved.chains.embedder[0];
     if (!model) return undefined;
-    const key = keyOf(workspaceId, model.id, text);
+    const key = keyOf(workspaceId, model.id, width, text);
     const known = recentQueries.get(key);
     if (known) return known.length === width ? known : undefined;
     const r = await deps.llm.embed([text], {
       workspaceId,
       purpose: { kind: 'embedding', step: 'search' },
       cache: false,
+      dimensions: width,
     });
     const vector = r.embeddings[0];
     if (!vector || vector.length !== width) return undefined;

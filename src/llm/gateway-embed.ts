@@ -1,12 +1,14 @@
 // Embeddings: the texts the embedding cache does not know go through the chain in one request;
-// cached and fresh vectors are returned in the texts' order.
+// cached and fresh vectors are returned in the texts' order. A model that can be asked for a width
+// is asked for the embedding column's (embedding-width.ts).
 import { embedMany } from 'ai';
+import { askedWidth, widthRequest } from './embedding-width.ts';
 import { contextOf, type GatewayCore } from './gateway-core.ts';
 import { holdBudget } from './hold-budget.ts';
 import { cacheOwner } from './response-cache-key.ts';
 import { runChain } from './run-chain.ts';
 import { countTokens } from './token-count.ts';
-import type { LlmEmbedOptions, LlmEmbedResult, LlmUsage } from './types.ts';
+import type { LlmEmbedOptions, LlmEmbedResult, LlmUsage, ModelRef } from './types.ts';
 
 /**
  * The tokens the server reported, or — when it sent none (Gemini's API never does; the AI SDK then
@@ -31,14 +33,19 @@ export async function embed(
   const ctx = contextOf('embedder', options);
   const ref = chain[0];
   const cache = options.cache !== false && ref ? deps.embeddingCache : undefined;
-  // The cache's namespace: the model, for this workspace under these credentials (cacheOwner).
-  const namespace = (model: string) => `${cacheOwner(setup.scope, options.workspaceId)}\n${model}`;
+  const dimensions = options.dimensions ?? deps.config.EMBEDDING_DIMENSIONS;
+  // The cache's namespace: the model, for this workspace under these credentials (cacheOwner), and
+  // the width it is asked for when that is not its own (vectors of another width are other vectors).
+  const namespace = (model: ModelRef) => {
+    const asked = askedWidth(model, dimensions);
+    return `${cacheOwner(setup.scope, options.workspaceId)}\n${model.id}${asked ? `\n${asked}` : ''}`;
+  };
   const none = () => texts.map(() => null);
   // The cache only saves calls: one that cannot be read is a miss (as for answers), not a failed
   // search or ingestion.
   const vectors: (number[] | null)[] =
     cache && ref
-      ? await cache.getMany(namespace(ref.id), texts).catch((err: unknown) => {
+      ? await cache.getMany(namespace(ref), texts).catch((err: unknown) => {
           core.logger.warn({ err }, 'Embedding cache read failed');
           return none();
         })
@@ -71,11 +78,13 @@ export async function embed(
       label: 'embeddings',
     },
     async (attempt) => {
+      const providerOptions = widthRequest(attempt.model, dimensions);
       const r = await embedMany({
         model: core.factory.embedding(setup.scope, attempt.model, setup.resolved.credentials),
         values: missing.map((m) => m.t),
         maxRetries: 0,
         abortSignal: attempt.signal,
+        ...(providerOptions && { providerOptions }),
       });
       return { value: r.embeddings, usage: embeddingUsage(r.usage?.tokens, missing) };
     },
@@ -86,7 +95,7 @@ export async function embed(
   if (cache)
     cache
       .setMany(
-        namespace(res.model.id),
+        namespace(res.model),
         missing.map((m) => m.t),
         res.value,
       )

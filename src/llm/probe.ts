@@ -1,8 +1,10 @@
 // `blogsmith models check`: one tiny real request per configured model, straight to the provider
 // (no retries, no fallback, no cache), reporting its latency or the exact error; then, for each
-// text model that answered, the best structured-output rung it handles.
+// text model that answered, the best structured-output rung it handles. An embedding model is
+// asked for the embedding column's width, and fails the check when it gives another.
 import { APICallError, embedMany, generateText } from 'ai';
 import { z } from 'zod';
+import { widthMismatch, widthRequest } from './embedding-width.ts';
 import { InvalidOutputError } from './failures.ts';
 import { ModelFactory } from './providers.ts';
 import type { ResolvedModels } from './resolve-models.ts';
@@ -75,7 +77,8 @@ function describeError(err: unknown): string {
 
 export async function probeModels(
   resolved: ResolvedModels,
-  opts: { timeoutMs: number },
+  /** `embeddingDimensions`: the embedding column's width (EMBEDDING_DIMENSIONS). */
+  opts: { timeoutMs: number; embeddingDimensions: number },
 ): Promise<ProbeResult[]> {
   const factory = new ModelFactory();
   const targets = new Map<string, { ref: ModelRef; kind: ProbeResult['kind'] }>();
@@ -100,12 +103,26 @@ export async function probeModels(
           abortSignal,
         });
       } else {
-        await embedMany({
+        const providerOptions = widthRequest(ref, opts.embeddingDimensions);
+        const r = await embedMany({
           model: factory.embedding('probe', ref, resolved.credentials),
           values: ['ping'],
           maxRetries: 0,
           abortSignal,
+          ...(providerOptions && { providerOptions }),
         });
+        const width = r.embeddings[0]?.length ?? 0;
+        if (width !== opts.embeddingDimensions) {
+          const gives = { width, atMost: false };
+          results.push({
+            model: ref.id,
+            kind,
+            ok: false,
+            latencyMs: Math.round(performance.now() - started),
+            error: `Documents cannot be embedded: ${widthMismatch(ref.id, gives, opts.embeddingDimensions)}`,
+          });
+          continue;
+        }
       }
       results.push({ model: ref.id, kind, ok: true, latencyMs: Math.round(performance.now() - started) });
     } catch (err) {

@@ -85,6 +85,11 @@ export interface LlmObjectCall<T> extends LlmTextCall {
 
 export interface LlmEmbedOptions extends Omit<LlmCallContext, 'purpose'> {
   purpose?: LlmPurpose;
+  /**
+   * The width to ask the model for, where it can be asked (embedding-width.ts): the embedding
+   * column's. EMBEDDING_DIMENSIONS when not given.
+   */
+  dimensions?: number;
 }
 
 export interface LlmTextResult {

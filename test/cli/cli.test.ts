@@ -253,5 +253,14 @@ describe('blogsmith CLI', { timeout: 120_000 }, () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/PORT/);
     expect(bad.stderr).toMatch(/DATABASE_URL/);
+    // Gemini's native width: refused by the configuration, not by the database creating its index.
+    const wide = await cli(['migrate'], {
+      DATA_DIR: tempDir(),
+      EMBEDDING_DIMENSIONS: '3072',
+      GEMINI_API_KEY: 'x',
+    });
+    expect(wide.code).toBe(2);
+    expect(wide.stderr).toMatch(/EMBEDDING_DIMENSIONS: must be at most 2000, .*HNSW/);
+    expect(wide.stderr).not.toMatch(/\bat \S+ \(|pglite/i);
   });
 });

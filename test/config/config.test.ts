@@ -56,6 +56,21 @@ describe('loadConfig', () => {
     expect(problems({ PORT: '70000' })).toEqual(['PORT: Too big: expected number to be <=65535']);
   });
 
+  it("refuses an embedding width pgvector's HNSW index cannot hold, in one message", () => {
+    expect(loadConfig({ EMBEDDING_DIMENSIONS: '2000' }).EMBEDDING_DIMENSIONS).toBe(2000);
+    try {
+      loadConfig({ EMBEDDING_DIMENSIONS: '3072', GEMINI_API_KEY: 'x' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const problems = (err as ConfigError).problems;
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(
+        /^EMBEDDING_DIMENSIONS: must be at most 2000, the widest vectors pgvector's HNSW index \(vector search\) holds; gemini-embedding-001 .* are asked for this width/,
+      );
+    }
+  });
+
   it('turns docs off by default in production', () => {
     expect(loadConfig({ ENVIRONMENT: 'production', SECRET_KEY: 'x'.repeat(40) }).DOCS_ENABLED).toBe(false);
   });

@@ -1,6 +1,7 @@
 // The ingestion job's own guarantees, driven directly (no HTTP): idempotency by document id,
-// retries that end in a readable failure, a failed document retried by uploading it again, and the
-// notes stored when vectors cannot be made (no embedding model, model width ≠ column width).
+// retries that end in a readable failure, a failed document retried by uploading it again, the
+// notes stored when vectors cannot be made (no embedding model, model width ≠ column width — found
+// before the whole document is paid for), and models that take a width asked for the column's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { embedDocument } from '../../src/knowledge/document-vectors.ts';
 import type { ChunkedDocument } from '../../src/knowledge/ingest-document.ts';
@@ -11,6 +12,8 @@ import {
   recoverStalledDocuments,
   submitDocument,
 } from '../../src/knowledge/ingestion.ts';
+import { queryEmbedding } from '../../src/knowledge/query-embedding.ts';
+import { updateWorkspaceLlmSettings } from '../../src/llm/settings.ts';
 import { type EmbeddingServer, startEmbeddingServer } from '../fakes/embedding-server.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { threePagePdf } from './samples-ingest.ts';
@@ -20,6 +23,17 @@ async function workspace(t: TestApp): Promise<string> {
     `INSERT INTO workspaces (name) VALUES ('w') RETURNING id`,
   );
   return r.rows[0]!.id;
+}
+
+/** Submits and processes a document in `app` (in a workspace of its own unless given). */
+async function ingestIn(app: TestApp, bytes: Buffer, workspaceId?: string) {
+  await app.runtime.queue.start({ work: false });
+  const appDeps = ingestionDeps(app.runtime);
+  const w = workspaceId ?? (await workspace(app));
+  const { document } = await submitDocument(appDeps, { workspaceId: w, bytes, sourceKind: 'upload' });
+  const done = await processDocument(appDeps, { documentId: document.id, workspaceId: w });
+  expect(done.outcome).toBe('ready');
+  return { document: done.document, chunks: await chunkCount(app, document.id) };
 }
 
 const chunkCount = async (t: TestApp, id: string) =>
@@ -182,30 +196,108 @@ describe('document ingestion job', () => {
     expect(writes).toEqual([64, 128, 192]);
   });
 
-  it('stores a note instead of vectors when the model width differs from the column', async () => {
+  it('refuses a model of another width after one call of one chunk, not the whole document', async () => {
+    // A model that cannot be asked for a width (any model of an OpenAI-compatible server), 32 wide.
     const narrow = await startEmbeddingServer(32);
     const other = await createTestApp('pglite', {
-      OPENAI_API_KEY: 'sk-test',
-      OPENAI_BASE_URL: narrow.baseUrl,
-      EMBEDDING_MODEL: 'openai:text-embedding-3-small',
+      OPENAI_COMPATIBLE_BASE_URL: narrow.baseUrl,
+      LLM_MODEL: 'compatible:writer',
+      EMBEDDING_MODEL: 'compatible:embed-32',
       EMBEDDING_DIMENSIONS: '64',
     });
     try {
-      await other.runtime.queue.start({ work: false });
-      const otherDeps = ingestionDeps(other.runtime);
-      const w = await workspace(other);
-      const { document } = await submitDocument(otherDeps, {
-        workspaceId: w,
-        bytes: threePagePdf('narrow'),
-        sourceKind: 'upload',
-      });
-      const done = await processDocument(otherDeps, { documentId: document.id, workspaceId: w });
-      expect(done.outcome).toBe('ready');
-      expect(done.document?.note).toMatch(/returns 32-dimensional vectors but the database column holds 64/);
-      expect((await chunkCount(other, document.id)).vectors).toBe(0);
+      const { document, chunks } = await ingestIn(other, threePagePdf('narrow'));
+      expect(document?.chunkCount).toBeGreaterThan(1);
+      expect(document?.note).toMatch(
+        /^Not embedded: the embedding model compatible:embed-32 gives 32-dimensional vectors but the embedding column holds 64 \(EMBEDDING_DIMENSIONS\): set EMBEDDING_DIMENSIONS=32 and restart/,
+      );
+      expect(chunks.vectors).toBe(0);
+      expect(narrow.requests).toBe(1);
+      expect(narrow.texts).toBe(1);
+      expect(narrow.widthsAsked).toEqual([undefined]);
     } finally {
       await other.close();
       await narrow.close();
+    }
+  });
+
+  it('does not call a model of a known fixed width that differs from the column', async () => {
+    // Ollama's default embedding model gives 768 dimensions whatever it is asked.
+    const ollama = await startEmbeddingServer(768);
+    const other = await createTestApp('pglite', {
+      OLLAMA_BASE_URL: ollama.baseUrl.replace(/\/v1$/, ''),
+      EMBEDDING_DIMENSIONS: '64',
+    });
+    try {
+      expect((await other.runtime.llm.resolved()).chains.embedder.map((m) => m.id)).toEqual([
+        'ollama:nomic-embed-text',
+      ]);
+      const { document, chunks } = await ingestIn(other, threePagePdf('fixed'));
+      expect(document?.note).toMatch(
+        /ollama:nomic-embed-text gives 768-dimensional vectors but the embedding column holds 64 \(EMBEDDING_DIMENSIONS\): set EMBEDDING_DIMENSIONS=768/,
+      );
+      expect(chunks.vectors).toBe(0);
+      expect(ollama.requests).toBe(0);
+    } finally {
+      await other.close();
+      await ollama.close();
+    }
+  });
+
+  it("asks OpenAI's text-embedding-3 models for the column width", async () => {
+    const wide = await startEmbeddingServer(256);
+    const other = await createTestApp('pglite', {
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: wide.baseUrl,
+      EMBEDDING_DIMENSIONS: '64',
+    });
+    try {
+      const { document, chunks } = await ingestIn(other, threePagePdf('openai-width'));
+      expect(document?.note).toBeNull();
+      expect(chunks.vectors).toBe(chunks.n);
+      expect(wide.widthsAsked.length).toBeGreaterThan(0);
+      expect(new Set(wide.widthsAsked)).toEqual(new Set([64]));
+    } finally {
+      await other.close();
+      await wide.close();
+    }
+  });
+
+  it("embeds a Gemini workspace's documents at the column width, asked of gemini-embedding-001", async () => {
+    // Gemini's embedding model gives 3072 dimensions unless asked for fewer.
+    const gemini = await startEmbeddingServer(3072);
+    const other = await createTestApp('pglite', {
+      // The workspace's Gemini address is this machine's fake.
+      LLM_ALLOW_HOSTS: '127.0.0.0/8',
+      EMBEDDING_DIMENSIONS: '64',
+    });
+    try {
+      const w = await workspace(other);
+      await updateWorkspaceLlmSettings(other.runtime.database, other.config.SECRET_KEY!, w, (current) => ({
+        ...current,
+        credentials: { google: { apiKey: 'gemini-key', baseUrl: gemini.geminiBaseUrl } },
+      }));
+      other.runtime.llm.invalidateWorkspace(w);
+      expect((await other.runtime.llm.resolved(w)).chains.embedder.map((m) => m.id)).toEqual([
+        'google:gemini-embedding-001',
+      ]);
+      const { document, chunks } = await ingestIn(other, threePagePdf('gemini'), w);
+      expect(document?.note).toBeNull();
+      expect(chunks.n).toBeGreaterThan(1);
+      expect(chunks.vectors).toBe(chunks.n);
+      expect(gemini.widthsAsked.length).toBeGreaterThan(0);
+      expect(new Set(gemini.widthsAsked)).toEqual(new Set([64]));
+      // A search's query is asked for the same width, so vector search is on.
+      const query = await queryEmbedding(
+        { database: other.runtime.database, llm: other.runtime.llm, logger: { warn: () => {} } },
+        w,
+        'solar panels',
+      );
+      expect(query).toHaveLength(64);
+      expect(gemini.widthsAsked.at(-1)).toBe(64);
+    } finally {
+      await other.close();
+      await gemini.close();
     }
   });
 

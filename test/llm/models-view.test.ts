@@ -52,7 +52,8 @@ describe('models view and check', () => {
       { type: 'answer', text: 'OK' },
       { type: 'error', status: 404, message: 'model bad not found' },
     );
-    const results = await probeModels(resolveModels(config), { timeoutMs: 2000 });
+    // The fake server's vectors are 8 wide.
+    const results = await probeModels(resolveModels(config), { timeoutMs: 2000, embeddingDimensions: 8 });
     const byModel = Object.fromEntries(results.map((r) => [`${r.kind}:${r.model}`, r]));
     expect(byModel['text:compatible:good']).toMatchObject({ ok: true });
     expect(byModel['text:compatible:bad']).toMatchObject({ ok: false });
@@ -60,6 +61,19 @@ describe('models view and check', () => {
     expect(byModel['text:compatible:bad']!.error).toContain('model bad not found');
     expect(byModel['embedding:compatible:embed']).toMatchObject({ ok: true });
     expect(results).toHaveLength(3);
+  });
+
+  it('fails an embedding model whose vectors do not fit the embedding column, saying what to set', async () => {
+    const config = loadConfig({
+      ENVIRONMENT: 'test',
+      OPENAI_COMPATIBLE_BASE_URL: compat.baseUrl,
+      EMBEDDING_MODEL: 'compatible:embed',
+    });
+    const [embedder] = await probeModels(resolveModels(config), { timeoutMs: 2000, embeddingDimensions: 16 });
+    expect(embedder).toMatchObject({ model: 'compatible:embed', kind: 'embedding', ok: false });
+    expect(embedder!.error).toMatch(
+      /compatible:embed gives 8-dimensional vectors but the embedding column holds 16 \(EMBEDDING_DIMENSIONS\): set EMBEDDING_DIMENSIONS=8/,
+    );
   });
 
   it('reports the structured-output rung each text model handles', async () => {
@@ -72,14 +86,17 @@ describe('models view and check', () => {
     try {
       // The plain probe, then json_schema is refused by the server, then JSON mode answers.
       compat.script({ type: 'answer', text: 'OK' }, { type: 'answer', json: { ok: true, word: 'water' } });
-      const results = await probeModels(resolveModels(config), { timeoutMs: 2000 });
+      const results = await probeModels(resolveModels(config), { timeoutMs: 2000, embeddingDimensions: 8 });
       expect(results).toEqual([
         expect.objectContaining({ model: 'compatible:llamacpp', ok: true, structuredOutput: 'json_object' }),
       ]);
 
       compat.quirks = { rejectResponseFormat: true, rejectTools: true, fencedJson: true };
       compat.script({ type: 'answer', text: 'OK' }, { type: 'answer', json: { ok: true, word: 'water' } });
-      const [textOnly] = await probeModels(resolveModels(config), { timeoutMs: 2000 });
+      const [textOnly] = await probeModels(resolveModels(config), {
+        timeoutMs: 2000,
+        embeddingDimensions: 8,
+      });
       expect(textOnly!.structuredOutput).toBe('text');
     } finally {
       compat.quirks = {};

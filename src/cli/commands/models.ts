@@ -53,6 +53,7 @@ export function registerModelsCommand(program: Command): void {
       const { probeModels, resolveModels } = await modelModules();
       const results = await probeModels(resolveModels(config), {
         timeoutMs: config.LLM_TIMEOUT_SECONDS * 1000,
+        embeddingDimensions: config.EMBEDDING_DIMENSIONS,
       });
       if (opts.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
       else if (results.length === 0) process.stdout.write('No model is configured.\n');

@@ -2,6 +2,7 @@
 // workspace's resolved models (its own credentials included): one tiny real call per model.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { vectorColumnDimensions } from '../../knowledge/vector-setup.ts';
 import { probeModels } from '../../llm/probe.ts';
 import { outputRungs } from '../../llm/types.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
@@ -38,8 +39,10 @@ export const llmCheckRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => {
       const resolved = await app.runtime.llm.resolved(authOf(request).workspaceId);
+      const column = await vectorColumnDimensions(app.runtime.database);
       const items = await probeModels(resolved, {
         timeoutMs: app.runtime.config.LLM_TIMEOUT_SECONDS * 1000,
+        embeddingDimensions: column ?? app.runtime.config.EMBEDDING_DIMENSIONS,
       });
       return { items, nextCursor: null };
     },
