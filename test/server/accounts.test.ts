@@ -24,11 +24,17 @@ describe.each(backends)('identity over HTTP (%s)', (backend) => {
   afterAll(async () => t.close());
 
   it('opens setup once, then closes it', async () => {
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/setup' })).json()).toEqual({ needed: true });
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/setup' })).json()).toEqual({
+      needed: true,
+      signUp: false,
+    });
     const owner = await setupOwner(t.app);
     ownerCookie = owner.cookie;
     workspaceId = owner.body.workspace.id;
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/setup' })).json()).toEqual({ needed: false });
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/setup' })).json()).toEqual({
+      needed: false,
+      signUp: false,
+    });
     const again = await t.app.inject({
       method: 'POST',
       url: '/api/v1/setup',
@@ -336,6 +342,11 @@ describe('an account removed from its last workspace', () => {
       url: '/api/v1/auth/login',
       payload: { email: 'ed@example.com', password },
     });
+
+  it('tells the sign-in page that sign-up is open', async () => {
+    const status = await t.app.inject({ method: 'GET', url: '/api/v1/setup' });
+    expect(status.json()).toEqual({ needed: false, signUp: true });
+  });
 
   it('gets a workspace of its own by signing up again with its password, and only with it', async () => {
     const ed = await inviteMember(t.app, owner, {

@@ -135,7 +135,10 @@ describe('sign-up toggle and admin bootstrap', () => {
       BLOGSMITH_ADMIN_EMAIL: 'boss@example.com',
       BLOGSMITH_ADMIN_PASSWORD: 'boss-password',
     });
-    expect((await t.app.inject({ method: 'GET', url: '/api/v1/setup' })).json()).toEqual({ needed: false });
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/setup' })).json()).toEqual({
+      needed: false,
+      signUp: false,
+    });
     const cookie = await login(t.app, 'boss@example.com', 'boss-password');
     const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: session(cookie) });
     expect(me.json().workspace.role).toBe('owner');

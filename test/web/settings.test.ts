@@ -37,6 +37,7 @@ describe('settings in Chromium', () => {
     expect(await nav.getByRole('link').allTextContents()).toEqual([
       'Workspace',
       'Language models',
+      'Brand voices',
       'API keys',
       'Members',
     ]);

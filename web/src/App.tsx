@@ -34,11 +34,14 @@ const navItems = [
 export function App() {
   const [session, setSession] = useState<Session>({ kind: 'loading' });
   const [error, setError] = useState<unknown>();
+  // Whether the server takes sign-ups: the sign-in page then offers "Create an account".
+  const [signUp, setSignUp] = useState(false);
   const { path } = useLocation();
 
   const refresh = useCallback(async () => {
     try {
       const setup = await api('GET', '/api/v1/setup');
+      setSignUp(setup.signUp);
       if (setup.needed) return setSession({ kind: 'setup' });
       const me = await api('GET', '/api/v1/me');
       setSession({ kind: 'signed-in', me });
@@ -76,7 +79,7 @@ export function App() {
         }}
       />
     );
-  if (session.kind === 'signed-out') return <Login onDone={refresh} />;
+  if (session.kind === 'signed-out') return <Login onDone={refresh} signUp={signUp} />;
   // A session that ended keeps the page (and its unsaved work) under the sign-in dialog; another
   // person signing in there gets a fresh app (keyed by user).
   return (

@@ -195,6 +195,7 @@ export type ModelCheck = Item<Json<'/api/v1/llm/check', 'POST'>>;
 export type ApiKey = Item<Json<'/api/v1/api-keys', 'GET'>>;
 export type Scope = NonNullable<JsonBody<Operation<'/api/v1/api-keys', 'POST'>>['scopes']>[number];
 export type Member = Item<Json<'/api/v1/members', 'GET'>>;
+export type BrandVoice = Item<Json<'/api/v1/brand-voices', 'GET'>>;
 export type UsageRow = Item<Json<'/api/v1/usage', 'GET'>>;
 export type UsageSummary = Json<'/api/v1/usage/summary', 'GET'>;
 

@@ -8,18 +8,26 @@ import { startSession } from '../auth.ts';
 import { userView } from './account-schemas.ts';
 
 export const setupRoutes: FastifyPluginAsyncZod = async (app) => {
-  const { database } = app.runtime;
+  const { database, config } = app.runtime;
 
   app.get(
     '',
     {
       schema: {
         tags: ['accounts'],
-        summary: 'Whether first-run setup is still open',
-        response: { 200: z.object({ needed: z.boolean() }) },
+        summary: 'Whether first-run setup is still open, and whether anyone may sign up',
+        description:
+          'What the sign-in page needs before anyone is signed in: `needed` while no user exists ' +
+          '(first-run setup), `signUp` when the server takes self-service sign-ups (`SIGNUP_ENABLED`).',
+        response: {
+          200: z.object({
+            needed: z.boolean(),
+            signUp: z.boolean().describe('`POST /api/v1/auth/signup` is open on this server'),
+          }),
+        },
       },
     },
-    async () => ({ needed: (await countUsers(database)) === 0 }),
+    async () => ({ needed: (await countUsers(database)) === 0, signUp: config.SIGNUP_ENABLED }),
   );
 
   app.post(

@@ -181,7 +181,10 @@ export interface paths {
     };
   };
   "/api/v1/setup": {
-    /** Whether first-run setup is still open */
+    /**
+     * Whether first-run setup is still open, and whether anyone may sign up
+     * @description What the sign-in page needs before anyone is signed in: `needed` while no user exists (first-run setup), `signUp` when the server takes self-service sign-ups (`SIGNUP_ENABLED`).
+     */
     get: {
       responses: {
         /** @description Default Response */
@@ -189,6 +192,8 @@ export interface paths {
           content: {
             "application/json": {
               needed: boolean;
+              /** @description `POST /api/v1/auth/signup` is open on this server */
+              signUp: boolean;
             };
           };
         };

@@ -1,4 +1,4 @@
-// First-run owner setup and sign-in.
+// First-run owner setup, sign-in, and sign-up where the server takes them (`SIGNUP_ENABLED`).
 import { type FormEvent, type ReactNode, useEffect, useRef, useState } from 'react';
 import { api, fieldErrors } from '../api.ts';
 import { ErrorBox, TextField, usePageTitle } from '../ui.tsx';
@@ -11,7 +11,10 @@ interface Credentials {
   workspaceName?: string;
 }
 
-function useCredentialsForm(submit: (values: Credentials) => Promise<unknown>, onDone: () => void) {
+function useCredentialsForm<T>(
+  submit: (values: Credentials) => Promise<T>,
+  onDone: (result: T, values: Credentials) => void,
+) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
@@ -20,8 +23,7 @@ function useCredentialsForm(submit: (values: Credentials) => Promise<unknown>, o
     setBusy(true);
     setError(undefined);
     try {
-      await submit(values);
-      onDone();
+      onDone(await submit(values), values);
     } catch (err) {
       setError(err);
     } finally {
@@ -77,12 +79,116 @@ export function Setup({ onDone }: { onDone: () => void }) {
   );
 }
 
-export function Login({ onDone }: { onDone: () => void }) {
-  usePageTitle('Sign in');
+/**
+ * The signed-out page: sign in, or — when the server takes sign-ups (`signUp`, from `GET /setup`) —
+ * create an account first. Sign-up does not sign in (its answer is the same for a taken address),
+ * so it comes back here with the address filled in and the server's message above.
+ */
+export function Login({ onDone, signUp = false }: { onDone: () => void; signUp?: boolean }) {
+  const [mode, setMode] = useState<'sign-in' | 'sign-up'>('sign-in');
+  const [signedUp, setSignedUp] = useState<{ email: string; message: string }>();
+  usePageTitle(mode === 'sign-up' ? 'Create an account' : 'Sign in');
+  const main = useRef<HTMLElement>(null);
+  const switched = useRef(false);
+  // The button that switched forms is gone: focus the first field left to fill in (after sign-up,
+  // the password: the address is filled in).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs each time the other form is shown
+  useEffect(() => {
+    if (!switched.current) return;
+    const inputs = [...(main.current?.querySelectorAll<HTMLInputElement>('form input') ?? [])];
+    (inputs.find((i) => !i.value) ?? inputs[0])?.focus();
+  }, [mode]);
+  const show = (next: 'sign-in' | 'sign-up') => {
+    switched.current = true;
+    setMode(next);
+  };
   return (
-    <main id="main" className="auth-page">
-      <SignInForm onDone={onDone} heading={<h1>Sign in to Blogsmith</h1>} />
+    <main id="main" className="auth-page" ref={main}>
+      {mode === 'sign-up' ? (
+        <SignUpForm
+          onDone={(email, message) => {
+            setSignedUp({ email, message });
+            show('sign-in');
+          }}
+          onSignIn={() => show('sign-in')}
+        />
+      ) : (
+        <SignInForm
+          onDone={onDone}
+          heading={<h1>Sign in to Blogsmith</h1>}
+          {...(signedUp
+            ? {
+                email: signedUp.email,
+                intro: (
+                  <p className="notice" role="status">
+                    {signedUp.message}
+                  </p>
+                ),
+              }
+            : {})}
+          footer={
+            signUp ? (
+              <p>
+                New here?{' '}
+                <button type="button" className="link" onClick={() => show('sign-up')}>
+                  Create an account
+                </button>
+              </p>
+            ) : null
+          }
+        />
+      )}
     </main>
+  );
+}
+
+function SignUpForm({
+  onDone,
+  onSignIn,
+}: {
+  onDone: (email: string, message: string) => void;
+  onSignIn: () => void;
+}) {
+  const form = useCredentialsForm(
+    (v) =>
+      api('POST', '/api/v1/auth/signup', {
+        body: {
+          email: v.email,
+          password: v.password,
+          ...(v.name ? { name: v.name } : {}),
+          ...(v.workspaceName ? { workspaceName: v.workspaceName } : {}),
+        },
+      }),
+    (answer, v) => onDone(v.email, answer.message),
+  );
+  return (
+    <form className="card auth-card" onSubmit={form.onSubmit} noValidate>
+      <h1>Create an account</h1>
+      <p>You get a workspace of your own. Then sign in with this email and password.</p>
+      <TextField label="Your name (optional)" error={form.errors.name} name="name" autoComplete="name" />
+      <EmailField error={form.errors.email} autoComplete="email" />
+      <TextField
+        label="Password"
+        hint="At least 8 characters."
+        error={form.errors.password}
+        name="password"
+        type="password"
+        required
+        minLength={8}
+        autoComplete="new-password"
+      />
+      <TextField label="Workspace name (optional)" error={form.errors.workspaceName} name="workspaceName" />
+      {form.error && Object.keys(form.errors).length === 0 ? <ErrorBox error={form.error} /> : null}
+      <button type="submit" disabled={form.busy}>
+        {form.busy ? 'Creating…' : 'Create account'}
+      </button>
+      <p>
+        Already have an account?{' '}
+        <button type="button" className="link" onClick={onSignIn}>
+          Sign in
+        </button>
+      </p>
+    </form>
   );
 }
 
@@ -116,11 +222,13 @@ function SignInForm({
   heading,
   intro,
   email,
+  footer,
 }: {
   onDone: () => void;
   heading: ReactNode;
   intro?: ReactNode;
   email?: string;
+  footer?: ReactNode;
 }) {
   const form = useCredentialsForm(
     (v) => api('POST', '/api/v1/auth/login', { body: { email: v.email, password: v.password } }),
@@ -143,6 +251,7 @@ function SignInForm({
       <button type="submit" disabled={form.busy}>
         {form.busy ? 'Signing in…' : 'Sign in'}
       </button>
+      {footer}
     </form>
   );
 }

@@ -1,13 +1,14 @@
 // The brief form. Validation is the API's: its 400 details land next to the fields they name.
-import { type FormEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { type FormEvent, type ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, api, type ErrorDetail } from '../api.ts';
 import { ConnectModelBanner, useModelReadiness } from '../components/ConnectModelBanner.tsx';
 import { CostEstimate } from '../components/CostEstimate.tsx';
 import { usePagedLoad } from '../components/LoadMore.tsx';
 import { randomKey } from '../idempotency-key.ts';
 import { plainMessage } from '../plain-errors.ts';
-import { navigate, useLeaveGuard } from '../router.tsx';
+import { Link, navigate, useLeaveGuard } from '../router.tsx';
 import { ErrorBox, Field, usePageTitle } from '../ui.tsx';
+import { BrandVoicePicker } from './new-article/BrandVoicePicker.tsx';
 import { DocumentPicker } from './new-article/DocumentPicker.tsx';
 
 const fieldKeys = [
@@ -20,9 +21,11 @@ const fieldKeys = [
   'language',
   'outline',
   'research.web',
+  'research.knowledge',
   'research.maxWebSources',
   'research.documents',
   'research.urls',
+  'brandVoiceId',
   'factCheck',
   'seo',
 ] as const;
@@ -79,10 +82,12 @@ function briefOf(formElement: HTMLFormElement) {
     outline: lines(text('outline')).length ? lines(text('outline')) : undefined,
     research: {
       web: form.get('web') === 'on',
+      knowledge: form.get('knowledge') === 'on',
       maxWebSources: text('maxWebSources') ? Number(text('maxWebSources')) : undefined,
       documents: form.getAll('documents').map(String),
       urls: lines(text('urls')),
     },
+    brandVoiceId: optional('brandVoiceId'),
     factCheck: form.get('factCheck') === 'on',
     seo: form.get('seo') === 'on',
   };
@@ -174,19 +179,36 @@ export function NewArticle() {
     };
 
   const noModel = models.ready === false;
-  const check = (name: 'web' | 'factCheck' | 'seo', key: FieldKey, label: string, checked = false) => (
+  // Searching the knowledge base finds nothing in a library with no ready document: the box is
+  // shown (so writers learn it exists) but offered only once there is one to search.
+  const noDocuments = documents.data?.items.length === 0;
+  const check = (
+    name: 'web' | 'knowledge' | 'factCheck' | 'seo',
+    key: FieldKey,
+    label: string,
+    options: { checked?: boolean; disabled?: boolean; hint?: ReactNode } = {},
+  ) => (
     <li>
       <label>
         <input
           type="checkbox"
           name={name}
-          defaultChecked={checked}
+          defaultChecked={options.checked ?? false}
+          disabled={options.disabled}
           aria-invalid={f[key] ? true : undefined}
-          aria-describedby={f[key] ? `${name}-error` : undefined}
+          aria-describedby={
+            [options.hint ? `${name}-hint` : '', f[key] ? `${name}-error` : ''].filter(Boolean).join(' ') ||
+            undefined
+          }
           data-field={key}
         />{' '}
         {label}
       </label>
+      {options.hint && (
+        <p className="hint" id={`${name}-hint`}>
+          {options.hint}
+        </p>
+      )}
       {f[key] && (
         <p className="field-error" id={`${name}-error`}>
           {f[key]}
@@ -237,6 +259,9 @@ export function NewArticle() {
             {input('language', 'language', { defaultValue: 'en' })}
           </Field>
         </div>
+        <div className="grid-2">
+          <BrandVoicePicker error={f.brandVoiceId} />
+        </div>
         <Field label="Outline (optional)" hint="One section heading per line." error={f.outline}>
           {(ids) => (
             <textarea
@@ -270,8 +295,16 @@ export function NewArticle() {
           <legend>Research and checks</legend>
           <ul className="checks">
             {check('web', 'research.web', 'Search the web for sources')}
-            {check('factCheck', 'factCheck', 'Fact-check claims against the sources', true)}
-            {check('seo', 'seo', 'SEO pack (score, meta title and description)', true)}
+            {check('knowledge', 'research.knowledge', 'Search our knowledge base for sources', {
+              disabled: !documents.data?.items.length,
+              hint: noDocuments ? (
+                <>
+                  Needs a ready document: <Link to="/knowledge">upload one</Link> to the knowledge library.
+                </>
+              ) : undefined,
+            })}
+            {check('factCheck', 'factCheck', 'Fact-check claims against the sources', { checked: true })}
+            {check('seo', 'seo', 'SEO pack (score, meta title and description)', { checked: true })}
           </ul>
           <Field
             label="Web pages to read"
