@@ -40,6 +40,7 @@ describe('settings in Chromium', () => {
       'Brand voices',
       'API keys',
       'Members',
+      'Your account',
     ]);
     const workspace = page.getByRole('region', { name: 'Workspace' });
     expect(await workspace.textContent()).toContain('Harbour Press');
@@ -160,6 +161,37 @@ describe('settings in Chromium', () => {
       await h.capture(p, 'settings-04-mobile');
     } finally {
       await phone.close();
+    }
+  }, 60_000);
+
+  it('changes the password under Your account (the other sessions end), then signs out everywhere', async () => {
+    const other = await h.newContext({ width: 1280, height: 800 });
+    try {
+      const p = await other.newPage();
+      await signIn(p);
+      await p.goto('/settings#account');
+      const account = p.getByRole('region', { name: 'Your account' });
+      await account.getByLabel('Current password').fill('not-the-password');
+      await account.getByLabel('New password').fill('a-new-owner-password');
+      await account.getByRole('button', { name: 'Change password' }).click();
+      await account.getByText('is not your current password').waitFor();
+
+      await account.getByLabel('Current password').fill(owner.password);
+      await account.getByRole('button', { name: 'Change password' }).click();
+      await account.getByText(/^Password changed\. \d+ other sessions? (was|were) signed out\.$/).waitFor();
+      expect(await account.getByLabel('Current password').inputValue()).toBe('');
+      await h.capture(p, 'settings-05-account');
+      // The first page's session is one of those: its next request finds it signed out.
+      const me = await page.evaluate(async () => (await fetch('/api/v1/me')).status);
+      expect(me).toBe(401);
+
+      p.once('dialog', (d) => void d.accept());
+      await account.getByRole('button', { name: 'Sign out everywhere' }).click();
+      await p.getByRole('button', { name: 'Sign in' }).waitFor();
+      expect(await p.evaluate(async () => (await fetch('/api/v1/me')).status)).toBe(401);
+      await signIn(p, { email: owner.email, password: 'a-new-owner-password' });
+    } finally {
+      await other.close();
     }
   }, 60_000);
 
