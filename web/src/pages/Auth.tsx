@@ -38,17 +38,42 @@ function EmailField(props: { error?: string; autoComplete: 'email' | 'username';
   return <TextField label="Email" name="email" type="email" required {...props} />;
 }
 
+/** The body of a new account (first-run setup, sign-up): optional fields left empty are left out. */
+const newAccountBody = (v: Credentials) => ({
+  email: v.email,
+  password: v.password,
+  ...(v.name ? { name: v.name } : {}),
+  ...(v.workspaceName ? { workspaceName: v.workspaceName } : {}),
+});
+
+/** The fields of a new account, each with its refusal, and a refusal of no field below them. */
+function NewAccountFields({ form }: { form: { error: unknown; errors: Record<string, string> } }) {
+  return (
+    <>
+      <TextField label="Your name (optional)" error={form.errors.name} name="name" autoComplete="name" />
+      <EmailField error={form.errors.email} autoComplete="email" />
+      <TextField
+        label="Password"
+        hint="At least 8 characters."
+        error={form.errors.password}
+        name="password"
+        type="password"
+        required
+        minLength={8}
+        autoComplete="new-password"
+      />
+      <TextField label="Workspace name (optional)" error={form.errors.workspaceName} name="workspaceName" />
+      {form.error && Object.keys(form.errors).length === 0 ? <ErrorBox error={form.error} /> : null}
+    </>
+  );
+}
+
 export function Setup({ onDone }: { onDone: () => void }) {
   usePageTitle('Set up');
   const form = useCredentialsForm(
     (v) =>
       api('POST', '/api/v1/setup', {
-        body: {
-          email: v.email,
-          password: v.password,
-          ...(v.name ? { name: v.name } : {}),
-          ...(v.workspaceName ? { workspaceName: v.workspaceName } : {}),
-        },
+        body: newAccountBody(v),
       }),
     onDone,
   );
@@ -57,20 +82,7 @@ export function Setup({ onDone }: { onDone: () => void }) {
       <form className="card auth-card" onSubmit={form.onSubmit} noValidate>
         <h1>Welcome to Blogsmith</h1>
         <p>Create the owner account of this server. This page closes once it exists.</p>
-        <TextField label="Your name (optional)" error={form.errors.name} name="name" autoComplete="name" />
-        <EmailField error={form.errors.email} autoComplete="email" />
-        <TextField
-          label="Password"
-          hint="At least 8 characters."
-          error={form.errors.password}
-          name="password"
-          type="password"
-          required
-          minLength={8}
-          autoComplete="new-password"
-        />
-        <TextField label="Workspace name (optional)" error={form.errors.workspaceName} name="workspaceName" />
-        {form.error && Object.keys(form.errors).length === 0 ? <ErrorBox error={form.error} /> : null}
+        <NewAccountFields form={form} />
         <button type="submit" disabled={form.busy}>
           {form.busy ? 'Creating…' : 'Create owner account'}
         </button>
@@ -152,12 +164,7 @@ function SignUpForm({
   const form = useCredentialsForm(
     (v) =>
       api('POST', '/api/v1/auth/signup', {
-        body: {
-          email: v.email,
-          password: v.password,
-          ...(v.name ? { name: v.name } : {}),
-          ...(v.workspaceName ? { workspaceName: v.workspaceName } : {}),
-        },
+        body: newAccountBody(v),
       }),
     (answer, v) => onDone(v.email, answer.message),
   );
@@ -165,20 +172,7 @@ function SignUpForm({
     <form className="card auth-card" onSubmit={form.onSubmit} noValidate>
       <h1>Create an account</h1>
       <p>You get a workspace of your own. Then sign in with this email and password.</p>
-      <TextField label="Your name (optional)" error={form.errors.name} name="name" autoComplete="name" />
-      <EmailField error={form.errors.email} autoComplete="email" />
-      <TextField
-        label="Password"
-        hint="At least 8 characters."
-        error={form.errors.password}
-        name="password"
-        type="password"
-        required
-        minLength={8}
-        autoComplete="new-password"
-      />
-      <TextField label="Workspace name (optional)" error={form.errors.workspaceName} name="workspaceName" />
-      {form.error && Object.keys(form.errors).length === 0 ? <ErrorBox error={form.error} /> : null}
+      <NewAccountFields form={form} />
       <button type="submit" disabled={form.busy}>
         {form.busy ? 'Creating…' : 'Create account'}
       </button>
