@@ -1,7 +1,7 @@
 // Every statement on memberships: who belongs to which workspace, with which role (and, on removal,
 // the end of the member's keys and sessions there). Reads of a workspace's members go through
 // `inWorkspace` (scope.ts).
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, exists, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { afterInOldestFirst, createdMicrosOf, oldestFirst, type PagePosition } from '../db/keyset.ts';
 import { apiKeys, memberships, sessions, users, workspaces } from '../db/schema/index.ts';
@@ -111,10 +111,24 @@ export async function changeMembershipKeepingAnOwner(
         .set({ revokedAt: sql`now()` })
         .where(inWorkspace(scope, apiKeys, eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)));
       if (moveSession) {
+        // Only into a workspace still theirs: one they were removed from meanwhile would hold a
+        // session that came back to life if they were invited there again.
+        const stillMember = tx
+          .select({ userId: memberships.userId })
+          .from(memberships)
+          .where(and(eq(memberships.userId, userId), eq(memberships.workspaceId, moveSession.to)));
         await tx
           .update(sessions)
           .set({ workspaceId: moveSession.to })
-          .where(inWorkspace(scope, sessions, eq(sessions.id, moveSession.id), eq(sessions.userId, userId)));
+          .where(
+            inWorkspace(
+              scope,
+              sessions,
+              eq(sessions.id, moveSession.id),
+              eq(sessions.userId, userId),
+              exists(stillMember),
+            ),
+          );
       }
       await tx.delete(sessions).where(inWorkspace(scope, sessions, eq(sessions.userId, userId)));
     }

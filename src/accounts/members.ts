@@ -6,6 +6,7 @@ import type { AuthContext } from './context.ts';
 import { changeMembershipKeepingAnOwner, memberRole, workspacesOf } from './member-store.ts';
 import type { RevocationBus } from './revocations.ts';
 import { atLeast, mayGrant, type Role } from './roles.ts';
+import { liveSessionMember } from './session-store.ts';
 
 export { listMembers, membershipOf, workspacesOf } from './member-store.ts';
 
@@ -103,5 +104,7 @@ export async function leaveWorkspace(
   }
   if (outcome !== 'changed') throw refusal[outcome]();
   await revocations.publish({ kind: 'member', userId: ctx.userId, workspaceId: ctx.workspaceId });
-  return next;
+  // The session where it is now: not moved (and so ended) when they left `next` meanwhile too.
+  const now = await liveSessionMember(database, ctx.sessionId);
+  return next && now?.workspaceId === next.id ? next : null;
 }

@@ -18,8 +18,11 @@ export async function insertSession(database: Database, row: SessionRow) {
  */
 export async function insertSessionWhilePassword(database: Database, row: SessionRow, passwordHash: string) {
   const { rows } = await database.query<{ id: string }>(
+    // The user's row is locked FOR SHARE: a change of the hash waits for this insert and its
+    // sign-out then sees the session, or this waits for the change and finds the hash moved. A
+    // bare EXISTS read a snapshot the change could commit under, and the session outlived it.
     `INSERT INTO sessions (id, user_id, workspace_id, expires_at, ip, user_agent)
-     SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM users WHERE id = $2 AND password_hash = $7)
+     SELECT $1, $2, $3, $4, $5, $6 FROM users WHERE id = $2 AND password_hash = $7 FOR SHARE
      RETURNING id`,
     [
       row.id,

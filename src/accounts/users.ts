@@ -142,9 +142,11 @@ export async function verifyCredentials(
   if (needsRehash(user.passwordHash)) {
     const passwordHash = await hashPassword(password, asker);
     const to = { from: user.passwordHash, to: passwordHash };
-    // Kept as it was when the password was changed meanwhile: this sign-in then fails to start
-    // its session (it is held to the hash it verified, sessions.ts).
     if (await replacePasswordHash(database, user.id, to)) return { ...user, passwordHash };
+    // Another sign-in upgraded it first (a double-clicked Sign in), or the password was changed:
+    // held to the hash stored now, which the session's start is checked against (sessions.ts).
+    const now = await findUserByEmail(database, email);
+    return now && (await verifyPassword(password, now.passwordHash, asker)) ? now : null;
   }
   return user;
 }

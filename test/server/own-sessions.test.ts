@@ -3,10 +3,12 @@
 // signing out everywhere, and leaving a workspace (the session moves to another, or ends).
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { changeMembershipKeepingAnOwner } from '../../src/accounts/member-store.ts';
 import { hashPassword } from '../../src/accounts/passwords.ts';
 import { createSession } from '../../src/accounts/sessions.ts';
-import { replacePasswordHash } from '../../src/accounts/user-store.ts';
-import { auditLog, users } from '../../src/db/schema/index.ts';
+import { sha256 } from '../../src/accounts/tokens.ts';
+import { insertOwnerWithWorkspace, replacePasswordHash } from '../../src/accounts/user-store.ts';
+import { auditLog, memberships, users } from '../../src/db/schema/index.ts';
 import { bearer, createKey, inviteMember, login, session, setupOwner } from '../support/accounts.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 
@@ -51,9 +53,12 @@ describe('own sessions', () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(key) })).statusCode).toBe(
       200,
     );
+    expect(await auditActions()).toContain('auth.password_changed');
+  });
+
+  it('signs in with the changed password only', async () => {
     await expect(login(t.app, 'writer@example.com', 'first-password')).rejects.toThrow(/401/);
     await login(t.app, 'writer@example.com', 'second-password');
-    expect(await auditActions()).toContain('auth.password_changed');
   });
 
   it('refuses a wrong current password at its field, the same one again, and a short one; changes nothing', async () => {
@@ -144,6 +149,29 @@ describe('own sessions', () => {
     expect(
       await createSession(database, revocations, { userId, workspaceId, ttlHours: 1 }, newer),
     ).not.toBeNull();
+  });
+
+  it('lets two sign-ins at once with the right password upgrade an older hash, both signed in', async () => {
+    const { userId } = await inviteMember(t.app, ownerCookie, {
+      email: 'double@example.com',
+      password: 'double-click',
+      role: 'viewer',
+    });
+    const { database } = t.runtime;
+    const [row] = await database.db.select().from(users).where(eq(users.id, userId));
+    // An ASCII password is the same in NFKC: without the mark it is a valid hash of the older kind.
+    const older = row!.passwordHash.replace(/\$nfkc$/, '');
+    await database.db.update(users).set({ passwordHash: older }).where(eq(users.id, userId));
+    const signIn = () =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: 'double@example.com', password: 'double-click' },
+      });
+    const both = await Promise.all([signIn(), signIn()]);
+    expect(both.map((r) => r.statusCode)).toEqual([200, 200]);
+    const [after] = await database.db.select().from(users).where(eq(users.id, userId));
+    expect(after!.passwordHash).not.toBe(older);
   });
 
   it('signs out every session of the account, this one included', async () => {
@@ -250,5 +278,95 @@ describe('leaving one of two workspaces', () => {
     expect(last.statusCode).toBe(409);
     expect(last.json().error.message).toMatch(/last owner/);
     expect((await me(boss)).statusCode).toBe(200);
+    // Refused, so not in the audit log as a departure.
+    const departures = await t.runtime.database.db
+      .select({ details: auditLog.details })
+      .from(auditLog)
+      .where(eq(auditLog.action, 'member.left'));
+    expect(departures).toEqual([{ details: { role: 'viewer' } }]);
+  });
+});
+
+describe('own sessions on PostgreSQL, under races', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp('postgres');
+  });
+  afterAll(async () => t.close());
+
+  it('signs out a sign-in whose session was being written while the password changed', async () => {
+    const { cookie } = await setupOwner(t.app);
+    const { database } = t.runtime;
+    // The sign-in from this address writes its session slowly: the change lands meanwhile.
+    await database.exec(`CREATE FUNCTION slow_session() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.ip = '198.51.100.7' THEN PERFORM pg_sleep(2); END IF; RETURN NEW; END $$;
+      CREATE TRIGGER slow_session BEFORE INSERT ON sessions FOR EACH ROW EXECUTE FUNCTION slow_session();`);
+    try {
+      const thief = t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        remoteAddress: '198.51.100.7',
+        payload: { email: 'owner@example.com', password: 'owner-password' },
+      });
+      await expect
+        .poll(
+          async () =>
+            (
+              await database.query<{ n: number }>(
+                `SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'INSERT INTO sessions%' AND state = 'active'`,
+              )
+            ).rows[0]!.n,
+          { timeout: 20_000, interval: 20 },
+        )
+        .toBe(1);
+      const changed = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/password',
+        headers: session(cookie),
+        payload: { currentPassword: 'owner-password', newPassword: 'a-brand-new-password' },
+      });
+      expect(changed.statusCode, changed.body).toBe(200);
+      const stolen = await thief;
+      const thiefCookie = String(stolen.headers['set-cookie'] ?? '').split(';')[0]!;
+      const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: thiefCookie } });
+      expect(me.statusCode).toBe(401);
+    } finally {
+      await database.exec('DROP TRIGGER slow_session ON sessions; DROP FUNCTION slow_session()');
+    }
+  });
+
+  it('ends, rather than moves, a leaving session whose next workspace is no longer theirs', async () => {
+    const { database } = t.runtime;
+    const [a, b] = await Promise.all(
+      ['mover-a', 'mover-b'].map(async (name) => {
+        const made = await insertOwnerWithWorkspace(database, {
+          email: `${name}@example.com`,
+          name: null,
+          passwordHash: 'x',
+          workspaceName: name,
+        });
+        if (typeof made === 'string') throw new Error(made);
+        return made;
+      }),
+    );
+    const userId = a!.user.id;
+    // Another owner in A, so the mover may leave it; the mover is in no other workspace (B is not theirs).
+    await database.db
+      .insert(memberships)
+      .values({ workspaceId: a!.workspace.id, userId: b!.user.id, role: 'owner' });
+    const started = await createSession(database, t.runtime.revocations, {
+      userId,
+      workspaceId: a!.workspace.id,
+      ttlHours: 1,
+    });
+    const id = sha256(started.token);
+    const outcome = await changeMembershipKeepingAnOwner(
+      database,
+      { workspaceId: a!.workspace.id },
+      { userId, from: 'owner', role: null, moveSession: { id, to: b!.workspace.id } },
+    );
+    expect(outcome).toBe('changed');
+    const left = await database.query('SELECT 1 FROM sessions WHERE id = $1', [id]);
+    expect(left.rows).toEqual([]);
   });
 });

@@ -148,12 +148,12 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
           'Only a signed-in session leaves a workspace: an API key or the local token is bound to it',
         );
       }
-      // Audited before: the row belongs to the workspace being left, which the caller may still write.
-      await auditRequest(request, 'member.left', auth.userId, { role: auth.role });
       const next = await leaveWorkspace(database, app.runtime.revocations, {
         ...auth,
         sessionId: auth.sessionId,
       });
+      // In the workspace left, where its admins read it.
+      await auditRequest(request, 'member.left', auth.userId, { role: auth.role });
       if (!next) clearSessionCookie(reply);
       return { workspace: next };
     },
