@@ -51,6 +51,8 @@ export async function articleView(database: Database, row: ArticleRow): Promise<
     }),
     { inputTokens: 0, outputTokens: 0, costUsd: 0, estimated: false },
   );
+  // A model without a price spent what `costUsd` cannot show: said, not shown as $0.
+  const unpricedModels = [...new Set(steps.flatMap((s) => s.unpricedModels))].sort();
   const outline = row.outline ?? null;
   return {
     id: row.id,
@@ -81,7 +83,12 @@ export async function articleView(database: Database, row: ArticleRow): Promise<
     instructionFlags: instructionFlags(row.markdown, row.sources),
     seo: row.seo ?? null,
     regeneration: regenerationViewOf(row),
-    usage: { ...usage, costUsd: Math.round(usage.costUsd * 1e8) / 1e8 },
+    usage: {
+      ...usage,
+      costUsd: Math.round(usage.costUsd * 1e8) / 1e8,
+      costKnown: unpricedModels.length === 0,
+      unpricedModels,
+    },
     steps,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,

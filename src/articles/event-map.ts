@@ -43,13 +43,19 @@ export const articleEventSchemas = {
   'section.delta': text,
   /** A reasoning model's thinking, never part of the article. */
   'section.thinking': text,
-  /** The run's spend so far, after a model call of `step`. */
+  /**
+   * The run's spend so far, after a model call of `step`. `costKnown: false` (with
+   * `unpricedModels`) when calls of models without a price are in it: `costUsd` is then the priced
+   * calls' alone. Both absent: every call was priced.
+   */
   cost: z.object({
     step,
     inputTokens: z.number().int(),
     outputTokens: z.number().int(),
     costUsd: z.number(),
     estimated: z.boolean().optional(),
+    costKnown: z.boolean().optional(),
+    unpricedModels: z.array(z.string()).optional(),
   }),
   /** The run failed (`step` when a step did), or the stream's credential was lost (`code`). */
   error: z.object({ message: z.string(), step: step.optional(), code: z.string().optional() }),

@@ -38,7 +38,8 @@ export interface ClaimedRun {
    */
   regeneration: RegenerationRequest | null | undefined;
   startedAt: Date;
-  spent: { inputTokens: number; outputTokens: number; costUsd: number };
+  /** `unpricedModels`: models of the run's calls so far that had no price (not in `costUsd`). */
+  spent: { inputTokens: number; outputTokens: number; costUsd: number; unpricedModels: string[] };
   completedSteps: ReadonlySet<string>;
 }
 
@@ -52,6 +53,7 @@ interface ClaimRow {
   input_tokens: string | number;
   output_tokens: string | number;
   cost_usd: string | number;
+  unpriced_models: string[];
   completed_steps: string[];
 }
 
@@ -71,6 +73,8 @@ export async function claimRun(
     `WITH spent AS (
        SELECT coalesce(sum(input_tokens), 0) AS input_tokens, coalesce(sum(output_tokens), 0) AS output_tokens,
          coalesce(sum(cost_usd), 0) AS cost_usd,
+         ARRAY(SELECT DISTINCT m FROM article_steps, unnest(unpriced_models) AS u(m)
+           WHERE article_id = $1 ORDER BY m) AS unpriced_models,
          coalesce(array_agg(name) FILTER (WHERE status = 'completed'), '{}') AS completed_steps
        FROM article_steps WHERE article_id = $1),
      claimed AS (
@@ -80,7 +84,8 @@ export async function claimRun(
        WHERE id = $1 AND status IN ('queued', 'running')
          AND (lease_owner IS NULL OR lease_owner = $2 OR lease_expires_at < now())
        RETURNING workspace_id, user_id, brief, regenerate_section, regeneration, started_at,
-         spent.input_tokens, spent.output_tokens, spent.cost_usd, spent.completed_steps),
+         spent.input_tokens, spent.output_tokens, spent.cost_usd, spent.unpriced_models,
+         spent.completed_steps),
      announced AS (
        INSERT INTO article_events (article_id, type, data)
        SELECT $1, 'status', '{"status":"running"}'::jsonb FROM claimed RETURNING 1)
@@ -99,6 +104,7 @@ export async function claimRun(
       inputTokens: Number(row.input_tokens),
       outputTokens: Number(row.output_tokens),
       costUsd: Number(row.cost_usd),
+      unpricedModels: row.unpriced_models,
     },
     completedSteps: new Set(row.completed_steps),
   };

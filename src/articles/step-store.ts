@@ -241,9 +241,11 @@ export async function markSkipped(
 export interface Spend {
   inputTokens: number;
   outputTokens: number;
+  /** What the priced calls cost: `unpricedModels`' calls are not in it. */
   costUsd: number;
   estimated: boolean;
   rung: OutputRung | null;
+  unpricedModels?: readonly string[];
 }
 
 /**
@@ -263,7 +265,9 @@ export async function meterSpend(
        UPDATE article_steps SET input_tokens = input_tokens + $3, output_tokens = output_tokens + $4,
          cost_usd = cost_usd + $5, usage_estimated = usage_estimated OR $7,
          output_rungs = CASE WHEN $8::text IS NULL OR $8::text = ANY(output_rungs) THEN output_rungs
-           ELSE array_append(output_rungs, $8::text) END
+           ELSE array_append(output_rungs, $8::text) END,
+         unpriced_models = CASE WHEN $10::text[] <@ unpriced_models THEN unpriced_models
+           ELSE ARRAY(SELECT DISTINCT m FROM unnest(unpriced_models || $10::text[]) AS u(m) ORDER BY m) END
        WHERE article_id = $1 AND name = $2 RETURNING 1)
      INSERT INTO article_events (article_id, type, data) SELECT $1, 'cost', $6 FROM spent
        WHERE $9::text IS NULL OR EXISTS (SELECT 1 FROM articles WHERE id = $1 AND lease_owner = $9)`,
@@ -277,6 +281,7 @@ export async function meterSpend(
       spend.estimated,
       spend.rung,
       step.leaseOwner ?? null,
+      spend.unpricedModels ?? [],
     ],
   );
 }

@@ -18,6 +18,7 @@ const stepViewColumns = {
   costUsd: articleSteps.costUsd,
   usageEstimated: articleSteps.usageEstimated,
   outputRungs: articleSteps.outputRungs,
+  unpricedModels: articleSteps.unpricedModels,
   startedAt: articleSteps.startedAt,
   finishedAt: articleSteps.finishedAt,
 };

@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/client.ts';
 import { AppError, errorMessage } from '../errors.ts';
 import type {
+  BilledSpend,
   FailedSpend,
   LlmGateway,
   LlmObjectCall,
@@ -30,8 +31,17 @@ export interface RunContext {
   logger: Logger;
   article: { id: string; workspaceId: string; userId?: string };
   signal: AbortSignal;
-  /** Spend of the whole article so far, for the running-cost events. */
-  totals: { inputTokens: number; outputTokens: number; costUsd: number; estimated?: boolean };
+  /**
+   * Spend of the whole article so far, for the running-cost events; `unpricedModels`: models whose
+   * calls had no price (not in `costUsd`).
+   */
+  totals: {
+    inputTokens: number;
+    outputTokens: number;
+    costUsd: number;
+    estimated?: boolean;
+    unpricedModels?: string[];
+  };
   /** Attempts per step before the run fails (default 3). */
   attempts?: number;
   /** Seconds before the first retry of a failed step; doubled each time (default 1). */
@@ -90,15 +100,21 @@ export class StepInputFailedError extends Error {
   }
 }
 
+/** The answer's own spend: its model unpriced when it has no cost for tokens it used. */
+function answerSpend(result: LlmTextResult): BilledSpend {
+  const { inputTokens, outputTokens } = result.usage;
+  if (result.costUsd !== null || inputTokens + outputTokens === 0)
+    return { inputTokens, outputTokens, costUsd: result.costUsd };
+  return { inputTokens, outputTokens, costUsd: null, unpricedModels: [`${result.provider}:${result.model}`] };
+}
+
 function meter(ctx: RunContext, step: string, result: LlmTextResult & { rung?: OutputRung }) {
   // What the call was billed in all, its failed attempts' answers included, not the answer's alone.
-  const spend = result.billed ?? {
-    inputTokens: result.usage.inputTokens,
-    outputTokens: result.usage.outputTokens,
-    costUsd: result.costUsd,
-  };
+  const spend = result.billed ?? answerSpend(result);
   return meterSpend(ctx, step, { ...spend, estimated: result.usage.estimated === true }, result.rung ?? null);
 }
+
+const noModels: readonly string[] = [];
 
 async function meterSpend(
   ctx: RunContext,
@@ -107,16 +123,24 @@ async function meterSpend(
   rung: OutputRung | null,
 ): Promise<void> {
   const cost = spend.costUsd ?? 0;
+  const unpriced = spend.unpricedModels ?? noModels;
   ctx.totals.inputTokens += spend.inputTokens;
   ctx.totals.outputTokens += spend.outputTokens;
   ctx.totals.costUsd += cost;
   if (spend.estimated) ctx.totals.estimated = true;
+  for (const model of unpriced) {
+    if (!ctx.totals.unpricedModels) ctx.totals.unpricedModels = [model];
+    else if (!ctx.totals.unpricedModels.includes(model)) ctx.totals.unpricedModels.push(model);
+  }
+  const unknown = ctx.totals.unpricedModels?.length ? ctx.totals.unpricedModels : undefined;
   const running = {
     step,
     inputTokens: ctx.totals.inputTokens,
     outputTokens: ctx.totals.outputTokens,
     costUsd: Math.round(ctx.totals.costUsd * 1e8) / 1e8,
     ...(ctx.totals.estimated && { estimated: true }),
+    // Said only when some cost is unknown, as `estimated` is: `costUsd` is then the priced calls'.
+    ...(unknown && { costKnown: false, unpricedModels: [...unknown] }),
   };
   await steps.meterSpend(
     ctx.database,
@@ -127,6 +151,7 @@ async function meterSpend(
       costUsd: cost,
       estimated: spend.estimated,
       rung,
+      unpricedModels: unpriced,
     },
     running,
   );

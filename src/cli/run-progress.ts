@@ -17,6 +17,15 @@ export interface RunProgress {
 
 const money = (usd: number) => `$${usd.toFixed(4)}`;
 
+/**
+ * The run's cost as far as it is known: calls of a model without a price cost what no one can say,
+ * so they are not shown as $0 (`unpriced`: those models).
+ */
+function costText(usd: number, unpriced: readonly string[]): string {
+  if (unpriced.length === 0) return money(usd);
+  return usd > 0 ? `${money(usd)} + price unknown` : 'price unknown';
+}
+
 export interface RunProgressOptions {
   now?: () => number;
   /** Least time between two rate lines without a terminal, ms. */
@@ -31,6 +40,7 @@ export function createRunProgress(out: NodeJS.WriteStream, opts: RunProgressOpti
   let total = 3;
   let finished = 0;
   let cost = 0;
+  let unpriced: readonly string[] = [];
   let current = 'queued';
   let stopped = false;
   const bar = tty
@@ -49,12 +59,13 @@ export function createRunProgress(out: NodeJS.WriteStream, opts: RunProgressOpti
     return text ? `| ${text}` : '';
   };
   bar?.start(total, 0, { step: current, cost: money(0), speed: '' });
-  const redraw = () => bar?.update(finished, { step: current, cost: money(cost), speed: speed() });
+  const redraw = () =>
+    bar?.update(finished, { step: current, cost: costText(cost, unpriced), speed: speed() });
   const line = (text: string) => {
     if (bar) {
       bar.stop();
       out.write(`${text}\n`);
-      bar.start(total, finished, { step: current, cost: money(cost), speed: speed() });
+      bar.start(total, finished, { step: current, cost: costText(cost, unpriced), speed: speed() });
     } else out.write(`${text}\n`);
   };
   return {
@@ -111,13 +122,19 @@ export function createRunProgress(out: NodeJS.WriteStream, opts: RunProgressOpti
           break;
         case 'cost':
           cost = message.data.costUsd;
+          unpriced = message.data.unpricedModels ?? [];
           break;
         case 'error':
           line(`✗ ${message.data.message}`);
           break;
         case 'done':
           current = message.data.status;
-          if (!bar) line(`${current === 'completed' ? '✓' : '✗'} ${current} — total ${money(cost)}`);
+          if (!bar)
+            line(
+              `${current === 'completed' ? '✓' : '✗'} ${current} — total ${costText(cost, unpriced)}${
+                unpriced.length > 0 ? ` (no price for ${unpriced.join(', ')})` : ''
+              }`,
+            );
           break;
       }
       redraw();

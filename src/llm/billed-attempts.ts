@@ -3,9 +3,7 @@
 // priced at each attempt's own model. A step meters this, not the answer's attempt alone, so an
 // article's cost is what its calls cost (an invalid answer then a valid one showed 40 % of it).
 import type { AttemptReport } from './chain-types.ts';
-import type { FailedSpend, LlmTextCall, LlmTextResult, LlmUsage, ModelRef } from './types.ts';
-
-export type Billed = NonNullable<LlmTextResult['billed']>;
+import type { BilledSpend, FailedSpend, LlmTextCall, LlmUsage, ModelRef } from './types.ts';
 
 const noUsage: LlmUsage = { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
 
@@ -32,9 +30,13 @@ export class BilledAttempts {
 
   /**
    * The call's billed tokens and cost, when attempts other than the answer's used any; undefined
-   * when the answer's own usage is all of it. `cost` prices one attempt (null: price unknown).
+   * when the answer's own usage is all of it. `cost` prices one attempt (null: price unknown, the
+   * model then named in `unpricedModels`).
    */
-  beyond(answer: LlmUsage, cost: (model: ModelRef, usage: LlmUsage) => number | null): Billed | undefined {
+  beyond(
+    answer: LlmUsage,
+    cost: (model: ModelRef, usage: LlmUsage) => number | null,
+  ): BilledSpend | undefined {
     let inputTokens = 0;
     let outputTokens = 0;
     for (const { usage } of this.reports) {
@@ -42,12 +44,20 @@ export class BilledAttempts {
       outputTokens += usage.outputTokens;
     }
     if (inputTokens <= answer.inputTokens && outputTokens <= answer.outputTokens) return undefined;
-    let costUsd: number | null = 0;
+    let costUsd = 0;
+    let priced = false;
+    let unpricedModels: string[] | undefined;
     for (const { model, usage } of this.reports) {
       if (usage.inputTokens === 0 && usage.outputTokens === 0) continue;
       const one = cost(model, usage);
-      costUsd = one === null || costUsd === null ? null : costUsd + one;
+      if (one !== null) {
+        costUsd += one;
+        priced = true;
+      } else if (!unpricedModels) unpricedModels = [model.id];
+      else if (!unpricedModels.includes(model.id)) unpricedModels.push(model.id);
     }
-    return { inputTokens, outputTokens, costUsd };
+    // An unpriced attempt leaves the priced ones counted, and says what is missing.
+    if (!unpricedModels) return { inputTokens, outputTokens, costUsd };
+    return { inputTokens, outputTokens, costUsd: priced ? costUsd : null, unpricedModels };
   }
 }

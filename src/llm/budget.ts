@@ -17,6 +17,9 @@
 // together, all passed a check that only knew finished calls (8 parallel calls spent 4× a budget).
 // With Redis the holds are shared by every process (budget-holds.ts): N worker processes each held
 // only their own, and spent N× the budget at once. Without Redis they are this process's.
+// A budget counts only what has a price: a call that may reach a model with none (not in the
+// table, its family, LLM_PRICES_JSON or the workspace's prices) is refused while there is a budget —
+// it went through, recorded at an unknown cost, and no budget ever stopped it.
 import { EventEmitter } from 'node:events';
 import type { Redis } from '../cache/redis.ts';
 import type { Database } from '../db/client.ts';
@@ -43,6 +46,15 @@ function budgetExceeded(costUsd: number, heldUsd: number, budgetUsd: number): Ap
     'budget_exceeded',
     `This workspace has spent $${costUsd.toFixed(4)} of its $${budgetUsd.toFixed(2)} monthly LLM budget${running}`,
     { spentUsd: costUsd, heldUsd, budgetUsd },
+  );
+}
+
+function unpricedRefused(unpriced: readonly string[], spentUsd: number, budgetUsd: number): AppError {
+  const one = unpriced.length === 1;
+  return new AppError(
+    'budget_exceeded',
+    `No price is known for ${unpriced.join(', ')}, so the monthly budget cannot be enforced: set ${one ? 'its price' : 'their prices'} in Settings › Language models (0 for a free local model) or remove the budget`,
+    { unpricedModels: [...unpriced], spentUsd, budgetUsd },
   );
 }
 
@@ -75,10 +87,11 @@ const refreshWaitMs = 250;
 export interface BudgetGuard {
   /**
    * Throws AppError('budget_exceeded') when the workspace has spent its monthly budget, counting
-   * what running calls hold; else resolves to what the call now holds until `release`: `holdUsd`,
+   * what running calls hold, or has a budget and the call may reach models without a price
+   * (`unpriced`, their ids); else resolves to what the call now holds until `release`: `holdUsd`,
    * or 0 when the workspace has no budget.
    */
-  check(workspaceId: string, holdUsd?: number): Promise<number>;
+  check(workspaceId: string, holdUsd?: number, unpriced?: readonly string[]): Promise<number>;
   /** The call that `check` let hold `holdUsd` ended (its cost, if any, was counted by `spent`). */
   release(workspaceId: string, holdUsd: number): void;
   /** A call of this process cost `usd`: counted at once, before the ledger row is written. */
@@ -181,7 +194,7 @@ export function createBudgetGuard(
   const release = (workspaceId: string, holdUsd: number) => held.release(workspaceId, holdUsd);
 
   return {
-    async check(workspaceId, holdUsd = 0) {
+    async check(workspaceId, holdUsd = 0, unpriced) {
       const entry = await current(workspaceId);
       const budgetUsd = entry.budgetUsd;
       if (budgetUsd === undefined) {
@@ -189,6 +202,10 @@ export function createBudgetGuard(
         return 0;
       }
       observeBudget(workspaceId, entry.spentUsd, budgetUsd);
+      if (unpriced !== undefined && unpriced.length > 0) {
+        observeBudgetRejection();
+        throw unpricedRefused(unpriced, entry.spentUsd, budgetUsd);
+      }
       // Judged and held in one step (synchronous in memory, one script in Redis): calls checked
       // together each see the others' holds.
       const holding = Math.max(holdUsd, 0);

@@ -64,7 +64,7 @@ export async function embed(
     };
   if (cache) recorder.cacheMiss(ctx);
   const estimatedTokens = Math.ceil(missing.reduce((n, m) => n + m.t.length, 0) / 4);
-  const held = await holdBudget(recorder, options.workspaceId, ref, setup.prices, {
+  const held = await holdBudget(recorder, options.workspaceId, chain, setup.prices, {
     inputTokens: estimatedTokens,
     outputTokens: 0,
     cachedInputTokens: 0,

@@ -53,7 +53,7 @@ export async function generate<T>(
   const held = await holdBudget(
     core.recorder,
     call.workspaceId,
-    chain[0],
+    chain,
     setup.prices,
     estimatedCallUsage(call),
   );

@@ -31,8 +31,8 @@ export function createLlmGateway(deps: LlmGatewayDeps): LlmGateway {
         cachedResponse: (ctx, key) => core.responses.read(ctx, call, key),
         fromCache,
         storeResponse: (key, value) => core.responses.write(key, value),
-        holdBudget: (id, setup, first) =>
-          holdBudget(recorder, id, first, setup.prices, estimatedCallUsage(call)),
+        holdBudget: (id, setup, chain) =>
+          holdBudget(recorder, id, chain, setup.prices, estimatedCallUsage(call)),
         cost: (setup, ref, usage) => recorder.cost(ref.provider, ref.model, usage, setup.prices),
         chainEnv: core.chainEnv,
         languageModel: (setup, ref) => factory.language(setup.scope, ref, setup.resolved.credentials),

@@ -1,5 +1,7 @@
 // A call's hold on its workspace's budget: what it may cost — its prompt and output limit at its
 // first model's price — counted as if spent while it runs (budget.ts), given back when it ends.
+// A model of the call's chain without a price would spend what no budget counts: with a budget,
+// the call is refused before anything is sent (budget.ts says why).
 import type { PriceTable } from './prices.ts';
 import type { LlmRecorder } from './recorder.ts';
 import type { LlmUsage, ModelRef } from './types.ts';
@@ -10,17 +12,29 @@ export interface BudgetHold {
 
 const none: BudgetHold = { release: () => {} };
 
-/** Checks the budget (throws `budget_exceeded`) and holds the call's likely cost until `release`. */
+/**
+ * Checks the budget (throws `budget_exceeded`: spent, or a model of `chain` has no price) and holds
+ * the call's likely cost at its first model's price until `release`.
+ */
 export async function holdBudget(
   recorder: LlmRecorder,
   workspaceId: string | undefined,
-  first: ModelRef | undefined,
+  chain: readonly ModelRef[],
   prices: PriceTable | undefined,
   usage: LlmUsage,
 ): Promise<BudgetHold> {
   if (!workspaceId) return none;
-  const likely = first ? (recorder.cost(first.provider, first.model, usage, prices) ?? 0) : 0;
-  const held = await recorder.checkBudget(workspaceId, likely);
+  let likely = 0;
+  let unpriced: string[] | undefined;
+  for (let i = 0; i < chain.length; i++) {
+    const ref = chain[i]!;
+    const cost = recorder.cost(ref.provider, ref.model, usage, prices);
+    if (cost !== null) {
+      if (i === 0) likely = cost;
+    } else if (!unpriced) unpriced = [ref.id];
+    else unpriced.push(ref.id);
+  }
+  const held = await recorder.checkBudget(workspaceId, likely, unpriced);
   if (held === 0) return none;
   let released = false;
   return {

@@ -32,7 +32,7 @@ export function createLedgerRecorder(deps: {
   };
   return {
     cost: (provider, model, usage, own) => deps.prices.costOf(provider, model, usage, own),
-    checkBudget: (workspaceId, holdUsd) => budget.check(workspaceId, holdUsd),
+    checkBudget: (workspaceId, holdUsd, unpriced) => budget.check(workspaceId, holdUsd, unpriced),
     releaseBudget: (workspaceId, heldUsd) => budget.release(workspaceId, heldUsd),
     invalidate: (workspaceId) => budget.invalidate(workspaceId),
     attempt(ctx, r, own) {

@@ -150,7 +150,7 @@ new Gauge({
 });
 const budgetRejections = new Counter({
   name: 'llm_budget_rejections_total',
-  help: 'LLM calls refused by the monthly budget (spent, or held by the calls running)',
+  help: 'LLM calls refused by the monthly budget (spent, held by the calls running, or a model without a price)',
   registers,
 });
 
@@ -158,7 +158,10 @@ export function observeBudget(workspaceId: string, spentUsd: number, budgetUsd: 
   budgetShares.set(workspaceId, { share: budgetUsd > 0 ? spentUsd / budgetUsd : 0, seenAt: Date.now() });
 }
 
-/** A call refused by the budget: spent, or held by the calls running (which the share does not show). */
+/**
+ * A call refused by the budget: spent, held by the calls running (which the share does not show), or
+ * unenforceable on a model without a price.
+ */
 export const observeBudgetRejection = () => budgetRejections.inc();
 
 /** The workspace has no budget (any more): no share to report. */

@@ -20,10 +20,11 @@ export interface LlmRecorder {
   cost(provider: string, model: string, usage: LlmUsage, own?: PriceTable): number | null;
   /**
    * Throws AppError('budget_exceeded') when the workspace has spent its monthly budget (running
-   * calls' holds counted); else the call holds `holdUsd`, what it may cost, and this resolves to
-   * what it holds (0 without a budget), to be given back to `releaseBudget` when the call ends.
+   * calls' holds counted), or has a budget and the call may reach a model with no price
+   * (`unpriced`, ids); else the call holds `holdUsd`, what it may cost, and this resolves to what
+   * it holds (0 without a budget), to be given back to `releaseBudget` when the call ends.
    */
-  checkBudget(workspaceId: string, holdUsd?: number): Promise<number>;
+  checkBudget(workspaceId: string, holdUsd?: number, unpriced?: readonly string[]): Promise<number>;
   releaseBudget(workspaceId: string, heldUsd: number): void;
   /** One upstream request ended. Must not block: storage writes are queued, see flush(). */
   attempt(ctx: CallContext, report: AttemptReport, own?: PriceTable): void;

@@ -36,7 +36,8 @@ export interface StreamHelpers<S extends StreamSetup> {
   cachedResponse(ctx: CallContext, key: string | undefined): Promise<CachedLlmResponse | null>;
   fromCache(hit: CachedLlmResponse, started: number): LlmTextResult;
   storeResponse(key: string | undefined, value: CachedLlmResponse): void;
-  holdBudget(workspaceId: string | undefined, setup: S, first: ModelRef | undefined): Promise<BudgetHold>;
+  /** `chain`: the models the call may reach, the first one's price held. */
+  holdBudget(workspaceId: string | undefined, setup: S, chain: readonly ModelRef[]): Promise<BudgetHold>;
   /** Priced with the setup's (the workspace's) prices first. */
   cost(setup: S, ref: ModelRef, usage: LlmUsage): number | null;
   chainEnv(setup: S, ctx: CallContext, billed?: BilledAttempts): ChainEnv;
@@ -206,7 +207,7 @@ async function* runStream<S extends StreamSetup>(
     io.resolveResult(h.fromCache(hit, started));
     return;
   }
-  const held = await h.holdBudget(call.workspaceId, setup, chain[0]);
+  const held = await h.holdBudget(call.workspaceId, setup, chain);
   const billed = new BilledAttempts();
   const price = (ref: ModelRef, used: LlmUsage) => h.cost(setup, ref, used);
   try {

@@ -111,14 +111,23 @@ export interface LlmTextResult {
    * Every attempt of the call, when attempts besides the answer's were billed (an invalid answer
    * repaired, an empty one asked again, a stream cut before a fallback): what the call cost in all.
    */
-  billed?: { inputTokens: number; outputTokens: number; costUsd: number | null };
+  billed?: BilledSpend;
 }
 
-/** What a failed call was billed; `estimated` when a tokenizer counted some of it. */
-export interface FailedSpend {
+/**
+ * Tokens and cost of several attempts. `costUsd` is what the priced ones cost; `unpricedModels`
+ * names the models of those that had no price (not in `costUsd`), and `costUsd` is null when none
+ * was priced.
+ */
+export interface BilledSpend {
   inputTokens: number;
   outputTokens: number;
   costUsd: number | null;
+  unpricedModels?: string[];
+}
+
+/** What a failed call was billed; `estimated` when a tokenizer counted some of it. */
+export interface FailedSpend extends BilledSpend {
   estimated: boolean;
 }
 

@@ -82,6 +82,30 @@ describe('blogsmith generate', { timeout: 180_000 }, () => {
     expect(markdown).toContain('## References');
   });
 
+  it('says "price unknown" for a model without a price, and with a budget refuses it before any request', async () => {
+    const dir = await workspaceDir();
+    const unpriced = { ...envFor(dir), LLM_PRICES_JSON: '' };
+    const out = path.join(dir, 'article.md');
+    const free = await cliRun(
+      ['generate', 'heat pumps', '--words', '400', '--no-seo', '--out', out],
+      unpriced,
+    );
+    expect(free.code, free.stderr).toBe(0);
+    expect(free.stderr).toContain('✓ completed — total price unknown (no price for compatible:fake-writer)');
+    expect(free.stderr).not.toMatch(/total \$0\.0000/);
+
+    const before = llm.requests.length;
+    const budgeted = await cliRun(
+      ['generate', 'heat pumps on a budget', '--words', '400', '--no-seo', '--out', out],
+      { ...unpriced, LLM_MONTHLY_BUDGET_USD: '0.0005' },
+    );
+    expect(budgeted.code).not.toBe(0);
+    expect(budgeted.stderr).toContain(
+      'No price is known for compatible:fake-writer, so the monthly budget cannot be enforced',
+    );
+    expect(llm.requests.length).toBe(before);
+  });
+
   it('--file adds the document to the library and writes from it', async () => {
     const dir = await workspaceDir();
     const notes = path.join(dir, 'field-notes.md');

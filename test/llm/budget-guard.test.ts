@@ -6,6 +6,9 @@ import { type Database, openDatabase } from '../../src/db/client.ts';
 import { runMigrations } from '../../src/db/migrate.ts';
 import { llmCalls, workspaces } from '../../src/db/schema/index.ts';
 import { budgetEvents, createBudgetGuard } from '../../src/llm/budget.ts';
+import { holdBudget } from '../../src/llm/hold-budget.ts';
+import { parseModelId } from '../../src/llm/model-id.ts';
+import { type LlmRecorder, unrecorded } from '../../src/llm/recorder.ts';
 import { metricsRegistry } from '../../src/observability/metrics.ts';
 
 describe('budget guard', () => {
@@ -84,6 +87,25 @@ describe('budget guard', () => {
     await expect(free.check(ws, 5)).resolves.toBe(0);
   });
 
+  it('refuses a call that may reach a model without a price while there is a budget, only then', async () => {
+    const ws = await workspace();
+    const guard = createBudgetGuard(database, { defaultBudgetUsd: 5 });
+    const refused = await guard.check(ws, 0.01, ['openai:gpt-4.1-nano']).catch((err: unknown) => err);
+    expect(refused).toMatchObject({
+      code: 'budget_exceeded',
+      message:
+        'No price is known for openai:gpt-4.1-nano, so the monthly budget cannot be enforced: set its price in Settings › Language models (0 for a free local model) or remove the budget',
+      details: { unpricedModels: ['openai:gpt-4.1-nano'], budgetUsd: 5, spentUsd: 0 },
+    });
+    await expect(guard.check(ws, 0, ['compatible:a', 'ollama:b'])).rejects.toThrow(
+      /^No price is known for compatible:a, ollama:b, so .* set their prices in Settings/,
+    );
+    // The refused calls hold nothing: a priced call may still take all of the budget.
+    await expect(guard.check(ws, 5)).resolves.toBe(5);
+    // Without a budget there is nothing to enforce: the call goes (its cost recorded as unknown).
+    await expect(createBudgetGuard(database).check(ws, 0, ['openai:gpt-4.1-nano'])).resolves.toBe(0);
+  });
+
   it('reads again at once after the budget setting changed', async () => {
     const ws = await workspace();
     const guard = createBudgetGuard(database, { defaultBudgetUsd: 1, ttlMs: 60_000 });
@@ -156,5 +178,31 @@ describe('budget guard', () => {
     } finally {
       budgetEvents.off('warning', onWarning);
     }
+  });
+});
+
+describe("a call's hold on the budget", () => {
+  const usage = { inputTokens: 1000, outputTokens: 1000, cachedInputTokens: 0 };
+  const checks: Array<{ holdUsd: number | undefined; unpriced: readonly string[] | undefined }> = [];
+  const recorder: LlmRecorder = {
+    ...unrecorded,
+    cost: (_provider, model) => (model.startsWith('priced') ? 0.25 : null),
+    checkBudget: async (_ws, holdUsd, unpriced) => {
+      checks.push({ holdUsd, unpriced });
+      return holdUsd ?? 0;
+    },
+  };
+  const chain = (...ids: string[]) => ids.map(parseModelId);
+
+  it("names each model of the chain without a price (a fallback's too) and holds the first's cost", async () => {
+    checks.length = 0;
+    await holdBudget(recorder, 'ws', chain('compatible:priced-a', 'ollama:local'), undefined, usage);
+    await holdBudget(recorder, 'ws', chain('openai:new-model', 'compatible:priced-b'), undefined, usage);
+    await holdBudget(recorder, 'ws', chain('compatible:priced-a', 'compatible:priced-b'), undefined, usage);
+    expect(checks).toEqual([
+      { holdUsd: 0.25, unpriced: ['ollama:local'] },
+      { holdUsd: 0, unpriced: ['openai:new-model'] },
+      { holdUsd: 0.25, unpriced: undefined },
+    ]);
   });
 });

@@ -122,6 +122,71 @@ describe.each(backends)('per-model prices set by an admin (%s)', (backend) => {
     expect((await generate()).costUsd).toBeNull();
   });
 
+  it('with a budget, refuses an unpriced model before any request; a price of 0 lets it run', async () => {
+    expect((await put({ monthlyBudgetUsd: 5 })).statusCode).toBe(200);
+    const before = fake.requests.length;
+    const refusal = {
+      code: 'budget_exceeded',
+      message:
+        'No price is known for compatible:local-model, so the monthly budget cannot be enforced: set its price in Settings › Language models (0 for a free local model) or remove the budget',
+      details: { unpricedModels: ['compatible:local-model'], budgetUsd: 5 },
+    };
+    await expect(generate()).rejects.toMatchObject(refusal);
+    const stream = t.runtime.llm.streamText({
+      role: 'writer',
+      prompt: 'hi',
+      workspaceId,
+      purpose: { kind: 'other' },
+      cache: false,
+    });
+    await expect(stream.result).rejects.toMatchObject(refusal);
+    // Not one request reached the model: the budget was not passed by a call it cannot count.
+    expect(fake.requests.length).toBe(before);
+
+    // A free local model, priced at 0 by the admin: counted (as $0), so the budget lets it run.
+    expect(
+      (await put({ modelPrices: { 'compatible:local-model': { input: 0, output: 0 } } })).statusCode,
+    ).toBe(200);
+    fake.script({ type: 'answer', text: 'free', usage: { input: 1000, output: 500 } });
+    await expect(generate()).resolves.toMatchObject({ text: 'free', costUsd: 0 });
+    expect(fake.requests.length).toBe(before + 1);
+
+    // Without a budget an unpriced model runs as before, its cost recorded as unknown.
+    expect(
+      (await put({ monthlyBudgetUsd: null, modelPrices: { 'compatible:local-model': null } })).statusCode,
+    ).toBe(200);
+    fake.script({ type: 'answer', text: 'unbudgeted', usage: { input: 1000, output: 500 } });
+    await expect(generate()).resolves.toMatchObject({ text: 'unbudgeted', costUsd: null });
+  });
+
+  it('prices a dated snapshot as the model the admin priced, so a budget can count it', async () => {
+    const snapshot = 'compatible:local-model-20250101';
+    const saved = await put({
+      roleModels: { writer: snapshot },
+      modelPrices: { 'compatible:local-model': { input: 2, output: 10 } },
+      monthlyBudgetUsd: 5,
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(await prices()).toContainEqual(
+      expect.objectContaining({
+        model: snapshot,
+        inputPerMillionUsd: 2,
+        source: 'workspace',
+        pricedAs: 'compatible:local-model',
+      }),
+    );
+    fake.script({ type: 'answer', text: 'dated', usage: { input: 1000, output: 500 } });
+    const r = await generate();
+    expect(r).toMatchObject({ text: 'dated', model: 'local-model-20250101' });
+    expect(r.costUsd).toBeCloseTo((1000 * 2 + 500 * 10) / 1_000_000, 10);
+    const reset = await put({
+      roleModels: { writer: null },
+      modelPrices: { 'compatible:local-model': null },
+      monthlyBudgetUsd: null,
+    });
+    expect(reset.statusCode, reset.body).toBe(200);
+  });
+
   it.each([
     ['a negative price', { 'compatible:local-model': { input: -1, output: 1 } }],
     ['a price above the bound', { 'compatible:local-model': { input: 1, output: 1e9 } }],

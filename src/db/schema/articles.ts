@@ -115,6 +115,8 @@ export const articleSteps = pgTable(
     usageEstimated: boolean('usage_estimated').notNull().default(false),
     /** The structured-output rungs its model calls were answered on (json_schema, json_object, tool, text). */
     outputRungs: text('output_rungs').array().notNull().default(sql`'{}'::text[]`),
+    /** Models (`provider:model`) of its calls that had no price: their cost is not in `cost_usd`. */
+    unpricedModels: text('unpriced_models').array().notNull().default(sql`'{}'::text[]`),
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },

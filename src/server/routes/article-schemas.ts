@@ -124,6 +124,9 @@ export const stepView = z.object({
   outputRungs: z
     .array(z.enum(outputRungs))
     .describe('Structured-output rungs used: json_schema, json_object (schema in prompt), tool, text'),
+  unpricedModels: z
+    .array(z.string())
+    .describe('Models (`provider:model`) of its calls that had no price: their cost is not in `costUsd`'),
   startedAt: z.date().nullable(),
   finishedAt: z.date().nullable(),
 });
@@ -194,10 +197,22 @@ export const articleView = z.object({
   usage: z.object({
     inputTokens: z.number().int(),
     outputTokens: z.number().int(),
-    costUsd: z.number(),
+    costUsd: z
+      .number()
+      .describe(
+        'USD of the calls whose model has a price; see `costKnown` for the calls of models without one',
+      ),
     estimated: z
       .boolean()
       .describe('Some token counts were estimated with a tokenizer: the server reported no usage'),
+    costKnown: z
+      .boolean()
+      .describe(
+        'False when some calls used a model with no known price (`unpricedModels`): their cost is unknown and not in `costUsd`',
+      ),
+    unpricedModels: z
+      .array(z.string())
+      .describe('Models (`provider:model`) without a price that the article used; empty when `costKnown`'),
   }),
   steps: z.array(stepView),
   createdAt: z.date(),

@@ -1,6 +1,7 @@
 // GET /api/v1/llm/prices: the price of each model the workspace's roles use (and of each model an
 // admin priced), or null when none is known — so the app can say "price unknown" instead of a
-// $0.00 that a budget never counts. Admins set prices through PUT /llm/settings (`modelPrices`).
+// $0.00 (and warn that a budget refuses its calls). Admins set prices through PUT /llm/settings
+// (`modelPrices`).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { parseModelId } from '../../llm/model-id.ts';
@@ -22,7 +23,8 @@ export const llmPriceRoutes: FastifyPluginAsyncZod = async (app) => {
       preHandler: requireAuth({ scope: 'settings:read' }),
       schema: {
         tags: ['llm'],
-        summary: 'USD per 1M tokens of each model in use (null: no known price, its calls cost $0 in totals)',
+        summary:
+          'USD per 1M tokens of each model in use (null: no known price: its calls are left out of cost totals, and refused while the workspace has a monthly budget)',
         security: securedBy,
         response: {
           200: pageOf(
@@ -36,6 +38,12 @@ export const llmPriceRoutes: FastifyPluginAsyncZod = async (app) => {
                 .enum(['workspace', 'default'])
                 .nullable()
                 .describe("workspace: an admin's price; default: the built-in or server's; null: unknown"),
+              pricedAs: z
+                .string()
+                .nullable()
+                .describe(
+                  'The id the price is listed under: the model itself, or its family for a dated snapshot or alias (`openai:gpt-4o-mini` for `openai:gpt-4o-mini-2024-07-18`); null: unknown',
+                ),
             }),
           ),
         },
@@ -57,13 +65,14 @@ export const llmPriceRoutes: FastifyPluginAsyncZod = async (app) => {
       for (const id of Object.keys(own))
         if (!byModel.has(id)) byModel.set(id, { ...parseModelId(id), roles: [] });
       const items = [...byModel.entries()].map(([id, { provider, model, roles }]) => {
-        const price = prices.priceOf(provider, model, own);
+        const found = prices.lookup(provider, model, own);
         return {
           model: id,
           roles,
-          inputPerMillionUsd: price?.input ?? null,
-          outputPerMillionUsd: price?.output ?? null,
-          source: price ? (Object.hasOwn(own, id) ? ('workspace' as const) : ('default' as const)) : null,
+          inputPerMillionUsd: found?.price.input ?? null,
+          outputPerMillionUsd: found?.price.output ?? null,
+          source: found?.source ?? null,
+          pricedAs: found?.pricedAs ?? null,
         };
       });
       return { items, nextCursor: null };

@@ -1420,7 +1420,7 @@ export interface paths {
     };
   };
   "/api/v1/llm/prices": {
-    /** USD per 1M tokens of each model in use (null: no known price, its calls cost $0 in totals) */
+    /** USD per 1M tokens of each model in use (null: no known price: its calls are left out of cost totals, and refused while the workspace has a monthly budget) */
     get: {
       responses: {
         /** @description Default Response */
@@ -1434,6 +1434,8 @@ export interface paths {
                   outputPerMillionUsd: number | null;
                   /** @description workspace: an admin's price; default: the built-in or server's; null: unknown */
                   source: ("workspace" | "default") | null;
+                  /** @description The id the price is listed under: the model itself, or its family for a dated snapshot or alias (`openai:gpt-4o-mini` for `openai:gpt-4o-mini-2024-07-18`); null: unknown */
+                  pricedAs: string | null;
                 })[];
               nextCursor: string | null;
             };
@@ -1864,9 +1866,14 @@ export interface paths {
               usage: {
                 inputTokens: number;
                 outputTokens: number;
+                /** @description USD of the calls whose model has a price; see `costKnown` for the calls of models without one */
                 costUsd: number;
                 /** @description Some token counts were estimated with a tokenizer: the server reported no usage */
                 estimated: boolean;
+                /** @description False when some calls used a model with no known price (`unpricedModels`): their cost is unknown and not in `costUsd` */
+                costKnown: boolean;
+                /** @description Models (`provider:model`) without a price that the article used; empty when `costKnown` */
+                unpricedModels: string[];
               };
               steps: ({
                   name: string;
@@ -1881,6 +1888,8 @@ export interface paths {
                   usageEstimated: boolean;
                   /** @description Structured-output rungs used: json_schema, json_object (schema in prompt), tool, text */
                   outputRungs: ("json_schema" | "json_object" | "tool" | "text")[];
+                  /** @description Models (`provider:model`) of its calls that had no price: their cost is not in `costUsd` */
+                  unpricedModels: string[];
                   startedAt: string | null;
                   finishedAt: string | null;
                 })[];
@@ -2189,9 +2198,14 @@ export interface paths {
               usage: {
                 inputTokens: number;
                 outputTokens: number;
+                /** @description USD of the calls whose model has a price; see `costKnown` for the calls of models without one */
                 costUsd: number;
                 /** @description Some token counts were estimated with a tokenizer: the server reported no usage */
                 estimated: boolean;
+                /** @description False when some calls used a model with no known price (`unpricedModels`): their cost is unknown and not in `costUsd` */
+                costKnown: boolean;
+                /** @description Models (`provider:model`) without a price that the article used; empty when `costKnown` */
+                unpricedModels: string[];
               };
               steps: ({
                   name: string;
@@ -2206,6 +2220,8 @@ export interface paths {
                   usageEstimated: boolean;
                   /** @description Structured-output rungs used: json_schema, json_object (schema in prompt), tool, text */
                   outputRungs: ("json_schema" | "json_object" | "tool" | "text")[];
+                  /** @description Models (`provider:model`) of its calls that had no price: their cost is not in `costUsd` */
+                  unpricedModels: string[];
                   startedAt: string | null;
                   finishedAt: string | null;
                 })[];
@@ -2260,6 +2276,8 @@ export interface paths {
               usageEstimated: boolean;
               /** @description Structured-output rungs used: json_schema, json_object (schema in prompt), tool, text */
               outputRungs: ("json_schema" | "json_object" | "tool" | "text")[];
+              /** @description Models (`provider:model`) of its calls that had no price: their cost is not in `costUsd` */
+              unpricedModels: string[];
               startedAt: string | null;
               finishedAt: string | null;
               /** @description What the step was asked: its parameters (never a copy of the other steps' texts it works on); null for a step that was skipped or has not started */
@@ -2563,9 +2581,14 @@ export interface paths {
               usage: {
                 inputTokens: number;
                 outputTokens: number;
+                /** @description USD of the calls whose model has a price; see `costKnown` for the calls of models without one */
                 costUsd: number;
                 /** @description Some token counts were estimated with a tokenizer: the server reported no usage */
                 estimated: boolean;
+                /** @description False when some calls used a model with no known price (`unpricedModels`): their cost is unknown and not in `costUsd` */
+                costKnown: boolean;
+                /** @description Models (`provider:model`) without a price that the article used; empty when `costKnown` */
+                unpricedModels: string[];
               };
               steps: ({
                   name: string;
@@ -2580,6 +2603,8 @@ export interface paths {
                   usageEstimated: boolean;
                   /** @description Structured-output rungs used: json_schema, json_object (schema in prompt), tool, text */
                   outputRungs: ("json_schema" | "json_object" | "tool" | "text")[];
+                  /** @description Models (`provider:model`) of its calls that had no price: their cost is not in `costUsd` */
+                  unpricedModels: string[];
                   startedAt: string | null;
                   finishedAt: string | null;
                 })[];
@@ -2861,9 +2886,14 @@ export interface paths {
               usage: {
                 inputTokens: number;
                 outputTokens: number;
+                /** @description USD of the calls whose model has a price; see `costKnown` for the calls of models without one */
                 costUsd: number;
                 /** @description Some token counts were estimated with a tokenizer: the server reported no usage */
                 estimated: boolean;
+                /** @description False when some calls used a model with no known price (`unpricedModels`): their cost is unknown and not in `costUsd` */
+                costKnown: boolean;
+                /** @description Models (`provider:model`) without a price that the article used; empty when `costKnown` */
+                unpricedModels: string[];
               };
               steps: ({
                   name: string;
@@ -2878,6 +2908,8 @@ export interface paths {
                   usageEstimated: boolean;
                   /** @description Structured-output rungs used: json_schema, json_object (schema in prompt), tool, text */
                   outputRungs: ("json_schema" | "json_object" | "tool" | "text")[];
+                  /** @description Models (`provider:model`) of its calls that had no price: their cost is not in `costUsd` */
+                  unpricedModels: string[];
                   startedAt: string | null;
                   finishedAt: string | null;
                 })[];
@@ -3229,9 +3261,14 @@ export interface paths {
               usage: {
                 inputTokens: number;
                 outputTokens: number;
+                /** @description USD of the calls whose model has a price; see `costKnown` for the calls of models without one */
                 costUsd: number;
                 /** @description Some token counts were estimated with a tokenizer: the server reported no usage */
                 estimated: boolean;
+                /** @description False when some calls used a model with no known price (`unpricedModels`): their cost is unknown and not in `costUsd` */
+                costKnown: boolean;
+                /** @description Models (`provider:model`) without a price that the article used; empty when `costKnown` */
+                unpricedModels: string[];
               };
               steps: ({
                   name: string;
@@ -3246,6 +3283,8 @@ export interface paths {
                   usageEstimated: boolean;
                   /** @description Structured-output rungs used: json_schema, json_object (schema in prompt), tool, text */
                   outputRungs: ("json_schema" | "json_object" | "tool" | "text")[];
+                  /** @description Models (`provider:model`) of its calls that had no price: their cost is not in `costUsd` */
+                  unpricedModels: string[];
                   startedAt: string | null;
                   finishedAt: string | null;
                 })[];
@@ -3675,9 +3714,14 @@ export interface paths {
               usage: {
                 inputTokens: number;
                 outputTokens: number;
+                /** @description USD of the calls whose model has a price; see `costKnown` for the calls of models without one */
                 costUsd: number;
                 /** @description Some token counts were estimated with a tokenizer: the server reported no usage */
                 estimated: boolean;
+                /** @description False when some calls used a model with no known price (`unpricedModels`): their cost is unknown and not in `costUsd` */
+                costKnown: boolean;
+                /** @description Models (`provider:model`) without a price that the article used; empty when `costKnown` */
+                unpricedModels: string[];
               };
               steps: ({
                   name: string;
@@ -3692,6 +3736,8 @@ export interface paths {
                   usageEstimated: boolean;
                   /** @description Structured-output rungs used: json_schema, json_object (schema in prompt), tool, text */
                   outputRungs: ("json_schema" | "json_object" | "tool" | "text")[];
+                  /** @description Models (`provider:model`) of its calls that had no price: their cost is not in `costUsd` */
+                  unpricedModels: string[];
                   startedAt: string | null;
                   finishedAt: string | null;
                 })[];
@@ -3968,9 +4014,14 @@ export interface paths {
               usage: {
                 inputTokens: number;
                 outputTokens: number;
+                /** @description USD of the calls whose model has a price; see `costKnown` for the calls of models without one */
                 costUsd: number;
                 /** @description Some token counts were estimated with a tokenizer: the server reported no usage */
                 estimated: boolean;
+                /** @description False when some calls used a model with no known price (`unpricedModels`): their cost is unknown and not in `costUsd` */
+                costKnown: boolean;
+                /** @description Models (`provider:model`) without a price that the article used; empty when `costKnown` */
+                unpricedModels: string[];
               };
               steps: ({
                   name: string;
@@ -3985,6 +4036,8 @@ export interface paths {
                   usageEstimated: boolean;
                   /** @description Structured-output rungs used: json_schema, json_object (schema in prompt), tool, text */
                   outputRungs: ("json_schema" | "json_object" | "tool" | "text")[];
+                  /** @description Models (`provider:model`) of its calls that had no price: their cost is not in `costUsd` */
+                  unpricedModels: string[];
                   startedAt: string | null;
                   finishedAt: string | null;
                 })[];
@@ -4305,9 +4358,14 @@ export interface paths {
               usage: {
                 inputTokens: number;
                 outputTokens: number;
+                /** @description USD of the calls whose model has a price; see `costKnown` for the calls of models without one */
                 costUsd: number;
                 /** @description Some token counts were estimated with a tokenizer: the server reported no usage */
                 estimated: boolean;
+                /** @description False when some calls used a model with no known price (`unpricedModels`): their cost is unknown and not in `costUsd` */
+                costKnown: boolean;
+                /** @description Models (`provider:model`) without a price that the article used; empty when `costKnown` */
+                unpricedModels: string[];
               };
               steps: ({
                   name: string;
@@ -4322,6 +4380,8 @@ export interface paths {
                   usageEstimated: boolean;
                   /** @description Structured-output rungs used: json_schema, json_object (schema in prompt), tool, text */
                   outputRungs: ("json_schema" | "json_object" | "tool" | "text")[];
+                  /** @description Models (`provider:model`) of its calls that had no price: their cost is not in `costUsd` */
+                  unpricedModels: string[];
                   startedAt: string | null;
                   finishedAt: string | null;
                 })[];
@@ -4489,6 +4549,8 @@ export interface paths {
                 outputTokens: number;
                 costUsd: number;
                 estimated?: boolean;
+                costKnown?: boolean;
+                unpricedModels?: string[];
               };
             } | {
               id: number;

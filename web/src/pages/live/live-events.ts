@@ -48,6 +48,7 @@ export const pendingStep = (name: string): Step => ({
   costUsd: 0,
   usageEstimated: false,
   outputRungs: [],
+  unpricedModels: [],
   startedAt: null,
   finishedAt: null,
 });

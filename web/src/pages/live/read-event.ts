@@ -11,7 +11,9 @@ type Kind<V> = V extends string
     ? 'number'
     : V extends boolean
       ? 'boolean'
-      : never;
+      : V extends readonly string[]
+        ? 'strings'
+        : never;
 
 // Each payload field's JSON kind, `?` when it may be absent. Typed from the generated event map, so
 // a field added, removed or retyped in the OpenAPI document fails the type check until this follows.
@@ -46,6 +48,8 @@ const fieldKinds: { [T in LiveEventType]: FieldKinds<ArticleEventData<T>> } = {
     outputTokens: 'number',
     costUsd: 'number',
     estimated: 'boolean?',
+    costKnown: 'boolean?',
+    unpricedModels: 'strings?',
   },
   error: { message: 'string', step: 'string?', code: 'string?' },
   done: { status: 'string', error: 'string?' },
@@ -55,6 +59,7 @@ function fits(value: unknown, kind: string): boolean {
   const optional = kind.endsWith('?');
   if (value === undefined) return optional;
   const base = optional ? kind.slice(0, -1) : kind;
+  if (base === 'strings') return Array.isArray(value) && value.every((v) => typeof v === 'string');
   return base === 'number' ? Number.isFinite(value) : typeof value === base;
 }
 

@@ -1,4 +1,5 @@
-// The monthly budget. It can only count what has a price: say so when a model has none.
+// The monthly budget. It can only count what has a price, and refuses the calls of a model with
+// none: say so when a model has none.
 import type { FormEvent } from 'react';
 import { api, fieldErrors, type LlmSettings } from '../../../api.ts';
 import { Field, FormError, Notice, useAction } from '../../../ui.tsx';
@@ -50,8 +51,8 @@ export function BudgetForm({
       </Field>
       {unpriced.length > 0 && (
         <p className="warning" data-testid="unpriced-warning">
-          No price is known for {unpriced.join(', ')}: its calls count as $0 in every total, so the budget
-          cannot cap them. Set a price for it under Prices (0 for a free local model) to count it.
+          No price is known for {unpriced.join(', ')}: the budget cannot count its calls, so while there is a
+          budget they are refused. Set a price for it under Prices (0 for a free local model).
         </p>
       )}
       <FormError error={save.error} fields={['monthlyBudgetUsd']} />

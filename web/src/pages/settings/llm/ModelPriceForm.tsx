@@ -1,5 +1,5 @@
 // An admin's price for a model (USD per 1M input and output tokens): a local or OpenAI-compatible
-// model has no list price, and without one its calls count as $0 and no budget can cap them.
+// model has no list price, and without one its cost is unknown and a budget refuses its calls.
 import { type FormEvent, useState } from 'react';
 import { api, fieldErrors, type LlmSettings } from '../../../api.ts';
 import { Field, FormError, Notice, TextField, useAction } from '../../../ui.tsx';
