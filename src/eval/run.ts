@@ -58,6 +58,9 @@ const modelEnv = (env: NodeJS.ProcessEnv, model: string | undefined): NodeJS.Pro
   }),
   DATABASE_URL: '',
   REDIS_URL: '',
+  // Its workspace lives in memory for this run alone: the server's monthly budget is not its to
+  // spend, and would refuse a model under test that has no price (its cost is reported unknown).
+  LLM_MONTHLY_BUDGET_USD: '',
 });
 
 // The report keeps a failure's reason short: it is stored in the workspace and shown in the web app.

@@ -102,8 +102,8 @@ export function createPriceBook(overrides: Record<string, Price> = {}): PriceBoo
     if (mineExactly) return { price: mineExactly, source: 'workspace', pricedAs: id };
     const listedExactly = entry(prices, id);
     if (listedExactly) return { price: listedExactly, source: 'default', pricedAs: id };
-    const family = familyOf(id);
-    if (family === null) return null;
+    // An id with no version suffix may still be an alias's family (`ollama:x` of `ollama:x:latest`).
+    const family = familyOf(id) ?? id;
     const mine = own && familiesOf(own).get(family);
     if (mine) return { price: mine.price, source: 'workspace', pricedAs: mine.id };
     const listed = families.get(family);
@@ -114,8 +114,7 @@ export function createPriceBook(overrides: Record<string, Price> = {}): PriceBoo
     const id = idOf(provider, model);
     const exact = entry(own, id) ?? entry(prices, id);
     if (exact) return exact;
-    const family = familyOf(id);
-    if (family === null) return null;
+    const family = familyOf(id) ?? id;
     return (own && familiesOf(own).get(family)?.price) ?? families.get(family)?.price ?? null;
   };
   return {

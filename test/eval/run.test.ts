@@ -36,6 +36,8 @@ describe('blogsmith eval', () => {
         OPENAI_COMPATIBLE_BASE_URL: llm.baseUrl,
         LLM_PRICES_JSON: JSON.stringify({ 'compatible:model-a': { input: 0.15, output: 0.6 } }),
         LLM_CACHE_TTL: '0',
+        // The server's budget is not the lab's: it would refuse model-b and the judge (no price).
+        LLM_MONTHLY_BUDGET_USD: '50',
       },
       logger: pino({ level: 'silent' }),
       onProgress: (p) => progress.push(`${p.done}/${p.total} ${p.model} ${p.caseId} ${p.result.status}`),

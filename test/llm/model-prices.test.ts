@@ -124,6 +124,14 @@ describe('dated snapshots and aliases', () => {
     expect(price('ollama:llama3.2:1b', own)).toBeNull();
     // A zero price is a price for the family too.
     expect(book.costOf('ollama', 'llama3.2:latest', usage, own)).toBe(0);
+    // And the other way round: priced as `ollama list` names it, the bare name is the same model.
+    const listed = { 'ollama:qwen3:latest': { input: 0, output: 0 } };
+    expect(price('ollama:qwen3', listed)).toMatchObject({
+      price: { input: 0 },
+      pricedAs: 'ollama:qwen3:latest',
+    });
+    expect(book.costOf('ollama', 'qwen3', usage, listed)).toBe(0);
+    expect(price('ollama:qwen3:8b', listed)).toBeNull();
   });
 });
 
