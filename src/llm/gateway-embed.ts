@@ -64,11 +64,17 @@ export async function embed(
     };
   if (cache) recorder.cacheMiss(ctx);
   const estimatedTokens = Math.ceil(missing.reduce((n, m) => n + m.t.length, 0) / 4);
-  const held = await holdBudget(recorder, options.workspaceId, chain, setup.prices, {
-    inputTokens: estimatedTokens,
-    outputTokens: 0,
-    cachedInputTokens: 0,
-  });
+  // An embedder without a price is not refused under a budget, as text models are: embeddings are
+  // a sliver of the spend, and refusing them stranded documents in the queue and turned vector
+  // search off without a word. Their cost is reported unknown like any unpriced call's.
+  const held = await holdBudget(
+    recorder,
+    options.workspaceId,
+    chain,
+    setup.prices,
+    { inputTokens: estimatedTokens, outputTokens: 0, cachedInputTokens: 0 },
+    { refuseUnpriced: false },
+  );
   const res = await runChain(
     chain,
     core.chainEnv(setup, ctx),

@@ -13,8 +13,9 @@ export interface BudgetHold {
 const none: BudgetHold = { release: () => {} };
 
 /**
- * Checks the budget (throws `budget_exceeded`: spent, or a model of `chain` has no price) and holds
- * the call's likely cost at its first model's price until `release`.
+ * Checks the budget (throws `budget_exceeded`: spent, or a model of `chain` has no price — unless
+ * `refuseUnpriced` is false) and holds the call's likely cost at its first model's price until
+ * `release`.
  */
 export async function holdBudget(
   recorder: LlmRecorder,
@@ -22,6 +23,7 @@ export async function holdBudget(
   chain: readonly ModelRef[],
   prices: PriceTable | undefined,
   usage: LlmUsage,
+  opts: { refuseUnpriced?: boolean } = {},
 ): Promise<BudgetHold> {
   if (!workspaceId) return none;
   let likely = 0;
@@ -34,7 +36,11 @@ export async function holdBudget(
     } else if (!unpriced) unpriced = [ref.id];
     else unpriced.push(ref.id);
   }
-  const held = await recorder.checkBudget(workspaceId, likely, unpriced);
+  const held = await recorder.checkBudget(
+    workspaceId,
+    likely,
+    opts.refuseUnpriced === false ? undefined : unpriced,
+  );
   if (held === 0) return none;
   let released = false;
   return {

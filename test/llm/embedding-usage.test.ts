@@ -62,3 +62,39 @@ describe('embeddings from a server that reports no usage', () => {
     for (const sample of tokens) expect(Number.isFinite(sample.value)).toBe(true);
   });
 });
+
+describe('an embedder without a price under a monthly budget', () => {
+  let embedder: EmbeddingServer;
+  let t: TestApp;
+  let workspaceId: string;
+
+  beforeAll(async () => {
+    embedder = await startEmbeddingServer(8);
+    t = await createTestApp('pglite', {
+      OPENAI_COMPATIBLE_BASE_URL: embedder.baseUrl,
+      EMBEDDING_MODEL: 'compatible:house-embedder',
+      EMBEDDING_DIMENSIONS: '8',
+      LLM_MAX_RETRIES: '0',
+      LLM_MONTHLY_BUDGET_USD: '3',
+    });
+    workspaceId = (
+      await t.runtime.database.query<{ id: string }>(
+        `INSERT INTO workspaces (name) VALUES ('w') RETURNING id`,
+      )
+    ).rows[0]!.id;
+  });
+  afterAll(async () => {
+    await t.close();
+    await embedder.close();
+  });
+
+  it('still embeds (documents are not stranded, search keeps its vectors), its cost unknown', async () => {
+    const result = await t.runtime.llm.embed(['a text to embed'], {
+      workspaceId,
+      purpose: { kind: 'embedding', step: 'ingest' },
+      cache: false,
+    });
+    expect(result.embeddings[0]).toHaveLength(8);
+    expect(result.costUsd).toBeNull();
+  });
+});

@@ -94,7 +94,7 @@ describe('web app in Chromium', () => {
   }, 60_000);
 
   it('signs out, refuses a wrong password with a clear message, signs in again', async () => {
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByRole('heading', { name: 'Sign in to Blogsmith' }).waitFor();
     await page.getByLabel('Email').fill(owner.email);
     await page.getByLabel('Password').fill('wrong-password-123');

@@ -153,7 +153,7 @@ describe('editing an article someone else is editing', () => {
         void dialog.dismiss();
       }),
     );
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     expect(await asked).toMatch(/unsaved changes/);
     expect(await textarea().inputValue()).toContain('Typed before signing out.');
     // The session was not ended behind the question.

@@ -84,7 +84,7 @@ export function AccountSection({ me }: { me: Me }) {
           {change.busy ? 'Changing…' : 'Change password'}
         </button>
       </form>
-      <h3>Sessions and membership</h3>
+      <h3>Sign-ins and workspace</h3>
       <div className="actions">
         <button type="button" className="secondary" onClick={signOutEverywhere}>
           Sign out everywhere

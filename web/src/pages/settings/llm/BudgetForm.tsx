@@ -52,7 +52,8 @@ export function BudgetForm({
       {unpriced.length > 0 && (
         <p className="warning" data-testid="unpriced-warning">
           No price is known for {unpriced.join(', ')}: the budget cannot count its calls, so while there is a
-          budget they are refused. Set a price for it under Prices (0 for a free local model).
+          budget a text model's are refused (an embedder's run, uncounted). Set a price for it under Prices (0
+          for a free local model).
         </p>
       )}
       <FormError error={save.error} fields={['monthlyBudgetUsd']} />
