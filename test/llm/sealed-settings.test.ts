@@ -65,7 +65,11 @@ describe('workspace LLM settings sealed with another key', () => {
     expect(ws.fake.requests.length).toBe(requests);
 
     // A change elsewhere keeps the sealed values as they were stored (the original key may come back).
-    const budget = await settings('PUT', { monthlyBudgetUsd: 25 });
+    // The model gets a price with the budget: a budget refuses text models it cannot count.
+    const budget = await settings('PUT', {
+      monthlyBudgetUsd: 25,
+      modelPrices: { 'compatible:ws-model': { input: 0, output: 0 } },
+    });
     expect(budget.statusCode, budget.body).toBe(200);
     expect(await storedCredentials()).toEqual(sealed);
 
