@@ -291,7 +291,8 @@ describe('deploy/Dockerfile', { timeout: 300_000 }, () => {
             /\.\.\. success, size=\d+$/.test(line),
         );
     expect(image.output()).not.toMatch(/no transpile cache/);
-    expect(readFromCache(image.output(), 'src/server/app.ts')).toBe(true);
+    // NODE_DEBUG's lines are on stderr: read whole there, not split by a chunk of the log on stdout.
+    expect(readFromCache(image.stderr(), 'src/server/app.ts')).toBe(true);
     const extractor = fork(
       path.join(app, 'src/worker-process.ts'),
       [pathToFileURL(path.join(app, 'src/research/extract-worker.ts')).href],

@@ -24,8 +24,10 @@ export async function freePort(): Promise<number> {
 
 export interface Captured {
   child: ChildProcess;
-  /** stdout and stderr so far, interleaved as they arrived. */
+  /** stdout and stderr so far, interleaved as they arrived (a chunk of one may split a line of the other). */
   output(): string;
+  /** stderr alone, its lines whole. */
+  stderr(): string;
   /** Resolves with the exit code (null when ended by a signal) once the process has ended. */
   exited: Promise<number | null>;
   /** Resolves once the output contains `text`; rejects if the process exits or `timeoutMs` passes. */
@@ -47,18 +49,23 @@ export function spawnCaptured(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  let err = '';
   const waiters = new Set<() => void>();
   const append = (d: Buffer) => {
     out += String(d);
     for (const check of waiters) check();
   };
   child.stdout?.on('data', append);
-  child.stderr?.on('data', append);
+  child.stderr?.on('data', (d: Buffer) => {
+    err += String(d);
+    append(d);
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const ended = () => child.exitCode !== null || child.signalCode !== null;
   return {
     child,
     output: () => out,
+    stderr: () => err,
     exited,
     waitFor(text, timeoutMs = 60_000) {
       const seen = () => (typeof text === 'string' ? out.includes(text) : text.test(out));

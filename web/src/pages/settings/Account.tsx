@@ -80,9 +80,11 @@ export function AccountSection({ me }: { me: Me }) {
         />
         <FormError error={change.error} fields={['currentPassword', 'newPassword']} />
         <Notice>{change.notice}</Notice>
-        <button type="submit" disabled={change.busy}>
-          {change.busy ? 'Changing…' : 'Change password'}
-        </button>
+        <div className="actions">
+          <button type="submit" disabled={change.busy}>
+            {change.busy ? 'Changing…' : 'Change password'}
+          </button>
+        </div>
       </form>
       <h3>Sign-ins and workspace</h3>
       <div className="actions">
