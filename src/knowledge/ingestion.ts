@@ -4,7 +4,7 @@
 // `processDocument` (the job) parses and chunks the stored bytes, embeds the chunks in batches
 // through the gateway, and writes chunks, vectors and `ready` in one transaction, so a search never
 // sees half a document. It is idempotent by document id: a row that is not `queued` (or abandoned
-// in `processing` by a dead worker) is left alone. Every query is document-store.ts's.
+// in `processing` by a dead worker) is left alone. Every query is document-store.ts's (the tags', document-tag-store.ts's).
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
@@ -18,7 +18,6 @@ import { withoutParamsText } from '../observability/query-values.ts';
 import { assertStorageRoom, insertWithinStorage } from '../storage/workspace-storage.ts';
 import { chunksLanguage } from './detect-language.ts';
 import {
-  addDocumentTags,
   claimForProcessing,
   completeDocument,
   type DocumentRow,
@@ -32,6 +31,7 @@ import {
   setProgress,
   storedUpload,
 } from './document-store.ts';
+import { addDocumentTags } from './document-tag-store.ts';
 import { embedDocument } from './document-vectors.ts';
 import { DocumentRejectedError } from './errors.ts';
 import { type ChunkedDocument, documentLimits } from './ingest-document.ts';

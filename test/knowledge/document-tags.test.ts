@@ -3,7 +3,8 @@
 // writes at the same moment all land, and a tag change leaves an ingestion's heartbeat alone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.ts';
-import { addDocumentTags, getDocument, setDocumentTags } from '../../src/knowledge/document-store.ts';
+import { getDocument } from '../../src/knowledge/document-store.ts';
+import { addDocumentTags, setDocumentTags } from '../../src/knowledge/document-tag-store.ts';
 import { ingestionDeps } from '../../src/knowledge/ingest-job.ts';
 import { type IngestionDeps, submitDocument } from '../../src/knowledge/ingestion.ts';
 import { maxDocumentTags } from '../../src/knowledge/tags.ts';

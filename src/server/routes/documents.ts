@@ -12,8 +12,8 @@ import {
   deleteDocument,
   getDocument,
   listDocumentPage,
-  setDocumentTags,
 } from '../../knowledge/document-store.ts';
+import { setDocumentTags } from '../../knowledge/document-tag-store.ts';
 import { DocumentRejectedError } from '../../knowledge/errors.ts';
 import { fetchDocument } from '../../knowledge/fetch-document.ts';
 import { documentLimits, megabytes } from '../../knowledge/ingest-document.ts';
