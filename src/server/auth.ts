@@ -162,6 +162,21 @@ export function optionalAuth(): preHandlerAsyncHookHandler {
   };
 }
 
+/**
+ * The caller of a route only a browser session may take (changing the password, leaving a
+ * workspace): an API key or the command line's local token acts for the account but is not it.
+ */
+export function sessionCallerOf(request: FastifyRequest, what: string) {
+  const auth = authOf(request);
+  if (auth.via !== 'session' || !auth.sessionId) {
+    throw new AppError(
+      'forbidden',
+      `Only a signed-in session can ${what}: an API key or the local token acts for the account but is not it`,
+    );
+  }
+  return { ...auth, sessionId: auth.sessionId };
+}
+
 /** The authenticated caller of a guarded route. */
 export function authOf(request: FastifyRequest): AuthContext {
   if (!request.auth) throw new AppError('unauthenticated', 'Sign in or send an API key');

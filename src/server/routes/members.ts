@@ -3,8 +3,7 @@ import { z } from 'zod';
 import { maxOpenInvitations } from '../../accounts/invitation-store.ts';
 import { cancelInvitation, createInvitation, pendingInvitations } from '../../accounts/invitations.ts';
 import { changeMemberRole, leaveWorkspace, listMembers, removeMember } from '../../accounts/members.ts';
-import { AppError } from '../../errors.ts';
-import { authOf, clearSessionCookie, requireAuth, securedBy } from '../auth.ts';
+import { authOf, clearSessionCookie, requireAuth, securedBy, sessionCallerOf } from '../auth.ts';
 import { decodeCursor, pageFrom, pageOf, pageQuery } from '../pagination.ts';
 import { auditRequest } from '../request-audit.ts';
 import { roleSchema, workspaceView } from './account-schemas.ts';
@@ -141,17 +140,8 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const auth = authOf(request);
-      if (auth.via !== 'session' || !auth.sessionId) {
-        throw new AppError(
-          'forbidden',
-          'Only a signed-in session leaves a workspace: an API key or the local token is bound to it',
-        );
-      }
-      const next = await leaveWorkspace(database, app.runtime.revocations, {
-        ...auth,
-        sessionId: auth.sessionId,
-      });
+      const auth = sessionCallerOf(request, 'leave a workspace');
+      const next = await leaveWorkspace(database, app.runtime.revocations, auth);
       // In the workspace left, where its admins read it.
       await auditRequest(request, 'member.left', auth.userId, { role: auth.role });
       if (!next) clearSessionCookie(reply);

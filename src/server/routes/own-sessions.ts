@@ -1,32 +1,19 @@
 // What a signed-in person does to their own account's sign-ins: change the password (the other
 // sessions end), sign out everywhere. Browser sessions only: an API key or the command line's local
 // token acts for the account but is not it.
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { newAccountInput } from '../../accounts/account-input.ts';
 import { changeOwnPassword } from '../../accounts/password-change.ts';
 import { endUserSessions } from '../../accounts/sessions.ts';
-import { AppError } from '../../errors.ts';
 import { text } from '../../input/text.ts';
-import { authOf, clearSessionCookie, requireAuth, securedBy } from '../auth.ts';
+import { clearSessionCookie, requireAuth, securedBy, sessionCallerOf } from '../auth.ts';
 import { auditRequest } from '../request-audit.ts';
 
 const signedOut = z.object({
   /** How many sessions were signed out. */
   signedOut: z.number().int(),
 });
-
-function sessionOf(request: FastifyRequest, what: string) {
-  const auth = authOf(request);
-  if (auth.via !== 'session' || !auth.sessionId) {
-    throw new AppError(
-      'forbidden',
-      `Only a signed-in session can ${what}: an API key or the local token acts for the account but is not it`,
-    );
-  }
-  return { ...auth, sessionId: auth.sessionId };
-}
 
 export const ownSessionRoutes: FastifyPluginAsyncZod = async (app) => {
   const { database, revocations } = app.runtime;
@@ -52,7 +39,7 @@ export const ownSessionRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const session = sessionOf(request, 'change the password');
+      const session = sessionCallerOf(request, 'change the password');
       const ended = await changeOwnPassword(app.runtime, {
         userId: session.userId,
         keepSession: session.sessionId,
@@ -78,7 +65,7 @@ export const ownSessionRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      const session = sessionOf(request, 'sign out everywhere');
+      const session = sessionCallerOf(request, 'sign out everywhere');
       // Audited first: the row needs the session's workspace, which the sign-out does not change.
       await auditRequest(request, 'auth.logout_everywhere', session.userId);
       const ended = await endUserSessions(database, revocations, session.userId);
