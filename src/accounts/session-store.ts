@@ -3,7 +3,7 @@
 import { and, desc, eq, gt, lt, ne, notInArray } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
 import { reclaimDeletedSpace } from '../db/embedded-autovacuum.ts';
-import { memberships, sessions } from '../db/schema/index.ts';
+import { memberships, sessions, workspaces } from '../db/schema/index.ts';
 
 type SessionRow = typeof sessions.$inferInsert;
 
@@ -83,6 +83,33 @@ export async function deleteSessionsBeyond(database: Database, userId: string, k
     .where(and(live, notInArray(sessions.id, newest)))
     .returning({ id: sessions.id });
   return gone.map((s) => s.id);
+}
+
+/** The user's unexpired sessions, newest first, with the workspace each is in. */
+export async function listUserSessions(database: Database, userId: string) {
+  return database.db
+    .select({
+      id: sessions.id,
+      workspaceId: sessions.workspaceId,
+      workspaceName: workspaces.name,
+      createdAt: sessions.createdAt,
+      expiresAt: sessions.expiresAt,
+      ip: sessions.ip,
+      userAgent: sessions.userAgent,
+    })
+    .from(sessions)
+    .innerJoin(workspaces, eq(workspaces.id, sessions.workspaceId))
+    .where(and(eq(sessions.userId, userId), gt(sessions.expiresAt, new Date())))
+    .orderBy(desc(sessions.createdAt), desc(sessions.id));
+}
+
+/** Deletes the session if it is the user's; whether it was. */
+export async function deleteUserSession(database: Database, userId: string, id: string) {
+  const gone = await database.db
+    .delete(sessions)
+    .where(and(eq(sessions.id, id), eq(sessions.userId, userId)))
+    .returning({ id: sessions.id });
+  return gone.length > 0;
 }
 
 export async function deleteSessionRow(database: Database, id: string) {

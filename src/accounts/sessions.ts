@@ -6,9 +6,11 @@ import {
   deleteExpiredSessions,
   deleteSessionRow,
   deleteSessionsBeyond,
+  deleteUserSession,
   deleteUserSessions,
   insertSession,
   insertSessionWhilePassword,
+  listUserSessions,
   liveSessionMember,
   setSessionWorkspace,
 } from './session-store.ts';
@@ -105,4 +107,22 @@ export async function endUserSessions(
   const ended = await deleteUserSessions(database, userId, keep);
   for (const id of ended) await revocations.publish({ kind: 'session', id });
   return ended.length;
+}
+
+/** The user's sessions in every workspace, newest first (at most `maxSessionsPerUser`). */
+export const userSessions = listUserSessions;
+
+/**
+ * Ends one session of the user, by its id (the sha256 of its token, which cannot be replayed as a
+ * cookie); false when no session of theirs has that id.
+ */
+export async function endUserSession(
+  database: Database,
+  revocations: RevocationBus,
+  userId: string,
+  id: string,
+) {
+  if (!(await deleteUserSession(database, userId, id))) return false;
+  await revocations.publish({ kind: 'session', id });
+  return true;
 }

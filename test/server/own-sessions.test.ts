@@ -9,7 +9,15 @@ import { createSession } from '../../src/accounts/sessions.ts';
 import { sha256 } from '../../src/accounts/tokens.ts';
 import { insertOwnerWithWorkspace, replacePasswordHash } from '../../src/accounts/user-store.ts';
 import { auditLog, memberships, users } from '../../src/db/schema/index.ts';
-import { bearer, createKey, inviteMember, login, session, setupOwner } from '../support/accounts.ts';
+import {
+  bearer,
+  createKey,
+  inviteMember,
+  login,
+  session,
+  sessionCookieOf,
+  setupOwner,
+} from '../support/accounts.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 
 describe('own sessions', () => {
@@ -222,6 +230,74 @@ describe('own sessions', () => {
     });
     expect(members.json().items.map((m: { userId: string }) => m.userId)).not.toContain(userId);
     expect(await auditActions()).toContain('member.left');
+  });
+  it("lists one's own sessions in every workspace, marks this one, and ends one by its id", async () => {
+    await inviteMember(t.app, ownerCookie, {
+      email: 'listed@example.com',
+      password: 'listed-password',
+      role: 'viewer',
+    });
+    const signIn = async (userAgent: string, ip: string) => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { email: 'listed@example.com', password: 'listed-password' },
+        headers: { 'user-agent': userAgent },
+        remoteAddress: ip,
+      });
+      expect(res.statusCode).toBe(200);
+      return sessionCookieOf(res.headers['set-cookie']);
+    };
+    const phone = await signIn('Phone Browser/1', '198.51.100.7');
+    const laptop = await signIn('Laptop Browser/2', '198.51.100.8');
+    const idOf = (cookie: string) => sha256(cookie.split('=')[1]!);
+    const list = (cookie: string) =>
+      t.app.inject({ method: 'GET', url: '/api/v1/auth/sessions', headers: session(cookie) });
+
+    const listed = await list(laptop);
+    expect(listed.statusCode, listed.body).toBe(200);
+    const items = listed.json().items;
+    // The invitation's own session, then the two sign-ins, newest first; nobody else's.
+    expect(items).toHaveLength(3);
+    expect(items.slice(0, 2)).toMatchObject([
+      { id: idOf(laptop), current: true, userAgent: 'Laptop Browser/2', ip: '198.51.100.8' },
+      { id: idOf(phone), current: false, userAgent: 'Phone Browser/1', ip: '198.51.100.7' },
+    ]);
+    const workspaceId = (await me(laptop)).json().workspace.id;
+    expect(items[0].workspace).toEqual({ id: workspaceId, name: expect.any(String) });
+    expect(JSON.stringify(items)).not.toContain(idOf(ownerCookie));
+
+    const end = (cookie: string, id: string) =>
+      t.app.inject({ method: 'DELETE', url: `/api/v1/auth/sessions/${id}`, headers: session(cookie) });
+    // Another account's session is not found, and stays signed in.
+    expect((await end(laptop, idOf(ownerCookie))).statusCode).toBe(404);
+    expect((await me(ownerCookie)).statusCode).toBe(200);
+    expect((await end(laptop, 'not-a-session')).statusCode).toBe(400);
+
+    expect((await end(laptop, idOf(phone))).statusCode).toBe(204);
+    expect((await me(phone)).statusCode).toBe(401);
+    expect((await me(laptop)).statusCode).toBe(200);
+    expect((await list(laptop)).json().items.map((s: { id: string }) => s.id)).not.toContain(idOf(phone));
+    expect(await auditActions()).toContain('auth.session_ended');
+
+    // Ending this very session signs this browser out.
+    const self = await end(laptop, idOf(laptop));
+    expect(self.statusCode).toBe(204);
+    expect(String(self.headers['set-cookie'])).toMatch(/blogsmith_session=;/);
+    expect((await me(laptop)).statusCode).toBe(401);
+  });
+
+  it('lists and ends sessions for a browser session only', async () => {
+    const { key } = await createKey(t.app, ownerCookie);
+    const listed = await t.app.inject({ method: 'GET', url: '/api/v1/auth/sessions', headers: bearer(key) });
+    expect(listed.statusCode).toBe(403);
+    const ended = await t.app.inject({
+      method: 'DELETE',
+      url: `/api/v1/auth/sessions/${sha256(ownerCookie.split('=')[1]!)}`,
+      headers: bearer(key),
+    });
+    expect(ended.statusCode).toBe(403);
+    expect((await me(ownerCookie)).statusCode).toBe(200);
   });
 });
 

@@ -164,6 +164,36 @@ describe('settings in Chromium', () => {
     }
   }, 60_000);
 
+  it("lists where you're signed in under Your account and ends another session", async () => {
+    const elsewhere = await fetch(`${h.server.base}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0',
+      },
+      body: JSON.stringify({ email: owner.email, password: owner.password }),
+    });
+    expect(elsewhere.status).toBe(200);
+    const elsewhereCookie = String(elsewhere.headers.get('set-cookie')).split(';')[0]!;
+
+    // Read afresh: the page already on /settings listed the sessions before this sign-in.
+    await page.goto('/settings#account');
+    await page.reload();
+    const account = page.getByRole('region', { name: 'Your account' });
+    const list = account.getByRole('list', { name: "Where you're signed in" });
+    await list.getByText('Chrome on Linux').first().waitFor();
+    await list.getByText('(this browser)').waitFor();
+    const firefox = list.getByRole('listitem').filter({ hasText: 'Firefox on Linux' });
+    await firefox.waitFor();
+    expect(await firefox.textContent()).toContain('Harbour Press');
+    await h.capture(page, 'settings-05-sign-ins');
+
+    await firefox.getByRole('button', { name: /^End session: Firefox on Linux/ }).click();
+    await poll(() => firefox.count()).toBe(0);
+    const after = await fetch(`${h.server.base}/api/v1/me`, { headers: { cookie: elsewhereCookie } });
+    expect(after.status).toBe(401);
+  }, 60_000);
+
   it('changes the password under Your account (the other sessions end), then signs out everywhere', async () => {
     const other = await h.newContext({ width: 1280, height: 800 });
     try {
@@ -180,7 +210,7 @@ describe('settings in Chromium', () => {
       await account.getByRole('button', { name: 'Change password' }).click();
       await account.getByText(/^Password changed\. \d+ other sessions? (was|were) signed out\.$/).waitFor();
       expect(await account.getByLabel('Current password').inputValue()).toBe('');
-      await h.capture(p, 'settings-05-account');
+      await h.capture(p, 'settings-06-account');
       // The first page's session is one of those: its next request finds it signed out.
       const me = await page.evaluate(async () => (await fetch('/api/v1/me')).status);
       expect(me).toBe(401);

@@ -193,6 +193,7 @@ export type ProviderName = LlmProviders['providers'][number]['name'];
 export type LlmRole = keyof LlmProviders['roles'];
 export type ModelCheck = Item<Json<'/api/v1/llm/check', 'POST'>>;
 export type ApiKey = Item<Json<'/api/v1/api-keys', 'GET'>>;
+export type OwnSession = Item<Json<'/api/v1/auth/sessions', 'GET'>>;
 export type Scope = NonNullable<JsonBody<Operation<'/api/v1/api-keys', 'POST'>>['scopes']>[number];
 export type Member = Item<Json<'/api/v1/members', 'GET'>>;
 export type BrandVoice = Item<Json<'/api/v1/brand-voices', 'GET'>>;

@@ -521,6 +521,81 @@ export interface paths {
       };
     };
   };
+  "/api/v1/auth/sessions": {
+    /**
+     * Where you're signed in: your account's sessions in every workspace, newest first
+     * @description API keys are listed on their own page. At most 50 sessions are kept a user.
+     */
+    get: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: ({
+                  id: string;
+                  current: boolean;
+                  workspace: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                  };
+                  /** Format: date-time */
+                  createdAt: string;
+                  /** Format: date-time */
+                  expiresAt: string;
+                  ip: string | null;
+                  userAgent: string | null;
+                })[];
+            };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/auth/sessions/{id}": {
+    /**
+     * Sign out one of your sessions
+     * @description Its open streams and sockets close. Ending the session of this request signs this browser out.
+     */
+    delete: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        204: {
+          content: never;
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/api-keys": {
     /** List the workspace's API keys (never the keys themselves) */
     get: {

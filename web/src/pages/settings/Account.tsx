@@ -1,13 +1,16 @@
-// Settings › your account: change the password (the other sessions end), sign out everywhere, and
-// leave this workspace. Browser sessions only, as the API has it.
+// Settings › your account: change the password (the other sessions end), where you're signed in,
+// sign out everywhere, and leave this workspace. Browser sessions only, as the API has it.
 import { type FormEvent, useState } from 'react';
 import { api, fieldErrors, type Me } from '../../api.ts';
 import { ErrorBox, FormError, Notice, TextField, useAction } from '../../ui.tsx';
+import { SignInsList } from './SignIns.tsx';
 
 export function AccountSection({ me }: { me: Me }) {
   const change = useAction();
   const errors = fieldErrors(change.error);
   const [elsewhereError, setElsewhereError] = useState<unknown>();
+  // Bumped when a password change has signed the other sessions out: the list reads them again.
+  const [passwordChanges, setPasswordChanges] = useState(0);
   const workspaceName = me.workspaces.find((w) => w.id === me.workspace.id)?.name ?? 'this workspace';
 
   const changePassword = async (e: FormEvent<HTMLFormElement>) => {
@@ -24,6 +27,7 @@ export function AccountSection({ me }: { me: Me }) {
     );
     if (!done) return;
     formEl.reset();
+    setPasswordChanges((n) => n + 1);
     change.setNotice(
       done.signedOut === 0
         ? 'Password changed.'
@@ -87,6 +91,7 @@ export function AccountSection({ me }: { me: Me }) {
         </div>
       </form>
       <h3>Sign-ins and workspace</h3>
+      <SignInsList reload={passwordChanges} />
       <div className="actions">
         <button type="button" className="secondary" onClick={signOutEverywhere}>
           Sign out everywhere
