@@ -291,6 +291,9 @@ export async function listArticles(
     input.q ? userMatch(articles.tsv, articles.searchConfig, input.q, configs) : undefined,
   ];
   const cost = sql<string>`(SELECT coalesce(sum(cost_usd), 0) FROM article_steps s WHERE s.article_id = ${articles.id})`;
+  // A call of a model without a price is not in `cost`: said, as the article's own view says it.
+  // Scalar subqueries (not a lateral join) so that they run for the page's rows only, after the limit.
+  const costKnown = sql<boolean>`NOT EXISTS (SELECT 1 FROM article_steps s WHERE s.article_id = ${articles.id} AND cardinality(s.unpriced_models) > 0)`;
   // A search's best plan depends on its words (common: walk the newest articles; rare: the index).
   const rows = await (input.q ? database.dbPlannedPerCall : database.db)
     .select({
@@ -307,6 +310,7 @@ export async function listArticles(
       updatedAt: articles.updatedAt,
       createdMicros: createdMicrosOf(articles),
       cost,
+      costKnown,
     })
     .from(articles)
     .where(inWorkspace(scope, articles, ...conditions))

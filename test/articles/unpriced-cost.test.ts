@@ -33,6 +33,16 @@ describe.each(backends)('an article of a model without a price (%s)', (backend) 
       headers: session(env.cookie),
       payload,
     });
+  /** The article as the library lists it. */
+  const listed = async (id: string) => {
+    const res = await env.test.app.inject({
+      method: 'GET',
+      url: '/api/v1/articles?limit=100',
+      headers: session(env.cookie),
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json().items.find((a: { id: string }) => a.id === id);
+  };
   const write = async (topic: string) => {
     const res = await postArticle(env, { topic, words: 600, research: { urls: env.urls } });
     expect(res.statusCode, res.body).toBe(202);
@@ -48,6 +58,7 @@ describe.each(backends)('an article of a model without a price (%s)', (backend) 
     expect(plan).toMatchObject({ costUsd: 0, unpricedModels: [model] });
     const gather = article.steps.find((s: { name: string }) => s.name === 'gather');
     expect(gather.unpricedModels).toEqual([]);
+    expect(await listed(article.id)).toMatchObject({ costUsd: 0, costKnown: false });
     const events = await costEvents(article.id);
     expect(events.length).toBeGreaterThan(0);
     for (const e of events)
@@ -76,6 +87,9 @@ describe.each(backends)('an article of a model without a price (%s)', (backend) 
     expect(after.at(-1)).toMatchObject({ costKnown: false, unpricedModels: [model] });
     expect(resumed.usage).toMatchObject({ costKnown: false, unpricedModels: [model] });
     expect(resumed.usage.costUsd).toBeGreaterThan(0);
+    const summary = await listed(article.id);
+    expect(summary.costKnown).toBe(false);
+    expect(summary.costUsd).toBeGreaterThan(0);
     expect((await settings({ modelPrices: { [model]: null } })).statusCode).toBe(200);
   }, 90_000);
 
@@ -96,6 +110,8 @@ describe.each(backends)('an article of a model without a price (%s)', (backend) 
     expect(free.status, free.error ?? '').toBe('completed');
     expect(free.usage.inputTokens).toBeGreaterThan(0);
     expect(free.usage).toMatchObject({ costUsd: 0, costKnown: true, unpricedModels: [] });
+    expect(await listed(free.id)).toMatchObject({ costUsd: 0, costKnown: true });
+    expect(await listed(refused.id)).toMatchObject({ costKnown: true });
     for (const e of await costEvents(free.id)) {
       expect(e.costKnown).toBeUndefined();
       expect(e.unpricedModels).toBeUndefined();

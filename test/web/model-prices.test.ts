@@ -1,10 +1,13 @@
 // Settings › prices in Chromium: a model without a known price says "price unknown" and the budget
 // warns that it cannot cap it; an admin enters its price (a bad one is refused at its field), the
-// table shows it as the workspace's own, the warning goes, and removing it brings both back. Desktop
-// and phone widths, axe-core, no console errors.
+// table shows it as the workspace's own, the warning goes, and removing it brings both back. An
+// article written while its model had no price says "price unknown" in the library and the editor,
+// as the API's `costKnown` says, also after the model is priced. Desktop and phone widths, axe-core,
+// no console errors.
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectedOwner, fakeModel } from './connected-owner.ts';
+import { articleModelResponder } from '../fakes/article-model.ts';
+import { completedArticle, connectedOwner, fakeModel } from './connected-owner.ts';
 import { overflowsHorizontally, startWebHarness, type WebHarness } from './harness.ts';
 
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 10_000 });
@@ -88,6 +91,37 @@ describe('model prices in Settings', () => {
     await page.getByTestId('unpriced-warning').waitFor();
     await h.capture(page, 'prices-05-removed');
   }, 60_000);
+
+  it("says an article's cost is unknown when its model had no price, even once the model is priced", async () => {
+    h.llm.responder = articleModelResponder();
+    const unknown = await completedArticle(h, context, 'Heat pumps written at an unknown price');
+    const priced = await context.request.put('/api/v1/llm/settings', {
+      headers: { origin: h.server.base },
+      data: { modelPrices: { [fakeModel]: { input: 2, output: 8 } } },
+    });
+    expect(priced.status()).toBe(200);
+    await completedArticle(h, context, 'Heat pumps written at a known price');
+
+    await page.goto('/library');
+    const row = (topic: string) => page.locator('li.article-row', { hasText: topic });
+    await row('at a known price').waitFor();
+    expect(await row('at an unknown price').textContent()).toContain('price unknown');
+    expect(await row('at a known price').textContent()).toMatch(/\$\d+\.\d{2}/);
+    expect(await row('at a known price').textContent()).not.toContain('$0.00');
+    expect(await row('at a known price').textContent()).not.toContain('price unknown');
+    await h.capture(page, 'prices-06-library-unknown-cost');
+
+    await page.goto(`/articles/${unknown}`);
+    const cost = page.getByTestId('article-cost');
+    await cost.waitFor();
+    expect(await cost.textContent()).toBe('price unknown');
+    expect(await cost.getAttribute('title')).toContain(fakeModel);
+    const removed = await context.request.put('/api/v1/llm/settings', {
+      headers: { origin: h.server.base },
+      data: { modelPrices: { [fakeModel]: null } },
+    });
+    expect(removed.status()).toBe(200);
+  }, 120_000);
 
   it('had no console errors and no serious accessibility violations', () => {
     expect(h.problems).toEqual([]);

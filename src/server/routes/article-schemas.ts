@@ -228,7 +228,12 @@ export const articleSummary = z.object({
   wordCount: z.number().int(),
   favorite: z.boolean(),
   grounded: z.boolean(),
-  costUsd: z.number(),
+  costUsd: z.number().describe('USD of the calls whose model has a price; see `costKnown`'),
+  costKnown: z
+    .boolean()
+    .describe(
+      'False when some calls used a model with no known price: their cost is unknown and not in `costUsd` (the article names the models in `usage.unpricedModels`)',
+    ),
   error: z.string().nullable(),
   createdAt: z.date(),
   updatedAt: z.date(),

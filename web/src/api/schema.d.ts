@@ -1559,7 +1559,10 @@ export interface paths {
                   wordCount: number;
                   favorite: boolean;
                   grounded: boolean;
+                  /** @description USD of the calls whose model has a price; see `costKnown` */
                   costUsd: number;
+                  /** @description False when some calls used a model with no known price: their cost is unknown and not in `costUsd` (the article names the models in `usage.unpricedModels`) */
+                  costKnown: boolean;
                   error: string | null;
                   /** Format: date-time */
                   createdAt: string;

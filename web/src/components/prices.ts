@@ -1,19 +1,10 @@
-// Costs are only as good as the prices behind them: a model without a known price costs "$0.00"
-// in every total. These say "price unknown" instead.
-import { api, usd } from '../api.ts';
-import { useLoad } from '../ui.tsx';
+// Costs are only as good as the prices behind them: calls of a model without a known price are in no
+// total. The API says when an article had such calls (`costKnown`); this says "price unknown" then,
+// never "$0.00", as the CLI does.
+import { usd } from '../api.ts';
 
-/** The models in use that have no known price (empty while loading). */
-export function useUnpricedModels(): string[] {
-  const prices = useLoad(() => api('GET', '/api/v1/llm/prices'), []);
-  return (prices.data?.items ?? []).filter((p) => p.inputPerMillionUsd === null).map((p) => p.model);
-}
-
-/**
- * A cost for display: "price unknown" when tokens were spent, nothing was priced and an unpriced
- * model is in use; the amount otherwise.
- */
-export function costText(costUsd: number, tokens: number, unpriced: readonly string[]): string {
-  if (costUsd === 0 && tokens > 0 && unpriced.length > 0) return 'price unknown';
-  return usd(costUsd);
+/** A cost for display: the amount when every call had a price; otherwise the priced part and "price unknown". */
+export function costText(costUsd: number, costKnown: boolean): string {
+  if (costKnown) return usd(costUsd);
+  return costUsd > 0 ? `${usd(costUsd)} + price unknown` : 'price unknown';
 }

@@ -11,7 +11,7 @@ import {
   useState,
 } from 'react';
 import { ApiError, type Article, api, when } from '../api.ts';
-import { costText, useUnpricedModels } from '../components/prices.ts';
+import { costText } from '../components/prices.ts';
 import { citesUnsupported, renderMarkdown } from '../markdown.ts';
 import { Link, useLeaveGuard } from '../router.tsx';
 import { titleOf, withTitle } from '../title.ts';
@@ -93,7 +93,6 @@ function EditorLoaded({
   const textarea = useRef<HTMLTextAreaElement>(null);
   const [selection, setSelection] = useState<{ start: number; end: number }>();
   const deferred = useDeferredValue(markdown);
-  const unpriced = useUnpricedModels();
   const dirty = title !== article.title || markdown !== article.markdown;
   // Leaving with unsaved edits (a link, back, reload, closing the tab) asks first.
   useLeaveGuard(dirty);
@@ -234,7 +233,16 @@ function EditorLoaded({
       </div>
       <p className="meta">
         {article.wordCount} words ·{' '}
-        {costText(article.usage.costUsd, article.usage.inputTokens + article.usage.outputTokens, unpriced)}
+        <span
+          data-testid="article-cost"
+          title={
+            article.usage.costKnown
+              ? undefined
+              : `No price is known for ${article.usage.unpricedModels.join(', ')}`
+          }
+        >
+          {costText(article.usage.costUsd, article.usage.costKnown)}
+        </span>
         {article.usage.estimated ? ' (estimated: the model reported no token usage)' : ''} · updated{' '}
         {when(article.updatedAt)}
         {article.error ? ` · ${article.error}` : ''}

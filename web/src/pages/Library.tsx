@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { ApiError, type ArticleStatus, type ArticleSummary, api, type Me, when } from '../api.ts';
 import { LoadMore, usePagedLoad } from '../components/LoadMore.tsx';
-import { costText, useUnpricedModels } from '../components/prices.ts';
+import { costText } from '../components/prices.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
 import { Empty, ErrorBox, Loading, Notice, StatusBadge, usePageTitle } from '../ui.tsx';
 import { articleHref } from './Dashboard.tsx';
@@ -45,7 +45,6 @@ export function Library({ me }: { me: Me }) {
     return () => window.clearTimeout(timer);
   }, [typed, q, status, favorite]);
 
-  const unpriced = useUnpricedModels();
   const articles = usePagedLoad(
     (cursor) =>
       api('GET', '/api/v1/articles', {
@@ -188,8 +187,8 @@ export function Library({ me }: { me: Me }) {
                     {a.title || a.topic}
                   </Link>
                   <span className="meta">
-                    <StatusBadge status={a.status} /> {a.wordCount} words ·{' '}
-                    {costText(a.costUsd, a.wordCount, unpriced)} · {when(a.updatedAt)}
+                    <StatusBadge status={a.status} /> {a.wordCount} words · {costText(a.costUsd, a.costKnown)}{' '}
+                    · {when(a.updatedAt)}
                     {!a.grounded && a.status === 'completed' ? ' · ungrounded' : ''}
                   </span>
                 </div>

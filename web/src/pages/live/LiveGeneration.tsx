@@ -3,7 +3,7 @@
 // at the end a summary with the way to the editor.
 import { useEffect, useState } from 'react';
 import { ApiError, api } from '../../api.ts';
-import { costText, useUnpricedModels } from '../../components/prices.ts';
+import { costText } from '../../components/prices.ts';
 import { Link } from '../../router.tsx';
 import { ErrorBox, Loading, StatusBadge, usePageTitle } from '../../ui.tsx';
 import { DraftView } from './DraftView.tsx';
@@ -29,7 +29,6 @@ function useTick(active: boolean) {
 
 export function LiveGeneration({ id }: { id: string }) {
   const { article, loadError, live, connection } = useLiveArticle(id);
-  const unpriced = useUnpricedModels();
   const [cancelling, setCancelling] = useState(false);
   const [actionError, setActionError] = useState<unknown>();
   const status = live.status;
@@ -58,7 +57,8 @@ export function LiveGeneration({ id }: { id: string }) {
   if (!article) return <Loading label="Loading article…" />;
   const costUsd = Math.max(live.costUsd, live.done ? article.usage.costUsd : 0);
   const tokens = live.tokens.input + live.tokens.output;
-  const cost = costText(costUsd, tokens, unpriced);
+  // Either says so: the running total's events, or the article read (a run resumed after the model was priced).
+  const cost = costText(costUsd, live.costKnown && article.usage.costKnown);
   const steps = plannedSteps(live.steps, article.brief);
   const completed = steps.filter((s) => s.status === 'completed' || s.status === 'skipped').length;
   const speed = done ? null : pace(live, article.brief.words ?? 1500);

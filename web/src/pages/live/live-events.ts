@@ -9,6 +9,8 @@ export interface LiveState {
   parts: Map<string, string>;
   sources: Source[];
   costUsd: number;
+  /** False once a call of a model without a price is in the run: its cost is not in `costUsd`. */
+  costKnown: boolean;
   tokens: { input: number; output: number };
   /** The server reported no usage: the counts are a tokenizer's estimate. */
   estimated: boolean;
@@ -26,6 +28,7 @@ export const initialLive = (): LiveState => ({
   parts: new Map(),
   sources: [],
   costUsd: 0,
+  costKnown: true,
   tokens: { input: 0, output: 0 },
   estimated: false,
   thinking: '',
@@ -116,6 +119,8 @@ export function applyEvent(s: LiveState, event: LiveEvent, at = Date.now()): Liv
       return {
         ...s,
         costUsd: event.data.costUsd,
+        // Said only when some cost is unknown; the run's total so far, so the latest event decides.
+        costKnown: event.data.costKnown !== false,
         tokens: { input: event.data.inputTokens, output: event.data.outputTokens },
         estimated: s.estimated || event.data.estimated === true,
       };
