@@ -30,6 +30,7 @@ import { recordBudgetWarningOnce } from './budget-store.ts';
 import { monthSpend } from './ledger-store.ts';
 import { forgetBudget, observeBudget, observeBudgetRejection } from './metrics.ts';
 import { monthlyBudgetOf } from './settings.ts';
+import { usdText } from './usd-text.ts';
 
 export interface BudgetWarning {
   workspaceId: string;
@@ -44,7 +45,7 @@ function budgetExceeded(costUsd: number, heldUsd: number, budgetUsd: number): Ap
   const running = costUsd < budgetUsd ? ', and calls running now may spend the rest' : '';
   return new AppError(
     'budget_exceeded',
-    `This workspace has spent $${costUsd.toFixed(4)} of its $${budgetUsd.toFixed(2)} monthly LLM budget${running}`,
+    `This workspace has spent ${usdText(costUsd)} of its ${usdText(budgetUsd)} monthly LLM budget${running}`,
     { spentUsd: costUsd, heldUsd, budgetUsd },
   );
 }

@@ -74,14 +74,18 @@ describe('budget guard', () => {
     expect(refused?.reason).toMatchObject({
       code: 'budget_exceeded',
       message: expect.stringMatching(
-        /\$0\.0000 of its \$0\.00 monthly LLM budget, and calls running now may spend the rest/,
+        // A budget under a cent reads as itself, not "$0.00".
+        /spent \$0\.00 of its \$0\.001 monthly LLM budget, and calls running now may spend the rest/,
       ),
     });
     // A call that ends gives its hold back and counts its real cost instead.
     guard.spent(ws, 0.0001);
     guard.release(ws, 0.0005);
     await expect(guard.check(ws, 0.0005)).resolves.toBe(0.0005);
-    await expect(guard.check(ws, 0.0005)).rejects.toMatchObject({ code: 'budget_exceeded' });
+    await expect(guard.check(ws, 0.0005)).rejects.toMatchObject({
+      code: 'budget_exceeded',
+      message: expect.stringContaining('spent $0.0001 of its $0.001 monthly LLM budget'),
+    });
     // Without a budget nothing is held.
     const free = createBudgetGuard(database);
     await expect(free.check(ws, 5)).resolves.toBe(0);
