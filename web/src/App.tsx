@@ -218,7 +218,7 @@ function Page({ path, me }: { path: string; me: Me }) {
   const edit = match('/articles/:id', path);
   if (edit) return <Editor key={edit.id} id={edit.id!} />;
   if (path === '/library') return <Library me={me} />;
-  if (path === '/knowledge') return <Knowledge />;
+  if (path === '/knowledge') return <Knowledge me={me} />;
   if (path === '/quality') return <Quality />;
   if (path === '/settings') return <Settings me={me} />;
   return (

@@ -1,15 +1,17 @@
 // The knowledge library: upload with progress, ingestion stages, delete, passage search, and one
 // document's passages (`?document=<id>`).
 import { type ChangeEvent, useEffect, useState } from 'react';
-import { ApiError, announceUnauthenticated, api, type DocumentInfo, when } from '../api.ts';
+import { ApiError, announceUnauthenticated, api, type DocumentInfo, type Me, when } from '../api.ts';
 import { byteSize } from '../byte-size.ts';
 import { ListFilter } from '../components/ListFilter.tsx';
 import { LoadMore, usePagedLoad } from '../components/LoadMore.tsx';
 import { Link, useLocation } from '../router.tsx';
 import { Empty, ErrorBox, Loading, StatusBadge, useLoad, usePageTitle, useSettled } from '../ui.tsx';
 import { DocumentDetail } from './knowledge/DocumentDetail.tsx';
+import { DocumentTags } from './knowledge/DocumentTags.tsx';
 import { stageText } from './knowledge/IngestionStages.tsx';
 import { KnowledgeSearch } from './knowledge/KnowledgeSearch.tsx';
+import { rank } from './settings/Members.tsx';
 
 interface Upload {
   key: string;
@@ -51,8 +53,10 @@ function uploadFile(file: File, onProgress: (loaded: number, total: number) => v
   });
 }
 
-export function Knowledge() {
+export function Knowledge({ me }: { me: Me }) {
   usePageTitle('Knowledge');
+  // Viewers read the tags; editors and above change them (as the API allows).
+  const editor = rank[me.workspace.role] >= rank.editor;
   // Narrowed by title or file name on the server, so a document past the first page is found too.
   const [filter, setFilter] = useState('');
   const named = useSettled(filter.trim());
@@ -121,6 +125,9 @@ export function Knowledge() {
       }
     }
   };
+
+  const saved = (d: DocumentInfo) =>
+    docs.setData((page) => page && { ...page, items: page.items.map((x) => (x.id === d.id ? d : x)) });
 
   const remove = async (d: DocumentInfo) => {
     if (!window.confirm(`Delete "${d.title}" from the knowledge library?`)) return;
@@ -222,6 +229,7 @@ export function Knowledge() {
                     <td className="break">
                       <Link to={`/knowledge?document=${d.id}`}>{d.title}</Link>
                       {d.filename && d.filename !== d.title && <span className="meta"> ({d.filename})</span>}
+                      <DocumentTags document={d} editable={editor} onSaved={saved} />
                     </td>
                     <td data-label="Status">
                       <StatusBadge status={d.status} />

@@ -52,6 +52,7 @@ export function DocumentDetail({ document: d }: { document: DocumentInfo }) {
           </>
         ) : null}
       </p>
+      {d.tags.length > 0 && <p className="meta">Tags: {d.tags.join(', ')}</p>}
       <IngestionStages document={d} />
       {d.error && <p className="field-error">{d.error}</p>}
       {d.note && <p className="meta">{d.note}</p>}
