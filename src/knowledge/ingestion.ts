@@ -37,6 +37,7 @@ import { DocumentRejectedError } from './errors.ts';
 import { type ChunkedDocument, documentLimits } from './ingest-document.ts';
 import { parseAndChunkOffThread } from './parse-pool.ts';
 import { handOff, takeHandedOff } from './parsed-handoff.ts';
+import { checkedTags } from './tag-lists.ts';
 import { foldedTags, maxDocumentTags } from './tags.ts';
 
 /** Retries after a failed attempt (embedder outage, database hiccup); rejections never retry. */
@@ -78,12 +79,14 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 /**
  * Throws DocumentRejectedError (nothing stored) for a document that must not be ingested, and
  * AppError `storage_full` for one the workspace has no room left for. The same content again is
- * answered with the document already there, the upload's tags added to its own (AppError
- * `validation_error` at `tags`, nothing changed, when they would carry more than maxDocumentTags).
+ * answered with the document already there, the upload's tags added to its own. AppError
+ * `validation_error` at `tags`, nothing changed, when the tags break the rule (tag-lists.ts) or
+ * would carry more than maxDocumentTags in all.
  */
 export async function submitDocument(deps: IngestionDeps, input: SubmitInput): Promise<SubmitResult> {
   const { database } = deps;
-  const tags = foldedTags(input.tags ?? []);
+  // Held to the cap before anything is read or stored: a first upload stored any number.
+  const tags = checkedTags(foldedTags(input.tags ?? []));
   let contentHash = sha256(input.bytes);
   const existing = await findByHash(database, input.workspaceId, contentHash);
   if (existing) return sameContent(deps, existing, tags);

@@ -89,6 +89,50 @@ describe('blogsmith ingest', () => {
     expect(busy.stderr).toContain('/api/v1/documents');
   }, 240_000);
 
+  it("holds --tags to the API's rule before reading a document: at most 20 and 1–50 characters each, on a first upload too", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'blogsmith-ingest-'));
+    dirs.push(dir);
+    const DATA_DIR = path.join(dir, 'data');
+    const note = path.join(dir, 'note.md');
+    writeFileSync(note, '# Field note\n\nThe heat pump ran nine hours on the coldest day.\n');
+    const user = await cli(['user', 'create', '--email', 'cli@example.com', '--password', 'cli-password'], {
+      DATA_DIR,
+    });
+    expect(user.code, user.stderr).toBe(0);
+    const tags = (n: number) => Array.from({ length: n }, (_, i) => `tag ${i + 1}`);
+
+    const tooMany = await cli(['ingest', note, '--tags', tags(21).join(',')], { DATA_DIR });
+    expect(tooMany.code).toBe(1);
+    expect(tooMany.stderr).toContain('Error: --tags: at most 20 tags of 1–50 characters');
+    expect(tooMany.stderr).toContain('At most 20 tags (one spelling each)');
+    expect(tooMany.stdout).toBe('');
+    const long = 'x'.repeat(51);
+    const tooLong = await cli(['ingest', note, '--tags', `fine,${long}`], { DATA_DIR });
+    expect(tooLong.code).toBe(1);
+    expect(tooLong.stderr).toContain(`"${long}"`);
+    const stored = async () => {
+      const database = await openDatabase({ dataDir: DATA_DIR });
+      try {
+        return (await database.query<{ tags: string[] }>('SELECT tags FROM documents')).rows.map(
+          (r) => r.tags,
+        );
+      } finally {
+        await database.close();
+      }
+    };
+    expect(await stored()).toEqual([]);
+
+    // 21 spellings of 20 tags are 20 tags, as the API counts them.
+    const twenty = await cli(['ingest', note, '--tags', [...tags(20), 'TAG 1'].join(',')], { DATA_DIR });
+    expect(twenty.code, twenty.stderr).toBe(0);
+    expect(await stored()).toEqual([tags(20)]);
+    // The same content again with one more: refused as before, nothing changed.
+    const more = await cli(['ingest', note, '--tags', 'tag 21'], { DATA_DIR });
+    expect(more.code).toBe(1);
+    expect(more.stderr).toMatch(/already stored with 20 tags; with these it would have 21, more than 20/);
+    expect(await stored()).toEqual([tags(20)]);
+  }, 240_000);
+
   it('takes over a document a stopped process left half done, once it may, instead of waiting for good', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'blogsmith-ingest-'));
     dirs.push(dir);

@@ -23,6 +23,7 @@ import {
   type SubmitInput,
   submitDocument,
 } from '../../knowledge/ingestion.ts';
+import { tagsOfLists } from '../../knowledge/tag-lists.ts';
 import { createRuntime, type Runtime } from '../../runtime.ts';
 import { sleep } from '../../sleep.ts';
 import { cliLogger } from '../cli-logger.ts';
@@ -158,6 +159,8 @@ async function ingestNow(
 
 /** The `ingest` command's work; src/cli/commands/ingest.ts loads this module only when it runs. */
 export async function runIngest(sources: string[], opts: IngestOptions): Promise<void> {
+  // The API's rule, checked before any document is read or the database opened.
+  const tags = tagsOfLists(opts.tags === undefined ? [] : [opts.tags], '--tags');
   const config = loadConfig();
   let runtime: Runtime;
   try {
@@ -179,10 +182,6 @@ export async function runIngest(sources: string[], opts: IngestOptions): Promise
     const workspaceId = await resolveWorkspace(runtime, opts);
     await runtime.queue.start({ work: false });
     const deps = ingestionDeps(runtime);
-    const tags = (opts.tags ?? '')
-      .split(',')
-      .map((t) => t.trim())
-      .filter(Boolean);
     const bar = new cliProgress.SingleBar(
       {
         format: '{name} [{bar}] {percentage}% | {stage}',

@@ -20,12 +20,13 @@ import { documentLimits, megabytes } from '../../knowledge/ingest-document.ts';
 import { ingestionDeps } from '../../knowledge/ingest-job.ts';
 import { type SubmitInput, submitDocument } from '../../knowledge/ingestion.ts';
 import { documentPassages } from '../../knowledge/passage-store.ts';
+import { tagsOfLists } from '../../knowledge/tag-lists.ts';
 import { maxDocumentTags } from '../../knowledge/tags.ts';
 import { documentStatuses, documentTypes } from '../../knowledge/types.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
 import { decodeCursor, pageFrom, pageOf, pageQuery } from '../pagination.ts';
 import { auditRequest } from '../request-audit.ts';
-import { documentTags, multipartTags } from './document-tags.ts';
+import { documentTags } from './document-tags.ts';
 import { documentPassage } from './knowledge-schemas.ts';
 
 /** The chunk index a passages cursor stands for (-1: from the start). */
@@ -161,7 +162,7 @@ async function readUpload(request: FastifyRequest, maxBytes: number): Promise<Up
     throw new AppError('validation_error', 'the upload has no `file` field', [
       { path: 'file', message: 'required' },
     ]);
-  return { ...file, tags: multipartTags(tags) };
+  return { ...file, tags: tagsOfLists(tags) };
 }
 
 export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
