@@ -133,6 +133,14 @@ describe('document tags on the Knowledge page', () => {
       await p.goto('/knowledge');
       await poll(() => shownTags(p)).toEqual(['solar', 'storage', 'evening peak']);
       expect(await row(p).getByRole('button', { name: /tags/i }).count()).toBe(0);
+      // Nor the upload or delete the API would refuse them.
+      expect(
+        await row(p)
+          .getByRole('button', { name: /^Delete / })
+          .count(),
+      ).toBe(0);
+      expect(await p.getByText('Choose files to upload').count()).toBe(0);
+      await p.getByText('Your role (viewer) can read and search these documents').waitFor();
       await h.capture(p, 'document-tags-04-viewer');
     } finally {
       await other.close();

@@ -166,17 +166,24 @@ export function Knowledge({ me }: { me: Me }) {
             </>
           )}
         </p>
-        <label className="button file-button" htmlFor="knowledge-file">
-          Choose files to upload
-        </label>
-        <input
-          id="knowledge-file"
-          className="visually-hidden-file"
-          type="file"
-          multiple
-          onChange={onFiles}
-          accept=".pdf,.docx,.md,.markdown,.txt,.html,.htm,.json,.yaml,.yml,application/pdf,text/*"
-        />
+        {editor ? (
+          <>
+            <label className="button file-button" htmlFor="knowledge-file">
+              Choose files to upload
+            </label>
+            <input
+              id="knowledge-file"
+              className="visually-hidden-file"
+              type="file"
+              multiple
+              onChange={onFiles}
+              accept=".pdf,.docx,.md,.markdown,.txt,.html,.htm,.json,.yaml,.yml,application/pdf,text/*"
+            />
+          </>
+        ) : (
+          // As the API has it: a viewer reads and searches the library, an editor adds to it.
+          <p className="hint">Your role (viewer) can read and search these documents; an editor adds them.</p>
+        )}
         {uploads.length > 0 && (
           <ul className="uploads">
             {uploads.map((u) => (
@@ -251,14 +258,16 @@ export function Knowledge({ me }: { me: Me }) {
                     </td>
                     <td data-label="Added">{when(d.createdAt)}</td>
                     <td>
-                      <button
-                        type="button"
-                        className="danger small"
-                        onClick={() => remove(d)}
-                        aria-label={`Delete ${d.title}`}
-                      >
-                        Delete
-                      </button>
+                      {editor && (
+                        <button
+                          type="button"
+                          className="danger small"
+                          onClick={() => remove(d)}
+                          aria-label={`Delete ${d.title}`}
+                        >
+                          Delete
+                        </button>
+                      )}
                     </td>
                   </tr>
                 ))}
@@ -268,7 +277,7 @@ export function Knowledge({ me }: { me: Me }) {
         ) : named ? (
           <Empty>No document's title or file name contains “{named}”.</Empty>
         ) : (
-          <Empty>No documents yet. Upload one above.</Empty>
+          <Empty>No documents yet.{editor ? ' Upload one above.' : ''}</Empty>
         )}
         <LoadMore list={docs} noun="document" />
       </section>
