@@ -18,6 +18,8 @@ import { captureJobFailure } from '../observability/sentry.ts';
 import { sharedCache } from '../research/cache.ts';
 import { type ResearchConfig, researchFromConfig } from '../research/from-config.ts';
 import { type FetchConfig, fetchOptionsFromConfig } from '../security/ssrf/index.ts';
+import { sendDeliveries } from '../webhooks/delivery-job.ts';
+import { apiUrlOf, type WebhookEvent } from '../webhooks/webhook-events.ts';
 import { type ArticleBrief, webSourcesOf } from '../writing/brief.ts';
 import { saveDraft } from './draft.ts';
 import type { ArticleEventData, ArticleEventMessage } from './event-map.ts';
@@ -59,6 +61,7 @@ export interface ArticleJobDeps {
       | 'SECTION_CONCURRENCY'
       | 'ARTICLE_CONCURRENCY'
       | 'CACHE_MAX_MB'
+      | 'PUBLIC_URL'
     >;
   redis?: Redis;
 }
@@ -248,9 +251,18 @@ async function runArticle(
       { type: 'status', data: { status: 'completed' } },
       { type: 'done', data: { status: 'completed' } },
     ];
-    if (!(await releaseRun(database, articleId, owner, 'completed', undefined, told)))
-      throw new RunSupersededError('finish');
+    const released = await releaseRun(
+      database,
+      articleId,
+      owner,
+      'completed',
+      undefined,
+      told,
+      webhookNotice(deps, ctx, regeneration === null ? 'article.completed' : null, 'completed'),
+    );
+    if (!released) throw new RunSupersededError('finish');
     await events.notify(articleId);
+    await sendDeliveries(deps, released);
     observe('completed');
     // After the run, not in it: the embedded database's upkeep of a grown articles table.
     await refreshStatsIfGrown(database, 'articles').catch((err) =>
@@ -290,8 +302,20 @@ async function runArticle(
       { type: 'status', data: { status } },
       { type: 'done', data: { status, error: message } },
     ];
-    if (!(await releaseRun(database, articleId, owner, status, message, told))) return;
+    // A failed regeneration tells no webhook: the article's run had already ended and been told.
+    const event = claimed.regeneration === null && status === 'failed' ? 'article.failed' : null;
+    const released = await releaseRun(
+      database,
+      articleId,
+      owner,
+      status,
+      message,
+      told,
+      webhookNotice(deps, ctx, event, status, message),
+    );
+    if (!released) return;
     await events.notify(articleId);
+    await sendDeliveries(deps, released);
     observe('failed');
   } finally {
     clearInterval(heartbeat);
@@ -299,6 +323,30 @@ async function runArticle(
     unregister();
     activePipelines.dec();
   }
+}
+
+/**
+ * What a finished run's webhook payload says (`data`; releaseRun adds the title and word count from
+ * the row): never the article's text. `url` is the article in the API, absolute with PUBLIC_URL.
+ */
+function webhookNotice(
+  deps: ArticleJobDeps,
+  ctx: RunContext,
+  event: WebhookEvent | null,
+  status: 'completed' | 'failed',
+  error?: string,
+) {
+  const { inputTokens, outputTokens, costUsd, unpricedModels = [] } = ctx.totals;
+  return {
+    event,
+    data: {
+      id: ctx.article.id,
+      status,
+      ...(error !== undefined && { error }),
+      url: apiUrlOf(deps.config.PUBLIC_URL, `/api/v1/articles/${ctx.article.id}`),
+      usage: { inputTokens, outputTokens, costUsd, costKnown: unpricedModels.length === 0 },
+    },
+  };
 }
 
 // A queued article with no job this long after it was queued is taken for one whose job was lost

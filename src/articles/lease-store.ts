@@ -2,6 +2,12 @@
 // releases it with the outcome; runs whose lease expired (their worker died) are taken back.
 import type { Database } from '../db/client.ts';
 import { pendingJobExists } from '../jobs/pending-job.ts';
+import {
+  deliveryEventParams,
+  type RecordedDelivery,
+  recordDeliveriesAfter,
+} from '../webhooks/delivery-store.ts';
+import type { WebhookEvent } from '../webhooks/webhook-events.ts';
 import type { ArticleBrief } from '../writing/brief.ts';
 import type { ArticleEventMessage } from './event-map.ts';
 import { appendEventsAfter, eventParams } from './event-store.ts';
@@ -127,9 +133,11 @@ export async function renewLease(
 
 /**
  * Records the outcome of a run `owner` still holds, and frees it, with the events that tell it (in
- * the order given; its `done` last) in the same statement: a crash between the two would leave a
- * finished article whose followers never get their `done`. False (nothing written) when another run
- * took it over. A regeneration request that did not become a proposal (it failed) is dropped with it.
+ * the order given; its `done` last) and the webhook deliveries of `notice.event` (none when null) in
+ * the same statement: a crash between them would leave a finished article whose followers never get
+ * their `done`, or whose webhooks never hear of it. False (nothing written) when another run took it
+ * over; else the deliveries recorded, whose jobs the caller sends. A regeneration request that did
+ * not become a proposal (it failed) is dropped with it.
  */
 export async function releaseRun(
   database: Database,
@@ -138,18 +146,32 @@ export async function releaseRun(
   outcome: Extract<ArticleStatus, 'completed' | 'failed'>,
   error: string | undefined,
   told: readonly ArticleEventMessage[],
-): Promise<boolean> {
-  const { rows } = await database.query(
+  notice: { event: WebhookEvent | null; data: Record<string, unknown> },
+): Promise<RecordedDelivery[] | false> {
+  const { rows } = await database.query<{ deliveries: RecordedDelivery[] | string }>(
     `WITH released AS (
        UPDATE articles SET status = $2, error = $3, lease_owner = NULL, lease_expires_at = NULL,
          regenerate_section = NULL, finished_at = now(), updated_at = now(),
          regeneration = CASE WHEN regeneration->>'state' = 'requested' THEN NULL ELSE regeneration END
-       WHERE id = $1 AND lease_owner = $4 AND status = 'running' RETURNING 1),
-     told AS (${appendEventsAfter('released', 5)})
-     SELECT 1 FROM released`,
-    [articleId, outcome, error ?? null, owner, ...eventParams(told)],
+       WHERE id = $1 AND lease_owner = $4 AND status = 'running' RETURNING workspace_id, title, word_count),
+     told AS (${appendEventsAfter('released', 5)}),
+     hooks AS (${recordDeliveriesAfter('released', 7, "$9::jsonb || jsonb_build_object('title', released.title, 'wordCount', released.word_count)")})
+     SELECT (SELECT coalesce(json_agg(json_build_object('deliveryId', id, 'workspaceId', workspace_id)), '[]'::json)
+               FROM hooks) AS deliveries
+       FROM released`,
+    [
+      articleId,
+      outcome,
+      error ?? null,
+      owner,
+      ...eventParams(told),
+      ...deliveryEventParams(notice.event),
+      JSON.stringify(notice.data),
+    ],
   );
-  return rows.length > 0;
+  const row = rows[0];
+  if (!row) return false;
+  return typeof row.deliveries === 'string' ? JSON.parse(row.deliveries) : row.deliveries;
 }
 
 /** Expires `owner`'s lease at once, so the next recovery hands the run to another worker. */

@@ -67,6 +67,8 @@ const deletedFrom = {
   audit: 'VACUUM audit_log',
   // LLM ledger rows compacted past LLM_LEDGER_DETAIL_DAYS, hourly.
   ledger: 'VACUUM llm_calls',
+  // Webhook deliveries past the log's bounds, hourly.
+  webhooks: 'VACUUM webhook_deliveries',
   // pg-boss's jobs, moved to its archive after they end, and deleted from there days later.
   queue: 'VACUUM pgboss.job, pgboss.archive',
 } as const;

@@ -34,6 +34,17 @@ export const appJobs = {
     retryBackoff: true,
     expireInSeconds: 15 * 60,
   },
+  /** One attempt of a webhook delivery; a failed one sends the next attempt's job itself (src/webhooks/). */
+  'webhook.deliver': {
+    payload: z.object({ deliveryId: z.uuid(), workspaceId: z.uuid() }),
+    turnsBy: 'workspaceId',
+    // The receiver's failures are retried by the delivery's own schedule; a job retry only covers
+    // the database failing under the attempt.
+    retryLimit: 2,
+    retryDelay: 10,
+    retryBackoff: true,
+    expireInSeconds: 120,
+  },
 } satisfies Record<string, JobSpec>;
 
 export type AppJobs = typeof appJobs;
@@ -46,5 +57,7 @@ export const appPeriodicTasks = [
   'document.recover',
   'audit.prune',
   'llm.ledger.compact',
+  'webhook.recover',
+  'webhook.prune',
 ] as const;
 export type AppPeriodicTask = (typeof appPeriodicTasks)[number];

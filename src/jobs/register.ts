@@ -5,11 +5,13 @@ import { handleArticleJobs } from '../articles/job.ts';
 import { handleDocumentJobs } from '../knowledge/ingest-job.ts';
 import { handleLedgerCompaction } from '../llm/ledger-compaction.ts';
 import type { Runtime } from '../runtime.ts';
+import { handleWebhookJobs } from '../webhooks/delivery-job.ts';
 
 export function registerJobs(runtime: Runtime): void {
-  const { database, queue, llm, articleEvents, logger, config, redis } = runtime;
+  const { database, queue, llm, articleEvents, logger, config, redis, secretKey } = runtime;
   handleArticleJobs({ database, queue, llm, articleEvents, logger, config, ...(redis ? { redis } : {}) });
   handleDocumentJobs({ database, queue, llm, logger, config });
   handleAuditRetention({ database, queue, config, logger });
   handleLedgerCompaction({ database, queue, config, logger });
+  handleWebhookJobs({ database, queue, config, logger, secretKey });
 }

@@ -9,6 +9,7 @@ import { reclaimDeletedSpace } from '../db/embedded-autovacuum.ts';
 import { after, createdMicrosOf, newestFirst, type PagePosition } from '../db/keyset.ts';
 import { documentBlobs, documentChunks, documents } from '../db/schema/knowledge.ts';
 import { searchConfigsFor } from '../db/text-search.ts';
+import { type RecordedDelivery, recordDeliveries } from '../webhooks/delivery-store.ts';
 import { type ChunkRows, insertChunks } from './chunk-store.ts';
 import { chunksLanguage } from './detect-language.ts';
 import type { DocumentStatus, DocumentType } from './types.ts';
@@ -309,17 +310,40 @@ export async function setProgress(database: Database, id: string, progress: numb
     .where(and(eq(documents.id, id), eq(documents.status, 'processing')));
 }
 
-/** Ends processing: `failed` for good, or `queued` again for a retry, with the reason. */
+// What a webhook payload tells of a document beside what ingestion gives (never its text).
+const webhookFields = {
+  title: documents.title,
+  filename: documents.filename,
+  sourceUrl: documents.sourceUrl,
+  type: documents.type,
+};
+
+/**
+ * Ends processing: `failed` for good, or `queued` again for a retry, with the reason. Failing it
+ * records its `document.failed` webhook deliveries (payload `data`: `webhookData` and the row's
+ * fields) in the same transaction; answers them, for their jobs.
+ */
 export async function releaseProcessing(
   database: Database,
   id: string,
   to: Extract<DocumentStatus, 'failed' | 'queued'>,
   error: string,
-): Promise<void> {
-  await database.db
-    .update(documents)
-    .set({ status: to, error, updatedAt: sql`now()` })
-    .where(and(eq(documents.id, id), eq(documents.status, 'processing')));
+  webhookData: Record<string, unknown> = {},
+): Promise<RecordedDelivery[]> {
+  return database.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(documents)
+      .set({ status: to, error, updatedAt: sql`now()` })
+      .where(and(eq(documents.id, id), eq(documents.status, 'processing')))
+      .returning({ workspaceId: documents.workspaceId, ...webhookFields });
+    if (!row || to !== 'failed') return [];
+    const { workspaceId, ...fields } = row;
+    return recordDeliveries(tx, {
+      workspaceId,
+      event: 'document.failed',
+      data: { ...webhookData, ...fields, status: 'failed', error },
+    });
+  });
 }
 
 export interface StoredUpload {
@@ -349,20 +373,25 @@ export async function storedUpload(
 
 /**
  * Replaces a processing document's chunks and marks it `ready`, in one transaction, so a search
- * never sees half a document. False when it is no longer ours (deleted meanwhile, or taken over
- * after we were presumed dead): then nothing is written.
+ * never sees half a document, with its `document.ready` webhook deliveries (payload `data`:
+ * `webhookData` and the row's fields). False when it is no longer ours (deleted meanwhile, or taken
+ * over after we were presumed dead): then nothing is written. Else the deliveries, for their jobs.
  */
 export async function completeDocument(
   database: Database,
-  input: ChunkRows & { note: string | null; pageCount: number | undefined },
-): Promise<boolean> {
+  input: ChunkRows & {
+    note: string | null;
+    pageCount: number | undefined;
+    webhookData?: Record<string, unknown>;
+  },
+): Promise<RecordedDelivery[] | false> {
   return database.db.transaction(async (tx: Transaction) => {
-    const mine = await tx
-      .select({ id: documents.id })
+    const [mine] = await tx
+      .select(webhookFields)
       .from(documents)
       .where(and(eq(documents.id, input.documentId), eq(documents.status, 'processing')))
       .for('update');
-    if (mine.length === 0) return false;
+    if (!mine) return false;
     await tx.delete(documentChunks).where(eq(documentChunks.documentId, input.documentId));
     await insertChunks(tx, input);
     await tx
@@ -378,7 +407,18 @@ export async function completeDocument(
         updatedAt: new Date(),
       })
       .where(eq(documents.id, input.documentId));
-    return true;
+    return recordDeliveries(tx, {
+      workspaceId: input.workspaceId,
+      event: 'document.ready',
+      data: {
+        ...input.webhookData,
+        ...mine,
+        status: 'ready',
+        chunkCount: input.chunks.length,
+        pageCount: input.pageCount ?? null,
+        note: input.note,
+      },
+    });
   });
 }
 

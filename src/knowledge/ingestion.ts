@@ -16,6 +16,8 @@ import type { JobQueue } from '../jobs/queue.ts';
 import type { LlmGateway } from '../llm/types.ts';
 import { withoutParamsText } from '../observability/query-values.ts';
 import { assertStorageRoom, insertWithinStorage } from '../storage/workspace-storage.ts';
+import { sendDeliveries } from '../webhooks/delivery-job.ts';
+import { apiUrlOf } from '../webhooks/webhook-events.ts';
 import { chunksLanguage } from './detect-language.ts';
 import {
   claimForProcessing,
@@ -47,8 +49,9 @@ export const abandonedAfterSeconds = 10 * 60;
 
 export interface IngestionDeps {
   database: Database;
-  config: Pick<Config, 'MAX_FILE_SIZE_MB' | 'ALLOWED_FILE_TYPES' | 'WORKSPACE_STORAGE_MB'>;
+  config: Pick<Config, 'MAX_FILE_SIZE_MB' | 'ALLOWED_FILE_TYPES' | 'WORKSPACE_STORAGE_MB' | 'PUBLIC_URL'>;
   llm: Pick<LlmGateway, 'embed' | 'resolved'>;
+  /** Sends document and webhook jobs. */
   queue: Pick<JobQueue, 'send'>;
   logger: Pick<Logger, 'warn' | 'info'>;
 }
@@ -317,12 +320,19 @@ async function storeDocument(
     note: vectors.note,
     pageCount: parsed.pageCount,
     language: chunksLanguage(parsed.chunks),
+    webhookData: webhookData(deps, job.documentId),
   });
+  if (stored) await sendDeliveries(deps, stored);
   const document = await getDocument(deps.database, job.workspaceId, job.documentId);
   if (!stored || !document) return { outcome: 'skipped', document };
   await refreshStatsIfGrown(deps.database, 'knowledge');
   opts.onProgress?.(100, 'ready');
   return { outcome: 'ready', document };
+}
+
+/** What a webhook payload tells of a document beside its row's fields: its id and where the API shows it. */
+function webhookData(deps: IngestionDeps, documentId: string) {
+  return { id: documentId, url: apiUrlOf(deps.config.PUBLIC_URL, `/api/v1/documents/${documentId}`) };
 }
 
 /**
@@ -339,7 +349,14 @@ async function afterFailure(
   const aborted = opts.signal?.aborted === true;
   if (rejected || (opts.finalAttempt && !aborted)) {
     const message = rejected ? messageOf(err) : `ingestion failed: ${messageOf(err)}`;
-    await releaseProcessing(deps.database, job.documentId, 'failed', message);
+    const deliveries = await releaseProcessing(
+      deps.database,
+      job.documentId,
+      'failed',
+      message,
+      webhookData(deps, job.documentId),
+    );
+    await sendDeliveries(deps, deliveries);
     deps.logger.warn({ document: job.documentId, err: messageOf(err) }, 'document ingestion failed');
     const document = await getDocument(deps.database, job.workspaceId, job.documentId);
     return document ? { outcome: 'failed', document } : { outcome: 'skipped', document };

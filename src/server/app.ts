@@ -52,6 +52,7 @@ import { ownSessionRoutes } from './routes/own-sessions.ts';
 import { setupRoutes } from './routes/setup.ts';
 import { usageRoutes } from './routes/usage.ts';
 import { webAppRoutes } from './routes/web-app.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -181,6 +182,7 @@ export async function buildServer(runtime: Runtime, options: ServerOptions = {})
   await app.register(brandVoiceRoutes, { prefix: '/api/v1/brand-voices' });
   await app.register(documentRoutes, { prefix: '/api/v1/documents' });
   await app.register(evalReportRoutes, { prefix: '/api/v1/eval/reports' });
+  await app.register(webhookRoutes, { prefix: '/api/v1/webhooks' });
   await app.register(knowledgeRoutes, { prefix: '/api/v1/knowledge' });
   await app.register(webAppRoutes); // last: the browser app's SPA fallback
   return app;

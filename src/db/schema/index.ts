@@ -7,3 +7,4 @@ export * from './knowledge.ts';
 export * from './llm.ts';
 export * from './llm-settings.ts';
 export * from './storage.ts';
+export * from './webhooks.ts';

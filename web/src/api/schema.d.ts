@@ -5517,6 +5517,475 @@ export interface paths {
       };
     };
   };
+  "/api/v1/webhooks": {
+    /** The workspace's webhooks, oldest first (their secrets are never shown again) */
+    get: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: ({
+                  /** Format: uuid */
+                  id: string;
+                  url: string;
+                  description: string;
+                  /** @description Subscribed events: article.completed, article.failed, document.ready, document.failed */
+                  events: string[];
+                  enabled: boolean;
+                  /** @description Why the server disabled it (the receiver answered 410 Gone); null otherwise */
+                  disabledReason: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
+                  /** Format: date-time */
+                  updatedAt: string;
+                })[];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+    /**
+     * Add a webhook; the answer holds its signing secret, shown this once
+     * @description A workspace has at most 20 webhooks (409 past them).
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @description http(s), no credentials; a private or loopback address is refused unless the operator allows it (FETCH_ALLOW_HOSTS) */
+            url: string;
+            /** @description Events sent to this endpoint (duplicates count once) */
+            events: ("article.completed" | "article.failed" | "document.ready" | "document.failed")[];
+            description?: string;
+            enabled?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              url: string;
+              description: string;
+              /** @description Subscribed events: article.completed, article.failed, document.ready, document.failed */
+              events: string[];
+              enabled: boolean;
+              /** @description Why the server disabled it (the receiver answered 410 Gone); null otherwise */
+              disabledReason: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              /** @description `whsec_…`: the signing secret, shown only in this answer (create, rotate). Keep it in the receiver */
+              secret: string;
+            };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/webhooks/{id}": {
+    /** One webhook */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              url: string;
+              description: string;
+              /** @description Subscribed events: article.completed, article.failed, document.ready, document.failed */
+              events: string[];
+              enabled: boolean;
+              /** @description Why the server disabled it (the receiver answered 410 Gone); null otherwise */
+              disabledReason: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+    /** Delete a webhook and its delivery log */
+    delete: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        204: {
+          content: never;
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+    /**
+     * Change a webhook
+     * @description Disabling it fails its pending deliveries; enabling it clears `disabledReason`.
+     */
+    patch: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @description http(s), no credentials; a private or loopback address is refused unless the operator allows it (FETCH_ALLOW_HOSTS) */
+            url?: string;
+            /** @description Events sent to this endpoint (duplicates count once) */
+            events?: ("article.completed" | "article.failed" | "document.ready" | "document.failed")[];
+            description?: string;
+            enabled?: boolean;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              url: string;
+              description: string;
+              /** @description Subscribed events: article.completed, article.failed, document.ready, document.failed */
+              events: string[];
+              enabled: boolean;
+              /** @description Why the server disabled it (the receiver answered 410 Gone); null otherwise */
+              disabledReason: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/webhooks/{id}/secret": {
+    /** Replace the signing secret; the answer holds the new one, shown this once */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              url: string;
+              description: string;
+              /** @description Subscribed events: article.completed, article.failed, document.ready, document.failed */
+              events: string[];
+              enabled: boolean;
+              /** @description Why the server disabled it (the receiver answered 410 Gone); null otherwise */
+              disabledReason: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+              /** @description `whsec_…`: the signing secret, shown only in this answer (create, rotate). Keep it in the receiver */
+              secret: string;
+            };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/webhooks/{id}/test": {
+    /**
+     * Queue a `webhook.test` delivery to this webhook
+     * @description 409 while the webhook is disabled.
+     */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        202: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              webhookId: string;
+              /**
+               * Format: uuid
+               * @description The `webhook-id` header: this delivery’s id, or the first delivery’s for a redelivery
+               */
+              messageId: string;
+              event: string;
+              payload: {
+                type: string;
+                timestamp: string;
+                data: {
+                  [key: string]: unknown;
+                };
+              };
+              /** @enum {string} */
+              status: "pending" | "succeeded" | "failed";
+              attempts: number;
+              /** @description When a pending delivery is tried next */
+              nextAttemptAt: string | null;
+              lastStatusCode: number | null;
+              lastError: string | null;
+              lastDurationMs: number | null;
+              /** @description The start of the receiver’s last answer (at most 1 KB) */
+              responseExcerpt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              completedAt: string | null;
+            };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/webhooks/{id}/deliveries": {
+    /**
+     * The webhook's deliveries, newest first
+     * @description The log keeps the newest 1,000 finished deliveries of each webhook, none older than 30 days.
+     */
+    get: {
+      parameters: {
+        query?: {
+          limit?: number;
+          cursor?: string;
+        };
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** Format: uuid */
+                  webhookId: string;
+                  /**
+                   * Format: uuid
+                   * @description The `webhook-id` header: this delivery’s id, or the first delivery’s for a redelivery
+                   */
+                  messageId: string;
+                  event: string;
+                  payload: {
+                    type: string;
+                    timestamp: string;
+                    data: {
+                      [key: string]: unknown;
+                    };
+                  };
+                  /** @enum {string} */
+                  status: "pending" | "succeeded" | "failed";
+                  attempts: number;
+                  /** @description When a pending delivery is tried next */
+                  nextAttemptAt: string | null;
+                  lastStatusCode: number | null;
+                  lastError: string | null;
+                  lastDurationMs: number | null;
+                  /** @description The start of the receiver’s last answer (at most 1 KB) */
+                  responseExcerpt: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
+                  completedAt: string | null;
+                })[];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver": {
+    /**
+     * Send a finished delivery again, as a new delivery with the same payload and `webhook-id`
+     * @description 409 while the delivery is still pending, or the webhook is disabled.
+     */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+          deliveryId: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        202: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              webhookId: string;
+              /**
+               * Format: uuid
+               * @description The `webhook-id` header: this delivery’s id, or the first delivery’s for a redelivery
+               */
+              messageId: string;
+              event: string;
+              payload: {
+                type: string;
+                timestamp: string;
+                data: {
+                  [key: string]: unknown;
+                };
+              };
+              /** @enum {string} */
+              status: "pending" | "succeeded" | "failed";
+              attempts: number;
+              /** @description When a pending delivery is tried next */
+              nextAttemptAt: string | null;
+              lastStatusCode: number | null;
+              lastError: string | null;
+              lastDurationMs: number | null;
+              /** @description The start of the receiver’s last answer (at most 1 KB) */
+              responseExcerpt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              completedAt: string | null;
+            };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/knowledge/search": {
     /** Search the workspace's documents: passages with scores and provenance (document, page, headings) */
     post: {

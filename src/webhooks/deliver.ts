@@ -1,0 +1,122 @@
+// One attempt to deliver a webhook: a signed POST through the SSRF guard (every connection's
+// address checked and pinned, so DNS rebinding cannot reach a private address), no redirect
+// followed, a deadline on the whole exchange, and only the start of the answer read.
+import { errorMessage } from '../errors.ts';
+import { retryAfterMs } from '../llm/retry-after.ts';
+import { BlockedUrlError, createGuardedFetch, type Resolver } from '../security/ssrf/index.ts';
+import { deliveryHeaders } from './signature.ts';
+
+/** The most of a receiver's answer kept on the delivery. */
+export const responseExcerptBytes = 1024;
+export const defaultAttemptTimeoutMs = 10_000;
+
+export interface AttemptTarget {
+  url: string;
+  secret: string;
+  messageId: string;
+  body: string;
+}
+
+export interface AttemptOptions {
+  /** FETCH_ALLOW_HOSTS: private hosts a webhook may reach; empty by default. */
+  allowHosts: readonly string[];
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  resolver?: Resolver;
+}
+
+export interface AttemptResult {
+  ok: boolean;
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+  responseExcerpt: string | null;
+  /** The wait the receiver asked for with a 429 or 503. */
+  retryAfterMs?: number;
+  /** Trying again cannot help: the address is not allowed. */
+  refused?: boolean;
+  /** The receiver answered 410 Gone: the endpoint is to be disabled. */
+  gone?: boolean;
+}
+
+async function excerptOf(response: Response): Promise<string | null> {
+  if (!response.body) return null;
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < responseExcerptBytes) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+    }
+  } finally {
+    // The rest is not wanted: the connection is closed rather than drained.
+    await reader.cancel().catch(() => {});
+  }
+  const text = Buffer.concat(chunks).subarray(0, responseExcerptBytes).toString('utf8');
+  // A character cut at the byte limit decodes as U+FFFD; the excerpt ends before it.
+  return text.replace(/\uFFFD$/, '');
+}
+
+function failureOf(
+  err: unknown,
+  timedOut: boolean,
+  timeoutMs: number,
+): Pick<AttemptResult, 'error' | 'refused'> {
+  if (timedOut) return { error: `no answer within ${timeoutMs / 1000} s` };
+  if (err instanceof BlockedUrlError)
+    return err.reason === 'redirect' || err.reason === 'unresolvable'
+      ? {
+          error:
+            err.reason === 'redirect' ? 'the receiver answered with a redirect (not followed)' : err.message,
+        }
+      : { error: err.message, refused: true };
+  const cause = err instanceof TypeError && err.cause instanceof Error ? err.cause : undefined;
+  return { error: cause ? `connection failed: ${cause.message}` : errorMessage(err) };
+}
+
+export async function attemptDelivery(target: AttemptTarget, opts: AttemptOptions): Promise<AttemptResult> {
+  const timeoutMs = opts.timeoutMs ?? defaultAttemptTimeoutMs;
+  const deadline = AbortSignal.timeout(timeoutMs);
+  const signal = opts.signal ? AbortSignal.any([deadline, opts.signal]) : deadline;
+  const send = createGuardedFetch({
+    allowHosts: opts.allowHosts,
+    ...(opts.resolver ? { resolver: opts.resolver } : {}),
+  });
+  const started = performance.now();
+  const elapsed = () => performance.now() - started;
+  try {
+    const response = await send(target.url, {
+      method: 'POST',
+      headers: deliveryHeaders(target.secret, target.messageId, target.body),
+      body: target.body,
+      signal,
+    });
+    const responseExcerpt = await excerptOf(response);
+    const statusCode = response.status;
+    const ok = statusCode >= 200 && statusCode < 300;
+    const wait =
+      statusCode === 429 || statusCode === 503
+        ? retryAfterMs(Object.fromEntries(response.headers.entries()))
+        : undefined;
+    return {
+      ok,
+      statusCode,
+      error: ok ? null : `the receiver answered ${statusCode}`,
+      durationMs: elapsed(),
+      responseExcerpt,
+      ...(wait !== undefined && { retryAfterMs: wait }),
+      ...(statusCode === 410 && { gone: true }),
+    };
+  } catch (err) {
+    return {
+      ok: false,
+      statusCode: null,
+      ...failureOf(err, deadline.aborted, timeoutMs),
+      durationMs: elapsed(),
+      responseExcerpt: null,
+    } as AttemptResult;
+  }
+}

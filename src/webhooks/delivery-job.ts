@@ -1,0 +1,152 @@
+// The `webhook.deliver` job: one attempt per run. A failure schedules the next attempt as a job of
+// its own (startAfter), so no worker waits out a backoff; the sweep sends a job for any due attempt
+// whose job was lost, and the log is pruned hourly.
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/client.ts';
+import type { AppJobPayload } from '../jobs/job-map.ts';
+import type { JobQueue } from '../jobs/queue.ts';
+import { decryptSecret } from '../security/encryption.ts';
+import { type AttemptResult, attemptDelivery } from './deliver.ts';
+import {
+  type AttemptOutcome,
+  claimAttempt,
+  deliveriesWithoutJob,
+  failIfEndpointDisabled,
+  pruneDeliveries,
+  recordAttempt,
+} from './delivery-store.ts';
+import { webhookDeliveriesTotal } from './metrics.ts';
+import { maxAttempts, nextAttemptDelayMs } from './retry-schedule.ts';
+import { disableGoneWebhook } from './webhook-store.ts';
+
+export interface WebhookJobDeps {
+  database: Database;
+  queue: Pick<JobQueue, 'send'>;
+  logger: Pick<Logger, 'info' | 'warn'>;
+  config: Pick<Config, 'FETCH_ALLOW_HOSTS'>;
+  secretKey: string;
+  /** Each attempt's deadline (10 s unless a test says otherwise). */
+  attemptTimeoutMs?: number;
+}
+
+/** The log keeps this many finished deliveries per endpoint, none older than this many days. */
+export const deliveryLogBounds = { keepPerWebhook: 1000, maxAgeDays: 30 };
+
+function openSecret(sealed: string, secretKey: string): string | undefined {
+  try {
+    return decryptSecret(sealed, secretKey);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the attempt's result means for the delivery: done, failed for good, or tried again when. */
+function outcomeOf(result: AttemptResult, attempt: number): AttemptOutcome {
+  const recorded = {
+    statusCode: result.statusCode,
+    error: result.error,
+    durationMs: result.durationMs,
+    responseExcerpt: result.responseExcerpt,
+  };
+  if (result.ok) return { status: 'succeeded', ...recorded };
+  const delay = result.refused || result.gone ? undefined : nextAttemptDelayMs(attempt, result.retryAfterMs);
+  if (delay === undefined) {
+    const why = result.refused || result.gone ? '' : `; gave up after ${maxAttempts} attempts`;
+    return { status: 'failed', ...recorded, error: `${result.error ?? 'failed'}${why}` };
+  }
+  return { status: 'pending', ...recorded, nextAttemptAt: new Date(Date.now() + delay) };
+}
+
+/** Makes the delivery's due attempt, if it has one, and records it. */
+export async function runDeliveryAttempt(
+  deps: WebhookJobDeps,
+  job: AppJobPayload<'webhook.deliver'>,
+  signal?: AbortSignal,
+): Promise<void> {
+  const claimed = await claimAttempt(deps.database, job.deliveryId);
+  if (!claimed) {
+    await failIfEndpointDisabled(deps.database, job.deliveryId);
+    return;
+  }
+  const secret = openSecret(claimed.sealedSecret, deps.secretKey);
+  const result: AttemptResult = secret
+    ? await attemptDelivery(
+        { url: claimed.url, secret, messageId: claimed.messageId, body: JSON.stringify(claimed.payload) },
+        {
+          allowHosts: deps.config.FETCH_ALLOW_HOSTS,
+          ...(deps.attemptTimeoutMs !== undefined && { timeoutMs: deps.attemptTimeoutMs }),
+          ...(signal && { signal }),
+        },
+      )
+    : {
+        ok: false,
+        statusCode: null,
+        error: 'the signing secret was sealed with another SECRET_KEY: rotate it',
+        durationMs: 0,
+        responseExcerpt: null,
+        refused: true,
+      };
+  if (signal?.aborted) {
+    // Shutting down mid-attempt: not the receiver's failure; the sweep tries it again once its hold ends.
+    return;
+  }
+  const outcome = outcomeOf(result, claimed.attempt);
+  await recordAttempt(deps.database, claimed.id, outcome);
+  webhookDeliveriesTotal.inc({ outcome: outcome.status === 'pending' ? 'retrying' : outcome.status });
+  if (result.gone)
+    await disableGoneWebhook(
+      deps.database,
+      claimed.webhookId,
+      'the receiver answered 410 Gone: the endpoint is disabled until a member enables it again',
+    );
+  if (outcome.status === 'pending')
+    await deps.queue.send(
+      'webhook.deliver',
+      { deliveryId: claimed.id, workspaceId: claimed.workspaceId },
+      { startAfter: outcome.nextAttemptAt! },
+    );
+}
+
+/** Sends the jobs of recorded deliveries; a failure is logged (the sweep sends them later), never thrown. */
+export async function sendDeliveries(
+  deps: { queue: Pick<JobQueue, 'send'>; logger: Pick<Logger, 'warn'> },
+  deliveries: readonly { deliveryId: string; workspaceId: string }[],
+): Promise<void> {
+  for (const delivery of deliveries)
+    await deps.queue
+      .send('webhook.deliver', delivery)
+      .catch((err) =>
+        deps.logger.warn(
+          { err, delivery: delivery.deliveryId },
+          'webhook delivery not queued; the sweep will',
+        ),
+      );
+}
+
+// A due attempt with no job this long is taken for one whose job was lost (jobs are sent within
+// milliseconds of the delivery being recorded, or of the previous attempt).
+const overdueSeconds = 60;
+const hourMs = 3600_000;
+
+export function handleWebhookJobs(
+  deps: WebhookJobDeps & { queue: Pick<JobQueue, 'send' | 'handle' | 'repeat'> },
+) {
+  // Attempts wait on the network, not the CPU: two at once per process.
+  deps.queue.handle('webhook.deliver', (job) => runDeliveryAttempt(deps, job.data, job.signal), {
+    concurrency: 2,
+  });
+  deps.queue.repeat('webhook.recover', 60_000, async () => {
+    for (const delivery of await deliveriesWithoutJob(deps.database, overdueSeconds, 100)) {
+      deps.logger.info(
+        { delivery: delivery.deliveryId },
+        'queuing again a webhook delivery whose job was lost',
+      );
+      await deps.queue.send('webhook.deliver', delivery);
+    }
+  });
+  deps.queue.repeat('webhook.prune', hourMs, async () => {
+    const deleted = await pruneDeliveries(deps.database, deliveryLogBounds);
+    if (deleted > 0) deps.logger.info({ deleted }, 'webhook deliveries past the log bounds deleted');
+  });
+}
