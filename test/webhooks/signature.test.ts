@@ -1,3 +1,4 @@
+import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { deliveryHeaders, newWebhookSecret, signatureOf } from '../../src/webhooks/signature.ts';
 import { verifyDelivery } from './receiver.ts';
@@ -40,5 +41,14 @@ describe('webhook signatures', () => {
     expect(verifyDelivery(secret, received)).toEqual(JSON.parse(body));
     expect(() => verifyDelivery(secret, { ...received, body: `${body} ` })).toThrow('no valid signature');
     expect(() => verifyDelivery(newWebhookSecret(), received)).toThrow('no valid signature');
+  });
+
+  it('is verified by the Standard Webhooks reference library, as a receiver would', () => {
+    const secret = newWebhookSecret();
+    const body = JSON.stringify({ type: 'article.completed', timestamp: new Date().toISOString(), data: {} });
+    const headers = deliveryHeaders(secret, 'd2f1c0a4-0000-4000-8000-000000000001', body);
+    expect(new Webhook(secret).verify(body, headers)).toEqual(JSON.parse(body));
+    expect(() => new Webhook(secret).verify(body.replace('{}', '{"x":1}'), headers)).toThrow();
+    expect(() => new Webhook(newWebhookSecret()).verify(body, headers)).toThrow();
   });
 });
