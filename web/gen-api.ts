@@ -35,6 +35,7 @@ function values(document: unknown): string {
       ...['providers', 'items', 'properties', 'name', 'enum'],
     ]),
     llmRoles: at(document, [...json('/api/v1/llm/providers', 'get', ...ok), 'roles', 'required']),
+    webhookEvents: at(document, [...json('/api/v1/webhooks', 'post', ...body), 'events', 'items', 'enum']),
   };
   return (
     header +

@@ -40,6 +40,7 @@ describe('settings in Chromium', () => {
       'Brand voices',
       'API keys',
       'Members',
+      'Webhooks',
       'Your account',
     ]);
     const workspace = page.getByRole('region', { name: 'Workspace' });

@@ -164,7 +164,7 @@ export function messageOf(error: unknown): string {
 
 // ---- Names for the API's shapes the pages use (all derived from the generated schema) ----
 
-export { llmRoles, providerNames, roles, scopes } from './api/values.ts';
+export { llmRoles, providerNames, roles, scopes, webhookEvents } from './api/values.ts';
 
 type Item<L> = L extends { items: Array<infer T> } ? T : never;
 export interface Page<T> {
@@ -194,6 +194,8 @@ export type LlmRole = keyof LlmProviders['roles'];
 export type ModelCheck = Item<Json<'/api/v1/llm/check', 'POST'>>;
 export type ApiKey = Item<Json<'/api/v1/api-keys', 'GET'>>;
 export type OwnSession = Item<Json<'/api/v1/auth/sessions', 'GET'>>;
+export type Webhook = Item<Json<'/api/v1/webhooks', 'GET'>>;
+export type WebhookDelivery = Item<Json<'/api/v1/webhooks/{id}/deliveries', 'GET'>>;
 export type Scope = NonNullable<JsonBody<Operation<'/api/v1/api-keys', 'POST'>>['scopes']>[number];
 export type Member = Item<Json<'/api/v1/members', 'GET'>>;
 export type BrandVoice = Item<Json<'/api/v1/brand-voices', 'GET'>>;

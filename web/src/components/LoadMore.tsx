@@ -56,10 +56,12 @@ export interface PagedList<T = unknown> {
 export function LoadMore({
   list,
   noun,
+  plural = `${noun}s`,
   sayWhenAll,
 }: {
   list: PagedList;
   noun: string;
+  plural?: string;
   sayWhenAll?: boolean;
 }) {
   const more = Boolean(list.data?.nextCursor);
@@ -67,10 +69,9 @@ export function LoadMore({
   return (
     <>
       {(more || (sayWhenAll && list.data)) && (
-        <nav className="pager" aria-label={`More ${noun}s`}>
+        <nav className="pager" aria-label={`More ${plural}`}>
           <span className="meta" role="status">
-            {shown} {noun}
-            {shown === 1 ? '' : 's'} shown{more ? '' : ' — that is all'}
+            {shown} {shown === 1 ? noun : plural} shown{more ? '' : ' — that is all'}
           </span>
           {more && (
             <button type="button" className="secondary" disabled={list.loadingMore} onClick={list.loadMore}>

@@ -1,5 +1,5 @@
 // Settings, in sections with their own navigation: the workspace, language models, brand voices,
-// API keys, members and your account (each section in settings/). Every form shows its feedback
+// API keys, members, webhooks and your account (each section in settings/). Every form shows its feedback
 // inside its own section.
 import { useEffect } from 'react';
 import type { Me } from '../api.ts';
@@ -10,6 +10,7 @@ import { BrandVoicesSection } from './settings/BrandVoices.tsx';
 import { LlmSection } from './settings/llm/LlmSection.tsx';
 import { ProvidersView } from './settings/llm/ProvidersView.tsx';
 import { MembersSection, rank } from './settings/Members.tsx';
+import { WebhooksSection } from './settings/Webhooks.tsx';
 import { WorkspaceSection } from './settings/Workspace.tsx';
 
 export function Settings({ me }: { me: Me }) {
@@ -28,6 +29,7 @@ export function Settings({ me }: { me: Me }) {
     { id: 'brand-voices', label: 'Brand voices' },
     ...(editor ? [{ id: 'api-keys', label: 'API keys' }] : []),
     { id: 'members', label: 'Members' },
+    ...(admin ? [{ id: 'webhooks', label: 'Webhooks' }] : []),
     ...(me.via === 'session' ? [{ id: 'account', label: 'Your account' }] : []),
   ];
   return (
@@ -51,6 +53,7 @@ export function Settings({ me }: { me: Me }) {
           <BrandVoicesSection editor={editor} />
           {editor && <ApiKeysSection />}
           <MembersSection me={me} admin={admin} />
+          {admin && <WebhooksSection />}
           {me.via === 'session' && <AccountSection me={me} />}
         </div>
       </div>
