@@ -44,6 +44,7 @@ describe('deploy/prometheus', { timeout: 60_000 }, () => {
       'BlogsmithLlmFailureRate',
       'BlogsmithLlmFallbackRate',
       'BlogsmithBudgetNearlySpent',
+      'BlogsmithWebhookDeliveriesFailing',
       'BlogsmithDatabaseDown',
       'BlogsmithRedisDown',
       'BlogsmithDataDirDiskLow',
