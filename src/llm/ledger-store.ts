@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, getTableColumns, getTableName, gte, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.ts';
-import { llmCalls, llmSpendMonthly } from '../db/schema/index.ts';
+import { llmCalls, llmSpendMonthly, users } from '../db/schema/index.ts';
 import type { LlmPurpose, LlmRole } from './types.ts';
 
 export interface LlmCallRecord {
@@ -110,7 +110,7 @@ function jsonArrayOf(rows: LedgerRow[]) {
   return JSON.stringify(byName);
 }
 
-export const usageGroupings = ['day', 'model', 'provider', 'purpose'] as const;
+export const usageGroupings = ['day', 'model', 'provider', 'purpose', 'user'] as const;
 export type UsageGrouping = (typeof usageGroupings)[number];
 
 const groupKey = {
@@ -118,6 +118,11 @@ const groupKey = {
   model: sql<string>`${llmCalls.provider} || ':' || ${llmCalls.model}`,
   provider: sql<string>`${llmCalls.provider}`,
   purpose: sql<string>`${llmCalls.purposeKind} || coalesce(':' || ${llmCalls.purposeStep}, '')`,
+  // The member the calls were made for (an article's runs: who asked for it), by e-mail address.
+  // Calls for nobody in particular (a document's embeddings, a search) are one row; so are the calls
+  // of accounts deleted since.
+  user: sql<string>`case when ${llmCalls.userId} is null then '(no member)'
+    else coalesce((select ${users.email} from ${users} where ${users.id} = ${llmCalls.userId}), '(deleted account)') end`,
 } satisfies Record<UsageGrouping, unknown>;
 
 export async function usageSummary(

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { createUser } from '../../src/accounts/users.ts';
 import { auditLog, llmCalls } from '../../src/db/schema/index.ts';
 import { budgetEvents } from '../../src/llm/budget.ts';
-import { usageSummary } from '../../src/llm/ledger-store.ts';
+import { recordLlmCalls, usageSummary } from '../../src/llm/ledger-store.ts';
 import { metricsRegistry } from '../../src/observability/metrics.ts';
 import { startOpenAiServer } from '../fakes/openai-server.ts';
 import type { FakeServer } from '../fakes/scripted-server.ts';
@@ -133,6 +133,47 @@ describe.each(backends)('LLM ledger, cache and budget (%s)', (backend) => {
       headers: session(otherCookie),
     });
     expect(theirs.json().items).toEqual([]);
+  });
+
+  it('groups usage by member: an e-mail address, calls for no member, and deleted accounts', async () => {
+    const ownerId = (
+      await t.runtime.database.query<{ id: string }>("SELECT id FROM users WHERE email = 'owner@example.com'")
+    ).rows[0]!.id;
+    const call = (userId: string | undefined, costUsd: number) => ({
+      workspaceId,
+      ...(userId ? { userId } : {}),
+      purpose: { kind: 'article' as const, id: 'members', step: 'draft' },
+      role: 'writer' as const,
+      provider: 'compatible',
+      model: 'by-member',
+      inputTokens: 10,
+      outputTokens: 5,
+      cachedInputTokens: 0,
+      costUsd,
+      latencyMs: 1,
+      ttftMs: null,
+      attempt: 1,
+      cacheHit: false,
+      outcome: 'ok' as const,
+    });
+    const from = new Date(Date.now() - 60_000);
+    await recordLlmCalls(t.runtime.database, [
+      call(ownerId, 0.25),
+      call(ownerId, 0.25),
+      call(undefined, 0.125),
+      call('00000000-0000-4000-8000-00000000dead', 1),
+    ]);
+    const byMember = await usageSummary(t.runtime.database, workspaceId, {
+      from,
+      to: new Date(Date.now() + 60_000),
+      groupBy: 'user',
+    });
+    const cost = Object.fromEntries(byMember.map((r) => [r.key, r.costUsd]));
+    expect(cost['owner@example.com']).toBe(0.5);
+    // The earlier calls of this file were made for no member: they are in this row too.
+    expect(cost['(no member)']).toBeGreaterThanOrEqual(0.125);
+    expect(cost['(deleted account)']).toBe(1);
+    expect(Object.keys(cost).sort()).toEqual(['(deleted account)', '(no member)', 'owner@example.com']);
   });
 
   it('serves a repeated call from the cache: no upstream request, not billed', async () => {

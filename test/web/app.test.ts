@@ -489,6 +489,10 @@ describe('web app in Chromium', () => {
     expect(await page.getByTestId('unpriced-calls').textContent()).toMatch(
       /^Not in this total: \d+ calls? to models without a price, which the budget cannot count either\./,
     );
+    // And by member: the article's calls for the owner who asked for it, the document's for no one.
+    const byMember = page.getByRole('table', { name: 'Cost by member this month' });
+    expect(await byMember.textContent()).toContain('owner@example.com');
+    expect(await byMember.textContent()).toContain('(no member)');
     await h.capture(page, '21-dashboard-usage');
   });
 

@@ -1139,7 +1139,7 @@ export interface paths {
     };
   };
   "/api/v1/usage": {
-    /** LLM tokens and cost of the workspace, grouped by day, model, provider or purpose */
+    /** LLM tokens and cost of the workspace, grouped by day, model, provider, purpose or member (user) */
     get: {
       parameters: {
         query?: {
@@ -1147,7 +1147,7 @@ export interface paths {
           from?: string;
           /** @description ISO 8601 date or date-time (with Z or an offset) */
           to?: string;
-          groupBy?: "day" | "model" | "provider" | "purpose";
+          groupBy?: "day" | "model" | "provider" | "purpose" | "user";
         };
       };
       responses: {
@@ -1175,7 +1175,7 @@ export interface paths {
               /** Format: date-time */
               to: string;
               /** @enum {string} */
-              groupBy: "day" | "model" | "provider" | "purpose";
+              groupBy: "day" | "model" | "provider" | "purpose" | "user";
             };
           };
         };

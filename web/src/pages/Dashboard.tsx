@@ -1,5 +1,7 @@
-// Recent articles and this month's LLM usage and cost by model.
+// Recent articles and this month's LLM usage and cost by model, and by member when more than one
+// spent (an article's calls count for the member who asked for it).
 import { ApiError, api, usd, when } from '../api.ts';
+import { UsageTable } from '../components/UsageTable.tsx';
 import { Link } from '../router.tsx';
 import { Empty, ErrorBox, Loading, StatusBadge, useLoad, usePageTitle } from '../ui.tsx';
 
@@ -14,10 +16,12 @@ export function Dashboard() {
   const recent = useLoad(() => api('GET', '/api/v1/articles', { query: { limit: 5 } }), []);
   const usage = useLoad(async () => {
     const summary = await api('GET', '/api/v1/usage/summary');
-    const byModel = await api('GET', '/api/v1/usage', {
-      query: { groupBy: 'model', from: summary.monthStart },
-    });
-    return { summary, byModel: byModel.items };
+    const [byModel, byMember] = await Promise.all(
+      (['model', 'user'] as const).map((groupBy) =>
+        api('GET', '/api/v1/usage', { query: { groupBy, from: summary.monthStart } }),
+      ),
+    );
+    return { summary, byModel: byModel!.items, byMember: byMember!.items };
   }, []);
   // Calls whose model has no price add nothing to the total: said, so the total is not read as all.
   const unpricedCalls = usage.data?.byModel.reduce((n, row) => n + row.unknownCostCalls, 0) ?? 0;
@@ -98,40 +102,16 @@ export function Dashboard() {
                 </p>
               )}
               {usage.data.byModel.length ? (
-                <div className="table-wrap">
-                  <table>
-                    <caption className="sr-only">Cost by model this month</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">Model</th>
-                        <th scope="col">Calls</th>
-                        <th scope="col">Cost</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {usage.data.byModel.map((row) => (
-                        <tr key={row.key}>
-                          <td className="break">
-                            {row.key}
-                            <span className="meta block">
-                              {row.inputTokens.toLocaleString()} in / {row.outputTokens.toLocaleString()} out
-                              tokens{row.estimatedCalls ? ` (${row.estimatedCalls} calls estimated)` : ''}
-                            </span>
-                          </td>
-                          <td>{row.calls}</td>
-                          <td>
-                            {row.unknownCostCalls === row.calls && row.calls > 0
-                              ? 'price unknown'
-                              : usd(row.costUsd)}
-                            {row.unknownCostCalls > 0 && row.unknownCostCalls < row.calls && (
-                              <span className="meta"> (+{row.unknownCostCalls} calls without a price)</span>
-                            )}
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                <>
+                  <UsageTable caption="Cost by model this month" keyLabel="Model" rows={usage.data.byModel} />
+                  {usage.data.byMember.length > 1 && (
+                    <UsageTable
+                      caption="Cost by member this month"
+                      keyLabel="Member"
+                      rows={usage.data.byMember}
+                    />
+                  )}
+                </>
               ) : (
                 <Empty>No model calls this month.</Empty>
               )}
