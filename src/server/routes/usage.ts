@@ -31,7 +31,8 @@ export const usageRoutes: FastifyPluginAsyncZod = async (app) => {
       preHandler: requireAuth({ scope: 'settings:read' }),
       schema: {
         tags: ['usage'],
-        summary: 'LLM tokens and cost of the workspace, grouped by day, model, provider, purpose or member (user)',
+        summary:
+          'LLM tokens and cost of the workspace, grouped by day, model, provider, purpose or member (user)',
         security: securedBy,
         querystring: z
           .object({
