@@ -1,22 +1,41 @@
 // Exports of a finished article: Markdown with YAML front matter (raw HTML and script links made
-// text), a standalone HTML page (sanitized body, meta tags and JSON-LD), plain text, or the whole
-// record as JSON.
+// text), a standalone HTML page (sanitized body, meta tags and JSON-LD), plain text, the whole record
+// as JSON, and — from the same sanitized HTML — WordPress block markup, a Word document and a PDF
+// (one module each in export/).
 import { jsonLdScript } from '../seo/index.ts';
 import { findInstructionLike } from '../writing/instruction-like.ts';
 import { exportableMarkdown, frontMatter, toPlainText } from '../writing/render.ts';
 import type { ArticleRow } from './article-store.ts';
+import { renderOffThread } from './export/render-pool.ts';
 import type { ArticleView } from './types.ts';
 
-export const exportFormats = ['md', 'html', 'txt', 'json'] as const;
+export const exportFormats = ['md', 'html', 'txt', 'json', 'docx', 'pdf', 'wordpress'] as const;
 export type ExportFormat = (typeof exportFormats)[number];
 
-/** Each format's media type; the file is sent as UTF-8. */
+/** Each format's media type; the text formats are sent as UTF-8. */
 export const exportMediaTypes = {
   md: 'text/markdown',
   html: 'text/html',
   txt: 'text/plain',
   json: 'application/json',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  pdf: 'application/pdf',
+  wordpress: 'text/html',
 } as const satisfies Record<ExportFormat, string>;
+
+const binaryFormats = new Set<ExportFormat>(['docx', 'pdf']);
+
+// WordPress block markup is HTML (WordPress stores a post's content so); its own name keeps it from
+// overwriting the standalone page saved beside it.
+const extensions: Record<ExportFormat, string> = {
+  md: 'md',
+  html: 'html',
+  txt: 'txt',
+  json: 'json',
+  docx: 'docx',
+  pdf: 'pdf',
+  wordpress: 'wordpress.html',
+};
 
 const escapeHtml = (text: string) =>
   text.replace(
@@ -25,7 +44,10 @@ const escapeHtml = (text: string) =>
   );
 
 /** What the text formats read: the stored row has it all. */
-type Exported = Pick<ArticleRow, 'slug' | 'seo' | 'title' | 'brief' | 'updatedAt' | 'markdown' | 'html'> & {
+type Exported = Pick<
+  ArticleRow,
+  'workspaceId' | 'slug' | 'seo' | 'title' | 'brief' | 'updatedAt' | 'markdown' | 'html'
+> & {
   sources: ReadonlyArray<Pick<ArticleRow['sources'][number], 'n' | 'title' | 'url' | 'documentId'>>;
 };
 
@@ -34,16 +56,21 @@ export type ExportRequest =
   | { format: 'json'; article: ArticleView }
   | { format: Exclude<ExportFormat, 'json'>; article: Exported };
 
-export function exportArticle({ format, article }: ExportRequest): {
-  body: string;
+export async function exportArticle({ format, article }: ExportRequest): Promise<{
+  body: string | Buffer;
   contentType: string;
   filename: string;
   /** Passages of the article's text that read like instructions to a model. */
   instructionFlags: number;
-} {
+}> {
   const name = article.slug || 'article';
   const description = article.seo?.metaDescription;
-  let body: string;
+  const meta = {
+    title: article.title,
+    language: article.brief.language,
+    ...(description ? { description } : {}),
+  };
+  let body: string | Buffer;
   switch (format) {
     case 'md':
       body = frontMatter(
@@ -86,11 +113,18 @@ ${article.html}
     case 'json':
       body = `${JSON.stringify(article, null, 2)}\n`;
       break;
+    case 'wordpress':
+    case 'docx':
+    case 'pdf':
+      body = await renderOffThread({ format, html: article.html, meta }, article.workspaceId);
+      break;
   }
   return {
     body,
-    contentType: `${exportMediaTypes[format]}; charset=utf-8`,
-    filename: `${name}.${format}`,
+    contentType: binaryFormats.has(format)
+      ? exportMediaTypes[format]
+      : `${exportMediaTypes[format]}; charset=utf-8`,
+    filename: `${name}.${extensions[format]}`,
     instructionFlags: findInstructionLike(article.markdown).length,
   };
 }

@@ -158,7 +158,7 @@ describe('editing a finished article', () => {
     expect(JSON.parse(json.body).id).toBe(id);
     // Sent as the export wrote it (indented), not serialized again by the documented schema.
     expect(json.body).toMatch(/^\{\n {2}"id": /);
-    const bad = await call('GET', `/api/v1/articles/${id}/export?format=pdf`);
+    const bad = await call('GET', `/api/v1/articles/${id}/export?format=rtf`);
     expect(bad.statusCode).toBe(400);
   });
 

@@ -61,10 +61,22 @@ describe('the OpenAPI document', () => {
   it('documents an export as the file it is, in each format, with its headers', () => {
     const ok = doc.paths['/api/v1/articles/{id}/export']!.get!.responses['200']!;
     expect(Object.keys(ok.content ?? {}).sort()).toEqual(
-      ['application/json', 'text/html', 'text/markdown', 'text/plain'].sort(),
+      [
+        'application/json',
+        'text/html',
+        'text/markdown',
+        'text/plain',
+        'application/pdf',
+        'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      ].sort(),
     );
     for (const type of ['text/markdown', 'text/html', 'text/plain'])
       expect(ok.content![type]!.schema, type).toMatchObject({ type: 'string' });
+    for (const type of [
+      'application/pdf',
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    ])
+      expect(ok.content![type]!.schema, type).toMatchObject({ type: 'string', format: 'binary' });
     // The JSON file is the article as GET /articles/{id} answers it.
     const article = doc.paths['/api/v1/articles/{id}']!.get!.responses['200']!.content!['application/json']!;
     expect(ok.content!['application/json']!.schema).toEqual(article.schema);

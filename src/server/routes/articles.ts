@@ -38,11 +38,19 @@ import {
   versionSummary,
 } from './article-schemas.ts';
 
+// Bytes, documented as OpenAPI's binary string.
+const binaryFile = (description: string) =>
+  z.custom<Buffer>((value) => Buffer.isBuffer(value)).meta({ type: 'string', format: 'binary', description });
+
 // The file GET /:id/export sends, in the media type of the format asked for.
 const exportFile = {
   description: 'The article as a file to save (`Content-Disposition: attachment`)',
   headers: {
-    'content-disposition': z.string().describe('`attachment; filename="<slug>.<format>"`'),
+    'content-disposition': z
+      .string()
+      .describe(
+        '`attachment; filename="<slug>.<extension>"` (`<slug>.wordpress.html` for `format=wordpress`)',
+      ),
     'x-instruction-flags': z
       .int()
       .min(1)
@@ -50,10 +58,17 @@ const exportFile = {
   },
   content: {
     [exportMediaTypes.md]: { schema: z.string().describe('Markdown with YAML front matter') },
-    [exportMediaTypes.html]: { schema: z.string().describe('A standalone HTML page') },
+    // format=wordpress is HTML too (WordPress block markup), so it shares this entry.
+    [exportMediaTypes.html]: {
+      schema: z
+        .string()
+        .describe('A standalone HTML page; with `format=wordpress`, WordPress (Gutenberg) block markup'),
+    },
     [exportMediaTypes.txt]: { schema: z.string().describe('Plain text, each link followed by its address') },
     // The whole article, as GET /:id answers it.
     [exportMediaTypes.json]: { schema: articleView },
+    [exportMediaTypes.docx]: { schema: binaryFile('A Word document') },
+    [exportMediaTypes.pdf]: { schema: binaryFile('A PDF document') },
   },
 };
 
@@ -293,9 +308,12 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       preHandler: read,
       schema: {
         tags: ['articles'],
-        summary: 'Download the article as Markdown (YAML front matter), HTML, plain text or JSON',
+        summary:
+          'Download the article as Markdown (YAML front matter), HTML, plain text, JSON, DOCX, PDF or WordPress blocks',
         description:
-          '`X-Instruction-Flags: n` is set when n passages of the text read like instructions to a model (see `instructionFlags`).',
+          '`X-Instruction-Flags: n` is set when n passages of the text read like instructions to a model (see `instructionFlags`). ' +
+          '`format=pdf` answers 400 naming the characters when the text holds some its embedded fonts (DejaVu) cannot draw, ' +
+          'or right-to-left text; DOCX and HTML carry any text.',
         security: securedBy,
         params: articleIdParams,
         querystring: z.object({ format: z.enum(exportFormats).default('md') }),
@@ -309,8 +327,8 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       const { format } = request.query;
       const file =
         format === 'json'
-          ? exportArticle({ format, article: await viewOf(database, row) })
-          : exportArticle({ format, article: row });
+          ? await exportArticle({ format, article: await viewOf(database, row) })
+          : await exportArticle({ format, article: row });
       // Exports are not refused (scripts and the CLI rely on them), but never silent: the count of
       // instruction-like passages still in the text travels with the file.
       if (file.instructionFlags > 0) reply.header('x-instruction-flags', String(file.instructionFlags));

@@ -2710,13 +2710,13 @@ export interface paths {
   };
   "/api/v1/articles/{id}/export": {
     /**
-     * Download the article as Markdown (YAML front matter), HTML, plain text or JSON
-     * @description `X-Instruction-Flags: n` is set when n passages of the text read like instructions to a model (see `instructionFlags`).
+     * Download the article as Markdown (YAML front matter), HTML, plain text, JSON, DOCX, PDF or WordPress blocks
+     * @description `X-Instruction-Flags: n` is set when n passages of the text read like instructions to a model (see `instructionFlags`). `format=pdf` answers 400 naming the characters when the text holds some its embedded fonts (DejaVu) cannot draw, or right-to-left text; DOCX and HTML carry any text.
      */
     get: {
       parameters: {
         query?: {
-          format?: "md" | "html" | "txt" | "json";
+          format?: "md" | "html" | "txt" | "json" | "docx" | "pdf" | "wordpress";
         };
         path: {
           id: string;
@@ -2726,7 +2726,7 @@ export interface paths {
         /** @description The article as a file to save (`Content-Disposition: attachment`) */
         200: {
           headers: {
-            /** @description `attachment; filename="<slug>.<format>"` */
+            /** @description `attachment; filename="<slug>.<extension>"` (`<slug>.wordpress.html` for `format=wordpress`) */
             "content-disposition"?: string;
             /** @description How many passages of the text read like instructions to a model; absent when none do */
             "x-instruction-flags"?: number;
@@ -2996,6 +2996,8 @@ export interface paths {
               /** Format: date-time */
               updatedAt: string;
             };
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+            "application/pdf": string;
           };
         };
         /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */

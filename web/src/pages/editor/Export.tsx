@@ -1,4 +1,4 @@
-// Editor › export: Markdown, HTML, text, JSON.
+// Editor › export: Markdown, HTML, text, JSON, Word, PDF, WordPress blocks.
 import { useState } from 'react';
 import { type Article, messageOf } from '../../api.ts';
 import { download } from '../../ui.tsx';
@@ -14,11 +14,15 @@ export function ExportPanel({
 }) {
   const [error, setError] = useState<string>();
   const flagged = new Set(article.instructionFlags.filter((f) => f.in === 'article').map((f) => f.text)).size;
+  // Format, label, and the file's extension should the answer not name it.
   const formats = [
-    ['md', 'Markdown'],
-    ['html', 'HTML'],
-    ['txt', 'Plain text'],
-    ['json', 'JSON'],
+    ['md', 'Markdown', 'md'],
+    ['html', 'HTML', 'html'],
+    ['txt', 'Plain text', 'txt'],
+    ['json', 'JSON', 'json'],
+    ['docx', 'Word (DOCX)', 'docx'],
+    ['pdf', 'PDF', 'pdf'],
+    ['wordpress', 'WordPress blocks', 'wordpress.html'],
   ] as const;
   return (
     <div>
@@ -36,7 +40,7 @@ export function ExportPanel({
         </p>
       )}
       <div className="actions">
-        {formats.map(([format, label]) => (
+        {formats.map(([format, label, extension]) => (
           <button
             key={format}
             type="button"
@@ -45,7 +49,7 @@ export function ExportPanel({
               setError('');
               download(
                 `/api/v1/articles/${article.id}/export?format=${format}`,
-                `${article.slug || 'article'}.${format}`,
+                `${article.slug || 'article'}.${extension}`,
               ).catch((e: unknown) => setError(messageOf(e)));
             }}
           >

@@ -1,0 +1,230 @@
+// The exports built from the article's sanitized HTML, read back with other people's readers:
+// WordPress's own block parser, the DOCX's parts unzipped, the PDF through pdf.js (unpdf).
+import { parse as parseBlocks } from '@wordpress/block-serialization-default-parser';
+import JSZip from 'jszip';
+import { getDocumentProxy } from 'unpdf';
+import { afterAll, describe, expect, it } from 'vitest';
+import { renderExport } from '../../src/articles/export/render.ts';
+import { closeExportRenderers, renderOffThread } from '../../src/articles/export/render-pool.ts';
+import { AppError } from '../../src/errors.ts';
+import { renderHtml } from '../../src/writing/render.ts';
+
+afterAll(() => closeExportRenderers());
+
+const markdown = `# Heat pumps, honestly
+
+They cut bills by **a third** in *most* homes, with \`COP\` above 3 ([the study](https://example.com/study?a=1&b=2)) [1].
+Greek: Ελληνικά, Cyrillic: кириллица.
+
+## How they work
+
+- Air source
+- Ground source
+  - Horizontal loops
+    - Trenches
+
+3. Survey
+4. Install
+
+> A heat pump moves heat; it does not make it.
+
+\`\`\`js
+const cop = heat / work; // a < b && c
+\`\`\`
+
+| Type | COP |
+|------|-----|
+| Air | 3.2 |
+
+---
+
+![A heat pump](https://example.com/pump.png)
+
+### References
+
+[1] Energy Saving Trust. https://example.com/est
+`;
+const html = renderHtml(markdown);
+const meta = { title: 'Heat pumps, honestly', description: 'What they save', language: 'en' };
+
+describe('WordPress blocks', () => {
+  it("parse with WordPress's block grammar into the expected blocks, nothing freeform between them", async () => {
+    const markup = (await renderExport({ format: 'wordpress', html, meta })) as string;
+    const blocks = parseBlocks(markup);
+    // Freeform (null-named) chunks are only the whitespace between blocks.
+    for (const block of blocks.filter((b) => b.blockName === null)) expect(block.innerHTML.trim()).toBe('');
+    const named = blocks.filter((b) => b.blockName !== null);
+    expect(named.map((b) => b.blockName)).toEqual([
+      'core/heading',
+      'core/paragraph',
+      'core/heading',
+      'core/list',
+      'core/list',
+      'core/quote',
+      'core/code',
+      'core/table',
+      'core/separator',
+      'core/image',
+      'core/heading',
+      'core/paragraph',
+    ]);
+    expect(named.map((b) => b.attrs)).toEqual(
+      expect.arrayContaining([{ level: 1 }, { level: 3 }, { ordered: true, start: 3 }]),
+    );
+    // Level 2 is the heading block's default: WordPress leaves it out of the delimiter.
+    expect(named[2]!.attrs).toEqual({});
+    const [bullets, numbered] = named.filter((b) => b.blockName === 'core/list');
+    expect(bullets!.innerBlocks.map((b) => b.blockName)).toEqual(['core/list-item', 'core/list-item']);
+    // Two levels down: a list inside a list item, inside a list inside a list item.
+    const ground = bullets!.innerBlocks[1]!;
+    expect(ground.innerBlocks[0]!.blockName).toBe('core/list');
+    expect(ground.innerBlocks[0]!.innerBlocks[0]!.innerBlocks[0]!.blockName).toBe('core/list');
+    expect(numbered!.innerHTML).toContain('<ol start="3" class="wp-block-list">');
+    expect(named[5]!.innerBlocks.map((b) => b.blockName)).toEqual(['core/paragraph']);
+    // Text and addresses keep their escaping; code is text.
+    expect(named[1]!.innerHTML).toContain('href="https://example.com/study?a=1&amp;b=2"');
+    expect(named[6]!.innerHTML).toContain('a &lt; b &amp;&amp; c');
+    expect(named[9]!.innerHTML).toContain('<img src="https://example.com/pump.png" alt="A heat pump"/>');
+    expect(named[11]!.innerHTML).toContain('<p id="ref-1">[1] Energy Saving Trust.');
+  });
+
+  it('keeps anything else as a Custom HTML block', async () => {
+    const markup = (await renderExport({
+      format: 'wordpress',
+      html: '<p>a</p>\n<sup>x</sup>',
+      meta,
+    })) as string;
+    const named = parseBlocks(markup).filter((b) => b.blockName !== null);
+    expect(named.map((b) => b.blockName)).toEqual(['core/paragraph', 'core/html']);
+    expect(named[1]!.innerHTML).toContain('<sup>x</sup>');
+  });
+});
+
+describe('DOCX', () => {
+  it("holds Word's required parts, headings in Heading styles, links as hyperlink relationships, and the text", async () => {
+    const file = (await renderExport({ format: 'docx', html, meta })) as Buffer;
+    const zip = await JSZip.loadAsync(file);
+    for (const part of [
+      '[Content_Types].xml',
+      '_rels/.rels',
+      'word/document.xml',
+      'word/_rels/document.xml.rels',
+    ])
+      expect(zip.file(part), part).not.toBeNull();
+    const document = await zip.file('word/document.xml')!.async('string');
+    const rels = await zip.file('word/_rels/document.xml.rels')!.async('string');
+    const paragraphs = [...document.matchAll(/<w:p>(.*?)<\/w:p>|<w:p [^>]*>(.*?)<\/w:p>/g)].map((m) => m[0]);
+    const textOf = (p: string) => [...p.matchAll(/<w:t[^>]*>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('');
+    const styled = (style: string) =>
+      paragraphs.filter((p) => p.includes(`<w:pStyle w:val="${style}"/>`)).map(textOf);
+    expect(styled('Title')).toEqual(['Heat pumps, honestly']);
+    expect(styled('Heading2')).toEqual(['How they work']);
+    expect(styled('Heading3')).toEqual(['References']);
+    expect(styled('CodeBlock')).toEqual(['const cop = heat / work; // a &lt; b &amp;&amp; c']);
+    expect(styled('BlockQuote')).toEqual(['A heat pump moves heat; it does not make it.']);
+    // The citation marker stays text; bold and italic runs; inline code in a monospace font.
+    const intro = paragraphs.map(textOf).find((t) => t.startsWith('They cut bills'))!;
+    expect(intro).toContain('(the study) [1].');
+    expect(document).toMatch(/<w:b\/>.*?<w:t xml:space="preserve">a third<\/w:t>/);
+    expect(document).toMatch(/<w:i\/>.*?<w:t xml:space="preserve">most<\/w:t>/);
+    expect(document).toMatch(
+      /<w:rFonts w:ascii="Courier New"[^>]*\/>.*?<w:t xml:space="preserve">COP<\/w:t>/,
+    );
+    // Links: a hyperlink whose relationship targets the address.
+    const link = /<w:hyperlink [^>]*r:id="([^"]+)"[^>]*>(?:(?!<\/w:hyperlink>).)*the study/.exec(document);
+    expect(link).not.toBeNull();
+    expect(rels).toMatch(
+      new RegExp(
+        `Id="${link![1]}"[^>]*Target="https://example.com/study\\?a=1&amp;b=2" TargetMode="External"`,
+      ),
+    );
+    expect(rels).toContain('Target="https://example.com/est"');
+    // Lists: bullets at levels 0, 1 and 2; the numbered list starts at 3.
+    const levels = paragraphs
+      .filter((p) => ['Air source', 'Ground source', 'Horizontal loops', 'Trenches'].includes(textOf(p)))
+      .map((p) => /<w:ilvl w:val="(\d)"\/>/.exec(p)?.[1]);
+    expect(levels).toEqual(['0', '0', '1', '2']);
+    const numbering = await zip.file('word/numbering.xml')!.async('string');
+    expect(numbering).toContain('<w:start w:val="3"/>');
+    expect(numbering).toContain('<w:numFmt w:val="decimal"/>');
+    // The table, and the references list.
+    expect(document).toMatch(/<w:tbl>.*Type.*COP.*Air.*3\.2.*<\/w:tbl>/);
+    expect(paragraphs.map(textOf)).toContain('[1] Energy Saving Trust. https://example.com/est');
+    expect(paragraphs.map(textOf).join('\n')).toContain('Greek: Ελληνικά, Cyrillic: кириллица.');
+    const core = await zip.file('docProps/core.xml')!.async('string');
+    expect(core).toContain('<dc:title>Heat pumps, honestly</dc:title>');
+  });
+});
+
+async function readPdf(file: Buffer) {
+  const pdf = await getDocumentProxy(new Uint8Array(file), { verbosity: 0, isEvalSupported: false });
+  const pages: string[] = [];
+  const links: string[] = [];
+  for (let n = 1; n <= pdf.numPages; n++) {
+    const page = await pdf.getPage(n);
+    const { items } = await page.getTextContent();
+    pages.push(items.map((item) => ('str' in item ? item.str + (item.hasEOL ? '\n' : '') : '')).join(''));
+    for (const annotation of await page.getAnnotations())
+      if (annotation.subtype === 'Link' && annotation.url) links.push(annotation.url);
+  }
+  await pdf.destroy();
+  return { pages, links };
+}
+
+describe('PDF', () => {
+  it('holds the text in embedded fonts (Greek and Cyrillic too), links as link annotations, page numbers', async () => {
+    const file = (await renderExport({ format: 'pdf', html, meta })) as Buffer;
+    expect(file.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const { pages, links } = await readPdf(file);
+    expect(pages.length).toBeGreaterThan(0);
+    // Lines wrap where the page width says.
+    const text = pages.join('\n').replace(/\s+/g, ' ');
+    for (const part of [
+      'Heat pumps, honestly',
+      'How they work',
+      'a third',
+      'Greek: Ελληνικά, Cyrillic: кириллица.',
+      'Horizontal loops',
+      '3. Survey',
+      'const cop = heat / work; // a < b && c',
+      '[1] Energy Saving Trust.',
+    ])
+      expect(text).toContain(part);
+    expect(links).toEqual(
+      expect.arrayContaining([
+        'https://example.com/study?a=1&b=2',
+        'https://example.com/est',
+        'https://example.com/pump.png',
+      ]),
+    );
+    expect(pages[0]).toMatch(/1 \/ 1\s*$/);
+  });
+
+  it('numbers each page of a long article', async () => {
+    const long = renderHtml(
+      `# Long\n\n${'A paragraph of some length to fill the page. '.repeat(20).concat('\n\n').repeat(40)}`,
+    );
+    const { pages } = await readPdf((await renderExport({ format: 'pdf', html: long, meta })) as Buffer);
+    expect(pages.length).toBeGreaterThan(2);
+    for (const [i, page] of pages.entries())
+      expect(page).toMatch(new RegExp(`${i + 1} / ${pages.length}\\s*$`));
+  });
+
+  it('refuses, naming them, characters its fonts cannot draw and right-to-left text', async () => {
+    const refusal = (text: string) =>
+      renderExport({ format: 'pdf', html: renderHtml(`# T\n\n${text}`), meta }).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+    const cjk = await refusal('熱泵 works');
+    expect(cjk).toBeInstanceOf(AppError);
+    expect((cjk as AppError).code).toBe('validation_error');
+    expect((cjk as AppError).message).toMatch(/no glyph for 熱 \(U\+71B1\), 泵 \(U\+6CF5\)/);
+    expect(((await refusal('משאבת חום')) as AppError).message).toMatch(/right-to-left.*מ \(U\+05DE\)/);
+    // Off the thread too, as the route calls it: the refusal crosses back as the same error.
+    const offThread = await renderOffThread({ format: 'pdf', html: renderHtml('熱'), meta }, 'w').catch(
+      (err: unknown) => err,
+    );
+    expect(offThread).toMatchObject({ code: 'validation_error', message: expect.stringContaining('U+71B1') });
+  });
+});
