@@ -3,6 +3,7 @@
 // replaced since is not silently written over theirs — the editor asks, and either choice loses
 // nothing (the replaced text is in Versions); a restore over unsaved edits says they are lost, and a
 // session that ends keeps them under the sign-in.
+import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWithArticle } from './connected-owner.ts';
@@ -178,6 +179,26 @@ describe('editing an article someone else is editing', () => {
       page.getByRole('button', { name: 'Export HTML' }).click(),
     ]);
     await expect.poll(() => refused.count()).toBe(0);
+  }, 60_000);
+
+  it('downloads the article as Word, PDF and WordPress blocks', async () => {
+    const saved = async (name: string) => {
+      const [file] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: `Export ${name}`, exact: true }).click(),
+      ]);
+      const path = await file.path();
+      return { name: file.suggestedFilename(), bytes: readFileSync(path) };
+    };
+    const docx = await saved('Word (DOCX)');
+    expect(docx.name).toMatch(/\.docx$/);
+    expect(docx.bytes.subarray(0, 2).toString()).toBe('PK');
+    const pdf = await saved('PDF');
+    expect(pdf.name).toMatch(/\.pdf$/);
+    expect(pdf.bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    const blocks = await saved('WordPress blocks');
+    expect(blocks.name).toMatch(/\.wordpress\.html$/);
+    expect(blocks.bytes.toString()).toMatch(/^<!-- wp:/);
   }, 60_000);
 
   it('saves once for a Ctrl+S pressed twice, without a conflict with itself', async () => {
