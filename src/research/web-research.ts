@@ -1,37 +1,18 @@
 // Web research for the article pipeline: the planner's questions searched in parallel across
 // every configured provider, pages fetched through the SSRF guard, reduced to readable text,
 // de-duplicated and ranked by quality.
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { boundedQueue } from '../bounded.ts';
 import { AppError, errorMessage } from '../errors.ts';
 import { type SafeFetchOptions, type SafeFetchResult, safeFetch } from '../security/ssrf/index.ts';
 import { memoryCache, type ResearchCache } from './cache.ts';
 import { normaliseUrl } from './canonical-url.ts';
-import { bestExcerpt } from './excerpt.ts';
-import { type ExtractedPage, extractableTypes } from './extract.ts';
+import { extractableTypes } from './extract.ts';
 import { extractPage } from './extract-pool.ts';
 import type { SearchProvider, SearchResult } from './providers/index.ts';
-import { qualityScore } from './quality.ts';
+import { type FetchedPage, fetchOrder, rank, type Source } from './rank-sources.ts';
 
-export type Source = {
-  url: string;
-  finalUrl: string;
-  canonicalUrl: string;
-  title: string;
-  byline?: string;
-  publishedAt?: string;
-  language?: string;
-  /** ISO time the page was fetched (may be earlier than this call when served from cache). */
-  fetchedAt: string;
-  provider: string;
-  query: string;
-  score: number;
-  wordCount: number;
-  excerpt: string;
-  text: string;
-  contentHash: string;
-};
+export type { Source } from './rank-sources.ts';
 
 /** A search or a page read finished: `done` of `total`; `reason` why a search failed. */
 export type ResearchProgress =
@@ -84,12 +65,6 @@ export const researchDefaults = {
 };
 
 const defaultCache = memoryCache();
-
-type Candidate = SearchResult & { query: string };
-type FetchedPage = ExtractedPage & { finalUrl: string; fetchedAt: string };
-
-const contentHash = (text: string) =>
-  createHash('sha256').update(text.toLowerCase().replace(/\s+/g, ' ').trim()).digest('hex');
 
 // What a cache entry must be to be used. The store is shared by every process — in a rolling upgrade,
 // processes of another version — and outlives them (RESEARCH_CACHE_TTL): an entry of another shape
@@ -351,72 +326,10 @@ export function webResearch(deps: ResearchDeps, opts: ResearchOptions = {}): Web
   };
 }
 
-/** The pages to fetch, in order: the first question and provider to find a URL keep it; at most `limit`. */
-function fetchOrder(
-  found: Iterable<{ query: string; results: readonly SearchResult[] }>,
-  limit: number,
-): Candidate[] {
-  const candidates = new Map<string, Candidate>();
-  for (const { query, results } of found)
-    for (const r of results) {
-      if (candidates.size >= limit) return [...candidates.values()];
-      const key = normaliseUrl(r.url);
-      if (!candidates.has(key)) candidates.set(key, { ...r, query });
-    }
-  return [...candidates.values()];
-}
-
 export function researchQuestions(
   questions: readonly string[],
   deps: ResearchDeps,
   opts: ResearchOptions = {},
 ): Promise<Source[]> {
   return webResearch(deps, opts).research(questions);
-}
-
-/** Scores the pages read, then de-duplicates them by canonical URL and by content, keeping the better copy. */
-function rank(
-  pages: ReadonlyArray<{ candidate: Candidate; page: FetchedPage } | undefined>,
-  o: typeof researchDefaults & ResearchOptions,
-  now: () => Date,
-): Source[] {
-  const scored: Source[] = [];
-  for (const entry of pages) {
-    if (!entry || entry.page.wordCount < o.minWords) continue;
-    const { candidate, page } = entry;
-    const publishedAt = page.publishedAt ?? candidate.publishedAt;
-    const hostname = new URL(page.finalUrl).hostname;
-    scored.push({
-      url: candidate.url,
-      finalUrl: page.finalUrl,
-      canonicalUrl: normaliseUrl(page.canonicalUrl),
-      title: page.title || candidate.title,
-      ...(page.byline ? { byline: page.byline } : {}),
-      ...(publishedAt ? { publishedAt } : {}),
-      ...(page.language ? { language: page.language } : {}),
-      fetchedAt: page.fetchedAt,
-      provider: candidate.provider,
-      query: candidate.query,
-      score: qualityScore({ hostname, publishedAt, wordCount: page.wordCount }, now()),
-      wordCount: page.wordCount,
-      excerpt: bestExcerpt(page.text, candidate.query),
-      text: page.text,
-      contentHash: contentHash(page.text),
-    });
-  }
-  scored.sort((a, b) => b.score - a.score);
-  const seenUrls = new Set<string>();
-  const seenHashes = new Set<string>();
-  const sources: Source[] = [];
-  for (const s of scored) {
-    const duplicate = seenUrls.has(s.canonicalUrl) || seenHashes.has(s.contentHash);
-    // A dropped copy still marks its keys, so a copy of a copy (the AMP view of a page that
-    // was also syndicated) is recognised too.
-    seenUrls.add(s.canonicalUrl);
-    seenHashes.add(s.contentHash);
-    if (duplicate) continue;
-    sources.push(s);
-    if (sources.length >= o.maxSources) break;
-  }
-  return sources;
 }
