@@ -1,12 +1,13 @@
 // The article list's full-text search (GET /articles?q=) at thousands of articles: one workspace's
 // articles in English, another's in German, searched with words most articles contain, a word one
-// article contains, and a word none does; on the tables as written, and again once their statistics
+// article contains, and a word none does; and its tag filter (GET /articles?tag=) with a tag a tenth
+// of the articles carry, a tag of one article, a tag of none; on the tables as written, and again once their statistics
 // are taken (VACUUM ANALYZE: PostgreSQL's autovacuum, or on the embedded database, which has none, the
 // app after a run once the table has grown by a tenth — src/db/embedded-autovacuum.ts).
 //   npm run bench -- article-search [ARTICLES, default 6000] [QUERIES per kind, default 40]
 //   (BENCH_DATABASE=pglite|postgres)
 import { performance } from 'node:perf_hooks';
-import { articleTextConfigs, listArticles } from '../src/articles/article-store.ts';
+import { articleTextConfigs, type ListArticlesInput, listArticles } from '../src/articles/article-store.ts';
 import { refreshStatsIfGrown } from '../src/db/embedded-autovacuum.ts';
 import { backendNamed, insertWorkspace, openMigratedBenchDatabase } from './support/bench-database.ts';
 import { sortedLatencies } from './support/latencies.ts';
@@ -44,11 +45,14 @@ for (let written = 0; written < total; written += 100) {
       b: JSON.stringify({ topic: 'heat pumps', language: german ? 'de' : 'en', words: 1500 }),
       t: `${pick(common)} ${pick(common)} guide ${i}`,
       m: body(i),
+      // A tag of ten, and one of its own ("tag0042").
+      g: [`topic ${i % 10}`, `tag${String(i).padStart(4, '0')}`],
     };
   });
   await database.query(
-    `INSERT INTO articles (workspace_id, brief, status, topic, title, markdown)
-     SELECT r.w::uuid, r.b::jsonb, 'completed', r.t, r.t, r.m FROM json_to_recordset($1::json) AS r(w text, b text, t text, m text)`,
+    `INSERT INTO articles (workspace_id, brief, status, topic, title, markdown, tags)
+     SELECT r.w::uuid, r.b::jsonb, 'completed', r.t, r.t, r.m, ARRAY(SELECT json_array_elements_text(r.g))
+       FROM json_to_recordset($1::json) AS r(w text, b text, t text, m text, g json)`,
     [JSON.stringify(rows)],
   );
 }
@@ -59,16 +63,20 @@ console.log(
 );
 
 const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
-const kinds: Record<string, () => string> = {
-  'common words': () => `${pick(common)} ${pick(common)}`,
-  'a word of one article': () => `rare${String(Math.floor(random() * total)).padStart(4, '0')}`,
-  'a word of none': () => pick(['zebra', 'submarine', 'volcano', 'saxophone']),
+const oneArticle = () => String(Math.floor(random() * total)).padStart(4, '0');
+const kinds: Record<string, () => Partial<ListArticlesInput>> = {
+  'common words': () => ({ q: `${pick(common)} ${pick(common)}` }),
+  'a word of one article': () => ({ q: `rare${oneArticle()}` }),
+  'a word of none': () => ({ q: pick(['zebra', 'submarine', 'volcano', 'saxophone']) }),
+  'tag of a tenth': () => ({ tags: [`topic ${Math.floor(random() * 10)}`] }),
+  'tag of one article': () => ({ tags: [`tag${oneArticle()}`] }),
+  'tag of none': () => ({ tags: ['no such tag'] }),
 };
 const report = async (when: string) => {
   const parts = [];
   for (const [kind, query] of Object.entries(kinds)) {
     const ms = await sortedLatencies(queries, () =>
-      listArticles(database, { workspaceId: searched }, { q: query(), limit: 20 }),
+      listArticles(database, { workspaceId: searched }, { ...query(), limit: 20 }),
     );
     parts.push(`${kind} p50 ${pct(ms, 50).toFixed(1)} / p95 ${pct(ms, 95).toFixed(1)} ms`);
   }

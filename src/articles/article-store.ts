@@ -8,7 +8,7 @@ import type { Database } from '../db/client.ts';
 import { workspaceDistinctValuesSql } from '../db/distinct-values.ts';
 import { reclaimDeletedSpace } from '../db/embedded-autovacuum.ts';
 import { after, createdMicrosOf, newestFirst, type PagePosition } from '../db/keyset.ts';
-import { type ArticleStatus, articles } from '../db/schema/articles.ts';
+import { type ArticleStatus, articles, type EditorialStatus } from '../db/schema/articles.ts';
 import { userMatch } from '../db/text-search.ts';
 import { AppError } from '../errors.ts';
 import type { ArticleBrief } from '../writing/brief.ts';
@@ -133,6 +133,8 @@ export async function insertCopy(
       citations: source.citations,
       factCheck: source.factCheck,
       seo: source.seo,
+      // Filed as the source is; a copy is a new draft whatever the source's editorial status.
+      tags: source.tags,
       startedAt: source.startedAt,
       finishedAt: source.finishedAt,
     })
@@ -201,12 +203,29 @@ export async function updateRunArticle(
   return written.length > 0 || leaseOwner === undefined;
 }
 
+/** What a writer marks an article with, apart from its text. */
+export interface ArticleMarks {
+  favorite?: boolean;
+  /** Folded and held to the rule by the caller (src/input/tags.ts). */
+  tags?: string[];
+  /** With the date it is planned for when `scheduled`, and null otherwise (the table checks it). */
+  editorial?: { status: EditorialStatus; scheduledFor: Date | null };
+}
+
 /**
- * A favorite is a mark, not a change to the article: `updatedAt` stays, so an editor's save on an
- * older read is not refused for it, and exports keep their date.
+ * Marks are not changes to the article's text: `updatedAt` stays, so an editor's save on an older
+ * read is not refused for them, and exports keep their date.
  */
-export async function markFavorite(database: Database, id: string, favorite: boolean) {
-  await database.db.update(articles).set({ favorite }).where(eq(articles.id, id));
+export async function markArticle(database: Database, id: string, marks: ArticleMarks) {
+  const { favorite, tags, editorial } = marks;
+  await database.db
+    .update(articles)
+    .set({
+      ...(favorite !== undefined ? { favorite } : {}),
+      ...(tags !== undefined ? { tags } : {}),
+      ...(editorial ? { editorialStatus: editorial.status, scheduledFor: editorial.scheduledFor } : {}),
+    })
+    .where(eq(articles.id, id));
 }
 
 const proposalWaiting = sql`${articles.regeneration}->>'state' = 'proposed'`;
@@ -259,6 +278,9 @@ export interface ListArticlesInput {
   status?: ArticleStatus;
   q?: string;
   favorite?: boolean;
+  /** Articles carrying every one of these tags (folded by the caller). */
+  tags?: string[];
+  editorialStatus?: EditorialStatus;
   limit: number;
   after?: PagePosition | undefined;
 }
@@ -287,6 +309,9 @@ export async function listArticles(
   const conditions: (SQL | undefined)[] = [
     input.status ? eq(articles.status, input.status) : undefined,
     input.favorite === undefined ? undefined : eq(articles.favorite, input.favorite),
+    input.editorialStatus ? eq(articles.editorialStatus, input.editorialStatus) : undefined,
+    // `@>` is what articles_tags_idx (GIN) serves.
+    input.tags?.length ? sql`${articles.tags} @> ${sql.param(input.tags)}::text[]` : undefined,
     input.after ? after(articles, input.after) : undefined,
     input.q ? userMatch(articles.tsv, articles.searchConfig, input.q, configs) : undefined,
   ];
@@ -304,6 +329,9 @@ export async function listArticles(
       slug: articles.slug,
       wordCount: articles.wordCount,
       favorite: articles.favorite,
+      tags: articles.tags,
+      editorialStatus: articles.editorialStatus,
+      scheduledFor: articles.scheduledFor,
       grounded: articles.grounded,
       error: articles.error,
       createdAt: articles.createdAt,
@@ -317,6 +345,24 @@ export async function listArticles(
     .orderBy(...newestFirst(articles))
     .limit(input.limit);
   return rows.map(({ cost, ...r }) => ({ ...r, costUsd: Number(cost) }));
+}
+
+/** The tags of the workspace's articles, most used first, with how many articles carry each. */
+export async function articleTagCounts(
+  database: Database,
+  scope: Scope,
+  limit: number,
+): Promise<{ tag: string; count: number }[]> {
+  const { rows } = await database.query<{ tag: string; count: string }>(
+    `SELECT t.tag, count(*) AS count
+       FROM articles a, unnest(a.tags) AS t(tag)
+      WHERE a.workspace_id = $1
+      GROUP BY t.tag
+      ORDER BY count(*) DESC, t.tag
+      LIMIT $2`,
+    [scope.workspaceId, limit],
+  );
+  return rows.map((r) => ({ tag: r.tag, count: Number(r.count) }));
 }
 
 export async function deleteArticle(database: Database, scope: Scope, id: string) {

@@ -13,13 +13,14 @@ import { slugify } from '../seo/index.ts';
 import { assertStorageRoom } from '../storage/workspace-storage.ts';
 import { renderHtml } from '../writing/render.ts';
 import {
+  type ArticleMarks,
   type ArticleRow,
   articleByIdempotencyKey,
   cancelActiveArticle,
   deleteArticle,
   findArticle,
   insertQueuedArticle,
-  markFavorite,
+  markArticle,
   updateArticleIfUnchanged,
 } from './article-store.ts';
 import { checkBrief } from './brief-checks.ts';
@@ -231,7 +232,7 @@ export async function editArticle(
   deps: ArticleServiceDeps,
   caller: Caller,
   id: string,
-  patch: { title?: string; markdown?: string; favorite?: boolean; expectedUpdatedAt?: Date },
+  patch: { title?: string; markdown?: string; expectedUpdatedAt?: Date } & ArticleMarks,
 ) {
   for (let attempt = 1; ; attempt++) {
     const article = await findArticle(deps.database, caller, id);
@@ -247,7 +248,8 @@ export async function editArticle(
     // this ends; past `editRounds`, writers crowding one article are refused as an expectation is.
     if (expected || attempt === editRounds) throw await changedSinceRead(deps, caller, id);
   }
-  if (patch.favorite !== undefined) await markFavorite(deps.database, id, patch.favorite);
+  if (patch.favorite !== undefined || patch.tags || patch.editorial)
+    await markArticle(deps.database, id, patch);
   return findArticle(deps.database, caller, id);
 }
 

@@ -1,4 +1,4 @@
-// The lifecycles of an article and of its pipeline steps: a leaf module, so the database schema,
+// The lifecycles of an article (its run's, its editorial one) and of its pipeline steps: a leaf module, so the database schema,
 // the stores and the API schemas share them without importing each other.
 export const articleStatuses = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type ArticleStatus = (typeof articleStatuses)[number];
@@ -7,6 +7,13 @@ export type ArticleStatus = (typeof articleStatuses)[number];
 export const activeArticleStatuses = ['queued', 'running'] as const satisfies readonly ArticleStatus[];
 export const isActive = (status: ArticleStatus | string) =>
   (activeArticleStatuses as readonly string[]).includes(status);
+
+/**
+ * Where the writer is with the article, apart from its run: drafted, in review, scheduled for a
+ * date (`scheduled_for`), published. Set by hand — nothing publishes yet (F21).
+ */
+export const editorialStatuses = ['draft', 'review', 'scheduled', 'published'] as const;
+export type EditorialStatus = (typeof editorialStatuses)[number];
 
 export const stepStatuses = ['pending', 'running', 'completed', 'failed', 'skipped'] as const;
 export type StepStatus = (typeof stepStatuses)[number];

@@ -1,5 +1,5 @@
 // The statements on a document's tags: replaced by an edit, added to by the same content uploaded
-// again. Folding and the cap's rule are the callers' (tags.ts, tag-lists.ts).
+// again. Folding and the cap's rule are the callers' (src/input/tags.ts).
 import { eq, sql } from 'drizzle-orm';
 import { inWorkspace } from '../accounts/scope.ts';
 import type { Database } from '../db/client.ts';

@@ -11,6 +11,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import { refreshStatsIfGrown } from '../db/embedded-autovacuum.ts';
 import { AppError, errorMessage } from '../errors.ts';
+import { checkedTags, foldedTags, maxTags } from '../input/tags.ts';
 import { type AppJobPayload, appJobs } from '../jobs/job-map.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { LlmGateway } from '../llm/types.ts';
@@ -39,8 +40,6 @@ import { DocumentRejectedError } from './errors.ts';
 import { type ChunkedDocument, documentLimits } from './ingest-document.ts';
 import { parseAndChunkOffThread } from './parse-pool.ts';
 import { handOff, takeHandedOff } from './parsed-handoff.ts';
-import { checkedTags } from './tag-lists.ts';
-import { foldedTags, maxDocumentTags } from './tags.ts';
 
 /** Retries after a failed attempt (embedder outage, database hiccup); rejections never retry. */
 export const ingestRetryLimit = appJobs['document.ingest'].retryLimit;
@@ -83,8 +82,8 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
  * Throws DocumentRejectedError (nothing stored) for a document that must not be ingested, and
  * AppError `storage_full` for one the workspace has no room left for. The same content again is
  * answered with the document already there, the upload's tags added to its own. AppError
- * `validation_error` at `tags`, nothing changed, when the tags break the rule (tag-lists.ts) or
- * would carry more than maxDocumentTags in all.
+ * `validation_error` at `tags`, nothing changed, when the tags break the rule (src/input/tags.ts) or
+ * would carry more than maxTags in all.
  */
 export async function submitDocument(deps: IngestionDeps, input: SubmitInput): Promise<SubmitResult> {
   const { database } = deps;
@@ -162,12 +161,12 @@ async function withTagsAdded(
   // A refusal is explained from the row as it is then; an edit that made room in between (rare)
   // is worth another try rather than a refusal the row no longer bears out.
   for (let attempt = 0; attempt < 3; attempt++) {
-    const tagged = await addDocumentTags(database, stored.workspaceId, stored.id, tags, maxDocumentTags);
+    const tagged = await addDocumentTags(database, stored.workspaceId, stored.id, tags, maxTags);
     if (tagged) return { document: tagged, tagsAdded: true };
     const now = await getDocument(database, stored.workspaceId, stored.id);
     if (!now || tags.every((tag) => now.tags.includes(tag)))
       return { document: now ?? stored, tagsAdded: false };
-    if (new Set([...now.tags, ...tags]).size > maxDocumentTags) throw tooManyTags(now.tags, tags);
+    if (new Set([...now.tags, ...tags]).size > maxTags) throw tooManyTags(now.tags, tags);
   }
   throw new AppError(
     'conflict',
@@ -177,7 +176,7 @@ async function withTagsAdded(
 
 function tooManyTags(stored: string[], added: string[]): AppError {
   const union = new Set([...stored, ...added]).size;
-  const message = `the same content is already stored with ${stored.length} tags; with these it would have ${union}, more than ${maxDocumentTags}`;
+  const message = `the same content is already stored with ${stored.length} tags; with these it would have ${union}, more than ${maxTags}`;
   return new AppError('validation_error', `tags: ${message}`, [{ path: 'tags', message }]);
 }
 

@@ -1,13 +1,6 @@
-// A document's tags as stored and as searched: Unicode NFC and lower case, each once, in the order
-// given. Tags are typed by people — "SEO" and "seo", or "café" sent with a combining accent by one
-// keyboard and precomposed by another — and a filter must find what looks the same.
-
-/** Tags one document may carry, counted folded (an upload, an edit, an upload's tags added). */
-export const maxDocumentTags = 20;
-
-export function foldedTags(tags: readonly string[]): string[] {
-  return [...new Set(tags.map((tag) => tag.trim().normalize('NFC').toLowerCase()).filter(Boolean))];
-}
+// How a tag filter finds documents' tags. The rule for tags themselves (folding, the cap) is shared
+// with articles: src/input/tags.ts.
+import { foldedTags } from '../input/tags.ts';
 
 /**
  * The spellings a tag filter looks for: each tag folded here, and as given (NFC) for the database

@@ -3,11 +3,11 @@
 // writes at the same moment all land, and a tag change leaves an ingestion's heartbeat alone.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors.ts';
+import { maxTags } from '../../src/input/tags.ts';
 import { getDocument } from '../../src/knowledge/document-store.ts';
 import { addDocumentTags, setDocumentTags } from '../../src/knowledge/document-tag-store.ts';
 import { ingestionDeps } from '../../src/knowledge/ingest-job.ts';
 import { type IngestionDeps, submitDocument } from '../../src/knowledge/ingestion.ts';
-import { maxDocumentTags } from '../../src/knowledge/tags.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
 import { backends } from '../support/database.ts';
 
@@ -65,7 +65,7 @@ describe.each(backends)('document tags (%s)', (backend) => {
   });
 
   it('refuses tags that would pass the cap together with the stored ones, and changes nothing', async () => {
-    const stored = numbered(1, maxDocumentTags - 2);
+    const stored = numbered(1, maxTags - 2);
     const { document } = await upload('mulch', stored);
     const past = upload('mulch', ['t1', 'new-a', 'new-b', 'new-c']);
     await expect(past).rejects.toBeInstanceOf(AppError);
@@ -80,14 +80,14 @@ describe.each(backends)('document tags (%s)', (backend) => {
     expect(full.document.tags).toEqual([...stored, 'new-a', 'new-b']);
     const atCap = await upload('mulch', ['t3', 'new-a']);
     expect(atCap.tagsAdded).toBe(false);
-    expect(atCap.document.tags).toHaveLength(maxDocumentTags);
+    expect(atCap.document.tags).toHaveLength(maxTags);
   });
 
   it('keeps every tag added at the same moment (one statement each, no read-then-write)', async () => {
     const { document } = await upload('leaf mould', ['base']);
     const added = numbered(100, 12);
     const results = await Promise.all(
-      added.map((tag) => addDocumentTags(t.runtime.database, ws, document.id, [tag], maxDocumentTags)),
+      added.map((tag) => addDocumentTags(t.runtime.database, ws, document.id, [tag], maxTags)),
     );
     expect(results.every(Boolean)).toBe(true);
     const tags = await tagsOf(document.id);
@@ -97,19 +97,17 @@ describe.each(backends)('document tags (%s)', (backend) => {
     // Racing past the cap: exactly as many land as fit.
     const more = numbered(200, 10);
     const raced = await Promise.all(
-      more.map((tag) => addDocumentTags(t.runtime.database, ws, document.id, [tag], maxDocumentTags)),
+      more.map((tag) => addDocumentTags(t.runtime.database, ws, document.id, [tag], maxTags)),
     );
-    expect(raced.filter(Boolean)).toHaveLength(maxDocumentTags - 13);
-    expect(await tagsOf(document.id)).toHaveLength(maxDocumentTags);
+    expect(raced.filter(Boolean)).toHaveLength(maxTags - 13);
+    expect(await tagsOf(document.id)).toHaveLength(maxTags);
   });
 
   it("reaches only the workspace's own document", async () => {
     const { document } = await upload('bokashi', ['a']);
     const other = await workspace();
     expect(await setDocumentTags(t.runtime.database, other, document.id, ['b'])).toBeUndefined();
-    expect(
-      await addDocumentTags(t.runtime.database, other, document.id, ['b'], maxDocumentTags),
-    ).toBeUndefined();
+    expect(await addDocumentTags(t.runtime.database, other, document.id, ['b'], maxTags)).toBeUndefined();
     expect(await tagsOf(document.id)).toEqual(['a']);
   });
 
@@ -125,7 +123,7 @@ describe.each(backends)('document tags (%s)', (backend) => {
       [document.id],
     );
     const before = (await getDocument(t.runtime.database, ws, document.id))!.updatedAt;
-    const ready = await addDocumentTags(t.runtime.database, ws, document.id, ['c'], maxDocumentTags);
+    const ready = await addDocumentTags(t.runtime.database, ws, document.id, ['c'], maxTags);
     expect(ready?.tags).toEqual(['b', 'c']);
     expect(ready!.updatedAt.getTime()).toBeGreaterThan(before.getTime());
   });

@@ -62,6 +62,9 @@ describe('the edit budget', () => {
     expect(copy.statusCode).toBe(429);
     // An edit that writes no Markdown goes on.
     expect((await patch(session(cookie), { favorite: true })).statusCode).toBe(200);
+    expect((await patch(session(cookie), { tags: ['budget'], editorialStatus: 'review' })).statusCode).toBe(
+      200,
+    );
 
     // Another caller has a budget of its own.
     const { key } = await createKey(t.app, cookie, {

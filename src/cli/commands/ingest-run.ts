@@ -10,6 +10,7 @@ import { findUserByEmail } from '../../accounts/users.ts';
 import { loadConfig } from '../../config.ts';
 import { DataDirBusyError, dataDirHolder } from '../../db/data-dir-lock.ts';
 import { AppError } from '../../errors.ts';
+import { tagsOfLists } from '../../input/tags.ts';
 import { type DocumentRow, getDocument } from '../../knowledge/document-store.ts';
 import { DocumentRejectedError } from '../../knowledge/errors.ts';
 import { fetchDocument } from '../../knowledge/fetch-document.ts';
@@ -23,7 +24,6 @@ import {
   type SubmitInput,
   submitDocument,
 } from '../../knowledge/ingestion.ts';
-import { tagsOfLists } from '../../knowledge/tag-lists.ts';
 import { createRuntime, type Runtime } from '../../runtime.ts';
 import { sleep } from '../../sleep.ts';
 import { cliLogger } from '../cli-logger.ts';

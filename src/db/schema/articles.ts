@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigserial,
   boolean,
+  check,
   customType,
   index,
   integer,
@@ -18,7 +19,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import type { StoredRegeneration } from '../../articles/regeneration.ts';
-import { articleStatuses, stepStatuses } from '../../articles/statuses.ts';
+import { articleStatuses, editorialStatuses, stepStatuses } from '../../articles/statuses.ts';
 import type { ArticleSource, CitationCheck, FactCheckClaim, SeoPack } from '../../articles/types.ts';
 import type { ArticleBrief } from '../../writing/brief.ts';
 import type { Outline } from '../../writing/outline.ts';
@@ -32,6 +33,8 @@ const briefLanguage = "brief->>'language'";
 export {
   type ArticleStatus,
   articleStatuses,
+  type EditorialStatus,
+  editorialStatuses,
   type StepStatus,
   stepStatuses,
 } from '../../articles/statuses.ts';
@@ -54,6 +57,11 @@ export const articles = pgTable(
     html: text('html').notNull().default(''),
     grounded: boolean('grounded').notNull().default(false),
     favorite: boolean('favorite').notNull().default(false),
+    /** Folded and capped as documents' are (src/input/tags.ts). */
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    editorialStatus: text('editorial_status', { enum: editorialStatuses }).notNull().default('draft'),
+    /** The planned publication date: set exactly while `editorial_status` is `scheduled`. */
+    scheduledFor: timestamp('scheduled_for', { withTimezone: true }),
     wordCount: integer('word_count').notNull().default(0),
     outline: jsonb('outline').$type<Outline>(),
     sources: jsonb('sources').$type<ArticleSource[]>().notNull().default(sql`'[]'::jsonb`),
@@ -91,6 +99,15 @@ export const articles = pgTable(
     index('articles_tsv_idx').using('gin', t.tsv),
     // The workspace's text-search configurations, read before each list search (article-store.ts).
     index('articles_workspace_config_idx').on(t.workspaceId, t.searchConfig),
+    index('articles_tags_idx').using('gin', t.tags),
+    check(
+      'articles_editorial_status_check',
+      sql.raw(`editorial_status IN (${editorialStatuses.map((s) => `'${s}'`).join(', ')})`),
+    ),
+    check(
+      'articles_scheduled_for_check',
+      sql`(${t.editorialStatus} = 'scheduled') = (${t.scheduledFor} IS NOT NULL)`,
+    ),
   ],
 );
 

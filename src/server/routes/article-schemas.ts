@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { foundSource } from '../../articles/event-map.ts';
 import { sectionTargetSchema } from '../../articles/section-target.ts';
-import { articleStatuses, stepStatuses } from '../../articles/statuses.ts';
+import { articleStatuses, editorialStatuses, stepStatuses } from '../../articles/statuses.ts';
 import { outputRungs } from '../../llm/types.ts';
 import { readabilityFormulas } from '../../seo/readability.ts';
 import { articleBriefSchema } from '../../writing/brief.ts';
@@ -167,6 +167,20 @@ export const regenerationView = z.object({
     .nullable(),
 });
 
+/** The editorial fields, in an article and in the list's items alike. */
+const editorialFields = {
+  tags: z.array(z.string()).describe('Folded: lower case, Unicode NFC, each once'),
+  editorialStatus: z
+    .enum(editorialStatuses)
+    .describe(
+      "Where the writer is with it, set by hand (the run's `status` is apart): draft, review, scheduled, published. Nothing publishes yet: `published` says the writer published it elsewhere",
+    ),
+  scheduledFor: z
+    .date()
+    .nullable()
+    .describe('The planned publication date while `editorialStatus` is `scheduled`; null otherwise'),
+};
+
 export const articleView = z.object({
   id: z.uuid(),
   brief: articleBriefSchema,
@@ -179,6 +193,7 @@ export const articleView = z.object({
   html: z.string(),
   grounded: z.boolean().describe('False when the article was written without any source.'),
   favorite: z.boolean(),
+  ...editorialFields,
   wordCount: z.number().int(),
   outline: outlineSchema.nullable(),
   sections: z.array(z.object({ index: z.number().int(), heading: z.string() })),
@@ -227,6 +242,7 @@ export const articleSummary = z.object({
   slug: z.string(),
   wordCount: z.number().int(),
   favorite: z.boolean(),
+  ...editorialFields,
   grounded: z.boolean(),
   costUsd: z.number().describe('USD of the calls whose model has a price; see `costKnown`'),
   costKnown: z

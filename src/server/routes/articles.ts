@@ -3,7 +3,7 @@
 // article-events.ts.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { findArticle, listArticles, markdownLength } from '../../articles/article-store.ts';
+import { articleTagCounts, findArticle, listArticles, markdownLength } from '../../articles/article-store.ts';
 import { articleStepView, articleView as viewOf } from '../../articles/article-view.ts';
 import { duplicateArticle } from '../../articles/duplicate.ts';
 import { exportArticle, exportFormats, exportMediaTypes } from '../../articles/export.ts';
@@ -20,8 +20,10 @@ import {
   versionMarkdownLength,
   versionsKept,
 } from '../../articles/version-store.ts';
-import { articleStatuses } from '../../db/schema/articles.ts';
+import { articleStatuses, editorialStatuses } from '../../db/schema/articles.ts';
+import { isoDate } from '../../input/date.ts';
 import { markdownText } from '../../input/markdown.ts';
+import { tagList, tagQuery } from '../../input/tags.ts';
 import { text, visibleText } from '../../input/text.ts';
 import { articleBriefSchema } from '../../writing/brief.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
@@ -77,6 +79,8 @@ export const links = (id: string) => ({
   events: `/api/v1/articles/${id}/events`,
 });
 const read = requireAuth({ scope: 'articles:read' });
+/** Tags GET /tags lists at most: a filter's choices, not an index of every tag ever typed. */
+const tagsListed = 500;
 const write = requireAuth({ role: 'editor', scope: 'articles:write' });
 
 export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
@@ -137,21 +141,47 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
             .enum(['true', 'false'])
             .transform((v) => v === 'true')
             .optional(),
+          tag: tagQuery
+            .optional()
+            .describe(`Only articles carrying every one of these tags. ${tagQuery.description}`),
+          editorialStatus: z.enum(editorialStatuses).optional(),
         }),
         response: { 200: pageOf(articleSummary) },
       },
     },
     async (request) => {
-      const { limit, cursor, status, q, favorite } = request.query;
+      const { limit, cursor, status, q, favorite, tag, editorialStatus } = request.query;
       const rows = await listArticles(database, authOf(request), {
         limit,
         after: decodeCursor(cursor),
         ...(status ? { status } : {}),
         ...(q ? { q } : {}),
         ...(favorite !== undefined ? { favorite } : {}),
+        ...(tag?.length ? { tags: tag } : {}),
+        ...(editorialStatus ? { editorialStatus } : {}),
       });
       return pageFrom(rows, limit);
     },
+  );
+
+  app.get(
+    '/tags',
+    {
+      preHandler: read,
+      schema: {
+        tags: ['articles'],
+        summary: "The tags of the workspace's articles, most used first, with how many articles carry each",
+        description: `The ${tagsListed} most used; what the list's \`tag\` filter offers.`,
+        security: securedBy,
+        response: {
+          200: pageOf(z.object({ tag: z.string(), count: z.number().int().min(1) })),
+        },
+      },
+    },
+    async (request) => ({
+      items: await articleTagCounts(database, authOf(request), tagsListed),
+      nextCursor: null,
+    }),
   );
 
   app.get(
@@ -209,22 +239,28 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       preHandler: write,
       schema: {
         tags: ['articles'],
-        summary: 'Edit the title or Markdown (the previous text is kept as a version), or mark a favorite',
+        summary:
+          'Edit the title or Markdown (the previous text is kept as a version), or mark a favorite, tags or the editorial status',
         description:
           'Markdown written by edits, copies and restores counts against RATE_LIMIT_EDIT_MB a minute per caller; ' +
           'past it → 429 with Retry-After until the minute ends. An edit, copy or restore whose text would take the ' +
-          'workspace past WORKSPACE_STORAGE_MB (`GET /api/v1/usage/storage`) → 413 `storage_full`.',
+          'workspace past WORKSPACE_STORAGE_MB (`GET /api/v1/usage/storage`) → 413 `storage_full`. ' +
+          '`favorite`, `tags`, `editorialStatus` and `scheduledFor` are marks, not edits: no version, nothing of ' +
+          "the budget, and `updatedAt` (an editor's expectation) stays as it was.",
         security: securedBy,
         params: articleIdParams,
         body: z
           .strictObject({
             title: visibleText(200).optional(),
             markdown: markdownText(500_000).optional(),
-            favorite: z
-              .boolean()
+            favorite: z.boolean().optional(),
+            tags: tagList.optional().describe(`Replaces the article's tags. ${tagList.description}`),
+            editorialStatus: z.enum(editorialStatuses).optional(),
+            scheduledFor: isoDate
+              .nullable()
               .optional()
               .describe(
-                "A mark, not an edit: it leaves `updatedAt` (and an editor's expectation) as it was.",
+                'The planned publication date: required with `editorialStatus: scheduled`, and only with it (another status clears the date)',
               ),
             expectedUpdatedAt: z.iso
               .datetime({ offset: true })
@@ -236,21 +272,41 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
               ),
           })
           .refine(
-            (b) => b.title !== undefined || b.markdown !== undefined || b.favorite !== undefined,
-            'Send at least one of title, markdown, favorite',
-          ),
+            (b) =>
+              b.title !== undefined ||
+              b.markdown !== undefined ||
+              b.favorite !== undefined ||
+              b.tags !== undefined ||
+              b.editorialStatus !== undefined ||
+              // Refused at its own field below.
+              b.scheduledFor !== undefined,
+            'Send at least one of title, markdown, favorite, tags, editorialStatus',
+          )
+          .superRefine((b, ctx) => {
+            const message =
+              b.editorialStatus === 'scheduled'
+                ? !b.scheduledFor && 'A scheduled article needs the date it is planned for'
+                : b.scheduledFor !== undefined &&
+                  (b.editorialStatus === undefined
+                    ? 'Send it with editorialStatus "scheduled" (both, to move the date)'
+                    : b.scheduledFor !== null && 'Only with editorialStatus "scheduled"');
+            if (message) ctx.addIssue({ code: 'custom', path: ['scheduledFor'], message });
+          }),
         response: { 200: articleView },
       },
     },
     async (request) => {
-      const { markdown, expectedUpdatedAt, ...rest } = request.body;
+      const { markdown, expectedUpdatedAt, editorialStatus, scheduledFor, ...rest } = request.body;
       const edit = () =>
         editArticle(runtime, authOf(request), request.params.id, {
           ...rest,
           ...(markdown !== undefined ? { markdown } : {}),
           ...(expectedUpdatedAt ? { expectedUpdatedAt: new Date(expectedUpdatedAt) } : {}),
+          ...(editorialStatus
+            ? { editorial: { status: editorialStatus, scheduledFor: scheduledFor ?? null } }
+            : {}),
         });
-      // An edit that writes no Markdown (a title, a favorite) costs nothing of the budget.
+      // An edit that writes no Markdown (a title, a mark) costs nothing of the budget.
       const row = markdown === undefined ? await edit() : await edits.spend(request, markdown.length, edit);
       return viewOf(database, row);
     },

@@ -6,6 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, notFound } from '../../errors.ts';
 import { intString } from '../../input/integer.ts';
+import { maxTags, tagList, tagsOfLists } from '../../input/tags.ts';
 import { storableTextProblem, text } from '../../input/text.ts';
 import {
   type DocumentRow,
@@ -20,13 +21,10 @@ import { documentLimits, megabytes } from '../../knowledge/ingest-document.ts';
 import { ingestionDeps } from '../../knowledge/ingest-job.ts';
 import { type SubmitInput, submitDocument } from '../../knowledge/ingestion.ts';
 import { documentPassages } from '../../knowledge/passage-store.ts';
-import { tagsOfLists } from '../../knowledge/tag-lists.ts';
-import { maxDocumentTags } from '../../knowledge/tags.ts';
 import { documentStatuses, documentTypes } from '../../knowledge/types.ts';
 import { authOf, requireAuth, securedBy } from '../auth.ts';
 import { decodeCursor, pageFrom, pageOf, pageQuery } from '../pagination.ts';
 import { auditRequest } from '../request-audit.ts';
-import { documentTags } from './document-tags.ts';
 import { documentPassage } from './knowledge-schemas.ts';
 
 /** The chunk index a passages cursor stands for (-1: from the start). */
@@ -88,7 +86,7 @@ const toView = (d: DocumentRow): z.infer<typeof documentView> => ({
 
 const urlBody = z.object({
   url: text({ max: 2048, trim: false }).regex(/^https?:\/\//i, 'must be an http:// or https:// URL'),
-  tags: documentTags.optional(),
+  tags: tagList.optional(),
 });
 
 // Documents the multipart form in OpenAPI; the handler reads the parts itself (streamed, limited).
@@ -195,7 +193,7 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
         description:
           'Answers 202 with the queued document (poll `GET /api/v1/documents/{id}` for status and progress), or ' +
           "200 with the existing document when the same content is already in the workspace, the upload's tags " +
-          `added to its own (past ${maxDocumentTags} in all → 400 at \`tags\`, nothing changed). The type is ` +
+          `added to its own (past ${maxTags} in all → 400 at \`tags\`, nothing changed). The type is ` +
           'recognised by content; wrong type → 415, too large → 413, encrypted/corrupt/empty → 400, blocked URL → 400. ' +
           'A workspace stores at most WORKSPACE_STORAGE_MB in all (`GET /api/v1/usage/storage`): a file that ' +
           'does not fit → 413 `storage_full`. ' +
@@ -359,7 +357,7 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
           'The tags are folded and counted as at upload. Filters of `POST /api/v1/knowledge/search` see them at once.',
         security: securedBy,
         params: z.object({ id: z.uuid() }),
-        body: z.strictObject({ tags: documentTags }),
+        body: z.strictObject({ tags: tagList }),
         response: { 200: documentView },
       },
     },

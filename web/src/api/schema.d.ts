@@ -1541,6 +1541,9 @@ export interface paths {
           status?: "queued" | "running" | "completed" | "failed" | "cancelled";
           q?: string;
           favorite?: "true" | "false";
+          /** @description Only articles carrying every one of these tags. Repeat it or give a comma list. Each 1–50 characters; folded to lower case and Unicode NFC, each once ("SEO" and "seo" are one tag), then at most 20. */
+          tag?: string | string[];
+          editorialStatus?: "draft" | "review" | "scheduled" | "published";
         };
       };
       responses: {
@@ -1558,6 +1561,15 @@ export interface paths {
                   slug: string;
                   wordCount: number;
                   favorite: boolean;
+                  /** @description Folded: lower case, Unicode NFC, each once */
+                  tags: string[];
+                  /**
+                   * @description Where the writer is with it, set by hand (the run's `status` is apart): draft, review, scheduled, published. Nothing publishes yet: `published` says the writer published it elsewhere
+                   * @enum {string}
+                   */
+                  editorialStatus: "draft" | "review" | "scheduled" | "published";
+                  /** @description The planned publication date while `editorialStatus` is `scheduled`; null otherwise */
+                  scheduledFor: string | null;
                   grounded: boolean;
                   /** @description USD of the calls whose model has a price; see `costKnown` */
                   costUsd: number;
@@ -1703,6 +1715,40 @@ export interface paths {
       };
     };
   };
+  "/api/v1/articles/tags": {
+    /**
+     * The tags of the workspace's articles, most used first, with how many articles carry each
+     * @description The 500 most used; what the list's `tag` filter offers.
+     */
+    get: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: {
+                  tag: string;
+                  count: number;
+                }[];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/articles/{id}": {
     /** An article: brief, status, text, sources, citations, fact check, SEO, usage and steps */
     get: {
@@ -1797,6 +1843,15 @@ export interface paths {
               /** @description False when the article was written without any source. */
               grounded: boolean;
               favorite: boolean;
+              /** @description Folded: lower case, Unicode NFC, each once */
+              tags: string[];
+              /**
+               * @description Where the writer is with it, set by hand (the run's `status` is apart): draft, review, scheduled, published. Nothing publishes yet: `published` says the writer published it elsewhere
+               * @enum {string}
+               */
+              editorialStatus: "draft" | "review" | "scheduled" | "published";
+              /** @description The planned publication date while `editorialStatus` is `scheduled`; null otherwise */
+              scheduledFor: string | null;
               wordCount: number;
               outline: {
                 /** @description Article title. */
@@ -2019,8 +2074,8 @@ export interface paths {
       };
     };
     /**
-     * Edit the title or Markdown (the previous text is kept as a version), or mark a favorite
-     * @description Markdown written by edits, copies and restores counts against RATE_LIMIT_EDIT_MB a minute per caller; past it → 429 with Retry-After until the minute ends. An edit, copy or restore whose text would take the workspace past WORKSPACE_STORAGE_MB (`GET /api/v1/usage/storage`) → 413 `storage_full`.
+     * Edit the title or Markdown (the previous text is kept as a version), or mark a favorite, tags or the editorial status
+     * @description Markdown written by edits, copies and restores counts against RATE_LIMIT_EDIT_MB a minute per caller; past it → 429 with Retry-After until the minute ends. An edit, copy or restore whose text would take the workspace past WORKSPACE_STORAGE_MB (`GET /api/v1/usage/storage`) → 413 `storage_full`. `favorite`, `tags`, `editorialStatus` and `scheduledFor` are marks, not edits: no version, nothing of the budget, and `updatedAt` (an editor's expectation) stays as it was.
      */
     patch: {
       parameters: {
@@ -2033,8 +2088,13 @@ export interface paths {
           "application/json": {
             title?: string;
             markdown?: string;
-            /** @description A mark, not an edit: it leaves `updatedAt` (and an editor's expectation) as it was. */
             favorite?: boolean;
+            /** @description Replaces the article's tags. Each 1–50 characters; folded to lower case and Unicode NFC, each once ("SEO" and "seo" are one tag), then at most 20. */
+            tags?: string[];
+            /** @enum {string} */
+            editorialStatus?: "draft" | "review" | "scheduled" | "published";
+            /** @description The planned publication date: required with `editorialStatus: scheduled`, and only with it (another status clears the date) */
+            scheduledFor?: string | null;
             /**
              * Format: date-time
              * @description The article's `updatedAt` as the editor read it: a title or Markdown change is refused with 409 `conflict` when the article changed since (another editor saved), and nothing is saved. Without it the edit replaces whatever is there (the text it replaces is kept as a version).
@@ -2129,6 +2189,15 @@ export interface paths {
               /** @description False when the article was written without any source. */
               grounded: boolean;
               favorite: boolean;
+              /** @description Folded: lower case, Unicode NFC, each once */
+              tags: string[];
+              /**
+               * @description Where the writer is with it, set by hand (the run's `status` is apart): draft, review, scheduled, published. Nothing publishes yet: `published` says the writer published it elsewhere
+               * @enum {string}
+               */
+              editorialStatus: "draft" | "review" | "scheduled" | "published";
+              /** @description The planned publication date while `editorialStatus` is `scheduled`; null otherwise */
+              scheduledFor: string | null;
               wordCount: number;
               outline: {
                 /** @description Article title. */
@@ -2512,6 +2581,15 @@ export interface paths {
               /** @description False when the article was written without any source. */
               grounded: boolean;
               favorite: boolean;
+              /** @description Folded: lower case, Unicode NFC, each once */
+              tags: string[];
+              /**
+               * @description Where the writer is with it, set by hand (the run's `status` is apart): draft, review, scheduled, published. Nothing publishes yet: `published` says the writer published it elsewhere
+               * @enum {string}
+               */
+              editorialStatus: "draft" | "review" | "scheduled" | "published";
+              /** @description The planned publication date while `editorialStatus` is `scheduled`; null otherwise */
+              scheduledFor: string | null;
               wordCount: number;
               outline: {
                 /** @description Article title. */
@@ -2817,6 +2895,15 @@ export interface paths {
               /** @description False when the article was written without any source. */
               grounded: boolean;
               favorite: boolean;
+              /** @description Folded: lower case, Unicode NFC, each once */
+              tags: string[];
+              /**
+               * @description Where the writer is with it, set by hand (the run's `status` is apart): draft, review, scheduled, published. Nothing publishes yet: `published` says the writer published it elsewhere
+               * @enum {string}
+               */
+              editorialStatus: "draft" | "review" | "scheduled" | "published";
+              /** @description The planned publication date while `editorialStatus` is `scheduled`; null otherwise */
+              scheduledFor: string | null;
               wordCount: number;
               outline: {
                 /** @description Article title. */
@@ -3194,6 +3281,15 @@ export interface paths {
               /** @description False when the article was written without any source. */
               grounded: boolean;
               favorite: boolean;
+              /** @description Folded: lower case, Unicode NFC, each once */
+              tags: string[];
+              /**
+               * @description Where the writer is with it, set by hand (the run's `status` is apart): draft, review, scheduled, published. Nothing publishes yet: `published` says the writer published it elsewhere
+               * @enum {string}
+               */
+              editorialStatus: "draft" | "review" | "scheduled" | "published";
+              /** @description The planned publication date while `editorialStatus` is `scheduled`; null otherwise */
+              scheduledFor: string | null;
               wordCount: number;
               outline: {
                 /** @description Article title. */
@@ -3647,6 +3743,15 @@ export interface paths {
               /** @description False when the article was written without any source. */
               grounded: boolean;
               favorite: boolean;
+              /** @description Folded: lower case, Unicode NFC, each once */
+              tags: string[];
+              /**
+               * @description Where the writer is with it, set by hand (the run's `status` is apart): draft, review, scheduled, published. Nothing publishes yet: `published` says the writer published it elsewhere
+               * @enum {string}
+               */
+              editorialStatus: "draft" | "review" | "scheduled" | "published";
+              /** @description The planned publication date while `editorialStatus` is `scheduled`; null otherwise */
+              scheduledFor: string | null;
               wordCount: number;
               outline: {
                 /** @description Article title. */
@@ -3947,6 +4052,15 @@ export interface paths {
               /** @description False when the article was written without any source. */
               grounded: boolean;
               favorite: boolean;
+              /** @description Folded: lower case, Unicode NFC, each once */
+              tags: string[];
+              /**
+               * @description Where the writer is with it, set by hand (the run's `status` is apart): draft, review, scheduled, published. Nothing publishes yet: `published` says the writer published it elsewhere
+               * @enum {string}
+               */
+              editorialStatus: "draft" | "review" | "scheduled" | "published";
+              /** @description The planned publication date while `editorialStatus` is `scheduled`; null otherwise */
+              scheduledFor: string | null;
               wordCount: number;
               outline: {
                 /** @description Article title. */
@@ -4291,6 +4405,15 @@ export interface paths {
               /** @description False when the article was written without any source. */
               grounded: boolean;
               favorite: boolean;
+              /** @description Folded: lower case, Unicode NFC, each once */
+              tags: string[];
+              /**
+               * @description Where the writer is with it, set by hand (the run's `status` is apart): draft, review, scheduled, published. Nothing publishes yet: `published` says the writer published it elsewhere
+               * @enum {string}
+               */
+              editorialStatus: "draft" | "review" | "scheduled" | "published";
+              /** @description The planned publication date while `editorialStatus` is `scheduled`; null otherwise */
+              scheduledFor: string | null;
               wordCount: number;
               outline: {
                 /** @description Article title. */
