@@ -216,7 +216,7 @@ function Page({ path, me }: { path: string; me: Me }) {
   const live = match('/articles/:id/live', path);
   if (live) return <LiveGeneration key={live.id} id={live.id!} />;
   const edit = match('/articles/:id', path);
-  if (edit) return <Editor key={edit.id} id={edit.id!} />;
+  if (edit) return <Editor key={edit.id} id={edit.id!} me={me} />;
   if (path === '/library') return <Library me={me} />;
   if (path === '/knowledge') return <Knowledge me={me} />;
   if (path === '/quality') return <Quality />;

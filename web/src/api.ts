@@ -164,7 +164,7 @@ export function messageOf(error: unknown): string {
 
 // ---- Names for the API's shapes the pages use (all derived from the generated schema) ----
 
-export { llmRoles, providerNames, roles, scopes, webhookEvents } from './api/values.ts';
+export { editorialStatuses, llmRoles, providerNames, roles, scopes, webhookEvents } from './api/values.ts';
 
 type Item<L> = L extends { items: Array<infer T> } ? T : never;
 export interface Page<T> {
@@ -177,6 +177,7 @@ export type Role = Me['workspace']['role'];
 export type Article = Json<'/api/v1/articles/{id}', 'GET'>;
 export type ArticleSummary = Item<Json<'/api/v1/articles', 'GET'>>;
 export type ArticleStatus = Article['status'];
+export type EditorialStatus = Article['editorialStatus'];
 export type Source = Article['sources'][number];
 export type Citation = Article['citations'][number];
 export type Step = Article['steps'][number];

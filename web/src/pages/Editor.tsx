@@ -1,5 +1,5 @@
-// The editor: Markdown with a live sanitized preview, and panels for citations, fact check, SEO,
-// section regeneration, versions (diff, restore) and export.
+// The editor: Markdown with a live sanitized preview, the editorial status and tags, and panels for
+// citations, fact check, SEO, section regeneration, versions (diff, restore) and export.
 import {
   type KeyboardEvent,
   type MouseEvent,
@@ -10,19 +10,21 @@ import {
   useRef,
   useState,
 } from 'react';
-import { ApiError, type Article, api, when } from '../api.ts';
+import { ApiError, type Article, api, type Me, when } from '../api.ts';
 import { costText } from '../components/prices.ts';
 import { citesUnsupported, renderMarkdown } from '../markdown.ts';
 import { Link, useLeaveGuard } from '../router.tsx';
 import { titleOf, withTitle } from '../title.ts';
 import { ErrorBox, Loading, StatusBadge, useLoad, usePageTitle } from '../ui.tsx';
 import { CitationsPanel } from './editor/Citations.tsx';
+import { EditorialPanel } from './editor/Editorial.tsx';
 import { ExportPanel } from './editor/Export.tsx';
 import { FactCheckPanel, type Place } from './editor/FactCheck.tsx';
 import { RegeneratePanel } from './editor/Regenerate.tsx';
 import { SeoPanel } from './editor/Seo.tsx';
 import { selectInTextarea } from './editor/select-text.ts';
 import { VersionsPanel } from './editor/Versions.tsx';
+import { rank } from './settings/Members.tsx';
 
 const panels = ['citations', 'fact-check', 'seo', 'sections', 'versions', 'export'] as const;
 type Panel = (typeof panels)[number];
@@ -35,7 +37,7 @@ const panelLabels: Record<Panel, string> = {
   export: 'Export',
 };
 
-export function Editor({ id }: { id: string }) {
+export function Editor({ id, me }: { id: string; me: Me }) {
   const loaded = useLoad(() => api('GET', '/api/v1/articles/{id}', { params: { id } }), [id]);
   const article = loaded.data;
   usePageTitle(article ? `Edit: ${article.title || article.brief.topic}` : 'Editor');
@@ -51,15 +53,25 @@ export function Editor({ id }: { id: string }) {
         </p>
       </>
     );
-  return <EditorLoaded article={article} onChange={(a) => loaded.setData(a)} reload={loaded.reload} />;
+  return (
+    <EditorLoaded
+      article={article}
+      editor={rank[me.workspace.role] >= rank.editor}
+      onChange={(a) => loaded.setData(a)}
+      reload={loaded.reload}
+    />
+  );
 }
 
 function EditorLoaded({
   article,
+  editor,
   onChange,
   reload,
 }: {
   article: Article;
+  /** An editor or above: the API takes the editorial marks from them only. */
+  editor: boolean;
   onChange: (a: Article) => void;
   reload: () => Promise<void>;
 }) {
@@ -247,6 +259,11 @@ function EditorLoaded({
         {when(article.updatedAt)}
         {article.error ? ` · ${article.error}` : ''}
       </p>
+      <EditorialPanel
+        article={article}
+        editable={editor}
+        onMarked={(marks) => onChange({ ...article, ...marks })}
+      />
       <ErrorBox error={saveError} />
       {conflict && (
         <div className="error-box" role="alert" data-testid="save-conflict">

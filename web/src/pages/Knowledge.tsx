@@ -3,12 +3,12 @@
 import { type ChangeEvent, useEffect, useState } from 'react';
 import { ApiError, announceUnauthenticated, api, type DocumentInfo, type Me, when } from '../api.ts';
 import { byteSize } from '../byte-size.ts';
+import { EditableTags } from '../components/EditableTags.tsx';
 import { ListFilter } from '../components/ListFilter.tsx';
 import { LoadMore, usePagedLoad } from '../components/LoadMore.tsx';
 import { Link, useLocation } from '../router.tsx';
 import { Empty, ErrorBox, Loading, StatusBadge, useLoad, usePageTitle, useSettled } from '../ui.tsx';
 import { DocumentDetail } from './knowledge/DocumentDetail.tsx';
-import { DocumentTags } from './knowledge/DocumentTags.tsx';
 import { stageText } from './knowledge/IngestionStages.tsx';
 import { KnowledgeSearch } from './knowledge/KnowledgeSearch.tsx';
 import { rank } from './settings/Members.tsx';
@@ -236,7 +236,19 @@ export function Knowledge({ me }: { me: Me }) {
                     <td className="break">
                       <Link to={`/knowledge?document=${d.id}`}>{d.title}</Link>
                       {d.filename && d.filename !== d.title && <span className="meta"> ({d.filename})</span>}
-                      <DocumentTags document={d} editable={editor} onSaved={saved} />
+                      <EditableTags
+                        tags={d.tags}
+                        of={d.title}
+                        editable={editor}
+                        save={async (tags) =>
+                          saved(
+                            await api('PATCH', '/api/v1/documents/{id}', {
+                              params: { id: d.id },
+                              body: { tags },
+                            }),
+                          )
+                        }
+                      />
                     </td>
                     <td data-label="Status">
                       <StatusBadge status={d.status} />

@@ -1,11 +1,23 @@
-// All articles: search, status filter and favorites that apply as you type (kept in the URL),
-// duplicate and delete, and "Load more" over the API's cursor pages.
+// All articles: search, the run's status, the editorial status, a tag and favorites as filters that
+// apply as you type (kept in the URL), each article's editorial status and tags, duplicate and
+// delete, and "Load more" over the API's cursor pages.
 import { useEffect, useState } from 'react';
-import { ApiError, type ArticleStatus, type ArticleSummary, api, type Me, when } from '../api.ts';
+import {
+  ApiError,
+  type ArticleStatus,
+  type ArticleSummary,
+  api,
+  type EditorialStatus,
+  editorialStatuses,
+  type Me,
+  when,
+} from '../api.ts';
+import { TagList } from '../components/EditableTags.tsx';
+import { EditorialStatusText, editorialLabels } from '../components/EditorialStatus.tsx';
 import { LoadMore, usePagedLoad } from '../components/LoadMore.tsx';
 import { costText } from '../components/prices.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
-import { Empty, ErrorBox, Loading, Notice, StatusBadge, usePageTitle } from '../ui.tsx';
+import { Empty, ErrorBox, Loading, Notice, StatusBadge, useLoad, usePageTitle } from '../ui.tsx';
 import { articleHref } from './Dashboard.tsx';
 import { rank } from './settings/Members.tsx';
 
@@ -14,10 +26,20 @@ const pageSize = 20;
 /** How long typing pauses before the search runs: one request per word, not per key. */
 const typingPauseMs = 300;
 
-function libraryUrl(filters: { q: string; status: string; favorite: boolean }) {
+interface Filters {
+  q: string;
+  status: string;
+  editorialStatus: string;
+  tag: string;
+  favorite: boolean;
+}
+
+function libraryUrl(filters: Filters) {
   const params = new URLSearchParams();
   if (filters.q.trim()) params.set('q', filters.q.trim());
   if (filters.status) params.set('status', filters.status);
+  if (filters.editorialStatus) params.set('editorialStatus', filters.editorialStatus);
+  if (filters.tag) params.set('tag', filters.tag);
   if (filters.favorite) params.set('favorite', 'true');
   return `/library${params.size ? `?${params}` : ''}`;
 }
@@ -28,8 +50,12 @@ export function Library({ me }: { me: Me }) {
   const { query } = useLocation();
   const q = query.get('q') ?? '';
   const status = query.get('status') ?? '';
+  const editorialStatus = query.get('editorialStatus') ?? '';
+  const tag = query.get('tag') ?? '';
   const favorite = query.get('favorite') === 'true';
   const [typed, setTyped] = useState(q);
+  const refilter = (change: Partial<Filters>) =>
+    navigate(libraryUrl({ q: typed, status, editorialStatus, tag, favorite, ...change }), { replace: true });
   const [error, setError] = useState<unknown>();
   const [notice, setNotice] = useState('');
 
@@ -39,11 +65,14 @@ export function Library({ me }: { me: Me }) {
   useEffect(() => {
     if (typed.trim() === q) return;
     const timer = window.setTimeout(
-      () => navigate(libraryUrl({ q: typed, status, favorite }), { replace: true }),
+      () => navigate(libraryUrl({ q: typed, status, editorialStatus, tag, favorite }), { replace: true }),
       typingPauseMs,
     );
     return () => window.clearTimeout(timer);
-  }, [typed, q, status, favorite]);
+  }, [typed, q, status, editorialStatus, tag, favorite]);
+
+  // The tags to filter by, most used first (refetched as articles are retagged elsewhere: on load).
+  const tags = useLoad(() => api('GET', '/api/v1/articles/tags'), []);
 
   const articles = usePagedLoad(
     (cursor) =>
@@ -54,9 +83,11 @@ export function Library({ me }: { me: Me }) {
           ...(q ? { q } : {}),
           ...(status ? { status: status as ArticleStatus } : {}),
           ...(favorite ? { favorite: 'true' } : {}),
+          ...(editorialStatus ? { editorialStatus: editorialStatus as EditorialStatus } : {}),
+          ...(tag ? { tag } : {}),
         },
       }),
-    [q, status, favorite],
+    [q, status, editorialStatus, tag, favorite],
   );
   const items = articles.data?.items ?? [];
 
@@ -111,7 +142,8 @@ export function Library({ me }: { me: Me }) {
     }
   };
 
-  const filtered = Boolean(q || status || favorite);
+  const filtered = Boolean(q || status || editorialStatus || tag || favorite);
+  const tagChoices = tags.data?.items ?? [];
   const clearFilters = () => {
     setTyped('');
     navigate('/library', { replace: true });
@@ -138,13 +170,7 @@ export function Library({ me }: { me: Me }) {
         </div>
         <div className="field">
           <label htmlFor="library-status">Status</label>
-          <select
-            id="library-status"
-            value={status}
-            onChange={(e) =>
-              navigate(libraryUrl({ q: typed, status: e.target.value, favorite }), { replace: true })
-            }
-          >
+          <select id="library-status" value={status} onChange={(e) => refilter({ status: e.target.value })}>
             <option value="">Any</option>
             {statuses.map((s) => (
               <option key={s} value={s}>
@@ -153,13 +179,41 @@ export function Library({ me }: { me: Me }) {
             ))}
           </select>
         </div>
+        <div className="field">
+          <label htmlFor="library-editorial">Editorial</label>
+          <select
+            id="library-editorial"
+            value={editorialStatus}
+            onChange={(e) => refilter({ editorialStatus: e.target.value })}
+          >
+            <option value="">Any</option>
+            {editorialStatuses.map((s) => (
+              <option key={s} value={s}>
+                {editorialLabels[s]}
+              </option>
+            ))}
+          </select>
+        </div>
+        {(tagChoices.length > 0 || tag) && (
+          <div className="field">
+            <label htmlFor="library-tag">Tag</label>
+            <select id="library-tag" value={tag} onChange={(e) => refilter({ tag: e.target.value })}>
+              <option value="">Any</option>
+              {/* A tag in the URL that no article carries any more stays choosable, so the field shows it. */}
+              {tag && !tagChoices.some((t) => t.tag === tag) && <option value={tag}>{tag}</option>}
+              {tagChoices.map((t) => (
+                <option key={t.tag} value={t.tag}>
+                  {t.tag} ({t.count})
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
         <label className="inline">
           <input
             type="checkbox"
             checked={favorite}
-            onChange={(e) =>
-              navigate(libraryUrl({ q: typed, status, favorite: e.target.checked }), { replace: true })
-            }
+            onChange={(e) => refilter({ favorite: e.target.checked })}
           />{' '}
           Favorites only
         </label>
@@ -187,10 +241,12 @@ export function Library({ me }: { me: Me }) {
                     {a.title || a.topic}
                   </Link>
                   <span className="meta">
-                    <StatusBadge status={a.status} /> {a.wordCount} words · {costText(a.costUsd, a.costKnown)}{' '}
-                    · {when(a.updatedAt)}
+                    <StatusBadge status={a.status} />{' '}
+                    <EditorialStatusText status={a.editorialStatus} scheduledFor={a.scheduledFor} /> ·{' '}
+                    {a.wordCount} words · {costText(a.costUsd, a.costKnown)} · {when(a.updatedAt)}
                     {!a.grounded && a.status === 'completed' ? ' · ungrounded' : ''}
                   </span>
+                  <TagList tags={a.tags} of={a.title || a.topic} />
                 </div>
                 <div className="row-actions">
                   <button

@@ -1,10 +1,10 @@
-// A document's tags in the knowledge list and, for editors, their edit: one field of comma-separated
-// tags saved whole (PATCH /api/v1/documents/{id}). The server folds them (case, Unicode form, each
-// once) and holds them to its rule (src/server/routes/document-tags.ts); what it refuses is said at
-// the field, naming the tag.
+// Tags, a document's (the knowledge list) or an article's (the editor), and for editors their edit:
+// one field of comma-separated tags saved whole by `save` (a PATCH of the document or article). The
+// server folds them (case, Unicode form, each once) and holds them to its rule (src/input/tags.ts);
+// what it refuses is said at the field, naming the tag.
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import { api, type DocumentInfo, fieldErrors } from '../../api.ts';
-import { FormError, TextField, useAction } from '../../ui.tsx';
+import { fieldErrors } from '../api.ts';
+import { FormError, TextField, useAction } from '../ui.tsx';
 
 /** The tags typed: split at commas, trimmed, empty pieces dropped (as a multipart upload's). */
 const typedTags = (text: string) =>
@@ -23,14 +23,32 @@ function tagsError(error: unknown, sent: readonly string[]): string | undefined 
   return undefined;
 }
 
-export function DocumentTags({
-  document: d,
+/** The tags as a list named "Tags of …"; nothing when there are none. */
+export function TagList({ tags, of }: { tags: readonly string[]; of: string }) {
+  if (tags.length === 0) return null;
+  return (
+    <ul className="tags" aria-label={`Tags of ${of}`}>
+      {tags.map((t) => (
+        <li key={t} className="tag">
+          {t}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function EditableTags({
+  tags,
+  of,
   editable,
-  onSaved,
+  save: send,
 }: {
-  document: DocumentInfo;
+  tags: string[];
+  /** What the tags are of, as its labels name it ("Tags of …"). */
+  of: string;
   editable: boolean;
-  onSaved: (saved: DocumentInfo) => void;
+  /** Saves the tags whole; throws the server's refusal. */
+  save: (tags: string[]) => Promise<void>;
 }) {
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState('');
@@ -47,17 +65,16 @@ export function DocumentTags({
   }, [editing]);
 
   const start = () => {
-    setText(d.tags.join(', '));
+    setText(tags.join(', '));
     save.setError(undefined);
     setEditing(true);
   };
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    const tags = typedTags(text);
-    setSent(tags);
+    const typed = typedTags(text);
+    setSent(typed);
     void save.run(async () => {
-      const saved = await api('PATCH', '/api/v1/documents/{id}', { params: { id: d.id }, body: { tags } });
-      onSaved(saved);
+      await send(typed);
       setEditing(false);
     });
   };
@@ -65,7 +82,7 @@ export function DocumentTags({
   if (editing) {
     const error = tagsError(save.error, sent);
     return (
-      <form ref={form} className="tags-form" onSubmit={submit} noValidate aria-label={`Tags of ${d.title}`}>
+      <form ref={form} className="tags-form" onSubmit={submit} noValidate aria-label={`Tags of ${of}`}>
         <TextField
           label="Tags, separated by commas"
           hint='Upper and lower case are one tag: "SEO" is saved as "seo".'
@@ -89,26 +106,12 @@ export function DocumentTags({
       </form>
     );
   }
-  if (d.tags.length === 0 && !editable) return null;
+  if (tags.length === 0 && !editable) return null;
   return (
     <div className="doc-tags">
-      {d.tags.length > 0 && (
-        <ul className="tags" aria-label={`Tags of ${d.title}`}>
-          {d.tags.map((t) => (
-            <li key={t} className="tag">
-              {t}
-            </li>
-          ))}
-        </ul>
-      )}
+      <TagList tags={tags} of={of} />
       {editable && (
-        <button
-          ref={button}
-          type="button"
-          className="link"
-          onClick={start}
-          aria-label={`Edit tags of ${d.title}`}
-        >
+        <button ref={button} type="button" className="link" onClick={start} aria-label={`Edit tags of ${of}`}>
           Edit tags
         </button>
       )}
