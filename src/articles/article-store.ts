@@ -319,8 +319,9 @@ export async function listArticles(
   // A call of a model without a price is not in `cost`: said, as the article's own view says it.
   // Scalar subqueries (not a lateral join) so that they run for the page's rows only, after the limit.
   const costKnown = sql<boolean>`NOT EXISTS (SELECT 1 FROM article_steps s WHERE s.article_id = ${articles.id} AND cardinality(s.unpriced_models) > 0)`;
-  // A search's best plan depends on its words (common: walk the newest articles; rare: the index).
-  const rows = await (input.q ? database.dbPlannedPerCall : database.db)
+  // A search's best plan depends on its words, a tag filter's on its tags (common: walk the newest
+  // articles; rare: the index), so neither may settle on one generic plan.
+  const rows = await (input.q || input.tags?.length ? database.dbPlannedPerCall : database.db)
     .select({
       id: articles.id,
       topic: articles.topic,
