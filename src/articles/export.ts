@@ -46,7 +46,7 @@ const escapeHtml = (text: string) =>
 /** What the text formats read: the stored row has it all. */
 type Exported = Pick<
   ArticleRow,
-  'workspaceId' | 'slug' | 'seo' | 'title' | 'brief' | 'updatedAt' | 'markdown' | 'html'
+  'workspaceId' | 'slug' | 'seo' | 'title' | 'brief' | 'updatedAt' | 'markdown' | 'html' | 'tags'
 > & {
   sources: ReadonlyArray<Pick<ArticleRow['sources'][number], 'n' | 'title' | 'url' | 'documentId'>>;
 };
@@ -79,6 +79,8 @@ export async function exportArticle({ format, article }: ExportRequest): Promise
           ...(description ? { description } : {}),
           slug: article.slug,
           keywords: article.seo?.keywords ?? article.brief.keywords,
+          // The library's tags, as static site generators (Jekyll, Hugo, Eleventy) read them.
+          ...(article.tags.length ? { tags: article.tags } : {}),
           language: article.brief.language,
           date: article.updatedAt.toISOString().slice(0, 10),
           sources: article.sources.map((s) => ({

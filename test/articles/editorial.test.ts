@@ -107,6 +107,15 @@ describe.each(backends)('article tags and editorial status (%s)', (backend) => {
     expect((await patch(id, { tags: [] })).json().tags).toEqual([]);
   });
 
+  it("writes the tags into the Markdown export's front matter, and no tags line without them", async () => {
+    const id = await insert('Solar roofs');
+    const exported = async () =>
+      (await call('GET', `/api/v1/articles/${id}/export?format=md`, owner.cookie)).body.split('\n---\n')[0]!;
+    expect(await exported()).not.toMatch(/^tags:/m);
+    await patch(id, { tags: ['Solar', 'roofs'] });
+    expect(await exported()).toMatch(/^tags:\n {2}- solar\n {2}- roofs$/m);
+  });
+
   it('keeps the planned date while scheduled, moves it, and clears it with another status', async () => {
     const id = await insert('Solar panels');
     const scheduled = await patch(id, {
