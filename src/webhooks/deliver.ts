@@ -2,6 +2,7 @@
 // address checked and pinned, so DNS rebinding cannot reach a private address), no redirect
 // followed, a deadline on the whole exchange, and only the start of the answer read.
 import { errorMessage } from '../errors.ts';
+import { storableText } from '../input/storable-text.ts';
 import { retryAfterMs } from '../llm/retry-after.ts';
 import { BlockedUrlError, createGuardedFetch, type Resolver } from '../security/ssrf/index.ts';
 import { deliveryHeaders } from './signature.ts';
@@ -56,8 +57,9 @@ async function excerptOf(response: Response): Promise<string | null> {
     await reader.cancel().catch(() => {});
   }
   const text = Buffer.concat(chunks).subarray(0, responseExcerptBytes).toString('utf8');
-  // A character cut at the byte limit decodes as U+FFFD; the excerpt ends before it.
-  return text.replace(/\uFFFD$/, '');
+  // A character cut at the byte limit decodes as U+FFFD; the excerpt ends before it. A binary or
+  // UTF-16 answer holds NUL bytes, which PostgreSQL cannot store: the attempt could not be recorded.
+  return storableText(text.replace(/\uFFFD$/, ''));
 }
 
 function failureOf(

@@ -12,7 +12,7 @@ import {
   type AttemptOutcome,
   claimAttempt,
   deliveriesWithoutJob,
-  failIfEndpointDisabled,
+  failEndedDelivery,
   pruneDeliveries,
   recordAttempt,
 } from './delivery-store.ts';
@@ -64,9 +64,9 @@ export async function runDeliveryAttempt(
   job: AppJobPayload<'webhook.deliver'>,
   signal?: AbortSignal,
 ): Promise<void> {
-  const claimed = await claimAttempt(deps.database, job.deliveryId);
+  const claimed = await claimAttempt(deps.database, job.deliveryId, maxAttempts);
   if (!claimed) {
-    await failIfEndpointDisabled(deps.database, job.deliveryId);
+    await failEndedDelivery(deps.database, job.deliveryId, maxAttempts);
     return;
   }
   const secret = openSecret(claimed.sealedSecret, deps.secretKey);

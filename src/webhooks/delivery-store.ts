@@ -7,6 +7,7 @@ import type { Database, Db, Transaction } from '../db/client.ts';
 import { reclaimDeletedSpace } from '../db/embedded-autovacuum.ts';
 import { after, createdMicrosOf, newestFirst, type PagePosition } from '../db/keyset.ts';
 import { webhookDeliveries, webhooks } from '../db/schema/webhooks.ts';
+import { storableText } from '../input/storable-text.ts';
 import { pendingJobExists } from '../jobs/pending-job.ts';
 import type { DeliveredEvent, DeliveryStatus, WebhookEvent, WebhookPayload } from './webhook-events.ts';
 
@@ -140,11 +141,19 @@ export interface ClaimedAttempt {
 // to do, and one whose worker died is picked up by the sweep after it.
 const attemptHoldSeconds = 60;
 
+// Due: its time has come (a job may start a few seconds early), and no attempt holds it.
+const due = `d.status = 'pending' AND d.next_attempt_at <= now() + interval '5 seconds'`;
+
 /**
  * Takes the delivery's next attempt: counted, and held for attemptHoldSeconds. Undefined when it is
- * not due (done, not yet time, another attempt in flight) or its endpoint is disabled.
+ * not due (done, not yet time, another attempt in flight), its endpoint is disabled, or it has had
+ * `maxAttempts` (a stop for attempts whose outcome could not be recorded: failEndedDelivery ends it).
  */
-export async function claimAttempt(database: Database, id: string): Promise<ClaimedAttempt | undefined> {
+export async function claimAttempt(
+  database: Database,
+  id: string,
+  maxAttempts: number,
+): Promise<ClaimedAttempt | undefined> {
   const { rows } = await database.query<{
     id: string;
     workspace_id: string;
@@ -158,11 +167,10 @@ export async function claimAttempt(database: Database, id: string): Promise<Clai
     `UPDATE webhook_deliveries d
         SET attempts = d.attempts + 1, next_attempt_at = now() + make_interval(secs => $2)
        FROM webhooks w
-      WHERE d.id = $1 AND w.id = d.webhook_id AND w.enabled
-        AND d.status = 'pending' AND d.next_attempt_at <= now() + interval '5 seconds'
+      WHERE d.id = $1 AND w.id = d.webhook_id AND w.enabled AND ${due} AND d.attempts < $3
       RETURNING d.id, d.workspace_id, d.webhook_id, coalesce(d.message_id, d.id) AS message_id, d.payload,
         d.attempts, w.url, w.secret`,
-    [id, attemptHoldSeconds],
+    [id, attemptHoldSeconds, maxAttempts],
   );
   const row = rows[0];
   if (!row) return undefined;
@@ -178,15 +186,25 @@ export async function claimAttempt(database: Database, id: string): Promise<Clai
   };
 }
 
-/** A pending delivery whose endpoint was disabled meanwhile is failed with that reason; true if so. */
-export async function failIfEndpointDisabled(database: Database, id: string): Promise<boolean> {
+/**
+ * A pending delivery that can have no more attempts is failed: its endpoint was disabled meanwhile,
+ * or it is due with `maxAttempts` made (their outcomes were not all recorded). True if so.
+ */
+export async function failEndedDelivery(
+  database: Database,
+  id: string,
+  maxAttempts: number,
+): Promise<boolean> {
   const { rows } = await database.query(
     `UPDATE webhook_deliveries d
-        SET status = 'failed', last_error = 'the webhook is disabled', next_attempt_at = NULL, completed_at = now()
+        SET status = 'failed', next_attempt_at = NULL, completed_at = now(),
+            last_error = CASE WHEN NOT w.enabled THEN 'the webhook is disabled'
+              ELSE coalesce(d.last_error || '; ', '') || 'gave up after ' || $2::int || ' attempts' END
        FROM webhooks w
-      WHERE d.id = $1 AND d.status = 'pending' AND w.id = d.webhook_id AND NOT w.enabled
+      WHERE d.id = $1 AND d.status = 'pending' AND w.id = d.webhook_id
+        AND (NOT w.enabled OR (${due} AND d.attempts >= $2::int))
       RETURNING 1`,
-    [id],
+    [id, maxAttempts],
   );
   return rows.length > 0;
 }
@@ -212,9 +230,10 @@ export async function recordAttempt(database: Database, id: string, outcome: Att
       id,
       outcome.status,
       outcome.statusCode,
-      outcome.error,
+      // What a receiver or its connection said may hold what PostgreSQL cannot store (NUL).
+      outcome.error === null ? null : storableText(outcome.error),
       Math.round(outcome.durationMs),
-      outcome.responseExcerpt,
+      outcome.responseExcerpt === null ? null : storableText(outcome.responseExcerpt),
       outcome.status === 'pending' ? (outcome.nextAttemptAt ?? new Date()).toISOString() : null,
     ],
   );

@@ -46,6 +46,15 @@ describe.each(backends)('webhook deliveries (%s)', (backend) => {
       },
       '/gone': (_req, res) => res.writeHead(410).end(),
       '/down': (_req, res) => res.writeHead(503).end(),
+      // Answers PostgreSQL cannot store as they are: NUL bytes (binary, UTF-16).
+      '/binary': (_req, res) =>
+        res
+          .writeHead(200, { 'content-type': 'application/octet-stream' })
+          .end(Buffer.from([0x6f, 0x6b, 0x00])),
+      '/utf16': (_req, res) =>
+        res
+          .writeHead(200, { 'content-type': 'text/plain; charset=utf-16le' })
+          .end(Buffer.from('ok', 'utf16le')),
     });
     workspaceId = await insertWorkspace(db.database);
     scope = { workspaceId, userId: randomUUID() };
@@ -163,6 +172,38 @@ describe.each(backends)('webhook deliveries (%s)', (backend) => {
       nextAttemptAt: null,
     });
     expect(row.lastError).toMatch(/gave up after 8 attempts/);
+    await db.database.query('DELETE FROM webhooks WHERE id = $1', [webhook.id]);
+  });
+
+  it('records an answer holding NUL bytes: the delivery succeeds once', async () => {
+    for (const path of ['/binary', '/utf16']) {
+      const { webhook } = await hook(path);
+      const [recorded] = await record();
+      await runDeliveryAttempt(deps, recorded!);
+      expect(await delivery(webhook.id, recorded!.deliveryId)).toMatchObject({
+        status: 'succeeded',
+        attempts: 1,
+        lastStatusCode: 200,
+        responseExcerpt: 'ok',
+      });
+      await db.database.query('DELETE FROM webhooks WHERE id = $1', [webhook.id]);
+    }
+  });
+
+  it(`fails, without sending, a due delivery that has had ${maxAttempts} attempts`, async () => {
+    // Attempts whose outcomes could not be recorded: the row stayed pending, the count went on.
+    const { webhook } = await hook('/flaky');
+    const [recorded] = await record();
+    await db.database.query('UPDATE webhook_deliveries SET attempts = $2 WHERE id = $1', [
+      recorded!.deliveryId,
+      maxAttempts,
+    ]);
+    const before = receiver.received.length;
+    await runDeliveryAttempt(deps, recorded!);
+    expect(receiver.received.length).toBe(before);
+    const row = await delivery(webhook.id, recorded!.deliveryId);
+    expect(row).toMatchObject({ status: 'failed', attempts: maxAttempts, nextAttemptAt: null });
+    expect(row.lastError).toBe(`gave up after ${maxAttempts} attempts`);
     await db.database.query('DELETE FROM webhooks WHERE id = $1', [webhook.id]);
   });
 
