@@ -18,7 +18,7 @@ import { captureJobFailure } from '../observability/sentry.ts';
 import { sharedCache } from '../research/cache.ts';
 import { type ResearchConfig, researchFromConfig } from '../research/from-config.ts';
 import { type FetchConfig, fetchOptionsFromConfig } from '../security/ssrf/index.ts';
-import { sendDeliveries } from '../webhooks/delivery-job.ts';
+import { recordTellingWebhooks, sendDeliveries } from '../webhooks/delivery-job.ts';
 import { apiUrlOf, type WebhookEvent } from '../webhooks/webhook-events.ts';
 import { type ArticleBrief, webSourcesOf } from '../writing/brief.ts';
 import { saveDraft } from './draft.ts';
@@ -251,14 +251,9 @@ async function runArticle(
       { type: 'status', data: { status: 'completed' } },
       { type: 'done', data: { status: 'completed' } },
     ];
-    const released = await releaseRun(
-      database,
-      articleId,
-      owner,
-      'completed',
-      undefined,
-      told,
-      webhookNotice(deps, ctx, regeneration === null ? 'article.completed' : null, 'completed'),
+    const notice = webhookNotice(deps, ctx, regeneration === null ? 'article.completed' : null, 'completed');
+    const released = await recordTellingWebhooks(deps, { articleId }, (tell) =>
+      releaseRun(database, articleId, owner, 'completed', undefined, told, tell ? notice : noNotice),
     );
     if (!released) throw new RunSupersededError('finish');
     await events.notify(articleId);
@@ -304,14 +299,9 @@ async function runArticle(
     ];
     // A failed regeneration tells no webhook: the article's run had already ended and been told.
     const event = claimed.regeneration === null && status === 'failed' ? 'article.failed' : null;
-    const released = await releaseRun(
-      database,
-      articleId,
-      owner,
-      status,
-      message,
-      told,
-      webhookNotice(deps, ctx, event, status, message),
+    const notice = webhookNotice(deps, ctx, event, status, message);
+    const released = await recordTellingWebhooks(deps, { articleId }, (tell) =>
+      releaseRun(database, articleId, owner, status, message, told, tell ? notice : noNotice),
     );
     if (!released) return;
     await events.notify(articleId);
@@ -348,6 +338,8 @@ function webhookNotice(
     },
   };
 }
+
+const noNotice = { event: null, data: {} };
 
 // A queued article with no job this long after it was queued is taken for one whose job was lost
 // (a job is sent within milliseconds of the article being stored).

@@ -3,6 +3,7 @@
 import type { Database } from '../db/client.ts';
 import { pendingJobExists } from '../jobs/pending-job.ts';
 import {
+  deliveryDataParam,
   deliveryEventParams,
   type RecordedDelivery,
   recordDeliveriesAfter,
@@ -166,7 +167,7 @@ export async function releaseRun(
       owner,
       ...eventParams(told),
       ...deliveryEventParams(notice.event),
-      JSON.stringify(notice.data),
+      deliveryDataParam(notice.data),
     ],
   );
   const row = rows[0];

@@ -21,6 +21,10 @@ export function storableTextProblem(value: string): string | undefined {
  */
 export const storableText = (value: string): string => value.replace(controls, '').toWellFormed();
 
+/** JSON of `value` whose strings are made storable (storableText): a jsonb column refuses \u0000. */
+export const storableJson = (value: unknown): string =>
+  JSON.stringify(value, (_key, v) => (typeof v === 'string' ? storableText(v) : v));
+
 /**
  * At most `max` UTF-16 code units of `text` from its start, never ending inside a surrogate pair (a
  * cut between its halves left a lone surrogate, which cannot be stored).

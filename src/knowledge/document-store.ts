@@ -320,15 +320,15 @@ const webhookFields = {
 
 /**
  * Ends processing: `failed` for good, or `queued` again for a retry, with the reason. Failing it
- * records its `document.failed` webhook deliveries (payload `data`: `webhookData` and the row's
- * fields) in the same transaction; answers them, for their jobs.
+ * with `webhookData` records its `document.failed` webhook deliveries (payload `data`: `webhookData`
+ * and the row's fields) in the same transaction; answers them, for their jobs.
  */
 export async function releaseProcessing(
   database: Database,
   id: string,
   to: Extract<DocumentStatus, 'failed' | 'queued'>,
   error: string,
-  webhookData: Record<string, unknown> = {},
+  webhookData?: Record<string, unknown>,
 ): Promise<RecordedDelivery[]> {
   return database.db.transaction(async (tx) => {
     const [row] = await tx
@@ -336,7 +336,7 @@ export async function releaseProcessing(
       .set({ status: to, error, updatedAt: sql`now()` })
       .where(and(eq(documents.id, id), eq(documents.status, 'processing')))
       .returning({ workspaceId: documents.workspaceId, ...webhookFields });
-    if (!row || to !== 'failed') return [];
+    if (!row || to !== 'failed' || !webhookData) return [];
     const { workspaceId, ...fields } = row;
     return recordDeliveries(tx, {
       workspaceId,
@@ -373,8 +373,8 @@ export async function storedUpload(
 
 /**
  * Replaces a processing document's chunks and marks it `ready`, in one transaction, so a search
- * never sees half a document, with its `document.ready` webhook deliveries (payload `data`:
- * `webhookData` and the row's fields). False when it is no longer ours (deleted meanwhile, or taken
+ * never sees half a document, with its `document.ready` webhook deliveries when `webhookData` is
+ * given (payload `data`: `webhookData` and the row's fields). False when it is no longer ours (deleted meanwhile, or taken
  * over after we were presumed dead): then nothing is written. Else the deliveries, for their jobs.
  */
 export async function completeDocument(
@@ -407,6 +407,7 @@ export async function completeDocument(
         updatedAt: new Date(),
       })
       .where(eq(documents.id, input.documentId));
+    if (!input.webhookData) return [];
     return recordDeliveries(tx, {
       workspaceId: input.workspaceId,
       event: 'document.ready',

@@ -17,7 +17,7 @@ import type { JobQueue } from '../jobs/queue.ts';
 import type { LlmGateway } from '../llm/types.ts';
 import { withoutParamsText } from '../observability/query-values.ts';
 import { assertStorageRoom, insertWithinStorage } from '../storage/workspace-storage.ts';
-import { sendDeliveries } from '../webhooks/delivery-job.ts';
+import { recordTellingWebhooks, sendDeliveries } from '../webhooks/delivery-job.ts';
 import { apiUrlOf } from '../webhooks/webhook-events.ts';
 import { chunksLanguage } from './detect-language.ts';
 import {
@@ -311,16 +311,18 @@ async function storeDocument(
   vectors: { embeddings?: number[][]; note: string | null },
   opts: ProcessOptions,
 ): Promise<ProcessOutcome> {
-  const stored = await completeDocument(deps.database, {
-    workspaceId: job.workspaceId,
-    documentId: job.documentId,
-    chunks: parsed.chunks,
-    embeddings: vectors.embeddings,
-    note: vectors.note,
-    pageCount: parsed.pageCount,
-    language: chunksLanguage(parsed.chunks),
-    webhookData: webhookData(deps, job.documentId),
-  });
+  const stored = await recordTellingWebhooks(deps, { document: job.documentId }, (tell) =>
+    completeDocument(deps.database, {
+      workspaceId: job.workspaceId,
+      documentId: job.documentId,
+      chunks: parsed.chunks,
+      embeddings: vectors.embeddings,
+      note: vectors.note,
+      pageCount: parsed.pageCount,
+      language: chunksLanguage(parsed.chunks),
+      ...(tell && { webhookData: webhookData(deps, job.documentId) }),
+    }),
+  );
   if (stored) await sendDeliveries(deps, stored);
   const document = await getDocument(deps.database, job.workspaceId, job.documentId);
   if (!stored || !document) return { outcome: 'skipped', document };
@@ -348,12 +350,14 @@ async function afterFailure(
   const aborted = opts.signal?.aborted === true;
   if (rejected || (opts.finalAttempt && !aborted)) {
     const message = rejected ? messageOf(err) : `ingestion failed: ${messageOf(err)}`;
-    const deliveries = await releaseProcessing(
-      deps.database,
-      job.documentId,
-      'failed',
-      message,
-      webhookData(deps, job.documentId),
+    const deliveries = await recordTellingWebhooks(deps, { document: job.documentId }, (tell) =>
+      releaseProcessing(
+        deps.database,
+        job.documentId,
+        'failed',
+        message,
+        tell ? webhookData(deps, job.documentId) : undefined,
+      ),
     );
     await sendDeliveries(deps, deliveries);
     deps.logger.warn({ document: job.documentId, err: messageOf(err) }, 'document ingestion failed');

@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
+import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import type { AppJobPayload } from '../jobs/job-map.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import { decryptSecret } from '../security/encryption.ts';
@@ -122,6 +123,25 @@ export async function sendDeliveries(
           'webhook delivery not queued; the sweep will',
         ),
       );
+}
+
+/**
+ * Records a change (an article's or a document's outcome) with its webhook deliveries, `record(true)`;
+ * should that fail for any reason but the database being unreachable, records it again without them
+ * (`record(false)`), logged: telling the receivers must never cost the change itself.
+ */
+export async function recordTellingWebhooks<T>(
+  deps: { logger: Pick<Logger, 'warn'> },
+  context: Record<string, unknown>,
+  record: (withDeliveries: boolean) => Promise<T>,
+): Promise<T> {
+  try {
+    return await record(true);
+  } catch (err) {
+    if (isDatabaseUnavailable(err)) throw err;
+    deps.logger.warn({ err, ...context }, 'recorded without its webhook deliveries: with them it failed');
+    return record(false);
+  }
 }
 
 // A due attempt with no job this long is taken for one whose job was lost (jobs are sent within

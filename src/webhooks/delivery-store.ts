@@ -7,7 +7,7 @@ import type { Database, Db, Transaction } from '../db/client.ts';
 import { reclaimDeletedSpace } from '../db/embedded-autovacuum.ts';
 import { after, createdMicrosOf, newestFirst, type PagePosition } from '../db/keyset.ts';
 import { webhookDeliveries, webhooks } from '../db/schema/webhooks.ts';
-import { storableText } from '../input/storable-text.ts';
+import { storableJson, storableText } from '../input/storable-text.ts';
 import { pendingJobExists } from '../jobs/pending-job.ts';
 import type { DeliveredEvent, DeliveryStatus, WebhookEvent, WebhookPayload } from './webhook-events.ts';
 
@@ -58,7 +58,9 @@ export type DeliveryRow = {
  * enabled endpoint of the workspace subscribing to it, once for each row of `after` — a CTE that
  * yields `workspace_id` — so the event is recorded exactly when the change is. The event and its
  * time are the parameters at `$eventAt` and the next (deliveryEventParams; a null event records
- * nothing); `dataSql` is the payload's `data`, a jsonb expression. Yields the deliveries' ids.
+ * nothing); `dataSql` is the payload's `data`, a jsonb expression (its parameter: deliveryDataParam).
+ * Yields the deliveries' ids. An endpoint being deleted meanwhile is waited for and skipped (its row
+ * is locked against deletion): inserting for it would fail the whole statement on its foreign key.
  */
 export const recordDeliveriesAfter = (after: string, eventAt: number, dataSql: string) =>
   `INSERT INTO webhook_deliveries (webhook_id, workspace_id, event, payload)
@@ -66,11 +68,18 @@ export const recordDeliveriesAfter = (after: string, eventAt: number, dataSql: s
      jsonb_build_object('type', $${eventAt}::text, 'timestamp', $${eventAt + 1}::text, 'data', ${dataSql})
    FROM ${after} JOIN webhooks w ON w.workspace_id = ${after}.workspace_id
    WHERE w.enabled AND $${eventAt}::text = ANY (w.events)
+   FOR KEY SHARE OF w
    RETURNING id, workspace_id`;
 
 export const deliveryEventParams = (event: WebhookEvent | null, at = new Date()) => [event, at.toISOString()];
 
-/** Records `event` for each enabled endpoint of the workspace that subscribes to it (inside a transaction, or alone). */
+/** The parameter of a payload's `data`: what a jsonb column cannot hold (NUL) left out. */
+export const deliveryDataParam = (data: Record<string, unknown>) => storableJson(data);
+
+/**
+ * Records `event` for each enabled endpoint of the workspace that subscribes to it (inside a
+ * transaction, or alone); an endpoint being deleted meanwhile is waited for and skipped.
+ */
 export async function recordDeliveries(
   db: Db | Transaction,
   input: { workspaceId: string; event: WebhookEvent; data: Record<string, unknown>; at?: Date },
@@ -84,12 +93,13 @@ export async function recordDeliveries(
         eq(webhooks.enabled, true),
         sql`${input.event}::text = ANY (${webhooks.events})`,
       ),
-    );
+    )
+    .for('key share');
   if (targets.length === 0) return [];
   const payload: WebhookPayload = {
     type: input.event,
     timestamp: (input.at ?? new Date()).toISOString(),
-    data: input.data,
+    data: JSON.parse(deliveryDataParam(input.data)),
   };
   const rows = await db
     .insert(webhookDeliveries)
