@@ -157,7 +157,7 @@ export async function releaseRun(
        WHERE id = $1 AND lease_owner = $4 AND status = 'running' RETURNING workspace_id, title, word_count),
      told AS (${appendEventsAfter('released', 5)}),
      hooks AS (${recordDeliveriesAfter('released', 7, "$9::jsonb || jsonb_build_object('title', released.title, 'wordCount', released.word_count)")})
-     SELECT (SELECT coalesce(json_agg(json_build_object('deliveryId', id, 'workspaceId', workspace_id)), '[]'::json)
+     SELECT (SELECT coalesce(json_agg(json_build_object('deliveryId', id, 'workspaceId', workspace_id, 'webhookId', webhook_id)), '[]'::json)
                FROM hooks) AS deliveries
        FROM released`,
     [

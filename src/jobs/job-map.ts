@@ -36,8 +36,11 @@ export const appJobs = {
   },
   /** One attempt of a webhook delivery; a failed one sends the next attempt's job itself (src/webhooks/). */
   'webhook.deliver': {
-    payload: z.object({ deliveryId: z.uuid(), workspaceId: z.uuid() }),
-    turnsBy: 'workspaceId',
+    // `webhookId` is optional only for jobs an earlier release queued without it.
+    payload: z.object({ deliveryId: z.uuid(), workspaceId: z.uuid(), webhookId: z.uuid().optional() }),
+    // Endpoints take turns: one whose deliveries pile up (it is down, or slow) does not hold another
+    // endpoint's, of the same workspace or not, behind all of them.
+    turnsBy: 'webhookId',
     // The receiver's failures are retried by the delivery's own schedule; a job retry only covers
     // the database failing under the attempt.
     retryLimit: 2,

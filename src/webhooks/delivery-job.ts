@@ -8,7 +8,7 @@ import { isDatabaseUnavailable } from '../db/unavailable.ts';
 import type { AppJobPayload } from '../jobs/job-map.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import { decryptSecret } from '../security/encryption.ts';
-import { type AttemptResult, attemptDelivery } from './deliver.ts';
+import { type AttemptResult, attemptDelivery, defaultAttemptTimeoutMs } from './deliver.ts';
 import {
   type AttemptOutcome,
   claimAttempt,
@@ -104,7 +104,7 @@ export async function runDeliveryAttempt(
   if (outcome.status === 'pending')
     await deps.queue.send(
       'webhook.deliver',
-      { deliveryId: claimed.id, workspaceId: claimed.workspaceId },
+      { deliveryId: claimed.id, workspaceId: claimed.workspaceId, webhookId: claimed.webhookId },
       { startAfter: outcome.nextAttemptAt! },
     );
 }
@@ -112,7 +112,7 @@ export async function runDeliveryAttempt(
 /** Sends the jobs of recorded deliveries; a failure is logged (the sweep sends them later), never thrown. */
 export async function sendDeliveries(
   deps: { queue: Pick<JobQueue, 'send'>; logger: Pick<Logger, 'warn'> },
-  deliveries: readonly { deliveryId: string; workspaceId: string }[],
+  deliveries: readonly AppJobPayload<'webhook.deliver'>[],
 ): Promise<void> {
   for (const delivery of deliveries)
     await deps.queue
@@ -149,13 +149,45 @@ export async function recordTellingWebhooks<T>(
 const overdueSeconds = 60;
 const hourMs = 3600_000;
 
+/**
+ * Attempts wait on the network, not the CPU: `slots` at once per process, at most `perEndpoint` of
+ * them to one endpoint, so a receiver that never answers holds that many for its deadline, not all.
+ */
+export const deliveryConcurrency = { slots: 8, perEndpoint: 2 };
+
 export function handleWebhookJobs(
   deps: WebhookJobDeps & { queue: Pick<JobQueue, 'send' | 'handle' | 'repeat'> },
 ) {
-  // Attempts wait on the network, not the CPU: two at once per process.
-  deps.queue.handle('webhook.deliver', (job) => runDeliveryAttempt(deps, job.data, job.signal), {
-    concurrency: 2,
-  });
+  // When each endpoint's attempts in flight in this process started.
+  const inFlight = new Map<string, number[]>();
+  const timeoutMs = deps.attemptTimeoutMs ?? defaultAttemptTimeoutMs;
+  // A job for an endpoint with its share in flight comes back about when one of them may have
+  // ended: soon for an endpoint that answers fast, up to a deadline later for one that does not
+  // (jittered, so a pile of them does not come back together).
+  const deferMs = (started: number[]) =>
+    Math.min(timeoutMs, Math.max(200, 2 * (Date.now() - Math.min(...started)))) * (0.75 + Math.random() / 2);
+  deps.queue.handle(
+    'webhook.deliver',
+    async (job) => {
+      const endpoint = job.data.webhookId;
+      if (endpoint === undefined) return runDeliveryAttempt(deps, job.data, job.signal);
+      const started = inFlight.get(endpoint) ?? [];
+      if (started.length >= deliveryConcurrency.perEndpoint) {
+        await deps.queue.send('webhook.deliver', job.data, { startAfter: Date.now() + deferMs(started) });
+        return;
+      }
+      const at = Date.now();
+      started.push(at);
+      inFlight.set(endpoint, started);
+      try {
+        await runDeliveryAttempt(deps, job.data, job.signal);
+      } finally {
+        started.splice(started.indexOf(at), 1);
+        if (started.length === 0) inFlight.delete(endpoint);
+      }
+    },
+    { concurrency: deliveryConcurrency.slots },
+  );
   deps.queue.repeat('webhook.recover', 60_000, async () => {
     for (const delivery of await deliveriesWithoutJob(deps.database, overdueSeconds, 100)) {
       deps.logger.info(

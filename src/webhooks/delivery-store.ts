@@ -17,6 +17,7 @@ type Scope = { workspaceId: string };
 export interface RecordedDelivery {
   deliveryId: string;
   workspaceId: string;
+  webhookId: string;
 }
 
 export const deliveryColumns = {
@@ -59,7 +60,7 @@ export type DeliveryRow = {
  * yields `workspace_id` — so the event is recorded exactly when the change is. The event and its
  * time are the parameters at `$eventAt` and the next (deliveryEventParams; a null event records
  * nothing); `dataSql` is the payload's `data`, a jsonb expression (its parameter: deliveryDataParam).
- * Yields the deliveries' ids. An endpoint being deleted meanwhile is waited for and skipped (its row
+ * Yields the deliveries' `id`, `workspace_id` and `webhook_id`. An endpoint being deleted meanwhile is waited for and skipped (its row
  * is locked against deletion): inserting for it would fail the whole statement on its foreign key.
  */
 export const recordDeliveriesAfter = (after: string, eventAt: number, dataSql: string) =>
@@ -69,7 +70,7 @@ export const recordDeliveriesAfter = (after: string, eventAt: number, dataSql: s
    FROM ${after} JOIN webhooks w ON w.workspace_id = ${after}.workspace_id
    WHERE w.enabled AND $${eventAt}::text = ANY (w.events)
    FOR KEY SHARE OF w
-   RETURNING id, workspace_id`;
+   RETURNING id, workspace_id, webhook_id`;
 
 export const deliveryEventParams = (event: WebhookEvent | null, at = new Date()) => [event, at.toISOString()];
 
@@ -106,7 +107,11 @@ export async function recordDeliveries(
     .values(
       targets.map((t) => ({ webhookId: t.id, workspaceId: input.workspaceId, event: input.event, payload })),
     )
-    .returning({ deliveryId: webhookDeliveries.id, workspaceId: webhookDeliveries.workspaceId });
+    .returning({
+      deliveryId: webhookDeliveries.id,
+      workspaceId: webhookDeliveries.workspaceId,
+      webhookId: webhookDeliveries.webhookId,
+    });
   return rows;
 }
 
@@ -313,14 +318,14 @@ export async function deliveriesWithoutJob(
   overdueSeconds: number,
   limit: number,
 ): Promise<RecordedDelivery[]> {
-  const { rows } = await database.query<{ id: string; workspace_id: string }>(
-    `SELECT d.id, d.workspace_id FROM webhook_deliveries d
+  const { rows } = await database.query<{ id: string; workspace_id: string; webhook_id: string }>(
+    `SELECT d.id, d.workspace_id, d.webhook_id FROM webhook_deliveries d
       WHERE d.status = 'pending' AND d.next_attempt_at < now() - make_interval(secs => $1)
         AND NOT ${pendingJobExists('webhook.deliver', 'deliveryId', 'd.id::text')}
       ORDER BY d.next_attempt_at LIMIT $2`,
     [overdueSeconds, limit],
   );
-  return rows.map((r) => ({ deliveryId: r.id, workspaceId: r.workspace_id }));
+  return rows.map((r) => ({ deliveryId: r.id, workspaceId: r.workspace_id, webhookId: r.webhook_id }));
 }
 
 /**

@@ -129,7 +129,7 @@ async function enabledWebhook(deps: WebhookServiceDeps, scope: Scope, id: string
 }
 
 async function queued(deps: WebhookServiceDeps, delivery: DeliveryRow, workspaceId: string) {
-  await sendDeliveries(deps, [{ deliveryId: delivery.id, workspaceId }]);
+  await sendDeliveries(deps, [{ deliveryId: delivery.id, workspaceId, webhookId: delivery.webhookId }]);
   return delivery;
 }
 
