@@ -5,13 +5,13 @@
 export const retryDelaysSeconds = [30, 120, 600, 3600, 6 * 3600, 12 * 3600, 24 * 3600] as const;
 export const maxAttempts = retryDelaysSeconds.length + 1;
 
-// A receiver's Retry-After (429, 503) is taken within these bounds.
-const minRetryAfterMs = 5_000;
+// A receiver's Retry-After (429, 503) is honoured up to a day.
 const maxRetryAfterMs = 24 * 3600_000;
 
 /**
  * Milliseconds before the next attempt after attempt `attempt` failed, or undefined when it was the
- * last. A Retry-After the receiver sent replaces the backoff, bounded to 5 s – 24 h.
+ * last. A Retry-After the receiver sent lengthens the backoff (up to 24 h), never shortens it: each
+ * attempt counts toward the limit, so a short one would use them all up in a minute.
  */
 export function nextAttemptDelayMs(
   attempt: number,
@@ -19,8 +19,8 @@ export function nextAttemptDelayMs(
   random: () => number = Math.random,
 ): number | undefined {
   if (attempt >= maxAttempts) return undefined;
-  if (retryAfterMs !== undefined) return Math.min(maxRetryAfterMs, Math.max(minRetryAfterMs, retryAfterMs));
   const base = retryDelaysSeconds[Math.max(0, attempt - 1)]! * 1000;
   // ±20 %.
-  return Math.round(base * (0.8 + 0.4 * random()));
+  const backoff = Math.round(base * (0.8 + 0.4 * random()));
+  return retryAfterMs === undefined ? backoff : Math.max(backoff, Math.min(maxRetryAfterMs, retryAfterMs));
 }
