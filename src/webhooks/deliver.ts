@@ -1,6 +1,6 @@
 // One attempt to deliver a webhook: a signed POST through the SSRF guard (every connection's
 // address checked and pinned, so DNS rebinding cannot reach a private address), no redirect
-// followed, a deadline on the whole exchange, and only the start of the answer read.
+// followed, a deadline on the answer's status, and only the start of the answer read.
 import { errorMessage } from '../errors.ts';
 import { storableText } from '../input/storable-text.ts';
 import { retryAfterMs } from '../llm/retry-after.ts';
@@ -10,6 +10,8 @@ import { deliveryHeaders } from './signature.ts';
 /** The most of a receiver's answer kept on the delivery. */
 export const responseExcerptBytes = 1024;
 export const defaultAttemptTimeoutMs = 10_000;
+/** How long the excerpt is read once the status has come: a body that never ends costs no more. */
+export const excerptTimeoutMs = 2_000;
 
 export interface AttemptTarget {
   url: string;
@@ -40,19 +42,27 @@ export interface AttemptResult {
   gone?: boolean;
 }
 
-async function excerptOf(response: Response): Promise<string | null> {
+/** The start of the answer: what arrived within `withinMs` (or before the body broke off). */
+async function excerptOf(response: Response, withinMs: number): Promise<string | null> {
   if (!response.body) return null;
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), withinMs);
+  });
   try {
     while (size < responseExcerptBytes) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.length;
+      const read = await Promise.race([reader.read(), late]);
+      if (read === 'late' || read.done) break;
+      chunks.push(read.value);
+      size += read.value.length;
     }
+  } catch {
+    // The body broke off: the status has decided the outcome, what was read is kept.
   } finally {
+    clearTimeout(timer);
     // The rest is not wanted: the connection is closed rather than drained.
     await reader.cancel().catch(() => {});
   }
@@ -81,8 +91,10 @@ function failureOf(
 
 export async function attemptDelivery(target: AttemptTarget, opts: AttemptOptions): Promise<AttemptResult> {
   const timeoutMs = opts.timeoutMs ?? defaultAttemptTimeoutMs;
-  const deadline = AbortSignal.timeout(timeoutMs);
-  const signal = opts.signal ? AbortSignal.any([deadline, opts.signal]) : deadline;
+  // The deadline is on the status: once it has come, the attempt's outcome is known.
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new DOMException('no answer', 'TimeoutError')), timeoutMs);
+  const signal = opts.signal ? AbortSignal.any([deadline.signal, opts.signal]) : deadline.signal;
   const send = createGuardedFetch({
     allowHosts: opts.allowHosts,
     ...(opts.resolver ? { resolver: opts.resolver } : {}),
@@ -96,7 +108,8 @@ export async function attemptDelivery(target: AttemptTarget, opts: AttemptOption
       body: target.body,
       signal,
     });
-    const responseExcerpt = await excerptOf(response);
+    clearTimeout(timer);
+    const responseExcerpt = await excerptOf(response, Math.min(excerptTimeoutMs, timeoutMs));
     const statusCode = response.status;
     const ok = statusCode >= 200 && statusCode < 300;
     const wait =
@@ -116,9 +129,11 @@ export async function attemptDelivery(target: AttemptTarget, opts: AttemptOption
     return {
       ok: false,
       statusCode: null,
-      ...failureOf(err, deadline.aborted, timeoutMs),
+      ...failureOf(err, deadline.signal.aborted, timeoutMs),
       durationMs: elapsed(),
       responseExcerpt: null,
     } as AttemptResult;
+  } finally {
+    clearTimeout(timer);
   }
 }

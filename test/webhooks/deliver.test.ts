@@ -31,6 +31,11 @@ describe('a webhook delivery attempt', () => {
       '/busy': (_req, res) => res.writeHead(429, { 'retry-after': '120' }).end(),
       '/gone': (_req, res) => res.writeHead(410).end(),
       '/chatty': (_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('é'.repeat(5000)),
+      // The status at once, then a body that never ends.
+      '/open': (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.write('accepted');
+      },
     });
   });
   afterAll(async () => receiver?.close());
@@ -75,6 +80,14 @@ describe('a webhook delivery attempt', () => {
     const result = await send('/slow', { timeoutMs: 300 });
     expect(result).toMatchObject({ ok: false, statusCode: null, error: 'no answer within 0.3 s' });
     expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it('takes the status for the outcome once it has come, however long the body goes on', async () => {
+    const started = Date.now();
+    const result = await send('/open', { timeoutMs: 5000 });
+    expect(result).toMatchObject({ ok: true, statusCode: 200, error: null, responseExcerpt: 'accepted' });
+    // The excerpt's own deadline (2 s), not the status's.
+    expect(Date.now() - started).toBeLessThan(4000);
   });
 
   it('passes on the wait a 429 asks for, and tells a 410', async () => {
