@@ -1,8 +1,15 @@
 // The shape of a server-side base URL (LLM providers): http or https, a host, a port in 1–65535 when
-// one is given, no credentials. Where it may point (the address policy) is checked elsewhere.
+// one is given, no credentials, no control characters (NUL cannot be stored, and the URL parser
+// drops tabs and line breaks, so the text would not say where it points). Where it may point (the
+// address policy) is checked elsewhere.
 import { z } from 'zod';
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+const controls = /[\u0000-\u001F\u007F]/;
+
 export function httpUrlProblem(value: string): string | undefined {
+  if (controls.test(value)) return 'Must not contain control characters';
+  if (!value.isWellFormed()) return 'Must be valid Unicode (no unpaired surrogates)';
   let url: URL;
   try {
     url = new URL(value);
@@ -19,6 +26,7 @@ export function httpUrlProblem(value: string): string | undefined {
   return undefined;
 }
 
+/** An http(s) URL field; the value is the URL normalised (`new URL(value).href`: what is stored is what is fetched). */
 export const httpUrl = (max = 2048) =>
   z
     .string()
@@ -26,4 +34,5 @@ export const httpUrl = (max = 2048) =>
     .superRefine((value, ctx) => {
       const problem = httpUrlProblem(value);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    });
+    })
+    .transform((value) => new URL(value).href);

@@ -224,6 +224,28 @@ describe('accepted nonsense', () => {
     expect(ok.statusCode, ok.body).toBe(200);
   });
 
+  it('refuses control characters in a URL at its field, and stores the URL normalised', async () => {
+    for (const url of [
+      'https://example.com/hook\u0000x',
+      'https://example.com/\tx',
+      'https://example.com/\ud800',
+    ]) {
+      const error = await refused('POST', '/api/v1/webhooks', { url, events: ['article.completed'] });
+      expect(error.details?.[0]?.path).toBe('url');
+      const llm = await refused('PUT', '/api/v1/llm/settings', {
+        credentials: { compatible: { baseUrl: url } },
+      });
+      expect(llm.details?.[0]?.path).toMatch(/baseUrl$/);
+    }
+    const made = await call('POST', '/api/v1/webhooks', {
+      url: 'HTTPS://Example.COM:443/a b/ü',
+      events: ['article.completed'],
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    expect(made.json().url).toBe('https://example.com/a%20b/%C3%BC');
+    await call('DELETE', `/api/v1/webhooks/${made.json().id}`);
+  });
+
   it('estimates a brief whose outline is empty or only blank headings as one without an outline', async () => {
     // Found by the fuzzer: `outline: []` planned zero sections, and each section's share of the
     // article (tokens ÷ sections) was Infinity, which failed the estimate's response schema (500).
