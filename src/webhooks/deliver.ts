@@ -38,6 +38,8 @@ export interface AttemptResult {
   retryAfterMs?: number;
   /** Trying again cannot help: the address is not allowed. */
   refused?: boolean;
+  /** For the server's log only: the private address the receiver's name resolved to. */
+  resolvedTo?: string;
   /** The receiver answered 410 Gone: the endpoint is to be disabled. */
   gone?: boolean;
 }
@@ -76,8 +78,14 @@ function failureOf(
   err: unknown,
   timedOut: boolean,
   timeoutMs: number,
-): Pick<AttemptResult, 'error' | 'refused'> {
+): Pick<AttemptResult, 'error' | 'refused' | 'resolvedTo'> {
   if (timedOut) return { error: `no answer within ${timeoutMs / 1000} s` };
+  if (err instanceof BlockedUrlError && err.reason === 'blocked_address')
+    return {
+      error: "the receiver's address is not public (refused)",
+      refused: true,
+      ...(err.resolvedTo && { resolvedTo: `${err.url} resolves to ${err.resolvedTo}` }),
+    };
   if (err instanceof BlockedUrlError)
     return err.reason === 'redirect' || err.reason === 'unresolvable'
       ? {

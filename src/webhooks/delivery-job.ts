@@ -88,6 +88,11 @@ export async function runDeliveryAttempt(
         responseExcerpt: null,
         refused: true,
       };
+  if (result.resolvedTo)
+    deps.logger.warn(
+      { delivery: claimed.id, webhook: claimed.webhookId, resolvedTo: result.resolvedTo },
+      'webhook delivery refused: the receiver resolves to a private address',
+    );
   if (signal?.aborted) {
     // Shutting down mid-attempt: not the receiver's failure; the sweep tries it again once its hold ends.
     return;

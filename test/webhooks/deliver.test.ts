@@ -99,7 +99,20 @@ describe('a webhook delivery attempt', () => {
     const before = receiver.received.length;
     const result = await send('/ok', { allow: [] });
     expect(result).toMatchObject({ ok: false, statusCode: null, refused: true });
-    expect(result.error).toMatch(/URL blocked/);
+    expect(result.error).toBe("the receiver's address is not public (refused)");
     expect(receiver.received).toHaveLength(before);
+  });
+
+  it("does not tell what a refused receiver's name resolves to (only the server's log does)", async () => {
+    const result = await attemptDelivery(
+      { url: `http://hooks.internal:${receiver.port}/ok`, secret, messageId, body },
+      { allowHosts: [], resolver: async () => [{ address: '10.1.2.3', family: 4 }] },
+    );
+    expect(result).toMatchObject({
+      ok: false,
+      refused: true,
+      error: "the receiver's address is not public (refused)",
+      resolvedTo: expect.stringContaining('10.1.2.3'),
+    });
   });
 });

@@ -14,11 +14,17 @@ export type BlockReason =
 export class BlockedUrlError extends AppError {
   readonly reason: BlockReason;
   readonly url: string;
-  constructor(reason: BlockReason, url: string, message: string) {
+  /**
+   * For the server's log only: the private address a name resolved to. Told to whoever chose the
+   * URL, it would map the server's internal names (any workspace admin could ask).
+   */
+  readonly resolvedTo: string | undefined;
+  constructor(reason: BlockReason, url: string, message: string, resolvedTo?: string) {
     super('validation_error', `URL blocked: ${message}`, { reason, url });
     this.name = 'BlockedUrlError';
     this.reason = reason;
     this.url = url;
+    this.resolvedTo = resolvedTo;
   }
 }
 

@@ -4,9 +4,7 @@
 // resolves to at the moment of use (DNS rebinding).
 import { parseAllowList } from './address-policy.ts';
 import { BlockedUrlError } from './errors.ts';
-import { type Resolver, resolveTarget } from './resolve-target.ts';
-
-const isLocalhostName = (name: string) => name === 'localhost' || name.endsWith('.localhost');
+import { isLocalhostName, type Resolver, resolveTarget } from './resolve-target.ts';
 
 // `localhost` is loopback by definition (RFC 6761); other names are left to connection time.
 const literalOnly: Resolver = async (hostname) => {

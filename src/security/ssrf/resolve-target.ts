@@ -45,6 +45,9 @@ export const systemResolver: Resolver = boundedLookups(getaddrinfo);
 const webPorts = new Set([80, 443]);
 const portAllowed = (port: number) => webPorts.has(port) || port >= 1024;
 
+/** `localhost` and its subdomains: loopback by definition (RFC 6761), nothing a lookup could tell. */
+export const isLocalhostName = (name: string) => name === 'localhost' || name.endsWith('.localhost');
+
 /** `addresses`: every address the name has, each checked, in the resolver's order. */
 export type Target = { url: URL; hostname: string; addresses: ResolvedAddress[] };
 
@@ -100,11 +103,19 @@ export async function resolveTarget(
     if (hostAllowed || addressInAllowList(a.address, allow)) continue;
     const verdict = checkAddress(a.address);
     if (!verdict.allowed)
-      throw new BlockedUrlError(
-        'blocked_address',
-        text,
-        `${hostname} resolves to ${a.address} (${verdict.range})`,
-      );
+      throw literal || isLocalhostName(hostname)
+        ? new BlockedUrlError(
+            'blocked_address',
+            text,
+            `${hostname} is not a public address (${verdict.range})`,
+          )
+        : // What a name resolves to is not told (BlockedUrlError.resolvedTo).
+          new BlockedUrlError(
+            'blocked_address',
+            text,
+            `${hostname} does not resolve to a public address`,
+            `${a.address} (${verdict.range})`,
+          );
   }
   return { url, hostname, addresses };
 }
