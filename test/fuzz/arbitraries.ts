@@ -233,7 +233,10 @@ export class SchemaArbitraries {
     }
     if (schema.pattern) {
       try {
-        return fc.stringMatching(new RegExp(schema.pattern)).filter((s) => s.length <= maxLength);
+        const matching = fc.stringMatching(new RegExp(schema.pattern));
+        // Bounded only by the schema's own maximum: the default one of plain strings would filter a
+        // pattern whose strings are all longer (a 64-digit hash) for ever.
+        return schema.maxLength === undefined ? matching : matching.filter((s) => s.length <= maxLength);
       } catch {
         // a pattern JavaScript cannot compile: plain strings
       }
