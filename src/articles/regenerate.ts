@@ -48,6 +48,7 @@ import {
   targetStep,
 } from './section-target.ts';
 import { seoPackAfterEdit } from './seo-pack.ts';
+import { sourceKey } from './sources.ts';
 import { stepOutputSchemas, storedOutput } from './step-outputs.ts';
 import { countStepsNamed, finishedOutputs } from './step-store.ts';
 import { type RunContext, runStep } from './steps.ts';
@@ -56,7 +57,6 @@ import type { ArticleSource, CitationCheck } from './types.ts';
 // Read here by the job (job.ts), which decides how a failed regeneration leaves the article.
 export { originalRunCompleted } from './step-store.ts';
 
-const sourceKey = (s: ArticleSource) => s.url ?? `${s.documentId}:${s.text.slice(0, 200)}`;
 /** The step of the n-th regeneration of a part (its citation refresh is `<step>:citations`). */
 export const regenerationStep = (target: SectionTarget, n: number) => `${targetStep(target)}#r${n}`;
 

@@ -249,12 +249,16 @@ export function webSources(
   };
 }
 
+/** What makes two found sources the same: their page, or their document and passage. */
+export const sourceKey = (s: { url?: string | undefined; documentId?: string | undefined; text: string }) =>
+  s.url ?? `${s.documentId}:${s.text.slice(0, 200)}`;
+
 /** Numbers the sources 1..n in provider order, dropping repeats of the same passage or page. */
 export function numberSources(groups: readonly FoundSource[][]): ArticleSource[] {
   const seen = new Set<string>();
   const out: ArticleSource[] = [];
   for (const source of groups.flat()) {
-    const key = source.url ?? `${source.documentId}:${source.text.slice(0, 200)}`;
+    const key = sourceKey(source);
     if (seen.has(key)) continue;
     seen.add(key);
     out.push({ n: out.length + 1, ...source });

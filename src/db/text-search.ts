@@ -126,6 +126,28 @@ export function searchWords(text: string): string[] {
   return words;
 }
 
+/**
+ * `searchWords` with where each word is in `text` (`starts[i]`..`ends[i]`), for a caller that shows
+ * the text as written around what it matched. Lower-cased word by word, not the text at once: a
+ * character whose lower case is longer ("İ") would shift every offset after it.
+ */
+export function searchWordRanges(text: string): { words: string[]; starts: number[]; ends: number[] } {
+  const words: string[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const add = (word: string, at: number) => {
+    words.push(word.toLowerCase());
+    starts.push(at);
+    ends.push(at + word.length);
+  };
+  for (const match of text.matchAll(wordPattern)) {
+    const word = match[0];
+    if (!unspacedChar.test(word)) add(word, match.index);
+    else for (const part of word.matchAll(wordOrCharacter)) add(part[0], match.index + part.index);
+  }
+  return { words, starts, ends };
+}
+
 /** Whether a word of `searchWords` is a character of an unspaced script. */
 export const isUnspacedCharacter = (word: string): boolean => unspacedChar.test(word);
 

@@ -8,29 +8,12 @@ import type { similarPassage } from '../server/routes/knowledge-schemas.ts';
 import { englishStopWords } from '../writing/words.ts';
 import { libraryTextConfigs } from './document-store.ts';
 import { type CandidatePassageRow, passagesNearVector, passagesSharingWords } from './passage-store.ts';
+import { jaccard, shingles } from './shingles.ts';
+
+export { jaccard, shingles };
 
 /** A passage like the text: `cosine` is absent without vectors, `shingleJaccard` is 0..1. */
 export type SimilarPassage = z.infer<typeof similarPassage>;
-
-const shingleSize = 5;
-
-export function shingles(text: string): Set<string> {
-  const words = searchWords(text);
-  const out = new Set<string>();
-  if (words.length < shingleSize) {
-    if (words.length > 0) out.add(words.join(' '));
-    return out;
-  }
-  for (let i = 0; i + shingleSize <= words.length; i++) out.add(words.slice(i, i + shingleSize).join(' '));
-  return out;
-}
-
-export function jaccard(a: Set<string>, b: Set<string>): number {
-  if (a.size === 0 || b.size === 0) return 0;
-  let inter = 0;
-  for (const s of a) if (b.has(s)) inter++;
-  return inter / (a.size + b.size - inter);
-}
 
 const maxQueryWords = 64;
 

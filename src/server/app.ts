@@ -30,6 +30,7 @@ import { openApiVersion, serializerCompiler } from './response-serializer.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { articleEstimateRoutes } from './routes/article-estimate.ts';
 import { articleEventRoutes, eventSocketPath } from './routes/article-events.ts';
+import { articleOriginalityRoutes } from './routes/article-originality.ts';
 import { articleRegenerationRoutes } from './routes/article-regeneration.ts';
 import { articleReviewRoutes } from './routes/article-review.ts';
 import { articleRoutes } from './routes/articles.ts';
@@ -177,6 +178,7 @@ export async function buildServer(runtime: Runtime, options: ServerOptions = {})
   await app.register(articleRoutes, { prefix: '/api/v1/articles' });
   await app.register(articleEstimateRoutes, { prefix: '/api/v1/articles' });
   await app.register(articleReviewRoutes, { prefix: '/api/v1/articles' });
+  await app.register(articleOriginalityRoutes, { prefix: '/api/v1/articles' });
   await app.register(articleRegenerationRoutes, { prefix: '/api/v1/articles' });
   await app.register(articleEventRoutes, { prefix: '/api/v1' });
   await app.register(brandVoiceRoutes, { prefix: '/api/v1/brand-voices' });

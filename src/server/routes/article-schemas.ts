@@ -267,3 +267,80 @@ export const versionSummary = z.object({
   title: z.string(),
   createdAt: z.date(),
 });
+
+const copiedSpanFields = {
+  text: z
+    .string()
+    .describe("The article's sentence or sentences holding the copied words, as written in `markdown`"),
+  start: z.number().int().describe('Where `text` is in `markdown` (UTF-16 offsets)'),
+  end: z.number().int(),
+  copied: z.string().describe('The copied words as the article writes them (plain text)'),
+  words: z.number().int().describe('How many words were copied'),
+  quoted: z
+    .boolean()
+    .describe(
+      'Most of the copied words are inside quotation marks or a blockquote: a quotation, reported but not counted in `copiedWords`',
+    ),
+  matched: z
+    .string()
+    .describe('The passage they match, as the other text writes it (at most 1,000 characters)'),
+};
+
+export const copiedSpanView = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('source'),
+    ...copiedSpanFields,
+    source: z.object({
+      n: z
+        .number()
+        .int()
+        .nullable()
+        .describe(
+          "The source's number in the article's references; null for a gathered source it does not cite",
+        ),
+      title: z.string(),
+      url: z.string().optional(),
+    }),
+  }),
+  z.object({
+    kind: z.literal('article'),
+    ...copiedSpanFields,
+    article: z.object({ id: z.uuid(), title: z.string() }),
+  }),
+  z.object({
+    kind: z.literal('document'),
+    ...copiedSpanFields,
+    document: z.object({ id: z.uuid(), title: z.string() }),
+  }),
+]);
+
+export const originalityView = z.object({
+  score: z
+    .number()
+    .min(0)
+    .max(1)
+    .describe(
+      "Share of the article's words in no copied span (quotations not counted as copied): 1 is all its own",
+    ),
+  totalWords: z
+    .int()
+    .describe('Words of the prose checked: headings, code, citation markers and references left out'),
+  copiedWords: z.int().describe('Words in copied spans that are not quotations'),
+  quotedWords: z.int().describe('Words in copied spans that are quotations (and in no other span)'),
+  spans: z
+    .array(copiedSpanView)
+    .describe(
+      'Runs of 8 or more words shared with a source, another article or a library document, longest first up to 100, in text order',
+    ),
+  spansLeftOut: z.int().describe('Further spans past the first 100 (their words are counted)'),
+  similarArticles: z
+    .array(z.object({ id: z.uuid(), title: z.string(), jaccard: z.number().min(0).max(1) }))
+    .describe(
+      "The workspace's articles most like this one: Jaccard similarity of their 5-word shingles, highest first",
+    ),
+  compared: z
+    .object({ sources: z.int(), articles: z.int(), passages: z.int() })
+    .describe(
+      'What the article was compared with: its sources, candidate articles, candidate library passages',
+    ),
+});
