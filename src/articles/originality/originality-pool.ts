@@ -1,7 +1,8 @@
-// The originality check compares in a worker process, not on the thread that serves requests: the
-// largest article an edit allows (500,000 characters, ~80,000 words) takes ~0.1 s of one core to
-// read into words and index, and its candidates as much again (README, "Originality"). Past the
-// time or memory here the check is refused (503) and its process ended (src/worker-pool.ts).
+// The originality check compares in a worker process, not on the thread that serves requests: a
+// 5,000-word article with its sources and 30 candidate articles takes ~70 ms of one core, the
+// largest an edit allows (500,000 characters) 0.3–0.4 s (bench/RESULTS.md "The originality check of
+// a long article"). Past the time or memory here the check is refused (503) and its process ended
+// (src/worker-pool.ts).
 import { QueueFullError, refusalOf } from '../../bounded.ts';
 import { AppError } from '../../errors.ts';
 import { WorkerLimitError, workerFile, workerPool } from '../../worker-pool.ts';
