@@ -1,5 +1,5 @@
 // The editor: Markdown with a live sanitized preview, the editorial status and tags, and panels for
-// citations, fact check, SEO, section regeneration, versions (diff, restore) and export.
+// citations, fact check, SEO, originality, section regeneration, versions (diff, restore) and export.
 import {
   type KeyboardEvent,
   type MouseEvent,
@@ -20,18 +20,20 @@ import { CitationsPanel } from './editor/Citations.tsx';
 import { EditorialPanel } from './editor/Editorial.tsx';
 import { ExportPanel } from './editor/Export.tsx';
 import { FactCheckPanel, type Place } from './editor/FactCheck.tsx';
+import { OriginalityPanel } from './editor/Originality.tsx';
 import { RegeneratePanel } from './editor/Regenerate.tsx';
 import { SeoPanel } from './editor/Seo.tsx';
 import { selectInTextarea } from './editor/select-text.ts';
 import { VersionsPanel } from './editor/Versions.tsx';
 import { rank } from './settings/Members.tsx';
 
-const panels = ['citations', 'fact-check', 'seo', 'sections', 'versions', 'export'] as const;
+const panels = ['citations', 'fact-check', 'seo', 'originality', 'sections', 'versions', 'export'] as const;
 type Panel = (typeof panels)[number];
 const panelLabels: Record<Panel, string> = {
   citations: 'Citations',
   'fact-check': 'Fact check',
   seo: 'SEO',
+  originality: 'Originality',
   sections: 'Regenerate',
   versions: 'Versions',
   export: 'Export',
@@ -366,6 +368,9 @@ function EditorLoaded({
             />
           )}
           {panel === 'seo' && <SeoPanel article={article} />}
+          {panel === 'originality' && (
+            <OriginalityPanel article={article} dirty={dirty} onSelect={showSource} onLocate={locate} />
+          )}
           {/* Kept while another panel shows: a regeneration it started goes on being followed. */}
           <div hidden={panel !== 'sections'}>
             <RegeneratePanel article={article} reload={reload} onChange={onChange} dirty={dirty} />
