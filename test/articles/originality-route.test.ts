@@ -161,7 +161,7 @@ describe('the originality check', () => {
       source: { title: 'Ground-source costs' },
     });
     expect(report.spans.find((s) => s.kind === 'document')).toMatchObject({
-      document: { title: 'Grants guide' },
+      libraryDocument: { title: 'Grants guide' },
     });
     expect(report.similarArticles[0]).toMatchObject({ id: copyId, title: 'Another article' });
     expect(report.similarArticles.some((a) => a.id === id)).toBe(false);

@@ -29,7 +29,7 @@ interface Origin {
   of:
     | Pick<Extract<CopiedSpanView, { kind: 'source' }>, 'kind' | 'source'>
     | Pick<Extract<CopiedSpanView, { kind: 'article' }>, 'kind' | 'article'>
-    | Pick<Extract<CopiedSpanView, { kind: 'document' }>, 'kind' | 'document'>;
+    | Pick<Extract<CopiedSpanView, { kind: 'document' }>, 'kind' | 'libraryDocument'>;
 }
 
 const clipped = (text: string) => (text.length <= maxMatched ? text : `${text.slice(0, maxMatched - 1)}…`);
@@ -59,7 +59,7 @@ export function compareOriginality(task: OriginalityTask): OriginalityReport {
     ...task.passages.map((p) => ({
       ...searchWordRanges(p.text),
       text: p.text,
-      of: { kind: 'document' as const, document: { id: p.documentId, title: p.documentTitle } },
+      of: { kind: 'document' as const, libraryDocument: { id: p.documentId, title: p.documentTitle } },
     })),
   ];
   // A word changed in a copied sentence leaves it one span; a new paragraph or quotation starts another.

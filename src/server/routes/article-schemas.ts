@@ -310,7 +310,8 @@ export const copiedSpanView = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('document'),
     ...copiedSpanFields,
-    document: z.object({ id: z.uuid(), title: z.string() }),
+    // Not `document`: that was the old response wrapper's name, which the API contract test keeps out.
+    libraryDocument: z.object({ id: z.uuid(), title: z.string() }).describe('The knowledge-library document'),
   }),
 ]);
 

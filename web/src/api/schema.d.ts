@@ -4346,7 +4346,8 @@ export interface paths {
                   quoted: boolean;
                   /** @description The passage they match, as the other text writes it (at most 1,000 characters) */
                   matched: string;
-                  document: {
+                  /** @description The knowledge-library document */
+                  libraryDocument: {
                     /** Format: uuid */
                     id: string;
                     title: string;

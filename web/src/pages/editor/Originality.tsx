@@ -28,7 +28,7 @@ function Origin({ span, onSelect }: { span: Span; onSelect: (n: number) => void 
         the article <Link to={`/articles/${span.article.id}`}>{span.article.title}</Link>
       </>
     );
-  return <>the library document “{span.document.title}”</>;
+  return <>the library document “{span.libraryDocument.title}”</>;
 }
 
 export function OriginalityPanel({
