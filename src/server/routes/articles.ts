@@ -1,25 +1,12 @@
-// The articles API: start a run, list and read articles, cancel, edit with versions, export,
-// delete. Regenerating a part is in article-regeneration.ts, events (SSE and WebSocket) in
-// article-events.ts.
+// The articles API: start a run, list and read articles, cancel, edit, duplicate, delete. Export is
+// in article-export.ts, versions in article-versions.ts, regenerating a part in
+// article-regeneration.ts, events (SSE and WebSocket) in article-events.ts.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { articleTagCounts, findArticle, listArticles, markdownLength } from '../../articles/article-store.ts';
 import { articleStepView, articleView as viewOf } from '../../articles/article-view.ts';
 import { duplicateArticle } from '../../articles/duplicate.ts';
-import { exportArticle, exportFormats, exportMediaTypes } from '../../articles/export.ts';
-import {
-  cancelArticle,
-  createArticle,
-  editArticle,
-  removeArticle,
-  restoreVersion,
-} from '../../articles/service.ts';
-import {
-  findVersion,
-  listVersions,
-  versionMarkdownLength,
-  versionsKept,
-} from '../../articles/version-store.ts';
+import { cancelArticle, createArticle, editArticle, removeArticle } from '../../articles/service.ts';
 import { articleStatuses, editorialStatuses } from '../../db/schema/articles.ts';
 import { isoDate } from '../../input/date.ts';
 import { markdownText } from '../../input/markdown.ts';
@@ -37,42 +24,7 @@ import {
   runAccepted,
   stepDetailView,
   stepName,
-  versionSummary,
 } from './article-schemas.ts';
-
-// Bytes, documented as OpenAPI's binary string.
-const binaryFile = (description: string) =>
-  z.custom<Buffer>((value) => Buffer.isBuffer(value)).meta({ type: 'string', format: 'binary', description });
-
-// The file GET /:id/export sends, in the media type of the format asked for.
-const exportFile = {
-  description: 'The article as a file to save (`Content-Disposition: attachment`)',
-  headers: {
-    'content-disposition': z
-      .string()
-      .describe(
-        '`attachment; filename="<slug>.<extension>"` (`<slug>.wordpress.html` for `format=wordpress`)',
-      ),
-    'x-instruction-flags': z
-      .int()
-      .min(1)
-      .describe('How many passages of the text read like instructions to a model; absent when none do'),
-  },
-  content: {
-    [exportMediaTypes.md]: { schema: z.string().describe('Markdown with YAML front matter') },
-    // format=wordpress is HTML too (WordPress block markup), so it shares this entry.
-    [exportMediaTypes.html]: {
-      schema: z
-        .string()
-        .describe('A standalone HTML page; with `format=wordpress`, WordPress (Gutenberg) block markup'),
-    },
-    [exportMediaTypes.txt]: { schema: z.string().describe('Plain text, each link followed by its address') },
-    // The whole article, as GET /:id answers it.
-    [exportMediaTypes.json]: { schema: articleView },
-    [exportMediaTypes.docx]: { schema: binaryFile('A Word document') },
-    [exportMediaTypes.pdf]: { schema: binaryFile('A PDF document') },
-  },
-};
 
 export const links = (id: string) => ({
   self: `/api/v1/articles/${id}`,
@@ -355,101 +307,6 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
         .status(201)
         .header('location', links(copy.id).self)
         .send(await viewOf(database, copy));
-    },
-  );
-
-  app.get(
-    '/:id/export',
-    {
-      preHandler: read,
-      schema: {
-        tags: ['articles'],
-        summary:
-          'Download the article as Markdown (YAML front matter), HTML, plain text, JSON, DOCX, PDF or WordPress blocks',
-        description:
-          '`X-Instruction-Flags: n` is set when n passages of the text read like instructions to a model (see `instructionFlags`). ' +
-          '`format=pdf` answers 400 naming the characters when the text holds some its embedded fonts (DejaVu) cannot draw, ' +
-          'or right-to-left text; DOCX and HTML carry any text.',
-        security: securedBy,
-        params: articleIdParams,
-        querystring: z.object({ format: z.enum(exportFormats).default('md') }),
-        // The handler writes the file (a string), which Fastify sends as it is: these schemas only
-        // describe it.
-        response: { 200: exportFile },
-      },
-    },
-    async (request, reply) => {
-      const row = await findArticle(database, authOf(request), request.params.id);
-      const { format } = request.query;
-      const file =
-        format === 'json'
-          ? await exportArticle({ format, article: await viewOf(database, row) })
-          : await exportArticle({ format, article: row });
-      // Exports are not refused (scripts and the CLI rely on them), but never silent: the count of
-      // instruction-like passages still in the text travels with the file.
-      if (file.instructionFlags > 0) reply.header('x-instruction-flags', String(file.instructionFlags));
-      return reply
-        .header('content-type', file.contentType)
-        .header('content-disposition', `attachment; filename="${file.filename.replace(/[^\w.-]/g, '_')}"`)
-        .send(file.body);
-    },
-  );
-
-  app.get(
-    '/:id/versions',
-    {
-      preHandler: read,
-      schema: {
-        tags: ['articles'],
-        summary: 'Earlier texts of the article, newest first',
-        description: `The newest ${versionsKept} are kept: each edit, restore or regeneration past them drops the oldest.`,
-        security: securedBy,
-        params: articleIdParams,
-        response: { 200: pageOf(versionSummary) },
-      },
-    },
-    async (request) => {
-      const auth = authOf(request);
-      await findArticle(database, auth, request.params.id);
-      return { items: await listVersions(database, auth, request.params.id), nextCursor: null };
-    },
-  );
-
-  app.get(
-    '/:id/versions/:versionId',
-    {
-      preHandler: read,
-      schema: {
-        tags: ['articles'],
-        summary: 'One earlier text of the article',
-        security: securedBy,
-        params: articleIdParams.extend({ versionId: z.uuid() }),
-        response: { 200: versionSummary.extend({ markdown: z.string() }) },
-      },
-    },
-    async (request) => findVersion(database, authOf(request), request.params.id, request.params.versionId),
-  );
-
-  app.post(
-    '/:id/versions/:versionId/restore',
-    {
-      preHandler: write,
-      schema: {
-        tags: ['articles'],
-        summary: 'Bring back an earlier text (the current one is kept as a version)',
-        security: securedBy,
-        params: articleIdParams.extend({ versionId: z.uuid() }),
-        response: { 200: articleView },
-      },
-    },
-    async (request) => {
-      const { id, versionId } = request.params;
-      const row = await edits.spend(
-        request,
-        await versionMarkdownLength(database, authOf(request), id, versionId),
-        () => restoreVersion(runtime, authOf(request), id, versionId),
-      );
-      return viewOf(database, row);
     },
   );
 };
