@@ -36,7 +36,11 @@ function values(document: unknown): string {
     ]),
     llmRoles: at(document, [...json('/api/v1/llm/providers', 'get', ...ok), 'roles', 'required']),
     webhookEvents: at(document, [...json('/api/v1/webhooks', 'post', ...body), 'events', 'items', 'enum']),
-    editorialStatuses: at(document, [...json('/api/v1/articles/{id}', 'patch', ...body), 'editorialStatus', 'enum']),
+    editorialStatuses: at(document, [
+      ...json('/api/v1/articles/{id}', 'patch', ...body),
+      'editorialStatus',
+      'enum',
+    ]),
   };
   return (
     header +
