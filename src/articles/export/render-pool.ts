@@ -3,9 +3,9 @@
 // out as a PDF, and holds hundreds of MB while it does (README, "Exports"). Past the time or memory
 // here the export is refused (503) and its process ended (src/worker-pool.ts); the other formats
 // are unaffected.
-import { QueueFullError, refusalOf } from '../../bounded.ts';
 import { AppError } from '../../errors.ts';
-import { WorkerLimitError, workerFile, workerPool } from '../../worker-pool.ts';
+import { workerFile, workerPool } from '../../worker-pool.ts';
+import { runWorkspaceTask } from '../../workspace-task.ts';
 import type { RenderAnswer, RenderTask } from './render-worker.ts';
 
 const renderers = workerPool<RenderTask, RenderAnswer | null>({
@@ -17,34 +17,13 @@ const renderers = workerPool<RenderTask, RenderAnswer | null>({
   timeoutMs: 60_000,
 });
 
-// A request waits for its file: past this many waiting (of its workspace, or in all) it is refused.
-const maxWaiting = { perWorkspace: 2, inAll: 8 };
-
 export async function renderOffThread(task: RenderTask, workspaceId: string): Promise<string | Buffer> {
-  let answer: RenderAnswer | null;
-  try {
-    answer = await renderers.run(task, {
-      key: workspaceId,
-      maxWaitingForKey: maxWaiting.perWorkspace,
-      maxWaiting: maxWaiting.inAll,
-    });
-  } catch (err) {
-    if (err instanceof QueueFullError)
-      throw refusalOf(
-        err,
-        {
-          key: `${maxWaiting.perWorkspace} exports of this workspace are already being written; try again when they are done`,
-          all: `${maxWaiting.inAll} exports are already being written; try again shortly`,
-        },
-        10,
-      );
-    if (err instanceof WorkerLimitError)
-      throw new AppError(
-        'unavailable',
-        `The ${task.format} export could not be written ${err.message}; export Markdown or HTML instead`,
-      );
-    throw err;
-  }
+  const answer = await runWorkspaceTask(renderers, task, workspaceId, {
+    queued: 'exports',
+    doing: 'being written',
+    overLimit: (limit) =>
+      `The ${task.format} export could not be written ${limit}; export Markdown or HTML instead`,
+  });
   if (!answer) throw new Error('the export renderer returned nothing');
   if ('refusal' in answer)
     throw new AppError('validation_error', answer.refusal, [{ path: 'format', message: answer.refusal }]);

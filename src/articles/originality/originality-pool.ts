@@ -3,9 +3,8 @@
 // largest an edit allows (500,000 characters) 0.3–0.4 s (bench/RESULTS.md "The originality check of
 // a long article"). Past the time or memory here the check is refused (503) and its process ended
 // (src/worker-pool.ts).
-import { QueueFullError, refusalOf } from '../../bounded.ts';
-import { AppError } from '../../errors.ts';
-import { WorkerLimitError, workerFile, workerPool } from '../../worker-pool.ts';
+import { workerFile, workerPool } from '../../worker-pool.ts';
+import { runWorkspaceTask } from '../../workspace-task.ts';
 import type { OriginalityReport, OriginalityTask } from './compare.ts';
 
 const comparers = workerPool<OriginalityTask, OriginalityReport | null>({
@@ -17,33 +16,15 @@ const comparers = workerPool<OriginalityTask, OriginalityReport | null>({
   timeoutMs: 30_000,
 });
 
-const maxWaiting = { perWorkspace: 2, inAll: 8 };
-
 export async function compareOffThread(
   task: OriginalityTask,
   workspaceId: string,
 ): Promise<OriginalityReport> {
-  let answer: OriginalityReport | null;
-  try {
-    answer = await comparers.run(task, {
-      key: workspaceId,
-      maxWaitingForKey: maxWaiting.perWorkspace,
-      maxWaiting: maxWaiting.inAll,
-    });
-  } catch (err) {
-    if (err instanceof QueueFullError)
-      throw refusalOf(
-        err,
-        {
-          key: `${maxWaiting.perWorkspace} originality checks of this workspace are already running; try again when they are done`,
-          all: `${maxWaiting.inAll} originality checks are already running; try again shortly`,
-        },
-        10,
-      );
-    if (err instanceof WorkerLimitError)
-      throw new AppError('unavailable', `The originality check could not be finished ${err.message}`);
-    throw err;
-  }
+  const answer = await runWorkspaceTask(comparers, task, workspaceId, {
+    queued: 'originality checks',
+    doing: 'running',
+    overLimit: (limit) => `The originality check could not be finished ${limit}`,
+  });
   if (!answer) throw new Error('the originality check returned nothing');
   return answer;
 }
