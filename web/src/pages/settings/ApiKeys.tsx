@@ -2,6 +2,7 @@
 import { type FormEvent, useState } from 'react';
 import { type ApiKey, api, fieldErrors, type Scope, scopes, when } from '../../api.ts';
 import { LoadMore, usePagedLoad } from '../../components/LoadMore.tsx';
+import { ShownOnce } from '../../components/ShownOnce.tsx';
 import { Empty, ErrorBox, Field, Loading } from '../../ui.tsx';
 
 export function ApiKeysSection() {
@@ -12,7 +13,6 @@ export function ApiKeysSection() {
   const [created, setCreated] = useState<string>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
-  const [copied, setCopied] = useState(false);
   const errors = fieldErrors(error);
 
   const create = async (e: FormEvent<HTMLFormElement>) => {
@@ -22,7 +22,6 @@ export function ApiKeysSection() {
     const chosen = form.getAll('scopes').map(String) as Scope[];
     setBusy(true);
     setError(undefined);
-    setCopied(false);
     try {
       const res = await api('POST', '/api/v1/api-keys', {
         body: { name: String(form.get('name') ?? ''), ...(chosen.length ? { scopes: chosen } : {}) },
@@ -51,20 +50,6 @@ export function ApiKeysSection() {
       );
     } catch (err) {
       setRevokeError(err);
-    }
-  };
-
-  const copy = async () => {
-    if (!created) return;
-    try {
-      await navigator.clipboard.writeText(created);
-      setCopied(true);
-    } catch {
-      // No Clipboard API over plain HTTP: select the key so Ctrl+C copies it.
-      const input = document.getElementById('new-key-value') as HTMLInputElement | null;
-      input?.focus();
-      input?.select();
-      setCopied(false);
     }
   };
 
@@ -105,21 +90,13 @@ export function ApiKeysSection() {
         </form>
         <div>
           {created && (
-            <div className="card new-key" role="status">
-              <p>
-                <strong>Copy this key now: it is shown only once.</strong>
-              </p>
-              <label htmlFor="new-key-value">New API key</label>
-              <input id="new-key-value" readOnly value={created} onFocus={(e) => e.currentTarget.select()} />
-              <div className="actions">
-                <button type="button" className="secondary" onClick={copy}>
-                  {copied ? 'Copied' : 'Copy'}
-                </button>
-                <button type="button" className="secondary" onClick={() => setCreated(undefined)}>
-                  Done
-                </button>
-              </div>
-            </div>
+            <ShownOnce
+              id="new-key-value"
+              notice="Copy this key now: it is shown only once."
+              label="New API key"
+              value={created}
+              onDone={() => setCreated(undefined)}
+            />
           )}
           <ErrorBox error={revokeError} />
           {keys.loading && !keys.data ? (

@@ -3,6 +3,7 @@
 // it, and read its delivery log (WebhookDeliveries.tsx).
 import { type FormEvent, useState } from 'react';
 import { api, fieldErrors, type Webhook, webhookEvents } from '../../api.ts';
+import { ShownOnce } from '../../components/ShownOnce.tsx';
 import { Empty, ErrorBox, FormError, Loading, Notice, TextField, useAction, useLoad } from '../../ui.tsx';
 import { WebhookDeliveries } from './WebhookDeliveries.tsx';
 
@@ -19,7 +20,6 @@ export function WebhooksSection() {
   const errors = fieldErrors(add.error);
   // The secret of the webhook just added or rotated: shown once, as the API answers it once.
   const [secret, setSecret] = useState<{ url: string; value: string }>();
-  const [copied, setCopied] = useState(false);
 
   const replace = (hook: Webhook) =>
     hooks.setData((d) => d && { ...d, items: d.items.map((x) => (x.id === hook.id ? hook : x)) });
@@ -42,21 +42,7 @@ export function WebhooksSection() {
     const { secret: value, ...hook } = made;
     hooks.setData((d) => ({ items: [...(d?.items ?? []), hook], nextCursor: null }));
     setSecret({ url: hook.url, value });
-    setCopied(false);
     formEl.reset();
-  };
-
-  const copy = async () => {
-    if (!secret) return;
-    try {
-      await navigator.clipboard.writeText(secret.value);
-      setCopied(true);
-    } catch {
-      // No Clipboard API over plain HTTP: select the secret so Ctrl+C copies it.
-      const input = document.getElementById('webhook-secret-value') as HTMLInputElement | null;
-      input?.focus();
-      input?.select();
-    }
   };
 
   return (
@@ -106,26 +92,14 @@ export function WebhooksSection() {
         </form>
         <div>
           {secret && (
-            <div className="card new-key" role="status">
-              <p>
-                <strong>Copy the signing secret now: it is shown only once.</strong>
-              </p>
-              <label htmlFor="webhook-secret-value">Signing secret for {secret.url}</label>
-              <input
-                id="webhook-secret-value"
-                readOnly
-                value={secret.value}
-                onFocus={(e) => e.currentTarget.select()}
-              />
-              <div className="actions">
-                <button type="button" className="secondary" onClick={copy}>
-                  {copied ? 'Copied' : 'Copy secret'}
-                </button>
-                <button type="button" className="secondary" onClick={() => setSecret(undefined)}>
-                  Done
-                </button>
-              </div>
-            </div>
+            <ShownOnce
+              id="webhook-secret-value"
+              notice="Copy the signing secret now: it is shown only once."
+              label={`Signing secret for ${secret.url}`}
+              value={secret.value}
+              copyLabel="Copy secret"
+              onDone={() => setSecret(undefined)}
+            />
           )}
           {hooks.loading && !hooks.data ? (
             <Loading />
@@ -141,10 +115,7 @@ export function WebhooksSection() {
                   onDeleted={() =>
                     hooks.setData((d) => d && { ...d, items: d.items.filter((x) => x.id !== hook.id) })
                   }
-                  onSecret={(value) => {
-                    setSecret({ url: hook.url, value });
-                    setCopied(false);
-                  }}
+                  onSecret={(value) => setSecret({ url: hook.url, value })}
                 />
               ))}
             </ul>
