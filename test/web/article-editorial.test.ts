@@ -5,7 +5,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completedArticle, startWithArticle } from './connected-owner.ts';
-import { overflowsHorizontally, signIn, type WebHarness } from './harness.ts';
+import { invitedMember, overflowsHorizontally, signIn, type WebHarness } from './harness.ts';
 
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 10_000 });
 
@@ -137,18 +137,11 @@ describe('editorial status and tags in the editor and the Library', () => {
   }, 60_000);
 
   it('shows a viewer the status and tags without the means to change them', async () => {
-    const invited = await context.request.post('/api/v1/members', {
-      headers: { origin: h.server.base },
-      data: { email: 'reader@example.com', role: 'viewer' },
+    await invitedMember(h, context, {
+      email: 'reader@example.com',
+      password: 'a-reader-password',
+      role: 'viewer',
     });
-    expect(invited.status()).toBe(201);
-    const { token } = (await invited.json()) as { token: string };
-    const accepted = await fetch(`${h.server.base}/api/v1/invitations/${token}/accept`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ password: 'a-reader-password' }),
-    });
-    expect(accepted.status).toBe(200);
     const other = await h.newContext();
     try {
       const p = await other.newPage();

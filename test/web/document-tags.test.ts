@@ -5,7 +5,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectedOwner } from './connected-owner.ts';
-import { overflowsHorizontally, signIn, startWebHarness, type WebHarness } from './harness.ts';
+import { invitedMember, overflowsHorizontally, signIn, startWebHarness, type WebHarness } from './harness.ts';
 
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 10_000 });
 
@@ -114,18 +114,11 @@ describe('document tags on the Knowledge page', () => {
   }, 60_000);
 
   it('shows a viewer the tags without the means to change them', async () => {
-    const invited = await context.request.post('/api/v1/members', {
-      headers: origin(),
-      data: { email: 'reader@example.com', role: 'viewer' },
+    await invitedMember(h, context, {
+      email: 'reader@example.com',
+      password: 'a-reader-password',
+      role: 'viewer',
     });
-    expect(invited.status()).toBe(201);
-    const { token } = (await invited.json()) as { token: string };
-    const accepted = await fetch(`${h.server.base}/api/v1/invitations/${token}/accept`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ password: 'a-reader-password' }),
-    });
-    expect(accepted.status).toBe(200);
     const other = await h.newContext();
     try {
       const p = await other.newPage();

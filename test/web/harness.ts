@@ -111,6 +111,29 @@ export async function startWebHarness(env: Record<string, string> = {}): Promise
 }
 
 /** Signs in through the form (the context then holds the session cookie). */
+/**
+ * Invites `member` into the workspace of the owner signed in on `inviter` and accepts it with their
+ * password, through the API: a member to sign in with (`signIn`) in a context of their own.
+ */
+export async function invitedMember(
+  h: WebHarness,
+  inviter: BrowserContext,
+  member: { email: string; password: string; role: 'viewer' | 'editor' | 'admin' },
+): Promise<void> {
+  const invited = await inviter.request.post('/api/v1/members', {
+    headers: { origin: h.server.base },
+    data: { email: member.email, role: member.role },
+  });
+  if (invited.status() !== 201) throw new Error(`invite failed: ${invited.status()} ${await invited.text()}`);
+  const { token } = (await invited.json()) as { token: string };
+  const accepted = await fetch(`${h.server.base}/api/v1/invitations/${token}/accept`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ password: member.password }),
+  });
+  if (accepted.status !== 200) throw new Error(`accept failed: ${accepted.status} ${await accepted.text()}`);
+}
+
 export async function signIn(page: Page, who = owner) {
   await page.goto('/');
   await page.getByLabel('Email').fill(who.email);

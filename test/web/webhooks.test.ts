@@ -6,7 +6,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalServer, startServer } from '../research/local-server.ts';
-import { owner, signIn, startWebHarness, type WebHarness } from './harness.ts';
+import { invitedMember, owner, signIn, startWebHarness, type WebHarness } from './harness.ts';
 
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000 });
 
@@ -112,18 +112,11 @@ describe('webhooks in Chromium', () => {
   }, 60_000);
 
   it('shows an editor no Webhooks section (receiver URLs are admin business)', async () => {
-    const invited = await context.request.post('/api/v1/members', {
-      headers: { origin: h.server.base },
-      data: { email: 'writer@example.com', role: 'editor' },
+    await invitedMember(h, context, {
+      email: 'writer@example.com',
+      password: 'a-writer-password',
+      role: 'editor',
     });
-    expect(invited.status()).toBe(201);
-    const { token } = (await invited.json()) as { token: string };
-    const accepted = await fetch(`${h.server.base}/api/v1/invitations/${token}/accept`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ password: 'a-writer-password' }),
-    });
-    expect(accepted.status).toBe(200);
     const other = await h.newContext();
     try {
       const p = await other.newPage();
