@@ -11,18 +11,11 @@ import { compareOriginality, type OriginalityTask } from '../src/articles/origin
 import { closeOriginalityCheckers } from '../src/articles/originality/originality-pool.ts';
 import { session, setupOwner } from '../test/support/accounts.ts';
 import { createTestApp } from '../test/support/app.ts';
+import { seededRandom } from '../test/support/seeded-random.ts';
 import { storedBrief } from '../test/support/stored-brief.ts';
 
 const checks = Number(process.env.BENCH_CHECKS ?? 20);
-// mulberry32: a double-precision LCG (test/support/seeded-random.ts) falls into short cycles within
-// the ~200,000 draws made here, and repeated text would read as copied.
-let seed = 13;
-const random = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-  return ((x ^ (x >>> 14)) >>> 0) / 2 ** 32;
-};
+const random = seededRandom(13);
 // A vocabulary used as prose is: a few words often, most rarely (Zipf-like).
 const vocabulary = Array.from({ length: 6000 }, (_, i) => `w${i.toString(36)}${'aeiou'[i % 5]}n`);
 const word = () => vocabulary[Math.floor(vocabulary.length * random() ** 3)]!;
