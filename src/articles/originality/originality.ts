@@ -6,10 +6,11 @@ import type { Database } from '../../db/client.ts';
 import { AppError } from '../../errors.ts';
 import { libraryTextConfigs } from '../../knowledge/document-store.ts';
 import { passagesSharingWords } from '../../knowledge/passage-store.ts';
-import { articleSearchWords, articlesSharingWords, findArticle } from '../article-store.ts';
+import { findArticle } from '../article-store.ts';
 import { sourceKey } from '../sources.ts';
 import { stepOutputSchemas, storedOutput } from '../step-outputs.ts';
 import { finishedOutputs } from '../step-store.ts';
+import { articleSearchWords, articlesSharingWords } from './candidate-store.ts';
 import type { OriginalityReport, OriginalityTask } from './compare.ts';
 import { compareOffThread } from './originality-pool.ts';
 
