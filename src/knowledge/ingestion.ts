@@ -4,7 +4,7 @@
 // `processDocument` (the job) parses and chunks the stored bytes, embeds the chunks in batches
 // through the gateway, and writes chunks, vectors and `ready` in one transaction, so a search never
 // sees half a document. It is idempotent by document id: a row that is not `queued` (or abandoned
-// in `processing` by a dead worker) is left alone. Every query is document-store.ts's (the tags', document-tag-store.ts's).
+// in `processing` by a dead worker) is left alone. Every query is document-store.ts's or processing-store.ts's (the tags', document-tag-store.ts's).
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
@@ -21,18 +21,11 @@ import { recordTellingWebhooks, sendDeliveries } from '../webhooks/delivery-job.
 import { apiUrlOf } from '../webhooks/webhook-events.ts';
 import { chunksLanguage } from './detect-language.ts';
 import {
-  claimForProcessing,
-  completeDocument,
   type DocumentRow,
   deleteDocumentById,
   findByHash,
   getDocument,
   insertQueuedDocument,
-  releaseProcessing,
-  requeueFailed,
-  requeueStalled,
-  setProgress,
-  storedUpload,
 } from './document-store.ts';
 import { addDocumentTags } from './document-tag-store.ts';
 import { embedDocument } from './document-vectors.ts';
@@ -40,6 +33,15 @@ import { DocumentRejectedError } from './errors.ts';
 import { type ChunkedDocument, documentLimits } from './ingest-document.ts';
 import { parseAndChunkOffThread } from './parse-pool.ts';
 import { handOff, takeHandedOff } from './parsed-handoff.ts';
+import {
+  claimForProcessing,
+  completeDocument,
+  releaseProcessing,
+  requeueFailed,
+  requeueStalled,
+  setProgress,
+  storedUpload,
+} from './processing-store.ts';
 
 /** Retries after a failed attempt (embedder outage, database hiccup); rejections never retry. */
 export const ingestRetryLimit = appJobs['document.ingest'].retryLimit;
