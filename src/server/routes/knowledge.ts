@@ -2,6 +2,7 @@
 // Without pgvector or an embedding model, search is full-text only and the response says so.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { maxTags, oneTag } from '../../input/tags.ts';
 import { text } from '../../input/text.ts';
 import { queryEmbedding } from '../../knowledge/query-embedding.ts';
 import { searchKnowledge } from '../../knowledge/search.ts';
@@ -14,10 +15,8 @@ const searchBody = z.object({
   query: text({ max: 2000, min: 1 }),
   limit: z.number().int().min(1).max(50).default(10),
   documentIds: z.array(z.uuid()).max(100).optional(),
-  tags: z
-    .array(text({ max: 50, min: 1 }))
-    .max(20)
-    .optional(),
+  // As given, not folded: the search looks for each folded and as the database folds it (searchedTags).
+  tags: z.array(oneTag).max(maxTags).optional(),
   /** `fulltext` skips the query embedding; `hybrid` (default) uses vectors when they are available. */
   mode: z.enum(['hybrid', 'fulltext']).default('hybrid'),
 });
