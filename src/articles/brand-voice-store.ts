@@ -94,3 +94,16 @@ export async function brandVoiceById(
   const [voice] = await database.db.select().from(brandVoices).where(eq(brandVoices.id, id));
   return voice ? { name: voice.name, guidelines: voice.guidelines } : undefined;
 }
+
+/** The voice `id` of the caller's workspace (a tool's request names it), if there is one. */
+export async function brandVoiceIn(
+  database: Database,
+  scope: Scope,
+  id: string,
+): Promise<BrandVoice | undefined> {
+  const [voice] = await database.db
+    .select({ name: brandVoices.name, guidelines: brandVoices.guidelines })
+    .from(brandVoices)
+    .where(inWorkspace(scope, brandVoices, eq(brandVoices.id, id)));
+  return voice;
+}

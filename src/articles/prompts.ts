@@ -21,7 +21,8 @@ export interface QuotedSource {
   text: string;
 }
 
-function languageName(tag: string): string {
+/** "German (de)": a language tag as a model reads it best. */
+export function languageName(tag: string): string {
   try {
     const name = new Intl.DisplayNames(['en'], { type: 'language' }).of(tag);
     return name && name !== tag ? `${name} (${tag})` : tag;
@@ -36,8 +37,18 @@ export function languageRule(tag: string): string {
   return `Write everything — title, headings, text, questions, answers and meta — in ${languageName(tag)}, even when sources are in another language; keep quoted names and figures as they are.`;
 }
 
-// The tags that fence quoted data in the prompts below.
-const fenceTags = ['source', 'text', 'sections', 'current_text', 'brand_voice'] as const;
+// The tags that fence quoted data in the prompts below and in the short-form tools' (src/tools/):
+// `request` holds a tool's fields, `article` the text a remix is made from.
+const fenceTags = [
+  'source',
+  'text',
+  'sections',
+  'current_text',
+  'brand_voice',
+  'request',
+  'article',
+] as const;
+export type FenceTag = (typeof fenceTags)[number];
 
 // Spaces and invisible characters a model reads through; a few, not a run of any length: two runs
 // side by side (before and after the slash) were tried at every split of a long one, a time that
@@ -58,6 +69,9 @@ const fenceOpening = new RegExp(
 // Quoted data cannot open or close a fence of its own and so smuggle text out of its block: the
 // bracket of every fence tag in it becomes `&lt;`, which a model reads as text.
 const neutralise = (text: string) => text.replace(fenceOpening, (m) => `&lt;${m.slice(1)}`);
+/** `text` as quoted data in a `<tag>` block it cannot close or leave. */
+export const fenced = (tag: FenceTag, text: string) => `<${tag}>\n${neutralise(text)}\n</${tag}>`;
+
 const attribute = (text: string) => text.replace(/["<>\n]/g, ' ').slice(0, 200);
 
 export function quoteSources(sources: readonly QuotedSource[]): string {
@@ -77,14 +91,17 @@ export function writerSystem(brief: ArticleBrief, voice?: BrandVoice): string {
     languageRule(brief.language),
     brief.audience ? `Audience: ${brief.audience}.` : undefined,
     brief.tone ? `Tone: ${brief.tone}.` : undefined,
-    voice
-      ? `Brand voice "${voice.name}" — follow these guidelines in every sentence:\n<brand_voice>\n${neutralise(voice.guidelines)}\n</brand_voice>`
-      : undefined,
+    voice ? brandVoiceRule(voice) : undefined,
     sourceRule,
     'Cite a fact taken from a source by putting its number in square brackets right after the sentence, e.g. "... in 2023 [2]." Cite only the numbers you are given; never invent sources, URLs or statistics.',
     'Answer with Markdown only: no preamble, no closing remarks about the task.',
   ];
   return lines.filter(Boolean).join('\n');
+}
+
+/** The brand voice's guidelines, which shape every sentence of what a writing prompt asks for. */
+export function brandVoiceRule(voice: BrandVoice): string {
+  return `Brand voice "${attribute(voice.name)}" — follow these guidelines in every sentence:\n${fenced('brand_voice', voice.guidelines)}`;
 }
 
 export function checkerSystem(): string {

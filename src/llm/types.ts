@@ -21,7 +21,8 @@ export const outputRungs = ['json_schema', 'json_object', 'tool', 'text'] as con
 export type OutputRung = (typeof outputRungs)[number];
 
 export interface LlmPurpose {
-  kind: 'article' | 'chat' | 'check' | 'embedding' | 'other';
+  /** `tool`: a short-form tool (src/tools/), its template id as the step; `remix`: an article remixed, its format as the step. */
+  kind: 'article' | 'chat' | 'check' | 'embedding' | 'tool' | 'remix' | 'other';
   /** e.g. the article id */
   id?: string;
   /** e.g. the pipeline step */

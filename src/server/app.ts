@@ -53,6 +53,7 @@ import { memberRoutes } from './routes/members.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { ownSessionRoutes } from './routes/own-sessions.ts';
 import { setupRoutes } from './routes/setup.ts';
+import { toolRoutes } from './routes/tools.ts';
 import { usageRoutes } from './routes/usage.ts';
 import { webAppRoutes } from './routes/web-app.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
@@ -186,6 +187,7 @@ export async function buildServer(runtime: Runtime, options: ServerOptions = {})
   await app.register(articleRegenerationRoutes, { prefix: '/api/v1/articles' });
   await app.register(articleEventRoutes, { prefix: '/api/v1' });
   await app.register(brandVoiceRoutes, { prefix: '/api/v1/brand-voices' });
+  await app.register(toolRoutes, { prefix: '/api/v1/tools' });
   await app.register(documentRoutes, { prefix: '/api/v1/documents' });
   await app.register(evalReportRoutes, { prefix: '/api/v1/eval/reports' });
   await app.register(webhookRoutes, { prefix: '/api/v1/webhooks' });
