@@ -33,6 +33,7 @@ import { articleEventRoutes, eventSocketPath } from './routes/article-events.ts'
 import { articleExportRoutes } from './routes/article-export.ts';
 import { articleOriginalityRoutes } from './routes/article-originality.ts';
 import { articleRegenerationRoutes } from './routes/article-regeneration.ts';
+import { articleRemixRoutes } from './routes/article-remix.ts';
 import { articleReviewRoutes } from './routes/article-review.ts';
 import { articleVersionRoutes } from './routes/article-versions.ts';
 import { articleRoutes } from './routes/articles.ts';
@@ -185,6 +186,7 @@ export async function buildServer(runtime: Runtime, options: ServerOptions = {})
   await app.register(articleReviewRoutes, { prefix: '/api/v1/articles' });
   await app.register(articleOriginalityRoutes, { prefix: '/api/v1/articles' });
   await app.register(articleRegenerationRoutes, { prefix: '/api/v1/articles' });
+  await app.register(articleRemixRoutes, { prefix: '/api/v1/articles' });
   await app.register(articleEventRoutes, { prefix: '/api/v1' });
   await app.register(brandVoiceRoutes, { prefix: '/api/v1/brand-voices' });
   await app.register(toolRoutes, { prefix: '/api/v1/tools' });

@@ -14,6 +14,14 @@ export interface TextLimit {
   ellipsis?: boolean;
 }
 
+/** A text changed after the model to keep a limit. */
+export interface Repair {
+  /** The variant's index, or the part's (a thread's post) for a remix. */
+  index: number;
+  field: string;
+  message: string;
+}
+
 export const measure = (text: string, unit: LimitUnit) => (unit === 'x' ? xLength(text) : text.length);
 
 interface Word {

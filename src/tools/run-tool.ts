@@ -3,7 +3,7 @@
 // is shortened here, whatever the model says it wrote).
 import { z } from 'zod';
 import type { BrandVoice } from '../articles/prompts.ts';
-import { type LimitUnit, measure, shorten } from './limits.ts';
+import { type LimitUnit, measure, type Repair, shorten } from './limits.ts';
 import {
   assertWriter,
   brandVoiceFor,
@@ -18,13 +18,6 @@ import type { ToolInput, ToolTemplate } from './template.ts';
 
 /** Fields of the body that are settings of the call, not material for the prompt. */
 const settingFields = new Set(['variants', 'language', 'brandVoiceId']);
-
-export interface Repair {
-  /** The variant's index, or the part's (a thread's post) for a remix. */
-  index: number;
-  field: string;
-  message: string;
-}
 
 export interface ToolResult {
   template: string;

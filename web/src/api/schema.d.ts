@@ -4767,6 +4767,170 @@ export interface paths {
       };
     };
   };
+  "/api/v1/articles/{id}/remix": {
+    /**
+     * Remix the article into an X thread, a LinkedIn post, a newsletter, a video script or slides
+     * @description Made from the saved text (references and citation markers left out) with the workspace's writer model, counted in usage as `remix:<format>`; nothing is stored. Each X post is at most 280 as X counts it and a LinkedIn post at most 3,000 characters, whatever the model wrote (see `repairs`). 409 while the article is being written or has no text. Send `Accept: text/event-stream` to receive progress as Server-Sent Events: `partial` (what is written so far, unvalidated), then `result` (this response body) or `error` (`{code, message, details?}`, for failures during the model call such as `budget_exceeded` or `unavailable`). Closing the connection cancels the model call.
+     */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @enum {string} */
+            format: "x-thread" | "linkedin" | "newsletter" | "video-script" | "slides";
+            /** @description A brand voice of the workspace; null for none; left out: the article's own */
+            brandVoiceId?: string | null;
+            audience?: string;
+            tone?: string;
+            /** @description What to emphasise or do, e.g. "focus on the costs"; the article stays data */
+            instruction?: string;
+            /** @description BCP 47 tag to write in (default: the article's language) */
+            language?: string;
+            /** @description x-thread: about how many posts (default 8; a post split to fit adds one) */
+            posts?: number;
+            /** @description x-thread: end each post with " n/N" (default true), counted within the 280 */
+            numbered?: boolean;
+            /** @description slides: how many (default 10) */
+            slides?: number;
+            /** @description video-script: length in minutes (default 3) */
+            minutes?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description The remix */
+        200: {
+          content: {
+            "application/json": {
+              /** @enum {string} */
+              format: "x-thread" | "linkedin" | "newsletter" | "video-script" | "slides";
+              /** Format: uuid */
+              articleId: string;
+              /** @description The newsletter’s subject, the script’s or the deck’s title */
+              title: string | null;
+              /** @description The whole remix, ready to paste (Markdown for the newsletter, script and slides) */
+              text: string;
+              /** @description Posts, slides, scenes, or the newsletter’s subject, preview and body, each with its length and limit */
+              parts: ({
+                  label: string;
+                  text: string;
+                  length: number;
+                  limit: ({
+                    max: number;
+                    /**
+                     * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
+                     * @enum {string}
+                     */
+                    unit: "characters" | "x";
+                  }) | null;
+                })[];
+              /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
+              repairs: {
+                  /** @description The variant (tools) or the part (remix) changed */
+                  index: number;
+                  field: string;
+                  message: string;
+                }[];
+              /** @description The article was longer than the model's context allows: it was condensed (every heading kept) */
+              condensed: boolean;
+              /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
+              usage: {
+                provider: string;
+                model: string;
+                inputTokens: number;
+                outputTokens: number;
+                /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
+                costUsd: number | null;
+                costKnown: boolean;
+                /** @description The server reported no usage: its tokens were counted with a tokenizer */
+                estimated: boolean;
+                attempts: number;
+              };
+            };
+            "text/event-stream": OneOf<[{
+              /** @enum {string} */
+              event: "partial";
+              data: unknown;
+            }, {
+              /** @enum {string} */
+              event: "result";
+              data: {
+                /** @enum {string} */
+                format: "x-thread" | "linkedin" | "newsletter" | "video-script" | "slides";
+                /** Format: uuid */
+                articleId: string;
+                /** @description The newsletter’s subject, the script’s or the deck’s title */
+                title: string | null;
+                /** @description The whole remix, ready to paste (Markdown for the newsletter, script and slides) */
+                text: string;
+                /** @description Posts, slides, scenes, or the newsletter’s subject, preview and body, each with its length and limit */
+                parts: ({
+                    label: string;
+                    text: string;
+                    length: number;
+                    limit: ({
+                      max: number;
+                      /**
+                       * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
+                       * @enum {string}
+                       */
+                      unit: "characters" | "x";
+                    }) | null;
+                  })[];
+                /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
+                repairs: {
+                    /** @description The variant (tools) or the part (remix) changed */
+                    index: number;
+                    field: string;
+                    message: string;
+                  }[];
+                /** @description The article was longer than the model's context allows: it was condensed (every heading kept) */
+                condensed: boolean;
+                /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
+                usage: {
+                  provider: string;
+                  model: string;
+                  inputTokens: number;
+                  outputTokens: number;
+                  /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
+                  costUsd: number | null;
+                  costKnown: boolean;
+                  /** @description The server reported no usage: its tokens were counted with a tokenizer */
+                  estimated: boolean;
+                  attempts: number;
+                };
+              };
+            }, {
+              /** @enum {string} */
+              event: "error";
+              data: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            }]>;
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/articles/{id}/events": {
     /**
      * Server-Sent Events of an article run, replayed from `Last-Event-ID` (or `lastEventId`)
