@@ -13,6 +13,7 @@ import { registerGenerateCommand } from './commands/generate.ts';
 import { registerIngestCommand } from './commands/ingest.ts';
 import { registerModelsCommand } from './commands/models.ts';
 import { registerOperationCommands } from './commands/operations.ts';
+import { registerToolCommands } from './commands/tools.ts';
 import { installPackageResolveHook } from './package-resolve-hook.ts';
 import { relaunchFor } from './relaunch.ts';
 
@@ -42,6 +43,7 @@ registerAccountCommands(program);
 registerModelsCommand(program);
 registerGenerateCommand(program);
 registerIngestCommand(program);
+registerToolCommands(program);
 registerBackupCommands(program);
 registerEvalCommand(program);
 for (const command of program.commands) {

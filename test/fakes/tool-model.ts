@@ -38,10 +38,14 @@ function askedSchema(req: ReceivedRequest, prompt: string): { name: string; sche
   return undefined;
 }
 
-/** What the quoted request is about: its first field's value, or the start of the text or article. */
+/** What the quoted request is about: its longest field's value, or the start of the text or article. */
 function subjectOf(prompt: string): string {
-  const field = /<request>\n[^:\n]+: ("(?:[^"\\]|\\.)*")/.exec(prompt)?.[1];
-  if (field) return JSON.parse(field) as string;
+  const request = /<request>\n([\s\S]*?)\n<\/request>/.exec(prompt)?.[1] ?? '';
+  const values = [...request.matchAll(/^[^:\n]+: ("(?:[^"\\]|\\.)*")$/gm)].map(
+    (m) => JSON.parse(m[1]!) as string,
+  );
+  const longest = values.sort((a, b) => b.length - a.length)[0];
+  if (longest) return longest;
   const block = /<(?:text|article)>\n([\s\S]*?)\n<\/(?:text|article)>/.exec(prompt)?.[1] ?? 'the topic';
   return block.replace(/\s+/g, ' ').slice(0, 80);
 }
@@ -69,12 +73,16 @@ function fill(
   return ctx.payload ?? `${name} ${n + 1}: a short note on ${ctx.subject}.`;
 }
 
+// The tools' answers (`<template>_variants`) and the remix formats'; any other request is left to
+// another responder (the article model's, chained after this one).
+const toolAnswer = /_variants$|^(x_thread|linkedin|newsletter|video_script|slides)$/;
+
 export function toolModelResponder() {
   return (req: ReceivedRequest): Behaviour | undefined => {
     if (req.path !== '/v1/chat/completions') return undefined;
     const prompt = textOf(req);
     const asked = askedSchema(req, prompt);
-    if (!asked) return undefined;
+    if (!asked || !toolAnswer.test(asked.name)) return undefined;
     const count = /Write (\d+) versions/.exec(prompt)?.[1];
     const obeys = prompt.replace(quoted, '').includes(injectionMarker);
     const json = fill(asked.schema, asked.name, {

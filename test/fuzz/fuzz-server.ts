@@ -1,9 +1,10 @@
 // The server the fuzzer runs against, for the suite's fuzz test and `npm run fuzz` alike: the real
 // app on an embedded in-memory database, listening on loopback, its job queue worked as under
-// `npm start`, a fake writer model (so briefs become real articles the fuzzer can then read, edit
-// and stream), and a signed-in owner with an API key.
+// `npm start`, a fake writer model (so briefs become real articles the fuzzer can then read, edit,
+// stream and remix, and the tools write variants), and a signed-in owner with an API key.
 import { articleModelResponder } from '../fakes/article-model.ts';
 import { startOpenAiServer } from '../fakes/openai-server.ts';
+import { toolModelResponder } from '../fakes/tool-model.ts';
 import { fileForm } from '../knowledge/samples-ingest.ts';
 import { createKey, setupOwner } from '../support/accounts.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
@@ -23,7 +24,10 @@ export interface FuzzServer {
 
 export async function startFuzzServer(): Promise<FuzzServer> {
   const llm = await startOpenAiServer();
-  llm.responder = articleModelResponder();
+  // Articles, and the short-form tools' and remixes' answers.
+  const tools = toolModelResponder();
+  const articles = articleModelResponder();
+  llm.responder = (req) => tools(req) ?? articles(req);
   const test = await createTestApp('pglite', {
     RATE_LIMIT_ENABLED: 'false',
     OPENAI_COMPATIBLE_BASE_URL: llm.baseUrl,
