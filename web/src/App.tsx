@@ -12,6 +12,8 @@ import { LiveGeneration } from './pages/live/LiveGeneration.tsx';
 import { NewArticle } from './pages/NewArticle.tsx';
 import { Quality } from './pages/Quality.tsx';
 import { Settings } from './pages/Settings.tsx';
+import { rank } from './pages/settings/Members.tsx';
+import { Tools } from './pages/Tools.tsx';
 import { Link, match, mayLeave, navigate, useLocation } from './router.tsx';
 import { ErrorBox, Loading } from './ui.tsx';
 
@@ -27,6 +29,7 @@ const navItems = [
   { to: '/articles/new', label: 'New article' },
   { to: '/library', label: 'Library' },
   { to: '/knowledge', label: 'Knowledge' },
+  { to: '/tools', label: 'Tools' },
   { to: '/quality', label: 'Quality' },
   { to: '/settings', label: 'Settings' },
 ];
@@ -220,6 +223,7 @@ function Page({ path, me }: { path: string; me: Me }) {
   if (path === '/library') return <Library me={me} />;
   if (path === '/knowledge') return <Knowledge me={me} />;
   if (path === '/quality') return <Quality />;
+  if (path === '/tools') return <Tools canWrite={rank[me.workspace.role] >= rank.editor} />;
   if (path === '/settings') return <Settings me={me} />;
   return (
     <section>

@@ -1,5 +1,6 @@
 // The editor: Markdown with a live sanitized preview, the editorial status and tags, and panels for
-// citations, fact check, SEO, originality, section regeneration, versions (diff, restore) and export.
+// citations, fact check, SEO, originality, section regeneration, remix, versions (diff, restore) and
+// export.
 import {
   type KeyboardEvent,
   type MouseEvent,
@@ -22,12 +23,22 @@ import { ExportPanel } from './editor/Export.tsx';
 import { FactCheckPanel, type Place } from './editor/FactCheck.tsx';
 import { OriginalityPanel } from './editor/Originality.tsx';
 import { RegeneratePanel } from './editor/Regenerate.tsx';
+import { RemixPanel } from './editor/Remix.tsx';
 import { SeoPanel } from './editor/Seo.tsx';
 import { selectInTextarea } from './editor/select-text.ts';
 import { VersionsPanel } from './editor/Versions.tsx';
 import { rank } from './settings/Members.tsx';
 
-const panels = ['citations', 'fact-check', 'seo', 'originality', 'sections', 'versions', 'export'] as const;
+const panels = [
+  'citations',
+  'fact-check',
+  'seo',
+  'originality',
+  'sections',
+  'remix',
+  'versions',
+  'export',
+] as const;
 type Panel = (typeof panels)[number];
 const panelLabels: Record<Panel, string> = {
   citations: 'Citations',
@@ -35,6 +46,7 @@ const panelLabels: Record<Panel, string> = {
   seo: 'SEO',
   originality: 'Originality',
   sections: 'Regenerate',
+  remix: 'Remix',
   versions: 'Versions',
   export: 'Export',
 };
@@ -374,6 +386,10 @@ function EditorLoaded({
           {/* Kept while another panel shows: a regeneration it started goes on being followed. */}
           <div hidden={panel !== 'sections'}>
             <RegeneratePanel article={article} reload={reload} onChange={onChange} dirty={dirty} />
+          </div>
+          {/* Kept while another panel shows: a remix being written goes on, and stays to copy. */}
+          <div hidden={panel !== 'remix'}>
+            <RemixPanel article={article} dirty={dirty} editable={editor} />
           </div>
           {panel === 'versions' && (
             <VersionsPanel article={article} current={markdown} dirty={dirty} onRestored={onChange} />
