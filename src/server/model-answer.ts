@@ -71,10 +71,12 @@ export async function answerModelCall<T>(
     connection: 'keep-alive',
     'x-accel-buffering': 'no',
   });
-  const send = (event: string, data: unknown) => {
-    if (!res.writableEnded) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  // Nothing is written once the client is gone (its socket destroyed) or the answer has ended.
+  const write = (chunk: string) => {
+    if (!res.writableEnded && !res.destroyed) res.write(chunk);
   };
-  const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), keepAliveMs);
+  const send = (event: string, data: unknown) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  const keepAlive = setInterval(() => write(': keep-alive\n\n'), keepAliveMs);
   try {
     send('result', await run({ signal: gone.signal, onPartial: (partial) => send('partial', partial) }));
   } catch (err) {

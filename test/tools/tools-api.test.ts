@@ -237,6 +237,22 @@ describe('POST /api/v1/tools/{id}/generate', () => {
     expect(events.at(-1)).toMatchObject({ event: 'result', data: { template: 'titles' } });
     expect(events.at(-1)!.data.variants).toHaveLength(3);
     expect(events.some((e) => e.event === 'partial')).toBe(true);
+
+    // A failure during the call comes as an `error` event in the error shape's fields.
+    env.llm.script({ type: 'error', status: 401, message: 'invalid api key' });
+    const failed = await env.test.app.inject({
+      method: 'POST',
+      url: '/api/v1/tools/titles/generate',
+      headers: { cookie: env.owner.cookie, origin: 'http://localhost', accept: 'text/event-stream' },
+      payload: { topic: 'heat pumps' },
+    });
+    expect(failed.statusCode).toBe(200);
+    const last = [...failed.body.matchAll(/^event: (\w+)\ndata: (.*)$/gm)].at(-1)!;
+    expect(last[1]).toBe('error');
+    expect(JSON.parse(last[2]!)).toMatchObject({
+      code: 'unavailable',
+      message: expect.stringContaining('invalid api key'),
+    });
   });
 
   it('refuses bad input with field errors, an unknown template with 404, and viewers with 403', async () => {
