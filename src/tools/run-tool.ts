@@ -80,7 +80,8 @@ async function runTool(
       schemaName: `${template.id.replaceAll('-', '_')}_variants`,
       maxOutputTokens: plan.maxOutputTokens,
       temperature: 0.8,
-      tooLongAt: template.passages[0] ?? template.fields[0]?.name ?? 'body',
+      // The passage, or the template's longest field: what can make a prompt too long.
+      tooLongAt: template.passages[0] ?? template.fields.find((f) => f.kind === 'textarea')?.name ?? 'body',
     },
     options,
   );

@@ -67,7 +67,12 @@ describe('POST /api/v1/articles/{id}/remix', () => {
     env.llm.script({
       type: 'answer',
       json: {
-        posts: ['1/4 Your gas boiler is costing you more than you think.', long, 'Read the full guide.'],
+        posts: [
+          '1/4 Your gas boiler is costing you more than you think.',
+          long,
+          '5 ways to cut your heating bill this winter.',
+          'Read the full guide. 4/4',
+        ],
       },
       usage: { input: 900, output: 150 },
     });
@@ -76,7 +81,7 @@ describe('POST /api/v1/articles/{id}/remix', () => {
     const body = res.json();
     expect(body.format).toBe('x-thread');
     const posts = body.parts as Array<{ text: string; length: number; limit: { max: number; unit: string } }>;
-    expect(posts.length).toBeGreaterThan(3);
+    expect(posts.length).toBeGreaterThan(4);
     for (const [i, post] of posts.entries()) {
       expect(xLength(post.text)).toBeLessThanOrEqual(280);
       expect(post.length).toBe(xLength(post.text));
@@ -85,8 +90,13 @@ describe('POST /api/v1/articles/{id}/remix', () => {
     }
     // The model's own numbering is replaced by ours; nothing of the long post is lost.
     expect(posts[0]!.text).toBe(`Your gas boiler is costing you more than you think. 1/${posts.length}`);
+    // A post that opens with a number keeps it; the model's " 4/4" is replaced by ours.
+    expect(posts.at(-2)!.text).toBe(
+      `5 ways to cut your heating bill this winter. ${posts.length - 1}/${posts.length}`,
+    );
+    expect(posts.at(-1)!.text).toBe(`Read the full guide. ${posts.length}/${posts.length}`);
     const middle = posts
-      .slice(1, -1)
+      .slice(1, -2)
       .map((p) => p.text.replace(/ \d+\/\d+$/, ''))
       .join(' ');
     expect(middle).toBe(long);

@@ -5,8 +5,9 @@ import { type Repair, splitIntoPosts } from '../../limits.ts';
 import { xLength, xPostLimit } from '../../x-length.ts';
 import { defineFormat, type RemixPart } from '../format.ts';
 
-// "1/", "1/8", "1.", "(1/8)" that a model puts at a post's start or end.
-const leadingNumber = /^\s*\(?\d{1,3}\s*(?:\/\s*\d{0,3})?\)?[.:)]?\s+/;
+// "1/", "1/8", "(1/8)", "1." or "1)" that a model puts at a post's start, " 1/8" at its end — not
+// the number a post opens with ("5 ways to…").
+const leadingNumber = /^\s*\(?\d{1,3}(?:\s*\/\s*\d{0,3}\)?|[.:)])\s+/;
 const trailingNumber = /\s+\(?\d{1,3}\s*\/\s*\d{1,3}\)?\s*$/;
 const withoutNumbering = (post: string) => post.replace(leadingNumber, '').replace(trailingNumber, '').trim();
 
