@@ -113,6 +113,8 @@ function EditorLoaded({
   const [conflict, setConflict] = useState(false);
   const [notice, setNotice] = useState('');
   const [panel, setPanel] = useState<Panel>('citations');
+  const [remixOpened, setRemixOpened] = useState(false);
+  if (panel === 'remix' && !remixOpened) setRemixOpened(true);
   const [selected, setSelected] = useState<number | null>(null);
   // Narrow screens show one pane at a time.
   const [view, setView] = useState<'write' | 'preview'>('write');
@@ -387,10 +389,13 @@ function EditorLoaded({
           <div hidden={panel !== 'sections'}>
             <RegeneratePanel article={article} reload={reload} onChange={onChange} dirty={dirty} />
           </div>
-          {/* Kept while another panel shows: a remix being written goes on, and stays to copy. */}
-          <div hidden={panel !== 'remix'}>
-            <RemixPanel article={article} dirty={dirty} editable={editor} />
-          </div>
+          {/* Made when first opened, then kept while another panel shows: a remix being written goes
+              on, and stays to copy. */}
+          {remixOpened && (
+            <div hidden={panel !== 'remix'}>
+              <RemixPanel article={article} dirty={dirty} editable={editor} />
+            </div>
+          )}
           {panel === 'versions' && (
             <VersionsPanel article={article} current={markdown} dirty={dirty} onRestored={onChange} />
           )}
