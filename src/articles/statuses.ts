@@ -10,7 +10,7 @@ export const isActive = (status: ArticleStatus | string) =>
 
 /**
  * Where the writer is with the article, apart from its run: drafted, in review, scheduled for a
- * date (`scheduled_for`), published. Set by hand — nothing publishes yet (F21).
+ * date (`scheduled_for`), published. Set by hand, or by publishing to a site (src/publishing/).
  */
 export const editorialStatuses = ['draft', 'review', 'scheduled', 'published'] as const;
 export type EditorialStatus = (typeof editorialStatuses)[number];

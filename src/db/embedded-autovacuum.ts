@@ -59,8 +59,8 @@ const deletedFrom = {
   cache: 'VACUUM llm_cache',
   // A document with its uploaded file, its chunks and their vectors.
   documents: 'VACUUM document_blobs, document_chunks, documents',
-  // An article with its steps, events and versions.
-  articles: 'VACUUM article_events, article_steps, article_versions, articles',
+  // An article with its steps, events, versions and publication records.
+  articles: 'VACUUM article_events, article_publications, article_steps, article_versions, articles',
   // Expired browser sessions, removed at most once an hour.
   sessions: 'VACUUM sessions',
   // Audit log entries past AUDIT_RETENTION_DAYS, removed hourly.

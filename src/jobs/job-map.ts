@@ -48,6 +48,18 @@ export const appJobs = {
     retryBackoff: true,
     expireInSeconds: 120,
   },
+  /** Creates or updates an article's post on a WordPress or Ghost site (src/publishing/). */
+  'article.publish': {
+    payload: z.object({ publicationId: z.uuid(), workspaceId: z.uuid() }),
+    turnsBy: 'workspaceId',
+    // The CMS's 5xx, 429 and network failures are retried (30 s, 1 min, 2 min, 4 min); its other 4xx
+    // fail the publication at once with the CMS's message.
+    retryLimit: 4,
+    retryDelay: 30,
+    retryBackoff: true,
+    // A few requests (tags, the post), each within FETCH_TIMEOUT_SECONDS.
+    expireInSeconds: 300,
+  },
 } satisfies Record<string, JobSpec>;
 
 export type AppJobs = typeof appJobs;
@@ -62,5 +74,7 @@ export const appPeriodicTasks = [
   'llm.ledger.compact',
   'webhook.recover',
   'webhook.prune',
+  'publishing.sync',
+  'publishing.recover',
 ] as const;
 export type AppPeriodicTask = (typeof appPeriodicTasks)[number];

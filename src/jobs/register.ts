@@ -4,6 +4,7 @@ import { handleAuditRetention } from '../accounts/audit-retention.ts';
 import { handleArticleJobs } from '../articles/job.ts';
 import { handleDocumentJobs } from '../knowledge/ingest-job.ts';
 import { handleLedgerCompaction } from '../llm/ledger-compaction.ts';
+import { handlePublishingJobs } from '../publishing/publish-job.ts';
 import type { Runtime } from '../runtime.ts';
 import { handleWebhookJobs } from '../webhooks/delivery-job.ts';
 
@@ -14,4 +15,5 @@ export function registerJobs(runtime: Runtime): void {
   handleAuditRetention({ database, queue, config, logger });
   handleLedgerCompaction({ database, queue, config, logger });
   handleWebhookJobs({ database, queue, config, logger, secretKey });
+  handlePublishingJobs({ database, queue, config, logger, secretKey });
 }

@@ -7,6 +7,7 @@ export const webhookEvents = [
   'article.failed',
   'document.ready',
   'document.failed',
+  'article.published',
 ] as const;
 export type WebhookEvent = (typeof webhookEvents)[number];
 

@@ -6,5 +6,6 @@ export * from './eval.ts';
 export * from './knowledge.ts';
 export * from './llm.ts';
 export * from './llm-settings.ts';
+export * from './publishing.ts';
 export * from './storage.ts';
 export * from './webhooks.ts';

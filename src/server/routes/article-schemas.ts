@@ -173,7 +173,7 @@ const editorialFields = {
   editorialStatus: z
     .enum(editorialStatuses)
     .describe(
-      "Where the writer is with it, set by hand (the run's `status` is apart): draft, review, scheduled, published. Nothing publishes yet: `published` says the writer published it elsewhere",
+      "Where the writer is with it (the run's `status` is apart): draft, review, scheduled, published. Set by hand, or by publishing to a destination (`POST /articles/{id}/publish`)",
     ),
   scheduledFor: z
     .date()

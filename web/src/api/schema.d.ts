@@ -1569,7 +1569,7 @@ export interface paths {
                   /** @description Folded: lower case, Unicode NFC, each once */
                   tags: string[];
                   /**
-                   * @description Where the writer is with it, set by hand (the run's `status` is apart): draft, review, scheduled, published. Nothing publishes yet: `published` says the writer published it elsewhere
+                   * @description Where the writer is with it (the run's `status` is apart): draft, review, scheduled, published. Set by hand, or by publishing to a destination (`POST /articles/{id}/publish`)
                    * @enum {string}
                    */
                   editorialStatus: "draft" | "review" | "scheduled" | "published";
@@ -1851,7 +1851,7 @@ export interface paths {
               /** @description Folded: lower case, Unicode NFC, each once */
               tags: string[];
               /**
-               * @description Where the writer is with it, set by hand (the run's `status` is apart): draft, review, scheduled, published. Nothing publishes yet: `published` says the writer published it elsewhere
+               * @description Where the writer is with it (the run's `status` is apart): draft, review, scheduled, published. Set by hand, or by publishing to a destination (`POST /articles/{id}/publish`)
                * @enum {string}
                */
               editorialStatus: "draft" | "review" | "scheduled" | "published";
@@ -2197,7 +2197,7 @@ export interface paths {
               /** @description Folded: lower case, Unicode NFC, each once */
               tags: string[];
               /**
-               * @description Where the writer is with it, set by hand (the run's `status` is apart): draft, review, scheduled, published. Nothing publishes yet: `published` says the writer published it elsewhere
+               * @description Where the writer is with it (the run's `status` is apart): draft, review, scheduled, published. Set by hand, or by publishing to a destination (`POST /articles/{id}/publish`)
                * @enum {string}
                */
               editorialStatus: "draft" | "review" | "scheduled" | "published";
@@ -2589,7 +2589,7 @@ export interface paths {
               /** @description Folded: lower case, Unicode NFC, each once */
               tags: string[];
               /**
-               * @description Where the writer is with it, set by hand (the run's `status` is apart): draft, review, scheduled, published. Nothing publishes yet: `published` says the writer published it elsewhere
+               * @description Where the writer is with it (the run's `status` is apart): draft, review, scheduled, published. Set by hand, or by publishing to a destination (`POST /articles/{id}/publish`)
                * @enum {string}
                */
               editorialStatus: "draft" | "review" | "scheduled" | "published";
@@ -2903,7 +2903,7 @@ export interface paths {
               /** @description Folded: lower case, Unicode NFC, each once */
               tags: string[];
               /**
-               * @description Where the writer is with it, set by hand (the run's `status` is apart): draft, review, scheduled, published. Nothing publishes yet: `published` says the writer published it elsewhere
+               * @description Where the writer is with it (the run's `status` is apart): draft, review, scheduled, published. Set by hand, or by publishing to a destination (`POST /articles/{id}/publish`)
                * @enum {string}
                */
               editorialStatus: "draft" | "review" | "scheduled" | "published";
@@ -3289,7 +3289,7 @@ export interface paths {
               /** @description Folded: lower case, Unicode NFC, each once */
               tags: string[];
               /**
-               * @description Where the writer is with it, set by hand (the run's `status` is apart): draft, review, scheduled, published. Nothing publishes yet: `published` says the writer published it elsewhere
+               * @description Where the writer is with it (the run's `status` is apart): draft, review, scheduled, published. Set by hand, or by publishing to a destination (`POST /articles/{id}/publish`)
                * @enum {string}
                */
               editorialStatus: "draft" | "review" | "scheduled" | "published";
@@ -3751,7 +3751,7 @@ export interface paths {
               /** @description Folded: lower case, Unicode NFC, each once */
               tags: string[];
               /**
-               * @description Where the writer is with it, set by hand (the run's `status` is apart): draft, review, scheduled, published. Nothing publishes yet: `published` says the writer published it elsewhere
+               * @description Where the writer is with it (the run's `status` is apart): draft, review, scheduled, published. Set by hand, or by publishing to a destination (`POST /articles/{id}/publish`)
                * @enum {string}
                */
               editorialStatus: "draft" | "review" | "scheduled" | "published";
@@ -4060,7 +4060,7 @@ export interface paths {
               /** @description Folded: lower case, Unicode NFC, each once */
               tags: string[];
               /**
-               * @description Where the writer is with it, set by hand (the run's `status` is apart): draft, review, scheduled, published. Nothing publishes yet: `published` says the writer published it elsewhere
+               * @description Where the writer is with it (the run's `status` is apart): draft, review, scheduled, published. Set by hand, or by publishing to a destination (`POST /articles/{id}/publish`)
                * @enum {string}
                */
               editorialStatus: "draft" | "review" | "scheduled" | "published";
@@ -4537,7 +4537,7 @@ export interface paths {
               /** @description Folded: lower case, Unicode NFC, each once */
               tags: string[];
               /**
-               * @description Where the writer is with it, set by hand (the run's `status` is apart): draft, review, scheduled, published. Nothing publishes yet: `published` says the writer published it elsewhere
+               * @description Where the writer is with it (the run's `status` is apart): draft, review, scheduled, published. Set by hand, or by publishing to a destination (`POST /articles/{id}/publish`)
                * @enum {string}
                */
               editorialStatus: "draft" | "review" | "scheduled" | "published";
@@ -4767,10 +4767,10 @@ export interface paths {
       };
     };
   };
-  "/api/v1/articles/{id}/remix": {
+  "/api/v1/articles/{id}/publish": {
     /**
-     * Remix the article into an X thread, a LinkedIn post, a newsletter, a video script or slides
-     * @description Made from the saved text (references and citation markers left out) with the workspace's writer model, counted in usage as `remix:<format>`; nothing is stored. Each X post is at most 280 as X counts it and a LinkedIn post at most 3,000 characters, whatever the model wrote (see `repairs`). 409 while the article is being written or has no text. Send `Accept: text/event-stream` to receive progress as Server-Sent Events: `partial` (what is written so far, unvalidated), then `result` (this response body) or `error` (`{code, message, details?}`, for failures during the model call such as `budget_exceeded` or `unavailable`). Closing the connection cancels the model call.
+     * Publish the article to a WordPress or Ghost destination: as a draft, now, or scheduled
+     * @description Answers 202 with the publication `queued`; its job creates the post, or updates the one an earlier publish to that destination made. Follow it with `GET /articles/{id}/publications`. 409 while the article is being written or has no text, or while its previous publish to that destination is still under way; 400 at `destinationId` for a destination not of this workspace.
      */
     post: {
       parameters: {
@@ -4781,139 +4781,210 @@ export interface paths {
       requestBody: {
         content: {
           "application/json": {
-            /** @enum {string} */
-            format: "x-thread" | "linkedin" | "newsletter" | "video-script" | "slides";
-            /** @description A brand voice of the workspace; null for none; left out: the article's own */
-            brandVoiceId?: string | null;
-            audience?: string;
-            tone?: string;
-            /** @description What to emphasise or do, e.g. "focus on the costs"; the article stays data */
-            instruction?: string;
-            /** @description BCP 47 tag to write in (default: the article's language) */
-            language?: string;
-            /** @description x-thread: about how many posts (default 8; a post split to fit adds one) */
-            posts?: number;
-            /** @description x-thread: end each post with " n/N" (default true), counted within the 280 */
-            numbered?: boolean;
-            /** @description slides: how many (default 10) */
-            slides?: number;
-            /** @description video-script: length in minutes (default 3) */
-            minutes?: number;
+            /** Format: uuid */
+            destinationId: string;
+            /**
+             * @description `draft`: a draft on the CMS; `publish`: live now, or at `scheduledFor`
+             * @enum {string}
+             */
+            status: "draft" | "publish";
+            /**
+             * @description With `publish`: when the post goes live, at least 2 minutes ahead (ISO 8601 with Z or an offset)
+             * @example 2025-06-01T12:00:00Z
+             */
+            scheduledFor?: string;
           };
         };
       };
       responses: {
-        /** @description The remix */
+        /** @description Default Response */
+        202: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** Format: uuid */
+              articleId: string;
+              destination: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+                /** @enum {string} */
+                kind: "wordpress" | "ghost";
+                siteUrl: string;
+              };
+              /** @enum {string} */
+              requestedStatus: "draft" | "publish";
+              /** @description When the post goes live (asked for, then as the CMS holds it) */
+              scheduledFor: string | null;
+              /**
+               * @description `queued` → `publishing` → what the CMS holds (`draft`, `scheduled`, `published`) or `failed` (see `error`)
+               * @enum {string}
+               */
+              state: "queued" | "publishing" | "draft" | "scheduled" | "published" | "failed";
+              /** @description The post’s id on the CMS */
+              remoteId: string | null;
+              /** @description The post’s address on the site */
+              remoteUrl: string | null;
+              /** @description The post’s status in the CMS’s own word (`publish`, `future`, …) */
+              remoteStatus: string | null;
+              /** @description Why it failed, or why the last attempt or sync did (the CMS’s message, quoted) */
+              error: string | null;
+              attempts: number;
+              /** @description When the post first went live on the site */
+              publishedAt: string | null;
+              /** @description When the CMS’s status was last read */
+              syncedAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/articles/{id}/publications": {
+    /** The article's publications, one per destination, the latest changed first */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
         200: {
           content: {
             "application/json": {
-              /** @enum {string} */
-              format: "x-thread" | "linkedin" | "newsletter" | "video-script" | "slides";
+              items: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** Format: uuid */
+                  articleId: string;
+                  destination: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                    /** @enum {string} */
+                    kind: "wordpress" | "ghost";
+                    siteUrl: string;
+                  };
+                  /** @enum {string} */
+                  requestedStatus: "draft" | "publish";
+                  /** @description When the post goes live (asked for, then as the CMS holds it) */
+                  scheduledFor: string | null;
+                  /**
+                   * @description `queued` → `publishing` → what the CMS holds (`draft`, `scheduled`, `published`) or `failed` (see `error`)
+                   * @enum {string}
+                   */
+                  state: "queued" | "publishing" | "draft" | "scheduled" | "published" | "failed";
+                  /** @description The post’s id on the CMS */
+                  remoteId: string | null;
+                  /** @description The post’s address on the site */
+                  remoteUrl: string | null;
+                  /** @description The post’s status in the CMS’s own word (`publish`, `future`, …) */
+                  remoteStatus: string | null;
+                  /** @description Why it failed, or why the last attempt or sync did (the CMS’s message, quoted) */
+                  error: string | null;
+                  attempts: number;
+                  /** @description When the post first went live on the site */
+                  publishedAt: string | null;
+                  /** @description When the CMS’s status was last read */
+                  syncedAt: string | null;
+                  /** Format: date-time */
+                  createdAt: string;
+                  /** Format: date-time */
+                  updatedAt: string;
+                })[];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/articles/{id}/publications/{publicationId}/sync": {
+    /**
+     * Read the post's status back from the CMS
+     * @description A scheduled post that went live becomes `published` (and the article with it). A CMS that cannot be read leaves the state as it was, with the reason in `error`; a post deleted there makes the publication `failed`. 409 while it is being published or has no post yet. Scheduled posts are also read back every few minutes once their time has come.
+     */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+          publicationId: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
               /** Format: uuid */
               articleId: string;
-              /** @description The newsletter’s subject, the script’s or the deck’s title */
-              title: string | null;
-              /** @description The whole remix, ready to paste (Markdown for the newsletter, script and slides) */
-              text: string;
-              /** @description Posts, slides, scenes, or the newsletter’s subject, preview and body, each with its length and limit */
-              parts: ({
-                  label: string;
-                  text: string;
-                  length: number;
-                  limit: ({
-                    max: number;
-                    /**
-                     * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
-                     * @enum {string}
-                     */
-                    unit: "characters" | "x";
-                  }) | null;
-                })[];
-              /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
-              repairs: {
-                  /** @description The variant (tools) or the part (remix) changed */
-                  index: number;
-                  field: string;
-                  message: string;
-                }[];
-              /** @description The article was longer than the model's context allows: it was condensed (every heading kept) */
-              condensed: boolean;
-              /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
-              usage: {
-                provider: string;
-                model: string;
-                inputTokens: number;
-                outputTokens: number;
-                /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
-                costUsd: number | null;
-                costKnown: boolean;
-                /** @description The server reported no usage: its tokens were counted with a tokenizer */
-                estimated: boolean;
-                attempts: number;
-              };
-            };
-            "text/event-stream": OneOf<[{
-              /** @enum {string} */
-              event: "partial";
-              data: unknown;
-            }, {
-              /** @enum {string} */
-              event: "result";
-              data: {
-                /** @enum {string} */
-                format: "x-thread" | "linkedin" | "newsletter" | "video-script" | "slides";
+              destination: {
                 /** Format: uuid */
-                articleId: string;
-                /** @description The newsletter’s subject, the script’s or the deck’s title */
-                title: string | null;
-                /** @description The whole remix, ready to paste (Markdown for the newsletter, script and slides) */
-                text: string;
-                /** @description Posts, slides, scenes, or the newsletter’s subject, preview and body, each with its length and limit */
-                parts: ({
-                    label: string;
-                    text: string;
-                    length: number;
-                    limit: ({
-                      max: number;
-                      /**
-                       * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
-                       * @enum {string}
-                       */
-                      unit: "characters" | "x";
-                    }) | null;
-                  })[];
-                /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
-                repairs: {
-                    /** @description The variant (tools) or the part (remix) changed */
-                    index: number;
-                    field: string;
-                    message: string;
-                  }[];
-                /** @description The article was longer than the model's context allows: it was condensed (every heading kept) */
-                condensed: boolean;
-                /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
-                usage: {
-                  provider: string;
-                  model: string;
-                  inputTokens: number;
-                  outputTokens: number;
-                  /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
-                  costUsd: number | null;
-                  costKnown: boolean;
-                  /** @description The server reported no usage: its tokens were counted with a tokenizer */
-                  estimated: boolean;
-                  attempts: number;
-                };
+                id: string;
+                name: string;
+                /** @enum {string} */
+                kind: "wordpress" | "ghost";
+                siteUrl: string;
               };
-            }, {
               /** @enum {string} */
-              event: "error";
-              data: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            }]>;
+              requestedStatus: "draft" | "publish";
+              /** @description When the post goes live (asked for, then as the CMS holds it) */
+              scheduledFor: string | null;
+              /**
+               * @description `queued` → `publishing` → what the CMS holds (`draft`, `scheduled`, `published`) or `failed` (see `error`)
+               * @enum {string}
+               */
+              state: "queued" | "publishing" | "draft" | "scheduled" | "published" | "failed";
+              /** @description The post’s id on the CMS */
+              remoteId: string | null;
+              /** @description The post’s address on the site */
+              remoteUrl: string | null;
+              /** @description The post’s status in the CMS’s own word (`publish`, `future`, …) */
+              remoteStatus: string | null;
+              /** @description Why it failed, or why the last attempt or sync did (the CMS’s message, quoted) */
+              error: string | null;
+              attempts: number;
+              /** @description When the post first went live on the site */
+              publishedAt: string | null;
+              /** @description When the CMS’s status was last read */
+              syncedAt: string | null;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            };
           };
         };
         /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
@@ -5243,1525 +5314,6 @@ export interface paths {
               /** Format: date-time */
               createdAt: string;
             };
-          };
-        };
-        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
-        "4XX": {
-          content: {
-            "application/json": components["schemas"]["ApiError"];
-          };
-        };
-        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
-        "5XX": {
-          content: {
-            "application/json": components["schemas"]["ApiError"];
-          };
-        };
-      };
-    };
-  };
-  "/api/v1/tools": {
-    /** The short-form tool templates and the fields each takes */
-    get: {
-      responses: {
-        /** @description Default Response */
-        200: {
-          content: {
-            "application/json": {
-              items: ({
-                  id: string;
-                  name: string;
-                  /** @enum {string} */
-                  category: "social" | "email" | "ads" | "seo" | "editing";
-                  description: string;
-                  /** @description The body of POST /tools/{id}/generate, field by field */
-                  fields: ({
-                      name: string;
-                      /**
-                       * @description How a form asks for it: `brandVoice` is the id of one of GET /brand-voices
-                       * @enum {string}
-                       */
-                      kind: "text" | "textarea" | "choice" | "integer" | "language" | "brandVoice";
-                      label: string;
-                      description?: string;
-                      required: boolean;
-                      default?: string | number;
-                      /** @description The values a `choice` takes */
-                      options?: string[];
-                      min?: number;
-                      max?: number;
-                      maxLength?: number;
-                    })[];
-                  /** @description A variant's fields */
-                  output: {
-                      name: string;
-                      label: string;
-                    }[];
-                  variantsMax: number;
-                })[];
-              nextCursor: string | null;
-            };
-          };
-        };
-        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
-        "4XX": {
-          content: {
-            "application/json": components["schemas"]["ApiError"];
-          };
-        };
-        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
-        "5XX": {
-          content: {
-            "application/json": components["schemas"]["ApiError"];
-          };
-        };
-      };
-    };
-  };
-  "/api/v1/tools/social-post/generate": {
-    /**
-     * Social post: Posts for X, LinkedIn, Facebook, Instagram or Threads, each within the platform’s limit.
-     * @description Writes up to 5 variants with the workspace's writer model; counted in usage as `tool:social-post`. Send `Accept: text/event-stream` to receive progress as Server-Sent Events: `partial` (what is written so far, unvalidated), then `result` (this response body) or `error` (`{code, message, details?}`, for failures during the model call such as `budget_exceeded` or `unavailable`). Closing the connection cancels the model call.
-     */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": {
-            /**
-             * Platform
-             * @default x
-             * @enum {string}
-             */
-            platform?: "x" | "linkedin" | "facebook" | "instagram" | "threads";
-            /**
-             * Topic
-             * @description What to post about: an announcement, an idea, a link with what it says
-             */
-            topic: string;
-            /**
-             * Call to action
-             * @description e.g. "Read the guide", "Sign up today"
-             */
-            callToAction?: string;
-            /**
-             * Variants
-             * @description How many versions to write (1–5)
-             * @default 3
-             */
-            variants?: number;
-            /**
-             * Tone
-             * @description e.g. friendly, confident, playful
-             */
-            tone?: string;
-            /**
-             * Audience
-             * @description Who it is for
-             */
-            audience?: string;
-            /**
-             * Language
-             * @description BCP 47 tag of the language to write in, e.g. en, de, pt-BR (default: the request’s own)
-             */
-            language?: string;
-            /**
-             * Brand voice
-             * Format: uuid
-             * @description One of the workspace's brand voices
-             */
-            brandVoiceId?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description The variants, held to the template’s limits */
-        200: {
-          content: {
-            "application/json": {
-              template: string;
-              /** @description Each variant: its output fields (as `output` lists them) and their text */
-              variants: {
-                  [key: string]: string;
-                }[];
-              /** @description The limits the output fields were held to */
-              limits: ({
-                  field: string;
-                  max: number;
-                  /**
-                   * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
-                   * @enum {string}
-                   */
-                  unit: "characters" | "x";
-                })[];
-              /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
-              repairs: {
-                  /** @description The variant (tools) or the part (remix) changed */
-                  index: number;
-                  field: string;
-                  message: string;
-                }[];
-              /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
-              usage: {
-                provider: string;
-                model: string;
-                inputTokens: number;
-                outputTokens: number;
-                /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
-                costUsd: number | null;
-                costKnown: boolean;
-                /** @description The server reported no usage: its tokens were counted with a tokenizer */
-                estimated: boolean;
-                attempts: number;
-              };
-            };
-            "text/event-stream": OneOf<[{
-              /** @enum {string} */
-              event: "partial";
-              data: unknown;
-            }, {
-              /** @enum {string} */
-              event: "result";
-              data: {
-                template: string;
-                /** @description Each variant: its output fields (as `output` lists them) and their text */
-                variants: {
-                    [key: string]: string;
-                  }[];
-                /** @description The limits the output fields were held to */
-                limits: ({
-                    field: string;
-                    max: number;
-                    /**
-                     * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
-                     * @enum {string}
-                     */
-                    unit: "characters" | "x";
-                  })[];
-                /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
-                repairs: {
-                    /** @description The variant (tools) or the part (remix) changed */
-                    index: number;
-                    field: string;
-                    message: string;
-                  }[];
-                /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
-                usage: {
-                  provider: string;
-                  model: string;
-                  inputTokens: number;
-                  outputTokens: number;
-                  /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
-                  costUsd: number | null;
-                  costKnown: boolean;
-                  /** @description The server reported no usage: its tokens were counted with a tokenizer */
-                  estimated: boolean;
-                  attempts: number;
-                };
-              };
-            }, {
-              /** @enum {string} */
-              event: "error";
-              data: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            }]>;
-          };
-        };
-        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
-        "4XX": {
-          content: {
-            "application/json": components["schemas"]["ApiError"];
-          };
-        };
-        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
-        "5XX": {
-          content: {
-            "application/json": components["schemas"]["ApiError"];
-          };
-        };
-      };
-    };
-  };
-  "/api/v1/tools/email/generate": {
-    /**
-     * Email: An e-mail with its subject line and preview text: announcements, promotions, follow-ups, outreach.
-     * @description Writes up to 4 variants with the workspace's writer model; counted in usage as `tool:email`. Send `Accept: text/event-stream` to receive progress as Server-Sent Events: `partial` (what is written so far, unvalidated), then `result` (this response body) or `error` (`{code, message, details?}`, for failures during the model call such as `budget_exceeded` or `unavailable`). Closing the connection cancels the model call.
-     */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": {
-            /**
-             * Kind of e-mail
-             * @default announcement
-             * @enum {string}
-             */
-            kind?: "announcement" | "newsletter" | "promotion" | "follow-up" | "outreach";
-            /**
-             * What it is about
-             * @description The news, offer or request, with the facts it must carry
-             */
-            purpose: string;
-            /**
-             * Call to action
-             * @description What the reader should do
-             */
-            callToAction?: string;
-            /**
-             * Variants
-             * @description How many versions to write (1–4)
-             * @default 2
-             */
-            variants?: number;
-            /**
-             * Tone
-             * @description e.g. friendly, confident, playful
-             */
-            tone?: string;
-            /**
-             * Audience
-             * @description Who it is for
-             */
-            audience?: string;
-            /**
-             * Language
-             * @description BCP 47 tag of the language to write in, e.g. en, de, pt-BR (default: the request’s own)
-             */
-            language?: string;
-            /**
-             * Brand voice
-             * Format: uuid
-             * @description One of the workspace's brand voices
-             */
-            brandVoiceId?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description The variants, held to the template’s limits */
-        200: {
-          content: {
-            "application/json": {
-              template: string;
-              /** @description Each variant: its output fields (as `output` lists them) and their text */
-              variants: {
-                  [key: string]: string;
-                }[];
-              /** @description The limits the output fields were held to */
-              limits: ({
-                  field: string;
-                  max: number;
-                  /**
-                   * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
-                   * @enum {string}
-                   */
-                  unit: "characters" | "x";
-                })[];
-              /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
-              repairs: {
-                  /** @description The variant (tools) or the part (remix) changed */
-                  index: number;
-                  field: string;
-                  message: string;
-                }[];
-              /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
-              usage: {
-                provider: string;
-                model: string;
-                inputTokens: number;
-                outputTokens: number;
-                /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
-                costUsd: number | null;
-                costKnown: boolean;
-                /** @description The server reported no usage: its tokens were counted with a tokenizer */
-                estimated: boolean;
-                attempts: number;
-              };
-            };
-            "text/event-stream": OneOf<[{
-              /** @enum {string} */
-              event: "partial";
-              data: unknown;
-            }, {
-              /** @enum {string} */
-              event: "result";
-              data: {
-                template: string;
-                /** @description Each variant: its output fields (as `output` lists them) and their text */
-                variants: {
-                    [key: string]: string;
-                  }[];
-                /** @description The limits the output fields were held to */
-                limits: ({
-                    field: string;
-                    max: number;
-                    /**
-                     * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
-                     * @enum {string}
-                     */
-                    unit: "characters" | "x";
-                  })[];
-                /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
-                repairs: {
-                    /** @description The variant (tools) or the part (remix) changed */
-                    index: number;
-                    field: string;
-                    message: string;
-                  }[];
-                /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
-                usage: {
-                  provider: string;
-                  model: string;
-                  inputTokens: number;
-                  outputTokens: number;
-                  /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
-                  costUsd: number | null;
-                  costKnown: boolean;
-                  /** @description The server reported no usage: its tokens were counted with a tokenizer */
-                  estimated: boolean;
-                  attempts: number;
-                };
-              };
-            }, {
-              /** @enum {string} */
-              event: "error";
-              data: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            }]>;
-          };
-        };
-        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
-        "4XX": {
-          content: {
-            "application/json": components["schemas"]["ApiError"];
-          };
-        };
-        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
-        "5XX": {
-          content: {
-            "application/json": components["schemas"]["ApiError"];
-          };
-        };
-      };
-    };
-  };
-  "/api/v1/tools/ad-copy/generate": {
-    /**
-     * Ad copy: Headlines and descriptions for Google, Meta or LinkedIn ads, within each network’s limits.
-     * @description Writes up to 10 variants with the workspace's writer model; counted in usage as `tool:ad-copy`. Send `Accept: text/event-stream` to receive progress as Server-Sent Events: `partial` (what is written so far, unvalidated), then `result` (this response body) or `error` (`{code, message, details?}`, for failures during the model call such as `budget_exceeded` or `unavailable`). Closing the connection cancels the model call.
-     */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": {
-            /**
-             * Ad network
-             * @default google
-             * @enum {string}
-             */
-            network?: "google" | "meta" | "linkedin";
-            /**
-             * Product or offer
-             * @description What is advertised and why it is worth it
-             */
-            product: string;
-            /**
-             * Keywords
-             * @description Search terms to work in, comma-separated
-             */
-            keywords?: string;
-            /**
-             * Variants
-             * @description How many versions to write (1–10)
-             * @default 3
-             */
-            variants?: number;
-            /**
-             * Tone
-             * @description e.g. friendly, confident, playful
-             */
-            tone?: string;
-            /**
-             * Audience
-             * @description Who it is for
-             */
-            audience?: string;
-            /**
-             * Language
-             * @description BCP 47 tag of the language to write in, e.g. en, de, pt-BR (default: the request’s own)
-             */
-            language?: string;
-            /**
-             * Brand voice
-             * Format: uuid
-             * @description One of the workspace's brand voices
-             */
-            brandVoiceId?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description The variants, held to the template’s limits */
-        200: {
-          content: {
-            "application/json": {
-              template: string;
-              /** @description Each variant: its output fields (as `output` lists them) and their text */
-              variants: {
-                  [key: string]: string;
-                }[];
-              /** @description The limits the output fields were held to */
-              limits: ({
-                  field: string;
-                  max: number;
-                  /**
-                   * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
-                   * @enum {string}
-                   */
-                  unit: "characters" | "x";
-                })[];
-              /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
-              repairs: {
-                  /** @description The variant (tools) or the part (remix) changed */
-                  index: number;
-                  field: string;
-                  message: string;
-                }[];
-              /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
-              usage: {
-                provider: string;
-                model: string;
-                inputTokens: number;
-                outputTokens: number;
-                /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
-                costUsd: number | null;
-                costKnown: boolean;
-                /** @description The server reported no usage: its tokens were counted with a tokenizer */
-                estimated: boolean;
-                attempts: number;
-              };
-            };
-            "text/event-stream": OneOf<[{
-              /** @enum {string} */
-              event: "partial";
-              data: unknown;
-            }, {
-              /** @enum {string} */
-              event: "result";
-              data: {
-                template: string;
-                /** @description Each variant: its output fields (as `output` lists them) and their text */
-                variants: {
-                    [key: string]: string;
-                  }[];
-                /** @description The limits the output fields were held to */
-                limits: ({
-                    field: string;
-                    max: number;
-                    /**
-                     * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
-                     * @enum {string}
-                     */
-                    unit: "characters" | "x";
-                  })[];
-                /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
-                repairs: {
-                    /** @description The variant (tools) or the part (remix) changed */
-                    index: number;
-                    field: string;
-                    message: string;
-                  }[];
-                /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
-                usage: {
-                  provider: string;
-                  model: string;
-                  inputTokens: number;
-                  outputTokens: number;
-                  /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
-                  costUsd: number | null;
-                  costKnown: boolean;
-                  /** @description The server reported no usage: its tokens were counted with a tokenizer */
-                  estimated: boolean;
-                  attempts: number;
-                };
-              };
-            }, {
-              /** @enum {string} */
-              event: "error";
-              data: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            }]>;
-          };
-        };
-        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
-        "4XX": {
-          content: {
-            "application/json": components["schemas"]["ApiError"];
-          };
-        };
-        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
-        "5XX": {
-          content: {
-            "application/json": components["schemas"]["ApiError"];
-          };
-        };
-      };
-    };
-  };
-  "/api/v1/tools/titles/generate": {
-    /**
-     * Titles: Headline ideas for an article or page, each a different angle.
-     * @description Writes up to 10 variants with the workspace's writer model; counted in usage as `tool:titles`. Send `Accept: text/event-stream` to receive progress as Server-Sent Events: `partial` (what is written so far, unvalidated), then `result` (this response body) or `error` (`{code, message, details?}`, for failures during the model call such as `budget_exceeded` or `unavailable`). Closing the connection cancels the model call.
-     */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": {
-            /**
-             * Topic
-             * @description What the article or page is about
-             */
-            topic: string;
-            /**
-             * Keyword
-             * @description The search phrase to rank for
-             */
-            keyword?: string;
-            /**
-             * Variants
-             * @description How many versions to write (1–10)
-             * @default 5
-             */
-            variants?: number;
-            /**
-             * Tone
-             * @description e.g. friendly, confident, playful
-             */
-            tone?: string;
-            /**
-             * Audience
-             * @description Who it is for
-             */
-            audience?: string;
-            /**
-             * Language
-             * @description BCP 47 tag of the language to write in, e.g. en, de, pt-BR (default: the request’s own)
-             */
-            language?: string;
-            /**
-             * Brand voice
-             * Format: uuid
-             * @description One of the workspace's brand voices
-             */
-            brandVoiceId?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description The variants, held to the template’s limits */
-        200: {
-          content: {
-            "application/json": {
-              template: string;
-              /** @description Each variant: its output fields (as `output` lists them) and their text */
-              variants: {
-                  [key: string]: string;
-                }[];
-              /** @description The limits the output fields were held to */
-              limits: ({
-                  field: string;
-                  max: number;
-                  /**
-                   * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
-                   * @enum {string}
-                   */
-                  unit: "characters" | "x";
-                })[];
-              /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
-              repairs: {
-                  /** @description The variant (tools) or the part (remix) changed */
-                  index: number;
-                  field: string;
-                  message: string;
-                }[];
-              /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
-              usage: {
-                provider: string;
-                model: string;
-                inputTokens: number;
-                outputTokens: number;
-                /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
-                costUsd: number | null;
-                costKnown: boolean;
-                /** @description The server reported no usage: its tokens were counted with a tokenizer */
-                estimated: boolean;
-                attempts: number;
-              };
-            };
-            "text/event-stream": OneOf<[{
-              /** @enum {string} */
-              event: "partial";
-              data: unknown;
-            }, {
-              /** @enum {string} */
-              event: "result";
-              data: {
-                template: string;
-                /** @description Each variant: its output fields (as `output` lists them) and their text */
-                variants: {
-                    [key: string]: string;
-                  }[];
-                /** @description The limits the output fields were held to */
-                limits: ({
-                    field: string;
-                    max: number;
-                    /**
-                     * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
-                     * @enum {string}
-                     */
-                    unit: "characters" | "x";
-                  })[];
-                /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
-                repairs: {
-                    /** @description The variant (tools) or the part (remix) changed */
-                    index: number;
-                    field: string;
-                    message: string;
-                  }[];
-                /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
-                usage: {
-                  provider: string;
-                  model: string;
-                  inputTokens: number;
-                  outputTokens: number;
-                  /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
-                  costUsd: number | null;
-                  costKnown: boolean;
-                  /** @description The server reported no usage: its tokens were counted with a tokenizer */
-                  estimated: boolean;
-                  attempts: number;
-                };
-              };
-            }, {
-              /** @enum {string} */
-              event: "error";
-              data: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            }]>;
-          };
-        };
-        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
-        "4XX": {
-          content: {
-            "application/json": components["schemas"]["ApiError"];
-          };
-        };
-        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
-        "5XX": {
-          content: {
-            "application/json": components["schemas"]["ApiError"];
-          };
-        };
-      };
-    };
-  };
-  "/api/v1/tools/meta-description/generate": {
-    /**
-     * Meta description: Search-result descriptions of at most 160 characters.
-     * @description Writes up to 5 variants with the workspace's writer model; counted in usage as `tool:meta-description`. Send `Accept: text/event-stream` to receive progress as Server-Sent Events: `partial` (what is written so far, unvalidated), then `result` (this response body) or `error` (`{code, message, details?}`, for failures during the model call such as `budget_exceeded` or `unavailable`). Closing the connection cancels the model call.
-     */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": {
-            /**
-             * Topic
-             * @description What the article or page is about
-             */
-            topic: string;
-            /**
-             * Keyword
-             * @description The search phrase to rank for
-             */
-            keyword?: string;
-            /**
-             * Variants
-             * @description How many versions to write (1–5)
-             * @default 3
-             */
-            variants?: number;
-            /**
-             * Tone
-             * @description e.g. friendly, confident, playful
-             */
-            tone?: string;
-            /**
-             * Audience
-             * @description Who it is for
-             */
-            audience?: string;
-            /**
-             * Language
-             * @description BCP 47 tag of the language to write in, e.g. en, de, pt-BR (default: the request’s own)
-             */
-            language?: string;
-            /**
-             * Brand voice
-             * Format: uuid
-             * @description One of the workspace's brand voices
-             */
-            brandVoiceId?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description The variants, held to the template’s limits */
-        200: {
-          content: {
-            "application/json": {
-              template: string;
-              /** @description Each variant: its output fields (as `output` lists them) and their text */
-              variants: {
-                  [key: string]: string;
-                }[];
-              /** @description The limits the output fields were held to */
-              limits: ({
-                  field: string;
-                  max: number;
-                  /**
-                   * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
-                   * @enum {string}
-                   */
-                  unit: "characters" | "x";
-                })[];
-              /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
-              repairs: {
-                  /** @description The variant (tools) or the part (remix) changed */
-                  index: number;
-                  field: string;
-                  message: string;
-                }[];
-              /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
-              usage: {
-                provider: string;
-                model: string;
-                inputTokens: number;
-                outputTokens: number;
-                /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
-                costUsd: number | null;
-                costKnown: boolean;
-                /** @description The server reported no usage: its tokens were counted with a tokenizer */
-                estimated: boolean;
-                attempts: number;
-              };
-            };
-            "text/event-stream": OneOf<[{
-              /** @enum {string} */
-              event: "partial";
-              data: unknown;
-            }, {
-              /** @enum {string} */
-              event: "result";
-              data: {
-                template: string;
-                /** @description Each variant: its output fields (as `output` lists them) and their text */
-                variants: {
-                    [key: string]: string;
-                  }[];
-                /** @description The limits the output fields were held to */
-                limits: ({
-                    field: string;
-                    max: number;
-                    /**
-                     * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
-                     * @enum {string}
-                     */
-                    unit: "characters" | "x";
-                  })[];
-                /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
-                repairs: {
-                    /** @description The variant (tools) or the part (remix) changed */
-                    index: number;
-                    field: string;
-                    message: string;
-                  }[];
-                /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
-                usage: {
-                  provider: string;
-                  model: string;
-                  inputTokens: number;
-                  outputTokens: number;
-                  /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
-                  costUsd: number | null;
-                  costKnown: boolean;
-                  /** @description The server reported no usage: its tokens were counted with a tokenizer */
-                  estimated: boolean;
-                  attempts: number;
-                };
-              };
-            }, {
-              /** @enum {string} */
-              event: "error";
-              data: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            }]>;
-          };
-        };
-        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
-        "4XX": {
-          content: {
-            "application/json": components["schemas"]["ApiError"];
-          };
-        };
-        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
-        "5XX": {
-          content: {
-            "application/json": components["schemas"]["ApiError"];
-          };
-        };
-      };
-    };
-  };
-  "/api/v1/tools/rewrite/generate": {
-    /**
-     * Rewrite: The same passage said better: clearer, tighter, or as you ask.
-     * @description Writes up to 3 variants with the workspace's writer model; counted in usage as `tool:rewrite`. Send `Accept: text/event-stream` to receive progress as Server-Sent Events: `partial` (what is written so far, unvalidated), then `result` (this response body) or `error` (`{code, message, details?}`, for failures during the model call such as `budget_exceeded` or `unavailable`). Closing the connection cancels the model call.
-     */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": {
-            /**
-             * Text
-             * @description The passage to work on
-             */
-            text: string;
-            /**
-             * What to change
-             * @description e.g. "simpler words", "more concrete"
-             */
-            instruction?: string;
-            /**
-             * Variants
-             * @description How many versions to write (1–3)
-             * @default 2
-             */
-            variants?: number;
-            /**
-             * Tone
-             * @description e.g. friendly, confident, playful
-             */
-            tone?: string;
-            /**
-             * Audience
-             * @description Who it is for
-             */
-            audience?: string;
-            /**
-             * Language
-             * @description BCP 47 tag of the language to write in, e.g. en, de, pt-BR (default: the request’s own)
-             */
-            language?: string;
-            /**
-             * Brand voice
-             * Format: uuid
-             * @description One of the workspace's brand voices
-             */
-            brandVoiceId?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description The variants, held to the template’s limits */
-        200: {
-          content: {
-            "application/json": {
-              template: string;
-              /** @description Each variant: its output fields (as `output` lists them) and their text */
-              variants: {
-                  [key: string]: string;
-                }[];
-              /** @description The limits the output fields were held to */
-              limits: ({
-                  field: string;
-                  max: number;
-                  /**
-                   * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
-                   * @enum {string}
-                   */
-                  unit: "characters" | "x";
-                })[];
-              /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
-              repairs: {
-                  /** @description The variant (tools) or the part (remix) changed */
-                  index: number;
-                  field: string;
-                  message: string;
-                }[];
-              /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
-              usage: {
-                provider: string;
-                model: string;
-                inputTokens: number;
-                outputTokens: number;
-                /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
-                costUsd: number | null;
-                costKnown: boolean;
-                /** @description The server reported no usage: its tokens were counted with a tokenizer */
-                estimated: boolean;
-                attempts: number;
-              };
-            };
-            "text/event-stream": OneOf<[{
-              /** @enum {string} */
-              event: "partial";
-              data: unknown;
-            }, {
-              /** @enum {string} */
-              event: "result";
-              data: {
-                template: string;
-                /** @description Each variant: its output fields (as `output` lists them) and their text */
-                variants: {
-                    [key: string]: string;
-                  }[];
-                /** @description The limits the output fields were held to */
-                limits: ({
-                    field: string;
-                    max: number;
-                    /**
-                     * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
-                     * @enum {string}
-                     */
-                    unit: "characters" | "x";
-                  })[];
-                /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
-                repairs: {
-                    /** @description The variant (tools) or the part (remix) changed */
-                    index: number;
-                    field: string;
-                    message: string;
-                  }[];
-                /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
-                usage: {
-                  provider: string;
-                  model: string;
-                  inputTokens: number;
-                  outputTokens: number;
-                  /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
-                  costUsd: number | null;
-                  costKnown: boolean;
-                  /** @description The server reported no usage: its tokens were counted with a tokenizer */
-                  estimated: boolean;
-                  attempts: number;
-                };
-              };
-            }, {
-              /** @enum {string} */
-              event: "error";
-              data: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            }]>;
-          };
-        };
-        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
-        "4XX": {
-          content: {
-            "application/json": components["schemas"]["ApiError"];
-          };
-        };
-        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
-        "5XX": {
-          content: {
-            "application/json": components["schemas"]["ApiError"];
-          };
-        };
-      };
-    };
-  };
-  "/api/v1/tools/expand/generate": {
-    /**
-     * Expand: A passage grown to the length you ask, with detail and examples.
-     * @description Writes up to 3 variants with the workspace's writer model; counted in usage as `tool:expand`. Send `Accept: text/event-stream` to receive progress as Server-Sent Events: `partial` (what is written so far, unvalidated), then `result` (this response body) or `error` (`{code, message, details?}`, for failures during the model call such as `budget_exceeded` or `unavailable`). Closing the connection cancels the model call.
-     */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": {
-            /**
-             * Text
-             * @description The passage to work on
-             */
-            text: string;
-            /**
-             * Words
-             * @description Length to reach (50–2000)
-             * @default 300
-             */
-            words?: number;
-            /**
-             * Variants
-             * @description How many versions to write (1–3)
-             * @default 1
-             */
-            variants?: number;
-            /**
-             * Tone
-             * @description e.g. friendly, confident, playful
-             */
-            tone?: string;
-            /**
-             * Audience
-             * @description Who it is for
-             */
-            audience?: string;
-            /**
-             * Language
-             * @description BCP 47 tag of the language to write in, e.g. en, de, pt-BR (default: the request’s own)
-             */
-            language?: string;
-            /**
-             * Brand voice
-             * Format: uuid
-             * @description One of the workspace's brand voices
-             */
-            brandVoiceId?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description The variants, held to the template’s limits */
-        200: {
-          content: {
-            "application/json": {
-              template: string;
-              /** @description Each variant: its output fields (as `output` lists them) and their text */
-              variants: {
-                  [key: string]: string;
-                }[];
-              /** @description The limits the output fields were held to */
-              limits: ({
-                  field: string;
-                  max: number;
-                  /**
-                   * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
-                   * @enum {string}
-                   */
-                  unit: "characters" | "x";
-                })[];
-              /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
-              repairs: {
-                  /** @description The variant (tools) or the part (remix) changed */
-                  index: number;
-                  field: string;
-                  message: string;
-                }[];
-              /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
-              usage: {
-                provider: string;
-                model: string;
-                inputTokens: number;
-                outputTokens: number;
-                /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
-                costUsd: number | null;
-                costKnown: boolean;
-                /** @description The server reported no usage: its tokens were counted with a tokenizer */
-                estimated: boolean;
-                attempts: number;
-              };
-            };
-            "text/event-stream": OneOf<[{
-              /** @enum {string} */
-              event: "partial";
-              data: unknown;
-            }, {
-              /** @enum {string} */
-              event: "result";
-              data: {
-                template: string;
-                /** @description Each variant: its output fields (as `output` lists them) and their text */
-                variants: {
-                    [key: string]: string;
-                  }[];
-                /** @description The limits the output fields were held to */
-                limits: ({
-                    field: string;
-                    max: number;
-                    /**
-                     * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
-                     * @enum {string}
-                     */
-                    unit: "characters" | "x";
-                  })[];
-                /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
-                repairs: {
-                    /** @description The variant (tools) or the part (remix) changed */
-                    index: number;
-                    field: string;
-                    message: string;
-                  }[];
-                /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
-                usage: {
-                  provider: string;
-                  model: string;
-                  inputTokens: number;
-                  outputTokens: number;
-                  /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
-                  costUsd: number | null;
-                  costKnown: boolean;
-                  /** @description The server reported no usage: its tokens were counted with a tokenizer */
-                  estimated: boolean;
-                  attempts: number;
-                };
-              };
-            }, {
-              /** @enum {string} */
-              event: "error";
-              data: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            }]>;
-          };
-        };
-        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
-        "4XX": {
-          content: {
-            "application/json": components["schemas"]["ApiError"];
-          };
-        };
-        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
-        "5XX": {
-          content: {
-            "application/json": components["schemas"]["ApiError"];
-          };
-        };
-      };
-    };
-  };
-  "/api/v1/tools/summarize/generate": {
-    /**
-     * Summarize: The gist of a passage as a paragraph, bullet points or a TL;DR.
-     * @description Writes up to 3 variants with the workspace's writer model; counted in usage as `tool:summarize`. Send `Accept: text/event-stream` to receive progress as Server-Sent Events: `partial` (what is written so far, unvalidated), then `result` (this response body) or `error` (`{code, message, details?}`, for failures during the model call such as `budget_exceeded` or `unavailable`). Closing the connection cancels the model call.
-     */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": {
-            /**
-             * Text
-             * @description The passage to work on
-             */
-            text: string;
-            /**
-             * Form
-             * @default paragraph
-             * @enum {string}
-             */
-            form?: "paragraph" | "bullets" | "tldr";
-            /**
-             * Words
-             * @description Length at most (10–500)
-             * @default 100
-             */
-            words?: number;
-            /**
-             * Variants
-             * @description How many versions to write (1–3)
-             * @default 1
-             */
-            variants?: number;
-            /**
-             * Tone
-             * @description e.g. friendly, confident, playful
-             */
-            tone?: string;
-            /**
-             * Audience
-             * @description Who it is for
-             */
-            audience?: string;
-            /**
-             * Language
-             * @description BCP 47 tag of the language to write in, e.g. en, de, pt-BR (default: the request’s own)
-             */
-            language?: string;
-            /**
-             * Brand voice
-             * Format: uuid
-             * @description One of the workspace's brand voices
-             */
-            brandVoiceId?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description The variants, held to the template’s limits */
-        200: {
-          content: {
-            "application/json": {
-              template: string;
-              /** @description Each variant: its output fields (as `output` lists them) and their text */
-              variants: {
-                  [key: string]: string;
-                }[];
-              /** @description The limits the output fields were held to */
-              limits: ({
-                  field: string;
-                  max: number;
-                  /**
-                   * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
-                   * @enum {string}
-                   */
-                  unit: "characters" | "x";
-                })[];
-              /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
-              repairs: {
-                  /** @description The variant (tools) or the part (remix) changed */
-                  index: number;
-                  field: string;
-                  message: string;
-                }[];
-              /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
-              usage: {
-                provider: string;
-                model: string;
-                inputTokens: number;
-                outputTokens: number;
-                /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
-                costUsd: number | null;
-                costKnown: boolean;
-                /** @description The server reported no usage: its tokens were counted with a tokenizer */
-                estimated: boolean;
-                attempts: number;
-              };
-            };
-            "text/event-stream": OneOf<[{
-              /** @enum {string} */
-              event: "partial";
-              data: unknown;
-            }, {
-              /** @enum {string} */
-              event: "result";
-              data: {
-                template: string;
-                /** @description Each variant: its output fields (as `output` lists them) and their text */
-                variants: {
-                    [key: string]: string;
-                  }[];
-                /** @description The limits the output fields were held to */
-                limits: ({
-                    field: string;
-                    max: number;
-                    /**
-                     * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
-                     * @enum {string}
-                     */
-                    unit: "characters" | "x";
-                  })[];
-                /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
-                repairs: {
-                    /** @description The variant (tools) or the part (remix) changed */
-                    index: number;
-                    field: string;
-                    message: string;
-                  }[];
-                /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
-                usage: {
-                  provider: string;
-                  model: string;
-                  inputTokens: number;
-                  outputTokens: number;
-                  /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
-                  costUsd: number | null;
-                  costKnown: boolean;
-                  /** @description The server reported no usage: its tokens were counted with a tokenizer */
-                  estimated: boolean;
-                  attempts: number;
-                };
-              };
-            }, {
-              /** @enum {string} */
-              event: "error";
-              data: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            }]>;
-          };
-        };
-        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
-        "4XX": {
-          content: {
-            "application/json": components["schemas"]["ApiError"];
-          };
-        };
-        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
-        "5XX": {
-          content: {
-            "application/json": components["schemas"]["ApiError"];
-          };
-        };
-      };
-    };
-  };
-  "/api/v1/tools/change-tone/generate": {
-    /**
-     * Change tone: The same passage in another tone: formal, friendly, persuasive…
-     * @description Writes up to 3 variants with the workspace's writer model; counted in usage as `tool:change-tone`. Send `Accept: text/event-stream` to receive progress as Server-Sent Events: `partial` (what is written so far, unvalidated), then `result` (this response body) or `error` (`{code, message, details?}`, for failures during the model call such as `budget_exceeded` or `unavailable`). Closing the connection cancels the model call.
-     */
-    post: {
-      requestBody: {
-        content: {
-          "application/json": {
-            /**
-             * Text
-             * @description The passage to work on
-             */
-            text: string;
-            /**
-             * Tone
-             * @description e.g. formal, friendly, persuasive, playful
-             */
-            tone: string;
-            /**
-             * Variants
-             * @description How many versions to write (1–3)
-             * @default 1
-             */
-            variants?: number;
-            /**
-             * Audience
-             * @description Who it is for
-             */
-            audience?: string;
-            /**
-             * Language
-             * @description BCP 47 tag of the language to write in, e.g. en, de, pt-BR (default: the request’s own)
-             */
-            language?: string;
-            /**
-             * Brand voice
-             * Format: uuid
-             * @description One of the workspace's brand voices
-             */
-            brandVoiceId?: string;
-          };
-        };
-      };
-      responses: {
-        /** @description The variants, held to the template’s limits */
-        200: {
-          content: {
-            "application/json": {
-              template: string;
-              /** @description Each variant: its output fields (as `output` lists them) and their text */
-              variants: {
-                  [key: string]: string;
-                }[];
-              /** @description The limits the output fields were held to */
-              limits: ({
-                  field: string;
-                  max: number;
-                  /**
-                   * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
-                   * @enum {string}
-                   */
-                  unit: "characters" | "x";
-                })[];
-              /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
-              repairs: {
-                  /** @description The variant (tools) or the part (remix) changed */
-                  index: number;
-                  field: string;
-                  message: string;
-                }[];
-              /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
-              usage: {
-                provider: string;
-                model: string;
-                inputTokens: number;
-                outputTokens: number;
-                /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
-                costUsd: number | null;
-                costKnown: boolean;
-                /** @description The server reported no usage: its tokens were counted with a tokenizer */
-                estimated: boolean;
-                attempts: number;
-              };
-            };
-            "text/event-stream": OneOf<[{
-              /** @enum {string} */
-              event: "partial";
-              data: unknown;
-            }, {
-              /** @enum {string} */
-              event: "result";
-              data: {
-                template: string;
-                /** @description Each variant: its output fields (as `output` lists them) and their text */
-                variants: {
-                    [key: string]: string;
-                  }[];
-                /** @description The limits the output fields were held to */
-                limits: ({
-                    field: string;
-                    max: number;
-                    /**
-                     * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
-                     * @enum {string}
-                     */
-                    unit: "characters" | "x";
-                  })[];
-                /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
-                repairs: {
-                    /** @description The variant (tools) or the part (remix) changed */
-                    index: number;
-                    field: string;
-                    message: string;
-                  }[];
-                /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
-                usage: {
-                  provider: string;
-                  model: string;
-                  inputTokens: number;
-                  outputTokens: number;
-                  /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
-                  costUsd: number | null;
-                  costKnown: boolean;
-                  /** @description The server reported no usage: its tokens were counted with a tokenizer */
-                  estimated: boolean;
-                  attempts: number;
-                };
-              };
-            }, {
-              /** @enum {string} */
-              event: "error";
-              data: {
-                code: string;
-                message: string;
-                details?: unknown;
-              };
-            }]>;
           };
         };
         /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
@@ -7467,7 +6019,7 @@ export interface paths {
                   id: string;
                   url: string;
                   description: string;
-                  /** @description Subscribed events: article.completed, article.failed, document.ready, document.failed */
+                  /** @description Subscribed events: article.completed, article.failed, document.ready, document.failed, article.published */
                   events: string[];
                   enabled: boolean;
                   /** @description Why the server disabled it (the receiver answered 410 Gone); null otherwise */
@@ -7506,7 +6058,7 @@ export interface paths {
             /** @description http(s), no credentials; a private or loopback address is refused unless the operator allows it (FETCH_ALLOW_HOSTS) */
             url: string;
             /** @description Events sent to this endpoint (duplicates count once) */
-            events: ("article.completed" | "article.failed" | "document.ready" | "document.failed")[];
+            events: ("article.completed" | "article.failed" | "document.ready" | "document.failed" | "article.published")[];
             description?: string;
             enabled?: boolean;
           };
@@ -7521,7 +6073,7 @@ export interface paths {
               id: string;
               url: string;
               description: string;
-              /** @description Subscribed events: article.completed, article.failed, document.ready, document.failed */
+              /** @description Subscribed events: article.completed, article.failed, document.ready, document.failed, article.published */
               events: string[];
               enabled: boolean;
               /** @description Why the server disabled it (the receiver answered 410 Gone); null otherwise */
@@ -7567,7 +6119,7 @@ export interface paths {
               id: string;
               url: string;
               description: string;
-              /** @description Subscribed events: article.completed, article.failed, document.ready, document.failed */
+              /** @description Subscribed events: article.completed, article.failed, document.ready, document.failed, article.published */
               events: string[];
               enabled: boolean;
               /** @description Why the server disabled it (the receiver answered 410 Gone); null otherwise */
@@ -7635,7 +6187,7 @@ export interface paths {
             /** @description http(s), no credentials; a private or loopback address is refused unless the operator allows it (FETCH_ALLOW_HOSTS) */
             url?: string;
             /** @description Events sent to this endpoint (duplicates count once) */
-            events?: ("article.completed" | "article.failed" | "document.ready" | "document.failed")[];
+            events?: ("article.completed" | "article.failed" | "document.ready" | "document.failed" | "article.published")[];
             description?: string;
             enabled?: boolean;
           };
@@ -7650,7 +6202,7 @@ export interface paths {
               id: string;
               url: string;
               description: string;
-              /** @description Subscribed events: article.completed, article.failed, document.ready, document.failed */
+              /** @description Subscribed events: article.completed, article.failed, document.ready, document.failed, article.published */
               events: string[];
               enabled: boolean;
               /** @description Why the server disabled it (the receiver answered 410 Gone); null otherwise */
@@ -7694,7 +6246,7 @@ export interface paths {
               id: string;
               url: string;
               description: string;
-              /** @description Subscribed events: article.completed, article.failed, document.ready, document.failed */
+              /** @description Subscribed events: article.completed, article.failed, document.ready, document.failed, article.published */
               events: string[];
               enabled: boolean;
               /** @description Why the server disabled it (the receiver answered 410 Gone); null otherwise */
@@ -7905,6 +6457,291 @@ export interface paths {
               /** Format: date-time */
               createdAt: string;
               completedAt: string | null;
+            };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/publishing/destinations": {
+    /** The workspace's publishing destinations, by name (their credentials are never shown) */
+    get: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: ({
+                  /** Format: uuid */
+                  id: string;
+                  /** @enum {string} */
+                  kind: "wordpress" | "ghost";
+                  name: string;
+                  /** @description The site’s address; its API is under it (`/wp-json/`, `/ghost/api/admin/`) */
+                  siteUrl: string;
+                  /** @description WordPress: the user the application password belongs to; null for Ghost */
+                  username: string | null;
+                  /** @description The last 4 characters of the application password or Admin API key: the secret is never shown */
+                  secretHint: string;
+                  /** Format: date-time */
+                  createdAt: string;
+                  /** Format: date-time */
+                  updatedAt: string;
+                })[];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+    /**
+     * Add a WordPress site (user + application password) or a Ghost site (Admin API key)
+     * @description Nothing is sent to the site: `POST /publishing/destinations/{id}/test` checks the credentials. A workspace has at most 20 destinations (409 past them); names are unique in any case (409).
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": OneOf<[{
+            /** @enum {string} */
+            kind: "wordpress";
+            /** @description Unique in the workspace, in any case (`blogsmith publish --to <name>`) */
+            name: string;
+            /** @description The site’s address (http(s), no credentials, query or fragment; an admin page’s address is taken for its site’s). A private or loopback address is refused unless the operator allows it (FETCH_ALLOW_HOSTS) */
+            siteUrl: string;
+            /** @description The WordPress user (login name) the application password belongs to */
+            username: string;
+            /** @description An application password (WordPress › Users › Profile › Application Passwords), stored encrypted */
+            applicationPassword: string;
+          }, {
+            /** @enum {string} */
+            kind: "ghost";
+            /** @description Unique in the workspace, in any case (`blogsmith publish --to <name>`) */
+            name: string;
+            /** @description The site’s address (http(s), no credentials, query or fragment; an admin page’s address is taken for its site’s). A private or loopback address is refused unless the operator allows it (FETCH_ALLOW_HOSTS) */
+            siteUrl: string;
+            /** @description The Admin API key `id:secret` of a Ghost custom integration, stored encrypted */
+            adminApiKey: string;
+          }]>;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** @enum {string} */
+              kind: "wordpress" | "ghost";
+              name: string;
+              /** @description The site’s address; its API is under it (`/wp-json/`, `/ghost/api/admin/`) */
+              siteUrl: string;
+              /** @description WordPress: the user the application password belongs to; null for Ghost */
+              username: string | null;
+              /** @description The last 4 characters of the application password or Admin API key: the secret is never shown */
+              secretHint: string;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/publishing/destinations/{id}": {
+    /** One publishing destination */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** @enum {string} */
+              kind: "wordpress" | "ghost";
+              name: string;
+              /** @description The site’s address; its API is under it (`/wp-json/`, `/ghost/api/admin/`) */
+              siteUrl: string;
+              /** @description WordPress: the user the application password belongs to; null for Ghost */
+              username: string | null;
+              /** @description The last 4 characters of the application password or Admin API key: the secret is never shown */
+              secretHint: string;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+    /** Delete a destination and its publication records (the posts on the site stay) */
+    delete: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        204: {
+          content: never;
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+    /**
+     * Rename a destination, move it, or give it new credentials
+     * @description Credentials of the other CMS (a Ghost key for a WordPress site) are refused with 400.
+     */
+    patch: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @description Unique in the workspace, in any case (`blogsmith publish --to <name>`) */
+            name?: string;
+            /** @description The site’s address (http(s), no credentials, query or fragment; an admin page’s address is taken for its site’s). A private or loopback address is refused unless the operator allows it (FETCH_ALLOW_HOSTS) */
+            siteUrl?: string;
+            /** @description The WordPress user (login name) the application password belongs to */
+            username?: string;
+            /** @description An application password (WordPress › Users › Profile › Application Passwords), stored encrypted */
+            applicationPassword?: string;
+            /** @description The Admin API key `id:secret` of a Ghost custom integration, stored encrypted */
+            adminApiKey?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** Format: uuid */
+              id: string;
+              /** @enum {string} */
+              kind: "wordpress" | "ghost";
+              name: string;
+              /** @description The site’s address; its API is under it (`/wp-json/`, `/ghost/api/admin/`) */
+              siteUrl: string;
+              /** @description WordPress: the user the application password belongs to; null for Ghost */
+              username: string | null;
+              /** @description The last 4 characters of the application password or Admin API key: the secret is never shown */
+              secretHint: string;
+              /** Format: date-time */
+              createdAt: string;
+              /** Format: date-time */
+              updatedAt: string;
+            };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/publishing/destinations/{id}/test": {
+    /**
+     * Sign in to the site with the stored credentials and report ok or what it answered
+     * @description WordPress: `GET /wp-json/wp/v2/users/me?context=edit` (the user must be able to publish posts); Ghost: `GET /ghost/api/admin/site/` and a read of one post with a token made from the key. A refusal is `ok: false` with the CMS’s message, not an error of this request.
+     */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              ok: boolean;
+              /** @description Who is signed in, or what the CMS (or the network) answered */
+              message: string;
+              /** @description The CMS’s HTTP status when it answered with an error */
+              status: number | null;
             };
           };
         };

@@ -3,5 +3,5 @@ export const scopes = ["articles:read","articles:write","documents:read","docume
 export const roles = ["viewer","editor","admin","owner"] as const;
 export const providerNames = ["openai","anthropic","google","groq","ollama","compatible"] as const;
 export const llmRoles = ["planner","writer","checker","embedder"] as const;
-export const webhookEvents = ["article.completed","article.failed","document.ready","document.failed"] as const;
+export const webhookEvents = ["article.completed","article.failed","document.ready","document.failed","article.published"] as const;
 export const editorialStatuses = ["draft","review","scheduled","published"] as const;

@@ -12,6 +12,7 @@ const eventHints: Record<(typeof webhookEvents)[number], string> = {
   'article.failed': 'an article run failed',
   'document.ready': 'a document is searchable',
   'document.failed': 'a document could not be read',
+  'article.published': 'an article went live on a WordPress or Ghost site',
 };
 
 export function WebhooksSection() {
