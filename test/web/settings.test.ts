@@ -40,6 +40,7 @@ describe('settings in Chromium', () => {
       'Brand voices',
       'API keys',
       'Members',
+      'Publishing',
       'Webhooks',
       'Your account',
     ]);

@@ -1,6 +1,6 @@
 // The editor: Markdown with a live sanitized preview, the editorial status and tags, and panels for
-// citations, fact check, SEO, originality, section regeneration, remix, versions (diff, restore) and
-// export.
+// citations, fact check, SEO, originality, section regeneration, remix, versions (diff, restore),
+// export and publishing to WordPress or Ghost.
 import {
   type KeyboardEvent,
   type MouseEvent,
@@ -22,6 +22,7 @@ import { EditorialPanel } from './editor/Editorial.tsx';
 import { ExportPanel } from './editor/Export.tsx';
 import { FactCheckPanel, type Place } from './editor/FactCheck.tsx';
 import { OriginalityPanel } from './editor/Originality.tsx';
+import { PublishPanel } from './editor/Publish.tsx';
 import { RegeneratePanel } from './editor/Regenerate.tsx';
 import { RemixPanel } from './editor/Remix.tsx';
 import { SeoPanel } from './editor/Seo.tsx';
@@ -38,6 +39,7 @@ const panels = [
   'remix',
   'versions',
   'export',
+  'publish',
 ] as const;
 type Panel = (typeof panels)[number];
 const panelLabels: Record<Panel, string> = {
@@ -49,6 +51,7 @@ const panelLabels: Record<Panel, string> = {
   remix: 'Remix',
   versions: 'Versions',
   export: 'Export',
+  publish: 'Publish',
 };
 
 export function Editor({ id, me }: { id: string; me: Me }) {
@@ -71,6 +74,7 @@ export function Editor({ id, me }: { id: string; me: Me }) {
     <EditorLoaded
       article={article}
       editor={rank[me.workspace.role] >= rank.editor}
+      admin={rank[me.workspace.role] >= rank.admin}
       onChange={(a) => loaded.setData(a)}
       reload={loaded.reload}
     />
@@ -80,12 +84,15 @@ export function Editor({ id, me }: { id: string; me: Me }) {
 function EditorLoaded({
   article,
   editor,
+  admin,
   onChange,
   reload,
 }: {
   article: Article;
   /** An editor or above: the API takes the editorial marks from them only. */
   editor: boolean;
+  /** An admin or above: the one who adds publishing destinations. */
+  admin: boolean;
   onChange: (a: Article) => void;
   reload: () => Promise<void>;
 }) {
@@ -401,6 +408,15 @@ function EditorLoaded({
           )}
           {panel === 'export' && (
             <ExportPanel article={article} dirty={dirty} onReview={() => setPanel('fact-check')} />
+          )}
+          {panel === 'publish' && (
+            <PublishPanel
+              article={article}
+              editable={editor}
+              admin={admin}
+              dirty={dirty}
+              onMarked={(marks) => onChange({ ...article, ...marks })}
+            />
           )}
         </div>
       </section>

@@ -1,5 +1,5 @@
 // Settings, in sections with their own navigation: the workspace, language models, brand voices,
-// API keys, members, webhooks and your account (each section in settings/). Every form shows its feedback
+// API keys, members, publishing, webhooks and your account (each section in settings/). Every form shows its feedback
 // inside its own section.
 import { useEffect } from 'react';
 import type { Me } from '../api.ts';
@@ -10,6 +10,7 @@ import { BrandVoicesSection } from './settings/BrandVoices.tsx';
 import { LlmSection } from './settings/llm/LlmSection.tsx';
 import { ProvidersView } from './settings/llm/ProvidersView.tsx';
 import { MembersSection, rank } from './settings/Members.tsx';
+import { PublishingSection } from './settings/Publishing.tsx';
 import { WebhooksSection } from './settings/Webhooks.tsx';
 import { WorkspaceSection } from './settings/Workspace.tsx';
 
@@ -29,6 +30,7 @@ export function Settings({ me }: { me: Me }) {
     { id: 'brand-voices', label: 'Brand voices' },
     ...(editor ? [{ id: 'api-keys', label: 'API keys' }] : []),
     { id: 'members', label: 'Members' },
+    ...(admin ? [{ id: 'publishing', label: 'Publishing' }] : []),
     ...(admin ? [{ id: 'webhooks', label: 'Webhooks' }] : []),
     ...(me.via === 'session' ? [{ id: 'account', label: 'Your account' }] : []),
   ];
@@ -53,6 +55,7 @@ export function Settings({ me }: { me: Me }) {
           <BrandVoicesSection editor={editor} />
           {editor && <ApiKeysSection />}
           <MembersSection me={me} admin={admin} />
+          {admin && <PublishingSection />}
           {admin && <WebhooksSection />}
           {me.via === 'session' && <AccountSection me={me} />}
         </div>

@@ -1,7 +1,7 @@
 // Where the writer is with the article — its editorial status (with the planned date when
 // scheduled) and its tags — above the text. Editors change them (PATCH /api/v1/articles/{id}: marks,
-// not edits, so unsaved text is untouched); viewers read them. Nothing publishes yet: "Published"
-// says the writer published it elsewhere.
+// not edits, so unsaved text is untouched); viewers read them. Publishing to a site (Publish.tsx) sets
+// the status too; set by hand, "Published" says the writer published it elsewhere.
 import { type FormEvent, useEffect, useState } from 'react';
 import { type Article, api, type EditorialStatus, editorialStatuses, fieldErrors } from '../../api.ts';
 import { EditableTags } from '../../components/EditableTags.tsx';
