@@ -14,6 +14,7 @@ import { registerIngestCommand } from './commands/ingest.ts';
 import { registerModelsCommand } from './commands/models.ts';
 import { registerOperationCommands } from './commands/operations.ts';
 import { registerToolCommands } from './commands/tools.ts';
+import { registerPublishCommand } from './commands/publish.ts';
 import { installPackageResolveHook } from './package-resolve-hook.ts';
 import { relaunchFor } from './relaunch.ts';
 
@@ -44,6 +45,7 @@ registerModelsCommand(program);
 registerGenerateCommand(program);
 registerIngestCommand(program);
 registerToolCommands(program);
+registerPublishCommand(program);
 registerBackupCommands(program);
 registerEvalCommand(program);
 for (const command of program.commands) {
