@@ -64,7 +64,7 @@ export async function runPublication(
       err instanceof FinalFailure ||
       (err instanceof CmsError && !err.retryable) ||
       context.retryCount + 1 >= maxAttempts;
-    const message = err instanceof CmsError || err instanceof FinalFailure ? err.message : errorMessage(err);
+    const message = errorMessage(err);
     publishAttemptsTotal.inc({ kind: claimed.kind, outcome: final ? 'failed' : 'retrying' });
     if (!final) {
       await recordAttemptFailure(

@@ -139,6 +139,27 @@ describe('WordPress client', () => {
     expect(down.message).toMatch(/could not connect to 127\.0\.0\.1:\d+: .*ECONNREFUSED/);
   });
 
+  it('keeps no post address but an http(s) one (the web app links it)', async () => {
+    const hostile = createServer((_req, res) =>
+      res.writeHead(201, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          id: 5,
+          link: 'javascript:alert(document.cookie)',
+          status: 'publish',
+          date_gmt: '2030-01-01T00:00:00',
+        }),
+      ),
+    );
+    await new Promise<void>((r) => hostile.listen(0, '127.0.0.1', r));
+    try {
+      const site = `http://127.0.0.1:${(hostile.address() as AddressInfo).port}`;
+      const made = await client(wp.password, wp.username, site).publish(post({ tags: [] }), null);
+      expect(made).toMatchObject({ id: '5', url: null, state: 'published' });
+    } finally {
+      hostile.close();
+    }
+  });
+
   it('answers a site that is not WordPress with a clear error', async () => {
     const err = await refusal(client(wp.password, wp.username, `${wp.url}/blog`).check());
     // /blog/wp-json/… is the fake's HTML 404.

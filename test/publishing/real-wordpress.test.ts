@@ -35,7 +35,7 @@ describe('publishing to a real WordPress', { timeout: 60_000 }, () => {
     });
     expect(made.statusCode, made.body).toBe(201);
     destinationId = made.json().id;
-  }, 60_000);
+  }, 90_000);
   afterAll(async () => {
     await t?.close();
     await wp?.close();

@@ -5,8 +5,13 @@
 import { timedAbortScope } from '../../abort-scope.ts';
 import { errorMessage } from '../../errors.ts';
 import { storableText, textHead } from '../../input/storable-text.ts';
-import type { Resolver } from '../../security/ssrf/index.ts';
-import { BlockedUrlError, createGuardedFetch, FetchLimitError } from '../../security/ssrf/index.ts';
+import { maxWorkspaceResponseBytes } from '../../security/ssrf/guarded-fetch.ts';
+import {
+  BlockedUrlError,
+  createGuardedFetch,
+  FetchLimitError,
+  type Resolver,
+} from '../../security/ssrf/index.ts';
 
 export class CmsError extends Error {
   /** The CMS's HTTP status; null when it gave none (the network, the address policy). */
@@ -63,7 +68,11 @@ function failureOf(err: unknown, timedOut: boolean, timeoutMs: number, site: str
     return new CmsError(message, null, retryable);
   }
   if (err instanceof FetchLimitError)
-    return new CmsError(`${site} answered with more than the server reads (${err.message})`, null, false);
+    return new CmsError(
+      `${site} answered with more than the ${maxWorkspaceResponseBytes / 1024 / 1024} MB the server reads`,
+      null,
+      false,
+    );
   const cause = err instanceof TypeError && err.cause instanceof Error ? err.cause : undefined;
   return new CmsError(
     cause ? `could not connect to ${site}: ${cause.message}` : `${site}: ${errorMessage(err)}`,
@@ -126,6 +135,20 @@ export function answerError(answer: CmsAnswer, cms: string, detail: string | und
   const retryable = answer.status >= 500 || answer.status === 429 || answer.status === 408;
   const said = detail ?? (answer.text ? `(not JSON) ${answer.text}` : '(no message)');
   return new CmsError(`${cms} answered ${answer.status}: ${said}`, answer.status, retryable);
+}
+
+/**
+ * A post's address as the CMS gave it, kept only when it is an http(s) URL: the web app makes it a
+ * link, and a `javascript:` one from a hostile or broken site would run in the member's browser.
+ */
+export function postLink(value: unknown): string | null {
+  if (typeof value !== 'string' || value.length > 2000) return null;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
+  } catch {
+    return null;
+  }
 }
 
 /** A 2xx answer whose body is not what the API sends: the address is probably not the CMS's. */

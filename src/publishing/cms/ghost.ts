@@ -12,6 +12,7 @@ import {
   cmsRequest,
   cmsText,
   notTheApi,
+  postLink,
 } from './cms-request.ts';
 import { ghostToken } from './ghost-token.ts';
 
@@ -44,7 +45,7 @@ function remotePost(body: Json): RemotePost & { updatedAt: string } {
   const published = typeof body.published_at === 'string' ? new Date(body.published_at) : null;
   return {
     id: String(body.id),
-    url: typeof body.url === 'string' ? body.url : null,
+    url: postLink(body.url),
     state,
     status,
     publishedAt: state !== 'draft' && published && !Number.isNaN(published.getTime()) ? published : null,

@@ -11,6 +11,7 @@ import {
   cmsRequest,
   cmsText,
   notTheApi,
+  postLink,
 } from './cms-request.ts';
 
 export interface WordpressSite {
@@ -49,7 +50,7 @@ function remotePost(body: Json): RemotePost | null {
   const state = status === 'publish' ? 'published' : status === 'future' ? 'scheduled' : 'draft';
   return {
     id: String(body.id),
-    url: typeof body.link === 'string' ? body.link : null,
+    url: postLink(body.link),
     state,
     status,
     publishedAt: state === 'draft' ? null : gmtDate(body.date_gmt),
