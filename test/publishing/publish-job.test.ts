@@ -8,9 +8,10 @@ import { encryptSecret } from '../../src/security/encryption.ts';
 import { type FakeWordpress, startFakeWordpress } from '../fakes/wordpress-rest.ts';
 import { session, setupOwner } from '../support/accounts.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
+import { backends } from '../support/database.ts';
 import { insertPublishableArticle } from './publishable-article.ts';
 
-describe('the publish job', () => {
+describe.each(backends)('the publish job (%s)', (backend) => {
   let t: TestApp;
   let wp: FakeWordpress;
   let owner: string;
@@ -19,7 +20,7 @@ describe('the publish job', () => {
 
   beforeAll(async () => {
     wp = await startFakeWordpress();
-    t = await createTestApp('pglite', { RATE_LIMIT_ENABLED: 'false', FETCH_ALLOW_HOSTS: '127.0.0.1' });
+    t = await createTestApp(backend, { RATE_LIMIT_ENABLED: 'false', FETCH_ALLOW_HOSTS: '127.0.0.1' });
     await t.runtime.queue.start({ work: false });
     const setup = await setupOwner(t.app);
     owner = setup.cookie;
