@@ -13,8 +13,8 @@ import { registerGenerateCommand } from './commands/generate.ts';
 import { registerIngestCommand } from './commands/ingest.ts';
 import { registerModelsCommand } from './commands/models.ts';
 import { registerOperationCommands } from './commands/operations.ts';
-import { registerToolCommands } from './commands/tools.ts';
 import { registerPublishCommand } from './commands/publish.ts';
+import { registerToolCommands } from './commands/tools.ts';
 import { installPackageResolveHook } from './package-resolve-hook.ts';
 import { relaunchFor } from './relaunch.ts';
 

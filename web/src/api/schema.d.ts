@@ -4767,6 +4767,170 @@ export interface paths {
       };
     };
   };
+  "/api/v1/articles/{id}/remix": {
+    /**
+     * Remix the article into an X thread, a LinkedIn post, a newsletter, a video script or slides
+     * @description Made from the saved text (references and citation markers left out) with the workspace's writer model, counted in usage as `remix:<format>`; nothing is stored. Each X post is at most 280 as X counts it and a LinkedIn post at most 3,000 characters, whatever the model wrote (see `repairs`). 409 while the article is being written or has no text. Send `Accept: text/event-stream` to receive progress as Server-Sent Events: `partial` (what is written so far, unvalidated), then `result` (this response body) or `error` (`{code, message, details?}`, for failures during the model call such as `budget_exceeded` or `unavailable`). Closing the connection cancels the model call.
+     */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @enum {string} */
+            format: "x-thread" | "linkedin" | "newsletter" | "video-script" | "slides";
+            /** @description A brand voice of the workspace; null for none; left out: the article's own */
+            brandVoiceId?: string | null;
+            audience?: string;
+            tone?: string;
+            /** @description What to emphasise or do, e.g. "focus on the costs"; the article stays data */
+            instruction?: string;
+            /** @description BCP 47 tag to write in (default: the article's language) */
+            language?: string;
+            /** @description x-thread: about how many posts (default 8; a post split to fit adds one) */
+            posts?: number;
+            /** @description x-thread: end each post with " n/N" (default true), counted within the 280 */
+            numbered?: boolean;
+            /** @description slides: how many (default 10) */
+            slides?: number;
+            /** @description video-script: length in minutes (default 3) */
+            minutes?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description The remix */
+        200: {
+          content: {
+            "application/json": {
+              /** @enum {string} */
+              format: "x-thread" | "linkedin" | "newsletter" | "video-script" | "slides";
+              /** Format: uuid */
+              articleId: string;
+              /** @description The newsletter’s subject, the script’s or the deck’s title */
+              title: string | null;
+              /** @description The whole remix, ready to paste (Markdown for the newsletter, script and slides) */
+              text: string;
+              /** @description Posts, slides, scenes, or the newsletter’s subject, preview and body, each with its length and limit */
+              parts: ({
+                  label: string;
+                  text: string;
+                  length: number;
+                  limit: ({
+                    max: number;
+                    /**
+                     * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
+                     * @enum {string}
+                     */
+                    unit: "characters" | "x";
+                  }) | null;
+                })[];
+              /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
+              repairs: {
+                  /** @description The variant (tools) or the part (remix) changed */
+                  index: number;
+                  field: string;
+                  message: string;
+                }[];
+              /** @description The article was longer than the model's context allows: it was condensed (every heading kept) */
+              condensed: boolean;
+              /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
+              usage: {
+                provider: string;
+                model: string;
+                inputTokens: number;
+                outputTokens: number;
+                /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
+                costUsd: number | null;
+                costKnown: boolean;
+                /** @description The server reported no usage: its tokens were counted with a tokenizer */
+                estimated: boolean;
+                attempts: number;
+              };
+            };
+            "text/event-stream": OneOf<[{
+              /** @enum {string} */
+              event: "partial";
+              data: unknown;
+            }, {
+              /** @enum {string} */
+              event: "result";
+              data: {
+                /** @enum {string} */
+                format: "x-thread" | "linkedin" | "newsletter" | "video-script" | "slides";
+                /** Format: uuid */
+                articleId: string;
+                /** @description The newsletter’s subject, the script’s or the deck’s title */
+                title: string | null;
+                /** @description The whole remix, ready to paste (Markdown for the newsletter, script and slides) */
+                text: string;
+                /** @description Posts, slides, scenes, or the newsletter’s subject, preview and body, each with its length and limit */
+                parts: ({
+                    label: string;
+                    text: string;
+                    length: number;
+                    limit: ({
+                      max: number;
+                      /**
+                       * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
+                       * @enum {string}
+                       */
+                      unit: "characters" | "x";
+                    }) | null;
+                  })[];
+                /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
+                repairs: {
+                    /** @description The variant (tools) or the part (remix) changed */
+                    index: number;
+                    field: string;
+                    message: string;
+                  }[];
+                /** @description The article was longer than the model's context allows: it was condensed (every heading kept) */
+                condensed: boolean;
+                /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
+                usage: {
+                  provider: string;
+                  model: string;
+                  inputTokens: number;
+                  outputTokens: number;
+                  /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
+                  costUsd: number | null;
+                  costKnown: boolean;
+                  /** @description The server reported no usage: its tokens were counted with a tokenizer */
+                  estimated: boolean;
+                  attempts: number;
+                };
+              };
+            }, {
+              /** @enum {string} */
+              event: "error";
+              data: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            }]>;
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/articles/{id}/publish": {
     /**
      * Publish the article to a WordPress or Ghost destination: as a draft, now, or scheduled
@@ -5314,6 +5478,1525 @@ export interface paths {
               /** Format: date-time */
               createdAt: string;
             };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/tools": {
+    /** The short-form tool templates and the fields each takes */
+    get: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: ({
+                  id: string;
+                  name: string;
+                  /** @enum {string} */
+                  category: "social" | "email" | "ads" | "seo" | "editing";
+                  description: string;
+                  /** @description The body of POST /tools/{id}/generate, field by field */
+                  fields: ({
+                      name: string;
+                      /**
+                       * @description How a form asks for it: `brandVoice` is the id of one of GET /brand-voices
+                       * @enum {string}
+                       */
+                      kind: "text" | "textarea" | "choice" | "integer" | "language" | "brandVoice";
+                      label: string;
+                      description?: string;
+                      required: boolean;
+                      default?: string | number;
+                      /** @description The values a `choice` takes */
+                      options?: string[];
+                      min?: number;
+                      max?: number;
+                      maxLength?: number;
+                    })[];
+                  /** @description A variant's fields */
+                  output: {
+                      name: string;
+                      label: string;
+                    }[];
+                  variantsMax: number;
+                })[];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/tools/social-post/generate": {
+    /**
+     * Social post: Posts for X, LinkedIn, Facebook, Instagram or Threads, each within the platform’s limit.
+     * @description Writes up to 5 variants with the workspace's writer model; counted in usage as `tool:social-post`. Send `Accept: text/event-stream` to receive progress as Server-Sent Events: `partial` (what is written so far, unvalidated), then `result` (this response body) or `error` (`{code, message, details?}`, for failures during the model call such as `budget_exceeded` or `unavailable`). Closing the connection cancels the model call.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            /**
+             * Platform
+             * @default x
+             * @enum {string}
+             */
+            platform?: "x" | "linkedin" | "facebook" | "instagram" | "threads";
+            /**
+             * Topic
+             * @description What to post about: an announcement, an idea, a link with what it says
+             */
+            topic: string;
+            /**
+             * Call to action
+             * @description e.g. "Read the guide", "Sign up today"
+             */
+            callToAction?: string;
+            /**
+             * Variants
+             * @description How many versions to write (1–5)
+             * @default 3
+             */
+            variants?: number;
+            /**
+             * Tone
+             * @description e.g. friendly, confident, playful
+             */
+            tone?: string;
+            /**
+             * Audience
+             * @description Who it is for
+             */
+            audience?: string;
+            /**
+             * Language
+             * @description BCP 47 tag of the language to write in, e.g. en, de, pt-BR (default: the request’s own)
+             */
+            language?: string;
+            /**
+             * Brand voice
+             * Format: uuid
+             * @description One of the workspace's brand voices
+             */
+            brandVoiceId?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description The variants, held to the template’s limits */
+        200: {
+          content: {
+            "application/json": {
+              template: string;
+              /** @description Each variant: its output fields (as `output` lists them) and their text */
+              variants: {
+                  [key: string]: string;
+                }[];
+              /** @description The limits the output fields were held to */
+              limits: ({
+                  field: string;
+                  max: number;
+                  /**
+                   * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
+                   * @enum {string}
+                   */
+                  unit: "characters" | "x";
+                })[];
+              /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
+              repairs: {
+                  /** @description The variant (tools) or the part (remix) changed */
+                  index: number;
+                  field: string;
+                  message: string;
+                }[];
+              /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
+              usage: {
+                provider: string;
+                model: string;
+                inputTokens: number;
+                outputTokens: number;
+                /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
+                costUsd: number | null;
+                costKnown: boolean;
+                /** @description The server reported no usage: its tokens were counted with a tokenizer */
+                estimated: boolean;
+                attempts: number;
+              };
+            };
+            "text/event-stream": OneOf<[{
+              /** @enum {string} */
+              event: "partial";
+              data: unknown;
+            }, {
+              /** @enum {string} */
+              event: "result";
+              data: {
+                template: string;
+                /** @description Each variant: its output fields (as `output` lists them) and their text */
+                variants: {
+                    [key: string]: string;
+                  }[];
+                /** @description The limits the output fields were held to */
+                limits: ({
+                    field: string;
+                    max: number;
+                    /**
+                     * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
+                     * @enum {string}
+                     */
+                    unit: "characters" | "x";
+                  })[];
+                /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
+                repairs: {
+                    /** @description The variant (tools) or the part (remix) changed */
+                    index: number;
+                    field: string;
+                    message: string;
+                  }[];
+                /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
+                usage: {
+                  provider: string;
+                  model: string;
+                  inputTokens: number;
+                  outputTokens: number;
+                  /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
+                  costUsd: number | null;
+                  costKnown: boolean;
+                  /** @description The server reported no usage: its tokens were counted with a tokenizer */
+                  estimated: boolean;
+                  attempts: number;
+                };
+              };
+            }, {
+              /** @enum {string} */
+              event: "error";
+              data: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            }]>;
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/tools/email/generate": {
+    /**
+     * Email: An e-mail with its subject line and preview text: announcements, promotions, follow-ups, outreach.
+     * @description Writes up to 4 variants with the workspace's writer model; counted in usage as `tool:email`. Send `Accept: text/event-stream` to receive progress as Server-Sent Events: `partial` (what is written so far, unvalidated), then `result` (this response body) or `error` (`{code, message, details?}`, for failures during the model call such as `budget_exceeded` or `unavailable`). Closing the connection cancels the model call.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            /**
+             * Kind of e-mail
+             * @default announcement
+             * @enum {string}
+             */
+            kind?: "announcement" | "newsletter" | "promotion" | "follow-up" | "outreach";
+            /**
+             * What it is about
+             * @description The news, offer or request, with the facts it must carry
+             */
+            purpose: string;
+            /**
+             * Call to action
+             * @description What the reader should do
+             */
+            callToAction?: string;
+            /**
+             * Variants
+             * @description How many versions to write (1–4)
+             * @default 2
+             */
+            variants?: number;
+            /**
+             * Tone
+             * @description e.g. friendly, confident, playful
+             */
+            tone?: string;
+            /**
+             * Audience
+             * @description Who it is for
+             */
+            audience?: string;
+            /**
+             * Language
+             * @description BCP 47 tag of the language to write in, e.g. en, de, pt-BR (default: the request’s own)
+             */
+            language?: string;
+            /**
+             * Brand voice
+             * Format: uuid
+             * @description One of the workspace's brand voices
+             */
+            brandVoiceId?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description The variants, held to the template’s limits */
+        200: {
+          content: {
+            "application/json": {
+              template: string;
+              /** @description Each variant: its output fields (as `output` lists them) and their text */
+              variants: {
+                  [key: string]: string;
+                }[];
+              /** @description The limits the output fields were held to */
+              limits: ({
+                  field: string;
+                  max: number;
+                  /**
+                   * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
+                   * @enum {string}
+                   */
+                  unit: "characters" | "x";
+                })[];
+              /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
+              repairs: {
+                  /** @description The variant (tools) or the part (remix) changed */
+                  index: number;
+                  field: string;
+                  message: string;
+                }[];
+              /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
+              usage: {
+                provider: string;
+                model: string;
+                inputTokens: number;
+                outputTokens: number;
+                /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
+                costUsd: number | null;
+                costKnown: boolean;
+                /** @description The server reported no usage: its tokens were counted with a tokenizer */
+                estimated: boolean;
+                attempts: number;
+              };
+            };
+            "text/event-stream": OneOf<[{
+              /** @enum {string} */
+              event: "partial";
+              data: unknown;
+            }, {
+              /** @enum {string} */
+              event: "result";
+              data: {
+                template: string;
+                /** @description Each variant: its output fields (as `output` lists them) and their text */
+                variants: {
+                    [key: string]: string;
+                  }[];
+                /** @description The limits the output fields were held to */
+                limits: ({
+                    field: string;
+                    max: number;
+                    /**
+                     * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
+                     * @enum {string}
+                     */
+                    unit: "characters" | "x";
+                  })[];
+                /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
+                repairs: {
+                    /** @description The variant (tools) or the part (remix) changed */
+                    index: number;
+                    field: string;
+                    message: string;
+                  }[];
+                /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
+                usage: {
+                  provider: string;
+                  model: string;
+                  inputTokens: number;
+                  outputTokens: number;
+                  /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
+                  costUsd: number | null;
+                  costKnown: boolean;
+                  /** @description The server reported no usage: its tokens were counted with a tokenizer */
+                  estimated: boolean;
+                  attempts: number;
+                };
+              };
+            }, {
+              /** @enum {string} */
+              event: "error";
+              data: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            }]>;
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/tools/ad-copy/generate": {
+    /**
+     * Ad copy: Headlines and descriptions for Google, Meta or LinkedIn ads, within each network’s limits.
+     * @description Writes up to 10 variants with the workspace's writer model; counted in usage as `tool:ad-copy`. Send `Accept: text/event-stream` to receive progress as Server-Sent Events: `partial` (what is written so far, unvalidated), then `result` (this response body) or `error` (`{code, message, details?}`, for failures during the model call such as `budget_exceeded` or `unavailable`). Closing the connection cancels the model call.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            /**
+             * Ad network
+             * @default google
+             * @enum {string}
+             */
+            network?: "google" | "meta" | "linkedin";
+            /**
+             * Product or offer
+             * @description What is advertised and why it is worth it
+             */
+            product: string;
+            /**
+             * Keywords
+             * @description Search terms to work in, comma-separated
+             */
+            keywords?: string;
+            /**
+             * Variants
+             * @description How many versions to write (1–10)
+             * @default 3
+             */
+            variants?: number;
+            /**
+             * Tone
+             * @description e.g. friendly, confident, playful
+             */
+            tone?: string;
+            /**
+             * Audience
+             * @description Who it is for
+             */
+            audience?: string;
+            /**
+             * Language
+             * @description BCP 47 tag of the language to write in, e.g. en, de, pt-BR (default: the request’s own)
+             */
+            language?: string;
+            /**
+             * Brand voice
+             * Format: uuid
+             * @description One of the workspace's brand voices
+             */
+            brandVoiceId?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description The variants, held to the template’s limits */
+        200: {
+          content: {
+            "application/json": {
+              template: string;
+              /** @description Each variant: its output fields (as `output` lists them) and their text */
+              variants: {
+                  [key: string]: string;
+                }[];
+              /** @description The limits the output fields were held to */
+              limits: ({
+                  field: string;
+                  max: number;
+                  /**
+                   * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
+                   * @enum {string}
+                   */
+                  unit: "characters" | "x";
+                })[];
+              /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
+              repairs: {
+                  /** @description The variant (tools) or the part (remix) changed */
+                  index: number;
+                  field: string;
+                  message: string;
+                }[];
+              /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
+              usage: {
+                provider: string;
+                model: string;
+                inputTokens: number;
+                outputTokens: number;
+                /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
+                costUsd: number | null;
+                costKnown: boolean;
+                /** @description The server reported no usage: its tokens were counted with a tokenizer */
+                estimated: boolean;
+                attempts: number;
+              };
+            };
+            "text/event-stream": OneOf<[{
+              /** @enum {string} */
+              event: "partial";
+              data: unknown;
+            }, {
+              /** @enum {string} */
+              event: "result";
+              data: {
+                template: string;
+                /** @description Each variant: its output fields (as `output` lists them) and their text */
+                variants: {
+                    [key: string]: string;
+                  }[];
+                /** @description The limits the output fields were held to */
+                limits: ({
+                    field: string;
+                    max: number;
+                    /**
+                     * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
+                     * @enum {string}
+                     */
+                    unit: "characters" | "x";
+                  })[];
+                /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
+                repairs: {
+                    /** @description The variant (tools) or the part (remix) changed */
+                    index: number;
+                    field: string;
+                    message: string;
+                  }[];
+                /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
+                usage: {
+                  provider: string;
+                  model: string;
+                  inputTokens: number;
+                  outputTokens: number;
+                  /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
+                  costUsd: number | null;
+                  costKnown: boolean;
+                  /** @description The server reported no usage: its tokens were counted with a tokenizer */
+                  estimated: boolean;
+                  attempts: number;
+                };
+              };
+            }, {
+              /** @enum {string} */
+              event: "error";
+              data: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            }]>;
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/tools/titles/generate": {
+    /**
+     * Titles: Headline ideas for an article or page, each a different angle.
+     * @description Writes up to 10 variants with the workspace's writer model; counted in usage as `tool:titles`. Send `Accept: text/event-stream` to receive progress as Server-Sent Events: `partial` (what is written so far, unvalidated), then `result` (this response body) or `error` (`{code, message, details?}`, for failures during the model call such as `budget_exceeded` or `unavailable`). Closing the connection cancels the model call.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            /**
+             * Topic
+             * @description What the article or page is about
+             */
+            topic: string;
+            /**
+             * Keyword
+             * @description The search phrase to rank for
+             */
+            keyword?: string;
+            /**
+             * Variants
+             * @description How many versions to write (1–10)
+             * @default 5
+             */
+            variants?: number;
+            /**
+             * Tone
+             * @description e.g. friendly, confident, playful
+             */
+            tone?: string;
+            /**
+             * Audience
+             * @description Who it is for
+             */
+            audience?: string;
+            /**
+             * Language
+             * @description BCP 47 tag of the language to write in, e.g. en, de, pt-BR (default: the request’s own)
+             */
+            language?: string;
+            /**
+             * Brand voice
+             * Format: uuid
+             * @description One of the workspace's brand voices
+             */
+            brandVoiceId?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description The variants, held to the template’s limits */
+        200: {
+          content: {
+            "application/json": {
+              template: string;
+              /** @description Each variant: its output fields (as `output` lists them) and their text */
+              variants: {
+                  [key: string]: string;
+                }[];
+              /** @description The limits the output fields were held to */
+              limits: ({
+                  field: string;
+                  max: number;
+                  /**
+                   * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
+                   * @enum {string}
+                   */
+                  unit: "characters" | "x";
+                })[];
+              /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
+              repairs: {
+                  /** @description The variant (tools) or the part (remix) changed */
+                  index: number;
+                  field: string;
+                  message: string;
+                }[];
+              /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
+              usage: {
+                provider: string;
+                model: string;
+                inputTokens: number;
+                outputTokens: number;
+                /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
+                costUsd: number | null;
+                costKnown: boolean;
+                /** @description The server reported no usage: its tokens were counted with a tokenizer */
+                estimated: boolean;
+                attempts: number;
+              };
+            };
+            "text/event-stream": OneOf<[{
+              /** @enum {string} */
+              event: "partial";
+              data: unknown;
+            }, {
+              /** @enum {string} */
+              event: "result";
+              data: {
+                template: string;
+                /** @description Each variant: its output fields (as `output` lists them) and their text */
+                variants: {
+                    [key: string]: string;
+                  }[];
+                /** @description The limits the output fields were held to */
+                limits: ({
+                    field: string;
+                    max: number;
+                    /**
+                     * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
+                     * @enum {string}
+                     */
+                    unit: "characters" | "x";
+                  })[];
+                /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
+                repairs: {
+                    /** @description The variant (tools) or the part (remix) changed */
+                    index: number;
+                    field: string;
+                    message: string;
+                  }[];
+                /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
+                usage: {
+                  provider: string;
+                  model: string;
+                  inputTokens: number;
+                  outputTokens: number;
+                  /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
+                  costUsd: number | null;
+                  costKnown: boolean;
+                  /** @description The server reported no usage: its tokens were counted with a tokenizer */
+                  estimated: boolean;
+                  attempts: number;
+                };
+              };
+            }, {
+              /** @enum {string} */
+              event: "error";
+              data: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            }]>;
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/tools/meta-description/generate": {
+    /**
+     * Meta description: Search-result descriptions of at most 160 characters.
+     * @description Writes up to 5 variants with the workspace's writer model; counted in usage as `tool:meta-description`. Send `Accept: text/event-stream` to receive progress as Server-Sent Events: `partial` (what is written so far, unvalidated), then `result` (this response body) or `error` (`{code, message, details?}`, for failures during the model call such as `budget_exceeded` or `unavailable`). Closing the connection cancels the model call.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            /**
+             * Topic
+             * @description What the article or page is about
+             */
+            topic: string;
+            /**
+             * Keyword
+             * @description The search phrase to rank for
+             */
+            keyword?: string;
+            /**
+             * Variants
+             * @description How many versions to write (1–5)
+             * @default 3
+             */
+            variants?: number;
+            /**
+             * Tone
+             * @description e.g. friendly, confident, playful
+             */
+            tone?: string;
+            /**
+             * Audience
+             * @description Who it is for
+             */
+            audience?: string;
+            /**
+             * Language
+             * @description BCP 47 tag of the language to write in, e.g. en, de, pt-BR (default: the request’s own)
+             */
+            language?: string;
+            /**
+             * Brand voice
+             * Format: uuid
+             * @description One of the workspace's brand voices
+             */
+            brandVoiceId?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description The variants, held to the template’s limits */
+        200: {
+          content: {
+            "application/json": {
+              template: string;
+              /** @description Each variant: its output fields (as `output` lists them) and their text */
+              variants: {
+                  [key: string]: string;
+                }[];
+              /** @description The limits the output fields were held to */
+              limits: ({
+                  field: string;
+                  max: number;
+                  /**
+                   * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
+                   * @enum {string}
+                   */
+                  unit: "characters" | "x";
+                })[];
+              /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
+              repairs: {
+                  /** @description The variant (tools) or the part (remix) changed */
+                  index: number;
+                  field: string;
+                  message: string;
+                }[];
+              /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
+              usage: {
+                provider: string;
+                model: string;
+                inputTokens: number;
+                outputTokens: number;
+                /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
+                costUsd: number | null;
+                costKnown: boolean;
+                /** @description The server reported no usage: its tokens were counted with a tokenizer */
+                estimated: boolean;
+                attempts: number;
+              };
+            };
+            "text/event-stream": OneOf<[{
+              /** @enum {string} */
+              event: "partial";
+              data: unknown;
+            }, {
+              /** @enum {string} */
+              event: "result";
+              data: {
+                template: string;
+                /** @description Each variant: its output fields (as `output` lists them) and their text */
+                variants: {
+                    [key: string]: string;
+                  }[];
+                /** @description The limits the output fields were held to */
+                limits: ({
+                    field: string;
+                    max: number;
+                    /**
+                     * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
+                     * @enum {string}
+                     */
+                    unit: "characters" | "x";
+                  })[];
+                /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
+                repairs: {
+                    /** @description The variant (tools) or the part (remix) changed */
+                    index: number;
+                    field: string;
+                    message: string;
+                  }[];
+                /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
+                usage: {
+                  provider: string;
+                  model: string;
+                  inputTokens: number;
+                  outputTokens: number;
+                  /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
+                  costUsd: number | null;
+                  costKnown: boolean;
+                  /** @description The server reported no usage: its tokens were counted with a tokenizer */
+                  estimated: boolean;
+                  attempts: number;
+                };
+              };
+            }, {
+              /** @enum {string} */
+              event: "error";
+              data: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            }]>;
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/tools/rewrite/generate": {
+    /**
+     * Rewrite: The same passage said better: clearer, tighter, or as you ask.
+     * @description Writes up to 3 variants with the workspace's writer model; counted in usage as `tool:rewrite`. Send `Accept: text/event-stream` to receive progress as Server-Sent Events: `partial` (what is written so far, unvalidated), then `result` (this response body) or `error` (`{code, message, details?}`, for failures during the model call such as `budget_exceeded` or `unavailable`). Closing the connection cancels the model call.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            /**
+             * Text
+             * @description The passage to work on
+             */
+            text: string;
+            /**
+             * What to change
+             * @description e.g. "simpler words", "more concrete"
+             */
+            instruction?: string;
+            /**
+             * Variants
+             * @description How many versions to write (1–3)
+             * @default 2
+             */
+            variants?: number;
+            /**
+             * Tone
+             * @description e.g. friendly, confident, playful
+             */
+            tone?: string;
+            /**
+             * Audience
+             * @description Who it is for
+             */
+            audience?: string;
+            /**
+             * Language
+             * @description BCP 47 tag of the language to write in, e.g. en, de, pt-BR (default: the request’s own)
+             */
+            language?: string;
+            /**
+             * Brand voice
+             * Format: uuid
+             * @description One of the workspace's brand voices
+             */
+            brandVoiceId?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description The variants, held to the template’s limits */
+        200: {
+          content: {
+            "application/json": {
+              template: string;
+              /** @description Each variant: its output fields (as `output` lists them) and their text */
+              variants: {
+                  [key: string]: string;
+                }[];
+              /** @description The limits the output fields were held to */
+              limits: ({
+                  field: string;
+                  max: number;
+                  /**
+                   * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
+                   * @enum {string}
+                   */
+                  unit: "characters" | "x";
+                })[];
+              /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
+              repairs: {
+                  /** @description The variant (tools) or the part (remix) changed */
+                  index: number;
+                  field: string;
+                  message: string;
+                }[];
+              /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
+              usage: {
+                provider: string;
+                model: string;
+                inputTokens: number;
+                outputTokens: number;
+                /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
+                costUsd: number | null;
+                costKnown: boolean;
+                /** @description The server reported no usage: its tokens were counted with a tokenizer */
+                estimated: boolean;
+                attempts: number;
+              };
+            };
+            "text/event-stream": OneOf<[{
+              /** @enum {string} */
+              event: "partial";
+              data: unknown;
+            }, {
+              /** @enum {string} */
+              event: "result";
+              data: {
+                template: string;
+                /** @description Each variant: its output fields (as `output` lists them) and their text */
+                variants: {
+                    [key: string]: string;
+                  }[];
+                /** @description The limits the output fields were held to */
+                limits: ({
+                    field: string;
+                    max: number;
+                    /**
+                     * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
+                     * @enum {string}
+                     */
+                    unit: "characters" | "x";
+                  })[];
+                /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
+                repairs: {
+                    /** @description The variant (tools) or the part (remix) changed */
+                    index: number;
+                    field: string;
+                    message: string;
+                  }[];
+                /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
+                usage: {
+                  provider: string;
+                  model: string;
+                  inputTokens: number;
+                  outputTokens: number;
+                  /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
+                  costUsd: number | null;
+                  costKnown: boolean;
+                  /** @description The server reported no usage: its tokens were counted with a tokenizer */
+                  estimated: boolean;
+                  attempts: number;
+                };
+              };
+            }, {
+              /** @enum {string} */
+              event: "error";
+              data: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            }]>;
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/tools/expand/generate": {
+    /**
+     * Expand: A passage grown to the length you ask, with detail and examples.
+     * @description Writes up to 3 variants with the workspace's writer model; counted in usage as `tool:expand`. Send `Accept: text/event-stream` to receive progress as Server-Sent Events: `partial` (what is written so far, unvalidated), then `result` (this response body) or `error` (`{code, message, details?}`, for failures during the model call such as `budget_exceeded` or `unavailable`). Closing the connection cancels the model call.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            /**
+             * Text
+             * @description The passage to work on
+             */
+            text: string;
+            /**
+             * Words
+             * @description Length to reach (50–2000)
+             * @default 300
+             */
+            words?: number;
+            /**
+             * Variants
+             * @description How many versions to write (1–3)
+             * @default 1
+             */
+            variants?: number;
+            /**
+             * Tone
+             * @description e.g. friendly, confident, playful
+             */
+            tone?: string;
+            /**
+             * Audience
+             * @description Who it is for
+             */
+            audience?: string;
+            /**
+             * Language
+             * @description BCP 47 tag of the language to write in, e.g. en, de, pt-BR (default: the request’s own)
+             */
+            language?: string;
+            /**
+             * Brand voice
+             * Format: uuid
+             * @description One of the workspace's brand voices
+             */
+            brandVoiceId?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description The variants, held to the template’s limits */
+        200: {
+          content: {
+            "application/json": {
+              template: string;
+              /** @description Each variant: its output fields (as `output` lists them) and their text */
+              variants: {
+                  [key: string]: string;
+                }[];
+              /** @description The limits the output fields were held to */
+              limits: ({
+                  field: string;
+                  max: number;
+                  /**
+                   * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
+                   * @enum {string}
+                   */
+                  unit: "characters" | "x";
+                })[];
+              /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
+              repairs: {
+                  /** @description The variant (tools) or the part (remix) changed */
+                  index: number;
+                  field: string;
+                  message: string;
+                }[];
+              /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
+              usage: {
+                provider: string;
+                model: string;
+                inputTokens: number;
+                outputTokens: number;
+                /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
+                costUsd: number | null;
+                costKnown: boolean;
+                /** @description The server reported no usage: its tokens were counted with a tokenizer */
+                estimated: boolean;
+                attempts: number;
+              };
+            };
+            "text/event-stream": OneOf<[{
+              /** @enum {string} */
+              event: "partial";
+              data: unknown;
+            }, {
+              /** @enum {string} */
+              event: "result";
+              data: {
+                template: string;
+                /** @description Each variant: its output fields (as `output` lists them) and their text */
+                variants: {
+                    [key: string]: string;
+                  }[];
+                /** @description The limits the output fields were held to */
+                limits: ({
+                    field: string;
+                    max: number;
+                    /**
+                     * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
+                     * @enum {string}
+                     */
+                    unit: "characters" | "x";
+                  })[];
+                /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
+                repairs: {
+                    /** @description The variant (tools) or the part (remix) changed */
+                    index: number;
+                    field: string;
+                    message: string;
+                  }[];
+                /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
+                usage: {
+                  provider: string;
+                  model: string;
+                  inputTokens: number;
+                  outputTokens: number;
+                  /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
+                  costUsd: number | null;
+                  costKnown: boolean;
+                  /** @description The server reported no usage: its tokens were counted with a tokenizer */
+                  estimated: boolean;
+                  attempts: number;
+                };
+              };
+            }, {
+              /** @enum {string} */
+              event: "error";
+              data: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            }]>;
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/tools/summarize/generate": {
+    /**
+     * Summarize: The gist of a passage as a paragraph, bullet points or a TL;DR.
+     * @description Writes up to 3 variants with the workspace's writer model; counted in usage as `tool:summarize`. Send `Accept: text/event-stream` to receive progress as Server-Sent Events: `partial` (what is written so far, unvalidated), then `result` (this response body) or `error` (`{code, message, details?}`, for failures during the model call such as `budget_exceeded` or `unavailable`). Closing the connection cancels the model call.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            /**
+             * Text
+             * @description The passage to work on
+             */
+            text: string;
+            /**
+             * Form
+             * @default paragraph
+             * @enum {string}
+             */
+            form?: "paragraph" | "bullets" | "tldr";
+            /**
+             * Words
+             * @description Length at most (10–500)
+             * @default 100
+             */
+            words?: number;
+            /**
+             * Variants
+             * @description How many versions to write (1–3)
+             * @default 1
+             */
+            variants?: number;
+            /**
+             * Tone
+             * @description e.g. friendly, confident, playful
+             */
+            tone?: string;
+            /**
+             * Audience
+             * @description Who it is for
+             */
+            audience?: string;
+            /**
+             * Language
+             * @description BCP 47 tag of the language to write in, e.g. en, de, pt-BR (default: the request’s own)
+             */
+            language?: string;
+            /**
+             * Brand voice
+             * Format: uuid
+             * @description One of the workspace's brand voices
+             */
+            brandVoiceId?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description The variants, held to the template’s limits */
+        200: {
+          content: {
+            "application/json": {
+              template: string;
+              /** @description Each variant: its output fields (as `output` lists them) and their text */
+              variants: {
+                  [key: string]: string;
+                }[];
+              /** @description The limits the output fields were held to */
+              limits: ({
+                  field: string;
+                  max: number;
+                  /**
+                   * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
+                   * @enum {string}
+                   */
+                  unit: "characters" | "x";
+                })[];
+              /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
+              repairs: {
+                  /** @description The variant (tools) or the part (remix) changed */
+                  index: number;
+                  field: string;
+                  message: string;
+                }[];
+              /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
+              usage: {
+                provider: string;
+                model: string;
+                inputTokens: number;
+                outputTokens: number;
+                /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
+                costUsd: number | null;
+                costKnown: boolean;
+                /** @description The server reported no usage: its tokens were counted with a tokenizer */
+                estimated: boolean;
+                attempts: number;
+              };
+            };
+            "text/event-stream": OneOf<[{
+              /** @enum {string} */
+              event: "partial";
+              data: unknown;
+            }, {
+              /** @enum {string} */
+              event: "result";
+              data: {
+                template: string;
+                /** @description Each variant: its output fields (as `output` lists them) and their text */
+                variants: {
+                    [key: string]: string;
+                  }[];
+                /** @description The limits the output fields were held to */
+                limits: ({
+                    field: string;
+                    max: number;
+                    /**
+                     * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
+                     * @enum {string}
+                     */
+                    unit: "characters" | "x";
+                  })[];
+                /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
+                repairs: {
+                    /** @description The variant (tools) or the part (remix) changed */
+                    index: number;
+                    field: string;
+                    message: string;
+                  }[];
+                /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
+                usage: {
+                  provider: string;
+                  model: string;
+                  inputTokens: number;
+                  outputTokens: number;
+                  /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
+                  costUsd: number | null;
+                  costKnown: boolean;
+                  /** @description The server reported no usage: its tokens were counted with a tokenizer */
+                  estimated: boolean;
+                  attempts: number;
+                };
+              };
+            }, {
+              /** @enum {string} */
+              event: "error";
+              data: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            }]>;
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/tools/change-tone/generate": {
+    /**
+     * Change tone: The same passage in another tone: formal, friendly, persuasive…
+     * @description Writes up to 3 variants with the workspace's writer model; counted in usage as `tool:change-tone`. Send `Accept: text/event-stream` to receive progress as Server-Sent Events: `partial` (what is written so far, unvalidated), then `result` (this response body) or `error` (`{code, message, details?}`, for failures during the model call such as `budget_exceeded` or `unavailable`). Closing the connection cancels the model call.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            /**
+             * Text
+             * @description The passage to work on
+             */
+            text: string;
+            /**
+             * Tone
+             * @description e.g. formal, friendly, persuasive, playful
+             */
+            tone: string;
+            /**
+             * Variants
+             * @description How many versions to write (1–3)
+             * @default 1
+             */
+            variants?: number;
+            /**
+             * Audience
+             * @description Who it is for
+             */
+            audience?: string;
+            /**
+             * Language
+             * @description BCP 47 tag of the language to write in, e.g. en, de, pt-BR (default: the request’s own)
+             */
+            language?: string;
+            /**
+             * Brand voice
+             * Format: uuid
+             * @description One of the workspace's brand voices
+             */
+            brandVoiceId?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description The variants, held to the template’s limits */
+        200: {
+          content: {
+            "application/json": {
+              template: string;
+              /** @description Each variant: its output fields (as `output` lists them) and their text */
+              variants: {
+                  [key: string]: string;
+                }[];
+              /** @description The limits the output fields were held to */
+              limits: ({
+                  field: string;
+                  max: number;
+                  /**
+                   * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
+                   * @enum {string}
+                   */
+                  unit: "characters" | "x";
+                })[];
+              /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
+              repairs: {
+                  /** @description The variant (tools) or the part (remix) changed */
+                  index: number;
+                  field: string;
+                  message: string;
+                }[];
+              /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
+              usage: {
+                provider: string;
+                model: string;
+                inputTokens: number;
+                outputTokens: number;
+                /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
+                costUsd: number | null;
+                costKnown: boolean;
+                /** @description The server reported no usage: its tokens were counted with a tokenizer */
+                estimated: boolean;
+                attempts: number;
+              };
+            };
+            "text/event-stream": OneOf<[{
+              /** @enum {string} */
+              event: "partial";
+              data: unknown;
+            }, {
+              /** @enum {string} */
+              event: "result";
+              data: {
+                template: string;
+                /** @description Each variant: its output fields (as `output` lists them) and their text */
+                variants: {
+                    [key: string]: string;
+                  }[];
+                /** @description The limits the output fields were held to */
+                limits: ({
+                    field: string;
+                    max: number;
+                    /**
+                     * @description `x`: counted as X counts a post (links 23, CJK and emoji 2)
+                     * @enum {string}
+                     */
+                    unit: "characters" | "x";
+                  })[];
+                /** @description What was changed after the model to keep a limit (a text shortened, a post split) */
+                repairs: {
+                    /** @description The variant (tools) or the part (remix) changed */
+                    index: number;
+                    field: string;
+                    message: string;
+                  }[];
+                /** @description What the model call used; the same is in the ledger (`GET /api/v1/usage?groupBy=purpose`) */
+                usage: {
+                  provider: string;
+                  model: string;
+                  inputTokens: number;
+                  outputTokens: number;
+                  /** @description Every attempt of the call (repairs, fallbacks); null when the model's price is unknown */
+                  costUsd: number | null;
+                  costKnown: boolean;
+                  /** @description The server reported no usage: its tokens were counted with a tokenizer */
+                  estimated: boolean;
+                  attempts: number;
+                };
+              };
+            }, {
+              /** @enum {string} */
+              event: "error";
+              data: {
+                code: string;
+                message: string;
+                details?: unknown;
+              };
+            }]>;
           };
         };
         /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
