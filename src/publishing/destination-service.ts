@@ -81,6 +81,8 @@ async function reachableSite(kind: DestinationKind, href: string, allowHosts: re
   return base.url;
 }
 
+const sameOrigin = (a: string, b: string) => new URL(a).origin === new URL(b).origin;
+
 async function uniqueName(deps: PublishingDeps, scope: Scope, name: string, exceptId?: string) {
   if (await nameTaken(deps.database, scope, name, exceptId))
     throw new AppError('conflict', `A publishing destination is already named "${name}"`, [
@@ -153,6 +155,18 @@ export async function updateDestination(
   const change: DestinationChange = {};
   if (patch.siteUrl !== undefined)
     change.siteUrl = await reachableSite(current.kind, patch.siteUrl, deps.config.FETCH_ALLOW_HOSTS);
+  const secretField = current.kind === 'wordpress' ? 'applicationPassword' : 'adminApiKey';
+  // The stored secret belongs to its site: sent to another origin, it would reach whoever runs that
+  // server (an admin or a settings:write key could read the owner's password so).
+  if (
+    change.siteUrl !== undefined &&
+    !sameOrigin(change.siteUrl, current.siteUrl) &&
+    patch[secretField] === undefined
+  )
+    throw invalid(
+      'siteUrl',
+      `Moving the destination to another site (scheme, host or port) needs its ${secretField} in the same request: the stored one is not sent elsewhere`,
+    );
   if (patch.name !== undefined) {
     await uniqueName(deps, scope, patch.name, id);
     change.name = patch.name;

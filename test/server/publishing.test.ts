@@ -261,6 +261,64 @@ describe('publishing API (pglite)', () => {
     await call('DELETE', `/publishing/destinations/${bad.json().id}`);
   });
 
+  it('sends no stored secret to a site the destination is moved to without new credentials', async () => {
+    const elsewhere = await startServer({});
+    try {
+      const admin = (
+        await inviteMember(t.app, owner, {
+          email: 'a@example.com',
+          password: 'admin-password',
+          role: 'admin',
+        })
+      ).cookie;
+      const key = (await createKey(t.app, owner, { name: 'settings', scopes: ['settings:write'] })).key;
+      const made = await call('POST', '/publishing/destinations', owner, wordpressBody({ name: 'Owner’s' }));
+      const id = made.json().id;
+      const patch = (headers: Record<string, string>, payload: object) =>
+        t.app.inject({ method: 'PATCH', url: `/api/v1/publishing/destinations/${id}`, headers, payload });
+      // Another port of the same host is another origin: by an admin's session and by a settings key.
+      for (const headers of [session(admin), bearer(key)]) {
+        const moved = await patch(headers, { siteUrl: elsewhere.url });
+        expect(moved.statusCode, moved.body).toBe(400);
+        expect(fieldsOf(moved)).toEqual(['siteUrl']);
+        expect(moved.json().error.message).toMatch(/applicationPassword in the same request/);
+      }
+      const ghostMoved = await call('PATCH', `/publishing/destinations/${ghostId}`, admin, {
+        siteUrl: elsewhere.url,
+        name: 'Moved',
+      });
+      expect(ghostMoved.statusCode).toBe(400);
+      expect(fieldsOf(ghostMoved)).toEqual(['siteUrl']);
+      expect((await call('GET', `/publishing/destinations/${ghostId}`)).json().name).not.toBe('Moved');
+      expect((await call('GET', `/publishing/destinations/${id}`)).json().siteUrl).toBe(wp.url);
+      await call('POST', `/publishing/destinations/${id}/test`, admin);
+      expect(elsewhere.received).toEqual([]);
+
+      // Within its origin (a path) the site keeps its credentials.
+      const pathMoved = await call('PATCH', `/publishing/destinations/${id}`, admin, {
+        siteUrl: `${wp.url}/blog`,
+      });
+      expect(pathMoved.statusCode, pathMoved.body).toBe(200);
+      // With new credentials in the same request the move is made, and only those are sent there.
+      const withOwn = await patch(bearer(key), {
+        siteUrl: elsewhere.url,
+        applicationPassword: 'mine mine mine MINE',
+      });
+      expect(withOwn.statusCode, withOwn.body).toBe(200);
+      expect(withOwn.json()).toMatchObject({ siteUrl: elsewhere.url, secretHint: '…MINE' });
+      await call('POST', `/publishing/destinations/${id}/test`, admin);
+      const sent = elsewhere.received.map((r) => String(r.headers.authorization));
+      expect(sent.length).toBeGreaterThan(0);
+      for (const authorization of sent) {
+        const decoded = Buffer.from(authorization.replace(/^Basic /, ''), 'base64').toString();
+        expect(decoded).toBe(`${wp.username}:mine mine mine MINE`);
+      }
+      await call('DELETE', `/publishing/destinations/${id}`);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
   it('publishes to WordPress, updates the same post when published again, and tells webhooks once', async () => {
     const hook = await call('POST', '/webhooks', owner, {
       url: `${receiver.url}/hook`,
