@@ -7,6 +7,7 @@ import type { Database, Db, Transaction } from '../db/client.ts';
 import { articlePublications, publishingDestinations } from '../db/schema/publishing.ts';
 import { pendingJobExists } from '../jobs/pending-job.ts';
 import type { RemotePost } from './cms/cms-client.ts';
+import { cmsText } from './cms/cms-request.ts';
 import {
   type DestinationKind,
   inFlightStates,
@@ -60,6 +61,16 @@ export interface PublicationRow {
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** The most of a reason kept in `error`. */
+const maxErrorChars = 1000;
+
+/**
+ * A reason made fit for the `error` column: without NUL or lone surrogates, and bounded. A failure's
+ * message may quote what failed (a database error quotes its statement, a CMS its answer): were it
+ * refused too, the failure could not be recorded and the publication would stay `publishing`.
+ */
+const storedError = (error: string) => cmsText(error, maxErrorChars);
 
 const selectPublications = (db: Db | Transaction) =>
   db.select(publicationColumns).from(p).innerJoin(d, eq(d.id, p.destinationId));
@@ -203,7 +214,7 @@ export async function recordAttemptFailure(
 ) {
   await database.db
     .update(p)
-    .set({ state, error, updatedAt: sql`now()` })
+    .set({ state, error: storedError(error), updatedAt: sql`now()` })
     .where(and(eq(p.id, id), eq(p.state, 'publishing')));
 }
 
@@ -255,7 +266,7 @@ export async function recordRemoteGone(
     .update(p)
     .set({
       state: 'failed',
-      error,
+      error: storedError(error),
       remoteId: null,
       remoteUrl: null,
       remoteStatus: null,
@@ -269,7 +280,7 @@ export async function recordRemoteGone(
 export async function recordSyncFailure(database: Database, id: string, error: string) {
   await database.db
     .update(p)
-    .set({ error, syncedAt: sql`now()` })
+    .set({ error: storedError(error), syncedAt: sql`now()` })
     .where(and(eq(p.id, id), notInArray(p.state, [...inFlightStates])));
 }
 
@@ -312,6 +323,6 @@ export async function publicationsWithoutJob(
 export async function failLostPublication(database: Database, id: string, error: string) {
   await database.db
     .update(p)
-    .set({ state: 'failed', error, updatedAt: sql`now()` })
+    .set({ state: 'failed', error: storedError(error), updatedAt: sql`now()` })
     .where(and(eq(p.id, id), inArray(p.state, [...inFlightStates])));
 }

@@ -22,7 +22,7 @@ export interface RemotePost {
   id: string;
   url: string | null;
   state: RemoteState;
-  /** The CMS's own word for it. */
+  /** The CMS's own word for it, made storable and at most 40 characters (cmsStatus). */
   status: string;
   /** When it went live, or is to (scheduled); null for a draft. */
   publishedAt: Date | null;

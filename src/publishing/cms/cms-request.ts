@@ -151,6 +151,13 @@ export function postLink(value: unknown): string | null {
   }
 }
 
+/** The most of a CMS's own word for a post's status kept (`publish`, `scheduled`…: a few letters). */
+const maxStatusChars = 40;
+
+/** The CMS's status of a post made storable and short: a hostile site cannot store NUL or megabytes. */
+export const cmsStatus = (value: unknown) =>
+  typeof value === 'string' ? cmsText(value, maxStatusChars) : '';
+
 /** A 2xx answer whose body is not what the API sends: the address is probably not the CMS's. */
 export const notTheApi = (cms: string, what: string) =>
   new CmsError(`the answer is not ${cms}'s (${what}): is the site URL right?`, null, false);

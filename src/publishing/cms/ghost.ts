@@ -10,6 +10,7 @@ import {
   type CmsAnswer,
   type CmsConnection,
   cmsRequest,
+  cmsStatus,
   cmsText,
   notTheApi,
   postLink,
@@ -39,8 +40,11 @@ function ghostDetail(answer: CmsAnswer): string | undefined {
 const ghostState = (status: string) =>
   status === 'published' || status === 'sent' ? 'published' : status === 'scheduled' ? 'scheduled' : 'draft';
 
+/** Ghost's ids are MongoDB ObjectIds: 24 lowercase hex digits. */
+const postIdPattern = /^[0-9a-f]{24}$/;
+
 function remotePost(body: Json): RemotePost & { updatedAt: string } {
-  const status = typeof body.status === 'string' ? body.status : '';
+  const status = cmsStatus(body.status);
   const state = ghostState(status);
   const published = typeof body.published_at === 'string' ? new Date(body.published_at) : null;
   return {
@@ -78,13 +82,14 @@ export function ghostClient(site: GhostSite, connection: CmsConnection): CmsClie
     if (answer.status < 200 || answer.status >= 300) throw answerError(answer, 'Ghost', ghostDetail(answer));
     const posts = isObject(answer.json) && Array.isArray(answer.json.posts) ? answer.json.posts : [];
     const [post] = posts;
-    if (!isObject(post) || typeof post.id !== 'string')
-      throw notTheApi('Ghost Admin API', 'no post in the answer');
+    if (!isObject(post)) throw notTheApi('Ghost Admin API', 'no post in the answer');
+    if (typeof post.id !== 'string' || !postIdPattern.test(post.id))
+      throw notTheApi('Ghost Admin API', 'the post has no id');
     return remotePost(post);
   }
 
   async function currentPost(remoteId: string) {
-    if (!/^[0-9a-f]{24}$/i.test(remoteId)) return null;
+    if (!postIdPattern.test(remoteId)) return null;
     const answer = await call('GET', `/posts/${remoteId}/`);
     if (answer.status === 404) return null;
     return onePost(answer);

@@ -9,6 +9,7 @@ import {
   type CmsConnection,
   CmsError,
   cmsRequest,
+  cmsStatus,
   cmsText,
   notTheApi,
   postLink,
@@ -43,10 +44,15 @@ function gmtDate(value: unknown): Date | null {
 
 const wordpressTime = (date: Date) => date.toISOString().slice(0, 19);
 
+/** WordPress's post ids are positive integers; anything else is not a post id (and is not stored). */
+const isPostId = (value: unknown) => Number.isSafeInteger(value) && (value as number) > 0;
+const isPostIdText = (value: string) => /^[1-9]\d{0,15}$/.test(value) && isPostId(Number(value));
+
 function remotePost(body: Json): RemotePost | null {
-  const status = typeof body.status === 'string' ? body.status : '';
+  const status = cmsStatus(body.status);
   // A trashed post is gone as far as its readers are concerned.
   if (status === 'trash') return null;
+  if (!isPostId(body.id)) throw notTheApi('WordPress REST API', 'the post has no id');
   const state = status === 'publish' ? 'published' : status === 'future' ? 'scheduled' : 'draft';
   return {
     id: String(body.id),
@@ -101,7 +107,7 @@ export function wordpressClient(site: WordpressSite, connection: CmsConnection):
 
   /** The post as WordPress holds it (editing context: drafts and scheduled posts too); null when gone. */
   async function currentPost(remoteId: string): Promise<RemotePost | null> {
-    if (!/^\d+$/.test(remoteId)) return null;
+    if (!isPostIdText(remoteId)) return null;
     const answer = await call('GET', `/posts/${remoteId}?context=edit`);
     if (answer.status === 404 || answer.status === 410) return null;
     return remotePost(await expectObject(answer, 'the post'));
@@ -141,7 +147,7 @@ export function wordpressClient(site: WordpressSite, connection: CmsConnection):
       };
       const answer = await call('POST', existing ? `/posts/${existing.id}` : '/posts', fields);
       const made = remotePost(await expectObject(answer, 'the post'));
-      if (!made || !/^\d+$/.test(made.id)) throw notTheApi('WordPress REST API', 'the post has no id');
+      if (!made) throw notTheApi('WordPress REST API', 'the post was trashed as it was saved');
       return made;
     },
 
