@@ -1,15 +1,14 @@
 // The queries on `documents` and `document_blobs` but the ingestion job's (processing-store.ts).
 // Functions that take a workspace filter by it, so a caller cannot reach another workspace's
 // library by id.
-import { and, asc, desc, eq, lt, or, sql } from 'drizzle-orm';
+import { asc, desc, eq, sql } from 'drizzle-orm';
 import { inWorkspace } from '../accounts/scope.ts';
 import type { Database, Transaction } from '../db/client.ts';
 import { workspaceDistinctValuesSql } from '../db/distinct-values.ts';
 import { reclaimDeletedSpace } from '../db/embedded-autovacuum.ts';
 import { after, createdMicrosOf, newestFirst, type PagePosition } from '../db/keyset.ts';
-import { documentBlobs, documentChunks, documents } from '../db/schema/knowledge.ts';
+import { documentBlobs, documents } from '../db/schema/knowledge.ts';
 import { searchConfigsFor } from '../db/text-search.ts';
-import { type RecordedDelivery, recordDeliveries } from '../webhooks/delivery-store.ts';
 import { type ChunkRows, insertChunks } from './chunk-store.ts';
 import { chunksLanguage } from './detect-language.ts';
 import type { DocumentStatus, DocumentType } from './types.ts';
