@@ -113,6 +113,26 @@ export async function getDocument(
   return row;
 }
 
+/** A document of the workspace with its stored file; `file` is null for one saved without it (an import). */
+export async function documentWithFile(
+  database: Database,
+  workspaceId: string,
+  id: string,
+): Promise<(DocumentRow & { file: { bytes: Buffer; contentType: string | null } | null }) | undefined> {
+  const [row] = await database.db
+    .select({ ...documentColumns, bytes: documentBlobs.bytes, contentType: documentBlobs.contentType })
+    .from(documents)
+    .leftJoin(documentBlobs, eq(documentBlobs.documentId, documents.id))
+    .where(inWorkspace({ workspaceId }, documents, eq(documents.id, id)));
+  if (!row) return undefined;
+  const { bytes, contentType, ...document } = row;
+  const raw = bytes as Uint8Array | null;
+  return {
+    ...document,
+    file: raw ? { bytes: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), contentType } : null,
+  };
+}
+
 export async function listDocuments(database: Database, workspaceId: string): Promise<DocumentRow[]> {
   return database.db
     .select(documentColumns)

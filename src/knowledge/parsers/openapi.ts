@@ -7,12 +7,23 @@ import type { Block, ParsedDocument } from '../types.ts';
 import { collapseWhitespace } from './text.ts';
 
 type Obj = Record<string, unknown>;
-const methods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+/** The HTTP methods a path item may hold, in the order the spec lists them. */
+export const operationMethods = [
+  'get',
+  'put',
+  'post',
+  'delete',
+  'options',
+  'head',
+  'patch',
+  'trace',
+] as const;
+const methods = operationMethods;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown) => (typeof v === 'string' ? collapseWhitespace(v) : '');
 
 /** Follows a local `#/...` reference (a few hops at most, so cycles end). */
-function deref(spec: Obj, value: unknown, hops = 5): unknown {
+export function deref(spec: Obj, value: unknown, hops = 5): unknown {
   let current = value;
   for (let i = 0; i < hops && isObj(current) && typeof current.$ref === 'string'; i++) {
     const ref = current.$ref;
@@ -48,7 +59,8 @@ function outline(spec: Obj, schema: unknown, depth = 0): string {
   return `${label}${typeof s.type === 'string' ? s.type : props ? 'object' : 'any'}${enumValues}`.trim();
 }
 
-function operationText(spec: Obj, method: string, path: string, op: Obj, shared: unknown[]): string {
+/** An operation as a developer reads it: method, path, summary, parameters, body and responses. */
+export function operationText(spec: Obj, method: string, path: string, op: Obj, shared: unknown[]): string {
   const lines = [`${method.toUpperCase()} ${path}${str(op.summary) ? ` — ${str(op.summary)}` : ''}`];
   if (str(op.description)) lines.push(str(op.description));
   if (op.deprecated === true) lines.push('Deprecated.');
@@ -95,7 +107,8 @@ function operationText(spec: Obj, method: string, path: string, op: Obj, shared:
   return lines.join('\n');
 }
 
-function overview(spec: Obj, title: string): string {
+/** The API as a whole: title, version, description, servers and authentication schemes. */
+export function overview(spec: Obj, title: string): string {
   const info = isObj(spec.info) ? spec.info : {};
   const lines = [`${title}${str(info.version) ? ` (version ${str(info.version)})` : ''}`];
   if (str(info.description)) lines.push(str(info.description));
