@@ -1,14 +1,24 @@
 // Everything about a brief that can be refused before anything is spent: its shape, the documents
-// and brand voice it names, web research without a provider, URLs the SSRF guard would refuse, and
-// a workspace with no model to write with.
+// and brand voice it names, an integration guide's spec (not an OpenAPI document, operations it does
+// not have), web research without a provider, URLs the SSRF guard would refuse, and a workspace with
+// no model to write with.
 import type { Config } from '../config.ts';
 import type { Database } from '../db/client.ts';
 import { AppError } from '../errors.ts';
+import { readGuide } from '../guides/guide-spec.ts';
 import type { LlmGateway } from '../llm/types.ts';
 import { researchFromConfig } from '../research/from-config.ts';
 import type { Resolver } from '../security/ssrf/index.ts';
 import { BlockedUrlError, parseAllowList, resolveTarget, systemResolver } from '../security/ssrf/index.ts';
-import { type ArticleBrief, type BriefIssue, parseBrief, validateBriefReferences } from '../writing/brief.ts';
+import {
+  type ArticleBrief,
+  type BriefIssue,
+  guideLanguages,
+  guideOf,
+  guideShapeIssues,
+  parseBrief,
+  validateBriefReferences,
+} from '../writing/brief.ts';
 import { outlineIssues, requestedHeadings } from '../writing/outline.ts';
 import { brandVoiceExists } from './brand-voice-store.ts';
 import { documentStatuses } from './document-store.ts';
@@ -71,7 +81,7 @@ export async function checkBrief(
     });
   }
   issues.push(...outlineIssues(brief.outline), ...lengthIssues(brief));
-  issues.push(...(await urlIssues(brief, deps)));
+  issues.push(...(await urlIssues(brief, deps)), ...(await guideIssues(brief, workspaceId, deps)));
   if (issues.length > 0) throw new AppError('validation_error', 'The brief is invalid', issues);
 
   const { chains } = await deps.llm.resolved(workspaceId);
@@ -83,6 +93,19 @@ export async function checkBrief(
     );
   }
   return { ...brief, keywords: distinctKeywords(brief.keywords) };
+}
+
+/** A guide's spec is read now (the run reads it again): a document that is no spec, or lacks an operation named, refuses the brief. */
+async function guideIssues(
+  brief: ArticleBrief,
+  workspaceId: string,
+  deps: BriefCheckDeps,
+): Promise<BriefIssue[]> {
+  const shape = guideShapeIssues(brief);
+  const guide = guideOf(brief);
+  if (shape.length > 0 || !guide) return shape;
+  const outcome = await readGuide(deps.database, workspaceId, { ...guide, languages: guideLanguages(guide) });
+  return 'issues' in outcome ? outcome.issues : [];
 }
 
 // A section is written at least `sectionFloor` words long, from the body's 80 % of the length

@@ -4,6 +4,7 @@ import type { Outline } from '../writing/outline.ts';
 import { renderHtml } from '../writing/render.ts';
 import { articleById } from './article-store.ts';
 import { composeArticle } from './compose.ts';
+import { guidedDraft } from './guide-material.ts';
 import { sectionStep } from './pipeline/step-plan.ts';
 import { saveRunArticle } from './run-article.ts';
 import { stepOutputSchemas, storedOutput } from './step-outputs.ts';
@@ -22,15 +23,29 @@ export function partialDraft(
   /** The brief's language, which the frame headings are written in. */
   language?: string,
 ): { markdown: string; sources: ArticleSource[] } | undefined {
-  const sections = outline.sections.flatMap((s, i) => {
-    const written = storedOutput(outputs, sectionStep(i), stepOutputSchemas.section);
-    return written ? [{ heading: s.heading, markdown: written.markdown }] : [];
+  const written = outline.sections.flatMap((s, i) => {
+    const output = storedOutput(outputs, sectionStep(i), stepOutputSchemas.section);
+    return output ? [{ entry: s, section: { heading: s.heading, markdown: output.markdown } }] : [];
   });
-  if (sections.length === 0) return undefined;
+  if (written.length === 0) return undefined;
   const text = (name: 'intro' | 'conclusion') => storedOutput(outputs, name, stepOutputSchemas[name]) ?? '';
+  const gathered = storedOutput(outputs, 'gather', stepOutputSchemas.gather);
+  const parts = {
+    title,
+    intro: text('intro'),
+    sections: written.map((w) => w.section),
+    conclusion: text('conclusion'),
+  };
+  // A guide's samples go in the sections written; those of the others, in the last one written.
   const { markdown, sources } = composeArticle(
-    { title, intro: text('intro'), sections, conclusion: text('conclusion') },
-    storedOutput(outputs, 'gather', stepOutputSchemas.gather)?.sources ?? [],
+    gathered?.guide
+      ? guidedDraft(
+          parts,
+          written.map((w) => w.entry),
+          gathered.guide,
+        )
+      : parts,
+    gathered?.sources ?? [],
     language,
   );
   return { markdown, sources };

@@ -12,6 +12,7 @@ import { finalText } from './pipeline/final-text.ts';
 import { finalize } from './pipeline/finalize.ts';
 import { gatherSources } from './pipeline/gather-sources.ts';
 import { outlineArticle, saveOutline } from './pipeline/outline-article.ts';
+import type { PipelineRun } from './pipeline/run.ts';
 import { runChecks } from './pipeline/run-checks.ts';
 import { writerSystem } from './prompts.ts';
 import { restartUnreadableSteps } from './resume.ts';
@@ -33,23 +34,29 @@ export interface PipelineOptions {
 export async function runArticlePipeline(ctx: RunContext, options: PipelineOptions): Promise<void> {
   const { brief } = options;
   const system = writerSystem(brief, await brandVoiceById(ctx.database, brief.brandVoiceId));
-  const run = { ctx, brief, system, concurrency: options.concurrency };
+  const base: PipelineRun = { ctx, brief, system, concurrency: options.concurrency };
 
   // A resumed run first sets back what it cannot read of what an earlier run stored.
   const reopened =
     options.completedSteps.size > 0
       ? await restartUnreadableSteps(ctx, (name) => !isRegenerationStep(name))
       : [];
-  const sources = await gatherSources(
-    run,
+  const gathered = await gatherSources(
+    base,
     options.sourceProviders(brief, ctx),
     options.completedSteps.has('gather') && !reopened.includes('gather'),
   );
+  const { sources } = gathered;
+  const run = gathered.guide ? { ...base, guide: gathered.guide } : base;
   const outlined = await outlineArticle(run, sources);
   const { outline, title } = outlined;
   const drafting = startDraft(run, outline, sources);
   const checking = runChecks(run, outline.sections, drafting.sections, sources);
-  const text = finalText({ title, outline, sources, language: brief.language }, drafting.draft, checking);
+  const text = finalText(
+    { title, outline, sources, language: brief.language, guide: run.guide },
+    drafting.draft,
+    checking,
+  );
   const citations = startCitationCheck(run, sources, drafting.sections, text);
   const outlineSaved = drafting.underway.then(() => saveOutline(run, outlined, sources));
   // Read later; handled now, so a failure meanwhile is not an unhandled rejection.

@@ -6,7 +6,9 @@
 // result at once (the text before is kept as a version by the request), or the result waits as a
 // proposal the writer accepts or discards (regeneration-review.ts).
 import type { Database } from '../db/client.ts';
+import { type PlacedSample, placeSamples, samplesToMarkers, withoutSamples } from '../guides/placement.ts';
 import { analyzeSeo } from '../seo/index.ts';
+import { guideOf } from '../writing/brief.ts';
 import { referenceList } from '../writing/citations.ts';
 import { frameLabels, isReferencesHeading } from '../writing/frame-headings.ts';
 import type { Outline } from '../writing/outline.ts';
@@ -23,7 +25,9 @@ import { type ArticleFields, type ArticleRow, articleById } from './article-stor
 import { brandVoiceById } from './brand-voice-store.ts';
 import { checkCitations } from './checks.ts';
 import { referenceSource } from './compose.ts';
-import { sectionSources, wordsPerSection } from './pipeline/section-sources.ts';
+import { guideOwners } from './guide-material.ts';
+import type { GuideMaterial } from './guide-schema.ts';
+import { sectionSources, withLocalSources, wordsPerSection } from './pipeline/section-sources.ts';
 import { sectionStep, stepPositions } from './pipeline/step-plan.ts';
 import { streamSectionText } from './pipeline/stream-section.ts';
 import {
@@ -165,6 +169,31 @@ export function inSectionNumbering(
   }).markdown;
 }
 
+/**
+ * A guide section's samples when it is rewritten: those it shows now, and those it places that the
+ * article shows nowhere else; and its current text with the samples it shows as their markers.
+ */
+function guidePart(
+  article: ArticleRow,
+  outline: Outline,
+  guide: GuideMaterial,
+  gathered: readonly ArticleSource[],
+  target: number,
+  current: string,
+) {
+  const owners = guideOwners(outline, guide);
+  const shows = (text: string, s: PlacedSample) => s.code.some((c) => text.includes(c.code));
+  const samples = guide.samples.filter(
+    (s) => shows(current, s) || (owners.get(s.id) === target && !shows(article.markdown, s)),
+  );
+  // The caption cites the operation in the article's numbering.
+  const articleNumber = (s: PlacedSample) => {
+    const source = gathered[s.source - 1];
+    return source ? article.sources.find((a) => sourceKey(a) === sourceKey(source))?.n : undefined;
+  };
+  return { samples, current: samplesToMarkers(current, samples, articleNumber).markdown };
+}
+
 /** The regenerated part's text: a section in the article's source numbering, other parts uncited. */
 async function rewrite(
   ctx: RunContext,
@@ -186,25 +215,51 @@ async function rewrite(
     const section = outline.sections[target]!;
     const outputs = await finishedOutputs(ctx.database, ctx.article.id);
     // The sources as numbered when the article was researched: the outline's sections name them so.
-    const gathered = outputs.has('gather')
-      ? storedOutput(outputs, 'gather', stepOutputSchemas.gather)?.sources
-      : [];
-    if (!gathered)
+    const research = outputs.has('gather')
+      ? storedOutput(outputs, 'gather', stepOutputSchemas.gather)
+      : { sources: [], guide: undefined };
+    if (!research)
       throw new Error(
         "The article's research was stored by another version of Blogsmith in a form this one cannot read, so a section cannot be rewritten from its sources",
       );
+    const gathered = research.sources;
+    const guide =
+      research.guide && guideOf(brief)
+        ? guidePart(article, outline, research.guide, gathered, target, part.text)
+        : undefined;
     const words = wordsPerSection(brief.words, outline.sections.length);
     const given = { ...regenerating, section: { ...section, words } };
     const written = await runStep(ctx, stepName, position, given, async (llm) => {
       const sources = sectionSources(section, gathered);
-      const current = inSectionNumbering(part.text, article.sources, gathered, section.sourceIds);
+      const current = inSectionNumbering(
+        guide?.current ?? part.text,
+        article.sources,
+        gathered,
+        section.sourceIds,
+      );
+      const samples = guide ? withLocalSources(section, gathered, guide.samples) : undefined;
       const text = await streamSectionText(ctx, llm, sectionStep(target), target, {
         system,
-        prompt: prompt(sectionPrompt({ brief, outline, section, index: target, words, sources }), current),
+        prompt: prompt(
+          sectionPrompt({
+            brief,
+            outline,
+            section,
+            index: target,
+            words,
+            sources,
+            ...(samples ? { samples } : {}),
+          }),
+          current,
+        ),
       });
       return localToGlobal(text, section.sourceIds).markdown;
     });
-    const placed = placeCitations(written, gathered, article.sources);
+    // A guide's samples placed as at its first writing, citing the operations in the gathered numbering.
+    const withSamples = guide
+      ? placeSamples([written], guide.samples, new Map(guide.samples.map((s) => [s.id, 0])))[0]!
+      : written;
+    const placed = placeCitations(withSamples, gathered, article.sources);
     // Its headings as a first write's: a `## ` of its own would split the section in two.
     return { text: sectionBody(section.heading, placed.markdown), sources: placed.sources };
   }
@@ -230,7 +285,9 @@ async function rewrite(
     return streamSectionText(ctx, llm, target, undefined, { system, prompt: prompt(base) });
   });
   // These parts cite nothing: a stray marker would point at a source it never read.
-  const uncited = remapCitations(written, () => undefined).markdown;
+  const cited = remapCitations(written, () => undefined).markdown;
+  // A guide's code is its sections' samples only.
+  const uncited = guideOf(brief) ? withoutSamples(cited) : cited;
   const text =
     target === 'intro'
       ? introBody(article.title || outline.title, uncited)

@@ -6,6 +6,7 @@
 // normalisation left with an empty title is still one the code reads.
 import { z } from 'zod';
 import { citationView, claimRecord, seoView, sourceView } from '../server/routes/article-schemas.ts';
+import { guideMaterialSchema } from './guide-schema.ts';
 
 const strings = z.array(z.string());
 
@@ -26,7 +27,12 @@ const regeneratedText = z.string();
 /** Each step kind's stored output (a step's kind: its name up to a `:` or `#`). */
 export const stepOutputSchemas = {
   plan: z.object({ questions: strings }),
-  gather: z.object({ questions: strings, sources: z.array(articleSourceSchema) }),
+  gather: z.object({
+    questions: strings,
+    sources: z.array(articleSourceSchema),
+    /** An integration guide's samples, citing their operations among `sources`. */
+    guide: guideMaterialSchema.optional(),
+  }),
   outline: outlineShape,
   section: z.object({
     heading: z.string(),

@@ -19,6 +19,8 @@ export interface PlacedSample {
   env: string[];
   files: string[];
   code: Array<{ language: SampleLanguage; code: string }>;
+  /** The server address the samples use when the spec names none (a placeholder to replace). */
+  assumedBase?: string | undefined;
 }
 
 /** A sample's marker, as a model may space or case it. */
@@ -59,7 +61,10 @@ export function sampleBlock(sample: PlacedSample, citation = sample.source): str
       : undefined,
     sample.files.length > 0 ? `upload ${list(sample.files.map((f) => codeSpan(f)))}` : undefined,
   ].filter(Boolean);
-  const caption = `${endpoint}${what} [${citation}].${needs.length > 0 ? ` The samples ${needs.join(' and ')}.` : ''}`;
+  const placeholder = sample.assumedBase
+    ? ` The spec names no server address: replace ${codeSpan(sample.assumedBase)} with yours.`
+    : '';
+  const caption = `${endpoint}${what} [${citation}].${needs.length > 0 ? ` The samples ${needs.join(' and ')}.` : ''}${placeholder}`;
   const blocks = sample.code.map(
     ({ language, code }) =>
       `*${languageInfo[language].label}*\n\n${fenced(languageInfo[language].fence, code)}`,
@@ -78,7 +83,7 @@ const tidy = (text: string) => text.replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g
 
 /** Model text that places no sample (an intro, a conclusion, an FAQ answer): no code, no markers. */
 export const withoutSamples = (markdown: string) =>
-  tidy(withoutModelCode(markdown).replace(markerPattern, '')).trim();
+  tidy(withoutModelCode(markdown).replace(new RegExp(`[ \\t]*${markerPattern.source}`, 'gi'), '')).trim();
 
 /**
  * The sections' texts with their samples in: each marker replaced by its sample (the first time it
@@ -98,16 +103,20 @@ export function placeSamples(
     // split with a capture group: prose at even indexes, marker ids at odd ones.
     const pieces = withoutModelCode(body).split(markerPattern);
     const parts: string[] = [];
+    let prose = '';
     pieces.forEach((piece, i) => {
       if (i % 2 === 0) {
-        parts.push(tidy(piece).trim());
+        // Where a dropped marker stood before punctuation, the space before it goes too.
+        prose = /^[.,;:!?]/.test(piece) ? prose.trimEnd() + piece : prose + piece;
         return;
       }
       const sample = byId.get(piece.toUpperCase());
       if (!sample || placed.has(sample.id)) return;
       placed.add(sample.id);
-      parts.push(sampleBlock(sample));
+      parts.push(tidy(prose).trim(), sampleBlock(sample));
+      prose = '';
     });
+    parts.push(tidy(prose).trim());
     return parts.filter(Boolean);
   });
   for (const sample of samples) {

@@ -41,6 +41,7 @@ import { articleRoutes } from './routes/articles.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { brandVoiceRoutes } from './routes/brand-voices.ts';
+import { documentOperationRoutes } from './routes/document-operations.ts';
 import { documentRoutes } from './routes/documents.ts';
 import { evalReportRoutes } from './routes/eval-reports.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -194,6 +195,7 @@ export async function buildServer(runtime: Runtime, options: ServerOptions = {})
   await app.register(brandVoiceRoutes, { prefix: '/api/v1/brand-voices' });
   await app.register(toolRoutes, { prefix: '/api/v1/tools' });
   await app.register(documentRoutes, { prefix: '/api/v1/documents' });
+  await app.register(documentOperationRoutes, { prefix: '/api/v1/documents' });
   await app.register(evalReportRoutes, { prefix: '/api/v1/eval/reports' });
   await app.register(webhookRoutes, { prefix: '/api/v1/webhooks' });
   await app.register(publishingRoutes, { prefix: '/api/v1/publishing' });

@@ -1,5 +1,6 @@
 // The article brief: what a user asks for. Validated before anything is spent.
 import { z } from 'zod';
+import { maxGuideOperations, sampleLanguages } from '../guides/languages.ts';
 import { languageTag } from '../input/language.ts';
 import { visibleText } from '../input/text.ts';
 
@@ -18,6 +19,44 @@ export const webSourcesOf = (brief: Pick<ArticleBrief, 'research'>) =>
 
 // Every text of a brief is stored (as JSON) and shown: storable, and not blank or invisible.
 const text = visibleText;
+
+export const articleKinds = ['article', 'integration-guide'] as const;
+
+export const guideBriefSchema = z
+  .strictObject({
+    specDocumentId: z
+      .uuid()
+      .describe(
+        "Id of an OpenAPI 3.0/3.1 or Swagger 2.0 document (JSON or YAML) in the workspace's knowledge library.",
+      ),
+    // Optional, not defaulted, like maxWebSources: a defaulted field is required in the output.
+    operations: z
+      .array(text(300))
+      .min(1)
+      .max(maxGuideOperations)
+      .optional()
+      .describe(
+        `The operations to explain, in order, each by its operationId or as "METHOD /path" (at most ${maxGuideOperations}); all of the spec's when omitted (it must then have at most ${maxGuideOperations}). GET /api/v1/documents/{id}/operations lists them.`,
+      ),
+    languages: z
+      .array(z.enum(sampleLanguages))
+      .min(1)
+      .max(sampleLanguages.length)
+      .optional()
+      .describe(
+        'Languages of the code samples: curl, javascript (Node.js 18+), python (requests); all three when omitted.',
+      ),
+  })
+  .describe('The spec an integration guide is written from.');
+
+export type GuideBrief = z.output<typeof guideBriefSchema>;
+
+/** The brief's guide, when it asks for an integration guide. */
+export const guideOf = (brief: Pick<ArticleBrief, 'kind' | 'guide'>): GuideBrief | undefined =>
+  brief.kind === 'integration-guide' ? brief.guide : undefined;
+
+/** The languages a guide's samples are written in (all, unless the brief names some). */
+export const guideLanguages = (guide: GuideBrief) => [...new Set(guide.languages ?? sampleLanguages)];
 
 export const articleBriefSchema = z
   .strictObject({
@@ -74,6 +113,15 @@ export const articleBriefSchema = z
       })
       .prefault({})
       .describe('Where the sources come from. With no sources the article is written and marked ungrounded.'),
+    kind: z
+      .enum(articleKinds)
+      .optional()
+      .describe(
+        'What to write: `article` (the default) or `integration-guide` — a tutorial for developers on calling an API, from an OpenAPI document of the library (`guide`).',
+      ),
+    guide: guideBriefSchema
+      .optional()
+      .describe('With `kind: "integration-guide"`: the OpenAPI document and what of it the guide explains.'),
     brandVoiceId: z.uuid().optional().describe('Brand voice that shapes every writing prompt.'),
     factCheck: z
       .boolean()
@@ -101,6 +149,26 @@ export type BriefParseResult = { ok: true; brief: ArticleBrief } | { ok: false; 
 export function parseBrief(input: unknown): BriefParseResult {
   const result = articleBriefSchema.safeParse(input);
   return result.success ? { ok: true, brief: result.data } : { ok: false, issues: briefIssues(result.error) };
+}
+
+/** An integration guide names its spec, and a spec is named only for an integration guide. */
+export function guideShapeIssues(brief: Pick<ArticleBrief, 'kind' | 'guide'>): BriefIssue[] {
+  if (brief.kind === 'integration-guide' && !brief.guide)
+    return [
+      {
+        path: 'guide',
+        message: 'An integration guide needs guide.specDocumentId: the OpenAPI document to write it from',
+      },
+    ];
+  if (brief.guide && brief.kind !== 'integration-guide')
+    return [
+      {
+        path: 'kind',
+        message:
+          'guide is read only for kind "integration-guide": set kind to "integration-guide", or leave guide out',
+      },
+    ];
+  return [];
 }
 
 // The database answers which of the referenced ids exist in the caller's workspace.

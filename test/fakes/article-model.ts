@@ -79,7 +79,24 @@ export function quotedSources(prompt: string): QuotedSource[] {
   return out;
 }
 
-const outsideSources = (prompt: string) => prompt.replace(/<source n="\d+"[^>]*>[\s\S]*?<\/source>/g, '');
+const outsideSources = (prompt: string) =>
+  prompt.replace(/<source n="\d+"[^>]*>[\s\S]*?<\/source>/g, '').replace(/<samples>[\s\S]*?<\/samples>/g, '');
+
+/**
+ * The markers of an integration guide's samples a section prompt offers. The fake places them as
+ * a model does, imperfectly: the last of several is forgotten (the pipeline must still place it),
+ * the second spelled loosely; and it writes a code block of its own, which the pipeline removes.
+ */
+function withSamples(prompt: string, text: string): string {
+  const offered = /<samples>\n([\s\S]*?)\n<\/samples>/.exec(prompt)?.[1];
+  if (!offered) return text;
+  const ids = [...offered.matchAll(/^\{\{sample:(S\d+)\}\}:/gm)].map((m) => m[1]!);
+  const placed = ids.length > 1 ? ids.slice(0, -1) : ids;
+  const markers = placed.map((id, i) => (i === 1 ? `{{ Sample: ${id.toLowerCase()} }}` : `{{sample:${id}}}`));
+  const [first, ...rest] = text.split('\n\n');
+  const invented = "```js\nfetch('https://invented.example/api', { method: 'POST' });\n```";
+  return [first, 'Here is how the request looks:', ...markers, invented, ...rest].join('\n\n');
+}
 
 // Japanese and Chinese write no spaces: a sentence of theirs is long enough by its characters.
 const unspaced = /[\u3040-\u30ff\u4e00-\u9fff]/;
@@ -302,7 +319,7 @@ export function articleModelResponder(opts: ArticleModelOptions = {}) {
     let text: string;
     if (outsideSources(prompt).includes(injectionMarker)) text = injectionPayload;
     else if (prompt.includes('Write the body of section'))
-      text = sectionText(prompt, phrases, opts.quirks?.citationSpellings);
+      text = withSamples(prompt, sectionText(prompt, phrases, opts.quirks?.citationSpellings));
     else if (prompt.includes('Write the introduction')) text = plainPart(prompt, 'introduction', phrases);
     else if (prompt.includes('Write the conclusion')) text = plainPart(prompt, 'conclusion', phrases);
     else if (prompt.includes('A fact check found problems')) text = revise(prompt, opts);

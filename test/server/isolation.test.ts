@@ -55,6 +55,7 @@ describe.each(backends)('workspace isolation (%s)', (backend) => {
     { method: 'DELETE' as const, url: `/api/v1/members/${b.userId}` },
     { method: 'GET' as const, url: `/api/v1/documents/${b.documentId}` },
     { method: 'GET' as const, url: `/api/v1/documents/${b.documentId}/passages` },
+    { method: 'GET' as const, url: `/api/v1/documents/${b.documentId}/operations` },
     { method: 'PATCH' as const, url: `/api/v1/documents/${b.documentId}`, payload: { tags: ['a'] } },
     { method: 'DELETE' as const, url: `/api/v1/documents/${b.documentId}` },
     { method: 'GET' as const, url: `/api/v1/eval/reports/${b.evalReportId}` },

@@ -10,7 +10,7 @@ import type { StepOutput } from '../step-outputs.ts';
 import { runStep } from '../steps.ts';
 import type { ArticleSource } from '../types.ts';
 import type { PipelineRun } from './run.ts';
-import { sectionSources, wordsPerSection } from './section-sources.ts';
+import { sectionSamples, sectionSources, wordsPerSection } from './section-sources.ts';
 import { sectionStep, stepPositions } from './step-plan.ts';
 import { streamSectionText } from './stream-section.ts';
 
@@ -36,6 +36,7 @@ function writeSection(
   const section = outline.sections[i]!;
   const words = wordsPerSection(brief.words, outline.sections.length);
   const given = { ...section, words };
+  const samples = run.guide ? sectionSamples(outline, run.guide, sources, i) : undefined;
   return runStep(ctx, sectionStep(i), stepPositions.section + i, given, async (llm) => {
     // Quoted shorter when the model's context is small.
     const build = (maxChars: number) =>
@@ -46,6 +47,7 @@ function writeSection(
         index: i,
         words,
         sources: sectionSources(section, sources, maxChars),
+        ...(samples ? { samples } : {}),
       });
     const text = await streamSectionText(
       ctx,

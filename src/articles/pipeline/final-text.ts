@@ -4,6 +4,8 @@
 // the first section written), the SEO pack and the final save.
 import type { Outline } from '../../writing/outline.ts';
 import { composeArticle } from '../compose.ts';
+import { guidedDraft } from '../guide-material.ts';
+import type { GuideMaterial } from '../guide-schema.ts';
 import type { ArticleSource } from '../types.ts';
 import type { Draft } from './draft-sections.ts';
 import type { Checked } from './run-checks.ts';
@@ -25,21 +27,20 @@ interface Parts {
   sources: readonly ArticleSource[];
   /** The brief's language, which the frame headings are written in. */
   language: string;
+  /** An integration guide's samples, placed in the sections that explain their operations. */
+  guide?: GuideMaterial | undefined;
 }
 
 function compose(parts: Parts, draft: Draft, bodies: readonly string[]): Composed {
-  const { title, outline, sources, language } = parts;
-  return composeArticle(
-    {
-      title,
-      intro: draft.intro,
-      sections: outline.sections.map((s, i) => ({ heading: s.heading, markdown: bodies[i] ?? '' })),
-      conclusion: draft.conclusion,
-      faq: draft.faq,
-    },
-    sources,
-    language,
-  );
+  const { title, outline, sources, language, guide } = parts;
+  const written = {
+    title,
+    intro: draft.intro,
+    sections: outline.sections.map((s, i) => ({ heading: s.heading, markdown: bodies[i] ?? '' })),
+    conclusion: draft.conclusion,
+    faq: draft.faq,
+  };
+  return composeArticle(guide ? guidedDraft(written, outline.sections, guide) : written, sources, language);
 }
 
 export function finalText(parts: Parts, draft: Promise<Draft>, checking: Promise<Checked>): FinalText {

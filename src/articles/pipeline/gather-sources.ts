@@ -1,15 +1,22 @@
 // Stage 1: the research plan (the questions the article must answer) and the sources that answer
-// them, numbered, each announced as it is kept.
+// them, numbered, each announced as it is kept. An integration guide's spec comes first: its
+// overview and operations are sources 1…k, with the samples generated from it (guide-material.ts).
+import { AppError } from '../../errors.ts';
+import type { GuideBuild } from '../../guides/build-guide.ts';
+import { readGuide } from '../../guides/guide-spec.ts';
 import { afterPendingIo } from '../../when-idle.ts';
+import { type GuideBrief, guideLanguages, guideOf } from '../../writing/brief.ts';
+import { guideMaterial, guideSources } from '../guide-material.ts';
+import type { GuideMaterial } from '../guide-schema.ts';
 import { planPrompt, planQuestionSchema, planQuestionsAtMost, researchPlanSchema } from '../prompts.ts';
 import { numberSources, type SourceProvider } from '../sources.ts';
 import type { StepOutput } from '../step-outputs.ts';
-import { runStep } from '../steps.ts';
+import { type RunContext, runStep } from '../steps.ts';
 import type { ArticleSource } from '../types.ts';
 import type { PipelineRun } from './run.ts';
 import { stepPositions } from './step-plan.ts';
 
-type Gathered = StepOutput<'gather'>;
+type GatherOutput = StepOutput<'gather'>;
 
 /** The `source.found` event of a kept source: where it comes from and its excerpt, not its text. */
 export function sourceFoundEvent(s: ArticleSource) {
@@ -23,11 +30,30 @@ export function sourceFoundEvent(s: ArticleSource) {
   };
 }
 
+/** The guide's spec read again for the run: a spec deleted or changed since the brief fails it, saying why. */
+async function specOfGuide(ctx: RunContext, guide: GuideBrief): Promise<GuideBuild> {
+  const outcome = await readGuide(ctx.database, ctx.article.workspaceId, {
+    ...guide,
+    languages: guideLanguages(guide),
+  });
+  if ('guide' in outcome) return outcome.guide;
+  throw new AppError(
+    'validation_error',
+    `The guide's OpenAPI document cannot be used: ${outcome.issues.map((i) => i.message).join('; ')}`,
+  );
+}
+
+export interface Gathered {
+  sources: ArticleSource[];
+  /** An integration guide's samples. */
+  guide?: GuideMaterial;
+}
+
 export async function gatherSources(
   run: PipelineRun,
   providers: SourceProvider[],
   alreadyGathered: boolean,
-): Promise<ArticleSource[]> {
+): Promise<Gathered> {
   const { ctx, brief, system } = run;
   // Given pages are fetched while the plan is made, unless a previous attempt already gathered.
   if (!alreadyGathered) for (const p of providers) p.prepare?.(ctx.signal);
@@ -75,16 +101,37 @@ export async function gatherSources(
     return { questions: object.questions };
   });
 
-  const given = { questions: plan.questions, research: brief.research };
-  const gathered = await runStep<Gathered>(ctx, 'gather', stepPositions.gather, given, async (_llm, step) => {
-    // The search begun for these questions, on the first attempt; a retry searches again.
-    const pending = early?.questions === plan.questions ? early.found : find(plan.questions);
-    early = undefined;
-    const groups = await pending;
-    const sources = numberSources(groups);
-    // With the step's completion, so a retried search announces its sources once.
-    step.announce('source.found', sources.map(sourceFoundEvent));
-    return { questions: plan.questions, sources };
-  });
-  return gathered.sources;
+  const guide = guideOf(brief);
+  const given = { questions: plan.questions, research: brief.research, ...(guide ? { guide } : {}) };
+  const gathered = await runStep<GatherOutput>(
+    ctx,
+    'gather',
+    stepPositions.gather,
+    given,
+    async (_llm, step) => {
+      // The search begun for these questions, on the first attempt; a retry searches again.
+      const pending = early?.questions === plan.questions ? early.found : find(plan.questions);
+      early = undefined;
+      // The spec is read while the searches wait on the network.
+      const spec = guide ? specOfGuide(ctx, guide) : undefined;
+      spec?.catch(() => {});
+      const groups = await pending;
+      const build = await spec;
+      const sources = numberSources(
+        build && guide ? [guideSources(build, guide.specDocumentId), ...groups] : groups,
+      );
+      // With the step's completion, so a retried search announces its sources once.
+      step.announce('source.found', sources.map(sourceFoundEvent));
+      return {
+        questions: plan.questions,
+        sources,
+        ...(build ? { guide: guideMaterial(build, sources) } : {}),
+      };
+    },
+  );
+  if (guide && !gathered.guide)
+    throw new Error(
+      "The guide's research was stored without its samples (by another version of Blogsmith): start a new guide",
+    );
+  return { sources: gathered.sources, ...(gathered.guide ? { guide: gathered.guide } : {}) };
 }

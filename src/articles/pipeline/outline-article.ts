@@ -3,6 +3,7 @@
 // once the sections are under way (saveOutline).
 import { slugify } from '../../seo/index.ts';
 import { normaliseOutline, type Outline, outlineSchema } from '../../writing/outline.ts';
+import { assignOperations } from '../guide-material.ts';
 import { fitQuotes } from '../prompt-budget.ts';
 import { outlinePrompt } from '../prompts.ts';
 import { saveRunArticle } from '../run-article.ts';
@@ -29,7 +30,9 @@ export async function outlineArticle(
       schema: outlineSchema,
       schemaName: 'article_outline',
     });
-    return assignSources(normaliseOutline(brief.outline, object), sources);
+    const planned = assignSources(normaliseOutline(brief.outline, object), sources);
+    // A guide explains every operation it was asked for: each is given to a section.
+    return run.guide ? assignOperations(planned, run.guide, sources) : planned;
   });
   // Before the sections start: a client counts the run's steps once their text comes. (A step an
   // earlier outline planned and this one does not is skipped.)

@@ -1,5 +1,6 @@
 // What every stage of one pipeline run shares.
 import type { ArticleBrief } from '../../writing/brief.ts';
+import type { GuideMaterial } from '../guide-schema.ts';
 import type { RunContext } from '../steps.ts';
 
 export interface PipelineRun {
@@ -9,4 +10,6 @@ export interface PipelineRun {
   system: string;
   /** Sections written at once; each kind of check (fact, citation) runs as many beside them. */
   concurrency: number;
+  /** An integration guide's samples, once its spec is read (gather-sources.ts). */
+  guide?: GuideMaterial | undefined;
 }

@@ -1,9 +1,12 @@
 // What a section's writer is given: its share of the brief's length, and its sources numbered
 // 1..k (its citations are mapped back to the article's numbers afterwards), each quoted by its
 // best passage for the section's subject. Pure.
+
+import { sampleOwners, samplesOf } from '../../guides/placement.ts';
 import { lexicalSupport } from '../../writing/citations.ts';
 import type { Outline, OutlineSection } from '../../writing/outline.ts';
 import { quoted } from '../checks.ts';
+import type { GuideMaterial } from '../guide-schema.ts';
 import { fullQuoteChars } from '../prompt-budget.ts';
 import type { QuotedSource } from '../prompts.ts';
 import type { ArticleSource } from '../types.ts';
@@ -29,6 +32,38 @@ export function sectionSources(
   return section.sourceIds
     .filter((n) => sources[n - 1])
     .map((n, k) => ({ ...quoted(sources[n - 1]!, focus, maxChars), n: k + 1 }));
+}
+
+/**
+ * The samples of an integration guide that section `index` places, each with its operation's number
+ * in the section's own numbering of its sources.
+ */
+export function sectionSamples(
+  outline: Outline,
+  guide: GuideMaterial,
+  sources: readonly ArticleSource[],
+  index: number,
+) {
+  const section = outline.sections[index];
+  if (!section) return [];
+  return withLocalSources(
+    section,
+    sources,
+    samplesOf(guide.samples, sampleOwners(outline.sections, guide.samples), index),
+  );
+}
+
+/** Samples with their operation's number in the section's own numbering, where it is given the operation. */
+export function withLocalSources<S extends { source: number }>(
+  section: OutlineSection,
+  sources: readonly ArticleSource[],
+  samples: readonly S[],
+): Array<S & { localSource?: number }> {
+  const local = section.sourceIds.filter((n) => sources[n - 1]);
+  return samples.map((s) => {
+    const n = local.indexOf(s.source) + 1;
+    return n > 0 ? { ...s, localSource: n } : s;
+  });
 }
 
 /** A section the outline gave no (valid) sources still gets the three closest to its subject. */

@@ -96,7 +96,7 @@ describe('gatherSources', () => {
     expect(await Promise.race([searched.promise, notYet])).toEqual(questions);
     expect(log).toEqual(['plan asked', 'plan answered', 'search']);
     release();
-    const sources = await gathered;
+    const { sources } = await gathered;
     expect(sources.map((s) => [s.n, s.url])).toEqual([[1, 'https://pages.test/1']]);
     // One search: the gather step used the one begun with the plan.
     expect(log).toEqual(['plan asked', 'plan answered', 'search']);
@@ -157,7 +157,7 @@ describe('gatherSources', () => {
         return [page(2)];
       },
     };
-    const sources = await gatherSources({ ...run, ctx }, [provider], false);
+    const { sources } = await gatherSources({ ...run, ctx }, [provider], false);
     expect(calls).toBe(2);
     expect(sources.map((s) => s.url)).toEqual(['https://pages.test/2']);
   });
@@ -175,7 +175,7 @@ describe('gatherSources', () => {
     const again = runOf(articleId);
     again.release();
     let searched = 0;
-    const sources = await gatherSources(
+    const { sources } = await gatherSources(
       { ...run, ctx: again.ctx },
       [
         {

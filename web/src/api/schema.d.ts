@@ -1672,6 +1672,23 @@ export interface paths {
               maxWebSources?: number;
             };
             /**
+             * @description What to write: `article` (the default) or `integration-guide` — a tutorial for developers on calling an API, from an OpenAPI document of the library (`guide`).
+             * @enum {string}
+             */
+            kind?: "article" | "integration-guide";
+            /** @description With `kind: "integration-guide"`: the OpenAPI document and what of it the guide explains. */
+            guide?: {
+              /**
+               * Format: uuid
+               * @description Id of an OpenAPI 3.0/3.1 or Swagger 2.0 document (JSON or YAML) in the workspace's knowledge library.
+               */
+              specDocumentId: string;
+              /** @description The operations to explain, in order, each by its operationId or as "METHOD /path" (at most 12); all of the spec's when omitted (it must then have at most 12). GET /api/v1/documents/{id}/operations lists them. */
+              operations?: string[];
+              /** @description Languages of the code samples: curl, javascript (Node.js 18+), python (requests); all three when omitted. */
+              languages?: ("curl" | "javascript" | "python")[];
+            };
+            /**
              * Format: uuid
              * @description Brand voice that shapes every writing prompt.
              */
@@ -1820,6 +1837,23 @@ export interface paths {
                   urls: string[];
                   /** @description With `web`: how many web pages research keeps at most (1–20, default 10). More pages ground more claims and cost a little more search, fetching and prompt text. */
                   maxWebSources?: number;
+                };
+                /**
+                 * @description What to write: `article` (the default) or `integration-guide` — a tutorial for developers on calling an API, from an OpenAPI document of the library (`guide`).
+                 * @enum {string}
+                 */
+                kind?: "article" | "integration-guide";
+                /** @description With `kind: "integration-guide"`: the OpenAPI document and what of it the guide explains. */
+                guide?: {
+                  /**
+                   * Format: uuid
+                   * @description Id of an OpenAPI 3.0/3.1 or Swagger 2.0 document (JSON or YAML) in the workspace's knowledge library.
+                   */
+                  specDocumentId: string;
+                  /** @description The operations to explain, in order, each by its operationId or as "METHOD /path" (at most 12); all of the spec's when omitted (it must then have at most 12). GET /api/v1/documents/{id}/operations lists them. */
+                  operations?: string[];
+                  /** @description Languages of the code samples: curl, javascript (Node.js 18+), python (requests); all three when omitted. */
+                  languages?: ("curl" | "javascript" | "python")[];
                 };
                 /**
                  * Format: uuid
@@ -2166,6 +2200,23 @@ export interface paths {
                   urls: string[];
                   /** @description With `web`: how many web pages research keeps at most (1–20, default 10). More pages ground more claims and cost a little more search, fetching and prompt text. */
                   maxWebSources?: number;
+                };
+                /**
+                 * @description What to write: `article` (the default) or `integration-guide` — a tutorial for developers on calling an API, from an OpenAPI document of the library (`guide`).
+                 * @enum {string}
+                 */
+                kind?: "article" | "integration-guide";
+                /** @description With `kind: "integration-guide"`: the OpenAPI document and what of it the guide explains. */
+                guide?: {
+                  /**
+                   * Format: uuid
+                   * @description Id of an OpenAPI 3.0/3.1 or Swagger 2.0 document (JSON or YAML) in the workspace's knowledge library.
+                   */
+                  specDocumentId: string;
+                  /** @description The operations to explain, in order, each by its operationId or as "METHOD /path" (at most 12); all of the spec's when omitted (it must then have at most 12). GET /api/v1/documents/{id}/operations lists them. */
+                  operations?: string[];
+                  /** @description Languages of the code samples: curl, javascript (Node.js 18+), python (requests); all three when omitted. */
+                  languages?: ("curl" | "javascript" | "python")[];
                 };
                 /**
                  * Format: uuid
@@ -2560,6 +2611,23 @@ export interface paths {
                   maxWebSources?: number;
                 };
                 /**
+                 * @description What to write: `article` (the default) or `integration-guide` — a tutorial for developers on calling an API, from an OpenAPI document of the library (`guide`).
+                 * @enum {string}
+                 */
+                kind?: "article" | "integration-guide";
+                /** @description With `kind: "integration-guide"`: the OpenAPI document and what of it the guide explains. */
+                guide?: {
+                  /**
+                   * Format: uuid
+                   * @description Id of an OpenAPI 3.0/3.1 or Swagger 2.0 document (JSON or YAML) in the workspace's knowledge library.
+                   */
+                  specDocumentId: string;
+                  /** @description The operations to explain, in order, each by its operationId or as "METHOD /path" (at most 12); all of the spec's when omitted (it must then have at most 12). GET /api/v1/documents/{id}/operations lists them. */
+                  operations?: string[];
+                  /** @description Languages of the code samples: curl, javascript (Node.js 18+), python (requests); all three when omitted. */
+                  languages?: ("curl" | "javascript" | "python")[];
+                };
+                /**
                  * Format: uuid
                  * @description Brand voice that shapes every writing prompt.
                  */
@@ -2872,6 +2940,23 @@ export interface paths {
                   urls: string[];
                   /** @description With `web`: how many web pages research keeps at most (1–20, default 10). More pages ground more claims and cost a little more search, fetching and prompt text. */
                   maxWebSources?: number;
+                };
+                /**
+                 * @description What to write: `article` (the default) or `integration-guide` — a tutorial for developers on calling an API, from an OpenAPI document of the library (`guide`).
+                 * @enum {string}
+                 */
+                kind?: "article" | "integration-guide";
+                /** @description With `kind: "integration-guide"`: the OpenAPI document and what of it the guide explains. */
+                guide?: {
+                  /**
+                   * Format: uuid
+                   * @description Id of an OpenAPI 3.0/3.1 or Swagger 2.0 document (JSON or YAML) in the workspace's knowledge library.
+                   */
+                  specDocumentId: string;
+                  /** @description The operations to explain, in order, each by its operationId or as "METHOD /path" (at most 12); all of the spec's when omitted (it must then have at most 12). GET /api/v1/documents/{id}/operations lists them. */
+                  operations?: string[];
+                  /** @description Languages of the code samples: curl, javascript (Node.js 18+), python (requests); all three when omitted. */
+                  languages?: ("curl" | "javascript" | "python")[];
                 };
                 /**
                  * Format: uuid
@@ -3260,6 +3345,23 @@ export interface paths {
                   maxWebSources?: number;
                 };
                 /**
+                 * @description What to write: `article` (the default) or `integration-guide` — a tutorial for developers on calling an API, from an OpenAPI document of the library (`guide`).
+                 * @enum {string}
+                 */
+                kind?: "article" | "integration-guide";
+                /** @description With `kind: "integration-guide"`: the OpenAPI document and what of it the guide explains. */
+                guide?: {
+                  /**
+                   * Format: uuid
+                   * @description Id of an OpenAPI 3.0/3.1 or Swagger 2.0 document (JSON or YAML) in the workspace's knowledge library.
+                   */
+                  specDocumentId: string;
+                  /** @description The operations to explain, in order, each by its operationId or as "METHOD /path" (at most 12); all of the spec's when omitted (it must then have at most 12). GET /api/v1/documents/{id}/operations lists them. */
+                  operations?: string[];
+                  /** @description Languages of the code samples: curl, javascript (Node.js 18+), python (requests); all three when omitted. */
+                  languages?: ("curl" | "javascript" | "python")[];
+                };
+                /**
                  * Format: uuid
                  * @description Brand voice that shapes every writing prompt.
                  */
@@ -3555,6 +3657,23 @@ export interface paths {
               maxWebSources?: number;
             };
             /**
+             * @description What to write: `article` (the default) or `integration-guide` — a tutorial for developers on calling an API, from an OpenAPI document of the library (`guide`).
+             * @enum {string}
+             */
+            kind?: "article" | "integration-guide";
+            /** @description With `kind: "integration-guide"`: the OpenAPI document and what of it the guide explains. */
+            guide?: {
+              /**
+               * Format: uuid
+               * @description Id of an OpenAPI 3.0/3.1 or Swagger 2.0 document (JSON or YAML) in the workspace's knowledge library.
+               */
+              specDocumentId: string;
+              /** @description The operations to explain, in order, each by its operationId or as "METHOD /path" (at most 12); all of the spec's when omitted (it must then have at most 12). GET /api/v1/documents/{id}/operations lists them. */
+              operations?: string[];
+              /** @description Languages of the code samples: curl, javascript (Node.js 18+), python (requests); all three when omitted. */
+              languages?: ("curl" | "javascript" | "python")[];
+            };
+            /**
              * Format: uuid
              * @description Brand voice that shapes every writing prompt.
              */
@@ -3720,6 +3839,23 @@ export interface paths {
                   urls: string[];
                   /** @description With `web`: how many web pages research keeps at most (1–20, default 10). More pages ground more claims and cost a little more search, fetching and prompt text. */
                   maxWebSources?: number;
+                };
+                /**
+                 * @description What to write: `article` (the default) or `integration-guide` — a tutorial for developers on calling an API, from an OpenAPI document of the library (`guide`).
+                 * @enum {string}
+                 */
+                kind?: "article" | "integration-guide";
+                /** @description With `kind: "integration-guide"`: the OpenAPI document and what of it the guide explains. */
+                guide?: {
+                  /**
+                   * Format: uuid
+                   * @description Id of an OpenAPI 3.0/3.1 or Swagger 2.0 document (JSON or YAML) in the workspace's knowledge library.
+                   */
+                  specDocumentId: string;
+                  /** @description The operations to explain, in order, each by its operationId or as "METHOD /path" (at most 12); all of the spec's when omitted (it must then have at most 12). GET /api/v1/documents/{id}/operations lists them. */
+                  operations?: string[];
+                  /** @description Languages of the code samples: curl, javascript (Node.js 18+), python (requests); all three when omitted. */
+                  languages?: ("curl" | "javascript" | "python")[];
                 };
                 /**
                  * Format: uuid
@@ -4029,6 +4165,23 @@ export interface paths {
                   urls: string[];
                   /** @description With `web`: how many web pages research keeps at most (1–20, default 10). More pages ground more claims and cost a little more search, fetching and prompt text. */
                   maxWebSources?: number;
+                };
+                /**
+                 * @description What to write: `article` (the default) or `integration-guide` — a tutorial for developers on calling an API, from an OpenAPI document of the library (`guide`).
+                 * @enum {string}
+                 */
+                kind?: "article" | "integration-guide";
+                /** @description With `kind: "integration-guide"`: the OpenAPI document and what of it the guide explains. */
+                guide?: {
+                  /**
+                   * Format: uuid
+                   * @description Id of an OpenAPI 3.0/3.1 or Swagger 2.0 document (JSON or YAML) in the workspace's knowledge library.
+                   */
+                  specDocumentId: string;
+                  /** @description The operations to explain, in order, each by its operationId or as "METHOD /path" (at most 12); all of the spec's when omitted (it must then have at most 12). GET /api/v1/documents/{id}/operations lists them. */
+                  operations?: string[];
+                  /** @description Languages of the code samples: curl, javascript (Node.js 18+), python (requests); all three when omitted. */
+                  languages?: ("curl" | "javascript" | "python")[];
                 };
                 /**
                  * Format: uuid
@@ -4506,6 +4659,23 @@ export interface paths {
                   urls: string[];
                   /** @description With `web`: how many web pages research keeps at most (1–20, default 10). More pages ground more claims and cost a little more search, fetching and prompt text. */
                   maxWebSources?: number;
+                };
+                /**
+                 * @description What to write: `article` (the default) or `integration-guide` — a tutorial for developers on calling an API, from an OpenAPI document of the library (`guide`).
+                 * @enum {string}
+                 */
+                kind?: "article" | "integration-guide";
+                /** @description With `kind: "integration-guide"`: the OpenAPI document and what of it the guide explains. */
+                guide?: {
+                  /**
+                   * Format: uuid
+                   * @description Id of an OpenAPI 3.0/3.1 or Swagger 2.0 document (JSON or YAML) in the workspace's knowledge library.
+                   */
+                  specDocumentId: string;
+                  /** @description The operations to explain, in order, each by its operationId or as "METHOD /path" (at most 12); all of the spec's when omitted (it must then have at most 12). GET /api/v1/documents/{id}/operations lists them. */
+                  operations?: string[];
+                  /** @description Languages of the code samples: curl, javascript (Node.js 18+), python (requests); all three when omitted. */
+                  languages?: ("curl" | "javascript" | "python")[];
                 };
                 /**
                  * Format: uuid
@@ -7367,6 +7537,56 @@ export interface paths {
                   pageEnd: number | null;
                 })[];
               nextCursor: string | null;
+            };
+          };
+        };
+        /** @description The request cannot be answered as asked; `code` says why: `validation_error` (with `details`), `unauthenticated`, `forbidden`, `not_found`, `conflict`, `payload_too_large`, `storage_full`, `unsupported_media_type`, `rate_limited` and `budget_exceeded` (with `Retry-After`) */
+        "4XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+        /** @description `service_unavailable` or `unavailable` (503, with `Retry-After`: try again), or `internal_error` (500, logged under the request id) */
+        "5XX": {
+          content: {
+            "application/json": components["schemas"]["ApiError"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/documents/{id}/operations": {
+    /**
+     * An OpenAPI document's operations, for an integration guide
+     * @description The operations of an OpenAPI 3.0/3.1 or Swagger 2.0 document of the library, in the order the spec lists them. 400 when the document is not an OpenAPI spec (another type, or JSON/YAML without operations).
+     */
+    get: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              /** @description The API's title (`info.title`) */
+              title: string;
+              /** @description The API's version (`info.version`) */
+              version: string;
+              items: {
+                  /** @description How a brief names it in `guide.operations`: the operationId, or "METHOD /path" without one */
+                  key: string;
+                  /** @description GET, POST… */
+                  method: string;
+                  path: string;
+                  summary: string;
+                  /** @description Its first tag, `default` without one */
+                  tag: string;
+                  deprecated: boolean;
+                }[];
+              nextCursor: null;
             };
           };
         };
