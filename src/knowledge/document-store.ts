@@ -149,6 +149,7 @@ export async function listDocumentPage(
     limit: number;
     after?: PagePosition | undefined;
     status?: DocumentStatus | undefined;
+    type?: DocumentType | undefined;
     /** Only documents whose title or file name holds this, in any case (no pattern characters). */
     named?: string | undefined;
   },
@@ -163,6 +164,7 @@ export async function listDocumentPage(
         documents,
         page.after ? after(documents, page.after) : undefined,
         page.status ? eq(documents.status, page.status) : undefined,
+        page.type ? eq(documents.type, page.type) : undefined,
         named
           ? sql`(strpos(lower(${documents.title}), ${named}) > 0 or strpos(lower(coalesce(${documents.filename}, '')), ${named}) > 0)`
           : undefined,

@@ -269,6 +269,12 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
         security: securedBy,
         querystring: pageQuery.extend({
           status: z.enum(documentStatuses).optional(),
+          type: z
+            .enum(documentTypes)
+            .optional()
+            .describe(
+              'Only documents of this type, e.g. `openapi` for the specs an integration guide can use.',
+            ),
           q: text({ max: 200, min: 1 })
             .optional()
             .describe('Only documents whose title or file name contains this text, in any case.'),
@@ -277,11 +283,12 @@ export const documentRoutes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const { limit, cursor, status, q } = request.query;
+      const { limit, cursor, status, type, q } = request.query;
       const rows = await listDocumentPage(database, authOf(request).workspaceId, {
         limit,
         after: decodeCursor(cursor),
         status,
+        type,
         named: q,
       });
       const page = pageFrom(rows, limit);

@@ -7192,6 +7192,8 @@ export interface paths {
           limit?: number;
           cursor?: string;
           status?: "queued" | "processing" | "ready" | "failed";
+          /** @description Only documents of this type, e.g. `openapi` for the specs an integration guide can use. */
+          type?: "pdf" | "docx" | "markdown" | "text" | "html" | "openapi";
           /** @description Only documents whose title or file name contains this text, in any case. */
           q?: string;
         };
