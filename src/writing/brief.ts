@@ -25,7 +25,7 @@ export const articleKinds = ['article', 'integration-guide'] as const;
 export const guideBriefSchema = z
   .strictObject({
     specDocumentId: z
-      .uuid()
+      .uuid({ error: 'Choose an OpenAPI document of the knowledge library (its id)' })
       .describe(
         "Id of an OpenAPI 3.0/3.1 or Swagger 2.0 document (JSON or YAML) in the workspace's knowledge library.",
       ),

@@ -84,7 +84,9 @@ export function renderMarkdown(
   markdown: string,
   citations?: { unsupported?: (numbers: number[], sentence: string) => boolean },
 ): string {
-  const html = sanitize(marked.parse(markdown) as string);
+  // A code block wider than the text scrolls: keyboard users reach it to scroll it (an integration
+  // guide's samples have long lines). Raw `<pre>` in the Markdown was escaped to text above.
+  const html = sanitize(marked.parse(markdown) as string).replaceAll('<pre>', '<pre tabindex="0">');
   if (!citations) return html;
   const template = document.createElement('template');
   template.innerHTML = html;

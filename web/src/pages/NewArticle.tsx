@@ -10,6 +10,7 @@ import { Link, navigate, useLeaveGuard } from '../router.tsx';
 import { ErrorBox, Field, usePageTitle } from '../ui.tsx';
 import { BrandVoicePicker } from './new-article/BrandVoicePicker.tsx';
 import { DocumentPicker } from './new-article/DocumentPicker.tsx';
+import { GuidePicker } from './new-article/GuidePicker.tsx';
 
 const fieldKeys = [
   'topic',
@@ -28,6 +29,11 @@ const fieldKeys = [
   'brandVoiceId',
   'factCheck',
   'seo',
+  'kind',
+  'guide',
+  'guide.specDocumentId',
+  'guide.operations',
+  'guide.languages',
 ] as const;
 type FieldKey = (typeof fieldKeys)[number];
 
@@ -56,7 +62,11 @@ export function briefErrors(details: ErrorDetail[]): {
     const rest = d.path.slice(key.length + 1);
     const index = /^\d+$/.test(rest) ? Number(rest) : null;
     const message =
-      index === null ? plain : `${key === 'keywords' ? 'Keyword' : 'Line'} ${index + 1}: ${plain}`;
+      index === null
+        ? plain
+        : key === 'guide.operations' || key === 'guide.languages'
+          ? plain
+          : `${key === 'keywords' ? 'Keyword' : 'Line'} ${index + 1}: ${plain}`;
     byField[key] = byField[key] ? `${byField[key]} ${message}` : message;
   }
   return { byField, other };
@@ -68,6 +78,8 @@ function briefOf(formElement: HTMLFormElement) {
   const text = (k: string) => String(form.get(k) ?? '').trim();
   const optional = (k: string) => (text(k) ? text(k) : undefined);
   const wordsText = text('words');
+  const guide = form.get('kind') === 'integration-guide';
+  const operations = form.getAll('operations').map(String);
   return {
     topic: text('topic'),
     title: optional('title'),
@@ -90,6 +102,16 @@ function briefOf(formElement: HTMLFormElement) {
     brandVoiceId: optional('brandVoiceId'),
     factCheck: form.get('factCheck') === 'on',
     seo: form.get('seo') === 'on',
+    ...(guide
+      ? {
+          kind: 'integration-guide' as const,
+          guide: {
+            specDocumentId: text('specDocumentId'),
+            ...(operations.length > 0 ? { operations } : {}),
+            languages: form.getAll('languages').map(String) as Array<'curl' | 'javascript' | 'python'>,
+          },
+        }
+      : {}),
   };
 }
 
@@ -104,6 +126,8 @@ export function NewArticle() {
     [],
   );
   const models = useModelReadiness();
+  // An article, or an integration guide from an OpenAPI document (its picker shows when chosen).
+  const [kind, setKind] = useState<'article' | 'integration-guide'>('article');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   // The brief as typed, for the estimate under Generate (null until a topic is given).
@@ -232,6 +256,49 @@ export function NewArticle() {
           Only the topic is required. Sources make the article cited; without any it is written and marked
           ungrounded.
         </p>
+        <fieldset className={f.kind ? 'has-error' : undefined}>
+          <legend>What to write</legend>
+          <ul className="checks">
+            {(
+              [
+                ['article', 'Article', 'A cited long-form article on the topic.'],
+                [
+                  'integration-guide',
+                  'Integration guide',
+                  'A tutorial on calling an API, with working code samples from its OpenAPI spec.',
+                ],
+              ] as const
+            ).map(([value, label, hint]) => (
+              <li key={value}>
+                <label>
+                  <input
+                    type="radio"
+                    name="kind"
+                    value={value}
+                    checked={kind === value}
+                    onChange={() => setKind(value)}
+                    aria-describedby={`kind-${value}-hint`}
+                    data-field="kind"
+                  />{' '}
+                  {label}
+                </label>
+                <p className="hint" id={`kind-${value}-hint`}>
+                  {hint}
+                </p>
+              </li>
+            ))}
+          </ul>
+          {f.kind && <p className="field-error">{f.kind}</p>}
+        </fieldset>
+        {kind === 'integration-guide' && (
+          <GuidePicker
+            errors={{
+              spec: f['guide.specDocumentId'] ?? f.guide,
+              operations: f['guide.operations'],
+              languages: f['guide.languages'],
+            }}
+          />
+        )}
         <Field label="Topic" error={f.topic}>
           {input('topic', 'topic', { required: true, maxLength: 300, autoFocus: true })}
         </Field>
@@ -341,7 +408,7 @@ export function NewArticle() {
             disabled={busy || noModel}
             aria-describedby={noModel ? 'connect-model-heading' : undefined}
           >
-            {busy ? 'Starting…' : 'Generate article'}
+            {busy ? 'Starting…' : kind === 'integration-guide' ? 'Generate guide' : 'Generate article'}
           </button>
           {noModel && <span className="hint">Generate is available once a model is connected.</span>}
         </div>
