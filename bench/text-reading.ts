@@ -61,6 +61,8 @@ const shapes: Array<[string, (bytes: number) => string, Operation[]]> = [
   ['"<strong>" (raw HTML never closed)', (b) => fill('<strong>', b), ['edit']],
   ['"Ab [1-10]. " (each sentence cites every source)', (b) => fill('Ab [1-10]. ', b), ['citations']],
   ['"jailbreak" lines', (b) => fill('jailbreak\n\n', b), ['flags']],
+  // A fenced block is masked to its closing fence or the text's end (src/writing/citations.ts maskCode).
+  ['"```x" lines (fences never closed)', (b) => `${fill('```x\n', b)}a [1].`, ['edit', 'fact check']],
 ];
 
 function timed(run: () => unknown): string {

@@ -1,6 +1,7 @@
 // An integration guide's material in the pipeline: the spec as numbered sources, each sample citing
 // its operation, every operation given to a section, and the composed parts with the samples in.
 import { describe, expect, it } from 'vitest';
+import { composeArticle } from '../../src/articles/compose.ts';
 import {
   assignOperations,
   guidedDraft,
@@ -89,5 +90,35 @@ describe('a guide’s sources and samples', () => {
     expect(draft.sections[1]!.markdown).toMatch(
       /^Delete one\.\n\n\*\*`DELETE \/pets\/\{petId\}`\*\* — Delete a pet \[3\]\./,
     );
+  });
+
+  it('keep a bracketed number in a sample’s code as code when the article’s citations are renumbered', () => {
+    const spec = petstore(8080);
+    spec.components.schemas.NewPet.properties.name.example = 'Item [2] of [9]';
+    const built = buildGuide(JSON.stringify(spec), {
+      languages: ['curl', 'python'],
+      operations: ['createPet'],
+    });
+    if ('issues' in built) throw new Error(JSON.stringify(built.issues));
+    const own = numberSources([guideSources(built.guide, specId)]);
+    const guide = guideMaterial(built.guide, own);
+    const composed = composeArticle(
+      guidedDraft(
+        {
+          title: 'Pets',
+          intro: 'Hi.',
+          sections: [{ heading: 'Create', markdown: 'Make one [2].' }],
+          conclusion: 'Bye.',
+        },
+        [{ heading: 'Create', goal: '', keyPoints: [], sourceIds: [2] }],
+        guide,
+      ),
+      own,
+    );
+    // Source 2 is the first cited: it becomes [1]; the code keeps its text.
+    expect(composed.markdown).toContain('Make one [1].');
+    for (const sample of built.guide.operations[0]!.samples) expect(composed.markdown).toContain(sample.code);
+    expect(composed.markdown).toContain('"name": "Item [2] of [9]"');
+    expect(composed.removedCitations).toBe(0);
   });
 });

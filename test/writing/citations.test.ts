@@ -30,6 +30,18 @@ describe('parseCitations', () => {
     expect(parseCitations(markdown).map((m) => m.numbers)).toEqual([[7]]);
   });
 
+  it('ignores every line of a fenced block, to its closing fence or the end of the text', () => {
+    const sample = ['```sh', "curl --data '{", '  "name": "Item [2]"', "}'", '```', 'After [1].'].join('\n');
+    expect(parseCitations(sample).map((m) => m.numbers)).toEqual([[1]]);
+    // A shorter fence of the same character, or one of the other, does not close it.
+    const longer = ['````', 'a [3]', '```', 'b [4]', '~~~', '````', 'c [5]'].join('\n');
+    expect(parseCitations(longer).map((m) => m.numbers)).toEqual([[5]]);
+    expect(parseCitations('```\n```\nOut [6].').map((m) => m.numbers)).toEqual([[6]]);
+    expect(
+      parseCitations('Before [7].\n~~~\nnever closed [8]\nstill code [9]').map((m) => m.numbers),
+    ).toEqual([[7]]);
+  });
+
   it('masks code spans from the start of a backtick run, in time linear in the run', () => {
     expect(parseCitations('Run ``code [1]`` then [2].').map((m) => m.numbers)).toEqual([[2]]);
     // 100,000 backticks: tried from inside the run too, this took minutes.
