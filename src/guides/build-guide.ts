@@ -113,6 +113,15 @@ function chosenOperations(
 }
 
 function buildOperation(spec: ApiSpec, op: SpecOperation, choices: GuideChoices): GuideOperation | string {
+  try {
+    return samplesOf(spec, op, choices);
+  } catch (err) {
+    // A spec this reader did not foresee (a reference chain thousands deep…) refuses its operation, not the request.
+    return `Operation ${op.key} could not be turned into code samples: ${err instanceof Error ? err.message : String(err)}`;
+  }
+}
+
+function samplesOf(spec: ApiSpec, op: SpecOperation, choices: GuideChoices): GuideOperation | string {
   const plan = planRequest(spec, op, choices);
   if (plan.unresolved.length > 0)
     return `Operation ${op.key} refers to ${plan.unresolved.slice(0, 3).join(', ')}, which the spec does not contain (a reference to another file cannot be followed: bundle the spec into one file)`;

@@ -2,7 +2,7 @@
 // in double quotes after the single-quoted fixed text ('Authorization: Bearer '"$TOKEN"), so neither
 // the spec's text nor a credential's value is ever read by the shell as code.
 import type { RequestPlan } from './request-plan.ts';
-import { queryString, shellQuote } from './sample-literals.ts';
+import { encoded, queryString, shellQuote } from './sample-literals.ts';
 
 const envRef = (name: string) => `"$${name}"`;
 
@@ -14,7 +14,7 @@ export function curlSample(plan: RequestPlan): string {
   let url = '';
   keyParams.forEach((a, i) => {
     const joiner = staticQuery || i > 0 ? '&' : '?';
-    url += `${shellQuote(`${fixed}${joiner}${encodeURIComponent(a.name)}=`)}${envRef(a.env)}`;
+    url += `${shellQuote(`${fixed}${joiner}${encoded(a.name)}=`)}${envRef(a.env)}`;
     fixed = '';
   });
   if (fixed) url += shellQuote(fixed);

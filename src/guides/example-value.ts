@@ -9,10 +9,22 @@ export interface ExampleContext {
   direction: 'request' | 'response';
   /** References that lead to no node (another file, a typo): the sample would be wrong. */
   unresolved: Set<string>;
+  /**
+   * Values still to be made: objects of 40 properties nested 8 deep are 40^8 of them. Once spent,
+   * the rest are left out.
+   */
+  budget?: { values: number };
 }
 
 const maxDepth = 8;
 const maxProperties = 40;
+/** Values one example holds at most (a body of this many fields is already longer than any sample should be). */
+export const maxExampleValues = 2000;
+
+const spend = (ctx: ExampleContext) => {
+  ctx.budget ??= { values: maxExampleValues };
+  return ctx.budget.values-- > 0;
+};
 
 const stringByFormat: Record<string, string> = {
   'date-time': '2024-01-15T09:30:00Z',
@@ -90,6 +102,8 @@ export function exampleOf(ctx: ExampleContext, schema: unknown, depth = 0, refs:
   }
   if (!isObj(schema)) return 'string';
   const s = schema;
+  // Past the budget a value is left out (a property omitted, an array empty).
+  if (!spend(ctx)) return undefined;
   if (s.example !== undefined) return s.example;
   if (Array.isArray(s.examples) && s.examples.length > 0) return s.examples[0];
   if (s.const !== undefined) return s.const;

@@ -3,6 +3,7 @@
 // headers, the credentials the security scheme asks for (read from environment variables, never
 // written into a sample) and the body with its media type. The renderers only spell it.
 import { type ExampleContext, exampleOf, isBinary } from './example-value.ts';
+import { encoded } from './sample-literals.ts';
 import {
   type ApiSpec,
   follow,
@@ -168,7 +169,7 @@ function pathText(value: unknown): string {
     : isObj(value)
       ? Object.entries(value).flat().map(scalar).join(',')
       : scalar(value);
-  return encodeURIComponent(text);
+  return encoded(text);
 }
 
 // A request body's media type, in the order samples can send them.

@@ -68,4 +68,7 @@ export function literal(value: unknown, language: 'javascript' | 'python', inden
 
 /** A query string of `pairs`, each part percent-encoded. */
 export const queryString = (pairs: ReadonlyArray<[string, string]>) =>
-  pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+  pairs.map(([k, v]) => `${encoded(k)}=${encoded(v)}`).join('&');
+
+/** Percent-encoded; a lone surrogate (which encodeURIComponent throws on) as U+FFFD. */
+export const encoded = (text: string) => encodeURIComponent(text.toWellFormed());

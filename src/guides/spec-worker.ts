@@ -19,9 +19,15 @@ const notText = 'it is not text (an OpenAPI document is JSON or YAML)';
 export default function read(task: SpecTask | null): SpecAnswer | null {
   if (!task) return null;
   const text = decodeText(task.bytes, task.charset);
-  if (task.want === 'operations')
-    return text === undefined ? { problem: notText } : guides.listOperations(text);
-  if (text === undefined)
-    return { issues: [{ path: 'guide.specDocumentId', message: `The document cannot be used: ${notText}` }] };
-  return guides.buildGuide(text, task.choices);
+  const problem = (reason: string): SpecAnswer =>
+    task.want === 'operations'
+      ? { problem: reason }
+      : { issues: [{ path: 'guide.specDocumentId', message: `The document cannot be used: ${reason}` }] };
+  if (text === undefined) return problem(notText);
+  try {
+    return task.want === 'operations' ? guides.listOperations(text) : guides.buildGuide(text, task.choices);
+  } catch (err) {
+    // A shape of spec the reader did not foresee is refused with the reason, not answered with a 500.
+    return problem(`it could not be read (${err instanceof Error ? err.message : String(err)})`);
+  }
 }

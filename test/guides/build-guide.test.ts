@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildGuide, type GuideBuild, listOperations } from '../../src/guides/build-guide.ts';
+import { maxExampleValues } from '../../src/guides/example-value.ts';
 import { sampleLanguages } from '../../src/guides/languages.ts';
 import { awkwardName, billing31, petstore, shopSwagger } from './specs.ts';
 
@@ -288,5 +289,79 @@ describe('what refuses a guide', () => {
     expect(issues(JSON.stringify(spec), ['createPet'])).toEqual([
       { path: 'guide.operations.0', message: expect.stringContaining('schemas.yaml#/NewPet') },
     ]);
+  });
+});
+
+describe('specs that would make a sample without end', () => {
+  const withBody = (schemas: Record<string, unknown>, body: unknown, pathExample?: string) =>
+    JSON.stringify({
+      openapi: '3.0.0',
+      info: { title: 'Odd', version: '1' },
+      components: { schemas },
+      paths: {
+        '/things/{id}': {
+          post: {
+            operationId: 'make',
+            parameters: [
+              {
+                name: 'id',
+                in: 'path',
+                required: true,
+                schema: { type: 'string' },
+                example: pathExample ?? 'x',
+              },
+            ],
+            requestBody: { content: { 'application/json': { schema: body } } },
+            responses: { '200': { description: 'ok' } },
+          },
+        },
+      },
+    });
+
+  it('stops an example of objects forty wide and eight deep at its value budget', () => {
+    const level = (depth: number): unknown =>
+      depth === 0
+        ? { type: 'string' }
+        : {
+            type: 'object',
+            properties: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`p${i}`, level(depth - 1)])),
+          };
+    // Shared by reference: 40^8 values if expanded.
+    const wide = level(3);
+    const schemas = {
+      Deep: {
+        type: 'object',
+        properties: Object.fromEntries(
+          Array.from({ length: 40 }, (_, i) => [`q${i}`, { $ref: '#/components/schemas/Wide' }]),
+        ),
+      },
+      Wide: wide,
+    };
+    const started = performance.now();
+    const guide = built(withBody(schemas, { $ref: '#/components/schemas/Deep' }), { languages: ['curl'] });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    const json = /--data '([\s\S]*)'$/.exec(guide.operations[0]!.samples[0]!.code)![1]!;
+    const values = (v: unknown): number =>
+      v && typeof v === 'object' ? 1 + Object.values(v).reduce((n: number, x) => n + values(x), 0) : 1;
+    expect(values(JSON.parse(json))).toBeLessThanOrEqual(maxExampleValues + 1);
+  });
+
+  it('refuses an operation whose references chain past what it can follow, with the reason', () => {
+    const schemas = Object.fromEntries(
+      Array.from({ length: 50_000 }, (_, i) => [
+        `S${i}`,
+        i === 49_999 ? { type: 'string' } : { $ref: `#/components/schemas/S${i + 1}` },
+      ]),
+    );
+    const outcome = buildGuide(withBody(schemas, { $ref: '#/components/schemas/S0' }), all);
+    // Either a sample (the chain followed) or a refusal naming the operation, never a thrown error.
+    if ('issues' in outcome)
+      expect(outcome.issues[0]!.message).toMatch(/^Operation make could not be turned into code samples/);
+    else expect(outcome.guide.operations).toHaveLength(1);
+  });
+
+  it('percent-encodes a lone surrogate in a path example instead of failing', () => {
+    const guide = built(withBody({}, { type: 'object' }, 'a\ud800b'), { languages: ['curl'] });
+    expect(guide.operations[0]!.samples[0]!.code).toContain('/things/a%EF%BF%BDb');
   });
 });
