@@ -223,6 +223,10 @@ async function rewrite(
         "The article's research was stored by another version of Blogsmith in a form this one cannot read, so a section cannot be rewritten from its sources",
       );
     const gathered = research.sources;
+    if (guideOf(brief) && !research.guide)
+      throw new Error(
+        "This guide's code samples are not stored with it (a copy keeps the guide's text, not its research), so a section cannot be rewritten around them: edit it, or regenerate it in the original",
+      );
     const guide =
       research.guide && guideOf(brief)
         ? guidePart(article, outline, research.guide, gathered, target, part.text)

@@ -297,6 +297,30 @@ describe('a guide section rewritten with an instruction', () => {
     expect(rewrite).toBeDefined();
     expect(rewrite).toMatch(/<current_text>[\s\S]*\{\{sample:S\d\}\}[\s\S]*<\/current_text>/);
     expect(rewrite).not.toMatch(/<current_text>[\s\S]*curl [\s\S]*<\/current_text>/);
+
+    // A copy keeps the text, not the research its samples are stored with: its section is not
+    // rewritten around samples it no longer has, and says why.
+    const copy = await env.test.app.inject({
+      method: 'POST',
+      url: `/api/v1/articles/${written.id}/duplicate`,
+      headers: session(env.cookie),
+    });
+    expect(copy.statusCode, copy.body).toBe(201);
+    const copied = copy.json();
+    const again = await env.test.app.inject({
+      method: 'POST',
+      url: `/api/v1/articles/${copied.id}/sections/${section}/regenerate`,
+      headers: session(env.cookie),
+    });
+    expect(again.statusCode, again.body).toBe(202);
+    const kept = await waitForArticle(
+      env,
+      copied.id,
+      (a) => a.status === 'completed' || a.status === 'failed',
+    );
+    expect(kept.status).toBe('completed');
+    expect(kept.error).toMatch(/code samples are not stored with it/);
+    expect(kept.markdown).toBe(copied.markdown);
   }, 90_000);
 });
 
