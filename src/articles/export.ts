@@ -4,7 +4,8 @@
 // (one module each in export/).
 import { jsonLdScript } from '../seo/index.ts';
 import { findInstructionLike } from '../writing/instruction-like.ts';
-import { exportableMarkdown, frontMatter, toPlainText } from '../writing/render.ts';
+import { frontMatter, toPlainText } from '../writing/render.ts';
+import { exportableMarkdown } from '../writing/safe-markdown.ts';
 import type { ArticleRow } from './article-store.ts';
 import { renderOffThread } from './export/render-pool.ts';
 import type { ArticleView } from './types.ts';

@@ -7,7 +7,7 @@ import { citationMarkerPattern, markerNumbers } from './citations.ts';
 import { isReferencesHeading } from './frame-headings.ts';
 import { withinNestingLimit } from './markdown-depth.ts';
 import { boundedEmphasis, textReach } from './markdown-lexer.ts';
-import { boundOpenHtml, lessThan } from './raw-html-depth.ts';
+import { boundOpenHtml } from './raw-html-depth.ts';
 
 // HTML sanitising (htmlparser2 + PostCSS) and YAML are loaded on the first render, not at start-up.
 const sanitizer = lazyModule<typeof import('sanitize-html')>('sanitize-html');
@@ -212,7 +212,8 @@ function inlineText(tokens: readonly Token[] | undefined, targets = false): stri
 
 const indented = (text: string) => text.replace(/^(?=.)/gm, '   ');
 
-function blockText(token: Token, targets = false): string {
+/** One block's plain text (`targets`: a link's address after its text). */
+export function blockText(token: Token, targets = false): string {
   const blocks = (tokens: readonly Token[] | undefined) => (tokens ?? []).map((t) => blockText(t, targets));
   switch (token.type) {
     case 'heading':
@@ -263,75 +264,6 @@ export function toPlainText(markdown: string, { linkTargets = false } = {}): str
     .filter((text) => text.trim())
     .join('\n\n')
     .trim();
-}
-
-const tagWords = /<[A-Za-z/!?][^\s<>]*/g;
-
-/** A link or image target a browser would run or that leaves the web (`javascript:`, `data:`, `vbscript:`…). */
-function unsafeTarget(href: string, image: boolean): boolean {
-  // Every entity a browser decodes ("java&Tab;script&colon;"), then what it drops inside a scheme
-  // ("java\tscript:").
-  const target = decodeHTML(href)
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
-    .replace(/[\u0000-\u0020\u007f]/g, '');
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(target)?.[1]?.toLowerCase();
-  if (scheme === undefined) return false;
-  return image ? !['http', 'https'].includes(scheme) : !['http', 'https', 'mailto'].includes(scheme);
-}
-
-/** What one block's raw Markdown needs changed: its raw HTML escaped, its unsafe links made text. */
-function unsafeParts(tokens: readonly Token[] | undefined, fixes: Map<string, string>): void {
-  for (const token of tokens ?? []) {
-    if (token.type === 'code' || token.type === 'codespan') continue;
-    if (token.type === 'html') fixes.set(token.raw, lessThan(token.raw));
-    // `<svg/onload=…>` is text to CommonMark (no space before its attribute) but a tag to browsers
-    // and to lenient renderers (Python-Markdown): in text, a `<` that opens a tag is escaped too —
-    // that word alone, which stays on its line (a text token in a quote does not hold the `> `s).
-    else if (token.type === 'text' && !('tokens' in token && token.tokens))
-      for (const [part] of token.raw.matchAll(tagWords)) fixes.set(part, `&lt;${part.slice(1)}`);
-    else if (
-      (token.type === 'link' || token.type === 'image') &&
-      unsafeTarget(token.href, token.type === 'image')
-    )
-      fixes.set(token.raw, token.text);
-    if (token.type === 'list')
-      for (const item of (token as Tokens.List).items) unsafeParts(item.tokens, fixes);
-    else if (token.type === 'table') {
-      const table = token as Tokens.Table;
-      for (const cell of [...table.header, ...table.rows.flat()]) unsafeParts(cell.tokens, fixes);
-    } else if ('tokens' in token) unsafeParts(token.tokens, fixes);
-  }
-}
-
-/**
- * The Markdown export's body: model text is untrusted, and sites that publish Markdown (Jekyll,
- * WordPress importers) keep raw HTML — so raw HTML is escaped to show as text, and a link or image
- * whose target would run script keeps only its text, as the HTML export does. Code is left as it is.
- */
-export function exportableMarkdown(markdown: string): string {
-  plainTextMarked ??= createMarked();
-  let out = '';
-  for (const token of plainTextMarked.lexer(withinNestingLimit(markdown))) {
-    if (token.type === 'html') {
-      out += lessThan(token.raw);
-      continue;
-    }
-    if (token.type === 'def') {
-      if (!unsafeTarget(token.href, false)) out += token.raw;
-      continue;
-    }
-    const fixes = new Map<string, string>();
-    if (token.type !== 'code') unsafeParts([token], fixes);
-    let raw = token.raw;
-    // Longest first: a tag word ("<b") is part of a raw HTML tag ("<b>bold</b>") fixed whole.
-    for (const [part, safe] of [...fixes].sort(([a], [b]) => b.length - a.length))
-      raw = raw.split(part).join(safe);
-    // Inside a quote or a list a part spanning lines is not written as its token says (the `> ` and
-    // indents are not in it): such a block is exported as its plain text rather than as written.
-    const unfound = [...fixes.keys()].some((part) => !token.raw.includes(part));
-    out += unfound ? `${lessThan(blockText(token))}\n\n` : raw;
-  }
-  return out;
 }
 
 export interface ExportMeta {

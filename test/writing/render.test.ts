@@ -1,10 +1,9 @@
-import { Marked } from 'marked';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { analyzeSeo } from '../../src/seo/analyze.ts';
 import { referenceList } from '../../src/writing/citations.ts';
 import { markdownNestingProblem } from '../../src/writing/markdown-limits.ts';
-import { exportableMarkdown, frontMatter, renderHtml, toPlainText } from '../../src/writing/render.ts';
+import { frontMatter, renderHtml, toPlainText } from '../../src/writing/render.ts';
 
 describe('renderHtml', () => {
   it('renders headings with ids, lists, tables, code and quotes', () => {
@@ -201,102 +200,5 @@ describe('raw HTML left open', () => {
 
   it('plain text drops lone tags and keeps their text', () => {
     expect(toPlainText(`A ${'<b>'.repeat(1_000)}bold${'</b>'.repeat(1_000)} word.`)).toBe('A bold word.');
-  });
-});
-
-describe('exportableMarkdown', () => {
-  it('escapes raw HTML and makes script links text, leaving code and safe links as written', () => {
-    const markdown = [
-      '# Title',
-      '',
-      'Text with <img src=x onerror=alert(1)> and [a link](javascript:alert(2)) and [ok](https://example.com) [1].',
-      '',
-      '<script>alert(3)</script>',
-      '',
-      '- item [bad](jav&#x61;script:alert(4)) and <b>bold</b>',
-      '- ![pic](data:image/svg+xml;base64,AAAA) ![fine](https://example.com/a.png)',
-      '',
-      '| a | b |',
-      '|---|---|',
-      '| <i onmouseover=x>c</i> | <javascript:alert(5)> |',
-      '',
-      '[ref]: vbscript:msgbox(6)',
-      '[good]: https://example.com/good',
-      '',
-      '```html',
-      '<script>shown as code</script>',
-      '```',
-      '',
-      'Inline `<b>code</b>` stays.',
-    ].join('\n');
-    const out = exportableMarkdown(markdown);
-    expect(out).toContain(
-      'Text with &lt;img src=x onerror=alert(1)> and a link and [ok](https://example.com) [1].',
-    );
-    expect(out).toContain('&lt;script>alert(3)&lt;/script>');
-    expect(out).toContain('- item bad and &lt;b>bold&lt;/b>');
-    expect(out).toContain('- pic ![fine](https://example.com/a.png)');
-    expect(out).toContain('| &lt;i onmouseover=x>c&lt;/i> | javascript:alert(5) |');
-    expect(out).not.toContain('vbscript');
-    expect(out).toContain('[good]: https://example.com/good');
-    expect(out).toContain('```html\n<script>shown as code</script>\n```');
-    expect(out).toContain('Inline `<b>code</b>` stays.');
-    // Rendered, nothing of it runs.
-    const html = renderHtml(out);
-    expect(html).not.toMatch(/<script|<img[^>]*onerror|<i |href="(?!https:|#)|src="(?!https:)/);
-    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
-  });
-
-  it('escapes what spans lines inside a quote or a list, and entity-spelled schemes', () => {
-    for (const markdown of [
-      '> <div>\n> <script>alert(1)</script>\n> </div>',
-      '> <img src=x\n> onerror=alert(1)>',
-      '- <img src=x\n  onerror=alert(1)>',
-      '> [a\n> b](javascript:alert(1))',
-      '[x](java&Tab;script&colon;alert(1))',
-      '[x](&#106;avascript:alert(1))',
-    ]) {
-      const html = renderHtml(exportableMarkdown(markdown));
-      expect(html, markdown).not.toMatch(/<script|<img|href="(?!https:|#)/);
-      expect(new Marked().parse(exportableMarkdown(markdown)), markdown).not.toMatch(
-        /<script|<img[^>]*onerror|href="(?!https:|#)/,
-      );
-    }
-  });
-
-  it('escapes tags CommonMark reads as text but browsers and lenient renderers run', () => {
-    const markdown = [
-      'Heat pumps are efficient <svg/onload=alert(document.domain)> and cheap.',
-      '',
-      '- See <img/src=x onerror=alert(1)> here, where x<y and a < b.',
-      '',
-      '## Why <iframe/src=//evil.example> matters',
-      '',
-      'Inline `<svg/onload=1>` stays, and so does <https://example.com/auto>.',
-    ].join('\n');
-    const out = exportableMarkdown(markdown);
-    expect(out).toContain('efficient &lt;svg/onload=alert(document.domain)> and cheap.');
-    expect(out).toContain('- See &lt;img/src=x onerror=alert(1)> here, where x&lt;y and a < b.');
-    expect(out).toContain('## Why &lt;iframe/src=//evil.example> matters');
-    expect(out).toContain('Inline `<svg/onload=1>` stays, and so does <https://example.com/auto>.');
-    // Outside code and the autolink, no `<` opens a tag for any renderer.
-    const prose = out.replace(/`[^`]*`/g, '').replace('<https://example.com/auto>', '');
-    expect(prose).not.toMatch(/<[A-Za-z/!?]/);
-    expect(renderHtml(out)).toContain('efficient &lt;svg/onload=alert(document.domain)&gt; and cheap.');
-  });
-
-  it('keeps a quote or a list whose text holds a tag-like "<" as it is, with that "<" escaped', () => {
-    expect(exportableMarkdown('> quoted line one with a<b\n> line two\n')).toBe(
-      '> quoted line one with a&lt;b\n> line two\n',
-    );
-    expect(exportableMarkdown('- item <svg/onload=x>\n  and more <b>bold</b>\n')).toBe(
-      '- item &lt;svg/onload=x>\n  and more &lt;b>bold&lt;/b>\n',
-    );
-  });
-
-  it('leaves an article without HTML or links as it was', () => {
-    const markdown =
-      '# Heat pumps\n\nThey move heat [1].\n\n## References\n\n[1] Study — <https://example.com/1>\n';
-    expect(exportableMarkdown(markdown)).toBe(markdown);
   });
 });
