@@ -3,11 +3,13 @@
 import { parse as parseBlocks } from '@wordpress/block-serialization-default-parser';
 import JSZip from 'jszip';
 import { getDocumentProxy } from 'unpdf';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { renderExport } from '../../src/articles/export/render.ts';
 import { closeExportRenderers, renderOffThread } from '../../src/articles/export/render-pool.ts';
 import { AppError } from '../../src/errors.ts';
+import { lazyModule } from '../../src/lazy-module.ts';
 import { renderHtml } from '../../src/writing/render.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 
 afterAll(() => closeExportRenderers());
 
@@ -227,4 +229,71 @@ describe('PDF', () => {
     );
     expect(offThread).toMatchObject({ code: 'validation_error', message: expect.stringContaining('U+71B1') });
   });
+});
+
+// pdfkit measures what it lays out through widthOfString: the characters it measures are the work.
+const PDFDocument = lazyModule<typeof import('pdfkit')>('pdfkit')();
+
+describe('PDF, words wider than a line', () => {
+  // A word without repeats (pdfkit remembers the width of a word it has measured), of letters and
+  // digits only: pdfkit's line breaker may break after a `/`.
+  const word = (length: number, seed: number) => {
+    const random = seededRandom(seed);
+    const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+    return Array.from({ length }, () => letters[Math.floor(random() * letters.length)]).join('');
+  };
+
+  it('lays out a 40,000-character word, a 20,000-character code line and a long cell measuring each character a few times, not the rest of the word per line', async () => {
+    const [paragraph, code, cell, joined] = [
+      word(40_000, 1),
+      word(20_000, 2),
+      word(5_000, 3),
+      word(3_000, 4),
+    ];
+    // No-break spaces hold a run together for pdfkit's line breaker too.
+    const nbsp = joined.replace(/(.{30})/g, '$1\u00a0');
+    const article = renderHtml(
+      `# Long words\n\n${paragraph}\n\n\`\`\`\n${code}\n\`\`\`\n\n| a | b |\n|---|---|\n| ${cell} | x |\n\n${nbsp}\n`,
+    );
+    const measure = vi.spyOn(PDFDocument.prototype, 'widthOfString');
+    let file: Buffer;
+    let measured: number;
+    try {
+      file = (await renderExport({ format: 'pdf', html: article, meta })) as Buffer;
+      measured = measure.mock.calls.reduce((sum, [text]) => sum + String(text).length, 0);
+    } finally {
+      measure.mockRestore();
+    }
+    const written = paragraph.length + code.length + cell.length + nbsp.length;
+    // Cutting off a line and measuring the rest of the word again measured over 10 million.
+    expect(measured).toBeLessThan(5 * written);
+    // Copied, the words are what was written: line ends where the lines end, nothing invisible.
+    const { pages } = await readPdf(file);
+    const text = pages
+      .map((page, i) => page.replace(new RegExp(`${i + 1} / ${pages.length}\\s*$`), ''))
+      .join('');
+    const letters = text.replace(/\s/g, '');
+    for (const part of [paragraph, code, nbsp.replace(/\s/g, '')]) expect(letters).toContain(part);
+    expect(text).not.toMatch(/[\u200b\u00ad]/);
+    // The table's cell is cut short at the page's end, as any cell taller than a page.
+    expect(letters).toContain(cell.slice(0, 1_000));
+  }, 60_000);
+});
+
+describe('Export processes', () => {
+  it("write a workspace's WordPress blocks while another workspace's PDF is being laid out", async () => {
+    const small = renderHtml('# Small\n\nOne paragraph.\n');
+    // Both processes started, so that only the work is timed.
+    await renderOffThread({ format: 'pdf', html: small, meta }, 'a');
+    await renderOffThread({ format: 'wordpress', html: small, meta }, 'b');
+    const large = renderHtml(
+      `# Large\n\n${'A paragraph of some length to fill the page with text. '.repeat(30).concat('\n\n').repeat(150)}`,
+    );
+    const done: string[] = [];
+    const pdf = renderOffThread({ format: 'pdf', html: large, meta }, 'a').then(() => done.push('pdf'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await renderOffThread({ format: 'wordpress', html: small, meta }, 'b').then(() => done.push('wordpress'));
+    await pdf;
+    expect(done).toEqual(['wordpress', 'pdf']);
+  }, 60_000);
 });

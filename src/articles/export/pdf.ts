@@ -12,6 +12,7 @@ import type PDFDocumentClass from 'pdfkit';
 import { AppError } from '../../errors.ts';
 import { lazyModule } from '../../lazy-module.ts';
 import { type Block, type DocumentMeta, type HeadingLevel, plainRuns, type Run } from './article-blocks.ts';
+import { withLongWordsCut } from './pdf-long-words.ts';
 
 const pdfkit = lazyModule<typeof PDFDocumentClass>('pdfkit');
 const fontkit = lazyModule<{ create(font: Buffer): { hasGlyphForCodePoint(codePoint: number): boolean } }>(
@@ -140,8 +141,9 @@ function writeRuns(doc: Doc, runs: readonly Run[], place: Place, size: number, b
       strike: Boolean(styled.strike),
       lineGap: 2,
     };
-    if (i === 0) doc.text(styled.text, place.x, doc.y, options);
-    else doc.text(styled.text, options);
+    const text = withLongWordsCut(doc, styled.text, place.width);
+    if (i === 0) doc.text(text, place.x, doc.y, options);
+    else doc.text(text, options);
   });
 }
 
@@ -158,8 +160,10 @@ function writeTable(doc: Doc, rows: Extract<Block, { type: 'table' }>['rows'], p
   const pageRoom = () => doc.page.height - doc.page.margins.bottom - doc.page.margins.top;
   doc.fontSize(sizes.body - 1);
   for (const row of rows) {
-    const cells = Array.from({ length: columns }, (_, i) => plainRuns(row.cells[i] ?? []));
     doc.font(row.header ? 'bold' : 'sans');
+    const cells = Array.from({ length: columns }, (_, i) =>
+      withLongWordsCut(doc, plainRuns(row.cells[i] ?? []), textWidth),
+    );
     const textHeight = Math.min(
       Math.max(...cells.map((cell) => doc.heightOfString(cell || ' ', { width: textWidth }))),
       pageRoom() - 2 * cellPadding,
@@ -221,7 +225,8 @@ function writeBlocks(doc: Doc, blocks: readonly Block[], place: Place, quote = f
         break;
       }
       case 'code':
-        doc.font('mono').fontSize(sizes.code).fillColor('#222222').text(block.text, place.x, doc.y, {
+        doc.font('mono').fontSize(sizes.code).fillColor('#222222');
+        doc.text(withLongWordsCut(doc, block.text, place.width), place.x, doc.y, {
           width: place.width,
           lineGap: 1,
         });
