@@ -228,7 +228,9 @@ export function blockText(token: Token, targets = false): string {
     case 'list':
       return (token as Tokens.List).items
         .map((item, index) => {
-          const bullet = token.ordered ? `${Number(token.start || 1) + index}. ` : '- ';
+          // marked's start is '' for a bullet list; an ordered list may start at 0.
+          const start = token.start === '' ? 1 : Number(token.start);
+          const bullet = token.ordered ? `${start + index}. ` : '- ';
           // A nested list stands under its item, indented, not flush with the outer bullets.
           const [first = '', ...rest] = item.tokens.map((t) => {
             const text = blockText(t, targets);

@@ -8,7 +8,7 @@ import { renderExport } from '../../src/articles/export/render.ts';
 import { closeExportRenderers, renderOffThread } from '../../src/articles/export/render-pool.ts';
 import { AppError } from '../../src/errors.ts';
 import { lazyModule } from '../../src/lazy-module.ts';
-import { renderHtml } from '../../src/writing/render.ts';
+import { renderHtml, toPlainText } from '../../src/writing/render.ts';
 import { seededRandom } from '../support/seeded-random.ts';
 
 afterAll(() => closeExportRenderers());
@@ -296,4 +296,42 @@ describe('Export processes', () => {
     await pdf;
     expect(done).toEqual(['wordpress', 'pdf']);
   }, 60_000);
+});
+
+describe('Lists and controls, in every document format', () => {
+  // Where the DOCX's numbered (decimal) lists start.
+  const numberingStarts = async (file: Buffer) => {
+    const numbering = await (await JSZip.loadAsync(file)).file('word/numbering.xml')!.async('string');
+    const starts = numbering.matchAll(/<w:start w:val="([^"]+)"\/><w:numFmt w:val="decimal"\/>/g);
+    return [...new Set([...starts].map((m) => m[1]))];
+  };
+
+  it('writes a raw HTML list whose start is no list number (1e400, -1, 1.5, 0x10, 11 digits) from 1', async () => {
+    for (const start of ['1e400', '-1', '1.5', '0x10', '99999999999', 'abc', '']) {
+      const article = renderHtml(
+        `# T\n\n<ol start="${start}"><li>First step</li><li>Second step</li></ol>\n`,
+      );
+      const docx = (await renderExport({ format: 'docx', html: article, meta })) as Buffer;
+      expect(await numberingStarts(docx), start).toEqual(['1']);
+      const wordpress = (await renderExport({ format: 'wordpress', html: article, meta })) as string;
+      expect(wordpress, start).toContain('<!-- wp:list {"ordered":true} -->\n<ol class="wp-block-list">');
+      const { pages } = await readPdf((await renderExport({ format: 'pdf', html: article, meta })) as Buffer);
+      expect(pages.join('\n'), start).toMatch(/1\.\s*First step\s*2\.\s*Second step/);
+    }
+  });
+
+  it('numbers a list that starts at 0 from 0, as the HTML export does', async () => {
+    const markdown = '# Steps\n\n0. Prepare\n1. Install\n2. Test\n';
+    const article = renderHtml(markdown);
+    expect(article).toContain('<ol start="0">');
+    expect(toPlainText(markdown)).toContain('0. Prepare\n1. Install\n2. Test');
+    const docx = (await renderExport({ format: 'docx', html: article, meta })) as Buffer;
+    expect(await numberingStarts(docx)).toEqual(['0']);
+    const wordpress = (await renderExport({ format: 'wordpress', html: article, meta })) as string;
+    const [list] = parseBlocks(wordpress).filter((b) => b.blockName === 'core/list');
+    expect(list!.attrs).toEqual({ ordered: true, start: 0 });
+    expect(list!.innerHTML).toContain('<ol start="0" class="wp-block-list">');
+    const { pages } = await readPdf((await renderExport({ format: 'pdf', html: article, meta })) as Buffer);
+    expect(pages.join('\n')).toMatch(/0\.\s*Prepare\s*1\.\s*Install/);
+  });
 });

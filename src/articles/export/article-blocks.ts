@@ -56,6 +56,13 @@ export interface DomNode {
 const controls = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]/g;
 const textOf = (node: DomNode) => (node.textContent ?? '').replace(controls, '');
 
+// The largest start a Markdown list can have (CommonMark: nine digits), so that DOCX, PDF and
+// WordPress number every Markdown list as the HTML export does, 0 included; a raw HTML list's start
+// may say anything ("1e400", "-1", "1.5"), and what is not such a number starts at 1.
+const listStartDigits = /^\s*(\d{1,9})\s*$/;
+export const listStart = (start: string | null | undefined) =>
+  Number(listStartDigits.exec(start ?? '')?.[1] ?? 1);
+
 const children = (node: DomNode) => Array.from(node.childNodes);
 const attribute = (node: DomNode, name: string) => node.getAttribute?.(name) ?? null;
 
@@ -113,7 +120,7 @@ function blockOf(node: DomNode): Block | undefined {
       return {
         type: 'list',
         ordered: tag === 'OL',
-        start: Number(attribute(node, 'start') ?? 1) || 1,
+        start: listStart(attribute(node, 'start')),
         items: children(node)
           .filter((child) => child.nodeName === 'LI')
           .map(blocksOf),

@@ -2,7 +2,7 @@
 // serializes its core blocks: pasted into the code editor or sent as a post's `content`, each part
 // opens as its own block (heading, paragraph, list with list items, quote, code, table, separator,
 // image), and anything else as a Custom HTML block rather than one "Classic" chunk.
-import { elementNode, parseArticleHtml, type DomNode as WpNode } from './article-blocks.ts';
+import { elementNode, listStart, parseArticleHtml, type DomNode as WpNode } from './article-blocks.ts';
 
 const children = (node: WpNode) => Array.from(node.childNodes);
 const isBlank = (node: WpNode) => node.nodeType !== elementNode && !(node.textContent ?? '').trim();
@@ -45,7 +45,7 @@ function image(img: WpNode): string {
 
 function list(node: WpNode): string {
   const ordered = node.nodeName === 'OL';
-  const start = Number(node.getAttribute?.('start') ?? '');
+  const start = listStart(node.getAttribute?.('start'));
   const tag = ordered ? 'ol' : 'ul';
   const items = children(node)
     .filter((child) => child.nodeName === 'LI')
@@ -63,11 +63,13 @@ function list(node: WpNode): string {
       const content = text.join('').trim();
       return block('list-item', `<li>${content}${nested.join('\n')}</li>`);
     });
+  // 1 is the list block's default, which WordPress leaves out; a list may start at 0.
+  const numbered = ordered && start !== 1;
   const attributes = {
     ...(ordered ? { ordered: true } : {}),
-    ...(ordered && start > 1 ? { start } : {}),
+    ...(numbered ? { start } : {}),
   };
-  const startAttribute = ordered && start > 1 ? ` start="${start}"` : '';
+  const startAttribute = numbered ? ` start="${start}"` : '';
   return block(
     'list',
     `<${tag}${startAttribute} class="wp-block-list">${items.join('\n')}</${tag}>`,
