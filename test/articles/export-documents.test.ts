@@ -334,4 +334,29 @@ describe('Lists and controls, in every document format', () => {
     const { pages } = await readPdf((await renderExport({ format: 'pdf', html: article, meta })) as Buffer);
     expect(pages.join('\n')).toMatch(/0\.\s*Prepare\s*1\.\s*Install/);
   });
+
+  it('drops C1 controls (text mis-decoded from Windows-1252) and reads NEL as a line end, in the title too', async () => {
+    const article = renderHtml(
+      '# Pasted\u0080 text\n\nA line pasted from an old document\u0085with a next-line control\u009d in it.\n\n```\nfirst\u0085second\n```\n',
+    );
+    const pdf = (await renderExport({
+      format: 'pdf',
+      html: article,
+      meta: { ...meta, title: 'Pasted\u0085' },
+    })) as Buffer;
+    const text = (await readPdf(pdf)).pages.join('\n');
+    expect(text).not.toMatch(/[\u0080-\u009f]/);
+    expect(text.replace(/\s+/g, ' ')).toContain(
+      'A line pasted from an old document with a next-line control in it.',
+    );
+    expect(text).toMatch(/first\s*\n\s*second/);
+    const docx = (await renderExport({
+      format: 'docx',
+      html: article,
+      meta: { ...meta, title: 'Pasted\u0081' },
+    })) as Buffer;
+    const zip = await JSZip.loadAsync(docx);
+    for (const part of ['word/document.xml', 'docProps/core.xml'])
+      expect(await zip.file(part)!.async('string'), part).not.toMatch(/[\u0080-\u009f]/);
+  });
 });

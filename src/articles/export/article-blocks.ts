@@ -51,10 +51,14 @@ export interface DomNode {
   getAttribute?(name: string): string | null;
 }
 
-// Controls that XML 1.0 (DOCX) cannot hold and no font draws; tabs and line ends are whitespace.
+// Controls that XML 1.0 (DOCX) cannot hold or no font draws: C0, and C1 (U+0080–U+009F), which text
+// mis-decoded from Windows-1252 carries. Tabs and line ends are whitespace, and so is NEL (U+0085),
+// a line end.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
-const controls = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]/g;
-const textOf = (node: DomNode) => (node.textContent ?? '').replace(controls, '');
+const controls = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f\ufffe\uffff]/g;
+/** Text as the documents can hold and draw it: controls removed, NEL a line end. */
+export const withoutControls = (text: string) => text.replace(controls, '').replaceAll('\u0085', '\n');
+const textOf = (node: DomNode) => withoutControls(node.textContent ?? '');
 
 // The largest start a Markdown list can have (CommonMark: nine digits), so that DOCX, PDF and
 // WordPress number every Markdown list as the HTML export does, 0 included; a raw HTML list's start
@@ -85,7 +89,7 @@ function runsIn(nodes: readonly DomNode[], style: Style, out: Run[]): Run[] {
       else if (tag === 'IMG') {
         // Exports fetch nothing: an image is its description, linked to where it is.
         const src = attribute(child, 'src') ?? '';
-        out.push({ text: (attribute(child, 'alt') || src).replace(controls, ''), ...style, link: src });
+        out.push({ text: withoutControls(attribute(child, 'alt') || src), ...style, link: src });
       } else if (tag === 'A') {
         const href = attribute(child, 'href') ?? '';
         runsIn(children(child), /^(https?|mailto):/i.test(href) ? { ...style, link: href } : style, out);
