@@ -377,7 +377,10 @@ export async function listArticles(
   return rows.map(({ cost, ...r }) => ({ ...r, costUsd: Number(cost) }));
 }
 
-/** The tags of the workspace's articles, most used first, with how many articles carry each. */
+/**
+ * The tags of the workspace's articles, most used first, with how many articles carry each: those the
+ * `tag` filter can find (one stored with a comma before tags were refused one is split by it).
+ */
 export async function articleTagCounts(
   database: Database,
   scope: Scope,
@@ -386,7 +389,7 @@ export async function articleTagCounts(
   const { rows } = await database.query<{ tag: string; count: string }>(
     `SELECT t.tag, count(*) AS count
        FROM articles a, unnest(a.tags) AS t(tag)
-      WHERE a.workspace_id = $1
+      WHERE a.workspace_id = $1 AND strpos(t.tag, ',') = 0
       GROUP BY t.tag
       ORDER BY count(*) DESC, t.tag
       LIMIT $2`,

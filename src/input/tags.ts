@@ -1,9 +1,11 @@
 // The one rule for tags, a document's or an article's, however they are given (a JSON list,
 // multipart `tags` fields, a query's `tag`, `blogsmith ingest --tags`): folded first (Unicode NFC
-// and lower case, each once, in the order given), then at most maxTags, each 1–50 characters — so 21
-// spellings of 20 tags are 20 tags, whichever way they were sent. Tags are typed by people — "SEO"
-// and "seo", or "café" sent with a combining accent by one keyboard and precomposed by another — and
-// a filter must find what looks the same.
+// and lower case, each once, in the order given), then at most maxTags, each 1–50 characters
+// without a comma — so 21 spellings of 20 tags are 20 tags, whichever way they were sent. Tags are
+// typed by people — "SEO" and "seo", or "café" sent with a combining accent by one keyboard and
+// precomposed by another — and a filter must find what looks the same. A comma separates tags
+// wherever they are typed or listed (the `tag` filter, multipart fields, the web app's tags field),
+// so a tag holding one could be stored but never found nor edited whole.
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import { text } from './text.ts';
@@ -15,11 +17,14 @@ export function foldedTags(tags: readonly string[]): string[] {
   return [...new Set(tags.map((tag) => tag.trim().normalize('NFC').toLowerCase()).filter(Boolean))];
 }
 
-export const oneTag = text({ max: 50, min: 1 });
+export const oneTag = text({ max: 50, min: 1 }).refine(
+  (tag) => !tag.includes(','),
+  'Must not contain a comma: commas separate tags',
+);
 
 export const foldedTagList = z.array(oneTag).max(maxTags, `At most ${maxTags} tags (one spelling each)`);
 
-const ruleText = `Each 1–50 characters; folded to lower case and Unicode NFC, each once ("SEO" and "seo" are one tag), then at most ${maxTags}.`;
+const ruleText = `Each 1–50 characters, without a comma; folded to lower case and Unicode NFC, each once ("SEO" and "seo" are one tag), then at most ${maxTags}.`;
 
 /**
  * A JSON list of tags, folded: at most 100 as sent (spellings of one tag count once after). Its
@@ -35,9 +40,11 @@ export function checkedTags(folded: string[], field = 'tags'): string[] {
   const issue = result.error.issues[0];
   const index = issue?.path[0];
   const tag = typeof index === 'number' ? `"${folded[index]}": ` : '';
-  throw new AppError('validation_error', `${field}: at most ${maxTags} tags of 1–50 characters`, [
-    { path: field, message: `${tag}${issue?.message ?? 'invalid tags'}` },
-  ]);
+  throw new AppError(
+    'validation_error',
+    `${field}: at most ${maxTags} tags of 1–50 characters, without commas`,
+    [{ path: field, message: `${tag}${issue?.message ?? 'invalid tags'}` }],
+  );
 }
 
 /** Lists as given — repeated fields or options, each a comma list (empty pieces dropped) or a JSON list. */

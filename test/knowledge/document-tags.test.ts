@@ -64,6 +64,15 @@ describe.each(backends)('document tags (%s)', (backend) => {
     }
   });
 
+  it('refuses a tag holding a comma, naming it, before anything is stored', async () => {
+    await expect(upload('paris', ['travel', 'Paris, France'])).rejects.toMatchObject({
+      code: 'validation_error',
+      details: [{ path: 'tags', message: '"paris, france": Must not contain a comma: commas separate tags' }],
+    });
+    const stored = await t.runtime.database.query(`SELECT 1 FROM documents WHERE filename = 'paris.md'`);
+    expect(stored.rows).toEqual([]);
+  });
+
   it('refuses tags that would pass the cap together with the stored ones, and changes nothing', async () => {
     const stored = numbered(1, maxTags - 2);
     const { document } = await upload('mulch', stored);

@@ -123,7 +123,7 @@ export const articleRoutes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['articles'],
         summary: "The tags of the workspace's articles, most used first, with how many articles carry each",
-        description: `The ${tagsListed} most used; what the list's \`tag\` filter offers.`,
+        description: `The ${tagsListed} most used; what the list's \`tag\` filter offers (not a tag stored with a comma, which it cannot find).`,
         security: securedBy,
         response: {
           200: pageOf(z.object({ tag: z.string(), count: z.number().int().min(1) })),

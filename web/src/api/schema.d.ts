@@ -1546,7 +1546,7 @@ export interface paths {
           status?: "queued" | "running" | "completed" | "failed" | "cancelled";
           q?: string;
           favorite?: "true" | "false";
-          /** @description Only articles carrying every one of these tags. Repeat it or give a comma list. Each 1–50 characters; folded to lower case and Unicode NFC, each once ("SEO" and "seo" are one tag), then at most 20. */
+          /** @description Only articles carrying every one of these tags. Repeat it or give a comma list. Each 1–50 characters, without a comma; folded to lower case and Unicode NFC, each once ("SEO" and "seo" are one tag), then at most 20. */
           tag?: string | string[];
           editorialStatus?: "draft" | "review" | "scheduled" | "published";
         };
@@ -1740,7 +1740,7 @@ export interface paths {
   "/api/v1/articles/tags": {
     /**
      * The tags of the workspace's articles, most used first, with how many articles carry each
-     * @description The 500 most used; what the list's `tag` filter offers.
+     * @description The 500 most used; what the list's `tag` filter offers (not a tag stored with a comma, which it cannot find).
      */
     get: {
       responses: {
@@ -2128,7 +2128,7 @@ export interface paths {
             title?: string;
             markdown?: string;
             favorite?: boolean;
-            /** @description Replaces the article's tags. Each 1–50 characters; folded to lower case and Unicode NFC, each once ("SEO" and "seo" are one tag), then at most 20. */
+            /** @description Replaces the article's tags. Each 1–50 characters, without a comma; folded to lower case and Unicode NFC, each once ("SEO" and "seo" are one tag), then at most 20. */
             tags?: string[];
             /** @enum {string} */
             editorialStatus?: "draft" | "review" | "scheduled" | "published";
@@ -7258,7 +7258,7 @@ export interface paths {
         content: {
           "multipart/form-data": ({
             url: string;
-            /** @description Each 1–50 characters; folded to lower case and Unicode NFC, each once ("SEO" and "seo" are one tag), then at most 20. */
+            /** @description Each 1–50 characters, without a comma; folded to lower case and Unicode NFC, each once ("SEO" and "seo" are one tag), then at most 20. */
             tags?: string[];
           } | {
             /**
@@ -7271,7 +7271,7 @@ export interface paths {
           }) | null;
           "application/json": ({
             url: string;
-            /** @description Each 1–50 characters; folded to lower case and Unicode NFC, each once ("SEO" and "seo" are one tag), then at most 20. */
+            /** @description Each 1–50 characters, without a comma; folded to lower case and Unicode NFC, each once ("SEO" and "seo" are one tag), then at most 20. */
             tags?: string[];
           } | {
             /**
@@ -7458,7 +7458,7 @@ export interface paths {
       requestBody: {
         content: {
           "application/json": {
-            /** @description Each 1–50 characters; folded to lower case and Unicode NFC, each once ("SEO" and "seo" are one tag), then at most 20. */
+            /** @description Each 1–50 characters, without a comma; folded to lower case and Unicode NFC, each once ("SEO" and "seo" are one tag), then at most 20. */
             tags: string[];
           };
         };
