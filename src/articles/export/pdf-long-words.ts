@@ -34,6 +34,8 @@ export function withLongWordsCut(doc: Doc, text: string, width: number): string 
     return w;
   };
   return text.replace(longRun, (run) => {
+    // Most runs (an address, a long compound) fit: measured whole, once.
+    if (doc.widthOfString(run) <= width * room) return run;
     const pieces: string[] = [];
     let piece = '';
     let pieceWidth = 0;
