@@ -4,9 +4,11 @@
 // `exp` present, at most 5 minutes apart, not expired), with Ghost's error JSON
 // (`{errors: [{message, context, type, code}]}`): 401 UnauthorizedError, 404 NotFoundError, 422
 // ValidationError for a bad post, 409 UpdateCollisionError for a stale `updated_at`.
+
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type CmsRequest, readCmsRequest } from './cms-request-log.ts';
 
 export interface GhostPost {
   id: string;
@@ -23,11 +25,7 @@ export interface GhostPost {
   url: string;
 }
 
-export interface GhostRequest {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  body: unknown;
+export interface GhostRequest extends CmsRequest {
   /** The verified token's header and payload (absent when unauthenticated). */
   token?: { header: Record<string, unknown>; payload: Record<string, unknown> };
 }
@@ -122,12 +120,6 @@ function verifyToken(
   return { header: head, payload };
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 const slugify = (title: string) =>
   title
     .toLowerCase()
@@ -183,19 +175,7 @@ export async function startFakeGhost(options: { title?: string } = {}): Promise<
   }
 
   const server = createServer(async (req, res) => {
-    const text = await readBody(req);
-    const url = new URL(req.url ?? '/', 'http://ghost.test');
-    const entry: GhostRequest = {
-      method: req.method ?? 'GET',
-      path: url.pathname,
-      query: url.searchParams,
-      body: undefined,
-    };
-    try {
-      entry.body = text ? JSON.parse(text) : undefined;
-    } catch {
-      entry.body = text;
-    }
+    const entry: GhostRequest = await readCmsRequest(req, 'http://ghost.test');
     requests.push(entry);
     const failure = failNext.shift();
     if (failure) {
@@ -204,8 +184,8 @@ export async function startFakeGhost(options: { title?: string } = {}): Promise<
         .end(`<html><body><h1>${failure} Service Unavailable</h1></body></html>`);
       return;
     }
-    const route = url.pathname.replace(/^\/ghost\/api\/admin/, '');
-    if (route === url.pathname) return ghostError(res, 404, 'NotFoundError', 'Resource not found');
+    const route = entry.path.replace(/^\/ghost\/api\/admin/, '');
+    if (route === entry.path) return ghostError(res, 404, 'NotFoundError', 'Resource not found');
     if (route === '/site/' && req.method === 'GET')
       return send(res, 200, {
         site: { title: options.title ?? 'Fake Ghost', url: `${base}/`, version: '5.82' },
@@ -220,7 +200,7 @@ export async function startFakeGhost(options: { title?: string } = {}): Promise<
       | Record<string, unknown>
       | undefined;
     if (route === '/posts/' && req.method === 'POST') {
-      if (url.searchParams.get('source') !== 'html')
+      if (entry.query.get('source') !== 'html')
         return ghostError(
           res,
           422,
@@ -263,7 +243,7 @@ export async function startFakeGhost(options: { title?: string } = {}): Promise<
       if (!post) return ghostError(res, 404, 'NotFoundError', 'Post not found.');
       if (req.method === 'GET') return send(res, 200, { posts: [post] });
       if (req.method === 'PUT') {
-        if (url.searchParams.get('source') !== 'html')
+        if (entry.query.get('source') !== 'html')
           return ghostError(
             res,
             422,

@@ -4,8 +4,10 @@
 // password, `invalid_username` (with WordPress's markup) for an unknown user, `rest_cannot_create`
 // without credentials, 404 `rest_post_invalid_id`, 400 `rest_invalid_param` and `term_exists`.
 // Application passwords are compared without their spaces, as WordPress does.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type CmsRequest, readCmsRequest } from './cms-request-log.ts';
 
 export interface WordpressPost {
   id: number;
@@ -19,11 +21,7 @@ export interface WordpressPost {
   tags: number[];
 }
 
-export interface WordpressRequest {
-  method: string;
-  path: string;
-  query: URLSearchParams;
-  body: unknown;
+export interface WordpressRequest extends CmsRequest {
   user?: string;
 }
 
@@ -55,12 +53,6 @@ const send = (res: ServerResponse, status: number, body: unknown) =>
 
 const gmt = (date: Date) => date.toISOString().slice(0, 19);
 const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 export async function startFakeWordpress(options: { name?: string } = {}): Promise<FakeWordpress> {
   const username = 'editor';
@@ -134,19 +126,7 @@ export async function startFakeWordpress(options: { name?: string } = {}): Promi
   }
 
   const server = createServer(async (req, res) => {
-    const text = await readBody(req);
-    const url = new URL(req.url ?? '/', 'http://wordpress.test');
-    const entry: WordpressRequest = {
-      method: req.method ?? 'GET',
-      path: url.pathname,
-      query: url.searchParams,
-      body: undefined,
-    };
-    try {
-      entry.body = text ? JSON.parse(text) : undefined;
-    } catch {
-      entry.body = text;
-    }
+    const entry: WordpressRequest = await readCmsRequest(req, 'http://wordpress.test');
     requests.push(entry);
     const failure = failNext.shift();
     if (failure) {
@@ -155,8 +135,8 @@ export async function startFakeWordpress(options: { name?: string } = {}): Promi
         .end('<html><body>Bad Gateway from the host</body></html>');
       return;
     }
-    const route = url.pathname.replace(/^\/wp-json\/wp\/v2/, '');
-    if (route === url.pathname) {
+    const route = entry.path.replace(/^\/wp-json\/wp\/v2/, '');
+    if (route === entry.path) {
       res.writeHead(404, { 'content-type': 'text/html' }).end('<html><body>Page not found</body></html>');
       return;
     }
@@ -193,7 +173,7 @@ export async function startFakeWordpress(options: { name?: string } = {}): Promi
       });
     }
     if (route === '/tags' && req.method === 'GET') {
-      const search = (url.searchParams.get('search') ?? '').toLowerCase();
+      const search = (entry.query.get('search') ?? '').toLowerCase();
       return send(
         res,
         200,
@@ -265,7 +245,7 @@ export async function startFakeWordpress(options: { name?: string } = {}): Promi
       const post = posts.get(Number(one[1]));
       if (!post) return wpError(res, 404, 'rest_post_invalid_id', 'Invalid post ID.');
       if (req.method === 'GET') {
-        if (url.searchParams.get('context') === 'edit' && !user)
+        if (entry.query.get('context') === 'edit' && !user)
           return wpError(res, 401, 'rest_forbidden_context', 'Sorry, you are not allowed to edit this post.');
         return send(res, 200, view(post));
       }
