@@ -81,10 +81,16 @@ describe('WordPress client', () => {
     expect(made.publishedAt).toBeInstanceOf(Date);
 
     const posts = wp.posts.size;
-    const again = await client().publish(post({ title: 'Heat pumps, revised', tags: ['energy'] }), made.id);
+    const again = await client().publish(
+      post({ title: 'Heat pumps, revised', slug: 'heat-pumps-revised', tags: ['energy'] }),
+      made.id,
+    );
     expect(again.id).toBe(made.id);
     expect(wp.posts.size).toBe(posts);
     expect(wp.posts.get(Number(made.id))).toMatchObject({ title: 'Heat pumps, revised', tags: [energy] });
+    // The live post keeps its address though the article's slug moved with its title.
+    expect(wp.requests.findLast((r) => r.method === 'POST')!.body).not.toHaveProperty('slug');
+    expect(again.url).toBe(`${wp.url}/heat-pumps/`);
   });
 
   it('schedules with status future and date_gmt, and reads the status back', async () => {
@@ -236,9 +242,13 @@ describe('Ghost client', () => {
     });
     expect(made.url).toBe(`${ghost.url}/heat-pumps/`);
 
-    const again = await client().publish(post({ title: 'Revised' }), made.id);
+    const again = await client().publish(post({ title: 'Revised', slug: 'revised' }), made.id);
     expect(again.id).toBe(made.id);
     expect(ghost.posts.get(made.id)!.title).toBe('Revised');
+    // The live post keeps its address though the article's slug moved with its title.
+    const update = ghost.requests.findLast((r) => r.method === 'PUT')!;
+    expect((update.body as { posts: object[] }).posts[0]).not.toHaveProperty('slug');
+    expect(again.url).toBe(`${ghost.url}/heat-pumps/`);
 
     // Someone saves the post in Ghost between our read and our write: read again, write once more.
     const original = ghost.posts.get(made.id)!;

@@ -114,7 +114,8 @@ export function ghostClient(site: GhostSite, connection: CmsConnection): CmsClie
       const fields = (existing: { state: string } | null): Json => ({
         title: within(post.title, limits.title),
         html: post.body,
-        ...(post.slug ? { slug: within(post.slug, limits.slug) } : {}),
+        // As on WordPress: a live post keeps its address.
+        ...(post.slug && existing?.state !== 'published' ? { slug: within(post.slug, limits.slug) } : {}),
         custom_excerpt: post.excerpt ? within(post.excerpt, limits.customExcerpt) : null,
         meta_description: post.excerpt ? within(post.excerpt, limits.metaDescription) : null,
         tags: post.tags.map((name) => ({ name })),

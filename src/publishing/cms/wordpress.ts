@@ -133,7 +133,8 @@ export function wordpressClient(site: WordpressSite, connection: CmsConnection):
       const fields: Json = {
         title: post.title,
         content: post.body,
-        ...(post.slug ? { slug: post.slug } : {}),
+        // A live post keeps its address (links to it are out there); a draft's follows the title.
+        ...(post.slug && existing?.state !== 'published' ? { slug: post.slug } : {}),
         excerpt: post.excerpt ?? '',
         status: scheduled ? 'future' : post.status,
         tags: await tagIds(post.tags),
