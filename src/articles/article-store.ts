@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, getTableColumns, type SQL, sql } from 'drizzle-orm';
 import { inWorkspace } from '../accounts/scope.ts';
-import type { Database, Transaction } from '../db/client.ts';
+import type { Database } from '../db/client.ts';
 import { workspaceDistinctValuesSql } from '../db/distinct-values.ts';
 import { reclaimDeletedSpace } from '../db/embedded-autovacuum.ts';
 import { after, createdMicrosOf, newestFirst, type PagePosition } from '../db/keyset.ts';
@@ -226,35 +226,6 @@ export async function markArticle(database: Database, id: string, marks: Article
       ...(editorial ? { editorialStatus: editorial.status, scheduledFor: editorial.scheduledFor } : {}),
     })
     .where(eq(articles.id, id));
-}
-
-/**
- * What a publication tells of its article's editorial status (a mark, as a member's: `updatedAt`
- * stays): live on a site makes it `published`; scheduled there makes it `scheduled` for that date,
- * unless it is published already. In the transaction that records the publication; answers the
- * article's title, or undefined when the article is gone.
- */
-export async function markFromPublication(
-  tx: Transaction,
-  id: string,
-  outcome: { state: 'published' } | { state: 'scheduled'; at: Date },
-): Promise<{ title: string } | undefined> {
-  const [row] = await tx
-    .update(articles)
-    .set(
-      outcome.state === 'published'
-        ? { editorialStatus: 'published', scheduledFor: null }
-        : { editorialStatus: 'scheduled', scheduledFor: outcome.at },
-    )
-    .where(
-      outcome.state === 'published'
-        ? eq(articles.id, id)
-        : and(eq(articles.id, id), sql`${articles.editorialStatus} <> 'published'`),
-    )
-    .returning({ title: articles.title });
-  if (row) return row;
-  const [kept] = await tx.select({ title: articles.title }).from(articles).where(eq(articles.id, id));
-  return kept;
 }
 
 const proposalWaiting = sql`${articles.regeneration}->>'state' = 'proposed'`;

@@ -1,7 +1,7 @@
 // What the CMS said of a post, recorded in one transaction: the publication's state, the article's
 // editorial status (published, or scheduled for the post's date) and, the first time the post goes
 // live on that destination, an `article.published` webhook event — then the event's deliveries sent.
-import { markFromPublication } from '../articles/article-store.ts';
+import { markFromPublication } from '../articles/publication-mark-store.ts';
 import { recordTellingWebhooks, sendDeliveries } from '../webhooks/delivery-job.ts';
 import { recordDeliveries } from '../webhooks/delivery-store.ts';
 import { apiUrlOf } from '../webhooks/webhook-events.ts';
